@@ -1,0 +1,13 @@
+// The one source of "now". APP_NOW (ISO 8601 with offset) pins the clock so that
+// retention, schedules and quotes can be reproduced exactly (import-format.md).
+import { parseInstant } from "./jst";
+
+export function now(): Date {
+  const pinned = process.env.APP_NOW;
+  if (pinned) {
+    const t = parseInstant(pinned);
+    if (!t) throw new Error(`APP_NOW: not an ISO 8601 instant with offset: "${pinned}"`);
+    return t;
+  }
+  return new Date();
+}

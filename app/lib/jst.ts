@@ -1,0 +1,180 @@
+// Japan-time calendar arithmetic. Japan has no daylight-saving time, so a JST wall-clock
+// time is always UTC+09:00; dates are handled as plain "YYYY-MM-DD" strings and months as
+// "YYYY-MM" so that no host time zone ever leaks into a rule.
+import holidayJp from "@holiday-jp/holiday_jp";
+
+/** A calendar date in Japan, `YYYY-MM-DD`. */
+export type IsoDate = string;
+/** A billing month, `YYYY-MM`. */
+export type YearMonth = string;
+
+const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MONTH_RE = /^(\d{4})-(\d{2})$/;
+const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export function isIsoDate(value: unknown): value is IsoDate {
+  if (typeof value !== "string") return false;
+  const m = DATE_RE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(`${m[1]}-${m[2]}`) && y >= 1900;
+}
+
+export function isYearMonth(value: unknown): value is YearMonth {
+  if (typeof value !== "string") return false;
+  const m = MONTH_RE.exec(value);
+  return !!m && Number(m[2]) >= 1 && Number(m[2]) <= 12;
+}
+
+export function isTimeOfDay(value: unknown): value is string {
+  return typeof value === "string" && TIME_RE.test(value);
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, "0");
+}
+
+function dateParts(date: IsoDate): [number, number, number] {
+  const m = DATE_RE.exec(date);
+  if (!m) throw new Error(`invalid date "${date}"`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+function monthParts(month: YearMonth): [number, number] {
+  const m = MONTH_RE.exec(month);
+  if (!m) throw new Error(`invalid month "${month}"`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** Days since 1970-01-01 for a calendar date (no time zone involved). */
+function epochDay(date: IsoDate): number {
+  const [y, m, d] = dateParts(date);
+  return Date.UTC(y, m - 1, d) / DAY_MS;
+}
+
+function fromEpochDay(day: number): IsoDate {
+  const t = new Date(day * DAY_MS);
+  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return fromEpochDay(epochDay(date) + days);
+}
+
+/** Whole days from `from` to `to` (positive when `to` is later). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return epochDay(to) - epochDay(from);
+}
+
+export function compareDates(a: IsoDate, b: IsoDate): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a >= b ? a : b;
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function dayOfWeek(date: IsoDate): number {
+  return (((epochDay(date) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+}
+
+export function monthOf(date: IsoDate): YearMonth {
+  return date.slice(0, 7);
+}
+
+export function daysInMonth(month: YearMonth): number {
+  const [y, m] = monthParts(month);
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+export function firstDayOf(month: YearMonth): IsoDate {
+  return `${month}-01`;
+}
+
+export function lastDayOf(month: YearMonth): IsoDate {
+  return `${month}-${pad(daysInMonth(month))}`;
+}
+
+export function addMonths(month: YearMonth, n: number): YearMonth {
+  const [y, m] = monthParts(month);
+  const index = y * 12 + (m - 1) + n;
+  return `${Math.floor(index / 12)}-${pad((index % 12) + 1)}`;
+}
+
+/** Number of months from `from` to `to` (2024-04 → 2024-09 is 5). */
+export function monthsBetween(from: YearMonth, to: YearMonth): number {
+  const [y1, m1] = monthParts(from);
+  const [y2, m2] = monthParts(to);
+  return (y2 - y1) * 12 + (m2 - m1);
+}
+
+/** Every month from `from` to `to`, both included; empty when `to` is before `from`. */
+export function monthRange(from: YearMonth, to: YearMonth): YearMonth[] {
+  const count = monthsBetween(from, to);
+  return Array.from({ length: Math.max(0, count + 1) }, (_, i) => addMonths(from, i));
+}
+
+/** Name of the national holiday on that date (from the maintained holiday_jp dataset), or null. */
+export function nationalHolidayName(date: IsoDate): string | null {
+  return holidayJp.holidays[date]?.name ?? null;
+}
+
+export function isNationalHoliday(date: IsoDate): boolean {
+  return nationalHolidayName(date) !== null;
+}
+
+/** The provider's year-end holidays, 12/29 to 1/3 (S1-4, S2). */
+export function isYearEndHoliday(date: IsoDate): boolean {
+  const md = date.slice(5);
+  return md >= "12-29" || md <= "01-03";
+}
+
+export function isWeekend(date: IsoDate): boolean {
+  const dow = dayOfWeek(date);
+  return dow === 0 || dow === 6;
+}
+
+// ---- instants ---------------------------------------------------------------------------
+
+/** The JST calendar date of an instant. */
+export function jstDate(instant: Date): IsoDate {
+  return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The JST wall-clock time of an instant, `HH:MM`. */
+export function jstTime(instant: Date): string {
+  return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(11, 16);
+}
+
+/** Minutes since JST midnight of an instant. */
+export function jstMinuteOfDay(instant: Date): number {
+  const t = new Date(instant.getTime() + JST_OFFSET_MS);
+  return t.getUTCHours() * 60 + t.getUTCMinutes();
+}
+
+/** The instant of a JST wall-clock time on a date (`time` is `HH:MM` or `HH:MM:SS`). */
+export function jstInstant(date: IsoDate, time = "00:00"): Date {
+  const [h, mi, s] = time.split(":").map(Number);
+  return new Date(epochDay(date) * DAY_MS + ((h ?? 0) * 3600 + (mi ?? 0) * 60 + (s ?? 0)) * 1000 - JST_OFFSET_MS);
+}
+
+/** ISO 8601 with the +09:00 offset, to the second: `2025-01-04T09:00:00+09:00`. */
+export function formatJstIso(instant: Date): string {
+  return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 19) + "+09:00";
+}
+
+/** `2025-01-04 09:00` for screens. */
+export function formatJstDateTime(instant: Date): string {
+  return `${jstDate(instant)} ${jstTime(instant)}`;
+}
+
+/** Parses ISO 8601 with an explicit offset (or Z); returns null on anything else. */
+export function parseInstant(value: unknown): Date | null {
+  if (typeof value !== "string") return null;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
+  const t = new Date(value);
+  return Number.isNaN(t.getTime()) ? null : t;
+}

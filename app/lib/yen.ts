@@ -1,0 +1,24 @@
+// Integer-yen arithmetic. Every fraction below one yen is dropped toward zero (T-28).
+
+/** floor(numerator / denominator) for non-negative integers, exact for yen-sized values. */
+export function truncDiv(numerator: number, denominator: number): number {
+  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator) || denominator === 0) {
+    throw new Error(`truncDiv needs safe integers and a non-zero denominator: ${numerator}/${denominator}`);
+  }
+  return Math.trunc(numerator / denominator);
+}
+
+/** amount × rate where the rate is given as a fraction numerator/denominator, truncated (T-28). */
+export function applyRate(amountYen: number, rateNumerator: number, rateDenominator: number): number {
+  return truncDiv(amountYen * rateNumerator, rateDenominator);
+}
+
+export function sumYen(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** `¥1,234` — only for rendering. */
+export function formatYen(amountYen: number): string {
+  const sign = amountYen < 0 ? "-" : "";
+  return `${sign}¥${Math.abs(amountYen).toLocaleString("ja-JP")}`;
+}
