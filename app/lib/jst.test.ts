@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
-  addDays, addMonths, dayOfWeek, daysBetween, daysInMonth, formatJstIso, isIsoDate, isNationalHoliday,
-  isYearEndHoliday, jstDate, jstInstant, jstTime, monthRange, monthsBetween, nationalHolidayName, parseInstant,
+  addDays, addMonths, ceilToHour, dayOfWeek, daysBetween, daysInMonth, formatJstIso, isInWindow, isIsoDate,
+  isNationalHoliday, isYearEndHoliday, jstDate, jstInstant, jstTime, minutesOfTime, monthRange, monthsBetween,
+  nationalHolidayName, nextInstantInWindow, parseInstant, timeOfMinutes,
 } from "./jst";
 
 describe("Japan calendar", () => {
@@ -42,5 +43,48 @@ describe("Japan calendar", () => {
     expect(formatJstIso(jstInstant("2025-01-04", "09:00"))).toBe("2025-01-04T09:00:00+09:00");
     expect(jstDate(parseInstant("2024-06-30T15:00:00Z")!)).toBe("2024-07-01");
     expect(parseInstant("2024-06-30 15:00")).toBeNull();
+  });
+});
+
+describe("wall-clock times and daily windows", () => {
+  const at = (iso: string) => parseInstant(iso)!;
+  const weekdays9to17 = {
+    opens: "09:00",
+    closes: "17:00",
+    isOpenDay: (d: string) => dayOfWeek(d) >= 1 && dayOfWeek(d) <= 5,
+  };
+
+  it("converts HH:MM to minutes and back", () => {
+    expect(minutesOfTime("09:30")).toBe(570);
+    expect(minutesOfTime("00:00")).toBe(0);
+    expect(minutesOfTime("23:59")).toBe(1439);
+    expect(() => minutesOfTime("24:00")).toThrow();
+    expect(() => minutesOfTime("9:30")).toThrow();
+    expect(timeOfMinutes(570)).toBe("09:30");
+    expect(timeOfMinutes(1020)).toBe("17:00");
+    expect(() => timeOfMinutes(1440)).toThrow();
+  });
+
+  it("rounds an instant up to the next full hour in Japan time", () => {
+    expect(formatJstIso(ceilToHour(at("2025-06-16T10:00:00+09:00")))).toBe("2025-06-16T10:00:00+09:00");
+    expect(formatJstIso(ceilToHour(at("2025-06-16T10:00:01+09:00")))).toBe("2025-06-16T11:00:00+09:00");
+    expect(formatJstIso(ceilToHour(at("2025-06-16T23:30:00+09:00")))).toBe("2025-06-17T00:00:00+09:00");
+  });
+
+  it("finds the next instant inside a daily window", () => {
+    // Inside: the instant itself, to the millisecond.
+    expect(nextInstantInWindow(at("2025-06-16T16:59:59.500+09:00"), weekdays9to17).toISOString())
+      .toBe("2025-06-16T07:59:59.500Z");
+    // Before opening: the same day's opening.
+    expect(formatJstIso(nextInstantInWindow(at("2025-06-16T08:59:59+09:00"), weekdays9to17)))
+      .toBe("2025-06-16T09:00:00+09:00");
+    // At closing time (exclusive) on a Friday: Monday's opening.
+    expect(formatJstIso(nextInstantInWindow(at("2025-06-13T17:00:00+09:00"), weekdays9to17)))
+      .toBe("2025-06-16T09:00:00+09:00");
+    expect(isInWindow(at("2025-06-16T09:00:00+09:00"), weekdays9to17)).toBe(true);
+    expect(isInWindow(at("2025-06-16T17:00:00+09:00"), weekdays9to17)).toBe(false);
+    expect(isInWindow(at("2025-06-14T10:00:00+09:00"), weekdays9to17)).toBe(false); // Saturday
+    expect(() => nextInstantInWindow(at("2025-06-16T10:00:00+09:00"), { ...weekdays9to17, isOpenDay: () => false }))
+      .toThrow(/no open window/);
   });
 });

@@ -119,7 +119,7 @@ export function monthRange(from: YearMonth, to: YearMonth): YearMonth[] {
 
 /** Name of the national holiday on that date (from the maintained holiday_jp dataset), or null. */
 export function nationalHolidayName(date: IsoDate): string | null {
-  return holidayJp.holidays[date]?.name ?? null;
+  return (holidayJp.holidays as Record<string, { name: string } | undefined>)[date]?.name ?? null;
 }
 
 export function isNationalHoliday(date: IsoDate): boolean {
@@ -177,4 +177,65 @@ export function parseInstant(value: unknown): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
   const t = new Date(value);
   return Number.isNaN(t.getTime()) ? null : t;
+}
+
+// ---- wall-clock times and daily windows ---------------------------------------------------
+
+/** Minutes since midnight of a wall-clock time `HH:MM` (`"09:30"` → 570). */
+export function minutesOfTime(time: string): number {
+  const m = TIME_RE.exec(time);
+  if (!m) throw new Error(`invalid time "${time}"`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** `HH:MM` for minutes since midnight (570 → `"09:30"`). */
+export function timeOfMinutes(minutes: number): string {
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes >= 24 * 60) {
+    throw new Error(`invalid minute of day ${minutes}`);
+  }
+  return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+/**
+ * The instant rounded up to the next full hour; unchanged when it already is one. JST is a
+ * whole-hour offset from UTC, so a full hour in Japan is a full hour in UTC.
+ */
+export function ceilToHour(instant: Date): Date {
+  const HOUR_MS = 60 * 60 * 1000;
+  return new Date(Math.ceil(instant.getTime() / HOUR_MS) * HOUR_MS);
+}
+
+/** A service window open `opens ≤ t < closes` (JST wall clock) on the days `isOpenDay` accepts. */
+export interface DailyWindow {
+  opens: string;
+  closes: string;
+  isOpenDay: (date: IsoDate) => boolean;
+}
+
+/** Longest run of closed days searched before giving up (a misconfigured window). */
+const MAX_CLOSED_DAYS = 366 * 2;
+
+/**
+ * The earliest instant at or after `at` inside the window: `at` itself when the window is
+ * open then, otherwise the opening time of the same or a following open day.
+ */
+export function nextInstantInWindow(at: Date, window: DailyWindow): Date {
+  const first = jstDate(at);
+  for (let i = 0; i <= MAX_CLOSED_DAYS; i++) {
+    const date = addDays(first, i);
+    if (!window.isOpenDay(date)) continue;
+    const opens = jstInstant(date, window.opens);
+    const closes = jstInstant(date, window.closes);
+    if (at.getTime() < opens.getTime()) return opens;
+    if (at.getTime() < closes.getTime()) return at;
+  }
+  throw new Error(`no open window within ${MAX_CLOSED_DAYS} days of ${formatJstIso(at)}`);
+}
+
+/** Whether `at` falls inside the window (`opens ≤ t < closes` on an open day). */
+export function isInWindow(at: Date, window: DailyWindow): boolean {
+  const date = jstDate(at);
+  if (!window.isOpenDay(date)) return false;
+  const t = at.getTime();
+  return t >= jstInstant(date, window.opens).getTime() && t < jstInstant(date, window.closes).getTime();
 }

@@ -1,0 +1,61 @@
+// lucia v3 is kept behind app/auth/ only: it is no longer developed upstream, and nothing
+// outside this folder may depend on its API.
+import { BetterSqlite3Adapter } from "@lucia-auth/adapter-sqlite";
+import { Lucia, TimeSpan } from "lucia";
+import type { Role } from "../../db/schema";
+import { getDatabase } from "../db.server";
+
+interface UserAttributes {
+  email: string;
+  display_name: string;
+  role: Role;
+  reseller_id: number | null;
+  customer_id: number | null;
+}
+
+export const SESSION_COOKIE_NAME = "console_session";
+
+function isLoopbackHost(host: string | undefined): boolean {
+  return !host || host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
+/**
+ * Secure cookies in production, except when the console is served on a loopback address over
+ * plain http (the two-command demo): a Secure cookie would never come back there.
+ */
+export function sessionCookieIsSecure(): boolean {
+  return process.env.NODE_ENV === "production" && !isLoopbackHost(process.env.HOST);
+}
+
+function createLucia() {
+  const adapter = new BetterSqlite3Adapter(getDatabase().sqlite, { user: "users", session: "sessions" });
+  return new Lucia(adapter, {
+    // The cookie itself persists; the server decides expiry: 12 h, extended while in use.
+    sessionExpiresIn: new TimeSpan(12, "h"),
+    sessionCookie: {
+      name: SESSION_COOKIE_NAME,
+      expires: false,
+      attributes: { secure: sessionCookieIsSecure(), sameSite: "lax" },
+    },
+    getUserAttributes: (attributes: UserAttributes) => ({
+      email: attributes.email,
+      displayName: attributes.display_name,
+      role: attributes.role,
+      resellerId: attributes.reseller_id,
+      customerId: attributes.customer_id,
+    }),
+  });
+}
+
+let instance: ReturnType<typeof createLucia> | null = null;
+export function getLucia() {
+  instance ??= createLucia();
+  return instance;
+}
+
+declare module "lucia" {
+  interface Register {
+    Lucia: ReturnType<typeof createLucia>;
+    DatabaseUserAttributes: UserAttributes;
+  }
+}

@@ -1,0 +1,31 @@
+// Changing one's own password: the current one must match; every other session ends.
+import { recordAudit } from "../audit/audit.server";
+import { getDb } from "../db.server";
+import { getLucia } from "./lucia.server";
+import { hashPassword, verifyPassword } from "./password.server";
+import type { Viewer } from "./tenancy";
+
+export async function changePassword(
+  viewer: Viewer,
+  current: string,
+  next: string,
+  ip: string,
+): Promise<{ ok: true; cookie: string } | { ok: false; field: "current"; message: string }> {
+  const db = getDb();
+  const user = await db.selectFrom("users").select("password_hash").where("id", "=", viewer.id).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(user.password_hash, current))) {
+    return { ok: false, field: "current", message: "現在のパスワードが正しくありません" };
+  }
+  const hash = await hashPassword(next);
+  const lucia = getLucia();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("users").set({ password_hash: hash }).where("id", "=", viewer.id).execute();
+    await recordAudit(trx, {
+      actor: { id: viewer.id, email: viewer.email }, action: "password.change", entity: "user", entityId: viewer.id,
+      summary: "パスワードを変更（他のセッションはすべて終了）", ip,
+    });
+  });
+  await lucia.invalidateUserSessions(viewer.id);
+  const session = await lucia.createSession(viewer.id, {});
+  return { ok: true, cookie: lucia.createSessionCookie(session.id).serialize() };
+}

@@ -1,0 +1,38 @@
+// Who the caller is and which tenant it may see. Every repository query takes a Tenant and
+// puts it in its `where`: a record outside it is indistinguishable from one that does not exist.
+import type { Role } from "../../db/schema";
+
+export type Tenant =
+  | { kind: "provider" }
+  | { kind: "reseller"; resellerId: number }
+  | { kind: "customer"; customerId: number };
+
+export interface Viewer {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  tenant: Tenant;
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  provider_admin: "プロバイダー管理者",
+  operator: "オペレーター",
+  finance: "経理",
+  reseller_manager: "販売店担当者",
+  customer_admin: "お客さま管理者",
+};
+
+export const PROVIDER_ROLES: readonly Role[] = ["provider_admin", "operator", "finance"];
+
+export function tenantFor(user: { role: Role; reseller_id: number | null; customer_id: number | null }): Tenant {
+  if (user.role === "reseller_manager") {
+    if (user.reseller_id === null) throw new Error("reseller_manager without a reseller");
+    return { kind: "reseller", resellerId: user.reseller_id };
+  }
+  if (user.role === "customer_admin") {
+    if (user.customer_id === null) throw new Error("customer_admin without a customer");
+    return { kind: "customer", customerId: user.customer_id };
+  }
+  return { kind: "provider" };
+}

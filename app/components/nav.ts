@@ -1,0 +1,20 @@
+// The navigation each role sees. Only pages the role may open are listed.
+import type { Role } from "../../db/schema";
+
+export interface NavItem {
+  to: string;
+  label: string;
+}
+
+const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
+  { to: "/home", label: "ホーム", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
+  { to: "/customers", label: "顧客", roles: ["provider_admin", "operator", "finance", "reseller_manager"] },
+  { to: "/contracts", label: "契約", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
+  { to: "/audit", label: "監査ログ", roles: ["provider_admin"] },
+  { to: "/settings", label: "事業者設定", roles: ["provider_admin"] },
+  { to: "/account", label: "アカウント", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
+];
+
+export function navFor(role: Role): NavItem[] {
+  return ALL.filter((item) => item.roles.includes(role)).map(({ to, label }) => ({ to, label }));
+}

@@ -1,0 +1,40 @@
+// Japanese labels for codes shown on screens. Codes stay English in data and URLs.
+import type { Area, ContractStatus, Ownership } from "../../db/schema";
+
+export const AREA_LABELS: Record<Area, string> = { east: "東日本", west: "西日本" };
+export const CONTRACT_STATUS_LABELS: Record<ContractStatus, string> = {
+  active: "利用中",
+  suspended: "利用停止中",
+  terminated: "解約済み",
+};
+export const OWNERSHIP_LABELS: Record<Ownership, string> = { rental: "レンタル", purchased: "買取" };
+export const DEVICE_TYPE_LABELS: Record<string, string> = {
+  pc: "PC", server: "サーバー", gateway: "ゲートウェイ", smartphone: "スマートフォン", tablet: "タブレット",
+};
+
+const ITEM_LABELS: Record<string, string> = {
+  "base.standard": "基本料金（プラン①）",
+  endpoint: "エンドポイントセキュリティ",
+  "gateway.gw10": "ゲートウェイ装置 10クライアントモデル",
+  "gateway.gw50": "ゲートウェイ装置 50クライアントモデル",
+  "gateway.gw100": "ゲートウェイ装置 100クライアントモデル",
+  sandbox: "クラウドサンドボックス",
+};
+
+export function itemLabel(code: string): string {
+  return ITEM_LABELS[code] ?? code;
+}
+
+/** 2024-04-10 → 2024年4月10日 */
+export function formatDateJa(date: string | null): string {
+  if (!date) return "—";
+  const [y, m, d] = date.slice(0, 10).split("-").map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+/** An ISO instant as JST `2024年4月10日 09:05`. */
+export function formatInstantJa(iso: string | null): string {
+  if (!iso) return "—";
+  const t = new Date(new Date(iso).getTime() + 9 * 3600_000).toISOString();
+  return `${formatDateJa(t.slice(0, 10))} ${t.slice(11, 16)}`;
+}

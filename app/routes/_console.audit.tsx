@@ -1,0 +1,62 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { listAudit } from "~/audit/audit.server";
+import { requireViewer } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { formatInstantJa } from "~/lib/labels";
+
+const ACTION_LABELS: Record<string, string> = {
+  login: "ログイン",
+  "login.failed": "ログイン失敗",
+  "login.throttled": "ログイン制限",
+  logout: "ログアウト",
+  "provider.update": "事業者設定の変更",
+  "password.change": "パスワード変更",
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireViewer(request, { roles: ["provider_admin"] });
+  const url = new URL(request.url);
+  const action = url.searchParams.get("action") || undefined;
+  const email = url.searchParams.get("email")?.trim().toLowerCase() || undefined;
+  const entries = await listAudit(getDb(), { action, email, limit: 300 });
+  return { entries, action: action ?? "", email: email ?? "" };
+}
+
+export default function AuditLog() {
+  const { entries, action, email } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>監査ログ</h1>
+      <Form method="get" className="filters">
+        <label>操作
+          <select name="action" defaultValue={action}>
+            <option value="">すべて</option>
+            {Object.entries(ACTION_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+          </select>
+        </label>
+        <label>ユーザー（メール）<input type="search" name="email" defaultValue={email} /></label>
+        <button type="submit" className="secondary">絞り込む</button>
+      </Form>
+      {entries.length === 0 ? <div className="empty">該当する記録はありません。</div> : (
+        <table className="data">
+          <thead><tr><th>日時（日本時間）</th><th>ユーザー</th><th>操作</th><th>対象</th><th>内容</th><th>IPアドレス</th></tr></thead>
+          <tbody>
+            {entries.map((e) => (
+              <tr key={e.id}>
+                <td>{formatInstantJa(e.at)}</td>
+                <td>{e.user_email ?? "—"}</td>
+                <td>{ACTION_LABELS[e.action] ?? e.action}</td>
+                <td>{e.entity}{e.entity_id ? ` #${e.entity_id}` : ""}</td>
+                <td>{e.summary}</td>
+                <td>{e.ip ?? "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "監査ログ | セキュアライン 管理コンソール" }];

@@ -1,0 +1,81 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireViewer } from "~/auth/session.server";
+import { getContract } from "~/contracts/contracts.server";
+import { getDb } from "~/db.server";
+import { idParam, notFound } from "~/lib/http.server";
+import {
+  AREA_LABELS, CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS, OWNERSHIP_LABELS, formatDateJa, formatInstantJa, itemLabel,
+} from "~/lib/labels";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const found = await getContract(getDb(), { id: idParam(params.contractId), tenant: viewer.tenant });
+  if (!found) throw notFound();
+  return { ...found, showCustomer: viewer.tenant.kind !== "customer" };
+}
+
+export default function ContractDetail() {
+  const { contract, items, devices, showCustomer } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <p><Link to="/contracts">← 契約の一覧</Link></p>
+      <h1>契約 {contract.ref} <span className={`badge ${contract.status}`}>{CONTRACT_STATUS_LABELS[contract.status]}</span></h1>
+      <dl className="facts">
+        {showCustomer ? (<><dt>顧客</dt><dd><Link to={`/customers/${contract.customer_id}`}>{contract.customer_name}</Link>（{contract.customer_ref}）</dd></>) : null}
+        <dt>販売店</dt><dd>{contract.reseller_name ?? "直販"}</dd>
+        <dt>回線ID</dt><dd>{contract.line_id}</dd>
+        <dt>エリア</dt><dd>{AREA_LABELS[contract.area]}</dd>
+        <dt>基本プラン</dt><dd>{itemLabel(contract.base_plan)}</dd>
+        <dt>利用開始日</dt><dd>{formatDateJa(contract.service_start)}</dd>
+        <dt>解約日</dt><dd>{formatDateJa(contract.termination_date)}</dd>
+        <dt>管理者連絡先</dt><dd>{contract.admin_email} / {contract.admin_phone}</dd>
+        <dt>オフライン通知</dt><dd>ゲートウェイが{contract.offline_threshold_minutes}分以上オフラインのとき通知</dd>
+      </dl>
+
+      <h2>契約内容</h2>
+      {items.length === 0 ? <div className="empty">サービス品目はありません。</div> : (
+        <table className="data">
+          <thead><tr><th>品目</th><th className="num">数量</th><th>区分</th><th>24時間修理</th><th>開始日</th><th>終了日</th></tr></thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.id}>
+                <td>{itemLabel(item.code)}</td>
+                <td className="num">{item.quantity}</td>
+                <td>{OWNERSHIP_LABELS[item.ownership]}</td>
+                <td>{item.code.startsWith("gateway.") ? (item.repair24h ? "あり" : "なし") : "—"}</td>
+                <td>{formatDateJa(item.from_date)}</td>
+                <td>{formatDateJa(item.to_date)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      <h2>機器（{devices.length}台）</h2>
+      {devices.length === 0 ? <div className="empty">登録された機器はありません。</div> : (
+        <table className="data">
+          <thead><tr><th>名前</th><th>種類</th><th>OS</th><th>IPアドレス</th><th>設置場所</th><th>エージェント</th><th>パターン</th><th>最終通信</th></tr></thead>
+          <tbody>
+            {devices.map((d) => (
+              <tr key={d.id}>
+                <td>{d.name}</td>
+                <td>{DEVICE_TYPE_LABELS[d.device_type] ?? d.device_type}</td>
+                <td>{d.os}</td>
+                <td>{d.ip}</td>
+                <td>{d.location}</td>
+                <td>{d.agent_version ?? "—"}</td>
+                <td>{d.pattern_version ?? "—"}</td>
+                <td>{formatInstantJa(d.last_seen_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `契約 ${data?.contract.ref ?? ""} | セキュアライン 管理コンソール` },
+];

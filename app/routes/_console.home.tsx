@@ -1,0 +1,69 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireViewer } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { homeFigures, NOT_SEEN_DAYS } from "~/home/home.server";
+import { now } from "~/lib/clock";
+import { CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS } from "~/lib/labels";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const figures = await homeFigures(getDb(), viewer.tenant, now());
+  return { figures, tenantKind: viewer.tenant.kind, displayName: viewer.displayName };
+}
+
+const GREETING: Record<string, string> = {
+  provider: "サービス全体の状況です。",
+  reseller: "担当しているお客さまの状況です。",
+  customer: "貴社の契約と機器の状況です。",
+};
+
+export default function Home() {
+  const { figures, tenantKind, displayName } = useLoaderData<typeof loader>();
+  const live = (figures.contractsByStatus.active ?? 0) + (figures.contractsByStatus.suspended ?? 0);
+  const deviceTotal = Object.values(figures.devicesByType).reduce((a, b) => a + b, 0);
+  return (
+    <>
+      <h1>ホーム</h1>
+      <p>{displayName}さん、こんにちは。{GREETING[tenantKind]}</p>
+      <section className="cards" aria-label="主な数値">
+        {tenantKind !== "customer" ? (
+          <div className="card"><div className="label">顧客数</div><div className="value" data-testid="figure-customers">{figures.customers}</div></div>
+        ) : null}
+        <div className="card">
+          <div className="label">契約中の回線</div>
+          <div className="value" data-testid="figure-contracts">{live}</div>
+          <div className="sub">
+            {Object.entries(figures.contractsByStatus).map(([status, n]) =>
+              `${CONTRACT_STATUS_LABELS[status as keyof typeof CONTRACT_STATUS_LABELS] ?? status} ${n}`).join(" / ")}
+          </div>
+        </div>
+        <div className="card">
+          <div className="label">管理している機器</div>
+          <div className="value" data-testid="figure-devices">{deviceTotal}</div>
+          <div className="sub">
+            {Object.entries(figures.devicesByType).map(([t, n]) => `${DEVICE_TYPE_LABELS[t] ?? t} ${n}`).join(" / ")}
+          </div>
+        </div>
+        <div className="card">
+          <div className="label">エンドポイント契約台数</div>
+          <div className="value">{figures.endpointSeats.rental + figures.endpointSeats.purchased}</div>
+          <div className="sub">レンタル {figures.endpointSeats.rental} / 買取 {figures.endpointSeats.purchased}</div>
+        </div>
+        <div className="card">
+          <div className="label">ゲートウェイ装置</div>
+          <div className="value">{Object.values(figures.gatewaysByModel).reduce((a, b) => a + b, 0)}</div>
+          <div className="sub">{Object.entries(figures.gatewaysByModel).map(([m, n]) => `${m.toUpperCase()} ${n}`).join(" / ") || "なし"}</div>
+        </div>
+        <div className="card">
+          <div className="label">{NOT_SEEN_DAYS}日以上通信のない機器</div>
+          <div className="value" data-testid="figure-not-seen">{figures.devicesNotSeen}</div>
+          <div className="sub">{figures.devicesNotSeen > 0 ? "電源や接続をご確認ください" : "すべて通信しています"}</div>
+        </div>
+      </section>
+      <p style={{ marginTop: 24 }}><Link to="/contracts">契約の一覧を見る →</Link></p>
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "ホーム | セキュアライン 管理コンソール" }];

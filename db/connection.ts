@@ -1,0 +1,60 @@
+// Opens the database named by DATABASE_URL (`file:PATH`, default `file:./data/app.db`) with
+// WAL and foreign keys on, and migrates it to the latest version.
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from "kysely";
+import { migrations } from "./migrations/index";
+import type { Database } from "./schema";
+
+export const DEFAULT_DATABASE_URL = "file:./data/app.db";
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  /** The raw connection, for lucia's adapter and for benchmarks' raw floors. */
+  sqlite: SQLite.Database;
+  path: string;
+  close(): Promise<void>;
+}
+
+export function sqlitePathFromUrl(url: string): string {
+  if (!url.startsWith("file:")) {
+    throw new Error(`DATABASE_URL: only file:PATH (SQLite) is supported, got "${url}"`);
+  }
+  const path = url.slice("file:".length);
+  if (path === "") throw new Error("DATABASE_URL: the file path is empty");
+  return path === ":memory:" ? path : resolve(path);
+}
+
+export function openDatabase(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): DatabaseHandle {
+  const path = sqlitePathFromUrl(url);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("synchronous = NORMAL");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, sqlite, path, close: () => db.destroy() };
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Brings the schema to the latest migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${reason}`);
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+export async function migrateDown(db: Kysely<Database>): Promise<string | null> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateDown();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return results?.[0]?.migrationName ?? null;
+}

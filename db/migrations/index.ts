@@ -1,0 +1,8 @@
+// Every migration, listed explicitly so that the server bundle and the commands run the
+// same set without reading the folder at run time. Names sort by date.
+import type { Migration } from "kysely";
+import * as foundation from "./2026_11_22_000001_foundation";
+
+export const migrations: Record<string, Migration> = {
+  "2026_11_22_000001_foundation": foundation,
+};
