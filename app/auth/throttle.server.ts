@@ -1,5 +1,6 @@
 // Login throttling: after 5 failed attempts for one account within 15 minutes (since its last
-// success), or 20 from one IP address, further attempts are refused until the window passes.
+// success), or 20 from one IP address within 15 minutes, further attempts are refused until the
+// window passes.
 // The per-IP limit is higher because an office shares one address behind its router.
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
@@ -19,20 +20,21 @@ async function failuresSince(
   value: string,
   since: string,
 ): Promise<{ count: number; oldest: string | null }> {
-  const lastSuccess = await db
+  // An account's failures count only after its last success (by insertion order, which also holds
+  // when the clock is pinned). An address's do not reset: one valid account must not unlock guessing.
+  const lastSuccess = column === "ip" ? undefined : await db
     .selectFrom("login_attempts")
-    .select((eb) => eb.fn.max("at").as("at"))
+    .select((eb) => eb.fn.max("id").as("id"))
     .where(column, "=", value)
     .where("success", "=", 1)
-    .where("at", ">=", since)
     .executeTakeFirst();
-  const from = lastSuccess?.at && lastSuccess.at > since ? lastSuccess.at : since;
   const row = await db
     .selectFrom("login_attempts")
     .select((eb) => [eb.fn.countAll<number>().as("count"), eb.fn.min("at").as("oldest")])
     .where(column, "=", value)
     .where("success", "=", 0)
-    .where("at", ">=", from)
+    .where("at", ">=", since)
+    .where("id", ">", lastSuccess?.id ?? 0)
     .executeTakeFirst();
   return { count: Number(row?.count ?? 0), oldest: row?.oldest ?? null };
 }

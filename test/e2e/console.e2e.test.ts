@@ -1,0 +1,164 @@
+// The foundation through a real browser: every role signs in to its own home, foreign records
+// are 404, wrong passwords and throttling speak Japanese, logout ends the session, changes are audited.
+import SQLite from "better-sqlite3";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, loginAs } from "./support/browser";
+import { startConsole, type ConsoleServer } from "./support/server";
+
+let server: ConsoleServer;
+let browser: Browser;
+let idOf: (table: "contracts" | "customers", ref: string) => number;
+
+beforeAll(async () => {
+  server = await startConsole();
+  browser = await launchBrowser();
+  const sqlite = new SQLite(server.databasePath, { readonly: true });
+  idOf = (table, ref) => (sqlite.prepare(`select id from ${table} where ref = ?`).get(ref) as { id: number }).id;
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const HOMES = [
+  { email: "admin@demo.example", tenant: "セキュアライン株式会社", contracts: "9", nav: ["監査ログ", "事業者設定"] },
+  { email: "operator@demo.example", tenant: "セキュアライン株式会社", contracts: "9", nav: ["顧客"] },
+  { email: "finance@demo.example", tenant: "セキュアライン株式会社", contracts: "9", nav: ["顧客"] },
+  { email: "reseller@demo.example", tenant: "西日本OAサービス株式会社", contracts: "5", nav: ["顧客"] },
+  { email: "reseller2@demo.example", tenant: "東日本ITパートナーズ株式会社", contracts: "4", nav: ["顧客"] },
+  { email: "customer@demo.example", tenant: "株式会社みなと製作所", contracts: "2", nav: [] },
+  { email: "customer2@demo.example", tenant: "株式会社あおば設計", contracts: "1", nav: [] },
+];
+
+describe("signing in", () => {
+  for (const home of HOMES) {
+    it(`${home.email} sees its own home page`, async () => {
+      const page = await browser.newPage();
+      await loginAs(page, server.url, home.email);
+      await page.getByRole("heading", { name: "ホーム", level: 1 }).waitFor();
+      expect(await page.getByTestId("tenant-name").textContent()).toBe(home.tenant);
+      expect(await page.getByTestId("figure-contracts").textContent()).toBe(home.contracts);
+      const nav = await page.getByRole("navigation", { name: "メインメニュー" }).textContent();
+      for (const label of home.nav) expect(nav).toContain(label);
+      if (home.email.startsWith("customer")) expect(nav).not.toContain("顧客");
+      await page.close();
+    });
+  }
+
+  it("shows a Japanese error for a wrong password", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel("メールアドレス").fill("reseller@demo.example");
+    await page.getByLabel("パスワード").fill("not-the-password");
+    await page.getByRole("button", { name: "ログイン" }).click();
+    await page.getByRole("alert").waitFor();
+    expect(await page.getByRole("alert").textContent()).toBe("メールアドレスまたはパスワードが正しくありません。");
+    expect(page.url()).toBe(`${server.url}/login`);
+    await page.close();
+  });
+
+  it("throttles the sixth failed login in a row with a 429 and a Japanese message", async () => {
+    const page = await browser.newPage();
+    const statuses: number[] = [];
+    page.on("response", (r) => {
+      if (r.request().method() === "POST" && r.url().includes("/login")) statuses.push(r.status());
+    });
+    for (let i = 1; i <= 6; i++) {
+      await page.goto(`${server.url}/login`);
+      await page.getByLabel("メールアドレス").fill("finance@demo.example");
+      await page.getByLabel("パスワード").fill(i === 6 ? "demo-password-2026" : `wrong-${i}`);
+      await page.getByRole("button", { name: "ログイン" }).click();
+      await page.getByRole("alert").waitFor();
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(await page.getByRole("alert").textContent()).toContain("一時的にログインを制限しています");
+    await page.close();
+  });
+});
+
+describe("tenancy in the browser", () => {
+  it("answers 404 when customer@ opens a contract of customer2@", async () => {
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "customer@demo.example");
+    const own = await page.goto(`${server.url}/contracts/${idOf("contracts", "K-1001")}`);
+    expect(own?.status()).toBe(200);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain("K-1001");
+    const foreign = await page.goto(`${server.url}/contracts/${idOf("contracts", "K-2001")}`);
+    expect(foreign?.status()).toBe(404);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("ページが見つかりません");
+    expect(await page.content()).not.toContain("CAF5120334");
+    const missing = await page.goto(`${server.url}/contracts/999999`);
+    expect(missing?.status()).toBe(404);
+    await page.close();
+  });
+
+  it("answers 404 when reseller@ opens a customer of R2", async () => {
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "reseller@demo.example");
+    const foreign = await page.goto(`${server.url}/customers/${idOf("customers", "C5")}`);
+    expect(foreign?.status()).toBe(404);
+    expect(await page.content()).not.toContain("あおば設計");
+    const own = await page.goto(`${server.url}/customers/${idOf("customers", "C1")}`);
+    expect(own?.status()).toBe(200);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("株式会社みなと製作所");
+    await page.close();
+  });
+});
+
+describe("logout", () => {
+  it("ends the session: the old cookie no longer opens a page", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await loginAs(page, server.url, "customer2@demo.example");
+    const [cookie] = await context.cookies();
+    expect(cookie).toMatchObject({ name: "console_session", httpOnly: true, sameSite: "Lax" });
+    await Promise.all([page.waitForURL(`${server.url}/login`), page.getByRole("button", { name: "ログアウト" }).click()]);
+    // Replaying the old session id must not work: the session is gone on the server.
+    const replay = await fetch(`${server.url}/home`, { headers: { Cookie: `console_session=${cookie.value}` }, redirect: "manual" });
+    expect(replay.status).toBe(302);
+    expect(replay.headers.get("location")).toBe("/login?redirectTo=%2Fhome");
+    await context.close();
+  });
+});
+
+describe("changes are audited", () => {
+  it("refuses a bad registration number with a field error, saves a good one, and the audit log shows both logins and the change", async () => {
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "admin@demo.example");
+    await page.goto(`${server.url}/settings`);
+    await page.getByLabel("適格請求書発行事業者登録番号").fill("T1234567890123");
+    await page.getByRole("button", { name: "保存する" }).click();
+    await page.getByText("チェックディジット").waitFor();
+    expect(await page.getByRole("alert").textContent()).toContain("入力内容に誤りがあります");
+
+    await page.getByLabel("適格請求書発行事業者登録番号").fill("T7000012050002");
+    await Promise.all([page.waitForURL(/saved=1/), page.getByRole("button", { name: "保存する" }).click()]);
+    expect(await page.getByLabel("適格請求書発行事業者登録番号").inputValue()).toBe("T7000012050002");
+
+    await page.goto(`${server.url}/audit`);
+    const log = (await page.locator("table.data").textContent()) ?? "";
+    expect(log).toContain("事業者設定を変更: 登録番号 T5010001234566→T7000012050002");
+    expect(log).toContain("ログイン失敗");
+    expect(log).toContain("ログイン制限");
+    expect(log).toContain("ログアウト");
+    for (const email of ["customer@demo.example", "reseller@demo.example", "admin@demo.example"]) expect(log).toContain(email);
+    await page.close();
+  });
+});
+
+describe("without JavaScript", () => {
+  it("signs in and browses contracts with plain HTML forms and links", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await loginAs(page, server.url, "reseller2@demo.example");
+    await page.getByRole("link", { name: "契約", exact: true }).click();
+    await page.getByLabel("検索（契約番号・回線ID・顧客名）").fill("ひばり");
+    await page.getByRole("button", { name: "絞り込む" }).click();
+    await page.waitForURL(/q=/);
+    const rows = await page.locator("table.data tbody tr").allTextContents();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain("K-2002");
+    await context.close();
+  });
+});

@@ -1,0 +1,50 @@
+// Starts the console exactly as `npm start` does (scripts/start.ts) on a free port with a fresh
+// database file, and stops it afterwards.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface ConsoleServer {
+  url: string;
+  databasePath: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startConsole(env: Record<string, string> = {}): Promise<ConsoleServer> {
+  const dir = mkdtempSync(join(tmpdir(), "console-e2e-"));
+  const databasePath = join(dir, "app.db");
+  let output = "";
+  const child: ChildProcess = spawn("node_modules/.bin/tsx", ["scripts/start.ts"], {
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${databasePath}`, NODE_ENV: "production", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /管理コンソールを起動しました: (http:\/\/\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    databasePath,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// The tenancy sweep: every route, every record id, every demo account, as HTML and as Remix
+// data requests. No response may carry another tenant's contract refs, line ids or company names,
+// and a foreign record answers exactly like a missing one (404).
+import SQLite from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../db/seed";
+import { startConsole, type ConsoleServer } from "./support/server";
+
+interface Row { id: number; ref: string; name?: string; line_id?: string; customer_id?: number; reseller_id: number | null }
+
+let server: ConsoleServer;
+let customers: Row[];
+let contracts: Row[];
+let resellers: { id: number; ref: string; name: string }[];
+let users: { email: string; reseller_id: number | null; customer_id: number | null }[];
+
+beforeAll(async () => {
+  server = await startConsole();
+  const db = new SQLite(server.databasePath, { readonly: true });
+  resellers = db.prepare("select id, ref, name from resellers").all() as typeof resellers;
+  customers = db.prepare("select id, ref, name, reseller_id from customers").all() as Row[];
+  contracts = db.prepare(
+    "select contracts.id, contracts.ref, line_id, customer_id, customers.reseller_id from contracts join customers on customers.id = customer_id",
+  ).all() as Row[];
+  users = db.prepare("select email, reseller_id, customer_id from users").all() as typeof users;
+  db.close();
+});
+afterAll(() => server?.stop());
+
+async function signIn(email: string): Promise<string> {
+  const response = await fetch(`${server.url}/login`, {
+    method: "POST",
+    headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
+    redirect: "manual",
+  });
+  expect(response.status).toBe(302);
+  const cookie = response.headers.get("set-cookie")?.split(";")[0];
+  if (!cookie) throw new Error(`no session cookie for ${email}`);
+  return cookie;
+}
+
+function visibleTo(user: (typeof users)[number]) {
+  const seesCustomer = (c: Row) =>
+    user.customer_id !== null ? c.id === user.customer_id : user.reseller_id !== null ? c.reseller_id === user.reseller_id : true;
+  const ownCustomers = new Set(customers.filter(seesCustomer).map((c) => c.id));
+  const ownResellers = new Set(customers.filter(seesCustomer).map((c) => c.reseller_id));
+  return {
+    customerIds: ownCustomers,
+    contractIds: new Set(contracts.filter((k) => ownCustomers.has(k.customer_id!)).map((k) => k.id)),
+    foreignMarkers: [
+      ...customers.filter((c) => !ownCustomers.has(c.id)).map((c) => c.name!),
+      ...contracts.filter((k) => !ownCustomers.has(k.customer_id!)).flatMap((k) => [k.ref, k.line_id!]),
+      ...resellers.filter((r) => user.customer_id === null && user.reseller_id === null ? false : !ownResellers.has(r.id)).map((r) => r.name),
+    ],
+  };
+}
+
+describe("tenant sweep", () => {
+  it("covers every account, every route and every record", async () => {
+    const staticPaths = ["/home", "/contracts", "/contracts?q=K-", "/contracts?status=terminated", "/customers",
+      "/customers?q=株式会社", "/audit", "/settings", "/account"];
+    let requests = 0;
+    for (const account of DEMO_ACCOUNTS) {
+      const user = users.find((u) => u.email === account.email)!;
+      const cookie = await signIn(account.email);
+      const scope = visibleTo(user);
+      const paths = [
+        ...staticPaths.map((path) => ({ path, expect: "any" as const })),
+        ...contracts.map((k) => ({ path: `/contracts/${k.id}`, expect: scope.contractIds.has(k.id) ? 200 : 404 })),
+        ...customers.map((c) => ({
+          path: `/customers/${c.id}`,
+          expect: account.role === "customer_admin" ? 403 : scope.customerIds.has(c.id) ? 200 : 404,
+        })),
+      ];
+      for (const { path, expect: expected } of paths) {
+        const [pathname, search] = path.split("?");
+        for (const url of [path, `${pathname === "/" ? "/_root" : pathname}.data${search ? `?${search}` : ""}`]) {
+          const response = await fetch(`${server.url}${url}`, { headers: { Cookie: cookie }, redirect: "manual" });
+          requests++;
+          const body = await response.text();
+          const where = `${account.email} ${url}`;
+          expect(response.status, where).toBeLessThan(500);
+          if (expected !== "any" && !url.includes(".data")) expect(response.status, where).toBe(expected);
+          for (const marker of scope.foreignMarkers) {
+            expect(body.includes(marker), `${where} leaks "${marker}"`).toBe(false);
+          }
+        }
+      }
+    }
+    // 7 accounts × (9 static + 10 contracts + 8 customers) × (HTML + data)
+    expect(requests).toBe(7 * 27 * 2);
+  });
+
+  it("answers a foreign record and a missing one identically", async () => {
+    const cookie = await signIn("customer@demo.example");
+    const foreign = contracts.find((k) => k.ref === "K-2001")!;
+    const a = await fetch(`${server.url}/contracts/${foreign.id}`, { headers: { Cookie: cookie } });
+    const b = await fetch(`${server.url}/contracts/987654`, { headers: { Cookie: cookie } });
+    expect(a.status).toBe(404);
+    expect(b.status).toBe(404);
+    const strip = (html: string) => html.replace(/\/contracts\/\d+/g, "");
+    expect(strip(await a.text())).toBe(strip(await b.text()));
+  });
+
+  it("refuses a cross-origin POST before it reaches the app", async () => {
+    const response = await fetch(`${server.url}/login`, {
+      method: "POST",
+      headers: { Origin: "http://attacker.example", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: "admin@demo.example", password: DEMO_PASSWORD }),
+      redirect: "manual",
+    });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toBe("別のサイトからの送信は受け付けられません。");
+  });
+});
