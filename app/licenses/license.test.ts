@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { addOnsOf, currentTerm, firstCharge, isLiveOn, renewalStateOf, sameDayMonthsLater, termEnd } from "./license";
+import { makeLicense, makeMonthly } from "./license.fixture";
+
+describe("L-1 calendar month arithmetic on dates", () => {
+  it("keeps the day, or falls back to the last day of a shorter month", () => {
+    expect(sameDayMonthsLater("2024-05-01", 12)).toBe("2025-05-01");
+    expect(sameDayMonthsLater("2024-01-31", 1)).toBe("2024-02-29");
+    expect(sameDayMonthsLater("2024-02-29", 12)).toBe("2025-02-28");
+    expect(sameDayMonthsLater("2024-12-15", 1)).toBe("2025-01-15");
+  });
+});
+
+describe("L-1 current term derived from the charges", () => {
+  it("annual: a charge on 2024-05-01 is valid to 2025-04-30, renewal charged 2025-05-01", () => {
+    const l = makeLicense();
+    expect(currentTerm(l, "2024-05-01")).toEqual({
+      charge: { date: "2024-05-01", amountYen: 7980, type: "purchase", projected: false },
+      start: "2024-05-01",
+      end: "2025-04-30",
+      nextBillingDate: "2025-05-01",
+    });
+    expect(termEnd(l, "2025-04-30")).toBe("2025-04-30");
+  });
+
+  it("uses the last listed charge on or before the day, ignoring later ones", () => {
+    const l = makeLicense({
+      charges: [
+        { date: "2025-05-01", amountYen: 8480, type: "renewal" },
+        { date: "2024-05-01", amountYen: 7980, type: "purchase" },
+      ],
+    });
+    expect(currentTerm(l, "2025-04-30")!.charge.date).toBe("2024-05-01");
+    const t = currentTerm(l, "2025-05-01")!;
+    expect(t.charge).toEqual({ date: "2025-05-01", amountYen: 8480, type: "renewal", projected: false });
+    expect(t.end).toBe("2026-04-30");
+  });
+
+  it("monthly: a month, clamped at month ends", () => {
+    expect(termEnd(makeMonthly(), "2024-05-10")).toBe("2024-05-31");
+    const jan31 = makeMonthly({ charges: [{ date: "2024-01-31", amountYen: 980, type: "purchase" }], autoRenew: false });
+    expect(currentTerm(jan31, "2024-02-10")).toMatchObject({ end: "2024-02-28", nextBillingDate: "2024-02-29" });
+  });
+
+  it("projects renewals auto-renewal must have made when the record stops listing them", () => {
+    const t = currentTerm(makeLicense(), "2025-06-10")!;
+    expect(t.charge).toEqual({ date: "2025-05-01", amountYen: 7980, type: "renewal", projected: true });
+    expect(t.end).toBe("2026-04-30");
+    const m = currentTerm(makeMonthly(), "2024-08-01")!;
+    expect(m.charge).toMatchObject({ date: "2024-08-01", projected: true });
+    expect(currentTerm(makeMonthly(), "2024-07-31")!.charge.date).toBe("2024-07-01");
+  });
+
+  it("does not project once auto-renewal is off: the licence expires at the end of its term", () => {
+    const l = makeLicense({ autoRenew: false });
+    expect(termEnd(l, "2025-06-10")).toBe("2025-04-30");
+    expect(isLiveOn(l, "2025-04-30")).toBe(true);
+    expect(isLiveOn(l, "2025-05-01")).toBe(false);
+    expect(isLiveOn(makeLicense({ renewalState: "stop_requested" }), "2025-05-01")).toBe(false);
+  });
+
+  it("has no term before the first charge (trial not converted yet)", () => {
+    const trial = makeLicense({ kind: "trial", charges: [{ date: "2024-06-01", amountYen: 7980, type: "trial_conversion" }] });
+    expect(currentTerm(trial, "2024-05-31")).toBeNull();
+    expect(isLiveOn(trial, "2024-05-31")).toBe(false);
+    expect(firstCharge(trial)!.type).toBe("trial_conversion");
+    expect(() => currentTerm(trial, "2024-5-31")).toThrow(/invalid date/);
+  });
+
+  it("derives the renewal state from autoRenew unless the console recorded one", () => {
+    expect(renewalStateOf(makeLicense())).toBe("active");
+    expect(renewalStateOf(makeLicense({ autoRenew: false }))).toBe("stopped");
+    expect(renewalStateOf(makeLicense({ renewalState: "stop_requested" }))).toBe("stop_requested");
+  });
+
+  it("finds the add-ons linked to a main licence", () => {
+    const main = makeLicense();
+    const a = makeLicense({ ref: "A1", mainLicense: "L1" });
+    const b = makeLicense({ ref: "A2", mainLicense: "A1" });
+    const other = makeLicense({ ref: "X", mainLicense: "L9" });
+    expect(addOnsOf(main, [main, a, b, other]).map((l) => l.ref)).toEqual(["A1", "A2"]);
+    expect(addOnsOf(a, [main, a, b, other]).map((l) => l.ref)).toEqual(["A2"]);
+  });
+});
