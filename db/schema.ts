@@ -113,6 +113,213 @@ export interface LoginAttemptTable {
   success: number;
 }
 
+// ---- security data (S1-4①, S1-4⑤, S7) ----------------------------------------------------
+
+export type IncidentStatus = "new" | "acknowledged" | "resolved";
+export type OutboxStatus = "queued" | "sent" | "failed";
+
+export interface SecurityEventTable {
+  /** The event's own id (NDJSON `id` / vendor id). */
+  id: string;
+  contract_id: number;
+  device_id: number | null;
+  device_name: string;
+  source: string;
+  type: string;
+  severity: string;
+  action: string | null;
+  threat: string | null;
+  url: string | null;
+  detected_at: string;
+  ingested_at: string;
+}
+
+export interface IncidentTable {
+  id: Generated<number>;
+  contract_id: number;
+  kind: string;
+  status: Generated<IncidentStatus>;
+  severity: string;
+  title: string;
+  opened_at: string;
+  acknowledged_at: string | null;
+  resolved_at: string | null;
+  assignee: string | null;
+  notes: string | null;
+  first_event_id: string;
+}
+
+export interface IncidentEventTable {
+  incident_id: number;
+  event_id: string;
+}
+
+export interface NotificationTable {
+  id: Generated<number>;
+  incident_id: number;
+  contract_id: number;
+  event_id: string;
+  channel: "email" | "phone";
+  planned_at: string;
+  sent_at: string | null;
+  result: string | null;
+  recipient: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  outbox_id: number | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: string;
+  /** The producer's key (`incident:evt-1:email`); unique, so queueing twice queues once. */
+  ref: string | null;
+  to_address: string;
+  subject: string;
+  body_text: string;
+  attachment_name: string | null;
+  attachment_blob: Buffer | null;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+  next_attempt_at: string | null;
+}
+
+export interface VendorSyncStateTable {
+  source: string;
+  cursor: string | null;
+  updated_at: string;
+}
+
+// ---- billing (T-24..T-31, S2..S6) -----------------------------------------------------------
+
+export type TaxCategoryColumn = "taxable_10" | "non_taxable";
+export type TerminatedByColumn = "customer" | "provider_fault" | "provider_service_end";
+
+export interface TariffVersionTable {
+  id: Generated<number>;
+  effective_from: string;
+  created_at: string;
+}
+
+export interface TariffPriceTable {
+  version_id: number;
+  code: string;
+  price_yen: number;
+}
+
+export interface PlanChangeTable {
+  id: Generated<number>;
+  contract_id: number;
+  change_date: string;
+  base_plan: string;
+}
+
+export interface TerminationTable {
+  contract_id: number;
+  requested_on: string;
+  wished_date: string;
+  confirmed_on: string | null;
+  terminated_by: TerminatedByColumn;
+  withdrawn_at: string | null;
+}
+
+export interface OutageTable {
+  id: Generated<number>;
+  contract_id: number;
+  /** Comma-separated services hit: base, endpoint, gateway, sandbox. */
+  services: string;
+  known_at: string;
+  restored_at: string | null;
+  customer_fault: number;
+}
+
+export interface VisitTable {
+  id: Generated<number>;
+  contract_id: number;
+  visit_date: string;
+  start_time: string;
+  with_line_application: number;
+  backup_available: number;
+}
+
+export interface VisitLineTable {
+  id: Generated<number>;
+  visit_id: number;
+  code: string;
+  quantity: number | null;
+  endpoint_reinstall: number | null;
+  /** JSON array of per-PC volumes in GB (data migration only). */
+  pcs_gb: string | null;
+}
+
+export interface ManualLineTable {
+  id: Generated<number>;
+  contract_id: number;
+  line_date: string;
+  description: string;
+  amount_yen: number;
+  taxable: number;
+  code: string | null;
+  rule: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface PaymentTable {
+  id: Generated<number>;
+  contract_id: number;
+  billing_month: string;
+  paid_on: string;
+  /** null = pays the invoice in full. */
+  amount_yen: number | null;
+  recorded_by: string | null;
+  created_at: string;
+}
+
+export interface BillingMonthTable {
+  month: string;
+  status: "running" | "closed";
+  started_at: string;
+  closed_at: string | null;
+  invoice_count: number;
+}
+
+export interface InvoiceTable {
+  id: Generated<number>;
+  seq: number;
+  invoice_number: string;
+  contract_id: number;
+  billing_month: string;
+  issue_date: string;
+  due_date: string;
+  taxable_10_yen: number;
+  tax_10_yen: number;
+  non_taxable_yen: number;
+  interest_yen: number;
+  total_yen: number;
+  line_count: number;
+  recipient_name: string;
+  recipient_address: string;
+  issued_at: string;
+}
+
+export interface InvoiceLineTable {
+  id: Generated<number>;
+  invoice_id: number;
+  position: number;
+  code: string;
+  rule: string;
+  tariff_version: string | null;
+  description: string;
+  quantity: number;
+  unit_price_yen: number;
+  amount_yen: number;
+  tax_category: TaxCategoryColumn;
+}
+
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -124,6 +331,24 @@ export interface Database {
   sessions: SessionTable;
   audit_log: AuditLogTable;
   login_attempts: LoginAttemptTable;
+  security_events: SecurityEventTable;
+  incidents: IncidentTable;
+  incident_events: IncidentEventTable;
+  notifications: NotificationTable;
+  outbox: OutboxTable;
+  vendor_sync_state: VendorSyncStateTable;
+  tariff_versions: TariffVersionTable;
+  tariff_prices: TariffPriceTable;
+  plan_changes: PlanChangeTable;
+  terminations: TerminationTable;
+  outages: OutageTable;
+  visits: VisitTable;
+  visit_lines: VisitLineTable;
+  manual_lines: ManualLineTable;
+  payments: PaymentTable;
+  billing_months: BillingMonthTable;
+  invoices: InvoiceTable;
+  invoice_lines: InvoiceLineTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;
@@ -135,3 +360,9 @@ export type Device = Selectable<DeviceTable>;
 export type User = Selectable<UserTable>;
 export type ProviderUpdate = Updateable<ProviderTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
+export type SecurityEventRow = Selectable<SecurityEventTable>;
+export type Incident = Selectable<IncidentTable>;
+export type Notification = Selectable<NotificationTable>;
+export type OutboxMail = Selectable<OutboxTable>;
+export type InvoiceRow = Selectable<InvoiceTable>;
+export type InvoiceLineRow = Selectable<InvoiceLineTable>;

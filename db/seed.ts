@@ -6,6 +6,7 @@ import type { Kysely } from "kysely";
 import { hashPassword } from "../app/auth/password.server";
 import { addDays, addMonths, jstDate, monthOf, type IsoDate } from "../app/lib/jst";
 import type { Area, Database, Ownership, Role } from "./schema";
+import { seedBillingHistory } from "./seed-billing";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 
@@ -78,7 +79,7 @@ const CONTRACTS: readonly SeedContract[] = [
     ] },
   { ref: "K-1005", customer: "C4", lineId: "COP4419003", area: "west", monthsAgo: 5, startDay: "15", location: "診療所",
     items: [{ code: "gateway.gw10", quantity: 1, ownership: "rental", repair24h: false }, { code: "endpoint", quantity: 6, ownership: "rental" }] },
-  { ref: "K-1006", customer: "C2", lineId: "COP2207990", area: "west", monthsAgo: 26, startDay: "12", location: "旧事務所",
+  { ref: "K-1006", customer: "C2", lineId: "COP2207990", area: "west", monthsAgo: 21, startDay: "12", location: "旧事務所",
     terminatedMonthsAgo: 2,
     items: [{ code: "gateway.gw10", quantity: 1, ownership: "rental" }, { code: "endpoint", quantity: 2, ownership: "rental" }] },
   { ref: "K-2001", customer: "C5", lineId: "CAF5120334", area: "east", monthsAgo: 17, startDay: "07", location: "本社",
@@ -214,6 +215,7 @@ export async function seedDemo(db: Kysely<Database>, at: Date): Promise<void> {
       }).execute();
     }
   });
+  await seedBillingHistory(db, today, at);
 }
 
 export function demoAccountsText(): string {

@@ -78,7 +78,7 @@ describe("home figures", () => {
     const c1 = await homeFigures(t.db, customer("C1"), TEST_NOW);
     expect(c1.customers).toBe(1);
     expect(c1.contractsByStatus).toEqual({ active: 2 });
-    expect(c1.endpointSeats).toEqual({ rental: 10, purchased: 3 });
+    expect(c1.endpointSeats).toEqual({ rental: 12, purchased: 3 }); // K-1001 grew from 10 to 12 seats
     expect(c1.gatewaysByModel).toEqual({ gw50: 1, gw10: 1 });
     expect(c1.devicesByType.gateway).toBe(2);
     const all = await homeFigures(t.db, provider, TEST_NOW);

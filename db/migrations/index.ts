@@ -2,7 +2,11 @@
 // same set without reading the folder at run time. Names sort by date.
 import type { Migration } from "kysely";
 import * as foundation from "./2026_11_22_000001_foundation";
+import * as billing from "./2026_11_22_000002_billing";
+import * as security from "./2026_11_22_000100_security";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
+  "2026_11_22_000002_billing": billing,
+  "2026_11_22_000100_security": security,
 };

@@ -1,0 +1,168 @@
+// Closing a billing month (T-27-1): compute every contract's invoice with the pure rules, then
+// issue them in order of contract ref, a batch per transaction, numbering each invoice with the
+// next sequence number inside the same transaction. A kill loses at most the open batch; a
+// re-run skips what was issued and continues the sequence, so the result is exactly that of an
+// uninterrupted run: no duplicate, no gap. A closed month issues nothing more.
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../../db/schema";
+import { lastDayOf, type YearMonth } from "../lib/jst";
+import { loadBillableContracts, loadPriorInvoices, loadTariffs } from "./history.server";
+import type { InvoiceDraft } from "./invoice";
+import { LATE_INTEREST_CODE } from "./invoice";
+import { buildMonthlyInvoice } from "./monthly-invoice";
+
+export interface ContractProblem {
+  contractRef: string;
+  path: string;
+  message: string;
+}
+
+export interface PlannedInvoice {
+  contractId: number;
+  contractRef: string;
+  recipientName: string;
+  recipientAddress: string;
+  draft: InvoiceDraft;
+}
+
+export interface MonthPlan {
+  month: YearMonth;
+  closed: boolean;
+  alreadyIssued: number;
+  toIssue: PlannedInvoice[];
+  problems: ContractProblem[];
+}
+
+export interface BillingRunResult {
+  month: YearMonth;
+  alreadyClosed: boolean;
+  issued: number;
+  alreadyIssued: number;
+  problems: ContractProblem[];
+}
+
+export const DEFAULT_BATCH_SIZE = 500;
+
+export function invoiceNumber(seq: number): string {
+  return `INV-${String(seq).padStart(8, "0")}`;
+}
+
+async function monthState(db: Kysely<Database>, month: YearMonth) {
+  return db.selectFrom("billing_months").selectAll().where("month", "=", month).executeTakeFirst();
+}
+
+/** What closing `month` would issue, computed without writing anything (also the preview). */
+export async function planBillingMonth(db: Kysely<Database>, month: YearMonth): Promise<MonthPlan> {
+  const state = await monthState(db, month);
+  const [tariffs, contracts, issued] = await Promise.all([
+    loadTariffs(db),
+    loadBillableContracts(db, lastDayOf(month)),
+    db.selectFrom("invoices").select("contract_id").where("billing_month", "=", month).execute(),
+  ]);
+  const prior = await loadPriorInvoices(db, month, contracts);
+  const issuedIds = new Set(issued.map((r) => r.contract_id));
+  const toIssue: PlannedInvoice[] = [];
+  const problems: ContractProblem[] = [];
+  for (const contract of contracts) {
+    if (issuedIds.has(contract.id)) continue;
+    const result = buildMonthlyInvoice(contract.history, month, tariffs, prior.get(contract.id) ?? []);
+    if (!result.ok) {
+      for (const p of result.problems) problems.push({ contractRef: contract.ref, ...p });
+    } else if (result.invoice) {
+      toIssue.push({
+        contractId: contract.id, contractRef: contract.ref, recipientName: contract.recipientName,
+        recipientAddress: contract.recipientAddress, draft: result.invoice,
+      });
+    }
+  }
+  return { month, closed: state?.status === "closed", alreadyIssued: issuedIds.size, toIssue, problems };
+}
+
+async function issueBatch(trx: Transaction<Database>, batch: readonly PlannedInvoice[], issuedAt: string): Promise<void> {
+  const last = await trx.selectFrom("invoices").select((eb) => eb.fn.max("seq").as("seq")).executeTakeFirst();
+  let seq = Number(last?.seq ?? 0);
+  const rows = batch.map((p) => {
+    seq += 1;
+    const t = p.draft.totals;
+    const interest = p.draft.lines.filter((l) => l.code === LATE_INTEREST_CODE).reduce((a, l) => a + l.amountYen, 0);
+    return {
+      seq,
+      invoice_number: invoiceNumber(seq),
+      contract_id: p.contractId,
+      billing_month: p.draft.billingMonth,
+      issue_date: p.draft.issueDate,
+      due_date: p.draft.dueDate,
+      taxable_10_yen: t.taxable10Yen,
+      tax_10_yen: t.tax10Yen,
+      non_taxable_yen: t.nonTaxableYen,
+      interest_yen: interest,
+      total_yen: t.totalYen,
+      line_count: p.draft.lines.length,
+      recipient_name: p.recipientName,
+      recipient_address: p.recipientAddress,
+      issued_at: issuedAt,
+    };
+  });
+  const ids = new Map<number, number>();
+  for (let i = 0; i < rows.length; i += 400) {
+    const inserted = await trx.insertInto("invoices").values(rows.slice(i, i + 400)).returning(["id", "seq"]).execute();
+    for (const r of inserted) ids.set(r.seq, r.id);
+  }
+  const lines = batch.flatMap((p, i) =>
+    p.draft.lines.map((l, position) => ({
+      invoice_id: ids.get(rows[i].seq)!,
+      position: position + 1,
+      code: l.code,
+      rule: l.rule,
+      tariff_version: l.tariffVersion,
+      description: l.description,
+      quantity: l.quantity,
+      unit_price_yen: l.unitPriceYen,
+      amount_yen: l.amountYen,
+      tax_category: l.taxCategory,
+    })),
+  );
+  for (let i = 0; i < lines.length; i += 800) {
+    await trx.insertInto("invoice_lines").values(lines.slice(i, i + 800)).execute();
+  }
+}
+
+export interface RunOptions {
+  at: Date;
+  batchSize?: number;
+  onProgress?: (progress: { done: number; total: number }) => void;
+}
+
+/** Issues every invoice of `month` and closes it. Problems in the data stop the run before anything is issued. */
+export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, options: RunOptions): Promise<BillingRunResult> {
+  const later = await db.selectFrom("billing_months").select("month")
+    .where("month", ">", month).where("status", "=", "closed").orderBy("month").executeTakeFirst();
+  if (later) throw new Error(`month: ${later.month} is already closed; months are closed in order`);
+
+  const plan = await planBillingMonth(db, month);
+  const base = { month, alreadyIssued: plan.alreadyIssued, problems: plan.problems };
+  if (plan.closed) return { ...base, alreadyClosed: true, issued: 0 };
+  if (plan.problems.length > 0) return { ...base, alreadyClosed: false, issued: 0 };
+
+  const issuedAt = options.at.toISOString();
+  await db.insertInto("billing_months")
+    .values({ month, status: "running", started_at: issuedAt, closed_at: null, invoice_count: 0 })
+    .onConflict((oc) => oc.column("month").doNothing())
+    .execute();
+
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const total = plan.toIssue.length;
+  for (let i = 0; i < total; i += batchSize) {
+    const batch = plan.toIssue.slice(i, i + batchSize);
+    await db.transaction().execute((trx) => issueBatch(trx, batch, issuedAt));
+    options.onProgress?.({ done: Math.min(i + batchSize, total), total });
+  }
+
+  const count = await db.selectFrom("invoices").select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("billing_month", "=", month).executeTakeFirstOrThrow();
+  await db.updateTable("billing_months")
+    .set({ status: "closed", closed_at: options.at.toISOString(), invoice_count: Number(count.n) })
+    .where("month", "=", month)
+    .execute();
+  return { ...base, alreadyClosed: false, issued: total };
+}

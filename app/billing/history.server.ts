@@ -1,0 +1,150 @@
+// Reads what the billing rules need from the database, in bulk: the tariff versions, every
+// contract's history as a ContractHistory (the import file's shape), and the invoices already
+// issued with their payments (for T-26). A handful of queries whatever the number of contracts.
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../../db/schema";
+import type { YearMonth } from "../lib/jst";
+import type { ContractHistory, PaymentRecord } from "./contract-history";
+import type { PriorInvoice } from "./monthly-invoice";
+import type { OutageService } from "./outage-credit";
+import { tariffVersions, type TariffVersion } from "./tariff";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function loadTariffs(db: Db): Promise<TariffVersion[]> {
+  const rows = await db
+    .selectFrom("tariff_prices")
+    .innerJoin("tariff_versions", "tariff_versions.id", "tariff_prices.version_id")
+    .select(["tariff_versions.effective_from", "tariff_prices.code", "tariff_prices.price_yen"])
+    .orderBy("tariff_versions.effective_from")
+    .execute();
+  const updates = new Map<string, Record<string, number>>();
+  for (const row of rows) {
+    const prices = updates.get(row.effective_from) ?? {};
+    prices[row.code] = row.price_yen;
+    updates.set(row.effective_from, prices);
+  }
+  return tariffVersions([...updates].map(([effectiveFrom, prices]) => ({ effectiveFrom, prices })));
+}
+
+export interface BillableContract {
+  id: number;
+  ref: string;
+  recipientName: string;
+  recipientAddress: string;
+  history: ContractHistory;
+}
+
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+/** Every contract whose service started on or before `lastDay`, ordered by ref, with its history. */
+export async function loadBillableContracts(db: Db, lastDay: string, contractIds?: readonly number[]): Promise<BillableContract[]> {
+  let q = db
+    .selectFrom("contracts")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select([
+      "contracts.id", "contracts.ref", "contracts.line_id", "contracts.area", "contracts.base_plan",
+      "contracts.service_start", "customers.ref as customer_ref", "customers.name as customer_name",
+      "customers.address as customer_address",
+    ])
+    .where("contracts.service_start", "<=", lastDay)
+    .orderBy("contracts.ref");
+  if (contractIds) q = q.where("contracts.id", "in", contractIds.length ? contractIds : [-1]);
+  const contracts = await q.execute();
+  if (contracts.length === 0) return [];
+
+  const [items, planChanges, terminations, outages, visits, visitLines, manualLines, payments] = await Promise.all([
+    db.selectFrom("contract_items").selectAll().orderBy("id").execute(),
+    db.selectFrom("plan_changes").selectAll().orderBy("change_date").orderBy("id").execute(),
+    db.selectFrom("terminations").selectAll().where("withdrawn_at", "is", null).execute(),
+    db.selectFrom("outages").selectAll().orderBy("id").execute(),
+    db.selectFrom("visits").selectAll().orderBy("visit_date").orderBy("start_time").orderBy("id").execute(),
+    db.selectFrom("visit_lines").selectAll().orderBy("id").execute(),
+    db.selectFrom("manual_lines").selectAll().orderBy("line_date").orderBy("id").execute(),
+    db.selectFrom("payments").selectAll().orderBy("paid_on").orderBy("id").execute(),
+  ]);
+  const itemsOf = groupBy(items, (r) => r.contract_id);
+  const changesOf = groupBy(planChanges, (r) => r.contract_id);
+  const terminationOf = new Map(terminations.map((t) => [t.contract_id, t]));
+  const outagesOf = groupBy(outages, (r) => r.contract_id);
+  const visitsOf = groupBy(visits, (r) => r.contract_id);
+  const linesOfVisit = groupBy(visitLines, (r) => r.visit_id);
+  const manualOf = groupBy(manualLines, (r) => r.contract_id);
+  const paymentsOf = groupBy(payments, (r) => r.contract_id);
+
+  return contracts.map((c) => {
+    const termination = terminationOf.get(c.id);
+    const history: ContractHistory = {
+      ref: c.ref,
+      customer: c.customer_ref,
+      lineId: c.line_id,
+      area: c.area,
+      basePlan: c.base_plan,
+      serviceStart: c.service_start,
+      items: (itemsOf.get(c.id) ?? []).map((i) => ({
+        code: i.code, quantity: i.quantity, ownership: i.ownership, repair24h: i.repair24h === 1, from: i.from_date, to: i.to_date,
+      })),
+      planChanges: (changesOf.get(c.id) ?? []).map((p) => ({ date: p.change_date, basePlan: p.base_plan })),
+      outages: (outagesOf.get(c.id) ?? []).map((o) => ({
+        services: o.services.split(",") as OutageService[], knownAt: o.known_at, restoredAt: o.restored_at,
+        customerFault: o.customer_fault === 1,
+      })),
+      visits: (visitsOf.get(c.id) ?? []).map((v) => ({
+        date: v.visit_date,
+        start: v.start_time,
+        withLineApplication: v.with_line_application === 1,
+        backupAvailable: v.backup_available === 1,
+        lines: (linesOfVisit.get(v.id) ?? []).map((l) => ({
+          code: l.code,
+          quantity: l.quantity,
+          endpointReinstall: l.endpoint_reinstall,
+          pcs: l.pcs_gb ? (JSON.parse(l.pcs_gb) as number[]).map((gb) => ({ gb })) : null,
+        })),
+      })),
+      manualLines: (manualOf.get(c.id) ?? []).map((m) => ({
+        date: m.line_date, description: m.description, amountYen: m.amount_yen, taxable: m.taxable === 1, code: m.code, rule: m.rule,
+      })),
+      termination: termination
+        ? { requestedOn: termination.requested_on, wishedDate: termination.wished_date, confirmedOn: termination.confirmed_on }
+        : null,
+      terminatedBy: termination?.terminated_by ?? "customer",
+      payments: (paymentsOf.get(c.id) ?? []).map((p): PaymentRecord => ({
+        billingMonth: p.billing_month, paidOn: p.paid_on, amountYen: p.amount_yen,
+      })),
+    };
+    return { id: c.id, ref: c.ref, recipientName: c.customer_name, recipientAddress: c.customer_address, history };
+  });
+}
+
+/** Invoices issued before `month`, per contract, with the payments made on them (T-26). */
+export async function loadPriorInvoices(db: Db, month: YearMonth, contracts: readonly BillableContract[]): Promise<Map<number, PriorInvoice[]>> {
+  const rows = await db
+    .selectFrom("invoices")
+    .select(["contract_id", "billing_month", "invoice_number", "total_yen", "interest_yen", "due_date"])
+    .where("billing_month", "<", month)
+    .orderBy("billing_month")
+    .execute();
+  const paymentsByContract = new Map(contracts.map((c) => [c.id, c.history.payments ?? []]));
+  const result = new Map<number, PriorInvoice[]>();
+  for (const row of rows) {
+    const payments = (paymentsByContract.get(row.contract_id) ?? [])
+      .filter((p) => p.billingMonth === row.billing_month)
+      .map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen }));
+    const list = result.get(row.contract_id) ?? [];
+    list.push({
+      billingMonth: row.billing_month, invoiceNumber: row.invoice_number, totalYen: row.total_yen,
+      interestYen: row.interest_yen, dueDate: row.due_date, payments,
+    });
+    result.set(row.contract_id, list);
+  }
+  return result;
+}

@@ -1,0 +1,28 @@
+// Consumption tax (T-31: tariff prices exclude tax, 10 % is added) on a qualified invoice
+// (terms.md interpretation following the invoice law): computed once per invoice per rate on the
+// sum of that rate's lines, fractions dropped toward zero (T-28). Credit lines (negative) reduce
+// the sum before the tax is taken.
+import { applyRate, sumYen } from "../lib/yen";
+
+export type TaxCategory = "taxable_10" | "non_taxable";
+
+/** The standard rate, 10 %. */
+export const TAX_RATE_10 = { numerator: 10, denominator: 100 } as const;
+
+/** floor(taxable sum × 10 %), truncated toward zero (a negative sum gives a negative tax, T-28). */
+export function consumptionTax10(taxableSumYen: number): number {
+  return applyRate(taxableSumYen, TAX_RATE_10.numerator, TAX_RATE_10.denominator);
+}
+
+export interface TaxSummary {
+  taxable10Yen: number;
+  tax10Yen: number;
+  nonTaxableYen: number;
+}
+
+/** Sums lines by tax category and takes the tax once over the taxable sum. */
+export function summarizeTax(lines: readonly { amountYen: number; taxCategory: TaxCategory }[]): TaxSummary {
+  const taxable10Yen = sumYen(lines.filter((l) => l.taxCategory === "taxable_10").map((l) => l.amountYen));
+  const nonTaxableYen = sumYen(lines.filter((l) => l.taxCategory === "non_taxable").map((l) => l.amountYen));
+  return { taxable10Yen, tax10Yen: consumptionTax10(taxable10Yen), nonTaxableYen };
+}
