@@ -56,7 +56,7 @@ export async function planBillingMonth(db: Kysely<Database>, month: YearMonth): 
   const state = await monthState(db, month);
   const [tariffs, contracts, issued] = await Promise.all([
     loadTariffs(db),
-    loadBillableContracts(db, lastDayOf(month)),
+    loadBillableContracts(db, lastDayOf(month), { onlyPaymentsRelevantTo: month }),
     db.selectFrom("invoices").select("contract_id").where("billing_month", "=", month).execute(),
   ]);
   const prior = await loadPriorInvoices(db, month, contracts);

@@ -3,7 +3,7 @@
 // issued with their payments (for T-26). A handful of queries whatever the number of contracts.
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
-import type { YearMonth } from "../lib/jst";
+import { firstDayOf, lastDayOf, type YearMonth } from "../lib/jst";
 import type { ContractHistory, PaymentRecord } from "./contract-history";
 import type { PriorInvoice } from "./monthly-invoice";
 import type { OutageService } from "./outage-credit";
@@ -46,8 +46,18 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
   return map;
 }
 
+export interface LoadOptions {
+  contractIds?: readonly number[];
+  /**
+   * Billing one month needs only the payments of invoices paid (finally or not) in that month
+   * (T-26); set it to read just those instead of every payment ever made.
+   */
+  onlyPaymentsRelevantTo?: YearMonth;
+}
+
 /** Every contract whose service started on or before `lastDay`, ordered by ref, with its history. */
-export async function loadBillableContracts(db: Db, lastDay: string, contractIds?: readonly number[]): Promise<BillableContract[]> {
+export async function loadBillableContracts(db: Db, lastDay: string, options: LoadOptions = {}): Promise<BillableContract[]> {
+  const { contractIds, onlyPaymentsRelevantTo: month } = options;
   let q = db
     .selectFrom("contracts")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -70,7 +80,18 @@ export async function loadBillableContracts(db: Db, lastDay: string, contractIds
     db.selectFrom("visits").selectAll().orderBy("visit_date").orderBy("start_time").orderBy("id").execute(),
     db.selectFrom("visit_lines").selectAll().orderBy("id").execute(),
     db.selectFrom("manual_lines").selectAll().orderBy("line_date").orderBy("id").execute(),
-    db.selectFrom("payments").selectAll().orderBy("paid_on").orderBy("id").execute(),
+    month
+      ? db.selectFrom("payments").selectAll()
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom("payments as paid").select("paid.id")
+              .whereRef("paid.contract_id", "=", "payments.contract_id")
+              .whereRef("paid.billing_month", "=", "payments.billing_month")
+              .where("paid.paid_on", ">=", firstDayOf(month))
+              .where("paid.paid_on", "<=", lastDayOf(month)),
+          ))
+        .orderBy("paid_on").orderBy("id").execute()
+      : db.selectFrom("payments").selectAll().orderBy("paid_on").orderBy("id").execute(),
   ]);
   const itemsOf = groupBy(items, (r) => r.contract_id);
   const changesOf = groupBy(planChanges, (r) => r.contract_id);
@@ -125,12 +146,24 @@ export async function loadBillableContracts(db: Db, lastDay: string, contractIds
   });
 }
 
-/** Invoices issued before `month`, per contract, with the payments made on them (T-26). */
+/**
+ * The earlier invoices that can produce late interest in `month` (T-26: billed in the month the
+ * invoice is finally paid): those with a payment dated in `month`, with all their payments.
+ * Invoices without a payment in `month` cannot be finally paid in it, so they are not read.
+ */
 export async function loadPriorInvoices(db: Db, month: YearMonth, contracts: readonly BillableContract[]): Promise<Map<number, PriorInvoice[]>> {
   const rows = await db
     .selectFrom("invoices")
     .select(["contract_id", "billing_month", "invoice_number", "total_yen", "interest_yen", "due_date"])
     .where("billing_month", "<", month)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("payments").select("payments.id")
+          .whereRef("payments.contract_id", "=", "invoices.contract_id")
+          .whereRef("payments.billing_month", "=", "invoices.billing_month")
+          .where("payments.paid_on", ">=", firstDayOf(month))
+          .where("payments.paid_on", "<=", lastDayOf(month)),
+      ))
     .orderBy("billing_month")
     .execute();
   const paymentsByContract = new Map(contracts.map((c) => [c.id, c.history.payments ?? []]));

@@ -1,0 +1,57 @@
+// Billing benchmark: 10,000 contracts with a year of history, billed month by month through the
+// real code (runBillingMonth), against the raw floor: better-sqlite3 inserting the same number of
+// invoice lines in one transaction with one prepared statement. Prints both and their ratio.
+//   npx tsx scripts/bench/billing.ts [CONTRACTS]
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runBillingMonth } from "../../app/billing/billing-run.server";
+import { migrateToLatest, openDatabase } from "../../db/connection";
+import { generateContracts } from "./generate-contracts";
+
+const count = Number(process.argv[2] ?? 10_000);
+const dir = mkdtempSync(join(tmpdir(), "bench-billing-"));
+try {
+  const handle = openDatabase(`file:${join(dir, "bench.db")}`);
+  await migrateToLatest(handle.db);
+  let t = performance.now();
+  const book = generateContracts(handle.sqlite, count, "2025-01");
+  console.log(`generated ${count} contracts with a year of history in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  const perMonth: number[] = [];
+  t = performance.now();
+  for (const month of book.months) {
+    const m0 = performance.now();
+    const result = await runBillingMonth(handle.db, month, { at: new Date() });
+    if (result.problems.length) throw new Error(`${month}: ${result.problems[0].contractRef} ${result.problems[0].message}`);
+    perMonth.push(performance.now() - m0);
+    process.stderr.write(`${month}: ${result.issued} invoices in ${(perMonth.at(-1)! / 1000).toFixed(2)} s\n`);
+  }
+  const billingSeconds = (performance.now() - t) / 1000;
+  const { invoices, lines } = handle.sqlite
+    .prepare("select (select count(*) from invoices) as invoices, (select count(*) from invoice_lines) as lines").get() as
+    { invoices: number; lines: number };
+
+  // The raw floor: the same number of invoice-line rows, one transaction, one prepared statement.
+  handle.sqlite.exec(`create table raw_lines (id integer primary key, invoice_id integer not null, position integer not null,
+    code text not null, rule text not null, tariff_version text, description text not null, quantity integer not null,
+    unit_price_yen integer not null, amount_yen integer not null, tax_category text not null)`);
+  const insert = handle.sqlite.prepare(`insert into raw_lines (invoice_id, position, code, rule, tariff_version, description,
+    quantity, unit_price_yen, amount_yen, tax_category) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  t = performance.now();
+  handle.sqlite.transaction(() => {
+    for (let i = 0; i < lines; i++) {
+      insert.run(Math.floor(i / 4), i % 4, "endpoint", "T-24-1", "2024-04-01", "エンドポイントセキュリティ 10台", 10, 600, 6000, "taxable_10");
+    }
+  })();
+  const rawSeconds = (performance.now() - t) / 1000;
+  await handle.close();
+
+  const sorted = [...perMonth].sort((a, b) => a - b);
+  console.log(`billing: ${book.months.length} months, ${invoices} invoices, ${lines} lines in ${billingSeconds.toFixed(2)} s` +
+    ` (${Math.round(lines / billingSeconds)} lines/s; per month median ${(sorted[6] / 1000).toFixed(2)} s, max ${(sorted.at(-1)! / 1000).toFixed(2)} s)`);
+  console.log(`raw better-sqlite3 insert of ${lines} lines: ${rawSeconds.toFixed(2)} s (${Math.round(lines / rawSeconds)} lines/s)`);
+  console.log(`ratio billing / raw: ${(billingSeconds / rawSeconds).toFixed(2)}×  (targets: ≤ 20 s, ≤ 3×)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
