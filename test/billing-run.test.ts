@@ -1,6 +1,6 @@
 // The billing run against real database files: idempotent, immutable once issued, safe to kill.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -136,8 +136,13 @@ describe("billing run killed mid-way", () => {
 
     expect(billing(cleanUrl, "run", "--month", "2025-01").status).toBe(0);
     for (const flags of [[], ["--lines"]]) {
-      const a = billing(killedUrl, "export", "--month", "2025-01", ...flags).stdout;
-      const b = billing(cleanUrl, "export", "--month", "2025-01", ...flags).stdout;
+      const exported = (url: string, name: string) => {
+        const out = join(dir, name);
+        expect(billing(url, "export", "--month", "2025-01", "--out", out, ...flags).status).toBe(0);
+        return readFileSync(out, "utf8");
+      };
+      const a = exported(killedUrl, `killed${flags.length}.csv`);
+      const b = exported(cleanUrl, `clean${flags.length}.csv`);
       expect(a.split("\r\n").length).toBeGreaterThan(6000);
       expect(a).toBe(b);
     }
