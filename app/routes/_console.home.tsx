@@ -9,7 +9,7 @@ import { CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS } from "~/lib/labels";
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const figures = await homeFigures(getDb(), viewer.tenant, now());
-  return { figures, tenantKind: viewer.tenant.kind, displayName: viewer.displayName };
+  return { figures, tenantKind: viewer.tenant.kind, displayName: viewer.displayName, notSeenDays: NOT_SEEN_DAYS };
 }
 
 const GREETING: Record<string, string> = {
@@ -19,7 +19,7 @@ const GREETING: Record<string, string> = {
 };
 
 export default function Home() {
-  const { figures, tenantKind, displayName } = useLoaderData<typeof loader>();
+  const { figures, tenantKind, displayName, notSeenDays } = useLoaderData<typeof loader>();
   const live = (figures.contractsByStatus.active ?? 0) + (figures.contractsByStatus.suspended ?? 0);
   const deviceTotal = Object.values(figures.devicesByType).reduce((a, b) => a + b, 0);
   return (
@@ -56,7 +56,7 @@ export default function Home() {
           <div className="sub">{Object.entries(figures.gatewaysByModel).map(([m, n]) => `${m.toUpperCase()} ${n}`).join(" / ") || "なし"}</div>
         </div>
         <div className="card">
-          <div className="label">{NOT_SEEN_DAYS}日以上通信のない機器</div>
+          <div className="label">{notSeenDays}日以上通信のない機器</div>
           <div className="value" data-testid="figure-not-seen">{figures.devicesNotSeen}</div>
           <div className="sub">{figures.devicesNotSeen > 0 ? "電源や接続をご確認ください" : "すべて通信しています"}</div>
         </div>

@@ -39,6 +39,7 @@ describe("signing in", () => {
       await page.getByRole("heading", { name: "ホーム", level: 1 }).waitFor();
       expect(await page.getByTestId("tenant-name").textContent()).toBe(home.tenant);
       expect(await page.getByTestId("figure-contracts").textContent()).toBe(home.contracts);
+      await page.getByText("7日以上通信のない機器").waitFor();
       const nav = await page.getByRole("navigation", { name: "メインメニュー" }).textContent();
       for (const label of home.nav) expect(nav).toContain(label);
       if (home.email.startsWith("customer")) expect(nav).not.toContain("顧客");
