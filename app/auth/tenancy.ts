@@ -25,6 +25,9 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 export const PROVIDER_ROLES: readonly Role[] = ["provider_admin", "operator", "finance"];
 
+/** Who may list and open customers: everyone but the customers themselves. */
+export const CUSTOMER_VIEW_ROLES: readonly Role[] = ["provider_admin", "operator", "finance", "reseller_manager"];
+
 export function tenantFor(user: { role: Role; reseller_id: number | null; customer_id: number | null }): Tenant {
   if (user.role === "reseller_manager") {
     if (user.reseller_id === null) throw new Error("reseller_manager without a reseller");

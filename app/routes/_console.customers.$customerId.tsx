@@ -1,15 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
+import { CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { listContracts } from "~/contracts/contracts.server";
 import { getCustomer } from "~/customers/customers.server";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { AREA_LABELS, CONTRACT_STATUS_LABELS, formatDateJa } from "~/lib/labels";
-import { CUSTOMER_LIST_ROLES } from "./_console.customers._index";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const viewer = await requireViewer(request, { roles: CUSTOMER_LIST_ROLES });
+  const viewer = await requireViewer(request, { roles: CUSTOMER_VIEW_ROLES });
   const db = getDb();
   const customer = await getCustomer(db, { id: idParam(params.customerId), tenant: viewer.tenant });
   if (!customer) throw notFound();

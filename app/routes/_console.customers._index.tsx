@@ -1,13 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
+import { CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { listCustomers } from "~/customers/customers.server";
 import { getDb } from "~/db.server";
 
-export const CUSTOMER_LIST_ROLES = ["provider_admin", "operator", "finance", "reseller_manager"] as const;
-
 export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireViewer(request, { roles: CUSTOMER_LIST_ROLES });
+  const viewer = await requireViewer(request, { roles: CUSTOMER_VIEW_ROLES });
   const search = new URL(request.url).searchParams.get("q")?.trim() || undefined;
   const customers = await listCustomers(getDb(), viewer.tenant, search);
   return { customers, search: search ?? "", showReseller: viewer.tenant.kind === "provider" };
