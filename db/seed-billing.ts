@@ -4,7 +4,7 @@
 import type { Kysely } from "kysely";
 import { runBillingMonth } from "../app/billing/billing-run.server";
 import { isVisitDay, type Area } from "../app/contracts/visit-slots";
-import { addDays, addMonths, firstDayOf, monthOf, monthRange, type IsoDate, type YearMonth } from "../app/lib/jst";
+import { addDays, addMonths, firstDayOf, jstInstant, monthOf, monthRange, type IsoDate, type YearMonth } from "../app/lib/jst";
 import type { Database } from "./schema";
 
 /** How many closed months the demo shows. */
@@ -54,8 +54,9 @@ export async function seedBillingHistory(db: Kysely<Database>, today: IsoDate, a
     // A gateway outage on K-2001: 50 hours from when the provider learned of it → 2 days' credit (T-24-2).
     const outageMonth = addMonths(current, -2);
     await trx.insertInto("outages").values({
-      contract_id: k2001, services: "gateway", known_at: `${firstDayOf(outageMonth).slice(0, 8)}03T10:00:00+09:00`,
-      restored_at: `${firstDayOf(outageMonth).slice(0, 8)}05T12:00:00+09:00`, customer_fault: 0,
+      contract_id: k2001, services: "gateway",
+      known_at: jstInstant(addDays(firstDayOf(outageMonth), 2), "10:00").toISOString(),
+      restored_at: jstInstant(addDays(firstDayOf(outageMonth), 4), "12:00").toISOString(), customer_fault: 0,
     }).execute();
 
     // Visits: K-1002's yearly free visit (OS recovery and agent re-install), and a paid data migration at K-2004.

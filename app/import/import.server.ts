@@ -1,0 +1,270 @@
+// Writing a validated import file (import-format.md) and reading the keys its validation needs.
+// Everything is written in one transaction: a file is imported whole or not at all. Rows are
+// written in the shape `loadBillableContracts` reads back, so an imported contract bills exactly
+// as its file describes it.
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../../db/schema";
+import { terminationDate } from "../billing/early-termination";
+import { gatewayDeviceCap } from "../billing/tariff";
+import type { ExistingKeys, ImportContract, ImportFile } from "./import-file";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Who recorded the payments and manual lines written by the import. */
+export const IMPORT_ACTOR = "import";
+
+export interface ImportCounts {
+  tariffs: number;
+  resellers: number;
+  customers: number;
+  contracts: number;
+  items: number;
+  planChanges: number;
+  outages: number;
+  visits: number;
+  visitLines: number;
+  manualLines: number;
+  terminations: number;
+  payments: number;
+}
+
+/** The refs, live line ids and tariff versions already stored (for `validateImportFile`). */
+export async function readExistingKeys(db: Db): Promise<ExistingKeys> {
+  const [resellers, customers, contracts, prices] = await Promise.all([
+    db.selectFrom("resellers").select("ref").execute(),
+    db.selectFrom("customers").select("ref").execute(),
+    db.selectFrom("contracts").select(["ref", "line_id", "status"]).execute(),
+    db.selectFrom("tariff_versions")
+      .leftJoin("tariff_prices", "tariff_prices.version_id", "tariff_versions.id")
+      .select(["tariff_versions.effective_from", "tariff_prices.code", "tariff_prices.price_yen"])
+      .execute(),
+  ]);
+  // The versions as stored (each with the prices it lists), not resolved: validation merges them
+  // with the file's own versions in date order.
+  const tariffs = new Map<string, Record<string, number>>();
+  for (const row of prices) {
+    const version = tariffs.get(row.effective_from) ?? {};
+    if (row.code !== null && row.price_yen !== null) version[row.code] = row.price_yen;
+    tariffs.set(row.effective_from, version);
+  }
+  return {
+    resellerRefs: new Set(resellers.map((r) => r.ref)),
+    customerRefs: new Set(customers.map((c) => c.ref)),
+    contractRefs: new Set(contracts.map((c) => c.ref)),
+    liveLineIds: new Map(contracts.filter((c) => c.status !== "terminated").map((c) => [c.line_id, c.ref])),
+    tariffs: [...tariffs].map(([effectiveFrom, versionPrices]) => ({ effectiveFrom, prices: versionPrices })),
+  };
+}
+
+async function idsByRef(db: Db, table: "resellers" | "customers", refs: readonly string[]): Promise<Map<string, number>> {
+  if (refs.length === 0) return new Map();
+  const rows = await db.selectFrom(table).select(["id", "ref"]).where("ref", "in", [...new Set(refs)]).execute();
+  return new Map(rows.map((r) => [r.ref, r.id]));
+}
+
+/** A contract's status on import: `terminated` once its termination is confirmed (T-20), else `active`. */
+function contractStatus(contract: ImportContract): { status: "active" | "terminated"; terminationDate: string | null } {
+  const t = contract.termination;
+  if (t === null || t.confirmedOn === null) return { status: "active", terminationDate: null };
+  return { status: "terminated", terminationDate: terminationDate(t.wishedDate, t.confirmedOn) };
+}
+
+/**
+ * Writes a file that `validateImportFile` accepted, in one transaction, and returns how many rows
+ * of each kind it wrote. `at` is "now" (created_at of the rows). A constraint the database
+ * enforces (unique refs, T-6 live line ids) still rolls the whole file back if another writer
+ * got there between the validation and this call.
+ */
+export async function importFile(db: Kysely<Database>, file: ImportFile, at: Date): Promise<ImportCounts> {
+  const createdAt = at.toISOString();
+  const counts: ImportCounts = {
+    tariffs: 0, resellers: 0, customers: 0, contracts: 0, items: 0, planChanges: 0, outages: 0, visits: 0,
+    visitLines: 0, manualLines: 0, terminations: 0, payments: 0,
+  };
+
+  await db.transaction().execute(async (trx) => {
+    for (const version of file.tariffs) {
+      const { id } = await trx.insertInto("tariff_versions")
+        .values({ effective_from: version.effectiveFrom, created_at: createdAt })
+        .returning("id").executeTakeFirstOrThrow();
+      await trx.insertInto("tariff_prices")
+        .values(Object.entries(version.prices).map(([code, price]) => ({ version_id: id, code, price_yen: price })))
+        .execute();
+      counts.tariffs += 1;
+    }
+
+    const resellerIds = await idsByRef(trx, "resellers", file.customers.flatMap((c) => (c.reseller === null ? [] : [c.reseller])));
+    for (const r of file.resellers) {
+      const { id } = await trx.insertInto("resellers").values({ ref: r.ref, name: r.name, created_at: createdAt })
+        .returning("id").executeTakeFirstOrThrow();
+      resellerIds.set(r.ref, id);
+      counts.resellers += 1;
+    }
+
+    // The contract's administrator contacts are the customer's (file or database).
+    const customerIds = await idsByRef(trx, "customers", file.contracts.map((k) => k.customer));
+    const contacts = new Map<string, { email: string; phone: string }>();
+    if (customerIds.size > 0) {
+      const rows = await trx.selectFrom("customers").select(["ref", "email", "phone"]).where("ref", "in", [...customerIds.keys()]).execute();
+      for (const row of rows) contacts.set(row.ref, { email: row.email, phone: row.phone });
+    }
+    for (const c of file.customers) {
+      const { id } = await trx.insertInto("customers").values({
+        ref: c.ref,
+        reseller_id: c.reseller === null ? null : resellerIds.get(c.reseller)!,
+        name: c.name,
+        email: c.email,
+        phone: c.phone,
+        address: c.address,
+        created_at: createdAt,
+      }).returning("id").executeTakeFirstOrThrow();
+      customerIds.set(c.ref, id);
+      contacts.set(c.ref, { email: c.email, phone: c.phone });
+      counts.customers += 1;
+    }
+
+    for (const k of file.contracts) {
+      await insertContract(trx, k, customerIds.get(k.customer)!, contacts.get(k.customer)!, createdAt, counts);
+    }
+  });
+  return counts;
+}
+
+async function insertContract(
+  trx: Transaction<Database>,
+  k: ImportContract,
+  customerId: number,
+  contact: { email: string; phone: string },
+  createdAt: string,
+  counts: ImportCounts,
+): Promise<void> {
+  const { status, terminationDate } = contractStatus(k);
+  const { id: contractId } = await trx.insertInto("contracts").values({
+    ref: k.ref,
+    customer_id: customerId,
+    line_id: k.lineId,
+    area: k.area,
+    base_plan: k.basePlan,
+    service_start: k.serviceStart,
+    status,
+    termination_date: terminationDate,
+    offline_threshold_minutes: 60, // S1-4①: 60 minutes unless the provider sets it
+    admin_email: contact.email,
+    admin_phone: contact.phone,
+    created_at: createdAt,
+  }).returning("id").executeTakeFirstOrThrow();
+  counts.contracts += 1;
+
+  if (k.items.length > 0) {
+    await trx.insertInto("contract_items").values(k.items.map((item) => ({
+      contract_id: contractId,
+      code: item.code,
+      quantity: item.quantity,
+      ownership: item.ownership,
+      // The 24-hour repair option exists for gateways only (S4 ※4); other lines store 0.
+      repair24h: gatewayDeviceCap(item.code) !== null && item.repair24h !== false ? 1 : 0,
+      from_date: item.from,
+      to_date: item.to ?? null,
+    }))).execute();
+    counts.items += k.items.length;
+  }
+
+  if (k.planChanges.length > 0) {
+    await trx.insertInto("plan_changes")
+      .values(k.planChanges.map((p) => ({ contract_id: contractId, change_date: p.date, base_plan: p.basePlan })))
+      .execute();
+    counts.planChanges += k.planChanges.length;
+  }
+
+  if (k.outages.length > 0) {
+    await trx.insertInto("outages").values(k.outages.map((o) => ({
+      contract_id: contractId,
+      services: o.services.join(","),
+      known_at: o.knownAt,
+      restored_at: o.restoredAt,
+      customer_fault: o.customerFault ? 1 : 0,
+    }))).execute();
+    counts.outages += k.outages.length;
+  }
+
+  for (const visit of k.visits) {
+    const { id: visitId } = await trx.insertInto("visits").values({
+      contract_id: contractId,
+      visit_date: visit.date,
+      start_time: visit.start,
+      with_line_application: visit.withLineApplication ? 1 : 0,
+      backup_available: visit.backupAvailable ? 1 : 0,
+    }).returning("id").executeTakeFirstOrThrow();
+    counts.visits += 1;
+    if (visit.lines.length > 0) {
+      await trx.insertInto("visit_lines").values(visit.lines.map((line) => ({
+        visit_id: visitId,
+        code: line.code,
+        quantity: line.quantity,
+        endpoint_reinstall: line.endpointReinstall,
+        pcs_gb: line.pcs === null ? null : JSON.stringify(line.pcs.map((pc) => pc.gb)),
+      }))).execute();
+      counts.visitLines += visit.lines.length;
+    }
+  }
+
+  if (k.manualLines.length > 0) {
+    await trx.insertInto("manual_lines").values(k.manualLines.map((m) => ({
+      contract_id: contractId,
+      line_date: m.date,
+      description: m.description,
+      amount_yen: m.amountYen,
+      taxable: m.taxable ? 1 : 0,
+      code: null,
+      rule: null,
+      created_by: IMPORT_ACTOR,
+      created_at: createdAt,
+    }))).execute();
+    counts.manualLines += k.manualLines.length;
+  }
+
+  if (k.termination !== null) {
+    await trx.insertInto("terminations").values({
+      contract_id: contractId,
+      requested_on: k.termination.requestedOn,
+      wished_date: k.termination.wishedDate,
+      confirmed_on: k.termination.confirmedOn,
+      terminated_by: "customer", // T-20: the file records the customer's requests
+      withdrawn_at: null,
+    }).execute();
+    counts.terminations += 1;
+  }
+
+  if (k.payments.length > 0) {
+    await trx.insertInto("payments").values(k.payments.map((p) => ({
+      contract_id: contractId,
+      billing_month: p.billingMonth,
+      paid_on: p.paidOn,
+      amount_yen: p.amountYen,
+      recorded_by: IMPORT_ACTOR,
+      created_at: createdAt,
+    }))).execute();
+    counts.payments += k.payments.length;
+  }
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `imported: 1 reseller, 2 customers, …` for the command's output. */
+export function formatImportCounts(c: ImportCounts): string {
+  return "imported: " + [
+    plural(c.resellers, "reseller"),
+    plural(c.customers, "customer"),
+    plural(c.contracts, "contract"),
+    plural(c.items, "item"),
+    plural(c.planChanges, "plan change"),
+    plural(c.outages, "outage"),
+    plural(c.visits, "visit") + ` (${plural(c.visitLines, "line")})`,
+    plural(c.manualLines, "manual line"),
+    plural(c.terminations, "termination"),
+    plural(c.payments, "payment"),
+    plural(c.tariffs, "tariff version"),
+  ].join(", ");
+}
