@@ -23,7 +23,8 @@ export const ROLE_LABELS: Record<Role, string> = {
   customer_admin: "お客さま管理者",
 };
 
-export const PROVIDER_ROLES: readonly Role[] = ["provider_admin", "operator", "finance"];
+/** Who closes billing months and records payments. */
+export const FINANCE_ROLES: readonly Role[] = ["finance", "provider_admin"];
 
 /** Who may list and open customers: everyone but the customers themselves. */
 export const CUSTOMER_VIEW_ROLES: readonly Role[] = ["provider_admin", "operator", "finance", "reseller_manager"];

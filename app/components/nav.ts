@@ -10,6 +10,8 @@ const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
   { to: "/home", label: "ホーム", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/customers", label: "顧客", roles: ["provider_admin", "operator", "finance", "reseller_manager"] },
   { to: "/contracts", label: "契約", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
+  { to: "/invoices", label: "請求書", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
+  { to: "/billing", label: "請求締め", roles: ["provider_admin", "finance"] },
   { to: "/audit", label: "監査ログ", roles: ["provider_admin"] },
   { to: "/settings", label: "事業者設定", roles: ["provider_admin"] },
   { to: "/account", label: "アカウント", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },

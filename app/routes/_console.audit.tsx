@@ -12,6 +12,8 @@ const ACTION_LABELS: Record<string, string> = {
   logout: "ログアウト",
   "provider.update": "事業者設定の変更",
   "password.change": "パスワード変更",
+  "payment.record": "入金の記録",
+  "billing.close": "請求締め",
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {

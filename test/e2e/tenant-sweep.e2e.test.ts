@@ -13,6 +13,7 @@ let customers: Row[];
 let contracts: Row[];
 let resellers: { id: number; ref: string; name: string }[];
 let users: { email: string; reseller_id: number | null; customer_id: number | null }[];
+let invoices: { id: number; contract_id: number; billing_month: string }[];
 
 beforeAll(async () => {
   server = await startConsole();
@@ -23,6 +24,7 @@ beforeAll(async () => {
     "select contracts.id, contracts.ref, line_id, customer_id, customers.reseller_id from contracts join customers on customers.id = customer_id",
   ).all() as Row[];
   users = db.prepare("select email, reseller_id, customer_id from users").all() as typeof users;
+  invoices = db.prepare("select id, contract_id, billing_month from invoices").all() as typeof invoices;
   db.close();
 });
 afterAll(() => server?.stop());
@@ -59,7 +61,8 @@ function visibleTo(user: (typeof users)[number]) {
 describe("tenant sweep", () => {
   it("covers every account, every route and every record", async () => {
     const staticPaths = ["/home", "/contracts", "/contracts?q=K-", "/contracts?status=terminated", "/customers",
-      "/customers?q=株式会社", "/audit", "/settings", "/account"];
+      "/customers?q=株式会社", "/audit", "/settings", "/account", "/invoices", "/invoices?status=overdue&q=株式会社",
+      "/billing", "/billing/2026-10"];
     let requests = 0;
     for (const account of DEMO_ACCOUNTS) {
       const user = users.find((u) => u.email === account.email)!;
@@ -68,6 +71,7 @@ describe("tenant sweep", () => {
       const paths = [
         ...staticPaths.map((path) => ({ path, expect: "any" as const })),
         ...contracts.map((k) => ({ path: `/contracts/${k.id}`, expect: scope.contractIds.has(k.id) ? 200 : 404 })),
+        ...invoices.map((i) => ({ path: `/invoices/${i.id}`, expect: scope.contractIds.has(i.contract_id) ? 200 : 404 })),
         ...customers.map((c) => ({
           path: `/customers/${c.id}`,
           expect: account.role === "customer_admin" ? 403 : scope.customerIds.has(c.id) ? 200 : 404,
@@ -88,8 +92,9 @@ describe("tenant sweep", () => {
         }
       }
     }
-    // 7 accounts × (9 static + 10 contracts + 8 customers) × (HTML + data)
-    expect(requests).toBe(7 * 27 * 2);
+    // 7 accounts × (13 static + 10 contracts + every invoice + 8 customers) × (HTML + data)
+    expect(invoices.length).toBeGreaterThan(50);
+    expect(requests).toBe(7 * (31 + invoices.length) * 2);
   });
 
   it("answers a foreign record and a missing one identically", async () => {

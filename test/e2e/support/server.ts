@@ -12,9 +12,13 @@ export interface ConsoleServer {
   stop(): Promise<void>;
 }
 
-export async function startConsole(env: Record<string, string> = {}): Promise<ConsoleServer> {
-  const dir = mkdtempSync(join(tmpdir(), "console-e2e-"));
-  const databasePath = join(dir, "app.db");
+/**
+ * `databasePath` reuses an existing database (a restart); otherwise a fresh one is made and
+ * removed on stop.
+ */
+export async function startConsole(env: Record<string, string> = {}, reuse?: { databasePath: string }): Promise<ConsoleServer> {
+  const dir = reuse ? null : mkdtempSync(join(tmpdir(), "console-e2e-"));
+  const databasePath = reuse?.databasePath ?? join(dir!, "app.db");
   let output = "";
   const child: ChildProcess = spawn("node_modules/.bin/tsx", ["scripts/start.ts"], {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${databasePath}`, NODE_ENV: "production", ...env },
@@ -44,7 +48,7 @@ export async function startConsole(env: Record<string, string> = {}): Promise<Co
         child.kill("SIGTERM");
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,126 @@
+// Issued invoices as each tenant may see them, with their payment state (paid, partly paid,
+// overdue) derived from the payments recorded against them. Searches by issue date, amount and
+// counterparty combine freely (電子帳簿保存法: the three search keys).
+import { sql, type Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { customerInTenant } from "../auth/tenant-scope.server";
+import type { Tenant } from "../auth/tenancy";
+import type { IsoDate } from "../lib/jst";
+import { accruedInterest, lateInterest } from "./late-interest";
+
+export type PaymentState = "unpaid" | "partial" | "paid";
+export type StatusFilter = "unpaid" | "overdue" | "paid";
+
+export interface InvoiceSearch {
+  issueFrom?: IsoDate;
+  issueTo?: IsoDate;
+  amountMin?: number;
+  amountMax?: number;
+  counterparty?: string;
+  status?: StatusFilter;
+  billingMonth?: string;
+}
+
+export interface PaymentRow {
+  id: number;
+  paidOn: IsoDate;
+  amountYen: number | null;
+}
+
+/** What has been paid of an invoice: payments pay what is left; `null` pays it in full. */
+export function paidSoFar(totalYen: number, payments: readonly { amountYen: number | null }[]): number {
+  let paid = 0;
+  for (const p of payments) paid += p.amountYen === null ? Math.max(0, totalYen - paid) : p.amountYen;
+  return paid;
+}
+
+export function paymentState(totalYen: number, paidYen: number): PaymentState {
+  if (paidYen >= totalYen) return "paid";
+  return paidYen > 0 ? "partial" : "unpaid";
+}
+
+function paymentsSubquery(db: Kysely<Database>) {
+  // Sum of amounts, where a full payment (null) counts as the invoice total: paid in full.
+  return db
+    .selectFrom("payments")
+    .select((eb) => [
+      "payments.contract_id", "payments.billing_month",
+      eb.fn.sum<number>(eb.fn.coalesce("payments.amount_yen", sql<number>`1000000000000`)).as("paid"),
+    ])
+    .groupBy(["payments.contract_id", "payments.billing_month"]);
+}
+
+export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search: InvoiceSearch, today: IsoDate) {
+  let q = db
+    .selectFrom("invoices")
+    .innerJoin("contracts", "contracts.id", "invoices.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .leftJoin(paymentsSubquery(db).as("p"), (join) =>
+      join.onRef("p.contract_id", "=", "invoices.contract_id").onRef("p.billing_month", "=", "invoices.billing_month"))
+    .select((eb) => [
+      "invoices.id", "invoices.invoice_number", "invoices.billing_month", "invoices.issue_date", "invoices.due_date",
+      "invoices.total_yen", "invoices.taxable_10_yen", "invoices.tax_10_yen", "invoices.non_taxable_yen",
+      "contracts.ref as contract_ref", "customers.name as customer_name", "customers.ref as customer_ref",
+      eb.fn.coalesce("p.paid", sql<number>`0`).as("paid_raw"),
+    ])
+    .where(customerInTenant(tenant))
+    .orderBy("invoices.seq", "desc")
+    .limit(500);
+  if (search.issueFrom) q = q.where("invoices.issue_date", ">=", search.issueFrom);
+  if (search.issueTo) q = q.where("invoices.issue_date", "<=", search.issueTo);
+  if (search.amountMin !== undefined) q = q.where("invoices.total_yen", ">=", search.amountMin);
+  if (search.amountMax !== undefined) q = q.where("invoices.total_yen", "<=", search.amountMax);
+  if (search.billingMonth) q = q.where("invoices.billing_month", "=", search.billingMonth);
+  if (search.counterparty) {
+    const like = `%${search.counterparty}%`;
+    q = q.where((eb) => eb.or([eb("customers.name", "like", like), eb("customers.ref", "like", like), eb("contracts.ref", "like", like)]));
+  }
+  const unpaid = sql<boolean>`coalesce(p.paid, 0) < invoices.total_yen`;
+  if (search.status === "paid") q = q.where(sql<boolean>`coalesce(p.paid, 0) >= invoices.total_yen`);
+  if (search.status === "unpaid") q = q.where(unpaid);
+  if (search.status === "overdue") q = q.where(unpaid).where("invoices.due_date", "<", today);
+  const rows = await q.execute();
+  return rows.map(({ paid_raw, ...r }) => {
+    const paidYen = Math.min(Number(paid_raw), r.total_yen);
+    const state = paymentState(r.total_yen, paidYen);
+    return { ...r, paidYen, state, overdue: state !== "paid" && r.due_date < today };
+  });
+}
+
+export async function getInvoice(db: Kysely<Database>, params: { id: number; tenant: Tenant }, today: IsoDate) {
+  const invoice = await db
+    .selectFrom("invoices")
+    .innerJoin("contracts", "contracts.id", "invoices.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .selectAll("invoices")
+    .select(["contracts.ref as contract_ref", "contracts.line_id", "customers.ref as customer_ref", "customers.id as customer_id"])
+    .where("invoices.id", "=", params.id)
+    .where(customerInTenant(params.tenant))
+    .executeTakeFirst();
+  if (!invoice) return null;
+  const [lines, paymentRows] = await Promise.all([
+    db.selectFrom("invoice_lines").selectAll().where("invoice_id", "=", invoice.id).orderBy("position").execute(),
+    db.selectFrom("payments").select(["id", "paid_on", "amount_yen"])
+      .where("contract_id", "=", invoice.contract_id).where("billing_month", "=", invoice.billing_month)
+      .orderBy("paid_on").orderBy("id").execute(),
+  ]);
+  const payments: PaymentRow[] = paymentRows.map((p) => ({ id: p.id, paidOn: p.paid_on, amountYen: p.amount_yen }));
+  const paidYen = Math.min(paidSoFar(invoice.total_yen, payments), invoice.total_yen);
+  const state = paymentState(invoice.total_yen, paidYen);
+  // T-26: interest runs on the principal (the total less interest lines on it).
+  const principal = { principalYen: invoice.total_yen - invoice.interest_yen, dueDate: invoice.due_date };
+  const interestPayments = payments.map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen }));
+  const interest = state === "paid"
+    ? { settledYen: lateInterest(principal, interestPayments).interestYen, accruedYen: 0 }
+    : { settledYen: 0, accruedYen: accruedInterest(principal, interestPayments, today) };
+  return {
+    invoice,
+    lines,
+    payments,
+    paidYen,
+    outstandingYen: invoice.total_yen - paidYen,
+    state,
+    overdue: state !== "paid" && invoice.due_date < today,
+    interest,
+  };
+}

@@ -1,0 +1,117 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { recordAudit } from "~/audit/audit.server";
+import { planBillingMonth, runBillingMonth } from "~/billing/billing-run.server";
+import { clientIp, requireViewer } from "~/auth/session.server";
+import { FINANCE_ROLES } from "~/auth/tenancy";
+import { getDb } from "~/db.server";
+import { now } from "~/lib/clock";
+import { isYearMonth, jstDate, monthOf } from "~/lib/jst";
+import { notFound } from "~/lib/http.server";
+import { yen } from "~/lib/money";
+
+function monthParam(value: string | undefined): string {
+  if (!isYearMonth(value)) throw notFound();
+  return value;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireViewer(request, { roles: FINANCE_ROLES });
+  const month = monthParam(params.month);
+  const db = getDb();
+  const plan = await planBillingMonth(db, month);
+  const sum = (key: "taxable10Yen" | "tax10Yen" | "nonTaxableYen" | "totalYen") =>
+    plan.toIssue.reduce((a, p) => a + p.draft.totals[key], 0);
+  const issued = await db.selectFrom("invoices").select((eb) => [
+    eb.fn.countAll<number>().as("n"), eb.fn.coalesce(eb.fn.sum<number>("total_yen"), eb.val(0)).as("total"),
+  ]).where("billing_month", "=", month).executeTakeFirstOrThrow();
+  return {
+    month,
+    closed: plan.closed,
+    monthOver: month < monthOf(jstDate(now())),
+    problems: plan.problems,
+    preview: plan.toIssue.map((p) => ({ contractRef: p.contractRef, recipient: p.recipientName, lines: p.draft.lines.length, ...p.draft.totals })),
+    totals: { taxable10Yen: sum("taxable10Yen"), tax10Yen: sum("tax10Yen"), nonTaxableYen: sum("nonTaxableYen"), totalYen: sum("totalYen") },
+    issued: { count: Number(issued.n), totalYen: Number(issued.total) },
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
+  const month = monthParam(params.month);
+  if (month >= monthOf(jstDate(now()))) throw new Response("月末を過ぎていない月は締められません。", { status: 400 });
+  const db = getDb();
+  const started = Date.now();
+  const result = await runBillingMonth(db, month, { at: now() });
+  if (result.problems.length > 0) return redirect(`/billing/${month}?problems=1`);
+  await recordAudit(db, {
+    actor: { id: viewer.id, email: viewer.email }, action: "billing.close", entity: "billing_month", entityId: month,
+    summary: result.alreadyClosed ? `${month} は締め済み（発行なし）` : `${month} を締め、請求書 ${result.issued} 件を発行（${Date.now() - started} ms）`,
+    ip: clientIp(request),
+  });
+  return redirect(`/billing/${month}?issued=${result.issued}`);
+}
+
+export default function BillingMonth() {
+  const { month, closed, monthOver, problems, preview, totals, issued } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const submitting = useNavigation().state === "submitting";
+  const label = `${month.replace("-", "年")}月`;
+  return (
+    <>
+      <p><Link to="/billing">← 請求締め</Link></p>
+      <h1>{label}の請求 <span className={`badge ${closed ? "" : "warn"}`}>{closed ? "締め済み" : "未締め"}</span></h1>
+      {params.get("issued") ? <div className="alert success" role="status">請求書を {params.get("issued")} 件発行し、{label}を締めました。</div> : null}
+      <p>発行済み: {issued.count} 件（{yen(issued.totalYen)}）</p>
+      {problems.length > 0 ? (
+        <div className="alert error" role="alert">
+          契約データに問題があるため発行できません。
+          <ul>{problems.map((p, i) => <li key={i}>{p.contractRef} {p.path}: {p.message}</li>)}</ul>
+        </div>
+      ) : null}
+      {closed ? <p className="muted">この月は締め済みです。訂正は返還請求書（クレジットノート）で行います。</p> : (
+        <>
+          <h2>発行プレビュー（まだ何も発行していません）</h2>
+          {preview.length === 0 ? <div className="empty">この月に発行する請求書はありません。</div> : (
+            <>
+              <table className="data" aria-label="税区分ごとの合計">
+                <thead><tr><th>件数</th><th className="num">10%対象</th><th className="num">消費税</th><th className="num">不課税</th><th className="num">合計</th></tr></thead>
+                <tbody>
+                  <tr>
+                    <td data-testid="preview-count">{preview.length}件</td>
+                    <td className="num">{yen(totals.taxable10Yen)}</td>
+                    <td className="num">{yen(totals.tax10Yen)}</td>
+                    <td className="num">{yen(totals.nonTaxableYen)}</td>
+                    <td className="num" data-testid="preview-total">{yen(totals.totalYen)}</td>
+                  </tr>
+                </tbody>
+              </table>
+              <h2>契約ごとの内訳</h2>
+              <table className="data">
+                <thead><tr><th>契約</th><th>宛先</th><th className="num">明細</th><th className="num">10%対象</th><th className="num">消費税</th><th className="num">不課税</th><th className="num">合計</th></tr></thead>
+                <tbody>
+                  {preview.map((p) => (
+                    <tr key={p.contractRef}>
+                      <td>{p.contractRef}</td><td>{p.recipient}</td><td className="num">{p.lines}</td>
+                      <td className="num">{yen(p.taxable10Yen)}</td><td className="num">{yen(p.tax10Yen)}</td>
+                      <td className="num">{yen(p.nonTaxableYen)}</td><td className="num">{yen(p.totalYen)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {monthOver && problems.length === 0 ? (
+                <Form method="post" style={{ marginTop: 20 }}>
+                  <button type="submit" disabled={submitting}>
+                    {submitting ? "発行しています…" : `${preview.length}件の請求書を発行して${label}を締める`}
+                  </button>
+                </Form>
+              ) : <p className="muted">月末を過ぎると締められます。</p>}
+            </>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.month ?? ""} 請求締め | セキュアライン 管理コンソール` }];

@@ -1,0 +1,93 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { listInvoices, type InvoiceSearch, type StatusFilter } from "~/billing/invoices.server";
+import { requireViewer } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { now } from "~/lib/clock";
+import { isIsoDate, isYearMonth, jstDate } from "~/lib/jst";
+import { formatDateJa } from "~/lib/labels";
+import { parseYenInput, yen } from "~/lib/money";
+
+const STATUS_LABELS: Record<StatusFilter, string> = { unpaid: "未入金", overdue: "支払期日超過", paid: "入金済み" };
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const params = new URL(request.url).searchParams;
+  const text = (k: string) => params.get(k)?.trim() ?? "";
+  const search: InvoiceSearch = {
+    issueFrom: isIsoDate(text("from")) ? text("from") : undefined,
+    issueTo: isIsoDate(text("to")) ? text("to") : undefined,
+    amountMin: parseYenInput(text("min")) ?? undefined,
+    amountMax: parseYenInput(text("max")) ?? undefined,
+    counterparty: text("q") || undefined,
+    status: (["unpaid", "overdue", "paid"] as const).find((s) => s === text("status")),
+    billingMonth: isYearMonth(text("month")) ? text("month") : undefined,
+  };
+  const invoices = await listInvoices(getDb(), viewer.tenant, search, jstDate(now()));
+  const filtered = [...params.keys()].some((k) => text(k) !== "");
+  return {
+    invoices, filtered, showCustomer: viewer.tenant.kind !== "customer",
+    values: { from: text("from"), to: text("to"), min: text("min"), max: text("max"), q: text("q"), status: text("status"), month: text("month") },
+  };
+}
+
+export default function Invoices() {
+  const { invoices, filtered, values, showCustomer } = useLoaderData<typeof loader>();
+  const total = invoices.reduce((a, i) => a + i.total_yen, 0);
+  return (
+    <>
+      <h1>請求書</h1>
+      <Form method="get" className="filters" aria-label="請求書の検索">
+        <label>発行日（から）<input type="date" name="from" defaultValue={values.from} /></label>
+        <label>発行日（まで）<input type="date" name="to" defaultValue={values.to} /></label>
+        <label>金額（以上）<input type="text" inputMode="numeric" name="min" defaultValue={values.min} size={10} /></label>
+        <label>金額（以下）<input type="text" inputMode="numeric" name="max" defaultValue={values.max} size={10} /></label>
+        {showCustomer ? <label>取引先（顧客名・番号）<input type="search" name="q" defaultValue={values.q} /></label> : null}
+        <label>請求月<input type="month" name="month" defaultValue={values.month} /></label>
+        <label>状態
+          <select name="status" defaultValue={values.status}>
+            <option value="">すべて</option>
+            {Object.entries(STATUS_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+          </select>
+        </label>
+        <button type="submit" className="secondary">検索</button>
+      </Form>
+      {invoices.length === 0 ? (
+        <div className="empty">{filtered ? "条件に合う請求書はありません。" : "発行済みの請求書はまだありません。"}</div>
+      ) : (
+        <>
+          <p className="muted">{invoices.length}件　合計 {yen(total)}</p>
+          <table className="data">
+            <thead>
+              <tr>
+                <th>請求書番号</th><th>請求月</th>{showCustomer ? <th>取引先</th> : null}<th>契約</th><th>発行日</th>
+                <th>お支払期限</th><th className="num">請求額（税込）</th><th className="num">入金済み</th><th>状態</th>
+              </tr>
+            </thead>
+            <tbody>
+              {invoices.map((i) => (
+                <tr key={i.id}>
+                  <td><Link to={`/invoices/${i.id}`}>{i.invoice_number}</Link></td>
+                  <td>{i.billing_month.replace("-", "年")}月分</td>
+                  {showCustomer ? <td>{i.customer_name}</td> : null}
+                  <td>{i.contract_ref}</td>
+                  <td>{formatDateJa(i.issue_date)}</td>
+                  <td>{formatDateJa(i.due_date)}</td>
+                  <td className="num">{yen(i.total_yen)}</td>
+                  <td className="num">{yen(i.paidYen)}</td>
+                  <td>
+                    <span className={`badge ${i.state === "paid" ? "" : i.overdue ? "suspended" : "warn"}`}>
+                      {i.state === "paid" ? "入金済み" : i.overdue ? "期日超過" : i.state === "partial" ? "一部入金" : "未入金"}
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "請求書 | セキュアライン 管理コンソール" }];

@@ -1,0 +1,132 @@
+// Finance in the browser: preview and close a month, record a partial and then a full late
+// payment, and find the T-26 interest on the next invoice; tenants see only their invoices.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, loginAs } from "./support/browser";
+import { startConsole, type ConsoleServer } from "./support/server";
+
+let dir: string;
+let server: ConsoleServer;
+let browser: Browser;
+let invoiceId: (contractRef: string, month: string) => number;
+
+beforeAll(async () => {
+  // Seed as of 2026-11-22 (invoices 2026-05..10), then come back on 2026-12-02 to close November.
+  dir = mkdtempSync(join(tmpdir(), "finance-e2e-"));
+  const databasePath = join(dir, "app.db");
+  const first = await startConsole({ APP_NOW: "2026-11-22T10:00:00+09:00" }, { databasePath });
+  await first.stop();
+  server = await startConsole({ APP_NOW: "2026-12-02T10:00:00+09:00" }, { databasePath });
+  browser = await launchBrowser();
+  invoiceId = (contractRef, month) => {
+    const db = new SQLite(server.databasePath, { readonly: true });
+    try {
+      return (db.prepare(`select invoices.id from invoices join contracts on contracts.id = contract_id
+        where contracts.ref = ? and billing_month = ?`).get(contractRef, month) as { id: number }).id;
+    } finally {
+      db.close();
+    }
+  };
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function recordPayment(page: Page, paidOn: string, amount: string) {
+  await page.getByLabel("入金日").fill(paidOn);
+  await page.getByLabel("入金額（円）").fill(amount);
+  await Promise.all([page.waitForURL(/paid=1/), page.getByRole("button", { name: "入金を記録" }).click()]);
+}
+
+describe("finance closes November", () => {
+  it("records a partial and a full late payment, previews, closes, and bills the interest", async () => {
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "finance@demo.example");
+
+    // K-2002's August invoice (9,900 yen, due 2026-09-30) is overdue.
+    await page.goto(`${server.url}/invoices?status=overdue`);
+    const overdue = await page.locator("table.data tbody tr").allTextContents();
+    expect(overdue.some((row) => row.includes("K-2002") && row.includes("9,900円"))).toBe(true);
+    await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-08")}`);
+    expect(await page.getByTestId("accrued-interest").textContent()).toContain("延滞利息");
+
+    // A wrong amount is refused with a Japanese field error and nothing is recorded.
+    await page.getByLabel("入金額（円）").fill("20000");
+    await page.getByRole("button", { name: "入金を記録" }).click();
+    await page.getByText("未入金残高（9,900円）を超えています").waitFor();
+
+    await recordPayment(page, "2026-11-10", "5,000");
+    expect(await page.locator("h1").textContent()).toContain("期日超過");
+    await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-08")}`);
+    await recordPayment(page, "2026-11-25", "");
+    await page.locator("h1", { hasText: "入金済み" }).waitFor({ timeout: 5000 });
+
+    // Preview: nothing written yet.
+    await page.goto(`${server.url}/billing`);
+    await page.getByRole("link", { name: /発行内容を確認する/ }).click();
+    await page.waitForURL(`${server.url}/billing/2026-11`);
+    expect(await page.getByTestId("preview-count").textContent()).toBe("9件");
+    const db = new SQLite(server.databasePath, { readonly: true });
+    expect((db.prepare("select count(*) as n from invoices where billing_month = '2026-11'").get() as { n: number }).n).toBe(0);
+    db.close();
+
+    await Promise.all([
+      page.waitForURL(/issued=9/),
+      page.getByRole("button", { name: "9件の請求書を発行して2026年11月を締める" }).click(),
+    ]);
+    expect(await page.getByRole("status").textContent()).toContain("請求書を 9 件発行し");
+
+    // Interest: 5,000 × 40 days (10-01..11-09) + 4,900 × 55 days (10-01..11-24) at 14.5 %/365
+    // = floor(469,500 × 0.145 ÷ 365) = 186 yen, non-taxable, on the November invoice (T-26).
+    await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-11")}`);
+    const interestRow = page.locator("tr", { hasText: "延滞利息" });
+    expect(await interestRow.textContent()).toContain("186円");
+    expect(await interestRow.textContent()).toContain("不課税");
+    expect(await page.getByTestId("non-taxable").textContent()).toBe("186円");
+    // 9,000 + 900 tax + 186 = 10,086
+    expect(await page.getByTestId("invoice-total").textContent()).toBe("10,086円");
+    await page.close();
+  });
+});
+
+describe("who sees which invoice", () => {
+  it("shows a customer only its own invoices", async () => {
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "customer2@demo.example");
+    await page.goto(`${server.url}/invoices`);
+    const rows = await page.locator("table.data tbody tr").allTextContents();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toContain("K-2001");
+    const own = await page.goto(`${server.url}/invoices/${invoiceId("K-2001", "2026-09")}`);
+    expect(own?.status()).toBe(200);
+    expect(await page.getByTestId("taxable-10").textContent()).toBe("23,267円");
+    expect(await page.getByRole("button", { name: "入金を記録" }).count()).toBe(0);
+    const foreign = await page.goto(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}`);
+    expect(foreign?.status()).toBe(404);
+    await page.close();
+  });
+
+  it("answers 404 when a reseller opens an invoice of the other reseller's customer, and refuses payments", async () => {
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "reseller@demo.example");
+    const foreign = await page.goto(`${server.url}/invoices/${invoiceId("K-2001", "2026-09")}`);
+    expect(foreign?.status()).toBe(404);
+    const own = await page.goto(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}`);
+    expect(own?.status()).toBe(200);
+    const cookies = await page.context().cookies();
+    const response = await fetch(`${server.url}/invoices/${invoiceId("K-1001", "2026-10")}`, {
+      method: "POST",
+      headers: { Cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "), Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ paidOn: "2026-11-30", amountYen: "" }),
+      redirect: "manual",
+    });
+    expect(response.status).toBe(403);
+    await page.close();
+  });
+});
