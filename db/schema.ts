@@ -320,6 +320,34 @@ export interface InvoiceLineTable {
   tax_category: TaxCategoryColumn;
 }
 
+export interface CreditNoteTable {
+  id: Generated<number>;
+  seq: number;
+  credit_note_number: string;
+  invoice_id: number;
+  issue_date: string;
+  reason: string;
+  taxable_10_yen: number;
+  tax_10_yen: number;
+  non_taxable_yen: number;
+  total_yen: number;
+  line_count: number;
+  issued_at: string;
+  issued_by: string;
+}
+
+export interface CreditNoteLineTable {
+  id: Generated<number>;
+  credit_note_id: number;
+  position: number;
+  invoice_line_id: number;
+  description: string;
+  rule: string;
+  /** The amount returned, positive. */
+  amount_yen: number;
+  tax_category: TaxCategoryColumn;
+}
+
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -349,6 +377,8 @@ export interface Database {
   billing_months: BillingMonthTable;
   invoices: InvoiceTable;
   invoice_lines: InvoiceLineTable;
+  credit_notes: CreditNoteTable;
+  credit_note_lines: CreditNoteLineTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

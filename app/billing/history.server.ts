@@ -154,7 +154,15 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
 export async function loadPriorInvoices(db: Db, month: YearMonth, contracts: readonly BillableContract[]): Promise<Map<number, PriorInvoice[]>> {
   const rows = await db
     .selectFrom("invoices")
-    .select(["contract_id", "billing_month", "invoice_number", "total_yen", "interest_yen", "due_date"])
+    .select((eb) => [
+      "contract_id", "billing_month", "invoice_number", "interest_yen", "due_date",
+      // What is owed: the total less credit notes issued against it (T-27-4).
+      eb("total_yen", "-", eb.fn.coalesce(
+        eb.selectFrom("credit_notes").select((e) => e.fn.sum<number>("credit_notes.total_yen").as("c"))
+          .whereRef("credit_notes.invoice_id", "=", "invoices.id"),
+        eb.val(0),
+      )).as("total_yen"),
+    ])
     .where("billing_month", "<", month)
     .where(({ exists, selectFrom }) =>
       exists(
@@ -174,7 +182,7 @@ export async function loadPriorInvoices(db: Db, month: YearMonth, contracts: rea
       .map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen }));
     const list = result.get(row.contract_id) ?? [];
     list.push({
-      billingMonth: row.billing_month, invoiceNumber: row.invoice_number, totalYen: row.total_yen,
+      billingMonth: row.billing_month, invoiceNumber: row.invoice_number, totalYen: Number(row.total_yen),
       interestYen: row.interest_yen, dueDate: row.due_date, payments,
     });
     result.set(row.contract_id, list);

@@ -50,6 +50,12 @@ function paymentsSubquery(db: Kysely<Database>) {
     .groupBy(["payments.contract_id", "payments.billing_month"]);
 }
 
+function creditsSubquery(db: Kysely<Database>) {
+  return db.selectFrom("credit_notes")
+    .select((eb) => ["credit_notes.invoice_id", eb.fn.sum<number>("credit_notes.total_yen").as("credited")])
+    .groupBy("credit_notes.invoice_id");
+}
+
 export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search: InvoiceSearch, today: IsoDate) {
   let q = db
     .selectFrom("invoices")
@@ -57,11 +63,13 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .leftJoin(paymentsSubquery(db).as("p"), (join) =>
       join.onRef("p.contract_id", "=", "invoices.contract_id").onRef("p.billing_month", "=", "invoices.billing_month"))
+    .leftJoin(creditsSubquery(db).as("cn"), "cn.invoice_id", "invoices.id")
     .select((eb) => [
       "invoices.id", "invoices.invoice_number", "invoices.billing_month", "invoices.issue_date", "invoices.due_date",
       "invoices.total_yen", "invoices.taxable_10_yen", "invoices.tax_10_yen", "invoices.non_taxable_yen",
       "contracts.ref as contract_ref", "customers.name as customer_name", "customers.ref as customer_ref",
       eb.fn.coalesce("p.paid", sql<number>`0`).as("paid_raw"),
+      eb.fn.coalesce("cn.credited", sql<number>`0`).as("credited_yen"),
     ])
     .where(customerInTenant(tenant))
     .orderBy("invoices.seq", "desc")
@@ -75,15 +83,17 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
     const like = `%${search.counterparty}%`;
     q = q.where((eb) => eb.or([eb("customers.name", "like", like), eb("customers.ref", "like", like), eb("contracts.ref", "like", like)]));
   }
-  const unpaid = sql<boolean>`coalesce(p.paid, 0) < invoices.total_yen`;
-  if (search.status === "paid") q = q.where(sql<boolean>`coalesce(p.paid, 0) >= invoices.total_yen`);
+  // Owed = total less credit notes; paid when the payments reach it.
+  const unpaid = sql<boolean>`coalesce(p.paid, 0) < invoices.total_yen - coalesce(cn.credited, 0)`;
+  if (search.status === "paid") q = q.where(sql<boolean>`coalesce(p.paid, 0) >= invoices.total_yen - coalesce(cn.credited, 0)`);
   if (search.status === "unpaid") q = q.where(unpaid);
   if (search.status === "overdue") q = q.where(unpaid).where("invoices.due_date", "<", today);
   const rows = await q.execute();
-  return rows.map(({ paid_raw, ...r }) => {
-    const paidYen = Math.min(Number(paid_raw), r.total_yen);
-    const state = paymentState(r.total_yen, paidYen);
-    return { ...r, paidYen, state, overdue: state !== "paid" && r.due_date < today };
+  return rows.map(({ paid_raw, credited_yen, ...r }) => {
+    const owedYen = r.total_yen - Number(credited_yen);
+    const paidYen = Math.min(Number(paid_raw), owedYen);
+    const state = paymentState(owedYen, paidYen);
+    return { ...r, creditedYen: Number(credited_yen), paidYen, state, overdue: state !== "paid" && r.due_date < today };
   });
 }
 
@@ -98,17 +108,21 @@ export async function getInvoice(db: Kysely<Database>, params: { id: number; ten
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
   if (!invoice) return null;
-  const [lines, paymentRows] = await Promise.all([
+  const [lines, paymentRows, credits] = await Promise.all([
     db.selectFrom("invoice_lines").selectAll().where("invoice_id", "=", invoice.id).orderBy("position").execute(),
     db.selectFrom("payments").select(["id", "paid_on", "amount_yen"])
       .where("contract_id", "=", invoice.contract_id).where("billing_month", "=", invoice.billing_month)
       .orderBy("paid_on").orderBy("id").execute(),
+    db.selectFrom("credit_notes").select(["id", "credit_note_number", "issue_date", "total_yen", "reason"])
+      .where("invoice_id", "=", invoice.id).orderBy("seq").execute(),
   ]);
+  const creditedYen = credits.reduce((a, c) => a + c.total_yen, 0);
+  const owedYen = invoice.total_yen - creditedYen;
   const payments: PaymentRow[] = paymentRows.map((p) => ({ id: p.id, paidOn: p.paid_on, amountYen: p.amount_yen }));
-  const paidYen = Math.min(paidSoFar(invoice.total_yen, payments), invoice.total_yen);
-  const state = paymentState(invoice.total_yen, paidYen);
-  // T-26: interest runs on the principal (the total less interest lines on it).
-  const principal = { principalYen: invoice.total_yen - invoice.interest_yen, dueDate: invoice.due_date };
+  const paidYen = Math.min(paidSoFar(owedYen, payments), owedYen);
+  const state = paymentState(owedYen, paidYen);
+  // T-26: interest runs on the principal: what is owed less the interest lines on the invoice.
+  const principal = { principalYen: owedYen - invoice.interest_yen, dueDate: invoice.due_date };
   const interestPayments = payments.map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen }));
   const interest = state === "paid"
     ? { settledYen: lateInterest(principal, interestPayments).interestYen, accruedYen: 0 }
@@ -117,8 +131,10 @@ export async function getInvoice(db: Kysely<Database>, params: { id: number; ten
     invoice,
     lines,
     payments,
+    credits,
+    creditedYen,
     paidYen,
-    outstandingYen: invoice.total_yen - paidYen,
+    outstandingYen: owedYen - paidYen,
     state,
     overdue: state !== "paid" && invoice.due_date < today,
     interest,

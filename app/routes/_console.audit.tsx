@@ -14,6 +14,7 @@ const ACTION_LABELS: Record<string, string> = {
   "password.change": "パスワード変更",
   "payment.record": "入金の記録",
   "billing.close": "請求締め",
+  "credit_note.issue": "返還請求書の発行",
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,11 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import { creditableLines, issueCreditNote } from "~/billing/credit-notes.server";
+import { creditableYen } from "~/billing/credit-note";
 import { getInvoice } from "~/billing/invoices.server";
 import { recordPayment } from "~/billing/payments.server";
 import { explainRule } from "~/billing/rule-explanations";
 import { clientIp, requireViewer } from "~/auth/session.server";
-import { FINANCE_ROLES } from "~/auth/tenancy";
+import { FINANCE_ROLES, type Viewer } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -28,22 +30,50 @@ const PaymentForm = z.object({
   }),
 });
 
+type CreditErrors = Record<string, string>;
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const today = jstDate(now());
-  const found = await getInvoice(getDb(), { id: idParam(params.invoiceId), tenant: viewer.tenant }, today);
+  const db = getDb();
+  const found = await getInvoice(db, { id: idParam(params.invoiceId), tenant: viewer.tenant }, today);
   if (!found) throw notFound();
+  const isFinance = FINANCE_ROLES.includes(viewer.role);
+  const creditable = isFinance ? new Map((await creditableLines(db, found.invoice.id)).map((l) => [l.invoiceLineId, creditableYen(l)])) : null;
   return {
     ...found,
-    lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule) })),
-    canRecordPayments: FINANCE_ROLES.includes(viewer.role),
+    lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule), creditableYen: creditable?.get(l.id) ?? 0 })),
+    canRecordPayments: isFinance,
     today,
   };
 }
 
+async function creditNoteAction(request: Request, form: FormData, invoiceId: number, viewer: Viewer) {
+  const reason = String(form.get("reason") ?? "").trim();
+  const amounts = new Map<number, number>();
+  const errors: CreditErrors = {};
+  for (const [key, value] of form.entries()) {
+    const m = /^line-(\d+)$/.exec(key);
+    if (!m || String(value).trim() === "") continue;
+    const amount = parseYenInput(String(value));
+    if (amount === null) errors[key] = "返還額は整数の円で入力してください";
+    else amounts.set(Number(m[1]), amount);
+  }
+  if (reason === "") errors.reason = "返還の理由を入力してください（返還請求書に記載します）";
+  if (Object.keys(errors).length > 0) return data({ creditErrors: errors }, { status: 400 });
+  const result = await issueCreditNote(getDb(), {
+    invoiceId, tenant: viewer.tenant, amounts, reason, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+  });
+  if (!result) throw notFound();
+  if (!result.ok) return data({ creditErrors: result.errors }, { status: 400 });
+  return redirect(`/credit-notes/${result.id}?issued=1`);
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
-  const parsed = PaymentForm.safeParse(Object.fromEntries(await request.formData()));
+  const form = await request.formData();
+  if (form.get("intent") === "credit_note") return creditNoteAction(request, form, idParam(params.invoiceId), viewer);
+  const parsed = PaymentForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf<"paidOn" | "amountYen" | "_form">(parsed.error) }, { status: 400 });
   const result = await recordPayment(getDb(), {
     invoiceId: idParam(params.invoiceId), tenant: viewer.tenant, payment: parsed.data,
@@ -57,9 +87,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABEL = { paid: "入金済み", partial: "一部入金", unpaid: "未入金" } as const;
 
 export default function InvoiceDetail() {
-  const { invoice, lines, payments, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today } =
+  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today } =
     useLoaderData<typeof loader>();
-  const errors = useActionData<typeof action>()?.fieldErrors ?? {};
+  const actionData = useActionData<typeof action>();
+  const errors = (actionData && "fieldErrors" in actionData ? actionData.fieldErrors : undefined) ?? {};
+  const creditErrors: Record<string, string> = (actionData && "creditErrors" in actionData ? actionData.creditErrors : undefined) ?? {};
   const [params] = useSearchParams();
   return (
     <>
@@ -76,7 +108,8 @@ export default function InvoiceDetail() {
         <dt>発行日</dt><dd>{formatDateJa(invoice.issue_date)}</dd>
         <dt>お支払期限</dt><dd>{formatDateJa(invoice.due_date)}</dd>
         <dt>ご請求額（税込）</dt><dd><strong data-testid="invoice-total">{yen(invoice.total_yen)}</strong></dd>
-        <dt>入金済み / 残高</dt><dd>{yen(paidYen)} / {yen(outstandingYen)}</dd>
+        {creditedYen > 0 ? (<><dt>返還済み</dt><dd>{yen(creditedYen)}（返還請求書 {credits.length} 件）</dd></>) : null}
+        <dt>入金済み / 残高</dt><dd>{yen(paidYen)} / <span data-testid="outstanding">{yen(outstandingYen)}</span></dd>
       </dl>
 
       <h2>明細</h2>
@@ -128,11 +161,58 @@ export default function InvoiceDetail() {
           <h2>入金を記録する</h2>
           {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
           <Form method="post" className="stack" noValidate>
+            <input type="hidden" name="intent" value="payment" />
             <Field label="入金日" name="paidOn" type="date" defaultValue={today} error={errors.paidOn} />
             <Field label="入金額（円）" name="amountYen" error={errors.amountYen} hint="空欄のときは残額全額の入金として記録します" />
             <button type="submit">入金を記録</button>
           </Form>
         </>
+      ) : null}
+
+      <h2>返還請求書（クレジットノート）</h2>
+      {credits.length === 0 ? <p className="muted">この請求書に対する返還請求書はありません。</p> : (
+        <table className="data">
+          <thead><tr><th>番号</th><th>発行日</th><th>理由</th><th className="num">返還額（税込）</th></tr></thead>
+          <tbody>
+            {credits.map((c) => (
+              <tr key={c.id}>
+                <td><Link to={`/credit-notes/${c.id}`}>{c.credit_note_number}</Link></td>
+                <td>{formatDateJa(c.issue_date)}</td><td>{c.reason}</td><td className="num">{yen(c.total_yen)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {canRecordPayments ? (
+        <details open={Object.keys(creditErrors).length > 0} style={{ marginTop: 12 }}>
+          <summary>返還請求書を発行する（請求書そのものは変更されません）</summary>
+          {creditErrors._form ? <div className="alert error" role="alert">{creditErrors._form}</div> : null}
+          <Form method="post" className="stack" style={{ maxWidth: 720 }} noValidate>
+            <input type="hidden" name="intent" value="credit_note" />
+            <table className="data">
+              <thead><tr><th>明細</th><th className="num">返還できる額</th><th>返還額（税抜・円）</th></tr></thead>
+              <tbody>
+                {lines.filter((l) => l.creditableYen > 0).map((l) => (
+                  <tr key={l.id}>
+                    <td>{l.description}</td>
+                    <td className="num">{yen(l.creditableYen)}</td>
+                    <td>
+                      <input type="text" inputMode="numeric" name={`line-${l.id}`} aria-label={`${l.description} の返還額`} size={10}
+                        aria-invalid={creditErrors[`line-${l.id}`] ? true : undefined} />
+                      {creditErrors[`line-${l.id}`] ? <div className="field-error">{creditErrors[`line-${l.id}`]}</div> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <label>
+              返還の理由
+              <input type="text" name="reason" aria-invalid={creditErrors.reason ? true : undefined} />
+              {creditErrors.reason ? <span className="field-error">{creditErrors.reason}</span> : null}
+            </label>
+            <button type="submit">返還請求書を発行</button>
+          </Form>
+        </details>
       ) : null}
     </>
   );

@@ -1,0 +1,57 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { getCreditNote } from "~/billing/credit-notes.server";
+import { explainRule } from "~/billing/rule-explanations";
+import { requireViewer } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { idParam, notFound } from "~/lib/http.server";
+import { formatDateJa } from "~/lib/labels";
+import { yen } from "~/lib/money";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const found = await getCreditNote(getDb(), { id: idParam(params.creditNoteId), tenant: viewer.tenant });
+  if (!found) throw notFound();
+  return { ...found, lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule) })) };
+}
+
+export default function CreditNote() {
+  const { note, lines } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  return (
+    <>
+      <p><Link to={`/invoices/${note.invoice_id}`}>← 元の請求書 {note.invoice_number}</Link></p>
+      <h1>返還請求書 {note.credit_note_number}</h1>
+      {params.get("issued") ? <div className="alert success" role="status">返還請求書を発行しました。元の請求書は変更されていません。</div> : null}
+      <dl className="facts">
+        <dt>宛先</dt><dd>{note.recipient_name} 御中</dd>
+        <dt>元の請求書</dt><dd>{note.invoice_number}（{note.billing_month.replace("-", "年")}月分、契約 {note.contract_ref}）</dd>
+        <dt>発行日</dt><dd>{formatDateJa(note.issue_date)}</dd>
+        <dt>理由</dt><dd>{note.reason}</dd>
+        <dt>返還額（税込）</dt><dd><strong data-testid="credit-total">{yen(note.total_yen)}</strong></dd>
+      </dl>
+      <h2>返還する明細</h2>
+      <table className="data">
+        <thead><tr><th>明細</th><th>根拠</th><th className="num">返還額</th><th>税区分</th></tr></thead>
+        <tbody>
+          {lines.map((l) => (
+            <tr key={l.id}>
+              <td>{l.description}</td><td><abbr title={l.explanation}>{l.rule}</abbr></td>
+              <td className="num">{yen(l.amount_yen)}</td><td>{l.tax_category === "taxable_10" ? "10%" : "不課税"}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr><td colSpan={2}>10%対象 返還額</td><td className="num">{yen(note.taxable_10_yen)}</td><td /></tr>
+          <tr><td colSpan={2}>消費税（10%）</td><td className="num">{yen(note.tax_10_yen)}</td><td /></tr>
+          <tr><td colSpan={2}>不課税 返還額</td><td className="num">{yen(note.non_taxable_yen)}</td><td /></tr>
+          <tr><td colSpan={2}><strong>合計</strong></td><td className="num"><strong>{yen(note.total_yen)}</strong></td><td /></tr>
+        </tfoot>
+      </table>
+    </>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `返還請求書 ${data?.note.credit_note_number ?? ""} | セキュアライン 管理コンソール` },
+];
