@@ -97,8 +97,16 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
   });
 }
 
-export async function getInvoice(db: Kysely<Database>, params: { id: number; tenant: Tenant }, today: IsoDate) {
-  const invoice = await db
+/** The invoice row (within the tenant) and its lines, as issued. */
+export async function getInvoiceForPrint(db: Kysely<Database>, params: { id: number; tenant: Tenant }) {
+  const invoice = await selectInvoice(db, params);
+  if (!invoice) return null;
+  const lines = await db.selectFrom("invoice_lines").selectAll().where("invoice_id", "=", invoice.id).orderBy("position").execute();
+  return { invoice, lines };
+}
+
+function selectInvoice(db: Kysely<Database>, params: { id: number; tenant: Tenant }) {
+  return db
     .selectFrom("invoices")
     .innerJoin("contracts", "contracts.id", "invoices.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -107,9 +115,13 @@ export async function getInvoice(db: Kysely<Database>, params: { id: number; ten
     .where("invoices.id", "=", params.id)
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
-  if (!invoice) return null;
-  const [lines, paymentRows, credits] = await Promise.all([
-    db.selectFrom("invoice_lines").selectAll().where("invoice_id", "=", invoice.id).orderBy("position").execute(),
+}
+
+export async function getInvoice(db: Kysely<Database>, params: { id: number; tenant: Tenant }, today: IsoDate) {
+  const printable = await getInvoiceForPrint(db, params);
+  if (!printable) return null;
+  const { invoice, lines } = printable;
+  const [paymentRows, credits] = await Promise.all([
     db.selectFrom("payments").select(["id", "paid_on", "amount_yen"])
       .where("contract_id", "=", invoice.contract_id).where("billing_month", "=", invoice.billing_month)
       .orderBy("paid_on").orderBy("id").execute(),

@@ -10,3 +10,19 @@ export function idParam(value: string | undefined): number {
   if (!value || !/^[1-9]\d{0,15}$/.test(value)) throw notFound();
   return Number(value);
 }
+
+/** A download with a Japanese file name (RFC 6266 filename* with UTF-8). */
+export function downloadResponse(body: Buffer | string, fileName: string, contentType: string): Response {
+  const asciiFallback = fileName.replace(/[^\x20-\x7e]/g, "_");
+  return new Response(typeof body === "string" ? body : new Uint8Array(body), {
+    headers: {
+      "Content-Type": contentType,
+      "Content-Disposition": `attachment; filename="${asciiFallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
+
+export function pdfResponse(pdf: Buffer, fileName: string): Response {
+  return downloadResponse(pdf, fileName, "application/pdf");
+}

@@ -1,5 +1,6 @@
 // Finance in the browser: preview and close a month, record a partial and then a full late
 // payment, and find the T-26 interest on the next invoice; tenants see only their invoices.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,12 +86,33 @@ describe("finance closes November", () => {
     // Interest: 5,000 × 40 days (10-01..11-09) + 4,900 × 55 days (10-01..11-24) at 14.5 %/365
     // = floor(469,500 × 0.145 ÷ 365) = 186 yen, non-taxable, on the November invoice (T-26).
     await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-11")}`);
-    const interestRow = page.locator("tr", { hasText: "延滞利息" });
+    const interestRow = page.locator("table.data").first().locator("tr", { hasText: "延滞利息" });
     expect(await interestRow.textContent()).toContain("186円");
     expect(await interestRow.textContent()).toContain("不課税");
     expect(await page.getByTestId("non-taxable").textContent()).toBe("186円");
     // 9,000 + 900 tax + 186 = 10,086
     expect(await page.getByTestId("invoice-total").textContent()).toBe("10,086円");
+
+    // The qualified invoice PDF, read back with pdftotext: the same figures as the database.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "請求書PDFをダウンロード" }).click()]);
+    const pdfPath = join(dir, "invoice.pdf");
+    await download.saveAs(pdfPath);
+    expect(download.suggestedFilename()).toMatch(/^請求書_INV-\d{8}\.pdf$/);
+    const text = execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" });
+    expect(text).toContain("登録番号 T5010001234566");
+    expect(text).toMatch(/10%対象 小計\s+¥9,000/);
+    expect(text).toMatch(/消費税（10%）\s+¥900/);
+    expect(text).toMatch(/不課税 小計\s+¥186/);
+    expect(text).toMatch(/合計\s+¥10,086/);
+    expect(text).toContain("合同会社ひばり不動産");
+
+    // A credit note corrects the invoice without changing it.
+    await page.getByText("返還請求書を発行する").click();
+    await page.getByLabel(/基本料金.*の返還額/).fill("3000");
+    await page.getByLabel("返還の理由").fill("基本料金の重複請求");
+    await Promise.all([page.waitForURL(/\/credit-notes\/\d+\?issued=1/), page.getByRole("button", { name: "返還請求書を発行" }).click()]);
+    expect(await page.locator("h1").textContent()).toBe("返還請求書 CN-00000001");
+    expect(await page.getByTestId("credit-total").textContent()).toBe("3,300円");
     await page.close();
   });
 });
@@ -109,6 +131,14 @@ describe("who sees which invoice", () => {
     expect(await page.getByRole("button", { name: "入金を記録" }).count()).toBe(0);
     const foreign = await page.goto(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}`);
     expect(foreign?.status()).toBe(404);
+    await page.goto(`${server.url}/invoices/${invoiceId("K-2001", "2026-09")}`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "請求書PDFをダウンロード" }).click()]);
+    const pdfPath = join(dir, "own.pdf");
+    await download.saveAs(pdfPath);
+    expect(execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" })).toMatch(/合計\s+¥25,593/);
+    const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const foreignPdf = await fetch(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}/pdf`, { headers: { Cookie: cookies } });
+    expect(foreignPdf.status).toBe(404);
     await page.close();
   });
 
