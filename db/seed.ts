@@ -133,7 +133,7 @@ export async function seedDemo(db: Kysely<Database>, at: Date): Promise<void> {
       phone: "0120-555-310",
       email: "billing@secureline.example",
       registration_number: "T5010001234566",
-      bank_account: "みずなみ銀行 大手町支店 普通 1234567 セキュアライン（カ",
+      bank_account: "みずなみ銀行 大手町支店 普通預金 1234567 口座名義 セキュアライン（カ",
     }).execute();
 
     const resellerIds = new Map<string, number>();

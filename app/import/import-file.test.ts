@@ -598,3 +598,22 @@ describe("shape", () => {
     ]);
   });
 });
+
+describe("manual lines name their rule", () => {
+  it("accepts an optional code and rule id, and refuses malformed ones", async () => {
+    const { validateImportFile } = await import("./import-file");
+    const file = (line: Record<string, unknown>) => ({
+      resellers: [{ ref: "R1", name: "販売店" }],
+      customers: [{ ref: "C1", name: "顧客", email: "a@b.example", phone: "03-0000-0000", address: "東京都", reseller: "R1" }],
+      contracts: [{
+        ref: "K1", customer: "C1", lineId: "CAF0000001", area: "east", basePlan: "base.standard", serviceStart: "2024-04-10",
+        manualLines: [{ date: "2024-08-10", description: "割増金", amountYen: 2000, taxable: true, ...line }],
+      }],
+    });
+    const ok = validateImportFile(file({ code: "surcharge", rule: "T-25" }));
+    expect(ok.ok && ok.file.contracts[0].manualLines[0]).toMatchObject({ code: "surcharge", rule: "T-25" });
+    expect(validateImportFile(file({ rule: "clause 25" }))).toEqual({
+      ok: false, problems: [{ path: "contracts[0].manualLines[0].rule", message: 'not a valid value: "clause 25"' }],
+    });
+  });
+});

@@ -74,7 +74,7 @@ export interface ImportContract extends ContractHistory {
   planChanges: PlanChange[];
   outages: OutageRecord[];
   visits: ImportVisit[];
-  manualLines: (ManualLineRecord & { code: null; rule: null })[];
+  manualLines: (ManualLineRecord & { code: string | null; rule: string | null })[];
   termination: TerminationRecord | null;
   /** Always `customer`: the file records the customer's T-20 requests. */
   terminatedBy: TerminatedBy;
@@ -196,6 +196,14 @@ class Fields {
     if (isAbsent(v)) return undefined;
     if (typeof v !== "string") return this.problem(key, `must be a string, got ${shown(v)}`);
     if (v.trim() === "") return this.problem(key, "must not be empty");
+    return v;
+  }
+
+  optionalText(key: string, pattern?: RegExp): string | null | undefined {
+    const v = this.o[key];
+    if (isAbsent(v)) return null;
+    if (typeof v !== "string" || v.trim() === "") return this.problem(key, `must be a non-empty string, got ${shown(v)}`);
+    if (pattern && !pattern.test(v)) return this.problem(key, `not a valid value: ${shown(v)}`);
     return v;
   }
 
@@ -368,7 +376,8 @@ const OUTAGE_FIELDS = ["services", "knownAt", "restoredAt", "customerFault"] as 
 const VISIT_FIELDS = ["date", "start", "withLineApplication", "backupAvailable", "lines"] as const;
 const VISIT_LINE_FIELDS = ["code", "quantity", "endpointReinstall", "pcs"] as const;
 const PC_FIELDS = ["gb"] as const;
-const MANUAL_LINE_FIELDS = ["date", "description", "amountYen", "taxable"] as const;
+// `code` and `rule` (optional) name what produced the line, e.g. `device.gw10` / `S4※3`, `surcharge` / `T-25`.
+const MANUAL_LINE_FIELDS = ["date", "description", "amountYen", "taxable", "code", "rule"] as const;
 const TERMINATION_FIELDS = ["requestedOn", "wishedDate", "confirmedOn"] as const;
 const PAYMENT_FIELDS = ["billingMonth", "paidOn", "amountYen"] as const;
 
@@ -635,7 +644,8 @@ function readManualLines(ctx: ContractContext, k: Fields): ImportContract["manua
     const f = new Fields(problems, o, path, MANUAL_LINE_FIELDS);
     return {
       date: f.date("date")!, description: f.text("description")!, amountYen: f.yen("amountYen")!, taxable: f.bool("taxable")!,
-      code: null, rule: null,
+      code: f.optionalText("code", /^[a-z][a-z0-9_.]{0,40}$/) ?? null,
+      rule: f.optionalText("rule", /^(T-\d+(-\d+)?(\(\d+\))?|S\d+(※\d+)?|manual)$/) ?? null,
     };
   });
 }

@@ -215,8 +215,8 @@ async function insertContract(
       description: m.description,
       amount_yen: m.amountYen,
       taxable: m.taxable ? 1 : 0,
-      code: null,
-      rule: null,
+      code: m.code ?? null,
+      rule: m.rule ?? null,
       created_by: IMPORT_ACTOR,
       created_at: createdAt,
     }))).execute();
