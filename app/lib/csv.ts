@@ -9,7 +9,9 @@ function cell(value: CsvValue): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(header: readonly string[], rows: readonly (readonly CsvValue[])[], options: { bom?: boolean } = {}): string {
-  const body = [header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
+/** `header` null writes no header row (accounting imports that expect none). */
+export function toCsv(header: readonly string[] | null, rows: readonly (readonly CsvValue[])[], options: { bom?: boolean } = {}): string {
+  const all = header ? [header, ...rows] : rows;
+  const body = all.map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
   return options.bom ? `\uFEFF${body}` : body;
 }

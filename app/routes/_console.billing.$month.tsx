@@ -69,6 +69,17 @@ export default function BillingMonth() {
           <ul>{problems.map((p, i) => <li key={i}>{p.contractRef} {p.path}: {p.message}</li>)}</ul>
         </div>
       ) : null}
+      {issued.count > 0 ? (
+        <section aria-label="ダウンロード">
+          <h2>ダウンロード</h2>
+          <ul>
+            <li>請求書一覧CSV（<a href={`/billing/${month}/export/invoices`}>UTF-8・Excel用</a> / <a href={`/billing/${month}/export/invoices?encoding=sjis`}>Shift_JIS</a>）</li>
+            <li>請求明細CSV（<a href={`/billing/${month}/export/lines`}>UTF-8・Excel用</a> / <a href={`/billing/${month}/export/lines?encoding=sjis`}>Shift_JIS</a>）</li>
+            <li><a href={`/billing/${month}/export/journal`}>弥生会計 仕訳インポート用CSV</a>（売掛金／売上高／仮受消費税、違約金は雑収入、延滞利息は受取利息。発行月に計上）</li>
+            <li><a href={`/billing/${month}/export/pdfs`}>請求書PDFをまとめてダウンロード（ZIP）</a></li>
+          </ul>
+        </section>
+      ) : null}
       {closed ? <p className="muted">この月は締め済みです。訂正は返還請求書（クレジットノート）で行います。</p> : (
         <>
           <h2>発行プレビュー（まだ何も発行していません）</h2>

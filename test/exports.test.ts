@@ -1,0 +1,56 @@
+// Finance exports of a month of demo data: Excel-ready CSV, Shift_JIS, a balanced 弥生会計
+// journal, and every PDF in one zip.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import iconv from "iconv-lite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { invoiceCsvFile, invoicePdfZip, journalCsvFile, lineCsvFile } from "../app/billing/exports.server";
+import { createTestDatabase, type TestDatabase } from "./support/database";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase({ seed: true });
+});
+afterAll(() => t.dispose());
+
+describe("exports", () => {
+  it("writes UTF-8 CSV with a BOM for Excel, and Shift_JIS on request", async () => {
+    const utf8 = await invoiceCsvFile(t.db, "2026-09", "utf8");
+    expect([...utf8.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const sjis = await lineCsvFile(t.db, "2026-09", "sjis");
+    const text = iconv.decode(sjis, "Shift_JIS");
+    expect(text).toContain("解約違約金（残5か月）");
+    expect(sjis.includes(Buffer.from("解約違約金", "utf8"))).toBe(false);
+  });
+
+  it("balances the journal: debits equal credits, and equal the month's invoice totals", async () => {
+    const csv = iconv.decode(await journalCsvFile(t.db, "2026-09"), "Shift_JIS");
+    const rows = csv.trimEnd().split("\r\n").map((line) => line.split(","));
+    expect(rows.every((r) => r.length === 25)).toBe(true);
+    const debit = rows.reduce((a, r) => a + Number(r[8] || 0), 0);
+    const credit = rows.reduce((a, r) => a + Number(r[14] || 0), 0);
+    const totals = await t.db.selectFrom("invoices").select((eb) => eb.fn.sum<number>("total_yen").as("t"))
+      .where("billing_month", "=", "2026-09").executeTakeFirstOrThrow();
+    expect(debit).toBe(credit);
+    expect(debit).toBe(Number(totals.t));
+    // The ETF of K-1006 is booked on its own account, not as sales.
+    expect(rows.some((r) => r[10] === "雑収入" && r[13] === "不課税" && r[14] === "15000")).toBe(true);
+    expect(new Set(rows.filter((r) => r[4]).map((r) => r[4]))).toEqual(new Set(["売掛金"]));
+  });
+
+  it("zips every invoice PDF of the month", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zip-"));
+    try {
+      const zip = join(dir, "m.zip");
+      writeFileSync(zip, await invoicePdfZip(t.db, "2026-09"));
+      const names = execFileSync("python3", ["-c", "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))", zip], { encoding: "utf8" })
+        .trim().split("\n");
+      expect(names).toHaveLength(10);
+      expect(names).toContain("請求書_INV-00000045_なにわ会計事務所.pdf");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
