@@ -348,6 +348,13 @@ export interface CreditNoteLineTable {
   tax_category: TaxCategoryColumn;
 }
 
+export interface InterestWaiverTable {
+  invoice_id: number;
+  reason: string;
+  waived_by: string;
+  waived_at: string;
+}
+
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -379,6 +386,7 @@ export interface Database {
   invoice_lines: InvoiceLineTable;
   credit_notes: CreditNoteTable;
   credit_note_lines: CreditNoteLineTable;
+  interest_waivers: InterestWaiverTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

@@ -68,3 +68,27 @@ describe("credit notes", () => {
     })).toBeNull();
   });
 });
+
+describe("T-26-3 interest waiver", () => {
+  it("waives an overdue invoice's interest with a reason, audited, so the month of payment bills none", async () => {
+    const { waiveInterest } = await import("../app/billing/interest-waivers.server");
+    const { planBillingMonth } = await import("../app/billing/billing-run.server");
+    const overdue = await t.db.selectFrom("invoices").innerJoin("contracts", "contracts.id", "invoices.contract_id")
+      .select(["invoices.id", "invoices.contract_id", "invoices.invoice_number"])
+      .where("contracts.ref", "=", "K-2002").where("billing_month", "=", "2026-08").executeTakeFirstOrThrow();
+    await t.db.insertInto("payments").values({
+      contract_id: overdue.contract_id, billing_month: "2026-08", paid_on: "2026-11-20", amount_yen: null, recorded_by: "test", created_at: "",
+    }).execute();
+    const interestLine = async () => (await planBillingMonth(t.db, "2026-11")).toIssue
+      .find((p) => p.contractRef === "K-2002")!.draft.lines.find((l) => l.code === "interest.late");
+    // 9,900 due 09-30, paid 11-20: 50 days → floor(9,900 × 0.145 × 50 ÷ 365) = 196
+    expect((await interestLine())?.amountYen).toBe(196);
+    expect(await waiveInterest(t.db, { invoiceId: overdue.id, tenant: provider, reason: "災害による支払遅延", actor, ip: "" }))
+      .toEqual({ ok: true });
+    expect(await interestLine()).toBeUndefined();
+    expect(await waiveInterest(t.db, { invoiceId: overdue.id, tenant: provider, reason: "再度", actor, ip: "" }))
+      .toEqual({ ok: false, message: "この請求書の延滞利息はすでに免除されています" });
+    const audit = await t.db.selectFrom("audit_log").select("summary").where("action", "=", "interest.waive").executeTakeFirstOrThrow();
+    expect(audit.summary).toBe(`${overdue.invoice_number} の延滞利息を免除（第26条第3項）: 災害による支払遅延`);
+  });
+});

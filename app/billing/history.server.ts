@@ -164,6 +164,9 @@ export async function loadPriorInvoices(db: Db, month: YearMonth, contracts: rea
       )).as("total_yen"),
     ])
     .where("billing_month", "<", month)
+    // T-26-3: a waived invoice bears no interest.
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom("interest_waivers").select("interest_waivers.invoice_id").whereRef("interest_waivers.invoice_id", "=", "invoices.id"))))
     .where(({ exists, selectFrom }) =>
       exists(
         selectFrom("payments").select("payments.id")

@@ -15,6 +15,7 @@ const ACTION_LABELS: Record<string, string> = {
   "payment.record": "入金の記録",
   "billing.close": "請求締め",
   "credit_note.issue": "返還請求書の発行",
+  "interest.waive": "延滞利息の免除",
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { creditableLines, issueCreditNote } from "~/billing/credit-notes.server";
 import { creditableYen } from "~/billing/credit-note";
+import { interestWaiverOf, waiveInterest } from "~/billing/interest-waivers.server";
 import { getInvoice } from "~/billing/invoices.server";
 import { recordPayment } from "~/billing/payments.server";
 import { explainRule } from "~/billing/rule-explanations";
@@ -40,8 +41,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) throw notFound();
   const isFinance = FINANCE_ROLES.includes(viewer.role);
   const creditable = isFinance ? new Map((await creditableLines(db, found.invoice.id)).map((l) => [l.invoiceLineId, creditableYen(l)])) : null;
+  const waiver = await interestWaiverOf(db, found.invoice.id);
   return {
     ...found,
+    waiver: waiver ? { reason: waiver.reason, waivedBy: waiver.waived_by, waivedAt: waiver.waived_at } : null,
     lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule), creditableYen: creditable?.get(l.id) ?? 0 })),
     canRecordPayments: isFinance,
     today,
@@ -73,6 +76,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const form = await request.formData();
   if (form.get("intent") === "credit_note") return creditNoteAction(request, form, idParam(params.invoiceId), viewer);
+  if (form.get("intent") === "waive_interest") {
+    const reason = String(form.get("waiveReason") ?? "").trim();
+    if (reason === "") return data({ waiveError: "免除の理由を入力してください" }, { status: 400 });
+    const result = await waiveInterest(getDb(), {
+      invoiceId: idParam(params.invoiceId), tenant: viewer.tenant, reason, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+    });
+    if (!result) throw notFound();
+    if (!result.ok) return data({ waiveError: result.message }, { status: 400 });
+    return redirect(`/invoices/${params.invoiceId}?waived=1`);
+  }
   const parsed = PaymentForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf<"paidOn" | "amountYen" | "_form">(parsed.error) }, { status: 400 });
   const result = await recordPayment(getDb(), {
@@ -87,10 +100,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABEL = { paid: "入金済み", partial: "一部入金", unpaid: "未入金" } as const;
 
 export default function InvoiceDetail() {
-  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today } =
+  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today, waiver } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = (actionData && "fieldErrors" in actionData ? actionData.fieldErrors : undefined) ?? {};
+  const waiveError = actionData && "waiveError" in actionData ? actionData.waiveError : undefined;
   const creditErrors: Record<string, string> = (actionData && "creditErrors" in actionData ? actionData.creditErrors : undefined) ?? {};
   const [params] = useSearchParams();
   return (
@@ -147,13 +161,17 @@ export default function InvoiceDetail() {
           </tbody>
         </table>
       )}
-      {overdue ? (
+      {waiver ? (
+        <p className="alert success" role="status" data-testid="interest-waived">
+          延滞利息は免除されています（第26条第3項）。理由: {waiver.reason}（{waiver.waivedBy}）
+        </p>
+      ) : overdue ? (
         <p className="alert error" data-testid="accrued-interest">
           お支払期限を過ぎています。本日（{formatDateJa(today)}）までの延滞利息（第26条、年14.5%）は {yen(interest.accruedYen)} です。
           完済された月の請求書に計上されます。
         </p>
       ) : null}
-      {state === "paid" && interest.settledYen > 0 ? (
+      {!waiver && state === "paid" && interest.settledYen > 0 ? (
         <p className="muted">この請求書の延滞利息 {yen(interest.settledYen)} は、完済月の請求書に計上されます（第26条）。</p>
       ) : null}
 
@@ -168,6 +186,15 @@ export default function InvoiceDetail() {
             <button type="submit">入金を記録</button>
           </Form>
         </>
+      ) : null}
+
+      {canRecordPayments && !waiver && (overdue || interest.settledYen > 0) ? (
+        <Form method="post" className="filters" style={{ marginTop: 12 }}>
+          <input type="hidden" name="intent" value="waive_interest" />
+          <label>延滞利息の免除理由（第26条第3項）<input type="text" name="waiveReason" size={40} aria-invalid={waiveError ? true : undefined} /></label>
+          <button type="submit" className="secondary">延滞利息を免除する</button>
+          {waiveError ? <span className="field-error" role="alert">{waiveError}</span> : null}
+        </Form>
       ) : null}
 
       <h2>返還請求書（クレジットノート）</h2>
