@@ -23,6 +23,9 @@ export const ROLE_LABELS: Record<Role, string> = {
   customer_admin: "お客さま管理者",
 };
 
+/** Who acknowledges and resolves incidents: the customer's administrators and the provider's operations. */
+export const INCIDENT_ROLES: readonly Role[] = ["customer_admin", "operator", "provider_admin"];
+
 /** Who closes billing months and records payments. */
 export const FINANCE_ROLES: readonly Role[] = ["finance", "provider_admin"];
 

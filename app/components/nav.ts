@@ -9,6 +9,7 @@ export interface NavItem {
 const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
   { to: "/home", label: "ホーム", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/customers", label: "顧客", roles: ["provider_admin", "operator", "finance", "reseller_manager"] },
+  { to: "/incidents", label: "インシデント", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/contracts", label: "契約", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/invoices", label: "請求書", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/billing", label: "請求締め", roles: ["provider_admin", "finance"] },

@@ -16,6 +16,8 @@ const ACTION_LABELS: Record<string, string> = {
   "billing.close": "請求締め",
   "credit_note.issue": "返還請求書の発行",
   "interest.waive": "延滞利息の免除",
+  "incident.acknowledge": "インシデント対応開始",
+  "incident.resolve": "インシデント解決",
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {

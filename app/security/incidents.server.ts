@@ -1,0 +1,93 @@
+// Incidents as each tenant may see them (S1-4①): lists with filters, the detail with the event
+// and notification timelines, and the workflow new → acknowledged → resolved, audited.
+import type { Kysely } from "kysely";
+import type { Database, IncidentStatus } from "../../db/schema";
+import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { customerInTenant } from "../auth/tenant-scope.server";
+import type { Tenant } from "../auth/tenancy";
+import { INCIDENT_STATUS_LABELS } from "./incident-labels";
+
+export interface IncidentFilter {
+  severity?: string;
+  kind?: string;
+  status?: IncidentStatus;
+  device?: string;
+  from?: string; // ISO instant, inclusive
+  to?: string; // ISO instant, exclusive
+}
+
+export async function listIncidents(db: Kysely<Database>, tenant: Tenant, filter: IncidentFilter = {}) {
+  let q = db
+    .selectFrom("incidents")
+    .innerJoin("contracts", "contracts.id", "incidents.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .leftJoin("security_events", "security_events.id", "incidents.first_event_id")
+    .select([
+      "incidents.id", "incidents.kind", "incidents.status", "incidents.severity", "incidents.title", "incidents.opened_at",
+      "incidents.assignee", "contracts.ref as contract_ref", "customers.name as customer_name", "security_events.device_name",
+    ])
+    .where(customerInTenant(tenant))
+    .orderBy("incidents.opened_at", "desc")
+    .orderBy("incidents.id", "desc")
+    .limit(300);
+  if (filter.severity) q = q.where("incidents.severity", "=", filter.severity);
+  if (filter.kind) q = q.where("incidents.kind", "=", filter.kind);
+  if (filter.status) q = q.where("incidents.status", "=", filter.status);
+  if (filter.device) q = q.where("security_events.device_name", "=", filter.device);
+  if (filter.from) q = q.where("incidents.opened_at", ">=", filter.from);
+  if (filter.to) q = q.where("incidents.opened_at", "<", filter.to);
+  return q.execute();
+}
+
+export async function getIncident(db: Kysely<Database>, params: { id: number; tenant: Tenant }) {
+  const incident = await db
+    .selectFrom("incidents")
+    .innerJoin("contracts", "contracts.id", "incidents.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .selectAll("incidents")
+    .select(["contracts.ref as contract_ref", "contracts.id as contract_id_ref", "customers.name as customer_name"])
+    .where("incidents.id", "=", params.id)
+    .where(customerInTenant(params.tenant))
+    .executeTakeFirst();
+  if (!incident) return null;
+  const [events, notifications] = await Promise.all([
+    db.selectFrom("incident_events").innerJoin("security_events", "security_events.id", "incident_events.event_id")
+      .select(["security_events.id", "security_events.type", "security_events.action", "security_events.severity",
+        "security_events.device_name", "security_events.threat", "security_events.url", "security_events.detected_at"])
+      .where("incident_events.incident_id", "=", incident.id).orderBy("security_events.detected_at").execute(),
+    db.selectFrom("notifications").select(["id", "channel", "planned_at", "sent_at", "result", "recipient"])
+      .where("incident_id", "=", incident.id).orderBy("planned_at").orderBy("channel").execute(),
+  ]);
+  return { incident, events, notifications };
+}
+
+export type TransitionResult = { ok: true } | { ok: false; message: string };
+
+/** new → acknowledged → resolved (resolving from new acknowledges at the same moment). */
+export async function transitionIncident(
+  db: Kysely<Database>,
+  params: { id: number; tenant: Tenant; to: "acknowledged" | "resolved"; assignee: string; notes: string; at: Date; actor: AuditActor; ip: string },
+): Promise<TransitionResult | null> {
+  const found = await getIncident(db, params);
+  if (!found) return null;
+  const { incident } = found;
+  if (incident.status === "resolved") return { ok: false, message: "このインシデントはすでに解決済みです" };
+  if (incident.status === params.to) return { ok: false, message: "すでに対応中です" };
+  const at = params.at.toISOString();
+  const notes = [incident.notes, params.notes ? `${at.slice(0, 16)}Z ${params.actor.email}: ${params.notes}` : null].filter(Boolean).join("\n");
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("incidents").set({
+      status: params.to,
+      acknowledged_at: incident.acknowledged_at ?? at,
+      resolved_at: params.to === "resolved" ? at : null,
+      assignee: params.assignee || incident.assignee,
+      notes: notes || null,
+    }).where("id", "=", incident.id).execute();
+    await recordAudit(trx, {
+      actor: params.actor, action: `incident.${params.to === "resolved" ? "resolve" : "acknowledge"}`, entity: "incident",
+      entityId: incident.id, summary: `${incident.title} を${INCIDENT_STATUS_LABELS[params.to]}に変更${params.notes ? `: ${params.notes}` : ""}`,
+      ip: params.ip,
+    });
+  });
+  return { ok: true };
+}
