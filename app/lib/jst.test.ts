@@ -43,6 +43,7 @@ describe("Japan calendar", () => {
     expect(formatJstIso(jstInstant("2025-01-04", "09:00"))).toBe("2025-01-04T09:00:00+09:00");
     expect(jstDate(parseInstant("2024-06-30T15:00:00Z")!)).toBe("2024-07-01");
     expect(parseInstant("2024-06-30 15:00")).toBeNull();
+    expect(parseInstant("2024-02-30T10:00:00+09:00")).toBeNull();
   });
 });
 

@@ -175,6 +175,8 @@ export function formatJstDateTime(instant: Date): string {
 export function parseInstant(value: unknown): Date | null {
   if (typeof value !== "string") return null;
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
+  // Date() rolls 2024-02-30 over to March; a calendar date that does not exist is refused.
+  if (!isIsoDate(value.slice(0, 10))) return null;
   const t = new Date(value);
   return Number.isNaN(t.getTime()) ? null : t;
 }

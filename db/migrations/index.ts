@@ -3,14 +3,16 @@
 import type { Migration } from "kysely";
 import * as foundation from "./2026_11_22_000001_foundation";
 import * as billing from "./2026_11_22_000002_billing";
-import * as creditNotes from "./2026_11_22_000003_credit_notes";
-import * as interestWaivers from "./2026_11_22_000004_interest_waivers";
 import * as security from "./2026_11_22_000100_security";
+import * as securityRuleEventsIndex from "./2026_11_22_000101_security_rule_events_index";
+import * as creditNotes from "./2026_11_22_000200_credit_notes";
+import * as interestWaivers from "./2026_11_22_000201_interest_waivers";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
   "2026_11_22_000002_billing": billing,
-  "2026_11_22_000003_credit_notes": creditNotes,
-  "2026_11_22_000004_interest_waivers": interestWaivers,
   "2026_11_22_000100_security": security,
+  "2026_11_22_000101_security_rule_events_index": securityRuleEventsIndex,
+  "2026_11_22_000200_credit_notes": creditNotes,
+  "2026_11_22_000201_interest_waivers": interestWaivers,
 };

@@ -1,0 +1,118 @@
+// The e-mail outbox: mails are queued in the same transaction as what caused them and sent
+// later by `deliverOutbox`, so a slow or absent SMTP server never loses or blocks a mail. A
+// failed send is retried with exponential backoff (1, 2, 4, 8 minutes); after the 5th failed
+// attempt the mail is marked `failed` with the last reason.
+// One delivery run at a time (the scheduler's job): two concurrent runs could send twice.
+import type { Insertable, Kysely, Transaction } from "kysely";
+import type { Database, OutboxTable } from "../../db/schema";
+import { backoffMs } from "../lib/backoff";
+import { mailFrom, type MailTransport } from "./transport.server";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const MAX_ATTEMPTS = 5;
+const RETRY_BASE_MS = 60_000;
+const BATCH = 100;
+
+export interface NewMail {
+  kind: string;
+  /** The producer's key; a mail with a key already queued is not queued again. */
+  ref?: string | null;
+  to: string;
+  subject: string;
+  text: string;
+  attachment?: { name: string; content: Buffer } | null;
+}
+
+export function outboxRow(mail: NewMail, now: Date): Insertable<OutboxTable> {
+  return {
+    kind: mail.kind,
+    ref: mail.ref ?? null,
+    to_address: mail.to,
+    subject: mail.subject,
+    body_text: mail.text,
+    attachment_name: mail.attachment?.name ?? null,
+    attachment_blob: mail.attachment?.content ?? null,
+    created_at: now.toISOString(),
+    sent_at: null,
+    last_error: null,
+    next_attempt_at: null,
+  };
+}
+
+/** Queues one mail; returns its outbox id (the existing one when its `ref` was queued before). */
+export async function queueMail(db: Db, mail: NewMail, now: Date): Promise<number> {
+  const inserted = await db.insertInto("outbox").values(outboxRow(mail, now))
+    .onConflict((oc) => oc.column("ref").doNothing()).returning("id").executeTakeFirst();
+  if (inserted) return inserted.id;
+  const existing = await db.selectFrom("outbox").select("id").where("ref", "=", mail.ref ?? null).executeTakeFirstOrThrow();
+  return existing.id;
+}
+
+export interface DeliverySummary {
+  sent: number;
+  retrying: number;
+  failed: number;
+  /** Mails due but left queued because no transport is configured. */
+  waiting: number;
+}
+
+export interface DeliverOptions {
+  from?: string;
+  log?: (line: string) => void;
+}
+
+/** Sends every queued mail that is due at `now`; returns what happened. */
+export async function deliverOutbox(
+  db: Kysely<Database>,
+  transport: MailTransport | null,
+  now: Date,
+  options: DeliverOptions = {},
+): Promise<DeliverySummary> {
+  const log = options.log ?? console.error;
+  const nowIso = now.toISOString();
+  const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0, waiting: 0 };
+  const due = await db.selectFrom("outbox").selectAll()
+    .where("status", "=", "queued")
+    .where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", nowIso)]))
+    .orderBy("id").limit(BATCH).execute();
+  if (transport === null) {
+    summary.waiting = due.length;
+    if (due.length) log(`mail: no SMTP transport (SMTP_URL is not set); ${due.length} e-mail(s) stay queued`);
+    return summary;
+  }
+
+  const from = options.from ?? mailFrom();
+  for (const mail of due) {
+    const attempts = mail.attempts + 1;
+    try {
+      await transport.sendMail({
+        from,
+        to: mail.to_address,
+        subject: mail.subject,
+        text: mail.body_text,
+        attachments: mail.attachment_name && mail.attachment_blob
+          ? [{ filename: mail.attachment_name, content: mail.attachment_blob }] : undefined,
+      });
+      await db.updateTable("outbox")
+        .set({ status: "sent", sent_at: nowIso, attempts, last_error: null, next_attempt_at: null })
+        .where("id", "=", mail.id).execute();
+      summary.sent++;
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+      const giveUp = attempts >= MAX_ATTEMPTS;
+      await db.updateTable("outbox")
+        .set({
+          status: giveUp ? "failed" : "queued",
+          attempts,
+          last_error: reason,
+          next_attempt_at: giveUp ? null : new Date(now.getTime() + backoffMs(attempts, RETRY_BASE_MS)).toISOString(),
+        })
+        .where("id", "=", mail.id).execute();
+      if (giveUp) summary.failed++;
+      else summary.retrying++;
+      log(`mail: outbox #${mail.id} to ${mail.to_address}: attempt ${attempts} failed: ${reason}`);
+    }
+  }
+  return summary;
+}
