@@ -119,4 +119,7 @@ export async function seedBillingHistory(db: Kysely<Database>, today: IsoDate, a
       }).execute();
     }
   }
+  // The demo's past invoices were e-mailed when they were issued.
+  await db.updateTable("outbox").set((eb) => ({ status: "sent", sent_at: eb.ref("created_at"), attempts: 1 }))
+    .where("kind", "=", "invoice").where("status", "=", "queued").execute();
 }

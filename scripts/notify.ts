@@ -5,6 +5,7 @@
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { now } from "../app/lib/clock";
 import { formatJstIso } from "../app/lib/jst";
+import { attachmentRenderer } from "../app/mail/attachments.server";
 import { deliverOutbox } from "../app/mail/outbox.server";
 import { createMailTransport } from "../app/mail/transport.server";
 import { notificationPlan, notifyAllContracts } from "../app/security/notifications.server";
@@ -35,7 +36,7 @@ try {
     const at = now();
     const s = await notifyAllContracts(handle.db, at);
     console.log(`incidents opened: ${s.incidentsOpened}; notifications planned: ${s.notificationsPlanned}; e-mails queued: ${s.mailsQueued}`);
-    const d = await deliverOutbox(handle.db, createMailTransport(), at);
+    const d = await deliverOutbox(handle.db, createMailTransport(), at, { renderAttachment: attachmentRenderer(handle.db) });
     console.log(`e-mails sent: ${d.sent}; retrying: ${d.retrying}; failed: ${d.failed}; waiting for SMTP: ${d.waiting}`);
   } else {
     throw new UsageError(`notify: unknown command "${command ?? ""}" (plan --contract REF [--json] | run)`);

@@ -8,6 +8,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { setDatabase } from "../app/db.server";
+import { startScheduler } from "../app/scheduler.server";
 import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { demoAccountsText, isSeeded, seedDemo } from "../db/seed";
@@ -70,6 +71,7 @@ export async function startServer(options: { port: number; host: string }): Prom
     const s = app.listen(options.port, options.host, () => resolveListen(s));
     s.on("error", reject);
   });
+  const scheduler = process.env.SCHEDULER === "off" ? null : startScheduler(handle.db);
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}`;
   console.log(`データベース: ${handle.path}${seeded ? "（デモデータを投入しました）" : ""}`);
@@ -77,6 +79,9 @@ export async function startServer(options: { port: number; host: string }): Prom
   console.log(demoAccountsText());
   return {
     url,
-    close: () => new Promise((done) => server.close(() => handle.close().then(() => done()))),
+    close: () => new Promise((done) => {
+      scheduler?.stop();
+      server.close(() => handle.close().then(() => done()));
+    }),
   };
 }

@@ -9,6 +9,8 @@ import { lastDayOf, type YearMonth } from "../lib/jst";
 import { loadBillableContracts, loadPriorInvoices, loadTariffs } from "./history.server";
 import type { InvoiceDraft } from "./invoice";
 import { LATE_INTEREST_CODE } from "./invoice";
+import { outboxRow } from "../mail/outbox.server";
+import { invoiceAttachmentName, invoiceMail, invoiceMailRef } from "./invoice-mail";
 import { buildMonthlyInvoice } from "./monthly-invoice";
 
 export interface ContractProblem {
@@ -22,6 +24,7 @@ export interface PlannedInvoice {
   contractRef: string;
   recipientName: string;
   recipientAddress: string;
+  recipientEmail: string;
   draft: InvoiceDraft;
 }
 
@@ -71,14 +74,19 @@ export async function planBillingMonth(db: Kysely<Database>, month: YearMonth): 
     } else if (result.invoice) {
       toIssue.push({
         contractId: contract.id, contractRef: contract.ref, recipientName: contract.recipientName,
-        recipientAddress: contract.recipientAddress, draft: result.invoice,
+        recipientAddress: contract.recipientAddress, recipientEmail: contract.recipientEmail, draft: result.invoice,
       });
     }
   }
   return { month, closed: state?.status === "closed", alreadyIssued: issuedIds.size, toIssue, problems };
 }
 
-async function issueBatch(trx: Transaction<Database>, batch: readonly PlannedInvoice[], issuedAt: string): Promise<void> {
+interface Issuer {
+  name: string;
+  phone: string;
+}
+
+async function issueBatch(trx: Transaction<Database>, batch: readonly PlannedInvoice[], issuedAt: string, issuer: Issuer): Promise<void> {
   const last = await trx.selectFrom("invoices").select((eb) => eb.fn.max("seq").as("seq")).executeTakeFirst();
   let seq = Number(last?.seq ?? 0);
   const rows = batch.map((p) => {
@@ -125,6 +133,21 @@ async function issueBatch(trx: Transaction<Database>, batch: readonly PlannedInv
   for (let i = 0; i < lines.length; i += 800) {
     await trx.insertInto("invoice_lines").values(lines.slice(i, i + 800)).execute();
   }
+  // Each invoice is e-mailed to the billing address: queued with it, its PDF made when sent.
+  const mails = batch.map((p, i) => outboxRow({
+    kind: "invoice",
+    ref: invoiceMailRef(rows[i].invoice_number),
+    to: p.recipientEmail,
+    ...invoiceMail({
+      invoiceNumber: rows[i].invoice_number, billingMonth: p.draft.billingMonth, recipientName: p.recipientName,
+      totalYen: rows[i].total_yen, dueDate: p.draft.dueDate, providerName: issuer.name, providerPhone: issuer.phone,
+    }),
+  }, new Date(issuedAt)));
+  for (let i = 0; i < mails.length; i += 400) {
+    await trx.insertInto("outbox").values(mails.slice(i, i + 400).map((m, j) => ({
+      ...m, attachment_name: invoiceAttachmentName(rows[i + j].invoice_number),
+    }))).execute();
+  }
 }
 
 export interface RunOptions {
@@ -145,6 +168,7 @@ export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, op
   if (plan.problems.length > 0) return { ...base, alreadyClosed: false, issued: 0 };
 
   const issuedAt = options.at.toISOString();
+  const issuer = await db.selectFrom("provider").select(["name", "phone"]).orderBy("id").executeTakeFirstOrThrow();
   await db.insertInto("billing_months")
     .values({ month, status: "running", started_at: issuedAt, closed_at: null, invoice_count: 0 })
     .onConflict((oc) => oc.column("month").doNothing())
@@ -154,7 +178,7 @@ export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, op
   const total = plan.toIssue.length;
   for (let i = 0; i < total; i += batchSize) {
     const batch = plan.toIssue.slice(i, i + batchSize);
-    await db.transaction().execute((trx) => issueBatch(trx, batch, issuedAt));
+    await db.transaction().execute((trx) => issueBatch(trx, batch, issuedAt, issuer));
     options.onProgress?.({ done: Math.min(i + batchSize, total), total });
   }
 

@@ -32,6 +32,8 @@ export interface BillableContract {
   ref: string;
   recipientName: string;
   recipientAddress: string;
+  /** Where the invoice is e-mailed: the customer's registered address (T-13). */
+  recipientEmail: string;
   history: ContractHistory;
 }
 
@@ -64,7 +66,7 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
     .select([
       "contracts.id", "contracts.ref", "contracts.line_id", "contracts.area", "contracts.base_plan",
       "contracts.service_start", "customers.ref as customer_ref", "customers.name as customer_name",
-      "customers.address as customer_address",
+      "customers.address as customer_address", "customers.email as customer_email",
     ])
     .where("contracts.service_start", "<=", lastDay)
     .orderBy("contracts.ref");
@@ -142,7 +144,9 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
         billingMonth: p.billing_month, paidOn: p.paid_on, amountYen: p.amount_yen,
       })),
     };
-    return { id: c.id, ref: c.ref, recipientName: c.customer_name, recipientAddress: c.customer_address, history };
+    return {
+      id: c.id, ref: c.ref, recipientName: c.customer_name, recipientAddress: c.customer_address, recipientEmail: c.customer_email, history,
+    };
   });
 }
 

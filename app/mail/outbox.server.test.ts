@@ -1,44 +1,12 @@
 // The outbox against a real SMTP server (smtp-server, in-process on 127.0.0.1): what the
 // customer receives, and what is recorded when the server refuses.
-import type { AddressInfo } from "node:net";
-import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database";
 import { parseMime, plainText } from "../../test/support/mime";
+import { startSmtp } from "../../test/support/smtp";
 import { incidentMail } from "../security/incident-texts";
 import { deliverOutbox, queueMail } from "./outbox.server";
 import { createMailTransport, DEFAULT_MAIL_FROM } from "./transport.server";
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-async function startSmtp(overrides: Partial<SMTPServerOptions> = {}) {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-    ...overrides,
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { received, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 const T0 = new Date("2026-11-20T12:00:00+09:00");
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);

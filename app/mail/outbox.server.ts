@@ -60,6 +60,11 @@ export interface DeliverySummary {
 export interface DeliverOptions {
   from?: string;
   log?: (line: string) => void;
+  /**
+   * Makes an attachment that was queued by name only (a large document rendered when it is sent,
+   * not stored twice): called with the mail's kind and ref. Null or absent: sent without it.
+   */
+  renderAttachment?: (mail: { kind: string; ref: string | null }) => Promise<Buffer | null>;
 }
 
 /** Sends every queued mail that is due at `now`; returns what happened. */
@@ -86,13 +91,16 @@ export async function deliverOutbox(
   for (const mail of due) {
     const attempts = mail.attempts + 1;
     try {
+      const content = mail.attachment_name
+        ? mail.attachment_blob ?? (await options.renderAttachment?.({ kind: mail.kind, ref: mail.ref })) ?? null
+        : null;
+      if (mail.attachment_name && !content) throw new Error(`attachment ${mail.attachment_name} could not be made`);
       await transport.sendMail({
         from,
         to: mail.to_address,
         subject: mail.subject,
         text: mail.body_text,
-        attachments: mail.attachment_name && mail.attachment_blob
-          ? [{ filename: mail.attachment_name, content: mail.attachment_blob }] : undefined,
+        attachments: mail.attachment_name && content ? [{ filename: mail.attachment_name, content }] : undefined,
       });
       await db.updateTable("outbox")
         .set({ status: "sent", sent_at: nowIso, attempts, last_error: null, next_attempt_at: null })
