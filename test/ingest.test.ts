@@ -68,7 +68,7 @@ async function snapshot() {
     incidents: await db.selectFrom("incidents").selectAll().orderBy("id").execute(),
     links: await db.selectFrom("incident_events").selectAll().orderBy("incident_id").orderBy("event_id").execute(),
     notifications: await db.selectFrom("notifications").selectAll().orderBy("id").execute(),
-    outbox: await db.selectFrom("outbox").selectAll().orderBy("id").execute(),
+    outbox: await db.selectFrom("outbox").selectAll().where("kind", "=", "incident_notification").orderBy("id").execute(),
   };
 }
 

@@ -168,7 +168,9 @@ export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, op
   if (plan.problems.length > 0) return { ...base, alreadyClosed: false, issued: 0 };
 
   const issuedAt = options.at.toISOString();
-  const issuer = await db.selectFrom("provider").select(["name", "phone"]).orderBy("id").executeTakeFirstOrThrow();
+  // The provider's name and phone for the invoice e-mails (a database holding only imported data
+  // may not have the provider's settings yet).
+  const issuer = (await db.selectFrom("provider").select(["name", "phone"]).orderBy("id").executeTakeFirst()) ?? { name: "サービス提供者", phone: "" };
   await db.insertInto("billing_months")
     .values({ month, status: "running", started_at: issuedAt, closed_at: null, invoice_count: 0 })
     .onConflict((oc) => oc.column("month").doNothing())
