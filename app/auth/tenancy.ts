@@ -26,6 +26,9 @@ export const ROLE_LABELS: Record<Role, string> = {
 /** Who acknowledges and resolves incidents: the customer's administrators and the provider's operations. */
 export const INCIDENT_ROLES: readonly Role[] = ["customer_admin", "operator", "provider_admin"];
 
+/** The provider's operations staff (application review, cancellations, visits, outages). */
+export const OPERATIONS_ROLES: readonly Role[] = ["operator", "provider_admin"];
+
 /** Who closes billing months and records payments. */
 export const FINANCE_ROLES: readonly Role[] = ["finance", "provider_admin"];
 

@@ -8,9 +8,13 @@ export interface NavItem {
 
 const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
   { to: "/home", label: "ホーム", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
+  { to: "/dashboard", label: "ダッシュボード", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
+  { to: "/portfolio", label: "ポートフォリオ", roles: ["provider_admin", "operator", "finance", "reseller_manager"] },
   { to: "/customers", label: "顧客", roles: ["provider_admin", "operator", "finance", "reseller_manager"] },
   { to: "/incidents", label: "インシデント", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
+  { to: "/calls", label: "電話連絡", roles: ["provider_admin", "operator"] },
   { to: "/contracts", label: "契約", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
+  { to: "/cancellations", label: "解約の確認", roles: ["provider_admin", "operator"] },
   { to: "/invoices", label: "請求書", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/billing", label: "請求締め", roles: ["provider_admin", "finance"] },
   { to: "/audit", label: "監査ログ", roles: ["provider_admin"] },

@@ -17,6 +17,9 @@ const ACTION_LABELS: Record<string, string> = {
   "credit_note.issue": "返還請求書の発行",
   "interest.waive": "延滞利息の免除",
   "incident.acknowledge": "インシデント対応開始",
+  "contract.cancel_request": "解約申込み",
+  "contract.cancel_withdraw": "解約申込みの取消し",
+  "contract.cancel_confirm": "解約の確認",
   "incident.resolve": "インシデント解決",
 };
 

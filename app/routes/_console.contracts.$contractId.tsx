@@ -33,6 +33,9 @@ export default function ContractDetail() {
         <dt>オフライン通知</dt><dd>ゲートウェイが{contract.offline_threshold_minutes}分以上オフラインのとき通知</dd>
       </dl>
 
+      {contract.status !== "terminated" ? (
+        <p><Link className="button" to={`/contracts/${contract.id}/cancel`}>解約の手続き（費用の確認）</Link></p>
+      ) : null}
       <h2>契約内容</h2>
       {items.length === 0 ? <div className="empty">サービス品目はありません。</div> : (
         <table className="data">

@@ -62,7 +62,7 @@ describe("tenant sweep", () => {
   it("covers every account, every route and every record", async () => {
     const staticPaths = ["/home", "/contracts", "/contracts?q=K-", "/contracts?status=terminated", "/customers",
       "/customers?q=株式会社", "/audit", "/settings", "/account", "/invoices", "/invoices?status=overdue&q=株式会社",
-      "/billing", "/billing/2026-10"];
+      "/billing", "/billing/2026-10", "/portfolio", "/portfolio/csv", "/cancellations", "/incidents"];
     let requests = 0;
     for (const account of DEMO_ACCOUNTS) {
       const user = users.find((u) => u.email === account.email)!;
@@ -71,6 +71,7 @@ describe("tenant sweep", () => {
       const paths = [
         ...staticPaths.map((path) => ({ path, expect: "any" as const })),
         ...contracts.map((k) => ({ path: `/contracts/${k.id}`, expect: scope.contractIds.has(k.id) ? 200 : 404 })),
+        ...contracts.map((k) => ({ path: `/contracts/${k.id}/cancel`, expect: scope.contractIds.has(k.id) ? 200 : 404 })),
         ...invoices.map((i) => ({ path: `/invoices/${i.id}`, expect: scope.contractIds.has(i.contract_id) ? 200 : 404 })),
         ...customers.map((c) => ({
           path: `/customers/${c.id}`,
@@ -92,9 +93,9 @@ describe("tenant sweep", () => {
         }
       }
     }
-    // 7 accounts × (13 static + 10 contracts + every invoice + 8 customers) × (HTML + data)
+    // 7 accounts × (17 static + 10 contracts + 10 cancellation pages + every invoice + 8 customers) × (HTML + data)
     expect(invoices.length).toBeGreaterThan(50);
-    expect(requests).toBe(7 * (31 + invoices.length) * 2);
+    expect(requests).toBe(7 * (45 + invoices.length) * 2);
   });
 
   it("answers a foreign record and a missing one identically", async () => {

@@ -1,0 +1,125 @@
+// Cancellation by the customer (T-20, S4 ※1): the quote with the exact cost before anything is
+// asked, the request, the operator's confirmation (the termination date is the later of the wished
+// date and the confirmation day), and withdrawal before the termination date. The quote is the one
+// the billing run will charge: both come from quoteTermination over the same contract history.
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { customerInTenant } from "../auth/tenant-scope.server";
+import type { Tenant } from "../auth/tenancy";
+import { loadBillableContracts, loadTariffs } from "../billing/history.server";
+import { quoteTermination, type TerminationQuote } from "../billing/termination-quote";
+import { terminationDate } from "../billing/early-termination";
+import type { IsoDate } from "../lib/jst";
+
+async function contractInTenant(db: Kysely<Database>, id: number, tenant: Tenant) {
+  return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select(["contracts.id", "contracts.ref", "contracts.status", "contracts.service_start", "contracts.termination_date", "customers.name as customer_name"])
+    .where("contracts.id", "=", id).where(customerInTenant(tenant)).executeTakeFirst();
+}
+
+export async function pendingTermination(db: Kysely<Database>, contractId: number) {
+  return db.selectFrom("terminations").selectAll().where("contract_id", "=", contractId).where("withdrawn_at", "is", null).executeTakeFirst();
+}
+
+/** What terminating on `wished` costs when the provider confirms on `confirmedOn` (today for a new request). */
+export async function terminationQuote(
+  db: Kysely<Database>,
+  params: { contractId: number; tenant: Tenant; wished: IsoDate; confirmedOn: IsoDate },
+): Promise<TerminationQuote | null> {
+  const contract = await contractInTenant(db, params.contractId, params.tenant);
+  if (!contract) return null;
+  const [billable] = await loadBillableContracts(db, contract.service_start, { contractIds: [contract.id] });
+  // Quote as if this request were the termination (an earlier, withdrawn one does not count).
+  const history = { ...billable.history, termination: null };
+  return quoteTermination(history, await loadTariffs(db), params.wished, params.confirmedOn, "customer");
+}
+
+export type CancellationResult = { ok: true } | { ok: false; field: "wished" | "_form"; message: string };
+
+export async function requestCancellation(
+  db: Kysely<Database>,
+  params: { contractId: number; tenant: Tenant; wished: IsoDate; today: IsoDate; actor: AuditActor; ip: string },
+): Promise<CancellationResult | null> {
+  const contract = await contractInTenant(db, params.contractId, params.tenant);
+  if (!contract) return null;
+  if (contract.status === "terminated") return { ok: false, field: "_form", message: "この契約はすでに解約済みです" };
+  if (params.wished < params.today) return { ok: false, field: "wished", message: "解約希望日は本日以降の日付にしてください" };
+  if (await pendingTermination(db, contract.id)) return { ok: false, field: "_form", message: "すでに解約のお申し込みを受け付けています" };
+  const quote = await terminationQuote(db, { ...params, confirmedOn: params.today });
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto("terminations").values({
+      contract_id: contract.id, requested_on: params.today, wished_date: params.wished, confirmed_on: null,
+      terminated_by: "customer", withdrawn_at: null,
+    }).onConflict((oc) => oc.column("contract_id").doUpdateSet({
+      requested_on: params.today, wished_date: params.wished, confirmed_on: null, terminated_by: "customer", withdrawn_at: null,
+    })).execute();
+    await recordAudit(trx, {
+      actor: params.actor, action: "contract.cancel_request", entity: "contract", entityId: contract.ref,
+      summary: `${contract.ref} の解約申込み（希望日 ${params.wished}、見積り: 違約金 ${quote?.etfYen.toLocaleString("ja-JP")}円、違約金なしの最短日 ${quote?.feeFreeDate}）`,
+      ip: params.ip,
+    });
+  });
+  return { ok: true };
+}
+
+export async function withdrawCancellation(
+  db: Kysely<Database>,
+  params: { contractId: number; tenant: Tenant; today: IsoDate; at: Date; actor: AuditActor; ip: string },
+): Promise<CancellationResult | null> {
+  const contract = await contractInTenant(db, params.contractId, params.tenant);
+  if (!contract) return null;
+  const pending = await pendingTermination(db, contract.id);
+  if (!pending) return { ok: false, field: "_form", message: "取り消せる解約のお申し込みはありません" };
+  const date = pending.confirmed_on ? terminationDate(pending.wished_date, pending.confirmed_on) : null;
+  if (date && date <= params.today) return { ok: false, field: "_form", message: "解約日を過ぎているため取り消せません" };
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("terminations").set({ withdrawn_at: params.at.toISOString() }).where("contract_id", "=", contract.id).execute();
+    await trx.updateTable("contracts").set({ status: "active", termination_date: null }).where("id", "=", contract.id).execute();
+    await recordAudit(trx, {
+      actor: params.actor, action: "contract.cancel_withdraw", entity: "contract", entityId: contract.ref,
+      summary: `${contract.ref} の解約申込みを取り消し`, ip: params.ip,
+    });
+  });
+  return { ok: true };
+}
+
+/** The operator confirms a request on `today`: the termination date is max(wished, today) (T-20). */
+export async function confirmCancellation(
+  db: Kysely<Database>,
+  params: { contractId: number; today: IsoDate; actor: AuditActor; ip: string },
+): Promise<CancellationResult | null> {
+  const provider: Tenant = { kind: "provider" };
+  const contract = await contractInTenant(db, params.contractId, provider);
+  if (!contract) return null;
+  const pending = await pendingTermination(db, contract.id);
+  if (!pending || pending.confirmed_on) return { ok: false, field: "_form", message: "確認待ちの解約申込みはありません" };
+  const date = terminationDate(pending.wished_date, params.today);
+  const quote = await terminationQuote(db, { contractId: contract.id, tenant: provider, wished: pending.wished_date, confirmedOn: params.today });
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable("terminations").set({ confirmed_on: params.today }).where("contract_id", "=", contract.id).execute();
+    // T-6: a confirmed termination frees the line id for a new contract.
+    await trx.updateTable("contracts").set({ status: "terminated", termination_date: date }).where("id", "=", contract.id).execute();
+    await recordAudit(trx, {
+      actor: params.actor, action: "contract.cancel_confirm", entity: "contract", entityId: contract.ref,
+      summary: `${contract.ref} の解約を確認（確認日 ${params.today}、解約日 ${date}、違約金 ${quote?.etfYen.toLocaleString("ja-JP")}円）`,
+      ip: params.ip,
+    });
+  });
+  return { ok: true };
+}
+
+/** Requests waiting for the operator, and recent confirmations, within the tenant. */
+export async function listCancellations(db: Kysely<Database>, tenant: Tenant) {
+  return db.selectFrom("terminations")
+    .innerJoin("contracts", "contracts.id", "terminations.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select(["contracts.id", "contracts.ref", "customers.name as customer_name", "terminations.requested_on",
+      "terminations.wished_date", "terminations.confirmed_on", "contracts.termination_date"])
+    .where("terminations.withdrawn_at", "is", null)
+    .where(customerInTenant(tenant))
+    .orderBy("terminations.confirmed_on", "desc")
+    .orderBy("terminations.requested_on", "desc")
+    .limit(200)
+    .execute();
+}

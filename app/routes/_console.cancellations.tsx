@@ -1,0 +1,61 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { clientIp, requireViewer } from "~/auth/session.server";
+import { OPERATIONS_ROLES } from "~/auth/tenancy";
+import { confirmCancellation, listCancellations } from "~/contracts/cancellation.server";
+import { getDb } from "~/db.server";
+import { now } from "~/lib/clock";
+import { idParam, notFound } from "~/lib/http.server";
+import { jstDate } from "~/lib/jst";
+import { formatDateJa } from "~/lib/labels";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
+  return { cancellations: await listCancellations(getDb(), viewer.tenant), today: jstDate(now()) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
+  const form = await request.formData();
+  const result = await confirmCancellation(getDb(), {
+    contractId: idParam(String(form.get("contractId") ?? "")), today: jstDate(now()),
+    actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+  });
+  if (!result) throw notFound();
+  if (!result.ok) return data({ message: result.message }, { status: 400 });
+  return redirect("/cancellations");
+}
+
+export default function Cancellations() {
+  const { cancellations, today } = useLoaderData<typeof loader>();
+  const error = useActionData<typeof action>();
+  return (
+    <>
+      <h1>解約の確認</h1>
+      <p className="muted">確認した日が解約希望日より後のときは、確認日が解約日になります（規約第20条）。本日は {formatDateJa(today)} です。</p>
+      {error ? <div className="alert error" role="alert">{error.message}</div> : null}
+      {cancellations.length === 0 ? <div className="empty">解約のお申し込みはありません。</div> : (
+        <table className="data">
+          <thead><tr><th>契約</th><th>顧客</th><th>申込日</th><th>解約希望日</th><th>確認日</th><th>解約日</th><th /></tr></thead>
+          <tbody>
+            {cancellations.map((c) => (
+              <tr key={c.id}>
+                <td><Link to={`/contracts/${c.id}`}>{c.ref}</Link></td><td>{c.customer_name}</td>
+                <td>{formatDateJa(c.requested_on)}</td><td>{formatDateJa(c.wished_date)}</td>
+                <td>{formatDateJa(c.confirmed_on)}</td><td>{formatDateJa(c.termination_date)}</td>
+                <td>{c.confirmed_on ? "確認済み" : (
+                  <Form method="post">
+                    <input type="hidden" name="contractId" value={c.id} />
+                    <button type="submit" aria-label={`${c.ref} の解約を確認する`}>解約を確認する</button>
+                  </Form>
+                )}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "解約の確認 | セキュアライン 管理コンソール" }];
