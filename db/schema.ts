@@ -355,6 +355,37 @@ export interface InterestWaiverTable {
   waived_at: string;
 }
 
+export interface ApplicationTable {
+  id: Generated<number>;
+  ref: string;
+  reseller_id: number | null;
+  customer_id: number | null;
+  holder_name: string;
+  holder_address: string;
+  holder_phone: string;
+  holder_email: string;
+  line_id: string;
+  area: Area;
+  base_plan: string;
+  endpoint_seats: number;
+  endpoint_ownership: string;
+  gateway_model: string | null;
+  gateway_ownership: string | null;
+  gateway_repair24h: number;
+  wished_start: string;
+  consent_at: string;
+  consent_by: string;
+  status: "applied" | "approved" | "rejected" | "revoked";
+  reason_code: number | null;
+  reason_note: string | null;
+  service_start: string | null;
+  contract_id: number | null;
+  decided_at: string | null;
+  decided_by: string | null;
+  created_at: string;
+  created_by: string;
+}
+
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -387,6 +418,7 @@ export interface Database {
   credit_notes: CreditNoteTable;
   credit_note_lines: CreditNoteLineTable;
   interest_waivers: InterestWaiverTable;
+  applications: ApplicationTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

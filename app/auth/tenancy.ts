@@ -29,6 +29,9 @@ export const INCIDENT_ROLES: readonly Role[] = ["customer_admin", "operator", "p
 /** The provider's operations staff (application review, cancellations, visits, outages). */
 export const OPERATIONS_ROLES: readonly Role[] = ["operator", "provider_admin"];
 
+/** Who applies for a contract (T-7): a reseller for its customers, a customer for itself. */
+export const APPLICANT_ROLES: readonly Role[] = ["reseller_manager", "customer_admin"];
+
 /** Who closes billing months and records payments. */
 export const FINANCE_ROLES: readonly Role[] = ["finance", "provider_admin"];
 

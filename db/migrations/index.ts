@@ -7,6 +7,7 @@ import * as security from "./2026_11_22_000100_security";
 import * as securityRuleEventsIndex from "./2026_11_22_000101_security_rule_events_index";
 import * as creditNotes from "./2026_11_22_000200_credit_notes";
 import * as interestWaivers from "./2026_11_22_000201_interest_waivers";
+import * as applications from "./2026_11_22_000500_applications";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000101_security_rule_events_index": securityRuleEventsIndex,
   "2026_11_22_000200_credit_notes": creditNotes,
   "2026_11_22_000201_interest_waivers": interestWaivers,
+  "2026_11_22_000500_applications": applications,
 };

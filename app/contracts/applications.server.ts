@@ -1,0 +1,186 @@
+// Applications through review (T-7, T-8): a reseller applies for its customers (or a customer for
+// itself) with the holder's consent recorded; the operator approves with the service start date
+// (the contract is created and the approval notice e-mailed, in one transaction), rejects with a
+// T-8-2 reason, or revokes an approval before service starts (T-8-3). T-6: a line under review or
+// held by a live contract cannot be applied for again.
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { customerInTenant } from "../auth/tenant-scope.server";
+import type { Tenant } from "../auth/tenancy";
+import { queueMail } from "../mail/outbox.server";
+import { formatDateJa } from "../lib/labels";
+import type { IsoDate } from "../lib/jst";
+import { REJECTION_REASONS, type ApplicationInput } from "./applications";
+
+export type FieldResult = { ok: true; id: number } | { ok: false; field: string; message: string };
+
+/** Applications within the tenant: a reseller's own and its customers', a customer's own. */
+function scoped(db: Kysely<Database>, tenant: Tenant) {
+  const q = db.selectFrom("applications").leftJoin("customers", "customers.id", "applications.customer_id");
+  if (tenant.kind === "provider") return q;
+  if (tenant.kind === "reseller") return q.where("applications.reseller_id", "=", tenant.resellerId);
+  return q.where("applications.customer_id", "=", tenant.customerId);
+}
+
+export async function listApplications(db: Kysely<Database>, tenant: Tenant) {
+  return scoped(db, tenant).selectAll("applications").orderBy("applications.id", "desc").limit(300).execute();
+}
+
+export async function getApplication(db: Kysely<Database>, params: { id: number; tenant: Tenant }) {
+  return scoped(db, params.tenant).selectAll("applications").where("applications.id", "=", params.id).executeTakeFirst() ?? null;
+}
+
+/** Customers the viewer may apply for. */
+export async function applicableCustomers(db: Kysely<Database>, tenant: Tenant) {
+  if (tenant.kind === "provider") return [];
+  return db.selectFrom("customers").select(["id", "ref", "name", "address", "phone", "email"]).where(customerInTenant(tenant)).orderBy("ref").execute();
+}
+
+async function lineTaken(db: Kysely<Database>, lineId: string): Promise<string | null> {
+  const contract = await db.selectFrom("contracts").select("ref").where("line_id", "=", lineId).where("status", "<>", "terminated").executeTakeFirst();
+  if (contract) return `この回線（${lineId}）はすでに契約 ${contract.ref} で利用中です。1回線につき1契約です（規約第6条）`;
+  const pending = await db.selectFrom("applications").select("ref").where("line_id", "=", lineId).where("status", "=", "applied").executeTakeFirst();
+  if (pending) return `この回線（${lineId}）には審査中のお申し込み（${pending.ref}）があります。1回線につき1契約です（規約第6条）`;
+  return null;
+}
+
+export async function submitApplication(
+  db: Kysely<Database>,
+  params: { tenant: Tenant; input: ApplicationInput; at: Date; actor: AuditActor; ip: string },
+): Promise<FieldResult> {
+  const { tenant, input } = params;
+  if (tenant.kind === "provider") return { ok: false, field: "_form", message: "お申し込みは販売店またはお客さまが行います" };
+  let customerId: number | null = null;
+  let resellerId: number | null = tenant.kind === "reseller" ? tenant.resellerId : null;
+  if (tenant.kind === "customer") customerId = tenant.customerId;
+  else if (input.customerId) customerId = Number(input.customerId);
+  if (customerId !== null) {
+    const customer = await db.selectFrom("customers").select(["id", "reseller_id"]).where("customers.id", "=", customerId)
+      .where(customerInTenant(tenant)).executeTakeFirst();
+    if (!customer) return { ok: false, field: "customerId", message: "お客さまを選び直してください" };
+    resellerId = customer.reseller_id;
+  }
+  const taken = await lineTaken(db, input.lineId);
+  if (taken) return { ok: false, field: "lineId", message: taken };
+  const at = params.at.toISOString();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const { id } = await trx.insertInto("applications").values({
+        ref: `APP-${Date.now()}`, reseller_id: resellerId, customer_id: customerId,
+        holder_name: input.holderName, holder_address: input.holderAddress, holder_phone: input.holderPhone, holder_email: input.holderEmail,
+        line_id: input.lineId, area: input.area, base_plan: "base.standard",
+        endpoint_seats: input.endpointSeats, endpoint_ownership: input.endpointOwnership,
+        gateway_model: input.gatewayModel || null, gateway_ownership: input.gatewayModel ? input.gatewayOwnership : null,
+        gateway_repair24h: input.gatewayRepair24h === "on" ? 1 : 0,
+        wished_start: input.wishedStart, consent_at: at, consent_by: params.actor.email ?? "",
+        status: "applied", created_at: at, created_by: params.actor.email ?? "",
+      }).returning("id").executeTakeFirstOrThrow();
+      const ref = `APP-${String(id).padStart(6, "0")}`;
+      await trx.updateTable("applications").set({ ref }).where("id", "=", id).execute();
+      await recordAudit(trx, {
+        actor: params.actor, action: "application.submit", entity: "application", entityId: ref,
+        summary: `${ref} 申込み: ${input.holderName}、回線 ${input.lineId}（個人情報の取扱いに同意済み）`, ip: params.ip,
+      });
+      return { ok: true as const, id: Number(id) };
+    });
+  } catch (error) {
+    // Two submissions for the same line at once: the partial unique index refuses the second.
+    if (error instanceof Error && /UNIQUE/.test(error.message)) {
+      return { ok: false, field: "lineId", message: `この回線（${input.lineId}）には審査中のお申し込みがあります（規約第6条）` };
+    }
+    throw error;
+  }
+}
+
+export async function approveApplication(
+  db: Kysely<Database>,
+  params: { id: number; serviceStart: IsoDate; today: IsoDate; at: Date; actor: AuditActor; ip: string; providerName: string },
+): Promise<FieldResult | null> {
+  const app = await getApplication(db, { id: params.id, tenant: { kind: "provider" } });
+  if (!app) return null;
+  if (app.status !== "applied") return { ok: false, field: "_form", message: "審査中のお申し込みではありません" };
+  if (params.serviceStart < params.today) return { ok: false, field: "serviceStart", message: "利用開始日は本日以降の日付にしてください" };
+  const taken = await db.selectFrom("contracts").select("ref").where("line_id", "=", app.line_id).where("status", "<>", "terminated").executeTakeFirst();
+  if (taken) return { ok: false, field: "_form", message: `回線 ${app.line_id} はすでに契約 ${taken.ref} で利用中です（規約第6条）` };
+  const at = params.at.toISOString();
+  const contractId = await db.transaction().execute(async (trx) => {
+    let customerId = app.customer_id;
+    if (customerId === null) {
+      const { id } = await trx.insertInto("customers").values({
+        ref: `C-${app.ref.slice(4)}`, reseller_id: app.reseller_id, name: app.holder_name, email: app.holder_email,
+        phone: app.holder_phone, address: app.holder_address, created_at: at,
+      }).returning("id").executeTakeFirstOrThrow();
+      customerId = id;
+    }
+    const { id } = await trx.insertInto("contracts").values({
+      ref: `K-${app.ref.slice(4)}`, customer_id: customerId, line_id: app.line_id, area: app.area, base_plan: app.base_plan,
+      service_start: params.serviceStart, status: "active", termination_date: null, offline_threshold_minutes: 60,
+      admin_email: app.holder_email, admin_phone: app.holder_phone, created_at: at,
+    }).returning("id").executeTakeFirstOrThrow();
+    const items = [
+      app.endpoint_seats > 0 ? { code: "endpoint", quantity: app.endpoint_seats, ownership: app.endpoint_ownership as "rental" | "purchased", repair24h: 0 } : null,
+      app.gateway_model ? { code: app.gateway_model, quantity: 1, ownership: (app.gateway_ownership ?? "rental") as "rental" | "purchased", repair24h: app.gateway_repair24h } : null,
+    ].filter((i) => i !== null);
+    if (items.length) {
+      await trx.insertInto("contract_items").values(items.map((i) => ({ ...i, contract_id: id, from_date: params.serviceStart, to_date: null }))).execute();
+    }
+    await trx.updateTable("applications").set({
+      status: "approved", service_start: params.serviceStart, contract_id: id, customer_id: customerId, decided_at: at, decided_by: params.actor.email,
+    }).where("id", "=", app.id).execute();
+    // T-8: approval is notified; the contract takes effect on the date written in the notice.
+    await queueMail(trx, {
+      kind: "application_approved", ref: `application:${app.ref}:approved`, to: app.holder_email,
+      subject: `【${params.providerName}】セキュリティサポートのお申し込み承認のお知らせ（${app.ref}）`,
+      text: [
+        `${app.holder_name} さま`, "",
+        `${params.providerName}です。セキュリティサポートのお申し込み（${app.ref}、回線 ${app.line_id}）を承認しました。`,
+        `サービス開始日は ${formatDateJa(params.serviceStart)} です。契約番号は K-${app.ref.slice(4)} です。`,
+        "最低利用期間は1年で、以後1年ごとに自動更新されます。",
+      ].join("\n"),
+    }, params.at);
+    await recordAudit(trx, {
+      actor: params.actor, action: "application.approve", entity: "application", entityId: app.ref,
+      summary: `${app.ref} を承認（サービス開始日 ${params.serviceStart}、契約 K-${app.ref.slice(4)}）`, ip: params.ip,
+    });
+    return id;
+  });
+  return { ok: true, id: contractId };
+}
+
+export async function rejectApplication(
+  db: Kysely<Database>,
+  params: { id: number; reasonCode: number; note: string; at: Date; actor: AuditActor; ip: string; revoke: boolean },
+): Promise<FieldResult | null> {
+  const app = await getApplication(db, { id: params.id, tenant: { kind: "provider" } });
+  if (!app) return null;
+  if (!REJECTION_REASONS[params.reasonCode]) return { ok: false, field: "reasonCode", message: "理由を選んでください（規約第8条第2項）" };
+  if (params.revoke) {
+    if (app.status !== "approved") return { ok: false, field: "_form", message: "承認済みのお申し込みではありません" };
+    const started = app.service_start !== null && app.service_start <= params.at.toISOString().slice(0, 10);
+    const invoiced = app.contract_id !== null && (await db.selectFrom("invoices").select("id").where("contract_id", "=", app.contract_id).executeTakeFirst());
+    if (started || invoiced) return { ok: false, field: "_form", message: "サービス開始後は承認を取り消せません。解約の手続きを行ってください" };
+  } else if (app.status !== "applied") {
+    return { ok: false, field: "_form", message: "審査中のお申し込みではありません" };
+  }
+  const at = params.at.toISOString();
+  await db.transaction().execute(async (trx) => {
+    if (params.revoke && app.contract_id !== null) {
+      // The contract never started: it is removed with its items (T-8-3).
+      await trx.updateTable("applications").set({ contract_id: null }).where("id", "=", app.id).execute();
+      await trx.deleteFrom("contract_items").where("contract_id", "=", app.contract_id).execute();
+      await trx.deleteFrom("devices").where("contract_id", "=", app.contract_id).execute();
+      await trx.deleteFrom("contracts").where("id", "=", app.contract_id).execute();
+    }
+    await trx.updateTable("applications").set({
+      status: params.revoke ? "revoked" : "rejected", reason_code: params.reasonCode, reason_note: params.note || null,
+      decided_at: at, decided_by: params.actor.email,
+    }).where("id", "=", app.id).execute();
+    await recordAudit(trx, {
+      actor: params.actor, action: params.revoke ? "application.revoke" : "application.reject", entity: "application", entityId: app.ref,
+      summary: `${app.ref} を${params.revoke ? "承認取消し（第8条第3項）" : "不承認"}: ${REJECTION_REASONS[params.reasonCode]}${params.note ? ` ${params.note}` : ""}`,
+      ip: params.ip,
+    });
+  });
+  return { ok: true, id: app.id };
+}
