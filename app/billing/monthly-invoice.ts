@@ -151,18 +151,26 @@ function visitOrder(a: VisitRecord, b: VisitRecord): number {
  * Visits done in M (S2, T-24-3, T-27-5), each priced on its own with M's tariff; the free one is
  * decided over the contract year, visits ordered by date then start time (interpretation).
  */
-function visitLines(
-  contract: ContractHistory,
-  month: YearMonth,
-  tariff: TariffVersion,
-  termination: IsoDate | null,
-  problems: BillingProblem[],
-): InvoiceLine[] {
+/** A visit of month M priced as the billing run prices it (S2, S5, S6), with whether it was the contract year's free visit. */
+export interface PricedContractVisit {
+  visit: VisitRecord;
+  /** Index of the visit in `contract.visits` (for problem paths). */
+  index: number;
+  freeVisit: boolean;
+  priced: ReturnType<typeof priceVisit>;
+}
+
+/**
+ * Every visit done in `month`, in date order, priced with the free-visit rule: the free visit is
+ * the first of the contract year that qualifies (gateway service on the visit date, a ● or ▲
+ * item). Also what the booking page's estimate uses, so the estimate is what will be billed.
+ */
+export function pricedVisitsOfMonth(contract: ContractHistory, month: YearMonth, tariff: TariffVersion, termination: IsoDate | null): PricedContractVisit[] {
   const items = contract.items ?? [];
   const indexed = (contract.visits ?? []).map((visit, index) => ({ visit, index }));
   const ordered = [...indexed].sort((a, b) => visitOrder(a.visit, b.visit));
   const candidates = ordered.map(({ visit }) => ({ visit, ...visitServicesOn(items, visit.date, contract.serviceStart, termination) }));
-  const lines: InvoiceLine[] = [];
+  const result: PricedContractVisit[] = [];
   ordered.forEach(({ visit, index }, k) => {
     if (monthOf(visit.date) !== month) return;
     const year = contractYearOf(contract.serviceStart, monthOf(visit.date));
@@ -170,18 +178,28 @@ function visitLines(
       .slice(0, k)
       .filter((c) => contractYearOf(contract.serviceStart, monthOf(c.visit.date)) === year);
     const candidate = candidates[k];
-    const priced = priceVisit(visit, {
-      tariff,
-      freeVisit: isFreeVisit(candidate, earlier),
-      deviceCap: candidate.deviceCap,
-      hasEndpointService: candidate.hasEndpointService,
-    });
+    const freeVisit = isFreeVisit(candidate, earlier);
+    const priced = priceVisit(visit, { tariff, freeVisit, deviceCap: candidate.deviceCap, hasEndpointService: candidate.hasEndpointService });
+    result.push({ visit, index, freeVisit, priced });
+  });
+  return result;
+}
+
+function visitLines(
+  contract: ContractHistory,
+  month: YearMonth,
+  tariff: TariffVersion,
+  termination: IsoDate | null,
+  problems: BillingProblem[],
+): InvoiceLine[] {
+  const lines: InvoiceLine[] = [];
+  for (const { visit, index, priced } of pricedVisitsOfMonth(contract, month, tariff, termination)) {
     if (!priced.ok) {
       for (const error of priced.errors) {
         const at = "lineIndex" in error ? `visits[${index}].lines[${error.lineIndex}]` : `visits[${index}]`;
         problems.push({ path: at, message: error.message });
       }
-      return;
+      continue;
     }
     for (const line of priced.lines) {
       lines.push({
@@ -195,7 +213,7 @@ function visitLines(
         taxCategory: "taxable_10",
       });
     }
-  });
+  }
   return lines;
 }
 
