@@ -386,6 +386,22 @@ export interface ApplicationTable {
   created_by: string;
 }
 
+export interface VisitBookingTable {
+  id: Generated<number>;
+  contract_id: number;
+  visit_date: string;
+  start_time: string;
+  /** JSON array of the visit lines asked for (the import file's visit line shape). */
+  lines: string;
+  with_line_application: number;
+  backup_available: number;
+  estimate_yen: number;
+  status: "booked" | "done" | "cancelled";
+  visit_id: number | null;
+  created_by: string;
+  created_at: string;
+}
+
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -419,6 +435,7 @@ export interface Database {
   credit_note_lines: CreditNoteLineTable;
   interest_waivers: InterestWaiverTable;
   applications: ApplicationTable;
+  visit_bookings: VisitBookingTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

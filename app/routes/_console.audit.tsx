@@ -19,6 +19,8 @@ const ACTION_LABELS: Record<string, string> = {
   "incident.acknowledge": "インシデント対応開始",
   "contract.cancel_request": "解約申込み",
   "application.submit": "お申し込み",
+  "visit.book": "訪問予約",
+  "visit.record": "訪問の実施記録",
   "application.approve": "お申し込みの承認",
   "application.reject": "お申し込みの不承認",
   "application.revoke": "承認の取消し",

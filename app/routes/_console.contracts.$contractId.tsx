@@ -34,7 +34,10 @@ export default function ContractDetail() {
       </dl>
 
       {contract.status !== "terminated" ? (
-        <p><Link className="button" to={`/contracts/${contract.id}/cancel`}>解約の手続き（費用の確認）</Link></p>
+        <p style={{ display: "flex", gap: 10 }}>
+          <Link className="button" to={`/contracts/${contract.id}/visits`}>訪問サポートの予約</Link>
+          <Link className="button" to={`/contracts/${contract.id}/cancel`}>解約の手続き（費用の確認）</Link>
+        </p>
       ) : null}
       <h2>契約内容</h2>
       {items.length === 0 ? <div className="empty">サービス品目はありません。</div> : (

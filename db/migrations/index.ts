@@ -8,6 +8,7 @@ import * as securityRuleEventsIndex from "./2026_11_22_000101_security_rule_even
 import * as creditNotes from "./2026_11_22_000200_credit_notes";
 import * as interestWaivers from "./2026_11_22_000201_interest_waivers";
 import * as applications from "./2026_11_22_000500_applications";
+import * as visitBookings from "./2026_11_22_000501_visit_bookings";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000200_credit_notes": creditNotes,
   "2026_11_22_000201_interest_waivers": interestWaivers,
   "2026_11_22_000500_applications": applications,
+  "2026_11_22_000501_visit_bookings": visitBookings,
 };

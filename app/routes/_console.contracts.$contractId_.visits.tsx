@@ -1,0 +1,161 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { clientIp, requireViewer } from "~/auth/session.server";
+import { OPERATIONS_ROLES } from "~/auth/tenancy";
+import type { VisitLineInput } from "~/billing/visit-pricing";
+import { bookVisit, checkBooking, listBookings, recordVisitDone, type BookingRequest } from "~/contracts/visit-bookings.server";
+import { VISIT_MENU } from "~/contracts/visit-menu";
+import { getDb } from "~/db.server";
+import { now } from "~/lib/clock";
+import { idParam, notFound } from "~/lib/http.server";
+import { isIsoDate, isTimeOfDay } from "~/lib/jst";
+import { AREA_LABELS, formatDateJa } from "~/lib/labels";
+import { yen } from "~/lib/money";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const found = await listBookings(getDb(), idParam(params.contractId), viewer.tenant);
+  if (!found) throw notFound();
+  return { ...found, isOperator: OPERATIONS_ROLES.includes(viewer.role) };
+}
+
+function count(form: FormData, name: string): number {
+  const n = Number(String(form.get(name) ?? "0").normalize("NFKC") || "0");
+  return Number.isInteger(n) && n >= 0 && n <= 100 ? n : -1;
+}
+
+/** The booking form as the pricing rules' visit lines; null when a number is not a whole count 0–100. */
+function bookingFromForm(form: FormData): BookingRequest | null {
+  const lines: VisitLineInput[] = [{ code: "visit.base", quantity: 1 }];
+  if (form.get("visit.diagnosis") === "on") lines.push({ code: "visit.diagnosis", quantity: 1 });
+  for (const item of VISIT_MENU) {
+    const n = count(form, item.code);
+    if (n < 0) return null;
+    if (n > 0) lines.push({ code: item.code, quantity: n, ...(item.code === "visit.app" ? { endpointReinstall: Math.max(0, count(form, "endpointReinstall")) } : {}) });
+  }
+  const pcs = count(form, "migrationPcs");
+  const gb = Number(String(form.get("migrationGb") ?? "0").normalize("NFKC") || "0");
+  if (pcs < 0 || !(gb >= 0)) return null;
+  if (pcs > 0) lines.push({ code: "visit.data_migration", pcs: Array.from({ length: pcs }, () => ({ gb })) });
+  return {
+    date: String(form.get("date") ?? ""), start: String(form.get("start") ?? ""),
+    withLineApplication: form.get("withLineApplication") === "on", backupAvailable: form.get("backupAvailable") === "on", lines,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const form = await request.formData();
+  const db = getDb();
+  const contractId = idParam(params.contractId);
+  if (form.get("intent") === "record") {
+    if (!OPERATIONS_ROLES.includes(viewer.role)) throw new Response("この操作の権限がありません。", { status: 403 });
+    const bookings = await listBookings(db, contractId, viewer.tenant);
+    const bookingId = Number(form.get("bookingId"));
+    if (!bookings?.bookings.some((b) => b.id === bookingId)) throw notFound();
+    const result = await recordVisitDone(db, { bookingId, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
+    if (!result.ok) return data({ error: result.message, values: null, estimate: null, next: null }, { status: 400 });
+    return redirect(`/contracts/${contractId}/visits?recorded=1`);
+  }
+  const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
+  const booking = bookingFromForm(form);
+  if (!booking || !isIsoDate(booking.date) || !isTimeOfDay(booking.start)) {
+    return data({ error: "訪問日・開始時刻・数量を正しく入力してください（数量は0〜100の整数）", values, estimate: null, next: null }, { status: 400 });
+  }
+  const args = { contractId, tenant: viewer.tenant, request: booking, at: now() };
+  const result = form.get("intent") === "book"
+    ? await bookVisit(db, { ...args, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) })
+    : await checkBooking(db, args);
+  if (!result) throw notFound();
+  if (!result.ok) return data({ error: result.message, values, estimate: null, next: result.next ?? null }, { status: 400 });
+  if (form.get("intent") === "book") return redirect(`/contracts/${contractId}/visits?booked=1`);
+  return data({ error: null, values, estimate: result.estimate, next: null });
+}
+
+export default function Visits() {
+  const { contract, bookings, isOperator } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
+  return (
+    <>
+      <p><Link to={`/contracts/${contract.id}`}>← 契約 {contract.ref}</Link></p>
+      <h1>訪問サポート（{AREA_LABELS[contract.area]}エリア）</h1>
+      <p className="muted">訪問は9:00〜17:00、{contract.area === "west" ? "月曜〜土曜" : "月曜〜金曜"}（祝日・12/29〜1/3を除く）です。ご依頼は9:00〜21:00に承ります。作業の成否にかかわらず料金がかかります（規約第24条第3項）。</p>
+      {params.get("booked") ? <div className="alert success" role="status">訪問を予約しました。</div> : null}
+      {params.get("recorded") ? <div className="alert success" role="status">訪問の実施を記録しました。料金は訪問月の請求書に計上されます。</div> : null}
+      {result?.error ? (
+        <div className="alert error" role="alert" data-testid="booking-error">
+          {result.error}
+          {result.next ? <> 次に予約できる枠は <strong data-testid="next-slot">{formatDateJa(result.next.date)} {result.next.start}</strong> です。</> : null}
+        </div>
+      ) : null}
+      <Form method="post" className="stack" style={{ maxWidth: 640 }}>
+        <div style={{ display: "flex", gap: 12 }}>
+          <label>訪問日<input type="date" name="date" defaultValue={result?.next?.date ?? v("date")} required /></label>
+          <label>開始時刻<input type="time" name="start" defaultValue={result?.next?.start ?? v("start", "10:00")} step={1800} required /></label>
+        </div>
+        <fieldset>
+          <legend>作業内容（基本作業料は毎回かかります）</legend>
+          <label style={{ fontWeight: 400 }}><input type="checkbox" name="visit.diagnosis" defaultChecked={v("visit.diagnosis") === "on"} /> 状況診断</label>
+          {VISIT_MENU.map((item) => (
+            <label key={item.code} style={{ fontWeight: 400 }}>{item.label}（{item.unit}）
+              <input type="number" name={item.code} min={0} max={100} defaultValue={v(item.code, "0")} style={{ width: 80 }} />
+            </label>
+          ))}
+          <label style={{ fontWeight: 400 }}>うち、OSリカバリしたPCへのエンドポイント再インストール（台）
+            <input type="number" name="endpointReinstall" min={0} max={100} defaultValue={v("endpointReinstall", "0")} style={{ width: 80 }} />
+          </label>
+          <label style={{ fontWeight: 400 }}>データ移行（台）<input type="number" name="migrationPcs" min={0} max={100} defaultValue={v("migrationPcs", "0")} style={{ width: 80 }} /></label>
+          <label style={{ fontWeight: 400 }}>データ移行の1台あたりの容量（GB）<input type="number" name="migrationGb" min={0} step="0.1" defaultValue={v("migrationGb", "0")} style={{ width: 100 }} /></label>
+          <label style={{ fontWeight: 400 }}><input type="checkbox" name="backupAvailable" defaultChecked={v("backupAvailable") === "on"} /> バックアップデータあり</label>
+          <label style={{ fontWeight: 400 }}><input type="checkbox" name="withLineApplication" defaultChecked={v("withLineApplication") === "on"} /> 回線の申込み・プラン変更と同時のご依頼（状況診断料は無料）</label>
+        </fieldset>
+        <div style={{ display: "flex", gap: 10 }}>
+          <button type="submit" name="intent" value="estimate" className="secondary">料金を見積もる</button>
+          <button type="submit" name="intent" value="book">この内容で予約する</button>
+        </div>
+      </Form>
+      {result?.estimate ? (
+        <section aria-label="見積り" style={{ marginTop: 20 }}>
+          <h2>お見積り（税抜）</h2>
+          <p data-testid="free-visit">{result.estimate.freeVisit
+            ? "この訪問は契約年度1回の無料訪問です（●印の作業が無料）。"
+            : result.estimate.freeVisitAvailable ? "この契約年度の無料訪問はまだ利用できます（●印の作業を含む訪問に適用）。" : "この契約年度の無料訪問は利用済みです。"}</p>
+          <table className="data">
+            <thead><tr><th>作業</th><th className="num">数量</th><th className="num">単価</th><th className="num">金額</th></tr></thead>
+            <tbody>
+              {result.estimate.lines.map((l, i) => (
+                <tr key={i}><td>{l.description}{l.free ? "（無料）" : ""}</td><td className="num">{l.quantity}</td><td className="num">{yen(l.unitPriceYen)}</td><td className="num">{yen(l.amountYen)}</td></tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr><td colSpan={3}>合計（税抜）</td><td className="num" data-testid="estimate-total">{yen(result.estimate.totalYen)}</td></tr>
+              <tr><td colSpan={3}>消費税（10%）</td><td className="num">{yen(result.estimate.taxYen)}</td></tr>
+            </tfoot>
+          </table>
+        </section>
+      ) : null}
+      <h2>予約と実績</h2>
+      {bookings.length === 0 ? <div className="empty">訪問の予約はありません。</div> : (
+        <table className="data">
+          <thead><tr><th>訪問日時</th><th className="num">見積り（税抜）</th><th>状態</th>{isOperator ? <th /> : null}</tr></thead>
+          <tbody>
+            {bookings.map((b) => (
+              <tr key={b.id}>
+                <td>{formatDateJa(b.visit_date)} {b.start_time}</td><td className="num">{yen(b.estimate_yen)}</td>
+                <td>{b.status === "booked" ? "予約済み" : b.status === "done" ? "実施済み" : "取消し"}</td>
+                {isOperator ? <td>{b.status === "booked" ? (
+                  <Form method="post"><input type="hidden" name="intent" value="record" /><input type="hidden" name="bookingId" value={b.id} />
+                    <button type="submit" className="secondary">予約どおり実施として記録</button></Form>
+                ) : null}</td> : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "訪問サポート | セキュアライン 管理コンソール" }];

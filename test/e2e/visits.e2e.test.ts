@@ -1,0 +1,89 @@
+// Visit booking (S2): only allowed slots, the next possible one suggested, the estimate from the
+// billing rules (with the yearly free visit), and the operator's record billed as estimated.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, loginAs } from "./support/browser";
+import { startConsole, type ConsoleServer } from "./support/server";
+
+const NOW = "2026-11-22T10:00:00+09:00"; // a Sunday
+let server: ConsoleServer;
+let browser: Browser;
+let page: Page;
+let k2001: number;
+
+beforeAll(async () => {
+  server = await startConsole({ APP_NOW: NOW });
+  browser = await launchBrowser();
+  const db = new SQLite(server.databasePath, { readonly: true });
+  k2001 = (db.prepare("select id from contracts where ref = 'K-2001'").get() as { id: number }).id;
+  db.close();
+  page = await browser.newPage();
+  await loginAs(page, server.url, "customer2@demo.example");
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function tryBooking(date: string, start = "10:00") {
+  await page.goto(`${server.url}/contracts/${k2001}/visits`);
+  await page.getByLabel("訪問日").fill(date);
+  await page.getByLabel("開始時刻").fill(start);
+  await page.getByRole("button", { name: "この内容で予約する" }).click();
+  await page.getByTestId("booking-error").waitFor();
+  return { error: await page.getByTestId("booking-error").textContent(), next: await page.getByTestId("next-slot").textContent() };
+}
+
+describe("visit booking in the east area", () => {
+  it("refuses a Sunday, a national holiday and 12/30 with the next possible slot", async () => {
+    expect(await tryBooking("2026-11-29")).toEqual({
+      error: expect.stringContaining("東日本エリアの訪問は月曜〜金曜です"), next: "2026年11月30日 09:00",
+    });
+    expect(await tryBooking("2026-11-23")).toEqual({
+      error: expect.stringContaining("勤労感謝の日"), next: "2026年11月24日 09:00",
+    });
+    expect(await tryBooking("2026-12-30")).toEqual({
+      error: expect.stringContaining("年末年始（12月29日〜1月3日）は訪問できません"), next: "2027年1月4日 09:00",
+    });
+    expect(await tryBooking("2026-11-24", "17:00")).toEqual({
+      error: expect.stringContaining("17:00"), next: "2026年11月25日 09:00",
+    });
+    const db = new SQLite(server.databasePath, { readonly: true });
+    expect(db.prepare("select count(*) as n from visit_bookings").get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it("estimates with the yearly free visit, books, and bills what was estimated once recorded", async () => {
+    await page.goto(`${server.url}/contracts/${k2001}/visits`);
+    await page.getByLabel("訪問日").fill("2026-11-24");
+    await page.getByLabel("開始時刻").fill("10:00");
+    await page.getByLabel("OSリカバリ（台）").fill("1");
+    await page.getByLabel("アプリケーション設定（件）").fill("1");
+    await page.getByLabel(/エンドポイント再インストール/).fill("1");
+    await page.getByLabel("プリンター設定（台）").fill("1");
+    await page.getByRole("button", { name: "料金を見積もる" }).click();
+    await page.getByTestId("estimate-total").waitFor();
+    // Free visit (K-2001 has a gateway, nothing used this contract year): basic fee, OS recovery and
+    // the agent re-install are free; the printer setup is 4,400.
+    expect(await page.getByTestId("free-visit").textContent()).toContain("無料訪問です");
+    expect(await page.getByTestId("estimate-total").textContent()).toBe("4,400円");
+    await Promise.all([page.waitForURL(/booked=1/), page.getByRole("button", { name: "この内容で予約する" }).click()]);
+
+    const operator = await browser.newPage();
+    await loginAs(operator, server.url, "operator@demo.example");
+    await operator.goto(`${server.url}/contracts/${k2001}/visits`);
+    await Promise.all([operator.waitForURL(/recorded=1/), operator.getByRole("button", { name: "予約どおり実施として記録" }).click()]);
+
+    const env = { ...process.env, DATABASE_URL: `file:${server.databasePath}`, APP_NOW: "2026-12-01T09:00:00+09:00" };
+    expect(spawnSync("node_modules/.bin/tsx", ["scripts/billing.ts", "run", "--month", "2026-11"], { env, encoding: "utf8" }).status).toBe(0);
+    const out = join(server.databasePath, "..", "visit-lines.csv");
+    spawnSync("node_modules/.bin/tsx", ["scripts/billing.ts", "export", "--month", "2026-11", "--lines", "--out", out], { env });
+    const visitLines = readFileSync(out, "utf8").split("\r\n").filter((l) => l.includes(",K-2001,") && l.includes(",visit."));
+    expect(visitLines).toHaveLength(1);
+    expect(visitLines[0]).toContain(",visit.printer,S5,訪問サポート 2026年11月24日 プリンター設定 1台,1,4400,4400,taxable_10");
+  });
+});
