@@ -15,6 +15,7 @@ const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
   { to: "/calls", label: "電話連絡", roles: ["provider_admin", "operator"] },
   { to: "/contracts", label: "契約", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/applications", label: "お申し込み", roles: ["provider_admin", "operator", "reseller_manager", "customer_admin"] },
+  { to: "/outages", label: "障害の記録", roles: ["provider_admin", "operator"] },
   { to: "/cancellations", label: "解約の確認", roles: ["provider_admin", "operator"] },
   { to: "/invoices", label: "請求書", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/billing", label: "請求締め", roles: ["provider_admin", "finance"] },

@@ -20,6 +20,7 @@ const ACTION_LABELS: Record<string, string> = {
   "contract.cancel_request": "解約申込み",
   "application.submit": "お申し込み",
   "visit.book": "訪問予約",
+  "outage.record": "障害の記録",
   "visit.record": "訪問の実施記録",
   "application.approve": "お申し込みの承認",
   "application.reject": "お申し込みの不承認",

@@ -1,0 +1,71 @@
+// Outages recorded by operators (T-24-2(2)): which services were completely unusable, from when
+// the provider learned of it to when it was restored, and whether the customer caused it. The
+// credit shown is what the billing run will deduct: the difference the outage makes to the
+// credit lines of each month it spans.
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { recordAudit, type AuditActor } from "../audit/audit.server";
+import type { ContractHistory, OutageRecord } from "../billing/contract-history";
+import { loadBillableContracts, loadTariffs } from "../billing/history.server";
+import { buildMonthlyInvoiceLines } from "../billing/monthly-invoice";
+import type { TariffVersion } from "../billing/tariff";
+import { OUTAGE_SERVICE_LABELS } from "./outage-labels";
+import { jstDate, monthOf, monthRange, parseInstant, type YearMonth } from "../lib/jst";
+
+export interface OutageCredit {
+  month: YearMonth;
+  creditYen: number;
+  closed: boolean;
+}
+
+function creditOfMonth(history: ContractHistory, month: YearMonth, tariffs: readonly TariffVersion[]): number {
+  const result = buildMonthlyInvoiceLines({ ...history, payments: [] }, month, tariffs);
+  if (!result.ok) return 0;
+  return -result.lines.filter((l) => l.rule === "T-24-2").reduce((a, l) => a + l.amountYen, 0);
+}
+
+/** The credit this outage adds in each month it spans (zero under 24 h or when the customer caused it). */
+export async function outageCredits(db: Kysely<Database>, contractId: number, outage: OutageRecord): Promise<OutageCredit[]> {
+  const contract = await db.selectFrom("contracts").select(["service_start"]).where("id", "=", contractId).executeTakeFirstOrThrow();
+  const [billable] = await loadBillableContracts(db, contract.service_start, { contractIds: [contractId] });
+  const tariffs = await loadTariffs(db);
+  const from = monthOf(jstDate(parseInstant(outage.knownAt)!));
+  const to = monthOf(jstDate(parseInstant(outage.restoredAt ?? outage.knownAt)!));
+  const closed = new Set((await db.selectFrom("billing_months").select("month").where("status", "=", "closed").execute()).map((r) => r.month));
+  const withOutage = { ...billable.history, outages: [...(billable.history.outages ?? []), outage] };
+  return monthRange(from, to).map((month) => ({
+    month,
+    creditYen: creditOfMonth(withOutage, month, tariffs) - creditOfMonth(billable.history, month, tariffs),
+    closed: closed.has(month),
+  }));
+}
+
+export async function recordOutage(
+  db: Kysely<Database>,
+  params: { contractId: number; outage: OutageRecord; actor: AuditActor; ip: string },
+): Promise<OutageCredit[]> {
+  const credits = await outageCredits(db, params.contractId, params.outage);
+  const { outage } = params;
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto("outages").values({
+      contract_id: params.contractId, services: outage.services.join(","),
+      known_at: parseInstant(outage.knownAt)!.toISOString(), restored_at: outage.restoredAt ? parseInstant(outage.restoredAt)!.toISOString() : null,
+      customer_fault: outage.customerFault ? 1 : 0,
+    }).execute();
+    const contract = await trx.selectFrom("contracts").select("ref").where("id", "=", params.contractId).executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actor: params.actor, action: "outage.record", entity: "contract", entityId: contract.ref,
+      summary: `${contract.ref} 障害を記録（${outage.services.map((s) => OUTAGE_SERVICE_LABELS[s]).join("・")}、減額 ${credits.map((c) => `${c.month}: ${c.creditYen}円`).join("、") || "なし"}）`,
+      ip: params.ip,
+    });
+  });
+  return credits;
+}
+
+export async function listOutages(db: Kysely<Database>) {
+  return db.selectFrom("outages").innerJoin("contracts", "contracts.id", "outages.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select(["outages.id", "outages.services", "outages.known_at", "outages.restored_at", "outages.customer_fault",
+      "contracts.ref as contract_ref", "contracts.id as contract_id", "customers.name as customer_name"])
+    .orderBy("outages.known_at", "desc").limit(200).execute();
+}
