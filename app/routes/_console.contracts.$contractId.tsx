@@ -2,7 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { getContract } from "~/contracts/contracts.server";
+import { renewalFacts } from "~/contracts/renewals.server";
 import { getDb } from "~/db.server";
+import { now } from "~/lib/clock";
+import { jstDate } from "~/lib/jst";
 import { idParam, notFound } from "~/lib/http.server";
 import {
   AREA_LABELS, CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS, OWNERSHIP_LABELS, formatDateJa, formatInstantJa, itemLabel,
@@ -12,11 +15,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const found = await getContract(getDb(), { id: idParam(params.contractId), tenant: viewer.tenant });
   if (!found) throw notFound();
-  return { ...found, showCustomer: viewer.tenant.kind !== "customer" };
+  const renewal = found.contract.status === "terminated" ? null : renewalFacts(found.contract.service_start, jstDate(now()));
+  return { ...found, renewal, showCustomer: viewer.tenant.kind !== "customer" };
 }
 
 export default function ContractDetail() {
-  const { contract, items, devices, showCustomer } = useLoaderData<typeof loader>();
+  const { contract, items, devices, showCustomer, renewal } = useLoaderData<typeof loader>();
   return (
     <>
       <p><Link to="/contracts">← 契約の一覧</Link></p>
@@ -29,6 +33,10 @@ export default function ContractDetail() {
         <dt>基本プラン</dt><dd>{itemLabel(contract.base_plan)}</dd>
         <dt>利用開始日</dt><dd>{formatDateJa(contract.service_start)}</dd>
         <dt>解約日</dt><dd>{formatDateJa(contract.termination_date)}</dd>
+        {renewal ? (<>
+          <dt>契約年度</dt><dd>{renewal.contractYear}年目（最低利用期間1年・以後1年ごとに自動更新）</dd>
+          <dt>次の契約更新月</dt><dd data-testid="renewal-month">{renewal.renewalMonth.replace("-", "年")}月（この月の解約は違約金なし。{formatDateJa(renewal.reminderDate)}にご案内）</dd>
+        </>) : null}
         <dt>管理者連絡先</dt><dd>{contract.admin_email} / {contract.admin_phone}</dd>
         <dt>オフライン通知</dt><dd>ゲートウェイが{contract.offline_threshold_minutes}分以上オフラインのとき通知</dd>
       </dl>
