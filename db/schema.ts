@@ -402,6 +402,32 @@ export interface VisitBookingTable {
   created_at: string;
 }
 
+export interface ContractChangeTable {
+  id: Generated<number>;
+  contract_id: number;
+  kind: string;
+  /** JSON of the change (app/contracts/contract-change.ts ContractChange). */
+  payload: string;
+  effective_date: string;
+  status: "requested" | "approved" | "rejected";
+  reason: string | null;
+  requested_by: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
+export interface CustomerContactHistoryTable {
+  id: Generated<number>;
+  customer_id: number;
+  field: string;
+  old_value: string;
+  new_value: string;
+  effective_date: string;
+  changed_by: string;
+  changed_at: string;
+}
+
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -436,6 +462,8 @@ export interface Database {
   interest_waivers: InterestWaiverTable;
   applications: ApplicationTable;
   visit_bookings: VisitBookingTable;
+  contract_changes: ContractChangeTable;
+  customer_contact_history: CustomerContactHistoryTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

@@ -43,6 +43,7 @@ export default function ContractDetail() {
 
       {contract.status !== "terminated" ? (
         <p style={{ display: "flex", gap: 10 }}>
+          <Link className="button" to={`/contracts/${contract.id}/changes`}>契約内容の変更</Link>
           <Link className="button" to={`/contracts/${contract.id}/visits`}>訪問サポートの予約</Link>
           <Link className="button" to={`/contracts/${contract.id}/cancel`}>解約の手続き（費用の確認）</Link>
         </p>

@@ -9,6 +9,7 @@ import * as creditNotes from "./2026_11_22_000200_credit_notes";
 import * as interestWaivers from "./2026_11_22_000201_interest_waivers";
 import * as applications from "./2026_11_22_000500_applications";
 import * as visitBookings from "./2026_11_22_000501_visit_bookings";
+import * as contractChanges from "./2026_11_22_000502_contract_changes";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000201_interest_waivers": interestWaivers,
   "2026_11_22_000500_applications": applications,
   "2026_11_22_000501_visit_bookings": visitBookings,
+  "2026_11_22_000502_contract_changes": contractChanges,
 };

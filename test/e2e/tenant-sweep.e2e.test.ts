@@ -62,7 +62,7 @@ describe("tenant sweep", () => {
   it("covers every account, every route and every record", async () => {
     const staticPaths = ["/home", "/contracts", "/contracts?q=K-", "/contracts?status=terminated", "/customers",
       "/customers?q=株式会社", "/audit", "/settings", "/account", "/invoices", "/invoices?status=overdue&q=株式会社",
-      "/billing", "/billing/2026-10", "/portfolio", "/portfolio/csv", "/cancellations", "/incidents"];
+      "/billing", "/billing/2026-10", "/portfolio", "/portfolio/csv", "/cancellations", "/incidents", "/applications", "/applications/new", "/outages"];
     let requests = 0;
     for (const account of DEMO_ACCOUNTS) {
       const user = users.find((u) => u.email === account.email)!;
@@ -71,7 +71,9 @@ describe("tenant sweep", () => {
       const paths = [
         ...staticPaths.map((path) => ({ path, expect: "any" as const })),
         ...contracts.map((k) => ({ path: `/contracts/${k.id}`, expect: scope.contractIds.has(k.id) ? 200 : 404 })),
-        ...contracts.map((k) => ({ path: `/contracts/${k.id}/cancel`, expect: scope.contractIds.has(k.id) ? 200 : 404 })),
+        ...contracts.flatMap((k) => ["cancel", "visits", "changes"].map((page) => ({
+          path: `/contracts/${k.id}/${page}`, expect: scope.contractIds.has(k.id) ? 200 : 404,
+        }))),
         ...invoices.map((i) => ({ path: `/invoices/${i.id}`, expect: scope.contractIds.has(i.contract_id) ? 200 : 404 })),
         ...customers.map((c) => ({
           path: `/customers/${c.id}`,
@@ -93,9 +95,9 @@ describe("tenant sweep", () => {
         }
       }
     }
-    // 7 accounts × (17 static + 10 contracts + 10 cancellation pages + every invoice + 8 customers) × (HTML + data)
+    // 7 accounts × (20 static + 10 contracts × 4 pages + every invoice + 8 customers) × (HTML + data)
     expect(invoices.length).toBeGreaterThan(50);
-    expect(requests).toBe(7 * (45 + invoices.length) * 2);
+    expect(requests).toBe(7 * (68 + invoices.length) * 2);
   });
 
   it("answers a foreign record and a missing one identically", async () => {

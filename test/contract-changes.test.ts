@@ -1,0 +1,57 @@
+// Contract changes through review (T-9, T-13, S4 ※1) against a real database.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { planBillingMonth } from "../app/billing/billing-run.server";
+import { contactHistory, decideChange, listChanges, requestChange } from "../app/contracts/contract-changes.server";
+import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+
+let t: TestDatabase;
+let k1003: { id: number; customer_id: number };
+let c5: number;
+const actor = { id: null, email: "reseller@demo.example" };
+beforeAll(async () => {
+  t = await createTestDatabase({ seed: true });
+  k1003 = await t.db.selectFrom("contracts").select(["id", "customer_id"]).where("ref", "=", "K-1003").executeTakeFirstOrThrow();
+  c5 = (await t.db.selectFrom("customers").select("id").where("ref", "=", "C5").executeTakeFirstOrThrow()).id;
+});
+afterAll(() => t.dispose());
+
+const R1 = async () => ({ kind: "reseller" as const, resellerId: (await t.db.selectFrom("resellers").select("id").where("ref", "=", "R1").executeTakeFirstOrThrow()).id });
+
+describe("contract changes", () => {
+  it("shows a downgrade's ETF when asked, and bills it once approved", async () => {
+    // K-1003 started 2025-09-21: a change on 2026-12-01 → B = Sept 2025 – Nov 2026 = 15, remaining 9 → 9 × 3,000.
+    const result = await requestChange(t.db, {
+      contractId: k1003.id, tenant: await R1(), change: { kind: "base_plan", basePlan: "base.lite" }, date: "2026-12-01",
+      today: "2026-11-22", at: TEST_NOW, actor, ip: "",
+    });
+    expect(result).toMatchObject({ ok: true, impact: { etfYen: 27000, monthlyBeforeYen: 6000, monthlyAfterYen: 5000 } });
+    const [change] = await listChanges(t.db, k1003.id);
+    expect(change.status).toBe("requested");
+    expect((await planBillingMonth(t.db, "2026-12")).toIssue.find((p) => p.contractRef === "K-1003")!.draft.lines.some((l) => l.code === "etf.downgrade")).toBe(false);
+    expect(await decideChange(t.db, { changeId: change.id, approve: true, reason: "", at: TEST_NOW, actor: { id: null, email: "operator@demo.example" }, ip: "" })).toEqual({ ok: true });
+    const december = (await planBillingMonth(t.db, "2026-12")).toIssue.find((p) => p.contractRef === "K-1003")!;
+    expect(december.draft.lines.find((l) => l.code === "etf.downgrade")).toMatchObject({ amountYen: 27000, taxCategory: "non_taxable", rule: "S4※1" });
+  });
+
+  it("records a contact change with its history (T-13)", async () => {
+    await requestChange(t.db, {
+      contractId: k1003.id, tenant: await R1(), date: "2026-11-25", today: "2026-11-22", at: TEST_NOW, actor, ip: "",
+      change: { kind: "contact", name: "なにわ会計事務所", address: "大阪府大阪市北区梅田1-1-1", phone: "06-6201-0002", email: "office@naniwa-kaikei.example" },
+    });
+    const pending = (await listChanges(t.db, k1003.id)).find((c) => c.status === "requested")!;
+    await decideChange(t.db, { changeId: pending.id, approve: true, reason: "", at: TEST_NOW, actor: { id: null, email: "operator@demo.example" }, ip: "" });
+    const history = await contactHistory(t.db, k1003.customer_id);
+    expect(history.map((h) => [h.field, h.old_value, h.new_value, h.effective_date])).toEqual([
+      ["address", "大阪府大阪市中央区北浜3-5-8", "大阪府大阪市北区梅田1-1-1", "2026-11-25"],
+    ]);
+    const customer = await t.db.selectFrom("customers").select("address").where("id", "=", k1003.customer_id).executeTakeFirstOrThrow();
+    expect(customer.address).toBe("大阪府大阪市北区梅田1-1-1");
+  });
+
+  it("does not let another tenant ask for a change", async () => {
+    expect(await requestChange(t.db, {
+      contractId: k1003.id, tenant: { kind: "customer", customerId: c5 }, change: { kind: "endpoint_seats", quantity: 1 },
+      date: "2026-12-01", today: "2026-11-22", at: TEST_NOW, actor, ip: "",
+    })).toBeNull();
+  });
+});
