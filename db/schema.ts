@@ -428,6 +428,31 @@ export interface CustomerContactHistoryTable {
   changed_at: string;
 }
 
+export interface SuspensionTable {
+  id: Generated<number>;
+  contract_id: number;
+  reason_code: string;
+  reason_note: string | null;
+  starts_on: string;
+  ends_on: string | null;
+  emergency: number;
+  notified_at: string | null;
+  lifted_at: string | null;
+  lifted_reason: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface GatewayReturnTable {
+  id: Generated<number>;
+  contract_id: number;
+  model: string;
+  due_on: string;
+  returned_on: string | null;
+  charged_manual_line_id: number | null;
+  status: "awaiting" | "returned" | "charged";
+}
+
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -464,6 +489,8 @@ export interface Database {
   visit_bookings: VisitBookingTable;
   contract_changes: ContractChangeTable;
   customer_contact_history: CustomerContactHistoryTable;
+  suspensions: SuspensionTable;
+  gateway_returns: GatewayReturnTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

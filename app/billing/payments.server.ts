@@ -6,6 +6,7 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
 import { jstDate, type IsoDate } from "../lib/jst";
+import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
 import { getInvoice } from "./invoices.server";
 
 export type PaymentInput = { paidOn: IsoDate; amountYen: number | null };
@@ -39,5 +40,7 @@ export async function recordPayment(
       ip: params.ip,
     });
   });
+  // T-17: paying what is overdue lifts a non-payment suspension.
+  await liftPaidUpSuspensions(db, invoice.contract_id, today, now(), params.actor);
   return { ok: true };
 }

@@ -11,6 +11,7 @@ import { loadBillableContracts, loadTariffs } from "../billing/history.server";
 import { quoteTermination, type TerminationQuote } from "../billing/termination-quote";
 import { terminationDate } from "../billing/early-termination";
 import type { IsoDate } from "../lib/jst";
+import { scheduleGatewayReturns } from "./suspensions.server";
 
 async function contractInTenant(db: Kysely<Database>, id: number, tenant: Tenant) {
   return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -76,6 +77,7 @@ export async function withdrawCancellation(
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("terminations").set({ withdrawn_at: params.at.toISOString() }).where("contract_id", "=", contract.id).execute();
     await trx.updateTable("contracts").set({ status: "active", termination_date: null }).where("id", "=", contract.id).execute();
+    await trx.deleteFrom("gateway_returns").where("contract_id", "=", contract.id).where("status", "=", "awaiting").execute();
     await recordAudit(trx, {
       actor: params.actor, action: "contract.cancel_withdraw", entity: "contract", entityId: contract.ref,
       summary: `${contract.ref} の解約申込みを取り消し`, ip: params.ip,
@@ -100,6 +102,7 @@ export async function confirmCancellation(
     await trx.updateTable("terminations").set({ confirmed_on: params.today }).where("contract_id", "=", contract.id).execute();
     // T-6: a confirmed termination frees the line id for a new contract.
     await trx.updateTable("contracts").set({ status: "terminated", termination_date: date }).where("id", "=", contract.id).execute();
+    await scheduleGatewayReturns(trx, contract.id, date);
     await recordAudit(trx, {
       actor: params.actor, action: "contract.cancel_confirm", entity: "contract", entityId: contract.ref,
       summary: `${contract.ref} の解約を確認（確認日 ${params.today}、解約日 ${date}、違約金 ${quote?.etfYen.toLocaleString("ja-JP")}円）`,

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
+import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { getContract } from "~/contracts/contracts.server";
 import { renewalFacts } from "~/contracts/renewals.server";
 import { getDb } from "~/db.server";
@@ -16,11 +17,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await getContract(getDb(), { id: idParam(params.contractId), tenant: viewer.tenant });
   if (!found) throw notFound();
   const renewal = found.contract.status === "terminated" ? null : renewalFacts(found.contract.service_start, jstDate(now()));
-  return { ...found, renewal, showCustomer: viewer.tenant.kind !== "customer" };
+  return { ...found, renewal, showCustomer: viewer.tenant.kind !== "customer", isOperator: OPERATIONS_ROLES.includes(viewer.role) };
 }
 
 export default function ContractDetail() {
-  const { contract, items, devices, showCustomer, renewal } = useLoaderData<typeof loader>();
+  const { contract, items, devices, showCustomer, renewal, isOperator } = useLoaderData<typeof loader>();
   return (
     <>
       <p><Link to="/contracts">← 契約の一覧</Link></p>
@@ -46,6 +47,7 @@ export default function ContractDetail() {
           <Link className="button" to={`/contracts/${contract.id}/changes`}>契約内容の変更</Link>
           <Link className="button" to={`/contracts/${contract.id}/visits`}>訪問サポートの予約</Link>
           <Link className="button" to={`/contracts/${contract.id}/cancel`}>解約の手続き（費用の確認）</Link>
+          {isOperator ? <Link className="button" to={`/contracts/${contract.id}/admin`}>利用停止・契約解除</Link> : null}
         </p>
       ) : null}
       <h2>契約内容</h2>

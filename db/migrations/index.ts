@@ -10,6 +10,7 @@ import * as interestWaivers from "./2026_11_22_000201_interest_waivers";
 import * as applications from "./2026_11_22_000500_applications";
 import * as visitBookings from "./2026_11_22_000501_visit_bookings";
 import * as contractChanges from "./2026_11_22_000502_contract_changes";
+import * as suspensions from "./2026_11_22_000503_suspensions";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000500_applications": applications,
   "2026_11_22_000501_visit_bookings": visitBookings,
   "2026_11_22_000502_contract_changes": contractChanges,
+  "2026_11_22_000503_suspensions": suspensions,
 };

@@ -1,0 +1,74 @@
+// Suspension (T-17), termination by the provider (T-21) and unreturned rental gateways (S4 ※3).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { planBillingMonth } from "../app/billing/billing-run.server";
+import { recordPayment } from "../app/billing/payments.server";
+import { confirmCancellation, requestCancellation } from "../app/contracts/cancellation.server";
+import { applySuspensionSchedule, chargeUnreturnedGateways, suspendContract, terminateByProvider } from "../app/contracts/suspensions.server";
+import { createTestDatabase, type TestDatabase } from "./support/database";
+
+let t: TestDatabase;
+const ids: Record<string, number> = {};
+const operator = { id: null, email: "operator@demo.example" };
+const at = new Date("2026-11-22T10:00:00+09:00");
+
+beforeAll(async () => {
+  process.env.APP_NOW = "2026-11-22T10:00:00+09:00";
+  t = await createTestDatabase({ seed: true });
+  for (const c of await t.db.selectFrom("contracts").select(["id", "ref"]).execute()) ids[c.ref] = c.id;
+});
+afterAll(async () => {
+  delete process.env.APP_NOW;
+  await t.dispose();
+});
+
+const status = async (ref: string) => (await t.db.selectFrom("contracts").select("status").where("id", "=", ids[ref]).executeTakeFirstOrThrow()).status;
+
+describe("T-17 suspension for non-payment", () => {
+  it("is notified before it starts, takes effect on its start date, and is lifted by paying", async () => {
+    expect(await suspendContract(t.db, {
+      contractId: ids["K-2002"], reason: "non_payment", note: "2026年8月分 未入金", startsOn: "2026-11-22", endsOn: null, emergency: false,
+      today: "2026-11-22", at, actor: operator, ip: "",
+    })).toEqual({ ok: false, message: "緊急の場合を除き、開始日は通知の翌日以降にしてください（規約第17条）" });
+    expect(await suspendContract(t.db, {
+      contractId: ids["K-2002"], reason: "non_payment", note: "2026年8月分 未入金", startsOn: "2026-11-25", endsOn: null, emergency: false,
+      today: "2026-11-22", at, actor: operator, ip: "",
+    })).toEqual({ ok: true });
+    const notice = await t.db.selectFrom("outbox").select(["to_address", "body_text"]).where("kind", "=", "suspension_notice").executeTakeFirstOrThrow();
+    expect(notice.to_address).toBe("info@hibari-fudosan.example");
+    expect(notice.body_text).toContain("開始日: 2026年11月25日");
+    expect(await status("K-2002")).toBe("active");
+    expect(await applySuspensionSchedule(t.db, "2026-11-25", at)).toEqual({ started: 1, ended: 0 });
+    expect(await status("K-2002")).toBe("suspended");
+
+    const overdue = await t.db.selectFrom("invoices").select("id").where("contract_id", "=", ids["K-2002"]).where("billing_month", "=", "2026-08").executeTakeFirstOrThrow();
+    await recordPayment(t.db, { invoiceId: overdue.id, tenant: { kind: "provider" }, payment: { paidOn: "2026-11-22", amountYen: null }, actor: { id: null, email: "finance@demo.example" }, ip: "" });
+    expect(await status("K-2002")).toBe("active");
+  });
+});
+
+describe("T-21 termination by the provider", () => {
+  it("charges the ETF when it is the customer's fault", async () => {
+    // K-2003 started 2023-11-01; ends 2026-12-31 → B = Nov 2023 – Nov 2026 = 37, remaining 48 − 37 = 11 → 33,000.
+    expect(await terminateByProvider(t.db, {
+      contractId: ids["K-2003"], customerFault: true, reason: "規約第15条違反", endDate: "2026-12-31", today: "2026-11-22", at, actor: operator, ip: "",
+    })).toEqual({ ok: true });
+    const december = (await planBillingMonth(t.db, "2026-12")).toIssue.find((p) => p.contractRef === "K-2003")!;
+    expect(december.draft.lines.map((l) => [l.code, l.amountYen])).toEqual([["etf.termination", 33000]]);
+  });
+});
+
+describe("S4 ※3 rental gateways after termination", () => {
+  it("awaits the rental gateway 30 days, then charges its device price once", async () => {
+    const tenant = { kind: "provider" } as const;
+    await requestCancellation(t.db, { contractId: ids["K-2004"], tenant, wished: "2026-11-30", today: "2026-11-22", actor: operator, ip: "" });
+    await confirmCancellation(t.db, { contractId: ids["K-2004"], today: "2026-11-23", actor: operator, ip: "" });
+    const awaited = await t.db.selectFrom("gateway_returns").selectAll().where("contract_id", "=", ids["K-2004"]).execute();
+    expect(awaited.map((r) => [r.model, r.due_on, r.status])).toEqual([["gateway.gw50", "2026-12-30", "awaiting"]]);
+    expect(await chargeUnreturnedGateways(t.db, "2026-12-30", at)).toBe(0);
+    expect(await chargeUnreturnedGateways(t.db, "2026-12-31", at)).toBe(1);
+    expect(await chargeUnreturnedGateways(t.db, "2027-01-01", at)).toBe(0);
+    const line = await t.db.selectFrom("manual_lines").selectAll().where("contract_id", "=", ids["K-2004"]).where("rule", "=", "S4※3").executeTakeFirstOrThrow();
+    // The demo tariff revision set the gw50 device price to 68,000.
+    expect(line).toMatchObject({ amount_yen: 68000, taxable: 1, code: "device.gw50", line_date: "2026-12-31" });
+  });
+});
