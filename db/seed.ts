@@ -7,6 +7,7 @@ import { hashPassword } from "../app/auth/password.server";
 import { addDays, addMonths, jstDate, monthOf, type IsoDate } from "../app/lib/jst";
 import type { Area, Database, Ownership, Role } from "./schema";
 import { seedBillingHistory } from "./seed-billing";
+import { seedLicenses } from "./seed-licenses";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 
@@ -216,6 +217,7 @@ export async function seedDemo(db: Kysely<Database>, at: Date): Promise<void> {
     }
   });
   await seedBillingHistory(db, today, at);
+  await seedLicenses(db, today);
 }
 
 export function demoAccountsText(): string {

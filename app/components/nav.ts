@@ -18,6 +18,7 @@ const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
   { to: "/outages", label: "障害の記録", roles: ["provider_admin", "operator"] },
   { to: "/cancellations", label: "解約の確認", roles: ["provider_admin", "operator"] },
   { to: "/invoices", label: "請求書", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
+  { to: "/licenses", label: "ライセンス", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/billing", label: "請求締め", roles: ["provider_admin", "finance"] },
   { to: "/audit", label: "監査ログ", roles: ["provider_admin"] },
   { to: "/settings", label: "事業者設定", roles: ["provider_admin"] },

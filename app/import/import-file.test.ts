@@ -537,15 +537,9 @@ describe("shape", () => {
     file.notes = "移行分";
     expect(problemsOf(file)).toEqual([
       'contract: unknown field (did you mean "contracts"?)',
-      'notes: unknown field; expected one of "tariffs", "resellers", "customers", "contracts"',
+      'notes: unknown field; expected one of "tariffs", "resellers", "customers", "contracts", "licenses"',
       'contracts[0].lineID: unknown field (did you mean "lineId"?)',
       'contracts[0].items[0].qty: unknown field; expected one of "code", "quantity", "ownership", "repair24h", "from", "to"',
-    ]);
-  });
-
-  it("refuses the licenses section, which this importer cannot store yet", () => {
-    expect(problemsOf({ licenses: [] })).toEqual([
-      "licenses: licenses are not imported yet (the database has no table for them); import them separately once supported",
     ]);
   });
 
@@ -578,7 +572,7 @@ describe("shape", () => {
 
   it("refuses a top level that is not an object", () => {
     expect(problemsOf([validFile()])).toEqual([
-      "(top level): must be a JSON object with the sections tariffs, resellers, customers, contracts, got an array",
+      "(top level): must be a JSON object with the sections tariffs, resellers, customers, contracts, licenses, got an array",
     ]);
   });
 
@@ -615,5 +609,142 @@ describe("manual lines name their rule", () => {
     expect(validateImportFile(file({ rule: "clause 25" }))).toEqual({
       ok: false, problems: [{ path: "contracts[0].manualLines[0].rule", message: 'not a valid value: "clause 25"' }],
     });
+  });
+});
+
+describe("licenses (import-format.md \"Licenses\", licenses.md L-1)", () => {
+  /** The import-format.md example licence, with a customer in the file. */
+  const example = (): Json => ({
+    ref: "L1", customer: "C1", product: "マルチデバイスセキュリティ", channel: "vendor_store",
+    term: "annual", kind: "standard", region: "JP", seats: 3, priceYen: 7980,
+    orderNumber: "NP12345678", productKey: "ABCD-EFGH-IJKL", mainLicense: null,
+    autoRenew: true, soldVia: "vendor", previouslyRefunded: false, serviceUsed: false,
+    charges: [{ date: "2024-05-01", amountYen: 7980, type: "purchase" }, { date: "2025-05-01", amountYen: 7980, type: "renewal" }],
+  });
+  const withLicenses = (...licenses: Json[]): Json => ({ ...validFile(), licenses });
+
+  it("accepts the example and normalizes it to the pure License (charges by date, renewal state from autoRenew)", () => {
+    const l = example();
+    l.charges.reverse();
+    const addOn = { ...example(), ref: "A1", mainLicense: "L1", productKey: null, orderNumber: undefined, priceYen: 1980, autoRenew: false,
+      previouslyRefunded: undefined, serviceUsed: undefined, charges: [{ date: "2024-06-01", amountYen: 1980, type: "purchase" }] };
+    const result = validateImportFile(withLicenses(addOn, l));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.file.licenses).toEqual([
+      {
+        ref: "A1", customer: "C1", product: "マルチデバイスセキュリティ", channel: "vendor_store", term: "annual", kind: "standard",
+        region: "JP", seats: 3, priceYen: 1980, orderNumber: null, productKey: null, mainLicense: "L1", autoRenew: false,
+        soldVia: "vendor", previouslyRefunded: false, serviceUsed: false,
+        charges: [{ date: "2024-06-01", amountYen: 1980, type: "purchase" }],
+        renewalState: "stopped", contractNumber: null, carrier: null, carrierPaymentNumber: null, provider: null, orderEmail: null,
+      },
+      {
+        ...example(), mainLicense: null, renewalState: "active",
+        contractNumber: null, carrier: null, carrierPaymentNumber: null, provider: null, orderEmail: null,
+      },
+    ]);
+  });
+
+  it("accepts the channel numbers the lookup uses (ISP contract number, carrier payment number, order e-mail)", () => {
+    const isp = { ...example(), ref: "I1", channel: "isp", term: "monthly", priceYen: 627, orderNumber: null, soldVia: "third_party",
+      contractNumber: "8123456789", charges: [{ date: "2024-05-10", amountYen: 0, type: "purchase" }] };
+    const carrier = { ...example(), ref: "K1", channel: "carrier_provider", term: "monthly", priceYen: 550, orderNumber: null,
+      soldVia: "third_party", carrier: "docomo", carrierPaymentNumber: "D-1234-5678", provider: "storefront",
+      orderEmail: "shop@minato.example", charges: [{ date: "2024-05-10", amountYen: 550, type: "purchase" }] };
+    const result = validateImportFile(withLicenses(isp, carrier));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.file.licenses.map((l) => [l.contractNumber, l.carrier, l.carrierPaymentNumber, l.provider, l.orderEmail])).toEqual([
+      ["8123456789", null, null, null, null],
+      [null, "docomo", "D-1234-5678", "storefront", "shop@minato.example"],
+    ]);
+  });
+
+  it("checks every field with its path", () => {
+    const bad = {
+      ref: "L9", customer: "C9", product: "", channel: "shop", term: "yearly", kind: "gift", region: "US", seats: 0,
+      priceYen: -1, orderNumber: 12, autoRenew: "yes", soldVia: "retail", previouslyRefunded: 1, serviceUsed: null,
+      charges: [{ date: "2024-13-01", amountYen: 1.5, type: "refund" }, "2024-05-01"], carrier: "docomo", provider: "acme",
+      orderEmail: "not-an-address", extra: true,
+    };
+    expect(problemsOf(withLicenses(bad))).toEqual([
+      'licenses[0].extra: unknown field; expected one of "ref", "customer", "product", "channel", "term", "kind", "region", "seats", ' +
+        '"priceYen", "orderNumber", "productKey", "mainLicense", "autoRenew", "soldVia", "previouslyRefunded", "serviceUsed", "charges", ' +
+        '"contractNumber", "carrier", "carrierPaymentNumber", "provider", "orderEmail"',
+      'licenses[0].customer: unknown customer "C9"',
+      "licenses[0].product: must not be empty",
+      'licenses[0].channel: must be "vendor_store" or "isp" or "carrier_provider" or "reseller" or "app_store", got "shop"',
+      'licenses[0].term: must be "annual" or "monthly", got "yearly"',
+      'licenses[0].kind: must be "standard" or "service" or "trial", got "gift"',
+      'licenses[0].region: must be "JP" or "UK" or "NL" or "EEA" or "CH" or "other", got "US"',
+      "licenses[0].seats: must be a whole number greater than 0, got 0",
+      "licenses[0].priceYen: must be a whole number of at least 0, got -1",
+      "licenses[0].orderNumber: must be a non-empty string, got 12",
+      'licenses[0].autoRenew: must be true or false, got "yes"',
+      'licenses[0].soldVia: must be "vendor" or "third_party" or "bundled" or "nfr", got "retail"',
+      "licenses[0].previouslyRefunded: must be true or false, got 1",
+      'licenses[0].charges[0].date: not a date (YYYY-MM-DD): "2024-13-01"',
+      "licenses[0].charges[0].amountYen: must be a whole number of at least 0, got 1.5",
+      'licenses[0].charges[0].type: must be "purchase" or "renewal" or "trial_conversion", got "refund"',
+      'licenses[0].charges[1]: must be an object, got "2024-05-01"',
+      'licenses[0].provider: must be "storefront" or "appmes", got "acme"',
+      'licenses[0].orderEmail: not an e-mail address: "not-an-address"',
+    ]);
+  });
+
+  it("refuses charges out of order: a purchase first (a trial conversion for trials), renewals after, one a day", () => {
+    const renewalFirst = { ...example(), charges: [{ date: "2024-05-01", amountYen: 7980, type: "renewal" }] };
+    const twoPurchases = { ...example(), ref: "L2", charges: [
+      { date: "2025-05-01", amountYen: 7980, type: "purchase" }, { date: "2024-05-01", amountYen: 7980, type: "purchase" },
+      { date: "2024-05-01", amountYen: 100, type: "renewal" }] };
+    const trial = { ...example(), ref: "T1", kind: "trial", charges: [{ date: "2024-06-01", amountYen: 7980, type: "purchase" }] };
+    const trialLater = { ...example(), ref: "T2", kind: "trial", charges: [] };
+    const noCharge = { ...example(), ref: "L3", charges: undefined };
+    // Charges are checked in date order: in licenses[1], charges[1] (2024-05-01) is the purchase.
+    expect(problemsOf(withLicenses(renewalFirst, twoPurchases, trial, trialLater, noCharge))).toEqual([
+      'licenses[0].charges[0].type: the first charge of a standard licence must be "purchase", got "renewal"',
+      "licenses[1].charges[2].date: 2024-05-01 is also the date of licenses[1].charges[1]: a licence is charged once a day",
+      'licenses[1].charges[0].type: only the first charge is a "purchase"; a later one must be "renewal", got "purchase"',
+      'licenses[2].charges[0].type: the first charge of a trial licence must be "trial_conversion", got "purchase"',
+      'licenses[4].charges: required: at least the purchase ({ "date", "amountYen", "type": "purchase" })',
+    ]);
+  });
+
+  it("keeps channel numbers to their channel", () => {
+    const l = { ...example(), contractNumber: "8123456789", carrier: "au", carrierPaymentNumber: "A-1", provider: "appmes" };
+    expect(problemsOf(withLicenses(l))).toEqual([
+      "licenses[0].contractNumber: belongs to isp licences only",
+      "licenses[0].carrier: belongs to carrier_provider licences only",
+      "licenses[0].carrierPaymentNumber: belongs to carrier_provider licences only",
+      "licenses[0].provider: belongs to carrier_provider licences only",
+    ]);
+  });
+
+  it("refuses unknown, foreign, self and circular main licences, and duplicate refs", () => {
+    const file = withLicenses(
+      { ...example(), ref: "A1", mainLicense: "L404" },
+      { ...example(), ref: "A2", mainLicense: "A2" },
+      { ...example(), ref: "A3", mainLicense: "L5" },
+      { ...example(), ref: "X1", mainLicense: "X2" },
+      { ...example(), ref: "X2", mainLicense: "X1" },
+      { ...example(), ref: "A1" },
+    );
+    const stored = existing({ customerRefs: new Set(["C5"]), licenseRefs: new Map([["L5", "C5"]]) });
+    expect(problemsOf(file, stored)).toEqual([
+      'licenses[5].ref: duplicate license ref "A1" (already used at licenses[0].ref)',
+      'licenses[0].mainLicense: unknown main license "L404"',
+      "licenses[1].mainLicense: a licence cannot be its own main licence",
+      'licenses[2].mainLicense: main license "L5" belongs to customer "C5", not "C1"',
+      "licenses[3].mainLicense: main licences form a cycle: X1 → X2 → X1",
+      "licenses[4].mainLicense: main licences form a cycle: X2 → X1 → X2",
+    ]);
+  });
+
+  it("accepts an add-on of a licence already in the database, and refuses a ref already stored", () => {
+    const stored = existing({ customerRefs: new Set(["C7"]), licenseRefs: new Map([["L5", "C7"], ["L1", "C7"]]) });
+    const addOn = { ...example(), ref: "A1", customer: "C7", mainLicense: "L5" };
+    expect(problemsOf({ licenses: [addOn] }, stored)).toEqual([]);
+    expect(problemsOf({ licenses: [{ ...example(), customer: "C7" }] }, stored)).toEqual([
+      'licenses[0].ref: license ref "L1" already exists in the database',
+    ]);
   });
 });

@@ -37,6 +37,19 @@ import {
 import { priceVisit, type VisitLineInput } from "../billing/visit-pricing";
 import { checkVisitSlot, visitDayRefusal } from "../contracts/visit-slots";
 import { isIsoDate, isTimeOfDay, isYearMonth, monthOf, parseInstant, type IsoDate, type YearMonth } from "../lib/jst";
+import { CARRIER_PROVIDERS } from "../licenses/carrier";
+import {
+  CHANNELS,
+  REGIONS,
+  type Carrier,
+  type Charge,
+  type ChargeType,
+  type License,
+  type LicenseKind,
+  type LicenseTerm,
+  type RenewalState,
+  type SoldVia,
+} from "../licenses/license";
 
 // ---- the file, normalized ----------------------------------------------------------------------
 
@@ -81,11 +94,26 @@ export interface ImportContract extends ContractHistory {
   payments: PaymentRecord[];
 }
 
+/**
+ * A licence of the `licenses` section (licenses.md L-1): the pure `License` with every field
+ * present (absent = null / false), its charges in date order, and its renewal state derived
+ * from `autoRenew`, so a stored licence reads back equal to its imported one.
+ */
+export interface ImportLicense extends License {
+  renewalState: RenewalState;
+  contractNumber: string | null;
+  carrier: Carrier | null;
+  carrierPaymentNumber: string | null;
+  provider: string | null;
+  orderEmail: string | null;
+}
+
 export interface ImportFile {
   tariffs: TariffVersion[];
   resellers: ImportReseller[];
   customers: ImportCustomer[];
   contracts: ImportContract[];
+  licenses: ImportLicense[];
 }
 
 /** What the database already holds, for refs, line ids and tariff versions. */
@@ -97,6 +125,8 @@ export interface ExistingKeys {
   liveLineIds: ReadonlyMap<string, string>;
   /** The provider's stored versions after the built-in one (their dates are taken). */
   tariffs: readonly TariffVersion[];
+  /** Licence ref → the ref of its customer (a file's add-on may name a stored main licence). */
+  licenseRefs: ReadonlyMap<string, string>;
 }
 
 export const NO_EXISTING_KEYS: ExistingKeys = Object.freeze({
@@ -105,6 +135,7 @@ export const NO_EXISTING_KEYS: ExistingKeys = Object.freeze({
   contractRefs: new Set<string>(),
   liveLineIds: new Map<string, string>(),
   tariffs: [],
+  licenseRefs: new Map<string, string>(),
 });
 
 export interface ImportProblem {
@@ -362,7 +393,7 @@ function tariffInForce(versions: readonly TariffVersion[], date: IsoDate): Tarif
 
 // ---- sections ------------------------------------------------------------------------------------
 
-const ROOT_FIELDS = ["tariffs", "resellers", "customers", "contracts"] as const;
+const ROOT_FIELDS = ["tariffs", "resellers", "customers", "contracts", "licenses"] as const;
 const TARIFF_FIELDS = ["effectiveFrom", "prices"] as const;
 const RESELLER_FIELDS = ["ref", "name"] as const;
 const CUSTOMER_FIELDS = ["ref", "name", "email", "phone", "address", "reseller"] as const;
@@ -387,9 +418,7 @@ const OWNERSHIPS: readonly Ownership[] = ["rental", "purchased"];
 const PER_VISIT_CODES = new Set(["visit.base", "visit.diagnosis"]);
 
 /** Sections the format documents that this importer cannot store yet: refused, never dropped. */
-const UNSUPPORTED_SECTIONS: Readonly<Record<string, string>> = {
-  licenses: "licenses are not imported yet (the database has no table for them); import them separately once supported",
-};
+const UNSUPPORTED_SECTIONS: Readonly<Record<string, string>> = {};
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 
@@ -729,6 +758,134 @@ function readContracts(ctx: ContractContext, root: Fields, refs: RefIndex, custo
   });
 }
 
+// ---- licences (licenses.md L-1, import-format.md "Licenses") --------------------------------------
+
+const LICENSE_FIELDS = [
+  "ref", "customer", "product", "channel", "term", "kind", "region", "seats", "priceYen", "orderNumber", "productKey",
+  "mainLicense", "autoRenew", "soldVia", "previouslyRefunded", "serviceUsed", "charges",
+  // Optional, for the L-4 … L-6 lookups: what a reseller's spreadsheet knows about the channel.
+  "contractNumber", "carrier", "carrierPaymentNumber", "provider", "orderEmail",
+] as const;
+const CHARGE_FIELDS = ["date", "amountYen", "type"] as const;
+const TERMS: readonly LicenseTerm[] = ["annual", "monthly"];
+const KINDS: readonly LicenseKind[] = ["standard", "service", "trial"];
+const SOLD_VIA: readonly SoldVia[] = ["vendor", "third_party", "bundled", "nfr"];
+const CHARGE_TYPES: readonly ChargeType[] = ["purchase", "renewal", "trial_conversion"];
+const CARRIERS: readonly Carrier[] = ["docomo", "au", "softbank"];
+
+/** The charges of one licence: each well formed, then their order (L-1: a purchase or trial conversion first, renewals after). */
+function readCharges(problems: ImportProblem[], f: Fields, kind: LicenseKind | undefined): Charge[] {
+  const read = mapObjects(problems, f.list("charges"), f.at("charges"), (o, path, index) => {
+    const c = new Fields(problems, o, path, CHARGE_FIELDS);
+    const charge = { date: c.date("date"), amountYen: c.count("amountYen", 0), type: c.oneOf("type", CHARGE_TYPES) };
+    return { index, path, charge };
+  });
+  const complete = read.filter((r) => r.charge.date !== undefined && r.charge.amountYen !== undefined && r.charge.type !== undefined);
+  const dated = sortedBy(complete, (r) => r.charge.date!);
+  const seen = new Map<string, string>();
+  dated.forEach(({ path, charge }, position) => {
+    const other = seen.get(charge.date!);
+    if (other !== undefined) problems.push({ path: `${path}.date`, message: `${charge.date} is also the date of ${other}: a licence is charged once a day` });
+    seen.set(charge.date!, path);
+    if (kind === undefined) return;
+    const first: ChargeType = kind === "trial" ? "trial_conversion" : "purchase";
+    if (position === 0 && charge.type !== first) {
+      problems.push({
+        path: `${path}.type`,
+        message: `the first charge of a ${kind} licence must be "${first}", got "${charge.type}"`,
+      });
+    } else if (position > 0 && charge.type !== "renewal") {
+      problems.push({ path: `${path}.type`, message: `only the first charge is a "${first}"; a later one must be "renewal", got "${charge.type}"` });
+    }
+  });
+  if (kind !== undefined && kind !== "trial" && isAbsent(f.o.charges)) {
+    f.problem("charges", 'required: at least the purchase ({ "date", "amountYen", "type": "purchase" })');
+  } else if (kind !== undefined && kind !== "trial" && Array.isArray(f.o.charges) && f.o.charges.length === 0) {
+    f.problem("charges", 'must list at least the purchase ({ "date", "amountYen", "type": "purchase" })');
+  }
+  return dated.map(({ charge }) => ({ date: charge.date!, amountYen: charge.amountYen!, type: charge.type! }));
+}
+
+function readLicenses(problems: ImportProblem[], root: Fields, refs: RefIndex, customers: RefIndex, existing: ExistingKeys): ImportLicense[] {
+  const mains: { path: string; ref: string | undefined; customer: string | undefined; main: string }[] = [];
+  const licenses = mapObjects(problems, root.list("licenses"), "licenses", (o, path) => {
+    const f = new Fields(problems, o, path, LICENSE_FIELDS);
+    const ref = f.text("ref");
+    if (ref !== undefined) refs.add(ref, f.at("ref"));
+    const customer = f.text("customer");
+    if (customer !== undefined && !customers.has(customer)) f.problem("customer", `unknown customer "${customer}"`);
+    const product = f.text("product");
+    const channel = f.oneOf("channel", CHANNELS);
+    const term = f.oneOf("term", TERMS);
+    const kind = f.oneOf("kind", KINDS);
+    const region = f.oneOf("region", REGIONS);
+    const seats = f.count("seats", 1);
+    const priceYen = f.count("priceYen", 0);
+    const orderNumber = f.optionalText("orderNumber");
+    const productKey = f.optionalText("productKey");
+    const mainLicense = f.optionalText("mainLicense");
+    const autoRenew = f.bool("autoRenew");
+    const soldVia = f.oneOf("soldVia", SOLD_VIA);
+    const previouslyRefunded = f.optionalBool("previouslyRefunded", false);
+    const serviceUsed = f.optionalBool("serviceUsed", false);
+    const charges = readCharges(problems, f, kind);
+
+    // The channel's own numbers belong to that channel only (L-4 ISP, L-5 carrier shops).
+    const contractNumber = f.optionalText("contractNumber");
+    if (typeof contractNumber === "string" && channel !== undefined && channel !== "isp") f.problem("contractNumber", "belongs to isp licences only");
+    const carrier = isAbsent(o.carrier) ? null : f.oneOf("carrier", CARRIERS);
+    const carrierPaymentNumber = f.optionalText("carrierPaymentNumber");
+    const provider = isAbsent(o.provider) ? null : f.oneOf("provider", CARRIER_PROVIDERS.map((p) => p.id));
+    for (const [key, value] of [["carrier", carrier], ["carrierPaymentNumber", carrierPaymentNumber], ["provider", provider]] as const) {
+      if (typeof value === "string" && channel !== undefined && channel !== "carrier_provider") f.problem(key, "belongs to carrier_provider licences only");
+    }
+    const orderEmail = f.optionalText("orderEmail");
+    if (typeof orderEmail === "string" && !EMAIL_RE.test(orderEmail)) f.problem("orderEmail", `not an e-mail address: ${shown(orderEmail)}`);
+
+    if (typeof mainLicense === "string") mains.push({ path: f.at("mainLicense"), ref, customer, main: mainLicense });
+    const license: ImportLicense = {
+      ref: ref!, customer: customer!, product: product!, channel: channel!, term: term!, kind: kind!, region: region!,
+      seats: seats!, priceYen: priceYen!, orderNumber: orderNumber ?? null, productKey: productKey ?? null,
+      mainLicense: mainLicense ?? null, autoRenew: autoRenew!, soldVia: soldVia!, previouslyRefunded: previouslyRefunded!,
+      serviceUsed: serviceUsed!, charges, renewalState: autoRenew ? "active" : "stopped",
+      contractNumber: contractNumber ?? null, carrier: carrier ?? null, carrierPaymentNumber: carrierPaymentNumber ?? null,
+      provider: provider ?? null, orderEmail: orderEmail ?? null,
+    };
+    return license;
+  });
+
+  // Add-ons (L-1): the main licence exists (file or database), is another licence of the same
+  // customer, and following mains never comes back to where it started.
+  const customerOf = new Map(existing.licenseRefs);
+  for (const l of licenses) if (l.ref !== undefined && l.customer !== undefined) customerOf.set(l.ref, l.customer);
+  const mainOf = new Map(licenses.filter((l) => l.ref !== undefined && l.mainLicense !== null).map((l) => [l.ref, l.mainLicense!]));
+  for (const { path, ref, customer, main } of mains) {
+    if (main === ref) {
+      problems.push({ path, message: "a licence cannot be its own main licence" });
+      continue;
+    }
+    if (!customerOf.has(main)) {
+      problems.push({ path, message: `unknown main license "${main}"` });
+      continue;
+    }
+    const mainCustomer = customerOf.get(main)!;
+    if (customer !== undefined && mainCustomer !== customer) {
+      problems.push({ path, message: `main license "${main}" belongs to customer "${mainCustomer}", not "${customer}"` });
+      continue;
+    }
+    const chain = [ref!, main];
+    let next = mainOf.get(main);
+    while (next !== undefined && !chain.includes(next)) {
+      chain.push(next);
+      next = mainOf.get(next);
+    }
+    if (next !== undefined && ref !== undefined && next === ref) {
+      problems.push({ path, message: `main licences form a cycle: ${[...chain, next].join(" → ")}` });
+    }
+  }
+  return licenses;
+}
+
 /** Stable sort by a text key. */
 function sortedBy<T>(list: readonly T[], key: (t: T) => string): T[] {
   return [...list].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
@@ -769,6 +926,8 @@ export function validateImportFile(json: unknown, existing: ExistingKeys = NO_EX
   const resellers = readResellers(problems, root, resellerRefs);
   const customers = readCustomers(problems, root, customerRefs, resellerRefs);
   const contracts = readContracts({ problems, versions, existing }, root, contractRefs, customerRefs);
+  const licenseRefs = new RefIndex(problems, "license", new Set(existing.licenseRefs.keys()));
+  const licenses = readLicenses(problems, root, licenseRefs, customerRefs, existing);
 
   if (problems.length > 0) return { ok: false, problems: problems.map(({ path, message }) => ({ path, message })) };
   return {
@@ -778,6 +937,7 @@ export function validateImportFile(json: unknown, existing: ExistingKeys = NO_EX
       resellers,
       customers,
       contracts,
+      licenses,
     },
   };
 }

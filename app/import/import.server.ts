@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { terminationDate } from "../billing/early-termination";
 import { gatewayDeviceCap } from "../billing/tariff";
-import type { ExistingKeys, ImportContract, ImportFile } from "./import-file";
+import type { ExistingKeys, ImportContract, ImportFile, ImportLicense } from "./import-file";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -26,11 +26,13 @@ export interface ImportCounts {
   manualLines: number;
   terminations: number;
   payments: number;
+  licenses: number;
+  licenseCharges: number;
 }
 
 /** The refs, live line ids and tariff versions already stored (for `validateImportFile`). */
 export async function readExistingKeys(db: Db): Promise<ExistingKeys> {
-  const [resellers, customers, contracts, prices] = await Promise.all([
+  const [resellers, customers, contracts, prices, licenses] = await Promise.all([
     db.selectFrom("resellers").select("ref").execute(),
     db.selectFrom("customers").select("ref").execute(),
     db.selectFrom("contracts").select(["ref", "line_id", "status"]).execute(),
@@ -38,6 +40,8 @@ export async function readExistingKeys(db: Db): Promise<ExistingKeys> {
       .leftJoin("tariff_prices", "tariff_prices.version_id", "tariff_versions.id")
       .select(["tariff_versions.effective_from", "tariff_prices.code", "tariff_prices.price_yen"])
       .execute(),
+    db.selectFrom("licenses").innerJoin("customers", "customers.id", "licenses.customer_id")
+      .select(["licenses.ref", "customers.ref as customer_ref"]).execute(),
   ]);
   // The versions as stored (each with the prices it lists), not resolved: validation merges them
   // with the file's own versions in date order.
@@ -53,6 +57,7 @@ export async function readExistingKeys(db: Db): Promise<ExistingKeys> {
     contractRefs: new Set(contracts.map((c) => c.ref)),
     liveLineIds: new Map(contracts.filter((c) => c.status !== "terminated").map((c) => [c.line_id, c.ref])),
     tariffs: [...tariffs].map(([effectiveFrom, versionPrices]) => ({ effectiveFrom, prices: versionPrices })),
+    licenseRefs: new Map(licenses.map((l) => [l.ref, l.customer_ref])),
   };
 }
 
@@ -79,7 +84,7 @@ export async function importFile(db: Kysely<Database>, file: ImportFile, at: Dat
   const createdAt = at.toISOString();
   const counts: ImportCounts = {
     tariffs: 0, resellers: 0, customers: 0, contracts: 0, items: 0, planChanges: 0, outages: 0, visits: 0,
-    visitLines: 0, manualLines: 0, terminations: 0, payments: 0,
+    visitLines: 0, manualLines: 0, terminations: 0, payments: 0, licenses: 0, licenseCharges: 0,
   };
 
   await db.transaction().execute(async (trx) => {
@@ -102,7 +107,7 @@ export async function importFile(db: Kysely<Database>, file: ImportFile, at: Dat
     }
 
     // The contract's administrator contacts are the customer's (file or database).
-    const customerIds = await idsByRef(trx, "customers", file.contracts.map((k) => k.customer));
+    const customerIds = await idsByRef(trx, "customers", [...file.contracts, ...file.licenses].map((k) => k.customer));
     const contacts = new Map<string, { email: string; phone: string }>();
     if (customerIds.size > 0) {
       const rows = await trx.selectFrom("customers").select(["ref", "email", "phone"]).where("ref", "in", [...customerIds.keys()]).execute();
@@ -126,6 +131,7 @@ export async function importFile(db: Kysely<Database>, file: ImportFile, at: Dat
     for (const k of file.contracts) {
       await insertContract(trx, k, customerIds.get(k.customer)!, contacts.get(k.customer)!, createdAt, counts);
     }
+    await insertLicenses(trx, file.licenses, customerIds, createdAt, counts);
   });
   return counts;
 }
@@ -248,6 +254,70 @@ async function insertContract(
   }
 }
 
+/**
+ * The `licenses` section (licenses.md L-1): every licence first, then the links of the add-ons
+ * to their main licence (in the file or already stored), so the file's order does not matter.
+ */
+async function insertLicenses(
+  trx: Transaction<Database>,
+  licenses: readonly ImportLicense[],
+  customerIds: ReadonlyMap<string, number>,
+  createdAt: string,
+  counts: ImportCounts,
+): Promise<void> {
+  if (licenses.length === 0) return;
+  const ids = new Map<string, number>();
+  for (const l of licenses) {
+    const { id } = await trx.insertInto("licenses").values({
+      ref: l.ref,
+      customer_id: customerIds.get(l.customer)!,
+      product: l.product,
+      channel: l.channel,
+      term: l.term,
+      kind: l.kind,
+      region: l.region,
+      seats: l.seats,
+      price_yen: l.priceYen,
+      order_number: l.orderNumber,
+      product_key: l.productKey,
+      contract_number: l.contractNumber,
+      pin: null,
+      carrier: l.carrier,
+      carrier_payment_number: l.carrierPaymentNumber,
+      provider: l.provider,
+      email: l.orderEmail,
+      main_license_id: null,
+      auto_renew: l.autoRenew ? 1 : 0,
+      renewal_state: l.renewalState,
+      sold_via: l.soldVia,
+      previously_refunded: l.previouslyRefunded ? 1 : 0,
+      service_used: l.serviceUsed ? 1 : 0,
+      state: "active",
+      cancelled_on: null,
+      effective_end: null,
+      uninstall_acknowledged_on: null,
+      created_at: createdAt,
+    }).returning("id").executeTakeFirstOrThrow();
+    ids.set(l.ref, id);
+    counts.licenses += 1;
+    if (l.charges.length > 0) {
+      await trx.insertInto("license_charges")
+        .values(l.charges.map((c) => ({ license_id: id, charge_date: c.date, amount_yen: c.amountYen, type: c.type })))
+        .execute();
+      counts.licenseCharges += l.charges.length;
+    }
+  }
+  const storedMains = licenses.map((l) => l.mainLicense).filter((ref): ref is string => ref !== null && !ids.has(ref));
+  if (storedMains.length > 0) {
+    const rows = await trx.selectFrom("licenses").select(["id", "ref"]).where("ref", "in", [...new Set(storedMains)]).execute();
+    for (const row of rows) ids.set(row.ref, row.id);
+  }
+  for (const l of licenses) {
+    if (l.mainLicense === null) continue;
+    await trx.updateTable("licenses").set({ main_license_id: ids.get(l.mainLicense)! }).where("id", "=", ids.get(l.ref)!).execute();
+  }
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -266,5 +336,7 @@ export function formatImportCounts(c: ImportCounts): string {
     plural(c.terminations, "termination"),
     plural(c.payments, "payment"),
     plural(c.tariffs, "tariff version"),
+    // Files without licences print what they always printed.
+    ...(c.licenses > 0 ? [plural(c.licenses, "license") + ` (${plural(c.licenseCharges, "charge")})`] : []),
   ].join(", ");
 }

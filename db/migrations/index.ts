@@ -11,6 +11,7 @@ import * as applications from "./2026_11_22_000500_applications";
 import * as visitBookings from "./2026_11_22_000501_visit_bookings";
 import * as contractChanges from "./2026_11_22_000502_contract_changes";
 import * as suspensions from "./2026_11_22_000503_suspensions";
+import * as licenses from "./2026_11_22_000400_licenses";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000501_visit_bookings": visitBookings,
   "2026_11_22_000502_contract_changes": contractChanges,
   "2026_11_22_000503_suspensions": suspensions,
+  "2026_11_22_000400_licenses": licenses,
 };

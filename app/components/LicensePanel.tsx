@@ -1,0 +1,239 @@
+// One licence as L-6 asks the console to show it before anything is confirmed: who sold it,
+// the exact path to stop it, the day it really ends, the refund due, the linked add-ons and the
+// warnings — then the stop / cancel buttons when the console is the seller of record, the
+// ISP cancellation when the console issued the contract, or only the external path otherwise.
+// Forms post to the licence's own route, so they work without JavaScript from any page.
+import { Form, Link } from "@remix-run/react";
+import type { LicenseView } from "~/licenses/licenses.server";
+import {
+  CHANNEL_LABELS,
+  DISPLAY_STATE_BADGES,
+  DISPLAY_STATE_LABELS,
+  ISP_STATUS_LABELS,
+  REFUND_STATE_LABELS,
+  RENEWAL_STATE_LABELS,
+  TERM_LABELS,
+} from "~/licenses/labels";
+import { formatDateJa } from "~/lib/labels";
+import { yen } from "~/lib/money";
+
+export interface LicensePanelProps {
+  view: LicenseView;
+  today: string;
+  showCustomer: boolean;
+  /** The viewer may stop, cancel and apply (finance only reads). */
+  canAct: boolean;
+  /** Provider operations may mark a requested stop as processed by the vendor. */
+  canCompleteStop: boolean;
+  error?: { message: string; field?: string; intent?: string } | null;
+}
+
+export function LicensePanel({ view, today, showCustomer, canAct, canCompleteStop, error }: LicensePanelProps) {
+  const { overview: o, id, refund } = view;
+  const l = o.license;
+  const action = `/licenses/${id}`;
+  const live = o.status.state === "active";
+  const pendingStops = [
+    ...(l.renewalState === "stop_requested" ? [l.ref] : []),
+    ...o.addOns.filter((a) => a.renewalState === "stop_requested").map((a) => a.ref),
+  ];
+  const errorFor = (intent: string) => (error && error.intent === intent ? error : null);
+  return (
+    <section className="license-panel" data-testid={`license-${l.ref}`} aria-labelledby={`license-${id}-title`}>
+      <h2 id={`license-${id}-title`}>
+        {l.product} <span className="muted">（{l.ref}）</span>{" "}
+        <span className={`badge ${DISPLAY_STATE_BADGES[o.displayState]}`} data-testid="license-state">{DISPLAY_STATE_LABELS[o.displayState]}</span>
+      </h2>
+      <dl className="facts">
+        {showCustomer ? (<><dt>顧客</dt><dd>{view.customerName}（{view.customerRef}）</dd></>) : null}
+        <dt>販売元</dt><dd data-testid="seller">{o.seller}</dd>
+        <dt>販売経路</dt><dd>{CHANNEL_LABELS[l.channel]}</dd>
+        {l.orderNumber ? (<><dt>注文番号</dt><dd>{l.orderNumber}</dd></>) : null}
+        {l.productKey ? (<><dt>{l.channel === "isp" ? "PIN（シリアルID）" : "プロダクトキー"}</dt><dd>{l.productKey}</dd></>) : null}
+        {l.contractNumber ? (<><dt>契約番号</dt><dd>{l.contractNumber}</dd></>) : null}
+        {l.carrierPaymentNumber ? (<><dt>キャリア決済の決済番号</dt><dd>{l.carrierPaymentNumber}</dd></>) : null}
+        <dt>台数・料金</dt>
+        <dd>{l.seats}台・{TERM_LABELS[l.term]} {yen(l.priceYen)}{l.channel === "isp" ? "（税込）" : ""}</dd>
+        {o.term ? (<><dt>現在の有効期間</dt><dd>{formatDateJa(o.term.start)} 〜 {formatDateJa(o.term.end)}</dd></>) : null}
+        {live ? (
+          <>
+            <dt>自動延長</dt>
+            <dd data-testid="renewal-state">
+              {l.channel === "isp" ? "毎月継続（解約のお申込みまで）" : RENEWAL_STATE_LABELS[l.renewalState ?? "active"]}
+              {o.nextRenewal ? `（次回 ${formatDateJa(o.nextRenewal.date)} に ${yen(o.nextRenewal.amountYen)}）` : ""}
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>解約日</dt><dd>{formatDateJa(o.status.cancelledOn)}</dd>
+            <dt>利用できる最終日</dt><dd data-testid="cancelled-end">{formatDateJa(o.status.effectiveEnd)}</dd>
+          </>
+        )}
+        {o.main ? (<><dt>メインライセンス</dt><dd><Link to={`/licenses/${view.idsByRef[o.main.ref]}`}>{o.main.product}</Link>（{o.main.ref}）</dd></>) : null}
+        {refund ? (
+          <>
+            <dt>返金</dt>
+            <dd data-testid="refund-state">{yen(refund.amountYen)}・{REFUND_STATE_LABELS[refund.state]}{refund.reason ? `（理由: ${refund.reason}）` : ""}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      <h3>停止・解約の方法</h3>
+      <p data-testid="path-title"><strong>{o.path.title}</strong></p>
+      <ol data-testid="path-steps">
+        {o.path.steps.map((step, i) => <li key={i}>{step}</li>)}
+      </ol>
+      {o.path.url ? <p>窓口: <a href={o.path.url} target="_blank" rel="noreferrer">{o.path.url}</a></p> : null}
+
+      {live ? (
+        <>
+          <h3>本日（{formatDateJa(today)}）解約した場合</h3>
+          <dl className="facts">
+            <dt>実際に終了する日</dt><dd data-testid="effective-end">{formatDateJa(o.quote.effectiveEnd)}</dd>
+            <dt>返金額</dt><dd data-testid="refund-due">{yen(o.quote.refundYen)}</dd>
+            <dt>一緒に解約されるアドオン</dt>
+            <dd data-testid="cascades">{o.quote.cascades.length > 0 ? o.quote.cascades.join("、") : "なし"}</dd>
+          </dl>
+          {o.quote.lines.length > 0 ? (
+            <table className="data" style={{ marginTop: 8 }}>
+              <thead><tr><th>ライセンス</th><th>終了日</th><th className="num">返金額</th><th>根拠</th></tr></thead>
+              <tbody>
+                {o.quote.lines.map((line) => (
+                  <tr key={line.ref}>
+                    <td>{line.ref}</td>
+                    <td>{formatDateJa(line.effectiveEnd)}</td>
+                    <td className="num">{yen(line.refundYen)}</td>
+                    <td>{line.explanation}<div className="muted" style={{ fontSize: 12 }}>{line.rule}</div></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {[...new Set(o.quote.lines.flatMap((line) => line.notices))].length > 0 ? (
+            <ul className="notices">
+              {[...new Set(o.quote.lines.flatMap((line) => line.notices))].map((n) => <li key={n}>{n}</li>)}
+            </ul>
+          ) : null}
+
+          {l.channel === "vendor_store" ? (
+            <>
+              <h3>自動延長を停止した場合</h3>
+              {o.stop.ok ? (
+                <>
+                  <ul data-testid="stop-preview">
+                    {o.stop.stops.map((s) => (
+                      <li key={s.ref}>
+                        {s.ref}: {s.validUntil ? `${formatDateJa(s.validUntil)} まで利用でき、その後は延長されません` : "体験期間の終了後に失効します"}
+                        {s.avoidsChargeOn ? `（${formatDateJa(s.avoidsChargeOn)} の請求は行われません）` : ""}
+                      </li>
+                    ))}
+                  </ul>
+                  <ul className="warnings" data-testid="stop-warnings">
+                    {o.stop.warnings.map((w) => <li key={w}>{w}</li>)}
+                  </ul>
+                </>
+              ) : <p className="muted">{o.stop.error}</p>}
+            </>
+          ) : null}
+        </>
+      ) : null}
+
+      {o.addOns.length > 0 ? (
+        <>
+          <h3>リンクされているアドオン</h3>
+          <table className="data" data-testid="addons">
+            <thead><tr><th>アドオン</th><th>料金</th><th>状態</th><th>期限</th></tr></thead>
+            <tbody>
+              {o.addOns.map((a) => (
+                <tr key={a.ref}>
+                  <td><Link to={`/licenses/${view.idsByRef[a.ref]}`}>{a.product}</Link>（{a.ref}）</td>
+                  <td>{yen(a.priceYen)}</td>
+                  <td><span className={`badge ${DISPLAY_STATE_BADGES[a.displayState]}`}>{DISPLAY_STATE_LABELS[a.displayState]}</span></td>
+                  <td>{formatDateJa(a.endsOn)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+
+      {o.isp ? (
+        <>
+          <h3>ISPセキュリティ契約</h3>
+          <dl className="facts">
+            <dt>契約番号</dt><dd>{o.isp.contractNumber}</dd>
+            <dt>PIN（シリアルID）</dt><dd>{o.isp.pin}</dd>
+            <dt>サービス</dt><dd>{o.isp.product}・{o.isp.devices}台・月額 {yen(o.isp.monthlyYenTaxIncluded)}（税込）</dd>
+            <dt>申込日</dt><dd>{formatDateJa(o.isp.appliedOn)}（申込月は無料）</dd>
+            <dt>状態</dt>
+            <dd data-testid="isp-status">
+              {ISP_STATUS_LABELS[o.isp.status]}
+              {o.isp.cancellation ? `（解約日 ${formatDateJa(o.isp.cancellation.effectiveEnd)}。それまでは取り消せます）` : ""}
+            </dd>
+          </dl>
+        </>
+      ) : null}
+      {o.notices.length > 0 ? <ul className="notices">{o.notices.map((n) => <li key={n}>{n}</li>)}</ul> : null}
+
+      <h3>お手続き</h3>
+      {o.consoleActs && canAct ? (
+        <div className="stack-actions">
+          {l.renewalState === "active" && o.stop.ok ? (
+            <Form method="post" action={action} className="stack">
+              <input type="hidden" name="intent" value="stop_renewal" />
+              {errorFor("stop_renewal") ? <div className="alert error" role="alert">{errorFor("stop_renewal")!.message}</div> : null}
+              <button type="submit">自動延長を停止する{o.addOns.some((a) => a.renewalState === "active") ? "（アドオンも停止）" : ""}</button>
+            </Form>
+          ) : null}
+          <Form method="post" action={action} className="stack" style={{ marginTop: 12 }}>
+            <input type="hidden" name="intent" value="cancel" />
+            {errorFor("cancel") && errorFor("cancel")!.field !== "uninstalled"
+              ? <div className="alert error" role="alert">{errorFor("cancel")!.message}</div> : null}
+            <label style={{ fontWeight: 400 }}>
+              <span>
+                <input type="checkbox" name="uninstalled" value="yes"
+                  aria-invalid={errorFor("cancel")?.field === "uninstalled" ? true : undefined} />{" "}
+                解約するライセンス（アドオンを含む）のソフトウェアを、すべてのデバイスからアンインストールして削除します（または削除しました）
+              </span>
+              {errorFor("cancel")?.field === "uninstalled" ? <span className="field-error" role="alert">{errorFor("cancel")!.message}</span> : null}
+            </label>
+            <button type="submit" className="secondary">
+              {o.quote.refundYen > 0 ? `解約して ${yen(o.quote.refundYen)} の返金を申請する` : "解約する（返金なし）"}
+            </button>
+          </Form>
+        </div>
+      ) : o.consoleActs ? (
+        <p className="muted">このコンソールで停止・解約できます（お客さま・販売店・運用担当者が操作します）。</p>
+      ) : o.isp && o.isp.status !== "ended" && canAct ? (
+        <Form method="post" action={action} className="stack">
+          {errorFor(o.isp.cancellation ? "isp_revoke" : "isp_cancel")
+            ? <div className="alert error" role="alert">{errorFor(o.isp.cancellation ? "isp_revoke" : "isp_cancel")!.message}</div> : null}
+          {o.isp.cancellation ? (
+            <>
+              <input type="hidden" name="intent" value="isp_revoke" />
+              <button type="submit" className="secondary">解約予約を取り消す</button>
+            </>
+          ) : (
+            <>
+              <input type="hidden" name="intent" value="isp_cancel" />
+              <button type="submit" className="secondary">解約を申し込む（解約日は今月末）</button>
+            </>
+          )}
+        </Form>
+      ) : live && !o.isp ? (
+        <p className="alert error" data-testid="external-only">
+          このライセンスはこのコンソールでは停止・解約できません。上の「停止・解約の方法」の手順で、販売元（{o.seller}）にお手続きください。
+        </p>
+      ) : !live ? (
+        <p className="muted">このライセンスは解約済みです。</p>
+      ) : null}
+      {canCompleteStop && pendingStops.length > 0 ? (
+        <Form method="post" action={action} className="filters" style={{ marginTop: 12 }}>
+          <input type="hidden" name="intent" value="complete_stop" />
+          {errorFor("complete_stop") ? <span className="field-error" role="alert">{errorFor("complete_stop")!.message}</span> : null}
+          <button type="submit" className="secondary">メーカーでの停止処理を完了にする（{pendingStops.join("、")}）</button>
+        </Form>
+      ) : null}
+    </section>
+  );
+}

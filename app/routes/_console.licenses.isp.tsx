@@ -1,0 +1,130 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { clientIp, requireViewer } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { APPLICATION_MONTH_FREE_NOTICE, AUTO_END_NOTICE, ISP_PRODUCTS, SWITCHING_WARNING, type IspProductCode } from "~/licenses/isp-bundle";
+import { ISP_STATUS_LABELS } from "~/licenses/labels";
+import { applicableCustomers, applyIspSecurity, LICENSE_ACTION_ROLES, listIspContracts, newIdempotencyKey } from "~/licenses/licenses.server";
+import { now } from "~/lib/clock";
+import { fieldErrorsOf } from "~/lib/form";
+import { jstDate } from "~/lib/jst";
+import { formatDateJa } from "~/lib/labels";
+import { yen } from "~/lib/money";
+
+const PRODUCT_CODES = Object.keys(ISP_PRODUCTS) as [IspProductCode, ...IspProductCode[]];
+type FieldName = "customerId" | "product" | "devices" | "_form";
+
+const ApplicationForm = z.object({
+  idempotencyKey: z.string({ error: "申込みフォームを開き直してください" }).min(1, "申込みフォームを開き直してください"),
+  customerId: z.coerce.number({ error: "お客さまを選んでください" }).int().positive("お客さまを選んでください"),
+  product: z.enum(PRODUCT_CODES, { error: "サービスを選んでください" }),
+  devices: z.coerce.number({ error: "ご利用端末台数を数字で入力してください" }).int("ご利用端末台数は整数で入力してください")
+    .min(1, "ご利用端末台数は1台以上で入力してください"),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: LICENSE_ACTION_ROLES });
+  const db = getDb();
+  const today = jstDate(now());
+  return {
+    // Made when the form is shown: a second submission of this form names the same application (L-4).
+    idempotencyKey: newIdempotencyKey(),
+    customers: viewer.tenant.kind === "customer" ? [] : await applicableCustomers(db, viewer.tenant),
+    products: PRODUCT_CODES.map((code) => ISP_PRODUCTS[code]),
+    contracts: await listIspContracts(db, viewer.tenant, today),
+    showCustomer: viewer.tenant.kind !== "customer",
+    notices: { switching: SWITCHING_WARNING, free: APPLICATION_MONTH_FREE_NOTICE, autoEnd: AUTO_END_NOTICE },
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: LICENSE_ACTION_ROLES });
+  const form = Object.fromEntries(await request.formData());
+  // A customer applies for itself, whatever the form says.
+  if (viewer.tenant.kind === "customer") form.customerId = String(viewer.tenant.customerId);
+  const parsed = ApplicationForm.safeParse(form);
+  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf<FieldName>(parsed.error) }, { status: 400 });
+  const result = await applyIspSecurity(getDb(), {
+    input: parsed.data, tenant: viewer.tenant, on: jstDate(now()),
+    actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+  });
+  if (!result) return data({ fieldErrors: { customerId: "お客さまを選んでください" } as Partial<Record<FieldName, string>> }, { status: 400 });
+  if (!result.ok) {
+    const field: FieldName = result.field === "devices" ? "devices" : "_form";
+    return data({ fieldErrors: { [field]: result.error } as Partial<Record<FieldName, string>> }, { status: 400 });
+  }
+  return redirect(`/licenses/${result.licenseId}?applied=1`);
+}
+
+export default function IspApplication() {
+  const { idempotencyKey, customers, products, contracts, showCustomer, notices } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errors: Partial<Record<FieldName, string>> = actionData?.fieldErrors ?? {};
+  const live = contracts.filter((c) => c.status !== "ended");
+  return (
+    <>
+      <p><Link to="/licenses">← ライセンスの一覧</Link></p>
+      <h1>ISPセキュリティの申込み</h1>
+      <ul className="notices">
+        <li>1契約で端末3台までご利用いただけます（WEBフィルタリングは1契約1台）。料金は税込です。</li>
+        <li>{notices.free}</li>
+        <li>{notices.autoEnd}</li>
+      </ul>
+      {live.length > 0 ? (
+        <div className="alert error" role="alert" data-testid="switching-warning">
+          {notices.switching}（ご契約中: {live.map((c) => `${products.find((p) => p.code === c.product)?.name ?? c.product} 契約番号 ${c.contractNumber}`).join("、")}）
+        </div>
+      ) : null}
+      {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
+      <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+        {showCustomer ? (
+          <label>
+            お客さま
+            <select name="customerId" defaultValue="" aria-invalid={errors.customerId ? true : undefined}>
+              <option value="" disabled>選んでください</option>
+              {customers.map((c) => <option key={c.id} value={c.id}>{c.name}（{c.ref}）</option>)}
+            </select>
+            {errors.customerId ? <span className="field-error">{errors.customerId}</span> : null}
+          </label>
+        ) : null}
+        <label>
+          サービス
+          <select name="product" defaultValue="multi_device_security" aria-invalid={errors.product ? true : undefined}>
+            {products.map((p) => <option key={p.code} value={p.code}>{p.name}（月額 {yen(p.monthlyYenTaxIncluded)}・税込、{p.maxDevices}台まで）</option>)}
+          </select>
+          {errors.product ? <span className="field-error">{errors.product}</span> : null}
+        </label>
+        <label>
+          ご利用端末台数
+          <input type="text" inputMode="numeric" name="devices" defaultValue="1" aria-invalid={errors.devices ? true : undefined} />
+          {errors.devices ? <span className="field-error" role="alert">{errors.devices}</span> : null}
+        </label>
+        <p className="muted">お申込みボタンは一度だけ押してください。二度押しても契約が二重にできることはありません。</p>
+        <button type="submit">申し込む</button>
+      </Form>
+
+      <h2>ISPセキュリティの契約</h2>
+      {contracts.length === 0 ? <div className="empty">ISPセキュリティの契約はまだありません。</div> : (
+        <table className="data" data-testid="isp-contracts">
+          <thead><tr><th>契約番号</th>{showCustomer ? <th>お客さま</th> : null}<th>サービス</th><th>台数</th><th>申込日</th><th>状態</th></tr></thead>
+          <tbody>
+            {contracts.map((c) => (
+              <tr key={c.id}>
+                <td>{c.contractNumber}</td>
+                {showCustomer ? <td>{c.customerName}</td> : null}
+                <td>{products.find((p) => p.code === c.product)?.name ?? c.product}</td>
+                <td>{c.devices}台</td>
+                <td>{formatDateJa(c.appliedOn)}</td>
+                <td>{ISP_STATUS_LABELS[c.status]}{c.cancellation ? `（解約日 ${formatDateJa(c.cancellation.effectiveEnd)}）` : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "ISPセキュリティの申込み | セキュアライン 管理コンソール" }];
