@@ -1,14 +1,21 @@
 // Background jobs of the server process (croner): every minute, open the incidents of gateway
-// outages that crossed their threshold without a new event (S1-4①) and send the outbox. Each job
+// outages that crossed their threshold without a new event (S1-4①) and send the outbox; every
+// day at 03:00 JST, purge the events older than the 6-month retention window (S1-4⑤), start and
+// end scheduled suspensions (T-17), charge unreturned rental gateways (S4 ※3) and queue renewal
+// reminders (S4 ※1). Each job
 // skips a tick while its previous run is still going (protect), so nothing runs twice at once.
 import { Cron } from "croner";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
+import { queueRenewalReminders } from "./contracts/renewals.server";
+import { applySuspensionSchedule, chargeUnreturnedGateways } from "./contracts/suspensions.server";
 import { now } from "./lib/clock";
+import { jstDate } from "./lib/jst";
 import { attachmentRenderer } from "./mail/attachments.server";
 import { deliverOutbox } from "./mail/outbox.server";
 import { createMailTransport } from "./mail/transport.server";
 import { notifyAllContracts } from "./security/notifications.server";
+import { purgeExpiredEvents, purgeSummary } from "./security/retention.server";
 
 export function startScheduler(db: Kysely<Database>, log: (line: string) => void = console.error): { stop(): void } {
   const transport = createMailTransport(process.env, log);
@@ -23,6 +30,27 @@ export function startScheduler(db: Kysely<Database>, log: (line: string) => void
       log(`scheduler: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const jobs = [new Cron("* * * * *", { protect: true, timezone: "Asia/Tokyo" }, everyMinute)];
+  const daily = async () => {
+    const at = now();
+    const today = jstDate(at);
+    const jobs: [string, () => Promise<string>][] = [
+      ["retention", async () => purgeSummary(await purgeExpiredEvents(db, at))],
+      ["suspensions", async () => { const r = await applySuspensionSchedule(db, today, at); return `suspensions: ${r.started} started, ${r.ended} ended`; }],
+      ["gateway returns", async () => `gateway returns: ${await chargeUnreturnedGateways(db, today, at)} charged`],
+      ["renewals", async () => `renewal reminders: ${await queueRenewalReminders(db, today, at)} queued`],
+    ];
+    // Each daily job runs on its own: one failing does not stop the others.
+    for (const [name, job] of jobs) {
+      try {
+        log(await job());
+      } catch (error) {
+        log(`scheduler: ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+  const jobs = [
+    new Cron("* * * * *", { protect: true, timezone: "Asia/Tokyo" }, everyMinute),
+    new Cron("0 3 * * *", { protect: true, timezone: "Asia/Tokyo" }, daily),
+  ];
   return { stop: () => jobs.forEach((job) => job.stop()) };
 }

@@ -355,6 +355,101 @@ export interface InterestWaiverTable {
   waived_at: string;
 }
 
+// ---- operations (S1-4④) ---------------------------------------------------------------------
+
+export interface GatewayFailureTable {
+  id: Generated<number>;
+  contract_id: number;
+  reported_at: string;
+  /** S1-4④: the earliest on-site dispatch at the time of the report (earliestDispatch). */
+  earliest_dispatch_at: string;
+  customer_fault: number;
+  notes: string | null;
+  recorded_by: string;
+  created_at: string;
+}
+
+// ---- licences (shared/spec/licenses.md L-1..L-6) -------------------------------------------
+
+export type LicenseChannelColumn = "vendor_store" | "isp" | "carrier_provider" | "reseller" | "app_store";
+export type RenewalStateColumn = "active" | "stop_requested" | "stopped";
+export type LicenseStateColumn = "active" | "cancelled" | "expired";
+export type RefundStateColumn = "requested" | "approved" | "paid" | "refused";
+
+export interface LicenseTable {
+  id: Generated<number>;
+  ref: string;
+  customer_id: number;
+  product: string;
+  channel: LicenseChannelColumn;
+  term: "annual" | "monthly";
+  kind: "standard" | "service" | "trial";
+  region: "JP" | "UK" | "NL" | "EEA" | "CH" | "other";
+  seats: number;
+  price_yen: number;
+  order_number: string | null;
+  product_key: string | null;
+  contract_number: string | null;
+  pin: string | null;
+  carrier: "docomo" | "au" | "softbank" | null;
+  carrier_payment_number: string | null;
+  provider: string | null;
+  email: string | null;
+  main_license_id: number | null;
+  auto_renew: number;
+  renewal_state: RenewalStateColumn;
+  sold_via: "vendor" | "third_party" | "bundled" | "nfr";
+  previously_refunded: Generated<number>;
+  service_used: Generated<number>;
+  state: Generated<LicenseStateColumn>;
+  cancelled_on: string | null;
+  effective_end: string | null;
+  uninstall_acknowledged_on: string | null;
+  created_at: string;
+}
+
+export interface LicenseChargeTable {
+  id: Generated<number>;
+  license_id: number;
+  charge_date: string;
+  amount_yen: number;
+  type: "purchase" | "renewal" | "trial_conversion";
+}
+
+export interface RefundTable {
+  id: Generated<number>;
+  license_id: number;
+  amount_yen: number;
+  rule: string;
+  state: Generated<RefundStateColumn>;
+  reason: string | null;
+  requested_at: string;
+  requested_by: string | null;
+  decided_at: string | null;
+  decided_by: string | null;
+  paid_at: string | null;
+  paid_by: string | null;
+  uninstall_acknowledged: number;
+}
+
+export interface IspApplicationTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  customer_id: number;
+  product: "multi_device_security" | "web_filtering_win" | "web_filtering_android";
+  devices: number;
+  monthly_yen: number;
+  contract_number: string;
+  pin: string;
+  applied_on: string;
+  created_at: string;
+  created_by: string | null;
+  cancel_requested_on: string | null;
+  cancel_effective_on: string | null;
+  revoked_at: string | null;
+  ended_on: string | null;
+}
+
 export interface ApplicationTable {
   id: Generated<number>;
   ref: string;
@@ -453,87 +548,6 @@ export interface GatewayReturnTable {
   status: "awaiting" | "returned" | "charged";
 }
 
-// ---- licences (shared/spec/licenses.md L-1..L-6) -------------------------------------------
-
-export type LicenseChannelColumn = "vendor_store" | "isp" | "carrier_provider" | "reseller" | "app_store";
-export type RenewalStateColumn = "active" | "stop_requested" | "stopped";
-export type LicenseStateColumn = "active" | "cancelled" | "expired";
-export type RefundStateColumn = "requested" | "approved" | "paid" | "refused";
-
-export interface LicenseTable {
-  id: Generated<number>;
-  ref: string;
-  customer_id: number;
-  product: string;
-  channel: LicenseChannelColumn;
-  term: "annual" | "monthly";
-  kind: "standard" | "service" | "trial";
-  region: "JP" | "UK" | "NL" | "EEA" | "CH" | "other";
-  seats: number;
-  price_yen: number;
-  order_number: string | null;
-  product_key: string | null;
-  contract_number: string | null;
-  pin: string | null;
-  carrier: "docomo" | "au" | "softbank" | null;
-  carrier_payment_number: string | null;
-  provider: string | null;
-  email: string | null;
-  main_license_id: number | null;
-  auto_renew: number;
-  renewal_state: RenewalStateColumn;
-  sold_via: "vendor" | "third_party" | "bundled" | "nfr";
-  previously_refunded: Generated<number>;
-  service_used: Generated<number>;
-  state: Generated<LicenseStateColumn>;
-  cancelled_on: string | null;
-  effective_end: string | null;
-  uninstall_acknowledged_on: string | null;
-  created_at: string;
-}
-
-export interface LicenseChargeTable {
-  id: Generated<number>;
-  license_id: number;
-  charge_date: string;
-  amount_yen: number;
-  type: "purchase" | "renewal" | "trial_conversion";
-}
-
-export interface RefundTable {
-  id: Generated<number>;
-  license_id: number;
-  amount_yen: number;
-  rule: string;
-  state: Generated<RefundStateColumn>;
-  reason: string | null;
-  requested_at: string;
-  requested_by: string | null;
-  decided_at: string | null;
-  decided_by: string | null;
-  paid_at: string | null;
-  paid_by: string | null;
-  uninstall_acknowledged: number;
-}
-
-export interface IspApplicationTable {
-  id: Generated<number>;
-  idempotency_key: string;
-  customer_id: number;
-  product: "multi_device_security" | "web_filtering_win" | "web_filtering_android";
-  devices: number;
-  monthly_yen: number;
-  contract_number: string;
-  pin: string;
-  applied_on: string;
-  created_at: string;
-  created_by: string | null;
-  cancel_requested_on: string | null;
-  cancel_effective_on: string | null;
-  revoked_at: string | null;
-  ended_on: string | null;
-}
-
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -566,16 +580,17 @@ export interface Database {
   credit_notes: CreditNoteTable;
   credit_note_lines: CreditNoteLineTable;
   interest_waivers: InterestWaiverTable;
+  gateway_failures: GatewayFailureTable;
+  licenses: LicenseTable;
+  license_charges: LicenseChargeTable;
+  refunds: RefundTable;
+  isp_applications: IspApplicationTable;
   applications: ApplicationTable;
   visit_bookings: VisitBookingTable;
   contract_changes: ContractChangeTable;
   customer_contact_history: CustomerContactHistoryTable;
   suspensions: SuspensionTable;
   gateway_returns: GatewayReturnTable;
-  licenses: LicenseTable;
-  license_charges: LicenseChargeTable;
-  refunds: RefundTable;
-  isp_applications: IspApplicationTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

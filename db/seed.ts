@@ -8,6 +8,7 @@ import { addDays, addMonths, jstDate, monthOf, type IsoDate } from "../app/lib/j
 import type { Area, Database, Ownership, Role } from "./schema";
 import { seedBillingHistory } from "./seed-billing";
 import { seedLicenses } from "./seed-licenses";
+import { seedSecurityEvents } from "./seed-events";
 
 export const DEMO_PASSWORD = "demo-password-2026";
 
@@ -122,7 +123,7 @@ export async function isSeeded(db: Kysely<Database>): Promise<boolean> {
 }
 
 /** Writes the demo data in one transaction. `at` is "now" (the clock module's). */
-export async function seedDemo(db: Kysely<Database>, at: Date): Promise<void> {
+export async function seedDemo(db: Kysely<Database>, at: Date, options: { events?: boolean } = {}): Promise<void> {
   const today = jstDate(at);
   const createdAt = at.toISOString();
   const hashes = await Promise.all(DEMO_ACCOUNTS.map(() => hashPassword(DEMO_PASSWORD)));
@@ -218,6 +219,7 @@ export async function seedDemo(db: Kysely<Database>, at: Date): Promise<void> {
   });
   await seedBillingHistory(db, today, at);
   await seedLicenses(db, today);
+  if (options.events !== false) await seedSecurityEvents(db, today, at);
 }
 
 export function demoAccountsText(): string {

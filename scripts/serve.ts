@@ -10,6 +10,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { setDatabase } from "../app/db.server";
 import { startScheduler } from "../app/scheduler.server";
 import { now } from "../app/lib/clock";
+import { purgeExpiredEvents, purgeSummary } from "../app/security/retention.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { demoAccountsText, isSeeded, seedDemo } from "../db/seed";
 
@@ -57,6 +58,8 @@ export async function startServer(options: { port: number; host: string }): Prom
     await seedDemo(handle.db, now());
     seeded = true;
   }
+  const purged = await purgeExpiredEvents(handle.db, now()); // S1-4⑤, then daily at 03:00 (scheduler)
+  if (purged.deleted > 0) console.log(purgeSummary(purged));
   setDatabase(handle);
 
   const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;

@@ -46,7 +46,7 @@ const SCENARIO = [
 
 let t: TestDatabase;
 beforeEach(async () => {
-  t = await createTestDatabase({ seed: true, at: SEED_AT });
+  t = await createTestDatabase({ seed: true, at: SEED_AT, events: false });
 });
 afterEach(async () => {
   await t.dispose();

@@ -38,7 +38,7 @@ function config(overrides: Partial<VendorClientConfig> = {}): VendorClientConfig
 }
 
 beforeEach(async () => {
-  t = await createTestDatabase({ seed: true, at: SEED_AT });
+  t = await createTestDatabase({ seed: true, at: SEED_AT, events: false });
   sleeps = [];
   log = [];
   vendor = fakeVendor({

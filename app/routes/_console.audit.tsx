@@ -21,6 +21,8 @@ const ACTION_LABELS: Record<string, string> = {
   "application.submit": "お申し込み",
   "visit.book": "訪問予約",
   "outage.record": "障害の記録",
+  "notification.call": "電話連絡の記録",
+  "gateway_failure.record": "ゲートウェイ故障の記録",
   "contract.suspend": "利用停止",
   "contract.unsuspend": "利用停止の解除",
   "contract.terminate_by_provider": "当社からの契約解除",

@@ -7,11 +7,13 @@ import * as security from "./2026_11_22_000100_security";
 import * as securityRuleEventsIndex from "./2026_11_22_000101_security_rule_events_index";
 import * as creditNotes from "./2026_11_22_000200_credit_notes";
 import * as interestWaivers from "./2026_11_22_000201_interest_waivers";
+import * as gatewayFailures from "./2026_11_22_000300_gateway_failures";
+import * as licenses from "./2026_11_22_000400_licenses";
 import * as applications from "./2026_11_22_000500_applications";
 import * as visitBookings from "./2026_11_22_000501_visit_bookings";
 import * as contractChanges from "./2026_11_22_000502_contract_changes";
 import * as suspensions from "./2026_11_22_000503_suspensions";
-import * as licenses from "./2026_11_22_000400_licenses";
+import * as incidentEventsByEvent from "./2026_11_22_000600_incident_events_by_event";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -20,9 +22,11 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000101_security_rule_events_index": securityRuleEventsIndex,
   "2026_11_22_000200_credit_notes": creditNotes,
   "2026_11_22_000201_interest_waivers": interestWaivers,
+  "2026_11_22_000300_gateway_failures": gatewayFailures,
+  "2026_11_22_000400_licenses": licenses,
   "2026_11_22_000500_applications": applications,
   "2026_11_22_000501_visit_bookings": visitBookings,
   "2026_11_22_000502_contract_changes": contractChanges,
   "2026_11_22_000503_suspensions": suspensions,
-  "2026_11_22_000400_licenses": licenses,
+  "2026_11_22_000600_incident_events_by_event": incidentEventsByEvent,
 };

@@ -16,12 +16,12 @@ export interface TestDatabase extends DatabaseHandle {
   dispose(): Promise<void>;
 }
 
-export async function createTestDatabase(options: { seed?: boolean; at?: Date } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { seed?: boolean; at?: Date; events?: boolean } = {}): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "console-test-"));
   const url = `file:${join(dir, "app.db")}`;
   const handle = openDatabase(url);
   await migrateToLatest(handle.db);
-  if (options.seed) await seedDemo(handle.db, options.at ?? TEST_NOW);
+  if (options.seed) await seedDemo(handle.db, options.at ?? TEST_NOW, { events: options.events });
   setDatabase(handle);
   return {
     ...handle,

@@ -1,0 +1,183 @@
+import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { clientIp, requireViewer } from "~/auth/session.server";
+import { OPERATIONS_ROLES } from "~/auth/tenancy";
+import chartStyles from "~/components/charts/charts.css";
+import { getDb } from "~/db.server";
+import { now } from "~/lib/clock";
+import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
+import { isIsoDate, isTimeOfDay, jstDate, jstInstant, jstTime } from "~/lib/jst";
+import { AREA_LABELS, itemLabel } from "~/lib/labels";
+import {
+  contractGateway, contractsWithGateway, GATEWAY_MODEL_LABELS, quoteDispatch, recentGatewayFailures, recordGatewayFailure,
+} from "~/security/gateway-failures.server";
+
+/** Built when used, so that the browser bundle carries neither zod's schema nor the calendar module. */
+function dispatchForm() {
+  return z.object({
+    intent: z.enum(["quote", "record"]),
+    contract: z.string({ error: "契約を選んでください" }).regex(/^[1-9]\d{0,15}$/, "契約を選んでください"),
+    date: z.string({ error: "受付日を入力してください" }).refine(isIsoDate, "受付日を正しく入力してください（例：2026-11-28）"),
+    time: z.string({ error: "受付時刻を入力してください" }).refine(isTimeOfDay, "受付時刻を「10:30」の形で入力してください"),
+    notes: z.string().trim().max(1000, "メモは1000文字以内で入力してください").default(""),
+    customerFault: z.literal("on").optional(),
+  });
+}
+
+type Fields = "contract" | "date" | "time" | "notes";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
+  const at = now();
+  const db = getDb();
+  const [contracts, recent] = await Promise.all([
+    contractsWithGateway(db, viewer.tenant, jstDate(at)),
+    recentGatewayFailures(db, viewer.tenant),
+  ]);
+  return {
+    contracts: contracts.map((c) => ({
+      id: c.contractId,
+      label: `${c.contractRef} ${c.customerName} — ${AREA_LABELS[c.area]}・${GATEWAY_MODEL_LABELS[c.model]}・24時間オプション${c.repair24h ? "あり" : "なし"}`,
+    })),
+    recent,
+    defaults: { date: jstDate(at), time: jstTime(at) },
+  };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
+  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  const parsed = dispatchForm().safeParse(form);
+  const fail = (fieldErrors: FieldErrors<Fields>) => data({ fieldErrors, quote: null, values: form }, { status: 400 });
+  if (!parsed.success) return fail(fieldErrorsOf<Fields>(parsed.error));
+  const at = now();
+  const reportedAt = jstInstant(parsed.data.date, parsed.data.time);
+  if (reportedAt.getTime() > at.getTime()) return fail({ time: "受付日時が現在より後になっています" });
+  const gateway = await contractGateway(getDb(), { contractId: Number(parsed.data.contract), tenant: viewer.tenant, at: reportedAt });
+  if (!gateway) return fail({ contract: "この契約には受付日の時点でゲートウェイ装置の契約がありません" });
+  const quote = quoteDispatch(gateway, reportedAt);
+  if (parsed.data.intent === "quote") return data({ fieldErrors: {} as FieldErrors<Fields>, quote, values: form });
+  const id = await recordGatewayFailure(getDb(), {
+    quote, customerFault: parsed.data.customerFault === "on", notes: parsed.data.notes, at,
+    actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+  });
+  return redirect(`/dispatch?recorded=${id}`);
+}
+
+const WEEKDAYS = ["日", "月", "火", "水", "木", "金", "土"];
+
+/** An ISO instant as JST `2026年11月30日（月） 09:00`. */
+function jstWithWeekday(iso: string): string {
+  const t = new Date(Date.parse(iso) + 9 * 3_600_000);
+  return `${t.getUTCFullYear()}年${t.getUTCMonth() + 1}月${t.getUTCDate()}日（${WEEKDAYS[t.getUTCDay()]}） ${t.toISOString().slice(11, 16)}`;
+}
+
+export default function Dispatch() {
+  const { contracts, recent, defaults } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const errors: FieldErrors<Fields> = actionData?.fieldErrors ?? {};
+  const values = actionData?.values ?? {};
+  const quote = actionData?.quote ?? null;
+  const recorded = params.get("recorded") && !actionData ? recent.find((r) => String(r.id) === params.get("recorded")) : undefined;
+  return (
+    <>
+      <p><Link to="/calls">← 電話連絡</Link></p>
+      <h1>ゲートウェイ故障の受付</h1>
+      <p className="muted">
+        ゲートウェイ装置の故障連絡を受け付け、出張交換の最短出動日時を確認して記録します（S1-4④）。
+        最短出動日時は規約上の目安で、担当者の手配により翌営業日以降になる場合があります。
+      </p>
+      {recorded ? (
+        <div className="alert success" role="status" data-testid="recorded">
+          記録しました：{recorded.contract_ref} {recorded.customer_name}、最短出動 {jstWithWeekday(recorded.earliest_dispatch_at)}
+        </div>
+      ) : null}
+      {Object.keys(errors).length ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
+
+      <div className="panel-grid">
+        <section className="panel" aria-labelledby="report">
+          <h2 id="report">故障の受付</h2>
+          <Form method="post" className="stack" noValidate style={{ maxWidth: "none" }}>
+            <label>契約
+              <select name="contract" defaultValue={values.contract ?? ""} aria-invalid={errors.contract ? true : undefined}>
+                <option value="" disabled>契約を選んでください</option>
+                {contracts.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+              </select>
+              {errors.contract ? <span className="field-error">{errors.contract}</span> : null}
+            </label>
+            <div className="inline">
+              <label>受付日
+                <input type="date" name="date" defaultValue={values.date ?? defaults.date} aria-invalid={errors.date ? true : undefined} />
+                {errors.date ? <span className="field-error">{errors.date}</span> : null}
+              </label>
+              <label>受付時刻
+                <input type="time" name="time" defaultValue={values.time ?? defaults.time} aria-invalid={errors.time ? true : undefined} />
+                {errors.time ? <span className="field-error">{errors.time}</span> : null}
+              </label>
+            </div>
+            <label className="check">
+              <input type="checkbox" name="customerFault" defaultChecked={values.customerFault === "on"} />
+              お客さまの責による故障（出動費・技術料・部品代を請求）
+            </label>
+            <label>メモ
+              <textarea name="notes" rows={3} defaultValue={values.notes ?? ""} aria-invalid={errors.notes ? true : undefined} placeholder="例：電源ランプが点灯しない。ご担当 佐藤さま" />
+              {errors.notes ? <span className="field-error">{errors.notes}</span> : null}
+            </label>
+            <div style={{ display: "flex", gap: 10 }}>
+              <button type="submit" name="intent" value="quote" className="secondary">最短出動日時を確認</button>
+              <button type="submit" name="intent" value="record">故障を記録する</button>
+            </div>
+          </Form>
+        </section>
+
+        <section className="panel" aria-labelledby="quote" aria-live="polite">
+          <h2 id="quote">最短出動日時</h2>
+          {quote ? (
+            <div data-testid="dispatch-quote">
+              <div className="result-time">{jstWithWeekday(quote.earliestDispatchAt)}</div>
+              <p style={{ margin: "0 0 12px" }}>{quote.rule}</p>
+              <dl className="facts" style={{ gridTemplateColumns: "130px 1fr" }}>
+                <dt>契約</dt><dd>{quote.gateway.contractRef} {quote.gateway.customerName}</dd>
+                <dt>装置</dt><dd>{itemLabel(`gateway.${quote.gateway.model}`)}</dd>
+                <dt>エリア</dt><dd>{AREA_LABELS[quote.gateway.area]}</dd>
+                <dt>24時間オプション</dt><dd>{quote.gateway.repair24h ? "あり" : "なし"}</dd>
+                <dt>受付</dt><dd>{jstWithWeekday(quote.reportedAt)}</dd>
+              </dl>
+            </div>
+          ) : (
+            <div className="empty">契約と受付日時を入力して「最短出動日時を確認」を押すと、ここに表示します。</div>
+          )}
+        </section>
+      </div>
+
+      <section className="panel" aria-labelledby="recent" style={{ marginTop: 18 }}>
+        <h2 id="recent">最近の故障受付</h2>
+        {recent.length === 0 ? <div className="empty">故障の受付はまだありません。</div> : (
+          <table className="data compact" aria-label="最近の故障受付">
+            <thead><tr><th>受付日時</th><th>契約</th><th>お客さま</th><th>エリア</th><th>最短出動</th><th>起因</th><th>メモ</th><th>記録者</th></tr></thead>
+            <tbody>
+              {recent.map((r) => (
+                <tr key={r.id} data-failure-id={r.id}>
+                  <td>{jstWithWeekday(r.reported_at)}</td>
+                  <td><Link to={`/contracts/${r.contract_id}`}>{r.contract_ref}</Link></td>
+                  <td>{r.customer_name}</td>
+                  <td>{AREA_LABELS[r.area]}</td>
+                  <td className="strong">{jstWithWeekday(r.earliest_dispatch_at)}</td>
+                  <td>{r.customer_fault ? <span className="badge warn">お客さま（有償）</span> : "装置"}</td>
+                  <td style={{ whiteSpace: "pre-wrap" }}>{r.notes ?? "—"}</td>
+                  <td>{r.recorded_by}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: chartStyles }];
+
+export const meta: MetaFunction = () => [{ title: "ゲートウェイ故障の受付 | セキュアライン 管理コンソール" }];

@@ -1,0 +1,102 @@
+// S1-4① phone notifications as the operators work them: the calls due now or within the next
+// hour, oldest first, and the record of each call made (its result sets sent_at, once). The
+// plan itself — when each call may be made — comes from the notification engine
+// (notifications.server.ts): a call planned for later is outside the phone window until then.
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
+import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { customerInTenant } from "../auth/tenant-scope.server";
+import type { Tenant } from "../auth/tenancy";
+import { formatJstDateTime } from "../lib/jst";
+
+export const CALL_RESULTS = ["answered", "no_answer", "wrong_number"] as const;
+export type CallResult = (typeof CALL_RESULTS)[number];
+
+export const CALL_RESULT_LABELS: Record<CallResult, string> = {
+  answered: "通話済み",
+  no_answer: "不在・留守電",
+  wrong_number: "番号誤り",
+};
+
+/** Calls planned up to this far ahead are listed, so that the operator can prepare them. */
+export const CALLS_LOOKAHEAD_MINUTES = 60;
+
+export function isCallResult(value: unknown): value is CallResult {
+  return typeof value === "string" && (CALL_RESULTS as readonly string[]).includes(value);
+}
+
+/** Phone notifications not made yet and planned up to `now` + 1 hour, by planned time. */
+export async function dueCalls(db: Kysely<Database>, tenant: Tenant, now: Date) {
+  const until = new Date(now.getTime() + CALLS_LOOKAHEAD_MINUTES * 60_000).toISOString();
+  return db.selectFrom("notifications")
+    .innerJoin("incidents", "incidents.id", "notifications.incident_id")
+    .innerJoin("contracts", "contracts.id", "notifications.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select([
+      "notifications.id", "notifications.planned_at", "notifications.recipient",
+      "incidents.id as incident_id", "incidents.title", "incidents.severity", "incidents.status as incident_status",
+      "contracts.id as contract_id", "contracts.ref as contract_ref", "customers.name as customer_name",
+    ])
+    .where("notifications.channel", "=", "phone")
+    .where("notifications.sent_at", "is", null)
+    .where("notifications.planned_at", "<=", until)
+    .where(customerInTenant(tenant))
+    .orderBy("notifications.planned_at").orderBy("notifications.id")
+    .limit(500)
+    .execute();
+}
+
+export type RecordCallResult = { ok: true } | { ok: false; message: string };
+
+/**
+ * Records a call: sets the notification's sent_at and result, adds a line to the incident's
+ * notes (so that whoever opens the incident sees the call) and writes the audit row, in one
+ * transaction. Null when the call is not a phone notification of the tenant.
+ */
+export async function recordCall(
+  db: Kysely<Database>,
+  params: { id: number; tenant: Tenant; result: CallResult; note: string; at: Date; actor: AuditActor; ip: string },
+): Promise<RecordCallResult | null> {
+  const call = await db.selectFrom("notifications")
+    .innerJoin("incidents", "incidents.id", "notifications.incident_id")
+    .innerJoin("contracts", "contracts.id", "notifications.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select([
+      "notifications.id", "notifications.planned_at", "notifications.sent_at", "notifications.recipient",
+      "incidents.id as incident_id", "incidents.title", "incidents.notes", "contracts.ref as contract_ref",
+      "customers.name as customer_name",
+    ])
+    .where("notifications.id", "=", params.id)
+    .where("notifications.channel", "=", "phone")
+    .where(customerInTenant(params.tenant))
+    .executeTakeFirst();
+  if (!call) return null;
+  if (call.sent_at !== null) return { ok: false, message: "この電話連絡はすでに記録されています" };
+  // S1-4①: the plan puts every call at the first moment of the phone window; before it the
+  // window is closed (09:00–21:00, not 12/29–1/3), so the call cannot have been made yet.
+  if (call.planned_at > params.at.toISOString()) {
+    return { ok: false, message: `予定時刻（${formatJstDateTime(new Date(call.planned_at))}）より前には記録できません。電話連絡は9:00〜21:00です` };
+  }
+  const at = params.at.toISOString();
+  const label = CALL_RESULT_LABELS[params.result];
+  const line = `${at.slice(0, 16)}Z ${params.actor.email}: 電話連絡（${call.recipient}）${label}${params.note ? `: ${params.note}` : ""}`;
+  return db.transaction().execute(async (trx) => {
+    const updated = await trx.updateTable("notifications")
+      .set({ sent_at: at, result: params.result })
+      .where("id", "=", call.id)
+      .where("sent_at", "is", null)
+      .executeTakeFirst();
+    // Two operators on the same call: the second one finds it already recorded.
+    if (Number(updated.numUpdatedRows) !== 1) return { ok: false, message: "この電話連絡はすでに記録されています" } as const;
+    await trx.updateTable("incidents")
+      .set({ notes: [call.notes, line].filter(Boolean).join("\n") })
+      .where("id", "=", call.incident_id)
+      .execute();
+    await recordAudit(trx, {
+      actor: params.actor, action: "notification.call", entity: "notification", entityId: call.id,
+      summary: `電話連絡 ${call.contract_ref} ${call.customer_name}（${call.recipient}）: ${label}${params.note ? ` — ${params.note}` : ""}（${call.title}）`,
+      ip: params.ip,
+    });
+    return { ok: true } as const;
+  });
+}

@@ -1,0 +1,375 @@
+// The security dashboard (issue "Security data", item 5): what the tenant's network detected
+// over a period of JST days, how the gateways and agents are doing, and the open incidents.
+// Every figure is counted in SQL within the viewer's tenant (customerInTenant in each `where`);
+// no event row is read into JavaScript. Only the few rows that SQL has already reduced — one
+// per day and type, per gateway outage or per version — are shaped here.
+import { sql, type Kysely, type SqlBool } from "kysely";
+import type { Database } from "../../db/schema";
+import { customerInTenant } from "../auth/tenant-scope.server";
+import type { Tenant } from "../auth/tenancy";
+import { addDays, daysBetween, jstInstant, type IsoDate } from "../lib/jst";
+import type { SecurityEventAction, SecurityEventType } from "./notification-windows";
+import { RULE_EVENT_CONDITION } from "./notifications.server";
+
+/** Event types that are detections (S7); the status types (offline/online, pattern, licence) are not. */
+export const DETECTION_TYPES = [
+  "virus", "network_virus", "spyware", "grayware", "spam", "phishing", "cc_callback",
+  "web_block", "app_block", "intrusion", "sandbox",
+] as const satisfies readonly SecurityEventType[];
+
+export const DETECTION_TYPE_LABELS: Record<(typeof DETECTION_TYPES)[number], string> = {
+  virus: "ウイルス",
+  network_virus: "ネットワークウイルス",
+  spyware: "スパイウェア",
+  grayware: "グレーウェア",
+  spam: "迷惑メール",
+  phishing: "フィッシング",
+  cc_callback: "C&C通信",
+  web_block: "Webブロック",
+  app_block: "アプリケーション制御",
+  intrusion: "不正侵入",
+  sandbox: "サンドボックス",
+};
+
+/** The handling of a detection, in the order the dashboard lists them. */
+export const DETECTION_ACTIONS = ["blocked", "quarantined", "removed", "failed", "passed"] as const satisfies readonly SecurityEventAction[];
+
+export const DETECTION_ACTION_LABELS: Record<(typeof DETECTION_ACTIONS)[number], string> = {
+  blocked: "ブロック",
+  quarantined: "隔離",
+  removed: "駆除",
+  failed: "処理失敗",
+  passed: "通過（検知のみ）",
+};
+
+/** S1-4⑤: event logs are kept six months; the dashboard never looks further back. */
+export { RETENTION_MONTHS } from "./retention";
+
+/** The periods the page offers, in days ending today (JST). */
+export const PERIOD_DAYS = [7, 30, 90] as const;
+export const DEFAULT_PERIOD_DAYS = 30;
+
+const TOP_N = 10;
+const OUTDATED_LIST_LIMIT = 50;
+
+export type DetectionType = (typeof DETECTION_TYPES)[number];
+export type DetectionAction = (typeof DETECTION_ACTIONS)[number];
+
+export interface DashboardPeriod {
+  /** First JST day, included. */
+  from: IsoDate;
+  /** Last JST day, included. */
+  to: IsoDate;
+  /** The present: availability is measured up to it when the period reaches into the future. */
+  now?: Date;
+}
+
+export interface DayDetections {
+  day: IsoDate;
+  counts: Partial<Record<DetectionType, number>>;
+  total: number;
+}
+
+export interface GatewayStatus {
+  contractRef: string;
+  customerName: string;
+  device: string;
+  location: string;
+  lastSeenAt: string | null;
+  /** From the latest gateway_offline / gateway_online event up to the period's end. */
+  status: "online" | "offline";
+  statusSince: string | null;
+  downtimeMinutes: number;
+  /** Percent of the period the gateway was not in an outage, rounded down to 0.01. */
+  availabilityPercent: number;
+}
+
+export interface OutdatedDevice {
+  contractRef: string;
+  customerName: string;
+  device: string;
+  deviceType: string;
+  agentVersion: string | null;
+  patternVersion: string | null;
+  agentOutdated: boolean;
+  patternOutdated: boolean;
+}
+
+export interface DashboardFigures {
+  from: IsoDate;
+  to: IsoDate;
+  detectionTotal: number;
+  /** Every day of the period, oldest first, days without detections included. */
+  detectionsByDay: DayDetections[];
+  /** The detection types that occur in the period, in DETECTION_TYPES order. */
+  typesSeen: DetectionType[];
+  /** Every action of DETECTION_ACTIONS, in that order, zero counts included. */
+  actions: Array<{ action: DetectionAction; count: number }>;
+  topThreats: Array<{ threat: string; count: number }>;
+  topDevices: Array<{ contractRef: string; customerName: string; device: string; count: number }>;
+  gateways: GatewayStatus[];
+  gatewaysOffline: number;
+  /** All gateways together, rounded down to 0.01; null without gateways. */
+  availabilityPercent: number | null;
+  outdated: { newestAgent: string | null; newestPattern: string | null; count: number; devices: OutdatedDevice[] };
+  openIncidents: { total: number; bySeverity: Record<string, number> };
+}
+
+/** The period of `days` JST days ending on `today`. */
+export function periodEnding(today: IsoDate, days: number): { from: IsoDate; to: IsoDate } {
+  return { from: addDays(today, -(days - 1)), to: today };
+}
+
+/**
+ * Compares dotted version strings numerically, part by part ("9.0" < "14.0.6", "19.711.00" <
+ * "19.915.00"); a text order would get the first wrong. Non-numeric parts compare as text.
+ */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.\-_ ]/);
+  const pb = b.split(/[.\-_ ]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i] ?? "0";
+    const y = pb[i] ?? "0";
+    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
+    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
+    const c = !Number.isNaN(nx) && !Number.isNaN(ny) ? nx - ny : x < y ? -1 : x > y ? 1 : 0;
+    if (c !== 0) return c < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Percent rounded down to 0.01, so that any downtime at all never shows as 100 %. */
+function percentDown(part: number, whole: number): number {
+  if (whole <= 0) return 100;
+  return Math.floor((part / whole) * 10_000) / 100;
+}
+
+const asNumber = (v: unknown) => Number(v ?? 0);
+
+/**
+ * Offline/online events are a few among millions: each query that looks for them also states
+ * the condition of the partial index security_events_rule_idx (migration 000101) word for word,
+ * so that SQLite reads that small index instead of every event of the contract. Harmless where
+ * the index does not exist (the condition only widens the type filter it is combined with).
+ */
+const inRuleIndex = sql<SqlBool>`${sql.raw(RULE_EVENT_CONDITION)}`;
+
+export async function dashboardFigures(db: Kysely<Database>, tenant: Tenant, period: DashboardPeriod): Promise<DashboardFigures> {
+  if (daysBetween(period.from, period.to) < 0) throw new RangeError(`period ends before it starts: ${period.from}..${period.to}`);
+  const startsAt = jstInstant(period.from).toISOString();
+  const endsAt = jstInstant(addDays(period.to, 1)).toISOString();
+  // Availability is measured over the part of the period that has happened.
+  const measuredEnd = period.now && period.now.toISOString() < endsAt ? period.now.toISOString() : endsAt;
+
+  const [byDay, threats, devices, gateways, outages, agentVersions, patternVersions, incidents] = await Promise.all([
+    detectionsPerDay(db, tenant, period.from, period.to),
+    detections(db, tenant, startsAt, endsAt)
+      .select((eb) => ["security_events.threat", eb.fn.countAll<number>().as("n")])
+      .where("security_events.threat", "is not", null)
+      .groupBy("security_events.threat")
+      .orderBy("n", "desc").orderBy("security_events.threat").limit(TOP_N).execute(),
+    detections(db, tenant, startsAt, endsAt)
+      .select((eb) => ["contracts.ref", "customers.name", "security_events.device_name", eb.fn.countAll<number>().as("n")])
+      .groupBy(["contracts.ref", "customers.name", "security_events.device_name"])
+      .orderBy("n", "desc").orderBy("contracts.ref").orderBy("security_events.device_name").limit(TOP_N).execute(),
+    gatewayDevices(db, tenant, endsAt),
+    gatewayOutagesInPeriod(db, tenant, startsAt, endsAt),
+    liveDevices(db, tenant).select((eb) => ["devices.agent_version as version", eb.fn.countAll<number>().as("n")])
+      .where("devices.agent_version", "is not", null).groupBy("devices.agent_version").execute(),
+    liveDevices(db, tenant).select((eb) => ["devices.pattern_version as version", eb.fn.countAll<number>().as("n")])
+      .where("devices.pattern_version", "is not", null).groupBy("devices.pattern_version").execute(),
+    db.selectFrom("incidents")
+      .innerJoin("contracts", "contracts.id", "incidents.contract_id")
+      .innerJoin("customers", "customers.id", "contracts.customer_id")
+      .select((eb) => ["incidents.severity", eb.fn.countAll<number>().as("n")])
+      .where("incidents.status", "<>", "resolved")
+      .where(customerInTenant(tenant))
+      .groupBy("incidents.severity").execute(),
+  ]);
+
+  // Gateways: status and availability per device, from the outages SQL has already paired.
+  const spanMs = Date.parse(measuredEnd) - Date.parse(startsAt);
+  const downMs = new Map<string, number>();
+  for (const o of outages) {
+    const from = Math.max(Date.parse(o.offline_at), Date.parse(startsAt));
+    const to = Math.min(o.online_at === null ? Infinity : Date.parse(o.online_at), Date.parse(measuredEnd));
+    if (to <= from) continue;
+    const key = `${o.contract_id}\u0000${o.device_name}`;
+    downMs.set(key, (downMs.get(key) ?? 0) + (to - from));
+  }
+  const measured = gateways.map((g) => ({ g, down: downMs.get(`${g.contract_id}\u0000${g.name}`) ?? 0 }));
+  const gatewayRows: GatewayStatus[] = measured.map(({ g, down }) => ({
+    contractRef: g.ref, customerName: g.customer_name, device: g.name, location: g.location,
+    lastSeenAt: g.last_seen_at,
+    status: g.last_status === "gateway_offline" ? "offline" as const : "online" as const,
+    statusSince: g.last_status_at ?? null,
+    downtimeMinutes: Math.floor(down / 60_000),
+    availabilityPercent: percentDown(spanMs - down, spanMs),
+  })).sort((a, b) => (a.status === b.status ? 0 : a.status === "offline" ? -1 : 1)
+    || a.contractRef.localeCompare(b.contractRef) || a.device.localeCompare(b.device));
+  const totalDown = measured.reduce((sum, m) => sum + m.down, 0);
+
+  // Agents and patterns: the newest version the tenant's devices run, and who lags behind it.
+  const newest = (rows: Array<{ version: string | null }>) =>
+    rows.map((r) => r.version!).reduce<string | null>((m, v) => (m === null || compareVersions(v, m) > 0 ? v : m), null);
+  const newestAgent = newest(agentVersions);
+  const newestPattern = newest(patternVersions);
+  const olderAgents = agentVersions.map((r) => r.version!).filter((v) => compareVersions(v, newestAgent!) < 0);
+  const olderPatterns = patternVersions.map((r) => r.version!).filter((v) => compareVersions(v, newestPattern!) < 0);
+  const outdated = await outdatedDevices(db, tenant, olderAgents, olderPatterns);
+
+  const bySeverity = Object.fromEntries(incidents.map((r) => [r.severity, asNumber(r.n)]));
+  return {
+    from: period.from,
+    to: period.to,
+    detectionTotal: byDay.days.reduce((s, d) => s + d.total, 0),
+    detectionsByDay: byDay.days,
+    typesSeen: byDay.typesSeen,
+    actions: DETECTION_ACTIONS.map((action) => ({ action, count: byDay.actions.get(action) ?? 0 })),
+    topThreats: threats.map((r) => ({ threat: r.threat!, count: asNumber(r.n) })),
+    topDevices: devices.map((r) => ({ contractRef: r.ref, customerName: r.name, device: r.device_name, count: asNumber(r.n) })),
+    gateways: gatewayRows,
+    gatewaysOffline: gatewayRows.filter((g) => g.status === "offline").length,
+    availabilityPercent: gatewayRows.length === 0 ? null : percentDown(spanMs * gatewayRows.length - totalDown, spanMs * gatewayRows.length),
+    outdated: { newestAgent, newestPattern, ...outdated },
+    openIncidents: { total: incidents.reduce((s, r) => s + asNumber(r.n), 0), bySeverity },
+  };
+}
+
+/** Detections of the tenant in [startsAt, endsAt), joined to their contract and customer. */
+function detections(db: Kysely<Database>, tenant: Tenant, startsAt: string, endsAt: string) {
+  return db.selectFrom("security_events")
+    .innerJoin("contracts", "contracts.id", "security_events.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .where("security_events.detected_at", ">=", startsAt)
+    .where("security_events.detected_at", "<", endsAt)
+    .where("security_events.type", "in", DETECTION_TYPES)
+    .where(customerInTenant(tenant));
+}
+
+/**
+ * Detections per JST day and type, and per action, in one pass over the period. A JST day is
+ * not a UTC day, and the SQL for "the date of an instant in Asia/Tokyo" differs between SQLite
+ * and PostgreSQL; so the days come in as a small VALUES list of [start, end) instants computed
+ * here (jst.ts), and each event joins the day whose range holds it: portable SQL that still
+ * uses the (contract_id, detected_at) index.
+ */
+async function detectionsPerDay(db: Kysely<Database>, tenant: Tenant, from: IsoDate, to: IsoDate) {
+  const days = Array.from({ length: daysBetween(from, to) + 1 }, (_, i) => addDays(from, i));
+  const bounds = days.map((day) => sql`(${day}, ${jstInstant(day).toISOString()}, ${jstInstant(addDays(day, 1)).toISOString()})`);
+  const rows = await db
+    .with("days(day, starts_at, ends_at)", () => sql<{ day: string; starts_at: string; ends_at: string }>`(values ${sql.join(bounds)})`)
+    .selectFrom("days")
+    .innerJoin("security_events", (join) => join
+      .onRef("security_events.detected_at", ">=", "days.starts_at")
+      .onRef("security_events.detected_at", "<", "days.ends_at"))
+    .innerJoin("contracts", "contracts.id", "security_events.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select((eb) => ["days.day", "security_events.type", "security_events.action", eb.fn.countAll<number>().as("n")])
+    .where("security_events.type", "in", DETECTION_TYPES)
+    .where(customerInTenant(tenant))
+    .groupBy(["days.day", "security_events.type", "security_events.action"])
+    .execute();
+  const byDay = new Map<string, DayDetections>(days.map((day) => [day, { day, counts: {}, total: 0 }]));
+  const actions = new Map<string, number>();
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const entry = byDay.get(r.day)!;
+    const n = asNumber(r.n);
+    const type = r.type as DetectionType;
+    entry.counts[type] = (entry.counts[type] ?? 0) + n;
+    entry.total += n;
+    seen.add(type);
+    if (r.action !== null) actions.set(r.action, (actions.get(r.action) ?? 0) + n);
+  }
+  return { days: [...byDay.values()], typesSeen: DETECTION_TYPES.filter((t) => seen.has(t)), actions };
+}
+
+/** Devices of the tenant's contracts that are not terminated. */
+function liveDevices(db: Kysely<Database>, tenant: Tenant) {
+  return db.selectFrom("devices")
+    .innerJoin("contracts", "contracts.id", "devices.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .where("contracts.status", "<>", "terminated")
+    .where(customerInTenant(tenant));
+}
+
+/** Each live gateway with its last heartbeat and its latest offline/online event before `endsAt`. */
+function gatewayDevices(db: Kysely<Database>, tenant: Tenant, endsAt: string) {
+  return liveDevices(db, tenant)
+    .select((eb) => {
+      const latestStatusEvent = () => eb.selectFrom("security_events as s")
+        .whereRef("s.contract_id", "=", "devices.contract_id")
+        .whereRef("s.device_name", "=", "devices.name")
+        .where("s.type", "in", ["gateway_offline", "gateway_online"])
+        .where(inRuleIndex)
+        .where("s.detected_at", "<", endsAt)
+        .orderBy("s.detected_at", "desc").orderBy("s.id", "desc")
+        .limit(1);
+      return [
+        "devices.contract_id", "devices.name", "devices.location", "devices.last_seen_at",
+        "contracts.ref", "customers.name as customer_name",
+        latestStatusEvent().select("s.type").as("last_status"),
+        latestStatusEvent().select("s.detected_at").as("last_status_at"),
+      ];
+    })
+    .where("devices.device_type", "=", "gateway")
+    .orderBy("contracts.ref").orderBy("devices.name")
+    .execute();
+}
+
+/**
+ * The gateway outages that overlap [startsAt, endsAt), paired in SQL as `gatewayOutages` pairs
+ * them (notification-windows.ts): each offline event takes the device's first online event
+ * after it; offline events that share that online event are one outage, from the earliest.
+ * `online_at` null = still offline.
+ */
+function gatewayOutagesInPeriod(db: Kysely<Database>, tenant: Tenant, startsAt: string, endsAt: string) {
+  const paired = db.selectFrom("security_events as off")
+    .innerJoin("contracts", "contracts.id", "off.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select((eb) => [
+      "off.contract_id", "off.device_name", "off.detected_at as offline_at",
+      eb.selectFrom("security_events as on")
+        .select((e) => e.fn.min<string>("on.detected_at").as("t"))
+        .whereRef("on.contract_id", "=", "off.contract_id")
+        .whereRef("on.device_name", "=", "off.device_name")
+        .where("on.type", "=", "gateway_online")
+        .where(inRuleIndex)
+        .whereRef("on.detected_at", ">", "off.detected_at")
+        .as("online_at"),
+    ])
+    .where("off.type", "=", "gateway_offline")
+    .where(inRuleIndex)
+    .where("off.detected_at", "<", endsAt)
+    .where(customerInTenant(tenant));
+  return db.selectFrom(paired.as("p"))
+    .select((eb) => ["p.contract_id", "p.device_name", eb.fn.min<string>("p.offline_at").as("offline_at"), "p.online_at"])
+    .where((eb) => eb.or([eb("p.online_at", "is", null), eb("p.online_at", ">", startsAt)]))
+    .groupBy(["p.contract_id", "p.device_name", "p.online_at"])
+    .execute();
+}
+
+async function outdatedDevices(db: Kysely<Database>, tenant: Tenant, olderAgents: string[], olderPatterns: string[]) {
+  if (olderAgents.length === 0 && olderPatterns.length === 0) return { count: 0, devices: [] as OutdatedDevice[] };
+  const lagging = () => liveDevices(db, tenant).where((eb) => eb.or([
+    ...(olderAgents.length ? [eb("devices.agent_version", "in", olderAgents)] : []),
+    ...(olderPatterns.length ? [eb("devices.pattern_version", "in", olderPatterns)] : []),
+  ]));
+  const [count, rows] = await Promise.all([
+    lagging().select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
+    lagging()
+      .select(["contracts.ref", "customers.name as customer_name", "devices.name", "devices.device_type",
+        "devices.agent_version", "devices.pattern_version"])
+      .orderBy("contracts.ref").orderBy("devices.name").limit(OUTDATED_LIST_LIMIT).execute(),
+  ]);
+  return {
+    count: asNumber(count.n),
+    devices: rows.map((r) => ({
+      contractRef: r.ref, customerName: r.customer_name, device: r.name, deviceType: r.device_type,
+      agentVersion: r.agent_version, patternVersion: r.pattern_version,
+      agentOutdated: r.agent_version !== null && olderAgents.includes(r.agent_version),
+      patternOutdated: r.pattern_version !== null && olderPatterns.includes(r.pattern_version),
+    })),
+  };
+}
