@@ -73,7 +73,7 @@ describe("applications", () => {
     await operator.goto(applicationUrl);
     await operator.getByLabel("サービス開始日（承認のお知らせに記載）").fill("2026-12-01");
     await Promise.all([operator.waitForURL(/decided=approve/), operator.getByRole("button", { name: "承認する" }).click()]);
-    expect(await operator.getByTestId("application-status").textContent()).toBe("承認");
+    await operator.getByTestId("application-status").filter({ hasText: "承認" }).waitFor();
     expect(count("select count(*) as n from outbox where kind = 'application_approved' and to_address = 'sakai@minato.example'")).toBe(1);
 
     const customer = await browser.newPage();

@@ -111,7 +111,7 @@ describe("finance closes November", () => {
     await page.getByLabel(/基本料金.*の返還額/).fill("3000");
     await page.getByLabel("返還の理由").fill("基本料金の重複請求");
     await Promise.all([page.waitForURL(/\/credit-notes\/\d+\?issued=1/), page.getByRole("button", { name: "返還請求書を発行" }).click()]);
-    expect(await page.locator("h1").textContent()).toBe("返還請求書 CN-00000001");
+    await page.locator("h1").filter({ hasText: "返還請求書 CN-00000001" }).waitFor();
     expect(await page.getByTestId("credit-total").textContent()).toBe("3,300円");
     await page.close();
   });

@@ -132,7 +132,8 @@ describe("incidents", () => {
     await loginAs(page, server.url, "customer@demo.example");
     await page.goto(`${server.url}/incidents`);
     await Promise.all([page.waitForURL(`${server.url}/incidents/${id}`), page.locator(`a[href="/incidents/${id}"]`).click()]);
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain("C&Cサーバーとの通信を検知しました（GW-01）");
+    // The URL changes before the new page renders: wait for its heading.
+    await page.getByRole("heading", { level: 1 }).filter({ hasText: "C&Cサーバーとの通信を検知しました（GW-01）" }).waitFor();
     expect(await page.getByTestId("incident-status").textContent()).toBe("未対応");
     await page.getByRole("button", { name: "対応を開始する" }).click();
     await page.getByTestId("incident-status").filter({ hasText: "対応中" }).waitFor();
