@@ -182,6 +182,9 @@ export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, op
     const batch = plan.toIssue.slice(i, i + batchSize);
     await db.transaction().execute((trx) => issueBatch(trx, batch, issuedAt, issuer));
     options.onProgress?.({ done: Math.min(i + batchSize, total), total });
+    // SQLite calls are synchronous: give the event loop a turn between batches, so a server
+    // closing a month in the background still answers requests (and its progress page).
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   const count = await db.selectFrom("invoices").select((eb) => eb.fn.countAll<number>().as("n"))

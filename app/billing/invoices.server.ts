@@ -66,7 +66,7 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
     .leftJoin(creditsSubquery(db).as("cn"), "cn.invoice_id", "invoices.id")
     .select((eb) => [
       "invoices.id", "invoices.invoice_number", "invoices.billing_month", "invoices.issue_date", "invoices.due_date",
-      "invoices.total_yen", "invoices.taxable_10_yen", "invoices.tax_10_yen", "invoices.non_taxable_yen",
+      "invoices.total_yen", "invoices.taxable_10_yen", "invoices.tax_10_yen", "invoices.non_taxable_yen", "invoices.interest_yen",
       "contracts.ref as contract_ref", "customers.name as customer_name", "customers.ref as customer_ref",
       eb.fn.coalesce("p.paid", sql<number>`0`).as("paid_raw"),
       eb.fn.coalesce("cn.credited", sql<number>`0`).as("credited_yen"),
@@ -89,12 +89,28 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
   if (search.status === "unpaid") q = q.where(unpaid);
   if (search.status === "overdue") q = q.where(unpaid).where("invoices.due_date", "<", today);
   const rows = await q.execute();
-  return rows.map(({ paid_raw, credited_yen, ...r }) => {
+  const listed = rows.map(({ paid_raw, credited_yen, ...r }) => {
     const owedYen = r.total_yen - Number(credited_yen);
     const paidYen = Math.min(Number(paid_raw), owedYen);
     const state = paymentState(owedYen, paidYen);
-    return { ...r, creditedYen: Number(credited_yen), paidYen, state, overdue: state !== "paid" && r.due_date < today };
+    return { ...r, owedYen, creditedYen: Number(credited_yen), paidYen, state, overdue: state !== "paid" && r.due_date < today };
   });
+  // T-26: the interest accrued to today on each overdue invoice, for the overdue list.
+  const overdue = listed.filter((i) => i.overdue);
+  const payments = overdue.length === 0 ? [] : await db.selectFrom("payments").innerJoin("invoices", (join) =>
+    join.onRef("invoices.contract_id", "=", "payments.contract_id").onRef("invoices.billing_month", "=", "payments.billing_month"))
+    .select(["invoices.id as invoice_id", "payments.paid_on", "payments.amount_yen"])
+    .where("invoices.id", "in", overdue.map((i) => i.id)).execute();
+  return listed.map((i) => ({
+    ...i,
+    accruedInterestYen: i.overdue
+      ? accruedInterest(
+        { principalYen: i.owedYen - i.interest_yen, dueDate: i.due_date },
+        payments.filter((p) => p.invoice_id === i.id).map((p) => ({ paidOn: p.paid_on, amountYen: p.amount_yen })),
+        today,
+      )
+      : 0,
+  }));
 }
 
 /** The invoice row (within the tenant) and its lines, as issued. */

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { recordAudit } from "~/audit/audit.server";
-import { planBillingMonth, runBillingMonth } from "~/billing/billing-run.server";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { planBillingMonth } from "~/billing/billing-run.server";
+import { closeProgress, startMonthClose } from "~/billing/month-close-jobs.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
@@ -33,6 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     preview: plan.toIssue.map((p) => ({ contractRef: p.contractRef, recipient: p.recipientName, lines: p.draft.lines.length, ...p.draft.totals })),
     totals: { taxable10Yen: sum("taxable10Yen"), tax10Yen: sum("tax10Yen"), nonTaxableYen: sum("nonTaxableYen"), totalYen: sum("totalYen") },
     issued: { count: Number(issued.n), totalYen: Number(issued.total) },
+    progress: closeProgress(month),
   };
 }
 
@@ -40,28 +41,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const month = monthParam(params.month);
   if (month >= monthOf(jstDate(now()))) throw new Response("月末を過ぎていない月は締められません。", { status: 400 });
-  const db = getDb();
-  const started = Date.now();
-  const result = await runBillingMonth(db, month, { at: now() });
-  if (result.problems.length > 0) return redirect(`/billing/${month}?problems=1`);
-  await recordAudit(db, {
-    actor: { id: viewer.id, email: viewer.email }, action: "billing.close", entity: "billing_month", entityId: month,
-    summary: result.alreadyClosed ? `${month} は締め済み（発行なし）` : `${month} を締め、請求書 ${result.issued} 件を発行（${Date.now() - started} ms）`,
-    ip: clientIp(request),
-  });
-  return redirect(`/billing/${month}?issued=${result.issued}`);
+  startMonthClose(getDb(), month, { at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
+  return redirect(`/billing/${month}`);
 }
 
 export default function BillingMonth() {
-  const { month, closed, monthOver, problems, preview, totals, issued } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
+  const { month, closed, monthOver, problems, preview, totals, issued, progress } = useLoaderData<typeof loader>();
   const submitting = useNavigation().state === "submitting";
   const label = `${month.replace("-", "年")}月`;
   return (
     <>
       <p><Link to="/billing">← 請求締め</Link></p>
       <h1>{label}の請求 <span className={`badge ${closed ? "" : "warn"}`}>{closed ? "締め済み" : "未締め"}</span></h1>
-      {params.get("issued") ? <div className="alert success" role="status">請求書を {params.get("issued")} 件発行し、{label}を締めました。</div> : null}
+      {progress?.state === "running" ? (
+        <div className="alert success" role="status" data-testid="close-progress">
+          {/* Refreshes itself until the run ends, with or without JavaScript. */}
+          <meta httpEquiv="refresh" content="1" />
+          請求書を発行しています… {progress.done} / {progress.total || "—"} 件
+          <progress value={progress.done} max={progress.total || 1} style={{ display: "block", width: "100%", marginTop: 6 }} />
+        </div>
+      ) : null}
+      {progress?.state === "done" && closed ? <div className="alert success" role="status">請求書を {progress.issued} 件発行し、{label}を締めました。</div> : null}
+      {progress?.state === "failed" ? <div className="alert error" role="alert">締めに失敗しました: {progress.message}</div> : null}
       <p>発行済み: {issued.count} 件（{yen(issued.totalYen)}）</p>
       {problems.length > 0 ? (
         <div className="alert error" role="alert">

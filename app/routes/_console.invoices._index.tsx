@@ -61,7 +61,7 @@ export default function Invoices() {
             <thead>
               <tr>
                 <th>請求書番号</th><th>請求月</th>{showCustomer ? <th>取引先</th> : null}<th>契約</th><th>発行日</th>
-                <th>お支払期限</th><th className="num">請求額（税込）</th><th className="num">入金済み</th><th>状態</th>
+                <th>お支払期限</th><th className="num">請求額（税込）</th><th className="num">入金済み</th><th>状態</th><th className="num">延滞利息（本日まで）</th>
               </tr>
             </thead>
             <tbody>
@@ -80,6 +80,7 @@ export default function Invoices() {
                       {i.state === "paid" ? "入金済み" : i.overdue ? "期日超過" : i.state === "partial" ? "一部入金" : "未入金"}
                     </span>
                   </td>
+                  <td className="num">{i.overdue ? yen(i.accruedInterestYen) : "—"}</td>
                 </tr>
               ))}
             </tbody>
