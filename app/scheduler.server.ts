@@ -16,6 +16,7 @@ import { deliverOutbox } from "./mail/outbox.server";
 import { createMailTransport } from "./mail/transport.server";
 import { notifyAllContracts } from "./security/notifications.server";
 import { purgeExpiredEvents, purgeSummary } from "./security/retention.server";
+import { generateMonthlyReports, lastMonth } from "./security/threat-report.server";
 
 export function startScheduler(db: Kysely<Database>, log: (line: string) => void = console.error): { stop(): void } {
   const transport = createMailTransport(process.env, log);
@@ -48,9 +49,22 @@ export function startScheduler(db: Kysely<Database>, log: (line: string) => void
       }
     }
   };
+  // S1-4⑤: last month's threat reports, mailed on the 1st at 06:00 JST; on start, the same run
+  // catches up a missed one (it skips contracts whose report exists, so it never duplicates).
+  const monthlyReports = async () => {
+    try {
+      const at = now();
+      const r = await generateMonthlyReports(db, lastMonth(at), at);
+      if (r.generated || r.failed.length) log(`threat reports ${lastMonth(at)}: ${r.generated} made, ${r.failed.length} failed${r.failed.map((f) => `; ${f.contractRef}: ${f.message}`).join("")}`);
+    } catch (error) {
+      log(`scheduler: threat reports: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  void monthlyReports();
   const jobs = [
     new Cron("* * * * *", { protect: true, timezone: "Asia/Tokyo" }, everyMinute),
     new Cron("0 3 * * *", { protect: true, timezone: "Asia/Tokyo" }, daily),
+    new Cron("0 6 1 * *", { protect: true, timezone: "Asia/Tokyo" }, monthlyReports),
   ];
   return { stop: () => jobs.forEach((job) => job.stop()) };
 }

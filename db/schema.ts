@@ -134,6 +134,39 @@ export interface SecurityEventTable {
   ingested_at: string;
 }
 
+/**
+ * Daily aggregates of security_events (migration 000800), kept by triggers on that table:
+ * per contract and JST day (`YYYY-MM-DD`). `action` is '' for an event without one.
+ */
+export interface EventDailyCountTable {
+  contract_id: number;
+  day: string;
+  type: string;
+  action: string;
+  count: number;
+}
+
+/** Detections (DETECTION_TYPES) with a threat name, per contract, JST day and threat. */
+export interface EventDailyThreatTable {
+  contract_id: number;
+  day: string;
+  threat: string;
+  count: number;
+}
+
+/** Detections (DETECTION_TYPES) per contract, JST day and device name. */
+export interface EventDailyDeviceTable {
+  contract_id: number;
+  day: string;
+  device_name: string;
+  count: number;
+}
+
+/** A row only inside a bulk ingest's transaction, which then counts its own rows (migration 000800). */
+export interface EventDailyPausedTable {
+  id: number;
+}
+
 export interface IncidentTable {
   id: Generated<number>;
   contract_id: number;
@@ -548,6 +581,17 @@ export interface GatewayReturnTable {
   status: "awaiting" | "returned" | "charged";
 }
 
+/** S1-4⑤: a stored threat report (monthly, or made on demand from the console). */
+export interface ThreatReportTable {
+  id: Generated<number>;
+  contract_id: number;
+  /** YYYY-MM */
+  period_month: string;
+  kind: "monthly" | "on_demand";
+  pdf: Buffer;
+  created_at: string;
+}
+
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -560,6 +604,10 @@ export interface Database {
   audit_log: AuditLogTable;
   login_attempts: LoginAttemptTable;
   security_events: SecurityEventTable;
+  event_daily_counts: EventDailyCountTable;
+  event_daily_threats: EventDailyThreatTable;
+  event_daily_devices: EventDailyDeviceTable;
+  event_daily_paused: EventDailyPausedTable;
   incidents: IncidentTable;
   incident_events: IncidentEventTable;
   notifications: NotificationTable;
@@ -591,6 +639,7 @@ export interface Database {
   customer_contact_history: CustomerContactHistoryTable;
   suspensions: SuspensionTable;
   gateway_returns: GatewayReturnTable;
+  threat_reports: ThreatReportTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

@@ -62,6 +62,17 @@ export interface DashboardPeriod {
   to: IsoDate;
   /** The present: availability is measured up to it when the period reaches into the future. */
   now?: Date;
+  /** Narrows every figure to one contract of the tenant (the monthly threat report, S1-4⑤). */
+  contractId?: number;
+}
+
+/** A tenant, optionally narrowed to one of its contracts. */
+export type Scope = Tenant & { contractId?: number };
+
+/** The tenant condition, and the contract one when the scope names a contract (queries join `contracts`). */
+function inScope(scope: Scope) {
+  if (scope.contractId === undefined) return customerInTenant(scope);
+  return sql<SqlBool>`(${customerInTenant(scope)} and ${sql.ref("contracts.id")} = ${scope.contractId})`;
 }
 
 export interface DayDetections {
@@ -154,7 +165,8 @@ const asNumber = (v: unknown) => Number(v ?? 0);
  */
 const inRuleIndex = sql<SqlBool>`${sql.raw(RULE_EVENT_CONDITION)}`;
 
-export async function dashboardFigures(db: Kysely<Database>, tenant: Tenant, period: DashboardPeriod): Promise<DashboardFigures> {
+export async function dashboardFigures(db: Kysely<Database>, viewerTenant: Tenant, period: DashboardPeriod): Promise<DashboardFigures> {
+  const tenant: Scope = { ...viewerTenant, contractId: period.contractId };
   if (daysBetween(period.from, period.to) < 0) throw new RangeError(`period ends before it starts: ${period.from}..${period.to}`);
   const startsAt = jstInstant(period.from).toISOString();
   const endsAt = jstInstant(addDays(period.to, 1)).toISOString();
@@ -163,15 +175,14 @@ export async function dashboardFigures(db: Kysely<Database>, tenant: Tenant, per
 
   const [byDay, threats, devices, gateways, outages, agentVersions, patternVersions, incidents] = await Promise.all([
     detectionsPerDay(db, tenant, period.from, period.to),
-    detections(db, tenant, startsAt, endsAt)
-      .select((eb) => ["security_events.threat", eb.fn.countAll<number>().as("n")])
-      .where("security_events.threat", "is not", null)
-      .groupBy("security_events.threat")
-      .orderBy("n", "desc").orderBy("security_events.threat").limit(TOP_N).execute(),
-    detections(db, tenant, startsAt, endsAt)
-      .select((eb) => ["contracts.ref", "customers.name", "security_events.device_name", eb.fn.countAll<number>().as("n")])
-      .groupBy(["contracts.ref", "customers.name", "security_events.device_name"])
-      .orderBy("n", "desc").orderBy("contracts.ref").orderBy("security_events.device_name").limit(TOP_N).execute(),
+    dailyThreats(db, tenant, period.from, period.to)
+      .select((eb) => ["event_daily_threats.threat", eb.fn.sum<number>("event_daily_threats.count").as("n")])
+      .groupBy("event_daily_threats.threat")
+      .orderBy("n", "desc").orderBy("event_daily_threats.threat").limit(TOP_N).execute(),
+    dailyDevices(db, tenant, period.from, period.to)
+      .select((eb) => ["contracts.ref", "customers.name", "event_daily_devices.device_name", eb.fn.sum<number>("event_daily_devices.count").as("n")])
+      .groupBy(["contracts.ref", "customers.name", "event_daily_devices.device_name"])
+      .orderBy("n", "desc").orderBy("contracts.ref").orderBy("event_daily_devices.device_name").limit(TOP_N).execute(),
     gatewayDevices(db, tenant, endsAt),
     gatewayOutagesInPeriod(db, tenant, startsAt, endsAt),
     liveDevices(db, tenant).select((eb) => ["devices.agent_version as version", eb.fn.countAll<number>().as("n")])
@@ -183,7 +194,7 @@ export async function dashboardFigures(db: Kysely<Database>, tenant: Tenant, per
       .innerJoin("customers", "customers.id", "contracts.customer_id")
       .select((eb) => ["incidents.severity", eb.fn.countAll<number>().as("n")])
       .where("incidents.status", "<>", "resolved")
-      .where(customerInTenant(tenant))
+      .where(inScope(tenant))
       .groupBy("incidents.severity").execute(),
   ]);
 
@@ -236,39 +247,48 @@ export async function dashboardFigures(db: Kysely<Database>, tenant: Tenant, per
   };
 }
 
-/** Detections of the tenant in [startsAt, endsAt), joined to their contract and customer. */
-function detections(db: Kysely<Database>, tenant: Tenant, startsAt: string, endsAt: string) {
-  return db.selectFrom("security_events")
-    .innerJoin("contracts", "contracts.id", "security_events.contract_id")
+/*
+ * The detection figures read the daily aggregates (migration 000800, kept by triggers on
+ * security_events in the same transaction as every insert and delete): a few rows per
+ * contract, JST day and type instead of every event of the period. A period is whole JST
+ * days, so [from, to] on `day` is exactly [00:00 JST of from, 00:00 JST after to) on
+ * detected_at. The primary keys start with (contract_id, day): each contract of the tenant
+ * is one range read.
+ */
+
+/** Detections per threat of the tenant's contracts on the JST days [from, to] (detections only, threat set). */
+function dailyThreats(db: Kysely<Database>, tenant: Scope, from: IsoDate, to: IsoDate) {
+  return db.selectFrom("event_daily_threats")
+    .innerJoin("contracts", "contracts.id", "event_daily_threats.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .where("security_events.detected_at", ">=", startsAt)
-    .where("security_events.detected_at", "<", endsAt)
-    .where("security_events.type", "in", DETECTION_TYPES)
-    .where(customerInTenant(tenant));
+    .where("event_daily_threats.day", ">=", from)
+    .where("event_daily_threats.day", "<=", to)
+    .where(inScope(tenant));
 }
 
-/**
- * Detections per JST day and type, and per action, in one pass over the period. A JST day is
- * not a UTC day, and the SQL for "the date of an instant in Asia/Tokyo" differs between SQLite
- * and PostgreSQL; so the days come in as a small VALUES list of [start, end) instants computed
- * here (jst.ts), and each event joins the day whose range holds it: portable SQL that still
- * uses the (contract_id, detected_at) index.
- */
-async function detectionsPerDay(db: Kysely<Database>, tenant: Tenant, from: IsoDate, to: IsoDate) {
-  const days = Array.from({ length: daysBetween(from, to) + 1 }, (_, i) => addDays(from, i));
-  const bounds = days.map((day) => sql`(${day}, ${jstInstant(day).toISOString()}, ${jstInstant(addDays(day, 1)).toISOString()})`);
-  const rows = await db
-    .with("days(day, starts_at, ends_at)", () => sql<{ day: string; starts_at: string; ends_at: string }>`(values ${sql.join(bounds)})`)
-    .selectFrom("days")
-    .innerJoin("security_events", (join) => join
-      .onRef("security_events.detected_at", ">=", "days.starts_at")
-      .onRef("security_events.detected_at", "<", "days.ends_at"))
-    .innerJoin("contracts", "contracts.id", "security_events.contract_id")
+/** Detections per device of the tenant's contracts on the JST days [from, to]. */
+function dailyDevices(db: Kysely<Database>, tenant: Scope, from: IsoDate, to: IsoDate) {
+  return db.selectFrom("event_daily_devices")
+    .innerJoin("contracts", "contracts.id", "event_daily_devices.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select((eb) => ["days.day", "security_events.type", "security_events.action", eb.fn.countAll<number>().as("n")])
-    .where("security_events.type", "in", DETECTION_TYPES)
-    .where(customerInTenant(tenant))
-    .groupBy(["days.day", "security_events.type", "security_events.action"])
+    .where("event_daily_devices.day", ">=", from)
+    .where("event_daily_devices.day", "<=", to)
+    .where(inScope(tenant));
+}
+
+/** Detections per JST day and type, and per action, from event_daily_counts (action '' = none). */
+async function detectionsPerDay(db: Kysely<Database>, tenant: Scope, from: IsoDate, to: IsoDate) {
+  const days = Array.from({ length: daysBetween(from, to) + 1 }, (_, i) => addDays(from, i));
+  const rows = await db.selectFrom("event_daily_counts")
+    .innerJoin("contracts", "contracts.id", "event_daily_counts.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select((eb) => ["event_daily_counts.day", "event_daily_counts.type", "event_daily_counts.action",
+      eb.fn.sum<number>("event_daily_counts.count").as("n")])
+    .where("event_daily_counts.day", ">=", from)
+    .where("event_daily_counts.day", "<=", to)
+    .where("event_daily_counts.type", "in", DETECTION_TYPES)
+    .where(inScope(tenant))
+    .groupBy(["event_daily_counts.day", "event_daily_counts.type", "event_daily_counts.action"])
     .execute();
   const byDay = new Map<string, DayDetections>(days.map((day) => [day, { day, counts: {}, total: 0 }]));
   const actions = new Map<string, number>();
@@ -280,22 +300,22 @@ async function detectionsPerDay(db: Kysely<Database>, tenant: Tenant, from: IsoD
     entry.counts[type] = (entry.counts[type] ?? 0) + n;
     entry.total += n;
     seen.add(type);
-    if (r.action !== null) actions.set(r.action, (actions.get(r.action) ?? 0) + n);
+    if (r.action !== "") actions.set(r.action, (actions.get(r.action) ?? 0) + n);
   }
   return { days: [...byDay.values()], typesSeen: DETECTION_TYPES.filter((t) => seen.has(t)), actions };
 }
 
 /** Devices of the tenant's contracts that are not terminated. */
-function liveDevices(db: Kysely<Database>, tenant: Tenant) {
+function liveDevices(db: Kysely<Database>, tenant: Scope) {
   return db.selectFrom("devices")
     .innerJoin("contracts", "contracts.id", "devices.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .where("contracts.status", "<>", "terminated")
-    .where(customerInTenant(tenant));
+    .where(inScope(tenant));
 }
 
 /** Each live gateway with its last heartbeat and its latest offline/online event before `endsAt`. */
-function gatewayDevices(db: Kysely<Database>, tenant: Tenant, endsAt: string) {
+function gatewayDevices(db: Kysely<Database>, tenant: Scope, endsAt: string) {
   return liveDevices(db, tenant)
     .select((eb) => {
       const latestStatusEvent = () => eb.selectFrom("security_events as s")
@@ -324,7 +344,7 @@ function gatewayDevices(db: Kysely<Database>, tenant: Tenant, endsAt: string) {
  * after it; offline events that share that online event are one outage, from the earliest.
  * `online_at` null = still offline.
  */
-function gatewayOutagesInPeriod(db: Kysely<Database>, tenant: Tenant, startsAt: string, endsAt: string) {
+export function gatewayOutagesInPeriod(db: Kysely<Database>, tenant: Scope, startsAt: string, endsAt: string) {
   const paired = db.selectFrom("security_events as off")
     .innerJoin("contracts", "contracts.id", "off.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -342,7 +362,7 @@ function gatewayOutagesInPeriod(db: Kysely<Database>, tenant: Tenant, startsAt: 
     .where("off.type", "=", "gateway_offline")
     .where(inRuleIndex)
     .where("off.detected_at", "<", endsAt)
-    .where(customerInTenant(tenant));
+    .where(inScope(tenant));
   return db.selectFrom(paired.as("p"))
     .select((eb) => ["p.contract_id", "p.device_name", eb.fn.min<string>("p.offline_at").as("offline_at"), "p.online_at"])
     .where((eb) => eb.or([eb("p.online_at", "is", null), eb("p.online_at", ">", startsAt)]))
@@ -350,7 +370,7 @@ function gatewayOutagesInPeriod(db: Kysely<Database>, tenant: Tenant, startsAt: 
     .execute();
 }
 
-async function outdatedDevices(db: Kysely<Database>, tenant: Tenant, olderAgents: string[], olderPatterns: string[]) {
+async function outdatedDevices(db: Kysely<Database>, tenant: Scope, olderAgents: string[], olderPatterns: string[]) {
   if (olderAgents.length === 0 && olderPatterns.length === 0) return { count: 0, devices: [] as OutdatedDevice[] };
   const lagging = () => liveDevices(db, tenant).where((eb) => eb.or([
     ...(olderAgents.length ? [eb("devices.agent_version", "in", olderAgents)] : []),

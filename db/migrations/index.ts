@@ -14,6 +14,8 @@ import * as visitBookings from "./2026_11_22_000501_visit_bookings";
 import * as contractChanges from "./2026_11_22_000502_contract_changes";
 import * as suspensions from "./2026_11_22_000503_suspensions";
 import * as incidentEventsByEvent from "./2026_11_22_000600_incident_events_by_event";
+import * as eventDailyCounts from "./2026_11_22_000800_event_daily_counts";
+import * as threatReports from "./2026_11_22_000700_threat_reports";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -29,4 +31,6 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000502_contract_changes": contractChanges,
   "2026_11_22_000503_suspensions": suspensions,
   "2026_11_22_000600_incident_events_by_event": incidentEventsByEvent,
+  "2026_11_22_000800_event_daily_counts": eventDailyCounts,
+  "2026_11_22_000700_threat_reports": threatReports,
 };

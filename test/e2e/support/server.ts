@@ -21,7 +21,9 @@ export async function startConsole(env: Record<string, string> = {}, reuse?: { d
   const databasePath = reuse?.databasePath ?? join(dir!, "app.db");
   let output = "";
   const child: ChildProcess = spawn("node_modules/.bin/tsx", ["scripts/start.ts"], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${databasePath}`, NODE_ENV: "production", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${databasePath}`, NODE_ENV: "production",
+      // Background jobs (mail, monthly reports) stay off unless a test asks for them.
+      SCHEDULER: "off", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,0 +1,103 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { requireViewer } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { now } from "~/lib/clock";
+import { jstDate } from "~/lib/jst";
+import { formatInstantJa } from "~/lib/labels";
+import {
+  contractInTenant, createThreatReport, earliestReportMonth, listThreatReports, reportableContracts,
+  reportMonthProblem, ThreatReportRefused,
+} from "~/security/threat-report.server";
+
+/** `2026-10` → `2026年10月` (rendered in the browser too, so not from the .server module). */
+function monthLabel(month: string): string {
+  return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月`;
+}
+
+const REPORT_ROLES = ["provider_admin", "operator", "reseller_manager", "customer_admin"] as const;
+
+const OnDemandForm = z.object({
+  contractId: z.coerce.number({ message: "契約を選んでください" }).int().positive("契約を選んでください"),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "対象月を選んでください"),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: REPORT_ROLES });
+  const at = now();
+  const [reports, contracts] = await Promise.all([listThreatReports(getDb(), viewer.tenant), reportableContracts(getDb(), viewer.tenant)]);
+  const made = new URL(request.url).searchParams.get("made");
+  return { reports, contracts, minMonth: earliestReportMonth(at), maxMonth: jstDate(at).slice(0, 7), made, showCustomer: viewer.tenant.kind !== "customer" };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: REPORT_ROLES });
+  const parsed = OnDemandForm.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ error: parsed.error.issues[0]?.message ?? "入力を確認してください" }, { status: 400 });
+  const at = now();
+  const problem = reportMonthProblem(parsed.data.month, at);
+  if (problem) return data({ error: problem }, { status: 400 });
+  const contract = await contractInTenant(getDb(), { id: parsed.data.contractId, tenant: viewer.tenant });
+  if (!contract) return data({ error: "契約が見つかりません。" }, { status: 400 });
+  try {
+    const report = await createThreatReport(getDb(), { contractId: contract.id, month: parsed.data.month, kind: "on_demand", at });
+    return redirect(`/reports?made=${report.id}`);
+  } catch (error) {
+    if (error instanceof ThreatReportRefused) return data({ error: error.message }, { status: 400 });
+    throw error;
+  }
+}
+
+export default function Reports() {
+  const { reports, contracts, minMonth, maxMonth, made, showCustomer } = useLoaderData<typeof loader>();
+  const error = useActionData<typeof action>()?.error;
+  const busy = useNavigation().state === "submitting";
+  return (
+    <>
+      <h1>月次レポート</h1>
+      <p className="muted">
+        脅威の検知状況をまとめたPDFレポートです。毎月1日に前月分を作成し、契約の管理者あてにメールでお送りします。
+        ログの保存期間（6か月）内の月であれば、いつでも作成できます。レポートは契約ごとに最新の99件まで保管します。
+      </p>
+      <section className="card" aria-label="レポートの作成">
+        <h2>レポートを作成する</h2>
+        <Form method="post" className="filters">
+          <label>契約
+            <select name="contractId" defaultValue={contracts[0]?.id}>
+              {contracts.map((c) => <option key={c.id} value={c.id}>{c.ref}{showCustomer ? `（${c.customer_name}）` : ""}</option>)}
+            </select>
+          </label>
+          <label>対象月<input type="month" name="month" min={minMonth} max={maxMonth} defaultValue={maxMonth} required /></label>
+          <button type="submit" disabled={busy}>{busy ? "作成中…" : "作成する"}</button>
+        </Form>
+        <p className="muted">作成できる期間：{monthLabel(minMonth)}〜{monthLabel(maxMonth)}</p>
+        {error ? <p className="error" role="alert">{error}</p> : null}
+        {made ? <p role="status">レポートを作成しました。下の一覧からダウンロードできます。</p> : null}
+      </section>
+      {reports.length === 0 ? (
+        <div className="empty">保管されているレポートはまだありません。</div>
+      ) : (
+        <table className="data">
+          <thead>
+            <tr><th>対象月</th><th>契約</th>{showCustomer ? <th>お客さま</th> : null}<th>種類</th><th>作成日時</th><th>PDF</th></tr>
+          </thead>
+          <tbody>
+            {reports.map((r) => (
+              <tr key={r.id}>
+                <td>{monthLabel(r.period_month)}</td>
+                <td>{r.contract_ref}</td>
+                {showCustomer ? <td>{r.customer_name}</td> : null}
+                <td>{r.kind === "monthly" ? "月次（自動）" : "随時作成"}</td>
+                <td>{formatInstantJa(r.created_at)}</td>
+                <td><a href={`/reports/${r.id}/pdf`} download>ダウンロード</a></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "月次レポート" }];
