@@ -10,6 +10,7 @@ import type { Database } from "../db/schema";
 import { queueRenewalReminders } from "./contracts/renewals.server";
 import { applySuspensionSchedule, chargeUnreturnedGateways } from "./contracts/suspensions.server";
 import { now } from "./lib/clock";
+import { simulateEvents } from "./security/simulator.server";
 import { jstDate } from "./lib/jst";
 import { attachmentRenderer } from "./mail/attachments.server";
 import { deliverOutbox } from "./mail/outbox.server";
@@ -61,10 +62,20 @@ export function startScheduler(db: Kysely<Database>, log: (line: string) => void
     }
   };
   void monthlyReports();
+  const simulate = async () => {
+    try {
+      const n = await simulateEvents(db, now());
+      if (n) log(`simulator: ${n} events`);
+    } catch (error) {
+      log(`scheduler: simulator: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   const jobs = [
     new Cron("* * * * *", { protect: true, timezone: "Asia/Tokyo" }, everyMinute),
     new Cron("0 3 * * *", { protect: true, timezone: "Asia/Tokyo" }, daily),
     new Cron("0 6 1 * *", { protect: true, timezone: "Asia/Tokyo" }, monthlyReports),
+    // The demo's devices keep sending detections (SIMULATOR=off to stop them).
+    ...(process.env.SIMULATOR === "off" ? [] : [new Cron("*/10 * * * *", { protect: true, timezone: "Asia/Tokyo" }, simulate)]),
   ];
   return { stop: () => jobs.forEach((job) => job.stop()) };
 }
