@@ -13,7 +13,11 @@ import { DETECTION_TYPES, dashboardFigures } from "../app/security/dashboard.ser
 import {
   createThreatReport, generateMonthlyReports, MAX_REPORTS_PER_CONTRACT, threatReportData, ThreatReportRefused,
 } from "../app/security/threat-report.server";
+import { deliverOutbox } from "../app/mail/outbox.server";
+import { createMailTransport } from "../app/mail/transport.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { parseMime } from "./support/mime";
+import { startSmtp } from "./support/smtp";
 
 let t: TestDatabase;
 const dir = mkdtempSync(join(tmpdir(), "threat-report-"));
@@ -129,9 +133,29 @@ describe("threat report storage", () => {
     const monthly = await t.db.selectFrom("threat_reports").select((eb) => eb.fn.countAll<number>().as("n")).where("kind", "=", "monthly").executeTakeFirstOrThrow();
     expect(Number(monthly.n)).toBe(active.length);
 
-    const second = await generateMonthlyReports(t.db, "2026-10", TEST_NOW);
-    expect(second).toEqual({ generated: 0, skipped: 0, failed: [] });
-    const again = await t.db.selectFrom("outbox").select((eb) => eb.fn.countAll<number>().as("n")).where("ref", "like", "report:%:2026-10").executeTakeFirstOrThrow();
-    expect(Number(again.n)).toBe(active.length);
+    // Delivered to a real SMTP server, each with its PDF; a second run sends nothing new.
+    const smtp = await startSmtp();
+    try {
+      const transport = createMailTransport({ SMTP_URL: smtp.url }, () => undefined);
+      const deliver = () => deliverOutbox(t.db, transport, TEST_NOW, { log: () => undefined });
+      let sent = 0;
+      for (let round = await deliver(); round.sent > 0; round = await deliver()) sent += round.sent;
+      const reports = smtp.received.filter((m) => parseMime(m.raw).headers.get("subject")?.includes("脅威レポート"));
+      expect(reports.map((m) => m.to[0]).sort()).toEqual(active.map((c) => c.admin_email).sort());
+      for (const m of reports) {
+        expect(parseMime(m.raw).parts.some((p) => (p.headers.get("content-type") ?? "").startsWith("application/pdf") && p.body.subarray(0, 5).toString() === "%PDF-")).toBe(true);
+      }
+      const received = smtp.received.length;
+
+      const second = await generateMonthlyReports(t.db, "2026-10", TEST_NOW);
+      expect(second).toEqual({ generated: 0, skipped: 0, failed: [] });
+      const again = await t.db.selectFrom("outbox").select((eb) => eb.fn.countAll<number>().as("n")).where("ref", "like", "report:%:2026-10").executeTakeFirstOrThrow();
+      expect(Number(again.n)).toBe(active.length);
+      expect((await deliver()).sent).toBe(0);
+      expect(smtp.received).toHaveLength(received);
+      expect(sent).toBeGreaterThanOrEqual(active.length);
+    } finally {
+      await smtp.close();
+    }
   }, 60_000);
 });
