@@ -11,7 +11,7 @@ import { consumptionTax10 } from "../app/billing/tax";
 import type { IsoDate, YearMonth } from "../app/lib/jst";
 import { formatDateJa } from "../app/lib/labels";
 import { formatYen } from "../app/lib/yen";
-import { parsedJapaneseFonts } from "./fonts";
+import { BOLD, japaneseA4Document, REGULAR } from "./pdf-document";
 
 export type InvoicePdfTaxCategory = "taxable_10" | "non_taxable";
 
@@ -184,8 +184,6 @@ const RULE = "#9a9a9a";
 const HAIRLINE = "#d0d0d0";
 const FILL = "#eceff3";
 
-const REGULAR = "NotoSansJP-Regular";
-const BOLD = "NotoSansJP-Bold";
 
 interface Column {
   key: "description" | "rule" | "quantity" | "unitPrice" | "amount" | "tax";
@@ -550,34 +548,15 @@ function drawFooters(pdf: Pdf, doc: InvoiceDocument, wording: Wording): void {
 export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   checkDocument(doc);
   const wording = WORDING[doc.kind];
-  const fonts = parsedJapaneseFonts();
-  const pdf = new PDFDocument({
-    size: "A4",
+  const { pdf, done } = japaneseA4Document({
     margins: MARGIN,
-    // Our own default font, so that pdfkit does not load Helvetica's metrics for every document.
-    font: fonts.regular as unknown as string,
-    bufferPages: true,
-    lang: "ja-JP",
-    displayTitle: true,
     info: {
       Title: `${wording.title} ${doc.number}`,
       Author: doc.issuer.name,
       Subject: `${doc.recipient.name} ${billingMonthLabel(doc.billingMonth)}`,
-      Creator: "secure-line-console",
-      Producer: "PDFKit",
       // The issue date, 00:00 JST: the bytes depend on the document only.
       CreationDate: new Date(`${doc.issueDate}T00:00:00+09:00`),
     },
-  });
-  // @types/pdfkit does not list fontkit fonts as a source yet; pdfkit 0.20 accepts them.
-  pdf.registerFont(REGULAR, fonts.regular as unknown as PDFKit.Mixins.PDFFontSource);
-  pdf.registerFont(BOLD, fonts.bold as unknown as PDFKit.Mixins.PDFFontSource);
-
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on("data", (chunk: Buffer) => chunks.push(chunk));
-    pdf.on("end", () => resolve(Buffer.concat(chunks)));
-    pdf.on("error", reject);
   });
 
   const cols = columns(doc.kind);

@@ -6,7 +6,7 @@
 // Pure presentation: plain values in, PDF bytes out; the document date is the report's
 // generation time given in the data, never the clock, so the same data gives the same bytes.
 import PDFDocument from "pdfkit";
-import { parsedJapaneseFonts } from "./fonts";
+import { BOLD, japaneseA4Document, REGULAR } from "./pdf-document";
 
 export interface ThreatReportData {
   providerName: string;
@@ -115,8 +115,6 @@ const FILL = "#eceff3";
 const ACCENT = "#1f5fa8";
 const GRADE_COLORS: Record<ThreatReportData["rating"]["grade"], string> = { A: "#2e7d32", B: "#558b2f", C: "#c77700", D: "#c62828" };
 
-const REGULAR = "NotoSansJP-Regular";
-const BOLD = "NotoSansJP-Bold";
 
 type Pdf = PDFKit.PDFDocument;
 
@@ -438,30 +436,14 @@ function footers(w: Writer): void {
 // ---------------------------------------------------------------------------------------------
 
 export async function renderThreatReportPdf(data: ThreatReportData): Promise<Buffer> {
-  const fonts = parsedJapaneseFonts();
-  const pdf = new PDFDocument({
-    size: "A4",
+  const { pdf, done } = japaneseA4Document({
     margins: MARGIN,
-    font: fonts.regular as unknown as string,
-    bufferPages: true,
-    lang: "ja-JP",
-    displayTitle: true,
     info: {
       Title: `脅威レポート ${data.contractRef} ${monthJa(data.month)}`,
       Author: data.providerName,
       Subject: `${data.customerName} ${monthJa(data.month)}`,
-      Creator: "secure-line-console",
-      Producer: "PDFKit",
       CreationDate: new Date(data.generatedAt),
     },
-  });
-  pdf.registerFont(REGULAR, fonts.regular as unknown as PDFKit.Mixins.PDFFontSource);
-  pdf.registerFont(BOLD, fonts.bold as unknown as PDFKit.Mixins.PDFFontSource);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on("data", (chunk: Buffer) => chunks.push(chunk));
-    pdf.on("end", () => resolve(Buffer.concat(chunks)));
-    pdf.on("error", reject);
   });
 
   const w = new Writer(pdf, data);
