@@ -6,7 +6,6 @@
 //
 // Pure presentation: plain values in, PDF bytes out. The same input gives the same bytes (the
 // document date is the issue date, never the clock), so a re-printed invoice is the same file.
-import PDFDocument from "pdfkit";
 import { consumptionTax10 } from "../app/billing/tax";
 import type { IsoDate, YearMonth } from "../app/lib/jst";
 import { formatDateJa } from "../app/lib/labels";

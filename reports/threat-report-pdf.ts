@@ -5,7 +5,6 @@
 //
 // Pure presentation: plain values in, PDF bytes out; the document date is the report's
 // generation time given in the data, never the clock, so the same data gives the same bytes.
-import PDFDocument from "pdfkit";
 import { BOLD, japaneseA4Document, REGULAR } from "./pdf-document";
 
 export interface ThreatReportData {
