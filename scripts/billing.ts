@@ -7,6 +7,7 @@ import { invoiceCsv, lineCsv } from "../app/billing/export.server";
 import { now } from "../app/lib/clock";
 import { isYearMonth } from "../app/lib/jst";
 import { migrateToLatest, openDatabase } from "../db/connection";
+import { runCommand } from "./run-command";
 
 const USAGE = "usage: billing run --month YYYY-MM | billing export --month YYYY-MM [--lines] [--out FILE]";
 
@@ -59,10 +60,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(`billing: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+runCommand("billing", main);

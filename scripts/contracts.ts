@@ -6,6 +6,7 @@ import { quoteTermination } from "../app/billing/termination-quote";
 import { now } from "../app/lib/clock";
 import { isIsoDate, jstDate } from "../app/lib/jst";
 import { migrateToLatest, openDatabase } from "../db/connection";
+import { runCommand } from "./run-command";
 
 const USAGE = "usage: contracts quote-termination --contract REF --wished YYYY-MM-DD [--confirmed YYYY-MM-DD] --json";
 
@@ -56,10 +57,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(`contracts: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+runCommand("contracts", main);

@@ -6,6 +6,7 @@ import { validateImportFile } from "../app/import/import-file";
 import { formatImportCounts, importFile, readExistingKeys } from "../app/import/import.server";
 import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
+import { runCommand } from "./run-command";
 
 const USAGE = "import: usage: npm run -s import -- FILE.json";
 
@@ -55,10 +56,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(`import: ${reason(error)}`);
-    process.exitCode = 1;
-  },
-);
+runCommand("import", main);

@@ -6,6 +6,7 @@ import { quoteCancelLicense } from "../app/licenses/licenses.server";
 import { isIsoDate } from "../app/lib/jst";
 import { formatYen } from "../app/lib/yen";
 import { migrateToLatest, openDatabase } from "../db/connection";
+import { runCommand } from "./run-command";
 
 const USAGE = "usage: licenses quote-cancel --license REF --on YYYY-MM-DD [--json]";
 
@@ -51,10 +52,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(`licenses: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+runCommand("licenses", main);

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { now } from "../app/lib/clock";
 import { createThreatReport, ThreatReportRefused } from "../app/security/threat-report.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
+import { runCommand } from "./run-command";
 
 const USAGE = "usage: report --contract REF --month YYYY-MM --out FILE.pdf";
 
@@ -38,10 +39,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(`report: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+runCommand("report", main);
