@@ -1,6 +1,6 @@
 // Booking on-site visits (S2) within the tenant: only the slots the terms allow (refused with the
 // next possible slot), requests taken 09:00–21:00, the price estimate from the billing rules; the
-// operator's record of a visit done becomes a `visits` row that the billing run prices.
+// operator's record of what was done on a visit becomes a `visits` row that the billing run prices.
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
@@ -9,16 +9,14 @@ import type { Tenant } from "../auth/tenancy";
 import type { VisitRecord } from "../billing/contract-history";
 import { loadBillableContracts, loadTariffs } from "../billing/history.server";
 import type { VisitLineInput } from "../billing/visit-pricing";
-import { formatJstDateTime, jstInstant, type IsoDate } from "../lib/jst";
+import { formatJstDateTime, isTimeOfDay, jstInstant, type IsoDate } from "../lib/jst";
 import { estimateVisit, type VisitEstimate } from "./visit-estimate";
+import type { VisitFormContent } from "./visit-form";
 import { checkVisitSlot, isRequestAcceptedAt, nextRequestAcceptanceAt, nextVisitSlot, type VisitSlot } from "./visit-slots";
 
-export interface BookingRequest {
+export interface BookingRequest extends VisitFormContent {
   date: IsoDate;
   start: string;
-  withLineApplication: boolean;
-  backupAvailable: boolean;
-  lines: VisitLineInput[];
 }
 
 export type BookingCheck =
@@ -93,30 +91,74 @@ export async function listBookings(db: Kysely<Database>, contractId: number, ten
   return { contract, bookings };
 }
 
-/** The operator records that a booked visit was done as booked: it becomes a visit the billing run prices (T-24-3, T-27-5). */
+export interface VisitDone extends VisitFormContent {
+  /** When the work actually started (HH:MM); the date is the booking's. */
+  start: string;
+}
+
+/** A booking of the tenant's contract with the contract's billing data, or null (foreign or unknown = 404). */
+async function bookingInTenant(db: Kysely<Database>, bookingId: number, tenant: Tenant) {
+  const booking = await db.selectFrom("visit_bookings").innerJoin("contracts", "contracts.id", "visit_bookings.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .selectAll("visit_bookings").select(["contracts.ref as contract_ref", "contracts.service_start"])
+    .where("visit_bookings.id", "=", bookingId).where(customerInTenant(tenant)).executeTakeFirst();
+  return booking ?? null;
+}
+
+export async function getBooking(db: Kysely<Database>, params: { bookingId: number; contractId: number; tenant: Tenant }) {
+  const booking = await bookingInTenant(db, params.bookingId, params.tenant);
+  if (!booking || booking.contract_id !== params.contractId) return null;
+  return { ...booking, content: { withLineApplication: booking.with_line_application === 1, backupAvailable: booking.backup_available === 1, lines: JSON.parse(booking.lines) as VisitLineInput[] } };
+}
+
+/**
+ * Prices what was actually done as the billing run will (S2, S5, S6, T-24-3): among the
+ * contract's recorded visits only — bookings not done yet never take the year's free visit.
+ */
+export async function priceVisitDone(
+  db: Kysely<Database>,
+  params: { bookingId: number; contractId: number; tenant: Tenant; done: VisitDone },
+): Promise<VisitEstimate | null> {
+  const booking = await getBooking(db, params);
+  if (!booking) return null;
+  if (!isTimeOfDay(params.done.start)) return { ok: false, message: "開始時刻を HH:MM で入力してください" };
+  const [billable] = await loadBillableContracts(db, booking.service_start, { contractIds: [booking.contract_id] });
+  return estimateVisit(billable.history, await loadTariffs(db), { ...params.done, date: booking.visit_date });
+}
+
+/**
+ * The operator records what was done on a booked visit (items and quantities as done, which may
+ * differ from the booking): it becomes a visit the billing run prices (T-24-3, T-27-5). Refused
+ * when the lines do not price or the month is already closed.
+ */
 export async function recordVisitDone(
   db: Kysely<Database>,
-  params: { bookingId: number; actor: AuditActor; ip: string },
-): Promise<{ ok: true } | { ok: false; message: string }> {
-  const booking = await db.selectFrom("visit_bookings").selectAll().where("id", "=", params.bookingId).executeTakeFirst();
-  if (!booking || booking.status !== "booked") return { ok: false, message: "記録できる予約がありません" };
-  const billed = await db.selectFrom("billing_months").select("month").where("month", "=", booking.visit_date.slice(0, 7)).where("status", "=", "closed").executeTakeFirst();
-  if (billed) return { ok: false, message: `${booking.visit_date.slice(0, 7)} は請求締め済みです。手動明細で請求してください` };
+  params: { bookingId: number; contractId: number; tenant: Tenant; done: VisitDone; actor: AuditActor; ip: string },
+): Promise<{ ok: true; estimate: Extract<VisitEstimate, { ok: true }> } | { ok: false; message: string } | null> {
+  const booking = await getBooking(db, params);
+  if (!booking) return null;
+  if (booking.status !== "booked") return { ok: false, message: "この予約はすでに記録済みか取り消されています" };
+  const month = booking.visit_date.slice(0, 7);
+  const billed = await db.selectFrom("billing_months").select("month").where("month", "=", month).where("status", "=", "closed").executeTakeFirst();
+  if (billed) return { ok: false, message: `${month} は請求締め済みです。手動明細で請求してください` };
+  const estimate = await priceVisitDone(db, params);
+  if (!estimate?.ok) return { ok: false, message: estimate?.message ?? "料金を計算できません" };
+  const { done } = params;
   await db.transaction().execute(async (trx) => {
     const { id } = await trx.insertInto("visits").values({
-      contract_id: booking.contract_id, visit_date: booking.visit_date, start_time: booking.start_time,
-      with_line_application: booking.with_line_application, backup_available: booking.backup_available,
+      contract_id: booking.contract_id, visit_date: booking.visit_date, start_time: done.start,
+      with_line_application: done.withLineApplication ? 1 : 0, backup_available: done.backupAvailable ? 1 : 0,
     }).returning("id").executeTakeFirstOrThrow();
-    const lines = JSON.parse(booking.lines) as VisitLineInput[];
-    await trx.insertInto("visit_lines").values(lines.map((l) => ({
+    await trx.insertInto("visit_lines").values(done.lines.map((l) => ({
       visit_id: id, code: l.code, quantity: l.quantity ?? null, endpoint_reinstall: l.endpointReinstall ?? null,
       pcs_gb: l.pcs ? JSON.stringify(l.pcs.map((p) => p.gb)) : null,
     }))).execute();
     await trx.updateTable("visit_bookings").set({ status: "done", visit_id: id }).where("id", "=", booking.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "visit.record", entity: "visit", entityId: id,
-      summary: `訪問サポート ${booking.visit_date} を実施として記録（予約 #${booking.id}）`, ip: params.ip,
+      summary: `訪問サポート ${booking.contract_ref} ${booking.visit_date} ${done.start} の実施を記録（予約 #${booking.id}、見積り ${booking.estimate_yen.toLocaleString("ja-JP")}円 → 実績 ${estimate.totalYen.toLocaleString("ja-JP")}円・税抜）`,
+      ip: params.ip,
     });
   });
-  return { ok: true };
+  return { ok: true, estimate };
 }

@@ -2,9 +2,9 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
-import type { VisitLineInput } from "~/billing/visit-pricing";
-import { bookVisit, checkBooking, listBookings, recordVisitDone, type BookingRequest } from "~/contracts/visit-bookings.server";
-import { VISIT_MENU } from "~/contracts/visit-menu";
+import { VisitWorkFields } from "~/components/VisitWorkFields";
+import { bookVisit, checkBooking, listBookings, type BookingRequest } from "~/contracts/visit-bookings.server";
+import { visitContentFromForm } from "~/contracts/visit-form";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
@@ -19,46 +19,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...found, isOperator: OPERATIONS_ROLES.includes(viewer.role) };
 }
 
-function count(form: FormData, name: string): number {
-  const n = Number(String(form.get(name) ?? "0").normalize("NFKC") || "0");
-  return Number.isInteger(n) && n >= 0 && n <= 100 ? n : -1;
-}
-
-/** The booking form as the pricing rules' visit lines; null when a number is not a whole count 0–100. */
-function bookingFromForm(form: FormData): BookingRequest | null {
-  const lines: VisitLineInput[] = [{ code: "visit.base", quantity: 1 }];
-  if (form.get("visit.diagnosis") === "on") lines.push({ code: "visit.diagnosis", quantity: 1 });
-  for (const item of VISIT_MENU) {
-    const n = count(form, item.code);
-    if (n < 0) return null;
-    if (n > 0) lines.push({ code: item.code, quantity: n, ...(item.code === "visit.app" ? { endpointReinstall: Math.max(0, count(form, "endpointReinstall")) } : {}) });
-  }
-  const pcs = count(form, "migrationPcs");
-  const gb = Number(String(form.get("migrationGb") ?? "0").normalize("NFKC") || "0");
-  if (pcs < 0 || !(gb >= 0)) return null;
-  if (pcs > 0) lines.push({ code: "visit.data_migration", pcs: Array.from({ length: pcs }, () => ({ gb })) });
-  return {
-    date: String(form.get("date") ?? ""), start: String(form.get("start") ?? ""),
-    withLineApplication: form.get("withLineApplication") === "on", backupAvailable: form.get("backupAvailable") === "on", lines,
-  };
-}
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const form = await request.formData();
   const db = getDb();
   const contractId = idParam(params.contractId);
-  if (form.get("intent") === "record") {
-    if (!OPERATIONS_ROLES.includes(viewer.role)) throw new Response("この操作の権限がありません。", { status: 403 });
-    const bookings = await listBookings(db, contractId, viewer.tenant);
-    const bookingId = Number(form.get("bookingId"));
-    if (!bookings?.bookings.some((b) => b.id === bookingId)) throw notFound();
-    const result = await recordVisitDone(db, { bookingId, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
-    if (!result.ok) return data({ error: result.message, values: null, estimate: null, next: null }, { status: 400 });
-    return redirect(`/contracts/${contractId}/visits?recorded=1`);
-  }
   const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
-  const booking = bookingFromForm(form);
+  const content = visitContentFromForm(form);
+  const booking: BookingRequest | null = content && { ...content, date: String(form.get("date") ?? ""), start: String(form.get("start") ?? "") };
   if (!booking || !isIsoDate(booking.date) || !isTimeOfDay(booking.start)) {
     return data({ error: "訪問日・開始時刻・数量を正しく入力してください（数量は0〜100の整数）", values, estimate: null, next: null }, { status: 400 });
   }
@@ -95,22 +63,7 @@ export default function Visits() {
           <label>訪問日<input type="date" name="date" defaultValue={result?.next?.date ?? v("date")} required /></label>
           <label>開始時刻<input type="time" name="start" defaultValue={result?.next?.start ?? v("start", "10:00")} step={1800} required /></label>
         </div>
-        <fieldset>
-          <legend>作業内容（基本作業料は毎回かかります）</legend>
-          <label style={{ fontWeight: 400 }}><input type="checkbox" name="visit.diagnosis" defaultChecked={v("visit.diagnosis") === "on"} /> 状況診断</label>
-          {VISIT_MENU.map((item) => (
-            <label key={item.code} style={{ fontWeight: 400 }}>{item.label}（{item.unit}）
-              <input type="number" name={item.code} min={0} max={100} defaultValue={v(item.code, "0")} style={{ width: 80 }} />
-            </label>
-          ))}
-          <label style={{ fontWeight: 400 }}>うち、OSリカバリしたPCへのエンドポイント再インストール（台）
-            <input type="number" name="endpointReinstall" min={0} max={100} defaultValue={v("endpointReinstall", "0")} style={{ width: 80 }} />
-          </label>
-          <label style={{ fontWeight: 400 }}>データ移行（台）<input type="number" name="migrationPcs" min={0} max={100} defaultValue={v("migrationPcs", "0")} style={{ width: 80 }} /></label>
-          <label style={{ fontWeight: 400 }}>データ移行の1台あたりの容量（GB）<input type="number" name="migrationGb" min={0} step="0.1" defaultValue={v("migrationGb", "0")} style={{ width: 100 }} /></label>
-          <label style={{ fontWeight: 400 }}><input type="checkbox" name="backupAvailable" defaultChecked={v("backupAvailable") === "on"} /> バックアップデータあり</label>
-          <label style={{ fontWeight: 400 }}><input type="checkbox" name="withLineApplication" defaultChecked={v("withLineApplication") === "on"} /> 回線の申込み・プラン変更と同時のご依頼（状況診断料は無料）</label>
-        </fieldset>
+        <VisitWorkFields legend="作業内容（基本作業料は毎回かかります）" v={v} />
         <div style={{ display: "flex", gap: 10 }}>
           <button type="submit" name="intent" value="estimate" className="secondary">料金を見積もる</button>
           <button type="submit" name="intent" value="book">この内容で予約する</button>
@@ -146,8 +99,7 @@ export default function Visits() {
                 <td>{formatDateJa(b.visit_date)} {b.start_time}</td><td className="num">{yen(b.estimate_yen)}</td>
                 <td>{b.status === "booked" ? "予約済み" : b.status === "done" ? "実施済み" : "取消し"}</td>
                 {isOperator ? <td>{b.status === "booked" ? (
-                  <Form method="post"><input type="hidden" name="intent" value="record" /><input type="hidden" name="bookingId" value={b.id} />
-                    <button type="submit" className="secondary">予約どおり実施として記録</button></Form>
+                  <Link to={`/contracts/${contract.id}/visits/${b.id}`}>実施内容を記録</Link>
                 ) : null}</td> : null}
               </tr>
             ))}

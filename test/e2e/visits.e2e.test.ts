@@ -1,5 +1,5 @@
 // Visit booking (S2): only allowed slots, the next possible one suggested, the estimate from the
-// billing rules (with the yearly free visit), and the operator's record billed as estimated.
+// billing rules (with the yearly free visit), and the operator's record of what was done billed.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -57,7 +57,7 @@ describe("visit booking in the east area", () => {
     db.close();
   });
 
-  it("estimates with the yearly free visit, books, and bills what was estimated once recorded", async () => {
+  it("estimates with the yearly free visit, books, and bills what the operator recorded as done", async () => {
     await page.goto(`${server.url}/contracts/${k2001}/visits`);
     await page.getByLabel("訪問日").fill("2026-11-24");
     await page.getByLabel("開始時刻").fill("10:00");
@@ -76,7 +76,15 @@ describe("visit booking in the east area", () => {
     const operator = await browser.newPage();
     await loginAs(operator, server.url, "operator@demo.example");
     await operator.goto(`${server.url}/contracts/${k2001}/visits`);
-    await Promise.all([operator.waitForURL(/recorded=1/), operator.getByRole("button", { name: "予約どおり実施として記録" }).click()]);
+    await operator.getByRole("link", { name: "実施内容を記録" }).click();
+    await operator.getByRole("heading", { name: "訪問の実施記録（2026年11月24日）" }).waitFor();
+    // Prefilled with the booking; on site a second printer was set up.
+    expect(await operator.getByLabel("OSリカバリ（台）").inputValue()).toBe("1");
+    expect(await operator.getByLabel(/エンドポイント再インストール/).inputValue()).toBe("1");
+    await operator.getByLabel("プリンター設定（台）").fill("2");
+    await operator.getByRole("button", { name: "料金を確認する" }).click();
+    await operator.getByTestId("done-total").filter({ hasText: "8,800円" }).waitFor();
+    await Promise.all([operator.waitForURL(/recorded=1/), operator.getByRole("button", { name: "この内容で実施を記録する" }).click()]);
 
     const env = { ...process.env, DATABASE_URL: `file:${server.databasePath}`, APP_NOW: "2026-12-01T09:00:00+09:00" };
     expect(spawnSync("node_modules/.bin/tsx", ["scripts/billing.ts", "run", "--month", "2026-11"], { env, encoding: "utf8" }).status).toBe(0);
@@ -84,6 +92,6 @@ describe("visit booking in the east area", () => {
     spawnSync("node_modules/.bin/tsx", ["scripts/billing.ts", "export", "--month", "2026-11", "--lines", "--out", out], { env });
     const visitLines = readFileSync(out, "utf8").split("\r\n").filter((l) => l.includes(",K-2001,") && l.includes(",visit."));
     expect(visitLines).toHaveLength(1);
-    expect(visitLines[0]).toContain(",visit.printer,S5,訪問サポート 2026年11月24日 プリンター設定 1台,1,4400,4400,taxable_10");
+    expect(visitLines[0]).toContain(",visit.printer,S5,訪問サポート 2026年11月24日 プリンター設定 2台,2,4400,8800,taxable_10");
   });
 });
