@@ -2,13 +2,14 @@
 // outages that crossed their threshold without a new event (S1-4①) and send the outbox; every
 // day at 03:00 JST, purge the events older than the 6-month retention window (S1-4⑤), start and
 // end scheduled suspensions (T-17), charge unreturned rental gateways (S4 ※3) and queue renewal
-// reminders (S4 ※1). Each job
+// reminders (S4 ※1), end ISP security with the customer's main services (L-4). Each job
 // skips a tick while its previous run is still going (protect), so nothing runs twice at once.
 import { Cron } from "croner";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { queueRenewalReminders } from "./contracts/renewals.server";
 import { applySuspensionSchedule, chargeUnreturnedGateways } from "./contracts/suspensions.server";
+import { applyMainServiceEnds } from "./licenses/main-services.server";
 import { now } from "./lib/clock";
 import { simulateEvents } from "./security/simulator.server";
 import { jstDate } from "./lib/jst";
@@ -40,6 +41,8 @@ export function startScheduler(db: Kysely<Database>, log: (line: string) => void
       ["suspensions", async () => { const r = await applySuspensionSchedule(db, today, at); return `suspensions: ${r.started} started, ${r.ended} ended`; }],
       ["gateway returns", async () => `gateway returns: ${await chargeUnreturnedGateways(db, today, at)} charged`],
       ["renewals", async () => `renewal reminders: ${await queueRenewalReminders(db, today, at)} queued`],
+      // L-4: ISP security ends with the customer's main services whose last day has come.
+      ["isp main services", async () => `isp main services: ${(await applyMainServiceEnds(db, { on: today, actor: { id: null, email: "scheduler" } })).length} security contracts ended`],
     ];
     // Each daily job runs on its own: one failing does not stop the others.
     for (const [name, job] of jobs) {

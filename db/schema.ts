@@ -483,6 +483,22 @@ export interface IspApplicationTable {
   ended_on: string | null;
 }
 
+/** L-4 One of the customer's main ISP services; ended/suspended carry their last day. */
+export type IspMainServiceKind = "internet" | "tv" | "phone" | "other";
+export type IspMainServiceStatus = "active" | "suspended" | "ended";
+
+export interface IspMainServiceTable {
+  id: Generated<number>;
+  customer_id: number;
+  service_ref: string;
+  kind: IspMainServiceKind;
+  name: string | null;
+  status: IspMainServiceStatus;
+  last_day: string | null;
+  recorded_at: string;
+  recorded_by: string | null;
+}
+
 export interface ApplicationTable {
   id: Generated<number>;
   ref: string;
@@ -633,6 +649,7 @@ export interface Database {
   license_charges: LicenseChargeTable;
   refunds: RefundTable;
   isp_applications: IspApplicationTable;
+  isp_main_services: IspMainServiceTable;
   applications: ApplicationTable;
   visit_bookings: VisitBookingTable;
   contract_changes: ContractChangeTable;

@@ -172,3 +172,27 @@ describe("L-4 automatic end with the main ISP services", () => {
     expect(endWithMainServices([a], [], "2024-10-31")).toEqual([]);
   });
 });
+
+describe("L-4 a contract ended with the main services is neither cancelled nor revived", () => {
+  const contract = applied();
+
+  it("refuses a cancellation on its last day and after", () => {
+    const [ended] = endWithMainServices([contract], [{ customer: "C1", status: "ended", lastDay: "2024-10-15" }], "2024-10-15");
+    expect(ended.endedOn).toBe("2024-10-15");
+    expect(requestIspCancellation(ended, "2024-10-15")).toEqual({
+      ok: false, error: "主契約の終了に伴い自動解約（2024-10-15）のため、解約のお申込みは不要です。",
+    });
+    expect(requestIspCancellation(ended, "2024-10-16").ok).toBe(false);
+  });
+
+  it("a cancellation booked before the main services ended cannot be revoked back to life", () => {
+    const booked = requestIspCancellation(contract, "2024-10-05");
+    if (!booked.ok) throw new Error(booked.error);
+    const [ended] = endWithMainServices([booked.contract], [{ customer: "C1", status: "suspended", lastDay: "2024-10-15" }], "2024-10-20");
+    expect(ended.endedOn).toBe("2024-10-15");
+    expect(ispStatusOn(ended, "2024-10-16")).toBe("ended");
+    expect(revokeIspCancellation(ended, "2024-10-10")).toEqual({
+      ok: false, error: "主契約の終了に伴い自動解約（2024-10-15）のため、解約予約は取り消せません。",
+    });
+  });
+});

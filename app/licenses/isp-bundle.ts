@@ -3,6 +3,7 @@
 // a double submission, application month free, cancellation at the end of the request month
 // (charged in full, revocable until then), automatic end with the customer's main services.
 import { isIsoDate, lastDayOf, monthOf, type IsoDate, type YearMonth } from "../lib/jst";
+import { AUTO_ENDED_LABEL } from "./labels";
 
 export type IspProductCode = "multi_device_security" | "web_filtering_win" | "web_filtering_android";
 
@@ -174,6 +175,8 @@ export type IspChangeResult = { ok: false; error: string } | { ok: true; contrac
 export function requestIspCancellation(contract: IspContract, on: IsoDate): IspChangeResult {
   if (!isIsoDate(on)) return { ok: false, error: `日付が不正です: ${on}` };
   if (on < contract.appliedOn) return { ok: false, error: "申込日より前に解約することはできません。" };
+  // Ended with the main services: nothing is left to cancel, even on its last day.
+  if (contract.endedOn !== null) return { ok: false, error: `${AUTO_ENDED_LABEL}（${contract.endedOn}）のため、解約のお申込みは不要です。` };
   const status = ispStatusOn(contract, on);
   if (status === "ended") return { ok: false, error: "この契約はすでに終了しています。" };
   if (status === "cancellation_pending") {
@@ -194,6 +197,8 @@ export function requestIspCancellation(contract: IspContract, on: IsoDate): IspC
 /** L-4 Revoke a pending cancellation: possible up to and including its effective day. */
 export function revokeIspCancellation(contract: IspContract, on: IsoDate): IspChangeResult {
   if (!contract.cancellation) return { ok: false, error: "解約予約はありません。" };
+  // The automatic end is not a cancellation of the customer's: revoking cannot undo it.
+  if (contract.endedOn !== null) return { ok: false, error: `${AUTO_ENDED_LABEL}（${contract.endedOn}）のため、解約予約は取り消せません。` };
   if (on > contract.cancellation.effectiveEnd) {
     return { ok: false, error: `解約日（${contract.cancellation.effectiveEnd}）を過ぎているため、取り消せません。` };
   }

@@ -1,5 +1,5 @@
 // Japanese labels for the licence screens. Not a server module: the browser bundle renders them.
-import type { RefundStateColumn } from "../../db/schema";
+import type { IspMainServiceKind, IspMainServiceStatus, RefundStateColumn } from "../../db/schema";
 import type { IspStatus } from "./isp-bundle";
 import type { Channel, LicenseKind, LicenseTerm, RenewalState } from "./license";
 import type { MatchField } from "./lookup";
@@ -75,3 +75,24 @@ export const REFUND_RULE_LABELS: Record<string, string> = {
   uk_nl_pro_rata: "英国・オランダ: 日割り返金",
   cooling_off: "クーリングオフ（14日以内）",
 };
+
+export const MAIN_SERVICE_KIND_LABELS: Record<IspMainServiceKind, string> = {
+  internet: "インターネット",
+  tv: "テレビ",
+  phone: "電話",
+  other: "その他",
+};
+
+export const MAIN_SERVICE_STATUS_LABELS: Record<IspMainServiceStatus, string> = {
+  active: "ご利用中",
+  suspended: "休止",
+  ended: "解約",
+};
+
+/** How an automatic end (L-4) is named on screens and in messages, followed by its last day. */
+export const AUTO_ENDED_LABEL = "主契約の終了に伴い自動解約";
+
+/** L-4 「主契約の終了に伴い自動解約（2026-10-31）」: the end of an ISP contract that ended with the main services. */
+export function autoEndedText(endedOn: string): string {
+  return `${AUTO_ENDED_LABEL}（${endedOn}）`;
+}

@@ -5,7 +5,7 @@
 // transaction. The rules themselves are the pure modules next to this one.
 import { randomInt as cryptoRandomInt, randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
-import type { Database, RefundStateColumn, Role } from "../../db/schema";
+import type { Database, IspMainServiceKind, IspMainServiceStatus, RefundStateColumn, Role } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
@@ -208,13 +208,14 @@ export async function quoteCancelLicense(
 
 type IspRow = Awaited<ReturnType<typeof ispRowsOf>>[number];
 
-function ispRowsOf(db: Db, customerIds: readonly number[]) {
+/** The ISP contracts of customers already scoped to a tenant by the caller. */
+export function ispRowsOf(db: Db, customerIds: readonly number[]) {
   return db.selectFrom("isp_applications").innerJoin("customers", "customers.id", "isp_applications.customer_id")
     .selectAll("isp_applications").select("customers.ref as customer_ref")
     .where("isp_applications.customer_id", "in", [...customerIds]).orderBy("isp_applications.id").execute();
 }
 
-function toIspContract(row: IspRow): IspContract {
+export function toIspContract(row: IspRow): IspContract {
   return {
     idempotencyKey: row.idempotency_key,
     customer: row.customer_ref,
@@ -242,6 +243,51 @@ async function ispContractOf(db: Db, loaded: LoadedLicense): Promise<(IspContrac
   return row ? { ...toIspContract(row), id: row.id } : null;
 }
 
+// ---- main ISP services (L-4) ------------------------------------------------------------------
+
+export interface MainServiceView {
+  id: number;
+  customerId: number;
+  customerRef: string;
+  customerName: string;
+  serviceRef: string;
+  kind: IspMainServiceKind;
+  name: string | null;
+  status: IspMainServiceStatus;
+  lastDay: IsoDate | null;
+  recordedAt: string;
+  recordedBy: string | null;
+}
+
+function mainServiceQuery(db: Db) {
+  return db.selectFrom("isp_main_services").innerJoin("customers", "customers.id", "isp_main_services.customer_id")
+    .select([
+      "isp_main_services.id", "isp_main_services.customer_id", "customers.ref as customer_ref", "customers.name as customer_name",
+      "isp_main_services.service_ref", "isp_main_services.kind", "isp_main_services.name", "isp_main_services.status",
+      "isp_main_services.last_day", "isp_main_services.recorded_at", "isp_main_services.recorded_by",
+    ])
+    .orderBy("customers.ref").orderBy("isp_main_services.service_ref");
+}
+
+function toMainServiceView(r: Awaited<ReturnType<ReturnType<typeof mainServiceQuery>["execute"]>>[number]): MainServiceView {
+  return {
+    id: r.id, customerId: r.customer_id, customerRef: r.customer_ref, customerName: r.customer_name, serviceRef: r.service_ref,
+    kind: r.kind, name: r.name, status: r.status, lastDay: r.last_day, recordedAt: r.recorded_at, recordedBy: r.recorded_by,
+  };
+}
+
+/** The main ISP services of the customers in the tenant (optionally one of them), by customer and number. */
+export async function listMainServices(db: Db, tenant: Tenant, scope: { customerId?: number } = {}): Promise<MainServiceView[]> {
+  let q = mainServiceQuery(db).where(customerInTenant(tenant));
+  if (scope.customerId !== undefined) q = q.where("isp_main_services.customer_id", "=", scope.customerId);
+  return (await q.execute()).map(toMainServiceView);
+}
+
+/** The main services of one customer the caller has already read within its tenant. */
+async function mainServicesOfCustomer(db: Db, customerId: number): Promise<MainServiceView[]> {
+  return (await mainServiceQuery(db).where("isp_main_services.customer_id", "=", customerId).execute()).map(toMainServiceView);
+}
+
 // ---- overviews, list, lookup ------------------------------------------------------------------
 
 export interface LicenseView {
@@ -252,6 +298,8 @@ export interface LicenseView {
   refund: { id: number; amountYen: number; state: RefundStateColumn; reason: string | null } | null;
   /** Ids of the customer's licences by ref, to link the main licence and the add-ons. */
   idsByRef: Record<string, number>;
+  /** L-4 The customer's main ISP services, for an ISP licence (empty otherwise). */
+  mainServices: MainServiceView[];
 }
 
 async function viewOf(db: Db, found: LicenseFamily, on: IsoDate): Promise<LicenseView> {
@@ -265,6 +313,7 @@ async function viewOf(db: Db, found: LicenseFamily, on: IsoDate): Promise<Licens
     overview: licenseOverview(memberOf(found.target), members(found.family), on, isp ? { ...isp, status: ispStatusOn(isp, on) } : null),
     refund: refund ? { id: refund.id, amountYen: refund.amount_yen, state: refund.state, reason: refund.reason } : null,
     idsByRef: Object.fromEntries(found.family.map((l) => [l.license.ref, l.record.id])),
+    mainServices: found.target.license.channel === "isp" ? await mainServicesOfCustomer(db, found.target.record.customerId) : [],
   };
 }
 

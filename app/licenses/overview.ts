@@ -59,7 +59,8 @@ export type DisplayState =
 
 export function displayStateOf(member: FamilyMember, on: IsoDate): DisplayState {
   const { license, status } = member;
-  if (status.state === "expired") return "ended";
+  // An ISP licence ended with the main services (L-4) is usable through its last day.
+  if (status.state === "expired") return status.effectiveEnd !== null && status.effectiveEnd >= on ? "cancelled_running" : "ended";
   if (status.state === "cancelled") {
     if (status.effectiveEnd !== null && status.effectiveEnd < on) return "ended";
     return license.channel === "isp" ? "isp_cancel_pending" : "cancelled_running";
@@ -122,6 +123,9 @@ export interface IspSummary {
   appliedOn: IsoDate;
   status: IspStatus;
   cancellation: { requestedOn: IsoDate; effectiveEnd: IsoDate } | null;
+  /** L-4 The last day, when the contract ended with the customer's main services. */
+  endedOn: IsoDate | null;
+  endReason: IspContract["endReason"];
 }
 
 export interface LicenseOverview {
@@ -194,7 +198,7 @@ export function licenseOverview(
       ? {
           contractNumber: isp.contractNumber, pin: isp.pin, product: ISP_PRODUCTS[isp.product].name, devices: isp.devices,
           monthlyYenTaxIncluded: isp.monthlyYenTaxIncluded, appliedOn: isp.appliedOn, status: isp.status,
-          cancellation: isp.cancellation,
+          cancellation: isp.cancellation, endedOn: isp.endedOn, endReason: isp.endReason,
         }
       : null,
     notices,

@@ -16,6 +16,7 @@ import * as suspensions from "./2026_11_22_000503_suspensions";
 import * as incidentEventsByEvent from "./2026_11_22_000600_incident_events_by_event";
 import * as eventDailyCounts from "./2026_11_22_000800_event_daily_counts";
 import * as threatReports from "./2026_11_22_000700_threat_reports";
+import * as ispMainServices from "./2026_11_22_000900_isp_main_services";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000600_incident_events_by_event": incidentEventsByEvent,
   "2026_11_22_000800_event_daily_counts": eventDailyCounts,
   "2026_11_22_000700_threat_reports": threatReports,
+  "2026_11_22_000900_isp_main_services": ispMainServices,
 };
