@@ -57,6 +57,17 @@ export interface LoadOptions {
   onlyPaymentsRelevantTo?: YearMonth;
 }
 
+/**
+ * The invoices (contract and billing month) with a payment dated in `month`: the only ones that
+ * can be finally paid in it (T-26). Read once as a set and joined, rather than tested with a
+ * correlated subquery per payment or invoice row, which cost a lookup for every row ever stored.
+ */
+function invoicesPaidIn(db: Db, month: YearMonth) {
+  return db.selectFrom("payments").select(["payments.contract_id", "payments.billing_month"]).distinct()
+    .where("payments.paid_on", ">=", firstDayOf(month))
+    .where("payments.paid_on", "<=", lastDayOf(month));
+}
+
 /** Every contract whose service started on or before `lastDay`, ordered by ref, with its history. */
 export async function loadBillableContracts(db: Db, lastDay: string, options: LoadOptions = {}): Promise<BillableContract[]> {
   const { contractIds, onlyPaymentsRelevantTo: month } = options;
@@ -83,16 +94,10 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
     db.selectFrom("visit_lines").selectAll().orderBy("id").execute(),
     db.selectFrom("manual_lines").selectAll().orderBy("line_date").orderBy("id").execute(),
     month
-      ? db.selectFrom("payments").selectAll()
-        .where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom("payments as paid").select("paid.id")
-              .whereRef("paid.contract_id", "=", "payments.contract_id")
-              .whereRef("paid.billing_month", "=", "payments.billing_month")
-              .where("paid.paid_on", ">=", firstDayOf(month))
-              .where("paid.paid_on", "<=", lastDayOf(month)),
-          ))
-        .orderBy("paid_on").orderBy("id").execute()
+      ? db.selectFrom("payments").selectAll("payments")
+        .innerJoin(invoicesPaidIn(db, month).as("paid"), (join) => join
+          .onRef("paid.contract_id", "=", "payments.contract_id").onRef("paid.billing_month", "=", "payments.billing_month"))
+        .orderBy("payments.paid_on").orderBy("payments.id").execute()
       : db.selectFrom("payments").selectAll().orderBy("paid_on").orderBy("id").execute(),
   ]);
   const itemsOf = groupBy(items, (r) => r.contract_id);
@@ -156,30 +161,24 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
  * Invoices without a payment in `month` cannot be finally paid in it, so they are not read.
  */
 export async function loadPriorInvoices(db: Db, month: YearMonth, contracts: readonly BillableContract[]): Promise<Map<number, PriorInvoice[]>> {
+  const credited = db.selectFrom("credit_notes")
+    .select((eb) => ["credit_notes.invoice_id", eb.fn.sum<number>("credit_notes.total_yen").as("credited")])
+    .groupBy("credit_notes.invoice_id");
   const rows = await db
     .selectFrom("invoices")
+    .innerJoin(invoicesPaidIn(db, month).as("paid"), (join) => join
+      .onRef("paid.contract_id", "=", "invoices.contract_id").onRef("paid.billing_month", "=", "invoices.billing_month"))
+    .leftJoin(credited.as("cn"), "cn.invoice_id", "invoices.id")
     .select((eb) => [
-      "contract_id", "billing_month", "invoice_number", "interest_yen", "due_date",
+      "invoices.contract_id", "invoices.billing_month", "invoices.invoice_number", "invoices.interest_yen", "invoices.due_date",
       // What is owed: the total less credit notes issued against it (T-27-4).
-      eb("total_yen", "-", eb.fn.coalesce(
-        eb.selectFrom("credit_notes").select((e) => e.fn.sum<number>("credit_notes.total_yen").as("c"))
-          .whereRef("credit_notes.invoice_id", "=", "invoices.id"),
-        eb.val(0),
-      )).as("total_yen"),
+      eb("invoices.total_yen", "-", eb.fn.coalesce("cn.credited", eb.val(0))).as("total_yen"),
     ])
-    .where("billing_month", "<", month)
+    .where("invoices.billing_month", "<", month)
     // T-26-3: a waived invoice bears no interest.
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom("interest_waivers").select("interest_waivers.invoice_id").whereRef("interest_waivers.invoice_id", "=", "invoices.id"))))
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom("payments").select("payments.id")
-          .whereRef("payments.contract_id", "=", "invoices.contract_id")
-          .whereRef("payments.billing_month", "=", "invoices.billing_month")
-          .where("payments.paid_on", ">=", firstDayOf(month))
-          .where("payments.paid_on", "<=", lastDayOf(month)),
-      ))
-    .orderBy("billing_month")
+    .orderBy("invoices.billing_month")
     .execute();
   const paymentsByContract = new Map(contracts.map((c) => [c.id, c.history.payments ?? []]));
   const result = new Map<number, PriorInvoice[]>();
