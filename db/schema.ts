@@ -546,6 +546,38 @@ export interface VisitBookingTable {
   created_at: string;
 }
 
+/** T-10 transfer / T-12 succession of the contract holder (migration 000910). */
+export interface ContractHolderChangeTable {
+  id: Generated<number>;
+  contract_id: number;
+  kind: "transfer" | "succession";
+  cause: "inheritance" | "merger" | "split" | null;
+  from_customer_id: number;
+  /** The existing customer taking the contract, or (once approved) the one created for the new holder. */
+  to_customer_id: number | null;
+  party_name: string;
+  party_address: string;
+  party_phone: string;
+  party_email: string;
+  /** Succession: JSON array of the successors' names. */
+  successors: string | null;
+  /** Succession: the representative named to the provider (T-12-2); null until named. */
+  representative: string | null;
+  evidence: string;
+  evidence_note: string;
+  status: "requested" | "approved" | "refused" | "withdrawn";
+  refusal_reason: number | null;
+  refusal_note: string | null;
+  effective_date: string | null;
+  taken_over_yen: number | null;
+  /** JSON array of the invoice numbers taken over unpaid (T-10-4). */
+  taken_over_invoices: string | null;
+  requested_by: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
 export interface ContractChangeTable {
   id: Generated<number>;
   contract_id: number;
@@ -653,6 +685,7 @@ export interface Database {
   applications: ApplicationTable;
   visit_bookings: VisitBookingTable;
   contract_changes: ContractChangeTable;
+  contract_holder_changes: ContractHolderChangeTable;
   customer_contact_history: CustomerContactHistoryTable;
   suspensions: SuspensionTable;
   gateway_returns: GatewayReturnTable;

@@ -19,6 +19,8 @@ export interface InvoiceSearch {
   counterparty?: string;
   status?: StatusFilter;
   billingMonth?: string;
+  /** One contract's invoices only (the tenant still applies). */
+  contractId?: number;
 }
 
 export interface PaymentRow {
@@ -79,6 +81,7 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
   if (search.amountMin !== undefined) q = q.where("invoices.total_yen", ">=", search.amountMin);
   if (search.amountMax !== undefined) q = q.where("invoices.total_yen", "<=", search.amountMax);
   if (search.billingMonth) q = q.where("invoices.billing_month", "=", search.billingMonth);
+  if (search.contractId !== undefined) q = q.where("invoices.contract_id", "=", search.contractId);
   if (search.counterparty) {
     const like = `%${search.counterparty}%`;
     q = q.where((eb) => eb.or([eb("customers.name", "like", like), eb("customers.ref", "like", like), eb("contracts.ref", "like", like)]));

@@ -47,6 +47,7 @@ export default function ContractDetail() {
           <Link className="button" to={`/contracts/${contract.id}/changes`}>契約内容の変更</Link>
           <Link className="button" to={`/contracts/${contract.id}/visits`}>訪問サポートの予約</Link>
           <Link className="button" to={`/contracts/${contract.id}/cancel`}>解約の手続き（費用の確認）</Link>
+          <Link className="button" to={`/contracts/${contract.id}/transfer`}>譲渡・承継</Link>
           {isOperator ? <Link className="button" to={`/contracts/${contract.id}/admin`}>利用停止・契約解除</Link> : null}
         </p>
       ) : null}

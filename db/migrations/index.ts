@@ -17,6 +17,7 @@ import * as incidentEventsByEvent from "./2026_11_22_000600_incident_events_by_e
 import * as eventDailyCounts from "./2026_11_22_000800_event_daily_counts";
 import * as threatReports from "./2026_11_22_000700_threat_reports";
 import * as ispMainServices from "./2026_11_22_000900_isp_main_services";
+import * as contractHolderChanges from "./2026_11_22_000910_contract_holder_changes";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000800_event_daily_counts": eventDailyCounts,
   "2026_11_22_000700_threat_reports": threatReports,
   "2026_11_22_000900_isp_main_services": ispMainServices,
+  "2026_11_22_000910_contract_holder_changes": contractHolderChanges,
 };
