@@ -72,7 +72,7 @@ describe("tenant sweep", () => {
       const paths = [
         ...staticPaths.map((path) => ({ path, expect: "any" as const })),
         ...contracts.map((k) => ({ path: `/contracts/${k.id}`, expect: scope.contractIds.has(k.id) ? 200 : 404 })),
-        ...contracts.flatMap((k) => ["cancel", "visits", "changes"].map((page) => ({
+        ...contracts.flatMap((k) => ["cancel", "visits", "changes", "transfer"].map((page) => ({
           path: `/contracts/${k.id}/${page}`, expect: scope.contractIds.has(k.id) ? 200 : 404,
         }))),
         ...invoices.map((i) => ({ path: `/invoices/${i.id}`, expect: scope.contractIds.has(i.contract_id) ? 200 : 404 })),
@@ -96,9 +96,9 @@ describe("tenant sweep", () => {
         }
       }
     }
-    // 7 accounts × (28 static + 10 contracts × 4 pages + every invoice + 8 customers) × (HTML + data)
+    // 7 accounts × (28 static + 10 contracts × 5 pages + every invoice + 8 customers) × (HTML + data)
     expect(invoices.length).toBeGreaterThan(50);
-    expect(requests).toBe(7 * (76 + invoices.length) * 2);
+    expect(requests).toBe(7 * (86 + invoices.length) * 2);
   });
 
   it("answers a foreign record and a missing one identically", async () => {
