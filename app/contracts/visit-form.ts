@@ -9,25 +9,35 @@ export interface VisitFormContent {
   lines: VisitLineInput[];
 }
 
+export type VisitFormResult = { ok: true; content: VisitFormContent } | { ok: false; field: string; message: string };
+
 function count(form: FormData, name: string): number {
   const n = Number(String(form.get(name) ?? "0").normalize("NFKC") || "0");
   return Number.isInteger(n) && n >= 0 && n <= 100 ? n : -1;
 }
 
-/** The work fields as visit lines (the basic fee always first); null when a number is not a whole count 0–100. */
-export function visitContentFromForm(form: FormData): VisitFormContent | null {
+/** The work fields as visit lines (the basic fee always first), or the first wrong field with a Japanese message. */
+export function visitContentFromForm(form: FormData): VisitFormResult {
   const lines: VisitLineInput[] = [{ code: "visit.base", quantity: 1 }];
   if (form.get("visit.diagnosis") === "on") lines.push({ code: "visit.diagnosis", quantity: 1 });
   for (const item of VISIT_MENU) {
     const n = count(form, item.code);
-    if (n < 0) return null;
-    if (n > 0) lines.push({ code: item.code, quantity: n, ...(item.code === "visit.app" ? { endpointReinstall: Math.max(0, count(form, "endpointReinstall")) } : {}) });
+    if (n < 0) return { ok: false, field: item.code, message: `${item.label}は0〜100の整数で入力してください` };
+    if (n > 0) lines.push({ code: item.code, quantity: n });
   }
+  // ▲ S5: only re-installing the agent on a PC recovered in the same visit is free; those are part of the app setups.
+  const reinstall = count(form, "endpointReinstall");
+  const apps = lines.find((l) => l.code === "visit.app");
+  if (reinstall < 0 || reinstall > (apps?.quantity ?? 0)) {
+    return { ok: false, field: "endpointReinstall", message: "再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください" };
+  }
+  if (apps) apps.endpointReinstall = reinstall;
   const pcs = count(form, "migrationPcs");
+  if (pcs < 0) return { ok: false, field: "migrationPcs", message: "データ移行の台数は0〜100の整数で入力してください" };
   const gb = Number(String(form.get("migrationGb") ?? "0").normalize("NFKC") || "0");
-  if (pcs < 0 || !(gb >= 0)) return null;
+  if (!(gb >= 0) || !Number.isFinite(gb)) return { ok: false, field: "migrationGb", message: "容量は0以上の数（GB）で入力してください" };
   if (pcs > 0) lines.push({ code: "visit.data_migration", pcs: Array.from({ length: pcs }, () => ({ gb })) });
-  return { withLineApplication: form.get("withLineApplication") === "on", backupAvailable: form.get("backupAvailable") === "on", lines };
+  return { ok: true, content: { withLineApplication: form.get("withLineApplication") === "on", backupAvailable: form.get("backupAvailable") === "on", lines } };
 }
 
 /**

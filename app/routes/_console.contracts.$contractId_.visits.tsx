@@ -25,19 +25,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const contractId = idParam(params.contractId);
   const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
-  const content = visitContentFromForm(form);
-  const booking: BookingRequest | null = content && { ...content, date: String(form.get("date") ?? ""), start: String(form.get("start") ?? "") };
-  if (!booking || !isIsoDate(booking.date) || !isTimeOfDay(booking.start)) {
-    return data({ error: "訪問日・開始時刻・数量を正しく入力してください（数量は0〜100の整数）", values, estimate: null, next: null }, { status: 400 });
+  const parsed = visitContentFromForm(form);
+  if (!parsed.ok) return data({ error: parsed.message, fieldError: { field: parsed.field, message: parsed.message }, values, estimate: null, next: null }, { status: 400 });
+  const booking: BookingRequest = { ...parsed.content, date: String(form.get("date") ?? ""), start: String(form.get("start") ?? "") };
+  if (!isIsoDate(booking.date) || !isTimeOfDay(booking.start)) {
+    return data({ error: "訪問日と開始時刻を正しく入力してください", fieldError: null, values, estimate: null, next: null }, { status: 400 });
   }
   const args = { contractId, tenant: viewer.tenant, request: booking, at: now() };
   const result = form.get("intent") === "book"
     ? await bookVisit(db, { ...args, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) })
     : await checkBooking(db, args);
   if (!result) throw notFound();
-  if (!result.ok) return data({ error: result.message, values, estimate: null, next: result.next ?? null }, { status: 400 });
+  if (!result.ok) return data({ error: result.message, fieldError: null, values, estimate: null, next: result.next ?? null }, { status: 400 });
   if (form.get("intent") === "book") return redirect(`/contracts/${contractId}/visits?booked=1`);
-  return data({ error: null, values, estimate: result.estimate, next: null });
+  return data({ error: null, fieldError: null, values, estimate: result.estimate, next: null });
 }
 
 export default function Visits() {
@@ -63,7 +64,7 @@ export default function Visits() {
           <label>訪問日<input type="date" name="date" defaultValue={result?.next?.date ?? v("date")} required /></label>
           <label>開始時刻<input type="time" name="start" defaultValue={result?.next?.start ?? v("start", "10:00")} step={1800} required /></label>
         </div>
-        <VisitWorkFields legend="作業内容（基本作業料は毎回かかります）" v={v} />
+        <VisitWorkFields legend="作業内容（基本作業料は毎回かかります）" v={v} error={result?.fieldError} />
         <div style={{ display: "flex", gap: 10 }}>
           <button type="submit" name="intent" value="estimate" className="secondary">料金を見積もる</button>
           <button type="submit" name="intent" value="book">この内容で予約する</button>

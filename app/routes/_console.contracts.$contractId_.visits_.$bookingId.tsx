@@ -26,21 +26,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const form = await request.formData();
   const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
-  const content = visitContentFromForm(form);
-  if (!content) return data({ error: "数量は0〜100の整数、容量は0以上の数で入力してください", values, estimate: null }, { status: 400 });
-  const done: VisitDone = { ...content, start: String(form.get("start") ?? "") };
+  const parsed = visitContentFromForm(form);
+  if (!parsed.ok) return data({ error: parsed.message, fieldError: { field: parsed.field, message: parsed.message }, values, estimate: null }, { status: 400 });
+  const done: VisitDone = { ...parsed.content, start: String(form.get("start") ?? "") };
   const ids = { bookingId: idParam(params.bookingId), contractId: idParam(params.contractId), tenant: viewer.tenant };
   const db = getDb();
   if (form.get("intent") === "record") {
     const result = await recordVisitDone(db, { ...ids, done, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
     if (!result) throw notFound();
-    if (!result.ok) return data({ error: result.message, values, estimate: null }, { status: 400 });
+    if (!result.ok) return data({ error: result.message, fieldError: null, values, estimate: null }, { status: 400 });
     return redirect(`/contracts/${ids.contractId}/visits?recorded=1`);
   }
   const estimate = await priceVisitDone(db, { ...ids, done });
   if (!estimate) throw notFound();
-  if (!estimate.ok) return data({ error: estimate.message, values, estimate: null }, { status: 400 });
-  return data({ error: null, values, estimate });
+  if (!estimate.ok) return data({ error: estimate.message, fieldError: null, values, estimate: null }, { status: 400 });
+  return data({ error: null, fieldError: null, values, estimate });
 }
 
 export default function RecordVisit() {
@@ -57,7 +57,7 @@ export default function RecordVisit() {
           {result?.error ? <div className="alert error" role="alert" data-testid="record-error">{result.error}</div> : null}
           <Form method="post" className="stack" style={{ maxWidth: 640 }}>
             <label>開始時刻<input type="time" name="start" defaultValue={v("start")} step={60} required /></label>
-            <VisitWorkFields legend="実施した作業（基本作業料は毎回かかります）" v={v} />
+            <VisitWorkFields legend="実施した作業（基本作業料は毎回かかります）" v={v} error={result?.fieldError} />
             <div style={{ display: "flex", gap: 10 }}>
               <button type="submit" name="intent" value="price" className="secondary">料金を確認する</button>
               <button type="submit" name="intent" value="record">この内容で実施を記録する</button>

@@ -52,6 +52,14 @@ describe("visit booking in the east area", () => {
     expect(await tryBooking("2026-11-24", "17:00")).toEqual({
       error: expect.stringContaining("17:00"), next: "2026年11月25日 09:00",
     });
+    // A wrong quantity is named under its field, in Japanese.
+    await page.goto(`${server.url}/contracts/${k2001}/visits`);
+    await page.getByLabel("訪問日").fill("2026-11-24");
+    await page.getByLabel("アプリケーション設定（件）").fill("1");
+    await page.getByLabel(/エンドポイント再インストール/).fill("2");
+    await page.getByRole("button", { name: "この内容で予約する" }).click();
+    await page.locator(".field-error").waitFor();
+    expect(await page.locator(".field-error").textContent()).toBe("再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください");
     const db = new SQLite(server.databasePath, { readonly: true });
     expect(db.prepare("select count(*) as n from visit_bookings").get()).toEqual({ n: 0 });
     db.close();

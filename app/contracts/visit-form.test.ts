@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { formValuesOfVisit, visitContentFromForm } from "./visit-form";
+
+function form(values: Record<string, string>): FormData {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(values)) f.set(k, v);
+  return f;
+}
+
+describe("visit form", () => {
+  it("turns the fields into the pricing rules' lines, the basic fee first", () => {
+    expect(visitContentFromForm(form({ "visit.diagnosis": "on", "visit.os_recovery": "１", "visit.app": "2", endpointReinstall: "1", migrationPcs: "2", migrationGb: "30", backupAvailable: "on" })))
+      .toEqual({ ok: true, content: {
+        withLineApplication: false, backupAvailable: true,
+        lines: [
+          { code: "visit.base", quantity: 1 }, { code: "visit.diagnosis", quantity: 1 }, { code: "visit.os_recovery", quantity: 1 },
+          { code: "visit.app", quantity: 2, endpointReinstall: 1 }, { code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 30 }] },
+        ],
+      } });
+  });
+
+  it("names the wrong field in Japanese", () => {
+    expect(visitContentFromForm(form({ "visit.printer": "1.5" }))).toEqual({ ok: false, field: "visit.printer", message: "プリンター設定は0〜100の整数で入力してください" });
+    expect(visitContentFromForm(form({ "visit.app": "1", endpointReinstall: "2" }))).toEqual({
+      ok: false, field: "endpointReinstall", message: "再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください",
+    });
+    expect(visitContentFromForm(form({ endpointReinstall: "1" }))).toMatchObject({ ok: false, field: "endpointReinstall" });
+    expect(visitContentFromForm(form({ migrationPcs: "101" }))).toMatchObject({ ok: false, field: "migrationPcs" });
+    expect(visitContentFromForm(form({ migrationPcs: "1", migrationGb: "-3" }))).toMatchObject({ ok: false, field: "migrationGb" });
+  });
+
+  it("shows booked lines again as form values (the largest migrated volume for all PCs)", () => {
+    const values = formValuesOfVisit({
+      withLineApplication: true, backupAvailable: false,
+      lines: [{ code: "visit.base", quantity: 1 }, { code: "visit.diagnosis", quantity: 1 }, { code: "visit.app", quantity: 3, endpointReinstall: 2 },
+        { code: "visit.data_migration", pcs: [{ gb: 20 }, { gb: 80 }] }],
+    });
+    expect(values).toEqual({ withLineApplication: "on", "visit.diagnosis": "on", "visit.app": "3", endpointReinstall: "2", migrationPcs: "2", migrationGb: "80" });
+    expect(visitContentFromForm(form(values))).toMatchObject({ ok: true, content: { withLineApplication: true, lines: [
+      { code: "visit.base" }, { code: "visit.diagnosis" }, { code: "visit.app", quantity: 3, endpointReinstall: 2 }, { code: "visit.data_migration", pcs: [{ gb: 80 }, { gb: 80 }] },
+    ] } });
+  });
+});
