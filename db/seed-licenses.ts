@@ -1,7 +1,10 @@
 // Demo licences (shared/spec/licenses.md) for customers C1 and C5, one per channel: an annual
 // vendor-store main licence with two add-ons (order number NP…) and a monthly SY order for C1,
 // an ISP bundle C1 applied for through the console, and for C5 a monthly carrier-shop licence
-// paid with docomo (決済番号), an app-store licence and one sold by a reseller. Dates are
+// paid with docomo (決済番号), an app-store licence and one sold by a reseller. L-4: C1's main ISP
+// services (internet and TV) are all active; C5 also took the ISP security, and its only main
+// service, the internet, ended on the last day of last month — recorded through the console's
+// own recording, which ended C5's security on that day. Dates are
 // relative to "today" and the ISP numbers come from a fixed random sequence, so the same today
 // always gives the same data. Written through the import's validation and writer and the ISP
 // application itself, so the demo obeys the same rules as real data.
@@ -10,7 +13,9 @@ import { validateImportFile } from "../app/import/import-file";
 import { importFile, readExistingKeys } from "../app/import/import.server";
 import { applyIspSecurity } from "../app/licenses/licenses.server";
 import { sameDayMonthsLater, type Charge, type LicenseTerm } from "../app/licenses/license";
-import { addDays, jstInstant, type IsoDate } from "../app/lib/jst";
+import type { MainServiceInput } from "../app/licenses/main-services";
+import { recordMainService } from "../app/licenses/main-services.server";
+import { addDays, addMonths, jstInstant, lastDayOf, monthOf, type IsoDate } from "../app/lib/jst";
 import type { Database } from "./schema";
 
 /** Every charge auto-renewal made from `purchase` up to `today`: the purchase, then a renewal per term. */
@@ -100,4 +105,30 @@ export async function seedLicenses(db: Kysely<Database>, today: IsoDate): Promis
     random: demoRandom(20261122),
   });
   if (!applied?.ok) throw new Error(`demo ISP application: ${applied ? applied.error : "customer C1 missing"}`);
+
+  const c5 = await db.selectFrom("customers").select("id").where("ref", "=", "C5").executeTakeFirstOrThrow();
+  const appliedC5 = await applyIspSecurity(db, {
+    input: { idempotencyKey: "demo-isp-application-c5", customerId: c5.id, product: "multi_device_security", devices: 2 },
+    tenant: { kind: "provider" },
+    on: sameDayMonthsLater(today, -8),
+    actor: { id: null, email: "seed" },
+    ip: null,
+    random: demoRandom(20261123),
+  });
+  if (!appliedC5?.ok) throw new Error(`demo ISP application: ${appliedC5 ? appliedC5.error : "customer C5 missing"}`);
+
+  // L-4 main ISP services, recorded as an operator would (the recording applies the automatic end).
+  const lastMonthEnd = lastDayOf(addMonths(monthOf(today), -1));
+  const mainServices: [number, MainServiceInput][] = [
+    [c1.id, { serviceRef: "OPT-0665710001", kind: "internet", name: "光インターネット 1G ビジネス", status: "active", lastDay: undefined }],
+    [c1.id, { serviceRef: "CATV-0665710001", kind: "tv", name: "ケーブルテレビ ベーシック", status: "active", lastDay: undefined }],
+    [c5.id, { serviceRef: "OPT-0353210005", kind: "internet", name: "光インターネット 1G ビジネス", status: "ended", lastDay: lastMonthEnd }],
+  ];
+  for (const [customerId, input] of mainServices) {
+    const recorded = await recordMainService(db, {
+      customerId, input, tenant: { kind: "provider" }, on: today, actor: { id: null, email: "seed" }, ip: null,
+    });
+    if (!recorded?.ok) throw new Error(`demo main ISP service ${input.serviceRef}: ${recorded ? recorded.error : "customer missing"}`);
+    if (input.status === "ended" && recorded.ended.length !== 1) throw new Error(`demo main ISP service ${input.serviceRef}: the ISP security did not end`);
+  }
 }

@@ -277,3 +277,23 @@ describe("refused input and foreign customers write nothing", () => {
     expect([await count("isp_main_services"), await count("audit_log")]).toEqual(before);
   }, 60_000);
 });
+
+describe("demo data (db/seed-licenses.ts)", () => {
+  it("C1's main services are all active and its ISP security runs; C5's internet ended last month and so did its security", async () => {
+    expect((await listMainServices(t.db, customer("C1"))).map((m) => [m.serviceRef, m.kind, m.status, m.lastDay])).toEqual([
+      ["CATV-0665710001", "tv", "active", null],
+      ["OPT-0665710001", "internet", "active", null],
+    ]);
+    expect((await listMainServices(t.db, customer("C5"))).map((m) => [m.serviceRef, m.kind, m.status, m.lastDay])).toEqual([
+      ["OPT-0353210005", "internet", "ended", "2026-10-31"],
+    ]);
+    const c1 = await listIspContracts(t.db, customer("C1"), TODAY);
+    expect(c1.map((c) => [c.appliedOn, c.status, c.endedOn])).toEqual([["2026-07-22", "active", null]]);
+    const [c5] = await listIspContracts(t.db, customer("C5"), TODAY);
+    expect([c5.appliedOn, c5.status, c5.endedOn, c5.devices]).toEqual(["2026-03-22", "ended", "2026-10-31", 2]);
+    expect(["2026-03", "2026-04", "2026-10", "2026-11"].map((m) => ispMonthlyChargeYen(c5, m))).toEqual([0, 627, 627, 0]);
+    const audit = await t.db.selectFrom("audit_log").select(["action", "user_email"]).where("action", "=", "isp.auto_end")
+      .where("entity_id", "=", `ISP-${c5.contractNumber}`).execute();
+    expect(audit).toEqual([{ action: "isp.auto_end", user_email: "seed" }]);
+  });
+});

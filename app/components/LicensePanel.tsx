@@ -6,10 +6,13 @@
 import { Form, Link } from "@remix-run/react";
 import type { LicenseView } from "~/licenses/licenses.server";
 import {
+  autoEndedText,
   CHANNEL_LABELS,
   DISPLAY_STATE_BADGES,
   DISPLAY_STATE_LABELS,
   ISP_STATUS_LABELS,
+  MAIN_SERVICE_KIND_LABELS,
+  MAIN_SERVICE_STATUS_LABELS,
   REFUND_STATE_LABELS,
   RENEWAL_STATE_LABELS,
   TERM_LABELS,
@@ -65,7 +68,9 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
           </>
         ) : (
           <>
-            <dt>解約日</dt><dd>{formatDateJa(o.status.cancelledOn)}</dd>
+            {o.isp?.endedOn
+              ? (<><dt>終了の理由</dt><dd data-testid="auto-ended">{autoEndedText(o.isp.endedOn)}</dd></>)
+              : (<><dt>解約日</dt><dd>{formatDateJa(o.status.cancelledOn)}</dd></>)}
             <dt>利用できる最終日</dt><dd data-testid="cancelled-end">{formatDateJa(o.status.effectiveEnd)}</dd>
           </>
         )}
@@ -167,10 +172,29 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
             <dt>申込日</dt><dd>{formatDateJa(o.isp.appliedOn)}（申込月は無料）</dd>
             <dt>状態</dt>
             <dd data-testid="isp-status">
-              {ISP_STATUS_LABELS[o.isp.status]}
-              {o.isp.cancellation ? `（解約日 ${formatDateJa(o.isp.cancellation.effectiveEnd)}。それまでは取り消せます）` : ""}
+              {o.isp.endedOn ? autoEndedText(o.isp.endedOn) : ISP_STATUS_LABELS[o.isp.status]}
+              {!o.isp.endedOn && o.isp.cancellation ? `（解約日 ${formatDateJa(o.isp.cancellation.effectiveEnd)}。それまでは取り消せます）` : ""}
             </dd>
           </dl>
+          <h3>ISPの主契約</h3>
+          {view.mainServices.length === 0 ? (
+            <p className="muted">主契約（インターネット・テレビ・電話）は登録されていません。</p>
+          ) : (
+            <table className="data" data-testid="main-services">
+              <thead><tr><th>サービス番号</th><th>種類</th><th>サービス名</th><th>状態</th><th>最終利用日</th></tr></thead>
+              <tbody>
+                {view.mainServices.map((m) => (
+                  <tr key={m.id}>
+                    <td>{m.serviceRef}</td>
+                    <td>{MAIN_SERVICE_KIND_LABELS[m.kind]}</td>
+                    <td>{m.name ?? "—"}</td>
+                    <td>{MAIN_SERVICE_STATUS_LABELS[m.status]}</td>
+                    <td>{formatDateJa(m.lastDay)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </>
       ) : null}
       {o.notices.length > 0 ? <ul className="notices">{o.notices.map((n) => <li key={n}>{n}</li>)}</ul> : null}
@@ -204,7 +228,7 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
         </div>
       ) : o.consoleActs ? (
         <p className="muted">このコンソールで停止・解約できます（お客さま・販売店・運用担当者が操作します）。</p>
-      ) : o.isp && o.isp.status !== "ended" && canAct ? (
+      ) : o.isp && o.isp.status !== "ended" && !o.isp.endedOn && canAct ? (
         <Form method="post" action={action} className="stack">
           {errorFor(o.isp.cancellation ? "isp_revoke" : "isp_cancel")
             ? <div className="alert error" role="alert">{errorFor(o.isp.cancellation ? "isp_revoke" : "isp_cancel")!.message}</div> : null}
@@ -224,6 +248,8 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
         <p className="alert error" data-testid="external-only">
           このライセンスはこのコンソールでは停止・解約できません。上の「停止・解約の方法」の手順で、販売元（{o.seller}）にお手続きください。
         </p>
+      ) : o.isp?.endedOn ? (
+        <p className="muted">このライセンスは{autoEndedText(o.isp.endedOn)}となりました。お手続きは不要です。</p>
       ) : !live ? (
         <p className="muted">このライセンスは解約済みです。</p>
       ) : null}

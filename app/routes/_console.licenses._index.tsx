@@ -29,6 +29,7 @@ export default function Licenses() {
       <p className="filters">
         <Link className="button" to="/licenses/find">ご契約のライセンスを探す（停止・解約）</Link>
         {canApply ? <Link className="button" to="/licenses/isp">ISPセキュリティを申し込む</Link> : null}
+        {canApply ? <Link className="button" to="/licenses/isp/main-services">ISPの主契約</Link> : null}
         {canDecideRefunds ? <Link className="button" to="/licenses/refunds">返金の処理</Link> : null}
       </p>
       {licenses.length === 0 ? (

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { APPLICATION_MONTH_FREE_NOTICE, AUTO_END_NOTICE, ISP_PRODUCTS, SWITCHING_WARNING, type IspProductCode } from "~/licenses/isp-bundle";
-import { ISP_STATUS_LABELS } from "~/licenses/labels";
+import { autoEndedText, ISP_STATUS_LABELS } from "~/licenses/labels";
 import { applicableCustomers, applyIspSecurity, LICENSE_ACTION_ROLES, listIspContracts, newIdempotencyKey } from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf } from "~/lib/form";
@@ -69,7 +69,7 @@ export default function IspApplication() {
       <ul className="notices">
         <li>1契約で端末3台までご利用いただけます（WEBフィルタリングは1契約1台）。料金は税込です。</li>
         <li>{notices.free}</li>
-        <li>{notices.autoEnd}</li>
+        <li>{notices.autoEnd}（<Link to="/licenses/isp/main-services">ISPの主契約を見る・記録する</Link>）</li>
       </ul>
       {live.length > 0 ? (
         <div className="alert error" role="alert" data-testid="switching-warning">
@@ -117,7 +117,10 @@ export default function IspApplication() {
                 <td>{products.find((p) => p.code === c.product)?.name ?? c.product}</td>
                 <td>{c.devices}台</td>
                 <td>{formatDateJa(c.appliedOn)}</td>
-                <td>{ISP_STATUS_LABELS[c.status]}{c.cancellation ? `（解約日 ${formatDateJa(c.cancellation.effectiveEnd)}）` : ""}</td>
+                <td data-testid="isp-contract-status">
+                  {c.endedOn ? autoEndedText(c.endedOn) : ISP_STATUS_LABELS[c.status]}
+                  {!c.endedOn && c.cancellation ? `（解約日 ${formatDateJa(c.cancellation.effectiveEnd)}）` : ""}
+                </td>
               </tr>
             ))}
           </tbody>
