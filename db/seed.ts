@@ -4,6 +4,7 @@
 // looks current; the same "today" always gives the same data.
 import type { Kysely } from "kysely";
 import { hashPassword } from "../app/auth/password.server";
+import { requestHolderChange } from "../app/contracts/holder-changes.server";
 import { addDays, addMonths, jstDate, monthOf, type IsoDate } from "../app/lib/jst";
 import type { Area, Database, Ownership, Role } from "./schema";
 import { seedBillingHistory } from "./seed-billing";
@@ -219,7 +220,23 @@ export async function seedDemo(db: Kysely<Database>, at: Date, options: { events
   });
   await seedBillingHistory(db, today, at);
   await seedLicenses(db, today);
+  await seedTransferRequest(db, at);
   if (options.events !== false) await seedSecurityEvents(db, today, at);
+}
+
+/** A transfer under review (T-10) for the operator's queue: the reseller filed it through the real function. */
+async function seedTransferRequest(db: Kysely<Database>, at: Date): Promise<void> {
+  const k1004 = await db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select(["contracts.id", "customers.reseller_id"]).where("contracts.ref", "=", "K-1004").executeTakeFirstOrThrow();
+  const result = await requestHolderChange(db, {
+    contractId: k1004.id, tenant: { kind: "reseller", resellerId: k1004.reseller_id! }, at, actor: { id: null, email: "reseller@demo.example" }, ip: "",
+    input: {
+      kind: "transfer", cause: null, existingCustomerId: null, name: "株式会社かもめロジスティクス", address: "兵庫県神戸市中央区港島中町4-1-1",
+      phone: "078-302-1100", email: "jimu@kamome-logistics.example", successors: [], representative: null,
+      evidence: "signed_by_both", evidenceNote: "事業譲渡に伴う譲渡承認申請書（当事者連署）", consent: true,
+    },
+  });
+  if (!result?.ok) throw new Error(`demo transfer request refused: ${JSON.stringify(result)}`);
 }
 
 export function demoAccountsText(): string {

@@ -33,7 +33,7 @@ const transferTo = (overrides: Partial<HolderChangeInput> = {}): HolderChangeInp
 });
 
 async function holderChangeCount() {
-  const row = await t.db.selectFrom("contract_holder_changes").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await t.db.selectFrom("contract_holder_changes").select((eb) => eb.fn.countAll<number>().as("n")).where("contract_id", "=", ids["K-2002"]).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -142,6 +142,15 @@ describe("transfer of a contract (T-10)", () => {
     const requested = await requestHolderChange(t.db, { contractId: ids["K-2003"], tenant: R2(), at: TEST_NOW, actor: reseller2, ip: "", input: transferTo() });
     expect(await decideHolderChange(t.db, { ...decide, changeId: (requested as { id: number }).id, contractId: ids["K-2003"], approve: true, reasonCode: null }))
       .toEqual({ ok: false, message: "解約のお申し込み中です。解約の取下げか確定のあとで手続きしてください" });
+  });
+});
+
+describe("demo data", () => {
+  it("has the reseller's transfer of K-1004 waiting for the operator", async () => {
+    const page = await holderChangePage(t.db, { contractId: ids["K-1004"], tenant: provider, today });
+    expect(page!.changes.map((c) => [c.kind, c.status, c.from_name, c.party_name, c.requested_by])).toEqual([
+      ["transfer", "requested", "株式会社かもめ物流", "株式会社かもめロジスティクス", "reseller@demo.example"],
+    ]);
   });
 });
 

@@ -26,7 +26,7 @@ afterAll(async () => {
 const holderChanges = () => {
   const db = new SQLite(server.databasePath, { readonly: true });
   try {
-    return db.prepare("select status, party_name from contract_holder_changes").all();
+    return db.prepare("select status, party_name from contract_holder_changes where contract_id = ?").all(k2002);
   } finally {
     db.close();
   }
