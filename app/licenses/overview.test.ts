@@ -42,6 +42,14 @@ describe("display state", () => {
     const isp = makeMonthly({ channel: "isp" });
     expect(displayStateOf({ license: isp, status: { state: "cancelled", cancelledOn: "2024-06-03", effectiveEnd: "2024-06-30" } }, "2024-06-10")).toBe("isp_cancel_pending");
   });
+
+  it("an ISP licence ended with the main services (expired) is usable through its last day, not revocable, then ended", () => {
+    const isp = makeMonthly({ channel: "isp" });
+    const expired = { state: "expired" as const, cancelledOn: null, effectiveEnd: "2024-06-15" };
+    expect(displayStateOf({ license: isp, status: expired }, "2024-06-15")).toBe("cancelled_running");
+    expect(displayStateOf({ license: isp, status: expired }, "2024-06-16")).toBe("ended");
+    expect(cancelQuoteFor({ license: isp, status: expired }, [{ license: isp, status: expired }], "2024-06-20").effectiveEnd).toBe("2024-06-15");
+  });
 });
 
 describe("overview (L-6)", () => {
