@@ -6,6 +6,7 @@ import { planBillingMonth } from "../app/billing/billing-run.server";
 import { listInvoices } from "../app/billing/invoices.server";
 import { getContract } from "../app/contracts/contracts.server";
 import type { HolderChangeInput } from "../app/contracts/holder-change";
+import { pendingReviews } from "../app/contracts/reviews.server";
 import { decideHolderChange, holderChangePage, nameRepresentative, requestHolderChange, unpaidToTakeOver, withdrawHolderChange } from "../app/contracts/holder-changes.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 
@@ -151,6 +152,15 @@ describe("demo data", () => {
     expect(page!.changes.map((c) => [c.kind, c.status, c.from_name, c.party_name, c.requested_by])).toEqual([
       ["transfer", "requested", "株式会社かもめ物流", "株式会社かもめロジスティクス", "reseller@demo.example"],
     ]);
+  });
+
+  it("lists it in the review queue of its tenant only", async () => {
+    const k1004 = (await pendingReviews(t.db, provider)).filter((r) => r.contractRef === "K-1004");
+    expect(k1004).toEqual([{
+      contractId: ids["K-1004"], contractRef: "K-1004", customerName: "株式会社かもめ物流", label: "契約の譲渡（第10条）",
+      detail: "新しい契約者 株式会社かもめロジスティクス", requestedBy: "reseller@demo.example", requestedAt: TEST_NOW.toISOString(), page: "transfer",
+    }]);
+    expect((await pendingReviews(t.db, R2())).map((r) => r.contractRef)).not.toContain("K-1004");
   });
 });
 

@@ -16,6 +16,7 @@ const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
   { to: "/contracts", label: "契約", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/applications", label: "お申し込み", roles: ["provider_admin", "operator", "reseller_manager", "customer_admin"] },
   { to: "/outages", label: "障害の記録", roles: ["provider_admin", "operator"] },
+  { to: "/reviews", label: "審査待ち", roles: ["provider_admin", "operator"] },
   { to: "/cancellations", label: "解約の確認", roles: ["provider_admin", "operator"] },
   { to: "/reports", label: "月次レポート", roles: ["provider_admin", "operator", "reseller_manager", "customer_admin"] },
   { to: "/invoices", label: "請求書", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },

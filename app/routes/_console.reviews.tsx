@@ -1,0 +1,36 @@
+// The operator's queue of requests waiting for review (T-9, T-10, T-12).
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireViewer } from "~/auth/session.server";
+import { OPERATIONS_ROLES } from "~/auth/tenancy";
+import { pendingReviews } from "~/contracts/reviews.server";
+import { getDb } from "~/db.server";
+import { formatJstDateTime } from "~/lib/jst";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
+  return { reviews: await pendingReviews(getDb(), viewer.tenant) };
+}
+
+export default function Reviews() {
+  const { reviews } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>審査待ち</h1>
+      <p className="muted">契約内容の変更（規約第9条）、契約の譲渡（第10条）、地位の承継の届出（第12条）のうち、まだ審査していないものです。古い順に表示します。</p>
+      {reviews.length === 0 ? <div className="empty">審査待ちのお申し込みはありません。</div> : (
+        <table className="data">
+          <thead><tr><th>受付日時</th><th>契約</th><th>顧客</th><th>手続き</th><th>内容</th><th>申込者</th><th /></tr></thead>
+          <tbody>{reviews.map((r, i) => (
+            <tr key={i}>
+              <td>{formatJstDateTime(new Date(r.requestedAt))}</td><td>{r.contractRef}</td><td>{r.customerName}</td><td>{r.label}</td><td>{r.detail}</td><td>{r.requestedBy}</td>
+              <td><Link to={`/contracts/${r.contractId}/${r.page}`}>審査する</Link></td>
+            </tr>
+          ))}</tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "審査待ち | セキュアライン 管理コンソール" }];
