@@ -50,6 +50,12 @@ describe("ingest → notifications → SMTP", () => {
     expect(Object.keys(byRecipient).sort()).toEqual(["admin@aoba-sekkei.example", "it@minato.example"]);
     expect(byRecipient["it@minato.example"].headers.get("subject")).toContain("C&Cサーバーとの通信を検知しました（GW-01）");
     expect(plainText(byRecipient["admin@aoba-sekkei.example"])).toContain("TROJ_EMOTET.A");
+    // The e-mail notifications are marked sent when the SMTP server took their mail.
+    const email = await t.db.selectFrom("notifications").select(["event_id", "sent_at", "result", "recipient"]).where("channel", "=", "email").orderBy("event_id").execute();
+    expect(email).toEqual([
+      { event_id: "m-cc", sent_at: AT.toISOString(), result: "sent", recipient: "it@minato.example" },
+      { event_id: "m-virus", sent_at: AT.toISOString(), result: "sent", recipient: "admin@aoba-sekkei.example" },
+    ]);
     const phone = await t.db.selectFrom("notifications").select(["event_id", "planned_at", "recipient"]).where("channel", "=", "phone").orderBy("event_id").execute();
     expect(phone).toEqual([
       // 23:10 is outside 09:00–21:00: the call waits for 09:00 the next day.
@@ -66,5 +72,29 @@ describe("ingest → notifications → SMTP", () => {
     expect(smtp.received).toHaveLength(2);
     const after = await t.db.selectFrom("notifications").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
+  });
+});
+
+describe("an incident e-mail the SMTP server refuses", () => {
+  it("shows the attempts and the reason on the notification, and 送信失敗 after the 5th attempt", async () => {
+    const refusing = await startSmtp({
+      onRcptTo(_address, _session, callback) {
+        callback(Object.assign(new Error("5.1.1 Mailbox unavailable"), { responseCode: 550 }));
+      },
+    });
+    try {
+      const path = join(dir, "refused.ndjson");
+      writeFileSync(path, JSON.stringify({ id: "m-refused", contract: "K-1001", device: "GW-01", source: "gateway", type: "cc_callback", severity: "critical", detectedAt: "2026-11-20T11:00:00+09:00", url: "http://c2.bad.example/x", action: "blocked" }) + "\n");
+      expect((await ingestFile(t.db, path, { now: AT })).ok).toBe(true);
+      const transport = createMailTransport({ SMTP_URL: refusing.url }, () => undefined);
+      const notification = () => t.db.selectFrom("notifications").select(["sent_at", "result", "attempts", "last_error"])
+        .where("event_id", "=", "m-refused").where("channel", "=", "email").executeTakeFirstOrThrow();
+      await deliverOutbox(t.db, transport, AT, { log: () => undefined });
+      expect(await notification()).toMatchObject({ sent_at: null, result: "queued", attempts: 1, last_error: expect.stringContaining("Mailbox unavailable") });
+      for (const minutes of [1, 3, 7, 15]) await deliverOutbox(t.db, transport, new Date(AT.getTime() + minutes * 60_000), { log: () => undefined });
+      expect(await notification()).toMatchObject({ sent_at: null, result: "failed", attempts: 5 });
+    } finally {
+      await refusing.close();
+    }
   });
 });

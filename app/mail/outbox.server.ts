@@ -102,21 +102,30 @@ export async function deliverOutbox(
         text: mail.body_text,
         attachments: mail.attachment_name && content ? [{ filename: mail.attachment_name, content }] : undefined,
       });
-      await db.updateTable("outbox")
-        .set({ status: "sent", sent_at: nowIso, attempts, last_error: null, next_attempt_at: null })
-        .where("id", "=", mail.id).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable("outbox")
+          .set({ status: "sent", sent_at: nowIso, attempts, last_error: null, next_attempt_at: null })
+          .where("id", "=", mail.id).execute();
+        // An incident's e-mail notification is done when its mail is handed to the SMTP server.
+        await trx.updateTable("notifications").set({ sent_at: nowIso, result: "sent", attempts, last_error: null })
+          .where("outbox_id", "=", mail.id).where("sent_at", "is", null).execute();
+      });
       summary.sent++;
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
       const giveUp = attempts >= MAX_ATTEMPTS;
-      await db.updateTable("outbox")
-        .set({
-          status: giveUp ? "failed" : "queued",
-          attempts,
-          last_error: reason,
-          next_attempt_at: giveUp ? null : new Date(now.getTime() + backoffMs(attempts, RETRY_BASE_MS)).toISOString(),
-        })
-        .where("id", "=", mail.id).execute();
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable("outbox")
+          .set({
+            status: giveUp ? "failed" : "queued",
+            attempts,
+            last_error: reason,
+            next_attempt_at: giveUp ? null : new Date(now.getTime() + backoffMs(attempts, RETRY_BASE_MS)).toISOString(),
+          })
+          .where("id", "=", mail.id).execute();
+        await trx.updateTable("notifications").set({ attempts, last_error: reason, ...(giveUp ? { result: "failed" } : {}) })
+          .where("outbox_id", "=", mail.id).where("sent_at", "is", null).execute();
+      });
       if (giveUp) summary.failed++;
       else summary.retrying++;
       log(`mail: outbox #${mail.id} to ${mail.to_address}: attempt ${attempts} failed: ${reason}`);

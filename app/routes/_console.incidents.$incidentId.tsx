@@ -7,7 +7,7 @@ import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
 import { formatInstantJa } from "~/lib/labels";
 import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS } from "~/security/incident-labels";
-import { CALL_RESULT_LABELS } from "~/security/calls.server";
+import { NOTIFICATION_RESULT_LABELS } from "~/security/calls.server";
 import { getIncident, transitionIncident } from "~/security/incidents.server";
 
 const CHANNEL_LABELS: Record<string, string> = { email: "メール", phone: "電話" };
@@ -17,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await getIncident(getDb(), { id: idParam(params.incidentId), tenant: viewer.tenant });
   if (!found) throw notFound();
   const notifications = found.notifications.map((n) => ({
-    ...n, result: n.result ? CALL_RESULT_LABELS[n.result as keyof typeof CALL_RESULT_LABELS] ?? n.result : null,
+    ...n, result: n.result ? NOTIFICATION_RESULT_LABELS[n.result] ?? n.result : null,
   }));
   return { ...found, notifications, canAct: INCIDENT_ROLES.includes(viewer.role), defaultAssignee: viewer.displayName };
 }

@@ -18,6 +18,14 @@ export const CALL_RESULT_LABELS: Record<CallResult, string> = {
   wrong_number: "番号誤り",
 };
 
+/** What a notification's `result` says, in Japanese: a call's outcome, or where its e-mail stands. */
+export const NOTIFICATION_RESULT_LABELS: Record<string, string> = {
+  ...CALL_RESULT_LABELS,
+  queued: "送信待ち",
+  sent: "送信済み",
+  failed: "送信失敗",
+};
+
 /** Calls planned up to this far ahead are listed, so that the operator can prepare them. */
 export const CALLS_LOOKAHEAD_MINUTES = 60;
 
