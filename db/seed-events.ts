@@ -521,6 +521,8 @@ async function handleIncidents(db: Kysely<Database>, notables: readonly Notable[
         const sent = new Date(mail.planned_at).getTime();
         await trx.updateTable("outbox").set({ status: "sent", attempts: 1, created_at: iso(sent), sent_at: iso(sent + 4_000) })
           .where("id", "=", mail.outbox_id!).execute();
+        // As delivery records it (app/mail/outbox.server.ts).
+        await trx.updateTable("notifications").set({ sent_at: iso(sent + 4_000), result: "sent", attempts: 1 }).where("id", "=", mail.id).execute();
       }
       const ageDays = (at.getTime() - new Date(incident.opened_at).getTime()) / DAY_MS;
       if (ageDays < DEMO_ACK_AFTER_DAYS || handling.acknowledge === "") continue;
