@@ -180,6 +180,8 @@ export interface IncidentTable {
   assignee: string | null;
   notes: string | null;
   first_event_id: string;
+  /** The device of the first event, kept when the event is purged (migration 000920). */
+  device_name: string | null;
 }
 
 export interface IncidentEventTable {

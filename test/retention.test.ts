@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { jstDate } from "../app/lib/jst";
 import type { EventRecord } from "../app/security/event-lines";
+import { listIncidents } from "../app/security/incidents.server";
 import { ingestRecords } from "../app/security/ingest.server";
 import { purgeExpiredEvents } from "../app/security/retention.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
@@ -75,6 +76,9 @@ describe("S1-4⑤ purge", () => {
     expect((await t.db.selectFrom("notifications").select("channel").where("incident_id", "=", incident.id).orderBy("channel").execute())
       .map((n) => n.channel)).toEqual(["email", "phone"]);
     expect(await links()).toEqual([]);
+    // The list still names the device of the purged event, and filters by it.
+    const listed = await listIncidents(t.db, { kind: "provider" }, { device: "PC-001" });
+    expect(listed.find((i) => i.id === incident.id)?.device_name).toBe("PC-001");
   });
 
   it("a month later purges the demo's first month, counted on both sides of 2026-06-22 00:00 JST", async () => {

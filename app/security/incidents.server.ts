@@ -21,10 +21,9 @@ export async function listIncidents(db: Kysely<Database>, tenant: Tenant, filter
     .selectFrom("incidents")
     .innerJoin("contracts", "contracts.id", "incidents.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .leftJoin("security_events", "security_events.id", "incidents.first_event_id")
     .select([
       "incidents.id", "incidents.kind", "incidents.status", "incidents.severity", "incidents.title", "incidents.opened_at",
-      "incidents.assignee", "contracts.ref as contract_ref", "customers.name as customer_name", "security_events.device_name",
+      "incidents.assignee", "contracts.ref as contract_ref", "customers.name as customer_name", "incidents.device_name",
     ])
     .where(customerInTenant(tenant))
     .orderBy("incidents.opened_at", "desc")
@@ -33,7 +32,7 @@ export async function listIncidents(db: Kysely<Database>, tenant: Tenant, filter
   if (filter.severity) q = q.where("incidents.severity", "=", filter.severity);
   if (filter.kind) q = q.where("incidents.kind", "=", filter.kind);
   if (filter.status) q = q.where("incidents.status", "=", filter.status);
-  if (filter.device) q = q.where("security_events.device_name", "=", filter.device);
+  if (filter.device) q = q.where("incidents.device_name", "=", filter.device);
   if (filter.from) q = q.where("incidents.opened_at", ">=", filter.from);
   if (filter.to) q = q.where("incidents.opened_at", "<", filter.to);
   return q.execute();

@@ -18,6 +18,7 @@ import * as eventDailyCounts from "./2026_11_22_000800_event_daily_counts";
 import * as threatReports from "./2026_11_22_000700_threat_reports";
 import * as ispMainServices from "./2026_11_22_000900_isp_main_services";
 import * as contractHolderChanges from "./2026_11_22_000910_contract_holder_changes";
+import * as incidentDeviceName from "./2026_11_22_000920_incident_device_name";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000700_threat_reports": threatReports,
   "2026_11_22_000900_isp_main_services": ispMainServices,
   "2026_11_22_000910_contract_holder_changes": contractHolderChanges,
+  "2026_11_22_000920_incident_device_name": incidentDeviceName,
 };
