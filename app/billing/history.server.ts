@@ -161,18 +161,20 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
  * Invoices without a payment in `month` cannot be finally paid in it, so they are not read.
  */
 export async function loadPriorInvoices(db: Db, month: YearMonth, contracts: readonly BillableContract[]): Promise<Map<number, PriorInvoice[]>> {
-  const credited = db.selectFrom("credit_notes")
-    .select((eb) => ["credit_notes.invoice_id", eb.fn.sum<number>("credit_notes.total_yen").as("credited")])
-    .groupBy("credit_notes.invoice_id");
+  // Driven by the (few) invoices paid in the month, each found by its contract and month, so the
+  // cost does not grow with the years of invoices stored.
   const rows = await db
-    .selectFrom("invoices")
-    .innerJoin(invoicesPaidIn(db, month).as("paid"), (join) => join
-      .onRef("paid.contract_id", "=", "invoices.contract_id").onRef("paid.billing_month", "=", "invoices.billing_month"))
-    .leftJoin(credited.as("cn"), "cn.invoice_id", "invoices.id")
+    .selectFrom(invoicesPaidIn(db, month).as("paid"))
+    .innerJoin("invoices", (join) => join
+      .onRef("invoices.contract_id", "=", "paid.contract_id").onRef("invoices.billing_month", "=", "paid.billing_month"))
     .select((eb) => [
       "invoices.contract_id", "invoices.billing_month", "invoices.invoice_number", "invoices.interest_yen", "invoices.due_date",
       // What is owed: the total less credit notes issued against it (T-27-4).
-      eb("invoices.total_yen", "-", eb.fn.coalesce("cn.credited", eb.val(0))).as("total_yen"),
+      eb("invoices.total_yen", "-", eb.fn.coalesce(
+        eb.selectFrom("credit_notes").select((e) => e.fn.sum<number>("credit_notes.total_yen").as("c"))
+          .whereRef("credit_notes.invoice_id", "=", "invoices.id"),
+        eb.val(0),
+      )).as("total_yen"),
     ])
     .where("invoices.billing_month", "<", month)
     // T-26-3: a waived invoice bears no interest.
