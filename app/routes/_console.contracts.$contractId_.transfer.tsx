@@ -182,9 +182,9 @@ export default function ContractTransfer() {
               {isOperator ? (
                 <>
                   <Form method="post"><input type="hidden" name="changeId" value={c.id} /><button type="submit" name="intent" value="approve">承認する</button></Form>
-                  <Form method="post" style={{ display: "flex", gap: 6 }}>
+                  <Form method="post" style={{ display: "flex", gap: 6, alignItems: "center", flexWrap: "wrap" }}>
                     <input type="hidden" name="changeId" value={c.id} />
-                    <select name="reasonCode" aria-label="不承認の理由" defaultValue="">
+                    <select name="reasonCode" aria-label="不承認の理由" defaultValue="" style={{ maxWidth: 380 }}>
                       <option value="">理由を選ぶ</option>
                       {Object.entries(c.kind === "transfer" ? TRANSFER_REFUSAL_REASONS : SUCCESSION_RETURN_REASONS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
                     </select>
