@@ -68,6 +68,8 @@ function invoicesPaidIn(db: Db, month: YearMonth) {
     .where("payments.paid_on", "<=", lastDayOf(month));
 }
 
+const paymentColumns = ["payments.contract_id", "payments.billing_month", "payments.paid_on", "payments.amount_yen"] as const;
+
 /** Every contract whose service started on or before `lastDay`, ordered by ref, with its history. */
 export async function loadBillableContracts(db: Db, lastDay: string, options: LoadOptions = {}): Promise<BillableContract[]> {
   const { contractIds, onlyPaymentsRelevantTo: month } = options;
@@ -86,7 +88,9 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
   if (contracts.length === 0) return [];
 
   const [items, planChanges, terminations, outages, visits, visitLines, manualLines, payments] = await Promise.all([
-    db.selectFrom("contract_items").selectAll().orderBy("id").execute(),
+    // Only the columns the history holds: items and payments are the bulk of what a month reads.
+    db.selectFrom("contract_items")
+      .select(["contract_id", "code", "quantity", "ownership", "repair24h", "from_date", "to_date"]).orderBy("id").execute(),
     db.selectFrom("plan_changes").selectAll().orderBy("change_date").orderBy("id").execute(),
     db.selectFrom("terminations").selectAll().where("withdrawn_at", "is", null).execute(),
     db.selectFrom("outages").selectAll().orderBy("id").execute(),
@@ -94,11 +98,11 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
     db.selectFrom("visit_lines").selectAll().orderBy("id").execute(),
     db.selectFrom("manual_lines").selectAll().orderBy("line_date").orderBy("id").execute(),
     month
-      ? db.selectFrom("payments").selectAll("payments")
+      ? db.selectFrom("payments").select(paymentColumns)
         .innerJoin(invoicesPaidIn(db, month).as("paid"), (join) => join
           .onRef("paid.contract_id", "=", "payments.contract_id").onRef("paid.billing_month", "=", "payments.billing_month"))
         .orderBy("payments.paid_on").orderBy("payments.id").execute()
-      : db.selectFrom("payments").selectAll().orderBy("paid_on").orderBy("id").execute(),
+      : db.selectFrom("payments").select(paymentColumns).orderBy("paid_on").orderBy("id").execute(),
   ]);
   const itemsOf = groupBy(items, (r) => r.contract_id);
   const changesOf = groupBy(planChanges, (r) => r.contract_id);
