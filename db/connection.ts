@@ -3,11 +3,12 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from "kysely";
+import { Kysely, Migrator, sql, SqliteDialect, type MigrationProvider } from "kysely";
 import { migrations } from "./migrations/index";
 import type { Database } from "./schema";
 
 export const DEFAULT_DATABASE_URL = "file:./data/app.db";
+const BUSY_TIMEOUT_MS = 5000;
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -32,7 +33,7 @@ export function openDatabase(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_
   const sqlite = new SQLite(path);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma("synchronous = NORMAL");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, sqlite, path, close: () => db.destroy() };
@@ -40,16 +41,36 @@ export function openDatabase(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the schema to the latest migration; throws with the failing migration's name. */
+/** How long a process waits for another one migrating the same file (a backfill can take a while). */
+const MIGRATION_WAIT_MS = 120_000;
+
+/**
+ * Brings the schema to the latest migration; throws with the failing migration's name. Kysely's
+ * SQLite adapter takes no lock (it assumes one process), so the server and a command starting on
+ * the same file would both apply a new migration. The whole run is one write transaction
+ * (BEGIN IMMEDIATE): a second process waits for it, then finds nothing left to do; a failing
+ * migration leaves the schema as it was.
+ */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === "Error");
-  if (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${reason}`);
-  }
-  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  return db.connection().execute(async (conn) => {
+    await sql`pragma busy_timeout = ${sql.raw(String(MIGRATION_WAIT_MS))}`.execute(conn);
+    await sql`begin immediate`.execute(conn);
+    try {
+      const { error, results } = await new Migrator({ db: conn, provider }).migrateToLatest();
+      if (error) {
+        const failed = results?.find((r) => r.status === "Error");
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${reason}`);
+      }
+      await sql`commit`.execute(conn);
+      return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+    } catch (error) {
+      await sql`rollback`.execute(conn);
+      throw error;
+    } finally {
+      await sql`pragma busy_timeout = ${sql.raw(String(BUSY_TIMEOUT_MS))}`.execute(conn);
+    }
+  });
 }
 
 export async function migrateDown(db: Kysely<Database>): Promise<string | null> {
