@@ -1,16 +1,47 @@
 // Recording a payment against an issued invoice (T-26 reads them): validated against what is
 // still owed, written with its audit row in one transaction.
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
-import { jstDate, type IsoDate } from "../lib/jst";
+import { addMonths, firstDayOf, jstDate, type IsoDate, type YearMonth } from "../lib/jst";
 import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
+import { LATE_INTEREST_CODE } from "./invoice";
 import { getInvoice } from "./invoices.server";
+import { lateInterest } from "./late-interest";
 
 export type PaymentInput = { paidOn: IsoDate; amountYen: number | null };
 export type PaymentResult = { ok: true } | { ok: false; field: "paidOn" | "amountYen" | "_form"; message: string };
+
+type Found = NonNullable<Awaited<ReturnType<typeof getInvoice>>>;
+
+/**
+ * T-26 bills the interest on the invoice of the month the invoice was finally paid. When this
+ * final payment is recorded after that month's invoice was issued, the interest would be lost:
+ * it goes on the contract's next invoice instead, as a T-26 line dated on the first day of the
+ * first month not invoiced yet (Interpretation, app/billing/INTERPRETATIONS.md).
+ */
+async function interestToCarry(trx: Transaction<Database>, found: Found, payment: PaymentInput) {
+  const { invoice } = found;
+  const waived = await trx.selectFrom("interest_waivers").select("invoice_id").where("invoice_id", "=", invoice.id).executeTakeFirst();
+  if (waived) return null;
+  const owedYen = invoice.total_yen - found.creditedYen;
+  const result = lateInterest(
+    { principalYen: owedYen - invoice.interest_yen, dueDate: invoice.due_date },
+    [...found.payments.map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen })), payment],
+  );
+  if (result.billingMonth === null || result.interestYen === 0) return null;
+  const latest = await trx.selectFrom("invoices").select((eb) => eb.fn.max("billing_month").as("month"))
+    .where("contract_id", "=", invoice.contract_id).executeTakeFirst();
+  const lastInvoiced = latest?.month as YearMonth | null | undefined;
+  if (!lastInvoiced || lastInvoiced < result.billingMonth) return null; // that month's invoice is still to come and bills it
+  return {
+    contract_id: invoice.contract_id, line_date: firstDayOf(addMonths(lastInvoiced, 1)), amount_yen: result.interestYen, taxable: 0,
+    code: LATE_INTEREST_CODE, rule: "T-26",
+    description: `延滞利息（請求書 ${invoice.invoice_number}、${result.billingMonth.replace("-", "年")}月の完済を請求後に記録したため繰越し）`,
+  };
+}
 
 export async function recordPayment(
   db: Kysely<Database>,
@@ -34,9 +65,14 @@ export async function recordPayment(
       // A payment of exactly what is left is recorded as "in full".
       amount_yen: settles ? null : amountYen, recorded_by: params.actor.email, created_at: now().toISOString(),
     }).execute();
+    const carried = settles ? await interestToCarry(trx, found, params.payment) : null;
+    if (carried) {
+      await trx.insertInto("manual_lines").values({ ...carried, created_by: params.actor.email, created_at: now().toISOString() }).execute();
+    }
     await recordAudit(trx, {
       actor: params.actor, action: "payment.record", entity: "invoice", entityId: invoice.invoice_number,
-      summary: `${invoice.invoice_number} に入金 ${(amountYen ?? outstandingYen).toLocaleString("ja-JP")}円（${paidOn}）${settles ? "・完済" : "・一部入金"}`,
+      summary: `${invoice.invoice_number} に入金 ${(amountYen ?? outstandingYen).toLocaleString("ja-JP")}円（${paidOn}）${settles ? "・完済" : "・一部入金"}`
+        + (carried ? `、延滞利息 ${carried.amount_yen.toLocaleString("ja-JP")}円を ${carried.line_date.slice(0, 7)} の請求へ繰越し` : ""),
       ip: params.ip,
     });
   });
