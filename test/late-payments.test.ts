@@ -2,6 +2,7 @@
 // contract's next invoice instead of lost; when that month is still to be invoiced, billed there.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { planBillingMonth } from "../app/billing/billing-run.server";
+import { waiveInterest } from "../app/billing/interest-waivers.server";
 import { recordPayment } from "../app/billing/payments.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 
@@ -36,6 +37,9 @@ describe("late interest of a payment recorded late (T-26)", () => {
     ]);
     const audit = await t.db.selectFrom("audit_log").select("summary").where("action", "=", "payment.record").orderBy("id", "desc").executeTakeFirstOrThrow();
     expect(audit.summary).toBe("INV-00000037 に入金 9,900円（2026-10-25）・完済、延滞利息 94円を 2026-11 の請求へ繰越し");
+    // Waived before November is invoiced (T-26-3): the carried interest goes with it.
+    expect(await waiveInterest(t.db, { invoiceId: await invoiceId("INV-00000037"), tenant: provider, reason: "入金記録の遅れは当社都合", actor: finance, ip: "" })).toEqual({ ok: true });
+    expect(await interestLines("K-2002", "2026-11")).toEqual([]);
   });
 
   it("is billed by the month's own invoice when that month is still to be invoiced, and nothing is carried", async () => {

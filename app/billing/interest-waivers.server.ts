@@ -31,6 +31,8 @@ export async function waiveInterest(
     await trx.insertInto("interest_waivers").values({
       invoice_id: invoice.id, reason: params.reason, waived_by: params.actor.email ?? "", waived_at: now().toISOString(),
     }).execute();
+    // Interest carried to a month not invoiced yet (payments.server.ts) is waived with it.
+    await trx.deleteFrom("manual_lines").where("code", "=", "interest.late").where("description", "like", `%${invoice.invoice_number}%`).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "interest.waive", entity: "invoice", entityId: invoice.invoice_number,
       summary: `${invoice.invoice_number} の延滞利息を免除（第26条第3項）: ${params.reason}`, ip: params.ip,
