@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planBillingMonth } from "../app/billing/billing-run.server";
 import { listInvoices } from "../app/billing/invoices.server";
+import { requestChange } from "../app/contracts/contract-changes.server";
 import { getContract } from "../app/contracts/contracts.server";
 import type { HolderChangeInput } from "../app/contracts/holder-change";
 import { pendingReviews } from "../app/contracts/reviews.server";
@@ -136,6 +137,17 @@ describe("transfer of a contract (T-10)", () => {
     expect(await withdrawHolderChange(t.db, { changeId: row.id, contractId: ids["K-2001"], tenant: customerTenant, at: TEST_NOW, actor: operator, ip: "" })).toEqual({ ok: true });
     expect(await decideHolderChange(t.db, { ...decide, changeId: row.id, contractId: ids["K-2001"], approve: true, reasonCode: null }))
       .toEqual({ ok: false, message: "審査中の手続きではありません" });
+  });
+
+  it("is not approved while a change the old holder asked for is under review", async () => {
+    await requestChange(t.db, {
+      contractId: ids["K-2004"], tenant: R2(), date: "2026-11-25", today, at: TEST_NOW, actor: reseller2, ip: "",
+      change: { kind: "contact", name: "税理士法人みらい総合会計", address: "東京都新宿区西新宿2-8-1", phone: "03-5321-0008", email: "new@mirai-sogo.example" },
+    });
+    const changeId = (await t.db.selectFrom("contract_changes").select("id").where("contract_id", "=", ids["K-2004"]).executeTakeFirstOrThrow()).id;
+    const requested = await requestHolderChange(t.db, { contractId: ids["K-2004"], tenant: R2(), at: TEST_NOW, actor: reseller2, ip: "", input: transferTo({ email: "k2004@tsubasa-fudosan.example" }) });
+    expect(await decideHolderChange(t.db, { ...decide, changeId: (requested as { id: number }).id, contractId: ids["K-2004"], approve: true, reasonCode: null }))
+      .toEqual({ ok: false, message: `審査中の契約内容の変更（#${changeId}）があります。先に審査してください` });
   });
 
   it("is not approved while a cancellation is pending", async () => {

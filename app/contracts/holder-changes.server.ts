@@ -180,6 +180,9 @@ export async function decideHolderChange(
     const pending = await db.selectFrom("terminations").select("wished_date").where("contract_id", "=", contract.id)
       .where("confirmed_on", "is", null).where("withdrawn_at", "is", null).executeTakeFirst();
     if (pending) return { ok: false, message: "解約のお申し込み中です。解約の取下げか確定のあとで手続きしてください" };
+    // A change the old holder asked for (e.g. its contact details) must not land on the new holder's record.
+    const pendingChange = await db.selectFrom("contract_changes").select("id").where("contract_id", "=", contract.id).where("status", "=", "requested").executeTakeFirst();
+    if (pendingChange) return { ok: false, message: `審査中の契約内容の変更（#${pendingChange.id}）があります。先に審査してください` };
   }
   const at = params.at.toISOString();
   const label = HOLDER_CHANGE_KIND_LABELS[change.kind];
