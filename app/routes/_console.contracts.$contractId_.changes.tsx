@@ -9,6 +9,7 @@ import { contactHistory, decideChange, listChanges, previewChange, requestChange
 import { getContract } from "~/contracts/contracts.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { formValues } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
 import { formatDateJa, itemLabel } from "~/lib/labels";
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const form = await request.formData();
-  const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
+  const values = formValues(form);
   const contractId = idParam(params.contractId);
   const db = getDb();
   const actor = { id: viewer.id, email: viewer.email };

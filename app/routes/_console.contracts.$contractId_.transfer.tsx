@@ -12,6 +12,7 @@ import {
 import { decideHolderChange, holderChangePage, nameRepresentative, requestHolderChange, withdrawHolderChange } from "~/contracts/holder-changes.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { formValues } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { formatDateJa } from "~/lib/labels";
@@ -28,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const form = await request.formData();
-  const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
+  const values = formValues(form);
   const contractId = idParam(params.contractId);
   const db = getDb();
   const base = { contractId, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) };

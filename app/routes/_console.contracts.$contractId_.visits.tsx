@@ -7,6 +7,7 @@ import { bookVisit, checkBooking, listBookings, type BookingRequest } from "~/co
 import { visitContentFromForm } from "~/contracts/visit-form";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { formValues } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, isTimeOfDay } from "~/lib/jst";
 import { AREA_LABELS, formatDateJa } from "~/lib/labels";
@@ -24,7 +25,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const db = getDb();
   const contractId = idParam(params.contractId);
-  const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
+  const values = formValues(form);
   const parsed = visitContentFromForm(form);
   if (!parsed.ok) return data({ error: parsed.message, fieldError: { field: parsed.field, message: parsed.message }, values, estimate: null, next: null }, { status: 400 });
   const booking: BookingRequest = { ...parsed.content, date: String(form.get("date") ?? ""), start: String(form.get("start") ?? "") };

@@ -8,6 +8,7 @@ import { VisitWorkFields } from "~/components/VisitWorkFields";
 import { getBooking, priceVisitDone, recordVisitDone, type VisitDone } from "~/contracts/visit-bookings.server";
 import { formValuesOfVisit, visitContentFromForm } from "~/contracts/visit-form";
 import { getDb } from "~/db.server";
+import { formValues } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { formatDateJa } from "~/lib/labels";
 import { yen } from "~/lib/money";
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const form = await request.formData();
-  const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
+  const values = formValues(form);
   const parsed = visitContentFromForm(form);
   if (!parsed.ok) return data({ error: parsed.message, fieldError: { field: parsed.field, message: parsed.message }, values, estimate: null }, { status: 400 });
   const done: VisitDone = { ...parsed.content, start: String(form.get("start") ?? "") };

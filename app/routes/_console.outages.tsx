@@ -7,6 +7,7 @@ import { listContracts } from "~/contracts/contracts.server";
 import { OUTAGE_SERVICE_LABELS } from "~/contracts/outage-labels";
 import { listOutages, outageCredits, recordOutage } from "~/contracts/outages.server";
 import { getDb } from "~/db.server";
+import { formValues } from "~/lib/form";
 import { formatInstantJa } from "~/lib/labels";
 import { isIsoDate, isTimeOfDay, jstInstant } from "~/lib/jst";
 import { yen } from "~/lib/money";
@@ -29,7 +30,7 @@ function instant(form: FormData, prefix: string): string | null {
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const form = await request.formData();
-  const values = Object.fromEntries([...form.entries()].map(([k, v]) => [k, String(v)]));
+  const values = formValues(form);
   const errors: Record<string, string> = {};
   const contractId = Number(form.get("contractId"));
   const db = getDb();
