@@ -98,3 +98,10 @@ describe("an incident e-mail the SMTP server refuses", () => {
     }
   });
 });
+
+describe("marking notifications on delivery", () => {
+  it("finds the notification of a mail through an index, not a scan (every mail sent looks it up)", () => {
+    const plan = t.sqlite.prepare("explain query plan update notifications set result = 'sent' where outbox_id = ? and sent_at is null").all(1) as { detail: string }[];
+    expect(plan.map((p) => p.detail)).toContain("SEARCH notifications USING INDEX notifications_outbox_idx (outbox_id=?)");
+  });
+});

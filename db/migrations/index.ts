@@ -19,6 +19,7 @@ import * as threatReports from "./2026_11_22_000700_threat_reports";
 import * as ispMainServices from "./2026_11_22_000900_isp_main_services";
 import * as contractHolderChanges from "./2026_11_22_000910_contract_holder_changes";
 import * as incidentDeviceName from "./2026_11_22_000920_incident_device_name";
+import * as notificationsByOutbox from "./2026_11_22_000930_notifications_by_outbox";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000900_isp_main_services": ispMainServices,
   "2026_11_22_000910_contract_holder_changes": contractHolderChanges,
   "2026_11_22_000920_incident_device_name": incidentDeviceName,
+  "2026_11_22_000930_notifications_by_outbox": notificationsByOutbox,
 };
