@@ -96,34 +96,36 @@ export interface VisitDone extends VisitFormContent {
   start: string;
 }
 
-/** A booking of the tenant's contract with the contract's billing data, or null (foreign or unknown = 404). */
-async function bookingInTenant(db: Kysely<Database>, bookingId: number, tenant: Tenant) {
+/** A booking of the tenant's contract, with what it asked for; null when foreign or unknown (404). */
+export async function getBooking(db: Kysely<Database>, params: { bookingId: number; contractId: number; tenant: Tenant }) {
   const booking = await db.selectFrom("visit_bookings").innerJoin("contracts", "contracts.id", "visit_bookings.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .selectAll("visit_bookings").select(["contracts.ref as contract_ref", "contracts.service_start"])
-    .where("visit_bookings.id", "=", bookingId).where(customerInTenant(tenant)).executeTakeFirst();
-  return booking ?? null;
-}
-
-export async function getBooking(db: Kysely<Database>, params: { bookingId: number; contractId: number; tenant: Tenant }) {
-  const booking = await bookingInTenant(db, params.bookingId, params.tenant);
-  if (!booking || booking.contract_id !== params.contractId) return null;
+    .where("visit_bookings.id", "=", params.bookingId).where("visit_bookings.contract_id", "=", params.contractId)
+    .where(customerInTenant(params.tenant)).executeTakeFirst();
+  if (!booking) return null;
   return { ...booking, content: { withLineApplication: booking.with_line_application === 1, backupAvailable: booking.backup_available === 1, lines: JSON.parse(booking.lines) as VisitLineInput[] } };
 }
 
+type Booking = NonNullable<Awaited<ReturnType<typeof getBooking>>>;
+
 /**
- * Prices what was actually done as the billing run will (S2, S5, S6, T-24-3): among the
- * contract's recorded visits only — bookings not done yet never take the year's free visit.
+ * Prices what was done as the billing run will (S2, S5, S6, T-24-3): among the contract's
+ * recorded visits only — bookings not done yet never take the year's free visit.
  */
+async function priceDone(db: Kysely<Database>, booking: Booking, done: VisitDone): Promise<VisitEstimate> {
+  if (!isTimeOfDay(done.start)) return { ok: false, message: "開始時刻を HH:MM で入力してください" };
+  const [billable] = await loadBillableContracts(db, booking.service_start, { contractIds: [booking.contract_id] });
+  return estimateVisit(billable.history, await loadTariffs(db), { ...done, date: booking.visit_date });
+}
+
+/** The price of what was done on the tenant's booking, or null when the booking is not the tenant's. */
 export async function priceVisitDone(
   db: Kysely<Database>,
   params: { bookingId: number; contractId: number; tenant: Tenant; done: VisitDone },
 ): Promise<VisitEstimate | null> {
   const booking = await getBooking(db, params);
-  if (!booking) return null;
-  if (!isTimeOfDay(params.done.start)) return { ok: false, message: "開始時刻を HH:MM で入力してください" };
-  const [billable] = await loadBillableContracts(db, booking.service_start, { contractIds: [booking.contract_id] });
-  return estimateVisit(billable.history, await loadTariffs(db), { ...params.done, date: booking.visit_date });
+  return booking && priceDone(db, booking, params.done);
 }
 
 /**
@@ -141,8 +143,8 @@ export async function recordVisitDone(
   const month = booking.visit_date.slice(0, 7);
   const billed = await db.selectFrom("billing_months").select("month").where("month", "=", month).where("status", "=", "closed").executeTakeFirst();
   if (billed) return { ok: false, message: `${month} は請求締め済みです。手動明細で請求してください` };
-  const estimate = await priceVisitDone(db, params);
-  if (!estimate?.ok) return { ok: false, message: estimate?.message ?? "料金を計算できません" };
+  const estimate = await priceDone(db, booking, params.done);
+  if (!estimate.ok) return { ok: false, message: estimate.message };
   const { done } = params;
   await db.transaction().execute(async (trx) => {
     const { id } = await trx.insertInto("visits").values({
