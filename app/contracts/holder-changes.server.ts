@@ -19,10 +19,15 @@ import {
 
 type Db = Kysely<Database>;
 
+/** The successors stored on a succession (JSON), none on a transfer. */
+function successorsOf(row: { successors: string | null }): string[] {
+  return row.successors ? (JSON.parse(row.successors) as string[]) : [];
+}
+
 async function contractInTenant(db: Db, contractId: number, tenant: Tenant) {
   return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
     .select(["contracts.id", "contracts.ref", "contracts.status", "contracts.line_id", "contracts.admin_email", "customers.id as customer_id",
-      "customers.ref as customer_ref", "customers.name as customer_name", "customers.reseller_id", "customers.email as customer_email"])
+      "customers.name as customer_name", "customers.reseller_id"])
     .where("contracts.id", "=", contractId).where(customerInTenant(tenant)).executeTakeFirst();
 }
 
@@ -68,7 +73,7 @@ export async function holderChangePage(db: Db, params: { contractId: number; ten
     .selectAll("contract_holder_changes").select(["from_c.name as from_name", "to_c.name as to_name", "to_c.ref as to_ref"])
     .where("contract_holder_changes.contract_id", "=", contract.id).orderBy("contract_holder_changes.id", "desc").execute();
   const changes = await Promise.all(rows.map(async (r) => {
-    const successors = r.successors ? (JSON.parse(r.successors) as string[]) : [];
+    const successors = successorsOf(r);
     return {
       ...r,
       successorList: successors,
@@ -136,7 +141,7 @@ export async function requestHolderChange(
   return { ok: true, id };
 }
 
-async function openChange(db: Db, changeId: number, contractId: number) {
+async function changeOfContract(db: Db, changeId: number, contractId: number) {
   return db.selectFrom("contract_holder_changes").selectAll().where("id", "=", changeId).where("contract_id", "=", contractId).executeTakeFirst();
 }
 
@@ -147,7 +152,7 @@ export async function withdrawHolderChange(
   db: Db, params: { changeId: number; contractId: number; tenant: Tenant; at: Date; actor: AuditActor; ip: string },
 ): Promise<Result | null> {
   const contract = await contractInTenant(db, params.contractId, params.tenant);
-  const change = contract && (await openChange(db, params.changeId, contract.id));
+  const change = contract && (await changeOfContract(db, params.changeId, contract.id));
   if (!contract || !change) return null;
   if (change.status !== "requested") return { ok: false, message: "審査中の手続きではありません" };
   await db.transaction().execute(async (trx) => {
@@ -168,7 +173,7 @@ export async function decideHolderChange(
   params: { changeId: number; contractId: number; approve: boolean; reasonCode: number | null; note: string; today: IsoDate; at: Date; actor: AuditActor; ip: string; providerName: string },
 ): Promise<Result | null> {
   const contract = await contractInTenant(db, params.contractId, { kind: "provider" });
-  const change = contract && (await openChange(db, params.changeId, contract.id));
+  const change = contract && (await changeOfContract(db, params.changeId, contract.id));
   if (!contract || !change) return null;
   if (change.status !== "requested") return { ok: false, message: "審査中の手続きではありません" };
   const reasons = change.kind === "transfer" ? TRANSFER_REFUSAL_REASONS : SUCCESSION_RETURN_REASONS;
@@ -226,7 +231,7 @@ export async function decideHolderChange(
       : [
         `未払いの料金 ${takeover.totalYen.toLocaleString("ja-JP")}円（${takeover.invoices.map((i) => i.invoiceNumber).join("、")}）と、その遅延利息は、新しい契約者さまにお支払いいただきます（規約第10条第4項）。`,
       ];
-    const successors = change.successors ? (JSON.parse(change.successors) as string[]) : [];
+    const successors = successorsOf(change);
     const representative = representativeOf(successors, change.representative);
     await queueMail(trx, {
       kind: "holder_change_approved", ref: `holder-change:${change.id}:approved:to`, to: change.party_email,
@@ -268,11 +273,10 @@ export async function nameRepresentative(
   db: Db, params: { changeId: number; contractId: number; tenant: Tenant; representative: string; at: Date; actor: AuditActor; ip: string },
 ): Promise<Result | null> {
   const contract = await contractInTenant(db, params.contractId, params.tenant);
-  const change = contract && (await openChange(db, params.changeId, contract.id));
+  const change = contract && (await changeOfContract(db, params.changeId, contract.id));
   if (!contract || !change || change.kind !== "succession") return null;
   if (change.status !== "approved" && change.status !== "requested") return { ok: false, message: "この届出の代表者は変更できません" };
-  const successors = JSON.parse(change.successors ?? "[]") as string[];
-  if (!successors.includes(params.representative)) return { ok: false, message: "代表者は承継した方の中から選んでください（第12条第2項）" };
+  if (!successorsOf(change).includes(params.representative)) return { ok: false, message: "代表者は承継した方の中から選んでください（第12条第2項）" };
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("contract_holder_changes").set({ representative: params.representative }).where("id", "=", change.id).execute();
     await recordAudit(trx, {
