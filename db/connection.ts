@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, sql, SqliteDialect, type MigrationProvider } from "kysely";
+import { Kysely, Migrator, sql, SqliteDialect, type MigrationProvider, type SqliteDatabase } from "kysely";
 import { migrations } from "./migrations/index";
 import type { Database } from "./schema";
 
@@ -27,6 +27,40 @@ export function sqlitePathFromUrl(url: string): string {
   return path === ":memory:" ? path : resolve(path);
 }
 
+/** How many prepared statements one connection keeps (the least recently used is dropped first). */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The connection as Kysely sees it, preparing each distinct SQL text once. Kysely's SQLite driver
+ * prepares every query it runs: SQLite parses and plans the text again each time, which cost the
+ * monthly billing run (multi-row INSERTs of hundreds of rows) as much as writing the rows. A
+ * statement that is being iterated (a streamed query) is not shared: a fresh one is prepared.
+ */
+export function withStatementCache(sqlite: SQLite.Database, capacity = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text: string) {
+      const cached = statements.get(text);
+      if (cached && !cached.busy) {
+        // Map keeps insertion order: move the statement to the most recently used end.
+        statements.delete(text);
+        statements.set(text, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(text);
+      if (!cached) {
+        statements.set(text, statement);
+        if (statements.size > capacity) statements.delete(statements.keys().next().value!);
+      }
+      return statement;
+    },
+    close() {
+      statements.clear();
+      sqlite.close();
+    },
+  };
+}
+
 export function openDatabase(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): DatabaseHandle {
   const path = sqlitePathFromUrl(url);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -35,7 +69,7 @@ export function openDatabase(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma("synchronous = NORMAL");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, sqlite, path, close: () => db.destroy() };
 }
 

@@ -1,0 +1,68 @@
+// The statement cache behind Kysely: one prepared statement per SQL text, a fresh one while the
+// cached one is being iterated, bounded by its capacity, and still right after a schema change.
+import SQLite from "better-sqlite3";
+import { Kysely, sql, SqliteDialect } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { withStatementCache } from "./connection";
+
+let sqlite: SQLite.Database;
+afterEach(() => {
+  if (sqlite.open) sqlite.close();
+});
+
+function open() {
+  sqlite = new SQLite(":memory:");
+  sqlite.exec("create table t (id integer primary key, name text not null); insert into t (name) values ('a'), ('b'), ('c')");
+  return sqlite;
+}
+
+describe("withStatementCache", () => {
+  it("prepares each SQL text once", () => {
+    const cache = withStatementCache(open());
+    const first = cache.prepare("select name from t order by id");
+    expect(cache.prepare("select name from t order by id")).toBe(first);
+    expect(cache.prepare("select id from t order by id")).not.toBe(first);
+  });
+
+  it("gives a fresh statement while the cached one is iterating (a streamed query)", async () => {
+    const cache = withStatementCache(open());
+    const streaming = cache.prepare("select name from t order by id");
+    const rows = streaming.iterate([]);
+    expect(rows.next().value).toEqual({ name: "a" });
+    expect(cache.prepare("select name from t order by id")).not.toBe(streaming);
+    rows.return!();
+    expect(cache.prepare("select name from t order by id")).toBe(streaming);
+  });
+
+  it("serves Kysely's streams", async () => {
+    const db = new Kysely<{ t: { id: number; name: string } }>({ dialect: new SqliteDialect({ database: withStatementCache(open()) }) });
+    const names: string[] = [];
+    for (let i = 0; i < 2; i++) for await (const row of db.selectFrom("t").select("name").orderBy("id").stream()) names.push(row.name);
+    expect(names).toEqual(["a", "b", "c", "a", "b", "c"]);
+  });
+
+  it("drops the least recently used statement beyond its capacity", () => {
+    const cache = withStatementCache(open(), 2);
+    const a = cache.prepare("select 1");
+    const b = cache.prepare("select 2");
+    expect(cache.prepare("select 1")).toBe(a); // "select 1" is now the most recently used
+    cache.prepare("select 3"); // evicts "select 2"
+    expect(cache.prepare("select 1")).toBe(a);
+    expect(cache.prepare("select 2")).not.toBe(b);
+  });
+
+  it("returns the new columns of a cached query after the table changes (SQLite re-prepares it)", async () => {
+    const db = new Kysely<{ t: Record<string, unknown> }>({ dialect: new SqliteDialect({ database: withStatementCache(open()) }) });
+    const query = sql<Record<string, unknown>>`select * from t where id = 1`;
+    expect((await query.execute(db)).rows).toEqual([{ id: 1, name: "a" }]);
+    await sql`alter table t add column note text not null default 'x'`.execute(db);
+    expect((await query.execute(db)).rows).toEqual([{ id: 1, name: "a", note: "x" }]);
+  });
+
+  it("closes the connection", () => {
+    const cache = withStatementCache(open());
+    cache.prepare("select 1");
+    cache.close();
+    expect(sqlite.open).toBe(false);
+  });
+});
