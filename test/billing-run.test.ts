@@ -77,12 +77,17 @@ describe("issuing", () => {
     await expect(t.db.deleteFrom("invoices").where("id", "=", invoice.id).execute()).rejects.toThrow(/immutable/);
     await expect(t.db.updateTable("invoice_lines").set({ amount_yen: 1 }).where("invoice_id", "=", invoice.id).execute()).rejects.toThrow(/immutable/);
     await expect(t.db.deleteFrom("invoice_lines").where("invoice_id", "=", invoice.id).execute()).rejects.toThrow(/immutable/);
-    await expect(
+    const addLine = (position: number) =>
       t.db.insertInto("invoice_lines").values({
-        invoice_id: invoice.id, position: 99, code: "manual", rule: "manual", tariff_version: null, description: "後から追加",
+        invoice_id: invoice.id, position, code: "manual", rule: "manual", tariff_version: null, description: "後から追加",
         quantity: 1, unit_price_yen: 1, amount_yen: 1, tax_category: "taxable_10",
-      }).execute(),
-    ).rejects.toThrow(/no line can be added/);
+      }).execute();
+    const { line_count } = await t.db.selectFrom("invoices").select("line_count").where("id", "=", invoice.id).executeTakeFirstOrThrow();
+    await expect(addLine(line_count + 1)).rejects.toThrow(/no line can be added/);
+    await expect(addLine(0)).rejects.toThrow(/no line can be added/);
+    await expect(addLine(line_count)).rejects.toThrow(/UNIQUE constraint failed: invoice_lines.invoice_id, invoice_lines.position/);
+    const lines = await t.db.selectFrom("invoice_lines").select("position").where("invoice_id", "=", invoice.id).execute();
+    expect(lines.map((l) => l.position)).toEqual(Array.from({ length: line_count }, (_, i) => i + 1));
   });
 });
 

@@ -120,11 +120,22 @@ export function tariffVersions(updates: readonly TariffVersion[] = []): TariffVe
  * date order, so a list of unresolved versions gives the same answer.
  */
 export function findTariffForMonth(versions: readonly TariffVersion[], month: YearMonth): TariffVersion | undefined {
+  // A billing run asks for the same month's tariff once per contract and line: merge once per
+  // list of versions and month (the lists are never modified, and the result is frozen).
+  let byMonth = tariffsInForce.get(versions);
+  if (!byMonth) tariffsInForce.set(versions, (byMonth = new Map()));
+  if (!byMonth.has(month)) byMonth.set(month, mergeVersionsInForce(versions, month));
+  return byMonth.get(month);
+}
+
+const tariffsInForce = new WeakMap<readonly TariffVersion[], Map<YearMonth, TariffVersion | undefined>>();
+
+function mergeVersionsInForce(versions: readonly TariffVersion[], month: YearMonth): TariffVersion | undefined {
   const day = firstDayOf(month);
   const inForce = [...versions].filter((v) => v.effectiveFrom <= day).sort(byDate);
   if (inForce.length === 0) return undefined;
-  const prices = Object.assign({}, ...inForce.map((v) => v.prices)) as Record<string, number>;
-  return { effectiveFrom: inForce[inForce.length - 1].effectiveFrom, prices };
+  const prices = Object.freeze(Object.assign({}, ...inForce.map((v) => v.prices))) as Record<string, number>;
+  return Object.freeze({ effectiveFrom: inForce[inForce.length - 1].effectiveFrom, prices });
 }
 
 /** The version in force on the first day of `month` (T-2); throws NoTariffError before the first version. */

@@ -20,6 +20,7 @@ import * as ispMainServices from "./2026_11_22_000900_isp_main_services";
 import * as contractHolderChanges from "./2026_11_22_000910_contract_holder_changes";
 import * as incidentDeviceName from "./2026_11_22_000920_incident_device_name";
 import * as notificationsByOutbox from "./2026_11_22_000930_notifications_by_outbox";
+import * as invoiceLinesSealedByPosition from "./2026_11_22_000940_invoice_lines_sealed_by_position";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000910_contract_holder_changes": contractHolderChanges,
   "2026_11_22_000920_incident_device_name": incidentDeviceName,
   "2026_11_22_000930_notifications_by_outbox": notificationsByOutbox,
+  "2026_11_22_000940_invoice_lines_sealed_by_position": invoiceLinesSealedByPosition,
 };
