@@ -50,6 +50,10 @@ export interface ContractTable {
   admin_email: string;
   admin_phone: string;
   created_at: string;
+  /** T-10: the approval instant of the transfer to the current holder (null: held since the start). */
+  holder_since: string | null;
+  /** The first whole JST day the current holder holds the contract (null with holder_since). */
+  holder_first_day: string | null;
 }
 
 export interface ContractItemTable {

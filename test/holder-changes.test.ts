@@ -191,6 +191,9 @@ describe("succession (T-12)", () => {
     expect(await decideHolderChange(t.db, { ...decide, changeId, contractId: ids["K-1003"], approve: true, reasonCode: null })).toEqual({ ok: true });
     const page = await holderChangePage(t.db, { contractId: ids["K-1003"], tenant: R1, today });
     expect(page!.contract.customer_name).toBe("山田 花子");
+    // Successors step into the holder's place and keep the line's security history (no holder period, T-12).
+    expect(await t.db.selectFrom("contracts").select(["holder_since", "holder_first_day"]).where("id", "=", ids["K-1003"]).executeTakeFirstOrThrow())
+      .toEqual({ holder_since: null, holder_first_day: null });
     expect(page!.changes[0]).toMatchObject({ status: "approved", cause: "inheritance", successorList: ["山田 花子", "山田 一郎"], representativeNow: { name: "山田 花子", named: false } });
     const mail = await t.db.selectFrom("outbox").select("body_text").where("ref", "=", `holder-change:${changeId}:approved:to`).executeTakeFirstOrThrow();
     expect(mail.body_text).toContain("代表者のお届けがあるまで、山田 花子 さまを代表者として取り扱います（第12条第3項）。");

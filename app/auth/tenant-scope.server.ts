@@ -14,3 +14,27 @@ export function customerInTenant(tenant: Tenant): RawBuilder<SqlBool> {
       return sql<SqlBool>`${sql.ref("customers.id")} = ${tenant.customerId}`;
   }
 }
+
+/*
+ * T-10: after a transfer the contract's security records from before the approval belong to the
+ * previous holder. A customer sees those of its own holding only (contracts.holder_since /
+ * holder_first_day, null when held since the start); the provider and the reseller — the same
+ * reseller on both sides of a transfer — see the line's whole history. A successor (T-12)
+ * steps into the holder's place and keeps the history, so succession sets neither column.
+ */
+
+/** The tenant condition for security records stamped with the instant `at` (a column of a query that joins `contracts`). */
+export function securityRecordInTenant(tenant: Tenant, at: string): RawBuilder<SqlBool> {
+  if (tenant.kind !== "customer") return customerInTenant(tenant);
+  return sql<SqlBool>`(${customerInTenant(tenant)} and ${heldAt(at)})`;
+}
+
+/** Whether the instant column `at` falls in the current holder's holding of the joined contract. */
+export function heldAt(at: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.ref("contracts.holder_since")} is null or ${sql.ref(at)} >= ${sql.ref("contracts.holder_since")})`;
+}
+
+/** Whether the JST day column `day` is a whole day of the current holder's holding of the joined contract. */
+export function heldOnDay(day: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.ref("contracts.holder_first_day")} is null or ${sql.ref(day)} >= ${sql.ref("contracts.holder_first_day")})`;
+}

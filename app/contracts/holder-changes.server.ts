@@ -10,7 +10,7 @@ import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { listInvoices } from "../billing/invoices.server";
 import { formatDateJa } from "../lib/labels";
-import type { IsoDate } from "../lib/jst";
+import { firstWholeJstDay, type IsoDate } from "../lib/jst";
 import { queueMail } from "../mail/outbox.server";
 import {
   HOLDER_CHANGE_KIND_LABELS, representativeOf, SUCCESSION_CAUSE_LABELS, SUCCESSION_RETURN_REASONS, TRANSFER_REFUSAL_REASONS,
@@ -219,9 +219,13 @@ export async function decideHolderChange(
         phone: change.party_phone, address: change.party_address, created_at: at,
       }).returning("id").executeTakeFirstOrThrow());
     }
-    // The notification addressees move to the new holder with the contract.
-    await trx.updateTable("contracts").set({ customer_id: toCustomerId, admin_email: change.party_email, admin_phone: change.party_phone })
-      .where("id", "=", contract.id).execute();
+    // The notification addressees move to the new holder with the contract. A transferee sees
+    // the line's security records from this instant on (T-10); a successor steps into the
+    // holder's place (T-12) and keeps its history.
+    await trx.updateTable("contracts").set({
+      customer_id: toCustomerId, admin_email: change.party_email, admin_phone: change.party_phone,
+      ...(change.kind === "transfer" ? { holder_since: at, holder_first_day: firstWholeJstDay(params.at) } : {}),
+    }).where("id", "=", contract.id).execute();
     await trx.updateTable("contract_holder_changes").set({
       status: "approved", to_customer_id: toCustomerId, effective_date: params.today, decided_by: params.actor.email, decided_at: at,
       taken_over_yen: takeover.totalYen, taken_over_invoices: JSON.stringify(takeover.invoices.map((i) => i.invoiceNumber)),

@@ -144,6 +144,12 @@ export function jstDate(instant: Date): IsoDate {
   return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The first JST day that starts at or after an instant: its own date when it is 00:00 JST, else the next. */
+export function firstWholeJstDay(instant: Date): IsoDate {
+  const date = jstDate(instant);
+  return jstInstant(date).getTime() === instant.getTime() ? date : addDays(date, 1);
+}
+
 /** The JST wall-clock time of an instant, `HH:MM`. */
 export function jstTime(instant: Date): string {
   return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(11, 16);

@@ -5,7 +5,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
-import { customerInTenant } from "../auth/tenant-scope.server";
+import { securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { formatJstDateTime } from "../lib/jst";
 
@@ -48,7 +48,7 @@ export async function dueCalls(db: Kysely<Database>, tenant: Tenant, now: Date) 
     .where("notifications.channel", "=", "phone")
     .where("notifications.sent_at", "is", null)
     .where("notifications.planned_at", "<=", until)
-    .where(customerInTenant(tenant))
+    .where(securityRecordInTenant(tenant, "notifications.planned_at"))
     .orderBy("notifications.planned_at").orderBy("notifications.id")
     .limit(500)
     .execute();
@@ -76,7 +76,7 @@ export async function recordCall(
     ])
     .where("notifications.id", "=", params.id)
     .where("notifications.channel", "=", "phone")
-    .where(customerInTenant(params.tenant))
+    .where(securityRecordInTenant(params.tenant, "notifications.planned_at"))
     .executeTakeFirst();
   if (!call) return null;
   if (call.sent_at !== null) return { ok: false, message: "この電話連絡はすでに記録されています" };

@@ -5,7 +5,7 @@
 // per day and type, per gateway outage or per version — are shaped here.
 import { sql, type Kysely, type SqlBool } from "kysely";
 import type { Database } from "../../db/schema";
-import { customerInTenant } from "../auth/tenant-scope.server";
+import { customerInTenant, heldAt, heldOnDay } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { addDays, daysBetween, jstInstant, type IsoDate } from "../lib/jst";
 import type { SecurityEventAction, SecurityEventType } from "./notification-windows";
@@ -69,10 +69,21 @@ export interface DashboardPeriod {
 /** A tenant, optionally narrowed to one of its contracts. */
 export type Scope = Tenant & { contractId?: number };
 
-/** The tenant condition, and the contract one when the scope names a contract (queries join `contracts`). */
-function inScope(scope: Scope) {
-  if (scope.contractId === undefined) return customerInTenant(scope);
-  return sql<SqlBool>`(${customerInTenant(scope)} and ${sql.ref("contracts.id")} = ${scope.contractId})`;
+/**
+ * The tenant condition, and the contract one when the scope names a contract (queries join
+ * `contracts`). Records stamped with an instant `at` or a JST `day` are, for a customer, only
+ * those of its own holding of the contract (T-10, see securityRecordInTenant).
+ */
+function inScope(scope: Scope, record?: { at: string } | { day: string }) {
+  const conditions = [customerInTenant(scope)];
+  if (scope.contractId !== undefined) conditions.push(sql<SqlBool>`${sql.ref("contracts.id")} = ${scope.contractId}`);
+  if (record && scope.kind === "customer") conditions.push("at" in record ? heldAt(record.at) : heldOnDay(record.day));
+  return conditions.length === 1 ? conditions[0] : sql<SqlBool>`(${sql.join(conditions, sql` and `)})`;
+}
+
+/** For a customer, the later of an instant and the start of its holding of the contract (T-10). */
+function fromHolding(scope: Scope, at: string, holderSince: string | null): string {
+  return scope.kind === "customer" && holderSince !== null && holderSince > at ? holderSince : at;
 }
 
 export interface DayDetections {
@@ -194,7 +205,7 @@ export async function dashboardFigures(db: Kysely<Database>, viewerTenant: Tenan
       .innerJoin("customers", "customers.id", "contracts.customer_id")
       .select((eb) => ["incidents.severity", eb.fn.countAll<number>().as("n")])
       .where("incidents.status", "<>", "resolved")
-      .where(inScope(tenant))
+      .where(inScope(tenant, { at: "incidents.opened_at" }))
       .groupBy("incidents.severity").execute(),
   ]);
 
@@ -213,7 +224,7 @@ export async function dashboardFigures(db: Kysely<Database>, viewerTenant: Tenan
     contractRef: g.ref, customerName: g.customer_name, device: g.name, location: g.location,
     lastSeenAt: g.last_seen_at,
     status: g.last_status === "gateway_offline" ? "offline" as const : "online" as const,
-    statusSince: g.last_status_at ?? null,
+    statusSince: g.last_status_at ? fromHolding(tenant, g.last_status_at, g.holder_since) : null,
     downtimeMinutes: Math.floor(down / 60_000),
     availabilityPercent: percentDown(spanMs - down, spanMs),
   })).sort((a, b) => (a.status === b.status ? 0 : a.status === "offline" ? -1 : 1)
@@ -263,7 +274,7 @@ function dailyThreats(db: Kysely<Database>, tenant: Scope, from: IsoDate, to: Is
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .where("event_daily_threats.day", ">=", from)
     .where("event_daily_threats.day", "<=", to)
-    .where(inScope(tenant));
+    .where(inScope(tenant, { day: "event_daily_threats.day" }));
 }
 
 /** Detections per device of the tenant's contracts on the JST days [from, to]. */
@@ -273,7 +284,7 @@ function dailyDevices(db: Kysely<Database>, tenant: Scope, from: IsoDate, to: Is
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .where("event_daily_devices.day", ">=", from)
     .where("event_daily_devices.day", "<=", to)
-    .where(inScope(tenant));
+    .where(inScope(tenant, { day: "event_daily_devices.day" }));
 }
 
 /** Detections per JST day and type, and per action, from event_daily_counts (action '' = none). */
@@ -287,7 +298,7 @@ async function detectionsPerDay(db: Kysely<Database>, tenant: Scope, from: IsoDa
     .where("event_daily_counts.day", ">=", from)
     .where("event_daily_counts.day", "<=", to)
     .where("event_daily_counts.type", "in", DETECTION_TYPES)
-    .where(inScope(tenant))
+    .where(inScope(tenant, { day: "event_daily_counts.day" }))
     .groupBy(["event_daily_counts.day", "event_daily_counts.type", "event_daily_counts.action"])
     .execute();
   const byDay = new Map<string, DayDetections>(days.map((day) => [day, { day, counts: {}, total: 0 }]));
@@ -328,7 +339,7 @@ function gatewayDevices(db: Kysely<Database>, tenant: Scope, endsAt: string) {
         .limit(1);
       return [
         "devices.contract_id", "devices.name", "devices.location", "devices.last_seen_at",
-        "contracts.ref", "customers.name as customer_name",
+        "contracts.ref", "contracts.holder_since", "customers.name as customer_name",
         latestStatusEvent().select("s.type").as("last_status"),
         latestStatusEvent().select("s.detected_at").as("last_status_at"),
       ];
@@ -342,14 +353,15 @@ function gatewayDevices(db: Kysely<Database>, tenant: Scope, endsAt: string) {
  * The gateway outages that overlap [startsAt, endsAt), paired in SQL as `gatewayOutages` pairs
  * them (notification-windows.ts): each offline event takes the device's first online event
  * after it; offline events that share that online event are one outage, from the earliest.
- * `online_at` null = still offline.
+ * `online_at` null = still offline. A customer's outages start no earlier than its holding of
+ * the contract (T-10): one that was over before is not its own.
  */
-export function gatewayOutagesInPeriod(db: Kysely<Database>, tenant: Scope, startsAt: string, endsAt: string) {
+export async function gatewayOutagesInPeriod(db: Kysely<Database>, tenant: Scope, startsAt: string, endsAt: string) {
   const paired = db.selectFrom("security_events as off")
     .innerJoin("contracts", "contracts.id", "off.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .select((eb) => [
-      "off.contract_id", "off.device_name", "off.detected_at as offline_at",
+      "off.contract_id", "off.device_name", "off.detected_at as offline_at", "contracts.holder_since",
       eb.selectFrom("security_events as on")
         .select((e) => e.fn.min<string>("on.detected_at").as("t"))
         .whereRef("on.contract_id", "=", "off.contract_id")
@@ -363,11 +375,14 @@ export function gatewayOutagesInPeriod(db: Kysely<Database>, tenant: Scope, star
     .where(inRuleIndex)
     .where("off.detected_at", "<", endsAt)
     .where(inScope(tenant));
-  return db.selectFrom(paired.as("p"))
-    .select((eb) => ["p.contract_id", "p.device_name", eb.fn.min<string>("p.offline_at").as("offline_at"), "p.online_at"])
+  const outages = await db.selectFrom(paired.as("p"))
+    .select((eb) => ["p.contract_id", "p.device_name", eb.fn.min<string>("p.offline_at").as("offline_at"), "p.online_at", "p.holder_since"])
     .where((eb) => eb.or([eb("p.online_at", "is", null), eb("p.online_at", ">", startsAt)]))
     .groupBy(["p.contract_id", "p.device_name", "p.online_at"])
     .execute();
+  return outages
+    .map(({ holder_since, ...o }) => ({ ...o, offline_at: fromHolding(tenant, o.offline_at, holder_since) }))
+    .filter((o) => o.online_at === null || o.online_at > o.offline_at);
 }
 
 async function outdatedDevices(db: Kysely<Database>, tenant: Scope, olderAgents: string[], olderPatterns: string[]) {

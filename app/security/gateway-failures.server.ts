@@ -5,7 +5,7 @@
 import { sql, type Kysely, type SqlBool } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
-import { customerInTenant } from "../auth/tenant-scope.server";
+import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { formatJstDateTime, jstDate, type IsoDate } from "../lib/jst";
 import { dispatchWindow, earliestDispatch, type Area, type GatewayModel } from "./gateway-dispatch";
@@ -141,7 +141,7 @@ export async function recentGatewayFailures(db: Kysely<Database>, tenant: Tenant
       "gateway_failures.customer_fault", "gateway_failures.notes", "gateway_failures.recorded_by",
       "contracts.id as contract_id", "contracts.ref as contract_ref", "contracts.area", "customers.name as customer_name",
     ])
-    .where(customerInTenant(tenant))
+    .where(securityRecordInTenant(tenant, "gateway_failures.reported_at"))
     .orderBy("gateway_failures.reported_at", "desc").orderBy("gateway_failures.id", "desc")
     .limit(limit)
     .execute();

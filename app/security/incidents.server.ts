@@ -3,7 +3,7 @@
 import type { Kysely } from "kysely";
 import type { Database, IncidentStatus } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
-import { customerInTenant } from "../auth/tenant-scope.server";
+import { securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { INCIDENT_STATUS_LABELS } from "./incident-labels";
 
@@ -25,7 +25,7 @@ export async function listIncidents(db: Kysely<Database>, tenant: Tenant, filter
       "incidents.id", "incidents.kind", "incidents.status", "incidents.severity", "incidents.title", "incidents.opened_at",
       "incidents.assignee", "contracts.ref as contract_ref", "customers.name as customer_name", "incidents.device_name",
     ])
-    .where(customerInTenant(tenant))
+    .where(securityRecordInTenant(tenant, "incidents.opened_at"))
     .orderBy("incidents.opened_at", "desc")
     .orderBy("incidents.id", "desc")
     .limit(300);
@@ -46,7 +46,7 @@ export async function getIncident(db: Kysely<Database>, params: { id: number; te
     .selectAll("incidents")
     .select(["contracts.ref as contract_ref", "contracts.id as contract_id_ref", "customers.name as customer_name"])
     .where("incidents.id", "=", params.id)
-    .where(customerInTenant(params.tenant))
+    .where(securityRecordInTenant(params.tenant, "incidents.opened_at"))
     .executeTakeFirst();
   if (!incident) return null;
   const [events, notifications] = await Promise.all([

@@ -14,7 +14,7 @@ import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS, SEVERITY_LABELS } from ".
 import { addMonths, firstDayOf, isYearMonth, jstDate, jstInstant, lastDayOf, addDays, type IsoDate, type YearMonth } from "../lib/jst";
 import { RETENTION_MONTHS, retentionStart } from "./retention";
 import { queueMail } from "../mail/outbox.server";
-import { customerInTenant } from "../auth/tenant-scope.server";
+import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -70,22 +70,28 @@ export async function threatReportData(
   const contract = await db.selectFrom("contracts")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .leftJoin("resellers", "resellers.id", "customers.reseller_id")
-    .select(["contracts.id", "contracts.ref", "contracts.line_id", "contracts.status", "customers.id as customer_id",
-      "customers.name as customer_name", "resellers.name as reseller_name"])
+    .select(["contracts.id", "contracts.ref", "contracts.line_id", "contracts.status", "contracts.holder_first_day",
+      "customers.id as customer_id", "customers.name as customer_name", "resellers.name as reseller_name"])
     .where("contracts.id", "=", contractId).executeTakeFirst();
   if (!contract) throw new ThreatReportRefused(`契約が見つかりません（ID ${contractId}）。`);
   const provider = await db.selectFrom("provider").select("name").executeTakeFirst();
 
   const today = jstDate(now);
-  const from = firstDayOf(month);
+  // The report is the current holder's: after a transfer it starts on the first whole day held (T-10).
+  const held = contract.holder_first_day;
+  const from = held !== null && held > firstDayOf(month) ? held : firstDayOf(month);
   const to = lastDayOf(month) < today ? lastDayOf(month) : today;
+  if (from > to) {
+    throw new ThreatReportRefused(`${monthLabel(month)}のレポートは作成できません。このご契約は譲渡により${formatDay(held!)}からのご契約のため、` +
+      "それより前の期間は対象にできません（規約第10条）。");
+  }
   const tenant = { kind: "customer" as const, customerId: contract.customer_id };
   const startsAt = jstInstant(from).toISOString();
   const endsAt = jstInstant(addDays(to, 1)).toISOString();
   const measuredEnd = now.toISOString() < endsAt ? now.toISOString() : endsAt;
 
   const previousMonth = addMonths(month, -1);
-  const previousInRetention = reportMonthProblem(previousMonth, now) === null;
+  const previousInRetention = reportMonthProblem(previousMonth, now) === null && (held === null || lastDayOf(previousMonth) >= held);
   const [figures, previous, outages, incidents, incidentCount, devicesByType, notSeen, notSeenCount] = await Promise.all([
     dashboardFigures(db, tenant, { from, to, now, contractId }),
     previousInRetention
@@ -328,6 +334,8 @@ export async function generateMonthlyReports(db: Kysely<Database>, month: YearMo
     .select(["contracts.id", "contracts.ref", "contracts.admin_email", "customers.name as customer_name"])
     .where("contracts.status", "=", "active")
     .where("contracts.service_start", "<=", lastDayOf(month))
+    // A contract transferred after the month has nothing of its new holder's to report for it.
+    .where((eb) => eb.or([eb("contracts.holder_first_day", "is", null), eb("contracts.holder_first_day", "<=", lastDayOf(month))]))
     .where((eb) => eb.not(eb.exists(eb.selectFrom("threat_reports as r").select("r.id")
       .whereRef("r.contract_id", "=", "contracts.id").where("r.period_month", "=", month).where("r.kind", "=", "monthly"))))
     .orderBy("contracts.ref").execute();
@@ -373,7 +381,7 @@ export async function listThreatReports(db: Kysely<Database>, tenant: Tenant) {
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .select(["threat_reports.id", "threat_reports.period_month", "threat_reports.kind", "threat_reports.created_at",
       "contracts.ref as contract_ref", "customers.name as customer_name"])
-    .where(customerInTenant(tenant))
+    .where(securityRecordInTenant(tenant, "threat_reports.created_at"))
     .orderBy("threat_reports.created_at", "desc").orderBy("threat_reports.id", "desc")
     .limit(300).execute();
 }
@@ -384,7 +392,7 @@ export async function getThreatReportPdf(db: Kysely<Database>, params: { id: num
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .select(["threat_reports.pdf", "threat_reports.period_month", "contracts.ref as contract_ref"])
     .where("threat_reports.id", "=", params.id)
-    .where(customerInTenant(params.tenant))
+    .where(securityRecordInTenant(params.tenant, "threat_reports.created_at"))
     .executeTakeFirst();
 }
 

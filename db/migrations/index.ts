@@ -21,6 +21,7 @@ import * as contractHolderChanges from "./2026_11_22_000910_contract_holder_chan
 import * as incidentDeviceName from "./2026_11_22_000920_incident_device_name";
 import * as notificationsByOutbox from "./2026_11_22_000930_notifications_by_outbox";
 import * as invoiceLinesSealedByPosition from "./2026_11_22_000940_invoice_lines_sealed_by_position";
+import * as contractHolderSince from "./2026_11_22_000950_contract_holder_since";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000920_incident_device_name": incidentDeviceName,
   "2026_11_22_000930_notifications_by_outbox": notificationsByOutbox,
   "2026_11_22_000940_invoice_lines_sealed_by_position": invoiceLinesSealedByPosition,
+  "2026_11_22_000950_contract_holder_since": contractHolderSince,
 };
