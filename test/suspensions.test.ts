@@ -46,6 +46,24 @@ describe("T-17 suspension for non-payment", () => {
   });
 });
 
+describe("T-17 suspensions back to back (the daily schedule)", () => {
+  it("keeps the contract suspended when one ends the day before the next starts, and a second run the same day changes nothing", async () => {
+    const notifiedOn = "2026-10-30";
+    const first = { contractId: ids["K-1001"], reason: "non_payment" as const, note: "", emergency: false, today: notifiedOn, at, actor: operator, ip: "" };
+    expect(await suspendContract(t.db, { ...first, startsOn: "2026-11-01", endsOn: "2026-11-20" })).toEqual({ ok: true });
+    expect(await suspendContract(t.db, { ...first, startsOn: "2026-11-21", endsOn: null })).toEqual({ ok: true });
+    expect(await applySuspensionSchedule(t.db, "2026-11-01", at)).toEqual({ started: 1, ended: 0 });
+    expect(await status("K-1001")).toBe("suspended");
+    // On 11-22 the first is over (lifted) and the second in effect: the contract stays suspended.
+    expect(await applySuspensionSchedule(t.db, "2026-11-22", at)).toEqual({ started: 1, ended: 1 });
+    expect(await status("K-1001")).toBe("suspended");
+    expect(await applySuspensionSchedule(t.db, "2026-11-22", at)).toEqual({ started: 0, ended: 0 });
+    expect(await status("K-1001")).toBe("suspended");
+    const rows = await t.db.selectFrom("suspensions").select(["starts_on", "lifted_reason"]).where("contract_id", "=", ids["K-1001"]).orderBy("starts_on").execute();
+    expect(rows).toEqual([{ starts_on: "2026-11-01", lifted_reason: "期間満了" }, { starts_on: "2026-11-21", lifted_reason: null }]);
+  });
+});
+
 describe("T-21 termination by the provider", () => {
   it("charges the ETF when it is the customer's fault", async () => {
     // K-2003 started 2023-11-01; ends 2026-12-31 → B = Nov 2023 – Nov 2026 = 37, remaining 48 − 37 = 11 → 33,000.

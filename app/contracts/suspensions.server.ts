@@ -63,21 +63,26 @@ export async function suspendContract(
   return { ok: true };
 }
 
-/** Daily: suspensions whose start date has come take effect; those past their end date are lifted. */
+/**
+ * Daily: suspensions past their end date are lifted, then those whose start date has come take
+ * effect. Lifting first, and starting against the contract's status as it is after the lifts,
+ * keeps a contract suspended when one suspension ends the day before the next one starts; a
+ * second run the same day changes nothing.
+ */
 export async function applySuspensionSchedule(db: Kysely<Database>, today: IsoDate, at: Date): Promise<{ started: number; ended: number }> {
-  const open = await db.selectFrom("suspensions").innerJoin("contracts", "contracts.id", "suspensions.contract_id")
-    .select(["suspensions.id", "suspensions.contract_id", "suspensions.starts_on", "suspensions.ends_on", "contracts.status"])
-    .where("suspensions.lifted_at", "is", null).execute();
-  let started = 0;
+  const open = await db.selectFrom("suspensions").select(["id", "contract_id", "starts_on", "ends_on"])
+    .where("lifted_at", "is", null).orderBy("id").execute();
+  const over = (s: (typeof open)[number]) => s.ends_on !== null && s.ends_on < today;
   let ended = 0;
-  for (const s of open) {
-    if (s.ends_on !== null && s.ends_on < today) {
-      await liftSuspension(db, { suspensionId: s.id, reason: "期間満了", at, actor: { id: null, email: "scheduler" }, ip: "" });
-      ended++;
-    } else if (s.starts_on <= today && s.status === "active") {
-      await db.updateTable("contracts").set({ status: "suspended" }).where("id", "=", s.contract_id).execute();
-      started++;
-    }
+  for (const s of open.filter(over)) {
+    const lifted = await liftSuspension(db, { suspensionId: s.id, reason: "期間満了", at, actor: { id: null, email: "scheduler" }, ip: "" });
+    if (lifted.ok) ended++;
+  }
+  let started = 0;
+  for (const s of open.filter((s) => !over(s) && s.starts_on <= today)) {
+    const updated = await db.updateTable("contracts").set({ status: "suspended" })
+      .where("id", "=", s.contract_id).where("status", "=", "active").executeTakeFirst();
+    if (updated.numUpdatedRows > 0n) started++;
   }
   return { started, ended };
 }
