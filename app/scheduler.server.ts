@@ -2,8 +2,11 @@
 // outages that crossed their threshold without a new event (S1-4①) and send the outbox; every
 // day at 03:00 JST, purge the events older than the 6-month retention window (S1-4⑤), start and
 // end scheduled suspensions (T-17), charge unreturned rental gateways (S4 ※3) and queue renewal
-// reminders (S4 ※1), end ISP security with the customer's main services (L-4). Each job
-// skips a tick while its previous run is still going (protect), so nothing runs twice at once.
+// reminders (S4 ※1), end ISP security with the customer's main services (L-4). The daily jobs
+// and the monthly threat reports also run once at start, so a server that was down at their hour
+// catches up; every one of them changes nothing when run again the same day. Each job skips a
+// tick while its previous run (or the start-up run) is still going (protect), so nothing runs
+// twice at once.
 import { Cron } from "croner";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
@@ -20,8 +23,73 @@ import { notifyAllContracts } from "./security/notifications.server";
 import { purgeExpiredEvents, purgeSummary } from "./security/retention.server";
 import { generateMonthlyReports, lastMonth } from "./security/threat-report.server";
 
-export function startScheduler(db: Kysely<Database>, log: (line: string) => void = console.error): { stop(): void } {
-  const transport = createMailTransport(process.env, log);
+/** The schedules are read in Japan time, whatever the server's own time zone. */
+export const SCHEDULER_TIMEZONE = "Asia/Tokyo";
+
+export type ScheduledJob = "every minute" | "daily" | "monthly reports" | "simulator";
+
+export interface Schedule {
+  job: ScheduledJob;
+  /** croner pattern: minute hour day-of-month month day-of-week. */
+  pattern: string;
+  timezone: typeof SCHEDULER_TIMEZONE;
+}
+
+/** When each background job runs. */
+export function schedules(env: Record<string, string | undefined> = process.env): Schedule[] {
+  const at = (job: ScheduledJob, pattern: string): Schedule => ({ job, pattern, timezone: SCHEDULER_TIMEZONE });
+  return [
+    at("every minute", "* * * * *"),
+    at("daily", "0 3 * * *"),
+    // S1-4⑤: last month's threat reports, mailed on the 1st at 06:00 JST.
+    at("monthly reports", "0 6 1 * *"),
+    // The demo's devices keep sending detections (SIMULATOR=off to stop them).
+    ...(env.SIMULATOR === "off" ? [] : [at("simulator", "*/10 * * * *")]),
+  ];
+}
+
+export interface DailyJob {
+  name: string;
+  /** Does the day's work; returns the line to log. */
+  run(): Promise<string>;
+}
+
+/** The daily jobs as of the instant `at` (their day is its date in Japan). */
+export function dailyJobs(db: Kysely<Database>, at: Date): DailyJob[] {
+  const today = jstDate(at);
+  return [
+    { name: "retention", run: async () => purgeSummary(await purgeExpiredEvents(db, at)) },
+    { name: "suspensions", run: async () => { const r = await applySuspensionSchedule(db, today, at); return `suspensions: ${r.started} started, ${r.ended} ended`; } },
+    { name: "gateway returns", run: async () => `gateway returns: ${await chargeUnreturnedGateways(db, today, at)} charged` },
+    { name: "renewals", run: async () => `renewal reminders: ${await queueRenewalReminders(db, today, at)} queued` },
+    // L-4: ISP security ends with the customer's main services whose last day has come.
+    { name: "isp main services", run: async () => `isp main services: ${(await applyMainServiceEnds(db, { on: today, actor: { id: null, email: "scheduler" } })).length} security contracts ended` },
+  ];
+}
+
+/** Runs each job on its own, in order: one failing is logged and does not stop the others. */
+export async function runDailyJobs(jobs: readonly DailyJob[], log: (line: string) => void): Promise<void> {
+  for (const job of jobs) {
+    try {
+      log(await job.run());
+    } catch (error) {
+      log(`scheduler: ${job.name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+export interface RunningScheduler {
+  stop(): void;
+  /** Settles when the start-up runs (daily jobs, monthly reports) are done; never rejects. */
+  caughtUp: Promise<void>;
+}
+
+export function startScheduler(
+  db: Kysely<Database>,
+  log: (line: string) => void = console.error,
+  env: Record<string, string | undefined> = process.env,
+): RunningScheduler {
+  const transport = createMailTransport(env, log);
   const renderAttachment = attachmentRenderer(db);
   const everyMinute = async () => {
     try {
@@ -34,27 +102,13 @@ export function startScheduler(db: Kysely<Database>, log: (line: string) => void
     }
   };
   const daily = async () => {
-    const at = now();
-    const today = jstDate(at);
-    const jobs: [string, () => Promise<string>][] = [
-      ["retention", async () => purgeSummary(await purgeExpiredEvents(db, at))],
-      ["suspensions", async () => { const r = await applySuspensionSchedule(db, today, at); return `suspensions: ${r.started} started, ${r.ended} ended`; }],
-      ["gateway returns", async () => `gateway returns: ${await chargeUnreturnedGateways(db, today, at)} charged`],
-      ["renewals", async () => `renewal reminders: ${await queueRenewalReminders(db, today, at)} queued`],
-      // L-4: ISP security ends with the customer's main services whose last day has come.
-      ["isp main services", async () => `isp main services: ${(await applyMainServiceEnds(db, { on: today, actor: { id: null, email: "scheduler" } })).length} security contracts ended`],
-    ];
-    // Each daily job runs on its own: one failing does not stop the others.
-    for (const [name, job] of jobs) {
-      try {
-        log(await job());
-      } catch (error) {
-        log(`scheduler: ${name}: ${error instanceof Error ? error.message : String(error)}`);
-      }
+    try {
+      await runDailyJobs(dailyJobs(db, now()), log);
+    } catch (error) {
+      log(`scheduler: daily: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  // S1-4⑤: last month's threat reports, mailed on the 1st at 06:00 JST; on start, the same run
-  // catches up a missed one (it skips contracts whose report exists, so it never duplicates).
+  // Skips contracts whose report exists, so the start-up run never duplicates one.
   const monthlyReports = async () => {
     try {
       const at = now();
@@ -64,7 +118,6 @@ export function startScheduler(db: Kysely<Database>, log: (line: string) => void
       log(`scheduler: threat reports: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  void monthlyReports();
   const simulate = async () => {
     try {
       const n = await simulateEvents(db, now());
@@ -73,12 +126,10 @@ export function startScheduler(db: Kysely<Database>, log: (line: string) => void
       log(`scheduler: simulator: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const jobs = [
-    new Cron("* * * * *", { protect: true, timezone: "Asia/Tokyo" }, everyMinute),
-    new Cron("0 3 * * *", { protect: true, timezone: "Asia/Tokyo" }, daily),
-    new Cron("0 6 1 * *", { protect: true, timezone: "Asia/Tokyo" }, monthlyReports),
-    // The demo's devices keep sending detections (SIMULATOR=off to stop them).
-    ...(process.env.SIMULATOR === "off" ? [] : [new Cron("*/10 * * * *", { protect: true, timezone: "Asia/Tokyo" }, simulate)]),
-  ];
-  return { stop: () => jobs.forEach((job) => job.stop()) };
+  const runs: Record<ScheduledJob, () => Promise<void>> = { "every minute": everyMinute, daily, "monthly reports": monthlyReports, simulator: simulate };
+  const crons = new Map(schedules(env).map((s) => [s.job, new Cron(s.pattern, { protect: true, timezone: s.timezone }, runs[s.job])]));
+  // Catch-up at start: trigger() marks the job busy, so a tick that comes meanwhile is skipped
+  // (protect) rather than running the same day's work a second time alongside.
+  const caughtUp = Promise.all([crons.get("daily")!.trigger(), crons.get("monthly reports")!.trigger()]).then(() => undefined);
+  return { stop: () => crons.forEach((cron) => cron.stop()), caughtUp };
 }

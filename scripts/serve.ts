@@ -10,7 +10,6 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { setDatabase } from "../app/db.server";
 import { startScheduler } from "../app/scheduler.server";
 import { now } from "../app/lib/clock";
-import { purgeExpiredEvents, purgeSummary } from "../app/security/retention.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { demoAccountsText, isSeeded, seedDemo } from "../db/seed";
 
@@ -58,8 +57,6 @@ export async function startServer(options: { port: number; host: string }): Prom
     await seedDemo(handle.db, now());
     seeded = true;
   }
-  const purged = await purgeExpiredEvents(handle.db, now()); // S1-4⑤, then daily at 03:00 (scheduler)
-  if (purged.deleted > 0) console.log(purgeSummary(purged));
   setDatabase(handle);
 
   const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
@@ -74,6 +71,8 @@ export async function startServer(options: { port: number; host: string }): Prom
     const s = app.listen(options.port, options.host, () => resolveListen(s));
     s.on("error", reject);
   });
+  // The scheduler runs the daily jobs (the S1-4⑤ retention purge among them) and the monthly
+  // reports once now, to catch up what a stopped server missed, then on their schedules.
   const scheduler = process.env.SCHEDULER === "off" ? null : startScheduler(handle.db);
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}`;
@@ -84,7 +83,8 @@ export async function startServer(options: { port: number; host: string }): Prom
     url,
     close: () => new Promise((done) => {
       scheduler?.stop();
-      server.close(() => handle.close().then(() => done()));
+      // The start-up runs may still be writing: the database closes after them.
+      server.close(() => Promise.resolve(scheduler?.caughtUp).then(() => handle.close()).then(() => done()));
     }),
   };
 }

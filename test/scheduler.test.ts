@@ -1,0 +1,256 @@
+// The server's background schedule (app/scheduler.server.ts): the instants each croner pattern
+// fires in Japan time, the daily runner (every job, one line each, a failing job logged without
+// stopping the rest), the daily jobs run twice the same day changing nothing the second time
+// (what makes the start-up catch-up safe), and startScheduler itself under a fake clock: the
+// daily jobs and the monthly reports once at start, then the daily jobs at 03:00 JST.
+import { Cron } from "croner";
+import type { Kysely } from "kysely";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Database } from "../db/schema";
+import { applySuspensionSchedule, suspendContract } from "../app/contracts/suspensions.server";
+import { dailyJobs, runDailyJobs, schedules, startScheduler, type DailyJob, type ScheduledJob } from "../app/scheduler.server";
+import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+
+const operator = { id: null, email: "operator@demo.example" };
+
+function schedule(job: ScheduledJob) {
+  const s = schedules({}).find((x) => x.job === job);
+  if (!s) throw new Error(`no schedule for ${job}`);
+  return new Cron(s.pattern, { timezone: s.timezone, paused: true });
+}
+/** The next `n` instants (UTC, ISO) the job fires strictly after `from`. */
+const nextRuns = (job: ScheduledJob, from: string, n = 1) => schedule(job).nextRuns(n, new Date(from)).map((d) => d.toISOString());
+
+describe("schedules (croner patterns read in Asia/Tokyo)", () => {
+  it("lists each job with its pattern; SIMULATOR=off drops the simulator", () => {
+    expect(schedules({}).map((s) => [s.job, s.pattern, s.timezone])).toEqual([
+      ["every minute", "* * * * *", "Asia/Tokyo"],
+      ["daily", "0 3 * * *", "Asia/Tokyo"],
+      ["monthly reports", "0 6 1 * *", "Asia/Tokyo"],
+      ["simulator", "*/10 * * * *", "Asia/Tokyo"],
+    ]);
+    expect(schedules({ SIMULATOR: "off" }).map((s) => s.job)).toEqual(["every minute", "daily", "monthly reports"]);
+  });
+
+  it("every minute: on the next whole minute", () => {
+    expect(nextRuns("every minute", "2026-11-22T02:59:30+09:00", 2)).toEqual(["2026-11-21T18:00:00.000Z", "2026-11-21T18:01:00.000Z"]);
+    expect(nextRuns("every minute", "2026-11-22T03:00:00+09:00")).toEqual(["2026-11-21T18:01:00.000Z"]);
+  });
+
+  it("daily: 03:00 JST (18:00 UTC the day before), once a day", () => {
+    expect(nextRuns("daily", "2026-11-22T02:59:30+09:00")).toEqual(["2026-11-21T18:00:00.000Z"]);
+    // Just past 03:00: tomorrow's.
+    expect(nextRuns("daily", "2026-11-22T03:00:00+09:00")).toEqual(["2026-11-22T18:00:00.000Z"]);
+    // 02:30 JST is still the previous day in UTC; the run is that same JST night.
+    expect(nextRuns("daily", "2026-11-21T17:30:00Z")).toEqual(["2026-11-21T18:00:00.000Z"]);
+    // Across the month and year end.
+    expect(nextRuns("daily", "2026-12-30T12:00:00+09:00", 3)).toEqual([
+      "2026-12-30T18:00:00.000Z", // 2026-12-31 03:00 JST
+      "2026-12-31T18:00:00.000Z", // 2027-01-01 03:00 JST
+      "2027-01-01T18:00:00.000Z", // 2027-01-02 03:00 JST
+    ]);
+  });
+
+  it("monthly reports: the 1st at 06:00 JST (21:00 UTC on the last day of the month before)", () => {
+    expect(nextRuns("monthly reports", "2026-11-22T10:00:00+09:00")).toEqual(["2026-11-30T21:00:00.000Z"]); // 2026-12-01 06:00 JST
+    expect(nextRuns("monthly reports", "2026-12-01T05:59:59+09:00")).toEqual(["2026-11-30T21:00:00.000Z"]);
+    // At 06:00 on the 1st: the next month's, across the year end and a 28-day February.
+    expect(nextRuns("monthly reports", "2026-12-01T06:00:00+09:00", 4)).toEqual([
+      "2026-12-31T21:00:00.000Z", // 2027-01-01 06:00 JST
+      "2027-01-31T21:00:00.000Z", // 2027-02-01
+      "2027-02-28T21:00:00.000Z", // 2027-03-01
+      "2027-03-31T21:00:00.000Z", // 2027-04-01
+    ]);
+  });
+
+  it("simulator: every 10 minutes on the clock, across midnight JST", () => {
+    expect(nextRuns("simulator", "2026-11-22T02:59:30+09:00", 2)).toEqual(["2026-11-21T18:00:00.000Z", "2026-11-21T18:10:00.000Z"]);
+    expect(nextRuns("simulator", "2026-11-22T23:55:00+09:00")).toEqual(["2026-11-22T15:00:00.000Z"]); // 2026-11-23 00:00 JST
+  });
+});
+
+describe("runDailyJobs", () => {
+  it("runs every job in order, logs its line, and logs a failing one as `scheduler: <name>: <message>` without stopping the rest", async () => {
+    const ran: string[] = [];
+    const job = (name: string, run: () => Promise<string>): DailyJob => ({ name, run: () => { ran.push(name); return run(); } });
+    const lines: string[] = [];
+    await runDailyJobs([
+      job("first", async () => "first: done"),
+      job("second", async () => { throw new Error("database is locked"); }),
+      job("third", () => Promise.reject("not an Error")),
+      job("fourth", async () => "fourth: done"),
+    ], (line) => lines.push(line));
+    expect(ran).toEqual(["first", "second", "third", "fourth"]);
+    expect(lines).toEqual(["first: done", "scheduler: second: database is locked", "scheduler: third: not an Error", "fourth: done"]);
+  });
+});
+
+/**
+ * Seeded demo data (TEST_NOW 2026-11-22 10:00 JST) plus one case due for each daily job on
+ * 2026-11-22: an event detected just before the retention window, a suspension starting today
+ * and one that ended yesterday, a rental gateway due back yesterday, C1's main ISP services
+ * recorded earlier as ending yesterday. The seed itself leaves K-2002's renewal reminder due.
+ */
+async function dailyCases(t: TestDatabase) {
+  const db = t.db;
+  const id = async (ref: string) => (await db.selectFrom("contracts").select("id").where("ref", "=", ref).executeTakeFirstOrThrow()).id;
+  const event = (eventId: string, detectedAt: string) => ({
+    id: eventId, contract_id: 0, device_id: null, device_name: "PC-01", source: "agent", type: "virus_detected", severity: "high",
+    action: "removed", threat: "Test.Eicar", url: null, detected_at: detectedAt, ingested_at: detectedAt,
+  });
+  const k1001 = await id("K-1001");
+  // The window of 2026-11-22 starts at 2026-05-22 00:00 JST = 2026-05-21T15:00:00Z.
+  await db.insertInto("security_events").values([
+    { ...event("sched-expired", "2026-05-21T14:59:59.000Z"), contract_id: k1001 },
+    { ...event("sched-kept", "2026-05-21T15:00:00.000Z"), contract_id: k1001 },
+  ]).execute();
+  const notice = { reason: "non_payment" as const, note: "", emergency: false, at: TEST_NOW, actor: operator, ip: "" };
+  expect(await suspendContract(db, { ...notice, contractId: await id("K-1002"), startsOn: "2026-11-01", endsOn: "2026-11-20", today: "2026-10-30" })).toEqual({ ok: true });
+  expect(await applySuspensionSchedule(db, "2026-11-01", TEST_NOW)).toEqual({ started: 1, ended: 0 });
+  expect(await suspendContract(db, { ...notice, contractId: k1001, startsOn: "2026-11-22", endsOn: null, today: "2026-11-20" })).toEqual({ ok: true });
+  await db.insertInto("gateway_returns").values({
+    contract_id: await id("K-2001"), model: "gateway.gw50", due_on: "2026-11-21", returned_on: null, charged_manual_line_id: null, status: "awaiting",
+  }).execute();
+  const c1 = await db.selectFrom("customers").select("id").where("ref", "=", "C1").executeTakeFirstOrThrow();
+  await db.updateTable("isp_main_services").set({ status: "ended", last_day: "2026-11-21" }).where("customer_id", "=", c1.id).execute();
+}
+
+/** Everything the daily jobs write, in a comparable form. */
+async function written(db: Kysely<Database>) {
+  return {
+    events: await db.selectFrom("security_events").select("id").orderBy("id").execute(),
+    contracts: await db.selectFrom("contracts").select(["ref", "status"]).orderBy("ref").execute(),
+    suspensions: await db.selectFrom("suspensions").select(["id", "lifted_at", "lifted_reason"]).orderBy("id").execute(),
+    gatewayReturns: await db.selectFrom("gateway_returns").select(["id", "status", "charged_manual_line_id"]).orderBy("id").execute(),
+    manualLines: await db.selectFrom("manual_lines").select(["id", "contract_id", "code", "amount_yen", "line_date"]).orderBy("id").execute(),
+    outbox: await db.selectFrom("outbox").select(["id", "kind", "ref", "to_address"]).orderBy("id").execute(),
+    ispApplications: await db.selectFrom("isp_applications").select(["contract_number", "ended_on"]).orderBy("contract_number").execute(),
+    licenses: await db.selectFrom("licenses").select(["ref", "state", "effective_end", "renewal_state"]).orderBy("ref").execute(),
+    audit: await db.selectFrom("audit_log").select(["id", "action"]).orderBy("id").execute(),
+  };
+}
+
+describe("the daily jobs against a real database", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    delete process.env.APP_NOW;
+    t = await createTestDatabase({ seed: true, events: false });
+    await dailyCases(t);
+  });
+  afterAll(() => t.dispose());
+
+  it("run every job, one line each; the second run the same day logs nothing done and writes nothing", async () => {
+    const before = await written(t.db);
+    const lines: string[] = [];
+    await runDailyJobs(dailyJobs(t.db, TEST_NOW), (line) => lines.push(line));
+    expect(lines).toEqual([
+      "retention: deleted 1 events detected before 2026-05-22",
+      "suspensions: 1 started, 1 ended",
+      "gateway returns: 1 charged",
+      "renewal reminders: 2 queued",
+      "isp main services: 1 security contracts ended",
+    ]);
+    const first = await written(t.db);
+    expect(first.events.length).toBe(before.events.length - 1);
+    expect(first.contracts.filter((c) => c.status === "suspended").map((c) => c.ref)).toEqual(["K-1001"]);
+    expect(first.manualLines.length).toBe(before.manualLines.length + 1);
+    expect(first.manualLines.at(-1)).toMatchObject({ code: "device.gw50", amount_yen: 68000, line_date: "2026-11-22" });
+    expect(first.outbox.length).toBe(before.outbox.length + 2);
+    expect(first.ispApplications.filter((a) => a.ended_on === "2026-11-21").length)
+      .toBe(before.ispApplications.filter((a) => a.ended_on === "2026-11-21").length + 1);
+
+    // Later the same JST day (a restart's catch-up after the 03:00 run, say).
+    const again: string[] = [];
+    await runDailyJobs(dailyJobs(t.db, new Date("2026-11-22T23:59:00+09:00")), (line) => again.push(line));
+    expect(again).toEqual([
+      "retention: deleted 0 events detected before 2026-05-22",
+      "suspensions: 0 started, 0 ended",
+      "gateway returns: 0 charged",
+      "renewal reminders: 0 queued",
+      "isp main services: 0 security contracts ended",
+    ]);
+    expect(await written(t.db)).toEqual(first);
+  });
+});
+
+describe("a failing daily job against a real database", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    delete process.env.APP_NOW;
+    t = await createTestDatabase({ seed: true, events: false });
+    await dailyCases(t);
+  });
+  afterAll(() => t.dispose());
+
+  it("is logged as `scheduler: <name>: <message>` and the jobs after it still run", async () => {
+    const before = await written(t.db);
+    const jobs = dailyJobs(t.db, TEST_NOW).map((job): DailyJob =>
+      job.name === "suspensions" ? { ...job, run: () => Promise.reject(new Error("SQLITE_BUSY: database is locked")) } : job);
+    const lines: string[] = [];
+    await runDailyJobs(jobs, (line) => lines.push(line));
+    expect(lines).toEqual([
+      "retention: deleted 1 events detected before 2026-05-22",
+      "scheduler: suspensions: SQLITE_BUSY: database is locked",
+      "gateway returns: 1 charged",
+      "renewal reminders: 2 queued",
+      "isp main services: 1 security contracts ended",
+    ]);
+    const after = await written(t.db);
+    expect(after.contracts).toEqual(before.contracts); // K-1001 not suspended: that job did not run
+    expect(after.manualLines.length).toBe(before.manualLines.length + 1);
+    expect(after.outbox.length).toBe(before.outbox.length + 2);
+  });
+});
+
+describe("startScheduler under a fake clock", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    delete process.env.APP_NOW;
+    t = await createTestDatabase({ seed: true, events: false });
+  });
+  afterEach(() => vi.useRealTimers());
+  afterAll(() => t.dispose());
+
+  /** Lets the jobs' database work (promises, no timers) finish. */
+  const settle = async (done: () => boolean) => {
+    for (let i = 0; i < 10_000 && !done(); i++) await new Promise((r) => setImmediate(r));
+  };
+
+  it("runs the daily jobs and the monthly reports once at start, then the daily jobs again at 03:00 JST", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: new Date("2026-11-22T02:59:30+09:00") });
+    const lines: string[] = [];
+    const scheduler = startScheduler(t.db, (line) => lines.push(line), { SIMULATOR: "off" });
+    try {
+      await scheduler.caughtUp;
+      // The start-up runs: K-2002's renewal reminder was due and nobody had queued it; October's
+      // threat reports had not been made.
+      expect(lines).toEqual([
+        "mail: SMTP_URL is not set; e-mails stay queued in the outbox until it is",
+        "retention: deleted 0 events detected before 2026-05-22",
+        "suspensions: 0 started, 0 ended",
+        "gateway returns: 0 charged",
+        "renewal reminders: 2 queued",
+        "isp main services: 0 security contracts ended",
+        "threat reports 2026-10: 9 made, 0 failed",
+      ]);
+      const daily = (l: string) => /^(retention|suspensions|gateway returns|renewal reminders|isp main services):/.test(l);
+      lines.length = 0;
+      await vi.advanceTimersByTimeAsync(29_000); // 02:59:59: nothing yet
+      await settle(() => false);
+      expect(lines.filter(daily)).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1_000); // 03:00:00
+      await settle(() => lines.filter(daily).length === 5);
+      expect(lines.filter(daily)).toEqual([
+        "retention: deleted 0 events detected before 2026-05-22",
+        "suspensions: 0 started, 0 ended",
+        "gateway returns: 0 charged",
+        "renewal reminders: 0 queued",
+        "isp main services: 0 security contracts ended",
+      ]);
+      // The every-minute job's first tick, at the same instant: the outbox waits for SMTP_URL.
+      expect(lines.filter((l) => l.startsWith("mail: "))).toEqual([expect.stringMatching(/^mail: no SMTP transport .* stay queued$/)]);
+    } finally {
+      scheduler.stop();
+    }
+  });
+});
