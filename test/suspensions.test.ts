@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planBillingMonth } from "../app/billing/billing-run.server";
 import { recordPayment } from "../app/billing/payments.server";
 import { confirmCancellation, requestCancellation } from "../app/contracts/cancellation.server";
-import { applySuspensionSchedule, chargeUnreturnedGateways, suspendContract, terminateByProvider } from "../app/contracts/suspensions.server";
+import { applySuspensionSchedule, chargeUnreturnedGateways, liftSuspension, markGatewayReturned, suspendContract, terminateByProvider } from "../app/contracts/suspensions.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 
 let t: TestDatabase;
@@ -54,8 +54,9 @@ describe("T-17 suspensions back to back (the daily schedule)", () => {
     expect(await suspendContract(t.db, { ...first, startsOn: "2026-11-21", endsOn: null })).toEqual({ ok: true });
     expect(await applySuspensionSchedule(t.db, "2026-11-01", at)).toEqual({ started: 1, ended: 0 });
     expect(await status("K-1001")).toBe("suspended");
-    // On 11-22 the first is over (lifted) and the second in effect: the contract stays suspended.
-    expect(await applySuspensionSchedule(t.db, "2026-11-22", at)).toEqual({ started: 1, ended: 1 });
+    // On 11-22 the first is over (lifted) and the second in effect: the contract stays suspended
+    // throughout (no contract went from active to suspended, so none is counted as started).
+    expect(await applySuspensionSchedule(t.db, "2026-11-22", at)).toEqual({ started: 0, ended: 1 });
     expect(await status("K-1001")).toBe("suspended");
     expect(await applySuspensionSchedule(t.db, "2026-11-22", at)).toEqual({ started: 0, ended: 0 });
     expect(await status("K-1001")).toBe("suspended");
@@ -75,6 +76,22 @@ describe("T-21 termination by the provider", () => {
   });
 });
 
+describe("T-17 overlapping suspensions", () => {
+  it("keeps the contract suspended when one of two suspensions in effect is lifted, and lifts each only once", async () => {
+    const base = { contractId: ids["K-1002"], note: "", emergency: false, today: "2026-11-20", at, actor: operator, ip: "" };
+    expect(await suspendContract(t.db, { ...base, reason: "non_payment", startsOn: "2026-11-21", endsOn: null })).toEqual({ ok: true });
+    expect(await suspendContract(t.db, { ...base, reason: "breach", startsOn: "2026-11-21", endsOn: "2026-11-30" })).toEqual({ ok: true });
+    expect(await applySuspensionSchedule(t.db, "2026-11-21", at)).toEqual({ started: 1, ended: 0 });
+    const [nonPayment, fixedTerm] = await t.db.selectFrom("suspensions").select("id").where("contract_id", "=", ids["K-1002"]).orderBy("id").execute();
+    const lift = (id: number) => liftSuspension(t.db, { suspensionId: id, reason: "入金確認", at, actor: operator, ip: "" });
+    expect(await lift(nonPayment.id)).toEqual({ ok: true });
+    expect(await status("K-1002")).toBe("suspended"); // the fixed-term one runs to 11-30
+    expect(await lift(nonPayment.id)).toEqual({ ok: false, message: "解除できる利用停止はありません" });
+    expect(await lift(fixedTerm.id)).toEqual({ ok: true });
+    expect(await status("K-1002")).toBe("active");
+  });
+});
+
 describe("S4 ※3 rental gateways after termination", () => {
   it("awaits the rental gateway 30 days, then charges its device price once", async () => {
     const tenant = { kind: "provider" } as const;
@@ -88,5 +105,10 @@ describe("S4 ※3 rental gateways after termination", () => {
     const line = await t.db.selectFrom("manual_lines").selectAll().where("contract_id", "=", ids["K-2004"]).where("rule", "=", "S4※3").executeTakeFirstOrThrow();
     // The demo tariff revision set the gw50 device price to 68,000.
     expect(line).toMatchObject({ amount_yen: 68000, taxable: 1, code: "device.gw50", line_date: "2026-12-31" });
+    // A return recorded after the charge does not undo it.
+    expect(await markGatewayReturned(t.db, { returnId: awaited[0].id, returnedOn: "2026-12-31", actor: operator, ip: "" }))
+      .toEqual({ ok: false, message: "返却待ちの装置ではありません" });
+    expect(await t.db.selectFrom("gateway_returns").select(["status", "returned_on", "charged_manual_line_id"]).where("id", "=", awaited[0].id).executeTakeFirstOrThrow())
+      .toEqual({ status: "charged", returned_on: null, charged_manual_line_id: line.id });
   });
 });

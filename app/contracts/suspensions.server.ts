@@ -12,7 +12,7 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { loadTariffs } from "../billing/history.server";
 import { findTariffForMonth, gatewayDevicePrice } from "../billing/tariff";
 import { queueMail } from "../mail/outbox.server";
-import { addDays, monthOf, type IsoDate } from "../lib/jst";
+import { addDays, jstDate, monthOf, type IsoDate } from "../lib/jst";
 import { formatDateJa } from "../lib/labels";
 import { SUSPENSION_REASONS, type SuspensionReason } from "./suspension-reasons";
 
@@ -94,14 +94,25 @@ export async function liftSuspension(
     .select(["suspensions.id", "suspensions.contract_id", "suspensions.lifted_at", "contracts.ref", "contracts.status"])
     .where("suspensions.id", "=", params.suspensionId).executeTakeFirst();
   if (!s || s.lifted_at) return { ok: false, message: "解除できる利用停止はありません" };
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable("suspensions").set({ lifted_at: params.at.toISOString(), lifted_reason: params.reason }).where("id", "=", s.id).execute();
-    if (s.status === "suspended") await trx.updateTable("contracts").set({ status: "active" }).where("id", "=", s.contract_id).execute();
+  const today = jstDate(params.at);
+  const lifted = await db.transaction().execute(async (trx) => {
+    // Lifted at most once, even when the daily run and a payment lift it at the same time.
+    const updated = await trx.updateTable("suspensions").set({ lifted_at: params.at.toISOString(), lifted_reason: params.reason })
+      .where("id", "=", s.id).where("lifted_at", "is", null).executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) return false;
+    // The contract stays suspended while another suspension of it is in effect (e.g. a
+    // non-payment one over a fixed-term one).
+    const another = await trx.selectFrom("suspensions").select("id")
+      .where("contract_id", "=", s.contract_id).where("id", "<>", s.id).where("lifted_at", "is", null).where("starts_on", "<=", today)
+      .where((eb) => eb.or([eb("ends_on", "is", null), eb("ends_on", ">=", today)]))
+      .executeTakeFirst();
+    if (!another) await trx.updateTable("contracts").set({ status: "active" }).where("id", "=", s.contract_id).where("status", "=", "suspended").execute();
     await recordAudit(trx, {
       actor: params.actor, action: "contract.unsuspend", entity: "contract", entityId: s.ref, summary: `${s.ref} 利用停止を解除（${params.reason}）`, ip: params.ip,
     });
+    return true;
   });
-  return { ok: true };
+  return lifted ? { ok: true } : { ok: false, message: "解除できる利用停止はありません" };
 }
 
 /** T-17: once nothing is overdue on the contract, its non-payment suspensions are lifted. */
@@ -172,26 +183,36 @@ export async function chargeUnreturnedGateways(db: Kysely<Database>, today: IsoD
   if (due.length === 0) return 0;
   const tariffs = await loadTariffs(db);
   const tariff = findTariffForMonth(tariffs, monthOf(today))!;
+  let charged = 0;
   for (const r of due) {
     await db.transaction().execute(async (trx) => {
+      // A return recorded since the list was read is not charged.
+      const claimed = await trx.updateTable("gateway_returns").set({ status: "charged" })
+        .where("id", "=", r.id).where("status", "=", "awaiting").executeTakeFirst();
+      if (claimed.numUpdatedRows === 0n) return;
       const model = r.model.slice("gateway.".length).toUpperCase();
       const { id } = await trx.insertInto("manual_lines").values({
         contract_id: r.contract_id, line_date: today, description: `レンタルゲートウェイ装置 未返却（${model}、返却期限 ${formatDateJa(r.due_on)}）`,
         amount_yen: gatewayDevicePrice(tariff, r.model), taxable: 1, code: `device.${r.model.slice("gateway.".length)}`, rule: "S4※3",
         created_by: "scheduler", created_at: at.toISOString(),
       }).returning("id").executeTakeFirstOrThrow();
-      await trx.updateTable("gateway_returns").set({ status: "charged", charged_manual_line_id: id }).where("id", "=", r.id).execute();
+      await trx.updateTable("gateway_returns").set({ charged_manual_line_id: id }).where("id", "=", r.id).execute();
+      charged++;
     });
   }
-  return due.length;
+  return charged;
 }
 
 export async function markGatewayReturned(db: Kysely<Database>, params: { returnId: number; returnedOn: IsoDate; actor: AuditActor; ip: string }): Promise<Result> {
   const r = await db.selectFrom("gateway_returns").selectAll().where("id", "=", params.returnId).executeTakeFirst();
   if (!r || r.status !== "awaiting") return { ok: false, message: "返却待ちの装置ではありません" };
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable("gateway_returns").set({ status: "returned", returned_on: params.returnedOn }).where("id", "=", r.id).execute();
+  const recorded = await db.transaction().execute(async (trx) => {
+    // Not over a charge the daily run made since the page was read.
+    const updated = await trx.updateTable("gateway_returns").set({ status: "returned", returned_on: params.returnedOn })
+      .where("id", "=", r.id).where("status", "=", "awaiting").executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) return false;
     await recordAudit(trx, { actor: params.actor, action: "gateway.returned", entity: "contract", entityId: r.contract_id, summary: `${r.model} の返却を記録（${params.returnedOn}）`, ip: params.ip });
+    return true;
   });
-  return { ok: true };
+  return recorded ? { ok: true } : { ok: false, message: "返却待ちの装置ではありません" };
 }
