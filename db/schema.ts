@@ -318,6 +318,15 @@ export interface PaymentTable {
   created_at: string;
 }
 
+/**
+ * The billing journal (migration 000960), kept by triggers: a row per write to what a contract's
+ * monthly invoice is computed from; `contract_id` null = every contract (a tariff written).
+ */
+export interface BillingChangeTable {
+  id: Generated<number>;
+  contract_id: number | null;
+}
+
 export interface BillingMonthTable {
   month: string;
   status: "running" | "closed";
@@ -677,6 +686,7 @@ export interface Database {
   manual_lines: ManualLineTable;
   payments: PaymentTable;
   billing_months: BillingMonthTable;
+  billing_changes: BillingChangeTable;
   invoices: InvoiceTable;
   invoice_lines: InvoiceLineTable;
   credit_notes: CreditNoteTable;

@@ -42,7 +42,9 @@ async function main(): Promise<number> {
     });
     if (result.problems.length > 0) {
       for (const p of result.problems) console.error(`contracts[${p.contractRef}].${p.path}: ${p.message}`);
-      console.error(`billing ${month}: nothing issued (${result.problems.length} problems)`);
+      console.error(result.issued > 0
+        ? `billing ${month}: stopped after ${result.issued} invoices (${result.problems.length} problems in data written during the run); fix them and run again`
+        : `billing ${month}: nothing issued (${result.problems.length} problems)`);
       return 1;
     }
     if (result.alreadyClosed) {

@@ -1,7 +1,7 @@
 // T-26 interest of a payment recorded after the invoice of its month was issued: carried to the
 // contract's next invoice instead of lost; when that month is still to be invoiced, billed there.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { planBillingMonth } from "../app/billing/billing-run.server";
+import { planBillingMonth, runBillingMonth } from "../app/billing/billing-run.server";
 import { waiveInterest } from "../app/billing/interest-waivers.server";
 import { recordPayment } from "../app/billing/payments.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
@@ -19,7 +19,10 @@ afterAll(() => {
 beforeEach(async () => {
   t = await createTestDatabase({ seed: true, events: false });
 });
-afterEach(() => t.dispose());
+afterEach(async () => {
+  process.env.APP_NOW = "2026-11-22T10:00:00+09:00";
+  await t.dispose();
+});
 
 const invoiceId = async (number: string) => (await t.db.selectFrom("invoices").select("id").where("invoice_number", "=", number).executeTakeFirstOrThrow()).id;
 const interestLines = async (contractRef: string, month: string) =>
@@ -47,6 +50,22 @@ describe("late interest of a payment recorded late (T-26)", () => {
     await recordPayment(t.db, { invoiceId: await invoiceId("INV-00000037"), tenant: provider, payment: { paidOn: "2026-11-20", amountYen: null }, actor: finance, ip: "" });
     expect(await interestLines("K-2002", "2026-11")).toEqual([["T-26", "延滞利息（請求書 INV-00000037）", 196, "non_taxable"]]);
     expect(await t.db.selectFrom("manual_lines").select("id").where("code", "=", "interest.late").execute()).toEqual([]);
+  });
+
+  it("goes on the next invoice when the month of the final payment was closed without an invoice for the contract", async () => {
+    process.env.APP_NOW = "2027-01-05T10:00:00+09:00";
+    for (const month of ["2026-11", "2026-12"]) {
+      await runBillingMonth(t.db, month, { at: new Date(`${month === "2026-11" ? "2026-12-01" : "2027-01-01"}T06:00:00+09:00`) });
+    }
+    const k1006 = (await t.db.selectFrom("contracts").select("id").where("ref", "=", "K-1006").executeTakeFirstOrThrow()).id;
+    // K-1006 ended on 2026-09-01: December was closed without an invoice for it.
+    expect(await t.db.selectFrom("invoices").select("id").where("contract_id", "=", k1006).where("billing_month", ">=", "2026-11").execute()).toEqual([]);
+    // Its October invoice (49,500, due 2026-11-30) paid on 2026-12-20, recorded on 2027-01-05:
+    // 12-01..12-19 = 19 days → floor(49,500 × 0.145 × 19 ÷ 365) = floor(373.62…) = 373, on January's invoice.
+    await recordPayment(t.db, { invoiceId: await invoiceId("INV-00000055"), tenant: provider, payment: { paidOn: "2026-12-20", amountYen: null }, actor: finance, ip: "" });
+    expect(await interestLines("K-1006", "2027-01")).toEqual([
+      ["T-26", "延滞利息（請求書 INV-00000055、2026年12月の完済を請求後に記録したため繰越し）", 373, "non_taxable"],
+    ]);
   });
 
   it("carries nothing for a partial payment, nor for an invoice whose interest was waived (T-26-3)", async () => {

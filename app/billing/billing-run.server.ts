@@ -3,15 +3,24 @@
 // next sequence number inside the same transaction. A kill loses at most the open batch; a
 // re-run skips what was issued and continues the sequence, so the result is exactly that of an
 // uninterrupted run: no duplicate, no gap. A closed month issues nothing more.
-import type { CompiledQuery, Insertable, Kysely, Transaction } from "kysely";
+//
+// The run yields between batches, and other writers (the console's users, a command on the same
+// file) go on meanwhile: each batch's transaction first plans again, with the same rules, every
+// contract written since the plan was read (the billing journal, migration 000960), so an
+// invoice holds everything committed before its batch. A write committed after the contract's
+// invoice is a write after the invoice, as on any other day (T-26 interest then goes on the next
+// invoice, payments.server.ts). The month is marked closed in the last batch's transaction.
+import type { CompiledQuery, Insertable, Kysely } from "kysely";
 import type { Database, InvoiceLineTable, InvoiceTable, OutboxTable } from "../../db/schema";
+import { writeTransaction } from "../../db/write-transaction";
 import { lastDayOf, type YearMonth } from "../lib/jst";
-import { loadBillableContracts, loadPriorInvoices, loadTariffs } from "./history.server";
+import { loadBillableContracts, loadPriorInvoices, loadTariffs, type BillableContract } from "./history.server";
 import type { InvoiceDraft } from "./invoice";
 import { LATE_INTEREST_CODE } from "./invoice";
 import { outboxRow } from "../mail/outbox.server";
 import { invoiceAttachmentName, invoiceMail, invoiceMailRef } from "./invoice-mail";
-import { buildMonthlyInvoice } from "./monthly-invoice";
+import { buildMonthlyInvoice, type PriorInvoice } from "./monthly-invoice";
+import type { TariffVersion } from "./tariff";
 
 export interface ContractProblem {
   contractRef: string;
@@ -46,6 +55,13 @@ export interface BillingRunResult {
 
 export const DEFAULT_BATCH_SIZE = 500;
 
+/**
+ * Above this many contracts written during the run, a batch plans the whole month again rather
+ * than each of them by id (a bulk import): cheaper than lists of ids that long, and it keeps the
+ * `in` lists far below SQLite's limit of bound parameters.
+ */
+const REPLAN_ALL_ABOVE = 1000;
+
 export function invoiceNumber(seq: number): string {
   return `INV-${String(seq).padStart(8, "0")}`;
 }
@@ -54,16 +70,20 @@ async function monthState(db: Kysely<Database>, month: YearMonth) {
   return db.selectFrom("billing_months").selectAll().where("month", "=", month).executeTakeFirst();
 }
 
-/** What closing `month` would issue, computed without writing anything (also the preview). */
-export async function planBillingMonth(db: Kysely<Database>, month: YearMonth): Promise<MonthPlan> {
-  const state = await monthState(db, month);
-  const [tariffs, contracts, issued] = await Promise.all([
-    loadTariffs(db),
-    loadBillableContracts(db, lastDayOf(month), { onlyPaymentsRelevantTo: month }),
-    db.selectFrom("invoices").select("contract_id").where("billing_month", "=", month).execute(),
-  ]);
-  const prior = await loadPriorInvoices(db, month, contracts);
-  const issuedIds = new Set(issued.map((r) => r.contract_id));
+/** The billing journal's last row (migration 000960): a write committed after it has a larger id. */
+async function lastBillingChange(db: Kysely<Database>): Promise<number> {
+  const last = await db.selectFrom("billing_changes").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+  return Number(last?.id ?? 0);
+}
+
+/** Each contract's invoice for `month` by the pure rules, or its problems; issued contracts are skipped. */
+function planContracts(
+  month: YearMonth,
+  contracts: readonly BillableContract[],
+  tariffs: readonly TariffVersion[],
+  prior: ReadonlyMap<number, PriorInvoice[]>,
+  issuedIds: ReadonlySet<number>,
+): { toIssue: PlannedInvoice[]; problems: ContractProblem[] } {
   const toIssue: PlannedInvoice[] = [];
   const problems: ContractProblem[] = [];
   for (const contract of contracts) {
@@ -78,7 +98,82 @@ export async function planBillingMonth(db: Kysely<Database>, month: YearMonth): 
       });
     }
   }
-  return { month, closed: state?.status === "closed", alreadyIssued: issuedIds.size, toIssue, problems };
+  return { toIssue, problems };
+}
+
+interface RunPlan extends MonthPlan {
+  tariffs: TariffVersion[];
+  /** The billing journal's last id before anything was read: later writes are planned again. */
+  changesThrough: number;
+}
+
+async function planMonth(db: Kysely<Database>, month: YearMonth): Promise<RunPlan> {
+  // Read first: a write committed while the plan is read (its queries are not one snapshot)
+  // has a larger id, so the first batch plans its contract again.
+  const changesThrough = await lastBillingChange(db);
+  const state = await monthState(db, month);
+  const [tariffs, contracts, issued] = await Promise.all([
+    loadTariffs(db),
+    loadBillableContracts(db, lastDayOf(month), { onlyPaymentsRelevantTo: month }),
+    db.selectFrom("invoices").select("contract_id").where("billing_month", "=", month).execute(),
+  ]);
+  const prior = await loadPriorInvoices(db, month, contracts);
+  const issuedIds = new Set(issued.map((r) => r.contract_id));
+  const { toIssue, problems } = planContracts(month, contracts, tariffs, prior, issuedIds);
+  return { month, closed: state?.status === "closed", alreadyIssued: issuedIds.size, toIssue, problems, tariffs, changesThrough };
+}
+
+/** What closing `month` would issue, computed without writing anything (also the preview). */
+export async function planBillingMonth(db: Kysely<Database>, month: YearMonth): Promise<MonthPlan> {
+  const { closed, alreadyIssued, toIssue, problems } = await planMonth(db, month);
+  return { month, closed, alreadyIssued, toIssue, problems };
+}
+
+/**
+ * The contracts written since journal id `after`, read inside a batch's transaction; `every`
+ * when a tariff was written (every contract's bill may change). Null when nothing was written:
+ * one primary-key range, empty on an undisturbed run.
+ */
+async function changesSince(trx: Kysely<Database>, after: number) {
+  const rows = await trx.selectFrom("billing_changes").select(["id", "contract_id"]).where("id", ">", after).orderBy("id").execute();
+  if (rows.length === 0) return null;
+  const contractIds = new Set<number>();
+  for (const row of rows) if (row.contract_id !== null) contractIds.add(row.contract_id);
+  return { through: rows.at(-1)!.id, every: rows.some((r) => r.contract_id === null), contractIds: [...contractIds] };
+}
+
+/** `contractIds` planned again from what is committed now (inside a batch's transaction). */
+async function replanContracts(trx: Kysely<Database>, month: YearMonth, tariffs: readonly TariffVersion[], contractIds: readonly number[]) {
+  const [contracts, issued] = await Promise.all([
+    loadBillableContracts(trx, lastDayOf(month), { contractIds, onlyPaymentsRelevantTo: month }),
+    trx.selectFrom("invoices").select("contract_id").where("billing_month", "=", month).where("contract_id", "in", contractIds).execute(),
+  ]);
+  const prior = await loadPriorInvoices(trx, month, contracts, { contractIds });
+  return planContracts(month, contracts, tariffs, prior, new Set(issued.map((r) => r.contract_id)));
+}
+
+/**
+ * The invoices still to issue, with those of `replanned` contracts replaced by their new plan
+ * (`planned`): dropped when they no longer have one, added in contract-ref order when they did
+ * not have one before (one whose place in that order has passed goes first, into the batch about
+ * to be issued).
+ */
+function mergeReplanned(remaining: readonly PlannedInvoice[], replanned: readonly number[], planned: readonly PlannedInvoice[]): PlannedInvoice[] {
+  const ids = new Set(replanned);
+  const kept = remaining.filter((p) => !ids.has(p.contractId));
+  const merged: PlannedInvoice[] = [];
+  let k = 0;
+  for (const p of [...planned].sort((a, b) => compareRefs(a.contractRef, b.contractRef))) {
+    while (k < kept.length && compareRefs(kept[k].contractRef, p.contractRef) < 0) merged.push(kept[k++]);
+    merged.push(p);
+  }
+  while (k < kept.length) merged.push(kept[k++]);
+  return merged;
+}
+
+/** SQLite's default (BINARY) text order, which orders the plan (`order by contracts.ref`): UTF-8 bytes. */
+function compareRefs(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 interface Issuer {
@@ -95,9 +190,9 @@ const MAX_ROWS_PER_INSERT = 512;
  * compiling a fresh query for every chunk of every batch cost Kysely about as much time as
  * SQLite took to write the rows. Returns the rows the query returns, in order.
  */
-function reusableInsert<R extends Record<string, unknown>, O>(compile: (trx: Transaction<Database>, rows: R[]) => CompiledQuery<O>) {
+function reusableInsert<R extends Record<string, unknown>, O>(compile: (trx: Kysely<Database>, rows: R[]) => CompiledQuery<O>) {
   const compiled = new Map<number, CompiledQuery<O>>();
-  return async (trx: Transaction<Database>, rows: readonly R[]): Promise<O[]> => {
+  return async (trx: Kysely<Database>, rows: readonly R[]): Promise<O[]> => {
     const returned: O[] = [];
     if (rows.length === 0) return returned;
     const columns = Object.keys(rows[0]);
@@ -138,7 +233,7 @@ function runInserts() {
 }
 
 async function issueBatch(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   batch: readonly PlannedInvoice[],
   issuedAt: Date,
   issuer: Issuer,
@@ -205,46 +300,81 @@ async function issueBatch(
 export interface RunOptions {
   at: Date;
   batchSize?: number;
+  /** Called after each batch is committed; a promise it returns is awaited before the next batch. */
   onProgress?: (progress: { done: number; total: number }) => void;
 }
 
-/** Issues every invoice of `month` and closes it. Problems in the data stop the run before anything is issued. */
+/** The provider's name and phone for the invoice e-mails, as of the batch. */
+async function issuerOf(trx: Kysely<Database>): Promise<Issuer> {
+  // A database holding only imported data may not have the provider's settings yet.
+  return (await trx.selectFrom("provider").select(["name", "phone"]).orderBy("id").executeTakeFirst()) ?? { name: "サービス提供者", phone: "" };
+}
+
+/**
+ * Issues every invoice of `month` and closes it. Problems in the data stop the run before anything
+ * is issued; problems in data written during the run stop it before the batch that would issue
+ * them (the month stays open, a re-run continues once they are fixed).
+ */
 export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, options: RunOptions): Promise<BillingRunResult> {
   const later = await db.selectFrom("billing_months").select("month")
     .where("month", ">", month).where("status", "=", "closed").orderBy("month").executeTakeFirst();
   if (later) throw new Error(`month: ${later.month} is already closed; months are closed in order`);
 
-  const plan = await planBillingMonth(db, month);
+  const plan = await planMonth(db, month);
   const base = { month, alreadyIssued: plan.alreadyIssued, problems: plan.problems };
   if (plan.closed) return { ...base, alreadyClosed: true, issued: 0 };
   if (plan.problems.length > 0) return { ...base, alreadyClosed: false, issued: 0 };
 
   const issuedAt = options.at.toISOString();
-  // The provider's name and phone for the invoice e-mails (a database holding only imported data
-  // may not have the provider's settings yet).
-  const issuer = (await db.selectFrom("provider").select(["name", "phone"]).orderBy("id").executeTakeFirst()) ?? { name: "サービス提供者", phone: "" };
   await db.insertInto("billing_months")
     .values({ month, status: "running", started_at: issuedAt, closed_at: null, invoice_count: 0 })
     .onConflict((oc) => oc.column("month").doNothing())
     .execute();
 
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const total = plan.toIssue.length;
   const inserts = runInserts();
-  for (let i = 0; i < total; i += batchSize) {
-    const batch = plan.toIssue.slice(i, i + batchSize);
-    await db.transaction().execute((trx) => issueBatch(trx, batch, options.at, issuer, inserts));
-    options.onProgress?.({ done: Math.min(i + batchSize, total), total });
+  let remaining = plan.toIssue;
+  let { tariffs, changesThrough } = plan;
+  let issued = 0;
+  for (;;) {
+    // BEGIN IMMEDIATE: nothing commits between reading the journal and committing the batch, so
+    // a write is either seen here or made after the batch's invoices exist.
+    const step = await writeTransaction(db, async (trx) => {
+      const changes = await changesSince(trx, changesThrough);
+      if (changes) {
+        if (changes.every || changes.contractIds.length > REPLAN_ALL_ABOVE) {
+          const fresh = await planMonth(trx, month);
+          if (fresh.problems.length > 0) return { problems: fresh.problems };
+          ({ tariffs, changesThrough, toIssue: remaining } = fresh);
+        } else {
+          const fresh = await replanContracts(trx, month, tariffs, changes.contractIds);
+          if (fresh.problems.length > 0) return { problems: fresh.problems };
+          remaining = mergeReplanned(remaining, changes.contractIds, fresh.toIssue);
+          changesThrough = changes.through;
+        }
+      }
+      const batch = remaining.slice(0, batchSize);
+      if (batch.length > 0) await issueBatch(trx, batch, options.at, await issuerOf(trx), inserts);
+      remaining = remaining.slice(batch.length);
+      issued += batch.length;
+      // Closed in the transaction that found nothing more to issue: a write after it is a
+      // write after the month's invoices, for every contract.
+      if (remaining.length === 0) {
+        const count = await trx.selectFrom("invoices").select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("billing_month", "=", month).executeTakeFirstOrThrow();
+        await trx.updateTable("billing_months")
+          .set({ status: "closed", closed_at: options.at.toISOString(), invoice_count: Number(count.n) })
+          .where("month", "=", month)
+          .execute();
+      }
+      return { problems: [], issuedNow: batch.length };
+    });
+    if (step.problems.length > 0) return { ...base, problems: step.problems, alreadyClosed: false, issued };
+    if (step.issuedNow) await options.onProgress?.({ done: issued, total: issued + remaining.length });
+    if (remaining.length === 0) break;
     // SQLite calls are synchronous: give the event loop a turn between batches, so a server
     // closing a month in the background still answers requests (and its progress page).
     await new Promise((resolve) => setImmediate(resolve));
   }
-
-  const count = await db.selectFrom("invoices").select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("billing_month", "=", month).executeTakeFirstOrThrow();
-  await db.updateTable("billing_months")
-    .set({ status: "closed", closed_at: options.at.toISOString(), invoice_count: Number(count.n) })
-    .where("month", "=", month)
-    .execute();
-  return { ...base, alreadyClosed: false, issued: total };
+  return { ...base, alreadyClosed: false, issued };
 }

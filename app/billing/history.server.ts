@@ -62,10 +62,17 @@ export interface LoadOptions {
  * can be finally paid in it (T-26). Read once as a set and joined, rather than tested with a
  * correlated subquery per payment or invoice row, which cost a lookup for every row ever stored.
  */
-function invoicesPaidIn(db: Db, month: YearMonth) {
-  return db.selectFrom("payments").select(["payments.contract_id", "payments.billing_month"]).distinct()
+function invoicesPaidIn(db: Db, month: YearMonth, contractIds?: readonly number[]) {
+  let q = db.selectFrom("payments").select(["payments.contract_id", "payments.billing_month"]).distinct()
     .where("payments.paid_on", ">=", firstDayOf(month))
     .where("payments.paid_on", "<=", lastDayOf(month));
+  if (contractIds) q = q.where("payments.contract_id", "in", idList(contractIds));
+  return q;
+}
+
+/** An `in` list never empty (SQL has no empty list): -1 matches no id. */
+function idList(ids: readonly number[]): readonly number[] {
+  return ids.length ? ids : [-1];
 }
 
 const paymentColumns = ["payments.contract_id", "payments.billing_month", "payments.paid_on", "payments.amount_yen"] as const;
@@ -83,26 +90,45 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
     ])
     .where("contracts.service_start", "<=", lastDay)
     .orderBy("contracts.ref");
-  if (contractIds) q = q.where("contracts.id", "in", contractIds.length ? contractIds : [-1]);
+  if (contractIds) q = q.where("contracts.id", "in", idList(contractIds));
   const contracts = await q.execute();
   if (contracts.length === 0) return [];
 
+  // Some contracts (a quote, a re-plan in the billing run): the history of those only. The
+  // whole book: every row, without an `in` list of every contract.
+  const ids = contractIds ? idList(contracts.map((c) => c.id)) : null;
   const [items, planChanges, terminations, outages, visits, visitLines, manualLines, payments] = await Promise.all([
     // Only the columns the history holds: items and payments are the bulk of what a month reads.
     db.selectFrom("contract_items")
-      .select(["contract_id", "code", "quantity", "ownership", "repair24h", "from_date", "to_date"]).orderBy("id").execute(),
-    db.selectFrom("plan_changes").selectAll().orderBy("change_date").orderBy("id").execute(),
-    db.selectFrom("terminations").selectAll().where("withdrawn_at", "is", null).execute(),
-    db.selectFrom("outages").selectAll().orderBy("id").execute(),
-    db.selectFrom("visits").selectAll().orderBy("visit_date").orderBy("start_time").orderBy("id").execute(),
-    db.selectFrom("visit_lines").selectAll().orderBy("id").execute(),
-    db.selectFrom("manual_lines").selectAll().orderBy("line_date").orderBy("id").execute(),
+      .select(["contract_id", "code", "quantity", "ownership", "repair24h", "from_date", "to_date"])
+      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+      .orderBy("id").execute(),
+    db.selectFrom("plan_changes").selectAll()
+      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+      .orderBy("change_date").orderBy("id").execute(),
+    db.selectFrom("terminations").selectAll().where("withdrawn_at", "is", null)
+      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+      .execute(),
+    db.selectFrom("outages").selectAll()
+      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+      .orderBy("id").execute(),
+    db.selectFrom("visits").selectAll()
+      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+      .orderBy("visit_date").orderBy("start_time").orderBy("id").execute(),
+    db.selectFrom("visit_lines").selectAll()
+      .$if(ids !== null, (qb) => qb.where("visit_id", "in", db.selectFrom("visits").select("id").where("contract_id", "in", ids!)))
+      .orderBy("id").execute(),
+    db.selectFrom("manual_lines").selectAll()
+      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+      .orderBy("line_date").orderBy("id").execute(),
     month
       ? db.selectFrom("payments").select(paymentColumns)
-        .innerJoin(invoicesPaidIn(db, month).as("paid"), (join) => join
+        .innerJoin(invoicesPaidIn(db, month, ids ?? undefined).as("paid"), (join) => join
           .onRef("paid.contract_id", "=", "payments.contract_id").onRef("paid.billing_month", "=", "payments.billing_month"))
         .orderBy("payments.paid_on").orderBy("payments.id").execute()
-      : db.selectFrom("payments").select(paymentColumns).orderBy("paid_on").orderBy("id").execute(),
+      : db.selectFrom("payments").select(paymentColumns)
+        .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+        .orderBy("paid_on").orderBy("id").execute(),
   ]);
   const itemsOf = groupBy(items, (r) => r.contract_id);
   const changesOf = groupBy(planChanges, (r) => r.contract_id);
@@ -164,11 +190,13 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
  * invoice is finally paid): those with a payment dated in `month`, with all their payments.
  * Invoices without a payment in `month` cannot be finally paid in it, so they are not read.
  */
-export async function loadPriorInvoices(db: Db, month: YearMonth, contracts: readonly BillableContract[]): Promise<Map<number, PriorInvoice[]>> {
+export async function loadPriorInvoices(
+  db: Db, month: YearMonth, contracts: readonly BillableContract[], options: Pick<LoadOptions, "contractIds"> = {},
+): Promise<Map<number, PriorInvoice[]>> {
   // Driven by the (few) invoices paid in the month, each found by its contract and month, so the
   // cost does not grow with the years of invoices stored.
   const rows = await db
-    .selectFrom(invoicesPaidIn(db, month).as("paid"))
+    .selectFrom(invoicesPaidIn(db, month, options.contractIds).as("paid"))
     .innerJoin("invoices", (join) => join
       .onRef("invoices.contract_id", "=", "paid.contract_id").onRef("invoices.billing_month", "=", "paid.billing_month"))
     .select((eb) => [

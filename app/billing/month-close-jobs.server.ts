@@ -42,7 +42,13 @@ export function startMonthClose(db: Kysely<Database>, month: YearMonth, params: 
         onProgress: ({ done, total }) => Object.assign(progress, { done, total }),
       });
       if (result.problems.length > 0) {
-        Object.assign(progress, { state: "failed", message: `契約データに問題があるため発行できません（${result.problems.length}件）` });
+        Object.assign(progress, {
+          state: "failed",
+          message: result.issued > 0
+            // Data written while the month was being closed (billing-run.server.ts): a re-run continues.
+            ? `締めの途中で記録された契約データに問題があるため、${result.issued}件を発行したところで停止しました（${result.problems.length}件）。修正してから再度締めてください`
+            : `契約データに問題があるため発行できません（${result.problems.length}件）`,
+        });
         return;
       }
       Object.assign(progress, { state: "done", issued: result.issued, done: result.issued, total: result.issued });

@@ -18,9 +18,13 @@ type Found = NonNullable<Awaited<ReturnType<typeof getInvoice>>>;
 
 /**
  * T-26 bills the interest on the invoice of the month the invoice was finally paid. When this
- * final payment is recorded after that month's invoice was issued, the interest would be lost:
- * it goes on the contract's next invoice instead, as a T-26 line dated on the first day of the
- * first month not invoiced yet (Interpretation, app/billing/INTERPRETATIONS.md).
+ * final payment is recorded after that month's invoice was issued — or after the month was
+ * closed without an invoice for the contract — the interest would be lost: it goes on the
+ * contract's next invoice instead, as a T-26 line dated on the first day of the first month not
+ * invoiced yet (Interpretation, app/billing/INTERPRETATIONS.md). A month being closed right now
+ * bills it itself when the contract's invoice is still to come: the run plans again every
+ * contract written after its plan (billing-run.server.ts), and this transaction commits either
+ * before the batch of that invoice or after it.
  */
 async function interestToCarry(trx: Transaction<Database>, found: Found, payment: PaymentInput) {
   const { invoice } = found;
@@ -32,12 +36,18 @@ async function interestToCarry(trx: Transaction<Database>, found: Found, payment
     [...found.payments.map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen })), payment],
   );
   if (result.billingMonth === null || result.interestYen === 0) return null;
-  const latest = await trx.selectFrom("invoices").select((eb) => eb.fn.max("billing_month").as("month"))
-    .where("contract_id", "=", invoice.contract_id).executeTakeFirst();
-  const lastInvoiced = latest?.month as YearMonth | null | undefined;
-  if (!lastInvoiced || lastInvoiced < result.billingMonth) return null; // that month's invoice is still to come and bills it
+  const [latest, closed] = await Promise.all([
+    trx.selectFrom("invoices").select((eb) => eb.fn.max("billing_month").as("month"))
+      .where("contract_id", "=", invoice.contract_id).executeTakeFirst(),
+    trx.selectFrom("billing_months").select((eb) => eb.fn.max("month").as("month"))
+      .where("status", "=", "closed").executeTakeFirst(),
+  ]);
+  // The last month whose invoice for the contract is settled: its last invoice, or the last month
+  // closed (one closed without an invoice for the contract will never have one).
+  const settled = [latest?.month, closed?.month].filter((m): m is YearMonth => typeof m === "string").sort().at(-1);
+  if (!settled || settled < result.billingMonth) return null; // that month's invoice is still to come and bills it
   return {
-    contract_id: invoice.contract_id, line_date: firstDayOf(addMonths(lastInvoiced, 1)), amount_yen: result.interestYen, taxable: 0,
+    contract_id: invoice.contract_id, line_date: firstDayOf(addMonths(settled, 1)), amount_yen: result.interestYen, taxable: 0,
     code: LATE_INTEREST_CODE, rule: "T-26",
     description: `延滞利息（請求書 ${invoice.invoice_number}、${result.billingMonth.replace("-", "年")}月の完済を請求後に記録したため繰越し）`,
   };

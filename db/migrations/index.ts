@@ -22,6 +22,7 @@ import * as incidentDeviceName from "./2026_11_22_000920_incident_device_name";
 import * as notificationsByOutbox from "./2026_11_22_000930_notifications_by_outbox";
 import * as invoiceLinesSealedByPosition from "./2026_11_22_000940_invoice_lines_sealed_by_position";
 import * as contractHolderSince from "./2026_11_22_000950_contract_holder_since";
+import * as billingChanges from "./2026_11_22_000960_billing_changes";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000930_notifications_by_outbox": notificationsByOutbox,
   "2026_11_22_000940_invoice_lines_sealed_by_position": invoiceLinesSealedByPosition,
   "2026_11_22_000950_contract_holder_since": contractHolderSince,
+  "2026_11_22_000960_billing_changes": billingChanges,
 };
