@@ -327,6 +327,12 @@ export interface BillingChangeTable {
   contract_id: number | null;
 }
 
+/** One row: how far the billing journal was pruned (migration 000970). */
+export interface BillingChangesPrunedTable {
+  id: number;
+  through: number;
+}
+
 export interface BillingMonthTable {
   month: string;
   status: "running" | "closed";
@@ -687,6 +693,7 @@ export interface Database {
   payments: PaymentTable;
   billing_months: BillingMonthTable;
   billing_changes: BillingChangeTable;
+  billing_changes_pruned: BillingChangesPrunedTable;
   invoices: InvoiceTable;
   invoice_lines: InvoiceLineTable;
   credit_notes: CreditNoteTable;

@@ -4,6 +4,7 @@
 // write after the contract's invoice is a write after it (T-26 interest goes on the next one).
 // Everything else is issued exactly as by an undisturbed run.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { lastBillingChange, pruneBillingChanges } from "../app/billing/billing-changes.server";
 import { planBillingMonth, runBillingMonth } from "../app/billing/billing-run.server";
 import { invoiceCsv, lineCsv } from "../app/billing/export.server";
 import { waiveInterest } from "../app/billing/interest-waivers.server";
@@ -259,6 +260,50 @@ describe("other writes while the month is being closed", () => {
     expect(await issuedCount("2026-11")).toBe(2);
     await t.db.deleteFrom("contract_items").where("code", "=", "gateway.gw999x").execute();
     expect(await runBillingMonth(t.db, "2026-11", { at: NOVEMBER_CLOSE, batchSize: 2 })).toMatchObject({ issued: 7, alreadyIssued: 2, problems: [] });
+    expect(await exported(t.db, "2026-11")).toEqual(undisturbed);
+  });
+});
+
+describe("the daily prune of the billing journal (migration 000970)", () => {
+  const journal = () => t.db.selectFrom("billing_changes").select(["id", "contract_id"]).orderBy("id").execute();
+  const prunedThrough = async () => (await t.db.selectFrom("billing_changes_pruned").select("through").executeTakeFirstOrThrow()).through;
+
+  it("deletes every row and records how far; the ids of later writes go on from there", async () => {
+    const rows = await journal();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(await pruneBillingChanges(t.db)).toBe(rows.length);
+    expect(await journal()).toEqual([]);
+    expect(await prunedThrough()).toBe(rows.at(-1)!.id);
+    expect(await lastBillingChange(t.db)).toBe(rows.at(-1)!.id);
+    expect(await pruneBillingChanges(t.db)).toBe(0);
+    expect(await prunedThrough()).toBe(rows.at(-1)!.id);
+
+    expect(await pay("INV-00000037", "2026-11-20")).toEqual({ ok: true });
+    expect(await journal()).toEqual([{ id: rows.at(-1)!.id + 1, contract_id: await contractId("K-2002") }]);
+    expect(await lastBillingChange(t.db)).toBe(rows.at(-1)!.id + 1);
+  });
+
+  it("run between two batches, after a write the run had not seen: the run plans the month again and the write is on the invoice", async () => {
+    const result = await close("2026-11", NOVEMBER_CLOSE, async (done) => {
+      if (done !== 2) return;
+      expect(await pay("INV-00000037", "2026-11-20")).toEqual({ ok: true });
+      expect(await pruneBillingChanges(t.db)).toBeGreaterThan(0);
+      expect(await journal()).toEqual([]);
+    });
+    expect(result).toMatchObject({ alreadyClosed: false, issued: 9, problems: [] });
+    // As when the journal was not pruned (the first case above): 196 yen of interest on K-2002's invoice.
+    expect(await issued("K-2002", "2026-11")).toMatchObject({
+      invoice_number: "INV-00000066", non_taxable_yen: 196, interest_yen: 196, total_yen: 10096,
+    });
+    const month = await exported(t.db, "2026-11");
+    expect(without(month.invoices, "K-2002")).toEqual(without(undisturbed.invoices, "K-2002"));
+    expect(without(month.lines, "K-2002")).toEqual(without(undisturbed.lines, "K-2002"));
+  });
+
+  it("run between two batches with nothing written since the plan: the month is issued exactly as undisturbed", async () => {
+    await close("2026-11", NOVEMBER_CLOSE, async (done) => {
+      if (done === 4) await pruneBillingChanges(t.db);
+    });
     expect(await exported(t.db, "2026-11")).toEqual(undisturbed);
   });
 });

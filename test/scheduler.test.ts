@@ -127,6 +127,8 @@ async function written(db: Kysely<Database>) {
     ispApplications: await db.selectFrom("isp_applications").select(["contract_number", "ended_on"]).orderBy("contract_number").execute(),
     licenses: await db.selectFrom("licenses").select(["ref", "state", "effective_end", "renewal_state"]).orderBy("ref").execute(),
     audit: await db.selectFrom("audit_log").select(["id", "action"]).orderBy("id").execute(),
+    billingChanges: await db.selectFrom("billing_changes").select("id").orderBy("id").execute(),
+    billingChangesPruned: await db.selectFrom("billing_changes_pruned").select("through").execute(),
   };
 }
 
@@ -143,14 +145,19 @@ describe("the daily jobs against a real database", () => {
     const before = await written(t.db);
     const lines: string[] = [];
     await runDailyJobs(dailyJobs(t.db, TEST_NOW), (line) => lines.push(line));
+    // The journal as the seed and the cases left it, plus the charged gateway's manual line.
+    const journal = before.billingChanges.length + 1;
     expect(lines).toEqual([
       "retention: deleted 1 events detected before 2026-05-22",
       "suspensions: 1 started, 1 ended",
       "gateway returns: 1 charged",
       "renewal reminders: 2 queued",
       "isp main services: 1 security contracts ended",
+      `billing journal: ${journal} rows pruned`,
     ]);
     const first = await written(t.db);
+    expect(first.billingChanges).toEqual([]);
+    expect(first.billingChangesPruned).toEqual([{ through: before.billingChanges.at(-1)!.id + 1 }]);
     expect(first.events.length).toBe(before.events.length - 1);
     expect(first.contracts.filter((c) => c.status === "suspended").map((c) => c.ref)).toEqual(["K-1001"]);
     expect(first.manualLines.length).toBe(before.manualLines.length + 1);
@@ -168,6 +175,7 @@ describe("the daily jobs against a real database", () => {
       "gateway returns: 0 charged",
       "renewal reminders: 0 queued",
       "isp main services: 0 security contracts ended",
+      "billing journal: 0 rows pruned",
     ]);
     expect(await written(t.db)).toEqual(first);
   });
@@ -194,6 +202,7 @@ describe("a failing daily job against a real database", () => {
       "gateway returns: 1 charged",
       "renewal reminders: 2 queued",
       "isp main services: 1 security contracts ended",
+      `billing journal: ${before.billingChanges.length + 1} rows pruned`,
     ]);
     const after = await written(t.db);
     expect(after.contracts).toEqual(before.contracts); // K-1001 not suspended: that job did not run
@@ -218,6 +227,8 @@ describe("startScheduler under a fake clock", () => {
 
   it("runs the daily jobs and the monthly reports once at start, then the daily jobs again at 03:00 JST", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: new Date("2026-11-22T02:59:30+09:00") });
+    const journal = (await t.db.selectFrom("billing_changes").select("id").execute()).length;
+    expect(journal).toBeGreaterThan(0);
     const lines: string[] = [];
     const scheduler = startScheduler(t.db, (line) => lines.push(line), { SIMULATOR: "off" });
     try {
@@ -231,21 +242,23 @@ describe("startScheduler under a fake clock", () => {
         "gateway returns: 0 charged",
         "renewal reminders: 2 queued",
         "isp main services: 0 security contracts ended",
+        `billing journal: ${journal} rows pruned`,
         "threat reports 2026-10: 9 made, 0 failed",
       ]);
-      const daily = (l: string) => /^(retention|suspensions|gateway returns|renewal reminders|isp main services):/.test(l);
+      const daily = (l: string) => /^(retention|suspensions|gateway returns|renewal reminders|isp main services|billing journal):/.test(l);
       lines.length = 0;
       await vi.advanceTimersByTimeAsync(29_000); // 02:59:59: nothing yet
       await settle(() => false);
       expect(lines.filter(daily)).toEqual([]);
       await vi.advanceTimersByTimeAsync(1_000); // 03:00:00
-      await settle(() => lines.filter(daily).length === 5);
+      await settle(() => lines.filter(daily).length === 6);
       expect(lines.filter(daily)).toEqual([
         "retention: deleted 0 events detected before 2026-05-22",
         "suspensions: 0 started, 0 ended",
         "gateway returns: 0 charged",
         "renewal reminders: 0 queued",
         "isp main services: 0 security contracts ended",
+        "billing journal: 0 rows pruned",
       ]);
       // The every-minute job's first tick, at the same instant: the outbox waits for SMTP_URL.
       expect(lines.filter((l) => l.startsWith("mail: "))).toEqual([expect.stringMatching(/^mail: no SMTP transport .* stay queued$/)]);

@@ -13,6 +13,7 @@
 import type { CompiledQuery, Insertable, Kysely } from "kysely";
 import type { Database, InvoiceLineTable, InvoiceTable, OutboxTable } from "../../db/schema";
 import { writeTransaction } from "../../db/write-transaction";
+import { billingChangesSince, lastBillingChange } from "./billing-changes.server";
 import { lastDayOf, type YearMonth } from "../lib/jst";
 import { loadBillableContracts, loadPriorInvoices, loadTariffs, type BillableContract } from "./history.server";
 import type { InvoiceDraft } from "./invoice";
@@ -70,12 +71,6 @@ async function monthState(db: Kysely<Database>, month: YearMonth) {
   return db.selectFrom("billing_months").selectAll().where("month", "=", month).executeTakeFirst();
 }
 
-/** The billing journal's last row (migration 000960): a write committed after it has a larger id. */
-async function lastBillingChange(db: Kysely<Database>): Promise<number> {
-  const last = await db.selectFrom("billing_changes").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
-  return Number(last?.id ?? 0);
-}
-
 /** Each contract's invoice for `month` by the pure rules, or its problems; issued contracts are skipped. */
 function planContracts(
   month: YearMonth,
@@ -103,7 +98,7 @@ function planContracts(
 
 interface RunPlan extends MonthPlan {
   tariffs: TariffVersion[];
-  /** The billing journal's last id before anything was read: later writes are planned again. */
+  /** The billing journal's last id before anything was read (billing-changes.server.ts): later writes are planned again. */
   changesThrough: number;
 }
 
@@ -127,19 +122,6 @@ async function planMonth(db: Kysely<Database>, month: YearMonth): Promise<RunPla
 export async function planBillingMonth(db: Kysely<Database>, month: YearMonth): Promise<MonthPlan> {
   const { closed, alreadyIssued, toIssue, problems } = await planMonth(db, month);
   return { month, closed, alreadyIssued, toIssue, problems };
-}
-
-/**
- * The contracts written since journal id `after`, read inside a batch's transaction; `every`
- * when a tariff was written (every contract's bill may change). Null when nothing was written:
- * one primary-key range, empty on an undisturbed run.
- */
-async function changesSince(trx: Kysely<Database>, after: number) {
-  const rows = await trx.selectFrom("billing_changes").select(["id", "contract_id"]).where("id", ">", after).orderBy("id").execute();
-  if (rows.length === 0) return null;
-  const contractIds = new Set<number>();
-  for (const row of rows) if (row.contract_id !== null) contractIds.add(row.contract_id);
-  return { through: rows.at(-1)!.id, every: rows.some((r) => r.contract_id === null), contractIds: [...contractIds] };
 }
 
 /** `contractIds` planned again from what is committed now (inside a batch's transaction). */
@@ -340,7 +322,7 @@ export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, op
     // BEGIN IMMEDIATE: nothing commits between reading the journal and committing the batch, so
     // a write is either seen here or made after the batch's invoices exist.
     const step = await writeTransaction(db, async (trx) => {
-      const changes = await changesSince(trx, changesThrough);
+      const changes = await billingChangesSince(trx, changesThrough);
       if (changes) {
         if (changes.every || changes.contractIds.length > REPLAN_ALL_ABOVE) {
           const fresh = await planMonth(trx, month);

@@ -23,6 +23,7 @@ import * as notificationsByOutbox from "./2026_11_22_000930_notifications_by_out
 import * as invoiceLinesSealedByPosition from "./2026_11_22_000940_invoice_lines_sealed_by_position";
 import * as contractHolderSince from "./2026_11_22_000950_contract_holder_since";
 import * as billingChanges from "./2026_11_22_000960_billing_changes";
+import * as billingChangesPruned from "./2026_11_22_000970_billing_changes_pruned";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000940_invoice_lines_sealed_by_position": invoiceLinesSealedByPosition,
   "2026_11_22_000950_contract_holder_since": contractHolderSince,
   "2026_11_22_000960_billing_changes": billingChanges,
+  "2026_11_22_000970_billing_changes_pruned": billingChangesPruned,
 };
