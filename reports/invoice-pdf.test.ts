@@ -106,11 +106,12 @@ describe("renderInvoicePdf: invoice of 12 lines", () => {
     expect(text).toMatch(/障害による減額（エンドポイント 2日分）\s+T-24-2\s+1\s+-¥387\s+-¥387\s+10%/);
     expect(text).toMatch(/ゲートウェイ未返却（GW-50）\s+個別\s+1\s+¥48,000\s+¥48,000\s+10%/);
     expect(text).toMatch(/解約違約金（残7か月）\s+S4※1\s+7\s+¥3,000\s+¥21,000\s+不課税/);
-    expect(text).toMatch(/延滞利息（請求書 INV-00000098）\s+T-26\s+1\s+¥166\s+¥166\s+不課税/);
+    expect(text).toMatch(/延滞利息（請求書 INV-00000098）\s+T-26\s+1\s+¥166\s+¥166\s+非課税/);
 
     expect(text).toMatch(/10%対象 小計\s+¥140,420/);
     expect(text).toMatch(/消費税（10%）\s+¥14,042/);
-    expect(text).toMatch(/不課税 小計\s+¥21,166/);
+    expect(text).toMatch(/非課税・不課税 小計\s+¥21,166/);
+    expect(text).toContain("「非課税」（延滞利息）と「不課税」（解約違約金など）の項目には消費税がかかりません。");
     expect(text).toMatch(/合計\s+¥175,628/);
     expect(text).toContain("2026年11月30日までに、下記口座へお振り込みください。");
     expect(text).toContain("お振込先：みずなみ銀行 大手町支店 普通 1234567 セキュアライン（カ");
@@ -156,12 +157,12 @@ describe("renderInvoicePdf: invoice of 60 lines", () => {
     expect(page2).toContain("請求書（続き）");
     expect(page2).toMatch(/請求書番号 INV-00000123\s+株式会社みなと製作所 御中/);
     for (let i = 1; i <= 48; i++) expect(text).toMatch(new RegExp(`拠点${i} ${i}台\\s+T-24-1\\s+${i}\\s+¥500\\s+¥${(i * 500).toLocaleString("en-US")}\\s+10%`));
-    expect(text.match(/延滞利息（請求書 INV-\d{8}）\s+T-26\s+1\s+¥100\s+¥100\s+不課税/g)).toHaveLength(12);
+    expect(text.match(/延滞利息（請求書 INV-\d{8}）\s+T-26\s+1\s+¥100\s+¥100\s+非課税/g)).toHaveLength(12);
 
     // Totals and payment come after the last line, on the last page.
     expect(page2).toMatch(/10%対象 小計\s+¥588,000/);
     expect(page2).toMatch(/消費税（10%）\s+¥58,800/);
-    expect(page2).toMatch(/不課税 小計\s+¥1,200/);
+    expect(page2).toMatch(/非課税・不課税 小計\s+¥1,200/);
     expect(page2).toMatch(/合計\s+¥648,000/);
     expect(page2.indexOf("INV-00000012")).toBeLessThan(page2.indexOf("10%対象 小計"));
     expect(page1).toMatch(/ご請求額（税込）\s+¥648,000/);
@@ -200,7 +201,7 @@ describe("renderInvoicePdf: credit note", () => {
     expect(text).toMatch(/返還額（税込）\s+¥972/);
     expect(text).toMatch(/10%対象 返還額\s+¥733/);
     expect(text).toMatch(/消費税（10%）返還額\s+¥73/);
-    expect(text).toMatch(/不課税 返還額\s+¥166/);
+    expect(text).toMatch(/非課税・不課税 返還額\s+¥166/);
     expect(text).toMatch(/返還額合計\s+¥972/);
     expect(text).toContain("本書は 2026年10月分の請求書（INV-00000123）に係る適格返還請求書です。");
     expect(text).not.toContain("ご請求額");

@@ -9,6 +9,7 @@
 import { consumptionTax10 } from "../app/billing/tax";
 import type { IsoDate, YearMonth } from "../app/lib/jst";
 import { formatDateJa } from "../app/lib/labels";
+import { NON_TAXABLE_HEADING, taxLabel } from "../app/billing/tax";
 import { formatYen } from "../app/lib/yen";
 import { BOLD, japaneseA4Document, REGULAR } from "./pdf-document";
 
@@ -120,8 +121,6 @@ export function billingMonthLabel(month: YearMonth): string {
   return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月分`;
 }
 
-const TAX_CATEGORY_LABELS: Record<InvoicePdfTaxCategory, string> = { taxable_10: "10%", non_taxable: "不課税" };
-
 function ruleLabel(rule: string): string {
   return rule === "manual" ? "個別" : rule;
 }
@@ -149,7 +148,7 @@ const WORDING: Record<InvoiceDocument["kind"], Wording> = {
     amountBox: "ご請求額（税込）",
     taxable: "10%対象 小計",
     tax: "消費税（10%）",
-    nonTaxable: "不課税 小計",
+    nonTaxable: `${NON_TAXABLE_HEADING} 小計`,
     total: "合計",
   },
   credit_note: {
@@ -159,7 +158,7 @@ const WORDING: Record<InvoiceDocument["kind"], Wording> = {
     amountBox: "返還額（税込）",
     taxable: "10%対象 返還額",
     tax: "消費税（10%）返還額",
-    nonTaxable: "不課税 返還額",
+    nonTaxable: `${NON_TAXABLE_HEADING} 返還額`,
     total: "返還額合計",
   },
 };
@@ -391,7 +390,7 @@ function cellText(line: InvoicePdfLine, key: Column["key"]): string {
     case "quantity": return quantityLabel(line.quantity);
     case "unitPrice": return formatYen(line.unitPriceYen);
     case "amount": return formatYen(line.amountYen);
-    case "tax": return TAX_CATEGORY_LABELS[line.taxCategory];
+    case "tax": return taxLabel(line);
   }
 }
 
@@ -466,7 +465,7 @@ function notes(doc: InvoiceDocument): string[] {
   const perDocument = doc.kind === "invoice" ? "請求書1通" : "本書1通";
   const list = [
     `消費税は、税率ごとに合計した金額に対して${perDocument}につき1回計算しています（1円未満切り捨て）。`,
-    "「不課税」の項目は消費税の課税対象外です。",
+    "「非課税」（延滞利息）と「不課税」（解約違約金など）の項目には消費税がかかりません。",
     "「根拠」欄は料金の根拠となる利用規約の条項です（例：T-24-1 は第24条第1項、S5 は別紙5）。",
   ];
   if (doc.kind === "credit_note") {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { consumptionTax10, summarizeTax } from "./tax";
+import { consumptionTax10, summarizeTax, taxLabel } from "./tax";
 
 describe("consumption tax (T-31, T-28, qualified invoice)", () => {
   it("takes 10 % and drops the fraction", () => {
@@ -25,5 +25,14 @@ describe("consumption tax (T-31, T-28, qualified invoice)", () => {
 
   it("differs from per-line rounding: five lines of 105 → 52, not 5 × 10", () => {
     expect(summarizeTax(Array.from({ length: 5 }, () => ({ amountYen: 105, taxCategory: "taxable_10" as const }))).tax10Yen).toBe(52);
+  });
+});
+
+describe("taxLabel (terms.md, Non-taxable lines)", () => {
+  it("prints late interest as 非課税, the early-termination fee and other untaxed lines as 不課税, taxed lines as 10%", () => {
+    expect(taxLabel({ rule: "T-26", taxCategory: "non_taxable" })).toBe("非課税");
+    expect(taxLabel({ rule: "S4※1", taxCategory: "non_taxable" })).toBe("不課税");
+    expect(taxLabel({ rule: "manual", taxCategory: "non_taxable" })).toBe("不課税");
+    expect(taxLabel({ rule: "T-24-1", taxCategory: "taxable_10" })).toBe("10%");
   });
 });

@@ -6,6 +6,19 @@ import { applyRate, sumYen } from "../lib/yen";
 
 export type TaxCategory = "taxable_10" | "non_taxable";
 
+/**
+ * A line's tax treatment as printed (terms.md, "Non-taxable lines"): late interest (T-26) is
+ * interest, 非課税; every other line without tax — the early-termination fee (S4※1), a
+ * compensation entered by hand — is outside the tax, 不課税. Both are summed as `non_taxable`.
+ */
+export function taxLabel(line: { rule: string; taxCategory: TaxCategory }): "10%" | "非課税" | "不課税" {
+  if (line.taxCategory === "taxable_10") return "10%";
+  return line.rule === "T-26" ? "非課税" : "不課税";
+}
+
+/** The heading of the lines without tax, summed together. */
+export const NON_TAXABLE_HEADING = "非課税・不課税";
+
 /** The standard rate, 10 %. */
 export const TAX_RATE_10 = { numerator: 10, denominator: 100 } as const;
 

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { planBillingMonth } from "~/billing/billing-run.server";
+import { NON_TAXABLE_HEADING } from "~/billing/tax";
 import { closeProgress, startMonthClose } from "~/billing/month-close-jobs.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
@@ -87,7 +88,7 @@ export default function BillingMonth() {
           {preview.length === 0 ? <div className="empty">この月に発行する請求書はありません。</div> : (
             <>
               <table className="data" aria-label="税区分ごとの合計">
-                <thead><tr><th>件数</th><th className="num">10%対象</th><th className="num">消費税</th><th className="num">不課税</th><th className="num">合計</th></tr></thead>
+                <thead><tr><th>件数</th><th className="num">10%対象</th><th className="num">消費税</th><th className="num">{NON_TAXABLE_HEADING}</th><th className="num">合計</th></tr></thead>
                 <tbody>
                   <tr>
                     <td data-testid="preview-count">{preview.length}件</td>
@@ -100,7 +101,7 @@ export default function BillingMonth() {
               </table>
               <h2>契約ごとの内訳</h2>
               <table className="data">
-                <thead><tr><th>契約</th><th>宛先</th><th className="num">明細</th><th className="num">10%対象</th><th className="num">消費税</th><th className="num">不課税</th><th className="num">合計</th></tr></thead>
+                <thead><tr><th>契約</th><th>宛先</th><th className="num">明細</th><th className="num">10%対象</th><th className="num">消費税</th><th className="num">{NON_TAXABLE_HEADING}</th><th className="num">合計</th></tr></thead>
                 <tbody>
                   {preview.map((p) => (
                     <tr key={p.contractRef}>

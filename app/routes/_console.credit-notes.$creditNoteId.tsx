@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getCreditNote } from "~/billing/credit-notes.server";
 import { explainRule } from "~/billing/rule-explanations";
+import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
@@ -38,14 +39,14 @@ export default function CreditNote() {
           {lines.map((l) => (
             <tr key={l.id}>
               <td>{l.description}</td><td><abbr title={l.explanation}>{l.rule}</abbr></td>
-              <td className="num">{yen(l.amount_yen)}</td><td>{l.tax_category === "taxable_10" ? "10%" : "不課税"}</td>
+              <td className="num">{yen(l.amount_yen)}</td><td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr><td colSpan={2}>10%対象 返還額</td><td className="num">{yen(note.taxable_10_yen)}</td><td /></tr>
           <tr><td colSpan={2}>消費税（10%）</td><td className="num">{yen(note.tax_10_yen)}</td><td /></tr>
-          <tr><td colSpan={2}>不課税 返還額</td><td className="num">{yen(note.non_taxable_yen)}</td><td /></tr>
+          <tr><td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td><td className="num">{yen(note.non_taxable_yen)}</td><td /></tr>
           <tr><td colSpan={2}><strong>合計</strong></td><td className="num"><strong>{yen(note.total_yen)}</strong></td><td /></tr>
         </tfoot>
       </table>

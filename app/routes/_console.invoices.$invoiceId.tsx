@@ -7,6 +7,7 @@ import { interestWaiverOf, waiveInterest } from "~/billing/interest-waivers.serv
 import { getInvoice } from "~/billing/invoices.server";
 import { recordPayment } from "~/billing/payments.server";
 import { explainRule } from "~/billing/rule-explanations";
+import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES, type Viewer } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
@@ -138,14 +139,14 @@ export default function InvoiceDetail() {
               <td className="num">{l.quantity}</td>
               <td className="num">{yen(l.unit_price_yen)}</td>
               <td className="num">{yen(l.amount_yen)}</td>
-              <td>{l.tax_category === "taxable_10" ? "10%" : "不課税"}</td>
+              <td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr><td colSpan={4}>10%対象 小計</td><td className="num" data-testid="taxable-10">{yen(invoice.taxable_10_yen)}</td><td /></tr>
           <tr><td colSpan={4}>消費税（10%、請求書ごとに1回計算・1円未満切り捨て）</td><td className="num" data-testid="tax-10">{yen(invoice.tax_10_yen)}</td><td /></tr>
-          <tr><td colSpan={4}>不課税 小計</td><td className="num" data-testid="non-taxable">{yen(invoice.non_taxable_yen)}</td><td /></tr>
+          <tr><td colSpan={4}>{NON_TAXABLE_HEADING} 小計</td><td className="num" data-testid="non-taxable">{yen(invoice.non_taxable_yen)}</td><td /></tr>
           <tr><td colSpan={4}><strong>合計</strong></td><td className="num"><strong>{yen(invoice.total_yen)}</strong></td><td /></tr>
         </tfoot>
       </table>

@@ -87,7 +87,7 @@ describe("finance closes November", () => {
     await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-11")}`);
     const interestRow = page.locator("table.data").first().locator("tr", { hasText: "延滞利息" });
     expect(await interestRow.textContent()).toContain("186円");
-    expect(await interestRow.textContent()).toContain("不課税");
+    expect(await interestRow.textContent()).toContain("非課税"); // interest (terms.md, Non-taxable lines)
     expect(await page.getByTestId("non-taxable").textContent()).toBe("186円");
     // 9,000 + 900 tax + 186 = 10,086
     expect(await page.getByTestId("invoice-total").textContent()).toBe("10,086円");
@@ -101,7 +101,8 @@ describe("finance closes November", () => {
     expect(text).toContain("登録番号 T5010001234566");
     expect(text).toMatch(/10%対象 小計\s+¥9,000/);
     expect(text).toMatch(/消費税（10%）\s+¥900/);
-    expect(text).toMatch(/不課税 小計\s+¥186/);
+    expect(text).toMatch(/延滞利息（請求書 INV-\d{8}）\s+T-26\s+1\s+¥186\s+¥186\s+非課税/);
+    expect(text).toMatch(/非課税・不課税 小計\s+¥186/);
     expect(text).toMatch(/合計\s+¥10,086/);
     expect(text).toContain("合同会社ひばり不動産");
 
