@@ -91,6 +91,17 @@ export interface UserTable {
   created_at: string;
 }
 
+/** A one-time link to set a customer administrator's password (migration 000980). */
+export interface AccountInvitationTable {
+  id: Generated<number>;
+  user_id: string;
+  token_sha256: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  created_by: string;
+}
+
 export interface SessionTable {
   id: string;
   user_id: string;
@@ -692,6 +703,7 @@ export interface Database {
   manual_lines: ManualLineTable;
   payments: PaymentTable;
   billing_months: BillingMonthTable;
+  account_invitations: AccountInvitationTable;
   billing_changes: BillingChangeTable;
   billing_changes_pruned: BillingChangesPrunedTable;
   invoices: InvoiceTable;

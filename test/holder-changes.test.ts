@@ -17,7 +17,7 @@ const today = "2026-11-22";
 const operator = { id: null, email: "operator@demo.example" };
 const reseller2 = { id: null, email: "reseller2@demo.example" };
 const provider = { kind: "provider" as const };
-const decide = { today, at: TEST_NOW, actor: operator, ip: "", providerName: "セキュアライン株式会社", note: "" };
+const decide = { today, at: TEST_NOW, actor: operator, ip: "", providerName: "セキュアライン株式会社", consoleUrl: "https://console.example.jp", note: "" };
 
 beforeAll(async () => {
   t = await createTestDatabase({ seed: true });
@@ -105,6 +105,12 @@ describe("transfer of a contract (T-10)", () => {
     ]);
     expect(mails[0].body_text).toContain("2026年11月22日付で 合同会社ひばり不動産 さまから 株式会社つばさ不動産 さまに譲渡されました。");
     expect(mails[0].body_text).toContain("未払いの料金 19,800円（INV-00000037、INV-00000057）と、その遅延利息は、新しい契約者さまにお支払いいただきます（規約第10条第4項）。");
+    // The new customer's administrator account, at the address given for the transferee, with its link.
+    expect(await t.db.selectFrom("users").select(["email", "role", "customer_id", "password_hash"]).where("customer_id", "=", transferee.id).execute())
+      .toEqual([{ email: "keiri@tsubasa-fudosan.example", role: "customer_admin", customer_id: transferee.id, password_hash: "" }]);
+    const invitation = await t.db.selectFrom("outbox").select(["to_address", "body_text"]).where("kind", "=", "account_invitation").execute();
+    expect(invitation.map((m) => m.to_address)).toEqual(["keiri@tsubasa-fudosan.example"]);
+    expect(invitation[0].body_text).toMatch(/^https:\/\/console\.example\.jp\/invitation\/[A-Za-z0-9_-]{43}$/m);
   });
 
   it("shows the operator a transferee in arrears, and refuses on a ground of T-10-3 without moving anything", async () => {

@@ -40,7 +40,7 @@ beforeAll(async () => {
   const change = await t.db.selectFrom("contract_holder_changes").select("id").where("contract_id", "=", contractId).executeTakeFirstOrThrow();
   const decided = await decideHolderChange(t.db, {
     changeId: change.id, contractId, approve: true, reasonCode: null, note: "", today: "2026-11-22", at: TEST_NOW,
-    actor: { id: null, email: "operator@demo.example" }, ip: "", providerName: "セキュアライン株式会社",
+    actor: { id: null, email: "operator@demo.example" }, ip: "", providerName: "セキュアライン株式会社", consoleUrl: "https://console.example.jp",
   });
   expect(decided).toMatchObject({ ok: true });
   const contract = await t.db.selectFrom("contracts").select(["customer_id", "holder_since", "holder_first_day"]).where("id", "=", contractId).executeTakeFirstOrThrow();

@@ -27,8 +27,8 @@ export function sessionCookieIsSecure(): boolean {
   return process.env.NODE_ENV === "production" && !isLoopbackHost(process.env.HOST);
 }
 
-function createLucia() {
-  const adapter = new BetterSqlite3Adapter(getDatabase().sqlite, { user: "users", session: "sessions" });
+function createLucia(sqlite: ReturnType<typeof getDatabase>["sqlite"]) {
+  const adapter = new BetterSqlite3Adapter(sqlite, { user: "users", session: "sessions" });
   return new Lucia(adapter, {
     // The cookie itself persists; the server decides expiry: 12 h, extended while in use.
     sessionExpiresIn: new TimeSpan(12, "h"),
@@ -47,10 +47,16 @@ function createLucia() {
   });
 }
 
-let instance: ReturnType<typeof createLucia> | null = null;
+/** One instance per database handle: a handle replaced (a test's fresh database) gets its own. */
+const instances = new WeakMap<object, ReturnType<typeof createLucia>>();
 export function getLucia() {
-  instance ??= createLucia();
-  return instance;
+  const handle = getDatabase();
+  let lucia = instances.get(handle);
+  if (!lucia) {
+    lucia = createLucia(handle.sqlite);
+    instances.set(handle, lucia);
+  }
+  return lucia;
 }
 
 declare module "lucia" {

@@ -1,8 +1,8 @@
 // Changing one's own password: the current one must match; every other session ends.
 import { recordAudit } from "../audit/audit.server";
 import { getDb } from "../db.server";
-import { getLucia } from "./lucia.server";
 import { hashPassword, verifyPassword } from "./password.server";
+import { restartSessions } from "./session.server";
 import type { Viewer } from "./tenancy";
 
 export async function changePassword(
@@ -17,7 +17,6 @@ export async function changePassword(
     return { ok: false, field: "current", message: "現在のパスワードが正しくありません" };
   }
   const hash = await hashPassword(next);
-  const lucia = getLucia();
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("users").set({ password_hash: hash }).where("id", "=", viewer.id).execute();
     await recordAudit(trx, {
@@ -25,7 +24,5 @@ export async function changePassword(
       summary: "パスワードを変更（他のセッションはすべて終了）", ip,
     });
   });
-  await lucia.invalidateUserSessions(viewer.id);
-  const session = await lucia.createSession(viewer.id, {});
-  return { ok: true, cookie: lucia.createSessionCookie(session.id).serialize() };
+  return { ok: true, cookie: await restartSessions(viewer.id) };
 }

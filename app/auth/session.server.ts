@@ -68,7 +68,9 @@ export async function login(email: string, password: string, ip: string): Promis
     };
   }
   const user = await db.selectFrom("users").selectAll().where("email", "=", normalizedEmail).executeTakeFirst();
-  const valid = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+  // An account whose password is not set yet (invitations.server.ts) is checked against the
+  // dummy hash too, so the time taken does not tell that it exists.
+  const valid = await verifyPassword(user?.password_hash || (await dummyPasswordHash()), password) && !!user?.password_hash;
   await recordLoginAttempt(db, { email: normalizedEmail, ip, at, success: valid && !!user });
   if (!user || !valid) {
     await recordAudit(db, {
@@ -87,6 +89,14 @@ export async function login(email: string, password: string, ip: string): Promis
     id: user.id, email: user.email, displayName: user.display_name, role: user.role, tenant: tenantFor(user),
   };
   return { ok: true, cookie: lucia.createSessionCookie(session.id).serialize(), viewer };
+}
+
+/** Ends every session of the user and starts a new one (its password was just set); returns the cookie. */
+export async function restartSessions(userId: string): Promise<string> {
+  const lucia = getLucia();
+  await lucia.invalidateUserSessions(userId);
+  const session = await lucia.createSession(userId, {});
+  return lucia.createSessionCookie(session.id).serialize();
 }
 
 export async function logout(request: Request): Promise<string> {

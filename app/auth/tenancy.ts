@@ -35,6 +35,9 @@ export const APPLICANT_ROLES: readonly Role[] = ["reseller_manager", "customer_a
 /** Who closes billing months and records payments. */
 export const FINANCE_ROLES: readonly Role[] = ["finance", "provider_admin"];
 
+/** Who gives customer administrators their accounts: the provider's operations, a reseller for its customers. */
+export const ACCOUNT_ISSUER_ROLES: readonly Role[] = ["provider_admin", "operator", "reseller_manager"];
+
 /** Who may list and open customers: everyone but the customers themselves. */
 export const CUSTOMER_VIEW_ROLES: readonly Role[] = ["provider_admin", "operator", "finance", "reseller_manager"];
 

@@ -6,6 +6,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { inviteCustomerAdmin } from "../auth/invitations.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { queueMail } from "../mail/outbox.server";
@@ -95,7 +96,7 @@ export async function submitApplication(
 
 export async function approveApplication(
   db: Kysely<Database>,
-  params: { id: number; serviceStart: IsoDate; today: IsoDate; at: Date; actor: AuditActor; ip: string; providerName: string },
+  params: { id: number; serviceStart: IsoDate; today: IsoDate; at: Date; actor: AuditActor; ip: string; providerName: string; consoleUrl: string },
 ): Promise<FieldResult | null> {
   const app = await getApplication(db, { id: params.id, tenant: { kind: "provider" } });
   if (!app) return null;
@@ -112,6 +113,9 @@ export async function approveApplication(
         phone: app.holder_phone, address: app.holder_address, created_at: at,
       }).returning("id").executeTakeFirstOrThrow();
       customerId = id;
+      // A new customer's administrator gets an account at the holder's address (an address that
+      // already has one is left to the customer page).
+      await inviteCustomerAdmin(trx, { ...params, customer: { id, name: app.holder_name }, email: app.holder_email, displayName: "ご担当者" });
     }
     const { id } = await trx.insertInto("contracts").values({
       ref: `K-${app.ref.slice(4)}`, customer_id: customerId, line_id: app.line_id, area: app.area, base_plan: app.base_plan,

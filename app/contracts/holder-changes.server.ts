@@ -6,6 +6,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { inviteCustomerAdmin } from "../auth/invitations.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { listInvoices } from "../billing/invoices.server";
@@ -170,7 +171,7 @@ export async function withdrawHolderChange(
  */
 export async function decideHolderChange(
   db: Db,
-  params: { changeId: number; contractId: number; approve: boolean; reasonCode: number | null; note: string; today: IsoDate; at: Date; actor: AuditActor; ip: string; providerName: string },
+  params: { changeId: number; contractId: number; approve: boolean; reasonCode: number | null; note: string; today: IsoDate; at: Date; actor: AuditActor; ip: string; providerName: string; consoleUrl: string },
 ): Promise<Result | null> {
   const contract = await contractInTenant(db, params.contractId, { kind: "provider" });
   const change = contract && (await changeOfContract(db, params.changeId, contract.id));
@@ -218,6 +219,8 @@ export async function decideHolderChange(
         ref: `C-T${String(change.id).padStart(4, "0")}`, reseller_id: contract.reseller_id, name: change.party_name, email: change.party_email,
         phone: change.party_phone, address: change.party_address, created_at: at,
       }).returning("id").executeTakeFirstOrThrow());
+      // The new holder's administrator gets an account at the address given for it.
+      await inviteCustomerAdmin(trx, { ...params, customer: { id: toCustomerId, name: change.party_name }, email: change.party_email, displayName: "ご担当者" });
     }
     // The notification addressees move to the new holder with the contract. A transferee sees
     // the line's security records from this instant on (T-10); a successor steps into the

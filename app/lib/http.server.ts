@@ -5,6 +5,14 @@ export function notFound(): Response {
   return new Response("見つかりません", { status: 404 });
 }
 
+/**
+ * The console's address as its users reach it, for links in e-mails: `CONSOLE_URL` when set (a
+ * server behind a proxy sees another address), else the origin the request came to.
+ */
+export function consoleUrl(request: Request, env: Record<string, string | undefined> = process.env): string {
+  return env.CONSOLE_URL?.trim().replace(/\/+$/, "") || new URL(request.url).origin;
+}
+
 /** A positive integer route parameter, or a 404. */
 export function idParam(value: string | undefined): number {
   if (!value || !/^[1-9]\d{0,15}$/.test(value)) throw notFound();

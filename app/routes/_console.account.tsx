@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { changePassword } from "~/auth/password-change.server";
+import { CONFIRM_MISMATCH, confirmsNext, newPassword } from "~/auth/password-rules";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { ROLE_LABELS } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
@@ -10,10 +11,10 @@ import { fieldErrorsOf } from "~/lib/form";
 const PasswordForm = z
   .object({
     current: z.string().min(1, "現在のパスワードを入力してください"),
-    next: z.string().min(12, "新しいパスワードは12文字以上にしてください").max(200, "新しいパスワードは200文字以内にしてください"),
+    next: newPassword,
     confirm: z.string(),
   })
-  .refine((v) => v.next === v.confirm, { path: ["confirm"], message: "確認用のパスワードが一致しません" })
+  .refine(confirmsNext, CONFIRM_MISMATCH)
   .refine((v) => v.next !== v.current, { path: ["next"], message: "現在と異なるパスワードにしてください" });
 
 type Fields = "current" | "next" | "confirm";

@@ -8,7 +8,7 @@ import { REJECTION_REASONS } from "~/contracts/applications";
 import { approveApplication, getApplication, rejectApplication } from "~/contracts/applications.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { idParam, notFound } from "~/lib/http.server";
+import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
 import { AREA_LABELS, formatDateJa, formatInstantJa, itemLabel, OWNERSHIP_LABELS } from "~/lib/labels";
 import { getProviderSettings } from "~/settings/provider.server";
@@ -30,7 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "approve") {
     const serviceStart = String(form.get("serviceStart") ?? "");
     if (!isIsoDate(serviceStart)) return data({ field: "serviceStart", message: "サービス開始日を正しい日付で入力してください" }, { status: 400 });
-    result = await approveApplication(db, { ...base, serviceStart, today: jstDate(base.at), providerName: (await getProviderSettings(db)).name });
+    result = await approveApplication(db, { ...base, serviceStart, today: jstDate(base.at), providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(request) });
   } else {
     result = await rejectApplication(db, { ...base, reasonCode: Number(form.get("reasonCode")), note: String(form.get("note") ?? "").trim(), revoke: intent === "revoke" });
   }

@@ -13,7 +13,7 @@ import { decideHolderChange, holderChangePage, nameRepresentative, requestHolder
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formValues } from "~/lib/form";
-import { idParam, notFound } from "~/lib/http.server";
+import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { formatDateJa } from "~/lib/labels";
 import { yen } from "~/lib/money";
@@ -42,7 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!OPERATIONS_ROLES.includes(viewer.role)) throw new Response("この操作の権限がありません。", { status: 403 });
     const result = await decideHolderChange(db, {
       ...base, changeId, approve: intent === "approve", reasonCode: values.reasonCode ? Number(values.reasonCode) : null, note: values.note ?? "",
-      today: jstDate(base.at), providerName: (await getProviderSettings(db)).name,
+      today: jstDate(base.at), providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(request),
     });
     if (!result) throw notFound();
     return result.ok ? back("decided") : failed(result.message);

@@ -1,24 +1,66 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { requireViewer } from "~/auth/session.server";
-import { CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { ACCOUNT_STATE_LABELS, inviteAccountOfCustomer, listCustomerAccounts, resendAccountLink } from "~/auth/invitations.server";
+import { clientIp, requireViewer } from "~/auth/session.server";
+import { ACCOUNT_ISSUER_ROLES, CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
+import { Field } from "~/components/Field";
 import { listContracts } from "~/contracts/contracts.server";
 import { getCustomer } from "~/customers/customers.server";
 import { getDb } from "~/db.server";
-import { idParam, notFound } from "~/lib/http.server";
-import { AREA_LABELS, CONTRACT_STATUS_LABELS, formatDateJa } from "~/lib/labels";
+import { now } from "~/lib/clock";
+import { fieldErrorsOf, formValues } from "~/lib/form";
+import { consoleUrl, idParam, notFound } from "~/lib/http.server";
+import { AREA_LABELS, CONTRACT_STATUS_LABELS, formatDateJa, formatInstantJa } from "~/lib/labels";
+import { getProviderSettings } from "~/settings/provider.server";
+
+const InviteForm = z.object({
+  displayName: z.string().trim().min(1, "氏名を入力してください").max(100, "氏名は100文字以内にしてください"),
+  email: z.string().trim().min(1, "メールアドレスを入力してください").email("メールアドレスの形式が正しくありません"),
+});
+type Fields = "displayName" | "email";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: CUSTOMER_VIEW_ROLES });
   const db = getDb();
   const customer = await getCustomer(db, { id: idParam(params.customerId), tenant: viewer.tenant });
   if (!customer) throw notFound();
-  const contracts = await listContracts(db, viewer.tenant, { customerId: customer.id });
-  return { customer, contracts };
+  const [contracts, accounts] = await Promise.all([
+    listContracts(db, viewer.tenant, { customerId: customer.id }),
+    listCustomerAccounts(db, { tenant: viewer.tenant, customerId: customer.id, at: now() }),
+  ]);
+  return { customer, contracts, accounts: accounts ?? [], canIssue: ACCOUNT_ISSUER_ROLES.includes(viewer.role) };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: ACCOUNT_ISSUER_ROLES });
+  const customerId = idParam(params.customerId);
+  const db = getDb();
+  const form = formValues(await request.formData());
+  const context = {
+    tenant: viewer.tenant, customerId, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+    providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(request),
+  };
+  if (form.intent === "resend") {
+    const sent = await resendAccountLink(db, { ...context, userId: form.userId ?? "" });
+    if (!sent) throw notFound();
+    return redirect(`/customers/${customerId}?sent=${encodeURIComponent(form.email ?? "")}#accounts`);
+  }
+  const parsed = InviteForm.safeParse(form);
+  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf<Fields>(parsed.error), values: form }, { status: 400 });
+  const result = await inviteAccountOfCustomer(db, { ...context, ...parsed.data });
+  if (!result) throw notFound();
+  if (!result.ok) return data({ fieldErrors: { [result.field]: result.message } as Partial<Record<Fields, string>>, values: form }, { status: 400 });
+  return redirect(`/customers/${customerId}?invited=${encodeURIComponent(parsed.data.email.toLowerCase())}#accounts`);
 }
 
 export default function CustomerDetail() {
-  const { customer, contracts } = useLoaderData<typeof loader>();
+  const { customer, contracts, accounts, canIssue } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors: Partial<Record<Fields, string>> = result?.fieldErrors ?? {};
+  const [params] = useSearchParams();
+  const done = params.get("invited") ? `${params.get("invited")} のアカウントを作成し、パスワード設定用のリンクをメールで送りました。`
+    : params.get("sent") ? `${params.get("sent")} にパスワード設定用のリンクを送り直しました。以前のリンクは使えなくなりました。` : null;
   return (
     <>
       <p><Link to="/customers">← 顧客の一覧</Link></p>
@@ -47,6 +89,41 @@ export default function CustomerDetail() {
           </tbody>
         </table>
       )}
+      <h2 id="accounts">管理者アカウント</h2>
+      <p className="muted">お客さまが管理コンソールにログインするためのアカウントです。作成するとパスワード設定用のリンク（7日間有効・1回限り）がメールで届きます。</p>
+      {done ? <div className="alert success" role="status">{done}</div> : null}
+      {accounts.length === 0 ? <div className="empty">この顧客の管理者アカウントはまだありません。</div> : (
+        <table className="data" data-testid="accounts">
+          <thead><tr><th>氏名</th><th>メールアドレス</th><th>状態</th>{canIssue ? <th /> : null}</tr></thead>
+          <tbody>
+            {accounts.map((a) => (
+              <tr key={a.id}>
+                <td>{a.displayName}</td>
+                <td>{a.email}</td>
+                <td>{ACCOUNT_STATE_LABELS[a.state]}{a.state === "invited" && a.linkExpiresAt ? `（${formatInstantJa(a.linkExpiresAt)}まで）` : ""}</td>
+                {canIssue ? (
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="resend" />
+                      <input type="hidden" name="userId" value={a.id} />
+                      <input type="hidden" name="email" value={a.email} />
+                      <button type="submit" className="secondary">{a.state === "active" ? "パスワード再設定のリンクを送る" : "設定用リンクを送り直す"}</button>
+                    </Form>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {canIssue ? (
+        <Form method="post" className="stack" noValidate>
+          <h3>アカウントを追加する</h3>
+          <Field label="氏名" name="displayName" defaultValue={result?.values.displayName} error={errors.displayName} autoComplete="off" />
+          <Field label="メールアドレス" name="email" type="email" defaultValue={result?.values.email} error={errors.email} autoComplete="off" />
+          <button type="submit" name="intent" value="invite">作成してリンクを送る</button>
+        </Form>
+      ) : null}
     </>
   );
 }

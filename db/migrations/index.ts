@@ -24,6 +24,7 @@ import * as invoiceLinesSealedByPosition from "./2026_11_22_000940_invoice_lines
 import * as contractHolderSince from "./2026_11_22_000950_contract_holder_since";
 import * as billingChanges from "./2026_11_22_000960_billing_changes";
 import * as billingChangesPruned from "./2026_11_22_000970_billing_changes_pruned";
+import * as accountInvitations from "./2026_11_22_000980_account_invitations";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000950_contract_holder_since": contractHolderSince,
   "2026_11_22_000960_billing_changes": billingChanges,
   "2026_11_22_000970_billing_changes_pruned": billingChangesPruned,
+  "2026_11_22_000980_account_invitations": accountInvitations,
 };

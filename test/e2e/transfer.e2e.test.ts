@@ -75,5 +75,34 @@ describe("transfer of a contract", () => {
 
     await reseller.goto(`${server.url}/contracts/${k2002}`);
     expect(await reseller.locator("dl.facts").textContent()).toContain("株式会社つばさ不動産");
+
+  });
+  it("gives the transferee's administrator an account whose link logs in to the contract, without the line's incidents from before (T-10)", async () => {
+    // The demo's pending transfer of K-1004 (C3) to 株式会社かもめロジスティクス, approved by the operator.
+    const db = new SQLite(server.databasePath, { readonly: true });
+    const k1004 = (db.prepare("select id from contracts where ref = 'K-1004'").get() as { id: number }).id;
+    const before = db.prepare("select title from incidents where contract_id = ?").all(k1004) as { title: string }[];
+    db.close();
+    expect(before.length).toBeGreaterThan(0);
+    const operator = await browser.newPage();
+    await loginAs(operator, server.url, "operator@demo.example");
+    await operator.goto(`${server.url}/contracts/${k1004}/transfer`);
+    await operator.getByRole("button", { name: "承認する" }).click();
+    await operator.getByRole("status").filter({ hasText: "審査結果を記録し" }).waitFor();
+    // The previous holder's incidents are still the provider's to see.
+    await operator.goto(`${server.url}/incidents`);
+    expect(await operator.locator("table.data tbody").textContent()).toContain(before[0].title);
+
+    const outbox = new SQLite(server.databasePath, { readonly: true });
+    const mail = outbox.prepare("select body_text from outbox where kind = 'account_invitation' and to_address = ?").get("jimu@kamome-logistics.example") as { body_text: string };
+    outbox.close();
+    const transferee = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    await transferee.goto(/^http:\/\/\S+\/invitation\/[A-Za-z0-9_-]{43}$/m.exec(mail.body_text)![0]);
+    await transferee.getByLabel("新しいパスワード（12文字以上）").fill("kamome-logistics-2026");
+    await transferee.getByLabel("新しいパスワード（確認）").fill("kamome-logistics-2026");
+    await Promise.all([transferee.waitForURL(`${server.url}/home`), transferee.getByRole("button", { name: "設定してログインする" }).click()]);
+    expect((await transferee.goto(`${server.url}/contracts/${k1004}`))?.status()).toBe(200);
+    await transferee.goto(`${server.url}/incidents`);
+    expect(await transferee.locator(".empty").textContent()).toBe("インシデントはありません。通知が必要な事象は検知されていません。");
   });
 });
