@@ -10,12 +10,11 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { formatInstantJa } from "../lib/labels";
 import { queueMail } from "../mail/outbox.server";
+import { INVITATION_VALID_DAYS, type AccountState } from "./accounts";
 import type { Tenant } from "./tenancy";
 import { customerInTenant } from "./tenant-scope.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-export const INVITATION_VALID_DAYS = 7;
 
 /** The path of a link; the token is 32 random bytes in base64url (43 characters). */
 export function invitationPath(token: string): string {
@@ -33,14 +32,6 @@ function tokenDigest(token: string): string {
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
-
-export type AccountState = "active" | "invited" | "expired";
-
-export const ACCOUNT_STATE_LABELS: Record<AccountState, string> = {
-  active: "利用中",
-  invited: "パスワード設定待ち",
-  expired: "設定用リンクの期限切れ",
-};
 
 export interface CustomerAccount {
   id: string;

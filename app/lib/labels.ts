@@ -1,5 +1,6 @@
 // Japanese labels for codes shown on screens. Codes stay English in data and URLs.
 import type { Area, ContractStatus, Ownership } from "../../db/schema";
+import type { AccountState } from "../auth/accounts";
 
 export const AREA_LABELS: Record<Area, string> = { east: "東日本", west: "西日本" };
 export const CONTRACT_STATUS_LABELS: Record<ContractStatus, string> = {
@@ -38,3 +39,9 @@ export function formatInstantJa(iso: string | null): string {
   const t = new Date(new Date(iso).getTime() + 9 * 3600_000).toISOString();
   return `${formatDateJa(t.slice(0, 10))} ${t.slice(11, 16)}`;
 }
+
+export const ACCOUNT_STATE_LABELS: Record<AccountState, string> = {
+  active: "利用中",
+  invited: "パスワード設定待ち",
+  expired: "設定用リンクの期限切れ",
+};

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { ACCOUNT_STATE_LABELS, inviteAccountOfCustomer, listCustomerAccounts, resendAccountLink } from "~/auth/invitations.server";
+import { inviteAccountOfCustomer, listCustomerAccounts, resendAccountLink } from "~/auth/invitations.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { ACCOUNT_ISSUER_ROLES, CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
@@ -11,7 +11,7 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf, formValues } from "~/lib/form";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
-import { AREA_LABELS, CONTRACT_STATUS_LABELS, formatDateJa, formatInstantJa } from "~/lib/labels";
+import { ACCOUNT_STATE_LABELS, AREA_LABELS, CONTRACT_STATUS_LABELS, formatDateJa, formatInstantJa } from "~/lib/labels";
 import { getProviderSettings } from "~/settings/provider.server";
 
 const InviteForm = z.object({
@@ -117,7 +117,8 @@ export default function CustomerDetail() {
         </table>
       )}
       {canIssue ? (
-        <Form method="post" className="stack" noValidate>
+        // Keyed by the last address added: with JavaScript the form is emptied after it succeeds.
+        <Form method="post" className="stack" noValidate key={params.get("invited") ?? ""}>
           <h3>アカウントを追加する</h3>
           <Field label="氏名" name="displayName" defaultValue={result?.values.displayName} error={errors.displayName} autoComplete="off" />
           <Field label="メールアドレス" name="email" type="email" defaultValue={result?.values.email} error={errors.email} autoComplete="off" />

@@ -1,7 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { findInvitation, INVITATION_VALID_DAYS, isInvitationToken, setPasswordByInvitation } from "~/auth/invitations.server";
+import { INVITATION_VALID_DAYS } from "~/auth/accounts";
+import { findInvitation, isInvitationToken, setPasswordByInvitation } from "~/auth/invitations.server";
 import { hashPassword } from "~/auth/password.server";
 import { CONFIRM_MISMATCH, confirmsNext, newPassword } from "~/auth/password-rules";
 import { clientIp, restartSessions } from "~/auth/session.server";

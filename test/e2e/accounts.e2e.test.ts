@@ -1,7 +1,8 @@
 // Customer administrators' accounts in the browser: the reseller adds one on the customer's page
 // (a bad address gets a Japanese field error), the person opens the e-mailed link, sets a password
 // (a mismatch is refused) and is logged in to the customer's own contracts; the link works once.
-// A reseller opening another reseller's customer gets 404. Without JavaScript, as the forms must work.
+// A reseller opening another reseller's customer gets 404. The reseller's page runs with
+// JavaScript, the link's page without (both must work).
 import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,8 +40,7 @@ function linkMailedTo(to: string): string {
 
 describe("a customer administrator's account", () => {
   it("is added by the reseller, and the link sets the password and logs in to the customer's own contracts, once", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const reseller = await context.newPage();
+    const reseller = await browser.newPage();
     await loginAs(reseller, server.url, "reseller@demo.example");
     await reseller.goto(`${server.url}/customers/${ids.C1}`);
     const accounts = reseller.getByTestId("accounts");
@@ -49,12 +49,15 @@ describe("a customer administrator's account", () => {
     await reseller.getByLabel("氏名").fill("山田 花子");
     await reseller.getByLabel("メールアドレス").fill("yamada@minato");
     await reseller.getByRole("button", { name: "作成してリンクを送る" }).click();
+    await reseller.locator(".field-error").first().waitFor();
     expect(await reseller.locator(".field-error").allTextContents()).toEqual(["メールアドレスの形式が正しくありません"]);
     await reseller.getByLabel("メールアドレス").fill("Yamada@Minato.Example");
     await reseller.getByRole("button", { name: "作成してリンクを送る" }).click();
+    await reseller.getByRole("status").waitFor();
     expect(await reseller.getByRole("status").textContent()).toBe("yamada@minato.example のアカウントを作成し、パスワード設定用のリンクをメールで送りました。");
     expect(await accounts.locator("tr", { hasText: "yamada@minato.example" }).textContent())
       .toContain("パスワード設定待ち（2026年11月29日 10:00まで）");
+    expect([await reseller.getByLabel("氏名").inputValue(), await reseller.getByLabel("メールアドレス").inputValue()]).toEqual(["", ""]);
 
     const link = linkMailedTo("yamada@minato.example");
     expect(link.startsWith(`${server.url}/invitation/`)).toBe(true);
