@@ -89,6 +89,8 @@ export interface UserTable {
   customer_id: number | null;
   password_hash: string;
   created_at: string;
+  /** Stopped by the provider or the reseller (migration 000990): no login until started again. */
+  disabled_at: string | null;
 }
 
 /** A one-time link to set a customer administrator's password (migration 000980). */

@@ -215,6 +215,7 @@ export async function seedDemo(db: Kysely<Database>, at: Date, options: { events
         customer_id: account.customer ? customerIds.get(account.customer)! : null,
         password_hash: hashes[i],
         created_at: createdAt,
+        disabled_at: null,
       }).execute();
     }
   });

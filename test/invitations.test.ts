@@ -4,7 +4,7 @@
 // once, within 7 days; a new link ends the earlier ones. Scoped by tenant like everything else.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-  findInvitation, inviteAccountOfCustomer, listCustomerAccounts, resendAccountLink, setPasswordByInvitation,
+  findInvitation, inviteAccountOfCustomer, listCustomerAccounts, resendAccountLink, setAccountStopped, setPasswordByInvitation,
 } from "../app/auth/invitations.server";
 import { hashPassword } from "../app/auth/password.server";
 import { login } from "../app/auth/session.server";
@@ -172,6 +172,45 @@ describe("the link", () => {
     } finally {
       await smtp.close();
     }
+  });
+});
+
+describe("stopping an account", () => {
+  it("refuses its login, ends its sessions and its unused link; started again, its password logs in", async () => {
+    const demo = await t.db.selectFrom("users").select("id").where("email", "=", "customer@demo.example").executeTakeFirstOrThrow();
+    expect(await login("customer@demo.example", "demo-password-2026", "10.0.0.4")).toMatchObject({ ok: true });
+    await resendAccountLink(t.db, { ...context, tenant: r1, customerId: c1, userId: demo.id });
+    const token = await tokenMailedTo("customer@demo.example");
+    expect((await t.db.selectFrom("sessions").select("id").where("user_id", "=", demo.id).execute()).length).toBe(1);
+
+    const stop = { tenant: r1, customerId: c1, userId: demo.id, at: TEST_NOW, actor: operator, ip: "" };
+    expect(await setAccountStopped(t.db, { ...stop, stop: true })).toEqual({ ok: true });
+    expect(await setAccountStopped(t.db, { ...stop, stop: true })).toBeNull(); // already stopped
+    expect(await t.db.selectFrom("sessions").select("id").where("user_id", "=", demo.id).execute()).toEqual([]);
+    expect(await login("customer@demo.example", "demo-password-2026", "10.0.0.4"))
+      .toEqual({ ok: false, status: 401, message: "メールアドレスまたはパスワードが正しくありません。" });
+    expect(await findInvitation(t.db, token, TEST_NOW)).toBeUndefined();
+    expect(await resendAccountLink(t.db, { ...context, tenant: r1, customerId: c1, userId: demo.id })).toBeNull();
+    expect((await listCustomerAccounts(t.db, { tenant: r1, customerId: c1, at: TEST_NOW }))!.find((a) => a.id === demo.id))
+      .toMatchObject({ state: "disabled", linkExpiresAt: null });
+    expect(await t.db.selectFrom("audit_log").select("summary").where("action", "in", ["account.stop", "login.failed"]).orderBy("id").execute()).toEqual([
+      { summary: "株式会社みなと製作所 の管理者アカウント customer@demo.example を停止（ログイン中のセッションも終了）" },
+      { summary: "停止中のアカウント" },
+    ]);
+
+    expect(await setAccountStopped(t.db, { ...stop, stop: false })).toEqual({ ok: true });
+    expect(await login("customer@demo.example", "demo-password-2026", "10.0.0.4")).toMatchObject({ ok: true });
+    // The link stopped with the account stays spent.
+    expect(await findInvitation(t.db, token, TEST_NOW)).toBeUndefined();
+  });
+
+  it("is refused (null, nothing written) for a customer of another reseller", async () => {
+    const c5Admin = await t.db.selectFrom("users").select("id").where("customer_id", "=", c5).executeTakeFirstOrThrow();
+    const before = await counts();
+    expect(await setAccountStopped(t.db, { tenant: r1, customerId: c5, userId: c5Admin.id, stop: true, at: TEST_NOW, actor: operator, ip: "" })).toBeNull();
+    expect(await setAccountStopped(t.db, { tenant: r1, customerId: c1, userId: c5Admin.id, stop: true, at: TEST_NOW, actor: operator, ip: "" })).toBeNull();
+    expect(await counts()).toEqual(before);
+    expect((await t.db.selectFrom("users").select("disabled_at").where("id", "=", c5Admin.id).executeTakeFirstOrThrow()).disabled_at).toBeNull();
   });
 });
 

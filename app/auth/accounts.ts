@@ -3,4 +3,4 @@
 /** How long an e-mailed link to set the password stays usable. */
 export const INVITATION_VALID_DAYS = 7;
 
-export type AccountState = "active" | "invited" | "expired";
+export type AccountState = "active" | "invited" | "expired" | "disabled";

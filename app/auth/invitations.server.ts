@@ -3,7 +3,8 @@
 // or a transfer or succession to a new customer (T-10, T-12) names the holder's address. The
 // account is made without a password and a one-time link, valid for INVITATION_VALID_DAYS, is
 // e-mailed; following it sets the password and logs in. Sending a new link (a lost mail, a
-// forgotten password) ends the earlier ones. Only the token's SHA-256 is stored.
+// forgotten password) ends the earlier ones. Only the token's SHA-256 is stored. An account can
+// be stopped (no login, its sessions and links end) and started again (migration 000990).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
@@ -47,7 +48,7 @@ export async function listCustomerAccounts(db: Kysely<Database>, params: { tenan
   const customer = await db.selectFrom("customers").select("id").where("id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
   if (!customer) return null;
   const users = await db.selectFrom("users")
-    .select(["users.id", "users.email", "users.display_name", "users.password_hash"])
+    .select(["users.id", "users.email", "users.display_name", "users.password_hash", "users.disabled_at"])
     .select((eb) => eb.selectFrom("account_invitations").select((e) => e.fn.max("expires_at").as("x"))
       .whereRef("account_invitations.user_id", "=", "users.id").as("link_expires_at"))
     .where("users.customer_id", "=", customer.id).where("users.role", "=", "customer_admin")
@@ -55,10 +56,10 @@ export async function listCustomerAccounts(db: Kysely<Database>, params: { tenan
   const now = params.at.toISOString();
   return users.map((u) => {
     const active = u.password_hash !== "";
-    const expiresAt = active ? null : u.link_expires_at;
+    const expiresAt = active || u.disabled_at ? null : u.link_expires_at;
     return {
       id: u.id, email: u.email, displayName: u.display_name, linkExpiresAt: expiresAt,
-      state: active ? "active" : expiresAt !== null && expiresAt > now ? "invited" : "expired",
+      state: u.disabled_at ? "disabled" : active ? "active" : expiresAt !== null && expiresAt > now ? "invited" : "expired",
     };
   });
 }
@@ -124,7 +125,7 @@ export async function inviteCustomerAdmin(
   await trx.insertInto("users").values({
     id, email, display_name: params.displayName, role: "customer_admin", reseller_id: null, customer_id: params.customer.id,
     // No password until it is set through the link: no password verifies against "".
-    password_hash: "", created_at: params.at.toISOString(),
+    password_hash: "", created_at: params.at.toISOString(), disabled_at: null,
   }).execute();
   await sendLink(trx, { id, email, displayName: params.displayName, customerName: params.customer.name }, params, "invitation");
   await recordAudit(trx, {
@@ -158,7 +159,7 @@ export async function resendAccountLink(
   return db.transaction().execute(async (trx) => {
     const user = await trx.selectFrom("users").innerJoin("customers", "customers.id", "users.customer_id")
       .select(["users.id", "users.email", "users.display_name", "users.password_hash", "customers.name"])
-      .where("users.id", "=", params.userId).where("users.role", "=", "customer_admin")
+      .where("users.id", "=", params.userId).where("users.role", "=", "customer_admin").where("users.disabled_at", "is", null)
       .where("customers.id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
     if (!user) return null;
     const kind = user.password_hash === "" ? "invitation" : "reset";
@@ -178,6 +179,7 @@ export async function findInvitation(db: Kysely<Database>, token: string, at: Da
     .where("account_invitations.token_sha256", "=", tokenDigest(token))
     .where("account_invitations.used_at", "is", null)
     .where("account_invitations.expires_at", ">", at.toISOString())
+    .where("users.disabled_at", "is", null)
     .executeTakeFirst();
 }
 
@@ -202,5 +204,36 @@ export async function setPasswordByInvitation(
       summary: "設定用リンクからパスワードを設定", ip: params.ip,
     });
     return { userId: invitation.userId, email: invitation.email };
+  });
+}
+
+/**
+ * Stops (`stop`) or starts again one of the customer's administrators. Stopping ends its sessions
+ * and its unused links at once; starting again restores the password it had (a new link can be
+ * sent for one it never set). Null when the customer or the account is not in the tenant, or the
+ * account is already in that state.
+ */
+export async function setAccountStopped(
+  db: Kysely<Database>,
+  params: { tenant: Tenant; customerId: number; userId: string; stop: boolean; at: Date; actor: AuditActor; ip: string },
+): Promise<{ ok: true } | null> {
+  return db.transaction().execute(async (trx) => {
+    const user = await trx.selectFrom("users").innerJoin("customers", "customers.id", "users.customer_id")
+      .select(["users.id", "users.email", "customers.name"])
+      .where("users.id", "=", params.userId).where("users.role", "=", "customer_admin")
+      .where("users.disabled_at", params.stop ? "is" : "is not", null)
+      .where("customers.id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
+    if (!user) return null;
+    const at = params.at.toISOString();
+    await trx.updateTable("users").set({ disabled_at: params.stop ? at : null }).where("id", "=", user.id).execute();
+    if (params.stop) {
+      await trx.deleteFrom("sessions").where("user_id", "=", user.id).execute();
+      await trx.updateTable("account_invitations").set({ used_at: at }).where("user_id", "=", user.id).where("used_at", "is", null).execute();
+    }
+    await recordAudit(trx, {
+      actor: params.actor, action: params.stop ? "account.stop" : "account.start", entity: "user", entityId: user.id,
+      summary: `${user.name} の管理者アカウント ${user.email} を${params.stop ? "停止（ログイン中のセッションも終了）" : "再開"}`, ip: params.ip,
+    });
+    return { ok: true as const };
   });
 }

@@ -71,11 +71,13 @@ export async function login(email: string, password: string, ip: string): Promis
   // An account whose password is not set yet (invitations.server.ts) is checked against the
   // dummy hash too, so the time taken does not tell that it exists.
   const valid = await verifyPassword(user?.password_hash || (await dummyPasswordHash()), password) && !!user?.password_hash;
-  await recordLoginAttempt(db, { email: normalizedEmail, ip, at, success: valid && !!user });
-  if (!user || !valid) {
+  // A stopped account (invitations.server.ts) is refused with the same words as a wrong password.
+  const stopped = valid && user?.disabled_at !== null;
+  await recordLoginAttempt(db, { email: normalizedEmail, ip, at, success: valid && !stopped && !!user });
+  if (!user || !valid || stopped) {
     await recordAudit(db, {
       actor: { id: user?.id ?? null, email: normalizedEmail }, action: "login.failed", entity: "session",
-      summary: "メールアドレスまたはパスワードの誤り", ip,
+      summary: stopped ? "停止中のアカウント" : "メールアドレスまたはパスワードの誤り", ip,
     });
     return { ok: false, status: 401, message: "メールアドレスまたはパスワードが正しくありません。" };
   }

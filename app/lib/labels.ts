@@ -44,4 +44,5 @@ export const ACCOUNT_STATE_LABELS: Record<AccountState, string> = {
   active: "利用中",
   invited: "パスワード設定待ち",
   expired: "設定用リンクの期限切れ",
+  disabled: "停止中",
 };

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { inviteAccountOfCustomer, listCustomerAccounts, resendAccountLink } from "~/auth/invitations.server";
+import { inviteAccountOfCustomer, listCustomerAccounts, resendAccountLink, setAccountStopped } from "~/auth/invitations.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { ACCOUNT_ISSUER_ROLES, CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
@@ -41,6 +41,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     tenant: viewer.tenant, customerId, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
     providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(request),
   };
+  if (form.intent === "stop" || form.intent === "start") {
+    const done = await setAccountStopped(db, { ...context, userId: form.userId ?? "", stop: form.intent === "stop" });
+    if (!done) throw notFound();
+    return redirect(`/customers/${customerId}?${form.intent === "stop" ? "stopped" : "started"}=${encodeURIComponent(form.email ?? "")}#accounts`);
+  }
   if (form.intent === "resend") {
     const sent = await resendAccountLink(db, { ...context, userId: form.userId ?? "" });
     if (!sent) throw notFound();
@@ -60,7 +65,9 @@ export default function CustomerDetail() {
   const errors: Partial<Record<Fields, string>> = result?.fieldErrors ?? {};
   const [params] = useSearchParams();
   const done = params.get("invited") ? `${params.get("invited")} のアカウントを作成し、パスワード設定用のリンクをメールで送りました。`
-    : params.get("sent") ? `${params.get("sent")} にパスワード設定用のリンクを送り直しました。以前のリンクは使えなくなりました。` : null;
+    : params.get("sent") ? `${params.get("sent")} にパスワード設定用のリンクを送り直しました。以前のリンクは使えなくなりました。`
+    : params.get("stopped") ? `${params.get("stopped")} のアカウントを停止しました。ログイン中の画面も終了しました。`
+    : params.get("started") ? `${params.get("started")} のアカウントを再開しました。` : null;
   return (
     <>
       <p><Link to="/customers">← 顧客の一覧</Link></p>
@@ -103,11 +110,15 @@ export default function CustomerDetail() {
                 <td>{ACCOUNT_STATE_LABELS[a.state]}{a.state === "invited" && a.linkExpiresAt ? `（${formatInstantJa(a.linkExpiresAt)}まで）` : ""}</td>
                 {canIssue ? (
                   <td>
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="resend" />
+                    <Form method="post" className="actions">
                       <input type="hidden" name="userId" value={a.id} />
                       <input type="hidden" name="email" value={a.email} />
-                      <button type="submit" className="secondary">{a.state === "active" ? "パスワード再設定のリンクを送る" : "設定用リンクを送り直す"}</button>
+                      {a.state === "disabled" ? <button type="submit" name="intent" value="start" className="secondary">再開する</button> : (
+                        <>
+                          <button type="submit" name="intent" value="resend" className="secondary">{a.state === "active" ? "パスワード再設定のリンクを送る" : "設定用リンクを送り直す"}</button>
+                          <button type="submit" name="intent" value="stop" className="secondary">停止する</button>
+                        </>
+                      )}
                     </Form>
                   </td>
                 ) : null}

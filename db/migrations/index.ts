@@ -25,6 +25,7 @@ import * as contractHolderSince from "./2026_11_22_000950_contract_holder_since"
 import * as billingChanges from "./2026_11_22_000960_billing_changes";
 import * as billingChangesPruned from "./2026_11_22_000970_billing_changes_pruned";
 import * as accountInvitations from "./2026_11_22_000980_account_invitations";
+import * as userDisabledAt from "./2026_11_22_000990_user_disabled_at";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000960_billing_changes": billingChanges,
   "2026_11_22_000970_billing_changes_pruned": billingChangesPruned,
   "2026_11_22_000980_account_invitations": accountInvitations,
+  "2026_11_22_000990_user_disabled_at": userDisabledAt,
 };

@@ -84,9 +84,18 @@ describe("a customer administrator's account", () => {
     expect(await again.getByRole("alert").textContent()).toContain("このリンクは使えません。");
     await loginAs(again, server.url, "yamada@minato.example", "minato-kanri-2026");
 
-    // The reseller sees the account in use.
+    // The reseller sees the account in use, and stops it: the person's session ends at once.
     await reseller.goto(`${server.url}/customers/${ids.C1}`);
-    expect(await accounts.locator("tr", { hasText: "yamada@minato.example" }).textContent()).toContain("利用中");
+    const row = accounts.locator("tr", { hasText: "yamada@minato.example" });
+    expect(await row.textContent()).toContain("利用中");
+    await row.getByRole("button", { name: "停止する" }).click();
+    await reseller.getByRole("status").filter({ hasText: "yamada@minato.example のアカウントを停止しました。" }).waitFor();
+    expect(await row.textContent()).toContain("停止中");
+    await person.goto(`${server.url}/contracts`);
+    expect(new URL(person.url()).pathname).toBe("/login");
+    await row.getByRole("button", { name: "再開する" }).click();
+    await reseller.getByRole("status").filter({ hasText: "yamada@minato.example のアカウントを再開しました。" }).waitFor();
+    await loginAs(person, server.url, "yamada@minato.example", "minato-kanri-2026");
   });
 
   it("cannot be added, nor the page opened, by a reseller for another reseller's customer (404)", async () => {
