@@ -182,8 +182,10 @@ function reusableInsert<R extends Record<string, unknown>, O>(compile: (trx: Kys
       const count = Math.min(MAX_ROWS_PER_INSERT, 2 ** Math.floor(Math.log2(rows.length - i)));
       const chunk = rows.slice(i, i + count);
       i += count;
-      const parameters: unknown[] = [];
-      for (const row of chunk) for (const column of columns) parameters.push(row[column]);
+      // Sized once: grown by push, the arrays of every chunk were copied as they grew.
+      const parameters: unknown[] = new Array(count * columns.length);
+      let p = 0;
+      for (const row of chunk) for (const column of columns) parameters[p++] = row[column];
       let query = compiled.get(count);
       if (!query) {
         query = compile(trx, chunk);

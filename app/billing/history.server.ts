@@ -51,21 +51,30 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
 export interface LoadOptions {
   contractIds?: readonly number[];
   /**
-   * Billing one month needs only the payments of invoices paid (finally or not) in that month
-   * (T-26); set it to read just those instead of every payment ever made.
+   * Billing one month needs only the payments of the invoices that can bear interest billed in
+   * that month (T-26, `invoicesPaidLateIn`); set it to read just those instead of every payment
+   * ever made.
    */
   onlyPaymentsRelevantTo?: YearMonth;
 }
 
 /**
- * The invoices (contract and billing month) with a payment dated in `month`: the only ones that
- * can be finally paid in it (T-26). Read once as a set and joined, rather than tested with a
- * correlated subquery per payment or invoice row, which cost a lookup for every row ever stored.
+ * The invoices (contract and billing month) with a payment dated in `month` after their due date:
+ * the only ones that can bear interest billed in `month` (T-26). Interest is billed in the month
+ * of the final payment and only when some payment came more than 15 days after the due date; the
+ * final payment is the latest, so it too is after the due date. Invoices paid on time (most of
+ * them) are left out: reading them and their payments every month cost as much as the rest of
+ * the history. Read once as a set and joined, rather than tested with a correlated subquery per
+ * payment or invoice row, which cost a lookup for every row ever stored.
  */
-function invoicesPaidIn(db: Db, month: YearMonth, contractIds?: readonly number[]) {
-  let q = db.selectFrom("payments").select(["payments.contract_id", "payments.billing_month"]).distinct()
+function invoicesPaidLateIn(db: Db, month: YearMonth, contractIds?: readonly number[]) {
+  let q = db.selectFrom("payments")
+    .innerJoin("invoices", (join) => join
+      .onRef("invoices.contract_id", "=", "payments.contract_id").onRef("invoices.billing_month", "=", "payments.billing_month"))
+    .select(["payments.contract_id", "payments.billing_month"]).distinct()
     .where("payments.paid_on", ">=", firstDayOf(month))
-    .where("payments.paid_on", "<=", lastDayOf(month));
+    .where("payments.paid_on", "<=", lastDayOf(month))
+    .whereRef("payments.paid_on", ">", "invoices.due_date");
   if (contractIds) q = q.where("payments.contract_id", "in", idList(contractIds));
   return q;
 }
@@ -123,7 +132,7 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
       .orderBy("line_date").orderBy("id").execute(),
     month
       ? db.selectFrom("payments").select(paymentColumns)
-        .innerJoin(invoicesPaidIn(db, month, ids ?? undefined).as("paid"), (join) => join
+        .innerJoin(invoicesPaidLateIn(db, month, ids ?? undefined).as("paid"), (join) => join
           .onRef("paid.contract_id", "=", "payments.contract_id").onRef("paid.billing_month", "=", "payments.billing_month"))
         .orderBy("payments.paid_on").orderBy("payments.id").execute()
       : db.selectFrom("payments").select(paymentColumns)
@@ -187,16 +196,17 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
 
 /**
  * The earlier invoices that can produce late interest in `month` (T-26: billed in the month the
- * invoice is finally paid): those with a payment dated in `month`, with all their payments.
- * Invoices without a payment in `month` cannot be finally paid in it, so they are not read.
+ * invoice is finally paid): those with a payment dated in `month` after their due date, with all
+ * their payments (`invoicesPaidLateIn`). Other invoices bear no interest billed in `month`, so
+ * they are not read.
  */
 export async function loadPriorInvoices(
   db: Db, month: YearMonth, contracts: readonly BillableContract[], options: Pick<LoadOptions, "contractIds"> = {},
 ): Promise<Map<number, PriorInvoice[]>> {
-  // Driven by the (few) invoices paid in the month, each found by its contract and month, so the
-  // cost does not grow with the years of invoices stored.
+  // Driven by the (few) invoices paid late in the month, each found by its contract and month, so
+  // the cost does not grow with the years of invoices stored.
   const rows = await db
-    .selectFrom(invoicesPaidIn(db, month, options.contractIds).as("paid"))
+    .selectFrom(invoicesPaidLateIn(db, month, options.contractIds).as("paid"))
     .innerJoin("invoices", (join) => join
       .onRef("invoices.contract_id", "=", "paid.contract_id").onRef("invoices.billing_month", "=", "paid.billing_month"))
     .select((eb) => [

@@ -166,8 +166,10 @@ export interface PricedContractVisit {
  * item). Also what the booking page's estimate uses, so the estimate is what will be billed.
  */
 export function pricedVisitsOfMonth(contract: ContractHistory, month: YearMonth, tariff: TariffVersion, termination: IsoDate | null): PricedContractVisit[] {
+  // Most contracts have no visit at all: no candidates to build (the billing run asks every month).
+  if (!contract.visits?.length) return [];
   const items = contract.items ?? [];
-  const indexed = (contract.visits ?? []).map((visit, index) => ({ visit, index }));
+  const indexed = contract.visits.map((visit, index) => ({ visit, index }));
   const ordered = [...indexed].sort((a, b) => visitOrder(a.visit, b.visit));
   const candidates = ordered.map(({ visit }) => ({ visit, ...visitServicesOn(items, visit.date, contract.serviceStart, termination) }));
   const result: PricedContractVisit[] = [];
@@ -224,7 +226,9 @@ function visitLines(
  * flooring makes the amount no product of days and a unit price.
  */
 function outageCreditLines(contract: ContractHistory, month: YearMonth, tariff: TariffVersion, feeLines: readonly InvoiceLine[], problems: BillingProblem[]): InvoiceLine[] {
-  const outages = (contract.outages ?? []).filter((outage, i) => {
+  // Most contracts never had an outage: nothing to check or credit (the billing run asks every month).
+  if (!contract.outages?.length) return [];
+  const outages = contract.outages.filter((outage, i) => {
     const known = parseInstant(outage.knownAt);
     const restored = outage.restoredAt === null ? null : parseInstant(outage.restoredAt);
     if (!known) problems.push({ path: `outages[${i}].knownAt`, message: `not an ISO 8601 instant with offset: "${outage.knownAt}"` });

@@ -2,7 +2,7 @@
 // (terms.md interpretation following the invoice law): computed once per invoice per rate on the
 // sum of that rate's lines, fractions dropped toward zero (T-28). Credit lines (negative) reduce
 // the sum before the tax is taken.
-import { applyRate, sumYen } from "../lib/yen";
+import { applyRate } from "../lib/yen";
 
 export type TaxCategory = "taxable_10" | "non_taxable";
 
@@ -35,7 +35,12 @@ export interface TaxSummary {
 
 /** Sums lines by tax category and takes the tax once over the taxable sum. */
 export function summarizeTax(lines: readonly { amountYen: number; taxCategory: TaxCategory }[]): TaxSummary {
-  const taxable10Yen = sumYen(lines.filter((l) => l.taxCategory === "taxable_10").map((l) => l.amountYen));
-  const nonTaxableYen = sumYen(lines.filter((l) => l.taxCategory === "non_taxable").map((l) => l.amountYen));
+  // One pass without intermediate lists: the billing run sums every invoice of the month.
+  let taxable10Yen = 0;
+  let nonTaxableYen = 0;
+  for (const line of lines) {
+    if (line.taxCategory === "taxable_10") taxable10Yen += line.amountYen;
+    else if (line.taxCategory === "non_taxable") nonTaxableYen += line.amountYen;
+  }
   return { taxable10Yen, tax10Yen: consumptionTax10(taxable10Yen), nonTaxableYen };
 }

@@ -26,6 +26,7 @@ import * as billingChanges from "./2026_11_22_000960_billing_changes";
 import * as billingChangesPruned from "./2026_11_22_000970_billing_changes_pruned";
 import * as accountInvitations from "./2026_11_22_000980_account_invitations";
 import * as userDisabledAt from "./2026_11_22_000990_user_disabled_at";
+import * as paymentsByPaidOn from "./2026_11_22_001000_payments_by_paid_on";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000970_billing_changes_pruned": billingChangesPruned,
   "2026_11_22_000980_account_invitations": accountInvitations,
   "2026_11_22_000990_user_disabled_at": userDisabledAt,
+  "2026_11_22_001000_payments_by_paid_on": paymentsByPaidOn,
 };
