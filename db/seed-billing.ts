@@ -36,13 +36,11 @@ export async function seedBillingHistory(db: Kysely<Database>, today: IsoDate, a
       { version_id: versionId, code: "device.gw100", price_yen: 128000 },
     ]).execute();
 
-    // K-1001 grows from 10 to 12 rented endpoint seats (the item rule: the old line ends, a new one starts).
+    // K-1001 grows from 10 to 12 rented endpoint seats (the item rule: more seats are a new line of the extra seats).
     const k1001 = await contractId("K-1001");
     const seatChange = addDays(firstDayOf(addMonths(current, -3)), 14);
-    await trx.updateTable("contract_items").set({ to_date: seatChange })
-      .where("contract_id", "=", k1001).where("code", "=", "endpoint").execute();
     await trx.insertInto("contract_items").values({
-      contract_id: k1001, code: "endpoint", quantity: 12, ownership: "rental", repair24h: 0, from_date: seatChange, to_date: null,
+      contract_id: k1001, code: "endpoint", quantity: 2, ownership: "rental", repair24h: 0, from_date: seatChange, to_date: null,
     }).execute();
     // K-2001 adds the cloud sandbox option.
     const k2001 = await contractId("K-2001");

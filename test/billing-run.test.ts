@@ -71,6 +71,13 @@ describe("issuing", () => {
     await expect(runBillingMonth(t.db, "2026-04", { at: TEST_NOW })).rejects.toThrow("month: 2026-05 is already closed");
   });
 
+  it("answers a re-run of an earlier closed month with nothing issued, though later months are closed", async () => {
+    const result = await runBillingMonth(t.db, "2026-06", { at: TEST_NOW });
+    const issued = await t.db.selectFrom("invoices").select((eb) => eb.fn.countAll<number>().as("n")).where("billing_month", "=", "2026-06").executeTakeFirstOrThrow();
+    expect(issued.n).toBeGreaterThan(0);
+    expect(result).toMatchObject({ alreadyClosed: true, issued: 0, alreadyIssued: issued.n, problems: [] });
+  });
+
   it("keeps issued invoices immutable at the database", async () => {
     const invoice = await t.db.selectFrom("invoices").select("id").orderBy("id").executeTakeFirstOrThrow();
     await expect(t.db.updateTable("invoices").set({ total_yen: 1 }).where("id", "=", invoice.id).execute()).rejects.toThrow(/immutable/);

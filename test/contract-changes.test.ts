@@ -48,6 +48,41 @@ describe("contract changes", () => {
     expect(customer.address).toBe("大阪府大阪市北区梅田1-1-1");
   });
 
+  it("approving more seats adds a line of the extra seats; fewer seats end the lines and start one (item rule)", async () => {
+    const k1001 = await t.db.selectFrom("contracts").select("id").where("ref", "=", "K-1001").executeTakeFirstOrThrow();
+    const operator = { id: null, email: "operator@demo.example" };
+    const change = async (quantity: number, date: string) => {
+      const requested = await requestChange(t.db, {
+        contractId: k1001.id, tenant: await R1(), change: { kind: "endpoint_seats", quantity }, date, today: "2026-11-22", at: TEST_NOW, actor, ip: "",
+      });
+      expect(requested).toMatchObject({ ok: true });
+      const pending = (await listChanges(t.db, k1001.id)).find((c) => c.status === "requested")!;
+      expect(await decideChange(t.db, { changeId: pending.id, approve: true, reason: "", at: TEST_NOW, actor: operator, ip: "" })).toEqual({ ok: true });
+    };
+    const seatLines = () => t.db.selectFrom("contract_items").select(["quantity", "from_date", "to_date"])
+      .where("contract_id", "=", k1001.id).where("code", "=", "endpoint").orderBy("id").execute();
+    // The demo: 10 seats from the start, 2 more since August.
+    const [original, august] = await seatLines();
+    expect([original.quantity, original.to_date, august.quantity, august.to_date]).toEqual([10, null, 2, null]);
+
+    await change(13, "2026-12-01");
+    expect(await seatLines()).toEqual([original, august, { quantity: 1, from_date: "2026-12-01", to_date: null }]);
+    const december = (await planBillingMonth(t.db, "2026-12")).toIssue.find((p) => p.contractRef === "K-1001")!;
+    expect(december.draft.lines.filter((l) => l.code === "endpoint").map((l) => [l.quantity, l.amountYen])).toEqual([[10, 6000], [2, 1200], [1, 600]]);
+
+    await change(11, "2026-12-10");
+    expect(await seatLines()).toEqual([
+      { ...original, to_date: "2026-12-10" },
+      { ...august, to_date: "2026-12-10" },
+      { quantity: 1, from_date: "2026-12-01", to_date: "2026-12-10" },
+      { quantity: 11, from_date: "2026-12-10", to_date: null },
+    ]);
+    // December: the 10- and 2-seat lines are removed in December (not charged); the 1-seat line was
+    // added and removed in December (charged once); the 11-seat line starts in December.
+    const after = (await planBillingMonth(t.db, "2026-12")).toIssue.find((p) => p.contractRef === "K-1001")!;
+    expect(after.draft.lines.filter((l) => l.code === "endpoint").map((l) => l.quantity)).toEqual([1, 11]);
+  });
+
   it("does not let another tenant ask for a change", async () => {
     expect(await requestChange(t.db, {
       contractId: k1003.id, tenant: { kind: "customer", customerId: c5 }, change: { kind: "endpoint_seats", quantity: 1 },

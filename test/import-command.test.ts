@@ -62,7 +62,7 @@ const fixture = () => JSON.parse(readFileSync(FIXTURE, "utf8")) as Record<string
 
 const EXAMPLE_COUNTS =
   "imported: 1 reseller, 1 customer, 1 contract, 2 items, 1 plan change, 1 outage, 1 visit (4 lines), " +
-  "1 manual line, 1 termination, 1 payment, 2 tariff versions\n";
+  "1 manual line, 1 termination, 1 payment, 1 tariff version\n";
 
 describe("importing the import-format.md example", () => {
   it("imports it, prints the counts and writes every row", async () => {
@@ -116,7 +116,6 @@ describe("importing the import-format.md example", () => {
       const prices = await db.selectFrom("tariff_prices").innerJoin("tariff_versions", "tariff_versions.id", "tariff_prices.version_id")
         .select(["effective_from", "code", "price_yen"]).orderBy("effective_from").orderBy("code").execute();
       expect(prices).toEqual([
-        { effective_from: "2024-10-01", code: "base.lite", price_yen: 2000 },
         { effective_from: "2025-04-01", code: "base.lite", price_yen: 2000 },
         { effective_from: "2025-04-01", code: "base.standard", price_yen: 3300 },
       ]);
@@ -147,7 +146,7 @@ describe("importing the import-format.md example", () => {
       // 733-yen credit (T-24-2), May paid 2024-07-20 bears 166 yen interest in July (T-26),
       // nothing is charged for September, the termination month, but the ETF (S4 ※1).
       const tariffs = await loadTariffs(db);
-      expect(tariffs.map((t) => t.effectiveFrom)).toEqual(["2024-04-01", "2024-10-01", "2025-04-01"]);
+      expect(tariffs.map((t) => t.effectiveFrom)).toEqual(["2024-04-01", "2025-04-01"]);
       const series = buildInvoiceSeries(loaded.history, "2024-04", "2024-10", tariffs);
       if (!series.ok) throw new Error(JSON.stringify(series.problems));
       const lines = (month: string) => series.invoices.find((i) => i.billingMonth === month)?.lines.map((l) => `${l.code} ${l.amountYen}`);
@@ -201,12 +200,11 @@ describe("refused files write nothing", () => {
     const before = await rowCounts();
     const run = runImport(FIXTURE);
     expect(run.stderr).toBe([
-      "tariffs[0].effectiveFrom: a tariff version starting on 2024-10-01 is already stored",
-      "tariffs[1].effectiveFrom: a tariff version starting on 2025-04-01 is already stored",
+      "tariffs[0].effectiveFrom: a tariff version starting on 2025-04-01 is already stored",
       'resellers[0].ref: reseller ref "R1" already exists in the database',
       'customers[0].ref: customer ref "C1" already exists in the database',
       'contracts[0].ref: contract ref "K1" already exists in the database',
-      `${FIXTURE}: 5 problems; nothing was imported`,
+      `${FIXTURE}: 4 problems; nothing was imported`,
       "",
     ].join("\n"));
     expect(run.status).toBe(1);

@@ -300,13 +300,20 @@ async function issuerOf(trx: Kysely<Database>): Promise<Issuer> {
  * them (the month stays open, a re-run continues once they are fixed).
  */
 export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, options: RunOptions): Promise<BillingRunResult> {
+  // A closed month answers first: running it again issues nothing and says so, also when later
+  // months are closed since (import-format.md: "running it again issues nothing new").
+  if ((await monthState(db, month))?.status === "closed") {
+    const issued = await db.selectFrom("invoices").select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("billing_month", "=", month).executeTakeFirstOrThrow();
+    return { month, alreadyIssued: Number(issued.n), problems: [], alreadyClosed: true, issued: 0 };
+  }
   const later = await db.selectFrom("billing_months").select("month")
     .where("month", ">", month).where("status", "=", "closed").orderBy("month").executeTakeFirst();
   if (later) throw new Error(`month: ${later.month} is already closed; months are closed in order`);
 
   const plan = await planMonth(db, month);
   const base = { month, alreadyIssued: plan.alreadyIssued, problems: plan.problems };
-  if (plan.closed) return { ...base, alreadyClosed: true, issued: 0 };
+  if (plan.closed) return { ...base, alreadyClosed: true, issued: 0 };  // closed while planning
   if (plan.problems.length > 0) return { ...base, alreadyClosed: false, issued: 0 };
 
   const issuedAt = options.at.toISOString();

@@ -11,7 +11,7 @@ import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { queueMail } from "../mail/outbox.server";
 import { formatDateJa } from "../lib/labels";
-import type { IsoDate } from "../lib/jst";
+import { jstDate, type IsoDate } from "../lib/jst";
 import { REJECTION_REASONS, type ApplicationInput } from "./applications";
 
 export type FieldResult = { ok: true; id: number } | { ok: false; field: string; message: string };
@@ -161,7 +161,7 @@ export async function rejectApplication(
   if (!REJECTION_REASONS[params.reasonCode]) return { ok: false, field: "reasonCode", message: "理由を選んでください（規約第8条第2項）" };
   if (params.revoke) {
     if (app.status !== "approved") return { ok: false, field: "_form", message: "承認済みのお申し込みではありません" };
-    const started = app.service_start !== null && app.service_start <= params.at.toISOString().slice(0, 10);
+    const started = app.service_start !== null && app.service_start <= jstDate(params.at);
     const invoiced = app.contract_id !== null && (await db.selectFrom("invoices").select("id").where("contract_id", "=", app.contract_id).executeTakeFirst());
     if (started || invoiced) return { ok: false, field: "_form", message: "サービス開始後は承認を取り消せません。解約の手続きを行ってください" };
   } else if (app.status !== "applied") {

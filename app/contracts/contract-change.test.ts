@@ -13,17 +13,49 @@ const contract: ContractHistory = {
 };
 
 describe("contract changes", () => {
-  it("ends the rented seat line and starts a new one the same day (item rule)", () => {
+  it("adds more seats as a new line of the extra seats, the old line going on (item rule)", () => {
     const after = applyChange(contract, { kind: "endpoint_seats", quantity: 12 }, "2024-11-15");
     expect(after.items).toEqual([
-      { code: "endpoint", quantity: 10, ownership: "rental", from: "2024-04-10", to: "2024-11-15" },
-      contract.items![1],
-      { code: "endpoint", quantity: 12, ownership: "rental", from: "2024-11-15", to: null },
+      ...contract.items!,
+      { code: "endpoint", quantity: 2, ownership: "rental", from: "2024-11-15", to: null },
     ]);
-    // November: the old line is not charged (removed in November), the new one is: 3,000 + 11,000 + 12 × 600.
+    // November: 3,000 + 11,000 + 10 × 600 + 2 × 600.
     expect(changeImpact(contract, { kind: "endpoint_seats", quantity: 12 }, "2024-11-15", tariffs)).toMatchObject({
       monthlyBeforeYen: 20000, monthlyAfterYen: 21200, nextMonthlyAfterYen: 21200, etfYen: 0,
     });
+  });
+
+  it("charges 12 seats, not 22, when seats are added in the month service started", () => {
+    // Start 2024-04-10 with 10 seats, 12 from 04-20: April = 3,000 + 11,000 + 12 × 600 (the 10-seat line was not ended).
+    expect(changeImpact(contract, { kind: "endpoint_seats", quantity: 12 }, "2024-04-20", tariffs)).toMatchObject({
+      month: "2024-04", monthlyBeforeYen: 20000, monthlyAfterYen: 21200, nextMonthlyAfterYen: 21200,
+    });
+  });
+
+  it("ends the line on fewer seats and starts one of the seats that stay, each line charged on its own", () => {
+    const after = applyChange(contract, { kind: "endpoint_seats", quantity: 8 }, "2024-11-15");
+    expect(after.items).toEqual([
+      { code: "endpoint", quantity: 10, ownership: "rental", from: "2024-04-10", to: "2024-11-15" },
+      contract.items![1],
+      { code: "endpoint", quantity: 8, ownership: "rental", from: "2024-11-15", to: null },
+    ]);
+    // November: the 10-seat line is removed in November (not charged), the 8-seat line starts in it.
+    expect(changeImpact(contract, { kind: "endpoint_seats", quantity: 8 }, "2024-11-15", tariffs)).toMatchObject({
+      monthlyBeforeYen: 20000, monthlyAfterYen: 18800, nextMonthlyAfterYen: 18800,
+    });
+    // In the start month both lines are charged (added and removed in April → one month; the new line → April): 10 + 8 seats.
+    expect(changeImpact(contract, { kind: "endpoint_seats", quantity: 8 }, "2024-04-20", tariffs)).toMatchObject({
+      monthlyAfterYen: 3000 + 11000 + 18 * 600, nextMonthlyAfterYen: 18800,
+    });
+  });
+
+  it("more seats after fewer: the extra seats are one more line", () => {
+    const fewer = applyChange(contract, { kind: "endpoint_seats", quantity: 8 }, "2024-11-15");
+    const more = applyChange(fewer, { kind: "endpoint_seats", quantity: 11 }, "2025-01-10");
+    expect(more.items?.filter((i) => i.code === "endpoint" && i.to === null)).toEqual([
+      { code: "endpoint", quantity: 8, ownership: "rental", from: "2024-11-15", to: null },
+      { code: "endpoint", quantity: 3, ownership: "rental", from: "2025-01-10", to: null },
+    ]);
   });
 
   it("shows the ETF of a downgrade before it is confirmed (S4 ※1: old plan × remaining months)", () => {

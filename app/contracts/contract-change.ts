@@ -22,15 +22,26 @@ export const CHANGE_KIND_LABELS: Record<ContractChange["kind"], string> = {
   contact: "名義・住所・連絡先の変更",
 };
 
-/** The history as it would be with the change taking effect on `date` (the item rule: a line ends, a new one starts the same day). */
+/**
+ * The item rule for a new count of rented seats (terms.md, items added or removed): more seats
+ * are a new line of the extra seats, the live lines going on; fewer seats end every live line and
+ * start one line of the seats that stay, the same day. Each line is then charged on its own.
+ */
+export function seatChangeLines<T extends { quantity: number }>(live: readonly T[], quantity: number): { end: T[]; startQuantity: number } {
+  const current = live.reduce((sum, line) => sum + line.quantity, 0);
+  if (quantity >= current) return { end: [], startQuantity: quantity - current };
+  return { end: [...live], startQuantity: quantity };
+}
+
+/** The history as it would be with the change taking effect on `date` (the item rule: lines start and end on that day). */
 export function applyChange(history: ContractHistory, change: ContractChange, date: IsoDate): ContractHistory {
   const items = [...(history.items ?? [])];
   const live = (code: (c: string) => boolean) => items.filter((i) => code(i.code) && (i.to ?? "9999-12-31") > date && i.from <= date);
   switch (change.kind) {
     case "endpoint_seats": {
-      const rental = live((c) => c === "endpoint").filter((i) => i.ownership === "rental");
-      const ended = items.map((i) => (rental.includes(i) ? { ...i, to: date } : i));
-      return { ...history, items: change.quantity > 0 ? [...ended, { code: "endpoint", quantity: change.quantity, ownership: "rental", from: date, to: null }] : ended };
+      const { end, startQuantity } = seatChangeLines(live((c) => c === "endpoint").filter((i) => i.ownership === "rental"), change.quantity);
+      const ended = items.map((i) => (end.includes(i) ? { ...i, to: date } : i));
+      return { ...history, items: startQuantity > 0 ? [...ended, { code: "endpoint", quantity: startQuantity, ownership: "rental", from: date, to: null }] : ended };
     }
     case "gateway_add":
       return { ...history, items: [...items, { code: change.model, quantity: 1, ownership: change.ownership, repair24h: change.repair24h, from: date, to: null }] };

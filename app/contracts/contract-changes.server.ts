@@ -9,7 +9,7 @@ import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { loadBillableContracts, loadTariffs } from "../billing/history.server";
 import type { IsoDate } from "../lib/jst";
-import { CHANGE_KIND_LABELS, changeImpact, type ChangeImpact, type ContractChange } from "./contract-change";
+import { CHANGE_KIND_LABELS, changeImpact, seatChangeLines, type ChangeImpact, type ContractChange } from "./contract-change";
 
 async function contractOf(db: Kysely<Database>, id: number, tenant: Tenant) {
   return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -72,13 +72,16 @@ export async function decideChange(
   await db.transaction().execute(async (trx) => {
     if (params.approve) {
       switch (change.kind) {
-        case "endpoint_seats":
-          await trx.updateTable("contract_items").set({ to_date: date }).where("contract_id", "=", contract.id).where("code", "=", "endpoint")
-            .where("ownership", "=", "rental").where((eb) => eb.or([eb("to_date", "is", null), eb("to_date", ">", date)])).execute();
-          if (change.quantity > 0) {
-            await trx.insertInto("contract_items").values({ contract_id: contract.id, code: "endpoint", quantity: change.quantity, ownership: "rental", repair24h: 0, from_date: date, to_date: null }).execute();
+        case "endpoint_seats": {
+          const live = await trx.selectFrom("contract_items").select(["id", "quantity"]).where("contract_id", "=", contract.id).where("code", "=", "endpoint")
+            .where("ownership", "=", "rental").where("from_date", "<=", date).where((eb) => eb.or([eb("to_date", "is", null), eb("to_date", ">", date)])).execute();
+          const { end, startQuantity } = seatChangeLines(live, change.quantity);
+          if (end.length > 0) await trx.updateTable("contract_items").set({ to_date: date }).where("id", "in", end.map((i) => i.id)).execute();
+          if (startQuantity > 0) {
+            await trx.insertInto("contract_items").values({ contract_id: contract.id, code: "endpoint", quantity: startQuantity, ownership: "rental", repair24h: 0, from_date: date, to_date: null }).execute();
           }
           break;
+        }
         case "gateway_add":
           await trx.insertInto("contract_items").values({ contract_id: contract.id, code: change.model, quantity: 1, ownership: change.ownership, repair24h: change.repair24h ? 1 : 0, from_date: date, to_date: null }).execute();
           break;

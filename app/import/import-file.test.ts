@@ -132,6 +132,26 @@ describe("unknown codes", () => {
     ]);
   });
 
+  it("needs no price for a plan change or an item dated in or after the termination month, never billed (T-27-2(2), decision 0012)", () => {
+    // The import-format.md example: terminated 2024-09-30, a change to base.lite on 2024-10-05 that base.lite's 2025-04-01 price never bills.
+    const file = withContract({
+      planChanges: [{ date: "2024-10-05", basePlan: "base.lite" }],
+      termination: { requestedOn: "2024-09-15", wishedDate: "2024-09-30", confirmedOn: "2024-09-17" },
+    });
+    file.contracts[0].items.push({ code: "gateway.gw20", quantity: 1, ownership: "rental", from: "2024-09-20" });
+    file.tariffs = [{ effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000, "gateway.gw20": 10000 } }];
+    expect(problemsOf(file)).toEqual([]);
+    // Unknown codes are still refused there; a termination not yet confirmed bills on, so the price is needed.
+    file.contracts[0].planChanges = [{ date: "2024-10-05", basePlan: "base.premium" }];
+    expect(problemsOf(file)).toEqual(['contracts[0].planChanges[0].basePlan: unknown tariff code "base.premium"']);
+    file.contracts[0].planChanges = [{ date: "2024-10-05", basePlan: "base.lite" }];
+    file.contracts[0].termination = { requestedOn: "2024-09-15", wishedDate: "2024-09-30" };
+    expect(problemsOf(file)).toEqual([
+      'contracts[0].items[2].code: tariff code "gateway.gw20" has no price in 2024-09 (tariff 2024-04-01); it is priced from 2025-04-01',
+      'contracts[0].planChanges[0].basePlan: tariff code "base.lite" has no price in 2024-10 (tariff 2024-04-01); it is priced from 2025-04-01',
+    ]);
+  });
+
   it("accepts a plan and a gateway model that a stored tariff version adds", () => {
     const stored = existing({ tariffs: [{ effectiveFrom: "2024-05-01", prices: { "base.lite": 2000, "gateway.gw20": 10000 } }] });
     const file = withContract({ planChanges: [{ date: "2024-06-01", basePlan: "base.lite" }] });

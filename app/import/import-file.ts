@@ -514,7 +514,32 @@ interface ContractContext {
   existing: ExistingKeys;
 }
 
-function readItems(ctx: ContractContext, k: Fields, serviceStart: IsoDate | undefined): ImportContract["items"] {
+/** The contract's first day and the first month it is no longer charged (its termination month), as far as they are valid. */
+interface ContractSpan {
+  serviceStart: IsoDate | undefined;
+  unbilledFrom: YearMonth | undefined;
+}
+
+/**
+ * T-27-2(2): nothing is charged from the month of the termination date, so an item or a plan
+ * change dated from then on needs a known code but no price (decision 0012). Read ahead of the
+ * termination's own checks, which report its problems in file order; only a confirmed
+ * termination with valid dates has a date.
+ */
+function unbilledFrom(termination: unknown): YearMonth | undefined {
+  if (!isObject(termination)) return undefined;
+  const { wishedDate, confirmedOn } = termination;
+  if (typeof wishedDate !== "string" || typeof confirmedOn !== "string" || !isIsoDate(wishedDate) || !isIsoDate(confirmedOn)) return undefined;
+  return monthOf(terminationDate(wishedDate, confirmedOn));
+}
+
+/** `date` when a price must exist on it; undefined when it falls in or after the termination month (never billed). */
+function billedDate(span: ContractSpan, date: IsoDate | undefined): IsoDate | undefined {
+  return date !== undefined && span.unbilledFrom !== undefined && monthOf(date) >= span.unbilledFrom ? undefined : date;
+}
+
+function readItems(ctx: ContractContext, k: Fields, span: ContractSpan): ImportContract["items"] {
+  const { serviceStart } = span;
   const { problems, versions } = ctx;
   return mapObjects(problems, k.list("items"), k.at("items"), (o, path) => {
     const f = new Fields(problems, o, path, ITEM_FIELDS);
@@ -524,7 +549,7 @@ function readItems(ctx: ContractContext, k: Fields, serviceStart: IsoDate | unde
     const from = f.date("from");
     const to = f.optionalDate("to");
     if (code !== undefined) {
-      const problem = codeProblem(versions, code, "item", from);
+      const problem = codeProblem(versions, code, "item", billedDate(span, from));
       if (problem) f.problem("code", problem);
     }
     const isGateway = code !== undefined && gatewayDeviceCap(code) !== null;
@@ -537,14 +562,15 @@ function readItems(ctx: ContractContext, k: Fields, serviceStart: IsoDate | unde
   });
 }
 
-function readPlanChanges(ctx: ContractContext, k: Fields, serviceStart: IsoDate | undefined): PlanChange[] {
+function readPlanChanges(ctx: ContractContext, k: Fields, span: ContractSpan): PlanChange[] {
+  const { serviceStart } = span;
   const { problems, versions } = ctx;
   return mapObjects(problems, k.list("planChanges"), k.at("planChanges"), (o, path) => {
     const f = new Fields(problems, o, path, PLAN_CHANGE_FIELDS);
     const date = f.date("date");
     const basePlan = f.text("basePlan");
     if (basePlan !== undefined) {
-      const problem = codeProblem(versions, basePlan, "basePlan", date);
+      const problem = codeProblem(versions, basePlan, "basePlan", billedDate(span, date));
       if (problem) f.problem("basePlan", problem);
     }
     if (date !== undefined && serviceStart !== undefined && date < serviceStart) f.problem("date", `${date} is before serviceStart (${serviceStart})`);
@@ -728,8 +754,9 @@ function readContracts(ctx: ContractContext, root: Fields, refs: RefIndex, custo
       const problem = codeProblem(versions, basePlan, "basePlan", serviceStart);
       if (problem) k.problem("basePlan", problem);
     }
-    const items = readItems(ctx, k, serviceStart);
-    const planChanges = readPlanChanges(ctx, k, serviceStart);
+    const span = { serviceStart, unbilledFrom: unbilledFrom(o.termination) };
+    const items = readItems(ctx, k, span);
+    const planChanges = readPlanChanges(ctx, k, span);
     const outages = readOutages(ctx, k);
     const visits = readVisits(ctx, k, area);
     const manualLines = readManualLines(ctx, k);
