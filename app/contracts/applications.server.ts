@@ -104,6 +104,13 @@ export async function approveApplication(
   if (params.serviceStart < params.today) return { ok: false, field: "serviceStart", message: "利用開始日は本日以降の日付にしてください" };
   const taken = await db.selectFrom("contracts").select("ref").where("line_id", "=", app.line_id).where("status", "<>", "terminated").executeTakeFirst();
   if (taken) return { ok: false, field: "_form", message: `回線 ${app.line_id} はすでに契約 ${taken.ref} で利用中です（規約第6条）` };
+  // T-6: a confirmed termination frees the line at once, but the contract runs to its termination
+  // date; the new one starts that day at the earliest, as a new item line does (decision 0006).
+  const ending = await db.selectFrom("contracts").select(["ref", "termination_date"]).where("line_id", "=", app.line_id)
+    .where("status", "=", "terminated").where("termination_date", ">", params.serviceStart).orderBy("termination_date", "desc").executeTakeFirst();
+  if (ending) {
+    return { ok: false, field: "serviceStart", message: `回線 ${app.line_id} の契約 ${ending.ref} は ${formatDateJa(ending.termination_date!)} に解約となります。利用開始日はその日以降にしてください（規約第6条）` };
+  }
   const at = params.at.toISOString();
   const contractId = await db.transaction().execute(async (trx) => {
     let customerId = app.customer_id;

@@ -15,7 +15,7 @@ import { scheduleGatewayReturns } from "./suspensions.server";
 
 async function contractInTenant(db: Kysely<Database>, id: number, tenant: Tenant) {
   return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select(["contracts.id", "contracts.ref", "contracts.status", "contracts.service_start", "contracts.termination_date", "customers.name as customer_name"])
+    .select(["contracts.id", "contracts.ref", "contracts.line_id", "contracts.status", "contracts.service_start", "contracts.termination_date", "customers.name as customer_name"])
     .where("contracts.id", "=", id).where(customerInTenant(tenant)).executeTakeFirst();
 }
 
@@ -74,6 +74,12 @@ export async function withdrawCancellation(
   if (!pending) return { ok: false, field: "_form", message: "取り消せる解約のお申し込みはありません" };
   const date = pending.confirmed_on ? terminationDate(pending.wished_date, pending.confirmed_on) : null;
   if (date && date <= params.today) return { ok: false, field: "_form", message: "解約日を過ぎているため取り消せません" };
+  // T-6: the confirmation freed the line id; once another contract holds it, this one cannot come back.
+  const successor = await db.selectFrom("contracts").select("ref").where("line_id", "=", contract.line_id)
+    .where("status", "<>", "terminated").where("id", "<>", contract.id).executeTakeFirst();
+  if (successor) {
+    return { ok: false, field: "_form", message: `回線 ${contract.line_id} はすでに契約 ${successor.ref} で利用されているため、解約を取り消せません（規約第6条）` };
+  }
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("terminations").set({ withdrawn_at: params.at.toISOString() }).where("contract_id", "=", contract.id).execute();
     await trx.updateTable("contracts").set({ status: "active", termination_date: null }).where("id", "=", contract.id).execute();
