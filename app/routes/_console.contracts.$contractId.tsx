@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
-import { OPERATIONS_ROLES } from "~/auth/tenancy";
+import { MANUAL_LINE_ROLES, OPERATIONS_ROLES } from "~/auth/tenancy";
 import { getContract } from "~/contracts/contracts.server";
 import { renewalFacts } from "~/contracts/renewals.server";
 import { getDb } from "~/db.server";
@@ -17,11 +17,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await getContract(getDb(), { id: idParam(params.contractId), tenant: viewer.tenant });
   if (!found) throw notFound();
   const renewal = found.contract.status === "terminated" ? null : renewalFacts(found.contract.service_start, jstDate(now()));
-  return { ...found, renewal, showCustomer: viewer.tenant.kind !== "customer", isOperator: OPERATIONS_ROLES.includes(viewer.role) };
+  return { ...found, renewal, showCustomer: viewer.tenant.kind !== "customer", isOperator: OPERATIONS_ROLES.includes(viewer.role), entersManualLines: MANUAL_LINE_ROLES.includes(viewer.role) };
 }
 
 export default function ContractDetail() {
-  const { contract, items, devices, showCustomer, renewal, isOperator } = useLoaderData<typeof loader>();
+  const { contract, items, devices, showCustomer, renewal, isOperator, entersManualLines } = useLoaderData<typeof loader>();
   return (
     <>
       <p><Link to="/contracts">← 契約の一覧</Link></p>
@@ -51,6 +51,7 @@ export default function ContractDetail() {
           {isOperator ? <Link className="button" to={`/contracts/${contract.id}/admin`}>利用停止・契約解除</Link> : null}
         </p>
       ) : null}
+      {entersManualLines ? <p><Link className="button" to={`/contracts/${contract.id}/manual-lines`}>手動明細（割増金・減免・故障対応・見積り）</Link></p> : null}
       <h2>契約内容</h2>
       {items.length === 0 ? <div className="empty">サービス品目はありません。</div> : (
         <table className="data">

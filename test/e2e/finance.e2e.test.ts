@@ -160,3 +160,49 @@ describe("who sees which invoice", () => {
     await page.close();
   });
 });
+
+describe("manual lines", () => {
+  it("finance enters a T-25 surcharge without JavaScript; the December preview carries it; customers are refused", async () => {
+    const db = new SQLite(server.databasePath, { readonly: true });
+    const k2002 = (db.prepare("select id from contracts where ref = 'K-2002'").get() as { id: number }).id;
+    db.close();
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await loginAs(page, server.url, "finance@demo.example");
+    const previewRow = async () => {
+      await page.goto(`${server.url}/billing/2026-12`);
+      const cells = await page.locator("table.data tr", { hasText: "K-2002" }).locator("td").allTextContents();
+      return { taxable: Number(cells[3].replace(/[,円]/g, "")), lines: Number(cells[2]) };
+    };
+    const before = await previewRow();
+
+    await page.goto(`${server.url}/contracts/${k2002}`);
+    await page.getByRole("link", { name: /手動明細/ }).click();
+    await page.locator("h1", { hasText: "手動明細（K-2002" }).waitFor();
+    expect(await page.getByText("手動明細はありません。").count()).toBe(1);
+    await page.getByLabel("種類").selectOption("surcharge");
+    await page.locator('input[name="date"]').fill("2026-12-10");
+    await page.locator('input[name="amount"]').fill("４千五百");
+    await page.locator('input[name="note"]').fill("ゲートウェイの無断転用");
+    await page.getByRole("button", { name: "手動明細を登録する" }).click();
+    expect(await page.locator(".field-error").allTextContents()).toEqual(["金額を1円以上の整数で入力してください"]);
+    expect(await page.locator('input[name="note"]').inputValue()).toBe("ゲートウェイの無断転用");
+
+    await page.locator('input[name="amount"]').fill("4,500");
+    await Promise.all([page.waitForURL(/added=1/), page.getByRole("button", { name: "手動明細を登録する" }).click()]);
+    const row = await page.getByRole("table", { name: "手動明細" }).locator("tbody tr").allTextContents();
+    expect(row).toHaveLength(1);
+    expect(row[0]).toContain("T-25");
+    expect(row[0]).toContain("9,000円");
+    expect(row[0]).toContain("未請求（2026年12月分）");
+
+    const after = await previewRow();
+    expect(after).toEqual({ taxable: before.taxable + 9000, lines: before.lines + 1 });
+    await context.close();
+
+    const customer = await browser.newPage();
+    await loginAs(customer, server.url, "customer2@demo.example");
+    expect((await customer.goto(`${server.url}/contracts/${k2002}/manual-lines`))?.status()).toBe(403);
+    await customer.close();
+  });
+});

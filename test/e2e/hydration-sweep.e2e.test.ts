@@ -5,6 +5,8 @@
 import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MANUAL_LINE_ROLES, OPERATIONS_ROLES } from "../../app/auth/tenancy";
+import type { Role } from "../../db/schema";
 import { DEMO_ACCOUNTS } from "../../db/seed";
 import { launchBrowser, loginAs } from "./support/browser";
 import { startConsole, type ConsoleServer } from "./support/server";
@@ -29,7 +31,7 @@ afterAll(async () => {
 function recordPaths(email: string): string[] {
   const db = new SQLite(server.databasePath, { readonly: true });
   try {
-    const user = db.prepare("select customer_id, reseller_id from users where email = ?").get(email) as { customer_id: number | null; reseller_id: number | null };
+    const user = db.prepare("select role, customer_id, reseller_id from users where email = ?").get(email) as { role: Role; customer_id: number | null; reseller_id: number | null };
     const scope = user.customer_id !== null ? `customers.id = ${user.customer_id}` : user.reseller_id !== null ? `customers.reseller_id = ${user.reseller_id}` : "1 = 1";
     const one = (sql: string) => (db.prepare(sql).get() as { id: number } | undefined)?.id;
     const contract = one(`select contracts.id from contracts join customers on customers.id = contracts.customer_id where ${scope} order by contracts.id`);
@@ -38,6 +40,8 @@ function recordPaths(email: string): string[] {
     const incident = one(`select incidents.id from incidents join contracts on contracts.id = incidents.contract_id join customers on customers.id = contracts.customer_id where ${scope} order by incidents.id`);
     return [
       ...(contract ? ["", "/changes", "/cancel", "/visits", "/transfer"].map((page) => `/contracts/${contract}${page}`) : []),
+      ...(contract && MANUAL_LINE_ROLES.includes(user.role) ? [`/contracts/${contract}/manual-lines`] : []),
+      ...(contract && OPERATIONS_ROLES.includes(user.role) ? [`/contracts/${contract}/admin`] : []),
       ...(invoice ? [`/invoices/${invoice}`] : []),
       ...(customer ? [`/customers/${customer}`] : []),
       ...(incident ? [`/incidents/${incident}`] : []),

@@ -3,6 +3,7 @@
 // and a foreign record answers exactly like a missing one (404).
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MANUAL_LINE_ROLES, OPERATIONS_ROLES } from "../../app/auth/tenancy";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../db/seed";
 import { startConsole, type ConsoleServer } from "./support/server";
 
@@ -75,6 +76,10 @@ describe("tenant sweep", () => {
         ...contracts.flatMap((k) => ["cancel", "visits", "changes", "transfer"].map((page) => ({
           path: `/contracts/${k.id}/${page}`, expect: scope.contractIds.has(k.id) ? 200 : 404,
         }))),
+        // The provider's own pages of a contract: its roles see every contract, the others none.
+        ...contracts.flatMap((k) => ([["manual-lines", MANUAL_LINE_ROLES], ["admin", OPERATIONS_ROLES]] as const).map(([page, roles]) => ({
+          path: `/contracts/${k.id}/${page}`, expect: roles.includes(account.role) ? 200 : 403,
+        }))),
         ...invoices.map((i) => ({ path: `/invoices/${i.id}`, expect: scope.contractIds.has(i.contract_id) ? 200 : 404 })),
         ...customers.map((c) => ({
           path: `/customers/${c.id}`,
@@ -96,9 +101,9 @@ describe("tenant sweep", () => {
         }
       }
     }
-    // 7 accounts × (30 static + 10 contracts × 5 pages + every invoice + 8 customers) × (HTML + data)
+    // 7 accounts × (30 static + 10 contracts × 7 pages + every invoice + 8 customers) × (HTML + data)
     expect(invoices.length).toBeGreaterThan(50);
-    expect(requests).toBe(7 * (88 + invoices.length) * 2);
+    expect(requests).toBe(7 * (108 + invoices.length) * 2);
   });
 
   it("answers a foreign record and a missing one identically", async () => {
