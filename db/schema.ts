@@ -16,6 +16,11 @@ export interface ProviderTable {
   email: string;
   registration_number: string | null;
   bank_account: string;
+  /** T-27-1 due date: month after the billing month (1 or 2) and day (null = last day); migration 001010. */
+  due_month_offset: Generated<number>;
+  due_day: number | null;
+  /** T-26-3: leave an invoice of late interest only unbilled (0/1). */
+  interest_only_unbilled: Generated<number>;
 }
 
 export interface ResellerTable {

@@ -20,8 +20,10 @@ import type { InvoiceDraft } from "./invoice";
 import { LATE_INTEREST_CODE } from "./invoice";
 import { outboxRow } from "../mail/outbox.server";
 import { invoiceAttachmentName, invoiceMail, invoiceMailRef } from "./invoice-mail";
+import { invoiceOptionsOf, type BillingSettings } from "./billing-settings";
 import { buildMonthlyInvoice, type PriorInvoice } from "./monthly-invoice";
 import type { TariffVersion } from "./tariff";
+import { getBillingSettings } from "../settings/provider.server";
 
 export interface ContractProblem {
   contractRef: string;
@@ -78,12 +80,14 @@ function planContracts(
   tariffs: readonly TariffVersion[],
   prior: ReadonlyMap<number, PriorInvoice[]>,
   issuedIds: ReadonlySet<number>,
+  settings: BillingSettings,
 ): { toIssue: PlannedInvoice[]; problems: ContractProblem[] } {
   const toIssue: PlannedInvoice[] = [];
   const problems: ContractProblem[] = [];
+  const options = invoiceOptionsOf(month, settings);
   for (const contract of contracts) {
     if (issuedIds.has(contract.id)) continue;
-    const result = buildMonthlyInvoice(contract.history, month, tariffs, prior.get(contract.id) ?? []);
+    const result = buildMonthlyInvoice(contract.history, month, tariffs, prior.get(contract.id) ?? [], options);
     if (!result.ok) {
       for (const p of result.problems) problems.push({ contractRef: contract.ref, ...p });
     } else if (result.invoice) {
@@ -98,6 +102,7 @@ function planContracts(
 
 interface RunPlan extends MonthPlan {
   tariffs: TariffVersion[];
+  settings: BillingSettings;
   /** The billing journal's last id before anything was read (billing-changes.server.ts): later writes are planned again. */
   changesThrough: number;
 }
@@ -107,15 +112,16 @@ async function planMonth(db: Kysely<Database>, month: YearMonth): Promise<RunPla
   // has a larger id, so the first batch plans its contract again.
   const changesThrough = await lastBillingChange(db);
   const state = await monthState(db, month);
-  const [tariffs, contracts, issued] = await Promise.all([
+  const [tariffs, settings, contracts, issued] = await Promise.all([
     loadTariffs(db),
+    getBillingSettings(db),
     loadBillableContracts(db, lastDayOf(month), { onlyPaymentsRelevantTo: month }),
     db.selectFrom("invoices").select("contract_id").where("billing_month", "=", month).execute(),
   ]);
   const prior = await loadPriorInvoices(db, month, contracts);
   const issuedIds = new Set(issued.map((r) => r.contract_id));
-  const { toIssue, problems } = planContracts(month, contracts, tariffs, prior, issuedIds);
-  return { month, closed: state?.status === "closed", alreadyIssued: issuedIds.size, toIssue, problems, tariffs, changesThrough };
+  const { toIssue, problems } = planContracts(month, contracts, tariffs, prior, issuedIds, settings);
+  return { month, closed: state?.status === "closed", alreadyIssued: issuedIds.size, toIssue, problems, tariffs, settings, changesThrough };
 }
 
 /** What closing `month` would issue, computed without writing anything (also the preview). */
@@ -125,13 +131,15 @@ export async function planBillingMonth(db: Kysely<Database>, month: YearMonth): 
 }
 
 /** `contractIds` planned again from what is committed now (inside a batch's transaction). */
-async function replanContracts(trx: Kysely<Database>, month: YearMonth, tariffs: readonly TariffVersion[], contractIds: readonly number[]) {
+async function replanContracts(
+  trx: Kysely<Database>, month: YearMonth, tariffs: readonly TariffVersion[], settings: BillingSettings, contractIds: readonly number[],
+) {
   const [contracts, issued] = await Promise.all([
     loadBillableContracts(trx, lastDayOf(month), { contractIds, onlyPaymentsRelevantTo: month }),
     trx.selectFrom("invoices").select("contract_id").where("billing_month", "=", month).where("contract_id", "in", contractIds).execute(),
   ]);
   const prior = await loadPriorInvoices(trx, month, contracts, { contractIds });
-  return planContracts(month, contracts, tariffs, prior, new Set(issued.map((r) => r.contract_id)));
+  return planContracts(month, contracts, tariffs, prior, new Set(issued.map((r) => r.contract_id)), settings);
 }
 
 /**
@@ -325,7 +333,7 @@ export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, op
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const inserts = runInserts();
   let remaining = plan.toIssue;
-  let { tariffs, changesThrough } = plan;
+  let { tariffs, settings, changesThrough } = plan;
   let issued = 0;
   for (;;) {
     // BEGIN IMMEDIATE: nothing commits between reading the journal and committing the batch, so
@@ -336,9 +344,9 @@ export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, op
         if (changes.every || changes.contractIds.length > REPLAN_ALL_ABOVE) {
           const fresh = await planMonth(trx, month);
           if (fresh.problems.length > 0) return { problems: fresh.problems };
-          ({ tariffs, changesThrough, toIssue: remaining } = fresh);
+          ({ tariffs, settings, changesThrough, toIssue: remaining } = fresh);
         } else {
-          const fresh = await replanContracts(trx, month, tariffs, changes.contractIds);
+          const fresh = await replanContracts(trx, month, tariffs, settings, changes.contractIds);
           if (fresh.problems.length > 0) return { problems: fresh.problems };
           remaining = mergeReplanned(remaining, changes.contractIds, fresh.toIssue);
           changesThrough = changes.through;

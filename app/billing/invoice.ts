@@ -40,7 +40,7 @@ export interface InvoiceDraft {
 }
 
 export interface InvoiceOptions {
-  /** Provider setting; default the last day of M+1 (T-27-1). */
+  /** Provider setting (billing-settings.ts); default the last day of M+1 (T-27-1). */
   dueDate?: IsoDate;
   /** T-26-3: leave interest unbilled when it would be the invoice's only line (default false). */
   leaveInterestOnlyUnbilled?: boolean;

@@ -6,7 +6,11 @@ import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
 import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
 import { checkRegistrationNumber } from "~/settings/registration-number";
-import { getProviderSettings, updateProviderSettings } from "~/settings/provider.server";
+import { getBillingSettings, getProviderSettings, updateBillingSettings, updateProviderSettings } from "~/settings/provider.server";
+import { BillingSettingsForm, dueDateOf, dueRuleLabel, MIN_DAYS_TO_PAY } from "~/billing/billing-settings";
+import { now } from "~/lib/clock";
+import { addMonths, jstDate, monthOf } from "~/lib/jst";
+import { formatDateJa } from "~/lib/labels";
 
 const ROLES = ["provider_admin"] as const;
 
@@ -32,32 +36,46 @@ type Fields = keyof z.input<typeof SettingsForm>;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireViewer(request, { roles: ROLES });
-  return { settings: await getProviderSettings(getDb()) };
+  const db = getDb();
+  const billing = await getBillingSettings(db);
+  // The month being billed next: the one before this month.
+  const example = addMonths(monthOf(jstDate(now())), -1);
+  return { settings: await getProviderSettings(db), billing, example: { month: example, dueDate: dueDateOf(example, billing) } };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: ROLES });
   const form = Object.fromEntries(await request.formData());
+  if (form.intent === "billing") {
+    const parsed = BillingSettingsForm.safeParse(form);
+    if (!parsed.success) {
+      return data({ billingErrors: fieldErrorsOf(parsed.error), fieldErrors: null, values: form as Record<string, string> }, { status: 400 });
+    }
+    await updateBillingSettings(getDb(), parsed.data, { id: viewer.id, email: viewer.email }, clientIp(request));
+    return redirect("/settings?billingSaved=1");
+  }
   const parsed = SettingsForm.safeParse(form);
   if (!parsed.success) {
-    return data({ fieldErrors: fieldErrorsOf<Fields>(parsed.error) as FieldErrors<Fields>, values: form as Record<string, string> }, { status: 400 });
+    return data({ fieldErrors: fieldErrorsOf<Fields>(parsed.error) as FieldErrors<Fields>, billingErrors: null, values: form as Record<string, string> }, { status: 400 });
   }
   await updateProviderSettings(getDb(), parsed.data, { id: viewer.id, email: viewer.email }, clientIp(request));
   return redirect("/settings?saved=1");
 }
 
 export default function Settings() {
-  const { settings } = useLoaderData<typeof loader>();
+  const { settings, billing, example } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const errors = actionData?.fieldErrors ?? {};
-  const value = (k: Fields) => actionData?.values?.[k] ?? settings[k];
+  const errors: FieldErrors<Fields> = actionData?.fieldErrors ?? {};
+  const billingErrors: FieldErrors = actionData?.billingErrors ?? {};
+  const value = (k: Fields) => (actionData?.fieldErrors ? actionData.values[k] : undefined) ?? settings[k];
+  const billingValue = (k: string, stored: string) => (actionData?.billingErrors ? actionData.values[k] : undefined) ?? stored;
   return (
     <>
       <h1>事業者設定</h1>
       <p className="muted">適格請求書の発行者として請求書に印字される情報です。</p>
       {params.get("saved") && !actionData ? <div className="alert success" role="status">保存しました。</div> : null}
-      {actionData ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
+      {actionData?.fieldErrors ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
       <Form method="post" className="stack" noValidate>
         <Field label="事業者名" name="name" defaultValue={value("name")} error={errors.name} />
         <Field label="住所" name="address" defaultValue={value("address")} error={errors.address} />
@@ -67,6 +85,36 @@ export default function Settings() {
           error={errors.registrationNumber} hint="「T」＋13桁（例：T5010001234566）" />
         <Field label="振込先" name="bankAccount" defaultValue={value("bankAccount")} error={errors.bankAccount} />
         <button type="submit">保存する</button>
+      </Form>
+
+      <h2>請求の設定</h2>
+      <p className="muted">
+        これから発行する請求書に適用します。発行済みの請求書の支払期限は変わりません。現在：支払期限は{dueRuleLabel(billing)}
+        （{example.month.replace("-", "年")}月分なら {formatDateJa(example.dueDate)}）、延滞利息だけの請求書は{billing.leaveInterestOnlyUnbilled ? "発行しません" : "発行します"}。
+      </p>
+      {params.get("billingSaved") && !actionData ? <div className="alert success" role="status">請求の設定を保存しました。</div> : null}
+      {actionData?.billingErrors ? <div className="alert error" role="alert">{Object.values(actionData.billingErrors)[0]}</div> : null}
+      <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="intent" value="billing" />
+        <label>支払期限の月（規約第27条第1項）
+          <select name="dueMonthOffset" defaultValue={billingValue("dueMonthOffset", String(billing.dueMonthOffset))}>
+            <option value="1">翌月（発行月）</option><option value="2">翌々月</option>
+          </select>
+        </label>
+        <label>支払期限の日
+          <select name="dueDay" defaultValue={billingValue("dueDay", billing.dueDay === null ? "end" : String(billing.dueDay))}
+            aria-invalid={billingErrors.dueDay ? true : undefined} aria-describedby={billingErrors.dueDay ? "dueDay-error" : undefined}>
+            <option value="end">末日</option>
+            {Array.from({ length: 28 }, (_, i) => <option key={i + 1} value={String(i + 1)}>{i + 1}日</option>)}
+          </select>
+          <span className="muted" style={{ fontWeight: 400, fontSize: 13 }}>請求書は翌月1日に発行します。支払期限は発行日から{MIN_DAYS_TO_PAY}日以上あとにしてください。</span>
+          {billingErrors.dueDay ? <span className="field-error" id="dueDay-error">{billingErrors.dueDay}</span> : null}
+        </label>
+        <label style={{ fontWeight: 400 }}>
+          <input type="checkbox" name="leaveInterestOnlyUnbilled" defaultChecked={actionData?.billingErrors ? actionData.values.leaveInterestOnlyUnbilled === "on" : billing.leaveInterestOnlyUnbilled} />
+          {" "}延滞利息だけの請求書は発行しない（規約第26条第3項：その利息は請求しません）
+        </label>
+        <button type="submit">請求の設定を保存する</button>
       </Form>
     </>
   );

@@ -1,7 +1,8 @@
-// The provider's own details (issuer of every invoice). One row; changes are audited.
+// The provider's own details (issuer of every invoice) and its billing settings. One row; changes are audited.
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { DEFAULT_BILLING_SETTINGS, dueRuleLabel, type BillingSettings } from "../billing/billing-settings";
 
 export interface ProviderSettings {
   name: string;
@@ -43,6 +44,30 @@ export async function updateProviderSettings(
     await recordAudit(trx, {
       actor, action: "provider.update", entity: "provider", entityId: before.id,
       summary: changed.length ? `事業者設定を変更: ${changed.join("、")}` : "事業者設定を保存（変更なし）", ip,
+    });
+  });
+}
+
+/** The billing settings; the defaults of the terms while the provider has no row (a database holding only imported data). */
+export async function getBillingSettings(db: Kysely<Database>): Promise<BillingSettings> {
+  const row = await db.selectFrom("provider").select(["due_month_offset", "due_day", "interest_only_unbilled"]).orderBy("id").executeTakeFirst();
+  if (!row) return DEFAULT_BILLING_SETTINGS;
+  return { dueMonthOffset: row.due_month_offset === 2 ? 2 : 1, dueDay: row.due_day, leaveInterestOnlyUnbilled: row.interest_only_unbilled === 1 };
+}
+
+/** Invoices issued from now on follow the new settings; issued ones keep their due date (T-27-4: never edited). */
+export async function updateBillingSettings(db: Kysely<Database>, settings: BillingSettings, actor: AuditActor, ip: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("provider").select("id").orderBy("id").executeTakeFirstOrThrow();
+    const previous = await getBillingSettings(trx);
+    await trx.updateTable("provider").set({
+      due_month_offset: settings.dueMonthOffset, due_day: settings.dueDay, interest_only_unbilled: settings.leaveInterestOnlyUnbilled ? 1 : 0,
+    }).where("id", "=", before.id).execute();
+    const unbilled = (on: boolean) => (on ? "請求しない" : "請求する");
+    await recordAudit(trx, {
+      actor, action: "provider.billing_settings", entity: "provider", entityId: before.id,
+      summary: `請求の設定を変更: 支払期限 ${dueRuleLabel(previous)}→${dueRuleLabel(settings)}、延滞利息のみの請求書 ${unbilled(previous.leaveInterestOnlyUnbilled)}→${unbilled(settings.leaveInterestOnlyUnbilled)}`,
+      ip,
     });
   });
 }
