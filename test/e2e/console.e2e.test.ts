@@ -3,6 +3,7 @@
 import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addMonths, jstDate, monthOf } from "../../app/lib/jst";
 import { launchBrowser, loginAs } from "./support/browser";
 import { startConsole, type ConsoleServer } from "./support/server";
 
@@ -129,17 +130,32 @@ describe("changes are audited", () => {
     await loginAs(page, server.url, "admin@demo.example");
     await page.goto(`${server.url}/settings`);
     await page.getByLabel("適格請求書発行事業者登録番号").fill("T1234567890123");
-    await page.getByRole("button", { name: "保存する" }).click();
+    await page.getByRole("button", { name: "保存する", exact: true }).click();
     await page.getByText("チェックディジット").waitFor();
     expect(await page.getByRole("alert").textContent()).toContain("入力内容に誤りがあります");
 
     await page.getByLabel("適格請求書発行事業者登録番号").fill("T7000012050002");
-    await Promise.all([page.waitForURL(/saved=1/), page.getByRole("button", { name: "保存する" }).click()]);
+    await Promise.all([page.waitForURL(/saved=1/), page.getByRole("button", { name: "保存する", exact: true }).click()]);
     expect(await page.getByLabel("適格請求書発行事業者登録番号").inputValue()).toBe("T7000012050002");
+
+    // Billing settings (T-27-1 due date, T-26-3): a due date 9 days after issue is refused; the 10th of M+2 is saved.
+    await page.getByLabel("支払期限の日").selectOption("10");
+    await page.getByRole("button", { name: "請求の設定を保存する" }).click();
+    await page.getByText("支払期限は発行日（翌月1日）から10日以上あとにしてください").first().waitFor();
+    await page.getByLabel("支払期限の月（規約第27条第1項）").selectOption("2");
+    await page.getByLabel(/延滞利息だけの請求書は発行しない/).check();
+    await Promise.all([page.waitForURL(/billingSaved=1/), page.getByRole("button", { name: "請求の設定を保存する" }).click()]);
+    // The month billed next (last month) falls due on the 10th two months later.
+    const billed = addMonths(monthOf(jstDate(new Date())), -1);
+    const due = addMonths(billed, 2);
+    expect(await page.getByText(/現在：支払期限は翌々月10日/).textContent())
+      .toContain(`${billed.slice(0, 4)}年${Number(billed.slice(5))}月分なら ${due.slice(0, 4)}年${Number(due.slice(5))}月10日`);
+    expect(await page.getByText(/現在：支払期限/).textContent()).toContain("延滞利息だけの請求書は発行しません");
 
     await page.goto(`${server.url}/audit`);
     const log = (await page.locator("table.data").textContent()) ?? "";
     expect(log).toContain("事業者設定を変更: 登録番号 T5010001234566→T7000012050002");
+    expect(log).toContain("請求の設定を変更: 支払期限 翌月末日→翌々月10日、延滞利息のみの請求書 請求する→請求しない");
     expect(log).toContain("ログイン失敗");
     expect(log).toContain("ログイン制限");
     expect(log).toContain("ログアウト");
