@@ -38,6 +38,9 @@ export const FINANCE_ROLES: readonly Role[] = ["finance", "provider_admin"];
 /** Who enters manual invoice lines (T-25 surcharges by finance; S1-4④ repair charges, S6 quotes, T-32 relief by operations). */
 export const MANUAL_LINE_ROLES: readonly Role[] = ["finance", "operator", "provider_admin"];
 
+/** Who reads the tariff versions (operations publish them). */
+export const TARIFF_VIEW_ROLES: readonly Role[] = ["provider_admin", "operator", "finance"];
+
 /** Who gives customer administrators their accounts: the provider's operations, a reseller for its customers. */
 export const ACCOUNT_ISSUER_ROLES: readonly Role[] = ["provider_admin", "operator", "reseller_manager"];
 

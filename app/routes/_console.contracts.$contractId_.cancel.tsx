@@ -76,7 +76,7 @@ export default function CancelContract() {
           <table className="data" aria-label="解約の見積り" style={{ maxWidth: 720 }}>
             <tbody>
               <tr><th>解約日</th><td data-testid="quote-termination-date">{formatDateJa(quote.terminationDate)}</td></tr>
-              <tr><td colSpan={2} className="muted">解約日は、ご希望日と当社が手続きを終える日のいずれか遅い日です（規約第20条）。本日お申し込み・本日確認の場合で計算しています。</td></tr>
+              <tr><td colSpan={2} className="muted">解約日は、ご希望日と当社が手続きを終える日のいずれか遅い日です（規約第20条）。本日お申し込み・本日確認の場合で、本日時点の料金表で計算しています。</td></tr>
               <tr><th>料金をいただく月数</th><td>{quote.chargedMonths}か月（利用開始月から解約日の前月まで。解約月の月額料金はかかりません）</td></tr>
               <tr><th>最低利用期間の残り</th><td>{quote.remainingMonths}か月</td></tr>
               <tr><th>解約違約金（不課税）</th><td data-testid="quote-etf"><strong>{yen(quote.etfYen)}</strong>{quote.etfYen > 0 ? `（基本料金 × 残り${quote.remainingMonths}か月）` : "（かかりません）"}</td></tr>

@@ -81,7 +81,7 @@ export default function ContractChanges() {
     <>
       <p><Link to={`/contracts/${contract.id}`}>← 契約 {contract.ref}</Link></p>
       <h1>契約内容の変更（{contract.ref}）</h1>
-      <p className="muted">変更は当社の審査のうえ反映されます（規約第9条）。月額料金は変更日の月から、品目ごとに「追加した月は全額・撤去した月はかからない」ルールで計算します。基本プランを安いプランに変更すると、旧プランの月額×残り月数の違約金がかかります（別紙4 注※1）。</p>
+      <p className="muted">変更は当社の審査のうえ反映されます（規約第9条）。月額料金は変更日の月から、品目ごとに「追加した月は全額・撤去した月はかからない」ルールで計算します。基本プランを安いプランに変更すると、旧プランの月額×残り月数の違約金がかかります（別紙4 注※1）。金額は本日時点の料金表で計算しています。</p>
       {params.get("requested") ? <div className="alert success" role="status">変更のお申し込みを受け付けました。</div> : null}
       {params.get("decided") ? <div className="alert success" role="status">審査結果を記録しました。</div> : null}
       {result?.error ? <div className="alert error" role="alert">{result.error}</div> : null}

@@ -179,3 +179,41 @@ describe("without JavaScript", () => {
     await context.close();
   });
 });
+
+describe("tariff versions", () => {
+  it("operator publishes next month's version and withdraws it; finance only reads; a customer is refused", async () => {
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "operator@demo.example");
+    await page.getByRole("link", { name: "料金表", exact: true }).click();
+    await page.locator("h1", { hasText: "料金表" }).waitFor();
+    // A version starting today or earlier is refused under its field.
+    const nextMonth = addMonths(monthOf(jstDate(new Date())), 1);
+    await page.getByLabel("適用開始日（月の初日、明日以降）").fill(`${monthOf(jstDate(new Date()))}-01`);
+    await page.getByLabel("エンドポイントセキュリティ（1台） の新しい料金").fill("650");
+    await page.getByRole("button", { name: "この版を登録する" }).click();
+    await page.getByText("適用開始日は明日以降の月初にしてください").waitFor();
+    expect(await page.getByLabel("エンドポイントセキュリティ（1台） の新しい料金").inputValue()).toBe("650");
+
+    await page.getByLabel("適用開始日（月の初日、明日以降）").fill(`${nextMonth}-01`);
+    await Promise.all([page.waitForURL(/published=/), page.getByRole("button", { name: "この版を登録する" }).click()]);
+    const row = page.getByRole("table", { name: "版ごとの料金" }).locator("tr", { hasText: "エンドポイントセキュリティ（1台）" });
+    expect((await row.locator("td").allTextContents()).at(-1)).toBe("650円");
+    expect(await page.getByRole("table", { name: "料金表の版" }).locator("tr", { hasText: "適用予定" }).count()).toBe(1);
+
+    const dateJa = `${nextMonth.slice(0, 4)}年${Number(nextMonth.slice(5))}月1日`;
+    await Promise.all([page.waitForURL(/withdrawn=/), page.getByRole("button", { name: `${dateJa} 版を取り下げる` }).click()]);
+    expect(await page.getByRole("table", { name: "料金表の版" }).locator("tr", { hasText: "適用予定" }).count()).toBe(0);
+    await page.close();
+
+    const finance = await browser.newPage();
+    await loginAs(finance, server.url, "finance@demo.example");
+    expect((await finance.goto(`${server.url}/tariffs`))?.status()).toBe(200);
+    expect(await finance.getByRole("button", { name: "この版を登録する" }).count()).toBe(0);
+    await finance.close();
+
+    const customer = await browser.newPage();
+    await loginAs(customer, server.url, "customer@demo.example");
+    expect((await customer.goto(`${server.url}/tariffs`))?.status()).toBe(403);
+    await customer.close();
+  });
+});
