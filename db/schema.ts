@@ -23,6 +23,21 @@ export interface ProviderTable {
   interest_only_unbilled: Generated<number>;
 }
 
+/** T-16 interruption notices (migration 001020). */
+export interface ServiceNoticeTable {
+  id: Generated<number>;
+  reason: "maintenance" | "restriction" | "other";
+  area: "all" | Area;
+  title: string;
+  body: string;
+  starts_at: string;
+  ends_at: string | null;
+  emergency: Generated<number>;
+  published_at: string;
+  published_by: string;
+  withdrawn_at: string | null;
+}
+
 export interface ResellerTable {
   id: Generated<number>;
   ref: string;
@@ -708,6 +723,7 @@ export interface Database {
   visits: VisitTable;
   visit_lines: VisitLineTable;
   manual_lines: ManualLineTable;
+  service_notices: ServiceNoticeTable;
   payments: PaymentTable;
   billing_months: BillingMonthTable;
   account_invitations: AccountInvitationTable;

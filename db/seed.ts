@@ -5,7 +5,8 @@
 import type { Kysely } from "kysely";
 import { hashPassword } from "../app/auth/password.server";
 import { requestHolderChange } from "../app/contracts/holder-changes.server";
-import { addDays, addMonths, jstDate, monthOf, type IsoDate } from "../app/lib/jst";
+import { addDays, addMonths, jstDate, jstInstant, monthOf, type IsoDate } from "../app/lib/jst";
+import { publishServiceNotice } from "../app/notices/service-notices.server";
 import type { Area, Database, Ownership, Role } from "./schema";
 import { seedBillingHistory } from "./seed-billing";
 import { seedLicenses } from "./seed-licenses";
@@ -222,6 +223,7 @@ export async function seedDemo(db: Kysely<Database>, at: Date, options: { events
   await seedBillingHistory(db, today, at);
   await seedLicenses(db, today);
   await seedTransferRequest(db, at);
+  await seedServiceNotice(db, today, at);
   if (options.events !== false) await seedSecurityEvents(db, today, at);
 }
 
@@ -238,6 +240,19 @@ async function seedTransferRequest(db: Kysely<Database>, at: Date): Promise<void
     },
   });
   if (!result?.ok) throw new Error(`demo transfer request refused: ${JSON.stringify(result)}`);
+}
+
+/** A planned maintenance of the west area's equipment, announced ahead (T-16), through the real function. */
+async function seedServiceNotice(db: Kysely<Database>, today: IsoDate, at: Date): Promise<void> {
+  const day = addDays(today, 10);
+  await publishServiceNotice(db, {
+    at, actor: { id: null, email: "operator@demo.example" }, ip: "",
+    notice: {
+      reason: "maintenance", area: "west", title: "西日本エリア ゲートウェイ管理サーバーの定期保守",
+      body: "保守作業のあいだ、ゲートウェイの設定変更と状態メールがご利用いただけません。通信の保護（ウイルス・不正アクセスの遮断）は続きます。",
+      startsAt: jstInstant(day, "01:00"), endsAt: jstInstant(day, "05:00"), emergency: false,
+    },
+  });
 }
 
 export function demoAccountsText(): string {

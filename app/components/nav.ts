@@ -8,6 +8,7 @@ export interface NavItem {
 
 const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
   { to: "/home", label: "ホーム", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
+  { to: "/notices", label: "お知らせ", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/dashboard", label: "ダッシュボード", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/portfolio", label: "ポートフォリオ", roles: ["provider_admin", "operator", "finance", "reseller_manager"] },
   { to: "/customers", label: "顧客", roles: ["provider_admin", "operator", "finance", "reseller_manager"] },

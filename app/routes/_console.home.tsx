@@ -4,12 +4,20 @@ import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { homeFigures, NOT_SEEN_DAYS } from "~/home/home.server";
 import { now } from "~/lib/clock";
-import { CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS } from "~/lib/labels";
+import { CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS, formatInstantJa } from "~/lib/labels";
+import { NOTICE_STATE_LABELS } from "~/notices/service-notice";
+import { listServiceNotices } from "~/notices/service-notices.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const figures = await homeFigures(getDb(), viewer.tenant, now());
-  return { figures, tenantKind: viewer.tenant.kind, displayName: viewer.displayName, notSeenDays: NOT_SEEN_DAYS };
+  const at = now();
+  const [figures, notices] = await Promise.all([
+    homeFigures(getDb(), viewer.tenant, at),
+    // T-16: interruptions in progress or to come that concern the viewer's lines.
+    listServiceNotices(getDb(), { tenant: viewer.tenant, now: at, since: at }),
+  ]);
+  const open = notices.filter((n) => n.state === "current" || n.state === "upcoming");
+  return { figures, notices: open, tenantKind: viewer.tenant.kind, displayName: viewer.displayName, notSeenDays: NOT_SEEN_DAYS };
 }
 
 const GREETING: Record<string, string> = {
@@ -19,13 +27,22 @@ const GREETING: Record<string, string> = {
 };
 
 export default function Home() {
-  const { figures, tenantKind, displayName, notSeenDays } = useLoaderData<typeof loader>();
+  const { figures, notices, tenantKind, displayName, notSeenDays } = useLoaderData<typeof loader>();
   const live = (figures.contractsByStatus.active ?? 0) + (figures.contractsByStatus.suspended ?? 0);
   const deviceTotal = Object.values(figures.devicesByType).reduce((a, b) => a + b, 0);
   return (
     <>
       <h1>ホーム</h1>
       <p>{displayName}さん、こんにちは。{GREETING[tenantKind]}</p>
+      {notices.length > 0 ? (
+        <section className="alert warn" aria-label="利用中止のお知らせ" data-testid="home-notices">
+          <strong>サービスの利用中止のお知らせ</strong>
+          <ul>{notices.map((n) => (
+            <li key={n.id}>【{NOTICE_STATE_LABELS[n.state]}】{formatInstantJa(n.startsAt)}〜{n.endsAt ? formatInstantJa(n.endsAt) : "未定"} {n.title}</li>
+          ))}</ul>
+          <Link to="/notices">お知らせの詳細 →</Link>
+        </section>
+      ) : null}
       <section className="cards" aria-label="主な数値">
         {tenantKind !== "customer" ? (
           <div className="card"><div className="label">顧客数</div><div className="value" data-testid="figure-customers">{figures.customers}</div></div>

@@ -28,6 +28,7 @@ import * as accountInvitations from "./2026_11_22_000980_account_invitations";
 import * as userDisabledAt from "./2026_11_22_000990_user_disabled_at";
 import * as paymentsByPaidOn from "./2026_11_22_001000_payments_by_paid_on";
 import * as billingSettings from "./2026_11_22_001010_billing_settings";
+import * as serviceNotices from "./2026_11_22_001020_service_notices";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -57,4 +58,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_000990_user_disabled_at": userDisabledAt,
   "2026_11_22_001000_payments_by_paid_on": paymentsByPaidOn,
   "2026_11_22_001010_billing_settings": billingSettings,
+  "2026_11_22_001020_service_notices": serviceNotices,
 };

@@ -3,7 +3,7 @@
 import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addMonths, jstDate, monthOf } from "../../app/lib/jst";
+import { addMonths, jstDate, jstTime, monthOf } from "../../app/lib/jst";
 import { launchBrowser, loginAs } from "./support/browser";
 import { startConsole, type ConsoleServer } from "./support/server";
 
@@ -215,5 +215,42 @@ describe("tariff versions", () => {
     await loginAs(customer, server.url, "customer@demo.example");
     expect((await customer.goto(`${server.url}/tariffs`))?.status()).toBe(403);
     await customer.close();
+  });
+});
+
+describe("service interruption notices (T-16)", () => {
+  it("the west maintenance is on the west customer's home only; an operator announces an emergency without JavaScript", async () => {
+    const west = await browser.newPage();
+    await loginAs(west, server.url, "customer@demo.example");
+    expect(await west.getByTestId("home-notices").textContent()).toContain("西日本エリア ゲートウェイ管理サーバーの定期保守");
+    await west.close();
+
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await loginAs(page, server.url, "operator@demo.example");
+    await page.goto(`${server.url}/notices`);
+    const started = new Date(Date.now() - 10 * 60_000);
+    await page.getByLabel("中止の理由").selectOption("other");
+    await page.getByLabel("対象エリア").selectOption("east");
+    await page.getByLabel("件名").fill("東日本エリア 状態メールの配信停止");
+    await page.getByLabel(/^内容/).fill("状態メールが届きません。復旧までお待ちください。");
+    await page.getByLabel("開始日").fill(jstDate(started));
+    await page.getByLabel("開始時刻").fill(jstTime(started));
+    await page.getByRole("button", { name: "お知らせを掲載する" }).click();
+    await page.getByText("利用中止は事前に周知します").waitFor();
+    expect(await page.getByLabel("件名").inputValue()).toBe("東日本エリア 状態メールの配信停止");
+    await page.getByLabel(/緊急/).check();
+    await Promise.all([page.waitForURL(/published=1/), page.getByRole("button", { name: "お知らせを掲載する" }).click()]);
+    const item = page.getByRole("list", { name: "お知らせ" }).locator("li", { hasText: "東日本エリア 状態メールの配信停止" });
+    expect(await item.textContent()).toContain("中止中");
+    expect(await item.textContent()).toContain("緊急");
+    await context.close();
+
+    const east = await browser.newPage();
+    await loginAs(east, server.url, "customer2@demo.example");
+    const notices = (await east.getByTestId("home-notices").textContent()) ?? "";
+    expect(notices).toContain("東日本エリア 状態メールの配信停止");
+    expect(notices).not.toContain("西日本エリア");
+    await east.close();
   });
 });

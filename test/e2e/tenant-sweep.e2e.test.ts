@@ -64,7 +64,7 @@ describe("tenant sweep", () => {
     const staticPaths = ["/home", "/contracts", "/contracts?q=K-", "/contracts?status=terminated", "/customers",
       "/customers?q=株式会社", "/audit", "/settings", "/account", "/invoices", "/invoices?status=overdue&q=株式会社",
       "/billing", "/billing/2026-10", "/portfolio", "/portfolio/csv", "/cancellations", "/incidents", "/applications", "/applications/new", "/outages", "/reviews",
-      "/dashboard", "/dashboard?days=90", "/calls", "/dispatch", "/licenses", "/licenses/find?q=NP", "/licenses/refunds", "/licenses/isp/main-services", "/reports", "/tariffs"];
+      "/dashboard", "/dashboard?days=90", "/calls", "/dispatch", "/licenses", "/licenses/find?q=NP", "/licenses/refunds", "/licenses/isp/main-services", "/reports", "/tariffs", "/notices"];
     let requests = 0;
     for (const account of DEMO_ACCOUNTS) {
       const user = users.find((u) => u.email === account.email)!;
@@ -101,9 +101,9 @@ describe("tenant sweep", () => {
         }
       }
     }
-    // 7 accounts × (31 static + 10 contracts × 7 pages + every invoice + 8 customers) × (HTML + data)
+    // 7 accounts × (32 static + 10 contracts × 7 pages + every invoice + 8 customers) × (HTML + data)
     expect(invoices.length).toBeGreaterThan(50);
-    expect(requests).toBe(7 * (109 + invoices.length) * 2);
+    expect(requests).toBe(7 * (110 + invoices.length) * 2);
   });
 
   it("answers a foreign record and a missing one identically", async () => {
