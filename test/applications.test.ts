@@ -21,9 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.dispose());
 
-async function applied(lineId: string): Promise<number> {
+async function applied(lineId: string, customer: "C1" | "new" = "C1"): Promise<number> {
   const input = ApplicationForm.parse({
-    customerId: String(c1), holderName: "株式会社つばめ工務店", holderAddress: "大阪府吹田市江坂町1-1-1", holderPhone: "06-6330-0001",
+    customerId: customer === "C1" ? String(c1) : "", holderName: "株式会社つばめ工務店", holderAddress: "大阪府吹田市江坂町1-1-1", holderPhone: "06-6330-0001",
     holderEmail: "info@tsubame-koumuten.example", lineId, area: "west", endpointSeats: "5", endpointOwnership: "rental",
     gatewayModel: "gateway.gw10", gatewayOwnership: "rental", wishedStart: "2026-12-01", consent: "yes",
   });
@@ -61,6 +61,18 @@ describe("revoking an approval (T-8-3)", () => {
     expect(await application(id)).toMatchObject({ status: "revoked", reason_code: 4, contract_id: null });
     expect(await contractOnLine("COP5560002")).toBeUndefined();
     expect(await t.db.selectFrom("contract_items").select("id").where("contract_id", "=", contract!.id).execute()).toEqual([]);
+  });
+
+  it("stops the accounts of the customer the approval created, which is left without a contract", async () => {
+    const id = await applied("COP5560004", "new");
+    expect(await approveApplication(t.db, { ...context, id, serviceStart: "2026-12-01", today: "2026-11-22" })).toMatchObject({ ok: true });
+    const account = () => t.db.selectFrom("users").select(["id", "disabled_at"]).where("email", "=", "info@tsubame-koumuten.example").executeTakeFirstOrThrow();
+    expect((await account()).disabled_at).toBeNull();
+    expect(await rejectApplication(t.db, { ...context, id, reasonCode: 2, note: "", revoke: true })).toEqual({ ok: true, id });
+    const stopped = await account();
+    expect(stopped.disabled_at).toBe(TEST_NOW.toISOString());
+    const unused = await t.db.selectFrom("account_invitations").select("id").where("user_id", "=", stopped.id).where("used_at", "is", null).execute();
+    expect(unused).toEqual([]);
   });
 
   it("is refused from the JST day service starts, though it is still the day before in UTC", async () => {

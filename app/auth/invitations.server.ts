@@ -213,6 +213,14 @@ export async function setPasswordByInvitation(
  * sent for one it never set). Null when the customer or the account is not in the tenant, or the
  * account is already in that state.
  */
+/** Stops an account inside `trx`: no login from now, its sessions and its unused links end. */
+export async function stopAccount(trx: Db, userId: string, at: Date): Promise<void> {
+  const iso = at.toISOString();
+  await trx.updateTable("users").set({ disabled_at: iso }).where("id", "=", userId).execute();
+  await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+  await trx.updateTable("account_invitations").set({ used_at: iso }).where("user_id", "=", userId).where("used_at", "is", null).execute();
+}
+
 export async function setAccountStopped(
   db: Kysely<Database>,
   params: { tenant: Tenant; customerId: number; userId: string; stop: boolean; at: Date; actor: AuditActor; ip: string },
@@ -224,12 +232,8 @@ export async function setAccountStopped(
       .where("users.disabled_at", params.stop ? "is" : "is not", null)
       .where("customers.id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
     if (!user) return null;
-    const at = params.at.toISOString();
-    await trx.updateTable("users").set({ disabled_at: params.stop ? at : null }).where("id", "=", user.id).execute();
-    if (params.stop) {
-      await trx.deleteFrom("sessions").where("user_id", "=", user.id).execute();
-      await trx.updateTable("account_invitations").set({ used_at: at }).where("user_id", "=", user.id).where("used_at", "is", null).execute();
-    }
+    if (params.stop) await stopAccount(trx, user.id, params.at);
+    else await trx.updateTable("users").set({ disabled_at: null }).where("id", "=", user.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: params.stop ? "account.stop" : "account.start", entity: "user", entityId: user.id,
       summary: `${user.name} の管理者アカウント ${user.email} を${params.stop ? "停止（ログイン中のセッションも終了）" : "再開"}`, ip: params.ip,

@@ -3,10 +3,10 @@
 // (the contract is created and the approval notice e-mailed, in one transaction), rejects with a
 // T-8-2 reason, or revokes an approval before service starts (T-8-3). T-6: a line under review or
 // held by a live contract cannot be applied for again.
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
-import { inviteCustomerAdmin } from "../auth/invitations.server";
+import { inviteCustomerAdmin, stopAccount } from "../auth/invitations.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { queueMail } from "../mail/outbox.server";
@@ -159,6 +159,21 @@ export async function approveApplication(
   return { ok: true, id: contractId };
 }
 
+/**
+ * The customer the approval created (ref `C-` + the application's number), left with no contract
+ * by the revocation: its administrators' accounts are stopped (no login to an empty console; the
+ * customer and its accounts stay on record, decision 0011).
+ */
+async function stopAccountsOfCustomerMadeBy(trx: Transaction<Database>, app: { ref: string; customer_id: number | null }, at: Date): Promise<void> {
+  if (app.customer_id === null) return;
+  const customer = await trx.selectFrom("customers").select("ref").where("id", "=", app.customer_id).executeTakeFirst();
+  if (customer?.ref !== `C-${app.ref.slice(4)}`) return;
+  const contract = await trx.selectFrom("contracts").select("id").where("customer_id", "=", app.customer_id).executeTakeFirst();
+  if (contract) return;
+  const users = await trx.selectFrom("users").select("id").where("customer_id", "=", app.customer_id).where("disabled_at", "is", null).execute();
+  for (const user of users) await stopAccount(trx, user.id, at);
+}
+
 export async function rejectApplication(
   db: Kysely<Database>,
   params: { id: number; reasonCode: number; note: string; at: Date; actor: AuditActor; ip: string; revoke: boolean },
@@ -182,6 +197,7 @@ export async function rejectApplication(
       await trx.deleteFrom("contract_items").where("contract_id", "=", app.contract_id).execute();
       await trx.deleteFrom("devices").where("contract_id", "=", app.contract_id).execute();
       await trx.deleteFrom("contracts").where("id", "=", app.contract_id).execute();
+      await stopAccountsOfCustomerMadeBy(trx, app, params.at);
     }
     await trx.updateTable("applications").set({
       status: params.revoke ? "revoked" : "rejected", reason_code: params.reasonCode, reason_note: params.note || null,
