@@ -158,7 +158,7 @@ describe("the link", () => {
     expect(await login("customer@demo.example", PASSWORD, "10.0.0.3")).toMatchObject({ ok: true });
   });
 
-  it("reaches the person through a real SMTP server, link intact", async () => {
+  it("reaches the person through a real SMTP server, link intact, and the outbox forgets the token", async () => {
     const smtp = await startSmtp();
     try {
       await inviteAccountOfCustomer(t.db, { ...context, tenant: provider, customerId: c1, email: "yamada@minato.example", displayName: "山田 花子" });
@@ -169,6 +169,11 @@ describe("the link", () => {
       const text = plainText(parseMime(received.raw));
       expect(text).toContain(`${CONSOLE}/invitation/${token}`);
       expect(text).toContain("山田 花子 さま");
+      // Once handed over, the outbox no longer holds the token: a copy of the database logs no one in.
+      const kept = (await invitationMails()).find((m) => m.to_address === "yamada@minato.example")!;
+      expect(kept.body_text).not.toContain(token);
+      expect(kept.body_text).toContain(`${CONSOLE}/invitation/（リンクは送信後に削除しました）`);
+      expect(await findInvitation(t.db, token, TEST_NOW)).not.toBeNull();
     } finally {
       await smtp.close();
     }

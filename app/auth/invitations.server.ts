@@ -11,7 +11,7 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { formatInstantJa } from "../lib/labels";
 import { queueMail } from "../mail/outbox.server";
-import { INVITATION_VALID_DAYS, type AccountState } from "./accounts";
+import { ACCOUNT_LINK_MAIL_KIND, INVITATION_VALID_DAYS, type AccountState } from "./accounts";
 import type { Tenant } from "./tenancy";
 import { customerInTenant } from "./tenant-scope.server";
 
@@ -89,7 +89,7 @@ async function sendLink(
   }).returning("id").executeTakeFirstOrThrow();
   const link = `${context.consoleUrl}${invitationPath(token)}`;
   await queueMail(trx, {
-    kind: "account_invitation",
+    kind: ACCOUNT_LINK_MAIL_KIND,
     ref: `account-invitation:${id}`,
     to: user.email,
     subject: kind === "invitation"

@@ -5,6 +5,7 @@
 // One delivery run at a time (the scheduler's job): two concurrent runs could send twice.
 import type { Insertable, Kysely, Transaction } from "kysely";
 import type { Database, OutboxTable } from "../../db/schema";
+import { ACCOUNT_LINK_MAIL_KIND, withoutAccountLinks } from "../auth/accounts";
 import { backoffMs } from "../lib/backoff";
 import { mailFrom, type MailTransport } from "./transport.server";
 
@@ -68,6 +69,11 @@ export interface DeliverOptions {
 }
 
 /** Sends every queued mail that is due at `now`; returns what happened. */
+/** The body kept once a mail is done with (sent or given up): a password link's token is not kept. */
+function storedBody(mail: { kind: string; body_text: string }, done: boolean): string {
+  return done && mail.kind === ACCOUNT_LINK_MAIL_KIND ? withoutAccountLinks(mail.body_text) : mail.body_text;
+}
+
 export async function deliverOutbox(
   db: Kysely<Database>,
   transport: MailTransport | null,
@@ -104,7 +110,7 @@ export async function deliverOutbox(
       });
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("outbox")
-          .set({ status: "sent", sent_at: nowIso, attempts, last_error: null, next_attempt_at: null })
+          .set({ status: "sent", sent_at: nowIso, attempts, last_error: null, next_attempt_at: null, body_text: storedBody(mail, true) })
           .where("id", "=", mail.id).execute();
         // An incident's e-mail notification is done when its mail is handed to the SMTP server.
         await trx.updateTable("notifications").set({ sent_at: nowIso, result: "sent", attempts, last_error: null })
@@ -121,6 +127,7 @@ export async function deliverOutbox(
             attempts,
             last_error: reason,
             next_attempt_at: giveUp ? null : new Date(now.getTime() + backoffMs(attempts, RETRY_BASE_MS)).toISOString(),
+            body_text: storedBody(mail, giveUp),
           })
           .where("id", "=", mail.id).execute();
         await trx.updateTable("notifications").set({ attempts, last_error: reason, ...(giveUp ? { result: "failed" } : {}) })
