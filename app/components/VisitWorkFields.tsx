@@ -24,7 +24,7 @@ export function VisitWorkFields({ legend, v, error }: {
         {errorOf("endpointReinstall")}
       </label>
       <label style={{ fontWeight: 400 }}>データ移行（台）<input type="number" name="migrationPcs" min={0} max={100} defaultValue={v("migrationPcs", "0")} style={{ width: 80 }} aria-invalid={error?.field === "migrationPcs" || undefined} />{errorOf("migrationPcs")}</label>
-      <label style={{ fontWeight: 400 }}>データ移行の1台あたりの容量（GB）<input type="number" name="migrationGb" min={0} step="0.1" defaultValue={v("migrationGb", "0")} style={{ width: 100 }} aria-invalid={error?.field === "migrationGb" || undefined} />{errorOf("migrationGb")}</label>
+      <label style={{ fontWeight: 400 }}>データ移行の容量（GB。全台同じなら1つ、違うときは1台ずつ「30, 120」のように）<input type="text" inputMode="decimal" name="migrationGb" defaultValue={v("migrationGb", "0")} style={{ width: 200 }} aria-invalid={error?.field === "migrationGb" || undefined} />{errorOf("migrationGb")}</label>
       <label style={{ fontWeight: 400 }}><input type="checkbox" name="backupAvailable" defaultChecked={v("backupAvailable") === "on"} /> バックアップデータあり</label>
       <label style={{ fontWeight: 400 }}><input type="checkbox" name="withLineApplication" defaultChecked={v("withLineApplication") === "on"} /> 回線の申込み・プラン変更と同時のご依頼（状況診断料は無料）</label>
     </fieldset>

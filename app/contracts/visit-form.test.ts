@@ -29,15 +29,25 @@ describe("visit form", () => {
     expect(visitContentFromForm(form({ migrationPcs: "1", migrationGb: "-3" }))).toMatchObject({ ok: false, field: "migrationGb" });
   });
 
-  it("shows booked lines again as form values (the largest migrated volume for all PCs)", () => {
-    const values = formValuesOfVisit({
+  it("takes one volume per PC when they differ (S6 prices each PC by its volume)", () => {
+    expect(visitContentFromForm(form({ migrationPcs: "3", migrationGb: "30、30 １２００" }))).toMatchObject({ ok: true, content: { lines: [
+      { code: "visit.base" }, { code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 30 }, { gb: 1200 }] },
+    ] } });
+    expect(visitContentFromForm(form({ migrationPcs: "3", migrationGb: "30, 1200" }))).toEqual({
+      ok: false, field: "migrationGb", message: "容量を1台ずつ入力するときは、データ移行の台数（3台）と同じ数だけ入力してください（2個あります）",
+    });
+    expect(visitContentFromForm(form({ migrationPcs: "2", migrationGb: "30, abc" }))).toMatchObject({ ok: false, field: "migrationGb", message: "容量は0以上の数（GB）で入力してください" });
+  });
+
+  it("shows booked lines again as form values, each PC's volume when they differ", () => {
+    const booked = {
       withLineApplication: true, backupAvailable: false,
       lines: [{ code: "visit.base", quantity: 1 }, { code: "visit.diagnosis", quantity: 1 }, { code: "visit.app", quantity: 3, endpointReinstall: 2 },
         { code: "visit.data_migration", pcs: [{ gb: 20 }, { gb: 80 }] }],
-    });
-    expect(values).toEqual({ withLineApplication: "on", "visit.diagnosis": "on", "visit.app": "3", endpointReinstall: "2", migrationPcs: "2", migrationGb: "80" });
-    expect(visitContentFromForm(form(values))).toMatchObject({ ok: true, content: { withLineApplication: true, lines: [
-      { code: "visit.base" }, { code: "visit.diagnosis" }, { code: "visit.app", quantity: 3, endpointReinstall: 2 }, { code: "visit.data_migration", pcs: [{ gb: 80 }, { gb: 80 }] },
-    ] } });
+    };
+    const values = formValuesOfVisit(booked);
+    expect(values).toEqual({ withLineApplication: "on", "visit.diagnosis": "on", "visit.app": "3", endpointReinstall: "2", migrationPcs: "2", migrationGb: "20, 80" });
+    expect(visitContentFromForm(form(values))).toEqual({ ok: true, content: booked });
+    expect(formValuesOfVisit({ ...booked, lines: [{ code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 30 }] }] }).migrationGb).toBe("30");
   });
 });

@@ -16,6 +16,19 @@ function count(form: FormData, name: string): number {
   return Number.isInteger(n) && n >= 0 && n <= 100 ? n : -1;
 }
 
+/**
+ * The migrated volume of each PC (S6 prices per PC by its volume): one number for every PC, or
+ * one per PC separated by commas or spaces (`30, 30, 1200`).
+ */
+function migrationVolumes(field: string, pcs: number): { ok: true; gb: number[] } | { ok: false; message: string } {
+  const parts = field.normalize("NFKC").split(/[,、\s]+/).filter((p) => p !== "");
+  const gb = parts.length === 0 ? [0] : parts.map(Number);
+  if (gb.some((v) => !Number.isFinite(v) || v < 0)) return { ok: false, message: "容量は0以上の数（GB）で入力してください" };
+  if (gb.length === 1) return { ok: true, gb: Array.from({ length: pcs }, () => gb[0]) };
+  if (gb.length !== pcs) return { ok: false, message: `容量を1台ずつ入力するときは、データ移行の台数（${pcs}台）と同じ数だけ入力してください（${gb.length}個あります）` };
+  return { ok: true, gb };
+}
+
 /** The work fields as visit lines (the basic fee always first), or the first wrong field with a Japanese message. */
 export function visitContentFromForm(form: FormData): VisitFormResult {
   const lines: VisitLineInput[] = [{ code: "visit.base", quantity: 1 }];
@@ -34,17 +47,13 @@ export function visitContentFromForm(form: FormData): VisitFormResult {
   if (apps) apps.endpointReinstall = reinstall;
   const pcs = count(form, "migrationPcs");
   if (pcs < 0) return { ok: false, field: "migrationPcs", message: "データ移行の台数は0〜100の整数で入力してください" };
-  const gb = Number(String(form.get("migrationGb") ?? "0").normalize("NFKC") || "0");
-  if (!(gb >= 0) || !Number.isFinite(gb)) return { ok: false, field: "migrationGb", message: "容量は0以上の数（GB）で入力してください" };
-  if (pcs > 0) lines.push({ code: "visit.data_migration", pcs: Array.from({ length: pcs }, () => ({ gb })) });
+  const volumes = migrationVolumes(String(form.get("migrationGb") ?? ""), pcs);
+  if (!volumes.ok) return { ok: false, field: "migrationGb", message: volumes.message };
+  if (pcs > 0) lines.push({ code: "visit.data_migration", pcs: volumes.gb.map((gb) => ({ gb })) });
   return { ok: true, content: { withLineApplication: form.get("withLineApplication") === "on", backupAvailable: form.get("backupAvailable") === "on", lines } };
 }
 
-/**
- * The form values that show these lines again (to prefill the operator's record with what was
- * booked). The form asks one volume for all PCs of a data migration: the largest booked one is
- * shown, which never prices the migration below what was booked (S6 tiers are per PC).
- */
+/** The form values that show these lines again (to prefill the operator's record with what was booked). */
 export function formValuesOfVisit(content: VisitFormContent): Record<string, string> {
   const values: Record<string, string> = {};
   if (content.withLineApplication) values.withLineApplication = "on";
@@ -53,7 +62,8 @@ export function formValuesOfVisit(content: VisitFormContent): Record<string, str
     if (line.code === "visit.diagnosis") values["visit.diagnosis"] = "on";
     else if (line.code === "visit.data_migration") {
       values.migrationPcs = String(line.pcs?.length ?? 0);
-      values.migrationGb = String(Math.max(0, ...(line.pcs ?? []).map((p) => p.gb)));
+      const volumes = (line.pcs ?? []).map((p) => p.gb);
+      values.migrationGb = volumes.every((gb) => gb === volumes[0]) ? String(volumes[0] ?? 0) : volumes.join(", ");
     } else if (line.code !== "visit.base") {
       values[line.code] = String(line.quantity ?? 1);
       if (line.code === "visit.app") values.endpointReinstall = String(line.endpointReinstall ?? 0);

@@ -60,6 +60,13 @@ describe("visit booking in the east area", () => {
     await page.getByRole("button", { name: "この内容で予約する" }).click();
     await page.locator(".field-error").waitFor();
     expect(await page.locator(".field-error").textContent()).toBe("再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください");
+    // Data migration volumes one per PC must match the PC count.
+    await page.getByLabel(/エンドポイント再インストール/).fill("0");
+    await page.getByLabel("データ移行（台）").fill("3");
+    await page.getByLabel(/データ移行の容量/).fill("30, 3000");
+    await page.getByRole("button", { name: "この内容で予約する" }).click();
+    await page.locator(".field-error", { hasText: "データ移行の台数（3台）" }).waitFor();
+    expect(await page.locator(".field-error").textContent()).toBe("容量を1台ずつ入力するときは、データ移行の台数（3台）と同じ数だけ入力してください（2個あります）");
     const db = new SQLite(server.databasePath, { readonly: true });
     expect(db.prepare("select count(*) as n from visit_bookings").get()).toEqual({ n: 0 });
     db.close();
