@@ -36,6 +36,20 @@ describe("L-1 current term derived from the charges", () => {
     expect(t.end).toBe("2026-04-30");
   });
 
+  it("bought on the 31st: projected terms count from the purchase, so a term ends the day before the next charge (no lost days)", () => {
+    const l = makeMonthly({ charges: [{ date: "2024-01-31", amountYen: 980, type: "purchase" }] });
+    // Renewals 02-29, 03-31: on 03-29 the term is 02-29 … 03-30 and the licence is live.
+    expect(currentTerm(l, "2024-03-29")).toEqual({
+      charge: { date: "2024-02-29", amountYen: 980, type: "renewal", projected: true },
+      start: "2024-02-29", end: "2024-03-30", nextBillingDate: "2024-03-31",
+    });
+    expect(isLiveOn(l, "2024-03-30")).toBe(true);
+    expect(currentTerm(l, "2024-03-31")).toMatchObject({ start: "2024-03-31", end: "2024-04-29", nextBillingDate: "2024-04-30" });
+    // Annual, bought on 29 February: renewals on 28 February, and on the 29th in a leap year.
+    const annual = makeLicense({ charges: [{ date: "2024-02-29", amountYen: 7980, type: "purchase" }] });
+    expect(currentTerm(annual, "2028-02-28")).toMatchObject({ start: "2027-02-28", end: "2028-02-28", nextBillingDate: "2028-02-29" });
+  });
+
   it("monthly: a month, clamped at month ends", () => {
     expect(termEnd(makeMonthly(), "2024-05-10")).toBe("2024-05-31");
     const jan31 = makeMonthly({ charges: [{ date: "2024-01-31", amountYen: 980, type: "purchase" }], autoRenew: false });

@@ -119,16 +119,17 @@ export function currentTerm(license: License, on: IsoDate): CurrentTerm | null {
   const past = sortedCharges(license).filter((c) => c.date <= on);
   const last = past[past.length - 1];
   if (!last) return null;
-  let charge: TermCharge = { ...last, projected: false };
+  // Projected renewals and the next billing date all count whole periods from the last listed
+  // charge, so month-end days do not drift (bought 01-31: renewals 02-29, 03-31, …; counting from
+  // the projected 02-29 would end the term on 03-28 and charge 03-29).
+  let periods = 0;
   if (renewalStateOf(license) === "active") {
-    // Project from the last listed charge (k periods later), so month-end days do not drift.
-    for (let k = 1; ; k++) {
-      const date = sameDayMonthsLater(last.date, months * k);
-      if (date > on) break;
-      charge = { date, amountYen: license.priceYen, type: "renewal", projected: true };
-    }
+    while (sameDayMonthsLater(last.date, months * (periods + 1)) <= on) periods++;
   }
-  const nextBillingDate = sameDayMonthsLater(charge.date, months);
+  const charge: TermCharge = periods === 0
+    ? { ...last, projected: false }
+    : { date: sameDayMonthsLater(last.date, months * periods), amountYen: license.priceYen, type: "renewal", projected: true };
+  const nextBillingDate = sameDayMonthsLater(last.date, months * (periods + 1));
   return { charge, start: charge.date, end: addDays(nextBillingDate, -1), nextBillingDate };
 }
 

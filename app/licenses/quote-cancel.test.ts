@@ -91,3 +91,15 @@ describe("quote-cancel: the CLI JSON", () => {
     expect(() => quoteCancel(l1, [l1], "2024-13-01")).toThrow(/invalid date/);
   });
 });
+
+describe("quote-cancel around month ends (L-2, L-3)", () => {
+  it("a monthly add-on bought on 01-31 is cancelled with its main licence on 03-29 and 03-30 too", () => {
+    const main = makeLicense({ ref: "M", charges: [{ date: "2024-01-31", amountYen: 7980, type: "purchase" }] });
+    const addOn = makeMonthly({ ref: "A", mainLicense: "M", charges: [{ date: "2024-01-31", amountYen: 980, type: "purchase" }] });
+    for (const on of ["2024-03-28", "2024-03-29", "2024-03-30", "2024-03-31"]) {
+      expect(quoteCancel(main, [main, addOn], on).cascades).toEqual(["A"]);
+    }
+    expect(quoteCancel(addOn, [main, addOn], "2024-03-29").effectiveEnd).toBe("2024-03-30");
+  });
+});
+
