@@ -1,6 +1,7 @@
 // Suspension (T-17), termination by the provider (T-21) and unreturned rental gateways (S4 ※3).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planBillingMonth } from "../app/billing/billing-run.server";
+import { creditableLines, issueCreditNote } from "../app/billing/credit-notes.server";
 import { recordPayment } from "../app/billing/payments.server";
 import { confirmCancellation, requestCancellation } from "../app/contracts/cancellation.server";
 import { applySuspensionSchedule, chargeUnreturnedGateways, liftSuspension, markGatewayReturned, suspendContract, terminateByProvider } from "../app/contracts/suspensions.server";
@@ -43,6 +44,32 @@ describe("T-17 suspension for non-payment", () => {
     const overdue = await t.db.selectFrom("invoices").select("id").where("contract_id", "=", ids["K-2002"]).where("billing_month", "=", "2026-08").executeTakeFirstOrThrow();
     await recordPayment(t.db, { invoiceId: overdue.id, tenant: { kind: "provider" }, payment: { paidOn: "2026-11-22", amountYen: null }, actor: { id: null, email: "finance@demo.example" }, ip: "" });
     expect(await status("K-2002")).toBe("active");
+  });
+});
+
+describe("T-17 a non-payment suspension settled partly by a credit note", () => {
+  it("is lifted when a credit note returns what the payment left unpaid", async () => {
+    process.env.APP_NOW = "2026-12-05T10:00:00+09:00";
+    try {
+      // K-2002's October invoice (9,900, due 11-30) is overdue on 12-05.
+      const october = await t.db.selectFrom("invoices").select("id").where("contract_id", "=", ids["K-2002"]).where("billing_month", "=", "2026-10").executeTakeFirstOrThrow();
+      expect(await suspendContract(t.db, {
+        contractId: ids["K-2002"], reason: "non_payment", note: "2026年10月分 未入金", startsOn: "2026-12-05", endsOn: null, emergency: true,
+        today: "2026-12-05", at: new Date("2026-12-05T10:00:00+09:00"), actor: operator, ip: "",
+      })).toEqual({ ok: true });
+      expect(await status("K-2002")).toBe("suspended");
+      const finance = { id: null, email: "finance@demo.example" };
+      await recordPayment(t.db, { invoiceId: october.id, tenant: { kind: "provider" }, payment: { paidOn: "2026-12-05", amountYen: 7700 }, actor: finance, ip: "" });
+      expect(await status("K-2002")).toBe("suspended");
+      // 2,000 of the gateway fee returned = 2,200 with tax: nothing is owed any more.
+      const gateway = (await creditableLines(t.db, october.id)).find((l) => l.rule === "T-24-1" && l.description.includes("ゲートウェイ"))!;
+      expect(await issueCreditNote(t.db, {
+        invoiceId: october.id, tenant: { kind: "provider" }, reason: "設定不備期間の返還", amounts: new Map([[gateway.invoiceLineId, 2000]]), actor: finance, ip: "",
+      })).toMatchObject({ ok: true });
+      expect(await status("K-2002")).toBe("active");
+    } finally {
+      process.env.APP_NOW = "2026-11-22T10:00:00+09:00";
+    }
   });
 });
 

@@ -2,6 +2,7 @@
 // to it, carries its own gap-free number, and is immutable once written (trigger-enforced).
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
+import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
@@ -34,11 +35,11 @@ export async function issueCreditNote(
 ): Promise<{ ok: true; id: number; number: string } | { ok: false; errors: Record<string, string> } | null> {
   const invoice = await db.selectFrom("invoices").innerJoin("contracts", "contracts.id", "invoices.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select(["invoices.id", "invoices.invoice_number"])
+    .select(["invoices.id", "invoices.invoice_number", "invoices.contract_id"])
     .where("invoices.id", "=", params.invoiceId).where(customerInTenant(params.tenant)).executeTakeFirst();
   if (!invoice) return null;
   const at = now();
-  return db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     // Read what is creditable inside the transaction, so two finance users cannot both return the same amount.
     const draft = draftCreditNote(await creditableLines(trx, invoice.id), params.amounts);
     if (!draft.ok) return draft;
@@ -61,6 +62,9 @@ export async function issueCreditNote(
     });
     return { ok: true as const, id, number };
   });
+  // T-17: a credit note may settle what was overdue, as a payment does.
+  if (result.ok) await liftPaidUpSuspensions(db, invoice.contract_id, jstDate(at), at, params.actor);
+  return result;
 }
 
 export async function listCreditNotesOfInvoice(db: Kysely<Database>, invoiceId: number) {

@@ -210,7 +210,14 @@ export async function loadPriorInvoices(
     .innerJoin("invoices", (join) => join
       .onRef("invoices.contract_id", "=", "paid.contract_id").onRef("invoices.billing_month", "=", "paid.billing_month"))
     .select((eb) => [
-      "invoices.contract_id", "invoices.billing_month", "invoices.invoice_number", "invoices.interest_yen", "invoices.due_date",
+      "invoices.contract_id", "invoices.billing_month", "invoices.invoice_number", "invoices.due_date",
+      // The interest lines still standing: less what credit notes returned of them (T-26 principal).
+      eb("invoices.interest_yen", "-", eb.fn.coalesce(
+        eb.selectFrom("credit_note_lines").innerJoin("credit_notes", "credit_notes.id", "credit_note_lines.credit_note_id")
+          .select((e) => e.fn.sum<number>("credit_note_lines.amount_yen").as("i"))
+          .whereRef("credit_notes.invoice_id", "=", "invoices.id").where("credit_note_lines.rule", "=", "T-26"),
+        eb.val(0),
+      )).as("interest_yen"),
       // What is owed: the total less credit notes issued against it (T-27-4).
       eb("invoices.total_yen", "-", eb.fn.coalesce(
         eb.selectFrom("credit_notes").select((e) => e.fn.sum<number>("credit_notes.total_yen").as("c"))
@@ -233,7 +240,7 @@ export async function loadPriorInvoices(
     const list = result.get(row.contract_id) ?? [];
     list.push({
       billingMonth: row.billing_month, invoiceNumber: row.invoice_number, totalYen: Number(row.total_yen),
-      interestYen: row.interest_yen, dueDate: row.due_date, payments,
+      interestYen: Number(row.interest_yen), dueDate: row.due_date, payments,
     });
     result.set(row.contract_id, list);
   }

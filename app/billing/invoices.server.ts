@@ -6,7 +6,7 @@ import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import type { IsoDate } from "../lib/jst";
-import { accruedInterest, lateInterest } from "./late-interest";
+import { accruedInterest, issuedInvoicePrincipal, lateInterest } from "./late-interest";
 
 export type PaymentState = "unpaid" | "partial" | "paid";
 export type StatusFilter = "unpaid" | "overdue" | "paid";
@@ -58,6 +58,14 @@ function creditsSubquery(db: Kysely<Database>) {
     .groupBy("credit_notes.invoice_id");
 }
 
+/** Per invoice, the late interest (T-26 lines) its credit notes returned. */
+export function creditedInterestSubquery(db: Kysely<Database>) {
+  return db.selectFrom("credit_note_lines").innerJoin("credit_notes", "credit_notes.id", "credit_note_lines.credit_note_id")
+    .select((eb) => ["credit_notes.invoice_id", eb.fn.sum<number>("credit_note_lines.amount_yen").as("credited_interest")])
+    .where("credit_note_lines.rule", "=", "T-26")
+    .groupBy("credit_notes.invoice_id");
+}
+
 export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search: InvoiceSearch, today: IsoDate) {
   let q = db
     .selectFrom("invoices")
@@ -66,12 +74,14 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
     .leftJoin(paymentsSubquery(db).as("p"), (join) =>
       join.onRef("p.contract_id", "=", "invoices.contract_id").onRef("p.billing_month", "=", "invoices.billing_month"))
     .leftJoin(creditsSubquery(db).as("cn"), "cn.invoice_id", "invoices.id")
+    .leftJoin(creditedInterestSubquery(db).as("ci"), "ci.invoice_id", "invoices.id")
     .select((eb) => [
       "invoices.id", "invoices.invoice_number", "invoices.billing_month", "invoices.issue_date", "invoices.due_date",
       "invoices.total_yen", "invoices.taxable_10_yen", "invoices.tax_10_yen", "invoices.non_taxable_yen", "invoices.interest_yen",
       "contracts.ref as contract_ref", "customers.name as customer_name", "customers.ref as customer_ref",
       eb.fn.coalesce("p.paid", sql<number>`0`).as("paid_raw"),
       eb.fn.coalesce("cn.credited", sql<number>`0`).as("credited_yen"),
+      eb.fn.coalesce("ci.credited_interest", sql<number>`0`).as("credited_interest_yen"),
     ])
     .where(customerInTenant(tenant))
     .orderBy("invoices.seq", "desc")
@@ -92,11 +102,12 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
   if (search.status === "unpaid") q = q.where(unpaid);
   if (search.status === "overdue") q = q.where(unpaid).where("invoices.due_date", "<", today);
   const rows = await q.execute();
-  const listed = rows.map(({ paid_raw, credited_yen, ...r }) => {
+  const listed = rows.map(({ paid_raw, credited_yen, credited_interest_yen, ...r }) => {
     const owedYen = r.total_yen - Number(credited_yen);
     const paidYen = Math.min(Number(paid_raw), owedYen);
     const state = paymentState(owedYen, paidYen);
-    return { ...r, owedYen, creditedYen: Number(credited_yen), paidYen, state, overdue: state !== "paid" && r.due_date < today };
+    const principalYen = issuedInvoicePrincipal({ owedYen, interestYen: r.interest_yen, creditedInterestYen: Number(credited_interest_yen) });
+    return { ...r, owedYen, principalYen, creditedYen: Number(credited_yen), paidYen, state, overdue: state !== "paid" && r.due_date < today };
   });
   // T-26: the interest accrued to today on each overdue invoice, for the overdue list.
   const overdue = listed.filter((i) => i.overdue);
@@ -108,7 +119,7 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
     ...i,
     accruedInterestYen: i.overdue
       ? accruedInterest(
-        { principalYen: i.owedYen - i.interest_yen, dueDate: i.due_date },
+        { principalYen: i.principalYen, dueDate: i.due_date },
         payments.filter((p) => p.invoice_id === i.id).map((p) => ({ paidOn: p.paid_on, amountYen: p.amount_yen })),
         today,
       )
@@ -140,20 +151,22 @@ export async function getInvoice(db: Kysely<Database>, params: { id: number; ten
   const printable = await getInvoiceForPrint(db, params);
   if (!printable) return null;
   const { invoice, lines } = printable;
-  const [paymentRows, credits] = await Promise.all([
+  const [paymentRows, credits, creditedInterest] = await Promise.all([
     db.selectFrom("payments").select(["id", "paid_on", "amount_yen"])
       .where("contract_id", "=", invoice.contract_id).where("billing_month", "=", invoice.billing_month)
       .orderBy("paid_on").orderBy("id").execute(),
     db.selectFrom("credit_notes").select(["id", "credit_note_number", "issue_date", "total_yen", "reason"])
       .where("invoice_id", "=", invoice.id).orderBy("seq").execute(),
+    creditedInterestSubquery(db).where("credit_notes.invoice_id", "=", invoice.id).executeTakeFirst(),
   ]);
   const creditedYen = credits.reduce((a, c) => a + c.total_yen, 0);
   const owedYen = invoice.total_yen - creditedYen;
   const payments: PaymentRow[] = paymentRows.map((p) => ({ id: p.id, paidOn: p.paid_on, amountYen: p.amount_yen }));
   const paidYen = Math.min(paidSoFar(owedYen, payments), owedYen);
   const state = paymentState(owedYen, paidYen);
-  // T-26: interest runs on the principal: what is owed less the interest lines on the invoice.
-  const principal = { principalYen: owedYen - invoice.interest_yen, dueDate: invoice.due_date };
+  // T-26: interest runs on the principal: what is owed less the interest lines still standing on the invoice.
+  const creditedInterestYen = Number(creditedInterest?.credited_interest ?? 0);
+  const principal = { principalYen: issuedInvoicePrincipal({ owedYen, interestYen: invoice.interest_yen, creditedInterestYen }), dueDate: invoice.due_date };
   const interestPayments = payments.map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen }));
   const interest = state === "paid"
     ? { settledYen: lateInterest(principal, interestPayments).interestYen, accruedYen: 0 }
@@ -164,6 +177,7 @@ export async function getInvoice(db: Kysely<Database>, params: { id: number; ten
     payments,
     credits,
     creditedYen,
+    principal,
     paidYen,
     outstandingYen: owedYen - paidYen,
     state,

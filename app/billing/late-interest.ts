@@ -19,6 +19,15 @@ export interface InterestBearingInvoice {
   dueDate: IsoDate;
 }
 
+/**
+ * The principal of an issued invoice: what is owed on it (its total less credit notes) less the
+ * interest lines still standing on it — their amount less what credit notes returned of them, so
+ * returned interest is not taken off twice.
+ */
+export function issuedInvoicePrincipal(invoice: { owedYen: number; interestYen: number; creditedInterestYen: number }): number {
+  return invoice.owedYen - (invoice.interestYen - invoice.creditedInterestYen);
+}
+
 export interface InvoicePayment {
   paidOn: IsoDate;
   /** null = pays what is left of the invoice in full. */

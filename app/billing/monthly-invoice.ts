@@ -44,7 +44,7 @@ export interface PriorInvoice {
   invoiceNumber?: string | null;
   /** Total including tax. */
   totalYen: number;
-  /** Sum of the interest lines on it (they bear no interest). */
+  /** Sum of the interest lines still standing on it (they bear no interest): less what credit notes returned of them. */
   interestYen: number;
   dueDate: IsoDate;
   payments: readonly InvoicePayment[];

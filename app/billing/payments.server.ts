@@ -30,11 +30,7 @@ async function interestToCarry(trx: Transaction<Database>, found: Found, payment
   const { invoice } = found;
   const waived = await trx.selectFrom("interest_waivers").select("invoice_id").where("invoice_id", "=", invoice.id).executeTakeFirst();
   if (waived) return null;
-  const owedYen = invoice.total_yen - found.creditedYen;
-  const result = lateInterest(
-    { principalYen: owedYen - invoice.interest_yen, dueDate: invoice.due_date },
-    [...found.payments.map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen })), payment],
-  );
+  const result = lateInterest(found.principal, [...found.payments.map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen })), payment]);
   if (result.billingMonth === null || result.interestYen === 0) return null;
   const [latest, closed] = await Promise.all([
     trx.selectFrom("invoices").select((eb) => eb.fn.max("billing_month").as("month"))

@@ -115,15 +115,22 @@ export async function liftSuspension(
   return lifted ? { ok: true } : { ok: false, message: "解除できる利用停止はありません" };
 }
 
-/** T-17: once nothing is overdue on the contract, its non-payment suspensions are lifted. */
+/**
+ * T-17: once nothing is overdue on the contract, its non-payment suspensions are lifted. What is
+ * owed on an invoice is its total less its credit notes, so a credit note can settle it too (run
+ * after a payment and after a credit note).
+ */
 export async function liftPaidUpSuspensions(db: Kysely<Database>, contractId: number, today: IsoDate, at: Date, actor: AuditActor): Promise<number> {
   const overdue = await db.selectFrom("invoices").select(["invoices.total_yen", "invoices.billing_month"])
     .select((eb) => eb.fn.coalesce(
       eb.selectFrom("payments").select((e) => e.fn.sum<number>(e.fn.coalesce("payments.amount_yen", eb.val(1_000_000_000_000))).as("p"))
         .whereRef("payments.contract_id", "=", "invoices.contract_id").whereRef("payments.billing_month", "=", "invoices.billing_month"),
       eb.val(0)).as("paid"))
+    .select((eb) => eb.fn.coalesce(
+      eb.selectFrom("credit_notes").select((e) => e.fn.sum<number>("credit_notes.total_yen").as("c")).whereRef("credit_notes.invoice_id", "=", "invoices.id"),
+      eb.val(0)).as("credited"))
     .where("invoices.contract_id", "=", contractId).where("invoices.due_date", "<", today).execute();
-  if (overdue.some((i) => Number(i.paid) < i.total_yen)) return 0;
+  if (overdue.some((i) => Number(i.paid) < i.total_yen - Number(i.credited))) return 0;
   const suspensions = await db.selectFrom("suspensions").select("id").where("contract_id", "=", contractId)
     .where("reason_code", "=", "non_payment").where("lifted_at", "is", null).execute();
   for (const s of suspensions) await liftSuspension(db, { suspensionId: s.id, reason: "未払い料金の入金", at, actor, ip: "" });
