@@ -61,7 +61,13 @@ export function dailyJobs(db: Kysely<Database>, at: Date): DailyJob[] {
   return [
     { name: "retention", run: async () => purgeSummary(await purgeExpiredEvents(db, at)) },
     { name: "suspensions", run: async () => { const r = await applySuspensionSchedule(db, today, at); return `suspensions: ${r.started} started, ${r.ended} ended`; } },
-    { name: "gateway returns", run: async () => `gateway returns: ${await chargeUnreturnedGateways(db, today, at)} charged` },
+    {
+      name: "gateway returns",
+      run: async () => {
+        const { charged, unpriced } = await chargeUnreturnedGateways(db, today, at);
+        return `gateway returns: ${charged} charged${unpriced ? `, ${unpriced} awaiting a device price in the tariff (S4※3)` : ""}`;
+      },
+    },
     { name: "renewals", run: async () => `renewal reminders: ${await queueRenewalReminders(db, today, at)} queued` },
     // L-4: ISP security ends with the customer's main services whose last day has come.
     { name: "isp main services", run: async () => `isp main services: ${(await applyMainServiceEnds(db, { on: today, actor: { id: null, email: "scheduler" } })).length} security contracts ended` },

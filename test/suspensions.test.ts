@@ -126,9 +126,9 @@ describe("S4 ※3 rental gateways after termination", () => {
     await confirmCancellation(t.db, { contractId: ids["K-2004"], today: "2026-11-23", actor: operator, ip: "" });
     const awaited = await t.db.selectFrom("gateway_returns").selectAll().where("contract_id", "=", ids["K-2004"]).execute();
     expect(awaited.map((r) => [r.model, r.due_on, r.status])).toEqual([["gateway.gw50", "2026-12-30", "awaiting"]]);
-    expect(await chargeUnreturnedGateways(t.db, "2026-12-30", at)).toBe(0);
-    expect(await chargeUnreturnedGateways(t.db, "2026-12-31", at)).toBe(1);
-    expect(await chargeUnreturnedGateways(t.db, "2027-01-01", at)).toBe(0);
+    expect(await chargeUnreturnedGateways(t.db, "2026-12-30", at)).toEqual({ charged: 0, unpriced: 0 });
+    expect(await chargeUnreturnedGateways(t.db, "2026-12-31", at)).toEqual({ charged: 1, unpriced: 0 });
+    expect(await chargeUnreturnedGateways(t.db, "2027-01-01", at)).toEqual({ charged: 0, unpriced: 0 });
     const line = await t.db.selectFrom("manual_lines").selectAll().where("contract_id", "=", ids["K-2004"]).where("rule", "=", "S4※3").executeTakeFirstOrThrow();
     // The demo tariff revision set the gw50 device price to 68,000.
     expect(line).toMatchObject({ amount_yen: 68000, taxable: 1, code: "device.gw50", line_date: "2026-12-31" });
@@ -137,5 +137,26 @@ describe("S4 ※3 rental gateways after termination", () => {
       .toEqual({ ok: false, message: "返却待ちの装置ではありません" });
     expect(await t.db.selectFrom("gateway_returns").select(["status", "returned_on", "charged_manual_line_id"]).where("id", "=", awaited[0].id).executeTakeFirstOrThrow())
       .toEqual({ status: "charged", returned_on: null, charged_manual_line_id: line.id });
+  });
+
+  it("waits for a device price while the tariff gives the model none, instead of charging 0 for good", async () => {
+    const tenant = { kind: "provider" } as const;
+    await requestCancellation(t.db, { contractId: ids["K-1005"], tenant, wished: "2026-11-30", today: "2026-11-22", actor: operator, ip: "" });
+    await confirmCancellation(t.db, { contractId: ids["K-1005"], today: "2026-11-23", actor: operator, ip: "" });
+    const version = async (effectiveFrom: string, price: number) => {
+      const { id } = await t.db.insertInto("tariff_versions").values({ effective_from: effectiveFrom, created_at: "" }).returning("id").executeTakeFirstOrThrow();
+      await t.db.insertInto("tariff_prices").values({ version_id: id, code: "device.gw10", price_yen: price }).execute();
+    };
+    await version("2027-01-01", 0);
+    await version("2027-02-01", 45000);
+    // Due 12-30; in January the gw10 device price is 0: nothing is charged, the gateway stays awaited.
+    expect(await chargeUnreturnedGateways(t.db, "2027-01-05", at)).toEqual({ charged: 0, unpriced: 1 });
+    const awaited = () => t.db.selectFrom("gateway_returns").select(["status"]).where("contract_id", "=", ids["K-1005"]).executeTakeFirstOrThrow();
+    expect(await awaited()).toEqual({ status: "awaiting" });
+    expect(await t.db.selectFrom("manual_lines").select("id").where("contract_id", "=", ids["K-1005"]).where("rule", "=", "S4※3").execute()).toEqual([]);
+    expect(await chargeUnreturnedGateways(t.db, "2027-02-02", at)).toEqual({ charged: 1, unpriced: 0 });
+    expect(await awaited()).toEqual({ status: "charged" });
+    const line = await t.db.selectFrom("manual_lines").select(["amount_yen", "line_date"]).where("contract_id", "=", ids["K-1005"]).where("rule", "=", "S4※3").executeTakeFirstOrThrow();
+    expect(line).toEqual({ amount_yen: 45000, line_date: "2027-02-02" });
   });
 });

@@ -184,14 +184,23 @@ export async function scheduleGatewayReturns(db: Kysely<Database> | Transaction<
   }
 }
 
-/** Daily: rental gateways not back by their due date are charged at the model's device price (S4 ※3). */
-export async function chargeUnreturnedGateways(db: Kysely<Database>, today: IsoDate, at: Date): Promise<number> {
+/**
+ * Daily: rental gateways not back by their due date are charged at the model's device price
+ * (S4 ※3). While the tariff gives the model no device price (0 until the provider sets one), the
+ * gateway stays awaited and is counted as unpriced: charging 0 would close it for good.
+ */
+export async function chargeUnreturnedGateways(db: Kysely<Database>, today: IsoDate, at: Date): Promise<{ charged: number; unpriced: number }> {
   const due = await db.selectFrom("gateway_returns").selectAll().where("status", "=", "awaiting").where("due_on", "<", today).execute();
-  if (due.length === 0) return 0;
+  if (due.length === 0) return { charged: 0, unpriced: 0 };
   const tariffs = await loadTariffs(db);
   const tariff = findTariffForMonth(tariffs, monthOf(today))!;
   let charged = 0;
+  let unpriced = 0;
   for (const r of due) {
+    if (gatewayDevicePrice(tariff, r.model) <= 0) {
+      unpriced++;
+      continue;
+    }
     await db.transaction().execute(async (trx) => {
       // A return recorded since the list was read is not charged.
       const claimed = await trx.updateTable("gateway_returns").set({ status: "charged" })
@@ -207,7 +216,7 @@ export async function chargeUnreturnedGateways(db: Kysely<Database>, today: IsoD
       charged++;
     });
   }
-  return charged;
+  return { charged, unpriced };
 }
 
 export async function markGatewayReturned(db: Kysely<Database>, params: { returnId: number; returnedOn: IsoDate; actor: AuditActor; ip: string }): Promise<Result> {

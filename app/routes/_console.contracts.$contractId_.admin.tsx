@@ -111,7 +111,7 @@ export default function ContractAdmin() {
         <table className="data"><thead><tr><th>装置</th><th>返却期限</th><th>状態</th><th /></tr></thead>
           <tbody>{returns.map((r) => (
             <tr key={r.id}><td>{r.model}</td><td>{formatDateJa(r.due_on)}</td>
-              <td>{r.status === "awaiting" ? "返却待ち" : r.status === "returned" ? `返却済み（${formatDateJa(r.returned_on)}）` : "未返却：機器代金を請求"}</td>
+              <td>{r.status === "awaiting" ? (r.due_on < today ? "返却期限超過（料金表に機器代金 device.gw… が設定されると請求します）" : "返却待ち") : r.status === "returned" ? `返却済み（${formatDateJa(r.returned_on)}）` : "未返却：機器代金を請求"}</td>
               <td>{r.status === "awaiting" ? (
                 <Form method="post" style={{ display: "flex", gap: 6 }}><input type="hidden" name="intent" value="returned" /><input type="hidden" name="returnId" value={r.id} />
                   <input type="date" name="returnedOn" defaultValue={today} aria-label="返却日" /><button type="submit" className="secondary">返却を記録</button></Form>
