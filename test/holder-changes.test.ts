@@ -8,6 +8,7 @@ import { requestChange } from "../app/contracts/contract-changes.server";
 import { getContract } from "../app/contracts/contracts.server";
 import type { HolderChangeInput } from "../app/contracts/holder-change";
 import { pendingReviews } from "../app/contracts/reviews.server";
+import { invoiceCsv } from "../app/billing/export.server";
 import { decideHolderChange, holderChangePage, nameRepresentative, requestHolderChange, unpaidToTakeOver, withdrawHolderChange } from "../app/contracts/holder-changes.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 
@@ -97,6 +98,9 @@ describe("transfer of a contract (T-10)", () => {
     expect((await getContract(t.db, { id: ids["K-2002"], tenant: R2() }))?.contract.customer_name).toBe("株式会社つばさ不動産");
     const november = (await planBillingMonth(t.db, "2026-11")).toIssue.find((p) => p.contractRef === "K-2002")!;
     expect(november.recipientName).toBe("株式会社つばさ不動産");
+    // The export of a month issued before the transfer still names the customer it was issued to.
+    const october = (await invoiceCsv(t.db, "2026-10")).split("\r\n").find((row) => row.includes(",K-2002,"));
+    expect(october?.split(",")[1]).toBe("C6");
 
     const mails = await t.db.selectFrom("outbox").select(["to_address", "subject", "body_text"]).where("kind", "=", "holder_change_approved").orderBy("id").execute();
     expect(mails.map((m) => [m.to_address, m.subject])).toEqual([

@@ -19,10 +19,22 @@ export async function invoiceCsv(db: Kysely<Database>, month: YearMonth, options
     .selectFrom("invoices")
     .innerJoin("contracts", "contracts.id", "invoices.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select([
-      "invoices.invoice_number", "customers.ref as customer_ref", "contracts.ref as contract_ref", "invoices.billing_month",
+    .select((eb) => [
+      "invoices.invoice_number", "contracts.ref as contract_ref", "invoices.billing_month",
       "invoices.issue_date", "invoices.due_date", "invoices.taxable_10_yen", "invoices.tax_10_yen",
       "invoices.non_taxable_yen", "invoices.total_yen",
+      // The customer the invoice was issued to: the holder before the first transfer or succession
+      // approved after it was issued (T-10, T-12), else the contract's customer. An export of a
+      // month reads the same before and after a transfer, as the invoice itself does.
+      eb.fn.coalesce(
+        eb.selectFrom("contract_holder_changes").innerJoin("customers as holder", "holder.id", "contract_holder_changes.from_customer_id")
+          .select("holder.ref")
+          .whereRef("contract_holder_changes.contract_id", "=", "invoices.contract_id")
+          .where("contract_holder_changes.status", "=", "approved")
+          .whereRef("contract_holder_changes.decided_at", ">", "invoices.issued_at")
+          .orderBy("contract_holder_changes.decided_at").limit(1),
+        eb.ref("customers.ref"),
+      ).as("customer_ref"),
     ])
     .where("invoices.billing_month", "=", month)
     .orderBy("invoices.seq")
