@@ -1,7 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { clientIp, getViewer, login, safeRedirectPath } from "~/auth/session.server";
+import { getDb } from "~/db.server";
+import { now } from "~/lib/clock";
+import { formatInstantJa } from "~/lib/labels";
+import { NOTICE_AREAS, NOTICE_STATE_LABELS } from "~/notices/service-notice";
+import { listServiceNotices } from "~/notices/service-notices.server";
 
 const LoginForm = z.object({
   email: z.string().trim().min(1, "メールアドレスを入力してください").email("メールアドレスの形式が正しくありません"),
@@ -14,7 +19,13 @@ type ActionData = { formError?: string; fieldErrors?: Partial<Record<"email" | "
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await getViewer(request);
   if (viewer) throw redirect("/home");
-  return null;
+  // T-16: interruptions in progress or to come are public: readable before logging in, also when
+  // the interruption is of the console itself.
+  const at = now();
+  const notices = (await listServiceNotices(getDb(), { tenant: { kind: "provider" }, now: at, since: at }))
+    .filter((n) => n.state === "current" || n.state === "upcoming")
+    .map((n) => ({ id: n.id, title: n.title, area: n.area, state: n.state, startsAt: n.startsAt, endsAt: n.endsAt }));
+  return { notices };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -36,6 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Login() {
+  const { notices } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const submitting = useNavigation().state === "submitting";
@@ -61,6 +73,14 @@ export default function Login() {
           </label>
           <button type="submit" disabled={submitting}>{submitting ? "ログイン中…" : "ログイン"}</button>
         </Form>
+        {notices.length > 0 ? (
+          <section aria-label="サービスの利用中止のお知らせ" style={{ marginTop: 20 }}>
+            <h2 style={{ fontSize: 15 }}>サービスの利用中止のお知らせ</h2>
+            <ul className="muted" style={{ paddingLeft: 18 }}>{notices.map((n) => (
+              <li key={n.id}>【{NOTICE_STATE_LABELS[n.state]}・{NOTICE_AREAS[n.area]}】{formatInstantJa(n.startsAt)}〜{n.endsAt ? formatInstantJa(n.endsAt) : "未定"} {n.title}</li>
+            ))}</ul>
+          </section>
+        ) : null}
       </div>
     </main>
   );

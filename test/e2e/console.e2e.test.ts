@@ -219,7 +219,12 @@ describe("tariff versions", () => {
 });
 
 describe("service interruption notices (T-16)", () => {
-  it("the west maintenance is on the west customer's home only; an operator announces an emergency without JavaScript", async () => {
+  it("the west maintenance is on the login page and the west customer's home only; an operator announces an emergency without JavaScript", async () => {
+    const visitor = await browser.newPage();
+    await visitor.goto(`${server.url}/login`);
+    expect(await visitor.getByRole("region", { name: "サービスの利用中止のお知らせ" }).textContent())
+      .toContain("【予定・西日本エリア】");
+    await visitor.close();
     const west = await browser.newPage();
     await loginAs(west, server.url, "customer@demo.example");
     expect(await west.getByTestId("home-notices").textContent()).toContain("西日本エリア ゲートウェイ管理サーバーの定期保守");
