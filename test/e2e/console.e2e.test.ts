@@ -195,13 +195,16 @@ describe("tariff versions", () => {
     expect(await page.getByLabel("エンドポイントセキュリティ（1台） の新しい料金").inputValue()).toBe("650");
 
     await page.getByLabel("適用開始日（月の初日、明日以降）").fill(`${nextMonth}-01`);
-    await Promise.all([page.waitForURL(/published=/), page.getByRole("button", { name: "この版を登録する" }).click()]);
+    // Wait for the page's own message: with JavaScript the address changes before React renders the new data.
+    await page.getByRole("button", { name: "この版を登録する" }).click();
+    await page.getByRole("status").filter({ hasText: "から適用する版を登録しました" }).waitFor();
     const row = page.getByRole("table", { name: "版ごとの料金" }).locator("tr", { hasText: "エンドポイントセキュリティ（1台）" });
     expect((await row.locator("td").allTextContents()).at(-1)).toBe("650円");
     expect(await page.getByRole("table", { name: "料金表の版" }).locator("tr", { hasText: "適用予定" }).count()).toBe(1);
 
     const dateJa = `${nextMonth.slice(0, 4)}年${Number(nextMonth.slice(5))}月1日`;
-    await Promise.all([page.waitForURL(/withdrawn=/), page.getByRole("button", { name: `${dateJa} 版を取り下げる` }).click()]);
+    await page.getByRole("button", { name: `${dateJa} 版を取り下げる` }).click();
+    await page.getByRole("status").filter({ hasText: "版を取り下げました" }).waitFor();
     expect(await page.getByRole("table", { name: "料金表の版" }).locator("tr", { hasText: "適用予定" }).count()).toBe(0);
     await page.close();
 
