@@ -9,6 +9,7 @@ import { writeTransaction } from "../../db/write-transaction";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { monthOf, type YearMonth } from "../lib/jst";
 import { formatDateJa } from "../lib/labels";
+import { yen } from "../lib/money";
 import type { ManualLineEntry } from "./manual-line-entry";
 
 /** Lines entered by hand (or imported); others are the system's (S4 ※3 unreturned gateways, carried interest). */
@@ -79,7 +80,7 @@ export async function addManualLine(
     }).returning("id").executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actor: params.actor, action: "billing.manual_line_add", entity: "contract", entityId: contract.ref,
-      summary: `${contract.ref} に手動明細を登録（${entry.rule}、${entry.lineDate}、${entry.amountYen.toLocaleString("ja-JP")}円、${entry.taxable ? "課税" : "非課税・不課税"}）: ${entry.description}`,
+      summary: `${contract.ref} に手動明細を登録（${entry.rule}、${entry.lineDate}、${yen(entry.amountYen)}、${entry.taxable ? "課税" : "非課税・不課税"}）: ${entry.description}`,
       ip: params.ip,
     });
     return { ok: true as const, id };
@@ -101,7 +102,7 @@ export async function removeManualLine(
     await trx.deleteFrom("manual_lines").where("id", "=", line.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "billing.manual_line_remove", entity: "contract", entityId: line.ref,
-      summary: `${line.ref} の手動明細を削除（${line.line_date}、${line.amount_yen.toLocaleString("ja-JP")}円）: ${line.description}`, ip: params.ip,
+      summary: `${line.ref} の手動明細を削除（${line.line_date}、${yen(line.amount_yen)}）: ${line.description}`, ip: params.ip,
     });
     return { ok: true as const, id: line.id };
   });

@@ -8,7 +8,7 @@
 // before it and lists only the prices that change, as an imported version does.
 import { isIsoDate, type IsoDate } from "../lib/jst";
 import { parseYenInput } from "../lib/money";
-import { BUILT_IN_TARIFF, GATEWAY_WITHOUT_REPAIR_DISCOUNT_CODE, validateTariffUpdates, type TariffVersion } from "./tariff";
+import { BUILT_IN_TARIFF, GATEWAY_WITHOUT_REPAIR_DISCOUNT_CODE, NEW_CODE_RE, validateTariffUpdates, type TariffVersion } from "./tariff";
 
 const BUILT_IN_LABELS: Readonly<Record<string, string>> = {
   "base.standard": "基本料金（プラン①）",
@@ -94,7 +94,7 @@ export function draftTariffVersion(input: TariffVersionInput, versions: readonly
     const code = rawCode.trim();
     if (code === "" && rawPrice.trim() === "") return;
     const price = parseYenInput(rawPrice);
-    if (!/^(base\.[a-z0-9_]+|gateway\.gw\d+|device\.gw\d+)$/.test(code)) {
+    if (!NEW_CODE_RE.test(code)) {
       errors[`newCode.${i}`] = "新しい料金コードは base.〇〇（基本プラン）、gateway.gw数字（ゲートウェイ）、device.gw数字（装置代金）の形で入力してください";
     } else if (code in latest.prices) {
       errors[`newCode.${i}`] = `${code} はすでにあります。上の一覧で料金を入力してください`;

@@ -227,7 +227,8 @@ export interface TariffProblem {
   message: string;
 }
 
-const NEW_CODE_RE = /^(base\.[a-z0-9_]+|gateway\.gw\d+|device\.gw\d+)$/;
+/** Codes a later version may add: a base plan, a gateway model, a gateway device price. */
+export const NEW_CODE_RE = /^(base\.[a-z0-9_]+|gateway\.gw\d+|device\.gw\d+)$/;
 
 /**
  * Problems in the provider's later versions (import-format.md `tariffs`): dates after 2024-04-01

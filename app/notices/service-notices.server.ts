@@ -49,6 +49,12 @@ export async function listServiceNotices(db: Kysely<Database>, params: { tenant:
     }));
 }
 
+/** The notices concerning the tenant that are in progress or still to come at `now` (home page, login page). */
+export async function openServiceNotices(db: Kysely<Database>, tenant: Tenant, now: Date): Promise<ServiceNotice[]> {
+  const notices = await listServiceNotices(db, { tenant, now, since: now });
+  return notices.filter((n) => n.state === "current" || n.state === "upcoming");
+}
+
 export async function publishServiceNotice(
   db: Kysely<Database>,
   params: { notice: ServiceNoticeDraft; at: Date; actor: AuditActor; ip: string },

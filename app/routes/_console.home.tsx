@@ -6,7 +6,7 @@ import { homeFigures, NOT_SEEN_DAYS } from "~/home/home.server";
 import { now } from "~/lib/clock";
 import { CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS, formatInstantJa } from "~/lib/labels";
 import { NOTICE_STATE_LABELS } from "~/notices/service-notice";
-import { listServiceNotices } from "~/notices/service-notices.server";
+import { openServiceNotices } from "~/notices/service-notices.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -14,10 +14,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [figures, notices] = await Promise.all([
     homeFigures(getDb(), viewer.tenant, at),
     // T-16: interruptions in progress or to come that concern the viewer's lines.
-    listServiceNotices(getDb(), { tenant: viewer.tenant, now: at, since: at }),
+    openServiceNotices(getDb(), viewer.tenant, at),
   ]);
-  const open = notices.filter((n) => n.state === "current" || n.state === "upcoming");
-  return { figures, notices: open, tenantKind: viewer.tenant.kind, displayName: viewer.displayName, notSeenDays: NOT_SEEN_DAYS };
+  return { figures, notices, tenantKind: viewer.tenant.kind, displayName: viewer.displayName, notSeenDays: NOT_SEEN_DAYS };
 }
 
 const GREETING: Record<string, string> = {

@@ -6,7 +6,7 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formatInstantJa } from "~/lib/labels";
 import { NOTICE_AREAS, NOTICE_STATE_LABELS } from "~/notices/service-notice";
-import { listServiceNotices } from "~/notices/service-notices.server";
+import { openServiceNotices } from "~/notices/service-notices.server";
 
 const LoginForm = z.object({
   email: z.string().trim().min(1, "メールアドレスを入力してください").email("メールアドレスの形式が正しくありません"),
@@ -21,9 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (viewer) throw redirect("/home");
   // T-16: interruptions in progress or to come are public: readable before logging in, also when
   // the interruption is of the console itself.
-  const at = now();
-  const notices = (await listServiceNotices(getDb(), { tenant: { kind: "provider" }, now: at, since: at }))
-    .filter((n) => n.state === "current" || n.state === "upcoming")
+  const notices = (await openServiceNotices(getDb(), { kind: "provider" }, now()))
     .map((n) => ({ id: n.id, title: n.title, area: n.area, state: n.state, startsAt: n.startsAt, endsAt: n.endsAt }));
   return { notices };
 }
