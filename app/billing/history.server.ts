@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { firstDayOf, lastDayOf, type YearMonth } from "../lib/jst";
 import type { ContractHistory, PaymentRecord } from "./contract-history";
+import { creditedInterestYenOfInvoice, creditedYenOfInvoice } from "./credit-sums.server";
 import type { PriorInvoice } from "./monthly-invoice";
 import type { OutageService } from "./outage-credit";
 import { tariffVersions, type TariffVersion } from "./tariff";
@@ -212,18 +213,9 @@ export async function loadPriorInvoices(
     .select((eb) => [
       "invoices.contract_id", "invoices.billing_month", "invoices.invoice_number", "invoices.due_date",
       // The interest lines still standing: less what credit notes returned of them (T-26 principal).
-      eb("invoices.interest_yen", "-", eb.fn.coalesce(
-        eb.selectFrom("credit_note_lines").innerJoin("credit_notes", "credit_notes.id", "credit_note_lines.credit_note_id")
-          .select((e) => e.fn.sum<number>("credit_note_lines.amount_yen").as("i"))
-          .whereRef("credit_notes.invoice_id", "=", "invoices.id").where("credit_note_lines.rule", "=", "T-26"),
-        eb.val(0),
-      )).as("interest_yen"),
+      eb("invoices.interest_yen", "-", creditedInterestYenOfInvoice()).as("interest_yen"),
       // What is owed: the total less credit notes issued against it (T-27-4).
-      eb("invoices.total_yen", "-", eb.fn.coalesce(
-        eb.selectFrom("credit_notes").select((e) => e.fn.sum<number>("credit_notes.total_yen").as("c"))
-          .whereRef("credit_notes.invoice_id", "=", "invoices.id"),
-        eb.val(0),
-      )).as("total_yen"),
+      eb("invoices.total_yen", "-", creditedYenOfInvoice()).as("total_yen"),
     ])
     .where("invoices.billing_month", "<", month)
     // T-26-3: a waived invoice bears no interest.

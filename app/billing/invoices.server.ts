@@ -6,6 +6,7 @@ import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import type { IsoDate } from "../lib/jst";
+import { creditedInterestYenOfInvoice } from "./credit-sums.server";
 import { accruedInterest, issuedInvoicePrincipal, lateInterest } from "./late-interest";
 
 export type PaymentState = "unpaid" | "partial" | "paid";
@@ -58,14 +59,6 @@ function creditsSubquery(db: Kysely<Database>) {
     .groupBy("credit_notes.invoice_id");
 }
 
-/** Per invoice, the late interest (T-26 lines) its credit notes returned. */
-export function creditedInterestSubquery(db: Kysely<Database>) {
-  return db.selectFrom("credit_note_lines").innerJoin("credit_notes", "credit_notes.id", "credit_note_lines.credit_note_id")
-    .select((eb) => ["credit_notes.invoice_id", eb.fn.sum<number>("credit_note_lines.amount_yen").as("credited_interest")])
-    .where("credit_note_lines.rule", "=", "T-26")
-    .groupBy("credit_notes.invoice_id");
-}
-
 export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search: InvoiceSearch, today: IsoDate) {
   let q = db
     .selectFrom("invoices")
@@ -74,14 +67,13 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
     .leftJoin(paymentsSubquery(db).as("p"), (join) =>
       join.onRef("p.contract_id", "=", "invoices.contract_id").onRef("p.billing_month", "=", "invoices.billing_month"))
     .leftJoin(creditsSubquery(db).as("cn"), "cn.invoice_id", "invoices.id")
-    .leftJoin(creditedInterestSubquery(db).as("ci"), "ci.invoice_id", "invoices.id")
     .select((eb) => [
       "invoices.id", "invoices.invoice_number", "invoices.billing_month", "invoices.issue_date", "invoices.due_date",
       "invoices.total_yen", "invoices.taxable_10_yen", "invoices.tax_10_yen", "invoices.non_taxable_yen", "invoices.interest_yen",
       "contracts.ref as contract_ref", "customers.name as customer_name", "customers.ref as customer_ref",
       eb.fn.coalesce("p.paid", sql<number>`0`).as("paid_raw"),
       eb.fn.coalesce("cn.credited", sql<number>`0`).as("credited_yen"),
-      eb.fn.coalesce("ci.credited_interest", sql<number>`0`).as("credited_interest_yen"),
+      creditedInterestYenOfInvoice().as("credited_interest_yen"),
     ])
     .where(customerInTenant(tenant))
     .orderBy("invoices.seq", "desc")
@@ -157,7 +149,7 @@ export async function getInvoice(db: Kysely<Database>, params: { id: number; ten
       .orderBy("paid_on").orderBy("id").execute(),
     db.selectFrom("credit_notes").select(["id", "credit_note_number", "issue_date", "total_yen", "reason"])
       .where("invoice_id", "=", invoice.id).orderBy("seq").execute(),
-    creditedInterestSubquery(db).where("credit_notes.invoice_id", "=", invoice.id).executeTakeFirst(),
+    db.selectFrom("invoices").select(creditedInterestYenOfInvoice().as("yen")).where("invoices.id", "=", invoice.id).executeTakeFirstOrThrow(),
   ]);
   const creditedYen = credits.reduce((a, c) => a + c.total_yen, 0);
   const owedYen = invoice.total_yen - creditedYen;
@@ -165,7 +157,7 @@ export async function getInvoice(db: Kysely<Database>, params: { id: number; ten
   const paidYen = Math.min(paidSoFar(owedYen, payments), owedYen);
   const state = paymentState(owedYen, paidYen);
   // T-26: interest runs on the principal: what is owed less the interest lines still standing on the invoice.
-  const creditedInterestYen = Number(creditedInterest?.credited_interest ?? 0);
+  const creditedInterestYen = Number(creditedInterest.yen);
   const principal = { principalYen: issuedInvoicePrincipal({ owedYen, interestYen: invoice.interest_yen, creditedInterestYen }), dueDate: invoice.due_date };
   const interestPayments = payments.map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen }));
   const interest = state === "paid"

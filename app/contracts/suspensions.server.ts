@@ -9,6 +9,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { creditedYenOfInvoice } from "../billing/credit-sums.server";
 import { loadTariffs } from "../billing/history.server";
 import { findTariffForMonth, gatewayDevicePrice } from "../billing/tariff";
 import { queueMail } from "../mail/outbox.server";
@@ -126,9 +127,7 @@ export async function liftPaidUpSuspensions(db: Kysely<Database>, contractId: nu
       eb.selectFrom("payments").select((e) => e.fn.sum<number>(e.fn.coalesce("payments.amount_yen", eb.val(1_000_000_000_000))).as("p"))
         .whereRef("payments.contract_id", "=", "invoices.contract_id").whereRef("payments.billing_month", "=", "invoices.billing_month"),
       eb.val(0)).as("paid"))
-    .select((eb) => eb.fn.coalesce(
-      eb.selectFrom("credit_notes").select((e) => e.fn.sum<number>("credit_notes.total_yen").as("c")).whereRef("credit_notes.invoice_id", "=", "invoices.id"),
-      eb.val(0)).as("credited"))
+    .select(creditedYenOfInvoice().as("credited"))
     .where("invoices.contract_id", "=", contractId).where("invoices.due_date", "<", today).execute();
   if (overdue.some((i) => Number(i.paid) < i.total_yen - Number(i.credited))) return 0;
   const suspensions = await db.selectFrom("suspensions").select("id").where("contract_id", "=", contractId)

@@ -33,6 +33,11 @@ export function formatDateJa(date: string | null): string {
   return `${y}年${m}月${d}日`;
 }
 
+/** 2026-10 → 2026年10月 */
+export function formatMonthJa(month: string): string {
+  return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月`;
+}
+
 /** An ISO instant as JST `2024年4月10日 09:05`. */
 export function formatInstantJa(iso: string | null): string {
   if (!iso) return "—";

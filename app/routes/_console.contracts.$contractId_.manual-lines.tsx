@@ -14,7 +14,7 @@ import { now } from "~/lib/clock";
 import { fieldErrorsOf, formValues, type FieldErrors } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
-import { formatDateJa } from "~/lib/labels";
+import { formatDateJa, formatMonthJa } from "~/lib/labels";
 import { yen } from "~/lib/money";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -114,7 +114,7 @@ export default function ManualLines() {
               <td>{formatDateJa(line.lineDate)}</td><td>{line.rule}</td><td>{line.description}</td>
               <td>{taxLabel({ rule: line.rule, taxCategory: line.taxable ? "taxable_10" : "non_taxable" })}</td>
               <td className="num">{yen(line.amountYen)}</td>
-              <td>{line.invoiceNumber ? <Link to={`/invoices/${line.invoiceId}`}>{line.invoiceNumber}</Link> : `未請求（${line.lineDate.slice(0, 4)}年${Number(line.lineDate.slice(5, 7))}月分）`}</td>
+              <td>{line.invoiceNumber ? <Link to={`/invoices/${line.invoiceId}`}>{line.invoiceNumber}</Link> : `未請求（${formatMonthJa(line.lineDate)}分）`}</td>
               <td>{line.createdBy ?? "—"}</td>
               <td>{line.removable ? (
                 <Form method="post"><input type="hidden" name="intent" value="remove" /><input type="hidden" name="lineId" value={line.id} />

@@ -5,16 +5,12 @@ import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
-import { formatInstantJa } from "~/lib/labels";
+import { formatInstantJa, formatMonthJa } from "~/lib/labels";
 import {
   contractInTenant, createThreatReport, earliestReportMonth, listThreatReports, reportableContracts,
   reportMonthProblem, ThreatReportRefused,
 } from "~/security/threat-report.server";
 
-/** `2026-10` → `2026年10月` (rendered in the browser too, so not from the .server module). */
-function monthLabel(month: string): string {
-  return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月`;
-}
 
 const REPORT_ROLES = ["provider_admin", "operator", "reseller_manager", "customer_admin"] as const;
 
@@ -71,7 +67,7 @@ export default function Reports() {
           <label>対象月<input type="month" name="month" min={minMonth} max={maxMonth} defaultValue={maxMonth} required /></label>
           <button type="submit" disabled={busy}>{busy ? "作成中…" : "作成する"}</button>
         </Form>
-        <p className="muted">作成できる期間：{monthLabel(minMonth)}〜{monthLabel(maxMonth)}</p>
+        <p className="muted">作成できる期間：{formatMonthJa(minMonth)}〜{formatMonthJa(maxMonth)}</p>
         {error ? <p className="error" role="alert">{error}</p> : null}
         {made ? <p role="status">レポートを作成しました。下の一覧からダウンロードできます。</p> : null}
       </section>
@@ -85,7 +81,7 @@ export default function Reports() {
           <tbody>
             {reports.map((r) => (
               <tr key={r.id}>
-                <td>{monthLabel(r.period_month)}</td>
+                <td>{formatMonthJa(r.period_month)}</td>
                 <td>{r.contract_ref}</td>
                 {showCustomer ? <td>{r.customer_name}</td> : null}
                 <td>{r.kind === "monthly" ? "月次（自動）" : "随時作成"}</td>

@@ -10,7 +10,7 @@ import { getBillingSettings, getProviderSettings, updateBillingSettings, updateP
 import { BillingSettingsForm, dueDateOf, dueRuleLabel, MIN_DAYS_TO_PAY } from "~/billing/billing-settings";
 import { now } from "~/lib/clock";
 import { addMonths, jstDate, monthOf } from "~/lib/jst";
-import { formatDateJa } from "~/lib/labels";
+import { formatDateJa, formatMonthJa } from "~/lib/labels";
 
 const ROLES = ["provider_admin"] as const;
 
@@ -90,7 +90,7 @@ export default function Settings() {
       <h2>請求の設定</h2>
       <p className="muted">
         これから発行する請求書に適用します。発行済みの請求書の支払期限は変わりません。現在：支払期限は{dueRuleLabel(billing)}
-        （{example.month.slice(0, 4)}年{Number(example.month.slice(5))}月分なら {formatDateJa(example.dueDate)}）、延滞利息だけの請求書は{billing.leaveInterestOnlyUnbilled ? "発行しません" : "発行します"}。
+        （{formatMonthJa(example.month)}分なら {formatDateJa(example.dueDate)}）、延滞利息だけの請求書は{billing.leaveInterestOnlyUnbilled ? "発行しません" : "発行します"}。
       </p>
       {params.get("billingSaved") && !actionData ? <div className="alert success" role="status">請求の設定を保存しました。</div> : null}
       {actionData?.billingErrors ? <div className="alert error" role="alert">{Object.values(actionData.billingErrors)[0]}</div> : null}

@@ -12,6 +12,7 @@ import {
 } from "./dashboard.server";
 import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS, SEVERITY_LABELS } from "./incident-labels";
 import { addMonths, firstDayOf, isYearMonth, jstDate, jstInstant, lastDayOf, addDays, type IsoDate, type YearMonth } from "../lib/jst";
+import { formatMonthJa } from "../lib/labels";
 import { RETENTION_MONTHS, retentionStart } from "./retention";
 import { queueMail } from "../mail/outbox.server";
 import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.server";
@@ -28,10 +29,6 @@ const LIST_LIMIT = 20;
 /** A report that the terms do not allow (outside retention, future, unknown contract): the message is for people. */
 export class ThreatReportRefused extends Error {}
 
-/** `2026-10` → `2026年10月`. */
-export function monthLabel(month: YearMonth): string {
-  return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月`;
-}
 
 /**
  * S1-4⑤: a report period cannot start before the retention window, nor after today. Returns the
@@ -41,10 +38,10 @@ export function reportMonthProblem(month: string, now: Date): string | null {
   if (!isYearMonth(month)) return `対象月は YYYY-MM の形式で指定してください（「${month}」）。`;
   const start = retentionStart(now);
   if (firstDayOf(month) < start) {
-    return `${monthLabel(month)}のレポートは作成できません。ログの保存期間は${RETENTION_MONTHS}か月のため、` +
+    return `${formatMonthJa(month)}のレポートは作成できません。ログの保存期間は${RETENTION_MONTHS}か月のため、` +
       `${formatDay(start)}より前に始まる期間は対象にできません（S1-4⑤）。`;
   }
-  if (firstDayOf(month) > jstDate(now)) return `${monthLabel(month)}はまだ始まっていないため、レポートを作成できません。`;
+  if (firstDayOf(month) > jstDate(now)) return `${formatMonthJa(month)}はまだ始まっていないため、レポートを作成できません。`;
   return null;
 }
 
@@ -82,7 +79,7 @@ export async function threatReportData(
   const from = held !== null && held > firstDayOf(month) ? held : firstDayOf(month);
   const to = lastDayOf(month) < today ? lastDayOf(month) : today;
   if (from > to) {
-    throw new ThreatReportRefused(`${monthLabel(month)}のレポートは作成できません。このご契約は譲渡により${formatDay(held!)}からのご契約のため、` +
+    throw new ThreatReportRefused(`${formatMonthJa(month)}のレポートは作成できません。このご契約は譲渡により${formatDay(held!)}からのご契約のため、` +
       "それより前の期間は対象にできません（規約第10条）。");
   }
   const tenant = { kind: "customer" as const, customerId: contract.customer_id };
@@ -351,8 +348,8 @@ export async function generateMonthlyReports(db: Kysely<Database>, month: YearMo
           kind: "threat_report",
           ref: `report:${c.ref}:${month}`,
           to: c.admin_email,
-          subject: `【月次脅威レポート】${monthLabel(month)}分（契約 ${c.ref}）`,
-          text: `${c.customer_name}\nご担当者さま\n\n${monthLabel(month)}の脅威レポートをお送りします（総合評価：${data.rating.grade}「${data.rating.label}」、検知 ${data.detectionTotal}件）。\n` +
+          subject: `【月次脅威レポート】${formatMonthJa(month)}分（契約 ${c.ref}）`,
+          text: `${c.customer_name}\nご担当者さま\n\n${formatMonthJa(month)}の脅威レポートをお送りします（総合評価：${data.rating.grade}「${data.rating.label}」、検知 ${data.detectionTotal}件）。\n` +
             `添付のPDFをご確認ください。過去のレポートはコンソールの「月次レポート」からもダウンロードできます。\n`,
           attachment: { name: reportFileName(c.ref, month), content: pdf },
         }, at);
