@@ -124,6 +124,20 @@ export interface AccountInvitationTable {
   created_by: string;
 }
 
+/** A browser an account signed in from (migration 001050, app/auth/devices.server.ts). */
+export interface UserDeviceTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 (hex) of the browser's `console_device` cookie token. */
+  token_sha256: string;
+  user_agent: string;
+  ip: string;
+  created_at: string;
+  last_seen_at: string;
+  /** "Trust this browser for 30 days": no second factor asked here until then. */
+  mfa_trusted_until: string | null;
+}
+
 export interface SessionTable {
   id: string;
   user_id: string;
@@ -703,6 +717,7 @@ export interface Database {
   devices: DeviceTable;
   users: UserTable;
   sessions: SessionTable;
+  user_devices: UserDeviceTable;
   audit_log: AuditLogTable;
   login_attempts: LoginAttemptTable;
   security_events: SecurityEventTable;

@@ -29,6 +29,7 @@ import * as userDisabledAt from "./2026_11_22_000990_user_disabled_at";
 import * as paymentsByPaidOn from "./2026_11_22_001000_payments_by_paid_on";
 import * as billingSettings from "./2026_11_22_001010_billing_settings";
 import * as serviceNotices from "./2026_11_22_001020_service_notices";
+import * as userDevices from "./2026_11_22_001050_user_devices";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -59,4 +60,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001000_payments_by_paid_on": paymentsByPaidOn,
   "2026_11_22_001010_billing_settings": billingSettings,
   "2026_11_22_001020_service_notices": serviceNotices,
+  "2026_11_22_001050_user_devices": userDevices,
 };
