@@ -1,9 +1,10 @@
 // `npm run -s import -- FILE.json` (import-format.md): validates the whole file against the
 // format and the database, then imports it in one transaction and prints the counts. An invalid
-// file prints every problem as `path: message` on stderr, exits 1 and writes nothing.
-import { readFileSync } from "node:fs";
+// file prints every problem as `path: message` on stderr, exits 1 and writes nothing. A file
+// larger than IMPORT_MAX_BYTES is refused before it is read: the whole file is held in memory.
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { validateImportFile } from "../app/import/import-file";
-import { formatImportCounts, importFile, readExistingKeys } from "../app/import/import.server";
+import { formatImportCounts, importFile, importMaxBytes, readExistingKeys } from "../app/import/import.server";
 import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
@@ -21,13 +22,28 @@ async function main(): Promise<number> {
     return 1;
   }
   const [file] = args;
+  const maxBytes = importMaxBytes(process.env);
+  if (typeof maxBytes === "string") {
+    console.error(maxBytes);
+    return 1;
+  }
 
   let text: string;
+  let fd: number | undefined;
   try {
-    text = readFileSync(file, "utf8");
+    // Opened once and measured through the same descriptor: the size checked is the file read.
+    fd = openSync(file, "r");
+    const { size } = fstatSync(fd);
+    if (size > maxBytes) {
+      console.error(`${file}: ファイルが大きすぎます（${size.toLocaleString("en-US")} バイト、上限 ${maxBytes.toLocaleString("en-US")} バイト: IMPORT_MAX_BYTES）`);
+      return 1;
+    }
+    text = readFileSync(fd, "utf8");
   } catch (error) {
     console.error(`${file}: cannot read: ${reason(error)}`);
     return 1;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   let json: unknown;
   try {

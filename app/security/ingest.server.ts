@@ -7,6 +7,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type SQLite from "better-sqlite3";
 import type { Kysely, Transaction } from "kysely";
+import { chunks } from "../../db/chunks";
 import type { Database } from "../../db/schema";
 import { parseEventLine, type DeviceRecord, type EventRecord, type IngestRecord } from "./event-lines";
 import { eventWriter } from "./event-writer.server";
@@ -158,9 +159,9 @@ async function upsertDevice(trx: Transaction<Database>, contractId: number, d: D
 /** Device ids of the contracts, keyed `contractId NUL name`. */
 async function deviceIdsOf(trx: Transaction<Database>, contractIds: number[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  for (let i = 0; i < contractIds.length; i += 500) {
+  for (const part of chunks(contractIds)) {
     const rows = await trx.selectFrom("devices").select(["id", "contract_id", "name"])
-      .where("contract_id", "in", contractIds.slice(i, i + 500)).execute();
+      .where("contract_id", "in", part).execute();
     for (const r of rows) ids.set(`${r.contract_id}\u0000${r.name}`, r.id);
   }
   return ids;
