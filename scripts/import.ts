@@ -15,6 +15,31 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The parsed file, or why not; the file's text is dropped once parsed. */
+function readJson(file: string, maxBytes: number): { ok: true; json: unknown } | { ok: false; message: string } {
+  let text: string;
+  let fd: number | undefined;
+  try {
+    // Opened once and measured through the same descriptor: the size checked is the file read.
+    fd = openSync(file, "r");
+    const { size } = fstatSync(fd);
+    if (size > maxBytes) {
+      return { ok: false, message: `${file}: ファイルが大きすぎます（${size.toLocaleString("en-US")} バイト、上限 ${maxBytes.toLocaleString("en-US")} バイト: IMPORT_MAX_BYTES）` };
+    }
+    text = readFileSync(fd, "utf8");
+  } catch (error) {
+    return { ok: false, message: `${file}: cannot read: ${reason(error)}` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  try {
+    // Spreadsheet tools on Windows often save UTF-8 with a byte-order mark; it is not JSON.
+    return { ok: true, json: JSON.parse(text.replace(/^\uFEFF/, "")) };
+  } catch (error) {
+    return { ok: false, message: `${file}: invalid JSON: ${reason(error)}` };
+  }
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   if (args.length !== 1) {
@@ -28,37 +53,21 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  let text: string;
-  let fd: number | undefined;
-  try {
-    // Opened once and measured through the same descriptor: the size checked is the file read.
-    fd = openSync(file, "r");
-    const { size } = fstatSync(fd);
-    if (size > maxBytes) {
-      console.error(`${file}: ファイルが大きすぎます（${size.toLocaleString("en-US")} バイト、上限 ${maxBytes.toLocaleString("en-US")} バイト: IMPORT_MAX_BYTES）`);
-      return 1;
-    }
-    text = readFileSync(fd, "utf8");
-  } catch (error) {
-    console.error(`${file}: cannot read: ${reason(error)}`);
-    return 1;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-  let json: unknown;
-  try {
-    // Spreadsheet tools on Windows often save UTF-8 with a byte-order mark; it is not JSON.
-    json = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    console.error(`${file}: invalid JSON: ${reason(error)}`);
+  const read = readJson(file, maxBytes);
+  if (!read.ok) {
+    console.error(read.message);
     return 1;
   }
+  let json: unknown = read.json;
 
   const at = now();
   const handle = openDatabase();
   try {
     await migrateToLatest(handle.db);
     const validation = validateImportFile(json, await readExistingKeys(handle.db));
+    // What is written is the validated copy: the parsed file may go (a 512 MB file is gigabytes
+    // of objects, and both at once came near the heap's limit).
+    json = read.json = undefined;
     if (!validation.ok) {
       for (const p of validation.problems) console.error(`${p.path}: ${p.message}`);
       console.error(`${file}: ${validation.problems.length} problem${validation.problems.length === 1 ? "" : "s"}; nothing was imported`);
