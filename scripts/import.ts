@@ -2,6 +2,7 @@
 // format and the database, then imports it in one transaction and prints the counts. An invalid
 // file prints every problem as `path: message` on stderr, exits 1 and writes nothing. A file
 // larger than IMPORT_MAX_BYTES is refused before it is read: the whole file is held in memory.
+import { constants } from "node:buffer";
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { validateImportFile } from "../app/import/import-file";
 import { formatImportCounts, importFile, importMaxBytes, readExistingKeys } from "../app/import/import.server";
@@ -9,6 +10,7 @@ import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
 
+const { MAX_STRING_LENGTH } = constants;
 const USAGE = "import: usage: npm run -s import -- FILE.json";
 
 function reason(error: unknown): string {
@@ -19,15 +21,20 @@ function reason(error: unknown): string {
 function readJson(file: string, maxBytes: number): { ok: true; json: unknown } | { ok: false; message: string } {
   let text: string;
   let fd: number | undefined;
+  let size = 0;
   try {
     // Opened once and measured through the same descriptor: the size checked is the file read.
     fd = openSync(file, "r");
-    const { size } = fstatSync(fd);
+    size = fstatSync(fd).size;
     if (size > maxBytes) {
       return { ok: false, message: `${file}: ファイルが大きすぎます（${size.toLocaleString("en-US")} バイト、上限 ${maxBytes.toLocaleString("en-US")} バイト: IMPORT_MAX_BYTES）` };
     }
     text = readFileSync(fd, "utf8");
   } catch (error) {
+    // V8's longest string is 536,870,888 characters: 24 fewer than 512 MiB of plain ASCII.
+    if ((error as { code?: unknown }).code === "ERR_STRING_TOO_LONG") {
+      return { ok: false, message: `${file}: ファイルが大きすぎます（${size.toLocaleString("en-US")} バイト、一度に読める上限 ${MAX_STRING_LENGTH.toLocaleString("en-US")} 文字）` };
+    }
     return { ok: false, message: `${file}: cannot read: ${reason(error)}` };
   } finally {
     if (fd !== undefined) closeSync(fd);
