@@ -3,9 +3,9 @@
 // day at 03:00 JST, purge the events older than the 6-month retention window (S1-4⑤), start and
 // end scheduled suspensions (T-17), charge unreturned rental gateways (S4 ※3) and queue renewal
 // reminders (S4 ※1), end ISP security with the customer's main services (L-4), delete expired
-// sessions and login attempts older than 30 days, and prune the billing journal (decision 0010). The daily jobs and the monthly threat reports also run once at
-// start, so a server that was down at their hour catches up; every one of them changes nothing
-// when run again the same day. Each job skips a tick while its previous run (or the start-up run)
+// sessions and login attempts older than 30 days, and prune the billing journal (decision 0010).
+// The daily jobs and the monthly threat reports also run once at start, so a server that was
+// down at their hour catches up; every one of them changes nothing when run again the same day. Each job skips a tick while its previous run (or the start-up run)
 // is still going (protect), so nothing runs twice at once.
 import { Cron } from "croner";
 import type { Kysely } from "kysely";
