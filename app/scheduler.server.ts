@@ -2,14 +2,15 @@
 // outages that crossed their threshold without a new event (S1-4①) and send the outbox; every
 // day at 03:00 JST, purge the events older than the 6-month retention window (S1-4⑤), start and
 // end scheduled suspensions (T-17), charge unreturned rental gateways (S4 ※3) and queue renewal
-// reminders (S4 ※1), end ISP security with the customer's main services (L-4), and prune the
-// billing journal (decision 0010). The daily jobs and the monthly threat reports also run once at
-// start, so a server that was down at their hour catches up; every one of them changes nothing
-// when run again the same day. Each job skips a tick while its previous run (or the start-up run)
+// reminders (S4 ※1), end ISP security with the customer's main services (L-4), delete expired
+// sessions and login attempts older than 30 days, and prune the billing journal (decision 0010).
+// The daily jobs and the monthly threat reports also run once at start, so a server that was
+// down at their hour catches up; every one of them changes nothing when run again the same day. Each job skips a tick while its previous run (or the start-up run)
 // is still going (protect), so nothing runs twice at once.
 import { Cron } from "croner";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
+import { loginRecordsSummary, pruneLoginRecords } from "./audit/login-records.server";
 import { pruneBillingChanges } from "./billing/billing-changes.server";
 import { queueRenewalReminders } from "./contracts/renewals.server";
 import { applySuspensionSchedule, chargeUnreturnedGateways } from "./contracts/suspensions.server";
@@ -71,6 +72,8 @@ export function dailyJobs(db: Kysely<Database>, at: Date): DailyJob[] {
     { name: "renewals", run: async () => `renewal reminders: ${await queueRenewalReminders(db, today, at)} queued` },
     // L-4: ISP security ends with the customer's main services whose last day has come.
     { name: "isp main services", run: async () => `isp main services: ${(await applyMainServiceEnds(db, { on: today, actor: { id: null, email: "scheduler" } })).length} security contracts ended` },
+    // Expired sessions; login attempts are kept 30 days as evidence (login-records.server.ts).
+    { name: "login records", run: async () => loginRecordsSummary(await pruneLoginRecords(db, at)) },
     // Last: the jobs above write to it too.
     { name: "billing journal", run: async () => `billing journal: ${await pruneBillingChanges(db)} rows pruned` },
   ];

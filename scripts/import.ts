@@ -1,17 +1,50 @@
 // `npm run -s import -- FILE.json` (import-format.md): validates the whole file against the
 // format and the database, then imports it in one transaction and prints the counts. An invalid
-// file prints every problem as `path: message` on stderr, exits 1 and writes nothing.
-import { readFileSync } from "node:fs";
+// file prints every problem as `path: message` on stderr, exits 1 and writes nothing. A file
+// larger than IMPORT_MAX_BYTES is refused before it is read: the whole file is held in memory.
+import { constants } from "node:buffer";
+import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { validateImportFile } from "../app/import/import-file";
-import { formatImportCounts, importFile, readExistingKeys } from "../app/import/import.server";
+import { formatImportCounts, importFile, importMaxBytes, readExistingKeys } from "../app/import/import.server";
 import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
 
+const { MAX_STRING_LENGTH } = constants;
 const USAGE = "import: usage: npm run -s import -- FILE.json";
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The parsed file, or why not; the file's text is dropped once parsed. */
+function readJson(file: string, maxBytes: number): { ok: true; json: unknown } | { ok: false; message: string } {
+  let text: string;
+  let fd: number | undefined;
+  let size = 0;
+  try {
+    // Opened once and measured through the same descriptor: the size checked is the file read.
+    fd = openSync(file, "r");
+    size = fstatSync(fd).size;
+    if (size > maxBytes) {
+      return { ok: false, message: `${file}: ファイルが大きすぎます（${size.toLocaleString("en-US")} バイト、上限 ${maxBytes.toLocaleString("en-US")} バイト: IMPORT_MAX_BYTES）` };
+    }
+    text = readFileSync(fd, "utf8");
+  } catch (error) {
+    // V8's longest string is 536,870,888 characters: 24 fewer than 512 MiB of plain ASCII.
+    if ((error as { code?: unknown }).code === "ERR_STRING_TOO_LONG") {
+      return { ok: false, message: `${file}: ファイルが大きすぎます（${size.toLocaleString("en-US")} バイト、一度に読める上限 ${MAX_STRING_LENGTH.toLocaleString("en-US")} 文字）` };
+    }
+    return { ok: false, message: `${file}: cannot read: ${reason(error)}` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  try {
+    // Spreadsheet tools on Windows often save UTF-8 with a byte-order mark; it is not JSON.
+    return { ok: true, json: JSON.parse(text.replace(/^\uFEFF/, "")) };
+  } catch (error) {
+    return { ok: false, message: `${file}: invalid JSON: ${reason(error)}` };
+  }
 }
 
 async function main(): Promise<number> {
@@ -21,28 +54,27 @@ async function main(): Promise<number> {
     return 1;
   }
   const [file] = args;
+  const maxBytes = importMaxBytes(process.env);
+  if (typeof maxBytes === "string") {
+    console.error(maxBytes);
+    return 1;
+  }
 
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    console.error(`${file}: cannot read: ${reason(error)}`);
+  const read = readJson(file, maxBytes);
+  if (!read.ok) {
+    console.error(read.message);
     return 1;
   }
-  let json: unknown;
-  try {
-    // Spreadsheet tools on Windows often save UTF-8 with a byte-order mark; it is not JSON.
-    json = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    console.error(`${file}: invalid JSON: ${reason(error)}`);
-    return 1;
-  }
+  let json: unknown = read.json;
 
   const at = now();
   const handle = openDatabase();
   try {
     await migrateToLatest(handle.db);
     const validation = validateImportFile(json, await readExistingKeys(handle.db));
+    // What is written is the validated copy: the parsed file may go (a 512 MB file is gigabytes
+    // of objects, and both at once came near the heap's limit).
+    json = read.json = undefined;
     if (!validation.ok) {
       for (const p of validation.problems) console.error(`${p.path}: ${p.message}`);
       console.error(`${file}: ${validation.problems.length} problem${validation.problems.length === 1 ? "" : "s"}; nothing was imported`);

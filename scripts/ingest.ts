@@ -1,8 +1,8 @@
 // `npm run -s ingest -- FILE.ndjson`: imports device data and security events
 // (import-format.md, Events). Every line is checked first: any problem is printed as
-// `FILE:LINE: message`, the exit status is 1 and nothing is written. Otherwise one
-// transaction stores the devices and the new events (same id = skipped duplicate) and the
-// S1-4① engine opens incidents and plans their notifications.
+// `FILE:LINE: message` (the first 100, then how many more), the exit status is 1 and nothing is
+// written. Otherwise one transaction stores the devices and the new events (same id = skipped
+// duplicate) and the S1-4① engine opens incidents and plans their notifications.
 import { existsSync } from "node:fs";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { now } from "../app/lib/clock";
@@ -27,8 +27,12 @@ try {
     onProgress: (phase, count) => console.error(`ingest: ${count.toLocaleString("en-US")} ${phase === "checked" ? "lines checked" : "events written"}`),
   });
   if (!result.ok) {
+    const count = (n: number) => n.toLocaleString("en-US");
     for (const p of result.problems) console.error(`${file}:${p.line}: ${p.message}`);
-    console.error(`${file}: ${result.problems.length} problem(s); nothing was imported`);
+    if (result.problemCount > result.problems.length) {
+      console.error(`${file}: … and ${count(result.problemCount - result.problems.length)} more problems not listed (${count(result.problemCount)} problems on ${count(result.invalidLines)} invalid lines in total)`);
+    }
+    console.error(`${file}: ${count(result.problemCount)} problem(s); nothing was imported`);
     process.exitCode = 1;
   } else {
     const s = result.summary;

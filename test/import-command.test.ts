@@ -2,13 +2,14 @@
 // file per test, the command spawned as a child process, its exit status and output asserted,
 // and the database compared before and after a refused file.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadBillableContracts, loadTariffs } from "../app/billing/history.server";
 import { buildInvoiceSeries } from "../app/billing/monthly-invoice";
 import { NO_EXISTING_KEYS, validateImportFile } from "../app/import/import-file";
+import { DEFAULT_IMPORT_MAX_BYTES, importMaxBytes } from "../app/import/import.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -25,9 +26,13 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function runImport(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return runImportWith({}, ...args);
+}
+
+function runImportWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(join(ROOT, "node_modules/.bin/tsx"), ["scripts/import.ts", ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url, APP_NOW },
+    env: { ...process.env, DATABASE_URL: url, APP_NOW, ...env },
     encoding: "utf8",
     timeout: 60_000,
   });
@@ -264,5 +269,84 @@ describe("refused files write nothing", () => {
     const usage = runImport();
     expect(usage.stderr).toBe("import: usage: npm run -s import -- FILE.json\n");
     expect(usage.status).toBe(1);
+  });
+});
+
+describe("large files (issue 15, item 10)", () => {
+  it("imports 32,800 customers with a contract each, and 4,000 manual lines on one contract, in statements SQLite accepts", async () => {
+    const n = 32_800;
+    const customers = Array.from({ length: n }, (_, i) => ({
+      ref: `C${i + 1}`, name: `株式会社テスト${i + 1}`, email: `it${i + 1}@example.jp`, phone: "03-0000-0000", address: "東京都千代田区",
+    }));
+    const contracts = customers.map((c, i) => ({
+      ref: `K${i + 1}`, customer: c.ref, lineId: `CAF${String(i + 1).padStart(7, "0")}`, area: "east", basePlan: "base.standard",
+      serviceStart: "2024-04-10", items: [{ code: "endpoint", quantity: 3, ownership: "rental", from: "2024-04-10" }],
+    }));
+    // 9 columns a manual line: 4,000 in one insert would be 36,000 variables.
+    (contracts[0] as Record<string, unknown>).manualLines = Array.from({ length: 4_000 }, (_, i) => ({
+      date: "2024-08-10", description: `作業費 ${i + 1}`, amountYen: 1_000 + i, taxable: true,
+    }));
+    const file = join(dir, "large.json");
+    writeFileSync(file, JSON.stringify({ customers, contracts }));
+
+    const started = performance.now();
+    const run = runImport(file);
+    const seconds = (performance.now() - started) / 1000;
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(
+      "imported: 0 resellers, 32800 customers, 32800 contracts, 32800 items, 0 plan changes, 0 outages, 0 visits (0 lines), " +
+        "4000 manual lines, 0 terminations, 0 payments, 0 tariff versions\n",
+    );
+    expect(run.status).toBe(0);
+    // About 4 s here (2 cores), the child process's start included.
+    expect(seconds).toBeLessThan(30);
+
+    await withDb(async ({ db }) => {
+      const count = async (table: "customers" | "contracts" | "contract_items" | "manual_lines") =>
+        Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+      expect(await count("customers")).toBe(32_800);
+      expect(await count("contracts")).toBe(32_800);
+      expect(await count("contract_items")).toBe(32_800);
+      expect(await count("manual_lines")).toBe(4_000);
+      // Each contract on its own customer, with that customer's contacts.
+      const last = await db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
+        .select(["contracts.ref", "customers.ref as customer", "contracts.admin_email"]).where("contracts.ref", "=", "K32800").executeTakeFirstOrThrow();
+      expect(last).toEqual({ ref: "K32800", customer: "C32800", admin_email: "it32800@example.jp" });
+      const amounts = await db.selectFrom("manual_lines").select((eb) => [eb.fn.sum<number>("amount_yen").as("sum")]).executeTakeFirstOrThrow();
+      expect(Number(amounts.sum)).toBe(4_000 * 1_000 + (3_999 * 4_000) / 2);
+    });
+  }, 120_000);
+
+  it("refuses a file over IMPORT_MAX_BYTES before reading it, and writes nothing", async () => {
+    const before = await rowCounts();
+    const size = statSync(FIXTURE).size;
+    const run = runImportWith({ IMPORT_MAX_BYTES: String(size - 1) }, FIXTURE);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(
+      `${FIXTURE}: ファイルが大きすぎます（${size.toLocaleString("en-US")} バイト、上限 ${(size - 1).toLocaleString("en-US")} バイト: IMPORT_MAX_BYTES）\n`,
+    );
+    expect(run.status).toBe(1);
+    expect(await rowCounts()).toEqual(before);
+
+    // Exactly the limit is allowed.
+    const atLimit = runImportWith({ IMPORT_MAX_BYTES: String(size) }, FIXTURE);
+    expect(atLimit.stdout).toBe(EXAMPLE_COUNTS);
+    expect(atLimit.status).toBe(0);
+  });
+
+  it("refuses an IMPORT_MAX_BYTES that is not a number of bytes", async () => {
+    const run = runImportWith({ IMPORT_MAX_BYTES: "512MB" }, FIXTURE);
+    expect(run.stderr).toBe('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "512MB"\n');
+    expect(run.status).toBe(1);
+  });
+
+  it("reads IMPORT_MAX_BYTES: 512 MiB unless set", () => {
+    expect(DEFAULT_IMPORT_MAX_BYTES).toBe(512 * 1024 * 1024);
+    expect(importMaxBytes({})).toBe(536_870_912);
+    expect(importMaxBytes({ IMPORT_MAX_BYTES: "" })).toBe(536_870_912);
+    expect(importMaxBytes({ IMPORT_MAX_BYTES: "1048576" })).toBe(1_048_576);
+    expect(importMaxBytes({ IMPORT_MAX_BYTES: "0" })).toBe('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "0"');
+    expect(importMaxBytes({ IMPORT_MAX_BYTES: "-5" })).toBe('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "-5"');
+    expect(importMaxBytes({ IMPORT_MAX_BYTES: "1e6" })).toBe('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "1e6"');
   });
 });

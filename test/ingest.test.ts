@@ -197,6 +197,24 @@ describe("ingest of an invalid file", () => {
       'bad.ndjson:8: detectedAt: not an ISO 8601 instant with offset: "2026-11-19T10:00:00"',
       "bad.ndjson:9: not a JSON object",
     ]);
+    expect(!result.ok && [result.problemCount, result.invalidLines]).toEqual([12, 7]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("keeps the first 100 problems and counts the others (issue 15: memory and output bounded)", async () => {
+    // 2,000 good lines with every 10th line broken twice over: 200 invalid lines, 400 problems.
+    const text = Array.from({ length: 2_000 }, (_, i) => i % 10 === 9
+      ? ev(`bad-${i + 1}`, "K-1001", "PC-001", "endpoint", "worm", "urgent", "2026-11-19T10:00:00+09:00")
+      : ev(`ok-${i + 1}`, "K-1001", "PC-001", "endpoint", "virus", "high", "2026-11-19T10:00:00+09:00", { action: "quarantined" })).join("\n");
+    const before = await snapshot();
+    const result = await ingestFile(t.db, file("garbage.ndjson", text), { now: SEED_AT, sqlite: t.sqlite });
+    if (result.ok) throw new Error("accepted");
+    expect([result.problems.length, result.problemCount, result.invalidLines]).toEqual([100, 400, 200]);
+    expect(result.problems.slice(0, 2)).toEqual([
+      { line: 10, message: 'type: unknown type "worm"' },
+      { line: 10, message: 'severity: unknown severity "urgent"' },
+    ]);
+    expect(result.problems.at(-1)).toEqual({ line: 500, message: 'severity: unknown severity "urgent"' });
     expect(await snapshot()).toEqual(before);
   });
 });
@@ -284,5 +302,25 @@ describe("commands", () => {
       stdout: "",
       stderr: `${path}:1: detectedAt: not an ISO 8601 instant with offset: "yesterday"\n${path}: 1 problem(s); nothing was imported\n`,
     });
+  });
+
+  it("ingest of a file of many bad lines prints the first 100 problems and the totals", async () => {
+    await t.close();
+    // 23,332 bad lines among 40,000: what a 1 % garbage file printed line by line before.
+    const text = Array.from({ length: 40_000 }, (_, i) => i < 23_332
+      ? ev(`bad-${i + 1}`, "K-1001", "PC-001", "endpoint", "virus", "high", "yesterday")
+      : ev(`ok-${i + 1}`, "K-1001", "PC-001", "endpoint", "virus", "high", "2026-11-19T10:00:00+09:00", { action: "quarantined" })).join("\n");
+    const path = file("garbage.ndjson", text);
+    const result = run("scripts/ingest.ts", [path]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    const lines = result.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(102);
+    expect(lines[0]).toBe(`${path}:1: detectedAt: not an ISO 8601 instant with offset: "yesterday"`);
+    expect(lines[99]).toBe(`${path}:100: detectedAt: not an ISO 8601 instant with offset: "yesterday"`);
+    expect(lines.slice(100)).toEqual([
+      `${path}: … and 23,232 more problems not listed (23,332 problems on 23,332 invalid lines in total)`,
+      `${path}: 23,332 problem(s); nothing was imported`,
+    ]);
   });
 });

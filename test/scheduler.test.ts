@@ -1,7 +1,8 @@
 // The server's background schedule (app/scheduler.server.ts): the instants each croner pattern
 // fires in Japan time, the daily runner (every job, one line each, a failing job logged without
 // stopping the rest), the daily jobs run twice the same day changing nothing the second time
-// (what makes the start-up catch-up safe), and startScheduler itself under a fake clock: the
+// (what makes the start-up catch-up safe), the pruning of expired sessions and old login attempts
+// row by row, and startScheduler itself under a fake clock: the
 // daily jobs and the monthly reports once at start, then the daily jobs at 03:00 JST.
 import { Cron } from "croner";
 import type { Kysely } from "kysely";
@@ -89,7 +90,8 @@ describe("runDailyJobs", () => {
  * Seeded demo data (TEST_NOW 2026-11-22 10:00 JST) plus one case due for each daily job on
  * 2026-11-22: an event detected just before the retention window, a suspension starting today
  * and one that ended yesterday, a rental gateway due back yesterday, C1's main ISP services
- * recorded earlier as ending yesterday. The seed itself leaves K-2002's renewal reminder due.
+ * recorded earlier as ending yesterday, two sessions expired by 00:00 JST and a login attempt made
+ * before 2026-10-23 (30 days). The seed itself leaves K-2002's renewal reminder due.
  */
 async function dailyCases(t: TestDatabase) {
   const db = t.db;
@@ -113,6 +115,27 @@ async function dailyCases(t: TestDatabase) {
   }).execute();
   const c1 = await db.selectFrom("customers").select("id").where("ref", "=", "C1").executeTakeFirstOrThrow();
   await db.updateTable("isp_main_services").set({ status: "ended", last_day: "2026-11-21" }).where("customer_id", "=", c1.id).execute();
+  await loginRecords(db);
+}
+
+/** Sessions around 00:00 JST of 2026-11-22, login attempts around 00:00 JST of 2026-10-23. */
+async function loginRecords(db: Kysely<Database>) {
+  const user = await db.selectFrom("users").select("id").orderBy("id").executeTakeFirstOrThrow();
+  // lucia's adapter stores whole seconds since the epoch.
+  const seconds = (iso: string) => new Date(iso).getTime() / 1000;
+  await db.insertInto("sessions").values([
+    { id: "sess-expired-yesterday", user_id: user.id, expires_at: seconds("2026-11-21T20:00:00+09:00") },
+    { id: "sess-expired-at-midnight", user_id: user.id, expires_at: seconds("2026-11-22T00:00:00+09:00") },
+    // Expired this morning, before the run: kept until tomorrow's, so the day's second run deletes nothing.
+    { id: "sess-expired-this-morning", user_id: user.id, expires_at: seconds("2026-11-22T00:00:01+09:00") },
+    { id: "sess-live", user_id: user.id, expires_at: seconds("2026-11-23T09:00:00+09:00") },
+  ]).execute();
+  const attempt = (at: string, success: number) => ({ at: new Date(at).toISOString(), email: "admin@secureline.example", ip: "203.0.113.7", success });
+  await db.insertInto("login_attempts").values([
+    attempt("2026-10-22T23:59:59.999+09:00", 0),
+    attempt("2026-10-23T00:00:00+09:00", 0),
+    attempt("2026-11-22T09:59:00+09:00", 1),
+  ]).execute();
 }
 
 /** Everything the daily jobs write, in a comparable form. */
@@ -129,6 +152,8 @@ async function written(db: Kysely<Database>) {
     audit: await db.selectFrom("audit_log").select(["id", "action"]).orderBy("id").execute(),
     billingChanges: await db.selectFrom("billing_changes").select("id").orderBy("id").execute(),
     billingChangesPruned: await db.selectFrom("billing_changes_pruned").select("through").execute(),
+    sessions: await db.selectFrom("sessions").select("id").orderBy("id").execute(),
+    loginAttempts: await db.selectFrom("login_attempts").select("at").orderBy("id").execute(),
   };
 }
 
@@ -153,6 +178,7 @@ describe("the daily jobs against a real database", () => {
       "gateway returns: 1 charged",
       "renewal reminders: 2 queued",
       "isp main services: 1 security contracts ended",
+      "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23",
       `billing journal: ${journal} rows pruned`,
     ]);
     const first = await written(t.db);
@@ -165,6 +191,10 @@ describe("the daily jobs against a real database", () => {
     expect(first.outbox.length).toBe(before.outbox.length + 2);
     expect(first.ispApplications.filter((a) => a.ended_on === "2026-11-21").length)
       .toBe(before.ispApplications.filter((a) => a.ended_on === "2026-11-21").length + 1);
+    expect(before.sessions.map((x) => x.id)).toEqual(["sess-expired-at-midnight", "sess-expired-this-morning", "sess-expired-yesterday", "sess-live"]);
+    expect(first.sessions.map((x) => x.id)).toEqual(["sess-expired-this-morning", "sess-live"]);
+    expect(before.loginAttempts).toHaveLength(3);
+    expect(first.loginAttempts).toEqual([{ at: "2026-10-22T15:00:00.000Z" }, { at: "2026-11-22T00:59:00.000Z" }]);
 
     // Later the same JST day (a restart's catch-up after the 03:00 run, say).
     const again: string[] = [];
@@ -175,9 +205,18 @@ describe("the daily jobs against a real database", () => {
       "gateway returns: 0 charged",
       "renewal reminders: 0 queued",
       "isp main services: 0 security contracts ended",
+      "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23",
       "billing journal: 0 rows pruned",
     ]);
     expect(await written(t.db)).toEqual(first);
+
+    // The next day's run: this morning's expired session goes, the attempt of 2026-10-23 too.
+    const nextDay: string[] = [];
+    await runDailyJobs(dailyJobs(t.db, new Date("2026-11-23T03:00:00+09:00")).filter((job) => job.name === "login records"), (line) => nextDay.push(line));
+    expect(nextDay).toEqual(["login records: deleted 1 sessions expired before 2026-11-23, 1 login attempts before 2026-10-24"]);
+    const third = await written(t.db);
+    expect(third.sessions.map((x) => x.id)).toEqual(["sess-live"]);
+    expect(third.loginAttempts).toEqual([{ at: "2026-11-22T00:59:00.000Z" }]);
   });
 });
 
@@ -202,6 +241,7 @@ describe("a failing daily job against a real database", () => {
       "gateway returns: 1 charged",
       "renewal reminders: 2 queued",
       "isp main services: 1 security contracts ended",
+      "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23",
       `billing journal: ${before.billingChanges.length + 1} rows pruned`,
     ]);
     const after = await written(t.db);
@@ -242,22 +282,24 @@ describe("startScheduler under a fake clock", () => {
         "gateway returns: 0 charged",
         "renewal reminders: 2 queued",
         "isp main services: 0 security contracts ended",
+        "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23",
         `billing journal: ${journal} rows pruned`,
         "threat reports 2026-10: 9 made, 0 failed",
       ]);
-      const daily = (l: string) => /^(retention|suspensions|gateway returns|renewal reminders|isp main services|billing journal):/.test(l);
+      const daily = (l: string) => /^(retention|suspensions|gateway returns|renewal reminders|isp main services|login records|billing journal):/.test(l);
       lines.length = 0;
       await vi.advanceTimersByTimeAsync(29_000); // 02:59:59: nothing yet
       await settle(() => false);
       expect(lines.filter(daily)).toEqual([]);
       await vi.advanceTimersByTimeAsync(1_000); // 03:00:00
-      await settle(() => lines.filter(daily).length === 6);
+      await settle(() => lines.filter(daily).length === 7);
       expect(lines.filter(daily)).toEqual([
         "retention: deleted 0 events detected before 2026-05-22",
         "suspensions: 0 started, 0 ended",
         "gateway returns: 0 charged",
         "renewal reminders: 0 queued",
         "isp main services: 0 security contracts ended",
+        "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23",
         "billing journal: 0 rows pruned",
       ]);
       // The every-minute job's first tick, at the same instant: the outbox waits for SMTP_URL.

@@ -2,6 +2,7 @@
 // contract's history as a ContractHistory (the import file's shape), and the invoices already
 // issued with their payments (for T-26). A handful of queries whatever the number of contracts.
 import type { Kysely, Transaction } from "kysely";
+import { SQL_CHUNK } from "../../db/chunks";
 import type { Database } from "../../db/schema";
 import { firstDayOf, lastDayOf, type YearMonth } from "../lib/jst";
 import type { ContractHistory, PaymentRecord } from "./contract-history";
@@ -90,6 +91,12 @@ const paymentColumns = ["payments.contract_id", "payments.billing_month", "payme
 /** Every contract whose service started on or before `lastDay`, ordered by ref, with its history. */
 export async function loadBillableContracts(db: Db, lastDay: string, options: LoadOptions = {}): Promise<BillableContract[]> {
   const { contractIds, onlyPaymentsRelevantTo: month } = options;
+  // More ids than one `in` list may carry (the provider's portfolio of a book of 32,800 imported
+  // contracts): the whole book, then those asked for — one pass, in the same ref order.
+  if (contractIds && contractIds.length > SQL_CHUNK) {
+    const wanted = new Set(contractIds);
+    return (await loadBillableContracts(db, lastDay, { ...options, contractIds: undefined })).filter((c) => wanted.has(c.id));
+  }
   let q = db
     .selectFrom("contracts")
     .innerJoin("customers", "customers.id", "contracts.customer_id")

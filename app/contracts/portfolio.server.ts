@@ -36,6 +36,9 @@ export async function portfolio(db: Kysely<Database>, tenant: Tenant, today: Iso
     return { id: c.id, mrrYen };
   });
 
+  // By id: a search of the list for each of 33,000 contracts took seconds.
+  const mrrOf = new Map(recurring.map((r) => [r.id, r.mrrYen]));
+
   const renewals = contracts
     .filter((c) => byId.get(c.id)?.status !== "terminated" && !c.history.termination)
     .map((c) => ({ id: c.id, ...upcomingRenewal(c.history.serviceStart, today) }))
@@ -54,7 +57,7 @@ export async function portfolio(db: Kysely<Database>, tenant: Tenant, today: Iso
     });
 
   return {
-    contracts: rows.map((r) => ({ ...r, mrrYen: recurring.find((x) => x.id === r.id)?.mrrYen ?? 0 })),
+    contracts: rows.map((r) => ({ ...r, mrrYen: mrrOf.get(r.id) ?? 0 })),
     mrrYen: recurring.reduce((a, r) => a + r.mrrYen, 0),
     renewals,
     cancellations,

@@ -1,8 +1,10 @@
 // Writing a validated import file (import-format.md) and reading the keys its validation needs.
 // Everything is written in one transaction: a file is imported whole or not at all. Rows are
 // written in the shape `loadBillableContracts` reads back, so an imported contract bills exactly
-// as its file describes it.
-import type { Kysely, Transaction } from "kysely";
+// as its file describes it. Every multi-row insert and `in (…)` list goes in chunks (db/chunks.ts):
+// a file may hold tens of thousands of customers, more values than one statement can carry.
+import type { Insertable, Kysely, Transaction } from "kysely";
+import { chunks } from "../../db/chunks";
 import type { Database } from "../../db/schema";
 import { terminationDate } from "../billing/early-termination";
 import { gatewayDeviceCap } from "../billing/tariff";
@@ -28,6 +30,18 @@ export interface ImportCounts {
   payments: number;
   licenses: number;
   licenseCharges: number;
+}
+
+/** The largest import file the command reads (IMPORT_MAX_BYTES): 512 MiB. */
+export const DEFAULT_IMPORT_MAX_BYTES = 536_870_912;
+
+/** IMPORT_MAX_BYTES as a number of bytes, or the message saying why it is not one. */
+export function importMaxBytes(env: Record<string, string | undefined>): number | string {
+  const raw = env.IMPORT_MAX_BYTES;
+  if (raw === undefined || raw.trim() === "") return DEFAULT_IMPORT_MAX_BYTES;
+  const bytes = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) return `IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "${raw}"`;
+  return bytes;
 }
 
 /** The refs, live line ids and tariff versions already stored (for `validateImportFile`). */
@@ -62,9 +76,17 @@ export async function readExistingKeys(db: Db): Promise<ExistingKeys> {
 }
 
 async function idsByRef(db: Db, table: "resellers" | "customers", refs: readonly string[]): Promise<Map<string, number>> {
-  if (refs.length === 0) return new Map();
-  const rows = await db.selectFrom(table).select(["id", "ref"]).where("ref", "in", [...new Set(refs)]).execute();
-  return new Map(rows.map((r) => [r.ref, r.id]));
+  const ids = new Map<string, number>();
+  for (const part of chunks([...new Set(refs)])) {
+    const rows = await db.selectFrom(table).select(["id", "ref"]).where("ref", "in", part).execute();
+    for (const r of rows) ids.set(r.ref, r.id);
+  }
+  return ids;
+}
+
+/** Inserts the rows in chunks of SQL_CHUNK, one statement each (none for no rows). */
+async function insertRows<T extends keyof Database & string>(trx: Transaction<Database>, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
+  for (const part of chunks(rows)) await trx.insertInto(table).values(part).execute();
 }
 
 /** A contract's status on import: `terminated` once its termination is confirmed (T-20), else `active`. */
@@ -92,9 +114,7 @@ export async function importFile(db: Kysely<Database>, file: ImportFile, at: Dat
       const { id } = await trx.insertInto("tariff_versions")
         .values({ effective_from: version.effectiveFrom, created_at: createdAt })
         .returning("id").executeTakeFirstOrThrow();
-      await trx.insertInto("tariff_prices")
-        .values(Object.entries(version.prices).map(([code, price]) => ({ version_id: id, code, price_yen: price })))
-        .execute();
+      await insertRows(trx, "tariff_prices", Object.entries(version.prices).map(([code, price]) => ({ version_id: id, code, price_yen: price })));
       counts.tariffs += 1;
     }
 
@@ -109,8 +129,8 @@ export async function importFile(db: Kysely<Database>, file: ImportFile, at: Dat
     // The contract's administrator contacts are the customer's (file or database).
     const customerIds = await idsByRef(trx, "customers", [...file.contracts, ...file.licenses].map((k) => k.customer));
     const contacts = new Map<string, { email: string; phone: string }>();
-    if (customerIds.size > 0) {
-      const rows = await trx.selectFrom("customers").select(["ref", "email", "phone"]).where("ref", "in", [...customerIds.keys()]).execute();
+    for (const part of chunks([...customerIds.keys()])) {
+      const rows = await trx.selectFrom("customers").select(["ref", "email", "phone"]).where("ref", "in", part).execute();
       for (const row of rows) contacts.set(row.ref, { email: row.email, phone: row.phone });
     }
     for (const c of file.customers) {
@@ -162,7 +182,7 @@ async function insertContract(
   counts.contracts += 1;
 
   if (k.items.length > 0) {
-    await trx.insertInto("contract_items").values(k.items.map((item) => ({
+    await insertRows(trx, "contract_items", k.items.map((item) => ({
       contract_id: contractId,
       code: item.code,
       quantity: item.quantity,
@@ -171,25 +191,23 @@ async function insertContract(
       repair24h: gatewayDeviceCap(item.code) !== null && item.repair24h !== false ? 1 : 0,
       from_date: item.from,
       to_date: item.to ?? null,
-    }))).execute();
+    })));
     counts.items += k.items.length;
   }
 
   if (k.planChanges.length > 0) {
-    await trx.insertInto("plan_changes")
-      .values(k.planChanges.map((p) => ({ contract_id: contractId, change_date: p.date, base_plan: p.basePlan })))
-      .execute();
+    await insertRows(trx, "plan_changes", k.planChanges.map((p) => ({ contract_id: contractId, change_date: p.date, base_plan: p.basePlan })));
     counts.planChanges += k.planChanges.length;
   }
 
   if (k.outages.length > 0) {
-    await trx.insertInto("outages").values(k.outages.map((o) => ({
+    await insertRows(trx, "outages", k.outages.map((o) => ({
       contract_id: contractId,
       services: o.services.join(","),
       known_at: o.knownAt,
       restored_at: o.restoredAt,
       customer_fault: o.customerFault ? 1 : 0,
-    }))).execute();
+    })));
     counts.outages += k.outages.length;
   }
 
@@ -203,19 +221,19 @@ async function insertContract(
     }).returning("id").executeTakeFirstOrThrow();
     counts.visits += 1;
     if (visit.lines.length > 0) {
-      await trx.insertInto("visit_lines").values(visit.lines.map((line) => ({
+      await insertRows(trx, "visit_lines", visit.lines.map((line) => ({
         visit_id: visitId,
         code: line.code,
         quantity: line.quantity,
         endpoint_reinstall: line.endpointReinstall,
         pcs_gb: line.pcs === null ? null : JSON.stringify(line.pcs.map((pc) => pc.gb)),
-      }))).execute();
+      })));
       counts.visitLines += visit.lines.length;
     }
   }
 
   if (k.manualLines.length > 0) {
-    await trx.insertInto("manual_lines").values(k.manualLines.map((m) => ({
+    await insertRows(trx, "manual_lines", k.manualLines.map((m) => ({
       contract_id: contractId,
       line_date: m.date,
       description: m.description,
@@ -225,7 +243,7 @@ async function insertContract(
       rule: m.rule ?? null,
       created_by: IMPORT_ACTOR,
       created_at: createdAt,
-    }))).execute();
+    })));
     counts.manualLines += k.manualLines.length;
   }
 
@@ -242,14 +260,14 @@ async function insertContract(
   }
 
   if (k.payments.length > 0) {
-    await trx.insertInto("payments").values(k.payments.map((p) => ({
+    await insertRows(trx, "payments", k.payments.map((p) => ({
       contract_id: contractId,
       billing_month: p.billingMonth,
       paid_on: p.paidOn,
       amount_yen: p.amountYen,
       recorded_by: IMPORT_ACTOR,
       created_at: createdAt,
-    }))).execute();
+    })));
     counts.payments += k.payments.length;
   }
 }
@@ -301,15 +319,13 @@ async function insertLicenses(
     ids.set(l.ref, id);
     counts.licenses += 1;
     if (l.charges.length > 0) {
-      await trx.insertInto("license_charges")
-        .values(l.charges.map((c) => ({ license_id: id, charge_date: c.date, amount_yen: c.amountYen, type: c.type })))
-        .execute();
+      await insertRows(trx, "license_charges", l.charges.map((c) => ({ license_id: id, charge_date: c.date, amount_yen: c.amountYen, type: c.type })));
       counts.licenseCharges += l.charges.length;
     }
   }
   const storedMains = licenses.map((l) => l.mainLicense).filter((ref): ref is string => ref !== null && !ids.has(ref));
-  if (storedMains.length > 0) {
-    const rows = await trx.selectFrom("licenses").select(["id", "ref"]).where("ref", "in", [...new Set(storedMains)]).execute();
+  for (const part of chunks([...new Set(storedMains)])) {
+    const rows = await trx.selectFrom("licenses").select(["id", "ref"]).where("ref", "in", part).execute();
     for (const row of rows) ids.set(row.ref, row.id);
   }
   for (const l of licenses) {

@@ -6,6 +6,7 @@
 // customer on a day, for main services whose last day was still ahead when they were recorded.
 // The rule itself is the pure `endWithMainServices` (isp-bundle.ts).
 import type { Kysely, Transaction } from "kysely";
+import { chunks, SQL_CHUNK } from "../../db/chunks";
 import type { Database, Role } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
@@ -55,6 +56,13 @@ async function endSecurityWithMainServices(
   ip: string | null,
 ): Promise<AutoEnd[]> {
   if (customerIds.length === 0) return [];
+  // The daily job passes every customer with ISP security, maybe more than one `in` list may
+  // carry: a customer at a time is decided on its own, so they go a chunk at a time.
+  if (customerIds.length > SQL_CHUNK) {
+    const done: AutoEnd[] = [];
+    for (const part of chunks(customerIds)) done.push(...(await endSecurityWithMainServices(trx, part, on, actor, ip)));
+    return done;
+  }
   const rows = await ispRowsOf(trx, customerIds);
   const mains: MainServiceContract[] = (await trx.selectFrom("isp_main_services")
     .innerJoin("customers", "customers.id", "isp_main_services.customer_id")

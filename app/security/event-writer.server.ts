@@ -12,6 +12,7 @@
 // off: dropped and recreated by the SQLite path, paused (event_daily_paused) by the other.
 import type SQLite from "better-sqlite3";
 import type { Insertable, Transaction } from "kysely";
+import { chunks } from "../../db/chunks";
 import type { Database, SecurityEventTable } from "../../db/schema";
 import { DETECTION_TYPES } from "./dashboard.server";
 
@@ -109,7 +110,6 @@ const INSERT_TRIGGER = "security_events_daily_insert";
 const DETECTIONS: ReadonlySet<string> = new Set(DETECTION_TYPES);
 const JST_OFFSET_MS = 9 * 3_600_000;
 const DAY_MS = 86_400_000;
-const UPSERT_ROWS = 500;
 
 /** The inserted events counted per contract and JST day, as the aggregate tables hold them. */
 class DailyTally {
@@ -179,6 +179,3 @@ function bump(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
 
-function* chunks<T>(rows: T[]): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += UPSERT_ROWS) yield rows.slice(i, i + UPSERT_ROWS);
-}

@@ -1,5 +1,7 @@
 // Ingest of device data and security events (import-format.md, Events; S7). Every line is
-// validated first and any problem rejects the whole file; then one transaction upserts the
+// validated first and any problem rejects the whole file (the first 100 problems are kept and the
+// rest only counted, so a file of millions of bad lines cannot fill the memory or the terminal);
+// then one transaction upserts the
 // devices, inserts the events (an id already stored is a skipped duplicate) and runs the
 // S1-4① notification engine for the contracts concerned. Parsed events are kept between the
 // two steps unless the file is huge, in which case it is read a second time.
@@ -7,6 +9,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type SQLite from "better-sqlite3";
 import type { Kysely, Transaction } from "kysely";
+import { chunks } from "../../db/chunks";
 import type { Database } from "../../db/schema";
 import { parseEventLine, type DeviceRecord, type EventRecord, type IngestRecord } from "./event-lines";
 import { eventWriter } from "./event-writer.server";
@@ -24,7 +27,20 @@ export interface LineProblem {
   message: string;
 }
 
-export type IngestFileResult = { ok: true; summary: IngestSummary } | { ok: false; problems: LineProblem[] };
+/** How many problems a refused file lists; the others are counted. */
+export const LISTED_PROBLEMS = 100;
+
+export type IngestFileResult =
+  | { ok: true; summary: IngestSummary }
+  | {
+      ok: false;
+      /** The first LISTED_PROBLEMS problems, in file order. */
+      problems: LineProblem[];
+      /** Every problem found, listed or not. */
+      problemCount: number;
+      /** Lines with at least one problem. */
+      invalidLines: number;
+    };
 
 export interface IngestOptions {
   now: Date;
@@ -51,6 +67,8 @@ export async function ingestFile(db: Kysely<Database>, path: string, options: In
   const retainLimit = options.retainLimit ?? DEFAULT_RETAIN_LIMIT;
 
   const problems: LineProblem[] = [];
+  let problemCount = 0;
+  let invalidLines = 0;
   const devices: DeviceRecord[] = [];
   const eventContracts = new Set<string>();
   let retained: EventRecord[] | null = [];
@@ -58,7 +76,14 @@ export async function ingestFile(db: Kysely<Database>, path: string, options: In
   for await (const { line, record, problems: found } of readLines(path, known)) {
     if (++lines % every === 0) options.onProgress?.("checked", lines);
     if (found) {
-      for (const message of found) problems.push({ line, message });
+      invalidLines++;
+      problemCount += found.length;
+      for (const message of found) if (problems.length < LISTED_PROBLEMS) problems.push({ line, message });
+      // Nothing will be written: stop holding what would have been.
+      retained = null;
+      devices.length = 0;
+    } else if (problemCount > 0) {
+      continue;
     } else if (record.kind === "device") {
       devices.push(record);
     } else {
@@ -67,7 +92,7 @@ export async function ingestFile(db: Kysely<Database>, path: string, options: In
       if (retained !== null && retained.length > retainLimit) retained = null;
     }
   }
-  if (problems.length) return { ok: false, problems };
+  if (problemCount > 0) return { ok: false, problems, problemCount, invalidLines };
 
   const events = retained ?? eventsOf(readLines(path, known));
   return { ok: true, summary: await writeRecords(db, contracts, devices, eventContracts, events, options) };
@@ -158,9 +183,9 @@ async function upsertDevice(trx: Transaction<Database>, contractId: number, d: D
 /** Device ids of the contracts, keyed `contractId NUL name`. */
 async function deviceIdsOf(trx: Transaction<Database>, contractIds: number[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  for (let i = 0; i < contractIds.length; i += 500) {
+  for (const part of chunks(contractIds)) {
     const rows = await trx.selectFrom("devices").select(["id", "contract_id", "name"])
-      .where("contract_id", "in", contractIds.slice(i, i + 500)).execute();
+      .where("contract_id", "in", part).execute();
     for (const r of rows) ids.set(`${r.contract_id}\u0000${r.name}`, r.id);
   }
   return ids;

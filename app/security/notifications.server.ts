@@ -5,6 +5,7 @@
 // call is planned at the next phone window. Running it again, or ingesting the same events
 // again, changes nothing. The rules themselves are the pure ones in notification-windows.ts.
 import { sql, type Insertable, type Kysely, type SqlBool, type Transaction } from "kysely";
+import { chunks } from "../../db/chunks";
 import type { Database, NotificationTable } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
@@ -262,8 +263,3 @@ function mailRef(eventId: string): string {
   return `incident:${eventId}:email`;
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
