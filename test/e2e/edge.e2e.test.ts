@@ -138,6 +138,35 @@ describe("request size (item 1)", () => {
   });
 });
 
+describe("text limits of the forms (item 1)", () => {
+  it("refuses an over-long contact name and operator note with Japanese messages, writing nothing", async () => {
+    const db = new SQLite(server.databasePath, { readonly: true });
+    const contractId = (db.prepare("select id from contracts where ref = 'K-1001'").get() as { id: number }).id;
+    db.close();
+    const before = { changes: count("contract_changes"), suspensions: count("suspensions"), audit: count("audit_log") };
+
+    const customer = await signIn(server.url, "customer@demo.example");
+    const change = await fetch(`${server.url}/contracts/${contractId}/changes`, {
+      method: "POST", redirect: "manual", headers: { ...form, Origin: server.url, Cookie: customer },
+      body: new URLSearchParams({ intent: "request", kind: "contact", name: "名".repeat(201), address: "大阪府大阪市港区築港2-1-10",
+        phone: "06-6571-0001", email: "it@minato.example", effectiveDate: "2026-12-01" }),
+    });
+    expect(change.status).toBe(400);
+    expect(await change.text()).toContain("名義は200文字以内で入力してください");
+
+    const operator = await signIn(server.url, "operator@demo.example");
+    const suspend = await fetch(`${server.url}/contracts/${contractId}/admin`, {
+      method: "POST", redirect: "manual", headers: { ...form, Origin: server.url, Cookie: operator },
+      body: new URLSearchParams({ intent: "suspend", reason: "non_payment", note: "メ".repeat(2001), startsOn: "2026-11-23", endsOn: "" }),
+    });
+    expect(suspend.status).toBe(400);
+    expect(await suspend.text()).toContain("メモは2,000文字以内で入力してください");
+    // Two logins are audited; nothing else is written.
+    expect({ changes: count("contract_changes"), suspensions: count("suspensions"), audit: count("audit_log") })
+      .toEqual({ ...before, audit: before.audit + 2 });
+  });
+});
+
 describe("redirect after login (item 3)", () => {
   for (const target of ["%2F%09%2Fevil.example%2Fphish", "%2F.%2F%5Cevil.example%2Fphish", "%2F%0A%2Fx", "%2F%0D%0A%2Fx", "%2F%E3%80%80%2Fx"]) {
     it(`stays on the console for redirectTo=${target}`, async () => {
