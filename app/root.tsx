@@ -1,6 +1,7 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { useNonce } from "./lib/nonce";
 import stylesHref from "./styles.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }, { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
@@ -8,6 +9,8 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref
 export const meta: MetaFunction = () => [{ title: "セキュアライン 管理コンソール" }];
 
 export function Layout({ children }: { children: ReactNode }) {
+  // The Content-Security-Policy runs only scripts carrying this request's nonce.
+  const nonce = useNonce();
   return (
     <html lang="ja">
       <head>
@@ -18,8 +21,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

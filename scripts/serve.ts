@@ -1,53 +1,32 @@
 // The HTTP server: migrates and seeds the database, then serves the built Remix app with the
-// protections every request needs (client address, same-origin POSTs, security headers).
+// protections every request needs (scripts/edge.ts: client address, same-origin POSTs, body
+// limits, security headers).
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import express, { type NextFunction, type Request, type Response } from "express";
+import express from "express";
+import { loopbackConsoleUrl, readServerConfig, setServerConfig } from "../app/config.server";
 import { setDatabase } from "../app/db.server";
 import { startScheduler } from "../app/scheduler.server";
 import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { demoAccountsText, isSeeded, seedDemo } from "../db/seed";
+import { boundedBody, protections, remixHandler } from "./edge";
 
 const BUILD_PATH = resolve("build/index.js");
 
-/** A POST from another site is refused: the browser names the page's origin in Origin (or Referer). */
-export function isCrossOriginRequest(headers: { origin?: string; referer?: string; host?: string }): boolean {
-  const source = headers.origin ?? headers.referer;
-  if (!source) return false;
-  if (source === "null") return true;
-  try {
-    return new URL(source).host !== headers.host;
-  } catch {
-    return true;
-  }
-}
-
-function protections(req: Request, res: Response, next: NextFunction) {
-  // The only client address the app trusts is the socket's; a header sent by the client is replaced.
-  req.headers["x-client-ip"] = req.socket.remoteAddress ?? "unknown";
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("X-Frame-Options", "DENY");
-  res.setHeader("Referrer-Policy", "same-origin");
-  res.setHeader("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
-  const safe = req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS";
-  if (!safe && isCrossOriginRequest({ origin: req.get("origin"), referer: req.get("referer"), host: req.get("host") })) {
-    res.status(403).type("text/plain; charset=utf-8").send("別のサイトからの送信は受け付けられません。");
-    return;
-  }
-  next();
-}
+export { isCrossOriginRequest } from "./edge";
 
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
 
-export async function startServer(options: { port: number; host: string }): Promise<RunningServer> {
+/** Throws a ConfigError (its message starts with the variable's name) before touching anything. */
+export async function startServer(options: { port: number; host: string; env?: Record<string, string | undefined> }): Promise<RunningServer> {
+  const settings = readServerConfig(options.env ?? process.env, { host: options.host });
   if (!existsSync(BUILD_PATH)) throw new Error(`${BUILD_PATH}: no build; run "npm run build" first`);
   const handle = openDatabase();
   await migrateToLatest(handle.db);
@@ -60,17 +39,23 @@ export async function startServer(options: { port: number; host: string }): Prom
   setDatabase(handle);
 
   const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
+  // The app reads the settings at each request; a loopback server without CONSOLE_URL gets its
+  // own address once the port is known (PORT may be 0).
+  const config = { consoleUrl: settings.consoleUrl ?? "", trustProxy: settings.trustProxy };
+  setServerConfig(config);
   const app = express();
   app.disable("x-powered-by");
-  app.use(protections);
+  app.use(protections(config));
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  app.use(boundedBody);
+  app.all("*", remixHandler(build, process.env.NODE_ENV));
 
   const server = await new Promise<ReturnType<typeof app.listen>>((resolveListen, reject) => {
     const s = app.listen(options.port, options.host, () => resolveListen(s));
     s.on("error", reject);
   });
+  if (!settings.consoleUrl) config.consoleUrl = loopbackConsoleUrl(options.host, (server.address() as AddressInfo).port);
   // The scheduler runs the daily jobs (the S1-4⑤ retention purge among them) and the monthly
   // reports once now, to catch up what a stopped server missed, then on their schedules.
   const scheduler = process.env.SCHEDULER === "off" ? null : startScheduler(handle.db);

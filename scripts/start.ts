@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { ConfigError, readServerConfig } from "../app/config.server";
 import { startServer } from "./serve";
 
 process.env.NODE_ENV ??= "production";
@@ -25,14 +26,22 @@ function buildIfNeeded(): void {
   }
 }
 
-buildIfNeeded();
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT: not a port number: "${process.env.PORT}"`);
   process.exit(1);
 }
+// The settings are checked before the build, which takes a minute.
+try {
+  readServerConfig(process.env, { host });
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+buildIfNeeded();
 startServer({ port, host }).catch((error: unknown) => {
-  console.error(`start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(error instanceof ConfigError ? error.message : `start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -114,8 +114,25 @@ export async function logout(request: Request): Promise<string> {
   return lucia.createBlankSessionCookie().serialize();
 }
 
-/** Only same-site relative paths are followed after login. */
+/** Stands for the console's origin when resolving a path: only whether the origin stays the same matters. */
+const REDIRECT_BASE = new URL("http://console.invalid");
+
+/**
+ * Only paths of the console itself are followed after login (issue 15 item 3). The target is
+ * resolved as the browser would (tabs dropped, `\\` read as `/`, `./` removed) and must stay on
+ * the console's origin; the path given back is the resolved, percent-encoded one, so it can
+ * neither turn into another host nor break the Location header. Anything else is `fallback`.
+ */
 export function safeRedirectPath(target: string | null | undefined, fallback = "/home"): string {
-  if (!target || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) return fallback;
-  return target;
+  if (!target || !target.startsWith("/") || /[\u0000-\u001f\u007f]/.test(target)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(target, REDIRECT_BASE);
+  } catch {
+    return fallback;
+  }
+  const path = url.pathname + url.search + url.hash;
+  // "//host" would be read by the browser as another site (e.g. from "/./\\host").
+  if (url.origin !== REDIRECT_BASE.origin || !path.startsWith("/") || path.startsWith("//")) return fallback;
+  return path;
 }

@@ -33,13 +33,16 @@ interface Entry {
   amount: number;
 }
 
+/** A journal cell: amounts are numbers, so the CSV writes them as they are (csv.ts quotes text only). */
+export type JournalCell = string | number;
+
 /** 25 columns of one journal row; `flag` is 2110 (first), 2100 (middle), 2101 (last) or 2000 (single). */
-function row(flag: string, date: string, debit: Entry | null, credit: Entry | null, memo: string, number: string): string[] {
-  const side = (e: Entry | null) => (e ? [e.account, "", "", e.taxCategory, String(e.amount), "0"] : ["", "", "", "", "", ""]);
-  return [flag, "", "", date.replace(/-/g, "/"), ...side(debit), ...side(credit), memo, number, "", "0", "", "", "0", "0", "no"];
+function row(flag: string, date: string, debit: Entry | null, credit: Entry | null, memo: string, number: string): JournalCell[] {
+  const side = (e: Entry | null) => (e ? [e.account, "", "", e.taxCategory, e.amount, 0] : ["", "", "", "", "", ""]);
+  return [flag, "", "", date.replace(/-/g, "/"), ...side(debit), ...side(credit), memo, number, "", 0, "", "", 0, 0, "no"];
 }
 
-export function journalRows(invoice: JournalInvoice): string[][] {
+export function journalRows(invoice: JournalInvoice): JournalCell[][] {
   const memo = `${invoice.customerName} ${invoice.billingMonth.replace("-", "年")}月分 ${invoice.number}`;
   const receivable: Entry = { account: ACCOUNTS.receivable, taxCategory: "対象外", amount: invoice.totalYen };
   const others: Entry[] = [
@@ -61,6 +64,6 @@ export function journalRows(invoice: JournalInvoice): string[][] {
 }
 
 /** Debit and credit totals of journal rows (columns 9 and 15), for checks. */
-export function journalBalance(rows: readonly string[][]): { debit: number; credit: number } {
+export function journalBalance(rows: readonly (readonly JournalCell[])[]): { debit: number; credit: number } {
   return rows.reduce((acc, r) => ({ debit: acc.debit + Number(r[8] || 0), credit: acc.credit + Number(r[14] || 0) }), { debit: 0, credit: 0 });
 }

@@ -1,6 +1,7 @@
 // Applications (T-7) and their review (T-8): the fields of the form, the rejection reasons of
 // T-8-2 (also those for revoking an approval, T-8-3), and what may be approved. Pure.
 import { z } from "zod";
+import { addressField, emailField, nameField } from "../lib/fields";
 import { isIsoDate } from "../lib/jst";
 
 export const REJECTION_REASONS: Record<number, string> = {
@@ -19,10 +20,10 @@ const required = (label: string, max = 200) =>
 /** The T-7 form. `customerId` empty = a new customer from the holder fields. */
 export const ApplicationForm = z.object({
   customerId: z.string().optional(),
-  holderName: required("契約者名"),
-  holderAddress: required("住所"),
+  holderName: nameField("契約者名"),
+  holderAddress: addressField(),
   holderPhone: required("電話番号", 20).regex(/^[0-9０-９\-－()（） ]+$/, "電話番号は数字とハイフンで入力してください"),
-  holderEmail: required("メールアドレス").email("メールアドレスの形式が正しくありません"),
+  holderEmail: emailField(),
   lineId: required("回線ID", 20).transform((v) => v.normalize("NFKC").toUpperCase())
     .refine((v) => /^(CAF|COP)\d{7,10}$/.test(v), "回線IDは「CAF」または「COP」に続く数字で入力してください（例：CAF1234567）"),
   area: z.enum(["east", "west"], { error: "エリアを選んでください" }),

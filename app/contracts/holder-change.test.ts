@@ -21,6 +21,14 @@ describe("holder change form", () => {
   it("accepts a complete succession registration", () => {
     expect(validateHolderChange(succession)).toEqual({});
   });
+  it("refuses texts longer than the console stores (issue 15 item 1)", () => {
+    const long = "株".repeat(201);
+    expect(validateHolderChange({ ...succession, name: long, address: long, email: `${"a".repeat(250)}@x.jp`, successors: [long], representative: long, evidenceNote: "証".repeat(2001) })).toEqual({
+      name: "氏名・名称は200文字以内で入力してください", address: "住所は200文字以内で入力してください",
+      email: "メールアドレスは254文字以内で入力してください", successors: "承継した方の名称は200文字以内で入力してください",
+      representative: "代表者は200文字以内で入力してください", evidenceNote: "書類の名称・受付番号は2,000文字以内で入力してください",
+    });
+  });
   it("needs a cause, distinct successors and a representative among them", () => {
     expect(validateHolderChange({ ...succession, cause: null, successors: ["A", "A"], representative: "B" })).toEqual({
       cause: "承継の原因（相続・合併・分割）を選んでください", successors: "同じ名称が重複しています",

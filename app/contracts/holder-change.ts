@@ -1,5 +1,6 @@
 // Changes of the contract holder (T-10 transfer, T-12 succession): the form's rules and the
 // representative rule. Pure, bundled for the browser (labels only, no server code).
+import { TEXT_LIMITS, textTooLong } from "../lib/fields";
 
 export type HolderChangeKind = "transfer" | "succession";
 export type SuccessionCause = "inheritance" | "merger" | "split";
@@ -84,18 +85,26 @@ export function validateHolderChange(input: HolderChangeInput): FieldErrors {
   }
   if (input.existingCustomerId === null) {
     if (!input.name.trim()) errors.name = input.kind === "succession" ? "連絡先となる方の氏名・名称を入力してください" : "譲受人の氏名・名称を入力してください";
+    else errors.name = textTooLong(input.name.trim(), "name", "氏名・名称") ?? undefined;
     if (!input.address.trim()) errors.address = "住所を入力してください";
+    else errors.address = textTooLong(input.address.trim(), "address", "住所") ?? undefined;
     if (!PHONE.test(input.phone.trim())) errors.phone = "電話番号を市外局番から入力してください";
     if (!EMAIL.test(input.email.trim())) errors.email = "メールアドレスの形式が正しくありません";
+    else errors.email = textTooLong(input.email.trim(), "email", "メールアドレス") ?? undefined;
   }
+  const longSuccessor = input.successors.find((s) => s.length > TEXT_LIMITS.name);
+  if (longSuccessor !== undefined) errors.successors = textTooLong(longSuccessor, "name", "承継した方の名称") ?? undefined;
+  if (input.representative !== null && !errors.representative) errors.representative = textTooLong(input.representative, "name", "代表者") ?? undefined;
   if (input.kind in EVIDENCE_FOR && !EVIDENCE_FOR[input.kind].includes(input.evidence)) errors.evidence = "提出する書類を選んでください";
   if (!input.evidenceNote.trim()) errors.evidenceNote = "書類の名称・受付番号などを入力してください";
+  else errors.evidenceNote = textTooLong(input.evidenceNote.trim(), "note", "書類の名称・受付番号") ?? undefined;
   if (!input.consent) {
     errors.consent = input.kind === "succession"
       ? "届出の内容が事実であることを確認し、チェックを入れてください"
       : "譲受人が未払いの料金を含む一切の権利義務を承継することを確認し、チェックを入れてください";
   }
-  return errors;
+  // The length checks leave `undefined` where they passed.
+  return Object.fromEntries(Object.entries(errors).filter(([, message]) => message !== undefined)) as FieldErrors;
 }
 
 /**

@@ -579,6 +579,17 @@ describe("shape", () => {
     ]);
   });
 
+  it("refuses texts longer than the console stores (issue 15 item 1)", () => {
+    const file = {
+      customers: [{ ref: "C1", name: "名".repeat(201), email: `${"a".repeat(250)}@x.jp`, phone: "06-6571-0001", address: "住".repeat(201) }],
+    };
+    expect(problemsOf(file)).toEqual([
+      "customers[0].name: must be at most 200 characters, got 201",
+      "customers[0].email: must be at most 254 characters, got 255",
+      "customers[0].address: must be at most 200 characters, got 201",
+    ]);
+  });
+
   it("refuses a contract missing every required field, listing each", () => {
     expect(problemsOf({ contracts: [{}] })).toEqual([
       "contracts[0].ref: required",

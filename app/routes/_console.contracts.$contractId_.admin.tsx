@@ -7,6 +7,7 @@ import { SUSPENSION_REASONS, type SuspensionReason } from "~/contracts/suspensio
 import { liftSuspension, markGatewayReturned, suspendContract, terminateByProvider } from "~/contracts/suspensions.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { textTooLong } from "~/lib/fields";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
 import { CONTRACT_STATUS_LABELS, formatDateJa } from "~/lib/labels";
@@ -32,6 +33,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const base = { at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) };
   const today = jstDate(base.at);
   const text = (k: string) => String(form.get(k) ?? "").trim();
+  const tooLong = textTooLong(text("note"), "note", "メモ") ?? textTooLong(text("liftReason"), "note", "解除の理由")
+    ?? textTooLong(text("terminationReason"), "note", "解除の理由");
+  if (tooLong) return data({ error: tooLong }, { status: 400 });
   let result: { ok: true } | { ok: false; message: string } | null;
   switch (text("intent")) {
     case "suspend": {

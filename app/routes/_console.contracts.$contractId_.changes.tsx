@@ -9,6 +9,7 @@ import { contactHistory, decideChange, listChanges, previewChange, requestChange
 import { getContract } from "~/contracts/contracts.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { addressField, emailField, nameField, textTooLong } from "~/lib/fields";
 import { formValues } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
@@ -21,8 +22,8 @@ const ChangeForm = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("gateway_remove"), model: z.enum(GATEWAY_MODELS, { error: "モデルを選んでください" }) }),
   z.object({ kind: z.literal("base_plan"), basePlan: z.string().regex(/^base\.[a-z0-9_]+$/, "プランを選んでください") }),
   z.object({
-    kind: z.literal("contact"), name: z.string().trim().min(1, "名義を入力してください"), address: z.string().trim().min(1, "住所を入力してください"),
-    phone: z.string().trim().min(1, "電話番号を入力してください"), email: z.string().trim().email("メールアドレスの形式が正しくありません"),
+    kind: z.literal("contact"), name: nameField("名義"), address: addressField(),
+    phone: z.string().trim().min(1, "電話番号を入力してください").max(20, "電話番号は20文字以内で入力してください"), email: emailField(),
   }),
 ]);
 
@@ -50,6 +51,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!OPERATIONS_ROLES.includes(viewer.role)) throw new Response("この操作の権限がありません。", { status: 403 });
     const changeId = Number(form.get("changeId"));
     if (!(await listChanges(db, contractId)).some((c) => c.id === changeId)) throw notFound();
+    const tooLong = textTooLong(String(form.get("reason") ?? ""), "note", "理由");
+    if (tooLong) return data({ error: tooLong, values, impact: null }, { status: 400 });
     const result = await decideChange(db, { changeId, approve: form.get("intent") === "approve", reason: String(form.get("reason") ?? ""), at: now(), actor, ip: clientIp(request) });
     if (!result.ok) return data({ error: result.message, values, impact: null }, { status: 400 });
     return redirect(`/contracts/${contractId}/changes?decided=1`);

@@ -13,6 +13,7 @@ import { decideHolderChange, holderChangePage, nameRepresentative, requestHolder
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formValues } from "~/lib/form";
+import { textTooLong } from "~/lib/fields";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { formatDateJa } from "~/lib/labels";
@@ -38,11 +39,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const back = (flag: string) => redirect(`/contracts/${contractId}/transfer?${flag}=1`);
   const failed = (message: string) => data({ errors: { _form: message } as Record<string, string>, values }, { status: 400 });
 
+  const tooLong = textTooLong(values.note ?? "", "note", "補足") ?? textTooLong(values.representativeName ?? "", "name", "代表者");
+  if (tooLong) return failed(tooLong);
+
   if (intent === "approve" || intent === "refuse") {
     if (!OPERATIONS_ROLES.includes(viewer.role)) throw new Response("この操作の権限がありません。", { status: 403 });
     const result = await decideHolderChange(db, {
       ...base, changeId, approve: intent === "approve", reasonCode: values.reasonCode ? Number(values.reasonCode) : null, note: values.note ?? "",
-      today: jstDate(base.at), providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(request),
+      today: jstDate(base.at), providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(),
     });
     if (!result) throw notFound();
     return result.ok ? back("decided") : failed(result.message);

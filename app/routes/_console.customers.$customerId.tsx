@@ -9,14 +9,15 @@ import { listContracts } from "~/contracts/contracts.server";
 import { getCustomer } from "~/customers/customers.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { emailField, nameField } from "~/lib/fields";
 import { fieldErrorsOf, formValues } from "~/lib/form";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { ACCOUNT_STATE_LABELS, AREA_LABELS, CONTRACT_STATUS_LABELS, formatDateJa, formatInstantJa } from "~/lib/labels";
 import { getProviderSettings } from "~/settings/provider.server";
 
 const InviteForm = z.object({
-  displayName: z.string().trim().min(1, "氏名を入力してください").max(100, "氏名は100文字以内にしてください"),
-  email: z.string().trim().min(1, "メールアドレスを入力してください").email("メールアドレスの形式が正しくありません"),
+  displayName: nameField("氏名", 100),
+  email: emailField(),
 });
 type Fields = "displayName" | "email";
 
@@ -39,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = formValues(await request.formData());
   const context = {
     tenant: viewer.tenant, customerId, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-    providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(request),
+    providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(),
   };
   if (form.intent === "stop" || form.intent === "start") {
     const done = await setAccountStopped(db, { ...context, userId: form.userId ?? "", stop: form.intent === "stop" });

@@ -13,6 +13,7 @@ import { FINANCE_ROLES, type Viewer } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { textTooLong } from "~/lib/fields";
 import { fieldErrorsOf } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
@@ -63,7 +64,8 @@ async function creditNoteAction(request: Request, form: FormData, invoiceId: num
     if (amount === null) errors[key] = "返還額は整数の円で入力してください";
     else amounts.set(Number(m[1]), amount);
   }
-  if (reason === "") errors.reason = "返還の理由を入力してください（返還請求書に記載します）";
+  const reasonError = reason === "" ? "返還の理由を入力してください（返還請求書に記載します）" : textTooLong(reason, "note", "返還の理由");
+  if (reasonError) errors.reason = reasonError;
   if (Object.keys(errors).length > 0) return data({ creditErrors: errors }, { status: 400 });
   const result = await issueCreditNote(getDb(), {
     invoiceId, tenant: viewer.tenant, amounts, reason, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
@@ -80,6 +82,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (form.get("intent") === "waive_interest") {
     const reason = String(form.get("waiveReason") ?? "").trim();
     if (reason === "") return data({ waiveError: "免除の理由を入力してください" }, { status: 400 });
+    const tooLong = textTooLong(reason, "note", "免除の理由");
+    if (tooLong) return data({ waiveError: tooLong }, { status: 400 });
     const result = await waiveInterest(getDb(), {
       invoiceId: idParam(params.invoiceId), tenant: viewer.tenant, reason, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
     });

@@ -8,6 +8,7 @@ import { getDb } from "~/db.server";
 import { REFUND_RULE_LABELS, REFUND_STATE_LABELS } from "~/licenses/labels";
 import { decideRefund, listRefunds } from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
+import { noteField } from "~/lib/fields";
 import { jstDate } from "~/lib/jst";
 import { formatInstantJa } from "~/lib/labels";
 import { yen } from "~/lib/money";
@@ -17,7 +18,7 @@ const STATES = Object.keys(REFUND_STATE_LABELS) as RefundStateColumn[];
 const DecisionForm = z.object({
   refundId: z.coerce.number().int().positive({ error: "返金を選んでください" }),
   intent: z.enum(["approve", "pay", "refuse"], { error: "操作を選んでください" }),
-  reason: z.string().optional().default(""),
+  reason: noteField("理由").optional().default(""),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

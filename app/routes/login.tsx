@@ -4,13 +4,14 @@ import { z } from "zod";
 import { clientIp, getViewer, login, safeRedirectPath } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { emailField, passwordField, TEXT_LIMITS } from "~/lib/fields";
 import { formatInstantJa } from "~/lib/labels";
 import { NOTICE_AREAS, NOTICE_STATE_LABELS } from "~/notices/service-notice";
 import { openServiceNotices } from "~/notices/service-notices.server";
 
 const LoginForm = z.object({
-  email: z.string().trim().min(1, "メールアドレスを入力してください").email("メールアドレスの形式が正しくありません"),
-  password: z.string().min(1, "パスワードを入力してください"),
+  email: emailField(),
+  password: passwordField(),
   redirectTo: z.string().optional(),
 });
 
@@ -35,7 +36,8 @@ export async function action({ request }: ActionFunctionArgs) {
       const key = issue.path[0] as "email" | "password";
       fieldErrors[key] ??= issue.message;
     }
-    return data<ActionData>({ fieldErrors, email: String(form.email ?? "") }, { status: 400 });
+    // Refused before login(): no attempt or audit row is written for a value no account can have.
+    return data<ActionData>({ fieldErrors, email: String(form.email ?? "").slice(0, TEXT_LIMITS.email) }, { status: 400 });
   }
   const result = await login(parsed.data.email, parsed.data.password, clientIp(request));
   if (!result.ok) {

@@ -1,0 +1,92 @@
+// The server's settings, read and validated once at start (scripts/start.ts), then shared with the
+// built app through globalThis as the database handle is (db.server.ts): the two are loaded as
+// separate module instances.
+import { isIP } from "node:net";
+
+export interface ServerConfig {
+  /** The console's origin as its users reach it, without a trailing slash: the only base of mailed links. */
+  consoleUrl: string;
+  /** How many reverse proxies in front of the server append to X-Forwarded-For (0: none, use the socket's address). */
+  trustProxy: number;
+}
+
+/** A setting that keeps the server from starting; the message starts with the variable's name. */
+export class ConfigError extends Error {}
+
+/** CONSOLE_URL: an http(s) origin; a path, query or credentials are refused (links append their own path). */
+export function parseConsoleUrl(raw: string): string {
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`CONSOLE_URL: 有効なURLではありません（例: https://console.example.jp）: "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`CONSOLE_URL: http:// または https:// で始まるURLを指定してください: "${raw}"`);
+  }
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
+    throw new ConfigError(`CONSOLE_URL: パスやクエリを含まないURLを指定してください（例: https://console.example.jp）: "${raw}"`);
+  }
+  return url.origin;
+}
+
+/** TRUST_PROXY: an integer ≥ 0 (proxy hops); unset is 0. */
+export function parseTrustProxy(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === "") return 0;
+  if (!/^\d{1,2}$/.test(raw.trim())) {
+    throw new ConfigError(`TRUST_PROXY: 信頼するプロキシの段数を0以上の整数で指定してください: "${raw}"`);
+  }
+  return Number(raw.trim());
+}
+
+/** Loopback listen addresses: only a server reachable from this machine alone may guess its own URL. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  if (h === "localhost" || h === "::1") return true;
+  return isIP(h) === 4 && h.startsWith("127.");
+}
+
+/**
+ * The settings from the environment. Without CONSOLE_URL, `consoleUrl` is null when the server
+ * listens on loopback (the caller sets `http://HOST:PORT` once the port is known, PORT may be 0);
+ * on any other address the server refuses to start.
+ */
+export function readServerConfig(env: Record<string, string | undefined>, listen: { host: string }): { consoleUrl: string | null; trustProxy: number } {
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  const raw = env.CONSOLE_URL?.trim();
+  if (raw) return { consoleUrl: parseConsoleUrl(raw), trustProxy };
+  if (!isLoopbackHost(listen.host)) {
+    throw new ConfigError(
+      `CONSOLE_URL: HOST=${listen.host} で起動するには、利用者がアクセスするURL（例: https://console.example.jp）を CONSOLE_URL に設定してください（メールのリンクに使います）`,
+    );
+  }
+  return { consoleUrl: null, trustProxy };
+}
+
+/** The address a loopback server without CONSOLE_URL is reached at. */
+export function loopbackConsoleUrl(host: string, port: number): string {
+  const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return parseConsoleUrl(`http://${h}:${port}`);
+}
+
+const KEY = Symbol.for("secure-line-console.config");
+type Holder = { [KEY]?: ServerConfig };
+
+export function setServerConfig(config: ServerConfig): void {
+  (globalThis as Holder)[KEY] = config;
+}
+
+/**
+ * The settings the server started with. Outside the server (commands, tests calling a route),
+ * they are read from the environment, where CONSOLE_URL is then required.
+ */
+export function getServerConfig(): ServerConfig {
+  const holder = globalThis as Holder;
+  if (!holder[KEY]) {
+    const raw = process.env.CONSOLE_URL?.trim();
+    if (!raw) throw new ConfigError("CONSOLE_URL: 設定されていません");
+    holder[KEY] = { consoleUrl: parseConsoleUrl(raw), trustProxy: parseTrustProxy(process.env.TRUST_PROXY) };
+  }
+  return holder[KEY];
+}
