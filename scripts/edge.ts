@@ -41,12 +41,14 @@ export function clientAddress(socketAddress: string | undefined, forwardedFor: s
 }
 
 /** A POST from another site is refused: the browser names the page's origin in Origin (or Referer). */
-export function isCrossOriginRequest(headers: { origin?: string; referer?: string; host?: string }): boolean {
+export function isCrossOriginRequest(headers: { origin?: string; referer?: string; host?: string; consoleOrigin?: string }): boolean {
   const source = headers.origin ?? headers.referer;
   if (!source) return false;
   if (source === "null") return true;
   try {
-    return new URL(source).host !== headers.host;
+    const url = new URL(source);
+    // The console's own address (CONSOLE_URL) is same-origin also behind a proxy that rewrites Host.
+    return url.origin !== headers.consoleOrigin && url.host !== headers.host;
   } catch {
     return true;
   }
@@ -93,7 +95,7 @@ export function protections(config: ServerConfig): RequestHandler {
     if (safe) return next();
     const origin = req.get("origin");
     const referer = req.get("referer");
-    if (isCrossOriginRequest({ origin, referer, host: req.get("host") })) {
+    if (isCrossOriginRequest({ origin, referer, host: req.get("host"), consoleOrigin: config.consoleUrl })) {
       return void refuse(res, 403, "別のサイトからの送信は受け付けられません。");
     }
     // Browsers name the origin of every form POST; a signed-in request that names none is not

@@ -84,5 +84,10 @@ describe("request guards", () => {
     expect(isCrossOriginRequest({ origin: "null", host: "127.0.0.1:3000" })).toBe(true);
     expect(isCrossOriginRequest({ referer: "http://evil.example/form", host: "127.0.0.1:3000" })).toBe(true);
     expect(isCrossOriginRequest({ host: "127.0.0.1:3000" })).toBe(false);
+    // Behind a proxy that rewrites Host, the console's own origin (CONSOLE_URL) is still same-origin.
+    const proxied = { host: "127.0.0.1:3000", consoleOrigin: "https://console.example.jp" };
+    expect(isCrossOriginRequest({ ...proxied, origin: "https://console.example.jp" })).toBe(false);
+    expect(isCrossOriginRequest({ ...proxied, origin: "https://console.example.jp.evil.example" })).toBe(true);
+    expect(isCrossOriginRequest({ ...proxied, origin: "http://console.example.jp" })).toBe(true);
   });
 });
