@@ -13,6 +13,8 @@ import {
 import { login, requireViewer } from "../app/auth/session.server";
 import { action as loginAction } from "../app/routes/login";
 import { action as secondStepAction } from "../app/routes/login_.second-factor";
+import { resendAccountLink } from "../app/auth/invitations.server";
+import { action as invitationAction } from "../app/routes/invitation.$token";
 import { action as customerAction } from "../app/routes/_console.customers.$customerId";
 import { action as settingsAction } from "../app/routes/_console.settings";
 import { DEMO_PASSWORD } from "../db/seed";
@@ -316,5 +318,28 @@ describe("enforcement", () => {
     await t.db.updateTable("resellers").set({ mfa_required_customers: 0 }).where("id", "=", reseller.id).execute();
     const enrolAudit = await t.db.selectFrom("audit_log").select("summary").where("action", "=", "mfa.enrol").where("user_id", "=", c1.id).execute();
     expect(enrolAudit.map((a) => a.summary)).toEqual(["二要素認証（認証アプリ）を設定、回復コード10件を発行", "二要素認証（認証アプリ）を設定、回復コード10件を発行"]);
+  });
+});
+
+describe("a mailed password link", () => {
+  it("leads an account with a second factor to the second step, not into a session", async () => {
+    const at = setClock("2026-11-27T09:00:00+09:00");
+    const c5 = await userByEmail("customer2@demo.example"); // enrolled above
+    const sessionsBefore = await sessionCount(c5.id);
+    expect(sessionsBefore).toBeGreaterThan(0);
+    await resendAccountLink(t.db, {
+      tenant: { kind: "provider" }, customerId: c5.customer_id!, userId: c5.id, at, actor: { id: null, email: "operator@demo.example" },
+      ip: "10.0.0.9", providerName: "セキュアライン株式会社", consoleUrl: BASE,
+    });
+    const mail = await t.db.selectFrom("outbox").select("body_text").where("to_address", "=", c5.email).orderBy("id", "desc").executeTakeFirstOrThrow();
+    const token = /\/invitation\/([A-Za-z0-9_-]{43})/.exec(mail.body_text)![1];
+    const r = await run(() => invitationAction({
+      request: post(`/invitation/${token}`, { next: "aozora-kanri-2026-x", confirm: "aozora-kanri-2026-x" }), params: { token }, context: {},
+    }));
+    expect(r.status).toBe(302);
+    expect(r.response!.headers.get("Location")).toBe("/login/second-factor?redirectTo=%2Fhome");
+    expect(cookiesOf(r.response!)[PENDING_COOKIE_NAME]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(cookiesOf(r.response!).console_session).toBeUndefined();
+    expect(await sessionCount(c5.id)).toBe(0);
   });
 });

@@ -171,6 +171,20 @@ export async function restartSessions(userId: string): Promise<string> {
   return lucia.createSessionCookie(session.id).serialize();
 }
 
+/**
+ * After a password was set through a mailed link: every earlier session ends, then a session
+ * starts — or, for an account with a second factor, the second step does (a mailed link proves the
+ * mailbox, not the second factor). Returns where to go and the cookie to set.
+ */
+export async function signInAfterPasswordSet(db: Kysely<Database>, userId: string, at: Date): Promise<{ location: string; cookie: string }> {
+  if (await hasSecondFactor(db, userId)) {
+    await getLucia().invalidateUserSessions(userId);
+    const token = await createPendingSignIn(db, userId, at);
+    return { location: "/login/second-factor?redirectTo=%2Fhome", cookie: pendingSignInCookie(token) };
+  }
+  return { location: "/home", cookie: await restartSessions(userId) };
+}
+
 export async function logout(request: Request): Promise<string> {
   const lucia = getLucia();
   const { viewer, sessionId } = await getViewer(request);
