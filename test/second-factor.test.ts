@@ -8,7 +8,7 @@ import { generateHOTP } from "@oslojs/otp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEVICE_COOKIE_NAME } from "../app/auth/devices.server";
 import {
-  confirmTotp, PENDING_COOKIE_NAME, startTotpSetup, totpStep,
+  confirmTotp, PENDING_COOKIE_NAME, removeTotp, startTotpSetup, totpStep,
 } from "../app/auth/second-factor.server";
 import { login, requireViewer } from "../app/auth/session.server";
 import { action as loginAction } from "../app/routes/login";
@@ -341,5 +341,23 @@ describe("a mailed password link", () => {
     expect(cookiesOf(r.response!)[PENDING_COOKIE_NAME]).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(cookiesOf(r.response!).console_session).toBeUndefined();
     expect(await sessionCount(c5.id)).toBe(0);
+  });
+});
+
+describe("removing the app", () => {
+  it("needs the password or a current code, and stops accepting guesses after 5 wrong ones in 15 minutes", async () => {
+    const at = setClock("2026-11-28T09:00:00+09:00");
+    const { secret } = await enrol("admin@demo.example");
+    const admin = await userByEmail("admin@demo.example");
+    const actor = { id: admin.id, email: admin.email };
+    for (let i = 0; i < 5; i++) {
+      expect(await removeTotp(t.db, actor, { password: "wrong" }, at, "10.0.0.1")).toEqual({ ok: false, message: "現在のパスワードまたは確認コードが正しくありません" });
+    }
+    const held = await removeTotp(t.db, actor, { code: codeAt(secret, at) }, at, "10.0.0.1");
+    expect(held).toEqual({ ok: false, message: "誤りが続いたため、しばらく受け付けません。15分ほど待ってから、もう一度お試しください。" });
+    const later = setClock("2026-11-28T09:16:00+09:00");
+    expect(await removeTotp(t.db, actor, { code: codeAt(secret, later) }, later, "10.0.0.1")).toEqual({ ok: true });
+    expect(await t.db.selectFrom("user_totp").select("user_id").where("user_id", "=", admin.id).execute()).toHaveLength(0);
+    expect(await t.db.selectFrom("user_recovery_codes").select("id").where("user_id", "=", admin.id).execute()).toHaveLength(0);
   });
 });

@@ -170,6 +170,8 @@ export async function acceptTotpCode(db: Db, userId: string, code: string, at: D
 export async function removeTotp(
   db: Kysely<Database>, actor: AccountActor, proof: { password?: string; code?: string }, at: Date, ip: string,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
+  // Guessing here counts with the sign-in's wrong codes: a taken-over session cannot try on.
+  if (await codesThrottled(db, { userId: actor.id, failures: 0 }, at)) return { ok: false, message: `誤りが続いたため、しばらく受け付けません。${CODE_FAILURE_WINDOW_MINUTES}分ほど待ってから、もう一度お試しください。` };
   const user = await db.selectFrom("users").select("password_hash").where("id", "=", actor.id).executeTakeFirstOrThrow();
   let proven = false;
   if (proof.code) proven = (await acceptTotpCode(db, actor.id, proof.code, at)) === "ok";
