@@ -21,6 +21,8 @@ export interface ProviderTable {
   due_day: number | null;
   /** T-26-3: leave an invoice of late interest only unbilled (0/1). */
   interest_only_unbilled: Generated<number>;
+  /** The provider's staff (admin, operator, finance) must use a second factor (0/1; migration 001060). */
+  mfa_required_staff: Generated<number>;
 }
 
 /** T-16 interruption notices (migration 001020). */
@@ -43,6 +45,10 @@ export interface ResellerTable {
   ref: string;
   name: string;
   created_at: string;
+  /** Its managers must use a second factor (set by the provider's admin; migration 001060). */
+  mfa_required: Generated<number>;
+  /** Its customers' administrators must (set by its managers; migration 001060). */
+  mfa_required_customers: Generated<number>;
 }
 
 export interface CustomerTable {
@@ -54,6 +60,8 @@ export interface CustomerTable {
   phone: string;
   address: string;
   created_at: string;
+  /** Its administrators must use a second factor (set by themselves; migration 001060). */
+  mfa_required: Generated<number>;
 }
 
 export interface ContractTable {
@@ -697,6 +705,63 @@ export interface GatewayReturnTable {
   status: "awaiting" | "returned" | "charged";
 }
 
+/** An authenticator app's secret (migration 001060); unconfirmed while the setup is unfinished. */
+export interface UserTotpTable {
+  user_id: string;
+  /** Base32, as the authenticator app shows it. */
+  secret: string;
+  created_at: string;
+  confirmed_at: string | null;
+  /** The last accepted 30-second time step (no replay). */
+  last_step: number | null;
+}
+
+export interface UserRecoveryCodeTable {
+  id: Generated<number>;
+  user_id: string;
+  code_sha256: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** A WebAuthn credential (passkey). */
+export interface UserPasskeyTable {
+  /** Credential id, base64url. */
+  id: string;
+  user_id: string;
+  public_key: Buffer;
+  counter: number;
+  /** JSON array of transports. */
+  transports: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface WebauthnChallengeTable {
+  challenge: string;
+  purpose: "register" | "sign_in" | "second_factor";
+  user_id: string | null;
+  pending_sign_in_id: number | null;
+  expires_at: string;
+}
+
+/** Between a correct password and the second factor (10 minutes). */
+export interface PendingSignInTable {
+  id: Generated<number>;
+  token_sha256: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  failures: Generated<number>;
+}
+
+export interface SecondFactorFailureTable {
+  id: Generated<number>;
+  user_id: string;
+  at: string;
+}
+
 /** S1-4⑤: a stored threat report (monthly, or made on demand from the console). */
 export interface ThreatReportTable {
   id: Generated<number>;
@@ -718,6 +783,12 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   user_devices: UserDeviceTable;
+  user_totp: UserTotpTable;
+  user_recovery_codes: UserRecoveryCodeTable;
+  user_passkeys: UserPasskeyTable;
+  webauthn_challenges: WebauthnChallengeTable;
+  pending_sign_ins: PendingSignInTable;
+  second_factor_failures: SecondFactorFailureTable;
   audit_log: AuditLogTable;
   login_attempts: LoginAttemptTable;
   security_events: SecurityEventTable;

@@ -31,7 +31,7 @@ describe("login", () => {
   it("signs in a demo account and records it in the audit log", async () => {
     const result = await login("Customer@Demo.Example ", DEMO_PASSWORD, "10.0.0.1");
     expect(result.ok).toBe(true);
-    if (result.ok) {
+    if (result.ok === true) {
       expect(result.cookie).toMatch(/^console_session=[a-z0-9]+;/);
       expect(result.cookie).toContain("HttpOnly");
       expect(result.cookie).toContain("SameSite=Lax");

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { changePassword } from "~/auth/password-change.server";
 import { CONFIRM_MISMATCH, confirmsNext, newPassword } from "~/auth/password-rules";
@@ -45,6 +45,8 @@ export default function Account() {
         <dt>メールアドレス</dt><dd>{email}</dd>
         <dt>役割</dt><dd>{roleLabel}</dd>
       </dl>
+      <h2>二要素認証</h2>
+      <p><Link to="/account/second-factor">二要素認証の設定（認証アプリ・パスキー・回復コード）</Link></p>
       <h2>パスワードの変更</h2>
       {params.get("changed") ? <div className="alert success" role="status">パスワードを変更しました。ほかの端末のログインは終了しました。</div> : null}
       <Form method="post" className="stack" noValidate>

@@ -37,6 +37,18 @@ const ACTION_LABELS: Record<string, string> = {
   "contract.cancel_withdraw": "解約申込みの取消し",
   "contract.cancel_confirm": "解約の確認",
   "incident.resolve": "インシデント解決",
+  "login.second_factor": "ログイン（二要素認証待ち）",
+  "mfa.enrol": "二要素認証の設定",
+  "mfa.remove": "二要素認証の解除",
+  "mfa.verify_failed": "二要素認証の失敗",
+  "mfa.throttled": "二要素認証の制限",
+  "mfa.recovery_used": "回復コードの使用",
+  "mfa.recovery_regenerate": "回復コードの再発行",
+  "mfa.reset": "二要素認証のリセット",
+  "mfa.policy": "二要素認証の必須設定",
+  "passkey.register": "パスキーの登録",
+  "passkey.delete": "パスキーの削除",
+  "passkey.verify_failed": "パスキーの確認失敗",
 };
 
 export async function loader({ request }: LoaderFunctionArgs) {

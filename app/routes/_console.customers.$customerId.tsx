@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { inviteAccountOfCustomer, listCustomerAccounts, resendAccountLink, setAccountStopped } from "~/auth/invitations.server";
+import { accountsWithSecondFactor, resetSecondFactor, SECOND_FACTOR_RESET_ROLES } from "~/auth/second-factor.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { ACCOUNT_ISSUER_ROLES, CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
@@ -30,7 +31,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listContracts(db, viewer.tenant, { customerId: customer.id }),
     listCustomerAccounts(db, { tenant: viewer.tenant, customerId: customer.id, at: now() }),
   ]);
-  return { customer, contracts, accounts: accounts ?? [], canIssue: ACCOUNT_ISSUER_ROLES.includes(viewer.role) };
+  const withSecondFactor = await accountsWithSecondFactor(db, (accounts ?? []).map((a) => a.id));
+  return {
+    customer, contracts, accounts: (accounts ?? []).map((a) => ({ ...a, secondFactor: withSecondFactor.has(a.id) })),
+    canIssue: ACCOUNT_ISSUER_ROLES.includes(viewer.role), canResetSecondFactor: SECOND_FACTOR_RESET_ROLES.includes(viewer.role),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -47,6 +52,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!done) throw notFound();
     return redirect(`/customers/${customerId}?${form.intent === "stop" ? "stopped" : "started"}=${encodeURIComponent(form.email ?? "")}#accounts`);
   }
+  if (form.intent === "mfa-reset") {
+    // Only an account of this customer, in the viewer's tenant: anything else is a 404.
+    const customer = await getCustomer(db, { id: customerId, tenant: viewer.tenant });
+    const account = customer ? (await listCustomerAccounts(db, { tenant: viewer.tenant, customerId, at: context.at }))?.find((a) => a.id === form.userId) : undefined;
+    const reset = account ? await resetSecondFactor(db, { tenant: viewer.tenant, role: viewer.role, userId: account.id, actor: context.actor, ip: context.ip, at: context.at }) : null;
+    if (!reset) throw notFound();
+    return redirect(`/customers/${customerId}?mfaReset=${encodeURIComponent(reset.email)}#accounts`);
+  }
   if (form.intent === "resend") {
     const sent = await resendAccountLink(db, { ...context, userId: form.userId ?? "" });
     if (!sent) throw notFound();
@@ -61,14 +74,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CustomerDetail() {
-  const { customer, contracts, accounts, canIssue } = useLoaderData<typeof loader>();
+  const { customer, contracts, accounts, canIssue, canResetSecondFactor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors: Partial<Record<Fields, string>> = result?.fieldErrors ?? {};
   const [params] = useSearchParams();
   const done = params.get("invited") ? `${params.get("invited")} のアカウントを作成し、パスワード設定用のリンクをメールで送りました。`
     : params.get("sent") ? `${params.get("sent")} にパスワード設定用のリンクを送り直しました。以前のリンクは使えなくなりました。`
     : params.get("stopped") ? `${params.get("stopped")} のアカウントを停止しました。ログイン中の画面も終了しました。`
-    : params.get("started") ? `${params.get("started")} のアカウントを再開しました。` : null;
+    : params.get("started") ? `${params.get("started")} のアカウントを再開しました。`
+    : params.get("mfaReset") ? `${params.get("mfaReset")} の二要素認証をリセットしました。本人にメールでお知らせしました。` : null;
   return (
     <>
       <p><Link to="/customers">← 顧客の一覧</Link></p>
@@ -102,13 +116,14 @@ export default function CustomerDetail() {
       {done ? <div className="alert success" role="status">{done}</div> : null}
       {accounts.length === 0 ? <div className="empty">この顧客の管理者アカウントはまだありません。</div> : (
         <table className="data" data-testid="accounts">
-          <thead><tr><th>氏名</th><th>メールアドレス</th><th>状態</th>{canIssue ? <th /> : null}</tr></thead>
+          <thead><tr><th>氏名</th><th>メールアドレス</th><th>状態</th><th>二要素認証</th>{canIssue ? <th /> : null}</tr></thead>
           <tbody>
             {accounts.map((a) => (
               <tr key={a.id}>
                 <td>{a.displayName}</td>
                 <td>{a.email}</td>
                 <td>{ACCOUNT_STATE_LABELS[a.state]}{a.state === "invited" && a.linkExpiresAt ? `（${formatInstantJa(a.linkExpiresAt)}まで）` : ""}</td>
+                <td>{a.secondFactor ? "設定済み" : "未設定"}</td>
                 {canIssue ? (
                   <td>
                     <Form method="post" className="actions">
@@ -118,6 +133,7 @@ export default function CustomerDetail() {
                         <>
                           <button type="submit" name="intent" value="resend" className="secondary">{a.state === "active" ? "パスワード再設定のリンクを送る" : "設定用リンクを送り直す"}</button>
                           <button type="submit" name="intent" value="stop" className="secondary">停止する</button>
+                          {canResetSecondFactor && a.secondFactor ? <button type="submit" name="intent" value="mfa-reset" className="secondary">二要素認証をリセット</button> : null}
                         </>
                       )}
                     </Form>

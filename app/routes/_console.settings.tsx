@@ -1,7 +1,9 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import { getProviderSecondFactorPolicy, resetSecondFactor, updateProviderSecondFactorPolicy } from "~/auth/second-factor.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
+import { SecondFactorPolicyForms } from "~/components/SecondFactorPolicyForms";
 import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
 import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
@@ -40,30 +42,47 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const billing = await getBillingSettings(db);
   // The month being billed next: the one before this month.
   const example = addMonths(monthOf(jstDate(now())), -1);
-  return { settings: await getProviderSettings(db), billing, example: { month: example, dueDate: dueDateOf(example, billing) } };
+  return {
+    settings: await getProviderSettings(db), billing, example: { month: example, dueDate: dueDateOf(example, billing) },
+    secondFactor: await getProviderSecondFactorPolicy(db),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: ROLES });
-  const form = Object.fromEntries(await request.formData());
+  const formData = await request.formData();
+  const form = Object.fromEntries(formData);
+  if (form.intent === "mfa-policy") {
+    const resellerIds = formData.getAll("resellerRequired").map(Number).filter(Number.isInteger);
+    await updateProviderSecondFactorPolicy(getDb(), { staff: form.staffRequired === "on", resellerIds }, { id: viewer.id, email: viewer.email }, clientIp(request));
+    return redirect("/settings?mfaSaved=1#second-factor");
+  }
+  if (form.intent === "mfa-reset") {
+    const email = String(form.email ?? "").trim();
+    const reset = email ? await resetSecondFactor(getDb(), {
+      tenant: viewer.tenant, role: viewer.role, email, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request), at: now(),
+    }) : null;
+    if (!reset) return data({ mfaResetError: "そのメールアドレスのアカウントは見つかりません", fieldErrors: null, billingErrors: null, values: form as Record<string, string> }, { status: 404 });
+    return redirect(`/settings?mfaReset=${encodeURIComponent(reset.email)}#second-factor`);
+  }
   if (form.intent === "billing") {
     const parsed = BillingSettingsForm.safeParse(form);
     if (!parsed.success) {
-      return data({ billingErrors: fieldErrorsOf(parsed.error), fieldErrors: null, values: form as Record<string, string> }, { status: 400 });
+      return data({ billingErrors: fieldErrorsOf(parsed.error), fieldErrors: null, mfaResetError: null, values: form as Record<string, string> }, { status: 400 });
     }
     await updateBillingSettings(getDb(), parsed.data, { id: viewer.id, email: viewer.email }, clientIp(request));
     return redirect("/settings?billingSaved=1");
   }
   const parsed = SettingsForm.safeParse(form);
   if (!parsed.success) {
-    return data({ fieldErrors: fieldErrorsOf<Fields>(parsed.error) as FieldErrors<Fields>, billingErrors: null, values: form as Record<string, string> }, { status: 400 });
+    return data({ fieldErrors: fieldErrorsOf<Fields>(parsed.error) as FieldErrors<Fields>, billingErrors: null, mfaResetError: null, values: form as Record<string, string> }, { status: 400 });
   }
   await updateProviderSettings(getDb(), parsed.data, { id: viewer.id, email: viewer.email }, clientIp(request));
   return redirect("/settings?saved=1");
 }
 
 export default function Settings() {
-  const { settings, billing, example } = useLoaderData<typeof loader>();
+  const { settings, billing, example, secondFactor } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors: FieldErrors<Fields> = actionData?.fieldErrors ?? {};
@@ -116,6 +135,9 @@ export default function Settings() {
         </label>
         <button type="submit">請求の設定を保存する</button>
       </Form>
+
+      <SecondFactorPolicyForms policy={secondFactor} saved={!!params.get("mfaSaved")} resetDone={params.get("mfaReset")}
+        resetError={actionData?.mfaResetError ?? null} />
     </>
   );
 }

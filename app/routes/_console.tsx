@@ -1,14 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, NavLink, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
-import { requireViewer } from "~/auth/session.server";
+import { mustEnrolSecondFactor } from "~/auth/second-factor.server";
+import { requireViewer, SECOND_FACTOR_SETUP_PATH } from "~/auth/session.server";
 import { ROLE_LABELS } from "~/auth/tenancy";
 import { navFor } from "~/components/nav";
 import { getDb } from "~/db.server";
 import { ErrorMessage } from "~/root";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireViewer(request);
+  // The second-factor setup page is the one page an account that must set it up may open.
+  const atSetup = new URL(request.url).pathname === SECOND_FACTOR_SETUP_PATH;
+  const viewer = await requireViewer(request, { secondFactorSetup: atSetup });
   const db = getDb();
+  const setupOnly = atSetup && (await mustEnrolSecondFactor(db, viewer));
   // The tenant's own name is shown beside the user's, so everyone knows whose data this is.
   const tenantName =
     viewer.tenant.kind === "reseller"
@@ -19,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     viewer: { displayName: viewer.displayName, email: viewer.email, roleLabel: ROLE_LABELS[viewer.role] },
     tenantName: tenantName ?? "",
-    nav: navFor(viewer.role),
+    nav: setupOnly ? [{ to: SECOND_FACTOR_SETUP_PATH, label: "二要素認証の設定" }] : navFor(viewer.role),
   };
 }
 

@@ -5,7 +5,7 @@ import { INVITATION_VALID_DAYS } from "~/auth/accounts";
 import { findInvitation, isInvitationToken, setPasswordByInvitation } from "~/auth/invitations.server";
 import { hashPassword } from "~/auth/password.server";
 import { CONFIRM_MISMATCH, confirmsNext, newPassword } from "~/auth/password-rules";
-import { clientIp, restartSessions } from "~/auth/session.server";
+import { clientIp, signInAfterPasswordSet } from "~/auth/session.server";
 import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -39,7 +39,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) return data({ gone: false, fieldErrors: fieldErrorsOf<Fields>(parsed.error) }, { status: 400 });
   const set = await setPasswordByInvitation(getDb(), { token, passwordHash: await hashPassword(parsed.data.next), at: now(), ip: clientIp(request) });
   if (!set) return data({ gone: true, fieldErrors: {} }, { status: 410 });
-  return redirect("/home", { headers: { "Set-Cookie": await restartSessions(set.userId) } });
+  const next = await signInAfterPasswordSet(getDb(), set.userId, now());
+  return redirect(next.location, { headers: { "Set-Cookie": next.cookie } });
 }
 
 export default function Invitation() {

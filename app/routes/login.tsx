@@ -1,7 +1,9 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
+import { readDeviceToken } from "~/auth/devices.server";
 import { clientIp, getViewer, login, safeRedirectPath } from "~/auth/session.server";
+import { PasskeyButton } from "~/components/PasskeyButton";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { emailField, passwordField, TEXT_LIMITS } from "~/lib/fields";
@@ -39,9 +41,13 @@ export async function action({ request }: ActionFunctionArgs) {
     // Refused before login(): no attempt or audit row is written for a value no account can have.
     return data<ActionData>({ fieldErrors, email: String(form.email ?? "").slice(0, TEXT_LIMITS.email) }, { status: 400 });
   }
-  const result = await login(parsed.data.email, parsed.data.password, clientIp(request));
-  if (!result.ok) {
+  const result = await login(parsed.data.email, parsed.data.password, clientIp(request), { deviceToken: readDeviceToken(request) });
+  if (result.ok === false) {
     return data<ActionData>({ formError: result.message, email: parsed.data.email }, { status: result.status });
+  }
+  if (result.ok === "second_factor") {
+    const back = safeRedirectPath(parsed.data.redirectTo);
+    return redirect(`/login/second-factor?redirectTo=${encodeURIComponent(back)}`, { headers: { "Set-Cookie": result.cookie } });
   }
   return redirect(safeRedirectPath(parsed.data.redirectTo), { headers: { "Set-Cookie": result.cookie } });
 }
@@ -56,6 +62,7 @@ export default function Login() {
       <div className="login-box">
         <h1>セキュアライン 管理コンソール</h1>
         <p className="muted">登録済みのメールアドレスとパスワードでログインしてください。</p>
+        {params.get("expired") ? <div className="alert error" role="alert">確認の有効期限が切れました。もう一度ログインしてください。</div> : null}
         {actionData?.formError ? <div className="alert error" role="alert">{actionData.formError}</div> : null}
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
@@ -73,6 +80,9 @@ export default function Login() {
           </label>
           <button type="submit" disabled={submitting}>{submitting ? "ログイン中…" : "ログイン"}</button>
         </Form>
+        <div style={{ marginTop: 12 }}>
+          <PasskeyButton purpose="sign_in" label="パスキーでログイン" redirectTo={params.get("redirectTo") ?? ""} />
+        </div>
         {notices.length > 0 ? (
           <section aria-label="サービスの利用中止のお知らせ" style={{ marginTop: 20 }}>
             <h2 style={{ fontSize: 15 }}>サービスの利用中止のお知らせ</h2>

@@ -30,6 +30,7 @@ import * as paymentsByPaidOn from "./2026_11_22_001000_payments_by_paid_on";
 import * as billingSettings from "./2026_11_22_001010_billing_settings";
 import * as serviceNotices from "./2026_11_22_001020_service_notices";
 import * as userDevices from "./2026_11_22_001050_user_devices";
+import * as secondFactor from "./2026_11_22_001060_second_factor";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001010_billing_settings": billingSettings,
   "2026_11_22_001020_service_notices": serviceNotices,
   "2026_11_22_001050_user_devices": userDevices,
+  "2026_11_22_001060_second_factor": secondFactor,
 };

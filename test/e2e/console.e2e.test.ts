@@ -53,7 +53,7 @@ describe("signing in", () => {
     await page.goto(`${server.url}/login`);
     await page.getByLabel("メールアドレス").fill("reseller@demo.example");
     await page.getByLabel("パスワード").fill("not-the-password");
-    await page.getByRole("button", { name: "ログイン" }).click();
+    await page.getByRole("button", { name: "ログイン", exact: true }).click();
     await page.getByRole("alert").waitFor();
     expect(await page.getByRole("alert").textContent()).toBe("メールアドレスまたはパスワードが正しくありません。");
     expect(page.url()).toBe(`${server.url}/login`);
@@ -70,7 +70,7 @@ describe("signing in", () => {
       await page.goto(`${server.url}/login`);
       await page.getByLabel("メールアドレス").fill("finance@demo.example");
       await page.getByLabel("パスワード").fill(i === 6 ? "demo-password-2026" : `wrong-${i}`);
-      await page.getByRole("button", { name: "ログイン" }).click();
+      await page.getByRole("button", { name: "ログイン", exact: true }).click();
       await page.getByRole("alert").waitFor();
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);

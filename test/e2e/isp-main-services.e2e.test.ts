@@ -55,7 +55,7 @@ describe("ISP main services (L-4)", () => {
     await page.goto(`${server.url}/login`);
     await page.getByLabel("メールアドレス").fill("reseller@demo.example");
     await page.getByLabel("パスワード").fill("demo-password-2026");
-    await Promise.all([page.waitForURL(`${server.url}/home`), page.getByRole("button", { name: "ログイン" }).click()]);
+    await Promise.all([page.waitForURL(`${server.url}/home`), page.getByRole("button", { name: "ログイン", exact: true }).click()]);
     await page.goto(`${server.url}/licenses/isp/main-services`);
     const c1 = page.getByTestId("main-services-C1");
     expect(await c1.locator("tbody tr").allTextContents()).toEqual([

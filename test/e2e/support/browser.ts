@@ -17,5 +17,5 @@ export async function loginAs(page: Page, baseUrl: string, email: string, passwo
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel("メールアドレス").fill(email);
   await page.getByLabel("パスワード").fill(password);
-  await Promise.all([page.waitForURL(`${baseUrl}/home`), page.getByRole("button", { name: "ログイン" }).click()]);
+  await Promise.all([page.waitForURL(`${baseUrl}/home`), page.getByRole("button", { name: "ログイン", exact: true }).click()]);
 }
