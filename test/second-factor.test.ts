@@ -20,16 +20,18 @@ import { action as settingsAction } from "../app/routes/_console.settings";
 import { DEMO_PASSWORD } from "../db/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 
+const BASE = "http://127.0.0.1:3000";
+
 let t: TestDatabase;
 beforeAll(async () => {
+  // Route actions read the console's address from the configuration, as the server sets it.
+  process.env.CONSOLE_URL = BASE;
   t = await createTestDatabase({ seed: true });
 });
 afterAll(() => t.dispose());
 afterEach(() => {
   delete process.env.APP_NOW;
 });
-
-const BASE = "http://127.0.0.1:3000";
 const T0 = "2026-11-22T10:00:00+09:00";
 
 function setClock(iso: string): Date {
