@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
+import { withResponseCookies } from "../app/auth/response-cookies.server";
 import { setDatabase } from "../app/db.server";
 import { startScheduler } from "../app/scheduler.server";
 import { now } from "../app/lib/clock";
@@ -65,7 +66,11 @@ export async function startServer(options: { port: number; host: string }): Prom
   app.use(protections);
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+  // A session extended while in use sends its cookie again with whatever the route answers
+  // (app/auth/response-cookies.server.ts).
+  app.all("*", (_req, res, next) => withResponseCookies((cookie) => {
+    if (!res.headersSent) res.append("Set-Cookie", cookie);
+  }, next), createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
   const server = await new Promise<ReturnType<typeof app.listen>>((resolveListen, reject) => {
     const s = app.listen(options.port, options.host, () => resolveListen(s));

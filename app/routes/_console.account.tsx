@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { z } from "zod";
 import { changePassword } from "~/auth/password-change.server";
 import { CONFIRM_MISMATCH, confirmsNext, newPassword } from "~/auth/password-rules";
-import { clientIp, requireViewer } from "~/auth/session.server";
+import { requireViewer } from "~/auth/session.server";
 import { ROLE_LABELS } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
 import { fieldErrorsOf } from "~/lib/form";
@@ -28,9 +28,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const parsed = PasswordForm.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf<Fields>(parsed.error) }, { status: 400 });
-  const result = await changePassword(viewer, parsed.data.current, parsed.data.next, clientIp(request));
+  const result = await changePassword(viewer, parsed.data.current, parsed.data.next, request);
   if (!result.ok) return data({ fieldErrors: { [result.field]: result.message } as Partial<Record<Fields, string>> }, { status: 400 });
-  return redirect("/account?changed=1", { headers: { "Set-Cookie": result.cookie } });
+  return redirect("/account?changed=1", { headers: result.headers });
 }
 
 export default function Account() {

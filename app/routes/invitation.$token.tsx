@@ -39,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) return data({ gone: false, fieldErrors: fieldErrorsOf<Fields>(parsed.error) }, { status: 400 });
   const set = await setPasswordByInvitation(getDb(), { token, passwordHash: await hashPassword(parsed.data.next), at: now(), ip: clientIp(request) });
   if (!set) return data({ gone: true, fieldErrors: {} }, { status: 410 });
-  return redirect("/home", { headers: { "Set-Cookie": await restartSessions(set.userId) } });
+  return redirect("/home", { headers: await restartSessions(getDb(), set.userId, request) });
 }
 
 export default function Invitation() {

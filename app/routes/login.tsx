@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { clientIp, getViewer, login, safeRedirectPath } from "~/auth/session.server";
+import { getViewer, login, safeRedirectPath } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formatInstantJa } from "~/lib/labels";
@@ -37,11 +37,11 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     return data<ActionData>({ fieldErrors, email: String(form.email ?? "") }, { status: 400 });
   }
-  const result = await login(parsed.data.email, parsed.data.password, clientIp(request));
+  const result = await login(parsed.data.email, parsed.data.password, request);
   if (!result.ok) {
     return data<ActionData>({ formError: result.message, email: parsed.data.email }, { status: result.status });
   }
-  return redirect(safeRedirectPath(parsed.data.redirectTo), { headers: { "Set-Cookie": result.cookie } });
+  return redirect(safeRedirectPath(parsed.data.redirectTo), { headers: result.headers });
 }
 
 export default function Login() {

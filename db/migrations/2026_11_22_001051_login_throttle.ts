@@ -1,0 +1,19 @@
+// Login throttling as counters that are checked and raised in one statement (issue 15, item 2):
+// the count of failed or in-flight password checks per key (an account, an address, a known
+// browser of an account) in the window that began at `window_started_at`. The old way (count
+// `login_attempts` rows, check, then verify, then insert) let parallel requests all pass the
+// check before any was recorded. `login_attempts` stays as the record of checked passwords.
+import type { Kysely } from "kysely";
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable("login_throttle")
+    .addColumn("key", "text", (c) => c.primaryKey())
+    .addColumn("window_started_at", "text", (c) => c.notNull())
+    .addColumn("attempts", "integer", (c) => c.notNull())
+    .execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable("login_throttle").execute();
+}
