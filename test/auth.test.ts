@@ -1,7 +1,8 @@
 // Passwords, throttling and the audit trail of sign-ins, against a real database file.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../app/auth/password.server";
-import { login, safeRedirectPath } from "../app/auth/session.server";
+import { browserName } from "../app/auth/browser-name";
+import { getViewer, login, NEW_BROWSER_MAIL_KIND, safeRedirectPath } from "../app/auth/session.server";
 import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_DEVICE, MAX_FAILURES_PER_IP } from "../app/auth/throttle.server";
 import { isCrossOriginRequest } from "../scripts/serve";
 import { DEMO_PASSWORD } from "../db/seed";
@@ -141,6 +142,65 @@ describe("known browsers (OWASP device cookie, issue 15)", () => {
     const other = cookiesOf(await login("customer@demo.example", DEMO_PASSWORD, clientRequest("10.0.3.1")));
     for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) await login("finance@demo.example", "guess", clientRequest("10.0.3.66"));
     expect(await login("finance@demo.example", DEMO_PASSWORD, clientRequest("10.0.3.1", { cookie: other }))).toMatchObject({ ok: false, status: 429 });
+  });
+});
+
+describe("sessions (issue 15)", () => {
+  it("writes a session's last use at most every 5 minutes, not on every request", async () => {
+    process.env.APP_NOW = "2026-11-22T15:00:00+09:00";
+    const cookie = cookiesOf(await login("reseller2@demo.example", DEMO_PASSWORD, clientRequest("10.0.4.1", { userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36" })));
+    const lastSeen = async () => (await t.db.selectFrom("sessions").innerJoin("users", "users.id", "sessions.user_id")
+      .select(["sessions.last_seen_at", "sessions.created_at", "sessions.ip", "sessions.user_agent"]).where("users.email", "=", "reseller2@demo.example").executeTakeFirstOrThrow());
+    expect(await lastSeen()).toMatchObject({ created_at: "2026-11-22T06:00:00.000Z", last_seen_at: "2026-11-22T06:00:00.000Z", ip: "10.0.4.1" });
+    for (const [at, expected] of [
+      ["2026-11-22T15:04:59+09:00", "2026-11-22T06:00:00.000Z"],
+      ["2026-11-22T15:05:00+09:00", "2026-11-22T06:05:00.000Z"],
+      ["2026-11-22T15:09:00+09:00", "2026-11-22T06:05:00.000Z"],
+      ["2026-11-22T15:12:00+09:00", "2026-11-22T06:12:00.000Z"],
+    ]) {
+      process.env.APP_NOW = at;
+      expect((await getViewer(clientRequest("10.0.4.1", { cookie }))).viewer?.email).toBe("reseller2@demo.example");
+      expect((await lastSeen()).last_seen_at).toBe(expected);
+    }
+  });
+
+  it("mails the account when a browser not on record signs in, but not on its very first sign-in", async () => {
+    process.env.APP_NOW = "2026-11-22T16:00:00+09:00";
+    const mails = () => t.db.selectFrom("outbox").select(["to_address", "subject", "body_text"])
+      .where("kind", "=", NEW_BROWSER_MAIL_KIND).where("to_address", "=", "customer2@demo.example").execute();
+    const first = cookiesOf(await login("customer2@demo.example", DEMO_PASSWORD, clientRequest("10.0.5.1")));
+    expect(await mails()).toEqual([]);
+    // The same browser again: known, no mail.
+    await login("customer2@demo.example", DEMO_PASSWORD, clientRequest("10.0.5.1", { cookie: first }));
+    expect(await mails()).toEqual([]);
+    await login("customer2@demo.example", DEMO_PASSWORD, clientRequest("198.51.100.7", {
+      userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+    }));
+    expect(await mails()).toEqual([{
+      to_address: "customer2@demo.example",
+      subject: "【セキュアライン】新しいブラウザから管理コンソールにログインがありました",
+      body_text: [
+        "青葉 美咲 さま",
+        "",
+        "セキュアライン 管理コンソールのアカウント（customer2@demo.example）に、これまで使われたことのないブラウザからログインがありました。",
+        "",
+        "日時: 2026年11月22日 16:00（日本時間）",
+        "ブラウザ: Safari (macOS)",
+        "IPアドレス: 198.51.100.7",
+        "",
+        "ご自身のログインであれば、対応は不要です。",
+        "お心当たりがない場合は、すぐに管理コンソールの「アカウント」でパスワードを変更し、「ほかのセッションをすべて終了」を押してください。",
+      ].join("\n"),
+    }]);
+  });
+
+  it("names browsers briefly from their User-Agent", () => {
+    expect(browserName("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36")).toBe("Chrome (Linux)");
+    expect(browserName("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0")).toBe("Edge (Windows)");
+    expect(browserName("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")).toBe("Safari (iOS)");
+    expect(browserName("Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")).toBe("Firefox (Linux)");
+    expect(browserName("curl/8.5.0")).toBe("不明なブラウザ");
+    expect(browserName(null)).toBe("不明なブラウザ");
   });
 });
 

@@ -21,7 +21,15 @@ const responseCookies = (holder[KEY] ??= new AsyncLocalStorage<AppendSetCookie>(
 
 /** Runs `handle` (the request's handling) so that `sendWithResponse` reaches its response. */
 export function withResponseCookies<T>(append: AppendSetCookie, handle: () => T): T {
-  return responseCookies.run(append, handle);
+  // Loaders of nested routes run in parallel and may each extend the same session: one cookie of
+  // a name is enough (they are equal but for their Expires second).
+  const sent = new Set<string>();
+  return responseCookies.run((setCookie) => {
+    const name = setCookie.slice(0, setCookie.indexOf("="));
+    if (sent.has(name)) return;
+    sent.add(name);
+    append(setCookie);
+  }, handle);
 }
 
 /** Adds a Set-Cookie header to the response of the request being handled. */
