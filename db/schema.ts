@@ -153,12 +153,15 @@ export interface SessionTable {
   device_id: string | null;
 }
 
-/** Login throttling counters (throttle.server.ts): failed or in-flight password checks per key. */
+/** Login throttling counters (throttle.server.ts): failed and in-flight password checks per key. */
 export interface LoginThrottleTable {
   /** `account:<email>`, `ip:<address>` or `device:<user id>:<device id>`. */
   key: string;
   window_started_at: string;
-  attempts: number;
+  /** Failed checks in the window. */
+  failures: number;
+  /** Checks reserved and not yet settled. */
+  pending: number;
 }
 
 export interface AuditLogTable {

@@ -105,6 +105,17 @@ describe("login throttling under parallel requests (issue 15, item 2)", () => {
   });
 });
 
+describe("login throttling does not turn away people signing in together", () => {
+  it("signs in 40 simultaneous correct logins from one address (limit 20) to 5 accounts (limit 5 each): they wait for the checks in flight", async () => {
+    process.env.APP_NOW = "2026-11-22T12:30:00+09:00";
+    const accounts = ["admin", "operator", "finance", "reseller", "customer"].map((a) => `${a}@demo.example`);
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => login(accounts[i % 5], DEMO_PASSWORD, clientRequest("10.0.1.20"))));
+    expect(results.map((r) => (r.ok ? "ok" : r.status))).toEqual(Array(40).fill("ok"));
+    const counters = await t.db.selectFrom("login_throttle").select(["key", "failures", "pending"]).where("key", "=", "ip:10.0.1.20").execute();
+    expect(counters).toEqual([{ key: "ip:10.0.1.20", failures: 0, pending: 0 }]);
+  });
+});
+
 describe("known browsers (OWASP device cookie, issue 15)", () => {
   it("still sign in while failures from elsewhere lock the account; their own 5 failures lock only them", async () => {
     process.env.APP_NOW = "2026-11-22T13:00:00+09:00";
