@@ -149,7 +149,27 @@ export interface UserDeviceTable {
 export interface SessionTable {
   id: string;
   user_id: string;
+  /** Unix seconds (lucia's adapter). */
   expires_at: number;
+  /** Where and with what the session signed in; null for sessions from before migration 001052. */
+  ip: string | null;
+  user_agent: string | null;
+  created_at: string | null;
+  /** Written at most every 5 minutes (session.server.ts), not on every request. */
+  last_seen_at: string | null;
+  /** The known browser (user_devices.id) the session signed in from. */
+  device_id: string | null;
+}
+
+/** Login throttling counters (throttle.server.ts): failed and in-flight password checks per key. */
+export interface LoginThrottleTable {
+  /** `account:<email>`, `ip:<address>` or `device:<user id>:<device id>`. */
+  key: string;
+  window_started_at: string;
+  /** Failed checks in the window. */
+  failures: number;
+  /** Checks reserved and not yet settled. */
+  pending: number;
 }
 
 export interface AuditLogTable {
@@ -791,6 +811,7 @@ export interface Database {
   second_factor_failures: SecondFactorFailureTable;
   audit_log: AuditLogTable;
   login_attempts: LoginAttemptTable;
+  login_throttle: LoginThrottleTable;
   security_events: SecurityEventTable;
   event_daily_counts: EventDailyCountTable;
   event_daily_threats: EventDailyThreatTable;

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { loopbackConsoleUrl, readServerConfig, setServerConfig } from "../app/config.server";
+import { withResponseCookies } from "../app/auth/response-cookies.server";
 import { setDatabase } from "../app/db.server";
 import { startScheduler } from "../app/scheduler.server";
 import { now } from "../app/lib/clock";
@@ -49,7 +50,11 @@ export async function startServer(options: { port: number; host: string; env?: R
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.use(boundedBody);
-  app.all("*", remixHandler(build, process.env.NODE_ENV));
+  // A session extended while in use sends its cookie again with whatever the route answers
+  // (app/auth/response-cookies.server.ts).
+  app.all("*", (_req, res, next) => withResponseCookies((cookie) => {
+    if (!res.headersSent) res.append("Set-Cookie", cookie);
+  }, next), remixHandler(build, process.env.NODE_ENV));
 
   const server = await new Promise<ReturnType<typeof app.listen>>((resolveListen, reject) => {
     const s = app.listen(options.port, options.host, () => resolveListen(s));

@@ -14,6 +14,7 @@ import { ApplicationForm } from "../app/contracts/applications";
 import { deliverOutbox } from "../app/mail/outbox.server";
 import { createMailTransport } from "../app/mail/transport.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { clientRequest } from "./support/request";
 import { parseMime, plainText } from "./support/mime";
 import { startSmtp } from "./support/smtp";
 
@@ -110,7 +111,7 @@ describe("the link", () => {
     await inviteAccountOfCustomer(t.db, { ...context, tenant: provider, customerId: c1, email: "yamada@minato.example", displayName: "山田 花子" });
     const token = await tokenMailedTo("yamada@minato.example");
     // No password yet: nothing logs in, not even the empty one.
-    expect(await login("yamada@minato.example", "", "10.0.0.1")).toMatchObject({ ok: false, status: 401 });
+    expect(await login("yamada@minato.example", "", clientRequest("10.0.0.1"))).toMatchObject({ ok: false, status: 401 });
 
     const at = new Date("2026-11-23T09:00:00+09:00");
     expect(await findInvitation(t.db, token, at)).toMatchObject({ email: "yamada@minato.example", displayName: "山田 花子" });
@@ -119,7 +120,7 @@ describe("the link", () => {
     expect(await setPasswordByInvitation(t.db, { token, passwordHash: await hashPassword("another-password-1"), at, ip: "10.0.0.1" })).toBeNull();
     expect(await findInvitation(t.db, token, at)).toBeUndefined();
 
-    const logged = await login("yamada@minato.example", PASSWORD, "10.0.0.1");
+    const logged = await login("yamada@minato.example", PASSWORD, clientRequest("10.0.0.1"));
     expect(logged).toMatchObject({ ok: true, viewer: { role: "customer_admin", tenant: { kind: "customer", customerId: c1 } } });
     expect((await listCustomerAccounts(t.db, { tenant: provider, customerId: c1, at }))!.find((a) => a.email === "yamada@minato.example"))
       .toMatchObject({ state: "active", linkExpiresAt: null });
@@ -152,10 +153,10 @@ describe("the link", () => {
     await resendAccountLink(t.db, { ...context, tenant: r1, customerId: c1, userId: demo.id });
     const mails = await invitationMails();
     expect(mails.at(-1)).toMatchObject({ to_address: "customer@demo.example", subject: "【セキュアライン株式会社】管理コンソールのパスワード設定のご案内" });
-    expect(await login("customer@demo.example", "demo-password-2026", "10.0.0.3")).toMatchObject({ ok: true });
+    expect(await login("customer@demo.example", "demo-password-2026", clientRequest("10.0.0.3"))).toMatchObject({ ok: true });
     await setPasswordByInvitation(t.db, { token: await tokenMailedTo("customer@demo.example"), passwordHash: await hashPassword(PASSWORD), at: TEST_NOW, ip: "" });
-    expect(await login("customer@demo.example", "demo-password-2026", "10.0.0.3")).toMatchObject({ ok: false, status: 401 });
-    expect(await login("customer@demo.example", PASSWORD, "10.0.0.3")).toMatchObject({ ok: true });
+    expect(await login("customer@demo.example", "demo-password-2026", clientRequest("10.0.0.3"))).toMatchObject({ ok: false, status: 401 });
+    expect(await login("customer@demo.example", PASSWORD, clientRequest("10.0.0.3"))).toMatchObject({ ok: true });
   });
 
   it("reaches the person through a real SMTP server, link intact, and the outbox forgets the token", async () => {
@@ -183,7 +184,7 @@ describe("the link", () => {
 describe("stopping an account", () => {
   it("refuses its login, ends its sessions and its unused link; started again, its password logs in", async () => {
     const demo = await t.db.selectFrom("users").select("id").where("email", "=", "customer@demo.example").executeTakeFirstOrThrow();
-    expect(await login("customer@demo.example", "demo-password-2026", "10.0.0.4")).toMatchObject({ ok: true });
+    expect(await login("customer@demo.example", "demo-password-2026", clientRequest("10.0.0.4"))).toMatchObject({ ok: true });
     await resendAccountLink(t.db, { ...context, tenant: r1, customerId: c1, userId: demo.id });
     const token = await tokenMailedTo("customer@demo.example");
     expect((await t.db.selectFrom("sessions").select("id").where("user_id", "=", demo.id).execute()).length).toBe(1);
@@ -192,7 +193,7 @@ describe("stopping an account", () => {
     expect(await setAccountStopped(t.db, { ...stop, stop: true })).toEqual({ ok: true });
     expect(await setAccountStopped(t.db, { ...stop, stop: true })).toBeNull(); // already stopped
     expect(await t.db.selectFrom("sessions").select("id").where("user_id", "=", demo.id).execute()).toEqual([]);
-    expect(await login("customer@demo.example", "demo-password-2026", "10.0.0.4"))
+    expect(await login("customer@demo.example", "demo-password-2026", clientRequest("10.0.0.4")))
       .toEqual({ ok: false, status: 401, message: "メールアドレスまたはパスワードが正しくありません。" });
     expect(await findInvitation(t.db, token, TEST_NOW)).toBeUndefined();
     expect(await resendAccountLink(t.db, { ...context, tenant: r1, customerId: c1, userId: demo.id })).toBeNull();
@@ -204,7 +205,7 @@ describe("stopping an account", () => {
     ]);
 
     expect(await setAccountStopped(t.db, { ...stop, stop: false })).toEqual({ ok: true });
-    expect(await login("customer@demo.example", "demo-password-2026", "10.0.0.4")).toMatchObject({ ok: true });
+    expect(await login("customer@demo.example", "demo-password-2026", clientRequest("10.0.0.4"))).toMatchObject({ ok: true });
     // The link stopped with the account stays spent.
     expect(await findInvitation(t.db, token, TEST_NOW)).toBeUndefined();
   });

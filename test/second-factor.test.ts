@@ -19,6 +19,7 @@ import { action as customerAction } from "../app/routes/_console.customers.$cust
 import { action as settingsAction } from "../app/routes/_console.settings";
 import { DEMO_PASSWORD } from "../db/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { clientRequest } from "./support/request";
 
 const BASE = "http://127.0.0.1:3000";
 
@@ -241,9 +242,9 @@ describe("trusting a browser for 30 days", () => {
     const device = cookiesOf(ok.response!)[DEVICE_COOKIE_NAME];
     expect(device).toBeTruthy();
 
-    const admin = await login("admin@demo.example", DEMO_PASSWORD, "10.0.0.1");
+    const admin = await login("admin@demo.example", DEMO_PASSWORD, clientRequest("10.0.0.1"));
     if (admin.ok !== true) throw new Error("admin login");
-    const session = { console_session: admin.cookie.split(";")[0].split("=")[1] };
+    const session = { console_session: admin.headers.getSetCookie()[0].split(";")[0].split("=")[1] };
     const reset = await run(() => settingsAction({ request: post("/settings", { intent: "mfa-reset", email: "Reseller@demo.example" }, session), params: {}, context: {} }));
     expect(reset.status).toBe(302);
     expect(reset.response!.headers.get("Location")).toBe("/settings?mfaReset=reseller%40demo.example#second-factor");
@@ -269,9 +270,9 @@ describe("reset by a reseller", () => {
     await enrol("customer@demo.example"); // C1, reseller R1
     const c1 = await userByEmail("customer@demo.example");
     const c5 = await userByEmail("customer2@demo.example"); // C5, reseller R2, enrolled above
-    const reseller = await login("reseller@demo.example", DEMO_PASSWORD, "10.0.0.1");
+    const reseller = await login("reseller@demo.example", DEMO_PASSWORD, clientRequest("10.0.0.1"));
     if (reseller.ok !== true) throw new Error("reseller login");
-    const session = { console_session: reseller.cookie.split(";")[0].split("=")[1] };
+    const session = { console_session: reseller.headers.getSetCookie()[0].split(";")[0].split("=")[1] };
 
     const foreign = await run(() => customerAction({
       request: post(`/customers/${c5.customer_id}`, { intent: "mfa-reset", userId: c5.id }, session), params: { customerId: String(c5.customer_id) }, context: {},
@@ -300,9 +301,9 @@ describe("enforcement", () => {
   it("sends an account that must use a second factor and has none to the setup page, and lets it through once it has one", async () => {
     const at = setClock("2026-11-26T09:00:00+09:00");
     const c1 = await userByEmail("customer@demo.example"); // reset above: no factor
-    const r = await login("customer@demo.example", DEMO_PASSWORD, "10.0.0.1");
+    const r = await login("customer@demo.example", DEMO_PASSWORD, clientRequest("10.0.0.1"));
     if (r.ok !== true) throw new Error("customer login");
-    const request = new Request(`${BASE}/contracts`, { headers: { Cookie: r.cookie.split(";")[0] } });
+    const request = new Request(`${BASE}/contracts`, { headers: { Cookie: r.headers.getSetCookie()[0].split(";")[0] } });
     expect((await requireViewer(request)).email).toBe("customer@demo.example");
 
     const reseller = await t.db.selectFrom("resellers").select("id").where("ref", "=", "R1").executeTakeFirstOrThrow();

@@ -13,7 +13,17 @@ interface UserAttributes {
   customer_id: number | null;
 }
 
+/** What each session keeps of where it signed in (migration 001052). */
+interface SessionAttributes {
+  ip: string | null;
+  user_agent: string | null;
+  created_at: string | null;
+  last_seen_at: string | null;
+  device_id: string | null;
+}
+
 export const SESSION_COOKIE_NAME = "console_session";
+export const SESSION_LIFETIME = new TimeSpan(12, "h");
 
 function isLoopbackHost(host: string | undefined): boolean {
   return !host || host === "localhost" || host === "::1" || host.startsWith("127.");
@@ -30,11 +40,13 @@ export function sessionCookieIsSecure(): boolean {
 function createLucia(sqlite: ReturnType<typeof getDatabase>["sqlite"]) {
   const adapter = new BetterSqlite3Adapter(sqlite, { user: "users", session: "sessions" });
   return new Lucia(adapter, {
-    // The cookie itself persists; the server decides expiry: 12 h, extended while in use.
-    sessionExpiresIn: new TimeSpan(12, "h"),
+    // 12 h, extended by lucia when less than half is left and the session is used. The cookie
+    // lives as long as the session (Max-Age = 12 h) and is sent again whenever the session is
+    // extended (getViewer), so it neither outlives the session nor ends an active one.
+    sessionExpiresIn: SESSION_LIFETIME,
     sessionCookie: {
       name: SESSION_COOKIE_NAME,
-      expires: false,
+      expires: true,
       attributes: { secure: sessionCookieIsSecure(), sameSite: "lax" },
     },
     getUserAttributes: (attributes: UserAttributes) => ({
@@ -43,6 +55,13 @@ function createLucia(sqlite: ReturnType<typeof getDatabase>["sqlite"]) {
       role: attributes.role,
       resellerId: attributes.reseller_id,
       customerId: attributes.customer_id,
+    }),
+    getSessionAttributes: (attributes: SessionAttributes) => ({
+      ip: attributes.ip,
+      userAgent: attributes.user_agent,
+      createdAt: attributes.created_at,
+      lastSeenAt: attributes.last_seen_at,
+      deviceId: attributes.device_id,
     }),
   });
 }
@@ -63,5 +82,6 @@ declare module "lucia" {
   interface Register {
     Lucia: ReturnType<typeof createLucia>;
     DatabaseUserAttributes: UserAttributes;
+    DatabaseSessionAttributes: SessionAttributes;
   }
 }

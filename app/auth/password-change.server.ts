@@ -2,16 +2,17 @@
 import { recordAudit } from "../audit/audit.server";
 import { getDb } from "../db.server";
 import { hashPassword, verifyPassword } from "./password.server";
-import { restartSessions } from "./session.server";
+import { clientIp, restartSessions } from "./session.server";
 import type { Viewer } from "./tenancy";
 
 export async function changePassword(
   viewer: Viewer,
   current: string,
   next: string,
-  ip: string,
-): Promise<{ ok: true; cookie: string } | { ok: false; field: "current"; message: string }> {
+  request: Request,
+): Promise<{ ok: true; headers: Headers } | { ok: false; field: "current"; message: string }> {
   const db = getDb();
+  const ip = clientIp(request);
   const user = await db.selectFrom("users").select("password_hash").where("id", "=", viewer.id).executeTakeFirstOrThrow();
   if (!(await verifyPassword(user.password_hash, current))) {
     return { ok: false, field: "current", message: "現在のパスワードが正しくありません" };
@@ -24,5 +25,5 @@ export async function changePassword(
       summary: "パスワードを変更（他のセッションはすべて終了）", ip,
     });
   });
-  return { ok: true, cookie: await restartSessions(viewer.id) };
+  return { ok: true, headers: await restartSessions(db, viewer.id, request) };
 }

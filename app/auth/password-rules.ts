@@ -1,9 +1,5 @@
-// What a new password must be, wherever one is chosen (the account page, an invitation link).
-import { z } from "zod";
-
-export const newPassword = z.string()
-  .min(12, "新しいパスワードは12文字以上にしてください")
-  .max(200, "新しいパスワードは200文字以内にしてください");
+// The confirmation of a new password, wherever one is chosen (the account page, an invitation
+// link). What the password itself must be is password-policy.server.ts (checkNewPassword).
 
 /** For `.refine` on a form with `next` and `confirm`. */
 export const confirmsNext = (v: { next: string; confirm: string }) => v.next === v.confirm;

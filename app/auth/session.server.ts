@@ -1,31 +1,49 @@
 // Sign-in, sign-out and the guard every loader and action starts with.
 import { redirect } from "@remix-run/node";
 import type { Kysely } from "kysely";
-import type { Database, Role, User } from "../../db/schema";
+import type { Database, Role } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { getDb } from "../db.server";
 import { now } from "../lib/clock";
-import { getLucia } from "./lucia.server";
+import { formatInstantJa } from "../lib/labels";
+import { queueMail } from "../mail/outbox.server";
+import { browserName } from "./browser-name";
 import { deviceCookie, findKnownDevice, isTrustedForSecondFactor, readDeviceToken, rememberDevice, trustDeviceForSecondFactor } from "./devices.server";
+import { getLucia } from "./lucia.server";
 import { dummyPasswordHash, verifyPassword } from "./password.server";
 import {
   clearCodeFailures, createPendingSignIn, endPendingSignIn, hasSecondFactor, mustEnrolSecondFactor, pendingSignInCookie,
   TRUST_BROWSER_DAYS, type PendingSignIn,
 } from "./second-factor.server";
+import { sendWithResponse } from "./response-cookies.server";
 import { tenantFor, type Viewer } from "./tenancy";
-import { loginThrottle, recordLoginAttempt } from "./throttle.server";
+import { reserveLoginAttempt, settleLoginAttempt } from "./throttle.server";
 
 /** The client address as the server saw it (set by the HTTP server as x-client-ip). */
 export function clientIp(request: Request): string {
   return request.headers.get("x-client-ip") ?? "unknown";
 }
 
+/** A session's "last seen" is written at most this often, not on every request. */
+export const LAST_SEEN_RESOLUTION_MS = 5 * 60_000;
+/** What is stored of a browser's description (as for user_devices). */
+const USER_AGENT_MAX_LENGTH = 200;
+
+/** The session id in the request's cookie (not validated: requireViewer does that). */
+export function currentSessionId(request: Request): string | null {
+  return getLucia().readSessionCookie(request.headers.get("Cookie") ?? "");
+}
+
 export async function getViewer(request: Request): Promise<{ viewer: Viewer | null; sessionId: string | null }> {
   const lucia = getLucia();
-  const sessionId = lucia.readSessionCookie(request.headers.get("Cookie") ?? "");
+  const sessionId = currentSessionId(request);
   if (!sessionId) return { viewer: null, sessionId: null };
   const { session, user } = await lucia.validateSession(sessionId);
   if (!session || !user) return { viewer: null, sessionId: null };
+  // lucia has just extended the session (in use with less than half its 12 h left): the browser
+  // gets the cookie again with the new lifetime, on whatever response this request ends in.
+  if (session.fresh) sendWithResponse(lucia.createSessionCookie(session.id).serialize());
+  await noteSessionSeen(getDb(), session.id, session.lastSeenAt, now());
   const viewer: Viewer = {
     id: user.id,
     email: user.email,
@@ -38,6 +56,14 @@ export async function getViewer(request: Request): Promise<{ viewer: Viewer | nu
 
 /** Where an account that must use a second factor and has none is kept until it sets one up. */
 export const SECOND_FACTOR_SETUP_PATH = "/account/second-factor";
+
+/** Writes the session's "last seen" when the stored one is older than 5 minutes (or missing). */
+async function noteSessionSeen(db: Kysely<Database>, sessionId: string, lastSeenAt: string | null, at: Date): Promise<void> {
+  const stale = new Date(at.getTime() - LAST_SEEN_RESOLUTION_MS).toISOString();
+  if (lastSeenAt && lastSeenAt > stale) return;
+  await db.updateTable("sessions").set({ last_seen_at: at.toISOString() }).where("id", "=", sessionId)
+    .where((eb) => eb.or([eb("last_seen_at", "is", null), eb("last_seen_at", "<=", stale)])).execute();
+}
 
 /**
  * The guard: the signed-in viewer, or a redirect to the login page. With `roles`, any other role
@@ -64,55 +90,108 @@ export async function requireViewer(
   return viewer;
 }
 
+/**
+ * Starts a session for a user who has proven who they are (password, and later a second factor):
+ * the lucia session with where it signed in from, the browser remembered as known for the account
+ * (its device cookie), and a mail to the account when the browser is new to it. Returns the
+ * Set-Cookie headers (session and device cookies) for the response.
+ *
+ * The new-browser mail is not sent for an account's very first sign-in (no browser on record yet:
+ * an invitation's password being set, or the first sign-in after this feature came): there is
+ * nothing to compare with, and the person has just done it themselves.
+ */
+export async function startSession(
+  db: Kysely<Database>,
+  user: { id: string },
+  request: Request,
+): Promise<{ headers: Headers; sessionId: string; deviceId: string }> {
+  const at = now();
+  const ip = clientIp(request);
+  const userAgent = (request.headers.get("User-Agent") ?? "").slice(0, USER_AGENT_MAX_LENGTH);
+  const { device, token } = await db.transaction().execute(async (trx) => {
+    const account = await trx.selectFrom("users").select(["email", "display_name"]).where("id", "=", user.id).executeTakeFirstOrThrow();
+    const hadBrowsers = await trx.selectFrom("user_devices").select("id").where("user_id", "=", user.id).limit(1).executeTakeFirst();
+    const remembered = await rememberDevice(trx, { userId: user.id, token: readDeviceToken(request), userAgent, ip, at });
+    if (remembered.isNew && hadBrowsers) {
+      await queueMail(trx, newBrowserMail({ to: account.email, displayName: account.display_name, at, userAgent, ip, deviceId: remembered.device.id }), at);
+    }
+    return remembered;
+  });
+  const lucia = getLucia();
+  const session = await lucia.createSession(user.id, {
+    ip, user_agent: userAgent, created_at: at.toISOString(), last_seen_at: at.toISOString(), device_id: device.id,
+  });
+  const headers = new Headers();
+  headers.append("Set-Cookie", lucia.createSessionCookie(session.id).serialize());
+  headers.append("Set-Cookie", deviceCookie(token));
+  return { headers, sessionId: session.id, deviceId: device.id };
+}
+
+export const NEW_BROWSER_MAIL_KIND = "login_new_browser";
+
+function newBrowserMail(p: { to: string; displayName: string; at: Date; userAgent: string; ip: string; deviceId: string }) {
+  return {
+    kind: NEW_BROWSER_MAIL_KIND,
+    ref: `login-new-browser:${p.deviceId}`,
+    to: p.to,
+    subject: "【セキュアライン】新しいブラウザから管理コンソールにログインがありました",
+    text: [
+      `${p.displayName} さま`,
+      "",
+      `セキュアライン 管理コンソールのアカウント（${p.to}）に、これまで使われたことのないブラウザからログインがありました。`,
+      "",
+      `日時: ${formatInstantJa(p.at.toISOString())}（日本時間）`,
+      `ブラウザ: ${browserName(p.userAgent)}`,
+      `IPアドレス: ${p.ip}`,
+      "",
+      "ご自身のログインであれば、対応は不要です。",
+      "お心当たりがない場合は、すぐに管理コンソールの「アカウント」でパスワードを変更し、「ほかのセッションをすべて終了」を押してください。",
+    ].join("\n"),
+  };
+}
+
 export type LoginResult =
-  | { ok: true; cookie: string; viewer: Viewer }
+  | { ok: true; headers: Headers; viewer: Viewer }
   | { ok: false; status: 401 | 429; message: string }
   /** The password was right and the account has a second factor: `cookie` holds the pending sign-in. */
   | { ok: "second_factor"; cookie: string };
 
 /**
- * The one place a session starts once the user has proved who they are (password, plus the
- * second factor when the account has one; or a passkey). At the merge this becomes startSession.
+ * A browser the account trusted for 30 days (devices.server.ts) is not asked for the second
+ * factor; any other is sent to the second step with a pending sign-in instead of a session.
  */
-export async function openSession(db: Kysely<Database>, user: User, ip: string, summary: string): Promise<{ cookie: string; viewer: Viewer }> {
-  const lucia = getLucia();
-  const session = await lucia.createSession(user.id, {});
-  await recordAudit(db, {
-    actor: { id: user.id, email: user.email }, action: "login", entity: "session", entityId: null, summary, ip,
-  });
-  const viewer: Viewer = {
-    id: user.id, email: user.email, displayName: user.display_name, role: user.role, tenant: tenantFor(user),
-  };
-  return { cookie: lucia.createSessionCookie(session.id).serialize(), viewer };
-}
-
-/**
- * `deviceToken`: the browser's console_device token (devices.server.ts); a browser the account
- * trusted for 30 days is not asked for the second factor.
- */
-export async function login(email: string, password: string, ip: string, options: { deviceToken?: string | null } = {}): Promise<LoginResult> {
+export async function login(email: string, password: string, request: Request): Promise<LoginResult> {
   const db = getDb();
   const at = now();
+  const ip = clientIp(request);
   const normalizedEmail = email.trim().toLowerCase();
-  const throttle = await loginThrottle(db, normalizedEmail, ip, at);
-  if (throttle.limited) {
-    const minutes = Math.ceil(throttle.retryAfterSeconds / 60);
+  const user = await db.selectFrom("users").selectAll().where("email", "=", normalizedEmail).executeTakeFirst();
+  // A browser that has signed in to this account before has its own failure count (OWASP device
+  // cookie): failures from elsewhere do not lock it out.
+  const device = user ? await findKnownDevice(db, user.id, readDeviceToken(request)) : undefined;
+  // The attempt is reserved before the password is checked, so parallel requests cannot check more
+  // than the limit allows (throttle.server.ts).
+  const reserved = await reserveLoginAttempt(db, {
+    email: normalizedEmail, ip, deviceKey: user && device ? `${user.id}:${device.id}` : null, at,
+  });
+  if (!reserved.ok) {
+    const minutes = Math.ceil(reserved.retryAfterSeconds / 60);
+    const by = { address: "IPアドレス", account: "アカウント", device: "このブラウザ" }[reserved.limitedBy];
     await recordAudit(db, {
-      actor: { id: null, email: normalizedEmail }, action: "login.throttled", entity: "session",
-      summary: "ログイン試行の上限により拒否", ip,
+      actor: { id: user?.id ?? null, email: normalizedEmail }, action: "login.throttled", entity: "session",
+      summary: `ログイン試行の上限により拒否（${by}ごとの上限）`, ip,
     });
     return {
       ok: false, status: 429,
       message: `ログインの失敗が続いたため、一時的にログインを制限しています。約${minutes}分後にもう一度お試しください。`,
     };
   }
-  const user = await db.selectFrom("users").selectAll().where("email", "=", normalizedEmail).executeTakeFirst();
   // An account whose password is not set yet (invitations.server.ts) is checked against the
   // dummy hash too, so the time taken does not tell that it exists.
   const valid = await verifyPassword(user?.password_hash || (await dummyPasswordHash()), password) && !!user?.password_hash;
   // A stopped account (invitations.server.ts) is refused with the same words as a wrong password.
   const stopped = valid && user?.disabled_at !== null;
-  await recordLoginAttempt(db, { email: normalizedEmail, ip, at, success: valid && !stopped && !!user });
+  await settleLoginAttempt(db, reserved.reservation, valid && !stopped && !!user);
   if (!user || !valid || stopped) {
     await recordAudit(db, {
       actor: { id: user?.id ?? null, email: normalizedEmail }, action: "login.failed", entity: "session",
@@ -120,20 +199,24 @@ export async function login(email: string, password: string, ip: string, options
     });
     return { ok: false, status: 401, message: "メールアドレスまたはパスワードが正しくありません。" };
   }
-  let summary = "ログイン";
-  if (await hasSecondFactor(db, user.id)) {
-    const device = await findKnownDevice(db, user.id, options.deviceToken ?? null);
-    if (!isTrustedForSecondFactor(device, at)) {
-      const token = await createPendingSignIn(db, user.id, at);
-      await recordAudit(db, {
-        actor: { id: user.id, email: user.email }, action: "login.second_factor", entity: "session",
-        summary: "パスワードを確認、二要素認証の入力待ち", ip,
-      });
-      return { ok: "second_factor", cookie: pendingSignInCookie(token) };
-    }
-    summary = "ログイン（信頼済みのブラウザのため二要素認証を省略）";
+  if ((await hasSecondFactor(db, user.id)) && !isTrustedForSecondFactor(device, at)) {
+    const token = await createPendingSignIn(db, user.id, at);
+    await recordAudit(db, {
+      actor: { id: user.id, email: user.email }, action: "login.second_factor", entity: "session",
+      summary: "パスワードを確認、二要素認証の入力待ち", ip,
+    });
+    return { ok: "second_factor", cookie: pendingSignInCookie(token) };
   }
-  return { ok: true, ...(await openSession(db, user, ip, summary)) };
+  const { headers } = await startSession(db, user, request);
+  const skipped = device && isTrustedForSecondFactor(device, at) ? "、信頼済みのブラウザのため二要素認証を省略" : "";
+  await recordAudit(db, {
+    actor: { id: user.id, email: user.email }, action: "login", entity: "session", entityId: null,
+    summary: `ログイン（${browserName(request.headers.get("User-Agent"))}${skipped}）`, ip,
+  });
+  const viewer: Viewer = {
+    id: user.id, email: user.email, displayName: user.display_name, role: user.role, tenant: tenantFor(user),
+  };
+  return { ok: true, headers, viewer };
 }
 
 /**
@@ -144,31 +227,29 @@ export async function login(email: string, password: string, ip: string, options
 export async function completeSecondFactorSignIn(
   db: Kysely<Database>, request: Request, pending: PendingSignIn, params: { trust: boolean; summary: string; at: Date },
 ): Promise<Headers | null> {
-  const ip = clientIp(request);
   await endPendingSignIn(db, pending.id);
   await clearCodeFailures(db, pending.userId);
-  const user = await db.selectFrom("users").selectAll().where("id", "=", pending.userId).where("disabled_at", "is", null).executeTakeFirst();
+  const user = await db.selectFrom("users").select(["id", "email"]).where("id", "=", pending.userId).where("disabled_at", "is", null).executeTakeFirst();
   if (!user) return null;
-  const headers = new Headers();
-  headers.append("Set-Cookie", pendingSignInCookie(null));
+  const { headers, deviceId } = await startSession(db, user, request);
   if (params.trust) {
-    const remembered = await rememberDevice(db, {
-      userId: user.id, token: readDeviceToken(request), userAgent: request.headers.get("User-Agent") ?? "", ip, at: params.at,
-    });
-    await trustDeviceForSecondFactor(db, remembered.device.id, new Date(params.at.getTime() + TRUST_BROWSER_DAYS * 86_400_000));
-    headers.append("Set-Cookie", deviceCookie(remembered.token));
+    await trustDeviceForSecondFactor(db, deviceId, new Date(params.at.getTime() + TRUST_BROWSER_DAYS * 86_400_000));
   }
-  const { cookie } = await openSession(db, user, ip, params.trust ? `${params.summary}（このブラウザを${TRUST_BROWSER_DAYS}日間信頼）` : params.summary);
-  headers.append("Set-Cookie", cookie);
+  await recordAudit(db, {
+    actor: { id: user.id, email: user.email }, action: "login", entity: "session", entityId: null, ip: clientIp(request),
+    summary: params.trust ? `${params.summary}（このブラウザを${TRUST_BROWSER_DAYS}日間信頼）` : params.summary,
+  });
+  headers.append("Set-Cookie", pendingSignInCookie(null));
   return headers;
 }
 
-/** Ends every session of the user and starts a new one (its password was just set); returns the cookie. */
-export async function restartSessions(userId: string): Promise<string> {
-  const lucia = getLucia();
-  await lucia.invalidateUserSessions(userId);
-  const session = await lucia.createSession(userId, {});
-  return lucia.createSessionCookie(session.id).serialize();
+/**
+ * Ends every session of the user and starts a new one in this browser (its password was just
+ * set); returns the Set-Cookie headers.
+ */
+export async function restartSessions(db: Kysely<Database>, userId: string, request: Request): Promise<Headers> {
+  await getLucia().invalidateUserSessions(userId);
+  return (await startSession(db, { id: userId }, request)).headers;
 }
 
 /**
@@ -176,13 +257,13 @@ export async function restartSessions(userId: string): Promise<string> {
  * starts — or, for an account with a second factor, the second step does (a mailed link proves the
  * mailbox, not the second factor). Returns where to go and the cookie to set.
  */
-export async function signInAfterPasswordSet(db: Kysely<Database>, userId: string, at: Date): Promise<{ location: string; cookie: string }> {
+export async function signInAfterPasswordSet(db: Kysely<Database>, userId: string, request: Request, at: Date): Promise<{ location: string; headers: Headers }> {
   if (await hasSecondFactor(db, userId)) {
     await getLucia().invalidateUserSessions(userId);
     const token = await createPendingSignIn(db, userId, at);
-    return { location: "/login/second-factor?redirectTo=%2Fhome", cookie: pendingSignInCookie(token) };
+    return { location: "/login/second-factor?redirectTo=%2Fhome", headers: new Headers({ "Set-Cookie": pendingSignInCookie(token) }) };
   }
-  return { location: "/home", cookie: await restartSessions(userId) };
+  return { location: "/home", headers: await restartSessions(db, userId, request) };
 }
 
 export async function logout(request: Request): Promise<string> {

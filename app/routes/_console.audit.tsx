@@ -10,6 +10,8 @@ const ACTION_LABELS: Record<string, string> = {
   "login.failed": "ログイン失敗",
   "login.throttled": "ログイン制限",
   logout: "ログアウト",
+  "session.end": "セッションの終了",
+  "session.end_others": "ほかのセッションの終了",
   "provider.update": "事業者設定の変更",
   "password.change": "パスワード変更",
   "payment.record": "入金の記録",

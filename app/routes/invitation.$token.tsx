@@ -4,7 +4,8 @@ import { z } from "zod";
 import { INVITATION_VALID_DAYS } from "~/auth/accounts";
 import { findInvitation, isInvitationToken, setPasswordByInvitation } from "~/auth/invitations.server";
 import { hashPassword } from "~/auth/password.server";
-import { CONFIRM_MISMATCH, confirmsNext, newPassword } from "~/auth/password-rules";
+import { newPasswordFor } from "~/auth/password-policy.server";
+import { CONFIRM_MISMATCH, confirmsNext } from "~/auth/password-rules";
 import { clientIp, signInAfterPasswordSet } from "~/auth/session.server";
 import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
@@ -12,7 +13,9 @@ import { now } from "~/lib/clock";
 import { fieldErrorsOf, formValues } from "~/lib/form";
 import { formatInstantJa } from "~/lib/labels";
 
-const PasswordForm = z.object({ next: newPassword, confirm: z.string() }).refine(confirmsNext, CONFIRM_MISMATCH);
+/** The rules of a new password include the account's own address (checkNewPassword). */
+const passwordForm = (email: string) =>
+  z.object({ next: newPasswordFor(email), confirm: z.string() }).refine(confirmsNext, CONFIRM_MISMATCH);
 type Fields = "next" | "confirm";
 
 // The token is in the address: no cache may keep the page. (The console's Referrer-Policy,
@@ -34,13 +37,14 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const token = params.token;
-  if (!isInvitationToken(token) || !(await invitationOf(token))) return data({ gone: true, fieldErrors: {} }, { status: 410 });
-  const parsed = PasswordForm.safeParse(formValues(await request.formData()));
+  const invitation = isInvitationToken(token) ? await invitationOf(token) : undefined;
+  if (!isInvitationToken(token) || !invitation) return data({ gone: true, fieldErrors: {} }, { status: 410 });
+  const parsed = passwordForm(invitation.email).safeParse(formValues(await request.formData()));
   if (!parsed.success) return data({ gone: false, fieldErrors: fieldErrorsOf<Fields>(parsed.error) }, { status: 400 });
   const set = await setPasswordByInvitation(getDb(), { token, passwordHash: await hashPassword(parsed.data.next), at: now(), ip: clientIp(request) });
   if (!set) return data({ gone: true, fieldErrors: {} }, { status: 410 });
-  const next = await signInAfterPasswordSet(getDb(), set.userId, now());
-  return redirect(next.location, { headers: { "Set-Cookie": next.cookie } });
+  const next = await signInAfterPasswordSet(getDb(), set.userId, request, now());
+  return redirect(next.location, { headers: next.headers });
 }
 
 export default function Invitation() {
@@ -57,7 +61,8 @@ export default function Invitation() {
             <Form method="post" className="stack" noValidate>
               {/* For password managers: the account the new password belongs to. */}
               <input type="hidden" name="username" autoComplete="username" value={invitation.email} />
-              <Field label="新しいパスワード（12文字以上）" name="next" type="password" autoComplete="new-password" error={errors.next} />
+              <Field label="新しいパスワード（12文字以上）" name="next" type="password" autoComplete="new-password" error={errors.next}
+                hint="よく使われるパスワード、同じ文字の繰り返しや連続した並び、メールアドレスを含むものは使えません。" />
               <Field label="新しいパスワード（確認）" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} />
               <button type="submit">設定してログインする</button>
             </Form>

@@ -1,8 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { readDeviceToken } from "~/auth/devices.server";
-import { clientIp, getViewer, login, safeRedirectPath } from "~/auth/session.server";
+import { getViewer, login, safeRedirectPath } from "~/auth/session.server";
 import { PasskeyButton } from "~/components/PasskeyButton";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -41,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
     // Refused before login(): no attempt or audit row is written for a value no account can have.
     return data<ActionData>({ fieldErrors, email: String(form.email ?? "").slice(0, TEXT_LIMITS.email) }, { status: 400 });
   }
-  const result = await login(parsed.data.email, parsed.data.password, clientIp(request), { deviceToken: readDeviceToken(request) });
+  const result = await login(parsed.data.email, parsed.data.password, request);
   if (result.ok === false) {
     return data<ActionData>({ formError: result.message, email: parsed.data.email }, { status: result.status });
   }
@@ -49,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const back = safeRedirectPath(parsed.data.redirectTo);
     return redirect(`/login/second-factor?redirectTo=${encodeURIComponent(back)}`, { headers: { "Set-Cookie": result.cookie } });
   }
-  return redirect(safeRedirectPath(parsed.data.redirectTo), { headers: { "Set-Cookie": result.cookie } });
+  return redirect(safeRedirectPath(parsed.data.redirectTo), { headers: result.headers });
 }
 
 export default function Login() {

@@ -5,7 +5,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { authenticationOptions, finishAuthentication } from "~/auth/passkeys.server";
 import { endPendingSignIn, findPendingSignIn, pendingSignInCookie, readPendingToken } from "~/auth/second-factor.server";
-import { clientIp, completeSecondFactorSignIn, openSession, safeRedirectPath } from "~/auth/session.server";
+import { clientIp, completeSecondFactorSignIn, safeRedirectPath, startSession } from "~/auth/session.server";
 import { recordAudit } from "~/audit/audit.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -57,9 +57,11 @@ export async function action({ request }: ActionFunctionArgs) {
   // A pending sign-in of this browser is no longer needed.
   const stale = await findPendingSignIn(db, readPendingToken(request), at);
   if (stale) await endPendingSignIn(db, stale.id);
-  const { cookie } = await openSession(db, user, ip, `ログイン（パスキー「${result.passkeyName}」）`);
-  const headers = new Headers();
-  headers.append("Set-Cookie", cookie);
+  const { headers } = await startSession(db, user, request);
+  await recordAudit(db, {
+    actor: { id: user.id, email: user.email }, action: "login", entity: "session", entityId: null,
+    summary: `ログイン（パスキー「${result.passkeyName}」）`, ip,
+  });
   headers.append("Set-Cookie", pendingSignInCookie(null));
   return Response.json({ ok: true, redirectTo }, { headers });
 }

@@ -30,6 +30,8 @@ import * as paymentsByPaidOn from "./2026_11_22_001000_payments_by_paid_on";
 import * as billingSettings from "./2026_11_22_001010_billing_settings";
 import * as serviceNotices from "./2026_11_22_001020_service_notices";
 import * as userDevices from "./2026_11_22_001050_user_devices";
+import * as loginThrottle from "./2026_11_22_001051_login_throttle";
+import * as sessionDetails from "./2026_11_22_001052_session_details";
 import * as secondFactor from "./2026_11_22_001060_second_factor";
 
 export const migrations: Record<string, Migration> = {
@@ -62,5 +64,7 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001010_billing_settings": billingSettings,
   "2026_11_22_001020_service_notices": serviceNotices,
   "2026_11_22_001050_user_devices": userDevices,
+  "2026_11_22_001051_login_throttle": loginThrottle,
+  "2026_11_22_001052_session_details": sessionDetails,
   "2026_11_22_001060_second_factor": secondFactor,
 };
