@@ -178,7 +178,7 @@ describe("the daily jobs against a real database", () => {
       "gateway returns: 1 charged",
       "renewal reminders: 2 queued",
       "isp main services: 1 security contracts ended",
-      "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23",
+      "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
       `billing journal: ${journal} rows pruned`,
     ]);
     const first = await written(t.db);
@@ -205,7 +205,7 @@ describe("the daily jobs against a real database", () => {
       "gateway returns: 0 charged",
       "renewal reminders: 0 queued",
       "isp main services: 0 security contracts ended",
-      "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23",
+      "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
       "billing journal: 0 rows pruned",
     ]);
     expect(await written(t.db)).toEqual(first);
@@ -213,7 +213,7 @@ describe("the daily jobs against a real database", () => {
     // The next day's run: this morning's expired session goes, the attempt of 2026-10-23 too.
     const nextDay: string[] = [];
     await runDailyJobs(dailyJobs(t.db, new Date("2026-11-23T03:00:00+09:00")).filter((job) => job.name === "login records"), (line) => nextDay.push(line));
-    expect(nextDay).toEqual(["login records: deleted 1 sessions expired before 2026-11-23, 1 login attempts before 2026-10-24"]);
+    expect(nextDay).toEqual(["login records: deleted 1 sessions expired before 2026-11-23, 1 login attempts before 2026-10-24, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-23"]);
     const third = await written(t.db);
     expect(third.sessions.map((x) => x.id)).toEqual(["sess-live"]);
     expect(third.loginAttempts).toEqual([{ at: "2026-11-22T00:59:00.000Z" }]);
@@ -241,7 +241,7 @@ describe("a failing daily job against a real database", () => {
       "gateway returns: 1 charged",
       "renewal reminders: 2 queued",
       "isp main services: 1 security contracts ended",
-      "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23",
+      "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
       `billing journal: ${before.billingChanges.length + 1} rows pruned`,
     ]);
     const after = await written(t.db);
@@ -282,7 +282,7 @@ describe("startScheduler under a fake clock", () => {
         "gateway returns: 0 charged",
         "renewal reminders: 2 queued",
         "isp main services: 0 security contracts ended",
-        "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23",
+        "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
         `billing journal: ${journal} rows pruned`,
         "threat reports 2026-10: 9 made, 0 failed",
       ]);
@@ -299,7 +299,7 @@ describe("startScheduler under a fake clock", () => {
         "gateway returns: 0 charged",
         "renewal reminders: 0 queued",
         "isp main services: 0 security contracts ended",
-        "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23",
+        "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
         "billing journal: 0 rows pruned",
       ]);
       // The every-minute job's first tick, at the same instant: the outbox waits for SMTP_URL.

@@ -1,9 +1,12 @@
 // The daily pruning of what logging in leaves behind (issue 15): lucia's sessions once expired,
-// and the login attempts once older than they are worth keeping. Neither was ever deleted.
+// the login attempts once older than they are worth keeping, the throttle counters and the
+// second factor's pending sign-ins, challenges and failures once their windows are over, and the
+// browsers not seen since their cookie ran out. None of them was ever deleted.
 // Both cut-offs are whole JST days, so a second run the same day deletes nothing, like every
 // other daily job (scheduler.server.ts).
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
+import { THROTTLE_WINDOW_MINUTES } from "../auth/throttle.server";
 import { addDays, jstDate, jstInstant, type IsoDate } from "../lib/jst";
 
 /**
@@ -12,6 +15,8 @@ import { addDays, jstDate, jstInstant, type IsoDate } from "../lib/jst";
  * disputed login when a customer asks, weeks later, who got into the console.
  */
 export const LOGIN_ATTEMPT_RETENTION_DAYS = 30;
+/** A browser's `console_device` cookie lives a year from its last sign-in (devices.server.ts). */
+export const KNOWN_BROWSER_RETENTION_DAYS = 365;
 
 export interface LoginRecordsPruned {
   /** Sessions expired by 00:00 JST of this day (today) were deleted. */
@@ -20,6 +25,11 @@ export interface LoginRecordsPruned {
   /** Login attempts made before 00:00 JST of this day were deleted. */
   attemptsBefore: IsoDate;
   loginAttempts: number;
+  /** Throttle counters, pending sign-ins with their passkey challenges, second-factor failures: windows over before today. */
+  finishedWindows: number;
+  /** Known browsers not seen since this day were forgotten. */
+  browsersUnseenSince: IsoDate;
+  browsers: number;
 }
 
 export async function pruneLoginRecords(db: Kysely<Database>, at: Date): Promise<LoginRecordsPruned> {
@@ -31,19 +41,33 @@ export async function pruneLoginRecords(db: Kysely<Database>, at: Date): Promise
   const sessionCutoff = Math.floor(jstInstant(today).getTime() / 1000);
   // `at` is toISOString() text (UTC), so text order is time order.
   const attemptCutoff = jstInstant(attemptsBefore).toISOString();
+  // Every throttle window (15 minutes) begun this long before today's start was over by then.
+  const windowCutoff = new Date(jstInstant(today).getTime() - THROTTLE_WINDOW_MINUTES * 60_000).toISOString();
+  const browsersUnseenSince = addDays(today, -KNOWN_BROWSER_RETENTION_DAYS);
+  const browserCutoff = jstInstant(browsersUnseenSince).toISOString();
+  const todayStart = jstInstant(today).toISOString();
   return db.transaction().execute(async (trx) => {
     const sessions = await trx.deleteFrom("sessions").where("expires_at", "<=", sessionCutoff).executeTakeFirst();
     const attempts = await trx.deleteFrom("login_attempts").where("at", "<", attemptCutoff).executeTakeFirst();
+    const counters = await trx.deleteFrom("login_throttle").where("window_started_at", "<", windowCutoff).executeTakeFirst();
+    const challenges = await trx.deleteFrom("webauthn_challenges").where("expires_at", "<", todayStart).executeTakeFirst();
+    const pending = await trx.deleteFrom("pending_sign_ins").where("expires_at", "<", todayStart).executeTakeFirst();
+    const failures = await trx.deleteFrom("second_factor_failures").where("at", "<", windowCutoff).executeTakeFirst();
+    const browsers = await trx.deleteFrom("user_devices").where("last_seen_at", "<", browserCutoff).executeTakeFirst();
     return {
       sessionsExpiredBefore: today,
       sessions: Number(sessions.numDeletedRows),
       attemptsBefore,
       loginAttempts: Number(attempts.numDeletedRows),
+      finishedWindows: [counters, challenges, pending, failures].reduce((n, r) => n + Number(r.numDeletedRows), 0),
+      browsersUnseenSince,
+      browsers: Number(browsers.numDeletedRows),
     };
   });
 }
 
 /** The scheduler's log line. */
 export function loginRecordsSummary(r: LoginRecordsPruned): string {
-  return `login records: deleted ${r.sessions} sessions expired before ${r.sessionsExpiredBefore}, ${r.loginAttempts} login attempts before ${r.attemptsBefore}`;
+  return `login records: deleted ${r.sessions} sessions expired before ${r.sessionsExpiredBefore}, ${r.loginAttempts} login attempts before ${r.attemptsBefore}, `
+    + `${r.finishedWindows} finished throttle and second-factor records, ${r.browsers} browsers unseen since ${r.browsersUnseenSince}`;
 }
