@@ -178,6 +178,7 @@ describe("renderInvoicePdf: credit note", () => {
     issueDate: "2026-11-20",
     billingMonth: "2026-10",
     originalInvoiceNumber: "INV-00000123",
+    reason: "10月のゲートウェイ障害（2日）の減額漏れと、入金済みの延滞利息の取消",
     issuer: { ...issuer, registrationNumber: "5010001234566" },
     recipient: { name: "株式会社みなと製作所", address: recipient.address, contractRef: "C-2024-0042" },
     lines: [
@@ -204,6 +205,8 @@ describe("renderInvoicePdf: credit note", () => {
     expect(text).toMatch(/非課税・不課税 返還額\s+¥166/);
     expect(text).toMatch(/返還額合計\s+¥972/);
     expect(text).toContain("本書は 2026年10月分の請求書（INV-00000123）に係る適格返還請求書です。");
+    // The reason finance entered, which the issuing form says is printed.
+    expect(text).toContain("返還の理由：10月のゲートウェイ障害（2日）の減額漏れと、入金済みの延滞利息の取消");
     expect(text).not.toContain("ご請求額");
     expect(text).not.toContain("お支払期限");
     expect(text).not.toContain("お振込先");

@@ -77,6 +77,8 @@ export interface InvoicePdfCreditNote extends DocumentCommon {
   kind: "credit_note";
   /** The invoice whose amounts are returned. */
   originalInvoiceNumber: string;
+  /** Why the amounts are returned, as finance entered it (the issuing form says it is printed). */
+  reason: string;
 }
 
 export type InvoiceDocument = InvoicePdfInvoice | InvoicePdfCreditNote;
@@ -469,7 +471,10 @@ function notes(doc: InvoiceDocument): string[] {
     "「根拠」欄は料金の根拠となる利用規約の条項です（例：T-24-1 は第24条第1項、S5 は別紙5）。",
   ];
   if (doc.kind === "credit_note") {
-    list.unshift(`本書は ${billingMonthLabel(doc.billingMonth)}の請求書（${doc.originalInvoiceNumber}）に係る適格返還請求書です。返還の方法は別途ご案内いたします。`);
+    list.unshift(
+      `本書は ${billingMonthLabel(doc.billingMonth)}の請求書（${doc.originalInvoiceNumber}）に係る適格返還請求書です。返還の方法は別途ご案内いたします。`,
+      `返還の理由：${doc.reason}`,
+    );
   }
   return list;
 }

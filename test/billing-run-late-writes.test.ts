@@ -182,7 +182,7 @@ describe("other writes while the month is being closed", () => {
     await close("2026-11", NOVEMBER_CLOSE, async (done) => {
       if (done !== 2) return;
       const visit = await recordVisitDone(t.db, {
-        bookingId, contractId: k2001, tenant: provider, actor: operator, ip: "",
+        bookingId, contractId: k2001, tenant: provider, at: new Date("2026-11-24T12:00:00+09:00"), actor: operator, ip: "",
         done: {
           start: "10:20", withLineApplication: false, backupAvailable: false,
           lines: [{ code: "visit.base", quantity: 1 }, { code: "visit.os_recovery", quantity: 1 }, { code: "visit.printer", quantity: 2 }, { code: "visit.wifi", quantity: 3 }],

@@ -8,7 +8,7 @@ import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
 import { jstDate } from "../lib/jst";
-import { creditNoteNumber, draftCreditNote, type CreditableLine } from "./credit-note";
+import { creditNoteNumber, draftCreditNote, type CreditableLine, type CreditNoteDraft } from "./credit-note";
 
 /** The invoice's lines with what earlier credit notes already returned of each. */
 export async function creditableLines(db: Kysely<Database> | Transaction<Database>, invoiceId: number): Promise<CreditableLine[]> {
@@ -27,6 +27,21 @@ export async function creditableLines(db: Kysely<Database> | Transaction<Databas
     invoiceLineId: r.id, description: r.description, rule: r.rule, taxCategory: r.tax_category,
     amountYen: r.amount_yen, alreadyCreditedYen: Number(r.credited),
   }));
+}
+
+/**
+ * What a credit note with these amounts would be (its lines and totals), for the confirmation
+ * before issuing; writes nothing. Null when the invoice is not the tenant's.
+ */
+export async function previewCreditNote(
+  db: Kysely<Database>,
+  params: { invoiceId: number; tenant: Tenant; amounts: ReadonlyMap<number, number> },
+): Promise<CreditNoteDraft | null> {
+  const invoice = await db.selectFrom("invoices").innerJoin("contracts", "contracts.id", "invoices.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select("invoices.id").where("invoices.id", "=", params.invoiceId).where(customerInTenant(params.tenant)).executeTakeFirst();
+  if (!invoice) return null;
+  return draftCreditNote(await creditableLines(db, invoice.id), params.amounts);
 }
 
 export async function issueCreditNote(

@@ -42,6 +42,7 @@ export async function creditNoteDocument(db: Kysely<Database>, params: { id: num
     issueDate: note.issue_date,
     billingMonth: note.billing_month,
     originalInvoiceNumber: note.invoice_number,
+    reason: note.reason,
     issuer: await issuer(db),
     recipient: { name: note.recipient_name, address: note.recipient_address, contractRef: note.contract_ref, lineId: note.line_id },
     lines: lines.map((l) => ({

@@ -6,10 +6,12 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import type { VisitRecord } from "../billing/contract-history";
+import { contractTerminationDate, type VisitRecord } from "../billing/contract-history";
 import { loadBillableContracts, loadTariffs } from "../billing/history.server";
+import { pricedVisitsOfMonth } from "../billing/monthly-invoice";
+import { findTariffForMonth } from "../billing/tariff";
 import type { VisitLineInput } from "../billing/visit-pricing";
-import { formatJstDateTime, isTimeOfDay, jstInstant, type IsoDate } from "../lib/jst";
+import { formatJstDateTime, isTimeOfDay, jstInstant, monthOf, type IsoDate } from "../lib/jst";
 import { estimateVisit, type VisitEstimate } from "./visit-estimate";
 import type { VisitFormContent } from "./visit-form";
 import { checkVisitSlot, isRequestAcceptedAt, nextRequestAcceptanceAt, nextVisitSlot, type VisitSlot } from "./visit-slots";
@@ -84,11 +86,57 @@ export async function bookVisit(
   return check;
 }
 
-export async function listBookings(db: Kysely<Database>, contractId: number, tenant: Tenant) {
+/**
+ * The contract's bookings, newest first, each with whether the operator may record it yet (from
+ * its booked start, JST) and, once recorded, what the visit is charged: priced among the
+ * contract's recorded visits exactly as the billing run prices it (S2, S5, S6), not the estimate.
+ */
+export async function listBookings(db: Kysely<Database>, contractId: number, tenant: Tenant, at: Date) {
   const contract = await contractOf(db, contractId, tenant);
   if (!contract) return null;
-  const bookings = await db.selectFrom("visit_bookings").selectAll().where("contract_id", "=", contract.id).orderBy("visit_date", "desc").execute();
+  const rows = await db.selectFrom("visit_bookings").selectAll().where("contract_id", "=", contract.id).orderBy("visit_date", "desc").execute();
+  const charged = rows.some((b) => b.visit_id !== null) ? await chargedYenOfVisits(db, contract.id, contract.service_start) : new Map<number, number>();
+  const bookings = rows.map((b) => ({
+    ...b,
+    recordable: b.status === "booked" && recordableAt(b, at),
+    chargedYen: b.visit_id === null ? null : charged.get(b.visit_id) ?? null,
+  }));
   return { contract, bookings };
+}
+
+/** Visit id → its charge (yen, before tax) as the billing run prices it; a visit that does not price is left out. */
+async function chargedYenOfVisits(db: Kysely<Database>, contractId: number, serviceStart: string): Promise<Map<number, number>> {
+  const [billable] = await loadBillableContracts(db, serviceStart, { contractIds: [contractId] });
+  const tariffs = await loadTariffs(db);
+  // history.visits is in this same order (visit_date, start_time, id): index i is the i-th row.
+  const ids = (await db.selectFrom("visits").select("id").where("contract_id", "=", contractId)
+    .orderBy("visit_date").orderBy("start_time").orderBy("id").execute()).map((v) => v.id);
+  const history = billable.history;
+  const charged = new Map<number, number>();
+  for (const month of new Set((history.visits ?? []).map((v) => monthOf(v.date)))) {
+    const tariff = findTariffForMonth(tariffs, month);
+    if (!tariff) continue;
+    for (const p of pricedVisitsOfMonth(history, month, tariff, contractTerminationDate(history))) {
+      if (p.priced.ok) charged.set(ids[p.index], p.priced.lines.reduce((sum, l) => sum + l.amountYen, 0));
+    }
+  }
+  return charged;
+}
+
+/** The booked start as an instant (the booking's date and time are JST wall-clock). */
+export function bookedStartOf(booking: { visit_date: string; start_time: string }): Date {
+  return jstInstant(booking.visit_date as IsoDate, booking.start_time);
+}
+
+/** A visit is recorded only once it has begun: from its booked start on (JST). */
+export function recordableAt(booking: { visit_date: string; start_time: string }, at: Date): boolean {
+  return bookedStartOf(booking).getTime() <= at.getTime();
+}
+
+/** 「12月9日 10:00」: the booked start as the refusal names it. */
+function bookedStartLabel(booking: { visit_date: string; start_time: string }): string {
+  const [, m, d] = booking.visit_date.split("-").map(Number);
+  return `${m}月${d}日 ${booking.start_time}`;
 }
 
 export interface VisitDone extends VisitFormContent {
@@ -131,15 +179,22 @@ export async function priceVisitDone(
 /**
  * The operator records what was done on a booked visit (items and quantities as done, which may
  * differ from the booking): it becomes a visit the billing run prices (T-24-3, T-27-5). Refused
- * when the lines do not price or the month is already closed.
+ * before the booked start (a visit recorded before it happens was billed), when the work's start
+ * is still ahead, when the lines do not price or the month is already closed.
  */
 export async function recordVisitDone(
   db: Kysely<Database>,
-  params: { bookingId: number; contractId: number; tenant: Tenant; done: VisitDone; actor: AuditActor; ip: string },
+  params: { bookingId: number; contractId: number; tenant: Tenant; done: VisitDone; at: Date; actor: AuditActor; ip: string },
 ): Promise<{ ok: true; estimate: Extract<VisitEstimate, { ok: true }> } | { ok: false; message: string } | null> {
   const booking = await getBooking(db, params);
   if (!booking) return null;
   if (booking.status !== "booked") return { ok: false, message: "この予約はすでに記録済みか取り消されています" };
+  if (!recordableAt(booking, params.at)) {
+    return { ok: false, message: `予約の開始日時（${bookedStartLabel(booking)}）より前には実施内容を記録できません。` };
+  }
+  if (isTimeOfDay(params.done.start) && !recordableAt({ visit_date: booking.visit_date, start_time: params.done.start }, params.at)) {
+    return { ok: false, message: `開始時刻（${params.done.start}）がまだ来ていません。実際に作業を始めた時刻を入力してください。` };
+  }
   const month = booking.visit_date.slice(0, 7);
   const billed = await db.selectFrom("billing_months").select("month").where("month", "=", month).where("status", "=", "closed").executeTakeFirst();
   if (billed) return { ok: false, message: `${month} は請求締め済みです。手動明細で請求してください` };

@@ -1,5 +1,5 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { planBillingMonth } from "~/billing/billing-run.server";
 import { NON_TAXABLE_HEADING } from "~/billing/tax";
 import { closeProgress, startMonthClose } from "~/billing/month-close-jobs.server";
@@ -38,17 +38,37 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/**
+ * Closing a month issues its invoices and cannot be undone, so it takes two submits that work
+ * without JavaScript: the first shows what will be issued (count and yen from the plan); the
+ * confirm carries those figures back and closes only while the plan still gives the same ones.
+ */
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const month = monthParam(params.month);
   if (month >= monthOf(jstDate(now()))) throw new Response("月末を過ぎていない月は締められません。", { status: 400 });
-  startMonthClose(getDb(), month, { at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
+  const form = await request.formData();
+  const db = getDb();
+  const plan = await planBillingMonth(db, month);
+  if (plan.closed) return data({ confirm: null, error: "この月はすでに締め済みです。" }, { status: 409 });
+  if (plan.problems.length > 0) return data({ confirm: null, error: "契約データに問題があるため発行できません。" }, { status: 409 });
+  const sum = (key: "taxable10Yen" | "tax10Yen" | "nonTaxableYen" | "totalYen") => plan.toIssue.reduce((a, p) => a + p.draft.totals[key], 0);
+  const confirm = {
+    count: plan.toIssue.length, taxable10Yen: sum("taxable10Yen"), tax10Yen: sum("tax10Yen"), nonTaxableYen: sum("nonTaxableYen"), totalYen: sum("totalYen"),
+  };
+  if (form.get("intent") !== "confirm") return data({ confirm, error: null });
+  if (Number(form.get("count")) !== confirm.count || Number(form.get("totalYen")) !== confirm.totalYen) {
+    return data({ confirm, error: "確認した後に発行内容が変わりました。内容をもう一度確認してください。" }, { status: 409 });
+  }
+  startMonthClose(db, month, { at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
   return redirect(`/billing/${month}`);
 }
 
 export default function BillingMonth() {
   const { month, closed, monthOver, problems, preview, totals, issued, progress } = useLoaderData<typeof loader>();
   const submitting = useNavigation().state === "submitting";
+  const result = useActionData<typeof action>();
+  const confirm = !closed && progress?.state !== "running" ? result?.confirm ?? null : null;
   const label = `${month.replace("-", "年")}月`;
   return (
     <>
@@ -64,6 +84,29 @@ export default function BillingMonth() {
       ) : null}
       {progress?.state === "done" && closed ? <div className="alert success" role="status">請求書を {progress.issued} 件発行し、{label}を締めました。</div> : null}
       {progress?.state === "failed" ? <div className="alert error" role="alert">締めに失敗しました: {progress.message}</div> : null}
+      {result?.error ? <div className="alert error" role="alert" data-testid="close-error">{result.error}</div> : null}
+      {confirm ? (
+        <section aria-label="締めの確認" className="card" data-testid="close-confirm" style={{ marginBottom: 16 }}>
+          <h2>{label}を締めて、次の請求書を発行します。よろしいですか？</h2>
+          <p className="muted">締めと発行は取り消せません（訂正は返還請求書で行います）。</p>
+          <table className="data">
+            <tbody>
+              <tr><th>発行する請求書</th><td className="num" data-testid="confirm-count">{confirm.count}件</td></tr>
+              <tr><th>10%対象</th><td className="num">{yen(confirm.taxable10Yen)}</td></tr>
+              <tr><th>消費税</th><td className="num">{yen(confirm.tax10Yen)}</td></tr>
+              <tr><th>{NON_TAXABLE_HEADING}</th><td className="num">{yen(confirm.nonTaxableYen)}</td></tr>
+              <tr><th>請求総額（税込）</th><td className="num" data-testid="confirm-total">{yen(confirm.totalYen)}</td></tr>
+            </tbody>
+          </table>
+          <Form method="post" style={{ display: "flex", gap: 10, marginTop: 12 }}>
+            <input type="hidden" name="intent" value="confirm" />
+            <input type="hidden" name="count" value={confirm.count} />
+            <input type="hidden" name="totalYen" value={confirm.totalYen} />
+            <button type="submit" disabled={submitting}>{submitting ? "発行しています…" : "確定する"}</button>
+            <Link to={`/billing/${month}`} className="button secondary">戻る</Link>
+          </Form>
+        </section>
+      ) : null}
       <p>発行済み: {issued.count} 件（{yen(issued.totalYen)}）</p>
       {problems.length > 0 ? (
         <div className="alert error" role="alert">
@@ -113,11 +156,14 @@ export default function BillingMonth() {
                 </tbody>
               </table>
               {monthOver && problems.length === 0 ? (
-                <Form method="post" style={{ marginTop: 20 }}>
-                  <button type="submit" disabled={submitting}>
-                    {submitting ? "発行しています…" : `${preview.length}件の請求書を発行して${label}を締める`}
-                  </button>
-                </Form>
+                confirm ? null : (
+                  <Form method="post" style={{ marginTop: 20 }}>
+                    <input type="hidden" name="intent" value="preview" />
+                    <button type="submit" disabled={submitting}>
+                      {`${preview.length}件の請求書を発行して${label}を締める`}
+                    </button>
+                  </Form>
+                )
               ) : <p className="muted">月末を過ぎると締められます。</p>}
             </>
           )}

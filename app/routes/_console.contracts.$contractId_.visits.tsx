@@ -15,7 +15,7 @@ import { yen } from "~/lib/money";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const found = await listBookings(getDb(), idParam(params.contractId), viewer.tenant);
+  const found = await listBookings(getDb(), idParam(params.contractId), viewer.tenant, now());
   if (!found) throw notFound();
   return { ...found, isOperator: OPERATIONS_ROLES.includes(viewer.role) };
 }
@@ -94,15 +94,19 @@ export default function Visits() {
       <h2>予約と実績</h2>
       {bookings.length === 0 ? <div className="empty">訪問の予約はありません。</div> : (
         <table className="data">
-          <thead><tr><th>訪問日時</th><th className="num">見積り（税抜）</th><th>状態</th>{isOperator ? <th /> : null}</tr></thead>
+          <thead><tr><th>訪問日時</th><th className="num">料金（税抜）</th><th>状態</th>{isOperator ? <th /> : null}</tr></thead>
           <tbody>
             {bookings.map((b) => (
-              <tr key={b.id}>
-                <td>{formatDateJa(b.visit_date)} {b.start_time}</td><td className="num">{yen(b.estimate_yen)}</td>
+              <tr key={b.id} data-testid={`booking-${b.id}`}>
+                <td>{formatDateJa(b.visit_date)} {b.start_time}</td>
+                {/* Once recorded, what the visit is charged (as the billing run prices it), not the estimate. */}
+                <td className="num" data-testid="booking-amount">{b.chargedYen !== null
+                  ? <>請求額 {yen(b.chargedYen)}<br /><span className="muted">（見積 {yen(b.estimate_yen)}）</span></>
+                  : <>見積 {yen(b.estimate_yen)}</>}</td>
                 <td>{b.status === "booked" ? "予約済み" : b.status === "done" ? "実施済み" : "取消し"}</td>
-                {isOperator ? <td>{b.status === "booked" ? (
+                {isOperator ? <td>{b.recordable ? (
                   <Link to={`/contracts/${contract.id}/visits/${b.id}`}>実施内容を記録</Link>
-                ) : null}</td> : null}
+                ) : b.status === "booked" ? <span className="muted">開始日時から記録できます</span> : null}</td> : null}
               </tr>
             ))}
           </tbody>

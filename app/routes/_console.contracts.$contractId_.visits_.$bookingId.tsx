@@ -5,9 +5,10 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
-import { getBooking, priceVisitDone, recordVisitDone, type VisitDone } from "~/contracts/visit-bookings.server";
+import { getBooking, priceVisitDone, recordableAt, recordVisitDone, type VisitDone } from "~/contracts/visit-bookings.server";
 import { formValuesOfVisit, visitContentFromForm } from "~/contracts/visit-form";
 import { getDb } from "~/db.server";
+import { now } from "~/lib/clock";
 import { formValues } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { formatDateJa } from "~/lib/labels";
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const booking = await getBooking(getDb(), { bookingId: idParam(params.bookingId), contractId: idParam(params.contractId), tenant: viewer.tenant });
   if (!booking) throw notFound();
   return {
-    booking: { id: booking.id, contractId: booking.contract_id, contractRef: booking.contract_ref, date: booking.visit_date, start: booking.start_time, status: booking.status, estimateYen: booking.estimate_yen },
+    booking: { id: booking.id, contractId: booking.contract_id, contractRef: booking.contract_ref, date: booking.visit_date, start: booking.start_time, status: booking.status, estimateYen: booking.estimate_yen, recordable: recordableAt(booking, now()) },
     booked: { ...formValuesOfVisit(booking.content), start: booking.start_time },
   };
 }
@@ -33,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ids = { bookingId: idParam(params.bookingId), contractId: idParam(params.contractId), tenant: viewer.tenant };
   const db = getDb();
   if (form.get("intent") === "record") {
-    const result = await recordVisitDone(db, { ...ids, done, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
+    const result = await recordVisitDone(db, { ...ids, done, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
     if (!result) throw notFound();
     if (!result.ok) return data({ error: result.message, fieldError: null, values, estimate: null }, { status: 400 });
     return redirect(`/contracts/${ids.contractId}/visits?recorded=1`);
@@ -52,7 +53,8 @@ export default function RecordVisit() {
     <>
       <p><Link to={`/contracts/${booking.contractId}/visits`}>← 訪問サポート（{booking.contractRef}）</Link></p>
       <h1>訪問の実施記録（{formatDateJa(booking.date)}）</h1>
-      {booking.status !== "booked" ? <div className="alert" role="status">この予約は{booking.status === "done" ? "実施済みとして記録されています" : "取り消されています"}。</div> : (
+      {booking.status !== "booked" ? <div className="alert" role="status">この予約は{booking.status === "done" ? "実施済みとして記録されています" : "取り消されています"}。</div>
+      : !booking.recordable ? <div className="alert" role="status" data-testid="not-yet">予約の開始日時（{formatDateJa(booking.date)} {booking.start}）より前には実施内容を記録できません。訪問の開始後に記録してください。</div> : (
         <>
           <p className="muted">予約時の内容を表示しています。実際に行った作業と数量に直して記録してください。作業の成否にかかわらず料金がかかります（規約第24条第3項）。予約時の見積り: {yen(booking.estimateYen)}（税抜）</p>
           {result?.error ? <div className="alert error" role="alert" data-testid="record-error">{result.error}</div> : null}

@@ -1,7 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { creditableLines, issueCreditNote } from "~/billing/credit-notes.server";
+import { creditableLines, issueCreditNote, previewCreditNote } from "~/billing/credit-notes.server";
 import { creditableYen } from "~/billing/credit-note";
 import { interestWaiverOf, waiveInterest } from "~/billing/interest-waivers.server";
 import { getInvoice } from "~/billing/invoices.server";
@@ -53,25 +53,42 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/**
+ * A credit note cannot be taken back, so it is issued in two steps that work without JavaScript:
+ * the first submit shows what would be issued (lines, totals incl. tax, the reason); only the
+ * confirm submit, carrying the same values as hidden fields, issues it after validating again.
+ * 「戻る」 returns to the form with the values entered.
+ */
 async function creditNoteAction(request: Request, form: FormData, invoiceId: number, viewer: Viewer) {
+  const step = form.get("step");
   const reason = String(form.get("reason") ?? "").trim();
+  const entered: Record<string, string> = {};
   const amounts = new Map<number, number>();
   const errors: CreditErrors = {};
   for (const [key, value] of form.entries()) {
     const m = /^line-(\d+)$/.exec(key);
     if (!m || String(value).trim() === "") continue;
+    entered[key] = String(value);
     const amount = parseYenInput(String(value));
     if (amount === null) errors[key] = "返還額は整数の円で入力してください";
     else amounts.set(Number(m[1]), amount);
   }
+  const creditValues = { reason, lines: entered };
+  if (step === "back") return data({ creditValues });
   const reasonError = reason === "" ? "返還の理由を入力してください（返還請求書に記載します）" : textTooLong(reason, "note", "返還の理由");
   if (reasonError) errors.reason = reasonError;
-  if (Object.keys(errors).length > 0) return data({ creditErrors: errors }, { status: 400 });
+  if (Object.keys(errors).length > 0) return data({ creditErrors: errors, creditValues }, { status: 400 });
+  if (step !== "confirm") {
+    const draft = await previewCreditNote(getDb(), { invoiceId, tenant: viewer.tenant, amounts });
+    if (!draft) throw notFound();
+    if (!draft.ok) return data({ creditErrors: draft.errors, creditValues }, { status: 400 });
+    return data({ creditPreview: { reason, lines: draft.lines, totals: draft.totals } });
+  }
   const result = await issueCreditNote(getDb(), {
     invoiceId, tenant: viewer.tenant, amounts, reason, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
   });
   if (!result) throw notFound();
-  if (!result.ok) return data({ creditErrors: result.errors }, { status: 400 });
+  if (!result.ok) return data({ creditErrors: result.errors, creditValues }, { status: 400 });
   return redirect(`/credit-notes/${result.id}?issued=1`);
 }
 
@@ -110,7 +127,9 @@ export default function InvoiceDetail() {
   const actionData = useActionData<typeof action>();
   const errors = (actionData && "fieldErrors" in actionData ? actionData.fieldErrors : undefined) ?? {};
   const waiveError = actionData && "waiveError" in actionData ? actionData.waiveError : undefined;
-  const creditErrors: Record<string, string> = (actionData && "creditErrors" in actionData ? actionData.creditErrors : undefined) ?? {};
+  const creditErrors = ((actionData && "creditErrors" in actionData ? actionData.creditErrors : undefined) ?? {}) as Record<string, string>;
+  const creditValues = actionData && "creditValues" in actionData ? actionData.creditValues : undefined;
+  const creditPreview = actionData && "creditPreview" in actionData ? actionData.creditPreview : undefined;
   const [params] = useSearchParams();
   return (
     <>
@@ -216,8 +235,35 @@ export default function InvoiceDetail() {
           </tbody>
         </table>
       )}
-      {canRecordPayments ? (
-        <details open={Object.keys(creditErrors).length > 0} style={{ marginTop: 12 }}>
+      {canRecordPayments && creditPreview ? (
+        <section aria-label="返還請求書の発行内容の確認" className="card" style={{ marginTop: 12 }} data-testid="credit-confirm">
+          <h3>この内容で返還請求書を発行します。よろしいですか？</h3>
+          <p className="muted">発行した返還請求書は取り消せません。</p>
+          <table className="data">
+            <thead><tr><th>明細</th><th>税区分</th><th className="num">返還額（税抜）</th></tr></thead>
+            <tbody>
+              {creditPreview.lines.map((l) => (
+                <tr key={l.invoiceLineId}><td>{l.description}</td><td>{taxLabel(l)}</td><td className="num">{yen(l.amountYen)}</td></tr>
+              ))}
+            </tbody>
+            <tfoot>
+              {creditPreview.totals.taxable10Yen > 0 ? <tr><td colSpan={2}>10%対象 返還額</td><td className="num">{yen(creditPreview.totals.taxable10Yen)}</td></tr> : null}
+              {creditPreview.totals.taxable10Yen > 0 ? <tr><td colSpan={2}>消費税（10%）返還額</td><td className="num">{yen(creditPreview.totals.tax10Yen)}</td></tr> : null}
+              {creditPreview.totals.nonTaxableYen > 0 ? <tr><td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td><td className="num">{yen(creditPreview.totals.nonTaxableYen)}</td></tr> : null}
+              <tr><td colSpan={2}>返還額合計（税込）</td><td className="num" data-testid="credit-confirm-total">{yen(creditPreview.totals.totalYen)}</td></tr>
+            </tfoot>
+          </table>
+          <p>返還の理由（返還請求書に記載します）: <strong data-testid="credit-confirm-reason">{creditPreview.reason}</strong></p>
+          <Form method="post" style={{ display: "flex", gap: 10 }}>
+            <input type="hidden" name="intent" value="credit_note" />
+            {creditPreview.lines.map((l) => <input key={l.invoiceLineId} type="hidden" name={`line-${l.invoiceLineId}`} value={l.amountYen} />)}
+            <input type="hidden" name="reason" value={creditPreview.reason} />
+            <button type="submit" name="step" value="confirm">確定する</button>
+            <button type="submit" name="step" value="back" className="secondary">戻る</button>
+          </Form>
+        </section>
+      ) : canRecordPayments ? (
+        <details open={Object.keys(creditErrors).length > 0 || creditValues !== undefined} style={{ marginTop: 12 }}>
           <summary>返還請求書を発行する（請求書そのものは変更されません）</summary>
           {creditErrors._form ? <div className="alert error" role="alert">{creditErrors._form}</div> : null}
           <Form method="post" className="stack" style={{ maxWidth: 720 }} noValidate>
@@ -231,6 +277,7 @@ export default function InvoiceDetail() {
                     <td className="num">{yen(l.creditableYen)}</td>
                     <td>
                       <input type="text" inputMode="numeric" name={`line-${l.id}`} aria-label={`${l.description} の返還額`} size={10}
+                        defaultValue={creditValues?.lines[`line-${l.id}`] ?? ""}
                         aria-invalid={creditErrors[`line-${l.id}`] ? true : undefined} />
                       {creditErrors[`line-${l.id}`] ? <div className="field-error">{creditErrors[`line-${l.id}`]}</div> : null}
                     </td>
@@ -240,10 +287,10 @@ export default function InvoiceDetail() {
             </table>
             <label>
               返還の理由
-              <input type="text" name="reason" aria-invalid={creditErrors.reason ? true : undefined} />
+              <input type="text" name="reason" defaultValue={creditValues?.reason ?? ""} aria-invalid={creditErrors.reason ? true : undefined} />
               {creditErrors.reason ? <span className="field-error">{creditErrors.reason}</span> : null}
             </label>
-            <button type="submit">返還請求書を発行</button>
+            <button type="submit" name="step" value="preview">発行内容を確認する</button>
           </Form>
         </details>
       ) : null}

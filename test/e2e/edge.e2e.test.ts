@@ -131,7 +131,7 @@ describe("request size (item 1)", () => {
     await page.goto(`${server.url}/login`);
     await page.getByLabel("メールアドレス").fill(`${"a".repeat(250)}@x.jp`);
     await page.getByLabel("パスワード").fill("whatever-password");
-    await page.getByRole("button", { name: "ログイン" }).click();
+    await page.getByRole("button", { name: "ログイン", exact: true }).click();
     await page.locator(".field-error").filter({ hasText: "メールアドレスは254文字以内で入力してください" }).waitFor();
     await page.close();
     expect({ attempts: count("login_attempts"), audit: count("audit_log") }).toEqual(before);

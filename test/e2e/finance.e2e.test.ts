@@ -78,7 +78,38 @@ describe("finance closes November", () => {
     expect((db.prepare("select count(*) as n from invoices where billing_month = '2026-11'").get() as { n: number }).n).toBe(0);
     db.close();
 
+    // Closing asks first, showing what will be issued; nothing is issued before 確定.
+    const previewTotal = await page.getByTestId("preview-total").textContent();
     await page.getByRole("button", { name: "9件の請求書を発行して2026年11月を締める" }).click();
+    await page.getByTestId("close-confirm").waitFor();
+    expect(await page.getByTestId("confirm-count").textContent()).toBe("9件");
+    expect(await page.getByTestId("confirm-total").textContent()).toBe(previewTotal);
+    expect(previewTotal).toBe("177,286円");
+    const novemberInvoices = () => {
+      const db = new SQLite(server.databasePath, { readonly: true });
+      try {
+        return (db.prepare("select count(*) as n from invoices where billing_month = '2026-11'").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    expect(novemberInvoices()).toBe(0);
+    // A confirm whose figures are not the plan's (or carry none) is refused: the server checks again.
+    const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    for (const body of [{ intent: "confirm", count: "9", totalYen: "177285" }, { intent: "confirm" }] as Record<string, string>[]) {
+      const forged = await fetch(`${server.url}/billing/2026-11`, {
+        method: "POST", redirect: "manual", body: new URLSearchParams(body),
+        headers: { Cookie: cookies, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+      });
+      expect(forged.status).toBe(409);
+    }
+    expect(novemberInvoices()).toBe(0);
+    // 戻る leaves the month open; the second time it is confirmed.
+    await page.getByRole("link", { name: "戻る" }).click();
+    await page.getByTestId("close-confirm").waitFor({ state: "detached" });
+    expect(novemberInvoices()).toBe(0);
+    await page.getByRole("button", { name: "9件の請求書を発行して2026年11月を締める" }).click();
+    await page.getByRole("button", { name: "確定する" }).click();
     // The run goes on in the server; the page refreshes itself until it has finished.
     await page.getByRole("status").filter({ hasText: "請求書を 9 件発行し、2026年11月を締めました" }).waitFor({ timeout: 20_000 });
 
@@ -106,14 +137,53 @@ describe("finance closes November", () => {
     expect(text).toMatch(/合計\s+¥10,086/);
     expect(text).toContain("合同会社ひばり不動産");
 
+    await page.close();
+  });
+
+  it("asks before issuing a credit note, without JavaScript, and prints its reason", async () => {
+    const creditNotes = () => {
+      const db = new SQLite(server.databasePath, { readonly: true });
+      try {
+        return (db.prepare("select count(*) as n from credit_notes").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const context = await browser.newContext({ javaScriptEnabled: false, acceptDownloads: true });
+    const page = await context.newPage();
+    await loginAs(page, server.url, "finance@demo.example");
+    await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-11")}`);
     // A credit note corrects the invoice without changing it.
     await page.getByText("返還請求書を発行する").click();
     await page.getByLabel(/基本料金.*の返還額/).fill("3000");
     await page.getByLabel("返還の理由").fill("基本料金の重複請求");
-    await Promise.all([page.waitForURL(/\/credit-notes\/\d+\?issued=1/), page.getByRole("button", { name: "返還請求書を発行" }).click()]);
+    await page.getByRole("button", { name: "発行内容を確認する" }).click();
+    const confirmation = page.getByTestId("credit-confirm");
+    await confirmation.waitFor();
+    expect(await confirmation.locator("tbody tr").allTextContents()).toEqual([expect.stringMatching(/基本料金.*10%3,000円$/)]);
+    expect(await confirmation.locator("tfoot").textContent()).toBe("10%対象 返還額3,000円消費税（10%）返還額300円返還額合計（税込）3,300円");
+    expect(await page.getByTestId("credit-confirm-total").textContent()).toBe("3,300円");
+    expect(await page.getByTestId("credit-confirm-reason").textContent()).toBe("基本料金の重複請求");
+    expect(creditNotes()).toBe(0);
+    // 戻る brings the form back with what was entered; nothing is issued.
+    await page.getByRole("button", { name: "戻る" }).click();
+    expect(await page.getByLabel(/基本料金.*の返還額/).inputValue()).toBe("3000");
+    expect(await page.getByLabel("返還の理由").inputValue()).toBe("基本料金の重複請求");
+    expect(creditNotes()).toBe(0);
+    await page.getByRole("button", { name: "発行内容を確認する" }).click();
+    await Promise.all([page.waitForURL(/\/credit-notes\/\d+\?issued=1/), page.getByRole("button", { name: "確定する" }).click()]);
     await page.locator("h1").filter({ hasText: "返還請求書 CN-00000001" }).waitFor();
     expect(await page.getByTestId("credit-total").textContent()).toBe("3,300円");
-    await page.close();
+    expect(creditNotes()).toBe(1);
+
+    // The reason, which the form says is printed, is on the 適格返還請求書.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "返還請求書PDFをダウンロード" }).click()]);
+    const pdfPath = join(dir, "credit-note.pdf");
+    await download.saveAs(pdfPath);
+    const text = execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" });
+    expect(text).toContain("返還の理由：基本料金の重複請求");
+    expect(text).toMatch(/返還額合計\s+¥3,300/);
+    await context.close();
   });
 });
 

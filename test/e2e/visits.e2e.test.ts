@@ -88,18 +88,67 @@ describe("visit booking in the east area", () => {
     expect(await page.getByTestId("estimate-total").textContent()).toBe("4,400円");
     await Promise.all([page.waitForURL(/booked=1/), page.getByRole("button", { name: "この内容で予約する" }).click()]);
 
-    const operator = await browser.newPage();
-    await loginAs(operator, server.url, "operator@demo.example");
-    await operator.goto(`${server.url}/contracts/${k2001}/visits`);
-    await operator.getByRole("link", { name: "実施内容を記録" }).click();
-    await operator.getByRole("heading", { name: "訪問の実施記録（2026年11月24日）" }).waitFor();
-    // Prefilled with the booking; on site a second printer was set up.
-    expect(await operator.getByLabel("OSリカバリ（台）").inputValue()).toBe("1");
-    expect(await operator.getByLabel(/エンドポイント再インストール/).inputValue()).toBe("1");
-    await operator.getByLabel("プリンター設定（台）").fill("2");
-    await operator.getByRole("button", { name: "料金を確認する" }).click();
-    await operator.getByTestId("done-total").filter({ hasText: "8,800円" }).waitFor();
-    await Promise.all([operator.waitForURL(/recorded=1/), operator.getByRole("button", { name: "この内容で実施を記録する" }).click()]);
+    // Two days before the visit (the console's clock is 11-22): the operator is not offered the
+    // record, and a record posted anyway is refused with nothing written.
+    const bookingId = (() => {
+      const db = new SQLite(server.databasePath, { readonly: true });
+      try {
+        return (db.prepare("select id from visit_bookings where contract_id = ?").get(k2001) as { id: number }).id;
+      } finally {
+        db.close();
+      }
+    })();
+    const early = await startConsole({ APP_NOW: "2026-11-24T09:59:00+09:00" }, { databasePath: server.databasePath });
+    try {
+      const before = await browser.newPage();
+      await loginAs(before, early.url, "operator@demo.example");
+      await before.goto(`${early.url}/contracts/${k2001}/visits`);
+      const row = before.getByTestId(`booking-${bookingId}`);
+      expect(await row.textContent()).toContain("開始日時から記録できます");
+      expect(await row.getByTestId("booking-amount").textContent()).toBe("見積 4,400円");
+      expect(await before.getByRole("link", { name: "実施内容を記録" }).count()).toBe(0);
+      await before.goto(`${early.url}/contracts/${k2001}/visits/${bookingId}`);
+      expect(await before.getByTestId("not-yet").textContent()).toContain("予約の開始日時（2026年11月24日 10:00）より前には実施内容を記録できません");
+      expect(await before.getByRole("button", { name: "この内容で実施を記録する" }).count()).toBe(0);
+      const cookies = (await before.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+      const posted = await fetch(`${early.url}/contracts/${k2001}/visits/${bookingId}`, {
+        method: "POST", redirect: "manual",
+        headers: { Cookie: cookies, Origin: early.url, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ intent: "record", start: "09:30", "visit.printer": "1" }),
+      });
+      expect(posted.status).toBe(400);
+      expect(await posted.text()).toContain("予約の開始日時（11月24日 10:00）より前には実施内容を記録できません。");
+      const db = new SQLite(server.databasePath, { readonly: true });
+      expect(db.prepare("select count(*) as n from visits where contract_id = ?").get(k2001)).toEqual({ n: 0 });
+      expect(db.prepare("select status from visit_bookings where id = ?").get(bookingId)).toEqual({ status: "booked" });
+      db.close();
+      await before.close();
+    } finally {
+      await early.stop();
+    }
+
+    // After the visit (11:00 that day) the operator records what was done.
+    const after = await startConsole({ APP_NOW: "2026-11-24T11:00:00+09:00" }, { databasePath: server.databasePath });
+    try {
+      const operator = await browser.newPage();
+      await loginAs(operator, after.url, "operator@demo.example");
+      await operator.goto(`${after.url}/contracts/${k2001}/visits`);
+      await operator.getByRole("link", { name: "実施内容を記録" }).click();
+      await operator.getByRole("heading", { name: "訪問の実施記録（2026年11月24日）" }).waitFor();
+      // Prefilled with the booking; on site a second printer was set up.
+      expect(await operator.getByLabel("OSリカバリ（台）").inputValue()).toBe("1");
+      expect(await operator.getByLabel(/エンドポイント再インストール/).inputValue()).toBe("1");
+      await operator.getByLabel("プリンター設定（台）").fill("2");
+      await operator.getByRole("button", { name: "料金を確認する" }).click();
+      await operator.getByTestId("done-total").filter({ hasText: "8,800円" }).waitFor();
+      await Promise.all([operator.waitForURL(/recorded=1/), operator.getByRole("button", { name: "この内容で実施を記録する" }).click()]);
+      // The list shows what is charged for the visit as recorded, with the estimate beside it.
+      expect(await operator.getByTestId(`booking-${bookingId}`).getByTestId("booking-amount").textContent()).toBe("請求額 8,800円（見積 4,400円）");
+      expect(await operator.getByRole("link", { name: "実施内容を記録" }).count()).toBe(0);
+      await operator.close();
+    } finally {
+      await after.stop();
+    }
 
     const env = { ...process.env, DATABASE_URL: `file:${server.databasePath}`, APP_NOW: "2026-12-01T09:00:00+09:00" };
     expect(spawnSync("node_modules/.bin/tsx", ["scripts/billing.ts", "run", "--month", "2026-11"], { env, encoding: "utf8" }).status).toBe(0);
