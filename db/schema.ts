@@ -793,6 +793,29 @@ export interface ThreatReportTable {
   created_at: string;
 }
 
+/**
+ * 電子帳簿保存法: an issued invoice's or credit note's PDF exactly as first rendered, with its
+ * SHA-256 (migration 001070). Immutable: triggers refuse UPDATE and DELETE.
+ */
+export interface DocumentArchiveTable {
+  id: Generated<number>;
+  kind: "invoice" | "credit_note";
+  /** invoices.id or credit_notes.id. */
+  document_id: number;
+  document_number: string;
+  /** 取引年月日: the issue date (YYYY-MM-DD). */
+  issue_date: string;
+  /** 取引先: the recipient's name as printed. */
+  counterparty: string;
+  /** 取引金額: the total incl. tax (for a credit note the amount returned, positive). */
+  amount_yen: number;
+  file_name: string;
+  pdf: Buffer;
+  /** Lower-case hex SHA-256 of `pdf`. */
+  sha256: string;
+  stored_at: string;
+}
+
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -855,6 +878,7 @@ export interface Database {
   suspensions: SuspensionTable;
   gateway_returns: GatewayReturnTable;
   threat_reports: ThreatReportTable;
+  document_archive: DocumentArchiveTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { creditableLines, issueCreditNote, previewCreditNote } from "~/billing/credit-notes.server";
 import { creditableYen } from "~/billing/credit-note";
+import { archivedCreditNotePdf } from "~/billing/document-archive.server";
 import { interestWaiverOf, waiveInterest } from "~/billing/interest-waivers.server";
 import { getInvoice } from "~/billing/invoices.server";
 import { recordPayment } from "~/billing/payments.server";
@@ -89,6 +90,8 @@ async function creditNoteAction(request: Request, form: FormData, invoiceId: num
   });
   if (!result) throw notFound();
   if (!result.ok) return data({ creditErrors: result.errors, creditValues }, { status: 400 });
+  // 電子帳簿保存法: the credit note's PDF is stored as issued, before anyone downloads it.
+  await archivedCreditNotePdf(getDb(), { id: result.id, tenant: viewer.tenant, at: now() });
   return redirect(`/credit-notes/${result.id}?issued=1`);
 }
 
