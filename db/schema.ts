@@ -23,6 +23,8 @@ export interface ProviderTable {
   interest_only_unbilled: Generated<number>;
   /** The provider's staff (admin, operator, finance) must use a second factor (0/1; migration 001060). */
   mfa_required_staff: Generated<number>;
+  /** Peppol participant id, `0221:T…` or `0188:…` (decision 0018; migration 001071); null = none. */
+  peppol_id: Generated<string | null>;
 }
 
 /** T-16 interruption notices (migration 001020). */
@@ -62,6 +64,8 @@ export interface CustomerTable {
   created_at: string;
   /** Its administrators must use a second factor (set by themselves; migration 001060). */
   mfa_required: Generated<number>;
+  /** Peppol participant id, `0221:T…` or `0188:…` (decision 0018; migration 001071); null = none. */
+  peppol_id: Generated<string | null>;
 }
 
 export interface ContractTable {

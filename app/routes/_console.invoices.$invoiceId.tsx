@@ -142,7 +142,10 @@ export default function InvoiceDetail() {
         <span className={`badge ${state === "paid" ? "" : overdue ? "suspended" : "warn"}`}>{overdue ? "期日超過" : STATE_LABEL[state]}</span>
       </h1>
       {params.get("paid") ? <div className="alert success" role="status">入金を記録しました。</div> : null}
-      <p><a className="button" href={`/invoices/${invoice.id}/pdf`} download>請求書PDFをダウンロード</a></p>
+      <p>
+        <a className="button" href={`/invoices/${invoice.id}/pdf`} download>請求書PDFをダウンロード</a>{" "}
+        <a className="button secondary" href={`/invoices/${invoice.id}/xml`} download>電子インボイス（JP PINT XML）</a>
+      </p>
       <dl className="facts">
         <dt>宛先</dt><dd>{invoice.recipient_name} 御中（{invoice.customer_ref}）</dd>
         <dt>契約</dt><dd>{invoice.contract_ref}（回線ID {invoice.line_id}）</dd>

@@ -34,6 +34,7 @@ import * as loginThrottle from "./2026_11_22_001051_login_throttle";
 import * as sessionDetails from "./2026_11_22_001052_session_details";
 import * as secondFactor from "./2026_11_22_001060_second_factor";
 import * as documentArchive from "./2026_11_22_001070_document_archive";
+import * as peppolParticipantIds from "./2026_11_22_001071_peppol_participant_ids";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -69,4 +70,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001052_session_details": sessionDetails,
   "2026_11_22_001060_second_factor": secondFactor,
   "2026_11_22_001070_document_archive": documentArchive,
+  "2026_11_22_001071_peppol_participant_ids": peppolParticipantIds,
 };
