@@ -4,7 +4,8 @@
 import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import type { InvoiceDocument } from "../../reports/invoice-pdf";
-import { checkPeppolId, eInvoiceXml, JP_PINT_CUSTOMIZATION_ID, JP_PINT_PROFILE_ID } from "./e-invoice";
+import { eInvoiceXml, JP_PINT_CUSTOMIZATION_ID, JP_PINT_PROFILE_ID } from "./e-invoice";
+import { checkPeppolId } from "./peppol-id";
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", parseTagValue: false, isArray: (name) => ["cac:InvoiceLine", "cac:CreditNoteLine", "cac:TaxSubtotal"].includes(name) });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -9,29 +9,12 @@
 // through one escaping writer.
 import { registrationNumberLabel, type InvoiceDocument } from "../../reports/invoice-pdf";
 import { firstDayOf, lastDayOf } from "../lib/jst";
+import { PEPPOL_ID_RE } from "./peppol-id";
 import { taxLabel } from "./tax";
 
 /** JP PINT billing (decision 0018): the customization of the Japanese specialisation and the Peppol billing profile. */
 export const JP_PINT_CUSTOMIZATION_ID = "urn:peppol:pint:billing-1@jp-1";
 export const JP_PINT_PROFILE_ID = "urn:peppol:bis:billing";
-
-/**
- * A Peppol participant id: `0188:` + 法人番号 (13 digits) or `0221:` + 適格請求書発行事業者登録番号
- * (`T` + 13 digits), the two Japanese schemes of the Peppol EAS code list.
- */
-export const PEPPOL_ID_RE = /^(0188:\d{13}|0221:T\d{13})$/;
-
-export type PeppolIdCheck = { ok: true; value: string | null } | { ok: false; message: string };
-
-/** An entered participant id, normalised (full-width digits, lower-case t); empty = none. */
-export function checkPeppolId(input: string): PeppolIdCheck {
-  const value = input.normalize("NFKC").replace(/\s/g, "").replace(/^(0221:)t/, "$1T");
-  if (value === "") return { ok: true, value: null };
-  if (!PEPPOL_ID_RE.test(value)) {
-    return { ok: false, message: "Peppol IDは「0188:法人番号13桁」または「0221:T＋登録番号13桁」の形式で入力してください" };
-  }
-  return { ok: true, value };
-}
 
 export interface EInvoiceInput {
   doc: InvoiceDocument;

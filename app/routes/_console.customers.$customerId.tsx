@@ -7,7 +7,7 @@ import { clientIp, requireViewer } from "~/auth/session.server";
 import { ACCOUNT_ISSUER_ROLES, CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
 import { listContracts } from "~/contracts/contracts.server";
-import { checkPeppolId } from "~/billing/e-invoice";
+import { checkPeppolId } from "~/billing/peppol-id";
 import { getCustomer, setCustomerPeppolId } from "~/customers/customers.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";

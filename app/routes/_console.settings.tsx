@@ -7,7 +7,7 @@ import { SecondFactorPolicyForms } from "~/components/SecondFactorPolicyForms";
 import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
 import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
-import { checkPeppolId } from "~/billing/e-invoice";
+import { checkPeppolId } from "~/billing/peppol-id";
 import { checkRegistrationNumber } from "~/settings/registration-number";
 import { getBillingSettings, getProviderSettings, updateBillingSettings, updateProviderSettings } from "~/settings/provider.server";
 import { BillingSettingsForm, dueDateOf, dueRuleLabel, MIN_DAYS_TO_PAY } from "~/billing/billing-settings";
