@@ -23,6 +23,8 @@ export interface ProviderTable {
   interest_only_unbilled: Generated<number>;
   /** The provider's staff (admin, operator, finance) must use a second factor (0/1; migration 001060). */
   mfa_required_staff: Generated<number>;
+  /** Peppol participant id, `0221:T…` or `0188:…` (decision 0018; migration 001071); null = none. */
+  peppol_id: Generated<string | null>;
 }
 
 /** T-16 interruption notices (migration 001020). */
@@ -62,6 +64,8 @@ export interface CustomerTable {
   created_at: string;
   /** Its administrators must use a second factor (set by themselves; migration 001060). */
   mfa_required: Generated<number>;
+  /** Peppol participant id, `0221:T…` or `0188:…` (decision 0018; migration 001071); null = none. */
+  peppol_id: Generated<string | null>;
 }
 
 export interface ContractTable {
@@ -793,6 +797,29 @@ export interface ThreatReportTable {
   created_at: string;
 }
 
+/**
+ * 電子帳簿保存法: an issued invoice's or credit note's PDF exactly as first rendered, with its
+ * SHA-256 (migration 001070). Immutable: triggers refuse UPDATE and DELETE.
+ */
+export interface DocumentArchiveTable {
+  id: Generated<number>;
+  kind: "invoice" | "credit_note";
+  /** invoices.id or credit_notes.id. */
+  document_id: number;
+  document_number: string;
+  /** 取引年月日: the issue date (YYYY-MM-DD). */
+  issue_date: string;
+  /** 取引先: the recipient's name as printed. */
+  counterparty: string;
+  /** 取引金額: the total incl. tax (for a credit note the amount returned, positive). */
+  amount_yen: number;
+  file_name: string;
+  pdf: Buffer;
+  /** Lower-case hex SHA-256 of `pdf`. */
+  sha256: string;
+  stored_at: string;
+}
+
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -855,6 +882,7 @@ export interface Database {
   suspensions: SuspensionTable;
   gateway_returns: GatewayReturnTable;
   threat_reports: ThreatReportTable;
+  document_archive: DocumentArchiveTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

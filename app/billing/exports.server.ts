@@ -3,12 +3,12 @@
 import iconv from "iconv-lite";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { renderInvoicePdf } from "../../reports/invoice-pdf";
+import { now } from "../lib/clock";
 import { toCsv } from "../lib/csv";
 import { addMonths, firstDayOf, lastDayOf, type YearMonth } from "../lib/jst";
 import { createZip } from "../lib/zip";
 import { invoiceCsv, lineCsv } from "./export.server";
-import { invoiceDocument } from "./invoice-documents.server";
+import { archivedInvoicePdf } from "./document-archive.server";
 import { journalRows, type JournalInvoice } from "./journal";
 
 export type CsvEncoding = "utf8" | "sjis";
@@ -78,8 +78,9 @@ export async function invoicePdfZip(db: Kysely<Database>, month: YearMonth): Pro
     .where("billing_month", "=", month).orderBy("seq").execute();
   const files: { name: string; data: Buffer }[] = [];
   for (const invoice of invoices) {
-    const doc = await invoiceDocument(db, { id: invoice.id, tenant: { kind: "provider" } });
-    if (doc) files.push({ name: `請求書_${invoice.invoice_number}_${invoice.recipient_name}.pdf`, data: await renderInvoicePdf(doc) });
+    // The stored originals (電子帳簿保存法): the same bytes as mailed and downloaded.
+    const stored = await archivedInvoicePdf(db, { id: invoice.id, tenant: { kind: "provider" }, at: now() });
+    if (stored) files.push({ name: `請求書_${invoice.invoice_number}_${invoice.recipient_name}.pdf`, data: stored.pdf });
   }
   return createZip(files);
 }

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
+import { recordAudit, type AuditActor } from "../audit/audit.server";
 
 export async function listCustomers(db: Kysely<Database>, tenant: Tenant, search?: string) {
   let q = db
@@ -30,9 +31,27 @@ export async function getCustomer(db: Kysely<Database>, params: { id: number; te
     .leftJoin("resellers", "resellers.id", "customers.reseller_id")
     .select([
       "customers.id", "customers.ref", "customers.name", "customers.email", "customers.phone", "customers.address",
-      "customers.created_at", "resellers.name as reseller_name", "resellers.ref as reseller_ref",
+      "customers.created_at", "customers.peppol_id", "resellers.name as reseller_name", "resellers.ref as reseller_ref",
     ])
     .where("customers.id", "=", params.id)
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
+}
+
+/** Sets the customer's Peppol participant id (decision 0018), within the tenant; false when not found. */
+export async function setCustomerPeppolId(
+  db: Kysely<Database>,
+  params: { id: number; tenant: Tenant; peppolId: string | null; actor: AuditActor; ip: string },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const customer = await trx.selectFrom("customers").select(["customers.id", "customers.peppol_id"])
+      .where("customers.id", "=", params.id).where(customerInTenant(params.tenant)).executeTakeFirst();
+    if (!customer) return false;
+    await trx.updateTable("customers").set({ peppol_id: params.peppolId }).where("id", "=", customer.id).execute();
+    await recordAudit(trx, {
+      actor: params.actor, action: "customer.peppol_id", entity: "customer", entityId: customer.id,
+      summary: `Peppol IDを変更: ${customer.peppol_id ?? "なし"}→${params.peppolId ?? "なし"}`, ip: params.ip,
+    });
+    return true;
+  });
 }

@@ -24,7 +24,10 @@ export default function CreditNote() {
       <p><Link to={`/invoices/${note.invoice_id}`}>← 元の請求書 {note.invoice_number}</Link></p>
       <h1>返還請求書 {note.credit_note_number}</h1>
       {params.get("issued") ? <div className="alert success" role="status">返還請求書を発行しました。元の請求書は変更されていません。</div> : null}
-      <p><a className="button" href={`/credit-notes/${note.id}/pdf`} download>返還請求書PDFをダウンロード</a></p>
+      <p>
+        <a className="button" href={`/credit-notes/${note.id}/pdf`} download>返還請求書PDFをダウンロード</a>{" "}
+        <a className="button secondary" href={`/credit-notes/${note.id}/xml`} download>電子インボイス（JP PINT XML）</a>
+      </p>
       <dl className="facts">
         <dt>宛先</dt><dd>{note.recipient_name} 御中</dd>
         <dt>元の請求書</dt><dd>{note.invoice_number}（{note.billing_month.replace("-", "年")}月分、契約 {note.contract_ref}）</dd>

@@ -7,7 +7,8 @@ import { clientIp, requireViewer } from "~/auth/session.server";
 import { ACCOUNT_ISSUER_ROLES, CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
 import { listContracts } from "~/contracts/contracts.server";
-import { getCustomer } from "~/customers/customers.server";
+import { checkPeppolId } from "~/billing/peppol-id";
+import { getCustomer, setCustomerPeppolId } from "~/customers/customers.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { emailField, nameField } from "~/lib/fields";
@@ -47,6 +48,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     tenant: viewer.tenant, customerId, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
     providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(),
   };
+  if (form.intent === "peppol") {
+    const check = checkPeppolId(form.peppolId ?? "");
+    if (!check.ok) return data({ peppolError: check.message, peppolValue: form.peppolId ?? "" }, { status: 400 });
+    const done = await setCustomerPeppolId(db, { id: customerId, tenant: viewer.tenant, peppolId: check.value, actor: context.actor, ip: context.ip });
+    if (!done) throw notFound();
+    return redirect(`/customers/${customerId}?peppolSaved=1`);
+  }
   if (form.intent === "stop" || form.intent === "start") {
     const done = await setAccountStopped(db, { ...context, userId: form.userId ?? "", stop: form.intent === "stop" });
     if (!done) throw notFound();
@@ -76,7 +84,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function CustomerDetail() {
   const { customer, contracts, accounts, canIssue, canResetSecondFactor } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors: Partial<Record<Fields, string>> = result?.fieldErrors ?? {};
+  const peppolError = result && "peppolError" in result ? result.peppolError : undefined;
+  const peppolValue = result && "peppolValue" in result ? result.peppolValue : undefined;
+  const invite = result && "fieldErrors" in result ? result : undefined;
+  const errors: Partial<Record<Fields, string>> = invite?.fieldErrors ?? {};
   const [params] = useSearchParams();
   const done = params.get("invited") ? `${params.get("invited")} のアカウントを作成し、パスワード設定用のリンクをメールで送りました。`
     : params.get("sent") ? `${params.get("sent")} にパスワード設定用のリンクを送り直しました。以前のリンクは使えなくなりました。`
@@ -93,7 +104,19 @@ export default function CustomerDetail() {
         <dt>メール</dt><dd>{customer.email}</dd>
         <dt>電話</dt><dd>{customer.phone}</dd>
         <dt>所在地</dt><dd>{customer.address}</dd>
+        <dt>Peppol ID</dt><dd data-testid="peppol-id">{customer.peppol_id ?? "未登録"}</dd>
       </dl>
+      {canIssue ? (
+        <Form method="post" className="filters" aria-label="Peppol IDの設定">
+          <input type="hidden" name="intent" value="peppol" />
+          <label>
+            Peppol ID（電子インボイスの宛先。「0188:法人番号13桁」または「0221:T＋登録番号13桁」、空欄で解除）
+            <input type="text" name="peppolId" size={24} defaultValue={peppolValue ?? customer.peppol_id ?? ""} aria-invalid={peppolError ? true : undefined} />
+          </label>
+          <button type="submit" className="secondary">保存</button>
+          {peppolError ? <span className="field-error" role="alert">{peppolError}</span> : null}
+        </Form>
+      ) : null}
       <h2>契約</h2>
       {contracts.length === 0 ? <div className="empty">この顧客の契約はまだありません。</div> : (
         <table className="data">
@@ -148,8 +171,8 @@ export default function CustomerDetail() {
         // Keyed by the last address added: with JavaScript the form is emptied after it succeeds.
         <Form method="post" className="stack" noValidate key={params.get("invited") ?? ""}>
           <h3>アカウントを追加する</h3>
-          <Field label="氏名" name="displayName" defaultValue={result?.values.displayName} error={errors.displayName} autoComplete="off" />
-          <Field label="メールアドレス" name="email" type="email" defaultValue={result?.values.email} error={errors.email} autoComplete="off" />
+          <Field label="氏名" name="displayName" defaultValue={invite?.values.displayName} error={errors.displayName} autoComplete="off" />
+          <Field label="メールアドレス" name="email" type="email" defaultValue={invite?.values.email} error={errors.email} autoComplete="off" />
           <button type="submit" name="intent" value="invite">作成してリンクを送る</button>
         </Form>
       ) : null}

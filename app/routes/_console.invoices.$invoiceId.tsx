@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { creditableLines, issueCreditNote, previewCreditNote } from "~/billing/credit-notes.server";
 import { creditableYen } from "~/billing/credit-note";
+import { archivedCreditNotePdf } from "~/billing/document-archive.server";
 import { interestWaiverOf, waiveInterest } from "~/billing/interest-waivers.server";
 import { getInvoice } from "~/billing/invoices.server";
 import { recordPayment } from "~/billing/payments.server";
@@ -89,6 +90,8 @@ async function creditNoteAction(request: Request, form: FormData, invoiceId: num
   });
   if (!result) throw notFound();
   if (!result.ok) return data({ creditErrors: result.errors, creditValues }, { status: 400 });
+  // 電子帳簿保存法: the credit note's PDF is stored as issued, before anyone downloads it.
+  await archivedCreditNotePdf(getDb(), { id: result.id, tenant: viewer.tenant, at: now() });
   return redirect(`/credit-notes/${result.id}?issued=1`);
 }
 
@@ -139,7 +142,10 @@ export default function InvoiceDetail() {
         <span className={`badge ${state === "paid" ? "" : overdue ? "suspended" : "warn"}`}>{overdue ? "期日超過" : STATE_LABEL[state]}</span>
       </h1>
       {params.get("paid") ? <div className="alert success" role="status">入金を記録しました。</div> : null}
-      <p><a className="button" href={`/invoices/${invoice.id}/pdf`} download>請求書PDFをダウンロード</a></p>
+      <p>
+        <a className="button" href={`/invoices/${invoice.id}/pdf`} download>請求書PDFをダウンロード</a>{" "}
+        <a className="button secondary" href={`/invoices/${invoice.id}/xml`} download>電子インボイス（JP PINT XML）</a>
+      </p>
       <dl className="facts">
         <dt>宛先</dt><dd>{invoice.recipient_name} 御中（{invoice.customer_ref}）</dd>
         <dt>契約</dt><dd>{invoice.contract_ref}（回線ID {invoice.line_id}）</dd>

@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { invoiceDocument } from "~/billing/invoice-documents.server";
+import { archivedInvoicePdf } from "~/billing/document-archive.server";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
+import { now } from "~/lib/clock";
 import { idParam, notFound, pdfResponse } from "~/lib/http.server";
-import { renderInvoicePdf } from "../../reports/invoice-pdf";
 
+// The stored original (電子帳簿保存法): the bytes first rendered, whatever the layout is today.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const doc = await invoiceDocument(getDb(), { id: idParam(params.invoiceId), tenant: viewer.tenant });
-  if (!doc) throw notFound();
-  return pdfResponse(await renderInvoicePdf(doc), `請求書_${doc.number}.pdf`);
+  const stored = await archivedInvoicePdf(getDb(), { id: idParam(params.invoiceId), tenant: viewer.tenant, at: now() });
+  if (!stored) throw notFound();
+  return pdfResponse(stored.pdf, stored.fileName);
 }

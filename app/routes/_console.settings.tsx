@@ -7,6 +7,7 @@ import { SecondFactorPolicyForms } from "~/components/SecondFactorPolicyForms";
 import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
 import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
+import { checkPeppolId } from "~/billing/peppol-id";
 import { checkRegistrationNumber } from "~/settings/registration-number";
 import { getBillingSettings, getProviderSettings, updateBillingSettings, updateProviderSettings } from "~/settings/provider.server";
 import { BillingSettingsForm, dueDateOf, dueRuleLabel, MIN_DAYS_TO_PAY } from "~/billing/billing-settings";
@@ -32,6 +33,14 @@ const SettingsForm = z.object({
     return check.value;
   }),
   bankAccount: required("振込先"),
+  peppolId: z.string().default("").transform((value, ctx) => {
+    const check = checkPeppolId(value);
+    if (!check.ok) {
+      ctx.addIssue({ code: "custom", message: check.message });
+      return z.NEVER;
+    }
+    return check.value;
+  }),
 });
 
 type Fields = keyof z.input<typeof SettingsForm>;
@@ -87,7 +96,7 @@ export default function Settings() {
   const [params] = useSearchParams();
   const errors: FieldErrors<Fields> = actionData?.fieldErrors ?? {};
   const billingErrors: FieldErrors = actionData?.billingErrors ?? {};
-  const value = (k: Fields) => (actionData?.fieldErrors ? actionData.values[k] : undefined) ?? settings[k];
+  const value = (k: Fields) => (actionData?.fieldErrors ? actionData.values[k] : undefined) ?? settings[k] ?? "";
   const billingValue = (k: string, stored: string) => (actionData?.billingErrors ? actionData.values[k] : undefined) ?? stored;
   return (
     <>
@@ -103,6 +112,8 @@ export default function Settings() {
         <Field label="適格請求書発行事業者登録番号" name="registrationNumber" defaultValue={value("registrationNumber")}
           error={errors.registrationNumber} hint="「T」＋13桁（例：T5010001234566）" />
         <Field label="振込先" name="bankAccount" defaultValue={value("bankAccount")} error={errors.bankAccount} />
+        <Field label="Peppol ID（任意）" name="peppolId" defaultValue={value("peppolId")} error={errors.peppolId}
+          hint="電子インボイス（JP PINT）の送信者ID。「0221:T＋登録番号13桁」または「0188:法人番号13桁」。未登録なら空欄" />
         <button type="submit">保存する</button>
       </Form>
 

@@ -11,13 +11,15 @@ export interface ProviderSettings {
   email: string;
   registrationNumber: string;
   bankAccount: string;
+  /** Peppol participant id for the e-invoice (`0221:T…` / `0188:…`, decision 0018); null = none. */
+  peppolId: string | null;
 }
 
 export async function getProviderSettings(db: Kysely<Database>): Promise<ProviderSettings> {
   const row = await db.selectFrom("provider").selectAll().orderBy("id").executeTakeFirstOrThrow();
   return {
     name: row.name, address: row.address, phone: row.phone, email: row.email,
-    registrationNumber: row.registration_number ?? "", bankAccount: row.bank_account,
+    registrationNumber: row.registration_number ?? "", bankAccount: row.bank_account, peppolId: row.peppol_id,
   };
 }
 
@@ -31,7 +33,7 @@ export async function updateProviderSettings(
     const before = await trx.selectFrom("provider").selectAll().orderBy("id").executeTakeFirstOrThrow();
     await trx.updateTable("provider").set({
       name: settings.name, address: settings.address, phone: settings.phone, email: settings.email,
-      registration_number: settings.registrationNumber, bank_account: settings.bankAccount,
+      registration_number: settings.registrationNumber, bank_account: settings.bankAccount, peppol_id: settings.peppolId,
     }).where("id", "=", before.id).execute();
     const changed = [
       before.name !== settings.name && "名称",
@@ -40,6 +42,7 @@ export async function updateProviderSettings(
       before.email !== settings.email && "メール",
       before.registration_number !== settings.registrationNumber && `登録番号 ${before.registration_number ?? "なし"}→${settings.registrationNumber}`,
       before.bank_account !== settings.bankAccount && "振込先",
+      before.peppol_id !== settings.peppolId && `Peppol ID ${before.peppol_id ?? "なし"}→${settings.peppolId ?? "なし"}`,
     ].filter(Boolean);
     await recordAudit(trx, {
       actor, action: "provider.update", entity: "provider", entityId: before.id,
