@@ -20,7 +20,7 @@ import { action as invoiceAction } from "../app/routes/_console.invoices.$invoic
 import { renderInvoicePdf } from "../reports/invoice-pdf";
 import { DEMO_PASSWORD } from "../db/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
-import { clientRequest } from "./support/request";
+import { clientRequest, responseOf } from "./support/request";
 
 vi.mock("../reports/invoice-pdf", async (importOriginal) => {
   const real = await importOriginal<typeof import("../reports/invoice-pdf")>();
@@ -49,15 +49,6 @@ function get(path: string, as: string): Request {
   return new Request(`${BASE}${path}`, { headers: { Cookie: sessions[as] } });
 }
 
-/** Runs a loader; a thrown Response is returned like a returned one. */
-async function run(fn: () => Promise<unknown>): Promise<Response> {
-  try {
-    return (await fn()) as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -77,7 +68,7 @@ function archiveCommand(...args: string[]) {
 describe("the stored original", () => {
   it("is what every later download and mail returns, after the renderer changed", async () => {
     const invoice = await invoiceOf("C1", "2026-10");
-    const first = await run(() => invoicePdf({ request: get(`/invoices/${invoice.id}/pdf`, "customer@demo.example"), params: { invoiceId: String(invoice.id) }, context: {} }));
+    const first = await responseOf(() => invoicePdf({ request: get(`/invoices/${invoice.id}/pdf`, "customer@demo.example"), params: { invoiceId: String(invoice.id) }, context: {} }));
     expect(first.status).toBe(200);
     expect(first.headers.get("Content-Type")).toBe("application/pdf");
     const original = Buffer.from(await first.arrayBuffer());
@@ -93,7 +84,7 @@ describe("the stored original", () => {
     vi.mocked(renderInvoicePdf).mockResolvedValue(Buffer.from("%PDF-1.7 new layout"));
     await t.db.updateTable("provider").set({ address: "東京都千代田区丸の内9-9-9（移転後）" }).execute();
 
-    const again = await run(() => invoicePdf({ request: get(`/invoices/${invoice.id}/pdf`, "customer@demo.example"), params: { invoiceId: String(invoice.id) }, context: {} }));
+    const again = await responseOf(() => invoicePdf({ request: get(`/invoices/${invoice.id}/pdf`, "customer@demo.example"), params: { invoiceId: String(invoice.id) }, context: {} }));
     expect(Buffer.from(await again.arrayBuffer()).equals(original)).toBe(true);
     const mailed = await attachmentRenderer(t.db)({ kind: "invoice", ref: `invoice:${invoice.invoice_number}` });
     expect(mailed!.equals(original)).toBe(true);
@@ -118,7 +109,7 @@ describe("the stored original", () => {
     const line = (await t.db.selectFrom("invoice_lines").select(["id", "amount_yen"]).where("invoice_id", "=", invoice.id)
       .where("tax_category", "=", "taxable_10").where("amount_yen", ">", 0).orderBy("position").executeTakeFirstOrThrow());
     const form = new URLSearchParams({ intent: "credit_note", step: "confirm", [`line-${line.id}`]: "100", reason: "設定ミスの返金" });
-    const issued = await run(() => invoiceAction({
+    const issued = await responseOf(() => invoiceAction({
       request: new Request(`${BASE}/invoices/${invoice.id}`, { method: "POST", body: form, headers: { Cookie: sessions["finance@demo.example"], "Content-Type": "application/x-www-form-urlencoded" } }),
       params: { invoiceId: String(invoice.id) }, context: {},
     }));
@@ -130,7 +121,7 @@ describe("the stored original", () => {
     expect(stored.counterparty).toBe(invoice.recipient_name);
 
     vi.mocked(renderInvoicePdf).mockResolvedValue(Buffer.from("%PDF-1.7 changed"));
-    const download = await run(() => creditNotePdf({ request: get(`/credit-notes/${noteId}/pdf`, "customer@demo.example"), params: { creditNoteId: String(noteId) }, context: {} }));
+    const download = await responseOf(() => creditNotePdf({ request: get(`/credit-notes/${noteId}/pdf`, "customer@demo.example"), params: { creditNoteId: String(noteId) }, context: {} }));
     expect(download.status).toBe(200);
     expect(sha256(Buffer.from(await download.arrayBuffer()))).toBe(stored.sha256);
     vi.mocked(renderInvoicePdf).mockImplementation(realRenderer);
@@ -139,7 +130,7 @@ describe("the stored original", () => {
   it("answers 404 for another customer's invoice and stores nothing", async () => {
     const invoice = await invoiceOf("C1", "2026-09");
     const before = await t.db.selectFrom("document_archive").select("id").execute();
-    const response = await run(() => invoicePdf({ request: get(`/invoices/${invoice.id}/pdf`, "customer2@demo.example"), params: { invoiceId: String(invoice.id) }, context: {} }));
+    const response = await responseOf(() => invoicePdf({ request: get(`/invoices/${invoice.id}/pdf`, "customer2@demo.example"), params: { invoiceId: String(invoice.id) }, context: {} }));
     expect(response.status).toBe(404);
     expect(await t.db.selectFrom("document_archive").select("id").execute()).toHaveLength(before.length);
   });
@@ -206,13 +197,13 @@ describe("search by 取引年月日, 取引金額 and 取引先", () => {
     expect(invalid.errors).toEqual({ from: "取引年月日（から）を正しい日付で入力してください", max: "取引金額（以下）は0以上の整数の円で入力してください" });
     expect(invalid.documents).toEqual([]);
 
-    const download = await run(() => archivedPdf({ request: get(`/archive/${stored.id}/pdf`, "finance@demo.example"), params: { documentId: String(stored.id) }, context: {} }));
+    const download = await responseOf(() => archivedPdf({ request: get(`/archive/${stored.id}/pdf`, "finance@demo.example"), params: { documentId: String(stored.id) }, context: {} }));
     expect(download.status).toBe(200);
     expect(sha256(Buffer.from(await download.arrayBuffer()))).toBe(stored.sha256);
 
     for (const as of ["operator@demo.example", "customer@demo.example"]) {
-      expect((await run(() => archivePage({ request: get("/archive", as), params: {}, context: {} }))).status).toBe(403);
-      expect((await run(() => archivedPdf({ request: get(`/archive/${stored.id}/pdf`, as), params: { documentId: String(stored.id) }, context: {} }))).status).toBe(403);
+      expect((await responseOf(() => archivePage({ request: get("/archive", as), params: {}, context: {} }))).status).toBe(403);
+      expect((await responseOf(() => archivedPdf({ request: get(`/archive/${stored.id}/pdf`, as), params: { documentId: String(stored.id) }, context: {} }))).status).toBe(403);
     }
   });
 });

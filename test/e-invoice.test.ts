@@ -8,7 +8,7 @@ import { action as customerAction } from "../app/routes/_console.customers.$cust
 import { loader as invoiceXml } from "../app/routes/_console.invoices.$invoiceId_.xml";
 import { DEMO_PASSWORD } from "../db/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
-import { clientRequest } from "./support/request";
+import { clientRequest, responseOf } from "./support/request";
 
 const BASE = "http://127.0.0.1:3000";
 let t: TestDatabase;
@@ -24,14 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.dispose());
 
-async function run(fn: () => Promise<unknown>): Promise<Response> {
-  try {
-    return (await fn()) as Response;
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
 
 describe("invoice XML download", () => {
   it("serves the ETF invoice with its figures and the customer's Peppol id, and 404 to another customer", async () => {
@@ -40,18 +32,18 @@ describe("invoice XML download", () => {
       .select(["invoices.id", "invoices.invoice_number", "invoices.total_yen", "invoices.tax_10_yen", "invoices.taxable_10_yen", "customers.id as customer_id", "customers.ref"])
       .where("invoices.id", "=", 45).executeTakeFirstOrThrow();
     const form = new URLSearchParams({ intent: "peppol", peppolId: "0188:1234567890123" });
-    const saved = await run(() => customerAction({
+    const saved = await responseOf(() => customerAction({
       request: new Request(`${BASE}/customers/${invoice.customer_id}`, { method: "POST", body: form, headers: { Cookie: sessions["admin@demo.example"], "Content-Type": "application/x-www-form-urlencoded" } }),
       params: { customerId: String(invoice.customer_id) }, context: {},
     }));
     expect(saved.status).toBe(302);
-    const bad = await run(() => customerAction({
+    const bad = await responseOf(() => customerAction({
       request: new Request(`${BASE}/customers/${invoice.customer_id}`, { method: "POST", body: new URLSearchParams({ intent: "peppol", peppolId: "1234" }), headers: { Cookie: sessions["admin@demo.example"], "Content-Type": "application/x-www-form-urlencoded" } }),
       params: { customerId: String(invoice.customer_id) }, context: {},
     }));
     expect((bad as unknown as { init: { status: number } }).init?.status ?? bad.status).toBe(400);
 
-    const response = await run(() => invoiceXml({ request: new Request(`${BASE}/invoices/${invoice.id}/xml`, { headers: { Cookie: sessions["admin@demo.example"] } }), params: { invoiceId: String(invoice.id) }, context: {} }));
+    const response = await responseOf(() => invoiceXml({ request: new Request(`${BASE}/invoices/${invoice.id}/xml`, { headers: { Cookie: sessions["admin@demo.example"] } }), params: { invoiceId: String(invoice.id) }, context: {} }));
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("application/xml");
     expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename="____${invoice.invoice_number}.xml"; filename*=UTF-8''${encodeURIComponent(`請求書_${invoice.invoice_number}.xml`)}`);
@@ -67,7 +59,7 @@ describe("invoice XML download", () => {
 
     const owner = await t.db.selectFrom("users").select("customer_id").where("email", "=", "customer2@demo.example").executeTakeFirstOrThrow();
     expect(owner.customer_id).not.toBe(invoice.customer_id);
-    const foreign = await run(() => invoiceXml({ request: new Request(`${BASE}/invoices/${invoice.id}/xml`, { headers: { Cookie: sessions["customer2@demo.example"] } }), params: { invoiceId: String(invoice.id) }, context: {} }));
+    const foreign = await responseOf(() => invoiceXml({ request: new Request(`${BASE}/invoices/${invoice.id}/xml`, { headers: { Cookie: sessions["customer2@demo.example"] } }), params: { invoiceId: String(invoice.id) }, context: {} }));
     expect(foreign.status).toBe(404);
   });
 });

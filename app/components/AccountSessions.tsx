@@ -1,16 +1,10 @@
 // アカウント → ログイン中のセッション (issue 15): the account's sessions in use, where each
 // signed in from and when it was last used, with a plain form per row (works without JavaScript).
 import { Form } from "@remix-run/react";
+import type { SessionListItem } from "~/auth/sessions.server";
 import { formatInstantJa } from "~/lib/labels";
 
-export interface AccountSessionRow {
-  handle: string;
-  browser: string;
-  ip: string | null;
-  createdAt: string | null;
-  lastSeenAt: string | null;
-  current: boolean;
-}
+export type AccountSessionRow = SessionListItem;
 
 export function AccountSessions({ sessions, notice }: { sessions: AccountSessionRow[]; notice: string | null }) {
   const others = sessions.filter((s) => !s.current).length;

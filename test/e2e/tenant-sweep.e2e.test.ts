@@ -64,7 +64,8 @@ describe("tenant sweep", () => {
     const staticPaths = ["/home", "/contracts", "/contracts?q=K-", "/contracts?status=terminated", "/customers",
       "/customers?q=株式会社", "/audit", "/settings", "/account", "/invoices", "/invoices?status=overdue&q=株式会社",
       "/billing", "/billing/2026-10", "/portfolio", "/portfolio/csv", "/cancellations", "/incidents", "/applications", "/applications/new", "/outages", "/reviews",
-      "/dashboard", "/dashboard?days=90", "/calls", "/dispatch", "/licenses", "/licenses/find?q=NP", "/licenses/refunds", "/licenses/isp/main-services", "/reports", "/tariffs", "/notices"];
+      "/dashboard", "/dashboard?days=90", "/calls", "/dispatch", "/licenses", "/licenses/find?q=NP", "/licenses/refunds", "/licenses/isp/main-services", "/reports", "/tariffs", "/notices",
+      "/archive", "/archive?counterparty=株式会社", "/account/second-factor"];
     let requests = 0;
     for (const account of DEMO_ACCOUNTS) {
       const user = users.find((u) => u.email === account.email)!;
@@ -80,7 +81,9 @@ describe("tenant sweep", () => {
         ...contracts.flatMap((k) => ([["manual-lines", MANUAL_LINE_ROLES], ["admin", OPERATIONS_ROLES]] as const).map(([page, roles]) => ({
           path: `/contracts/${k.id}/${page}`, expect: roles.includes(account.role) ? 200 : 403,
         }))),
-        ...invoices.map((i) => ({ path: `/invoices/${i.id}`, expect: scope.contractIds.has(i.contract_id) ? 200 : 404 })),
+        ...invoices.flatMap((i) => ["", "/xml"].map((page) => ({
+          path: `/invoices/${i.id}${page}`, expect: scope.contractIds.has(i.contract_id) ? 200 : 404,
+        }))),
         ...customers.map((c) => ({
           path: `/customers/${c.id}`,
           expect: account.role === "customer_admin" ? 403 : scope.customerIds.has(c.id) ? 200 : 404,
@@ -101,9 +104,9 @@ describe("tenant sweep", () => {
         }
       }
     }
-    // 7 accounts × (32 static + 10 contracts × 7 pages + every invoice + 8 customers) × (HTML + data)
+    // 7 accounts × (35 static + 10 contracts × 7 pages + every invoice's page and XML + 8 customers) × (HTML + data)
     expect(invoices.length).toBeGreaterThan(50);
-    expect(requests).toBe(7 * (110 + invoices.length) * 2);
+    expect(requests).toBe(7 * (113 + invoices.length * 2) * 2);
   });
 
   it("answers a foreign record and a missing one identically", async () => {
