@@ -8,21 +8,23 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../db/schema";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
-import { ApplicationForm } from "../contracts/applications";
+import { ApplicationForm, GATEWAY_MODELS } from "../contracts/applications";
 import { getApplicationByRef, submitApplication } from "../contracts/applications.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import { noteField } from "../lib/fields";
 import { addIncidentNote, transitionIncident } from "../security/incidents.server";
 import { ApiProblem, decodeCursor, fieldErrors, jstIso, notFoundProblem, page, validationProblem, type ApiContext } from "./http.server";
 import type { KeyTenant } from "./keys.server";
+import type { ApiApplication, ApiIncident } from "./schemas";
 import { CreatedParams, PageParams } from "./resources.server";
 
 // ---- incidents ----------------------------------------------------------------------------
 
 export const IncidentListQuery = z.object({
   ...PageParams, ...CreatedParams,
-  status: z.enum(["new", "acknowledged", "resolved"], { error: "status は new・acknowledged・resolved のいずれかです" }).optional(),
-  contract: z.string().trim().min(1).max(50).optional(),
+  status: z.enum(["new", "acknowledged", "resolved"], { error: "status は new・acknowledged・resolved のいずれかです" }).optional()
+    .describe("状態で絞り込む"),
+  contract: z.string().trim().min(1).max(50).optional().describe("契約番号で絞り込む（例: K-1001）"),
 });
 
 function incidents(db: Kysely<Database>, tenant: KeyTenant) {
@@ -36,7 +38,7 @@ function incidents(db: Kysely<Database>, tenant: KeyTenant) {
 
 type IncidentRow = Awaited<ReturnType<ReturnType<typeof incidents>["executeTakeFirstOrThrow"]>>;
 
-function presentIncident(i: IncidentRow) {
+function presentIncident(i: IncidentRow): ApiIncident {
   return {
     id: i.id, contract: i.contract_ref, customer: i.customer_ref, kind: i.kind, status: i.status, severity: i.severity, title: i.title,
     device: i.device_name, openedAt: jstIso(i.opened_at), acknowledgedAt: jstIso(i.acknowledged_at), resolvedAt: jstIso(i.resolved_at),
@@ -90,10 +92,11 @@ const bodyError = (issue: { code?: string; keys?: string[] }) =>
 
 const assigneeField = z.string().trim().max(100, "担当者は100文字以内で入力してください");
 export const AcknowledgeBody = z.strictObject({
-  assignee: assigneeField.optional(),
-  note: noteField("メモ").optional(),
-}, { error: bodyError });
-export const NoteBody = z.strictObject({ note: noteField("メモ", { required: true }) }, { error: bodyError });
+  assignee: assigneeField.optional().describe("担当者（100文字まで）"),
+  note: noteField("メモ").optional().describe("メモ（2,000文字まで）"),
+}, { error: bodyError }).meta({ id: "AcknowledgeRequest", description: "対応開始" });
+export const NoteBody = z.strictObject({ note: noteField("メモ", { required: true }).describe("メモ（2,000文字まで）") }, { error: bodyError })
+  .meta({ id: "NoteRequest", description: "メモの追加" });
 
 function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
@@ -123,27 +126,38 @@ export async function noteApiIncident(db: Kysely<Database>, ctx: ApiContext, id:
 
 // ---- applications -------------------------------------------------------------------------
 
-const text = z.string({ error: "文字列で指定してください" }).optional();
-/** JSON types first; the values then pass the console's own form schema (ApplicationForm). */
+/** A field the body must have, with the console's message when it is missing. */
+const given = (label: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `${label}を入力してください` : `${label}は文字列で指定してください`) });
+
+/** JSON types first; the values then pass the console's own form schema (ApplicationForm) for its rules. */
 export const ApplicationBody = z.strictObject({
-  customer: text,
-  holderName: text, holderAddress: text, holderPhone: text, holderEmail: text, lineId: text,
-  area: text,
-  endpointSeats: z.number({ error: "エンドポイントの台数は整数で指定してください" }).optional(),
-  endpointOwnership: text,
-  gatewayModel: z.string({ error: "文字列か null で指定してください" }).nullable().optional(),
-  gatewayOwnership: text,
-  gatewayRepair24h: z.boolean({ error: "true か false で指定してください" }).optional(),
-  wishedStart: text,
-  consent: z.boolean({ error: "true か false で指定してください" }).optional(),
-}, { error: bodyError });
+  customer: z.string({ error: "customer は顧客番号の文字列で指定してください" }).optional()
+    .describe("既存のお客さまの顧客番号（例: C1）。省略すると契約者情報で新しいお客さまとして申し込みます"),
+  holderName: given("契約者名").describe("契約者名（法人名）、200文字まで"),
+  holderAddress: given("住所").describe("住所、200文字まで"),
+  holderPhone: given("電話番号").describe("電話番号（数字とハイフン）"),
+  holderEmail: given("メールアドレス").describe("承認のお知らせの宛先"),
+  lineId: given("回線ID").describe("フレッツ回線のお客さまID（CAF または COP に続く7〜10桁の数字。例: COP1234567）"),
+  area: z.enum(["east", "west"], { error: "エリアは east か west で指定してください" }).describe("east: 東日本、west: 西日本"),
+  endpointSeats: z.number({ error: "エンドポイントの台数は整数で指定してください" }).describe("エンドポイントの台数（0〜1000）"),
+  endpointOwnership: z.enum(["rental", "purchased"], { error: "エンドポイントの区分は rental か purchased で指定してください" }),
+  gatewayModel: z.enum(GATEWAY_MODELS, { error: `ゲートウェイのモデルは ${GATEWAY_MODELS.join("、")} のいずれかか null で指定してください` })
+    .nullable().optional().describe("ゲートウェイを申し込まないときは省略か null"),
+  gatewayOwnership: z.enum(["rental", "purchased"], { error: "ゲートウェイの区分は rental か purchased で指定してください" }).optional()
+    .describe("ゲートウェイを申し込むときは必須"),
+  gatewayRepair24h: z.boolean({ error: "gatewayRepair24h は true か false で指定してください" }).optional().describe("24時間修理対応"),
+  wishedStart: given("利用開始希望日").describe("利用開始希望日（YYYY-MM-DD）"),
+  consent: z.boolean({ error: "consent は true か false で指定してください" })
+    .describe("お客さまが個人情報の取扱いに同意したこと。true でなければ受け付けません"),
+}, { error: bodyError }).meta({ id: "ApplicationRequest", description: "お申し込みの内容（コンソールの申込フォームと同じ検証）" });
 
 /** The form's field names as the API names them. */
 const API_FIELD: Record<string, string> = { customerId: "customer" };
 
 type ApplicationRow = NonNullable<Awaited<ReturnType<typeof getApplicationByRef>>>;
 
-function presentApplication(a: ApplicationRow) {
+function presentApplication(a: ApplicationRow): ApiApplication {
   return {
     ref: a.ref, status: a.status, customer: a.customer_ref, holderName: a.holder_name, holderAddress: a.holder_address,
     holderPhone: a.holder_phone, holderEmail: a.holder_email, lineId: a.line_id, area: a.area, basePlan: a.base_plan,
@@ -173,12 +187,12 @@ export async function submitApiApplication(db: Kysely<Database>, ctx: ApiContext
     customerId = String(customer.id);
   }
   const form = {
-    customerId, holderName: body.holderName ?? "", holderAddress: body.holderAddress ?? "", holderPhone: body.holderPhone ?? "",
-    holderEmail: body.holderEmail ?? "", lineId: body.lineId ?? "", area: body.area ?? "",
-    endpointSeats: body.endpointSeats === undefined ? "" : String(body.endpointSeats), endpointOwnership: body.endpointOwnership ?? "",
+    customerId, holderName: body.holderName, holderAddress: body.holderAddress, holderPhone: body.holderPhone,
+    holderEmail: body.holderEmail, lineId: body.lineId, area: body.area,
+    endpointSeats: String(body.endpointSeats), endpointOwnership: body.endpointOwnership,
     gatewayModel: body.gatewayModel ?? "", gatewayOwnership: body.gatewayOwnership ?? (body.gatewayModel ? "" : "rental"),
-    gatewayRepair24h: body.gatewayRepair24h ? "on" : undefined, wishedStart: body.wishedStart ?? "",
-    consent: body.consent === true ? "yes" : "",
+    gatewayRepair24h: body.gatewayRepair24h ? "on" : undefined, wishedStart: body.wishedStart,
+    consent: body.consent ? "yes" : "",
   };
   const parsed = ApplicationForm.safeParse(form);
   if (!parsed.success) {

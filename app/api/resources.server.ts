@@ -11,6 +11,7 @@ import { getInvoice } from "../billing/invoices.server";
 import { isIsoDate, jstDate, type IsoDate } from "../lib/jst";
 import { decodeCursor, DEFAULT_PAGE_SIZE, instantParam, jstIso, MAX_PAGE_SIZE, notFoundProblem, page, validationProblem } from "./http.server";
 import type { KeyTenant } from "./keys.server";
+import type { ApiContract, ApiContractDetail, ApiCustomer, ApiInvoice, ApiInvoiceDetail } from "./schemas";
 
 const limitParam = z.string().optional().transform((v, ctx) => {
   if (v === undefined || v === "") return DEFAULT_PAGE_SIZE;
@@ -25,12 +26,13 @@ const dateParam = (label: string) => z.string().refine(isIsoDate, `${label}は�
 const refParam = (label: string) => z.string().trim().min(1, `${label}を指定してください`).max(50, `${label}が長すぎます`).optional();
 
 export const PageParams = {
-  limit: limitParam,
-  cursor: z.string().max(500, "cursor が長すぎます").optional(),
+  limit: limitParam.describe(`1ページの件数（既定 ${DEFAULT_PAGE_SIZE}、最大 ${MAX_PAGE_SIZE}）`),
+  cursor: z.string().max(500, "cursor が長すぎます").optional().describe("前のページの nextCursor"),
 };
 export const CreatedParams = {
-  createdFrom: z.string().transform(instantParam("createdFrom")).optional(),
-  createdTo: z.string().transform(instantParam("createdTo")).optional(),
+  createdFrom: z.string().transform(instantParam("createdFrom")).optional()
+    .describe("作成日時がこれ以降（ISO 8601 の日時か、日付なら日本時間のその日の0時）"),
+  createdTo: z.string().transform(instantParam("createdTo")).optional().describe("作成日時がこれより前（同上）"),
 };
 
 // ---- customers ----------------------------------------------------------------------------
@@ -45,7 +47,7 @@ function customers(db: Kysely<Database>, tenant: KeyTenant) {
 
 type CustomerRow = Awaited<ReturnType<ReturnType<typeof customers>["executeTakeFirstOrThrow"]>>;
 
-function presentCustomer(c: CustomerRow) {
+function presentCustomer(c: CustomerRow): ApiCustomer {
   return { ref: c.ref, name: c.name, email: c.email, phone: c.phone, address: c.address, reseller: c.reseller_ref, createdAt: jstIso(c.created_at) };
 }
 
@@ -75,10 +77,13 @@ async function customerIdOf(db: Kysely<Database>, tenant: KeyTenant, ref: string
 
 export const ContractListQuery = z.object({
   ...PageParams, ...CreatedParams,
-  customer: refParam("customer"),
-  status: z.enum(["active", "suspended", "terminated"], { error: "status は active・suspended・terminated のいずれかです" }).optional(),
+  customer: refParam("customer").describe("顧客番号で絞り込む（例: C1）"),
+  status: z.enum(["active", "suspended", "terminated"], { error: "status は active・suspended・terminated のいずれかです" }).optional()
+    .describe("状態で絞り込む"),
 });
-export const ContractQuery = z.object({ terminationWished: dateParam("terminationWished") });
+export const ContractQuery = z.object({
+  terminationWished: dateParam("terminationWished").describe("解約希望日（YYYY-MM-DD）。指定すると解約の見積り terminationQuote を付けます"),
+});
 
 function contracts(db: Kysely<Database>, tenant: KeyTenant) {
   return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -89,7 +94,7 @@ function contracts(db: Kysely<Database>, tenant: KeyTenant) {
 
 type ContractRow = Awaited<ReturnType<ReturnType<typeof contracts>["executeTakeFirstOrThrow"]>>;
 
-function presentContract(k: ContractRow) {
+function presentContract(k: ContractRow): ApiContract {
   return {
     ref: k.ref, customer: k.customer_ref, lineId: k.line_id, area: k.area, basePlan: k.base_plan, serviceStart: k.service_start,
     status: k.status, terminationDate: k.termination_date, createdAt: jstIso(k.created_at),
@@ -107,7 +112,7 @@ export async function listApiContracts(db: Kysely<Database>, tenant: KeyTenant, 
   return page(await q.execute(), query.limit, (k) => [k.ref], presentContract);
 }
 
-export async function getApiContract(db: Kysely<Database>, tenant: KeyTenant, ref: string, query: z.output<typeof ContractQuery>, at: Date) {
+export async function getApiContract(db: Kysely<Database>, tenant: KeyTenant, ref: string, query: z.output<typeof ContractQuery>, at: Date): Promise<ApiContractDetail> {
   const k = await contracts(db, tenant).where("contracts.ref", "=", ref).executeTakeFirst();
   if (!k) throw notFoundProblem("契約");
   const items = await db.selectFrom("contract_items").select(["code", "quantity", "ownership", "repair24h", "from_date", "to_date"])
@@ -127,9 +132,9 @@ export async function getApiContract(db: Kysely<Database>, tenant: KeyTenant, re
 
 export const InvoiceListQuery = z.object({
   ...PageParams, ...CreatedParams,
-  customer: refParam("customer"),
-  issueFrom: dateParam("issueFrom"),
-  issueTo: dateParam("issueTo"),
+  customer: refParam("customer").describe("顧客番号で絞り込む（例: C1）"),
+  issueFrom: dateParam("issueFrom").describe("発行日がこの日以降（YYYY-MM-DD）"),
+  issueTo: dateParam("issueTo").describe("発行日がこの日以前（YYYY-MM-DD）"),
 });
 
 function invoices(db: Kysely<Database>, tenant: KeyTenant) {
@@ -143,7 +148,7 @@ function invoices(db: Kysely<Database>, tenant: KeyTenant) {
 
 type InvoiceRow = Awaited<ReturnType<ReturnType<typeof invoices>["executeTakeFirstOrThrow"]>>;
 
-function presentInvoice(i: InvoiceRow) {
+function presentInvoice(i: InvoiceRow): ApiInvoice {
   return {
     number: i.invoice_number, contract: i.contract_ref, customer: i.customer_ref, billingMonth: i.billing_month,
     issueDate: i.issue_date, dueDate: i.due_date, taxable10Yen: i.taxable_10_yen, tax10Yen: i.tax_10_yen,
@@ -172,7 +177,7 @@ export async function invoiceIdOf(db: Kysely<Database>, tenant: KeyTenant, numbe
   return row.id;
 }
 
-export async function getApiInvoice(db: Kysely<Database>, tenant: KeyTenant, number: string, today: IsoDate) {
+export async function getApiInvoice(db: Kysely<Database>, tenant: KeyTenant, number: string, today: IsoDate): Promise<ApiInvoiceDetail> {
   const id = await invoiceIdOf(db, tenant, number);
   const found = await getInvoice(db, { id, tenant }, today);
   if (!found) throw notFoundProblem("請求書");

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { API_SCOPE_LABELS, ApiKeyForm, createApiKey, isKeyTenant, listApiKeys, revokeApiKey } from "~/api/keys.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { API_KEY_ROLES } from "~/auth/tenancy";
@@ -50,7 +50,7 @@ export default function ApiKeys() {
       <p className="muted">
         業務システム（PSAツールなど）から <code>/api/v1</code> のAPIを使うためのキーです。
         {isReseller ? "このキーで見えるのは、貴社のお客さまの情報だけです。" : "プロバイダーのキーは全てのお客さまの情報を扱えます。"}
-        キーは <code>Authorization: Bearer キー</code> ヘッダーで送ります。
+        キーは <code>Authorization: Bearer キー</code> ヘッダーで送ります。<Link to="/api-docs">API仕様</Link>
       </p>
       {revoked ? <div className="alert success" role="status">APIキー「{revoked}」を失効させました。このキーでのアクセスはすでにできません。</div> : null}
       {created ? (

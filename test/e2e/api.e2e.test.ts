@@ -5,6 +5,10 @@
 import { spawnSync } from "node:child_process";
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../db/seed";
+import {
+  ApplicationSchema, ContractDetailSchema, ContractSchema, CustomerSchema, IncidentSchema, InvoiceDetailSchema, InvoiceSchema, pageOf, ProblemSchema,
+} from "../../app/api/schemas";
 import { startConsole, type ConsoleServer } from "./support/server";
 
 let server: ConsoleServer;
@@ -273,6 +277,68 @@ describe("pagination", () => {
     const past = await api(keys.provider, "/customers?createdTo=2000-01-01&limit=200");
     expect(past.body.data).toEqual([]);
     expect((await api(keys.provider, "/customers?createdFrom=yesterday")).status).toBe(422);
+  });
+});
+
+describe("OpenAPI document and reference page (item 3)", () => {
+  it("the answers are exactly what the schemas of the document say", async () => {
+    const p = keys.provider;
+    const contract = (await api(p, "/contracts?limit=1")).body.data[0].ref;
+    const invoice = (await api(p, "/invoices?limit=1")).body.data[0].number;
+    const incident = (await api(p, "/incidents?limit=1")).body.data[0].id;
+    const application = query<{ ref: string }>("select ref from applications order by id limit 1")[0].ref;
+    const checks: [string, { parse(v: unknown): unknown }][] = [
+      ["/customers?limit=3", pageOf(CustomerSchema)], ["/customers/C1", CustomerSchema],
+      ["/contracts?limit=3", pageOf(ContractSchema)], [`/contracts/${contract}?terminationWished=2027-06-30`, ContractDetailSchema],
+      [`/contracts/${contract}`, ContractDetailSchema],
+      ["/invoices?limit=3", pageOf(InvoiceSchema)], [`/invoices/${invoice}`, InvoiceDetailSchema],
+      ["/incidents?limit=3", pageOf(IncidentSchema)], [`/incidents/${incident}`, IncidentSchema],
+      [`/applications/${application}`, ApplicationSchema], ["/customers/C999", ProblemSchema],
+    ];
+    for (const [path, schema] of checks) {
+      const r = await api(p, path);
+      expect(() => schema.parse(r.body), path).not.toThrow();
+    }
+    // Strict: a field the schema does not name fails.
+    const customer = (await api(p, "/customers/C1")).body;
+    expect(() => CustomerSchema.parse({ ...customer, internalId: 1 })).toThrow();
+  });
+
+  it("serves OpenAPI 3.1 with every endpoint, and every reference resolves", async () => {
+    const response = await fetch(`${server.url}/api/v1/openapi.json`);
+    expect(response.status).toBe(200);
+    const doc = await response.json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.servers).toEqual([{ url: server.url }]);
+    const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(operations.sort()).toEqual([
+      "GET /api/v1/applications/{ref}", "GET /api/v1/contracts", "GET /api/v1/contracts/{ref}", "GET /api/v1/customers", "GET /api/v1/customers/{ref}",
+      "GET /api/v1/incidents", "GET /api/v1/incidents/{id}", "GET /api/v1/invoices", "GET /api/v1/invoices/{number}", "GET /api/v1/invoices/{number}/pdf",
+      "POST /api/v1/applications", "POST /api/v1/incidents/{id}/acknowledge", "POST /api/v1/incidents/{id}/notes",
+    ]);
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(20);
+    for (const name of new Set(refs)) expect(doc.components.schemas[name], name).toBeDefined();
+    const contracts = doc.paths["/api/v1/contracts"].get;
+    expect(contracts.parameters.map((p: { name: string }) => p.name)).toEqual(["limit", "cursor", "createdFrom", "createdTo", "customer", "status"]);
+    expect(doc.components.schemas.ApplicationRequest.required).toEqual(
+      ["holderName", "holderAddress", "holderPhone", "holderEmail", "lineId", "area", "endpointSeats", "endpointOwnership", "wishedStart", "consent"]);
+    expect(doc.components.schemas.Contract.properties.serviceStart.description).toBe("日付（YYYY-MM-DD）");
+  });
+
+  it("the console's API reference lists endpoints, parameters and schemas for a reseller manager", async () => {
+    const login = await fetch(`${server.url}/login`, {
+      method: "POST", headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: "reseller@demo.example", password: DEMO_PASSWORD }), redirect: "manual",
+    });
+    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const page = await fetch(`${server.url}/api-docs`, { headers: { Cookie: cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const text of ["API仕様", "GET /api/v1/contracts/{ref}", "terminationWished", "解約希望日（YYYY-MM-DD）。指定すると解約の見積り terminationQuote を付けます",
+      "POST /api/v1/applications", "ApplicationRequest", "Idempotency-Key", "nextCursor"]) {
+      expect(html, text).toContain(text.replace(/&/g, "&amp;"));
+    }
   });
 });
 
