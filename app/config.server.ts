@@ -8,6 +8,8 @@ export interface ServerConfig {
   consoleUrl: string;
   /** How many reverse proxies in front of the server append to X-Forwarded-For (0: none, use the socket's address). */
   trustProxy: number;
+  /** Partner API requests per key and minute (API_RATE_LIMIT, default 600; issue 19). */
+  apiRateLimit: number;
 }
 
 /** A setting that keeps the server from starting; the message starts with the variable's name. */
@@ -40,6 +42,17 @@ export function parseTrustProxy(raw: string | undefined): number {
   return Number(raw.trim());
 }
 
+export const DEFAULT_API_RATE_LIMIT = 600;
+
+/** API_RATE_LIMIT: requests per API key and minute, an integer ≥ 1; unset is 600. */
+export function parseApiRateLimit(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === "") return DEFAULT_API_RATE_LIMIT;
+  if (!/^[1-9]\d{0,6}$/.test(raw.trim())) {
+    throw new ConfigError(`API_RATE_LIMIT: APIキーごとの1分あたりのリクエスト数を1以上の整数で指定してください: "${raw}"`);
+  }
+  return Number(raw.trim());
+}
+
 /** Loopback listen addresses: only a server reachable from this machine alone may guess its own URL. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "");
@@ -52,16 +65,17 @@ export function isLoopbackHost(host: string): boolean {
  * listens on loopback (the caller sets `http://HOST:PORT` once the port is known, PORT may be 0);
  * on any other address the server refuses to start.
  */
-export function readServerConfig(env: Record<string, string | undefined>, listen: { host: string }): { consoleUrl: string | null; trustProxy: number } {
+export function readServerConfig(env: Record<string, string | undefined>, listen: { host: string }): { consoleUrl: string | null; trustProxy: number; apiRateLimit: number } {
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  const apiRateLimit = parseApiRateLimit(env.API_RATE_LIMIT);
   const raw = env.CONSOLE_URL?.trim();
-  if (raw) return { consoleUrl: parseConsoleUrl(raw), trustProxy };
+  if (raw) return { consoleUrl: parseConsoleUrl(raw), trustProxy, apiRateLimit };
   if (!isLoopbackHost(listen.host)) {
     throw new ConfigError(
       `CONSOLE_URL: HOST=${listen.host} で起動するには、利用者がアクセスするURL（例: https://console.example.jp）を CONSOLE_URL に設定してください（メールのリンクに使います）`,
     );
   }
-  return { consoleUrl: null, trustProxy };
+  return { consoleUrl: null, trustProxy, apiRateLimit };
 }
 
 /** The address a loopback server without CONSOLE_URL is reached at. */
@@ -86,7 +100,8 @@ export function getServerConfig(): ServerConfig {
   if (!holder[KEY]) {
     const raw = process.env.CONSOLE_URL?.trim();
     if (!raw) throw new ConfigError("CONSOLE_URL: 設定されていません");
-    holder[KEY] = { consoleUrl: parseConsoleUrl(raw), trustProxy: parseTrustProxy(process.env.TRUST_PROXY) };
+    holder[KEY] = { consoleUrl: parseConsoleUrl(raw), trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
+      apiRateLimit: parseApiRateLimit(process.env.API_RATE_LIMIT) };
   }
   return holder[KEY];
 }

@@ -10,6 +10,7 @@
 import { Cron } from "croner";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
+import { apiRecordsSummary, pruneApiRecords } from "./api/pruning.server";
 import { loginRecordsSummary, pruneLoginRecords } from "./audit/login-records.server";
 import { pruneBillingChanges } from "./billing/billing-changes.server";
 import { queueRenewalReminders } from "./contracts/renewals.server";
@@ -74,6 +75,8 @@ export function dailyJobs(db: Kysely<Database>, at: Date): DailyJob[] {
     { name: "isp main services", run: async () => `isp main services: ${(await applyMainServiceEnds(db, { on: today, actor: { id: null, email: "scheduler" } })).length} security contracts ended` },
     // Expired sessions; login attempts are kept 30 days as evidence (login-records.server.ts).
     { name: "login records", run: async () => loginRecordsSummary(await pruneLoginRecords(db, at)) },
+    // Idempotency-Key answers kept a whole day, finished rate-limit minutes (api/pruning.server.ts).
+    { name: "api records", run: async () => apiRecordsSummary(await pruneApiRecords(db, at)) },
     // Last: the jobs above write to it too.
     { name: "billing journal", run: async () => `billing journal: ${await pruneBillingChanges(db)} rows pruned` },
   ];

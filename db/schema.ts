@@ -820,6 +820,45 @@ export interface DocumentArchiveTable {
   stored_at: string;
 }
 
+/** A partner API key (migration 001090, app/api/keys.server.ts): the provider's (reseller_id null) or a reseller's. */
+export interface ApiKeyTable {
+  id: Generated<number>;
+  reseller_id: number | null;
+  name: string;
+  scope: ApiScope;
+  /** SHA-256 (hex) of the whole key; the key itself is shown once and never stored. */
+  key_sha256: string;
+  /** The key's first characters, to recognise it in lists (not enough to use it). */
+  prefix: string;
+  created_at: string;
+  created_by: string;
+  /** Written at most once a minute. */
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+
+export type ApiScope = "read" | "write";
+
+/** The first answer to a POST with an Idempotency-Key, per key (migration 001090). */
+export interface ApiIdempotencyTable {
+  api_key_id: number;
+  idempotency_key: string;
+  /** SHA-256 of method, path and body: the same key with another request is a conflict. */
+  request_sha256: string;
+  /** null while the first request is being answered. */
+  status: number | null;
+  body: string | null;
+  created_at: string;
+}
+
+/** The API rate limit's counter per key in the current minute (migration 001090). */
+export interface ApiRateWindowTable {
+  api_key_id: number;
+  window_started_at: string;
+  requests: number;
+}
+
 export interface Database {
   provider: ProviderTable;
   resellers: ResellerTable;
@@ -883,6 +922,9 @@ export interface Database {
   gateway_returns: GatewayReturnTable;
   threat_reports: ThreatReportTable;
   document_archive: DocumentArchiveTable;
+  api_keys: ApiKeyTable;
+  api_idempotency: ApiIdempotencyTable;
+  api_rate_windows: ApiRateWindowTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

@@ -1,8 +1,7 @@
 // `npm run -s contracts -- quote-termination --contract REF --wished YYYY-MM-DD [--confirmed YYYY-MM-DD] --json`
 // prints what terminating the contract would cost (T-20, S4 ※1), from the same rules that bill.
 import { parseArgs } from "node:util";
-import { loadBillableContracts, loadTariffs } from "../app/billing/history.server";
-import { quoteTermination } from "../app/billing/termination-quote";
+import { quoteContractTermination } from "../app/billing/termination-quotes.server";
 import { now } from "../app/lib/clock";
 import { isIsoDate, jstDate } from "../app/lib/jst";
 import { migrateToLatest, openDatabase } from "../db/connection";
@@ -39,10 +38,9 @@ async function main(): Promise<number> {
       console.error(`--contract: unknown contract "${values.contract}"`);
       return 1;
     }
-    const [contract] = await loadBillableContracts(handle.db, row.service_start, { contractIds: [row.id] });
     // Not confirmed yet: the provider would confirm today at the earliest (T-20).
     const confirmed = values.confirmed ?? jstDate(now());
-    const quote = quoteTermination(contract.history, await loadTariffs(handle.db), values.wished, confirmed);
+    const quote = await quoteContractTermination(handle.db, { id: row.id, serviceStart: row.service_start }, values.wished, confirmed);
     if (values.json) {
       console.log(JSON.stringify(quote));
     } else {

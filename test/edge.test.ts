@@ -2,7 +2,7 @@
 // the redirect after login, download names and the text limits.
 import { describe, expect, it } from "vitest";
 import { safeRedirectPath } from "../app/auth/session.server";
-import { ConfigError, isLoopbackHost, loopbackConsoleUrl, parseConsoleUrl, parseTrustProxy, readServerConfig } from "../app/config.server";
+import { ConfigError, isLoopbackHost, loopbackConsoleUrl, parseApiRateLimit, parseConsoleUrl, parseTrustProxy, readServerConfig } from "../app/config.server";
 import { emailField, passwordField, textTooLong } from "../app/lib/fields";
 import { contentDisposition } from "../app/lib/http.server";
 import { clientAddress, contentSecurityPolicy, hasSessionCookie, tooLargeMessage } from "../scripts/edge";
@@ -17,7 +17,7 @@ describe("settings read at start (item 7, item 2)", () => {
   });
 
   it("defaults CONSOLE_URL only on a loopback address and refuses to start elsewhere without it", () => {
-    expect(readServerConfig({}, { host: "127.0.0.1" })).toEqual({ consoleUrl: null, trustProxy: 0 });
+    expect(readServerConfig({}, { host: "127.0.0.1" })).toEqual({ consoleUrl: null, trustProxy: 0, apiRateLimit: 600 });
     expect(readServerConfig({}, { host: "::1" }).consoleUrl).toBeNull();
     expect(readServerConfig({}, { host: "localhost" }).consoleUrl).toBeNull();
     expect(() => readServerConfig({}, { host: "0.0.0.0" })).toThrow(ConfigError);
@@ -35,6 +35,13 @@ describe("settings read at start (item 7, item 2)", () => {
     expect(parseTrustProxy("2")).toBe(2);
     for (const bad of ["-1", "1.5", "true", "one"]) expect(() => parseTrustProxy(bad), bad).toThrow(/^TRUST_PROXY: /);
     expect(() => readServerConfig({ TRUST_PROXY: "yes" }, { host: "127.0.0.1" })).toThrow(ConfigError);
+  });
+
+  it("reads API_RATE_LIMIT as requests per key and minute, 600 when unset (issue 19)", () => {
+    expect(parseApiRateLimit(undefined)).toBe(600);
+    expect(parseApiRateLimit(" 5 ")).toBe(5);
+    for (const bad of ["0", "-1", "1.5", "many"]) expect(() => parseApiRateLimit(bad), bad).toThrow(/^API_RATE_LIMIT: /);
+    expect(readServerConfig({ API_RATE_LIMIT: "120" }, { host: "127.0.0.1" }).apiRateLimit).toBe(120);
   });
 });
 

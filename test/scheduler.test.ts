@@ -179,6 +179,7 @@ describe("the daily jobs against a real database", () => {
       "renewal reminders: 2 queued",
       "isp main services: 1 security contracts ended",
       "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
+      "api records: deleted 0 idempotency keys stored before 2026-11-21, 0 finished rate-limit windows",
       `billing journal: ${journal} rows pruned`,
     ]);
     const first = await written(t.db);
@@ -206,6 +207,7 @@ describe("the daily jobs against a real database", () => {
       "renewal reminders: 0 queued",
       "isp main services: 0 security contracts ended",
       "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
+      "api records: deleted 0 idempotency keys stored before 2026-11-21, 0 finished rate-limit windows",
       "billing journal: 0 rows pruned",
     ]);
     expect(await written(t.db)).toEqual(first);
@@ -242,6 +244,7 @@ describe("a failing daily job against a real database", () => {
       "renewal reminders: 2 queued",
       "isp main services: 1 security contracts ended",
       "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
+      "api records: deleted 0 idempotency keys stored before 2026-11-21, 0 finished rate-limit windows",
       `billing journal: ${before.billingChanges.length + 1} rows pruned`,
     ]);
     const after = await written(t.db);
@@ -283,16 +286,17 @@ describe("startScheduler under a fake clock", () => {
         "renewal reminders: 2 queued",
         "isp main services: 0 security contracts ended",
         "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
+        "api records: deleted 0 idempotency keys stored before 2026-11-21, 0 finished rate-limit windows",
         `billing journal: ${journal} rows pruned`,
         "threat reports 2026-10: 9 made, 0 failed",
       ]);
-      const daily = (l: string) => /^(retention|suspensions|gateway returns|renewal reminders|isp main services|login records|billing journal):/.test(l);
+      const daily = (l: string) => /^(retention|suspensions|gateway returns|renewal reminders|isp main services|login records|api records|billing journal):/.test(l);
       lines.length = 0;
       await vi.advanceTimersByTimeAsync(29_000); // 02:59:59: nothing yet
       await settle(() => false);
       expect(lines.filter(daily)).toEqual([]);
       await vi.advanceTimersByTimeAsync(1_000); // 03:00:00
-      await settle(() => lines.filter(daily).length === 7);
+      await settle(() => lines.filter(daily).length === 8);
       expect(lines.filter(daily)).toEqual([
         "retention: deleted 0 events detected before 2026-05-22",
         "suspensions: 0 started, 0 ended",
@@ -300,6 +304,7 @@ describe("startScheduler under a fake clock", () => {
         "renewal reminders: 0 queued",
         "isp main services: 0 security contracts ended",
         "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
+        "api records: deleted 0 idempotency keys stored before 2026-11-21, 0 finished rate-limit windows",
         "billing journal: 0 rows pruned",
       ]);
       // The every-minute job's first tick, at the same instant: the outbox waits for SMTP_URL.

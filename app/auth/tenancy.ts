@@ -47,6 +47,9 @@ export const ACCOUNT_ISSUER_ROLES: readonly Role[] = ["provider_admin", "operato
 /** Who may list and open customers: everyone but the customers themselves. */
 export const CUSTOMER_VIEW_ROLES: readonly Role[] = ["provider_admin", "operator", "finance", "reseller_manager"];
 
+/** Who issues and revokes partner API keys (issue 19): the provider's admins, a reseller's managers for the reseller. */
+export const API_KEY_ROLES: readonly Role[] = ["provider_admin", "reseller_manager"];
+
 export function tenantFor(user: { role: Role; reseller_id: number | null; customer_id: number | null }): Tenant {
   if (user.role === "reseller_manager") {
     if (user.reseller_id === null) throw new Error("reseller_manager without a reseller");

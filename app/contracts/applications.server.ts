@@ -32,6 +32,13 @@ export async function getApplication(db: Kysely<Database>, params: { id: number;
   return scoped(db, params.tenant).selectAll("applications").where("applications.id", "=", params.id).executeTakeFirst() ?? null;
 }
 
+/** An application within the tenant by its ref (APP-000001), with its customer's and contract's refs (the partner API). */
+export async function getApplicationByRef(db: Kysely<Database>, params: { ref: string; tenant: Tenant }) {
+  return scoped(db, params.tenant).leftJoin("contracts", "contracts.id", "applications.contract_id")
+    .selectAll("applications").select(["customers.ref as customer_ref", "contracts.ref as contract_ref"])
+    .where("applications.ref", "=", params.ref).executeTakeFirst() ?? null;
+}
+
 /** Customers the viewer may apply for. */
 export async function applicableCustomers(db: Kysely<Database>, tenant: Tenant) {
   if (tenant.kind === "provider") return [];

@@ -1,6 +1,6 @@
 // Incidents as each tenant may see them (S1-4①): lists with filters, the detail with the event
 // and notification timelines, and the workflow new → acknowledged → resolved, audited.
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database, IncidentStatus } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
@@ -89,4 +89,30 @@ export async function transitionIncident(
     });
   });
   return { ok: true };
+}
+
+/**
+ * Adds a note to an incident without changing its state (the partner API's notes, issue 19): the
+ * note is appended as the console's transitions append theirs, with the time and who wrote it.
+ */
+export async function addIncidentNote(
+  db: Kysely<Database>,
+  params: { id: number; tenant: Tenant; note: string; at: Date; actor: AuditActor; ip: string },
+): Promise<boolean> {
+  const found = await getIncident(db, params);
+  if (!found) return false;
+  const { incident } = found;
+  const at = params.at.toISOString();
+  await db.transaction().execute(async (trx) => {
+    // Appended in SQL, so that two notes written at once both stay.
+    const line = `${at.slice(0, 16)}Z ${params.actor.email}: ${params.note}`;
+    await trx.updateTable("incidents")
+      .set((eb) => ({ notes: eb.case().when("notes", "is", null).then(line).else(sql<string>`notes || ${"\n" + line}`).end() }))
+      .where("id", "=", incident.id).execute();
+    await recordAudit(trx, {
+      actor: params.actor, action: "incident.note", entity: "incident", entityId: incident.id,
+      summary: `${incident.title} にメモを追加: ${params.note}`, ip: params.ip,
+    });
+  });
+  return true;
 }

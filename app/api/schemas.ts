@@ -1,0 +1,112 @@
+// What the partner API answers, as zod schemas (issue 19, item 3): the presenters in
+// resources.server.ts and operations.server.ts are typed by them, the OpenAPI document
+// (openapi.server.ts) is generated from them with z.toJSONSchema, and the HTTP tests parse real
+// answers with them, so the document cannot drift from the answers. Pure: no server code.
+import { z } from "zod";
+
+const instant = z.string().describe("日時（ISO 8601、+09:00。例: 2026-12-01T09:00:00+09:00）");
+const date = z.string().describe("日付（YYYY-MM-DD）");
+const yen = z.number().int().describe("金額（円、整数）");
+
+export const CustomerSchema = z.strictObject({
+  ref: z.string().describe("顧客番号（例: C1）"),
+  name: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  address: z.string(),
+  reseller: z.string().nullable().describe("販売店番号（直販は null）"),
+  createdAt: instant.nullable(),
+}).meta({ id: "Customer", description: "顧客" });
+
+export const TerminationQuoteSchema = z.strictObject({
+  terminationDate: date.describe("解約日（T-20）"),
+  chargedMonths: z.number().int().describe("課金月数"),
+  remainingMonths: z.number().int().describe("残りの月数"),
+  etfYen: yen.describe("解約違約金（円、不課税）"),
+  feeFreeDate: date.describe("違約金がかからない最も近い日"),
+}).meta({ id: "TerminationQuote", description: "解約の見積り（CLI の contracts -- quote-termination と同じ計算）" });
+
+export const ContractSchema = z.strictObject({
+  ref: z.string().describe("契約番号（例: K-1001）"),
+  customer: z.string().describe("顧客番号"),
+  lineId: z.string().describe("回線ID"),
+  area: z.enum(["east", "west"]),
+  basePlan: z.string(),
+  serviceStart: date,
+  status: z.enum(["active", "suspended", "terminated"]),
+  terminationDate: date.nullable(),
+  createdAt: instant.nullable(),
+}).meta({ id: "Contract", description: "契約" });
+
+export const ContractDetailSchema = ContractSchema.extend({
+  items: z.array(z.strictObject({
+    code: z.string(), quantity: z.number().int(), ownership: z.enum(["rental", "purchased"]), repair24h: z.boolean(), from: date, to: date.nullable(),
+  })),
+  terminationQuote: TerminationQuoteSchema.optional().describe("terminationWished を指定したときだけ"),
+}).meta({ id: "ContractDetail", description: "契約（明細と、指定があれば解約の見積り）" });
+
+export const InvoiceSchema = z.strictObject({
+  number: z.string().describe("請求書番号（例: INV-00000001）"),
+  contract: z.string(),
+  customer: z.string(),
+  billingMonth: z.string().describe("請求月（YYYY-MM）"),
+  issueDate: date,
+  dueDate: date,
+  taxable10Yen: yen, tax10Yen: yen, nonTaxableYen: yen, interestYen: yen, totalYen: yen,
+  issuedAt: instant.nullable(),
+}).meta({ id: "Invoice", description: "請求書" });
+
+export const InvoiceDetailSchema = InvoiceSchema.extend({
+  lines: z.array(z.strictObject({
+    description: z.string(), quantity: z.number(), unitPriceYen: yen, amountYen: yen, taxCategory: z.string(), rule: z.string(),
+  })),
+  creditedYen: yen, paidYen: yen, outstandingYen: yen,
+  paymentState: z.enum(["unpaid", "partial", "paid"]),
+  overdue: z.boolean(),
+  payments: z.array(z.strictObject({ paidOn: date, amountYen: yen.nullable().describe("null は全額の入金") })),
+  creditNotes: z.array(z.strictObject({ number: z.string(), issueDate: date, totalYen: yen, reason: z.string() })),
+}).meta({ id: "InvoiceDetail", description: "請求書（明細・入金・赤伝）" });
+
+export const IncidentSchema = z.strictObject({
+  id: z.number().int().describe("インシデント番号（コンソールのアドレスの番号）"),
+  contract: z.string(), customer: z.string(), kind: z.string(),
+  status: z.enum(["new", "acknowledged", "resolved"]),
+  severity: z.string(), title: z.string(), device: z.string().nullable(),
+  openedAt: instant.nullable(), acknowledgedAt: instant.nullable(), resolvedAt: instant.nullable(),
+  assignee: z.string().nullable(), notes: z.string().nullable(),
+}).meta({ id: "Incident", description: "インシデント" });
+
+export const ApplicationSchema = z.strictObject({
+  ref: z.string().describe("申込番号（例: APP-000001）"),
+  status: z.enum(["applied", "approved", "rejected", "revoked"]),
+  customer: z.string().nullable(),
+  holderName: z.string(), holderAddress: z.string(), holderPhone: z.string(), holderEmail: z.string(),
+  lineId: z.string(), area: z.enum(["east", "west"]), basePlan: z.string(),
+  endpointSeats: z.number().int(), endpointOwnership: z.string(),
+  gatewayModel: z.string().nullable(), gatewayOwnership: z.string().nullable(), gatewayRepair24h: z.boolean(),
+  wishedStart: date, serviceStart: date.nullable(), contract: z.string().nullable().describe("承認後の契約番号"),
+  createdAt: instant.nullable(), decidedAt: instant.nullable(),
+}).meta({ id: "Application", description: "お申し込み（規約第7条）" });
+
+export const ProblemSchema = z.object({
+  type: z.string(), status: z.number().int(), title: z.string().describe("日本語の見出し"),
+  code: z.string().describe("機械向けの安定したコード（unauthorized, forbidden_scope, forbidden_role, not_found, validation_failed, invalid_json, invalid_cursor, conflict, rate_limited, idempotency_conflict, idempotency_in_progress, method_not_allowed, internal_error）"),
+  detail: z.string().optional().describe("日本語の説明"),
+  instance: z.string(),
+  errors: z.record(z.string(), z.string()).optional().describe("validation_failed のとき: 項目ごとの日本語のメッセージ"),
+}).meta({ id: "Problem", description: "エラー（RFC 9457 problem details）" });
+
+export function pageOf<S extends z.ZodType>(item: S) {
+  return z.strictObject({
+    data: z.array(item),
+    nextCursor: z.string().nullable().describe("次のページの cursor（最後のページでは null）"),
+  });
+}
+
+export type ApiCustomer = z.infer<typeof CustomerSchema>;
+export type ApiContract = z.infer<typeof ContractSchema>;
+export type ApiContractDetail = z.infer<typeof ContractDetailSchema>;
+export type ApiInvoice = z.infer<typeof InvoiceSchema>;
+export type ApiInvoiceDetail = z.infer<typeof InvoiceDetailSchema>;
+export type ApiIncident = z.infer<typeof IncidentSchema>;
+export type ApiApplication = z.infer<typeof ApplicationSchema>;

@@ -1,0 +1,17 @@
+// POST /api/v1/applications (write scope; issue 19): an application (T-7) as the console's form
+// submits it, with the same validation.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { apiJson, handleApi, methodNotAllowed } from "~/api/http.server";
+import { submitApiApplication } from "~/api/operations.server";
+import { getDb } from "~/db.server";
+
+export const action = ({ request }: ActionFunctionArgs) =>
+  request.method !== "POST" ? methodNotAllowed(request, "POST") :
+    handleApi(request, { scope: "write" }, async (ctx) => {
+      const application = await submitApiApplication(getDb(), ctx);
+      const response = apiJson(application, 201);
+      response.headers.set("Location", `/api/v1/applications/${application.ref}`);
+      return response;
+    });
+
+export const loader = ({ request }: LoaderFunctionArgs) => methodNotAllowed(request, "POST");

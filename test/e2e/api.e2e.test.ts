@@ -1,0 +1,378 @@
+// The partner API against the real server (issue 19, items 1 and 2): keys made by the command,
+// tenancy on every GET endpoint, scopes, revocation, pagination, Idempotency-Key and the rate
+// limit shared by two server processes on one database. Plain fetch, no browser, no cookies and
+// no Origin header (the edge's CSRF check applies to cookie-authenticated POSTs only).
+import { spawnSync } from "node:child_process";
+import SQLite from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../db/seed";
+import {
+  ApplicationSchema, ContractDetailSchema, ContractSchema, CustomerSchema, IncidentSchema, InvoiceDetailSchema, InvoiceSchema, pageOf, ProblemSchema,
+} from "../../app/api/schemas";
+import { startConsole, type ConsoleServer } from "./support/server";
+
+let server: ConsoleServer;
+const keys: Record<string, string> = {};
+
+function apikeys(databasePath: string, ...args: string[]) {
+  const r = spawnSync("node_modules/.bin/tsx", ["scripts/apikeys.ts", ...args], {
+    env: { ...process.env, DATABASE_URL: `file:${databasePath}` }, encoding: "utf8",
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function createKey(databasePath: string, ...args: string[]): string {
+  const r = apikeys(databasePath, "create", ...args);
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/^slk_[A-Za-z0-9_-]{43}\n$/);
+  return r.stdout.trim();
+}
+
+function query<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new SQLite(server.databasePath, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+const count = (table: string) => query<{ n: number }>(`select count(*) as n from ${table}`)[0].n;
+
+async function api(key: string, path: string, init: RequestInit = {}) {
+  const response = await fetch(`${server.url}/api/v1${path}`, {
+    ...init, headers: { Authorization: `Bearer ${key}`, ...(init.body ? { "Content-Type": "application/json" } : {}), ...init.headers },
+  });
+  const type = response.headers.get("content-type") ?? "";
+  const body = type.includes("json") ? await response.json() : await response.arrayBuffer();
+  return { status: response.status, type, body: body as any, text: type.includes("json") ? JSON.stringify(body) : "", headers: response.headers };
+}
+
+/** Every row of a list, page by page; fails on a repeated row. */
+async function walk(key: string, path: string, id: (row: any) => string | number) {
+  const seen: (string | number)[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const sep = path.includes("?") ? "&" : "?";
+    const r = await api(key, `${path}${cursor ? `${sep}cursor=${encodeURIComponent(cursor)}` : ""}`);
+    expect(r.status, r.text).toBe(200);
+    seen.push(...r.body.data.map(id));
+    cursor = r.body.nextCursor;
+    pages++;
+  } while (cursor && pages < 500);
+  expect(new Set(seen).size).toBe(seen.length);
+  return { seen, pages };
+}
+
+beforeAll(async () => {
+  server = await startConsole();
+  keys.r1 = createKey(server.databasePath, "--reseller", "R1", "--name", "PSA連携", "--scope", "write");
+  keys.r1read = createKey(server.databasePath, "--reseller", "R1", "--name", "閲覧", "--scope", "read");
+  keys.r2 = createKey(server.databasePath, "--reseller", "R2", "--name", "PSA連携", "--scope", "write");
+  keys.provider = createKey(server.databasePath, "--provider", "--name", "ISP連携", "--scope", "write");
+}, 120_000);
+afterAll(() => server?.stop());
+
+const application = (lineId: string, customer?: string) => ({
+  ...(customer ? { customer } : {}), holderName: "株式会社テスト商事", holderAddress: "大阪府大阪市北区梅田1-1-1", holderPhone: "06-0000-0000",
+  holderEmail: "it@test-shoji.example", lineId, area: "west", endpointSeats: 3, endpointOwnership: "rental", wishedStart: "2027-03-01", consent: true,
+});
+
+describe("keys", () => {
+  it("stores only the hash and a prefix, names are unique per tenant, and the command refuses mistakes writing nothing", () => {
+    const rows = query<{ name: string; key_sha256: string; prefix: string }>("select name, key_sha256, prefix from api_keys order by id");
+    expect(rows.map((r) => r.name)).toEqual(["PSA連携", "閲覧", "PSA連携", "ISP連携"]);
+    expect(rows[0].key_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0].prefix).toBe(keys.r1.slice(0, 12));
+    expect(JSON.stringify(rows)).not.toContain(keys.r1);
+    const before = count("api_keys");
+    const dup = apikeys(server.databasePath, "create", "--reseller", "R1", "--name", "PSA連携", "--scope", "read");
+    expect([dup.status, dup.stdout, dup.stderr]).toEqual([1, "", '--name: a live key named "PSA連携" already exists\n']);
+    const scope = apikeys(server.databasePath, "create", "--provider", "--name", "x", "--scope", "admin");
+    expect([scope.status, scope.stdout, scope.stderr]).toEqual([1, "", '--scope: expected read or write, got "admin"\n']);
+    const reseller = apikeys(server.databasePath, "create", "--reseller", "R9", "--name", "x", "--scope", "read");
+    expect([reseller.status, reseller.stdout, reseller.stderr]).toEqual([1, "", '--reseller: unknown reseller "R9"\n']);
+    expect(count("api_keys")).toBe(before);
+    expect(query<{ n: number }>("select count(*) as n from audit_log where action = 'api_key.create'")[0].n).toBe(4);
+  });
+
+  it("answers 401 without a key, with a wrong key, and at once after revocation", async () => {
+    const none = await fetch(`${server.url}/api/v1/customers`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
+    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="api"');
+    expect((await none.json()).code).toBe("unauthorized");
+    expect((await api("slk_wrong", "/customers")).status).toBe(401);
+
+    const temp = createKey(server.databasePath, "--reseller", "R1", "--name", "一時", "--scope", "read");
+    expect((await api(temp, "/customers")).status).toBe(200);
+    expect(query<{ last_used_at: string | null }>("select last_used_at from api_keys where name = '一時'")[0].last_used_at).not.toBeNull();
+    const revoked = apikeys(server.databasePath, "revoke", "--reseller", "R1", "--name", "一時");
+    expect([revoked.status, revoked.stdout]).toEqual([0, ""]);
+    const after = await api(temp, "/customers");
+    expect([after.status, after.body.code, after.body.title]).toEqual([401, "unauthorized", "認証が必要です"]);
+    expect(query<{ n: number }>("select count(*) as n from audit_log where action = 'api_key.revoke'")[0].n).toBe(1);
+  });
+});
+
+describe("tenancy", () => {
+  it("a reseller's key lists exactly its customers' records", async () => {
+    const r1 = query<{ id: number }>("select id from resellers where ref = 'R1'")[0].id;
+    const own = (sql: string) => query<{ v: string | number }>(sql, r1).map((r) => r.v).sort();
+    const customers = await walk(keys.r1, "/customers?limit=2", (c) => c.ref);
+    expect(customers.seen.sort()).toEqual(own("select ref as v from customers where reseller_id = ?"));
+    const contracts = await walk(keys.r1, "/contracts?limit=3", (k) => k.ref);
+    expect(contracts.seen.sort()).toEqual(own("select contracts.ref as v from contracts join customers on customers.id = customer_id where reseller_id = ?"));
+    const invoices = await walk(keys.r1, "/invoices?limit=7", (i) => i.number);
+    const ownInvoices = own("select invoice_number as v from invoices join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id = ?");
+    expect(ownInvoices.length).toBeGreaterThan(7);
+    expect(invoices.seen.sort()).toEqual(ownInvoices);
+    const incidents = await walk(keys.r1, "/incidents?limit=2", (i) => i.id);
+    expect(incidents.seen.sort()).toEqual(own("select incidents.id as v from incidents join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id = ?"));
+  });
+
+  it("every GET endpoint answers a foreign ref with 404 problem details, and no answer names a foreign record", async () => {
+    const foreignApp = await api(keys.r2, "/applications", { method: "POST", body: JSON.stringify(application("COP7000001")) });
+    expect(foreignApp.status, foreignApp.text).toBe(201);
+    const foreignCustomers = query<{ ref: string; name: string }>("select ref, name from customers where reseller_id is null or reseller_id <> (select id from resellers where ref = 'R1')");
+    const foreignContracts = query<{ ref: string; line_id: string }>("select contracts.ref, line_id from contracts join customers on customers.id = customer_id where reseller_id is null or reseller_id <> (select id from resellers where ref = 'R1')");
+    const foreignInvoices = query<{ invoice_number: string }>("select invoice_number from invoices join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id is null or reseller_id <> (select id from resellers where ref = 'R1') limit 5");
+    const foreignIncidents = query<{ id: number }>("select incidents.id from incidents join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id is null or reseller_id <> (select id from resellers where ref = 'R1') limit 5");
+    expect([foreignCustomers.length > 0, foreignContracts.length > 0, foreignInvoices.length, foreignIncidents.length]).toEqual([true, true, 5, 5]);
+    const paths = [
+      ...foreignCustomers.flatMap((c) => [`/customers/${c.ref}`, `/contracts?customer=${c.ref}`, `/invoices?customer=${c.ref}`]),
+      ...foreignContracts.flatMap((k) => [`/contracts/${k.ref}`, `/contracts/${k.ref}?terminationWished=2027-06-30`, `/incidents?contract=${k.ref}`]),
+      ...foreignInvoices.flatMap((i) => [`/invoices/${i.invoice_number}`, `/invoices/${i.invoice_number}/pdf`]),
+      ...foreignIncidents.map((i) => `/incidents/${i.id}`),
+      `/applications/${foreignApp.body.ref}`,
+    ];
+    for (const path of paths) {
+      const r = await api(keys.r1, path);
+      expect([path, r.status, r.type, r.body.code]).toEqual([path, 404, "application/problem+json; charset=utf-8", "not_found"]);
+    }
+    // The same paths with a made-up ref answer the same.
+    const missing = await api(keys.r1, "/customers/C999");
+    expect(missing.body.detail).toBe((await api(keys.r1, `/customers/${foreignCustomers[0].ref}`)).body.detail);
+    // Foreign POSTs are not found either.
+    const ack = await api(keys.provider, `/incidents/999999/acknowledge`, { method: "POST", body: "{}" });
+    expect(ack.status).toBe(404);
+
+    const lists = await Promise.all(["/customers?limit=200", "/contracts?limit=200", "/invoices?limit=200", "/incidents?limit=200"].map((p) => api(keys.r1, p)));
+    const all = lists.map((l) => l.text).join("\n");
+    for (const c of foreignCustomers) expect(all).not.toContain(c.name);
+    for (const k of foreignContracts) expect(all).not.toContain(`"${k.ref}"`);
+  });
+
+  it("the own records open, with the termination quote the command prints", async () => {
+    const contract = query<{ ref: string }>("select contracts.ref from contracts join customers on customers.id = customer_id join resellers on resellers.id = reseller_id where resellers.ref = 'R1' and status = 'active' order by contracts.ref limit 1")[0];
+    const r = await api(keys.r1, `/contracts/${contract.ref}?terminationWished=2027-06-30`);
+    expect(r.status).toBe(200);
+    const cli = spawnSync("node_modules/.bin/tsx", ["scripts/contracts.ts", "quote-termination", "--contract", contract.ref, "--wished", "2027-06-30", "--json"], {
+      env: { ...process.env, DATABASE_URL: `file:${server.databasePath}` }, encoding: "utf8",
+    });
+    expect(cli.status).toBe(0);
+    expect(r.body.terminationQuote).toEqual(JSON.parse(cli.stdout));
+    expect(r.body.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/);
+    const bad = await api(keys.r1, `/contracts/${contract.ref}?terminationWished=2027-02-30`);
+    expect([bad.status, bad.body.code, bad.body.errors]).toEqual([422, "validation_failed", { terminationWished: "terminationWishedは日付（YYYY-MM-DD）で指定してください" }]);
+
+    const invoice = (await api(keys.r1, "/invoices?limit=1")).body.data[0];
+    const row = query<{ total_yen: number }>("select total_yen from invoices where invoice_number = ?", invoice.number)[0];
+    expect(invoice.totalYen).toBe(row.total_yen);
+    const pdf = await api(keys.r1, `/invoices/${invoice.number}/pdf`);
+    expect([pdf.status, pdf.type]).toEqual([200, "application/pdf"]);
+    expect(Buffer.from(pdf.body as ArrayBuffer).subarray(0, 5).toString()).toBe("%PDF-");
+  });
+});
+
+describe("scopes and writes", () => {
+  it("a read key cannot POST (403 forbidden_scope) and changes nothing", async () => {
+    const before = count("applications");
+    const r = await api(keys.r1read, "/applications", { method: "POST", body: JSON.stringify(application("COP7000002")) });
+    expect([r.status, r.type, r.body.code]).toEqual([403, "application/problem+json; charset=utf-8", "forbidden_scope"]);
+    expect(r.body.detail).toContain("読み取り専用");
+    expect(count("applications")).toBe(before);
+  });
+
+  it("validation errors name each field in Japanese", async () => {
+    const r = await api(keys.r1, "/applications", { method: "POST", body: JSON.stringify({ ...application("XYZ1"), holderEmail: "nope", consent: false }) });
+    expect(r.status).toBe(422);
+    expect(r.body.code).toBe("validation_failed");
+    expect(r.body.errors).toEqual({
+      holderEmail: "メールアドレスの形式が正しくありません",
+      lineId: "回線IDは「CAF」または「COP」に続く数字で入力してください（例：CAF1234567）",
+      consent: "個人情報の取扱いへの同意が必要です",
+    });
+    const json = await api(keys.r1, "/applications", { method: "POST", body: "{not json" });
+    expect([json.status, json.body.code]).toEqual([400, "invalid_json"]);
+  });
+
+  it("an Idempotency-Key replay returns the first answer and creates nothing; another body with the key is 409", async () => {
+    const body = JSON.stringify(application("COP7000003", "C1"));
+    const headers = { "Idempotency-Key": "order-42" };
+    const [apps, audits] = [count("applications"), count("audit_log")];
+    const first = await api(keys.r1, "/applications", { method: "POST", body, headers });
+    expect(first.status, first.text).toBe(201);
+    expect(first.body).toMatchObject({ status: "applied", customer: "C1", lineId: "COP7000003", endpointSeats: 3 });
+    expect([count("applications"), count("audit_log")]).toEqual([apps + 1, audits + 1]);
+    const replay = await api(keys.r1, "/applications", { method: "POST", body, headers });
+    expect([replay.status, replay.text, replay.headers.get("idempotent-replayed")]).toEqual([201, first.text, "true"]);
+    expect([count("applications"), count("audit_log")]).toEqual([apps + 1, audits + 1]);
+    const other = await api(keys.r1, "/applications", { method: "POST", body: JSON.stringify(application("COP7000004", "C1")), headers });
+    expect([other.status, other.body.code]).toEqual([409, "idempotency_conflict"]);
+    expect(count("applications")).toBe(apps + 1);
+    // Another key's Idempotency-Key of the same name is its own.
+    const r2 = await api(keys.r2, "/applications", { method: "POST", body: JSON.stringify(application("COP7000005")), headers });
+    expect(r2.status).toBe(201);
+    const got = await api(keys.r1, `/applications/${first.body.ref}`);
+    expect(got.body).toEqual(first.body);
+  });
+
+  it("incidents: a reseller's key may not acknowledge (as in the console), the provider's may, once; notes are appended", async () => {
+    const incident = query<{ id: number }>("select id from incidents where status = 'new' order by id limit 1")[0];
+    expect(incident).toBeDefined();
+    const reseller = await api(keys.r1, `/incidents/${incident.id}/acknowledge`, { method: "POST", body: "{}" });
+    expect([reseller.status, reseller.body.code]).toEqual([403, "forbidden_role"]);
+    const ack = await api(keys.provider, `/incidents/${incident.id}/acknowledge`, { method: "POST", body: JSON.stringify({ assignee: "NOC 山田" }) });
+    expect([ack.status, ack.body.status, ack.body.assignee]).toEqual([200, "acknowledged", "NOC 山田"]);
+    const again = await api(keys.provider, `/incidents/${incident.id}/acknowledge`, { method: "POST", body: "{}" });
+    expect([again.status, again.body.code, again.body.detail]).toEqual([409, "conflict", "すでに対応中です"]);
+    await api(keys.provider, `/incidents/${incident.id}/notes`, { method: "POST", body: JSON.stringify({ note: "一次切り分け完了" }) });
+    const noted = await api(keys.provider, `/incidents/${incident.id}/notes`, { method: "POST", body: JSON.stringify({ note: "お客さまへ連絡済み" }) });
+    expect(noted.status).toBe(201);
+    expect(noted.body.notes).toMatch(/apikey:ISP連携: 一次切り分け完了\n.*apikey:ISP連携: お客さまへ連絡済み$/);
+    const audits = query<{ action: string; user_email: string }>("select action, user_email from audit_log where entity = 'incident' and entity_id = ? order by id", String(incident.id));
+    expect(audits).toEqual([
+      { action: "incident.acknowledge", user_email: "apikey:ISP連携" },
+      { action: "incident.note", user_email: "apikey:ISP連携" },
+      { action: "incident.note", user_email: "apikey:ISP連携" },
+    ]);
+    const empty = await api(keys.provider, `/incidents/${incident.id}/notes`, { method: "POST", body: JSON.stringify({ note: " " }) });
+    expect([empty.status, empty.body.errors]).toEqual([422, { note: "メモを入力してください" }]);
+  });
+});
+
+describe("pagination", () => {
+  it("walks the whole list exactly once, in order, and refuses a bad cursor or limit", async () => {
+    const all = query<{ ref: string }>("select ref from contracts order by ref").map((r) => r.ref);
+    const { seen, pages } = await walk(keys.provider, "/contracts?limit=4", (k) => k.ref);
+    expect(seen).toEqual(all);
+    expect(pages).toBe(Math.ceil(all.length / 4) + (all.length % 4 === 0 ? 1 : 0));
+    const incidents = query<{ id: number }>("select id from incidents order by opened_at desc, id desc").map((r) => r.id);
+    expect((await walk(keys.provider, "/incidents?limit=3", (i) => i.id)).seen).toEqual(incidents);
+    const first = await api(keys.provider, "/contracts");
+    expect(first.body.data.length).toBe(Math.min(50, all.length));
+    expect((await api(keys.provider, "/contracts?cursor=garbage")).body.code).toBe("invalid_cursor");
+    expect((await api(keys.provider, "/contracts?limit=201")).body.errors).toEqual({ limit: "limit は1〜200の整数で指定してください" });
+  });
+
+  it("filters by creation time and issue date", async () => {
+    const invoices = query<{ invoice_number: string; issue_date: string }>("select invoice_number, issue_date from invoices order by seq desc");
+    const day = invoices[0].issue_date;
+    const r = await walk(keys.provider, `/invoices?issueFrom=${day}&issueTo=${day}&limit=200`, (i) => i.number);
+    expect(r.seen).toEqual(invoices.filter((i) => i.issue_date === day).map((i) => i.invoice_number));
+    const future = await api(keys.provider, "/customers?createdFrom=2099-01-01T00:00:00%2B09:00");
+    expect(future.body).toEqual({ data: [], nextCursor: null });
+    const past = await api(keys.provider, "/customers?createdTo=2000-01-01&limit=200");
+    expect(past.body.data).toEqual([]);
+    expect((await api(keys.provider, "/customers?createdFrom=yesterday")).status).toBe(422);
+  });
+});
+
+describe("OpenAPI document and reference page (item 3)", () => {
+  it("the answers are exactly what the schemas of the document say", async () => {
+    const p = keys.provider;
+    const contract = (await api(p, "/contracts?limit=1")).body.data[0].ref;
+    const invoice = (await api(p, "/invoices?limit=1")).body.data[0].number;
+    const incident = (await api(p, "/incidents?limit=1")).body.data[0].id;
+    const application = query<{ ref: string }>("select ref from applications order by id limit 1")[0].ref;
+    const checks: [string, { parse(v: unknown): unknown }][] = [
+      ["/customers?limit=3", pageOf(CustomerSchema)], ["/customers/C1", CustomerSchema],
+      ["/contracts?limit=3", pageOf(ContractSchema)], [`/contracts/${contract}?terminationWished=2027-06-30`, ContractDetailSchema],
+      [`/contracts/${contract}`, ContractDetailSchema],
+      ["/invoices?limit=3", pageOf(InvoiceSchema)], [`/invoices/${invoice}`, InvoiceDetailSchema],
+      ["/incidents?limit=3", pageOf(IncidentSchema)], [`/incidents/${incident}`, IncidentSchema],
+      [`/applications/${application}`, ApplicationSchema], ["/customers/C999", ProblemSchema],
+    ];
+    for (const [path, schema] of checks) {
+      const r = await api(p, path);
+      expect(() => schema.parse(r.body), path).not.toThrow();
+    }
+    // Strict: a field the schema does not name fails.
+    const customer = (await api(p, "/customers/C1")).body;
+    expect(() => CustomerSchema.parse({ ...customer, internalId: 1 })).toThrow();
+  });
+
+  it("serves OpenAPI 3.1 with every endpoint, and every reference resolves", async () => {
+    const response = await fetch(`${server.url}/api/v1/openapi.json`);
+    expect(response.status).toBe(200);
+    const doc = await response.json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.servers).toEqual([{ url: server.url }]);
+    const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(operations.sort()).toEqual([
+      "GET /api/v1/applications/{ref}", "GET /api/v1/contracts", "GET /api/v1/contracts/{ref}", "GET /api/v1/customers", "GET /api/v1/customers/{ref}",
+      "GET /api/v1/incidents", "GET /api/v1/incidents/{id}", "GET /api/v1/invoices", "GET /api/v1/invoices/{number}", "GET /api/v1/invoices/{number}/pdf",
+      "POST /api/v1/applications", "POST /api/v1/incidents/{id}/acknowledge", "POST /api/v1/incidents/{id}/notes",
+    ]);
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(20);
+    for (const name of new Set(refs)) expect(doc.components.schemas[name], name).toBeDefined();
+    const contracts = doc.paths["/api/v1/contracts"].get;
+    expect(contracts.parameters.map((p: { name: string }) => p.name)).toEqual(["limit", "cursor", "createdFrom", "createdTo", "customer", "status"]);
+    expect(doc.components.schemas.ApplicationRequest.required).toEqual(
+      ["holderName", "holderAddress", "holderPhone", "holderEmail", "lineId", "area", "endpointSeats", "endpointOwnership", "wishedStart", "consent"]);
+    expect(doc.components.schemas.Contract.properties.serviceStart.description).toBe("日付（YYYY-MM-DD）");
+  });
+
+  it("the console's API reference lists endpoints, parameters and schemas for a reseller manager", async () => {
+    const login = await fetch(`${server.url}/login`, {
+      method: "POST", headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: "reseller@demo.example", password: DEMO_PASSWORD }), redirect: "manual",
+    });
+    const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const page = await fetch(`${server.url}/api-docs`, { headers: { Cookie: cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const text of ["API仕様", "GET /api/v1/contracts/{ref}", "terminationWished", "解約希望日（YYYY-MM-DD）。指定すると解約の見積り terminationQuote を付けます",
+      "POST /api/v1/applications", "ApplicationRequest", "Idempotency-Key", "nextCursor"]) {
+      expect(html, text).toContain(text.replace(/&/g, "&amp;"));
+    }
+  });
+});
+
+describe("rate limit shared by two processes", () => {
+  let a: ConsoleServer;
+  let b: ConsoleServer;
+  beforeAll(async () => {
+    a = await startConsole({ API_RATE_LIMIT: "5" });
+    b = await startConsole({ API_RATE_LIMIT: "5" }, { databasePath: a.databasePath });
+  }, 180_000);
+  afterAll(async () => {
+    await b?.stop();
+    await a?.stop();
+  });
+
+  it("the 6th request in a minute, on either server, is 429 with Retry-After", async () => {
+    const key = createKey(a.databasePath, "--provider", "--name", "rate", "--scope", "read");
+    // Not across a minute boundary: the window is the minute.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 50_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 200));
+    const statuses: number[] = [];
+    let last: Response | null = null;
+    for (let i = 0; i < 6; i++) {
+      last = await fetch(`${(i % 2 === 0 ? a : b).url}/api/v1/customers?limit=1`, { headers: { Authorization: `Bearer ${key}` } });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const retryAfter = Number(last!.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    const body = await last!.json();
+    expect([body.code, body.status]).toEqual(["rate_limited", 429]);
+    // Another key has its own count.
+    const other = createKey(a.databasePath, "--provider", "--name", "rate2", "--scope", "read");
+    expect((await fetch(`${b.url}/api/v1/customers?limit=1`, { headers: { Authorization: `Bearer ${other}` } })).status).toBe(200);
+  });
+});
