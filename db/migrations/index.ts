@@ -33,6 +33,7 @@ import * as userDevices from "./2026_11_22_001050_user_devices";
 import * as loginThrottle from "./2026_11_22_001051_login_throttle";
 import * as sessionDetails from "./2026_11_22_001052_session_details";
 import * as secondFactor from "./2026_11_22_001060_second_factor";
+import * as directDebit from "./2026_11_22_001080_direct_debit";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -67,4 +68,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001051_login_throttle": loginThrottle,
   "2026_11_22_001052_session_details": sessionDetails,
   "2026_11_22_001060_second_factor": secondFactor,
+  "2026_11_22_001080_direct_debit": directDebit,
 };
