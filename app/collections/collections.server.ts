@@ -15,7 +15,8 @@ import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
 import { isIsoDate, jstDate, type IsoDate } from "../lib/jst";
 import { getDebitSettings } from "../settings/provider.server";
 import { findBranch } from "./bank-codes.server";
-import { debitDateFor, parseResultFile, payerKey, requestFile, RESULT_LABELS, type AccountType, type DebitRecord } from "./zengin";
+import { debitDateFor, payerKey, RESULT_LABELS, type AccountType } from "./zengin";
+import { parseResultFile, requestFile, type DebitRecord } from "./zengin-file.server";
 
 const PROVIDER: Tenant = { kind: "provider" };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { debitDateFor, isBankBusinessDay, parseResultFile, payerKey, toZenginKana, zenginKanaProblem } from "./zengin";
+import { debitDateFor, isBankBusinessDay, payerKey, toZenginKana, zenginKanaProblem } from "./zengin";
+import { parseResultFile } from "./zengin-file.server";
 
 describe("全銀 kana", () => {
   it("normalises full-width kana, hiragana, letters and small kana to the half-width set", () => {

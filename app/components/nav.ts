@@ -23,6 +23,7 @@ const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
   { to: "/invoices", label: "請求書", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/licenses", label: "ライセンス", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/billing", label: "請求締め", roles: ["provider_admin", "finance"] },
+  { to: "/bank-credits", label: "入金の照合", roles: ["provider_admin", "finance"] },
   { to: "/tariffs", label: "料金表", roles: ["provider_admin", "operator", "finance"] },
   { to: "/audit", label: "監査ログ", roles: ["provider_admin"] },
   { to: "/settings", label: "事業者設定", roles: ["provider_admin"] },
