@@ -77,6 +77,18 @@ describe("direct debit and bank transfers", () => {
     expect(lines[1].slice(80, 90)).toBe("0000009900");
     expect(lines[2].slice(0, 19)).toBe("8000001000000009900");
 
+    // The bank answers 資金不足 (code 1): the invoice stays unpaid and says why.
+    const failed = [lines[0], lines[1].slice(0, 111) + "1" + lines[1].slice(112),
+      lines[2].slice(0, 19) + "000000" + "000000000000" + "000001" + "000000009900" + lines[2].slice(55), lines[3]].map((l) => `${l}\r\n`).join("");
+    await finance.goto(`${server.url}/billing`);
+    await finance.setInputFiles("input[name=file]", { name: "result.txt", mimeType: "text/plain", buffer: Buffer.from(failed, "latin1") });
+    await Promise.all([finance.waitForURL(/collections\/upload/), finance.getByRole("button", { name: "振替結果を取り込む" }).click()]);
+    expect(await finance.getByRole("status").textContent()).toBe("振替済 0件 0円、振替不能 1件 9,900円、取込済みのため変更なし 0件");
+    await finance.goto(`${server.url}/invoices/${invoice.id}`);
+    expect(await finance.getByTestId("debit-failure").textContent()).toBe("2026年9月30日 の口座振替ができませんでした（振替結果コード 1：資金不足）。未入金のままです。");
+    await finance.goto(`${server.url}/invoices?status=overdue`);
+    expect(await finance.getByTestId("debit-failure").textContent()).toBe("口座振替不能：資金不足（2026年9月30日）");
+
     // A transfer whose payer matches no customer's kana waits; finance assigns it.
     await finance.goto(`${server.url}/bank-credits`);
     await finance.setInputFiles("input[type=file]", { name: "statement.csv", mimeType: "text/csv", buffer: Buffer.from("取引日,入金額,振込依頼人名\n2026-11-20,9900,ﾀﾅｶ ｲﾁﾛｳ\n") });
