@@ -171,6 +171,15 @@ describe("口座振替: request file, result file", () => {
     expect(run("2026-11-25T10:00:00+09:00", "import-result", bad).stderr).toBe(`${bad}: record 5 (振替済件数): データレコードの集計（2）と一致しません: 3\n`);
     expect(await rowCounts()).toEqual(before);
 
+    // T-17: A and B are suspended for non-payment; the debit that went through lifts A's only.
+    await withDb(async ({ db }) => {
+      for (const ref of ["K-C-A", "K-C-B"]) {
+        const { id } = await db.selectFrom("contracts").select("id").where("ref", "=", ref).executeTakeFirstOrThrow();
+        await db.updateTable("contracts").set({ status: "suspended" }).where("id", "=", id).execute();
+        await db.insertInto("suspensions").values({ contract_id: id, reason_code: "non_payment", reason_note: null, starts_on: "2026-11-20", ends_on: null,
+          emergency: 0, notified_at: null, lifted_at: null, lifted_reason: null, created_by: "t", created_at: "2026-11-20T00:00:00.000Z" }).execute();
+      }
+    });
     const result = join(dir, "result.txt");
     writeFileSync(result, resultFileOf(bytes, ["0", "1", "0"]));
     const imported = run("2026-11-25T10:00:00+09:00", "import-result", result);
@@ -184,6 +193,12 @@ describe("口座振替: request file, result file", () => {
       expect(await state(inv.a.id)).toEqual({ state: "paid", outstanding: 0, paidOn: ["2026-11-24"] });
       expect(await state(inv.c.id)).toEqual({ state: "paid", outstanding: 0, paidOn: ["2026-11-24"] });
       expect(await state(inv.b.id)).toEqual({ state: "partial", outstanding: 20_000, paidOn: ["2026-11-05"] });
+      const contracts = await db.selectFrom("contracts").leftJoin("suspensions", "suspensions.contract_id", "contracts.id")
+        .select(["contracts.ref", "contracts.status", "suspensions.lifted_reason"]).where("contracts.ref", "in", ["K-C-A", "K-C-B"]).orderBy("contracts.ref").execute();
+      expect(contracts).toEqual([
+        { ref: "K-C-A", status: "active", lifted_reason: "未払い料金の入金" },
+        { ref: "K-C-B", status: "suspended", lifted_reason: null },
+      ]);
       const failures = await debitFailures(db, [inv.a.id, inv.b.id, inv.c.id]);
       expect([...failures.entries()]).toEqual([[inv.b.id, { debitDate: "2026-11-24", code: "1", label: "資金不足" }]]);
     });
