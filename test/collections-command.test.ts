@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { assignCredit, debitFailures, listPendingCredits } from "../app/collections/collections.server";
+import { assignCredit, debitFailures, dismissCredit, importStatement, listPendingCredits } from "../app/collections/collections.server";
 import { getInvoice } from "../app/billing/invoices.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 
@@ -245,6 +245,15 @@ describe("bank statement: transfers matched", () => {
       expect((await getInvoice(db, { id: inv.f2.id, tenant: PROVIDER_TENANT }, "2026-11-28"))!.state).toBe("unpaid");
       expect(await listPendingCredits(db)).toEqual([]);
       expect(await assignCredit(db, { creditId: pending[0].id, invoiceNumber: "INV-00000001", at, actor, ip: "" })).toEqual({ ok: false, message: "この入金はすでに処理されています" });
+
+      // A credit from nobody known waits, and is dismissed.
+      const other = await importStatement(db, { bytes: Buffer.from("取引日,入金額,振込依頼人名\n2026-11-27,1234,ﾀﾞﾚｶ\n"), at, actor, ip: "" });
+      expect(other).toEqual({ ok: true, value: { credits: 1, matched: 0, matchedYen: 0, pending: 1, alreadyRecorded: 0 } });
+      const [waiting] = await listPendingCredits(db);
+      expect([waiting.payer_kana, waiting.candidates]).toEqual(["ﾀﾞﾚｶ", []]);
+      expect(await dismissCredit(db, { creditId: waiting.id, at, actor, ip: "" })).toBe(true);
+      expect(await dismissCredit(db, { creditId: waiting.id, at, actor, ip: "" })).toBe(false);
+      expect(await listPendingCredits(db)).toEqual([]);
     });
 
     const before = await rowCounts();
