@@ -25,6 +25,13 @@ export interface ProviderTable {
   mfa_required_staff: Generated<number>;
   /** Peppol participant id, `0221:T…` or `0188:…` (decision 0018; migration 001071); null = none. */
   peppol_id: Generated<string | null>;
+  /** 口座振替 (migration 001080): 委託者コード (10 digits), kana name and the account credited. */
+  debit_consignor_code: string | null;
+  debit_consignor_kana: string | null;
+  debit_bank_code: string | null;
+  debit_branch_code: string | null;
+  debit_account_type: number | null;
+  debit_account_number: string | null;
 }
 
 /** T-16 interruption notices (migration 001020). */
@@ -66,6 +73,52 @@ export interface CustomerTable {
   mfa_required: Generated<number>;
   /** Peppol participant id, `0221:T…` or `0188:…` (decision 0018; migration 001071); null = none. */
   peppol_id: Generated<string | null>;
+  /** The name in half-width kana as bank statements show it (migration 001080); null = not known. */
+  kana_name: string | null;
+}
+
+/** A customer's 口座振替 account (migration 001080). account_type: 1 普通, 2 当座. */
+export interface CustomerDirectDebitTable {
+  customer_id: number;
+  bank_code: string;
+  branch_code: string;
+  account_type: number;
+  account_number: string;
+  holder_kana: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** One debit requested from the bank (migration 001080); result_code once the result file is imported. */
+export interface DirectDebitTable {
+  id: Generated<number>;
+  invoice_id: number;
+  debit_date: string;
+  amount_yen: number;
+  bank_code: string;
+  branch_code: string;
+  account_type: number;
+  account_number: string;
+  holder_kana: string;
+  new_code: number;
+  requested_at: string;
+  result_code: string | null;
+  result_at: string | null;
+}
+
+/** A credit from an imported bank statement (migration 001080). */
+export interface BankCreditTable {
+  id: Generated<number>;
+  line_key: string;
+  transaction_date: string;
+  amount_yen: number;
+  payer_name: string;
+  payer_kana: string;
+  status: "matched" | "pending" | "assigned" | "dismissed";
+  invoice_id: number | null;
+  imported_at: string;
+  resolved_by: string | null;
+  resolved_at: string | null;
 }
 
 export interface ContractTable {
@@ -925,6 +978,9 @@ export interface Database {
   api_keys: ApiKeyTable;
   api_idempotency: ApiIdempotencyTable;
   api_rate_windows: ApiRateWindowTable;
+  customer_direct_debits: CustomerDirectDebitTable;
+  direct_debits: DirectDebitTable;
+  bank_credits: BankCreditTable;
 }
 
 export type Reseller = Selectable<ResellerTable>;

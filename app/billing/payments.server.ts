@@ -14,7 +14,7 @@ import { lateInterest } from "./late-interest";
 export type PaymentInput = { paidOn: IsoDate; amountYen: number | null };
 export type PaymentResult = { ok: true } | { ok: false; field: "paidOn" | "amountYen" | "_form"; message: string };
 
-type Found = NonNullable<Awaited<ReturnType<typeof getInvoice>>>;
+export type Found = NonNullable<Awaited<ReturnType<typeof getInvoice>>>;
 
 /**
  * T-26 bills the interest on the invoice of the month the invoice was finally paid. When this
@@ -64,25 +64,34 @@ export async function recordPayment(
   if (amountYen !== null && amountYen > outstandingYen) {
     return { ok: false, field: "amountYen", message: `入金額が未入金残高（${outstandingYen.toLocaleString("ja-JP")}円）を超えています` };
   }
-  const settles = amountYen === null || amountYen === outstandingYen;
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto("payments").values({
-      contract_id: invoice.contract_id, billing_month: invoice.billing_month, paid_on: paidOn,
-      // A payment of exactly what is left is recorded as "in full".
-      amount_yen: settles ? null : amountYen, recorded_by: params.actor.email, created_at: now().toISOString(),
-    }).execute();
-    const carried = settles ? await interestToCarry(trx, found, params.payment) : null;
-    if (carried) {
-      await trx.insertInto("manual_lines").values({ ...carried, created_by: params.actor.email, created_at: now().toISOString() }).execute();
-    }
-    await recordAudit(trx, {
-      actor: params.actor, action: "payment.record", entity: "invoice", entityId: invoice.invoice_number,
-      summary: `${invoice.invoice_number} に入金 ${(amountYen ?? outstandingYen).toLocaleString("ja-JP")}円（${paidOn}）${settles ? "・完済" : "・一部入金"}`
-        + (carried ? `、延滞利息 ${carried.amount_yen.toLocaleString("ja-JP")}円を ${carried.line_date.slice(0, 7)} の請求へ繰越し` : ""),
-      ip: params.ip,
-    });
-  });
+  await db.transaction().execute((trx) => writePayment(trx, found, params.payment, params.actor, params.ip));
   // T-17: paying what is overdue lifts a non-payment suspension.
   await liftPaidUpSuspensions(db, invoice.contract_id, today, now(), params.actor);
   return { ok: true };
+}
+
+/**
+ * Writes a payment already checked against what is owed (`found` read in the same transaction),
+ * with the T-26 interest it carries and its audit row. The caller lifts T-17 suspensions after
+ * the commit (liftPaidUpSuspensions). Used by recordPayment and the bank imports (collections).
+ */
+export async function writePayment(trx: Transaction<Database>, found: Found, payment: PaymentInput, actor: AuditActor, ip: string, note = ""): Promise<void> {
+  const { invoice, outstandingYen } = found;
+  const { paidOn, amountYen } = payment;
+  const settles = amountYen === null || amountYen === outstandingYen;
+  await trx.insertInto("payments").values({
+    contract_id: invoice.contract_id, billing_month: invoice.billing_month, paid_on: paidOn,
+    // A payment of exactly what is left is recorded as "in full".
+    amount_yen: settles ? null : amountYen, recorded_by: actor.email, created_at: now().toISOString(),
+  }).execute();
+  const carried = settles ? await interestToCarry(trx, found, payment) : null;
+  if (carried) {
+    await trx.insertInto("manual_lines").values({ ...carried, created_by: actor.email, created_at: now().toISOString() }).execute();
+  }
+  await recordAudit(trx, {
+    actor, action: "payment.record", entity: "invoice", entityId: invoice.invoice_number,
+    summary: `${invoice.invoice_number} に入金 ${(amountYen ?? outstandingYen).toLocaleString("ja-JP")}円（${paidOn}）${settles ? "・完済" : "・一部入金"}${note}`
+      + (carried ? `、延滞利息 ${carried.amount_yen.toLocaleString("ja-JP")}円を ${carried.line_date.slice(0, 7)} の請求へ繰越し` : ""),
+    ip,
+  });
 }

@@ -24,6 +24,7 @@ const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
   { to: "/licenses", label: "ライセンス", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },
   { to: "/billing", label: "請求締め", roles: ["provider_admin", "finance"] },
   { to: "/archive", label: "電子帳簿の検索", roles: ["provider_admin", "finance"] },
+  { to: "/bank-credits", label: "入金の照合", roles: ["provider_admin", "finance"] },
   { to: "/tariffs", label: "料金表", roles: ["provider_admin", "operator", "finance"] },
   { to: "/api-keys", label: "APIキー", roles: ["provider_admin", "reseller_manager"] },
   { to: "/audit", label: "監査ログ", roles: ["provider_admin"] },

@@ -779,3 +779,30 @@ describe("licenses (import-format.md \"Licenses\", licenses.md L-1)", () => {
     ]);
   });
 });
+
+describe("customers[].directDebit and kanaName (issue 20)", () => {
+  it("accepts an account at an existing bank and branch and normalises the kana to half-width", () => {
+    const file = validFile();
+    Object.assign(file.customers[0], {
+      kanaName: "テストショウジ",
+      directDebit: { bankCode: "0001", branchCode: "001", accountType: "当座", accountNumber: "12345", holderKana: "（カ）テストショウジ" },
+    });
+    const result = validateImportFile(file, NO_EXISTING_KEYS);
+    expect(result.ok && result.file.customers[0].kanaName).toBe("ﾃｽﾄｼﾖｳｼﾞ");
+    expect(result.ok && result.file.customers[0].directDebit).toEqual({ bankCode: "0001", branchCode: "001", accountType: 2, accountNumber: "0012345", holderKana: "(ｶ)ﾃｽﾄｼﾖｳｼﾞ" });
+  });
+
+  it("refuses an unknown branch, an unknown type, a long number and a kanji holder, each by its path", () => {
+    const file = validFile();
+    file.customers.push({ ...file.customers[0], ref: "C2", directDebit: { bankCode: "0001", branchCode: "999", accountType: "貯蓄", accountNumber: "12345678", holderKana: "山田" } });
+    file.customers.push({ ...file.customers[0], ref: "C3", kanaName: "株式会社", directDebit: { bankCode: "9999", branchCode: "001", accountType: "普通", accountNumber: "1", holderKana: "ﾔﾏﾀﾞ" } });
+    expect(problemsOf(file)).toEqual([
+      "customers[1].directDebit.branchCode: みずほに支店コード 999 の支店は見つかりません",
+      "customers[1].directDebit.accountType: 預金種目は「普通」か「当座」を選んでください",
+      "customers[1].directDebit.accountNumber: 口座番号は数字7桁以内で入力してください",
+      "customers[1].directDebit.holderKana: 口座名義（カナ）は半角カナ・英大文字・数字・スペースと ( ) - . / で入力してください（漢字や記号は使えません）",
+      "customers[2].kanaName: カナ名は半角カナ・英大文字・数字・スペースと ( ) - . / で入力してください（漢字や記号は使えません）",
+      "customers[2].directDebit.bankCode: 銀行コード 9999 の金融機関は見つかりません",
+    ]);
+  });
+});

@@ -1,12 +1,15 @@
 // The bulk-import file (import-format.md "The import file"): validation of a decoded JSON value
 // against the rules of the file and the keys the database already holds. Pure: the database's
-// keys come in as `ExistingKeys`. Every problem is collected (nothing stops at the first), each
+// keys come in as `ExistingKeys` (bank and branch codes are checked against the zengin-code
+// dataset, a reference table shipped with the code, issue 20). Every problem is collected (nothing stops at the first), each
 // with the path of the offending value (`contracts[2].items[0].code`) and a precise message.
 //
 // A valid file comes back normalized to the shape the billing run reads back from the database
 // (`loadBillableContracts`): every optional field filled with its default, instants in UTC (the
 // schema's convention), lists in the order the database returns them. So what is validated is
 // exactly what is stored, and a stored contract reads back equal to its imported one.
+import { ACCOUNT_FIELDS, checkDebitAccount, type DebitAccount } from "../collections/account-check.server";
+import { toZenginKana, zenginKanaProblem } from "../collections/zengin";
 import { TEXT_LIMITS } from "../lib/fields";
 import {
   type Area,
@@ -67,6 +70,10 @@ export interface ImportCustomer {
   address: string;
   /** The reseller's ref (in the file or the database); null = a direct customer of the provider. */
   reseller: string | null;
+  /** The name in half-width kana as bank statements show it (issue 20); null = not given. */
+  kanaName: string | null;
+  /** 口座振替 account (issue 20); null = pays by transfer. */
+  directDebit: DebitAccount | null;
 }
 
 export interface ImportVisitLine extends VisitLineInput {
@@ -400,7 +407,7 @@ function tariffInForce(versions: readonly TariffVersion[], date: IsoDate): Tarif
 const ROOT_FIELDS = ["tariffs", "resellers", "customers", "contracts", "licenses"] as const;
 const TARIFF_FIELDS = ["effectiveFrom", "prices"] as const;
 const RESELLER_FIELDS = ["ref", "name"] as const;
-const CUSTOMER_FIELDS = ["ref", "name", "email", "phone", "address", "reseller"] as const;
+const CUSTOMER_FIELDS = ["ref", "name", "email", "phone", "address", "reseller", "kanaName", "directDebit"] as const;
 const CONTRACT_FIELDS = [
   "ref", "customer", "lineId", "area", "basePlan", "serviceStart", "items", "planChanges", "outages", "visits",
   "manualLines", "termination", "payments",
@@ -508,7 +515,22 @@ function readCustomers(problems: ImportProblem[], root: Fields, refs: RefIndex, 
       reseller = f.text("reseller") ?? null;
       if (reseller !== null && !resellers.has(reseller)) f.problem("reseller", `unknown reseller "${reseller}"`);
     }
-    return { ref: ref!, name: name!, email: email!, phone: phone!, address: address!, reseller };
+    let kanaName: string | null = null;
+    if (!isAbsent(o.kanaName)) {
+      const given = f.text("kanaName", TEXT_LIMITS.name);
+      const problem = given === undefined ? null : zenginKanaProblem("カナ名", given, 40);
+      if (problem) f.problem("kanaName", problem);
+      else if (given !== undefined) kanaName = toZenginKana(given);
+    }
+    let directDebit: DebitAccount | null = null;
+    const debit = f.object("directDebit", true);
+    if (debit) {
+      const d = new Fields(problems, debit, f.at("directDebit"), ACCOUNT_FIELDS);
+      const checked = checkDebitAccount(debit);
+      if (checked.ok) directDebit = checked.value;
+      else for (const [key, message] of Object.entries(checked.errors)) d.problem(key, message);
+    }
+    return { ref: ref!, name: name!, email: email!, phone: phone!, address: address!, reseller, kanaName, directDebit };
   });
 }
 

@@ -142,7 +142,15 @@ export async function importFile(db: Kysely<Database>, file: ImportFile, at: Dat
         phone: c.phone,
         address: c.address,
         created_at: createdAt,
+        kana_name: c.kanaName,
       }).returning("id").executeTakeFirstOrThrow();
+      if (c.directDebit) {
+        const d = c.directDebit;
+        await trx.insertInto("customer_direct_debits").values({
+          customer_id: id, bank_code: d.bankCode, branch_code: d.branchCode, account_type: d.accountType,
+          account_number: d.accountNumber, holder_kana: d.holderKana, updated_at: createdAt, updated_by: null,
+        }).execute();
+      }
       customerIds.set(c.ref, id);
       contacts.set(c.ref, { email: c.email, phone: c.phone });
       counts.customers += 1;

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listBillingMonths, nextMonthToClose } from "~/billing/months.server";
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
@@ -18,6 +18,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function BillingMonths() {
   const { months, next } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const debitError = params.get("debitError");
   return (
     <>
       <h1>請求締め</h1>
@@ -43,6 +45,22 @@ export default function BillingMonths() {
           </tbody>
         </table>
       )}
+      <h2 id="direct-debit">口座振替</h2>
+      <p className="muted">
+        支払期限の日を選ぶと、その日が期限の請求書のうち口座振替の顧客で未入金の残高があるものの依頼ファイル（全銀協フォーマット、Shift_JIS）を作ります。
+        引落日は支払期限の日（銀行の休業日なら翌営業日）です。
+      </p>
+      {debitError ? <div className="alert error" role="alert">{debitError}</div> : null}
+      <Form method="post" action="/billing/direct-debit" reloadDocument className="actions">
+        <label>支払期限 <input type="date" name="date" required /></label>
+        <button type="submit">依頼ファイルをダウンロード</button>
+      </Form>
+      <Form method="post" action="/collections/upload" encType="multipart/form-data" reloadDocument className="actions">
+        <input type="hidden" name="kind" value="result" />
+        <label>振替結果ファイル <input type="file" name="file" required /></label>
+        <button type="submit">振替結果を取り込む</button>
+      </Form>
+      <p><Link to="/bank-credits">入金の照合（振込の入金明細の取り込み）→</Link></p>
     </>
   );
 }

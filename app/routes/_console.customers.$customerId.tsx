@@ -16,12 +16,20 @@ import { fieldErrorsOf, formValues } from "~/lib/form";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { ACCOUNT_STATE_LABELS, AREA_LABELS, CONTRACT_STATUS_LABELS, formatDateJa, formatInstantJa } from "~/lib/labels";
 import { getProviderSettings } from "~/settings/provider.server";
+import { ACCOUNT_FIELDS, checkDebitAccount, type AccountField } from "~/collections/account-check.server";
+import { getDirectDebit, saveDirectDebit } from "~/collections/accounts.server";
+import { findBranch } from "~/collections/bank-codes.server";
+import { ACCOUNT_TYPE_LABELS, toZenginKana, zenginKanaProblem } from "~/collections/zengin";
 
 const InviteForm = z.object({
   displayName: nameField("氏名", 100),
   email: emailField(),
 });
 type Fields = "displayName" | "email";
+type DebitFields = AccountField | "kanaName";
+
+/** Who registers a customer for direct debit: the provider's staff, a reseller for its customers (issue 20). */
+const DEBIT_ROLES = CUSTOMER_VIEW_ROLES;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: CUSTOMER_VIEW_ROLES });
@@ -33,17 +41,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listCustomerAccounts(db, { tenant: viewer.tenant, customerId: customer.id, at: now() }),
   ]);
   const withSecondFactor = await accountsWithSecondFactor(db, (accounts ?? []).map((a) => a.id));
+  const debit = await getDirectDebit(db, { customerId: customer.id, tenant: viewer.tenant });
+  const account = debit?.account ?? null;
+  const branch = account ? findBranch(account.bankCode, account.branchCode) : null;
   return {
-    customer, contracts, accounts: (accounts ?? []).map((a) => ({ ...a, secondFactor: withSecondFactor.has(a.id) })),
+    customer, contracts,
+    debit: { kanaName: debit?.kanaName ?? null, account, bank: branch?.ok ? branch.value : null }, accounts: (accounts ?? []).map((a) => ({ ...a, secondFactor: withSecondFactor.has(a.id) })),
     canIssue: ACCOUNT_ISSUER_ROLES.includes(viewer.role), canResetSecondFactor: SECOND_FACTOR_RESET_ROLES.includes(viewer.role),
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const viewer = await requireViewer(request, { roles: ACCOUNT_ISSUER_ROLES });
+  const viewer = await requireViewer(request, { roles: DEBIT_ROLES });
   const customerId = idParam(params.customerId);
   const db = getDb();
   const form = formValues(await request.formData());
+  if (form.intent === "debit") return saveDebit(request, viewer, customerId, form);
+  if (!ACCOUNT_ISSUER_ROLES.includes(viewer.role)) throw new Response("この操作の権限がありません", { status: 403 });
   const context = {
     tenant: viewer.tenant, customerId, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
     providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(),
@@ -81,13 +95,34 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/customers/${customerId}?invited=${encodeURIComponent(parsed.data.email.toLowerCase())}#accounts`);
 }
 
+
+/** 口座振替 and the kana name; all account fields left empty removes the registration. */
+async function saveDebit(request: Request, viewer: Awaited<ReturnType<typeof requireViewer>>, customerId: number, form: Record<string, string>) {
+  const errors: Partial<Record<DebitFields, string>> = {};
+  const kanaInput = (form.kanaName ?? "").trim();
+  const kanaProblem = kanaInput === "" ? null : zenginKanaProblem("カナ名", kanaInput, 40);
+  if (kanaProblem) errors.kanaName = kanaProblem;
+  const empty = ACCOUNT_FIELDS.every((k) => (form[k] ?? "").trim() === "" || (k === "accountType" && !(form.bankCode ?? "").trim()));
+  const checked = empty ? null : checkDebitAccount(form);
+  if (checked && !checked.ok) Object.assign(errors, checked.errors);
+  if (Object.keys(errors).length > 0) return data({ debitErrors: errors, values: form, fieldErrors: null }, { status: 400 });
+  const saved = await saveDirectDebit(getDb(), {
+    customerId, tenant: viewer.tenant, kanaName: kanaInput === "" ? null : toZenginKana(kanaInput),
+    account: checked?.ok ? checked.value : null, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request), at: now(),
+  });
+  if (!saved) throw notFound();
+  return redirect(`/customers/${customerId}?debitSaved=1#direct-debit`);
+}
+
 export default function CustomerDetail() {
-  const { customer, contracts, accounts, canIssue, canResetSecondFactor } = useLoaderData<typeof loader>();
+  const { customer, contracts, accounts, canIssue, canResetSecondFactor, debit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const peppolError = result && "peppolError" in result ? result.peppolError : undefined;
   const peppolValue = result && "peppolValue" in result ? result.peppolValue : undefined;
   const invite = result && "fieldErrors" in result ? result : undefined;
   const errors: Partial<Record<Fields, string>> = invite?.fieldErrors ?? {};
+  const debitErrors: Partial<Record<DebitFields, string>> = (result && "debitErrors" in result ? result.debitErrors : null) ?? {};
+  const debitValue = (k: DebitFields, stored: string | null | undefined) => (result && "debitErrors" in result ? result.values[k] : undefined) ?? stored ?? "";
   const [params] = useSearchParams();
   const done = params.get("invited") ? `${params.get("invited")} のアカウントを作成し、パスワード設定用のリンクをメールで送りました。`
     : params.get("sent") ? `${params.get("sent")} にパスワード設定用のリンクを送り直しました。以前のリンクは使えなくなりました。`
@@ -134,6 +169,33 @@ export default function CustomerDetail() {
           </tbody>
         </table>
       )}
+      <h2 id="direct-debit">お支払い方法（口座振替）</h2>
+      {params.get("debitSaved") && !result ? <div className="alert success" role="status">お支払い方法を保存しました。</div> : null}
+      {debit.account ? (
+        <dl className="facts" data-testid="direct-debit">
+          <dt>引落口座</dt>
+          <dd>{debit.bank ? `${debit.bank.bankName}（${debit.account.bankCode}） ${debit.bank.branchName}支店（${debit.account.branchCode}）` : `${debit.account.bankCode}-${debit.account.branchCode}`}
+            {" "}{ACCOUNT_TYPE_LABELS[debit.account.accountType]} {debit.account.accountNumber}</dd>
+          <dt>口座名義</dt><dd>{debit.account.holderKana}</dd>
+        </dl>
+      ) : <p className="muted">口座振替は登録されていません（お振込みでのお支払い）。</p>}
+      {Object.keys(debitErrors).length > 0 ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
+      <Form method="post" className="stack" noValidate key={["debit", debit.kanaName, ...Object.values(debit.account ?? {})].join("|")}>
+        <Field label="カナ名（振込名義の照合に使います）" name="kanaName" defaultValue={debitValue("kanaName", debit.kanaName)} error={debitErrors.kanaName}
+          hint="例：ﾃｽﾄｼﾖｳｼﾞ（全角カナでも入力できます。株式会社などは省いてかまいません）" />
+        <Field label="銀行コード" name="bankCode" defaultValue={debitValue("bankCode", debit.account?.bankCode)} error={debitErrors.bankCode} hint="数字4桁（口座振替をやめるときは口座の欄をすべて空にして保存）" />
+        <Field label="支店コード" name="branchCode" defaultValue={debitValue("branchCode", debit.account?.branchCode)} error={debitErrors.branchCode} hint="数字3桁" />
+        <label>預金種目
+          <select name="accountType" defaultValue={debitValue("accountType", debit.account ? ACCOUNT_TYPE_LABELS[debit.account.accountType] : "普通")}
+            aria-invalid={debitErrors.accountType ? true : undefined}>
+            <option value="普通">普通</option><option value="当座">当座</option>
+          </select>
+          {debitErrors.accountType ? <span className="field-error">{debitErrors.accountType}</span> : null}
+        </label>
+        <Field label="口座番号" name="accountNumber" defaultValue={debitValue("accountNumber", debit.account?.accountNumber)} error={debitErrors.accountNumber} hint="数字7桁以内" />
+        <Field label="口座名義（カナ）" name="holderKana" defaultValue={debitValue("holderKana", debit.account?.holderKana)} error={debitErrors.holderKana} hint="通帳の名義どおりに。半角30文字以内（全角カナは半角に直して保存します）" />
+        <button type="submit" name="intent" value="debit">お支払い方法を保存する</button>
+      </Form>
       <h2 id="accounts">管理者アカウント</h2>
       <p className="muted">お客さまが管理コンソールにログインするためのアカウントです。作成するとパスワード設定用のリンク（7日間有効・1回限り）がメールで届きます。</p>
       {done ? <div className="alert success" role="status">{done}</div> : null}

@@ -1,4 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { debitFailures } from "~/collections/collections.server";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { creditableLines, issueCreditNote, previewCreditNote } from "~/billing/credit-notes.server";
@@ -45,7 +46,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const isFinance = FINANCE_ROLES.includes(viewer.role);
   const creditable = isFinance ? new Map((await creditableLines(db, found.invoice.id)).map((l) => [l.invoiceLineId, creditableYen(l)])) : null;
   const waiver = await interestWaiverOf(db, found.invoice.id);
+  const debitFailure = found.state === "paid" ? null : (await debitFailures(db, [found.invoice.id])).get(found.invoice.id) ?? null;
   return {
+    debitFailure,
     ...found,
     waiver: waiver ? { reason: waiver.reason, waivedBy: waiver.waived_by, waivedAt: waiver.waived_at } : null,
     lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule), creditableYen: creditable?.get(l.id) ?? 0 })),
@@ -125,7 +128,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABEL = { paid: "入金済み", partial: "一部入金", unpaid: "未入金" } as const;
 
 export default function InvoiceDetail() {
-  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today, waiver } =
+  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today, waiver, debitFailure } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = (actionData && "fieldErrors" in actionData ? actionData.fieldErrors : undefined) ?? {};
@@ -142,6 +145,11 @@ export default function InvoiceDetail() {
         <span className={`badge ${state === "paid" ? "" : overdue ? "suspended" : "warn"}`}>{overdue ? "期日超過" : STATE_LABEL[state]}</span>
       </h1>
       {params.get("paid") ? <div className="alert success" role="status">入金を記録しました。</div> : null}
+      {debitFailure ? (
+        <div className="alert error" role="status" data-testid="debit-failure">
+          {formatDateJa(debitFailure.debitDate)} の口座振替ができませんでした（振替結果コード {debitFailure.code}：{debitFailure.label}）。未入金のままです。
+        </div>
+      ) : null}
       <p>
         <a className="button" href={`/invoices/${invoice.id}/pdf`} download>請求書PDFをダウンロード</a>{" "}
         <a className="button secondary" href={`/invoices/${invoice.id}/xml`} download>電子インボイス（JP PINT XML）</a>

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { debitFailures } from "~/collections/collections.server";
 import { listInvoices, type InvoiceSearch, type StatusFilter } from "~/billing/invoices.server";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -23,7 +24,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     status: (["unpaid", "overdue", "paid"] as const).find((s) => s === text("status")),
     billingMonth: isYearMonth(text("month")) ? text("month") : undefined,
   };
-  const invoices = await listInvoices(getDb(), viewer.tenant, search, jstDate(now()));
+  const listed = await listInvoices(getDb(), viewer.tenant, search, jstDate(now()));
+  // Issue 20: why a direct debit of an unpaid invoice failed (the bank's result code).
+  const failures = await debitFailures(getDb(), listed.filter((i) => i.state !== "paid").map((i) => i.id));
+  const invoices = listed.map((i) => ({ ...i, debitFailure: i.state === "paid" ? null : failures.get(i.id) ?? null }));
   const filtered = [...params.keys()].some((k) => text(k) !== "");
   return {
     invoices, filtered, showCustomer: viewer.tenant.kind !== "customer",
@@ -79,6 +83,7 @@ export default function Invoices() {
                     <span className={`badge ${i.state === "paid" ? "" : i.overdue ? "suspended" : "warn"}`}>
                       {i.state === "paid" ? "入金済み" : i.overdue ? "期日超過" : i.state === "partial" ? "一部入金" : "未入金"}
                     </span>
+                    {i.debitFailure ? <div className="muted" data-testid="debit-failure">口座振替不能：{i.debitFailure.label}（{formatDateJa(i.debitFailure.debitDate)}）</div> : null}
                   </td>
                   <td className="num">{i.overdue ? yen(i.accruedInterestYen) : "—"}</td>
                 </tr>

@@ -14,6 +14,9 @@ import { BillingSettingsForm, dueDateOf, dueRuleLabel, MIN_DAYS_TO_PAY } from "~
 import { now } from "~/lib/clock";
 import { addMonths, jstDate, monthOf } from "~/lib/jst";
 import { formatDateJa, formatMonthJa } from "~/lib/labels";
+import { checkDebitAccount } from "~/collections/account-check.server";
+import { toZenginKana, zenginKanaProblem } from "~/collections/zengin";
+import { getDebitSettings, updateDebitSettings } from "~/settings/provider.server";
 
 const ROLES = ["provider_admin"] as const;
 
@@ -54,6 +57,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     settings: await getProviderSettings(db), billing, example: { month: example, dueDate: dueDateOf(example, billing) },
     secondFactor: await getProviderSecondFactorPolicy(db),
+    debit: await getDebitSettings(db),
   };
 }
 
@@ -74,6 +78,24 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!reset) return data({ mfaResetError: "そのメールアドレスのアカウントは見つかりません", fieldErrors: null, billingErrors: null, values: form as Record<string, string> }, { status: 404 });
     return redirect(`/settings?mfaReset=${encodeURIComponent(reset.email)}#second-factor`);
   }
+  if (form.intent === "debit") {
+    // 口座振替 (issue 20): the account is checked as a customer's is; the holder is the provider itself.
+    const debitErrors: FieldErrors = {};
+    const code = String(form.consignorCode ?? "").normalize("NFKC").trim();
+    if (!/^\d{10}$/.test(code)) debitErrors.consignorCode = "委託者コードは銀行から通知された数字10桁で入力してください";
+    const kanaProblem = zenginKanaProblem("委託者名（カナ）", String(form.consignorKana ?? ""), 40);
+    if (kanaProblem) debitErrors.consignorKana = kanaProblem;
+    const account = checkDebitAccount({ ...form, holderKana: "ｱ" });
+    if (!account.ok) Object.assign(debitErrors, account.errors);
+    if (Object.keys(debitErrors).length > 0 || !account.ok) {
+      return data({ debitErrors, fieldErrors: null, billingErrors: null, mfaResetError: null, values: form as Record<string, string> }, { status: 400 });
+    }
+    await updateDebitSettings(getDb(), {
+      consignorCode: code, consignorKana: toZenginKana(String(form.consignorKana))!, bankCode: account.value.bankCode, branchCode: account.value.branchCode,
+      accountType: account.value.accountType, accountNumber: account.value.accountNumber,
+    }, { id: viewer.id, email: viewer.email }, clientIp(request));
+    return redirect("/settings?debitSaved=1#direct-debit");
+  }
   if (form.intent === "billing") {
     const parsed = BillingSettingsForm.safeParse(form);
     if (!parsed.success) {
@@ -91,12 +113,14 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { settings, billing, example, secondFactor } = useLoaderData<typeof loader>();
+  const { settings, billing, example, secondFactor, debit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors: FieldErrors<Fields> = actionData?.fieldErrors ?? {};
   const billingErrors: FieldErrors = actionData?.billingErrors ?? {};
   const value = (k: Fields) => (actionData?.fieldErrors ? actionData.values[k] : undefined) ?? settings[k] ?? "";
+  const debitErrors: FieldErrors = (actionData && "debitErrors" in actionData ? actionData.debitErrors : null) ?? {};
+  const debitValue = (k: string, stored: string | undefined) => (actionData && "debitErrors" in actionData ? actionData.values[k] : undefined) ?? stored ?? "";
   const billingValue = (k: string, stored: string) => (actionData?.billingErrors ? actionData.values[k] : undefined) ?? stored;
   return (
     <>
@@ -145,6 +169,26 @@ export default function Settings() {
           {" "}延滞利息だけの請求書は発行しない（規約第26条第3項：その利息は請求しません）
         </label>
         <button type="submit">請求の設定を保存する</button>
+      </Form>
+
+      <h2 id="direct-debit">口座振替</h2>
+      <p className="muted">口座振替の依頼ファイル（全銀協フォーマット）のヘッダーに書く委託者の情報です。委託者コードは取引銀行との契約で通知されます。</p>
+      {params.get("debitSaved") && !actionData ? <div className="alert success" role="status">口座振替の設定を保存しました。</div> : null}
+      {Object.keys(debitErrors).length > 0 ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
+      {/* Keyed by what is stored: after saving, the fields show the values as normalised (half-width kana). */}
+      <Form method="post" className="stack" noValidate key={["debit", ...Object.values(debit ?? {})].join("|")}>
+        <input type="hidden" name="intent" value="debit" />
+        <Field label="委託者コード" name="consignorCode" defaultValue={debitValue("consignorCode", debit?.consignorCode)} error={debitErrors.consignorCode} hint="数字10桁" />
+        <Field label="委託者名（カナ）" name="consignorKana" defaultValue={debitValue("consignorKana", debit?.consignorKana)} error={debitErrors.consignorKana} hint="半角40文字以内（全角カナは半角に直して保存します）" />
+        <Field label="取引銀行コード" name="bankCode" defaultValue={debitValue("bankCode", debit?.bankCode)} error={debitErrors.bankCode} hint="数字4桁" />
+        <Field label="取引支店コード" name="branchCode" defaultValue={debitValue("branchCode", debit?.branchCode)} error={debitErrors.branchCode} hint="数字3桁" />
+        <label>預金種目
+          <select name="accountType" defaultValue={debitValue("accountType", debit ? (debit.accountType === 2 ? "当座" : "普通") : "普通")}>
+            <option value="普通">普通</option><option value="当座">当座</option>
+          </select>
+        </label>
+        <Field label="口座番号" name="accountNumber" defaultValue={debitValue("accountNumber", debit?.accountNumber)} error={debitErrors.accountNumber} hint="数字7桁以内" />
+        <button type="submit">口座振替の設定を保存する</button>
       </Form>
 
       <SecondFactorPolicyForms policy={secondFactor} saved={!!params.get("mfaSaved")} resetDone={params.get("mfaReset")}

@@ -74,3 +74,41 @@ export async function updateBillingSettings(db: Kysely<Database>, settings: Bill
     });
   });
 }
+
+/** 口座振替 (issue 20): the provider's 委託者コード, kana name and the account the debits are credited to. */
+export interface DebitSettings {
+  consignorCode: string;
+  consignorKana: string;
+  bankCode: string;
+  branchCode: string;
+  accountType: 1 | 2;
+  accountNumber: string;
+}
+
+/** The settings, or null while any of them is missing (no request file can be written then). */
+export async function getDebitSettings(db: Kysely<Database>): Promise<DebitSettings | null> {
+  const row = await db.selectFrom("provider")
+    .select(["debit_consignor_code", "debit_consignor_kana", "debit_bank_code", "debit_branch_code", "debit_account_type", "debit_account_number"])
+    .orderBy("id").executeTakeFirst();
+  if (!row || !row.debit_consignor_code || !row.debit_consignor_kana || !row.debit_bank_code || !row.debit_branch_code
+    || !row.debit_account_type || !row.debit_account_number) return null;
+  return {
+    consignorCode: row.debit_consignor_code, consignorKana: row.debit_consignor_kana, bankCode: row.debit_bank_code,
+    branchCode: row.debit_branch_code, accountType: row.debit_account_type === 2 ? 2 : 1, accountNumber: row.debit_account_number,
+  };
+}
+
+export async function updateDebitSettings(db: Kysely<Database>, settings: DebitSettings, actor: AuditActor, ip: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom("provider").select(["id", "debit_consignor_code"]).orderBy("id").executeTakeFirstOrThrow();
+    await trx.updateTable("provider").set({
+      debit_consignor_code: settings.consignorCode, debit_consignor_kana: settings.consignorKana, debit_bank_code: settings.bankCode,
+      debit_branch_code: settings.branchCode, debit_account_type: settings.accountType, debit_account_number: settings.accountNumber,
+    }).where("id", "=", before.id).execute();
+    await recordAudit(trx, {
+      actor, action: "provider.debit_settings", entity: "provider", entityId: before.id,
+      summary: `口座振替の設定を変更: 委託者コード ${before.debit_consignor_code ?? "なし"}→${settings.consignorCode}、${settings.consignorKana}、取引銀行 ${settings.bankCode}-${settings.branchCode}`,
+      ip,
+    });
+  });
+}

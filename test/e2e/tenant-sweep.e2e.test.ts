@@ -65,7 +65,7 @@ describe("tenant sweep", () => {
       "/customers?q=株式会社", "/audit", "/settings", "/account", "/invoices", "/invoices?status=overdue&q=株式会社",
       "/billing", "/billing/2026-10", "/portfolio", "/portfolio/csv", "/cancellations", "/incidents", "/applications", "/applications/new", "/outages", "/reviews",
       "/dashboard", "/dashboard?days=90", "/calls", "/dispatch", "/licenses", "/licenses/find?q=NP", "/licenses/refunds", "/licenses/isp/main-services", "/reports", "/tariffs", "/notices",
-      "/archive", "/archive?counterparty=株式会社", "/account/second-factor", "/api-keys"];
+      "/archive", "/archive?counterparty=株式会社", "/account/second-factor", "/api-keys", "/bank-credits"];
     let requests = 0;
     for (const account of DEMO_ACCOUNTS) {
       const user = users.find((u) => u.email === account.email)!;
@@ -104,9 +104,9 @@ describe("tenant sweep", () => {
         }
       }
     }
-    // 7 accounts × (36 static + 10 contracts × 7 pages + every invoice's page and XML + 8 customers) × (HTML + data)
+    // 7 accounts × (37 static + 10 contracts × 7 pages + every invoice's page and XML + 8 customers) × (HTML + data)
     expect(invoices.length).toBeGreaterThan(50);
-    expect(requests).toBe(7 * (114 + invoices.length * 2) * 2);
+    expect(requests).toBe(7 * (115 + invoices.length * 2) * 2);
   });
 
   it("answers a foreign record and a missing one identically", async () => {

@@ -1,0 +1,24 @@
+// The 口座振替 request file for a due date, downloaded from the billing page (issue 20, item 1):
+// the same file as `collections -- request`. A POST because writing it records the debits.
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { clientIp, requireViewer } from "~/auth/session.server";
+import { FINANCE_ROLES } from "~/auth/tenancy";
+import { writeDebitRequest } from "~/collections/collections.server";
+import { getDb } from "~/db.server";
+import { now } from "~/lib/clock";
+import { downloadResponse } from "~/lib/http.server";
+import { isIsoDate } from "~/lib/jst";
+
+export async function loader() {
+  return redirect("/billing");
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
+  const form = await request.formData();
+  const date = String(form.get("date") ?? "");
+  if (!isIsoDate(date)) return redirect(`/billing?debitError=${encodeURIComponent("支払期限の日付を選んでください")}#direct-debit`);
+  const result = await writeDebitRequest(getDb(), { dueDate: date, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
+  if (!result.ok) return redirect(`/billing?debitError=${encodeURIComponent(result.message)}#direct-debit`);
+  return downloadResponse(result.value.bytes, `口座振替依頼_${result.value.debitDate.replaceAll("-", "")}.txt`, "text/plain; charset=Shift_JIS");
+}
