@@ -107,7 +107,7 @@ export function reminderMail(f: ReminderFacts): { subject: string; text: string 
         : "延滞利息はお支払いが完了した月のご請求書でご請求します。",
       `お振込先: ${f.bankAccount}`,
       ...(f.suspensionStartsOn
-        ? ["", `このままお支払いがない場合、規約第17条に基づき ${formatDateJa(f.suspensionStartsOn)} からご利用を停止します（別途「利用停止のお知らせ」をお送りします）。お支払いいただければ停止は解除されます。`]
+        ? ["", `このままお支払いがない場合、規約第17条に基づき${formatDateJa(f.suspensionStartsOn)}からご利用を停止します（別途「利用停止のお知らせ」をお送りします）。お支払いいただければ停止は解除されます。`]
         : []),
       "",
       `ご不明な点は ${f.providerPhone}（9:00〜21:00、12/29〜1/3を除く）までお問い合わせください。`,
