@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBillingMonth } from "../app/billing/billing-run.server";
 import { DunningSettingsForm } from "../app/billing/dunning";
 import { dunningHistory, getDunningDays, updateDunningDays } from "../app/billing/dunning.server";
+import { waiveInterest } from "../app/billing/interest-waivers.server";
 import { getInvoice } from "../app/billing/invoices.server";
 import { recordPayment } from "../app/billing/payments.server";
 import { deliverOutbox } from "../app/mail/outbox.server";
@@ -130,7 +131,12 @@ describe("dunning", () => {
     expect((await dunningAt("2027-01-19T03:00:00+09:00")).mails).toHaveLength(0);
 
     const other = await invoiceOf("K-1001");
+    // T-26-3: finance waived the interest of another one: its reminder states none.
+    const waived = await t.db.selectFrom("invoices").select(["id", "invoice_number"]).where("billing_month", "=", "2026-11")
+      .where("id", "not in", [other.id, (await invoiceOf("K-2002")).id]).orderBy("id").executeTakeFirstOrThrow();
+    expect(await waiveInterest(t.db, { invoiceId: waived.id, tenant: provider, reason: "災害による支払遅延", actor, ip: "" })).toMatchObject({ ok: true });
     const { line, mails } = await dunningAt("2027-01-20T03:00:00+09:00");
+    expect(mails.find((m) => m.subject.includes(waived.invoice_number))!.text).toContain("延滞利息: 0円（2027年1月20日にお支払いの場合");
     // Already noticed at due+10: no second suspension.
     expect(line).toBe("dunning: 8 reminders queued, 0 suspension notices");
     const reminder = mails.find((m) => m.subject.includes(other.invoice_number))!;

@@ -11,6 +11,7 @@ import { queueMail } from "../mail/outbox.server";
 import {
   DUNNING_CATCH_UP_DAYS, dunningDaysLabel, dunningDaysText, dunningMailRef, dunningStepDue, parseDunningDays, reminderMail, SUSPENSION_NOTICE_DAYS,
 } from "./dunning";
+import { interestWaiverOf } from "./interest-waivers.server";
 import { getInvoice } from "./invoices.server";
 
 const SCHEDULER: AuditActor = { id: null, email: "scheduler" };
@@ -61,7 +62,9 @@ export async function runDunning(db: Kysely<Database>, today: IsoDate, at: Date)
     const isLast = step === lastDay;
     const suspension = isLast ? await suspensionPlan(db, invoice.contract_id, today) : null;
     const owedYen = found.outstandingYen;
-    const interestYen = found.interest.accruedYen;
+    // T-26-3: an invoice whose interest was waived states none.
+    const waived = await interestWaiverOf(db, invoice.id);
+    const interestYen = waived ? 0 : found.interest.accruedYen;
     const claimed = await db.transaction().execute(async (trx) => {
       const row = await trx.insertInto("dunning_steps").values({
         invoice_id: invoice.id, kind: "reminder", day_offset: step, on_date: today, owed_yen: owedYen, interest_yen: interestYen,
