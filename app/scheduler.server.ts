@@ -3,7 +3,8 @@
 // day at 03:00 JST, purge the events older than the 6-month retention window (S1-4⑤), start and
 // end scheduled suspensions (T-17), charge unreturned rental gateways (S4 ※3) and queue renewal
 // reminders (S4 ※1), end ISP security with the customer's main services (L-4), delete expired
-// sessions and login attempts older than 30 days, and prune the billing journal (decision 0010).
+// sessions and login attempts older than 30 days, mail reminders of overdue invoices on the set
+// days with the T-17 prior notice of suspension after the last (dunning), and prune the billing journal (decision 0010).
 // The daily jobs and the monthly threat reports also run once at start, so a server that was
 // down at their hour catches up; every one of them changes nothing when run again the same day. Each job skips a tick while its previous run (or the start-up run)
 // is still going (protect), so nothing runs twice at once.
@@ -13,6 +14,7 @@ import type { Database } from "../db/schema";
 import { apiRecordsSummary, pruneApiRecords } from "./api/pruning.server";
 import { loginRecordsSummary, pruneLoginRecords } from "./audit/login-records.server";
 import { pruneBillingChanges } from "./billing/billing-changes.server";
+import { runDunning } from "./billing/dunning.server";
 import { queueRenewalReminders } from "./contracts/renewals.server";
 import { applySuspensionSchedule, chargeUnreturnedGateways } from "./contracts/suspensions.server";
 import { applyMainServiceEnds } from "./licenses/main-services.server";
@@ -70,6 +72,8 @@ export function dailyJobs(db: Kysely<Database>, at: Date): DailyJob[] {
         return `gateway returns: ${charged} charged${unpriced ? `, ${unpriced} awaiting a device price in the tariff (S4※3)` : ""}`;
       },
     },
+    // Reminders of overdue invoices on the set days, then the T-17 prior notice (billing/dunning.server.ts).
+    { name: "dunning", run: async () => { const r = await runDunning(db, today, at); return `dunning: ${r.reminded} reminders queued, ${r.suspensionNotices} suspension notices`; } },
     { name: "renewals", run: async () => `renewal reminders: ${await queueRenewalReminders(db, today, at)} queued` },
     // L-4: ISP security ends with the customer's main services whose last day has come.
     { name: "isp main services", run: async () => `isp main services: ${(await applyMainServiceEnds(db, { on: today, actor: { id: null, email: "scheduler" } })).length} security contracts ended` },

@@ -32,6 +32,8 @@ export interface ProviderTable {
   debit_branch_code: string | null;
   debit_account_type: number | null;
   debit_account_number: string | null;
+  /** Dunning: days after the due date on which an overdue invoice is reminded, "1,10" (migration 001100). */
+  dunning_days: Generated<string>;
 }
 
 /** T-16 interruption notices (migration 001020). */
@@ -874,6 +876,21 @@ export interface DocumentArchiveTable {
 }
 
 /** A partner API key (migration 001090, app/api/keys.server.ts): the provider's (reseller_id null) or a reseller's. */
+/** One dunning step of an invoice, sent once (migration 001100): its 督促の履歴. */
+export interface DunningStepTable {
+  id: Generated<number>;
+  invoice_id: number;
+  kind: "reminder" | "suspension_notice";
+  day_offset: number;
+  on_date: string;
+  owed_yen: number;
+  interest_yen: number;
+  outbox_id: number | null;
+  suspension_id: number | null;
+  note: string | null;
+  created_at: string;
+}
+
 export interface ApiKeyTable {
   id: Generated<number>;
   reseller_id: number | null;
@@ -976,6 +993,7 @@ export interface Database {
   threat_reports: ThreatReportTable;
   document_archive: DocumentArchiveTable;
   api_keys: ApiKeyTable;
+  dunning_steps: DunningStepTable;
   api_idempotency: ApiIdempotencyTable;
   api_rate_windows: ApiRateWindowTable;
   customer_direct_debits: CustomerDirectDebitTable;

@@ -176,6 +176,7 @@ describe("the daily jobs against a real database", () => {
       "retention: deleted 1 events detected before 2026-05-22",
       "suspensions: 1 started, 1 ended",
       "gateway returns: 1 charged",
+      "dunning: 0 reminders queued, 0 suspension notices",
       "renewal reminders: 2 queued",
       "isp main services: 1 security contracts ended",
       "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
@@ -204,6 +205,7 @@ describe("the daily jobs against a real database", () => {
       "retention: deleted 0 events detected before 2026-05-22",
       "suspensions: 0 started, 0 ended",
       "gateway returns: 0 charged",
+      "dunning: 0 reminders queued, 0 suspension notices",
       "renewal reminders: 0 queued",
       "isp main services: 0 security contracts ended",
       "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
@@ -241,6 +243,7 @@ describe("a failing daily job against a real database", () => {
       "retention: deleted 1 events detected before 2026-05-22",
       "scheduler: suspensions: SQLITE_BUSY: database is locked",
       "gateway returns: 1 charged",
+      "dunning: 0 reminders queued, 0 suspension notices",
       "renewal reminders: 2 queued",
       "isp main services: 1 security contracts ended",
       "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
@@ -283,6 +286,7 @@ describe("startScheduler under a fake clock", () => {
         "retention: deleted 0 events detected before 2026-05-22",
         "suspensions: 0 started, 0 ended",
         "gateway returns: 0 charged",
+        "dunning: 0 reminders queued, 0 suspension notices",
         "renewal reminders: 2 queued",
         "isp main services: 0 security contracts ended",
         "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
@@ -290,7 +294,7 @@ describe("startScheduler under a fake clock", () => {
         `billing journal: ${journal} rows pruned`,
         "threat reports 2026-10: 9 made, 0 failed",
       ]);
-      const daily = (l: string) => /^(retention|suspensions|gateway returns|renewal reminders|isp main services|login records|api records|billing journal):/.test(l);
+      const daily = (l: string) => /^(retention|suspensions|gateway returns|dunning|renewal reminders|isp main services|login records|api records|billing journal):/.test(l);
       lines.length = 0;
       await vi.advanceTimersByTimeAsync(29_000); // 02:59:59: nothing yet
       await settle(() => false);
@@ -301,6 +305,7 @@ describe("startScheduler under a fake clock", () => {
         "retention: deleted 0 events detected before 2026-05-22",
         "suspensions: 0 started, 0 ended",
         "gateway returns: 0 charged",
+      "dunning: 0 reminders queued, 0 suspension notices",
         "renewal reminders: 0 queued",
         "isp main services: 0 security contracts ended",
         "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",

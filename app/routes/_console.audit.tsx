@@ -13,6 +13,7 @@ const ACTION_LABELS: Record<string, string> = {
   "session.end": "セッションの終了",
   "session.end_others": "ほかのセッションの終了",
   "provider.update": "事業者設定の変更",
+  "provider.dunning_days": "督促する日の変更",
   "password.change": "パスワード変更",
   "payment.record": "入金の記録",
   "billing.close": "請求締め",

@@ -6,6 +6,7 @@ import { creditableLines, issueCreditNote, previewCreditNote } from "~/billing/c
 import { creditableYen } from "~/billing/credit-note";
 import { archivedCreditNotePdf } from "~/billing/document-archive.server";
 import { interestWaiverOf, waiveInterest } from "~/billing/interest-waivers.server";
+import { dunningHistory } from "~/billing/dunning.server";
 import { getInvoice } from "~/billing/invoices.server";
 import { recordPayment } from "~/billing/payments.server";
 import { explainRule } from "~/billing/rule-explanations";
@@ -47,9 +48,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const creditable = isFinance ? new Map((await creditableLines(db, found.invoice.id)).map((l) => [l.invoiceLineId, creditableYen(l)])) : null;
   const waiver = await interestWaiverOf(db, found.invoice.id);
   const debitFailure = found.state === "paid" ? null : (await debitFailures(db, [found.invoice.id])).get(found.invoice.id) ?? null;
+  const dunning = await dunningHistory(db, found.invoice.id);
   return {
     debitFailure,
     ...found,
+    dunning,
     waiver: waiver ? { reason: waiver.reason, waivedBy: waiver.waived_by, waivedAt: waiver.waived_at } : null,
     lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule), creditableYen: creditable?.get(l.id) ?? 0 })),
     canRecordPayments: isFinance,
@@ -128,7 +131,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABEL = { paid: "入金済み", partial: "一部入金", unpaid: "未入金" } as const;
 
 export default function InvoiceDetail() {
-  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today, waiver, debitFailure } =
+  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today, waiver, debitFailure, dunning } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = (actionData && "fieldErrors" in actionData ? actionData.fieldErrors : undefined) ?? {};
@@ -234,6 +237,22 @@ export default function InvoiceDetail() {
           {waiveError ? <span className="field-error" role="alert">{waiveError}</span> : null}
         </Form>
       ) : null}
+
+      <h2>督促の履歴</h2>
+      {dunning.length === 0 ? <p className="muted">督促はまだしていません（支払期限を過ぎた未払いの請求書に、事業者設定の日にお知らせします）。</p> : (
+        <table className="data" data-testid="dunning-history">
+          <thead><tr><th>日付</th><th>督促</th><th className="num">未払いの額</th><th className="num">その日までの延滞利息</th></tr></thead>
+          <tbody>
+            {dunning.map((d) => (
+              <tr key={d.id}>
+                <td>{formatDateJa(d.on_date)}</td>
+                <td>{d.kind === "reminder" ? `支払期限の${d.day_offset}日後のお支払いのお願い（メール）` : `利用停止の予告（規約第17条）: ${d.note ?? ""}`}</td>
+                <td className="num">{yen(d.owed_yen)}</td><td className="num">{yen(d.interest_yen)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
 
       <h2>返還請求書（クレジットノート）</h2>
       {credits.length === 0 ? <p className="muted">この請求書に対する返還請求書はありません。</p> : (

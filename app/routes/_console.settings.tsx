@@ -10,6 +10,8 @@ import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
 import { checkPeppolId } from "~/billing/peppol-id";
 import { checkRegistrationNumber } from "~/settings/registration-number";
 import { getBillingSettings, getProviderSettings, updateBillingSettings, updateProviderSettings } from "~/settings/provider.server";
+import { dunningDaysLabel, dunningDaysText, DunningSettingsForm, MAX_DUNNING_DAY, SUSPENSION_NOTICE_DAYS } from "~/billing/dunning";
+import { getDunningDays, updateDunningDays } from "~/billing/dunning.server";
 import { BillingSettingsForm, dueDateOf, dueRuleLabel, MIN_DAYS_TO_PAY } from "~/billing/billing-settings";
 import { now } from "~/lib/clock";
 import { addMonths, jstDate, monthOf } from "~/lib/jst";
@@ -58,6 +60,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     settings: await getProviderSettings(db), billing, example: { month: example, dueDate: dueDateOf(example, billing) },
     secondFactor: await getProviderSecondFactorPolicy(db),
     debit: await getDebitSettings(db),
+    dunningDays: await getDunningDays(db),
   };
 }
 
@@ -75,7 +78,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const reset = email ? await resetSecondFactor(getDb(), {
       tenant: viewer.tenant, role: viewer.role, email, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request), at: now(),
     }) : null;
-    if (!reset) return data({ mfaResetError: "そのメールアドレスのアカウントは見つかりません", fieldErrors: null, billingErrors: null, values: form as Record<string, string> }, { status: 404 });
+    if (!reset) return data({ mfaResetError: "そのメールアドレスのアカウントは見つかりません", fieldErrors: null, billingErrors: null, dunningErrors: null, values: form as Record<string, string> }, { status: 404 });
     return redirect(`/settings?mfaReset=${encodeURIComponent(reset.email)}#second-factor`);
   }
   if (form.intent === "debit") {
@@ -88,7 +91,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const account = checkDebitAccount({ ...form, holderKana: "ｱ" });
     if (!account.ok) Object.assign(debitErrors, account.errors);
     if (Object.keys(debitErrors).length > 0 || !account.ok) {
-      return data({ debitErrors, fieldErrors: null, billingErrors: null, mfaResetError: null, values: form as Record<string, string> }, { status: 400 });
+      return data({ debitErrors, fieldErrors: null, billingErrors: null, dunningErrors: null, mfaResetError: null, values: form as Record<string, string> }, { status: 400 });
     }
     await updateDebitSettings(getDb(), {
       consignorCode: code, consignorKana: toZenginKana(String(form.consignorKana))!, bankCode: account.value.bankCode, branchCode: account.value.branchCode,
@@ -96,28 +99,35 @@ export async function action({ request }: ActionFunctionArgs) {
     }, { id: viewer.id, email: viewer.email }, clientIp(request));
     return redirect("/settings?debitSaved=1#direct-debit");
   }
+  if (form.intent === "dunning") {
+    const parsed = DunningSettingsForm.safeParse(form);
+    if (!parsed.success) return data({ dunningErrors: fieldErrorsOf(parsed.error), fieldErrors: null, billingErrors: null, mfaResetError: null, values: form as Record<string, string> }, { status: 400 });
+    await updateDunningDays(getDb(), parsed.data.dunningDays, { id: viewer.id, email: viewer.email }, clientIp(request));
+    return redirect("/settings?dunningSaved=1#dunning");
+  }
   if (form.intent === "billing") {
     const parsed = BillingSettingsForm.safeParse(form);
     if (!parsed.success) {
-      return data({ billingErrors: fieldErrorsOf(parsed.error), fieldErrors: null, mfaResetError: null, values: form as Record<string, string> }, { status: 400 });
+      return data({ billingErrors: fieldErrorsOf(parsed.error), fieldErrors: null, dunningErrors: null, mfaResetError: null, values: form as Record<string, string> }, { status: 400 });
     }
     await updateBillingSettings(getDb(), parsed.data, { id: viewer.id, email: viewer.email }, clientIp(request));
     return redirect("/settings?billingSaved=1");
   }
   const parsed = SettingsForm.safeParse(form);
   if (!parsed.success) {
-    return data({ fieldErrors: fieldErrorsOf<Fields>(parsed.error) as FieldErrors<Fields>, billingErrors: null, mfaResetError: null, values: form as Record<string, string> }, { status: 400 });
+    return data({ fieldErrors: fieldErrorsOf<Fields>(parsed.error) as FieldErrors<Fields>, billingErrors: null, dunningErrors: null, mfaResetError: null, values: form as Record<string, string> }, { status: 400 });
   }
   await updateProviderSettings(getDb(), parsed.data, { id: viewer.id, email: viewer.email }, clientIp(request));
   return redirect("/settings?saved=1");
 }
 
 export default function Settings() {
-  const { settings, billing, example, secondFactor, debit } = useLoaderData<typeof loader>();
+  const { settings, billing, example, secondFactor, debit, dunningDays } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors: FieldErrors<Fields> = actionData?.fieldErrors ?? {};
   const billingErrors: FieldErrors = actionData?.billingErrors ?? {};
+  const dunningErrors: FieldErrors | null = actionData?.dunningErrors ?? null;
   const value = (k: Fields) => (actionData?.fieldErrors ? actionData.values[k] : undefined) ?? settings[k] ?? "";
   const debitErrors: FieldErrors = (actionData && "debitErrors" in actionData ? actionData.debitErrors : null) ?? {};
   const debitValue = (k: string, stored: string | undefined) => (actionData && "debitErrors" in actionData ? actionData.values[k] : undefined) ?? stored ?? "";
@@ -169,6 +179,21 @@ export default function Settings() {
           {" "}延滞利息だけの請求書は発行しない（規約第26条第3項：その利息は請求しません）
         </label>
         <button type="submit">請求の設定を保存する</button>
+      </Form>
+
+      <h3 id="dunning">督促</h3>
+      <p className="muted">
+        支払期限を過ぎた未払いの請求書に、設定した日（支払期限の何日後か）にお支払いのお願いをメールします。未払いの額とその日までの延滞利息（規約第26条）を記載します。
+        最後の日には、規約第17条の利用停止の予告（{SUSPENSION_NOTICE_DAYS}日後から、お支払いまで）も送ります。入金済みの請求書には送りません。現在：{dunningDaysLabel(dunningDays)}
+      </p>
+      {params.get("dunningSaved") && !actionData ? <div className="alert success" role="status">督促する日を保存しました。</div> : null}
+      {/* Keyed by the stored days: after saving, the field shows them as stored (sorted), not as typed. */}
+      <Form method="post" className="stack" noValidate key={dunningDaysText(dunningDays)}>
+        <input type="hidden" name="intent" value="dunning" />
+        <Field label="督促する日（支払期限の何日後か、カンマ区切り）" name="dunningDays"
+          defaultValue={dunningErrors ? String(actionData?.values.dunningDays ?? "") : dunningDaysText(dunningDays)}
+          error={dunningErrors?.dunningDays} hint={`1〜${MAX_DUNNING_DAY}日後。例: 1,10`} />
+        <button type="submit">督促する日を保存する</button>
       </Form>
 
       <h2 id="direct-debit">口座振替</h2>

@@ -152,10 +152,21 @@ describe("changes are audited", () => {
       .toContain(`${billed.slice(0, 4)}年${Number(billed.slice(5))}月分なら ${due.slice(0, 4)}年${Number(due.slice(5))}月10日`);
     expect(await page.getByText(/現在：支払期限/).textContent()).toContain("延滞利息だけの請求書は発行しません");
 
+    // Dunning days (issue 20 item 3): out of 1–60 is refused with a field error; 1,20 is saved.
+    await page.getByLabel(/督促する日/).fill("0,10");
+    await page.getByRole("button", { name: "督促する日を保存する" }).click();
+    await page.getByText("督促する日は支払期限の1〜60日後を半角数字で、カンマ区切りで入力してください（例: 1,10）").waitFor();
+    expect(await page.getByLabel(/督促する日/).inputValue()).toBe("0,10");
+    await page.getByLabel(/督促する日/).fill("20, 1");
+    await Promise.all([page.waitForURL(/dunningSaved=1/), page.getByRole("button", { name: "督促する日を保存する" }).click()]);
+    expect(await page.getByLabel(/督促する日/).inputValue()).toBe("1,20");
+    await page.getByText("現在：1日後、20日後").waitFor();
+
     await page.goto(`${server.url}/audit`);
     const log = (await page.locator("table.data").textContent()) ?? "";
     expect(log).toContain("事業者設定を変更: 登録番号 T5010001234566→T7000012050002");
     expect(log).toContain("請求の設定を変更: 支払期限 翌月末日→翌々月10日、延滞利息のみの請求書 請求する→請求しない");
+    expect(log).toContain("督促する日を変更: 支払期限の1日後、10日後→1日後、20日後");
     expect(log).toContain("ログイン失敗");
     expect(log).toContain("ログイン制限");
     expect(log).toContain("ログアウト");
