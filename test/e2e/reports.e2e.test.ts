@@ -55,6 +55,8 @@ describe("monthly threat reports", () => {
     await page.locator('input[name="month"]').fill("2026-10");
     await Promise.all([page.waitForURL(/made=\d+/), page.getByRole("button", { name: "作成する" }).click()]);
     const row = page.locator("table.data tbody tr").filter({ hasText: "2026年10月" }).filter({ hasText: "随時作成" });
+    // With JavaScript the address changes before React renders the new list: wait for the row.
+    await row.first().waitFor();
     expect(await row.count()).toBe(1);
     const [download] = await Promise.all([page.waitForEvent("download"), row.getByRole("link", { name: "ダウンロード" }).click()]);
     expect(download.suggestedFilename()).toBe("脅威レポート_K-1001_2026-10.pdf");
