@@ -22,9 +22,8 @@ function c(value: string, width: number): string {
   return text.slice(0, width).padEnd(width, " ");
 }
 
-export interface Consignor {
-  code: string;
-  kana: string;
+/** A bank account as the file names it: codes, kana names, type and number. */
+interface FileBankAccount {
   bankCode: string;
   bankKana: string;
   branchCode: string;
@@ -33,13 +32,13 @@ export interface Consignor {
   accountNumber: string;
 }
 
-export interface DebitRecord {
-  bankCode: string;
-  bankKana: string;
-  branchCode: string;
-  branchKana: string;
-  accountType: AccountType;
-  accountNumber: string;
+/** The provider (委託者) and the account its debits are credited to. */
+export interface Consignor extends FileBankAccount {
+  code: string;
+  kana: string;
+}
+
+export interface DebitRecord extends FileBankAccount {
   holderKana: string;
   amountYen: number;
   newCode: 0 | 1;

@@ -3,13 +3,12 @@
 // limit shared by two server processes on one database. Plain fetch, no browser, no cookies and
 // no Origin header (the edge's CSRF check applies to cookie-authenticated POSTs only).
 import { spawnSync } from "node:child_process";
-import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed";
 import {
   ApplicationSchema, ContractDetailSchema, ContractSchema, CustomerSchema, IncidentSchema, InvoiceDetailSchema, InvoiceSchema, pageOf, ProblemSchema,
 } from "../../app/api/schemas";
-import { startConsole, type ConsoleServer } from "./support/server";
+import { countRows, queryDatabase, startConsole, type ConsoleServer } from "./support/server";
 
 let server: ConsoleServer;
 const keys: Record<string, string> = {};
@@ -29,15 +28,8 @@ function createKey(databasePath: string, ...args: string[]): string {
   return r.stdout.trim();
 }
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new SQLite(server.databasePath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
-const count = (table: string) => query<{ n: number }>(`select count(*) as n from ${table}`)[0].n;
+const query = <T>(sql: string, ...params: unknown[]) => queryDatabase<T>(server, sql, ...params);
+const count = (table: string) => countRows(server, table);
 
 async function api(key: string, path: string, init: RequestInit = {}) {
   const response = await fetch(`${server.url}/api/v1${path}`, {

@@ -2,23 +2,15 @@
 // customer's account entered with Japanese field errors, the request file downloaded from the
 // billing page, a statement uploaded and its waiting credit assigned on 入金の照合.
 import { readFileSync } from "node:fs";
-import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, loginAs } from "./support/browser";
-import { startConsole, type ConsoleServer } from "./support/server";
+import { queryDatabase, startConsole, type ConsoleServer } from "./support/server";
 
 let server: ConsoleServer;
 let browser: Browser;
 
-function query<T>(sql: string, ...args: unknown[]): T {
-  const db = new SQLite(server.databasePath, { readonly: true });
-  try {
-    return db.prepare(sql).get(...args) as T;
-  } finally {
-    db.close();
-  }
-}
+const query = <T>(sql: string, ...params: unknown[]) => queryDatabase<T>(server, sql, ...params)[0];
 
 beforeAll(async () => {
   server = await startConsole({ APP_NOW: "2026-11-22T10:00:00+09:00" });

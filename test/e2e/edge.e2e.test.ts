@@ -9,7 +9,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../db/seed";
 import { launchBrowser, loginAs } from "./support/browser";
-import { startConsole, type ConsoleServer } from "./support/server";
+import { countRows, startConsole, type ConsoleServer } from "./support/server";
 
 let server: ConsoleServer;
 let browser: Browser;
@@ -23,14 +23,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function count(table: string): number {
-  const db = new SQLite(server.databasePath, { readonly: true });
-  try {
-    return (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
+const count = (table: string) => countRows(server, table);
 
 function write(sql: string, ...params: unknown[]): void {
   const db = new SQLite(server.databasePath);

@@ -4,27 +4,19 @@
 // day once the last one is suspended; the customer then finds its subscription (L-6) with that
 // end date, and sees its main services read-only. A reseller posting for another reseller's
 // customer gets 404 and nothing is written.
-import SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, loginAs } from "./support/browser";
-import { startConsole, type ConsoleServer } from "./support/server";
+import { countRows, queryDatabase, startConsole, type ConsoleServer } from "./support/server";
 
 const APP_NOW = "2026-11-22T10:00:00+09:00";
 
 let server: ConsoleServer;
 let browser: Browser;
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new SQLite(server.databasePath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = <T>(sql: string, ...params: unknown[]) => queryDatabase<T>(server, sql, ...params);
 
-const count = (table: string) => query<{ n: number }>(`select count(*) as n from ${table}`)[0].n;
+const count = (table: string) => countRows(server, table);
 
 beforeAll(async () => {
   server = await startConsole({ APP_NOW });

@@ -7,11 +7,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, loginAs } from "./support/browser";
-import { startConsole, type ConsoleServer } from "./support/server";
+import { queryDatabase, startConsole, type ConsoleServer } from "./support/server";
 
 const APP_NOW = "2026-11-22T10:00:00+09:00";
 
@@ -37,14 +36,7 @@ let dir: string;
 let server: ConsoleServer;
 let browser: Browser;
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new SQLite(server.databasePath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = <T>(sql: string, ...params: unknown[]) => queryDatabase<T>(server, sql, ...params);
 
 const licenseId = (ref: string) => query<{ id: number }>("select id from licenses where ref = ?", ref)[0].id;
 

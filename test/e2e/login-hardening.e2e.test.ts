@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionHandle } from "../../app/auth/sessions.server";
 import { DEMO_PASSWORD } from "../../db/seed";
 import { launchBrowser, loginAs } from "./support/browser";
-import { startConsole, type ConsoleServer } from "./support/server";
+import { queryDatabase, startConsole, type ConsoleServer } from "./support/server";
 
 const APP_NOW = "2026-11-22T10:00:00+09:00";
 
@@ -26,14 +26,7 @@ function cookiesOf(response: Response): string {
   return response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
 }
 
-function query<T>(server: ConsoleServer, sql: string, ...params: unknown[]): T[] {
-  const db = new SQLite(server.databasePath, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = queryDatabase;
 
 describe("login throttling with two server processes on one database (issue 15, item 2)", () => {
   let first: ConsoleServer;

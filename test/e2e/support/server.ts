@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import SQLite from "better-sqlite3";
 
 export interface ConsoleServer {
   url: string;
@@ -53,4 +54,19 @@ export async function startConsole(env: Record<string, string> = {}, reuse?: { d
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The rows of a read-only query on the server's database file: what a test checks was written. */
+export function queryDatabase<T>(server: { databasePath: string }, sql: string, ...params: unknown[]): T[] {
+  const db = new SQLite(server.databasePath, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** How many rows a table of the server's database holds. */
+export function countRows(server: { databasePath: string }, table: string): number {
+  return queryDatabase<{ n: number }>(server, `select count(*) as n from ${table}`)[0].n;
 }
