@@ -41,6 +41,8 @@ describe("direct debit and bank transfers", () => {
     await admin.getByLabel("委託者コード").fill("1234567890");
     await admin.getByLabel("委託者名（カナ）").fill("セキュアライン（カ");
     await Promise.all([admin.waitForURL(/debitSaved=1/), admin.getByRole("button", { name: "口座振替の設定を保存する" }).click()]);
+    // With JavaScript the address changes before React renders the saved values: wait for the page's message.
+    await admin.getByText("口座振替の設定を保存しました。").waitFor();
     expect(await admin.getByLabel("委託者名（カナ）").inputValue()).toBe("ｾｷﾕｱﾗｲﾝ(ｶ");
 
     const operator = await browser.newPage();

@@ -159,8 +159,9 @@ describe("changes are audited", () => {
     expect(await page.getByLabel(/督促する日/).inputValue()).toBe("0,10");
     await page.getByLabel(/督促する日/).fill("20, 1");
     await Promise.all([page.waitForURL(/dunningSaved=1/), page.getByRole("button", { name: "督促する日を保存する" }).click()]);
-    expect(await page.getByLabel(/督促する日/).inputValue()).toBe("1,20");
+    // With JavaScript the address changes before React renders the saved days: wait for them.
     await page.getByText("現在：1日後、20日後").waitFor();
+    expect(await page.getByLabel(/督促する日/).inputValue()).toBe("1,20");
 
     await page.goto(`${server.url}/audit`);
     const log = (await page.locator("table.data").textContent()) ?? "";
