@@ -1,7 +1,7 @@
 // Migrating one SQLite file from several processes at once (the server and a command starting
 // together after an upgrade): one applies every migration, the others wait and find nothing to do.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
@@ -35,4 +35,14 @@ describe("concurrent migrations", () => {
     db.close();
     expect(names.map((n) => n.name)).toEqual(Object.keys(migrations).sort());
   }, 60_000);
+});
+
+describe("frozen migrations", () => {
+  it("import nothing from the app, so a later change of app code cannot change what a migration did", () => {
+    const folder = join(__dirname, "..", "db", "migrations");
+    const offenders = readdirSync(folder)
+      .filter((name) => name.endsWith(".ts"))
+      .filter((name) => /from\s+["']\.\.\/\.\.\/app\//.test(readFileSync(join(folder, name), "utf8")));
+    expect(offenders).toEqual([]);
+  });
 });

@@ -4,7 +4,18 @@
 // whole JST day held (the daily figures and monthly reports count from it). Backfilled from the
 // transfers already approved.
 import { sql, type Kysely } from "kysely";
-import { firstWholeJstDay } from "../../app/lib/jst";
+
+/**
+ * The first whole JST day from an instant (the instant's JST date when it is JST midnight, else
+ * the next day). Written out here, not imported, so the migration stays as it ran when app code
+ * changes (JST is UTC+9 all year).
+ */
+function firstWholeJstDay(instant: Date): string {
+  const jst = new Date(instant.getTime() + 9 * 3_600_000);
+  const midnight = jst.getUTCHours() === 0 && jst.getUTCMinutes() === 0 && jst.getUTCSeconds() === 0 && jst.getUTCMilliseconds() === 0;
+  if (!midnight) jst.setUTCDate(jst.getUTCDate() + 1);
+  return jst.toISOString().slice(0, 10);
+}
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("contracts").addColumn("holder_since", "text").execute();
