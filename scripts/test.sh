@@ -14,7 +14,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" \
     || { echo "test: could not install ${missing[*]}" >&2; exit 1; }
 fi
-[ -d node_modules ] || npm ci --no-audit --no-fund || exit 1
+[ -d node_modules ] || npm ci --no-audit --no-fund --strict-allow-scripts || exit 1
 
 export VITE_CJS_IGNORE_WARNING=true
 npx tsc --noEmit || { echo "test: type check failed" >&2; exit 1; }
