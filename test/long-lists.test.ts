@@ -1,8 +1,14 @@
 // Issue 17 item 2: the long lists page on the server and their count and totals cover the whole
 // filter, not a capped page of it; the CSV exports the whole filter. The expected figures are
 // computed here in JavaScript from the rows inserted, not with the app's queries.
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login } from "../app/auth/session.server";
+import { loader as applicationList } from "../app/routes/_console.applications._index";
+import { loader as auditList } from "../app/routes/_console.audit";
+import { loader as contractList } from "../app/routes/_console.contracts._index";
+import { loader as customerList } from "../app/routes/_console.customers._index";
+import { loader as incidentList } from "../app/routes/_console.incidents._index";
 import { loader as invoiceList } from "../app/routes/_console.invoices._index";
 import { loader as invoiceCsv } from "../app/routes/_console.invoices_.csv";
 import { DEMO_PASSWORD } from "../db/seed";
@@ -45,12 +51,12 @@ beforeAll(async () => {
     .select(["invoices.id", "invoices.seq", "invoices.invoice_number", "invoices.total_yen", "invoices.issue_date", "customers.reseller_id", "customers.name as customer_name", "customers.id as customer_id"])
     .execute();
   resellerIds = Object.fromEntries((await t.db.selectFrom("resellers").select(["id", "ref"]).execute()).map((r) => [r.ref, r.id]));
-  for (const email of ["finance@demo.example", "reseller@demo.example", "customer@demo.example"]) {
+  for (const email of ["finance@demo.example", "reseller@demo.example", "customer@demo.example", "operator@demo.example", "admin@demo.example"]) {
     const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
     if (result.ok !== true) throw new Error(`login ${email}`);
     sessions[email] = result.headers.getSetCookie()[0].split(";")[0];
   }
-});
+}, 60_000);
 afterAll(() => t.dispose());
 
 const get = (path: string, as: string) => new Request(`${BASE}${path}`, { headers: { Cookie: sessions[as] } });
@@ -143,5 +149,101 @@ describe("invoice list paging (issue 17 item 2)", () => {
     } finally {
       await t.db.updateTable("customers").set({ name: target.customer_name }).where("id", "=", target.customer_id).execute();
     }
+  });
+});
+
+// The loaders of the other long lists, called as the router calls them.
+async function load<T extends (args: LoaderFunctionArgs) => unknown>(loader: T, path: string, as: string) {
+  return (await loader({ request: get(path, as), params: {}, context: {} })) as Awaited<ReturnType<T>>;
+}
+
+describe("incident list paging (issue 17 item 2)", () => {
+  interface Inc { id: number; opened_at: string; severity: string; reseller_id: number | null; contract_ref: string }
+  let incidents: Inc[] = [];
+  beforeAll(async () => {
+    const contracts = await t.db.selectFrom("contracts").select("id").orderBy("id").execute();
+    const rows = Array.from({ length: 350 }, (_, i) => ({
+      contract_id: contracts[i % contracts.length].id, kind: "cnc", severity: i % 3 === 0 ? "high" : "medium", title: `テスト ${i}`,
+      // Every fifth shares its instant with the one before: the id must break the tie.
+      opened_at: new Date(Date.UTC(2026, 5, 1) + (i - (i % 5 === 4 ? 1 : 0)) * 3_600_000).toISOString(),
+      acknowledged_at: null, resolved_at: null, assignee: null, notes: null, first_event_id: `test-${i}`, device_name: `PC-${i % 7}`,
+    }));
+    for (let i = 0; i < rows.length; i += 100) await t.db.insertInto("incidents").values(rows.slice(i, i + 100)).execute();
+    incidents = await t.db.selectFrom("incidents").innerJoin("contracts", "contracts.id", "incidents.contract_id")
+      .innerJoin("customers", "customers.id", "contracts.customer_id")
+      .select(["incidents.id", "incidents.opened_at", "incidents.severity", "customers.reseller_id", "contracts.ref as contract_ref"]).execute();
+  }, 30_000);
+  const newest = (a: Inc, b: Inc) => b.opened_at.localeCompare(a.opened_at) || b.id - a.id;
+
+  it("counts all 350+ (the list stopped at 300) and shows page 2 in order", async () => {
+    expect(incidents.length).toBeGreaterThan(350);
+    const page = await load(incidentList, "/incidents?page=2", "operator@demo.example");
+    expect(page.page.total).toBe(incidents.length);
+    expect(page.incidents.map((i) => i.id)).toEqual([...incidents].sort(newest).slice(50, 100).map((i) => i.id));
+    const last = await load(incidentList, `/incidents?page=${Math.ceil(incidents.length / 50)}`, "operator@demo.example");
+    expect(last.incidents.map((i) => i.id)).toEqual([...incidents].sort(newest).slice(Math.floor((incidents.length - 1) / 50) * 50).map((i) => i.id));
+  });
+
+  it("filters by severity with paging and sorts by contract; a reseller counts only its own", async () => {
+    const high = incidents.filter((i) => i.severity === "high");
+    const page = await load(incidentList, "/incidents?severity=high&sort=contract&dir=asc&page=2", "operator@demo.example");
+    expect(page.page.total).toBe(high.length);
+    const byContract = [...high].sort((a, b) => (a.contract_ref < b.contract_ref ? -1 : a.contract_ref > b.contract_ref ? 1 : a.id - b.id));
+    expect(page.incidents.map((i) => i.id)).toEqual(byContract.slice(50, 100).map((i) => i.id));
+    const own = incidents.filter((i) => i.reseller_id === resellerIds.R1);
+    expect(own.length).toBeLessThan(incidents.length);
+    expect((await load(incidentList, "/incidents", "reseller@demo.example")).page.total).toBe(own.length);
+  });
+});
+
+describe("audit log, applications, contracts and customers page too (issue 17 item 2)", () => {
+  it("the audit log counts every row of the filter and pages it (it stopped at 300)", async () => {
+    const rows = Array.from({ length: 340 }, (_, i) => ({
+      at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), user_id: null, user_email: i % 2 ? "a@example.test" : "b@example.test",
+      action: "payment.record", entity: "invoice", entity_id: String(i), summary: `テスト ${i}`, ip: null,
+    }));
+    await t.db.insertInto("audit_log").values(rows).execute();
+    const all = await t.db.selectFrom("audit_log").select(["id", "action", "user_email"]).execute();
+    const filtered = all.filter((r) => r.action === "payment.record" && r.user_email === "a@example.test").sort((a, b) => b.id - a.id);
+    const page = await load(auditList, "/audit?action=payment.record&email=a@example.test&page=2", "admin@demo.example");
+    expect(page.page.total).toBe(filtered.length);
+    expect(page.entries.map((e) => e.id)).toEqual(filtered.slice(50, 100).map((e) => e.id));
+    expect((await load(auditList, "/audit", "admin@demo.example")).page.total).toBe(all.length);
+  });
+
+  it("applications: count of the whole list and the status filter, page 2, tenant-scoped", async () => {
+    const customers = await t.db.selectFrom("customers").select(["id", "reseller_id"]).orderBy("id").execute();
+    const rows = Array.from({ length: 320 }, (_, i) => {
+      const c = customers[i % customers.length];
+      return {
+        ref: `APP-T${String(i).padStart(5, "0")}`, reseller_id: c.reseller_id, customer_id: c.id, holder_name: `申込者${i}`, holder_address: "x",
+        holder_phone: "0", holder_email: "x@example.test", line_id: `TEST${String(i).padStart(6, "0")}`, area: "east" as const, base_plan: "basic",
+        endpoint_seats: 1, endpoint_ownership: "rental", gateway_model: null, gateway_ownership: null, gateway_repair24h: 0,
+        wished_start: "2027-01-01", consent_at: "2026-11-01T00:00:00.000Z", consent_by: "x", status: (i % 4 === 0 ? "rejected" : "applied") as "rejected" | "applied",
+        reason_code: null, reason_note: null, service_start: null, contract_id: null, decided_at: null, decided_by: null,
+        created_at: "2026-11-01T00:00:00.000Z", created_by: "x",
+      };
+    });
+    for (let i = 0; i < rows.length; i += 100) await t.db.insertInto("applications").values(rows.slice(i, i + 100)).execute();
+    const all = await t.db.selectFrom("applications").select(["id", "status", "reseller_id"]).execute();
+    const page = await load(applicationList, "/applications", "operator@demo.example");
+    expect(page.page.total).toBe(all.length);
+    const rejected = all.filter((a) => a.status === "rejected").sort((a, b) => b.id - a.id);
+    const second = await load(applicationList, "/applications?status=rejected&page=2", "operator@demo.example");
+    expect(second.page.total).toBe(rejected.length);
+    expect(second.applications.map((a) => a.id)).toEqual(rejected.slice(50, 100).map((a) => a.id));
+    expect((await load(applicationList, "/applications", "reseller@demo.example")).page.total).toBe(all.filter((a) => a.reseller_id === resellerIds.R1).length);
+  });
+
+  it("contracts and customers page with their count and sort", async () => {
+    const contracts = await load(contractList, "/contracts?sort=start&dir=desc", "operator@demo.example");
+    const expected = await t.db.selectFrom("contracts").select(["id", "service_start"]).execute();
+    expect(contracts.page.total).toBe(expected.length);
+    expect(contracts.contracts.map((c) => c.id)).toEqual(
+      [...expected].sort((a, b) => b.service_start.localeCompare(a.service_start) || b.id - a.id).slice(0, 50).map((c) => c.id));
+    const customers = await load(customerList, "/customers?sort=name&dir=desc", "reseller@demo.example");
+    const own = await t.db.selectFrom("customers").select(["id", "name"]).where("reseller_id", "=", resellerIds.R1).execute();
+    expect(customers.page.total).toBe(own.length);
+    expect(customers.customers.map((c) => c.id)).toEqual([...own].sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : b.id - a.id)).map((c) => c.id));
   });
 });
