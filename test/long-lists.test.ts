@@ -10,6 +10,9 @@ import { loader as contractList } from "../app/routes/_console.contracts._index"
 import { loader as customerList } from "../app/routes/_console.customers._index";
 import { loader as incidentList } from "../app/routes/_console.incidents._index";
 import { loader as invoiceList } from "../app/routes/_console.invoices._index";
+import { loader as callList } from "../app/routes/_console.calls";
+import { loader as outageList } from "../app/routes/_console.outages";
+import { loader as reportList } from "../app/routes/_console.reports._index";
 import { loader as invoiceCsv } from "../app/routes/_console.invoices_.csv";
 import { DEMO_PASSWORD } from "../db/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
@@ -245,5 +248,51 @@ describe("audit log, applications, contracts and customers page too (issue 17 it
     const own = await t.db.selectFrom("customers").select(["id", "name"]).where("reseller_id", "=", resellerIds.R1).execute();
     expect(customers.page.total).toBe(own.length);
     expect(customers.customers.map((c) => c.id)).toEqual([...own].sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : b.id - a.id)).map((c) => c.id));
+  });
+});
+
+describe("outages, due calls and threat reports page too (issue 17 item 2)", () => {
+  it("outages: all 250+ counted (the list stopped at 200), page 2 latest first", async () => {
+    const contracts = await t.db.selectFrom("contracts").select("id").orderBy("id").execute();
+    await t.db.insertInto("outages").values(Array.from({ length: 250 }, (_, i) => ({
+      contract_id: contracts[i % contracts.length].id, services: "base", known_at: new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString(),
+      restored_at: null, customer_fault: 0,
+    }))).execute();
+    const all = (await t.db.selectFrom("outages").select(["id", "known_at"]).execute())
+      .sort((a, b) => b.known_at.localeCompare(a.known_at) || b.id - a.id);
+    const page = await load(outageList, "/outages?page=2", "operator@demo.example");
+    expect(page.page.total).toBe(all.length);
+    expect(page.outages.map((o) => o.id)).toEqual(all.slice(50, 100).map((o) => o.id));
+  });
+
+  it("due calls: all 520 counted (the queue stopped at 500), the last page holds the latest", async () => {
+    const incidents = await t.db.selectFrom("incidents").select(["id", "contract_id"]).where("first_event_id", "like", "test-%").orderBy("id").limit(10).execute();
+    expect(incidents).toHaveLength(10);
+    await t.db.insertInto("notifications").values(Array.from({ length: 520 }, (_, i) => ({
+      incident_id: incidents[i % 10].id, contract_id: incidents[i % 10].contract_id, event_id: `call-${i}`, channel: "phone" as const,
+      planned_at: new Date(Date.UTC(2026, 5, 1) + i * 60_000).toISOString(), sent_at: null, result: null, recipient: "03-0000-0000",
+      last_error: null, outbox_id: null,
+    }))).execute();
+    const due = (await t.db.selectFrom("notifications").select(["id", "planned_at"]).where("channel", "=", "phone").where("sent_at", "is", null)
+      .where("planned_at", "<=", new Date(Date.now() + 3_600_000).toISOString()).execute())
+      .sort((a, b) => a.planned_at.localeCompare(b.planned_at) || a.id - b.id);
+    expect(due.length).toBeGreaterThanOrEqual(520);
+    const lastNumber = Math.ceil(due.length / 50);
+    const page = await load(callList, `/calls?page=${lastNumber}`, "operator@demo.example");
+    expect(page.page.total).toBe(due.length);
+    expect(page.calls.map((c) => c.id)).toEqual(due.slice((lastNumber - 1) * 50).map((c) => c.id));
+  });
+
+  it("threat reports: the count of all of them and page 2", async () => {
+    const contracts = await t.db.selectFrom("contracts").select("id").orderBy("id").execute();
+    await t.db.insertInto("threat_reports").values(Array.from({ length: 120 }, (_, i) => ({
+      contract_id: contracts[i % contracts.length].id, period_month: `2026-${String((i % 9) + 1).padStart(2, "0")}`, kind: "on_demand" as const,
+      pdf: Buffer.from("%PDF"), created_at: new Date(Date.UTC(2026, 9, 1) + i * 60_000).toISOString(),
+    }))).execute();
+    const all = (await t.db.selectFrom("threat_reports").select(["id", "created_at"]).execute())
+      .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id);
+    const page = await load(reportList, "/reports?page=2", "operator@demo.example");
+    expect(page.page.total).toBe(all.length);
+    expect(page.reports.map((r) => r.id)).toEqual(all.slice(50, 100).map((r) => r.id));
   });
 });
