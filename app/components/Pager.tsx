@@ -6,8 +6,9 @@ import type { ReactNode } from "react";
 import { lastPage, listHref, rangeText, sortHref, type PageInfo, type SortDirection } from "~/lib/paging";
 
 /** 「全N件中 X–Y件」 with 「前へ」「次へ」 and the page numbers around the current one. */
-export function Pager({ info, label = "ページ" }: { info: PageInfo; label?: string }) {
+export function Pager({ info, label = "ページ", pageParam = "page" }: { info: PageInfo; label?: string; pageParam?: string }) {
   const { search } = useLocation();
+  const href = (p: number) => listHref(search, { [pageParam]: p });
   const last = lastPage(info);
   const pages = pageNumbers(info.page, last);
   return (
@@ -16,15 +17,15 @@ export function Pager({ info, label = "ページ" }: { info: PageInfo; label?: s
       {last > 1 ? (
         <span className="pager-links">
           {info.page > 1
-            ? <Link to={listHref(search, { page: info.page - 1 })} rel="prev">前へ</Link>
+            ? <Link to={href(info.page - 1)} rel="prev">前へ</Link>
             : <span className="pager-off" aria-hidden="true">前へ</span>}
           {pages.map((p, i) => p === null
             ? <span key={`gap${i}`} className="pager-gap" aria-hidden="true">…</span>
             : p === info.page
               ? <span key={p} className="pager-current" aria-current="page">{p}</span>
-              : <Link key={p} to={listHref(search, { page: p })} aria-label={`${p}ページ目`}>{p}</Link>)}
+              : <Link key={p} to={href(p)} aria-label={`${p}ページ目`}>{p}</Link>)}
           {info.page < last
-            ? <Link to={listHref(search, { page: info.page + 1 })} rel="next">次へ</Link>
+            ? <Link to={href(info.page + 1)} rel="next">次へ</Link>
             : <span className="pager-off" aria-hidden="true">次へ</span>}
         </span>
       ) : null}

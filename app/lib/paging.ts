@@ -32,9 +32,13 @@ export interface PageInfo<S extends string = string> extends PageRequest<S> {
 const pageParam = z.coerce.number().int().min(1).max(1_000_000);
 const dirParam = z.enum(["asc", "desc"]);
 
-/** The page, sort and direction asked for in the address, validated against the list's columns. */
-export function pageRequest<S extends string>(params: URLSearchParams, sort: ListSort<S>, size = PAGE_SIZE): PageRequest<S> {
-  const page = pageParam.safeParse(params.get("page") ?? undefined);
+/**
+ * The page, sort and direction asked for in the address, validated against the list's columns.
+ * A second list on the same page names its own page parameter (`pageParam`).
+ */
+export function pageRequest<S extends string>(params: URLSearchParams, sort: ListSort<S>, options: { size?: number; pageParam?: string } = {}): PageRequest<S> {
+  const size = options.size ?? PAGE_SIZE;
+  const page = pageParam.safeParse(params.get(options.pageParam ?? "page") ?? undefined);
   const keys = Object.keys(sort.columns) as S[];
   const column = keys.find((k) => k === params.get("sort")) ?? sort.default;
   const dir = dirParam.safeParse(params.get("dir") ?? undefined);
@@ -67,7 +71,7 @@ export function lastPage(info: Pick<PageInfo, "total" | "size">): number {
 export function listHref(search: string, changes: Record<string, string | number | null>): string {
   const params = new URLSearchParams(search);
   for (const [k, v] of Object.entries(changes)) {
-    if (v === null || (k === "page" && String(v) === "1")) params.delete(k);
+    if (v === null || (/page$/.test(k) && String(v) === "1")) params.delete(k);
     else params.set(k, String(v));
   }
   const text = params.toString();
