@@ -11,6 +11,7 @@ import { loader as customerList } from "../app/routes/_console.customers._index"
 import { loader as incidentList } from "../app/routes/_console.incidents._index";
 import { loader as invoiceList } from "../app/routes/_console.invoices._index";
 import { loader as callList } from "../app/routes/_console.calls";
+import { loader as bankCredits } from "../app/routes/_console.bank-credits";
 import { loader as outageList } from "../app/routes/_console.outages";
 import { loader as reportList } from "../app/routes/_console.reports._index";
 import { loader as invoiceCsv } from "../app/routes/_console.invoices_.csv";
@@ -294,5 +295,23 @@ describe("outages, due calls and threat reports page too (issue 17 item 2)", () 
     const page = await load(reportList, "/reports?page=2", "operator@demo.example");
     expect(page.page.total).toBe(all.length);
     expect(page.reports.map((r) => r.id)).toEqual(all.slice(50, 100).map((r) => r.id));
+  });
+});
+
+describe("bank credits waiting for finance (issue 17 item 2)", () => {
+  it("counts and sums all 520 waiting credits in SQL (the list stopped at 500) and pages both lists", async () => {
+    await t.db.insertInto("bank_credits").values(Array.from({ length: 560 }, (_, i) => ({
+      line_key: `test-${i}`, transaction_date: `2026-0${(i % 9) + 1}-15`, amount_yen: 777_777 + i, payer_name: `ﾃｽﾄ${i}`, payer_kana: `ﾃｽﾄ${i}`,
+      status: (i < 520 ? "pending" : "dismissed") as "pending" | "dismissed", invoice_id: null, imported_at: "2026-10-01T00:00:00.000Z",
+      resolved_by: i < 520 ? null : "finance@demo.example", resolved_at: i < 520 ? null : "2026-10-02T00:00:00.000Z",
+    }))).execute();
+    const all = await t.db.selectFrom("bank_credits").select(["id", "status", "amount_yen", "transaction_date"]).execute();
+    const pending = all.filter((c) => c.status === "pending").sort((a, b) => a.transaction_date.localeCompare(b.transaction_date) || a.id - b.id);
+    const done = all.filter((c) => c.status !== "pending").sort((a, b) => b.id - a.id);
+    const page = await load(bankCredits, "/bank-credits?page=11&rpage=2", "finance@demo.example");
+    expect(page.totals).toEqual({ count: pending.length, amountYen: pending.reduce((a, c) => a + c.amount_yen, 0) });
+    expect(page.pending.map((c) => c.id)).toEqual(pending.slice(500, 550).map((c) => c.id));
+    expect(page.resolvedPage.total).toBe(done.length);
+    expect(page.resolved.map((c) => c.id)).toEqual(done.slice(Math.min(50, Math.floor((done.length - 1) / 50) * 50), 100).map((c) => c.id));
   });
 });
