@@ -8,9 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { assignCredit, debitFailures, dismissCredit, importStatement, listPendingCredits } from "../app/collections/collections.server";
+import { assignCredit, debitFailures, dismissCredit, importStatement, pagePendingCredits } from "../app/collections/collections.server";
 import { getInvoice } from "../app/billing/invoices.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
+
+const FIRST_PAGE = { page: 1, size: 50, sort: "date", dir: "asc" } as const;
 
 const ROOT = join(import.meta.dirname, "..");
 let dir: string;
@@ -235,7 +237,7 @@ describe("bank statement: transfers matched", () => {
     await withDb(async ({ db }) => {
       const d = (await getInvoice(db, { id: inv.d.id, tenant: PROVIDER_TENANT }, "2026-11-28"))!;
       expect([d.state, d.payments.map((p) => p.paidOn)]).toEqual(["paid", ["2026-11-26"]]);
-      const pending = await listPendingCredits(db);
+      const pending = (await pagePendingCredits(db, FIRST_PAGE)).pending;
       expect(pending.map((p) => [p.amount_yen, p.payer_name, p.candidates.map((c) => c.id)])).toEqual([[7_700, "エフ　ショウテン", [inv.f1.id, inv.f2.id]]]);
       const actor = { id: null, email: "finance@example.jp" };
       const at = new Date("2026-11-28T10:00:00+09:00");
@@ -243,17 +245,17 @@ describe("bank statement: transfers matched", () => {
       expect(assigned).toEqual({ ok: true });
       expect((await getInvoice(db, { id: inv.f1.id, tenant: PROVIDER_TENANT }, "2026-11-28"))!.state).toBe("paid");
       expect((await getInvoice(db, { id: inv.f2.id, tenant: PROVIDER_TENANT }, "2026-11-28"))!.state).toBe("unpaid");
-      expect(await listPendingCredits(db)).toEqual([]);
+      expect((await pagePendingCredits(db, FIRST_PAGE)).pending).toEqual([]);
       expect(await assignCredit(db, { creditId: pending[0].id, invoiceNumber: "INV-00000001", at, actor, ip: "" })).toEqual({ ok: false, message: "この入金はすでに処理されています" });
 
       // A credit from nobody known waits, and is dismissed.
       const other = await importStatement(db, { bytes: Buffer.from("取引日,入金額,振込依頼人名\n2026-11-27,1234,ﾀﾞﾚｶ\n"), at, actor, ip: "" });
       expect(other).toEqual({ ok: true, value: { credits: 1, matched: 0, matchedYen: 0, pending: 1, alreadyRecorded: 0 } });
-      const [waiting] = await listPendingCredits(db);
+      const [waiting] = (await pagePendingCredits(db, FIRST_PAGE)).pending;
       expect([waiting.payer_kana, waiting.candidates]).toEqual(["ﾀﾞﾚｶ", []]);
       expect(await dismissCredit(db, { creditId: waiting.id, at, actor, ip: "" })).toBe(true);
       expect(await dismissCredit(db, { creditId: waiting.id, at, actor, ip: "" })).toBe(false);
-      expect(await listPendingCredits(db)).toEqual([]);
+      expect((await pagePendingCredits(db, FIRST_PAGE)).pending).toEqual([]);
     });
 
     const before = await rowCounts();

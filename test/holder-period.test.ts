@@ -8,9 +8,11 @@ import { firstWholeJstDay } from "../app/lib/jst";
 import { dashboardFigures, gatewayOutagesInPeriod } from "../app/security/dashboard.server";
 import { getIncident, listIncidents } from "../app/security/incidents.server";
 import {
-  createThreatReport, generateMonthlyReports, getThreatReportPdf, listThreatReports, threatReportData,
+  createThreatReport, generateMonthlyReports, getThreatReportPdf, pageThreatReports, threatReportData,
 } from "../app/security/threat-report.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+
+const FIRST_PAGE = { page: 1, size: 50, sort: "created", dir: "desc" } as const;
 
 let t: TestDatabase;
 let contractId: number;
@@ -116,9 +118,9 @@ describe("security records after a transfer (T-10)", () => {
   });
 
   it("hides the previous holder's reports and reports on the new holder's days only", async () => {
-    expect(await listThreatReports(t.db, newHolder)).toEqual([]);
+    expect((await pageThreatReports(t.db, newHolder, FIRST_PAGE)).reports).toEqual([]);
     expect(await getThreatReportPdf(t.db, { id: oldReportId, tenant: newHolder })).toBeUndefined();
-    expect((await listThreatReports(t.db, provider)).map((r) => r.id)).toContain(oldReportId);
+    expect((await pageThreatReports(t.db, provider, FIRST_PAGE)).reports.map((r) => r.id)).toContain(oldReportId);
 
     await expect(threatReportData(t.db, { contractId, month: "2026-10", now: TEST_NOW }))
       .rejects.toThrow("2026年10月のレポートは作成できません。このご契約は譲渡により2026年11月23日からのご契約のため、それより前の期間は対象にできません（規約第10条）。");

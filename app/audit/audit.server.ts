@@ -3,6 +3,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { now } from "../lib/clock";
+import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
 
 export interface AuditActor {
   id: string | null;
@@ -37,12 +38,26 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
 export interface AuditQuery {
   action?: string;
   email?: string;
-  limit?: number;
 }
 
-export async function listAudit(db: Kysely<Database>, query: AuditQuery = {}) {
-  let q = db.selectFrom("audit_log").selectAll().orderBy("id", "desc").limit(query.limit ?? 200);
+/** The audit log's sortable columns (issue 17 item 2): the time (the id follows it) and the user. */
+export type AuditSortColumn = "at" | "user";
+export const AUDIT_SORT: ListSort<AuditSortColumn> = { columns: { at: "desc", user: "asc" }, default: "at" };
+
+function filteredAudit(db: Kysely<Database>, query: AuditQuery) {
+  let q = db.selectFrom("audit_log");
   if (query.action) q = q.where("action", "=", query.action);
   if (query.email) q = q.where("user_email", "=", query.email);
-  return q.execute();
+  return q;
+}
+
+/** One page of the audit log with the count of the whole filter, in SQL. The log is the provider's own: no tenant. */
+export async function pageAudit(db: Kysely<Database>, query: AuditQuery, request: PageRequest<AuditSortColumn>) {
+  const { count } = await filteredAudit(db, query).select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+  const { offset, ...page } = pageInfo(request, Number(count));
+  let q = filteredAudit(db, query).selectAll();
+  // Rows are written in time order, so the id orders by time and breaks ties between equal instants.
+  if (page.sort === "user") q = q.orderBy("user_email", page.dir);
+  const entries = await q.orderBy("id", page.dir).limit(page.size).offset(offset).execute();
+  return { entries, page };
 }

@@ -5,8 +5,11 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import type { IsoDate } from "../lib/jst";
+import { isIsoDate, isYearMonth, type IsoDate } from "../lib/jst";
+import { parseYenInput } from "../lib/money";
 import { creditedInterestYenOfInvoice } from "./credit-sums.server";
+import { chunks } from "../../db/chunks";
+import { pageInfo, type ListSort, type PageRequest, type SortDirection } from "../lib/paging";
 import { accruedInterest, issuedInvoicePrincipal, lateInterest } from "./late-interest";
 
 export type PaymentState = "unpaid" | "partial" | "paid";
@@ -59,7 +62,37 @@ function creditsSubquery(db: Kysely<Database>) {
     .groupBy("credit_notes.invoice_id");
 }
 
-export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search: InvoiceSearch, today: IsoDate) {
+export const INVOICE_FILTER_KEYS = ["from", "to", "min", "max", "q", "status", "month"] as const;
+export type InvoiceFilterValues = Record<(typeof INVOICE_FILTER_KEYS)[number], string>;
+
+/** The invoice list's filters as given in the address (ignored where malformed, as a search form may be half filled). */
+export function invoiceSearchOf(params: URLSearchParams): { search: InvoiceSearch; values: InvoiceFilterValues; filtered: boolean } {
+  const values = Object.fromEntries(INVOICE_FILTER_KEYS.map((k) => [k, (params.get(k) ?? "").trim().slice(0, 200)])) as InvoiceFilterValues;
+  const search: InvoiceSearch = {
+    issueFrom: isIsoDate(values.from) ? values.from : undefined,
+    issueTo: isIsoDate(values.to) ? values.to : undefined,
+    amountMin: parseYenInput(values.min) ?? undefined,
+    amountMax: parseYenInput(values.max) ?? undefined,
+    counterparty: values.q || undefined,
+    status: (["unpaid", "overdue", "paid"] as const).find((s) => s === values.status),
+    billingMonth: isYearMonth(values.month) ? values.month : undefined,
+  };
+  return { search, values, filtered: Object.values(values).some((v) => v !== "") };
+}
+
+/** The invoice list's sortable columns and the direction each starts in (issue 17 item 2). */
+export const INVOICE_SORT: ListSort<InvoiceSortColumn> = {
+  columns: { number: "desc", month: "desc", customer: "asc", issued: "desc", due: "desc", total: "desc" },
+  default: "number",
+};
+export type InvoiceSortColumn = "number" | "month" | "customer" | "issued" | "due" | "total";
+const INVOICE_SORT_SQL: Record<InvoiceSortColumn, string> = {
+  number: "invoices.seq", month: "invoices.billing_month", customer: "customers.name",
+  issued: "invoices.issue_date", due: "invoices.due_date", total: "invoices.total_yen",
+};
+
+/** The invoices of the tenant matching the search, joined to what was paid and credited, not yet selected. */
+function filteredInvoices(db: Kysely<Database>, tenant: Tenant, search: InvoiceSearch, today: IsoDate) {
   let q = db
     .selectFrom("invoices")
     .innerJoin("contracts", "contracts.id", "invoices.contract_id")
@@ -67,17 +100,7 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
     .leftJoin(paymentsSubquery(db).as("p"), (join) =>
       join.onRef("p.contract_id", "=", "invoices.contract_id").onRef("p.billing_month", "=", "invoices.billing_month"))
     .leftJoin(creditsSubquery(db).as("cn"), "cn.invoice_id", "invoices.id")
-    .select((eb) => [
-      "invoices.id", "invoices.invoice_number", "invoices.billing_month", "invoices.issue_date", "invoices.due_date",
-      "invoices.total_yen", "invoices.taxable_10_yen", "invoices.tax_10_yen", "invoices.non_taxable_yen", "invoices.interest_yen",
-      "contracts.ref as contract_ref", "customers.name as customer_name", "customers.ref as customer_ref",
-      eb.fn.coalesce("p.paid", sql<number>`0`).as("paid_raw"),
-      eb.fn.coalesce("cn.credited", sql<number>`0`).as("credited_yen"),
-      creditedInterestYenOfInvoice().as("credited_interest_yen"),
-    ])
-    .where(customerInTenant(tenant))
-    .orderBy("invoices.seq", "desc")
-    .limit(500);
+    .where(customerInTenant(tenant));
   if (search.issueFrom) q = q.where("invoices.issue_date", ">=", search.issueFrom);
   if (search.issueTo) q = q.where("invoices.issue_date", "<=", search.issueTo);
   if (search.amountMin !== undefined) q = q.where("invoices.total_yen", ">=", search.amountMin);
@@ -93,7 +116,65 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
   if (search.status === "paid") q = q.where(sql<boolean>`coalesce(p.paid, 0) >= invoices.total_yen - coalesce(cn.credited, 0)`);
   if (search.status === "unpaid") q = q.where(unpaid);
   if (search.status === "overdue") q = q.where(unpaid).where("invoices.due_date", "<", today);
-  const rows = await q.execute();
+  return q;
+}
+
+function selectInvoiceRows(q: ReturnType<typeof filteredInvoices>) {
+  return q.select((eb) => [
+    "invoices.id", "invoices.invoice_number", "invoices.billing_month", "invoices.issue_date", "invoices.due_date",
+    "invoices.total_yen", "invoices.taxable_10_yen", "invoices.tax_10_yen", "invoices.non_taxable_yen", "invoices.interest_yen",
+    "contracts.ref as contract_ref", "customers.name as customer_name", "customers.ref as customer_ref",
+    eb.fn.coalesce("p.paid", sql<number>`0`).as("paid_raw"),
+    eb.fn.coalesce("cn.credited", sql<number>`0`).as("credited_yen"),
+    creditedInterestYenOfInvoice().as("credited_interest_yen"),
+  ]);
+}
+type InvoiceQueryRow = Awaited<ReturnType<ReturnType<typeof selectInvoiceRows>["execute"]>>[number];
+
+/** Every invoice matching the search, newest first (for the portfolio and transfers; the list pages). */
+export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search: InvoiceSearch, today: IsoDate) {
+  const rows = await selectInvoiceRows(filteredInvoices(db, tenant, search, today)).orderBy("invoices.seq", "desc").execute();
+  return withPaymentState(db, rows, today);
+}
+
+/** The count and the sums of the whole filter, in SQL (issue 17 item 2: never summed over one page). */
+export async function invoiceTotals(db: Kysely<Database>, tenant: Tenant, search: InvoiceSearch, today: IsoDate) {
+  const row = await filteredInvoices(db, tenant, search, today)
+    .select((eb) => [
+      eb.fn.countAll<number>().as("count"),
+      eb.fn.coalesce(eb.fn.sum<number>("invoices.total_yen"), sql<number>`0`).as("total_yen"),
+    ])
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.count), totalYen: Number(row.total_yen) };
+}
+
+/** One page of the invoice list with the count and total of the whole filter. */
+export async function pageInvoices(db: Kysely<Database>, tenant: Tenant, search: InvoiceSearch, today: IsoDate, request: PageRequest<InvoiceSortColumn>) {
+  const totals = await invoiceTotals(db, tenant, search, today);
+  const info = pageInfo(request, totals.count);
+  const rows = await orderedInvoices(db, tenant, search, today, info).limit(info.size).offset(info.offset).execute();
+  const { offset: _offset, ...page } = info;
+  return { invoices: await withPaymentState(db, rows, today), totals, page };
+}
+
+function orderedInvoices(db: Kysely<Database>, tenant: Tenant, search: InvoiceSearch, today: IsoDate, order: { sort: InvoiceSortColumn; dir: SortDirection }) {
+  // The id breaks ties so that pages never overlap or skip rows of equal sort values.
+  return selectInvoiceRows(filteredInvoices(db, tenant, search, today))
+    .orderBy(sql.ref(INVOICE_SORT_SQL[order.sort]), order.dir)
+    .orderBy("invoices.id", order.dir);
+}
+
+/** The whole filter in the list's order, a chunk at a time (the CSV download: never capped, never all in memory). */
+export async function* invoiceChunks(db: Kysely<Database>, tenant: Tenant, search: InvoiceSearch, today: IsoDate,
+  order: { sort: InvoiceSortColumn; dir: SortDirection }, chunkSize = 1000) {
+  for (let offset = 0; ; offset += chunkSize) {
+    const rows = await orderedInvoices(db, tenant, search, today, order).limit(chunkSize).offset(offset).execute();
+    if (rows.length > 0) yield await withPaymentState(db, rows, today);
+    if (rows.length < chunkSize) return;
+  }
+}
+
+async function withPaymentState(db: Kysely<Database>, rows: InvoiceQueryRow[], today: IsoDate) {
   const listed = rows.map(({ paid_raw, credited_yen, credited_interest_yen, ...r }) => {
     const owedYen = r.total_yen - Number(credited_yen);
     const paidYen = Math.min(Number(paid_raw), owedYen);
@@ -103,16 +184,21 @@ export async function listInvoices(db: Kysely<Database>, tenant: Tenant, search:
   });
   // T-26: the interest accrued to today on each overdue invoice, for the overdue list.
   const overdue = listed.filter((i) => i.overdue);
-  const payments = overdue.length === 0 ? [] : await db.selectFrom("payments").innerJoin("invoices", (join) =>
-    join.onRef("invoices.contract_id", "=", "payments.contract_id").onRef("invoices.billing_month", "=", "payments.billing_month"))
-    .select(["invoices.id as invoice_id", "payments.paid_on", "payments.amount_yen"])
-    .where("invoices.id", "in", overdue.map((i) => i.id)).execute();
+  const payments: { invoice_id: number; paid_on: string; amount_yen: number | null }[] = [];
+  for (const ids of chunks(overdue.map((i) => i.id))) {
+    payments.push(...await db.selectFrom("payments").innerJoin("invoices", (join) =>
+      join.onRef("invoices.contract_id", "=", "payments.contract_id").onRef("invoices.billing_month", "=", "payments.billing_month"))
+      .select(["invoices.id as invoice_id", "payments.paid_on", "payments.amount_yen"])
+      .where("invoices.id", "in", ids).execute());
+  }
+  const byInvoice = new Map<number, typeof payments>();
+  for (const p of payments) byInvoice.set(p.invoice_id, [...byInvoice.get(p.invoice_id) ?? [], p]);
   return listed.map((i) => ({
     ...i,
     accruedInterestYen: i.overdue
       ? accruedInterest(
         { principalYen: i.principalYen, dueDate: i.due_date },
-        payments.filter((p) => p.invoice_id === i.id).map((p) => ({ paidOn: p.paid_on, amountYen: p.amount_yen })),
+        (byInvoice.get(i.id) ?? []).map((p) => ({ paidOn: p.paid_on, amountYen: p.amount_yen })),
         today,
       )
       : 0,

@@ -13,6 +13,8 @@ import { getInvoice } from "../billing/invoices.server";
 import { writePayment } from "../billing/payments.server";
 import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
 import { isIsoDate, jstDate, type IsoDate } from "../lib/jst";
+import type { ListSort, PageRequest } from "../lib/paging";
+import { fetchPage } from "../lib/paging.server";
 import { getDebitSettings } from "../settings/provider.server";
 import { findBranch } from "./bank-codes.server";
 import { debitDateFor, payerKey, RESULT_LABELS, type AccountType } from "./zengin";
@@ -323,10 +325,21 @@ export async function importStatement(db: Kysely<Database>, params: { bytes: Buf
   return { ok: true, value: summary };
 }
 
-/** Credits waiting for finance, with the unpaid invoices owing exactly their amount as suggestions. */
-export async function listPendingCredits(db: Kysely<Database>) {
-  const credits = await db.selectFrom("bank_credits").selectAll().where("status", "=", "pending").orderBy("transaction_date").orderBy("id").limit(500).execute();
-  return Promise.all(credits.map(async (c) => {
+export const CREDIT_SORT: ListSort<"date"> = { columns: { date: "asc" }, default: "date" };
+
+/**
+ * One page of the credits waiting for finance, oldest first, with the unpaid invoices owing exactly
+ * their amount as suggestions, and the count and sum of all waiting credits in SQL (issue 17
+ * item 2: the list stopped at 500).
+ */
+export async function pagePendingCredits(db: Kysely<Database>, request: PageRequest<"date">) {
+  const pending = () => db.selectFrom("bank_credits").where("status", "=", "pending");
+  const totals = await pending().select((eb) => [
+    eb.fn.countAll<number>().as("count"), eb.fn.coalesce(eb.fn.sum<number>("amount_yen"), sql<number>`0`).as("amount_yen"),
+  ]).executeTakeFirstOrThrow();
+  const { rows: credits, page } = await fetchPage({ ...request, dir: "asc" }, async () => totals,
+    (w) => pending().selectAll().orderBy("transaction_date").orderBy("id").limit(w.size).offset(w.offset).execute());
+  const withCandidates = await Promise.all(credits.map(async (c) => {
     const owing = await invoicesOwing(db, c.amount_yen, c.transaction_date);
     const invoices = owing.length === 0 ? [] : await db.selectFrom("invoices").innerJoin("contracts", "contracts.id", "invoices.contract_id")
       .innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -334,13 +347,22 @@ export async function listPendingCredits(db: Kysely<Database>) {
       .where("invoices.id", "in", owing.slice(0, 50).map((o) => o.id)).orderBy("invoices.seq").execute();
     return { ...c, candidates: invoices };
   }));
+  return { pending: withCandidates, page, totals: { count: Number(totals.count), amountYen: Number(totals.amount_yen) } };
 }
 
-export async function listResolvedCredits(db: Kysely<Database>) {
-  return db.selectFrom("bank_credits").leftJoin("invoices", "invoices.id", "bank_credits.invoice_id")
-    .select(["bank_credits.id", "bank_credits.transaction_date", "bank_credits.amount_yen", "bank_credits.payer_name", "bank_credits.status",
-      "bank_credits.resolved_by", "bank_credits.resolved_at", "invoices.invoice_number", "invoices.id as invoice_id"])
-    .where("bank_credits.status", "<>", "pending").orderBy("bank_credits.id", "desc").limit(100).execute();
+export const RESOLVED_CREDIT_SORT: ListSort<"resolved"> = { columns: { resolved: "desc" }, default: "resolved" };
+
+/** One page of the credits already assigned or dismissed, latest first, with the count of all. */
+export async function pageResolvedCredits(db: Kysely<Database>, request: PageRequest<"resolved">) {
+  const resolved = () => db.selectFrom("bank_credits").leftJoin("invoices", "invoices.id", "bank_credits.invoice_id")
+    .where("bank_credits.status", "<>", "pending");
+  const { rows, page } = await fetchPage({ ...request, dir: "desc" },
+    () => resolved().select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow(),
+    (w) => resolved()
+      .select(["bank_credits.id", "bank_credits.transaction_date", "bank_credits.amount_yen", "bank_credits.payer_name", "bank_credits.status",
+        "bank_credits.resolved_by", "bank_credits.resolved_at", "invoices.invoice_number", "invoices.id as invoice_id"])
+      .orderBy("bank_credits.id", "desc").limit(w.size).offset(w.offset).execute());
+  return { resolved: rows, page };
 }
 
 /** Finance assigns a waiting credit to an invoice (by its number): recorded as its payment. */

@@ -3,7 +3,7 @@
 // (the contract is created and the approval notice e-mailed, in one transaction), rejects with a
 // T-8-2 reason, or revokes an approval before service starts (T-8-3). T-6: a line under review or
 // held by a live contract cannot be applied for again.
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { inviteCustomerAdmin, stopAccount } from "../auth/invitations.server";
@@ -12,6 +12,8 @@ import type { Tenant } from "../auth/tenancy";
 import { queueMail } from "../mail/outbox.server";
 import { formatDateJa } from "../lib/labels";
 import { jstDate, type IsoDate } from "../lib/jst";
+import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
+import { APPLICATION_STATUS_LABELS } from "./application-labels";
 import { REJECTION_REASONS, type ApplicationInput } from "./applications";
 
 export type FieldResult = { ok: true; id: number } | { ok: false; field: string; message: string };
@@ -24,8 +26,31 @@ function scoped(db: Kysely<Database>, tenant: Tenant) {
   return q.where("applications.customer_id", "=", tenant.customerId);
 }
 
-export async function listApplications(db: Kysely<Database>, tenant: Tenant) {
-  return scoped(db, tenant).selectAll("applications").orderBy("applications.id", "desc").limit(300).execute();
+/** The application list's sortable columns and the direction each starts in (issue 17 item 2). */
+export type ApplicationSortColumn = "created" | "holder" | "wished";
+export const APPLICATION_SORT: ListSort<ApplicationSortColumn> = {
+  columns: { created: "desc", holder: "asc", wished: "asc" },
+  default: "created",
+};
+const APPLICATION_SORT_SQL: Record<ApplicationSortColumn, string> = {
+  created: "applications.id", holder: "applications.holder_name", wished: "applications.wished_start",
+};
+export type ApplicationStatus = keyof typeof APPLICATION_STATUS_LABELS;
+
+function filteredApplications(db: Kysely<Database>, tenant: Tenant, filter: { status?: ApplicationStatus }) {
+  const q = scoped(db, tenant);
+  return filter.status ? q.where("applications.status", "=", filter.status) : q;
+}
+
+/** One page of the application list with the count of the whole filter, in SQL. */
+export async function pageApplications(db: Kysely<Database>, tenant: Tenant, filter: { status?: ApplicationStatus }, request: PageRequest<ApplicationSortColumn>) {
+  const { count } = await filteredApplications(db, tenant, filter)
+    .select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+  const { offset, ...page } = pageInfo(request, Number(count));
+  const applications = await filteredApplications(db, tenant, filter).selectAll("applications")
+    .orderBy(sql.ref(APPLICATION_SORT_SQL[page.sort]), page.dir).orderBy("applications.id", page.dir)
+    .limit(page.size).offset(offset).execute();
+  return { applications, page };
 }
 
 export async function getApplication(db: Kysely<Database>, params: { id: number; tenant: Tenant }) {

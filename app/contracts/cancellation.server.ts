@@ -2,7 +2,7 @@
 // asked, the request, the operator's confirmation (the termination date is the later of the wished
 // date and the confirmation day), and withdrawal before the termination date. The quote is the one
 // the billing run will charge: both come from quoteTermination over the same contract history.
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
@@ -11,6 +11,8 @@ import { loadBillableContracts, loadTariffs } from "../billing/history.server";
 import { quoteTermination, type TerminationQuote } from "../billing/termination-quote";
 import { terminationDate } from "../billing/early-termination";
 import type { IsoDate } from "../lib/jst";
+import type { ListSort, PageRequest } from "../lib/paging";
+import { fetchPage } from "../lib/paging.server";
 import { scheduleGatewayReturns } from "./suspensions.server";
 
 async function contractInTenant(db: Kysely<Database>, id: number, tenant: Tenant) {
@@ -118,17 +120,28 @@ export async function confirmCancellation(
   return { ok: true };
 }
 
-/** Requests waiting for the operator, and recent confirmations, within the tenant. */
-export async function listCancellations(db: Kysely<Database>, tenant: Tenant) {
-  return db.selectFrom("terminations")
+export const CANCELLATION_SORT: ListSort<"confirmed"> = { columns: { confirmed: "desc" }, default: "confirmed" };
+
+/**
+ * Requests waiting for the operator first, then the confirmations, newest first, within the
+ * tenant: one page with the count of all (issue 17 item 2: it stopped at 200). The waiting ones
+ * are put first explicitly, as the engines sort nulls differently.
+ */
+export async function pageCancellations(db: Kysely<Database>, tenant: Tenant, request: PageRequest<"confirmed">) {
+  const scoped = () => db.selectFrom("terminations")
     .innerJoin("contracts", "contracts.id", "terminations.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select(["contracts.id", "contracts.ref", "customers.name as customer_name", "terminations.requested_on",
-      "terminations.wished_date", "terminations.confirmed_on", "contracts.termination_date"])
     .where("terminations.withdrawn_at", "is", null)
-    .where(customerInTenant(tenant))
-    .orderBy("terminations.confirmed_on", "desc")
-    .orderBy("terminations.requested_on", "desc")
-    .limit(200)
-    .execute();
+    .where(customerInTenant(tenant));
+  const { rows, page } = await fetchPage(request,
+    () => scoped().select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow(),
+    (w) => scoped()
+      .select(["contracts.id", "contracts.ref", "customers.name as customer_name", "terminations.requested_on",
+        "terminations.wished_date", "terminations.confirmed_on", "contracts.termination_date"])
+      .orderBy(sql`case when terminations.confirmed_on is null then 0 else 1 end`)
+      .orderBy("terminations.confirmed_on", w.dir)
+      .orderBy("terminations.requested_on", w.dir)
+      .orderBy("terminations.contract_id", w.dir)
+      .limit(w.size).offset(w.offset).execute());
+  return { cancellations: rows, page };
 }

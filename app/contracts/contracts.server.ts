@@ -1,9 +1,10 @@
 // Contracts as each tenant may see them. The tenant is part of every `where`, so a foreign
 // contract is simply not found.
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { ContractStatus, Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
+import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
 
 export interface ContractFilter {
   status?: ContractStatus;
@@ -11,21 +12,12 @@ export interface ContractFilter {
   search?: string;
 }
 
-export async function listContracts(db: Kysely<Database>, tenant: Tenant, filter: ContractFilter = {}) {
+function filteredContracts(db: Kysely<Database>, tenant: Tenant, filter: ContractFilter) {
   let q = db
     .selectFrom("contracts")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .leftJoin("resellers", "resellers.id", "customers.reseller_id")
-    .select((eb) => [
-      "contracts.id", "contracts.ref", "contracts.line_id", "contracts.area", "contracts.base_plan",
-      "contracts.service_start", "contracts.status", "contracts.termination_date",
-      "customers.id as customer_id", "customers.name as customer_name", "customers.ref as customer_ref",
-      "resellers.name as reseller_name",
-      eb.selectFrom("devices").select((e) => e.fn.countAll<number>().as("n"))
-        .whereRef("devices.contract_id", "=", "contracts.id").as("device_count"),
-    ])
-    .where(customerInTenant(tenant))
-    .orderBy("contracts.ref");
+    .where(customerInTenant(tenant));
   if (filter.status) q = q.where("contracts.status", "=", filter.status);
   if (filter.customerId !== undefined) q = q.where("contracts.customer_id", "=", filter.customerId);
   if (filter.search) {
@@ -34,7 +26,38 @@ export async function listContracts(db: Kysely<Database>, tenant: Tenant, filter
       eb.or([eb("contracts.ref", "like", like), eb("contracts.line_id", "like", like), eb("customers.name", "like", like)]),
     );
   }
-  return q.execute();
+  return q;
+}
+
+function selectContracts(q: ReturnType<typeof filteredContracts>) {
+  return q.select((eb) => [
+    "contracts.id", "contracts.ref", "contracts.line_id", "contracts.area", "contracts.base_plan",
+    "contracts.service_start", "contracts.status", "contracts.termination_date",
+    "customers.id as customer_id", "customers.name as customer_name", "customers.ref as customer_ref",
+    "resellers.name as reseller_name",
+    eb.selectFrom("devices").select((e) => e.fn.countAll<number>().as("n"))
+      .whereRef("devices.contract_id", "=", "contracts.id").as("device_count"),
+  ]);
+}
+
+/** Every contract matching the filter, by ref (pickers and one customer's contracts; the list pages). */
+export async function listContracts(db: Kysely<Database>, tenant: Tenant, filter: ContractFilter = {}) {
+  return selectContracts(filteredContracts(db, tenant, filter)).orderBy("contracts.ref").execute();
+}
+
+/** The contract list's sortable columns and the direction each starts in (issue 17 item 2). */
+export type ContractSortColumn = "ref" | "customer" | "start";
+export const CONTRACT_SORT: ListSort<ContractSortColumn> = { columns: { ref: "asc", customer: "asc", start: "desc" }, default: "ref" };
+const CONTRACT_SORT_SQL: Record<ContractSortColumn, string> = { ref: "contracts.ref", customer: "customers.name", start: "contracts.service_start" };
+
+/** One page of the contract list with the count of the whole filter, in SQL. */
+export async function pageContracts(db: Kysely<Database>, tenant: Tenant, filter: ContractFilter, request: PageRequest<ContractSortColumn>) {
+  const { count } = await filteredContracts(db, tenant, filter).select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+  const { offset, ...page } = pageInfo(request, Number(count));
+  const contracts = await selectContracts(filteredContracts(db, tenant, filter))
+    .orderBy(sql.ref(CONTRACT_SORT_SQL[page.sort]), page.dir).orderBy("contracts.id", page.dir)
+    .limit(page.size).offset(offset).execute();
+  return { contracts, page };
 }
 
 export async function getContract(db: Kysely<Database>, params: { id: number; tenant: Tenant }) {

@@ -11,6 +11,10 @@ import { buildMonthlyInvoiceLines } from "../billing/monthly-invoice";
 import type { TariffVersion } from "../billing/tariff";
 import { OUTAGE_SERVICE_LABELS } from "./outage-labels";
 import { jstDate, monthOf, monthRange, parseInstant, type YearMonth } from "../lib/jst";
+import type { ListSort, PageRequest } from "../lib/paging";
+import { fetchPage } from "../lib/paging.server";
+import { customerInTenant } from "../auth/tenant-scope.server";
+import type { Tenant } from "../auth/tenancy";
 
 export interface OutageCredit {
   month: YearMonth;
@@ -62,10 +66,19 @@ export async function recordOutage(
   return credits;
 }
 
-export async function listOutages(db: Kysely<Database>) {
-  return db.selectFrom("outages").innerJoin("contracts", "contracts.id", "outages.contract_id")
+export const OUTAGE_SORT: ListSort<"known"> = { columns: { known: "desc" }, default: "known" };
+
+/** One page of the recorded outages within the tenant, latest first, with the count of all (issue 17 item 2: it stopped at 200). */
+export async function pageOutages(db: Kysely<Database>, tenant: Tenant, request: PageRequest<"known">) {
+  const scoped = () => db.selectFrom("outages").innerJoin("contracts", "contracts.id", "outages.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select(["outages.id", "outages.services", "outages.known_at", "outages.restored_at", "outages.customer_fault",
-      "contracts.ref as contract_ref", "contracts.id as contract_id", "customers.name as customer_name"])
-    .orderBy("outages.known_at", "desc").limit(200).execute();
+    .where(customerInTenant(tenant));
+  const { rows, page } = await fetchPage(request,
+    () => scoped().select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow(),
+    (w) => scoped()
+      .select(["outages.id", "outages.services", "outages.known_at", "outages.restored_at", "outages.customer_fault",
+        "contracts.ref as contract_ref", "contracts.id as contract_id", "customers.name as customer_name"])
+      .orderBy("outages.known_at", w.dir).orderBy("outages.id", w.dir)
+      .limit(w.size).offset(w.offset).execute());
+  return { outages: rows, page };
 }

@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { listAudit } from "~/audit/audit.server";
+import { AUDIT_SORT, pageAudit } from "~/audit/audit.server";
+import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { pageRequest } from "~/lib/paging";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { formatInstantJa } from "~/lib/labels";
@@ -59,12 +61,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const action = url.searchParams.get("action") || undefined;
   const email = url.searchParams.get("email")?.trim().toLowerCase() || undefined;
-  const entries = await listAudit(getDb(), { action, email, limit: 300 });
-  return { entries, action: action ?? "", email: email ?? "" };
+  const { entries, page } = await pageAudit(getDb(), { action, email }, pageRequest(url.searchParams, AUDIT_SORT));
+  return { entries, page, action: action ?? "", email: email ?? "" };
 }
 
 export default function AuditLog() {
-  const { entries, action, email } = useLoaderData<typeof loader>();
+  const { entries, page, action, email } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>監査ログ</h1>
@@ -76,11 +78,17 @@ export default function AuditLog() {
           </select>
         </label>
         <label>ユーザー（メール）<input type="search" name="email" defaultValue={email} /></label>
+        <KeepSort info={page} />
         <button type="submit" className="secondary">絞り込む</button>
       </Form>
       {entries.length === 0 ? <div className="empty">該当する記録はありません。</div> : (
+        <>
+        <Pager info={page} label="監査ログのページ" />
         <table className="data">
-          <thead><tr><th>日時（日本時間）</th><th>ユーザー</th><th>操作</th><th>対象</th><th>内容</th><th>IPアドレス</th></tr></thead>
+          <thead><tr>
+            <SortHeader info={page} column="at" first="desc">日時（日本時間）</SortHeader><SortHeader info={page} column="user">ユーザー</SortHeader>
+            <th scope="col">操作</th><th scope="col">対象</th><th scope="col">内容</th><th scope="col">IPアドレス</th>
+          </tr></thead>
           <tbody>
             {entries.map((e) => (
               <tr key={e.id}>
@@ -94,6 +102,8 @@ export default function AuditLog() {
             ))}
           </tbody>
         </table>
+        <Pager info={page} label="監査ログのページ（下）" />
+        </>
       )}
     </>
   );

@@ -5,7 +5,9 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
-import { assignCredit, dismissCredit, listPendingCredits, listResolvedCredits } from "~/collections/collections.server";
+import { assignCredit, CREDIT_SORT, dismissCredit, pagePendingCredits, pageResolvedCredits, RESOLVED_CREDIT_SORT } from "~/collections/collections.server";
+import { Pager } from "~/components/Pager";
+import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formatDateJa, formatInstantJa } from "~/lib/labels";
@@ -16,7 +18,10 @@ const STATUS_LABELS = { matched: "自動照合", assigned: "割当済み", dismi
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireViewer(request, { roles: FINANCE_ROLES });
   const db = getDb();
-  return { pending: await listPendingCredits(db), resolved: await listResolvedCredits(db) };
+  const params = new URL(request.url).searchParams;
+  const { pending, page, totals } = await pagePendingCredits(db, pageRequest(params, CREDIT_SORT));
+  const { resolved, page: resolvedPage } = await pageResolvedCredits(db, pageRequest(params, RESOLVED_CREDIT_SORT, { pageParam: "rpage" }));
+  return { pending, page, totals, resolved, resolvedPage };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -38,7 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function BankCredits() {
-  const { pending, resolved } = useLoaderData<typeof loader>();
+  const { pending, page, totals, resolved, resolvedPage } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
@@ -57,6 +62,9 @@ export default function BankCredits() {
       </Form>
       <h2>照合待ち</h2>
       {pending.length === 0 ? <div className="empty">照合待ちの入金はありません。</div> : (
+        <>
+        <p className="muted" data-testid="pending-totals">{totals.count.toLocaleString("ja-JP")}件　合計 {yen(totals.amountYen)}</p>
+        <Pager info={page} label="照合待ちのページ" />
         <table className="data" data-testid="pending-credits">
           <thead><tr><th>取引日</th><th className="num">入金額</th><th>振込依頼人名</th><th>割り当て</th></tr></thead>
           <tbody>
@@ -89,11 +97,14 @@ export default function BankCredits() {
             ))}
           </tbody>
         </table>
+        </>
       )}
-      <h2>処理済み（最近の100件）</h2>
+      <h2>処理済み</h2>
       {resolved.length === 0 ? <div className="empty">まだありません。</div> : (
+        <>
+        <Pager info={resolvedPage} label="処理済みのページ" pageParam="rpage" />
         <table className="data">
-          <thead><tr><th>取引日</th><th className="num">入金額</th><th>振込依頼人名</th><th>結果</th><th>請求書</th><th>処理</th></tr></thead>
+          <thead><tr><th scope="col">取引日</th><th scope="col" className="num">入金額</th><th scope="col">振込依頼人名</th><th scope="col">結果</th><th scope="col">請求書</th><th scope="col">処理</th></tr></thead>
           <tbody>
             {resolved.map((c) => (
               <tr key={c.id}>
@@ -107,6 +118,7 @@ export default function BankCredits() {
             ))}
           </tbody>
         </table>
+        </>
       )}
     </>
   );

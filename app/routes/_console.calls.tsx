@@ -9,7 +9,9 @@ import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { isInWindow, nextInstantInWindow } from "~/lib/jst";
 import { formatInstantJa } from "~/lib/labels";
-import { CALL_RESULT_LABELS, CALL_RESULTS, dueCalls, recordCall } from "~/security/calls.server";
+import { CALL_RESULT_LABELS, CALL_RESULTS, CALL_SORT, pageDueCalls, recordCall } from "~/security/calls.server";
+import { Pager } from "~/components/Pager";
+import { pageRequest } from "~/lib/paging";
 import { INCIDENT_STATUS_LABELS, SEVERITY_LABELS } from "~/security/incident-labels";
 import { PHONE_WINDOW } from "~/security/notification-windows";
 
@@ -26,9 +28,10 @@ type CallField = "result" | "note";
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const at = now();
-  const calls = await dueCalls(getDb(), viewer.tenant, at);
+  const { calls, page } = await pageDueCalls(getDb(), viewer.tenant, at, pageRequest(new URL(request.url).searchParams, CALL_SORT));
   return {
     calls: calls.map((c) => ({ ...c, minutesLate: Math.floor((at.getTime() - Date.parse(c.planned_at)) / 60_000) })),
+    page,
     results: CALL_RESULTS.map((value) => ({ value, label: CALL_RESULT_LABELS[value] })),
     // S1-4①: phone calls are made 09:00–21:00, every day but 12/29–1/3.
     windowOpen: isInWindow(at, PHONE_WINDOW),
@@ -60,7 +63,7 @@ function elapsed(minutes: number): string {
 }
 
 export default function Calls() {
-  const { calls, results, windowOpen, nextWindow } = useLoaderData<typeof loader>();
+  const { calls, page, results, windowOpen, nextWindow } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -77,6 +80,8 @@ export default function Calls() {
       ) : null}
       {params.get("recorded") && !actionData ? <div className="alert success" role="status">電話連絡の結果を記録しました。</div> : null}
       {calls.length === 0 ? <div className="empty">いま連絡が必要な電話はありません。</div> : (
+        <>
+        <Pager info={page} label="電話連絡のページ" />
         <table className="data" aria-label="連絡が必要な電話">
           <thead><tr><th>予定日時</th><th>お客さま・契約</th><th>電話番号</th><th>用件</th><th>結果の記録</th></tr></thead>
           <tbody>
@@ -122,6 +127,8 @@ export default function Calls() {
             })}
           </tbody>
         </table>
+        <Pager info={page} label="電話連絡のページ（下）" />
+        </>
       )}
     </>
   );

@@ -2,7 +2,9 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
-import { confirmCancellation, listCancellations } from "~/contracts/cancellation.server";
+import { CANCELLATION_SORT, confirmCancellation, pageCancellations } from "~/contracts/cancellation.server";
+import { Pager } from "~/components/Pager";
+import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
@@ -11,7 +13,8 @@ import { formatDateJa } from "~/lib/labels";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
-  return { cancellations: await listCancellations(getDb(), viewer.tenant), today: jstDate(now()) };
+  const { cancellations, page } = await pageCancellations(getDb(), viewer.tenant, pageRequest(new URL(request.url).searchParams, CANCELLATION_SORT));
+  return { cancellations, page, today: jstDate(now()) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -27,7 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Cancellations() {
-  const { cancellations, today } = useLoaderData<typeof loader>();
+  const { cancellations, page, today } = useLoaderData<typeof loader>();
   const error = useActionData<typeof action>();
   return (
     <>
@@ -35,8 +38,10 @@ export default function Cancellations() {
       <p className="muted">確認した日が解約希望日より後のときは、確認日が解約日になります（規約第20条）。本日は {formatDateJa(today)} です。</p>
       {error ? <div className="alert error" role="alert">{error.message}</div> : null}
       {cancellations.length === 0 ? <div className="empty">解約のお申し込みはありません。</div> : (
+        <>
+        <Pager info={page} label="解約のページ" />
         <table className="data">
-          <thead><tr><th>契約</th><th>顧客</th><th>申込日</th><th>解約希望日</th><th>確認日</th><th>解約日</th><th /></tr></thead>
+          <thead><tr><th scope="col">契約</th><th scope="col">顧客</th><th scope="col">申込日</th><th scope="col">解約希望日</th><th scope="col">確認日</th><th scope="col">解約日</th><th scope="col" /></tr></thead>
           <tbody>
             {cancellations.map((c) => (
               <tr key={c.id}>
@@ -53,6 +58,8 @@ export default function Cancellations() {
             ))}
           </tbody>
         </table>
+        <Pager info={page} label="解約のページ（下）" />
+        </>
       )}
     </>
   );

@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { ContractStatus } from "../../db/schema";
 import { requireViewer } from "~/auth/session.server";
-import { listContracts } from "~/contracts/contracts.server";
+import { CONTRACT_SORT, pageContracts } from "~/contracts/contracts.server";
+import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { AREA_LABELS, CONTRACT_STATUS_LABELS, formatDateJa, itemLabel } from "~/lib/labels";
 
@@ -14,12 +16,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const statusParam = url.searchParams.get("status");
   const status = STATUSES.find((s) => s === statusParam);
   const search = url.searchParams.get("q")?.trim() || undefined;
-  const contracts = await listContracts(getDb(), viewer.tenant, { status, search });
-  return { contracts, status: status ?? "", search: search ?? "", showCustomer: viewer.tenant.kind !== "customer" };
+  const { contracts, page } = await pageContracts(getDb(), viewer.tenant, { status, search }, pageRequest(url.searchParams, CONTRACT_SORT));
+  return { contracts, page, status: status ?? "", search: search ?? "", showCustomer: viewer.tenant.kind !== "customer" };
 }
 
 export default function Contracts() {
-  const { contracts, status, search, showCustomer } = useLoaderData<typeof loader>();
+  const { contracts, page, status, search, showCustomer } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>契約</h1>
@@ -31,16 +33,20 @@ export default function Contracts() {
             {STATUSES.map((s) => <option key={s} value={s}>{CONTRACT_STATUS_LABELS[s]}</option>)}
           </select>
         </label>
+        <KeepSort info={page} />
         <button type="submit" className="secondary">絞り込む</button>
       </Form>
       {contracts.length === 0 ? (
         <div className="empty">{search || status ? "条件に合う契約はありません。" : "まだ契約がありません。"}</div>
       ) : (
+        <>
+        <Pager info={page} label="契約のページ" />
         <table className="data">
           <thead>
             <tr>
-              <th>契約番号</th>{showCustomer ? <th>顧客</th> : null}<th>回線ID</th><th>エリア</th><th>プラン</th>
-              <th>利用開始日</th><th>状態</th><th className="num">機器</th>
+              <SortHeader info={page} column="ref">契約番号</SortHeader>{showCustomer ? <SortHeader info={page} column="customer">顧客</SortHeader> : null}
+              <th scope="col">回線ID</th><th scope="col">エリア</th><th scope="col">プラン</th>
+              <SortHeader info={page} column="start" first="desc">利用開始日</SortHeader><th scope="col">状態</th><th scope="col" className="num">機器</th>
             </tr>
           </thead>
           <tbody>
@@ -58,6 +64,8 @@ export default function Contracts() {
             ))}
           </tbody>
         </table>
+        <Pager info={page} label="契約のページ（下）" />
+        </>
       )}
     </>
   );

@@ -2,31 +2,40 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
-import { listCustomers } from "~/customers/customers.server";
+import { CUSTOMER_SORT, pageCustomers } from "~/customers/customers.server";
+import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: CUSTOMER_VIEW_ROLES });
-  const search = new URL(request.url).searchParams.get("q")?.trim() || undefined;
-  const customers = await listCustomers(getDb(), viewer.tenant, search);
-  return { customers, search: search ?? "", showReseller: viewer.tenant.kind === "provider" };
+  const params = new URL(request.url).searchParams;
+  const search = params.get("q")?.trim().slice(0, 200) || undefined;
+  const { customers, page } = await pageCustomers(getDb(), viewer.tenant, search, pageRequest(params, CUSTOMER_SORT));
+  return { customers, page, search: search ?? "", showReseller: viewer.tenant.kind === "provider" };
 }
 
 export default function Customers() {
-  const { customers, search, showReseller } = useLoaderData<typeof loader>();
+  const { customers, page, search, showReseller } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>顧客</h1>
       <Form method="get" className="filters">
         <label>検索（顧客名・顧客番号）<input type="search" name="q" defaultValue={search} /></label>
+        <KeepSort info={page} />
         <button type="submit" className="secondary">検索</button>
       </Form>
       {customers.length === 0 ? (
         <div className="empty">{search ? "条件に合う顧客はありません。" : "まだ顧客が登録されていません。"}</div>
       ) : (
+        <>
+        <Pager info={page} label="顧客のページ" />
         <table className="data">
           <thead>
-            <tr><th>顧客番号</th><th>顧客名</th>{showReseller ? <th>販売店</th> : null}<th>連絡先</th><th>所在地</th><th className="num">契約中</th></tr>
+            <tr>
+              <SortHeader info={page} column="ref">顧客番号</SortHeader><SortHeader info={page} column="name">顧客名</SortHeader>
+              {showReseller ? <th scope="col">販売店</th> : null}<th scope="col">連絡先</th><th scope="col">所在地</th><th scope="col" className="num">契約中</th>
+            </tr>
           </thead>
           <tbody>
             {customers.map((c) => (
@@ -41,6 +50,8 @@ export default function Customers() {
             ))}
           </tbody>
         </table>
+        <Pager info={page} label="顧客のページ（下）" />
+        </>
       )}
     </>
   );

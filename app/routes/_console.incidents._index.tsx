@@ -6,7 +6,11 @@ import { getDb } from "~/db.server";
 import { addDays, isIsoDate, jstInstant } from "~/lib/jst";
 import { formatInstantJa } from "~/lib/labels";
 import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS, SEVERITIES, SEVERITY_LABELS } from "~/security/incident-labels";
-import { listIncidents } from "~/security/incidents.server";
+import { INCIDENT_SORT, pageIncidents } from "~/security/incidents.server";
+import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { pageRequest } from "~/lib/paging";
+
+const INCIDENT_FILTER_KEYS = ["severity", "kind", "status", "device", "from", "to"] as const;
 
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -14,24 +18,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const p = new URL(request.url).searchParams;
   const text = (k: string) => p.get(k)?.trim() ?? "";
   const status = (Object.keys(INCIDENT_STATUS_LABELS) as IncidentStatus[]).find((s) => s === text("status"));
-  const incidents = await listIncidents(getDb(), viewer.tenant, {
+  const { incidents, page } = await pageIncidents(getDb(), viewer.tenant, {
     severity: (SEVERITIES as readonly string[]).includes(text("severity")) ? text("severity") : undefined,
     kind: text("kind") in INCIDENT_KIND_LABELS ? text("kind") : undefined,
     status,
     device: text("device") || undefined,
     from: isIsoDate(text("from")) ? jstInstant(text("from")).toISOString() : undefined,
     to: isIsoDate(text("to")) ? jstInstant(addDays(text("to"), 1)).toISOString() : undefined,
-  });
+  }, pageRequest(p, INCIDENT_SORT));
   return {
-    incidents,
-    values: Object.fromEntries(["severity", "kind", "status", "device", "from", "to"].map((k) => [k, text(k)])),
-    filtered: [...p.values()].some((v) => v.trim() !== ""),
+    incidents, page,
+    values: Object.fromEntries(INCIDENT_FILTER_KEYS.map((k) => [k, text(k)])),
+    filtered: INCIDENT_FILTER_KEYS.some((k) => text(k) !== ""),
     showCustomer: viewer.tenant.kind !== "customer",
   };
 }
 
 export default function Incidents() {
-  const { incidents, values, filtered, showCustomer } = useLoaderData<typeof loader>();
+  const { incidents, page, values, filtered, showCustomer } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>インシデント</h1>
@@ -47,13 +51,20 @@ export default function Incidents() {
         <label>機器名<input type="search" name="device" defaultValue={values.device} size={10} /></label>
         <label>期間（から）<input type="date" name="from" defaultValue={values.from} /></label>
         <label>期間（まで）<input type="date" name="to" defaultValue={values.to} /></label>
+        <KeepSort info={page} />
         <button type="submit" className="secondary">絞り込む</button>
       </Form>
       {incidents.length === 0 ? (
         <div className="empty">{filtered ? "条件に合うインシデントはありません。" : "インシデントはありません。通知が必要な事象は検知されていません。"}</div>
       ) : (
+        <>
+        <Pager info={page} label="インシデントのページ" />
         <table className="data">
-          <thead><tr><th>検知日時</th><th>内容</th><th>種類</th><th>重要度</th>{showCustomer ? <th>顧客</th> : null}<th>契約</th><th>状態</th><th>担当</th></tr></thead>
+          <thead><tr>
+            <SortHeader info={page} column="opened" first="desc">検知日時</SortHeader><th scope="col">内容</th><th scope="col">種類</th><th scope="col">重要度</th>
+            {showCustomer ? <SortHeader info={page} column="customer">顧客</SortHeader> : null}<SortHeader info={page} column="contract">契約</SortHeader>
+            <th scope="col">状態</th><th scope="col">担当</th>
+          </tr></thead>
           <tbody>
             {incidents.map((i) => (
               <tr key={i.id}>
@@ -69,6 +80,8 @@ export default function Incidents() {
             ))}
           </tbody>
         </table>
+        <Pager info={page} label="インシデントのページ（下）" />
+        </>
       )}
     </>
   );

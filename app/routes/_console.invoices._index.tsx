@@ -1,43 +1,32 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { KeepSort, Pager, SortHeader } from "~/components/Pager";
 import { debitFailures } from "~/collections/collections.server";
-import { listInvoices, type InvoiceSearch, type StatusFilter } from "~/billing/invoices.server";
+import { INVOICE_SORT, invoiceSearchOf, pageInvoices, type StatusFilter } from "~/billing/invoices.server";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { isIsoDate, isYearMonth, jstDate } from "~/lib/jst";
+import { jstDate } from "~/lib/jst";
+import { listHref, pageRequest } from "~/lib/paging";
 import { formatDateJa } from "~/lib/labels";
-import { parseYenInput, yen } from "~/lib/money";
+import { yen } from "~/lib/money";
 
 const STATUS_LABELS: Record<StatusFilter, string> = { unpaid: "未入金", overdue: "支払期日超過", paid: "入金済み" };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const params = new URL(request.url).searchParams;
-  const text = (k: string) => params.get(k)?.trim() ?? "";
-  const search: InvoiceSearch = {
-    issueFrom: isIsoDate(text("from")) ? text("from") : undefined,
-    issueTo: isIsoDate(text("to")) ? text("to") : undefined,
-    amountMin: parseYenInput(text("min")) ?? undefined,
-    amountMax: parseYenInput(text("max")) ?? undefined,
-    counterparty: text("q") || undefined,
-    status: (["unpaid", "overdue", "paid"] as const).find((s) => s === text("status")),
-    billingMonth: isYearMonth(text("month")) ? text("month") : undefined,
-  };
-  const listed = await listInvoices(getDb(), viewer.tenant, search, jstDate(now()));
+  const { search, values, filtered } = invoiceSearchOf(params);
+  const { invoices: listed, totals, page } = await pageInvoices(getDb(), viewer.tenant, search, jstDate(now()), pageRequest(params, INVOICE_SORT));
   // Issue 20: why a direct debit of an unpaid invoice failed (the bank's result code).
   const failures = await debitFailures(getDb(), listed.filter((i) => i.state !== "paid").map((i) => i.id));
   const invoices = listed.map((i) => ({ ...i, debitFailure: i.state === "paid" ? null : failures.get(i.id) ?? null }));
-  const filtered = [...params.keys()].some((k) => text(k) !== "");
-  return {
-    invoices, filtered, showCustomer: viewer.tenant.kind !== "customer",
-    values: { from: text("from"), to: text("to"), min: text("min"), max: text("max"), q: text("q"), status: text("status"), month: text("month") },
-  };
+  return { invoices, totals, page, filtered, showCustomer: viewer.tenant.kind !== "customer", values };
 }
 
 export default function Invoices() {
-  const { invoices, filtered, values, showCustomer } = useLoaderData<typeof loader>();
-  const total = invoices.reduce((a, i) => a + i.total_yen, 0);
+  const { invoices, totals, page, filtered, values, showCustomer } = useLoaderData<typeof loader>();
+  const { search } = useLocation();
   return (
     <>
       <h1>請求書</h1>
@@ -54,18 +43,28 @@ export default function Invoices() {
             {Object.entries(STATUS_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
           </select>
         </label>
+        <KeepSort info={page} />
         <button type="submit" className="secondary">検索</button>
       </Form>
       {invoices.length === 0 ? (
         <div className="empty">{filtered ? "条件に合う請求書はありません。" : "発行済みの請求書はまだありません。"}</div>
       ) : (
         <>
-          <p className="muted">{invoices.length}件　合計 {yen(total)}</p>
+          <div className="list-summary">
+            <p className="muted" data-testid="invoice-totals">{totals.count.toLocaleString("ja-JP")}件　合計 {yen(totals.totalYen)}</p>
+            <a href={`/invoices/csv${listHref(search, { page: null })}`} download>CSVでダウンロード（{totals.count.toLocaleString("ja-JP")}件）</a>
+          </div>
+          <Pager info={page} label="請求書のページ" />
           <table className="data">
             <thead>
               <tr>
-                <th>請求書番号</th><th>請求月</th>{showCustomer ? <th>取引先</th> : null}<th>契約</th><th>発行日</th>
-                <th>お支払期限</th><th className="num">請求額（税込）</th><th className="num">入金済み</th><th>状態</th><th className="num">延滞利息（本日まで）</th>
+                <SortHeader info={page} column="number" first="desc">請求書番号</SortHeader>
+                <SortHeader info={page} column="month" first="desc">請求月</SortHeader>
+                {showCustomer ? <SortHeader info={page} column="customer">取引先</SortHeader> : null}<th scope="col">契約</th>
+                <SortHeader info={page} column="issued" first="desc">発行日</SortHeader>
+                <SortHeader info={page} column="due" first="desc">お支払期限</SortHeader>
+                <SortHeader info={page} column="total" first="desc" className="num">請求額（税込）</SortHeader>
+                <th scope="col" className="num">入金済み</th><th scope="col">状態</th><th scope="col" className="num">延滞利息（本日まで）</th>
               </tr>
             </thead>
             <tbody>
@@ -90,6 +89,7 @@ export default function Invoices() {
               ))}
             </tbody>
           </table>
+          <Pager info={page} label="請求書のページ（下）" />
         </>
       )}
     </>

@@ -5,7 +5,9 @@ import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import type { OutageService } from "~/billing/outage-credit";
 import { listContracts } from "~/contracts/contracts.server";
 import { OUTAGE_SERVICE_LABELS } from "~/contracts/outage-labels";
-import { listOutages, outageCredits, recordOutage } from "~/contracts/outages.server";
+import { OUTAGE_SORT, outageCredits, pageOutages, recordOutage } from "~/contracts/outages.server";
+import { Pager } from "~/components/Pager";
+import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { formValues } from "~/lib/form";
 import { formatInstantJa } from "~/lib/labels";
@@ -17,8 +19,11 @@ const SERVICES = (Object.entries(OUTAGE_SERVICE_LABELS) as [OutageService, strin
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const db = getDb();
-  const [contracts, outages] = await Promise.all([listContracts(db, viewer.tenant, { status: "active" }), listOutages(db)]);
-  return { contracts: contracts.map((c) => ({ id: c.id, label: `${c.ref} ${c.customer_name}` })), outages };
+  const [contracts, { outages, page }] = await Promise.all([
+    listContracts(db, viewer.tenant, { status: "active" }),
+    pageOutages(db, viewer.tenant, pageRequest(new URL(request.url).searchParams, OUTAGE_SORT)),
+  ]);
+  return { contracts: contracts.map((c) => ({ id: c.id, label: `${c.ref} ${c.customer_name}` })), outages, page };
 }
 
 function instant(form: FormData, prefix: string): string | null {
@@ -53,7 +58,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Outages() {
-  const { contracts, outages } = useLoaderData<typeof loader>();
+  const { contracts, outages, page } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const e: Record<string, string> = result?.errors ?? {};
@@ -103,14 +108,18 @@ export default function Outages() {
       ) : null}
       <h2>記録済みの障害</h2>
       {outages.length === 0 ? <div className="empty">記録された障害はありません。</div> : (
+        <>
+        <Pager info={page} label="障害のページ" />
         <table className="data">
-          <thead><tr><th>契約</th><th>顧客</th><th>サービス</th><th>把握</th><th>復旧</th><th>責め</th></tr></thead>
+          <thead><tr><th scope="col">契約</th><th scope="col">顧客</th><th scope="col">サービス</th><th scope="col">把握</th><th scope="col">復旧</th><th scope="col">責め</th></tr></thead>
           <tbody>{outages.map((o) => (
             <tr key={o.id}><td>{o.contract_ref}</td><td>{o.customer_name}</td>
               <td>{o.services.split(",").map((s) => SERVICES.find((x) => x.value === s)?.label ?? s).join("・")}</td>
               <td>{formatInstantJa(o.known_at)}</td><td>{formatInstantJa(o.restored_at)}</td><td>{o.customer_fault ? "お客さま" : "—"}</td></tr>
           ))}</tbody>
         </table>
+        <Pager info={page} label="障害のページ（下）" />
+        </>
       )}
     </>
   );

@@ -2,12 +2,14 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireViewer } from "~/auth/session.server";
+import { Pager } from "~/components/Pager";
 import { getDb } from "~/db.server";
+import { pageRequest } from "~/lib/paging";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
 import { formatInstantJa, formatMonthJa } from "~/lib/labels";
 import {
-  contractInTenant, createThreatReport, earliestReportMonth, listThreatReports, reportableContracts,
+  contractInTenant, createThreatReport, earliestReportMonth, pageThreatReports, reportableContracts, THREAT_REPORT_SORT,
   reportMonthProblem, ThreatReportRefused,
 } from "~/security/threat-report.server";
 
@@ -22,9 +24,12 @@ const OnDemandForm = z.object({
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: REPORT_ROLES });
   const at = now();
-  const [reports, contracts] = await Promise.all([listThreatReports(getDb(), viewer.tenant), reportableContracts(getDb(), viewer.tenant)]);
+  const [{ reports, page }, contracts] = await Promise.all([
+    pageThreatReports(getDb(), viewer.tenant, pageRequest(new URL(request.url).searchParams, THREAT_REPORT_SORT)),
+    reportableContracts(getDb(), viewer.tenant),
+  ]);
   const made = new URL(request.url).searchParams.get("made");
-  return { reports, contracts, minMonth: earliestReportMonth(at), maxMonth: jstDate(at).slice(0, 7), made, showCustomer: viewer.tenant.kind !== "customer" };
+  return { reports, page, contracts, minMonth: earliestReportMonth(at), maxMonth: jstDate(at).slice(0, 7), made, showCustomer: viewer.tenant.kind !== "customer" };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -46,7 +51,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Reports() {
-  const { reports, contracts, minMonth, maxMonth, made, showCustomer } = useLoaderData<typeof loader>();
+  const { reports, page, contracts, minMonth, maxMonth, made, showCustomer } = useLoaderData<typeof loader>();
   const error = useActionData<typeof action>()?.error;
   const busy = useNavigation().state === "submitting";
   return (
@@ -74,9 +79,11 @@ export default function Reports() {
       {reports.length === 0 ? (
         <div className="empty">保管されているレポートはまだありません。</div>
       ) : (
+        <>
+        <Pager info={page} label="レポートのページ" />
         <table className="data">
           <thead>
-            <tr><th>対象月</th><th>契約</th>{showCustomer ? <th>お客さま</th> : null}<th>種類</th><th>作成日時</th><th>PDF</th></tr>
+            <tr><th scope="col">対象月</th><th scope="col">契約</th>{showCustomer ? <th scope="col">お客さま</th> : null}<th scope="col">種類</th><th scope="col">作成日時</th><th scope="col">PDF</th></tr>
           </thead>
           <tbody>
             {reports.map((r) => (
@@ -91,6 +98,8 @@ export default function Reports() {
             ))}
           </tbody>
         </table>
+        <Pager info={page} label="レポートのページ（下）" />
+        </>
       )}
     </>
   );

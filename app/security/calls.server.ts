@@ -8,6 +8,8 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { formatJstDateTime } from "../lib/jst";
+import type { ListSort, PageRequest } from "../lib/paging";
+import { fetchPage } from "../lib/paging.server";
 
 export const CALL_RESULTS = ["answered", "no_answer", "wrong_number"] as const;
 export type CallResult = (typeof CALL_RESULTS)[number];
@@ -33,25 +35,40 @@ export function isCallResult(value: unknown): value is CallResult {
   return typeof value === "string" && (CALL_RESULTS as readonly string[]).includes(value);
 }
 
-/** Phone notifications not made yet and planned up to `now` + 1 hour, by planned time. */
-export async function dueCalls(db: Kysely<Database>, tenant: Tenant, now: Date) {
+function dueCallsQuery(db: Kysely<Database>, tenant: Tenant, now: Date) {
   const until = new Date(now.getTime() + CALLS_LOOKAHEAD_MINUTES * 60_000).toISOString();
   return db.selectFrom("notifications")
     .innerJoin("incidents", "incidents.id", "notifications.incident_id")
     .innerJoin("contracts", "contracts.id", "notifications.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select([
-      "notifications.id", "notifications.planned_at", "notifications.recipient",
-      "incidents.id as incident_id", "incidents.title", "incidents.severity", "incidents.status as incident_status",
-      "contracts.id as contract_id", "contracts.ref as contract_ref", "customers.name as customer_name",
-    ])
     .where("notifications.channel", "=", "phone")
     .where("notifications.sent_at", "is", null)
     .where("notifications.planned_at", "<=", until)
-    .where(securityRecordInTenant(tenant, "notifications.planned_at"))
-    .orderBy("notifications.planned_at").orderBy("notifications.id")
-    .limit(500)
-    .execute();
+    .where(securityRecordInTenant(tenant, "notifications.planned_at"));
+}
+
+function selectDueCalls(q: ReturnType<typeof dueCallsQuery>) {
+  return q.select([
+    "notifications.id", "notifications.planned_at", "notifications.recipient",
+    "incidents.id as incident_id", "incidents.title", "incidents.severity", "incidents.status as incident_status",
+    "contracts.id as contract_id", "contracts.ref as contract_ref", "customers.name as customer_name",
+  ]).orderBy("notifications.planned_at").orderBy("notifications.id");
+}
+
+/** Phone notifications not made yet and planned up to `now` + 1 hour, by planned time. */
+export async function dueCalls(db: Kysely<Database>, tenant: Tenant, now: Date) {
+  return selectDueCalls(dueCallsQuery(db, tenant, now)).execute();
+}
+
+export const CALL_SORT: ListSort<"planned"> = { columns: { planned: "asc" }, default: "planned" };
+
+/** One page of the due calls, earliest first, with the count of all (issue 17 item 2: it stopped at 500). */
+export async function pageDueCalls(db: Kysely<Database>, tenant: Tenant, now: Date, request: PageRequest<"planned">) {
+  // The queue is always worked earliest first: the direction is not a choice here.
+  const { rows, page } = await fetchPage({ ...request, dir: "asc" },
+    () => dueCallsQuery(db, tenant, now).select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow(),
+    (w) => selectDueCalls(dueCallsQuery(db, tenant, now)).limit(w.size).offset(w.offset).execute());
+  return { calls: rows, page };
 }
 
 export type RecordCallResult = { ok: true } | { ok: false; message: string };

@@ -5,6 +5,7 @@ import type { Database, IncidentStatus } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
+import { pageInfo, type ListSort, type PageRequest, type SortDirection } from "../lib/paging";
 import { INCIDENT_STATUS_LABELS } from "./incident-labels";
 
 export interface IncidentFilter {
@@ -16,26 +17,53 @@ export interface IncidentFilter {
   to?: string; // ISO instant, exclusive
 }
 
-export async function listIncidents(db: Kysely<Database>, tenant: Tenant, filter: IncidentFilter = {}) {
+/** The incident list's sortable columns and the direction each starts in (issue 17 item 2). */
+export type IncidentSortColumn = "opened" | "customer" | "contract" | "device";
+export const INCIDENT_SORT: ListSort<IncidentSortColumn> = {
+  columns: { opened: "desc", customer: "asc", contract: "asc", device: "asc" },
+  default: "opened",
+};
+const INCIDENT_SORT_SQL: Record<IncidentSortColumn, string> = {
+  opened: "incidents.opened_at", customer: "customers.name", contract: "contracts.ref", device: "incidents.device_name",
+};
+
+function filteredIncidents(db: Kysely<Database>, tenant: Tenant, filter: IncidentFilter) {
   let q = db
     .selectFrom("incidents")
     .innerJoin("contracts", "contracts.id", "incidents.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select([
-      "incidents.id", "incidents.kind", "incidents.status", "incidents.severity", "incidents.title", "incidents.opened_at",
-      "incidents.assignee", "contracts.ref as contract_ref", "customers.name as customer_name", "incidents.device_name",
-    ])
-    .where(securityRecordInTenant(tenant, "incidents.opened_at"))
-    .orderBy("incidents.opened_at", "desc")
-    .orderBy("incidents.id", "desc")
-    .limit(300);
+    .where(securityRecordInTenant(tenant, "incidents.opened_at"));
   if (filter.severity) q = q.where("incidents.severity", "=", filter.severity);
   if (filter.kind) q = q.where("incidents.kind", "=", filter.kind);
   if (filter.status) q = q.where("incidents.status", "=", filter.status);
   if (filter.device) q = q.where("incidents.device_name", "=", filter.device);
   if (filter.from) q = q.where("incidents.opened_at", ">=", filter.from);
   if (filter.to) q = q.where("incidents.opened_at", "<", filter.to);
-  return q.execute();
+  return q;
+}
+
+function orderedIncidents(db: Kysely<Database>, tenant: Tenant, filter: IncidentFilter, order: { sort: IncidentSortColumn; dir: SortDirection }) {
+  return filteredIncidents(db, tenant, filter)
+    .select([
+      "incidents.id", "incidents.kind", "incidents.status", "incidents.severity", "incidents.title", "incidents.opened_at",
+      "incidents.assignee", "contracts.ref as contract_ref", "customers.name as customer_name", "incidents.device_name",
+    ])
+    .orderBy(sql.ref(INCIDENT_SORT_SQL[order.sort]), order.dir)
+    .orderBy("incidents.id", order.dir);
+}
+
+/** Every incident matching the filter, newest first (callers that need them all; the page lists one page). */
+export async function listIncidents(db: Kysely<Database>, tenant: Tenant, filter: IncidentFilter = {}) {
+  return orderedIncidents(db, tenant, filter, { sort: "opened", dir: "desc" }).execute();
+}
+
+/** One page of the incident list with the count of the whole filter, in SQL. */
+export async function pageIncidents(db: Kysely<Database>, tenant: Tenant, filter: IncidentFilter, request: PageRequest<IncidentSortColumn>) {
+  const { count } = await filteredIncidents(db, tenant, filter)
+    .select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+  const { offset, ...page } = pageInfo(request, Number(count));
+  const incidents = await orderedIncidents(db, tenant, filter, page).limit(page.size).offset(offset).execute();
+  return { incidents, page };
 }
 
 export async function getIncident(db: Kysely<Database>, params: { id: number; tenant: Tenant }) {

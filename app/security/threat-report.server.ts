@@ -17,6 +17,8 @@ import { RETENTION_MONTHS, retentionStart } from "./retention";
 import { queueMail } from "../mail/outbox.server";
 import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
+import { fetchPage } from "../lib/paging.server";
+import type { ListSort, PageRequest } from "../lib/paging";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -372,15 +374,22 @@ export function lastMonth(at: Date): YearMonth {
 // ---------------------------------------------------------------------------------------------
 // Console (tenant-scoped)
 
-export async function listThreatReports(db: Kysely<Database>, tenant: Tenant) {
-  return db.selectFrom("threat_reports")
+export const THREAT_REPORT_SORT: ListSort<"created"> = { columns: { created: "desc" }, default: "created" };
+
+/** One page of the tenant's threat reports, newest first, with the count of all of them (issue 17 item 2: it stopped at 300). */
+export async function pageThreatReports(db: Kysely<Database>, tenant: Tenant, request: PageRequest<"created">) {
+  const scoped = () => db.selectFrom("threat_reports")
     .innerJoin("contracts", "contracts.id", "threat_reports.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select(["threat_reports.id", "threat_reports.period_month", "threat_reports.kind", "threat_reports.created_at",
-      "contracts.ref as contract_ref", "customers.name as customer_name"])
-    .where(securityRecordInTenant(tenant, "threat_reports.created_at"))
-    .orderBy("threat_reports.created_at", "desc").orderBy("threat_reports.id", "desc")
-    .limit(300).execute();
+    .where(securityRecordInTenant(tenant, "threat_reports.created_at"));
+  const { rows, page } = await fetchPage(request,
+    () => scoped().select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow(),
+    (w) => scoped()
+      .select(["threat_reports.id", "threat_reports.period_month", "threat_reports.kind", "threat_reports.created_at",
+        "contracts.ref as contract_ref", "customers.name as customer_name"])
+      .orderBy("threat_reports.created_at", w.dir).orderBy("threat_reports.id", w.dir)
+      .limit(w.size).offset(w.offset).execute());
+  return { reports: rows, page };
 }
 
 export async function getThreatReportPdf(db: Kysely<Database>, params: { id: number; tenant: Tenant }) {

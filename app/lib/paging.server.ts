@@ -1,0 +1,20 @@
+// One page of a list whose count is taken over the whole filter first (issue 17 item 2): the
+// page asked for is clamped to the last one, then only its rows are read.
+import { pageInfo, type PageInfo, type PageRequest, type SortDirection } from "./paging";
+
+export interface PageWindow<S extends string> {
+  sort: S;
+  dir: SortDirection;
+  offset: number;
+  size: number;
+}
+
+export async function fetchPage<S extends string, R>(
+  request: PageRequest<S>,
+  count: () => Promise<{ count: number | string | bigint }>,
+  rows: (window: PageWindow<S>) => Promise<R[]>,
+): Promise<{ rows: R[]; page: PageInfo<S> }> {
+  const total = Number((await count()).count);
+  const { offset, ...page } = pageInfo(request, total);
+  return { rows: await rows({ sort: page.sort, dir: page.dir, offset, size: page.size }), page };
+}
