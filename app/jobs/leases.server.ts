@@ -62,6 +62,34 @@ export async function leaseHolder(db: Kysely<Database>, name: string, now: Date)
   return row ? { holder: row.holder, expiresAt: row.expires_at, takenAt: row.taken_at } : null;
 }
 
+/**
+ * Whether `holder` names a process of this host that no longer exists: its lease need not wait
+ * for its expiry (a killed `billing run` re-run at once). Hosts are told apart by name: instances
+ * that share a host name must also share the process ids' namespace.
+ */
+export function isDeadLocalHolder(holder: string): boolean {
+  const [host, pidText] = holder.split(":");
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+/** Takes `name` from a holder that is a dead process of this host (conditional on that holder). */
+async function takeFromDeadLocalHolder(db: Kysely<Database>, name: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+  const current = await db.selectFrom("leases").select("holder").where("name", "=", name).executeTakeFirst();
+  if (!current || !isDeadLocalHolder(current.holder)) return false;
+  const result = await db.updateTable("leases")
+    .set({ holder, expires_at: new Date(now.getTime() + ttlMs).toISOString(), taken_at: now.toISOString() })
+    .where("name", "=", name).where("holder", "=", current.holder)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export interface HeldLease {
   /** False once the lease was lost (it expired and another process took it): stop working. */
   readonly held: boolean;
@@ -75,7 +103,7 @@ export interface HeldLease {
 export async function holdLease(db: Kysely<Database>, name: string, options: { holder?: string; ttlMs?: number } = {}): Promise<HeldLease | null> {
   const holder = options.holder ?? processHolder();
   const ttlMs = options.ttlMs ?? DEFAULT_LEASE_MS;
-  if (!(await takeLease(db, name, holder, new Date(), ttlMs))) return null;
+  if (!(await takeLease(db, name, holder, new Date(), ttlMs)) && !(await takeFromDeadLocalHolder(db, name, holder, new Date(), ttlMs))) return null;
   let held = true;
   let renewing: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
