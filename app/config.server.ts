@@ -53,6 +53,21 @@ export function parseApiRateLimit(raw: string | undefined): number {
   return Number(raw.trim());
 }
 
+export const MAX_WEB_CONCURRENCY = 64;
+
+/**
+ * WEB_CONCURRENCY: how many web worker processes `npm start` runs (issue 18 item 3), an integer
+ * from 1 to 64; unset is the number of cores. The one job worker comes on top.
+ */
+export function parseWebConcurrency(raw: string | undefined, cores: number): number {
+  if (raw === undefined || raw.trim() === "") return Math.max(1, Math.min(MAX_WEB_CONCURRENCY, cores));
+  const n = Number(raw.trim());
+  if (!/^\d{1,2}$/.test(raw.trim()) || n < 1 || n > MAX_WEB_CONCURRENCY) {
+    throw new ConfigError(`WEB_CONCURRENCY: ウェブワーカーの数を1から${MAX_WEB_CONCURRENCY}までの整数で指定してください: "${raw}"`);
+  }
+  return n;
+}
+
 /** Loopback listen addresses: only a server reachable from this machine alone may guess its own URL. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "");

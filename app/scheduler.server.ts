@@ -8,7 +8,14 @@
 // The daily jobs and the monthly threat reports also run once at start, so a server that was
 // down at their hour catches up; every one of them changes nothing when run again the same day. Each job skips a tick while its previous run (or the start-up run)
 // is still going (protect), so nothing runs twice at once.
+// Several processes and instances may run the scheduler on one database (issue 18 item 3): each
+// job holds a lease in the database while it runs, and the daily jobs, the monthly reports and
+// the simulator record each period's run (app/jobs/scheduled.server.ts), so each runs once per
+// period across all of them. The every-minute tick also checks the daily and monthly periods, so
+// when the process running them dies, another takes them over once the lease expires.
 import { Cron } from "croner";
+import { holdLease } from "./jobs/leases.server";
+import { runOncePer } from "./jobs/scheduled.server";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { apiRecordsSummary, pruneApiRecords } from "./api/pruning.server";
@@ -97,6 +104,23 @@ export async function runDailyJobs(jobs: readonly DailyJob[], log: (line: string
   }
 }
 
+const HOUR_MS = 3_600_000;
+
+/** The day whose 03:00 JST run is the latest at `at` (before 03:00 it is yesterday's). */
+export function dailyPeriod(at: Date): string {
+  return jstDate(new Date(at.getTime() - 3 * HOUR_MS));
+}
+
+/** The month whose reports are the latest due at `at` (they are due on the 1st of the next month at 06:00 JST). */
+export function reportsPeriod(at: Date): string {
+  return lastMonth(new Date(at.getTime() - 6 * HOUR_MS));
+}
+
+/** The simulator's 10-minute slot at `at`. */
+function simulatorPeriod(at: Date): string {
+  return new Date(Math.floor(at.getTime() / 600_000) * 600_000).toISOString().slice(0, 16);
+}
+
 export interface RunningScheduler {
   stop(): void;
   /** Settles when the start-up runs (daily jobs, monthly reports) are done; never rejects. */
@@ -110,7 +134,15 @@ export function startScheduler(
 ): RunningScheduler {
   const transport = createMailTransport(env, log);
   const renderAttachment = attachmentRenderer(db);
+  // Set once the crons exist: the every-minute tick also checks the daily and monthly periods.
+  let catchUp: () => void = () => undefined;
   const everyMinute = async () => {
+    catchUp();
+    const lease = await holdLease(db, "scheduler:every minute").catch((error: unknown) => {
+      log(`scheduler: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    });
+    if (!lease) return;
     try {
       const at = now();
       await notifyAllContracts(db, at);
@@ -118,11 +150,14 @@ export function startScheduler(
       if (sent.sent || sent.failed) log(`mail: sent ${sent.sent}, retrying ${sent.retrying}, failed ${sent.failed}`);
     } catch (error) {
       log(`scheduler: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      await lease.release().catch(() => undefined);
     }
   };
   const daily = async () => {
     try {
-      await runDailyJobs(dailyJobs(db, now()), log);
+      const at = now();
+      await runOncePer(db, "daily", dailyPeriod(at), () => runDailyJobs(dailyJobs(db, at), log));
     } catch (error) {
       log(`scheduler: daily: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -131,16 +166,21 @@ export function startScheduler(
   const monthlyReports = async () => {
     try {
       const at = now();
-      const r = await generateMonthlyReports(db, lastMonth(at), at);
-      if (r.generated || r.failed.length) log(`threat reports ${lastMonth(at)}: ${r.generated} made, ${r.failed.length} failed${r.failed.map((f) => `; ${f.contractRef}: ${f.message}`).join("")}`);
+      await runOncePer(db, "monthly reports", reportsPeriod(at), async () => {
+        const r = await generateMonthlyReports(db, lastMonth(at), at);
+        if (r.generated || r.failed.length) log(`threat reports ${lastMonth(at)}: ${r.generated} made, ${r.failed.length} failed${r.failed.map((f) => `; ${f.contractRef}: ${f.message}`).join("")}`);
+      });
     } catch (error) {
       log(`scheduler: threat reports: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
   const simulate = async () => {
     try {
-      const n = await simulateEvents(db, now());
-      if (n) log(`simulator: ${n} events`);
+      const at = now();
+      await runOncePer(db, "simulator", simulatorPeriod(new Date()), async () => {
+        const n = await simulateEvents(db, at);
+        if (n) log(`simulator: ${n} events`);
+      });
     } catch (error) {
       log(`scheduler: simulator: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -150,5 +190,11 @@ export function startScheduler(
   // Catch-up at start: trigger() marks the job busy, so a tick that comes meanwhile is skipped
   // (protect) rather than running the same day's work a second time alongside.
   const caughtUp = Promise.all([crons.get("daily")!.trigger(), crons.get("monthly reports")!.trigger()]).then(() => undefined);
+  catchUp = () => {
+    for (const job of ["daily", "monthly reports"] as const) {
+      const cron = crons.get(job)!;
+      if (!cron.isBusy()) void cron.trigger();
+    }
+  };
   return { stop: () => crons.forEach((cron) => cron.stop()), caughtUp };
 }

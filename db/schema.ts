@@ -358,6 +358,41 @@ export interface OutboxTable {
   created_at: string;
   sent_at: string | null;
   next_attempt_at: string | null;
+  /** The process sending it (migration 001130): a mail is claimed by one sender until `claimed_until`. */
+  claimed_by: string | null;
+  claimed_until: string | null;
+}
+
+/** A named lease (migration 001130): one holder at a time until `expires_at`, renewed while working. */
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  expires_at: string;
+  taken_at: string;
+}
+
+export type JobState = "queued" | "running" | "done" | "failed";
+
+/** Work of the job worker (migration 001130), one row per kind and key. */
+export interface JobTable {
+  id: Generated<number>;
+  kind: string;
+  key: string;
+  state: JobState;
+  /** JSON. */
+  params: string | null;
+  progress_done: Generated<number>;
+  progress_total: Generated<number>;
+  /** JSON. */
+  result: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  requested_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  lease_holder: string | null;
+  lease_until: string | null;
 }
 
 export interface VendorSyncStateTable {
@@ -957,6 +992,8 @@ export interface Database {
   incident_events: IncidentEventTable;
   notifications: NotificationTable;
   outbox: OutboxTable;
+  leases: LeaseTable;
+  jobs: JobTable;
   vendor_sync_state: VendorSyncStateTable;
   tariff_versions: TariffVersionTable;
   tariff_prices: TariffPriceTable;

@@ -3,6 +3,9 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { runBillingMonth } from "../app/billing/billing-run.server";
+import { monthCloseLease } from "../app/billing/month-close-jobs.server";
+import { holdLease, leaseHolder } from "../app/jobs/leases.server";
+import { formatInstantJa } from "../app/lib/labels";
 import { invoiceCsv, lineCsv } from "../app/billing/export.server";
 import { now } from "../app/lib/clock";
 import { isYearMonth } from "../app/lib/jst";
@@ -35,11 +38,21 @@ async function main(): Promise<number> {
       else process.stdout.write(csv);
       return 0;
     }
+    // The same lease as the job worker's close (issue 18 item 4): one close of a month anywhere.
+    const lease = await holdLease(handle.db, monthCloseLease(month));
+    if (!lease) {
+      const other = await leaseHolder(handle.db, monthCloseLease(month), new Date());
+      console.error(`billing ${month}: この月の締めは別の処理（${other?.holder ?? "不明"}、${other ? formatInstantJa(other.takenAt) : "—"} 開始）で実行中です。終わってから再度実行してください`);
+      return 3;
+    }
     const started = Date.now();
     const result = await runBillingMonth(handle.db, month, {
       at: now(),
-      onProgress: ({ done, total }) => process.stderr.write(`billing ${month}: ${done}/${total} invoices issued\n`),
-    });
+      onProgress: ({ done, total }) => {
+        if (!lease.held) throw new Error("the month's lease was lost (another process took it); run again to continue");
+        process.stderr.write(`billing ${month}: ${done}/${total} invoices issued\n`);
+      },
+    }).finally(() => lease.release());
     if (result.problems.length > 0) {
       for (const p of result.problems) console.error(`contracts[${p.contractRef}].${p.path}: ${p.message}`);
       console.error(result.issued > 0

@@ -26,7 +26,16 @@ export interface RunningServer {
 }
 
 /** Throws a ConfigError (its message starts with the variable's name) before touching anything. */
-export async function startServer(options: { port: number; host: string; env?: Record<string, string | undefined> }): Promise<RunningServer> {
+export async function startServer(options: {
+  port: number;
+  host: string;
+  env?: Record<string, string | undefined>;
+  /**
+   * A web worker of scripts/workers.ts: no scheduler (the job worker runs it, issue 18 item 3)
+   * and no banner (the primary prints it once every worker listens).
+   */
+  webWorker?: boolean;
+}): Promise<RunningServer> {
   const settings = readServerConfig(options.env ?? process.env, { host: options.host });
   if (!existsSync(BUILD_PATH)) throw new Error(`${BUILD_PATH}: no build; run "npm run build" first`);
   const handle = openDatabase();
@@ -63,12 +72,14 @@ export async function startServer(options: { port: number; host: string; env?: R
   if (!settings.consoleUrl) config.consoleUrl = loopbackConsoleUrl(options.host, (server.address() as AddressInfo).port);
   // The scheduler runs the daily jobs (the S1-4⑤ retention purge among them) and the monthly
   // reports once now, to catch up what a stopped server missed, then on their schedules.
-  const scheduler = process.env.SCHEDULER === "off" ? null : startScheduler(handle.db);
+  const scheduler = process.env.SCHEDULER === "off" || options.webWorker ? null : startScheduler(handle.db);
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}`;
-  console.log(`データベース: ${handle.path}${seeded ? "（デモデータを投入しました）" : ""}`);
-  console.log(`管理コンソールを起動しました: ${url}`);
-  console.log(demoAccountsText());
+  if (!options.webWorker) {
+    console.log(`データベース: ${handle.path}${seeded ? "（デモデータを投入しました）" : ""}`);
+    console.log(`管理コンソールを起動しました: ${url}`);
+    console.log(demoAccountsText());
+  }
   return {
     url,
     close: () => new Promise((done) => {

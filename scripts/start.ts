@@ -1,10 +1,12 @@
 // `npm start`: builds the app when the sources are newer than the build, then serves it on
-// HOST:PORT (default 127.0.0.1:3000) with the database of DATABASE_URL.
+// HOST:PORT (default 127.0.0.1:3000) with the database of DATABASE_URL, from WEB_CONCURRENCY web
+// workers and one job worker (scripts/workers.ts).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { ConfigError, readServerConfig } from "../app/config.server";
-import { startServer } from "./serve";
+import { ConfigError, parseWebConcurrency, readServerConfig } from "../app/config.server";
+import { startWorkers } from "./workers";
 
 process.env.NODE_ENV ??= "production";
 
@@ -33,15 +35,17 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 // The settings are checked before the build, which takes a minute.
+let webConcurrency: number;
 try {
   readServerConfig(process.env, { host });
+  webConcurrency = parseWebConcurrency(process.env.WEB_CONCURRENCY, availableParallelism());
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
   process.exit(1);
 }
 buildIfNeeded();
-startServer({ port, host }).catch((error: unknown) => {
+startWorkers({ port, host, webConcurrency }).catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : `start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -293,7 +293,9 @@ export interface RunOptions {
   at: Date;
   batchSize?: number;
   /** Called after each batch is committed; a promise it returns is awaited before the next batch. */
-  onProgress?: (progress: { done: number; total: number }) => void;
+  onProgress?: (progress: { done: number; total: number }) => void | Promise<void>;
+  /** Called once the month is planned, with how many invoices are to issue (a progress page shows it at once). */
+  onPlanned?: (total: number) => void | Promise<void>;
 }
 
 /** The provider's name and phone for the invoice e-mails, as of the batch. */
@@ -330,6 +332,8 @@ export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, op
     .onConflict((oc) => oc.column("month").doNothing())
     .execute();
 
+  // The total is known once planned: a progress page shows it before the first batch ends.
+  await options.onPlanned?.(plan.toIssue.length);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const inserts = runInserts();
   let remaining = plan.toIssue;

@@ -2,11 +2,16 @@
 // later by `deliverOutbox`, so a slow or absent SMTP server never loses or blocks a mail. A
 // failed send is retried with exponential backoff (1, 2, 4, 8 minutes); after the 5th failed
 // attempt the mail is marked `failed` with the last reason.
-// One delivery run at a time (the scheduler's job): two concurrent runs could send twice.
+// Several processes may deliver at once (web and job workers, several instances on one
+// database): each mail is claimed by one conditional UPDATE before it is sent, so two senders
+// never send the same mail (issue 18 item 3). A sender that dies after sending and before
+// recording it leaves a claim that expires, and the mail is sent again: at least once, never twice
+// by two live senders.
 import type { Insertable, Kysely, Transaction } from "kysely";
 import type { Database, OutboxTable } from "../../db/schema";
 import { ACCOUNT_LINK_MAIL_KIND, withoutAccountLinks } from "../auth/accounts";
 import { backoffMs } from "../lib/backoff";
+import { processHolder } from "../jobs/leases.server";
 import { mailFrom, type MailTransport } from "./transport.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -14,6 +19,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 export const MAX_ATTEMPTS = 5;
 const RETRY_BASE_MS = 60_000;
 const BATCH = 100;
+/** How long a claimed mail is left to its sender: far longer than one SMTP send, with its timeouts. */
+export const CLAIM_MS = 10 * 60_000;
 
 export interface NewMail {
   kind: string;
@@ -66,6 +73,27 @@ export interface DeliverOptions {
    * not stored twice): called with the mail's kind and ref. Null or absent: sent without it.
    */
   renderAttachment?: (mail: { kind: string; ref: string | null }) => Promise<Buffer | null>;
+  /** This sender's name in the claims (default: the process's lease holder name). */
+  sender?: string;
+}
+
+/**
+ * Claims one queued mail for `sender`: the UPDATE changes the row only while nobody else holds an
+ * unexpired claim on it, so of two senders exactly one gets 1 updated row. (On PostgreSQL a batch
+ * could be claimed at once with `… where id in (select id … for update skip locked)`; the
+ * per-row condition is what makes it correct on both engines.)
+ */
+export async function claimMail(db: Kysely<Database>, id: number, sender: string, at: Date, dueAt: Date = at): Promise<boolean> {
+  const atIso = at.toISOString();
+  const dueIso = dueAt.toISOString();
+  const result = await db.updateTable("outbox")
+    .set({ claimed_by: sender, claimed_until: new Date(at.getTime() + CLAIM_MS).toISOString() })
+    .where("id", "=", id).where("status", "=", "queued")
+    // Still due: a stale candidate list must not retry a mail another sender just postponed.
+    .where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", dueIso)]))
+    .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", atIso)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Sends every queued mail that is due at `now`; returns what happened. */
@@ -94,7 +122,10 @@ export async function deliverOutbox(
   }
 
   const from = options.from ?? mailFrom();
+  const sender = options.sender ?? processHolder();
   for (const mail of due) {
+    // Claims use the real clock (the business clock may be fixed in a demo): they are about processes.
+    if (!(await claimMail(db, mail.id, sender, new Date(), now))) continue;
     const attempts = mail.attempts + 1;
     try {
       const content = mail.attachment_name
@@ -110,7 +141,7 @@ export async function deliverOutbox(
       });
       await db.transaction().execute(async (trx) => {
         await trx.updateTable("outbox")
-          .set({ status: "sent", sent_at: nowIso, attempts, last_error: null, next_attempt_at: null, body_text: storedBody(mail, true) })
+          .set({ status: "sent", sent_at: nowIso, attempts, last_error: null, next_attempt_at: null, body_text: storedBody(mail, true), claimed_by: null, claimed_until: null })
           .where("id", "=", mail.id).execute();
         // An incident's e-mail notification is done when its mail is handed to the SMTP server.
         await trx.updateTable("notifications").set({ sent_at: nowIso, result: "sent", attempts, last_error: null })
@@ -128,6 +159,8 @@ export async function deliverOutbox(
             last_error: reason,
             next_attempt_at: giveUp ? null : new Date(now.getTime() + backoffMs(attempts, RETRY_BASE_MS)).toISOString(),
             body_text: storedBody(mail, giveUp),
+            claimed_by: null,
+            claimed_until: null,
           })
           .where("id", "=", mail.id).execute();
         await trx.updateTable("notifications").set({ attempts, last_error: reason, ...(giveUp ? { result: "failed" } : {}) })

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { planBillingMonth } from "~/billing/billing-run.server";
 import { NON_TAXABLE_HEADING } from "~/billing/tax";
-import { closeProgress, startMonthClose } from "~/billing/month-close-jobs.server";
+import { closeProgress, requestMonthClose } from "~/billing/month-close-jobs.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
@@ -20,12 +20,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireViewer(request, { roles: FINANCE_ROLES });
   const month = monthParam(params.month);
   const db = getDb();
-  const plan = await planBillingMonth(db, month);
-  const sum = (key: "taxable10Yen" | "tax10Yen" | "nonTaxableYen" | "totalYen") =>
-    plan.toIssue.reduce((a, p) => a + p.draft.totals[key], 0);
+  const progress = await closeProgress(db, month);
   const issued = await db.selectFrom("invoices").select((eb) => [
     eb.fn.countAll<number>().as("n"), eb.fn.coalesce(eb.fn.sum<number>("total_yen"), eb.val(0)).as("total"),
   ]).where("billing_month", "=", month).executeTakeFirstOrThrow();
+  // While the job worker closes the month, the page (it refreshes itself every second) reads the
+  // job's row only: planning the month on each refresh is what stalled the server (issue 18).
+  if (progress && (progress.state === "queued" || progress.state === "running")) {
+    return {
+      month, closed: false, monthOver: true, problems: [], preview: [],
+      totals: { taxable10Yen: 0, tax10Yen: 0, nonTaxableYen: 0, totalYen: 0 },
+      issued: { count: Number(issued.n), totalYen: Number(issued.total) },
+      progress,
+    };
+  }
+  const plan = await planBillingMonth(db, month);
+  const sum = (key: "taxable10Yen" | "tax10Yen" | "nonTaxableYen" | "totalYen") =>
+    plan.toIssue.reduce((a, p) => a + p.draft.totals[key], 0);
   return {
     month,
     closed: plan.closed,
@@ -34,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     preview: plan.toIssue.map((p) => ({ contractRef: p.contractRef, recipient: p.recipientName, lines: p.draft.lines.length, ...p.draft.totals })),
     totals: { taxable10Yen: sum("taxable10Yen"), tax10Yen: sum("tax10Yen"), nonTaxableYen: sum("nonTaxableYen"), totalYen: sum("totalYen") },
     issued: { count: Number(issued.n), totalYen: Number(issued.total) },
-    progress: closeProgress(month),
+    progress,
   };
 }
 
@@ -49,6 +60,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (month >= monthOf(jstDate(now()))) throw new Response("月末を過ぎていない月は締められません。", { status: 400 });
   const form = await request.formData();
   const db = getDb();
+  const running = await closeProgress(db, month);
+  // A second submit while the job is queued or running shows its progress (one close per month).
+  if (running && (running.state === "queued" || running.state === "running")) return redirect(`/billing/${month}`);
   const plan = await planBillingMonth(db, month);
   if (plan.closed) return data({ confirm: null, error: "この月はすでに締め済みです。" }, { status: 409 });
   if (plan.problems.length > 0) return data({ confirm: null, error: "契約データに問題があるため発行できません。" }, { status: 409 });
@@ -60,7 +74,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (Number(form.get("count")) !== confirm.count || Number(form.get("totalYen")) !== confirm.totalYen) {
     return data({ confirm, error: "確認した後に発行内容が変わりました。内容をもう一度確認してください。" }, { status: 409 });
   }
-  startMonthClose(db, month, { at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
+  // Run by the job worker (scripts/workers.ts), never in this request: the page shows its progress.
+  await requestMonthClose(db, month, { at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
   return redirect(`/billing/${month}`);
 }
 
@@ -68,17 +83,20 @@ export default function BillingMonth() {
   const { month, closed, monthOver, problems, preview, totals, issued, progress } = useLoaderData<typeof loader>();
   const submitting = useNavigation().state === "submitting";
   const result = useActionData<typeof action>();
-  const confirm = !closed && progress?.state !== "running" ? result?.confirm ?? null : null;
+  const active = progress?.state === "running" || progress?.state === "queued";
+  const confirm = !closed && !active ? result?.confirm ?? null : null;
   const label = `${month.replace("-", "年")}月`;
   return (
     <>
       <p><Link to="/billing">← 請求締め</Link></p>
       <h1>{label}の請求 <span className={`badge ${closed ? "" : "warn"}`}>{closed ? "締め済み" : "未締め"}</span></h1>
-      {progress?.state === "running" ? (
+      {active ? (
         <div className="alert success" role="status" data-testid="close-progress">
           {/* Refreshes itself until the run ends, with or without JavaScript. */}
           <meta httpEquiv="refresh" content="1" />
-          請求書を発行しています… {progress.done} / {progress.total || "—"} 件
+          {progress.state === "queued" ? <>締めの開始を待っています…{progress.message ? `（${progress.message}）` : ""}</> : (
+            <>請求書を発行しています… {progress.done} / {progress.total || "—"} 件{progress.total ? `（${Math.floor((progress.done / progress.total) * 100)}%）` : ""}</>
+          )}
           <progress value={progress.done} max={progress.total || 1} style={{ display: "block", width: "100%", marginTop: 6 }} />
         </div>
       ) : null}
@@ -125,7 +143,7 @@ export default function BillingMonth() {
           </ul>
         </section>
       ) : null}
-      {closed ? <p className="muted">この月は締め済みです。訂正は返還請求書（クレジットノート）で行います。</p> : (
+      {active ? null : closed ? <p className="muted">この月は締め済みです。訂正は返還請求書（クレジットノート）で行います。</p> : (
         <>
           <h2>発行プレビュー（まだ何も発行していません）</h2>
           {preview.length === 0 ? <div className="empty">この月に発行する請求書はありません。</div> : (

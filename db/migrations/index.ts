@@ -37,6 +37,7 @@ import * as documentArchive from "./2026_11_22_001070_document_archive";
 import * as peppolParticipantIds from "./2026_11_22_001071_peppol_participant_ids";
 import * as dunning from "./2026_11_22_001100_dunning";
 import * as listSortIndexes from "./2026_11_22_001140_list_sort_indexes";
+import * as leasesAndJobs from "./2026_11_22_001130_leases_and_jobs";
 import * as apiKeys from "./2026_11_22_001090_api_keys";
 import * as directDebit from "./2026_11_22_001080_direct_debit";
 
@@ -79,4 +80,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001080_direct_debit": directDebit,
   "2026_11_22_001100_dunning": dunning,
   "2026_11_22_001140_list_sort_indexes": listSortIndexes,
+  "2026_11_22_001130_leases_and_jobs": leasesAndJobs,
 };
