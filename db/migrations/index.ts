@@ -37,6 +37,7 @@ import * as documentArchive from "./2026_11_22_001070_document_archive";
 import * as peppolParticipantIds from "./2026_11_22_001071_peppol_participant_ids";
 import * as dunning from "./2026_11_22_001100_dunning";
 import * as apiKeys from "./2026_11_22_001090_api_keys";
+import * as webhooks from "./2026_11_22_001110_webhooks";
 import * as directDebit from "./2026_11_22_001080_direct_debit";
 
 export const migrations: Record<string, Migration> = {
@@ -77,4 +78,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001090_api_keys": apiKeys,
   "2026_11_22_001080_direct_debit": directDebit,
   "2026_11_22_001100_dunning": dunning,
+  "2026_11_22_001110_webhooks": webhooks,
 };
