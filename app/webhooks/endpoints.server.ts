@@ -8,7 +8,9 @@ import type { Database } from "../../db/schema";
 import type { KeyTenant } from "../api/keys.server";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { emailField, noteField } from "../lib/fields";
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./events.server";
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./event-types";
+import type { ApiWebhookEndpoint } from "./schemas";
+import { jstIso } from "../api/http.server";
 import { newWebhookSecret } from "./signature.server";
 import { checkWebhookUrl, WEBHOOK_URL_MAX_LENGTH, type Resolver } from "./ssrf.server";
 
@@ -27,6 +29,14 @@ export const WebhookEndpointInput = z.strictObject({
   .meta({ id: "WebhookEndpointInput", description: "Webhookの送信先の登録" });
 
 export type WebhookEndpointInput = z.output<typeof WebhookEndpointInput>;
+
+/** The API's view of an endpoint (schemas.ts). */
+export function presentWebhookEndpoint(e: EndpointView): ApiWebhookEndpoint {
+  return {
+    id: e.id, url: e.url, description: e.description, events: e.events, secretPrefix: e.secretPrefix, ownerEmail: e.ownerEmail,
+    status: e.disabledAt ? "disabled" : "active", disabledAt: jstIso(e.disabledAt), disabledReason: e.disabledReason, createdAt: jstIso(e.createdAt)!,
+  };
+}
 
 function resellerOf(tenant: KeyTenant): number | null {
   return tenant.kind === "provider" ? null : tenant.resellerId;
