@@ -67,7 +67,8 @@ export interface Receiver {
 
 /** A receiver; `answer` decides the status of each verified delivery (default 200). */
 export function createReceiver(options: {
-  secret: string;
+  /** The endpoint's secret (a function: known only once the endpoint is registered). */
+  secret: string | (() => string);
   now?: () => number;
   answer?: (event: WebhookEvent) => number;
   onTicket?: (ticket: Record<string, unknown>) => void;
@@ -78,7 +79,7 @@ export function createReceiver(options: {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      const check = verifySignature(req.headers["console-signature"] as string | undefined, body, options.secret, options.now?.());
+      const check = verifySignature(req.headers["console-signature"] as string | undefined, body, typeof options.secret === "function" ? options.secret() : options.secret, options.now?.());
       if (req.method !== "POST" || !check.ok) {
         res.writeHead(400, { "Content-Type": "text/plain" }).end(check.ok ? "POST only" : check.reason);
         return;
