@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createReceiver, verifySignature, type Receiver } from "../scripts/webhook-receiver";
+import { runBillingMonth } from "../app/billing/billing-run.server";
 import { parseWebhookAllowHosts } from "../app/config.server";
 import { now } from "../app/lib/clock";
 import { formatJstIso } from "../app/lib/jst";
@@ -209,6 +210,23 @@ describe("delivery to a real receiver", () => {
     expect(await webhookDeliveryLog(t.db, r2Tenant, r1.endpoint.id)).toBeNull();
     expect(await deleteWebhookEndpoint(t.db, { tenant: r2Tenant, id: r1.endpoint.id, at: SEED_AT, actor, ip: null })).toBe(false);
     expect(await getWebhookEndpoint(t.db, { kind: "reseller", resellerId: resellers.get("R1")! }, r1.endpoint.id)).not.toBeNull();
+  });
+
+  it("records invoice.issued for each invoice of a billing run, to the provider and to the invoice's own reseller", async () => {
+    const provider = await register(null, ["invoice.issued"], "/p");
+    const r1 = await register("R1", ["invoice.issued"], "/r1");
+    const result = await runBillingMonth(t.db, "2026-11", { at: SEED_AT, batchSize: 3 });
+    expect(result.issued).toBeGreaterThan(3);
+    const invoices = await t.db.selectFrom("invoices").innerJoin("contracts", "contracts.id", "invoices.contract_id")
+      .innerJoin("customers", "customers.id", "contracts.customer_id").select(["invoices.invoice_number", "customers.reseller_id"])
+      .where("billing_month", "=", "2026-11").orderBy("invoices.seq").execute();
+    const numbersOf = async (endpointId: number) => (await t.db.selectFrom("webhook_deliveries").innerJoin("webhook_events", "webhook_events.id", "webhook_deliveries.event_id")
+      .select("webhook_events.body").where("endpoint_id", "=", endpointId).orderBy("webhook_deliveries.id").execute())
+      .map((r) => (JSON.parse(r.body) as { data: { invoice: { number: string } } }).data.invoice.number);
+    expect(await numbersOf(provider.endpoint.id)).toEqual(invoices.map((i) => i.invoice_number));
+    const ofR1 = invoices.filter((i) => i.reseller_id === resellers.get("R1")).map((i) => i.invoice_number);
+    expect(ofR1.length).toBeGreaterThan(0);
+    expect(await numbersOf(r1.endpoint.id)).toEqual(ofR1);
   });
 
   it("records no event and no delivery when nobody is subscribed", async () => {

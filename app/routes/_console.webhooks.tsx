@@ -11,6 +11,7 @@ import { fieldErrorsOf, formValues } from "~/lib/form";
 import { formatInstantJa } from "~/lib/labels";
 import { createWebhookEndpoint, deleteWebhookEndpoint, enableWebhookEndpoint, listWebhookEndpoints, WebhookEndpointInput } from "~/webhooks/endpoints.server";
 import { webhookViewer } from "~/webhooks/console.server";
+import { checkWebhookUrl } from "~/webhooks/ssrf.server";
 import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES } from "~/webhooks/event-types";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -35,7 +36,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const input = { url: values.url ?? "", description: values.description ?? "", ownerEmail: values.ownerEmail ?? "", events: form.getAll("events").map(String) };
   const parsed = WebhookEndpointInput.safeParse(input);
   const failed = (errors: Record<string, string>) => data({ errors, values: input, created: null }, { status: 400 });
-  if (!parsed.success) return failed(fieldErrorsOf(parsed.error) as Record<string, string>);
+  if (!parsed.success) {
+    // Every error at once: the target is checked too when only other fields are wrong.
+    const errors = fieldErrorsOf(parsed.error) as Record<string, string>;
+    if (!errors.url && input.url.trim()) {
+      const urlError = await checkWebhookUrl(input.url.trim(), getServerConfig().webhookAllowHosts);
+      if (urlError) errors.url = urlError;
+    }
+    return failed(errors);
+  }
   const result = await createWebhookEndpoint(getDb(), { tenant, input: parsed.data, at: now(), actor, ip, allowHosts: getServerConfig().webhookAllowHosts });
   if (!result.ok) return failed(result.fields);
   // The secret is in this one response only (no redirect), as an API key is.
