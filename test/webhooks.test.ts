@@ -229,6 +229,25 @@ describe("delivery to a real receiver", () => {
     expect(await numbersOf(r1.endpoint.id)).toEqual(ofR1);
   });
 
+  it("refuses at delivery a host that now resolves to loopback (the lookup hook) and a loopback literal, before any request", async () => {
+    const tenant = { kind: "provider" as const };
+    const input = (url: string) => ({ url, description: "", events: ["incident.opened"] as never, ownerEmail: "ops@demo.example" });
+    // Registered while allow-listed; the list no longer names them when the job sends.
+    for (const url of [`https://localhost:${port}/hooks`, `https://127.0.0.1:${port}/hooks`]) {
+      const r = await createWebhookEndpoint(t.db, { tenant, input: input(url), at: SEED_AT, actor, ip: null, allowHosts: ["localhost", "127.0.0.1"] });
+      expect(r.ok).toBe(true);
+    }
+    await ingestVirus("K-1001", "evt-wh-6");
+    at(60_000);
+    expect(await deliverWebhooks(t.db, now(), { allowHosts: [] })).toMatchObject({ retrying: 2 });
+    expect(receiver.received).toHaveLength(0);
+    const attempts = await t.db.selectFrom("webhook_attempts").select(["status_code", "error"]).orderBy("delivery_id").execute();
+    expect(attempts).toEqual([
+      { status_code: null, error: expect.stringMatching(/^localhost: (127\.0\.0\.1|::1) はループバックアドレスのため送信先にできません$/) },
+      { status_code: null, error: "送信を拒否しました: 127.0.0.1 はループバックアドレスのため送信先にできません" },
+    ]);
+  });
+
   it("records no event and no delivery when nobody is subscribed", async () => {
     await ingestVirus("K-1001", "evt-wh-5");
     expect(await t.db.selectFrom("incidents").select("id").execute()).toHaveLength(1);
