@@ -10,6 +10,8 @@ export interface ServerConfig {
   trustProxy: number;
   /** Partner API requests per key and minute (API_RATE_LIMIT, default 600; issue 19). */
   apiRateLimit: number;
+  /** Webhook target hosts exempt from the SSRF refusal and from https (WEBHOOK_ALLOW_HOSTS; decision 0022), lower case. */
+  webhookAllowHosts: string[];
 }
 
 /** A setting that keeps the server from starting; the message starts with the variable's name. */
@@ -68,6 +70,21 @@ export function parseWebConcurrency(raw: string | undefined, cores: number): num
   return n;
 }
 
+/**
+ * WEBHOOK_ALLOW_HOSTS: comma-separated host names or addresses (no scheme, port or path) that
+ * webhooks may target although they resolve to private or loopback addresses, over http too; unset is none.
+ */
+export function parseWebhookAllowHosts(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === "") return [];
+  const hosts = raw.split(",").map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, "")).filter((h) => h !== "");
+  for (const h of hosts) {
+    if (isIP(h) === 0 && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(h)) {
+      throw new ConfigError(`WEBHOOK_ALLOW_HOSTS: ホスト名かIPアドレスをカンマ区切りで指定してください（スキームやポートは付けません）: "${h}"`);
+    }
+  }
+  return [...new Set(hosts)];
+}
+
 /** Loopback listen addresses: only a server reachable from this machine alone may guess its own URL. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "");
@@ -80,17 +97,21 @@ export function isLoopbackHost(host: string): boolean {
  * listens on loopback (the caller sets `http://HOST:PORT` once the port is known, PORT may be 0);
  * on any other address the server refuses to start.
  */
-export function readServerConfig(env: Record<string, string | undefined>, listen: { host: string }): { consoleUrl: string | null; trustProxy: number; apiRateLimit: number } {
+export function readServerConfig(
+  env: Record<string, string | undefined>,
+  listen: { host: string },
+): { consoleUrl: string | null; trustProxy: number; apiRateLimit: number; webhookAllowHosts: string[] } {
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   const apiRateLimit = parseApiRateLimit(env.API_RATE_LIMIT);
+  const webhookAllowHosts = parseWebhookAllowHosts(env.WEBHOOK_ALLOW_HOSTS);
   const raw = env.CONSOLE_URL?.trim();
-  if (raw) return { consoleUrl: parseConsoleUrl(raw), trustProxy, apiRateLimit };
+  if (raw) return { consoleUrl: parseConsoleUrl(raw), trustProxy, apiRateLimit, webhookAllowHosts };
   if (!isLoopbackHost(listen.host)) {
     throw new ConfigError(
       `CONSOLE_URL: HOST=${listen.host} で起動するには、利用者がアクセスするURL（例: https://console.example.jp）を CONSOLE_URL に設定してください（メールのリンクに使います）`,
     );
   }
-  return { consoleUrl: null, trustProxy, apiRateLimit };
+  return { consoleUrl: null, trustProxy, apiRateLimit, webhookAllowHosts };
 }
 
 /** The address a loopback server without CONSOLE_URL is reached at. */
@@ -116,7 +137,7 @@ export function getServerConfig(): ServerConfig {
     const raw = process.env.CONSOLE_URL?.trim();
     if (!raw) throw new ConfigError("CONSOLE_URL: 設定されていません");
     holder[KEY] = { consoleUrl: parseConsoleUrl(raw), trustProxy: parseTrustProxy(process.env.TRUST_PROXY),
-      apiRateLimit: parseApiRateLimit(process.env.API_RATE_LIMIT) };
+      apiRateLimit: parseApiRateLimit(process.env.API_RATE_LIMIT), webhookAllowHosts: parseWebhookAllowHosts(process.env.WEBHOOK_ALLOW_HOSTS) };
   }
   return holder[KEY];
 }

@@ -1,5 +1,6 @@
 // Background jobs of the server process (croner): every minute, open the incidents of gateway
-// outages that crossed their threshold without a new event (S1-4①) and send the outbox; every
+// outages that crossed their threshold without a new event (S1-4①), send the outbox and the
+// partner webhooks; every
 // day at 03:00 JST, purge the events older than the 6-month retention window (S1-4⑤), start and
 // end scheduled suspensions (T-17), charge unreturned rental gateways (S4 ※3) and queue renewal
 // reminders (S4 ※1), end ISP security with the customer's main services (L-4), delete expired
@@ -30,6 +31,8 @@ import { simulateEvents } from "./security/simulator.server";
 import { jstDate } from "./lib/jst";
 import { attachmentRenderer } from "./mail/attachments.server";
 import { deliverOutbox } from "./mail/outbox.server";
+import { getServerConfig } from "./config.server";
+import { deliverWebhooks } from "./webhooks/delivery.server";
 import { createMailTransport } from "./mail/transport.server";
 import { notifyAllContracts } from "./security/notifications.server";
 import { purgeExpiredEvents, purgeSummary } from "./security/retention.server";
@@ -152,6 +155,15 @@ export function startScheduler(
       log(`scheduler: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       await lease.release().catch(() => undefined);
+    }
+    // Partner webhooks from their outbox (webhooks/delivery.server.ts); a failure here leaves the mail alone.
+    try {
+      const hooks = await deliverWebhooks(db, now(), { allowHosts: getServerConfig().webhookAllowHosts, log });
+      if (hooks.sent || hooks.retrying || hooks.failed) {
+        log(`webhooks: sent ${hooks.sent}, retrying ${hooks.retrying}, failed ${hooks.failed}, endpoints disabled ${hooks.disabledEndpoints}`);
+      }
+    } catch (error) {
+      log(`scheduler: webhooks: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
   const daily = async () => {

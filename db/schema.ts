@@ -926,6 +926,67 @@ export interface DunningStepTable {
   created_at: string;
 }
 
+/** A partner webhook endpoint of a tenant (issue 19, item 4; migration 001110). */
+export interface WebhookEndpointTable {
+  id: Generated<number>;
+  /** null: the provider's (every customer's events); otherwise that reseller's customers' events only. */
+  reseller_id: number | null;
+  url: string;
+  description: string;
+  /** `whsec_…`, kept as is because the server signs with it (decision 0022); shown once. */
+  secret: string;
+  secret_prefix: string;
+  owner_email: string;
+  created_at: string;
+  created_by: string;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  deleted_at: string | null;
+}
+
+export interface WebhookSubscriptionTable {
+  endpoint_id: number;
+  event_type: string;
+}
+
+export interface WebhookEventTable {
+  /** `evt_` + random, unique. */
+  id: string;
+  type: string;
+  customer_id: number | null;
+  reseller_id: number | null;
+  /** The exact JSON body every delivery of the event sends. */
+  body: string;
+  created_at: string;
+}
+
+export type WebhookDeliveryStatus = "pending" | "succeeded" | "failed";
+
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  endpoint_id: number;
+  event_id: string;
+  status: WebhookDeliveryStatus;
+  attempts: Generated<number>;
+  first_attempt_at: string | null;
+  next_attempt_at: string;
+  claimed_until: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  succeeded_at: string | null;
+  created_at: string;
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  delivery_id: number;
+  attempted_at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  manual: Generated<number>;
+}
+
 export interface ApiKeyTable {
   id: Generated<number>;
   reseller_id: number | null;
@@ -1033,6 +1094,11 @@ export interface Database {
   dunning_steps: DunningStepTable;
   api_idempotency: ApiIdempotencyTable;
   api_rate_windows: ApiRateWindowTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
   customer_direct_debits: CustomerDirectDebitTable;
   direct_debits: DirectDebitTable;
   bank_credits: BankCreditTable;

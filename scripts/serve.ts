@@ -51,7 +51,7 @@ export async function startServer(options: {
   const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
   // The app reads the settings at each request; a loopback server without CONSOLE_URL gets its
   // own address once the port is known (PORT may be 0).
-  const config = { consoleUrl: settings.consoleUrl ?? "", trustProxy: settings.trustProxy, apiRateLimit: settings.apiRateLimit };
+  const config = { consoleUrl: settings.consoleUrl ?? "", trustProxy: settings.trustProxy, apiRateLimit: settings.apiRateLimit, webhookAllowHosts: settings.webhookAllowHosts };
   setServerConfig(config);
   const app = express();
   app.disable("x-powered-by");

@@ -111,7 +111,7 @@ export async function runWorkerProcess(): Promise<void> {
     process.send?.({ type: "listening", port: Number(new URL(server.url).port) } satisfies WorkerMessage);
   } else if (role === "jobs") {
     const settings = readServerConfig(process.env, { host });
-    setServerConfig({ consoleUrl: settings.consoleUrl ?? "", trustProxy: settings.trustProxy, apiRateLimit: settings.apiRateLimit });
+    setServerConfig({ consoleUrl: settings.consoleUrl ?? "", trustProxy: settings.trustProxy, apiRateLimit: settings.apiRateLimit, webhookAllowHosts: settings.webhookAllowHosts });
     const handle = openDatabase();
     setDatabase(handle);
     // The scheduler's daily jobs and monthly reports run once now to catch up, then on schedule.

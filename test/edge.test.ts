@@ -17,7 +17,7 @@ describe("settings read at start (item 7, item 2)", () => {
   });
 
   it("defaults CONSOLE_URL only on a loopback address and refuses to start elsewhere without it", () => {
-    expect(readServerConfig({}, { host: "127.0.0.1" })).toEqual({ consoleUrl: null, trustProxy: 0, apiRateLimit: 600 });
+    expect(readServerConfig({}, { host: "127.0.0.1" })).toEqual({ consoleUrl: null, trustProxy: 0, apiRateLimit: 600, webhookAllowHosts: [] });
     expect(readServerConfig({}, { host: "::1" }).consoleUrl).toBeNull();
     expect(readServerConfig({}, { host: "localhost" }).consoleUrl).toBeNull();
     expect(() => readServerConfig({}, { host: "0.0.0.0" })).toThrow(ConfigError);

@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { AcknowledgeBody, ApplicationBody, IncidentListQuery, NoteBody } from "./operations.server";
 import { ContractListQuery, ContractQuery, CustomerListQuery, InvoiceListQuery } from "./resources.server";
+import { WebhookEndpointInput } from "../webhooks/endpoints.server";
+import { CreatedWebhookEndpointSchema, WebhookEndpointSchema } from "../webhooks/schemas";
 import {
   ApplicationSchema, ContractDetailSchema, ContractSchema, CustomerSchema, IncidentSchema, InvoiceDetailSchema, InvoiceSchema, ProblemSchema,
 } from "./schemas";
@@ -12,7 +14,7 @@ import {
 type Json = Record<string, unknown>;
 
 export interface ApiEndpoint {
-  method: "get" | "post";
+  method: "get" | "post" | "delete";
   path: string;
   summary: string;
   scope: "read" | "write";
@@ -20,7 +22,7 @@ export interface ApiEndpoint {
   query?: z.ZodObject;
   body?: z.ZodType;
   /** The answer: a schema with an id, a page of one, or a PDF. */
-  response: { status: 200 | 201; schema?: z.ZodType; page?: boolean; pdf?: boolean };
+  response: { status: 200 | 201 | 204; schema?: z.ZodType; page?: boolean; pdf?: boolean; list?: boolean };
   errors: number[];
 }
 
@@ -30,6 +32,7 @@ const REF_PARAMS = {
   invoice: { name: "number", description: "請求書番号（例: INV-00000001）" },
   incident: { name: "id", description: "インシデント番号（コンソールのアドレスの番号）" },
   application: { name: "ref", description: "申込番号（例: APP-000001）" },
+  webhookEndpoint: { name: "id", description: "Webhookの送信先の番号" },
 };
 
 export const API_ENDPOINTS: readonly ApiEndpoint[] = [
@@ -46,6 +49,10 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   { method: "post", path: "/incidents/{id}/notes", summary: "インシデントにメモを追加（プロバイダーのキー）", scope: "write", pathParam: REF_PARAMS.incident, body: NoteBody, response: { status: 201, schema: IncidentSchema }, errors: [400, 401, 403, 404, 409, 422, 429] },
   { method: "post", path: "/applications", summary: "お申し込み（販売店のキー）", scope: "write", body: ApplicationBody, response: { status: 201, schema: ApplicationSchema }, errors: [400, 401, 403, 409, 422, 429] },
   { method: "get", path: "/applications/{ref}", summary: "お申し込み", scope: "read", pathParam: REF_PARAMS.application, response: { status: 200, schema: ApplicationSchema }, errors: [401, 404, 429] },
+  { method: "get", path: "/webhook-endpoints", summary: "Webhookの送信先の一覧", scope: "read", response: { status: 200, schema: WebhookEndpointSchema, list: true }, errors: [401, 429] },
+  { method: "post", path: "/webhook-endpoints", summary: "Webhookの送信先の登録（シークレットはこの応答だけ）", scope: "write", body: WebhookEndpointInput, response: { status: 201, schema: CreatedWebhookEndpointSchema }, errors: [400, 401, 403, 422, 429] },
+  { method: "get", path: "/webhook-endpoints/{id}", summary: "Webhookの送信先", scope: "read", pathParam: REF_PARAMS.webhookEndpoint, response: { status: 200, schema: WebhookEndpointSchema }, errors: [401, 404, 429] },
+  { method: "delete", path: "/webhook-endpoints/{id}", summary: "Webhookの送信先の削除", scope: "write", pathParam: REF_PARAMS.webhookEndpoint, response: { status: 204 }, errors: [401, 403, 404, 429] },
 ];
 
 const ERROR_TEXT: Record<number, string> = {
@@ -59,7 +66,7 @@ const ERROR_TEXT: Record<number, string> = {
 };
 
 const COMPONENTS: readonly z.ZodType[] = [CustomerSchema, ContractSchema, ContractDetailSchema, InvoiceSchema, InvoiceDetailSchema, IncidentSchema,
-  ApplicationSchema, ProblemSchema, ApplicationBody, AcknowledgeBody, NoteBody];
+  ApplicationSchema, ProblemSchema, ApplicationBody, AcknowledgeBody, NoteBody, WebhookEndpointSchema, CreatedWebhookEndpointSchema, WebhookEndpointInput];
 
 const idOf = (schema: z.ZodType): string | undefined => (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
 const ref = (schema: z.ZodType): Json => ({ $ref: `#/components/schemas/${idOf(schema)}` });
@@ -97,6 +104,7 @@ function successContent(endpoint: ApiEndpoint): Json {
   const { response } = endpoint;
   if (response.pdf) return { "application/pdf": { schema: { type: "string", contentMediaType: "application/pdf" } } };
   const item = ref(response.schema!);
+  if (response.list) return { "application/json": { schema: { type: "object", required: ["data"], additionalProperties: false, properties: { data: { type: "array", items: item } } } } };
   const schema = response.page
     ? { type: "object", required: ["data", "nextCursor"], additionalProperties: false, properties: { data: { type: "array", items: item }, nextCursor: { type: ["string", "null"], description: "次のページの cursor（最後のページでは null）" } } }
     : item;
@@ -113,7 +121,8 @@ export function openApiDocument(serverUrl: string): Json {
       parameters: parameters(e),
       ...(e.body ? { requestBody: { required: true, content: { "application/json": { schema: ref(e.body) } } } } : {}),
       responses: {
-        [String(e.response.status)]: { description: e.response.status === 201 ? "作成しました" : "成功", content: successContent(e) },
+        [String(e.response.status)]: e.response.status === 204 ? { description: "削除しました（本文なし）" }
+          : { description: e.response.status === 201 ? "作成しました" : "成功", content: successContent(e) },
         ...Object.fromEntries(e.errors.map((status) => [String(status), {
           description: ERROR_TEXT[status],
           ...(status === 429 ? { headers: { "Retry-After": { description: "再試行までの秒数", schema: { type: "integer" } } } } : {}),
@@ -125,7 +134,7 @@ export function openApiDocument(serverUrl: string): Json {
   }
   const schemas: Record<string, Json> = {};
   for (const c of COMPONENTS) {
-    const isRequest = c === ApplicationBody || c === AcknowledgeBody || c === NoteBody;
+    const isRequest = c === ApplicationBody || c === AcknowledgeBody || c === NoteBody || c === WebhookEndpointInput;
     Object.assign(schemas, jsonSchema(c, isRequest ? "input" : "output").defs);
   }
   return {

@@ -12,7 +12,9 @@
 // invoice, payments.server.ts). The month is marked closed in the last batch's transaction.
 import type { CompiledQuery, Insertable, Kysely } from "kysely";
 import type { Database, InvoiceLineTable, InvoiceTable, OutboxTable } from "../../db/schema";
+import { chunks } from "../../db/chunks";
 import { writeTransaction } from "../../db/write-transaction";
+import { recordWebhookEventsFor, webhookSubscribers } from "../webhooks/events.server";
 import { billingChangesSince, lastBillingChange } from "./billing-changes.server";
 import { lastDayOf, type YearMonth } from "../lib/jst";
 import { loadBillableContracts, loadPriorInvoices, loadTariffs, type BillableContract } from "./history.server";
@@ -287,6 +289,35 @@ async function issueBatch(
     attachment_name: invoiceAttachmentName(rows[i].invoice_number),
   }));
   await inserts.mails(trx, mails);
+  await recordIssuedInvoiceEvents(trx, rows, issuedAt);
+}
+
+/**
+ * invoice.issued webhooks for a batch, in its transaction: one indexed query when nobody listens
+ * (the usual case, which keeps the run as fast as before), and then one more for the batch's
+ * customers — never a query per invoice.
+ */
+async function recordIssuedInvoiceEvents(
+  trx: Kysely<Database>,
+  rows: readonly { invoice_number: string; contract_id: number; billing_month: string; issue_date: string; due_date: string; total_yen: number }[],
+  issuedAt: Date,
+): Promise<void> {
+  const subscribers = await webhookSubscribers(trx, "invoice.issued");
+  if (subscribers.length === 0) return;
+  const facts = new Map<number, { contract: string; customerId: number; customer: string; resellerId: number | null }>();
+  for (const part of chunks([...new Set(rows.map((r) => r.contract_id))])) {
+    const found = await trx.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
+      .select(["contracts.id", "contracts.ref", "customers.id as customer_id", "customers.ref as customer_ref", "customers.reseller_id"])
+      .where("contracts.id", "in", part).execute();
+    for (const f of found) facts.set(f.id, { contract: f.ref, customerId: f.customer_id, customer: f.customer_ref, resellerId: f.reseller_id });
+  }
+  await recordWebhookEventsFor(trx, "invoice.issued", subscribers, rows.map((r) => {
+    const f = facts.get(r.contract_id)!;
+    return {
+      customerId: f.customerId, resellerId: f.resellerId,
+      data: { invoice: { number: r.invoice_number, contract: f.contract, customer: f.customer, billingMonth: r.billing_month, issueDate: r.issue_date, dueDate: r.due_date, totalYen: r.total_yen } },
+    };
+  }), issuedAt);
 }
 
 export interface RunOptions {

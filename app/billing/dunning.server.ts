@@ -13,6 +13,7 @@ import {
 } from "./dunning";
 import { interestWaiverOf } from "./interest-waivers.server";
 import { getInvoice } from "./invoices.server";
+import { recordWebhookEvent } from "../webhooks/events.server";
 
 const SCHEDULER: AuditActor = { id: null, email: "scheduler" };
 
@@ -47,7 +48,7 @@ export async function runDunning(db: Kysely<Database>, today: IsoDate, at: Date)
   const candidates = await db.selectFrom("invoices")
     .innerJoin("contracts", "contracts.id", "invoices.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select(["invoices.id", "invoices.contract_id", "customers.email"])
+    .select(["invoices.id", "invoices.contract_id", "customers.email", "customers.id as customer_id", "customers.ref as customer_ref", "contracts.ref as contract_ref"])
     .where("invoices.due_date", "<", addDays(today, -days[0] + 1))
     .where("invoices.due_date", ">=", addDays(today, -(lastDay + DUNNING_CATCH_UP_DAYS)))
     .orderBy("invoices.id").execute();
@@ -80,6 +81,11 @@ export async function runDunning(db: Kysely<Database>, today: IsoDate, at: Date)
         }),
       }, at);
       await trx.updateTable("dunning_steps").set({ outbox_id: outboxId }).where("id", "=", row.id).execute();
+      // invoice.overdue with each reminder: the partner hears what the customer is told, on the same days.
+      await recordWebhookEvent(trx, "invoice.overdue", { customerId: c.customer_id, data: {
+        invoice: { number: invoice.invoice_number, contract: c.contract_ref, customer: c.customer_ref, billingMonth: invoice.billing_month, dueDate: invoice.due_date, totalYen: invoice.total_yen },
+        outstandingYen: owedYen, interestYen, daysAfterDue: step, reminderOn: today,
+      } }, at);
       return true;
     });
     if (!claimed) continue;

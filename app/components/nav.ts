@@ -27,6 +27,7 @@ const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
   { to: "/bank-credits", label: "入金の照合", roles: ["provider_admin", "finance"] },
   { to: "/tariffs", label: "料金表", roles: ["provider_admin", "operator", "finance"] },
   { to: "/api-keys", label: "APIキー", roles: ["provider_admin", "reseller_manager"] },
+  { to: "/webhooks", label: "Webhook", roles: ["provider_admin", "reseller_manager"] },
   { to: "/audit", label: "監査ログ", roles: ["provider_admin"] },
   { to: "/settings", label: "事業者設定", roles: ["provider_admin"] },
   { to: "/account", label: "アカウント", roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"] },

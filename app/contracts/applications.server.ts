@@ -15,6 +15,7 @@ import { jstDate, type IsoDate } from "../lib/jst";
 import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
 import { APPLICATION_STATUS_LABELS } from "./application-labels";
 import { REJECTION_REASONS, type ApplicationInput } from "./applications";
+import { createdIso, recordWebhookEvent } from "../webhooks/events.server";
 
 export type FieldResult = { ok: true; id: number } | { ok: false; field: string; message: string };
 
@@ -182,6 +183,10 @@ export async function approveApplication(
         "最低利用期間は1年で、以後1年ごとに自動更新されます。",
       ].join("\n"),
     }, params.at);
+    await recordWebhookEvent(trx, "application.approved", { customerId, data: { application: {
+      ref: app.ref, contract: `K-${app.ref.slice(4)}`, customer: (await trx.selectFrom("customers").select("ref").where("id", "=", customerId).executeTakeFirstOrThrow()).ref,
+      lineId: app.line_id, serviceStart: params.serviceStart, decidedAt: createdIso(params.at),
+    } } }, params.at);
     await recordAudit(trx, {
       actor: params.actor, action: "application.approve", entity: "application", entityId: app.ref,
       summary: `${app.ref} を承認（サービス開始日 ${params.serviceStart}、契約 K-${app.ref.slice(4)}）`, ip: params.ip,

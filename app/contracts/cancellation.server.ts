@@ -14,6 +14,8 @@ import type { IsoDate } from "../lib/jst";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { fetchPage } from "../lib/paging.server";
 import { scheduleGatewayReturns } from "./suspensions.server";
+import { recordTerminationEvent } from "./termination-events.server";
+import { now } from "../lib/clock";
 
 async function contractInTenant(db: Kysely<Database>, id: number, tenant: Tenant) {
   return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -111,6 +113,7 @@ export async function confirmCancellation(
     // T-6: a confirmed termination frees the line id for a new contract.
     await trx.updateTable("contracts").set({ status: "terminated", termination_date: date }).where("id", "=", contract.id).execute();
     await scheduleGatewayReturns(trx, contract.id, date);
+    await recordTerminationEvent(trx, { contractId: contract.id, terminationDate: date, by: "customer", at: now() });
     await recordAudit(trx, {
       actor: params.actor, action: "contract.cancel_confirm", entity: "contract", entityId: contract.ref,
       summary: `${contract.ref} の解約を確認（確認日 ${params.today}、解約日 ${date}、違約金 ${quote?.etfYen.toLocaleString("ja-JP")}円）`,

@@ -16,6 +16,7 @@ import { queueMail } from "../mail/outbox.server";
 import { addDays, jstDate, monthOf, type IsoDate } from "../lib/jst";
 import { formatDateJa } from "../lib/labels";
 import { SUSPENSION_REASONS, type SuspensionReason } from "./suspension-reasons";
+import { recordTerminationEvent } from "./termination-events.server";
 
 export const GATEWAY_RETURN_DAYS = 30;
 
@@ -154,6 +155,7 @@ export async function terminateByProvider(
     })).execute();
     await trx.updateTable("contracts").set({ status: "terminated", termination_date: params.endDate }).where("id", "=", c.id).execute();
     await scheduleGatewayReturns(trx, c.id, params.endDate);
+    await recordTerminationEvent(trx, { contractId: c.id, terminationDate: params.endDate, by: params.customerFault ? "provider_fault" : "provider_service_end", at: params.at });
     await queueMail(trx, {
       kind: "termination_notice", ref: `termination:${c.ref}:${params.endDate}`, to: c.admin_email,
       subject: `【重要】セキュリティサポートの契約解除のお知らせ（${c.ref}）`,

@@ -29,6 +29,7 @@ import { findLicenses, type LicenseMatch, type MatchField } from "./lookup";
 import { cancelQuoteFor, licenseOverview, relatedLicenses, type FamilyMember, type LicenseOverview, type LicenseStatus } from "./overview";
 import { advanceRefund, requestCancellation, RefundTransitionError, type RefundRequest } from "./refund";
 import type { CancelQuoteDetail } from "./quote-cancel";
+import { recordWebhookEvent } from "../webhooks/events.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -584,6 +585,10 @@ export async function cancelLicense(
           })
           .where("id", "=", l.record.id).where("state", "=", "active")
           .executeTakeFirst());
+        await recordWebhookEvent(trx, "license.ended", { customerId: l.record.customerId, data: { license: {
+          ref: l.license.ref, customer: l.record.customerRef, product: l.license.product, channel: license.channel,
+          lastDay: line.effectiveEnd, reason: "cancelled",
+        } } }, new Date(at));
       }
       for (const r of request.requests) {
         await trx.insertInto("refunds").values({

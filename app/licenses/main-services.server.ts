@@ -17,6 +17,7 @@ import { endWithMainServices, type MainServiceContract } from "./isp-bundle";
 import { AUTO_ENDED_LABEL, MAIN_SERVICE_KIND_LABELS, MAIN_SERVICE_STATUS_LABELS } from "./labels";
 import { ispRowsOf, toIspContract, type ChangeResult } from "./licenses.server";
 import { validateMainService, type MainServiceField, type MainServiceInput, type MainServiceRecord } from "./main-services";
+import { recordWebhookEvent } from "../webhooks/events.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -77,7 +78,7 @@ async function endSecurityWithMainServices(
     const updated = await trx.updateTable("isp_applications").set({ ended_on: endedOn })
       .where("id", "=", row.id).where("ended_on", "is", null).executeTakeFirst();
     if (updated.numUpdatedRows !== 1n) continue; // ended meanwhile by another run
-    const license = await trx.selectFrom("licenses").select(["id", "ref", "state", "effective_end"])
+    const license = await trx.selectFrom("licenses").select(["id", "ref", "state", "effective_end", "product"])
       .where("customer_id", "=", row.customer_id).where("contract_number", "=", row.contract_number).where("channel", "=", "isp")
       .executeTakeFirst();
     if (license?.state === "active") {
@@ -93,6 +94,11 @@ async function endSecurityWithMainServices(
       summary: `ISPセキュリティ自動解約（L-4）: 契約番号 ${row.contract_number}、${AUTO_ENDED_LABEL}（${endedOn} まで）`,
       ip,
     });
+    if (license) {
+      await recordWebhookEvent(trx, "license.ended", { customerId: row.customer_id, data: { license: {
+        ref: license.ref, customer: row.customer_ref, product: license.product, channel: "isp", lastDay: endedOn, reason: "main_services_ended",
+      } } }, now());
+    }
     done.push({ customerRef: row.customer_ref, contractNumber: row.contract_number, licenseRef: license?.ref ?? null, endedOn });
   }
   return done;

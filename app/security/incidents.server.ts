@@ -6,6 +6,7 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { pageInfo, type ListSort, type PageRequest, type SortDirection } from "../lib/paging";
+import { createdIso, recordWebhookEvent } from "../webhooks/events.server";
 import { INCIDENT_STATUS_LABELS } from "./incident-labels";
 
 export interface IncidentFilter {
@@ -72,7 +73,8 @@ export async function getIncident(db: Kysely<Database>, params: { id: number; te
     .innerJoin("contracts", "contracts.id", "incidents.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .selectAll("incidents")
-    .select(["contracts.ref as contract_ref", "contracts.id as contract_id_ref", "customers.name as customer_name"])
+    .select(["contracts.ref as contract_ref", "contracts.id as contract_id_ref", "customers.name as customer_name",
+      "customers.id as customer_id", "customers.ref as customer_ref"])
     .where("incidents.id", "=", params.id)
     .where(securityRecordInTenant(params.tenant, "incidents.opened_at"))
     .executeTakeFirst();
@@ -110,6 +112,13 @@ export async function transitionIncident(
       assignee: params.assignee || incident.assignee,
       notes: notes || null,
     }).where("id", "=", incident.id).execute();
+    if (params.to === "resolved") {
+      await recordWebhookEvent(trx, "incident.resolved", { customerId: incident.customer_id, data: { incident: {
+        id: incident.id, contract: incident.contract_ref, customer: incident.customer_ref, kind: incident.kind, severity: incident.severity,
+        title: incident.title, device: incident.device_name, openedAt: createdIso(new Date(incident.opened_at)), resolvedAt: createdIso(params.at),
+        assignee: params.assignee || incident.assignee,
+      } } }, params.at);
+    }
     await recordAudit(trx, {
       actor: params.actor, action: `incident.${params.to === "resolved" ? "resolve" : "acknowledge"}`, entity: "incident",
       entityId: incident.id, summary: `${incident.title} を${INCIDENT_STATUS_LABELS[params.to]}に変更${params.notes ? `: ${params.notes}` : ""}`,

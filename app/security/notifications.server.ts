@@ -10,6 +10,7 @@ import type { Database, NotificationTable } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { outboxRow } from "../mail/outbox.server";
+import { createdIso, recordWebhookEventsFor, webhookSubscribers, type Subscriber } from "../webhooks/events.server";
 import { incidentMail, incidentTitle, type IncidentFacts, type IncidentKind } from "./incident-texts";
 import {
   gatewayOutages, planNotifications, type GatewayOutage, type PlannedNotification, type SecurityEvent,
@@ -48,6 +49,9 @@ interface ContractFacts {
   admin_email: string;
   admin_phone: string;
   customer_name: string;
+  customer_id: number;
+  customer_ref: string;
+  reseller_id: number | null;
 }
 
 /** S1-4①: the notification plan of one contract (`notify plan`); null when the contract is not in the tenant. */
@@ -66,14 +70,17 @@ export async function notificationPlan(
 export async function notifyContracts(trx: Transaction<Database>, contractIds: readonly number[], now: Date): Promise<NotifySummary> {
   const summary: NotifySummary = { incidentsOpened: 0, notificationsPlanned: 0, mailsQueued: 0 };
   const provider = await trx.selectFrom("provider").select(["name", "phone"]).orderBy("id").limit(1).executeTakeFirst();
+  // incident.opened webhooks: who wants them is read once for the whole run.
+  let subscribers: Subscriber[] | null = null;
   for (const contractId of contractIds) {
     const contract = await findContract(trx, { kind: "provider" }, { id: contractId });
     if (!contract) continue;
     const events = await ruleEvents(trx, contract.id);
     const plan = planNotifications(events, { offlineThresholdMinutes: contract.offline_threshold_minutes, now });
     if (plan.length === 0) continue;
-    const writer = new ContractWriter(trx, contract, events, plan, now, provider ?? { name: "", phone: "" });
     const missing = await unrecorded(trx, plan);
+    if (missing.length > 0) subscribers ??= await webhookSubscribers(trx, "incident.opened");
+    const writer = new ContractWriter(trx, contract, events, plan, now, provider ?? { name: "", phone: "" }, subscribers ?? []);
     if (missing.length > 0) {
       const done = await writer.write(missing);
       summary.incidentsOpened += done.incidentsOpened;
@@ -98,6 +105,7 @@ async function findContract(db: Db, tenant: Tenant, by: { id: number } | { ref: 
     .select([
       "contracts.id", "contracts.ref", "contracts.offline_threshold_minutes", "contracts.admin_email",
       "contracts.admin_phone", "customers.name as customer_name",
+      "contracts.customer_id", "customers.ref as customer_ref", "customers.reseller_id",
     ])
     .where(customerInTenant(tenant));
   q = "id" in by ? q.where("contracts.id", "=", by.id) : q.where("contracts.ref", "=", by.ref);
@@ -145,6 +153,7 @@ class ContractWriter {
     plan: readonly PlannedNotification[],
     private readonly now: Date,
     private readonly provider: { name: string; phone: string },
+    private readonly subscribers: readonly Subscriber[],
   ) {
     this.byId = new Map(events.map((e) => [e.id, e]));
     this.outages = new Map(gatewayOutages(events).map((o) => [o.offlineEventId, o]));
@@ -165,9 +174,18 @@ class ContractWriter {
           first_event_id: id, device_name: f.device,
         };
       });
-      const result = await this.trx.insertInto("incidents").values(rows)
-        .onConflict((oc) => oc.column("first_event_id").doNothing()).executeTakeFirst();
-      incidentsOpened += Number(result.numInsertedOrUpdatedRows ?? 0n);
+      const opened = await this.trx.insertInto("incidents").values(rows)
+        .onConflict((oc) => oc.column("first_event_id").doNothing())
+        .returning(["id", "kind", "severity", "title", "device_name", "opened_at"]).execute();
+      incidentsOpened += opened.length;
+      // In this transaction: an incident that is rolled back is never announced.
+      await recordWebhookEventsFor(this.trx, "incident.opened", this.subscribers, opened.map((i) => ({
+        customerId: this.contract.customer_id, resellerId: this.contract.reseller_id,
+        data: { incident: {
+          id: i.id, contract: this.contract.ref, customer: this.contract.customer_ref, kind: i.kind, severity: i.severity,
+          title: i.title, device: i.device_name, openedAt: createdIso(new Date(i.opened_at)),
+        } },
+      })), this.now);
     }
     const incidentIds = await incidentIdsByCause(this.trx, eventIds);
     await insertLinks(this.trx, eventIds.map((id) => ({ incident_id: incidentIds.get(id)!, event_id: id })));

@@ -19,6 +19,7 @@ import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.s
 import type { Tenant } from "../auth/tenancy";
 import { fetchPage } from "../lib/paging.server";
 import type { ListSort, PageRequest } from "../lib/paging";
+import { createdIso, recordWebhookEvent, webhookSubscribers } from "../webhooks/events.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -294,6 +295,13 @@ export async function storeThreatReport(
   const keep = trx.selectFrom("threat_reports").select("id").where("contract_id", "=", report.contractId)
     .orderBy("created_at", "desc").orderBy("id", "desc").limit(MAX_REPORTS_PER_CONTRACT);
   await trx.deleteFrom("threat_reports").where("contract_id", "=", report.contractId).where("id", "not in", keep).execute();
+  if ((await webhookSubscribers(trx, "report.ready")).length > 0) {
+    const c = await trx.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
+      .select(["contracts.ref", "customers.id as customer_id", "customers.ref as customer_ref"]).where("contracts.id", "=", report.contractId).executeTakeFirstOrThrow();
+    await recordWebhookEvent(trx, "report.ready", { customerId: c.customer_id, data: { report: {
+      id, contract: c.ref, customer: c.customer_ref, month: report.month, kind: report.kind, createdAt: createdIso(report.at),
+    } } }, report.at);
+  }
   return { id, created: true };
 }
 

@@ -39,6 +39,7 @@ import * as dunning from "./2026_11_22_001100_dunning";
 import * as listSortIndexes from "./2026_11_22_001140_list_sort_indexes";
 import * as leasesAndJobs from "./2026_11_22_001130_leases_and_jobs";
 import * as apiKeys from "./2026_11_22_001090_api_keys";
+import * as webhooks from "./2026_11_22_001110_webhooks";
 import * as directDebit from "./2026_11_22_001080_direct_debit";
 
 export const migrations: Record<string, Migration> = {
@@ -81,4 +82,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001100_dunning": dunning,
   "2026_11_22_001140_list_sort_indexes": listSortIndexes,
   "2026_11_22_001130_leases_and_jobs": leasesAndJobs,
+  "2026_11_22_001110_webhooks": webhooks,
 };

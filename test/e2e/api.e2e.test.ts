@@ -307,7 +307,8 @@ describe("OpenAPI document and reference page (item 3)", () => {
       "GET /api/v1/applications/{ref}", "GET /api/v1/contracts", "GET /api/v1/contracts/{ref}", "GET /api/v1/customers", "GET /api/v1/customers/{ref}",
       "GET /api/v1/incidents", "GET /api/v1/incidents/{id}", "GET /api/v1/invoices", "GET /api/v1/invoices/{number}", "GET /api/v1/invoices/{number}/pdf",
       "POST /api/v1/applications", "POST /api/v1/incidents/{id}/acknowledge", "POST /api/v1/incidents/{id}/notes",
-    ]);
+      "DELETE /api/v1/webhook-endpoints/{id}", "GET /api/v1/webhook-endpoints", "GET /api/v1/webhook-endpoints/{id}", "POST /api/v1/webhook-endpoints",
+    ].sort());
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThan(20);
     for (const name of new Set(refs)) expect(doc.components.schemas[name], name).toBeDefined();

@@ -260,6 +260,10 @@ describe("CSV formulas (item 4)", () => {
     expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
     // The amounts stay numbers.
     expect(row.split(",").slice(-5).some((cell) => /^\d+$/.test(cell))).toBe(true);
+    // Issue 17 item 5: the Excel download says the status in Japanese.
+    expect(csv.split("\r\n")[0]).toContain("状態");
+    expect(row.split(",")).toContain("利用中");
+    expect(row.split(",")).not.toContain("active");
     write("update customers set name = '株式会社みなと製作所' where ref = 'C1'");
   });
 });

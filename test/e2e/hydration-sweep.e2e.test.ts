@@ -16,7 +16,7 @@ let browser: Browser;
 
 const STATIC_PATHS = ["/home", "/dashboard", "/contracts", "/customers", "/invoices", "/billing", "/billing/2026-10", "/portfolio",
   "/cancellations", "/incidents", "/applications", "/applications/new", "/outages", "/reviews", "/calls", "/dispatch", "/licenses",
-  "/licenses/refunds", "/licenses/isp/main-services", "/reports", "/audit", "/settings", "/account", "/tariffs", "/notices", "/archive", "/account/second-factor", "/api-keys", "/api-docs", "/bank-credits"];
+  "/licenses/refunds", "/licenses/isp/main-services", "/reports", "/audit", "/settings", "/account", "/tariffs", "/notices", "/archive", "/account/second-factor", "/api-keys", "/api-docs", "/bank-credits", "/webhooks"];
 
 beforeAll(async () => {
   server = await startConsole({ APP_NOW: "2026-11-22T10:00:00+09:00" });

@@ -65,7 +65,7 @@ describe("tenant sweep", () => {
       "/customers?q=株式会社", "/audit", "/settings", "/account", "/invoices", "/invoices?status=overdue&q=株式会社",
       "/billing", "/billing/2026-10", "/portfolio", "/portfolio/csv", "/cancellations", "/incidents", "/applications", "/applications/new", "/outages", "/reviews",
       "/dashboard", "/dashboard?days=90", "/calls", "/dispatch", "/licenses", "/licenses/find?q=NP", "/licenses/refunds", "/licenses/isp/main-services", "/reports", "/tariffs", "/notices",
-      "/archive", "/archive?counterparty=株式会社", "/account/second-factor", "/api-keys", "/bank-credits"];
+      "/archive", "/archive?counterparty=株式会社", "/account/second-factor", "/api-keys", "/bank-credits", "/webhooks"];
     let requests = 0;
     for (const account of DEMO_ACCOUNTS) {
       const user = users.find((u) => u.email === account.email)!;
