@@ -1,20 +1,24 @@
 // The HTTP server: migrates and seeds the database, then serves the built Remix app with the
-// protections every request needs (scripts/edge.ts: client address, same-origin POSTs, body
-// limits, security headers).
+// protections every request needs (scripts/edge.ts: request id, health probes, client address,
+// same-origin POSTs, body limits, security headers), and stops gracefully (scripts/shutdown.ts).
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { loopbackConsoleUrl, readServerConfig, setServerConfig } from "../app/config.server";
+import { loopbackConsoleUrl, readEnvironment, readServerConfig, setServerConfig } from "../app/config.server";
 import { withResponseCookies } from "../app/auth/response-cookies.server";
 import { setDatabase } from "../app/db.server";
-import { startScheduler } from "../app/scheduler.server";
+import { startScheduler, type ExtraJob } from "../app/scheduler.server";
 import { now } from "../app/lib/clock";
+import { log, logText } from "../app/lib/log.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
-import { demoAccountsText, isSeeded, seedDemo } from "../db/seed";
-import { boundedBody, protections, remixHandler } from "./edge";
+import { demoAccountsText, isSeeded, seedDemo } from "../db/demo/seed";
+import { simulatorJob } from "../db/demo/simulator";
+import { accessLog, boundedBody, errorHandler, healthRoutes, protections, remixHandler, requestIdentity } from "./edge";
+import { databaseReadiness } from "./readiness";
+import { closeHttpServer, trackRequests, waitUntil } from "./shutdown";
 
 const BUILD_PATH = resolve("build/index.js");
 
@@ -22,14 +26,19 @@ export { isCrossOriginRequest } from "./edge";
 
 export interface RunningServer {
   url: string;
+  /**
+   * Graceful stop: no new connections, the requests in flight finish (at most SHUTDOWN_TIMEOUT),
+   * the scheduler stops and its running job finishes (same bound), the database closes.
+   */
   close(): Promise<void>;
 }
 
 /** Throws a ConfigError (its message starts with the variable's name) before touching anything. */
 export async function startServer(options: { port: number; host: string; env?: Record<string, string | undefined> }): Promise<RunningServer> {
+  const env = readEnvironment(options.env ?? process.env);
   const settings = readServerConfig(options.env ?? process.env, { host: options.host });
   if (!existsSync(BUILD_PATH)) throw new Error(`${BUILD_PATH}: no build; run "npm run build" first`);
-  const handle = openDatabase();
+  const handle = openDatabase(env.databaseUrl);
   await migrateToLatest(handle.db);
   let seeded = false;
   if (!(await isSeeded(handle.db))) {
@@ -44,37 +53,56 @@ export async function startServer(options: { port: number; host: string; env?: R
   // own address once the port is known (PORT may be 0).
   const config = { consoleUrl: settings.consoleUrl ?? "", trustProxy: settings.trustProxy, apiRateLimit: settings.apiRateLimit };
   setServerConfig(config);
+  let draining = false;
+  const ready = databaseReadiness(handle.db, handle.path === ":memory:" ? null : handle.path);
   const app = express();
   app.disable("x-powered-by");
+  app.use(requestIdentity(config));
+  app.use(healthRoutes(() => (draining ? Promise.resolve("shutting down") : ready())));
   app.use(protections(config));
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
+  // Pages, data and API calls are logged; the static files and the probes above are not.
+  app.use(accessLog);
   app.use(boundedBody);
   // A session extended while in use sends its cookie again with whatever the route answers
   // (app/auth/response-cookies.server.ts).
   app.all("*", (_req, res, next) => withResponseCookies((cookie) => {
     if (!res.headersSent) res.append("Set-Cookie", cookie);
-  }, next), remixHandler(build, process.env.NODE_ENV));
+  }, next), remixHandler(build, env.nodeEnv));
+  app.use(errorHandler);
 
   const server = await new Promise<ReturnType<typeof app.listen>>((resolveListen, reject) => {
     const s = app.listen(options.port, options.host, () => resolveListen(s));
     s.on("error", reject);
   });
+  const requests = trackRequests(server);
   if (!settings.consoleUrl) config.consoleUrl = loopbackConsoleUrl(options.host, (server.address() as AddressInfo).port);
   // The scheduler runs the daily jobs (the S1-4⑤ retention purge among them) and the monthly
-  // reports once now, to catch up what a stopped server missed, then on their schedules.
-  const scheduler = process.env.SCHEDULER === "off" ? null : startScheduler(handle.db);
+  // reports once now, to catch up what a stopped server missed, then on their schedules. The
+  // demo's simulator sends fake detections for every active contract: only for demo data this
+  // start has just loaded, or when asked for (SIMULATOR=on), never on a provider's own data.
+  const simulate = env.simulator === "on" || (env.simulator === "demo" && seeded);
+  const extraJobs: ExtraJob[] = simulate ? [simulatorJob(handle.db)] : [];
+  const scheduler = env.scheduler ? startScheduler(handle.db, logText, { smtpUrl: env.smtpUrl, extraJobs }) : null;
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}`;
   console.log(`データベース: ${handle.path}${seeded ? "（デモデータを投入しました）" : ""}`);
   console.log(`管理コンソールを起動しました: ${url}`);
   console.log(demoAccountsText());
-  return {
-    url,
-    close: () => new Promise((done) => {
-      scheduler?.stop();
-      // The start-up runs may still be writing: the database closes after them.
-      server.close(() => Promise.resolve(scheduler?.caughtUp).then(() => handle.close()).then(() => done()));
-    }),
+  log("info", "started", { url, database: handle.path, seeded, scheduler: scheduler !== null, simulator: scheduler !== null && simulate });
+
+  let closing: Promise<void> | null = null;
+  const close = async () => {
+    draining = true;
+    requests.drain();
+    const inFlight = requests.inFlight();
+    const { cutOff } = await closeHttpServer(server, env.shutdownTimeoutMs, requests.inFlight);
+    scheduler?.stop();
+    // The start-up runs or a job may still be writing: the database closes after them.
+    const jobsDone = scheduler ? await waitUntil(() => !scheduler.busy(), env.shutdownTimeoutMs) : true;
+    await handle.close();
+    log(cutOff || !jobsDone ? "warn" : "info", "server closed", { inFlight, cutOff, jobsDone });
   };
+  return { url, close: () => (closing ??= close()) };
 }

@@ -4,8 +4,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, readServerConfig } from "../app/config.server";
+import { checkedEnvironment } from "./run-command";
 import { startServer } from "./serve";
+import { stopOnSignals } from "./shutdown";
 
+// Set, not read: React and Remix read NODE_ENV themselves; the console's own code reads it
+// through app/config.server.ts.
 process.env.NODE_ENV ??= "production";
 
 function newestMtime(path: string): number {
@@ -26,22 +30,22 @@ function buildIfNeeded(): void {
   }
 }
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "127.0.0.1";
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT: not a port number: "${process.env.PORT}"`);
-  process.exit(1);
-}
-// The settings are checked before the build, which takes a minute.
+// Every variable is checked before the build, which takes a minute: a bad one stops the start
+// with `VAR: message` (app/config.server.ts).
+const env = checkedEnvironment();
 try {
-  readServerConfig(process.env, { host });
+  readServerConfig(process.env, { host: env.host });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
   process.exit(1);
 }
 buildIfNeeded();
-startServer({ port, host }).catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : `start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+startServer({ port: env.port, host: env.host }).then(
+  // SIGTERM (systemd, docker stop, an orchestrator) or SIGINT (Ctrl-C): graceful stop, exit 0.
+  (server) => stopOnSignals(() => server.close()),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : `start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -393,7 +393,7 @@ describe("ISP bundle (L-4)", () => {
 
 describe("demo licences (db/seed-licenses.ts)", () => {
   it("cover every channel for C1 and C5 and obey the rules", async () => {
-    const { seedLicenses, demoLicenseFile } = await import("../db/seed-licenses");
+    const { seedLicenses, demoLicenseFile } = await import("../db/demo/seed-licenses");
     const extra = await createTestDatabase({ seed: true });
     try {
       const seeded = await extra.db.selectFrom("licenses").select("ref").where("ref", "like", "LIC-%").execute();

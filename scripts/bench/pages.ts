@@ -12,8 +12,8 @@ import { ingestRecords } from "../../app/security/ingest.server";
 import { retentionStart } from "../../app/security/retention";
 import { now } from "../../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../../db/connection";
-import { DEMO_PASSWORD, seedDemo } from "../../db/seed";
-import { eventContractsOf, generateEvents } from "../../db/seed-events";
+import { DEMO_PASSWORD, seedDemo } from "../../db/demo/seed";
+import { eventContractsOf, generateEvents } from "../../db/demo/seed-events";
 import { startConsole } from "../../test/e2e/support/server";
 
 const target = Number(process.argv[2] ?? 1_000_000);

@@ -10,12 +10,12 @@ import type { Kysely } from "kysely";
 import {
   addDays, addMonths, dayOfWeek, firstDayOf, isNationalHoliday, isYearEndHoliday, jstDate, jstInstant,
   monthOf, type IsoDate,
-} from "../app/lib/jst";
-import type { EventRecord } from "../app/security/event-lines";
-import { ingestRecords, type IngestSummary } from "../app/security/ingest.server";
-import type { SecurityEventAction, SecurityEventType } from "../app/security/notification-windows";
-import { retentionStart } from "../app/security/retention";
-import type { Database } from "./schema";
+} from "../../app/lib/jst";
+import type { EventRecord } from "../../app/security/event-lines";
+import { ingestRecords, type IngestSummary } from "../../app/security/ingest.server";
+import type { SecurityEventAction, SecurityEventType } from "../../app/security/notification-windows";
+import { retentionStart } from "../../app/security/retention";
+import type { Database } from "../schema";
 
 // ---- the generator ----------------------------------------------------------------------------
 
