@@ -284,3 +284,16 @@ export function readEnvironment(env: Env): Environment {
 export function environment(): Environment {
   return readEnvironment(process.env);
 }
+
+/** The server's request-time settings from this process's environment (readServerConfig). */
+export function serverConfigOfEnvironment(listen: { host: string }): ReturnType<typeof readServerConfig> {
+  return readServerConfig(process.env, listen);
+}
+
+/**
+ * The environment a child process (the build, pg_dump) starts with: this process's own, passed
+ * on whole (PATH, locale, PG* variables), plus `extra`. Not read here: the child reads it.
+ */
+export function childProcessEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
+}

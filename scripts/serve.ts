@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { loopbackConsoleUrl, readEnvironment, readServerConfig, setServerConfig } from "../app/config.server";
+import { environment, loopbackConsoleUrl, serverConfigOfEnvironment, setServerConfig } from "../app/config.server";
 import { withResponseCookies } from "../app/auth/response-cookies.server";
 import { setDatabase } from "../app/db.server";
 import { startScheduler, type ExtraJob } from "../app/scheduler.server";
@@ -34,9 +34,9 @@ export interface RunningServer {
 }
 
 /** Throws a ConfigError (its message starts with the variable's name) before touching anything. */
-export async function startServer(options: { port: number; host: string; env?: Record<string, string | undefined> }): Promise<RunningServer> {
-  const env = readEnvironment(options.env ?? process.env);
-  const settings = readServerConfig(options.env ?? process.env, { host: options.host });
+export async function startServer(options: { port: number; host: string }): Promise<RunningServer> {
+  const env = environment();
+  const settings = serverConfigOfEnvironment({ host: options.host });
   if (!existsSync(BUILD_PATH)) throw new Error(`${BUILD_PATH}: no build; run "npm run build" first`);
   const handle = openDatabase(env.databaseUrl);
   await migrateToLatest(handle.db);

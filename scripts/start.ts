@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, readServerConfig } from "../app/config.server";
+import { childProcessEnvironment, ConfigError, serverConfigOfEnvironment } from "../app/config.server";
 import { checkedEnvironment } from "./run-command";
 import { startServer } from "./serve";
 import { stopOnSignals } from "./shutdown";
@@ -23,7 +23,7 @@ function buildIfNeeded(): void {
   const sourcesAt = Math.max(...["app", "db", "remix.config.js", "package.json"].map(newestMtime));
   if (builtAt >= sourcesAt) return;
   console.log("アプリをビルドしています…");
-  const result = spawnSync("npx", ["remix", "build"], { stdio: "inherit", env: { ...process.env, VITE_CJS_IGNORE_WARNING: "true" } });
+  const result = spawnSync("npx", ["remix", "build"], { stdio: "inherit", env: childProcessEnvironment({ VITE_CJS_IGNORE_WARNING: "true" }) });
   if (result.status !== 0) {
     console.error("build: remix build failed");
     process.exit(1);
@@ -34,7 +34,7 @@ function buildIfNeeded(): void {
 // with `VAR: message` (app/config.server.ts).
 const env = checkedEnvironment();
 try {
-  readServerConfig(process.env, { host: env.host });
+  serverConfigOfEnvironment({ host: env.host });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
