@@ -87,10 +87,10 @@ export async function startServer(options: { port: number; host: string }): Prom
   const scheduler = env.scheduler ? startScheduler(handle.db, logText, { smtpUrl: env.smtpUrl, extraJobs }) : null;
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}`;
+  log("info", "started", { url, database: handle.path, seeded, scheduler: scheduler !== null, simulator: scheduler !== null && simulate });
   console.log(`データベース: ${handle.path}${seeded ? "（デモデータを投入しました）" : ""}`);
   console.log(`管理コンソールを起動しました: ${url}`);
   console.log(demoAccountsText());
-  log("info", "started", { url, database: handle.path, seeded, scheduler: scheduler !== null, simulator: scheduler !== null && simulate });
 
   let closing: Promise<void> | null = null;
   const close = async () => {

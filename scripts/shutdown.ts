@@ -2,7 +2,7 @@
 // what is in flight finish for a bounded time, then closes the database and exits 0. Each kind of
 // process (the web server here; a job worker) passes its own `stop` to `stopOnSignals`; the
 // pieces below are what those stops are made of.
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import { errorFields, log } from "../app/lib/log.server";
 
 /**
@@ -35,15 +35,24 @@ export function stopOnSignals(stop: (signal: NodeJS.Signals) => Promise<void>): 
 
 /** Counts the requests a server is answering, and answers `Connection: close` once it drains. */
 export function trackRequests(server: Server): { inFlight(): number; drain(): void } {
-  let inFlight = 0;
+  const responses = new Set<ServerResponse>();
   let draining = false;
-  server.on("request", (_req, res) => {
-    inFlight++;
-    res.once("close", () => inFlight--);
-    // A keep-alive client must not send its next request on a connection that is about to go.
-    if (draining) res.setHeader("Connection", "close");
+  // A keep-alive client must not send its next request on a connection that is about to go.
+  const closeAfter = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader("Connection", "close");
+  };
+  server.on("request", (_req, res: ServerResponse) => {
+    responses.add(res);
+    res.once("close", () => responses.delete(res));
+    if (draining) closeAfter(res);
   });
-  return { inFlight: () => inFlight, drain: () => void (draining = true) };
+  return {
+    inFlight: () => responses.size,
+    drain: () => {
+      draining = true;
+      responses.forEach(closeAfter);
+    },
+  };
 }
 
 /**

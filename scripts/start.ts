@@ -41,11 +41,14 @@ try {
   process.exit(1);
 }
 buildIfNeeded();
-startServer({ port: env.port, host: env.host }).then(
-  // SIGTERM (systemd, docker stop, an orchestrator) or SIGINT (Ctrl-C): graceful stop, exit 0.
-  (server) => stopOnSignals(() => server.close()),
-  (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : `start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+const starting = startServer({ port: env.port, host: env.host });
+starting.catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : `start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
+// SIGTERM (systemd, docker stop, an orchestrator) or SIGINT (Ctrl-C): graceful stop, exit 0. A
+// signal during the start (migrating, loading the demo data) stops the server once it is up.
+stopOnSignals(async () => {
+  const server = await starting.catch(() => null);
+  await server?.close();
+});
