@@ -1,5 +1,5 @@
 // Page benchmark: the demo database grown to 1,000,000 security events with the demo's own
-// generator (db/seed-events.ts), served by the real server (npm start's code path, through the
+// generator (db/demo/seed-events.ts), served by the real server (npm start's code path, through the
 // e2e helper), then the security dashboard and the incident list requested one after another by
 // a customer administrator and the provider's administrator. Prints p50/p95 per page and role.
 //   npx tsx scripts/bench/pages.ts [EVENTS] [REQUESTS]
