@@ -1,11 +1,12 @@
 // Remix 2.17's default Node entry, with the request's CSP nonce (scripts/edge.ts) given to React's
 // streaming scripts, to Remix's (RemixServer) and to root.tsx's <Scripts>/<ScrollRestoration>.
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { errorFields, log, loggedPath } from "./lib/log.server";
 import { NonceContext } from "./lib/nonce";
 
 const ABORT_DELAY = 5_000;
@@ -44,10 +45,29 @@ export default function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500;
           // Errors of the shell reject and are logged by Remix; later ones only here.
-          if (shellRendered) console.error(error);
+          if (shellRendered) logRequestError(error, request);
         },
       },
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+function logRequestError(error: unknown, request: Request): void {
+  log("error", "request failed", {
+    requestId: request.headers.get("x-request-id") ?? undefined,
+    method: request.method,
+    path: loggedPath(new URL(request.url).pathname),
+    ...errorFields(error),
+  });
+}
+
+/**
+ * Every error a loader, an action or the rendering throws (Remix answers 500): one JSON line with
+ * the stack and the request id the client got in X-Request-Id. A request the client gave up on
+ * is not an error of the server.
+ */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs): void {
+  if (request.signal.aborted) return;
+  logRequestError(error, request);
 }

@@ -27,7 +27,6 @@ import { queueRenewalReminders } from "./contracts/renewals.server";
 import { applySuspensionSchedule, chargeUnreturnedGateways } from "./contracts/suspensions.server";
 import { applyMainServiceEnds } from "./licenses/main-services.server";
 import { now } from "./lib/clock";
-import { simulateEvents } from "./security/simulator.server";
 import { jstDate } from "./lib/jst";
 import { attachmentRenderer } from "./mail/attachments.server";
 import { deliverOutbox } from "./mail/outbox.server";
@@ -41,7 +40,7 @@ import { generateMonthlyReports, lastMonth } from "./security/threat-report.serv
 /** The schedules are read in Japan time, whatever the server's own time zone. */
 export const SCHEDULER_TIMEZONE = "Asia/Tokyo";
 
-export type ScheduledJob = "every minute" | "daily" | "monthly reports" | "simulator";
+export type ScheduledJob = "every minute" | "daily" | "monthly reports";
 
 export interface Schedule {
   job: ScheduledJob;
@@ -51,15 +50,13 @@ export interface Schedule {
 }
 
 /** When each background job runs. */
-export function schedules(env: Record<string, string | undefined> = process.env): Schedule[] {
+export function schedules(): Schedule[] {
   const at = (job: ScheduledJob, pattern: string): Schedule => ({ job, pattern, timezone: SCHEDULER_TIMEZONE });
   return [
     at("every minute", "* * * * *"),
     at("daily", "0 3 * * *"),
     // S1-4⑤: last month's threat reports, mailed on the 1st at 06:00 JST.
     at("monthly reports", "0 6 1 * *"),
-    // The demo's devices keep sending detections (SIMULATOR=off to stop them).
-    ...(env.SIMULATOR === "off" ? [] : [at("simulator", "*/10 * * * *")]),
   ];
 }
 
@@ -119,13 +116,25 @@ export function reportsPeriod(at: Date): string {
   return lastMonth(new Date(at.getTime() - 6 * HOUR_MS));
 }
 
-/** The simulator's 10-minute slot at `at`. */
-function simulatorPeriod(at: Date): string {
-  return new Date(Math.floor(at.getTime() / 600_000) * 600_000).toISOString().slice(0, 16);
+/** The minute of a tick at `at`: an added job's run in every process at that minute is one run. */
+function minutePeriod(at: Date): string {
+  return new Date(Math.floor(at.getTime() / 60_000) * 60_000).toISOString().slice(0, 16);
+}
+
+/** A job the process adds to the product's own (the demo's simulator, db/demo/simulator.ts). */
+export interface ExtraJob {
+  name: string;
+  /** croner pattern, read in Japan time. */
+  pattern: string;
+  /** Does the work; returns the line to log, or null for nothing worth a line. */
+  run(): Promise<string | null>;
 }
 
 export interface RunningScheduler {
+  /** No new runs; a run in progress goes on (see `busy`). */
   stop(): void;
+  /** Whether a job is running now (a stopping process waits for it, bounded: scripts/shutdown.ts). */
+  busy(): boolean;
   /** Settles when the start-up runs (daily jobs, monthly reports) are done; never rejects. */
   caughtUp: Promise<void>;
 }
@@ -133,9 +142,9 @@ export interface RunningScheduler {
 export function startScheduler(
   db: Kysely<Database>,
   log: (line: string) => void = console.error,
-  env: Record<string, string | undefined> = process.env,
+  options: { smtpUrl?: string | null; extraJobs?: readonly ExtraJob[] } = {},
 ): RunningScheduler {
-  const transport = createMailTransport(env, log);
+  const transport = createMailTransport(options.smtpUrl === undefined ? undefined : options.smtpUrl, log);
   const renderAttachment = attachmentRenderer(db);
   // Set once the crons exist: the every-minute tick also checks the daily and monthly periods.
   let catchUp: () => void = () => undefined;
@@ -186,19 +195,19 @@ export function startScheduler(
       log(`scheduler: threat reports: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const simulate = async () => {
+  const runs: Record<ScheduledJob, () => Promise<void>> = { "every minute": everyMinute, daily, "monthly reports": monthlyReports };
+  const crons = new Map(schedules().map((s) => [s.job, new Cron(s.pattern, { protect: true, timezone: s.timezone }, runs[s.job])]));
+  const extras = (options.extraJobs ?? []).map((job) => new Cron(job.pattern, { protect: true, timezone: SCHEDULER_TIMEZONE }, async () => {
     try {
-      const at = now();
-      await runOncePer(db, "simulator", simulatorPeriod(new Date()), async () => {
-        const n = await simulateEvents(db, at);
-        if (n) log(`simulator: ${n} events`);
+      // Once per tick across the processes that added it (the real clock: ticks are real minutes).
+      await runOncePer(db, job.name, minutePeriod(new Date()), async () => {
+        const line = await job.run();
+        if (line) log(line);
       });
     } catch (error) {
-      log(`scheduler: simulator: ${error instanceof Error ? error.message : String(error)}`);
+      log(`scheduler: ${job.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
-  };
-  const runs: Record<ScheduledJob, () => Promise<void>> = { "every minute": everyMinute, daily, "monthly reports": monthlyReports, simulator: simulate };
-  const crons = new Map(schedules(env).map((s) => [s.job, new Cron(s.pattern, { protect: true, timezone: s.timezone }, runs[s.job])]));
+  }));
   // Catch-up at start: trigger() marks the job busy, so a tick that comes meanwhile is skipped
   // (protect) rather than running the same day's work a second time alongside.
   const caughtUp = Promise.all([crons.get("daily")!.trigger(), crons.get("monthly reports")!.trigger()]).then(() => undefined);
@@ -208,5 +217,12 @@ export function startScheduler(
       if (!cron.isBusy()) void cron.trigger();
     }
   };
-  return { stop: () => crons.forEach((cron) => cron.stop()), caughtUp };
+  return {
+    stop: () => {
+      crons.forEach((cron) => cron.stop());
+      extras.forEach((cron) => cron.stop());
+    },
+    busy: () => [...crons.values(), ...extras].some((cron) => cron.isBusy()),
+    caughtUp,
+  };
 }

@@ -7,7 +7,9 @@ import { Kysely, Migrator, sql, SqliteDialect, type MigrationProvider, type Sqli
 import { migrations } from "./migrations/index";
 import type { Database } from "./schema";
 
-export const DEFAULT_DATABASE_URL = "file:./data/app.db";
+import { DEFAULT_DATABASE_URL, environment } from "../app/config.server";
+
+export { DEFAULT_DATABASE_URL };
 const BUSY_TIMEOUT_MS = 5000;
 
 export interface DatabaseHandle {
@@ -61,7 +63,7 @@ export function withStatementCache(sqlite: SQLite.Database, capacity = STATEMENT
   };
 }
 
-export function openDatabase(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): DatabaseHandle {
+export function openDatabase(url = environment().databaseUrl): DatabaseHandle {
   const path = sqlitePathFromUrl(url);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
@@ -105,6 +107,21 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
       await sql`pragma busy_timeout = ${sql.raw(String(BUSY_TIMEOUT_MS))}`.execute(conn);
     }
   });
+}
+
+/** The migrations not yet applied to the database, by name (readiness: scripts/edge.ts). Reads only. */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  // One query on Kysely's own table (Migrator.getMigrations introspects every table first, which
+  // is too much for a probe called every few seconds). A database never migrated has no table:
+  // every migration is pending.
+  const rows = await (db as unknown as Kysely<{ kysely_migration: { name: string } }>)
+    .selectFrom("kysely_migration").select("name").execute()
+    .catch((error: unknown) => {
+      if (/no such table|does not exist/i.test(error instanceof Error ? error.message : "")) return [];
+      throw error;
+    });
+  const applied = new Set(rows.map((r) => r.name));
+  return Object.keys(migrations).sort().filter((name) => !applied.has(name));
 }
 
 export async function migrateDown(db: Kysely<Database>): Promise<string | null> {

@@ -1,13 +1,14 @@
 // What every request passes before the Remix app sees it (issue 15): the client address, the
 // security headers with the per-request script nonce, the same-origin check of POSTs, and the
 // size limit of request bodies, read here (bounded) so that Remix never reads an unbounded one.
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { isIP } from "node:net";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import type { NextFunction, Request as ExpressRequest, RequestHandler, Response } from "express";
 import { SESSION_COOKIE_NAME } from "../app/auth/lucia.server";
 import type { ServerConfig } from "../app/config.server";
+import { errorFields, log, loggedPath } from "../app/lib/log.server";
 
 /** Forms post a few kilobytes; 64 KB leaves room for the longest (2,000-character notes, several fields). */
 export const FORM_BODY_LIMIT = 64 * 1024;
@@ -202,4 +203,71 @@ export function remixHandler(build: ServerBuild, mode: string | undefined): Requ
       next(error);
     }
   };
+}
+
+// ---- operations (issue 18 item 5) ---------------------------------------------------------------
+
+/** An id a proxy may pass on (nginx's $request_id is 32 hex digits); anything else is replaced. */
+const FORWARDED_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/**
+ * Gives every request an id, sent back as `X-Request-Id` and carried by each log line about it
+ * (the app reads it from the request's headers). Behind a trusted proxy (TRUST_PROXY ≥ 1) the
+ * proxy's id is kept so that its access log and ours name the same request; a client's own is
+ * never trusted otherwise.
+ */
+export function requestIdentity(config: Pick<ServerConfig, "trustProxy">): RequestHandler {
+  return (req: ExpressRequest, res: Response, next: NextFunction) => {
+    const forwarded = req.get("x-request-id");
+    const id = config.trustProxy > 0 && forwarded && FORWARDED_REQUEST_ID.test(forwarded) ? forwarded : randomUUID();
+    req.headers["x-request-id"] = id;
+    res.locals.requestId = id;
+    res.setHeader("X-Request-Id", id);
+    next();
+  };
+}
+
+/**
+ * `/healthz` (the process answers) and `/readyz` (`ready()` finds nothing wrong: the database
+ * answers and its migrations are current; else 503 with the reason). Answered before sessions,
+ * the audit and the access log: probes come every few seconds and must stay cheap.
+ */
+export function healthRoutes(ready: () => Promise<string | null>): RequestHandler {
+  return (req: ExpressRequest, res: Response, next: NextFunction) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    const answer = (status: number, text: string) =>
+      res.status(status).set("Cache-Control", "no-store").type("text/plain; charset=utf-8").send(`${text}\n`);
+    if (req.path === "/healthz") return void answer(200, "ok");
+    if (req.path !== "/readyz") return next();
+    ready().then(
+      (problem) => (problem === null ? answer(200, "ready") : answer(503, problem)),
+      (error: unknown) => answer(503, `readiness check failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  };
+}
+
+/** One JSON line per request when its response is done: what, how it ended, how long it took. */
+export function accessLog(req: ExpressRequest, res: Response, next: NextFunction) {
+  const started = process.hrtime.bigint();
+  res.once("close", () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const status = res.headersSent ? res.statusCode : 0;
+    log(status >= 500 ? "error" : "info", "request", {
+      requestId: res.locals.requestId as string | undefined,
+      method: req.method,
+      path: loggedPath(req.path),
+      status,
+      ms: Math.round(ms * 10) / 10,
+      // The client went away before the whole response was written.
+      ...(res.writableFinished ? {} : { aborted: true }),
+    });
+  });
+  next();
+}
+
+/** The last handler: an error outside Remix (a body that failed to arrive, a bug here) is logged with its stack and answered 500. */
+export function errorHandler(error: unknown, req: ExpressRequest, res: Response, next: NextFunction) {
+  log("error", "request failed", { requestId: res.locals.requestId as string | undefined, method: req.method, path: loggedPath(req.path), ...errorFields(error) });
+  if (res.headersSent) return next(error);
+  refuse(res, 500, `サーバーでエラーが発生しました（リクエストID: ${String(res.locals.requestId ?? "-")}）。`);
 }

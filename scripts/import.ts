@@ -5,7 +5,8 @@
 import { constants } from "node:buffer";
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { validateImportFile } from "../app/import/import-file";
-import { formatImportCounts, importFile, importMaxBytes, readExistingKeys } from "../app/import/import.server";
+import { formatImportCounts, importFile, readExistingKeys } from "../app/import/import.server";
+import { environment } from "../app/config.server";
 import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
@@ -54,11 +55,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const [file] = args;
-  const maxBytes = importMaxBytes(process.env);
-  if (typeof maxBytes === "string") {
-    console.error(maxBytes);
-    return 1;
-  }
+  const maxBytes = environment().importMaxBytes;
 
   const read = readJson(file, maxBytes);
   if (!read.ok) {

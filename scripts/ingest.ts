@@ -5,6 +5,7 @@
 // duplicate) and the S1-4① engine opens incidents and plans their notifications.
 import { existsSync } from "node:fs";
 import { migrateToLatest, openDatabase } from "../db/connection";
+import { checkedEnvironment } from "./run-command";
 import { now } from "../app/lib/clock";
 import { ingestFile } from "../app/security/ingest.server";
 
@@ -18,6 +19,7 @@ if (!existsSync(file)) {
   process.exit(1);
 }
 
+checkedEnvironment();
 const handle = openDatabase();
 try {
   await migrateToLatest(handle.db);

@@ -1,6 +1,8 @@
 // `npm run -s migrate [-- --down]`: brings the schema of DATABASE_URL up to date (or one step down).
 import { migrateDown, migrateToLatest, openDatabase } from "../db/connection";
+import { checkedEnvironment } from "./run-command";
 
+checkedEnvironment();
 const handle = openDatabase();
 try {
   if (process.argv.includes("--down")) {

@@ -3,6 +3,7 @@
 // `npm run -s notify -- run`: for a scheduler — opens the incidents of gateway outages that
 // crossed their threshold since the last ingest, then sends the queued e-mails (SMTP_URL).
 import { migrateToLatest, openDatabase } from "../db/connection";
+import { checkedEnvironment } from "./run-command";
 import { now } from "../app/lib/clock";
 import { formatJstIso } from "../app/lib/jst";
 import { attachmentRenderer } from "../app/mail/attachments.server";
@@ -20,6 +21,7 @@ function option(name: string): string | null {
   return i >= 0 && i + 1 < args.length && !args[i + 1].startsWith("--") ? args[i + 1] : null;
 }
 
+checkedEnvironment();
 const handle = openDatabase();
 try {
   await migrateToLatest(handle.db);

@@ -3,6 +3,7 @@
 // `retention: deleted N events detected before YYYY-MM-DD`. The server also does this at start
 // and every day at 03:00 JST.
 import { migrateToLatest, openDatabase } from "../db/connection";
+import { checkedEnvironment } from "./run-command";
 import { now } from "../app/lib/clock";
 import { purgeExpiredEvents, purgeSummary } from "../app/security/retention.server";
 
@@ -11,6 +12,7 @@ if (process.argv.length > 2) {
   process.exit(1);
 }
 
+checkedEnvironment();
 const handle = openDatabase();
 try {
   await migrateToLatest(handle.db);

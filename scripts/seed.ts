@@ -1,9 +1,11 @@
 // `npm run -s seed`: loads the demo data into an empty database (the server does this itself on
 // its first start). A database that already has data is left alone.
 import { migrateToLatest, openDatabase } from "../db/connection";
-import { demoAccountsText, isSeeded, seedDemo } from "../db/seed";
+import { checkedEnvironment } from "./run-command";
+import { demoAccountsText, isSeeded, seedDemo } from "../db/demo/seed";
 import { now } from "../app/lib/clock";
 
+checkedEnvironment();
 const handle = openDatabase();
 try {
   await migrateToLatest(handle.db);

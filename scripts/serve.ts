@@ -1,20 +1,20 @@
-// The HTTP server: migrates and seeds the database, then serves the built Remix app with the
-// protections every request needs (scripts/edge.ts: client address, same-origin POSTs, body
-// limits, security headers).
+// A web worker's HTTP server (scripts/workers.ts forks them): serves the built Remix app with the
+// protections every request needs (scripts/edge.ts: request id, health probes, client address,
+// same-origin POSTs, body limits, security headers), and stops gracefully (scripts/shutdown.ts).
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { loopbackConsoleUrl, readServerConfig, setServerConfig } from "../app/config.server";
+import { environment, loopbackConsoleUrl, serverConfigOfEnvironment, setServerConfig } from "../app/config.server";
 import { withResponseCookies } from "../app/auth/response-cookies.server";
 import { setDatabase } from "../app/db.server";
-import { startScheduler } from "../app/scheduler.server";
-import { now } from "../app/lib/clock";
+import { log } from "../app/lib/log.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
-import { demoAccountsText, isSeeded, seedDemo } from "../db/seed";
-import { boundedBody, protections, remixHandler } from "./edge";
+import { accessLog, boundedBody, errorHandler, healthRoutes, protections, remixHandler, requestIdentity } from "./edge";
+import { databaseReadiness } from "./readiness";
+import { closeHttpServer, trackRequests } from "./shutdown";
 
 const BUILD_PATH = resolve("build/index.js");
 
@@ -22,30 +22,22 @@ export { isCrossOriginRequest } from "./edge";
 
 export interface RunningServer {
   url: string;
+  /**
+   * Graceful stop: no new connections, the requests in flight finish (at most SHUTDOWN_TIMEOUT),
+   * then the database closes. (Jobs run in the job worker, never here.)
+   */
   close(): Promise<void>;
 }
 
 /** Throws a ConfigError (its message starts with the variable's name) before touching anything. */
-export async function startServer(options: {
-  port: number;
-  host: string;
-  env?: Record<string, string | undefined>;
-  /**
-   * A web worker of scripts/workers.ts: no scheduler (the job worker runs it, issue 18 item 3)
-   * and no banner (the primary prints it once every worker listens).
-   */
-  webWorker?: boolean;
-}): Promise<RunningServer> {
-  const settings = readServerConfig(options.env ?? process.env, { host: options.host });
+export async function startServer(options: { port: number; host: string }): Promise<RunningServer> {
+  const env = environment();
+  const settings = serverConfigOfEnvironment({ host: options.host });
   if (!existsSync(BUILD_PATH)) throw new Error(`${BUILD_PATH}: no build; run "npm run build" first`);
-  const handle = openDatabase();
+  const handle = openDatabase(env.databaseUrl);
+  // The primary (scripts/workers.ts) has migrated and seeded: this only checks, and waits for a
+  // migration another instance may be running.
   await migrateToLatest(handle.db);
-  let seeded = false;
-  if (!(await isSeeded(handle.db))) {
-    console.log("空のデータベースにデモデータを投入しています…");
-    await seedDemo(handle.db, now());
-    seeded = true;
-  }
   setDatabase(handle);
 
   const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
@@ -53,39 +45,43 @@ export async function startServer(options: {
   // own address once the port is known (PORT may be 0).
   const config = { consoleUrl: settings.consoleUrl ?? "", trustProxy: settings.trustProxy, apiRateLimit: settings.apiRateLimit, webhookAllowHosts: settings.webhookAllowHosts };
   setServerConfig(config);
+  let draining = false;
+  const ready = databaseReadiness(handle.db, handle.path === ":memory:" ? null : handle.path);
   const app = express();
   app.disable("x-powered-by");
+  app.use(requestIdentity(config));
+  app.use(healthRoutes(() => (draining ? Promise.resolve("shutting down") : ready())));
   app.use(protections(config));
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
+  // Pages, data and API calls are logged; the static files and the probes above are not.
+  app.use(accessLog);
   app.use(boundedBody);
   // A session extended while in use sends its cookie again with whatever the route answers
   // (app/auth/response-cookies.server.ts).
   app.all("*", (_req, res, next) => withResponseCookies((cookie) => {
     if (!res.headersSent) res.append("Set-Cookie", cookie);
-  }, next), remixHandler(build, process.env.NODE_ENV));
+  }, next), remixHandler(build, env.nodeEnv));
+  app.use(errorHandler);
 
   const server = await new Promise<ReturnType<typeof app.listen>>((resolveListen, reject) => {
     const s = app.listen(options.port, options.host, () => resolveListen(s));
     s.on("error", reject);
   });
+  const requests = trackRequests(server);
   if (!settings.consoleUrl) config.consoleUrl = loopbackConsoleUrl(options.host, (server.address() as AddressInfo).port);
-  // The scheduler runs the daily jobs (the S1-4⑤ retention purge among them) and the monthly
-  // reports once now, to catch up what a stopped server missed, then on their schedules.
-  const scheduler = process.env.SCHEDULER === "off" || options.webWorker ? null : startScheduler(handle.db);
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}`;
-  if (!options.webWorker) {
-    console.log(`データベース: ${handle.path}${seeded ? "（デモデータを投入しました）" : ""}`);
-    console.log(`管理コンソールを起動しました: ${url}`);
-    console.log(demoAccountsText());
-  }
-  return {
-    url,
-    close: () => new Promise((done) => {
-      scheduler?.stop();
-      // The start-up runs may still be writing: the database closes after them.
-      server.close(() => Promise.resolve(scheduler?.caughtUp).then(() => handle.close()).then(() => done()));
-    }),
+  log("info", "started", { url, database: handle.path });
+
+  let closing: Promise<void> | null = null;
+  const close = async () => {
+    draining = true;
+    requests.drain();
+    const inFlight = requests.inFlight();
+    const { cutOff } = await closeHttpServer(server, env.shutdownTimeoutMs, requests.inFlight);
+    await handle.close();
+    log(cutOff ? "warn" : "info", "server closed", { inFlight, cutOff });
   };
+  return { url, close: () => (closing ??= close()) };
 }

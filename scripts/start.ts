@@ -3,11 +3,13 @@
 // workers and one job worker (scripts/workers.ts).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { ConfigError, parseWebConcurrency, readServerConfig } from "../app/config.server";
+import { childProcessEnvironment, ConfigError, serverConfigOfEnvironment } from "../app/config.server";
+import { checkedEnvironment } from "./run-command";
 import { startWorkers } from "./workers";
 
+// Set, not read: React and Remix read NODE_ENV themselves; the console's own code reads it
+// through app/config.server.ts.
 process.env.NODE_ENV ??= "production";
 
 function newestMtime(path: string): number {
@@ -21,31 +23,26 @@ function buildIfNeeded(): void {
   const sourcesAt = Math.max(...["app", "db", "remix.config.js", "package.json"].map(newestMtime));
   if (builtAt >= sourcesAt) return;
   console.log("アプリをビルドしています…");
-  const result = spawnSync("npx", ["remix", "build"], { stdio: "inherit", env: { ...process.env, VITE_CJS_IGNORE_WARNING: "true" } });
+  const result = spawnSync("npx", ["remix", "build"], { stdio: "inherit", env: childProcessEnvironment({ VITE_CJS_IGNORE_WARNING: "true" }) });
   if (result.status !== 0) {
     console.error("build: remix build failed");
     process.exit(1);
   }
 }
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "127.0.0.1";
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT: not a port number: "${process.env.PORT}"`);
-  process.exit(1);
-}
-// The settings are checked before the build, which takes a minute.
-let webConcurrency: number;
+// Every variable is checked before the build, which takes a minute: a bad one stops the start
+// with `VAR: message` (app/config.server.ts).
+const env = checkedEnvironment();
 try {
-  readServerConfig(process.env, { host });
-  webConcurrency = parseWebConcurrency(process.env.WEB_CONCURRENCY, availableParallelism());
+  serverConfigOfEnvironment({ host: env.host });
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
   process.exit(1);
 }
 buildIfNeeded();
-startWorkers({ port, host, webConcurrency }).catch((error: unknown) => {
+// The primary stops its workers on SIGTERM/SIGINT and exits 0 once they have finished (workers.ts).
+startWorkers({ port: env.port, host: env.host, webConcurrency: env.webConcurrency }).catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : `start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -2,7 +2,7 @@
 import { runWorkerProcess } from "./workers";
 
 process.env.NODE_ENV ??= "production";
-runWorkerProcess().catch((error: unknown) => {
+runWorkerProcess(process.argv.slice(2)).catch((error: unknown) => {
   console.error(`worker: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -6,19 +6,23 @@
 // that dies is replaced; on SIGTERM/SIGINT the primary stops every worker and waits for them.
 import cluster, { type Worker } from "node:cluster";
 import { resolve } from "node:path";
-import { loopbackConsoleUrl, readServerConfig, setServerConfig } from "../app/config.server";
+import { environment, loopbackConsoleUrl, serverConfigOfEnvironment, setServerConfig } from "../app/config.server";
 import { setDatabase } from "../app/db.server";
 import { startJobRunner } from "../app/jobs/runner.server";
 import { now } from "../app/lib/clock";
+import { logText } from "../app/lib/log.server";
 import { startScheduler } from "../app/scheduler.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
-import { demoAccountsText, isSeeded, seedDemo } from "../db/seed";
+import { demoAccountsText, isSeeded, seedDemo } from "../db/demo/seed";
+import { simulatorJob } from "../db/demo/simulator";
 import { startServer } from "./serve";
+import { stopOnSignals, waitUntil } from "./shutdown";
 
 type Role = "web" | "jobs";
 type WorkerMessage = { type: "listening"; port: number } | { type: "ready" };
 
-const ROLE_ENV = "CONSOLE_WORKER_ROLE";
+/** A worker's arguments (process.argv after the script): its role, then "simulator" when the demo's simulator runs. */
+const SIMULATOR_ARG = "simulator";
 /** How long the primary waits for its workers to finish on shutdown before killing them. */
 const STOP_GRACE_MS = 15_000;
 const RESPAWN_DELAY_MS = 1_000;
@@ -29,7 +33,8 @@ export interface StartedWorkers {
 
 /** The primary: prepares the database, forks the workers, prints the banner once all web workers listen. */
 export async function startWorkers(options: { port: number; host: string; webConcurrency: number }): Promise<StartedWorkers> {
-  const handle = openDatabase();
+  const env = environment();
+  const handle = openDatabase(env.databaseUrl);
   let seeded = false;
   try {
     await migrateToLatest(handle.db);
@@ -42,12 +47,15 @@ export async function startWorkers(options: { port: number; host: string; webCon
     await handle.close();
   }
 
-  cluster.setupPrimary({ exec: resolve("scripts/worker.ts") });
+  // The demo's simulator sends fake detections for every active contract: only for demo data this
+  // start has just loaded, or when asked for (SIMULATOR=on), never on a provider's own data.
+  const simulate = env.simulator === "on" || (env.simulator === "demo" && seeded);
   const roles = new Map<Worker, Role>();
   let stopping = false;
   let workerEnv: Record<string, string> = {};
   const fork = (role: Role): Worker => {
-    const worker = cluster.fork({ ...workerEnv, [ROLE_ENV]: role, PORT: String(options.port), HOST: options.host });
+    cluster.setupPrimary({ exec: resolve("scripts/worker.ts"), args: role === "jobs" && simulate ? [role, SIMULATOR_ARG] : [role] });
+    const worker = cluster.fork({ ...workerEnv, PORT: String(options.port), HOST: options.host });
     roles.set(worker, role);
     return worker;
   };
@@ -68,7 +76,7 @@ export async function startWorkers(options: { port: number; host: string; webCon
   const port = ports[0];
   const url = `http://${options.host}:${port}`;
   // The job worker's mails link to the console: without CONSOLE_URL, to this loopback address.
-  const settings = readServerConfig(process.env, { host: options.host });
+  const settings = serverConfigOfEnvironment({ host: options.host });
   workerEnv = { PORT: String(port), ...(settings.consoleUrl ? {} : { CONSOLE_URL: loopbackConsoleUrl(options.host, port) }) };
   await new Promise<void>((ready, reject) => {
     const worker = fork("jobs");
@@ -101,42 +109,34 @@ export async function startWorkers(options: { port: number; host: string; webCon
 }
 
 /** A forked worker's main: serves requests (web) or runs the scheduler and the jobs queue (jobs). */
-export async function runWorkerProcess(): Promise<void> {
-  const role = process.env[ROLE_ENV] as Role | undefined;
-  const host = process.env.HOST ?? "127.0.0.1";
+export async function runWorkerProcess(args: readonly string[]): Promise<void> {
+  const [role, ...flags] = args;
+  const env = environment();
   let stop: () => Promise<void>;
   if (role === "web") {
-    const server = await startServer({ port: Number(process.env.PORT ?? 0), host, webWorker: true });
+    const server = await startServer({ port: env.port, host: env.host });
     stop = () => server.close();
     process.send?.({ type: "listening", port: Number(new URL(server.url).port) } satisfies WorkerMessage);
   } else if (role === "jobs") {
-    const settings = readServerConfig(process.env, { host });
+    const settings = serverConfigOfEnvironment({ host: env.host });
     setServerConfig({ consoleUrl: settings.consoleUrl ?? "", trustProxy: settings.trustProxy, apiRateLimit: settings.apiRateLimit, webhookAllowHosts: settings.webhookAllowHosts });
-    const handle = openDatabase();
+    const handle = openDatabase(env.databaseUrl);
     setDatabase(handle);
     // The scheduler's daily jobs and monthly reports run once now to catch up, then on schedule.
-    const scheduler = process.env.SCHEDULER === "off" ? null : startScheduler(handle.db);
+    const extraJobs = flags.includes(SIMULATOR_ARG) ? [simulatorJob(handle.db)] : [];
+    const scheduler = env.scheduler ? startScheduler(handle.db, logText, { smtpUrl: env.smtpUrl, extraJobs }) : null;
     const runner = startJobRunner(handle.db);
     stop = async () => {
       scheduler?.stop();
       // A month close stops after its current batch and is queued again: the next job worker resumes it.
       await runner.stop();
-      await scheduler?.caughtUp;
+      // The start-up runs or a scheduled job may still be writing: the database closes after them (bounded).
+      if (scheduler) await waitUntil(() => !scheduler.busy(), env.shutdownTimeoutMs);
       await handle.close();
     };
     process.send?.({ type: "ready" } satisfies WorkerMessage);
   } else {
-    throw new Error(`${ROLE_ENV}: expected web or jobs, got "${role}"`);
+    throw new Error(`worker: expected the role web or jobs, got "${role}"`);
   }
-  let stopped = false;
-  const onSignal = () => {
-    if (stopped) return;
-    stopped = true;
-    stop().then(() => process.exit(0), (error: unknown) => {
-      console.error(`worker: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    });
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  stopOnSignals(stop);
 }

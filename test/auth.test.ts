@@ -5,7 +5,7 @@ import { browserName } from "../app/auth/browser-name";
 import { getViewer, login, NEW_BROWSER_MAIL_KIND, safeRedirectPath } from "../app/auth/session.server";
 import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_DEVICE, MAX_FAILURES_PER_IP } from "../app/auth/throttle.server";
 import { isCrossOriginRequest } from "../scripts/serve";
-import { DEMO_PASSWORD } from "../db/seed";
+import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { clientRequest } from "./support/request";
 

@@ -18,7 +18,7 @@ import { loader as creditNotePdf } from "../app/routes/_console.credit-notes.$cr
 import { loader as invoicePdf } from "../app/routes/_console.invoices.$invoiceId_.pdf";
 import { action as invoiceAction } from "../app/routes/_console.invoices.$invoiceId";
 import { renderInvoicePdf } from "../reports/invoice-pdf";
-import { DEMO_PASSWORD } from "../db/seed";
+import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
 

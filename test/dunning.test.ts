@@ -40,7 +40,7 @@ async function dunningAt(iso: string) {
   const lines: string[] = [];
   await runDailyJobs(dailyJobs(t.db, at).filter((j) => j.name === "dunning"), (l) => lines.push(l));
   const before = smtp.received.length;
-  await deliverOutbox(t.db, createMailTransport({ SMTP_URL: smtp.url }, () => undefined), at, { log: () => undefined });
+  await deliverOutbox(t.db, createMailTransport(smtp.url, () => undefined), at, { log: () => undefined });
   const mails = smtp.received.slice(before).map((m) => {
     const message = parseMime(m.raw);
     return { to: m.to, subject: message.headers.get("subject") ?? "", text: plainText(message.parts[0] ?? message) };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login } from "../app/auth/session.server";
 import { action as customerAction } from "../app/routes/_console.customers.$customerId";
 import { loader as invoiceXml } from "../app/routes/_console.invoices.$invoiceId_.xml";
-import { DEMO_PASSWORD } from "../db/seed";
+import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
 

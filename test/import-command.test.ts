@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadBillableContracts, loadTariffs } from "../app/billing/history.server";
 import { buildInvoiceSeries } from "../app/billing/monthly-invoice";
 import { NO_EXISTING_KEYS, validateImportFile } from "../app/import/import-file";
-import { DEFAULT_IMPORT_MAX_BYTES, importMaxBytes } from "../app/import/import.server";
+import { DEFAULT_IMPORT_MAX_BYTES, parseImportMaxBytes } from "../app/config.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -342,11 +342,11 @@ describe("large files (issue 15, item 10)", () => {
 
   it("reads IMPORT_MAX_BYTES: 512 MiB unless set", () => {
     expect(DEFAULT_IMPORT_MAX_BYTES).toBe(512 * 1024 * 1024);
-    expect(importMaxBytes({})).toBe(536_870_912);
-    expect(importMaxBytes({ IMPORT_MAX_BYTES: "" })).toBe(536_870_912);
-    expect(importMaxBytes({ IMPORT_MAX_BYTES: "1048576" })).toBe(1_048_576);
-    expect(importMaxBytes({ IMPORT_MAX_BYTES: "0" })).toBe('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "0"');
-    expect(importMaxBytes({ IMPORT_MAX_BYTES: "-5" })).toBe('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "-5"');
-    expect(importMaxBytes({ IMPORT_MAX_BYTES: "1e6" })).toBe('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "1e6"');
+    expect(parseImportMaxBytes(undefined)).toBe(536_870_912);
+    expect(parseImportMaxBytes("")).toBe(536_870_912);
+    expect(parseImportMaxBytes("1048576")).toBe(1_048_576);
+    expect(() => parseImportMaxBytes("0")).toThrow('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "0"');
+    expect(() => parseImportMaxBytes("-5")).toThrow('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "-5"');
+    expect(() => parseImportMaxBytes("1e6")).toThrow('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "1e6"');
   });
 });

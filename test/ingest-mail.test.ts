@@ -37,7 +37,7 @@ async function ingestAndDeliver() {
   const path = join(dir, "events.ndjson");
   writeFileSync(path, FILE);
   const result = await ingestFile(t.db, path, { now: AT });
-  const delivered = await deliverOutbox(t.db, createMailTransport({ SMTP_URL: smtp.url }, () => undefined), AT, { log: () => undefined });
+  const delivered = await deliverOutbox(t.db, createMailTransport(smtp.url, () => undefined), AT, { log: () => undefined });
   return { result, delivered };
 }
 
@@ -86,7 +86,7 @@ describe("an incident e-mail the SMTP server refuses", () => {
       const path = join(dir, "refused.ndjson");
       writeFileSync(path, JSON.stringify({ id: "m-refused", contract: "K-1001", device: "GW-01", source: "gateway", type: "cc_callback", severity: "critical", detectedAt: "2026-11-20T11:00:00+09:00", url: "http://c2.bad.example/x", action: "blocked" }) + "\n");
       expect((await ingestFile(t.db, path, { now: AT })).ok).toBe(true);
-      const transport = createMailTransport({ SMTP_URL: refusing.url }, () => undefined);
+      const transport = createMailTransport(refusing.url, () => undefined);
       const notification = () => t.db.selectFrom("notifications").select(["sent_at", "result", "attempts", "last_error"])
         .where("event_id", "=", "m-refused").where("channel", "=", "email").executeTakeFirstOrThrow();
       await deliverOutbox(t.db, transport, AT, { log: () => undefined });

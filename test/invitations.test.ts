@@ -164,7 +164,7 @@ describe("the link", () => {
     try {
       await inviteAccountOfCustomer(t.db, { ...context, tenant: provider, customerId: c1, email: "yamada@minato.example", displayName: "山田 花子" });
       const token = await tokenMailedTo("yamada@minato.example");
-      const sent = await deliverOutbox(t.db, createMailTransport({ SMTP_URL: smtp.url }), TEST_NOW, { log: () => undefined });
+      const sent = await deliverOutbox(t.db, createMailTransport(smtp.url), TEST_NOW, { log: () => undefined });
       expect(sent.failed).toBe(0);
       const received = smtp.received.find((m) => m.to.includes("yamada@minato.example"))!;
       const text = plainText(parseMime(received.raw));

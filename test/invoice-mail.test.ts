@@ -44,7 +44,7 @@ describe("invoice delivery", () => {
     const queued = await t.db.selectFrom("outbox").selectAll().where("kind", "=", "invoice").where("status", "=", "queued").execute();
     expect(queued).toHaveLength(9);
 
-    const transport = createMailTransport({ SMTP_URL: smtp.url }, () => undefined);
+    const transport = createMailTransport(smtp.url, () => undefined);
     const options = { renderAttachment: attachmentRenderer(t.db), log: () => undefined };
     expect(await deliverOutbox(t.db, transport, at, options)).toEqual({ sent: 9, retrying: 0, failed: 0, waiting: 0 });
     expect(await deliverOutbox(t.db, transport, at, options)).toEqual({ sent: 0, retrying: 0, failed: 0, waiting: 0 });

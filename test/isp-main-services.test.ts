@@ -278,7 +278,7 @@ describe("refused input and foreign customers write nothing", () => {
   }, 60_000);
 });
 
-describe("demo data (db/seed-licenses.ts)", () => {
+describe("demo data (db/demo/seed-licenses.ts)", () => {
   it("C1's main services are all active and its ISP security runs; C5's internet ended last month and so did its security", async () => {
     expect((await listMainServices(t.db, customer("C1"))).map((m) => [m.serviceRef, m.kind, m.status, m.lastDay])).toEqual([
       ["CATV-0665710001", "tv", "active", null],

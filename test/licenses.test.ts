@@ -391,13 +391,13 @@ describe("ISP bundle (L-4)", () => {
   }, 30_000);
 });
 
-describe("demo licences (db/seed-licenses.ts)", () => {
+describe("demo licences (db/demo/seed-licenses.ts)", () => {
   it("cover every channel for C1 and C5 and obey the rules", async () => {
-    const { seedLicenses, demoLicenseFile } = await import("../db/seed-licenses");
+    const { seedLicenses, demoLicenseFile } = await import("../db/demo/seed-licenses");
     const extra = await createTestDatabase({ seed: true });
     try {
       const seeded = await extra.db.selectFrom("licenses").select("ref").where("ref", "like", "LIC-%").execute();
-      // The demo seed may already call seedLicenses (db/seed.ts); add them only once.
+      // The demo seed may already call seedLicenses (db/demo/seed.ts); add them only once.
       if (seeded.length === 0) await seedLicenses(extra.db, TODAY);
       const rows = await extra.db.selectFrom("licenses").innerJoin("customers", "customers.id", "licenses.customer_id")
         .select(["licenses.ref", "licenses.channel", "customers.ref as customer", "licenses.order_number", "licenses.carrier"]).execute();

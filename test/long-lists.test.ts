@@ -15,7 +15,7 @@ import { loader as bankCredits } from "../app/routes/_console.bank-credits";
 import { loader as outageList } from "../app/routes/_console.outages";
 import { loader as reportList } from "../app/routes/_console.reports._index";
 import { loader as invoiceCsv } from "../app/routes/_console.invoices_.csv";
-import { DEMO_PASSWORD } from "../db/seed";
+import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { clientRequest } from "./support/request";
 

@@ -17,7 +17,7 @@ import { resendAccountLink } from "../app/auth/invitations.server";
 import { action as invitationAction } from "../app/routes/invitation.$token";
 import { action as customerAction } from "../app/routes/_console.customers.$customerId";
 import { action as settingsAction } from "../app/routes/_console.settings";
-import { DEMO_PASSWORD } from "../db/seed";
+import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { clientRequest } from "./support/request";
 

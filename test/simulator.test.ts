@@ -1,6 +1,6 @@
 // The demo simulator feeds events through the real ingest path and resumes where it stopped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simulateEvents } from "../app/security/simulator.server";
+import { simulateEvents } from "../db/demo/simulator";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 
 const SEEDED = new Date("2026-11-24T09:00:00+09:00"); // a Tuesday

@@ -136,7 +136,7 @@ describe("threat report storage", () => {
     // Delivered to a real SMTP server, each with its PDF; a second run sends nothing new.
     const smtp = await startSmtp();
     try {
-      const transport = createMailTransport({ SMTP_URL: smtp.url }, () => undefined);
+      const transport = createMailTransport(smtp.url, () => undefined);
       const deliver = () => deliverOutbox(t.db, transport, TEST_NOW, { log: () => undefined });
       let sent = 0;
       for (let round = await deliver(); round.sent > 0; round = await deliver()) sent += round.sent;

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { getServerConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { now } from "../lib/clock";
+import { errorFields, log } from "../lib/log.server";
 import { isIsoDate, jstInstant, parseInstant } from "../lib/jst";
 import { IDEMPOTENCY_KEY_MAX_LENGTH, releaseIdempotencyKey, requestFingerprint, reserveIdempotencyKey, storeIdempotentResponse } from "./idempotency.server";
 import { findApiKey, noteApiKeyUsed, type ApiCaller } from "./keys.server";
@@ -158,7 +159,7 @@ export async function handleApi(
   } catch (error) {
     if (reservation) await releaseIdempotencyKey(db, reservation).catch(() => undefined);
     if (error instanceof ApiProblem) return problemResponse(error, instance);
-    console.error(`api: ${request.method} ${instance}:`, error);
+    log("error", "request failed", { requestId: request.headers.get("x-request-id") ?? undefined, method: request.method, path: instance, ...errorFields(error) });
     return problemResponse(new ApiProblem(500, "internal_error", "サーバーでエラーが発生しました", "時間をおいて再度お試しください。"), instance);
   }
 }

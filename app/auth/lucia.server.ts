@@ -3,6 +3,7 @@
 import { BetterSqlite3Adapter } from "@lucia-auth/adapter-sqlite";
 import { Lucia, TimeSpan } from "lucia";
 import type { Role } from "../../db/schema";
+import { environment, isLoopbackHost } from "../config.server";
 import { getDatabase } from "../db.server";
 
 interface UserAttributes {
@@ -25,16 +26,13 @@ interface SessionAttributes {
 export const SESSION_COOKIE_NAME = "console_session";
 export const SESSION_LIFETIME = new TimeSpan(12, "h");
 
-function isLoopbackHost(host: string | undefined): boolean {
-  return !host || host === "localhost" || host === "::1" || host.startsWith("127.");
-}
-
 /**
  * Secure cookies in production, except when the console is served on a loopback address over
  * plain http (the two-command demo): a Secure cookie would never come back there.
  */
 export function sessionCookieIsSecure(): boolean {
-  return process.env.NODE_ENV === "production" && !isLoopbackHost(process.env.HOST);
+  const env = environment();
+  return env.nodeEnv === "production" && !isLoopbackHost(env.host);
 }
 
 function createLucia(sqlite: ReturnType<typeof getDatabase>["sqlite"]) {

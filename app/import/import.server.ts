@@ -32,18 +32,6 @@ export interface ImportCounts {
   licenseCharges: number;
 }
 
-/** The largest import file the command reads (IMPORT_MAX_BYTES): 512 MiB. */
-export const DEFAULT_IMPORT_MAX_BYTES = 536_870_912;
-
-/** IMPORT_MAX_BYTES as a number of bytes, or the message saying why it is not one. */
-export function importMaxBytes(env: Record<string, string | undefined>): number | string {
-  const raw = env.IMPORT_MAX_BYTES;
-  if (raw === undefined || raw.trim() === "") return DEFAULT_IMPORT_MAX_BYTES;
-  const bytes = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes < 1) return `IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "${raw}"`;
-  return bytes;
-}
-
 /** The refs, live line ids and tariff versions already stored (for `validateImportFile`). */
 export async function readExistingKeys(db: Db): Promise<ExistingKeys> {
   const [resellers, customers, contracts, prices, licenses] = await Promise.all([

@@ -38,7 +38,7 @@ describe("deliverOutbox over SMTP", () => {
       text: "添付のとおりご報告します。", attachment: { name: "report-2026-10.pdf", content: Buffer.from("%PDF-1.7 test") },
     }, T0);
 
-    const transport = createMailTransport({ SMTP_URL: smtp.url });
+    const transport = createMailTransport(smtp.url);
     expect(await deliverOutbox(t.db, transport, at(1))).toEqual({ sent: 2, retrying: 0, failed: 0, waiting: 0 });
 
     expect(smtp.received.map((m) => [m.from, m.to])).toEqual([
@@ -87,7 +87,7 @@ describe("deliverOutbox over SMTP", () => {
       },
     });
     await queueMail(t.db, { kind: "incident_notification", to: "gone@minato.example", subject: "【セキュリティ通知】テスト", text: "本文" }, T0);
-    const transport = createMailTransport({ SMTP_URL: smtp.url });
+    const transport = createMailTransport(smtp.url);
     const log: string[] = [];
     const state = async () => {
       const [r] = await outboxRows();
@@ -115,7 +115,7 @@ describe("deliverOutbox over SMTP", () => {
   it("keeps mails queued and says so when SMTP_URL is not set", async () => {
     await queueMail(t.db, { kind: "incident_notification", to: "it@minato.example", subject: "件名", text: "本文" }, T0);
     const log: string[] = [];
-    const transport = createMailTransport({}, (l) => log.push(l));
+    const transport = createMailTransport(null, (l) => log.push(l));
     expect(transport).toBeNull();
     expect(await deliverOutbox(t.db, transport, T0, { log: (l) => log.push(l) })).toEqual({ sent: 0, retrying: 0, failed: 0, waiting: 1 });
     expect(log).toEqual([

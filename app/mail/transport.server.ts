@@ -1,7 +1,8 @@
-// The SMTP transport, configured by the environment: SMTP_URL (e.g. `smtp://127.0.0.1:2525`,
-// `smtps://user:pass@mail.example:465`) and MAIL_FROM. Without SMTP_URL there is no transport:
-// mails stay queued in the outbox until one is configured, and the log says so.
+// The SMTP transport, configured by SMTP_URL (e.g. `smtp://127.0.0.1:2525`,
+// `smtps://user:pass@mail.example:465`) and MAIL_FROM (app/config.server.ts). Without SMTP_URL
+// there is no transport: mails stay queued in the outbox until one is configured, and the log says so.
 import nodemailer from "nodemailer";
+import { DEFAULT_MAIL_FROM, environment } from "../config.server";
 
 export interface MailMessage {
   from: string;
@@ -16,22 +17,22 @@ export interface MailTransport {
   sendMail(message: MailMessage): Promise<unknown>;
 }
 
-export const DEFAULT_MAIL_FROM = "セキュアライン株式会社 <noreply@secureline.example>";
+export { DEFAULT_MAIL_FROM };
 
-export function mailFrom(env: Record<string, string | undefined> = process.env): string {
-  return env.MAIL_FROM?.trim() || DEFAULT_MAIL_FROM;
+export function mailFrom(): string {
+  return environment().mailFrom;
 }
 
+/** `smtpUrl` as parsed by app/config.server.ts (parseSmtpUrl); null: no transport. */
 export function createMailTransport(
-  env: Record<string, string | undefined> = process.env,
+  smtpUrl: string | null = environment().smtpUrl,
   log: (line: string) => void = console.error,
 ): MailTransport | null {
-  const url = env.SMTP_URL?.trim();
+  const url = smtpUrl;
   if (!url) {
     log("mail: SMTP_URL is not set; e-mails stay queued in the outbox until it is");
     return null;
   }
-  if (!/^smtps?:\/\//.test(url)) throw new Error(`SMTP_URL: expected smtp://HOST:PORT or smtps://HOST:PORT, got "${url}"`);
   return nodemailer.createTransport(url, {
     // A dead server must not hold a delivery run for minutes.
     connectionTimeout: 10_000,

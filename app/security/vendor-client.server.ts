@@ -6,6 +6,7 @@
 import type SQLite from "better-sqlite3";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
+import { environment } from "../config.server";
 import { backoffMs } from "../lib/backoff";
 import { validateIngestObject, type IngestRecord } from "./event-lines";
 import { contractIdsByRef, ingestRecords, type IngestSummary } from "./ingest.server";
@@ -49,10 +50,9 @@ export interface VendorSyncReport {
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
 const MAX_PAGES_PER_SYNC = 10_000;
 
-export function vendorConfigFromEnv(env: Record<string, string | undefined> = process.env): VendorClientConfig | null {
-  const baseUrl = env.VENDOR_API_URL?.trim();
-  const token = env.VENDOR_API_TOKEN?.trim();
-  return baseUrl && token ? { baseUrl, token } : null;
+/** VENDOR_API_URL and VENDOR_API_TOKEN (app/config.server.ts), or null when they are not set. */
+export function vendorConfigFromEnv(): VendorClientConfig | null {
+  return environment().vendorApi;
 }
 
 /** One page of a feed, retried as docs/vendor-api.md says. */

@@ -12,7 +12,7 @@ import { createApiKey } from "../../app/api/keys.server";
 import { encodeCursor } from "../../app/api/http.server";
 import { now } from "../../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../../db/connection";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../db/demo/seed";
 import { startConsole } from "../../test/e2e/support/server";
 import { generateContracts } from "./generate-contracts";
 

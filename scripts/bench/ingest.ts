@@ -13,7 +13,7 @@ import type { EventRecord } from "../../app/security/event-lines";
 import { ingestRecords } from "../../app/security/ingest.server";
 import { retentionStart } from "../../app/security/retention";
 import { migrateToLatest, openDatabase, type DatabaseHandle } from "../../db/connection";
-import { generateEvents, type EventContract } from "../../db/seed-events";
+import { generateEvents, type EventContract } from "../../db/demo/seed-events";
 
 const target = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = Number(process.argv[3] ?? 2);

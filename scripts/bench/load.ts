@@ -10,7 +10,7 @@ import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { requestMonthClose } from "../../app/billing/month-close-jobs.server";
 import { openDatabase } from "../../db/connection";
-import { DEMO_PASSWORD } from "../../db/seed";
+import { DEMO_PASSWORD } from "../../db/demo/seed";
 import { startConsole } from "../../test/e2e/support/server";
 import { generateContracts } from "./generate-contracts";
 

@@ -1,5 +1,5 @@
 // Page benchmark: the demo database grown to 1,000,000 security events with the demo's own
-// generator (db/seed-events.ts), served by the real server (npm start's code path, through the
+// generator (db/demo/seed-events.ts), served by the real server (npm start's code path, through the
 // e2e helper), then the security dashboard and the incident list requested one after another by
 // a customer administrator and the provider's administrator. Prints p50/p95 per page and role.
 //   npx tsx scripts/bench/pages.ts [EVENTS] [REQUESTS]
@@ -12,8 +12,8 @@ import { ingestRecords } from "../../app/security/ingest.server";
 import { retentionStart } from "../../app/security/retention";
 import { now } from "../../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../../db/connection";
-import { DEMO_PASSWORD, seedDemo } from "../../db/seed";
-import { eventContractsOf, generateEvents } from "../../db/seed-events";
+import { DEMO_PASSWORD, seedDemo } from "../../db/demo/seed";
+import { eventContractsOf, generateEvents } from "../../db/demo/seed-events";
 import { startConsole } from "../../test/e2e/support/server";
 
 const target = Number(process.argv[2] ?? 1_000_000);

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { DETECTION_TYPES } from "../../app/security/dashboard.server";
 import { createThreatReport } from "../../app/security/threat-report.server";
 import { migrateToLatest, openDatabase } from "../../db/connection";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../db/demo/seed";
 
 const count = Number(process.argv[2] ?? 100_000);
 const NOW = new Date("2026-11-22T10:00:00+09:00");

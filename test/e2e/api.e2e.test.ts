@@ -4,7 +4,7 @@
 // no Origin header (the edge's CSRF check applies to cookie-authenticated POSTs only).
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../db/seed";
+import { DEMO_PASSWORD } from "../../db/demo/seed";
 import {
   ApplicationSchema, ContractDetailSchema, ContractSchema, CustomerSchema, IncidentSchema, InvoiceDetailSchema, InvoiceSchema, pageOf, ProblemSchema,
 } from "../../app/api/schemas";

@@ -7,7 +7,7 @@ import { request as httpRequest } from "node:http";
 import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../db/seed";
+import { DEMO_PASSWORD } from "../../db/demo/seed";
 import { launchBrowser, loginAs } from "./support/browser";
 import { countRows, startConsole, type ConsoleServer } from "./support/server";
 

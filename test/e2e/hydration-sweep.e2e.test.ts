@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MANUAL_LINE_ROLES, OPERATIONS_ROLES } from "../../app/auth/tenancy";
 import type { Role } from "../../db/schema";
-import { DEMO_ACCOUNTS } from "../../db/seed";
+import { DEMO_ACCOUNTS } from "../../db/demo/seed";
 import { launchBrowser, loginAs } from "./support/browser";
 import { startConsole, type ConsoleServer } from "./support/server";
 

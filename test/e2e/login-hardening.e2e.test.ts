@@ -6,7 +6,7 @@ import SQLite from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionHandle } from "../../app/auth/sessions.server";
-import { DEMO_PASSWORD } from "../../db/seed";
+import { DEMO_PASSWORD } from "../../db/demo/seed";
 import { launchBrowser, loginAs } from "./support/browser";
 import { queryDatabase, startConsole, type ConsoleServer } from "./support/server";
 

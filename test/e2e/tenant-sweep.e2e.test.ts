@@ -4,7 +4,7 @@
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MANUAL_LINE_ROLES, OPERATIONS_ROLES } from "../../app/auth/tenancy";
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../db/seed";
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../db/demo/seed";
 import { startConsole, type ConsoleServer } from "./support/server";
 
 interface Row { id: number; ref: string; name?: string; line_id?: string; customer_id?: number; reseller_id: number | null }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateToLatest, openDatabase, type DatabaseHandle } from "../../db/connection";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../db/demo/seed";
 import { setDatabase } from "../../app/db.server";
 
 /** The fixed "today" of the demo data in tests: 2026-11-22 10:00 JST. */

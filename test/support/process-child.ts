@@ -3,6 +3,7 @@
 // start-up runs, `hold-lease NAME TTL_MS` takes a lease and keeps it until killed.
 import { holdLease } from "../../app/jobs/leases.server";
 import { deliverOutbox } from "../../app/mail/outbox.server";
+import { environment } from "../../app/config.server";
 import { createMailTransport } from "../../app/mail/transport.server";
 import { startScheduler } from "../../app/scheduler.server";
 import { openDatabase } from "../../db/connection";
@@ -12,11 +13,11 @@ const handle = openDatabase();
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 if (mode === "deliver") {
-  const summary = await deliverOutbox(handle.db, createMailTransport(process.env, log), new Date(), { log });
+  const summary = await deliverOutbox(handle.db, createMailTransport(environment().smtpUrl, log), new Date(), { log });
   log(`sent ${summary.sent}`);
   await handle.close();
 } else if (mode === "scheduler") {
-  const scheduler = startScheduler(handle.db, log, { ...process.env, SIMULATOR: "off" });
+  const scheduler = startScheduler(handle.db, log, { smtpUrl: environment().smtpUrl });
   await scheduler.caughtUp;
   scheduler.stop();
   await handle.close();

@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { chromium, type Browser, type Page } from "playwright-core";
-import { DEMO_PASSWORD } from "../../../db/seed";
+import { DEMO_PASSWORD } from "../../../db/demo/seed";
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({

@@ -10,6 +10,10 @@ export interface ConsoleServer {
   url: string;
   databasePath: string;
   output: () => string;
+  /** The server's JSON log lines so far (stderr), parsed. */
+  logLines(): Array<Record<string, unknown>>;
+  /** Sends the signal and resolves with the exit status once the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -21,7 +25,10 @@ export async function startConsole(env: Record<string, string> = {}, reuse?: { d
   const dir = reuse ? null : mkdtempSync(join(tmpdir(), "console-e2e-"));
   const databasePath = reuse?.databasePath ?? join(dir!, "app.db");
   let output = "";
-  const child: ChildProcess = spawn("node_modules/.bin/tsx", ["scripts/start.ts"], {
+  let stderr = "";
+  // Node with tsx as its loader, as `npm start` runs it: the tsx command would be a second process
+  // that relays signals and kills a server busy for 30 ms (its event loop in a job) with SIGKILL.
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${databasePath}`, NODE_ENV: "production",
       // Background jobs (mail, monthly reports) stay off unless a test asks for them; the job
       // worker still runs the jobs queue (month close). One web worker unless a test of the
@@ -40,13 +47,22 @@ export async function startConsole(env: Record<string, string> = {}, reuse?: { d
       }
     };
     child.stdout!.on("data", onData);
-    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => {
+      output += c.toString();
+      stderr += c.toString();
+    });
     child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
   return {
     url,
     databasePath,
     output: () => output,
+    logLines: () => stderr.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>),
+    kill: (signal) => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.once("exit", (code) => resolve(code));
+      child.kill(signal);
+    }),
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));

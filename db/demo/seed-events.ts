@@ -10,12 +10,12 @@ import type { Kysely } from "kysely";
 import {
   addDays, addMonths, dayOfWeek, firstDayOf, isNationalHoliday, isYearEndHoliday, jstDate, jstInstant,
   monthOf, type IsoDate,
-} from "../app/lib/jst";
-import type { EventRecord } from "../app/security/event-lines";
-import { ingestRecords, type IngestSummary } from "../app/security/ingest.server";
-import type { SecurityEventAction, SecurityEventType } from "../app/security/notification-windows";
-import { retentionStart } from "../app/security/retention";
-import type { Database } from "./schema";
+} from "../../app/lib/jst";
+import type { EventRecord } from "../../app/security/event-lines";
+import { ingestRecords, type IngestSummary } from "../../app/security/ingest.server";
+import type { SecurityEventAction, SecurityEventType } from "../../app/security/notification-windows";
+import { retentionStart } from "../../app/security/retention";
+import type { Database } from "../schema";
 
 // ---- the generator ----------------------------------------------------------------------------
 
@@ -282,7 +282,7 @@ export async function eventContractsOf(db: Kysely<Database>, from: IsoDate): Pro
     .select(["contract_id", "name", "device_type", "agent_version", "pattern_version", "last_seen_at"])
     .orderBy("contract_id").orderBy("name").execute();
   const sandbox = await db.selectFrom("contract_items").select(["contract_id", "from_date"]).where("code", "=", "sandbox").execute();
-  // The demo's current agent and pattern (db/seed.ts): a device behind either reports it.
+  // The demo's current agent and pattern (db/demo/seed.ts): a device behind either reports it.
   const newestPattern = devices.reduce((max, d) => (d.pattern_version && d.pattern_version > max ? d.pattern_version : max), "");
   return contracts.map((c) => ({
     ref: c.ref,
@@ -328,7 +328,7 @@ function event(
  * day before, K-1002, K-1004, K-1003), a C&C call at year-end timing on K-2001 (12/28 22:30 when
  * the window has one: phoned after the year-end holidays, on 1/4), gateway outages on K-2004
  * (90 minutes: notified; 30 minutes: not) and the K-2001 gateway failure that the billing demo
- * credits (db/seed-billing.ts: offline from day 3 of the month two months ago to day 5, 12:00).
+ * credits (db/demo/seed-billing.ts: offline from day 3 of the month two months ago to day 5, 12:00).
  */
 function notableEvents(today: IsoDate, at: Date, windowStart: IsoDate): { notables: Notable[]; quiet: Map<string, Array<{ from: Date; to: Date }>> } {
   const day = (n: number) => addDays(today, -n);

@@ -3,11 +3,15 @@
 // through the real ingest path (so incidents and notifications follow as in production).
 // Its position is kept in vendor_sync_state ("simulator"), so a restart resumes without gaps or
 // duplicates. Healthy devices report a heartbeat (last_seen_at) as they send.
+// It is demo data, not the product: it lives beside the demo seed (db/demo/) and runs only when
+// `npm start` has just loaded the demo data or SIMULATOR=on (scripts/serve.ts, issue 16 item 5).
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
-import { eventContractsOf, generateEvents } from "../../db/seed-events";
-import { jstDate } from "../lib/jst";
-import { ingestRecords } from "./ingest.server";
+import type { Database } from "../schema";
+import { eventContractsOf, generateEvents } from "./seed-events";
+import { jstDate } from "../../app/lib/jst";
+import type { ExtraJob } from "../../app/scheduler.server";
+import { now } from "../../app/lib/clock";
+import { ingestRecords } from "../../app/security/ingest.server";
 
 const SOURCE = "simulator";
 /** A device seen this recently counts as switched on and keeps reporting. */
@@ -30,4 +34,19 @@ export async function simulateEvents(db: Kysely<Database>, now: Date): Promise<n
     .where("last_seen_at", ">=", new Date(since.getTime() - ALIVE_MS).toISOString()).execute();
   await save();
   return records.length;
+}
+
+/** Every 10 minutes on the clock (Japan time). */
+export const SIMULATOR_PATTERN = "*/10 * * * *";
+
+/** The simulator as a job of the server's scheduler. */
+export function simulatorJob(db: Kysely<Database>): ExtraJob {
+  return {
+    name: "simulator",
+    pattern: SIMULATOR_PATTERN,
+    run: async () => {
+      const n = await simulateEvents(db, now());
+      return n ? `simulator: ${n} events` : null;
+    },
+  };
 }

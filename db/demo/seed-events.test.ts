@@ -1,10 +1,10 @@
 // The demo's security events: the generator's shape (pure) and what seeding 2026-11-22 leaves in
 // the database (incidents by age, the S1-4① cases, six months of events and no more).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dayOfWeek, formatJstIso, isNationalHoliday, jstDate, jstInstant } from "../app/lib/jst";
-import type { EventRecord } from "../app/security/event-lines";
-import { notificationPlan } from "../app/security/notifications.server";
-import { createTestDatabase, TEST_NOW, type TestDatabase } from "../test/support/database";
+import { dayOfWeek, formatJstIso, isNationalHoliday, jstDate, jstInstant } from "../../app/lib/jst";
+import type { EventRecord } from "../../app/security/event-lines";
+import { notificationPlan } from "../../app/security/notifications.server";
+import { createTestDatabase, TEST_NOW, type TestDatabase } from "../../test/support/database";
 import { generateEvents, type EventContract, type EventDevice } from "./seed-events";
 
 const pcs = (n: number, extra: Partial<EventDevice> = {}): EventDevice[] =>

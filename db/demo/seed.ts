@@ -3,11 +3,11 @@
 // their devices, and the demo accounts. Dates are relative to "today" so the demo always
 // looks current; the same "today" always gives the same data.
 import type { Kysely } from "kysely";
-import { hashPassword } from "../app/auth/password.server";
-import { requestHolderChange } from "../app/contracts/holder-changes.server";
-import { addDays, addMonths, jstDate, jstInstant, monthOf, type IsoDate } from "../app/lib/jst";
-import { publishServiceNotice } from "../app/notices/service-notices.server";
-import type { Area, Database, Ownership, Role } from "./schema";
+import { hashPassword } from "../../app/auth/password.server";
+import { requestHolderChange } from "../../app/contracts/holder-changes.server";
+import { addDays, addMonths, jstDate, jstInstant, monthOf, type IsoDate } from "../../app/lib/jst";
+import { publishServiceNotice } from "../../app/notices/service-notices.server";
+import type { Area, Database, Ownership, Role } from "../schema";
 import { seedBillingHistory } from "./seed-billing";
 import { seedLicenses } from "./seed-licenses";
 import { seedSecurityEvents } from "./seed-events";

@@ -9,14 +9,14 @@
 // always gives the same data. Written through the import's validation and writer and the ISP
 // application itself, so the demo obeys the same rules as real data.
 import type { Kysely } from "kysely";
-import { validateImportFile } from "../app/import/import-file";
-import { importFile, readExistingKeys } from "../app/import/import.server";
-import { applyIspSecurity } from "../app/licenses/licenses.server";
-import { sameDayMonthsLater, type Charge, type LicenseTerm } from "../app/licenses/license";
-import type { MainServiceInput } from "../app/licenses/main-services";
-import { recordMainService } from "../app/licenses/main-services.server";
-import { addDays, addMonths, jstInstant, lastDayOf, monthOf, type IsoDate } from "../app/lib/jst";
-import type { Database } from "./schema";
+import { validateImportFile } from "../../app/import/import-file";
+import { importFile, readExistingKeys } from "../../app/import/import.server";
+import { applyIspSecurity } from "../../app/licenses/licenses.server";
+import { sameDayMonthsLater, type Charge, type LicenseTerm } from "../../app/licenses/license";
+import type { MainServiceInput } from "../../app/licenses/main-services";
+import { recordMainService } from "../../app/licenses/main-services.server";
+import { addDays, addMonths, jstInstant, lastDayOf, monthOf, type IsoDate } from "../../app/lib/jst";
+import type { Database } from "../schema";
 
 /** Every charge auto-renewal made from `purchase` up to `today`: the purchase, then a renewal per term. */
 function chargesSince(purchase: IsoDate, term: LicenseTerm, priceYen: number, today: IsoDate): Charge[] {

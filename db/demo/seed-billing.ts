@@ -2,10 +2,10 @@
 // terminated early (with its ETF), payments (one late, one still unpaid) and the invoices of the
 // last six months, issued through the real billing run. Dates are relative to "today".
 import type { Kysely } from "kysely";
-import { runBillingMonth } from "../app/billing/billing-run.server";
-import { isVisitDay, type Area } from "../app/contracts/visit-slots";
-import { addDays, addMonths, firstDayOf, jstInstant, monthOf, monthRange, type IsoDate, type YearMonth } from "../app/lib/jst";
-import type { Database } from "./schema";
+import { runBillingMonth } from "../../app/billing/billing-run.server";
+import { isVisitDay, type Area } from "../../app/contracts/visit-slots";
+import { addDays, addMonths, firstDayOf, jstInstant, monthOf, monthRange, type IsoDate, type YearMonth } from "../../app/lib/jst";
+import type { Database } from "../schema";
 
 /** How many closed months the demo shows. */
 export const DEMO_BILLED_MONTHS = 6;

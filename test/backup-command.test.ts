@@ -1,0 +1,116 @@
+// `npm run -s backup -- --out FILE` (issue 18 item 5): a copy of the SQLite database that opens and
+// holds the same rows, taken while another connection holds the database open; on failure
+// nothing is written.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgDumpInvocation } from "../db/backup";
+import { createTestDatabase, type TestDatabase } from "./support/database";
+
+const ROOT = join(import.meta.dirname, "..");
+
+function runBackup(env: Record<string, string>, ...args: string[]) {
+  const result = spawnSync(join(ROOT, "node_modules/.bin/tsx"), ["scripts/backup.ts", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function rowCounts(path: string): Record<string, number> {
+  const db = new SQLite(path, { readonly: true });
+  try {
+    const tables = db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[];
+    return Object.fromEntries(tables.map((t) => [t.name, (db.prepare(`select count(*) as n from "${t.name}"`).get() as { n: number }).n]));
+  } finally {
+    db.close();
+  }
+}
+
+let t: TestDatabase;
+let out: string;
+
+beforeAll(async () => {
+  t = await createTestDatabase({ seed: true });
+  out = mkdtempSync(join(tmpdir(), "console-backup-"));
+});
+
+afterAll(async () => {
+  await t.dispose();
+  rmSync(out, { recursive: true, force: true });
+});
+
+describe("backup command", () => {
+  it("copies the open database: the copy opens and every table has the same number of rows", () => {
+    const file = join(out, "console.db");
+    const run = runBackup({ DATABASE_URL: t.url }, "--out", file);
+    expect(run.stderr).toMatch(/^backup: 0% \(0 of [\d,]+ pages\)\n/);
+    expect(run.stderr).toMatch(/backup: 100% \(([\d,]+) of \1 pages\)\n$/);
+    expect(run.status).toBe(0);
+    const summary = JSON.parse(run.stdout) as { file: string; engine: string; bytes: number; pages: number };
+    expect(summary.file).toBe(file);
+    expect(summary.engine).toBe("sqlite");
+    expect(summary.pages).toBeGreaterThan(100);
+    expect(summary.bytes).toBe(summary.pages * 4096);
+    const original = rowCounts(t.path);
+    expect(original.contracts).toBe(10);
+    expect(original.invoices).toBeGreaterThan(0);
+    expect(rowCounts(file)).toEqual(original);
+    // Nothing else is left beside it (the temporary name was renamed).
+    expect(readdirSync(out)).toEqual(["console.db"]);
+  });
+
+  it("writes nothing and names the path when it cannot", () => {
+    const missingDir = join(out, "no-such-folder", "b.db");
+    const a = runBackup({ DATABASE_URL: t.url }, "--out", missingDir);
+    expect(a.status).toBe(1);
+    expect(a.stdout).toBe("");
+    expect(a.stderr).toBe(`${missingDir}: フォルダ ${join(out, "no-such-folder")} がありません\n`);
+
+    const gone = join(out, "gone.db");
+    const b = runBackup({ DATABASE_URL: `file:${gone}` }, "--out", join(out, "c.db"));
+    expect(b.status).toBe(1);
+    expect(b.stderr).toBe(`${gone}: データベースのファイルがありません\n`);
+    expect(existsSync(gone)).toBe(false);
+
+    const c = runBackup({ DATABASE_URL: t.url }, "--out", t.path);
+    expect(c.status).toBe(1);
+    expect(c.stderr).toBe(`${t.path}: データベースそのものには書き込めません。別のファイル名を指定してください\n`);
+
+    // A file that is not a database is refused by the copy's check; an earlier backup stays.
+    const earlier = join(out, "earlier.db");
+    writeFileSync(earlier, "the previous backup");
+    const broken = join(out, "broken.db");
+    writeFileSync(broken, "not a database at all, but long enough to be read as a header".repeat(100));
+    const d = runBackup({ DATABASE_URL: `file:${broken}` }, "--out", earlier);
+    expect(d.status).toBe(1);
+    expect(d.stderr).toBe(`${broken}: file is not a database\n`);
+    expect(readFileSync(earlier, "utf8")).toBe("the previous backup");
+    expect(readdirSync(out).sort()).toEqual(["broken.db", "console.db", "earlier.db"]);
+
+    const usage = runBackup({ DATABASE_URL: t.url });
+    expect(usage.status).toBe(1);
+    expect(usage.stderr).toBe("usage: npm run -s backup -- --out FILE\n");
+  });
+
+  it("a bad setting stops it before anything is written", () => {
+    const run = runBackup({ DATABASE_URL: t.url, SCHEDULER: "maybe" }, "--out", join(out, "x.db"));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('SCHEDULER: on または off を指定してください: "maybe"\n');
+    expect(existsSync(join(out, "x.db"))).toBe(false);
+  });
+});
+
+describe("pg_dump on PostgreSQL", () => {
+  it("gets the password in PGPASSWORD, never on its command line", () => {
+    const { args, password } = pgDumpInvocation("postgres://console:s%40cret@db.internal:5432/console?sslmode=require", "/backups/.c.dump.1.tmp");
+    expect(password).toBe("s@cret");
+    expect(args).toEqual(["--format=custom", "--no-owner", "--verbose", "--file=/backups/.c.dump.1.tmp", "--dbname=postgres://console@db.internal:5432/console?sslmode=require"]);
+    expect(pgDumpInvocation("postgresql:///console?host=/var/run/postgresql", "f").password).toBeNull();
+  });
+});
