@@ -72,7 +72,7 @@ export async function startServer(options: { port: number; host: string }): Prom
   if (!settings.consoleUrl) config.consoleUrl = loopbackConsoleUrl(options.host, (server.address() as AddressInfo).port);
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}`;
-  log("info", "started", { url, database: handle.path });
+  log("info", "web worker listening", { url, database: handle.path });
 
   let closing: Promise<void> | null = null;
   const close = async () => {

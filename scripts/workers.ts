@@ -10,7 +10,7 @@ import { environment, loopbackConsoleUrl, serverConfigOfEnvironment, setServerCo
 import { setDatabase } from "../app/db.server";
 import { startJobRunner } from "../app/jobs/runner.server";
 import { now } from "../app/lib/clock";
-import { logText } from "../app/lib/log.server";
+import { log, logText } from "../app/lib/log.server";
 import { startScheduler } from "../app/scheduler.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { demoAccountsText, isSeeded, seedDemo } from "../db/demo/seed";
@@ -101,6 +101,7 @@ export async function startWorkers(options: { port: number; host: string; webCon
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 
+  log("info", "started", { url, database: handle.path, seeded, webWorkers: options.webConcurrency, scheduler: env.scheduler, simulator: env.scheduler && simulate });
   console.log(`データベース: ${handle.path}${seeded ? "（デモデータを投入しました）" : ""}`);
   console.log(`ウェブワーカー ${options.webConcurrency} 個とジョブワーカー 1 個で動いています（WEB_CONCURRENCY）`);
   console.log(`管理コンソールを起動しました: ${url}`);

@@ -58,11 +58,12 @@ describe("month close as a job", () => {
       else if (await finished.count()) break;
       await page.waitForTimeout(100);
     }
-    // The total comes from the job's row (the worker writes it once the month is planned); on this
-    // 2-core machine the batches often finish between two reloads, so a part done is not required.
-    const shown = seen.map((t) => /請求書を発行しています… (\d+) \/ (\d+) 件/.exec(t)).filter((m) => m !== null);
-    expect(shown.some((m) => Number(m[2]) === count), seen.join(" | ")).toBe(true);
-    expect(shown.every((m) => Number(m[1]) <= count)).toBe(true);
+    // The figures come from the job's row: "—" until the worker has planned the month, then its
+    // total. How far the worker gets between two reloads depends on the machine's load, so the
+    // page must have shown the progress line, and only figures the row can hold.
+    const shown = seen.map((t) => /請求書を発行しています… (\d+) \/ (\d+|—) 件/.exec(t));
+    expect(shown.length, "the progress line was shown").toBeGreaterThan(0);
+    expect(shown.every((m) => m !== null && Number(m[1]) <= count && (m[2] === "—" || Number(m[2]) === count)), seen.join(" | ")).toBe(true);
 
     await page.getByRole("status").filter({ hasText: `請求書を ${count} 件発行し、2026年11月を締めました` }).waitFor({ timeout: 60_000 });
     expect(await page.getByText(`発行済み: ${count} 件`).count()).toBe(1);
