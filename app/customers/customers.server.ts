@@ -4,6 +4,7 @@ import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { now } from "../lib/clock";
 
 export async function listCustomers(db: Kysely<Database>, tenant: Tenant, search?: string) {
   let q = db
@@ -47,7 +48,7 @@ export async function setCustomerPeppolId(
     const customer = await trx.selectFrom("customers").select(["customers.id", "customers.peppol_id"])
       .where("customers.id", "=", params.id).where(customerInTenant(params.tenant)).executeTakeFirst();
     if (!customer) return false;
-    await trx.updateTable("customers").set({ peppol_id: params.peppolId }).where("id", "=", customer.id).execute();
+    await trx.updateTable("customers").set({ peppol_id: params.peppolId, updated_at: now().toISOString() }).where("id", "=", customer.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "customer.peppol_id", entity: "customer", entityId: customer.id,
       summary: `Peppol IDを変更: ${customer.peppol_id ?? "なし"}→${params.peppolId ?? "なし"}`, ip: params.ip,
