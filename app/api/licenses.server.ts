@@ -18,14 +18,14 @@ import { jstDate } from "../lib/jst";
 import { ApiProblem, decodeCursor, jstIso, notFoundProblem, page, validationProblem, type ApiContext } from "./http.server";
 import { sha256Hex, type KeyTenant } from "./keys.server";
 import { bodyError, parseBody } from "./operations.server";
-import { CreatedParams, customerIdOf, PageParams, refParamOf, UpdatedParams, whereUpdated } from "./resources.server";
+import { CreatedParams, customerIdOf, PageParams, refParam, UpdatedParams, whereUpdated } from "./resources.server";
 import type { ApiLicense, ApiLicenseDetail, ApiMainService, ApiMainServiceResult } from "./schemas";
 
 const CHANNELS = ["vendor_store", "isp", "carrier_provider", "reseller", "app_store"] as const;
 
 export const LicenseListQuery = z.object({
   ...PageParams, ...CreatedParams, ...UpdatedParams,
-  customer: refParamOf("customer").describe("顧客番号で絞り込む（例: C1）"),
+  customer: refParam("customer").describe("顧客番号で絞り込む（例: C1）"),
   channel: z.enum(CHANNELS, { error: `channel は ${CHANNELS.join("・")} のいずれかです` }).optional().describe("販売経路で絞り込む"),
   state: z.enum(["active", "cancelled", "expired"], { error: "state は active・cancelled・expired のいずれかです" }).optional()
     .describe("記録上の状態で絞り込む"),

@@ -13,7 +13,7 @@ import { getThreatReportPdf, reportFileName } from "../security/threat-report.se
 import { pdfResponse } from "../lib/http.server";
 import { decodeCursor, instantParam, jstIso, notFoundProblem, page, validationProblem } from "./http.server";
 import type { KeyTenant } from "./keys.server";
-import { CreatedParams, customerIdOf, dateParamOf, PageParams, refParamOf, UpdatedParams, whereUpdated } from "./resources.server";
+import { CreatedParams, customerIdOf, dateParam, PageParams, refParam, UpdatedParams, whereUpdated } from "./resources.server";
 import type { ApiCreditNote, ApiCreditNoteDetail, ApiDevice, ApiThreatReport } from "./schemas";
 
 /** The internal id of a contract of the tenant by its ref, for filters; a foreign ref is not found. */
@@ -30,8 +30,8 @@ const DEVICE_TYPES = ["pc", "server", "gateway", "smartphone", "tablet"] as cons
 
 export const DeviceListQuery = z.object({
   ...PageParams, ...UpdatedParams,
-  customer: refParamOf("customer").describe("顧客番号で絞り込む（例: C1）"),
-  contract: refParamOf("contract").describe("契約番号で絞り込む（例: K-1001）"),
+  customer: refParam("customer").describe("顧客番号で絞り込む（例: C1）"),
+  contract: refParam("contract").describe("契約番号で絞り込む（例: K-1001）"),
   type: z.enum(DEVICE_TYPES, { error: `type は ${DEVICE_TYPES.join("・")} のいずれかです` }).optional().describe("機器の種類で絞り込む"),
   notSeenSince: z.string().transform(instantParam("notSeenSince")).optional()
     .describe("この日時から通信していない機器だけ（一度も通信していない機器を含む）"),
@@ -83,10 +83,10 @@ export async function getApiDevice(db: Kysely<Database>, tenant: KeyTenant, cont
 
 export const CreditNoteListQuery = z.object({
   ...PageParams, ...CreatedParams,
-  customer: refParamOf("customer").describe("顧客番号で絞り込む（例: C1）"),
-  invoice: refParamOf("invoice").describe("元の請求書番号で絞り込む"),
-  issueFrom: dateParamOf("issueFrom").describe("発行日がこの日以降（YYYY-MM-DD）"),
-  issueTo: dateParamOf("issueTo").describe("発行日がこの日以前（YYYY-MM-DD）"),
+  customer: refParam("customer").describe("顧客番号で絞り込む（例: C1）"),
+  invoice: refParam("invoice").describe("元の請求書番号で絞り込む"),
+  issueFrom: dateParam("issueFrom").describe("発行日がこの日以降（YYYY-MM-DD）"),
+  issueTo: dateParam("issueTo").describe("発行日がこの日以前（YYYY-MM-DD）"),
 });
 
 function creditNotes(db: Kysely<Database>, tenant: KeyTenant) {
@@ -164,7 +164,7 @@ export async function apiCreditNotePdf(db: Kysely<Database>, tenant: KeyTenant, 
 
 export const ThreatReportListQuery = z.object({
   ...PageParams, ...CreatedParams,
-  contract: refParamOf("contract").describe("契約番号で絞り込む（例: K-1001）"),
+  contract: refParam("contract").describe("契約番号で絞り込む（例: K-1001）"),
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "month は YYYY-MM で指定してください").optional().describe("対象月（YYYY-MM）で絞り込む"),
   kind: z.enum(["monthly", "on_demand"], { error: "kind は monthly か on_demand です" }).optional().describe("月次か、コンソールで作成したものか"),
 });

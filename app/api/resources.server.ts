@@ -2,7 +2,7 @@
 // key's tenant, addressed by the refs people use (C1, K-1001, INV-00000001), never by internal
 // ids. Every query carries the tenant in its `where` (auth/tenant-scope.server.ts): a foreign ref
 // is not found, as in the console. Lists are cursor-paginated on a unique sort key.
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
@@ -22,8 +22,8 @@ const limitParam = z.string().optional().transform((v, ctx) => {
   }
   return n;
 });
-const dateParam = (label: string) => z.string().refine(isIsoDate, `${label}は日付（YYYY-MM-DD）で指定してください`).optional();
-const refParam = (label: string) => z.string().trim().min(1, `${label}を指定してください`).max(50, `${label}が長すぎます`).optional();
+export const dateParam = (label: string) => z.string().refine(isIsoDate, `${label}は日付（YYYY-MM-DD）で指定してください`).optional();
+export const refParam = (label: string) => z.string().trim().min(1, `${label}を指定してください`).max(50, `${label}が長すぎます`).optional();
 
 export const PageParams = {
   limit: limitParam.describe(`1ページの件数（既定 ${DEFAULT_PAGE_SIZE}、最大 ${MAX_PAGE_SIZE}）`),
@@ -43,14 +43,13 @@ export const UpdatedParams = {
 export type UpdatedRange = { updatedFrom?: string; updatedTo?: string };
 
 /** The `updated_at` range of a list query, on the table's column (the caller's query joins it). */
-export function whereUpdated<Q extends { where: (...args: any[]) => Q }>(q: Q, column: string, range: UpdatedRange): Q {
+export function whereUpdated<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, column: string, range: UpdatedRange): SelectQueryBuilder<DB, TB, O> {
   let out = q;
-  if (range.updatedFrom) out = out.where(column, ">=", range.updatedFrom);
-  if (range.updatedTo) out = out.where(column, "<", range.updatedTo);
+  if (range.updatedFrom) out = out.where(sql.ref(column), ">=", range.updatedFrom);
+  if (range.updatedTo) out = out.where(sql.ref(column), "<", range.updatedTo);
   return out;
 }
-export const refParamOf = refParam;
-export const dateParamOf = dateParam;
+
 
 // ---- customers ----------------------------------------------------------------------------
 
