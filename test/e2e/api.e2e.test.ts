@@ -39,8 +39,10 @@ const query = <T>(sql: string, ...params: unknown[]) => queryDatabase<T>(server,
 const count = (table: string) => countRows(server, table);
 
 async function api(key: string, path: string, init: RequestInit = {}) {
+  // A connection per request: a blocking spawnSync (the key and report commands) can outlast the
+  // server's keep-alive timeout on a loaded machine, and a reused socket then fails ("other side closed").
   const response = await fetch(`${server.url}/api/v1${path}`, {
-    ...init, headers: { Authorization: `Bearer ${key}`, ...(init.body ? { "Content-Type": "application/json" } : {}), ...init.headers },
+    ...init, headers: { Connection: "close", Authorization: `Bearer ${key}`, ...(init.body ? { "Content-Type": "application/json" } : {}), ...init.headers },
   });
   const type = response.headers.get("content-type") ?? "";
   const body = type.includes("json") ? await response.json() : await response.arrayBuffer();
