@@ -537,7 +537,8 @@ describe("OpenAPI document and reference page (item 3)", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     for (const text of ["API仕様", "GET /api/v1/contracts/{ref}", "terminationWished", "解約希望日（YYYY-MM-DD）。指定すると解約の見積り terminationQuote を付けます",
-      "POST /api/v1/applications", "ApplicationRequest", "Idempotency-Key", "nextCursor"]) {
+      "POST /api/v1/applications", "ApplicationRequest", "Idempotency-Key", "nextCursor", "POST /api/v1/licenses/isp", "201・200",
+      "GET /api/v1/customers/{ref}/main-services", "{ data: MainService[] }", "updatedFrom"]) {
       expect(html, text).toContain(text.replace(/&/g, "&amp;"));
     }
   });
