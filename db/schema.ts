@@ -77,6 +77,8 @@ export interface CustomerTable {
   peppol_id: Generated<string | null>;
   /** The name in half-width kana as bank statements show it (migration 001080); null = not known. */
   kana_name: string | null;
+  /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
+  updated_at: Generated<string | null>;
 }
 
 /** A customer's 口座振替 account (migration 001080). account_type: 1 普通, 2 当座. */
@@ -141,6 +143,8 @@ export interface ContractTable {
   holder_since: string | null;
   /** The first whole JST day the current holder holds the contract (null with holder_since). */
   holder_first_day: string | null;
+  /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
+  updated_at: Generated<string | null>;
 }
 
 export interface ContractItemTable {
@@ -165,6 +169,8 @@ export interface DeviceTable {
   agent_version: string | null;
   pattern_version: string | null;
   last_seen_at: string | null;
+  /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
+  updated_at: Generated<string | null>;
 }
 
 export interface UserTable {
@@ -320,6 +326,8 @@ export interface IncidentTable {
   first_event_id: string;
   /** The device of the first event, kept when the event is purged (migration 000920). */
   device_name: string | null;
+  /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
+  updated_at: Generated<string | null>;
 }
 
 export interface IncidentEventTable {
@@ -629,6 +637,8 @@ export interface LicenseTable {
   effective_end: string | null;
   uninstall_acknowledged_on: string | null;
   created_at: string;
+  /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
+  updated_at: Generated<string | null>;
 }
 
 export interface LicenseChargeTable {
@@ -718,6 +728,8 @@ export interface ApplicationTable {
   decided_by: string | null;
   created_at: string;
   created_by: string;
+  /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
+  updated_at: Generated<string | null>;
 }
 
 export interface VisitBookingTable {

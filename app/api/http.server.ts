@@ -65,6 +65,8 @@ export interface ApiContext {
   ip: string;
   /** The request body as JSON (POSTs). */
   json(): Promise<unknown>;
+  /** The POST's Idempotency-Key, when it has one (operations with their own idempotency derive theirs from it). */
+  idempotencyKey: string | null;
 }
 
 function bearerToken(request: Request): string | null {
@@ -108,8 +110,9 @@ export async function handleApi(
       throw new ApiProblem(403, "forbidden_scope", "権限がありません", "このAPIキーは読み取り専用です。書き込みには権限が「write」のキーが必要です。");
     }
     const body = request.method === "POST" ? await request.text() : "";
+    const idempotencyKey = request.method === "POST" ? request.headers.get("Idempotency-Key") : null;
     const ctx: ApiContext = {
-      caller, url, at, ip: request.headers.get("x-client-ip") ?? "unknown",
+      caller, url, at, ip: request.headers.get("x-client-ip") ?? "unknown", idempotencyKey,
       json: async () => {
         if (body.trim() === "") return {};
         try {
@@ -119,7 +122,6 @@ export async function handleApi(
         }
       },
     };
-    const idempotencyKey = request.method === "POST" ? request.headers.get("Idempotency-Key") : null;
     if (idempotencyKey === null) return await handler(ctx);
 
     if (idempotencyKey.length === 0 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX_LENGTH) {

@@ -3,12 +3,15 @@
 // (schemas.ts), through zod 4's own z.toJSONSchema: one source for the checks, the answers and the
 // document. Served at /api/v1/openapi.json and read by the console's /api-docs page.
 import { z } from "zod";
-import { AcknowledgeBody, ApplicationBody, IncidentListQuery, NoteBody } from "./operations.server";
+import { IspApplicationBody, IspEndBody, LicenseListQuery, MainServiceBody } from "./licenses.server";
+import { AcknowledgeBody, ApplicationBody, ApplicationListQuery, IncidentListQuery, NoteBody } from "./operations.server";
+import { CreditNoteListQuery, DeviceListQuery, ThreatReportListQuery } from "./records.server";
 import { ContractListQuery, ContractQuery, CustomerListQuery, InvoiceListQuery } from "./resources.server";
 import { WebhookEndpointInput } from "../webhooks/endpoints.server";
 import { CreatedWebhookEndpointSchema, WebhookEndpointSchema } from "../webhooks/schemas";
 import {
-  ApplicationSchema, ContractDetailSchema, ContractSchema, CustomerSchema, IncidentSchema, InvoiceDetailSchema, InvoiceSchema, ProblemSchema,
+  ApplicationSchema, ContractDetailSchema, ContractSchema, CreditNoteDetailSchema, CreditNoteSchema, CustomerSchema, DeviceSchema, IncidentSchema,
+  InvoiceDetailSchema, InvoiceSchema, LicenseDetailSchema, LicenseSchema, MainServiceResultSchema, MainServiceSchema, ProblemSchema, ThreatReportSchema,
 } from "./schemas";
 
 type Json = Record<string, unknown>;
@@ -19,10 +22,12 @@ export interface ApiEndpoint {
   summary: string;
   scope: "read" | "write";
   pathParam?: { name: string; description: string };
+  /** A second path parameter after the first (a device: its contract, then its name). */
+  pathParam2?: { name: string; description: string };
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** The answer: a schema with an id, a page of one, or a PDF. */
-  response: { status: 200 | 201 | 204; schema?: z.ZodType; page?: boolean; pdf?: boolean; list?: boolean };
+  /** The answer: a schema with an id, a page of one, a list of one (`{ data }`), a PDF, or nothing (204); `also` another success status with the same body. */
+  response: { status: 200 | 201 | 204; schema?: z.ZodType; page?: boolean; list?: boolean; pdf?: boolean; also?: { status: 200 | 201; description: string } };
   errors: number[];
 }
 
@@ -33,6 +38,10 @@ const REF_PARAMS = {
   incident: { name: "id", description: "インシデント番号（コンソールのアドレスの番号）" },
   application: { name: "ref", description: "申込番号（例: APP-000001）" },
   webhookEndpoint: { name: "id", description: "Webhookの送信先の番号" },
+  creditNote: { name: "number", description: "赤伝番号" },
+  threatReport: { name: "id", description: "レポート番号（一覧の id、コンソールのアドレスの番号）" },
+  license: { name: "ref", description: "ライセンス番号（例: ISP-1234567890）" },
+  deviceName: { name: "name", description: "機器名（例: PC-001）" },
 };
 
 export const API_ENDPOINTS: readonly ApiEndpoint[] = [
@@ -48,11 +57,25 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   { method: "post", path: "/incidents/{id}/acknowledge", summary: "インシデントの対応開始（プロバイダーのキー）", scope: "write", pathParam: REF_PARAMS.incident, body: AcknowledgeBody, response: { status: 200, schema: IncidentSchema }, errors: [400, 401, 403, 404, 409, 422, 429] },
   { method: "post", path: "/incidents/{id}/notes", summary: "インシデントにメモを追加（プロバイダーのキー）", scope: "write", pathParam: REF_PARAMS.incident, body: NoteBody, response: { status: 201, schema: IncidentSchema }, errors: [400, 401, 403, 404, 409, 422, 429] },
   { method: "post", path: "/applications", summary: "お申し込み（販売店のキー）", scope: "write", body: ApplicationBody, response: { status: 201, schema: ApplicationSchema }, errors: [400, 401, 403, 409, 422, 429] },
+  { method: "get", path: "/applications", summary: "お申し込みの一覧（新しい順）", scope: "read", query: ApplicationListQuery, response: { status: 200, schema: ApplicationSchema, page: true }, errors: [401, 422, 429] },
   { method: "get", path: "/applications/{ref}", summary: "お申し込み", scope: "read", pathParam: REF_PARAMS.application, response: { status: 200, schema: ApplicationSchema }, errors: [401, 404, 429] },
   { method: "get", path: "/webhook-endpoints", summary: "Webhookの送信先の一覧", scope: "read", response: { status: 200, schema: WebhookEndpointSchema, list: true }, errors: [401, 429] },
   { method: "post", path: "/webhook-endpoints", summary: "Webhookの送信先の登録（シークレットはこの応答だけ）", scope: "write", body: WebhookEndpointInput, response: { status: 201, schema: CreatedWebhookEndpointSchema }, errors: [400, 401, 403, 422, 429] },
   { method: "get", path: "/webhook-endpoints/{id}", summary: "Webhookの送信先", scope: "read", pathParam: REF_PARAMS.webhookEndpoint, response: { status: 200, schema: WebhookEndpointSchema }, errors: [401, 404, 429] },
   { method: "delete", path: "/webhook-endpoints/{id}", summary: "Webhookの送信先の削除", scope: "write", pathParam: REF_PARAMS.webhookEndpoint, response: { status: 204 }, errors: [401, 403, 404, 429] },
+  { method: "get", path: "/devices", summary: "機器の一覧（契約番号・機器名の順）", scope: "read", query: DeviceListQuery, response: { status: 200, schema: DeviceSchema, page: true }, errors: [401, 404, 422, 429] },
+  { method: "get", path: "/contracts/{ref}/devices/{name}", summary: "機器", scope: "read", pathParam: REF_PARAMS.contract, pathParam2: REF_PARAMS.deviceName, response: { status: 200, schema: DeviceSchema }, errors: [401, 404, 429] },
+  { method: "get", path: "/credit-notes", summary: "赤伝の一覧（新しい順）", scope: "read", query: CreditNoteListQuery, response: { status: 200, schema: CreditNoteSchema, page: true }, errors: [401, 404, 422, 429] },
+  { method: "get", path: "/credit-notes/{number}", summary: "赤伝", scope: "read", pathParam: REF_PARAMS.creditNote, response: { status: 200, schema: CreditNoteDetailSchema }, errors: [401, 404, 429] },
+  { method: "get", path: "/credit-notes/{number}/pdf", summary: "赤伝のPDF（保存された原本）", scope: "read", pathParam: REF_PARAMS.creditNote, response: { status: 200, pdf: true }, errors: [401, 404, 429] },
+  { method: "get", path: "/threat-reports", summary: "脅威レポートの一覧（新しい順）", scope: "read", query: ThreatReportListQuery, response: { status: 200, schema: ThreatReportSchema, page: true }, errors: [401, 404, 422, 429] },
+  { method: "get", path: "/threat-reports/{id}/pdf", summary: "脅威レポートのPDF", scope: "read", pathParam: REF_PARAMS.threatReport, response: { status: 200, pdf: true }, errors: [401, 404, 429] },
+  { method: "get", path: "/licenses", summary: "ライセンスの一覧（ライセンス番号順）", scope: "read", query: LicenseListQuery, response: { status: 200, schema: LicenseSchema, page: true }, errors: [401, 404, 422, 429] },
+  { method: "get", path: "/licenses/{ref}", summary: "ライセンス（今日の状態、ISP契約、主契約）", scope: "read", pathParam: REF_PARAMS.license, response: { status: 200, schema: LicenseDetailSchema }, errors: [401, 404, 429] },
+  { method: "post", path: "/licenses/isp", summary: "ISPセキュリティの申込み（L-4）", scope: "write", body: IspApplicationBody, response: { status: 201, schema: LicenseDetailSchema, also: { status: 200, description: "同じ Idempotency-Key で申し込み済み: そのライセンス（何も作りません）" } }, errors: [400, 401, 403, 409, 422, 429] },
+  { method: "post", path: "/licenses/{ref}/end", summary: "ISPセキュリティの解約（今月末で終了、L-4）", scope: "write", pathParam: REF_PARAMS.license, body: IspEndBody, response: { status: 200, schema: LicenseDetailSchema }, errors: [400, 401, 403, 404, 409, 422, 429] },
+  { method: "get", path: "/customers/{ref}/main-services", summary: "お客さまのISP主契約（L-4）", scope: "read", pathParam: REF_PARAMS.customer, response: { status: 200, schema: MainServiceSchema, list: true }, errors: [401, 404, 429] },
+  { method: "post", path: "/customers/{ref}/main-services", summary: "ISP主契約の状態の記録（L-4、すべて終われば ISPセキュリティも終了）", scope: "write", pathParam: REF_PARAMS.customer, body: MainServiceBody, response: { status: 201, schema: MainServiceResultSchema, also: { status: 200, description: "記録済みの主契約の状態を更新しました" } }, errors: [400, 401, 403, 404, 422, 429] },
 ];
 
 const ERROR_TEXT: Record<number, string> = {
@@ -65,8 +88,10 @@ const ERROR_TEXT: Record<number, string> = {
   429: "1分あたりのリクエスト数の上限（rate_limited、Retry-After 秒後に再試行）",
 };
 
+const REQUESTS: readonly z.ZodType[] = [ApplicationBody, AcknowledgeBody, NoteBody, IspApplicationBody, IspEndBody, MainServiceBody, WebhookEndpointInput];
 const COMPONENTS: readonly z.ZodType[] = [CustomerSchema, ContractSchema, ContractDetailSchema, InvoiceSchema, InvoiceDetailSchema, IncidentSchema,
-  ApplicationSchema, ProblemSchema, ApplicationBody, AcknowledgeBody, NoteBody, WebhookEndpointSchema, CreatedWebhookEndpointSchema, WebhookEndpointInput];
+  ApplicationSchema, DeviceSchema, CreditNoteSchema, CreditNoteDetailSchema, ThreatReportSchema, LicenseSchema, LicenseDetailSchema,
+  MainServiceSchema, MainServiceResultSchema, ProblemSchema, WebhookEndpointSchema, CreatedWebhookEndpointSchema, ...REQUESTS];
 
 const idOf = (schema: z.ZodType): string | undefined => (z.globalRegistry.get(schema) as { id?: string } | undefined)?.id;
 const ref = (schema: z.ZodType): Json => ({ $ref: `#/components/schemas/${idOf(schema)}` });
@@ -86,6 +111,9 @@ function parameters(endpoint: ApiEndpoint): Json[] {
   const params: Json[] = [];
   if (endpoint.pathParam) {
     params.push({ name: endpoint.pathParam.name, in: "path", required: true, description: endpoint.pathParam.description, schema: { type: endpoint.pathParam.name === "id" ? "integer" : "string" } });
+  }
+  if (endpoint.pathParam2) {
+    params.push({ name: endpoint.pathParam2.name, in: "path", required: true, description: endpoint.pathParam2.description, schema: { type: "string" } });
   }
   if (endpoint.query) {
     const schema = jsonSchema(endpoint.query, "input").root as { properties?: Record<string, Json>; required?: string[] };
@@ -107,6 +135,7 @@ function successContent(endpoint: ApiEndpoint): Json {
   if (response.list) return { "application/json": { schema: { type: "object", required: ["data"], additionalProperties: false, properties: { data: { type: "array", items: item } } } } };
   const schema = response.page
     ? { type: "object", required: ["data", "nextCursor"], additionalProperties: false, properties: { data: { type: "array", items: item }, nextCursor: { type: ["string", "null"], description: "次のページの cursor（最後のページでは null）" } } }
+    : response.list ? { type: "object", required: ["data"], additionalProperties: false, properties: { data: { type: "array", items: item } } }
     : item;
   return { "application/json": { schema } };
 }
@@ -123,6 +152,7 @@ export function openApiDocument(serverUrl: string): Json {
       responses: {
         [String(e.response.status)]: e.response.status === 204 ? { description: "削除しました（本文なし）" }
           : { description: e.response.status === 201 ? "作成しました" : "成功", content: successContent(e) },
+        ...(e.response.also ? { [String(e.response.also.status)]: { description: e.response.also.description, content: successContent(e) } } : {}),
         ...Object.fromEntries(e.errors.map((status) => [String(status), {
           description: ERROR_TEXT[status],
           ...(status === 429 ? { headers: { "Retry-After": { description: "再試行までの秒数", schema: { type: "integer" } } } } : {}),
@@ -134,7 +164,7 @@ export function openApiDocument(serverUrl: string): Json {
   }
   const schemas: Record<string, Json> = {};
   for (const c of COMPONENTS) {
-    const isRequest = c === ApplicationBody || c === AcknowledgeBody || c === NoteBody || c === WebhookEndpointInput;
+    const isRequest = REQUESTS.includes(c);
     Object.assign(schemas, jsonSchema(c, isRequest ? "input" : "output").defs);
   }
   return {

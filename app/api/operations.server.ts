@@ -9,19 +9,19 @@ import { z } from "zod";
 import type { Database } from "../../db/schema";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
 import { ApplicationForm, GATEWAY_MODELS } from "../contracts/applications";
-import { getApplicationByRef, submitApplication } from "../contracts/applications.server";
+import { applicationsWithRefs, getApplicationByRef, submitApplication } from "../contracts/applications.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import { noteField } from "../lib/fields";
 import { addIncidentNote, transitionIncident } from "../security/incidents.server";
 import { ApiProblem, decodeCursor, fieldErrors, jstIso, notFoundProblem, page, validationProblem, type ApiContext } from "./http.server";
 import type { KeyTenant } from "./keys.server";
 import type { ApiApplication, ApiIncident } from "./schemas";
-import { CreatedParams, PageParams } from "./resources.server";
+import { CreatedParams, PageParams, UpdatedParams, whereUpdated } from "./resources.server";
 
 // ---- incidents ----------------------------------------------------------------------------
 
 export const IncidentListQuery = z.object({
-  ...PageParams, ...CreatedParams,
+  ...PageParams, ...CreatedParams, ...UpdatedParams,
   status: z.enum(["new", "acknowledged", "resolved"], { error: "status は new・acknowledged・resolved のいずれかです" }).optional()
     .describe("状態で絞り込む"),
   contract: z.string().trim().min(1).max(50).optional().describe("契約番号で絞り込む（例: K-1001）"),
@@ -31,7 +31,7 @@ function incidents(db: Kysely<Database>, tenant: KeyTenant) {
   return db.selectFrom("incidents").innerJoin("contracts", "contracts.id", "incidents.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .select(["incidents.id", "incidents.kind", "incidents.status", "incidents.severity", "incidents.title", "incidents.opened_at",
-      "incidents.acknowledged_at", "incidents.resolved_at", "incidents.assignee", "incidents.notes", "incidents.device_name",
+      "incidents.acknowledged_at", "incidents.resolved_at", "incidents.assignee", "incidents.notes", "incidents.device_name", "incidents.updated_at",
       "contracts.ref as contract_ref", "customers.ref as customer_ref"])
     .where(securityRecordInTenant(tenant, "incidents.opened_at"));
 }
@@ -42,7 +42,7 @@ function presentIncident(i: IncidentRow): ApiIncident {
   return {
     id: i.id, contract: i.contract_ref, customer: i.customer_ref, kind: i.kind, status: i.status, severity: i.severity, title: i.title,
     device: i.device_name, openedAt: jstIso(i.opened_at), acknowledgedAt: jstIso(i.acknowledged_at), resolvedAt: jstIso(i.resolved_at),
-    assignee: i.assignee, notes: i.notes,
+    assignee: i.assignee, notes: i.notes, updatedAt: jstIso(i.updated_at),
   };
 }
 
@@ -64,6 +64,7 @@ export async function listApiIncidents(db: Kysely<Database>, tenant: KeyTenant, 
   }
   if (query.createdFrom) q = q.where("incidents.opened_at", ">=", query.createdFrom);
   if (query.createdTo) q = q.where("incidents.opened_at", "<", query.createdTo);
+  q = whereUpdated(q, "incidents.updated_at", query);
   return page(await q.execute(), query.limit, (i) => [i.opened_at, i.id], presentIncident);
 }
 
@@ -87,7 +88,7 @@ function requireIncidentWriter(tenant: KeyTenant): void {
 }
 
 /** Unknown fields are refused (a typo must not pass silently); anything but an object is too. */
-const bodyError = (issue: { code?: string; keys?: string[] }) =>
+export const bodyError = (issue: { code?: string; keys?: string[] }) =>
   issue.code === "unrecognized_keys" ? `使えない項目です: ${(issue.keys ?? []).join(", ")}` : "本文は JSON のオブジェクトで送ってください";
 
 const assigneeField = z.string().trim().max(100, "担当者は100文字以内で入力してください");
@@ -98,7 +99,7 @@ export const AcknowledgeBody = z.strictObject({
 export const NoteBody = z.strictObject({ note: noteField("メモ", { required: true }).describe("メモ（2,000文字まで）") }, { error: bodyError })
   .meta({ id: "NoteRequest", description: "メモの追加" });
 
-function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+export function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationProblem(fieldErrors(parsed.error));
   return parsed.data;
@@ -164,7 +165,26 @@ function presentApplication(a: ApplicationRow): ApiApplication {
     endpointSeats: a.endpoint_seats, endpointOwnership: a.endpoint_ownership, gatewayModel: a.gateway_model,
     gatewayOwnership: a.gateway_ownership, gatewayRepair24h: a.gateway_repair24h === 1, wishedStart: a.wished_start,
     serviceStart: a.service_start, contract: a.contract_ref, createdAt: jstIso(a.created_at), decidedAt: jstIso(a.decided_at),
+    updatedAt: jstIso(a.updated_at),
   };
+}
+
+export const ApplicationListQuery = z.object({
+  ...PageParams, ...CreatedParams, ...UpdatedParams,
+  status: z.enum(["applied", "approved", "rejected", "revoked"], { error: "status は applied・approved・rejected・revoked のいずれかです" }).optional()
+    .describe("状態で絞り込む"),
+});
+
+/** The tenant's applications, newest first (the ref's number grows with the id). */
+export async function listApiApplications(db: Kysely<Database>, tenant: KeyTenant, query: z.output<typeof ApplicationListQuery>) {
+  const after = decodeCursor(query.cursor, ["string"]);
+  let q = applicationsWithRefs(db, tenant).orderBy("applications.ref", "desc").limit(query.limit + 1);
+  if (after) q = q.where("applications.ref", "<", String(after[0]));
+  if (query.status) q = q.where("applications.status", "=", query.status);
+  if (query.createdFrom) q = q.where("applications.created_at", ">=", query.createdFrom);
+  if (query.createdTo) q = q.where("applications.created_at", "<", query.createdTo);
+  q = whereUpdated(q, "applications.updated_at", query);
+  return page(await q.execute(), query.limit, (a) => [a.ref], presentApplication);
 }
 
 export async function getApiApplication(db: Kysely<Database>, tenant: KeyTenant, ref: string) {

@@ -2,7 +2,7 @@
 // key's tenant, addressed by the refs people use (C1, K-1001, INV-00000001), never by internal
 // ids. Every query carries the tenant in its `where` (auth/tenant-scope.server.ts): a foreign ref
 // is not found, as in the console. Lists are cursor-paginated on a unique sort key.
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type SelectQueryBuilder } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
@@ -22,8 +22,8 @@ const limitParam = z.string().optional().transform((v, ctx) => {
   }
   return n;
 });
-const dateParam = (label: string) => z.string().refine(isIsoDate, `${label}は日付（YYYY-MM-DD）で指定してください`).optional();
-const refParam = (label: string) => z.string().trim().min(1, `${label}を指定してください`).max(50, `${label}が長すぎます`).optional();
+export const dateParam = (label: string) => z.string().refine(isIsoDate, `${label}は日付（YYYY-MM-DD）で指定してください`).optional();
+export const refParam = (label: string) => z.string().trim().min(1, `${label}を指定してください`).max(50, `${label}が長すぎます`).optional();
 
 export const PageParams = {
   limit: limitParam.describe(`1ページの件数（既定 ${DEFAULT_PAGE_SIZE}、最大 ${MAX_PAGE_SIZE}）`),
@@ -34,21 +34,37 @@ export const CreatedParams = {
     .describe("作成日時がこれ以降（ISO 8601 の日時か、日付なら日本時間のその日の0時）"),
   createdTo: z.string().transform(instantParam("createdTo")).optional().describe("作成日時がこれより前（同上）"),
 };
+/** For records that change: the instant of their last change (`updated_at`, migration 001120). */
+export const UpdatedParams = {
+  updatedFrom: z.string().transform(instantParam("updatedFrom")).optional()
+    .describe("最後の変更がこれ以降（ISO 8601 の日時か、日付なら日本時間のその日の0時）。前回の取得時刻を渡すと変わったものだけを取れます"),
+  updatedTo: z.string().transform(instantParam("updatedTo")).optional().describe("最後の変更がこれより前（同上）"),
+};
+export type UpdatedRange = { updatedFrom?: string; updatedTo?: string };
+
+/** The `updated_at` range of a list query, on the table's column (the caller's query joins it). */
+export function whereUpdated<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, column: string, range: UpdatedRange): SelectQueryBuilder<DB, TB, O> {
+  let out = q;
+  if (range.updatedFrom) out = out.where(sql.ref(column), ">=", range.updatedFrom);
+  if (range.updatedTo) out = out.where(sql.ref(column), "<", range.updatedTo);
+  return out;
+}
+
 
 // ---- customers ----------------------------------------------------------------------------
 
-export const CustomerListQuery = z.object({ ...PageParams, ...CreatedParams });
+export const CustomerListQuery = z.object({ ...PageParams, ...CreatedParams, ...UpdatedParams });
 
 function customers(db: Kysely<Database>, tenant: KeyTenant) {
   return db.selectFrom("customers").leftJoin("resellers", "resellers.id", "customers.reseller_id")
-    .select(["customers.ref", "customers.name", "customers.email", "customers.phone", "customers.address", "customers.created_at", "resellers.ref as reseller_ref"])
+    .select(["customers.ref", "customers.name", "customers.email", "customers.phone", "customers.address", "customers.created_at", "customers.updated_at", "resellers.ref as reseller_ref"])
     .where(customerInTenant(tenant));
 }
 
 type CustomerRow = Awaited<ReturnType<ReturnType<typeof customers>["executeTakeFirstOrThrow"]>>;
 
 function presentCustomer(c: CustomerRow): ApiCustomer {
-  return { ref: c.ref, name: c.name, email: c.email, phone: c.phone, address: c.address, reseller: c.reseller_ref, createdAt: jstIso(c.created_at) };
+  return { ref: c.ref, name: c.name, email: c.email, phone: c.phone, address: c.address, reseller: c.reseller_ref, createdAt: jstIso(c.created_at), updatedAt: jstIso(c.updated_at) };
 }
 
 export async function listApiCustomers(db: Kysely<Database>, tenant: KeyTenant, query: z.output<typeof CustomerListQuery>) {
@@ -57,6 +73,7 @@ export async function listApiCustomers(db: Kysely<Database>, tenant: KeyTenant, 
   if (after) q = q.where("customers.ref", ">", String(after[0]));
   if (query.createdFrom) q = q.where("customers.created_at", ">=", query.createdFrom);
   if (query.createdTo) q = q.where("customers.created_at", "<", query.createdTo);
+  q = whereUpdated(q, "customers.updated_at", query);
   return page(await q.execute(), query.limit, (c) => [c.ref], presentCustomer);
 }
 
@@ -67,7 +84,7 @@ export async function getApiCustomer(db: Kysely<Database>, tenant: KeyTenant, re
 }
 
 /** The internal id of a customer of the tenant by its ref, for filters; a foreign ref is not found. */
-async function customerIdOf(db: Kysely<Database>, tenant: KeyTenant, ref: string): Promise<number> {
+export async function customerIdOf(db: Kysely<Database>, tenant: KeyTenant, ref: string): Promise<number> {
   const row = await db.selectFrom("customers").select("customers.id").where("customers.ref", "=", ref).where(customerInTenant(tenant)).executeTakeFirst();
   if (!row) throw notFoundProblem("顧客");
   return row.id;
@@ -76,7 +93,7 @@ async function customerIdOf(db: Kysely<Database>, tenant: KeyTenant, ref: string
 // ---- contracts ----------------------------------------------------------------------------
 
 export const ContractListQuery = z.object({
-  ...PageParams, ...CreatedParams,
+  ...PageParams, ...CreatedParams, ...UpdatedParams,
   customer: refParam("customer").describe("顧客番号で絞り込む（例: C1）"),
   status: z.enum(["active", "suspended", "terminated"], { error: "status は active・suspended・terminated のいずれかです" }).optional()
     .describe("状態で絞り込む"),
@@ -88,7 +105,7 @@ export const ContractQuery = z.object({
 function contracts(db: Kysely<Database>, tenant: KeyTenant) {
   return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
     .select(["contracts.id", "contracts.ref", "contracts.line_id", "contracts.area", "contracts.base_plan", "contracts.service_start",
-      "contracts.status", "contracts.termination_date", "contracts.created_at", "customers.ref as customer_ref"])
+      "contracts.status", "contracts.termination_date", "contracts.created_at", "contracts.updated_at", "customers.ref as customer_ref"])
     .where(customerInTenant(tenant));
 }
 
@@ -97,7 +114,7 @@ type ContractRow = Awaited<ReturnType<ReturnType<typeof contracts>["executeTakeF
 function presentContract(k: ContractRow): ApiContract {
   return {
     ref: k.ref, customer: k.customer_ref, lineId: k.line_id, area: k.area, basePlan: k.base_plan, serviceStart: k.service_start,
-    status: k.status, terminationDate: k.termination_date, createdAt: jstIso(k.created_at),
+    status: k.status, terminationDate: k.termination_date, createdAt: jstIso(k.created_at), updatedAt: jstIso(k.updated_at),
   };
 }
 
@@ -109,6 +126,7 @@ export async function listApiContracts(db: Kysely<Database>, tenant: KeyTenant, 
   if (query.status) q = q.where("contracts.status", "=", query.status);
   if (query.createdFrom) q = q.where("contracts.created_at", ">=", query.createdFrom);
   if (query.createdTo) q = q.where("contracts.created_at", "<", query.createdTo);
+  q = whereUpdated(q, "contracts.updated_at", query);
   return page(await q.execute(), query.limit, (k) => [k.ref], presentContract);
 }
 

@@ -14,6 +14,7 @@ import type { Kysely, Transaction } from "kysely";
 import QRCode from "qrcode";
 import type { Database, Role } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { now } from "../lib/clock";
 import { formatInstantJa } from "../lib/labels";
 import { queueMail } from "../mail/outbox.server";
 import { forgetSecondFactorTrust } from "./devices.server";
@@ -435,7 +436,7 @@ export async function updateTenantSecondFactorPolicy(db: Kysely<Database>, tenan
     if (tenant.kind === "reseller") {
       await trx.updateTable("resellers").set({ mfa_required_customers: required ? 1 : 0 }).where("id", "=", tenant.resellerId).execute();
     } else if (tenant.kind === "customer") {
-      await trx.updateTable("customers").set({ mfa_required: required ? 1 : 0 }).where("id", "=", tenant.customerId).execute();
+      await trx.updateTable("customers").set({ mfa_required: required ? 1 : 0, updated_at: now().toISOString() }).where("id", "=", tenant.customerId).execute();
     } else return;
     const whom = tenant.kind === "reseller" ? "お客さまの管理者アカウント" : "自社の管理者アカウント";
     await recordAudit(trx, { actor, action: "mfa.policy", entity: tenant.kind, entityId: tenant.kind === "reseller" ? tenant.resellerId : tenant.customerId,

@@ -33,7 +33,7 @@ export async function saveDirectDebit(
     const customer = await trx.selectFrom("customers").select(["id", "ref"])
       .where("customers.id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
     if (!customer) return null;
-    await trx.updateTable("customers").set({ kana_name: params.kanaName }).where("id", "=", customer.id).execute();
+    await trx.updateTable("customers").set({ kana_name: params.kanaName, updated_at: params.at.toISOString() }).where("id", "=", customer.id).execute();
     const a = params.account;
     if (a) {
       const values = {

@@ -58,11 +58,15 @@ export async function getApplication(db: Kysely<Database>, params: { id: number;
   return scoped(db, params.tenant).selectAll("applications").where("applications.id", "=", params.id).executeTakeFirst() ?? null;
 }
 
+/** Applications within the tenant with their customer's and contract's refs (the partner API lists and reads these). */
+export function applicationsWithRefs(db: Kysely<Database>, tenant: Tenant) {
+  return scoped(db, tenant).leftJoin("contracts", "contracts.id", "applications.contract_id")
+    .selectAll("applications").select(["customers.ref as customer_ref", "contracts.ref as contract_ref"]);
+}
+
 /** An application within the tenant by its ref (APP-000001), with its customer's and contract's refs (the partner API). */
 export async function getApplicationByRef(db: Kysely<Database>, params: { ref: string; tenant: Tenant }) {
-  return scoped(db, params.tenant).leftJoin("contracts", "contracts.id", "applications.contract_id")
-    .selectAll("applications").select(["customers.ref as customer_ref", "contracts.ref as contract_ref"])
-    .where("applications.ref", "=", params.ref).executeTakeFirst() ?? null;
+  return await applicationsWithRefs(db, params.tenant).where("applications.ref", "=", params.ref).executeTakeFirst() ?? null;
 }
 
 /** Customers the viewer may apply for. */
@@ -108,10 +112,10 @@ export async function submitApplication(
         gateway_model: input.gatewayModel || null, gateway_ownership: input.gatewayModel ? input.gatewayOwnership : null,
         gateway_repair24h: input.gatewayRepair24h === "on" ? 1 : 0,
         wished_start: input.wishedStart, consent_at: at, consent_by: params.actor.email ?? "",
-        status: "applied", created_at: at, created_by: params.actor.email ?? "",
+        status: "applied", created_at: at, created_by: params.actor.email ?? "", updated_at: at,
       }).returning("id").executeTakeFirstOrThrow();
       const ref = `APP-${String(id).padStart(6, "0")}`;
-      await trx.updateTable("applications").set({ ref }).where("id", "=", id).execute();
+      await trx.updateTable("applications").set({ ref, updated_at: at }).where("id", "=", id).execute();
       await recordAudit(trx, {
         actor: params.actor, action: "application.submit", entity: "application", entityId: ref,
         summary: `${ref} 申込み: ${input.holderName}、回線 ${input.lineId}（個人情報の取扱いに同意済み）`, ip: params.ip,
@@ -150,7 +154,7 @@ export async function approveApplication(
     if (customerId === null) {
       const { id } = await trx.insertInto("customers").values({
         ref: `C-${app.ref.slice(4)}`, reseller_id: app.reseller_id, name: app.holder_name, email: app.holder_email,
-        phone: app.holder_phone, address: app.holder_address, created_at: at,
+        phone: app.holder_phone, address: app.holder_address, created_at: at, updated_at: at,
       }).returning("id").executeTakeFirstOrThrow();
       customerId = id;
       // A new customer's administrator gets an account at the holder's address (an address that
@@ -160,7 +164,7 @@ export async function approveApplication(
     const { id } = await trx.insertInto("contracts").values({
       ref: `K-${app.ref.slice(4)}`, customer_id: customerId, line_id: app.line_id, area: app.area, base_plan: app.base_plan,
       service_start: params.serviceStart, status: "active", termination_date: null, offline_threshold_minutes: 60,
-      admin_email: app.holder_email, admin_phone: app.holder_phone, created_at: at,
+      admin_email: app.holder_email, admin_phone: app.holder_phone, created_at: at, updated_at: at,
     }).returning("id").executeTakeFirstOrThrow();
     const items = [
       app.endpoint_seats > 0 ? { code: "endpoint", quantity: app.endpoint_seats, ownership: app.endpoint_ownership as "rental" | "purchased", repair24h: 0 } : null,
@@ -170,7 +174,7 @@ export async function approveApplication(
       await trx.insertInto("contract_items").values(items.map((i) => ({ ...i, contract_id: id, from_date: params.serviceStart, to_date: null }))).execute();
     }
     await trx.updateTable("applications").set({
-      status: "approved", service_start: params.serviceStart, contract_id: id, customer_id: customerId, decided_at: at, decided_by: params.actor.email,
+      status: "approved", service_start: params.serviceStart, contract_id: id, customer_id: customerId, decided_at: at, decided_by: params.actor.email, updated_at: at,
     }).where("id", "=", app.id).execute();
     // T-8: approval is notified; the contract takes effect on the date written in the notice.
     await queueMail(trx, {
@@ -230,7 +234,7 @@ export async function rejectApplication(
   await db.transaction().execute(async (trx) => {
     if (params.revoke && app.contract_id !== null) {
       // The contract never started: it is removed with its items (T-8-3).
-      await trx.updateTable("applications").set({ contract_id: null }).where("id", "=", app.id).execute();
+      await trx.updateTable("applications").set({ contract_id: null, updated_at: at }).where("id", "=", app.id).execute();
       await trx.deleteFrom("contract_items").where("contract_id", "=", app.contract_id).execute();
       await trx.deleteFrom("devices").where("contract_id", "=", app.contract_id).execute();
       await trx.deleteFrom("contracts").where("id", "=", app.contract_id).execute();
@@ -238,7 +242,7 @@ export async function rejectApplication(
     }
     await trx.updateTable("applications").set({
       status: params.revoke ? "revoked" : "rejected", reason_code: params.reasonCode, reason_note: params.note || null,
-      decided_at: at, decided_by: params.actor.email,
+      decided_at: at, decided_by: params.actor.email, updated_at: at,
     }).where("id", "=", app.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: params.revoke ? "application.revoke" : "application.reject", entity: "application", entityId: app.ref,

@@ -86,7 +86,7 @@ export async function withdrawCancellation(
   }
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("terminations").set({ withdrawn_at: params.at.toISOString() }).where("contract_id", "=", contract.id).execute();
-    await trx.updateTable("contracts").set({ status: "active", termination_date: null }).where("id", "=", contract.id).execute();
+    await trx.updateTable("contracts").set({ status: "active", termination_date: null, updated_at: params.at.toISOString() }).where("id", "=", contract.id).execute();
     await trx.deleteFrom("gateway_returns").where("contract_id", "=", contract.id).where("status", "=", "awaiting").execute();
     await recordAudit(trx, {
       actor: params.actor, action: "contract.cancel_withdraw", entity: "contract", entityId: contract.ref,
@@ -111,7 +111,7 @@ export async function confirmCancellation(
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("terminations").set({ confirmed_on: params.today }).where("contract_id", "=", contract.id).execute();
     // T-6: a confirmed termination frees the line id for a new contract.
-    await trx.updateTable("contracts").set({ status: "terminated", termination_date: date }).where("id", "=", contract.id).execute();
+    await trx.updateTable("contracts").set({ status: "terminated", termination_date: date, updated_at: now().toISOString() }).where("id", "=", contract.id).execute();
     await scheduleGatewayReturns(trx, contract.id, date);
     await recordTerminationEvent(trx, { contractId: contract.id, terminationDate: date, by: "customer", at: now() });
     await recordAudit(trx, {

@@ -102,12 +102,14 @@ export async function decideChange(
               customer_id: contract.customer_id, field, old_value: before, new_value: after, effective_date: date, changed_by: params.actor.email ?? "", changed_at: at,
             }).execute();
           }
-          await trx.updateTable("customers").set({ name: change.name, address: change.address, phone: change.phone, email: change.email })
+          await trx.updateTable("customers").set({ name: change.name, address: change.address, phone: change.phone, email: change.email, updated_at: at })
             .where("id", "=", contract.customer_id).execute();
           break;
         }
       }
     }
+    // The contract's items, plan or holder's contact changed with it (the API's updatedFrom).
+    if (params.approve) await trx.updateTable("contracts").set({ updated_at: at }).where("id", "=", contract.id).execute();
     await trx.updateTable("contract_changes").set({
       status: params.approve ? "approved" : "rejected", reason: params.reason || null, decided_by: params.actor.email, decided_at: at,
     }).where("id", "=", row.id).execute();

@@ -217,7 +217,7 @@ export async function decideHolderChange(
     if (toCustomerId === null) {
       ({ id: toCustomerId } = await trx.insertInto("customers").values({
         ref: `C-T${String(change.id).padStart(4, "0")}`, reseller_id: contract.reseller_id, name: change.party_name, email: change.party_email,
-        phone: change.party_phone, address: change.party_address, created_at: at,
+        phone: change.party_phone, address: change.party_address, created_at: at, updated_at: at,
       }).returning("id").executeTakeFirstOrThrow());
       // The new holder's administrator gets an account at the address given for it.
       await inviteCustomerAdmin(trx, { ...params, customer: { id: toCustomerId, name: change.party_name }, email: change.party_email, displayName: "ご担当者" });
@@ -226,7 +226,7 @@ export async function decideHolderChange(
     // the line's security records from this instant on (T-10); a successor steps into the
     // holder's place (T-12) and keeps its history.
     await trx.updateTable("contracts").set({
-      customer_id: toCustomerId, admin_email: change.party_email, admin_phone: change.party_phone,
+      customer_id: toCustomerId, admin_email: change.party_email, admin_phone: change.party_phone, updated_at: at,
       ...(change.kind === "transfer" ? { holder_since: at, holder_first_day: firstWholeJstDay(params.at) } : {}),
     }).where("id", "=", contract.id).execute();
     await trx.updateTable("contract_holder_changes").set({

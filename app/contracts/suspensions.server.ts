@@ -43,7 +43,7 @@ export async function suspendContract(
       emergency: params.emergency ? 1 : 0, notified_at: params.at.toISOString(), lifted_at: null, lifted_reason: null,
       created_by: params.actor.email ?? "", created_at: params.at.toISOString(),
     }).execute();
-    if (params.startsOn <= params.today) await trx.updateTable("contracts").set({ status: "suspended" }).where("id", "=", c.id).execute();
+    if (params.startsOn <= params.today) await trx.updateTable("contracts").set({ status: "suspended", updated_at: params.at.toISOString() }).where("id", "=", c.id).execute();
     await queueMail(trx, {
       kind: "suspension_notice", ref: `suspension:${c.ref}:${params.startsOn}`, to: c.admin_email,
       subject: `【重要】セキュリティサポートの利用停止のお知らせ（${c.ref}）`,
@@ -82,7 +82,7 @@ export async function applySuspensionSchedule(db: Kysely<Database>, today: IsoDa
   }
   let started = 0;
   for (const s of open.filter((s) => !over(s) && s.starts_on <= today)) {
-    const updated = await db.updateTable("contracts").set({ status: "suspended" })
+    const updated = await db.updateTable("contracts").set({ status: "suspended", updated_at: at.toISOString() })
       .where("id", "=", s.contract_id).where("status", "=", "active").executeTakeFirst();
     if (updated.numUpdatedRows > 0n) started++;
   }
@@ -108,7 +108,7 @@ export async function liftSuspension(
       .where("contract_id", "=", s.contract_id).where("id", "<>", s.id).where("lifted_at", "is", null).where("starts_on", "<=", today)
       .where((eb) => eb.or([eb("ends_on", "is", null), eb("ends_on", ">=", today)]))
       .executeTakeFirst();
-    if (!another) await trx.updateTable("contracts").set({ status: "active" }).where("id", "=", s.contract_id).where("status", "=", "suspended").execute();
+    if (!another) await trx.updateTable("contracts").set({ status: "active", updated_at: params.at.toISOString() }).where("id", "=", s.contract_id).where("status", "=", "suspended").execute();
     await recordAudit(trx, {
       actor: params.actor, action: "contract.unsuspend", entity: "contract", entityId: s.ref, summary: `${s.ref} 利用停止を解除（${params.reason}）`, ip: params.ip,
     });
@@ -153,7 +153,7 @@ export async function terminateByProvider(
       requested_on: params.today, wished_date: params.endDate, confirmed_on: params.today,
       terminated_by: params.customerFault ? "provider_fault" : "provider_service_end", withdrawn_at: null,
     })).execute();
-    await trx.updateTable("contracts").set({ status: "terminated", termination_date: params.endDate }).where("id", "=", c.id).execute();
+    await trx.updateTable("contracts").set({ status: "terminated", termination_date: params.endDate, updated_at: params.at.toISOString() }).where("id", "=", c.id).execute();
     await scheduleGatewayReturns(trx, c.id, params.endDate);
     await recordTerminationEvent(trx, { contractId: c.id, terminationDate: params.endDate, by: params.customerFault ? "provider_fault" : "provider_service_end", at: params.at });
     await queueMail(trx, {

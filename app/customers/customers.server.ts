@@ -5,6 +5,7 @@ import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { now } from "../lib/clock";
 
 function filteredCustomers(db: Kysely<Database>, tenant: Tenant, search?: string) {
   let q = db
@@ -69,7 +70,7 @@ export async function setCustomerPeppolId(
     const customer = await trx.selectFrom("customers").select(["customers.id", "customers.peppol_id"])
       .where("customers.id", "=", params.id).where(customerInTenant(params.tenant)).executeTakeFirst();
     if (!customer) return false;
-    await trx.updateTable("customers").set({ peppol_id: params.peppolId }).where("id", "=", customer.id).execute();
+    await trx.updateTable("customers").set({ peppol_id: params.peppolId, updated_at: now().toISOString() }).where("id", "=", customer.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "customer.peppol_id", entity: "customer", entityId: customer.id,
       summary: `Peppol IDを変更: ${customer.peppol_id ?? "なし"}→${params.peppolId ?? "なし"}`, ip: params.ip,

@@ -130,6 +130,7 @@ export async function importFile(db: Kysely<Database>, file: ImportFile, at: Dat
         phone: c.phone,
         address: c.address,
         created_at: createdAt,
+        updated_at: createdAt,
         kana_name: c.kanaName,
       }).returning("id").executeTakeFirstOrThrow();
       if (c.directDebit) {
@@ -174,6 +175,7 @@ async function insertContract(
     admin_email: contact.email,
     admin_phone: contact.phone,
     created_at: createdAt,
+    updated_at: createdAt,
   }).returning("id").executeTakeFirstOrThrow();
   counts.contracts += 1;
 
@@ -311,6 +313,7 @@ async function insertLicenses(
       effective_end: null,
       uninstall_acknowledged_on: null,
       created_at: createdAt,
+      updated_at: createdAt,
     }).returning("id").executeTakeFirstOrThrow();
     ids.set(l.ref, id);
     counts.licenses += 1;
@@ -326,7 +329,7 @@ async function insertLicenses(
   }
   for (const l of licenses) {
     if (l.mainLicense === null) continue;
-    await trx.updateTable("licenses").set({ main_license_id: ids.get(l.mainLicense)! }).where("id", "=", ids.get(l.ref)!).execute();
+    await trx.updateTable("licenses").set({ main_license_id: ids.get(l.mainLicense)!, updated_at: createdAt }).where("id", "=", ids.get(l.ref)!).execute();
   }
 }
 

@@ -500,7 +500,7 @@ export async function stopAutoRenewal(
         const l = idOf(found, stop.ref);
         await recordProjectedRenewals(trx, l.record.id, l.license, params.on);
         assertOneRow(await trx.updateTable("licenses")
-          .set({ renewal_state: advanceRenewal("active", "request_stop"), auto_renew: 0 })
+          .set({ renewal_state: advanceRenewal("active", "request_stop"), auto_renew: 0, updated_at: now().toISOString() })
           .where("id", "=", l.record.id).where("renewal_state", "=", "active").where("state", "=", "active")
           .executeTakeFirst());
       }
@@ -532,7 +532,7 @@ export async function completeAutoRenewalStop(
     await db.transaction().execute(async (trx) => {
       for (const l of pending) {
         assertOneRow(await trx.updateTable("licenses")
-          .set({ renewal_state: advanceRenewal("stop_requested", "stop_processed") })
+          .set({ renewal_state: advanceRenewal("stop_requested", "stop_processed"), updated_at: now().toISOString() })
           .where("id", "=", l.record.id).where("renewal_state", "=", "stop_requested")
           .executeTakeFirst());
       }
@@ -581,7 +581,7 @@ export async function cancelLicense(
         assertOneRow(await trx.updateTable("licenses")
           .set({
             state: "cancelled", cancelled_on: params.on, effective_end: line.effectiveEnd, renewal_state: "stopped",
-            auto_renew: 0, uninstall_acknowledged_on: params.on,
+            auto_renew: 0, uninstall_acknowledged_on: params.on, updated_at: at,
           })
           .where("id", "=", l.record.id).where("state", "=", "active")
           .executeTakeFirst());
@@ -778,7 +778,7 @@ export async function applyIspSecurity(
       product_key: null, contract_number: contract.contractNumber, pin: contract.pin, carrier: null, carrier_payment_number: null,
       provider: null, email: null, main_license_id: null, auto_renew: 1, renewal_state: "active", sold_via: "third_party",
       previously_refunded: 0, service_used: 0, state: "active", cancelled_on: null, effective_end: null,
-      uninstall_acknowledged_on: null, created_at: at,
+      uninstall_acknowledged_on: null, created_at: at, updated_at: at,
     }).returning("id").executeTakeFirstOrThrow();
     // L-4: the application month is free; the record starts with a 0-yen purchase on the application day.
     await trx.insertInto("license_charges").values({ license_id: licenseId, charge_date: contract.appliedOn, amount_yen: 0, type: "purchase" }).execute();
@@ -811,14 +811,14 @@ async function ispChange(
           .set({ cancel_requested_on: cancellation!.requestedOn, cancel_effective_on: cancellation!.effectiveEnd })
           .where("id", "=", contract.id).where("cancel_requested_on", "is", null).executeTakeFirst());
         assertOneRow(await trx.updateTable("licenses")
-          .set({ state: "cancelled", cancelled_on: params.on, effective_end: cancellation!.effectiveEnd })
+          .set({ state: "cancelled", cancelled_on: params.on, effective_end: cancellation!.effectiveEnd, updated_at: at })
           .where("id", "=", found.target.record.id).where("state", "=", "active").executeTakeFirst());
       } else {
         assertOneRow(await trx.updateTable("isp_applications")
           .set({ cancel_requested_on: null, cancel_effective_on: null, revoked_at: at })
           .where("id", "=", contract.id).where("cancel_requested_on", "=", contract.cancellation!.requestedOn).executeTakeFirst());
         assertOneRow(await trx.updateTable("licenses")
-          .set({ state: "active", cancelled_on: null, effective_end: null })
+          .set({ state: "active", cancelled_on: null, effective_end: null, updated_at: at })
           .where("id", "=", found.target.record.id).where("state", "=", "cancelled").executeTakeFirst());
       }
       await recordAudit(trx, {

@@ -83,11 +83,11 @@ async function endSecurityWithMainServices(
       .executeTakeFirst();
     if (license?.state === "active") {
       await trx.updateTable("licenses")
-        .set({ state: "expired", effective_end: endedOn, renewal_state: "stopped", auto_renew: 0 })
+        .set({ state: "expired", effective_end: endedOn, renewal_state: "stopped", auto_renew: 0, updated_at: now().toISOString() })
         .where("id", "=", license.id).where("state", "=", "active").execute();
     } else if (license?.state === "cancelled" && (license.effective_end === null || license.effective_end > endedOn)) {
       // A cancellation booked for the month end: the main services ended first, so that is the last day.
-      await trx.updateTable("licenses").set({ effective_end: endedOn }).where("id", "=", license.id).execute();
+      await trx.updateTable("licenses").set({ effective_end: endedOn, updated_at: now().toISOString() }).where("id", "=", license.id).execute();
     }
     await recordAudit(trx, {
       actor, action: "isp.auto_end", entity: "license", entityId: license?.ref ?? `ISP-${row.contract_number}`,

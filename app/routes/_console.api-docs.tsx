@@ -38,7 +38,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const doc = openApiDocument(consoleUrl()) as { paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json> } };
   const endpoints = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => {
     const responses = op.responses as Record<string, { description: string; content?: Record<string, { schema: Json }> }>;
-    const success = Object.entries(responses).find(([status]) => status.startsWith("2"))!;
+    // Several success statuses (201 created, 200 already made by the same Idempotency-Key) share one body.
+    const successes = Object.entries(responses).filter(([status]) => status.startsWith("2"));
+    const success = successes[0];
     const [contentType, content] = Object.entries(success[1].content ?? {})[0] ?? ["", { schema: {} }];
     const body = (op.requestBody as { content: Record<string, { schema: Json }> } | undefined)?.content["application/json"].schema;
     return {
@@ -46,8 +48,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       method: method.toUpperCase(), path, summary: op.summary as string, scope: op.description as string,
       parameters: (op.parameters as Param[]).map((p) => ({ name: p.name, in: p.in, required: p.required, type: typeLabel(p.schema), description: p.description ?? "" })),
       body: body ? typeLabel(body) : null,
-      success: { status: success[0], contentType, type: content.schema.type === "object" && (content.schema.properties as Json | undefined)?.nextCursor
-        ? `{ data: ${typeLabel((content.schema.properties as Record<string, Json>).data)}, nextCursor: string | null }` : typeLabel(content.schema) },
+      success: { status: successes.map(([status]) => status).sort().reverse().join("・"), contentType, type: content.schema.type === "object" && (content.schema.properties as Json | undefined)?.data
+        ? `{ data: ${typeLabel((content.schema.properties as Record<string, Json>).data)}${(content.schema.properties as Json).nextCursor ? ", nextCursor: string | null" : ""} }` : typeLabel(content.schema) },
       errors: Object.entries(responses).filter(([status]) => !status.startsWith("2")).map(([status, r]) => ({ status, description: r.description })),
     };
   }));

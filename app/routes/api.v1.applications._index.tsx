@@ -1,12 +1,12 @@
 // POST /api/v1/applications (write scope; issue 19): an application (T-7) as the console's form
-// submits it, with the same validation.
+// submits it, with the same validation. GET lists the key's applications, newest first.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { apiJson, handleApi, methodNotAllowed } from "~/api/http.server";
-import { submitApiApplication } from "~/api/operations.server";
+import { apiJson, handleApi, methodNotAllowed, parseQuery } from "~/api/http.server";
+import { ApplicationListQuery, listApiApplications, submitApiApplication } from "~/api/operations.server";
 import { getDb } from "~/db.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  request.method !== "POST" ? methodNotAllowed(request, "POST") :
+  request.method !== "POST" ? methodNotAllowed(request, "GET, POST") :
     handleApi(request, { scope: "write" }, async (ctx) => {
       const application = await submitApiApplication(getDb(), ctx);
       const response = apiJson(application, 201);
@@ -14,4 +14,6 @@ export const action = ({ request }: ActionFunctionArgs) =>
       return response;
     });
 
-export const loader = ({ request }: LoaderFunctionArgs) => methodNotAllowed(request, "POST");
+export const loader = ({ request }: LoaderFunctionArgs) =>
+  handleApi(request, { scope: "read" }, async ({ caller, url }) =>
+    apiJson(await listApiApplications(getDb(), caller.tenant, parseQuery(url, ApplicationListQuery))));

@@ -114,7 +114,7 @@ export async function recordCall(
     // Two operators on the same call: the second one finds it already recorded.
     if (Number(updated.numUpdatedRows) !== 1) return { ok: false, message: "この電話連絡はすでに記録されています" } as const;
     await trx.updateTable("incidents")
-      .set({ notes: [call.notes, line].filter(Boolean).join("\n") })
+      .set({ notes: [call.notes, line].filter(Boolean).join("\n"), updated_at: at })
       .where("id", "=", call.incident_id)
       .execute();
     await recordAudit(trx, {

@@ -111,6 +111,7 @@ export async function transitionIncident(
       resolved_at: params.to === "resolved" ? at : null,
       assignee: params.assignee || incident.assignee,
       notes: notes || null,
+      updated_at: at,
     }).where("id", "=", incident.id).execute();
     if (params.to === "resolved") {
       await recordWebhookEvent(trx, "incident.resolved", { customerId: incident.customer_id, data: { incident: {
@@ -144,7 +145,7 @@ export async function addIncidentNote(
     // Appended in SQL, so that two notes written at once both stay.
     const line = `${at.slice(0, 16)}Z ${params.actor.email}: ${params.note}`;
     await trx.updateTable("incidents")
-      .set((eb) => ({ notes: eb.case().when("notes", "is", null).then(line).else(sql<string>`notes || ${"\n" + line}`).end() }))
+      .set((eb) => ({ notes: eb.case().when("notes", "is", null).then(line).else(sql<string>`notes || ${"\n" + line}`).end(), updated_at: at }))
       .where("id", "=", incident.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "incident.note", entity: "incident", entityId: incident.id,

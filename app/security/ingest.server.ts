@@ -127,7 +127,7 @@ async function writeRecords(
       if (id === undefined) throw new Error(`contract: unknown contract "${ref}"`);
       return id;
     };
-    for (const d of devices) await upsertDevice(trx, contractId(d.contract), d);
+    for (const d of devices) await upsertDevice(trx, contractId(d.contract), d, ingestedAt);
 
     const deviceIds = await deviceIdsOf(trx, [...contractRefs].map(contractId));
     const writer = eventWriter(trx, options.sqlite);
@@ -161,22 +161,28 @@ async function writeRecords(
   });
 }
 
-async function upsertDevice(trx: Transaction<Database>, contractId: number, d: DeviceRecord): Promise<void> {
+async function upsertDevice(trx: Transaction<Database>, contractId: number, d: DeviceRecord, at: string): Promise<void> {
   await trx.insertInto("devices")
     .values({
       contract_id: contractId, name: d.name, device_type: d.deviceType, os: d.os ?? "", ip: d.ip ?? "",
       location: d.location ?? "", agent_version: d.agentVersion, pattern_version: d.patternVersion,
-      last_seen_at: d.lastSeenAt?.toISOString() ?? null,
+      last_seen_at: d.lastSeenAt?.toISOString() ?? null, updated_at: at,
     })
-    .onConflict((oc) => oc.columns(["contract_id", "name"]).doUpdateSet((eb) => ({
-      device_type: d.deviceType,
-      os: eb.fn.coalesce(eb.val(d.os), eb.ref("devices.os")),
-      ip: eb.fn.coalesce(eb.val(d.ip), eb.ref("devices.ip")),
-      location: eb.fn.coalesce(eb.val(d.location), eb.ref("devices.location")),
-      agent_version: eb.fn.coalesce(eb.val(d.agentVersion), eb.ref("devices.agent_version")),
-      pattern_version: eb.fn.coalesce(eb.val(d.patternVersion), eb.ref("devices.pattern_version")),
-      last_seen_at: eb.fn.coalesce(eb.val(d.lastSeenAt?.toISOString() ?? null), eb.ref("devices.last_seen_at")),
-    })))
+    .onConflict((oc) => oc.columns(["contract_id", "name"]).doUpdateSet((eb) => {
+      const values = {
+        device_type: eb.val(d.deviceType),
+        os: eb.fn.coalesce(eb.val(d.os), eb.ref("devices.os")),
+        ip: eb.fn.coalesce(eb.val(d.ip), eb.ref("devices.ip")),
+        location: eb.fn.coalesce(eb.val(d.location), eb.ref("devices.location")),
+        agent_version: eb.fn.coalesce(eb.val(d.agentVersion), eb.ref("devices.agent_version")),
+        pattern_version: eb.fn.coalesce(eb.val(d.patternVersion), eb.ref("devices.pattern_version")),
+        last_seen_at: eb.fn.coalesce(eb.val(d.lastSeenAt?.toISOString() ?? null), eb.ref("devices.last_seen_at")),
+      };
+      // updated_at moves only when a value does: the same file ingested again changes nothing.
+      const changed = eb.or(Object.entries(values).map(([column, value]) =>
+        eb(eb.ref(`devices.${column}` as "devices.os"), "is distinct from", value as never)));
+      return { ...values, updated_at: eb.case().when(changed).then(at).else(eb.ref("devices.updated_at")).end() };
+    }))
     .execute();
 }
 

@@ -171,7 +171,7 @@ class ContractWriter {
         return {
           contract_id: this.contract.id, kind: f.kind, severity: this.byId.get(id)!.severity, title: incidentTitle(f),
           opened_at: f.at.toISOString(), acknowledged_at: null, resolved_at: null, assignee: null, notes: null,
-          first_event_id: id, device_name: f.device,
+          first_event_id: id, device_name: f.device, updated_at: this.now.toISOString(),
         };
       });
       const opened = await this.trx.insertInto("incidents").values(rows)

@@ -544,6 +544,7 @@ async function handleIncidents(db: Kysely<Database>, notables: readonly Notable[
         status: resolved === null ? "acknowledged" : "resolved",
         acknowledged_at: iso(acknowledged),
         resolved_at: resolved === null ? null : iso(resolved),
+        updated_at: iso(resolved ?? acknowledged),
         assignee: DEMO_OPERATOR.name,
         notes: [
           callMade ? noteLine(called, `電話連絡（${phone.recipient}）通話済み: ${handling.call}`) : null,

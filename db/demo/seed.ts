@@ -149,7 +149,7 @@ export async function seedDemo(db: Kysely<Database>, at: Date, options: { events
     const customerIds = new Map<string, number>();
     for (const { reseller, ...c } of CUSTOMERS) {
       const { id } = await trx.insertInto("customers")
-        .values({ ...c, reseller_id: resellerIds.get(reseller) ?? null, created_at: createdAt })
+        .values({ ...c, reseller_id: resellerIds.get(reseller) ?? null, created_at: createdAt, updated_at: createdAt })
         .returning("id").executeTakeFirstOrThrow();
       customerIds.set(c.ref, id);
     }
@@ -172,6 +172,7 @@ export async function seedDemo(db: Kysely<Database>, at: Date, options: { events
         admin_email: customer.email,
         admin_phone: customer.phone,
         created_at: createdAt,
+        updated_at: createdAt,
       }).returning("id").executeTakeFirstOrThrow();
 
       for (const item of k.items) {
@@ -199,10 +200,11 @@ export async function seedDemo(db: Kysely<Database>, at: Date, options: { events
         agent_version: null,
         pattern_version: "19.915.00",
         last_seen_at: lastSeen,
+        updated_at: createdAt,
       }).execute();
       for (let n = 1; n <= seats; n++) {
         const pc = pcDevice(index, n, terminationDate ?? today, k.location);
-        await trx.insertInto("devices").values({ contract_id: contractId, ...pc }).execute();
+        await trx.insertInto("devices").values({ contract_id: contractId, ...pc, updated_at: createdAt }).execute();
       }
     }
 

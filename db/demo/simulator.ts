@@ -30,7 +30,7 @@ export async function simulateEvents(db: Kysely<Database>, now: Date): Promise<n
   const records = [...generateEvents(contracts, { from: jstDate(since), until: now, seed: `sim-${since.toISOString()}`, idPrefix: `sim-${since.getTime()}-` })]
     .filter((r) => r.kind !== "event" || r.detectedAt > since);
   if (records.length > 0) await ingestRecords(db, records, { now });
-  await db.updateTable("devices").set({ last_seen_at: now.toISOString() })
+  await db.updateTable("devices").set({ last_seen_at: now.toISOString(), updated_at: now.toISOString() })
     .where("last_seen_at", ">=", new Date(since.getTime() - ALIVE_MS).toISOString()).execute();
   await save();
   return records.length;

@@ -3,11 +3,18 @@
 // limit shared by two server processes on one database. Plain fetch, no browser, no cookies and
 // no Origin header (the edge's CSRF check applies to cookie-authenticated POSTs only).
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../db/demo/seed";
 import {
-  ApplicationSchema, ContractDetailSchema, ContractSchema, CustomerSchema, IncidentSchema, InvoiceDetailSchema, InvoiceSchema, pageOf, ProblemSchema,
+  ApplicationSchema, ContractDetailSchema, ContractSchema, CreditNoteDetailSchema, CreditNoteSchema, CustomerSchema, DeviceSchema, IncidentSchema,
+  InvoiceDetailSchema, InvoiceSchema, LicenseDetailSchema, LicenseSchema, MainServiceResultSchema, MainServiceSchema, pageOf, ProblemSchema,
+  ThreatReportSchema,
 } from "../../app/api/schemas";
+import { z } from "zod";
 import { countRows, queryDatabase, startConsole, type ConsoleServer } from "./support/server";
 
 let server: ConsoleServer;
@@ -32,8 +39,10 @@ const query = <T>(sql: string, ...params: unknown[]) => queryDatabase<T>(server,
 const count = (table: string) => countRows(server, table);
 
 async function api(key: string, path: string, init: RequestInit = {}) {
+  // A connection per request: a blocking spawnSync (the key and report commands) can outlast the
+  // server's keep-alive timeout on a loaded machine, and a reused socket then fails ("other side closed").
   const response = await fetch(`${server.url}/api/v1${path}`, {
-    ...init, headers: { Authorization: `Bearer ${key}`, ...(init.body ? { "Content-Type": "application/json" } : {}), ...init.headers },
+    ...init, headers: { Connection: "close", Authorization: `Bearer ${key}`, ...(init.body ? { "Content-Type": "application/json" } : {}), ...init.headers },
   });
   const type = response.headers.get("content-type") ?? "";
   const body = type.includes("json") ? await response.json() : await response.arrayBuffer();
@@ -63,7 +72,20 @@ beforeAll(async () => {
   keys.r1read = createKey(server.databasePath, "--reseller", "R1", "--name", "閲覧", "--scope", "read");
   keys.r2 = createKey(server.databasePath, "--reseller", "R2", "--name", "PSA連携", "--scope", "write");
   keys.provider = createKey(server.databasePath, "--provider", "--name", "ISP連携", "--scope", "write");
-}, 120_000);
+  // Documents the demo data lacks, made by the console's own operations: a credit note on an
+  // invoice of each reseller, and a threat report of a contract of each (the `report` command).
+  const env = { ...process.env, DATABASE_URL: `file:${server.databasePath}` };
+  const month = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 7);
+  for (const reseller of ["R1", "R2"]) {
+    const invoice = query<{ invoice_number: string }>("select invoice_number from invoices join contracts on contracts.id = contract_id join customers on customers.id = customer_id join resellers on resellers.id = reseller_id where resellers.ref = ? order by invoices.seq limit 1", reseller)[0];
+    const note = spawnSync("node_modules/.bin/tsx", ["test/e2e/support/issue-credit-note.ts", invoice.invoice_number, "100"], { env, encoding: "utf8" });
+    expect(note.stderr).toBe("");
+    const contract = query<{ ref: string }>("select contracts.ref from contracts join customers on customers.id = customer_id join resellers on resellers.id = reseller_id where resellers.ref = ? and status = 'active' order by contracts.ref limit 1", reseller)[0];
+    const out = join(mkdtempSync(join(tmpdir(), "api-report-")), "r.pdf");
+    const report = spawnSync("node_modules/.bin/tsx", ["scripts/report.ts", "--contract", contract.ref, "--month", month, "--out", out], { env, encoding: "utf8" });
+    expect([report.status, report.stderr]).toEqual([0, ""]);
+  }
+}, 240_000);
 afterAll(() => server?.stop());
 
 const application = (lineId: string, customer?: string) => ({
@@ -122,6 +144,22 @@ describe("tenancy", () => {
     expect(invoices.seen.sort()).toEqual(ownInvoices);
     const incidents = await walk(keys.r1, "/incidents?limit=2", (i) => i.id);
     expect(incidents.seen.sort()).toEqual(own("select incidents.id as v from incidents join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id = ?"));
+    const devices = await walk(keys.r1, "/devices?limit=5", (d) => `${d.contract}/${d.name}`);
+    const ownDevices = own("select contracts.ref || '/' || devices.name as v from devices join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id = ?");
+    expect(ownDevices.length).toBeGreaterThan(5);
+    expect(devices.seen.sort()).toEqual(ownDevices);
+    const licenses = await walk(keys.r1, "/licenses?limit=2", (l) => l.ref);
+    const ownLicenses = own("select licenses.ref as v from licenses join customers on customers.id = customer_id where reseller_id = ?");
+    expect(ownLicenses.length).toBeGreaterThan(2);
+    expect(licenses.seen.sort()).toEqual(ownLicenses);
+    const notes = await walk(keys.r1, "/credit-notes?limit=1", (c) => c.number);
+    expect(notes.seen.sort()).toEqual(own("select credit_note_number as v from credit_notes join invoices on invoices.id = invoice_id join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id = ?"));
+    expect(notes.seen.length).toBe(1);
+    const reports = await walk(keys.r1, "/threat-reports?limit=1", (r) => r.id);
+    expect(reports.seen.sort()).toEqual(own("select threat_reports.id as v from threat_reports join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id = ?"));
+    expect(reports.seen.length).toBe(1);
+    const applications = await walk(keys.r1, "/applications?limit=1", (a) => a.ref);
+    expect(applications.seen.sort()).toEqual(own("select ref as v from applications where reseller_id = ?"));
   });
 
   it("every GET endpoint answers a foreign ref with 404 problem details, and no answer names a foreign record", async () => {
@@ -132,8 +170,20 @@ describe("tenancy", () => {
     const foreignInvoices = query<{ invoice_number: string }>("select invoice_number from invoices join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id is null or reseller_id <> (select id from resellers where ref = 'R1') limit 5");
     const foreignIncidents = query<{ id: number }>("select incidents.id from incidents join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id is null or reseller_id <> (select id from resellers where ref = 'R1') limit 5");
     expect([foreignCustomers.length > 0, foreignContracts.length > 0, foreignInvoices.length, foreignIncidents.length]).toEqual([true, true, 5, 5]);
+    const foreignDevices = query<{ contract: string; name: string }>("select contracts.ref as contract, devices.name from devices join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id is null or reseller_id <> (select id from resellers where ref = 'R1') limit 5");
+    const foreignNotes = query<{ credit_note_number: string }>("select credit_note_number from credit_notes join invoices on invoices.id = invoice_id join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id <> (select id from resellers where ref = 'R1')");
+    const foreignReports = query<{ id: number }>("select threat_reports.id from threat_reports join contracts on contracts.id = contract_id join customers on customers.id = customer_id where reseller_id <> (select id from resellers where ref = 'R1')");
+    const foreignLicenses = query<{ ref: string }>("select licenses.ref from licenses join customers on customers.id = customer_id where reseller_id is null or reseller_id <> (select id from resellers where ref = 'R1')");
+    expect([foreignDevices.length, foreignNotes.length, foreignReports.length, foreignLicenses.length > 0]).toEqual([5, 1, 1, true]);
     const paths = [
-      ...foreignCustomers.flatMap((c) => [`/customers/${c.ref}`, `/contracts?customer=${c.ref}`, `/invoices?customer=${c.ref}`]),
+      ...foreignCustomers.flatMap((c) => [`/customers/${c.ref}`, `/contracts?customer=${c.ref}`, `/invoices?customer=${c.ref}`,
+        `/devices?customer=${c.ref}`, `/credit-notes?customer=${c.ref}`, `/licenses?customer=${c.ref}`, `/customers/${c.ref}/main-services`]),
+      ...foreignContracts.flatMap((k) => [`/devices?contract=${k.ref}`, `/threat-reports?contract=${k.ref}`]),
+      ...foreignDevices.map((d) => `/contracts/${d.contract}/devices/${encodeURIComponent(d.name)}`),
+      ...foreignNotes.flatMap((c) => [`/credit-notes/${c.credit_note_number}`, `/credit-notes/${c.credit_note_number}/pdf`]),
+      ...foreignInvoices.map((i) => `/credit-notes?invoice=${i.invoice_number}`),
+      ...foreignReports.map((r) => `/threat-reports/${r.id}/pdf`),
+      ...foreignLicenses.map((l) => `/licenses/${l.ref}`),
       ...foreignContracts.flatMap((k) => [`/contracts/${k.ref}`, `/contracts/${k.ref}?terminationWished=2027-06-30`, `/incidents?contract=${k.ref}`]),
       ...foreignInvoices.flatMap((i) => [`/invoices/${i.invoice_number}`, `/invoices/${i.invoice_number}/pdf`]),
       ...foreignIncidents.map((i) => `/incidents/${i.id}`),
@@ -149,8 +199,19 @@ describe("tenancy", () => {
     // Foreign POSTs are not found either.
     const ack = await api(keys.provider, `/incidents/999999/acknowledge`, { method: "POST", body: "{}" });
     expect(ack.status).toBe(404);
+    const [licenses, services, audits] = [count("licenses"), count("isp_main_services"), count("audit_log")];
+    for (const l of foreignLicenses) {
+      const end = await api(keys.r1, `/licenses/${l.ref}/end`, { method: "POST", body: "{}" });
+      expect([l.ref, end.status, end.body.code]).toEqual([l.ref, 404, "not_found"]);
+    }
+    const foreignService = await api(keys.r1, `/customers/C5/main-services`, { method: "POST", body: JSON.stringify({ service: "NET-X1", kind: "internet", status: "active" }) });
+    expect([foreignService.status, foreignService.body.code]).toEqual([404, "not_found"]);
+    const foreignIsp = await api(keys.r1, "/licenses/isp", { method: "POST", body: JSON.stringify({ customer: "C5", product: "web_filtering_win", devices: 1 }) });
+    expect([foreignIsp.status, foreignIsp.body.errors]).toEqual([422, { customer: "お客さま C5 が見つかりません" }]);
+    expect([count("licenses"), count("isp_main_services"), count("audit_log")]).toEqual([licenses, services, audits]);
 
-    const lists = await Promise.all(["/customers?limit=200", "/contracts?limit=200", "/invoices?limit=200", "/incidents?limit=200"].map((p) => api(keys.r1, p)));
+    const lists = await Promise.all(["/customers?limit=200", "/contracts?limit=200", "/invoices?limit=200", "/incidents?limit=200", "/devices?limit=200",
+      "/licenses?limit=200", "/credit-notes?limit=200", "/threat-reports?limit=200", "/applications?limit=200"].map((p) => api(keys.r1, p)));
     const all = lists.map((l) => l.text).join("\n");
     for (const c of foreignCustomers) expect(all).not.toContain(c.name);
     for (const k of foreignContracts) expect(all).not.toContain(`"${k.ref}"`);
@@ -185,6 +246,17 @@ describe("scopes and writes", () => {
     expect([r.status, r.type, r.body.code]).toEqual([403, "application/problem+json; charset=utf-8", "forbidden_scope"]);
     expect(r.body.detail).toContain("読み取り専用");
     expect(count("applications")).toBe(before);
+    const [licenses, services, audits] = [count("licenses"), count("isp_main_services"), count("audit_log")];
+    const isp = query<{ ref: string }>("select licenses.ref from licenses join customers on customers.id = customer_id where customers.ref = 'C1' and channel = 'isp' limit 1")[0];
+    for (const [path, body] of [
+      ["/licenses/isp", { customer: "C2", product: "web_filtering_win", devices: 1 }],
+      [`/licenses/${isp.ref}/end`, {}],
+      ["/customers/C2/main-services", { service: "NET-R1", kind: "internet", status: "active" }],
+    ] as const) {
+      const w = await api(keys.r1read, path, { method: "POST", body: JSON.stringify(body) });
+      expect([path, w.status, w.body.code]).toEqual([path, 403, "forbidden_scope"]);
+    }
+    expect([count("licenses"), count("isp_main_services"), count("audit_log")]).toEqual([licenses, services, audits]);
   });
 
   it("validation errors name each field in Japanese", async () => {
@@ -245,6 +317,120 @@ describe("scopes and writes", () => {
   });
 });
 
+describe("licences: ISP provisioning and main services (L-4), idempotent", () => {
+  const counts = () => [count("licenses"), count("isp_applications"), count("isp_main_services"), count("audit_log")];
+
+  it("applies once per Idempotency-Key, also after the stored answer is gone, and ends the contract once", async () => {
+    const before = counts();
+    const body = JSON.stringify({ customer: "C2", product: "web_filtering_win", devices: 1 });
+    const headers = { "Idempotency-Key": "isp-order-7" };
+    const first = await api(keys.r1, "/licenses/isp", { method: "POST", body, headers });
+    expect(first.status, first.text).toBe(201);
+    expect(first.headers.get("location")).toBe(`/api/v1/licenses/${first.body.ref}`);
+    expect(first.body).toMatchObject({ customer: "C2", channel: "isp", state: "active", displayState: "active", seats: 1, priceYen: 220,
+      isp: { devices: 1, monthlyYen: 220, status: "active", cancellation: null } });
+    expect(() => LicenseDetailSchema.parse(first.body)).not.toThrow();
+    expect(first.body.ref).toBe(`ISP-${first.body.isp.contractNumber}`);
+    const created = [before[0] + 1, before[1] + 1, before[2], before[3] + 1];
+    expect(counts()).toEqual(created);
+    const replay = await api(keys.r1, "/licenses/isp", { method: "POST", body, headers });
+    expect([replay.status, replay.text, replay.headers.get("idempotent-replayed")]).toEqual([201, first.text, "true"]);
+    expect(counts()).toEqual(created);
+    // A day later the replay table no longer has the answer (daily pruning); the ISP key of decision 0007 still finds the contract.
+    const db = new SQLite(server.databasePath);
+    try {
+      expect(db.prepare("delete from api_idempotency where idempotency_key = ?").run("isp-order-7").changes).toBe(1);
+    } finally {
+      db.close();
+    }
+    const later = await api(keys.r1, "/licenses/isp", { method: "POST", body, headers });
+    expect([later.status, later.body.ref, later.body.isp.pin]).toEqual([200, first.body.ref, first.body.isp.pin]);
+    expect(counts()).toEqual(created);
+    // The same key with another application is refused, by the replay table and by the ISP key alike.
+    const other = await api(keys.r1, "/licenses/isp", { method: "POST", body: JSON.stringify({ customer: "C2", product: "web_filtering_win", devices: 2 }), headers });
+    expect([other.status, other.body.code]).toEqual([409, "idempotency_conflict"]);
+    const tooMany = await api(keys.r1, "/licenses/isp", { method: "POST", body: JSON.stringify({ customer: "C2", product: "web_filtering_win", devices: 2 }) });
+    expect([tooMany.status, Object.keys(tooMany.body.errors ?? {})]).toEqual([422, ["devices"]]);
+    expect(counts()).toEqual(created);
+
+    const endHeaders = { "Idempotency-Key": "isp-end-7" };
+    const ended = await api(keys.r1, `/licenses/${first.body.ref}/end`, { method: "POST", body: "{}", headers: endHeaders });
+    expect(ended.status, ended.text).toBe(200);
+    const monthEnd = query<{ cancel_effective_on: string }>("select cancel_effective_on from isp_applications where contract_number = ?", first.body.isp.contractNumber)[0].cancel_effective_on;
+    expect(ended.body).toMatchObject({ state: "cancelled", displayState: "isp_cancel_pending", effectiveEnd: monthEnd, isp: { status: "cancellation_pending", cancellation: { effectiveEnd: monthEnd } } });
+    const afterEnd = [created[0], created[1], created[2], created[3] + 1];
+    expect(counts()).toEqual(afterEnd);
+    const endReplay = await api(keys.r1, `/licenses/${first.body.ref}/end`, { method: "POST", body: "{}", headers: endHeaders });
+    expect([endReplay.status, endReplay.text]).toEqual([200, ended.text]);
+    const again = await api(keys.r1, `/licenses/${first.body.ref}/end`, { method: "POST", body: "{}" });
+    expect([again.status, again.body.code]).toEqual([409, "conflict"]);
+    expect(counts()).toEqual(afterEnd);
+    const notIsp = query<{ ref: string }>("select licenses.ref from licenses join customers on customers.id = customer_id where customers.ref = 'C1' and channel = 'vendor_store' limit 1")[0];
+    const refused = await api(keys.r1, `/licenses/${notIsp.ref}/end`, { method: "POST", body: "{}" });
+    expect([refused.status, refused.body.code]).toEqual([409, "conflict"]);
+    expect(query<{ action: string; user_email: string }>("select action, user_email from audit_log where entity_id = ? order by id", first.body.ref))
+      .toEqual([{ action: "isp.apply", user_email: "apikey:PSA連携" }, { action: "isp.cancel", user_email: "apikey:PSA連携" }]);
+  });
+
+  it("records the main services as the command does; ending the last one ends ISP security (L-4); a replay records nothing", async () => {
+    const applied = await api(keys.r1, "/licenses/isp", { method: "POST", body: JSON.stringify({ customer: "C3", product: "multi_device_security", devices: 3 }) });
+    expect(applied.status, applied.text).toBe(201);
+    const before = counts();
+    const first = await api(keys.r1, "/customers/C3/main-services", { method: "POST", body: JSON.stringify({ service: "net-c3", kind: "internet", name: "光回線", status: "active" }) });
+    expect([first.status, first.body]).toEqual([201, { customer: "C3", service: "NET-C3", kind: "internet", name: "光回線", status: "active", lastDay: null, created: true, ended: [] }]);
+    expect(() => MainServiceResultSchema.parse(first.body)).not.toThrow();
+    const today = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+    const headers = { "Idempotency-Key": "main-end-c3" };
+    const body = JSON.stringify({ service: "NET-C3", status: "ended", lastDay: today });
+    const end = await api(keys.r1, "/customers/C3/main-services", { method: "POST", body, headers });
+    expect(end.status, end.text).toBe(200);
+    const endedRow = query<{ ended_on: string; contract_number: string }>("select ended_on, contract_number from isp_applications join customers on customers.id = customer_id where customers.ref = 'C3'");
+    expect(endedRow).toEqual([{ ended_on: today, contract_number: applied.body.isp.contractNumber }]);
+    expect(end.body).toEqual({ customer: "C3", service: "NET-C3", kind: "internet", name: "光回線", status: "ended", lastDay: today, created: false,
+      ended: [{ customerRef: "C3", contractNumber: applied.body.isp.contractNumber, licenseRef: applied.body.ref, endedOn: today }] });
+    const recorded = [before[0], before[1], before[2] + 1, before[3] + 3];
+    expect(counts()).toEqual(recorded);
+    const replay = await api(keys.r1, "/customers/C3/main-services", { method: "POST", body, headers });
+    expect([replay.status, replay.text]).toEqual([200, end.text]);
+    expect(counts()).toEqual(recorded);
+    const license = await api(keys.r1, `/licenses/${applied.body.ref}`);
+    // Usable through its last day (L-4), so still active today.
+    expect(license.body).toMatchObject({ state: "expired", effectiveEnd: today, displayState: "cancelled_running", isp: { endedOn: today, status: "active" },
+      mainServices: [{ service: "NET-C3", kind: "internet", status: "ended", lastDay: today }] });
+    const list = await api(keys.r1, "/customers/C3/main-services");
+    expect(list.body.data.map((m: { service: string; status: string }) => `${m.service}:${m.status}`)).toEqual(["NET-C3:ended"]);
+    const bad = await api(keys.r1, "/customers/C3/main-services", { method: "POST", body: JSON.stringify({ service: "NEW-1", status: "paused" }) });
+    expect([bad.status, bad.body.errors]).toEqual([422, { kind: "新しいサービスの種類を選んでください", status: "状態（ご利用中・休止・解約）を選んでください" }]);
+    expect(counts()).toEqual(recorded);
+  });
+
+  it("filters records by update time", async () => {
+    // After the writes of the tests above, before this one's.
+    await new Promise((r) => setTimeout(r, 20));
+    const t0 = new Date().toISOString();
+    const incident = query<{ id: number }>("select id from incidents order by id desc limit 1")[0];
+    const noted = await api(keys.provider, `/incidents/${incident.id}/notes`, { method: "POST", body: JSON.stringify({ note: "更新日時の確認" }) });
+    expect(noted.status).toBe(201);
+    expect(noted.body.updatedAt >= t0.slice(0, 19)).toBe(true);
+    const changed = await walk(keys.provider, `/incidents?updatedFrom=${encodeURIComponent(t0)}&limit=200`, (i) => i.id);
+    expect(changed.seen).toContain(incident.id);
+    expect(changed.seen.sort()).toEqual(query<{ id: number }>("select id from incidents where updated_at >= ?", t0).map((r) => r.id).sort());
+    // The ISP licences the tests above changed are older than t0 (the demo's imported ones are stamped 09:00 JST today, maybe still ahead).
+    const licenses = await walk(keys.r1, `/licenses?updatedFrom=${encodeURIComponent(t0)}`, (l) => l.ref);
+    const r1Since = query<{ ref: string }>("select licenses.ref from licenses join customers on customers.id = customer_id where reseller_id = (select id from resellers where ref = 'R1') and licenses.updated_at >= ? order by licenses.ref", t0).map((l) => l.ref);
+    expect(licenses.seen).toEqual(r1Since);
+    expect(licenses.seen.filter((ref) => String(ref).startsWith("ISP-") && query<{ n: number }>("select count(*) as n from licenses join customers on customers.id = customer_id where licenses.ref = ? and customers.ref in ('C2', 'C3')", ref)[0].n > 0)).toEqual([]);
+    const all = await walk(keys.r1, "/licenses?updatedFrom=2000-01-01&limit=200", (l) => l.ref);
+    const none = await api(keys.r1, "/licenses?updatedTo=2000-01-01");
+    expect([all.seen.length > 3, none.body.data]).toEqual([true, []]);
+    for (const path of ["/customers", "/contracts", "/devices", "/applications"]) {
+      expect((await api(keys.r1, `${path}?updatedTo=2000-01-01`)).body.data, path).toEqual([]);
+    }
+    const bad = await api(keys.r1, "/devices?updatedFrom=yesterday");
+    expect([bad.status, bad.body.errors]).toEqual([422, { updatedFrom: "updatedFromは ISO 8601 の日時（例: 2026-12-01T09:00:00+09:00）か日付（YYYY-MM-DD）で指定してください" }]);
+  });
+});
+
 describe("pagination", () => {
   it("walks the whole list exactly once, in order, and refuses a bad cursor or limit", async () => {
     const all = query<{ ref: string }>("select ref from contracts order by ref").map((r) => r.ref);
@@ -279,6 +465,11 @@ describe("OpenAPI document and reference page (item 3)", () => {
     const invoice = (await api(p, "/invoices?limit=1")).body.data[0].number;
     const incident = (await api(p, "/incidents?limit=1")).body.data[0].id;
     const application = query<{ ref: string }>("select ref from applications order by id limit 1")[0].ref;
+    const device = (await api(p, "/devices?limit=1")).body.data[0];
+    const creditNote = (await api(p, "/credit-notes?limit=1")).body.data[0].number;
+    // One licence of each channel the demo has (the ISP one with its contract and main services).
+    const licenseRefs = query<{ ref: string }>("select min(ref) as ref from licenses group by channel").map((l) => l.ref);
+    expect(licenseRefs.length).toBeGreaterThan(2);
     const checks: [string, { parse(v: unknown): unknown }][] = [
       ["/customers?limit=3", pageOf(CustomerSchema)], ["/customers/C1", CustomerSchema],
       ["/contracts?limit=3", pageOf(ContractSchema)], [`/contracts/${contract}?terminationWished=2027-06-30`, ContractDetailSchema],
@@ -286,10 +477,21 @@ describe("OpenAPI document and reference page (item 3)", () => {
       ["/invoices?limit=3", pageOf(InvoiceSchema)], [`/invoices/${invoice}`, InvoiceDetailSchema],
       ["/incidents?limit=3", pageOf(IncidentSchema)], [`/incidents/${incident}`, IncidentSchema],
       [`/applications/${application}`, ApplicationSchema], ["/customers/C999", ProblemSchema],
+      ["/applications?limit=3", pageOf(ApplicationSchema)],
+      ["/devices?limit=3", pageOf(DeviceSchema)], ["/devices?limit=3&type=gateway&notSeenSince=2099-01-01", pageOf(DeviceSchema)],
+      [`/contracts/${device.contract}/devices/${encodeURIComponent(device.name)}`, DeviceSchema],
+      ["/credit-notes?limit=3", pageOf(CreditNoteSchema)], [`/credit-notes/${creditNote}`, CreditNoteDetailSchema],
+      ["/threat-reports?limit=3", pageOf(ThreatReportSchema)],
+      ["/licenses?limit=3", pageOf(LicenseSchema)], ...licenseRefs.map((ref) => [`/licenses/${ref}`, LicenseDetailSchema] as [string, typeof LicenseDetailSchema]),
+      ["/customers/C1/main-services", z.strictObject({ data: z.array(MainServiceSchema) })],
     ];
     for (const [path, schema] of checks) {
       const r = await api(p, path);
       expect(() => schema.parse(r.body), path).not.toThrow();
+    }
+    for (const path of [`/credit-notes/${creditNote}/pdf`, `/threat-reports/${(await api(p, "/threat-reports?limit=1")).body.data[0].id}/pdf`]) {
+      const pdf = await api(p, path);
+      expect([path, pdf.status, pdf.type, Buffer.from(pdf.body as ArrayBuffer).subarray(0, 5).toString()]).toEqual([path, 200, "application/pdf", "%PDF-"]);
     }
     // Strict: a field the schema does not name fails.
     const customer = (await api(p, "/customers/C1")).body;
@@ -304,16 +506,23 @@ describe("OpenAPI document and reference page (item 3)", () => {
     expect(doc.servers).toEqual([{ url: server.url }]);
     const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     expect(operations.sort()).toEqual([
-      "GET /api/v1/applications/{ref}", "GET /api/v1/contracts", "GET /api/v1/contracts/{ref}", "GET /api/v1/customers", "GET /api/v1/customers/{ref}",
+      "GET /api/v1/applications", "GET /api/v1/applications/{ref}", "GET /api/v1/contracts", "GET /api/v1/contracts/{ref}",
+      "GET /api/v1/contracts/{ref}/devices/{name}", "GET /api/v1/credit-notes", "GET /api/v1/credit-notes/{number}", "GET /api/v1/credit-notes/{number}/pdf",
+      "GET /api/v1/customers", "GET /api/v1/customers/{ref}", "GET /api/v1/customers/{ref}/main-services", "GET /api/v1/devices",
       "GET /api/v1/incidents", "GET /api/v1/incidents/{id}", "GET /api/v1/invoices", "GET /api/v1/invoices/{number}", "GET /api/v1/invoices/{number}/pdf",
-      "POST /api/v1/applications", "POST /api/v1/incidents/{id}/acknowledge", "POST /api/v1/incidents/{id}/notes",
+      "GET /api/v1/licenses", "GET /api/v1/licenses/{ref}", "GET /api/v1/threat-reports", "GET /api/v1/threat-reports/{id}/pdf",
+      "POST /api/v1/applications", "POST /api/v1/customers/{ref}/main-services", "POST /api/v1/incidents/{id}/acknowledge", "POST /api/v1/incidents/{id}/notes",
+      "POST /api/v1/licenses/isp", "POST /api/v1/licenses/{ref}/end",
       "DELETE /api/v1/webhook-endpoints/{id}", "GET /api/v1/webhook-endpoints", "GET /api/v1/webhook-endpoints/{id}", "POST /api/v1/webhook-endpoints",
     ].sort());
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThan(20);
     for (const name of new Set(refs)) expect(doc.components.schemas[name], name).toBeDefined();
     const contracts = doc.paths["/api/v1/contracts"].get;
-    expect(contracts.parameters.map((p: { name: string }) => p.name)).toEqual(["limit", "cursor", "createdFrom", "createdTo", "customer", "status"]);
+    expect(contracts.parameters.map((p: { name: string }) => p.name)).toEqual(["limit", "cursor", "createdFrom", "createdTo", "updatedFrom", "updatedTo", "customer", "status"]);
+    expect(doc.paths["/api/v1/contracts/{ref}/devices/{name}"].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(["path:ref", "path:name"]);
+    expect(Object.keys(doc.paths["/api/v1/licenses/isp"].post.responses).sort()).toEqual(["200", "201", "400", "401", "403", "409", "422", "429"]);
+    expect(doc.components.schemas.IspApplicationRequest.required).toEqual(["customer", "product", "devices"]);
     expect(doc.components.schemas.ApplicationRequest.required).toEqual(
       ["holderName", "holderAddress", "holderPhone", "holderEmail", "lineId", "area", "endpointSeats", "endpointOwnership", "wishedStart", "consent"]);
     expect(doc.components.schemas.Contract.properties.serviceStart.description).toBe("日付（YYYY-MM-DD）");
@@ -329,7 +538,8 @@ describe("OpenAPI document and reference page (item 3)", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     for (const text of ["API仕様", "GET /api/v1/contracts/{ref}", "terminationWished", "解約希望日（YYYY-MM-DD）。指定すると解約の見積り terminationQuote を付けます",
-      "POST /api/v1/applications", "ApplicationRequest", "Idempotency-Key", "nextCursor"]) {
+      "POST /api/v1/applications", "ApplicationRequest", "Idempotency-Key", "nextCursor", "POST /api/v1/licenses/isp", "201・200",
+      "GET /api/v1/customers/{ref}/main-services", "{ data: MainService[] }", "updatedFrom"]) {
       expect(html, text).toContain(text.replace(/&/g, "&amp;"));
     }
   });
