@@ -40,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // Booked once per form: a double click or a reload of the answer books nothing twice.
     const run = await runFormOnce(db, formClaim(viewer, "visit-booking", form, request),
       (trx) => bookVisit(trx, { ...args, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) }),
-      (r) => (r?.ok ? { summary: `${formatDateJa(booking.date)} ${booking.start} の訪問の予約`, redirect: `/contracts/${contractId}/visits` } : null));
+      (r) => (r?.ok ? { summary: `${formatDateJa(booking.date)} ${booking.start}の訪問の予約`, redirect: `/contracts/${contractId}/visits` } : null));
     if (run.kind !== "done") return onceResponse("visit-booking", run);
     result = run.value;
   } else {

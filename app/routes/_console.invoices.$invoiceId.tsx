@@ -134,7 +134,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { paidOn, amountYen } = parsed.data;
   const run = await runFormOnce(getDb(), formClaim(viewer, "payment", form, request), (trx) => recordPayment(trx, {
     invoiceId, tenant: viewer.tenant, payment: parsed.data, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-  }), (r) => (r?.ok ? { summary: `${formatDateJa(paidOn)} の${amountYen === null ? "残額全額" : ` ${yen(amountYen)}`}の入金` } : null));
+  }), (r) => (r?.ok ? { summary: `${formatDateJa(paidOn)}の${amountYen === null ? "残額全額" : yen(amountYen)}の入金` } : null));
   if (run.kind !== "done") return onceResponse("payment", run);
   const result = run.value;
   if (!result) throw notFound();
