@@ -23,9 +23,13 @@ export function OnceNotice({ form }: { form: string }) {
   );
 }
 
+/**
+ * autoComplete="off": without it the browser's back button puts the values just sent into the
+ * page it loads again, under that page's new token, and one more click records them a second time.
+ */
 export function OnceForm({ token, form, children, ...props }: FormProps & { token: string; form: string }) {
   return (
-    <Form key={token} {...props}>
+    <Form key={token} autoComplete="off" {...props}>
       <OnceNotice form={form} />
       <FormToken token={token} />
       {children}
