@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login } from "../app/auth/session.server";
 import { ALREADY_RECORDED, issueFormToken, runFormOnce, TOKEN_REFUSED } from "../app/lib/idempotency.server";
 import { action as applicationAction, loader as applicationPage } from "../app/routes/_console.applications.new";
+import { action as manualLinesAction, loader as manualLinesPage } from "../app/routes/_console.contracts.$contractId_.manual-lines";
 import { action as visitsAction, loader as visitsPage } from "../app/routes/_console.contracts.$contractId_.visits";
 import { action as invoiceAction, loader as invoicePage } from "../app/routes/_console.invoices.$invoiceId";
 import { DEMO_PASSWORD } from "../db/seed";
@@ -207,5 +208,20 @@ describe("the token itself", () => {
     expect(refused).toEqual({ kind: "done", value: { ok: false } });
     expect(await t.db.selectFrom("audit_log").select("id").where("action", "=", "test.rollback").execute()).toHaveLength(0);
     expect((await runFormOnce(t.db, claim, async () => ({ ok: true as const }), () => ({}))).kind).toBe("done");
+  });
+});
+
+describe("manual lines (a write that takes SQLite's write lock itself)", () => {
+  it("the same form sent twice adds one line, inside the token's transaction", async () => {
+    const contract = await t.db.selectFrom("contracts").select("id").where("ref", "=", "K-2002").executeTakeFirstOrThrow();
+    const path = `/contracts/${contract.id}/manual-lines`;
+    const page = await manualLinesPage({ request: get(path, "finance@demo.example"), params: { contractId: String(contract.id) }, context: {} });
+    const form = { intent: "add", kind: "surcharge", date: "2026-12-10", amount: "4500", note: "ゲートウェイの無断転用", taxCategory: "taxable_10", sign: "charge", _formToken: page.formToken };
+    const count = async () => (await t.db.selectFrom("manual_lines").select("id").where("contract_id", "=", contract.id).execute()).length;
+    const before = await count();
+    const send = () => answer(() => manualLinesAction({ request: post(path, "finance@demo.example", form), params: { contractId: String(contract.id) }, context: {} }));
+    expect((await send()).location).toBe(`${path}?added=1`);
+    expect(onceOf(await send())).toEqual({ form: "manual-line", kind: "replayed", message: `${ALREADY_RECORDED}（手動明細は追加済みです）`, redirect: path });
+    expect(await count()).toBe(before + 1);
   });
 });
