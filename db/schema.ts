@@ -1018,16 +1018,26 @@ export interface ApiKeyTable {
 
 export type ApiScope = "read" | "write";
 
-/** The first answer to a POST with an Idempotency-Key, per key (migration 001090). */
-export interface ApiIdempotencyTable {
-  api_key_id: number;
-  idempotency_key: string;
-  /** SHA-256 of method, path and body: the same key with another request is a conflict. */
-  request_sha256: string;
-  /** null while the first request is being answered. */
+/**
+ * A "do this once" key (migration 001160, decision 0027): a form's one-time token or the partner
+ * API's Idempotency-Key, with the first answer kept for a repeat.
+ */
+export interface IdempotencyKeyTable {
+  /** "user:<users.id>" (form token) or "api-key:<api_keys.id>" (Idempotency-Key). */
+  owner: string;
+  key: string;
+  /** The form's name, or "api". */
+  purpose: string;
+  /** API: SHA-256 of method, path and body; form: the path it was used on (null until used). */
+  fingerprint: string | null;
+  issued_at: string;
+  expires_at: string;
+  /** null: issued, not used yet. */
+  used_at: string | null;
+  /** API: the answer's status; null for forms and while the first API request runs. */
   status: number | null;
-  body: string | null;
-  created_at: string;
+  /** API: the answer's body; form: the outcome as JSON. */
+  outcome: string | null;
 }
 
 /** The API rate limit's counter per key in the current minute (migration 001090). */
@@ -1104,7 +1114,7 @@ export interface Database {
   document_archive: DocumentArchiveTable;
   api_keys: ApiKeyTable;
   dunning_steps: DunningStepTable;
-  api_idempotency: ApiIdempotencyTable;
+  idempotency_keys: IdempotencyKeyTable;
   api_rate_windows: ApiRateWindowTable;
   webhook_endpoints: WebhookEndpointTable;
   webhook_subscriptions: WebhookSubscriptionTable;

@@ -11,6 +11,8 @@ import { SqliteAdapter, sql, type Kysely } from "kysely";
  * explicit lock shared with the writers it must exclude (no installation yet).
  */
 export async function writeTransaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  // Inside a transaction already (a form's one-time token, decision 0027): its first statement was a write, so it holds the lock.
+  if (db.isTransaction) return work(db);
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
     throw new Error("writeTransaction: BEGIN IMMEDIATE is SQLite's; this dialect needs its own lock");
   }

@@ -16,7 +16,7 @@ import { loader as archivePage } from "../app/routes/_console.archive";
 import { loader as archivedPdf } from "../app/routes/_console.archive_.$documentId.pdf";
 import { loader as creditNotePdf } from "../app/routes/_console.credit-notes.$creditNoteId_.pdf";
 import { loader as invoicePdf } from "../app/routes/_console.invoices.$invoiceId_.pdf";
-import { action as invoiceAction } from "../app/routes/_console.invoices.$invoiceId";
+import { action as invoiceAction, loader as invoicePage } from "../app/routes/_console.invoices.$invoiceId";
 import { renderInvoicePdf } from "../reports/invoice-pdf";
 import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
@@ -108,7 +108,9 @@ describe("the stored original", () => {
     const invoice = await invoiceOf("C1", "2026-09");
     const line = (await t.db.selectFrom("invoice_lines").select(["id", "amount_yen"]).where("invoice_id", "=", invoice.id)
       .where("tax_category", "=", "taxable_10").where("amount_yen", ">", 0).orderBy("position").executeTakeFirstOrThrow());
-    const form = new URLSearchParams({ intent: "credit_note", step: "confirm", [`line-${line.id}`]: "100", reason: "設定ミスの返金" });
+    // The confirm form carries the page's one-time token (decision 0027).
+    const page = await invoicePage({ request: get(`/invoices/${invoice.id}`, "finance@demo.example"), params: { invoiceId: String(invoice.id) }, context: {} });
+    const form = new URLSearchParams({ intent: "credit_note", step: "confirm", [`line-${line.id}`]: "100", reason: "設定ミスの返金", _formToken: page.formTokens!["credit-note"] });
     const issued = await responseOf(() => invoiceAction({
       request: new Request(`${BASE}/invoices/${invoice.id}`, { method: "POST", body: form, headers: { Cookie: sessions["finance@demo.example"], "Content-Type": "application/x-www-form-urlencoded" } }),
       params: { invoiceId: String(invoice.id) }, context: {},

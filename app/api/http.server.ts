@@ -7,7 +7,7 @@ import { getDb } from "../db.server";
 import { now } from "../lib/clock";
 import { errorFields, log } from "../lib/log.server";
 import { isIsoDate, jstInstant, parseInstant } from "../lib/jst";
-import { IDEMPOTENCY_KEY_MAX_LENGTH, releaseIdempotencyKey, requestFingerprint, reserveIdempotencyKey, storeIdempotentResponse } from "./idempotency.server";
+import { IDEMPOTENCY_KEY_MAX_LENGTH, releaseIdempotencyKey, requestFingerprint, reserveIdempotencyKey, storeIdempotentResponse } from "../lib/idempotency.server";
 import { findApiKey, noteApiKeyUsed, type ApiCaller } from "./keys.server";
 import { takeApiRequest } from "./rate-limit.server";
 

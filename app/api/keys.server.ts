@@ -5,6 +5,7 @@
 // to recognise it by. A revoked key is refused from the next request on: every request reads the
 // key's row. Creating and revoking are audited.
 import { createHash, randomBytes } from "node:crypto";
+import { inTransaction } from "../lib/transaction.server";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { ApiScope, Database } from "../../db/schema";
@@ -64,7 +65,7 @@ export async function createApiKey(
   const key = newApiKeySecret();
   const taken = { ok: false as const, field: "name" as const, message: `「${params.name}」という名前の有効なキーがすでにあります。別の名前にしてください` };
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(db, async (trx) => {
       const existing = await trx.selectFrom("api_keys").select("id").where("name", "=", params.name)
         .where("reseller_id", resellerId === null ? "is" : "=", resellerId).where("revoked_at", "is", null).executeTakeFirst();
       if (existing) return taken;
@@ -98,7 +99,7 @@ export async function revokeApiKey(
   params: { tenant: KeyTenant; id?: number; name?: string; at: Date; actor: AuditActor; ip: string | null },
 ): Promise<{ name: string } | null> {
   const resellerId = inTenant(params.tenant);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     let q = trx.selectFrom("api_keys").select(["id", "name", "prefix"])
       .where("reseller_id", resellerId === null ? "is" : "=", resellerId).where("revoked_at", "is", null);
     if (params.id !== undefined) q = q.where("id", "=", params.id);

@@ -4,13 +4,14 @@
 // them (L-4: security ends with the last of them). Every change goes through the console's own
 // operations (applyIspSecurity, cancelIspContract, recordMainService) with their rules and audit;
 // nothing here decides a licence rule.
+import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import { ISP_PRODUCTS, type IspProductCode } from "../licenses/isp-bundle";
 import {
-  applyIspSecurity, cancelIspContract, getLicenseByRef, getLicenseView, listMainServices, newIdempotencyKey, type MainServiceView,
+  applyIspSecurity, cancelIspContract, getLicenseByRef, getLicenseView, listMainServices, type MainServiceView,
 } from "../licenses/licenses.server";
 import { recordMainService } from "../licenses/main-services.server";
 import type { MainServiceField } from "../licenses/main-services";
@@ -110,7 +111,7 @@ export const IspApplicationBody = z.strictObject({
  * answer of the replay table is gone. Without the header each request is a new application.
  */
 function ispKeyOf(ctx: ApiContext): string {
-  return ctx.idempotencyKey === null ? newIdempotencyKey() : `api-${ctx.caller.keyId}-${sha256Hex(ctx.idempotencyKey).slice(0, 40)}`;
+  return ctx.idempotencyKey === null ? randomUUID() : `api-${ctx.caller.keyId}-${sha256Hex(ctx.idempotencyKey).slice(0, 40)}`;
 }
 
 export async function applyApiIspSecurity(db: Kysely<Database>, ctx: ApiContext): Promise<{ created: boolean; license: ApiLicenseDetail }> {
@@ -119,8 +120,14 @@ export async function applyApiIspSecurity(db: Kysely<Database>, ctx: ApiContext)
   const customer = await db.selectFrom("customers").select("customers.id").where("customers.ref", "=", body.customer)
     .where(customerInTenant(tenant)).executeTakeFirst();
   if (!customer) throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });
+  const key = ispKeyOf(ctx);
+  // A retry after the replay table's answer was pruned: the contract its key made stands.
+  const earlier = await db.selectFrom("isp_applications").innerJoin("licenses", "licenses.contract_number", "isp_applications.contract_number")
+    .select("licenses.ref").where("isp_applications.idempotency_key", "=", key).where("isp_applications.customer_id", "=", customer.id)
+    .executeTakeFirst();
+  if (earlier) return { created: false, license: await getApiLicense(db, tenant, earlier.ref, ctx.at) };
   const result = await applyIspSecurity(db, {
-    input: { idempotencyKey: ispKeyOf(ctx), customerId: customer.id, product: body.product, devices: body.devices },
+    input: { idempotencyKey: key, customerId: customer.id, product: body.product, devices: body.devices },
     tenant, on: jstDate(ctx.at), actor: ctx.caller.actor, ip: ctx.ip,
   });
   if (!result) throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });

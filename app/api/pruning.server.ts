@@ -1,9 +1,10 @@
 // The daily pruning of what the partner API leaves behind (issue 19): stored Idempotency-Key
-// answers once a whole day old (a client retries within minutes; a day is the usual promise),
+// answers (and the console's one-time form tokens, decision 0027) once a whole day old (a client retries within minutes; a day is the usual promise),
 // and rate-limit counters whose minute ended before today began. Cut at whole JST days, so a
 // second run the same day deletes nothing, like every other daily job (scheduler.server.ts).
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
+import { pruneIdempotencyKeys } from "../lib/idempotency.server";
 import { addDays, jstDate, jstInstant, type IsoDate } from "../lib/jst";
 
 export interface ApiRecordsPruned {
@@ -20,9 +21,10 @@ export async function pruneApiRecords(db: Kysely<Database>, at: Date): Promise<A
   const idempotencyCutoff = jstInstant(idempotencyBefore).toISOString();
   const windowCutoff = new Date(jstInstant(today).getTime() - 60_000).toISOString();
   return db.transaction().execute(async (trx) => {
-    const keys = await trx.deleteFrom("api_idempotency").where("created_at", "<", idempotencyCutoff).executeTakeFirst();
+    // The one table of decision 0027: the console's form tokens go with the API's keys.
+    const keys = await pruneIdempotencyKeys(trx, idempotencyCutoff);
     const windows = await trx.deleteFrom("api_rate_windows").where("window_started_at", "<", windowCutoff).executeTakeFirst();
-    return { idempotencyBefore, idempotencyKeys: Number(keys.numDeletedRows), rateWindows: Number(windows.numDeletedRows) };
+    return { idempotencyBefore, idempotencyKeys: keys, rateWindows: Number(windows.numDeletedRows) };
   });
 }
 

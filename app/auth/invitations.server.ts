@@ -6,6 +6,7 @@
 // forgotten password) ends the earlier ones. Only the token's SHA-256 is stored. An account can
 // be stopped (no login, its sessions and links end) and started again (migration 000990).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { inTransaction } from "../lib/transaction.server";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
@@ -140,7 +141,7 @@ export async function inviteAccountOfCustomer(
   db: Kysely<Database>,
   params: LinkContext & { tenant: Tenant; customerId: number; email: string; displayName: string },
 ): Promise<InviteResult | null> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const customer = await trx.selectFrom("customers").select(["id", "name"]).where("id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
     if (!customer) return null;
     return inviteCustomerAdmin(trx, { ...params, customer });
@@ -156,7 +157,7 @@ export async function resendAccountLink(
   db: Kysely<Database>,
   params: LinkContext & { tenant: Tenant; customerId: number; userId: string },
 ): Promise<{ ok: true } | null> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const user = await trx.selectFrom("users").innerJoin("customers", "customers.id", "users.customer_id")
       .select(["users.id", "users.email", "users.display_name", "users.password_hash", "customers.name"])
       .where("users.id", "=", params.userId).where("users.role", "=", "customer_admin").where("users.disabled_at", "is", null)
@@ -192,7 +193,7 @@ export async function setPasswordByInvitation(
   db: Kysely<Database>,
   params: { token: string; passwordHash: string; at: Date; ip: string },
 ): Promise<{ userId: string; email: string } | null> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const invitation = await findInvitation(trx, params.token, params.at);
     if (!invitation) return null;
     const claimed = await trx.updateTable("account_invitations").set({ used_at: params.at.toISOString() })
@@ -225,7 +226,7 @@ export async function setAccountStopped(
   db: Kysely<Database>,
   params: { tenant: Tenant; customerId: number; userId: string; stop: boolean; at: Date; actor: AuditActor; ip: string },
 ): Promise<{ ok: true } | null> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const user = await trx.selectFrom("users").innerJoin("customers", "customers.id", "users.customer_id")
       .select(["users.id", "users.email", "customers.name"])
       .where("users.id", "=", params.userId).where("users.role", "=", "customer_admin")

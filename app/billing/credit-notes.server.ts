@@ -1,6 +1,7 @@
 // Issuing and reading credit notes. The original invoice is never touched: a credit note refers
 // to it, carries its own gap-free number, and is immutable once written (trigger-enforced).
 import type { Kysely, Transaction } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
@@ -54,7 +55,7 @@ export async function issueCreditNote(
     .where("invoices.id", "=", params.invoiceId).where(customerInTenant(params.tenant)).executeTakeFirst();
   if (!invoice) return null;
   const at = now();
-  const result = await db.transaction().execute(async (trx) => {
+  const result = await inTransaction(db, async (trx) => {
     // Read what is creditable inside the transaction, so two finance users cannot both return the same amount.
     const draft = draftCreditNote(await creditableLines(trx, invoice.id), params.amounts);
     if (!draft.ok) return draft;

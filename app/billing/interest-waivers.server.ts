@@ -1,6 +1,7 @@
 // T-26-3: waiving an invoice's late interest, with the reason, before it is billed. Once the
 // interest line is on an issued invoice, only a credit note can return it.
 import type { Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
@@ -27,7 +28,7 @@ export async function waiveInterest(
   const billed = await db.selectFrom("invoice_lines").select("id")
     .where("code", "=", "interest.late").where("description", "like", `%${invoice.invoice_number}%`).executeTakeFirst();
   if (billed) return { ok: false, message: "延滞利息はすでに請求済みです。返還する場合は返還請求書を発行してください" };
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.insertInto("interest_waivers").values({
       invoice_id: invoice.id, reason: params.reason, waived_by: params.actor.email ?? "", waived_at: now().toISOString(),
     }).execute();

@@ -1,6 +1,7 @@
 // Recording a payment against an issued invoice (T-26 reads them): validated against what is
 // still owed, written with its audit row in one transaction.
 import type { Kysely, Transaction } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import type { Tenant } from "../auth/tenancy";
@@ -64,7 +65,7 @@ export async function recordPayment(
   if (amountYen !== null && amountYen > outstandingYen) {
     return { ok: false, field: "amountYen", message: `入金額が未入金残高（${outstandingYen.toLocaleString("ja-JP")}円）を超えています` };
   }
-  await db.transaction().execute((trx) => writePayment(trx, found, params.payment, params.actor, params.ip));
+  await inTransaction(db, (trx) => writePayment(trx, found, params.payment, params.actor, params.ip));
   // T-17: paying what is overdue lifts a non-payment suspension.
   await liftPaidUpSuspensions(db, invoice.contract_id, today, now(), params.actor);
   return { ok: true };

@@ -1,6 +1,7 @@
 // A direct-debit account as entered (console form or import file), checked against the bank-code
 // dataset and the 全銀 character set; and the customer's and the provider's stored accounts.
 import type { Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
@@ -29,7 +30,7 @@ export async function saveDirectDebit(
   db: Kysely<Database>,
   params: { customerId: number; tenant: Tenant; kanaName: string | null; account: DebitAccount | null; actor: AuditActor; ip: string; at: Date },
 ): Promise<boolean | null> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const customer = await trx.selectFrom("customers").select(["id", "ref"])
       .where("customers.id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
     if (!customer) return null;

@@ -3,6 +3,7 @@
 // Payments go through writePayment (T-26 interest carried, audit) and T-17 suspensions are lifted
 // after the commit, as when finance records a payment by hand.
 import iconv from "iconv-lite";
+import { inTransaction } from "../lib/transaction.server";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import type { AuditActor } from "../audit/audit.server";
@@ -54,7 +55,7 @@ export async function writeDebitRequest(db: Kysely<Database>, params: { dueDate:
   if (!bank.ok) return { ok: false, message: `事業者設定の取引銀行: ${bank.message}` };
   const debitDate = debitDateFor(params.dueDate);
   const today = jstDate(params.at);
-  const records = await db.transaction().execute(async (trx) => {
+  const records = await inTransaction(db, async (trx) => {
     const invoices = await trx.selectFrom("invoices")
       .innerJoin("contracts", "contracts.id", "invoices.contract_id")
       .innerJoin("customer_direct_debits as d", "d.customer_id", "contracts.customer_id")
@@ -128,7 +129,7 @@ export async function importDebitResult(db: Kysely<Database>, params: { bytes: B
   const summary: ResultSummary = { paid: 0, paidYen: 0, failed: 0, failedYen: 0, alreadyRecorded: 0 };
   const paidContracts = new Set<number>();
   try {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       for (const r of file.records) {
         const debit = await trx.selectFrom("direct_debits").innerJoin("invoices", "invoices.id", "direct_debits.invoice_id")
           .select(["direct_debits.id", "direct_debits.invoice_id", "direct_debits.debit_date", "direct_debits.amount_yen", "direct_debits.result_code",
@@ -286,7 +287,7 @@ export async function importStatement(db: Kysely<Database>, params: { bytes: Buf
   const summary: StatementSummary = { credits: parsed.value.length, matched: 0, matchedYen: 0, pending: 0, alreadyRecorded: 0 };
   const paidContracts = new Set<number>();
   const seen = new Map<string, number>();
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const l of parsed.value) {
       const key = payerKey(l.payerName);
       const base = `${l.date}|${l.amountYen}|${key}`;
@@ -370,7 +371,7 @@ export async function assignCredit(
   db: Kysely<Database>, params: { creditId: number; invoiceNumber: string; at: Date; actor: AuditActor; ip: string },
 ): Promise<{ ok: true } | Refused | null> {
   const today = jstDate(params.at);
-  const result = await db.transaction().execute(async (trx): Promise<{ ok: true; contractId: number } | Refused | null> => {
+  const result = await inTransaction(db, async (trx): Promise<{ ok: true; contractId: number } | Refused | null> => {
     const credit = await trx.selectFrom("bank_credits").selectAll().where("id", "=", params.creditId).executeTakeFirst();
     if (!credit) return null;
     if (credit.status !== "pending") return { ok: false, message: "この入金はすでに処理されています" };
@@ -391,7 +392,7 @@ export async function assignCredit(
 }
 
 export async function dismissCredit(db: Kysely<Database>, params: { creditId: number; at: Date; actor: AuditActor; ip: string }): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const credit = await trx.selectFrom("bank_credits").selectAll().where("id", "=", params.creditId).where("status", "=", "pending").executeTakeFirst();
     if (!credit) return false;
     await trx.updateTable("bank_credits").set({ status: "dismissed", resolved_by: params.actor.email, resolved_at: params.at.toISOString() }).where("id", "=", credit.id).execute();

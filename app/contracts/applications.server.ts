@@ -4,6 +4,7 @@
 // T-8-2 reason, or revokes an approval before service starts (T-8-3). T-6: a line under review or
 // held by a live contract cannot be applied for again.
 import { sql, type Kysely, type Transaction } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { inviteCustomerAdmin, stopAccount } from "../auth/invitations.server";
@@ -103,7 +104,7 @@ export async function submitApplication(
   if (taken) return { ok: false, field: "lineId", message: taken };
   const at = params.at.toISOString();
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await inTransaction(db, async (trx) => {
       const { id } = await trx.insertInto("applications").values({
         ref: `APP-${Date.now()}`, reseller_id: resellerId, customer_id: customerId,
         holder_name: input.holderName, holder_address: input.holderAddress, holder_phone: input.holderPhone, holder_email: input.holderEmail,
@@ -149,7 +150,7 @@ export async function approveApplication(
     return { ok: false, field: "serviceStart", message: `回線 ${app.line_id} の契約 ${ending.ref} は ${formatDateJa(ending.termination_date!)} に解約となります。利用開始日はその日以降にしてください（規約第6条）` };
   }
   const at = params.at.toISOString();
-  const contractId = await db.transaction().execute(async (trx) => {
+  const contractId = await inTransaction(db, async (trx) => {
     let customerId = app.customer_id;
     if (customerId === null) {
       const { id } = await trx.insertInto("customers").values({
@@ -231,7 +232,7 @@ export async function rejectApplication(
     return { ok: false, field: "_form", message: "審査中のお申し込みではありません" };
   }
   const at = params.at.toISOString();
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     if (params.revoke && app.contract_id !== null) {
       // The contract never started: it is removed with its items (T-8-3).
       await trx.updateTable("applications").set({ contract_id: null, updated_at: at }).where("id", "=", app.id).execute();

@@ -3,6 +3,7 @@
 // date and the confirmation day), and withdrawal before the termination date. The quote is the one
 // the billing run will charge: both come from quoteTermination over the same contract history.
 import { sql, type Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
@@ -52,7 +53,7 @@ export async function requestCancellation(
   if (params.wished < params.today) return { ok: false, field: "wished", message: "解約希望日は本日以降の日付にしてください" };
   if (await pendingTermination(db, contract.id)) return { ok: false, field: "_form", message: "すでに解約のお申し込みを受け付けています" };
   const quote = await terminationQuote(db, { ...params, confirmedOn: params.today });
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.insertInto("terminations").values({
       contract_id: contract.id, requested_on: params.today, wished_date: params.wished, confirmed_on: null,
       terminated_by: "customer", withdrawn_at: null,
@@ -84,7 +85,7 @@ export async function withdrawCancellation(
   if (successor) {
     return { ok: false, field: "_form", message: `回線 ${contract.line_id} はすでに契約 ${successor.ref} で利用されているため、解約を取り消せません（規約第6条）` };
   }
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.updateTable("terminations").set({ withdrawn_at: params.at.toISOString() }).where("contract_id", "=", contract.id).execute();
     await trx.updateTable("contracts").set({ status: "active", termination_date: null, updated_at: params.at.toISOString() }).where("id", "=", contract.id).execute();
     await trx.deleteFrom("gateway_returns").where("contract_id", "=", contract.id).where("status", "=", "awaiting").execute();
@@ -108,7 +109,7 @@ export async function confirmCancellation(
   if (!pending || pending.confirmed_on) return { ok: false, field: "_form", message: "確認待ちの解約申込みはありません" };
   const date = terminationDate(pending.wished_date, params.today);
   const quote = await terminationQuote(db, { contractId: contract.id, tenant: provider, wished: pending.wished_date, confirmedOn: params.today });
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.updateTable("terminations").set({ confirmed_on: params.today }).where("contract_id", "=", contract.id).execute();
     // T-6: a confirmed termination frees the line id for a new contract.
     await trx.updateTable("contracts").set({ status: "terminated", termination_date: date, updated_at: now().toISOString() }).where("id", "=", contract.id).execute();

@@ -3,6 +3,7 @@
 // rule, a base-plan change as a plan change (a downgrade bills its ETF, S4 ※1), a contact change
 // with its history (T-13).
 import type { Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
@@ -37,7 +38,7 @@ export async function requestChange(
   if (params.date < params.today) return { ok: false, message: "変更日は本日以降の日付にしてください" };
   if (params.date < contract.service_start) return { ok: false, message: "変更日は利用開始日以降にしてください" };
   const impact = (await previewChange(db, params))!;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const { id } = await trx.insertInto("contract_changes").values({
       contract_id: contract.id, kind: params.change.kind, payload: JSON.stringify(params.change), effective_date: params.date,
       status: "requested", reason: null, requested_by: params.actor.email ?? "", requested_at: params.at.toISOString(), decided_by: null, decided_at: null,
@@ -69,7 +70,7 @@ export async function decideChange(
   const change = JSON.parse(row.payload) as ContractChange;
   const date = row.effective_date;
   const at = params.at.toISOString();
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     if (params.approve) {
       switch (change.kind) {
         case "endpoint_seats": {

@@ -4,6 +4,7 @@
 // both parties are e-mailed) or refuses on a ground of T-10-3. Succession registers the
 // successors and their representative (T-12-2/3).
 import type { Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { inviteCustomerAdmin } from "../auth/invitations.server";
@@ -118,7 +119,7 @@ export async function requestHolderChange(
   if (open) errors._form = `審査中の手続き（#${open.id}）があります。結果が出るか取り下げるまでお待ちください`;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const at = params.at.toISOString();
-  const id = await db.transaction().execute(async (trx) => {
+  const id = await inTransaction(db, async (trx) => {
     const { id } = await trx.insertInto("contract_holder_changes").values({
       contract_id: contract.id, kind: input.kind, cause: input.kind === "succession" ? input.cause : null,
       from_customer_id: contract.customer_id, to_customer_id: input.existingCustomerId,
@@ -156,7 +157,7 @@ export async function withdrawHolderChange(
   const change = contract && (await changeOfContract(db, params.changeId, contract.id));
   if (!contract || !change) return null;
   if (change.status !== "requested") return { ok: false, message: "審査中の手続きではありません" };
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.updateTable("contract_holder_changes").set({ status: "withdrawn", decided_by: params.actor.email, decided_at: params.at.toISOString() })
       .where("id", "=", change.id).execute();
     await recordAudit(trx, { actor: params.actor, action: "contract.holder_change_withdraw", entity: "contract", entityId: contract.ref, summary: `${contract.ref} ${HOLDER_CHANGE_KIND_LABELS[change.kind]} #${change.id} を取下げ`, ip: params.ip });
@@ -192,7 +193,7 @@ export async function decideHolderChange(
   }
   const at = params.at.toISOString();
   const label = HOLDER_CHANGE_KIND_LABELS[change.kind];
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     if (!params.approve) {
       await trx.updateTable("contract_holder_changes").set({
         status: "refused", refusal_reason: params.reasonCode, refusal_note: params.note || null, decided_by: params.actor.email, decided_at: at,
@@ -284,7 +285,7 @@ export async function nameRepresentative(
   if (!contract || !change || change.kind !== "succession") return null;
   if (change.status !== "approved" && change.status !== "requested") return { ok: false, message: "この届出の代表者は変更できません" };
   if (!successorsOf(change).includes(params.representative)) return { ok: false, message: "代表者は承継した方の中から選んでください（第12条第2項）" };
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.updateTable("contract_holder_changes").set({ representative: params.representative }).where("id", "=", change.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "contract.representative", entity: "contract", entityId: contract.ref,

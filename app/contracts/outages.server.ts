@@ -3,6 +3,7 @@
 // credit shown is what the billing run will deduct: the difference the outage makes to the
 // credit lines of each month it spans.
 import type { Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import type { ContractHistory, OutageRecord } from "../billing/contract-history";
@@ -50,7 +51,7 @@ export async function recordOutage(
 ): Promise<OutageCredit[]> {
   const credits = await outageCredits(db, params.contractId, params.outage);
   const { outage } = params;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.insertInto("outages").values({
       contract_id: params.contractId, services: outage.services.join(","),
       known_at: parseInstant(outage.knownAt)!.toISOString(), restored_at: outage.restoredAt ? parseInstant(outage.restoredAt)!.toISOString() : null,

@@ -7,6 +7,7 @@
 // - S4 ※3: a rental gateway not returned 30 days after termination is charged at the model's
 //   device price as a taxable manual line.
 import type { Kysely, Transaction } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { creditedYenOfInvoice } from "../billing/credit-sums.server";
@@ -37,7 +38,7 @@ export async function suspendContract(
   if (c.status !== "active") return { ok: false, message: "利用中の契約ではありません" };
   if (!params.emergency && params.startsOn <= params.today) return { ok: false, message: "緊急の場合を除き、開始日は通知の翌日以降にしてください（規約第17条）" };
   if (params.endsOn !== null && params.endsOn < params.startsOn) return { ok: false, message: "終了日は開始日以降にしてください" };
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.insertInto("suspensions").values({
       contract_id: c.id, reason_code: params.reason, reason_note: params.note || null, starts_on: params.startsOn, ends_on: params.endsOn,
       emergency: params.emergency ? 1 : 0, notified_at: params.at.toISOString(), lifted_at: null, lifted_reason: null,
@@ -97,7 +98,7 @@ export async function liftSuspension(
     .where("suspensions.id", "=", params.suspensionId).executeTakeFirst();
   if (!s || s.lifted_at) return { ok: false, message: "解除できる利用停止はありません" };
   const today = jstDate(params.at);
-  const lifted = await db.transaction().execute(async (trx) => {
+  const lifted = await inTransaction(db, async (trx) => {
     // Lifted at most once, even when the daily run and a payment lift it at the same time.
     const updated = await trx.updateTable("suspensions").set({ lifted_at: params.at.toISOString(), lifted_reason: params.reason })
       .where("id", "=", s.id).where("lifted_at", "is", null).executeTakeFirst();
@@ -145,7 +146,7 @@ export async function terminateByProvider(
   if (!c) return null;
   if (c.status === "terminated") return { ok: false, message: "すでに解約済みです" };
   if (params.endDate < params.today) return { ok: false, message: "終了日は本日以降にしてください" };
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.insertInto("terminations").values({
       contract_id: c.id, requested_on: params.today, wished_date: params.endDate, confirmed_on: params.today,
       terminated_by: params.customerFault ? "provider_fault" : "provider_service_end", withdrawn_at: null,
@@ -202,7 +203,7 @@ export async function chargeUnreturnedGateways(db: Kysely<Database>, today: IsoD
       unpriced++;
       continue;
     }
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       // A return recorded since the list was read is not charged.
       const claimed = await trx.updateTable("gateway_returns").set({ status: "charged" })
         .where("id", "=", r.id).where("status", "=", "awaiting").executeTakeFirst();
@@ -223,7 +224,7 @@ export async function chargeUnreturnedGateways(db: Kysely<Database>, today: IsoD
 export async function markGatewayReturned(db: Kysely<Database>, params: { returnId: number; returnedOn: IsoDate; actor: AuditActor; ip: string }): Promise<Result> {
   const r = await db.selectFrom("gateway_returns").selectAll().where("id", "=", params.returnId).executeTakeFirst();
   if (!r || r.status !== "awaiting") return { ok: false, message: "返却待ちの装置ではありません" };
-  const recorded = await db.transaction().execute(async (trx) => {
+  const recorded = await inTransaction(db, async (trx) => {
     // Not over a charge the daily run made since the page was read.
     const updated = await trx.updateTable("gateway_returns").set({ status: "returned", returned_on: params.returnedOn })
       .where("id", "=", r.id).where("status", "=", "awaiting").executeTakeFirst();

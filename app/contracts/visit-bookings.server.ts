@@ -2,6 +2,7 @@
 // next possible slot), requests taken 09:00–21:00, the price estimate from the billing rules; the
 // operator's record of what was done on a visit becomes a `visits` row that the billing run prices.
 import type { Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
@@ -70,7 +71,7 @@ export async function bookVisit(
   const check = await checkBooking(db, params);
   if (!check?.ok) return check;
   const { request } = params;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const { id } = await trx.insertInto("visit_bookings").values({
       contract_id: params.contractId, visit_date: request.date, start_time: request.start, lines: JSON.stringify(request.lines),
       with_line_application: request.withLineApplication ? 1 : 0, backup_available: request.backupAvailable ? 1 : 0,
@@ -201,7 +202,7 @@ export async function recordVisitDone(
   const estimate = await priceDone(db, booking, params.done);
   if (!estimate.ok) return { ok: false, message: estimate.message };
   const { done } = params;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const { id } = await trx.insertInto("visits").values({
       contract_id: booking.contract_id, visit_date: booking.visit_date, start_time: done.start,
       with_line_application: done.withLineApplication ? 1 : 0, backup_available: done.backupAvailable ? 1 : 0,

@@ -1,5 +1,6 @@
 // Customers as each tenant may see them: the provider all, a reseller its own, a customer itself.
 import { sql, type Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
@@ -66,7 +67,7 @@ export async function setCustomerPeppolId(
   db: Kysely<Database>,
   params: { id: number; tenant: Tenant; peppolId: string | null; actor: AuditActor; ip: string },
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const customer = await trx.selectFrom("customers").select(["customers.id", "customers.peppol_id"])
       .where("customers.id", "=", params.id).where(customerInTenant(params.tenant)).executeTakeFirst();
     if (!customer) return false;

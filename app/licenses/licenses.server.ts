@@ -3,7 +3,8 @@
 // bundle (L-4: idempotent application, cancellation, revocation). Every query joins `customers`
 // and puts the tenant in its `where`; every change writes its rows and its audit row in one
 // transaction. The rules themselves are the pure modules next to this one.
-import { randomInt as cryptoRandomInt, randomUUID } from "node:crypto";
+import { randomInt as cryptoRandomInt } from "node:crypto";
+import { inTransaction } from "../lib/transaction.server";
 import type { Kysely, Transaction } from "kysely";
 import type { Database, IspMainServiceKind, IspMainServiceStatus, RefundStateColumn, Role } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
@@ -495,7 +496,7 @@ export async function stopAutoRenewal(
   const result = requestStopAutoRenewal(found.target.license, related, params.on);
   if (!result.ok) return result;
   return guarded(async () => {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       for (const stop of result.stops) {
         const l = idOf(found, stop.ref);
         await recordProjectedRenewals(trx, l.record.id, l.license, params.on);
@@ -529,7 +530,7 @@ export async function completeAutoRenewalStop(
   const pending = [found.target, ...addOnRecords(found)].filter((l) => renewalStateOf(l.license) === "stop_requested");
   if (pending.length === 0) return { ok: false, error: "停止手続き中の自動延長はありません。" };
   return guarded(async () => {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       for (const l of pending) {
         assertOneRow(await trx.updateTable("licenses")
           .set({ renewal_state: advanceRenewal("stop_requested", "stop_processed"), updated_at: now().toISOString() })
@@ -574,7 +575,7 @@ export async function cancelLicense(
   }
   const at = now().toISOString();
   return guarded(async () => {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       for (const line of quote.lines) {
         const l = idOf(found, line.ref);
         await recordProjectedRenewals(trx, l.record.id, l.license, params.on);
@@ -682,7 +683,7 @@ export async function decideRefund(
   }
   const at = now().toISOString();
   return guarded(async () => {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       const set = decision.type === "pay"
         ? { state: after.status, paid_at: at, paid_by: params.actor.email }
         : { state: after.status, decided_at: at, decided_by: params.actor.email, reason: after.refusedReason };
@@ -709,25 +710,15 @@ export interface IspApplicationInput {
 
 export type IspApplyResult = ChangeResult<{ created: boolean; licenseId: number; contractNumber: string; pin: string; warnings: string[] }>;
 
-const IDEMPOTENCY_KEY_RE = /^[A-Za-z0-9-]{16,100}$/;
 const secureRandom: RandomInt = (maxExclusive) => cryptoRandomInt(maxExclusive);
 
-async function existingApplication(db: Db, key: string, input: IspApplicationInput): Promise<IspApplyResult> {
-  const row = await db.selectFrom("isp_applications").selectAll().where("idempotency_key", "=", key).executeTakeFirstOrThrow();
-  if (row.customer_id !== input.customerId || row.product !== input.product || row.devices !== input.devices) {
-    return { ok: false, error: "この申込みはすでに別の内容で受け付けています。画面を開き直してお申込みください。" };
-  }
-  const license = await db.selectFrom("licenses").select("id")
-    .where("customer_id", "=", row.customer_id).where("contract_number", "=", row.contract_number).executeTakeFirstOrThrow();
-  return { ok: true, created: false, licenseId: license.id, contractNumber: row.contract_number, pin: row.pin, warnings: [] };
-}
-
 /**
- * L-4 Apply for the ISP security service. The form's idempotency key makes a double submission
- * return the first contract: the key is looked up first, and the unique index on it settles a
- * race (the second insert does nothing and reads the first). Creates the application and its
- * licence (channel `isp`, the application month free) in one transaction. Null when the
- * customer is not in the tenant.
+ * L-4 Apply for the ISP security service. Creates the application and its licence (channel
+ * `isp`, the application month free) in one transaction. Null when the customer is not in the
+ * tenant. Once per form (decision 0027): the route runs this inside the transaction that uses
+ * the form's one-time token, which answers a double submission with the first contract;
+ * `idempotencyKey` is that token, kept on the row as the form that created it (its unique index
+ * is the last guard, never the answer).
  */
 export async function applyIspSecurity(
   db: Kysely<Database>,
@@ -737,13 +728,8 @@ export async function applyIspSecurity(
   const customer = await db.selectFrom("customers").select(["customers.id", "customers.ref"])
     .where("customers.id", "=", input.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
   if (!customer) return null;
-  if (!IDEMPOTENCY_KEY_RE.test(input.idempotencyKey)) {
-    return { ok: false, error: "申込みフォームの有効期限が切れています。画面を開き直してお申込みください。" };
-  }
   const at = now().toISOString();
-  return db.transaction().execute(async (trx): Promise<IspApplyResult> => {
-    const same = await trx.selectFrom("isp_applications").select("id").where("idempotency_key", "=", input.idempotencyKey).executeTakeFirst();
-    if (same) return existingApplication(trx, input.idempotencyKey, input);
+  return inTransaction(db, async (trx): Promise<IspApplyResult> => {
     const own = (await ispRowsOf(trx, [customer.id])).map(toIspContract);
     const application = { idempotencyKey: input.idempotencyKey, customer: customer.ref, product: input.product, devices: input.devices, appliedOn: params.on };
     // Numbers never repeat another customer's either (the pure rule sees this customer's only): redraw while one is taken.
@@ -756,21 +742,19 @@ export async function applyIspSecurity(
         const badDevices = !Number.isInteger(input.devices) || input.devices < 1 || input.devices > max;
         return { ok: false, error: applied.error, field: badDevices ? "devices" : undefined };
       }
-      if (!applied.created) return existingApplication(trx, input.idempotencyKey, input);
+      if (!applied.created) throw new Error("an ISP application key used twice: the form token answers a repeat before this");
       const taken = await trx.selectFrom("isp_applications").select("id")
         .where((eb) => eb.or([eb("contract_number", "=", applied.contract.contractNumber), eb("pin", "=", applied.contract.pin)]))
         .executeTakeFirst();
       if (!taken) drawn = applied;
     }
     const { contract, warnings } = drawn;
-    const inserted = await trx.insertInto("isp_applications").values({
+    await trx.insertInto("isp_applications").values({
       idempotency_key: contract.idempotencyKey, customer_id: customer.id, product: contract.product, devices: contract.devices,
       monthly_yen: contract.monthlyYenTaxIncluded, contract_number: contract.contractNumber, pin: contract.pin,
       applied_on: contract.appliedOn, created_at: at, created_by: params.actor.email, cancel_requested_on: null,
       cancel_effective_on: null, revoked_at: null, ended_on: null,
-    }).onConflict((oc) => oc.column("idempotency_key").doNothing()).returning("id").executeTakeFirst();
-    // Another connection stored the same key between the lookup and the insert: that one stands.
-    if (!inserted) return existingApplication(trx, input.idempotencyKey, input);
+    }).execute();
     const product = ISP_PRODUCTS[contract.product];
     const { id: licenseId } = await trx.insertInto("licenses").values({
       ref: `ISP-${contract.contractNumber}`, customer_id: customer.id, product: product.name, channel: "isp", term: "monthly",
@@ -805,7 +789,7 @@ async function ispChange(
   const cancellation = change.contract.cancellation;
   const at = now().toISOString();
   return guarded(async () => {
-    await db.transaction().execute(async (trx) => {
+    await inTransaction(db, async (trx) => {
       if (kind === "cancel") {
         assertOneRow(await trx.updateTable("isp_applications")
           .set({ cancel_requested_on: cancellation!.requestedOn, cancel_effective_on: cancellation!.effectiveEnd })
@@ -847,11 +831,6 @@ export function revokeIspCancellationOf(
   params: { id: number; tenant: Tenant; on: IsoDate; actor: AuditActor; ip: string | null },
 ) {
   return ispChange(db, params, "revoke");
-}
-
-/** The key an ISP application form carries, made when the form is shown (L-4). */
-export function newIdempotencyKey(): string {
-  return randomUUID();
 }
 
 /** The customers the viewer may apply for (a customer: itself). */

@@ -1,6 +1,7 @@
 // The notice page's data (T-16): notices concerning the viewer's areas, published, withdrawn
 // before they start and ended early by operations; every write audited.
 import type { Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Area, Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
@@ -60,7 +61,7 @@ export async function publishServiceNotice(
   params: { notice: ServiceNoticeDraft; at: Date; actor: AuditActor; ip: string },
 ): Promise<number> {
   const { notice } = params;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const { id } = await trx.insertInto("service_notices").values({
       reason: notice.reason, area: notice.area, title: notice.title, body: notice.body,
       starts_at: notice.startsAt.toISOString(), ends_at: notice.endsAt?.toISOString() ?? null, emergency: notice.emergency ? 1 : 0,
@@ -80,7 +81,7 @@ export async function closeServiceNotice(
   db: Kysely<Database>,
   params: { id: number; at: Date; actor: AuditActor; ip: string },
 ): Promise<{ ok: true; state: "withdrawn" | "ended" } | { ok: false; message: string } | null> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx.selectFrom("service_notices").selectAll().where("id", "=", params.id).executeTakeFirst();
     if (!row) return null;
     const state = noticeState({ startsAt: row.starts_at, endsAt: row.ends_at, withdrawnAt: row.withdrawn_at }, params.at);

@@ -1,5 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
 import { API_SCOPE_LABELS, ApiKeyForm, createApiKey, isKeyTenant, listApiKeys, revokeApiKey } from "~/api/keys.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { API_KEY_ROLES } from "~/auth/tenancy";
@@ -15,13 +17,17 @@ async function keyViewer(request: Request) {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { tenant } = await keyViewer(request);
-  return { keys: await listApiKeys(getDb(), tenant), isReseller: tenant.kind === "reseller" };
+  const { viewer, tenant } = await keyViewer(request);
+  return {
+    keys: await listApiKeys(getDb(), tenant), isReseller: tenant.kind === "reseller",
+    formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "api-key" }),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const { viewer, tenant } = await keyViewer(request);
-  const values = formValues(await request.formData());
+  const form = await request.formData();
+  const values = formValues(form);
   const actor = { id: viewer.id, email: viewer.email };
   if (values.intent === "revoke") {
     const revoked = await revokeApiKey(getDb(), { tenant, id: Number(values.id), at: now(), actor, ip: clientIp(request) });
@@ -30,7 +36,12 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const parsed = ApiKeyForm.safeParse(values);
   if (!parsed.success) return data({ errors: fieldErrorsOf(parsed.error) as Record<string, string>, values, created: null }, { status: 400 });
-  const result = await createApiKey(getDb(), { tenant, ...parsed.data, at: now(), actor, ip: clientIp(request) });
+  // A repeat cannot show the key again (it is never stored): it says the key was made.
+  const run = await runFormOnce(getDb(), formClaim(viewer, "api-key", form, request),
+    (trx) => createApiKey(trx, { tenant, ...parsed.data, at: now(), actor, ip: clientIp(request) }),
+    (r) => (r.ok ? { summary: `APIキー「${parsed.data.name}」は作成済みです` } : null));
+  if (run.kind !== "done") return onceResponse("api-key", run);
+  const result = run.value;
   if (!result.ok) return data({ errors: { [result.field]: result.message } as Record<string, string>, values, created: null }, { status: 400 });
   // The key is in this one response only (no redirect): it is never stored and cannot be shown again.
   return data({ errors: {} as Record<string, string>, values: null, created: { name: parsed.data.name, key: result.key } },
@@ -38,8 +49,9 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ApiKeys() {
-  const { keys, isReseller } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { keys, isReseller, formToken } = useLoaderData<typeof loader>();
+  const onceAnswer = useActionData<typeof action>();
+  const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
   const errors: Record<string, string> = result?.errors ?? {};
   const created = result?.created ?? null;
@@ -87,7 +99,7 @@ export default function ApiKeys() {
         </table>
       )}
 
-      <Form method="post" className="stack" style={{ marginTop: 20 }} noValidate>
+      <OnceForm token={formToken} form="api-key" method="post" className="stack" style={{ marginTop: 20 }} noValidate>
         <h2>キーを発行する</h2>
         <input type="hidden" name="intent" value="create" />
         <label>キーの名前（用途がわかる名前。例：PSA連携）
@@ -102,7 +114,7 @@ export default function ApiKeys() {
           {errors.scope ? <span className="field-error">{errors.scope}</span> : null}
         </fieldset>
         <button type="submit">キーを発行する</button>
-      </Form>
+      </OnceForm>
     </>
   );
 }

@@ -1,19 +1,24 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { APPLICANT_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
+import { OnceForm } from "~/components/OnceForm";
 import { ApplicationForm, GATEWAY_MODELS } from "~/contracts/applications";
 import { applicableCustomers, submitApplication } from "~/contracts/applications.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf } from "~/lib/form";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { addDays, jstDate } from "~/lib/jst";
 import { itemLabel } from "~/lib/labels";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: APPLICANT_ROLES });
-  return { customers: await applicableCustomers(getDb(), viewer.tenant), isCustomer: viewer.tenant.kind === "customer", minStart: addDays(jstDate(now()), 1) };
+  return {
+    customers: await applicableCustomers(getDb(), viewer.tenant), isCustomer: viewer.tenant.kind === "customer", minStart: addDays(jstDate(now()), 1),
+    formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "application" }),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -21,16 +26,19 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   const parsed = ApplicationForm.safeParse(form);
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf<string>(parsed.error), values: form }, { status: 400 });
-  const result = await submitApplication(getDb(), {
+  const run = await runFormOnce(getDb(), formClaim(viewer, "application", form, request), (trx) => submitApplication(trx, {
     tenant: viewer.tenant, input: parsed.data, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-  });
+  }), (r) => (r.ok ? { summary: "お申し込みは受付済みです", redirect: `/applications/${r.id}` } : null));
+  if (run.kind !== "done") return onceResponse("application", run);
+  const result = run.value;
   if (!result.ok) return data({ fieldErrors: { [result.field]: result.message } as Record<string, string>, values: form }, { status: 400 });
   return redirect(`/applications/${result.id}?submitted=1`);
 }
 
 export default function NewApplication() {
-  const { customers, isCustomer, minStart } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { customers, isCustomer, minStart, formToken } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const actionData = answer && "fieldErrors" in answer ? answer : undefined;
   const errors: Record<string, string | undefined> = actionData?.fieldErrors ?? {};
   const v = (k: string, fallback = "") => actionData?.values?.[k] ?? fallback;
   const self = isCustomer ? customers[0] : undefined;
@@ -41,7 +49,7 @@ export default function NewApplication() {
       <p className="muted">規約第7条に基づくお申し込みです。審査のうえ、承認のお知らせに記載したサービス開始日から契約が始まります（第8条）。</p>
       {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
       {actionData && !errors._form ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
-      <Form method="post" className="stack" noValidate>
+      <OnceForm token={formToken} form="application" method="post" className="stack" noValidate>
         {!isCustomer ? (
           <label>お客さま
             <select name="customerId" defaultValue={v("customerId")}>
@@ -82,7 +90,7 @@ export default function NewApplication() {
           <span>契約者さまから、お申し込みのために個人情報を当社に提供し、当社が規約に従って取り扱うことへの同意を得ています。{errors.consent ? <span className="field-error" style={{ display: "block" }}>{errors.consent}</span> : null}</span>
         </label>
         <button type="submit">申し込む</button>
-      </Form>
+      </OnceForm>
     </>
   );
 }

@@ -1,5 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
@@ -37,6 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     contract: { id: found.contract.id, ref: found.contract.ref, status: found.contract.status },
     customer, changes: await listChanges(db, found.contract.id), history: await contactHistory(db, found.contract.customer_id),
     isOperator: OPERATIONS_ROLES.includes(viewer.role), today: jstDate(now()),
+    formToken: await issueFormToken(db, { userId: viewer.id, form: "contract-change" }),
   };
 }
 
@@ -68,15 +71,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!impact) throw notFound();
     return data({ error: null, values, impact });
   }
-  const result = await requestChange(db, { contractId, tenant: viewer.tenant, change, date, today: jstDate(now()), at: now(), actor, ip: clientIp(request) });
+  const run = await runFormOnce(db, formClaim(viewer, "contract-change", form, request),
+    (trx) => requestChange(trx, { contractId, tenant: viewer.tenant, change, date, today: jstDate(now()), at: now(), actor, ip: clientIp(request) }),
+    (r) => (r?.ok ? { summary: "変更のお申し込みは受付済みです", redirect: `/contracts/${contractId}/changes` } : null));
+  if (run.kind !== "done") return onceResponse("contract-change", run);
+  const result = run.value;
   if (!result) throw notFound();
   if (!result.ok) return data({ error: result.message, values, impact: null }, { status: 400 });
   return redirect(`/contracts/${contractId}/changes?requested=1`);
 }
 
 export default function ContractChanges() {
-  const { contract, customer, changes, history, isOperator, today } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { contract, customer, changes, history, isOperator, today, formToken } = useLoaderData<typeof loader>();
+  const onceAnswer = useActionData<typeof action>();
+  const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
   const kind = v("kind", "endpoint_seats");
@@ -89,7 +97,7 @@ export default function ContractChanges() {
       {params.get("decided") ? <div className="alert success" role="status">審査結果を記録しました。</div> : null}
       {result?.error ? <div className="alert error" role="alert">{result.error}</div> : null}
       {contract.status !== "terminated" ? (
-        <Form method="post" className="stack" style={{ maxWidth: 560 }}>
+        <OnceForm token={formToken} form="contract-change" method="post" className="stack" style={{ maxWidth: 560 }}>
           <label>変更の種類
             <select name="kind" defaultValue={kind}>{Object.entries(CHANGE_KIND_LABELS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}</select>
           </label>
@@ -109,7 +117,7 @@ export default function ContractChanges() {
             <button type="submit" name="intent" value="preview" className="secondary">料金への影響を確認する</button>
             <button type="submit" name="intent" value="request">変更を申し込む</button>
           </div>
-        </Form>
+        </OnceForm>
       ) : <p>解約済みの契約は変更できません。</p>}
       {result?.impact ? (
         <table className="data" aria-label="変更の影響" style={{ maxWidth: 640, marginTop: 16 }}>

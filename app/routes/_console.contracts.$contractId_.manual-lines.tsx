@@ -1,5 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
 import { useState } from "react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { MANUAL_LINE_ROLES } from "~/auth/tenancy";
@@ -27,6 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     contract: { id: contract.id, ref: contract.ref, customerName: contract.customer_name },
     lines: await listManualLines(db, contract.id),
     today: jstDate(now()),
+    formToken: await issueFormToken(db, { userId: viewer.id, form: "manual-line" }),
   };
 }
 
@@ -46,15 +49,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const parsed = ManualLineForm.safeParse(values);
   if (!parsed.success) return data({ values, fieldErrors: fieldErrorsOf(parsed.error) }, { status: 400 });
-  const result = await addManualLine(db, { contractId, entry: manualLineEntry(parsed.data), at: now(), actor, ip: clientIp(request) });
+  const run = await runFormOnce(db, formClaim(viewer, "manual-line", form, request),
+    (trx) => addManualLine(trx, { contractId, entry: manualLineEntry(parsed.data), at: now(), actor, ip: clientIp(request) }),
+    (r) => (r?.ok ? { summary: "手動明細は追加済みです", redirect: `/contracts/${contractId}/manual-lines` } : null));
+  if (run.kind !== "done") return onceResponse("manual-line", run);
+  const result = run.value;
   if (!result) throw notFound();
   if (!result.ok) return data({ values, fieldErrors: { [result.field]: result.message } as FieldErrors }, { status: 400 });
   return redirect(`/contracts/${contractId}/manual-lines?added=1`);
 }
 
 export default function ManualLines() {
-  const { contract, lines, today } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { contract, lines, today, formToken } = useLoaderData<typeof loader>();
+  const onceAnswer = useActionData<typeof action>();
+  const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
   const errors: FieldErrors = result?.fieldErrors ?? {};
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
@@ -70,7 +78,7 @@ export default function ManualLines() {
       {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
       {result?.values && !errors._form ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
 
-      <Form method="post" className="stack" key={lines.length}>
+      <OnceForm token={formToken} form="manual-line" method="post" className="stack">
         <input type="hidden" name="intent" value="add" />
         <label>種類
           <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as ManualLineKind)} aria-invalid={errors.kind ? true : undefined}>
@@ -103,7 +111,7 @@ export default function ManualLines() {
           <label style={{ fontWeight: 400 }}><input type="radio" name="sign" value="credit" defaultChecked={v("sign") === "credit"} /> 減額</label>
         </fieldset>
         <button type="submit">手動明細を登録する</button>
-      </Form>
+      </OnceForm>
 
       <h2>登録済みの手動明細</h2>
       {lines.length === 0 ? <div className="empty">手動明細はありません。</div> : (

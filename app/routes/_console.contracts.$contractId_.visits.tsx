@@ -1,13 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
+import { OnceForm } from "~/components/OnceForm";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
 import { bookVisit, checkBooking, listBookings, type BookingRequest } from "~/contracts/visit-bookings.server";
 import { visitContentFromForm } from "~/contracts/visit-form";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formValues } from "~/lib/form";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, isTimeOfDay } from "~/lib/jst";
 import { AREA_LABELS, formatDateJa } from "~/lib/labels";
@@ -17,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const found = await listBookings(getDb(), idParam(params.contractId), viewer.tenant, now());
   if (!found) throw notFound();
-  return { ...found, isOperator: OPERATIONS_ROLES.includes(viewer.role) };
+  return { ...found, isOperator: OPERATIONS_ROLES.includes(viewer.role), formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "visit-booking" }) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -33,9 +35,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ error: "訪問日と開始時刻を正しく入力してください", fieldError: null, values, estimate: null, next: null }, { status: 400 });
   }
   const args = { contractId, tenant: viewer.tenant, request: booking, at: now() };
-  const result = form.get("intent") === "book"
-    ? await bookVisit(db, { ...args, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) })
-    : await checkBooking(db, args);
+  let result: Awaited<ReturnType<typeof checkBooking>>;
+  if (form.get("intent") === "book") {
+    // Booked once per form: a double click or a reload of the answer books nothing twice.
+    const run = await runFormOnce(db, formClaim(viewer, "visit-booking", form, request),
+      (trx) => bookVisit(trx, { ...args, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) }),
+      (r) => (r?.ok ? { summary: `${formatDateJa(booking.date)} ${booking.start}の訪問の予約`, redirect: `/contracts/${contractId}/visits` } : null));
+    if (run.kind !== "done") return onceResponse("visit-booking", run);
+    result = run.value;
+  } else {
+    result = await checkBooking(db, args);
+  }
   if (!result) throw notFound();
   if (!result.ok) return data({ error: result.message, fieldError: null, values, estimate: null, next: result.next ?? null }, { status: 400 });
   if (form.get("intent") === "book") return redirect(`/contracts/${contractId}/visits?booked=1`);
@@ -43,8 +53,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Visits() {
-  const { contract, bookings, isOperator } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { contract, bookings, isOperator, formToken } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const result = answer && "values" in answer ? answer : undefined;
   const [params] = useSearchParams();
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
   return (
@@ -60,7 +71,7 @@ export default function Visits() {
           {result.next ? <> 次に予約できる枠は <strong data-testid="next-slot">{formatDateJa(result.next.date)} {result.next.start}</strong> です。</> : null}
         </div>
       ) : null}
-      <Form method="post" className="stack" style={{ maxWidth: 640 }}>
+      <OnceForm token={formToken} form="visit-booking" method="post" className="stack" style={{ maxWidth: 640 }}>
         <div style={{ display: "flex", gap: 12 }}>
           <label>訪問日<input type="date" name="date" defaultValue={result?.next?.date ?? v("date")} required /></label>
           <label>開始時刻<input type="time" name="start" defaultValue={result?.next?.start ?? v("start", "10:00")} step={1800} required /></label>
@@ -70,7 +81,7 @@ export default function Visits() {
           <button type="submit" name="intent" value="estimate" className="secondary">料金を見積もる</button>
           <button type="submit" name="intent" value="book">この内容で予約する</button>
         </div>
-      </Form>
+      </OnceForm>
       {result?.estimate ? (
         <section aria-label="見積り" style={{ marginTop: 20 }}>
           <h2>お見積り（税抜）</h2>

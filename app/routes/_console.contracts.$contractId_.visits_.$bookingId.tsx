@@ -2,6 +2,8 @@
 // by the billing rules before it is recorded.
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
@@ -21,6 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     booking: { id: booking.id, contractId: booking.contract_id, contractRef: booking.contract_ref, date: booking.visit_date, start: booking.start_time, status: booking.status, estimateYen: booking.estimate_yen, recordable: recordableAt(booking, now()) },
     booked: { ...formValuesOfVisit(booking.content), start: booking.start_time },
+    formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "visit-record" }),
   };
 }
 
@@ -34,7 +37,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ids = { bookingId: idParam(params.bookingId), contractId: idParam(params.contractId), tenant: viewer.tenant };
   const db = getDb();
   if (form.get("intent") === "record") {
-    const result = await recordVisitDone(db, { ...ids, done, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
+    const run = await runFormOnce(db, formClaim(viewer, "visit-record", form, request),
+      (trx) => recordVisitDone(trx, { ...ids, done, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) }),
+      (r) => (r?.ok ? { summary: "訪問の実施は記録済みです", redirect: `/contracts/${ids.contractId}/visits` } : null));
+    if (run.kind !== "done") return onceResponse("visit-record", run);
+    const result = run.value;
     if (!result) throw notFound();
     if (!result.ok) return data({ error: result.message, fieldError: null, values, estimate: null }, { status: 400 });
     return redirect(`/contracts/${ids.contractId}/visits?recorded=1`);
@@ -46,8 +53,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function RecordVisit() {
-  const { booking, booked } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { booking, booked, formToken } = useLoaderData<typeof loader>();
+  const onceAnswer = useActionData<typeof action>();
+  const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const v = (k: string, fallback = "") => (result?.values ? result.values[k] ?? fallback : booked[k as keyof typeof booked] ?? fallback);
   return (
     <>
@@ -58,14 +66,14 @@ export default function RecordVisit() {
         <>
           <p className="muted">予約時の内容を表示しています。実際に行った作業と数量に直して記録してください。作業の成否にかかわらず料金がかかります（規約第24条第3項）。予約時の見積り: {yen(booking.estimateYen)}（税抜）</p>
           {result?.error ? <div className="alert error" role="alert" data-testid="record-error">{result.error}</div> : null}
-          <Form method="post" className="stack" style={{ maxWidth: 640 }}>
+          <OnceForm token={formToken} form="visit-record" method="post" className="stack" style={{ maxWidth: 640 }}>
             <label>開始時刻<input type="time" name="start" defaultValue={v("start")} step={60} required /></label>
             <VisitWorkFields legend="実施した作業（基本作業料は毎回かかります）" v={v} error={result?.fieldError} />
             <div style={{ display: "flex", gap: 10 }}>
               <button type="submit" name="intent" value="price" className="secondary">料金を確認する</button>
               <button type="submit" name="intent" value="record">この内容で実施を記録する</button>
             </div>
-          </Form>
+          </OnceForm>
           {result?.estimate ? (
             <section aria-label="実績の料金" style={{ marginTop: 20 }}>
               <h2>請求される料金（税抜）</h2>

@@ -1,5 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
@@ -42,6 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     recent,
     defaults: { date: jstDate(at), time: jstTime(at) },
+    formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "dispatch" }),
   };
 }
 
@@ -58,10 +61,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!gateway) return fail({ contract: "この契約には受付日の時点でゲートウェイ装置の契約がありません" });
   const quote = quoteDispatch(gateway, reportedAt);
   if (parsed.data.intent === "quote") return data({ fieldErrors: {} as FieldErrors<Fields>, quote, values: form });
-  const id = await recordGatewayFailure(getDb(), {
+  const run = await runFormOnce(getDb(), formClaim(viewer, "dispatch", form, request), (trx) => recordGatewayFailure(trx, {
     quote, customerFault: parsed.data.customerFault === "on", notes: parsed.data.notes, at,
     actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-  });
+  }), () => ({ summary: "故障の受付は記録済みです" }));
+  if (run.kind !== "done") return onceResponse("dispatch", run);
+  const id = run.value;
   return redirect(`/dispatch?recorded=${id}`);
 }
 
@@ -74,8 +79,9 @@ function jstWithWeekday(iso: string): string {
 }
 
 export default function Dispatch() {
-  const { contracts, recent, defaults } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { contracts, recent, defaults, formToken } = useLoaderData<typeof loader>();
+  const onceAnswer = useActionData<typeof action>();
+  const actionData = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
   const errors: FieldErrors<Fields> = actionData?.fieldErrors ?? {};
   const values = actionData?.values ?? {};
@@ -99,7 +105,7 @@ export default function Dispatch() {
       <div className="panel-grid">
         <section className="panel" aria-labelledby="report">
           <h2 id="report">故障の受付</h2>
-          <Form method="post" className="stack" noValidate style={{ maxWidth: "none" }}>
+          <OnceForm token={formToken} form="dispatch" method="post" className="stack" noValidate style={{ maxWidth: "none" }}>
             <label>契約
               <select name="contract" defaultValue={values.contract ?? ""} aria-invalid={errors.contract ? true : undefined}>
                 <option value="" disabled>契約を選んでください</option>
@@ -129,7 +135,7 @@ export default function Dispatch() {
               <button type="submit" name="intent" value="quote" className="secondary">最短出動日時を確認</button>
               <button type="submit" name="intent" value="record">故障を記録する</button>
             </div>
-          </Form>
+          </OnceForm>
         </section>
 
         <section className="panel" aria-labelledby="quote" aria-live="polite">

@@ -14,10 +14,12 @@ import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES, type Viewer } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
+import { FormToken, OnceForm, OnceNotice } from "~/components/OnceForm";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { textTooLong } from "~/lib/fields";
 import { fieldErrorsOf } from "~/lib/form";
+import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
 import { formatDateJa } from "~/lib/labels";
@@ -49,7 +51,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const waiver = await interestWaiverOf(db, found.invoice.id);
   const debitFailure = found.state === "paid" ? null : (await debitFailures(db, [found.invoice.id])).get(found.invoice.id) ?? null;
   const dunning = await dunningHistory(db, found.invoice.id);
+  // One-time tokens of the forms that create something (decision 0027).
+  const formTokens = isFinance ? await issueFormTokens(db, { userId: viewer.id, forms: ["payment", "credit-note", "interest-waiver"] }) : null;
   return {
+    formTokens,
     debitFailure,
     ...found,
     dunning,
@@ -91,9 +96,11 @@ async function creditNoteAction(request: Request, form: FormData, invoiceId: num
     if (!draft.ok) return data({ creditErrors: draft.errors, creditValues }, { status: 400 });
     return data({ creditPreview: { reason, lines: draft.lines, totals: draft.totals } });
   }
-  const result = await issueCreditNote(getDb(), {
+  const run = await runFormOnce(getDb(), formClaim(viewer, "credit-note", form, request), (trx) => issueCreditNote(trx, {
     invoiceId, tenant: viewer.tenant, amounts, reason, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-  });
+  }), (r) => (r?.ok ? { summary: "返還請求書を発行済みです", redirect: `/credit-notes/${r.id}` } : null));
+  if (run.kind !== "done") return onceResponse("credit-note", run);
+  const result = run.value;
   if (!result) throw notFound();
   if (!result.ok) return data({ creditErrors: result.errors, creditValues }, { status: 400 });
   // 電子帳簿保存法: the credit note's PDF is stored as issued, before anyone downloads it.
@@ -110,19 +117,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (reason === "") return data({ waiveError: "免除の理由を入力してください" }, { status: 400 });
     const tooLong = textTooLong(reason, "note", "免除の理由");
     if (tooLong) return data({ waiveError: tooLong }, { status: 400 });
-    const result = await waiveInterest(getDb(), {
+    const run = await runFormOnce(getDb(), formClaim(viewer, "interest-waiver", form, request), (trx) => waiveInterest(trx, {
       invoiceId: idParam(params.invoiceId), tenant: viewer.tenant, reason, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-    });
+    }), (r) => (r?.ok ? { summary: "延滞利息は免除済みです" } : null));
+    if (run.kind !== "done") return onceResponse("interest-waiver", run);
+    const result = run.value;
     if (!result) throw notFound();
     if (!result.ok) return data({ waiveError: result.message }, { status: 400 });
     return redirect(`/invoices/${params.invoiceId}?waived=1`);
   }
   const parsed = PaymentForm.safeParse(Object.fromEntries(form));
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf<"paidOn" | "amountYen" | "_form">(parsed.error) }, { status: 400 });
-  const result = await recordPayment(getDb(), {
-    invoiceId: idParam(params.invoiceId), tenant: viewer.tenant, payment: parsed.data,
-    actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-  });
+  // The payment and its token in one transaction: a second click, a reload or the back button
+  // records nothing twice (issue 17 item 1: INV-00000054 had two 1,000-yen payments).
+  const invoiceId = idParam(params.invoiceId);
+  const { paidOn, amountYen } = parsed.data;
+  const run = await runFormOnce(getDb(), formClaim(viewer, "payment", form, request), (trx) => recordPayment(trx, {
+    invoiceId, tenant: viewer.tenant, payment: parsed.data, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+  }), (r) => (r?.ok ? { summary: `${formatDateJa(paidOn)}の${amountYen === null ? "残額全額" : yen(amountYen)}の入金` } : null));
+  if (run.kind !== "done") return onceResponse("payment", run);
+  const result = run.value;
   if (!result) throw notFound();
   if (!result.ok) return data({ fieldErrors: { [result.field]: result.message } as Partial<Record<"paidOn" | "amountYen" | "_form", string>> }, { status: 400 });
   return redirect(`/invoices/${params.invoiceId}?paid=1`);
@@ -131,7 +145,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABEL = { paid: "入金済み", partial: "一部入金", unpaid: "未入金" } as const;
 
 export default function InvoiceDetail() {
-  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today, waiver, debitFailure, dunning } =
+  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today, waiver, debitFailure, dunning, formTokens } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = (actionData && "fieldErrors" in actionData ? actionData.fieldErrors : undefined) ?? {};
@@ -216,26 +230,28 @@ export default function InvoiceDetail() {
         <p className="muted">この請求書の延滞利息 {yen(interest.settledYen)} は、完済月の請求書に計上されます（第26条）。</p>
       ) : null}
 
+      {/* A repeat of a payment that paid the invoice in full: the form is gone, the answer is not. */}
+      {canRecordPayments && state === "paid" ? <OnceNotice form="payment" /> : null}
       {canRecordPayments && state !== "paid" ? (
         <>
           <h2>入金を記録する</h2>
           {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
-          <Form method="post" className="stack" noValidate>
+          <OnceForm token={formTokens!.payment} form="payment" method="post" className="stack" noValidate>
             <input type="hidden" name="intent" value="payment" />
             <Field label="入金日" name="paidOn" type="date" defaultValue={today} error={errors.paidOn} />
             <Field label="入金額（円）" name="amountYen" error={errors.amountYen} hint="空欄のときは残額全額の入金として記録します" />
             <button type="submit">入金を記録</button>
-          </Form>
+          </OnceForm>
         </>
       ) : null}
 
       {canRecordPayments && !waiver && (overdue || interest.settledYen > 0) ? (
-        <Form method="post" className="filters" style={{ marginTop: 12 }}>
+        <OnceForm token={formTokens!["interest-waiver"]} form="interest-waiver" method="post" className="filters" style={{ marginTop: 12 }}>
           <input type="hidden" name="intent" value="waive_interest" />
           <label>延滞利息の免除理由（第26条第3項）<input type="text" name="waiveReason" size={40} aria-invalid={waiveError ? true : undefined} /></label>
           <button type="submit" className="secondary">延滞利息を免除する</button>
           {waiveError ? <span className="field-error" role="alert">{waiveError}</span> : null}
-        </Form>
+        </OnceForm>
       ) : null}
 
       <h2>督促の履歴</h2>
@@ -268,6 +284,7 @@ export default function InvoiceDetail() {
           </tbody>
         </table>
       )}
+      <OnceNotice form="credit-note" />
       {canRecordPayments && creditPreview ? (
         <section aria-label="返還請求書の発行内容の確認" className="card" style={{ marginTop: 12 }} data-testid="credit-confirm">
           <h3>この内容で返還請求書を発行します。よろしいですか？</h3>
@@ -288,6 +305,7 @@ export default function InvoiceDetail() {
           </table>
           <p>返還の理由（返還請求書に記載します）: <strong data-testid="credit-confirm-reason">{creditPreview.reason}</strong></p>
           <Form method="post" style={{ display: "flex", gap: 10 }}>
+            <FormToken token={formTokens!["credit-note"]} />
             <input type="hidden" name="intent" value="credit_note" />
             {creditPreview.lines.map((l) => <input key={l.invoiceLineId} type="hidden" name={`line-${l.invoiceLineId}`} value={l.amountYen} />)}
             <input type="hidden" name="reason" value={creditPreview.reason} />

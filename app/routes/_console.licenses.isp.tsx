@@ -1,13 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { OnceForm } from "~/components/OnceForm";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { APPLICATION_MONTH_FREE_NOTICE, AUTO_END_NOTICE, ISP_PRODUCTS, SWITCHING_WARNING, type IspProductCode } from "~/licenses/isp-bundle";
 import { autoEndedText, ISP_STATUS_LABELS } from "~/licenses/labels";
-import { applicableCustomers, applyIspSecurity, LICENSE_ACTION_ROLES, listIspContracts, newIdempotencyKey } from "~/licenses/licenses.server";
+import { applicableCustomers, applyIspSecurity, LICENSE_ACTION_ROLES, listIspContracts } from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf } from "~/lib/form";
+import { formClaim, formTokenOf, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { jstDate } from "~/lib/jst";
 import { formatDateJa } from "~/lib/labels";
 import { yen } from "~/lib/money";
@@ -16,7 +18,6 @@ const PRODUCT_CODES = Object.keys(ISP_PRODUCTS) as [IspProductCode, ...IspProduc
 type FieldName = "customerId" | "product" | "devices" | "_form";
 
 const ApplicationForm = z.object({
-  idempotencyKey: z.string({ error: "申込みフォームを開き直してください" }).min(1, "申込みフォームを開き直してください"),
   customerId: z.coerce.number({ error: "お客さまを選んでください" }).int().positive("お客さまを選んでください"),
   product: z.enum(PRODUCT_CODES, { error: "サービスを選んでください" }),
   devices: z.coerce.number({ error: "ご利用端末台数を数字で入力してください" }).int("ご利用端末台数は整数で入力してください")
@@ -28,8 +29,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const today = jstDate(now());
   return {
-    // Made when the form is shown: a second submission of this form names the same application (L-4).
-    idempotencyKey: newIdempotencyKey(),
+    // Made when the form is shown: a second submission of this form answers with the same application (L-4, decision 0027).
+    formToken: await issueFormToken(db, { userId: viewer.id, form: "isp-application" }),
     customers: viewer.tenant.kind === "customer" ? [] : await applicableCustomers(db, viewer.tenant),
     products: PRODUCT_CODES.map((code) => ISP_PRODUCTS[code]),
     contracts: await listIspContracts(db, viewer.tenant, today),
@@ -45,10 +46,14 @@ export async function action({ request }: ActionFunctionArgs) {
   if (viewer.tenant.kind === "customer") form.customerId = String(viewer.tenant.customerId);
   const parsed = ApplicationForm.safeParse(form);
   if (!parsed.success) return data({ fieldErrors: fieldErrorsOf<FieldName>(parsed.error) }, { status: 400 });
-  const result = await applyIspSecurity(getDb(), {
-    input: parsed.data, tenant: viewer.tenant, on: jstDate(now()),
+  const run = await runFormOnce(getDb(), formClaim(viewer, "isp-application", form, request), (trx) => applyIspSecurity(trx, {
+    input: { ...parsed.data, idempotencyKey: formTokenOf(form) ?? "" }, tenant: viewer.tenant, on: jstDate(now()),
     actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-  });
+  }), (r) => (r?.ok ? { summary: `契約番号 ${r.contractNumber}`, redirect: `/licenses/${r.licenseId}?applied=1` } : null));
+  // A repeat goes where the first answer went, as decision 0007 promised for a double click.
+  if (run.kind === "replayed" && run.outcome.redirect) return redirect(run.outcome.redirect);
+  if (run.kind !== "done") return onceResponse("isp-application", run);
+  const result = run.value;
   if (!result) return data({ fieldErrors: { customerId: "お客さまを選んでください" } as Partial<Record<FieldName, string>> }, { status: 400 });
   if (!result.ok) {
     const field: FieldName = result.field === "devices" ? "devices" : "_form";
@@ -58,8 +63,9 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function IspApplication() {
-  const { idempotencyKey, customers, products, contracts, showCustomer, notices } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { formToken, customers, products, contracts, showCustomer, notices } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const actionData = answer && "fieldErrors" in answer ? answer : undefined;
   const errors: Partial<Record<FieldName, string>> = actionData?.fieldErrors ?? {};
   const live = contracts.filter((c) => c.status !== "ended");
   return (
@@ -77,8 +83,7 @@ export default function IspApplication() {
         </div>
       ) : null}
       {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
-      <Form method="post" className="stack" noValidate>
-        <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+      <OnceForm token={formToken} form="isp-application" method="post" className="stack" noValidate>
         {showCustomer ? (
           <label>
             お客さま
@@ -103,7 +108,7 @@ export default function IspApplication() {
         </label>
         <p className="muted">お申込みボタンは一度だけ押してください。二度押しても契約が二重にできることはありません。</p>
         <button type="submit">申し込む</button>
-      </Form>
+      </OnceForm>
 
       <h2>ISPセキュリティの契約</h2>
       {contracts.length === 0 ? <div className="empty">ISPセキュリティの契約はまだありません。</div> : (

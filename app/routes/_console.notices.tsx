@@ -1,5 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
@@ -17,12 +19,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const at = now();
   const notices = await listServiceNotices(getDb(), { tenant: viewer.tenant, now: at, since: new Date(at.getTime() - ENDED_SHOWN_DAYS * 86_400_000) });
-  return { notices, canPublish: OPERATIONS_ROLES.includes(viewer.role), today: jstDate(at), time: jstTime(at) };
+  const canPublish = OPERATIONS_ROLES.includes(viewer.role);
+  const formToken = canPublish ? await issueFormToken(getDb(), { userId: viewer.id, form: "service-notice" }) : "";
+  return { notices, canPublish, today: jstDate(at), time: jstTime(at), formToken };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
-  const values = formValues(await request.formData());
+  const form = await request.formData();
+  const values = formValues(form);
   const actor = { id: viewer.id, email: viewer.email };
   const at = now();
   if (values.intent === "close") {
@@ -35,13 +40,16 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return data({ errors: fieldErrorsOf(parsed.error) as Record<string, string>, values }, { status: 400 });
   const draft = draftServiceNotice(parsed.data, at);
   if (!draft.ok) return data({ errors: draft.errors, values }, { status: 400 });
-  await publishServiceNotice(getDb(), { notice: draft.notice, at, actor, ip: clientIp(request) });
+  const run = await runFormOnce(getDb(), formClaim(viewer, "service-notice", form, request),
+    (trx) => publishServiceNotice(trx, { notice: draft.notice, at, actor, ip: clientIp(request) }), () => ({ summary: "お知らせは掲載済みです" }));
+  if (run.kind !== "done") return onceResponse("service-notice", run);
   return redirect("/notices?published=1");
 }
 
 export default function Notices() {
-  const { notices, canPublish, today, time } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { notices, canPublish, today, time, formToken } = useLoaderData<typeof loader>();
+  const onceAnswer = useActionData<typeof action>();
+  const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
   const errors: Record<string, string> = result?.errors ?? {};
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
@@ -76,7 +84,7 @@ export default function Notices() {
       )}
 
       {canPublish ? (
-        <Form method="post" className="stack" style={{ marginTop: 20 }} noValidate>
+        <OnceForm token={formToken} form="service-notice" method="post" className="stack" style={{ marginTop: 20 }} noValidate>
           <h2>お知らせを掲載する</h2>
           {result?.values && !errors._form ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
           <input type="hidden" name="intent" value="publish" />
@@ -104,7 +112,7 @@ export default function Notices() {
           {error("endDate")}
           <label style={{ fontWeight: 400 }}><input type="checkbox" name="emergency" defaultChecked={v("emergency") === "on"} /> 緊急（すでに始まっている中止を事後にお知らせする）</label>
           <button type="submit">お知らせを掲載する</button>
-        </Form>
+        </OnceForm>
       ) : null}
     </>
   );

@@ -1,5 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import type { OutageService } from "~/billing/outage-credit";
@@ -23,7 +25,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listContracts(db, viewer.tenant, { status: "active" }),
     pageOutages(db, viewer.tenant, pageRequest(new URL(request.url).searchParams, OUTAGE_SORT)),
   ]);
-  return { contracts: contracts.map((c) => ({ id: c.id, label: `${c.ref} ${c.customer_name}` })), outages, page };
+  return {
+    contracts: contracts.map((c) => ({ id: c.id, label: `${c.ref} ${c.customer_name}` })), outages, page,
+    formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "outage" }),
+  };
 }
 
 function instant(form: FormData, prefix: string): string | null {
@@ -53,13 +58,16 @@ export async function action({ request }: ActionFunctionArgs) {
   if (form.get("intent") === "preview") {
     return data({ errors: {}, values, credits: await outageCredits(db, contractId, outage) });
   }
-  await recordOutage(db, { contractId, outage, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
+  const run = await runFormOnce(db, formClaim(viewer, "outage", form, request),
+    (trx) => recordOutage(trx, { contractId, outage, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) }), () => ({ summary: "障害は記録済みです" }));
+  if (run.kind !== "done") return onceResponse("outage", run);
   return redirect("/outages?recorded=1");
 }
 
 export default function Outages() {
-  const { contracts, outages, page } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { contracts, outages, page, formToken } = useLoaderData<typeof loader>();
+  const onceAnswer = useActionData<typeof action>();
+  const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
   const e: Record<string, string> = result?.errors ?? {};
   const v = (k: string) => result?.values?.[k] ?? "";
@@ -68,7 +76,7 @@ export default function Outages() {
       <h1>障害の記録</h1>
       <p className="muted">当社の責めによらずお客さまの責めでもない理由でサービスがまったく利用できず、当社が把握してから24時間以上続いたときは、24時間ごとに1日分の月額料金を減額します（規約第24条第2項）。</p>
       {params.get("recorded") ? <div className="alert success" role="status">障害を記録しました。減額は該当月の請求書に計上されます。</div> : null}
-      <Form method="post" className="stack" noValidate>
+      <OnceForm token={formToken} form="outage" method="post" className="stack" noValidate>
         <label>契約
           <select name="contractId" defaultValue={v("contractId")}><option value="">選んでください</option>
             {contracts.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}</select>
@@ -96,7 +104,7 @@ export default function Outages() {
           <button type="submit" name="intent" value="preview" className="secondary">減額を計算する</button>
           <button type="submit" name="intent" value="record">記録する</button>
         </div>
-      </Form>
+      </OnceForm>
       {result?.credits ? (
         <table className="data" aria-label="減額" style={{ maxWidth: 560, marginTop: 16 }}>
           <thead><tr><th>請求月</th><th className="num">減額（税抜）</th><th /></tr></thead>

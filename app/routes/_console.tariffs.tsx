@@ -1,5 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES, TARIFF_VIEW_ROLES } from "~/auth/tenancy";
 import { isWithdrawable, tariffCodeLabel } from "~/billing/tariff-editor";
@@ -22,13 +24,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     today,
     nextMonthStart: firstDayOf(addMonths(monthOf(today), 1)),
     canEdit: OPERATIONS_ROLES.includes(viewer.role),
+    formToken: OPERATIONS_ROLES.includes(viewer.role) ? await issueFormToken(getDb(), { userId: viewer.id, form: "tariff-version" }) : "",
   };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: TARIFF_VIEW_ROLES });
   if (!OPERATIONS_ROLES.includes(viewer.role)) throw new Response("この操作の権限がありません。", { status: 403 });
-  const values = formValues(await request.formData());
+  const form = await request.formData();
+  const values = formValues(form);
   const context = { today: jstDate(now()), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) };
   if (values.intent === "withdraw") {
     const result = await withdrawTariffVersion(getDb(), { ...context, effectiveFrom: values.effectiveFrom ?? "" });
@@ -38,14 +42,19 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const prices = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith("price.")).map(([k, v]) => [k.slice("price.".length), v]));
   const newCodes = Array.from({ length: NEW_CODE_ROWS }, (_, i) => ({ code: values[`newCode.${i}`] ?? "", price: values[`newPrice.${i}`] ?? "" }));
-  const result = await publishTariffVersion(getDb(), { ...context, at: now(), input: { effectiveFrom: values.effectiveFrom ?? "", prices, newCodes } });
+  const run = await runFormOnce(getDb(), formClaim(viewer, "tariff-version", form, request),
+    (trx) => publishTariffVersion(trx, { ...context, at: now(), input: { effectiveFrom: values.effectiveFrom ?? "", prices, newCodes } }),
+    (r) => (r.ok ? { summary: `${r.effectiveFrom} 版は公開済みです` } : null));
+  if (run.kind !== "done") return onceResponse("tariff-version", run);
+  const result = run.value;
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
   return redirect(`/tariffs?published=${result.effectiveFrom}`);
 }
 
 export default function Tariffs() {
-  const { versions, today, nextMonthStart, canEdit } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { versions, today, nextMonthStart, canEdit, formToken } = useLoaderData<typeof loader>();
+  const onceAnswer = useActionData<typeof action>();
+  const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
   const errors: Record<string, string> = result?.errors ?? {};
   const v = (k: string) => result?.values?.[k] ?? "";
@@ -98,7 +107,7 @@ export default function Tariffs() {
       <p className="muted">太字はその版で変更した料金です。</p>
 
       {canEdit ? (
-        <Form method="post" className="stack" style={{ marginTop: 20 }} noValidate>
+        <OnceForm token={formToken} form="tariff-version" method="post" className="stack" style={{ marginTop: 20 }} noValidate>
           <h2>新しい版を登録する</h2>
           <input type="hidden" name="intent" value="publish" />
           <label>適用開始日（月の初日、明日以降）
@@ -131,7 +140,7 @@ export default function Tariffs() {
             ))}
           </fieldset>
           <button type="submit">この版を登録する</button>
-        </Form>
+        </OnceForm>
       ) : null}
     </>
   );

@@ -3,6 +3,7 @@
 // plan itself — when each call may be made — comes from the notification engine
 // (notifications.server.ts): a call planned for later is outside the phone window until then.
 import type { Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
@@ -105,7 +106,7 @@ export async function recordCall(
   const at = params.at.toISOString();
   const label = CALL_RESULT_LABELS[params.result];
   const line = `${at.slice(0, 16)}Z ${params.actor.email}: 電話連絡（${call.recipient}）${label}${params.note ? `: ${params.note}` : ""}`;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const updated = await trx.updateTable("notifications")
       .set({ sent_at: at, result: params.result })
       .where("id", "=", call.id)

@@ -3,6 +3,7 @@
 // report (the pure rule in gateway-dispatch.ts) with the rule in words, the record itself
 // (audited) and the recent records — all scoped to the viewer's tenant.
 import { sql, type Kysely, type SqlBool } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.server";
@@ -111,7 +112,7 @@ export async function recordGatewayFailure(
   params: { quote: DispatchQuote; customerFault: boolean; notes: string; at: Date; actor: AuditActor; ip: string },
 ): Promise<number> {
   const { quote } = params;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const { id } = await trx.insertInto("gateway_failures").values({
       contract_id: quote.gateway.contractId,
       reported_at: quote.reportedAt,

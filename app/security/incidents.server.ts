@@ -1,6 +1,7 @@
 // Incidents as each tenant may see them (S1-4①): lists with filters, the detail with the event
 // and notification timelines, and the workflow new → acknowledged → resolved, audited.
 import { sql, type Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database, IncidentStatus } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
@@ -104,7 +105,7 @@ export async function transitionIncident(
   if (incident.status === params.to) return { ok: false, message: "すでに対応中です" };
   const at = params.at.toISOString();
   const notes = [incident.notes, params.notes ? `${at.slice(0, 16)}Z ${params.actor.email}: ${params.notes}` : null].filter(Boolean).join("\n");
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.updateTable("incidents").set({
       status: params.to,
       acknowledged_at: incident.acknowledged_at ?? at,
@@ -141,7 +142,7 @@ export async function addIncidentNote(
   if (!found) return false;
   const { incident } = found;
   const at = params.at.toISOString();
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     // Appended in SQL, so that two notes written at once both stay.
     const line = `${at.slice(0, 16)}Z ${params.actor.email}: ${params.note}`;
     await trx.updateTable("incidents")

@@ -1,5 +1,6 @@
 // The provider's own details (issuer of every invoice) and its billing settings. One row; changes are audited.
 import type { Kysely } from "kysely";
+import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { DEFAULT_BILLING_SETTINGS, dueRuleLabel, type BillingSettings } from "../billing/billing-settings";
@@ -29,7 +30,7 @@ export async function updateProviderSettings(
   actor: AuditActor,
   ip: string,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const before = await trx.selectFrom("provider").selectAll().orderBy("id").executeTakeFirstOrThrow();
     await trx.updateTable("provider").set({
       name: settings.name, address: settings.address, phone: settings.phone, email: settings.email,
@@ -60,7 +61,7 @@ export async function getBillingSettings(db: Kysely<Database>): Promise<BillingS
 
 /** Invoices issued from now on follow the new settings; issued ones keep their due date (T-27-4: never edited). */
 export async function updateBillingSettings(db: Kysely<Database>, settings: BillingSettings, actor: AuditActor, ip: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const before = await trx.selectFrom("provider").select("id").orderBy("id").executeTakeFirstOrThrow();
     const previous = await getBillingSettings(trx);
     await trx.updateTable("provider").set({
@@ -99,7 +100,7 @@ export async function getDebitSettings(db: Kysely<Database>): Promise<DebitSetti
 }
 
 export async function updateDebitSettings(db: Kysely<Database>, settings: DebitSettings, actor: AuditActor, ip: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const before = await trx.selectFrom("provider").select(["id", "debit_consignor_code"]).orderBy("id").executeTakeFirstOrThrow();
     await trx.updateTable("provider").set({
       debit_consignor_code: settings.consignorCode, debit_consignor_kana: settings.consignorKana, debit_bank_code: settings.bankCode,

@@ -156,12 +156,12 @@ describe("ISP bundle application (L-4)", () => {
     const page = await browser.newPage();
     await loginAs(page, server.url, "customer@demo.example");
     await page.goto(`${server.url}/licenses/isp`);
-    const key = await page.locator('input[name="idempotencyKey"]').getAttribute("value");
-    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    const key = await page.locator('input[name="_formToken"]').getAttribute("value");
+    expect(key).toMatch(/^[A-Za-z0-9_-]{32}$/);
 
     // The same form submitted twice at the same moment.
     const finalUrls = await page.evaluate(async ({ url, key }) => {
-      const body = () => new URLSearchParams({ idempotencyKey: key, product: "multi_device_security", devices: "3" });
+      const body = () => new URLSearchParams({ _formToken: key, product: "multi_device_security", devices: "3" });
       const responses = await Promise.all([fetch(url, { method: "POST", body: body() }), fetch(url, { method: "POST", body: body() })]);
       return responses.map((r) => `${r.status} ${new URL(r.url).pathname}${new URL(r.url).search}`);
     }, { url: `${server.url}/licenses/isp`, key: key! });
@@ -176,7 +176,7 @@ describe("ISP bundle application (L-4)", () => {
 
     // A fresh form, its button double-clicked: still one contract.
     await page.reload();
-    const secondKey = await page.locator('input[name="idempotencyKey"]').getAttribute("value");
+    const secondKey = await page.locator('input[name="_formToken"]').getAttribute("value");
     expect(secondKey).not.toBe(key);
     expect(await page.getByTestId("switching-warning").textContent()).toContain(rows[0].contract_number);
     await Promise.all([page.waitForURL(/\/licenses\/\d+\?applied=1$/), page.getByRole("button", { name: "申し込む" }).dblclick()]);

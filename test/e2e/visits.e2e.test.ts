@@ -116,8 +116,10 @@ describe("visit booking in the east area", () => {
         headers: { Cookie: cookies, Origin: early.url, "Content-Type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ intent: "record", start: "09:30", "visit.printer": "1" }),
       });
-      expect(posted.status).toBe(400);
-      expect(await posted.text()).toContain("予約の開始日時（11月24日 10:00）より前には実施内容を記録できません。");
+      // No form is shown, so a hand-made POST has no one-time token (decision 0027): refused before the
+      // rule is even asked (the rule's own refusal is tested in test/visit-records.test.ts).
+      expect(posted.status).toBe(409);
+      expect(await posted.text()).toContain("このフォームは有効期限が切れたか、すでに使われています。");
       const db = new SQLite(server.databasePath, { readonly: true });
       expect(db.prepare("select count(*) as n from visits where contract_id = ?").get(k2001)).toEqual({ n: 0 });
       expect(db.prepare("select status from visit_bookings where id = ?").get(bookingId)).toEqual({ status: "booked" });
