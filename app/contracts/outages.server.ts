@@ -11,6 +11,7 @@ import { buildMonthlyInvoiceLines } from "../billing/monthly-invoice";
 import type { TariffVersion } from "../billing/tariff";
 import { OUTAGE_SERVICE_LABELS } from "./outage-labels";
 import { jstDate, monthOf, monthRange, parseInstant, type YearMonth } from "../lib/jst";
+import { formatMonth, formatYen } from "../lib/format";
 
 export interface OutageCredit {
   month: YearMonth;
@@ -55,7 +56,7 @@ export async function recordOutage(
     const contract = await trx.selectFrom("contracts").select("ref").where("id", "=", params.contractId).executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actor: params.actor, action: "outage.record", entity: "contract", entityId: contract.ref,
-      summary: `${contract.ref} 障害を記録（${outage.services.map((s) => OUTAGE_SERVICE_LABELS[s]).join("・")}、減額 ${credits.map((c) => `${c.month}: ${c.creditYen}円`).join("、") || "なし"}）`,
+      summary: `${contract.ref} 障害を記録（${outage.services.map((s) => OUTAGE_SERVICE_LABELS[s]).join("・")}、減額 ${credits.map((c) => `${formatMonth(c.month)}: ${formatYen(c.creditYen)}`).join("、") || "なし"}）`,
       ip: params.ip,
     });
   });

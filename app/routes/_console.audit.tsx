@@ -3,7 +3,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { listAudit } from "~/audit/audit.server";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { formatInstantJa } from "~/lib/labels";
+import { formatInstant } from "~/lib/format";
 
 const ACTION_LABELS: Record<string, string> = {
   login: "ログイン",
@@ -84,7 +84,7 @@ export default function AuditLog() {
           <tbody>
             {entries.map((e) => (
               <tr key={e.id}>
-                <td>{formatInstantJa(e.at)}</td>
+                <td>{formatInstant(e.at)}</td>
                 <td>{e.user_email ?? "—"}</td>
                 <td>{ACTION_LABELS[e.action] ?? e.action}</td>
                 <td>{e.entity}{e.entity_id ? ` #${e.entity_id}` : ""}</td>

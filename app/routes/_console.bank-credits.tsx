@@ -8,8 +8,7 @@ import { FINANCE_ROLES } from "~/auth/tenancy";
 import { assignCredit, dismissCredit, listPendingCredits, listResolvedCredits } from "~/collections/collections.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { formatDateJa, formatInstantJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatDate, formatInstant, formatYen } from "~/lib/format";
 
 const STATUS_LABELS = { matched: "自動照合", assigned: "割当済み", dismissed: "対象外", pending: "照合待ち" } as const;
 
@@ -62,8 +61,8 @@ export default function BankCredits() {
           <tbody>
             {pending.map((c) => (
               <tr key={c.id}>
-                <td>{formatDateJa(c.transaction_date)}</td>
-                <td className="num">{yen(c.amount_yen)}</td>
+                <td>{formatDate(c.transaction_date)}</td>
+                <td className="num">{formatYen(c.amount_yen)}</td>
                 <td>{c.payer_name}</td>
                 <td>
                   <Form method="post" className="actions">
@@ -97,12 +96,12 @@ export default function BankCredits() {
           <tbody>
             {resolved.map((c) => (
               <tr key={c.id}>
-                <td>{formatDateJa(c.transaction_date)}</td>
-                <td className="num">{yen(c.amount_yen)}</td>
+                <td>{formatDate(c.transaction_date)}</td>
+                <td className="num">{formatYen(c.amount_yen)}</td>
                 <td>{c.payer_name}</td>
                 <td>{STATUS_LABELS[c.status]}</td>
                 <td>{c.invoice_id ? <Link to={`/invoices/${c.invoice_id}`}>{c.invoice_number}</Link> : "—"}</td>
-                <td>{c.resolved_by} {formatInstantJa(c.resolved_at)}</td>
+                <td>{c.resolved_by} {formatInstant(c.resolved_at)}</td>
               </tr>
             ))}
           </tbody>

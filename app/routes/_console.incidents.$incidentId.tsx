@@ -5,10 +5,10 @@ import { INCIDENT_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
-import { formatInstantJa } from "~/lib/labels";
 import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS } from "~/security/incident-labels";
 import { NOTIFICATION_RESULT_LABELS } from "~/security/calls.server";
 import { getIncident, transitionIncident } from "~/security/incidents.server";
+import { formatInstant } from "~/lib/format";
 
 const CHANNEL_LABELS: Record<string, string> = { email: "メール", phone: "電話" };
 
@@ -49,9 +49,9 @@ export default function IncidentDetail() {
       <dl className="facts">
         <dt>種類</dt><dd>{INCIDENT_KIND_LABELS[incident.kind] ?? incident.kind}</dd>
         <dt>顧客・契約</dt><dd>{incident.customer_name}（{incident.contract_ref}）</dd>
-        <dt>検知</dt><dd>{formatInstantJa(incident.opened_at)}</dd>
-        <dt>対応開始</dt><dd>{formatInstantJa(incident.acknowledged_at)}</dd>
-        <dt>解決</dt><dd>{formatInstantJa(incident.resolved_at)}</dd>
+        <dt>検知</dt><dd>{formatInstant(incident.opened_at)}</dd>
+        <dt>対応開始</dt><dd>{formatInstant(incident.acknowledged_at)}</dd>
+        <dt>解決</dt><dd>{formatInstant(incident.resolved_at)}</dd>
         <dt>担当</dt><dd>{incident.assignee ?? "—"}</dd>
         <dt>メモ</dt><dd style={{ whiteSpace: "pre-wrap" }}>{incident.notes ?? "—"}</dd>
       </dl>
@@ -61,7 +61,7 @@ export default function IncidentDetail() {
           <thead><tr><th>日時</th><th>機器</th><th>種類</th><th>処理</th><th>脅威・URL</th></tr></thead>
           <tbody>
             {events.map((e) => (
-              <tr key={e.id}><td>{formatInstantJa(e.detected_at)}</td><td>{e.device_name}</td><td>{e.type}</td><td>{e.action ?? "—"}</td><td>{e.threat ?? e.url ?? "—"}</td></tr>
+              <tr key={e.id}><td>{formatInstant(e.detected_at)}</td><td>{e.device_name}</td><td>{e.type}</td><td>{e.action ?? "—"}</td><td>{e.threat ?? e.url ?? "—"}</td></tr>
             ))}
           </tbody>
         </table>
@@ -73,8 +73,8 @@ export default function IncidentDetail() {
           <tbody>
             {notifications.map((n) => (
               <tr key={n.id}>
-                <td>{CHANNEL_LABELS[n.channel] ?? n.channel}</td><td>{formatInstantJa(n.planned_at)}</td>
-                <td>{formatInstantJa(n.sent_at)}</td><td>{n.recipient}</td><td>{n.result ?? "予定"}</td>
+                <td>{CHANNEL_LABELS[n.channel] ?? n.channel}</td><td>{formatInstant(n.planned_at)}</td>
+                <td>{formatInstant(n.sent_at)}</td><td>{n.recipient}</td><td>{n.result ?? "予定"}</td>
               </tr>
             ))}
           </tbody>

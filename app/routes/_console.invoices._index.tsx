@@ -6,8 +6,8 @@ import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { isIsoDate, isYearMonth, jstDate } from "~/lib/jst";
-import { formatDateJa } from "~/lib/labels";
-import { parseYenInput, yen } from "~/lib/money";
+import { parseYenInput } from "~/lib/money";
+import { formatDate, formatMonth, formatYen } from "~/lib/format";
 
 const STATUS_LABELS: Record<StatusFilter, string> = { unpaid: "未入金", overdue: "支払期日超過", paid: "入金済み" };
 
@@ -60,7 +60,7 @@ export default function Invoices() {
         <div className="empty">{filtered ? "条件に合う請求書はありません。" : "発行済みの請求書はまだありません。"}</div>
       ) : (
         <>
-          <p className="muted">{invoices.length}件　合計 {yen(total)}</p>
+          <p className="muted">{invoices.length}件　合計 {formatYen(total)}</p>
           <table className="data">
             <thead>
               <tr>
@@ -72,20 +72,20 @@ export default function Invoices() {
               {invoices.map((i) => (
                 <tr key={i.id}>
                   <td><Link to={`/invoices/${i.id}`}>{i.invoice_number}</Link></td>
-                  <td>{i.billing_month.replace("-", "年")}月分</td>
+                  <td>{formatMonth(i.billing_month)}分</td>
                   {showCustomer ? <td>{i.customer_name}</td> : null}
                   <td>{i.contract_ref}</td>
-                  <td>{formatDateJa(i.issue_date)}</td>
-                  <td>{formatDateJa(i.due_date)}</td>
-                  <td className="num">{yen(i.total_yen)}</td>
-                  <td className="num">{yen(i.paidYen)}</td>
+                  <td>{formatDate(i.issue_date)}</td>
+                  <td>{formatDate(i.due_date)}</td>
+                  <td className="num">{formatYen(i.total_yen)}</td>
+                  <td className="num">{formatYen(i.paidYen)}</td>
                   <td>
                     <span className={`badge ${i.state === "paid" ? "" : i.overdue ? "suspended" : "warn"}`}>
                       {i.state === "paid" ? "入金済み" : i.overdue ? "期日超過" : i.state === "partial" ? "一部入金" : "未入金"}
                     </span>
-                    {i.debitFailure ? <div className="muted" data-testid="debit-failure">口座振替不能：{i.debitFailure.label}（{formatDateJa(i.debitFailure.debitDate)}）</div> : null}
+                    {i.debitFailure ? <div className="muted" data-testid="debit-failure">口座振替不能：{i.debitFailure.label}（{formatDate(i.debitFailure.debitDate)}）</div> : null}
                   </td>
-                  <td className="num">{i.overdue ? yen(i.accruedInterestYen) : "—"}</td>
+                  <td className="num">{i.overdue ? formatYen(i.accruedInterestYen) : "—"}</td>
                 </tr>
               ))}
             </tbody>

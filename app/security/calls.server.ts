@@ -7,7 +7,7 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import { formatJstDateTime } from "../lib/jst";
+import { formatInstant } from "../lib/format";
 
 export const CALL_RESULTS = ["answered", "no_answer", "wrong_number"] as const;
 export type CallResult = (typeof CALL_RESULTS)[number];
@@ -83,7 +83,7 @@ export async function recordCall(
   // S1-4①: the plan puts every call at the first moment of the phone window; before it the
   // window is closed (09:00–21:00, not 12/29–1/3), so the call cannot have been made yet.
   if (call.planned_at > params.at.toISOString()) {
-    return { ok: false, message: `予定時刻（${formatJstDateTime(new Date(call.planned_at))}）より前には記録できません。電話連絡は9:00〜21:00です` };
+    return { ok: false, message: `予定時刻（${formatInstant(call.planned_at)}）より前には記録できません。電話連絡は9:00〜21:00です` };
   }
   const at = params.at.toISOString();
   const label = CALL_RESULT_LABELS[params.result];
