@@ -40,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function IncidentDetail() {
-  const { incident, events, notifications, canAct, defaultAssignee } = useLoaderData<typeof loader>();
+  const { incident, events, notifications, notes, canAct, defaultAssignee } = useLoaderData<typeof loader>();
   const error = useActionData<typeof action>()?.error;
   return (
     <>
@@ -53,8 +53,18 @@ export default function IncidentDetail() {
         <dt>対応開始</dt><dd>{formatInstant(incident.acknowledged_at)}</dd>
         <dt>解決</dt><dd>{formatInstant(incident.resolved_at)}</dd>
         <dt>担当</dt><dd>{incident.assignee ?? "—"}</dd>
-        <dt>メモ</dt><dd style={{ whiteSpace: "pre-wrap" }}>{incident.notes ?? "—"}</dd>
       </dl>
+      <h2>対応の記録</h2>
+      {notes.length === 0 ? <div className="empty">記録はありません。</div> : (
+        <ol className="incident-notes" aria-label="対応の記録">
+          {notes.map((n) => (
+            <li key={n.id}>
+              <time dateTime={n.writtenAt}>{formatInstant(n.writtenAt)}</time> {n.authorName}
+              <div style={{ whiteSpace: "pre-wrap" }}>{n.body}</div>
+            </li>
+          ))}
+        </ol>
+      )}
       <h2>検知イベント</h2>
       {events.length === 0 ? <div className="empty">イベントはありません。</div> : (
         <table className="data">

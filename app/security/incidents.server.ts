@@ -1,11 +1,12 @@
 // Incidents as each tenant may see them (S1-4①): lists with filters, the detail with the event
 // and notification timelines, and the workflow new → acknowledged → resolved, audited.
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database, IncidentStatus } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { INCIDENT_STATUS_LABELS } from "./incident-labels";
+import { insertIncidentNote, notesOfIncidents } from "./incident-notes.server";
 
 export interface IncidentFilter {
   severity?: string;
@@ -57,7 +58,8 @@ export async function getIncident(db: Kysely<Database>, params: { id: number; te
     db.selectFrom("notifications").select(["id", "channel", "planned_at", "sent_at", "result", "recipient"])
       .where("incident_id", "=", incident.id).orderBy("planned_at").orderBy("channel").execute(),
   ]);
-  return { incident, events, notifications };
+  const notes = (await notesOfIncidents(db, [incident.id])).get(incident.id) ?? [];
+  return { incident, events, notifications, notes };
 }
 
 export type TransitionResult = { ok: true } | { ok: false; message: string };
@@ -73,15 +75,14 @@ export async function transitionIncident(
   if (incident.status === "resolved") return { ok: false, message: "このインシデントはすでに解決済みです" };
   if (incident.status === params.to) return { ok: false, message: "すでに対応中です" };
   const at = params.at.toISOString();
-  const notes = [incident.notes, params.notes ? `${at.slice(0, 16)}Z ${params.actor.email}: ${params.notes}` : null].filter(Boolean).join("\n");
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("incidents").set({
       status: params.to,
       acknowledged_at: incident.acknowledged_at ?? at,
       resolved_at: params.to === "resolved" ? at : null,
       assignee: params.assignee || incident.assignee,
-      notes: notes || null,
     }).where("id", "=", incident.id).execute();
+    if (params.notes) await insertIncidentNote(trx, { incidentId: incident.id, at: params.at, actor: params.actor, body: params.notes });
     await recordAudit(trx, {
       actor: params.actor, action: `incident.${params.to === "resolved" ? "resolve" : "acknowledge"}`, entity: "incident",
       entityId: incident.id, summary: `${incident.title} を${INCIDENT_STATUS_LABELS[params.to]}に変更${params.notes ? `: ${params.notes}` : ""}`,
@@ -102,13 +103,9 @@ export async function addIncidentNote(
   const found = await getIncident(db, params);
   if (!found) return false;
   const { incident } = found;
-  const at = params.at.toISOString();
   await db.transaction().execute(async (trx) => {
-    // Appended in SQL, so that two notes written at once both stay.
-    const line = `${at.slice(0, 16)}Z ${params.actor.email}: ${params.note}`;
-    await trx.updateTable("incidents")
-      .set((eb) => ({ notes: eb.case().when("notes", "is", null).then(line).else(sql<string>`notes || ${"\n" + line}`).end() }))
-      .where("id", "=", incident.id).execute();
+    // One row per note, so two notes written at once both stay.
+    await insertIncidentNote(trx, { incidentId: incident.id, at: params.at, actor: params.actor, body: params.note });
     await recordAudit(trx, {
       actor: params.actor, action: "incident.note", entity: "incident", entityId: incident.id,
       summary: `${incident.title} にメモを追加: ${params.note}`, ip: params.ip,

@@ -36,6 +36,7 @@ import * as secondFactor from "./2026_11_22_001060_second_factor";
 import * as documentArchive from "./2026_11_22_001070_document_archive";
 import * as peppolParticipantIds from "./2026_11_22_001071_peppol_participant_ids";
 import * as dunning from "./2026_11_22_001100_dunning";
+import * as incidentNotes from "./2026_11_22_001150_incident_notes";
 import * as apiKeys from "./2026_11_22_001090_api_keys";
 import * as directDebit from "./2026_11_22_001080_direct_debit";
 
@@ -77,4 +78,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001090_api_keys": apiKeys,
   "2026_11_22_001080_direct_debit": directDebit,
   "2026_11_22_001100_dunning": dunning,
+  "2026_11_22_001150_incident_notes": incidentNotes,
 };

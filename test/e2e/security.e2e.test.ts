@@ -190,6 +190,25 @@ describe("operations", () => {
     await page.close();
   });
 
+  it("customer@ reads the operator's call note at 10:00 JST (01:00Z) by display name, never the e-mail address (issue 17 item 6)", async () => {
+    const id = incidentOf("e2e-cc-1");
+    expect(one<{ written_at: string; author_name: string }>(
+      "select written_at, author_name from incident_notes where incident_id = ? and body like '電話連絡%'", id,
+    )).toEqual({ written_at: "2026-11-28T01:00:00.000Z", author_name: "運用 花子" });
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "customer@demo.example");
+    await page.goto(`${server.url}/incidents/${id}`);
+    const notes = page.getByRole("list", { name: "対応の記録" });
+    await notes.getByText("総務の港さまに状況を説明").waitFor();
+    const call = notes.locator("li").filter({ hasText: "総務の港さまに状況を説明" });
+    expect((await call.textContent())?.replace(/\s+/g, " ").trim())
+      .toBe("2026年11月28日 10:00 運用 花子電話連絡（06-6571-0001）通話済み: 総務の港さまに状況を説明");
+    const html = await page.content();
+    expect(html).not.toContain("operator@demo.example");
+    expect(html).not.toContain("01:00Z");
+    await page.close();
+  });
+
   it("operator@ records a Saturday failure of an east 10-client gateway: dispatch on Monday 09:00", async () => {
     const k2002 = one<{ id: number }>("select id from contracts where ref = 'K-2002'").id; // east, gw10, no 24h option
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
