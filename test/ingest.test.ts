@@ -137,7 +137,7 @@ describe.each([
       "お問い合わせ: セキュアライン株式会社 0120-555-310",
     ].join("\n"));
     const virusMail = s.outbox.find((m) => m.subject.includes("ウイルス"))!;
-    expect(virusMail.body_text).toContain("検知日時: 2026年11月19日 14:05\n脅威名: TROJ_EMOTET.A\n処理結果: failed\n");
+    expect(virusMail.body_text).toContain("検知日時: 2026年11月19日 14:05\n脅威名: TROJ_EMOTET.A\n処理結果: 処理失敗\n");
 
     // S7 devices: PC-001 updated where the line says, kept elsewhere; PC-099 registered; events linked to them.
     const pc1 = s.devices.find((d) => d.contract_id === gwIncident.contract_id && d.name === "PC-001")!;

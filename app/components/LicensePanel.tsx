@@ -18,6 +18,7 @@ import {
   TERM_LABELS,
 } from "~/licenses/labels";
 import { formatDate, formatYen } from "~/lib/format";
+import { RuleRef } from "~/components/RuleRef";
 
 export interface LicensePanelProps {
   view: LicenseView;
@@ -28,9 +29,11 @@ export interface LicensePanelProps {
   /** Provider operations may mark a requested stop as processed by the vendor. */
   canCompleteStop: boolean;
   error?: { message: string; field?: string; intent?: string } | null;
+  /** The provider's staff read rule ids; others read the explanation with the rule on demand. */
+  showRuleIds?: boolean;
 }
 
-export function LicensePanel({ view, today, showCustomer, canAct, canCompleteStop, error }: LicensePanelProps) {
+export function LicensePanel({ view, today, showCustomer, canAct, canCompleteStop, error, showRuleIds = false }: LicensePanelProps) {
   const { overview: o, id, refund } = view;
   const l = o.license;
   const action = `/licenses/${id}`;
@@ -107,7 +110,7 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
                     <td>{line.ref}</td>
                     <td>{formatDate(line.effectiveEnd)}</td>
                     <td className="num">{formatYen(line.refundYen)}</td>
-                    <td>{line.explanation}<div className="muted" style={{ fontSize: 12 }}>{line.rule}</div></td>
+                    <td><RuleRef rule={line.rule} explanation={line.explanation} staff={showRuleIds} /></td>
                   </tr>
                 ))}
               </tbody>

@@ -3,20 +3,22 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getCreditNote } from "~/billing/credit-notes.server";
 import { explainRule } from "~/billing/rule-explanations";
 import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
+import { RULE_ID_ROLES } from "~/auth/tenancy";
+import { RuleRef } from "~/components/RuleRef";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
-import { formatDate, formatMonth, formatYen } from "~/lib/format";
+import { formatBillingMonth, formatDate, formatYen } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const found = await getCreditNote(getDb(), { id: idParam(params.creditNoteId), tenant: viewer.tenant });
   if (!found) throw notFound();
-  return { ...found, lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule) })) };
+  return { ...found, lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule) })), showRuleIds: RULE_ID_ROLES.includes(viewer.role) };
 }
 
 export default function CreditNote() {
-  const { note, lines } = useLoaderData<typeof loader>();
+  const { note, lines, showRuleIds } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <>
@@ -29,7 +31,7 @@ export default function CreditNote() {
       </p>
       <dl className="facts">
         <dt>宛先</dt><dd>{note.recipient_name} 御中</dd>
-        <dt>元の請求書</dt><dd>{note.invoice_number}（{formatMonth(note.billing_month)}分、契約 {note.contract_ref}）</dd>
+        <dt>元の請求書</dt><dd>{note.invoice_number}（{formatBillingMonth(note.billing_month)}、契約 {note.contract_ref}）</dd>
         <dt>発行日</dt><dd>{formatDate(note.issue_date)}</dd>
         <dt>理由</dt><dd>{note.reason}</dd>
         <dt>返還額（税込）</dt><dd><strong data-testid="credit-total">{formatYen(note.total_yen)}</strong></dd>
@@ -40,7 +42,7 @@ export default function CreditNote() {
         <tbody>
           {lines.map((l) => (
             <tr key={l.id}>
-              <td>{l.description}</td><td><abbr title={l.explanation}>{l.rule}</abbr></td>
+              <td>{l.description}</td><td><RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} /></td>
               <td className="num">{formatYen(l.amount_yen)}</td><td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
             </tr>
           ))}

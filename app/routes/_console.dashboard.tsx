@@ -72,7 +72,11 @@ export default function Dashboard() {
       </div>
       <p className="retention-note" data-testid="retention">
         集計期間: {formatDate(f.from)}〜{formatDate(f.to)}（日本時間）。
-        検知ログの保存期間は{retentionMonths}か月です（S1-4⑤）。{retentionMonths}か月を過ぎたログは削除され、集計とレポートの対象外になります。
+        {/* The rule id is for the provider's staff; customers get it on demand (issue 17 item 7). */}
+        {tenantKind === "provider"
+          ? <>検知ログの保存期間は{retentionMonths}か月です（S1-4⑤）。</>
+          : <span title="根拠: サービス仕様 S1-4⑤">検知ログの保存期間は{retentionMonths}か月です。</span>}
+        {retentionMonths}か月を過ぎたログは削除され、集計とレポートの対象外になります。
       </p>
 
       <section className="cards kpi" aria-label="主な数値">

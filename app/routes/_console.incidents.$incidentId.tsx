@@ -9,6 +9,7 @@ import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS } from "~/security/inciden
 import { NOTIFICATION_RESULT_LABELS } from "~/security/calls.server";
 import { getIncident, transitionIncident } from "~/security/incidents.server";
 import { formatInstant } from "~/lib/format";
+import { eventActionLabel, eventTypeLabel } from "~/security/event-labels";
 
 const CHANNEL_LABELS: Record<string, string> = { email: "メール", phone: "電話" };
 
@@ -71,7 +72,7 @@ export default function IncidentDetail() {
           <thead><tr><th>日時</th><th>機器</th><th>種類</th><th>処理</th><th>脅威・URL</th></tr></thead>
           <tbody>
             {events.map((e) => (
-              <tr key={e.id}><td>{formatInstant(e.detected_at)}</td><td>{e.device_name}</td><td>{e.type}</td><td>{e.action ?? "—"}</td><td>{e.threat ?? e.url ?? "—"}</td></tr>
+              <tr key={e.id}><td>{formatInstant(e.detected_at)}</td><td>{e.device_name}</td><td>{eventTypeLabel(e.type)}</td><td>{eventActionLabel(e.action)}</td><td>{e.threat ?? e.url ?? "—"}</td></tr>
             ))}
           </tbody>
         </table>

@@ -12,7 +12,8 @@ import { recordPayment } from "~/billing/payments.server";
 import { explainRule } from "~/billing/rule-explanations";
 import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
 import { clientIp, requireViewer } from "~/auth/session.server";
-import { FINANCE_ROLES, type Viewer } from "~/auth/tenancy";
+import { FINANCE_ROLES, RULE_ID_ROLES, type Viewer } from "~/auth/tenancy";
+import { RuleRef } from "~/components/RuleRef";
 import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -56,6 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     waiver: waiver ? { reason: waiver.reason, waivedBy: waiver.waived_by, waivedAt: waiver.waived_at } : null,
     lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule), creditableYen: creditable?.get(l.id) ?? 0 })),
     canRecordPayments: isFinance,
+    showRuleIds: RULE_ID_ROLES.includes(viewer.role),
     today,
   };
 }
@@ -131,7 +133,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABEL = { paid: "入金済み", partial: "一部入金", unpaid: "未入金" } as const;
 
 export default function InvoiceDetail() {
-  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today, waiver, debitFailure, dunning } =
+  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today, waiver, debitFailure, dunning, showRuleIds } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = (actionData && "fieldErrors" in actionData ? actionData.fieldErrors : undefined) ?? {};
@@ -175,7 +177,7 @@ export default function InvoiceDetail() {
           {lines.map((l) => (
             <tr key={l.id}>
               <td>{l.description}</td>
-              <td><abbr title={l.explanation}>{l.rule}</abbr><div className="muted" style={{ fontSize: 12 }}>{l.explanation}</div></td>
+              <td><RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} /></td>
               <td className="num">{l.quantity}</td>
               <td className="num">{formatYen(l.unit_price_yen)}</td>
               <td className="num">{formatYen(l.amount_yen)}</td>

@@ -1,5 +1,6 @@
 // What an S1-4① incident is called and the e-mail that tells the customer's system
 // administrators about it. Pure: Japanese text from plain values.
+import { eventActionLabel } from "./event-labels";
 import { formatInstant } from "../lib/format";
 
 export type IncidentKind = "cc_callback" | "virus_not_removed" | "gateway_offline";
@@ -51,7 +52,7 @@ export function incidentMail(input: IncidentMailInput): { subject: string; text:
       : `検知日時: ${formatInstant(f.at)}`,
     f.threat ? `脅威名: ${f.threat}` : null,
     f.url ? `URL: ${f.url}` : null,
-    f.action ? `処理結果: ${f.action}` : null,
+    f.action ? `処理結果: ${eventActionLabel(f.action)}` : null,
   ].filter((line): line is string => line !== null);
   const text = [
     `${input.customerName} システム管理者さま`,
