@@ -39,7 +39,7 @@ export function reportMonthProblem(month: string, now: Date): string | null {
   const start = retentionStart(now);
   if (firstDayOf(month) < start) {
     return `${formatMonth(month)}のレポートは作成できません。ログの保存期間は${RETENTION_MONTHS}か月のため、` +
-      `${formatDate(start)}より前に始まる期間は対象にできません（S1-4⑤）。`;
+      `${formatDate(start)}より前に始まる期間は対象にできません。`;
   }
   if (firstDayOf(month) > jstDate(now)) return `${formatMonth(month)}はまだ始まっていないため、レポートを作成できません。`;
   return null;

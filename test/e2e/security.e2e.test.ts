@@ -97,7 +97,11 @@ describe("dashboard", () => {
     const row = page.locator(`tr[data-day="${DAY}"]`);
     expect(await row.getByTestId("day-total").textContent()).toBe(String(seeded.total + 3));
     expect(await row.locator('td[data-type="cc_callback"]').textContent()).toBe(String(seeded.cc + 1));
-    expect(await page.getByTestId("retention").textContent()).toContain("検知ログの保存期間は6か月です（S1-4⑤）");
+    // Issue 17 item 7: the customer reads plain Japanese; the rule id is there on demand (title).
+    const retention = page.getByTestId("retention");
+    expect(await retention.textContent()).toContain("検知ログの保存期間は6か月です。");
+    expect(await retention.textContent()).not.toContain("S1-4⑤");
+    expect(await retention.locator("span[title]").getAttribute("title")).toBe("根拠: サービス仕様 S1-4⑤");
     expect(await page.locator("select[name=days]").inputValue()).toBe("30");
     const html = await page.content();
     for (const foreign of ["K-2001", "あおば設計", "E2E.TROJ.FAIL"]) expect(html).not.toContain(foreign);
