@@ -322,12 +322,23 @@ export interface IncidentTable {
   acknowledged_at: string | null;
   resolved_at: string | null;
   assignee: string | null;
-  notes: string | null;
   first_event_id: string;
   /** The device of the first event, kept when the event is purged (migration 000920). */
   device_name: string | null;
   /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
   updated_at: Generated<string | null>;
+}
+
+/** A note on an incident, with its time and author as data (migration 001150). */
+export interface IncidentNoteTable {
+  id: Generated<number>;
+  incident_id: number;
+  /** ISO instant. */
+  written_at: string;
+  author_user_id: string | null;
+  /** The author's display name when writing: what customers see, never an e-mail address. */
+  author_name: string;
+  body: string;
 }
 
 export interface IncidentEventTable {
@@ -1095,6 +1106,7 @@ export interface Database {
   invoices: InvoiceTable;
   invoice_lines: InvoiceLineTable;
   credit_notes: CreditNoteTable;
+  incident_notes: IncidentNoteTable;
   credit_note_lines: CreditNoteLineTable;
   interest_waivers: InterestWaiverTable;
   gateway_failures: GatewayFailureTable;

@@ -97,22 +97,22 @@ describe("renderInvoicePdf: invoice of 12 lines", () => {
     expect(text).toMatch(/発行日\s+2026年11月1日/);
     expect(text).toContain("セキュアライン株式会社");
     expect(text).toContain("登録番号 T5010001234566");
-    expect(text).toMatch(/ご請求額（税込）\s+¥175,628/);
+    expect(text).toMatch(/ご請求額（税込）\s+175,628円/);
     expect(text).toMatch(/対象期間\s+2026年10月分/);
     expect(text).toMatch(/お支払期限\s+2026年11月30日/);
 
     expect(text).toMatch(/品目\s+根拠\s+数量\s+単価\s+金額（税抜）\s+税区分/);
-    expect(text).toMatch(/エンドポイントセキュリティ 12台\s+T-24-1\s+12\s+¥500\s+¥6,000\s+10%/);
-    expect(text).toMatch(/障害による減額（エンドポイント 2日分）\s+T-24-2\s+1\s+-¥387\s+-¥387\s+10%/);
-    expect(text).toMatch(/ゲートウェイ未返却（GW-50）\s+個別\s+1\s+¥48,000\s+¥48,000\s+10%/);
-    expect(text).toMatch(/解約違約金（残7か月）\s+S4※1\s+7\s+¥3,000\s+¥21,000\s+不課税/);
-    expect(text).toMatch(/延滞利息（請求書 INV-00000098）\s+T-26\s+1\s+¥166\s+¥166\s+非課税/);
+    expect(text).toMatch(/エンドポイントセキュリティ 12台\s+T-24-1\s+12\s+500円\s+6,000円\s+10%/);
+    expect(text).toMatch(/障害による減額（エンドポイント 2日分）\s+T-24-2\s+1\s+-387円\s+-387円\s+10%/);
+    expect(text).toMatch(/ゲートウェイ未返却（GW-50）\s+個別\s+1\s+48,000円\s+48,000円\s+10%/);
+    expect(text).toMatch(/解約違約金（残7か月）\s+S4※1\s+7\s+3,000円\s+21,000円\s+不課税/);
+    expect(text).toMatch(/延滞利息（請求書 INV-00000098）\s+T-26\s+1\s+166円\s+166円\s+非課税/);
 
-    expect(text).toMatch(/10%対象 小計\s+¥140,420/);
-    expect(text).toMatch(/消費税（10%）\s+¥14,042/);
-    expect(text).toMatch(/非課税・不課税 小計\s+¥21,166/);
+    expect(text).toMatch(/10%対象 小計\s+140,420円/);
+    expect(text).toMatch(/消費税（10%）\s+14,042円/);
+    expect(text).toMatch(/非課税・不課税 小計\s+21,166円/);
     expect(text).toContain("「非課税」（延滞利息）と「不課税」（解約違約金など）の項目には消費税がかかりません。");
-    expect(text).toMatch(/合計\s+¥175,628/);
+    expect(text).toMatch(/合計\s+175,628円/);
     expect(text).toContain("2026年11月30日までに、下記口座へお振り込みください。");
     expect(text).toContain("お振込先：みずなみ銀行 大手町支店 普通 1234567 セキュアライン（カ");
     expect(text).toContain("請求書1通につき1回計算しています（1円未満切り捨て）");
@@ -156,16 +156,16 @@ describe("renderInvoicePdf: invoice of 60 lines", () => {
     for (const page of [page1, page2]) expect(page).toMatch(/品目\s+根拠\s+数量\s+単価\s+金額（税抜）\s+税区分/);
     expect(page2).toContain("請求書（続き）");
     expect(page2).toMatch(/請求書番号 INV-00000123\s+株式会社みなと製作所 御中/);
-    for (let i = 1; i <= 48; i++) expect(text).toMatch(new RegExp(`拠点${i} ${i}台\\s+T-24-1\\s+${i}\\s+¥500\\s+¥${(i * 500).toLocaleString("en-US")}\\s+10%`));
-    expect(text.match(/延滞利息（請求書 INV-\d{8}）\s+T-26\s+1\s+¥100\s+¥100\s+非課税/g)).toHaveLength(12);
+    for (let i = 1; i <= 48; i++) expect(text).toMatch(new RegExp(`拠点${i} ${i}台\\s+T-24-1\\s+${i}\\s+500円\\s+${(i * 500).toLocaleString("en-US")}円\\s+10%`));
+    expect(text.match(/延滞利息（請求書 INV-\d{8}）\s+T-26\s+1\s+100円\s+100円\s+非課税/g)).toHaveLength(12);
 
     // Totals and payment come after the last line, on the last page.
-    expect(page2).toMatch(/10%対象 小計\s+¥588,000/);
-    expect(page2).toMatch(/消費税（10%）\s+¥58,800/);
-    expect(page2).toMatch(/非課税・不課税 小計\s+¥1,200/);
-    expect(page2).toMatch(/合計\s+¥648,000/);
+    expect(page2).toMatch(/10%対象 小計\s+588,000円/);
+    expect(page2).toMatch(/消費税（10%）\s+58,800円/);
+    expect(page2).toMatch(/非課税・不課税 小計\s+1,200円/);
+    expect(page2).toMatch(/合計\s+648,000円/);
     expect(page2.indexOf("INV-00000012")).toBeLessThan(page2.indexOf("10%対象 小計"));
-    expect(page1).toMatch(/ご請求額（税込）\s+¥648,000/);
+    expect(page1).toMatch(/ご請求額（税込）\s+648,000円/);
     expect(page1).toContain("登録番号 T5010001234566");
     expect(page1).toMatch(/お支払期限\s+2026年11月30日/);
   });
@@ -199,11 +199,11 @@ describe("renderInvoicePdf: credit note", () => {
     expect(text).toContain("登録番号 T5010001234566");
     expect(text).toMatch(/株式会社みなと製作所\s+御中/);
     expect(text).not.toContain("回線ID");
-    expect(text).toMatch(/返還額（税込）\s+¥972/);
-    expect(text).toMatch(/10%対象 返還額\s+¥733/);
-    expect(text).toMatch(/消費税（10%）返還額\s+¥73/);
-    expect(text).toMatch(/非課税・不課税 返還額\s+¥166/);
-    expect(text).toMatch(/返還額合計\s+¥972/);
+    expect(text).toMatch(/返還額（税込）\s+972円/);
+    expect(text).toMatch(/10%対象 返還額\s+733円/);
+    expect(text).toMatch(/消費税（10%）返還額\s+73円/);
+    expect(text).toMatch(/非課税・不課税 返還額\s+166円/);
+    expect(text).toMatch(/返還額合計\s+972円/);
     expect(text).toContain("本書は 2026年10月分の請求書（INV-00000123）に係る適格返還請求書です。");
     // The reason finance entered, which the issuing form says is printed.
     expect(text).toContain("返還の理由：10月のゲートウェイ障害（2日）の減額漏れと、入金済みの延滞利息の取消");

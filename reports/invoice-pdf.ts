@@ -8,10 +8,9 @@
 // document date is the issue date, never the clock), so a re-printed invoice is the same file.
 import { consumptionTax10 } from "../app/billing/tax";
 import type { IsoDate, YearMonth } from "../app/lib/jst";
-import { formatDateJa } from "../app/lib/labels";
 import { NON_TAXABLE_HEADING, taxLabel } from "../app/billing/tax";
-import { formatYen } from "../app/lib/yen";
 import { BOLD, japaneseA4Document, REGULAR } from "./pdf-document";
+import { formatBillingMonth, formatCount, formatDate, formatYen } from "../app/lib/format";
 
 export type InvoicePdfTaxCategory = "taxable_10" | "non_taxable";
 
@@ -118,17 +117,12 @@ function checkDocument(doc: InvoiceDocument): void {
 // ---------------------------------------------------------------------------------------------
 // Wording
 
-/** `2026-10` → `2026年10月分`. */
-export function billingMonthLabel(month: YearMonth): string {
-  return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月分`;
-}
-
 function ruleLabel(rule: string): string {
   return rule === "manual" ? "個別" : rule;
 }
 
 function quantityLabel(quantity: number): string {
-  return quantity.toLocaleString("ja-JP");
+  return formatCount(quantity);
 }
 
 interface Wording {
@@ -290,7 +284,7 @@ function drawFirstPageHeader(pdf: Pdf, doc: InvoiceDocument, wording: Wording): 
   const metaWidth = ISSUER_WIDTH;
   const metaX = RIGHT - metaWidth;
   let metaY = titleBottom + 6;
-  for (const [label, value] of [[wording.numberLabel, doc.number], ["発行日", formatDateJa(doc.issueDate)]] as const) {
+  for (const [label, value] of [[wording.numberLabel, doc.number], ["発行日", formatDate(doc.issueDate)]] as const) {
     put(pdf, label, metaX, metaY, { size: 9, color: MUTED });
     put(pdf, value, metaX, metaY, { size: 9, align: "right", width: metaWidth });
     metaY += lineHeight(9) + 1;
@@ -327,8 +321,8 @@ function drawFirstPageHeader(pdf: Pdf, doc: InvoiceDocument, wording: Wording): 
   y += boxHeight + 6;
 
   // Month, due date / original invoice under the box, as a small two-column list.
-  const facts: [string, string][] = [["対象期間", billingMonthLabel(doc.billingMonth)]];
-  if (doc.kind === "invoice") facts.push(["お支払期限", formatDateJa(doc.dueDate)]);
+  const facts: [string, string][] = [["対象期間", formatBillingMonth(doc.billingMonth)]];
+  if (doc.kind === "invoice") facts.push(["お支払期限", formatDate(doc.dueDate)]);
   else facts.push(["元請求書番号", doc.originalInvoiceNumber]);
   const factHeight = 17;
   for (const [label, value] of facts) {
@@ -472,7 +466,7 @@ function notes(doc: InvoiceDocument): string[] {
   ];
   if (doc.kind === "credit_note") {
     list.unshift(
-      `本書は ${billingMonthLabel(doc.billingMonth)}の請求書（${doc.originalInvoiceNumber}）に係る適格返還請求書です。返還の方法は別途ご案内いたします。`,
+      `本書は ${formatBillingMonth(doc.billingMonth)}の請求書（${doc.originalInvoiceNumber}）に係る適格返還請求書です。返還の方法は別途ご案内いたします。`,
       `返還の理由：${doc.reason}`,
     );
   }
@@ -490,7 +484,7 @@ function paymentAndNotesHeight(pdf: Pdf, doc: InvoiceDocument): number {
 function drawPaymentAndNotes(pdf: Pdf, doc: InvoiceDocument, y: number): number {
   if (doc.kind === "invoice") {
     const lines = [
-      `${formatDateJa(doc.dueDate)}までに、下記口座へお振り込みください。`,
+      `${formatDate(doc.dueDate)}までに、下記口座へお振り込みください。`,
       `お振込先：${doc.issuer.bankAccount}`,
     ];
     const height = 20 + lines.length * (lineHeight(9) + 2);
@@ -556,7 +550,7 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     info: {
       Title: `${wording.title} ${doc.number}`,
       Author: doc.issuer.name,
-      Subject: `${doc.recipient.name} ${billingMonthLabel(doc.billingMonth)}`,
+      Subject: `${doc.recipient.name} ${formatBillingMonth(doc.billingMonth)}`,
       // The issue date, 00:00 JST: the bytes depend on the document only.
       CreationDate: new Date(`${doc.issueDate}T00:00:00+09:00`),
     },

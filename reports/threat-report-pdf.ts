@@ -6,6 +6,7 @@
 // Pure presentation: plain values in, PDF bytes out; the document date is the report's
 // generation time given in the data, never the clock, so the same data gives the same bytes.
 import { BOLD, japaneseA4Document, REGULAR } from "./pdf-document";
+import { formatBillingMonth, formatCount, formatDate, formatInstant, formatMonth } from "../app/lib/format";
 
 export interface ThreatReportData {
   providerName: string;
@@ -54,24 +55,8 @@ export interface ThreatReportData {
 
 const DEVICE_TYPES: Record<string, string> = { pc: "PC", server: "サーバー", gateway: "ゲートウェイ", smartphone: "スマートフォン", tablet: "タブレット" };
 
-function monthJa(month: string): string {
-  return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月`;
-}
-
-function dateJa(date: string): string {
-  const [y, m, d] = date.slice(0, 10).split("-").map(Number);
-  return `${y}年${m}月${d}日`;
-}
-
-/** An ISO instant as JST `2026/11/05 10:00`. */
-function instantJa(iso: string | null): string {
-  if (!iso) return "—";
-  const t = new Date(Date.parse(iso) + 9 * 3600_000).toISOString();
-  return `${t.slice(0, 10).replaceAll("-", "/")} ${t.slice(11, 16)}`;
-}
-
 function n(value: number): string {
-  return value.toLocaleString("ja-JP");
+  return formatCount(value);
 }
 
 function delta(now: number, before: number | undefined | null): string {
@@ -150,7 +135,7 @@ class Writer {
 
   newPage(): void {
     this.pdf.addPage();
-    this.text(`脅威レポート ${monthJa(this.data.month)}`, LEFT, MARGIN.top, { font: BOLD, size: 10 });
+    this.text(`脅威レポート ${formatMonth(this.data.month)}`, LEFT, MARGIN.top, { font: BOLD, size: 10 });
     this.text(`${this.data.customerName}　契約番号 ${this.data.contractRef}`, LEFT, MARGIN.top + 1, { size: 8, color: MUTED, width: WIDTH, align: "right" });
     this.line(LEFT, RIGHT, MARGIN.top + 17, INK, 0.8);
     this.y = MARGIN.top + 26;
@@ -220,13 +205,13 @@ function cover(w: Writer): void {
   w.rect(LEFT, w.y, WIDTH, 4, ACCENT);
   w.y += 14;
   w.text("月次 脅威レポート", LEFT, w.y, { font: BOLD, size: 22 });
-  w.text(`${monthJa(d.month)}分`, LEFT, w.y + 6, { font: BOLD, size: 14, width: WIDTH, align: "right" });
+  w.text(formatBillingMonth(d.month), LEFT, w.y + 6, { font: BOLD, size: 14, width: WIDTH, align: "right" });
   w.y += 40;
   const facts: [string, string][] = [
     ["お客さま", `${d.customerName}　御中`],
     ["契約番号 / 回線ID", `${d.contractRef}　/　${d.lineId}`],
-    ["対象期間", `${dateJa(d.from)} 〜 ${dateJa(d.to)}（日本時間）`],
-    ["作成日時", instantJa(d.generatedAt)],
+    ["対象期間", `${formatDate(d.from)} 〜 ${formatDate(d.to)}（日本時間）`],
+    ["作成日時", formatInstant(d.generatedAt)],
     ["提供事業者", d.providerName],
     ["販売店", d.resellerName ?? "—"],
   ];
@@ -265,7 +250,7 @@ function keyFigures(w: Writer): void {
   w.heading("主要指標（前月比）");
   const down = d.gateways.reduce((s, g) => s + g.downtimeMinutes, 0);
   w.table(
-    ["指標", "当月", p ? `前月（${monthJa(p.month)}）` : "前月", "増減"],
+    ["指標", "当月", p ? `前月（${formatMonth(p.month)}）` : "前月", "増減"],
     [WIDTH - 270, 90, 100, 80],
     [
       ["脅威の検知件数", `${n(d.detectionTotal)}件`, p ? `${n(p.detectionTotal)}件` : "保存期間外", delta(d.detectionTotal, p?.detectionTotal)],
@@ -287,7 +272,7 @@ function nothingFound(w: Writer): void {
   w.heading("検知結果", 40);
   w.rect(LEFT, w.y, WIDTH, 2, GRADE_COLORS.A);
   w.y += 8;
-  w.para(`対象期間（${dateJa(d.from)}〜${dateJa(d.to)}）に脅威は検知されませんでした。`, { font: BOLD, size: 11 });
+  w.para(`対象期間（${formatDate(d.from)}〜${formatDate(d.to)}）に脅威は検知されませんでした。`, { font: BOLD, size: 11 });
   w.para(
     `監視対象：${devices}台${detail ? `（${detail}）` : ""}。ウイルス、ネットワークウイルス、スパイウェア、グレーウェア、` +
     "迷惑メール、フィッシング、C&C通信、Webブロック、アプリケーション制御、不正侵入、サンドボックスの各項目を監視し、" +
@@ -357,9 +342,9 @@ function incidents(w: Writer): void {
   const rows = d.incidents.map((i) => {
     const email = i.notifications.find((x) => x.channel === "email");
     const phone = i.notifications.find((x) => x.channel === "phone");
-    return [instantJa(i.openedAt), i.kind, i.severity, i.status,
-      email ? instantJa(email.sentAt ?? email.plannedAt) + (email.sentAt ? "" : "予定") : "—",
-      phone ? instantJa(phone.sentAt ?? phone.plannedAt) + (phone.sentAt ? "" : "予定") : "—"];
+    return [formatInstant(i.openedAt), i.kind, i.severity, i.status,
+      email ? formatInstant(email.sentAt ?? email.plannedAt) + (email.sentAt ? "" : "予定") : "—",
+      phone ? formatInstant(phone.sentAt ?? phone.plannedAt) + (phone.sentAt ? "" : "予定") : "—"];
   });
   w.table(["発生", "種別", "重要度", "状態", "メール通知", "電話連絡"], [78, WIDTH - 78 - 40 - 48 - 90 - 90, 40, 48, 90, 90], rows);
 }
@@ -378,7 +363,7 @@ function gateways(w: Writer): void {
     w.para("対象期間にオフラインの期間はありませんでした。");
   } else {
     w.table(["ゲートウェイ", "オフライン開始", "復旧"], [120, (WIDTH - 120) / 2, (WIDTH - 120) / 2],
-      d.outages.map((o) => [o.device, instantJa(o.from), o.to ? instantJa(o.to) : "期間末まで継続"]));
+      d.outages.map((o) => [o.device, formatInstant(o.from), o.to ? formatInstant(o.to) : "期間末まで継続"]));
   }
 }
 
@@ -398,7 +383,7 @@ function hygiene(w: Writer): void {
   } else {
     w.para(`${d.notSeen.days}日以上通信のない端末：${n(d.notSeen.count)}台`, { font: BOLD });
     w.table(["端末", "種類", "最終通信"], [WIDTH - 220, 100, 120],
-      d.notSeen.devices.map((x) => [x.device, DEVICE_TYPES[x.deviceType] ?? x.deviceType, instantJa(x.lastSeenAt)]));
+      d.notSeen.devices.map((x) => [x.device, DEVICE_TYPES[x.deviceType] ?? x.deviceType, formatInstant(x.lastSeenAt)]));
   }
 }
 
@@ -420,7 +405,7 @@ function footers(w: Writer): void {
     const bottom = pdf.page.margins.bottom;
     pdf.page.margins.bottom = 0;
     w.line(LEFT, RIGHT, FOOTER_Y - 5);
-    w.text(`脅威レポート ${w.data.contractRef} ${monthJa(w.data.month)}`, LEFT, FOOTER_Y, { size: 7.5, color: MUTED });
+    w.text(`脅威レポート ${w.data.contractRef} ${formatMonth(w.data.month)}`, LEFT, FOOTER_Y, { size: 7.5, color: MUTED });
     // Parts placed apart so that text extraction reads `1 / 3`, not `1/3` (as on the invoice).
     const parts = [String(i - range.start + 1), "/", String(range.count)];
     pdf.font(REGULAR).fontSize(8);
@@ -438,9 +423,9 @@ export async function renderThreatReportPdf(data: ThreatReportData): Promise<Buf
   const { pdf, done } = japaneseA4Document({
     margins: MARGIN,
     info: {
-      Title: `脅威レポート ${data.contractRef} ${monthJa(data.month)}`,
+      Title: `脅威レポート ${data.contractRef} ${formatMonth(data.month)}`,
       Author: data.providerName,
-      Subject: `${data.customerName} ${monthJa(data.month)}`,
+      Subject: `${data.customerName} ${formatMonth(data.month)}`,
       CreationDate: new Date(data.generatedAt),
     },
   });

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { runBillingMonth } from "../app/billing/billing-run.server";
 import { monthCloseLease } from "../app/billing/month-close-jobs.server";
 import { holdLease, leaseHolder } from "../app/jobs/leases.server";
-import { formatInstantJa } from "../app/lib/labels";
+import { formatInstant } from "../app/lib/format";
 import { invoiceCsv, lineCsv } from "../app/billing/export.server";
 import { now } from "../app/lib/clock";
 import { isYearMonth } from "../app/lib/jst";
@@ -42,7 +42,7 @@ async function main(): Promise<number> {
     const lease = await holdLease(handle.db, monthCloseLease(month));
     if (!lease) {
       const other = await leaseHolder(handle.db, monthCloseLease(month), new Date());
-      console.error(`billing ${month}: この月の締めは別の処理（${other?.holder ?? "不明"}、${other ? formatInstantJa(other.takenAt) : "—"} 開始）で実行中です。終わってから再度実行してください`);
+      console.error(`billing ${month}: この月の締めは別の処理（${other?.holder ?? "不明"}、${other ? formatInstant(other.takenAt) : "—"} 開始）で実行中です。終わってから再度実行してください`);
       return 3;
     }
     const started = Date.now();

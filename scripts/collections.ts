@@ -10,6 +10,7 @@ import { now } from "../app/lib/clock";
 import { isIsoDate } from "../app/lib/jst";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
+import { formatCount } from "../app/lib/format";
 
 const USAGE = "usage: collections request --date YYYY-MM-DD --out FILE | collections import-result FILE | collections import-statement FILE";
 const ACTOR = { id: null, email: "collections" };
@@ -19,7 +20,7 @@ const MAX_FILE_BYTES = 50 * 1024 * 1024;
 function readInput(file: string): Buffer | string {
   try {
     const bytes = readFileSync(file);
-    return bytes.length > MAX_FILE_BYTES ? `${file}: ファイルが大きすぎます（上限 ${MAX_FILE_BYTES.toLocaleString("en-US")} バイト）` : bytes;
+    return bytes.length > MAX_FILE_BYTES ? `${file}: ファイルが大きすぎます（上限 ${formatCount(MAX_FILE_BYTES)} バイト）` : bytes;
   } catch (error) {
     return `${file}: cannot read: ${error instanceof Error ? error.message : String(error)}`;
   }

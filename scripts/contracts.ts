@@ -6,6 +6,7 @@ import { now } from "../app/lib/clock";
 import { isIsoDate, jstDate } from "../app/lib/jst";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
+import { formatYen } from "../app/lib/format";
 
 const USAGE = "usage: contracts quote-termination --contract REF --wished YYYY-MM-DD [--confirmed YYYY-MM-DD] --json";
 
@@ -46,7 +47,7 @@ async function main(): Promise<number> {
     } else {
       console.log(`解約日: ${quote.terminationDate}（T-20）`);
       console.log(`課金月数: ${quote.chargedMonths} か月 / 残り: ${quote.remainingMonths} か月`);
-      console.log(`解約違約金: ${quote.etfYen.toLocaleString("ja-JP")} 円（不課税）`);
+      console.log(`解約違約金: ${formatYen(quote.etfYen)}（不課税）`);
       console.log(`違約金がかからない最も近い日: ${quote.feeFreeDate}`);
     }
     return 0;

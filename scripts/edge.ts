@@ -9,6 +9,7 @@ import type { NextFunction, Request as ExpressRequest, RequestHandler, Response 
 import { SESSION_COOKIE_NAME } from "../app/auth/lucia.server";
 import type { ServerConfig } from "../app/config.server";
 import { errorFields, log, loggedPath } from "../app/lib/log.server";
+import { formatCount } from "../app/lib/format";
 
 /** Forms post a few kilobytes; 64 KB leaves room for the longest (2,000-character notes, several fields). */
 export const FORM_BODY_LIMIT = 64 * 1024;
@@ -26,7 +27,7 @@ export function bodyLimitFor(path: string): number {
   return UPLOAD_BODY_LIMITS.find((u) => path.startsWith(u.pathPrefix))?.bytes ?? FORM_BODY_LIMIT;
 }
 
-const kilobytes = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString("ja-JP")}KB`;
+const kilobytes = (bytes: number) => `${formatCount(Math.round(bytes / 1024))}KB`;
 export const tooLargeMessage = (limit: number) => `送信されたデータが大きすぎます（上限 ${kilobytes(limit)}）。`;
 
 /**

@@ -10,6 +10,7 @@ import { environment } from "../app/config.server";
 import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
+import { formatCount } from "../app/lib/format";
 
 const { MAX_STRING_LENGTH } = constants;
 const USAGE = "import: usage: npm run -s import -- FILE.json";
@@ -28,13 +29,13 @@ function readJson(file: string, maxBytes: number): { ok: true; json: unknown } |
     fd = openSync(file, "r");
     size = fstatSync(fd).size;
     if (size > maxBytes) {
-      return { ok: false, message: `${file}: ファイルが大きすぎます（${size.toLocaleString("en-US")} バイト、上限 ${maxBytes.toLocaleString("en-US")} バイト: IMPORT_MAX_BYTES）` };
+      return { ok: false, message: `${file}: ファイルが大きすぎます（${formatCount(size)} バイト、上限 ${formatCount(maxBytes)} バイト: IMPORT_MAX_BYTES）` };
     }
     text = readFileSync(fd, "utf8");
   } catch (error) {
     // V8's longest string is 536,870,888 characters: 24 fewer than 512 MiB of plain ASCII.
     if ((error as { code?: unknown }).code === "ERR_STRING_TOO_LONG") {
-      return { ok: false, message: `${file}: ファイルが大きすぎます（${size.toLocaleString("en-US")} バイト、一度に読める上限 ${MAX_STRING_LENGTH.toLocaleString("en-US")} 文字）` };
+      return { ok: false, message: `${file}: ファイルが大きすぎます（${formatCount(size)} バイト、一度に読める上限 ${formatCount(MAX_STRING_LENGTH)} 文字）` };
     }
     return { ok: false, message: `${file}: cannot read: ${reason(error)}` };
   } finally {

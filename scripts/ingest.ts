@@ -8,6 +8,7 @@ import { migrateToLatest, openDatabase } from "../db/connection";
 import { checkedEnvironment } from "./run-command";
 import { now } from "../app/lib/clock";
 import { ingestFile } from "../app/security/ingest.server";
+import { formatCount } from "../app/lib/format";
 
 const file = process.argv[2];
 if (!file || process.argv.length > 3) {
@@ -26,10 +27,10 @@ try {
   const result = await ingestFile(handle.db, file, {
     now: now(),
     sqlite: handle.sqlite,
-    onProgress: (phase, count) => console.error(`ingest: ${count.toLocaleString("en-US")} ${phase === "checked" ? "lines checked" : "events written"}`),
+    onProgress: (phase, count) => console.error(`ingest: ${formatCount(count)} ${phase === "checked" ? "lines checked" : "events written"}`),
   });
   if (!result.ok) {
-    const count = (n: number) => n.toLocaleString("en-US");
+    const count = (n: number) => formatCount(n);
     for (const p of result.problems) console.error(`${file}:${p.line}: ${p.message}`);
     if (result.problemCount > result.problems.length) {
       console.error(`${file}: … and ${count(result.problemCount - result.problems.length)} more problems not listed (${count(result.problemCount)} problems on ${count(result.invalidLines)} invalid lines in total)`);

@@ -10,9 +10,9 @@ import { applyMainServiceEnds, recordMainService } from "../app/licenses/main-se
 import type { MainServiceField } from "../app/licenses/main-services";
 import { now } from "../app/lib/clock";
 import { isIsoDate, jstDate } from "../app/lib/jst";
-import { formatYen } from "../app/lib/yen";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
+import { formatYen } from "../app/lib/format";
 
 const USAGE = [
   "usage: licenses quote-cancel --license REF --on YYYY-MM-DD [--json]",

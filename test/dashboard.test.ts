@@ -190,7 +190,7 @@ describe("dashboardFigures", () => {
     const other = await dashboardFigures(t.db, customer("C5"), WEEK);
     const incident = (first: string, severity: string, status: "new" | "acknowledged" | "resolved") => ({
       contract_id: contract("K-1001"), kind: "cc_callback", status, severity, title: "テスト", opened_at: "2026-11-03T03:00:00.000Z",
-      acknowledged_at: null, resolved_at: null, assignee: null, notes: null, first_event_id: first,
+      acknowledged_at: null, resolved_at: null, assignee: null, first_event_id: first,
     });
     await t.db.insertInto("incidents").values([
       incident("test-i-1", "critical", "new"), incident("test-i-2", "high", "acknowledged"), incident("test-i-3", "high", "resolved"),
@@ -222,7 +222,7 @@ describe("phone calls (S1-4①)", () => {
     const k1001 = contract("K-1001");
     const { id: incidentId } = await t.db.insertInto("incidents").values({
       contract_id: k1001, kind: "cc_callback", severity: "critical", title: "C&Cサーバーとの通信を検知しました（GW-01）",
-      opened_at: "2026-11-03T03:00:00.000Z", acknowledged_at: null, resolved_at: null, assignee: null, notes: null, first_event_id: "test-d-4",
+      opened_at: "2026-11-03T03:00:00.000Z", acknowledged_at: null, resolved_at: null, assignee: null, first_event_id: "test-d-4",
     }).returning("id").executeTakeFirstOrThrow();
     const phone = (event: string, planned: string) => ({
       incident_id: incidentId, contract_id: k1001, event_id: event, channel: "phone" as const,
@@ -250,8 +250,12 @@ describe("phone calls (S1-4①)", () => {
       .toEqual({ ok: false, message: "この電話連絡はすでに記録されています" });
     const stored = await t.db.selectFrom("notifications").select(["sent_at", "result"]).where("id", "=", mine[0].id).executeTakeFirstOrThrow();
     expect(stored).toEqual({ sent_at: at.toISOString(), result: "answered" });
-    const notes = await t.db.selectFrom("incidents").select("notes").where("id", "=", incidentId).executeTakeFirstOrThrow();
-    expect(notes.notes).toContain(`operator@demo.example: 電話連絡（06-6571-0001）${CALL_RESULT_LABELS.answered}: 総務の田中さまに説明`);
+    const notes = await t.db.selectFrom("incident_notes").select(["written_at", "author_user_id", "author_name", "body"])
+      .where("incident_id", "=", incidentId).execute();
+    expect(notes).toEqual([{
+      written_at: at.toISOString(), author_user_id: "demo-user-2", author_name: "運用 花子",
+      body: `電話連絡（06-6571-0001）${CALL_RESULT_LABELS.answered}: 総務の田中さまに説明`,
+    }]);
     const audit = await t.db.selectFrom("audit_log").selectAll().where("action", "=", "notification.call").execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ user_email: "operator@demo.example", entity_id: String(mine[0].id) });
@@ -263,7 +267,7 @@ describe("phone calls (S1-4①)", () => {
       .find((c) => c.incident_id === incidentId && c.planned_at === new Date("2026-11-03T13:30:00+09:00").toISOString());
     expect(later).toBeDefined();
     const early = await recordCall(t.db, { id: later!.id, tenant: provider, result: "answered", note: "", at, actor, ip: "127.0.0.1" });
-    expect(early).toEqual({ ok: false, message: "予定時刻（2026-11-03 13:30）より前には記録できません。電話連絡は9:00〜21:00です" });
+    expect(early).toEqual({ ok: false, message: "予定時刻（2026年11月3日 13:30）より前には記録できません。電話連絡は9:00〜21:00です" });
   });
 });
 
@@ -299,7 +303,7 @@ describe("gateway failures (S1-4④)", () => {
     expect(await recentGatewayFailures(t.db, customer("C1"))).toEqual([]);
     const audit = await t.db.selectFrom("audit_log").select("summary").where("action", "=", "gateway_failure.record").execute();
     expect(audit.map((a) => a.summary)).toEqual([
-      "ゲートウェイ故障の受付 K-2002 合同会社ひばり不動産: 受付 2026-11-28 10:00、最短出動 2026-11-30 09:00（お客さま起因・有償）",
+      "ゲートウェイ故障の受付 K-2002 合同会社ひばり不動産: 受付 2026年11月28日 10:00、最短出動 2026年11月30日 09:00（お客さま起因・有償）",
     ]);
   });
 });

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { invoiceCsvFile, invoicePdfZip, journalCsvFile, lineCsvFile } from "../app/billing/exports.server";
+import { INVOICE_CSV_COLUMNS, invoiceCsv, lineCsv } from "../app/billing/export.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 
 let t: TestDatabase;
@@ -23,6 +24,19 @@ describe("exports", () => {
     const text = iconv.decode(sjis, "Shift_JIS");
     expect(text).toContain("解約違約金（残5か月）");
     expect(sjis.includes(Buffer.from("解約違約金", "utf8"))).toBe(false);
+  });
+
+  it("gives Excel Japanese headers, dates and tax categories; the command-line CSV keeps its specified columns (decision 0026)", async () => {
+    const invoices = (await invoiceCsvFile(t.db, "2026-09", "utf8")).toString("utf8").slice(1).split("\r\n");
+    expect(invoices[0]).toBe("請求書番号,顧客番号,契約番号,請求月,発行日,支払期限,10%対象（税抜）,消費税（10%）,非課税・不課税,合計（税込）");
+    expect(invoices[1]).toMatch(/^INV-\d{8},C\d+,K-\d{4},2026年9月分,2026年10月1日,2026年10月31日,\d+,\d+,\d+,\d+$/);
+    const lines = iconv.decode(await lineCsvFile(t.db, "2026-09", "sjis"), "Shift_JIS").split("\r\n");
+    expect(lines[0]).toBe("請求書番号,契約番号,請求月,項目コード,根拠,内容,数量,単価,金額,税区分");
+    expect(lines.slice(1).filter(Boolean).every((l) => /,(課税（10%）|非課税・不課税)$/.test(l))).toBe(true);
+    expect(lines.join("\n")).not.toMatch(/taxable_10|non_taxable/);
+    const cli = await invoiceCsv(t.db, "2026-09");
+    expect(cli.split("\n")[0].trim()).toBe(INVOICE_CSV_COLUMNS.join(","));
+    expect((await lineCsv(t.db, "2026-09")).split("\n")[1]).toMatch(/,(taxable_10|non_taxable)\r?$/);
   });
 
   it("balances the journal: debits equal credits, and equal the month's invoice totals", async () => {

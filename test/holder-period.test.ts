@@ -57,7 +57,7 @@ beforeAll(async () => {
   await insertEvent("after-4", "phishing", "blocked", "2026-11-23T03:00:00.000Z");
   newIncidentId = (await t.db.insertInto("incidents").values({
     contract_id: contractId, kind: "virus", severity: "high", title: "ウイルス検知（譲渡後）", opened_at: "2026-11-22T05:00:00.000Z",
-    acknowledged_at: null, resolved_at: null, assignee: null, notes: null, first_event_id: "after-1", device_name: "PC-01",
+    acknowledged_at: null, resolved_at: null, assignee: null, first_event_id: "after-1", device_name: "PC-01",
   }).returning("id").executeTakeFirstOrThrow()).id;
 });
 afterAll(() => t.dispose());

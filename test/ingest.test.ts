@@ -128,16 +128,16 @@ describe.each([
       "内容: ゲートウェイがオフラインになっています（GW-01）",
       "ご契約: K-1001",
       "機器: GW-01",
-      "オフラインになった日時: 2026-11-19 20:15（60分以上 復旧していません）",
+      "オフラインになった日時: 2026年11月19日 20:15（60分以上 復旧していません）",
       "",
-      "担当者から 2026-11-20 09:00 以降にお電話でもご連絡します",
+      "担当者から 2026年11月20日 09:00 以降にお電話でもご連絡します",
       "（お電話の受付時間は 9:00〜21:00、12月29日〜1月3日を除きます）。",
       "",
       "このメールはシステムから自動で送信しています（S1-4① インシデント通知）。",
       "お問い合わせ: セキュアライン株式会社 0120-555-310",
     ].join("\n"));
     const virusMail = s.outbox.find((m) => m.subject.includes("ウイルス"))!;
-    expect(virusMail.body_text).toContain("検知日時: 2026-11-19 14:05\n脅威名: TROJ_EMOTET.A\n処理結果: failed\n");
+    expect(virusMail.body_text).toContain("検知日時: 2026年11月19日 14:05\n脅威名: TROJ_EMOTET.A\n処理結果: 処理失敗\n");
 
     // S7 devices: PC-001 updated where the line says, kept elsewhere; PC-099 registered; events linked to them.
     const pc1 = s.devices.find((d) => d.contract_id === gwIncident.contract_id && d.name === "PC-001")!;

@@ -62,6 +62,6 @@ describe("invoice delivery", () => {
     writeFileSync(pdf, attachment.body);
     const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
     expect(text).toContain(invoice.invoice_number);
-    expect(text).toMatch(new RegExp(`合計\\s+¥${invoice.total_yen.toLocaleString("en-US")}`));
+    expect(text).toMatch(new RegExp(`合計\\s+${invoice.total_yen.toLocaleString("en-US")}円`));
   });
 });

@@ -39,7 +39,7 @@ describe("late interest of a payment recorded late (T-26)", () => {
       ["T-26", "延滞利息（請求書 INV-00000037、2026年10月の完済を請求後に記録したため繰越し）", 94, "non_taxable"],
     ]);
     const audit = await t.db.selectFrom("audit_log").select("summary").where("action", "=", "payment.record").orderBy("id", "desc").executeTakeFirstOrThrow();
-    expect(audit.summary).toBe("INV-00000037 に入金 9,900円（2026-10-25）・完済、延滞利息 94円を 2026-11 の請求へ繰越し");
+    expect(audit.summary).toBe("INV-00000037 に入金 9,900円（2026-10-25）・完済、延滞利息 94円を 2026年11月分の請求へ繰越し");
     // Waived before November is invoiced (T-26-3): the carried interest goes with it.
     expect(await waiveInterest(t.db, { invoiceId: await invoiceId("INV-00000037"), tenant: provider, reason: "入金記録の遅れは当社都合", actor: finance, ip: "" })).toEqual({ ok: true });
     expect(await interestLines("K-2002", "2026-11")).toEqual([]);

@@ -181,7 +181,7 @@ describe("quote-cancel agrees with the cancellation the web carries out (L-3)", 
     ]);
     expect(refunds.reduce((s, r) => s + r.amount_yen, 0)).toBe((quote as { refundYen: number }).refundYen);
     const audit = await t.db.selectFrom("audit_log").select(["action", "entity_id", "summary"]).where("action", "=", "license.cancel").execute();
-    expect(audit).toEqual([{ action: "license.cancel", entity_id: "T-MAIN", summary: expect.stringContaining("返金申請 ¥10,960") }]);
+    expect(audit).toEqual([{ action: "license.cancel", entity_id: "T-MAIN", summary: expect.stringContaining("返金申請 10,960円") }]);
 
     // Once cancelled there is nothing left to cancel: the recorded end, nothing more refunded.
     expect(cliQuote("T-MAIN")).toEqual({ effectiveEnd: "2026-11-22", refundYen: 0, cascades: [], path: "vendor_account" });

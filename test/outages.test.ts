@@ -34,6 +34,6 @@ describe("outage credits", () => {
     const january = (await planBillingMonth(t.db, "2027-01")).toIssue.find((p) => p.contractRef === "K-1003")!;
     expect(january.draft.lines.filter((l) => l.rule === "T-24-2").map((l) => l.amountYen)).toEqual([-193, -193]);
     const audit = await t.db.selectFrom("audit_log").select("summary").where("action", "=", "outage.record").executeTakeFirstOrThrow();
-    expect(audit.summary).toContain("2027-01: 386円、2027-02: 214円");
+    expect(audit.summary).toContain("2027年1月: 386円、2027年2月: 214円");
   });
 });

@@ -95,7 +95,7 @@ describe("threat report figures", () => {
     const before = await t.db.selectFrom("threat_reports").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
     // Retention at 2026-11-22 starts 2026-05-22: May starts before it, June does not.
     await expect(createThreatReport(t.db, { contractId: id, month: "2026-05", kind: "on_demand", at: TEST_NOW }))
-      .rejects.toThrow(new ThreatReportRefused("2026年5月のレポートは作成できません。ログの保存期間は6か月のため、2026年5月22日より前に始まる期間は対象にできません（S1-4⑤）。"));
+      .rejects.toThrow(new ThreatReportRefused("2026年5月のレポートは作成できません。ログの保存期間は6か月のため、2026年5月22日より前に始まる期間は対象にできません。"));
     const after = await t.db.selectFrom("threat_reports").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
     await expect(threatReportData(t.db, { contractId: id, month: "2026-06", now: TEST_NOW })).resolves.toMatchObject({ month: "2026-06" });

@@ -13,6 +13,7 @@ import { applicationsWithRefs, getApplicationByRef, submitApplication } from "..
 import { customerInTenant } from "../auth/tenant-scope.server";
 import { noteField } from "../lib/fields";
 import { addIncidentNote, transitionIncident } from "../security/incidents.server";
+import { notesOfIncidents, type IncidentNote } from "../security/incident-notes.server";
 import { ApiProblem, decodeCursor, fieldErrors, jstIso, notFoundProblem, page, validationProblem, type ApiContext } from "./http.server";
 import type { KeyTenant } from "./keys.server";
 import type { ApiApplication, ApiIncident } from "./schemas";
@@ -31,18 +32,29 @@ function incidents(db: Kysely<Database>, tenant: KeyTenant) {
   return db.selectFrom("incidents").innerJoin("contracts", "contracts.id", "incidents.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .select(["incidents.id", "incidents.kind", "incidents.status", "incidents.severity", "incidents.title", "incidents.opened_at",
-      "incidents.acknowledged_at", "incidents.resolved_at", "incidents.assignee", "incidents.notes", "incidents.device_name", "incidents.updated_at",
+      "incidents.acknowledged_at", "incidents.resolved_at", "incidents.assignee", "incidents.device_name", "incidents.updated_at",
       "contracts.ref as contract_ref", "customers.ref as customer_ref"])
     .where(securityRecordInTenant(tenant, "incidents.opened_at"));
 }
 
 type IncidentRow = Awaited<ReturnType<ReturnType<typeof incidents>["executeTakeFirstOrThrow"]>>;
 
-function presentIncident(i: IncidentRow): ApiIncident {
+/** The partner API keeps its `notes` text: one line per note row, `<JST ISO time> <display name>: <text>`. */
+function notesText(notes: readonly IncidentNote[] | undefined): string | null {
+  if (!notes || notes.length === 0) return null;
+  return notes.map((n) => `${jstIso(n.writtenAt)} ${n.authorName}: ${n.body}`).join("\n");
+}
+
+async function presentIncidents(db: Kysely<Database>, rows: readonly IncidentRow[]) {
+  const notes = await notesOfIncidents(db, rows.map((r) => r.id));
+  return (i: IncidentRow) => presentIncident(i, notes.get(i.id));
+}
+
+function presentIncident(i: IncidentRow, notes: readonly IncidentNote[] | undefined): ApiIncident {
   return {
     id: i.id, contract: i.contract_ref, customer: i.customer_ref, kind: i.kind, status: i.status, severity: i.severity, title: i.title,
     device: i.device_name, openedAt: jstIso(i.opened_at), acknowledgedAt: jstIso(i.acknowledged_at), resolvedAt: jstIso(i.resolved_at),
-    assignee: i.assignee, notes: i.notes, updatedAt: jstIso(i.updated_at),
+    assignee: i.assignee, notes: notesText(notes), updatedAt: jstIso(i.updated_at),
   };
 }
 
@@ -65,7 +77,8 @@ export async function listApiIncidents(db: Kysely<Database>, tenant: KeyTenant, 
   if (query.createdFrom) q = q.where("incidents.opened_at", ">=", query.createdFrom);
   if (query.createdTo) q = q.where("incidents.opened_at", "<", query.createdTo);
   q = whereUpdated(q, "incidents.updated_at", query);
-  return page(await q.execute(), query.limit, (i) => [i.opened_at, i.id], presentIncident);
+  const rows = await q.execute();
+  return page(rows, query.limit, (i) => [i.opened_at, i.id], await presentIncidents(db, rows));
 }
 
 export function incidentIdParam(value: string | undefined): number {
@@ -76,7 +89,7 @@ export function incidentIdParam(value: string | undefined): number {
 export async function getApiIncident(db: Kysely<Database>, tenant: KeyTenant, id: number) {
   const i = await incidents(db, tenant).where("incidents.id", "=", id).executeTakeFirst();
   if (!i) throw notFoundProblem("インシデント");
-  return presentIncident(i);
+  return (await presentIncidents(db, [i]))(i);
 }
 
 /** Who acknowledges incidents and writes their notes: the provider's operations (INCIDENT_ROLES), not a reseller. */

@@ -10,11 +10,11 @@ import { inTransaction } from "../lib/transaction.server";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
-import { formatInstantJa } from "../lib/labels";
 import { queueMail } from "../mail/outbox.server";
 import { ACCOUNT_LINK_MAIL_KIND, INVITATION_VALID_DAYS, type AccountState } from "./accounts";
 import type { Tenant } from "./tenancy";
 import { customerInTenant } from "./tenant-scope.server";
+import { formatInstant } from "../lib/format";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -101,7 +101,7 @@ async function sendLink(
       kind === "invitation"
         ? `${context.providerName}です。管理コンソールに、${user.email} のアカウントを用意しました。`
         : `${context.providerName}です。管理コンソールのアカウント（${user.email}）のパスワード設定用リンクをお送りします。これより前にお送りしたリンクは使えなくなりました。`,
-      `次のリンクを開いて、パスワードを設定してください（${formatInstantJa(expires)}まで、1回限り有効）。`, "",
+      `次のリンクを開いて、パスワードを設定してください（${formatInstant(expires)}まで、1回限り有効）。`, "",
       link, "",
       `設定後は ${context.consoleUrl}/login から、このメールアドレスとパスワードでログインできます。`,
       "お心当たりのない場合は、このメールを破棄してください。",

@@ -15,12 +15,12 @@ import QRCode from "qrcode";
 import type { Database, Role } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { now } from "../lib/clock";
-import { formatInstantJa } from "../lib/labels";
 import { queueMail } from "../mail/outbox.server";
 import { forgetSecondFactorTrust } from "./devices.server";
 import { sessionCookieIsSecure } from "./lucia.server";
 import { verifyPassword } from "./password.server";
 import { ROLE_LABELS, type Tenant } from "./tenancy";
+import { formatInstant } from "../lib/format";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -485,7 +485,7 @@ export async function resetSecondFactor(
       text: [
         `${user.display_name} 様`,
         "",
-        `${formatInstantJa(params.at.toISOString())}、管理者（${params.actor.email ?? "不明"}）があなたのアカウントの二要素認証をリセットしました。`,
+        `${formatInstant(params.at.toISOString())}、管理者（${params.actor.email ?? "不明"}）があなたのアカウントの二要素認証をリセットしました。`,
         "認証アプリ、回復コード、パスキー、信頼済みのブラウザの設定はすべて削除されています。",
         "次回ログインしたあと、「アカウント」の「二要素認証」から設定し直してください。",
         "",

@@ -5,7 +5,6 @@ import type { Database, Role } from "../../db/schema";
 import { recordAudit } from "../audit/audit.server";
 import { getDb } from "../db.server";
 import { now } from "../lib/clock";
-import { formatInstantJa } from "../lib/labels";
 import { queueMail } from "../mail/outbox.server";
 import { browserName } from "./browser-name";
 import { deviceCookie, findKnownDevice, isTrustedForSecondFactor, readDeviceToken, rememberDevice, trustDeviceForSecondFactor } from "./devices.server";
@@ -18,6 +17,7 @@ import {
 import { sendWithResponse } from "./response-cookies.server";
 import { tenantFor, type Viewer } from "./tenancy";
 import { reserveLoginAttempt, settleLoginAttempt } from "./throttle.server";
+import { formatInstant } from "../lib/format";
 
 /** The client address as the server saw it (set by the HTTP server as x-client-ip). */
 export function clientIp(request: Request): string {
@@ -140,7 +140,7 @@ function newBrowserMail(p: { to: string; displayName: string; at: Date; userAgen
       "",
       `セキュアライン 管理コンソールのアカウント（${p.to}）に、これまで使われたことのないブラウザからログインがありました。`,
       "",
-      `日時: ${formatInstantJa(p.at.toISOString())}（日本時間）`,
+      `日時: ${formatInstant(p.at.toISOString())}（日本時間）`,
       `ブラウザ: ${browserName(p.userAgent)}`,
       `IPアドレス: ${p.ip}`,
       "",

@@ -48,6 +48,9 @@ export const ACCOUNT_ISSUER_ROLES: readonly Role[] = ["provider_admin", "operato
 export const CUSTOMER_VIEW_ROLES: readonly Role[] = ["provider_admin", "operator", "finance", "reseller_manager"];
 
 /** Who issues and revokes partner API keys (issue 19): the provider's admins, a reseller's managers for the reseller. */
+/** The provider's staff: they read rule ids (T-24-1, S1-4⑤) as written; everyone else gets plain Japanese with the rule on demand (issue 17 item 7). */
+export const RULE_ID_ROLES: readonly Role[] = ["provider_admin", "operator", "finance"];
+
 export const API_KEY_ROLES: readonly Role[] = ["provider_admin", "reseller_manager"];
 
 export function tenantFor(user: { role: Role; reseller_id: number | null; customer_id: number | null }): Tenant {

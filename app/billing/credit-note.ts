@@ -3,6 +3,7 @@
 // is left of its line after earlier credit notes; the tax is taken once per credit note on the
 // sum of its 10 % amounts, like an invoice's (T-28, T-31).
 import { summarizeTax, type TaxCategory, type TaxSummary } from "./tax";
+import { formatYen } from "../lib/format";
 
 export interface CreditableLine {
   invoiceLineId: number;
@@ -38,7 +39,7 @@ export function draftCreditNote(lines: readonly CreditableLine[], requested: Rea
     if (amount === undefined || amount === 0) continue;
     const limit = creditableYen(line);
     if (!Number.isSafeInteger(amount) || amount < 0) errors[`line-${line.invoiceLineId}`] = "返還額は1円以上の整数で入力してください";
-    else if (amount > limit) errors[`line-${line.invoiceLineId}`] = `返還できるのは ${limit.toLocaleString("ja-JP")}円 までです`;
+    else if (amount > limit) errors[`line-${line.invoiceLineId}`] = `返還できるのは ${formatYen(limit)} までです`;
     else drafts.push({ invoiceLineId: line.invoiceLineId, description: line.description, rule: line.rule, taxCategory: line.taxCategory, amountYen: amount });
   }
   for (const id of requested.keys()) {

@@ -10,6 +10,7 @@ import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
 import { jstDate } from "../lib/jst";
 import { creditNoteNumber, draftCreditNote, type CreditableLine, type CreditNoteDraft } from "./credit-note";
+import { formatYen } from "../lib/format";
 
 /** The invoice's lines with what earlier credit notes already returned of each. */
 export async function creditableLines(db: Kysely<Database> | Transaction<Database>, invoiceId: number): Promise<CreditableLine[]> {
@@ -73,7 +74,7 @@ export async function issueCreditNote(
     }))).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "credit_note.issue", entity: "invoice", entityId: invoice.invoice_number,
-      summary: `${invoice.invoice_number} に返還請求書 ${number}（${draft.totals.totalYen.toLocaleString("ja-JP")}円）を発行: ${params.reason}`,
+      summary: `${invoice.invoice_number} に返還請求書 ${number}（${formatYen(draft.totals.totalYen)}）を発行: ${params.reason}`,
       ip: params.ip,
     });
     return { ok: true as const, id, number };

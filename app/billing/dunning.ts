@@ -3,10 +3,9 @@
 // (T-26), and after the last one the T-17 prior notice of a non-payment suspension. Pure: the
 // setting, which step is due on a day, and the mail.
 import { z } from "zod";
-import { formatDateJa } from "../lib/labels";
-import { yen } from "../lib/money";
 import { addDays, daysBetween, type IsoDate } from "../lib/jst";
 import { INTEREST_GRACE_DAYS } from "./late-interest";
+import { formatBillingMonth, formatDate, formatYen } from "../lib/format";
 
 export const DEFAULT_DUNNING_DAYS: readonly number[] = [1, 10];
 export const MAX_DUNNING_DAY = 60;
@@ -89,25 +88,25 @@ export function dunningMailRef(invoiceNumber: string, day: number): string {
 }
 
 export function reminderMail(f: ReminderFacts): { subject: string; text: string } {
-  const month = `${f.billingMonth.slice(0, 4)}年${Number(f.billingMonth.slice(5))}月分`;
+  const month = formatBillingMonth(f.billingMonth);
   const graceEnds = addDays(f.dueDate, INTEREST_GRACE_DAYS);
   return {
     subject: `【${f.providerName}】お支払いのお願い（${month}、${f.invoiceNumber}）`,
     text: [
       `${f.recipientName} ご担当者さま`,
       "",
-      `${f.providerName}です。${month}のご請求について、お支払期限（${formatDateJa(f.dueDate)}）を過ぎてもご入金を確認できておりません。`,
+      `${f.providerName}です。${month}のご請求について、お支払期限（${formatDate(f.dueDate)}）を過ぎてもご入金を確認できておりません。`,
       "お手数ですが、下記の金額をお振り込みください。行き違いでお支払い済みの場合はご容赦ください。",
       "",
       `請求書番号: ${f.invoiceNumber}`,
-      `未払いの額: ${yen(f.owedYen)}（${formatDateJa(f.today)}現在）`,
-      `延滞利息: ${yen(f.interestYen)}（${formatDateJa(f.today)}にお支払いの場合、年14.5%、規約第26条）`,
+      `未払いの額: ${formatYen(f.owedYen)}（${formatDate(f.today)}現在）`,
+      `延滞利息: ${formatYen(f.interestYen)}（${formatDate(f.today)}にお支払いの場合、年14.5%、規約第26条）`,
       f.today <= graceEnds
-        ? `${formatDateJa(graceEnds)}までにお支払いいただければ、延滞利息はかかりません。`
+        ? `${formatDate(graceEnds)}までにお支払いいただければ、延滞利息はかかりません。`
         : "延滞利息はお支払いが完了した月のご請求書でご請求します。",
       `お振込先: ${f.bankAccount}`,
       ...(f.suspensionStartsOn
-        ? ["", `このままお支払いがない場合、規約第17条に基づき${formatDateJa(f.suspensionStartsOn)}からご利用を停止します（別途「利用停止のお知らせ」をお送りします）。お支払いいただければ停止は解除されます。`]
+        ? ["", `このままお支払いがない場合、規約第17条に基づき${formatDate(f.suspensionStartsOn)}からご利用を停止します（別途「利用停止のお知らせ」をお送りします）。お支払いいただければ停止は解除されます。`]
         : []),
       "",
       `ご不明な点は ${f.providerPhone}（9:00〜21:00、12/29〜1/3を除く）までお問い合わせください。`,

@@ -1,8 +1,12 @@
-// The invoice and line CSV of a billing month, columns exactly as import-format.md specifies.
+// The invoice and line CSV of a billing month: for the command line, columns exactly as
+// import-format.md specifies; for the browser's Excel downloads, Japanese headers, dates and
+// labels with the same rows and plain integer amounts (decision 0026).
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { toCsv } from "../lib/csv";
+import { formatBillingMonth, formatDate } from "../lib/format";
 import type { YearMonth } from "../lib/jst";
+import { TAX_CATEGORY_LABELS } from "./labels";
 
 export const INVOICE_CSV_COLUMNS = [
   "invoice_number", "customer_ref", "contract_ref", "billing_month", "issue_date", "due_date",
@@ -14,8 +18,45 @@ export const LINE_CSV_COLUMNS = [
   "unit_price_yen", "amount_yen", "tax_category",
 ] as const;
 
+/** The Japanese headers of the Excel download, column for column with INVOICE_CSV_COLUMNS. */
+export const INVOICE_EXCEL_HEADERS = [
+  "請求書番号", "顧客番号", "契約番号", "請求月", "発行日", "支払期限",
+  "10%対象（税抜）", "消費税（10%）", "非課税・不課税", "合計（税込）",
+] as const satisfies { length: (typeof INVOICE_CSV_COLUMNS)["length"] };
+
+export const LINE_EXCEL_HEADERS = [
+  "請求書番号", "契約番号", "請求月", "項目コード", "根拠", "内容", "数量",
+  "単価", "金額", "税区分",
+] as const satisfies { length: (typeof LINE_CSV_COLUMNS)["length"] };
+
 export async function invoiceCsv(db: Kysely<Database>, month: YearMonth, options: { bom?: boolean } = {}): Promise<string> {
-  const rows = await db
+  const rows = await invoiceRows(db, month);
+  return toCsv(INVOICE_CSV_COLUMNS, rows.map((r) => INVOICE_CSV_COLUMNS.map((c) => r[c])), options);
+}
+
+export async function invoiceExcelCsv(db: Kysely<Database>, month: YearMonth): Promise<string> {
+  const rows = await invoiceRows(db, month);
+  return toCsv(INVOICE_EXCEL_HEADERS, rows.map((r) => [
+    r.invoice_number, r.customer_ref, r.contract_ref, formatBillingMonth(r.billing_month), formatDate(r.issue_date), formatDate(r.due_date),
+    r.taxable_10_yen, r.tax_10_yen, r.non_taxable_yen, r.total_yen,
+  ]));
+}
+
+export async function lineCsv(db: Kysely<Database>, month: YearMonth, options: { bom?: boolean } = {}): Promise<string> {
+  const rows = await lineRows(db, month);
+  return toCsv(LINE_CSV_COLUMNS, rows.map((r) => LINE_CSV_COLUMNS.map((c) => r[c])), options);
+}
+
+export async function lineExcelCsv(db: Kysely<Database>, month: YearMonth): Promise<string> {
+  const rows = await lineRows(db, month);
+  return toCsv(LINE_EXCEL_HEADERS, rows.map((r) => [
+    r.invoice_number, r.contract_ref, formatBillingMonth(r.billing_month), r.code, r.rule, r.description, r.quantity,
+    r.unit_price_yen, r.amount_yen, TAX_CATEGORY_LABELS[r.tax_category],
+  ]));
+}
+
+async function invoiceRows(db: Kysely<Database>, month: YearMonth) {
+  return db
     .selectFrom("invoices")
     .innerJoin("contracts", "contracts.id", "invoices.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -39,11 +80,10 @@ export async function invoiceCsv(db: Kysely<Database>, month: YearMonth, options
     .where("invoices.billing_month", "=", month)
     .orderBy("invoices.seq")
     .execute();
-  return toCsv(INVOICE_CSV_COLUMNS, rows.map((r) => INVOICE_CSV_COLUMNS.map((c) => r[c])), options);
 }
 
-export async function lineCsv(db: Kysely<Database>, month: YearMonth, options: { bom?: boolean } = {}): Promise<string> {
-  const rows = await db
+async function lineRows(db: Kysely<Database>, month: YearMonth) {
+  return db
     .selectFrom("invoice_lines")
     .innerJoin("invoices", "invoices.id", "invoice_lines.invoice_id")
     .innerJoin("contracts", "contracts.id", "invoices.contract_id")
@@ -56,5 +96,4 @@ export async function lineCsv(db: Kysely<Database>, month: YearMonth, options: {
     .orderBy("invoices.seq")
     .orderBy("invoice_lines.position")
     .execute();
-  return toCsv(LINE_CSV_COLUMNS, rows.map((r) => LINE_CSV_COLUMNS.map((c) => r[c])), options);
 }

@@ -1,5 +1,5 @@
-// A month's downloads for finance: the invoice and line CSV (UTF-8 with BOM for Excel, or
-// Shift_JIS), the 弥生会計 journal (Shift_JIS, CRLF, no header) and every invoice PDF in one zip.
+// A month's downloads for finance: the invoice and line CSV with Japanese headers and labels
+// (UTF-8 with BOM for Excel, or Shift_JIS; decision 0026), the 弥生会計 journal (Shift_JIS, CRLF, no header) and every invoice PDF in one zip.
 import iconv from "iconv-lite";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
@@ -7,7 +7,7 @@ import { now } from "../lib/clock";
 import { toCsv } from "../lib/csv";
 import { addMonths, firstDayOf, lastDayOf, type YearMonth } from "../lib/jst";
 import { createZip } from "../lib/zip";
-import { invoiceCsv, lineCsv } from "./export.server";
+import { invoiceExcelCsv, lineExcelCsv } from "./export.server";
 import { archivedInvoicePdf } from "./document-archive.server";
 import { journalRows, type JournalInvoice } from "./journal";
 
@@ -18,11 +18,11 @@ export function encodeCsv(csv: string, encoding: CsvEncoding): Buffer {
 }
 
 export async function invoiceCsvFile(db: Kysely<Database>, month: YearMonth, encoding: CsvEncoding): Promise<Buffer> {
-  return encodeCsv(await invoiceCsv(db, month), encoding);
+  return encodeCsv(await invoiceExcelCsv(db, month), encoding);
 }
 
 export async function lineCsvFile(db: Kysely<Database>, month: YearMonth, encoding: CsvEncoding): Promise<Buffer> {
-  return encodeCsv(await lineCsv(db, month), encoding);
+  return encodeCsv(await lineExcelCsv(db, month), encoding);
 }
 
 /**

@@ -1,5 +1,5 @@
 // The e-mail that carries an issued invoice to the customer's billing address (T-27-1). Pure.
-import { formatDateJa } from "../lib/labels";
+import { formatBillingMonth, formatDate, formatYen } from "../lib/format";
 
 export interface InvoiceMailFacts {
   invoiceNumber: string;
@@ -20,7 +20,7 @@ export function invoiceAttachmentName(invoiceNumber: string): string {
 }
 
 export function invoiceMail(f: InvoiceMailFacts): { subject: string; text: string } {
-  const month = `${f.billingMonth.slice(0, 4)}年${Number(f.billingMonth.slice(5))}月分`;
+  const month = formatBillingMonth(f.billingMonth);
   return {
     subject: `【${f.providerName}】${month} ご請求書（${f.invoiceNumber}）`,
     text: [
@@ -30,8 +30,8 @@ export function invoiceMail(f: InvoiceMailFacts): { subject: string; text: strin
       `${month}のご請求書（適格請求書）をお送りします。添付のPDFをご確認ください。`,
       "",
       `請求書番号: ${f.invoiceNumber}`,
-      `ご請求額（税込）: ${f.totalYen.toLocaleString("ja-JP")}円`,
-      `お支払期限: ${formatDateJa(f.dueDate)}`,
+      `ご請求額（税込）: ${formatYen(f.totalYen)}`,
+      `お支払期限: ${formatDate(f.dueDate)}`,
       "",
       "管理コンソールの「請求書」からもダウンロードいただけます。",
       `ご不明な点は ${f.providerPhone}（9:00〜21:00、12/29〜1/3を除く）までお問い合わせください。`,

@@ -46,16 +46,6 @@ export interface InvoiceOptions {
   leaveInterestOnlyUnbilled?: boolean;
 }
 
-/** `2024-05` → `2024年05月`. */
-export function monthLabel(month: YearMonth): string {
-  return `${month.slice(0, 4)}年${month.slice(5, 7)}月`;
-}
-
-/** `2024-07-05` → `2024年07月05日`. */
-export function dateLabel(date: IsoDate): string {
-  return `${date.slice(0, 4)}年${date.slice(5, 7)}月${date.slice(8, 10)}日`;
-}
-
 /** T-27-1: the 1st of the month after the billing month. */
 export function invoiceIssueDate(month: YearMonth): IsoDate {
   return firstDayOf(addMonths(month, 1));

@@ -17,7 +17,7 @@ describe("弥生会計 journal", () => {
     ]);
     expect(rows.every((r) => r.length === 25)).toBe(true);
     expect(rows[0][3]).toBe("2026/10/01");
-    expect(rows[0][16]).toBe("なにわ会計事務所 2026年09月分 INV-00000045");
+    expect(rows[0][16]).toBe("なにわ会計事務所 2026年9月分 INV-00000045");
     expect(journalBalance(rows)).toEqual({ debit: 37166, credit: 37166 });
   });
 

@@ -3,6 +3,7 @@
 // and the non-taxable lines on their own accounts: the early-termination fee as 雑収入
 // (不課税, compensation) and late interest as 受取利息 (非課税). A credit note is the
 // reverse slip. Debits equal credits on every slip. Pure: rows in, CSV rows out.
+import { formatBillingMonth } from "../lib/format";
 
 export interface JournalInvoice {
   number: string;
@@ -43,7 +44,7 @@ function row(flag: string, date: string, debit: Entry | null, credit: Entry | nu
 }
 
 export function journalRows(invoice: JournalInvoice): JournalCell[][] {
-  const memo = `${invoice.customerName} ${invoice.billingMonth.replace("-", "年")}月分 ${invoice.number}`;
+  const memo = `${invoice.customerName} ${formatBillingMonth(invoice.billingMonth)} ${invoice.number}`;
   const receivable: Entry = { account: ACCOUNTS.receivable, taxCategory: "対象外", amount: invoice.totalYen };
   const others: Entry[] = [
     { account: ACCOUNTS.sales, taxCategory: "課税売上10%", amount: invoice.taxable10Yen },

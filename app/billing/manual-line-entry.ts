@@ -9,7 +9,8 @@
 //   manual   anything else finance decides, with its own description and tax category
 import { z } from "zod";
 import { isIsoDate, type IsoDate } from "../lib/jst";
-import { parseYenInput, yen } from "../lib/money";
+import { parseYenInput } from "../lib/money";
+import { formatYen } from "../lib/format";
 
 export const MANUAL_LINE_KINDS = {
   surcharge: "割増金（規約第25条：不当に免れた料金の2倍）",
@@ -48,7 +49,7 @@ const yenField = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   if (amount > MANUAL_LINE_MAX_YEN) {
-    ctx.addIssue({ code: "custom", message: `金額は${yen(MANUAL_LINE_MAX_YEN)}以下で入力してください` });
+    ctx.addIssue({ code: "custom", message: `金額は${formatYen(MANUAL_LINE_MAX_YEN)}以下で入力してください` });
     return z.NEVER;
   }
   return amount;
@@ -82,7 +83,7 @@ export function manualLineEntry(input: ManualLineInput): ManualLineEntry {
     case "surcharge":
       return {
         lineDate, amountYen: 2 * amount, taxable: input.taxCategory === "taxable_10", code: "surcharge.evasion", rule: "T-25",
-        description: `割増金（不当に免れた料金 ${yen(amount)}の2倍：${note}）`,
+        description: `割増金（不当に免れた料金 ${formatYen(amount)}の2倍：${note}）`,
       };
     case "relief":
       return { lineDate, amountYen: -amount, taxable: true, code: "credit.relief", rule: "T-32", description: `災害時の料金減免（${note}）` };

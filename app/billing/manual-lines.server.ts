@@ -8,9 +8,8 @@ import type { Database } from "../../db/schema";
 import { writeTransaction } from "../../db/write-transaction";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { monthOf, type YearMonth } from "../lib/jst";
-import { formatDateJa } from "../lib/labels";
-import { yen } from "../lib/money";
 import type { ManualLineEntry } from "./manual-line-entry";
+import { formatDate, formatYen } from "../lib/format";
 
 /** Lines entered by hand (or imported); others are the system's (S4 ※3 unreturned gateways, carried interest). */
 const REMOVABLE_RULES = ["T-25", "T-32", "S1-4④", "S6", "manual"];
@@ -70,7 +69,7 @@ export async function addManualLine(
     const contract = await trx.selectFrom("contracts").select(["id", "ref", "service_start"]).where("id", "=", params.contractId).executeTakeFirst();
     if (!contract) return null;
     if (entry.lineDate < contract.service_start) {
-      return { ok: false, field: "date", message: `計上日は利用開始日（${formatDateJa(contract.service_start)}）以降にしてください` };
+      return { ok: false, field: "date", message: `計上日は利用開始日（${formatDate(contract.service_start)}）以降にしてください` };
     }
     const issued = await monthIssued(trx, contract.id, monthOf(entry.lineDate));
     if (issued) return { ok: false, field: "date", message: issued };
@@ -80,7 +79,7 @@ export async function addManualLine(
     }).returning("id").executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actor: params.actor, action: "billing.manual_line_add", entity: "contract", entityId: contract.ref,
-      summary: `${contract.ref} に手動明細を登録（${entry.rule}、${entry.lineDate}、${yen(entry.amountYen)}、${entry.taxable ? "課税" : "非課税・不課税"}）: ${entry.description}`,
+      summary: `${contract.ref} に手動明細を登録（${entry.rule}、${entry.lineDate}、${formatYen(entry.amountYen)}、${entry.taxable ? "課税" : "非課税・不課税"}）: ${entry.description}`,
       ip: params.ip,
     });
     return { ok: true as const, id };
@@ -102,7 +101,7 @@ export async function removeManualLine(
     await trx.deleteFrom("manual_lines").where("id", "=", line.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "billing.manual_line_remove", entity: "contract", entityId: line.ref,
-      summary: `${line.ref} の手動明細を削除（${line.line_date}、${yen(line.amount_yen)}）: ${line.description}`, ip: params.ip,
+      summary: `${line.ref} の手動明細を削除（${line.line_date}、${formatYen(line.amount_yen)}）: ${line.description}`, ip: params.ip,
     });
     return { ok: true as const, id: line.id };
   });

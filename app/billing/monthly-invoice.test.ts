@@ -76,21 +76,21 @@ describe("K1 of import-format.md, billed month by month (T-27-1)", () => {
   });
 
   it("charges the monthly fees line by line (T-24-1)", () => {
-    expect(invoices[0].lines).toEqual(k1Fees("2024年04月"));
-    expect(invoices[1].lines).toEqual(k1Fees("2024年05月"));
+    expect(invoices[0].lines).toEqual(k1Fees("2024年4月"));
+    expect(invoices[1].lines).toEqual(k1Fees("2024年5月"));
   });
 
   it("credits the June gateway outage (T-24-2(2))", () => {
     expect(invoices[2].lines).toEqual([
-      ...k1Fees("2024年06月"),
+      ...k1Fees("2024年6月"),
       { code: "credit.outage.gateway", rule: "T-24-2", tariffVersion: "2024-04-01", description: "障害による減額（ゲートウェイ 2日分）", quantity: 1, unitPriceYen: -733, amountYen: -733, taxCategory: "taxable_10" },
     ]);
   });
 
   it("bills May's late interest in July, where the free visit leaves no line (T-26, S2)", () => {
     expect(invoices[3].lines).toEqual([
-      ...k1Fees("2024年07月"),
-      { code: "interest.late", rule: "T-26", tariffVersion: null, description: "延滞利息（請求書 2024年05月分）", quantity: 1, unitPriceYen: 166, amountYen: 166, taxCategory: "non_taxable" },
+      ...k1Fees("2024年7月"),
+      { code: "interest.late", rule: "T-26", tariffVersion: null, description: "延滞利息（請求書 2024年5月分）", quantity: 1, unitPriceYen: 166, amountYen: 166, taxCategory: "non_taxable" },
     ]);
   });
 
@@ -124,14 +124,14 @@ describe("K1 kept running: tariff change and downgrade (T-2, S4 ※1)", () => {
     const april = buildMonthlyInvoice(running, "2025-04", tariffs);
     expect(march.ok && march.invoice?.totals.totalYen).toBe(22000);
     expect(april.ok && april.invoice?.totals).toEqual({ taxable10Yen: 20300, tax10Yen: 2030, nonTaxableYen: 0, totalYen: 22330 });
-    expect(lines(running, "2025-04")[0]).toEqual(fee("base.standard", "基本料金（プラン①）2025年04月分", 1, 3300, "2025-04-01"));
+    expect(lines(running, "2025-04")[0]).toEqual(fee("base.standard", "基本料金（プラン①）2025年4月分", 1, 3300, "2025-04-01"));
   });
 
   it("charges the new plan from the month of a downgrade and the old plan's fee × remaining months", () => {
     // May 2025: base.lite 2,000 + 17,000 = 19,000, tax 1,900; B = 13 (2024-04 … 2025-04), remaining 11,
     // old plan's price in April 2025 = 3,300 → 36,300 non-taxable; total 57,200.
     expect(lines(running, "2025-05")).toEqual([
-      fee("base.lite", "基本料金（lite）2025年05月分", 1, 2000, "2025-04-01"),
+      fee("base.lite", "基本料金（lite）2025年5月分", 1, 2000, "2025-04-01"),
       fee("endpoint", "エンドポイントセキュリティ 10台", 10, 600, "2025-04-01"),
       fee("gateway.gw50", "ゲートウェイ（50クライアント向け・24時間故障対応付き） 1台", 1, 11000, "2025-04-01"),
       { code: "etf.downgrade", rule: "S4※1", tariffVersion: "2025-04-01", description: "プラン変更違約金（プラン①→lite、残11か月）", quantity: 11, unitPriceYen: 3300, amountYen: 36300, taxCategory: "non_taxable" },
@@ -158,7 +158,7 @@ describe("K1 kept running: tariff change and downgrade (T-2, S4 ※1)", () => {
     const contract: ContractHistory = { ...running, serviceStart: "2024-05-10", items: [], planChanges: [{ date: "2024-05-20", basePlan: "base.lite" }] };
     // B = 0 → remaining 12 × base.standard 3,000 (May 2024) = 36,000; the new plan is charged in May
     expect(lines(contract, "2024-05", lite)).toEqual([
-      fee("base.lite", "基本料金（lite）2024年05月分", 1, 2000, "2024-05-01"),
+      fee("base.lite", "基本料金（lite）2024年5月分", 1, 2000, "2024-05-01"),
       { code: "etf.downgrade", rule: "S4※1", tariffVersion: "2024-05-01", description: "プラン変更違約金（プラン①→lite、残12か月）", quantity: 12, unitPriceYen: 3000, amountYen: 36000, taxCategory: "non_taxable" },
     ]);
   });
@@ -199,7 +199,7 @@ describe("item lines (T-24-1 item rule, S4 ※2 ※3 ※4)", () => {
   it("drops the sandbox while its price is 0 and never charges purchased seats", () => {
     // May: 3,000 + 10 × 600 + gw10 without repair 6,000; the sandbox (0 yen) makes no line
     expect(lines(contract, "2024-05", withSandboxPrice).map((l) => [l.code, l.description, l.amountYen])).toEqual([
-      ["base.standard", "基本料金（プラン①）2024年05月分", 3000],
+      ["base.standard", "基本料金（プラン①）2024年5月分", 3000],
       ["endpoint", "エンドポイントセキュリティ 10台", 6000],
       ["gateway.gw10", "ゲートウェイ（10クライアント向け・24時間故障対応なし） 1台", 6000],
     ]);
@@ -240,8 +240,8 @@ describe("visits on the invoice (S2, S5, S6)", () => {
       ],
     };
     expect(lines(contract, "2024-11").slice(3)).toEqual([
-      { code: "visit.base", rule: "S5", tariffVersion: "2024-04-01", description: "訪問サポート 2024年11月05日 基本作業費", quantity: 1, unitPriceYen: 4500, amountYen: 4500, taxCategory: "taxable_10" },
-      { code: "visit.os_recovery", rule: "S5", tariffVersion: "2024-04-01", description: "訪問サポート 2024年11月05日 OSリカバリ 1台", quantity: 1, unitPriceYen: 10500, amountYen: 10500, taxCategory: "taxable_10" },
+      { code: "visit.base", rule: "S5", tariffVersion: "2024-04-01", description: "訪問サポート 2024年11月5日 基本作業費", quantity: 1, unitPriceYen: 4500, amountYen: 4500, taxCategory: "taxable_10" },
+      { code: "visit.os_recovery", rule: "S5", tariffVersion: "2024-04-01", description: "訪問サポート 2024年11月5日 OSリカバリ 1台", quantity: 1, unitPriceYen: 10500, amountYen: 10500, taxCategory: "taxable_10" },
     ]);
     expect(lines(contract, "2025-04").map((l) => l.code)).toEqual(["base.standard", "endpoint", "gateway.gw50"]);
   });
@@ -256,8 +256,8 @@ describe("visits on the invoice (S2, S5, S6)", () => {
     };
     // the 10:00 visit is free (its Wi-Fi setup is charged: 1,800); the 14:00 one pays 4,500
     expect(lines(contract, "2024-07").slice(3).map((l) => [l.description, l.amountYen])).toEqual([
-      ["訪問サポート 2024年07月05日 Wi-Fi機器設定 2台", 1800],
-      ["訪問サポート 2024年07月05日 基本作業費", 4500],
+      ["訪問サポート 2024年7月5日 Wi-Fi機器設定 2台", 1800],
+      ["訪問サポート 2024年7月5日 基本作業費", 4500],
     ]);
   });
 

@@ -17,11 +17,9 @@ import { contractYearOf } from "./contract-years";
 import { ETF_RULE, chargesEarlyTerminationFee, downgradeFee, earlyTerminationFee } from "./early-termination";
 import {
   LATE_INTEREST_CODE,
-  dateLabel,
   draftInvoice,
   dropZeroLines,
   interestBearingPrincipal,
-  monthLabel,
   type InvoiceDraft,
   type InvoiceLine,
   type InvoiceOptions,
@@ -37,6 +35,7 @@ import {
   type TariffVersion,
 } from "./tariff";
 import { isFreeVisit, priceVisit, visitServicesOn, type FreeVisitCandidate } from "./visit-pricing";
+import { formatBillingMonth, formatDate } from "../lib/format";
 
 /** An invoice issued before, as the late-interest rule needs it (T-26). */
 export interface PriorInvoice {
@@ -99,7 +98,7 @@ function monthlyFeeLines(
       code: base.plan,
       rule: "T-24-1",
       tariffVersion: tariff.effectiveFrom,
-      description: `基本料金（${basePlanLabel(base.plan)}）${monthLabel(month)}分`,
+      description: `基本料金（${basePlanLabel(base.plan)}）${formatBillingMonth(month)}`,
       quantity: 1,
       unitPriceYen: base.priceYen,
       amountYen: base.priceYen,
@@ -208,7 +207,7 @@ function visitLines(
         code: line.code,
         rule: line.rule,
         tariffVersion: tariff.effectiveFrom,
-        description: `訪問サポート ${dateLabel(visit.date)} ${line.description}`,
+        description: `訪問サポート ${formatDate(visit.date)} ${line.description}`,
         quantity: line.quantity,
         unitPriceYen: line.unitPriceYen,
         amountYen: line.amountYen,
@@ -329,7 +328,7 @@ function lateInterestLines(month: YearMonth, priorInvoices: readonly PriorInvoic
       code: LATE_INTEREST_CODE,
       rule: "T-26",
       tariffVersion: null,
-      description: `延滞利息（請求書 ${invoice.invoiceNumber ?? `${monthLabel(invoice.billingMonth)}分`}）`,
+      description: `延滞利息（請求書 ${invoice.invoiceNumber ?? formatBillingMonth(invoice.billingMonth)}）`,
       quantity: 1,
       unitPriceYen: result.interestYen,
       amountYen: result.interestYen,

@@ -11,6 +11,7 @@ import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
 import { LATE_INTEREST_CODE } from "./invoice";
 import { getInvoice } from "./invoices.server";
 import { lateInterest } from "./late-interest";
+import { formatBillingMonth, formatMonth, formatYen } from "../lib/format";
 
 export type PaymentInput = { paidOn: IsoDate; amountYen: number | null };
 export type PaymentResult = { ok: true } | { ok: false; field: "paidOn" | "amountYen" | "_form"; message: string };
@@ -46,7 +47,7 @@ async function interestToCarry(trx: Transaction<Database>, found: Found, payment
   return {
     contract_id: invoice.contract_id, line_date: firstDayOf(addMonths(settled, 1)), amount_yen: result.interestYen, taxable: 0,
     code: LATE_INTEREST_CODE, rule: "T-26",
-    description: `延滞利息（請求書 ${invoice.invoice_number}、${result.billingMonth.replace("-", "年")}月の完済を請求後に記録したため繰越し）`,
+    description: `延滞利息（請求書 ${invoice.invoice_number}、${formatMonth(result.billingMonth)}の完済を請求後に記録したため繰越し）`,
   };
 }
 
@@ -63,7 +64,7 @@ export async function recordPayment(
   if (paidOn < invoice.issue_date) return { ok: false, field: "paidOn", message: `入金日は発行日（${invoice.issue_date}）以降の日付にしてください` };
   if (paidOn > today) return { ok: false, field: "paidOn", message: "入金日に未来の日付は指定できません" };
   if (amountYen !== null && amountYen > outstandingYen) {
-    return { ok: false, field: "amountYen", message: `入金額が未入金残高（${outstandingYen.toLocaleString("ja-JP")}円）を超えています` };
+    return { ok: false, field: "amountYen", message: `入金額が未入金残高（${formatYen(outstandingYen)}）を超えています` };
   }
   await inTransaction(db, (trx) => writePayment(trx, found, params.payment, params.actor, params.ip));
   // T-17: paying what is overdue lifts a non-payment suspension.
@@ -91,8 +92,8 @@ export async function writePayment(trx: Transaction<Database>, found: Found, pay
   }
   await recordAudit(trx, {
     actor, action: "payment.record", entity: "invoice", entityId: invoice.invoice_number,
-    summary: `${invoice.invoice_number} に入金 ${(amountYen ?? outstandingYen).toLocaleString("ja-JP")}円（${paidOn}）${settles ? "・完済" : "・一部入金"}${note}`
-      + (carried ? `、延滞利息 ${carried.amount_yen.toLocaleString("ja-JP")}円を ${carried.line_date.slice(0, 7)} の請求へ繰越し` : ""),
+    summary: `${invoice.invoice_number} に入金 ${formatYen(amountYen ?? outstandingYen)}（${paidOn}）${settles ? "・完済" : "・一部入金"}${note}`
+      + (carried ? `、延滞利息 ${formatYen(carried.amount_yen)}を ${formatBillingMonth(carried.line_date)}の請求へ繰越し` : ""),
     ip,
   });
 }

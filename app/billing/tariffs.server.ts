@@ -6,10 +6,10 @@ import type { Database } from "../../db/schema";
 import { writeTransaction } from "../../db/write-transaction";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import type { IsoDate } from "../lib/jst";
-import { yen } from "../lib/money";
 import { loadTariffs } from "./history.server";
 import { BUILT_IN_TARIFF_DATE } from "./tariff";
 import { draftTariffVersion, isWithdrawable, type TariffVersionInput } from "./tariff-editor";
+import { formatYen } from "../lib/format";
 
 export interface StoredTariffVersion {
   effectiveFrom: IsoDate;
@@ -60,7 +60,7 @@ export async function publishTariffVersion(
     await trx.insertInto("tariff_prices").values(Object.entries(version.prices).map(([code, price]) => ({ version_id: id, code, price_yen: price }))).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "tariff.publish", entity: "tariff_version", entityId: version.effectiveFrom,
-      summary: `料金表 ${version.effectiveFrom} 版を登録: ${Object.entries(version.prices).map(([code, price]) => `${code} ${yen(price)}`).join("、")}`,
+      summary: `料金表 ${version.effectiveFrom} 版を登録: ${Object.entries(version.prices).map(([code, price]) => `${code} ${formatYen(price)}`).join("、")}`,
       ip: params.ip,
     });
     return { ok: true as const, effectiveFrom: version.effectiveFrom };

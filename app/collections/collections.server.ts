@@ -20,6 +20,7 @@ import { getDebitSettings } from "../settings/provider.server";
 import { findBranch } from "./bank-codes.server";
 import { debitDateFor, payerKey, RESULT_LABELS, type AccountType } from "./zengin";
 import { parseResultFile, requestFile, type DebitRecord } from "./zengin-file.server";
+import { formatYen } from "../lib/format";
 
 const PROVIDER: Tenant = { kind: "provider" };
 
@@ -93,7 +94,7 @@ export async function writeDebitRequest(db: Kysely<Database>, params: { dueDate:
     const yen = out.reduce((a, r) => a + r.amountYen, 0);
     await recordAudit(trx, {
       actor: params.actor, action: "collections.request", entity: "direct_debit", entityId: debitDate,
-      summary: `口座振替の依頼ファイルを作成: 支払期限 ${params.dueDate}、引落日 ${debitDate}、${out.length}件 ${yen.toLocaleString("ja-JP")}円`, ip: params.ip,
+      summary: `口座振替の依頼ファイルを作成: 支払期限 ${params.dueDate}、引落日 ${debitDate}、${out.length}件 ${formatYen(yen)}`, ip: params.ip,
     });
     return out;
   });
@@ -138,7 +139,7 @@ export async function importDebitResult(db: Kysely<Database>, params: { bytes: B
           .orderBy("direct_debits.debit_date", "desc").executeTakeFirst();
         if (!debit) throw new FileProblem(`record ${r.record} (顧客番号): 引落日 ${file.debitMonthDay} に依頼した請求書ではありません: "${r.customerNumber}"`);
         if (debit.amount_yen !== r.amountYen) {
-          throw new FileProblem(`record ${r.record} (引落金額): 依頼した金額（${debit.amount_yen}円）と異なります: ${r.amountYen}円`);
+          throw new FileProblem(`record ${r.record} (引落金額): 依頼した金額（${formatYen(debit.amount_yen)}）と異なります: ${formatYen(r.amountYen)}`);
         }
         if (debit.account_number !== r.accountNumber) throw new FileProblem(`record ${r.record} (口座番号): 依頼した口座と異なります: "${r.accountNumber}"`);
         if (debit.debit_date > today) throw new FileProblem(`record 1 (引落日): 引落日 ${debit.debit_date} はまだ来ていません`);
@@ -379,7 +380,7 @@ export async function assignCredit(
     if (!invoice) return { ok: false, message: `請求書 ${params.invoiceNumber} は見つかりません` };
     const found = (await getInvoice(trx, { id: invoice.id, tenant: PROVIDER }, today))!;
     if (found.outstandingYen <= 0) return { ok: false, message: "この請求書はお支払い済みです" };
-    if (credit.amount_yen > found.outstandingYen) return { ok: false, message: `入金額が未入金残高（${found.outstandingYen.toLocaleString("ja-JP")}円）を超えています` };
+    if (credit.amount_yen > found.outstandingYen) return { ok: false, message: `入金額が未入金残高（${formatYen(found.outstandingYen)}）を超えています` };
     if (credit.transaction_date < found.invoice.issue_date) return { ok: false, message: `取引日が請求書の発行日（${found.invoice.issue_date}）より前です` };
     await trx.updateTable("bank_credits").set({ status: "assigned", invoice_id: invoice.id, resolved_by: params.actor.email, resolved_at: params.at.toISOString() })
       .where("id", "=", credit.id).where("status", "=", "pending").execute();
@@ -398,7 +399,7 @@ export async function dismissCredit(db: Kysely<Database>, params: { creditId: nu
     await trx.updateTable("bank_credits").set({ status: "dismissed", resolved_by: params.actor.email, resolved_at: params.at.toISOString() }).where("id", "=", credit.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "collections.credit_dismissed", entity: "bank_credit", entityId: credit.id,
-      summary: `入金 ${credit.transaction_date} ${credit.amount_yen.toLocaleString("ja-JP")}円（${credit.payer_name}）を照合対象外にしました`, ip: params.ip,
+      summary: `入金 ${credit.transaction_date} ${formatYen(credit.amount_yen)}（${credit.payer_name}）を照合対象外にしました`, ip: params.ip,
     });
     return true;
   });

@@ -2,7 +2,7 @@
 // signed in from and when it was last used, with a plain form per row (works without JavaScript).
 import { Form } from "@remix-run/react";
 import type { SessionListItem } from "~/auth/sessions.server";
-import { formatInstantJa } from "~/lib/labels";
+import { formatInstant } from "~/lib/format";
 
 export type AccountSessionRow = SessionListItem;
 
@@ -22,8 +22,8 @@ export function AccountSessions({ sessions, notice }: { sessions: AccountSession
             <tr key={s.handle}>
               <td>{s.browser}{s.current ? <strong>（この端末）</strong> : null}</td>
               <td>{s.ip ?? "—"}</td>
-              <td>{formatInstantJa(s.createdAt)}</td>
-              <td>{formatInstantJa(s.lastSeenAt)}</td>
+              <td>{formatInstant(s.createdAt)}</td>
+              <td>{formatInstant(s.lastSeenAt)}</td>
               <td>
                 {s.current ? null : (
                   <Form method="post">

@@ -17,8 +17,8 @@ import {
   RENEWAL_STATE_LABELS,
   TERM_LABELS,
 } from "~/licenses/labels";
-import { formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatDate, formatYen } from "~/lib/format";
+import { RuleRef } from "~/components/RuleRef";
 
 export interface LicensePanelProps {
   view: LicenseView;
@@ -29,9 +29,11 @@ export interface LicensePanelProps {
   /** Provider operations may mark a requested stop as processed by the vendor. */
   canCompleteStop: boolean;
   error?: { message: string; field?: string; intent?: string } | null;
+  /** The provider's staff read rule ids; others read the explanation with the rule on demand. */
+  showRuleIds?: boolean;
 }
 
-export function LicensePanel({ view, today, showCustomer, canAct, canCompleteStop, error }: LicensePanelProps) {
+export function LicensePanel({ view, today, showCustomer, canAct, canCompleteStop, error, showRuleIds = false }: LicensePanelProps) {
   const { overview: o, id, refund } = view;
   const l = o.license;
   const action = `/licenses/${id}`;
@@ -56,29 +58,29 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
         {l.contractNumber ? (<><dt>契約番号</dt><dd>{l.contractNumber}</dd></>) : null}
         {l.carrierPaymentNumber ? (<><dt>キャリア決済の決済番号</dt><dd>{l.carrierPaymentNumber}</dd></>) : null}
         <dt>台数・料金</dt>
-        <dd>{l.seats}台・{TERM_LABELS[l.term]} {yen(l.priceYen)}{l.channel === "isp" ? "（税込）" : ""}</dd>
-        {o.term ? (<><dt>現在の有効期間</dt><dd>{formatDateJa(o.term.start)} 〜 {formatDateJa(o.term.end)}</dd></>) : null}
+        <dd>{l.seats}台・{TERM_LABELS[l.term]} {formatYen(l.priceYen)}{l.channel === "isp" ? "（税込）" : ""}</dd>
+        {o.term ? (<><dt>現在の有効期間</dt><dd>{formatDate(o.term.start)} 〜 {formatDate(o.term.end)}</dd></>) : null}
         {live ? (
           <>
             <dt>自動延長</dt>
             <dd data-testid="renewal-state">
               {l.channel === "isp" ? "毎月継続（解約のお申込みまで）" : RENEWAL_STATE_LABELS[l.renewalState ?? "active"]}
-              {o.nextRenewal ? `（次回 ${formatDateJa(o.nextRenewal.date)} に ${yen(o.nextRenewal.amountYen)}）` : ""}
+              {o.nextRenewal ? `（次回 ${formatDate(o.nextRenewal.date)} に ${formatYen(o.nextRenewal.amountYen)}）` : ""}
             </dd>
           </>
         ) : (
           <>
             {o.isp?.endedOn
               ? (<><dt>終了の理由</dt><dd data-testid="auto-ended">{autoEndedText(o.isp.endedOn)}</dd></>)
-              : (<><dt>解約日</dt><dd>{formatDateJa(o.status.cancelledOn)}</dd></>)}
-            <dt>利用できる最終日</dt><dd data-testid="cancelled-end">{formatDateJa(o.status.effectiveEnd)}</dd>
+              : (<><dt>解約日</dt><dd>{formatDate(o.status.cancelledOn)}</dd></>)}
+            <dt>利用できる最終日</dt><dd data-testid="cancelled-end">{formatDate(o.status.effectiveEnd)}</dd>
           </>
         )}
         {o.main ? (<><dt>メインライセンス</dt><dd><Link to={`/licenses/${view.idsByRef[o.main.ref]}`}>{o.main.product}</Link>（{o.main.ref}）</dd></>) : null}
         {refund ? (
           <>
             <dt>返金</dt>
-            <dd data-testid="refund-state">{yen(refund.amountYen)}・{REFUND_STATE_LABELS[refund.state]}{refund.reason ? `（理由: ${refund.reason}）` : ""}</dd>
+            <dd data-testid="refund-state">{formatYen(refund.amountYen)}・{REFUND_STATE_LABELS[refund.state]}{refund.reason ? `（理由: ${refund.reason}）` : ""}</dd>
           </>
         ) : null}
       </dl>
@@ -92,10 +94,10 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
 
       {live ? (
         <>
-          <h3>本日（{formatDateJa(today)}）解約した場合</h3>
+          <h3>本日（{formatDate(today)}）解約した場合</h3>
           <dl className="facts">
-            <dt>実際に終了する日</dt><dd data-testid="effective-end">{formatDateJa(o.quote.effectiveEnd)}</dd>
-            <dt>返金額</dt><dd data-testid="refund-due">{yen(o.quote.refundYen)}</dd>
+            <dt>実際に終了する日</dt><dd data-testid="effective-end">{formatDate(o.quote.effectiveEnd)}</dd>
+            <dt>返金額</dt><dd data-testid="refund-due">{formatYen(o.quote.refundYen)}</dd>
             <dt>一緒に解約されるアドオン</dt>
             <dd data-testid="cascades">{o.quote.cascades.length > 0 ? o.quote.cascades.join("、") : "なし"}</dd>
           </dl>
@@ -106,9 +108,9 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
                 {o.quote.lines.map((line) => (
                   <tr key={line.ref}>
                     <td>{line.ref}</td>
-                    <td>{formatDateJa(line.effectiveEnd)}</td>
-                    <td className="num">{yen(line.refundYen)}</td>
-                    <td>{line.explanation}<div className="muted" style={{ fontSize: 12 }}>{line.rule}</div></td>
+                    <td>{formatDate(line.effectiveEnd)}</td>
+                    <td className="num">{formatYen(line.refundYen)}</td>
+                    <td><RuleRef rule={line.rule} explanation={line.explanation} staff={showRuleIds} /></td>
                   </tr>
                 ))}
               </tbody>
@@ -128,8 +130,8 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
                   <ul data-testid="stop-preview">
                     {o.stop.stops.map((s) => (
                       <li key={s.ref}>
-                        {s.ref}: {s.validUntil ? `${formatDateJa(s.validUntil)} まで利用でき、その後は延長されません` : "体験期間の終了後に失効します"}
-                        {s.avoidsChargeOn ? `（${formatDateJa(s.avoidsChargeOn)} の請求は行われません）` : ""}
+                        {s.ref}: {s.validUntil ? `${formatDate(s.validUntil)} まで利用でき、その後は延長されません` : "体験期間の終了後に失効します"}
+                        {s.avoidsChargeOn ? `（${formatDate(s.avoidsChargeOn)} の請求は行われません）` : ""}
                       </li>
                     ))}
                   </ul>
@@ -152,9 +154,9 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
               {o.addOns.map((a) => (
                 <tr key={a.ref}>
                   <td><Link to={`/licenses/${view.idsByRef[a.ref]}`}>{a.product}</Link>（{a.ref}）</td>
-                  <td>{yen(a.priceYen)}</td>
+                  <td>{formatYen(a.priceYen)}</td>
                   <td><span className={`badge ${DISPLAY_STATE_BADGES[a.displayState]}`}>{DISPLAY_STATE_LABELS[a.displayState]}</span></td>
-                  <td>{formatDateJa(a.endsOn)}</td>
+                  <td>{formatDate(a.endsOn)}</td>
                 </tr>
               ))}
             </tbody>
@@ -168,12 +170,12 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
           <dl className="facts">
             <dt>契約番号</dt><dd>{o.isp.contractNumber}</dd>
             <dt>PIN（シリアルID）</dt><dd>{o.isp.pin}</dd>
-            <dt>サービス</dt><dd>{o.isp.product}・{o.isp.devices}台・月額 {yen(o.isp.monthlyYenTaxIncluded)}（税込）</dd>
-            <dt>申込日</dt><dd>{formatDateJa(o.isp.appliedOn)}（申込月は無料）</dd>
+            <dt>サービス</dt><dd>{o.isp.product}・{o.isp.devices}台・月額 {formatYen(o.isp.monthlyYenTaxIncluded)}（税込）</dd>
+            <dt>申込日</dt><dd>{formatDate(o.isp.appliedOn)}（申込月は無料）</dd>
             <dt>状態</dt>
             <dd data-testid="isp-status">
               {o.isp.endedOn ? autoEndedText(o.isp.endedOn) : ISP_STATUS_LABELS[o.isp.status]}
-              {!o.isp.endedOn && o.isp.cancellation ? `（解約日 ${formatDateJa(o.isp.cancellation.effectiveEnd)}。それまでは取り消せます）` : ""}
+              {!o.isp.endedOn && o.isp.cancellation ? `（解約日 ${formatDate(o.isp.cancellation.effectiveEnd)}。それまでは取り消せます）` : ""}
             </dd>
           </dl>
           <h3>ISPの主契約</h3>
@@ -189,7 +191,7 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
                     <td>{MAIN_SERVICE_KIND_LABELS[m.kind]}</td>
                     <td>{m.name ?? "—"}</td>
                     <td>{MAIN_SERVICE_STATUS_LABELS[m.status]}</td>
-                    <td>{formatDateJa(m.lastDay)}</td>
+                    <td>{formatDate(m.lastDay)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -222,7 +224,7 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
               {errorFor("cancel")?.field === "uninstalled" ? <span className="field-error" role="alert">{errorFor("cancel")!.message}</span> : null}
             </label>
             <button type="submit" className="secondary">
-              {o.quote.refundYen > 0 ? `解約して ${yen(o.quote.refundYen)} の返金を申請する` : "解約する（返金なし）"}
+              {o.quote.refundYen > 0 ? `解約して ${formatYen(o.quote.refundYen)} の返金を申請する` : "解約する（返金なし）"}
             </button>
           </Form>
         </div>

@@ -11,12 +11,12 @@ import { inviteCustomerAdmin, stopAccount } from "../auth/invitations.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { queueMail } from "../mail/outbox.server";
-import { formatDateJa } from "../lib/labels";
 import { jstDate, type IsoDate } from "../lib/jst";
 import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
 import { APPLICATION_STATUS_LABELS } from "./application-labels";
 import { REJECTION_REASONS, type ApplicationInput } from "./applications";
 import { createdIso, recordWebhookEvent } from "../webhooks/events.server";
+import { formatDate } from "../lib/format";
 
 export type FieldResult = { ok: true; id: number } | { ok: false; field: string; message: string };
 
@@ -147,7 +147,7 @@ export async function approveApplication(
   const ending = await db.selectFrom("contracts").select(["ref", "termination_date"]).where("line_id", "=", app.line_id)
     .where("status", "=", "terminated").where("termination_date", ">", params.serviceStart).orderBy("termination_date", "desc").executeTakeFirst();
   if (ending) {
-    return { ok: false, field: "serviceStart", message: `回線 ${app.line_id} の契約 ${ending.ref} は ${formatDateJa(ending.termination_date!)} に解約となります。利用開始日はその日以降にしてください（規約第6条）` };
+    return { ok: false, field: "serviceStart", message: `回線 ${app.line_id} の契約 ${ending.ref} は ${formatDate(ending.termination_date!)} に解約となります。利用開始日はその日以降にしてください（規約第6条）` };
   }
   const at = params.at.toISOString();
   const contractId = await inTransaction(db, async (trx) => {
@@ -184,7 +184,7 @@ export async function approveApplication(
       text: [
         `${app.holder_name} さま`, "",
         `${params.providerName}です。セキュリティサポートのお申し込み（${app.ref}、回線 ${app.line_id}）を承認しました。`,
-        `サービス開始日は ${formatDateJa(params.serviceStart)} です。契約番号は K-${app.ref.slice(4)} です。`,
+        `サービス開始日は ${formatDate(params.serviceStart)} です。契約番号は K-${app.ref.slice(4)} です。`,
         "最低利用期間は1年で、以後1年ごとに自動更新されます。",
       ].join("\n"),
     }, params.at);

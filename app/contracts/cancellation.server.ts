@@ -17,6 +17,7 @@ import { fetchPage } from "../lib/paging.server";
 import { scheduleGatewayReturns } from "./suspensions.server";
 import { recordTerminationEvent } from "./termination-events.server";
 import { now } from "../lib/clock";
+import { formatYen } from "../lib/format";
 
 async function contractInTenant(db: Kysely<Database>, id: number, tenant: Tenant) {
   return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -62,7 +63,7 @@ export async function requestCancellation(
     })).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "contract.cancel_request", entity: "contract", entityId: contract.ref,
-      summary: `${contract.ref} の解約申込み（希望日 ${params.wished}、見積り: 違約金 ${quote?.etfYen.toLocaleString("ja-JP")}円、違約金なしの最短日 ${quote?.feeFreeDate}）`,
+      summary: `${contract.ref} の解約申込み（希望日 ${params.wished}、見積り: 違約金 ${formatYen(quote?.etfYen ?? 0)}、違約金なしの最短日 ${quote?.feeFreeDate}）`,
       ip: params.ip,
     });
   });
@@ -117,7 +118,7 @@ export async function confirmCancellation(
     await recordTerminationEvent(trx, { contractId: contract.id, terminationDate: date, by: "customer", at: now() });
     await recordAudit(trx, {
       actor: params.actor, action: "contract.cancel_confirm", entity: "contract", entityId: contract.ref,
-      summary: `${contract.ref} の解約を確認（確認日 ${params.today}、解約日 ${date}、違約金 ${quote?.etfYen.toLocaleString("ja-JP")}円）`,
+      summary: `${contract.ref} の解約を確認（確認日 ${params.today}、解約日 ${date}、違約金 ${formatYen(quote?.etfYen ?? 0)}）`,
       ip: params.ip,
     });
   });

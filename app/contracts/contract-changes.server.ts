@@ -11,6 +11,7 @@ import type { Tenant } from "../auth/tenancy";
 import { loadBillableContracts, loadTariffs } from "../billing/history.server";
 import type { IsoDate } from "../lib/jst";
 import { CHANGE_KIND_LABELS, changeImpact, seatChangeLines, type ChangeImpact, type ContractChange } from "./contract-change";
+import { formatYen } from "../lib/format";
 
 async function contractOf(db: Kysely<Database>, id: number, tenant: Tenant) {
   return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -45,7 +46,7 @@ export async function requestChange(
     }).returning("id").executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actor: params.actor, action: "contract.change_request", entity: "contract", entityId: contract.ref,
-      summary: `${contract.ref} ${CHANGE_KIND_LABELS[params.change.kind]}の申込み #${id}（${params.date}、月額 ${impact.monthlyBeforeYen}→${impact.monthlyAfterYen}円${impact.etfYen ? `、違約金 ${impact.etfYen}円` : ""}）`,
+      summary: `${contract.ref} ${CHANGE_KIND_LABELS[params.change.kind]}の申込み #${id}（${params.date}、月額 ${formatYen(impact.monthlyBeforeYen)}→${formatYen(impact.monthlyAfterYen)}${impact.etfYen ? `、違約金 ${formatYen(impact.etfYen)}` : ""}）`,
       ip: params.ip,
     });
   });

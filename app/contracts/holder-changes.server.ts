@@ -11,13 +11,13 @@ import { inviteCustomerAdmin } from "../auth/invitations.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { listInvoices } from "../billing/invoices.server";
-import { formatDateJa } from "../lib/labels";
 import { firstWholeJstDay, type IsoDate } from "../lib/jst";
 import { queueMail } from "../mail/outbox.server";
 import {
   HOLDER_CHANGE_KIND_LABELS, representativeOf, SUCCESSION_CAUSE_LABELS, SUCCESSION_RETURN_REASONS, TRANSFER_REFUSAL_REASONS,
   validateHolderChange, type FieldErrors, type HolderChangeInput,
 } from "./holder-change";
+import { formatDate, formatYen } from "../lib/format";
 
 type Db = Kysely<Database>;
 
@@ -237,7 +237,7 @@ export async function decideHolderChange(
     const unpaidLines = takeover.invoices.length === 0
       ? ["未払いの料金はありません。"]
       : [
-        `未払いの料金 ${takeover.totalYen.toLocaleString("ja-JP")}円（${takeover.invoices.map((i) => i.invoiceNumber).join("、")}）と、その遅延利息は、新しい契約者さまにお支払いいただきます（規約第10条第4項）。`,
+        `未払いの料金 ${formatYen(takeover.totalYen)}（${takeover.invoices.map((i) => i.invoiceNumber).join("、")}）と、その遅延利息は、新しい契約者さまにお支払いいただきます（規約第10条第4項）。`,
       ];
     const successors = successorsOf(change);
     const representative = representativeOf(successors, change.representative);
@@ -246,7 +246,7 @@ export async function decideHolderChange(
       subject: `【${params.providerName}】${label}の${change.kind === "transfer" ? "承認" : "受付"}のお知らせ（${contract.ref}）`,
       text: [
         `${change.party_name} さま`, "",
-        `ご契約 ${contract.ref}（回線 ${contract.line_id}）は、${formatDateJa(params.today)}付で ${contract.customer_name} さまから ${change.party_name} さまに${change.kind === "transfer" ? "譲渡" : "承継"}されました。`,
+        `ご契約 ${contract.ref}（回線 ${contract.line_id}）は、${formatDate(params.today)}付で ${contract.customer_name} さまから ${change.party_name} さまに${change.kind === "transfer" ? "譲渡" : "承継"}されました。`,
         "本契約に係る一切の権利および義務を引き継いでいただきます。",
         ...unpaidLines,
         ...(change.kind === "succession" && successors.length > 1
@@ -262,14 +262,14 @@ export async function decideHolderChange(
         subject: `【${params.providerName}】${label}完了のお知らせ（${contract.ref}）`,
         text: [
           `${contract.customer_name} さま`, "",
-          `ご契約 ${contract.ref}（回線 ${contract.line_id}）は、${formatDateJa(params.today)}付で ${change.party_name} さまに${change.kind === "transfer" ? "譲渡" : "承継"}されました。`,
+          `ご契約 ${contract.ref}（回線 ${contract.line_id}）は、${formatDate(params.today)}付で ${change.party_name} さまに${change.kind === "transfer" ? "譲渡" : "承継"}されました。`,
           "以後のご請求・ご連絡は新しい契約者さまにお送りします。",
         ].join("\n"),
       }, params.at);
     }
     await recordAudit(trx, {
       actor: params.actor, action: "contract.holder_change_approve", entity: "contract", entityId: contract.ref,
-      summary: `${contract.ref} ${label} #${change.id} を承認（${contract.customer_name} → ${change.party_name}、未払い ${takeover.totalYen.toLocaleString("ja-JP")}円を承継）`,
+      summary: `${contract.ref} ${label} #${change.id} を承認（${contract.customer_name} → ${change.party_name}、未払い ${formatYen(takeover.totalYen)}を承継）`,
       ip: params.ip,
     });
   });

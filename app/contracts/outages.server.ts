@@ -16,6 +16,7 @@ import type { ListSort, PageRequest } from "../lib/paging";
 import { fetchPage } from "../lib/paging.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
+import { formatMonth, formatYen } from "../lib/format";
 
 export interface OutageCredit {
   month: YearMonth;
@@ -60,7 +61,7 @@ export async function recordOutage(
     const contract = await trx.selectFrom("contracts").select("ref").where("id", "=", params.contractId).executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actor: params.actor, action: "outage.record", entity: "contract", entityId: contract.ref,
-      summary: `${contract.ref} 障害を記録（${outage.services.map((s) => OUTAGE_SERVICE_LABELS[s]).join("・")}、減額 ${credits.map((c) => `${c.month}: ${c.creditYen}円`).join("、") || "なし"}）`,
+      summary: `${contract.ref} 障害を記録（${outage.services.map((s) => OUTAGE_SERVICE_LABELS[s]).join("・")}、減額 ${credits.map((c) => `${formatMonth(c.month)}: ${formatYen(c.creditYen)}`).join("、") || "なし"}）`,
       ip: params.ip,
     });
   });

@@ -6,7 +6,7 @@ import type { Database } from "../../db/schema";
 import { contractYearOf, upcomingRenewal } from "../billing/contract-years";
 import { queueMail } from "../mail/outbox.server";
 import { addMonths, firstDayOf, lastDayOf, monthOf, type IsoDate } from "../lib/jst";
-import { formatDateJa } from "../lib/labels";
+import { formatDate, formatMonth } from "../lib/format";
 
 export async function queueRenewalReminders(db: Kysely<Database>, today: IsoDate, at: Date): Promise<number> {
   const contracts = await db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -20,12 +20,12 @@ export async function queueRenewalReminders(db: Kysely<Database>, today: IsoDate
     const { renewalMonth, reminderDate } = upcomingRenewal(c.service_start, today);
     if (today < reminderDate) continue;
     const year = contractYearOf(c.service_start, renewalMonth);
-    const subject = `【${provider?.name ?? "セキュアライン"}】契約更新月のお知らせ（${c.ref}、${renewalMonth.replace("-", "年")}月）`;
+    const subject = `【${provider?.name ?? "セキュアライン"}】契約更新月のお知らせ（${c.ref}、${formatMonth(renewalMonth)}）`;
     const text = [
       `${c.customer_name} さま`, "",
-      `ご契約 ${c.ref}（回線 ${c.line_id}）は ${formatDateJa(firstDayOf(renewalMonth))} から契約${year}年目に自動更新されます。`,
-      `契約更新月（${formatDateJa(firstDayOf(renewalMonth))}〜${formatDateJa(lastDayOf(renewalMonth))}）中の解約には解約違約金がかかりません。`,
-      `更新月を過ぎると、次の更新月（${addMonths(renewalMonth, 12).replace("-", "年")}月）までの解約には違約金がかかります。`,
+      `ご契約 ${c.ref}（回線 ${c.line_id}）は ${formatDate(firstDayOf(renewalMonth))} から契約${year}年目に自動更新されます。`,
+      `契約更新月（${formatDate(firstDayOf(renewalMonth))}〜${formatDate(lastDayOf(renewalMonth))}）中の解約には解約違約金がかかりません。`,
+      `更新月を過ぎると、次の更新月（${formatMonth(addMonths(renewalMonth, 12))}）までの解約には違約金がかかります。`,
       "解約の費用は管理コンソールの契約画面「解約の手続き」でいつでも確認できます。",
     ].join("\n");
     const recipients = [

@@ -15,9 +15,9 @@ import { loadTariffs } from "../billing/history.server";
 import { findTariffForMonth, gatewayDevicePrice } from "../billing/tariff";
 import { queueMail } from "../mail/outbox.server";
 import { addDays, jstDate, monthOf, type IsoDate } from "../lib/jst";
-import { formatDateJa } from "../lib/labels";
 import { SUSPENSION_REASONS, type SuspensionReason } from "./suspension-reasons";
 import { recordTerminationEvent } from "./termination-events.server";
+import { formatDate } from "../lib/format";
 
 export const GATEWAY_RETURN_DAYS = 30;
 
@@ -52,8 +52,8 @@ export async function suspendContract(
         `${c.customer_name} さま`, "",
         `ご契約 ${c.ref} のご利用を、規約第17条に基づき次のとおり停止します。`,
         `理由: ${SUSPENSION_REASONS[params.reason]}${params.note ? `（${params.note}）` : ""}`,
-        `開始日: ${formatDateJa(params.startsOn)}`,
-        `期間: ${params.endsOn ? `${formatDateJa(params.endsOn)}まで` : "理由が解消されるまで"}`,
+        `開始日: ${formatDate(params.startsOn)}`,
+        `期間: ${params.endsOn ? `${formatDate(params.endsOn)}まで` : "理由が解消されるまで"}`,
         "利用停止中も月額料金はかかります（規約第24条第2項）。",
         params.reason === "non_payment" ? "未払いの料金をお支払いいただくと、利用停止は解除されます。" : "",
       ].filter(Boolean).join("\n"),
@@ -160,7 +160,7 @@ export async function terminateByProvider(
     await queueMail(trx, {
       kind: "termination_notice", ref: `termination:${c.ref}:${params.endDate}`, to: c.admin_email,
       subject: `【重要】セキュリティサポートの契約解除のお知らせ（${c.ref}）`,
-      text: [`${c.customer_name} さま`, "", `ご契約 ${c.ref} を規約第21条に基づき ${formatDateJa(params.endDate)} をもって解除します。`, `理由: ${params.reason}`,
+      text: [`${c.customer_name} さま`, "", `ご契約 ${c.ref} を規約第21条に基づき ${formatDate(params.endDate)} をもって解除します。`, `理由: ${params.reason}`,
         params.customerFault ? "最低利用期間内の解除には解約違約金がかかります（別紙4 注※1）。" : "当社の事情による終了のため、解約違約金はかかりません。",
         "レンタルのゲートウェイ装置は30日以内にご返却ください。"].join("\n"),
     }, params.at);
@@ -210,7 +210,7 @@ export async function chargeUnreturnedGateways(db: Kysely<Database>, today: IsoD
       if (claimed.numUpdatedRows === 0n) return;
       const model = r.model.slice("gateway.".length).toUpperCase();
       const { id } = await trx.insertInto("manual_lines").values({
-        contract_id: r.contract_id, line_date: today, description: `レンタルゲートウェイ装置 未返却（${model}、返却期限 ${formatDateJa(r.due_on)}）`,
+        contract_id: r.contract_id, line_date: today, description: `レンタルゲートウェイ装置 未返却（${model}、返却期限 ${formatDate(r.due_on)}）`,
         amount_yen: gatewayDevicePrice(tariff, r.model), taxable: 1, code: `device.${r.model.slice("gateway.".length)}`, rule: "S4※3",
         created_by: "scheduler", created_at: at.toISOString(),
       }).returning("id").executeTakeFirstOrThrow();

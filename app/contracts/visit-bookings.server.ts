@@ -12,10 +12,11 @@ import { loadBillableContracts, loadTariffs } from "../billing/history.server";
 import { pricedVisitsOfMonth } from "../billing/monthly-invoice";
 import { findTariffForMonth } from "../billing/tariff";
 import type { VisitLineInput } from "../billing/visit-pricing";
-import { formatJstDateTime, isTimeOfDay, jstInstant, monthOf, type IsoDate } from "../lib/jst";
+import { isTimeOfDay, jstInstant, monthOf, type IsoDate } from "../lib/jst";
 import { estimateVisit, type VisitEstimate } from "./visit-estimate";
 import type { VisitFormContent } from "./visit-form";
 import { checkVisitSlot, isRequestAcceptedAt, nextRequestAcceptanceAt, nextVisitSlot, type VisitSlot } from "./visit-slots";
+import { formatInstant, formatYen } from "../lib/format";
 
 export interface BookingRequest extends VisitFormContent {
   date: IsoDate;
@@ -50,7 +51,7 @@ export async function checkBooking(
   if (contract.status === "terminated") return { ok: false, field: "_form", message: "解約済みの契約には訪問を予約できません" };
   const { request, at } = params;
   if (!isRequestAcceptedAt(at)) {
-    return { ok: false, field: "_form", message: `訪問サポートのご依頼は9:00〜21:00（12/29〜1/3を除く）に承ります。次の受付開始は ${formatJstDateTime(nextRequestAcceptanceAt(at))} です` };
+    return { ok: false, field: "_form", message: `訪問サポートのご依頼は9:00〜21:00（12/29〜1/3を除く）に承ります。次の受付開始は ${formatInstant(nextRequestAcceptanceAt(at))} です` };
   }
   if (jstInstant(request.date, request.start) <= at) {
     return { ok: false, field: "date", message: "訪問日時は現在より後の日時を選んでください", next: nextVisitSlot(contract.area, at) };
@@ -80,7 +81,7 @@ export async function bookVisit(
     }).returning("id").executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actor: params.actor, action: "visit.book", entity: "visit_booking", entityId: id,
-      summary: `訪問予約 ${request.date} ${request.start}（見積り ${check.estimate.totalYen.toLocaleString("ja-JP")}円・税抜${check.estimate.freeVisit ? "、年1回の無料訪問を適用" : ""}）`,
+      summary: `訪問予約 ${request.date} ${request.start}（見積り ${formatYen(check.estimate.totalYen)}・税抜${check.estimate.freeVisit ? "、年1回の無料訪問を適用" : ""}）`,
       ip: params.ip,
     });
   });
@@ -214,7 +215,7 @@ export async function recordVisitDone(
     await trx.updateTable("visit_bookings").set({ status: "done", visit_id: id }).where("id", "=", booking.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "visit.record", entity: "visit", entityId: id,
-      summary: `訪問サポート ${booking.contract_ref} ${booking.visit_date} ${done.start} の実施を記録（予約 #${booking.id}、見積り ${booking.estimate_yen.toLocaleString("ja-JP")}円 → 実績 ${estimate.totalYen.toLocaleString("ja-JP")}円・税抜）`,
+      summary: `訪問サポート ${booking.contract_ref} ${booking.visit_date} ${done.start} の実施を記録（予約 #${booking.id}、見積り ${formatYen(booking.estimate_yen)} → 実績 ${formatYen(estimate.totalYen)}・税抜）`,
       ip: params.ip,
     });
   });

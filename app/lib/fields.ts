@@ -2,6 +2,7 @@
 // with Japanese messages for the forms, and as a plain check for the few actions that read their
 // fields without a schema. The request body itself is limited before this (scripts/edge.ts).
 import { z } from "zod";
+import { formatCount } from "./format";
 
 export const TEXT_LIMITS = {
   /** RFC 5321: a forward path is at most 256 octets including the angle brackets. */
@@ -13,7 +14,7 @@ export const TEXT_LIMITS = {
 } as const;
 export type TextKind = keyof typeof TEXT_LIMITS;
 
-const tooLongMessage = (label: string, max: number) => `${label}は${max.toLocaleString("ja-JP")}文字以内で入力してください`;
+const tooLongMessage = (label: string, max: number) => `${label}は${formatCount(max)}文字以内で入力してください`;
 
 /** An e-mail address, required. The length is checked first: a long value is never matched further. */
 export const emailField = (label = "メールアドレス") =>

@@ -172,11 +172,6 @@ export function formatJstIso(instant: Date): string {
   return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 19) + "+09:00";
 }
 
-/** `2025-01-04 09:00` for screens. */
-export function formatJstDateTime(instant: Date): string {
-  return `${jstDate(instant)} ${jstTime(instant)}`;
-}
-
 /** Parses ISO 8601 with an explicit offset (or Z); returns null on anything else. */
 export function parseInstant(value: unknown): Date | null {
   if (typeof value !== "string") return null;

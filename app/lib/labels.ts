@@ -26,25 +26,6 @@ export function itemLabel(code: string): string {
   return ITEM_LABELS[code] ?? code;
 }
 
-/** 2024-04-10 → 2024年4月10日 */
-export function formatDateJa(date: string | null): string {
-  if (!date) return "—";
-  const [y, m, d] = date.slice(0, 10).split("-").map(Number);
-  return `${y}年${m}月${d}日`;
-}
-
-/** 2026-10 → 2026年10月 */
-export function formatMonthJa(month: string): string {
-  return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月`;
-}
-
-/** An ISO instant as JST `2024年4月10日 09:05`. */
-export function formatInstantJa(iso: string | null): string {
-  if (!iso) return "—";
-  const t = new Date(new Date(iso).getTime() + 9 * 3600_000).toISOString();
-  return `${formatDateJa(t.slice(0, 10))} ${t.slice(11, 16)}`;
-}
-
 export const ACCOUNT_STATE_LABELS: Record<AccountState, string> = {
   active: "利用中",
   invited: "パスワード設定待ち",

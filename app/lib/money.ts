@@ -1,9 +1,4 @@
-// Rendering yen on screens (amounts stay integers everywhere else).
-
-/** `1,234円` */
-export function yen(amount: number): string {
-  return `${amount.toLocaleString("ja-JP")}円`;
-}
+// Reading yen that people type (rendering is formatYen in app/lib/format.ts).
 
 /** Parses what people type for an amount: digits with optional commas, full-width digits, a trailing 円. */
 export function parseYenInput(value: string): number | null {

@@ -16,9 +16,3 @@ export function applyRate(amountYen: number, rateNumerator: number, rateDenomina
 export function sumYen(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
-
-/** `¥1,234` — only for rendering. */
-export function formatYen(amountYen: number): string {
-  const sign = amountYen < 0 ? "-" : "";
-  return `${sign}¥${Math.abs(amountYen).toLocaleString("ja-JP")}`;
-}

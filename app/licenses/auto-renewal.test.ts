@@ -90,7 +90,7 @@ describe("L-2 add-ons", () => {
     expect(r.stops.map((s) => s.ref)).toEqual(["A1"]);
     expect(r.mainRenewal).toEqual({ ref: "L1", nextBillingDate: "2025-05-01", beforeYen: 10980, afterYen: 8980 });
     expect(r.warnings).toContain(
-      "メインライセンス（マルチデバイスセキュリティ）の自動延長サービスはキャンセルされません。次回（2025-05-01）の延長料金は ¥10,980 から ¥8,980 に調整されます。",
+      "メインライセンス（マルチデバイスセキュリティ）の自動延長サービスはキャンセルされません。次回（2025-05-01）の延長料金は 10,980円 から 8,980円 に調整されます。",
     );
     expect(r.warnings).toContain(BENEFITS_MAY_END_WARNING);
   });

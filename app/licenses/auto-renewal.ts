@@ -3,8 +3,8 @@
 // the licence stays valid to the end of its current term; a main licence takes its add-ons
 // along, an add-on leaves its main alone and lowers the main's next renewal amount.
 import { compareDates, type IsoDate } from "../lib/jst";
-import { formatYen } from "../lib/yen";
 import { addOnsOf, currentTerm, renewalStateOf, sortedCharges, type License, type RenewalState } from "./license";
+import { formatYen } from "../lib/format";
 
 // Texts from the vendor's policy (seed 002).
 export const BENEFITS_MAY_END_WARNING = "ライセンス自動延長サービスを停止すると、そのライセンスに付属する特典が無効になる場合があります。";

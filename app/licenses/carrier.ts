@@ -5,9 +5,9 @@
 // shop cancels every other monthly service billed that way; an annual product refunded
 // within 60 days keeps its instalments debited.
 import { addDays, lastDayOf, monthOf, type IsoDate } from "../lib/jst";
-import { formatYen } from "../lib/yen";
 import { firstCharge, type Carrier, type License } from "./license";
 import { ANNUAL_WINDOW_DAYS, windowEnd, withinWindow } from "./refund";
+import { formatYen } from "../lib/format";
 
 export const CARRIER_BILLING: Record<Carrier, { carrierName: string; billing: string; paymentNumberLabel: string }> = {
   docomo: { carrierName: "ドコモ", billing: "ドコモ払い", paymentNumberLabel: "決済番号" },

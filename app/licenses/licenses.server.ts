@@ -11,8 +11,7 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
-import type { IsoDate } from "../lib/jst";
-import { formatYen } from "../lib/yen";
+import { jstDate, type IsoDate } from "../lib/jst";
 import { advanceRenewal, requestStopAutoRenewal, type RenewalStop } from "./auto-renewal";
 import {
   applyForIspSecurity,
@@ -31,6 +30,7 @@ import { cancelQuoteFor, licenseOverview, relatedLicenses, type FamilyMember, ty
 import { advanceRefund, requestCancellation, RefundTransitionError, type RefundRequest } from "./refund";
 import type { CancelQuoteDetail } from "./quote-cancel";
 import { recordWebhookEvent } from "../webhooks/events.server";
+import { formatYen } from "../lib/format";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -668,8 +668,8 @@ export async function decideRefund(
     .executeTakeFirst();
   if (!row) return null;
   const before: RefundRequest = {
-    licenseRef: row.ref, amountYen: row.amount_yen, rule: row.rule as RefundRequest["rule"], requestedOn: row.requested_at.slice(0, 10),
-    uninstallAcknowledgedOn: row.uninstall_acknowledged_on ?? row.requested_at.slice(0, 10), status: row.state,
+    licenseRef: row.ref, amountYen: row.amount_yen, rule: row.rule as RefundRequest["rule"], requestedOn: jstDate(new Date(row.requested_at)),
+    uninstallAcknowledgedOn: row.uninstall_acknowledged_on ?? jstDate(new Date(row.requested_at)), status: row.state,
     approvedOn: null, paidOn: null, refusedOn: null, refusedReason: null,
   };
   const { decision } = params;

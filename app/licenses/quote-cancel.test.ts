@@ -76,7 +76,7 @@ describe("quote-cancel: the CLI JSON", () => {
   it("carrier-shop annual: refunded at once within 60 days (instalments continue), not after", () => {
     const k = makeLicense({ channel: "carrier_provider", soldVia: "third_party", priceYen: 12000, charges: [{ date: "2024-05-01", amountYen: 1000, type: "purchase" }] });
     expect(quoteCancel(k, [k], "2024-06-30")).toEqual({ effectiveEnd: "2024-06-30", refundYen: 12000, cascades: [], path: "carrier_provider" });
-    expect(quoteCancelDetail(k, [k], "2024-06-30").lines[0].notices[0]).toBe("年額料金 ¥12,000 は一括で返金されますが、月々の引き落としは引き続き発生します。");
+    expect(quoteCancelDetail(k, [k], "2024-06-30").lines[0].notices[0]).toBe("年額料金 12,000円 は一括で返金されますが、月々の引き落としは引き続き発生します。");
     expect(quoteCancel(k, [k], "2024-07-01")).toEqual({ effectiveEnd: "2025-04-30", refundYen: 0, cascades: [], path: "carrier_provider" });
   });
 

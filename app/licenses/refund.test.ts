@@ -37,7 +37,7 @@ describe("L-3 table rows", () => {
     expectFull(l, "2024-06-30", 7980, "annual_purchase");
     expectNone(l, "2024-07-01", "annual_purchase");
     expect(refundFor(l, "2024-06-30").explanation).toBe(
-      "購入日（2024-05-01）から60日以内（2024-06-30 まで）の申請のため、全額 ¥7,980 を返金します。",
+      "購入日（2024-05-01）から60日以内（2024-06-30 まで）の申請のため、全額 7,980円 を返金します。",
     );
     expect(refundFor(l, "2024-07-01").explanation).toBe("購入日（2024-05-01）から60日（2024-06-30 まで）を過ぎているため、返金の対象外です。");
   });
@@ -138,7 +138,7 @@ describe("L-3 table rows", () => {
         proRata: { from: "2025-08-01", daysLeft: 273, daysInTerm: 365 },
       });
       expect(d.explanation).toBe(
-        "60日間の返金保証期間（2025-06-30 まで）の終了後のため、申請の翌月 2025-08-01 から延長後の有効期間の残り 273 日分を日割りで返金します（¥7,980 × 273 ÷ 365 = ¥5,968）。",
+        "60日間の返金保証期間（2025-06-30 まで）の終了後のため、申請の翌月 2025-08-01 から延長後の有効期間の残り 273 日分を日割りで返金します（7,980円 × 273 ÷ 365 = 5,968円）。",
       );
     });
 
@@ -175,7 +175,7 @@ describe("L-3 table rows", () => {
       expectFull(l, "2024-05-15", 7980, "cooling_off");
       expectNone(l, "2024-05-16", "exception_previously_refunded");
       expect(refundFor(l, "2024-05-15").explanation).toBe(
-        "クーリングオフ期間（注文確定日 2024-05-01 から14日以内、2024-05-15 まで）のため、理由を問わず全額 ¥7,980 を返金します。",
+        "クーリングオフ期間（注文確定日 2024-05-01 から14日以内、2024-05-15 まで）のため、理由を問わず全額 7,980円 を返金します。",
       );
     });
     it("overrides the service-used exception in Switzerland and the UK", () => {

@@ -2,8 +2,9 @@
 // table, the Japanese day count, the exceptions, the main → add-on cascade, the uninstall
 // acknowledgement and the refund workflow requested → approved → paid | refused.
 import { addDays, addMonths, daysBetween, firstDayOf, isIsoDate, monthOf, type IsoDate } from "../lib/jst";
-import { formatYen, truncDiv } from "../lib/yen";
+import { truncDiv } from "../lib/yen";
 import { addOnsOf, currentTerm, firstCharge, isLiveOn, type License, type Region, type TermCharge } from "./license";
+import { formatYen } from "../lib/format";
 
 export const ANNUAL_WINDOW_DAYS = 60;
 export const MONTHLY_WINDOW_DAYS = 14;

@@ -6,8 +6,8 @@ import type { Area, Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import { formatInstantJa } from "../lib/labels";
 import { concerns, noticeState, type NoticeArea, type NoticeReason, type NoticeState, type ServiceNoticeDraft } from "./service-notice";
+import { formatInstant } from "../lib/format";
 
 export interface ServiceNotice {
   id: number;
@@ -69,7 +69,7 @@ export async function publishServiceNotice(
     }).returning("id").executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actor: params.actor, action: "notice.publish", entity: "service_notice", entityId: id,
-      summary: `利用中止のお知らせを掲載${notice.emergency ? "（緊急）" : ""}: ${notice.title}（${formatInstantJa(notice.startsAt.toISOString())}〜${notice.endsAt ? formatInstantJa(notice.endsAt.toISOString()) : "未定"}）`,
+      summary: `利用中止のお知らせを掲載${notice.emergency ? "（緊急）" : ""}: ${notice.title}（${formatInstant(notice.startsAt.toISOString())}〜${notice.endsAt ? formatInstant(notice.endsAt.toISOString()) : "未定"}）`,
       ip: params.ip,
     });
     return id;

@@ -14,7 +14,7 @@ import { clientIp, requireViewer } from "~/auth/session.server";
 import { PasskeyRegistration } from "~/components/PasskeyButton";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { formatInstantJa } from "~/lib/labels";
+import { formatInstant } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { secondFactorSetup: true });
@@ -169,8 +169,8 @@ export default function SecondFactorSettings() {
             {passkeys.map((p) => (
               <tr key={p.id}>
                 <td>{p.name}</td>
-                <td>{formatInstantJa(p.createdAt)}</td>
-                <td>{p.lastUsedAt ? formatInstantJa(p.lastUsedAt) : "未使用"}</td>
+                <td>{formatInstant(p.createdAt)}</td>
+                <td>{p.lastUsedAt ? formatInstant(p.lastUsedAt) : "未使用"}</td>
                 <td>
                   <Form method="post">
                     <input type="hidden" name="passkeyId" value={p.id} />

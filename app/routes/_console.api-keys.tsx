@@ -8,7 +8,7 @@ import { API_KEY_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf, formValues } from "~/lib/form";
-import { formatInstantJa } from "~/lib/labels";
+import { formatInstant } from "~/lib/format";
 
 async function keyViewer(request: Request) {
   const viewer = await requireViewer(request, { roles: API_KEY_ROLES });
@@ -82,9 +82,9 @@ export default function ApiKeys() {
                 <td>{k.name}</td>
                 <td>{API_SCOPE_LABELS[k.scope]}</td>
                 <td><code>{k.prefix}…</code></td>
-                <td>{formatInstantJa(k.created_at)}<br /><span className="muted">{k.created_by}</span></td>
-                <td>{k.last_used_at ? formatInstantJa(k.last_used_at) : "未使用"}</td>
-                <td>{k.revoked_at ? <span className="badge">失効（{formatInstantJa(k.revoked_at)}）</span> : <span className="badge">有効</span>}</td>
+                <td>{formatInstant(k.created_at)}<br /><span className="muted">{k.created_by}</span></td>
+                <td>{k.last_used_at ? formatInstant(k.last_used_at) : "未使用"}</td>
+                <td>{k.revoked_at ? <span className="badge">失効（{formatInstant(k.revoked_at)}）</span> : <span className="badge">有効</span>}</td>
                 <td>
                   {k.revoked_at ? null : (
                     <Form method="post">

@@ -11,8 +11,9 @@ import { now } from "~/lib/clock";
 import { textTooLong } from "~/lib/fields";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
-import { AREA_LABELS, formatDateJa, formatInstantJa, itemLabel, OWNERSHIP_LABELS } from "~/lib/labels";
+import { AREA_LABELS, itemLabel, OWNERSHIP_LABELS } from "~/lib/labels";
 import { getProviderSettings } from "~/settings/provider.server";
+import { formatDate, formatInstant } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -71,9 +72,9 @@ export default function ApplicationDetail() {
           {itemLabel(a.base_plan)}、エンドポイント {a.endpoint_seats}台（{OWNERSHIP_LABELS[a.endpoint_ownership as "rental"]}）
           {a.gateway_model ? `、${itemLabel(a.gateway_model)}（${OWNERSHIP_LABELS[(a.gateway_ownership ?? "rental") as "rental"]}、24時間故障対応${a.gateway_repair24h ? "あり" : "なし"}）` : ""}
         </dd>
-        <dt>利用開始希望日</dt><dd>{formatDateJa(a.wished_start)}</dd>
-        <dt>個人情報の同意</dt><dd>{formatInstantJa(a.consent_at)}（{a.consent_by}）</dd>
-        {a.service_start ? <><dt>サービス開始日</dt><dd>{formatDateJa(a.service_start)}</dd></> : null}
+        <dt>利用開始希望日</dt><dd>{formatDate(a.wished_start)}</dd>
+        <dt>個人情報の同意</dt><dd>{formatInstant(a.consent_at)}（{a.consent_by}）</dd>
+        {a.service_start ? <><dt>サービス開始日</dt><dd>{formatDate(a.service_start)}</dd></> : null}
         {a.contract_id ? <><dt>契約</dt><dd><Link to={`/contracts/${a.contract_id}`}>契約を見る</Link></dd></> : null}
         {a.reason_code ? <><dt>理由</dt><dd>{reasons[a.reason_code]}{a.reason_note ? `（${a.reason_note}）` : ""}</dd></> : null}
       </dl>

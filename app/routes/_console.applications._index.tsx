@@ -6,7 +6,8 @@ import { requireViewer } from "~/auth/session.server";
 import { APPLICATION_SORT, pageApplications, type ApplicationStatus } from "~/contracts/applications.server";
 import { APPLICATION_STATUS_LABELS } from "~/contracts/application-labels";
 import { getDb } from "~/db.server";
-import { AREA_LABELS, formatDateJa, formatInstantJa } from "~/lib/labels";
+import { AREA_LABELS } from "~/lib/labels";
+import { formatDate, formatInstant } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -40,8 +41,8 @@ export default function Applications() {
           <tbody>
             {applications.map((a) => (
               <tr key={a.id}>
-                <td><Link to={`/applications/${a.id}`}>{a.ref}</Link></td><td>{formatInstantJa(a.created_at)}</td>
-                <td>{a.holder_name}</td><td>{a.line_id}</td><td>{AREA_LABELS[a.area]}</td><td>{formatDateJa(a.wished_start)}</td>
+                <td><Link to={`/applications/${a.id}`}>{a.ref}</Link></td><td>{formatInstant(a.created_at)}</td>
+                <td>{a.holder_name}</td><td>{a.line_id}</td><td>{AREA_LABELS[a.area]}</td><td>{formatDate(a.wished_start)}</td>
                 <td><span className={`badge ${a.status === "applied" ? "warn" : a.status === "approved" ? "" : "terminated"}`}>{APPLICATION_STATUS_LABELS[a.status]}</span></td>
               </tr>
             ))}

@@ -8,8 +8,8 @@ import { getDb } from "~/db.server";
 import { TEXT_LIMITS } from "~/lib/fields";
 import { fieldErrorsOf } from "~/lib/form";
 import { isIsoDate } from "~/lib/jst";
-import { formatDateJa, formatInstantJa } from "~/lib/labels";
-import { parseYenInput, yen } from "~/lib/money";
+import { parseYenInput } from "~/lib/money";
+import { formatDate, formatInstant, formatYen } from "~/lib/format";
 
 const RESULT_LIMIT = 500;
 
@@ -77,12 +77,12 @@ export default function Archive() {
             <tbody>
               {documents.map((d) => (
                 <tr key={d.id}>
-                  <td>{formatDateJa(d.issueDate)}</td>
+                  <td>{formatDate(d.issueDate)}</td>
                   <td>{KIND_LABELS[d.kind]}</td>
                   <td>{d.number}</td>
                   <td>{d.counterparty}</td>
-                  <td className="num">{yen(d.amountYen)}</td>
-                  <td>{formatInstantJa(d.storedAt)}</td>
+                  <td className="num">{formatYen(d.amountYen)}</td>
+                  <td>{formatInstant(d.storedAt)}</td>
                   <td><code title={d.sha256}>{d.sha256.slice(0, 12)}…</code></td>
                   <td><a href={`/archive/${d.id}/pdf`} download>原本PDF</a></td>
                 </tr>

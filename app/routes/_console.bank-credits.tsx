@@ -10,8 +10,7 @@ import { Pager } from "~/components/Pager";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { formatDateJa, formatInstantJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatCount, formatDate, formatInstant, formatYen } from "~/lib/format";
 
 const STATUS_LABELS = { matched: "自動照合", assigned: "割当済み", dismissed: "対象外", pending: "照合待ち" } as const;
 
@@ -63,15 +62,15 @@ export default function BankCredits() {
       <h2>照合待ち</h2>
       {pending.length === 0 ? <div className="empty">照合待ちの入金はありません。</div> : (
         <>
-        <p className="muted" data-testid="pending-totals">{totals.count.toLocaleString("ja-JP")}件　合計 {yen(totals.amountYen)}</p>
+        <p className="muted" data-testid="pending-totals">{formatCount(totals.count)}件　合計 {formatYen(totals.amountYen)}</p>
         <Pager info={page} label="照合待ちのページ" />
         <table className="data" data-testid="pending-credits">
           <thead><tr><th>取引日</th><th className="num">入金額</th><th>振込依頼人名</th><th>割り当て</th></tr></thead>
           <tbody>
             {pending.map((c) => (
               <tr key={c.id}>
-                <td>{formatDateJa(c.transaction_date)}</td>
-                <td className="num">{yen(c.amount_yen)}</td>
+                <td>{formatDate(c.transaction_date)}</td>
+                <td className="num">{formatYen(c.amount_yen)}</td>
                 <td>{c.payer_name}</td>
                 <td>
                   <Form method="post" className="actions">
@@ -108,12 +107,12 @@ export default function BankCredits() {
           <tbody>
             {resolved.map((c) => (
               <tr key={c.id}>
-                <td>{formatDateJa(c.transaction_date)}</td>
-                <td className="num">{yen(c.amount_yen)}</td>
+                <td>{formatDate(c.transaction_date)}</td>
+                <td className="num">{formatYen(c.amount_yen)}</td>
                 <td>{c.payer_name}</td>
                 <td>{STATUS_LABELS[c.status]}</td>
                 <td>{c.invoice_id ? <Link to={`/invoices/${c.invoice_id}`}>{c.invoice_number}</Link> : "—"}</td>
-                <td>{c.resolved_by} {formatInstantJa(c.resolved_at)}</td>
+                <td>{c.resolved_by} {formatInstant(c.resolved_at)}</td>
               </tr>
             ))}
           </tbody>

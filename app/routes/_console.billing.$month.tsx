@@ -9,7 +9,7 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { isYearMonth, jstDate, monthOf } from "~/lib/jst";
 import { notFound } from "~/lib/http.server";
-import { yen } from "~/lib/money";
+import { formatMonth, formatYen } from "~/lib/format";
 
 function monthParam(value: string | undefined): string {
   if (!isYearMonth(value)) throw notFound();
@@ -85,7 +85,7 @@ export default function BillingMonth() {
   const result = useActionData<typeof action>();
   const active = progress?.state === "running" || progress?.state === "queued";
   const confirm = !closed && !active ? result?.confirm ?? null : null;
-  const label = `${month.replace("-", "年")}月`;
+  const label = formatMonth(month);
   return (
     <>
       <p><Link to="/billing">← 請求締め</Link></p>
@@ -110,10 +110,10 @@ export default function BillingMonth() {
           <table className="data">
             <tbody>
               <tr><th>発行する請求書</th><td className="num" data-testid="confirm-count">{confirm.count}件</td></tr>
-              <tr><th>10%対象</th><td className="num">{yen(confirm.taxable10Yen)}</td></tr>
-              <tr><th>消費税</th><td className="num">{yen(confirm.tax10Yen)}</td></tr>
-              <tr><th>{NON_TAXABLE_HEADING}</th><td className="num">{yen(confirm.nonTaxableYen)}</td></tr>
-              <tr><th>請求総額（税込）</th><td className="num" data-testid="confirm-total">{yen(confirm.totalYen)}</td></tr>
+              <tr><th>10%対象</th><td className="num">{formatYen(confirm.taxable10Yen)}</td></tr>
+              <tr><th>消費税</th><td className="num">{formatYen(confirm.tax10Yen)}</td></tr>
+              <tr><th>{NON_TAXABLE_HEADING}</th><td className="num">{formatYen(confirm.nonTaxableYen)}</td></tr>
+              <tr><th>請求総額（税込）</th><td className="num" data-testid="confirm-total">{formatYen(confirm.totalYen)}</td></tr>
             </tbody>
           </table>
           <Form method="post" style={{ display: "flex", gap: 10, marginTop: 12 }}>
@@ -125,7 +125,7 @@ export default function BillingMonth() {
           </Form>
         </section>
       ) : null}
-      <p>発行済み: {issued.count} 件（{yen(issued.totalYen)}）</p>
+      <p>発行済み: {issued.count} 件（{formatYen(issued.totalYen)}）</p>
       {problems.length > 0 ? (
         <div className="alert error" role="alert">
           契約データに問題があるため発行できません。
@@ -153,10 +153,10 @@ export default function BillingMonth() {
                 <tbody>
                   <tr>
                     <td data-testid="preview-count">{preview.length}件</td>
-                    <td className="num">{yen(totals.taxable10Yen)}</td>
-                    <td className="num">{yen(totals.tax10Yen)}</td>
-                    <td className="num">{yen(totals.nonTaxableYen)}</td>
-                    <td className="num" data-testid="preview-total">{yen(totals.totalYen)}</td>
+                    <td className="num">{formatYen(totals.taxable10Yen)}</td>
+                    <td className="num">{formatYen(totals.tax10Yen)}</td>
+                    <td className="num">{formatYen(totals.nonTaxableYen)}</td>
+                    <td className="num" data-testid="preview-total">{formatYen(totals.totalYen)}</td>
                   </tr>
                 </tbody>
               </table>
@@ -167,8 +167,8 @@ export default function BillingMonth() {
                   {preview.map((p) => (
                     <tr key={p.contractRef}>
                       <td>{p.contractRef}</td><td>{p.recipient}</td><td className="num">{p.lines}</td>
-                      <td className="num">{yen(p.taxable10Yen)}</td><td className="num">{yen(p.tax10Yen)}</td>
-                      <td className="num">{yen(p.nonTaxableYen)}</td><td className="num">{yen(p.totalYen)}</td>
+                      <td className="num">{formatYen(p.taxable10Yen)}</td><td className="num">{formatYen(p.tax10Yen)}</td>
+                      <td className="num">{formatYen(p.nonTaxableYen)}</td><td className="num">{formatYen(p.totalYen)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -6,8 +6,7 @@ import { FINANCE_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
-import { formatInstantJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatInstant, formatMonth, formatYen } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireViewer(request, { roles: FINANCE_ROLES });
@@ -25,7 +24,7 @@ export default function BillingMonths() {
       <h1>請求締め</h1>
       {next ? (
         <div className="alert success">
-          次に締める月は <strong>{next.replace("-", "年")}月</strong> です。{" "}
+          次に締める月は <strong>{formatMonth(next)}</strong> です。{" "}
           <Link to={`/billing/${next}`}>発行内容を確認する（プレビュー）→</Link>
         </div>
       ) : <p className="muted">締められる月はありません（当月は月末を過ぎてから締めます）。</p>}
@@ -35,11 +34,11 @@ export default function BillingMonths() {
           <tbody>
             {months.map((m) => (
               <tr key={m.month}>
-                <td><Link to={`/billing/${m.month}`}>{m.month.replace("-", "年")}月</Link></td>
+                <td><Link to={`/billing/${m.month}`}>{formatMonth(m.month)}</Link></td>
                 <td><span className={`badge ${m.status === "closed" ? "" : "warn"}`}>{m.status === "closed" ? "締め済み" : "発行中断"}</span></td>
                 <td className="num">{m.invoice_count}</td>
-                <td className="num">{yen(m.total_yen)}</td>
-                <td>{formatInstantJa(m.closed_at)}</td>
+                <td className="num">{formatYen(m.total_yen)}</td>
+                <td>{formatInstant(m.closed_at)}</td>
               </tr>
             ))}
           </tbody>

@@ -8,10 +8,10 @@ import { now } from "~/lib/clock";
 import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { isInWindow, nextInstantInWindow } from "~/lib/jst";
-import { formatInstantJa } from "~/lib/labels";
 import { CALL_RESULT_LABELS, CALL_RESULTS, CALL_SORT, pageDueCalls, recordCall } from "~/security/calls.server";
 import { Pager } from "~/components/Pager";
 import { pageRequest } from "~/lib/paging";
+import { formatInstant } from "~/lib/format";
 import { INCIDENT_STATUS_LABELS, SEVERITY_LABELS } from "~/security/incident-labels";
 import { PHONE_WINDOW } from "~/security/notification-windows";
 
@@ -76,7 +76,7 @@ export default function Calls() {
         電話は9:00〜21:00（12/29〜1/3を除く）にかけます。<Link to="/dispatch">ゲートウェイ故障の受付 →</Link>
       </p>
       {!windowOpen ? (
-        <div className="alert error" role="status">現在は電話連絡の時間外です。次に電話できるのは{formatInstantJa(nextWindow)}からです。</div>
+        <div className="alert error" role="status">現在は電話連絡の時間外です。次に電話できるのは{formatInstant(nextWindow)}からです。</div>
       ) : null}
       {params.get("recorded") && !actionData ? <div className="alert success" role="status">電話連絡の結果を記録しました。</div> : null}
       {calls.length === 0 ? <div className="empty">いま連絡が必要な電話はありません。</div> : (
@@ -91,7 +91,7 @@ export default function Calls() {
               return (
                 <tr key={c.id} data-call-id={c.id}>
                   <td>
-                    {formatInstantJa(c.planned_at)}
+                    {formatInstant(c.planned_at)}
                     <div>{due
                       ? <span className={`badge ${c.minutesLate >= 30 ? "suspended" : ""}`}>{c.minutesLate >= 1 ? `${elapsed(c.minutesLate)}経過` : "いま"}</span>
                       : <span className="badge terminated">{elapsed(-c.minutesLate)}後</span>}</div>

@@ -9,7 +9,7 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
-import { formatDateJa } from "~/lib/labels";
+import { formatDate } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
@@ -35,7 +35,7 @@ export default function Cancellations() {
   return (
     <>
       <h1>解約の確認</h1>
-      <p className="muted">確認した日が解約希望日より後のときは、確認日が解約日になります（規約第20条）。本日は {formatDateJa(today)} です。</p>
+      <p className="muted">確認した日が解約希望日より後のときは、確認日が解約日になります（規約第20条）。本日は {formatDate(today)} です。</p>
       {error ? <div className="alert error" role="alert">{error.message}</div> : null}
       {cancellations.length === 0 ? <div className="empty">解約のお申し込みはありません。</div> : (
         <>
@@ -46,8 +46,8 @@ export default function Cancellations() {
             {cancellations.map((c) => (
               <tr key={c.id}>
                 <td><Link to={`/contracts/${c.id}`}>{c.ref}</Link></td><td>{c.customer_name}</td>
-                <td>{formatDateJa(c.requested_on)}</td><td>{formatDateJa(c.wished_date)}</td>
-                <td>{formatDateJa(c.confirmed_on)}</td><td>{formatDateJa(c.termination_date)}</td>
+                <td>{formatDate(c.requested_on)}</td><td>{formatDate(c.wished_date)}</td>
+                <td>{formatDate(c.confirmed_on)}</td><td>{formatDate(c.termination_date)}</td>
                 <td>{c.confirmed_on ? "確認済み" : (
                   <Form method="post">
                     <input type="hidden" name="contractId" value={c.id} />

@@ -8,7 +8,7 @@ import { FINANCE_ROLES } from "~/auth/tenancy";
 import { importDebitResult, importStatement } from "~/collections/collections.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { yen } from "~/lib/money";
+import { formatYen } from "~/lib/format";
 
 // Not a redirect: after the upload's POST the page is rendered with the action's result.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -27,12 +27,12 @@ export async function action({ request }: ActionFunctionArgs) {
     const result = await importDebitResult(getDb(), context);
     if (!result.ok) return data({ kind, error: `${file.name}: ${result.message}（何も記録していません）`, summary: null }, { status: 400 });
     const s = result.value;
-    return { kind, error: null, summary: `振替済 ${s.paid}件 ${yen(s.paidYen)}、振替不能 ${s.failed}件 ${yen(s.failedYen)}、取込済みのため変更なし ${s.alreadyRecorded}件` };
+    return { kind, error: null, summary: `振替済 ${s.paid}件 ${formatYen(s.paidYen)}、振替不能 ${s.failed}件 ${formatYen(s.failedYen)}、取込済みのため変更なし ${s.alreadyRecorded}件` };
   }
   const result = await importStatement(getDb(), context);
   if (!result.ok) return data({ kind, error: `${file.name}: ${result.message}（何も記録していません）`, summary: null }, { status: 400 });
   const s = result.value;
-  return { kind, error: null, summary: `入金 ${s.credits}件: 照合して入金を記録 ${s.matched}件 ${yen(s.matchedYen)}、照合待ち ${s.pending}件、取込済みのため変更なし ${s.alreadyRecorded}件` };
+  return { kind, error: null, summary: `入金 ${s.credits}件: 照合して入金を記録 ${s.matched}件 ${formatYen(s.matchedYen)}、照合待ち ${s.pending}件、取込済みのため変更なし ${s.alreadyRecorded}件` };
 }
 
 export default function CollectionsUpload() {

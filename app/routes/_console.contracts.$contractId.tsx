@@ -8,9 +8,8 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
 import { idParam, notFound } from "~/lib/http.server";
-import {
-  AREA_LABELS, CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS, OWNERSHIP_LABELS, formatDateJa, formatInstantJa, itemLabel,
-} from "~/lib/labels";
+import { AREA_LABELS, CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS, OWNERSHIP_LABELS, itemLabel } from "~/lib/labels";
+import { formatDate, formatInstant, formatMonth } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -32,11 +31,11 @@ export default function ContractDetail() {
         <dt>回線ID</dt><dd>{contract.line_id}</dd>
         <dt>エリア</dt><dd>{AREA_LABELS[contract.area]}</dd>
         <dt>基本プラン</dt><dd>{itemLabel(contract.base_plan)}</dd>
-        <dt>利用開始日</dt><dd>{formatDateJa(contract.service_start)}</dd>
-        <dt>解約日</dt><dd>{formatDateJa(contract.termination_date)}</dd>
+        <dt>利用開始日</dt><dd>{formatDate(contract.service_start)}</dd>
+        <dt>解約日</dt><dd>{formatDate(contract.termination_date)}</dd>
         {renewal ? (<>
           <dt>契約年度</dt><dd>{renewal.contractYear}年目（最低利用期間1年・以後1年ごとに自動更新）</dd>
-          <dt>次の契約更新月</dt><dd data-testid="renewal-month">{renewal.renewalMonth.replace("-", "年")}月（この月の解約は違約金なし。{formatDateJa(renewal.reminderDate)}にご案内）</dd>
+          <dt>次の契約更新月</dt><dd data-testid="renewal-month">{formatMonth(renewal.renewalMonth)}（この月の解約は違約金なし。{formatDate(renewal.reminderDate)}にご案内）</dd>
         </>) : null}
         <dt>管理者連絡先</dt><dd>{contract.admin_email} / {contract.admin_phone}</dd>
         <dt>オフライン通知</dt><dd>ゲートウェイが{contract.offline_threshold_minutes}分以上オフラインのとき通知</dd>
@@ -63,8 +62,8 @@ export default function ContractDetail() {
                 <td className="num">{item.quantity}</td>
                 <td>{OWNERSHIP_LABELS[item.ownership]}</td>
                 <td>{item.code.startsWith("gateway.") ? (item.repair24h ? "あり" : "なし") : "—"}</td>
-                <td>{formatDateJa(item.from_date)}</td>
-                <td>{formatDateJa(item.to_date)}</td>
+                <td>{formatDate(item.from_date)}</td>
+                <td>{formatDate(item.to_date)}</td>
               </tr>
             ))}
           </tbody>
@@ -85,7 +84,7 @@ export default function ContractDetail() {
                 <td>{d.location}</td>
                 <td>{d.agent_version ?? "—"}</td>
                 <td>{d.pattern_version ?? "—"}</td>
-                <td>{formatInstantJa(d.last_seen_at)}</td>
+                <td>{formatInstant(d.last_seen_at)}</td>
               </tr>
             ))}
           </tbody>

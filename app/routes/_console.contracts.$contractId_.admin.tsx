@@ -10,7 +10,8 @@ import { now } from "~/lib/clock";
 import { textTooLong } from "~/lib/fields";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
-import { CONTRACT_STATUS_LABELS, formatDateJa } from "~/lib/labels";
+import { CONTRACT_STATUS_LABELS } from "~/lib/labels";
+import { formatDate, formatInstantDate } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
@@ -92,8 +93,8 @@ export default function ContractAdmin() {
       {suspensions.length === 0 ? <div className="empty">利用停止の記録はありません。</div> : (
         <table className="data"><thead><tr><th>理由</th><th>開始</th><th>終了</th><th>解除</th><th /></tr></thead>
           <tbody>{suspensions.map((s) => (
-            <tr key={s.id}><td>{SUSPENSION_REASONS[s.reason_code as SuspensionReason] ?? s.reason_code}</td><td>{formatDateJa(s.starts_on)}</td>
-              <td>{formatDateJa(s.ends_on)}</td><td>{s.lifted_at ? `${formatDateJa(s.lifted_at.slice(0, 10))}（${s.lifted_reason}）` : "—"}</td>
+            <tr key={s.id}><td>{SUSPENSION_REASONS[s.reason_code as SuspensionReason] ?? s.reason_code}</td><td>{formatDate(s.starts_on)}</td>
+              <td>{formatDate(s.ends_on)}</td><td>{s.lifted_at ? `${formatInstantDate(s.lifted_at)}（${s.lifted_reason}）` : "—"}</td>
               <td>{s.lifted_at ? null : (
                 <Form method="post" style={{ display: "flex", gap: 6 }}><input type="hidden" name="intent" value="lift" /><input type="hidden" name="suspensionId" value={s.id} />
                   <input type="text" name="liftReason" placeholder="解除の理由" aria-label="解除の理由" /><button type="submit" className="secondary">解除する</button></Form>
@@ -114,8 +115,8 @@ export default function ContractAdmin() {
       {returns.length === 0 ? <div className="empty">返却待ちの装置はありません。</div> : (
         <table className="data"><thead><tr><th>装置</th><th>返却期限</th><th>状態</th><th /></tr></thead>
           <tbody>{returns.map((r) => (
-            <tr key={r.id}><td>{r.model}</td><td>{formatDateJa(r.due_on)}</td>
-              <td>{r.status === "awaiting" ? (r.due_on < today ? "返却期限超過（料金表に機器代金 device.gw… が設定されると請求します）" : "返却待ち") : r.status === "returned" ? `返却済み（${formatDateJa(r.returned_on)}）` : "未返却：機器代金を請求"}</td>
+            <tr key={r.id}><td>{r.model}</td><td>{formatDate(r.due_on)}</td>
+              <td>{r.status === "awaiting" ? (r.due_on < today ? "返却期限超過（料金表に機器代金 device.gw… が設定されると請求します）" : "返却待ち") : r.status === "returned" ? `返却済み（${formatDate(r.returned_on)}）` : "未返却：機器代金を請求"}</td>
               <td>{r.status === "awaiting" ? (
                 <Form method="post" style={{ display: "flex", gap: 6 }}><input type="hidden" name="intent" value="returned" /><input type="hidden" name="returnId" value={r.id} />
                   <input type="date" name="returnedOn" defaultValue={today} aria-label="返却日" /><button type="submit" className="secondary">返却を記録</button></Form>

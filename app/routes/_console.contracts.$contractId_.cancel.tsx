@@ -7,8 +7,7 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
-import { formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatDate, formatYen } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -55,8 +54,8 @@ export default function CancelContract() {
       {pending ? (
         <div className="alert success" role="status" data-testid="pending">
           {pending.confirmedOn
-            ? <>解約が確定しています。解約日は <strong>{formatDateJa(contract.terminationDate)}</strong> です（{formatDateJa(pending.confirmedOn)} 確認）。</>
-            : <>{formatDateJa(pending.requestedOn)} に解約のお申し込み（希望日 {formatDateJa(pending.wishedDate)}）を受け付けました。当社の確認をお待ちください。</>}
+            ? <>解約が確定しています。解約日は <strong>{formatDate(contract.terminationDate)}</strong> です（{formatDate(pending.confirmedOn)} 確認）。</>
+            : <>{formatDate(pending.requestedOn)} に解約のお申し込み（希望日 {formatDate(pending.wishedDate)}）を受け付けました。当社の確認をお待ちください。</>}
           {(!contract.terminationDate || contract.terminationDate > today) ? (
             <Form method="post" style={{ marginTop: 8 }}>
               <input type="hidden" name="intent" value="withdraw" />
@@ -75,19 +74,19 @@ export default function CancelContract() {
           {invalidWished ? <p className="field-error">解約希望日は本日以降の日付にしてください。本日で計算しています。</p> : null}
           <table className="data" aria-label="解約の見積り" style={{ maxWidth: 720 }}>
             <tbody>
-              <tr><th>解約日</th><td data-testid="quote-termination-date">{formatDateJa(quote.terminationDate)}</td></tr>
+              <tr><th>解約日</th><td data-testid="quote-termination-date">{formatDate(quote.terminationDate)}</td></tr>
               <tr><td colSpan={2} className="muted">解約日は、ご希望日と当社が手続きを終える日のいずれか遅い日です（規約第20条）。本日お申し込み・本日確認の場合で、本日時点の料金表で計算しています。</td></tr>
               <tr><th>料金をいただく月数</th><td>{quote.chargedMonths}か月（利用開始月から解約日の前月まで。解約月の月額料金はかかりません）</td></tr>
               <tr><th>最低利用期間の残り</th><td>{quote.remainingMonths}か月</td></tr>
-              <tr><th>解約違約金（不課税）</th><td data-testid="quote-etf"><strong>{yen(quote.etfYen)}</strong>{quote.etfYen > 0 ? `（基本料金 × 残り${quote.remainingMonths}か月）` : "（かかりません）"}</td></tr>
-              <tr><th>違約金がかからない最も近い日</th><td data-testid="quote-fee-free">{formatDateJa(quote.feeFreeDate)}{quote.feeFreeDate === wished ? "（ご希望日は契約更新月です）" : ""}</td></tr>
+              <tr><th>解約違約金（不課税）</th><td data-testid="quote-etf"><strong>{formatYen(quote.etfYen)}</strong>{quote.etfYen > 0 ? `（基本料金 × 残り${quote.remainingMonths}か月）` : "（かかりません）"}</td></tr>
+              <tr><th>違約金がかからない最も近い日</th><td data-testid="quote-fee-free">{formatDate(quote.feeFreeDate)}{quote.feeFreeDate === wished ? "（ご希望日は契約更新月です）" : ""}</td></tr>
             </tbody>
           </table>
           <p className="muted">違約金は解約日の属する月の請求書に計上されます。レンタルのゲートウェイ装置は解約後にご返却ください（返却がない場合は機器代金がかかります）。</p>
           <Form method="post" style={{ marginTop: 16 }}>
             <input type="hidden" name="intent" value="request" />
             <input type="hidden" name="wished" value={wished} />
-            <button type="submit">{formatDateJa(wished)} で解約を申し込む（違約金 {yen(quote.etfYen)}）</button>
+            <button type="submit">{formatDate(wished)} で解約を申し込む（違約金 {formatYen(quote.etfYen)}）</button>
           </Form>
         </>
       ) : null}

@@ -15,8 +15,8 @@ import { addressField, emailField, nameField, textTooLong } from "~/lib/fields";
 import { formValues } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
-import { formatDateJa, itemLabel } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { itemLabel } from "~/lib/labels";
+import { formatDate, formatMonth, formatYen } from "~/lib/format";
 
 const ChangeForm = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("endpoint_seats"), quantity: z.coerce.number({ error: "台数を入力してください" }).int("台数は整数で入力してください").min(0, "台数は0以上です").max(1000, "台数は1000までです") }),
@@ -123,9 +123,9 @@ export default function ContractChanges() {
         <table className="data" aria-label="変更の影響" style={{ maxWidth: 640, marginTop: 16 }}>
           <thead><tr><th /><th className="num">変更前</th><th className="num">変更後</th></tr></thead>
           <tbody>
-            <tr><td>{result.impact.month.replace("-", "年")}月の月額（税抜）</td><td className="num">{yen(result.impact.monthlyBeforeYen)}</td><td className="num" data-testid="impact-after">{yen(result.impact.monthlyAfterYen)}</td></tr>
-            <tr><td>翌月以降の月額（税抜）</td><td className="num">{yen(result.impact.nextMonthlyBeforeYen)}</td><td className="num">{yen(result.impact.nextMonthlyAfterYen)}</td></tr>
-            <tr><td>解約違約金（不課税）</td><td /><td className="num" data-testid="impact-etf">{yen(result.impact.etfYen)}{result.impact.etfDescription ? `（${result.impact.etfDescription}）` : ""}</td></tr>
+            <tr><td>{formatMonth(result.impact.month)}の月額（税抜）</td><td className="num">{formatYen(result.impact.monthlyBeforeYen)}</td><td className="num" data-testid="impact-after">{formatYen(result.impact.monthlyAfterYen)}</td></tr>
+            <tr><td>翌月以降の月額（税抜）</td><td className="num">{formatYen(result.impact.nextMonthlyBeforeYen)}</td><td className="num">{formatYen(result.impact.nextMonthlyAfterYen)}</td></tr>
+            <tr><td>解約違約金（不課税）</td><td /><td className="num" data-testid="impact-etf">{formatYen(result.impact.etfYen)}{result.impact.etfDescription ? `（${result.impact.etfDescription}）` : ""}</td></tr>
           </tbody>
         </table>
       ) : null}
@@ -135,7 +135,7 @@ export default function ContractChanges() {
           <thead><tr><th>番号</th><th>種類</th><th>変更日</th><th>申込者</th><th>状態</th>{isOperator ? <th /> : null}</tr></thead>
           <tbody>{changes.map((c) => (
             <tr key={c.id}>
-              <td>#{c.id}</td><td>{CHANGE_KIND_LABELS[c.kind as ContractChange["kind"]] ?? c.kind}</td><td>{formatDateJa(c.effective_date)}</td><td>{c.requested_by}</td>
+              <td>#{c.id}</td><td>{CHANGE_KIND_LABELS[c.kind as ContractChange["kind"]] ?? c.kind}</td><td>{formatDate(c.effective_date)}</td><td>{c.requested_by}</td>
               <td>{c.status === "requested" ? "審査中" : c.status === "approved" ? "承認" : `不承認${c.reason ? `（${c.reason}）` : ""}`}</td>
               {isOperator ? <td>{c.status === "requested" ? (
                 <Form method="post" style={{ display: "flex", gap: 6 }}>
@@ -154,7 +154,7 @@ export default function ContractChanges() {
         <table className="data">
           <thead><tr><th>変更日</th><th>項目</th><th>変更前</th><th>変更後</th><th>記録者</th></tr></thead>
           <tbody>{history.map((h) => (
-            <tr key={h.id}><td>{formatDateJa(h.effective_date)}</td><td>{({ name: "名義", address: "住所", phone: "電話番号", email: "メールアドレス" } as Record<string, string>)[h.field] ?? h.field}</td>
+            <tr key={h.id}><td>{formatDate(h.effective_date)}</td><td>{({ name: "名義", address: "住所", phone: "電話番号", email: "メールアドレス" } as Record<string, string>)[h.field] ?? h.field}</td>
               <td>{h.old_value}</td><td>{h.new_value}</td><td>{h.changed_by}</td></tr>
           ))}</tbody>
         </table>

@@ -16,8 +16,7 @@ import { now } from "~/lib/clock";
 import { fieldErrorsOf, formValues, type FieldErrors } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
-import { formatDateJa, formatMonthJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatDate, formatMonth, formatYen } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: MANUAL_LINE_ROLES });
@@ -119,14 +118,14 @@ export default function ManualLines() {
           <thead><tr><th>計上日</th><th>規則</th><th>内容</th><th>課税区分</th><th className="num">金額</th><th>請求書</th><th>登録</th><th /></tr></thead>
           <tbody>{lines.map((line) => (
             <tr key={line.id}>
-              <td>{formatDateJa(line.lineDate)}</td><td>{line.rule}</td><td>{line.description}</td>
+              <td>{formatDate(line.lineDate)}</td><td>{line.rule}</td><td>{line.description}</td>
               <td>{taxLabel({ rule: line.rule, taxCategory: line.taxable ? "taxable_10" : "non_taxable" })}</td>
-              <td className="num">{yen(line.amountYen)}</td>
-              <td>{line.invoiceNumber ? <Link to={`/invoices/${line.invoiceId}`}>{line.invoiceNumber}</Link> : `未請求（${formatMonthJa(line.lineDate)}分）`}</td>
+              <td className="num">{formatYen(line.amountYen)}</td>
+              <td>{line.invoiceNumber ? <Link to={`/invoices/${line.invoiceId}`}>{line.invoiceNumber}</Link> : `未請求（${formatMonth(line.lineDate)}分）`}</td>
               <td>{line.createdBy ?? "—"}</td>
               <td>{line.removable ? (
                 <Form method="post"><input type="hidden" name="intent" value="remove" /><input type="hidden" name="lineId" value={line.id} />
-                  <button type="submit" className="secondary" aria-label={`${formatDateJa(line.lineDate)} ${line.description} を削除する`}>削除する</button></Form>
+                  <button type="submit" className="secondary" aria-label={`${formatDate(line.lineDate)} ${line.description} を削除する`}>削除する</button></Form>
               ) : null}</td>
             </tr>
           ))}</tbody>

@@ -16,9 +16,8 @@ import { formValues } from "~/lib/form";
 import { textTooLong } from "~/lib/fields";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
-import { formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
 import { getProviderSettings } from "~/settings/provider.server";
+import { formatDate, formatInstantDate, formatMonth, formatYen } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -101,10 +100,10 @@ export default function ContractTransfer() {
           <table className="data" style={{ maxWidth: 720 }}>
             <thead><tr><th>請求書番号</th><th>請求月</th><th>支払期限</th><th className="num">未払い額</th><th className="num">遅延利息（本日まで）</th></tr></thead>
             <tbody>{takeover.invoices.map((i) => (
-              <tr key={i.invoiceNumber}><td>{i.invoiceNumber}</td><td>{i.billingMonth.replace("-", "年")}月</td><td>{formatDateJa(i.dueDate)}</td>
-                <td className="num">{yen(i.outstandingYen)}</td><td className="num">{yen(i.accruedInterestYen)}</td></tr>
+              <tr key={i.invoiceNumber}><td>{i.invoiceNumber}</td><td>{formatMonth(i.billingMonth)}</td><td>{formatDate(i.dueDate)}</td>
+                <td className="num">{formatYen(i.outstandingYen)}</td><td className="num">{formatYen(i.accruedInterestYen)}</td></tr>
             ))}</tbody>
-            <tfoot><tr><td colSpan={3}>合計</td><td className="num" data-testid="takeover-total">{yen(takeover.totalYen)}</td><td className="num">{yen(takeover.interestYen)}</td></tr></tfoot>
+            <tfoot><tr><td colSpan={3}>合計</td><td className="num" data-testid="takeover-total">{formatYen(takeover.totalYen)}</td><td className="num">{formatYen(takeover.interestYen)}</td></tr></tfoot>
           </table>
         )}
       </section>
@@ -156,7 +155,7 @@ export default function ContractTransfer() {
           <Field label="書類の名称・受付番号など" name="evidenceNote" defaultValue={v("evidenceNote")} error={errors.evidenceNote} />
           <label style={{ fontWeight: 400 }}>
             <input type="checkbox" name="consent" defaultChecked={v("consent") === "on"} />{" "}
-            新しい契約者が、上の未払いの料金（{yen(takeover.totalYen)}と遅延利息）を含む一切の権利と義務を引き継ぐことを確認しました。
+            新しい契約者が、上の未払いの料金（{formatYen(takeover.totalYen)}と遅延利息）を含む一切の権利と義務を引き継ぐことを確認しました。
             {errors.consent ? <span className="field-error" style={{ display: "block" }}>{errors.consent}</span> : null}
           </label>
           <button type="submit">申し込む（届け出る）</button>
@@ -173,14 +172,14 @@ export default function ContractTransfer() {
             {c.kind === "succession" ? (<><dt>承継した方</dt><dd>{c.successorList.join("、")}</dd>
               <dt>代表者</dt><dd>{c.representativeNow?.name}{c.representativeNow?.named ? "（届出済み）" : "（届出まで第12条第3項により代表者として取扱い）"}</dd></>) : null}
             <dt>書類</dt><dd>{EVIDENCE_LABELS[c.evidence] ?? c.evidence}：{c.evidence_note}</dd>
-            <dt>申込み</dt><dd>{c.requested_by}（{formatDateJa(c.requested_at.slice(0, 10))}）</dd>
-            {c.status === "approved" ? (<><dt>効力発生日</dt><dd>{c.effective_date ? formatDateJa(c.effective_date) : ""}</dd>
-              <dt>引き継いだ未払い</dt><dd>{yen(c.taken_over_yen ?? 0)}{c.takenOverInvoices.length ? `（${c.takenOverInvoices.join("、")}）` : ""}</dd></>) : null}
+            <dt>申込み</dt><dd>{c.requested_by}（{formatInstantDate(c.requested_at)}）</dd>
+            {c.status === "approved" ? (<><dt>効力発生日</dt><dd>{c.effective_date ? formatDate(c.effective_date) : ""}</dd>
+              <dt>引き継いだ未払い</dt><dd>{formatYen(c.taken_over_yen ?? 0)}{c.takenOverInvoices.length ? `（${c.takenOverInvoices.join("、")}）` : ""}</dd></>) : null}
             {c.status === "refused" && c.refusal_reason !== null ? (<><dt>理由</dt>
               <dd>{(c.kind === "transfer" ? TRANSFER_REFUSAL_REASONS : SUCCESSION_RETURN_REASONS)[c.refusal_reason]}{c.refusal_note ? `（${c.refusal_note}）` : ""}</dd></>) : null}
           </dl>
           {c.status === "requested" && isOperator && c.transfereeOverdueYen > 0 ? (
-            <div className="alert error" role="alert">譲受人に支払期限を過ぎた未払いが {yen(c.transfereeOverdueYen)} あります（第10条第3項第2号）。</div>
+            <div className="alert error" role="alert">譲受人に支払期限を過ぎた未払いが {formatYen(c.transfereeOverdueYen)} あります（第10条第3項第2号）。</div>
           ) : null}
           {c.status === "requested" ? (
             <div style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>

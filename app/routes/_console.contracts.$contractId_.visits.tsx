@@ -12,8 +12,8 @@ import { formValues } from "~/lib/form";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, isTimeOfDay } from "~/lib/jst";
-import { AREA_LABELS, formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { AREA_LABELS } from "~/lib/labels";
+import { formatDate, formatYen } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -40,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // Booked once per form: a double click or a reload of the answer books nothing twice.
     const run = await runFormOnce(db, formClaim(viewer, "visit-booking", form, request),
       (trx) => bookVisit(trx, { ...args, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) }),
-      (r) => (r?.ok ? { summary: `${formatDateJa(booking.date)} ${booking.start}の訪問の予約`, redirect: `/contracts/${contractId}/visits` } : null));
+      (r) => (r?.ok ? { summary: `${formatDate(booking.date)} ${booking.start}の訪問の予約`, redirect: `/contracts/${contractId}/visits` } : null));
     if (run.kind !== "done") return onceResponse("visit-booking", run);
     result = run.value;
   } else {
@@ -68,7 +68,7 @@ export default function Visits() {
       {result?.error ? (
         <div className="alert error" role="alert" data-testid="booking-error">
           {result.error}
-          {result.next ? <> 次に予約できる枠は <strong data-testid="next-slot">{formatDateJa(result.next.date)} {result.next.start}</strong> です。</> : null}
+          {result.next ? <> 次に予約できる枠は <strong data-testid="next-slot">{formatDate(result.next.date)} {result.next.start}</strong> です。</> : null}
         </div>
       ) : null}
       <OnceForm token={formToken} form="visit-booking" method="post" className="stack" style={{ maxWidth: 640 }}>
@@ -92,12 +92,12 @@ export default function Visits() {
             <thead><tr><th>作業</th><th className="num">数量</th><th className="num">単価</th><th className="num">金額</th></tr></thead>
             <tbody>
               {result.estimate.lines.map((l, i) => (
-                <tr key={i}><td>{l.description}{l.free ? "（無料）" : ""}</td><td className="num">{l.quantity}</td><td className="num">{yen(l.unitPriceYen)}</td><td className="num">{yen(l.amountYen)}</td></tr>
+                <tr key={i}><td>{l.description}{l.free ? "（無料）" : ""}</td><td className="num">{l.quantity}</td><td className="num">{formatYen(l.unitPriceYen)}</td><td className="num">{formatYen(l.amountYen)}</td></tr>
               ))}
             </tbody>
             <tfoot>
-              <tr><td colSpan={3}>合計（税抜）</td><td className="num" data-testid="estimate-total">{yen(result.estimate.totalYen)}</td></tr>
-              <tr><td colSpan={3}>消費税（10%）</td><td className="num">{yen(result.estimate.taxYen)}</td></tr>
+              <tr><td colSpan={3}>合計（税抜）</td><td className="num" data-testid="estimate-total">{formatYen(result.estimate.totalYen)}</td></tr>
+              <tr><td colSpan={3}>消費税（10%）</td><td className="num">{formatYen(result.estimate.taxYen)}</td></tr>
             </tfoot>
           </table>
         </section>
@@ -109,11 +109,11 @@ export default function Visits() {
           <tbody>
             {bookings.map((b) => (
               <tr key={b.id} data-testid={`booking-${b.id}`}>
-                <td>{formatDateJa(b.visit_date)} {b.start_time}</td>
+                <td>{formatDate(b.visit_date)} {b.start_time}</td>
                 {/* Once recorded, what the visit is charged (as the billing run prices it), not the estimate. */}
                 <td className="num" data-testid="booking-amount">{b.chargedYen !== null
-                  ? <>請求額 {yen(b.chargedYen)}<br /><span className="muted">（見積 {yen(b.estimate_yen)}）</span></>
-                  : <>見積 {yen(b.estimate_yen)}</>}</td>
+                  ? <>請求額 {formatYen(b.chargedYen)}<br /><span className="muted">（見積 {formatYen(b.estimate_yen)}）</span></>
+                  : <>見積 {formatYen(b.estimate_yen)}</>}</td>
                 <td>{b.status === "booked" ? "予約済み" : b.status === "done" ? "実施済み" : "取消し"}</td>
                 {isOperator ? <td>{b.recordable ? (
                   <Link to={`/contracts/${contract.id}/visits/${b.id}`}>実施内容を記録</Link>

@@ -13,8 +13,7 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formValues } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
-import { formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatDate, formatYen } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
@@ -60,11 +59,11 @@ export default function RecordVisit() {
   return (
     <>
       <p><Link to={`/contracts/${booking.contractId}/visits`}>← 訪問サポート（{booking.contractRef}）</Link></p>
-      <h1>訪問の実施記録（{formatDateJa(booking.date)}）</h1>
+      <h1>訪問の実施記録（{formatDate(booking.date)}）</h1>
       {booking.status !== "booked" ? <div className="alert" role="status">この予約は{booking.status === "done" ? "実施済みとして記録されています" : "取り消されています"}。</div>
-      : !booking.recordable ? <div className="alert" role="status" data-testid="not-yet">予約の開始日時（{formatDateJa(booking.date)} {booking.start}）より前には実施内容を記録できません。訪問の開始後に記録してください。</div> : (
+      : !booking.recordable ? <div className="alert" role="status" data-testid="not-yet">予約の開始日時（{formatDate(booking.date)} {booking.start}）より前には実施内容を記録できません。訪問の開始後に記録してください。</div> : (
         <>
-          <p className="muted">予約時の内容を表示しています。実際に行った作業と数量に直して記録してください。作業の成否にかかわらず料金がかかります（規約第24条第3項）。予約時の見積り: {yen(booking.estimateYen)}（税抜）</p>
+          <p className="muted">予約時の内容を表示しています。実際に行った作業と数量に直して記録してください。作業の成否にかかわらず料金がかかります（規約第24条第3項）。予約時の見積り: {formatYen(booking.estimateYen)}（税抜）</p>
           {result?.error ? <div className="alert error" role="alert" data-testid="record-error">{result.error}</div> : null}
           <OnceForm token={formToken} form="visit-record" method="post" className="stack" style={{ maxWidth: 640 }}>
             <label>開始時刻<input type="time" name="start" defaultValue={v("start")} step={60} required /></label>
@@ -81,9 +80,9 @@ export default function RecordVisit() {
               <table className="data">
                 <thead><tr><th>作業</th><th className="num">数量</th><th className="num">単価</th><th className="num">金額</th></tr></thead>
                 <tbody>{result.estimate.lines.map((l, i) => (
-                  <tr key={i}><td>{l.description}{l.free ? "（無料）" : ""}</td><td className="num">{l.quantity}</td><td className="num">{yen(l.unitPriceYen)}</td><td className="num">{yen(l.amountYen)}</td></tr>
+                  <tr key={i}><td>{l.description}{l.free ? "（無料）" : ""}</td><td className="num">{l.quantity}</td><td className="num">{formatYen(l.unitPriceYen)}</td><td className="num">{formatYen(l.amountYen)}</td></tr>
                 ))}</tbody>
-                <tfoot><tr><td colSpan={3}>合計（税抜）</td><td className="num" data-testid="done-total">{yen(result.estimate.totalYen)}</td></tr></tfoot>
+                <tfoot><tr><td colSpan={3}>合計（税抜）</td><td className="num" data-testid="done-total">{formatYen(result.estimate.totalYen)}</td></tr></tfoot>
               </table>
             </section>
           ) : null}

@@ -6,7 +6,8 @@ import { CONTRACT_SORT, pageContracts } from "~/contracts/contracts.server";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
-import { AREA_LABELS, CONTRACT_STATUS_LABELS, formatDateJa, itemLabel } from "~/lib/labels";
+import { AREA_LABELS, CONTRACT_STATUS_LABELS, itemLabel } from "~/lib/labels";
+import { formatDate } from "~/lib/format";
 
 const STATUSES = Object.keys(CONTRACT_STATUS_LABELS) as ContractStatus[];
 
@@ -57,7 +58,7 @@ export default function Contracts() {
                 <td>{c.line_id}</td>
                 <td>{AREA_LABELS[c.area]}</td>
                 <td>{itemLabel(c.base_plan)}</td>
-                <td>{formatDateJa(c.service_start)}</td>
+                <td>{formatDate(c.service_start)}</td>
                 <td><span className={`badge ${c.status}`}>{CONTRACT_STATUS_LABELS[c.status]}</span></td>
                 <td className="num">{c.device_count}</td>
               </tr>

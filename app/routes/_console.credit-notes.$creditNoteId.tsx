@@ -3,21 +3,22 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getCreditNote } from "~/billing/credit-notes.server";
 import { explainRule } from "~/billing/rule-explanations";
 import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
+import { RULE_ID_ROLES } from "~/auth/tenancy";
+import { RuleRef } from "~/components/RuleRef";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
-import { formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatBillingMonth, formatDate, formatYen } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const found = await getCreditNote(getDb(), { id: idParam(params.creditNoteId), tenant: viewer.tenant });
   if (!found) throw notFound();
-  return { ...found, lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule) })) };
+  return { ...found, lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule) })), showRuleIds: RULE_ID_ROLES.includes(viewer.role) };
 }
 
 export default function CreditNote() {
-  const { note, lines } = useLoaderData<typeof loader>();
+  const { note, lines, showRuleIds } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <>
@@ -30,10 +31,10 @@ export default function CreditNote() {
       </p>
       <dl className="facts">
         <dt>宛先</dt><dd>{note.recipient_name} 御中</dd>
-        <dt>元の請求書</dt><dd>{note.invoice_number}（{note.billing_month.replace("-", "年")}月分、契約 {note.contract_ref}）</dd>
-        <dt>発行日</dt><dd>{formatDateJa(note.issue_date)}</dd>
+        <dt>元の請求書</dt><dd>{note.invoice_number}（{formatBillingMonth(note.billing_month)}、契約 {note.contract_ref}）</dd>
+        <dt>発行日</dt><dd>{formatDate(note.issue_date)}</dd>
         <dt>理由</dt><dd>{note.reason}</dd>
-        <dt>返還額（税込）</dt><dd><strong data-testid="credit-total">{yen(note.total_yen)}</strong></dd>
+        <dt>返還額（税込）</dt><dd><strong data-testid="credit-total">{formatYen(note.total_yen)}</strong></dd>
       </dl>
       <h2>返還する明細</h2>
       <table className="data">
@@ -41,16 +42,16 @@ export default function CreditNote() {
         <tbody>
           {lines.map((l) => (
             <tr key={l.id}>
-              <td>{l.description}</td><td><abbr title={l.explanation}>{l.rule}</abbr></td>
-              <td className="num">{yen(l.amount_yen)}</td><td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
+              <td>{l.description}</td><td><RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} /></td>
+              <td className="num">{formatYen(l.amount_yen)}</td><td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
-          <tr><td colSpan={2}>10%対象 返還額</td><td className="num">{yen(note.taxable_10_yen)}</td><td /></tr>
-          <tr><td colSpan={2}>消費税（10%）</td><td className="num">{yen(note.tax_10_yen)}</td><td /></tr>
-          <tr><td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td><td className="num">{yen(note.non_taxable_yen)}</td><td /></tr>
-          <tr><td colSpan={2}><strong>合計</strong></td><td className="num"><strong>{yen(note.total_yen)}</strong></td><td /></tr>
+          <tr><td colSpan={2}>10%対象 返還額</td><td className="num">{formatYen(note.taxable_10_yen)}</td><td /></tr>
+          <tr><td colSpan={2}>消費税（10%）</td><td className="num">{formatYen(note.tax_10_yen)}</td><td /></tr>
+          <tr><td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td><td className="num">{formatYen(note.non_taxable_yen)}</td><td /></tr>
+          <tr><td colSpan={2}><strong>合計</strong></td><td className="num"><strong>{formatYen(note.total_yen)}</strong></td><td /></tr>
         </tfoot>
       </table>
     </>

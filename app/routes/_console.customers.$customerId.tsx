@@ -14,12 +14,13 @@ import { now } from "~/lib/clock";
 import { emailField, nameField } from "~/lib/fields";
 import { fieldErrorsOf, formValues } from "~/lib/form";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
-import { ACCOUNT_STATE_LABELS, AREA_LABELS, CONTRACT_STATUS_LABELS, formatDateJa, formatInstantJa } from "~/lib/labels";
+import { ACCOUNT_STATE_LABELS, AREA_LABELS, CONTRACT_STATUS_LABELS } from "~/lib/labels";
 import { getProviderSettings } from "~/settings/provider.server";
 import { ACCOUNT_FIELDS, checkDebitAccount, type AccountField } from "~/collections/account-check.server";
 import { getDirectDebit, saveDirectDebit } from "~/collections/accounts.server";
 import { findBranch } from "~/collections/bank-codes.server";
 import { ACCOUNT_TYPE_LABELS, toZenginKana, zenginKanaProblem } from "~/collections/zengin";
+import { formatDate, formatInstant } from "~/lib/format";
 
 const InviteForm = z.object({
   displayName: nameField("氏名", 100),
@@ -162,7 +163,7 @@ export default function CustomerDetail() {
                 <td><Link to={`/contracts/${c.id}`}>{c.ref}</Link></td>
                 <td>{c.line_id}</td>
                 <td>{AREA_LABELS[c.area]}</td>
-                <td>{formatDateJa(c.service_start)}</td>
+                <td>{formatDate(c.service_start)}</td>
                 <td><span className={`badge ${c.status}`}>{CONTRACT_STATUS_LABELS[c.status]}</span></td>
               </tr>
             ))}
@@ -207,7 +208,7 @@ export default function CustomerDetail() {
               <tr key={a.id}>
                 <td>{a.displayName}</td>
                 <td>{a.email}</td>
-                <td>{ACCOUNT_STATE_LABELS[a.state]}{a.state === "invited" && a.linkExpiresAt ? `（${formatInstantJa(a.linkExpiresAt)}まで）` : ""}</td>
+                <td>{ACCOUNT_STATE_LABELS[a.state]}{a.state === "invited" && a.linkExpiresAt ? `（${formatInstant(a.linkExpiresAt)}まで）` : ""}</td>
                 <td>{a.secondFactor ? "設定済み" : "未設定"}</td>
                 {canIssue ? (
                   <td>

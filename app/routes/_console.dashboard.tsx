@@ -8,12 +8,12 @@ import { RankingChart } from "~/components/charts/RankingChart";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
-import { formatDateJa, formatInstantJa } from "~/lib/labels";
 import { SEVERITIES, SEVERITY_LABELS } from "~/security/incident-labels";
 import {
   dashboardFigures, DEFAULT_PERIOD_DAYS, DETECTION_ACTION_LABELS, DETECTION_TYPE_LABELS, PERIOD_DAYS, periodEnding,
   RETENTION_MONTHS,
 } from "~/security/dashboard.server";
+import { formatCount, formatDate, formatInstant } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -45,7 +45,7 @@ function shortDay(day: string): string {
   return `${Number(day.slice(5, 7))}/${Number(day.slice(8, 10))}（${WEEKDAYS[new Date(`${day}T00:00:00Z`).getUTCDay()]}）`;
 }
 
-const count = (n: number) => n.toLocaleString("ja-JP");
+const count = (n: number) => formatCount(n);
 
 export default function Dashboard() {
   const { figures: f, days, periods, tenantKind, retentionMonths, typeLabels, actionLabels } = useLoaderData<typeof loader>();
@@ -71,8 +71,12 @@ export default function Dashboard() {
         </Form>
       </div>
       <p className="retention-note" data-testid="retention">
-        集計期間: {formatDateJa(f.from)}〜{formatDateJa(f.to)}（日本時間）。
-        検知ログの保存期間は{retentionMonths}か月です（S1-4⑤）。{retentionMonths}か月を過ぎたログは削除され、集計とレポートの対象外になります。
+        集計期間: {formatDate(f.from)}〜{formatDate(f.to)}（日本時間）。
+        {/* The rule id is for the provider's staff; customers get it on demand (issue 17 item 7). */}
+        {tenantKind === "provider"
+          ? <>検知ログの保存期間は{retentionMonths}か月です（S1-4⑤）。</>
+          : <span title="根拠: サービス仕様 S1-4⑤">検知ログの保存期間は{retentionMonths}か月です。</span>}
+        {retentionMonths}か月を過ぎたログは削除され、集計とレポートの対象外になります。
       </p>
 
       <section className="cards kpi" aria-label="主な数値">
@@ -148,9 +152,9 @@ export default function Dashboard() {
                       <td>{many ? <>{g.customerName}<br /></> : null}{g.device}（{g.contractRef}）<br /><span className="muted" style={{ fontSize: 12 }}>{g.location}</span></td>
                       <td>
                         <span className={`status ${g.status}`} style={{ whiteSpace: "nowrap" }}>{g.status === "offline" ? "オフライン" : "オンライン"}</span>
-                        {g.status === "offline" && g.statusSince ? <div className="muted" style={{ fontSize: 12 }}>{formatInstantJa(g.statusSince)}から</div> : null}
+                        {g.status === "offline" && g.statusSince ? <div className="muted" style={{ fontSize: 12 }}>{formatInstant(g.statusSince)}から</div> : null}
                       </td>
-                      <td>{formatInstantJa(g.lastSeenAt)}</td>
+                      <td>{formatInstant(g.lastSeenAt)}</td>
                       <td className="num">
                         <span className={`meter ${g.availabilityPercent < 99 ? "low" : ""}`}><span style={{ width: `${g.availabilityPercent}%` }} /></span>
                         {g.availabilityPercent.toFixed(2)}%

@@ -14,6 +14,7 @@ import { AREA_LABELS, itemLabel } from "~/lib/labels";
 import {
   contractGateway, contractsWithGateway, GATEWAY_MODEL_LABELS, quoteDispatch, recentGatewayFailures, recordGatewayFailure,
 } from "~/security/gateway-failures.server";
+import { formatInstantWithWeekday } from "~/lib/format";
 
 /** Built when used, so that the browser bundle carries neither zod's schema nor the calendar module. */
 function dispatchForm() {
@@ -70,14 +71,6 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect(`/dispatch?recorded=${id}`);
 }
 
-const WEEKDAYS = ["日", "月", "火", "水", "木", "金", "土"];
-
-/** An ISO instant as JST `2026年11月30日（月） 09:00`. */
-function jstWithWeekday(iso: string): string {
-  const t = new Date(Date.parse(iso) + 9 * 3_600_000);
-  return `${t.getUTCFullYear()}年${t.getUTCMonth() + 1}月${t.getUTCDate()}日（${WEEKDAYS[t.getUTCDay()]}） ${t.toISOString().slice(11, 16)}`;
-}
-
 export default function Dispatch() {
   const { contracts, recent, defaults, formToken } = useLoaderData<typeof loader>();
   const onceAnswer = useActionData<typeof action>();
@@ -97,7 +90,7 @@ export default function Dispatch() {
       </p>
       {recorded ? (
         <div className="alert success" role="status" data-testid="recorded">
-          記録しました：{recorded.contract_ref} {recorded.customer_name}、最短出動 {jstWithWeekday(recorded.earliest_dispatch_at)}
+          記録しました：{recorded.contract_ref} {recorded.customer_name}、最短出動 {formatInstantWithWeekday(recorded.earliest_dispatch_at)}
         </div>
       ) : null}
       {Object.keys(errors).length ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
@@ -142,14 +135,14 @@ export default function Dispatch() {
           <h2 id="quote">最短出動日時</h2>
           {quote ? (
             <div data-testid="dispatch-quote">
-              <div className="result-time">{jstWithWeekday(quote.earliestDispatchAt)}</div>
+              <div className="result-time">{formatInstantWithWeekday(quote.earliestDispatchAt)}</div>
               <p style={{ margin: "0 0 12px" }}>{quote.rule}</p>
               <dl className="facts" style={{ gridTemplateColumns: "130px 1fr" }}>
                 <dt>契約</dt><dd>{quote.gateway.contractRef} {quote.gateway.customerName}</dd>
                 <dt>装置</dt><dd>{itemLabel(`gateway.${quote.gateway.model}`)}</dd>
                 <dt>エリア</dt><dd>{AREA_LABELS[quote.gateway.area]}</dd>
                 <dt>24時間オプション</dt><dd>{quote.gateway.repair24h ? "あり" : "なし"}</dd>
-                <dt>受付</dt><dd>{jstWithWeekday(quote.reportedAt)}</dd>
+                <dt>受付</dt><dd>{formatInstantWithWeekday(quote.reportedAt)}</dd>
               </dl>
             </div>
           ) : (
@@ -166,11 +159,11 @@ export default function Dispatch() {
             <tbody>
               {recent.map((r) => (
                 <tr key={r.id} data-failure-id={r.id}>
-                  <td>{jstWithWeekday(r.reported_at)}</td>
+                  <td>{formatInstantWithWeekday(r.reported_at)}</td>
                   <td><Link to={`/contracts/${r.contract_id}`}>{r.contract_ref}</Link></td>
                   <td>{r.customer_name}</td>
                   <td>{AREA_LABELS[r.area]}</td>
-                  <td className="strong">{jstWithWeekday(r.earliest_dispatch_at)}</td>
+                  <td className="strong">{formatInstantWithWeekday(r.earliest_dispatch_at)}</td>
                   <td>{r.customer_fault ? <span className="badge warn">お客さま（有償）</span> : "装置"}</td>
                   <td style={{ whiteSpace: "pre-wrap" }}>{r.notes ?? "—"}</td>
                   <td>{r.recorded_by}</td>

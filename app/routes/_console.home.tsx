@@ -4,9 +4,10 @@ import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { homeFigures, NOT_SEEN_DAYS } from "~/home/home.server";
 import { now } from "~/lib/clock";
-import { CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS, formatInstantJa } from "~/lib/labels";
+import { CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS } from "~/lib/labels";
 import { NOTICE_STATE_LABELS } from "~/notices/service-notice";
 import { openServiceNotices } from "~/notices/service-notices.server";
+import { formatInstant } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -37,7 +38,7 @@ export default function Home() {
         <section className="alert warn" aria-label="利用中止のお知らせ" data-testid="home-notices">
           <strong>サービスの利用中止のお知らせ</strong>
           <ul>{notices.map((n) => (
-            <li key={n.id}>【{NOTICE_STATE_LABELS[n.state]}】{formatInstantJa(n.startsAt)}〜{n.endsAt ? formatInstantJa(n.endsAt) : "未定"} {n.title}</li>
+            <li key={n.id}>【{NOTICE_STATE_LABELS[n.state]}】{formatInstant(n.startsAt)}〜{n.endsAt ? formatInstant(n.endsAt) : "未定"} {n.title}</li>
           ))}</ul>
           <Link to="/notices">お知らせの詳細 →</Link>
         </section>

@@ -5,10 +5,11 @@ import { INCIDENT_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
-import { formatInstantJa } from "~/lib/labels";
 import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS } from "~/security/incident-labels";
 import { NOTIFICATION_RESULT_LABELS } from "~/security/calls.server";
 import { getIncident, transitionIncident } from "~/security/incidents.server";
+import { formatInstant } from "~/lib/format";
+import { eventActionLabel, eventTypeLabel } from "~/security/event-labels";
 
 const CHANNEL_LABELS: Record<string, string> = { email: "メール", phone: "電話" };
 
@@ -40,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function IncidentDetail() {
-  const { incident, events, notifications, canAct, defaultAssignee } = useLoaderData<typeof loader>();
+  const { incident, events, notifications, notes, canAct, defaultAssignee } = useLoaderData<typeof loader>();
   const error = useActionData<typeof action>()?.error;
   return (
     <>
@@ -49,19 +50,29 @@ export default function IncidentDetail() {
       <dl className="facts">
         <dt>種類</dt><dd>{INCIDENT_KIND_LABELS[incident.kind] ?? incident.kind}</dd>
         <dt>顧客・契約</dt><dd>{incident.customer_name}（{incident.contract_ref}）</dd>
-        <dt>検知</dt><dd>{formatInstantJa(incident.opened_at)}</dd>
-        <dt>対応開始</dt><dd>{formatInstantJa(incident.acknowledged_at)}</dd>
-        <dt>解決</dt><dd>{formatInstantJa(incident.resolved_at)}</dd>
+        <dt>検知</dt><dd>{formatInstant(incident.opened_at)}</dd>
+        <dt>対応開始</dt><dd>{formatInstant(incident.acknowledged_at)}</dd>
+        <dt>解決</dt><dd>{formatInstant(incident.resolved_at)}</dd>
         <dt>担当</dt><dd>{incident.assignee ?? "—"}</dd>
-        <dt>メモ</dt><dd style={{ whiteSpace: "pre-wrap" }}>{incident.notes ?? "—"}</dd>
       </dl>
+      <h2>対応の記録</h2>
+      {notes.length === 0 ? <div className="empty">記録はありません。</div> : (
+        <ol className="incident-notes" aria-label="対応の記録">
+          {notes.map((n) => (
+            <li key={n.id}>
+              <time dateTime={n.writtenAt}>{formatInstant(n.writtenAt)}</time> {n.authorName}
+              <div style={{ whiteSpace: "pre-wrap" }}>{n.body}</div>
+            </li>
+          ))}
+        </ol>
+      )}
       <h2>検知イベント</h2>
       {events.length === 0 ? <div className="empty">イベントはありません。</div> : (
         <table className="data">
           <thead><tr><th>日時</th><th>機器</th><th>種類</th><th>処理</th><th>脅威・URL</th></tr></thead>
           <tbody>
             {events.map((e) => (
-              <tr key={e.id}><td>{formatInstantJa(e.detected_at)}</td><td>{e.device_name}</td><td>{e.type}</td><td>{e.action ?? "—"}</td><td>{e.threat ?? e.url ?? "—"}</td></tr>
+              <tr key={e.id}><td>{formatInstant(e.detected_at)}</td><td>{e.device_name}</td><td>{eventTypeLabel(e.type)}</td><td>{eventActionLabel(e.action)}</td><td>{e.threat ?? e.url ?? "—"}</td></tr>
             ))}
           </tbody>
         </table>
@@ -73,8 +84,8 @@ export default function IncidentDetail() {
           <tbody>
             {notifications.map((n) => (
               <tr key={n.id}>
-                <td>{CHANNEL_LABELS[n.channel] ?? n.channel}</td><td>{formatInstantJa(n.planned_at)}</td>
-                <td>{formatInstantJa(n.sent_at)}</td><td>{n.recipient}</td><td>{n.result ?? "予定"}</td>
+                <td>{CHANNEL_LABELS[n.channel] ?? n.channel}</td><td>{formatInstant(n.planned_at)}</td>
+                <td>{formatInstant(n.sent_at)}</td><td>{n.recipient}</td><td>{n.result ?? "予定"}</td>
               </tr>
             ))}
           </tbody>

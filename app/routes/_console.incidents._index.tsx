@@ -4,11 +4,11 @@ import type { IncidentStatus } from "../../db/schema";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { addDays, isIsoDate, jstInstant } from "~/lib/jst";
-import { formatInstantJa } from "~/lib/labels";
 import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS, SEVERITIES, SEVERITY_LABELS } from "~/security/incident-labels";
 import { INCIDENT_SORT, pageIncidents } from "~/security/incidents.server";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
 import { pageRequest } from "~/lib/paging";
+import { formatInstant } from "~/lib/format";
 
 const INCIDENT_FILTER_KEYS = ["severity", "kind", "status", "device", "from", "to"] as const;
 
@@ -68,7 +68,7 @@ export default function Incidents() {
           <tbody>
             {incidents.map((i) => (
               <tr key={i.id}>
-                <td>{formatInstantJa(i.opened_at)}</td>
+                <td>{formatInstant(i.opened_at)}</td>
                 <td><Link to={`/incidents/${i.id}`}>{i.title}</Link></td>
                 <td>{INCIDENT_KIND_LABELS[i.kind] ?? i.kind}</td>
                 <td>{SEVERITY_LABELS[i.severity] ?? i.severity}</td>

@@ -12,7 +12,8 @@ import { recordPayment } from "~/billing/payments.server";
 import { explainRule } from "~/billing/rule-explanations";
 import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
 import { clientIp, requireViewer } from "~/auth/session.server";
-import { FINANCE_ROLES, type Viewer } from "~/auth/tenancy";
+import { FINANCE_ROLES, RULE_ID_ROLES, type Viewer } from "~/auth/tenancy";
+import { RuleRef } from "~/components/RuleRef";
 import { Field } from "~/components/Field";
 import { FormToken, OnceForm, OnceNotice } from "~/components/OnceForm";
 import { getDb } from "~/db.server";
@@ -22,8 +23,8 @@ import { fieldErrorsOf } from "~/lib/form";
 import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
-import { formatDateJa } from "~/lib/labels";
-import { parseYenInput, yen } from "~/lib/money";
+import { parseYenInput } from "~/lib/money";
+import { formatDate, formatMonth, formatYen } from "~/lib/format";
 
 const PaymentForm = z.object({
   paidOn: z.string().refine(isIsoDate, "入金日を正しい日付で入力してください"),
@@ -61,6 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     waiver: waiver ? { reason: waiver.reason, waivedBy: waiver.waived_by, waivedAt: waiver.waived_at } : null,
     lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule), creditableYen: creditable?.get(l.id) ?? 0 })),
     canRecordPayments: isFinance,
+    showRuleIds: RULE_ID_ROLES.includes(viewer.role),
     today,
   };
 }
@@ -134,7 +136,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { paidOn, amountYen } = parsed.data;
   const run = await runFormOnce(getDb(), formClaim(viewer, "payment", form, request), (trx) => recordPayment(trx, {
     invoiceId, tenant: viewer.tenant, payment: parsed.data, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-  }), (r) => (r?.ok ? { summary: `${formatDateJa(paidOn)}の${amountYen === null ? "残額全額" : yen(amountYen)}の入金` } : null));
+  }), (r) => (r?.ok ? { summary: `${formatDate(paidOn)}の${amountYen === null ? "残額全額" : formatYen(amountYen)}の入金` } : null));
   if (run.kind !== "done") return onceResponse("payment", run);
   const result = run.value;
   if (!result) throw notFound();
@@ -145,7 +147,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const STATE_LABEL = { paid: "入金済み", partial: "一部入金", unpaid: "未入金" } as const;
 
 export default function InvoiceDetail() {
-  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today, waiver, debitFailure, dunning, formTokens } =
+  const { invoice, lines, payments, credits, creditedYen, paidYen, outstandingYen, state, overdue, interest, canRecordPayments, today, waiver, debitFailure, dunning, formTokens, showRuleIds } =
     useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const errors = (actionData && "fieldErrors" in actionData ? actionData.fieldErrors : undefined) ?? {};
@@ -164,7 +166,7 @@ export default function InvoiceDetail() {
       {params.get("paid") ? <div className="alert success" role="status">入金を記録しました。</div> : null}
       {debitFailure ? (
         <div className="alert error" role="status" data-testid="debit-failure">
-          {formatDateJa(debitFailure.debitDate)} の口座振替ができませんでした（振替結果コード {debitFailure.code}：{debitFailure.label}）。未入金のままです。
+          {formatDate(debitFailure.debitDate)} の口座振替ができませんでした（振替結果コード {debitFailure.code}：{debitFailure.label}）。未入金のままです。
         </div>
       ) : null}
       <p>
@@ -174,12 +176,12 @@ export default function InvoiceDetail() {
       <dl className="facts">
         <dt>宛先</dt><dd>{invoice.recipient_name} 御中（{invoice.customer_ref}）</dd>
         <dt>契約</dt><dd>{invoice.contract_ref}（回線ID {invoice.line_id}）</dd>
-        <dt>請求月</dt><dd>{invoice.billing_month.replace("-", "年")}月分</dd>
-        <dt>発行日</dt><dd>{formatDateJa(invoice.issue_date)}</dd>
-        <dt>お支払期限</dt><dd>{formatDateJa(invoice.due_date)}</dd>
-        <dt>ご請求額（税込）</dt><dd><strong data-testid="invoice-total">{yen(invoice.total_yen)}</strong></dd>
-        {creditedYen > 0 ? (<><dt>返還済み</dt><dd>{yen(creditedYen)}（返還請求書 {credits.length} 件）</dd></>) : null}
-        <dt>入金済み / 残高</dt><dd>{yen(paidYen)} / <span data-testid="outstanding">{yen(outstandingYen)}</span></dd>
+        <dt>請求月</dt><dd>{formatMonth(invoice.billing_month)}分</dd>
+        <dt>発行日</dt><dd>{formatDate(invoice.issue_date)}</dd>
+        <dt>お支払期限</dt><dd>{formatDate(invoice.due_date)}</dd>
+        <dt>ご請求額（税込）</dt><dd><strong data-testid="invoice-total">{formatYen(invoice.total_yen)}</strong></dd>
+        {creditedYen > 0 ? (<><dt>返還済み</dt><dd>{formatYen(creditedYen)}（返還請求書 {credits.length} 件）</dd></>) : null}
+        <dt>入金済み / 残高</dt><dd>{formatYen(paidYen)} / <span data-testid="outstanding">{formatYen(outstandingYen)}</span></dd>
       </dl>
 
       <h2>明細</h2>
@@ -189,19 +191,19 @@ export default function InvoiceDetail() {
           {lines.map((l) => (
             <tr key={l.id}>
               <td>{l.description}</td>
-              <td><abbr title={l.explanation}>{l.rule}</abbr><div className="muted" style={{ fontSize: 12 }}>{l.explanation}</div></td>
+              <td><RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} /></td>
               <td className="num">{l.quantity}</td>
-              <td className="num">{yen(l.unit_price_yen)}</td>
-              <td className="num">{yen(l.amount_yen)}</td>
+              <td className="num">{formatYen(l.unit_price_yen)}</td>
+              <td className="num">{formatYen(l.amount_yen)}</td>
               <td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
-          <tr><td colSpan={4}>10%対象 小計</td><td className="num" data-testid="taxable-10">{yen(invoice.taxable_10_yen)}</td><td /></tr>
-          <tr><td colSpan={4}>消費税（10%、請求書ごとに1回計算・1円未満切り捨て）</td><td className="num" data-testid="tax-10">{yen(invoice.tax_10_yen)}</td><td /></tr>
-          <tr><td colSpan={4}>{NON_TAXABLE_HEADING} 小計</td><td className="num" data-testid="non-taxable">{yen(invoice.non_taxable_yen)}</td><td /></tr>
-          <tr><td colSpan={4}><strong>合計</strong></td><td className="num"><strong>{yen(invoice.total_yen)}</strong></td><td /></tr>
+          <tr><td colSpan={4}>10%対象 小計</td><td className="num" data-testid="taxable-10">{formatYen(invoice.taxable_10_yen)}</td><td /></tr>
+          <tr><td colSpan={4}>消費税（10%、請求書ごとに1回計算・1円未満切り捨て）</td><td className="num" data-testid="tax-10">{formatYen(invoice.tax_10_yen)}</td><td /></tr>
+          <tr><td colSpan={4}>{NON_TAXABLE_HEADING} 小計</td><td className="num" data-testid="non-taxable">{formatYen(invoice.non_taxable_yen)}</td><td /></tr>
+          <tr><td colSpan={4}><strong>合計</strong></td><td className="num"><strong>{formatYen(invoice.total_yen)}</strong></td><td /></tr>
         </tfoot>
       </table>
 
@@ -211,7 +213,7 @@ export default function InvoiceDetail() {
           <thead><tr><th>入金日</th><th className="num">金額</th></tr></thead>
           <tbody>
             {payments.map((p) => (
-              <tr key={p.id}><td>{formatDateJa(p.paidOn)}</td><td className="num">{p.amountYen === null ? "残額全額" : yen(p.amountYen)}</td></tr>
+              <tr key={p.id}><td>{formatDate(p.paidOn)}</td><td className="num">{p.amountYen === null ? "残額全額" : formatYen(p.amountYen)}</td></tr>
             ))}
           </tbody>
         </table>
@@ -222,12 +224,12 @@ export default function InvoiceDetail() {
         </p>
       ) : overdue ? (
         <p className="alert error" data-testid="accrued-interest">
-          お支払期限を過ぎています。本日（{formatDateJa(today)}）までの延滞利息（第26条、年14.5%）は {yen(interest.accruedYen)} です。
+          お支払期限を過ぎています。本日（{formatDate(today)}）までの延滞利息（第26条、年14.5%）は {formatYen(interest.accruedYen)} です。
           完済された月の請求書に計上されます。
         </p>
       ) : null}
       {!waiver && state === "paid" && interest.settledYen > 0 ? (
-        <p className="muted">この請求書の延滞利息 {yen(interest.settledYen)} は、完済月の請求書に計上されます（第26条）。</p>
+        <p className="muted">この請求書の延滞利息 {formatYen(interest.settledYen)} は、完済月の請求書に計上されます（第26条）。</p>
       ) : null}
 
       {/* A repeat of a payment that paid the invoice in full: the form is gone, the answer is not. */}
@@ -261,9 +263,9 @@ export default function InvoiceDetail() {
           <tbody>
             {dunning.map((d) => (
               <tr key={d.id}>
-                <td>{formatDateJa(d.on_date)}</td>
+                <td>{formatDate(d.on_date)}</td>
                 <td>{d.kind === "reminder" ? `支払期限の${d.day_offset}日後のお支払いのお願い（メール）` : `利用停止の予告（規約第17条）: ${d.note ?? ""}`}</td>
-                <td className="num">{yen(d.owed_yen)}</td><td className="num">{yen(d.interest_yen)}</td>
+                <td className="num">{formatYen(d.owed_yen)}</td><td className="num">{formatYen(d.interest_yen)}</td>
               </tr>
             ))}
           </tbody>
@@ -278,7 +280,7 @@ export default function InvoiceDetail() {
             {credits.map((c) => (
               <tr key={c.id}>
                 <td><Link to={`/credit-notes/${c.id}`}>{c.credit_note_number}</Link></td>
-                <td>{formatDateJa(c.issue_date)}</td><td>{c.reason}</td><td className="num">{yen(c.total_yen)}</td>
+                <td>{formatDate(c.issue_date)}</td><td>{c.reason}</td><td className="num">{formatYen(c.total_yen)}</td>
               </tr>
             ))}
           </tbody>
@@ -293,14 +295,14 @@ export default function InvoiceDetail() {
             <thead><tr><th>明細</th><th>税区分</th><th className="num">返還額（税抜）</th></tr></thead>
             <tbody>
               {creditPreview.lines.map((l) => (
-                <tr key={l.invoiceLineId}><td>{l.description}</td><td>{taxLabel(l)}</td><td className="num">{yen(l.amountYen)}</td></tr>
+                <tr key={l.invoiceLineId}><td>{l.description}</td><td>{taxLabel(l)}</td><td className="num">{formatYen(l.amountYen)}</td></tr>
               ))}
             </tbody>
             <tfoot>
-              {creditPreview.totals.taxable10Yen > 0 ? <tr><td colSpan={2}>10%対象 返還額</td><td className="num">{yen(creditPreview.totals.taxable10Yen)}</td></tr> : null}
-              {creditPreview.totals.taxable10Yen > 0 ? <tr><td colSpan={2}>消費税（10%）返還額</td><td className="num">{yen(creditPreview.totals.tax10Yen)}</td></tr> : null}
-              {creditPreview.totals.nonTaxableYen > 0 ? <tr><td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td><td className="num">{yen(creditPreview.totals.nonTaxableYen)}</td></tr> : null}
-              <tr><td colSpan={2}>返還額合計（税込）</td><td className="num" data-testid="credit-confirm-total">{yen(creditPreview.totals.totalYen)}</td></tr>
+              {creditPreview.totals.taxable10Yen > 0 ? <tr><td colSpan={2}>10%対象 返還額</td><td className="num">{formatYen(creditPreview.totals.taxable10Yen)}</td></tr> : null}
+              {creditPreview.totals.taxable10Yen > 0 ? <tr><td colSpan={2}>消費税（10%）返還額</td><td className="num">{formatYen(creditPreview.totals.tax10Yen)}</td></tr> : null}
+              {creditPreview.totals.nonTaxableYen > 0 ? <tr><td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td><td className="num">{formatYen(creditPreview.totals.nonTaxableYen)}</td></tr> : null}
+              <tr><td colSpan={2}>返還額合計（税込）</td><td className="num" data-testid="credit-confirm-total">{formatYen(creditPreview.totals.totalYen)}</td></tr>
             </tfoot>
           </table>
           <p>返還の理由（返還請求書に記載します）: <strong data-testid="credit-confirm-reason">{creditPreview.reason}</strong></p>
@@ -325,7 +327,7 @@ export default function InvoiceDetail() {
                 {lines.filter((l) => l.creditableYen > 0).map((l) => (
                   <tr key={l.id}>
                     <td>{l.description}</td>
-                    <td className="num">{yen(l.creditableYen)}</td>
+                    <td className="num">{formatYen(l.creditableYen)}</td>
                     <td>
                       <input type="text" inputMode="numeric" name={`line-${l.id}`} aria-label={`${l.description} の返還額`} size={10}
                         defaultValue={creditValues?.lines[`line-${l.id}`] ?? ""}

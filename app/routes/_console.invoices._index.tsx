@@ -8,8 +8,7 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
 import { listHref, pageRequest } from "~/lib/paging";
-import { formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatCount, formatDate, formatMonth, formatYen } from "~/lib/format";
 
 const STATUS_LABELS: Record<StatusFilter, string> = { unpaid: "未入金", overdue: "支払期日超過", paid: "入金済み" };
 
@@ -51,8 +50,8 @@ export default function Invoices() {
       ) : (
         <>
           <div className="list-summary">
-            <p className="muted" data-testid="invoice-totals">{totals.count.toLocaleString("ja-JP")}件　合計 {yen(totals.totalYen)}</p>
-            <a href={`/invoices/csv${listHref(search, { page: null })}`} download>CSVでダウンロード（{totals.count.toLocaleString("ja-JP")}件）</a>
+            <p className="muted" data-testid="invoice-totals">{formatCount(totals.count)}件　合計 {formatYen(totals.totalYen)}</p>
+            <a href={`/invoices/csv${listHref(search, { page: null })}`} download>CSVでダウンロード（{formatCount(totals.count)}件）</a>
           </div>
           <Pager info={page} label="請求書のページ" />
           <table className="data">
@@ -71,20 +70,20 @@ export default function Invoices() {
               {invoices.map((i) => (
                 <tr key={i.id}>
                   <td><Link to={`/invoices/${i.id}`}>{i.invoice_number}</Link></td>
-                  <td>{i.billing_month.replace("-", "年")}月分</td>
+                  <td>{formatMonth(i.billing_month)}分</td>
                   {showCustomer ? <td>{i.customer_name}</td> : null}
                   <td>{i.contract_ref}</td>
-                  <td>{formatDateJa(i.issue_date)}</td>
-                  <td>{formatDateJa(i.due_date)}</td>
-                  <td className="num">{yen(i.total_yen)}</td>
-                  <td className="num">{yen(i.paidYen)}</td>
+                  <td>{formatDate(i.issue_date)}</td>
+                  <td>{formatDate(i.due_date)}</td>
+                  <td className="num">{formatYen(i.total_yen)}</td>
+                  <td className="num">{formatYen(i.paidYen)}</td>
                   <td>
                     <span className={`badge ${i.state === "paid" ? "" : i.overdue ? "suspended" : "warn"}`}>
                       {i.state === "paid" ? "入金済み" : i.overdue ? "期日超過" : i.state === "partial" ? "一部入金" : "未入金"}
                     </span>
-                    {i.debitFailure ? <div className="muted" data-testid="debit-failure">口座振替不能：{i.debitFailure.label}（{formatDateJa(i.debitFailure.debitDate)}）</div> : null}
+                    {i.debitFailure ? <div className="muted" data-testid="debit-failure">口座振替不能：{i.debitFailure.label}（{formatDate(i.debitFailure.debitDate)}）</div> : null}
                   </td>
-                  <td className="num">{i.overdue ? yen(i.accruedInterestYen) : "—"}</td>
+                  <td className="num">{i.overdue ? formatYen(i.accruedInterestYen) : "—"}</td>
                 </tr>
               ))}
             </tbody>

@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
+import { RULE_ID_ROLES } from "~/auth/tenancy";
 import { LicensePanel } from "~/components/LicensePanel";
 import { getDb } from "~/db.server";
 import {
@@ -32,6 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     view,
     today,
     showCustomer: viewer.tenant.kind !== "customer",
+    showRuleIds: RULE_ID_ROLES.includes(viewer.role),
     canAct: LICENSE_ACTION_ROLES.includes(viewer.role),
     canCompleteStop: LICENSE_OPERATION_ROLES.includes(viewer.role),
   };
@@ -62,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function LicenseDetail() {
-  const { view, today, showCustomer, canAct, canCompleteStop } = useLoaderData<typeof loader>();
+  const { view, today, showCustomer, canAct, canCompleteStop, showRuleIds } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
@@ -82,7 +84,7 @@ export default function LicenseDetail() {
         today={today}
         showCustomer={showCustomer}
         canAct={canAct}
-        canCompleteStop={canCompleteStop}
+        canCompleteStop={canCompleteStop} showRuleIds={showRuleIds}
         error={actionData ? { message: actionData.message, field: actionData.field, intent: actionData.intent } : null}
       />
     </>

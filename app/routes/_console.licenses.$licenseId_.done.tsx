@@ -9,8 +9,7 @@ import { REFUND_TIMING_NOTICE, UNINSTALL_NOTICE } from "~/licenses/refund";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
-import { formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatDate, formatYen } from "~/lib/format";
 
 const ACTIONS = ["stop_renewal", "cancel", "isp_cancel", "isp_revoke"] as const;
 type DoneAction = (typeof ACTIONS)[number];
@@ -57,7 +56,7 @@ export default function LicenseChangeDone() {
                     <span className={`badge ${r.renewalState === "active" ? "" : "warn"}`}>{RENEWAL_STATE_LABELS[r.renewalState]}</span>
                     {r.renewalState === "stop_requested" ? <span className="muted"> → 処理後「{RENEWAL_STATE_LABELS.stopped}」</span> : null}
                   </td>
-                  <td>{formatDateJa(r.endsOn)}</td>
+                  <td>{formatDate(r.endsOn)}</td>
                 </tr>
               ))}
             </tbody>
@@ -66,7 +65,7 @@ export default function LicenseChangeDone() {
       ) : action === "cancel" ? (
         <>
           <p className="alert success" role="status">
-            {notices.uninstall}{totalRefund > 0 ? ` 返金 ${yen(totalRefund)} を申請しました。${notices.refundTiming}` : " 返金はありません。"}
+            {notices.uninstall}{totalRefund > 0 ? ` 返金 ${formatYen(totalRefund)} を申請しました。${notices.refundTiming}` : " 返金はありません。"}
           </p>
           <table className="data" data-testid="done-rows">
             <thead><tr><th>ライセンス</th><th>状態</th><th>利用できる最終日</th><th className="num">返金</th></tr></thead>
@@ -75,8 +74,8 @@ export default function LicenseChangeDone() {
                 <tr key={r.ref} data-testid={`done-${r.ref}`}>
                   <td>{r.product}（{r.ref}）{r.id === view.id ? "" : <span className="muted">・アドオン</span>}</td>
                   <td><span className={`badge ${DISPLAY_STATE_BADGES[r.displayState]}`}>{DISPLAY_STATE_LABELS[r.displayState]}</span></td>
-                  <td>{formatDateJa(r.endsOn)}</td>
-                  <td className="num">{r.refund ? `${yen(r.refund.amountYen)}（${REFUND_STATE_LABELS[r.refund.state]}）` : "なし"}</td>
+                  <td>{formatDate(r.endsOn)}</td>
+                  <td className="num">{r.refund ? `${formatYen(r.refund.amountYen)}（${REFUND_STATE_LABELS[r.refund.state]}）` : "なし"}</td>
                 </tr>
               ))}
             </tbody>
@@ -85,7 +84,7 @@ export default function LicenseChangeDone() {
       ) : (
         <p className="alert success" role="status" data-testid="done-isp">
           {action === "isp_cancel"
-            ? `解約日は ${formatDateJa(view.overview.status.effectiveEnd)} です。解約月の料金は日割りされません。解約日までは解約予約を取り消せます。`
+            ? `解約日は ${formatDate(view.overview.status.effectiveEnd)} です。解約月の料金は日割りされません。解約日までは解約予約を取り消せます。`
             : "ISPセキュリティは引き続きご利用いただけます。"}
         </p>
       )}

@@ -7,8 +7,7 @@ import { CHANNEL_LABELS, DISPLAY_STATE_BADGES, DISPLAY_STATE_LABELS, TERM_LABELS
 import { LICENSE_ACTION_ROLES, listLicenses } from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
-import { formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatDate, formatYen } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -52,10 +51,10 @@ export default function Licenses() {
                 </td>
                 {showCustomer ? <td>{l.customerName}</td> : null}
                 <td>{CHANNEL_LABELS[l.channel]}</td>
-                <td>{TERM_LABELS[l.term]} {yen(l.priceYen)}</td>
+                <td>{TERM_LABELS[l.term]} {formatYen(l.priceYen)}</td>
                 <td><span className={`badge ${DISPLAY_STATE_BADGES[l.displayState]}`}>{DISPLAY_STATE_LABELS[l.displayState]}</span></td>
-                <td>{formatDateJa(l.endsOn)}</td>
-                <td>{formatDateJa(l.nextRenewalOn)}</td>
+                <td>{formatDate(l.endsOn)}</td>
+                <td>{formatDate(l.nextRenewalOn)}</td>
               </tr>
             ))}
           </tbody>

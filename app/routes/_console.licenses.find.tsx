@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { RULE_ID_ROLES } from "~/auth/tenancy";
 import { requireViewer } from "~/auth/session.server";
 import { LicensePanel } from "~/components/LicensePanel";
 import { getDb } from "~/db.server";
@@ -19,13 +20,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     today,
     results: query === "" ? [] : await findLicensesFor(getDb(), viewer.tenant, query, today),
     showCustomer: viewer.tenant.kind !== "customer",
+    showRuleIds: RULE_ID_ROLES.includes(viewer.role),
     canAct: LICENSE_ACTION_ROLES.includes(viewer.role),
     canCompleteStop: LICENSE_OPERATION_ROLES.includes(viewer.role),
   };
 }
 
 export default function FindLicense() {
-  const { query, today, results, showCustomer, canAct, canCompleteStop } = useLoaderData<typeof loader>();
+  const { query, today, results, showCustomer, canAct, canCompleteStop, showRuleIds } = useLoaderData<typeof loader>();
   return (
     <>
       <p><Link to="/licenses">← ライセンスの一覧</Link></p>
@@ -54,7 +56,7 @@ export default function FindLicense() {
           {results.map((r) => (
             <div key={r.view.id} className="card" style={{ marginBottom: 20 }}>
               <p className="muted">{MATCH_FIELD_LABELS[r.matchedBy]}で一致・<Link to={`/licenses/${r.view.id}`}>このライセンスの詳細</Link></p>
-              <LicensePanel view={r.view} today={today} showCustomer={showCustomer} canAct={canAct} canCompleteStop={canCompleteStop} />
+              <LicensePanel view={r.view} today={today} showCustomer={showCustomer} canAct={canAct} canCompleteStop={canCompleteStop} showRuleIds={showRuleIds} />
             </div>
           ))}
         </>

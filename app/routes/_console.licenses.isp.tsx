@@ -11,8 +11,7 @@ import { now } from "~/lib/clock";
 import { fieldErrorsOf } from "~/lib/form";
 import { formClaim, formTokenOf, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { jstDate } from "~/lib/jst";
-import { formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatDate, formatYen } from "~/lib/format";
 
 const PRODUCT_CODES = Object.keys(ISP_PRODUCTS) as [IspProductCode, ...IspProductCode[]];
 type FieldName = "customerId" | "product" | "devices" | "_form";
@@ -97,7 +96,7 @@ export default function IspApplication() {
         <label>
           サービス
           <select name="product" defaultValue="multi_device_security" aria-invalid={errors.product ? true : undefined}>
-            {products.map((p) => <option key={p.code} value={p.code}>{p.name}（月額 {yen(p.monthlyYenTaxIncluded)}・税込、{p.maxDevices}台まで）</option>)}
+            {products.map((p) => <option key={p.code} value={p.code}>{p.name}（月額 {formatYen(p.monthlyYenTaxIncluded)}・税込、{p.maxDevices}台まで）</option>)}
           </select>
           {errors.product ? <span className="field-error">{errors.product}</span> : null}
         </label>
@@ -121,10 +120,10 @@ export default function IspApplication() {
                 {showCustomer ? <td>{c.customerName}</td> : null}
                 <td>{products.find((p) => p.code === c.product)?.name ?? c.product}</td>
                 <td>{c.devices}台</td>
-                <td>{formatDateJa(c.appliedOn)}</td>
+                <td>{formatDate(c.appliedOn)}</td>
                 <td data-testid="isp-contract-status">
                   {c.endedOn ? autoEndedText(c.endedOn) : ISP_STATUS_LABELS[c.status]}
-                  {!c.endedOn && c.cancellation ? `（解約日 ${formatDateJa(c.cancellation.effectiveEnd)}）` : ""}
+                  {!c.endedOn && c.cancellation ? `（解約日 ${formatDate(c.cancellation.effectiveEnd)}）` : ""}
                 </td>
               </tr>
             ))}

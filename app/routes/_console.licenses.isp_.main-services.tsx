@@ -11,7 +11,7 @@ import { MAIN_SERVICE_RECORD_ROLES, recordMainService } from "~/licenses/main-se
 import { now } from "~/lib/clock";
 import { notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
-import { formatDateJa, formatInstantJa } from "~/lib/labels";
+import { formatDate, formatInstant } from "~/lib/format";
 
 type FieldName = MainServiceField | "customerId" | "_form";
 
@@ -115,8 +115,8 @@ export default function MainServices() {
                     <td>{MAIN_SERVICE_KIND_LABELS[s.kind]}</td>
                     <td>{s.name ?? "—"}</td>
                     <td>{MAIN_SERVICE_STATUS_LABELS[s.status]}</td>
-                    <td>{formatDateJa(s.lastDay)}{s.lastDay && s.lastDay >= today ? "（予定）" : ""}</td>
-                    <td className="muted">{formatInstantJa(s.recordedAt)}{s.recordedBy ? `・${s.recordedBy}` : ""}</td>
+                    <td>{formatDate(s.lastDay)}{s.lastDay && s.lastDay >= today ? "（予定）" : ""}</td>
+                    <td className="muted">{formatInstant(s.recordedAt)}{s.recordedBy ? `・${s.recordedBy}` : ""}</td>
                   </tr>
                 ))}
               </tbody>
@@ -130,7 +130,7 @@ export default function MainServices() {
                   <li key={k.id}>
                     契約番号 {k.contractNumber}・{k.product}・
                     {k.endedOn ? autoEndedText(k.endedOn) : ISP_STATUS_LABELS[k.status]}
-                    {!k.endedOn && k.cancellation ? `（解約日 ${formatDateJa(k.cancellation.effectiveEnd)}）` : ""}
+                    {!k.endedOn && k.cancellation ? `（解約日 ${formatDate(k.cancellation.effectiveEnd)}）` : ""}
                   </li>
                 ))}
               </ul>

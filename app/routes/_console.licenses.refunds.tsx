@@ -10,8 +10,7 @@ import { decideRefund, listRefunds } from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
 import { noteField } from "~/lib/fields";
 import { jstDate } from "~/lib/jst";
-import { formatInstantJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatInstant, formatYen } from "~/lib/format";
 
 const STATES = Object.keys(REFUND_STATE_LABELS) as RefundStateColumn[];
 
@@ -75,14 +74,14 @@ export default function Refunds() {
                 <tr key={r.id} data-testid={`refund-${r.licenseRef}`}>
                   <td><Link to={`/licenses/${r.licenseId}`}>{r.product}</Link><div className="muted">{r.licenseRef}</div></td>
                   <td>{r.customerName}</td>
-                  <td className="num">{yen(r.amountYen)}</td>
+                  <td className="num">{formatYen(r.amountYen)}</td>
                   <td>{REFUND_RULE_LABELS[r.rule] ?? r.rule}</td>
                   <td>
                     {REFUND_STATE_LABELS[r.state]}
                     <div className="muted" style={{ fontSize: 12 }}>
-                      申請 {formatInstantJa(r.requestedAt)}
-                      {r.decidedAt ? `／判断 ${formatInstantJa(r.decidedAt)}（${r.decidedBy ?? ""}）` : ""}
-                      {r.paidAt ? `／返金 ${formatInstantJa(r.paidAt)}` : ""}
+                      申請 {formatInstant(r.requestedAt)}
+                      {r.decidedAt ? `／判断 ${formatInstant(r.decidedAt)}（${r.decidedBy ?? ""}）` : ""}
+                      {r.paidAt ? `／返金 ${formatInstant(r.paidAt)}` : ""}
                       {r.reason ? `／理由: ${r.reason}` : ""}
                     </div>
                   </td>

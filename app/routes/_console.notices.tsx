@@ -8,9 +8,9 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf, formValues } from "~/lib/form";
 import { jstDate, jstTime } from "~/lib/jst";
-import { formatInstantJa } from "~/lib/labels";
 import { draftServiceNotice, NOTICE_AREAS, NOTICE_REASONS, NOTICE_STATE_LABELS, ServiceNoticeForm } from "~/notices/service-notice";
 import { closeServiceNotice, listServiceNotices, publishServiceNotice } from "~/notices/service-notices.server";
+import { formatInstant } from "~/lib/format";
 
 /** Ended notices stay listed this long. */
 const ENDED_SHOWN_DAYS = 30;
@@ -71,9 +71,9 @@ export default function Notices() {
               <h2 style={{ marginTop: 0 }}>
                 <span className={`badge ${n.state === "current" ? "warn" : ""}`}>{NOTICE_STATE_LABELS[n.state]}</span>{n.emergency ? <span className="badge warn">緊急</span> : null} {n.title}
               </h2>
-              <p><strong>{formatInstantJa(n.startsAt)} 〜 {n.endsAt ? formatInstantJa(n.endsAt) : "終了は未定（決まり次第お知らせします）"}</strong>（{NOTICE_AREAS[n.area]}）</p>
+              <p><strong>{formatInstant(n.startsAt)} 〜 {n.endsAt ? formatInstant(n.endsAt) : "終了は未定（決まり次第お知らせします）"}</strong>（{NOTICE_AREAS[n.area]}）</p>
               <p style={{ whiteSpace: "pre-wrap" }}>{n.body}</p>
-              <p className="muted">{NOTICE_REASONS[n.reason]}・掲載 {formatInstantJa(n.publishedAt)}</p>
+              <p className="muted">{NOTICE_REASONS[n.reason]}・掲載 {formatInstant(n.publishedAt)}</p>
               {canPublish && (n.state === "upcoming" || n.state === "current") ? (
                 <Form method="post"><input type="hidden" name="intent" value="close" /><input type="hidden" name="id" value={n.id} />
                   <button type="submit" className="secondary">{n.state === "upcoming" ? "取り下げる（中止しない）" : "終了する（復旧）"}</button></Form>

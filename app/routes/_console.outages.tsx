@@ -12,9 +12,8 @@ import { Pager } from "~/components/Pager";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { formValues } from "~/lib/form";
-import { formatInstantJa } from "~/lib/labels";
 import { isIsoDate, isTimeOfDay, jstInstant } from "~/lib/jst";
-import { yen } from "~/lib/money";
+import { formatInstant, formatMonth, formatYen } from "~/lib/format";
 
 const SERVICES = (Object.entries(OUTAGE_SERVICE_LABELS) as [OutageService, string][]).map(([value, label]) => ({ value, label }));
 
@@ -109,7 +108,7 @@ export default function Outages() {
         <table className="data" aria-label="減額" style={{ maxWidth: 560, marginTop: 16 }}>
           <thead><tr><th>請求月</th><th className="num">減額（税抜）</th><th /></tr></thead>
           <tbody>{result.credits.map((c) => (
-            <tr key={c.month}><td>{c.month.replace("-", "年")}月</td><td className="num" data-testid={`credit-${c.month}`}>{yen(c.creditYen)}</td>
+            <tr key={c.month}><td>{formatMonth(c.month)}</td><td className="num" data-testid={`credit-${c.month}`}>{formatYen(c.creditYen)}</td>
               <td>{c.closed ? "締め済み：返還請求書で対応してください" : ""}</td></tr>
           ))}</tbody>
         </table>
@@ -123,7 +122,7 @@ export default function Outages() {
           <tbody>{outages.map((o) => (
             <tr key={o.id}><td>{o.contract_ref}</td><td>{o.customer_name}</td>
               <td>{o.services.split(",").map((s) => SERVICES.find((x) => x.value === s)?.label ?? s).join("・")}</td>
-              <td>{formatInstantJa(o.known_at)}</td><td>{formatInstantJa(o.restored_at)}</td><td>{o.customer_fault ? "お客さま" : "—"}</td></tr>
+              <td>{formatInstant(o.known_at)}</td><td>{formatInstant(o.restored_at)}</td><td>{o.customer_fault ? "お客さま" : "—"}</td></tr>
           ))}</tbody>
         </table>
         <Pager info={page} label="障害のページ（下）" />

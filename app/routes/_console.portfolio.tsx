@@ -6,8 +6,8 @@ import { portfolio } from "~/contracts/portfolio.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
-import { CONTRACT_STATUS_LABELS, formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { CONTRACT_STATUS_LABELS } from "~/lib/labels";
+import { formatDate, formatMonth, formatYen } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: CUSTOMER_VIEW_ROLES });
@@ -20,7 +20,7 @@ export default function Portfolio() {
     <>
       <h1>ポートフォリオ</h1>
       <section className="cards" aria-label="主な数値">
-        <div className="card"><div className="label">月額売上（税抜・今月）</div><div className="value" data-testid="mrr">{yen(p.mrrYen)}</div></div>
+        <div className="card"><div className="label">月額売上（税抜・今月）</div><div className="value" data-testid="mrr">{formatYen(p.mrrYen)}</div></div>
         <div className="card"><div className="label">90日以内の契約更新</div><div className="value">{p.renewals.length}</div></div>
         <div className="card"><div className="label">解約予定</div><div className="value" data-testid="cancellation-count">{p.cancellations.length}</div></div>
         <div className="card"><div className="label">利用停止中</div><div className="value">{p.suspended.length}</div></div>
@@ -35,9 +35,9 @@ export default function Portfolio() {
           <tbody>
             {p.cancellations.map((c) => (
               <tr key={c.id}>
-                <td><Link to={`/contracts/${c.id}`}>{c.ref}</Link></td><td>{c.customerName}</td><td>{formatDateJa(c.wishedDate)}</td>
-                <td>{c.confirmedOn ? "確認済み" : "確認待ち"}</td><td>{formatDateJa(c.terminationDate)}{c.confirmedOn ? "" : "（見込み）"}</td>
-                <td className="num">{yen(c.etfYen)}</td>
+                <td><Link to={`/contracts/${c.id}`}>{c.ref}</Link></td><td>{c.customerName}</td><td>{formatDate(c.wishedDate)}</td>
+                <td>{c.confirmedOn ? "確認済み" : "確認待ち"}</td><td>{formatDate(c.terminationDate)}{c.confirmedOn ? "" : "（見込み）"}</td>
+                <td className="num">{formatYen(c.etfYen)}</td>
               </tr>
             ))}
           </tbody>
@@ -51,7 +51,7 @@ export default function Portfolio() {
           <tbody>
             {p.renewals.map((r) => (
               <tr key={r.id}><td><Link to={`/contracts/${r.id}`}>{r.ref}</Link></td><td>{r.customerName}</td>
-                <td>{r.renewalMonth.replace("-", "年")}月</td><td>{formatDateJa(r.reminderDate)}</td></tr>
+                <td>{formatMonth(r.renewalMonth)}</td><td>{formatDate(r.reminderDate)}</td></tr>
             ))}
           </tbody>
         </table>
@@ -64,7 +64,7 @@ export default function Portfolio() {
           <tbody>
             {p.unpaid.map((i) => (
               <tr key={i.id}><td><Link to={`/invoices/${i.id}`}>{i.number}</Link></td><td>{i.customerName}</td><td>{i.contractRef}</td>
-                <td>{formatDateJa(i.dueDate)}</td><td className="num">{yen(i.outstandingYen)}</td><td>{i.overdue ? "期日超過" : "期日前"}</td></tr>
+                <td>{formatDate(i.dueDate)}</td><td className="num">{formatYen(i.outstandingYen)}</td><td>{i.overdue ? "期日超過" : "期日前"}</td></tr>
             ))}
           </tbody>
         </table>
@@ -76,7 +76,7 @@ export default function Portfolio() {
         <tbody>
           {p.contracts.map((c) => (
             <tr key={c.id}><td><Link to={`/contracts/${c.id}`}>{c.ref}</Link></td><td>{c.customer_name}</td><td>{c.line_id}</td>
-              <td>{CONTRACT_STATUS_LABELS[c.status]}</td><td className="num">{yen(c.mrrYen)}</td></tr>
+              <td>{CONTRACT_STATUS_LABELS[c.status]}</td><td className="num">{formatYen(c.mrrYen)}</td></tr>
           ))}
         </tbody>
       </table>

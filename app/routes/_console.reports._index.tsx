@@ -7,11 +7,11 @@ import { getDb } from "~/db.server";
 import { pageRequest } from "~/lib/paging";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
-import { formatInstantJa, formatMonthJa } from "~/lib/labels";
 import {
   contractInTenant, createThreatReport, earliestReportMonth, pageThreatReports, reportableContracts, THREAT_REPORT_SORT,
   reportMonthProblem, ThreatReportRefused,
 } from "~/security/threat-report.server";
+import { formatInstant, formatMonth } from "~/lib/format";
 
 
 const REPORT_ROLES = ["provider_admin", "operator", "reseller_manager", "customer_admin"] as const;
@@ -72,7 +72,7 @@ export default function Reports() {
           <label>対象月<input type="month" name="month" min={minMonth} max={maxMonth} defaultValue={maxMonth} required /></label>
           <button type="submit" disabled={busy}>{busy ? "作成中…" : "作成する"}</button>
         </Form>
-        <p className="muted">作成できる期間：{formatMonthJa(minMonth)}〜{formatMonthJa(maxMonth)}</p>
+        <p className="muted">作成できる期間：{formatMonth(minMonth)}〜{formatMonth(maxMonth)}</p>
         {error ? <p className="error" role="alert">{error}</p> : null}
         {made ? <p role="status">レポートを作成しました。下の一覧からダウンロードできます。</p> : null}
       </section>
@@ -88,11 +88,11 @@ export default function Reports() {
           <tbody>
             {reports.map((r) => (
               <tr key={r.id}>
-                <td>{formatMonthJa(r.period_month)}</td>
+                <td>{formatMonth(r.period_month)}</td>
                 <td>{r.contract_ref}</td>
                 {showCustomer ? <td>{r.customer_name}</td> : null}
                 <td>{r.kind === "monthly" ? "月次（自動）" : "随時作成"}</td>
-                <td>{formatInstantJa(r.created_at)}</td>
+                <td>{formatInstant(r.created_at)}</td>
                 <td><a href={`/reports/${r.id}/pdf`} download>ダウンロード</a></td>
               </tr>
             ))}

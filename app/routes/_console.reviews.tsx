@@ -5,7 +5,7 @@ import { requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { pendingReviews } from "~/contracts/reviews.server";
 import { getDb } from "~/db.server";
-import { formatJstDateTime } from "~/lib/jst";
+import { formatInstant } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
@@ -23,7 +23,7 @@ export default function Reviews() {
           <thead><tr><th>受付日時</th><th>契約</th><th>顧客</th><th>手続き</th><th>内容</th><th>申込者</th><th /></tr></thead>
           <tbody>{reviews.map((r, i) => (
             <tr key={i}>
-              <td>{formatJstDateTime(new Date(r.requestedAt))}</td><td>{r.contractRef}</td><td>{r.customerName}</td><td>{r.label}</td><td>{r.detail}</td><td>{r.requestedBy}</td>
+              <td>{formatInstant(r.requestedAt)}</td><td>{r.contractRef}</td><td>{r.customerName}</td><td>{r.label}</td><td>{r.detail}</td><td>{r.requestedBy}</td>
               <td><Link to={`/contracts/${r.contractId}/${r.page}`}>審査する</Link></td>
             </tr>
           ))}</tbody>

@@ -15,10 +15,10 @@ import { getDunningDays, updateDunningDays } from "~/billing/dunning.server";
 import { BillingSettingsForm, dueDateOf, dueRuleLabel, MIN_DAYS_TO_PAY } from "~/billing/billing-settings";
 import { now } from "~/lib/clock";
 import { addMonths, jstDate, monthOf } from "~/lib/jst";
-import { formatDateJa, formatMonthJa } from "~/lib/labels";
 import { checkDebitAccount } from "~/collections/account-check.server";
 import { toZenginKana, zenginKanaProblem } from "~/collections/zengin";
 import { getDebitSettings, updateDebitSettings } from "~/settings/provider.server";
+import { formatDate, formatMonth } from "~/lib/format";
 
 const ROLES = ["provider_admin"] as const;
 
@@ -154,7 +154,7 @@ export default function Settings() {
       <h2>請求の設定</h2>
       <p className="muted">
         これから発行する請求書に適用します。発行済みの請求書の支払期限は変わりません。現在：支払期限は{dueRuleLabel(billing)}
-        （{formatMonthJa(example.month)}分なら {formatDateJa(example.dueDate)}）、延滞利息だけの請求書は{billing.leaveInterestOnlyUnbilled ? "発行しません" : "発行します"}。
+        （{formatMonth(example.month)}分なら {formatDate(example.dueDate)}）、延滞利息だけの請求書は{billing.leaveInterestOnlyUnbilled ? "発行しません" : "発行します"}。
       </p>
       {params.get("billingSaved") && !actionData ? <div className="alert success" role="status">請求の設定を保存しました。</div> : null}
       {actionData?.billingErrors ? <div className="alert error" role="alert">{Object.values(actionData.billingErrors)[0]}</div> : null}

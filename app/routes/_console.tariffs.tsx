@@ -10,8 +10,7 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formValues } from "~/lib/form";
 import { addMonths, firstDayOf, jstDate, monthOf } from "~/lib/jst";
-import { formatDateJa } from "~/lib/labels";
-import { yen } from "~/lib/money";
+import { formatDate, formatInstantDate, formatYen } from "~/lib/format";
 
 /** Rows for codes a version may add: blank by default. */
 const NEW_CODE_ROWS = 2;
@@ -66,8 +65,8 @@ export default function Tariffs() {
     <>
       <h1>料金表</h1>
       <p className="muted">各月の料金は、その月の初日に適用されている版で計算します（規約第2条）。新しい版は前の版の料金を引き継ぎ、変わる料金だけを持ちます。金額はすべて税抜です。</p>
-      {params.get("published") ? <div className="alert success" role="status">{formatDateJa(params.get("published"))} から適用する版を登録しました。</div> : null}
-      {params.get("withdrawn") ? <div className="alert success" role="status">{formatDateJa(params.get("withdrawn"))} 版を取り下げました。</div> : null}
+      {params.get("published") ? <div className="alert success" role="status">{formatDate(params.get("published"))} から適用する版を登録しました。</div> : null}
+      {params.get("withdrawn") ? <div className="alert success" role="status">{formatDate(params.get("withdrawn"))} 版を取り下げました。</div> : null}
       {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
       {result?.values && !errors._form ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
 
@@ -76,13 +75,13 @@ export default function Tariffs() {
         <thead><tr><th>適用開始日</th><th>状態</th><th className="num">変更した料金</th><th>登録日時</th><th /></tr></thead>
         <tbody>{[...versions].reverse().map((version) => (
           <tr key={version.effectiveFrom}>
-            <td>{formatDateJa(version.effectiveFrom)}</td>
+            <td>{formatDate(version.effectiveFrom)}</td>
             <td>{version === inForce ? <span className="badge">適用中</span> : version.effectiveFrom > today ? <span className="badge warn">適用予定</span> : "過去の版"}</td>
             <td className="num">{version.builtIn ? "料金表（当初）" : `${version.changed.length}件`}</td>
-            <td>{version.createdAt ? formatDateJa(version.createdAt.slice(0, 10)) : "—"}</td>
+            <td>{version.createdAt ? formatInstantDate(version.createdAt) : "—"}</td>
             <td>{canEdit && !version.builtIn && isWithdrawable(version, today) ? (
               <Form method="post"><input type="hidden" name="intent" value="withdraw" /><input type="hidden" name="effectiveFrom" value={version.effectiveFrom} />
-                <button type="submit" className="secondary">{formatDateJa(version.effectiveFrom)} 版を取り下げる</button></Form>
+                <button type="submit" className="secondary">{formatDate(version.effectiveFrom)} 版を取り下げる</button></Form>
             ) : null}</td>
           </tr>
         ))}</tbody>
@@ -98,7 +97,7 @@ export default function Tariffs() {
               {versions.map((version) => {
                 const price = version.prices[code];
                 const set = !version.builtIn && version.changed.includes(code);
-                return <td key={version.effectiveFrom} className="num" style={set ? { fontWeight: 700 } : undefined}>{price === undefined ? "—" : yen(price)}</td>;
+                return <td key={version.effectiveFrom} className="num" style={set ? { fontWeight: 700 } : undefined}>{price === undefined ? "—" : formatYen(price)}</td>;
               })}
             </tr>
           ))}</tbody>
@@ -115,12 +114,12 @@ export default function Tariffs() {
               aria-invalid={errors.effectiveFrom ? true : undefined} aria-describedby={errors.effectiveFrom ? "effectiveFrom-error" : undefined} />
             {error("effectiveFrom")}
           </label>
-          <p className="muted">変わる料金だけを入力してください。空欄は {formatDateJa(latest.effectiveFrom)} 版の料金を引き継ぎます。</p>
+          <p className="muted">変わる料金だけを入力してください。空欄は {formatDate(latest.effectiveFrom)} 版の料金を引き継ぎます。</p>
           <table className="data" aria-label="新しい版の料金">
             <thead><tr><th>料金コード</th><th>内容</th><th className="num">現在の料金</th><th>新しい料金（円）</th></tr></thead>
             <tbody>{codes.map((code) => (
               <tr key={code}>
-                <td><code>{code}</code></td><td>{tariffCodeLabel(code)}</td><td className="num">{yen(latest.prices[code])}</td>
+                <td><code>{code}</code></td><td>{tariffCodeLabel(code)}</td><td className="num">{formatYen(latest.prices[code])}</td>
                 <td>
                   <input type="text" inputMode="numeric" name={`price.${code}`} defaultValue={v(`price.${code}`)} aria-label={`${tariffCodeLabel(code)} の新しい料金`}
                     aria-invalid={errors[`price.${code}`] ? true : undefined} aria-describedby={errors[`price.${code}`] ? `price.${code}-error` : undefined} />

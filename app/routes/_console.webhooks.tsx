@@ -8,7 +8,7 @@ import { getServerConfig } from "~/config.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf, formValues } from "~/lib/form";
-import { formatInstantJa } from "~/lib/labels";
+import { formatInstant } from "~/lib/format";
 import { createWebhookEndpoint, deleteWebhookEndpoint, enableWebhookEndpoint, listWebhookEndpoints, WebhookEndpointInput } from "~/webhooks/endpoints.server";
 import { webhookViewer } from "~/webhooks/console.server";
 import { checkWebhookUrl } from "~/webhooks/ssrf.server";
@@ -86,8 +86,8 @@ export default function Webhooks() {
               <tr key={e.id}>
                 <td><Link to={`/webhooks/${e.id}`}>{e.url}</Link>{e.description ? <><br /><span className="muted">{e.description}</span></> : null}<br /><code className="muted">{e.secretPrefix}…</code></td>
                 <td>{e.events.map((t) => WEBHOOK_EVENT_LABELS[t]).join("、")}</td>
-                <td>{formatInstantJa(e.createdAt)}<br /><span className="muted">{e.createdBy}</span></td>
-                <td>{e.disabledAt ? <span className="badge">停止中（{formatInstantJa(e.disabledAt)}）</span> : <span className="badge">有効</span>}</td>
+                <td>{formatInstant(e.createdAt)}<br /><span className="muted">{e.createdBy}</span></td>
+                <td>{e.disabledAt ? <span className="badge">停止中（{formatInstant(e.disabledAt)}）</span> : <span className="badge">有効</span>}</td>
                 <td>
                   <Link to={`/webhooks/${e.id}`}>送信履歴</Link>
                   {e.disabledAt ? (

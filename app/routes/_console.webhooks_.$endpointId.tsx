@@ -6,7 +6,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getServerConfig } from "~/config.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { formatInstantJa } from "~/lib/labels";
+import { formatInstant } from "~/lib/format";
 import { webhookViewer } from "~/webhooks/console.server";
 import { redeliverWebhook } from "~/webhooks/delivery.server";
 import { webhookDeliveryLog } from "~/webhooks/endpoints.server";
@@ -51,7 +51,7 @@ export default function WebhookLog() {
       <p><Link to="/webhooks">← Webhook</Link></p>
       <h1>送信履歴: {endpoint.url}</h1>
       <p className="muted">
-        {endpoint.disabledAt ? `停止中（${formatInstantJa(endpoint.disabledAt)}、${endpoint.disabledReason ?? ""}）` : "有効"}・
+        {endpoint.disabledAt ? `停止中（${formatInstant(endpoint.disabledAt)}、${endpoint.disabledReason ?? ""}）` : "有効"}・
         受け取るイベント: {endpoint.events.map((t) => WEBHOOK_EVENT_LABELS[t]).join("、")}・最新100件
       </p>
       {redelivered ? (
@@ -66,13 +66,13 @@ export default function WebhookLog() {
           <tbody>
             {deliveries.map((d) => (
               <tr key={d.deliveryId} data-delivery={d.deliveryId}>
-                <td>{WEBHOOK_EVENT_LABELS[d.eventType as WebhookEventType] ?? d.eventType}<br /><code className="muted">{d.eventId}</code><br /><span className="muted">発生 {formatInstantJa(d.eventCreatedAt)}</span></td>
-                <td>{STATUS_LABELS[d.status]}{d.status === "pending" ? <><br /><span className="muted">次回 {formatInstantJa(d.nextAttemptAt)}</span></> : null}</td>
+                <td>{WEBHOOK_EVENT_LABELS[d.eventType as WebhookEventType] ?? d.eventType}<br /><code className="muted">{d.eventId}</code><br /><span className="muted">発生 {formatInstant(d.eventCreatedAt)}</span></td>
+                <td>{STATUS_LABELS[d.status]}{d.status === "pending" ? <><br /><span className="muted">次回 {formatInstant(d.nextAttemptAt)}</span></> : null}</td>
                 <td>
                   {d.attempts.length === 0 ? "未送信" : (
                     <ul className="plain">
                       {d.attempts.map((a, i) => (
-                        <li key={i}>{formatInstantJa(a.at)} — {a.statusCode === null ? `応答なし（${a.error ?? ""}）` : `HTTP ${a.statusCode}`}{a.manual ? "（手動再送）" : ""}</li>
+                        <li key={i}>{formatInstant(a.at)} — {a.statusCode === null ? `応答なし（${a.error ?? ""}）` : `HTTP ${a.statusCode}`}{a.manual ? "（手動再送）" : ""}</li>
                       ))}
                     </ul>
                   )}

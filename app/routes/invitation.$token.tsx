@@ -11,7 +11,7 @@ import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf, formValues } from "~/lib/form";
-import { formatInstantJa } from "~/lib/labels";
+import { formatInstant } from "~/lib/format";
 
 /** The rules of a new password include the account's own address (checkNewPassword). */
 const passwordForm = (email: string) =>
@@ -57,7 +57,7 @@ export default function Invitation() {
         <h1>パスワードの設定</h1>
         {!invitation || result?.gone ? <div className="alert error" role="alert">{INVALID}</div> : (
           <>
-            <p>{invitation.displayName} さま（{invitation.email}）の管理コンソールのパスワードを設定してください。このリンクは {formatInstantJa(invitation.expiresAt)} まで、1回だけ使えます。</p>
+            <p>{invitation.displayName} さま（{invitation.email}）の管理コンソールのパスワードを設定してください。このリンクは {formatInstant(invitation.expiresAt)} まで、1回だけ使えます。</p>
             <Form method="post" className="stack" noValidate>
               {/* For password managers: the account the new password belongs to. */}
               <input type="hidden" name="username" autoComplete="username" value={invitation.email} />

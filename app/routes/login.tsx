@@ -6,9 +6,9 @@ import { PasskeyButton } from "~/components/PasskeyButton";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { emailField, passwordField, TEXT_LIMITS } from "~/lib/fields";
-import { formatInstantJa } from "~/lib/labels";
 import { NOTICE_AREAS, NOTICE_STATE_LABELS } from "~/notices/service-notice";
 import { openServiceNotices } from "~/notices/service-notices.server";
+import { formatInstant } from "~/lib/format";
 
 const LoginForm = z.object({
   email: emailField(),
@@ -86,7 +86,7 @@ export default function Login() {
           <section aria-label="サービスの利用中止のお知らせ" style={{ marginTop: 20 }}>
             <h2 style={{ fontSize: 15 }}>サービスの利用中止のお知らせ</h2>
             <ul className="muted" style={{ paddingLeft: 18 }}>{notices.map((n) => (
-              <li key={n.id}>【{NOTICE_STATE_LABELS[n.state]}・{NOTICE_AREAS[n.area]}】{formatInstantJa(n.startsAt)}〜{n.endsAt ? formatInstantJa(n.endsAt) : "未定"} {n.title}</li>
+              <li key={n.id}>【{NOTICE_STATE_LABELS[n.state]}・{NOTICE_AREAS[n.area]}】{formatInstant(n.startsAt)}〜{n.endsAt ? formatInstant(n.endsAt) : "未定"} {n.title}</li>
             ))}</ul>
           </section>
         ) : null}

@@ -8,9 +8,10 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import { formatJstDateTime } from "../lib/jst";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { fetchPage } from "../lib/paging.server";
+import { insertIncidentNote } from "./incident-notes.server";
+import { formatInstant } from "../lib/format";
 
 export const CALL_RESULTS = ["answered", "no_answer", "wrong_number"] as const;
 export type CallResult = (typeof CALL_RESULTS)[number];
@@ -89,7 +90,7 @@ export async function recordCall(
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .select([
       "notifications.id", "notifications.planned_at", "notifications.sent_at", "notifications.recipient",
-      "incidents.id as incident_id", "incidents.title", "incidents.notes", "contracts.ref as contract_ref",
+      "incidents.id as incident_id", "incidents.title", "contracts.ref as contract_ref",
       "customers.name as customer_name",
     ])
     .where("notifications.id", "=", params.id)
@@ -101,11 +102,11 @@ export async function recordCall(
   // S1-4①: the plan puts every call at the first moment of the phone window; before it the
   // window is closed (09:00–21:00, not 12/29–1/3), so the call cannot have been made yet.
   if (call.planned_at > params.at.toISOString()) {
-    return { ok: false, message: `予定時刻（${formatJstDateTime(new Date(call.planned_at))}）より前には記録できません。電話連絡は9:00〜21:00です` };
+    return { ok: false, message: `予定時刻（${formatInstant(call.planned_at)}）より前には記録できません。電話連絡は9:00〜21:00です` };
   }
   const at = params.at.toISOString();
   const label = CALL_RESULT_LABELS[params.result];
-  const line = `${at.slice(0, 16)}Z ${params.actor.email}: 電話連絡（${call.recipient}）${label}${params.note ? `: ${params.note}` : ""}`;
+  const note = `電話連絡（${call.recipient}）${label}${params.note ? `: ${params.note}` : ""}`;
   return inTransaction(db, async (trx) => {
     const updated = await trx.updateTable("notifications")
       .set({ sent_at: at, result: params.result })
@@ -114,10 +115,8 @@ export async function recordCall(
       .executeTakeFirst();
     // Two operators on the same call: the second one finds it already recorded.
     if (Number(updated.numUpdatedRows) !== 1) return { ok: false, message: "この電話連絡はすでに記録されています" } as const;
-    await trx.updateTable("incidents")
-      .set({ notes: [call.notes, line].filter(Boolean).join("\n"), updated_at: at })
-      .where("id", "=", call.incident_id)
-      .execute();
+    await insertIncidentNote(trx, { incidentId: call.incident_id, at: params.at, actor: params.actor, body: note });
+    await trx.updateTable("incidents").set({ updated_at: at }).where("id", "=", call.incident_id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "notification.call", entity: "notification", entityId: call.id,
       summary: `電話連絡 ${call.contract_ref} ${call.customer_name}（${call.recipient}）: ${label}${params.note ? ` — ${params.note}` : ""}（${call.title}）`,

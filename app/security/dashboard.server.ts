@@ -9,6 +9,7 @@ import { customerInTenant, heldAt, heldOnDay } from "../auth/tenant-scope.server
 import type { Tenant } from "../auth/tenancy";
 import { addDays, daysBetween, jstInstant, type IsoDate } from "../lib/jst";
 import type { SecurityEventAction, SecurityEventType } from "./notification-windows";
+import { EVENT_ACTION_LABELS, EVENT_TYPE_LABELS } from "./event-labels";
 import { RULE_EVENT_CONDITION } from "./notifications.server";
 
 /** Event types that are detections (S7); the status types (offline/online, pattern, licence) are not. */
@@ -17,30 +18,12 @@ export const DETECTION_TYPES = [
   "web_block", "app_block", "intrusion", "sandbox",
 ] as const satisfies readonly SecurityEventType[];
 
-export const DETECTION_TYPE_LABELS: Record<(typeof DETECTION_TYPES)[number], string> = {
-  virus: "ウイルス",
-  network_virus: "ネットワークウイルス",
-  spyware: "スパイウェア",
-  grayware: "グレーウェア",
-  spam: "迷惑メール",
-  phishing: "フィッシング",
-  cc_callback: "C&C通信",
-  web_block: "Webブロック",
-  app_block: "アプリケーション制御",
-  intrusion: "不正侵入",
-  sandbox: "サンドボックス",
-};
+export const DETECTION_TYPE_LABELS: Record<(typeof DETECTION_TYPES)[number], string> = EVENT_TYPE_LABELS;
 
 /** The handling of a detection, in the order the dashboard lists them. */
 export const DETECTION_ACTIONS = ["blocked", "quarantined", "removed", "failed", "passed"] as const satisfies readonly SecurityEventAction[];
 
-export const DETECTION_ACTION_LABELS: Record<(typeof DETECTION_ACTIONS)[number], string> = {
-  blocked: "ブロック",
-  quarantined: "隔離",
-  removed: "駆除",
-  failed: "処理失敗",
-  passed: "通過（検知のみ）",
-};
+export const DETECTION_ACTION_LABELS: Record<(typeof DETECTION_ACTIONS)[number], string> = EVENT_ACTION_LABELS;
 
 /** S1-4⑤: event logs are kept six months; the dashboard never looks further back. */
 export { RETENTION_MONTHS } from "./retention";

@@ -8,8 +8,9 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import { formatJstDateTime, jstDate, type IsoDate } from "../lib/jst";
+import { jstDate, type IsoDate } from "../lib/jst";
 import { dispatchWindow, earliestDispatch, type Area, type GatewayModel } from "./gateway-dispatch";
+import { formatInstant } from "../lib/format";
 
 const GATEWAY_MODELS: readonly GatewayModel[] = ["gw10", "gw50", "gw100"];
 
@@ -124,8 +125,8 @@ export async function recordGatewayFailure(
     }).returning("id").executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actor: params.actor, action: "gateway_failure.record", entity: "gateway_failure", entityId: id,
-      summary: `ゲートウェイ故障の受付 ${quote.gateway.contractRef} ${quote.gateway.customerName}: 受付 ${formatJstDateTime(new Date(quote.reportedAt))}、`
-        + `最短出動 ${formatJstDateTime(new Date(quote.earliestDispatchAt))}${params.customerFault ? "（お客さま起因・有償）" : ""}`,
+      summary: `ゲートウェイ故障の受付 ${quote.gateway.contractRef} ${quote.gateway.customerName}: 受付 ${formatInstant(quote.reportedAt)}、`
+        + `最短出動 ${formatInstant(quote.earliestDispatchAt)}${params.customerFault ? "（お客さま起因・有償）" : ""}`,
       ip: params.ip,
     });
     return id;

@@ -1,6 +1,7 @@
 // What an S1-4① incident is called and the e-mail that tells the customer's system
 // administrators about it. Pure: Japanese text from plain values.
-import { formatJstDateTime } from "../lib/jst";
+import { eventActionLabel } from "./event-labels";
+import { formatInstant } from "../lib/format";
 
 export type IncidentKind = "cc_callback" | "virus_not_removed" | "gateway_offline";
 
@@ -47,11 +48,11 @@ export function incidentMail(input: IncidentMailInput): { subject: string; text:
     `ご契約: ${input.contractRef}`,
     `機器: ${f.device}`,
     f.kind === "gateway_offline" && f.offlineAt
-      ? `オフラインになった日時: ${formatJstDateTime(f.offlineAt)}（${f.thresholdMinutes}分以上 復旧していません）`
-      : `検知日時: ${formatJstDateTime(f.at)}`,
+      ? `オフラインになった日時: ${formatInstant(f.offlineAt)}（${f.thresholdMinutes}分以上 復旧していません）`
+      : `検知日時: ${formatInstant(f.at)}`,
     f.threat ? `脅威名: ${f.threat}` : null,
     f.url ? `URL: ${f.url}` : null,
-    f.action ? `処理結果: ${f.action}` : null,
+    f.action ? `処理結果: ${eventActionLabel(f.action)}` : null,
   ].filter((line): line is string => line !== null);
   const text = [
     `${input.customerName} システム管理者さま`,
@@ -60,7 +61,7 @@ export function incidentMail(input: IncidentMailInput): { subject: string; text:
     "",
     ...details,
     "",
-    `担当者から ${formatJstDateTime(input.phoneAt)} 以降にお電話でもご連絡します`,
+    `担当者から ${formatInstant(input.phoneAt)} 以降にお電話でもご連絡します`,
     "（お電話の受付時間は 9:00〜21:00、12月29日〜1月3日を除きます）。",
     "",
     "このメールはシステムから自動で送信しています（S1-4① インシデント通知）。",

@@ -9,6 +9,7 @@ import type { Tenant } from "../auth/tenancy";
 import { pageInfo, type ListSort, type PageRequest, type SortDirection } from "../lib/paging";
 import { createdIso, recordWebhookEvent } from "../webhooks/events.server";
 import { INCIDENT_STATUS_LABELS } from "./incident-labels";
+import { insertIncidentNote, notesOfIncidents } from "./incident-notes.server";
 
 export interface IncidentFilter {
   severity?: string;
@@ -88,7 +89,8 @@ export async function getIncident(db: Kysely<Database>, params: { id: number; te
     db.selectFrom("notifications").select(["id", "channel", "planned_at", "sent_at", "result", "recipient"])
       .where("incident_id", "=", incident.id).orderBy("planned_at").orderBy("channel").execute(),
   ]);
-  return { incident, events, notifications };
+  const notes = (await notesOfIncidents(db, [incident.id])).get(incident.id) ?? [];
+  return { incident, events, notifications, notes };
 }
 
 export type TransitionResult = { ok: true } | { ok: false; message: string };
@@ -104,16 +106,15 @@ export async function transitionIncident(
   if (incident.status === "resolved") return { ok: false, message: "このインシデントはすでに解決済みです" };
   if (incident.status === params.to) return { ok: false, message: "すでに対応中です" };
   const at = params.at.toISOString();
-  const notes = [incident.notes, params.notes ? `${at.slice(0, 16)}Z ${params.actor.email}: ${params.notes}` : null].filter(Boolean).join("\n");
   await inTransaction(db, async (trx) => {
     await trx.updateTable("incidents").set({
       status: params.to,
       acknowledged_at: incident.acknowledged_at ?? at,
       resolved_at: params.to === "resolved" ? at : null,
       assignee: params.assignee || incident.assignee,
-      notes: notes || null,
       updated_at: at,
     }).where("id", "=", incident.id).execute();
+    if (params.notes) await insertIncidentNote(trx, { incidentId: incident.id, at: params.at, actor: params.actor, body: params.notes });
     if (params.to === "resolved") {
       await recordWebhookEvent(trx, "incident.resolved", { customerId: incident.customer_id, data: { incident: {
         id: incident.id, contract: incident.contract_ref, customer: incident.customer_ref, kind: incident.kind, severity: incident.severity,
@@ -143,11 +144,9 @@ export async function addIncidentNote(
   const { incident } = found;
   const at = params.at.toISOString();
   await inTransaction(db, async (trx) => {
-    // Appended in SQL, so that two notes written at once both stay.
-    const line = `${at.slice(0, 16)}Z ${params.actor.email}: ${params.note}`;
-    await trx.updateTable("incidents")
-      .set((eb) => ({ notes: eb.case().when("notes", "is", null).then(line).else(sql<string>`notes || ${"\n" + line}`).end(), updated_at: at }))
-      .where("id", "=", incident.id).execute();
+    // One row per note, so two notes written at once both stay.
+    await insertIncidentNote(trx, { incidentId: incident.id, at: params.at, actor: params.actor, body: params.note });
+    await trx.updateTable("incidents").set({ updated_at: at }).where("id", "=", incident.id).execute();
     await recordAudit(trx, {
       actor: params.actor, action: "incident.note", entity: "incident", entityId: incident.id,
       summary: `${incident.title} にメモを追加: ${params.note}`, ip: params.ip,

@@ -170,7 +170,7 @@ class ContractWriter {
         const f = facts.get(id)!;
         return {
           contract_id: this.contract.id, kind: f.kind, severity: this.byId.get(id)!.severity, title: incidentTitle(f),
-          opened_at: f.at.toISOString(), acknowledged_at: null, resolved_at: null, assignee: null, notes: null,
+          opened_at: f.at.toISOString(), acknowledged_at: null, resolved_at: null, assignee: null,
           first_event_id: id, device_name: f.device, updated_at: this.now.toISOString(),
         };
       });

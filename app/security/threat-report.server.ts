@@ -12,7 +12,6 @@ import {
 } from "./dashboard.server";
 import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS, SEVERITY_LABELS } from "./incident-labels";
 import { addMonths, firstDayOf, isYearMonth, jstDate, jstInstant, lastDayOf, addDays, type IsoDate, type YearMonth } from "../lib/jst";
-import { formatMonthJa } from "../lib/labels";
 import { RETENTION_MONTHS, retentionStart } from "./retention";
 import { queueMail } from "../mail/outbox.server";
 import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.server";
@@ -20,6 +19,7 @@ import type { Tenant } from "../auth/tenancy";
 import { fetchPage } from "../lib/paging.server";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { createdIso, recordWebhookEvent, webhookSubscribers } from "../webhooks/events.server";
+import { formatDate, formatMonth } from "../lib/format";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -41,16 +41,11 @@ export function reportMonthProblem(month: string, now: Date): string | null {
   if (!isYearMonth(month)) return `対象月は YYYY-MM の形式で指定してください（「${month}」）。`;
   const start = retentionStart(now);
   if (firstDayOf(month) < start) {
-    return `${formatMonthJa(month)}のレポートは作成できません。ログの保存期間は${RETENTION_MONTHS}か月のため、` +
-      `${formatDay(start)}より前に始まる期間は対象にできません（S1-4⑤）。`;
+    return `${formatMonth(month)}のレポートは作成できません。ログの保存期間は${RETENTION_MONTHS}か月のため、` +
+      `${formatDate(start)}より前に始まる期間は対象にできません。`;
   }
-  if (firstDayOf(month) > jstDate(now)) return `${formatMonthJa(month)}はまだ始まっていないため、レポートを作成できません。`;
+  if (firstDayOf(month) > jstDate(now)) return `${formatMonth(month)}はまだ始まっていないため、レポートを作成できません。`;
   return null;
-}
-
-function formatDay(date: IsoDate): string {
-  const [y, m, d] = date.split("-").map(Number);
-  return `${y}年${m}月${d}日`;
 }
 
 /** The earliest month that may be reported at `now` (the month picker's minimum). */
@@ -82,7 +77,7 @@ export async function threatReportData(
   const from = held !== null && held > firstDayOf(month) ? held : firstDayOf(month);
   const to = lastDayOf(month) < today ? lastDayOf(month) : today;
   if (from > to) {
-    throw new ThreatReportRefused(`${formatMonthJa(month)}のレポートは作成できません。このご契約は譲渡により${formatDay(held!)}からのご契約のため、` +
+    throw new ThreatReportRefused(`${formatMonth(month)}のレポートは作成できません。このご契約は譲渡により${formatDate(held!)}からのご契約のため、` +
       "それより前の期間は対象にできません（規約第10条）。");
   }
   const tenant = { kind: "customer" as const, customerId: contract.customer_id };
@@ -358,8 +353,8 @@ export async function generateMonthlyReports(db: Kysely<Database>, month: YearMo
           kind: "threat_report",
           ref: `report:${c.ref}:${month}`,
           to: c.admin_email,
-          subject: `【月次脅威レポート】${formatMonthJa(month)}分（契約 ${c.ref}）`,
-          text: `${c.customer_name}\nご担当者さま\n\n${formatMonthJa(month)}の脅威レポートをお送りします（総合評価：${data.rating.grade}「${data.rating.label}」、検知 ${data.detectionTotal}件）。\n` +
+          subject: `【月次脅威レポート】${formatMonth(month)}分（契約 ${c.ref}）`,
+          text: `${c.customer_name}\nご担当者さま\n\n${formatMonth(month)}の脅威レポートをお送りします（総合評価：${data.rating.grade}「${data.rating.label}」、検知 ${data.detectionTotal}件）。\n` +
             `添付のPDFをご確認ください。過去のレポートはコンソールの「月次レポート」からもダウンロードできます。\n`,
           attachment: { name: reportFileName(c.ref, month), content: pdf },
         }, at);

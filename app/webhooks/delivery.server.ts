@@ -12,7 +12,7 @@ import { isIP } from "node:net";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { backoffMs } from "../lib/backoff";
-import { formatInstantJa } from "../lib/labels";
+import { formatInstant } from "../lib/format";
 import { queueMail } from "../mail/outbox.server";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature.server";
 import { guardedLookup, hostOf, isAllowListed, refusedAddress } from "./ssrf.server";
@@ -151,8 +151,8 @@ async function attempt(db: Kysely<Database>, id: number, at: Date, options: Deli
             "Webhookの送信先への送信が72時間失敗し続けたため、この送信先への送信を停止しました。",
             "",
             `送信先: ${row.url}`,
-            `最初の失敗: ${formatInstantJa(first.toISOString())}`,
-            `最後の失敗: ${formatInstantJa(nowIso)}（${error}）`,
+            `最初の失敗: ${formatInstant(first.toISOString())}`,
+            `最後の失敗: ${formatInstant(nowIso)}（${error}）`,
             "",
             "受信側を直したうえで、管理コンソールの「Webhook」で送信を再開し、必要なイベントを再送してください。",
           ].join("\n"),

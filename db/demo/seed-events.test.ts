@@ -116,7 +116,7 @@ describe("demo seed of 2026-11-22", () => {
 
   it("opens the S1-4① incidents, handled according to their age", async () => {
     const incidents = await t.db.selectFrom("incidents").innerJoin("contracts", "contracts.id", "incidents.contract_id")
-      .select(["contracts.ref", "incidents.kind", "incidents.status", "incidents.opened_at", "incidents.assignee", "incidents.notes"])
+      .select(["contracts.ref", "incidents.kind", "incidents.status", "incidents.opened_at", "incidents.assignee", "incidents.id"])
       .orderBy("incidents.opened_at").execute();
     expect(incidents.map((i) => [i.ref, i.kind, i.status, formatJstIso(new Date(i.opened_at))])).toEqual([
       ["K-1003", "virus_not_removed", "resolved", "2026-06-25T16:40:00+09:00"],
@@ -129,7 +129,13 @@ describe("demo seed of 2026-11-22", () => {
       ["K-1002", "virus_not_removed", "acknowledged", "2026-11-18T10:30:00+09:00"],
       ["K-2001", "virus_not_removed", "new", "2026-11-21T14:20:00+09:00"],
     ]);
-    expect(incidents.filter((i) => i.status !== "new").every((i) => i.assignee === "運用 花子" && i.notes!.includes("operator@demo.example: "))).toBe(true);
+    const handled = incidents.filter((i) => i.status !== "new");
+    expect(handled.every((i) => i.assignee === "運用 花子")).toBe(true);
+    // Notes are rows by the operator's display name (migration 001150), one per handled incident at least.
+    const notes = await t.db.selectFrom("incident_notes").select(["incident_id", "author_name", "body"]).execute();
+    expect(new Set(notes.map((n) => n.incident_id))).toEqual(new Set(handled.map((i) => i.id)));
+    expect(new Set(notes.map((n) => n.author_name))).toEqual(new Set(["運用 花子"]));
+    expect(notes.some((n) => n.body.includes("@"))).toBe(false);
     // The 30-minute outage of K-2004 (13:05–13:35, 45 days ago) is stored but notified nobody.
     const k2004 = await t.db.selectFrom("security_events").innerJoin("contracts", "contracts.id", "security_events.contract_id")
       .select(["security_events.type", "security_events.detected_at"]).where("contracts.ref", "=", "K-2004")

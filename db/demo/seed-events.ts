@@ -502,7 +502,9 @@ export async function seedSecurityEvents(db: Kysely<Database>, today: IsoDate, a
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const noteLine = (ms: number, text: string) => `${iso(ms).slice(0, 16)}Z ${DEMO_OPERATOR.email}: ${text}`;
+/** A note row by the demo operator (incident_notes, migration 001150). */
+const noteRow = (incidentId: number, operatorId: string | null, ms: number, body: string) =>
+  ({ incident_id: incidentId, written_at: iso(ms), author_user_id: operatorId, author_name: DEMO_OPERATOR.name, body });
 
 /** The operators' side, after the fact: incidents acknowledged and resolved by age, calls made, mails sent. */
 async function handleIncidents(db: Kysely<Database>, notables: readonly Notable[], at: Date): Promise<void> {
@@ -512,6 +514,7 @@ async function handleIncidents(db: Kysely<Database>, notables: readonly Notable[
     .where("first_event_id", "in", causes).execute();
   const notifications = await db.selectFrom("notifications").select(["id", "incident_id", "channel", "planned_at", "outbox_id", "recipient"])
     .where("incident_id", "in", incidents.length ? incidents.map((i) => i.id) : [-1]).execute();
+  const operatorId = (await db.selectFrom("users").select("id").where("email", "=", DEMO_OPERATOR.email).executeTakeFirst())?.id ?? null;
   await db.transaction().execute(async (trx) => {
     for (const incident of incidents) {
       const { handling } = notables.find((n) => n.cause === incident.first_event_id)!;
@@ -546,12 +549,12 @@ async function handleIncidents(db: Kysely<Database>, notables: readonly Notable[
         resolved_at: resolved === null ? null : iso(resolved),
         updated_at: iso(resolved ?? acknowledged),
         assignee: DEMO_OPERATOR.name,
-        notes: [
-          callMade ? noteLine(called, `電話連絡（${phone.recipient}）通話済み: ${handling.call}`) : null,
-          noteLine(acknowledged, handling.acknowledge),
-          resolved === null ? null : noteLine(resolved, handling.resolve),
-        ].filter((l) => l !== null).join("\n"),
       }).where("id", "=", incident.id).execute();
+      await trx.insertInto("incident_notes").values([
+        callMade ? noteRow(incident.id, operatorId, called, `電話連絡（${phone.recipient}）通話済み: ${handling.call}`) : null,
+        noteRow(incident.id, operatorId, acknowledged, handling.acknowledge),
+        resolved === null ? null : noteRow(incident.id, operatorId, resolved, handling.resolve),
+      ].filter((n) => n !== null)).execute();
     }
   });
 }

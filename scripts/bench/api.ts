@@ -15,6 +15,7 @@ import { migrateToLatest, openDatabase } from "../../db/connection";
 import { seedDemo } from "../../db/demo/seed";
 import { startConsole } from "../../test/e2e/support/server";
 import { generateContracts } from "./generate-contracts";
+import { formatCount } from "../../app/lib/format";
 
 const requests = Number(process.argv[2] ?? 2000);
 const clients = Number(process.argv[3] ?? 10);
@@ -74,7 +75,7 @@ async function run(total: number, request: (i: number) => Promise<number>): Prom
 try {
   let t = performance.now();
   const { key, contractRefs, incidentIds } = await prepare();
-  console.log(`prepared ${contractRefs.length.toLocaleString("en-US")} contracts and ${incidentIds.length} new incidents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(`prepared ${formatCount(contractRefs.length)} contracts and ${incidentIds.length} new incidents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   // The limit is not what is measured here.
   const server = await startConsole({ API_RATE_LIMIT: "1000000" }, { databasePath });
   try {

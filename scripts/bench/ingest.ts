@@ -14,6 +14,7 @@ import { ingestRecords } from "../../app/security/ingest.server";
 import { retentionStart } from "../../app/security/retention";
 import { migrateToLatest, openDatabase, type DatabaseHandle } from "../../db/connection";
 import { generateEvents, type EventContract } from "../../db/demo/seed-events";
+import { formatCount } from "../../app/lib/format";
 
 const target = Number(process.argv[2] ?? 1_000_000);
 const ROUNDS = Number(process.argv[3] ?? 2);
@@ -78,7 +79,7 @@ function generate(): EventRecord[] {
   return events;
 }
 
-const rate = (n: number, seconds: number) => `${Math.round(n / seconds).toLocaleString("en-US")} events/s`;
+const rate = (n: number, seconds: number) => `${formatCount(Math.round(n / seconds))} events/s`;
 
 /** The real path into a fresh file: seconds, and what the engine did. */
 async function timeIngest(records: readonly EventRecord[], round: number) {
@@ -122,7 +123,7 @@ async function timeRaw(records: readonly EventRecord[], round: number) {
 try {
   const t = performance.now();
   const records = generate();
-  console.log(`generated ${records.length.toLocaleString("en-US")} events: ${CONTRACTS} contracts × ${PCS_PER_CONTRACT + 1} devices, `
+  console.log(`generated ${formatCount(records.length)} events: ${CONTRACTS} contracts × ${PCS_PER_CONTRACT + 1} devices, `
     + `${from} … ${jstDate(now)}, in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
   // Whichever write runs first on a cold process is slower (page cache, heap growth, a busy
@@ -146,7 +147,7 @@ try {
   }
   const ingestSeconds = Math.min(...ingestTimes);
   const rawSeconds = Math.min(...rawTimes);
-  console.log(`ingestRecords (real path: prepared statement, S1-4① engine, one transaction): ${records.length.toLocaleString("en-US")} events`
+  console.log(`ingestRecords (real path: prepared statement, S1-4① engine, one transaction): ${formatCount(records.length)} events`
     + ` in ${ingestSeconds.toFixed(2)} s = ${rate(records.length, ingestSeconds)}`);
   console.log(`raw better-sqlite3 (one transaction, one prepared statement, same table): ${rawSeconds.toFixed(2)} s = ${rate(records.length, rawSeconds)}`);
   console.log(`ingest / raw: ${Math.round((rawSeconds / ingestSeconds) * 100)} % of the raw rate  (targets: ≥ 100,000 events/s, ≥ 50 %)`);

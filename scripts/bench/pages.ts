@@ -15,6 +15,7 @@ import { migrateToLatest, openDatabase } from "../../db/connection";
 import { DEMO_PASSWORD, seedDemo } from "../../db/demo/seed";
 import { eventContractsOf, generateEvents } from "../../db/demo/seed-events";
 import { startConsole } from "../../test/e2e/support/server";
+import { formatCount } from "../../app/lib/format";
 
 const target = Number(process.argv[2] ?? 1_000_000);
 const requests = Number(process.argv[3] ?? 200);
@@ -23,7 +24,7 @@ const USERS = ["customer@demo.example", "admin@demo.example"];
 
 const dir = mkdtempSync(join(tmpdir(), "bench-pages-"));
 const databasePath = join(dir, "app.db");
-const fmt = (n: number) => n.toLocaleString("en-US");
+const fmt = (n: number) => formatCount(n);
 
 /** The demo, then as many more events of the same kind over the same six months as make `target`. */
 async function prepareDatabase(): Promise<void> {

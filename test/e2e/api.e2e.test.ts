@@ -305,7 +305,7 @@ describe("scopes and writes", () => {
     await api(keys.provider, `/incidents/${incident.id}/notes`, { method: "POST", body: JSON.stringify({ note: "一次切り分け完了" }) });
     const noted = await api(keys.provider, `/incidents/${incident.id}/notes`, { method: "POST", body: JSON.stringify({ note: "お客さまへ連絡済み" }) });
     expect(noted.status).toBe(201);
-    expect(noted.body.notes).toMatch(/apikey:ISP連携: 一次切り分け完了\n.*apikey:ISP連携: お客さまへ連絡済み$/);
+    expect(noted.body.notes).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00 API連携（ISP連携）: 一次切り分け完了\n.*API連携（ISP連携）: お客さまへ連絡済み$/);
     const audits = query<{ action: string; user_email: string }>("select action, user_email from audit_log where entity = 'incident' and entity_id = ? order by id", String(incident.id));
     expect(audits).toEqual([
       { action: "incident.acknowledge", user_email: "apikey:ISP連携" },

@@ -130,11 +130,11 @@ describe("finance closes November", () => {
     expect(download.suggestedFilename()).toMatch(/^請求書_INV-\d{8}\.pdf$/);
     const text = execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" });
     expect(text).toContain("登録番号 T5010001234566");
-    expect(text).toMatch(/10%対象 小計\s+¥9,000/);
-    expect(text).toMatch(/消費税（10%）\s+¥900/);
-    expect(text).toMatch(/延滞利息（請求書 INV-\d{8}）\s+T-26\s+1\s+¥186\s+¥186\s+非課税/);
-    expect(text).toMatch(/非課税・不課税 小計\s+¥186/);
-    expect(text).toMatch(/合計\s+¥10,086/);
+    expect(text).toMatch(/10%対象 小計\s+9,000円/);
+    expect(text).toMatch(/消費税（10%）\s+900円/);
+    expect(text).toMatch(/延滞利息（請求書 INV-\d{8}）\s+T-26\s+1\s+186円\s+186円\s+非課税/);
+    expect(text).toMatch(/非課税・不課税 小計\s+186円/);
+    expect(text).toMatch(/合計\s+10,086円/);
     expect(text).toContain("合同会社ひばり不動産");
 
     await page.close();
@@ -182,7 +182,7 @@ describe("finance closes November", () => {
     await download.saveAs(pdfPath);
     const text = execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" });
     expect(text).toContain("返還の理由：基本料金の重複請求");
-    expect(text).toMatch(/返還額合計\s+¥3,300/);
+    expect(text).toMatch(/返還額合計\s+3,300円/);
     await context.close();
   });
 });
@@ -199,13 +199,24 @@ describe("who sees which invoice", () => {
     expect(own?.status()).toBe(200);
     expect(await page.getByTestId("taxable-10").textContent()).toBe("23,267円");
     expect(await page.getByRole("button", { name: "入金を記録" }).count()).toBe(0);
+    // Issue 17 item 7: the customer reads the explanation; the rule id opens on demand.
+    const lineTable = page.locator("table.data").first();
+    expect(await lineTable.innerText()).not.toMatch(/T-24-1/);
+    const rule = lineTable.locator("details.rule-ref").first();
+    expect(await rule.locator("summary").textContent()).toBe("根拠となる規約");
+    await rule.locator("summary").click();
+    expect(await rule.locator(".rule-id").innerText()).toMatch(/^T-\d+/);
     const foreign = await page.goto(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}`);
     expect(foreign?.status()).toBe(404);
     await page.goto(`${server.url}/invoices/${invoiceId("K-2001", "2026-09")}`);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "請求書PDFをダウンロード" }).click()]);
     const pdfPath = join(dir, "own.pdf");
     await download.saveAs(pdfPath);
-    expect(execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" })).toMatch(/合計\s+¥25,593/);
+    const pdfText = execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" });
+    expect(pdfText).toMatch(/合計\s+25,593円/);
+    // The PDF keeps its 根拠 column with the rule ids.
+    expect(pdfText).toMatch(/根拠/);
+    expect(pdfText).toMatch(/T-24-1/);
     const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
     const foreignPdf = await fetch(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}/pdf`, { headers: { Cookie: cookies } });
     expect(foreignPdf.status).toBe(404);

@@ -49,7 +49,7 @@ describe("monthly threat reports", () => {
     await page.getByRole("button", { name: "作成する" }).click();
     await page.getByRole("alert").waitFor();
     expect(await page.getByRole("alert").textContent()).toBe(
-      "2026年4月のレポートは作成できません。ログの保存期間は6か月のため、2026年5月22日より前に始まる期間は対象にできません（S1-4⑤）。");
+      "2026年4月のレポートは作成できません。ログの保存期間は6か月のため、2026年5月22日より前に始まる期間は対象にできません。");
     expect(reportCount()).toBe(before);
 
     await page.locator('input[name="month"]').fill("2026-10");

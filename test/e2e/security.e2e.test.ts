@@ -97,7 +97,11 @@ describe("dashboard", () => {
     const row = page.locator(`tr[data-day="${DAY}"]`);
     expect(await row.getByTestId("day-total").textContent()).toBe(String(seeded.total + 3));
     expect(await row.locator('td[data-type="cc_callback"]').textContent()).toBe(String(seeded.cc + 1));
-    expect(await page.getByTestId("retention").textContent()).toContain("検知ログの保存期間は6か月です（S1-4⑤）");
+    // Issue 17 item 7: the customer reads plain Japanese; the rule id is there on demand (title).
+    const retention = page.getByTestId("retention");
+    expect(await retention.textContent()).toContain("検知ログの保存期間は6か月です。");
+    expect(await retention.textContent()).not.toContain("S1-4⑤");
+    expect(await retention.locator("span[title]").getAttribute("title")).toBe("根拠: サービス仕様 S1-4⑤");
     expect(await page.locator("select[name=days]").inputValue()).toBe("30");
     const html = await page.content();
     for (const foreign of ["K-2001", "あおば設計", "E2E.TROJ.FAIL"]) expect(html).not.toContain(foreign);
@@ -187,6 +191,25 @@ describe("operations", () => {
     const audit = one<{ summary: string; user_email: string }>("select summary, user_email from audit_log where action = 'notification.call' and entity_id = ?", String(call.id));
     expect(audit.user_email).toBe("operator@demo.example");
     expect(audit.summary).toContain("通話済み — 総務の港さまに状況を説明");
+    await page.close();
+  });
+
+  it("customer@ reads the operator's call note at 10:00 JST (01:00Z) by display name, never the e-mail address (issue 17 item 6)", async () => {
+    const id = incidentOf("e2e-cc-1");
+    expect(one<{ written_at: string; author_name: string }>(
+      "select written_at, author_name from incident_notes where incident_id = ? and body like '電話連絡%'", id,
+    )).toEqual({ written_at: "2026-11-28T01:00:00.000Z", author_name: "運用 花子" });
+    const page = await browser.newPage();
+    await loginAs(page, server.url, "customer@demo.example");
+    await page.goto(`${server.url}/incidents/${id}`);
+    const notes = page.getByRole("list", { name: "対応の記録" });
+    await notes.getByText("総務の港さまに状況を説明").waitFor();
+    const call = notes.locator("li").filter({ hasText: "総務の港さまに状況を説明" });
+    expect((await call.textContent())?.replace(/\s+/g, " ").trim())
+      .toBe("2026年11月28日 10:00 運用 花子電話連絡（06-6571-0001）通話済み: 総務の港さまに状況を説明");
+    const html = await page.content();
+    expect(html).not.toContain("operator@demo.example");
+    expect(html).not.toContain("01:00Z");
     await page.close();
   });
 

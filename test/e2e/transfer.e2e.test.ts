@@ -76,6 +76,15 @@ describe("transfer of a contract", () => {
     await reseller.goto(`${server.url}/contracts/${k2002}`);
     expect(await reseller.locator("dl.facts").textContent()).toContain("株式会社つばさ不動産");
 
+    // Issue 16 item 3: a request made at 08:30 JST (23:30 UTC the day before) shows the Japan date.
+    const rw = new SQLite(server.databasePath);
+    rw.prepare("update contract_holder_changes set requested_at = ? where contract_id = ?").run("2026-11-21T23:30:00.000Z", k2002);
+    rw.close();
+    await operator.goto(`${server.url}/contracts/${k2002}/transfer`);
+    const request = await operator.getByRole("article").textContent();
+    expect(request).toContain("（2026年11月22日）");
+    expect(request).not.toContain("2026年11月21日");
+
   });
   it("gives the transferee's administrator an account whose link logs in to the contract, without the line's incidents from before (T-10)", async () => {
     // The demo's pending transfer of K-1004 (C3) to 株式会社かもめロジスティクス, approved by the operator.

@@ -1,6 +1,7 @@
 // How detections were handled, as a donut (client-rendered, see ChartFrame).
 import { Cell, Label, Legend, Pie, PieChart, ResponsiveContainer, Tooltip } from "recharts";
 import { ChartFrame } from "./ChartFrame";
+import { formatCount } from "../../lib/format";
 
 /** Fixed colours per handling, so that a failure is red on every screen. */
 const ACTION_COLORS: Record<string, string> = {
@@ -17,7 +18,7 @@ export function ActionsChart({ slices, height = 260 }: { slices: Array<{ key: st
           <PieChart>
             <Pie data={data} dataKey="count" nameKey="label" innerRadius="55%" outerRadius="82%" paddingAngle={1} isAnimationActive={false}>
               {data.map((s) => <Cell key={s.key} fill={ACTION_COLORS[s.key] ?? "#667085"} stroke="#fff" />)}
-              <Label value={`${total.toLocaleString("ja-JP")}件`} position="center" style={{ fontSize: 16, fontWeight: 700, fill: "#1f2933" }} />
+              <Label value={`${formatCount(total)}件`} position="center" style={{ fontSize: 16, fontWeight: 700, fill: "#1f2933" }} />
             </Pie>
             <Tooltip formatter={(value, name) => [`${value}件`, name]} />
             <Legend iconType="circle" iconSize={9} itemSorter={null} layout="horizontal" align="center" verticalAlign="bottom" wrapperStyle={{ fontSize: 12 }} />

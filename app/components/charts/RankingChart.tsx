@@ -1,6 +1,7 @@
 // A top-N ranking as horizontal bars (threats, devices; client-rendered, see ChartFrame).
 import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartFrame } from "./ChartFrame";
+import { formatCount } from "../../lib/format";
 
 /** Roughly how wide a name is at 11px: full-width (Japanese) characters count twice. */
 function units(ch: string): number {
@@ -44,7 +45,7 @@ export function RankingChart({ items, label, color = "#0b5cab", labelWidth = 180
             <XAxis type="number" allowDecimals={false} tick={{ fontSize: 11, fill: "#5f6b7a" }} tickLine={false} axisLine={false} />
             <YAxis type="category" dataKey="name" width={labelWidth} tickLine={false} axisLine={{ stroke: "#d0d5dd" }} interval={0}
               tick={(tick: { x?: number | string; y?: number | string; payload?: { value: string } }) => <NameTick {...tick} maxUnits={maxUnits} />} />
-            <Tooltip cursor={{ fill: "rgba(11, 92, 171, 0.06)" }} formatter={(value) => [`${Number(value).toLocaleString("ja-JP")}件`, "検知"]} />
+            <Tooltip cursor={{ fill: "rgba(11, 92, 171, 0.06)" }} formatter={(value) => [`${formatCount(Number(value))}件`, "検知"]} />
             <Bar dataKey="count" fill={color} radius={[0, 3, 3, 0]} isAnimationActive={false}>
               <LabelList dataKey="count" position="right" style={{ fontSize: 11, fill: "#5f6b7a" }} />
             </Bar>
