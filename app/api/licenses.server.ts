@@ -4,6 +4,7 @@
 // them (L-4: security ends with the last of them). Every change goes through the console's own
 // operations (applyIspSecurity, cancelIspContract, recordMainService) with their rules and audit;
 // nothing here decides a licence rule.
+import { formatYen } from "../lib/format";
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { z } from "zod";
@@ -100,7 +101,7 @@ export const IspApplicationBody = z.strictObject({
   customer: z.string({ error: (issue) => (issue.input === undefined ? "お客さまの顧客番号を指定してください" : "customer は顧客番号の文字列で指定してください") })
     .describe("顧客番号（例: C1）"),
   product: z.enum(PRODUCT_CODES, { error: `product は ${PRODUCT_CODES.join("・")} のいずれかです` })
-    .describe(PRODUCT_CODES.map((c) => `${c}: ${ISP_PRODUCTS[c].name}（月額${ISP_PRODUCTS[c].monthlyYenTaxIncluded}円、${ISP_PRODUCTS[c].maxDevices}台まで）`).join("、")),
+    .describe(PRODUCT_CODES.map((c) => `${c}: ${ISP_PRODUCTS[c].name}（月額${formatYen(ISP_PRODUCTS[c].monthlyYenTaxIncluded)}、${ISP_PRODUCTS[c].maxDevices}台まで）`).join("、")),
   devices: z.number({ error: "ご利用端末台数は整数で指定してください" }).describe("ご利用端末台数"),
 }, { error: bodyError }).meta({ id: "IspApplicationRequest", description: "ISPセキュリティの申込み（L-4）" });
 

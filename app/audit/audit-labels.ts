@@ -48,11 +48,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "license.cancel": "ライセンスの解約",
   "license.stop_auto_renewal": "自動延長の停止",
   "license.stop_processed": "自動延長停止の処理",
-  login: "ログイン",
   "login.failed": "ログイン失敗",
   "login.second_factor": "ログイン（二要素認証待ち）",
   "login.throttled": "ログイン制限",
-  logout: "ログアウト",
   "mfa.enrol": "二要素認証の設定",
   "mfa.policy": "二要素認証の必須設定",
   "mfa.recovery_regenerate": "回復コードの再発行",
@@ -82,10 +80,16 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   "tariff.withdraw": "料金表の取下げ",
   "visit.book": "訪問予約",
   "visit.record": "訪問の実施記録",
+  "webhook.create": "Webhookの送信先の登録",
+  "webhook.delete": "Webhookの送信先の削除",
+  "webhook.enable": "Webhookの送信先の再開",
+  login: "ログイン",
+  logout: "ログアウト",
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   api_key: "APIキー",
+  webhook_endpoint: "Webhookの送信先",
   application: "お申し込み",
   bank_credit: "入金明細",
   billing_month: "請求月",

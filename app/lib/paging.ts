@@ -3,6 +3,7 @@
 // JavaScript, and the filters stay in the address beside them. Each list names the columns it
 // sorts by (an allow-list); anything else in the address falls back to the list's default rather
 // than reaching the SQL. Shared by the loaders (parsing) and the pager component (links).
+import { formatCount } from "./format";
 import { z } from "zod";
 
 export type SortDirection = "asc" | "desc";
@@ -89,6 +90,5 @@ export function rangeText(info: PageInfo): string {
   if (info.total === 0) return "0件";
   const from = (info.page - 1) * info.size + 1;
   const to = Math.min(info.total, info.page * info.size);
-  const n = (v: number) => v.toLocaleString("ja-JP");
-  return `全${n(info.total)}件中 ${n(from)}–${n(to)}件`;
+  return `全${formatCount(info.total)}件中 ${formatCount(from)}–${formatCount(to)}件`;
 }

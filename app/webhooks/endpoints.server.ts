@@ -2,6 +2,7 @@
 // the same rules: the provider's endpoints get every customer's events, a reseller's only its own
 // customers' (the tenancy of API keys, api/keys.server.ts). The target is checked against SSRF
 // (ssrf.server.ts) before anything is stored; the secret is shown once, in the registration's answer.
+import { formatCount } from "../lib/format";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../db/schema";
@@ -19,7 +20,7 @@ export const MAX_ENDPOINTS_PER_TENANT = 20;
 
 export const WebhookEndpointInput = z.strictObject({
   url: z.string({ error: "送信先のURLを入力してください" }).trim().min(1, "送信先のURLを入力してください")
-    .max(WEBHOOK_URL_MAX_LENGTH, `送信先のURLは${WEBHOOK_URL_MAX_LENGTH.toLocaleString("ja-JP")}文字以内で入力してください`)
+    .max(WEBHOOK_URL_MAX_LENGTH, `送信先のURLは${formatCount(WEBHOOK_URL_MAX_LENGTH)}文字以内で入力してください`)
     .describe("送信先のURL（https。WEBHOOK_ALLOW_HOSTS のホストだけ http も可）"),
   description: noteField("説明", { max: 200 }).optional().default("").describe("用途のメモ（200文字まで）"),
   events: z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: "イベントの種類が正しくありません" }), { error: "受け取るイベントを1つ以上選んでください" })

@@ -4,6 +4,7 @@
 // requests/s, p50 and p99. Then GET /invoices at 10 connections while the job worker closes a
 // month of 40,000 generated contracts (p99 and 5xx while the close runs).
 //   npx tsx scripts/bench/load.ts [SECONDS] [CONTRACTS]
+import { formatCount } from "../../app/lib/format";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -110,7 +111,7 @@ try {
   generateContracts(sqlite, contracts, "2026-11");
   sqlite.pragma("wal_checkpoint(TRUNCATE)");
   sqlite.close();
-  console.log(`${contracts.toLocaleString("en-US")} contracts generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(`${formatCount(contracts)} contracts generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const server = await startConsole({ APP_NOW: DEMO_NOW, WEB_CONCURRENCY: "1" }, { databasePath: closePath });
   const handle = openDatabase(`file:${closePath}`);
   try {
