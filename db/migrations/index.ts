@@ -38,6 +38,7 @@ import * as peppolParticipantIds from "./2026_11_22_001071_peppol_participant_id
 import * as dunning from "./2026_11_22_001100_dunning";
 import * as apiKeys from "./2026_11_22_001090_api_keys";
 import * as directDebit from "./2026_11_22_001080_direct_debit";
+import * as postgresqlBaseline from "./2026_11_22_001100_postgresql_baseline";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -77,4 +78,22 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001090_api_keys": apiKeys,
   "2026_11_22_001080_direct_debit": directDebit,
   "2026_11_22_001100_dunning": dunning,
+};
+
+/**
+ * The last migration of the SQLite history that PostgreSQL's baseline stands for. The SQLite
+ * migrations up to it stay frozen (databases in use ran them); a PostgreSQL database starts from
+ * the baseline, which creates the same schema at once with PostgreSQL's own types and PL/pgSQL
+ * triggers (decision 0023).
+ */
+export const POSTGRES_BASELINE_THROUGH = "2026_11_22_001100_dunning";
+
+/**
+ * PostgreSQL: the baseline, then every migration registered above after it. Migrations after
+ * the baseline run on both engines: write them with Kysely's schema builder and portable types
+ * (db/migrations/README.md).
+ */
+export const postgresMigrations: Record<string, Migration> = {
+  "2026_11_22_001100_postgresql_baseline": postgresqlBaseline,
+  ...Object.fromEntries(Object.entries(migrations).filter(([name]) => name > POSTGRES_BASELINE_THROUGH)),
 };
