@@ -23,7 +23,8 @@ try {
   await migrateToLatest(handle.db);
   const result = await ingestFile(handle.db, file, {
     now: now(),
-    sqlite: handle.sqlite,
+    // The prepared-statement fast path is SQLite's; PostgreSQL takes multi-row inserts.
+    sqlite: handle.dialect === "sqlite" ? handle.sqlite : undefined,
     onProgress: (phase, count) => console.error(`ingest: ${count.toLocaleString("en-US")} ${phase === "checked" ? "lines checked" : "events written"}`),
   });
   if (!result.ok) {

@@ -1055,6 +1055,8 @@ declare
   old_key bigint;
   keys bigint[];
 begin
+  -- Journal readers wait for the writers in flight (app/billing/billing-changes.server.ts).
+  perform pg_advisory_xact_lock_shared(7244002);
   if via = 'all' then
     insert into billing_changes (contract_id) values (null);
     return null;
