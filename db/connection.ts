@@ -130,6 +130,11 @@ export function withDefaultUser(url: string): string {
   return `${m[1]}${encodeURIComponent(user)}@${m[2]}${m[3]}`;
 }
 
+/** The URL with its password masked, for banners and messages. */
+export function redactedUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/?#@]*:)[^@/?#]*@/, "$1***@");
+}
+
 /** How many connections one process keeps to PostgreSQL. */
 const PG_POOL_SIZE = 10;
 
@@ -148,7 +153,7 @@ export function openPostgres(url: string): DatabaseHandle {
     db,
     dialect: "postgres",
     pool,
-    path: url,
+    path: redactedUrl(url),
     get sqlite(): SQLite.Database {
       throw new Error("this path is SQLite-only: branch on handle.dialect (the database is PostgreSQL)");
     },
