@@ -100,8 +100,8 @@ const { types } = pg;
 /**
  * The value mapping of decision 0023: bigint yen, ids and count(*) as JS numbers (pg gives
  * strings, they stay far below 2^53), sum() of bigint (numeric) as a number, `date` as the
- * 'YYYY-MM-DD' text, timestamptz as the toISOString() text the code writes, json/jsonb as the
- * text SQLite keeps (the code parses it itself), booleans of expressions as SQLite's 1/0.
+ * 'YYYY-MM-DD' text, timestamptz as the toISOString() text the code writes, json/jsonb as
+ * JSON.stringify's compact text, as the code writes it (it parses it itself), booleans of expressions as SQLite's 1/0.
  */
 const PG_PARSERS: Record<number, (text: string) => unknown> = {
   [types.builtins.INT8]: Number,
@@ -110,7 +110,8 @@ const PG_PARSERS: Record<number, (text: string) => unknown> = {
   [types.builtins.TIMESTAMPTZ]: isoFromTimestamptz,
   [types.builtins.TIMESTAMP]: (text) => isoFromTimestamptz(`${text}+00`),
   [types.builtins.JSON]: (text) => text,
-  [types.builtins.JSONB]: (text) => text,
+  // jsonb prints `["a", "b"]`; the code writes and compares JSON.stringify's compact form.
+  [types.builtins.JSONB]: (text) => JSON.stringify(JSON.parse(text)),
   [types.builtins.BOOL]: (text) => (text === "t" ? 1 : 0),
 };
 

@@ -152,3 +152,8 @@ async function createPostgresTestDatabase(dir: string, options: SeedOptions): Pr
     },
   };
 }
+
+/** The raw SQLite connection for the ingest fast path, or undefined on PostgreSQL (no such path there). */
+export function fastPathOf(t: TestDatabase) {
+  return TEST_ON_POSTGRES ? undefined : t.sqlite;
+}
