@@ -150,16 +150,14 @@ export function openPostgres(url: string): DatabaseHandle {
   // An idle client losing its server (a restart) must not crash the process: the pool drops it.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const handle: DatabaseHandle = {
-    db,
-    dialect: "postgres",
-    pool,
-    path: redactedUrl(url),
-    get sqlite(): SQLite.Database {
+  const handle = { db, dialect: "postgres", pool, path: redactedUrl(url), close: () => db.destroy() } as DatabaseHandle;
+  // Not enumerable: a copy of the handle ({ ...handle }) leaves it out instead of throwing.
+  Object.defineProperty(handle, "sqlite", {
+    enumerable: false,
+    get(): SQLite.Database {
       throw new Error("this path is SQLite-only: branch on handle.dialect (the database is PostgreSQL)");
     },
-    close: () => db.destroy(),
-  };
+  });
   return handle;
 }
 

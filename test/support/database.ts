@@ -133,16 +133,8 @@ async function createPostgresTestDatabase(dir: string, options: SeedOptions): Pr
   const url = postgresUrlFor(TEST_POSTGRES_URL, name);
   const handle = openDatabase(url);
   setDatabase(handle);
-  return {
-    db: handle.db,
-    dialect: handle.dialect,
-    pool: handle.pool,
-    path: handle.path,
-    close: handle.close,
-    // Not spread: reading it throws on PostgreSQL, as the handle's own does (SQLite-only paths).
-    get sqlite() {
-      return handle.sqlite;
-    },
+  const database = {
+    ...handle,
     dir,
     url,
     dispose: async () => {
@@ -150,7 +142,10 @@ async function createPostgresTestDatabase(dir: string, options: SeedOptions): Pr
       await withAdmin((admin) => admin.query(`drop database if exists "${name}" with (force)`));
       rmSync(dir, { recursive: true, force: true });
     },
-  };
+  } as TestDatabase;
+  // As the handle's own: reading it throws on PostgreSQL (SQLite-only paths), a copy leaves it out.
+  Object.defineProperty(database, "sqlite", { enumerable: false, get: () => handle.sqlite });
+  return database;
 }
 
 /** The raw SQLite connection for the ingest fast path, or undefined on PostgreSQL (no such path there). */
