@@ -3,7 +3,8 @@
 import SQLite from "better-sqlite3";
 import { Kysely, sql, SqliteDialect } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { withStatementCache } from "./connection";
+import { userInfo } from "node:os";
+import { isoFromTimestamptz, isPostgresUrl, postgresTypes, redactedUrl, withDefaultUser, withStatementCache } from "./connection";
 
 let sqlite: SQLite.Database;
 afterEach(() => {
@@ -64,5 +65,34 @@ describe("withStatementCache", () => {
     cache.prepare("select 1");
     cache.close();
     expect(sqlite.open).toBe(false);
+  });
+});
+
+describe("PostgreSQL value mapping (decision 0023)", () => {
+  it("reads timestamptz back as the toISOString() text the code writes", () => {
+    expect(isoFromTimestamptz("2026-11-22 01:00:00+00")).toBe("2026-11-22T01:00:00.000Z");
+    expect(isoFromTimestamptz("2026-11-22 01:00:00.5+00")).toBe("2026-11-22T01:00:00.500Z");
+    expect(isoFromTimestamptz("2026-11-22 01:00:00.123456+00")).toBe("2026-11-22T01:00:00.123Z");
+    expect(isoFromTimestamptz("2026-11-22 10:00:00+09")).toBe("2026-11-22T01:00:00.000Z");
+    expect(isoFromTimestamptz("2026-11-22 10:30:00+05:30")).toBe("2026-11-22T05:00:00.000Z");
+  });
+
+  it("parses pg's numbers, dates and jsonb into what SQLite returns", () => {
+    const parse = (oid: number, text: string) => (postgresTypes.getTypeParser as (oid: number, format: string) => (t: string) => unknown)(oid, "text")(text);
+    expect(parse(20, "9007199254740")).toBe(9007199254740);
+    expect(parse(1700, "19800")).toBe(19800);
+    expect(parse(1082, "2026-11-22")).toBe("2026-11-22");
+    expect(parse(3802, '["INV-00000037", "INV-00000057"]')).toBe('["INV-00000037","INV-00000057"]');
+    expect(parse(16, "t")).toBe(1);
+    expect(parse(16, "f")).toBe(0);
+  });
+
+  it("recognises PostgreSQL URLs, signs in as the system user when none is named, masks passwords", () => {
+    expect(["postgres://h/db", "postgresql://h/db", "file:./x.db", "mysql://h/db"].map(isPostgresUrl)).toEqual([true, true, false, false]);
+    const user = encodeURIComponent(process.env.PGUSER ?? process.env.USER ?? userInfo().username);
+    expect(withDefaultUser("postgres:///console?host=/var/run/postgresql")).toBe(`postgres://${user}@/console?host=/var/run/postgresql`);
+    expect(withDefaultUser("postgres://app:secret@db.example/console")).toBe("postgres://app:secret@db.example/console");
+    expect(redactedUrl("postgres://app:secret@db.example/console")).toBe("postgres://app:***@db.example/console");
+    expect(redactedUrl("postgres:///console?host=/tmp")).toBe("postgres:///console?host=/tmp");
   });
 });

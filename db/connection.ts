@@ -1,10 +1,17 @@
-// Opens the database named by DATABASE_URL (`file:PATH`, default `file:./data/app.db`) with
-// WAL and foreign keys on, and migrates it to the latest version.
+// Opens the database named by DATABASE_URL and migrates it to the latest version: SQLite
+// (`file:PATH`, default `file:./data/app.db`, WAL and foreign keys on) or PostgreSQL
+// (`postgres://…` / `postgresql://…`, a `pg` pool). The PostgreSQL side maps values back to what
+// the SQLite side returns (decision 0023), so the domain code sees one shape on both engines.
 import { mkdirSync } from "node:fs";
+import { userInfo } from "node:os";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, sql, SqliteDialect, type MigrationProvider, type SqliteDatabase } from "kysely";
-import { migrations } from "./migrations/index";
+import {
+  Kysely, Migrator, PostgresAdapter, PostgresDialect, sql, SqliteDialect,
+  type MigrationProvider, type SqliteDatabase,
+} from "kysely";
+import pg from "pg";
+import { migrations, postgresMigrations } from "./migrations/index";
 import type { Database } from "./schema";
 
 import { DEFAULT_DATABASE_URL, environment } from "../app/config.server";
@@ -12,17 +19,35 @@ import { DEFAULT_DATABASE_URL, environment } from "../app/config.server";
 export { DEFAULT_DATABASE_URL };
 const BUSY_TIMEOUT_MS = 5000;
 
+export type SqlDialect = "sqlite" | "postgres";
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
-  /** The raw connection, for lucia's adapter and for benchmarks' raw floors. */
+  dialect: SqlDialect;
+  /**
+   * The raw SQLite connection, for the ingest fast path and benchmarks' raw floors. On
+   * PostgreSQL reading it throws: those paths must branch on `dialect` first.
+   */
   sqlite: SQLite.Database;
+  /** The `pg` pool on PostgreSQL (lucia's adapter, raw floors); undefined on SQLite. */
+  pool?: pg.Pool;
+  /** The SQLite file, or the PostgreSQL URL. */
   path: string;
   close(): Promise<void>;
 }
 
+export function isPostgresUrl(url: string): boolean {
+  return url.startsWith("postgres://") || url.startsWith("postgresql://");
+}
+
+/** Which engine a Kysely instance (or a transaction of it) talks to, for the few raw SQL paths. */
+export function dialectOf(db: Kysely<any>): SqlDialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
+}
+
 export function sqlitePathFromUrl(url: string): string {
   if (!url.startsWith("file:")) {
-    throw new Error(`DATABASE_URL: only file:PATH (SQLite) is supported, got "${url}"`);
+    throw new Error(`DATABASE_URL: file:PATH (SQLite) or postgres://… (PostgreSQL) is expected, got "${url}"`);
   }
   const path = url.slice("file:".length);
   if (path === "") throw new Error("DATABASE_URL: the file path is empty");
@@ -63,7 +88,83 @@ export function withStatementCache(sqlite: SQLite.Database, capacity = STATEMENT
   };
 }
 
+/** 2026-11-22 01:00:00.123+00 (timestamptz text in the UTC session) → 2026-11-22T01:00:00.123Z. */
+export function isoFromTimestamptz(text: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?([+-]\d\d)(?::?(\d\d))?(?::?(\d\d))?$/.exec(text);
+  if (!m) return new Date(text).toISOString();
+  const [, day, time, fraction = "", hours, minutes = "00"] = m;
+  const millis = fraction ? (fraction + "00").slice(0, 4) : ".000";
+  if (hours === "+00" && minutes === "00") return `${day}T${time}${millis}Z`;
+  return new Date(`${day}T${time}${millis}${hours}:${minutes}`).toISOString();
+}
+
+const { types } = pg;
+/**
+ * The value mapping of decision 0023: bigint yen, ids and count(*) as JS numbers (pg gives
+ * strings, they stay far below 2^53), sum() of bigint (numeric) as a number, `date` as the
+ * 'YYYY-MM-DD' text, timestamptz as the toISOString() text the code writes, json/jsonb as
+ * JSON.stringify's compact text, as the code writes it (it parses it itself), booleans of expressions as SQLite's 1/0.
+ */
+const PG_PARSERS: Record<number, (text: string) => unknown> = {
+  [types.builtins.INT8]: Number,
+  [types.builtins.NUMERIC]: Number,
+  [types.builtins.DATE]: (text) => text,
+  [types.builtins.TIMESTAMPTZ]: isoFromTimestamptz,
+  [types.builtins.TIMESTAMP]: (text) => isoFromTimestamptz(`${text}+00`),
+  [types.builtins.JSON]: (text) => text,
+  // jsonb prints `["a", "b"]`; the code writes and compares JSON.stringify's compact form.
+  [types.builtins.JSONB]: (text) => JSON.stringify(JSON.parse(text)),
+  [types.builtins.BOOL]: (text) => (text === "t" ? 1 : 0),
+};
+
+export const postgresTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) =>
+    PG_PARSERS[oid] ?? types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
+};
+
+/**
+ * A URL without a user name (postgres:///db?host=/var/run/postgresql) signs in as PGUSER or the
+ * system user, as psql does: pg itself only reads $USER, which services and containers often lack.
+ */
+export function withDefaultUser(url: string): string {
+  const m = /^(postgres(?:ql)?:\/\/)([^/?#]*)(.*)$/.exec(url);
+  if (!m || m[2].includes("@")) return url;
+  const user = process.env.PGUSER ?? process.env.USER ?? userInfo().username;
+  return `${m[1]}${encodeURIComponent(user)}@${m[2]}${m[3]}`;
+}
+
+/** The URL with its password masked, for banners and messages. */
+export function redactedUrl(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/?#@]*:)[^@/?#]*@/, "$1***@");
+}
+
+/** How many connections one process keeps to PostgreSQL. */
+const PG_POOL_SIZE = 10;
+
+export function openPostgres(url: string): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: withDefaultUser(url),
+    max: PG_POOL_SIZE,
+    types: postgresTypes,
+    // Instants are compared and rendered in UTC, whatever the server's default.
+    options: "-c TimeZone=UTC",
+  });
+  // An idle client losing its server (a restart) must not crash the process: the pool drops it.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const handle = { db, dialect: "postgres", pool, path: redactedUrl(url), close: () => db.destroy() } as DatabaseHandle;
+  // Not enumerable: a copy of the handle ({ ...handle }) leaves it out instead of throwing.
+  Object.defineProperty(handle, "sqlite", {
+    enumerable: false,
+    get(): SQLite.Database {
+      throw new Error("this path is SQLite-only: branch on handle.dialect (the database is PostgreSQL)");
+    },
+  });
+  return handle;
+}
+
 export function openDatabase(url = environment().databaseUrl): DatabaseHandle {
+  if (isPostgresUrl(url)) return openPostgres(url);
   const path = sqlitePathFromUrl(url);
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
@@ -72,10 +173,12 @@ export function openDatabase(url = environment().databaseUrl): DatabaseHandle {
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma("synchronous = NORMAL");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, sqlite, path, close: () => db.destroy() };
+  return { db, dialect: "sqlite", sqlite, path, close: () => db.destroy() };
 }
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+function providerFor(dialect: SqlDialect): MigrationProvider {
+  return { getMigrations: async () => (dialect === "postgres" ? postgresMigrations : migrations) };
+}
 
 /** How long a process waits for another one migrating the same file (a backfill can take a while). */
 const MIGRATION_WAIT_MS = 120_000;
@@ -88,6 +191,17 @@ const MIGRATION_WAIT_MS = 120_000;
  * migration leaves the schema as it was.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  if (dialectOf(db) === "postgres") {
+    // Kysely's PostgreSQL adapter takes an advisory lock and runs the whole set in a transaction.
+    const { error, results } = await new Migrator({ db, provider: providerFor("postgres") }).migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === "Error");
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${reason}`);
+    }
+    return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  }
+  const provider = providerFor("sqlite");
   return db.connection().execute(async (conn) => {
     await sql`pragma busy_timeout = ${sql.raw(String(MIGRATION_WAIT_MS))}`.execute(conn);
     await sql`begin immediate`.execute(conn);
@@ -125,7 +239,7 @@ export async function pendingMigrations(db: Kysely<Database>): Promise<string[]>
 }
 
 export async function migrateDown(db: Kysely<Database>): Promise<string | null> {
-  const migrator = new Migrator({ db, provider });
+  const migrator = new Migrator({ db, provider: providerFor(dialectOf(db)) });
   const { error, results } = await migrator.migrateDown();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return results?.[0]?.migrationName ?? null;

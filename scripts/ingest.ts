@@ -26,7 +26,8 @@ try {
   await migrateToLatest(handle.db);
   const result = await ingestFile(handle.db, file, {
     now: now(),
-    sqlite: handle.sqlite,
+    // The prepared-statement fast path is SQLite's; PostgreSQL takes multi-row inserts.
+    sqlite: handle.dialect === "sqlite" ? handle.sqlite : undefined,
     onProgress: (phase, count) => console.error(`ingest: ${formatCount(count)} ${phase === "checked" ? "lines checked" : "events written"}`),
   });
   if (!result.ok) {

@@ -92,7 +92,7 @@ describe("issuing", () => {
     const { line_count } = await t.db.selectFrom("invoices").select("line_count").where("id", "=", invoice.id).executeTakeFirstOrThrow();
     await expect(addLine(line_count + 1)).rejects.toThrow(/no line can be added/);
     await expect(addLine(0)).rejects.toThrow(/no line can be added/);
-    await expect(addLine(line_count)).rejects.toThrow(/UNIQUE constraint failed: invoice_lines.invoice_id, invoice_lines.position/);
+    await expect(addLine(line_count)).rejects.toThrow(/UNIQUE constraint failed: invoice_lines.invoice_id, invoice_lines.position|"invoice_lines_position_unique"/);
     const lines = await t.db.selectFrom("invoice_lines").select("position").where("invoice_id", "=", invoice.id).execute();
     expect(lines.map((l) => l.position)).toEqual(Array.from({ length: line_count }, (_, i) => i + 1));
   });

@@ -154,11 +154,15 @@ describe("README", () => {
 });
 
 describe("nothing else reads the environment", () => {
-  it("process.env appears in app/, db/ and scripts/ only in config.server.ts, the clock's APP_NOW and the entry points' NODE_ENV default", () => {
+  it("process.env appears in app/, db/ and scripts/ only in config.server.ts, the clock's APP_NOW, the entry points' NODE_ENV default and libpq's PGUSER", () => {
     // scripts/webhook-receiver.ts is the partners' example receiver, a program of its own.
     const grep = spawnSync("grep", ["-rn", "--include=*.ts", "--include=*.tsx", "--exclude=*.test.ts", "--exclude=webhook-receiver.ts", "--exclude-dir=bench", "process\\.env", "app", "db", "scripts"], { cwd: ROOT, encoding: "utf8" });
     const files = [...new Set(grep.stdout.trim().split("\n").map((line) => line.split(":")[0]))].sort();
-    expect(files).toEqual(["app/config.server.ts", "app/lib/clock.ts", "scripts/start.ts", "scripts/worker.ts"]);
+    expect(files).toEqual(["app/config.server.ts", "app/lib/clock.ts", "db/connection.ts", "scripts/start.ts", "scripts/worker.ts"]);
+    // libpq's own convention for a PostgreSQL URL without a user (decision 0023), read where the URL is completed.
+    expect(grep.stdout.split("\n").filter((l) => l.startsWith("db/connection.ts"))).toEqual([
+      expect.stringMatching(/const user = process\.env\.PGUSER \?\? process\.env\.USER \?\? userInfo\(\)\.username;$/),
+    ]);
     expect(grep.stdout).toMatch(/app\/lib\/clock\.ts:\d+: {2}const pinned = process\.env\.APP_NOW;/);
     for (const entry of ["scripts/start.ts", "scripts/worker.ts"]) {
       expect(grep.stdout.split("\n").filter((l) => l.startsWith(entry))).toEqual([

@@ -77,7 +77,7 @@ describe("T-26-3 interest waiver", () => {
       .select(["invoices.id", "invoices.contract_id", "invoices.invoice_number"])
       .where("contracts.ref", "=", "K-2002").where("billing_month", "=", "2026-08").executeTakeFirstOrThrow();
     await t.db.insertInto("payments").values({
-      contract_id: overdue.contract_id, billing_month: "2026-08", paid_on: "2026-11-20", amount_yen: null, recorded_by: "test", created_at: "",
+      contract_id: overdue.contract_id, billing_month: "2026-08", paid_on: "2026-11-20", amount_yen: null, recorded_by: "test", created_at: new Date().toISOString(),
     }).execute();
     const interestLine = async () => (await planBillingMonth(t.db, "2026-11")).toIssue
       .find((p) => p.contractRef === "K-2002")!.draft.lines.find((l) => l.code === "interest.late");

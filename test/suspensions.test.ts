@@ -144,7 +144,7 @@ describe("S4 ※3 rental gateways after termination", () => {
     await requestCancellation(t.db, { contractId: ids["K-1005"], tenant, wished: "2026-11-30", today: "2026-11-22", actor: operator, ip: "" });
     await confirmCancellation(t.db, { contractId: ids["K-1005"], today: "2026-11-23", actor: operator, ip: "" });
     const version = async (effectiveFrom: string, price: number) => {
-      const { id } = await t.db.insertInto("tariff_versions").values({ effective_from: effectiveFrom, created_at: "" }).returning("id").executeTakeFirstOrThrow();
+      const { id } = await t.db.insertInto("tariff_versions").values({ effective_from: effectiveFrom, created_at: new Date().toISOString() }).returning("id").executeTakeFirstOrThrow();
       await t.db.insertInto("tariff_prices").values({ version_id: id, code: "device.gw10", price_yen: price }).execute();
     };
     await version("2027-01-01", 0);

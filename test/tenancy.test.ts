@@ -91,7 +91,7 @@ describe("T-6 one live contract per line", () => {
   it("refuses a second live contract on the same line id at the database", async () => {
     const base = await t.db.selectFrom("contracts").selectAll().where("ref", "=", "K-1001").executeTakeFirstOrThrow();
     const { id: _id, ...copy } = base;
-    await expect(t.db.insertInto("contracts").values({ ...copy, ref: "K-DUP" }).execute()).rejects.toThrow(/UNIQUE/);
+    await expect(t.db.insertInto("contracts").values({ ...copy, ref: "K-DUP" }).execute()).rejects.toThrow(/UNIQUE|"contracts_live_line_unique"/);
     // A terminated contract does not hold its line.
     const old = await t.db.selectFrom("contracts").selectAll().where("ref", "=", "K-1006").executeTakeFirstOrThrow();
     const { id: _oldId, ...again } = old;

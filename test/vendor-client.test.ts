@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openDatabase } from "../db/connection";
 import { retryAfterMs, syncVendor, type VendorClientConfig } from "../app/security/vendor-client.server";
 import { fakeVendor, VENDOR_BASE, VENDOR_TOKEN, type FakeVendor } from "./mocks/vendor-api";
-import { createTestDatabase, type TestDatabase } from "./support/database";
+import { createTestDatabase, fastPathOf, type TestDatabase } from "./support/database";
 
 /** The demo data's "today": Friday 2026-11-20, 12:00 in Japan. */
 const SEED_AT = new Date("2026-11-20T12:00:00+09:00");
@@ -66,7 +66,7 @@ const asked = (feed: string) => vendor.requests.filter((r) => r.feed === feed).m
 
 describe("vendor sync", () => {
   it("follows the cursors page by page with the bearer token and stores through the ingest path", async () => {
-    const report = await syncVendor(t.db, config(), { now: SEED_AT, sqlite: t.sqlite });
+    const report = await syncVendor(t.db, config(), { now: SEED_AT, sqlite: fastPathOf(t) });
     expect(asked("devices")).toEqual([null, "c2", "c3"]);
     expect(asked("detections")).toEqual([null, "c2", "c4", "c5"]);
     expect(new Set(vendor.requests.map((r) => r.authorization))).toEqual(new Set([`Bearer ${VENDOR_TOKEN}`]));
@@ -87,7 +87,7 @@ describe("vendor sync", () => {
     // A later sync asks only for what follows; new items are picked up.
     vendor.feeds.detections.push(detection("vd-6"));
     vendor.requests.length = 0;
-    const later = await syncVendor(t.db, config(), { now: SEED_AT, sqlite: t.sqlite });
+    const later = await syncVendor(t.db, config(), { now: SEED_AT, sqlite: fastPathOf(t) });
     expect(asked("detections")).toEqual(["c5", "c6"]);
     expect(later.stored).toMatchObject({ inserted: 1, duplicates: 0 });
     expect(await cursors()).toEqual({ devices: "c3", detections: "c6" });

@@ -2,6 +2,9 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+// On PostgreSQL (TEST_DATABASE=postgres) the first test file asking for a seeded database builds
+// its template (several seconds, test/support/database.ts) while the others wait for it.
+const onPostgres = process.env.TEST_DATABASE === "postgres";
 
 export default defineConfig({
   root,
@@ -10,7 +13,8 @@ export default defineConfig({
     include: ["app/**/*.test.ts", "db/**/*.test.ts", "reports/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["test/e2e/**", "node_modules/**"],
     environment: "node",
-    testTimeout: 20_000,
+    testTimeout: onPostgres ? 60_000 : 20_000,
+    hookTimeout: onPostgres ? 180_000 : 10_000,
     pool: "forks",
   },
 });

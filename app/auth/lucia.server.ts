@@ -1,7 +1,10 @@
 // lucia v3 is kept behind app/auth/ only: it is no longer developed upstream, and nothing
 // outside this folder may depend on its API.
+import { NodePostgresAdapter } from "@lucia-auth/adapter-postgresql";
 import { BetterSqlite3Adapter } from "@lucia-auth/adapter-sqlite";
-import { Lucia, TimeSpan } from "lucia";
+import { Lucia, TimeSpan, type Adapter } from "lucia";
+import type pg from "pg";
+import type { DatabaseHandle } from "../../db/connection";
 import type { Role } from "../../db/schema";
 import { environment, isLoopbackHost } from "../config.server";
 import { getDatabase } from "../db.server";
@@ -35,8 +38,28 @@ export function sessionCookieIsSecure(): boolean {
   return env.nodeEnv === "production" && !isLoopbackHost(env.host);
 }
 
-function createLucia(sqlite: ReturnType<typeof getDatabase>["sqlite"]) {
-  const adapter = new BetterSqlite3Adapter(sqlite, { user: "users", session: "sessions" });
+/**
+ * lucia's PostgreSQL adapter over the pool, with `sessions.expires_at` kept in Unix seconds as
+ * the SQLite adapter keeps it (decision 0023): the code that lists and prunes sessions compares
+ * seconds on both engines. The adapter passes and expects Date objects; this client converts.
+ */
+function postgresAdapter(pool: pg.Pool): Adapter {
+  const client = {
+    async query(text: string, values: unknown[] = []) {
+      const result = await pool.query(text, values.map((v) => (v instanceof Date ? Math.floor(v.getTime() / 1000) : v)));
+      for (const row of result.rows as Array<Record<string, unknown>>) {
+        if (typeof row.expires_at === "number" && "user_id" in row) row.expires_at = new Date(row.expires_at * 1000);
+      }
+      return result;
+    },
+  };
+  return new NodePostgresAdapter(client as unknown as pg.Pool, { user: "users", session: "sessions" });
+}
+
+function createLucia(handle: DatabaseHandle) {
+  const adapter: Adapter = handle.dialect === "postgres"
+    ? postgresAdapter(handle.pool!)
+    : new BetterSqlite3Adapter(handle.sqlite, { user: "users", session: "sessions" });
   return new Lucia(adapter, {
     // 12 h, extended by lucia when less than half is left and the session is used. The cookie
     // lives as long as the session (Max-Age = 12 h) and is sent again whenever the session is
@@ -70,7 +93,7 @@ export function getLucia() {
   const handle = getDatabase();
   let lucia = instances.get(handle);
   if (!lucia) {
-    lucia = createLucia(handle.sqlite);
+    lucia = createLucia(handle);
     instances.set(handle, lucia);
   }
   return lucia;

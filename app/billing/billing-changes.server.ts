@@ -4,9 +4,28 @@
 // again the contracts written since. Rows older than every running plan serve nothing: the daily
 // prune deletes them and records how far it went, and a run whose plan is older than that plans
 // the whole month again rather than miss what was pruned.
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { dialectOf } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import { writeTransaction } from "../../db/write-transaction";
+
+/**
+ * PostgreSQL hands out journal ids when a row is written, not when it commits: a transaction
+ * may commit id 100 after another committed 101, and a reader of "everything after 100" would
+ * miss it (on SQLite writers are serial, so id order is commit order). So on PostgreSQL every
+ * journal write first takes this advisory lock shared (the baseline's billing_changed()), and
+ * a reader takes it exclusively, waiting for the writers in flight to commit (decision 0023).
+ */
+const JOURNAL_LOCK = 7_244_002;
+
+async function readJournal<T>(db: Kysely<Database>, read: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (dialectOf(db) !== "postgres") return read(db);
+  const locked = async (trx: Kysely<Database>) => {
+    await sql`select pg_advisory_xact_lock(${JOURNAL_LOCK})`.execute(trx);
+    return read(trx);
+  };
+  return db.isTransaction ? locked(db) : db.transaction().execute(locked);
+}
 
 async function prunedThrough(db: Kysely<Database>): Promise<number> {
   const row = await db.selectFrom("billing_changes_pruned").select("through").executeTakeFirstOrThrow();
@@ -15,11 +34,10 @@ async function prunedThrough(db: Kysely<Database>): Promise<number> {
 
 /** The journal's last id, pruned rows included: a write committed after it has a larger one. */
 export async function lastBillingChange(db: Kysely<Database>): Promise<number> {
-  const [last, pruned] = await Promise.all([
-    db.selectFrom("billing_changes").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst(),
-    prunedThrough(db),
-  ]);
-  return Math.max(Number(last?.id ?? 0), pruned);
+  return readJournal(db, async (db) => {
+    const last = await db.selectFrom("billing_changes").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+    return Math.max(Number(last?.id ?? 0), await prunedThrough(db));
+  });
 }
 
 export interface BillingChanges {
@@ -35,6 +53,10 @@ export interface BillingChanges {
  * when nothing was: one primary-key range, empty on an undisturbed run.
  */
 export async function billingChangesSince(trx: Kysely<Database>, after: number): Promise<BillingChanges | null> {
+  return readJournal(trx, (trx) => changesSince(trx, after));
+}
+
+async function changesSince(trx: Kysely<Database>, after: number): Promise<BillingChanges | null> {
   if ((await prunedThrough(trx)) > after) return { through: await lastBillingChange(trx), every: true, contractIds: [] };
   const rows = await trx.selectFrom("billing_changes").select(["id", "contract_id"]).where("id", ">", after).orderBy("id").execute();
   if (rows.length === 0) return null;

@@ -1,7 +1,7 @@
 // Issuing and reading credit notes. The original invoice is never touched: a credit note refers
 // to it, carries its own gap-free number, and is immutable once written (trigger-enforced).
 import type { Kysely, Transaction } from "kysely";
-import { inTransaction } from "../lib/transaction.server";
+import { writeTransaction } from "../../db/write-transaction";
 import type { Database } from "../../db/schema";
 import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
@@ -56,7 +56,10 @@ export async function issueCreditNote(
     .where("invoices.id", "=", params.invoiceId).where(customerInTenant(params.tenant)).executeTakeFirst();
   if (!invoice) return null;
   const at = now();
-  const result = await inTransaction(db, async (trx) => {
+  // A write transaction (BEGIN IMMEDIATE on SQLite, the advisory lock on PostgreSQL): two finance
+  // users crediting at once are serialised, so neither returns the same amount twice nor takes
+  // the same number (PostgreSQL's READ COMMITTED would let both read the same state).
+  const result = await writeTransaction(db, async (trx) => {
     // Read what is creditable inside the transaction, so two finance users cannot both return the same amount.
     const draft = draftCreditNote(await creditableLines(trx, invoice.id), params.amounts);
     if (!draft.ok) return draft;

@@ -50,7 +50,8 @@ export async function journalEntries(db: Kysely<Database>, month: YearMonth): Pr
     ])
     .where("credit_notes.issue_date", ">=", firstDayOf(bookedIn))
     .where("credit_notes.issue_date", "<=", lastDayOf(bookedIn))
-    .groupBy("credit_notes.id")
+    // Each note has one invoice: grouping by it too changes nothing, and PostgreSQL requires it.
+    .groupBy(["credit_notes.id", "invoices.id"])
     .orderBy("credit_notes.seq")
     .execute();
   return [

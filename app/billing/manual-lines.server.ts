@@ -3,7 +3,8 @@
 // its date, so it is accepted only while that invoice is not issued; checked and written under the
 // write lock (BEGIN IMMEDIATE), so a billing batch issues it or the entry is refused, never
 // neither (decision 0010).
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { dialectOf } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import { writeTransaction } from "../../db/write-transaction";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
@@ -33,9 +34,13 @@ export interface ManualLineRow {
 }
 
 export async function listManualLines(db: Kysely<Database>, contractId: number): Promise<ManualLineRow[]> {
+  // The line's month: a text prefix on SQLite, a date on PostgreSQL (decision 0023).
+  const lineMonth = dialectOf(db) === "postgres"
+    ? sql<string>`to_char(${sql.ref("manual_lines.line_date")}, 'YYYY-MM')`
+    : sql<string>`substr(${sql.ref("manual_lines.line_date")}, 1, 7)`;
   const rows = await db.selectFrom("manual_lines")
     .leftJoin("invoices", (join) => join.on("invoices.contract_id", "=", contractId)
-      .onRef("invoices.billing_month", "=", (eb) => eb.fn("substr", [eb.ref("manual_lines.line_date"), eb.val(1), eb.val(7)])))
+      .onRef("invoices.billing_month", "=", lineMonth))
     .select(["manual_lines.id", "manual_lines.line_date", "manual_lines.description", "manual_lines.amount_yen", "manual_lines.taxable",
       "manual_lines.code", "manual_lines.rule", "manual_lines.created_by", "manual_lines.created_at", "invoices.invoice_number", "invoices.id as invoice_id"])
     .where("manual_lines.contract_id", "=", contractId)

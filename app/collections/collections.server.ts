@@ -5,6 +5,7 @@
 import iconv from "iconv-lite";
 import { inTransaction } from "../lib/transaction.server";
 import { sql, type Kysely, type Transaction } from "kysely";
+import { dialectOf } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import type { AuditActor } from "../audit/audit.server";
 import { recordAudit } from "../audit/audit.server";
@@ -129,13 +130,17 @@ export async function importDebitResult(db: Kysely<Database>, params: { bytes: B
   const monthDay = `${file.debitMonthDay.slice(0, 2)}-${file.debitMonthDay.slice(2)}`;
   const summary: ResultSummary = { paid: 0, paidYen: 0, failed: 0, failedYen: 0, alreadyRecorded: 0 };
   const paidContracts = new Set<number>();
+  // The debit date's MM-DD: text on SQLite, a date on PostgreSQL (decision 0023).
+  const debitMonthDay = dialectOf(db) === "postgres"
+    ? sql<string>`to_char(direct_debits.debit_date, 'MM-DD')`
+    : sql<string>`substr(direct_debits.debit_date, 6)`;
   try {
     await inTransaction(db, async (trx) => {
       for (const r of file.records) {
         const debit = await trx.selectFrom("direct_debits").innerJoin("invoices", "invoices.id", "direct_debits.invoice_id")
           .select(["direct_debits.id", "direct_debits.invoice_id", "direct_debits.debit_date", "direct_debits.amount_yen", "direct_debits.result_code",
             "direct_debits.account_number", "invoices.contract_id", "invoices.invoice_number"])
-          .where("invoices.seq", "=", Number(r.customerNumber)).where(sql<string>`substr(direct_debits.debit_date, 6)`, "=", monthDay)
+          .where("invoices.seq", "=", Number(r.customerNumber)).where(debitMonthDay, "=", monthDay)
           .orderBy("direct_debits.debit_date", "desc").executeTakeFirst();
         if (!debit) throw new FileProblem(`record ${r.record} (顧客番号): 引落日 ${file.debitMonthDay} に依頼した請求書ではありません: "${r.customerNumber}"`);
         if (debit.amount_yen !== r.amountYen) {

@@ -361,7 +361,8 @@ export async function gatewayOutagesInPeriod(db: Kysely<Database>, tenant: Scope
   const outages = await db.selectFrom(paired.as("p"))
     .select((eb) => ["p.contract_id", "p.device_name", eb.fn.min<string>("p.offline_at").as("offline_at"), "p.online_at", "p.holder_since"])
     .where((eb) => eb.or([eb("p.online_at", "is", null), eb("p.online_at", ">", startsAt)]))
-    .groupBy(["p.contract_id", "p.device_name", "p.online_at"])
+    // holder_since is the contract's: grouping by it changes nothing, and PostgreSQL requires it.
+    .groupBy(["p.contract_id", "p.device_name", "p.online_at", "p.holder_since"])
     .execute();
   return outages
     .map(({ holder_since, ...o }) => ({ ...o, offline_at: fromHolding(tenant, o.offline_at, holder_since) }))

@@ -44,6 +44,7 @@ import * as incidentNotes from "./2026_11_22_001150_incident_notes";
 import * as apiKeys from "./2026_11_22_001090_api_keys";
 import * as webhooks from "./2026_11_22_001110_webhooks";
 import * as directDebit from "./2026_11_22_001080_direct_debit";
+import * as postgresqlBaseline from "./2026_11_22_001100_postgresql_baseline";
 
 export const migrations: Record<string, Migration> = {
   "2026_11_22_000001_foundation": foundation,
@@ -89,4 +90,22 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001120_updated_at": updatedAt,
   "2026_11_22_001160_idempotency_keys": idempotencyKeys,
   "2026_11_22_001150_incident_notes": incidentNotes,
+};
+
+/**
+ * The last migration of the SQLite history that PostgreSQL's baseline stands for. The SQLite
+ * migrations up to it stay frozen (databases in use ran them); a PostgreSQL database starts from
+ * the baseline, which creates the same schema at once with PostgreSQL's own types and PL/pgSQL
+ * triggers (decision 0023).
+ */
+export const POSTGRES_BASELINE_THROUGH = "2026_11_22_001100_dunning";
+
+/**
+ * PostgreSQL: the baseline, then every migration registered above after it. Migrations after
+ * the baseline run on both engines: write them with Kysely's schema builder and portable types
+ * (db/migrations/README.md).
+ */
+export const postgresMigrations: Record<string, Migration> = {
+  "2026_11_22_001100_postgresql_baseline": postgresqlBaseline,
+  ...Object.fromEntries(Object.entries(migrations).filter(([name]) => name > POSTGRES_BASELINE_THROUGH)),
 };

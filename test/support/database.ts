@@ -1,9 +1,14 @@
-// A fresh SQLite file per test, migrated and (optionally) seeded with the demo data, so every
-// integration test runs against a real database file.
-import { mkdtempSync, rmSync } from "node:fs";
+// A fresh database per test, migrated and (optionally) seeded with the demo data, so every
+// integration test runs against a real database: a SQLite file by default, or, with
+// TEST_DATABASE=postgres, a PostgreSQL database of its own (decision 0023). On PostgreSQL each
+// database is a copy (CREATE DATABASE … TEMPLATE) of a template migrated and seeded once per
+// source version and seed options: seeding takes seconds there, a copy a fraction of one.
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { migrateToLatest, openDatabase, type DatabaseHandle } from "../../db/connection";
+import { join, resolve } from "node:path";
+import pg from "pg";
+import { migrateToLatest, openDatabase, withDefaultUser, type DatabaseHandle } from "../../db/connection";
 import { seedDemo } from "../../db/demo/seed";
 import { setDatabase } from "../../app/db.server";
 
@@ -16,8 +21,17 @@ export interface TestDatabase extends DatabaseHandle {
   dispose(): Promise<void>;
 }
 
-export async function createTestDatabase(options: { seed?: boolean; at?: Date; events?: boolean } = {}): Promise<TestDatabase> {
+type SeedOptions = { seed?: boolean; at?: Date; events?: boolean };
+
+/** Which engine the integration tests run on: TEST_DATABASE=postgres, SQLite otherwise. */
+export const TEST_ON_POSTGRES = process.env.TEST_DATABASE === "postgres";
+
+/** The server the PostgreSQL mode creates its databases on (any database there: it connects as admin). */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgres:///postgres?host=/var/run/postgresql";
+
+export async function createTestDatabase(options: SeedOptions = {}): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "console-test-"));
+  if (TEST_ON_POSTGRES) return createPostgresTestDatabase(dir, options);
   const url = `file:${join(dir, "app.db")}`;
   const handle = openDatabase(url);
   await migrateToLatest(handle.db);
@@ -32,4 +46,109 @@ export async function createTestDatabase(options: { seed?: boolean; at?: Date; e
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The same URL with another database name. */
+export function postgresUrlFor(url: string, database: string): string {
+  const parsed = /^(postgres(?:ql)?:\/\/[^/?#]*)(\/[^?#]*)?(.*)$/.exec(url);
+  if (!parsed) throw new Error(`TEST_POSTGRES_URL: not a PostgreSQL URL: ${url}`);
+  return `${parsed[1]}/${database}${parsed[3]}`;
+}
+
+let sourceVersion: string | undefined;
+/** A hash of the sources a template is built from (migrations, seed, the domain code it calls). */
+function sourceHash(): string {
+  if (sourceVersion) return sourceVersion;
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.tsx?$/.test(name) && !name.endsWith(".test.ts")) hash.update(path).update(readFileSync(path));
+    }
+  };
+  const root = resolve(import.meta.dirname, "../..");
+  walk(join(root, "db"));
+  walk(join(root, "app"));
+  sourceVersion = hash.digest("hex").slice(0, 12);
+  return sourceVersion;
+}
+
+async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: withDefaultUser(TEST_POSTGRES_URL) });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The template for these seed options, built once (under an advisory lock: test files run in parallel). */
+async function templateFor(options: SeedOptions): Promise<string> {
+  const seedKey = options.seed
+    ? `s${createHash("sha256").update(`${(options.at ?? TEST_NOW).toISOString()}|${options.events ?? ""}`).digest("hex").slice(0, 8)}`
+    : "m";
+  const name = `console_tpl_${sourceHash()}_${seedKey}`;
+  return withAdmin(async (admin) => {
+    await admin.query("select pg_advisory_lock(hashtext($1))", [name]);
+    try {
+      const exists = await admin.query("select 1 from pg_database where datname = $1", [name]);
+      if (exists.rowCount) return name;
+      const building = `${name}_building`;
+      await admin.query(`drop database if exists "${building}" with (force)`);
+      await admin.query(`create database "${building}"`);
+      const handle = openDatabase(postgresUrlFor(TEST_POSTGRES_URL, building));
+      try {
+        await migrateToLatest(handle.db);
+        if (options.seed) await seedDemo(handle.db, options.at ?? TEST_NOW, { events: options.events });
+      } finally {
+        await handle.close();
+      }
+      await admin.query(`alter database "${building}" rename to "${name}"`);
+      return name;
+    } finally {
+      await admin.query("select pg_advisory_unlock(hashtext($1))", [name]);
+    }
+  });
+}
+
+let created = 0;
+async function createPostgresTestDatabase(dir: string, options: SeedOptions): Promise<TestDatabase> {
+  const template = await templateFor(options);
+  const name = `console_test_${process.pid}_${++created}_${Date.now().toString(36)}`;
+  // A copy needs the template free of connections: another worker copying it at the same
+  // moment makes CREATE DATABASE fail ("being accessed by other users"), so it is retried.
+  await withAdmin(async (admin) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`create database "${name}" template "${template}"`);
+        return;
+      } catch (error) {
+        if (attempt >= 50 || !/being accessed by other users/.test(String(error))) throw error;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+      }
+    }
+  });
+  const url = postgresUrlFor(TEST_POSTGRES_URL, name);
+  const handle = openDatabase(url);
+  setDatabase(handle);
+  const database = {
+    ...handle,
+    dir,
+    url,
+    dispose: async () => {
+      await handle.close();
+      await withAdmin((admin) => admin.query(`drop database if exists "${name}" with (force)`));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  } as TestDatabase;
+  // As the handle's own: reading it throws on PostgreSQL (SQLite-only paths), a copy leaves it out.
+  Object.defineProperty(database, "sqlite", { enumerable: false, get: () => handle.sqlite });
+  return database;
+}
+
+/** The raw SQLite connection for the ingest fast path, or undefined on PostgreSQL (no such path there). */
+export function fastPathOf(t: TestDatabase) {
+  return TEST_ON_POSTGRES ? undefined : t.sqlite;
 }
