@@ -611,7 +611,7 @@ export interface GatewayFailureTable {
   created_at: string;
 }
 
-// ---- licences (shared/spec/licenses.md L-1..L-6) -------------------------------------------
+// ---- licences (docs/rules/licenses.md L-1..L-6) -------------------------------------------
 
 export type LicenseChannelColumn = "vendor_store" | "isp" | "carrier_provider" | "reseller" | "app_store";
 export type RenewalStateColumn = "active" | "stop_requested" | "stopped";

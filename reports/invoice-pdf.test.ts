@@ -1,6 +1,6 @@
 // The invoice PDF read back as a person's PDF viewer would: rendered, written to a file and
 // turned into text with poppler's pdftotext. Amounts are hand-computed (tax once per invoice,
-// terms.md "Tax and rounding"), not recomputed with the code under test.
+// docs/rules/terms.md "Tax and rounding"), not recomputed with the code under test.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,7 +1,7 @@
 // The qualified invoice (適格請求書) and qualified credit note (適格返還請求書) as an A4 PDF.
 // It carries what the invoice law requires: the issuer's name and registration number, the
 // recipient, the billing month, the items, the amounts per tax rate with the rate, and the tax per
-// rate, taken once per invoice (terms.md "Tax and rounding", T-28, T-31). A credit note names
+// rate, taken once per invoice (docs/rules/terms.md "Tax and rounding", T-28, T-31). A credit note names
 // the invoice it corrects (T-27-4: corrections are credit notes, never edits).
 //
 // Pure presentation: plain values in, PDF bytes out. The same input gives the same bytes (the
@@ -17,7 +17,7 @@ export type InvoicePdfTaxCategory = "taxable_10" | "non_taxable";
 export interface InvoicePdfLine {
   /** Japanese item text, as stored on the invoice line. */
   description: string;
-  /** Rule id from terms.md (`T-24-1`, `S5`, `T-26`, …); `manual` for manual lines. */
+  /** Rule id from docs/rules/terms.md (`T-24-1`, `S5`, `T-26`, …); `manual` for manual lines. */
   rule: string;
   quantity: number;
   unitPriceYen: number;

@@ -1,7 +1,7 @@
 // `npm run -s collections -- request --date YYYY-MM-DD --out FILE` writes the 口座振替 request
 // file for the invoices due that day; `collections -- import-result FILE` imports the bank's
 // result file; `collections -- import-statement FILE` imports a bank statement CSV and matches its
-// credits (shared/spec/zengin.md). A refused file prints `FILE: record N (field): message`,
+// credits (docs/rules/zengin.md). A refused file prints `FILE: record N (field): message`,
 // exits 1 and records nothing.
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";

@@ -1,4 +1,4 @@
-// `npm run -s import -- FILE.json` (import-format.md): validates the whole file against the
+// `npm run -s import -- FILE.json` (docs/rules/import-format.md): validates the whole file against the
 // format and the database, then imports it in one transaction and prints the counts. An invalid
 // file prints every problem as `path: message` on stderr, exits 1 and writes nothing. A file
 // larger than IMPORT_MAX_BYTES is refused before it is read: the whole file is held in memory.

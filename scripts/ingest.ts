@@ -1,5 +1,5 @@
 // `npm run -s ingest -- FILE.ndjson`: imports device data and security events
-// (import-format.md, Events). Every line is checked first: any problem is printed as
+// (docs/rules/import-format.md, Events). Every line is checked first: any problem is printed as
 // `FILE:LINE: message` (the first 100, then how many more), the exit status is 1 and nothing is
 // written. Otherwise one transaction stores the devices and the new events (same id = skipped
 // duplicate) and the S1-4① engine opens incidents and plans their notifications.

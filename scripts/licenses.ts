@@ -1,4 +1,4 @@
-// `npm run -s licenses -- quote-cancel --license REF --on YYYY-MM-DD --json` (import-format.md)
+// `npm run -s licenses -- quote-cancel --license REF --on YYYY-MM-DD --json` (docs/rules/import-format.md)
 // prints what cancelling the licence on that date does — `{effectiveEnd, refundYen, cascades,
 // path}` — from the same loading and the same rules the web flow uses (licenses.server.ts).
 // `main-service` records the status of a customer's main ISP service and

@@ -1,5 +1,5 @@
 // Issue acceptance check: a scenario of 12 contracts (test/fixtures/billing-scenario.json) that
-// together exercise every billing rule of terms.md / tariff.md goes through the real commands —
+// together exercise every billing rule of docs/rules/terms.md / docs/rules/tariff.md goes through the real commands —
 // `import`, `billing run --month` for every month in order, `billing export --month [--lines]
 // --out` — and every invoice, the lines of each rule, the grand total and the termination quotes
 // are compared with values computed BY HAND from the spec (the arithmetic is in the comments).
@@ -276,7 +276,7 @@ const fee = (code: string, quantity: number, unit: number): Line => [code, "T-24
 
 /** Every line of these invoices, exactly (order-insensitive). */
 const EXACT_LINES: Record<string, Line[]> = {
-  // T-24-1/T-27-2 + S4 prices: the import-format.md example month
+  // T-24-1/T-27-2 + S4 prices: the docs/rules/import-format.md example month
   "K01 2024-04": [base(3000), fee("endpoint", 10, 600), fee("gateway.gw50", 1, 11000)],
   // T-24-2(2): 50 h → 2 days → −733
   "K01 2024-06": [base(3000), fee("endpoint", 10, 600), fee("gateway.gw50", 1, 11000), ["credit.outage.gateway", "T-24-2", 1, -733, -733, T]],

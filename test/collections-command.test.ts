@@ -1,4 +1,4 @@
-// 口座振替 and bank transfers through the real command (issue 20, items 1 and 2; zengin.md): three
+// 口座振替 and bank transfers through the real command (issue 20, items 1 and 2; docs/rules/zengin.md): three
 // direct-debit customers and one paying by transfer, the request file checked byte by byte, a
 // result file with one failure imported twice, a statement with an exact and an ambiguous credit,
 // and malformed files refused with their record and field while nothing is recorded.

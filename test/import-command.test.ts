@@ -1,4 +1,4 @@
-// `npm run -s import -- FILE.json` through the real command (import-format.md): a fresh SQLite
+// `npm run -s import -- FILE.json` through the real command (docs/rules/import-format.md): a fresh SQLite
 // file per test, the command spawned as a child process, its exit status and output asserted,
 // and the database compared before and after a refused file.
 import { spawnSync } from "node:child_process";
@@ -69,7 +69,7 @@ const EXAMPLE_COUNTS =
   "imported: 1 reseller, 1 customer, 1 contract, 2 items, 1 plan change, 1 outage, 1 visit (4 lines), " +
   "1 manual line, 1 termination, 1 payment, 1 tariff version\n";
 
-describe("importing the import-format.md example", () => {
+describe("importing the docs/rules/import-format.md example", () => {
   it("imports it, prints the counts and writes every row", async () => {
     const run = runImport(FIXTURE);
     expect(run.stderr).toBe("");

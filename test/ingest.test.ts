@@ -1,4 +1,4 @@
-// Ingest of an events NDJSON file (import-format.md, Events) and the S1-4① notification
+// Ingest of an events NDJSON file (docs/rules/import-format.md, Events) and the S1-4① notification
 // engine behind it, against a fresh SQLite file with the demo data of 2026-11-20.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -275,7 +275,7 @@ describe("commands", () => {
     }
   };
 
-  it("ingest prints the counts, notify plan prints the JSON of import-format.md", async () => {
+  it("ingest prints the counts, notify plan prints the JSON of docs/rules/import-format.md", async () => {
     await t.close();
     const path = file("events.ndjson", SCENARIO);
     expect(run("scripts/ingest.ts", [path])).toEqual({

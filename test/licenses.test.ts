@@ -1,6 +1,6 @@
 // Licences end to end below the browser: a licences file imported through the real command,
 // `licenses quote-cancel` run as a child process, and the server functions the routes call —
-// which must do exactly what the quote said (licenses.md L-2 … L-6). Each case cancels or
+// which must do exactly what the quote said (docs/rules/licenses.md L-2 … L-6). Each case cancels or
 // stops a different licence of one database, on the same day as its quote.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";

@@ -342,7 +342,7 @@ async function issuerOf(trx: Kysely<Database>): Promise<Issuer> {
  */
 export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, options: RunOptions): Promise<BillingRunResult> {
   // A closed month answers first: running it again issues nothing and says so, also when later
-  // months are closed since (import-format.md: "running it again issues nothing new").
+  // months are closed since (docs/rules/import-format.md: "running it again issues nothing new").
   if ((await monthState(db, month))?.status === "closed") {
     const issued = await db.selectFrom("invoices").select((eb) => eb.fn.countAll<number>().as("n"))
       .where("billing_month", "=", month).executeTakeFirstOrThrow();

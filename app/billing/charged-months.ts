@@ -1,5 +1,5 @@
 // Which billing months carry monthly fees: T-24-1 and T-27-2 for the contract, and the item-line
-// rule of terms.md ("Items added or removed during the contract", an interpretation) for each
+// rule of docs/rules/terms.md ("Items added or removed during the contract", an interpretation) for each
 // endpoint / gateway / option line.
 import { addMonths, monthOf, monthRange, monthsBetween, type IsoDate, type YearMonth } from "../lib/jst";
 
@@ -55,7 +55,7 @@ export interface ItemPeriod {
 }
 
 /**
- * Item-line rule (interpretation in terms.md under T-24-1): a line added on any day of month m is
+ * Item-line rule (interpretation in docs/rules/terms.md under T-24-1): a line added on any day of month m is
  * charged for m; a line removed on any day of m is not charged for m; added and removed in the
  * same month → that month is charged. The contract rule wins: the line is charged only in months
  * the contract itself is charged (never the contract's termination month).

@@ -1,5 +1,5 @@
 // The contract as the billing rules see it: the same shape as a contract object of the import
-// file (import-format.md), so that the import layer can pass a parsed contract through and a
+// file (docs/rules/import-format.md), so that the import layer can pass a parsed contract through and a
 // database layer can fill it from its rows. Types only, plus the two facts every rule derives
 // from them: the termination date (T-20) and who terminated.
 import type { IsoDate, YearMonth } from "../lib/jst";
@@ -18,7 +18,7 @@ export interface ContractItem {
   quantity: number;
   /** `rental` pays the monthly fee; `purchased` does not (S4 ※2, ※3). */
   ownership: Ownership;
-  /** Gateways only; absent/null = true (import-format.md). */
+  /** Gateways only; absent/null = true (docs/rules/import-format.md). */
   repair24h?: boolean | null;
   from: IsoDate;
   /** The day the line was removed; null/absent = still on. */

@@ -1,4 +1,4 @@
-// Contract years, renewal months and the renewal reminder (S4 note ※1 as read in terms.md,
+// Contract years, renewal months and the renewal reminder (S4 note ※1 as read in docs/rules/terms.md,
 // "Early termination, minimum term, auto-renewal"): year 1 is the 12 billing months starting
 // with the start month; the renewal month (契約更新月) is month 13, 25, … counting the start
 // month as 1; a termination dated in a renewal month costs no fee; the console reminds 60 days

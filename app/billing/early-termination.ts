@@ -1,6 +1,6 @@
 // Termination date (T-20) and the early-termination fee of the base plan (S4 note ※1 as read in
-// terms.md "Early termination, minimum term, auto-renewal"), for a termination and for a
-// downgrade of the base plan. Endpoint and gateway fees carry no termination fee (terms.md
+// docs/rules/terms.md "Early termination, minimum term, auto-renewal"), for a termination and for a
+// downgrade of the base plan. Endpoint and gateway fees carry no termination fee (docs/rules/terms.md
 // interpretation of 「対象サービス」), so only base-plan prices come in here.
 import { maxDate, monthOf, monthsBetween, type IsoDate, type YearMonth } from "../lib/jst";
 import { chargedMonthCount, lastChargedMonth } from "./charged-months";

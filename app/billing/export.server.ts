@@ -1,5 +1,5 @@
 // The invoice and line CSV of a billing month: for the command line, columns exactly as
-// import-format.md specifies; for the browser's Excel downloads, Japanese headers, dates and
+// docs/rules/import-format.md specifies; for the browser's Excel downloads, Japanese headers, dates and
 // labels with the same rows and plain integer amounts (decision 0026).
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";

@@ -11,7 +11,7 @@ export type { TaxCategory } from "./tax";
 export interface InvoiceLine {
   /** Tariff code (`base.standard`, `endpoint`, `visit.os_recovery`, …) or a line kind (`credit.outage.gateway`, `etf.termination`, `interest.late`, `manual`). */
   code: string;
-  /** Rule id from terms.md (`T-24-1`, `T-24-2`, `S5`, `S6`, `S4※1`, `T-26`, …). */
+  /** Rule id from docs/rules/terms.md (`T-24-1`, `T-24-2`, `S5`, `S6`, `S4※1`, `T-26`, …). */
   rule: string;
   /** effectiveFrom of the tariff version that priced it; null for manual and interest lines. */
   tariffVersion: IsoDate | null;

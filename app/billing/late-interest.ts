@@ -1,4 +1,4 @@
-// T-26 late interest, with the interpretation in terms.md: 14.5 % a year counted on 365 days even
+// T-26 late interest, with the interpretation in docs/rules/terms.md: 14.5 % a year counted on 365 days even
 // in leap years, from the day after the due date to the day before payment; an amount paid within
 // 15 days after the due date (the day after it being day 1) bears none; the principal is the
 // invoice total including tax less the interest lines on it (interest bears no interest);

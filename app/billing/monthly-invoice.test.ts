@@ -4,7 +4,7 @@ import type { InvoiceLine } from "./invoice";
 import { buildInvoiceSeries, buildMonthlyInvoice, buildMonthlyInvoiceLines, priorInvoiceOf } from "./monthly-invoice";
 import { tariffVersions } from "./tariff";
 
-// The example contract K1 of import-format.md, as the import file gives it, with the file's tariff update.
+// The example contract K1 of docs/rules/import-format.md, as the import file gives it, with the file's tariff update.
 const K1: ContractHistory = {
   ref: "K1", customer: "C1", lineId: "CAF1234567", area: "west",
   basePlan: "base.standard", serviceStart: "2024-04-10",
@@ -44,7 +44,7 @@ function lines(contract: ContractHistory, month: string, versions = tariffs): In
   return result.lines;
 }
 
-describe("K1 of import-format.md, billed month by month (T-27-1)", () => {
+describe("K1 of docs/rules/import-format.md, billed month by month (T-27-1)", () => {
   // Hand computation, tariff 2024-04-01 throughout (the 2025-04-01 version is never reached):
   // - termination: wished 2024-09-30, confirmed 2024-09-17 → 2024-09-30 (T-20); April–August charged.
   // - fees each charged month: base 3,000 + endpoint 10 × 600 = 6,000 + gw50 with repair 11,000 = 20,000.

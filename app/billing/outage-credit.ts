@@ -1,4 +1,4 @@
-// T-24-2(2) outage credit (with the interpretation in terms.md): for each full 24 hours a service
+// T-24-2(2) outage credit (with the interpretation in docs/rules/terms.md): for each full 24 hours a service
 // was completely unusable, counted from when the provider learned of it, one day's share of that
 // service's monthly fee is not charged. Each 24-hour block belongs to the month (JST) in which
 // it starts; per outage, per service, per month: floor(fee × days ÷ daysInMonth) (T-28); the

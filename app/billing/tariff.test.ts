@@ -20,7 +20,7 @@ import {
 
 const update2025 = { effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000 } };
 
-describe("built-in tariff 2024-04-01 (tariff.md S4/S5/S6)", () => {
+describe("built-in tariff 2024-04-01 (docs/rules/tariff.md S4/S5/S6)", () => {
   it("holds the S4 monthly fees", () => {
     expect(BUILT_IN_TARIFF.effectiveFrom).toBe("2024-04-01");
     expect(priceOf(BUILT_IN_TARIFF, "base.standard")).toBe(3000);

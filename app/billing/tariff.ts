@@ -1,8 +1,8 @@
-// The tariff as dated data (tariff.md, S4/S5/S6; T-2: the provider may publish new versions).
+// The tariff as dated data (docs/rules/tariff.md, S4/S5/S6; T-2: the provider may publish new versions).
 // Every billing month is priced with the version in force on its first day; each version
 // inherits every price of the one before it and changes or adds the ones it lists.
 //
-// Price codes (all yen, tax-exclusive, per the unit in tariff.md):
+// Price codes (all yen, tax-exclusive, per the unit in docs/rules/tariff.md):
 // - `base.*`            base plans (S4 ※1); `base.standard` is plan ①. A new plan is a new `base.` code.
 // - `endpoint`          endpoint security, per rented device per month (S4 ※2).
 // - `gateway.gwN`       gateway appliance, N-client model, per rented unit per month, WITH the
@@ -27,7 +27,7 @@ export interface TariffVersion {
 
 export const BUILT_IN_TARIFF_DATE: IsoDate = "2024-04-01";
 
-/** The S6 rows of the 50 GB column: PC count → price code (tariff.md interpretation). */
+/** The S6 rows of the 50 GB column: PC count → price code (docs/rules/tariff.md interpretation). */
 export const MIGRATION_50GB_ROWS: readonly { minPcs: number; maxPcs: number; code: string }[] = [
   { minPcs: 1, maxPcs: 1, code: "migration.upto_50gb.pcs_1" },
   { minPcs: 2, maxPcs: 3, code: "migration.upto_50gb.pcs_2_3" },
@@ -40,7 +40,7 @@ export const MIGRATION_50GB_ROWS: readonly { minPcs: number; maxPcs: number; cod
 export const GATEWAY_WITHOUT_REPAIR_DISCOUNT_CODE = "discount.gateway_without_repair24h";
 export const DATA_MIGRATION_CODE = "visit.data_migration";
 
-/** Tariff version 2024-04-01 (tariff.md). */
+/** Tariff version 2024-04-01 (docs/rules/tariff.md). */
 export const BUILT_IN_TARIFF: TariffVersion = Object.freeze({
   effectiveFrom: BUILT_IN_TARIFF_DATE,
   prices: Object.freeze({
@@ -101,7 +101,7 @@ function byDate(a: TariffVersion, b: TariffVersion): number {
 
 /**
  * The full list of versions: the built-in one followed by the provider's later versions, each
- * resolved to every price it inherits (T-2, import-format.md `tariffs`).
+ * resolved to every price it inherits (T-2, docs/rules/import-format.md `tariffs`).
  */
 export function tariffVersions(updates: readonly TariffVersion[] = []): TariffVersion[] {
   const sorted = [BUILT_IN_TARIFF, ...updates.filter((v) => v.effectiveFrom !== BUILT_IN_TARIFF_DATE)].sort(byDate);
@@ -231,7 +231,7 @@ export interface TariffProblem {
 export const NEW_CODE_RE = /^(base\.[a-z0-9_]+|gateway\.gw\d+|device\.gw\d+)$/;
 
 /**
- * Problems in the provider's later versions (import-format.md `tariffs`): dates after 2024-04-01
+ * Problems in the provider's later versions (docs/rules/import-format.md `tariffs`): dates after 2024-04-01
  * and unique, prices non-negative integer yen, codes either already in the built-in tariff or a
  * new base plan (`base.…`), gateway model (`gateway.gwN`) or device price (`device.gwN`).
  * `pathPrefix` names the list in messages (`tariffs[0].prices.foo: …`).

@@ -28,7 +28,7 @@ describe("consumption tax (T-31, T-28, qualified invoice)", () => {
   });
 });
 
-describe("taxLabel (terms.md, Non-taxable lines)", () => {
+describe("taxLabel (docs/rules/terms.md, Non-taxable lines)", () => {
   it("prints late interest as 非課税, the early-termination fee and other untaxed lines as 不課税, taxed lines as 10%", () => {
     expect(taxLabel({ rule: "T-26", taxCategory: "non_taxable" })).toBe("非課税");
     expect(taxLabel({ rule: "S4※1", taxCategory: "non_taxable" })).toBe("不課税");

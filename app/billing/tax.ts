@@ -1,5 +1,5 @@
 // Consumption tax (T-31: tariff prices exclude tax, 10 % is added) on a qualified invoice
-// (terms.md interpretation following the invoice law): computed once per invoice per rate on the
+// (docs/rules/terms.md interpretation following the invoice law): computed once per invoice per rate on the
 // sum of that rate's lines, fractions dropped toward zero (T-28). Credit lines (negative) reduce
 // the sum before the tax is taken.
 import { applyRate } from "../lib/yen";
@@ -7,7 +7,7 @@ import { applyRate } from "../lib/yen";
 export type TaxCategory = "taxable_10" | "non_taxable";
 
 /**
- * A line's tax treatment as printed (terms.md, "Non-taxable lines"): late interest (T-26) is
+ * A line's tax treatment as printed (docs/rules/terms.md, "Non-taxable lines"): late interest (T-26) is
  * interest, 非課税; every other line without tax — the early-termination fee (S4※1), a
  * compensation entered by hand — is outside the tax, 不課税. Both are summed as `non_taxable`.
  */

@@ -30,7 +30,7 @@ const total = (result: VisitPricingResult): number => {
 };
 const pcs = (n: number, gb: number) => Array.from({ length: n }, () => ({ gb }));
 
-// The visit of the import-format.md example contract K1.
+// The visit of the docs/rules/import-format.md example contract K1.
 const k1Visit = visit([
   { code: "visit.base" },
   { code: "visit.os_recovery", quantity: 2 },

@@ -1,5 +1,5 @@
 // Pricing of one on-site visit: the S5 visit-support menu and the S6 data-migration table
-// (tariff.md), with S2's yearly free visit for gateway customers as read in terms.md:
+// (docs/rules/tariff.md), with S2's yearly free visit for gateway customers as read in docs/rules/terms.md:
 // - ● basic work fee, diagnosis fee, OS recovery, data migration (only when backup data exists)
 //   are free in the free visit; per-device items up to the gateway model's device cap;
 // - ▲ application setup: only re-installs of the endpoint agent on PCs recovered in the same

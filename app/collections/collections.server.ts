@@ -1,4 +1,4 @@
-// 口座振替 and bank transfers (issue 20; shared/spec/zengin.md, docs/decisions/0019): the request
+// 口座振替 and bank transfers (issue 20; docs/rules/zengin.md, docs/decisions/0019): the request
 // file for a due date, the bank's result file, and bank statements matched to unpaid invoices.
 // Payments go through writePayment (T-26 interest carried, audit) and T-17 suspensions are lifted
 // after the commit, as when finance records a payment by hand.

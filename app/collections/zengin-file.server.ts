@@ -1,4 +1,4 @@
-// The 全銀協 口座振替 file (shared/spec/zengin.md): 120-byte records in JIS X 0201 written as
+// The 全銀協 口座振替 file (docs/rules/zengin.md): 120-byte records in JIS X 0201 written as
 // Shift_JIS bytes (iconv-lite), header, data, trailer and end. Pure: values in, bytes out, and
 // the bank's result file read back with the first problem named by record and field.
 import iconv from "iconv-lite";

@@ -1,4 +1,4 @@
-// The 全銀 character set and calendar (shared/spec/zengin.md): half-width kana as banks compare
+// The 全銀 character set and calendar (docs/rules/zengin.md): half-width kana as banks compare
 // names, bank business days, the labels of account types and result codes. Pure and free of
 // Node modules (the customer page's form uses it); the file itself is zengin-file.server.ts.
 import { addDays, dayOfWeek, isNationalHoliday, type IsoDate } from "../lib/jst";
@@ -7,7 +7,7 @@ import { addDays, dayOfWeek, isNationalHoliday, type IsoDate } from "../lib/jst"
 export type AccountType = 1 | 2;
 export const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = { 1: "普通", 2: "当座" };
 
-/** 振替結果コード (zengin.md). */
+/** 振替結果コード (docs/rules/zengin.md). */
 export const RESULT_LABELS: Record<string, string> = {
   "0": "振替済", "1": "資金不足", "2": "預金取引なし", "3": "預金者の都合による振替停止",
   "4": "預金口座振替依頼書なし", "8": "委託者の都合による振替停止", "9": "その他",

@@ -23,7 +23,7 @@ export const CHANGE_KIND_LABELS: Record<ContractChange["kind"], string> = {
 };
 
 /**
- * The item rule for a new count of rented seats (terms.md, items added or removed): more seats
+ * The item rule for a new count of rented seats (docs/rules/terms.md, items added or removed): more seats
  * are a new line of the extra seats, the live lines going on; fewer seats end every live line and
  * start one line of the seats that stay, the same day. Each line is then charged on its own.
  */

@@ -1,4 +1,4 @@
-// The `contracts` section of the import file (import-format.md): each contract with its items,
+// The `contracts` section of the import file (docs/rules/import-format.md): each contract with its items,
 // plan changes, outages, visits, manual lines, termination and payments, checked against the
 // tariff versions in force (T-2), the visit hours (S2), the visit prices (S5, S6) and the line
 // ids already held (T-6).

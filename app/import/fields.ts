@@ -1,4 +1,4 @@
-// Reading the import file's JSON objects field by field (import-format.md "The import file"):
+// Reading the import file's JSON objects field by field (docs/rules/import-format.md "The import file"):
 // every problem is recorded with the path of the offending value and reading goes on, so a file
 // is answered with all of its problems at once. A reader returns undefined for a value it could
 // not read; a record is built only when every required value was read (`whenRead`), so no

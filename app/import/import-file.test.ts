@@ -1,4 +1,4 @@
-// The import file's refusals (import-format.md "Rules for the file"): each asserts the exact
+// The import file's refusals (docs/rules/import-format.md "Rules for the file"): each asserts the exact
 // path and message, and that every problem of a file is listed, not only the first.
 import { describe, expect, it } from "vitest";
 import { NO_EXISTING_KEYS, validateImportFile, type ExistingKeys } from "./import-file";
@@ -133,7 +133,7 @@ describe("unknown codes", () => {
   });
 
   it("needs no price for a plan change or an item dated in or after the termination month, never billed (T-27-2(2), decision 0012)", () => {
-    // The import-format.md example: terminated 2024-09-30, a change to base.lite on 2024-10-05 that base.lite's 2025-04-01 price never bills.
+    // The docs/rules/import-format.md example: terminated 2024-09-30, a change to base.lite on 2024-10-05 that base.lite's 2025-04-01 price never bills.
     const file = withContract({
       planChanges: [{ date: "2024-10-05", basePlan: "base.lite" }],
       termination: { requestedOn: "2024-09-15", wishedDate: "2024-09-30", confirmedOn: "2024-09-17" },
@@ -643,8 +643,8 @@ describe("manual lines name their rule", () => {
   });
 });
 
-describe("licenses (import-format.md \"Licenses\", licenses.md L-1)", () => {
-  /** The import-format.md example licence, with a customer in the file. */
+describe("licenses (docs/rules/import-format.md \"Licenses\", docs/rules/licenses.md L-1)", () => {
+  /** The docs/rules/import-format.md example licence, with a customer in the file. */
   const example = (): Json => ({
     ref: "L1", customer: "C1", product: "マルチデバイスセキュリティ", channel: "vendor_store",
     term: "annual", kind: "standard", region: "JP", seats: 3, priceYen: 7980,

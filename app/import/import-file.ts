@@ -68,7 +68,7 @@ export interface ImportContract extends ContractHistory {
 }
 
 /**
- * A licence of the `licenses` section (licenses.md L-1): the pure `License` with every field
+ * A licence of the `licenses` section (docs/rules/licenses.md L-1): the pure `License` with every field
  * present (absent = null / false), its charges in date order, and its renewal state derived
  * from `autoRenew`, so a stored licence reads back equal to its imported one.
  */

@@ -1,4 +1,4 @@
-// Writing a validated import file (import-format.md) and reading the keys its validation needs.
+// Writing a validated import file (docs/rules/import-format.md) and reading the keys its validation needs.
 // Everything is written in one transaction: a file is imported whole or not at all. Rows are
 // written in the shape `loadBillableContracts` reads back, so an imported contract bills exactly
 // as its file describes it. Every multi-row insert and `in (…)` list goes in chunks (db/chunks.ts):
@@ -271,7 +271,7 @@ async function insertContract(
 }
 
 /**
- * The `licenses` section (licenses.md L-1): every licence first, then the links of the add-ons
+ * The `licenses` section (docs/rules/licenses.md L-1): every licence first, then the links of the add-ons
  * to their main licence (in the file or already stored), so the file's order does not matter.
  */
 async function insertLicenses(

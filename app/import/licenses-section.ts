@@ -1,4 +1,4 @@
-// The `licenses` section of the import file (import-format.md "Licenses", licenses.md L-1): each
+// The `licenses` section of the import file (docs/rules/import-format.md "Licenses", docs/rules/licenses.md L-1): each
 // licence with its charges in order, the channel's own numbers, and add-ons whose main licence
 // exists, belongs to the same customer and forms no cycle.
 import { TEXT_LIMITS } from "../lib/fields";

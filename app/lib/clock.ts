@@ -1,5 +1,5 @@
 // The one source of "now". APP_NOW (ISO 8601 with offset) pins the clock so that
-// retention, schedules and quotes can be reproduced exactly (import-format.md).
+// retention, schedules and quotes can be reproduced exactly (docs/rules/import-format.md).
 import { parseInstant } from "./jst";
 
 export function now(): Date {

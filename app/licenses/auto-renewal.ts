@@ -1,4 +1,4 @@
-// L-2 Stopping auto-renewal (shared/spec/licenses.md): allowed any time before the next
+// L-2 Stopping auto-renewal (docs/rules/licenses.md): allowed any time before the next
 // billing date; active → stop_requested → stopped (the vendor processes it in a few hours);
 // the licence stays valid to the end of its current term; a main licence takes its add-ons
 // along, an add-on leaves its main alone and lowers the main's next renewal amount.

@@ -1,4 +1,4 @@
-// L-5 Carrier-shop monthly licences (shared/spec/licenses.md, seed 001): sold in carrier
+// L-5 Carrier-shop monthly licences (docs/rules/licenses.md, seed 001): sold in carrier
 // shops, billed with the phone bill, provided by a third-party company that does the
 // cancellation; same day by phone with the product key, 1–10 days with the carrier's payment
 // number; usable to the end of the month of cancellation; refusing carrier billing in the

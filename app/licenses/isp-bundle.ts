@@ -1,4 +1,4 @@
-// L-4 ISP bundle (shared/spec/licenses.md, seed 000): contracts of up to 3 devices at a
+// L-4 ISP bundle (docs/rules/licenses.md, seed 000): contracts of up to 3 devices at a
 // tax-inclusive monthly price, contract number and PIN on application, no double contract on
 // a double submission, application month free, cancellation at the end of the request month
 // (charged in full, revocable until then), automatic end with the customer's main services.

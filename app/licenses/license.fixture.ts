@@ -1,4 +1,4 @@
-// Test fixtures only: the import-format.md example licence (L1), overridable field by field.
+// Test fixtures only: the docs/rules/import-format.md example licence (L1), overridable field by field.
 import type { License } from "./license";
 
 export function makeLicense(overrides: Partial<License> = {}): License {

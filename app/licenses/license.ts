@@ -1,5 +1,5 @@
-// L-1 Licenses (shared/spec/licenses.md): the licence record as the import file carries it
-// (import-format.md, section `licenses`) and the current term derived from its charges.
+// L-1 Licenses (docs/rules/licenses.md): the licence record as the import file carries it
+// (docs/rules/import-format.md, section `licenses`) and the current term derived from its charges.
 // Pure: every "today" comes in as a parameter.
 import { addDays, addMonths, compareDates, daysInMonth, isIsoDate, monthOf, type IsoDate } from "../lib/jst";
 

@@ -1,4 +1,4 @@
-// L-6 Finding a licence and its cancellation path (shared/spec/licenses.md, seeds 000, 001,
+// L-6 Finding a licence and its cancellation path (docs/rules/licenses.md, seeds 000, 001,
 // 003): match a query against order number, product key / PIN, contract number, carrier
 // payment number or e-mail, and tell exactly where and how the licence is stopped.
 import type { License } from "./license";

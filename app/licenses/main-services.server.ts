@@ -1,4 +1,4 @@
-// L-4 automatic end of the ISP security services (shared/spec/licenses.md): recording the status
+// L-4 automatic end of the ISP security services (docs/rules/licenses.md): recording the status
 // of a customer's main ISP services (internet, TV, phone…) and ending the customer's ISP
 // security contracts when every one of them has ended or is suspended. A recording writes the
 // service, its audit row and whatever the rule ends as of that day in one transaction; the daily

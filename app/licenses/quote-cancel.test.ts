@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { makeLicense, makeMonthly } from "./license.fixture";
 import { quoteCancel, quoteCancelDetail } from "./quote-cancel";
 
-// The import-format.md example: bought 2024-05-01, renewed 2025-05-01, order NP…
+// The docs/rules/import-format.md example: bought 2024-05-01, renewed 2025-05-01, order NP…
 const l1 = makeLicense({
   charges: [
     { date: "2024-05-01", amountYen: 7980, type: "purchase" },

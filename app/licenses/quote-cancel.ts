@@ -1,6 +1,6 @@
 // What cancelling a licence on a given day does (L-2 … L-6 together): the day it really
 // ends, the refund due, the add-ons cancelled with it and the path to take. The one function
-// behind both `npm run licenses -- quote-cancel --json` (import-format.md) and the web flow.
+// behind both `npm run licenses -- quote-cancel --json` (docs/rules/import-format.md) and the web flow.
 import { isIsoDate, lastDayOf, monthOf, type IsoDate } from "../lib/jst";
 import { carrierAnnualRefund, carrierCancellationTiming } from "./carrier";
 import { ispCancellationEffectiveEnd } from "./isp-bundle";

@@ -1,4 +1,4 @@
-// L-3 Cancelling with a refund (vendor store), shared/spec/licenses.md: the refund windows
+// L-3 Cancelling with a refund (vendor store), docs/rules/licenses.md: the refund windows
 // table, the Japanese day count, the exceptions, the main → add-on cascade, the uninstall
 // acknowledgement and the refund workflow requested → approved → paid | refused.
 import { addDays, addMonths, daysBetween, firstDayOf, isIsoDate, monthOf, type IsoDate } from "../lib/jst";

@@ -1,4 +1,4 @@
-// One NDJSON line of import-format.md (Events): what is accepted and the messages for what is not.
+// One NDJSON line of docs/rules/import-format.md (Events): what is accepted and the messages for what is not.
 import { describe, expect, it } from "vitest";
 import { EVENT_ACTIONS, EVENT_TYPES, parseEventLine } from "./event-lines";
 
@@ -8,7 +8,7 @@ const base = { id: "evt-000001", contract: "K1", device: "PC-001", source: "endp
   detectedAt: "2024-06-01T10:00:00+09:00" };
 
 describe("event lines", () => {
-  it("reads the two examples of import-format.md", () => {
+  it("reads the two examples of docs/rules/import-format.md", () => {
     expect(parse({ ...base, threat: "TROJ_GENERIC", action: "quarantined" }).record).toEqual({
       kind: "event", id: "evt-000001", contract: "K1", device: "PC-001", source: "endpoint", type: "virus", severity: "high",
       action: "quarantined", threat: "TROJ_GENERIC", url: null, detectedAt: new Date("2024-06-01T01:00:00Z"),

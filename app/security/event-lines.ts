@@ -1,4 +1,4 @@
-// One line of an events NDJSON file (import-format.md, Events): a device line
+// One line of an events NDJSON file (docs/rules/import-format.md, Events): a device line
 // (`"kind":"device"`, S7 device data) or a security event. Pure: the caller says which
 // contract refs exist. Problems are `field: message`, ready to be prefixed with `FILE:LINE: `.
 import { isIsoDate, parseInstant } from "../lib/jst";

@@ -19,7 +19,7 @@ export interface GatewayFailure {
   reportedAt: Date;
   area: Area;
   model: GatewayModel;
-  /** The 24-hour on-site repair option (import-format.md: `repair24h`, default true). */
+  /** The 24-hour on-site repair option (docs/rules/import-format.md: `repair24h`, default true). */
   repair24h: boolean;
 }
 

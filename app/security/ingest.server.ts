@@ -1,4 +1,4 @@
-// Ingest of device data and security events (import-format.md, Events; S7). Every line is
+// Ingest of device data and security events (docs/rules/import-format.md, Events; S7). Every line is
 // validated first and any problem rejects the whole file (the first 100 problems are kept and the
 // rest only counted, so a file of millions of bad lines cannot fill the memory or the terminal);
 // then one transaction upserts the

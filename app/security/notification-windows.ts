@@ -5,7 +5,7 @@
 //     event outside that window is phoned at 09:00 of the next day (the same day when it
 //     happened before 09:00) that is not a year-end holiday. National holidays and weekends
 //     are ordinary phone days: the terms exclude only the year-end break.
-//   - Notified events (import-format.md, Events): `cc_callback` from a gateway; an endpoint
+//   - Notified events (docs/rules/import-format.md, Events): `cc_callback` from a gateway; an endpoint
 //     `virus`/`network_virus` whose action `failed`; a gateway offline longer than the
 //     contract's threshold (「一定期間」, 60 minutes unless the contract sets another).
 // Pure functions: "now" and the threshold come in as parameters.
@@ -18,7 +18,7 @@ export type SecurityEventType =
 
 export type SecurityEventAction = "removed" | "quarantined" | "blocked" | "passed" | "failed";
 
-/** The part of an ingested event (import-format.md, Events) that the notification rules read. */
+/** The part of an ingested event (docs/rules/import-format.md, Events) that the notification rules read. */
 export interface SecurityEvent {
   id: string;
   device: string;
@@ -77,7 +77,7 @@ export function isNotifiable(event: Pick<SecurityEvent, "source" | "type" | "act
 /**
  * S1-4①: the moment a gateway outage becomes notifiable — `offlineAt + threshold` — or null
  * when the gateway came back before it was offline *longer than* the threshold
- * (import-format.md). Interpretation: back online exactly at the threshold is an outage of
+ * (docs/rules/import-format.md). Interpretation: back online exactly at the threshold is an outage of
  * exactly the threshold, not longer, so it is not notified (59 and 60 minutes → null,
  * 61 minutes → notified at the 60-minute mark). `backOnlineAt` null = still offline.
  */

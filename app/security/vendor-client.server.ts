@@ -144,7 +144,7 @@ async function storedCursor(db: Kysely<Database>, feed: VendorFeed): Promise<str
   return row?.cursor ?? null;
 }
 
-/** A vendor item in the NDJSON shape of import-format.md, for the one validator both paths share. */
+/** A vendor item in the NDJSON shape of docs/rules/import-format.md, for the one validator both paths share. */
 function toIngestLine(feed: VendorFeed, item: unknown): unknown {
   if (typeof item !== "object" || item === null || Array.isArray(item)) return item;
   const v = item as Record<string, unknown>;

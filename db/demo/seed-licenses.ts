@@ -1,4 +1,4 @@
-// Demo licences (shared/spec/licenses.md) for customers C1 and C5, one per channel: an annual
+// Demo licences (docs/rules/licenses.md) for customers C1 and C5, one per channel: an annual
 // vendor-store main licence with two add-ons (order number NP…) and a monthly SY order for C1,
 // an ISP bundle C1 applied for through the console, and for C5 a monthly carrier-shop licence
 // paid with docomo (決済番号), an app-store licence and one sold by a reseller. L-4: C1's main ISP

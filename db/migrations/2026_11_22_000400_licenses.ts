@@ -1,4 +1,4 @@
-// Licence subscriptions sold through channels (shared/spec/licenses.md L-1 … L-6): the licences
+// Licence subscriptions sold through channels (docs/rules/licenses.md L-1 … L-6): the licences
 // and their charges, the L-3 refund requests and the L-4 ISP bundle applications. Booleans are
 // 0/1 integers and every enumeration is a CHECK, so the rows stay valid whatever writes them.
 import { sql, type Kysely } from "kysely";

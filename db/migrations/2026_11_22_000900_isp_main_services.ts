@@ -1,4 +1,4 @@
-// L-4 (shared/spec/licenses.md): the customer's main ISP service contracts — internet, TV,
+// L-4 (docs/rules/licenses.md): the customer's main ISP service contracts — internet, TV,
 // phone… provided by the ISP whose security service the customer takes. When every one of them
 // has ended or is suspended, the ISP security contracts end with them. One row per service of a
 // customer, updated when its status is recorded (the audit log keeps each recording). A service

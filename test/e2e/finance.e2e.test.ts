@@ -118,7 +118,7 @@ describe("finance closes November", () => {
     await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-11")}`);
     const interestRow = page.locator("table.data").first().locator("tr", { hasText: "延滞利息" });
     expect(await interestRow.textContent()).toContain("186円");
-    expect(await interestRow.textContent()).toContain("非課税"); // interest (terms.md, Non-taxable lines)
+    expect(await interestRow.textContent()).toContain("非課税"); // interest (docs/rules/terms.md, Non-taxable lines)
     expect(await page.getByTestId("non-taxable").textContent()).toBe("186円");
     // 9,000 + 900 tax + 186 = 10,086
     expect(await page.getByTestId("invoice-total").textContent()).toBe("10,086円");

@@ -1,4 +1,4 @@
-// Licences in a real browser (licenses.md L-2, L-4, L-6): a customer finds its subscription by
+// Licences in a real browser (docs/rules/licenses.md L-2, L-4, L-6): a customer finds its subscription by
 // the order number, sees the path, the day it really ends and the refund before confirming,
 // stops auto-renewal of a main licence and sees its add-ons stop too; another customer's
 // licence answers 404; two identical ISP applications at once make one contract. The licences
