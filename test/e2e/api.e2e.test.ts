@@ -15,6 +15,7 @@ import {
   ThreatReportSchema,
 } from "../../app/api/schemas";
 import { z } from "zod";
+import { CreatedWebhookEndpointSchema, WebhookEndpointSchema } from "../../app/webhooks/schemas";
 import { countRows, queryDatabase, startConsole, type ConsoleServer } from "./support/server";
 
 let server: ConsoleServer;
@@ -67,7 +68,7 @@ async function walk(key: string, path: string, id: (row: any) => string | number
 }
 
 beforeAll(async () => {
-  server = await startConsole();
+  server = await startConsole({ WEBHOOK_ALLOW_HOSTS: "127.0.0.1" });
   keys.r1 = createKey(server.databasePath, "--reseller", "R1", "--name", "PSA連携", "--scope", "write");
   keys.r1read = createKey(server.databasePath, "--reseller", "R1", "--name", "閲覧", "--scope", "read");
   keys.r2 = createKey(server.databasePath, "--reseller", "R2", "--name", "PSA連携", "--scope", "write");
@@ -489,6 +490,14 @@ describe("OpenAPI document and reference page (item 3)", () => {
       const r = await api(p, path);
       expect(() => schema.parse(r.body), path).not.toThrow();
     }
+    // Webhook endpoints: the registration (with its secret, once), the list and one endpoint.
+    const registered = await api(p, "/webhook-endpoints", { method: "POST", body: JSON.stringify({ url: "http://127.0.0.1:9/hook", events: ["incident.opened"], ownerEmail: "ops@example.jp" }) });
+    expect(registered.status).toBe(201);
+    expect(() => CreatedWebhookEndpointSchema.parse(registered.body)).not.toThrow();
+    const endpoints = (await api(p, "/webhook-endpoints")).body;
+    expect(() => z.strictObject({ data: z.array(WebhookEndpointSchema) }).parse(endpoints)).not.toThrow();
+    const endpoint = (await api(p, `/webhook-endpoints/${registered.body.id}`)).body;
+    expect(() => WebhookEndpointSchema.parse(endpoint)).not.toThrow();
     for (const path of [`/credit-notes/${creditNote}/pdf`, `/threat-reports/${(await api(p, "/threat-reports?limit=1")).body.data[0].id}/pdf`]) {
       const pdf = await api(p, path);
       expect([path, pdf.status, pdf.type, Buffer.from(pdf.body as ArrayBuffer).subarray(0, 5).toString()]).toEqual([path, 200, "application/pdf", "%PDF-"]);
