@@ -170,7 +170,8 @@ describe("incident list paging (issue 17 item 2)", () => {
       contract_id: contracts[i % contracts.length].id, kind: "cnc", severity: i % 3 === 0 ? "high" : "medium", title: `テスト ${i}`,
       // Every fifth shares its instant with the one before: the id must break the tie.
       opened_at: new Date(Date.UTC(2026, 5, 1) + (i - (i % 5 === 4 ? 1 : 0)) * 3_600_000).toISOString(),
-      acknowledged_at: null, resolved_at: null, assignee: null, notes: null, first_event_id: `test-${i}`, device_name: `PC-${i % 7}`,
+      acknowledged_at: null, resolved_at: null, assignee: null, first_event_id: `test-${i}`, device_name: `PC-${i % 7}`,
+      updated_at: new Date(Date.UTC(2026, 5, 1) + i * 3_600_000).toISOString(),
     }));
     for (let i = 0; i < rows.length; i += 100) await t.db.insertInto("incidents").values(rows.slice(i, i + 100)).execute();
     incidents = await t.db.selectFrom("incidents").innerJoin("contracts", "contracts.id", "incidents.contract_id")

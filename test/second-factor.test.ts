@@ -184,7 +184,7 @@ describe("signing in with a second factor", () => {
     const fresh = cookiesOf(await passwordStep("reseller2@demo.example"))[PENDING_COOKIE_NAME];
     expect((await secondStep(fresh, { intent: "totp", code: codeAt(secret, later) })).status).toBe(302);
     const audit = await t.db.selectFrom("audit_log").select(["action", "summary"]).where("user_id", "=", user.id)
-      .where("action", "in", ["mfa.verify_failed", "mfa.throttled"]).execute();
+      .where("action", "in", ["mfa.verify_failed", "mfa.throttled"]).orderBy("id").execute();
     expect(audit.filter((a) => a.action === "mfa.verify_failed")).toHaveLength(5);
     expect(audit.filter((a) => a.action === "mfa.throttled")).toHaveLength(2);
     expect(audit[0].summary).toBe("ログイン: 確認コードの誤り");

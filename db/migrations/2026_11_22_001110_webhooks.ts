@@ -2,12 +2,13 @@
 // the event types each subscribes to, the events recorded with the change that caused them, one
 // delivery per endpoint and event (the outbox the delivery job claims from), and each attempt
 // with its response code for the delivery log. Schema builder only, so it runs on PostgreSQL too.
+import { idColumn, idType } from "./portable";
 import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("webhook_endpoints")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", idType(db), idColumn(db))
     // null: the provider's endpoint (every customer's events); otherwise the reseller whose customers' events it gets.
     .addColumn("reseller_id", "integer", (c) => c.references("resellers.id"))
     .addColumn("url", "text", (c) => c.notNull())
@@ -48,7 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("webhook_deliveries")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", idType(db), idColumn(db))
     .addColumn("endpoint_id", "integer", (c) => c.notNull().references("webhook_endpoints.id"))
     .addColumn("event_id", "text", (c) => c.notNull().references("webhook_events.id"))
     // pending → succeeded | failed
@@ -69,7 +70,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable("webhook_attempts")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", idType(db), idColumn(db))
     .addColumn("delivery_id", "integer", (c) => c.notNull().references("webhook_deliveries.id"))
     .addColumn("attempted_at", "text", (c) => c.notNull())
     // null: no HTTP answer (refused address, timeout, network error; see error).

@@ -3,6 +3,7 @@
 // a claim on each outbox mail so two processes never send the same one, and the jobs table of
 // the job worker (month close off the request path, with its progress). Portable types only:
 // the same statements run on SQLite and PostgreSQL.
+import { idColumn, idType } from "./portable";
 import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -18,7 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("outbox").addColumn("claimed_until", "text").execute();
 
   await db.schema.createTable("jobs")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", idType(db), idColumn(db))
     // 'month_close' (key: the month), 'scheduled' (key: job and period, e.g. 'daily:2026-12-06').
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("key", "text", (c) => c.notNull())

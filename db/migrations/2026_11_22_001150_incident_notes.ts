@@ -2,6 +2,7 @@
 // author (the user and the display name at the time of writing) as columns, instead of lines
 // like `2026-12-07T01:00Z operator@…: text` in incidents.notes, which showed customers a UTC time
 // and a staff e-mail address. Existing notes are parsed into rows; the text column is dropped.
+import { idColumn, idType } from "./portable";
 import type { Kysely } from "kysely";
 
 const HEADER = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)Z (\S+@\S+): ?(.*)$/;
@@ -29,7 +30,7 @@ export function parseLegacyNotes(text: string, fallbackAt: string): ParsedNote[]
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createTable("incident_notes")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("id", idType(db), idColumn(db))
     .addColumn("incident_id", "integer", (c) => c.notNull().references("incidents.id").onDelete("cascade"))
     .addColumn("written_at", "text", (c) => c.notNull())
     // The writer's account (null for a note converted from text whose address is no user) and the
