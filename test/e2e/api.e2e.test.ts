@@ -340,7 +340,7 @@ describe("licences: ISP provisioning and main services (L-4), idempotent", () =>
     // A day later the replay table no longer has the answer (daily pruning); the ISP key of decision 0007 still finds the contract.
     const db = new SQLite(server.databasePath);
     try {
-      expect(db.prepare("delete from api_idempotency where idempotency_key = ?").run("isp-order-7").changes).toBe(1);
+      expect(db.prepare("delete from idempotency_keys where key = ? and purpose = 'api'").run("isp-order-7").changes).toBe(1);
     } finally {
       db.close();
     }
