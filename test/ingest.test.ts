@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatJstIso } from "../app/lib/jst";
 import { ingestFile, type IngestOptions } from "../app/security/ingest.server";
 import { notificationPlan, notifyAllContracts, ruleEventsQuery } from "../app/security/notifications.server";
-import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
+import { createTestDatabase, describeOnSqlite, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
 
 /** The demo data's "today": Friday 2026-11-20, 12:00 in Japan. */
 const SEED_AT = new Date("2026-11-20T12:00:00+09:00");
@@ -251,7 +251,7 @@ describe("S1-4① gateway still offline", () => {
 });
 
 // SQLite's query plan: PostgreSQL chooses its own (decision 0023).
-describe.skipIf(TEST_ON_POSTGRES)("S1-4① engine query", () => {
+describeOnSqlite("S1-4① engine query", () => {
   it("reads a contract's rule events through the partial index, not by scanning all its events", () => {
     const query = ruleEventsQuery(t.db, 1).compile();
     const plan = t.sqlite.prepare(`explain query plan ${query.sql}`).all(...query.parameters) as Array<{ detail: string }>;

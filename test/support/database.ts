@@ -3,6 +3,7 @@
 // TEST_DATABASE=postgres, a PostgreSQL database of its own (decision 0023). On PostgreSQL each
 // database is a copy (CREATE DATABASE … TEMPLATE) of a template migrated and seeded once per
 // source version and seed options: seeding takes seconds there, a copy a fraction of one.
+import { describe } from "vitest";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,6 +26,14 @@ type SeedOptions = { seed?: boolean; at?: Date; events?: boolean };
 
 /** Which engine the integration tests run on: TEST_DATABASE=postgres, SQLite otherwise. */
 export const TEST_ON_POSTGRES = process.env.TEST_DATABASE === "postgres";
+
+/**
+ * Checks of SQLite itself (its query plans): registered only when the suite runs on SQLite, so
+ * the PostgreSQL run neither runs nor lists them (PostgreSQL plans its own way, decision 0023).
+ */
+export const describeOnSqlite = (name: string, fn: () => void): void => {
+  if (!TEST_ON_POSTGRES) describe(name, fn);
+};
 
 /** The server the PostgreSQL mode creates its databases on (any database there: it connects as admin). */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgres:///postgres?host=/var/run/postgresql";
