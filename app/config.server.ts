@@ -31,13 +31,25 @@ export function parseConsoleUrl(raw: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError(`CONSOLE_URL: 有効なURLではありません（例: https://console.example.jp）: "${raw}"`);
+    throw new ConfigError(
+      `CONSOLE_URL: 有効なURLではありません（例: https://console.example.jp）: "${raw}"`,
+    );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(`CONSOLE_URL: http:// または https:// で始まるURLを指定してください: "${raw}"`);
+    throw new ConfigError(
+      `CONSOLE_URL: http:// または https:// で始まるURLを指定してください: "${raw}"`,
+    );
   }
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
-    throw new ConfigError(`CONSOLE_URL: パスやクエリを含まないURLを指定してください（例: https://console.example.jp）: "${raw}"`);
+  if (
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    (url.pathname !== "/" && url.pathname !== "")
+  ) {
+    throw new ConfigError(
+      `CONSOLE_URL: パスやクエリを含まないURLを指定してください（例: https://console.example.jp）: "${raw}"`,
+    );
   }
   return url.origin;
 }
@@ -46,7 +58,9 @@ export function parseConsoleUrl(raw: string): string {
 export function parseTrustProxy(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === "") return 0;
   if (!/^\d{1,2}$/.test(raw.trim())) {
-    throw new ConfigError(`TRUST_PROXY: 信頼するプロキシの段数を0以上の整数で指定してください: "${raw}"`);
+    throw new ConfigError(
+      `TRUST_PROXY: 信頼するプロキシの段数を0以上の整数で指定してください: "${raw}"`,
+    );
   }
   return Number(raw.trim());
 }
@@ -57,7 +71,9 @@ export const DEFAULT_API_RATE_LIMIT = 600;
 export function parseApiRateLimit(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === "") return DEFAULT_API_RATE_LIMIT;
   if (!/^[1-9]\d{0,6}$/.test(raw.trim())) {
-    throw new ConfigError(`API_RATE_LIMIT: APIキーごとの1分あたりのリクエスト数を1以上の整数で指定してください: "${raw}"`);
+    throw new ConfigError(
+      `API_RATE_LIMIT: APIキーごとの1分あたりのリクエスト数を1以上の整数で指定してください: "${raw}"`,
+    );
   }
   return Number(raw.trim());
 }
@@ -69,10 +85,13 @@ export const MAX_WEB_CONCURRENCY = 64;
  * from 1 to 64; unset is the number of cores. The one job worker comes on top.
  */
 export function parseWebConcurrency(raw: string | undefined, cores: number): number {
-  if (raw === undefined || raw.trim() === "") return Math.max(1, Math.min(MAX_WEB_CONCURRENCY, cores));
+  if (raw === undefined || raw.trim() === "")
+    return Math.max(1, Math.min(MAX_WEB_CONCURRENCY, cores));
   const n = Number(raw.trim());
   if (!/^\d{1,2}$/.test(raw.trim()) || n < 1 || n > MAX_WEB_CONCURRENCY) {
-    throw new ConfigError(`WEB_CONCURRENCY: ウェブワーカーの数を1から${MAX_WEB_CONCURRENCY}までの整数で指定してください: "${raw}"`);
+    throw new ConfigError(
+      `WEB_CONCURRENCY: ウェブワーカーの数を1から${MAX_WEB_CONCURRENCY}までの整数で指定してください: "${raw}"`,
+    );
   }
   return n;
 }
@@ -83,10 +102,23 @@ export function parseWebConcurrency(raw: string | undefined, cores: number): num
  */
 export function parseWebhookAllowHosts(raw: string | undefined): string[] {
   if (raw === undefined || raw.trim() === "") return [];
-  const hosts = raw.split(",").map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, "")).filter((h) => h !== "");
+  const hosts = raw
+    .split(",")
+    .map((h) =>
+      h
+        .trim()
+        .toLowerCase()
+        .replace(/^\[|\]$/g, ""),
+    )
+    .filter((h) => h !== "");
   for (const h of hosts) {
-    if (isIP(h) === 0 && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(h)) {
-      throw new ConfigError(`WEBHOOK_ALLOW_HOSTS: ホスト名かIPアドレスをカンマ区切りで指定してください（スキームやポートは付けません）: "${h}"`);
+    if (
+      isIP(h) === 0 &&
+      !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(h)
+    ) {
+      throw new ConfigError(
+        `WEBHOOK_ALLOW_HOSTS: ホスト名かIPアドレスをカンマ区切りで指定してください（スキームやポートは付けません）: "${h}"`,
+      );
     }
   }
   return [...new Set(hosts)];
@@ -94,7 +126,10 @@ export function parseWebhookAllowHosts(raw: string | undefined): string[] {
 
 /** Loopback listen addresses: only a server reachable from this machine alone may guess its own URL. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
   if (h === "localhost" || h === "::1") return true;
   return isIP(h) === 4 && h.startsWith("127.");
 }
@@ -107,7 +142,12 @@ export function isLoopbackHost(host: string): boolean {
 export function readServerConfig(
   env: Record<string, string | undefined>,
   listen: { host: string },
-): { consoleUrl: string | null; trustProxy: number; apiRateLimit: number; webhookAllowHosts: string[] } {
+): {
+  consoleUrl: string | null;
+  trustProxy: number;
+  apiRateLimit: number;
+  webhookAllowHosts: string[];
+} {
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   const apiRateLimit = parseApiRateLimit(env.API_RATE_LIMIT);
   const webhookAllowHosts = parseWebhookAllowHosts(env.WEBHOOK_ALLOW_HOSTS);
@@ -143,7 +183,12 @@ export function getServerConfig(): ServerConfig {
   if (!holder[KEY]) {
     const env = environment();
     if (!env.consoleUrl) throw new ConfigError("CONSOLE_URL: 設定されていません");
-    holder[KEY] = { consoleUrl: env.consoleUrl, trustProxy: env.trustProxy, apiRateLimit: env.apiRateLimit, webhookAllowHosts: env.webhookAllowHosts };
+    holder[KEY] = {
+      consoleUrl: env.consoleUrl,
+      trustProxy: env.trustProxy,
+      apiRateLimit: env.apiRateLimit,
+      webhookAllowHosts: env.webhookAllowHosts,
+    };
   }
   return holder[KEY];
 }
@@ -220,14 +265,17 @@ export function parseDatabaseUrl(raw: string | undefined): string {
   const url = raw.trim();
   if (/^postgres(ql)?:\/\/./.test(url)) return url;
   if (url.startsWith("file:") && url.length > "file:".length) return url;
-  throw new ConfigError(`DATABASE_URL: file:パス（SQLite）または postgres://… を指定してください: "${raw}"`);
+  throw new ConfigError(
+    `DATABASE_URL: file:パス（SQLite）または postgres://… を指定してください: "${raw}"`,
+  );
 }
 
 /** PORT: 0–65535 (0: any free port); unset is 3000. */
 export function parsePort(raw: string | undefined): number {
   if (unset(raw)) return DEFAULT_PORT;
   const port = /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!(port >= 0 && port <= 65535)) throw new ConfigError(`PORT: 0〜65535のポート番号を指定してください: "${raw}"`);
+  if (!(port >= 0 && port <= 65535))
+    throw new ConfigError(`PORT: 0〜65535のポート番号を指定してください: "${raw}"`);
   return port;
 }
 
@@ -235,7 +283,10 @@ export function parsePort(raw: string | undefined): number {
 export function parseAppNow(raw: string | undefined): Date | null {
   if (unset(raw)) return null;
   const at = parseInstant(raw.trim());
-  if (!at) throw new ConfigError(`APP_NOW: オフセット付きのISO 8601日時を指定してください（例: 2026-11-22T10:00:00+09:00）: "${raw}"`);
+  if (!at)
+    throw new ConfigError(
+      `APP_NOW: オフセット付きのISO 8601日時を指定してください（例: 2026-11-22T10:00:00+09:00）: "${raw}"`,
+    );
   return at;
 }
 
@@ -243,7 +294,8 @@ export function parseAppNow(raw: string | undefined): Date | null {
 export function parseImportMaxBytes(raw: string | undefined): number {
   if (unset(raw)) return DEFAULT_IMPORT_MAX_BYTES;
   const bytes = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new ConfigError(`IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "${raw}"`);
+  if (!Number.isSafeInteger(bytes) || bytes < 1)
+    throw new ConfigError(`IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "${raw}"`);
   return bytes;
 }
 
@@ -251,20 +303,35 @@ export function parseImportMaxBytes(raw: string | undefined): number {
 export function parseSmtpUrl(raw: string | undefined): string | null {
   if (unset(raw)) return null;
   const url = raw.trim();
-  if (!/^smtps?:\/\/./.test(url)) throw new ConfigError(`SMTP_URL: smtp://ホスト:ポート または smtps://ホスト:ポート を指定してください: "${raw}"`);
+  if (!/^smtps?:\/\/./.test(url))
+    throw new ConfigError(
+      `SMTP_URL: smtp://ホスト:ポート または smtps://ホスト:ポート を指定してください: "${raw}"`,
+    );
   return url;
 }
 
 /** VENDOR_API_URL and VENDOR_API_TOKEN: both or neither. */
-export function parseVendorApi(rawUrl: string | undefined, rawToken: string | undefined): { baseUrl: string; token: string } | null {
+export function parseVendorApi(
+  rawUrl: string | undefined,
+  rawToken: string | undefined,
+): { baseUrl: string; token: string } | null {
   if (unset(rawUrl) && unset(rawToken)) return null;
-  if (unset(rawUrl)) throw new ConfigError("VENDOR_API_URL: VENDOR_API_TOKEN と一緒に設定してください");
-  if (unset(rawToken)) throw new ConfigError("VENDOR_API_TOKEN: VENDOR_API_URL と一緒に設定してください");
-  if (!/^https?:\/\/./.test(rawUrl.trim())) throw new ConfigError(`VENDOR_API_URL: http:// または https:// で始まるURLを指定してください: "${rawUrl}"`);
+  if (unset(rawUrl))
+    throw new ConfigError("VENDOR_API_URL: VENDOR_API_TOKEN と一緒に設定してください");
+  if (unset(rawToken))
+    throw new ConfigError("VENDOR_API_TOKEN: VENDOR_API_URL と一緒に設定してください");
+  if (!/^https?:\/\/./.test(rawUrl.trim()))
+    throw new ConfigError(
+      `VENDOR_API_URL: http:// または https:// で始まるURLを指定してください: "${rawUrl}"`,
+    );
   return { baseUrl: rawUrl.trim(), token: rawToken.trim() };
 }
 
-function parseSwitch<T extends string>(name: string, raw: string | undefined, unsetValue: T): "on" | "off" | T {
+function parseSwitch<T extends string>(
+  name: string,
+  raw: string | undefined,
+  unsetValue: T,
+): "on" | "off" | T {
   if (unset(raw)) return unsetValue;
   const value = raw.trim().toLowerCase();
   if (value === "on" || value === "off") return value;
@@ -272,14 +339,19 @@ function parseSwitch<T extends string>(name: string, raw: string | undefined, un
 }
 
 /** SCHEDULER: on (default) or off. */
-export const parseScheduler = (raw: string | undefined): boolean => parseSwitch("SCHEDULER", raw, "on") === "on";
+export const parseScheduler = (raw: string | undefined): boolean =>
+  parseSwitch("SCHEDULER", raw, "on") === "on";
 /** SIMULATOR: on, off, or unset ("demo": on only when `npm start` has just loaded the demo data). */
-export const parseSimulator = (raw: string | undefined): "on" | "off" | "demo" => parseSwitch("SIMULATOR", raw, "demo");
+export const parseSimulator = (raw: string | undefined): "on" | "off" | "demo" =>
+  parseSwitch("SIMULATOR", raw, "demo");
 
 /** SHUTDOWN_TIMEOUT: whole seconds ≥ 0 to wait for requests in flight on SIGTERM; unset is 8. */
 export function parseShutdownTimeout(raw: string | undefined): number {
   if (unset(raw)) return DEFAULT_SHUTDOWN_TIMEOUT_SECONDS * 1000;
-  if (!/^\d{1,4}$/.test(raw.trim())) throw new ConfigError(`SHUTDOWN_TIMEOUT: 停止時に処理中のリクエストを待つ秒数を0以上の整数で指定してください: "${raw}"`);
+  if (!/^\d{1,4}$/.test(raw.trim()))
+    throw new ConfigError(
+      `SHUTDOWN_TIMEOUT: 停止時に処理中のリクエストを待つ秒数を0以上の整数で指定してください: "${raw}"`,
+    );
   return Number(raw.trim()) * 1000;
 }
 
@@ -304,7 +376,10 @@ export function readEnvironment(env: Env): Environment {
     port: read(() => parsePort(env.PORT), DEFAULT_PORT),
     nodeEnv: unset(env.NODE_ENV) ? undefined : env.NODE_ENV.trim(),
     appNow: read(() => parseAppNow(env.APP_NOW), null),
-    consoleUrl: read(() => (unset(env.CONSOLE_URL) ? null : parseConsoleUrl(env.CONSOLE_URL)), null),
+    consoleUrl: read(
+      () => (unset(env.CONSOLE_URL) ? null : parseConsoleUrl(env.CONSOLE_URL)),
+      null,
+    ),
     trustProxy: read(() => parseTrustProxy(env.TRUST_PROXY), 0),
     apiRateLimit: read(() => parseApiRateLimit(env.API_RATE_LIMIT), DEFAULT_API_RATE_LIMIT),
     webConcurrency: read(() => parseWebConcurrency(env.WEB_CONCURRENCY, availableParallelism()), 1),
@@ -315,7 +390,10 @@ export function readEnvironment(env: Env): Environment {
     vendorApi: read(() => parseVendorApi(env.VENDOR_API_URL, env.VENDOR_API_TOKEN), null),
     scheduler: read(() => parseScheduler(env.SCHEDULER), true),
     simulator: read(() => parseSimulator(env.SIMULATOR), "demo"),
-    shutdownTimeoutMs: read(() => parseShutdownTimeout(env.SHUTDOWN_TIMEOUT), DEFAULT_SHUTDOWN_TIMEOUT_SECONDS * 1000),
+    shutdownTimeoutMs: read(
+      () => parseShutdownTimeout(env.SHUTDOWN_TIMEOUT),
+      DEFAULT_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    ),
   };
   if (problems.length > 0) throw new ConfigError(problems.join("\n"));
   return result;
@@ -330,7 +408,9 @@ export function environment(): Environment {
 }
 
 /** The server's request-time settings from this process's environment (readServerConfig). */
-export function serverConfigOfEnvironment(listen: { host: string }): ReturnType<typeof readServerConfig> {
+export function serverConfigOfEnvironment(listen: {
+  host: string;
+}): ReturnType<typeof readServerConfig> {
   return readServerConfig(process.env, listen);
 }
 

@@ -1,7 +1,12 @@
 // Remix 2.17's default Node entry, with the request's CSP nonce (scripts/edge.ts) given to React's
 // streaming scripts, to Remix's (RemixServer) and to root.tsx's <Scripts>/<ScrollRestoration>.
 import { PassThrough } from "node:stream";
-import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
+import type {
+  ActionFunctionArgs,
+  AppLoadContext,
+  EntryContext,
+  LoaderFunctionArgs,
+} from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
@@ -34,7 +39,12 @@ export default function handleRequest(
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce || undefined} />
+        <RemixServer
+          context={remixContext}
+          url={request.url}
+          abortDelay={ABORT_DELAY}
+          nonce={nonce || undefined}
+        />
       </NonceContext.Provider>,
       {
         nonce: nonce || undefined,
@@ -67,7 +77,10 @@ function logRequestError(error: unknown, request: Request): void {
  * the stack and the request id the client got in X-Request-Id. A request the client gave up on
  * is not an error of the server.
  */
-export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs): void {
+export function handleError(
+  error: unknown,
+  { request }: LoaderFunctionArgs | ActionFunctionArgs,
+): void {
   if (request.signal.aborted) return;
   logRequestError(error, request);
 }

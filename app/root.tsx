@@ -1,10 +1,21 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import {
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useRouteError,
+} from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useNonce } from "./lib/nonce";
 import stylesHref from "./styles.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }, { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "セキュアライン 管理コンソール" }];
 
@@ -38,17 +49,25 @@ export function ErrorBoundary() {
 
 export function ErrorMessage({ error }: { error: unknown }) {
   if (isRouteErrorResponse(error)) {
-    const title = error.status === 404 ? "ページが見つかりません"
-      : error.status === 403 ? "権限がありません"
-      : `エラー（${error.status}）`;
-    const detail = error.status === 404
-      ? "お探しのページまたはデータは存在しないか、表示する権限がありません。"
-      : typeof error.data === "string" ? error.data : "";
+    const title =
+      error.status === 404
+        ? "ページが見つかりません"
+        : error.status === 403
+          ? "権限がありません"
+          : `エラー（${error.status}）`;
+    const detail =
+      error.status === 404
+        ? "お探しのページまたはデータは存在しないか、表示する権限がありません。"
+        : typeof error.data === "string"
+          ? error.data
+          : "";
     return (
       <div className="error-page">
         <h1>{title}</h1>
         <p>{detail}</p>
-        <p><a href="/home">ホームへ戻る</a></p>
+        <p>
+          <a href="/home">ホームへ戻る</a>
+        </p>
       </div>
     );
   }

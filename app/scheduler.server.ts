@@ -51,7 +51,11 @@ export interface Schedule {
 
 /** When each background job runs. */
 export function schedules(): Schedule[] {
-  const at = (job: ScheduledJob, pattern: string): Schedule => ({ job, pattern, timezone: SCHEDULER_TIMEZONE });
+  const at = (job: ScheduledJob, pattern: string): Schedule => ({
+    job,
+    pattern,
+    timezone: SCHEDULER_TIMEZONE,
+  });
   return [
     at("every minute", "* * * * *"),
     at("daily", "0 3 * * *"),
@@ -71,7 +75,13 @@ export function dailyJobs(db: Kysely<Database>, at: Date): DailyJob[] {
   const today = jstDate(at);
   return [
     { name: "retention", run: async () => purgeSummary(await purgeExpiredEvents(db, at)) },
-    { name: "suspensions", run: async () => { const r = await applySuspensionSchedule(db, today, at); return `suspensions: ${r.started} started, ${r.ended} ended`; } },
+    {
+      name: "suspensions",
+      run: async () => {
+        const r = await applySuspensionSchedule(db, today, at);
+        return `suspensions: ${r.started} started, ${r.ended} ended`;
+      },
+    },
     {
       name: "gateway returns",
       run: async () => {
@@ -80,21 +90,43 @@ export function dailyJobs(db: Kysely<Database>, at: Date): DailyJob[] {
       },
     },
     // Reminders of overdue invoices on the set days, then the T-17 prior notice (billing/dunning.server.ts).
-    { name: "dunning", run: async () => { const r = await runDunning(db, today, at); return `dunning: ${r.reminded} reminders queued, ${r.suspensionNotices} suspension notices`; } },
-    { name: "renewals", run: async () => `renewal reminders: ${await queueRenewalReminders(db, today, at)} queued` },
+    {
+      name: "dunning",
+      run: async () => {
+        const r = await runDunning(db, today, at);
+        return `dunning: ${r.reminded} reminders queued, ${r.suspensionNotices} suspension notices`;
+      },
+    },
+    {
+      name: "renewals",
+      run: async () => `renewal reminders: ${await queueRenewalReminders(db, today, at)} queued`,
+    },
     // L-4: ISP security ends with the customer's main services whose last day has come.
-    { name: "isp main services", run: async () => `isp main services: ${(await applyMainServiceEnds(db, { on: today, actor: { id: null, email: "scheduler" } })).length} security contracts ended` },
+    {
+      name: "isp main services",
+      run: async () =>
+        `isp main services: ${(await applyMainServiceEnds(db, { on: today, actor: { id: null, email: "scheduler" } })).length} security contracts ended`,
+    },
     // Expired sessions; login attempts are kept 30 days as evidence (login-records.server.ts).
-    { name: "login records", run: async () => loginRecordsSummary(await pruneLoginRecords(db, at)) },
+    {
+      name: "login records",
+      run: async () => loginRecordsSummary(await pruneLoginRecords(db, at)),
+    },
     // Idempotency-Key answers kept a whole day, finished rate-limit minutes (api/pruning.server.ts).
     { name: "api records", run: async () => apiRecordsSummary(await pruneApiRecords(db, at)) },
     // Last: the jobs above write to it too.
-    { name: "billing journal", run: async () => `billing journal: ${await pruneBillingChanges(db)} rows pruned` },
+    {
+      name: "billing journal",
+      run: async () => `billing journal: ${await pruneBillingChanges(db)} rows pruned`,
+    },
   ];
 }
 
 /** Runs each job on its own, in order: one failing is logged and does not stop the others. */
-export async function runDailyJobs(jobs: readonly DailyJob[], log: (line: string) => void): Promise<void> {
+export async function runDailyJobs(
+  jobs: readonly DailyJob[],
+  log: (line: string) => void,
+): Promise<void> {
   for (const job of jobs) {
     try {
       log(await job.run());
@@ -144,7 +176,10 @@ export function startScheduler(
   log: (line: string) => void = console.error,
   options: { smtpUrl?: string | null; extraJobs?: readonly ExtraJob[] } = {},
 ): RunningScheduler {
-  const transport = createMailTransport(options.smtpUrl === undefined ? undefined : options.smtpUrl, log);
+  const transport = createMailTransport(
+    options.smtpUrl === undefined ? undefined : options.smtpUrl,
+    log,
+  );
   const renderAttachment = attachmentRenderer(db);
   // Set once the crons exist: the every-minute tick also checks the daily and monthly periods.
   let catchUp: () => void = () => undefined;
@@ -159,7 +194,8 @@ export function startScheduler(
       const at = now();
       await notifyAllContracts(db, at);
       const sent = await deliverOutbox(db, transport, at, { renderAttachment, log });
-      if (sent.sent || sent.failed) log(`mail: sent ${sent.sent}, retrying ${sent.retrying}, failed ${sent.failed}`);
+      if (sent.sent || sent.failed)
+        log(`mail: sent ${sent.sent}, retrying ${sent.retrying}, failed ${sent.failed}`);
     } catch (error) {
       log(`scheduler: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -167,9 +203,14 @@ export function startScheduler(
     }
     // Partner webhooks from their outbox (webhooks/delivery.server.ts); a failure here leaves the mail alone.
     try {
-      const hooks = await deliverWebhooks(db, now(), { allowHosts: getServerConfig().webhookAllowHosts, log });
+      const hooks = await deliverWebhooks(db, now(), {
+        allowHosts: getServerConfig().webhookAllowHosts,
+        log,
+      });
       if (hooks.sent || hooks.retrying || hooks.failed) {
-        log(`webhooks: sent ${hooks.sent}, retrying ${hooks.retrying}, failed ${hooks.failed}, endpoints disabled ${hooks.disabledEndpoints}`);
+        log(
+          `webhooks: sent ${hooks.sent}, retrying ${hooks.retrying}, failed ${hooks.failed}, endpoints disabled ${hooks.disabledEndpoints}`,
+        );
       }
     } catch (error) {
       log(`scheduler: webhooks: ${error instanceof Error ? error.message : String(error)}`);
@@ -189,28 +230,46 @@ export function startScheduler(
       const at = now();
       await runOncePer(db, "monthly reports", reportsPeriod(at), async () => {
         const r = await generateMonthlyReports(db, lastMonth(at), at);
-        if (r.generated || r.failed.length) log(`threat reports ${lastMonth(at)}: ${r.generated} made, ${r.failed.length} failed${r.failed.map((f) => `; ${f.contractRef}: ${f.message}`).join("")}`);
+        if (r.generated || r.failed.length)
+          log(
+            `threat reports ${lastMonth(at)}: ${r.generated} made, ${r.failed.length} failed${r.failed.map((f) => `; ${f.contractRef}: ${f.message}`).join("")}`,
+          );
       });
     } catch (error) {
       log(`scheduler: threat reports: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  const runs: Record<ScheduledJob, () => Promise<void>> = { "every minute": everyMinute, daily, "monthly reports": monthlyReports };
-  const crons = new Map(schedules().map((s) => [s.job, new Cron(s.pattern, { protect: true, timezone: s.timezone }, runs[s.job])]));
-  const extras = (options.extraJobs ?? []).map((job) => new Cron(job.pattern, { protect: true, timezone: SCHEDULER_TIMEZONE }, async () => {
-    try {
-      // Once per tick across the processes that added it (the real clock: ticks are real minutes).
-      await runOncePer(db, job.name, minutePeriod(new Date()), async () => {
-        const line = await job.run();
-        if (line) log(line);
-      });
-    } catch (error) {
-      log(`scheduler: ${job.name}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }));
+  const runs: Record<ScheduledJob, () => Promise<void>> = {
+    "every minute": everyMinute,
+    daily,
+    "monthly reports": monthlyReports,
+  };
+  const crons = new Map(
+    schedules().map((s) => [
+      s.job,
+      new Cron(s.pattern, { protect: true, timezone: s.timezone }, runs[s.job]),
+    ]),
+  );
+  const extras = (options.extraJobs ?? []).map(
+    (job) =>
+      new Cron(job.pattern, { protect: true, timezone: SCHEDULER_TIMEZONE }, async () => {
+        try {
+          // Once per tick across the processes that added it (the real clock: ticks are real minutes).
+          await runOncePer(db, job.name, minutePeriod(new Date()), async () => {
+            const line = await job.run();
+            if (line) log(line);
+          });
+        } catch (error) {
+          log(`scheduler: ${job.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+  );
   // Catch-up at start: trigger() marks the job busy, so a tick that comes meanwhile is skipped
   // (protect) rather than running the same day's work a second time alongside.
-  const caughtUp = Promise.all([crons.get("daily")!.trigger(), crons.get("monthly reports")!.trigger()]).then(() => undefined);
+  const caughtUp = Promise.all([
+    crons.get("daily")!.trigger(),
+    crons.get("monthly reports")!.trigger(),
+  ]).then(() => undefined);
   catchUp = () => {
     for (const job of ["daily", "monthly reports"] as const) {
       const cron = crons.get(job)!;

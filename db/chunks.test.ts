@@ -4,7 +4,10 @@ import { chunks, SQL_CHUNK } from "./chunks";
 describe("chunks", () => {
   it("splits a list in order into slices of the size, the last one shorter", () => {
     expect([...chunks([1, 2, 3, 4, 5], 2)]).toEqual([[1, 2], [3, 4], [5]]);
-    expect([...chunks([1, 2, 3, 4], 2)]).toEqual([[1, 2], [3, 4]]);
+    expect([...chunks([1, 2, 3, 4], 2)]).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect([...chunks([], 2)]).toEqual([]);
   });
 

@@ -4,7 +4,14 @@ import SQLite from "better-sqlite3";
 import { Kysely, sql, SqliteDialect } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { userInfo } from "node:os";
-import { isoFromTimestamptz, isPostgresUrl, postgresTypes, redactedUrl, withDefaultUser, withStatementCache } from "./connection";
+import {
+  isoFromTimestamptz,
+  isPostgresUrl,
+  postgresTypes,
+  redactedUrl,
+  withDefaultUser,
+  withStatementCache,
+} from "./connection";
 
 let sqlite: SQLite.Database;
 afterEach(() => {
@@ -13,7 +20,9 @@ afterEach(() => {
 
 function open() {
   sqlite = new SQLite(":memory:");
-  sqlite.exec("create table t (id integer primary key, name text not null); insert into t (name) values ('a'), ('b'), ('c')");
+  sqlite.exec(
+    "create table t (id integer primary key, name text not null); insert into t (name) values ('a'), ('b'), ('c')",
+  );
   return sqlite;
 }
 
@@ -36,9 +45,13 @@ describe("withStatementCache", () => {
   });
 
   it("serves Kysely's streams", async () => {
-    const db = new Kysely<{ t: { id: number; name: string } }>({ dialect: new SqliteDialect({ database: withStatementCache(open()) }) });
+    const db = new Kysely<{ t: { id: number; name: string } }>({
+      dialect: new SqliteDialect({ database: withStatementCache(open()) }),
+    });
     const names: string[] = [];
-    for (let i = 0; i < 2; i++) for await (const row of db.selectFrom("t").select("name").orderBy("id").stream()) names.push(row.name);
+    for (let i = 0; i < 2; i++)
+      for await (const row of db.selectFrom("t").select("name").orderBy("id").stream())
+        names.push(row.name);
     expect(names).toEqual(["a", "b", "c", "a", "b", "c"]);
   });
 
@@ -53,7 +66,9 @@ describe("withStatementCache", () => {
   });
 
   it("returns the new columns of a cached query after the table changes (SQLite re-prepares it)", async () => {
-    const db = new Kysely<{ t: Record<string, unknown> }>({ dialect: new SqliteDialect({ database: withStatementCache(open()) }) });
+    const db = new Kysely<{ t: Record<string, unknown> }>({
+      dialect: new SqliteDialect({ database: withStatementCache(open()) }),
+    });
     const query = sql<Record<string, unknown>>`select * from t where id = 1`;
     expect((await query.execute(db)).rows).toEqual([{ id: 1, name: "a" }]);
     await sql`alter table t add column note text not null default 'x'`.execute(db);
@@ -78,7 +93,11 @@ describe("PostgreSQL value mapping (decision 0023)", () => {
   });
 
   it("parses pg's numbers, dates and jsonb into what SQLite returns", () => {
-    const parse = (oid: number, text: string) => (postgresTypes.getTypeParser as (oid: number, format: string) => (t: string) => unknown)(oid, "text")(text);
+    const parse = (oid: number, text: string) =>
+      (postgresTypes.getTypeParser as (oid: number, format: string) => (t: string) => unknown)(
+        oid,
+        "text",
+      )(text);
     expect(parse(20, "9007199254740")).toBe(9007199254740);
     expect(parse(1700, "19800")).toBe(19800);
     expect(parse(1082, "2026-11-22")).toBe("2026-11-22");
@@ -88,11 +107,19 @@ describe("PostgreSQL value mapping (decision 0023)", () => {
   });
 
   it("recognises PostgreSQL URLs, signs in as the system user when none is named, masks passwords", () => {
-    expect(["postgres://h/db", "postgresql://h/db", "file:./x.db", "mysql://h/db"].map(isPostgresUrl)).toEqual([true, true, false, false]);
+    expect(
+      ["postgres://h/db", "postgresql://h/db", "file:./x.db", "mysql://h/db"].map(isPostgresUrl),
+    ).toEqual([true, true, false, false]);
     const user = encodeURIComponent(process.env.PGUSER ?? process.env.USER ?? userInfo().username);
-    expect(withDefaultUser("postgres:///console?host=/var/run/postgresql")).toBe(`postgres://${user}@/console?host=/var/run/postgresql`);
-    expect(withDefaultUser("postgres://app:secret@db.example/console")).toBe("postgres://app:secret@db.example/console");
-    expect(redactedUrl("postgres://app:secret@db.example/console")).toBe("postgres://app:***@db.example/console");
+    expect(withDefaultUser("postgres:///console?host=/var/run/postgresql")).toBe(
+      `postgres://${user}@/console?host=/var/run/postgresql`,
+    );
+    expect(withDefaultUser("postgres://app:secret@db.example/console")).toBe(
+      "postgres://app:secret@db.example/console",
+    );
+    expect(redactedUrl("postgres://app:secret@db.example/console")).toBe(
+      "postgres://app:***@db.example/console",
+    );
     expect(redactedUrl("postgres:///console?host=/tmp")).toBe("postgres:///console?host=/tmp");
   });
 });

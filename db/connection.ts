@@ -7,8 +7,14 @@ import { userInfo } from "node:os";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
 import {
-  Kysely, Migrator, PostgresAdapter, PostgresDialect, sql, SqliteDialect,
-  type MigrationProvider, type SqliteDatabase,
+  Kysely,
+  Migrator,
+  PostgresAdapter,
+  PostgresDialect,
+  sql,
+  SqliteDialect,
+  type MigrationProvider,
+  type SqliteDatabase,
 } from "kysely";
 import pg from "pg";
 import { migrations, postgresMigrations } from "./migrations/index";
@@ -47,7 +53,9 @@ export function dialectOf(db: Kysely<any>): SqlDialect {
 
 export function sqlitePathFromUrl(url: string): string {
   if (!url.startsWith("file:")) {
-    throw new Error(`DATABASE_URL: file:PATH (SQLite) or postgres://… (PostgreSQL) is expected, got "${url}"`);
+    throw new Error(
+      `DATABASE_URL: file:PATH (SQLite) or postgres://… (PostgreSQL) is expected, got "${url}"`,
+    );
   }
   const path = url.slice("file:".length);
   if (path === "") throw new Error("DATABASE_URL: the file path is empty");
@@ -63,7 +71,10 @@ export const STATEMENT_CACHE_SIZE = 256;
  * monthly billing run (multi-row INSERTs of hundreds of rows) as much as writing the rows. A
  * statement that is being iterated (a streamed query) is not shared: a fresh one is prepared.
  */
-export function withStatementCache(sqlite: SQLite.Database, capacity = STATEMENT_CACHE_SIZE): SqliteDatabase {
+export function withStatementCache(
+  sqlite: SQLite.Database,
+  capacity = STATEMENT_CACHE_SIZE,
+): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
     prepare(text: string) {
@@ -90,7 +101,10 @@ export function withStatementCache(sqlite: SQLite.Database, capacity = STATEMENT
 
 /** 2026-11-22 01:00:00.123+00 (timestamptz text in the UTC session) → 2026-11-22T01:00:00.123Z. */
 export function isoFromTimestamptz(text: string): string {
-  const m = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?([+-]\d\d)(?::?(\d\d))?(?::?(\d\d))?$/.exec(text);
+  const m =
+    /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(\.\d+)?([+-]\d\d)(?::?(\d\d))?(?::?(\d\d))?$/.exec(
+      text,
+    );
   if (!m) return new Date(text).toISOString();
   const [, day, time, fraction = "", hours, minutes = "00"] = m;
   const millis = fraction ? (fraction + "00").slice(0, 4) : ".000";
@@ -119,7 +133,8 @@ const PG_PARSERS: Record<number, (text: string) => unknown> = {
 
 export const postgresTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) =>
-    PG_PARSERS[oid] ?? types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
+    PG_PARSERS[oid] ??
+    types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
 };
 
 /**
@@ -152,12 +167,20 @@ export function openPostgres(url: string): DatabaseHandle {
   // An idle client losing its server (a restart) must not crash the process: the pool drops it.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const handle = { db, dialect: "postgres", pool, path: redactedUrl(url), close: () => db.destroy() } as DatabaseHandle;
+  const handle = {
+    db,
+    dialect: "postgres",
+    pool,
+    path: redactedUrl(url),
+    close: () => db.destroy(),
+  } as DatabaseHandle;
   // Not enumerable: a copy of the handle ({ ...handle }) leaves it out instead of throwing.
   Object.defineProperty(handle, "sqlite", {
     enumerable: false,
     get(): SQLite.Database {
-      throw new Error("this path is SQLite-only: branch on handle.dialect (the database is PostgreSQL)");
+      throw new Error(
+        "this path is SQLite-only: branch on handle.dialect (the database is PostgreSQL)",
+      );
     },
   });
   return handle;
@@ -172,7 +195,9 @@ export function openDatabase(url = environment().databaseUrl): DatabaseHandle {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma("synchronous = NORMAL");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return { db, dialect: "sqlite", sqlite, path, close: () => db.destroy() };
 }
 
@@ -193,7 +218,10 @@ const MIGRATION_WAIT_MS = 120_000;
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   if (dialectOf(db) === "postgres") {
     // Kysely's PostgreSQL adapter takes an advisory lock and runs the whole set in a transaction.
-    const { error, results } = await new Migrator({ db, provider: providerFor("postgres") }).migrateToLatest();
+    const { error, results } = await new Migrator({
+      db,
+      provider: providerFor("postgres"),
+    }).migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === "Error");
       const reason = error instanceof Error ? error.message : String(error);
@@ -229,13 +257,18 @@ export async function pendingMigrations(db: Kysely<Database>): Promise<string[]>
   // is too much for a probe called every few seconds). A database never migrated has no table:
   // every migration is pending.
   const rows = await (db as unknown as Kysely<{ kysely_migration: { name: string } }>)
-    .selectFrom("kysely_migration").select("name").execute()
+    .selectFrom("kysely_migration")
+    .select("name")
+    .execute()
     .catch((error: unknown) => {
-      if (/no such table|does not exist/i.test(error instanceof Error ? error.message : "")) return [];
+      if (/no such table|does not exist/i.test(error instanceof Error ? error.message : ""))
+        return [];
       throw error;
     });
   const applied = new Set(rows.map((r) => r.name));
-  return Object.keys(migrations).sort().filter((name) => !applied.has(name));
+  return Object.keys(migrations)
+    .sort()
+    .filter((name) => !applied.has(name));
 }
 
 export async function migrateDown(db: Kysely<Database>): Promise<string | null> {

@@ -3,7 +3,8 @@
 // ISO 8601 text in UTC, booleans are 0/1 integers (portable to PostgreSQL as written).
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 
-export type Role = "provider_admin" | "operator" | "finance" | "reseller_manager" | "customer_admin";
+export type Role =
+  "provider_admin" | "operator" | "finance" | "reseller_manager" | "customer_admin";
 export type Area = "east" | "west";
 export type Ownership = "rental" | "purchased";
 export type ContractStatus = "active" | "suspended" | "terminated";
@@ -613,7 +614,8 @@ export interface GatewayFailureTable {
 
 // ---- licences (docs/rules/licenses.md L-1..L-6) -------------------------------------------
 
-export type LicenseChannelColumn = "vendor_store" | "isp" | "carrier_provider" | "reseller" | "app_store";
+export type LicenseChannelColumn =
+  "vendor_store" | "isp" | "carrier_provider" | "reseller" | "app_store";
 export type RenewalStateColumn = "active" | "stop_requested" | "stopped";
 export type LicenseStateColumn = "active" | "cancelled" | "expired";
 export type RefundStateColumn = "requested" | "approved" | "paid" | "refused";

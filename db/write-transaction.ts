@@ -16,7 +16,10 @@ export const WRITE_TRANSACTION_LOCK = 7_244_001;
  * BEGIN IMMEDIATE does; rows the work reads to update it locks itself where a plain writer may
  * race it (the invoice counters, FOR UPDATE).
  */
-export async function writeTransaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+export async function writeTransaction<DB, T>(
+  db: Kysely<DB>,
+  work: (trx: Kysely<DB>) => Promise<T>,
+): Promise<T> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   // Inside a transaction already (a form's one-time token, decision 0027): on SQLite its first
   // statement was a write, so it holds the lock; on PostgreSQL it takes the advisory lock now.
@@ -25,10 +28,13 @@ export async function writeTransaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely
     return work(db);
   }
   if (postgres) {
-    return db.transaction().setIsolationLevel("read committed").execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(${WRITE_TRANSACTION_LOCK})`.execute(trx);
-      return work(trx);
-    });
+    return db
+      .transaction()
+      .setIsolationLevel("read committed")
+      .execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${WRITE_TRANSACTION_LOCK})`.execute(trx);
+        return work(trx);
+      });
   }
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);

@@ -5,7 +5,13 @@
 //     live key of that name (the provider's when no reseller is named).
 // A mistake prints `--option: message` on stderr and exits 1 having written nothing.
 import { parseArgs } from "node:util";
-import { API_SCOPES, ApiKeyForm, createApiKey, revokeApiKey, type KeyTenant } from "../app/api/keys.server";
+import {
+  API_SCOPES,
+  ApiKeyForm,
+  createApiKey,
+  revokeApiKey,
+  type KeyTenant,
+} from "../app/api/keys.server";
 import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import type { ApiScope } from "../db/schema";
@@ -20,7 +26,12 @@ const COMMAND_ACTOR = { id: null, email: "command:apikeys" };
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { reseller: { type: "string" }, provider: { type: "boolean" }, name: { type: "string" }, scope: { type: "string" } },
+    options: {
+      reseller: { type: "string" },
+      provider: { type: "boolean" },
+      name: { type: "string" },
+      scope: { type: "string" },
+    },
   });
   const command = positionals[0];
   if ((command !== "create" && command !== "revoke") || positionals.length > 1) {
@@ -35,13 +46,18 @@ async function main(): Promise<number> {
     console.error("--reseller: whose key it is: --reseller REF or --provider");
     return 1;
   }
-  const parsed = ApiKeyForm.safeParse({ name: values.name ?? "", scope: command === "create" ? values.scope ?? "" : "read" });
+  const parsed = ApiKeyForm.safeParse({
+    name: values.name ?? "",
+    scope: command === "create" ? (values.scope ?? "") : "read",
+  });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = String(issue.path[0]);
-    console.error(field === "scope"
-      ? `--scope: expected ${API_SCOPES.join(" or ")}, got ${values.scope === undefined ? "nothing" : `"${values.scope}"`}`
-      : `--name: ${values.name === undefined ? "a key name is required" : issue.message}`);
+    console.error(
+      field === "scope"
+        ? `--scope: expected ${API_SCOPES.join(" or ")}, got ${values.scope === undefined ? "nothing" : `"${values.scope}"`}`
+        : `--name: ${values.name === undefined ? "a key name is required" : issue.message}`,
+    );
     return 1;
   }
   const handle = openDatabase();
@@ -49,7 +65,11 @@ async function main(): Promise<number> {
     await migrateToLatest(handle.db);
     let tenant: KeyTenant = { kind: "provider" };
     if (values.reseller !== undefined) {
-      const reseller = await handle.db.selectFrom("resellers").select("id").where("ref", "=", values.reseller).executeTakeFirst();
+      const reseller = await handle.db
+        .selectFrom("resellers")
+        .select("id")
+        .where("ref", "=", values.reseller)
+        .executeTakeFirst();
       if (!reseller) {
         console.error(`--reseller: unknown reseller "${values.reseller}"`);
         return 1;
@@ -58,7 +78,12 @@ async function main(): Promise<number> {
     }
     if (command === "create") {
       const result = await createApiKey(handle.db, {
-        tenant, name: parsed.data.name, scope: parsed.data.scope as ApiScope, at: now(), actor: COMMAND_ACTOR, ip: null,
+        tenant,
+        name: parsed.data.name,
+        scope: parsed.data.scope as ApiScope,
+        at: now(),
+        actor: COMMAND_ACTOR,
+        ip: null,
       });
       if (!result.ok) {
         console.error(`--name: a live key named "${parsed.data.name}" already exists`);
@@ -67,9 +92,17 @@ async function main(): Promise<number> {
       console.log(result.key);
       return 0;
     }
-    const revoked = await revokeApiKey(handle.db, { tenant, name: parsed.data.name, at: now(), actor: COMMAND_ACTOR, ip: null });
+    const revoked = await revokeApiKey(handle.db, {
+      tenant,
+      name: parsed.data.name,
+      at: now(),
+      actor: COMMAND_ACTOR,
+      ip: null,
+    });
     if (!revoked) {
-      console.error(`--name: no live key named "${parsed.data.name}"${values.reseller ? ` of reseller ${values.reseller}` : " of the provider"}`);
+      console.error(
+        `--name: no live key named "${parsed.data.name}"${values.reseller ? ` of reseller ${values.reseller}` : " of the provider"}`,
+      );
       return 1;
     }
     console.error(`revoked "${revoked.name}"`);

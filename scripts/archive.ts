@@ -5,17 +5,25 @@
 // [--counterparty TEXT]` prints the matching originals as JSON lines (the act's search keys:
 // 取引年月日, 取引金額, 取引先; combined with "and").
 import { parseArgs } from "node:util";
-import { searchArchive, verifyArchive, type ArchiveSearch } from "../app/billing/document-archive.server";
+import {
+  searchArchive,
+  verifyArchive,
+  type ArchiveSearch,
+} from "../app/billing/document-archive.server";
 import { isIsoDate } from "../app/lib/jst";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
 
-const USAGE = "usage: archive verify | archive search [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--min-yen N] [--max-yen N] [--counterparty TEXT]";
+const USAGE =
+  "usage: archive verify | archive search [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--min-yen N] [--max-yen N] [--counterparty TEXT]";
 /** Progress on stderr every this many documents (a year of a large installation is tens of thousands). */
 const PROGRESS_EVERY = 1000;
 
 /** The search options checked; the problems as `--option: message` lines. */
-function searchOptions(values: Record<string, string | undefined>): { search: ArchiveSearch; problems: string[] } {
+function searchOptions(values: Record<string, string | undefined>): {
+  search: ArchiveSearch;
+  problems: string[];
+} {
   const problems: string[] = [];
   const date = (name: "from" | "to") => {
     const value = values[name];
@@ -33,7 +41,11 @@ function searchOptions(values: Record<string, string | undefined>): { search: Ar
     return Number(value);
   };
   const search: ArchiveSearch = {
-    from: date("from"), to: date("to"), minYen: yen("min-yen"), maxYen: yen("max-yen"), counterparty: values.counterparty ?? null,
+    from: date("from"),
+    to: date("to"),
+    minYen: yen("min-yen"),
+    maxYen: yen("max-yen"),
+    counterparty: values.counterparty ?? null,
   };
   return { search, problems };
 }
@@ -42,7 +54,10 @@ async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
-      from: { type: "string" }, to: { type: "string" }, "min-yen": { type: "string" }, "max-yen": { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      "min-yen": { type: "string" },
+      "max-yen": { type: "string" },
       counterparty: { type: "string" },
     },
   });
@@ -52,7 +67,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const { search, problems } = searchOptions(values);
-  if (command === "verify" && Object.values(values).some((v) => v !== undefined)) problems.push("verify: takes no options");
+  if (command === "verify" && Object.values(values).some((v) => v !== undefined))
+    problems.push("verify: takes no options");
   if (problems.length > 0) {
     for (const p of problems) console.error(p);
     return 1;
@@ -61,7 +77,8 @@ async function main(): Promise<number> {
   try {
     await migrateToLatest(handle.db);
     if (command === "search") {
-      for (const doc of await searchArchive(handle.db, search, Number.MAX_SAFE_INTEGER)) console.log(JSON.stringify(doc));
+      for (const doc of await searchArchive(handle.db, search, Number.MAX_SAFE_INTEGER))
+        console.log(JSON.stringify(doc));
       return 0;
     }
     let reported = 0;
@@ -72,10 +89,14 @@ async function main(): Promise<number> {
       }
     });
     for (const m of result.mismatches) {
-      console.error(`document_archive[${m.number}]: SHA-256 mismatch: stored ${m.storedSha256}, computed ${m.computedSha256}`);
+      console.error(
+        `document_archive[${m.number}]: SHA-256 mismatch: stored ${m.storedSha256}, computed ${m.computedSha256}`,
+      );
     }
     if (result.mismatches.length > 0) {
-      console.error(`archive verify: ${result.mismatches.length} of ${result.documents} documents do not match their stored hash`);
+      console.error(
+        `archive verify: ${result.mismatches.length} of ${result.documents} documents do not match their stored hash`,
+      );
       return 1;
     }
     console.log(JSON.stringify({ documents: result.documents, verified: result.verified }));

@@ -30,17 +30,29 @@ async function main(): Promise<number> {
   const url = environment().databaseUrl;
   const postgres = /^postgres(ql)?:\/\//.test(url);
   if (!postgres && resolve(sqlitePathFromUrl(url)) === out) {
-    console.error(`${args[1]}: データベースそのものには書き込めません。別のファイル名を指定してください`);
+    console.error(
+      `${args[1]}: データベースそのものには書き込めません。別のファイル名を指定してください`,
+    );
     return 1;
   }
   // Beside FILE, so the rename is on one file system and atomic.
   const tmp = join(dir, `.${basename(out)}.${process.pid}.tmp`);
   const started = Date.now();
   try {
-    const pages = postgres ? (await backupPostgres(url, tmp), null) : (await backupSqlite(sqlitePathFromUrl(url), tmp, (line) => console.error(line))).pages;
+    const pages = postgres
+      ? (await backupPostgres(url, tmp), null)
+      : (await backupSqlite(sqlitePathFromUrl(url), tmp, (line) => console.error(line))).pages;
     renameSync(tmp, out);
     const bytes = statSync(out).size;
-    console.log(JSON.stringify({ file: out, engine: postgres ? "postgresql" : "sqlite", bytes, ...(pages === null ? {} : { pages }), ms: Date.now() - started }));
+    console.log(
+      JSON.stringify({
+        file: out,
+        engine: postgres ? "postgresql" : "sqlite",
+        bytes,
+        ...(pages === null ? {} : { pages }),
+        ms: Date.now() - started,
+      }),
+    );
     return 0;
   } catch (error) {
     rmSync(tmp, { force: true });

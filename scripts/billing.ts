@@ -12,7 +12,8 @@ import { isYearMonth } from "../app/lib/jst";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
 
-const USAGE = "usage: billing run --month YYYY-MM | billing export --month YYYY-MM [--lines] [--out FILE]";
+const USAGE =
+  "usage: billing run --month YYYY-MM | billing export --month YYYY-MM [--lines] [--out FILE]";
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -25,7 +26,9 @@ async function main(): Promise<number> {
     return 1;
   }
   if (!isYearMonth(values.month)) {
-    console.error(`--month: expected YYYY-MM, got ${values.month === undefined ? "nothing" : `"${values.month}"`}`);
+    console.error(
+      `--month: expected YYYY-MM, got ${values.month === undefined ? "nothing" : `"${values.month}"`}`,
+    );
     return 1;
   }
   const month = values.month;
@@ -33,7 +36,9 @@ async function main(): Promise<number> {
   try {
     await migrateToLatest(handle.db);
     if (command === "export") {
-      const csv = values.lines ? await lineCsv(handle.db, month) : await invoiceCsv(handle.db, month);
+      const csv = values.lines
+        ? await lineCsv(handle.db, month)
+        : await invoiceCsv(handle.db, month);
       if (values.out) writeFileSync(values.out, csv);
       else process.stdout.write(csv);
       return 0;
@@ -42,32 +47,47 @@ async function main(): Promise<number> {
     const lease = await holdLease(handle.db, monthCloseLease(month));
     if (!lease) {
       const other = await leaseHolder(handle.db, monthCloseLease(month), new Date());
-      console.error(`billing ${month}: この月の締めは別の処理（${other?.holder ?? "不明"}、${other ? formatInstant(other.takenAt) : "—"} 開始）で実行中です。終わってから再度実行してください`);
+      console.error(
+        `billing ${month}: この月の締めは別の処理（${other?.holder ?? "不明"}、${other ? formatInstant(other.takenAt) : "—"} 開始）で実行中です。終わってから再度実行してください`,
+      );
       return 3;
     }
     const started = Date.now();
     const result = await runBillingMonth(handle.db, month, {
       at: now(),
       onProgress: ({ done, total }) => {
-        if (!lease.held) throw new Error("the month's lease was lost (another process took it); run again to continue");
+        if (!lease.held)
+          throw new Error(
+            "the month's lease was lost (another process took it); run again to continue",
+          );
         process.stderr.write(`billing ${month}: ${done}/${total} invoices issued\n`);
       },
     }).finally(() => lease.release());
     if (result.problems.length > 0) {
-      for (const p of result.problems) console.error(`contracts[${p.contractRef}].${p.path}: ${p.message}`);
-      console.error(result.issued > 0
-        ? `billing ${month}: stopped after ${result.issued} invoices (${result.problems.length} problems in data written during the run); fix them and run again`
-        : `billing ${month}: nothing issued (${result.problems.length} problems)`);
+      for (const p of result.problems)
+        console.error(`contracts[${p.contractRef}].${p.path}: ${p.message}`);
+      console.error(
+        result.issued > 0
+          ? `billing ${month}: stopped after ${result.issued} invoices (${result.problems.length} problems in data written during the run); fix them and run again`
+          : `billing ${month}: nothing issued (${result.problems.length} problems)`,
+      );
       return 1;
     }
     if (result.alreadyClosed) {
-      console.log(`billing ${month}: already closed; nothing new issued (${result.alreadyIssued} invoices)`);
+      console.log(
+        `billing ${month}: already closed; nothing new issued (${result.alreadyIssued} invoices)`,
+      );
     } else if (result.issued === 0) {
-      console.log(`billing ${month}: nothing new to issue (${result.alreadyIssued} invoices already issued); month closed`);
+      console.log(
+        `billing ${month}: nothing new to issue (${result.alreadyIssued} invoices already issued); month closed`,
+      );
     } else {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      console.log(`billing ${month}: issued ${result.issued} invoices in ${seconds} s` +
-        (result.alreadyIssued ? ` (${result.alreadyIssued} issued by an earlier run)` : "") + "; month closed");
+      console.log(
+        `billing ${month}: issued ${result.issued} invoices in ${seconds} s` +
+          (result.alreadyIssued ? ` (${result.alreadyIssued} issued by an earlier run)` : "") +
+          "; month closed",
+      );
     }
     return 0;
   } finally {

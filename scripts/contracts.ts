@@ -8,12 +8,18 @@ import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
 import { formatYen } from "../app/lib/format";
 
-const USAGE = "usage: contracts quote-termination --contract REF --wished YYYY-MM-DD [--confirmed YYYY-MM-DD] --json";
+const USAGE =
+  "usage: contracts quote-termination --contract REF --wished YYYY-MM-DD [--confirmed YYYY-MM-DD] --json";
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { contract: { type: "string" }, wished: { type: "string" }, confirmed: { type: "string" }, json: { type: "boolean" } },
+    options: {
+      contract: { type: "string" },
+      wished: { type: "string" },
+      confirmed: { type: "string" },
+      json: { type: "boolean" },
+    },
   });
   if (positionals[0] !== "quote-termination") {
     console.error(USAGE);
@@ -24,7 +30,9 @@ async function main(): Promise<number> {
     return 1;
   }
   if (!isIsoDate(values.wished)) {
-    console.error(`--wished: expected a date YYYY-MM-DD, got ${values.wished === undefined ? "nothing" : `"${values.wished}"`}`);
+    console.error(
+      `--wished: expected a date YYYY-MM-DD, got ${values.wished === undefined ? "nothing" : `"${values.wished}"`}`,
+    );
     return 1;
   }
   if (values.confirmed !== undefined && !isIsoDate(values.confirmed)) {
@@ -34,14 +42,23 @@ async function main(): Promise<number> {
   const handle = openDatabase();
   try {
     await migrateToLatest(handle.db);
-    const row = await handle.db.selectFrom("contracts").select(["id", "service_start"]).where("ref", "=", values.contract).executeTakeFirst();
+    const row = await handle.db
+      .selectFrom("contracts")
+      .select(["id", "service_start"])
+      .where("ref", "=", values.contract)
+      .executeTakeFirst();
     if (!row) {
       console.error(`--contract: unknown contract "${values.contract}"`);
       return 1;
     }
     // Not confirmed yet: the provider would confirm today at the earliest (T-20).
     const confirmed = values.confirmed ?? jstDate(now());
-    const quote = await quoteContractTermination(handle.db, { id: row.id, serviceStart: row.service_start }, values.wished, confirmed);
+    const quote = await quoteContractTermination(
+      handle.db,
+      { id: row.id, serviceStart: row.service_start },
+      values.wished,
+      confirmed,
+    );
     if (values.json) {
       console.log(JSON.stringify(quote));
     } else {

@@ -28,7 +28,8 @@ export function bodyLimitFor(path: string): number {
 }
 
 const kilobytes = (bytes: number) => `${formatCount(Math.round(bytes / 1024))}KB`;
-export const tooLargeMessage = (limit: number) => `送信されたデータが大きすぎます（上限 ${kilobytes(limit)}）。`;
+export const tooLargeMessage = (limit: number) =>
+  `送信されたデータが大きすぎます（上限 ${kilobytes(limit)}）。`;
 
 /**
  * The client's address for the per-address limits and the audit log: the socket's, or with
@@ -36,17 +37,29 @@ export const tooLargeMessage = (limit: number) => `送信されたデータが�
  * X-Forwarded-For (the leftmost when the list is shorter). Entries to the left of it are the
  * client's own words and never used.
  */
-export function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trustProxy: number): string {
+export function clientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | undefined,
+  trustProxy: number,
+): string {
   const socket = socketAddress ?? "unknown";
   if (trustProxy === 0 || !forwardedFor) return socket;
-  const hops = forwardedFor.split(",").map((a) => a.trim()).filter((a) => a !== "");
+  const hops = forwardedFor
+    .split(",")
+    .map((a) => a.trim())
+    .filter((a) => a !== "");
   if (hops.length === 0) return socket;
   const address = hops[Math.max(0, hops.length - trustProxy)];
   return isIP(address) ? address : socket;
 }
 
 /** A POST from another site is refused: the browser names the page's origin in Origin (or Referer). */
-export function isCrossOriginRequest(headers: { origin?: string; referer?: string; host?: string; consoleOrigin?: string }): boolean {
+export function isCrossOriginRequest(headers: {
+  origin?: string;
+  referer?: string;
+  host?: string;
+  consoleOrigin?: string;
+}): boolean {
   const source = headers.origin ?? headers.referer;
   if (!source) return false;
   if (source === "null") return true;
@@ -81,13 +94,21 @@ export function contentSecurityPolicy(nonce: string): string {
 }
 
 const refuse = (res: Response, status: number, message: string) =>
-  res.status(status).set("Cache-Control", "no-store").type("text/plain; charset=utf-8").send(message);
+  res
+    .status(status)
+    .set("Cache-Control", "no-store")
+    .type("text/plain; charset=utf-8")
+    .send(message);
 
 export function protections(config: ServerConfig): RequestHandler {
   const https = config.consoleUrl.startsWith("https:");
   return (req: ExpressRequest, res: Response, next: NextFunction) => {
     // The only client address the app trusts is set here; a header sent by the client is replaced.
-    req.headers["x-client-ip"] = clientAddress(req.socket.remoteAddress, req.get("x-forwarded-for"), config.trustProxy);
+    req.headers["x-client-ip"] = clientAddress(
+      req.socket.remoteAddress,
+      req.get("x-forwarded-for"),
+      config.trustProxy,
+    );
     const nonce = randomBytes(16).toString("base64");
     res.locals.cspNonce = nonce;
     res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce));
@@ -100,13 +121,24 @@ export function protections(config: ServerConfig): RequestHandler {
     if (safe) return next();
     const origin = req.get("origin");
     const referer = req.get("referer");
-    if (isCrossOriginRequest({ origin, referer, host: req.get("host"), consoleOrigin: config.consoleUrl })) {
+    if (
+      isCrossOriginRequest({
+        origin,
+        referer,
+        host: req.get("host"),
+        consoleOrigin: config.consoleUrl,
+      })
+    ) {
       return void refuse(res, 403, "別のサイトからの送信は受け付けられません。");
     }
     // Browsers name the origin of every form POST; a signed-in request that names none is not
     // from the console's pages (a stripped Origin is how some CSRF gets through).
     if (!origin && !referer && hasSessionCookie(req.get("cookie"))) {
-      return void refuse(res, 403, "送信元を確認できないため、受け付けられません。ページを開き直してから送信してください。");
+      return void refuse(
+        res,
+        403,
+        "送信元を確認できないため、受け付けられません。ページを開き直してから送信してください。",
+      );
     }
     next();
   };
@@ -220,7 +252,10 @@ const FORWARDED_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 export function requestIdentity(config: Pick<ServerConfig, "trustProxy">): RequestHandler {
   return (req: ExpressRequest, res: Response, next: NextFunction) => {
     const forwarded = req.get("x-request-id");
-    const id = config.trustProxy > 0 && forwarded && FORWARDED_REQUEST_ID.test(forwarded) ? forwarded : randomUUID();
+    const id =
+      config.trustProxy > 0 && forwarded && FORWARDED_REQUEST_ID.test(forwarded)
+        ? forwarded
+        : randomUUID();
     req.headers["x-request-id"] = id;
     res.locals.requestId = id;
     res.setHeader("X-Request-Id", id);
@@ -237,12 +272,20 @@ export function healthRoutes(ready: () => Promise<string | null>): RequestHandle
   return (req: ExpressRequest, res: Response, next: NextFunction) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
     const answer = (status: number, text: string) =>
-      res.status(status).set("Cache-Control", "no-store").type("text/plain; charset=utf-8").send(`${text}\n`);
+      res
+        .status(status)
+        .set("Cache-Control", "no-store")
+        .type("text/plain; charset=utf-8")
+        .send(`${text}\n`);
     if (req.path === "/healthz") return void answer(200, "ok");
     if (req.path !== "/readyz") return next();
     ready().then(
       (problem) => (problem === null ? answer(200, "ready") : answer(503, problem)),
-      (error: unknown) => answer(503, `readiness check failed: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) =>
+        answer(
+          503,
+          `readiness check failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
     );
   };
 }
@@ -267,8 +310,22 @@ export function accessLog(req: ExpressRequest, res: Response, next: NextFunction
 }
 
 /** The last handler: an error outside Remix (a body that failed to arrive, a bug here) is logged with its stack and answered 500. */
-export function errorHandler(error: unknown, req: ExpressRequest, res: Response, next: NextFunction) {
-  log("error", "request failed", { requestId: res.locals.requestId as string | undefined, method: req.method, path: loggedPath(req.path), ...errorFields(error) });
+export function errorHandler(
+  error: unknown,
+  req: ExpressRequest,
+  res: Response,
+  next: NextFunction,
+) {
+  log("error", "request failed", {
+    requestId: res.locals.requestId as string | undefined,
+    method: req.method,
+    path: loggedPath(req.path),
+    ...errorFields(error),
+  });
   if (res.headersSent) return next(error);
-  refuse(res, 500, `サーバーでエラーが発生しました（リクエストID: ${String(res.locals.requestId ?? "-")}）。`);
+  refuse(
+    res,
+    500,
+    `サーバーでエラーが発生しました（リクエストID: ${String(res.locals.requestId ?? "-")}）。`,
+  );
 }

@@ -20,7 +20,10 @@ function reason(error: unknown): string {
 }
 
 /** The parsed file, or why not; the file's text is dropped once parsed. */
-function readJson(file: string, maxBytes: number): { ok: true; json: unknown } | { ok: false; message: string } {
+function readJson(
+  file: string,
+  maxBytes: number,
+): { ok: true; json: unknown } | { ok: false; message: string } {
   let text: string;
   let fd: number | undefined;
   let size = 0;
@@ -29,13 +32,19 @@ function readJson(file: string, maxBytes: number): { ok: true; json: unknown } |
     fd = openSync(file, "r");
     size = fstatSync(fd).size;
     if (size > maxBytes) {
-      return { ok: false, message: `${file}: ファイルが大きすぎます（${formatCount(size)} バイト、上限 ${formatCount(maxBytes)} バイト: IMPORT_MAX_BYTES）` };
+      return {
+        ok: false,
+        message: `${file}: ファイルが大きすぎます（${formatCount(size)} バイト、上限 ${formatCount(maxBytes)} バイト: IMPORT_MAX_BYTES）`,
+      };
     }
     text = readFileSync(fd, "utf8");
   } catch (error) {
     // V8's longest string is 536,870,888 characters: 24 fewer than 512 MiB of plain ASCII.
     if ((error as { code?: unknown }).code === "ERR_STRING_TOO_LONG") {
-      return { ok: false, message: `${file}: ファイルが大きすぎます（${formatCount(size)} バイト、一度に読める上限 ${formatCount(MAX_STRING_LENGTH)} 文字）` };
+      return {
+        ok: false,
+        message: `${file}: ファイルが大きすぎます（${formatCount(size)} バイト、一度に読める上限 ${formatCount(MAX_STRING_LENGTH)} 文字）`,
+      };
     }
     return { ok: false, message: `${file}: cannot read: ${reason(error)}` };
   } finally {
@@ -75,7 +84,9 @@ async function main(): Promise<number> {
     json = read.json = undefined;
     if (!validation.ok) {
       for (const p of validation.problems) console.error(`${p.path}: ${p.message}`);
-      console.error(`${file}: ${validation.problems.length} problem${validation.problems.length === 1 ? "" : "s"}; nothing was imported`);
+      console.error(
+        `${file}: ${validation.problems.length} problem${validation.problems.length === 1 ? "" : "s"}; nothing was imported`,
+      );
       return 1;
     }
     const counts = await importFile(handle.db, validation.file, at);

@@ -28,20 +28,29 @@ try {
     now: now(),
     // The prepared-statement fast path is SQLite's; PostgreSQL takes multi-row inserts.
     sqlite: handle.dialect === "sqlite" ? handle.sqlite : undefined,
-    onProgress: (phase, count) => console.error(`ingest: ${formatCount(count)} ${phase === "checked" ? "lines checked" : "events written"}`),
+    onProgress: (phase, count) =>
+      console.error(
+        `ingest: ${formatCount(count)} ${phase === "checked" ? "lines checked" : "events written"}`,
+      ),
   });
   if (!result.ok) {
     const count = (n: number) => formatCount(n);
     for (const p of result.problems) console.error(`${file}:${p.line}: ${p.message}`);
     if (result.problemCount > result.problems.length) {
-      console.error(`${file}: … and ${count(result.problemCount - result.problems.length)} more problems not listed (${count(result.problemCount)} problems on ${count(result.invalidLines)} invalid lines in total)`);
+      console.error(
+        `${file}: … and ${count(result.problemCount - result.problems.length)} more problems not listed (${count(result.problemCount)} problems on ${count(result.invalidLines)} invalid lines in total)`,
+      );
     }
     console.error(`${file}: ${count(result.problemCount)} problem(s); nothing was imported`);
     process.exitCode = 1;
   } else {
     const s = result.summary;
-    console.log(`${file}: events read: ${s.events}; inserted: ${s.inserted}; skipped duplicates: ${s.duplicates}; device lines applied: ${s.devices}`);
-    console.log(`incidents opened: ${s.incidentsOpened}; notifications planned: ${s.notificationsPlanned}; e-mails queued: ${s.mailsQueued}`);
+    console.log(
+      `${file}: events read: ${s.events}; inserted: ${s.inserted}; skipped duplicates: ${s.duplicates}; device lines applied: ${s.devices}`,
+    );
+    console.log(
+      `incidents opened: ${s.incidentsOpened}; notifications planned: ${s.notificationsPlanned}; e-mails queued: ${s.mailsQueued}`,
+    );
   }
 } catch (error) {
   console.error(`ingest: ${error instanceof Error ? error.message : String(error)}`);

@@ -24,12 +24,18 @@ const USAGE = [
 const COMMAND_ACTOR = { id: null, email: "command:licenses" };
 
 const OPTION_OF: Record<MainServiceField, string> = {
-  serviceRef: "--service", kind: "--kind", name: "--name", status: "--status", lastDay: "--last-day",
+  serviceRef: "--service",
+  kind: "--kind",
+  name: "--name",
+  status: "--status",
+  lastDay: "--last-day",
 };
 
 type Values = Record<string, string | boolean | undefined>;
 
-async function withDatabase(fn: (db: ReturnType<typeof openDatabase>["db"]) => Promise<number>): Promise<number> {
+async function withDatabase(
+  fn: (db: ReturnType<typeof openDatabase>["db"]) => Promise<number>,
+): Promise<number> {
   const handle = openDatabase();
   try {
     await migrateToLatest(handle.db);
@@ -48,28 +54,52 @@ async function mainService(values: Values): Promise<number> {
   }
   return withDatabase(async (db) => {
     // The command runs for the provider: every customer.
-    const customer = await db.selectFrom("customers").select("id").where("ref", "=", customerRef).executeTakeFirst();
+    const customer = await db
+      .selectFrom("customers")
+      .select("id")
+      .where("ref", "=", customerRef)
+      .executeTakeFirst();
     if (!customer) {
       console.error(`--customer: お客さま「${customerRef}」は登録されていません`);
       return 1;
     }
     const str = (v: string | boolean | undefined) => (typeof v === "string" ? v : undefined);
     const result = await recordMainService(db, {
-      customerId: customer.id, tenant: { kind: "provider" }, on: jstDate(now()), actor: COMMAND_ACTOR, ip: null,
-      input: { serviceRef: str(values.service), kind: str(values.kind), name: str(values.name), status: str(values.status), lastDay: str(values["last-day"]) },
+      customerId: customer.id,
+      tenant: { kind: "provider" },
+      on: jstDate(now()),
+      actor: COMMAND_ACTOR,
+      ip: null,
+      input: {
+        serviceRef: str(values.service),
+        kind: str(values.kind),
+        name: str(values.name),
+        status: str(values.status),
+        lastDay: str(values["last-day"]),
+      },
     });
     if (!result) throw new Error(`customer ${customerRef} vanished`);
     if (!result.ok) {
       const fieldErrors = "fieldErrors" in result ? result.fieldErrors : {};
-      const lines = Object.entries(fieldErrors).map(([field, message]) => `${OPTION_OF[field as MainServiceField]}: ${message}`);
+      const lines = Object.entries(fieldErrors).map(
+        ([field, message]) => `${OPTION_OF[field as MainServiceField]}: ${message}`,
+      );
       console.error((lines.length > 0 ? lines : [`${customerRef}: ${result.error}`]).join("\n"));
       return 1;
     }
     const { service } = result;
-    console.log(JSON.stringify({
-      customer: result.customerRef, service: service.serviceRef, kind: service.kind, name: service.name, status: service.status,
-      lastDay: service.lastDay, created: result.created, ended: result.ended,
-    }));
+    console.log(
+      JSON.stringify({
+        customer: result.customerRef,
+        service: service.serviceRef,
+        kind: service.kind,
+        name: service.name,
+        status: service.status,
+        lastDay: service.lastDay,
+        created: result.created,
+        ended: result.ended,
+      }),
+    );
     return 0;
   });
 }
@@ -92,13 +122,20 @@ async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
-      license: { type: "string" }, on: { type: "string" }, json: { type: "boolean" },
-      customer: { type: "string" }, service: { type: "string" }, status: { type: "string" }, "last-day": { type: "string" },
-      kind: { type: "string" }, name: { type: "string" },
+      license: { type: "string" },
+      on: { type: "string" },
+      json: { type: "boolean" },
+      customer: { type: "string" },
+      service: { type: "string" },
+      status: { type: "string" },
+      "last-day": { type: "string" },
+      kind: { type: "string" },
+      name: { type: "string" },
     },
   });
   if (positionals.length === 1 && positionals[0] === "main-service") return mainService(values);
-  if (positionals.length === 1 && positionals[0] === "apply-main-service-ends") return applyEnds(values);
+  if (positionals.length === 1 && positionals[0] === "apply-main-service-ends")
+    return applyEnds(values);
   if (positionals[0] !== "quote-cancel" || positionals.length !== 1) {
     console.error(USAGE);
     return 1;
@@ -108,14 +145,20 @@ async function main(): Promise<number> {
     return 1;
   }
   if (!isIsoDate(values.on)) {
-    console.error(`--on: expected a date YYYY-MM-DD, got ${values.on === undefined ? "nothing" : `"${values.on}"`}`);
+    console.error(
+      `--on: expected a date YYYY-MM-DD, got ${values.on === undefined ? "nothing" : `"${values.on}"`}`,
+    );
     return 1;
   }
   const handle = openDatabase();
   try {
     await migrateToLatest(handle.db);
     // The command runs for the provider: every licence.
-    const quote = await quoteCancelLicense(handle.db, { ref: values.license, tenant: { kind: "provider" } }, values.on);
+    const quote = await quoteCancelLicense(
+      handle.db,
+      { ref: values.license, tenant: { kind: "provider" } },
+      values.on,
+    );
     if (!quote) {
       console.error(`--license: unknown license "${values.license}"`);
       return 1;
@@ -126,9 +169,14 @@ async function main(): Promise<number> {
     } else {
       console.log(`終了日: ${quote.effectiveEnd}`);
       console.log(`返金額: ${formatYen(quote.refundYen)}`);
-      console.log(`同時に解約されるアドオン: ${quote.cascades.length > 0 ? quote.cascades.join(", ") : "なし"}`);
+      console.log(
+        `同時に解約されるアドオン: ${quote.cascades.length > 0 ? quote.cascades.join(", ") : "なし"}`,
+      );
       console.log(`解約の方法: ${quote.pathDetail.title}（${quote.path}）`);
-      for (const line of quote.lines) console.log(`  ${line.ref}: ${line.effectiveEnd} まで、${formatYen(line.refundYen)}（${line.rule}）`);
+      for (const line of quote.lines)
+        console.log(
+          `  ${line.ref}: ${line.effectiveEnd} まで、${formatYen(line.refundYen)}（${line.rule}）`,
+        );
     }
     return 0;
   } finally {

@@ -28,23 +28,43 @@ try {
   if (command === "plan") {
     const ref = option("--contract");
     if (ref === null) throw new UsageError("contract: required (--contract REF)");
-    const plan = await notificationPlan(handle.db, { ref, tenant: { kind: "provider" }, now: now() });
+    const plan = await notificationPlan(handle.db, {
+      ref,
+      tenant: { kind: "provider" },
+      now: now(),
+    });
     if (plan === null) throw new UsageError(`contract: unknown contract "${ref}"`);
-    const rows = plan.map((n) => ({ eventId: n.eventId, channel: n.channel, at: formatJstIso(n.at) }));
+    const rows = plan.map((n) => ({
+      eventId: n.eventId,
+      channel: n.channel,
+      at: formatJstIso(n.at),
+    }));
     if (args.includes("--json")) console.log(JSON.stringify(rows));
     else if (rows.length === 0) console.log(`${ref}: no notifications`);
     else for (const r of rows) console.log(`${r.at}  ${r.channel.padEnd(5)}  ${r.eventId}`);
   } else if (command === "run") {
     const at = now();
     const s = await notifyAllContracts(handle.db, at);
-    console.log(`incidents opened: ${s.incidentsOpened}; notifications planned: ${s.notificationsPlanned}; e-mails queued: ${s.mailsQueued}`);
-    const d = await deliverOutbox(handle.db, createMailTransport(), at, { renderAttachment: attachmentRenderer(handle.db) });
-    console.log(`e-mails sent: ${d.sent}; retrying: ${d.retrying}; failed: ${d.failed}; waiting for SMTP: ${d.waiting}`);
+    console.log(
+      `incidents opened: ${s.incidentsOpened}; notifications planned: ${s.notificationsPlanned}; e-mails queued: ${s.mailsQueued}`,
+    );
+    const d = await deliverOutbox(handle.db, createMailTransport(), at, {
+      renderAttachment: attachmentRenderer(handle.db),
+    });
+    console.log(
+      `e-mails sent: ${d.sent}; retrying: ${d.retrying}; failed: ${d.failed}; waiting for SMTP: ${d.waiting}`,
+    );
   } else {
-    throw new UsageError(`notify: unknown command "${command ?? ""}" (plan --contract REF [--json] | run)`);
+    throw new UsageError(
+      `notify: unknown command "${command ?? ""}" (plan --contract REF [--json] | run)`,
+    );
   }
 } catch (error) {
-  console.error(error instanceof UsageError ? error.message : `notify: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    error instanceof UsageError
+      ? error.message
+      : `notify: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exitCode = 1;
 } finally {
   await handle.close();

@@ -14,7 +14,10 @@ const PROBE_TIMEOUT_MS = 2_000;
  * removed or replaced under a running server (a restore copied over it, a volume gone) is not
  * the database the server writes to any more, so it is not ready.
  */
-export function databaseReadiness(db: Kysely<Database>, file: string | null): () => Promise<string | null> {
+export function databaseReadiness(
+  db: Kysely<Database>,
+  file: string | null,
+): () => Promise<string | null> {
   const inode = file && isAbsolute(file) ? statSync(file).ino : null;
   return async () => {
     if (file && inode !== null) {
@@ -30,7 +33,13 @@ export function databaseReadiness(db: Kysely<Database>, file: string | null): ()
     try {
       const pending = await Promise.race([
         pendingMigrations(db),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS))),
+        new Promise<never>(
+          (_, reject) =>
+            (timer = setTimeout(
+              () => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)),
+              PROBE_TIMEOUT_MS,
+            )),
+        ),
       ]);
       if (pending.length > 0) return `migrations pending: ${pending.join(", ")}`;
       return null;

@@ -11,7 +11,9 @@ import { runCommand } from "./run-command";
 const USAGE = "usage: report --contract REF --month YYYY-MM --out FILE.pdf";
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { contract: { type: "string" }, month: { type: "string" }, out: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { contract: { type: "string" }, month: { type: "string" }, out: { type: "string" } },
+  });
   if (!values.contract || !values.month || !values.out) {
     console.error(USAGE);
     return 1;
@@ -19,14 +21,25 @@ async function main(): Promise<number> {
   const handle = openDatabase();
   try {
     await migrateToLatest(handle.db);
-    const contract = await handle.db.selectFrom("contracts").select("id").where("ref", "=", values.contract).executeTakeFirst();
+    const contract = await handle.db
+      .selectFrom("contracts")
+      .select("id")
+      .where("ref", "=", values.contract)
+      .executeTakeFirst();
     if (!contract) {
       console.error(`契約が見つかりません: ${values.contract}`);
       return 1;
     }
-    const report = await createThreatReport(handle.db, { contractId: contract.id, month: values.month, kind: "on_demand", at: now() });
+    const report = await createThreatReport(handle.db, {
+      contractId: contract.id,
+      month: values.month,
+      kind: "on_demand",
+      at: now(),
+    });
     writeFileSync(values.out, report.pdf);
-    console.log(`report ${values.contract} ${values.month}: ${values.out} (${report.pdf.length} bytes, stored as #${report.id})`);
+    console.log(
+      `report ${values.contract} ${values.month}: ${values.out} (${report.pdf.length} bytes, stored as #${report.id})`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof ThreatReportRefused) {

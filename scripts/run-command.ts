@@ -8,7 +8,11 @@ export function runCommand(name: string, main: () => Promise<number>): void {
   main().then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
-      console.error(error instanceof ConfigError ? error.message : `${name}: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        error instanceof ConfigError
+          ? error.message
+          : `${name}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       process.exitCode = 1;
     },
   );

@@ -7,12 +7,25 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
-import { environment, loopbackConsoleUrl, serverConfigOfEnvironment, setServerConfig } from "../app/config.server";
+import {
+  environment,
+  loopbackConsoleUrl,
+  serverConfigOfEnvironment,
+  setServerConfig,
+} from "../app/config.server";
 import { withResponseCookies } from "../app/auth/response-cookies.server";
 import { setDatabase } from "../app/db.server";
 import { log } from "../app/lib/log.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
-import { accessLog, boundedBody, errorHandler, healthRoutes, protections, remixHandler, requestIdentity } from "./edge";
+import {
+  accessLog,
+  boundedBody,
+  errorHandler,
+  healthRoutes,
+  protections,
+  remixHandler,
+  requestIdentity,
+} from "./edge";
 import { databaseReadiness } from "./readiness";
 import { closeHttpServer, trackRequests } from "./shutdown";
 
@@ -33,7 +46,8 @@ export interface RunningServer {
 export async function startServer(options: { port: number; host: string }): Promise<RunningServer> {
   const env = environment();
   const settings = serverConfigOfEnvironment({ host: options.host });
-  if (!existsSync(BUILD_PATH)) throw new Error(`${BUILD_PATH}: no build; run "npm run build" first`);
+  if (!existsSync(BUILD_PATH))
+    throw new Error(`${BUILD_PATH}: no build; run "npm run build" first`);
   const handle = openDatabase(env.databaseUrl);
   // The primary (scripts/workers.ts) has migrated and seeded: this only checks, and waits for a
   // migration another instance may be running.
@@ -43,7 +57,12 @@ export async function startServer(options: { port: number; host: string }): Prom
   const build = (await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild;
   // The app reads the settings at each request; a loopback server without CONSOLE_URL gets its
   // own address once the port is known (PORT may be 0).
-  const config = { consoleUrl: settings.consoleUrl ?? "", trustProxy: settings.trustProxy, apiRateLimit: settings.apiRateLimit, webhookAllowHosts: settings.webhookAllowHosts };
+  const config = {
+    consoleUrl: settings.consoleUrl ?? "",
+    trustProxy: settings.trustProxy,
+    apiRateLimit: settings.apiRateLimit,
+    webhookAllowHosts: settings.webhookAllowHosts,
+  };
   setServerConfig(config);
   let draining = false;
   const ready = databaseReadiness(handle.db, handle.path === ":memory:" ? null : handle.path);
@@ -59,9 +78,14 @@ export async function startServer(options: { port: number; host: string }): Prom
   app.use(boundedBody);
   // A session extended while in use sends its cookie again with whatever the route answers
   // (app/auth/response-cookies.server.ts).
-  app.all("*", (_req, res, next) => withResponseCookies((cookie) => {
-    if (!res.headersSent) res.append("Set-Cookie", cookie);
-  }, next), remixHandler(build, env.nodeEnv));
+  app.all(
+    "*",
+    (_req, res, next) =>
+      withResponseCookies((cookie) => {
+        if (!res.headersSent) res.append("Set-Cookie", cookie);
+      }, next),
+    remixHandler(build, env.nodeEnv),
+  );
   app.use(errorHandler);
 
   const server = await new Promise<ReturnType<typeof app.listen>>((resolveListen, reject) => {
@@ -69,7 +93,8 @@ export async function startServer(options: { port: number; host: string }): Prom
     s.on("error", reject);
   });
   const requests = trackRequests(server);
-  if (!settings.consoleUrl) config.consoleUrl = loopbackConsoleUrl(options.host, (server.address() as AddressInfo).port);
+  if (!settings.consoleUrl)
+    config.consoleUrl = loopbackConsoleUrl(options.host, (server.address() as AddressInfo).port);
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}`;
   log("info", "web worker listening", { url, database: handle.path });

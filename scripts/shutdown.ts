@@ -60,7 +60,11 @@ export function trackRequests(server: Server): { inFlight(): number; drain(): vo
  * closes what is left. Idle keep-alive connections are closed as they become idle.
  * Resolves with how many requests were cut off (0 when everything finished).
  */
-export function closeHttpServer(server: Server, timeoutMs: number, inFlight: () => number): Promise<{ cutOff: number }> {
+export function closeHttpServer(
+  server: Server,
+  timeoutMs: number,
+  inFlight: () => number,
+): Promise<{ cutOff: number }> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (cutOff: number) => {

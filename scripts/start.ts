@@ -4,7 +4,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { childProcessEnvironment, ConfigError, serverConfigOfEnvironment } from "../app/config.server";
+import {
+  childProcessEnvironment,
+  ConfigError,
+  serverConfigOfEnvironment,
+} from "../app/config.server";
 import { checkedEnvironment } from "./run-command";
 import { startWorkers } from "./workers";
 
@@ -15,7 +19,10 @@ process.env.NODE_ENV ??= "production";
 function newestMtime(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((max, entry) => Math.max(max, newestMtime(join(path, entry))), stat.mtimeMs);
+  return readdirSync(path).reduce(
+    (max, entry) => Math.max(max, newestMtime(join(path, entry))),
+    stat.mtimeMs,
+  );
 }
 
 function buildIfNeeded(): void {
@@ -23,7 +30,10 @@ function buildIfNeeded(): void {
   const sourcesAt = Math.max(...["app", "db", "remix.config.js", "package.json"].map(newestMtime));
   if (builtAt >= sourcesAt) return;
   console.log("アプリをビルドしています…");
-  const result = spawnSync("npx", ["remix", "build"], { stdio: "inherit", env: childProcessEnvironment({ VITE_CJS_IGNORE_WARNING: "true" }) });
+  const result = spawnSync("npx", ["remix", "build"], {
+    stdio: "inherit",
+    env: childProcessEnvironment({ VITE_CJS_IGNORE_WARNING: "true" }),
+  });
   if (result.status !== 0) {
     console.error("build: remix build failed");
     process.exit(1);
@@ -42,7 +52,13 @@ try {
 }
 buildIfNeeded();
 // The primary stops its workers on SIGTERM/SIGINT and exits 0 once they have finished (workers.ts).
-startWorkers({ port: env.port, host: env.host, webConcurrency: env.webConcurrency }).catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : `start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+startWorkers({ port: env.port, host: env.host, webConcurrency: env.webConcurrency }).catch(
+  (error: unknown) => {
+    console.error(
+      error instanceof ConfigError
+        ? error.message
+        : `start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  },
+);

@@ -16,12 +16,21 @@ export const TOLERANCE_SECONDS = 5 * 60;
 export type Verification = { ok: true; timestamp: number } | { ok: false; reason: string };
 
 /** Checks a `Console-Signature: t=UNIX_SECONDS,v1=HEX` header against the raw body. */
-export function verifySignature(header: string | undefined, body: string, secret: string, nowSeconds = Math.floor(Date.now() / 1000)): Verification {
+export function verifySignature(
+  header: string | undefined,
+  body: string,
+  secret: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Verification {
   if (!header) return { ok: false, reason: "missing signature" };
   const parts = new Map<string, string[]>();
   for (const item of header.split(",")) {
     const at = item.indexOf("=");
-    if (at > 0) parts.set(item.slice(0, at).trim(), [...(parts.get(item.slice(0, at).trim()) ?? []), item.slice(at + 1).trim()]);
+    if (at > 0)
+      parts.set(item.slice(0, at).trim(), [
+        ...(parts.get(item.slice(0, at).trim()) ?? []),
+        item.slice(at + 1).trim(),
+      ]);
   }
   const t = Number(parts.get("t")?.[0]);
   if (!Number.isInteger(t)) return { ok: false, reason: "no timestamp" };
@@ -46,8 +55,18 @@ export interface WebhookEvent {
 /** The ticket a PSA tool gets for an incident (the fields most of them ask for). */
 export function psaTicketOf(event: WebhookEvent): Record<string, unknown> | null {
   if (event.type !== "incident.opened") return null;
-  const incident = event.data.incident as { id: number; contract: string; customer: string; kind: string; severity: string; title: string; device: string | null; openedAt: string };
-  const priority = incident.severity === "high" ? "P1" : incident.severity === "medium" ? "P2" : "P3";
+  const incident = event.data.incident as {
+    id: number;
+    contract: string;
+    customer: string;
+    kind: string;
+    severity: string;
+    title: string;
+    device: string | null;
+    openedAt: string;
+  };
+  const priority =
+    incident.severity === "high" ? "P1" : incident.severity === "medium" ? "P2" : "P3";
   return {
     summary: `[セキュアライン] ${incident.title}`,
     company: incident.customer,
@@ -55,7 +74,12 @@ export function psaTicketOf(event: WebhookEvent): Record<string, unknown> | null
     priority,
     board: "Security",
     externalId: `secureline-incident-${incident.id}`,
-    description: [`種別: ${incident.kind}`, `機器: ${incident.device ?? "—"}`, `発生: ${incident.openedAt}`, `イベントID: ${event.id}`].join("\n"),
+    description: [
+      `種別: ${incident.kind}`,
+      `機器: ${incident.device ?? "—"}`,
+      `発生: ${incident.openedAt}`,
+      `イベントID: ${event.id}`,
+    ].join("\n"),
   };
 }
 
@@ -79,9 +103,16 @@ export function createReceiver(options: {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      const check = verifySignature(req.headers["console-signature"] as string | undefined, body, typeof options.secret === "function" ? options.secret() : options.secret, options.now?.());
+      const check = verifySignature(
+        req.headers["console-signature"] as string | undefined,
+        body,
+        typeof options.secret === "function" ? options.secret() : options.secret,
+        options.now?.(),
+      );
       if (req.method !== "POST" || !check.ok) {
-        res.writeHead(400, { "Content-Type": "text/plain" }).end(check.ok ? "POST only" : check.reason);
+        res
+          .writeHead(400, { "Content-Type": "text/plain" })
+          .end(check.ok ? "POST only" : check.reason);
         return;
       }
       const event = JSON.parse(body) as WebhookEvent;
@@ -91,7 +122,9 @@ export function createReceiver(options: {
         const ticket = psaTicketOf(event);
         if (ticket) options.onTicket?.(ticket);
       }
-      res.writeHead(status, { "Content-Type": "text/plain" }).end(status < 300 ? "ok" : "try again");
+      res
+        .writeHead(status, { "Content-Type": "text/plain" })
+        .end(status < 300 ? "ok" : "try again");
     });
   });
   return { server, received };
@@ -100,7 +133,9 @@ export function createReceiver(options: {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const secret = process.env.WEBHOOK_SECRET;
   if (!secret) {
-    console.error("WEBHOOK_SECRET: 送信先の登録時に表示されたシークレット（whsec_…）を指定してください");
+    console.error(
+      "WEBHOOK_SECRET: 送信先の登録時に表示されたシークレット（whsec_…）を指定してください",
+    );
     process.exit(2);
   }
   const port = Number(process.env.PORT ?? 8787);
@@ -108,5 +143,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     secret,
     onTicket: (ticket) => console.log(JSON.stringify({ psaTicket: ticket })),
   });
-  server.listen(port, process.env.HOST ?? "127.0.0.1", () => console.error(`webhook receiver: listening on ${process.env.HOST ?? "127.0.0.1"}:${port}`));
+  server.listen(port, process.env.HOST ?? "127.0.0.1", () =>
+    console.error(`webhook receiver: listening on ${process.env.HOST ?? "127.0.0.1"}:${port}`),
+  );
 }

@@ -6,7 +6,12 @@
 // that dies is replaced; on SIGTERM/SIGINT the primary stops every worker and waits for them.
 import cluster, { type Worker } from "node:cluster";
 import { resolve } from "node:path";
-import { environment, loopbackConsoleUrl, serverConfigOfEnvironment, setServerConfig } from "../app/config.server";
+import {
+  environment,
+  loopbackConsoleUrl,
+  serverConfigOfEnvironment,
+  setServerConfig,
+} from "../app/config.server";
 import { setDatabase } from "../app/db.server";
 import { startJobRunner } from "../app/jobs/runner.server";
 import { now } from "../app/lib/clock";
@@ -32,7 +37,11 @@ export interface StartedWorkers {
 }
 
 /** The primary: prepares the database, forks the workers, prints the banner once all web workers listen. */
-export async function startWorkers(options: { port: number; host: string; webConcurrency: number }): Promise<StartedWorkers> {
+export async function startWorkers(options: {
+  port: number;
+  host: string;
+  webConcurrency: number;
+}): Promise<StartedWorkers> {
   const env = environment();
   const handle = openDatabase(env.databaseUrl);
   let seeded = false;
@@ -54,7 +63,10 @@ export async function startWorkers(options: { port: number; host: string; webCon
   let stopping = false;
   let workerEnv: Record<string, string> = {};
   const fork = (role: Role): Worker => {
-    cluster.setupPrimary({ exec: resolve("scripts/worker.ts"), args: role === "jobs" && simulate ? [role, SIMULATOR_ARG] : [role] });
+    cluster.setupPrimary({
+      exec: resolve("scripts/worker.ts"),
+      args: role === "jobs" && simulate ? [role, SIMULATOR_ARG] : [role],
+    });
     const worker = cluster.fork({ ...workerEnv, PORT: String(options.port), HOST: options.host });
     roles.set(worker, role);
     return worker;
@@ -63,37 +75,66 @@ export async function startWorkers(options: { port: number; host: string; webCon
     const role = roles.get(worker);
     roles.delete(worker);
     if (stopping || !role) return;
-    console.error(`workers: ${role === "web" ? "web" : "job"} worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
-    setTimeout(() => { if (!stopping) fork(role); }, RESPAWN_DELAY_MS);
+    console.error(
+      `workers: ${role === "web" ? "web" : "job"} worker ${worker.process.pid} exited (${signal ?? code}); starting another`,
+    );
+    setTimeout(() => {
+      if (!stopping) fork(role);
+    }, RESPAWN_DELAY_MS);
   });
 
   // Web workers first: with PORT=0 the port is known once one listens (they all share it).
-  const ports = await Promise.all(Array.from({ length: options.webConcurrency }, () => new Promise<number>((resolvePort, reject) => {
-    const worker = fork("web");
-    worker.on("message", (m: WorkerMessage) => { if (m.type === "listening") resolvePort(m.port); });
-    worker.once("exit", (code) => reject(new Error(`a web worker exited with ${code} before listening`)));
-  })));
+  const ports = await Promise.all(
+    Array.from(
+      { length: options.webConcurrency },
+      () =>
+        new Promise<number>((resolvePort, reject) => {
+          const worker = fork("web");
+          worker.on("message", (m: WorkerMessage) => {
+            if (m.type === "listening") resolvePort(m.port);
+          });
+          worker.once("exit", (code) =>
+            reject(new Error(`a web worker exited with ${code} before listening`)),
+          );
+        }),
+    ),
+  );
   const port = ports[0];
   const url = `http://${options.host}:${port}`;
   // The job worker's mails link to the console: without CONSOLE_URL, to this loopback address.
   const settings = serverConfigOfEnvironment({ host: options.host });
-  workerEnv = { PORT: String(port), ...(settings.consoleUrl ? {} : { CONSOLE_URL: loopbackConsoleUrl(options.host, port) }) };
+  workerEnv = {
+    PORT: String(port),
+    ...(settings.consoleUrl ? {} : { CONSOLE_URL: loopbackConsoleUrl(options.host, port) }),
+  };
   await new Promise<void>((ready, reject) => {
     const worker = fork("jobs");
-    worker.on("message", (m: WorkerMessage) => { if (m.type === "ready") ready(); });
-    worker.once("exit", (code) => reject(new Error(`the job worker exited with ${code} before it was ready`)));
+    worker.on("message", (m: WorkerMessage) => {
+      if (m.type === "ready") ready();
+    });
+    worker.once("exit", (code) =>
+      reject(new Error(`the job worker exited with ${code} before it was ready`)),
+    );
   });
 
   const stop = () => {
     if (stopping) return;
     stopping = true;
     const workers = [...roles.keys()];
-    const killer = setTimeout(() => workers.forEach((w) => w.process.kill("SIGKILL")), STOP_GRACE_MS);
-    void Promise.all(workers.map((w) => new Promise<void>((done) => {
-      if (w.isDead()) return done();
-      w.once("exit", () => done());
-      w.process.kill("SIGTERM");
-    }))).then(() => {
+    const killer = setTimeout(
+      () => workers.forEach((w) => w.process.kill("SIGKILL")),
+      STOP_GRACE_MS,
+    );
+    void Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((done) => {
+            if (w.isDead()) return done();
+            w.once("exit", () => done());
+            w.process.kill("SIGTERM");
+          }),
+      ),
+    ).then(() => {
       clearTimeout(killer);
       process.exit(0);
     });
@@ -101,9 +142,18 @@ export async function startWorkers(options: { port: number; host: string; webCon
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 
-  log("info", "started", { url, database: handle.path, seeded, webWorkers: options.webConcurrency, scheduler: env.scheduler, simulator: env.scheduler && simulate });
+  log("info", "started", {
+    url,
+    database: handle.path,
+    seeded,
+    webWorkers: options.webConcurrency,
+    scheduler: env.scheduler,
+    simulator: env.scheduler && simulate,
+  });
   console.log(`データベース: ${handle.path}${seeded ? "（デモデータを投入しました）" : ""}`);
-  console.log(`ウェブワーカー ${options.webConcurrency} 個とジョブワーカー 1 個で動いています（WEB_CONCURRENCY）`);
+  console.log(
+    `ウェブワーカー ${options.webConcurrency} 個とジョブワーカー 1 個で動いています（WEB_CONCURRENCY）`,
+  );
   console.log(`管理コンソールを起動しました: ${url}`);
   console.log(demoAccountsText());
   return { url };
@@ -117,15 +167,25 @@ export async function runWorkerProcess(args: readonly string[]): Promise<void> {
   if (role === "web") {
     const server = await startServer({ port: env.port, host: env.host });
     stop = () => server.close();
-    process.send?.({ type: "listening", port: Number(new URL(server.url).port) } satisfies WorkerMessage);
+    process.send?.({
+      type: "listening",
+      port: Number(new URL(server.url).port),
+    } satisfies WorkerMessage);
   } else if (role === "jobs") {
     const settings = serverConfigOfEnvironment({ host: env.host });
-    setServerConfig({ consoleUrl: settings.consoleUrl ?? "", trustProxy: settings.trustProxy, apiRateLimit: settings.apiRateLimit, webhookAllowHosts: settings.webhookAllowHosts });
+    setServerConfig({
+      consoleUrl: settings.consoleUrl ?? "",
+      trustProxy: settings.trustProxy,
+      apiRateLimit: settings.apiRateLimit,
+      webhookAllowHosts: settings.webhookAllowHosts,
+    });
     const handle = openDatabase(env.databaseUrl);
     setDatabase(handle);
     // The scheduler's daily jobs and monthly reports run once now to catch up, then on schedule.
     const extraJobs = flags.includes(SIMULATOR_ARG) ? [simulatorJob(handle.db)] : [];
-    const scheduler = env.scheduler ? startScheduler(handle.db, logText, { smtpUrl: env.smtpUrl, extraJobs }) : null;
+    const scheduler = env.scheduler
+      ? startScheduler(handle.db, logText, { smtpUrl: env.smtpUrl, extraJobs })
+      : null;
     const runner = startJobRunner(handle.db);
     stop = async () => {
       scheduler?.stop();

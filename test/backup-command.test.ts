@@ -25,8 +25,17 @@ function runBackup(env: Record<string, string>, ...args: string[]) {
 function rowCounts(path: string): Record<string, number> {
   const db = new SQLite(path, { readonly: true });
   try {
-    const tables = db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[];
-    return Object.fromEntries(tables.map((t) => [t.name, (db.prepare(`select count(*) as n from "${t.name}"`).get() as { n: number }).n]));
+    const tables = db
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
+      )
+      .all() as { name: string }[];
+    return Object.fromEntries(
+      tables.map((t) => [
+        t.name,
+        (db.prepare(`select count(*) as n from "${t.name}"`).get() as { n: number }).n,
+      ]),
+    );
   } finally {
     db.close();
   }
@@ -52,7 +61,12 @@ describe("backup command", () => {
     expect(run.stderr).toMatch(/^backup: 0% \(0 of [\d,]+ pages\)\n/);
     expect(run.stderr).toMatch(/backup: 100% \(([\d,]+) of \1 pages\)\n$/);
     expect(run.status).toBe(0);
-    const summary = JSON.parse(run.stdout) as { file: string; engine: string; bytes: number; pages: number };
+    const summary = JSON.parse(run.stdout) as {
+      file: string;
+      engine: string;
+      bytes: number;
+      pages: number;
+    };
     expect(summary.file).toBe(file);
     expect(summary.engine).toBe("sqlite");
     expect(summary.pages).toBeGreaterThan(100);
@@ -80,13 +94,18 @@ describe("backup command", () => {
 
     const c = runBackup({ DATABASE_URL: t.url }, "--out", t.path);
     expect(c.status).toBe(1);
-    expect(c.stderr).toBe(`${t.path}: データベースそのものには書き込めません。別のファイル名を指定してください\n`);
+    expect(c.stderr).toBe(
+      `${t.path}: データベースそのものには書き込めません。別のファイル名を指定してください\n`,
+    );
 
     // A file that is not a database is refused by the copy's check; an earlier backup stays.
     const earlier = join(out, "earlier.db");
     writeFileSync(earlier, "the previous backup");
     const broken = join(out, "broken.db");
-    writeFileSync(broken, "not a database at all, but long enough to be read as a header".repeat(100));
+    writeFileSync(
+      broken,
+      "not a database at all, but long enough to be read as a header".repeat(100),
+    );
     const d = runBackup({ DATABASE_URL: `file:${broken}` }, "--out", earlier);
     expect(d.status).toBe(1);
     expect(d.stderr).toBe(`${broken}: file is not a database\n`);
@@ -108,9 +127,20 @@ describe("backup command", () => {
 
 describe("pg_dump on PostgreSQL", () => {
   it("gets the password in PGPASSWORD, never on its command line", () => {
-    const { args, password } = pgDumpInvocation("postgres://console:s%40cret@db.internal:5432/console?sslmode=require", "/backups/.c.dump.1.tmp");
+    const { args, password } = pgDumpInvocation(
+      "postgres://console:s%40cret@db.internal:5432/console?sslmode=require",
+      "/backups/.c.dump.1.tmp",
+    );
     expect(password).toBe("s@cret");
-    expect(args).toEqual(["--format=custom", "--no-owner", "--verbose", "--file=/backups/.c.dump.1.tmp", "--dbname=postgres://console@db.internal:5432/console?sslmode=require"]);
-    expect(pgDumpInvocation("postgresql:///console?host=/var/run/postgresql", "f").password).toBeNull();
+    expect(args).toEqual([
+      "--format=custom",
+      "--no-owner",
+      "--verbose",
+      "--file=/backups/.c.dump.1.tmp",
+      "--dbname=postgres://console@db.internal:5432/console?sslmode=require",
+    ]);
+    expect(
+      pgDumpInvocation("postgresql:///console?host=/var/run/postgresql", "f").password,
+    ).toBeNull();
   });
 });

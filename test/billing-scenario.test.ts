@@ -20,13 +20,37 @@ const APP_NOW = "2025-08-05T10:00:00+09:00";
 
 /** From the earliest service start (K03, 2024-04-01) through the month after the last event (K08's ETF, 2025-06). */
 const MONTHS = [
-  "2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12",
-  "2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07",
+  "2024-04",
+  "2024-05",
+  "2024-06",
+  "2024-07",
+  "2024-08",
+  "2024-09",
+  "2024-10",
+  "2024-11",
+  "2024-12",
+  "2025-01",
+  "2025-02",
+  "2025-03",
+  "2025-04",
+  "2025-05",
+  "2025-06",
+  "2025-07",
 ];
 
 const CUSTOMER_OF: Record<string, string> = {
-  K01: "C1", K02: "C1", K03: "C2", K04: "C2", K05: "C3", K06: "C3",
-  K07: "C4", K08: "C4", K09: "C5", K10: "C5", K11: "C6", K12: "C6",
+  K01: "C1",
+  K02: "C1",
+  K03: "C2",
+  K04: "C2",
+  K05: "C3",
+  K06: "C3",
+  K07: "C4",
+  K08: "C4",
+  K09: "C5",
+  K10: "C5",
+  K11: "C6",
+  K12: "C6",
 };
 
 // ---- hand-computed invoices ------------------------------------------------------------------
@@ -272,30 +296,51 @@ type Line = [string, string, number, number, number, "taxable_10" | "non_taxable
 const T = "taxable_10" as const;
 const N = "non_taxable" as const;
 const base = (price: number, plan = "base.standard"): Line => [plan, "T-24-1", 1, price, price, T];
-const fee = (code: string, quantity: number, unit: number): Line => [code, "T-24-1", quantity, unit, quantity * unit, T];
+const fee = (code: string, quantity: number, unit: number): Line => [
+  code,
+  "T-24-1",
+  quantity,
+  unit,
+  quantity * unit,
+  T,
+];
 
 /** Every line of these invoices, exactly (order-insensitive). */
 const EXACT_LINES: Record<string, Line[]> = {
   // T-24-1/T-27-2 + S4 prices: the docs/rules/import-format.md example month
   "K01 2024-04": [base(3000), fee("endpoint", 10, 600), fee("gateway.gw50", 1, 11000)],
   // T-24-2(2): 50 h → 2 days → −733
-  "K01 2024-06": [base(3000), fee("endpoint", 10, 600), fee("gateway.gw50", 1, 11000), ["credit.outage.gateway", "T-24-2", 1, -733, -733, T]],
+  "K01 2024-06": [
+    base(3000),
+    fee("endpoint", 10, 600),
+    fee("gateway.gw50", 1, 11000),
+    ["credit.outage.gateway", "T-24-2", 1, -733, -733, T],
+  ],
   // S2 free visit: ● base / OS recovery / migration (backup) and ▲ 2 re-installs free (no line);
   // 1 other app and the printer charged; T-26 interest of the May invoice
   "K01 2024-07": [
-    base(3000), fee("endpoint", 10, 600), fee("gateway.gw50", 1, 11000),
-    ["visit.app", "S5", 1, 3500, 3500, T], ["visit.printer", "S5", 1, 4400, 4400, T],
+    base(3000),
+    fee("endpoint", 10, 600),
+    fee("gateway.gw50", 1, 11000),
+    ["visit.app", "S5", 1, 3500, 3500, T],
+    ["visit.printer", "S5", 1, 4400, 4400, T],
     ["interest.late", "T-26", 1, 166, 166, N],
   ],
   // termination month: no monthly fee (T-27-2(2)); second visit of the year charged; ETF; interest of July
   "K01 2024-09": [
-    ["visit.base", "S5", 1, 4500, 4500, T], ["visit.diagnosis", "S5", 1, 1500, 1500, T],
-    ["etf.termination", "S4※1", 7, 3000, 21000, N], ["interest.late", "T-26", 1, 231, 231, N],
+    ["visit.base", "S5", 1, 4500, 4500, T],
+    ["visit.diagnosis", "S5", 1, 1500, 1500, T],
+    ["etf.termination", "S4※1", 7, 3000, 21000, N],
+    ["interest.late", "T-26", 1, 231, 231, N],
   ],
   // T-26 partial payments, billed in the month of the final payment although the contract ended
   "K01 2024-11": [["interest.late", "T-26", 1, 261, 261, N]],
   // start and end in June: one month charged, B = 1 → 11 months
-  "K02 2024-06": [base(3000), fee("endpoint", 2, 600), ["etf.termination", "S4※1", 11, 3000, 33000, N]],
+  "K02 2024-06": [
+    base(3000),
+    fee("endpoint", 2, 600),
+    ["etf.termination", "S4※1", 11, 3000, 33000, N],
+  ],
   // item-line rule: purchased seats make no line
   "K03 2024-04": [base(3000), fee("endpoint", 10, 600)],
   // seats added 05-20: the new line charged for May in full
@@ -303,59 +348,112 @@ const EXACT_LINES: Record<string, Line[]> = {
   // seats reduced 07-15: old line (10) not charged in July, new line (6) charged
   "K03 2024-07": [base(3000), fee("endpoint", 6, 600), fee("endpoint", 3, 600)],
   // added 08-05 and removed 08-25: charged for August
-  "K03 2024-08": [base(3000), fee("endpoint", 6, 600), fee("endpoint", 3, 600), fee("endpoint", 2, 600)],
+  "K03 2024-08": [
+    base(3000),
+    fee("endpoint", 6, 600),
+    fee("endpoint", 3, 600),
+    fee("endpoint", 2, 600),
+  ],
   "K03 2024-09": [base(3000), fee("endpoint", 6, 600), fee("endpoint", 3, 600)],
   // termination month: only the ETF; the gw10 added 10-10 is not charged
   "K03 2024-10": [["etf.termination", "S4※1", 6, 3000, 18000, N]],
   // gateways without 24 h repair: 9,000/11,000/19,000 − 3,000
-  "K04 2024-05": [base(3000), fee("gateway.gw10", 1, 6000), fee("gateway.gw50", 1, 8000), fee("gateway.gw100", 1, 16000)],
+  "K04 2024-05": [
+    base(3000),
+    fee("gateway.gw10", 1, 6000),
+    fee("gateway.gw50", 1, 8000),
+    fee("gateway.gw100", 1, 16000),
+  ],
   // T-20: terminated on the confirmation day 10-02, so September is charged
-  "K04 2024-09": [base(3000), fee("gateway.gw10", 1, 6000), fee("gateway.gw50", 1, 8000), fee("gateway.gw100", 1, 16000)],
+  "K04 2024-09": [
+    base(3000),
+    fee("gateway.gw10", 1, 6000),
+    fee("gateway.gw50", 1, 8000),
+    fee("gateway.gw100", 1, 16000),
+  ],
   "K04 2024-10": [["etf.termination", "S4※1", 7, 3000, 21000, N]],
   // S4※3 unreturned gateway: taxable manual line (the import format has no rule field: rule `manual`)
   "K04 2024-11": [["manual", "manual", 1, 40000, 40000, T]],
   // gateways with 24 h repair; purchased gw50 and the sandbox priced 0 make no line
   "K05 2024-09": [base(3000), fee("gateway.gw10", 1, 9000), fee("gateway.gw100", 1, 19000)],
   // tariff 2024-10-01 sets the sandbox price
-  "K05 2024-10": [base(3000), fee("gateway.gw10", 1, 9000), fee("gateway.gw100", 1, 19000), fee("sandbox", 1, 1000)],
+  "K05 2024-10": [
+    base(3000),
+    fee("gateway.gw10", 1, 9000),
+    fee("gateway.gw100", 1, 19000),
+    fee("sandbox", 1, 1000),
+  ],
   // tariff 2025-04-01: base 3,300, the rest inherited
-  "K05 2025-04": [base(3300), fee("gateway.gw10", 1, 9000), fee("gateway.gw100", 1, 19000), fee("sandbox", 1, 1000)],
+  "K05 2025-04": [
+    base(3300),
+    fee("gateway.gw10", 1, 9000),
+    fee("gateway.gw100", 1, 19000),
+    fee("sandbox", 1, 1000),
+  ],
   // no gateway → no free visit: everything charged, re-install included
   "K06 2024-06": [
-    base(3000), fee("endpoint", 5, 600),
-    ["visit.base", "S5", 1, 4500, 4500, T], ["visit.diagnosis", "S5", 1, 1500, 1500, T],
-    ["visit.os_recovery", "S5", 1, 10500, 10500, T], ["visit.app", "S5", 1, 3500, 3500, T],
+    base(3000),
+    fee("endpoint", 5, 600),
+    ["visit.base", "S5", 1, 4500, 4500, T],
+    ["visit.diagnosis", "S5", 1, 1500, 1500, T],
+    ["visit.os_recovery", "S5", 1, 10500, 10500, T],
+    ["visit.app", "S5", 1, 3500, 3500, T],
   ],
   // diagnosis waived (line application): no diagnosis line
-  "K06 2024-09": [base(3000), fee("endpoint", 5, 600), ["visit.base", "S5", 1, 4500, 4500, T], ["visit.wifi", "S5", 2, 900, 1800, T]],
+  "K06 2024-09": [
+    base(3000),
+    fee("endpoint", 5, 600),
+    ["visit.base", "S5", 1, 4500, 4500, T],
+    ["visit.wifi", "S5", 2, 900, 1800, T],
+  ],
   // S6: 4.7 GB → 6,000; 4,000 GB → 75,000; 5,000 GB → +1 TB; 5,100 GB → +2 started TB
   "K06 2024-12": [
-    base(3000), fee("endpoint", 5, 600), ["visit.base", "S5", 1, 4500, 4500, T],
-    ["visit.data_migration", "S6", 1, 6000, 6000, T], ["visit.data_migration", "S6", 1, 75000, 75000, T],
-    ["visit.data_migration", "S6", 1, 87000, 87000, T], ["visit.data_migration", "S6", 1, 99000, 99000, T],
+    base(3000),
+    fee("endpoint", 5, 600),
+    ["visit.base", "S5", 1, 4500, 4500, T],
+    ["visit.data_migration", "S6", 1, 6000, 6000, T],
+    ["visit.data_migration", "S6", 1, 75000, 75000, T],
+    ["visit.data_migration", "S6", 1, 87000, 87000, T],
+    ["visit.data_migration", "S6", 1, 99000, 99000, T],
   ],
   "K07 2024-10": [base(3000), fee("endpoint", 3, 600)],
   // downgrade: new plan from the change month + ETF on the old plan
-  "K07 2024-11": [base(2000, "base.lite"), fee("endpoint", 3, 600), ["etf.downgrade", "S4※1", 5, 3000, 15000, N]],
+  "K07 2024-11": [
+    base(2000, "base.lite"),
+    fee("endpoint", 3, 600),
+    ["etf.downgrade", "S4※1", 5, 3000, 15000, N],
+  ],
   // upgrade: no fee line
   "K07 2025-02": [base(3000), fee("endpoint", 3, 600)],
   // device cap of gw10 = 10 for each per-device item; migration row set by all 11 PCs (11–15 → 20,500)
   "K08 2024-10": [
-    base(3000), fee("endpoint", 4, 600), fee("gateway.gw10", 1, 9000),
-    ["visit.os_recovery", "S5", 2, 10500, 21000, T], ["visit.app", "S5", 2, 3500, 7000, T],
+    base(3000),
+    fee("endpoint", 4, 600),
+    fee("gateway.gw10", 1, 9000),
+    ["visit.os_recovery", "S5", 2, 10500, 21000, T],
+    ["visit.app", "S5", 2, 3500, 7000, T],
     ["visit.data_migration", "S6", 1, 20500, 20500, T],
   ],
-  "K08 2025-05": [base(3300), fee("endpoint", 4, 600), fee("gateway.gw10", 1, 9000), ["visit.os_update", "S5", 1, 7000, 7000, T]],
+  "K08 2025-05": [
+    base(3300),
+    fee("endpoint", 4, 600),
+    fee("gateway.gw10", 1, 9000),
+    ["visit.os_update", "S5", 1, 7000, 7000, T],
+  ],
   // B = 14 → remaining 10 at the May 2025 price
   "K08 2025-06": [["etf.termination", "S4※1", 10, 3300, 33000, N]],
   // the 580 / 289 example
   "K09 2024-07": [
-    base(3000), fee("endpoint", 10, 600),
-    ["credit.outage.base", "T-24-2", 1, -193, -193, T], ["credit.outage.endpoint", "T-24-2", 1, -387, -387, T],
+    base(3000),
+    fee("endpoint", 10, 600),
+    ["credit.outage.base", "T-24-2", 1, -193, -193, T],
+    ["credit.outage.endpoint", "T-24-2", 1, -387, -387, T],
   ],
   "K09 2024-08": [
-    base(3000), fee("endpoint", 10, 600),
-    ["credit.outage.base", "T-24-2", 1, -96, -96, T], ["credit.outage.endpoint", "T-24-2", 1, -193, -193, T],
+    base(3000),
+    fee("endpoint", 10, 600),
+    ["credit.outage.base", "T-24-2", 1, -96, -96, T],
+    ["credit.outage.endpoint", "T-24-2", 1, -193, -193, T],
   ],
   // under 24 h / customer's fault: no credit line
   "K09 2024-09": [base(3000), fee("endpoint", 10, 600)],
@@ -369,11 +467,17 @@ const EXACT_LINES: Record<string, Line[]> = {
   "K11 2024-11": [base(3000), ["visit.gateway_install", "S5", 1, 8500, 8500, T]],
   // second visit of the year: base charged; 3 PCs at 50 GB → row 2–3; 2 GB → 6,000
   "K11 2025-01": [
-    base(3000), ["visit.base", "S5", 1, 4500, 4500, T],
-    ["visit.data_migration", "S6", 3, 24000, 72000, T], ["visit.data_migration", "S6", 1, 6000, 6000, T],
+    base(3000),
+    ["visit.base", "S5", 1, 4500, 4500, T],
+    ["visit.data_migration", "S6", 3, 24000, 72000, T],
+    ["visit.data_migration", "S6", 1, 6000, 6000, T],
   ],
   // downgrade in the start month: B = 0 → 12 months at the change month's price
-  "K12 2024-11": [base(2000, "base.lite"), fee("endpoint", 2, 600), ["etf.downgrade", "S4※1", 12, 3000, 36000, N]],
+  "K12 2024-11": [
+    base(2000, "base.lite"),
+    fee("endpoint", 2, 600),
+    ["etf.downgrade", "S4※1", 12, 3000, 36000, N],
+  ],
   // base.lite inherited by the 2025-04-01 version
   "K12 2025-04": [base(2000, "base.lite"), fee("endpoint", 2, 600)],
 };
@@ -387,19 +491,104 @@ const MANUAL_DESCRIPTIONS: [string, string, string][] = [
 
 /** Terminations: the quote (T-20, S4※1) must agree with what the billing run billed. */
 const TERMINATIONS: {
-  ref: string; wished: string; confirmed: string;
-  quote: { terminationDate: string; chargedMonths: number; remainingMonths: number; etfYen: number; feeFreeDate: string };
+  ref: string;
+  wished: string;
+  confirmed: string;
+  quote: {
+    terminationDate: string;
+    chargedMonths: number;
+    remainingMonths: number;
+    etfYen: number;
+    feeFreeDate: string;
+  };
 }[] = [
   // fee-free date: first day of the next renewal month (month 13 = 2025-04)
-  { ref: "K01", wished: "2024-09-30", confirmed: "2024-09-17", quote: { terminationDate: "2024-09-30", chargedMonths: 5, remainingMonths: 7, etfYen: 21000, feeFreeDate: "2025-04-01" } },
-  { ref: "K02", wished: "2024-06-25", confirmed: "2024-06-20", quote: { terminationDate: "2024-06-25", chargedMonths: 1, remainingMonths: 11, etfYen: 33000, feeFreeDate: "2025-06-01" } },
-  { ref: "K03", wished: "2024-10-31", confirmed: "2024-10-03", quote: { terminationDate: "2024-10-31", chargedMonths: 6, remainingMonths: 6, etfYen: 18000, feeFreeDate: "2025-04-01" } },
+  {
+    ref: "K01",
+    wished: "2024-09-30",
+    confirmed: "2024-09-17",
+    quote: {
+      terminationDate: "2024-09-30",
+      chargedMonths: 5,
+      remainingMonths: 7,
+      etfYen: 21000,
+      feeFreeDate: "2025-04-01",
+    },
+  },
+  {
+    ref: "K02",
+    wished: "2024-06-25",
+    confirmed: "2024-06-20",
+    quote: {
+      terminationDate: "2024-06-25",
+      chargedMonths: 1,
+      remainingMonths: 11,
+      etfYen: 33000,
+      feeFreeDate: "2025-06-01",
+    },
+  },
+  {
+    ref: "K03",
+    wished: "2024-10-31",
+    confirmed: "2024-10-03",
+    quote: {
+      terminationDate: "2024-10-31",
+      chargedMonths: 6,
+      remainingMonths: 6,
+      etfYen: 18000,
+      feeFreeDate: "2025-04-01",
+    },
+  },
   // T-20: max(09-16, 10-02) = 10-02
-  { ref: "K04", wished: "2024-09-16", confirmed: "2024-10-02", quote: { terminationDate: "2024-10-02", chargedMonths: 5, remainingMonths: 7, etfYen: 21000, feeFreeDate: "2025-05-01" } },
+  {
+    ref: "K04",
+    wished: "2024-09-16",
+    confirmed: "2024-10-02",
+    quote: {
+      terminationDate: "2024-10-02",
+      chargedMonths: 5,
+      remainingMonths: 7,
+      etfYen: 21000,
+      feeFreeDate: "2025-05-01",
+    },
+  },
   // renewal month: the wished date itself is fee-free
-  { ref: "K07", wished: "2025-04-10", confirmed: "2025-04-01", quote: { terminationDate: "2025-04-10", chargedMonths: 12, remainingMonths: 0, etfYen: 0, feeFreeDate: "2025-04-10" } },
-  { ref: "K08", wished: "2025-06-15", confirmed: "2025-06-03", quote: { terminationDate: "2025-06-15", chargedMonths: 14, remainingMonths: 10, etfYen: 33000, feeFreeDate: "2026-04-01" } },
-  { ref: "K10", wished: "2025-04-20", confirmed: "2025-04-18", quote: { terminationDate: "2025-04-20", chargedMonths: 8, remainingMonths: 4, etfYen: 12000, feeFreeDate: "2025-08-01" } },
+  {
+    ref: "K07",
+    wished: "2025-04-10",
+    confirmed: "2025-04-01",
+    quote: {
+      terminationDate: "2025-04-10",
+      chargedMonths: 12,
+      remainingMonths: 0,
+      etfYen: 0,
+      feeFreeDate: "2025-04-10",
+    },
+  },
+  {
+    ref: "K08",
+    wished: "2025-06-15",
+    confirmed: "2025-06-03",
+    quote: {
+      terminationDate: "2025-06-15",
+      chargedMonths: 14,
+      remainingMonths: 10,
+      etfYen: 33000,
+      feeFreeDate: "2026-04-01",
+    },
+  },
+  {
+    ref: "K10",
+    wished: "2025-04-20",
+    confirmed: "2025-04-18",
+    quote: {
+      terminationDate: "2025-04-20",
+      chargedMonths: 8,
+      remainingMonths: 4,
+      etfYen: 12000,
+      feeFreeDate: "2025-08-01",
+    },
+  },
 ];
 
 // ---- helpers -------------------------------------------------------------------------------------
@@ -413,16 +602,27 @@ function parseCsv(text: string): Record<string, string>[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") { row.push(cell); cell = ""; }
-    else if (c === "\r") continue;
-    else if (c === "\n") { row.push(cell); rows.push(row); row = []; cell = ""; }
-    else cell += c;
+    else if (c === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (c === "\r") continue;
+    else if (c === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+    } else cell += c;
   }
-  if (cell !== "" || row.length > 0) { row.push(cell); rows.push(row); }
+  if (cell !== "" || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
   const [header, ...body] = rows;
   return body.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k]])));
 }
@@ -438,8 +638,14 @@ function issueAndDue(month: string): [string, string] {
 }
 
 const lineKey = (l: Line) => l.join("|");
-const rowLine = (r: Record<string, string>): Line =>
-  [r.code, r.rule, Number(r.quantity), Number(r.unit_price_yen), Number(r.amount_yen), r.tax_category as Line[5]];
+const rowLine = (r: Record<string, string>): Line => [
+  r.code,
+  r.rule,
+  Number(r.quantity),
+  Number(r.unit_price_yen),
+  Number(r.amount_yen),
+  r.tax_category as Line[5],
+];
 
 // ---- the run ---------------------------------------------------------------------------------------
 
@@ -451,11 +657,18 @@ describe("billing scenario: import → billing run every month → export, again
   const options = { cwd: ROOT, env: { ...process.env, DATABASE_URL: url, APP_NOW } };
   type Result = { status: number | null; stdout: string; stderr: string };
   const cli = (script: string, ...args: string[]): Result =>
-    spawnSync(process.execPath, ["--import", "tsx", script, ...args], { ...options, encoding: "utf8", timeout: 60_000 });
+    spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
+      ...options,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
   /** The read-only commands (export, quote) run a few at a time once every month is closed. */
   const cliAsync = (script: string, ...args: string[]): Promise<Result> =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { ...options, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+        ...options,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -466,12 +679,14 @@ describe("billing scenario: import → billing run every month → export, again
   async function inParallel<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
     const results: T[] = new Array(jobs.length);
     let next = 0;
-    await Promise.all(Array.from({ length: width }, async () => {
-      while (next < jobs.length) {
-        const k = next++;
-        results[k] = await jobs[k]();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: width }, async () => {
+        while (next < jobs.length) {
+          const k = next++;
+          results[k] = await jobs[k]();
+        }
+      }),
+    );
     return results;
   }
 
@@ -501,7 +716,17 @@ describe("billing scenario: import → billing run every month → export, again
       lines[month] = b.status === 0 ? parseCsv(readFileSync(lineFile, "utf8")) : [];
     });
     const quoting = TERMINATIONS.map((t) => async () => {
-      quotes[t.ref] = await cliAsync("scripts/contracts.ts", "quote-termination", "--contract", t.ref, "--wished", t.wished, "--confirmed", t.confirmed, "--json");
+      quotes[t.ref] = await cliAsync(
+        "scripts/contracts.ts",
+        "quote-termination",
+        "--contract",
+        t.ref,
+        "--wished",
+        t.wished,
+        "--confirmed",
+        t.confirmed,
+        "--json",
+      );
     });
     await inParallel<void>([...exports, ...quoting], 2);
   }, 180_000);
@@ -514,7 +739,7 @@ describe("billing scenario: import → billing run every month → export, again
     expect(imported.stderr).toBe("");
     expect(imported.stdout).toBe(
       "imported: 2 resellers, 6 customers, 12 contracts, 25 items, 3 plan changes, 4 outages, 9 visits (26 lines), " +
-      "3 manual lines, 7 terminations, 5 payments, 2 tariff versions\n",
+        "3 manual lines, 7 terminations, 5 payments, 2 tariff versions\n",
     );
     expect(imported.status).toBe(0);
   });
@@ -522,7 +747,9 @@ describe("billing scenario: import → billing run every month → export, again
   it("closes every month in order through the command and exports it", () => {
     for (const month of MONTHS) {
       expect(runs[month]?.status, `billing run ${month}: ${runs[month]?.stderr}`).toBe(0);
-      expect(runs[month].stdout).toContain(`billing ${month}: issued ${EXPECTED[month].length} invoices`);
+      expect(runs[month].stdout).toContain(
+        `billing ${month}: issued ${EXPECTED[month].length} invoices`,
+      );
       expect(exportStatus[month], `export ${month}: ${exportErrors[month]}`).toEqual([0, 0]);
     }
   });
@@ -536,9 +763,16 @@ describe("billing scenario: import → billing run every month → export, again
         expect(taxable + tax + nonTaxable, `${ref} ${month}: total`).toBe(total);
         seq += 1;
         return {
-          invoice_number: `INV-${String(seq).padStart(8, "0")}`, customer_ref: CUSTOMER_OF[ref], contract_ref: ref,
-          billing_month: month, issue_date: issue, due_date: due, taxable_10_yen: String(taxable), tax_10_yen: String(tax),
-          non_taxable_yen: String(nonTaxable), total_yen: String(total),
+          invoice_number: `INV-${String(seq).padStart(8, "0")}`,
+          customer_ref: CUSTOMER_OF[ref],
+          contract_ref: ref,
+          billing_month: month,
+          issue_date: issue,
+          due_date: due,
+          taxable_10_yen: String(taxable),
+          tax_10_yen: String(tax),
+          non_taxable_yen: String(nonTaxable),
+          total_yen: String(total),
         };
       });
       expect(invoices[month], `invoices of ${month}`).toEqual(expected);
@@ -551,15 +785,25 @@ describe("billing scenario: import → billing run every month → export, again
       expect(linesOf(ref, month).map(lineKey).sort(), key).toEqual(expected.map(lineKey).sort());
     }
     for (const [ref, month, description] of MANUAL_DESCRIPTIONS) {
-      expect(lines[month].filter((r) => r.contract_ref === ref && r.code === "manual").map((r) => r.description), `${ref} ${month}`)
-        .toEqual([description]);
+      expect(
+        lines[month]
+          .filter((r) => r.contract_ref === ref && r.code === "manual")
+          .map((r) => r.description),
+        `${ref} ${month}`,
+      ).toEqual([description]);
     }
     // Each invoice's lines add up to its taxable and non-taxable totals.
     for (const month of MONTHS) {
       for (const row of invoices[month] ?? []) {
         const own = lines[month].filter((l) => l.invoice_number === row.invoice_number);
-        const sum = (category: string) => own.filter((l) => l.tax_category === category).reduce((a, l) => a + Number(l.amount_yen), 0);
-        expect([sum("taxable_10"), sum("non_taxable")], `${row.contract_ref} ${month}`).toEqual([Number(row.taxable_10_yen), Number(row.non_taxable_yen)]);
+        const sum = (category: string) =>
+          own
+            .filter((l) => l.tax_category === category)
+            .reduce((a, l) => a + Number(l.amount_yen), 0);
+        expect([sum("taxable_10"), sum("non_taxable")], `${row.contract_ref} ${month}`).toEqual([
+          Number(row.taxable_10_yen),
+          Number(row.non_taxable_yen),
+        ]);
       }
     }
   });
@@ -567,7 +811,10 @@ describe("billing scenario: import → billing run every month → export, again
   it("adds up to the hand-computed grand total", () => {
     const expected = MONTHS.flatMap((m) => EXPECTED[m]).reduce((a, i) => a + i[4], 0);
     expect(expected).toBe(GRAND_TOTAL_YEN);
-    const billed = MONTHS.flatMap((m) => invoices[m] ?? []).reduce((a, r) => a + Number(r.total_yen), 0);
+    const billed = MONTHS.flatMap((m) => invoices[m] ?? []).reduce(
+      (a, r) => a + Number(r.total_yen),
+      0,
+    );
     expect(billed).toBe(GRAND_TOTAL_YEN);
   });
 
@@ -580,18 +827,30 @@ describe("billing scenario: import → billing run every month → export, again
 
       // The billed ETF: the etf.termination line in the termination month, or none when the fee is 0.
       const month = quote.terminationDate.slice(0, 7);
-      const etf = (lines[month] ?? []).filter((r) => r.contract_ref === t.ref && r.code === "etf.termination");
-      expect(etf.map((r) => Number(r.amount_yen)), `${t.ref} ETF line`).toEqual(quote.etfYen === 0 ? [] : [quote.etfYen]);
-      expect(etf.map((r) => Number(r.quantity)), `${t.ref} remaining months`).toEqual(quote.etfYen === 0 ? [] : [quote.remainingMonths]);
+      const etf = (lines[month] ?? []).filter(
+        (r) => r.contract_ref === t.ref && r.code === "etf.termination",
+      );
+      expect(
+        etf.map((r) => Number(r.amount_yen)),
+        `${t.ref} ETF line`,
+      ).toEqual(quote.etfYen === 0 ? [] : [quote.etfYen]);
+      expect(
+        etf.map((r) => Number(r.quantity)),
+        `${t.ref} remaining months`,
+      ).toEqual(quote.etfYen === 0 ? [] : [quote.remainingMonths]);
 
       // The billed termination date: B base-plan lines, the last one in the month before the
       // termination month (or the start month when both coincide); none from the termination month on.
-      const baseMonths = MONTHS.filter((m) => linesOf(t.ref, m).some((l) => l[0].startsWith("base.")));
+      const baseMonths = MONTHS.filter((m) =>
+        linesOf(t.ref, m).some((l) => l[0].startsWith("base.")),
+      );
       expect(baseMonths.length, `${t.ref} months charged`).toBe(quote.chargedMonths);
       const last = baseMonths[baseMonths.length - 1];
       const [y, mo] = month.split("-").map(Number);
       const before = mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, "0")}`;
-      expect(last, `${t.ref} last charged month`).toBe(quote.chargedMonths === 1 && baseMonths[0] === month ? month : before);
+      expect(last, `${t.ref} last charged month`).toBe(
+        quote.chargedMonths === 1 && baseMonths[0] === month ? month : before,
+      );
     }
   });
 });

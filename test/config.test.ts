@@ -91,17 +91,24 @@ describe("readEnvironment", () => {
   it("names every bad variable, one per line, in one error", () => {
     let error: unknown;
     try {
-      readEnvironment({ PORT: "70000", TRUST_PROXY: "yes", SIMULATOR: "sometimes", APP_NOW: "2026-11-22 10:00" });
+      readEnvironment({
+        PORT: "70000",
+        TRUST_PROXY: "yes",
+        SIMULATOR: "sometimes",
+        APP_NOW: "2026-11-22 10:00",
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toBe([
-      'PORT: 0〜65535のポート番号を指定してください: "70000"',
-      'APP_NOW: オフセット付きのISO 8601日時を指定してください（例: 2026-11-22T10:00:00+09:00）: "2026-11-22 10:00"',
-      'TRUST_PROXY: 信頼するプロキシの段数を0以上の整数で指定してください: "yes"',
-      'SIMULATOR: on または off を指定してください: "sometimes"',
-    ].join("\n"));
+    expect((error as Error).message).toBe(
+      [
+        'PORT: 0〜65535のポート番号を指定してください: "70000"',
+        'APP_NOW: オフセット付きのISO 8601日時を指定してください（例: 2026-11-22T10:00:00+09:00）: "2026-11-22 10:00"',
+        'TRUST_PROXY: 信頼するプロキシの段数を0以上の整数で指定してください: "yes"',
+        'SIMULATOR: on または off を指定してください: "sometimes"',
+      ].join("\n"),
+    );
   });
 });
 
@@ -109,8 +116,12 @@ describe("the parse functions", () => {
   it("DATABASE_URL: a SQLite file or a PostgreSQL connection string", () => {
     expect(parseDatabaseUrl(undefined)).toBe("file:./data/app.db");
     expect(parseDatabaseUrl("file:/var/lib/console/app.db")).toBe("file:/var/lib/console/app.db");
-    expect(parseDatabaseUrl("postgresql:///console?host=/var/run/postgresql")).toBe("postgresql:///console?host=/var/run/postgresql");
-    expect(() => parseDatabaseUrl("mysql://db/console")).toThrow('DATABASE_URL: file:パス（SQLite）または postgres://… を指定してください: "mysql://db/console"');
+    expect(parseDatabaseUrl("postgresql:///console?host=/var/run/postgresql")).toBe(
+      "postgresql:///console?host=/var/run/postgresql",
+    );
+    expect(() => parseDatabaseUrl("mysql://db/console")).toThrow(
+      'DATABASE_URL: file:パス（SQLite）または postgres://… を指定してください: "mysql://db/console"',
+    );
     expect(() => parseDatabaseUrl("file:")).toThrow(ConfigError);
     expect(() => parseDatabaseUrl("./data/app.db")).toThrow(/^DATABASE_URL: /);
   });
@@ -124,17 +135,27 @@ describe("the parse functions", () => {
   });
 
   it("APP_NOW: an instant with its offset", () => {
-    expect(parseAppNow("2026-11-22T00:30:00+09:00")?.toISOString()).toBe("2026-11-21T15:30:00.000Z");
+    expect(parseAppNow("2026-11-22T00:30:00+09:00")?.toISOString()).toBe(
+      "2026-11-21T15:30:00.000Z",
+    );
     expect(parseAppNow("")).toBeNull();
     expect(() => parseAppNow("2026-02-30T10:00:00Z")).toThrow(/^APP_NOW: /);
   });
 
   it("SMTP_URL, VENDOR_API_URL/TOKEN, SIMULATOR, SHUTDOWN_TIMEOUT", () => {
-    expect(parseSmtpUrl("smtps://user:pass@mail.example:465")).toBe("smtps://user:pass@mail.example:465");
-    expect(() => parseSmtpUrl("mail.example:25")).toThrow('SMTP_URL: smtp://ホスト:ポート または smtps://ホスト:ポート を指定してください: "mail.example:25"');
+    expect(parseSmtpUrl("smtps://user:pass@mail.example:465")).toBe(
+      "smtps://user:pass@mail.example:465",
+    );
+    expect(() => parseSmtpUrl("mail.example:25")).toThrow(
+      'SMTP_URL: smtp://ホスト:ポート または smtps://ホスト:ポート を指定してください: "mail.example:25"',
+    );
     expect(parseVendorApi(undefined, " ")).toBeNull();
-    expect(() => parseVendorApi("https://vendor.example", undefined)).toThrow("VENDOR_API_TOKEN: VENDOR_API_URL と一緒に設定してください");
-    expect(() => parseVendorApi(undefined, "t")).toThrow("VENDOR_API_URL: VENDOR_API_TOKEN と一緒に設定してください");
+    expect(() => parseVendorApi("https://vendor.example", undefined)).toThrow(
+      "VENDOR_API_TOKEN: VENDOR_API_URL と一緒に設定してください",
+    );
+    expect(() => parseVendorApi(undefined, "t")).toThrow(
+      "VENDOR_API_URL: VENDOR_API_TOKEN と一緒に設定してください",
+    );
     expect(() => parseVendorApi("ftp://vendor.example", "t")).toThrow(/^VENDOR_API_URL: /);
     expect(parseSimulator(undefined)).toBe("demo");
     expect(parseSimulator("off")).toBe("off");
@@ -146,9 +167,14 @@ describe("the parse functions", () => {
 describe("README", () => {
   it("lists exactly the variables app/config.server.ts reads, in its order", () => {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1));
+    const section = readme.slice(
+      readme.indexOf("## Configuration"),
+      readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1),
+    );
     const rows = section.split("\n").filter((line) => line.startsWith("| `"));
-    const names = rows.flatMap((row) => [...row.split("|")[1].matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]));
+    const names = rows.flatMap((row) =>
+      [...row.split("|")[1].matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]),
+    );
     expect(names).toEqual([...ENVIRONMENT_VARIABLES]);
   });
 });
@@ -156,14 +182,46 @@ describe("README", () => {
 describe("nothing else reads the environment", () => {
   it("process.env appears in app/, db/ and scripts/ only in config.server.ts, the clock's APP_NOW, the entry points' NODE_ENV default and libpq's PGUSER", () => {
     // scripts/webhook-receiver.ts is the partners' example receiver, a program of its own.
-    const grep = spawnSync("grep", ["-rn", "--include=*.ts", "--include=*.tsx", "--exclude=*.test.ts", "--exclude=webhook-receiver.ts", "--exclude-dir=bench", "process\\.env", "app", "db", "scripts"], { cwd: ROOT, encoding: "utf8" });
-    const files = [...new Set(grep.stdout.trim().split("\n").map((line) => line.split(":")[0]))].sort();
-    expect(files).toEqual(["app/config.server.ts", "app/lib/clock.ts", "db/connection.ts", "scripts/start.ts", "scripts/worker.ts"]);
+    const grep = spawnSync(
+      "grep",
+      [
+        "-rn",
+        "--include=*.ts",
+        "--include=*.tsx",
+        "--exclude=*.test.ts",
+        "--exclude=webhook-receiver.ts",
+        "--exclude-dir=bench",
+        "process\\.env",
+        "app",
+        "db",
+        "scripts",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    const files = [
+      ...new Set(
+        grep.stdout
+          .trim()
+          .split("\n")
+          .map((line) => line.split(":")[0]),
+      ),
+    ].sort();
+    expect(files).toEqual([
+      "app/config.server.ts",
+      "app/lib/clock.ts",
+      "db/connection.ts",
+      "scripts/start.ts",
+      "scripts/worker.ts",
+    ]);
     // libpq's own convention for a PostgreSQL URL without a user (decision 0023), read where the URL is completed.
     expect(grep.stdout.split("\n").filter((l) => l.startsWith("db/connection.ts"))).toEqual([
-      expect.stringMatching(/const user = process\.env\.PGUSER \?\? process\.env\.USER \?\? userInfo\(\)\.username;$/),
+      expect.stringMatching(
+        /const user = process\.env\.PGUSER \?\? process\.env\.USER \?\? userInfo\(\)\.username;$/,
+      ),
     ]);
-    expect(grep.stdout).toMatch(/app\/lib\/clock\.ts:\d+: {2}const pinned = process\.env\.APP_NOW;/);
+    expect(grep.stdout).toMatch(
+      /app\/lib\/clock\.ts:\d+: {2}const pinned = process\.env\.APP_NOW;/,
+    );
     for (const entry of ["scripts/start.ts", "scripts/worker.ts"]) {
       expect(grep.stdout.split("\n").filter((l) => l.startsWith(entry))).toEqual([
         expect.stringMatching(/process\.env\.NODE_ENV \?\?= "production";$/),

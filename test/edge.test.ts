@@ -2,27 +2,56 @@
 // the redirect after login, download names and the text limits.
 import { describe, expect, it } from "vitest";
 import { safeRedirectPath } from "../app/auth/session.server";
-import { ConfigError, isLoopbackHost, loopbackConsoleUrl, parseApiRateLimit, parseConsoleUrl, parseTrustProxy, readServerConfig } from "../app/config.server";
+import {
+  ConfigError,
+  isLoopbackHost,
+  loopbackConsoleUrl,
+  parseApiRateLimit,
+  parseConsoleUrl,
+  parseTrustProxy,
+  readServerConfig,
+} from "../app/config.server";
 import { emailField, passwordField, textTooLong } from "../app/lib/fields";
 import { contentDisposition } from "../app/lib/http.server";
-import { clientAddress, contentSecurityPolicy, hasSessionCookie, tooLargeMessage } from "../scripts/edge";
+import {
+  clientAddress,
+  contentSecurityPolicy,
+  hasSessionCookie,
+  tooLargeMessage,
+} from "../scripts/edge";
 
 describe("settings read at start (item 7, item 2)", () => {
   it("takes CONSOLE_URL as an http(s) origin and refuses a path, another scheme or garbage", () => {
     expect(parseConsoleUrl("https://console.example.jp/")).toBe("https://console.example.jp");
     expect(parseConsoleUrl(" http://10.0.0.5:8080 ")).toBe("http://10.0.0.5:8080");
-    for (const bad of ["console.example.jp", "ftp://console.example.jp", "https://console.example.jp/app", "https://u:p@console.example.jp", "https://console.example.jp/?x=1"]) {
+    for (const bad of [
+      "console.example.jp",
+      "ftp://console.example.jp",
+      "https://console.example.jp/app",
+      "https://u:p@console.example.jp",
+      "https://console.example.jp/?x=1",
+    ]) {
       expect(() => parseConsoleUrl(bad), bad).toThrow(/^CONSOLE_URL: /);
     }
   });
 
   it("defaults CONSOLE_URL only on a loopback address and refuses to start elsewhere without it", () => {
-    expect(readServerConfig({}, { host: "127.0.0.1" })).toEqual({ consoleUrl: null, trustProxy: 0, apiRateLimit: 600, webhookAllowHosts: [] });
+    expect(readServerConfig({}, { host: "127.0.0.1" })).toEqual({
+      consoleUrl: null,
+      trustProxy: 0,
+      apiRateLimit: 600,
+      webhookAllowHosts: [],
+    });
     expect(readServerConfig({}, { host: "::1" }).consoleUrl).toBeNull();
     expect(readServerConfig({}, { host: "localhost" }).consoleUrl).toBeNull();
     expect(() => readServerConfig({}, { host: "0.0.0.0" })).toThrow(ConfigError);
-    expect(() => readServerConfig({}, { host: "192.168.1.10" })).toThrow(/^CONSOLE_URL: HOST=192\.168\.1\.10/);
-    expect(readServerConfig({ CONSOLE_URL: "https://console.example.jp" }, { host: "0.0.0.0" }).consoleUrl).toBe("https://console.example.jp");
+    expect(() => readServerConfig({}, { host: "192.168.1.10" })).toThrow(
+      /^CONSOLE_URL: HOST=192\.168\.1\.10/,
+    );
+    expect(
+      readServerConfig({ CONSOLE_URL: "https://console.example.jp" }, { host: "0.0.0.0" })
+        .consoleUrl,
+    ).toBe("https://console.example.jp");
     expect(isLoopbackHost("127.8.9.1")).toBe(true);
     expect(isLoopbackHost("127.example.jp")).toBe(false);
     expect(loopbackConsoleUrl("127.0.0.1", 41234)).toBe("http://127.0.0.1:41234");
@@ -33,15 +62,21 @@ describe("settings read at start (item 7, item 2)", () => {
     expect(parseTrustProxy(undefined)).toBe(0);
     expect(parseTrustProxy("")).toBe(0);
     expect(parseTrustProxy("2")).toBe(2);
-    for (const bad of ["-1", "1.5", "true", "one"]) expect(() => parseTrustProxy(bad), bad).toThrow(/^TRUST_PROXY: /);
-    expect(() => readServerConfig({ TRUST_PROXY: "yes" }, { host: "127.0.0.1" })).toThrow(ConfigError);
+    for (const bad of ["-1", "1.5", "true", "one"])
+      expect(() => parseTrustProxy(bad), bad).toThrow(/^TRUST_PROXY: /);
+    expect(() => readServerConfig({ TRUST_PROXY: "yes" }, { host: "127.0.0.1" })).toThrow(
+      ConfigError,
+    );
   });
 
   it("reads API_RATE_LIMIT as requests per key and minute, 600 when unset (issue 19)", () => {
     expect(parseApiRateLimit(undefined)).toBe(600);
     expect(parseApiRateLimit(" 5 ")).toBe(5);
-    for (const bad of ["0", "-1", "1.5", "many"]) expect(() => parseApiRateLimit(bad), bad).toThrow(/^API_RATE_LIMIT: /);
-    expect(readServerConfig({ API_RATE_LIMIT: "120" }, { host: "127.0.0.1" }).apiRateLimit).toBe(120);
+    for (const bad of ["0", "-1", "1.5", "many"])
+      expect(() => parseApiRateLimit(bad), bad).toThrow(/^API_RATE_LIMIT: /);
+    expect(readServerConfig({ API_RATE_LIMIT: "120" }, { host: "127.0.0.1" }).apiRateLimit).toBe(
+      120,
+    );
   });
 });
 
@@ -73,7 +108,15 @@ describe("redirect after login (item 3)", () => {
     expect(safeRedirectPath(decodeURIComponent("/%0A/x"))).toBe("/home");
     expect(safeRedirectPath(decodeURIComponent("/%0D%0A/x"))).toBe("/home");
     expect(safeRedirectPath(decodeURIComponent("/%E3%80%80/x"))).toBe("/%E3%80%80/x");
-    for (const bad of ["//evil.example/", "/\\evil.example", "https://evil.example/", "/..//evil.example", "x", "", null]) {
+    for (const bad of [
+      "//evil.example/",
+      "/\\evil.example",
+      "https://evil.example/",
+      "/..//evil.example",
+      "x",
+      "",
+      null,
+    ]) {
       expect(safeRedirectPath(bad), String(bad)).toBe("/home");
     }
   });
@@ -89,7 +132,9 @@ describe("download names (item 8)", () => {
     expect(contentDisposition('月次レポート_K-"1\\2\r\n_2026-10.pdf')).toBe(
       "attachment; filename=\"_______K-_1_2___2026-10.pdf\"; filename*=UTF-8''%E6%9C%88%E6%AC%A1%E3%83%AC%E3%83%9D%E3%83%BC%E3%83%88_K-%221%5C2%0D%0A_2026-10.pdf",
     );
-    expect(contentDisposition("a'(b)*.csv")).toBe("attachment; filename=\"a'(b)*.csv\"; filename*=UTF-8''a%27%28b%29%2A.csv");
+    expect(contentDisposition("a'(b)*.csv")).toBe(
+      "attachment; filename=\"a'(b)*.csv\"; filename*=UTF-8''a%27%28b%29%2A.csv",
+    );
   });
 });
 
@@ -107,10 +152,16 @@ describe("headers and limits", () => {
   });
   it("limits e-mail to 254 and passwords to 200 characters, in Japanese", () => {
     const email = `${"a".repeat(250)}@x.jp`;
-    expect(emailField().safeParse(email).error?.issues[0].message).toBe("メールアドレスは254文字以内で入力してください");
+    expect(emailField().safeParse(email).error?.issues[0].message).toBe(
+      "メールアドレスは254文字以内で入力してください",
+    );
     expect(emailField().safeParse(`${"a".repeat(248)}@x.jp`).success).toBe(true);
-    expect(passwordField().safeParse("p".repeat(201)).error?.issues[0].message).toBe("パスワードは200文字以内で入力してください");
-    expect(textTooLong("x".repeat(2001), "note", "メモ")).toBe("メモは2,000文字以内で入力してください");
+    expect(passwordField().safeParse("p".repeat(201)).error?.issues[0].message).toBe(
+      "パスワードは200文字以内で入力してください",
+    );
+    expect(textTooLong("x".repeat(2001), "note", "メモ")).toBe(
+      "メモは2,000文字以内で入力してください",
+    );
     expect(textTooLong("x".repeat(2000), "note", "メモ")).toBeNull();
   });
 });

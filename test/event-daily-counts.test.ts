@@ -24,7 +24,10 @@ const sorted = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort();
 
 /** What the aggregates must hold: the events counted in JavaScript by JST day. */
 async function expected(db: Db) {
-  const events = await db.selectFrom("security_events").select(["contract_id", "device_name", "type", "action", "threat", "detected_at"]).execute();
+  const events = await db
+    .selectFrom("security_events")
+    .select(["contract_id", "device_name", "type", "action", "threat", "detected_at"])
+    .execute();
   const tally = (key: (e: (typeof events)[number]) => unknown[] | null) => {
     const m = new Map<string, number>();
     for (const e of events) {
@@ -36,15 +39,26 @@ async function expected(db: Db) {
   const day = (e: { detected_at: string }) => jstDate(new Date(e.detected_at));
   return {
     counts: tally((e) => [e.contract_id, day(e), e.type, e.action ?? ""]),
-    threats: tally((e) => (e.threat !== null && detection.has(e.type) ? [e.contract_id, day(e), e.threat] : null)),
+    threats: tally((e) =>
+      e.threat !== null && detection.has(e.type) ? [e.contract_id, day(e), e.threat] : null,
+    ),
     devices: tally((e) => (detection.has(e.type) ? [e.contract_id, day(e), e.device_name] : null)),
   };
 }
 
 async function stored(db: Db) {
-  const counts = await db.selectFrom("event_daily_counts").select(["contract_id", "day", "type", "action", "count"]).execute();
-  const threats = await db.selectFrom("event_daily_threats").select(["contract_id", "day", "threat", "count"]).execute();
-  const devices = await db.selectFrom("event_daily_devices").select(["contract_id", "day", "device_name", "count"]).execute();
+  const counts = await db
+    .selectFrom("event_daily_counts")
+    .select(["contract_id", "day", "type", "action", "count"])
+    .execute();
+  const threats = await db
+    .selectFrom("event_daily_threats")
+    .select(["contract_id", "day", "threat", "count"])
+    .execute();
+  const devices = await db
+    .selectFrom("event_daily_devices")
+    .select(["contract_id", "day", "device_name", "count"])
+    .execute();
   return {
     counts: sorted(counts.map((r) => [r.contract_id, r.day, r.type, r.action, r.count])),
     threats: sorted(threats.map((r) => [r.contract_id, r.day, r.threat, r.count])),
@@ -54,17 +68,39 @@ async function stored(db: Db) {
 
 /** The same GROUP BY in SQL over security_events, with the JST day as the migration computes it. */
 async function groupedInSql(sqlite: SQLite.Database) {
-  const q = (s: string) => sorted((sqlite.prepare(s).raw().all() as unknown[][]));
+  const q = (s: string) => sorted(sqlite.prepare(s).raw().all() as unknown[][]);
   const inDetections = `type in (${DETECTION_TYPES.map((t) => `'${t}'`).join(", ")})`;
   return {
-    counts: q(`select contract_id, date(detected_at, '+9 hours'), type, coalesce(action, ''), count(*) from security_events group by 1, 2, 3, 4`),
-    threats: q(`select contract_id, date(detected_at, '+9 hours'), threat, count(*) from security_events where threat is not null and ${inDetections} group by 1, 2, 3`),
-    devices: q(`select contract_id, date(detected_at, '+9 hours'), device_name, count(*) from security_events where ${inDetections} group by 1, 2, 3`),
+    counts: q(
+      `select contract_id, date(detected_at, '+9 hours'), type, coalesce(action, ''), count(*) from security_events group by 1, 2, 3, 4`,
+    ),
+    threats: q(
+      `select contract_id, date(detected_at, '+9 hours'), threat, count(*) from security_events where threat is not null and ${inDetections} group by 1, 2, 3`,
+    ),
+    devices: q(
+      `select contract_id, date(detected_at, '+9 hours'), device_name, count(*) from security_events where ${inDetections} group by 1, 2, 3`,
+    ),
   };
 }
 
-const TYPES: SecurityEventType[] = ["virus", "spyware", "phishing", "web_block", "cc_callback", "pattern_outdated", "gateway_offline", "gateway_online"];
-const ACTIONS: Array<SecurityEventAction | null> = ["blocked", "quarantined", "removed", "failed", "passed", null];
+const TYPES: SecurityEventType[] = [
+  "virus",
+  "spyware",
+  "phishing",
+  "web_block",
+  "cc_callback",
+  "pattern_outdated",
+  "gateway_offline",
+  "gateway_online",
+];
+const ACTIONS: Array<SecurityEventAction | null> = [
+  "blocked",
+  "quarantined",
+  "removed",
+  "failed",
+  "passed",
+  null,
+];
 
 /** N events over the contracts, devices, types and actions, around JST midnights and the retention boundary. */
 function events(n: number, prefix: string): EventRecord[] {
@@ -73,9 +109,16 @@ function events(n: number, prefix: string): EventRecord[] {
   return Array.from({ length: n }, (_, i) => {
     const type = TYPES[i % TYPES.length];
     return {
-      kind: "event", id: `${prefix}-${i}`, contract: contracts[i % 3], device: `PC-00${i % 4}`, source: "endpoint", type,
-      severity: "medium", action: type.startsWith("gateway_") ? null : ACTIONS[(i * 7) % ACTIONS.length],
-      threat: i % 5 === 0 ? null : `TEST.THREAT.${i % 3}`, url: null,
+      kind: "event",
+      id: `${prefix}-${i}`,
+      contract: contracts[i % 3],
+      device: `PC-00${i % 4}`,
+      source: "endpoint",
+      type,
+      severity: "medium",
+      action: type.startsWith("gateway_") ? null : ACTIONS[(i * 7) % ACTIONS.length],
+      threat: i % 5 === 0 ? null : `TEST.THREAT.${i % 3}`,
+      url: null,
       // ~37 minutes apart: every hour of the JST day, several days either side of the cutoff.
       detectedAt: new Date(start + i * 37 * 60_000 + (i % 11) * 1000),
     } satisfies EventRecord;
@@ -93,15 +136,28 @@ describe("daily aggregates", () => {
 
   it("equal a GROUP BY over security_events after ingests (both writers, duplicates skipped) and a purge", async () => {
     const batch = events(600, "agg");
-    const fast = await ingestRecords(t.db, batch.slice(0, 400), { now: TEST_NOW, sqlite: t.sqlite });
+    const fast = await ingestRecords(t.db, batch.slice(0, 400), {
+      now: TEST_NOW,
+      sqlite: t.sqlite,
+    });
     expect(fast.inserted).toBe(400);
     // The Kysely batches (no raw connection), overlapping the first ingest by 100 ids: not counted twice.
     const portable = await ingestRecords(t.db, batch.slice(300), { now: TEST_NOW });
     expect(portable).toMatchObject({ inserted: 200, duplicates: 100 });
     // The fast path again over ids already stored, some with another time: nothing changes.
-    await ingestRecords(t.db, batch.slice(0, 50).map((e) => ({ ...e, detectedAt: new Date(e.detectedAt.getTime() + 86_400_000) })),
-      { now: TEST_NOW, sqlite: t.sqlite });
-    expect(await t.db.selectFrom("security_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).toEqual({ n: 600 });
+    await ingestRecords(
+      t.db,
+      batch
+        .slice(0, 50)
+        .map((e) => ({ ...e, detectedAt: new Date(e.detectedAt.getTime() + 86_400_000) })),
+      { now: TEST_NOW, sqlite: t.sqlite },
+    );
+    expect(
+      await t.db
+        .selectFrom("security_events")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ n: 600 });
 
     const before = await stored(t.db);
     expect(before).toEqual(await expected(t.db));
@@ -114,15 +170,28 @@ describe("daily aggregates", () => {
     expect(after).toEqual(await expected(t.db));
     expect(after).toEqual(await groupedInSql(t.sqlite));
     // No day before the window is left, not even with a count of 0.
-    const oldest = await t.db.selectFrom("event_daily_counts").select((eb) => eb.fn.min<string>("day").as("d")).executeTakeFirstOrThrow();
+    const oldest = await t.db
+      .selectFrom("event_daily_counts")
+      .select((eb) => eb.fn.min<string>("day").as("d"))
+      .executeTakeFirstOrThrow();
     expect(oldest.d! >= "2026-05-22").toBe(true);
-    expect(await t.db.selectFrom("event_daily_devices").select("day").where("count", "<=", 0).execute()).toEqual([]);
+    expect(
+      await t.db.selectFrom("event_daily_devices").select("day").where("count", "<=", 0).execute(),
+    ).toEqual([]);
   });
 
   it("follow an event whose fields are corrected in place", async () => {
     await ingestRecords(t.db, events(40, "upd"), { now: TEST_NOW, sqlite: t.sqlite });
-    await t.db.updateTable("security_events").set({ type: "spam", action: "blocked", threat: "TEST.SPAM" }).where("id", "like", "upd-1%").execute();
-    await t.db.updateTable("security_events").set({ detected_at: "2026-11-20T15:00:00.000Z" }).where("id", "like", "upd-2%").execute();
+    await t.db
+      .updateTable("security_events")
+      .set({ type: "spam", action: "blocked", threat: "TEST.SPAM" })
+      .where("id", "like", "upd-1%")
+      .execute();
+    await t.db
+      .updateTable("security_events")
+      .set({ detected_at: "2026-11-20T15:00:00.000Z" })
+      .where("id", "like", "upd-2%")
+      .execute();
     expect(await stored(t.db)).toEqual(await expected(t.db));
   });
 });
@@ -140,18 +209,58 @@ describe("migration 000800", () => {
       const migrator = new Migrator({ db, provider });
       const upTo = await migrator.migrateTo("2026_11_22_000600_incident_events_by_event");
       expect(upTo.error).toBeUndefined();
-      await db.insertInto("customers").values({ ref: "C-X", reseller_id: null, name: "X", email: "x@x", phone: "0", address: "x", created_at: TEST_NOW.toISOString() }).execute();
+      await db
+        .insertInto("customers")
+        .values({
+          ref: "C-X",
+          reseller_id: null,
+          name: "X",
+          email: "x@x",
+          phone: "0",
+          address: "x",
+          created_at: TEST_NOW.toISOString(),
+        })
+        .execute();
       for (const [k, ref] of ["K-1001", "K-1002", "K-2001"].entries()) {
-        await db.insertInto("contracts").values({
-          id: k + 1, ref, customer_id: 1, line_id: `L${k}`, area: "east", base_plan: "base.standard", service_start: "2026-01-01", status: "active",
-          termination_date: null, offline_threshold_minutes: 60, admin_email: "x@x", admin_phone: "0", created_at: TEST_NOW.toISOString(),
-        }).execute();
+        await db
+          .insertInto("contracts")
+          .values({
+            id: k + 1,
+            ref,
+            customer_id: 1,
+            line_id: `L${k}`,
+            area: "east",
+            base_plan: "base.standard",
+            service_start: "2026-01-01",
+            status: "active",
+            termination_date: null,
+            offline_threshold_minutes: 60,
+            admin_email: "x@x",
+            admin_phone: "0",
+            created_at: TEST_NOW.toISOString(),
+          })
+          .execute();
       }
       const contractId = (ref: string) => ["K-1001", "K-1002", "K-2001"].indexOf(ref) + 1;
-      await db.insertInto("security_events").values(events(300, "old").map((e) => ({
-        id: e.id, contract_id: contractId(e.contract), device_id: null, device_name: e.device, source: e.source, type: e.type, severity: e.severity,
-        action: e.action, threat: e.threat, url: e.url, detected_at: e.detectedAt.toISOString(), ingested_at: TEST_NOW.toISOString(),
-      }))).execute();
+      await db
+        .insertInto("security_events")
+        .values(
+          events(300, "old").map((e) => ({
+            id: e.id,
+            contract_id: contractId(e.contract),
+            device_id: null,
+            device_name: e.device,
+            source: e.source,
+            type: e.type,
+            severity: e.severity,
+            action: e.action,
+            threat: e.threat,
+            url: e.url,
+            detected_at: e.detectedAt.toISOString(),
+            ingested_at: TEST_NOW.toISOString(),
+          })),
+        )
+        .execute();
 
       const latest = await migrator.migrateToLatest();
       expect(latest.error).toBeUndefined();

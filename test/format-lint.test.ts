@@ -11,12 +11,21 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const ALLOWED = new Set(["app/lib/format.ts"]);
 
 export const FORBIDDEN: { pattern: RegExp; why: string }[] = [
-  { pattern: /\.toLocale(Date|Time)?String\(/, why: "toLocaleString: use formatYen/formatCount/formatInstant" },
+  {
+    pattern: /\.toLocale(Date|Time)?String\(/,
+    why: "toLocaleString: use formatYen/formatCount/formatInstant",
+  },
   { pattern: /Intl\.(NumberFormat|DateTimeFormat)/, why: "Intl formatter: use app/lib/format.ts" },
-  { pattern: /\.replace\("-", "年"\)/, why: 'hand-written month .replace("-", "年"): use formatMonth/formatBillingMonth' },
+  {
+    pattern: /\.replace\("-", "年"\)/,
+    why: 'hand-written month .replace("-", "年"): use formatMonth/formatBillingMonth',
+  },
   { pattern: /年\$\{/, why: "hand-built date or month (年${…}): use formatDate/formatMonth" },
   { pattern: /¥\$\{|\}円/, why: "hand-built yen: use formatYen" },
-  { pattern: /format(Date|Month)\([^)]*\.slice\(0, 10\)/, why: "an instant cut to its UTC date: use formatInstantDate" },
+  {
+    pattern: /format(Date|Month)\([^)]*\.slice\(0, 10\)/,
+    why: "an instant cut to its UTC date: use formatInstantDate",
+  },
 ];
 
 function sourceFiles(dir: string): string[] {
@@ -28,26 +37,39 @@ function sourceFiles(dir: string): string[] {
 }
 
 export function findHandWrittenFormats(text: string, file: string): string[] {
-  return text.split("\n").flatMap((line, i) =>
-    FORBIDDEN.filter((rule) => rule.pattern.test(line)).map((rule) => `${file}:${i + 1}: ${rule.why}`));
+  return text
+    .split("\n")
+    .flatMap((line, i) =>
+      FORBIDDEN.filter((rule) => rule.pattern.test(line)).map(
+        (rule) => `${file}:${i + 1}: ${rule.why}`,
+      ),
+    );
 }
 
 describe("format lint", () => {
   it("catches each hand-written form (the rule can fail)", () => {
     const sample = [
-      "const a = n.toLocaleString(\"ja-JP\");",
-      "const b = month.replace(\"-\", \"年\") + \"月\";",
+      'const a = n.toLocaleString("ja-JP");',
+      'const b = month.replace("-", "年") + "月";',
       "const c = `${y}年${m}月`;",
       "const d = `¥${n}`;",
       "const e = formatDate(c.requested_at.slice(0, 10));",
       "const f = `${amount}円`;",
       "const ok = formatYen(n);",
     ].join("\n");
-    expect(findHandWrittenFormats(sample, "x.ts").map((s) => s.split(":")[1])).toEqual(["1", "2", "3", "4", "5", "6"]);
+    expect(findHandWrittenFormats(sample, "x.ts").map((s) => s.split(":")[1])).toEqual([
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+    ]);
   });
 
   it("finds no hand-written date, month, instant or yen outside app/lib/format.ts", () => {
-    const problems = ["app", "reports", "scripts"].flatMap((dir) => sourceFiles(join(root, dir)))
+    const problems = ["app", "reports", "scripts"]
+      .flatMap((dir) => sourceFiles(join(root, dir)))
       .map((path) => relative(root, path))
       .filter((file) => !ALLOWED.has(file))
       .flatMap((file) => findHandWrittenFormats(readFileSync(join(root, file), "utf8"), file));

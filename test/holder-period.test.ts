@@ -8,7 +8,11 @@ import { firstWholeJstDay } from "../app/lib/jst";
 import { dashboardFigures, gatewayOutagesInPeriod } from "../app/security/dashboard.server";
 import { getIncident, listIncidents } from "../app/security/incidents.server";
 import {
-  createThreatReport, generateMonthlyReports, getThreatReportPdf, pageThreatReports, threatReportData,
+  createThreatReport,
+  generateMonthlyReports,
+  getThreatReportPdf,
+  pageThreatReports,
+  threatReportData,
 } from "../app/security/threat-report.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 
@@ -24,28 +28,92 @@ const provider: Tenant = { kind: "provider" };
 let reseller: Tenant;
 const HOLDER_SINCE = "2026-11-22T01:00:00.000Z"; // TEST_NOW, 10:00 JST
 
-async function insertEvent(id: string, type: string, action: string | null, detectedAt: string, device = "PC-01") {
-  await t.db.insertInto("security_events").values({
-    id, contract_id: contractId, device_id: null, device_name: device, source: "endpoint", type, severity: "high", action,
-    threat: type === "virus" ? "TROJ_TEST.A" : null, url: null, detected_at: detectedAt, ingested_at: detectedAt,
-  }).execute();
+async function insertEvent(
+  id: string,
+  type: string,
+  action: string | null,
+  detectedAt: string,
+  device = "PC-01",
+) {
+  await t.db
+    .insertInto("security_events")
+    .values({
+      id,
+      contract_id: contractId,
+      device_id: null,
+      device_name: device,
+      source: "endpoint",
+      type,
+      severity: "high",
+      action,
+      threat: type === "virus" ? "TROJ_TEST.A" : null,
+      url: null,
+      detected_at: detectedAt,
+      ingested_at: detectedAt,
+    })
+    .execute();
 }
 
 beforeAll(async () => {
   t = await createTestDatabase({ seed: true, events: true });
-  contractId = (await t.db.selectFrom("contracts").select("id").where("ref", "=", "K-1004").executeTakeFirstOrThrow()).id;
-  reseller = { kind: "reseller", resellerId: (await t.db.selectFrom("resellers").select("id").where("ref", "=", "R1").executeTakeFirstOrThrow()).id };
-  oldIncidentId = (await t.db.selectFrom("incidents").select("id").where("contract_id", "=", contractId).executeTakeFirstOrThrow()).id;
+  contractId = (
+    await t.db
+      .selectFrom("contracts")
+      .select("id")
+      .where("ref", "=", "K-1004")
+      .executeTakeFirstOrThrow()
+  ).id;
+  reseller = {
+    kind: "reseller",
+    resellerId: (
+      await t.db
+        .selectFrom("resellers")
+        .select("id")
+        .where("ref", "=", "R1")
+        .executeTakeFirstOrThrow()
+    ).id,
+  };
+  oldIncidentId = (
+    await t.db
+      .selectFrom("incidents")
+      .select("id")
+      .where("contract_id", "=", contractId)
+      .executeTakeFirstOrThrow()
+  ).id;
   // The previous holder's October report, made an hour before the transfer.
-  oldReportId = (await createThreatReport(t.db, { contractId, month: "2026-10", kind: "on_demand", at: new Date(TEST_NOW.getTime() - 3_600_000) })).id;
+  oldReportId = (
+    await createThreatReport(t.db, {
+      contractId,
+      month: "2026-10",
+      kind: "on_demand",
+      at: new Date(TEST_NOW.getTime() - 3_600_000),
+    })
+  ).id;
 
-  const change = await t.db.selectFrom("contract_holder_changes").select("id").where("contract_id", "=", contractId).executeTakeFirstOrThrow();
+  const change = await t.db
+    .selectFrom("contract_holder_changes")
+    .select("id")
+    .where("contract_id", "=", contractId)
+    .executeTakeFirstOrThrow();
   const decided = await decideHolderChange(t.db, {
-    changeId: change.id, contractId, approve: true, reasonCode: null, note: "", today: "2026-11-22", at: TEST_NOW,
-    actor: { id: null, email: "operator@demo.example" }, ip: "", providerName: "セキュアライン株式会社", consoleUrl: "https://console.example.jp",
+    changeId: change.id,
+    contractId,
+    approve: true,
+    reasonCode: null,
+    note: "",
+    today: "2026-11-22",
+    at: TEST_NOW,
+    actor: { id: null, email: "operator@demo.example" },
+    ip: "",
+    providerName: "セキュアライン株式会社",
+    consoleUrl: "https://console.example.jp",
   });
   expect(decided).toMatchObject({ ok: true });
-  const contract = await t.db.selectFrom("contracts").select(["customer_id", "holder_since", "holder_first_day"]).where("id", "=", contractId).executeTakeFirstOrThrow();
+  const contract = await t.db
+    .selectFrom("contracts")
+    .select(["customer_id", "holder_since", "holder_first_day"])
+    .where("id", "=", contractId)
+    .executeTakeFirstOrThrow();
   expect([contract.holder_since, contract.holder_first_day]).toEqual([HOLDER_SINCE, "2026-11-23"]);
   newHolder = { kind: "customer", customerId: contract.customer_id };
 
@@ -55,10 +123,24 @@ beforeAll(async () => {
   await insertEvent("after-2", "virus", "quarantined", "2026-11-23T01:00:00.000Z");
   await insertEvent("after-3", "spam", "blocked", "2026-11-23T02:00:00.000Z");
   await insertEvent("after-4", "phishing", "blocked", "2026-11-23T03:00:00.000Z");
-  newIncidentId = (await t.db.insertInto("incidents").values({
-    contract_id: contractId, kind: "virus", severity: "high", title: "ウイルス検知（譲渡後）", opened_at: "2026-11-22T05:00:00.000Z",
-    acknowledged_at: null, resolved_at: null, assignee: null, first_event_id: "after-1", device_name: "PC-01",
-  }).returning("id").executeTakeFirstOrThrow()).id;
+  newIncidentId = (
+    await t.db
+      .insertInto("incidents")
+      .values({
+        contract_id: contractId,
+        kind: "virus",
+        severity: "high",
+        title: "ウイルス検知（譲渡後）",
+        opened_at: "2026-11-22T05:00:00.000Z",
+        acknowledged_at: null,
+        resolved_at: null,
+        assignee: null,
+        first_event_id: "after-1",
+        device_name: "PC-01",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow()
+  ).id;
 });
 afterAll(() => t.dispose());
 
@@ -71,24 +153,55 @@ describe("the first whole JST day of a holding", () => {
 });
 
 describe("security records after a transfer (T-10)", () => {
-  const period = { from: "2026-05-25", to: "2026-11-30", contractId: undefined as number | undefined };
+  const period = {
+    from: "2026-05-25",
+    to: "2026-11-30",
+    contractId: undefined as number | undefined,
+  };
 
   it("counts only the new holder's whole days in its dashboard; the provider and the reseller see the line's whole history", async () => {
     const mine = await dashboardFigures(t.db, newHolder, period);
     expect(mine.detectionTotal).toBe(3);
-    expect(mine.detectionsByDay.filter((d) => d.total > 0)).toEqual([{ day: "2026-11-23", counts: { virus: 1, spam: 1, phishing: 1 }, total: 3 }]);
+    expect(mine.detectionsByDay.filter((d) => d.total > 0)).toEqual([
+      { day: "2026-11-23", counts: { virus: 1, spam: 1, phishing: 1 }, total: 3 },
+    ]);
     expect(mine.topThreats).toEqual([{ threat: "TROJ_TEST.A", count: 1 }]);
-    expect(mine.topDevices).toEqual([{ contractRef: "K-1004", customerName: "株式会社かもめロジスティクス", device: "PC-01", count: 3 }]);
+    expect(mine.topDevices).toEqual([
+      {
+        contractRef: "K-1004",
+        customerName: "株式会社かもめロジスティクス",
+        device: "PC-01",
+        count: 3,
+      },
+    ]);
     expect(mine.openIncidents.total).toBe(1); // the new one; the previous holder's August incident is not counted
 
-    const detections = await t.db.selectFrom("event_daily_counts").select((eb) => eb.fn.sum<number>("count").as("n"))
-      .where("contract_id", "=", contractId).where("day", ">=", period.from).where("day", "<=", period.to)
-      .where("type", "in", ["virus", "network_virus", "spyware", "grayware", "spam", "phishing", "cc_callback", "web_block", "app_block", "intrusion", "sandbox"])
+    const detections = await t.db
+      .selectFrom("event_daily_counts")
+      .select((eb) => eb.fn.sum<number>("count").as("n"))
+      .where("contract_id", "=", contractId)
+      .where("day", ">=", period.from)
+      .where("day", "<=", period.to)
+      .where("type", "in", [
+        "virus",
+        "network_virus",
+        "spyware",
+        "grayware",
+        "spam",
+        "phishing",
+        "cc_callback",
+        "web_block",
+        "app_block",
+        "intrusion",
+        "sandbox",
+      ])
       .executeTakeFirstOrThrow();
     const whole = await dashboardFigures(t.db, provider, { ...period, contractId });
     expect(whole.detectionTotal).toBe(Number(detections.n));
     expect(whole.detectionTotal).toBeGreaterThan(1000);
-    expect((await dashboardFigures(t.db, reseller, { ...period, contractId })).detectionTotal).toBe(whole.detectionTotal);
+    expect((await dashboardFigures(t.db, reseller, { ...period, contractId })).detectionTotal).toBe(
+      whole.detectionTotal,
+    );
   });
 
   it("lists and opens only the incidents opened after the transfer for the new holder (the earlier one is a 404)", async () => {
@@ -96,7 +209,9 @@ describe("security records after a transfer (T-10)", () => {
     expect(await getIncident(t.db, { id: oldIncidentId, tenant: newHolder })).toBeNull();
     expect(await getIncident(t.db, { id: newIncidentId, tenant: newHolder })).not.toBeNull();
     expect(await getIncident(t.db, { id: oldIncidentId, tenant: reseller })).not.toBeNull();
-    expect((await listIncidents(t.db, provider, {})).map((i) => i.id)).toEqual(expect.arrayContaining([oldIncidentId, newIncidentId]));
+    expect((await listIncidents(t.db, provider, {})).map((i) => i.id)).toEqual(
+      expect.arrayContaining([oldIncidentId, newIncidentId]),
+    );
   });
 
   it("starts an outage that began before the transfer at the transfer for the new holder, and drops one that ended before", async () => {
@@ -106,12 +221,32 @@ describe("security records after a transfer (T-10)", () => {
     await insertEvent("gw-on-2", "gateway_online", null, "2026-11-22T03:00:00.000Z", "GW-01");
     const startsAt = "2026-11-19T15:00:00.000Z";
     const endsAt = "2026-11-23T15:00:00.000Z";
-    const forHolder = await gatewayOutagesInPeriod(t.db, { ...newHolder, contractId }, startsAt, endsAt);
+    const forHolder = await gatewayOutagesInPeriod(
+      t.db,
+      { ...newHolder, contractId },
+      startsAt,
+      endsAt,
+    );
     expect(forHolder.filter((o) => o.device_name === "GW-01")).toEqual([
-      { contract_id: contractId, device_name: "GW-01", offline_at: HOLDER_SINCE, online_at: "2026-11-22T03:00:00.000Z" },
+      {
+        contract_id: contractId,
+        device_name: "GW-01",
+        offline_at: HOLDER_SINCE,
+        online_at: "2026-11-22T03:00:00.000Z",
+      },
     ]);
-    const forProvider = await gatewayOutagesInPeriod(t.db, { ...provider, contractId }, startsAt, endsAt);
-    expect(forProvider.filter((o) => o.device_name === "GW-01").map((o) => [o.offline_at, o.online_at]).sort()).toEqual([
+    const forProvider = await gatewayOutagesInPeriod(
+      t.db,
+      { ...provider, contractId },
+      startsAt,
+      endsAt,
+    );
+    expect(
+      forProvider
+        .filter((o) => o.device_name === "GW-01")
+        .map((o) => [o.offline_at, o.online_at])
+        .sort(),
+    ).toEqual([
       ["2026-11-20T00:00:00.000Z", "2026-11-20T02:00:00.000Z"],
       ["2026-11-21T23:00:00.000Z", "2026-11-22T03:00:00.000Z"],
     ]);
@@ -120,22 +255,47 @@ describe("security records after a transfer (T-10)", () => {
   it("hides the previous holder's reports and reports on the new holder's days only", async () => {
     expect((await pageThreatReports(t.db, newHolder, FIRST_PAGE)).reports).toEqual([]);
     expect(await getThreatReportPdf(t.db, { id: oldReportId, tenant: newHolder })).toBeUndefined();
-    expect((await pageThreatReports(t.db, provider, FIRST_PAGE)).reports.map((r) => r.id)).toContain(oldReportId);
+    expect(
+      (await pageThreatReports(t.db, provider, FIRST_PAGE)).reports.map((r) => r.id),
+    ).toContain(oldReportId);
 
-    await expect(threatReportData(t.db, { contractId, month: "2026-10", now: TEST_NOW }))
-      .rejects.toThrow("2026年10月のレポートは作成できません。このご契約は譲渡により2026年11月23日からのご契約のため、それより前の期間は対象にできません（規約第10条）。");
+    await expect(
+      threatReportData(t.db, { contractId, month: "2026-10", now: TEST_NOW }),
+    ).rejects.toThrow(
+      "2026年10月のレポートは作成できません。このご契約は譲渡により2026年11月23日からのご契約のため、それより前の期間は対象にできません（規約第10条）。",
+    );
     // On the day of the transfer no whole day is held yet.
-    await expect(threatReportData(t.db, { contractId, month: "2026-11", now: TEST_NOW })).rejects.toThrow("2026年11月23日から");
-    const november = await threatReportData(t.db, { contractId, month: "2026-11", now: new Date("2026-12-01T06:00:00+09:00") });
-    expect([november.from, november.to, november.detectionTotal, november.previous]).toEqual(["2026-11-23", "2026-11-30", 3, null]);
+    await expect(
+      threatReportData(t.db, { contractId, month: "2026-11", now: TEST_NOW }),
+    ).rejects.toThrow("2026年11月23日から");
+    const november = await threatReportData(t.db, {
+      contractId,
+      month: "2026-11",
+      now: new Date("2026-12-01T06:00:00+09:00"),
+    });
+    expect([november.from, november.to, november.detectionTotal, november.previous]).toEqual([
+      "2026-11-23",
+      "2026-11-30",
+      3,
+      null,
+    ]);
     expect(november.incidents.map((i) => i.title)).toEqual([]); // opened on the transfer day, before the first whole day
   });
 
   it("leaves the transferred contract out of the monthly reports of months before the new holding", async () => {
-    const summary = await generateMonthlyReports(t.db, "2026-10", new Date("2026-11-22T12:00:00+09:00"));
+    const summary = await generateMonthlyReports(
+      t.db,
+      "2026-10",
+      new Date("2026-11-22T12:00:00+09:00"),
+    );
     expect(summary.failed).toEqual([]);
-    const monthly = await t.db.selectFrom("threat_reports").select("id")
-      .where("contract_id", "=", contractId).where("period_month", "=", "2026-10").where("kind", "=", "monthly").execute();
+    const monthly = await t.db
+      .selectFrom("threat_reports")
+      .select("id")
+      .where("contract_id", "=", contractId)
+      .where("period_month", "=", "2026-10")
+      .where("kind", "=", "monthly")
+      .execute();
     expect(monthly).toEqual([]);
     expect(summary.generated).toBeGreaterThan(0);
   });

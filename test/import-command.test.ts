@@ -29,7 +29,10 @@ function runImport(...args: string[]): { status: number | null; stdout: string; 
   return runImportWith({}, ...args);
 }
 
-function runImportWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+function runImportWith(
+  env: Record<string, string>,
+  ...args: string[]
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(join(ROOT, "node_modules/.bin/tsx"), ["scripts/import.ts", ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: url, APP_NOW, ...env },
@@ -58,8 +61,17 @@ async function withDb<T>(fn: (handle: ReturnType<typeof openDatabase>) => Promis
 async function rowCounts(): Promise<Record<string, number>> {
   return withDb(async ({ db, sqlite }) => {
     await migrateToLatest(db);
-    const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[];
-    return Object.fromEntries(tables.map(({ name }) => [name, (sqlite.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n]));
+    const tables = sqlite
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
+      )
+      .all() as { name: string }[];
+    return Object.fromEntries(
+      tables.map(({ name }) => [
+        name,
+        (sqlite.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n,
+      ]),
+    );
   });
 }
 
@@ -78,48 +90,160 @@ describe("importing the docs/rules/import-format.md example", () => {
 
     await withDb(async ({ db }) => {
       const createdAt = new Date(APP_NOW).toISOString();
-      expect(await db.selectFrom("resellers").select(["ref", "name", "created_at"]).execute()).toEqual([
-        { ref: "R1", name: "西日本OAサービス株式会社", created_at: createdAt },
-      ]);
+      expect(
+        await db.selectFrom("resellers").select(["ref", "name", "created_at"]).execute(),
+      ).toEqual([{ ref: "R1", name: "西日本OAサービス株式会社", created_at: createdAt }]);
       const customer = await db.selectFrom("customers").selectAll().executeTakeFirstOrThrow();
-      expect(customer).toMatchObject({ ref: "C1", name: "株式会社みなと製作所", email: "it@minato.example", phone: "06-0000-0000" });
+      expect(customer).toMatchObject({
+        ref: "C1",
+        name: "株式会社みなと製作所",
+        email: "it@minato.example",
+        phone: "06-0000-0000",
+      });
       const contract = await db.selectFrom("contracts").selectAll().executeTakeFirstOrThrow();
       // T-20: confirmed → terminated on max(wished 09-30, confirmed 09-17); contacts from the customer.
       expect(contract).toMatchObject({
-        ref: "K1", customer_id: customer.id, line_id: "CAF1234567", area: "west", base_plan: "base.standard",
-        service_start: "2024-04-10", status: "terminated", termination_date: "2024-09-30", offline_threshold_minutes: 60,
-        admin_email: "it@minato.example", admin_phone: "06-0000-0000", created_at: createdAt,
+        ref: "K1",
+        customer_id: customer.id,
+        line_id: "CAF1234567",
+        area: "west",
+        base_plan: "base.standard",
+        service_start: "2024-04-10",
+        status: "terminated",
+        termination_date: "2024-09-30",
+        offline_threshold_minutes: 60,
+        admin_email: "it@minato.example",
+        admin_phone: "06-0000-0000",
+        created_at: createdAt,
       });
-      expect(await db.selectFrom("contract_items").select(["code", "quantity", "ownership", "repair24h", "from_date", "to_date"]).orderBy("id").execute()).toEqual([
-        { code: "endpoint", quantity: 10, ownership: "rental", repair24h: 0, from_date: "2024-04-10", to_date: null },
-        { code: "gateway.gw50", quantity: 1, ownership: "rental", repair24h: 1, from_date: "2024-04-10", to_date: null },
+      expect(
+        await db
+          .selectFrom("contract_items")
+          .select(["code", "quantity", "ownership", "repair24h", "from_date", "to_date"])
+          .orderBy("id")
+          .execute(),
+      ).toEqual([
+        {
+          code: "endpoint",
+          quantity: 10,
+          ownership: "rental",
+          repair24h: 0,
+          from_date: "2024-04-10",
+          to_date: null,
+        },
+        {
+          code: "gateway.gw50",
+          quantity: 1,
+          ownership: "rental",
+          repair24h: 1,
+          from_date: "2024-04-10",
+          to_date: null,
+        },
       ]);
-      expect(await db.selectFrom("plan_changes").select(["change_date", "base_plan"]).execute()).toEqual([
-        { change_date: "2024-10-05", base_plan: "base.lite" },
+      expect(
+        await db.selectFrom("plan_changes").select(["change_date", "base_plan"]).execute(),
+      ).toEqual([{ change_date: "2024-10-05", base_plan: "base.lite" }]);
+      expect(
+        await db
+          .selectFrom("outages")
+          .select(["services", "known_at", "restored_at", "customer_fault"])
+          .execute(),
+      ).toEqual([
+        {
+          services: "gateway",
+          known_at: "2024-06-01T01:00:00.000Z",
+          restored_at: "2024-06-03T03:00:00.000Z",
+          customer_fault: 0,
+        },
       ]);
-      expect(await db.selectFrom("outages").select(["services", "known_at", "restored_at", "customer_fault"]).execute()).toEqual([
-        { services: "gateway", known_at: "2024-06-01T01:00:00.000Z", restored_at: "2024-06-03T03:00:00.000Z", customer_fault: 0 },
+      expect(
+        await db
+          .selectFrom("visits")
+          .select(["visit_date", "start_time", "with_line_application", "backup_available"])
+          .execute(),
+      ).toEqual([
+        {
+          visit_date: "2024-07-05",
+          start_time: "10:00",
+          with_line_application: 0,
+          backup_available: 1,
+        },
       ]);
-      expect(await db.selectFrom("visits").select(["visit_date", "start_time", "with_line_application", "backup_available"]).execute()).toEqual([
-        { visit_date: "2024-07-05", start_time: "10:00", with_line_application: 0, backup_available: 1 },
-      ]);
-      expect(await db.selectFrom("visit_lines").select(["code", "quantity", "endpoint_reinstall", "pcs_gb"]).orderBy("id").execute()).toEqual([
+      expect(
+        await db
+          .selectFrom("visit_lines")
+          .select(["code", "quantity", "endpoint_reinstall", "pcs_gb"])
+          .orderBy("id")
+          .execute(),
+      ).toEqual([
         { code: "visit.base", quantity: null, endpoint_reinstall: null, pcs_gb: null },
         { code: "visit.os_recovery", quantity: 2, endpoint_reinstall: null, pcs_gb: null },
         { code: "visit.app", quantity: 2, endpoint_reinstall: 2, pcs_gb: null },
-        { code: "visit.data_migration", quantity: null, endpoint_reinstall: null, pcs_gb: "[30,30]" },
+        {
+          code: "visit.data_migration",
+          quantity: null,
+          endpoint_reinstall: null,
+          pcs_gb: "[30,30]",
+        },
       ]);
-      expect(await db.selectFrom("manual_lines").select(["line_date", "description", "amount_yen", "taxable", "code", "rule", "created_by"]).execute()).toEqual([
-        { line_date: "2024-08-10", description: "ゲートウェイ装置 未返却", amount_yen: 50000, taxable: 1, code: null, rule: null, created_by: "import" },
+      expect(
+        await db
+          .selectFrom("manual_lines")
+          .select([
+            "line_date",
+            "description",
+            "amount_yen",
+            "taxable",
+            "code",
+            "rule",
+            "created_by",
+          ])
+          .execute(),
+      ).toEqual([
+        {
+          line_date: "2024-08-10",
+          description: "ゲートウェイ装置 未返却",
+          amount_yen: 50000,
+          taxable: 1,
+          code: null,
+          rule: null,
+          created_by: "import",
+        },
       ]);
-      expect(await db.selectFrom("terminations").select(["requested_on", "wished_date", "confirmed_on", "terminated_by", "withdrawn_at"]).execute()).toEqual([
-        { requested_on: "2024-09-15", wished_date: "2024-09-30", confirmed_on: "2024-09-17", terminated_by: "customer", withdrawn_at: null },
+      expect(
+        await db
+          .selectFrom("terminations")
+          .select(["requested_on", "wished_date", "confirmed_on", "terminated_by", "withdrawn_at"])
+          .execute(),
+      ).toEqual([
+        {
+          requested_on: "2024-09-15",
+          wished_date: "2024-09-30",
+          confirmed_on: "2024-09-17",
+          terminated_by: "customer",
+          withdrawn_at: null,
+        },
       ]);
-      expect(await db.selectFrom("payments").select(["billing_month", "paid_on", "amount_yen", "recorded_by"]).execute()).toEqual([
-        { billing_month: "2024-05", paid_on: "2024-07-20", amount_yen: null, recorded_by: "import" },
+      expect(
+        await db
+          .selectFrom("payments")
+          .select(["billing_month", "paid_on", "amount_yen", "recorded_by"])
+          .execute(),
+      ).toEqual([
+        {
+          billing_month: "2024-05",
+          paid_on: "2024-07-20",
+          amount_yen: null,
+          recorded_by: "import",
+        },
       ]);
-      const prices = await db.selectFrom("tariff_prices").innerJoin("tariff_versions", "tariff_versions.id", "tariff_prices.version_id")
-        .select(["effective_from", "code", "price_yen"]).orderBy("effective_from").orderBy("code").execute();
+      const prices = await db
+        .selectFrom("tariff_prices")
+        .innerJoin("tariff_versions", "tariff_versions.id", "tariff_prices.version_id")
+        .select(["effective_from", "code", "price_yen"])
+        .orderBy("effective_from")
+        .orderBy("code")
+        .execute();
       expect(prices).toEqual([
         { effective_from: "2025-04-01", code: "base.lite", price_yen: 2000 },
         { effective_from: "2025-04-01", code: "base.standard", price_yen: 3300 },
@@ -154,11 +278,21 @@ describe("importing the docs/rules/import-format.md example", () => {
       expect(tariffs.map((t) => t.effectiveFrom)).toEqual(["2024-04-01", "2025-04-01"]);
       const series = buildInvoiceSeries(loaded.history, "2024-04", "2024-10", tariffs);
       if (!series.ok) throw new Error(JSON.stringify(series.problems));
-      const lines = (month: string) => series.invoices.find((i) => i.billingMonth === month)?.lines.map((l) => `${l.code} ${l.amountYen}`);
+      const lines = (month: string) =>
+        series.invoices
+          .find((i) => i.billingMonth === month)
+          ?.lines.map((l) => `${l.code} ${l.amountYen}`);
       expect(lines("2024-06")).toContain("credit.outage.gateway -733");
       expect(lines("2024-07")).toContain("interest.late 166");
       expect(lines("2024-09")).toEqual(["etf.termination 21000"]);
-      expect(series.invoices.map((i) => i.billingMonth)).toEqual(["2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09"]);
+      expect(series.invoices.map((i) => i.billingMonth)).toEqual([
+        "2024-04",
+        "2024-05",
+        "2024-06",
+        "2024-07",
+        "2024-08",
+        "2024-09",
+      ]);
     });
   });
 });
@@ -170,32 +304,69 @@ describe("refused files write nothing", () => {
 
     const file = writeJson("bad.json", {
       resellers: [{ ref: "R2", name: "東日本ITパートナーズ株式会社" }],
-      customers: [{ ref: "C2", name: "株式会社あおば設計", email: "admin@aoba.example", phone: "03-5321-0005", address: "東京都新宿区", reseller: "R2" }],
+      customers: [
+        {
+          ref: "C2",
+          name: "株式会社あおば設計",
+          email: "admin@aoba.example",
+          phone: "03-5321-0005",
+          address: "東京都新宿区",
+          reseller: "R2",
+        },
+      ],
       contracts: [
         {
-          ref: "K2", customer: "C2", lineId: "CAF5120334", area: "east", basePlan: "base.standard", serviceStart: "2025-02-03",
+          ref: "K2",
+          customer: "C2",
+          lineId: "CAF5120334",
+          area: "east",
+          basePlan: "base.standard",
+          serviceStart: "2025-02-03",
           items: [
             { code: "gateway.gw20", quantity: 1, ownership: "rental", from: "2025-02-03" },
-            { code: "endpoint", quantity: -3, ownership: "rental", from: "2025-02-03", to: "2025-01-31" },
+            {
+              code: "endpoint",
+              quantity: -3,
+              ownership: "rental",
+              from: "2025-02-03",
+              to: "2025-01-31",
+            },
           ],
-          visits: [{ date: "2025-01-13", start: "10:00", withLineApplication: false, backupAvailable: false, lines: [{ code: "visit.base" }] }],
+          visits: [
+            {
+              date: "2025-01-13",
+              start: "10:00",
+              withLineApplication: false,
+              backupAvailable: false,
+              lines: [{ code: "visit.base" }],
+            },
+          ],
         },
-        { ref: "K3", customer: "C9", lineId: "CAF5120334", area: "east", basePlan: "base.standard", serviceStart: "2025-2-03" },
+        {
+          ref: "K3",
+          customer: "C9",
+          lineId: "CAF5120334",
+          area: "east",
+          basePlan: "base.standard",
+          serviceStart: "2025-2-03",
+        },
       ],
     });
     const run = runImport(file);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toBe([
-      'contracts[0].items[0].code: unknown tariff code "gateway.gw20"',
-      "contracts[0].items[1].quantity: must be a whole number greater than 0, got -3",
-      "contracts[0].items[1].to: 2025-01-31 is before from (2025-02-03)",
-      "contracts[0].visits[0].date: visit slot 2025-01-13 10:00 refused (S2): 祝日（成人の日）は訪問できません; next possible slot 2025-01-14 09:00",
-      'contracts[1].customer: unknown customer "C9"',
-      'contracts[1].serviceStart: not a date (YYYY-MM-DD): "2025-2-03"',
-      'contracts[1].lineId: line id "CAF5120334" is also used by contract "K2" at contracts[0], which is not terminated (T-6)',
-      `${file}: 7 problems; nothing was imported`,
-      "",
-    ].join("\n"));
+    expect(run.stderr).toBe(
+      [
+        'contracts[0].items[0].code: unknown tariff code "gateway.gw20"',
+        "contracts[0].items[1].quantity: must be a whole number greater than 0, got -3",
+        "contracts[0].items[1].to: 2025-01-31 is before from (2025-02-03)",
+        "contracts[0].visits[0].date: visit slot 2025-01-13 10:00 refused (S2): 祝日（成人の日）は訪問できません; next possible slot 2025-01-14 09:00",
+        'contracts[1].customer: unknown customer "C9"',
+        'contracts[1].serviceStart: not a date (YYYY-MM-DD): "2025-2-03"',
+        'contracts[1].lineId: line id "CAF5120334" is also used by contract "K2" at contracts[0], which is not terminated (T-6)',
+        `${file}: 7 problems; nothing was imported`,
+        "",
+      ].join("\n"),
+    );
     expect(run.status).toBe(1);
     expect(await rowCounts()).toEqual(before);
   });
@@ -204,29 +375,57 @@ describe("refused files write nothing", () => {
     expect(runImport(FIXTURE).status).toBe(0);
     const before = await rowCounts();
     const run = runImport(FIXTURE);
-    expect(run.stderr).toBe([
-      "tariffs[0].effectiveFrom: a tariff version starting on 2025-04-01 is already stored",
-      'resellers[0].ref: reseller ref "R1" already exists in the database',
-      'customers[0].ref: customer ref "C1" already exists in the database',
-      'contracts[0].ref: contract ref "K1" already exists in the database',
-      `${FIXTURE}: 4 problems; nothing was imported`,
-      "",
-    ].join("\n"));
+    expect(run.stderr).toBe(
+      [
+        "tariffs[0].effectiveFrom: a tariff version starting on 2025-04-01 is already stored",
+        'resellers[0].ref: reseller ref "R1" already exists in the database',
+        'customers[0].ref: customer ref "C1" already exists in the database',
+        'contracts[0].ref: contract ref "K1" already exists in the database',
+        `${FIXTURE}: 4 problems; nothing was imported`,
+        "",
+      ].join("\n"),
+    );
     expect(run.status).toBe(1);
     expect(await rowCounts()).toEqual(before);
   });
 
   it("refuses a live contract on a line a live contract of the database holds", async () => {
     const first = writeJson("first.json", {
-      customers: [{ ref: "C1", name: "株式会社みなと製作所", email: "it@minato.example", phone: "06-6571-0001", address: "大阪府大阪市港区" }],
-      contracts: [{ ref: "K1", customer: "C1", lineId: "COP1830017", area: "west", basePlan: "base.standard", serviceStart: "2024-04-10" }],
+      customers: [
+        {
+          ref: "C1",
+          name: "株式会社みなと製作所",
+          email: "it@minato.example",
+          phone: "06-6571-0001",
+          address: "大阪府大阪市港区",
+        },
+      ],
+      contracts: [
+        {
+          ref: "K1",
+          customer: "C1",
+          lineId: "COP1830017",
+          area: "west",
+          basePlan: "base.standard",
+          serviceStart: "2024-04-10",
+        },
+      ],
     });
     expect(runImport(first).stdout).toBe(
       "imported: 0 resellers, 1 customer, 1 contract, 0 items, 0 plan changes, 0 outages, 0 visits (0 lines), 0 manual lines, 0 terminations, 0 payments, 0 tariff versions\n",
     );
     const before = await rowCounts();
     const second = writeJson("second.json", {
-      contracts: [{ ref: "K2", customer: "C1", lineId: "COP1830017", area: "west", basePlan: "base.standard", serviceStart: "2025-04-01" }],
+      contracts: [
+        {
+          ref: "K2",
+          customer: "C1",
+          lineId: "COP1830017",
+          area: "west",
+          basePlan: "base.standard",
+          serviceStart: "2025-04-01",
+        },
+      ],
     });
     const run = runImport(second);
     expect(run.stderr).toBe(
@@ -238,13 +437,40 @@ describe("refused files write nothing", () => {
 
     // On its own line, the stored customer's contract is imported with the customer's contacts.
     const third = writeJson("third.json", {
-      contracts: [{ ref: "K2", customer: "C1", lineId: "COP1830452", area: "west", basePlan: "base.standard", serviceStart: "2025-04-01" }],
+      contracts: [
+        {
+          ref: "K2",
+          customer: "C1",
+          lineId: "COP1830452",
+          area: "west",
+          basePlan: "base.standard",
+          serviceStart: "2025-04-01",
+        },
+      ],
     });
     expect(runImport(third).status).toBe(0);
     await withDb(async ({ db }) => {
-      expect(await db.selectFrom("contracts").select(["ref", "line_id", "status", "admin_email", "admin_phone"]).orderBy("ref").execute()).toEqual([
-        { ref: "K1", line_id: "COP1830017", status: "active", admin_email: "it@minato.example", admin_phone: "06-6571-0001" },
-        { ref: "K2", line_id: "COP1830452", status: "active", admin_email: "it@minato.example", admin_phone: "06-6571-0001" },
+      expect(
+        await db
+          .selectFrom("contracts")
+          .select(["ref", "line_id", "status", "admin_email", "admin_phone"])
+          .orderBy("ref")
+          .execute(),
+      ).toEqual([
+        {
+          ref: "K1",
+          line_id: "COP1830017",
+          status: "active",
+          admin_email: "it@minato.example",
+          admin_phone: "06-6571-0001",
+        },
+        {
+          ref: "K2",
+          line_id: "COP1830452",
+          status: "active",
+          admin_email: "it@minato.example",
+          admin_phone: "06-6571-0001",
+        },
       ]);
     });
   });
@@ -256,7 +482,11 @@ describe("refused files write nothing", () => {
     writeFileSync(file, readFileSync(FIXTURE, "utf8").replace('"ref": "K1",', '"ref": "K1"'));
     const run = runImport(file);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: invalid JSON: .*position \\d+.*\\n$`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: invalid JSON: .*position \\d+.*\\n$`,
+      ),
+    );
     expect(run.status).toBe(1);
     expect(await rowCounts()).toEqual(before);
   });
@@ -264,7 +494,9 @@ describe("refused files write nothing", () => {
   it("refuses a file it cannot read, and a call without exactly one file", () => {
     const missing = join(dir, "missing.json");
     const run = runImport(missing);
-    expect(run.stderr).toBe(`${missing}: cannot read: ENOENT: no such file or directory, open '${missing}'\n`);
+    expect(run.stderr).toBe(
+      `${missing}: cannot read: ENOENT: no such file or directory, open '${missing}'\n`,
+    );
     expect(run.status).toBe(1);
     const usage = runImport();
     expect(usage.stderr).toBe("import: usage: npm run -s import -- FILE.json\n");
@@ -276,16 +508,31 @@ describe("large files (issue 15, item 10)", () => {
   it("imports 32,800 customers with a contract each, and 4,000 manual lines on one contract, in statements SQLite accepts", async () => {
     const n = 32_800;
     const customers = Array.from({ length: n }, (_, i) => ({
-      ref: `C${i + 1}`, name: `株式会社テスト${i + 1}`, email: `it${i + 1}@example.jp`, phone: "03-0000-0000", address: "東京都千代田区",
+      ref: `C${i + 1}`,
+      name: `株式会社テスト${i + 1}`,
+      email: `it${i + 1}@example.jp`,
+      phone: "03-0000-0000",
+      address: "東京都千代田区",
     }));
     const contracts = customers.map((c, i) => ({
-      ref: `K${i + 1}`, customer: c.ref, lineId: `CAF${String(i + 1).padStart(7, "0")}`, area: "east", basePlan: "base.standard",
-      serviceStart: "2024-04-10", items: [{ code: "endpoint", quantity: 3, ownership: "rental", from: "2024-04-10" }],
+      ref: `K${i + 1}`,
+      customer: c.ref,
+      lineId: `CAF${String(i + 1).padStart(7, "0")}`,
+      area: "east",
+      basePlan: "base.standard",
+      serviceStart: "2024-04-10",
+      items: [{ code: "endpoint", quantity: 3, ownership: "rental", from: "2024-04-10" }],
     }));
     // 9 columns a manual line: 4,000 in one insert would be 36,000 variables.
-    (contracts[0] as Record<string, unknown>).manualLines = Array.from({ length: 4_000 }, (_, i) => ({
-      date: "2024-08-10", description: `作業費 ${i + 1}`, amountYen: 1_000 + i, taxable: true,
-    }));
+    (contracts[0] as Record<string, unknown>).manualLines = Array.from(
+      { length: 4_000 },
+      (_, i) => ({
+        date: "2024-08-10",
+        description: `作業費 ${i + 1}`,
+        amountYen: 1_000 + i,
+        taxable: true,
+      }),
+    );
     const file = join(dir, "large.json");
     writeFileSync(file, JSON.stringify({ customers, contracts }));
 
@@ -303,16 +550,34 @@ describe("large files (issue 15, item 10)", () => {
 
     await withDb(async ({ db }) => {
       const count = async (table: "customers" | "contracts" | "contract_items" | "manual_lines") =>
-        Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll<number>().as("n"))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       expect(await count("customers")).toBe(32_800);
       expect(await count("contracts")).toBe(32_800);
       expect(await count("contract_items")).toBe(32_800);
       expect(await count("manual_lines")).toBe(4_000);
       // Each contract on its own customer, with that customer's contacts.
-      const last = await db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
-        .select(["contracts.ref", "customers.ref as customer", "contracts.admin_email"]).where("contracts.ref", "=", "K32800").executeTakeFirstOrThrow();
-      expect(last).toEqual({ ref: "K32800", customer: "C32800", admin_email: "it32800@example.jp" });
-      const amounts = await db.selectFrom("manual_lines").select((eb) => [eb.fn.sum<number>("amount_yen").as("sum")]).executeTakeFirstOrThrow();
+      const last = await db
+        .selectFrom("contracts")
+        .innerJoin("customers", "customers.id", "contracts.customer_id")
+        .select(["contracts.ref", "customers.ref as customer", "contracts.admin_email"])
+        .where("contracts.ref", "=", "K32800")
+        .executeTakeFirstOrThrow();
+      expect(last).toEqual({
+        ref: "K32800",
+        customer: "C32800",
+        admin_email: "it32800@example.jp",
+      });
+      const amounts = await db
+        .selectFrom("manual_lines")
+        .select((eb) => [eb.fn.sum<number>("amount_yen").as("sum")])
+        .executeTakeFirstOrThrow();
       expect(Number(amounts.sum)).toBe(4_000 * 1_000 + (3_999 * 4_000) / 2);
     });
   }, 120_000);
@@ -336,7 +601,9 @@ describe("large files (issue 15, item 10)", () => {
 
   it("refuses an IMPORT_MAX_BYTES that is not a number of bytes", async () => {
     const run = runImportWith({ IMPORT_MAX_BYTES: "512MB" }, FIXTURE);
-    expect(run.stderr).toBe('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "512MB"\n');
+    expect(run.stderr).toBe(
+      'IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "512MB"\n',
+    );
     expect(run.status).toBe(1);
   });
 
@@ -345,8 +612,14 @@ describe("large files (issue 15, item 10)", () => {
     expect(parseImportMaxBytes(undefined)).toBe(536_870_912);
     expect(parseImportMaxBytes("")).toBe(536_870_912);
     expect(parseImportMaxBytes("1048576")).toBe(1_048_576);
-    expect(() => parseImportMaxBytes("0")).toThrow('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "0"');
-    expect(() => parseImportMaxBytes("-5")).toThrow('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "-5"');
-    expect(() => parseImportMaxBytes("1e6")).toThrow('IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "1e6"');
+    expect(() => parseImportMaxBytes("0")).toThrow(
+      'IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "0"',
+    );
+    expect(() => parseImportMaxBytes("-5")).toThrow(
+      'IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "-5"',
+    );
+    expect(() => parseImportMaxBytes("1e6")).toThrow(
+      'IMPORT_MAX_BYTES: not a whole number of bytes greater than 0: "1e6"',
+    );
   });
 });

@@ -14,7 +14,9 @@ import { startSmtp } from "./support/smtp";
 
 /** The file name of a Content-Disposition written with RFC 2231 continuations (filename*0*=utf-8''…). */
 function rfc2231FileName(header: string): string {
-  const parts = [...header.matchAll(/filename\*(\d+)\*?=([^;]+)/g)].sort((a, b) => Number(a[1]) - Number(b[1])).map((m) => m[2].trim());
+  const parts = [...header.matchAll(/filename\*(\d+)\*?=([^;]+)/g)]
+    .sort((a, b) => Number(a[1]) - Number(b[1]))
+    .map((m) => m[2].trim());
   return decodeURIComponent(parts.join("").replace(/^utf-8''/i, ""));
 }
 
@@ -33,7 +35,12 @@ afterAll(async () => {
 
 describe("invoice delivery", () => {
   it("marks the demo's past invoice mails as sent", async () => {
-    const queued = await t.db.selectFrom("outbox").select("id").where("kind", "=", "invoice").where("status", "=", "queued").execute();
+    const queued = await t.db
+      .selectFrom("outbox")
+      .select("id")
+      .where("kind", "=", "invoice")
+      .where("status", "=", "queued")
+      .execute();
     expect(queued).toHaveLength(0);
   });
 
@@ -41,23 +48,48 @@ describe("invoice delivery", () => {
     const at = new Date("2026-12-02T10:00:00+09:00");
     const result = await runBillingMonth(t.db, "2026-11", { at });
     expect(result.issued).toBe(9);
-    const queued = await t.db.selectFrom("outbox").selectAll().where("kind", "=", "invoice").where("status", "=", "queued").execute();
+    const queued = await t.db
+      .selectFrom("outbox")
+      .selectAll()
+      .where("kind", "=", "invoice")
+      .where("status", "=", "queued")
+      .execute();
     expect(queued).toHaveLength(9);
 
     const transport = createMailTransport(smtp.url, () => undefined);
     const options = { renderAttachment: attachmentRenderer(t.db), log: () => undefined };
-    expect(await deliverOutbox(t.db, transport, at, options)).toEqual({ sent: 9, retrying: 0, failed: 0, waiting: 0 });
-    expect(await deliverOutbox(t.db, transport, at, options)).toEqual({ sent: 0, retrying: 0, failed: 0, waiting: 0 });
+    expect(await deliverOutbox(t.db, transport, at, options)).toEqual({
+      sent: 9,
+      retrying: 0,
+      failed: 0,
+      waiting: 0,
+    });
+    expect(await deliverOutbox(t.db, transport, at, options)).toEqual({
+      sent: 0,
+      retrying: 0,
+      failed: 0,
+      waiting: 0,
+    });
     expect(smtp.received).toHaveLength(9);
 
-    const invoice = await t.db.selectFrom("invoices").innerJoin("contracts", "contracts.id", "invoices.contract_id")
-      .select(["invoices.invoice_number", "invoices.total_yen"]).where("contracts.ref", "=", "K-2002")
-      .where("billing_month", "=", "2026-11").executeTakeFirstOrThrow();
+    const invoice = await t.db
+      .selectFrom("invoices")
+      .innerJoin("contracts", "contracts.id", "invoices.contract_id")
+      .select(["invoices.invoice_number", "invoices.total_yen"])
+      .where("contracts.ref", "=", "K-2002")
+      .where("billing_month", "=", "2026-11")
+      .executeTakeFirstOrThrow();
     const mail = smtp.received.find((m) => m.to.includes("info@hibari-fudosan.example"))!;
     const message = parseMime(mail.raw);
-    expect(message.headers.get("subject")).toBe(`【セキュアライン株式会社】2026年11月分 ご請求書（${invoice.invoice_number}）`);
-    const attachment = message.parts.find((p) => (p.headers.get("content-type") ?? "").startsWith("application/pdf"))!;
-    expect(rfc2231FileName(attachment.headers.get("content-disposition")!)).toBe(`請求書_${invoice.invoice_number}.pdf`);
+    expect(message.headers.get("subject")).toBe(
+      `【セキュアライン株式会社】2026年11月分 ご請求書（${invoice.invoice_number}）`,
+    );
+    const attachment = message.parts.find((p) =>
+      (p.headers.get("content-type") ?? "").startsWith("application/pdf"),
+    )!;
+    expect(rfc2231FileName(attachment.headers.get("content-disposition")!)).toBe(
+      `請求書_${invoice.invoice_number}.pdf`,
+    );
     const pdf = join(dir, "mailed.pdf");
     writeFileSync(pdf, attachment.body);
     const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });

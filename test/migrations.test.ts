@@ -11,9 +11,13 @@ import { migrations } from "../db/migrations/index";
 const dir = mkdtempSync(join(tmpdir(), "migrate-race-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function migrate(databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function migrate(
+  databaseUrl: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/migrate.ts"], { env: { ...process.env, DATABASE_URL: databaseUrl } });
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/migrate.ts"], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -26,12 +30,18 @@ describe("concurrent migrations", () => {
   it("apply each migration once when three processes migrate the same new file", async () => {
     const path = join(dir, "app.db");
     const runs = await Promise.all([1, 2, 3].map(() => migrate(`file:${path}`)));
-    expect(runs.map((r) => [r.code, r.stderr])).toEqual([[0, ""], [0, ""], [0, ""]]);
+    expect(runs.map((r) => [r.code, r.stderr])).toEqual([
+      [0, ""],
+      [0, ""],
+      [0, ""],
+    ]);
     const outputs = runs.map((r) => r.stdout).sort();
     expect(outputs[0]).toBe(`applied ${Object.keys(migrations).sort().join(", ")}`);
     expect(outputs.slice(1)).toEqual(["schema is up to date", "schema is up to date"]);
     const db = new SQLite(path, { readonly: true });
-    const names = db.prepare("select name from kysely_migration order by name").all() as { name: string }[];
+    const names = db.prepare("select name from kysely_migration order by name").all() as {
+      name: string;
+    }[];
     db.close();
     expect(names.map((n) => n.name)).toEqual(Object.keys(migrations).sort());
   }, 60_000);
@@ -42,7 +52,9 @@ describe("frozen migrations", () => {
     const folder = join(__dirname, "..", "db", "migrations");
     const offenders = readdirSync(folder)
       .filter((name) => name.endsWith(".ts"))
-      .filter((name) => /from\s+["']\.\.\/\.\.\/app\//.test(readFileSync(join(folder, name), "utf8")));
+      .filter((name) =>
+        /from\s+["']\.\.\/\.\.\/app\//.test(readFileSync(join(folder, name), "utf8")),
+      );
     expect(offenders).toEqual([]);
   });
 });

@@ -1,7 +1,11 @@
 // Closing a month from the browser queues a job that the job worker runs, with its progress in
 // the jobs row (issue 18 item 4).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { closeProgress, monthCloseLease, requestMonthClose } from "../app/billing/month-close-jobs.server";
+import {
+  closeProgress,
+  monthCloseLease,
+  requestMonthClose,
+} from "../app/billing/month-close-jobs.server";
 import { findJob } from "../app/jobs/jobs.server";
 import { holdLease } from "../app/jobs/leases.server";
 import { startJobRunner } from "../app/jobs/runner.server";
@@ -15,7 +19,11 @@ beforeEach(async () => {
 });
 afterEach(() => t.dispose());
 
-const params = { at: new Date("2025-02-01T06:00:00+09:00"), actor: { id: null, email: "finance@demo.example" }, ip: "127.0.0.1" };
+const params = {
+  at: new Date("2025-02-01T06:00:00+09:00"),
+  actor: { id: null, email: "finance@demo.example" },
+  ip: "127.0.0.1",
+};
 const quiet = () => undefined;
 
 async function until(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
@@ -27,7 +35,9 @@ async function until(check: () => Promise<boolean>, ms = 30_000): Promise<void> 
 }
 
 async function seqs(): Promise<number[]> {
-  return (await t.db.selectFrom("invoices").select("seq").orderBy("seq").execute()).map((r) => r.seq);
+  return (await t.db.selectFrom("invoices").select("seq").orderBy("seq").execute()).map(
+    (r) => r.seq,
+  );
 }
 
 describe("month close as a job", () => {
@@ -39,7 +49,9 @@ describe("month close as a job", () => {
     expect(await seqs()).toEqual([]);
     // A second request while queued keeps the one job.
     await requestMonthClose(t.db, "2025-01", params);
-    expect(await t.db.selectFrom("jobs").select("id").where("kind", "=", "month_close").execute()).toHaveLength(1);
+    expect(
+      await t.db.selectFrom("jobs").select("id").where("kind", "=", "month_close").execute(),
+    ).toHaveLength(1);
 
     const runner = startJobRunner(t.db, { pollMs: 10, log: quiet });
     const seen: number[] = [];
@@ -52,12 +64,22 @@ describe("month close as a job", () => {
     } finally {
       await runner.stop();
     }
-    expect(await closeProgress(t.db, "2025-01")).toMatchObject({ state: "done", issued: 3000, done: 3000, total: 3000, message: null });
+    expect(await closeProgress(t.db, "2025-01")).toMatchObject({
+      state: "done",
+      issued: 3000,
+      done: 3000,
+      total: 3000,
+      message: null,
+    });
     expect(seen.some((done) => done > 0 && done < 3000)).toBe(true);
     const job = await findJob(t.db, "month_close", "2025-01");
     expect(job?.finished_at).not.toBeNull();
     expect(job?.lease_holder).toBeNull();
-    const audit = await t.db.selectFrom("audit_log").select("summary").where("action", "=", "billing.close").executeTakeFirstOrThrow();
+    const audit = await t.db
+      .selectFrom("audit_log")
+      .select("summary")
+      .where("action", "=", "billing.close")
+      .executeTakeFirstOrThrow();
     expect(audit.summary).toMatch(/^2025-01 を締め、請求書 3000 件を発行/);
   });
 
@@ -80,7 +102,15 @@ describe("month close as a job", () => {
     }
     expect(await seqs()).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
     expect((await findJob(t.db, "month_close", "2025-01"))?.attempts).toBe(2);
-    expect((await t.db.selectFrom("billing_months").select("status").where("month", "=", "2025-01").executeTakeFirst())?.status).toBe("closed");
+    expect(
+      (
+        await t.db
+          .selectFrom("billing_months")
+          .select("status")
+          .where("month", "=", "2025-01")
+          .executeTakeFirst()
+      )?.status,
+    ).toBe("closed");
   });
 
   it("waits while another process (billing run) holds the month's lease, then closes the month", async () => {
@@ -91,7 +121,8 @@ describe("month close as a job", () => {
     try {
       await until(async () => (await closeProgress(t.db, "2025-01"))?.message !== null);
       expect(await closeProgress(t.db, "2025-01")).toMatchObject({
-        state: "queued", message: "2025-01 の締めを別の処理（cli-elsewhere）が実行中のため、終わるのを待っています",
+        state: "queued",
+        message: "2025-01 の締めを別の処理（cli-elsewhere）が実行中のため、終わるのを待っています",
       });
       expect(await seqs()).toEqual([]);
       await cli!.release();

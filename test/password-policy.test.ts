@@ -12,26 +12,45 @@ describe("checkNewPassword", () => {
 
   it("counts characters, not UTF-16 units: 12 emoji pass, 11 do not", () => {
     // 11 emoji are 22 UTF-16 units: a `.length` check let them through.
-    expect(checkNewPassword("🍎🍊🍋🍌🍉🍇🍓🫐🍈🍒🍑", EMAIL)).toBe("新しいパスワードは12文字以上にしてください");
+    expect(checkNewPassword("🍎🍊🍋🍌🍉🍇🍓🫐🍈🍒🍑", EMAIL)).toBe(
+      "新しいパスワードは12文字以上にしてください",
+    );
     expect(checkNewPassword("🍎🍊🍋🍌🍉🍇🍓🫐🍈🍒🍑🥭", EMAIL)).toBeNull();
-    expect(checkNewPassword("あいうえおかきくけこさ", EMAIL)).toBe("新しいパスワードは12文字以上にしてください");
+    expect(checkNewPassword("あいうえおかきくけこさ", EMAIL)).toBe(
+      "新しいパスワードは12文字以上にしてください",
+    );
   });
 
   it("refuses fewer than 12 and more than 200 characters", () => {
-    expect(checkNewPassword("Xk3#pQ9!mZ2", EMAIL)).toBe("新しいパスワードは12文字以上にしてください");
+    expect(checkNewPassword("Xk3#pQ9!mZ2", EMAIL)).toBe(
+      "新しいパスワードは12文字以上にしてください",
+    );
     expect(checkNewPassword("Xk3#pQ9!mZ2w", EMAIL)).toBeNull();
     expect(checkNewPassword("ab1-".repeat(50), EMAIL)).toBeNull();
-    expect(checkNewPassword(`${"ab1-".repeat(50)}x`, EMAIL)).toBe("新しいパスワードは200文字以内にしてください");
+    expect(checkNewPassword(`${"ab1-".repeat(50)}x`, EMAIL)).toBe(
+      "新しいパスワードは200文字以内にしてください",
+    );
   });
 
   it("refuses whitespace only", () => {
     expect(checkNewPassword(" ".repeat(12), EMAIL)).toBe("空白だけのパスワードは使えません");
-    expect(checkNewPassword(" \t \u3000 \t \u3000 \t  ", EMAIL)).toBe("空白だけのパスワードは使えません");
+    expect(checkNewPassword(" \t \u3000 \t \u3000 \t  ", EMAIL)).toBe(
+      "空白だけのパスワードは使えません",
+    );
   });
 
   it("refuses one repeated character and runs up or down, letters of either case and digits wrapping", () => {
     const message = "同じ文字の繰り返しや、連続した文字・数字の並びは使えません";
-    for (const p of ["aaaaaaaaaaaa", "ああああああああああああ", "123456789012", "abcdefghijkl", "ABCDEFGHIJKL", "aBcDeFgHiJkL", "210987654321", "zyxwvutsrqpo"]) {
+    for (const p of [
+      "aaaaaaaaaaaa",
+      "ああああああああああああ",
+      "123456789012",
+      "abcdefghijkl",
+      "ABCDEFGHIJKL",
+      "aBcDeFgHiJkL",
+      "210987654321",
+      "zyxwvutsrqpo",
+    ]) {
       expect([p, checkNewPassword(p, EMAIL)]).toEqual([p, message]);
     }
     expect(checkNewPassword("abcdefghijkm", EMAIL)).toBeNull();

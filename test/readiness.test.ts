@@ -16,7 +16,9 @@ describe("databaseReadiness", () => {
     const ready = databaseReadiness(t.db, t.path);
     expect(await ready()).toBeNull();
     const names = Object.keys(migrations).sort();
-    t.sqlite.prepare("delete from kysely_migration where name in (?, ?)").run(names.at(-2), names.at(-1));
+    t.sqlite
+      .prepare("delete from kysely_migration where name in (?, ?)")
+      .run(names.at(-2), names.at(-1));
     expect(await ready()).toBe(`migrations pending: ${names.at(-2)}, ${names.at(-1)}`);
     t.sqlite.exec("drop table kysely_migration");
     expect(await ready()).toBe(`migrations pending: ${names.join(", ")}`);

@@ -9,7 +9,14 @@ import type { EventRecord } from "../app/security/event-lines";
 import { listIncidents } from "../app/security/incidents.server";
 import { ingestRecords } from "../app/security/ingest.server";
 import { purgeExpiredEvents } from "../app/security/retention.server";
-import { createTestDatabase, fastPathOf, TEST_NOW, describeOnSqlite, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
+import {
+  createTestDatabase,
+  fastPathOf,
+  TEST_NOW,
+  describeOnSqlite,
+  TEST_ON_POSTGRES,
+  type TestDatabase,
+} from "./support/database";
 
 let t: TestDatabase;
 beforeEach(async () => {
@@ -20,8 +27,18 @@ afterEach(async () => {
 });
 
 const ev = (id: string, detectedAt: string, extra: Partial<EventRecord> = {}): EventRecord => ({
-  kind: "event", id, contract: "K-1003", device: "PC-001", source: "endpoint", type: "virus", severity: "medium",
-  action: "quarantined", threat: "TROJ_GENERIC.R002C0", url: null, detectedAt: new Date(detectedAt), ...extra,
+  kind: "event",
+  id,
+  contract: "K-1003",
+  device: "PC-001",
+  source: "endpoint",
+  type: "virus",
+  severity: "medium",
+  action: "quarantined",
+  threat: "TROJ_GENERIC.R002C0",
+  url: null,
+  detectedAt: new Date(detectedAt),
+  ...extra,
 });
 
 // TEST_NOW is 2026-11-22 10:00 JST: the window starts 2026-05-22 00:00 JST (2026-05-21 15:00 UTC).
@@ -36,17 +53,27 @@ const AROUND_THE_BOUNDARY = [
 const KEPT = ["ret-first-instant", "ret-first-ms"];
 
 async function counts(cutoff: string) {
-  const row = await t.db.selectFrom("security_events")
+  const row = await t.db
+    .selectFrom("security_events")
     .select((eb) => [
       eb.fn.countAll<number>().as("all"),
-      eb.fn.sum<number>(eb.case().when("detected_at", "<", cutoff).then(1).else(0).end()).as("before"),
+      eb.fn
+        .sum<number>(eb.case().when("detected_at", "<", cutoff).then(1).else(0).end())
+        .as("before"),
     ])
     .executeTakeFirstOrThrow();
   return { before: Number(row.before ?? 0), from: Number(row.all) - Number(row.before ?? 0) };
 }
 
 const retIds = async () =>
-  (await t.db.selectFrom("security_events").select("id").where("id", "like", "ret-%").orderBy("id").execute()).map((r) => r.id);
+  (
+    await t.db
+      .selectFrom("security_events")
+      .select("id")
+      .where("id", "like", "ret-%")
+      .orderBy("id")
+      .execute()
+  ).map((r) => r.id);
 
 describe("S1-4⑤ purge", () => {
   it("deletes exactly the events detected before 00:00 JST of the same day 6 months ago, in batches", async () => {
@@ -58,23 +85,50 @@ describe("S1-4⑤ purge", () => {
     await ingestRecords(t.db, AROUND_THE_BOUNDARY, { now: TEST_NOW, sqlite: fastPathOf(t) });
     expect(await counts("2026-05-21T15:00:00.000Z")).toEqual({ before: 4, from: demo.from + 2 });
 
-    expect(await purgeExpiredEvents(t.db, TEST_NOW, { batchSize: 3 })).toEqual({ before: "2026-05-22", deleted: 4, batches: 2 });
+    expect(await purgeExpiredEvents(t.db, TEST_NOW, { batchSize: 3 })).toEqual({
+      before: "2026-05-22",
+      deleted: 4,
+      batches: 2,
+    });
     expect(await counts("2026-05-21T15:00:00.000Z")).toEqual({ before: 0, from: demo.from + 2 });
     expect(await retIds()).toEqual(KEPT);
-    expect(await purgeExpiredEvents(t.db, TEST_NOW)).toEqual({ before: "2026-05-22", deleted: 0, batches: 0 });
+    expect(await purgeExpiredEvents(t.db, TEST_NOW)).toEqual({
+      before: "2026-05-22",
+      deleted: 0,
+      batches: 0,
+    });
   });
 
   it("keeps the incident and its notifications of a purged event (S1-4①), without the link to the event", async () => {
     await ingestRecords(t.db, AROUND_THE_BOUNDARY, { now: TEST_NOW, sqlite: fastPathOf(t) });
-    const incident = await t.db.selectFrom("incidents").select(["id", "kind"]).where("first_event_id", "=", "ret-failed").executeTakeFirstOrThrow();
+    const incident = await t.db
+      .selectFrom("incidents")
+      .select(["id", "kind"])
+      .where("first_event_id", "=", "ret-failed")
+      .executeTakeFirstOrThrow();
     expect(incident.kind).toBe("virus_not_removed");
-    const links = () => t.db.selectFrom("incident_events").select("event_id").where("incident_id", "=", incident.id).execute();
+    const links = () =>
+      t.db
+        .selectFrom("incident_events")
+        .select("event_id")
+        .where("incident_id", "=", incident.id)
+        .execute();
     expect(await links()).toEqual([{ event_id: "ret-failed" }]);
 
     await purgeExpiredEvents(t.db, TEST_NOW);
-    expect(await t.db.selectFrom("incidents").select("id").where("id", "=", incident.id).execute()).toHaveLength(1);
-    expect((await t.db.selectFrom("notifications").select("channel").where("incident_id", "=", incident.id).orderBy("channel").execute())
-      .map((n) => n.channel)).toEqual(["email", "phone"]);
+    expect(
+      await t.db.selectFrom("incidents").select("id").where("id", "=", incident.id).execute(),
+    ).toHaveLength(1);
+    expect(
+      (
+        await t.db
+          .selectFrom("notifications")
+          .select("channel")
+          .where("incident_id", "=", incident.id)
+          .orderBy("channel")
+          .execute()
+      ).map((n) => n.channel),
+    ).toEqual(["email", "phone"]);
     expect(await links()).toEqual([]);
     // The list still names the device of the purged event, and filters by it.
     const listed = await listIncidents(t.db, { kind: "provider" }, { device: "PC-001" });
@@ -82,14 +136,20 @@ describe("S1-4⑤ purge", () => {
   });
 
   it("a month later purges the demo's first month, counted on both sides of 2026-06-22 00:00 JST", async () => {
-    const detected = (await t.db.selectFrom("security_events").select("detected_at").execute()).map((r) => jstDate(new Date(r.detected_at)));
+    const detected = (await t.db.selectFrom("security_events").select("detected_at").execute()).map(
+      (r) => jstDate(new Date(r.detected_at)),
+    );
     const expired = detected.filter((d) => d < "2026-06-22").length;
     const kept = detected.length - expired;
     expect(expired).toBeGreaterThan(4_000); // a month of a six-month demo
     expect(kept).toBeGreaterThan(25_000);
 
     const result = await purgeExpiredEvents(t.db, new Date("2026-12-22T02:00:00+09:00"));
-    expect(result).toEqual({ before: "2026-06-22", deleted: expired, batches: Math.ceil(expired / 5_000) });
+    expect(result).toEqual({
+      before: "2026-06-22",
+      deleted: expired,
+      batches: Math.ceil(expired / 5_000),
+    });
     expect(await counts("2026-06-21T15:00:00.000Z")).toEqual({ before: 0, from: kept });
   });
 });
@@ -97,8 +157,12 @@ describe("S1-4⑤ purge", () => {
 describeOnSqlite("S1-4⑤ purge at scale", () => {
   // SQLite's query plan: PostgreSQL chooses its own (decision 0023).
   it("finds a purged event's incident links through an index instead of scanning them for every event", () => {
-    const plan = t.sqlite.prepare("explain query plan delete from security_events where id = ?").all("x") as Array<{ detail: string }>;
-    expect(plan.map((p) => p.detail)).toContain("SEARCH incident_events USING COVERING INDEX incident_events_event_idx (event_id=?)");
+    const plan = t.sqlite
+      .prepare("explain query plan delete from security_events where id = ?")
+      .all("x") as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail)).toContain(
+      "SEARCH incident_events USING COVERING INDEX incident_events_event_idx (event_id=?)",
+    );
   });
 });
 
@@ -106,13 +170,18 @@ describe("command", () => {
   it("prints what it deleted and the first kept day", async () => {
     await ingestRecords(t.db, AROUND_THE_BOUNDARY, { now: TEST_NOW, sqlite: fastPathOf(t) });
     await t.close();
-    const run = (appNow: string) => execFileSync(process.execPath, ["--import", "tsx", "scripts/retention.ts"], {
-      cwd: join(import.meta.dirname, ".."),
-      env: { ...process.env, DATABASE_URL: t.url, APP_NOW: appNow },
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    expect(run("2026-11-22T10:00:00+09:00")).toBe("retention: deleted 4 events detected before 2026-05-22\n");
-    expect(run("2026-11-22T10:00:00+09:00")).toBe("retention: deleted 0 events detected before 2026-05-22\n");
+    const run = (appNow: string) =>
+      execFileSync(process.execPath, ["--import", "tsx", "scripts/retention.ts"], {
+        cwd: join(import.meta.dirname, ".."),
+        env: { ...process.env, DATABASE_URL: t.url, APP_NOW: appNow },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    expect(run("2026-11-22T10:00:00+09:00")).toBe(
+      "retention: deleted 4 events detected before 2026-05-22\n",
+    );
+    expect(run("2026-11-22T10:00:00+09:00")).toBe(
+      "retention: deleted 0 events detected before 2026-05-22\n",
+    );
   });
 });

@@ -11,7 +11,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.dispose());
 
-const simulated = () => t.db.selectFrom("security_events").select(["id", "detected_at"]).where("id", "like", "sim-%").orderBy("detected_at").execute();
+const simulated = () =>
+  t.db
+    .selectFrom("security_events")
+    .select(["id", "detected_at"])
+    .where("id", "like", "sim-%")
+    .orderBy("detected_at")
+    .execute();
 
 describe("event simulator", () => {
   it("starts from now, then adds the working day's detections since its last run, once", async () => {
@@ -20,7 +26,11 @@ describe("event simulator", () => {
     const rows = await simulated();
     expect(added).toBeGreaterThan(10);
     expect(rows).toHaveLength(added);
-    expect(rows.every((r) => r.detected_at > SEEDED.toISOString() && r.detected_at <= hours(3).toISOString())).toBe(true);
+    expect(
+      rows.every(
+        (r) => r.detected_at > SEEDED.toISOString() && r.detected_at <= hours(3).toISOString(),
+      ),
+    ).toBe(true);
     expect(await simulateEvents(t.db, hours(3))).toBe(0);
   });
 

@@ -10,9 +10,19 @@ export default defineConfig({
   root,
   resolve: { alias: { "~": `${root}app` } },
   test: {
-    include: ["app/**/*.test.ts", "db/**/*.test.ts", "reports/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
+    include: [
+      "app/**/*.test.ts",
+      "db/**/*.test.ts",
+      "reports/**/*.test.ts",
+      "scripts/**/*.test.ts",
+      "test/**/*.test.ts",
+    ],
     // The PostgreSQL baseline's own checks belong to the PostgreSQL run (test/postgres-files.txt).
-    exclude: ["test/e2e/**", "node_modules/**", ...(onPostgres ? [] : ["test/postgres-schema.test.ts"])],
+    exclude: [
+      "test/e2e/**",
+      "node_modules/**",
+      ...(onPostgres ? [] : ["test/postgres-schema.test.ts"]),
+    ],
     environment: "node",
     testTimeout: onPostgres ? 60_000 : 20_000,
     hookTimeout: onPostgres ? 180_000 : 10_000,

@@ -13,7 +13,8 @@ import { startSmtp } from "./support/smtp";
 
 function child(url: string, env: Record<string, string>, ...args: string[]) {
   const p = spawn(process.execPath, ["--import", "tsx", "test/support/process-child.ts", ...args], {
-    env: { ...process.env, DATABASE_URL: url, ...env }, stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, DATABASE_URL: url, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
   p.stdout.on("data", (c: Buffer) => (out += c.toString()));
@@ -27,7 +28,8 @@ describe("WEB_CONCURRENCY", () => {
     expect(parseWebConcurrency(undefined, 2)).toBe(2);
     expect(parseWebConcurrency(" ", 8)).toBe(8);
     expect(parseWebConcurrency(" 3 ", 2)).toBe(3);
-    for (const bad of ["0", "65", "-1", "1.5", "many"]) expect(() => parseWebConcurrency(bad, 2), bad).toThrow(/^WEB_CONCURRENCY: /);
+    for (const bad of ["0", "65", "-1", "1.5", "many"])
+      expect(() => parseWebConcurrency(bad, 2), bad).toThrow(/^WEB_CONCURRENCY: /);
   });
 });
 
@@ -44,12 +46,28 @@ describe("two processes on one database", () => {
       onData(stream, _session, callback) {
         let raw = "";
         stream.on("data", (c: Buffer) => (raw += c.toString()));
-        stream.on("end", () => setTimeout(() => { smtp.received.push({ from: "", to: [], raw }); callback(); }, 60));
+        stream.on("end", () =>
+          setTimeout(() => {
+            smtp.received.push({ from: "", to: [], raw });
+            callback();
+          }, 60),
+        );
       },
     });
     try {
       const at = new Date(Date.now() - 1000);
-      for (let i = 1; i <= 30; i++) await queueMail(t.db, { kind: "test", ref: `test:${i}`, to: `user${i}@example.jp`, subject: `mail-${i}`, text: "本文" }, at);
+      for (let i = 1; i <= 30; i++)
+        await queueMail(
+          t.db,
+          {
+            kind: "test",
+            ref: `test:${i}`,
+            to: `user${i}@example.jp`,
+            subject: `mail-${i}`,
+            text: "本文",
+          },
+          at,
+        );
       const a = child(t.url, { SMTP_URL: smtp.url }, "deliver");
       const b = child(t.url, { SMTP_URL: smtp.url }, "deliver");
       expect([await a.exited, await b.exited], a.output() + b.output()).toEqual([0, 0]);
@@ -58,8 +76,13 @@ describe("two processes on one database", () => {
       expect(new Set(subjects).size).toBe(30);
       const sent = [a, b].map((p) => Number(/sent (\d+)/.exec(p.output())?.[1]));
       expect(sent[0] + sent[1]).toBe(30);
-      const rows = await t.db.selectFrom("outbox").select(["status", "attempts", "claimed_by"]).execute();
-      expect(rows.every((r) => r.status === "sent" && r.attempts === 1 && r.claimed_by === null)).toBe(true);
+      const rows = await t.db
+        .selectFrom("outbox")
+        .select(["status", "attempts", "claimed_by"])
+        .execute();
+      expect(
+        rows.every((r) => r.status === "sent" && r.attempts === 1 && r.claimed_by === null),
+      ).toBe(true);
     } finally {
       await smtp.close();
     }
@@ -71,7 +94,12 @@ describe("two processes on one database", () => {
     expect([await a.exited, await b.exited], a.output() + b.output()).toEqual([0, 0]);
     const runs = (a.output() + b.output()).match(/^retention: /gm) ?? [];
     expect(runs).toHaveLength(1);
-    const row = await t.db.selectFrom("jobs").select(["state", "attempts"]).where("kind", "=", "scheduled").where("key", "=", "daily:2026-12-06").executeTakeFirst();
+    const row = await t.db
+      .selectFrom("jobs")
+      .select(["state", "attempts"])
+      .where("kind", "=", "scheduled")
+      .where("key", "=", "daily:2026-12-06")
+      .executeTakeFirst();
     expect(row).toEqual({ state: "done", attempts: 1 });
     // A third process the same day: nothing more.
     const c = child(t.url, { APP_NOW: "2026-12-06T11:00:00+09:00" }, "scheduler");
@@ -81,7 +109,8 @@ describe("two processes on one database", () => {
 
   it("take over a lease whose holder was killed (SIGKILL) once it expires", async () => {
     const holder = child(t.url, {}, "hold-lease", "scheduler:daily", "1500");
-    for (let i = 0; i < 400 && !holder.output().includes("held"); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && !holder.output().includes("held"); i++)
+      await new Promise((r) => setTimeout(r, 25));
     expect(holder.output()).toContain("held");
     // Renewed while alive: still taken after more than its time.
     await new Promise((r) => setTimeout(r, 1700));
@@ -95,18 +124,41 @@ describe("two processes on one database", () => {
 
   it("refuse `billing run` while a close of the month runs elsewhere", async () => {
     generateContracts(t.sqlite, 50, "2025-01");
-    const worker = await holdLease(t.db, monthCloseLease("2025-01"), { holder: "job-worker-on-host-b" });
+    const worker = await holdLease(t.db, monthCloseLease("2025-01"), {
+      holder: "job-worker-on-host-b",
+    });
     expect(worker).not.toBeNull();
-    const refused = spawnSync(process.execPath, ["--import", "tsx", "scripts/billing.ts", "run", "--month", "2025-01"], {
-      env: { ...process.env, DATABASE_URL: t.url }, encoding: "utf8",
-    });
+    const refused = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "scripts/billing.ts", "run", "--month", "2025-01"],
+      {
+        env: { ...process.env, DATABASE_URL: t.url },
+        encoding: "utf8",
+      },
+    );
     expect(refused.status).toBe(3);
-    expect(refused.stderr).toMatch(/^billing 2025-01: この月の締めは別の処理（job-worker-on-host-b、\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d 開始）で実行中です。終わってから再度実行してください\n$/);
-    expect(Number((await t.db.selectFrom("invoices").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n)).toBe(0);
+    expect(refused.stderr).toMatch(
+      /^billing 2025-01: この月の締めは別の処理（job-worker-on-host-b、\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d 開始）で実行中です。終わってから再度実行してください\n$/,
+    );
+    expect(
+      Number(
+        (
+          await t.db
+            .selectFrom("invoices")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(0);
     await worker!.release();
-    const ran = spawnSync(process.execPath, ["--import", "tsx", "scripts/billing.ts", "run", "--month", "2025-01"], {
-      env: { ...process.env, DATABASE_URL: t.url }, encoding: "utf8",
-    });
+    const ran = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "scripts/billing.ts", "run", "--month", "2025-01"],
+      {
+        env: { ...process.env, DATABASE_URL: t.url },
+        encoding: "utf8",
+      },
+    );
     expect(ran.status, ran.stderr).toBe(0);
     expect(ran.stdout).toMatch(/^billing 2025-01: issued 50 invoices/);
   });

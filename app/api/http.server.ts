@@ -7,14 +7,30 @@ import { getDb } from "../db.server";
 import { now } from "../lib/clock";
 import { errorFields, log } from "../lib/log.server";
 import { isIsoDate, jstInstant, parseInstant } from "../lib/jst";
-import { IDEMPOTENCY_KEY_MAX_LENGTH, releaseIdempotencyKey, requestFingerprint, reserveIdempotencyKey, storeIdempotentResponse } from "../lib/idempotency.server";
+import {
+  IDEMPOTENCY_KEY_MAX_LENGTH,
+  releaseIdempotencyKey,
+  requestFingerprint,
+  reserveIdempotencyKey,
+  storeIdempotentResponse,
+} from "../lib/idempotency.server";
 import { findApiKey, noteApiKeyUsed, type ApiCaller } from "./keys.server";
 import { takeApiRequest } from "./rate-limit.server";
 
 export type ProblemCode =
-  | "unauthorized" | "forbidden_scope" | "forbidden_role" | "not_found" | "validation_failed" | "invalid_json"
-  | "invalid_cursor" | "conflict" | "rate_limited" | "idempotency_conflict" | "idempotency_in_progress"
-  | "method_not_allowed" | "internal_error";
+  | "unauthorized"
+  | "forbidden_scope"
+  | "forbidden_role"
+  | "not_found"
+  | "validation_failed"
+  | "invalid_json"
+  | "invalid_cursor"
+  | "conflict"
+  | "rate_limited"
+  | "idempotency_conflict"
+  | "idempotency_in_progress"
+  | "method_not_allowed"
+  | "internal_error";
 
 /** A failure the API answers with as problem details; thrown anywhere under `handleApi`. */
 export class ApiProblem extends Error {
@@ -31,9 +47,17 @@ export class ApiProblem extends Error {
 }
 
 export const notFoundProblem = (what = "リソース") =>
-  new ApiProblem(404, "not_found", "見つかりません", `指定された${what}は存在しないか、このAPIキーでは参照できません。`);
+  new ApiProblem(
+    404,
+    "not_found",
+    "見つかりません",
+    `指定された${what}は存在しないか、このAPIキーでは参照できません。`,
+  );
 
-export function validationProblem(errors: Record<string, string>, detail = "入力内容に誤りがあります。errors の各項目を確認してください。") {
+export function validationProblem(
+  errors: Record<string, string>,
+  detail = "入力内容に誤りがあります。errors の各項目を確認してください。",
+) {
   return new ApiProblem(422, "validation_failed", "入力内容に誤りがあります", detail, { errors });
 }
 
@@ -48,14 +72,28 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
 }
 
 function problemResponse(problem: ApiProblem, instance: string): Response {
-  return new Response(JSON.stringify({
-    type: "about:blank", status: problem.status, title: problem.title, code: problem.code,
-    ...(problem.detail ? { detail: problem.detail } : {}), instance, ...problem.extra,
-  }), { status: problem.status, headers: { "Content-Type": "application/problem+json; charset=utf-8", ...problem.headers } });
+  return new Response(
+    JSON.stringify({
+      type: "about:blank",
+      status: problem.status,
+      title: problem.title,
+      code: problem.code,
+      ...(problem.detail ? { detail: problem.detail } : {}),
+      instance,
+      ...problem.extra,
+    }),
+    {
+      status: problem.status,
+      headers: { "Content-Type": "application/problem+json; charset=utf-8", ...problem.headers },
+    },
+  );
 }
 
 export function apiJson(data: unknown, status = 200): Response {
-  return new Response(JSON.stringify(data), { status, headers: { "Content-Type": "application/json; charset=utf-8" } });
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8" },
+  });
 }
 
 export interface ApiContext {
@@ -94,53 +132,100 @@ export async function handleApi(
     const token = bearerToken(request);
     const found = token ? await findApiKey(db, token) : null;
     if (!found) {
-      throw new ApiProblem(401, "unauthorized", "認証が必要です",
-        token ? "APIキーが無効か、失効しています。" : "Authorization: Bearer ヘッダーでAPIキーを送ってください。",
-        {}, { "WWW-Authenticate": 'Bearer realm="api"' });
+      throw new ApiProblem(
+        401,
+        "unauthorized",
+        "認証が必要です",
+        token
+          ? "APIキーが無効か、失効しています。"
+          : "Authorization: Bearer ヘッダーでAPIキーを送ってください。",
+        {},
+        { "WWW-Authenticate": 'Bearer realm="api"' },
+      );
     }
     const { lastUsedAt, ...caller } = found;
     const rate = await takeApiRequest(db, caller.keyId, getServerConfig().apiRateLimit, at);
     if (!rate.ok) {
-      throw new ApiProblem(429, "rate_limited", "リクエストが多すぎます",
+      throw new ApiProblem(
+        429,
+        "rate_limited",
+        "リクエストが多すぎます",
         `このAPIキーの1分あたりのリクエスト数の上限に達しました。${rate.retryAfterSeconds}秒後に再度お試しください。`,
-        {}, { "Retry-After": String(rate.retryAfterSeconds) });
+        {},
+        { "Retry-After": String(rate.retryAfterSeconds) },
+      );
     }
     await noteApiKeyUsed(db, { keyId: caller.keyId, lastUsedAt }, at);
     if (options.scope === "write" && caller.scope !== "write") {
-      throw new ApiProblem(403, "forbidden_scope", "権限がありません", "このAPIキーは読み取り専用です。書き込みには権限が「write」のキーが必要です。");
+      throw new ApiProblem(
+        403,
+        "forbidden_scope",
+        "権限がありません",
+        "このAPIキーは読み取り専用です。書き込みには権限が「write」のキーが必要です。",
+      );
     }
     const body = request.method === "POST" ? await request.text() : "";
-    const idempotencyKey = request.method === "POST" ? request.headers.get("Idempotency-Key") : null;
+    const idempotencyKey =
+      request.method === "POST" ? request.headers.get("Idempotency-Key") : null;
     const ctx: ApiContext = {
-      caller, url, at, ip: request.headers.get("x-client-ip") ?? "unknown", idempotencyKey,
+      caller,
+      url,
+      at,
+      ip: request.headers.get("x-client-ip") ?? "unknown",
+      idempotencyKey,
       json: async () => {
         if (body.trim() === "") return {};
         try {
           return JSON.parse(body) as unknown;
         } catch {
-          throw new ApiProblem(400, "invalid_json", "JSONとして読めません", "リクエスト本文は JSON で送ってください。");
+          throw new ApiProblem(
+            400,
+            "invalid_json",
+            "JSONとして読めません",
+            "リクエスト本文は JSON で送ってください。",
+          );
         }
       },
     };
     if (idempotencyKey === null) return await handler(ctx);
 
     if (idempotencyKey.length === 0 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
-      throw validationProblem({ "Idempotency-Key": `Idempotency-Key は1〜${IDEMPOTENCY_KEY_MAX_LENGTH}文字で指定してください` });
+      throw validationProblem({
+        "Idempotency-Key": `Idempotency-Key は1〜${IDEMPOTENCY_KEY_MAX_LENGTH}文字で指定してください`,
+      });
     }
     const fingerprint = requestFingerprint(request.method, url.pathname + url.search, body);
-    const reserved = await reserveIdempotencyKey(db, { keyId: caller.keyId, idempotencyKey, fingerprint, at });
+    const reserved = await reserveIdempotencyKey(db, {
+      keyId: caller.keyId,
+      idempotencyKey,
+      fingerprint,
+      at,
+    });
     if (reserved.kind === "conflict") {
-      throw new ApiProblem(409, "idempotency_conflict", "Idempotency-Key が別のリクエストに使われています",
-        "同じ Idempotency-Key で内容の異なるリクエストが送られました。新しいリクエストには新しいキーを使ってください。");
+      throw new ApiProblem(
+        409,
+        "idempotency_conflict",
+        "Idempotency-Key が別のリクエストに使われています",
+        "同じ Idempotency-Key で内容の異なるリクエストが送られました。新しいリクエストには新しいキーを使ってください。",
+      );
     }
     if (reserved.kind === "in_progress") {
-      throw new ApiProblem(409, "idempotency_in_progress", "同じリクエストを処理中です",
-        "同じ Idempotency-Key の最初のリクエストがまだ処理中です。しばらくしてから再度お試しください。", {}, { "Retry-After": "1" });
+      throw new ApiProblem(
+        409,
+        "idempotency_in_progress",
+        "同じリクエストを処理中です",
+        "同じ Idempotency-Key の最初のリクエストがまだ処理中です。しばらくしてから再度お試しください。",
+        {},
+        { "Retry-After": "1" },
+      );
     }
     if (reserved.kind === "replay") {
       const response = new Response(reserved.body, {
         status: reserved.status,
-        headers: { "Content-Type": `${reserved.status >= 400 ? "application/problem+json" : "application/json"}; charset=utf-8`, "Idempotent-Replayed": "true" },
+        headers: {
+          "Content-Type": `${reserved.status >= 400 ? "application/problem+json" : "application/json"}; charset=utf-8`,
+          "Idempotent-Replayed": "true",
+        },
       });
       return response;
     }
@@ -161,8 +246,21 @@ export async function handleApi(
   } catch (error) {
     if (reservation) await releaseIdempotencyKey(db, reservation).catch(() => undefined);
     if (error instanceof ApiProblem) return problemResponse(error, instance);
-    log("error", "request failed", { requestId: request.headers.get("x-request-id") ?? undefined, method: request.method, path: instance, ...errorFields(error) });
-    return problemResponse(new ApiProblem(500, "internal_error", "サーバーでエラーが発生しました", "時間をおいて再度お試しください。"), instance);
+    log("error", "request failed", {
+      requestId: request.headers.get("x-request-id") ?? undefined,
+      method: request.method,
+      path: instance,
+      ...errorFields(error),
+    });
+    return problemResponse(
+      new ApiProblem(
+        500,
+        "internal_error",
+        "サーバーでエラーが発生しました",
+        "時間をおいて再度お試しください。",
+      ),
+      instance,
+    );
   }
 }
 
@@ -171,7 +269,11 @@ export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.output<S
   const raw: Record<string, string> = {};
   for (const [k, v] of url.searchParams) raw[k] = v;
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw validationProblem(fieldErrors(parsed.error), "クエリパラメーターに誤りがあります。errors の各項目を確認してください。");
+  if (!parsed.success)
+    throw validationProblem(
+      fieldErrors(parsed.error),
+      "クエリパラメーターに誤りがあります。errors の各項目を確認してください。",
+    );
   return parsed.data;
 }
 
@@ -185,22 +287,43 @@ export function encodeCursor(sortKey: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(sortKey)).toString("base64url");
 }
 
-export function decodeCursor(cursor: string | undefined, shape: readonly ("string" | "number")[]): (string | number)[] | null {
+export function decodeCursor(
+  cursor: string | undefined,
+  shape: readonly ("string" | "number")[],
+): (string | number)[] | null {
   if (cursor === undefined) return null;
   try {
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(value) && value.length === shape.length && value.every((v, i) => typeof v === shape[i])) return value as (string | number)[];
+    if (
+      Array.isArray(value) &&
+      value.length === shape.length &&
+      value.every((v, i) => typeof v === shape[i])
+    )
+      return value as (string | number)[];
   } catch {
     // falls through to the problem below
   }
-  throw new ApiProblem(400, "invalid_cursor", "カーソルが正しくありません", "cursor には前のページの nextCursor をそのまま指定してください。");
+  throw new ApiProblem(
+    400,
+    "invalid_cursor",
+    "カーソルが正しくありません",
+    "cursor には前のページの nextCursor をそのまま指定してください。",
+  );
 }
 
 /** `{ data, nextCursor }` from `limit + 1` rows: a further row means there is a next page. */
-export function page<Row, Out>(rows: Row[], limit: number, sortKey: (row: Row) => (string | number)[], present: (row: Row) => Out) {
+export function page<Row, Out>(
+  rows: Row[],
+  limit: number,
+  sortKey: (row: Row) => (string | number)[],
+  present: (row: Row) => Out,
+) {
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
-  return { data: shown.map(present), nextCursor: more ? encodeCursor(sortKey(shown[shown.length - 1])) : null };
+  return {
+    data: shown.map(present),
+    nextCursor: more ? encodeCursor(sortKey(shown[shown.length - 1])) : null,
+  };
 }
 
 // ---- values -------------------------------------------------------------------------------
@@ -219,7 +342,10 @@ export function instantParam(label: string) {
     if (isIsoDate(value)) return jstInstant(value).toISOString();
     const t = parseInstant(value);
     if (!t) {
-      ctx.addIssue({ code: "custom", message: `${label}は ISO 8601 の日時（例: 2026-12-01T09:00:00+09:00）か日付（YYYY-MM-DD）で指定してください` });
+      ctx.addIssue({
+        code: "custom",
+        message: `${label}は ISO 8601 の日時（例: 2026-12-01T09:00:00+09:00）か日付（YYYY-MM-DD）で指定してください`,
+      });
       return "";
     }
     return t.toISOString();
@@ -228,8 +354,18 @@ export function instantParam(label: string) {
 
 /** The answer of a route to a method it does not take. */
 export function methodNotAllowed(request: Request, allowed: string): Response {
-  return new Response(JSON.stringify({
-    type: "about:blank", status: 405, title: "このメソッドは使えません", code: "method_not_allowed",
-    detail: `${new URL(request.url).pathname} で使えるメソッドは ${allowed} です。`, instance: new URL(request.url).pathname,
-  }), { status: 405, headers: { "Content-Type": "application/problem+json; charset=utf-8", Allow: allowed } });
+  return new Response(
+    JSON.stringify({
+      type: "about:blank",
+      status: 405,
+      title: "このメソッドは使えません",
+      code: "method_not_allowed",
+      detail: `${new URL(request.url).pathname} で使えるメソッドは ${allowed} です。`,
+      instance: new URL(request.url).pathname,
+    }),
+    {
+      status: 405,
+      headers: { "Content-Type": "application/problem+json; charset=utf-8", Allow: allowed },
+    },
+  );
 }

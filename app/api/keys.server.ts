@@ -17,7 +17,10 @@ import { nameField } from "../lib/fields";
 export type KeyTenant = Extract<Tenant, { kind: "provider" | "reseller" }>;
 
 export const API_SCOPES: readonly ApiScope[] = ["read", "write"];
-export const API_SCOPE_LABELS: Record<ApiScope, string> = { read: "読み取り", write: "読み取り・書き込み" };
+export const API_SCOPE_LABELS: Record<ApiScope, string> = {
+  read: "読み取り",
+  write: "読み取り・書き込み",
+};
 
 const KEY_PREFIX = "slk_";
 /** `slk_` and 8 characters: enough to tell keys apart in a list, far too little to guess the rest. */
@@ -48,33 +51,74 @@ export function isKeyTenant(tenant: Tenant): tenant is KeyTenant {
 
 export async function listApiKeys(db: Kysely<Database>, tenant: KeyTenant) {
   const resellerId = inTenant(tenant);
-  return db.selectFrom("api_keys")
-    .select(["id", "name", "scope", "prefix", "created_at", "created_by", "last_used_at", "revoked_at"])
+  return db
+    .selectFrom("api_keys")
+    .select([
+      "id",
+      "name",
+      "scope",
+      "prefix",
+      "created_at",
+      "created_by",
+      "last_used_at",
+      "revoked_at",
+    ])
     .where("reseller_id", resellerId === null ? "is" : "=", resellerId)
-    .orderBy("revoked_at", "desc").orderBy("created_at", "desc").orderBy("id", "desc")
+    .orderBy("revoked_at", "desc")
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
     .execute();
 }
 
-export type CreateKeyResult = { ok: true; key: string; id: number } | { ok: false; field: "name"; message: string };
+export type CreateKeyResult =
+  { ok: true; key: string; id: number } | { ok: false; field: "name"; message: string };
 
 export async function createApiKey(
   db: Kysely<Database>,
-  params: { tenant: KeyTenant; name: string; scope: ApiScope; at: Date; actor: AuditActor; ip: string | null },
+  params: {
+    tenant: KeyTenant;
+    name: string;
+    scope: ApiScope;
+    at: Date;
+    actor: AuditActor;
+    ip: string | null;
+  },
 ): Promise<CreateKeyResult> {
   const resellerId = inTenant(params.tenant);
   const key = newApiKeySecret();
-  const taken = { ok: false as const, field: "name" as const, message: `「${params.name}」という名前の有効なキーがすでにあります。別の名前にしてください` };
+  const taken = {
+    ok: false as const,
+    field: "name" as const,
+    message: `「${params.name}」という名前の有効なキーがすでにあります。別の名前にしてください`,
+  };
   try {
     return await inTransaction(db, async (trx) => {
-      const existing = await trx.selectFrom("api_keys").select("id").where("name", "=", params.name)
-        .where("reseller_id", resellerId === null ? "is" : "=", resellerId).where("revoked_at", "is", null).executeTakeFirst();
+      const existing = await trx
+        .selectFrom("api_keys")
+        .select("id")
+        .where("name", "=", params.name)
+        .where("reseller_id", resellerId === null ? "is" : "=", resellerId)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
       if (existing) return taken;
-      const { id } = await trx.insertInto("api_keys").values({
-        reseller_id: resellerId, name: params.name, scope: params.scope, key_sha256: sha256Hex(key),
-        prefix: key.slice(0, DISPLAY_PREFIX_LENGTH), created_at: params.at.toISOString(), created_by: params.actor.email ?? "",
-      }).returning("id").executeTakeFirstOrThrow();
+      const { id } = await trx
+        .insertInto("api_keys")
+        .values({
+          reseller_id: resellerId,
+          name: params.name,
+          scope: params.scope,
+          key_sha256: sha256Hex(key),
+          prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
+          created_at: params.at.toISOString(),
+          created_by: params.actor.email ?? "",
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       await recordAudit(trx, {
-        actor: params.actor, action: "api_key.create", entity: "api_key", entityId: id,
+        actor: params.actor,
+        action: "api_key.create",
+        entity: "api_key",
+        entityId: id,
         summary: `APIキー「${params.name}」（${API_SCOPE_LABELS[params.scope]}、${key.slice(0, DISPLAY_PREFIX_LENGTH)}…）を発行${await tenantLabel(trx, params.tenant)}`,
         ip: params.ip,
       });
@@ -89,29 +133,50 @@ export async function createApiKey(
 
 async function tenantLabel(db: Kysely<Database>, tenant: KeyTenant): Promise<string> {
   if (tenant.kind === "provider") return "（プロバイダー）";
-  const reseller = await db.selectFrom("resellers").select(["ref", "name"]).where("id", "=", tenant.resellerId).executeTakeFirst();
+  const reseller = await db
+    .selectFrom("resellers")
+    .select(["ref", "name"])
+    .where("id", "=", tenant.resellerId)
+    .executeTakeFirst();
   return reseller ? `（販売店 ${reseller.ref} ${reseller.name}）` : "";
 }
 
 /** Revokes a live key of the tenant, by id (the console) or by name (the command); null when there is none. */
 export async function revokeApiKey(
   db: Kysely<Database>,
-  params: { tenant: KeyTenant; id?: number; name?: string; at: Date; actor: AuditActor; ip: string | null },
+  params: {
+    tenant: KeyTenant;
+    id?: number;
+    name?: string;
+    at: Date;
+    actor: AuditActor;
+    ip: string | null;
+  },
 ): Promise<{ name: string } | null> {
   const resellerId = inTenant(params.tenant);
   return inTransaction(db, async (trx) => {
-    let q = trx.selectFrom("api_keys").select(["id", "name", "prefix"])
-      .where("reseller_id", resellerId === null ? "is" : "=", resellerId).where("revoked_at", "is", null);
+    let q = trx
+      .selectFrom("api_keys")
+      .select(["id", "name", "prefix"])
+      .where("reseller_id", resellerId === null ? "is" : "=", resellerId)
+      .where("revoked_at", "is", null);
     if (params.id !== undefined) q = q.where("id", "=", params.id);
     else if (params.name !== undefined) q = q.where("name", "=", params.name);
     else return null;
     const key = await q.executeTakeFirst();
     if (!key) return null;
-    await trx.updateTable("api_keys").set({ revoked_at: params.at.toISOString(), revoked_by: params.actor.email ?? "" })
-      .where("id", "=", key.id).execute();
+    await trx
+      .updateTable("api_keys")
+      .set({ revoked_at: params.at.toISOString(), revoked_by: params.actor.email ?? "" })
+      .where("id", "=", key.id)
+      .execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "api_key.revoke", entity: "api_key", entityId: key.id,
-      summary: `APIキー「${key.name}」（${key.prefix}…）を失効${await tenantLabel(trx, params.tenant)}`, ip: params.ip,
+      actor: params.actor,
+      action: "api_key.revoke",
+      entity: "api_key",
+      entityId: key.id,
+      summary: `APIキー「${key.name}」（${key.prefix}…）を失効${await tenantLabel(trx, params.tenant)}`,
+      ip: params.ip,
     });
     return { name: key.name };
   });
@@ -127,22 +192,43 @@ export interface ApiCaller {
 }
 
 /** The live key a bearer token names, or null (unknown, malformed or revoked alike). */
-export async function findApiKey(db: Kysely<Database>, token: string): Promise<(ApiCaller & { lastUsedAt: string | null }) | null> {
+export async function findApiKey(
+  db: Kysely<Database>,
+  token: string,
+): Promise<(ApiCaller & { lastUsedAt: string | null }) | null> {
   if (!token.startsWith(KEY_PREFIX) || token.length > 100) return null;
-  const row = await db.selectFrom("api_keys").select(["id", "name", "scope", "reseller_id", "last_used_at"])
-    .where("key_sha256", "=", sha256Hex(token)).where("revoked_at", "is", null).executeTakeFirst();
+  const row = await db
+    .selectFrom("api_keys")
+    .select(["id", "name", "scope", "reseller_id", "last_used_at"])
+    .where("key_sha256", "=", sha256Hex(token))
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
   if (!row) return null;
   return {
-    keyId: row.id, name: row.name, scope: row.scope, lastUsedAt: row.last_used_at,
-    tenant: row.reseller_id === null ? { kind: "provider" } : { kind: "reseller", resellerId: row.reseller_id },
+    keyId: row.id,
+    name: row.name,
+    scope: row.scope,
+    lastUsedAt: row.last_used_at,
+    tenant:
+      row.reseller_id === null
+        ? { kind: "provider" }
+        : { kind: "reseller", resellerId: row.reseller_id },
     actor: { id: null, email: `apikey:${row.name}` },
   };
 }
 
 /** Notes the key's use when the stored time is older than a minute (one write a minute, not one a request). */
-export async function noteApiKeyUsed(db: Kysely<Database>, key: { keyId: number; lastUsedAt: string | null }, at: Date): Promise<void> {
+export async function noteApiKeyUsed(
+  db: Kysely<Database>,
+  key: { keyId: number; lastUsedAt: string | null },
+  at: Date,
+): Promise<void> {
   const stale = new Date(at.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
   if (key.lastUsedAt && key.lastUsedAt > stale) return;
-  await db.updateTable("api_keys").set({ last_used_at: at.toISOString() }).where("id", "=", key.keyId)
-    .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<=", stale)])).execute();
+  await db
+    .updateTable("api_keys")
+    .set({ last_used_at: at.toISOString() })
+    .where("id", "=", key.keyId)
+    .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<=", stale)]))
+    .execute();
 }

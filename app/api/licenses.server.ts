@@ -12,33 +12,79 @@ import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import { ISP_PRODUCTS, type IspProductCode } from "../licenses/isp-bundle";
 import {
-  applyIspSecurity, cancelIspContract, getLicenseByRef, getLicenseView, listMainServices, type MainServiceView,
+  applyIspSecurity,
+  cancelIspContract,
+  getLicenseByRef,
+  getLicenseView,
+  listMainServices,
+  type MainServiceView,
 } from "../licenses/licenses.server";
 import { recordMainService } from "../licenses/main-services.server";
 import type { MainServiceField } from "../licenses/main-services";
 import { jstDate } from "../lib/jst";
-import { ApiProblem, decodeCursor, jstIso, notFoundProblem, page, validationProblem, type ApiContext } from "./http.server";
+import {
+  ApiProblem,
+  decodeCursor,
+  jstIso,
+  notFoundProblem,
+  page,
+  validationProblem,
+  type ApiContext,
+} from "./http.server";
 import { sha256Hex, type KeyTenant } from "./keys.server";
 import { bodyError, parseBody } from "./operations.server";
-import { CreatedParams, customerIdOf, PageParams, refParam, UpdatedParams, whereUpdated } from "./resources.server";
+import {
+  CreatedParams,
+  customerIdOf,
+  PageParams,
+  refParam,
+  UpdatedParams,
+  whereUpdated,
+} from "./resources.server";
 import type { ApiLicense, ApiLicenseDetail, ApiMainService, ApiMainServiceResult } from "./schemas";
 
 const CHANNELS = ["vendor_store", "isp", "carrier_provider", "reseller", "app_store"] as const;
 
 export const LicenseListQuery = z.object({
-  ...PageParams, ...CreatedParams, ...UpdatedParams,
+  ...PageParams,
+  ...CreatedParams,
+  ...UpdatedParams,
   customer: refParam("customer").describe("顧客番号で絞り込む（例: C1）"),
-  channel: z.enum(CHANNELS, { error: `channel は ${CHANNELS.join("・")} のいずれかです` }).optional().describe("販売経路で絞り込む"),
-  state: z.enum(["active", "cancelled", "expired"], { error: "state は active・cancelled・expired のいずれかです" }).optional()
+  channel: z
+    .enum(CHANNELS, { error: `channel は ${CHANNELS.join("・")} のいずれかです` })
+    .optional()
+    .describe("販売経路で絞り込む"),
+  state: z
+    .enum(["active", "cancelled", "expired"], {
+      error: "state は active・cancelled・expired のいずれかです",
+    })
+    .optional()
     .describe("記録上の状態で絞り込む"),
 });
 
 function licenses(db: Kysely<Database>, tenant: KeyTenant) {
-  return db.selectFrom("licenses").innerJoin("customers", "customers.id", "licenses.customer_id")
+  return db
+    .selectFrom("licenses")
+    .innerJoin("customers", "customers.id", "licenses.customer_id")
     .leftJoin("licenses as main", "main.id", "licenses.main_license_id")
-    .select(["licenses.id", "licenses.ref", "licenses.product", "licenses.channel", "licenses.term", "licenses.kind", "licenses.seats",
-      "licenses.price_yen", "licenses.state", "licenses.renewal_state", "licenses.cancelled_on", "licenses.effective_end",
-      "licenses.created_at", "licenses.updated_at", "customers.ref as customer_ref", "main.ref as main_ref"])
+    .select([
+      "licenses.id",
+      "licenses.ref",
+      "licenses.product",
+      "licenses.channel",
+      "licenses.term",
+      "licenses.kind",
+      "licenses.seats",
+      "licenses.price_yen",
+      "licenses.state",
+      "licenses.renewal_state",
+      "licenses.cancelled_on",
+      "licenses.effective_end",
+      "licenses.created_at",
+      "licenses.updated_at",
+      "customers.ref as customer_ref",
+      "main.ref as main_ref",
+    ])
     .where(customerInTenant(tenant));
 }
 
@@ -46,17 +92,36 @@ type LicenseRow = Awaited<ReturnType<ReturnType<typeof licenses>["executeTakeFir
 
 function presentLicense(l: LicenseRow): ApiLicense {
   return {
-    ref: l.ref, customer: l.customer_ref, product: l.product, channel: l.channel, term: l.term, kind: l.kind, seats: l.seats,
-    priceYen: l.price_yen, mainLicense: l.main_ref, state: l.state, renewalState: l.renewal_state, cancelledOn: l.cancelled_on,
-    effectiveEnd: l.effective_end, createdAt: jstIso(l.created_at), updatedAt: jstIso(l.updated_at),
+    ref: l.ref,
+    customer: l.customer_ref,
+    product: l.product,
+    channel: l.channel,
+    term: l.term,
+    kind: l.kind,
+    seats: l.seats,
+    priceYen: l.price_yen,
+    mainLicense: l.main_ref,
+    state: l.state,
+    renewalState: l.renewal_state,
+    cancelledOn: l.cancelled_on,
+    effectiveEnd: l.effective_end,
+    createdAt: jstIso(l.created_at),
+    updatedAt: jstIso(l.updated_at),
   };
 }
 
-export async function listApiLicenses(db: Kysely<Database>, tenant: KeyTenant, query: z.output<typeof LicenseListQuery>) {
+export async function listApiLicenses(
+  db: Kysely<Database>,
+  tenant: KeyTenant,
+  query: z.output<typeof LicenseListQuery>,
+) {
   const after = decodeCursor(query.cursor, ["string"]);
-  let q = licenses(db, tenant).orderBy("licenses.ref").limit(query.limit + 1);
+  let q = licenses(db, tenant)
+    .orderBy("licenses.ref")
+    .limit(query.limit + 1);
   if (after) q = q.where("licenses.ref", ">", String(after[0]));
-  if (query.customer) q = q.where("licenses.customer_id", "=", await customerIdOf(db, tenant, query.customer));
+  if (query.customer)
+    q = q.where("licenses.customer_id", "=", await customerIdOf(db, tenant, query.customer));
   if (query.channel) q = q.where("licenses.channel", "=", query.channel);
   if (query.state) q = q.where("licenses.state", "=", query.state);
   if (query.createdFrom) q = q.where("licenses.created_at", ">=", query.createdFrom);
@@ -66,15 +131,29 @@ export async function listApiLicenses(db: Kysely<Database>, tenant: KeyTenant, q
 }
 
 function presentMainService(m: MainServiceView): ApiMainService {
-  return { service: m.serviceRef, kind: m.kind, name: m.name, status: m.status, lastDay: m.lastDay, recordedAt: jstIso(m.recordedAt) };
+  return {
+    service: m.serviceRef,
+    kind: m.kind,
+    name: m.name,
+    status: m.status,
+    lastDay: m.lastDay,
+    recordedAt: jstIso(m.recordedAt),
+  };
 }
 
 /** One licence with what the console's licence page shows of it today (the L-6 overview, L-4 ISP contract). */
-export async function getApiLicense(db: Kysely<Database>, tenant: KeyTenant, ref: string, at: Date): Promise<ApiLicenseDetail> {
+export async function getApiLicense(
+  db: Kysely<Database>,
+  tenant: KeyTenant,
+  ref: string,
+  at: Date,
+): Promise<ApiLicenseDetail> {
   const found = await getLicenseByRef(db, { ref, tenant });
   if (!found) throw notFoundProblem("ライセンス");
   const view = await getLicenseView(db, { id: found.target.record.id, tenant }, jstDate(at));
-  const row = await licenses(db, tenant).where("licenses.id", "=", found.target.record.id).executeTakeFirst();
+  const row = await licenses(db, tenant)
+    .where("licenses.id", "=", found.target.record.id)
+    .executeTakeFirst();
   if (!view || !row) throw notFoundProblem("ライセンス");
   const o = view.overview;
   return {
@@ -85,8 +164,15 @@ export async function getApiLicense(db: Kysely<Database>, tenant: KeyTenant, ref
     addOns: o.addOns.map((a) => a.ref),
     isp: o.isp
       ? {
-          contractNumber: o.isp.contractNumber, pin: o.isp.pin, product: o.isp.product, devices: o.isp.devices, monthlyYen: o.isp.monthlyYenTaxIncluded,
-          appliedOn: o.isp.appliedOn, status: o.isp.status, cancellation: o.isp.cancellation, endedOn: o.isp.endedOn,
+          contractNumber: o.isp.contractNumber,
+          pin: o.isp.pin,
+          product: o.isp.product,
+          devices: o.isp.devices,
+          monthlyYen: o.isp.monthlyYenTaxIncluded,
+          appliedOn: o.isp.appliedOn,
+          status: o.isp.status,
+          cancellation: o.isp.cancellation,
+          endedOn: o.isp.endedOn,
         }
       : null,
     mainServices: view.mainServices.map(presentMainService),
@@ -97,13 +183,32 @@ export async function getApiLicense(db: Kysely<Database>, tenant: KeyTenant, ref
 
 const PRODUCT_CODES = Object.keys(ISP_PRODUCTS) as [IspProductCode, ...IspProductCode[]];
 
-export const IspApplicationBody = z.strictObject({
-  customer: z.string({ error: (issue) => (issue.input === undefined ? "お客さまの顧客番号を指定してください" : "customer は顧客番号の文字列で指定してください") })
-    .describe("顧客番号（例: C1）"),
-  product: z.enum(PRODUCT_CODES, { error: `product は ${PRODUCT_CODES.join("・")} のいずれかです` })
-    .describe(PRODUCT_CODES.map((c) => `${c}: ${ISP_PRODUCTS[c].name}（月額${formatYen(ISP_PRODUCTS[c].monthlyYenTaxIncluded)}、${ISP_PRODUCTS[c].maxDevices}台まで）`).join("、")),
-  devices: z.number({ error: "ご利用端末台数は整数で指定してください" }).describe("ご利用端末台数"),
-}, { error: bodyError }).meta({ id: "IspApplicationRequest", description: "ISPセキュリティの申込み（L-4）" });
+export const IspApplicationBody = z
+  .strictObject(
+    {
+      customer: z
+        .string({
+          error: (issue) =>
+            issue.input === undefined
+              ? "お客さまの顧客番号を指定してください"
+              : "customer は顧客番号の文字列で指定してください",
+        })
+        .describe("顧客番号（例: C1）"),
+      product: z
+        .enum(PRODUCT_CODES, { error: `product は ${PRODUCT_CODES.join("・")} のいずれかです` })
+        .describe(
+          PRODUCT_CODES.map(
+            (c) =>
+              `${c}: ${ISP_PRODUCTS[c].name}（月額${formatYen(ISP_PRODUCTS[c].monthlyYenTaxIncluded)}、${ISP_PRODUCTS[c].maxDevices}台まで）`,
+          ).join("、"),
+        ),
+      devices: z
+        .number({ error: "ご利用端末台数は整数で指定してください" })
+        .describe("ご利用端末台数"),
+    },
+    { error: bodyError },
+  )
+  .meta({ id: "IspApplicationRequest", description: "ISPセキュリティの申込み（L-4）" });
 
 /**
  * The console's ISP form carries a key made when the form is shown, and a unique index on it makes
@@ -112,43 +217,84 @@ export const IspApplicationBody = z.strictObject({
  * answer of the replay table is gone. Without the header each request is a new application.
  */
 function ispKeyOf(ctx: ApiContext): string {
-  return ctx.idempotencyKey === null ? randomUUID() : `api-${ctx.caller.keyId}-${sha256Hex(ctx.idempotencyKey).slice(0, 40)}`;
+  return ctx.idempotencyKey === null
+    ? randomUUID()
+    : `api-${ctx.caller.keyId}-${sha256Hex(ctx.idempotencyKey).slice(0, 40)}`;
 }
 
-export async function applyApiIspSecurity(db: Kysely<Database>, ctx: ApiContext): Promise<{ created: boolean; license: ApiLicenseDetail }> {
+export async function applyApiIspSecurity(
+  db: Kysely<Database>,
+  ctx: ApiContext,
+): Promise<{ created: boolean; license: ApiLicenseDetail }> {
   const tenant = ctx.caller.tenant;
   const body = parseBody(IspApplicationBody, await ctx.json());
-  const customer = await db.selectFrom("customers").select("customers.id").where("customers.ref", "=", body.customer)
-    .where(customerInTenant(tenant)).executeTakeFirst();
-  if (!customer) throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });
+  const customer = await db
+    .selectFrom("customers")
+    .select("customers.id")
+    .where("customers.ref", "=", body.customer)
+    .where(customerInTenant(tenant))
+    .executeTakeFirst();
+  if (!customer)
+    throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });
   const key = ispKeyOf(ctx);
   // A retry after the replay table's answer was pruned: the contract its key made stands.
-  const earlier = await db.selectFrom("isp_applications").innerJoin("licenses", "licenses.contract_number", "isp_applications.contract_number")
-    .select("licenses.ref").where("isp_applications.idempotency_key", "=", key).where("isp_applications.customer_id", "=", customer.id)
+  const earlier = await db
+    .selectFrom("isp_applications")
+    .innerJoin("licenses", "licenses.contract_number", "isp_applications.contract_number")
+    .select("licenses.ref")
+    .where("isp_applications.idempotency_key", "=", key)
+    .where("isp_applications.customer_id", "=", customer.id)
     .executeTakeFirst();
-  if (earlier) return { created: false, license: await getApiLicense(db, tenant, earlier.ref, ctx.at) };
+  if (earlier)
+    return { created: false, license: await getApiLicense(db, tenant, earlier.ref, ctx.at) };
   const result = await applyIspSecurity(db, {
-    input: { idempotencyKey: key, customerId: customer.id, product: body.product, devices: body.devices },
-    tenant, on: jstDate(ctx.at), actor: ctx.caller.actor, ip: ctx.ip,
+    input: {
+      idempotencyKey: key,
+      customerId: customer.id,
+      product: body.product,
+      devices: body.devices,
+    },
+    tenant,
+    on: jstDate(ctx.at),
+    actor: ctx.caller.actor,
+    ip: ctx.ip,
   });
   if (!result) throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });
   if (!result.ok) {
     if (result.field === "devices") throw validationProblem({ devices: result.error });
     throw new ApiProblem(409, "conflict", "お申込みを受け付けられません", result.error);
   }
-  const ref = (await db.selectFrom("licenses").select("ref").where("id", "=", result.licenseId).executeTakeFirstOrThrow()).ref;
+  const ref = (
+    await db
+      .selectFrom("licenses")
+      .select("ref")
+      .where("id", "=", result.licenseId)
+      .executeTakeFirstOrThrow()
+  ).ref;
   return { created: result.created, license: await getApiLicense(db, tenant, ref, ctx.at) };
 }
 
-export const IspEndBody = z.strictObject({}, { error: bodyError }).meta({ id: "IspEndRequest", description: "ISPセキュリティの解約（本文は空のオブジェクト）" });
+export const IspEndBody = z
+  .strictObject({}, { error: bodyError })
+  .meta({ id: "IspEndRequest", description: "ISPセキュリティの解約（本文は空のオブジェクト）" });
 
 /** L-4 cancellation: effective on the last day of this month (JST), as the licence page's button does. */
-export async function endApiIspSecurity(db: Kysely<Database>, ctx: ApiContext, ref: string): Promise<ApiLicenseDetail> {
+export async function endApiIspSecurity(
+  db: Kysely<Database>,
+  ctx: ApiContext,
+  ref: string,
+): Promise<ApiLicenseDetail> {
   const tenant = ctx.caller.tenant;
   parseBody(IspEndBody, await ctx.json());
   const found = await getLicenseByRef(db, { ref, tenant });
   if (!found) throw notFoundProblem("ライセンス");
-  const result = await cancelIspContract(db, { id: found.target.record.id, tenant, on: jstDate(ctx.at), actor: ctx.caller.actor, ip: ctx.ip });
+  const result = await cancelIspContract(db, {
+    id: found.target.record.id,
+    tenant,
+    on: jstDate(ctx.at),
+    actor: ctx.caller.actor,
+    ip: ctx.ip,
+  });
   if (!result) throw notFoundProblem("ライセンス");
   if (!result.ok) throw new ApiProblem(409, "conflict", "解約できません", result.error);
   return getApiLicense(db, tenant, ref, ctx.at);
@@ -156,45 +302,102 @@ export async function endApiIspSecurity(db: Kysely<Database>, ctx: ApiContext, r
 
 // ---- main ISP services (L-4) --------------------------------------------------------------
 
-export async function listApiMainServices(db: Kysely<Database>, tenant: KeyTenant, customerRef: string): Promise<{ data: ApiMainService[] }> {
+export async function listApiMainServices(
+  db: Kysely<Database>,
+  tenant: KeyTenant,
+  customerRef: string,
+): Promise<{ data: ApiMainService[] }> {
   const customerId = await customerIdOf(db, tenant, customerRef);
   return { data: (await listMainServices(db, tenant, { customerId })).map(presentMainService) };
 }
 
-const optionalText = (name: string) => z.string({ error: `${name} は文字列で指定してください` }).nullable().optional();
+const optionalText = (name: string) =>
+  z
+    .string({ error: `${name} は文字列で指定してください` })
+    .nullable()
+    .optional();
 
-export const MainServiceBody = z.strictObject({
-  service: z.string({ error: (issue) => (issue.input === undefined ? "サービス番号（回線番号など）を入力してください" : "service は文字列で指定してください") })
-    .describe("主契約の番号（英数字とハイフン、40文字まで）"),
-  status: z.string({ error: (issue) => (issue.input === undefined ? "状態（ご利用中・休止・解約）を選んでください" : "status は文字列で指定してください") })
-    .describe("active: ご利用中、suspended: 休止、ended: 解約"),
-  lastDay: optionalText("lastDay").describe("休止・解約の最終利用日（YYYY-MM-DD）"),
-  kind: optionalText("kind").describe("internet・tv・phone・other（新しい主契約では必須）"),
-  name: optionalText("name").describe("サービス名（60文字まで）"),
-}, { error: bodyError }).meta({ id: "MainServiceRequest", description: "ISPの主契約の状態の記録（licenses main-service コマンドと同じ）" });
+export const MainServiceBody = z
+  .strictObject(
+    {
+      service: z
+        .string({
+          error: (issue) =>
+            issue.input === undefined
+              ? "サービス番号（回線番号など）を入力してください"
+              : "service は文字列で指定してください",
+        })
+        .describe("主契約の番号（英数字とハイフン、40文字まで）"),
+      status: z
+        .string({
+          error: (issue) =>
+            issue.input === undefined
+              ? "状態（ご利用中・休止・解約）を選んでください"
+              : "status は文字列で指定してください",
+        })
+        .describe("active: ご利用中、suspended: 休止、ended: 解約"),
+      lastDay: optionalText("lastDay").describe("休止・解約の最終利用日（YYYY-MM-DD）"),
+      kind: optionalText("kind").describe("internet・tv・phone・other（新しい主契約では必須）"),
+      name: optionalText("name").describe("サービス名（60文字まで）"),
+    },
+    { error: bodyError },
+  )
+  .meta({
+    id: "MainServiceRequest",
+    description: "ISPの主契約の状態の記録（licenses main-service コマンドと同じ）",
+  });
 
-const API_FIELD: Record<MainServiceField, string> = { serviceRef: "service", kind: "kind", name: "name", status: "status", lastDay: "lastDay" };
+const API_FIELD: Record<MainServiceField, string> = {
+  serviceRef: "service",
+  kind: "kind",
+  name: "name",
+  status: "status",
+  lastDay: "lastDay",
+};
 
 /** Records one main service as of today (JST), ending the customer's ISP security when none is left (L-4). */
-export async function recordApiMainService(db: Kysely<Database>, ctx: ApiContext, customerRef: string): Promise<ApiMainServiceResult> {
+export async function recordApiMainService(
+  db: Kysely<Database>,
+  ctx: ApiContext,
+  customerRef: string,
+): Promise<ApiMainServiceResult> {
   const tenant = ctx.caller.tenant;
   const body = parseBody(MainServiceBody, await ctx.json());
   const customerId = await customerIdOf(db, tenant, customerRef);
   const result = await recordMainService(db, {
-    customerId, tenant, on: jstDate(ctx.at), actor: ctx.caller.actor, ip: ctx.ip,
-    input: { serviceRef: body.service, kind: body.kind ?? undefined, name: body.name ?? undefined, status: body.status, lastDay: body.lastDay ?? undefined },
+    customerId,
+    tenant,
+    on: jstDate(ctx.at),
+    actor: ctx.caller.actor,
+    ip: ctx.ip,
+    input: {
+      serviceRef: body.service,
+      kind: body.kind ?? undefined,
+      name: body.name ?? undefined,
+      status: body.status,
+      lastDay: body.lastDay ?? undefined,
+    },
   });
   if (!result) throw notFoundProblem("顧客");
   if (!result.ok) {
     const errors = "fieldErrors" in result ? result.fieldErrors : {};
-    const named = Object.entries(errors).map(([field, message]) => [API_FIELD[field as MainServiceField], message as string]);
+    const named = Object.entries(errors).map(([field, message]) => [
+      API_FIELD[field as MainServiceField],
+      message as string,
+    ]);
     if (named.length > 0) throw validationProblem(Object.fromEntries(named));
     throw new ApiProblem(409, "conflict", "記録できません", result.error);
   }
   const { service } = result;
   // The command's JSON (`licenses main-service`), field for field.
   return {
-    customer: result.customerRef, service: service.serviceRef, kind: service.kind, name: service.name, status: service.status,
-    lastDay: service.lastDay, created: result.created, ended: result.ended,
+    customer: result.customerRef,
+    service: service.serviceRef,
+    kind: service.kind,
+    name: service.name,
+    status: service.status,
+    lastDay: service.lastDay,
+    created: result.created,
+    ended: result.ended,
   };
 }

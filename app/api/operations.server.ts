@@ -9,12 +9,25 @@ import { z } from "zod";
 import type { Database } from "../../db/schema";
 import { securityRecordInTenant } from "../auth/tenant-scope.server";
 import { ApplicationForm, GATEWAY_MODELS } from "../contracts/applications";
-import { applicationsWithRefs, getApplicationByRef, submitApplication } from "../contracts/applications.server";
+import {
+  applicationsWithRefs,
+  getApplicationByRef,
+  submitApplication,
+} from "../contracts/applications.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import { noteField } from "../lib/fields";
 import { addIncidentNote, transitionIncident } from "../security/incidents.server";
 import { notesOfIncidents, type IncidentNote } from "../security/incident-notes.server";
-import { ApiProblem, decodeCursor, fieldErrors, jstIso, notFoundProblem, page, validationProblem, type ApiContext } from "./http.server";
+import {
+  ApiProblem,
+  decodeCursor,
+  fieldErrors,
+  jstIso,
+  notFoundProblem,
+  page,
+  validationProblem,
+  type ApiContext,
+} from "./http.server";
 import type { KeyTenant } from "./keys.server";
 import type { ApiApplication, ApiIncident } from "./schemas";
 import { CreatedParams, PageParams, UpdatedParams, whereUpdated } from "./resources.server";
@@ -22,18 +35,44 @@ import { CreatedParams, PageParams, UpdatedParams, whereUpdated } from "./resour
 // ---- incidents ----------------------------------------------------------------------------
 
 export const IncidentListQuery = z.object({
-  ...PageParams, ...CreatedParams, ...UpdatedParams,
-  status: z.enum(["new", "acknowledged", "resolved"], { error: "status は new・acknowledged・resolved のいずれかです" }).optional()
+  ...PageParams,
+  ...CreatedParams,
+  ...UpdatedParams,
+  status: z
+    .enum(["new", "acknowledged", "resolved"], {
+      error: "status は new・acknowledged・resolved のいずれかです",
+    })
+    .optional()
     .describe("状態で絞り込む"),
-  contract: z.string().trim().min(1).max(50).optional().describe("契約番号で絞り込む（例: K-1001）"),
+  contract: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .optional()
+    .describe("契約番号で絞り込む（例: K-1001）"),
 });
 
 function incidents(db: Kysely<Database>, tenant: KeyTenant) {
-  return db.selectFrom("incidents").innerJoin("contracts", "contracts.id", "incidents.contract_id")
+  return db
+    .selectFrom("incidents")
+    .innerJoin("contracts", "contracts.id", "incidents.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select(["incidents.id", "incidents.kind", "incidents.status", "incidents.severity", "incidents.title", "incidents.opened_at",
-      "incidents.acknowledged_at", "incidents.resolved_at", "incidents.assignee", "incidents.device_name", "incidents.updated_at",
-      "contracts.ref as contract_ref", "customers.ref as customer_ref"])
+    .select([
+      "incidents.id",
+      "incidents.kind",
+      "incidents.status",
+      "incidents.severity",
+      "incidents.title",
+      "incidents.opened_at",
+      "incidents.acknowledged_at",
+      "incidents.resolved_at",
+      "incidents.assignee",
+      "incidents.device_name",
+      "incidents.updated_at",
+      "contracts.ref as contract_ref",
+      "customers.ref as customer_ref",
+    ])
     .where(securityRecordInTenant(tenant, "incidents.opened_at"));
 }
 
@@ -46,31 +85,62 @@ function notesText(notes: readonly IncidentNote[] | undefined): string | null {
 }
 
 async function presentIncidents(db: Kysely<Database>, rows: readonly IncidentRow[]) {
-  const notes = await notesOfIncidents(db, rows.map((r) => r.id));
+  const notes = await notesOfIncidents(
+    db,
+    rows.map((r) => r.id),
+  );
   return (i: IncidentRow) => presentIncident(i, notes.get(i.id));
 }
 
 function presentIncident(i: IncidentRow, notes: readonly IncidentNote[] | undefined): ApiIncident {
   return {
-    id: i.id, contract: i.contract_ref, customer: i.customer_ref, kind: i.kind, status: i.status, severity: i.severity, title: i.title,
-    device: i.device_name, openedAt: jstIso(i.opened_at), acknowledgedAt: jstIso(i.acknowledged_at), resolvedAt: jstIso(i.resolved_at),
-    assignee: i.assignee, notes: notesText(notes), updatedAt: jstIso(i.updated_at),
+    id: i.id,
+    contract: i.contract_ref,
+    customer: i.customer_ref,
+    kind: i.kind,
+    status: i.status,
+    severity: i.severity,
+    title: i.title,
+    device: i.device_name,
+    openedAt: jstIso(i.opened_at),
+    acknowledgedAt: jstIso(i.acknowledged_at),
+    resolvedAt: jstIso(i.resolved_at),
+    assignee: i.assignee,
+    notes: notesText(notes),
+    updatedAt: jstIso(i.updated_at),
   };
 }
 
-export async function listApiIncidents(db: Kysely<Database>, tenant: KeyTenant, query: z.output<typeof IncidentListQuery>) {
+export async function listApiIncidents(
+  db: Kysely<Database>,
+  tenant: KeyTenant,
+  query: z.output<typeof IncidentListQuery>,
+) {
   const after = decodeCursor(query.cursor, ["string", "number"]);
   // Newest first, as the console lists them; (opened_at, id) is unique.
-  let q = incidents(db, tenant).orderBy("incidents.opened_at", "desc").orderBy("incidents.id", "desc").limit(query.limit + 1);
+  let q = incidents(db, tenant)
+    .orderBy("incidents.opened_at", "desc")
+    .orderBy("incidents.id", "desc")
+    .limit(query.limit + 1);
   if (after) {
     const [openedAt, id] = [String(after[0]), Number(after[1])];
-    q = q.where((eb) => eb.or([eb("incidents.opened_at", "<", openedAt), eb.and([eb("incidents.opened_at", "=", openedAt), eb("incidents.id", "<", id)])]));
+    q = q.where((eb) =>
+      eb.or([
+        eb("incidents.opened_at", "<", openedAt),
+        eb.and([eb("incidents.opened_at", "=", openedAt), eb("incidents.id", "<", id)]),
+      ]),
+    );
   }
   if (query.status) q = q.where("incidents.status", "=", query.status);
   if (query.contract) {
     // A foreign contract is not found, as every foreign ref is (an empty list would say it exists elsewhere no less, but differently).
-    const contract = await db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id").select("contracts.id")
-      .where("contracts.ref", "=", query.contract).where(customerInTenant(tenant)).executeTakeFirst();
+    const contract = await db
+      .selectFrom("contracts")
+      .innerJoin("customers", "customers.id", "contracts.customer_id")
+      .select("contracts.id")
+      .where("contracts.ref", "=", query.contract)
+      .where(customerInTenant(tenant))
+      .executeTakeFirst();
     if (!contract) throw notFoundProblem("契約");
     q = q.where("incidents.contract_id", "=", contract.id);
   }
@@ -95,21 +165,36 @@ export async function getApiIncident(db: Kysely<Database>, tenant: KeyTenant, id
 /** Who acknowledges incidents and writes their notes: the provider's operations (INCIDENT_ROLES), not a reseller. */
 function requireIncidentWriter(tenant: KeyTenant): void {
   if (tenant.kind !== "provider") {
-    throw new ApiProblem(403, "forbidden_role", "権限がありません",
-      "インシデントの対応開始とメモの記入は、お客さま管理者とプロバイダーの運用担当が行います（販売店のキーではできません）。");
+    throw new ApiProblem(
+      403,
+      "forbidden_role",
+      "権限がありません",
+      "インシデントの対応開始とメモの記入は、お客さま管理者とプロバイダーの運用担当が行います（販売店のキーではできません）。",
+    );
   }
 }
 
 /** Unknown fields are refused (a typo must not pass silently); anything but an object is too. */
 export const bodyError = (issue: { code?: string; keys?: string[] }) =>
-  issue.code === "unrecognized_keys" ? `使えない項目です: ${(issue.keys ?? []).join(", ")}` : "本文は JSON のオブジェクトで送ってください";
+  issue.code === "unrecognized_keys"
+    ? `使えない項目です: ${(issue.keys ?? []).join(", ")}`
+    : "本文は JSON のオブジェクトで送ってください";
 
 const assigneeField = z.string().trim().max(100, "担当者は100文字以内で入力してください");
-export const AcknowledgeBody = z.strictObject({
-  assignee: assigneeField.optional().describe("担当者（100文字まで）"),
-  note: noteField("メモ").optional().describe("メモ（2,000文字まで）"),
-}, { error: bodyError }).meta({ id: "AcknowledgeRequest", description: "対応開始" });
-export const NoteBody = z.strictObject({ note: noteField("メモ", { required: true }).describe("メモ（2,000文字まで）") }, { error: bodyError })
+export const AcknowledgeBody = z
+  .strictObject(
+    {
+      assignee: assigneeField.optional().describe("担当者（100文字まで）"),
+      note: noteField("メモ").optional().describe("メモ（2,000文字まで）"),
+    },
+    { error: bodyError },
+  )
+  .meta({ id: "AcknowledgeRequest", description: "対応開始" });
+export const NoteBody = z
+  .strictObject(
+    { note: noteField("メモ", { required: true }).describe("メモ（2,000文字まで）") },
+    { error: bodyError },
+  )
   .meta({ id: "NoteRequest", description: "メモの追加" });
 
 export function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -123,7 +208,14 @@ export async function acknowledgeApiIncident(db: Kysely<Database>, ctx: ApiConte
   const tenant = ctx.caller.tenant;
   requireIncidentWriter(tenant);
   const result = await transitionIncident(db, {
-    id, tenant, to: "acknowledged", assignee: body.assignee ?? "", notes: body.note ?? "", at: ctx.at, actor: ctx.caller.actor, ip: ctx.ip,
+    id,
+    tenant,
+    to: "acknowledged",
+    assignee: body.assignee ?? "",
+    notes: body.note ?? "",
+    at: ctx.at,
+    actor: ctx.caller.actor,
+    ip: ctx.ip,
   });
   if (!result) throw notFoundProblem("インシデント");
   if (!result.ok) throw new ApiProblem(409, "conflict", "対応開始にできません", result.message);
@@ -134,7 +226,17 @@ export async function noteApiIncident(db: Kysely<Database>, ctx: ApiContext, id:
   const body = parseBody(NoteBody, await ctx.json());
   const tenant = ctx.caller.tenant;
   requireIncidentWriter(tenant);
-  if (!(await addIncidentNote(db, { id, tenant, note: body.note, at: ctx.at, actor: ctx.caller.actor, ip: ctx.ip }))) throw notFoundProblem("インシデント");
+  if (
+    !(await addIncidentNote(db, {
+      id,
+      tenant,
+      note: body.note,
+      at: ctx.at,
+      actor: ctx.caller.actor,
+      ip: ctx.ip,
+    }))
+  )
+    throw notFoundProblem("インシデント");
   return getApiIncident(db, tenant, id);
 }
 
@@ -142,29 +244,67 @@ export async function noteApiIncident(db: Kysely<Database>, ctx: ApiContext, id:
 
 /** A field the body must have, with the console's message when it is missing. */
 const given = (label: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? `${label}を入力してください` : `${label}は文字列で指定してください`) });
+  z.string({
+    error: (issue) =>
+      issue.input === undefined
+        ? `${label}を入力してください`
+        : `${label}は文字列で指定してください`,
+  });
 
 /** JSON types first; the values then pass the console's own form schema (ApplicationForm) for its rules. */
-export const ApplicationBody = z.strictObject({
-  customer: z.string({ error: "customer は顧客番号の文字列で指定してください" }).optional()
-    .describe("既存のお客さまの顧客番号（例: C1）。省略すると契約者情報で新しいお客さまとして申し込みます"),
-  holderName: given("契約者名").describe("契約者名（法人名）、200文字まで"),
-  holderAddress: given("住所").describe("住所、200文字まで"),
-  holderPhone: given("電話番号").describe("電話番号（数字とハイフン）"),
-  holderEmail: given("メールアドレス").describe("承認のお知らせの宛先"),
-  lineId: given("回線ID").describe("フレッツ回線のお客さまID（CAF または COP に続く7〜10桁の数字。例: COP1234567）"),
-  area: z.enum(["east", "west"], { error: "エリアは east か west で指定してください" }).describe("east: 東日本、west: 西日本"),
-  endpointSeats: z.number({ error: "エンドポイントの台数は整数で指定してください" }).describe("エンドポイントの台数（0〜1000）"),
-  endpointOwnership: z.enum(["rental", "purchased"], { error: "エンドポイントの区分は rental か purchased で指定してください" }),
-  gatewayModel: z.enum(GATEWAY_MODELS, { error: `ゲートウェイのモデルは ${GATEWAY_MODELS.join("、")} のいずれかか null で指定してください` })
-    .nullable().optional().describe("ゲートウェイを申し込まないときは省略か null"),
-  gatewayOwnership: z.enum(["rental", "purchased"], { error: "ゲートウェイの区分は rental か purchased で指定してください" }).optional()
-    .describe("ゲートウェイを申し込むときは必須"),
-  gatewayRepair24h: z.boolean({ error: "gatewayRepair24h は true か false で指定してください" }).optional().describe("24時間修理対応"),
-  wishedStart: given("利用開始希望日").describe("利用開始希望日（YYYY-MM-DD）"),
-  consent: z.boolean({ error: "consent は true か false で指定してください" })
-    .describe("お客さまが個人情報の取扱いに同意したこと。true でなければ受け付けません"),
-}, { error: bodyError }).meta({ id: "ApplicationRequest", description: "お申し込みの内容（コンソールの申込フォームと同じ検証）" });
+export const ApplicationBody = z
+  .strictObject(
+    {
+      customer: z
+        .string({ error: "customer は顧客番号の文字列で指定してください" })
+        .optional()
+        .describe(
+          "既存のお客さまの顧客番号（例: C1）。省略すると契約者情報で新しいお客さまとして申し込みます",
+        ),
+      holderName: given("契約者名").describe("契約者名（法人名）、200文字まで"),
+      holderAddress: given("住所").describe("住所、200文字まで"),
+      holderPhone: given("電話番号").describe("電話番号（数字とハイフン）"),
+      holderEmail: given("メールアドレス").describe("承認のお知らせの宛先"),
+      lineId: given("回線ID").describe(
+        "フレッツ回線のお客さまID（CAF または COP に続く7〜10桁の数字。例: COP1234567）",
+      ),
+      area: z
+        .enum(["east", "west"], { error: "エリアは east か west で指定してください" })
+        .describe("east: 東日本、west: 西日本"),
+      endpointSeats: z
+        .number({ error: "エンドポイントの台数は整数で指定してください" })
+        .describe("エンドポイントの台数（0〜1000）"),
+      endpointOwnership: z.enum(["rental", "purchased"], {
+        error: "エンドポイントの区分は rental か purchased で指定してください",
+      }),
+      gatewayModel: z
+        .enum(GATEWAY_MODELS, {
+          error: `ゲートウェイのモデルは ${GATEWAY_MODELS.join("、")} のいずれかか null で指定してください`,
+        })
+        .nullable()
+        .optional()
+        .describe("ゲートウェイを申し込まないときは省略か null"),
+      gatewayOwnership: z
+        .enum(["rental", "purchased"], {
+          error: "ゲートウェイの区分は rental か purchased で指定してください",
+        })
+        .optional()
+        .describe("ゲートウェイを申し込むときは必須"),
+      gatewayRepair24h: z
+        .boolean({ error: "gatewayRepair24h は true か false で指定してください" })
+        .optional()
+        .describe("24時間修理対応"),
+      wishedStart: given("利用開始希望日").describe("利用開始希望日（YYYY-MM-DD）"),
+      consent: z
+        .boolean({ error: "consent は true か false で指定してください" })
+        .describe("お客さまが個人情報の取扱いに同意したこと。true でなければ受け付けません"),
+    },
+    { error: bodyError },
+  )
+  .meta({
+    id: "ApplicationRequest",
+    description: "お申し込みの内容（コンソールの申込フォームと同じ検証）",
+  });
 
 /** The form's field names as the API names them. */
 const API_FIELD: Record<string, string> = { customerId: "customer" };
@@ -173,25 +313,52 @@ type ApplicationRow = NonNullable<Awaited<ReturnType<typeof getApplicationByRef>
 
 function presentApplication(a: ApplicationRow): ApiApplication {
   return {
-    ref: a.ref, status: a.status, customer: a.customer_ref, holderName: a.holder_name, holderAddress: a.holder_address,
-    holderPhone: a.holder_phone, holderEmail: a.holder_email, lineId: a.line_id, area: a.area, basePlan: a.base_plan,
-    endpointSeats: a.endpoint_seats, endpointOwnership: a.endpoint_ownership, gatewayModel: a.gateway_model,
-    gatewayOwnership: a.gateway_ownership, gatewayRepair24h: a.gateway_repair24h === 1, wishedStart: a.wished_start,
-    serviceStart: a.service_start, contract: a.contract_ref, createdAt: jstIso(a.created_at), decidedAt: jstIso(a.decided_at),
+    ref: a.ref,
+    status: a.status,
+    customer: a.customer_ref,
+    holderName: a.holder_name,
+    holderAddress: a.holder_address,
+    holderPhone: a.holder_phone,
+    holderEmail: a.holder_email,
+    lineId: a.line_id,
+    area: a.area,
+    basePlan: a.base_plan,
+    endpointSeats: a.endpoint_seats,
+    endpointOwnership: a.endpoint_ownership,
+    gatewayModel: a.gateway_model,
+    gatewayOwnership: a.gateway_ownership,
+    gatewayRepair24h: a.gateway_repair24h === 1,
+    wishedStart: a.wished_start,
+    serviceStart: a.service_start,
+    contract: a.contract_ref,
+    createdAt: jstIso(a.created_at),
+    decidedAt: jstIso(a.decided_at),
     updatedAt: jstIso(a.updated_at),
   };
 }
 
 export const ApplicationListQuery = z.object({
-  ...PageParams, ...CreatedParams, ...UpdatedParams,
-  status: z.enum(["applied", "approved", "rejected", "revoked"], { error: "status は applied・approved・rejected・revoked のいずれかです" }).optional()
+  ...PageParams,
+  ...CreatedParams,
+  ...UpdatedParams,
+  status: z
+    .enum(["applied", "approved", "rejected", "revoked"], {
+      error: "status は applied・approved・rejected・revoked のいずれかです",
+    })
+    .optional()
     .describe("状態で絞り込む"),
 });
 
 /** The tenant's applications, newest first (the ref's number grows with the id). */
-export async function listApiApplications(db: Kysely<Database>, tenant: KeyTenant, query: z.output<typeof ApplicationListQuery>) {
+export async function listApiApplications(
+  db: Kysely<Database>,
+  tenant: KeyTenant,
+  query: z.output<typeof ApplicationListQuery>,
+) {
   const after = decodeCursor(query.cursor, ["string"]);
-  let q = applicationsWithRefs(db, tenant).orderBy("applications.ref", "desc").limit(query.limit + 1);
+  let q = applicationsWithRefs(db, tenant)
+    .orderBy("applications.ref", "desc")
+    .limit(query.limit + 1);
   if (after) q = q.where("applications.ref", "<", String(after[0]));
   if (query.status) q = q.where("applications.status", "=", query.status);
   if (query.createdFrom) q = q.where("applications.created_at", ">=", query.createdFrom);
@@ -209,34 +376,65 @@ export async function getApiApplication(db: Kysely<Database>, tenant: KeyTenant,
 export async function submitApiApplication(db: Kysely<Database>, ctx: ApiContext) {
   const tenant = ctx.caller.tenant;
   if (tenant.kind !== "reseller") {
-    throw new ApiProblem(403, "forbidden_role", "権限がありません", "お申し込みは販売店またはお客さまが行います（規約第7条）。販売店のキーを使ってください。");
+    throw new ApiProblem(
+      403,
+      "forbidden_role",
+      "権限がありません",
+      "お申し込みは販売店またはお客さまが行います（規約第7条）。販売店のキーを使ってください。",
+    );
   }
   const body = parseBody(ApplicationBody, await ctx.json());
   let customerId = "";
   if (body.customer) {
-    const customer = await db.selectFrom("customers").select("customers.id").where("customers.ref", "=", body.customer)
-      .where(customerInTenant(tenant)).executeTakeFirst();
-    if (!customer) throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });
+    const customer = await db
+      .selectFrom("customers")
+      .select("customers.id")
+      .where("customers.ref", "=", body.customer)
+      .where(customerInTenant(tenant))
+      .executeTakeFirst();
+    if (!customer)
+      throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });
     customerId = String(customer.id);
   }
   const form = {
-    customerId, holderName: body.holderName, holderAddress: body.holderAddress, holderPhone: body.holderPhone,
-    holderEmail: body.holderEmail, lineId: body.lineId, area: body.area,
-    endpointSeats: String(body.endpointSeats), endpointOwnership: body.endpointOwnership,
-    gatewayModel: body.gatewayModel ?? "", gatewayOwnership: body.gatewayOwnership ?? (body.gatewayModel ? "" : "rental"),
-    gatewayRepair24h: body.gatewayRepair24h ? "on" : undefined, wishedStart: body.wishedStart,
+    customerId,
+    holderName: body.holderName,
+    holderAddress: body.holderAddress,
+    holderPhone: body.holderPhone,
+    holderEmail: body.holderEmail,
+    lineId: body.lineId,
+    area: body.area,
+    endpointSeats: String(body.endpointSeats),
+    endpointOwnership: body.endpointOwnership,
+    gatewayModel: body.gatewayModel ?? "",
+    gatewayOwnership: body.gatewayOwnership ?? (body.gatewayModel ? "" : "rental"),
+    gatewayRepair24h: body.gatewayRepair24h ? "on" : undefined,
+    wishedStart: body.wishedStart,
     consent: body.consent ? "yes" : "",
   };
   const parsed = ApplicationForm.safeParse(form);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
-    throw validationProblem(Object.fromEntries(Object.entries(errors).map(([k, v]) => [API_FIELD[k] ?? k, v])));
+    throw validationProblem(
+      Object.fromEntries(Object.entries(errors).map(([k, v]) => [API_FIELD[k] ?? k, v])),
+    );
   }
-  const result = await submitApplication(db, { tenant, input: parsed.data, at: ctx.at, actor: ctx.caller.actor, ip: ctx.ip });
+  const result = await submitApplication(db, {
+    tenant,
+    input: parsed.data,
+    at: ctx.at,
+    actor: ctx.caller.actor,
+    ip: ctx.ip,
+  });
   if (!result.ok) {
-    if (result.field === "_form") throw new ApiProblem(409, "conflict", "お申し込みを受け付けられません", result.message);
+    if (result.field === "_form")
+      throw new ApiProblem(409, "conflict", "お申し込みを受け付けられません", result.message);
     throw validationProblem({ [API_FIELD[result.field] ?? result.field]: result.message });
   }
-  const created = await db.selectFrom("applications").select("ref").where("id", "=", result.id).executeTakeFirstOrThrow();
+  const created = await db
+    .selectFrom("applications")
+    .select("ref")
+    .where("id", "=", result.id)
+    .executeTakeFirstOrThrow();
   return getApiApplication(db, tenant, created.ref);
 }

@@ -23,8 +23,15 @@ export async function pruneApiRecords(db: Kysely<Database>, at: Date): Promise<A
   return db.transaction().execute(async (trx) => {
     // The one table of decision 0027: the console's form tokens go with the API's keys.
     const keys = await pruneIdempotencyKeys(trx, idempotencyCutoff);
-    const windows = await trx.deleteFrom("api_rate_windows").where("window_started_at", "<", windowCutoff).executeTakeFirst();
-    return { idempotencyBefore, idempotencyKeys: keys, rateWindows: Number(windows.numDeletedRows) };
+    const windows = await trx
+      .deleteFrom("api_rate_windows")
+      .where("window_started_at", "<", windowCutoff)
+      .executeTakeFirst();
+    return {
+      idempotencyBefore,
+      idempotencyKeys: keys,
+      rateWindows: Number(windows.numDeletedRows),
+    };
   });
 }
 

@@ -10,28 +10,56 @@ const WINDOW_MS = 60_000;
 
 export type RateResult = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
 
-export async function takeApiRequest(db: Kysely<Database>, keyId: number, limit: number, at: Date): Promise<RateResult> {
+export async function takeApiRequest(
+  db: Kysely<Database>,
+  keyId: number,
+  limit: number,
+  at: Date,
+): Promise<RateResult> {
   const windowStart = new Date(Math.floor(at.getTime() / WINDOW_MS) * WINDOW_MS).toISOString();
-  const row = await db.insertInto("api_rate_windows")
+  const row = await db
+    .insertInto("api_rate_windows")
     .values({ api_key_id: keyId, window_started_at: windowStart, requests: 1 })
-    .onConflict((oc) => oc.column("api_key_id")
-      .doUpdateSet((eb) => {
-        // Only a later window replaces the stored one: a process whose clock lags does not reset it.
-        const over = eb("api_rate_windows.window_started_at", "<", eb.ref("excluded.window_started_at"));
-        return {
-          window_started_at: eb.case().when(over).then(eb.ref("excluded.window_started_at"))
-            .else(eb.ref("api_rate_windows.window_started_at")).end(),
-          requests: eb.case().when(over).then(eb.lit(1)).else(eb("api_rate_windows.requests", "+", 1)).end(),
-        };
-      })
-      .where((eb) => eb.or([
-        eb("api_rate_windows.window_started_at", "<", eb.ref("excluded.window_started_at")),
-        eb("api_rate_windows.requests", "<", limit),
-      ])))
+    .onConflict((oc) =>
+      oc
+        .column("api_key_id")
+        .doUpdateSet((eb) => {
+          // Only a later window replaces the stored one: a process whose clock lags does not reset it.
+          const over = eb(
+            "api_rate_windows.window_started_at",
+            "<",
+            eb.ref("excluded.window_started_at"),
+          );
+          return {
+            window_started_at: eb
+              .case()
+              .when(over)
+              .then(eb.ref("excluded.window_started_at"))
+              .else(eb.ref("api_rate_windows.window_started_at"))
+              .end(),
+            requests: eb
+              .case()
+              .when(over)
+              .then(eb.lit(1))
+              .else(eb("api_rate_windows.requests", "+", 1))
+              .end(),
+          };
+        })
+        .where((eb) =>
+          eb.or([
+            eb("api_rate_windows.window_started_at", "<", eb.ref("excluded.window_started_at")),
+            eb("api_rate_windows.requests", "<", limit),
+          ]),
+        ),
+    )
     .returning("requests")
     .executeTakeFirst();
   if (row) return { ok: true, remaining: Math.max(0, limit - row.requests) };
-  const stored = await db.selectFrom("api_rate_windows").select("window_started_at").where("api_key_id", "=", keyId).executeTakeFirst();
+  const stored = await db
+    .selectFrom("api_rate_windows")
+    .select("window_started_at")
+    .where("api_key_id", "=", keyId)
+    .executeTakeFirst();
   const until = new Date(stored?.window_started_at ?? windowStart).getTime() + WINDOW_MS;
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((until - at.getTime()) / 1000)) };
 }

@@ -19,7 +19,10 @@ export interface AuditInput {
   ip?: string | null;
 }
 
-export async function recordAudit(db: Kysely<Database> | Transaction<Database>, input: AuditInput): Promise<void> {
+export async function recordAudit(
+  db: Kysely<Database> | Transaction<Database>,
+  input: AuditInput,
+): Promise<void> {
   await db
     .insertInto("audit_log")
     .values({
@@ -28,7 +31,8 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
       user_email: input.actor.email,
       action: input.action,
       entity: input.entity,
-      entity_id: input.entityId === undefined || input.entityId === null ? null : String(input.entityId),
+      entity_id:
+        input.entityId === undefined || input.entityId === null ? null : String(input.entityId),
       summary: input.summary,
       ip: input.ip ?? null,
     })
@@ -42,7 +46,10 @@ export interface AuditQuery {
 
 /** The audit log's sortable columns (issue 17 item 2): the time (the id follows it) and the user. */
 export type AuditSortColumn = "at" | "user";
-export const AUDIT_SORT: ListSort<AuditSortColumn> = { columns: { at: "desc", user: "asc" }, default: "at" };
+export const AUDIT_SORT: ListSort<AuditSortColumn> = {
+  columns: { at: "desc", user: "asc" },
+  default: "at",
+};
 
 function filteredAudit(db: Kysely<Database>, query: AuditQuery) {
   let q = db.selectFrom("audit_log");
@@ -52,8 +59,14 @@ function filteredAudit(db: Kysely<Database>, query: AuditQuery) {
 }
 
 /** One page of the audit log with the count of the whole filter, in SQL. The log is the provider's own: no tenant. */
-export async function pageAudit(db: Kysely<Database>, query: AuditQuery, request: PageRequest<AuditSortColumn>) {
-  const { count } = await filteredAudit(db, query).select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+export async function pageAudit(
+  db: Kysely<Database>,
+  query: AuditQuery,
+  request: PageRequest<AuditSortColumn>,
+) {
+  const { count } = await filteredAudit(db, query)
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .executeTakeFirstOrThrow();
   const { offset, ...page } = pageInfo(request, Number(count));
   let q = filteredAudit(db, query).selectAll();
   // Rows are written in time order, so the id orders by time and breaks ties between equal instants.

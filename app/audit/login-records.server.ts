@@ -32,7 +32,10 @@ export interface LoginRecordsPruned {
   browsers: number;
 }
 
-export async function pruneLoginRecords(db: Kysely<Database>, at: Date): Promise<LoginRecordsPruned> {
+export async function pruneLoginRecords(
+  db: Kysely<Database>,
+  at: Date,
+): Promise<LoginRecordsPruned> {
   const today = jstDate(at);
   const attemptsBefore = addDays(today, -LOGIN_ATTEMPT_RETENTION_DAYS);
   // lucia's SQLite adapter stores expires_at in whole seconds since the epoch and holds a session
@@ -42,24 +45,50 @@ export async function pruneLoginRecords(db: Kysely<Database>, at: Date): Promise
   // `at` is toISOString() text (UTC), so text order is time order.
   const attemptCutoff = jstInstant(attemptsBefore).toISOString();
   // Every throttle window (15 minutes) begun this long before today's start was over by then.
-  const windowCutoff = new Date(jstInstant(today).getTime() - THROTTLE_WINDOW_MINUTES * 60_000).toISOString();
+  const windowCutoff = new Date(
+    jstInstant(today).getTime() - THROTTLE_WINDOW_MINUTES * 60_000,
+  ).toISOString();
   const browsersUnseenSince = addDays(today, -KNOWN_BROWSER_RETENTION_DAYS);
   const browserCutoff = jstInstant(browsersUnseenSince).toISOString();
   const todayStart = jstInstant(today).toISOString();
   return db.transaction().execute(async (trx) => {
-    const sessions = await trx.deleteFrom("sessions").where("expires_at", "<=", sessionCutoff).executeTakeFirst();
-    const attempts = await trx.deleteFrom("login_attempts").where("at", "<", attemptCutoff).executeTakeFirst();
-    const counters = await trx.deleteFrom("login_throttle").where("window_started_at", "<", windowCutoff).executeTakeFirst();
-    const challenges = await trx.deleteFrom("webauthn_challenges").where("expires_at", "<", todayStart).executeTakeFirst();
-    const pending = await trx.deleteFrom("pending_sign_ins").where("expires_at", "<", todayStart).executeTakeFirst();
-    const failures = await trx.deleteFrom("second_factor_failures").where("at", "<", windowCutoff).executeTakeFirst();
-    const browsers = await trx.deleteFrom("user_devices").where("last_seen_at", "<", browserCutoff).executeTakeFirst();
+    const sessions = await trx
+      .deleteFrom("sessions")
+      .where("expires_at", "<=", sessionCutoff)
+      .executeTakeFirst();
+    const attempts = await trx
+      .deleteFrom("login_attempts")
+      .where("at", "<", attemptCutoff)
+      .executeTakeFirst();
+    const counters = await trx
+      .deleteFrom("login_throttle")
+      .where("window_started_at", "<", windowCutoff)
+      .executeTakeFirst();
+    const challenges = await trx
+      .deleteFrom("webauthn_challenges")
+      .where("expires_at", "<", todayStart)
+      .executeTakeFirst();
+    const pending = await trx
+      .deleteFrom("pending_sign_ins")
+      .where("expires_at", "<", todayStart)
+      .executeTakeFirst();
+    const failures = await trx
+      .deleteFrom("second_factor_failures")
+      .where("at", "<", windowCutoff)
+      .executeTakeFirst();
+    const browsers = await trx
+      .deleteFrom("user_devices")
+      .where("last_seen_at", "<", browserCutoff)
+      .executeTakeFirst();
     return {
       sessionsExpiredBefore: today,
       sessions: Number(sessions.numDeletedRows),
       attemptsBefore,
       loginAttempts: Number(attempts.numDeletedRows),
-      finishedWindows: [counters, challenges, pending, failures].reduce((n, r) => n + Number(r.numDeletedRows), 0),
+      finishedWindows: [counters, challenges, pending, failures].reduce(
+        (n, r) => n + Number(r.numDeletedRows),
+        0,
+      ),
       browsersUnseenSince,
       browsers: Number(browsers.numDeletedRows),
     };
@@ -68,6 +97,8 @@ export async function pruneLoginRecords(db: Kysely<Database>, at: Date): Promise
 
 /** The scheduler's log line. */
 export function loginRecordsSummary(r: LoginRecordsPruned): string {
-  return `login records: deleted ${r.sessions} sessions expired before ${r.sessionsExpiredBefore}, ${r.loginAttempts} login attempts before ${r.attemptsBefore}, `
-    + `${r.finishedWindows} finished throttle and second-factor records, ${r.browsers} browsers unseen since ${r.browsersUnseenSince}`;
+  return (
+    `login records: deleted ${r.sessions} sessions expired before ${r.sessionsExpiredBefore}, ${r.loginAttempts} login attempts before ${r.attemptsBefore}, ` +
+    `${r.finishedWindows} finished throttle and second-factor records, ${r.browsers} browsers unseen since ${r.browsersUnseenSince}`
+  );
 }

@@ -13,5 +13,8 @@ export const ACCOUNT_LINK_MAIL_KIND = "account_invitation";
  * only the token's SHA-256 is stored anywhere else, and a database copy must not log anyone in.
  */
 export function withoutAccountLinks(text: string): string {
-  return text.replace(/\/invitation\/[A-Za-z0-9_-]{43}/g, "/invitation/（リンクは送信後に削除しました）");
+  return text.replace(
+    /\/invitation\/[A-Za-z0-9_-]{43}/g,
+    "/invitation/（リンクは送信後に削除しました）",
+  );
 }

@@ -48,23 +48,40 @@ export function readDeviceToken(request: Request): string | null {
 /** The Set-Cookie header that keeps (or gives) the browser its token. */
 export function deviceCookie(token: string): string {
   return [
-    `${DEVICE_COOKIE_NAME}=${token}`, "Path=/", `Max-Age=${DEVICE_COOKIE_MAX_AGE_SECONDS}`, "HttpOnly", "SameSite=Lax",
+    `${DEVICE_COOKIE_NAME}=${token}`,
+    "Path=/",
+    `Max-Age=${DEVICE_COOKIE_MAX_AGE_SECONDS}`,
+    "HttpOnly",
+    "SameSite=Lax",
     ...(sessionCookieIsSecure() ? ["Secure"] : []),
   ].join("; ");
 }
 
 function toKnownDevice(row: Selectable<UserDeviceTable>): KnownDevice {
   return {
-    id: row.id, userId: row.user_id, userAgent: row.user_agent, ip: row.ip,
-    createdAt: row.created_at, lastSeenAt: row.last_seen_at, mfaTrustedUntil: row.mfa_trusted_until,
+    id: row.id,
+    userId: row.user_id,
+    userAgent: row.user_agent,
+    ip: row.ip,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    mfaTrustedUntil: row.mfa_trusted_until,
   };
 }
 
 /** The account's row for this browser, if the browser has signed in to it before. */
-export async function findKnownDevice(db: Db, userId: string, token: string | null): Promise<KnownDevice | undefined> {
+export async function findKnownDevice(
+  db: Db,
+  userId: string,
+  token: string | null,
+): Promise<KnownDevice | undefined> {
   if (!token) return undefined;
-  const row = await db.selectFrom("user_devices").selectAll()
-    .where("user_id", "=", userId).where("token_sha256", "=", tokenDigest(token)).executeTakeFirst();
+  const row = await db
+    .selectFrom("user_devices")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("token_sha256", "=", tokenDigest(token))
+    .executeTakeFirst();
   return row ? toKnownDevice(row) : undefined;
 }
 
@@ -82,21 +99,38 @@ export async function rememberDevice(
   const userAgent = params.userAgent.slice(0, USER_AGENT_MAX_LENGTH);
   const known = await findKnownDevice(db, params.userId, token);
   if (known) {
-    await db.updateTable("user_devices").set({ last_seen_at: at, ip: params.ip, user_agent: userAgent })
-      .where("id", "=", known.id).execute();
+    await db
+      .updateTable("user_devices")
+      .set({ last_seen_at: at, ip: params.ip, user_agent: userAgent })
+      .where("id", "=", known.id)
+      .execute();
     return { device: { ...known, lastSeenAt: at, ip: params.ip, userAgent }, token, isNew: false };
   }
   const row = {
-    id: randomUUID(), user_id: params.userId, token_sha256: tokenDigest(token), user_agent: userAgent, ip: params.ip,
-    created_at: at, last_seen_at: at, mfa_trusted_until: null,
+    id: randomUUID(),
+    user_id: params.userId,
+    token_sha256: tokenDigest(token),
+    user_agent: userAgent,
+    ip: params.ip,
+    created_at: at,
+    last_seen_at: at,
+    mfa_trusted_until: null,
   };
   await db.insertInto("user_devices").values(row).execute();
   return { device: toKnownDevice(row), token, isNew: true };
 }
 
 /** "Trust this browser": the second factor is not asked here until `until`. */
-export async function trustDeviceForSecondFactor(db: Db, deviceId: string, until: Date): Promise<void> {
-  await db.updateTable("user_devices").set({ mfa_trusted_until: until.toISOString() }).where("id", "=", deviceId).execute();
+export async function trustDeviceForSecondFactor(
+  db: Db,
+  deviceId: string,
+  until: Date,
+): Promise<void> {
+  await db
+    .updateTable("user_devices")
+    .set({ mfa_trusted_until: until.toISOString() })
+    .where("id", "=", deviceId)
+    .execute();
 }
 
 export function isTrustedForSecondFactor(device: KnownDevice | undefined, at: Date): boolean {
@@ -105,5 +139,9 @@ export function isTrustedForSecondFactor(device: KnownDevice | undefined, at: Da
 
 /** Ends every browser's trust for the account (its second factor was reset or changed). */
 export async function forgetSecondFactorTrust(db: Db, userId: string): Promise<void> {
-  await db.updateTable("user_devices").set({ mfa_trusted_until: null }).where("user_id", "=", userId).execute();
+  await db
+    .updateTable("user_devices")
+    .set({ mfa_trusted_until: null })
+    .where("user_id", "=", userId)
+    .execute();
 }

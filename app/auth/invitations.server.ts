@@ -45,22 +45,53 @@ export interface CustomerAccount {
 }
 
 /** The customer's administrators, or null when the customer is not in the tenant. */
-export async function listCustomerAccounts(db: Kysely<Database>, params: { tenant: Tenant; customerId: number; at: Date }): Promise<CustomerAccount[] | null> {
-  const customer = await db.selectFrom("customers").select("id").where("id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
+export async function listCustomerAccounts(
+  db: Kysely<Database>,
+  params: { tenant: Tenant; customerId: number; at: Date },
+): Promise<CustomerAccount[] | null> {
+  const customer = await db
+    .selectFrom("customers")
+    .select("id")
+    .where("id", "=", params.customerId)
+    .where(customerInTenant(params.tenant))
+    .executeTakeFirst();
   if (!customer) return null;
-  const users = await db.selectFrom("users")
-    .select(["users.id", "users.email", "users.display_name", "users.password_hash", "users.disabled_at"])
-    .select((eb) => eb.selectFrom("account_invitations").select((e) => e.fn.max("expires_at").as("x"))
-      .whereRef("account_invitations.user_id", "=", "users.id").as("link_expires_at"))
-    .where("users.customer_id", "=", customer.id).where("users.role", "=", "customer_admin")
-    .orderBy("users.email").execute();
+  const users = await db
+    .selectFrom("users")
+    .select([
+      "users.id",
+      "users.email",
+      "users.display_name",
+      "users.password_hash",
+      "users.disabled_at",
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom("account_invitations")
+        .select((e) => e.fn.max("expires_at").as("x"))
+        .whereRef("account_invitations.user_id", "=", "users.id")
+        .as("link_expires_at"),
+    )
+    .where("users.customer_id", "=", customer.id)
+    .where("users.role", "=", "customer_admin")
+    .orderBy("users.email")
+    .execute();
   const now = params.at.toISOString();
   return users.map((u) => {
     const active = u.password_hash !== "";
     const expiresAt = active || u.disabled_at ? null : u.link_expires_at;
     return {
-      id: u.id, email: u.email, displayName: u.display_name, linkExpiresAt: expiresAt,
-      state: u.disabled_at ? "disabled" : active ? "active" : expiresAt !== null && expiresAt > now ? "invited" : "expired",
+      id: u.id,
+      email: u.email,
+      displayName: u.display_name,
+      linkExpiresAt: expiresAt,
+      state: u.disabled_at
+        ? "disabled"
+        : active
+          ? "active"
+          : expiresAt !== null && expiresAt > now
+            ? "invited"
+            : "expired",
     };
   });
 }
@@ -84,32 +115,56 @@ async function sendLink(
   const at = context.at.toISOString();
   const expires = new Date(context.at.getTime() + INVITATION_VALID_DAYS * 86_400_000).toISOString();
   const token = randomBytes(32).toString("base64url");
-  await trx.updateTable("account_invitations").set({ used_at: at }).where("user_id", "=", user.id).where("used_at", "is", null).execute();
-  const { id } = await trx.insertInto("account_invitations").values({
-    user_id: user.id, token_sha256: tokenDigest(token), created_at: at, expires_at: expires, used_at: null, created_by: context.actor.email ?? "system",
-  }).returning("id").executeTakeFirstOrThrow();
+  await trx
+    .updateTable("account_invitations")
+    .set({ used_at: at })
+    .where("user_id", "=", user.id)
+    .where("used_at", "is", null)
+    .execute();
+  const { id } = await trx
+    .insertInto("account_invitations")
+    .values({
+      user_id: user.id,
+      token_sha256: tokenDigest(token),
+      created_at: at,
+      expires_at: expires,
+      used_at: null,
+      created_by: context.actor.email ?? "system",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   const link = `${context.consoleUrl}${invitationPath(token)}`;
-  await queueMail(trx, {
-    kind: ACCOUNT_LINK_MAIL_KIND,
-    ref: `account-invitation:${id}`,
-    to: user.email,
-    subject: kind === "invitation"
-      ? `【${context.providerName}】管理コンソールのアカウントのご案内`
-      : `【${context.providerName}】管理コンソールのパスワード設定のご案内`,
-    text: [
-      `${user.customerName}`, `${user.displayName} さま`, "",
-      kind === "invitation"
-        ? `${context.providerName}です。管理コンソールに、${user.email} のアカウントを用意しました。`
-        : `${context.providerName}です。管理コンソールのアカウント（${user.email}）のパスワード設定用リンクをお送りします。これより前にお送りしたリンクは使えなくなりました。`,
-      `次のリンクを開いて、パスワードを設定してください（${formatInstant(expires)}まで、1回限り有効）。`, "",
-      link, "",
-      `設定後は ${context.consoleUrl}/login から、このメールアドレスとパスワードでログインできます。`,
-      "お心当たりのない場合は、このメールを破棄してください。",
-    ].join("\n"),
-  }, context.at);
+  await queueMail(
+    trx,
+    {
+      kind: ACCOUNT_LINK_MAIL_KIND,
+      ref: `account-invitation:${id}`,
+      to: user.email,
+      subject:
+        kind === "invitation"
+          ? `【${context.providerName}】管理コンソールのアカウントのご案内`
+          : `【${context.providerName}】管理コンソールのパスワード設定のご案内`,
+      text: [
+        `${user.customerName}`,
+        `${user.displayName} さま`,
+        "",
+        kind === "invitation"
+          ? `${context.providerName}です。管理コンソールに、${user.email} のアカウントを用意しました。`
+          : `${context.providerName}です。管理コンソールのアカウント（${user.email}）のパスワード設定用リンクをお送りします。これより前にお送りしたリンクは使えなくなりました。`,
+        `次のリンクを開いて、パスワードを設定してください（${formatInstant(expires)}まで、1回限り有効）。`,
+        "",
+        link,
+        "",
+        `設定後は ${context.consoleUrl}/login から、このメールアドレスとパスワードでログインできます。`,
+        "お心当たりのない場合は、このメールを破棄してください。",
+      ].join("\n"),
+    },
+    context.at,
+  );
 }
 
-export type InviteResult = { ok: true; userId: string } | { ok: false; field: "email"; message: string };
+export type InviteResult =
+  { ok: true; userId: string } | { ok: false; field: "email"; message: string };
 
 /**
  * Makes a customer administrator's account for `email` and mails its link, inside `trx` (also
@@ -117,21 +172,49 @@ export type InviteResult = { ok: true; userId: string } | { ok: false; field: "e
  */
 export async function inviteCustomerAdmin(
   trx: Db,
-  params: LinkContext & { customer: { id: number; name: string }; email: string; displayName: string },
+  params: LinkContext & {
+    customer: { id: number; name: string };
+    email: string;
+    displayName: string;
+  },
 ): Promise<InviteResult> {
   const email = normalizeEmail(params.email);
-  const taken = await trx.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst();
-  if (taken) return { ok: false, field: "email", message: "このメールアドレスのアカウントはすでにあります" };
+  const taken = await trx
+    .selectFrom("users")
+    .select("id")
+    .where("email", "=", email)
+    .executeTakeFirst();
+  if (taken)
+    return { ok: false, field: "email", message: "このメールアドレスのアカウントはすでにあります" };
   const id = randomUUID();
-  await trx.insertInto("users").values({
-    id, email, display_name: params.displayName, role: "customer_admin", reseller_id: null, customer_id: params.customer.id,
-    // No password until it is set through the link: no password verifies against "".
-    password_hash: "", created_at: params.at.toISOString(), disabled_at: null,
-  }).execute();
-  await sendLink(trx, { id, email, displayName: params.displayName, customerName: params.customer.name }, params, "invitation");
+  await trx
+    .insertInto("users")
+    .values({
+      id,
+      email,
+      display_name: params.displayName,
+      role: "customer_admin",
+      reseller_id: null,
+      customer_id: params.customer.id,
+      // No password until it is set through the link: no password verifies against "".
+      password_hash: "",
+      created_at: params.at.toISOString(),
+      disabled_at: null,
+    })
+    .execute();
+  await sendLink(
+    trx,
+    { id, email, displayName: params.displayName, customerName: params.customer.name },
+    params,
+    "invitation",
+  );
   await recordAudit(trx, {
-    actor: params.actor, action: "account.invite", entity: "user", entityId: id,
-    summary: `${params.customer.name} の管理者アカウント ${email} を作成し、設定用リンクを送信`, ip: params.ip,
+    actor: params.actor,
+    action: "account.invite",
+    entity: "user",
+    entityId: id,
+    summary: `${params.customer.name} の管理者アカウント ${email} を作成し、設定用リンクを送信`,
+    ip: params.ip,
   });
   return { ok: true, userId: id };
 }
@@ -142,7 +225,12 @@ export async function inviteAccountOfCustomer(
   params: LinkContext & { tenant: Tenant; customerId: number; email: string; displayName: string },
 ): Promise<InviteResult | null> {
   return inTransaction(db, async (trx) => {
-    const customer = await trx.selectFrom("customers").select(["id", "name"]).where("id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
+    const customer = await trx
+      .selectFrom("customers")
+      .select(["id", "name"])
+      .where("id", "=", params.customerId)
+      .where(customerInTenant(params.tenant))
+      .executeTakeFirst();
     if (!customer) return null;
     return inviteCustomerAdmin(trx, { ...params, customer });
   });
@@ -158,16 +246,37 @@ export async function resendAccountLink(
   params: LinkContext & { tenant: Tenant; customerId: number; userId: string },
 ): Promise<{ ok: true } | null> {
   return inTransaction(db, async (trx) => {
-    const user = await trx.selectFrom("users").innerJoin("customers", "customers.id", "users.customer_id")
-      .select(["users.id", "users.email", "users.display_name", "users.password_hash", "customers.name"])
-      .where("users.id", "=", params.userId).where("users.role", "=", "customer_admin").where("users.disabled_at", "is", null)
-      .where("customers.id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
+    const user = await trx
+      .selectFrom("users")
+      .innerJoin("customers", "customers.id", "users.customer_id")
+      .select([
+        "users.id",
+        "users.email",
+        "users.display_name",
+        "users.password_hash",
+        "customers.name",
+      ])
+      .where("users.id", "=", params.userId)
+      .where("users.role", "=", "customer_admin")
+      .where("users.disabled_at", "is", null)
+      .where("customers.id", "=", params.customerId)
+      .where(customerInTenant(params.tenant))
+      .executeTakeFirst();
     if (!user) return null;
     const kind = user.password_hash === "" ? "invitation" : "reset";
-    await sendLink(trx, { id: user.id, email: user.email, displayName: user.display_name, customerName: user.name }, params, kind);
+    await sendLink(
+      trx,
+      { id: user.id, email: user.email, displayName: user.display_name, customerName: user.name },
+      params,
+      kind,
+    );
     await recordAudit(trx, {
-      actor: params.actor, action: "account.link", entity: "user", entityId: user.id,
-      summary: `${user.name} の管理者アカウント ${user.email} に設定用リンクを再送信`, ip: params.ip,
+      actor: params.actor,
+      action: "account.link",
+      entity: "user",
+      entityId: user.id,
+      summary: `${user.name} の管理者アカウント ${user.email} に設定用リンクを再送信`,
+      ip: params.ip,
     });
     return { ok: true as const };
   });
@@ -175,8 +284,16 @@ export async function resendAccountLink(
 
 /** The account a link sets the password of, while the link is unused and unexpired. */
 export async function findInvitation(db: Kysely<Database>, token: string, at: Date) {
-  return db.selectFrom("account_invitations").innerJoin("users", "users.id", "account_invitations.user_id")
-    .select(["account_invitations.id", "users.id as userId", "users.email", "users.display_name as displayName", "account_invitations.expires_at as expiresAt"])
+  return db
+    .selectFrom("account_invitations")
+    .innerJoin("users", "users.id", "account_invitations.user_id")
+    .select([
+      "account_invitations.id",
+      "users.id as userId",
+      "users.email",
+      "users.display_name as displayName",
+      "account_invitations.expires_at as expiresAt",
+    ])
     .where("account_invitations.token_sha256", "=", tokenDigest(token))
     .where("account_invitations.used_at", "is", null)
     .where("account_invitations.expires_at", ">", at.toISOString())
@@ -196,13 +313,25 @@ export async function setPasswordByInvitation(
   return inTransaction(db, async (trx) => {
     const invitation = await findInvitation(trx, params.token, params.at);
     if (!invitation) return null;
-    const claimed = await trx.updateTable("account_invitations").set({ used_at: params.at.toISOString() })
-      .where("id", "=", invitation.id).where("used_at", "is", null).executeTakeFirst();
+    const claimed = await trx
+      .updateTable("account_invitations")
+      .set({ used_at: params.at.toISOString() })
+      .where("id", "=", invitation.id)
+      .where("used_at", "is", null)
+      .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) return null;
-    await trx.updateTable("users").set({ password_hash: params.passwordHash }).where("id", "=", invitation.userId).execute();
+    await trx
+      .updateTable("users")
+      .set({ password_hash: params.passwordHash })
+      .where("id", "=", invitation.userId)
+      .execute();
     await recordAudit(trx, {
-      actor: { id: invitation.userId, email: invitation.email }, action: "account.password_set", entity: "user", entityId: invitation.userId,
-      summary: "設定用リンクからパスワードを設定", ip: params.ip,
+      actor: { id: invitation.userId, email: invitation.email },
+      action: "account.password_set",
+      entity: "user",
+      entityId: invitation.userId,
+      summary: "設定用リンクからパスワードを設定",
+      ip: params.ip,
     });
     return { userId: invitation.userId, email: invitation.email };
   });
@@ -219,25 +348,48 @@ export async function stopAccount(trx: Db, userId: string, at: Date): Promise<vo
   const iso = at.toISOString();
   await trx.updateTable("users").set({ disabled_at: iso }).where("id", "=", userId).execute();
   await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
-  await trx.updateTable("account_invitations").set({ used_at: iso }).where("user_id", "=", userId).where("used_at", "is", null).execute();
+  await trx
+    .updateTable("account_invitations")
+    .set({ used_at: iso })
+    .where("user_id", "=", userId)
+    .where("used_at", "is", null)
+    .execute();
 }
 
 export async function setAccountStopped(
   db: Kysely<Database>,
-  params: { tenant: Tenant; customerId: number; userId: string; stop: boolean; at: Date; actor: AuditActor; ip: string },
+  params: {
+    tenant: Tenant;
+    customerId: number;
+    userId: string;
+    stop: boolean;
+    at: Date;
+    actor: AuditActor;
+    ip: string;
+  },
 ): Promise<{ ok: true } | null> {
   return inTransaction(db, async (trx) => {
-    const user = await trx.selectFrom("users").innerJoin("customers", "customers.id", "users.customer_id")
+    const user = await trx
+      .selectFrom("users")
+      .innerJoin("customers", "customers.id", "users.customer_id")
       .select(["users.id", "users.email", "customers.name"])
-      .where("users.id", "=", params.userId).where("users.role", "=", "customer_admin")
+      .where("users.id", "=", params.userId)
+      .where("users.role", "=", "customer_admin")
       .where("users.disabled_at", params.stop ? "is" : "is not", null)
-      .where("customers.id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
+      .where("customers.id", "=", params.customerId)
+      .where(customerInTenant(params.tenant))
+      .executeTakeFirst();
     if (!user) return null;
     if (params.stop) await stopAccount(trx, user.id, params.at);
-    else await trx.updateTable("users").set({ disabled_at: null }).where("id", "=", user.id).execute();
+    else
+      await trx.updateTable("users").set({ disabled_at: null }).where("id", "=", user.id).execute();
     await recordAudit(trx, {
-      actor: params.actor, action: params.stop ? "account.stop" : "account.start", entity: "user", entityId: user.id,
-      summary: `${user.name} の管理者アカウント ${user.email} を${params.stop ? "停止（ログイン中のセッションも終了）" : "再開"}`, ip: params.ip,
+      actor: params.actor,
+      action: params.stop ? "account.stop" : "account.start",
+      entity: "user",
+      entityId: user.id,
+      summary: `${user.name} の管理者アカウント ${user.email} を${params.stop ? "停止（ログイン中のセッションも終了）" : "再開"}`,
+      ip: params.ip,
     });
     return { ok: true as const };
   });

@@ -46,20 +46,28 @@ export function sessionCookieIsSecure(): boolean {
 function postgresAdapter(pool: pg.Pool): Adapter {
   const client = {
     async query(text: string, values: unknown[] = []) {
-      const result = await pool.query(text, values.map((v) => (v instanceof Date ? Math.floor(v.getTime() / 1000) : v)));
+      const result = await pool.query(
+        text,
+        values.map((v) => (v instanceof Date ? Math.floor(v.getTime() / 1000) : v)),
+      );
       for (const row of result.rows as Array<Record<string, unknown>>) {
-        if (typeof row.expires_at === "number" && "user_id" in row) row.expires_at = new Date(row.expires_at * 1000);
+        if (typeof row.expires_at === "number" && "user_id" in row)
+          row.expires_at = new Date(row.expires_at * 1000);
       }
       return result;
     },
   };
-  return new NodePostgresAdapter(client as unknown as pg.Pool, { user: "users", session: "sessions" });
+  return new NodePostgresAdapter(client as unknown as pg.Pool, {
+    user: "users",
+    session: "sessions",
+  });
 }
 
 function createLucia(handle: DatabaseHandle) {
-  const adapter: Adapter = handle.dialect === "postgres"
-    ? postgresAdapter(handle.pool!)
-    : new BetterSqlite3Adapter(handle.sqlite, { user: "users", session: "sessions" });
+  const adapter: Adapter =
+    handle.dialect === "postgres"
+      ? postgresAdapter(handle.pool!)
+      : new BetterSqlite3Adapter(handle.sqlite, { user: "users", session: "sessions" });
   return new Lucia(adapter, {
     // 12 h, extended by lucia when less than half is left and the session is used. The cookie
     // lives as long as the session (Max-Age = 12 h) and is sent again whenever the session is

@@ -13,16 +13,28 @@ export async function changePassword(
 ): Promise<{ ok: true; headers: Headers } | { ok: false; field: "current"; message: string }> {
   const db = getDb();
   const ip = clientIp(request);
-  const user = await db.selectFrom("users").select("password_hash").where("id", "=", viewer.id).executeTakeFirstOrThrow();
+  const user = await db
+    .selectFrom("users")
+    .select("password_hash")
+    .where("id", "=", viewer.id)
+    .executeTakeFirstOrThrow();
   if (!(await verifyPassword(user.password_hash, current))) {
     return { ok: false, field: "current", message: "現在のパスワードが正しくありません" };
   }
   const hash = await hashPassword(next);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("users").set({ password_hash: hash }).where("id", "=", viewer.id).execute();
+    await trx
+      .updateTable("users")
+      .set({ password_hash: hash })
+      .where("id", "=", viewer.id)
+      .execute();
     await recordAudit(trx, {
-      actor: { id: viewer.id, email: viewer.email }, action: "password.change", entity: "user", entityId: viewer.id,
-      summary: "パスワードを変更（他のセッションはすべて終了）", ip,
+      actor: { id: viewer.id, email: viewer.email },
+      action: "password.change",
+      entity: "user",
+      entityId: viewer.id,
+      summary: "パスワードを変更（他のセッションはすべて終了）",
+      ip,
     });
   });
   return { ok: true, headers: await restartSessions(db, viewer.id, request) };

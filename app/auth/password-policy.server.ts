@@ -18,8 +18,11 @@ const MIN_LOCAL_PART_LENGTH = 4;
  */
 let commonPasswords: Set<string> | null = null;
 function isCommonPassword(password: string): boolean {
-  commonPasswords ??= new Set(dictionary["passwords-common"]
-    .filter((p) => [...p].length >= MIN_PASSWORD_LENGTH).map((p) => p.toLowerCase()));
+  commonPasswords ??= new Set(
+    dictionary["passwords-common"]
+      .filter((p) => [...p].length >= MIN_PASSWORD_LENGTH)
+      .map((p) => p.toLowerCase()),
+  );
   return commonPasswords.has(password.toLowerCase());
 }
 
@@ -41,12 +44,17 @@ function isRepetitionOrRun(chars: string[]): boolean {
 /** Why `password` cannot be the new password of the account at `email` (Japanese), or null. */
 export function checkNewPassword(password: string, email: string): string | null {
   const chars = [...password];
-  if (chars.length < MIN_PASSWORD_LENGTH) return `新しいパスワードは${MIN_PASSWORD_LENGTH}文字以上にしてください`;
-  if (chars.length > MAX_PASSWORD_LENGTH) return `新しいパスワードは${MAX_PASSWORD_LENGTH}文字以内にしてください`;
+  if (chars.length < MIN_PASSWORD_LENGTH)
+    return `新しいパスワードは${MIN_PASSWORD_LENGTH}文字以上にしてください`;
+  if (chars.length > MAX_PASSWORD_LENGTH)
+    return `新しいパスワードは${MAX_PASSWORD_LENGTH}文字以内にしてください`;
   if (password.trim() === "") return "空白だけのパスワードは使えません";
   if (isRepetitionOrRun(chars)) return "同じ文字の繰り返しや、連続した文字・数字の並びは使えません";
   const localPart = email.trim().toLowerCase().split("@")[0] ?? "";
-  if ([...localPart].length >= MIN_LOCAL_PART_LENGTH && password.toLowerCase().includes(localPart)) {
+  if (
+    [...localPart].length >= MIN_LOCAL_PART_LENGTH &&
+    password.toLowerCase().includes(localPart)
+  ) {
     return "メールアドレスの「@」より前の部分を含むパスワードは使えません";
   }
   if (isCommonPassword(password)) return "よく使われていて推測されやすいパスワードのため使えません";

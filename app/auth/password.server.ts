@@ -1,6 +1,11 @@
 // Password hashing with scrypt (memory-hard, node:crypto). Stored as
 // `scrypt$N$r$p$salt$hash` (base64) so the cost can be raised later without breaking logins.
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import {
+  randomBytes,
+  scrypt as scryptCallback,
+  timingSafeEqual,
+  type ScryptOptions,
+} from "node:crypto";
 
 const N = 2 ** 15;
 const R = 8;
@@ -10,7 +15,9 @@ const MAX_MEM = 64 * 1024 * 1024;
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scryptCallback(password.normalize("NFKC"), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+    scryptCallback(password.normalize("NFKC"), salt, KEY_LENGTH, options, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
   );
 }
 
@@ -25,7 +32,10 @@ export async function verifyPassword(stored: string, password: string): Promise<
   if (scheme !== "scrypt" || !saltB64 || !keyB64) return false;
   const expected = Buffer.from(keyB64, "base64");
   const key = await scrypt(password, Buffer.from(saltB64, "base64"), {
-    N: Number(n), r: Number(r), p: Number(p), maxmem: MAX_MEM,
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: MAX_MEM,
   });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }

@@ -37,8 +37,7 @@ export const CODE_FAILURE_WINDOW_MINUTES = 15;
 export const TRUST_BROWSER_DAYS = 30;
 export const PENDING_COOKIE_NAME = "console_pending_sign_in";
 
-export const CODE_THROTTLED_MESSAGE =
-  `確認コードの誤りが続いたため、このログインを無効にしました。${CODE_FAILURE_WINDOW_MINUTES}分ほど待ってから、もう一度ログインしてください。`;
+export const CODE_THROTTLED_MESSAGE = `確認コードの誤りが続いたため、このログインを無効にしました。${CODE_FAILURE_WINDOW_MINUTES}分ほど待ってから、もう一度ログインしてください。`;
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
@@ -65,7 +64,13 @@ export function matchingTotpStep(secret: string, code: string, at: Date): number
 }
 
 export function totpUri(secret: string, email: string): string {
-  return createTOTPKeyURI(TOTP_ISSUER, email, decodeBase32IgnorePadding(secret), TOTP_PERIOD_SECONDS, TOTP_DIGITS);
+  return createTOTPKeyURI(
+    TOTP_ISSUER,
+    email,
+    decodeBase32IgnorePadding(secret),
+    TOTP_PERIOD_SECONDS,
+    TOTP_DIGITS,
+  );
 }
 
 /** The QR code of the otpauth:// URI as a data: URL of an SVG (the CSP allows img-src data:). */
@@ -89,10 +94,22 @@ export interface SecondFactorStatus {
 
 export async function secondFactorStatus(db: Db, userId: string): Promise<SecondFactorStatus> {
   const [totp, passkeys, codes] = await Promise.all([
-    db.selectFrom("user_totp").select(["secret", "confirmed_at"]).where("user_id", "=", userId).executeTakeFirst(),
-    db.selectFrom("user_passkeys").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId).executeTakeFirst(),
-    db.selectFrom("user_recovery_codes").select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("user_id", "=", userId).where("used_at", "is", null).executeTakeFirst(),
+    db
+      .selectFrom("user_totp")
+      .select(["secret", "confirmed_at"])
+      .where("user_id", "=", userId)
+      .executeTakeFirst(),
+    db
+      .selectFrom("user_passkeys")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("user_id", "=", userId)
+      .executeTakeFirst(),
+    db
+      .selectFrom("user_recovery_codes")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("user_id", "=", userId)
+      .where("used_at", "is", null)
+      .executeTakeFirst(),
   ]);
   return {
     totp: !!totp?.confirmed_at,
@@ -113,13 +130,26 @@ export async function hasSecondFactor(db: Db, userId: string): Promise<boolean> 
  * asks nothing at sign-in until a code confirms it, so abandoning the setup locks no one out.
  */
 export async function startTotpSetup(db: Db, userId: string, at: Date): Promise<string | null> {
-  const existing = await db.selectFrom("user_totp").select(["secret", "confirmed_at"]).where("user_id", "=", userId).executeTakeFirst();
+  const existing = await db
+    .selectFrom("user_totp")
+    .select(["secret", "confirmed_at"])
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   if (existing?.confirmed_at) return null;
   if (existing) return existing.secret;
   // 20 bytes (160 bits), the key length RFC 4226 recommends for HMAC-SHA-1.
   const secret = encodeBase32UpperCaseNoPadding(randomBytes(20));
-  await db.insertInto("user_totp").values({ user_id: userId, secret, created_at: at.toISOString(), confirmed_at: null, last_step: null })
-    .onConflict((oc) => oc.column("user_id").doNothing()).execute();
+  await db
+    .insertInto("user_totp")
+    .values({
+      user_id: userId,
+      secret,
+      created_at: at.toISOString(),
+      confirmed_at: null,
+      last_step: null,
+    })
+    .onConflict((oc) => oc.column("user_id").doNothing())
+    .execute();
   return secret;
 }
 
@@ -132,19 +162,48 @@ export interface AccountActor {
  * Confirms the app with a code it shows: the secret takes effect and ten new recovery codes are
  * made (returned once, stored hashed). Null when the code is wrong or no setup is pending.
  */
-export async function confirmTotp(db: Kysely<Database>, actor: AccountActor, code: string, at: Date, ip: string): Promise<string[] | null> {
+export async function confirmTotp(
+  db: Kysely<Database>,
+  actor: AccountActor,
+  code: string,
+  at: Date,
+  ip: string,
+): Promise<string[] | null> {
   return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom("user_totp").selectAll().where("user_id", "=", actor.id).where("confirmed_at", "is", null).executeTakeFirst();
+    const row = await trx
+      .selectFrom("user_totp")
+      .selectAll()
+      .where("user_id", "=", actor.id)
+      .where("confirmed_at", "is", null)
+      .executeTakeFirst();
     if (!row) return null;
     const step = matchingTotpStep(row.secret, code, at);
     if (step === null) {
       await recordCodeFailure(trx, actor.id, null, at);
-      await recordAudit(trx, { actor, action: "mfa.verify_failed", entity: "user", entityId: actor.id, summary: "認証アプリの設定: 確認コードの誤り", ip });
+      await recordAudit(trx, {
+        actor,
+        action: "mfa.verify_failed",
+        entity: "user",
+        entityId: actor.id,
+        summary: "認証アプリの設定: 確認コードの誤り",
+        ip,
+      });
       return null;
     }
-    await trx.updateTable("user_totp").set({ confirmed_at: at.toISOString(), last_step: step }).where("user_id", "=", actor.id).execute();
+    await trx
+      .updateTable("user_totp")
+      .set({ confirmed_at: at.toISOString(), last_step: step })
+      .where("user_id", "=", actor.id)
+      .execute();
     const codes = await replaceRecoveryCodes(trx, actor.id, at);
-    await recordAudit(trx, { actor, action: "mfa.enrol", entity: "user", entityId: actor.id, summary: "二要素認証（認証アプリ）を設定、回復コード10件を発行", ip });
+    await recordAudit(trx, {
+      actor,
+      action: "mfa.enrol",
+      entity: "user",
+      entityId: actor.id,
+      summary: "二要素認証（認証アプリ）を設定、回復コード10件を発行",
+      ip,
+    });
     return codes;
   });
 }
@@ -156,38 +215,82 @@ export type CodeCheck = "ok" | "wrong" | "replayed";
  * earlier one is refused afterwards (the update's condition makes this hold for two requests at
  * the same moment too).
  */
-export async function acceptTotpCode(db: Db, userId: string, code: string, at: Date): Promise<CodeCheck> {
-  const row = await db.selectFrom("user_totp").select(["secret", "last_step"]).where("user_id", "=", userId)
-    .where("confirmed_at", "is not", null).executeTakeFirst();
+export async function acceptTotpCode(
+  db: Db,
+  userId: string,
+  code: string,
+  at: Date,
+): Promise<CodeCheck> {
+  const row = await db
+    .selectFrom("user_totp")
+    .select(["secret", "last_step"])
+    .where("user_id", "=", userId)
+    .where("confirmed_at", "is not", null)
+    .executeTakeFirst();
   if (!row) return "wrong";
   const step = matchingTotpStep(row.secret, code, at);
   if (step === null) return "wrong";
-  const updated = await db.updateTable("user_totp").set({ last_step: step }).where("user_id", "=", userId)
-    .where((eb) => eb.or([eb("last_step", "is", null), eb("last_step", "<", step)])).executeTakeFirst();
+  const updated = await db
+    .updateTable("user_totp")
+    .set({ last_step: step })
+    .where("user_id", "=", userId)
+    .where((eb) => eb.or([eb("last_step", "is", null), eb("last_step", "<", step)]))
+    .executeTakeFirst();
   return Number(updated.numUpdatedRows) === 1 ? "ok" : "replayed";
 }
 
 /** Removes the app (needs the current password or a current code). Recovery codes go with the last factor. */
 export async function removeTotp(
-  db: Kysely<Database>, actor: AccountActor, proof: { password?: string; code?: string }, at: Date, ip: string,
+  db: Kysely<Database>,
+  actor: AccountActor,
+  proof: { password?: string; code?: string },
+  at: Date,
+  ip: string,
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   // Guessing here counts with the sign-in's wrong codes: a taken-over session cannot try on.
-  if (await codesThrottled(db, { userId: actor.id, failures: 0 }, at)) return { ok: false, message: `誤りが続いたため、しばらく受け付けません。${CODE_FAILURE_WINDOW_MINUTES}分ほど待ってから、もう一度お試しください。` };
-  const user = await db.selectFrom("users").select("password_hash").where("id", "=", actor.id).executeTakeFirstOrThrow();
+  if (await codesThrottled(db, { userId: actor.id, failures: 0 }, at))
+    return {
+      ok: false,
+      message: `誤りが続いたため、しばらく受け付けません。${CODE_FAILURE_WINDOW_MINUTES}分ほど待ってから、もう一度お試しください。`,
+    };
+  const user = await db
+    .selectFrom("users")
+    .select("password_hash")
+    .where("id", "=", actor.id)
+    .executeTakeFirstOrThrow();
   let proven = false;
   if (proof.code) proven = (await acceptTotpCode(db, actor.id, proof.code, at)) === "ok";
   else if (proof.password) proven = await verifyPassword(user.password_hash, proof.password);
   if (!proven) {
     await recordCodeFailure(db, actor.id, null, at);
-    await recordAudit(db, { actor, action: "mfa.verify_failed", entity: "user", entityId: actor.id, summary: "認証アプリの解除: パスワードまたは確認コードの誤り", ip });
+    await recordAudit(db, {
+      actor,
+      action: "mfa.verify_failed",
+      entity: "user",
+      entityId: actor.id,
+      summary: "認証アプリの解除: パスワードまたは確認コードの誤り",
+      ip,
+    });
     return { ok: false, message: "現在のパスワードまたは確認コードが正しくありません" };
   }
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("user_totp").where("user_id", "=", actor.id).execute();
-    const passkeys = await trx.selectFrom("user_passkeys").select("id").where("user_id", "=", actor.id).execute();
-    if (passkeys.length === 0) await trx.deleteFrom("user_recovery_codes").where("user_id", "=", actor.id).execute();
+    const passkeys = await trx
+      .selectFrom("user_passkeys")
+      .select("id")
+      .where("user_id", "=", actor.id)
+      .execute();
+    if (passkeys.length === 0)
+      await trx.deleteFrom("user_recovery_codes").where("user_id", "=", actor.id).execute();
     await forgetSecondFactorTrust(trx, actor.id);
-    await recordAudit(trx, { actor, action: "mfa.remove", entity: "user", entityId: actor.id, summary: "二要素認証（認証アプリ）を解除", ip });
+    await recordAudit(trx, {
+      actor,
+      action: "mfa.remove",
+      entity: "user",
+      entityId: actor.id,
+      summary: "二要素認証（認証アプリ）を解除",
+      ip,
+    });
   });
   return { ok: true };
 }
@@ -210,27 +313,57 @@ function normalizeRecoveryCode(code: string): string {
 export async function replaceRecoveryCodes(db: Db, userId: string, at: Date): Promise<string[]> {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   await db.deleteFrom("user_recovery_codes").where("user_id", "=", userId).execute();
-  await db.insertInto("user_recovery_codes").values(codes.map((code) => ({
-    user_id: userId, code_sha256: sha256(normalizeRecoveryCode(code)), created_at: at.toISOString(), used_at: null,
-  }))).execute();
+  await db
+    .insertInto("user_recovery_codes")
+    .values(
+      codes.map((code) => ({
+        user_id: userId,
+        code_sha256: sha256(normalizeRecoveryCode(code)),
+        created_at: at.toISOString(),
+        used_at: null,
+      })),
+    )
+    .execute();
   return codes;
 }
 
-export async function regenerateRecoveryCodes(db: Kysely<Database>, actor: AccountActor, at: Date, ip: string): Promise<string[] | null> {
+export async function regenerateRecoveryCodes(
+  db: Kysely<Database>,
+  actor: AccountActor,
+  at: Date,
+  ip: string,
+): Promise<string[] | null> {
   if (!(await hasSecondFactor(db, actor.id))) return null;
   return db.transaction().execute(async (trx) => {
     const codes = await replaceRecoveryCodes(trx, actor.id, at);
-    await recordAudit(trx, { actor, action: "mfa.recovery_regenerate", entity: "user", entityId: actor.id, summary: "回復コードを再発行（以前のコードは無効）", ip });
+    await recordAudit(trx, {
+      actor,
+      action: "mfa.recovery_regenerate",
+      entity: "user",
+      entityId: actor.id,
+      summary: "回復コードを再発行（以前のコードは無効）",
+      ip,
+    });
     return codes;
   });
 }
 
 /** Uses a recovery code once; true when it was unused and is now spent. */
-export async function useRecoveryCode(db: Db, userId: string, code: string, at: Date): Promise<boolean> {
+export async function useRecoveryCode(
+  db: Db,
+  userId: string,
+  code: string,
+  at: Date,
+): Promise<boolean> {
   const normalized = normalizeRecoveryCode(code);
   if (!/^[A-Z2-7]{10}$/.test(normalized)) return false;
-  const spent = await db.updateTable("user_recovery_codes").set({ used_at: at.toISOString() })
-    .where("user_id", "=", userId).where("code_sha256", "=", sha256(normalized)).where("used_at", "is", null).executeTakeFirst();
+  const spent = await db
+    .updateTable("user_recovery_codes")
+    .set({ used_at: at.toISOString() })
+    .where("user_id", "=", userId)
+    .where("code_sha256", "=", sha256(normalized))
+    .where("used_at", "is", null)
+    .executeTakeFirst();
   return Number(spent.numUpdatedRows) === 1;
 }
 
@@ -246,16 +379,25 @@ export interface PendingSignIn {
 
 export async function createPendingSignIn(db: Db, userId: string, at: Date): Promise<string> {
   const token = randomBytes(32).toString("base64url");
-  await db.insertInto("pending_sign_ins").values({
-    token_sha256: sha256(token), user_id: userId, created_at: at.toISOString(),
-    expires_at: new Date(at.getTime() + PENDING_SIGN_IN_MINUTES * 60_000).toISOString(),
-  }).execute();
+  await db
+    .insertInto("pending_sign_ins")
+    .values({
+      token_sha256: sha256(token),
+      user_id: userId,
+      created_at: at.toISOString(),
+      expires_at: new Date(at.getTime() + PENDING_SIGN_IN_MINUTES * 60_000).toISOString(),
+    })
+    .execute();
   return token;
 }
 
 export function pendingSignInCookie(token: string | null): string {
   return [
-    `${PENDING_COOKIE_NAME}=${token ?? ""}`, "Path=/", `Max-Age=${token ? PENDING_SIGN_IN_MINUTES * 60 : 0}`, "HttpOnly", "SameSite=Lax",
+    `${PENDING_COOKIE_NAME}=${token ?? ""}`,
+    "Path=/",
+    `Max-Age=${token ? PENDING_SIGN_IN_MINUTES * 60 : 0}`,
+    "HttpOnly",
+    "SameSite=Lax",
     ...(sessionCookieIsSecure() ? ["Secure"] : []),
   ].join("; ");
 }
@@ -272,13 +414,28 @@ export function readPendingToken(request: Request): string | null {
 }
 
 /** The unexpired pending sign-in of the token, of an account that is not stopped. */
-export async function findPendingSignIn(db: Db, token: string | null, at: Date): Promise<PendingSignIn | undefined> {
+export async function findPendingSignIn(
+  db: Db,
+  token: string | null,
+  at: Date,
+): Promise<PendingSignIn | undefined> {
   if (!token) return undefined;
-  const row = await db.selectFrom("pending_sign_ins").innerJoin("users", "users.id", "pending_sign_ins.user_id")
-    .select(["pending_sign_ins.id", "pending_sign_ins.user_id", "pending_sign_ins.failures", "users.email"])
-    .where("pending_sign_ins.token_sha256", "=", sha256(token)).where("pending_sign_ins.expires_at", ">", at.toISOString())
-    .where("users.disabled_at", "is", null).executeTakeFirst();
-  return row ? { id: row.id, userId: row.user_id, email: row.email, failures: row.failures } : undefined;
+  const row = await db
+    .selectFrom("pending_sign_ins")
+    .innerJoin("users", "users.id", "pending_sign_ins.user_id")
+    .select([
+      "pending_sign_ins.id",
+      "pending_sign_ins.user_id",
+      "pending_sign_ins.failures",
+      "users.email",
+    ])
+    .where("pending_sign_ins.token_sha256", "=", sha256(token))
+    .where("pending_sign_ins.expires_at", ">", at.toISOString())
+    .where("users.disabled_at", "is", null)
+    .executeTakeFirst();
+  return row
+    ? { id: row.id, userId: row.user_id, email: row.email, failures: row.failures }
+    : undefined;
 }
 
 /** Ends a pending sign-in: used (its session was made) or void (too many wrong codes). */
@@ -288,18 +445,38 @@ export async function endPendingSignIn(db: Db, id: number): Promise<void> {
 }
 
 /** Whether codes may still be tried: fewer than 5 wrong for this sign-in and for the account in 15 minutes. */
-export async function codesThrottled(db: Db, pending: { userId: string; failures: number }, at: Date): Promise<boolean> {
+export async function codesThrottled(
+  db: Db,
+  pending: { userId: string; failures: number },
+  at: Date,
+): Promise<boolean> {
   if (pending.failures >= MAX_CODE_FAILURES) return true;
   const since = new Date(at.getTime() - CODE_FAILURE_WINDOW_MINUTES * 60_000).toISOString();
-  const row = await db.selectFrom("second_factor_failures").select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("user_id", "=", pending.userId).where("at", ">", since).executeTakeFirst();
+  const row = await db
+    .selectFrom("second_factor_failures")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", pending.userId)
+    .where("at", ">", since)
+    .executeTakeFirst();
   return Number(row?.n ?? 0) >= MAX_CODE_FAILURES;
 }
 
-export async function recordCodeFailure(db: Db, userId: string, pendingId: number | null, at: Date): Promise<void> {
-  await db.insertInto("second_factor_failures").values({ user_id: userId, at: at.toISOString() }).execute();
+export async function recordCodeFailure(
+  db: Db,
+  userId: string,
+  pendingId: number | null,
+  at: Date,
+): Promise<void> {
+  await db
+    .insertInto("second_factor_failures")
+    .values({ user_id: userId, at: at.toISOString() })
+    .execute();
   if (pendingId !== null) {
-    await db.updateTable("pending_sign_ins").set((eb) => ({ failures: eb("failures", "+", 1) })).where("id", "=", pendingId).execute();
+    await db
+      .updateTable("pending_sign_ins")
+      .set((eb) => ({ failures: eb("failures", "+", 1) }))
+      .where("id", "=", pendingId)
+      .execute();
   }
 }
 
@@ -309,45 +486,76 @@ export async function clearCodeFailures(db: Db, userId: string): Promise<void> {
 }
 
 export type SecondStepResult =
-  | { ok: true; method: "totp" | "recovery" }
-  | { ok: false; status: 400 | 429; message: string };
+  { ok: true; method: "totp" | "recovery" } | { ok: false; status: 400 | 429; message: string };
 
 /**
  * Checks a code typed at the second step (an app code or a recovery code) for a pending sign-in.
  * Wrong codes count against the sign-in and the account; past the limit the sign-in is void.
  */
 export async function checkSecondStepCode(
-  db: Kysely<Database>, pending: PendingSignIn, input: { kind: "totp" | "recovery"; code: string }, at: Date, ip: string,
+  db: Kysely<Database>,
+  pending: PendingSignIn,
+  input: { kind: "totp" | "recovery"; code: string },
+  at: Date,
+  ip: string,
 ): Promise<SecondStepResult> {
   const actor = { id: pending.userId, email: pending.email };
   if (await codesThrottled(db, pending, at)) {
     await endPendingSignIn(db, pending.id);
-    await recordAudit(db, { actor, action: "mfa.throttled", entity: "session", summary: "確認コードの誤りが続いたためログインを無効化", ip });
+    await recordAudit(db, {
+      actor,
+      action: "mfa.throttled",
+      entity: "session",
+      summary: "確認コードの誤りが続いたためログインを無効化",
+      ip,
+    });
     return { ok: false, status: 429, message: CODE_THROTTLED_MESSAGE };
   }
   if (input.kind === "recovery") {
     if (await useRecoveryCode(db, pending.userId, input.code, at)) {
-      const left = await db.selectFrom("user_recovery_codes").select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("user_id", "=", pending.userId).where("used_at", "is", null).executeTakeFirst();
-      await recordAudit(db, { actor, action: "mfa.recovery_used", entity: "user", entityId: pending.userId, summary: `回復コードでログイン（残り${Number(left?.n ?? 0)}件）`, ip });
+      const left = await db
+        .selectFrom("user_recovery_codes")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("user_id", "=", pending.userId)
+        .where("used_at", "is", null)
+        .executeTakeFirst();
+      await recordAudit(db, {
+        actor,
+        action: "mfa.recovery_used",
+        entity: "user",
+        entityId: pending.userId,
+        summary: `回復コードでログイン（残り${Number(left?.n ?? 0)}件）`,
+        ip,
+      });
       return { ok: true, method: "recovery" };
     }
     await recordCodeFailure(db, pending.userId, pending.id, at);
-    await recordAudit(db, { actor, action: "mfa.verify_failed", entity: "session", summary: "ログイン: 回復コードの誤りまたは使用済み", ip });
+    await recordAudit(db, {
+      actor,
+      action: "mfa.verify_failed",
+      entity: "session",
+      summary: "ログイン: 回復コードの誤りまたは使用済み",
+      ip,
+    });
     return { ok: false, status: 400, message: "回復コードが正しくないか、すでに使われています。" };
   }
   const check = await acceptTotpCode(db, pending.userId, input.code, at);
   if (check === "ok") return { ok: true, method: "totp" };
   await recordCodeFailure(db, pending.userId, pending.id, at);
   await recordAudit(db, {
-    actor, action: "mfa.verify_failed", entity: "session",
-    summary: check === "replayed" ? "ログイン: 使用済みの確認コード" : "ログイン: 確認コードの誤り", ip,
+    actor,
+    action: "mfa.verify_failed",
+    entity: "session",
+    summary: check === "replayed" ? "ログイン: 使用済みの確認コード" : "ログイン: 確認コードの誤り",
+    ip,
   });
   return {
-    ok: false, status: 400,
-    message: check === "replayed"
-      ? "この確認コードはすでに使われています。認証アプリに次のコードが表示されてから入力してください。"
-      : "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。",
+    ok: false,
+    status: 400,
+    message:
+      check === "replayed"
+        ? "この確認コードはすでに使われています。認証アプリに次のコードが表示されてから入力してください。"
+        : "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。",
   };
 }
 
@@ -361,23 +569,40 @@ export async function checkSecondStepCode(
  * customer: a reseller manages its customers alike); or a customer's administrator requires it of
  * its own organisation. Any one of these is enough.
  */
-export async function secondFactorRequired(db: Db, user: { role: Role; tenant: Tenant }): Promise<boolean> {
+export async function secondFactorRequired(
+  db: Db,
+  user: { role: Role; tenant: Tenant },
+): Promise<boolean> {
   if (user.tenant.kind === "provider") {
-    const row = await db.selectFrom("provider").select("mfa_required_staff").orderBy("id").executeTakeFirst();
+    const row = await db
+      .selectFrom("provider")
+      .select("mfa_required_staff")
+      .orderBy("id")
+      .executeTakeFirst();
     return row?.mfa_required_staff === 1;
   }
   if (user.tenant.kind === "reseller") {
-    const row = await db.selectFrom("resellers").select("mfa_required").where("id", "=", user.tenant.resellerId).executeTakeFirst();
+    const row = await db
+      .selectFrom("resellers")
+      .select("mfa_required")
+      .where("id", "=", user.tenant.resellerId)
+      .executeTakeFirst();
     return row?.mfa_required === 1;
   }
-  const row = await db.selectFrom("customers").leftJoin("resellers", "resellers.id", "customers.reseller_id")
+  const row = await db
+    .selectFrom("customers")
+    .leftJoin("resellers", "resellers.id", "customers.reseller_id")
     .select(["customers.mfa_required", "resellers.mfa_required_customers"])
-    .where("customers.id", "=", user.tenant.customerId).executeTakeFirst();
+    .where("customers.id", "=", user.tenant.customerId)
+    .executeTakeFirst();
   return row?.mfa_required === 1 || row?.mfa_required_customers === 1;
 }
 
 /** The account must set up a second factor before anything else (it is required and it has none). */
-export async function mustEnrolSecondFactor(db: Db, user: { id: string; role: Role; tenant: Tenant }): Promise<boolean> {
+export async function mustEnrolSecondFactor(
+  db: Db,
+  user: { id: string; role: Role; tenant: Tenant },
+): Promise<boolean> {
   if (!(await secondFactorRequired(db, user))) return false;
   return !(await hasSecondFactor(db, user.id));
 }
@@ -388,11 +613,24 @@ export interface ProviderSecondFactorPolicy {
 }
 
 export async function getProviderSecondFactorPolicy(db: Db): Promise<ProviderSecondFactorPolicy> {
-  const provider = await db.selectFrom("provider").select("mfa_required_staff").orderBy("id").executeTakeFirst();
-  const resellers = await db.selectFrom("resellers").select(["id", "name", "mfa_required", "mfa_required_customers"]).orderBy("ref").execute();
+  const provider = await db
+    .selectFrom("provider")
+    .select("mfa_required_staff")
+    .orderBy("id")
+    .executeTakeFirst();
+  const resellers = await db
+    .selectFrom("resellers")
+    .select(["id", "name", "mfa_required", "mfa_required_customers"])
+    .orderBy("ref")
+    .execute();
   return {
     staff: provider?.mfa_required_staff === 1,
-    resellers: resellers.map((r) => ({ id: r.id, name: r.name, required: r.mfa_required === 1, customersRequired: r.mfa_required_customers === 1 })),
+    resellers: resellers.map((r) => ({
+      id: r.id,
+      name: r.name,
+      required: r.mfa_required === 1,
+      customersRequired: r.mfa_required_customers === 1,
+    })),
   };
 }
 
@@ -400,22 +638,38 @@ const onOff = (on: boolean) => (on ? "必須" : "任意");
 
 /** The provider admin's settings: its staff, and each reseller's managers (ids listed are required). */
 export async function updateProviderSecondFactorPolicy(
-  db: Kysely<Database>, policy: { staff: boolean; resellerIds: number[] }, actor: AuditActor, ip: string,
+  db: Kysely<Database>,
+  policy: { staff: boolean; resellerIds: number[] },
+  actor: AuditActor,
+  ip: string,
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const before = await getProviderSecondFactorPolicy(trx);
-    await trx.updateTable("provider").set({ mfa_required_staff: policy.staff ? 1 : 0 }).execute();
+    await trx
+      .updateTable("provider")
+      .set({ mfa_required_staff: policy.staff ? 1 : 0 })
+      .execute();
     const changes: string[] = [];
-    if (before.staff !== policy.staff) changes.push(`事業者のスタッフ ${onOff(before.staff)}→${onOff(policy.staff)}`);
+    if (before.staff !== policy.staff)
+      changes.push(`事業者のスタッフ ${onOff(before.staff)}→${onOff(policy.staff)}`);
     for (const r of before.resellers) {
       const required = policy.resellerIds.includes(r.id);
       if (required === r.required) continue;
-      await trx.updateTable("resellers").set({ mfa_required: required ? 1 : 0 }).where("id", "=", r.id).execute();
+      await trx
+        .updateTable("resellers")
+        .set({ mfa_required: required ? 1 : 0 })
+        .where("id", "=", r.id)
+        .execute();
       changes.push(`${r.name}の担当者 ${onOff(r.required)}→${onOff(required)}`);
     }
     await recordAudit(trx, {
-      actor, action: "mfa.policy", entity: "provider",
-      summary: changes.length ? `二要素認証の設定を変更: ${changes.join("、")}` : "二要素認証の設定を保存（変更なし）", ip,
+      actor,
+      action: "mfa.policy",
+      entity: "provider",
+      summary: changes.length
+        ? `二要素認証の設定を変更: ${changes.join("、")}`
+        : "二要素認証の設定を保存（変更なし）",
+      ip,
     });
   });
 }
@@ -423,24 +677,61 @@ export async function updateProviderSecondFactorPolicy(
 /** A reseller's own setting for all its customers, or a customer's for its own administrators. */
 export async function getTenantSecondFactorPolicy(db: Db, tenant: Tenant): Promise<boolean | null> {
   if (tenant.kind === "reseller") {
-    return (await db.selectFrom("resellers").select("mfa_required_customers").where("id", "=", tenant.resellerId).executeTakeFirst())?.mfa_required_customers === 1;
+    return (
+      (
+        await db
+          .selectFrom("resellers")
+          .select("mfa_required_customers")
+          .where("id", "=", tenant.resellerId)
+          .executeTakeFirst()
+      )?.mfa_required_customers === 1
+    );
   }
   if (tenant.kind === "customer") {
-    return (await db.selectFrom("customers").select("mfa_required").where("id", "=", tenant.customerId).executeTakeFirst())?.mfa_required === 1;
+    return (
+      (
+        await db
+          .selectFrom("customers")
+          .select("mfa_required")
+          .where("id", "=", tenant.customerId)
+          .executeTakeFirst()
+      )?.mfa_required === 1
+    );
   }
   return null;
 }
 
-export async function updateTenantSecondFactorPolicy(db: Kysely<Database>, tenant: Tenant, required: boolean, actor: AuditActor, ip: string): Promise<void> {
+export async function updateTenantSecondFactorPolicy(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  required: boolean,
+  actor: AuditActor,
+  ip: string,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if (tenant.kind === "reseller") {
-      await trx.updateTable("resellers").set({ mfa_required_customers: required ? 1 : 0 }).where("id", "=", tenant.resellerId).execute();
+      await trx
+        .updateTable("resellers")
+        .set({ mfa_required_customers: required ? 1 : 0 })
+        .where("id", "=", tenant.resellerId)
+        .execute();
     } else if (tenant.kind === "customer") {
-      await trx.updateTable("customers").set({ mfa_required: required ? 1 : 0, updated_at: now().toISOString() }).where("id", "=", tenant.customerId).execute();
+      await trx
+        .updateTable("customers")
+        .set({ mfa_required: required ? 1 : 0, updated_at: now().toISOString() })
+        .where("id", "=", tenant.customerId)
+        .execute();
     } else return;
-    const whom = tenant.kind === "reseller" ? "お客さまの管理者アカウント" : "自社の管理者アカウント";
-    await recordAudit(trx, { actor, action: "mfa.policy", entity: tenant.kind, entityId: tenant.kind === "reseller" ? tenant.resellerId : tenant.customerId,
-      summary: `二要素認証の設定を変更: ${whom}に${onOff(required)}`, ip });
+    const whom =
+      tenant.kind === "reseller" ? "お客さまの管理者アカウント" : "自社の管理者アカウント";
+    await recordAudit(trx, {
+      actor,
+      action: "mfa.policy",
+      entity: tenant.kind,
+      entityId: tenant.kind === "reseller" ? tenant.resellerId : tenant.customerId,
+      summary: `二要素認証の設定を変更: ${whom}に${onOff(required)}`,
+      ip,
+    });
   });
 }
 
@@ -455,17 +746,36 @@ export async function updateTenantSecondFactorPolicy(db: Kysely<Database>, tenan
  */
 export async function resetSecondFactor(
   db: Kysely<Database>,
-  params: { tenant: Tenant; role: Role; userId?: string; email?: string; actor: AuditActor; ip: string; at: Date },
+  params: {
+    tenant: Tenant;
+    role: Role;
+    userId?: string;
+    email?: string;
+    actor: AuditActor;
+    ip: string;
+    at: Date;
+  },
 ): Promise<{ email: string; displayName: string } | null> {
   if (params.role !== "provider_admin" && params.role !== "reseller_manager") return null;
   return db.transaction().execute(async (trx) => {
-    let q = trx.selectFrom("users").leftJoin("customers", "customers.id", "users.customer_id")
-      .select(["users.id", "users.email", "users.display_name", "users.role", "customers.name as customer_name"]);
+    let q = trx
+      .selectFrom("users")
+      .leftJoin("customers", "customers.id", "users.customer_id")
+      .select([
+        "users.id",
+        "users.email",
+        "users.display_name",
+        "users.role",
+        "customers.name as customer_name",
+      ]);
     if (params.userId !== undefined) q = q.where("users.id", "=", params.userId);
-    else if (params.email !== undefined) q = q.where("users.email", "=", params.email.trim().toLowerCase());
+    else if (params.email !== undefined)
+      q = q.where("users.email", "=", params.email.trim().toLowerCase());
     else return null;
     if (params.tenant.kind === "reseller") {
-      q = q.where("users.role", "=", "customer_admin").where("customers.reseller_id", "=", params.tenant.resellerId);
+      q = q
+        .where("users.role", "=", "customer_admin")
+        .where("customers.reseller_id", "=", params.tenant.resellerId);
     } else if (params.tenant.kind !== "provider") return null;
     const user = await q.executeTakeFirst();
     if (!user) return null;
@@ -474,24 +784,35 @@ export async function resetSecondFactor(
     await trx.deleteFrom("user_passkeys").where("user_id", "=", user.id).execute();
     await trx.deleteFrom("pending_sign_ins").where("user_id", "=", user.id).execute();
     await forgetSecondFactorTrust(trx, user.id);
-    const whose = user.customer_name ? `${user.customer_name} の ${user.email}` : `${ROLE_LABELS[user.role]} ${user.email}`;
+    const whose = user.customer_name
+      ? `${user.customer_name} の ${user.email}`
+      : `${ROLE_LABELS[user.role]} ${user.email}`;
     await recordAudit(trx, {
-      actor: params.actor, action: "mfa.reset", entity: "user", entityId: user.id,
-      summary: `${whose} の二要素認証をリセット（認証アプリ・回復コード・パスキー・信頼済みブラウザを削除）`, ip: params.ip,
+      actor: params.actor,
+      action: "mfa.reset",
+      entity: "user",
+      entityId: user.id,
+      summary: `${whose} の二要素認証をリセット（認証アプリ・回復コード・パスキー・信頼済みブラウザを削除）`,
+      ip: params.ip,
     });
-    await queueMail(trx, {
-      kind: "mfa_reset", to: user.email,
-      subject: "【セキュアライン】二要素認証がリセットされました",
-      text: [
-        `${user.display_name} 様`,
-        "",
-        `${formatInstant(params.at.toISOString())}、管理者（${params.actor.email ?? "不明"}）があなたのアカウントの二要素認証をリセットしました。`,
-        "認証アプリ、回復コード、パスキー、信頼済みのブラウザの設定はすべて削除されています。",
-        "次回ログインしたあと、「アカウント」の「二要素認証」から設定し直してください。",
-        "",
-        "このリセットに心当たりがない場合は、すぐに管理者へご連絡ください。",
-      ].join("\n"),
-    }, params.at);
+    await queueMail(
+      trx,
+      {
+        kind: "mfa_reset",
+        to: user.email,
+        subject: "【セキュアライン】二要素認証がリセットされました",
+        text: [
+          `${user.display_name} 様`,
+          "",
+          `${formatInstant(params.at.toISOString())}、管理者（${params.actor.email ?? "不明"}）があなたのアカウントの二要素認証をリセットしました。`,
+          "認証アプリ、回復コード、パスキー、信頼済みのブラウザの設定はすべて削除されています。",
+          "次回ログインしたあと、「アカウント」の「二要素認証」から設定し直してください。",
+          "",
+          "このリセットに心当たりがない場合は、すぐに管理者へご連絡ください。",
+        ].join("\n"),
+      },
+      params.at,
+    );
     return { email: user.email, displayName: user.display_name };
   });
 }
@@ -500,7 +821,12 @@ export async function resetSecondFactor(
 export async function accountsWithSecondFactor(db: Db, userIds: string[]): Promise<Set<string>> {
   if (userIds.length === 0) return new Set();
   const [totp, passkeys] = await Promise.all([
-    db.selectFrom("user_totp").select("user_id").where("user_id", "in", userIds).where("confirmed_at", "is not", null).execute(),
+    db
+      .selectFrom("user_totp")
+      .select("user_id")
+      .where("user_id", "in", userIds)
+      .where("confirmed_at", "is not", null)
+      .execute(),
     db.selectFrom("user_passkeys").select("user_id").where("user_id", "in", userIds).execute(),
   ]);
   return new Set([...totp, ...passkeys].map((r) => r.user_id));

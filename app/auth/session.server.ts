@@ -7,12 +7,25 @@ import { getDb } from "../db.server";
 import { now } from "../lib/clock";
 import { queueMail } from "../mail/outbox.server";
 import { browserName } from "./browser-name";
-import { deviceCookie, findKnownDevice, isTrustedForSecondFactor, readDeviceToken, rememberDevice, trustDeviceForSecondFactor } from "./devices.server";
+import {
+  deviceCookie,
+  findKnownDevice,
+  isTrustedForSecondFactor,
+  readDeviceToken,
+  rememberDevice,
+  trustDeviceForSecondFactor,
+} from "./devices.server";
 import { getLucia } from "./lucia.server";
 import { dummyPasswordHash, verifyPassword } from "./password.server";
 import {
-  clearCodeFailures, createPendingSignIn, endPendingSignIn, hasSecondFactor, mustEnrolSecondFactor, pendingSignInCookie,
-  TRUST_BROWSER_DAYS, type PendingSignIn,
+  clearCodeFailures,
+  createPendingSignIn,
+  endPendingSignIn,
+  hasSecondFactor,
+  mustEnrolSecondFactor,
+  pendingSignInCookie,
+  TRUST_BROWSER_DAYS,
+  type PendingSignIn,
 } from "./second-factor.server";
 import { sendWithResponse } from "./response-cookies.server";
 import { tenantFor, type Viewer } from "./tenancy";
@@ -34,7 +47,9 @@ export function currentSessionId(request: Request): string | null {
   return getLucia().readSessionCookie(request.headers.get("Cookie") ?? "");
 }
 
-export async function getViewer(request: Request): Promise<{ viewer: Viewer | null; sessionId: string | null }> {
+export async function getViewer(
+  request: Request,
+): Promise<{ viewer: Viewer | null; sessionId: string | null }> {
   const lucia = getLucia();
   const sessionId = currentSessionId(request);
   if (!sessionId) return { viewer: null, sessionId: null };
@@ -49,7 +64,11 @@ export async function getViewer(request: Request): Promise<{ viewer: Viewer | nu
     email: user.email,
     displayName: user.displayName,
     role: user.role,
-    tenant: tenantFor({ role: user.role, reseller_id: user.resellerId, customer_id: user.customerId }),
+    tenant: tenantFor({
+      role: user.role,
+      reseller_id: user.resellerId,
+      customer_id: user.customerId,
+    }),
   };
   return { viewer, sessionId: session.id };
 }
@@ -58,11 +77,20 @@ export async function getViewer(request: Request): Promise<{ viewer: Viewer | nu
 export const SECOND_FACTOR_SETUP_PATH = "/account/second-factor";
 
 /** Writes the session's "last seen" when the stored one is older than 5 minutes (or missing). */
-async function noteSessionSeen(db: Kysely<Database>, sessionId: string, lastSeenAt: string | null, at: Date): Promise<void> {
+async function noteSessionSeen(
+  db: Kysely<Database>,
+  sessionId: string,
+  lastSeenAt: string | null,
+  at: Date,
+): Promise<void> {
   const stale = new Date(at.getTime() - LAST_SEEN_RESOLUTION_MS).toISOString();
   if (lastSeenAt && lastSeenAt > stale) return;
-  await db.updateTable("sessions").set({ last_seen_at: at.toISOString() }).where("id", "=", sessionId)
-    .where((eb) => eb.or([eb("last_seen_at", "is", null), eb("last_seen_at", "<=", stale)])).execute();
+  await db
+    .updateTable("sessions")
+    .set({ last_seen_at: at.toISOString() })
+    .where("id", "=", sessionId)
+    .where((eb) => eb.or([eb("last_seen_at", "is", null), eb("last_seen_at", "<=", stale)]))
+    .execute();
 }
 
 /**
@@ -109,17 +137,47 @@ export async function startSession(
   const ip = clientIp(request);
   const userAgent = (request.headers.get("User-Agent") ?? "").slice(0, USER_AGENT_MAX_LENGTH);
   const { device, token } = await db.transaction().execute(async (trx) => {
-    const account = await trx.selectFrom("users").select(["email", "display_name"]).where("id", "=", user.id).executeTakeFirstOrThrow();
-    const hadBrowsers = await trx.selectFrom("user_devices").select("id").where("user_id", "=", user.id).limit(1).executeTakeFirst();
-    const remembered = await rememberDevice(trx, { userId: user.id, token: readDeviceToken(request), userAgent, ip, at });
+    const account = await trx
+      .selectFrom("users")
+      .select(["email", "display_name"])
+      .where("id", "=", user.id)
+      .executeTakeFirstOrThrow();
+    const hadBrowsers = await trx
+      .selectFrom("user_devices")
+      .select("id")
+      .where("user_id", "=", user.id)
+      .limit(1)
+      .executeTakeFirst();
+    const remembered = await rememberDevice(trx, {
+      userId: user.id,
+      token: readDeviceToken(request),
+      userAgent,
+      ip,
+      at,
+    });
     if (remembered.isNew && hadBrowsers) {
-      await queueMail(trx, newBrowserMail({ to: account.email, displayName: account.display_name, at, userAgent, ip, deviceId: remembered.device.id }), at);
+      await queueMail(
+        trx,
+        newBrowserMail({
+          to: account.email,
+          displayName: account.display_name,
+          at,
+          userAgent,
+          ip,
+          deviceId: remembered.device.id,
+        }),
+        at,
+      );
     }
     return remembered;
   });
   const lucia = getLucia();
   const session = await lucia.createSession(user.id, {
-    ip, user_agent: userAgent, created_at: at.toISOString(), last_seen_at: at.toISOString(), device_id: device.id,
+    ip,
+    user_agent: userAgent,
+    created_at: at.toISOString(),
+    last_seen_at: at.toISOString(),
+    device_id: device.id,
   });
   const headers = new Headers();
   headers.append("Set-Cookie", lucia.createSessionCookie(session.id).serialize());
@@ -129,7 +187,14 @@ export async function startSession(
 
 export const NEW_BROWSER_MAIL_KIND = "login_new_browser";
 
-function newBrowserMail(p: { to: string; displayName: string; at: Date; userAgent: string; ip: string; deviceId: string }) {
+function newBrowserMail(p: {
+  to: string;
+  displayName: string;
+  at: Date;
+  userAgent: string;
+  ip: string;
+  deviceId: string;
+}) {
   return {
     kind: NEW_BROWSER_MAIL_KIND,
     ref: `login-new-browser:${p.deviceId}`,
@@ -160,61 +225,101 @@ export type LoginResult =
  * A browser the account trusted for 30 days (devices.server.ts) is not asked for the second
  * factor; any other is sent to the second step with a pending sign-in instead of a session.
  */
-export async function login(email: string, password: string, request: Request): Promise<LoginResult> {
+export async function login(
+  email: string,
+  password: string,
+  request: Request,
+): Promise<LoginResult> {
   const db = getDb();
   const at = now();
   const ip = clientIp(request);
   const normalizedEmail = email.trim().toLowerCase();
-  const user = await db.selectFrom("users").selectAll().where("email", "=", normalizedEmail).executeTakeFirst();
+  const user = await db
+    .selectFrom("users")
+    .selectAll()
+    .where("email", "=", normalizedEmail)
+    .executeTakeFirst();
   // A browser that has signed in to this account before has its own failure count (OWASP device
   // cookie): failures from elsewhere do not lock it out.
   const device = user ? await findKnownDevice(db, user.id, readDeviceToken(request)) : undefined;
   // The attempt is reserved before the password is checked, so parallel requests cannot check more
   // than the limit allows (throttle.server.ts).
   const reserved = await reserveLoginAttempt(db, {
-    email: normalizedEmail, ip, deviceKey: user && device ? `${user.id}:${device.id}` : null, at,
+    email: normalizedEmail,
+    ip,
+    deviceKey: user && device ? `${user.id}:${device.id}` : null,
+    at,
   });
   if (!reserved.ok) {
     const minutes = Math.ceil(reserved.retryAfterSeconds / 60);
-    const by = { address: "IPアドレス", account: "アカウント", device: "このブラウザ" }[reserved.limitedBy];
+    const by = { address: "IPアドレス", account: "アカウント", device: "このブラウザ" }[
+      reserved.limitedBy
+    ];
     await recordAudit(db, {
-      actor: { id: user?.id ?? null, email: normalizedEmail }, action: "login.throttled", entity: "session",
-      summary: `ログイン試行の上限により拒否（${by}ごとの上限）`, ip,
+      actor: { id: user?.id ?? null, email: normalizedEmail },
+      action: "login.throttled",
+      entity: "session",
+      summary: `ログイン試行の上限により拒否（${by}ごとの上限）`,
+      ip,
     });
     return {
-      ok: false, status: 429,
+      ok: false,
+      status: 429,
       message: `ログインの失敗が続いたため、一時的にログインを制限しています。約${minutes}分後にもう一度お試しください。`,
     };
   }
   // An account whose password is not set yet (invitations.server.ts) is checked against the
   // dummy hash too, so the time taken does not tell that it exists.
-  const valid = await verifyPassword(user?.password_hash || (await dummyPasswordHash()), password) && !!user?.password_hash;
+  const valid =
+    (await verifyPassword(user?.password_hash || (await dummyPasswordHash()), password)) &&
+    !!user?.password_hash;
   // A stopped account (invitations.server.ts) is refused with the same words as a wrong password.
   const stopped = valid && user?.disabled_at !== null;
   await settleLoginAttempt(db, reserved.reservation, valid && !stopped && !!user);
   if (!user || !valid || stopped) {
     await recordAudit(db, {
-      actor: { id: user?.id ?? null, email: normalizedEmail }, action: "login.failed", entity: "session",
-      summary: stopped ? "停止中のアカウント" : "メールアドレスまたはパスワードの誤り", ip,
+      actor: { id: user?.id ?? null, email: normalizedEmail },
+      action: "login.failed",
+      entity: "session",
+      summary: stopped ? "停止中のアカウント" : "メールアドレスまたはパスワードの誤り",
+      ip,
     });
-    return { ok: false, status: 401, message: "メールアドレスまたはパスワードが正しくありません。" };
+    return {
+      ok: false,
+      status: 401,
+      message: "メールアドレスまたはパスワードが正しくありません。",
+    };
   }
   if ((await hasSecondFactor(db, user.id)) && !isTrustedForSecondFactor(device, at)) {
     const token = await createPendingSignIn(db, user.id, at);
     await recordAudit(db, {
-      actor: { id: user.id, email: user.email }, action: "login.second_factor", entity: "session",
-      summary: "パスワードを確認、二要素認証の入力待ち", ip,
+      actor: { id: user.id, email: user.email },
+      action: "login.second_factor",
+      entity: "session",
+      summary: "パスワードを確認、二要素認証の入力待ち",
+      ip,
     });
     return { ok: "second_factor", cookie: pendingSignInCookie(token) };
   }
   const { headers } = await startSession(db, user, request);
-  const skipped = device && isTrustedForSecondFactor(device, at) ? "、信頼済みのブラウザのため二要素認証を省略" : "";
+  const skipped =
+    device && isTrustedForSecondFactor(device, at)
+      ? "、信頼済みのブラウザのため二要素認証を省略"
+      : "";
   await recordAudit(db, {
-    actor: { id: user.id, email: user.email }, action: "login", entity: "session", entityId: null,
-    summary: `ログイン（${browserName(request.headers.get("User-Agent"))}${skipped}）`, ip,
+    actor: { id: user.id, email: user.email },
+    action: "login",
+    entity: "session",
+    entityId: null,
+    summary: `ログイン（${browserName(request.headers.get("User-Agent"))}${skipped}）`,
+    ip,
   });
   const viewer: Viewer = {
-    id: user.id, email: user.email, displayName: user.display_name, role: user.role, tenant: tenantFor(user),
+    id: user.id,
+    email: user.email,
+    displayName: user.display_name,
+    role: user.role,
+    tenant: tenantFor(user),
   };
   return { ok: true, headers, viewer };
 }
@@ -225,19 +330,37 @@ export async function login(email: string, password: string, request: Request): 
  * Set-Cookie headers to send, or null when the account was stopped meanwhile.
  */
 export async function completeSecondFactorSignIn(
-  db: Kysely<Database>, request: Request, pending: PendingSignIn, params: { trust: boolean; summary: string; at: Date },
+  db: Kysely<Database>,
+  request: Request,
+  pending: PendingSignIn,
+  params: { trust: boolean; summary: string; at: Date },
 ): Promise<Headers | null> {
   await endPendingSignIn(db, pending.id);
   await clearCodeFailures(db, pending.userId);
-  const user = await db.selectFrom("users").select(["id", "email"]).where("id", "=", pending.userId).where("disabled_at", "is", null).executeTakeFirst();
+  const user = await db
+    .selectFrom("users")
+    .select(["id", "email"])
+    .where("id", "=", pending.userId)
+    .where("disabled_at", "is", null)
+    .executeTakeFirst();
   if (!user) return null;
   const { headers, deviceId } = await startSession(db, user, request);
   if (params.trust) {
-    await trustDeviceForSecondFactor(db, deviceId, new Date(params.at.getTime() + TRUST_BROWSER_DAYS * 86_400_000));
+    await trustDeviceForSecondFactor(
+      db,
+      deviceId,
+      new Date(params.at.getTime() + TRUST_BROWSER_DAYS * 86_400_000),
+    );
   }
   await recordAudit(db, {
-    actor: { id: user.id, email: user.email }, action: "login", entity: "session", entityId: null, ip: clientIp(request),
-    summary: params.trust ? `${params.summary}（このブラウザを${TRUST_BROWSER_DAYS}日間信頼）` : params.summary,
+    actor: { id: user.id, email: user.email },
+    action: "login",
+    entity: "session",
+    entityId: null,
+    ip: clientIp(request),
+    summary: params.trust
+      ? `${params.summary}（このブラウザを${TRUST_BROWSER_DAYS}日間信頼）`
+      : params.summary,
   });
   headers.append("Set-Cookie", pendingSignInCookie(null));
   return headers;
@@ -247,7 +370,11 @@ export async function completeSecondFactorSignIn(
  * Ends every session of the user and starts a new one in this browser (its password was just
  * set); returns the Set-Cookie headers.
  */
-export async function restartSessions(db: Kysely<Database>, userId: string, request: Request): Promise<Headers> {
+export async function restartSessions(
+  db: Kysely<Database>,
+  userId: string,
+  request: Request,
+): Promise<Headers> {
   await getLucia().invalidateUserSessions(userId);
   return (await startSession(db, { id: userId }, request)).headers;
 }
@@ -257,11 +384,19 @@ export async function restartSessions(db: Kysely<Database>, userId: string, requ
  * starts — or, for an account with a second factor, the second step does (a mailed link proves the
  * mailbox, not the second factor). Returns where to go and the cookie to set.
  */
-export async function signInAfterPasswordSet(db: Kysely<Database>, userId: string, request: Request, at: Date): Promise<{ location: string; headers: Headers }> {
+export async function signInAfterPasswordSet(
+  db: Kysely<Database>,
+  userId: string,
+  request: Request,
+  at: Date,
+): Promise<{ location: string; headers: Headers }> {
   if (await hasSecondFactor(db, userId)) {
     await getLucia().invalidateUserSessions(userId);
     const token = await createPendingSignIn(db, userId, at);
-    return { location: "/login/second-factor?redirectTo=%2Fhome", headers: new Headers({ "Set-Cookie": pendingSignInCookie(token) }) };
+    return {
+      location: "/login/second-factor?redirectTo=%2Fhome",
+      headers: new Headers({ "Set-Cookie": pendingSignInCookie(token) }),
+    };
   }
   return { location: "/home", headers: await restartSessions(db, userId, request) };
 }
@@ -272,7 +407,10 @@ export async function logout(request: Request): Promise<string> {
   if (sessionId) await lucia.invalidateSession(sessionId);
   if (viewer) {
     await recordAudit(getDb(), {
-      actor: { id: viewer.id, email: viewer.email }, action: "logout", entity: "session", summary: "ログアウト",
+      actor: { id: viewer.id, email: viewer.email },
+      action: "logout",
+      entity: "session",
+      summary: "ログアウト",
       ip: clientIp(request),
     });
   }
@@ -298,6 +436,7 @@ export function safeRedirectPath(target: string | null | undefined, fallback = "
   }
   const path = url.pathname + url.search + url.hash;
   // "//host" would be read by the browser as another site (e.g. from "/./\\host").
-  if (url.origin !== REDIRECT_BASE.origin || !path.startsWith("/") || path.startsWith("//")) return fallback;
+  if (url.origin !== REDIRECT_BASE.origin || !path.startsWith("/") || path.startsWith("//"))
+    return fallback;
   return path;
 }

@@ -28,44 +28,84 @@ function unexpired() {
 }
 
 async function ownSessions(db: Kysely<Database>, userId: string) {
-  return db.selectFrom("sessions").select(["id", "user_agent", "ip", "created_at", "last_seen_at"])
-    .where("user_id", "=", userId).where("expires_at", ">", unexpired()).execute();
+  return db
+    .selectFrom("sessions")
+    .select(["id", "user_agent", "ip", "created_at", "last_seen_at"])
+    .where("user_id", "=", userId)
+    .where("expires_at", ">", unexpired())
+    .execute();
 }
 
 /** The viewer's sessions in use, this one first, then the most recently used. */
-export async function listOwnSessions(db: Kysely<Database>, viewer: Viewer, currentSessionId: string | null): Promise<SessionListItem[]> {
+export async function listOwnSessions(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  currentSessionId: string | null,
+): Promise<SessionListItem[]> {
   const rows = await ownSessions(db, viewer.id);
   return rows
     .map((r) => ({
-      handle: sessionHandle(r.id), browser: browserName(r.user_agent), ip: r.ip, createdAt: r.created_at,
-      lastSeenAt: r.last_seen_at, current: r.id === currentSessionId,
+      handle: sessionHandle(r.id),
+      browser: browserName(r.user_agent),
+      ip: r.ip,
+      createdAt: r.created_at,
+      lastSeenAt: r.last_seen_at,
+      current: r.id === currentSessionId,
     }))
-    .sort((a, b) => Number(b.current) - Number(a.current) || (b.lastSeenAt ?? "").localeCompare(a.lastSeenAt ?? ""));
+    .sort(
+      (a, b) =>
+        Number(b.current) - Number(a.current) ||
+        (b.lastSeenAt ?? "").localeCompare(a.lastSeenAt ?? ""),
+    );
 }
 
 /** Ends one of the viewer's own sessions; false when the viewer has no session with that handle. */
-export async function endOwnSession(db: Kysely<Database>, viewer: Viewer, handle: string, ip: string): Promise<boolean> {
+export async function endOwnSession(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  handle: string,
+  ip: string,
+): Promise<boolean> {
   const session = (await ownSessions(db, viewer.id)).find((r) => sessionHandle(r.id) === handle);
   if (!session) return false;
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("sessions").where("id", "=", session.id).where("user_id", "=", viewer.id).execute();
+    await trx
+      .deleteFrom("sessions")
+      .where("id", "=", session.id)
+      .where("user_id", "=", viewer.id)
+      .execute();
     await recordAudit(trx, {
-      actor: { id: viewer.id, email: viewer.email }, action: "session.end", entity: "session", entityId: handle,
-      summary: `セッションを終了（${browserName(session.user_agent)}、${session.ip ?? "アドレス不明"}）`, ip,
+      actor: { id: viewer.id, email: viewer.email },
+      action: "session.end",
+      entity: "session",
+      entityId: handle,
+      summary: `セッションを終了（${browserName(session.user_agent)}、${session.ip ?? "アドレス不明"}）`,
+      ip,
     });
   });
   return true;
 }
 
 /** Ends every session of the viewer except this one; returns how many were ended. */
-export async function endOtherOwnSessions(db: Kysely<Database>, viewer: Viewer, currentSessionId: string, ip: string): Promise<number> {
+export async function endOtherOwnSessions(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  currentSessionId: string,
+  ip: string,
+): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const ended = await trx.deleteFrom("sessions").where("user_id", "=", viewer.id).where("id", "!=", currentSessionId)
+    const ended = await trx
+      .deleteFrom("sessions")
+      .where("user_id", "=", viewer.id)
+      .where("id", "!=", currentSessionId)
       .executeTakeFirst();
     const count = Number(ended.numDeletedRows);
     await recordAudit(trx, {
-      actor: { id: viewer.id, email: viewer.email }, action: "session.end_others", entity: "session",
-      summary: `ほかのセッションをすべて終了（${count}件）`, ip,
+      actor: { id: viewer.id, email: viewer.email },
+      action: "session.end_others",
+      entity: "session",
+      summary: `ほかのセッションをすべて終了（${count}件）`,
+      ip,
     });
     return count;
   });

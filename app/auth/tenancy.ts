@@ -42,10 +42,19 @@ export const MANUAL_LINE_ROLES: readonly Role[] = ["finance", "operator", "provi
 export const TARIFF_VIEW_ROLES: readonly Role[] = ["provider_admin", "operator", "finance"];
 
 /** Who gives customer administrators their accounts: the provider's operations, a reseller for its customers. */
-export const ACCOUNT_ISSUER_ROLES: readonly Role[] = ["provider_admin", "operator", "reseller_manager"];
+export const ACCOUNT_ISSUER_ROLES: readonly Role[] = [
+  "provider_admin",
+  "operator",
+  "reseller_manager",
+];
 
 /** Who may list and open customers: everyone but the customers themselves. */
-export const CUSTOMER_VIEW_ROLES: readonly Role[] = ["provider_admin", "operator", "finance", "reseller_manager"];
+export const CUSTOMER_VIEW_ROLES: readonly Role[] = [
+  "provider_admin",
+  "operator",
+  "finance",
+  "reseller_manager",
+];
 
 /** Who issues and revokes partner API keys (issue 19): the provider's admins, a reseller's managers for the reseller. */
 /** The provider's staff: they read rule ids (T-24-1, S1-4⑤) as written; everyone else gets plain Japanese with the rule on demand (issue 17 item 7). */
@@ -53,7 +62,11 @@ export const RULE_ID_ROLES: readonly Role[] = ["provider_admin", "operator", "fi
 
 export const API_KEY_ROLES: readonly Role[] = ["provider_admin", "reseller_manager"];
 
-export function tenantFor(user: { role: Role; reseller_id: number | null; customer_id: number | null }): Tenant {
+export function tenantFor(user: {
+  role: Role;
+  reseller_id: number | null;
+  customer_id: number | null;
+}): Tenant {
   if (user.role === "reseller_manager") {
     if (user.reseller_id === null) throw new Error("reseller_manager without a reseller");
     return { kind: "reseller", resellerId: user.reseller_id };

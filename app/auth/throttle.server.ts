@@ -57,33 +57,60 @@ class Limited extends Error {
 }
 
 /** Counts one more check in flight for the key, unless failures and checks in flight reach its limit. */
-async function reserveKey(db: Kysely<Database>, { key, limit }: ThrottleKey, at: Date): Promise<boolean> {
+async function reserveKey(
+  db: Kysely<Database>,
+  { key, limit }: ThrottleKey,
+  at: Date,
+): Promise<boolean> {
   const windowOver = new Date(at.getTime() - WINDOW_MS).toISOString();
   const row = await db
     .insertInto("login_throttle")
     .values({ key, window_started_at: at.toISOString(), failures: 0, pending: 1 })
-    .onConflict((oc) => oc.column("key")
-      .doUpdateSet((eb) => {
-        const over = eb("login_throttle.window_started_at", "<=", windowOver);
-        return {
-          // A window that is over starts again; checks still in flight from it are long dead.
-          window_started_at: eb.case().when(over).then(eb.ref("excluded.window_started_at"))
-            .else(eb.ref("login_throttle.window_started_at")).end(),
-          failures: eb.case().when(over).then(eb.lit(0)).else(eb.ref("login_throttle.failures")).end(),
-          pending: eb.case().when(over).then(eb.lit(1)).else(eb("login_throttle.pending", "+", 1)).end(),
-        };
-      })
-      .where((eb) => eb.or([
-        eb("login_throttle.window_started_at", "<=", windowOver),
-        eb(eb("login_throttle.failures", "+", eb.ref("login_throttle.pending")), "<", limit),
-      ])))
+    .onConflict((oc) =>
+      oc
+        .column("key")
+        .doUpdateSet((eb) => {
+          const over = eb("login_throttle.window_started_at", "<=", windowOver);
+          return {
+            // A window that is over starts again; checks still in flight from it are long dead.
+            window_started_at: eb
+              .case()
+              .when(over)
+              .then(eb.ref("excluded.window_started_at"))
+              .else(eb.ref("login_throttle.window_started_at"))
+              .end(),
+            failures: eb
+              .case()
+              .when(over)
+              .then(eb.lit(0))
+              .else(eb.ref("login_throttle.failures"))
+              .end(),
+            pending: eb
+              .case()
+              .when(over)
+              .then(eb.lit(1))
+              .else(eb("login_throttle.pending", "+", 1))
+              .end(),
+          };
+        })
+        .where((eb) =>
+          eb.or([
+            eb("login_throttle.window_started_at", "<=", windowOver),
+            eb(eb("login_throttle.failures", "+", eb.ref("login_throttle.pending")), "<", limit),
+          ]),
+        ),
+    )
     .returning("pending")
     .executeTakeFirst();
   return row !== undefined;
 }
 
 /** One try: both counters raised in one transaction, or neither. */
-async function tryReserve(db: Kysely<Database>, keys: ThrottleKey[], at: Date): Promise<ThrottleKey | null> {
+async function tryReserve(
+  db: Kysely<Database>,
+  keys: ThrottleKey[],
+  at: Date,
+): Promise<ThrottleKey | null> {
   try {
     // Always the address first, then the account: one order, so PostgreSQL cannot deadlock.
     await db.transaction().execute(async (trx) => {
@@ -115,12 +142,20 @@ export async function reserveLoginAttempt(
   const giveUpAt = Date.now() + MAX_WAIT_FOR_PENDING_MS;
   for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
     const limitedBy = await tryReserve(db, [address, personal], params.at);
-    if (!limitedBy) return { ok: true, reservation: { email: params.email, ip: params.ip, address, personal, at: params.at } };
-    const row = await db.selectFrom("login_throttle").select(["window_started_at", "failures"])
-      .where("key", "=", limitedBy.key).executeTakeFirst();
+    if (!limitedBy)
+      return {
+        ok: true,
+        reservation: { email: params.email, ip: params.ip, address, personal, at: params.at },
+      };
+    const row = await db
+      .selectFrom("login_throttle")
+      .select(["window_started_at", "failures"])
+      .where("key", "=", limitedBy.key)
+      .executeTakeFirst();
     const failedOut = !row || row.failures >= limitedBy.limit;
     if (failedOut || Date.now() + wait > giveUpAt) {
-      const until = (row ? new Date(row.window_started_at).getTime() : params.at.getTime()) + WINDOW_MS;
+      const until =
+        (row ? new Date(row.window_started_at).getTime() : params.at.getTime()) + WINDOW_MS;
       return {
         ok: false,
         retryAfterSeconds: Math.max(1, Math.ceil((until - params.at.getTime()) / 1000)),
@@ -139,25 +174,53 @@ export async function reserveLoginAttempt(
  * since they count only after the last success. A known browser's success leaves the account's
  * own count alone: failures from elsewhere keep their lock.
  */
-export async function settleLoginAttempt(db: Kysely<Database>, reservation: LoginReservation, success: boolean): Promise<void> {
+export async function settleLoginAttempt(
+  db: Kysely<Database>,
+  reservation: LoginReservation,
+  success: boolean,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto("login_attempts")
-      .values({ email: reservation.email, ip: reservation.ip, at: reservation.at.toISOString(), success: success ? 1 : 0 })
+    await trx
+      .insertInto("login_attempts")
+      .values({
+        email: reservation.email,
+        ip: reservation.ip,
+        at: reservation.at.toISOString(),
+        success: success ? 1 : 0,
+      })
       .execute();
     for (const { key } of [reservation.address, reservation.personal]) {
       const resetFailures = success && key === reservation.personal.key;
-      await trx.updateTable("login_throttle")
+      await trx
+        .updateTable("login_throttle")
         .set((eb) => ({
           // The window may have started again since the reservation (pending was reset to 1).
-          pending: eb.case().when("pending", ">", 0).then(eb("pending", "-", 1)).else(eb.lit(0)).end(),
-          failures: resetFailures ? eb.lit(0) : success ? eb.ref("failures") : eb("failures", "+", 1),
+          pending: eb
+            .case()
+            .when("pending", ">", 0)
+            .then(eb("pending", "-", 1))
+            .else(eb.lit(0))
+            .end(),
+          failures: resetFailures
+            ? eb.lit(0)
+            : success
+              ? eb.ref("failures")
+              : eb("failures", "+", 1),
         }))
-        .where("key", "=", key).execute();
+        .where("key", "=", key)
+        .execute();
     }
     if (!success) return;
     // Counters whose window is over, with nothing in flight, only take room: dropped on the way
     // (a few rows at most, since a refused attempt makes no row).
-    await trx.deleteFrom("login_throttle").where("pending", "=", 0)
-      .where("window_started_at", "<=", new Date(reservation.at.getTime() - WINDOW_MS).toISOString()).execute();
+    await trx
+      .deleteFrom("login_throttle")
+      .where("pending", "=", 0)
+      .where(
+        "window_started_at",
+        "<=",
+        new Date(reservation.at.getTime() - WINDOW_MS).toISOString(),
+      )
+      .execute();
   });
 }

@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { basePlanForMonth, basePlanLabel, basePlanPriceForMonth, resolvePlanChanges } from "./base-plan";
+import {
+  basePlanForMonth,
+  basePlanLabel,
+  basePlanPriceForMonth,
+  resolvePlanChanges,
+} from "./base-plan";
 import { tariffVersions } from "./tariff";
 
-const tariffs = tariffVersions([{ effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000 } }]);
+const tariffs = tariffVersions([
+  { effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000 } },
+]);
 
 describe("base plan of a month (T-24-1: the new plan from the month of the change)", () => {
   const changes = [{ date: "2025-05-20", basePlan: "base.lite" }];
@@ -28,13 +35,27 @@ describe("base plan of a month (T-24-1: the new plan from the month of the chang
   });
 
   it("drops changes to the plan already in force", () => {
-    expect(resolvePlanChanges("base.standard", [{ date: "2025-05-20", basePlan: "base.standard" }])).toEqual([]);
+    expect(
+      resolvePlanChanges("base.standard", [{ date: "2025-05-20", basePlan: "base.standard" }]),
+    ).toEqual([]);
   });
 
   it("prices the plan with the tariff of the month", () => {
-    expect(basePlanPriceForMonth("base.standard", changes, tariffs, "2025-03")).toEqual({ plan: "base.standard", priceYen: 3000, tariffVersion: "2024-04-01" });
-    expect(basePlanPriceForMonth("base.standard", changes, tariffs, "2025-04")).toEqual({ plan: "base.standard", priceYen: 3300, tariffVersion: "2025-04-01" });
-    expect(basePlanPriceForMonth("base.standard", changes, tariffs, "2025-05")).toEqual({ plan: "base.lite", priceYen: 2000, tariffVersion: "2025-04-01" });
+    expect(basePlanPriceForMonth("base.standard", changes, tariffs, "2025-03")).toEqual({
+      plan: "base.standard",
+      priceYen: 3000,
+      tariffVersion: "2024-04-01",
+    });
+    expect(basePlanPriceForMonth("base.standard", changes, tariffs, "2025-04")).toEqual({
+      plan: "base.standard",
+      priceYen: 3300,
+      tariffVersion: "2025-04-01",
+    });
+    expect(basePlanPriceForMonth("base.standard", changes, tariffs, "2025-05")).toEqual({
+      plan: "base.lite",
+      priceYen: 2000,
+      tariffVersion: "2025-04-01",
+    });
     expect(basePlanPriceForMonth("base.lite", [], tariffs, "2024-10").priceYen).toBeUndefined();
   });
 

@@ -23,7 +23,11 @@ function sortedChanges(planChanges: readonly PlanChangeInput[]): PlanChangeInput
  * The plan charged in `month`: the latest change dated in that month or before, else the initial
  * plan. Several changes in one month: the last one is the plan of that month.
  */
-export function basePlanForMonth(basePlan: string, planChanges: readonly PlanChangeInput[], month: YearMonth): string {
+export function basePlanForMonth(
+  basePlan: string,
+  planChanges: readonly PlanChangeInput[],
+  month: YearMonth,
+): string {
   let plan = basePlan;
   for (const change of sortedChanges(planChanges)) {
     if (monthOf(change.date) <= month) plan = change.basePlan;
@@ -32,11 +36,15 @@ export function basePlanForMonth(basePlan: string, planChanges: readonly PlanCha
 }
 
 /** The changes in date order, each with the plan it replaced; changes to the same plan are dropped. */
-export function resolvePlanChanges(basePlan: string, planChanges: readonly PlanChangeInput[]): ResolvedPlanChange[] {
+export function resolvePlanChanges(
+  basePlan: string,
+  planChanges: readonly PlanChangeInput[],
+): ResolvedPlanChange[] {
   const resolved: ResolvedPlanChange[] = [];
   let current = basePlan;
   for (const change of sortedChanges(planChanges)) {
-    if (change.basePlan !== current) resolved.push({ date: change.date, fromPlan: current, toPlan: change.basePlan });
+    if (change.basePlan !== current)
+      resolved.push({ date: change.date, fromPlan: current, toPlan: change.basePlan });
     current = change.basePlan;
   }
   return resolved;
@@ -54,7 +62,8 @@ export function basePlanPriceForMonth(
 ): { plan: string; priceYen: number | undefined; tariffVersion: IsoDate | null } {
   const plan = basePlanForMonth(basePlan, planChanges, month);
   const version = findTariffForMonth(tariffs, month);
-  if (!version || !plan.startsWith("base.")) return { plan, priceYen: undefined, tariffVersion: version?.effectiveFrom ?? null };
+  if (!version || !plan.startsWith("base."))
+    return { plan, priceYen: undefined, tariffVersion: version?.effectiveFrom ?? null };
   return { plan, priceYen: lookupPrice(version, plan), tariffVersion: version.effectiveFrom };
 }
 

@@ -18,7 +18,10 @@ import { writeTransaction } from "../../db/write-transaction";
  */
 const JOURNAL_LOCK = 7_244_002;
 
-async function readJournal<T>(db: Kysely<Database>, read: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+async function readJournal<T>(
+  db: Kysely<Database>,
+  read: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
   if (dialectOf(db) !== "postgres") return read(db);
   const locked = async (trx: Kysely<Database>) => {
     await sql`select pg_advisory_xact_lock(${JOURNAL_LOCK})`.execute(trx);
@@ -28,14 +31,20 @@ async function readJournal<T>(db: Kysely<Database>, read: (db: Kysely<Database>)
 }
 
 async function prunedThrough(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom("billing_changes_pruned").select("through").executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("billing_changes_pruned")
+    .select("through")
+    .executeTakeFirstOrThrow();
   return row.through;
 }
 
 /** The journal's last id, pruned rows included: a write committed after it has a larger one. */
 export async function lastBillingChange(db: Kysely<Database>): Promise<number> {
   return readJournal(db, async (db) => {
-    const last = await db.selectFrom("billing_changes").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+    const last = await db
+      .selectFrom("billing_changes")
+      .select((eb) => eb.fn.max("id").as("id"))
+      .executeTakeFirst();
     return Math.max(Number(last?.id ?? 0), await prunedThrough(db));
   });
 }
@@ -52,24 +61,40 @@ export interface BillingChanges {
  * The contracts written since journal id `after` (read inside a batch's transaction), or null
  * when nothing was: one primary-key range, empty on an undisturbed run.
  */
-export async function billingChangesSince(trx: Kysely<Database>, after: number): Promise<BillingChanges | null> {
+export async function billingChangesSince(
+  trx: Kysely<Database>,
+  after: number,
+): Promise<BillingChanges | null> {
   return readJournal(trx, (trx) => changesSince(trx, after));
 }
 
 async function changesSince(trx: Kysely<Database>, after: number): Promise<BillingChanges | null> {
-  if ((await prunedThrough(trx)) > after) return { through: await lastBillingChange(trx), every: true, contractIds: [] };
-  const rows = await trx.selectFrom("billing_changes").select(["id", "contract_id"]).where("id", ">", after).orderBy("id").execute();
+  if ((await prunedThrough(trx)) > after)
+    return { through: await lastBillingChange(trx), every: true, contractIds: [] };
+  const rows = await trx
+    .selectFrom("billing_changes")
+    .select(["id", "contract_id"])
+    .where("id", ">", after)
+    .orderBy("id")
+    .execute();
   if (rows.length === 0) return null;
   const contractIds = new Set<number>();
   for (const row of rows) if (row.contract_id !== null) contractIds.add(row.contract_id);
-  return { through: rows.at(-1)!.id, every: rows.some((r) => r.contract_id === null), contractIds: [...contractIds] };
+  return {
+    through: rows.at(-1)!.id,
+    every: rows.some((r) => r.contract_id === null),
+    contractIds: [...contractIds],
+  };
 }
 
 /** Deletes the whole journal as it stands and records how far (the daily job); returns the rows deleted. */
 export async function pruneBillingChanges(db: Kysely<Database>): Promise<number> {
   return writeTransaction(db, async (trx) => {
     const through = await lastBillingChange(trx);
-    const deleted = await trx.deleteFrom("billing_changes").where("id", "<=", through).executeTakeFirst();
+    const deleted = await trx
+      .deleteFrom("billing_changes")
+      .where("id", "<=", through)
+      .executeTakeFirst();
     await trx.updateTable("billing_changes_pruned").set({ through }).where("id", "=", 1).execute();
     return Number(deleted.numDeletedRows);
   });

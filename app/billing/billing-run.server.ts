@@ -17,7 +17,12 @@ import { writeTransaction } from "../../db/write-transaction";
 import { recordWebhookEventsFor, webhookSubscribers } from "../webhooks/events.server";
 import { billingChangesSince, lastBillingChange } from "./billing-changes.server";
 import { lastDayOf, type YearMonth } from "../lib/jst";
-import { loadBillableContracts, loadPriorInvoices, loadTariffs, type BillableContract } from "./history.server";
+import {
+  loadBillableContracts,
+  loadPriorInvoices,
+  loadTariffs,
+  type BillableContract,
+} from "./history.server";
 import type { InvoiceDraft } from "./invoice";
 import { LATE_INTEREST_CODE } from "./invoice";
 import { outboxRow } from "../mail/outbox.server";
@@ -89,13 +94,23 @@ function planContracts(
   const options = invoiceOptionsOf(month, settings);
   for (const contract of contracts) {
     if (issuedIds.has(contract.id)) continue;
-    const result = buildMonthlyInvoice(contract.history, month, tariffs, prior.get(contract.id) ?? [], options);
+    const result = buildMonthlyInvoice(
+      contract.history,
+      month,
+      tariffs,
+      prior.get(contract.id) ?? [],
+      options,
+    );
     if (!result.ok) {
       for (const p of result.problems) problems.push({ contractRef: contract.ref, ...p });
     } else if (result.invoice) {
       toIssue.push({
-        contractId: contract.id, contractRef: contract.ref, recipientName: contract.recipientName,
-        recipientAddress: contract.recipientAddress, recipientEmail: contract.recipientEmail, draft: result.invoice,
+        contractId: contract.id,
+        contractRef: contract.ref,
+        recipientName: contract.recipientName,
+        recipientAddress: contract.recipientAddress,
+        recipientEmail: contract.recipientEmail,
+        draft: result.invoice,
       });
     }
   }
@@ -122,8 +137,24 @@ async function planMonth(db: Kysely<Database>, month: YearMonth): Promise<RunPla
   ]);
   const prior = await loadPriorInvoices(db, month, contracts);
   const issuedIds = new Set(issued.map((r) => r.contract_id));
-  const { toIssue, problems } = planContracts(month, contracts, tariffs, prior, issuedIds, settings);
-  return { month, closed: state?.status === "closed", alreadyIssued: issuedIds.size, toIssue, problems, tariffs, settings, changesThrough };
+  const { toIssue, problems } = planContracts(
+    month,
+    contracts,
+    tariffs,
+    prior,
+    issuedIds,
+    settings,
+  );
+  return {
+    month,
+    closed: state?.status === "closed",
+    alreadyIssued: issuedIds.size,
+    toIssue,
+    problems,
+    tariffs,
+    settings,
+    changesThrough,
+  };
 }
 
 /** What closing `month` would issue, computed without writing anything (also the preview). */
@@ -134,14 +165,30 @@ export async function planBillingMonth(db: Kysely<Database>, month: YearMonth): 
 
 /** `contractIds` planned again from what is committed now (inside a batch's transaction). */
 async function replanContracts(
-  trx: Kysely<Database>, month: YearMonth, tariffs: readonly TariffVersion[], settings: BillingSettings, contractIds: readonly number[],
+  trx: Kysely<Database>,
+  month: YearMonth,
+  tariffs: readonly TariffVersion[],
+  settings: BillingSettings,
+  contractIds: readonly number[],
 ) {
   const [contracts, issued] = await Promise.all([
     loadBillableContracts(trx, lastDayOf(month), { contractIds, onlyPaymentsRelevantTo: month }),
-    trx.selectFrom("invoices").select("contract_id").where("billing_month", "=", month).where("contract_id", "in", contractIds).execute(),
+    trx
+      .selectFrom("invoices")
+      .select("contract_id")
+      .where("billing_month", "=", month)
+      .where("contract_id", "in", contractIds)
+      .execute(),
   ]);
   const prior = await loadPriorInvoices(trx, month, contracts, { contractIds });
-  return planContracts(month, contracts, tariffs, prior, new Set(issued.map((r) => r.contract_id)), settings);
+  return planContracts(
+    month,
+    contracts,
+    tariffs,
+    prior,
+    new Set(issued.map((r) => r.contract_id)),
+    settings,
+  );
 }
 
 /**
@@ -150,13 +197,18 @@ async function replanContracts(
  * not have one before (one whose place in that order has passed goes first, into the batch about
  * to be issued).
  */
-function mergeReplanned(remaining: readonly PlannedInvoice[], replanned: readonly number[], planned: readonly PlannedInvoice[]): PlannedInvoice[] {
+function mergeReplanned(
+  remaining: readonly PlannedInvoice[],
+  replanned: readonly number[],
+  planned: readonly PlannedInvoice[],
+): PlannedInvoice[] {
   const ids = new Set(replanned);
   const kept = remaining.filter((p) => !ids.has(p.contractId));
   const merged: PlannedInvoice[] = [];
   let k = 0;
   for (const p of [...planned].sort((a, b) => compareRefs(a.contractRef, b.contractRef))) {
-    while (k < kept.length && compareRefs(kept[k].contractRef, p.contractRef) < 0) merged.push(kept[k++]);
+    while (k < kept.length && compareRefs(kept[k].contractRef, p.contractRef) < 0)
+      merged.push(kept[k++]);
     merged.push(p);
   }
   while (k < kept.length) merged.push(kept[k++]);
@@ -182,7 +234,9 @@ const MAX_ROWS_PER_INSERT = 512;
  * compiling a fresh query for every chunk of every batch cost Kysely about as much time as
  * SQLite took to write the rows. Returns the rows the query returns, in order.
  */
-function reusableInsert<R extends Record<string, unknown>, O>(compile: (trx: Kysely<Database>, rows: R[]) => CompiledQuery<O>) {
+function reusableInsert<R extends Record<string, unknown>, O>(
+  compile: (trx: Kysely<Database>, rows: R[]) => CompiledQuery<O>,
+) {
   const compiled = new Map<number, CompiledQuery<O>>();
   return async (trx: Kysely<Database>, rows: readonly R[]): Promise<O[]> => {
     const returned: O[] = [];
@@ -201,8 +255,13 @@ function reusableInsert<R extends Record<string, unknown>, O>(compile: (trx: Kys
         query = compile(trx, chunk);
         // Reuse is sound only while the query binds every value as a parameter, row by row in
         // column order: refuse to go on if the query builder ever compiles values differently.
-        if (query.parameters.length !== parameters.length || query.parameters.some((v, k) => v !== parameters[k])) {
-          throw new Error(`billing run: the compiled INSERT does not bind its ${count} rows as parameters in column order`);
+        if (
+          query.parameters.length !== parameters.length ||
+          query.parameters.some((v, k) => v !== parameters[k])
+        ) {
+          throw new Error(
+            `billing run: the compiled INSERT does not bind its ${count} rows as parameters in column order`,
+          );
         }
         compiled.set(count, query);
       }
@@ -220,9 +279,15 @@ type OutboxRow = Insertable<OutboxTable>;
 /** The INSERTs of one run, each compiled once (see `reusableInsert`). */
 function runInserts() {
   return {
-    invoices: reusableInsert((trx, rows: InvoiceRow[]) => trx.insertInto("invoices").values(rows).returning(["id", "seq"]).compile()),
-    lines: reusableInsert((trx, rows: InvoiceLineRow[]) => trx.insertInto("invoice_lines").values(rows).compile()),
-    mails: reusableInsert((trx, rows: OutboxRow[]) => trx.insertInto("outbox").values(rows).compile()),
+    invoices: reusableInsert((trx, rows: InvoiceRow[]) =>
+      trx.insertInto("invoices").values(rows).returning(["id", "seq"]).compile(),
+    ),
+    lines: reusableInsert((trx, rows: InvoiceLineRow[]) =>
+      trx.insertInto("invoice_lines").values(rows).compile(),
+    ),
+    mails: reusableInsert((trx, rows: OutboxRow[]) =>
+      trx.insertInto("outbox").values(rows).compile(),
+    ),
   };
 }
 
@@ -233,13 +298,18 @@ async function issueBatch(
   issuer: Issuer,
   inserts: ReturnType<typeof runInserts>,
 ): Promise<void> {
-  const last = await trx.selectFrom("invoices").select((eb) => eb.fn.max("seq").as("seq")).executeTakeFirst();
+  const last = await trx
+    .selectFrom("invoices")
+    .select((eb) => eb.fn.max("seq").as("seq"))
+    .executeTakeFirst();
   let seq = Number(last?.seq ?? 0);
   const issuedAtIso = issuedAt.toISOString();
   const rows = batch.map((p) => {
     seq += 1;
     const t = p.draft.totals;
-    const interest = p.draft.lines.filter((l) => l.code === LATE_INTEREST_CODE).reduce((a, l) => a + l.amountYen, 0);
+    const interest = p.draft.lines
+      .filter((l) => l.code === LATE_INTEREST_CODE)
+      .reduce((a, l) => a + l.amountYen, 0);
     return {
       seq,
       invoice_number: invoiceNumber(seq),
@@ -277,15 +347,23 @@ async function issueBatch(
   await inserts.lines(trx, lines);
   // Each invoice is e-mailed to the billing address: queued with it, its PDF made when sent.
   const mails = batch.map((p, i) => ({
-    ...outboxRow({
-      kind: "invoice",
-      ref: invoiceMailRef(rows[i].invoice_number),
-      to: p.recipientEmail,
-      ...invoiceMail({
-        invoiceNumber: rows[i].invoice_number, billingMonth: p.draft.billingMonth, recipientName: p.recipientName,
-        totalYen: rows[i].total_yen, dueDate: p.draft.dueDate, providerName: issuer.name, providerPhone: issuer.phone,
-      }),
-    }, issuedAt),
+    ...outboxRow(
+      {
+        kind: "invoice",
+        ref: invoiceMailRef(rows[i].invoice_number),
+        to: p.recipientEmail,
+        ...invoiceMail({
+          invoiceNumber: rows[i].invoice_number,
+          billingMonth: p.draft.billingMonth,
+          recipientName: p.recipientName,
+          totalYen: rows[i].total_yen,
+          dueDate: p.draft.dueDate,
+          providerName: issuer.name,
+          providerPhone: issuer.phone,
+        }),
+      },
+      issuedAt,
+    ),
     attachment_name: invoiceAttachmentName(rows[i].invoice_number),
   }));
   await inserts.mails(trx, mails);
@@ -299,25 +377,67 @@ async function issueBatch(
  */
 async function recordIssuedInvoiceEvents(
   trx: Kysely<Database>,
-  rows: readonly { invoice_number: string; contract_id: number; billing_month: string; issue_date: string; due_date: string; total_yen: number }[],
+  rows: readonly {
+    invoice_number: string;
+    contract_id: number;
+    billing_month: string;
+    issue_date: string;
+    due_date: string;
+    total_yen: number;
+  }[],
   issuedAt: Date,
 ): Promise<void> {
   const subscribers = await webhookSubscribers(trx, "invoice.issued");
   if (subscribers.length === 0) return;
-  const facts = new Map<number, { contract: string; customerId: number; customer: string; resellerId: number | null }>();
+  const facts = new Map<
+    number,
+    { contract: string; customerId: number; customer: string; resellerId: number | null }
+  >();
   for (const part of chunks([...new Set(rows.map((r) => r.contract_id))])) {
-    const found = await trx.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
-      .select(["contracts.id", "contracts.ref", "customers.id as customer_id", "customers.ref as customer_ref", "customers.reseller_id"])
-      .where("contracts.id", "in", part).execute();
-    for (const f of found) facts.set(f.id, { contract: f.ref, customerId: f.customer_id, customer: f.customer_ref, resellerId: f.reseller_id });
+    const found = await trx
+      .selectFrom("contracts")
+      .innerJoin("customers", "customers.id", "contracts.customer_id")
+      .select([
+        "contracts.id",
+        "contracts.ref",
+        "customers.id as customer_id",
+        "customers.ref as customer_ref",
+        "customers.reseller_id",
+      ])
+      .where("contracts.id", "in", part)
+      .execute();
+    for (const f of found)
+      facts.set(f.id, {
+        contract: f.ref,
+        customerId: f.customer_id,
+        customer: f.customer_ref,
+        resellerId: f.reseller_id,
+      });
   }
-  await recordWebhookEventsFor(trx, "invoice.issued", subscribers, rows.map((r) => {
-    const f = facts.get(r.contract_id)!;
-    return {
-      customerId: f.customerId, resellerId: f.resellerId,
-      data: { invoice: { number: r.invoice_number, contract: f.contract, customer: f.customer, billingMonth: r.billing_month, issueDate: r.issue_date, dueDate: r.due_date, totalYen: r.total_yen } },
-    };
-  }), issuedAt);
+  await recordWebhookEventsFor(
+    trx,
+    "invoice.issued",
+    subscribers,
+    rows.map((r) => {
+      const f = facts.get(r.contract_id)!;
+      return {
+        customerId: f.customerId,
+        resellerId: f.resellerId,
+        data: {
+          invoice: {
+            number: r.invoice_number,
+            contract: f.contract,
+            customer: f.customer,
+            billingMonth: r.billing_month,
+            issueDate: r.issue_date,
+            dueDate: r.due_date,
+            totalYen: r.total_yen,
+          },
+        },
+      };
+    }),
+    issuedAt,
+  );
 }
 
 export interface RunOptions {
@@ -332,7 +452,13 @@ export interface RunOptions {
 /** The provider's name and phone for the invoice e-mails, as of the batch. */
 async function issuerOf(trx: Kysely<Database>): Promise<Issuer> {
   // A database holding only imported data may not have the provider's settings yet.
-  return (await trx.selectFrom("provider").select(["name", "phone"]).orderBy("id").executeTakeFirst()) ?? { name: "サービス提供者", phone: "" };
+  return (
+    (await trx
+      .selectFrom("provider")
+      .select(["name", "phone"])
+      .orderBy("id")
+      .executeTakeFirst()) ?? { name: "サービス提供者", phone: "" }
+  );
 }
 
 /**
@@ -340,25 +466,38 @@ async function issuerOf(trx: Kysely<Database>): Promise<Issuer> {
  * is issued; problems in data written during the run stop it before the batch that would issue
  * them (the month stays open, a re-run continues once they are fixed).
  */
-export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, options: RunOptions): Promise<BillingRunResult> {
+export async function runBillingMonth(
+  db: Kysely<Database>,
+  month: YearMonth,
+  options: RunOptions,
+): Promise<BillingRunResult> {
   // A closed month answers first: running it again issues nothing and says so, also when later
   // months are closed since (docs/rules/import-format.md: "running it again issues nothing new").
   if ((await monthState(db, month))?.status === "closed") {
-    const issued = await db.selectFrom("invoices").select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("billing_month", "=", month).executeTakeFirstOrThrow();
+    const issued = await db
+      .selectFrom("invoices")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("billing_month", "=", month)
+      .executeTakeFirstOrThrow();
     return { month, alreadyIssued: Number(issued.n), problems: [], alreadyClosed: true, issued: 0 };
   }
-  const later = await db.selectFrom("billing_months").select("month")
-    .where("month", ">", month).where("status", "=", "closed").orderBy("month").executeTakeFirst();
+  const later = await db
+    .selectFrom("billing_months")
+    .select("month")
+    .where("month", ">", month)
+    .where("status", "=", "closed")
+    .orderBy("month")
+    .executeTakeFirst();
   if (later) throw new Error(`month: ${later.month} is already closed; months are closed in order`);
 
   const plan = await planMonth(db, month);
   const base = { month, alreadyIssued: plan.alreadyIssued, problems: plan.problems };
-  if (plan.closed) return { ...base, alreadyClosed: true, issued: 0 };  // closed while planning
+  if (plan.closed) return { ...base, alreadyClosed: true, issued: 0 }; // closed while planning
   if (plan.problems.length > 0) return { ...base, alreadyClosed: false, issued: 0 };
 
   const issuedAt = options.at.toISOString();
-  await db.insertInto("billing_months")
+  await db
+    .insertInto("billing_months")
     .values({ month, status: "running", started_at: issuedAt, closed_at: null, invoice_count: 0 })
     .onConflict((oc) => oc.column("month").doNothing())
     .execute();
@@ -394,17 +533,27 @@ export async function runBillingMonth(db: Kysely<Database>, month: YearMonth, op
       // Closed in the transaction that found nothing more to issue: a write after it is a
       // write after the month's invoices, for every contract.
       if (remaining.length === 0) {
-        const count = await trx.selectFrom("invoices").select((eb) => eb.fn.countAll<number>().as("n"))
-          .where("billing_month", "=", month).executeTakeFirstOrThrow();
-        await trx.updateTable("billing_months")
-          .set({ status: "closed", closed_at: options.at.toISOString(), invoice_count: Number(count.n) })
+        const count = await trx
+          .selectFrom("invoices")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("billing_month", "=", month)
+          .executeTakeFirstOrThrow();
+        await trx
+          .updateTable("billing_months")
+          .set({
+            status: "closed",
+            closed_at: options.at.toISOString(),
+            invoice_count: Number(count.n),
+          })
           .where("month", "=", month)
           .execute();
       }
       return { problems: [], issuedNow: batch.length };
     });
-    if (step.problems.length > 0) return { ...base, problems: step.problems, alreadyClosed: false, issued };
-    if (step.issuedNow) await options.onProgress?.({ done: issued, total: issued + remaining.length });
+    if (step.problems.length > 0)
+      return { ...base, problems: step.problems, alreadyClosed: false, issued };
+    if (step.issuedNow)
+      await options.onProgress?.({ done: issued, total: issued + remaining.length });
     if (remaining.length === 0) break;
     // SQLite calls are synchronous: give the event loop a turn between batches, so a server
     // closing a month in the background still answers requests (and its progress page).

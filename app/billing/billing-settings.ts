@@ -14,7 +14,11 @@ export interface BillingSettings {
   leaveInterestOnlyUnbilled: boolean;
 }
 
-export const DEFAULT_BILLING_SETTINGS: BillingSettings = { dueMonthOffset: 1, dueDay: null, leaveInterestOnlyUnbilled: false };
+export const DEFAULT_BILLING_SETTINGS: BillingSettings = {
+  dueMonthOffset: 1,
+  dueDay: null,
+  leaveInterestOnlyUnbilled: false,
+};
 
 /** An invoice is issued on the 1st of M+1 (T-27-1); it falls due at least this many days later. */
 export const MIN_DAYS_TO_PAY = 10;
@@ -26,7 +30,10 @@ export function dueDateOf(month: YearMonth, settings: BillingSettings): IsoDate 
 }
 
 export function invoiceOptionsOf(month: YearMonth, settings: BillingSettings): InvoiceOptions {
-  return { dueDate: dueDateOf(month, settings), leaveInterestOnlyUnbilled: settings.leaveInterestOnlyUnbilled };
+  return {
+    dueDate: dueDateOf(month, settings),
+    leaveInterestOnlyUnbilled: settings.leaveInterestOnlyUnbilled,
+  };
 }
 
 /** `翌月末日`, `翌々月10日`. */
@@ -34,18 +41,29 @@ export function dueRuleLabel(settings: Pick<BillingSettings, "dueMonthOffset" | 
   return `${settings.dueMonthOffset === 1 ? "翌月" : "翌々月"}${settings.dueDay === null ? "末日" : `${settings.dueDay}日`}`;
 }
 
-export const BillingSettingsForm = z.object({
-  dueMonthOffset: z.enum(["1", "2"], { error: "支払期限の月を選んでください" }).transform((v) => Number(v) as 1 | 2),
-  dueDay: z.string().transform((v, ctx) => {
-    if (v === "end") return null;
-    const day = Number(v.normalize("NFKC"));
-    if (!Number.isInteger(day) || day < 1 || day > 28) {
-      ctx.addIssue({ code: "custom", message: "支払期限の日は1〜28日または末日を選んでください" });
-      return z.NEVER;
-    }
-    return day;
-  }),
-  leaveInterestOnlyUnbilled: z.string().optional().transform((v) => v === "on"),
-}).refine((s) => s.dueMonthOffset === 2 || s.dueDay === null || s.dueDay > MIN_DAYS_TO_PAY, {
-  path: ["dueDay"], message: `支払期限は発行日（翌月1日）から${MIN_DAYS_TO_PAY}日以上あとにしてください`,
-});
+export const BillingSettingsForm = z
+  .object({
+    dueMonthOffset: z
+      .enum(["1", "2"], { error: "支払期限の月を選んでください" })
+      .transform((v) => Number(v) as 1 | 2),
+    dueDay: z.string().transform((v, ctx) => {
+      if (v === "end") return null;
+      const day = Number(v.normalize("NFKC"));
+      if (!Number.isInteger(day) || day < 1 || day > 28) {
+        ctx.addIssue({
+          code: "custom",
+          message: "支払期限の日は1〜28日または末日を選んでください",
+        });
+        return z.NEVER;
+      }
+      return day;
+    }),
+    leaveInterestOnlyUnbilled: z
+      .string()
+      .optional()
+      .transform((v) => v === "on"),
+  })
+  .refine((s) => s.dueMonthOffset === 2 || s.dueDay === null || s.dueDay > MIN_DAYS_TO_PAY, {
+    path: ["dueDay"],
+    message: `支払期限は発行日（翌月1日）から${MIN_DAYS_TO_PAY}日以上あとにしてください`,
+  });

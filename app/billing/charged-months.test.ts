@@ -10,7 +10,13 @@ import {
 
 describe("contract charged months (T-24-1 / T-27-2)", () => {
   it("worked example: start 2024-04-10, termination 2024-09-30 → April–August, 5 months", () => {
-    expect(chargedMonths("2024-04-10", "2024-09-30")).toEqual(["2024-04", "2024-05", "2024-06", "2024-07", "2024-08"]);
+    expect(chargedMonths("2024-04-10", "2024-09-30")).toEqual([
+      "2024-04",
+      "2024-05",
+      "2024-06",
+      "2024-07",
+      "2024-08",
+    ]);
     expect(chargedMonthCount("2024-04-10", "2024-09-30")).toBe(5);
     expect(lastChargedMonth("2024-04-10", "2024-09-30")).toBe("2024-08");
   });
@@ -58,13 +64,25 @@ describe("item-line rule (T-24-1 interpretation)", () => {
   });
 
   it("does not charge the month a line is removed, whatever the day", () => {
-    expect(isItemMonthCharged({ from: "2024-04-10", to: "2024-07-01" }, start, null, "2024-06")).toBe(true);
-    expect(isItemMonthCharged({ from: "2024-04-10", to: "2024-07-01" }, start, null, "2024-07")).toBe(false);
-    expect(isItemMonthCharged({ from: "2024-04-10", to: "2024-06-30" }, start, null, "2024-05")).toBe(true);
-    expect(isItemMonthCharged({ from: "2024-04-10", to: "2024-06-30" }, start, null, "2024-06")).toBe(false);
+    expect(
+      isItemMonthCharged({ from: "2024-04-10", to: "2024-07-01" }, start, null, "2024-06"),
+    ).toBe(true);
+    expect(
+      isItemMonthCharged({ from: "2024-04-10", to: "2024-07-01" }, start, null, "2024-07"),
+    ).toBe(false);
+    expect(
+      isItemMonthCharged({ from: "2024-04-10", to: "2024-06-30" }, start, null, "2024-05"),
+    ).toBe(true);
+    expect(
+      isItemMonthCharged({ from: "2024-04-10", to: "2024-06-30" }, start, null, "2024-06"),
+    ).toBe(false);
     // leap year: removed on 2024-03-01 → February (29 days) charged, March not
-    expect(isItemMonthCharged({ from: "2024-01-15", to: "2024-03-01" }, "2024-01-15", null, "2024-02")).toBe(true);
-    expect(isItemMonthCharged({ from: "2024-01-15", to: "2024-03-01" }, "2024-01-15", null, "2024-03")).toBe(false);
+    expect(
+      isItemMonthCharged({ from: "2024-01-15", to: "2024-03-01" }, "2024-01-15", null, "2024-02"),
+    ).toBe(true);
+    expect(
+      isItemMonthCharged({ from: "2024-01-15", to: "2024-03-01" }, "2024-01-15", null, "2024-03"),
+    ).toBe(false);
   });
 
   it("charges one month for a line added and removed in the same month", () => {
@@ -80,21 +98,27 @@ describe("item-line rule (T-24-1 interpretation)", () => {
     expect(isItemMonthCharged(ten, start, null, "2024-06")).toBe(false);
     expect(isItemMonthCharged(eight, start, null, "2024-06")).toBe(true);
     // a line added and removed in June and its replacement are both charged for June
-    expect(isItemMonthCharged({ from: "2024-06-01", to: "2024-06-20" }, start, null, "2024-06")).toBe(true);
+    expect(
+      isItemMonthCharged({ from: "2024-06-01", to: "2024-06-20" }, start, null, "2024-06"),
+    ).toBe(true);
     expect(isItemMonthCharged({ from: "2024-06-20" }, start, null, "2024-06")).toBe(true);
   });
 
   it("lets the contract rule win: nothing for the termination month, nothing before the start month", () => {
     expect(isItemMonthCharged({ from: "2024-09-05" }, start, "2024-09-30", "2024-09")).toBe(false);
     expect(isItemMonthCharged({ from: "2024-08-31" }, start, "2024-09-30", "2024-08")).toBe(true);
-    expect(isItemMonthCharged({ from: "2024-09-05", to: "2024-09-06" }, start, "2024-09-30", "2024-09")).toBe(false);
+    expect(
+      isItemMonthCharged({ from: "2024-09-05", to: "2024-09-06" }, start, "2024-09-30", "2024-09"),
+    ).toBe(false);
     expect(isItemMonthCharged({ from: "2024-03-01" }, start, null, "2024-03")).toBe(false);
     // same-month contract: its one month is charged, so are its lines
     expect(isItemMonthCharged({ from: "2024-04-10" }, start, "2024-04-25", "2024-04")).toBe(true);
   });
 
   it("never charges a line removed before it was added (invalid input)", () => {
-    expect(isItemMonthCharged({ from: "2024-06-10", to: "2024-05-10" }, start, null, "2024-06")).toBe(false);
+    expect(
+      isItemMonthCharged({ from: "2024-06-10", to: "2024-05-10" }, start, null, "2024-06"),
+    ).toBe(false);
   });
 
   it("has an item on the contract from its `from` day up to, not including, its `to` day", () => {

@@ -1,14 +1,25 @@
 // Which billing months carry monthly fees: T-24-1 and T-27-2 for the contract, and the item-line
 // rule of docs/rules/terms.md ("Items added or removed during the contract", an interpretation) for each
 // endpoint / gateway / option line.
-import { addMonths, monthOf, monthRange, monthsBetween, type IsoDate, type YearMonth } from "../lib/jst";
+import {
+  addMonths,
+  monthOf,
+  monthRange,
+  monthsBetween,
+  type IsoDate,
+  type YearMonth,
+} from "../lib/jst";
 
 /**
  * T-24-1 / T-27-2: the months charged run from the start month (in full, T-27-2(1)) through the
  * month before the termination month (T-27-2(2)); start and termination in the same month → that
  * one month. `terminationDate` null = not terminated: every month from the start month on.
  */
-export function isMonthCharged(serviceStart: IsoDate, terminationDate: IsoDate | null, month: YearMonth): boolean {
+export function isMonthCharged(
+  serviceStart: IsoDate,
+  terminationDate: IsoDate | null,
+  month: YearMonth,
+): boolean {
   const first = monthOf(serviceStart);
   if (month < first) return false;
   if (terminationDate === null) return true;
@@ -35,7 +46,11 @@ export function chargedMonthCount(serviceStart: IsoDate, terminationDate: IsoDat
  * The charged months, in order. For a contract not terminated, `through` bounds the list
  * (inclusive); without it the list would never end, so it is then required.
  */
-export function chargedMonths(serviceStart: IsoDate, terminationDate: IsoDate | null, through?: YearMonth): YearMonth[] {
+export function chargedMonths(
+  serviceStart: IsoDate,
+  terminationDate: IsoDate | null,
+  through?: YearMonth,
+): YearMonth[] {
   let last: YearMonth;
   if (terminationDate !== null) {
     last = lastChargedMonth(serviceStart, terminationDate);

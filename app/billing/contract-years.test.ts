@@ -61,9 +61,21 @@ describe("contract years and renewal months (S4 ※1)", () => {
   });
 
   it("gives the next renewal not yet begun and its reminder date", () => {
-    expect(upcomingRenewal(start, "2025-01-31")).toEqual({ renewalMonth: "2025-04", reminderDate: "2025-01-31" });
-    expect(upcomingRenewal(start, "2025-03-31")).toEqual({ renewalMonth: "2025-04", reminderDate: "2025-01-31" });
-    expect(upcomingRenewal(start, "2025-04-01")).toEqual({ renewalMonth: "2026-04", reminderDate: "2026-01-31" });
-    expect(upcomingRenewal(start, "2024-04-10")).toEqual({ renewalMonth: "2025-04", reminderDate: "2025-01-31" });
+    expect(upcomingRenewal(start, "2025-01-31")).toEqual({
+      renewalMonth: "2025-04",
+      reminderDate: "2025-01-31",
+    });
+    expect(upcomingRenewal(start, "2025-03-31")).toEqual({
+      renewalMonth: "2025-04",
+      reminderDate: "2025-01-31",
+    });
+    expect(upcomingRenewal(start, "2025-04-01")).toEqual({
+      renewalMonth: "2026-04",
+      reminderDate: "2026-01-31",
+    });
+    expect(upcomingRenewal(start, "2024-04-10")).toEqual({
+      renewalMonth: "2025-04",
+      reminderDate: "2025-01-31",
+    });
   });
 });

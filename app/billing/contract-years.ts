@@ -3,7 +3,15 @@
 // with the start month; the renewal month (契約更新月) is month 13, 25, … counting the start
 // month as 1; a termination dated in a renewal month costs no fee; the console reminds 60 days
 // before each renewal month begins.
-import { addDays, addMonths, firstDayOf, monthOf, monthsBetween, type IsoDate, type YearMonth } from "../lib/jst";
+import {
+  addDays,
+  addMonths,
+  firstDayOf,
+  monthOf,
+  monthsBetween,
+  type IsoDate,
+  type YearMonth,
+} from "../lib/jst";
 
 /** Days before the first day of a renewal month when the reminder goes out. */
 export const RENEWAL_REMINDER_DAYS = 60;
@@ -43,7 +51,9 @@ export function renewalMonthOnOrAfter(serviceStart: IsoDate, month: YearMonth): 
  */
 export function feeFreeDate(serviceStart: IsoDate, wished: IsoDate): IsoDate {
   const month = monthOf(wished);
-  return isRenewalMonth(serviceStart, month) ? wished : firstDayOf(renewalMonthOnOrAfter(serviceStart, month));
+  return isRenewalMonth(serviceStart, month)
+    ? wished
+    : firstDayOf(renewalMonthOnOrAfter(serviceStart, month));
 }
 
 /** The reminder date of a renewal month: 60 days before its first day. */
@@ -55,7 +65,10 @@ export function renewalReminderDate(renewalMonth: YearMonth): IsoDate {
  * The next renewal month that has not begun on `today`, and the day its reminder is (or was)
  * due. A reminder date earlier than `today` means the reminder is overdue.
  */
-export function upcomingRenewal(serviceStart: IsoDate, today: IsoDate): { renewalMonth: YearMonth; reminderDate: IsoDate } {
+export function upcomingRenewal(
+  serviceStart: IsoDate,
+  today: IsoDate,
+): { renewalMonth: YearMonth; reminderDate: IsoDate } {
   const renewalMonth = renewalMonthOnOrAfter(serviceStart, addMonths(monthOf(today), 1));
   return { renewalMonth, reminderDate: renewalReminderDate(renewalMonth) };
 }

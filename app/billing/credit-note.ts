@@ -31,24 +31,42 @@ export function creditableYen(line: CreditableLine): number {
   return Math.max(0, line.amountYen - line.alreadyCreditedYen);
 }
 
-export function draftCreditNote(lines: readonly CreditableLine[], requested: ReadonlyMap<number, number>): CreditNoteDraft {
+export function draftCreditNote(
+  lines: readonly CreditableLine[],
+  requested: ReadonlyMap<number, number>,
+): CreditNoteDraft {
   const errors: Record<string, string> = {};
   const drafts: CreditNoteLineDraft[] = [];
   for (const line of lines) {
     const amount = requested.get(line.invoiceLineId);
     if (amount === undefined || amount === 0) continue;
     const limit = creditableYen(line);
-    if (!Number.isSafeInteger(amount) || amount < 0) errors[`line-${line.invoiceLineId}`] = "返還額は1円以上の整数で入力してください";
-    else if (amount > limit) errors[`line-${line.invoiceLineId}`] = `返還できるのは ${formatYen(limit)} までです`;
-    else drafts.push({ invoiceLineId: line.invoiceLineId, description: line.description, rule: line.rule, taxCategory: line.taxCategory, amountYen: amount });
+    if (!Number.isSafeInteger(amount) || amount < 0)
+      errors[`line-${line.invoiceLineId}`] = "返還額は1円以上の整数で入力してください";
+    else if (amount > limit)
+      errors[`line-${line.invoiceLineId}`] = `返還できるのは ${formatYen(limit)} までです`;
+    else
+      drafts.push({
+        invoiceLineId: line.invoiceLineId,
+        description: line.description,
+        rule: line.rule,
+        taxCategory: line.taxCategory,
+        amountYen: amount,
+      });
   }
   for (const id of requested.keys()) {
-    if (!lines.some((l) => l.invoiceLineId === id)) errors[`line-${id}`] = "この請求書の明細ではありません";
+    if (!lines.some((l) => l.invoiceLineId === id))
+      errors[`line-${id}`] = "この請求書の明細ではありません";
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  if (drafts.length === 0) return { ok: false, errors: { _form: "返還する明細と金額を1つ以上入力してください" } };
+  if (drafts.length === 0)
+    return { ok: false, errors: { _form: "返還する明細と金額を1つ以上入力してください" } };
   const tax = summarizeTax(drafts);
-  return { ok: true, lines: drafts, totals: { ...tax, totalYen: tax.taxable10Yen + tax.tax10Yen + tax.nonTaxableYen } };
+  return {
+    ok: true,
+    lines: drafts,
+    totals: { ...tax, totalYen: tax.taxable10Yen + tax.tax10Yen + tax.nonTaxableYen },
+  };
 }
 
 export function creditNoteNumber(seq: number): string {

@@ -9,7 +9,9 @@ const eb = expressionBuilder<Database, "invoices">();
 /** The yen returned by the invoice's credit notes, tax included (0 without any). */
 export function creditedYenOfInvoice() {
   return eb.fn.coalesce(
-    eb.selectFrom("credit_notes").select((e) => e.fn.sum<number>("credit_notes.total_yen").as("c"))
+    eb
+      .selectFrom("credit_notes")
+      .select((e) => e.fn.sum<number>("credit_notes.total_yen").as("c"))
       .whereRef("credit_notes.invoice_id", "=", "invoices.id"),
     eb.val(0),
   );
@@ -18,9 +20,12 @@ export function creditedYenOfInvoice() {
 /** The late interest (T-26 lines) the invoice's credit notes returned (0 without any). */
 export function creditedInterestYenOfInvoice() {
   return eb.fn.coalesce(
-    eb.selectFrom("credit_note_lines").innerJoin("credit_notes", "credit_notes.id", "credit_note_lines.credit_note_id")
+    eb
+      .selectFrom("credit_note_lines")
+      .innerJoin("credit_notes", "credit_notes.id", "credit_note_lines.credit_note_id")
       .select((e) => e.fn.sum<number>("credit_note_lines.amount_yen").as("i"))
-      .whereRef("credit_notes.invoice_id", "=", "invoices.id").where("credit_note_lines.rule", "=", "T-26"),
+      .whereRef("credit_notes.invoice_id", "=", "invoices.id")
+      .where("credit_note_lines.rule", "=", "T-26"),
     eb.val(0),
   );
 }

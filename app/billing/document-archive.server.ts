@@ -29,35 +29,75 @@ export function documentFileName(doc: Pick<InvoiceDocument, "kind" | "number">):
   return doc.kind === "invoice" ? `請求書_${doc.number}.pdf` : `返還請求書_${doc.number}.pdf`;
 }
 
-export const KIND_LABELS: Record<ArchivedKind, string> = { invoice: "請求書", credit_note: "返還請求書" };
+export const KIND_LABELS: Record<ArchivedKind, string> = {
+  invoice: "請求書",
+  credit_note: "返還請求書",
+};
 
-async function storedPdf(db: Kysely<Database>, kind: ArchivedKind, documentId: number): Promise<ArchivedPdf | null> {
-  const row = await db.selectFrom("document_archive").select(["document_number", "file_name", "pdf", "sha256"])
-    .where("kind", "=", kind).where("document_id", "=", documentId).executeTakeFirst();
-  return row ? { number: row.document_number, fileName: row.file_name, pdf: Buffer.from(row.pdf), sha256: row.sha256 } : null;
+async function storedPdf(
+  db: Kysely<Database>,
+  kind: ArchivedKind,
+  documentId: number,
+): Promise<ArchivedPdf | null> {
+  const row = await db
+    .selectFrom("document_archive")
+    .select(["document_number", "file_name", "pdf", "sha256"])
+    .where("kind", "=", kind)
+    .where("document_id", "=", documentId)
+    .executeTakeFirst();
+  return row
+    ? {
+        number: row.document_number,
+        fileName: row.file_name,
+        pdf: Buffer.from(row.pdf),
+        sha256: row.sha256,
+      }
+    : null;
 }
 
-async function archived(db: Kysely<Database>, documentId: number, doc: InvoiceDocument, at: Date): Promise<ArchivedPdf> {
+async function archived(
+  db: Kysely<Database>,
+  documentId: number,
+  doc: InvoiceDocument,
+  at: Date,
+): Promise<ArchivedPdf> {
   const stored = await storedPdf(db, doc.kind, documentId);
   if (stored) return stored;
   const pdf = await renderInvoicePdf(doc);
-  await db.insertInto("document_archive").values({
-    kind: doc.kind, document_id: documentId, document_number: doc.number, issue_date: doc.issueDate,
-    counterparty: doc.recipient.name, amount_yen: doc.totals.totalYen, file_name: documentFileName(doc),
-    pdf, sha256: sha256Hex(pdf), stored_at: at.toISOString(),
-  }).onConflict((oc) => oc.columns(["kind", "document_id"]).doNothing()).execute();
+  await db
+    .insertInto("document_archive")
+    .values({
+      kind: doc.kind,
+      document_id: documentId,
+      document_number: doc.number,
+      issue_date: doc.issueDate,
+      counterparty: doc.recipient.name,
+      amount_yen: doc.totals.totalYen,
+      file_name: documentFileName(doc),
+      pdf,
+      sha256: sha256Hex(pdf),
+      stored_at: at.toISOString(),
+    })
+    .onConflict((oc) => oc.columns(["kind", "document_id"]).doNothing())
+    .execute();
   // Two first renders at once: the one stored first is the original, and both answer with it.
   return (await storedPdf(db, doc.kind, documentId))!;
 }
 
 /** The stored original of an invoice within the tenant (stored now when this is its first render); null when not found. */
-export async function archivedInvoicePdf(db: Kysely<Database>, params: { id: number; tenant: Tenant; at: Date }): Promise<ArchivedPdf | null> {
+export async function archivedInvoicePdf(
+  db: Kysely<Database>,
+  params: { id: number; tenant: Tenant; at: Date },
+): Promise<ArchivedPdf | null> {
   const doc = await invoiceDocument(db, params);
   return doc ? archived(db, params.id, doc, params.at) : null;
 }
 
 /** The stored original of a credit note within the tenant (stored now when this is its first render); null when not found. */
-export async function archivedCreditNotePdf(db: Kysely<Database>, params: { id: number; tenant: Tenant; at: Date }): Promise<ArchivedPdf | null> {
+export async function archivedCreditNotePdf(
+  db: Kysely<Database>,
+  params: { id: number; tenant: Tenant; at: Date },
+): Promise<ArchivedPdf | null> {
   const doc = await creditNoteDocument(db, params);
   return doc ? archived(db, params.id, doc, params.at) : null;
 }
@@ -86,18 +126,33 @@ export async function verifyArchive(
   db: Kysely<Database>,
   onProgress?: (p: { done: number; total: number }) => void,
 ): Promise<ArchiveVerification> {
-  const { total } = await db.selectFrom("document_archive").select((eb) => eb.fn.countAll<number>().as("total")).executeTakeFirstOrThrow();
+  const { total } = await db
+    .selectFrom("document_archive")
+    .select((eb) => eb.fn.countAll<number>().as("total"))
+    .executeTakeFirstOrThrow();
   const result: ArchiveVerification = { documents: Number(total), verified: 0, mismatches: [] };
   let after = 0;
   let done = 0;
   for (;;) {
-    const rows = await db.selectFrom("document_archive").select(["id", "kind", "document_number", "pdf", "sha256"])
-      .where("id", ">", after).orderBy("id").limit(VERIFY_BATCH).execute();
+    const rows = await db
+      .selectFrom("document_archive")
+      .select(["id", "kind", "document_number", "pdf", "sha256"])
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(VERIFY_BATCH)
+      .execute();
     if (rows.length === 0) break;
     for (const row of rows) {
       const computed = sha256Hex(row.pdf);
       if (computed === row.sha256) result.verified += 1;
-      else result.mismatches.push({ id: row.id, kind: row.kind, number: row.document_number, storedSha256: row.sha256, computedSha256: computed });
+      else
+        result.mismatches.push({
+          id: row.id,
+          kind: row.kind,
+          number: row.document_number,
+          storedSha256: row.sha256,
+          computedSha256: computed,
+        });
     }
     after = rows[rows.length - 1].id;
     done += rows.length;
@@ -134,25 +189,63 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export async function searchArchive(db: Kysely<Database>, search: ArchiveSearch, limit = 500): Promise<ArchivedDocumentSummary[]> {
-  let query = db.selectFrom("document_archive")
-    .select(["id", "kind", "document_number", "issue_date", "amount_yen", "counterparty", "file_name", "sha256", "stored_at"]);
+export async function searchArchive(
+  db: Kysely<Database>,
+  search: ArchiveSearch,
+  limit = 500,
+): Promise<ArchivedDocumentSummary[]> {
+  let query = db
+    .selectFrom("document_archive")
+    .select([
+      "id",
+      "kind",
+      "document_number",
+      "issue_date",
+      "amount_yen",
+      "counterparty",
+      "file_name",
+      "sha256",
+      "stored_at",
+    ]);
   if (search.from) query = query.where("issue_date", ">=", search.from);
   if (search.to) query = query.where("issue_date", "<=", search.to);
   if (search.minYen != null) query = query.where("amount_yen", ">=", search.minYen);
   if (search.maxYen != null) query = query.where("amount_yen", "<=", search.maxYen);
   const counterparty = search.counterparty?.trim();
-  if (counterparty) query = query.where(sql<boolean>`${sql.ref("counterparty")} like ${containsPattern(counterparty)} escape '\\'`);
+  if (counterparty)
+    query = query.where(
+      sql<boolean>`${sql.ref("counterparty")} like ${containsPattern(counterparty)} escape '\\'`,
+    );
   const rows = await query.orderBy("issue_date").orderBy("id").limit(limit).execute();
   return rows.map((r) => ({
-    id: r.id, kind: r.kind, number: r.document_number, issueDate: r.issue_date, amountYen: r.amount_yen,
-    counterparty: r.counterparty, fileName: r.file_name, sha256: r.sha256, storedAt: r.stored_at,
+    id: r.id,
+    kind: r.kind,
+    number: r.document_number,
+    issueDate: r.issue_date,
+    amountYen: r.amount_yen,
+    counterparty: r.counterparty,
+    fileName: r.file_name,
+    sha256: r.sha256,
+    storedAt: r.stored_at,
   }));
 }
 
 /** One stored original by its archive id (the archive page is the provider's finance's only). */
-export async function archivedDocumentById(db: Kysely<Database>, id: number): Promise<ArchivedPdf | null> {
-  const row = await db.selectFrom("document_archive").select(["document_number", "file_name", "pdf", "sha256"])
-    .where("id", "=", id).executeTakeFirst();
-  return row ? { number: row.document_number, fileName: row.file_name, pdf: Buffer.from(row.pdf), sha256: row.sha256 } : null;
+export async function archivedDocumentById(
+  db: Kysely<Database>,
+  id: number,
+): Promise<ArchivedPdf | null> {
+  const row = await db
+    .selectFrom("document_archive")
+    .select(["document_number", "file_name", "pdf", "sha256"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row
+    ? {
+        number: row.document_number,
+        fileName: row.file_name,
+        pdf: Buffer.from(row.pdf),
+        sha256: row.sha256,
+      }
+    : null;
 }

@@ -20,7 +20,10 @@ export const SUSPENSION_NOTICE_DAYS = 10;
 
 /** "1,10" → [1, 10]; the stored text is always valid (written through the form). */
 export function parseDunningDays(stored: string | null | undefined): number[] {
-  const days = (stored ?? "").split(",").map((d) => Number(d.trim())).filter((d) => Number.isInteger(d) && d >= 1 && d <= MAX_DUNNING_DAY);
+  const days = (stored ?? "")
+    .split(",")
+    .map((d) => Number(d.trim()))
+    .filter((d) => Number.isInteger(d) && d >= 1 && d <= MAX_DUNNING_DAY);
   return days.length ? [...new Set(days)].sort((a, b) => a - b) : [...DEFAULT_DUNNING_DAYS];
 }
 
@@ -35,19 +38,28 @@ export function dunningDaysLabel(days: readonly number[]): string {
 
 export const DunningSettingsForm = z.object({
   dunningDays: z.string({ error: "督促する日を入力してください" }).transform((v, ctx) => {
-    const parts = v.normalize("NFKC").split(/[,、\s]+/).filter(Boolean);
+    const parts = v
+      .normalize("NFKC")
+      .split(/[,、\s]+/)
+      .filter(Boolean);
     if (parts.length === 0) {
       ctx.addIssue({ code: "custom", message: "督促する日を入力してください（例: 1,10）" });
       return z.NEVER;
     }
     const days = parts.map(Number);
     if (days.some((d) => !Number.isInteger(d) || d < 1 || d > MAX_DUNNING_DAY)) {
-      ctx.addIssue({ code: "custom", message: `督促する日は支払期限の1〜${MAX_DUNNING_DAY}日後を半角数字で、カンマ区切りで入力してください（例: 1,10）` });
+      ctx.addIssue({
+        code: "custom",
+        message: `督促する日は支払期限の1〜${MAX_DUNNING_DAY}日後を半角数字で、カンマ区切りで入力してください（例: 1,10）`,
+      });
       return z.NEVER;
     }
     const unique = [...new Set(days)].sort((a, b) => a - b);
     if (unique.length > MAX_DUNNING_STEPS) {
-      ctx.addIssue({ code: "custom", message: `督促する日は${MAX_DUNNING_STEPS}日までにしてください` });
+      ctx.addIssue({
+        code: "custom",
+        message: `督促する日は${MAX_DUNNING_STEPS}日までにしてください`,
+      });
       return z.NEVER;
     }
     return unique;
@@ -59,7 +71,12 @@ export const DunningSettingsForm = z.object({
  * `done`: the latest set day reached, if no later-or-equal step was sent and it is at most
  * DUNNING_CATCH_UP_DAYS late. Null = nothing to send today.
  */
-export function dunningStepDue(dueDate: IsoDate, today: IsoDate, days: readonly number[], done: readonly number[]): number | null {
+export function dunningStepDue(
+  dueDate: IsoDate,
+  today: IsoDate,
+  days: readonly number[],
+  done: readonly number[],
+): number | null {
   const overdueDays = daysBetween(dueDate, today);
   const reached = days.filter((d) => d <= overdueDays);
   if (reached.length === 0) return null;
@@ -106,7 +123,10 @@ export function reminderMail(f: ReminderFacts): { subject: string; text: string 
         : "延滞利息はお支払いが完了した月のご請求書でご請求します。",
       `お振込先: ${f.bankAccount}`,
       ...(f.suspensionStartsOn
-        ? ["", `このままお支払いがない場合、規約第17条に基づき${formatDate(f.suspensionStartsOn)}からご利用を停止します（別途「利用停止のお知らせ」をお送りします）。お支払いいただければ停止は解除されます。`]
+        ? [
+            "",
+            `このままお支払いがない場合、規約第17条に基づき${formatDate(f.suspensionStartsOn)}からご利用を停止します（別途「利用停止のお知らせ」をお送りします）。お支払いいただければ停止は解除されます。`,
+          ]
         : []),
       "",
       `ご不明な点は ${f.providerPhone}（9:00〜21:00、12/29〜1/3を除く）までお問い合わせください。`,

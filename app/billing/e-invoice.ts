@@ -34,11 +34,23 @@ interface XmlElement {
   children: (XmlElement | string)[];
 }
 
-function el(name: string, attrsOrChildren?: Record<string, string> | (XmlElement | string | null)[] | string | number, maybeChildren?: (XmlElement | string | null)[] | string | number): XmlElement {
-  const isAttrs = attrsOrChildren !== undefined && typeof attrsOrChildren === "object" && !Array.isArray(attrsOrChildren);
+function el(
+  name: string,
+  attrsOrChildren?: Record<string, string> | (XmlElement | string | null)[] | string | number,
+  maybeChildren?: (XmlElement | string | null)[] | string | number,
+): XmlElement {
+  const isAttrs =
+    attrsOrChildren !== undefined &&
+    typeof attrsOrChildren === "object" &&
+    !Array.isArray(attrsOrChildren);
   const attrs = isAttrs ? (attrsOrChildren as Record<string, string>) : {};
   const content = isAttrs ? maybeChildren : attrsOrChildren;
-  const children = content === undefined ? [] : Array.isArray(content) ? content.filter((c): c is XmlElement | string => c !== null) : [String(content)];
+  const children =
+    content === undefined
+      ? []
+      : Array.isArray(content)
+        ? content.filter((c): c is XmlElement | string => c !== null)
+        : [String(content)];
   return { name, attrs, children };
 }
 
@@ -46,20 +58,30 @@ function el(name: string, attrsOrChildren?: Record<string, string> | (XmlElement
 function escapeText(value: string): string {
   return value
     .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD")
-    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
 }
 
 function escapeAttr(value: string): string {
-  return escapeText(value).replace(/"/g, "&quot;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
+  return escapeText(value)
+    .replace(/"/g, "&quot;")
+    .replace(/\t/g, "&#9;")
+    .replace(/\n/g, "&#10;")
+    .replace(/\r/g, "&#13;");
 }
 
 function write(node: XmlElement, depth: number, out: string[]): void {
   const pad = "  ".repeat(depth);
-  const attrs = Object.entries(node.attrs).map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join("");
+  const attrs = Object.entries(node.attrs)
+    .map(([k, v]) => ` ${k}="${escapeAttr(v)}"`)
+    .join("");
   if (node.children.length === 0) {
     out.push(`${pad}<${node.name}${attrs}/>`);
   } else if (node.children.every((c) => typeof c === "string")) {
-    out.push(`${pad}<${node.name}${attrs}>${(node.children as string[]).map(escapeText).join("")}</${node.name}>`);
+    out.push(
+      `${pad}<${node.name}${attrs}>${(node.children as string[]).map(escapeText).join("")}</${node.name}>`,
+    );
   } else {
     out.push(`${pad}<${node.name}${attrs}>`);
     for (const child of node.children) {
@@ -82,7 +104,10 @@ export function serializeXml(root: XmlElement): string {
 type CategoryId = "S" | "E" | "O";
 
 /** The line's category, by the same rule that prints 10% / 非課税 / 不課税 on the PDF. */
-export function taxCategoryId(line: { rule: string; taxCategory: "taxable_10" | "non_taxable" }): CategoryId {
+export function taxCategoryId(line: {
+  rule: string;
+  taxCategory: "taxable_10" | "non_taxable";
+}): CategoryId {
   const label = taxLabel(line);
   return label === "10%" ? "S" : label === "非課税" ? "E" : "O";
 }
@@ -110,13 +135,21 @@ function endpoint(peppolId: string | null): XmlElement | null {
 }
 
 function address(text: string): XmlElement {
-  return el("cac:PostalAddress", [el("cbc:StreetName", text), el("cac:Country", [el("cbc:IdentificationCode", "JP")])]);
+  return el("cac:PostalAddress", [
+    el("cbc:StreetName", text),
+    el("cac:Country", [el("cbc:IdentificationCode", "JP")]),
+  ]);
 }
 
 /** Quantity and a non-negative unit price whose product is the line amount (UBL's price may not be negative). */
-function quantityAndPrice(line: { quantity: number; unitPriceYen: number; amountYen: number }): { quantity: number; price: number } {
+function quantityAndPrice(line: { quantity: number; unitPriceYen: number; amountYen: number }): {
+  quantity: number;
+  price: number;
+} {
   if (line.quantity * line.unitPriceYen === line.amountYen && line.quantity !== 0) {
-    return line.unitPriceYen < 0 ? { quantity: -line.quantity, price: -line.unitPriceYen } : { quantity: line.quantity, price: line.unitPriceYen };
+    return line.unitPriceYen < 0
+      ? { quantity: -line.quantity, price: -line.unitPriceYen }
+      : { quantity: line.quantity, price: line.unitPriceYen };
   }
   return { quantity: line.amountYen < 0 ? -1 : 1, price: Math.abs(line.amountYen) };
 }
@@ -129,15 +162,23 @@ export interface TaxSubtotalFigures {
 
 /** One subtotal per category present, from the invoice's own totals (S) and its lines (E, O). */
 export function taxSubtotals(doc: InvoiceDocument): TaxSubtotalFigures[] {
-  const sum = (c: CategoryId) => doc.lines.filter((l) => taxCategoryId(l) === c).reduce((a, l) => a + l.amountYen, 0);
+  const sum = (c: CategoryId) =>
+    doc.lines.filter((l) => taxCategoryId(l) === c).reduce((a, l) => a + l.amountYen, 0);
   const present = (c: CategoryId) => doc.lines.some((l) => taxCategoryId(l) === c);
   const exempt = sum("E");
   const outside = sum("O");
   if (exempt + outside !== doc.totals.nonTaxableYen) {
-    throw new Error(`${doc.number}: non-taxable lines ${exempt + outside} ≠ nonTaxableYen ${doc.totals.nonTaxableYen}`);
+    throw new Error(
+      `${doc.number}: non-taxable lines ${exempt + outside} ≠ nonTaxableYen ${doc.totals.nonTaxableYen}`,
+    );
   }
   const subtotals: TaxSubtotalFigures[] = [];
-  if (present("S")) subtotals.push({ category: "S", taxableYen: doc.totals.taxable10Yen, taxYen: doc.totals.tax10Yen });
+  if (present("S"))
+    subtotals.push({
+      category: "S",
+      taxableYen: doc.totals.taxable10Yen,
+      taxYen: doc.totals.tax10Yen,
+    });
   if (present("E")) subtotals.push({ category: "E", taxableYen: exempt, taxYen: 0 });
   if (present("O")) subtotals.push({ category: "O", taxableYen: outside, taxYen: 0 });
   return subtotals;
@@ -149,27 +190,41 @@ export function eInvoiceXml(input: EInvoiceInput): string {
   const isInvoice = doc.kind === "invoice";
   const root = isInvoice ? "Invoice" : "CreditNote";
   const lineExtension = doc.totals.taxable10Yen + doc.totals.nonTaxableYen;
-  const seller = el("cac:AccountingSupplierParty", [el("cac:Party", [
-    endpoint(input.sellerPeppolId),
-    el("cac:PartyName", [el("cbc:Name", doc.issuer.name)]),
-    address(doc.issuer.address),
-    el("cac:PartyTaxScheme", [el("cbc:CompanyID", registrationNumberLabel(doc.issuer.registrationNumber)), el("cac:TaxScheme", [el("cbc:ID", "VAT")])]),
-    el("cac:PartyLegalEntity", [el("cbc:RegistrationName", doc.issuer.name)]),
-    el("cac:Contact", [el("cbc:Telephone", doc.issuer.phone), el("cbc:ElectronicMail", doc.issuer.email)]),
-  ])]);
-  const buyer = el("cac:AccountingCustomerParty", [el("cac:Party", [
-    endpoint(input.buyerPeppolId),
-    el("cac:PartyIdentification", [el("cbc:ID", doc.recipient.contractRef)]),
-    el("cac:PartyName", [el("cbc:Name", doc.recipient.name)]),
-    address(doc.recipient.address),
-    el("cac:PartyLegalEntity", [el("cbc:RegistrationName", doc.recipient.name)]),
-  ])]);
+  const seller = el("cac:AccountingSupplierParty", [
+    el("cac:Party", [
+      endpoint(input.sellerPeppolId),
+      el("cac:PartyName", [el("cbc:Name", doc.issuer.name)]),
+      address(doc.issuer.address),
+      el("cac:PartyTaxScheme", [
+        el("cbc:CompanyID", registrationNumberLabel(doc.issuer.registrationNumber)),
+        el("cac:TaxScheme", [el("cbc:ID", "VAT")]),
+      ]),
+      el("cac:PartyLegalEntity", [el("cbc:RegistrationName", doc.issuer.name)]),
+      el("cac:Contact", [
+        el("cbc:Telephone", doc.issuer.phone),
+        el("cbc:ElectronicMail", doc.issuer.email),
+      ]),
+    ]),
+  ]);
+  const buyer = el("cac:AccountingCustomerParty", [
+    el("cac:Party", [
+      endpoint(input.buyerPeppolId),
+      el("cac:PartyIdentification", [el("cbc:ID", doc.recipient.contractRef)]),
+      el("cac:PartyName", [el("cbc:Name", doc.recipient.name)]),
+      address(doc.recipient.address),
+      el("cac:PartyLegalEntity", [el("cbc:RegistrationName", doc.recipient.name)]),
+    ]),
+  ]);
   const lines = doc.lines.map((line, i) => {
     const { quantity, price } = quantityAndPrice(line);
     const category = taxCategoryId(line);
     return el(isInvoice ? "cac:InvoiceLine" : "cac:CreditNoteLine", [
       el("cbc:ID", String(i + 1)),
-      el(isInvoice ? "cbc:InvoicedQuantity" : "cbc:CreditedQuantity", { unitCode: "C62" }, String(quantity)),
+      el(
+        isInvoice ? "cbc:InvoicedQuantity" : "cbc:CreditedQuantity",
+        { unitCode: "C62" },
+        String(quantity),
+      ),
       yen("cbc:LineExtensionAmount", line.amountYen),
       el("cac:Item", [
         el("cbc:Name", line.description),
@@ -179,43 +234,58 @@ export function eInvoiceXml(input: EInvoiceInput): string {
       el("cac:Price", [yen("cbc:PriceAmount", price)]),
     ]);
   });
-  const document = el(root, {
-    xmlns: `urn:oasis:names:specification:ubl:schema:xsd:${root}-2`,
-    "xmlns:cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
-    "xmlns:cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
-  }, [
-    el("cbc:UBLVersionID", "2.1"),
-    el("cbc:CustomizationID", JP_PINT_CUSTOMIZATION_ID),
-    el("cbc:ProfileID", JP_PINT_PROFILE_ID),
-    el("cbc:ID", doc.number),
-    el("cbc:IssueDate", doc.issueDate),
-    doc.kind === "invoice" ? el("cbc:DueDate", doc.dueDate) : null,
-    isInvoice ? el("cbc:InvoiceTypeCode", "380") : el("cbc:CreditNoteTypeCode", "381"),
-    doc.kind === "credit_note" ? el("cbc:Note", doc.reason) : null,
-    el("cbc:DocumentCurrencyCode", "JPY"),
-    el("cbc:BuyerReference", doc.recipient.contractRef),
-    el("cac:InvoicePeriod", [el("cbc:StartDate", firstDayOf(doc.billingMonth)), el("cbc:EndDate", lastDayOf(doc.billingMonth))]),
-    doc.kind === "credit_note" ? el("cac:BillingReference", [el("cac:InvoiceDocumentReference", [
-      el("cbc:ID", doc.originalInvoiceNumber),
-      input.originalInvoiceIssueDate ? el("cbc:IssueDate", input.originalInvoiceIssueDate) : null,
-    ])]) : null,
-    seller,
-    buyer,
-    el("cac:TaxTotal", [
-      yen("cbc:TaxAmount", doc.totals.tax10Yen),
-      ...taxSubtotals(doc).map((s) => el("cac:TaxSubtotal", [
-        yen("cbc:TaxableAmount", s.taxableYen),
-        yen("cbc:TaxAmount", s.taxYen),
-        taxCategory("cac:TaxCategory", s.category, true),
-      ])),
-    ]),
-    el("cac:LegalMonetaryTotal", [
-      yen("cbc:LineExtensionAmount", lineExtension),
-      yen("cbc:TaxExclusiveAmount", lineExtension),
-      yen("cbc:TaxInclusiveAmount", doc.totals.totalYen),
-      yen("cbc:PayableAmount", doc.totals.totalYen),
-    ]),
-    ...lines,
-  ]);
+  const document = el(
+    root,
+    {
+      xmlns: `urn:oasis:names:specification:ubl:schema:xsd:${root}-2`,
+      "xmlns:cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+      "xmlns:cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    },
+    [
+      el("cbc:UBLVersionID", "2.1"),
+      el("cbc:CustomizationID", JP_PINT_CUSTOMIZATION_ID),
+      el("cbc:ProfileID", JP_PINT_PROFILE_ID),
+      el("cbc:ID", doc.number),
+      el("cbc:IssueDate", doc.issueDate),
+      doc.kind === "invoice" ? el("cbc:DueDate", doc.dueDate) : null,
+      isInvoice ? el("cbc:InvoiceTypeCode", "380") : el("cbc:CreditNoteTypeCode", "381"),
+      doc.kind === "credit_note" ? el("cbc:Note", doc.reason) : null,
+      el("cbc:DocumentCurrencyCode", "JPY"),
+      el("cbc:BuyerReference", doc.recipient.contractRef),
+      el("cac:InvoicePeriod", [
+        el("cbc:StartDate", firstDayOf(doc.billingMonth)),
+        el("cbc:EndDate", lastDayOf(doc.billingMonth)),
+      ]),
+      doc.kind === "credit_note"
+        ? el("cac:BillingReference", [
+            el("cac:InvoiceDocumentReference", [
+              el("cbc:ID", doc.originalInvoiceNumber),
+              input.originalInvoiceIssueDate
+                ? el("cbc:IssueDate", input.originalInvoiceIssueDate)
+                : null,
+            ]),
+          ])
+        : null,
+      seller,
+      buyer,
+      el("cac:TaxTotal", [
+        yen("cbc:TaxAmount", doc.totals.tax10Yen),
+        ...taxSubtotals(doc).map((s) =>
+          el("cac:TaxSubtotal", [
+            yen("cbc:TaxableAmount", s.taxableYen),
+            yen("cbc:TaxAmount", s.taxYen),
+            taxCategory("cac:TaxCategory", s.category, true),
+          ]),
+        ),
+      ]),
+      el("cac:LegalMonetaryTotal", [
+        yen("cbc:LineExtensionAmount", lineExtension),
+        yen("cbc:TaxExclusiveAmount", lineExtension),
+        yen("cbc:TaxInclusiveAmount", doc.totals.totalYen),
+        yen("cbc:PayableAmount", doc.totals.totalYen),
+      ]),
+      ...lines,
+    ],
+  );
   return serializeXml(document);
 }

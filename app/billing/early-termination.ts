@@ -55,7 +55,9 @@ export function earlyTerminationFee(input: {
 }): EarlyTerminationFee {
   const b = chargedMonthCount(input.serviceStart, input.terminationDate);
   const remaining = remainingMonths(b);
-  const etfYen = chargesEarlyTerminationFee(input.terminatedBy) ? input.basePlanPriceYen * remaining : 0;
+  const etfYen = chargesEarlyTerminationFee(input.terminatedBy)
+    ? input.basePlanPriceYen * remaining
+    : 0;
   return {
     terminationDate: input.terminationDate,
     chargedMonths: b,
@@ -79,8 +81,16 @@ export interface DowngradeFee {
  * the month of the change. Whether the change is a downgrade is the caller's question
  * (`isCheaperPlan` in tariff.ts); upgrades cost nothing.
  */
-export function downgradeFee(input: { serviceStart: IsoDate; changeDate: IsoDate; oldPlanPriceYen: number }): DowngradeFee {
+export function downgradeFee(input: {
+  serviceStart: IsoDate;
+  changeDate: IsoDate;
+  oldPlanPriceYen: number;
+}): DowngradeFee {
   const b = Math.max(0, monthsBetween(monthOf(input.serviceStart), monthOf(input.changeDate)));
   const remaining = b === 0 ? 12 : remainingMonths(b);
-  return { chargedMonths: b, remainingMonths: remaining, etfYen: input.oldPlanPriceYen * remaining };
+  return {
+    chargedMonths: b,
+    remainingMonths: remaining,
+    etfYen: input.oldPlanPriceYen * remaining,
+  };
 }

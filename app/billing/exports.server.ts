@@ -17,11 +17,19 @@ export function encodeCsv(csv: string, encoding: CsvEncoding): Buffer {
   return encoding === "sjis" ? iconv.encode(csv, "Shift_JIS") : Buffer.from(`\uFEFF${csv}`, "utf8");
 }
 
-export async function invoiceCsvFile(db: Kysely<Database>, month: YearMonth, encoding: CsvEncoding): Promise<Buffer> {
+export async function invoiceCsvFile(
+  db: Kysely<Database>,
+  month: YearMonth,
+  encoding: CsvEncoding,
+): Promise<Buffer> {
   return encodeCsv(await invoiceExcelCsv(db, month), encoding);
 }
 
-export async function lineCsvFile(db: Kysely<Database>, month: YearMonth, encoding: CsvEncoding): Promise<Buffer> {
+export async function lineCsvFile(
+  db: Kysely<Database>,
+  month: YearMonth,
+  encoding: CsvEncoding,
+): Promise<Buffer> {
   return encodeCsv(await lineExcelCsv(db, month), encoding);
 }
 
@@ -29,12 +37,24 @@ export async function lineCsvFile(db: Kysely<Database>, month: YearMonth, encodi
  * Journal entries booked in the month the invoices of `month` are issued (M+1): those invoices,
  * and the credit notes issued in that same month.
  */
-export async function journalEntries(db: Kysely<Database>, month: YearMonth): Promise<JournalInvoice[]> {
+export async function journalEntries(
+  db: Kysely<Database>,
+  month: YearMonth,
+): Promise<JournalInvoice[]> {
   const bookedIn = addMonths(month, 1);
   const invoices = await db
     .selectFrom("invoices")
-    .select(["invoice_number", "issue_date", "recipient_name", "billing_month", "taxable_10_yen", "tax_10_yen", "interest_yen",
-      "non_taxable_yen", "total_yen"])
+    .select([
+      "invoice_number",
+      "issue_date",
+      "recipient_name",
+      "billing_month",
+      "taxable_10_yen",
+      "tax_10_yen",
+      "interest_yen",
+      "non_taxable_yen",
+      "total_yen",
+    ])
     .where("billing_month", "=", month)
     .orderBy("seq")
     .execute();
@@ -42,11 +62,22 @@ export async function journalEntries(db: Kysely<Database>, month: YearMonth): Pr
     .selectFrom("credit_notes")
     .innerJoin("invoices", "invoices.id", "credit_notes.invoice_id")
     .leftJoin("credit_note_lines", (join) =>
-      join.onRef("credit_note_lines.credit_note_id", "=", "credit_notes.id").on("credit_note_lines.rule", "=", "T-26"))
+      join
+        .onRef("credit_note_lines.credit_note_id", "=", "credit_notes.id")
+        .on("credit_note_lines.rule", "=", "T-26"),
+    )
     .select((eb) => [
-      "credit_notes.credit_note_number", "credit_notes.issue_date", "invoices.recipient_name", "invoices.billing_month",
-      "credit_notes.taxable_10_yen", "credit_notes.tax_10_yen", "credit_notes.non_taxable_yen", "credit_notes.total_yen",
-      eb.fn.coalesce(eb.fn.sum<number>("credit_note_lines.amount_yen"), eb.val(0)).as("interest_yen"),
+      "credit_notes.credit_note_number",
+      "credit_notes.issue_date",
+      "invoices.recipient_name",
+      "invoices.billing_month",
+      "credit_notes.taxable_10_yen",
+      "credit_notes.tax_10_yen",
+      "credit_notes.non_taxable_yen",
+      "credit_notes.total_yen",
+      eb.fn
+        .coalesce(eb.fn.sum<number>("credit_note_lines.amount_yen"), eb.val(0))
+        .as("interest_yen"),
     ])
     .where("credit_notes.issue_date", ">=", firstDayOf(bookedIn))
     .where("credit_notes.issue_date", "<=", lastDayOf(bookedIn))
@@ -56,14 +87,28 @@ export async function journalEntries(db: Kysely<Database>, month: YearMonth): Pr
     .execute();
   return [
     ...invoices.map((i) => ({
-      number: i.invoice_number, issueDate: i.issue_date, customerName: i.recipient_name, billingMonth: i.billing_month,
-      taxable10Yen: i.taxable_10_yen, tax10Yen: i.tax_10_yen, interestYen: i.interest_yen,
-      otherNonTaxableYen: i.non_taxable_yen - i.interest_yen, totalYen: i.total_yen, reversal: false,
+      number: i.invoice_number,
+      issueDate: i.issue_date,
+      customerName: i.recipient_name,
+      billingMonth: i.billing_month,
+      taxable10Yen: i.taxable_10_yen,
+      tax10Yen: i.tax_10_yen,
+      interestYen: i.interest_yen,
+      otherNonTaxableYen: i.non_taxable_yen - i.interest_yen,
+      totalYen: i.total_yen,
+      reversal: false,
     })),
     ...notes.map((n) => ({
-      number: n.credit_note_number, issueDate: n.issue_date, customerName: n.recipient_name, billingMonth: n.billing_month,
-      taxable10Yen: n.taxable_10_yen, tax10Yen: n.tax_10_yen, interestYen: Number(n.interest_yen),
-      otherNonTaxableYen: n.non_taxable_yen - Number(n.interest_yen), totalYen: n.total_yen, reversal: true,
+      number: n.credit_note_number,
+      issueDate: n.issue_date,
+      customerName: n.recipient_name,
+      billingMonth: n.billing_month,
+      taxable10Yen: n.taxable_10_yen,
+      tax10Yen: n.tax_10_yen,
+      interestYen: Number(n.interest_yen),
+      otherNonTaxableYen: n.non_taxable_yen - Number(n.interest_yen),
+      totalYen: n.total_yen,
+      reversal: true,
     })),
   ];
 }
@@ -75,13 +120,25 @@ export async function journalCsvFile(db: Kysely<Database>, month: YearMonth): Pr
 }
 
 export async function invoicePdfZip(db: Kysely<Database>, month: YearMonth): Promise<Buffer> {
-  const invoices = await db.selectFrom("invoices").select(["id", "invoice_number", "recipient_name"])
-    .where("billing_month", "=", month).orderBy("seq").execute();
+  const invoices = await db
+    .selectFrom("invoices")
+    .select(["id", "invoice_number", "recipient_name"])
+    .where("billing_month", "=", month)
+    .orderBy("seq")
+    .execute();
   const files: { name: string; data: Buffer }[] = [];
   for (const invoice of invoices) {
     // The stored originals (電子帳簿保存法): the same bytes as mailed and downloaded.
-    const stored = await archivedInvoicePdf(db, { id: invoice.id, tenant: { kind: "provider" }, at: now() });
-    if (stored) files.push({ name: `請求書_${invoice.invoice_number}_${invoice.recipient_name}.pdf`, data: stored.pdf });
+    const stored = await archivedInvoicePdf(db, {
+      id: invoice.id,
+      tenant: { kind: "provider" },
+      at: now(),
+    });
+    if (stored)
+      files.push({
+        name: `請求書_${invoice.invoice_number}_${invoice.recipient_name}.pdf`,
+        data: stored.pdf,
+      });
   }
   return createZip(files);
 }

@@ -70,10 +70,15 @@ export interface LoadOptions {
  * payment or invoice row, which cost a lookup for every row ever stored.
  */
 function invoicesPaidLateIn(db: Db, month: YearMonth, contractIds?: readonly number[]) {
-  let q = db.selectFrom("payments")
-    .innerJoin("invoices", (join) => join
-      .onRef("invoices.contract_id", "=", "payments.contract_id").onRef("invoices.billing_month", "=", "payments.billing_month"))
-    .select(["payments.contract_id", "payments.billing_month"]).distinct()
+  let q = db
+    .selectFrom("payments")
+    .innerJoin("invoices", (join) =>
+      join
+        .onRef("invoices.contract_id", "=", "payments.contract_id")
+        .onRef("invoices.billing_month", "=", "payments.billing_month"),
+    )
+    .select(["payments.contract_id", "payments.billing_month"])
+    .distinct()
     .where("payments.paid_on", ">=", firstDayOf(month))
     .where("payments.paid_on", "<=", lastDayOf(month))
     .whereRef("payments.paid_on", ">", "invoices.due_date");
@@ -86,24 +91,42 @@ function idList(ids: readonly number[]): readonly number[] {
   return ids.length ? ids : [-1];
 }
 
-const paymentColumns = ["payments.contract_id", "payments.billing_month", "payments.paid_on", "payments.amount_yen"] as const;
+const paymentColumns = [
+  "payments.contract_id",
+  "payments.billing_month",
+  "payments.paid_on",
+  "payments.amount_yen",
+] as const;
 
 /** Every contract whose service started on or before `lastDay`, ordered by ref, with its history. */
-export async function loadBillableContracts(db: Db, lastDay: string, options: LoadOptions = {}): Promise<BillableContract[]> {
+export async function loadBillableContracts(
+  db: Db,
+  lastDay: string,
+  options: LoadOptions = {},
+): Promise<BillableContract[]> {
   const { contractIds, onlyPaymentsRelevantTo: month } = options;
   // More ids than one `in` list may carry (the provider's portfolio of a book of 32,800 imported
   // contracts): the whole book, then those asked for — one pass, in the same ref order.
   if (contractIds && contractIds.length > SQL_CHUNK) {
     const wanted = new Set(contractIds);
-    return (await loadBillableContracts(db, lastDay, { ...options, contractIds: undefined })).filter((c) => wanted.has(c.id));
+    return (
+      await loadBillableContracts(db, lastDay, { ...options, contractIds: undefined })
+    ).filter((c) => wanted.has(c.id));
   }
   let q = db
     .selectFrom("contracts")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .select([
-      "contracts.id", "contracts.ref", "contracts.line_id", "contracts.area", "contracts.base_plan",
-      "contracts.service_start", "customers.ref as customer_ref", "customers.name as customer_name",
-      "customers.address as customer_address", "customers.email as customer_email",
+      "contracts.id",
+      "contracts.ref",
+      "contracts.line_id",
+      "contracts.area",
+      "contracts.base_plan",
+      "contracts.service_start",
+      "customers.ref as customer_ref",
+      "customers.name as customer_name",
+      "customers.address as customer_address",
+      "customers.email as customer_email",
     ])
     .where("contracts.service_start", "<=", lastDay)
     .orderBy("contracts.ref");
@@ -114,39 +137,89 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
   // Some contracts (a quote, a re-plan in the billing run): the history of those only. The
   // whole book: every row, without an `in` list of every contract.
   const ids = contractIds ? idList(contracts.map((c) => c.id)) : null;
-  const [items, planChanges, terminations, outages, visits, visitLines, manualLines, payments] = await Promise.all([
-    // Only the columns the history holds: items and payments are the bulk of what a month reads.
-    db.selectFrom("contract_items")
-      .select(["contract_id", "code", "quantity", "ownership", "repair24h", "from_date", "to_date"])
-      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
-      .orderBy("id").execute(),
-    db.selectFrom("plan_changes").selectAll()
-      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
-      .orderBy("change_date").orderBy("id").execute(),
-    db.selectFrom("terminations").selectAll().where("withdrawn_at", "is", null)
-      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
-      .execute(),
-    db.selectFrom("outages").selectAll()
-      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
-      .orderBy("id").execute(),
-    db.selectFrom("visits").selectAll()
-      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
-      .orderBy("visit_date").orderBy("start_time").orderBy("id").execute(),
-    db.selectFrom("visit_lines").selectAll()
-      .$if(ids !== null, (qb) => qb.where("visit_id", "in", db.selectFrom("visits").select("id").where("contract_id", "in", ids!)))
-      .orderBy("id").execute(),
-    db.selectFrom("manual_lines").selectAll()
-      .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
-      .orderBy("line_date").orderBy("id").execute(),
-    month
-      ? db.selectFrom("payments").select(paymentColumns)
-        .innerJoin(invoicesPaidLateIn(db, month, ids ?? undefined).as("paid"), (join) => join
-          .onRef("paid.contract_id", "=", "payments.contract_id").onRef("paid.billing_month", "=", "payments.billing_month"))
-        .orderBy("payments.paid_on").orderBy("payments.id").execute()
-      : db.selectFrom("payments").select(paymentColumns)
+  const [items, planChanges, terminations, outages, visits, visitLines, manualLines, payments] =
+    await Promise.all([
+      // Only the columns the history holds: items and payments are the bulk of what a month reads.
+      db
+        .selectFrom("contract_items")
+        .select([
+          "contract_id",
+          "code",
+          "quantity",
+          "ownership",
+          "repair24h",
+          "from_date",
+          "to_date",
+        ])
         .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
-        .orderBy("paid_on").orderBy("id").execute(),
-  ]);
+        .orderBy("id")
+        .execute(),
+      db
+        .selectFrom("plan_changes")
+        .selectAll()
+        .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+        .orderBy("change_date")
+        .orderBy("id")
+        .execute(),
+      db
+        .selectFrom("terminations")
+        .selectAll()
+        .where("withdrawn_at", "is", null)
+        .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+        .execute(),
+      db
+        .selectFrom("outages")
+        .selectAll()
+        .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+        .orderBy("id")
+        .execute(),
+      db
+        .selectFrom("visits")
+        .selectAll()
+        .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+        .orderBy("visit_date")
+        .orderBy("start_time")
+        .orderBy("id")
+        .execute(),
+      db
+        .selectFrom("visit_lines")
+        .selectAll()
+        .$if(ids !== null, (qb) =>
+          qb.where(
+            "visit_id",
+            "in",
+            db.selectFrom("visits").select("id").where("contract_id", "in", ids!),
+          ),
+        )
+        .orderBy("id")
+        .execute(),
+      db
+        .selectFrom("manual_lines")
+        .selectAll()
+        .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+        .orderBy("line_date")
+        .orderBy("id")
+        .execute(),
+      month
+        ? db
+            .selectFrom("payments")
+            .select(paymentColumns)
+            .innerJoin(invoicesPaidLateIn(db, month, ids ?? undefined).as("paid"), (join) =>
+              join
+                .onRef("paid.contract_id", "=", "payments.contract_id")
+                .onRef("paid.billing_month", "=", "payments.billing_month"),
+            )
+            .orderBy("payments.paid_on")
+            .orderBy("payments.id")
+            .execute()
+        : db
+            .selectFrom("payments")
+            .select(paymentColumns)
+            .$if(ids !== null, (qb) => qb.where("contract_id", "in", ids!))
+            .orderBy("paid_on")
+            .orderBy("id")
+            .execute(),
+    ]);
   const itemsOf = groupBy(items, (r) => r.contract_id);
   const changesOf = groupBy(planChanges, (r) => r.contract_id);
   const terminationOf = new Map(terminations.map((t) => [t.contract_id, t]));
@@ -166,11 +239,21 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
       basePlan: c.base_plan,
       serviceStart: c.service_start,
       items: (itemsOf.get(c.id) ?? []).map((i) => ({
-        code: i.code, quantity: i.quantity, ownership: i.ownership, repair24h: i.repair24h === 1, from: i.from_date, to: i.to_date,
+        code: i.code,
+        quantity: i.quantity,
+        ownership: i.ownership,
+        repair24h: i.repair24h === 1,
+        from: i.from_date,
+        to: i.to_date,
       })),
-      planChanges: (changesOf.get(c.id) ?? []).map((p) => ({ date: p.change_date, basePlan: p.base_plan })),
+      planChanges: (changesOf.get(c.id) ?? []).map((p) => ({
+        date: p.change_date,
+        basePlan: p.base_plan,
+      })),
       outages: (outagesOf.get(c.id) ?? []).map((o) => ({
-        services: o.services.split(",") as OutageService[], knownAt: o.known_at, restoredAt: o.restored_at,
+        services: o.services.split(",") as OutageService[],
+        knownAt: o.known_at,
+        restoredAt: o.restored_at,
         customerFault: o.customer_fault === 1,
       })),
       visits: (visitsOf.get(c.id) ?? []).map((v) => ({
@@ -186,18 +269,34 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
         })),
       })),
       manualLines: (manualOf.get(c.id) ?? []).map((m) => ({
-        date: m.line_date, description: m.description, amountYen: m.amount_yen, taxable: m.taxable === 1, code: m.code, rule: m.rule,
+        date: m.line_date,
+        description: m.description,
+        amountYen: m.amount_yen,
+        taxable: m.taxable === 1,
+        code: m.code,
+        rule: m.rule,
       })),
       termination: termination
-        ? { requestedOn: termination.requested_on, wishedDate: termination.wished_date, confirmedOn: termination.confirmed_on }
+        ? {
+            requestedOn: termination.requested_on,
+            wishedDate: termination.wished_date,
+            confirmedOn: termination.confirmed_on,
+          }
         : null,
       terminatedBy: termination?.terminated_by ?? "customer",
       payments: (paymentsOf.get(c.id) ?? []).map((p): PaymentRecord => ({
-        billingMonth: p.billing_month, paidOn: p.paid_on, amountYen: p.amount_yen,
+        billingMonth: p.billing_month,
+        paidOn: p.paid_on,
+        amountYen: p.amount_yen,
       })),
     };
     return {
-      id: c.id, ref: c.ref, recipientName: c.customer_name, recipientAddress: c.customer_address, recipientEmail: c.customer_email, history,
+      id: c.id,
+      ref: c.ref,
+      recipientName: c.customer_name,
+      recipientAddress: c.customer_address,
+      recipientEmail: c.customer_email,
+      history,
     };
   });
 }
@@ -209,16 +308,25 @@ export async function loadBillableContracts(db: Db, lastDay: string, options: Lo
  * they are not read.
  */
 export async function loadPriorInvoices(
-  db: Db, month: YearMonth, contracts: readonly BillableContract[], options: Pick<LoadOptions, "contractIds"> = {},
+  db: Db,
+  month: YearMonth,
+  contracts: readonly BillableContract[],
+  options: Pick<LoadOptions, "contractIds"> = {},
 ): Promise<Map<number, PriorInvoice[]>> {
   // Driven by the (few) invoices paid late in the month, each found by its contract and month, so
   // the cost does not grow with the years of invoices stored.
   const rows = await db
     .selectFrom(invoicesPaidLateIn(db, month, options.contractIds).as("paid"))
-    .innerJoin("invoices", (join) => join
-      .onRef("invoices.contract_id", "=", "paid.contract_id").onRef("invoices.billing_month", "=", "paid.billing_month"))
+    .innerJoin("invoices", (join) =>
+      join
+        .onRef("invoices.contract_id", "=", "paid.contract_id")
+        .onRef("invoices.billing_month", "=", "paid.billing_month"),
+    )
     .select((eb) => [
-      "invoices.contract_id", "invoices.billing_month", "invoices.invoice_number", "invoices.due_date",
+      "invoices.contract_id",
+      "invoices.billing_month",
+      "invoices.invoice_number",
+      "invoices.due_date",
       // The interest lines still standing: less what credit notes returned of them (T-26 principal).
       eb("invoices.interest_yen", "-", creditedInterestYenOfInvoice()).as("interest_yen"),
       // What is owed: the total less credit notes issued against it (T-27-4).
@@ -227,7 +335,14 @@ export async function loadPriorInvoices(
     .where("invoices.billing_month", "<", month)
     // T-26-3: a waived invoice bears no interest.
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom("interest_waivers").select("interest_waivers.invoice_id").whereRef("interest_waivers.invoice_id", "=", "invoices.id"))))
+      not(
+        exists(
+          selectFrom("interest_waivers")
+            .select("interest_waivers.invoice_id")
+            .whereRef("interest_waivers.invoice_id", "=", "invoices.id"),
+        ),
+      ),
+    )
     .orderBy("invoices.billing_month")
     .execute();
   const paymentsByContract = new Map(contracts.map((c) => [c.id, c.history.payments ?? []]));
@@ -238,8 +353,12 @@ export async function loadPriorInvoices(
       .map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen }));
     const list = result.get(row.contract_id) ?? [];
     list.push({
-      billingMonth: row.billing_month, invoiceNumber: row.invoice_number, totalYen: Number(row.total_yen),
-      interestYen: Number(row.interest_yen), dueDate: row.due_date, payments,
+      billingMonth: row.billing_month,
+      invoiceNumber: row.invoice_number,
+      totalYen: Number(row.total_yen),
+      interestYen: Number(row.interest_yen),
+      dueDate: row.due_date,
+      payments,
     });
     result.set(row.contract_id, list);
   }

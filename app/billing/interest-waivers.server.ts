@@ -11,32 +11,63 @@ import { now } from "../lib/clock";
 export type WaiverResult = { ok: true } | { ok: false; message: string };
 
 export async function interestWaiverOf(db: Kysely<Database>, invoiceId: number) {
-  return db.selectFrom("interest_waivers").selectAll().where("invoice_id", "=", invoiceId).executeTakeFirst();
+  return db
+    .selectFrom("interest_waivers")
+    .selectAll()
+    .where("invoice_id", "=", invoiceId)
+    .executeTakeFirst();
 }
 
 export async function waiveInterest(
   db: Kysely<Database>,
   params: { invoiceId: number; tenant: Tenant; reason: string; actor: AuditActor; ip: string },
 ): Promise<WaiverResult | null> {
-  const invoice = await db.selectFrom("invoices").innerJoin("contracts", "contracts.id", "invoices.contract_id")
+  const invoice = await db
+    .selectFrom("invoices")
+    .innerJoin("contracts", "contracts.id", "invoices.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .select(["invoices.id", "invoices.invoice_number"])
-    .where("invoices.id", "=", params.invoiceId).where(customerInTenant(params.tenant)).executeTakeFirst();
+    .where("invoices.id", "=", params.invoiceId)
+    .where(customerInTenant(params.tenant))
+    .executeTakeFirst();
   if (!invoice) return null;
-  if (await interestWaiverOf(db, invoice.id)) return { ok: false, message: "この請求書の延滞利息はすでに免除されています" };
+  if (await interestWaiverOf(db, invoice.id))
+    return { ok: false, message: "この請求書の延滞利息はすでに免除されています" };
   // An interest line names the invoice it charges interest on (monthly-invoice.ts lateInterestLines).
-  const billed = await db.selectFrom("invoice_lines").select("id")
-    .where("code", "=", "interest.late").where("description", "like", `%${invoice.invoice_number}%`).executeTakeFirst();
-  if (billed) return { ok: false, message: "延滞利息はすでに請求済みです。返還する場合は返還請求書を発行してください" };
+  const billed = await db
+    .selectFrom("invoice_lines")
+    .select("id")
+    .where("code", "=", "interest.late")
+    .where("description", "like", `%${invoice.invoice_number}%`)
+    .executeTakeFirst();
+  if (billed)
+    return {
+      ok: false,
+      message: "延滞利息はすでに請求済みです。返還する場合は返還請求書を発行してください",
+    };
   await inTransaction(db, async (trx) => {
-    await trx.insertInto("interest_waivers").values({
-      invoice_id: invoice.id, reason: params.reason, waived_by: params.actor.email ?? "", waived_at: now().toISOString(),
-    }).execute();
+    await trx
+      .insertInto("interest_waivers")
+      .values({
+        invoice_id: invoice.id,
+        reason: params.reason,
+        waived_by: params.actor.email ?? "",
+        waived_at: now().toISOString(),
+      })
+      .execute();
     // Interest carried to a month not invoiced yet (payments.server.ts) is waived with it.
-    await trx.deleteFrom("manual_lines").where("code", "=", "interest.late").where("description", "like", `%${invoice.invoice_number}%`).execute();
+    await trx
+      .deleteFrom("manual_lines")
+      .where("code", "=", "interest.late")
+      .where("description", "like", `%${invoice.invoice_number}%`)
+      .execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "interest.waive", entity: "invoice", entityId: invoice.invoice_number,
-      summary: `${invoice.invoice_number} の延滞利息を免除（第26条第3項）: ${params.reason}`, ip: params.ip,
+      actor: params.actor,
+      action: "interest.waive",
+      entity: "invoice",
+      entityId: invoice.invoice_number,
+      summary: `${invoice.invoice_number} の延滞利息を免除（第26条第3項）: ${params.reason}`,
+      ip: params.ip,
     });
   });
   return { ok: true };

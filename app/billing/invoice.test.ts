@@ -8,7 +8,11 @@ import {
   type InvoiceLine,
 } from "./invoice";
 
-const line = (code: string, amountYen: number, taxCategory: InvoiceLine["taxCategory"] = "taxable_10"): InvoiceLine => ({
+const line = (
+  code: string,
+  amountYen: number,
+  taxCategory: InvoiceLine["taxCategory"] = "taxable_10",
+): InvoiceLine => ({
   code,
   rule: "T-24-1",
   tariffVersion: "2024-04-01",
@@ -30,7 +34,13 @@ describe("invoice of a billing month (T-27-1)", () => {
   });
 
   it("totals taxable lines, the tax once, and non-taxable lines", () => {
-    expect(invoiceTotals([line("base.standard", 20000), line("credit.outage.gateway", -733), line("etf.termination", 21000, "non_taxable")])).toEqual({
+    expect(
+      invoiceTotals([
+        line("base.standard", 20000),
+        line("credit.outage.gateway", -733),
+        line("etf.termination", 21000, "non_taxable"),
+      ]),
+    ).toEqual({
       taxable10Yen: 19267,
       tax10Yen: 1926,
       nonTaxableYen: 21000,
@@ -52,18 +62,27 @@ describe("invoice of a billing month (T-27-1)", () => {
   });
 
   it("takes the due date from the provider setting when given", () => {
-    expect(draftInvoice("2024-07", [line("base.standard", 3000)], { dueDate: "2024-08-27" })?.dueDate).toBe("2024-08-27");
+    expect(
+      draftInvoice("2024-07", [line("base.standard", 3000)], { dueDate: "2024-08-27" })?.dueDate,
+    ).toBe("2024-08-27");
   });
 
   it("leaves an interest-only invoice unbilled only when the provider says so (T-26-3)", () => {
     const interest = [line("interest.late", 166, "non_taxable")];
     expect(draftInvoice("2024-07", interest)?.totals.totalYen).toBe(166);
     expect(draftInvoice("2024-07", interest, { leaveInterestOnlyUnbilled: true })).toBeNull();
-    expect(draftInvoice("2024-07", [...interest, line("base.standard", 3000)], { leaveInterestOnlyUnbilled: true })?.totals.totalYen).toBe(3466);
+    expect(
+      draftInvoice("2024-07", [...interest, line("base.standard", 3000)], {
+        leaveInterestOnlyUnbilled: true,
+      })?.totals.totalYen,
+    ).toBe(3466);
   });
 
   it("bears interest on the total including tax, less its interest lines (T-26)", () => {
-    const draft = draftInvoice("2024-07", [line("base.standard", 20000), line("interest.late", 166, "non_taxable")])!;
+    const draft = draftInvoice("2024-07", [
+      line("base.standard", 20000),
+      line("interest.late", 166, "non_taxable"),
+    ])!;
     expect(draft.totals.totalYen).toBe(22166);
     expect(interestBearingPrincipal(draft)).toBe(22000);
   });

@@ -64,14 +64,24 @@ export function dropZeroLines(lines: readonly InvoiceLine[]): InvoiceLine[] {
 export function invoiceTotals(lines: readonly InvoiceLine[]): InvoiceTotals {
   // Fields named rather than spread: this runs once per invoice of a billing run.
   const { taxable10Yen, tax10Yen, nonTaxableYen } = summarizeTax(lines);
-  return { taxable10Yen, tax10Yen, nonTaxableYen, totalYen: taxable10Yen + tax10Yen + nonTaxableYen };
+  return {
+    taxable10Yen,
+    tax10Yen,
+    nonTaxableYen,
+    totalYen: taxable10Yen + tax10Yen + nonTaxableYen,
+  };
 }
 
 /** The invoice of month M from its lines; null when no line is left (T-27-1) or, by setting, only interest is (T-26-3). */
-export function draftInvoice(month: YearMonth, lines: readonly InvoiceLine[], options: InvoiceOptions = {}): InvoiceDraft | null {
+export function draftInvoice(
+  month: YearMonth,
+  lines: readonly InvoiceLine[],
+  options: InvoiceOptions = {},
+): InvoiceDraft | null {
   const kept = dropZeroLines(lines);
   if (kept.length === 0) return null;
-  if (options.leaveInterestOnlyUnbilled && kept.every((line) => line.code === LATE_INTEREST_CODE)) return null;
+  if (options.leaveInterestOnlyUnbilled && kept.every((line) => line.code === LATE_INTEREST_CODE))
+    return null;
   return {
     billingMonth: month,
     issueDate: invoiceIssueDate(month),
@@ -82,6 +92,12 @@ export function draftInvoice(month: YearMonth, lines: readonly InvoiceLine[], op
 }
 
 /** T-26: the principal that bears interest — the total including tax less the interest lines. */
-export function interestBearingPrincipal(invoice: { lines: readonly InvoiceLine[]; totals: InvoiceTotals }): number {
-  return invoice.totals.totalYen - sumYen(invoice.lines.filter((l) => l.code === LATE_INTEREST_CODE).map((l) => l.amountYen));
+export function interestBearingPrincipal(invoice: {
+  lines: readonly InvoiceLine[];
+  totals: InvoiceTotals;
+}): number {
+  return (
+    invoice.totals.totalYen -
+    sumYen(invoice.lines.filter((l) => l.code === LATE_INTEREST_CODE).map((l) => l.amountYen))
+  );
 }

@@ -38,14 +38,42 @@ interface Entry {
 export type JournalCell = string | number;
 
 /** 25 columns of one journal row; `flag` is 2110 (first), 2100 (middle), 2101 (last) or 2000 (single). */
-function row(flag: string, date: string, debit: Entry | null, credit: Entry | null, memo: string, number: string): JournalCell[] {
-  const side = (e: Entry | null) => (e ? [e.account, "", "", e.taxCategory, e.amount, 0] : ["", "", "", "", "", ""]);
-  return [flag, "", "", date.replace(/-/g, "/"), ...side(debit), ...side(credit), memo, number, "", 0, "", "", 0, 0, "no"];
+function row(
+  flag: string,
+  date: string,
+  debit: Entry | null,
+  credit: Entry | null,
+  memo: string,
+  number: string,
+): JournalCell[] {
+  const side = (e: Entry | null) =>
+    e ? [e.account, "", "", e.taxCategory, e.amount, 0] : ["", "", "", "", "", ""];
+  return [
+    flag,
+    "",
+    "",
+    date.replace(/-/g, "/"),
+    ...side(debit),
+    ...side(credit),
+    memo,
+    number,
+    "",
+    0,
+    "",
+    "",
+    0,
+    0,
+    "no",
+  ];
 }
 
 export function journalRows(invoice: JournalInvoice): JournalCell[][] {
   const memo = `${invoice.customerName} ${formatBillingMonth(invoice.billingMonth)} ${invoice.number}`;
-  const receivable: Entry = { account: ACCOUNTS.receivable, taxCategory: "対象外", amount: invoice.totalYen };
+  const receivable: Entry = {
+    account: ACCOUNTS.receivable,
+    taxCategory: "対象外",
+    amount: invoice.totalYen,
+  };
   const others: Entry[] = [
     { account: ACCOUNTS.sales, taxCategory: "課税売上10%", amount: invoice.taxable10Yen },
     { account: ACCOUNTS.outputTax, taxCategory: "対象外", amount: invoice.tax10Yen },
@@ -56,7 +84,8 @@ export function journalRows(invoice: JournalInvoice): JournalCell[][] {
   const entries = others.length > 0 ? others : [];
   if (entries.length === 0) return [];
   return entries.map((entry, i) => {
-    const flag = entries.length === 1 ? "2000" : i === 0 ? "2110" : i === entries.length - 1 ? "2101" : "2100";
+    const flag =
+      entries.length === 1 ? "2000" : i === 0 ? "2110" : i === entries.length - 1 ? "2101" : "2100";
     const first = i === 0 ? receivable : null;
     return invoice.reversal
       ? row(flag, invoice.issueDate, entry, first, memo, invoice.number)
@@ -65,6 +94,12 @@ export function journalRows(invoice: JournalInvoice): JournalCell[][] {
 }
 
 /** Debit and credit totals of journal rows (columns 9 and 15), for checks. */
-export function journalBalance(rows: readonly (readonly JournalCell[])[]): { debit: number; credit: number } {
-  return rows.reduce((acc, r) => ({ debit: acc.debit + Number(r[8] || 0), credit: acc.credit + Number(r[14] || 0) }), { debit: 0, credit: 0 });
+export function journalBalance(rows: readonly (readonly JournalCell[])[]): {
+  debit: number;
+  credit: number;
+} {
+  return rows.reduce(
+    (acc, r) => ({ debit: acc.debit + Number(r[8] || 0), credit: acc.credit + Number(r[14] || 0) }),
+    { debit: 0, credit: 0 },
+  );
 }

@@ -15,7 +15,10 @@ describe("late interest (T-26)", () => {
   });
 
   it("worked example: paid 2024-07-15 (day 15 after the due date) → no interest", () => {
-    expect(lateInterest(june, [{ paidOn: "2024-07-15", amountYen: 22000 }])).toMatchObject({ interestYen: 0, billingMonth: "2024-07" });
+    expect(lateInterest(june, [{ paidOn: "2024-07-15", amountYen: 22000 }])).toMatchObject({
+      interestYen: 0,
+      billingMonth: "2024-07",
+    });
   });
 
   it("charges the whole period from the day after the grace ends (day 16 → 15 days)", () => {
@@ -63,26 +66,41 @@ describe("late interest (T-26)", () => {
   it("counts 365 days a year even across 29 February", () => {
     // due 2024-02-28, paid 2024-03-31 → 2024-02-29 … 2024-03-30 = 31 days;
     // 100000 × 0.145 × 31 ÷ 365 = 1231.5 → 1231 (÷ 366 would give 1228)
-    const result = lateInterest({ principalYen: 100000, dueDate: "2024-02-28" }, [{ paidOn: "2024-03-31", amountYen: null }]);
+    const result = lateInterest({ principalYen: 100000, dueDate: "2024-02-28" }, [
+      { paidOn: "2024-03-31", amountYen: null },
+    ]);
     expect(result.portions[0].days).toBe(31);
     expect(result.interestYen).toBe(1231);
   });
 
   it("applies payments to principal first; any excess pays the interest lines and bears nothing", () => {
     // invoice total 22,166 of which 166 is interest: the principal is 22,000
-    const result = lateInterest({ principalYen: 22000, dueDate: "2024-08-31" }, [{ paidOn: "2024-09-20", amountYen: 22166 }]);
+    const result = lateInterest({ principalYen: 22000, dueDate: "2024-08-31" }, [
+      { paidOn: "2024-09-20", amountYen: 22166 },
+    ]);
     expect(result.portions).toEqual([{ paidOn: "2024-09-20", principalYen: 22000, days: 19 }]);
     expect(result.interestYen).toBe(166);
   });
 
   it("bills nothing while principal is left unpaid", () => {
     const result = lateInterest(june, [{ paidOn: "2024-07-20", amountYen: 10000 }]);
-    expect(result).toMatchObject({ outstandingPrincipalYen: 12000, finalPaymentDate: null, billingMonth: null });
-    expect(lateInterest(june, [])).toMatchObject({ interestYen: 0, outstandingPrincipalYen: 22000, billingMonth: null });
+    expect(result).toMatchObject({
+      outstandingPrincipalYen: 12000,
+      finalPaymentDate: null,
+      billingMonth: null,
+    });
+    expect(lateInterest(june, [])).toMatchObject({
+      interestYen: 0,
+      outstandingPrincipalYen: 22000,
+      billingMonth: null,
+    });
   });
 
   it("pays the remaining principal for a payment without amount", () => {
-    const result = lateInterest(june, [{ paidOn: "2024-07-10", amountYen: 10000 }, { paidOn: "2024-07-20", amountYen: null }]);
+    const result = lateInterest(june, [
+      { paidOn: "2024-07-10", amountYen: 10000 },
+      { paidOn: "2024-07-20", amountYen: null },
+    ]);
     expect(result.portions).toEqual([
       { paidOn: "2024-07-10", principalYen: 10000, days: 0 },
       { paidOn: "2024-07-20", principalYen: 12000, days: 19 },
@@ -102,12 +120,17 @@ describe("accrued interest of an unpaid invoice (overdue list)", () => {
 
   it("adds the interest of late payments already made and ignores later ones", () => {
     // 10000 × 19 + 12000 × 40 (07-01 … 08-09) = 670000 yen-days → 266.16
-    const payments = [{ paidOn: "2024-07-20", amountYen: 10000 }, { paidOn: "2024-08-20", amountYen: 12000 }];
+    const payments = [
+      { paidOn: "2024-07-20", amountYen: 10000 },
+      { paidOn: "2024-08-20", amountYen: 12000 },
+    ];
     expect(accruedInterest(june, payments, "2024-08-10")).toBe(266);
     expect(accruedInterest(june, payments, "2024-07-19")).toBe(157); // 22000 × 145 × 18 ÷ 365000 = 157.3
   });
 
   it("is the final interest once everything is paid", () => {
-    expect(accruedInterest(june, [{ paidOn: "2024-07-20", amountYen: null }], "2024-12-31")).toBe(166);
+    expect(accruedInterest(june, [{ paidOn: "2024-07-20", amountYen: null }], "2024-12-31")).toBe(
+      166,
+    );
   });
 });

@@ -24,7 +24,11 @@ export interface InterestBearingInvoice {
  * interest lines still standing on it — their amount less what credit notes returned of them, so
  * returned interest is not taken off twice.
  */
-export function issuedInvoicePrincipal(invoice: { owedYen: number; interestYen: number; creditedInterestYen: number }): number {
+export function issuedInvoicePrincipal(invoice: {
+  owedYen: number;
+  interestYen: number;
+  creditedInterestYen: number;
+}): number {
   return invoice.owedYen - (invoice.interestYen - invoice.creditedInterestYen);
 }
 
@@ -66,7 +70,10 @@ function sortedPayments(payments: readonly InvoicePayment[]): InvoicePayment[] {
 }
 
 /** Splits payments into principal portions, in date order (payments pay principal first). */
-function principalPortions(invoice: InterestBearingInvoice, payments: readonly InvoicePayment[]): { portions: InterestPortion[]; outstanding: number; finalPaymentDate: IsoDate | null } {
+function principalPortions(
+  invoice: InterestBearingInvoice,
+  payments: readonly InvoicePayment[],
+): { portions: InterestPortion[]; outstanding: number; finalPaymentDate: IsoDate | null } {
   let outstanding = invoice.principalYen;
   let finalPaymentDate: IsoDate | null = null;
   const portions: InterestPortion[] = [];
@@ -75,7 +82,11 @@ function principalPortions(invoice: InterestBearingInvoice, payments: readonly I
     const principalYen = Math.min(outstanding, payment.amountYen ?? outstanding);
     if (principalYen <= 0) continue;
     outstanding -= principalYen;
-    portions.push({ paidOn: payment.paidOn, principalYen, days: interestDays(invoice.dueDate, payment.paidOn) });
+    portions.push({
+      paidOn: payment.paidOn,
+      principalYen,
+      days: interestDays(invoice.dueDate, payment.paidOn),
+    });
     if (outstanding === 0) finalPaymentDate = payment.paidOn;
   }
   return { portions, outstanding, finalPaymentDate };
@@ -87,7 +98,10 @@ function interestOn(portions: readonly { principalYen: number; days: number }[])
 }
 
 /** T-26 interest of one invoice from its payments. */
-export function lateInterest(invoice: InterestBearingInvoice, payments: readonly InvoicePayment[]): LateInterest {
+export function lateInterest(
+  invoice: InterestBearingInvoice,
+  payments: readonly InvoicePayment[],
+): LateInterest {
   const { portions, outstanding, finalPaymentDate } = principalPortions(invoice, payments);
   return {
     interestYen: interestOn(portions),
@@ -103,8 +117,18 @@ export function lateInterest(invoice: InterestBearingInvoice, payments: readonly
  * made by `asOf`, plus what the unpaid principal would bear if it were paid on `asOf` (interest
  * through the day before), floored once. 0 within the grace.
  */
-export function accruedInterest(invoice: InterestBearingInvoice, payments: readonly InvoicePayment[], asOf: IsoDate): number {
-  const { portions, outstanding } = principalPortions(invoice, payments.filter((p) => p.paidOn <= asOf));
-  const unpaid = outstanding > 0 ? [{ principalYen: outstanding, days: interestDays(invoice.dueDate, asOf) }] : [];
+export function accruedInterest(
+  invoice: InterestBearingInvoice,
+  payments: readonly InvoicePayment[],
+  asOf: IsoDate,
+): number {
+  const { portions, outstanding } = principalPortions(
+    invoice,
+    payments.filter((p) => p.paidOn <= asOf),
+  );
+  const unpaid =
+    outstanding > 0
+      ? [{ principalYen: outstanding, days: interestDays(invoice.dueDate, asOf) }]
+      : [];
   return interestOn([...portions, ...unpaid]);
 }

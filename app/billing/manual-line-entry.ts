@@ -49,19 +49,30 @@ const yenField = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   if (amount > MANUAL_LINE_MAX_YEN) {
-    ctx.addIssue({ code: "custom", message: `金額は${formatYen(MANUAL_LINE_MAX_YEN)}以下で入力してください` });
+    ctx.addIssue({
+      code: "custom",
+      message: `金額は${formatYen(MANUAL_LINE_MAX_YEN)}以下で入力してください`,
+    });
     return z.NEVER;
   }
   return amount;
 });
 
 export const ManualLineForm = z.object({
-  kind: z.enum(Object.keys(MANUAL_LINE_KINDS) as [ManualLineKind, ...ManualLineKind[]], { error: "種類を選んでください" }),
+  kind: z.enum(Object.keys(MANUAL_LINE_KINDS) as [ManualLineKind, ...ManualLineKind[]], {
+    error: "種類を選んでください",
+  }),
   date: z.string().refine(isIsoDate, "計上日を正しい日付で入力してください"),
   amount: yenField,
-  note: z.string().trim().min(1, "内容を入力してください").max(100, "内容は100文字以内で入力してください"),
+  note: z
+    .string()
+    .trim()
+    .min(1, "内容を入力してください")
+    .max(100, "内容は100文字以内で入力してください"),
   /** `taxable` or `non_taxable`: asked for a surcharge (the evaded fee's category) and for other lines. */
-  taxCategory: z.enum(["taxable_10", "non_taxable"], { error: "課税区分を選んでください" }).default("taxable_10"),
+  taxCategory: z
+    .enum(["taxable_10", "non_taxable"], { error: "課税区分を選んでください" })
+    .default("taxable_10"),
   /** `credit` for an other line that reduces the invoice. */
   sign: z.enum(["charge", "credit"]).default("charge"),
 });
@@ -82,19 +93,48 @@ export function manualLineEntry(input: ManualLineInput): ManualLineEntry {
   switch (input.kind) {
     case "surcharge":
       return {
-        lineDate, amountYen: 2 * amount, taxable: input.taxCategory === "taxable_10", code: "surcharge.evasion", rule: "T-25",
+        lineDate,
+        amountYen: 2 * amount,
+        taxable: input.taxCategory === "taxable_10",
+        code: "surcharge.evasion",
+        rule: "T-25",
         description: `割増金（不当に免れた料金 ${formatYen(amount)}の2倍：${note}）`,
       };
     case "relief":
-      return { lineDate, amountYen: -amount, taxable: true, code: "credit.relief", rule: "T-32", description: `災害時の料金減免（${note}）` };
+      return {
+        lineDate,
+        amountYen: -amount,
+        taxable: true,
+        code: "credit.relief",
+        rule: "T-32",
+        description: `災害時の料金減免（${note}）`,
+      };
     case "repair":
-      return { lineDate, amountYen: amount, taxable: true, code: "repair.gateway", rule: "S1-4④", description: `ゲートウェイ故障対応（お客さま起因）：${note}` };
+      return {
+        lineDate,
+        amountYen: amount,
+        taxable: true,
+        code: "repair.gateway",
+        rule: "S1-4④",
+        description: `ゲートウェイ故障対応（お客さま起因）：${note}`,
+      };
     case "data_migration":
-      return { lineDate, amountYen: amount, taxable: true, code: "visit.data_migration", rule: "S6", description: `データ移行（お見積り）：${note}` };
+      return {
+        lineDate,
+        amountYen: amount,
+        taxable: true,
+        code: "visit.data_migration",
+        rule: "S6",
+        description: `データ移行（お見積り）：${note}`,
+      };
     case "other":
       return {
-        lineDate, amountYen: input.sign === "credit" ? -amount : amount, taxable: input.taxCategory === "taxable_10",
-        code: "manual", rule: "manual", description: note,
+        lineDate,
+        amountYen: input.sign === "credit" ? -amount : amount,
+        taxable: input.taxCategory === "taxable_10",
+        code: "manual",
+        rule: "manual",
+        description: note,
       };
   }
 }

@@ -35,21 +35,44 @@ interface CloseParams {
 
 function progressOf(job: Job): CloseProgress {
   const result = job.result ? (JSON.parse(job.result) as { issued?: number }) : {};
-  return { state: job.state, done: job.progress_done, total: job.progress_total, issued: result.issued ?? 0, message: job.error };
+  return {
+    state: job.state,
+    done: job.progress_done,
+    total: job.progress_total,
+    issued: result.issued ?? 0,
+    message: job.error,
+  };
 }
 
 /** The month's close job as the page shows it, read from its row; null when it was never requested. */
-export async function closeProgress(db: Kysely<Database>, month: YearMonth): Promise<CloseProgress | null> {
+export async function closeProgress(
+  db: Kysely<Database>,
+  month: YearMonth,
+): Promise<CloseProgress | null> {
   const job = await findJob(db, MONTH_CLOSE_KIND, month);
   return job ? progressOf(job) : null;
 }
 
 /** Queues the close of `month` unless one is queued or running already; returns at once. */
-export async function requestMonthClose(db: Kysely<Database>, month: YearMonth, params: { at: Date; actor: AuditActor; ip: string }): Promise<CloseProgress> {
-  const job = await requestJob(db, {
-    kind: MONTH_CLOSE_KIND, key: month, requestedBy: params.actor.email,
-    params: { at: params.at.toISOString(), actor: params.actor, ip: params.ip } satisfies CloseParams,
-  }, new Date());
+export async function requestMonthClose(
+  db: Kysely<Database>,
+  month: YearMonth,
+  params: { at: Date; actor: AuditActor; ip: string },
+): Promise<CloseProgress> {
+  const job = await requestJob(
+    db,
+    {
+      kind: MONTH_CLOSE_KIND,
+      key: month,
+      requestedBy: params.actor.email,
+      params: {
+        at: params.at.toISOString(),
+        actor: params.actor,
+        ip: params.ip,
+      } satisfies CloseParams,
+    },
+    new Date(),
+  );
   return progressOf(job);
 }
 
@@ -63,28 +86,59 @@ export interface JobContext {
   ttlMs?: number;
 }
 
-export type JobOutcome = { state: "done" | "failed" | "queued"; result?: unknown; error?: string | null };
+export type JobOutcome = {
+  state: "done" | "failed" | "queued";
+  result?: unknown;
+  error?: string | null;
+};
 
 /** Runs one claimed month-close job to its end (or to a stop between batches). */
-export async function runMonthCloseJob(db: Kysely<Database>, job: Job, ctx: JobContext): Promise<JobOutcome> {
+export async function runMonthCloseJob(
+  db: Kysely<Database>,
+  job: Job,
+  ctx: JobContext,
+): Promise<JobOutcome> {
   const month = job.key as YearMonth;
   const params = JSON.parse(job.params ?? "{}") as CloseParams;
-  const lease = await holdLease(db, monthCloseLease(month), { holder: ctx.holder, ttlMs: ctx.ttlMs });
+  const lease = await holdLease(db, monthCloseLease(month), {
+    holder: ctx.holder,
+    ttlMs: ctx.ttlMs,
+  });
   if (!lease) {
     // `billing run` on the command line, or a worker that died and whose lease has not expired
     // yet: the job waits in the queue and runs after it (a month closed meanwhile issues nothing).
     const other = await leaseHolder(db, monthCloseLease(month), new Date());
-    return { state: "queued", error: `${month} の締めを別の処理（${other?.holder ?? "不明"}）が実行中のため、終わるのを待っています` };
+    return {
+      state: "queued",
+      error: `${month} の締めを別の処理（${other?.holder ?? "不明"}）が実行中のため、終わるのを待っています`,
+    };
   }
   const started = Date.now();
   try {
     const result = await runBillingMonth(db, month, {
       at: new Date(params.at),
       onPlanned: async (total) => {
-        if (!(await reportJobProgress(db, job.id, ctx.holder, { done: 0, total }, new Date(), ctx.ttlMs))) throw new JobInterrupted("lease lost");
+        if (
+          !(await reportJobProgress(
+            db,
+            job.id,
+            ctx.holder,
+            { done: 0, total },
+            new Date(),
+            ctx.ttlMs,
+          ))
+        )
+          throw new JobInterrupted("lease lost");
       },
       onProgress: async ({ done, total }) => {
-        const held = await reportJobProgress(db, job.id, ctx.holder, { done, total }, new Date(), ctx.ttlMs);
+        const held = await reportJobProgress(
+          db,
+          job.id,
+          ctx.holder,
+          { done, total },
+          new Date(),
+          ctx.ttlMs,
+        );
         if (!held || !lease.held) throw new JobInterrupted("lease lost");
         if (ctx.stopping()) throw new JobInterrupted("stopping");
       },
@@ -93,18 +147,27 @@ export async function runMonthCloseJob(db: Kysely<Database>, job: Job, ctx: JobC
       return {
         state: "failed",
         result: { issued: result.issued },
-        error: result.issued > 0
-          // Data written while the month was being closed (billing-run.server.ts): a re-run continues.
-          ? `締めの途中で記録された契約データに問題があるため、${result.issued}件を発行したところで停止しました（${result.problems.length}件）。修正してから再度締めてください`
-          : `契約データに問題があるため発行できません（${result.problems.length}件）`,
+        error:
+          result.issued > 0
+            ? // Data written while the month was being closed (billing-run.server.ts): a re-run continues.
+              `締めの途中で記録された契約データに問題があるため、${result.issued}件を発行したところで停止しました（${result.problems.length}件）。修正してから再度締めてください`
+            : `契約データに問題があるため発行できません（${result.problems.length}件）`,
       };
     }
     await recordAudit(db, {
-      actor: params.actor, action: "billing.close", entity: "billing_month", entityId: month,
-      summary: result.alreadyClosed ? `${month} は締め済み（発行なし）` : `${month} を締め、請求書 ${result.issued} 件を発行（${Date.now() - started} ms）`,
+      actor: params.actor,
+      action: "billing.close",
+      entity: "billing_month",
+      entityId: month,
+      summary: result.alreadyClosed
+        ? `${month} は締め済み（発行なし）`
+        : `${month} を締め、請求書 ${result.issued} 件を発行（${Date.now() - started} ms）`,
       ip: params.ip,
     });
-    return { state: "done", result: { issued: result.issued, alreadyIssued: result.alreadyIssued } };
+    return {
+      state: "done",
+      result: { issued: result.issued, alreadyIssued: result.alreadyIssued },
+    };
   } catch (error) {
     // Stopped between batches: queued again, the next claim continues the run.
     if (error instanceof JobInterrupted) return { state: "queued" };

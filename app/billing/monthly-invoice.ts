@@ -3,7 +3,14 @@
 // the early-termination fee whose termination date or downgrade date is in M (S4 ※1), late
 // interest of invoices finally paid in M (T-26) and manual lines dated in M. Pure: the contract
 // history, the tariff versions and the earlier invoices come in as values.
-import { addMonths, monthOf, monthRange, parseInstant, type IsoDate, type YearMonth } from "../lib/jst";
+import {
+  addMonths,
+  monthOf,
+  monthRange,
+  parseInstant,
+  type IsoDate,
+  type YearMonth,
+} from "../lib/jst";
 import { basePlanLabel, basePlanPriceForMonth, resolvePlanChanges } from "./base-plan";
 import { isItemMonthCharged, isMonthCharged, lastChargedMonth } from "./charged-months";
 import {
@@ -14,7 +21,12 @@ import {
   type VisitRecord,
 } from "./contract-history";
 import { contractYearOf } from "./contract-years";
-import { ETF_RULE, chargesEarlyTerminationFee, downgradeFee, earlyTerminationFee } from "./early-termination";
+import {
+  ETF_RULE,
+  chargesEarlyTerminationFee,
+  downgradeFee,
+  earlyTerminationFee,
+} from "./early-termination";
 import {
   LATE_INTEREST_CODE,
   draftInvoice,
@@ -55,7 +67,8 @@ export interface BillingProblem {
   message: string;
 }
 
-export type MonthlyLinesResult = { ok: true; lines: InvoiceLine[] } | { ok: false; problems: BillingProblem[] };
+export type MonthlyLinesResult =
+  { ok: true; lines: InvoiceLine[] } | { ok: false; problems: BillingProblem[] };
 
 const SERVICE_LABELS: Record<OutageService, string> = {
   base: "基本料金",
@@ -92,7 +105,10 @@ function monthlyFeeLines(
   // T-24-1 / T-27-2: the base fee, in full for every charged month.
   const base = basePlanPriceForMonth(contract.basePlan, contract.planChanges ?? [], tariffs, month);
   if (base.priceYen === undefined) {
-    problems.push({ path: "basePlan", message: `no price for base plan "${base.plan}" in tariff ${tariff.effectiveFrom} (${month})` });
+    problems.push({
+      path: "basePlan",
+      message: `no price for base plan "${base.plan}" in tariff ${tariff.effectiveFrom} (${month})`,
+    });
   } else {
     lines.push({
       code: base.plan,
@@ -108,9 +124,16 @@ function monthlyFeeLines(
 
   // Item-line rule (T-24-1 interpretation): each rented line on its own; purchased lines pay nothing (S4 ※2, ※3).
   (contract.items ?? []).forEach((item, i) => {
-    if (item.ownership !== "rental" || !isItemMonthCharged(item, contract.serviceStart, termination, month)) return;
+    if (
+      item.ownership !== "rental" ||
+      !isItemMonthCharged(item, contract.serviceStart, termination, month)
+    )
+      return;
     if (!isItemCode(tariff, item.code)) {
-      problems.push({ path: `items[${i}].code`, message: `unknown tariff code "${item.code}" in tariff ${tariff.effectiveFrom}` });
+      problems.push({
+        path: `items[${i}].code`,
+        message: `unknown tariff code "${item.code}" in tariff ${tariff.effectiveFrom}`,
+      });
       return;
     }
     let unitPriceYen: number;
@@ -164,13 +187,21 @@ export interface PricedContractVisit {
  * the first of the contract year that qualifies (gateway service on the visit date, a ● or ▲
  * item). Also what the booking page's estimate uses, so the estimate is what will be billed.
  */
-export function pricedVisitsOfMonth(contract: ContractHistory, month: YearMonth, tariff: TariffVersion, termination: IsoDate | null): PricedContractVisit[] {
+export function pricedVisitsOfMonth(
+  contract: ContractHistory,
+  month: YearMonth,
+  tariff: TariffVersion,
+  termination: IsoDate | null,
+): PricedContractVisit[] {
   // Most contracts have no visit at all: no candidates to build (the billing run asks every month).
   if (!contract.visits?.length) return [];
   const items = contract.items ?? [];
   const indexed = contract.visits.map((visit, index) => ({ visit, index }));
   const ordered = [...indexed].sort((a, b) => visitOrder(a.visit, b.visit));
-  const candidates = ordered.map(({ visit }) => ({ visit, ...visitServicesOn(items, visit.date, contract.serviceStart, termination) }));
+  const candidates = ordered.map(({ visit }) => ({
+    visit,
+    ...visitServicesOn(items, visit.date, contract.serviceStart, termination),
+  }));
   const result: PricedContractVisit[] = [];
   ordered.forEach(({ visit, index }, k) => {
     if (monthOf(visit.date) !== month) return;
@@ -180,7 +211,12 @@ export function pricedVisitsOfMonth(contract: ContractHistory, month: YearMonth,
       .filter((c) => contractYearOf(contract.serviceStart, monthOf(c.visit.date)) === year);
     const candidate = candidates[k];
     const freeVisit = isFreeVisit(candidate, earlier);
-    const priced = priceVisit(visit, { tariff, freeVisit, deviceCap: candidate.deviceCap, hasEndpointService: candidate.hasEndpointService });
+    const priced = priceVisit(visit, {
+      tariff,
+      freeVisit,
+      deviceCap: candidate.deviceCap,
+      hasEndpointService: candidate.hasEndpointService,
+    });
     result.push({ visit, index, freeVisit, priced });
   });
   return result;
@@ -194,10 +230,16 @@ function visitLines(
   problems: BillingProblem[],
 ): InvoiceLine[] {
   const lines: InvoiceLine[] = [];
-  for (const { visit, index, priced } of pricedVisitsOfMonth(contract, month, tariff, termination)) {
+  for (const { visit, index, priced } of pricedVisitsOfMonth(
+    contract,
+    month,
+    tariff,
+    termination,
+  )) {
     if (!priced.ok) {
       for (const error of priced.errors) {
-        const at = "lineIndex" in error ? `visits[${index}].lines[${error.lineIndex}]` : `visits[${index}]`;
+        const at =
+          "lineIndex" in error ? `visits[${index}].lines[${error.lineIndex}]` : `visits[${index}]`;
         problems.push({ path: at, message: error.message });
       }
       continue;
@@ -224,14 +266,28 @@ function visitLines(
  * credits and its text the total days; quantity 1 and unit price = amount, since per-outage
  * flooring makes the amount no product of days and a unit price.
  */
-function outageCreditLines(contract: ContractHistory, month: YearMonth, tariff: TariffVersion, feeLines: readonly InvoiceLine[], problems: BillingProblem[]): InvoiceLine[] {
+function outageCreditLines(
+  contract: ContractHistory,
+  month: YearMonth,
+  tariff: TariffVersion,
+  feeLines: readonly InvoiceLine[],
+  problems: BillingProblem[],
+): InvoiceLine[] {
   // Most contracts never had an outage: nothing to check or credit (the billing run asks every month).
   if (!contract.outages?.length) return [];
   const outages = contract.outages.filter((outage, i) => {
     const known = parseInstant(outage.knownAt);
     const restored = outage.restoredAt === null ? null : parseInstant(outage.restoredAt);
-    if (!known) problems.push({ path: `outages[${i}].knownAt`, message: `not an ISO 8601 instant with offset: "${outage.knownAt}"` });
-    if (outage.restoredAt !== null && !restored) problems.push({ path: `outages[${i}].restoredAt`, message: `not an ISO 8601 instant with offset: "${outage.restoredAt}"` });
+    if (!known)
+      problems.push({
+        path: `outages[${i}].knownAt`,
+        message: `not an ISO 8601 instant with offset: "${outage.knownAt}"`,
+      });
+    if (outage.restoredAt !== null && !restored)
+      problems.push({
+        path: `outages[${i}].restoredAt`,
+        message: `not an ISO 8601 instant with offset: "${outage.restoredAt}"`,
+      });
     return known !== null && (outage.restoredAt === null || restored !== null);
   });
   const fees: Partial<Record<OutageService, number>> = {};
@@ -252,13 +308,22 @@ function outageCreditLines(contract: ContractHistory, month: YearMonth, tariff: 
 }
 
 /** S4 ※1: the ETF of a termination dated in M (none when the provider ended the service). */
-function terminationFeeLines(contract: ContractHistory, month: YearMonth, tariffs: readonly TariffVersion[], termination: IsoDate | null, problems: BillingProblem[]): InvoiceLine[] {
+function terminationFeeLines(
+  contract: ContractHistory,
+  month: YearMonth,
+  tariffs: readonly TariffVersion[],
+  termination: IsoDate | null,
+  problems: BillingProblem[],
+): InvoiceLine[] {
   if (termination === null || monthOf(termination) !== month) return [];
   if (!chargesEarlyTerminationFee(contractTerminatedBy(contract))) return [];
   const last = lastChargedMonth(contract.serviceStart, termination);
   const base = basePlanPriceForMonth(contract.basePlan, contract.planChanges ?? [], tariffs, last);
   if (base.priceYen === undefined) {
-    problems.push({ path: "termination", message: `no price for base plan "${base.plan}" in ${last}` });
+    problems.push({
+      path: "termination",
+      message: `no price for base plan "${base.plan}" in ${last}`,
+    });
     return [];
   }
   const fee = earlyTerminationFee({
@@ -267,16 +332,18 @@ function terminationFeeLines(contract: ContractHistory, month: YearMonth, tariff
     basePlanPriceYen: base.priceYen,
     terminatedBy: contractTerminatedBy(contract),
   });
-  return [{
-    code: "etf.termination",
-    rule: ETF_RULE,
-    tariffVersion: base.tariffVersion,
-    description: `解約違約金（残${fee.remainingMonths}か月）`,
-    quantity: fee.remainingMonths,
-    unitPriceYen: base.priceYen,
-    amountYen: fee.etfYen,
-    taxCategory: "non_taxable",
-  }];
+  return [
+    {
+      code: "etf.termination",
+      rule: ETF_RULE,
+      tariffVersion: base.tariffVersion,
+      description: `解約違約金（残${fee.remainingMonths}か月）`,
+      quantity: fee.remainingMonths,
+      unitPriceYen: base.priceYen,
+      amountYen: fee.etfYen,
+      taxCategory: "non_taxable",
+    },
+  ];
 }
 
 /**
@@ -285,22 +352,37 @@ function terminationFeeLines(contract: ContractHistory, month: YearMonth, tariff
  * month charged), or in M for a change in the start month. A change in a month the contract is
  * not charged (its termination month or later) makes no line: the termination fee covers it.
  */
-function downgradeFeeLines(contract: ContractHistory, month: YearMonth, tariffs: readonly TariffVersion[], tariff: TariffVersion, termination: IsoDate | null, problems: BillingProblem[]): InvoiceLine[] {
+function downgradeFeeLines(
+  contract: ContractHistory,
+  month: YearMonth,
+  tariffs: readonly TariffVersion[],
+  tariff: TariffVersion,
+  termination: IsoDate | null,
+  problems: BillingProblem[],
+): InvoiceLine[] {
   if (!isMonthCharged(contract.serviceStart, termination, month)) return [];
   const lines: InvoiceLine[] = [];
   for (const change of resolvePlanChanges(contract.basePlan, contract.planChanges ?? [])) {
-    if (monthOf(change.date) !== month || (termination !== null && change.date >= termination)) continue;
+    if (monthOf(change.date) !== month || (termination !== null && change.date >= termination))
+      continue;
     const newPrice = lookupPrice(tariff, change.toPlan);
     const oldPriceNow = lookupPrice(tariff, change.fromPlan);
     if (newPrice === undefined || oldPriceNow === undefined) {
-      problems.push({ path: "planChanges", message: `no price for "${newPrice === undefined ? change.toPlan : change.fromPlan}" in tariff ${tariff.effectiveFrom}` });
+      problems.push({
+        path: "planChanges",
+        message: `no price for "${newPrice === undefined ? change.toPlan : change.fromPlan}" in tariff ${tariff.effectiveFrom}`,
+      });
       continue;
     }
     if (newPrice >= oldPriceNow) continue; // upgrades and same-price changes cost nothing
     const priceMonth = month === monthOf(contract.serviceStart) ? month : addMonths(month, -1);
     const priceVersion = findTariffForMonth(tariffs, priceMonth) ?? tariff;
     const oldPlanPriceYen = lookupPrice(priceVersion, change.fromPlan) ?? oldPriceNow;
-    const fee = downgradeFee({ serviceStart: contract.serviceStart, changeDate: change.date, oldPlanPriceYen });
+    const fee = downgradeFee({
+      serviceStart: contract.serviceStart,
+      changeDate: change.date,
+      oldPlanPriceYen,
+    });
     lines.push({
       code: "etf.downgrade",
       rule: ETF_RULE,
@@ -319,10 +401,16 @@ function downgradeFeeLines(contract: ContractHistory, month: YearMonth, tariffs:
  * T-26: interest of each earlier invoice whose principal was finally paid in M, named by the
  * invoice number, or by its billing month when the caller has none (interpretation).
  */
-function lateInterestLines(month: YearMonth, priorInvoices: readonly PriorInvoice[]): InvoiceLine[] {
+function lateInterestLines(
+  month: YearMonth,
+  priorInvoices: readonly PriorInvoice[],
+): InvoiceLine[] {
   const lines: InvoiceLine[] = [];
   for (const invoice of priorInvoices) {
-    const result = lateInterest({ principalYen: invoice.totalYen - invoice.interestYen, dueDate: invoice.dueDate }, invoice.payments);
+    const result = lateInterest(
+      { principalYen: invoice.totalYen - invoice.interestYen, dueDate: invoice.dueDate },
+      invoice.payments,
+    );
     if (result.billingMonth !== month || result.interestYen === 0) continue;
     lines.push({
       code: LATE_INTEREST_CODE,
@@ -367,7 +455,11 @@ export function buildMonthlyInvoiceLines(
   priorInvoices: readonly PriorInvoice[] = [],
 ): MonthlyLinesResult {
   const tariff = findTariffForMonth(tariffs, month);
-  if (!tariff) return { ok: false, problems: [{ path: "month", message: `no tariff version is in force in ${month}` }] };
+  if (!tariff)
+    return {
+      ok: false,
+      problems: [{ path: "month", message: `no tariff version is in force in ${month}` }],
+    };
   const termination = contractTerminationDate(contract);
   const problems: BillingProblem[] = [];
   const fees = monthlyFeeLines(contract, month, tariffs, tariff, termination, problems);
@@ -396,7 +488,11 @@ export function buildMonthlyInvoice(
 }
 
 /** An issued invoice with its payments, ready for the late-interest rule of later months. */
-export function priorInvoiceOf(invoice: InvoiceDraft, payments: readonly InvoicePayment[], invoiceNumber: string | null = null): PriorInvoice {
+export function priorInvoiceOf(
+  invoice: InvoiceDraft,
+  payments: readonly InvoicePayment[],
+  invoiceNumber: string | null = null,
+): PriorInvoice {
   return {
     billingMonth: invoice.billingMonth,
     invoiceNumber,
@@ -408,8 +504,13 @@ export function priorInvoiceOf(invoice: InvoiceDraft, payments: readonly Invoice
 }
 
 /** The contract's payments of one billing month's invoice (`payments[]` of the import file). */
-export function paymentsFor(payments: readonly PaymentRecord[], billingMonth: YearMonth): InvoicePayment[] {
-  return payments.filter((p) => p.billingMonth === billingMonth).map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen }));
+export function paymentsFor(
+  payments: readonly PaymentRecord[],
+  billingMonth: YearMonth,
+): InvoicePayment[] {
+  return payments
+    .filter((p) => p.billingMonth === billingMonth)
+    .map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen }));
 }
 
 /**
@@ -423,7 +524,9 @@ export function buildInvoiceSeries(
   to: YearMonth,
   tariffs: readonly TariffVersion[],
   options: InvoiceOptions = {},
-): { ok: true; invoices: InvoiceDraft[] } | { ok: false; month: YearMonth; problems: BillingProblem[] } {
+):
+  | { ok: true; invoices: InvoiceDraft[] }
+  | { ok: false; month: YearMonth; problems: BillingProblem[] } {
   const invoices: InvoiceDraft[] = [];
   const prior: PriorInvoice[] = [];
   for (const month of monthRange(from, to)) {

@@ -8,14 +8,20 @@ export async function listBillingMonths(db: Kysely<Database>) {
     .selectFrom("billing_months")
     .leftJoin("invoices", "invoices.billing_month", "billing_months.month")
     .select((eb) => [
-      "billing_months.month", "billing_months.status", "billing_months.closed_at",
+      "billing_months.month",
+      "billing_months.status",
+      "billing_months.closed_at",
       eb.fn.count<number>("invoices.id").as("invoice_count"),
       eb.fn.coalesce(eb.fn.sum<number>("invoices.total_yen"), eb.val(0)).as("total_yen"),
     ])
     .groupBy(["billing_months.month", "billing_months.status", "billing_months.closed_at"])
     .orderBy("billing_months.month", "desc")
     .execute();
-  return rows.map((r) => ({ ...r, invoice_count: Number(r.invoice_count), total_yen: Number(r.total_yen) }));
+  return rows.map((r) => ({
+    ...r,
+    invoice_count: Number(r.invoice_count),
+    total_yen: Number(r.total_yen),
+  }));
 }
 
 /** The month after the last closed one, but never the current or a future month (it is not over yet). */

@@ -31,7 +31,10 @@ function instant(value: string, field: string): Date {
  * The full 24-hour blocks of an outage grouped by the JST month each block starts in, in
  * order: 73 h from 2024-07-30 20:00 → [{2024-07, 2}, {2024-08, 1}].
  */
-export function outageBlockDays(knownAt: string, restoredAt: string): { month: YearMonth; days: number }[] {
+export function outageBlockDays(
+  knownAt: string,
+  restoredAt: string,
+): { month: YearMonth; days: number }[] {
   const start = instant(knownAt, "knownAt").getTime();
   const end = instant(restoredAt, "restoredAt").getTime();
   const blocks = Math.max(0, Math.floor((end - start) / BLOCK_MS));
@@ -48,7 +51,9 @@ export function outageBlockDays(knownAt: string, restoredAt: string): { month: Y
 /** Credited days of one outage in a month: 0 when customer-caused or not yet restored. */
 export function outageDaysInMonth(outage: Outage, month: YearMonth): number {
   if (outage.customerFault || outage.restoredAt === null) return 0;
-  return outageBlockDays(outage.knownAt, outage.restoredAt).find((b) => b.month === month)?.days ?? 0;
+  return (
+    outageBlockDays(outage.knownAt, outage.restoredAt).find((b) => b.month === month)?.days ?? 0
+  );
 }
 
 /** One outage's credit for one service: floor(fee × days ÷ daysInMonth), at most the fee (positive yen). */
@@ -86,7 +91,10 @@ export function outageCreditsForMonth(
       .map((o) => outageDaysInMonth(o, month))
       .filter((days) => days > 0);
     if (perOutage.length === 0) continue;
-    const creditYen = Math.min(fee, sumYen(perOutage.map((days) => dailyShareCredit(fee, days, month))));
+    const creditYen = Math.min(
+      fee,
+      sumYen(perOutage.map((days) => dailyShareCredit(fee, days, month))),
+    );
     const days = perOutage.reduce((a, b) => a + b, 0);
     if (creditYen > 0) credits.push({ service, days, feeYen: fee, creditYen });
   }

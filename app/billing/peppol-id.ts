@@ -11,10 +11,17 @@ export type PeppolIdCheck = { ok: true; value: string | null } | { ok: false; me
 
 /** An entered participant id, normalised (full-width digits, lower-case t); empty = none. */
 export function checkPeppolId(input: string): PeppolIdCheck {
-  const value = input.normalize("NFKC").replace(/\s/g, "").replace(/^(0221:)t/, "$1T");
+  const value = input
+    .normalize("NFKC")
+    .replace(/\s/g, "")
+    .replace(/^(0221:)t/, "$1T");
   if (value === "") return { ok: true, value: null };
   if (!PEPPOL_ID_RE.test(value)) {
-    return { ok: false, message: "Peppol IDは「0188:法人番号13桁」または「0221:T＋登録番号13桁」の形式で入力してください" };
+    return {
+      ok: false,
+      message:
+        "Peppol IDは「0188:法人番号13桁」または「0221:T＋登録番号13桁」の形式で入力してください",
+    };
   }
   return { ok: true, value };
 }

@@ -8,7 +8,13 @@
 // before it and lists only the prices that change, as an imported version does.
 import { isIsoDate, type IsoDate } from "../lib/jst";
 import { parseYenInput } from "../lib/money";
-import { BUILT_IN_TARIFF, GATEWAY_WITHOUT_REPAIR_DISCOUNT_CODE, NEW_CODE_RE, validateTariffUpdates, type TariffVersion } from "./tariff";
+import {
+  BUILT_IN_TARIFF,
+  GATEWAY_WITHOUT_REPAIR_DISCOUNT_CODE,
+  NEW_CODE_RE,
+  validateTariffUpdates,
+  type TariffVersion,
+} from "./tariff";
 
 const BUILT_IN_LABELS: Readonly<Record<string, string>> = {
   "base.standard": "基本料金（プラン①）",
@@ -62,22 +68,29 @@ export interface TariffVersionInput {
 }
 
 export type TariffVersionDraft =
-  | { ok: true; version: TariffVersion }
-  | { ok: false; errors: Record<string, string> };
+  { ok: true; version: TariffVersion } | { ok: false; errors: Record<string, string> };
 
 /**
  * The version the operator asks for, with only the prices that differ from the latest stored
  * version's, or the problems field by field (`effectiveFrom`, `price.CODE`, `newCode.N`, `_form`).
  * `versions` is the resolved list (`tariffVersions(updates)`), never empty.
  */
-export function draftTariffVersion(input: TariffVersionInput, versions: readonly TariffVersion[], today: IsoDate): TariffVersionDraft {
+export function draftTariffVersion(
+  input: TariffVersionInput,
+  versions: readonly TariffVersion[],
+  today: IsoDate,
+): TariffVersionDraft {
   const errors: Record<string, string> = {};
   const latest = versions[versions.length - 1] ?? BUILT_IN_TARIFF;
   const from = input.effectiveFrom.trim();
   if (!isIsoDate(from)) errors.effectiveFrom = "適用開始日を正しい日付で入力してください";
-  else if (!from.endsWith("-01")) errors.effectiveFrom = "適用開始日は月の初日にしてください（料金は各月の初日の版で計算します）";
-  else if (from <= today) errors.effectiveFrom = "適用開始日は明日以降の月初にしてください（見積り済み・請求済みの月の料金は変えられません）";
-  else if (from <= latest.effectiveFrom) errors.effectiveFrom = `適用開始日は最新の版（${latest.effectiveFrom}）より後にしてください`;
+  else if (!from.endsWith("-01"))
+    errors.effectiveFrom = "適用開始日は月の初日にしてください（料金は各月の初日の版で計算します）";
+  else if (from <= today)
+    errors.effectiveFrom =
+      "適用開始日は明日以降の月初にしてください（見積り済み・請求済みの月の料金は変えられません）";
+  else if (from <= latest.effectiveFrom)
+    errors.effectiveFrom = `適用開始日は最新の版（${latest.effectiveFrom}）より後にしてください`;
 
   const changed: Record<string, number> = {};
   for (const [code, raw] of Object.entries(input.prices)) {
@@ -95,7 +108,8 @@ export function draftTariffVersion(input: TariffVersionInput, versions: readonly
     if (code === "" && rawPrice.trim() === "") return;
     const price = parseYenInput(rawPrice);
     if (!NEW_CODE_RE.test(code)) {
-      errors[`newCode.${i}`] = "新しい料金コードは base.〇〇（基本プラン）、gateway.gw数字（ゲートウェイ）、device.gw数字（装置代金）の形で入力してください";
+      errors[`newCode.${i}`] =
+        "新しい料金コードは base.〇〇（基本プラン）、gateway.gw数字（ゲートウェイ）、device.gw数字（装置代金）の形で入力してください";
     } else if (code in latest.prices) {
       errors[`newCode.${i}`] = `${code} はすでにあります。上の一覧で料金を入力してください`;
     } else if (price === null) {
@@ -105,15 +119,28 @@ export function draftTariffVersion(input: TariffVersionInput, versions: readonly
     }
   });
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  if (Object.keys(changed).length === 0) return { ok: false, errors: { _form: "変更する料金を1つ以上入力してください（空欄は前の版の料金を引き継ぎます）" } };
+  if (Object.keys(changed).length === 0)
+    return {
+      ok: false,
+      errors: {
+        _form: "変更する料金を1つ以上入力してください（空欄は前の版の料金を引き継ぎます）",
+      },
+    };
   const version = { effectiveFrom: from, prices: changed };
   // The rules an imported version obeys too (codes, non-negative yen), as a last guard.
   const problems = validateTariffUpdates([version], "version");
-  if (problems.length > 0) return { ok: false, errors: { _form: problems.map((p) => `${p.path}: ${p.message}`).join("; ") } };
+  if (problems.length > 0)
+    return {
+      ok: false,
+      errors: { _form: problems.map((p) => `${p.path}: ${p.message}`).join("; ") },
+    };
   return { ok: true, version };
 }
 
 /** Whether a stored version may still be withdrawn: it is not in force yet (starts after `today`). */
-export function isWithdrawable(version: Pick<TariffVersion, "effectiveFrom">, today: IsoDate): boolean {
+export function isWithdrawable(
+  version: Pick<TariffVersion, "effectiveFrom">,
+  today: IsoDate,
+): boolean {
   return version.effectiveFrom > today;
 }

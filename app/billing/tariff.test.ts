@@ -18,7 +18,10 @@ import {
   validateTariffUpdates,
 } from "./tariff";
 
-const update2025 = { effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000 } };
+const update2025 = {
+  effectiveFrom: "2025-04-01",
+  prices: { "base.standard": 3300, "base.lite": 2000 },
+};
 
 describe("built-in tariff 2024-04-01 (docs/rules/tariff.md S4/S5/S6)", () => {
   it("holds the S4 monthly fees", () => {
@@ -39,16 +42,26 @@ describe("built-in tariff 2024-04-01 (docs/rules/tariff.md S4/S5/S6)", () => {
 
   it("holds the S5 visit menu", () => {
     expect(
-      ["base", "diagnosis", "os_recovery", "os_update", "internet", "wifi", "app", "printer", "gateway_install"].map((c) =>
-        priceOf(BUILT_IN_TARIFF, `visit.${c}`),
-      ),
+      [
+        "base",
+        "diagnosis",
+        "os_recovery",
+        "os_update",
+        "internet",
+        "wifi",
+        "app",
+        "printer",
+        "gateway_install",
+      ].map((c) => priceOf(BUILT_IN_TARIFF, `visit.${c}`)),
     ).toEqual([4500, 1500, 10500, 7000, 3000, 900, 3500, 4400, 8500]);
   });
 
   it("holds the S6 data-migration table", () => {
     expect(priceOf(BUILT_IN_TARIFF, "migration.upto_4_7gb")).toBe(6000);
     expect(
-      ["1", "2_3", "4_5", "6_10", "11_15", "16_20"].map((row) => priceOf(BUILT_IN_TARIFF, `migration.upto_50gb.pcs_${row}`)),
+      ["1", "2_3", "4_5", "6_10", "11_15", "16_20"].map((row) =>
+        priceOf(BUILT_IN_TARIFF, `migration.upto_50gb.pcs_${row}`),
+      ),
     ).toEqual([30000, 24000, 23000, 21000, 20500, 20000]);
     expect(priceOf(BUILT_IN_TARIFF, "migration.upto_4tb")).toBe(75000);
     expect(priceOf(BUILT_IN_TARIFF, "migration.per_started_tb_over_4tb")).toBe(12000);
@@ -56,7 +69,9 @@ describe("built-in tariff 2024-04-01 (docs/rules/tariff.md S4/S5/S6)", () => {
 
   it("has device prices for unreturned gateways at 0 until the provider sets them (S4 ※3)", () => {
     expect(gatewayDevicePrice(BUILT_IN_TARIFF, "gateway.gw50")).toBe(0);
-    const versions = tariffVersions([{ effectiveFrom: "2024-10-01", prices: { "device.gw50": 50000 } }]);
+    const versions = tariffVersions([
+      { effectiveFrom: "2024-10-01", prices: { "device.gw50": 50000 } },
+    ]);
     expect(gatewayDevicePrice(tariffForMonth(versions, "2024-10"), "gateway.gw50")).toBe(50000);
     expect(gatewayDevicePrice(tariffForMonth(versions, "2024-09"), "gateway.gw50")).toBe(0);
     expect(gatewayDevicePrice(BUILT_IN_TARIFF, "endpoint")).toBe(0);
@@ -71,12 +86,17 @@ describe("built-in tariff 2024-04-01 (docs/rules/tariff.md S4/S5/S6)", () => {
 
   it("throws a named error for a code without price", () => {
     expect(() => priceOf(BUILT_IN_TARIFF, "gateway.gw20")).toThrow(UnknownPriceError);
-    expect(() => priceOf(BUILT_IN_TARIFF, "gateway.gw20")).toThrow('no price for "gateway.gw20" in tariff 2024-04-01');
+    expect(() => priceOf(BUILT_IN_TARIFF, "gateway.gw20")).toThrow(
+      'no price for "gateway.gw20" in tariff 2024-04-01',
+    );
   });
 });
 
 describe("tariff versions (T-2: version in force on the month's first day, inheriting prices)", () => {
-  const versions = tariffVersions([update2025, { effectiveFrom: "2025-10-01", prices: { endpoint: 700 } }]);
+  const versions = tariffVersions([
+    update2025,
+    { effectiveFrom: "2025-10-01", prices: { endpoint: 700 } },
+  ]);
 
   it("uses the built-in version before the first update and the update from its month on", () => {
     expect(tariffForMonth(versions, "2025-03").effectiveFrom).toBe("2024-04-01");
@@ -96,13 +116,18 @@ describe("tariff versions (T-2: version in force on the month's first day, inher
   });
 
   it("bills a whole month with the version in force on its first day (mid-month versions start next month)", () => {
-    const mid = tariffVersions([{ effectiveFrom: "2025-04-15", prices: { "base.standard": 3300 } }]);
+    const mid = tariffVersions([
+      { effectiveFrom: "2025-04-15", prices: { "base.standard": 3300 } },
+    ]);
     expect(priceOf(tariffForMonth(mid, "2025-04"), "base.standard")).toBe(3000);
     expect(priceOf(tariffForMonth(mid, "2025-05"), "base.standard")).toBe(3300);
   });
 
   it("moves the without-repair gateway price with the model price", () => {
-    const v = tariffForMonth(tariffVersions([{ effectiveFrom: "2025-04-01", prices: { "gateway.gw50": 12000 } }]), "2025-04");
+    const v = tariffForMonth(
+      tariffVersions([{ effectiveFrom: "2025-04-01", prices: { "gateway.gw50": 12000 } }]),
+      "2025-04",
+    );
     expect(gatewayMonthlyPrice(v, "gateway.gw50", false)).toBe(9000);
   });
 
@@ -157,9 +182,15 @@ describe("code validation", () => {
       { path: "tariffs[0].effectiveFrom", message: "must be later than 2024-04-01" },
       { path: "tariffs[0].prices.foo", message: 'unknown tariff code "foo"' },
       { path: "tariffs[1].effectiveFrom", message: 'not a date (YYYY-MM-DD): "2025-02-30"' },
-      { path: "tariffs[1].prices.endpoint", message: "price must be a non-negative whole number of yen: -1" },
+      {
+        path: "tariffs[1].prices.endpoint",
+        message: "price must be a non-negative whole number of yen: -1",
+      },
       { path: "tariffs[3].effectiveFrom", message: "another version starts on 2025-04-01" },
-      { path: "tariffs[3].prices.base.lite", message: "price must be a non-negative whole number of yen: 1999.5" },
+      {
+        path: "tariffs[3].prices.base.lite",
+        message: "price must be a non-negative whole number of yen: 1999.5",
+      },
     ]);
   });
 });

@@ -89,7 +89,10 @@ export class NoTariffError extends Error {
 
 /** Thrown when a price is asked for a code the version does not know. */
 export class UnknownPriceError extends Error {
-  constructor(readonly code: string, readonly effectiveFrom: IsoDate) {
+  constructor(
+    readonly code: string,
+    readonly effectiveFrom: IsoDate,
+  ) {
     super(`no price for "${code}" in tariff ${effectiveFrom}`);
     this.name = "UnknownPriceError";
   }
@@ -104,7 +107,10 @@ function byDate(a: TariffVersion, b: TariffVersion): number {
  * resolved to every price it inherits (T-2, docs/rules/import-format.md `tariffs`).
  */
 export function tariffVersions(updates: readonly TariffVersion[] = []): TariffVersion[] {
-  const sorted = [BUILT_IN_TARIFF, ...updates.filter((v) => v.effectiveFrom !== BUILT_IN_TARIFF_DATE)].sort(byDate);
+  const sorted = [
+    BUILT_IN_TARIFF,
+    ...updates.filter((v) => v.effectiveFrom !== BUILT_IN_TARIFF_DATE),
+  ].sort(byDate);
   const resolved: TariffVersion[] = [];
   let prices: Record<string, number> = {};
   for (const version of sorted) {
@@ -119,7 +125,10 @@ export function tariffVersions(updates: readonly TariffVersion[] = []): TariffVe
  * when none is. `versions` is the full list (`tariffVersions(updates)`); prices are merged in
  * date order, so a list of unresolved versions gives the same answer.
  */
-export function findTariffForMonth(versions: readonly TariffVersion[], month: YearMonth): TariffVersion | undefined {
+export function findTariffForMonth(
+  versions: readonly TariffVersion[],
+  month: YearMonth,
+): TariffVersion | undefined {
   // A billing run asks for the same month's tariff once per contract and line: merge once per
   // list of versions and month (the lists are never modified, and the result is frozen).
   let byMonth = tariffsInForce.get(versions);
@@ -128,18 +137,30 @@ export function findTariffForMonth(versions: readonly TariffVersion[], month: Ye
   return byMonth.get(month);
 }
 
-const tariffsInForce = new WeakMap<readonly TariffVersion[], Map<YearMonth, TariffVersion | undefined>>();
+const tariffsInForce = new WeakMap<
+  readonly TariffVersion[],
+  Map<YearMonth, TariffVersion | undefined>
+>();
 
-function mergeVersionsInForce(versions: readonly TariffVersion[], month: YearMonth): TariffVersion | undefined {
+function mergeVersionsInForce(
+  versions: readonly TariffVersion[],
+  month: YearMonth,
+): TariffVersion | undefined {
   const day = firstDayOf(month);
   const inForce = [...versions].filter((v) => v.effectiveFrom <= day).sort(byDate);
   if (inForce.length === 0) return undefined;
-  const prices = Object.freeze(Object.assign({}, ...inForce.map((v) => v.prices))) as Record<string, number>;
+  const prices = Object.freeze(Object.assign({}, ...inForce.map((v) => v.prices))) as Record<
+    string,
+    number
+  >;
   return Object.freeze({ effectiveFrom: inForce[inForce.length - 1].effectiveFrom, prices });
 }
 
 /** The version in force on the first day of `month` (T-2); throws NoTariffError before the first version. */
-export function tariffForMonth(versions: readonly TariffVersion[], month: YearMonth): TariffVersion {
+export function tariffForMonth(
+  versions: readonly TariffVersion[],
+  month: YearMonth,
+): TariffVersion {
   const version = findTariffForMonth(versions, month);
   if (!version) throw new NoTariffError(month);
   return version;
@@ -147,7 +168,9 @@ export function tariffForMonth(versions: readonly TariffVersion[], month: YearMo
 
 /** The price of a code, or undefined when the version has none. */
 export function lookupPrice(version: TariffVersion, code: string): number | undefined {
-  return Object.prototype.hasOwnProperty.call(version.prices, code) ? version.prices[code] : undefined;
+  return Object.prototype.hasOwnProperty.call(version.prices, code)
+    ? version.prices[code]
+    : undefined;
 }
 
 /** The price of a code; throws UnknownPriceError when the version has none. */
@@ -176,7 +199,10 @@ export function isItemCode(version: TariffVersion, code: string): boolean {
 
 /** Codes a visit line (`visits[].lines[].code`) may carry (S5). */
 export function isVisitCode(version: TariffVersion, code: string): boolean {
-  return code === DATA_MIGRATION_CODE || (code.startsWith("visit.") && lookupPrice(version, code) !== undefined);
+  return (
+    code === DATA_MIGRATION_CODE ||
+    (code.startsWith("visit.") && lookupPrice(version, code) !== undefined)
+  );
 }
 
 /** Any code a contract may name: base plan, item or visit line. */
@@ -203,7 +229,11 @@ export function gatewayModelName(code: string): string | null {
  * Monthly price of one rented gateway (S4, ※4): the model's price with 24-hour repair, 3,000 less
  * (the `discount.gateway_without_repair24h` price) without it, never below 0.
  */
-export function gatewayMonthlyPrice(version: TariffVersion, code: string, repair24h: boolean): number {
+export function gatewayMonthlyPrice(
+  version: TariffVersion,
+  code: string,
+  repair24h: boolean,
+): number {
   const price = priceOf(version, code);
   if (repair24h) return price;
   return Math.max(0, price - (lookupPrice(version, GATEWAY_WITHOUT_REPAIR_DISCOUNT_CODE) ?? 0));
@@ -236,17 +266,29 @@ export const NEW_CODE_RE = /^(base\.[a-z0-9_]+|gateway\.gw\d+|device\.gw\d+)$/;
  * new base plan (`base.…`), gateway model (`gateway.gwN`) or device price (`device.gwN`).
  * `pathPrefix` names the list in messages (`tariffs[0].prices.foo: …`).
  */
-export function validateTariffUpdates(updates: readonly TariffVersion[], pathPrefix = "tariffs"): TariffProblem[] {
+export function validateTariffUpdates(
+  updates: readonly TariffVersion[],
+  pathPrefix = "tariffs",
+): TariffProblem[] {
   const problems: TariffProblem[] = [];
   const seen = new Set<string>();
   updates.forEach((version, i) => {
     const at = `${pathPrefix}[${i}]`;
     if (!isIsoDate(version.effectiveFrom)) {
-      problems.push({ path: `${at}.effectiveFrom`, message: `not a date (YYYY-MM-DD): "${version.effectiveFrom}"` });
+      problems.push({
+        path: `${at}.effectiveFrom`,
+        message: `not a date (YYYY-MM-DD): "${version.effectiveFrom}"`,
+      });
     } else if (version.effectiveFrom <= BUILT_IN_TARIFF_DATE) {
-      problems.push({ path: `${at}.effectiveFrom`, message: `must be later than ${BUILT_IN_TARIFF_DATE}` });
+      problems.push({
+        path: `${at}.effectiveFrom`,
+        message: `must be later than ${BUILT_IN_TARIFF_DATE}`,
+      });
     } else if (seen.has(version.effectiveFrom)) {
-      problems.push({ path: `${at}.effectiveFrom`, message: `another version starts on ${version.effectiveFrom}` });
+      problems.push({
+        path: `${at}.effectiveFrom`,
+        message: `another version starts on ${version.effectiveFrom}`,
+      });
     }
     seen.add(version.effectiveFrom);
     for (const [code, price] of Object.entries(version.prices ?? {})) {
@@ -254,7 +296,10 @@ export function validateTariffUpdates(updates: readonly TariffVersion[], pathPre
         problems.push({ path: `${at}.prices.${code}`, message: `unknown tariff code "${code}"` });
       }
       if (!Number.isSafeInteger(price) || price < 0) {
-        problems.push({ path: `${at}.prices.${code}`, message: `price must be a non-negative whole number of yen: ${price}` });
+        problems.push({
+          path: `${at}.prices.${code}`,
+          message: `price must be a non-negative whole number of yen: ${price}`,
+        });
       }
     }
   });

@@ -24,8 +24,15 @@ export interface StoredTariffVersion {
 export async function listTariffVersions(db: Kysely<Database>): Promise<StoredTariffVersion[]> {
   const [versions, rows] = await Promise.all([
     loadTariffs(db),
-    db.selectFrom("tariff_versions").leftJoin("tariff_prices", "tariff_prices.version_id", "tariff_versions.id")
-      .select(["tariff_versions.effective_from", "tariff_versions.created_at", "tariff_prices.code"]).execute(),
+    db
+      .selectFrom("tariff_versions")
+      .leftJoin("tariff_prices", "tariff_prices.version_id", "tariff_versions.id")
+      .select([
+        "tariff_versions.effective_from",
+        "tariff_versions.created_at",
+        "tariff_prices.code",
+      ])
+      .execute(),
   ]);
   const stored = new Map<string, { createdAt: string; codes: string[] }>();
   for (const row of rows) {
@@ -36,14 +43,17 @@ export async function listTariffVersions(db: Kysely<Database>): Promise<StoredTa
   return versions.map((v) => {
     const builtIn = v.effectiveFrom === BUILT_IN_TARIFF_DATE;
     return {
-      effectiveFrom: v.effectiveFrom, prices: v.prices, builtIn,
+      effectiveFrom: v.effectiveFrom,
+      prices: v.prices,
+      builtIn,
       changed: builtIn ? Object.keys(v.prices) : (stored.get(v.effectiveFrom)?.codes ?? []),
       createdAt: stored.get(v.effectiveFrom)?.createdAt ?? null,
     };
   });
 }
 
-export type TariffWriteResult = { ok: true; effectiveFrom: IsoDate } | { ok: false; errors: Record<string, string> };
+export type TariffWriteResult =
+  { ok: true; effectiveFrom: IsoDate } | { ok: false; errors: Record<string, string> };
 
 export async function publishTariffVersion(
   db: Kysely<Database>,
@@ -55,12 +65,29 @@ export async function publishTariffVersion(
     const draft = draftTariffVersion(params.input, await loadTariffs(trx), params.today);
     if (!draft.ok) return draft;
     const { version } = draft;
-    const { id } = await trx.insertInto("tariff_versions").values({ effective_from: version.effectiveFrom, created_at: params.at.toISOString() })
-      .returning("id").executeTakeFirstOrThrow();
-    await trx.insertInto("tariff_prices").values(Object.entries(version.prices).map(([code, price]) => ({ version_id: id, code, price_yen: price }))).execute();
+    const { id } = await trx
+      .insertInto("tariff_versions")
+      .values({ effective_from: version.effectiveFrom, created_at: params.at.toISOString() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("tariff_prices")
+      .values(
+        Object.entries(version.prices).map(([code, price]) => ({
+          version_id: id,
+          code,
+          price_yen: price,
+        })),
+      )
+      .execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "tariff.publish", entity: "tariff_version", entityId: version.effectiveFrom,
-      summary: `料金表 ${version.effectiveFrom} 版を登録: ${Object.entries(version.prices).map(([code, price]) => `${code} ${formatYen(price)}`).join("、")}`,
+      actor: params.actor,
+      action: "tariff.publish",
+      entity: "tariff_version",
+      entityId: version.effectiveFrom,
+      summary: `料金表 ${version.effectiveFrom} 版を登録: ${Object.entries(version.prices)
+        .map(([code, price]) => `${code} ${formatYen(price)}`)
+        .join("、")}`,
       ip: params.ip,
     });
     return { ok: true as const, effectiveFrom: version.effectiveFrom };
@@ -72,16 +99,29 @@ export async function withdrawTariffVersion(
   params: { effectiveFrom: string; today: IsoDate; actor: AuditActor; ip: string },
 ): Promise<TariffWriteResult | null> {
   return writeTransaction(db, async (trx) => {
-    const version = await trx.selectFrom("tariff_versions").select(["id", "effective_from"]).where("effective_from", "=", params.effectiveFrom).executeTakeFirst();
+    const version = await trx
+      .selectFrom("tariff_versions")
+      .select(["id", "effective_from"])
+      .where("effective_from", "=", params.effectiveFrom)
+      .executeTakeFirst();
     if (!version) return null;
     if (!isWithdrawable({ effectiveFrom: version.effective_from }, params.today)) {
-      return { ok: false, errors: { _form: `${version.effective_from} 版はすでに適用されているため取り下げられません` } };
+      return {
+        ok: false,
+        errors: {
+          _form: `${version.effective_from} 版はすでに適用されているため取り下げられません`,
+        },
+      };
     }
     await trx.deleteFrom("tariff_prices").where("version_id", "=", version.id).execute();
     await trx.deleteFrom("tariff_versions").where("id", "=", version.id).execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "tariff.withdraw", entity: "tariff_version", entityId: version.effective_from,
-      summary: `料金表 ${version.effective_from} 版を取り下げ（適用前）`, ip: params.ip,
+      actor: params.actor,
+      action: "tariff.withdraw",
+      entity: "tariff_version",
+      entityId: version.effective_from,
+      summary: `料金表 ${version.effective_from} 版を取り下げ（適用前）`,
+      ip: params.ip,
     });
     return { ok: true as const, effectiveFrom: version.effective_from };
   });

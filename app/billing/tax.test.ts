@@ -15,16 +15,22 @@ describe("consumption tax (T-31, T-28, qualified invoice)", () => {
   });
 
   it("taxes once per invoice over the taxable sum, credits included, non-taxable lines apart", () => {
-    expect(summarizeTax([
-      { amountYen: 20000, taxCategory: "taxable_10" },
-      { amountYen: -733, taxCategory: "taxable_10" },
-      { amountYen: 21000, taxCategory: "non_taxable" },
-      { amountYen: 166, taxCategory: "non_taxable" },
-    ])).toEqual({ taxable10Yen: 19267, tax10Yen: 1926, nonTaxableYen: 21166 });
+    expect(
+      summarizeTax([
+        { amountYen: 20000, taxCategory: "taxable_10" },
+        { amountYen: -733, taxCategory: "taxable_10" },
+        { amountYen: 21000, taxCategory: "non_taxable" },
+        { amountYen: 166, taxCategory: "non_taxable" },
+      ]),
+    ).toEqual({ taxable10Yen: 19267, tax10Yen: 1926, nonTaxableYen: 21166 });
   });
 
   it("differs from per-line rounding: five lines of 105 → 52, not 5 × 10", () => {
-    expect(summarizeTax(Array.from({ length: 5 }, () => ({ amountYen: 105, taxCategory: "taxable_10" as const }))).tax10Yen).toBe(52);
+    expect(
+      summarizeTax(
+        Array.from({ length: 5 }, () => ({ amountYen: 105, taxCategory: "taxable_10" as const })),
+      ).tax10Yen,
+    ).toBe(52);
   });
 });
 

@@ -11,7 +11,10 @@ export type TaxCategory = "taxable_10" | "non_taxable";
  * interest, 非課税; every other line without tax — the early-termination fee (S4※1), a
  * compensation entered by hand — is outside the tax, 不課税. Both are summed as `non_taxable`.
  */
-export function taxLabel(line: { rule: string; taxCategory: TaxCategory }): "10%" | "非課税" | "不課税" {
+export function taxLabel(line: {
+  rule: string;
+  taxCategory: TaxCategory;
+}): "10%" | "非課税" | "不課税" {
   if (line.taxCategory === "taxable_10") return "10%";
   return line.rule === "T-26" ? "非課税" : "不課税";
 }
@@ -34,7 +37,9 @@ export interface TaxSummary {
 }
 
 /** Sums lines by tax category and takes the tax once over the taxable sum. */
-export function summarizeTax(lines: readonly { amountYen: number; taxCategory: TaxCategory }[]): TaxSummary {
+export function summarizeTax(
+  lines: readonly { amountYen: number; taxCategory: TaxCategory }[],
+): TaxSummary {
   // One pass without intermediate lists: the billing run sums every invoice of the month.
   let taxable10Yen = 0;
   let nonTaxableYen = 0;

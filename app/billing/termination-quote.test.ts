@@ -3,9 +3,15 @@ import type { ContractHistory } from "./contract-history";
 import { UnknownPriceError, tariffVersions } from "./tariff";
 import { quoteTermination } from "./termination-quote";
 
-const contract: ContractHistory = { area: "west", basePlan: "base.standard", serviceStart: "2024-04-10" };
+const contract: ContractHistory = {
+  area: "west",
+  basePlan: "base.standard",
+  serviceStart: "2024-04-10",
+};
 const builtIn = tariffVersions();
-const with2025 = tariffVersions([{ effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000 } }]);
+const with2025 = tariffVersions([
+  { effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000 } },
+]);
 
 describe("cancellation quote (T-20, S4 ※1)", () => {
   it("quotes the worked example: wished 2024-09-30, confirmed 2024-09-17", () => {
@@ -19,7 +25,11 @@ describe("cancellation quote (T-20, S4 ※1)", () => {
   });
 
   it("moves the termination to the confirmation day when that is later (T-20)", () => {
-    expect(quoteTermination(contract, builtIn, "2024-09-16", "2024-09-20")).toMatchObject({ terminationDate: "2024-09-20", chargedMonths: 5, etfYen: 21000 });
+    expect(quoteTermination(contract, builtIn, "2024-09-16", "2024-09-20")).toMatchObject({
+      terminationDate: "2024-09-20",
+      chargedMonths: 5,
+      etfYen: 21000,
+    });
   });
 
   it("quotes no fee in the renewal month", () => {
@@ -40,15 +50,22 @@ describe("cancellation quote (T-20, S4 ※1)", () => {
       etfYen: 33000, // 3,300 (May 2025 tariff) × 10
       feeFreeDate: "2026-04-01",
     });
-    const downgraded = { ...contract, planChanges: [{ date: "2025-05-10", basePlan: "base.lite" }] };
+    const downgraded = {
+      ...contract,
+      planChanges: [{ date: "2025-05-10", basePlan: "base.lite" }],
+    };
     expect(quoteTermination(downgraded, with2025, "2025-06-15", "2025-06-01").etfYen).toBe(20000); // 2,000 × 10
   });
 
   it("quotes no fee when the provider ends the service itself", () => {
-    expect(quoteTermination(contract, builtIn, "2024-09-30", "2024-09-17", "provider_service_end")).toMatchObject({ remainingMonths: 7, etfYen: 0 });
+    expect(
+      quoteTermination(contract, builtIn, "2024-09-30", "2024-09-17", "provider_service_end"),
+    ).toMatchObject({ remainingMonths: 7, etfYen: 0 });
   });
 
   it("refuses a plan without price", () => {
-    expect(() => quoteTermination({ ...contract, basePlan: "base.lite" }, builtIn, "2024-09-30", "2024-09-17")).toThrow(UnknownPriceError);
+    expect(() =>
+      quoteTermination({ ...contract, basePlan: "base.lite" }, builtIn, "2024-09-30", "2024-09-17"),
+    ).toThrow(UnknownPriceError);
   });
 });

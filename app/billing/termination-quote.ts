@@ -32,9 +32,19 @@ export function quoteTermination(
 ): TerminationQuote {
   const date = terminationDate(wished, confirmedOn);
   const month = lastChargedMonth(contract.serviceStart, date);
-  const { plan, priceYen, tariffVersion } = basePlanPriceForMonth(contract.basePlan, contract.planChanges ?? [], tariffs, month);
+  const { plan, priceYen, tariffVersion } = basePlanPriceForMonth(
+    contract.basePlan,
+    contract.planChanges ?? [],
+    tariffs,
+    month,
+  );
   if (priceYen === undefined) throw new UnknownPriceError(plan, tariffVersion ?? "(none)");
-  const fee = earlyTerminationFee({ serviceStart: contract.serviceStart, terminationDate: date, basePlanPriceYen: priceYen, terminatedBy });
+  const fee = earlyTerminationFee({
+    serviceStart: contract.serviceStart,
+    terminationDate: date,
+    basePlanPriceYen: priceYen,
+    terminatedBy,
+  });
   return {
     terminationDate: date,
     chargedMonths: fee.chargedMonths,

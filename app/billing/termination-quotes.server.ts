@@ -13,6 +13,8 @@ export async function quoteContractTermination(
   wished: IsoDate,
   confirmedOn: IsoDate,
 ): Promise<TerminationQuote> {
-  const [billable] = await loadBillableContracts(db, contract.serviceStart, { contractIds: [contract.id] });
+  const [billable] = await loadBillableContracts(db, contract.serviceStart, {
+    contractIds: [contract.id],
+  });
   return quoteTermination(billable.history, await loadTariffs(db), wished, confirmedOn);
 }

@@ -126,7 +126,10 @@ export function startedTerabytesOver4tb(gb: number): number {
 
 /** The S6 price code of the 50 GB column for a PC count (1–20), or null beyond the table. */
 export function migration50gbRowCode(pcsAt50gb: number): string | null {
-  return MIGRATION_50GB_ROWS.find((row) => pcsAt50gb >= row.minPcs && pcsAt50gb <= row.maxPcs)?.code ?? null;
+  return (
+    MIGRATION_50GB_ROWS.find((row) => pcsAt50gb >= row.minPcs && pcsAt50gb <= row.maxPcs)?.code ??
+    null
+  );
 }
 
 /** S6 price of one PC; `pcsAt50gb` is the number of PCs of the visit at the 50 GB tier (1–20). */
@@ -142,7 +145,10 @@ export function migrationUnitPrice(tariff: TariffVersion, gb: number, pcsAt50gb:
     case "upto_4tb":
       return priceOf(tariff, "migration.upto_4tb");
     case "over_4tb":
-      return priceOf(tariff, "migration.upto_4tb") + startedTerabytesOver4tb(gb) * priceOf(tariff, "migration.per_started_tb_over_4tb");
+      return (
+        priceOf(tariff, "migration.upto_4tb") +
+        startedTerabytesOver4tb(gb) * priceOf(tariff, "migration.per_started_tb_over_4tb")
+      );
   }
 }
 
@@ -167,27 +173,37 @@ function isCount(value: unknown): value is number {
 
 function lineErrors(tariff: TariffVersion, line: VisitLineInput, i: number): VisitPricingError[] {
   if (!isVisitCode(tariff, line.code)) {
-    return [{ kind: "unknown_code", lineIndex: i, message: `unknown visit menu code "${line.code}"` }];
+    return [
+      { kind: "unknown_code", lineIndex: i, message: `unknown visit menu code "${line.code}"` },
+    ];
   }
   const errors: VisitPricingError[] = [];
   const bad = (message: string) => errors.push({ kind: "invalid_line", lineIndex: i, message });
   const quantity = line.quantity ?? 1;
   if (!isCount(quantity)) bad(`quantity must be a whole number ≥ 0: ${line.quantity}`);
   // Interpretation: a per-visit item (「1工事」) cannot be ordered twice in one visit.
-  else if (PER_VISIT_CODES.has(line.code) && quantity > 1) bad(`${line.code} is charged once per visit`);
+  else if (PER_VISIT_CODES.has(line.code) && quantity > 1)
+    bad(`${line.code} is charged once per visit`);
   if (line.endpointReinstall !== undefined && line.endpointReinstall !== null) {
     if (line.code !== "visit.app") bad("endpointReinstall belongs to visit.app lines only");
-    else if (!isCount(line.endpointReinstall)) bad(`endpointReinstall must be a whole number ≥ 0: ${line.endpointReinstall}`);
-    else if (isCount(quantity) && line.endpointReinstall > quantity) bad(`endpointReinstall (${line.endpointReinstall}) exceeds quantity (${quantity})`);
+    else if (!isCount(line.endpointReinstall))
+      bad(`endpointReinstall must be a whole number ≥ 0: ${line.endpointReinstall}`);
+    else if (isCount(quantity) && line.endpointReinstall > quantity)
+      bad(`endpointReinstall (${line.endpointReinstall}) exceeds quantity (${quantity})`);
   }
   if (line.code === DATA_MIGRATION_CODE) {
     if (!line.pcs || line.pcs.length === 0) bad("data migration needs pcs: one { gb } per PC");
     else {
       line.pcs.forEach((pc, k) => {
-        if (typeof pc.gb !== "number" || !Number.isFinite(pc.gb) || pc.gb < 0) bad(`pcs[${k}].gb must be a volume ≥ 0 in GB: ${pc.gb}`);
+        if (typeof pc.gb !== "number" || !Number.isFinite(pc.gb) || pc.gb < 0)
+          bad(`pcs[${k}].gb must be a volume ≥ 0 in GB: ${pc.gb}`);
       });
       // Interpretation: `pcs` is the count; a `quantity` that disagrees is an error, not a guess.
-      if (line.quantity !== undefined && line.quantity !== null && line.quantity !== line.pcs.length) {
+      if (
+        line.quantity !== undefined &&
+        line.quantity !== null &&
+        line.quantity !== line.pcs.length
+      ) {
         bad(`quantity (${line.quantity}) differs from the number of pcs (${line.pcs.length})`);
       }
     }
@@ -207,28 +223,40 @@ export function priceVisit(visit: VisitInput, context: VisitPricingContext): Vis
   const errors = visit.lines.flatMap((line, i) => lineErrors(tariff, line, i));
   if (errors.length > 0) return { ok: false, errors };
 
-  const allPcs = visit.lines.filter((l) => l.code === DATA_MIGRATION_CODE).flatMap((l) => l.pcs ?? []);
+  const allPcs = visit.lines
+    .filter((l) => l.code === DATA_MIGRATION_CODE)
+    .flatMap((l) => l.pcs ?? []);
   const pcsAt50gb = allPcs.filter((pc) => migrationTier(pc.gb) === "upto_50gb").length;
   if (pcsAt50gb > 20) {
     return {
       ok: false,
-      errors: [{
-        kind: "migration_over_20_pcs",
-        pcsAt50gb,
-        message: `50GBまでのデータ移行が${pcsAt50gb}台あります。料金表（別紙6）は20台までのため、見積りによる手動明細で登録してください。`,
-      }],
+      errors: [
+        {
+          kind: "migration_over_20_pcs",
+          pcsAt50gb,
+          message: `50GBまでのデータ移行が${pcsAt50gb}台あります。料金表（別紙6）は20台までのため、見積りによる手動明細で登録してください。`,
+        },
+      ],
     };
   }
 
   // Interpretation: the cap holds per item across every line of that item in the visit; free
   // re-installs are also bounded by the PCs recovered in the visit (free or charged).
-  const recoveredPcs = visit.lines.filter((l) => l.code === "visit.os_recovery").reduce((n, l) => n + (l.quantity ?? 1), 0);
+  const recoveredPcs = visit.lines
+    .filter((l) => l.code === "visit.os_recovery")
+    .reduce((n, l) => n + (l.quantity ?? 1), 0);
   let osRecoveryFreeLeft = freeVisit ? cap : 0;
   let reinstallFreeLeft = freeVisit && hasEndpointService ? Math.min(cap, recoveredPcs) : 0;
 
   const lines: PricedVisitLine[] = [];
   // An S5 line (S6 lines come from priceMigration); no line for 0 units.
-  const push = (code: string, description: string, quantity: number, price: number, freeReason: FreeReason | null) => {
+  const push = (
+    code: string,
+    description: string,
+    quantity: number,
+    price: number,
+    freeReason: FreeReason | null,
+  ) => {
     if (quantity <= 0) return;
     const unitPriceYen = freeReason ? 0 : price;
     lines.push({
@@ -249,7 +277,15 @@ export function priceVisit(visit: VisitInput, context: VisitPricingContext): Vis
     const label = visitItemLabel(line.code);
     if (line.code === DATA_MIGRATION_CODE) {
       // All PCs of the visit are priced together (the 50 GB row counts them all), once.
-      if (!migrationDone) lines.push(...priceMigration(tariff, allPcs, pcsAt50gb, freeVisit && visit.backupAvailable ? cap : 0));
+      if (!migrationDone)
+        lines.push(
+          ...priceMigration(
+            tariff,
+            allPcs,
+            pcsAt50gb,
+            freeVisit && visit.backupAvailable ? cap : 0,
+          ),
+        );
       migrationDone = true;
       continue;
     }
@@ -267,7 +303,13 @@ export function priceVisit(visit: VisitInput, context: VisitPricingContext): Vis
     } else if (line.code === "visit.app") {
       const free = Math.min(line.endpointReinstall ?? 0, reinstallFreeLeft);
       reinstallFreeLeft -= free;
-      push(line.code, describe(free, "（エンドポイント再インストール）"), free, price, "free_visit");
+      push(
+        line.code,
+        describe(free, "（エンドポイント再インストール）"),
+        free,
+        price,
+        "free_visit",
+      );
       push(line.code, describe(quantity - free), quantity - free, price, null);
     } else {
       push(line.code, describe(quantity), quantity, price, null);
@@ -281,14 +323,25 @@ export function priceVisit(visit: VisitInput, context: VisitPricingContext): Vis
  * (interpretation: the cap waives the highest prices first); lines group PCs of the same
  * tier, price and free status, most expensive first.
  */
-function priceMigration(tariff: TariffVersion, pcs: readonly { gb: number }[], pcsAt50gb: number, freeCount: number): PricedVisitLine[] {
+function priceMigration(
+  tariff: TariffVersion,
+  pcs: readonly { gb: number }[],
+  pcsAt50gb: number,
+  freeCount: number,
+): PricedVisitLine[] {
   const priced = pcs
-    .map((pc) => ({ tier: migrationDescription(pc.gb, pcsAt50gb), price: migrationUnitPrice(tariff, pc.gb, pcsAt50gb) }))
+    .map((pc) => ({
+      tier: migrationDescription(pc.gb, pcsAt50gb),
+      price: migrationUnitPrice(tariff, pc.gb, pcsAt50gb),
+    }))
     .sort((a, b) => b.price - a.price);
-  const groups: { tier: string; price: number; freeReason: FreeReason | null; quantity: number }[] = [];
+  const groups: { tier: string; price: number; freeReason: FreeReason | null; quantity: number }[] =
+    [];
   priced.forEach((pc, k) => {
     const freeReason: FreeReason | null = k < freeCount ? "free_visit" : null;
-    const group = groups.find((g) => g.tier === pc.tier && g.price === pc.price && g.freeReason === freeReason);
+    const group = groups.find(
+      (g) => g.tier === pc.tier && g.price === pc.price && g.freeReason === freeReason,
+    );
     if (group) group.quantity += 1;
     else groups.push({ ...pc, freeReason, quantity: 1 });
   });
@@ -315,7 +368,8 @@ function priceMigration(tariff: TariffVersion, pcs: readonly { gb: number }[], p
  */
 export function hasFreeVisitItem(visit: VisitInput, hasEndpointService: boolean): boolean {
   return visit.lines.some((line) => {
-    const quantity = line.code === DATA_MIGRATION_CODE ? (line.pcs?.length ?? 0) : (line.quantity ?? 1);
+    const quantity =
+      line.code === DATA_MIGRATION_CODE ? (line.pcs?.length ?? 0) : (line.quantity ?? 1);
     if (quantity <= 0) return false;
     if (PER_VISIT_CODES.has(line.code) || line.code === "visit.os_recovery") return true;
     if (line.code === DATA_MIGRATION_CODE) return visit.backupAvailable;
@@ -343,7 +397,10 @@ export function qualifiesForFreeVisit(candidate: FreeVisitCandidate): boolean {
  * `earlierInSameContractYear`: the contract's visits before this one (date, then start time)
  * in the same contract year.
  */
-export function isFreeVisit(candidate: FreeVisitCandidate, earlierInSameContractYear: readonly FreeVisitCandidate[]): boolean {
+export function isFreeVisit(
+  candidate: FreeVisitCandidate,
+  earlierInSameContractYear: readonly FreeVisitCandidate[],
+): boolean {
   return qualifiesForFreeVisit(candidate) && !earlierInSameContractYear.some(qualifiesForFreeVisit);
 }
 
@@ -372,7 +429,9 @@ export function visitServicesOn(
 ): VisitServices {
   const running = serviceStart <= date && (terminationDate === null || date < terminationDate);
   const present = running ? items.filter((item) => isItemPresentOn(item, date)) : [];
-  const gatewayCodes = present.map((item) => item.code).filter((code) => gatewayDeviceCap(code) !== null);
+  const gatewayCodes = present
+    .map((item) => item.code)
+    .filter((code) => gatewayDeviceCap(code) !== null);
   return {
     hasGateway: gatewayCodes.length > 0,
     hasEndpointService: present.some((item) => item.code === "endpoint"),

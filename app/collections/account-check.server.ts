@@ -3,7 +3,13 @@
 import { findBranch } from "./bank-codes.server";
 import { toZenginKana, zenginKanaProblem, type AccountType } from "./zengin";
 
-export const ACCOUNT_FIELDS = ["bankCode", "branchCode", "accountType", "accountNumber", "holderKana"] as const;
+export const ACCOUNT_FIELDS = [
+  "bankCode",
+  "branchCode",
+  "accountType",
+  "accountNumber",
+  "holderKana",
+] as const;
 export type AccountField = (typeof ACCOUNT_FIELDS)[number];
 
 export interface DebitAccount {
@@ -14,14 +20,19 @@ export interface DebitAccount {
   holderKana: string;
 }
 
-export type AccountCheck = { ok: true; value: DebitAccount } | { ok: false; errors: Partial<Record<AccountField, string>> };
+export type AccountCheck =
+  { ok: true; value: DebitAccount } | { ok: false; errors: Partial<Record<AccountField, string>> };
 
 const digits = (value: string) => value.normalize("NFKC").trim();
 
 /** Checks each field; the account type is "普通"/"当座" (or 1/2); the number is padded to 7 digits. */
-export function checkDebitAccount(input: Partial<Record<AccountField, unknown>>, options: { holderLabel?: string } = {}): AccountCheck {
+export function checkDebitAccount(
+  input: Partial<Record<AccountField, unknown>>,
+  options: { holderLabel?: string } = {},
+): AccountCheck {
   const errors: Partial<Record<AccountField, string>> = {};
-  const text = (k: AccountField) => (typeof input[k] === "string" || typeof input[k] === "number" ? String(input[k]) : "");
+  const text = (k: AccountField) =>
+    typeof input[k] === "string" || typeof input[k] === "number" ? String(input[k]) : "";
   const bankCode = digits(text("bankCode"));
   const branchCode = digits(text("branchCode"));
   const accountNumber = digits(text("accountNumber"));
@@ -32,15 +43,26 @@ export function checkDebitAccount(input: Partial<Record<AccountField, unknown>>,
     if (!found.ok) errors[found.field] = found.message;
   }
   const type = text("accountType").trim();
-  const accountType: AccountType | null = type === "普通" || type === "1" ? 1 : type === "当座" || type === "2" ? 2 : null;
+  const accountType: AccountType | null =
+    type === "普通" || type === "1" ? 1 : type === "当座" || type === "2" ? 2 : null;
   if (accountType === null) errors.accountType = "預金種目は「普通」か「当座」を選んでください";
-  if (!/^\d{1,7}$/.test(accountNumber)) errors.accountNumber = "口座番号は数字7桁以内で入力してください";
-  const holderProblem = zenginKanaProblem(options.holderLabel ?? "口座名義（カナ）", text("holderKana"), 30);
+  if (!/^\d{1,7}$/.test(accountNumber))
+    errors.accountNumber = "口座番号は数字7桁以内で入力してください";
+  const holderProblem = zenginKanaProblem(
+    options.holderLabel ?? "口座名義（カナ）",
+    text("holderKana"),
+    30,
+  );
   if (holderProblem) errors.holderKana = holderProblem;
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
-    value: { bankCode, branchCode, accountType: accountType!, accountNumber: accountNumber.padStart(7, "0"), holderKana: toZenginKana(text("holderKana"))! },
+    value: {
+      bankCode,
+      branchCode,
+      accountType: accountType!,
+      accountNumber: accountNumber.padStart(7, "0"),
+      holderKana: toZenginKana(text("holderKana"))!,
+    },
   };
 }
-

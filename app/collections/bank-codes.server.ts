@@ -4,8 +4,17 @@
 import { createRequire } from "node:module";
 import { toZenginKana } from "./zengin";
 
-interface ZenginBranch { code: string; name: string; kana: string }
-interface ZenginBank { code: string; name: string; kana: string; branches: Record<string, ZenginBranch> }
+interface ZenginBranch {
+  code: string;
+  name: string;
+  kana: string;
+}
+interface ZenginBank {
+  code: string;
+  name: string;
+  kana: string;
+  branches: Record<string, ZenginBranch>;
+}
 
 let banks: Record<string, ZenginBank> | null = null;
 
@@ -28,13 +37,33 @@ export function findBank(bankCode: string): { name: string; kana: string } | nul
 }
 
 /** The bank and branch, or which of them the dataset does not know. */
-export function findBranch(bankCode: string, branchCode: string): { ok: true; value: BankBranch } | { ok: false; field: "bankCode" | "branchCode"; message: string } {
+export function findBranch(
+  bankCode: string,
+  branchCode: string,
+):
+  | { ok: true; value: BankBranch }
+  | { ok: false; field: "bankCode" | "branchCode"; message: string } {
   const bank = dataset()[bankCode];
-  if (!bank) return { ok: false, field: "bankCode", message: `銀行コード ${bankCode} の金融機関は見つかりません` };
+  if (!bank)
+    return {
+      ok: false,
+      field: "bankCode",
+      message: `銀行コード ${bankCode} の金融機関は見つかりません`,
+    };
   const branch = bank.branches[branchCode];
-  if (!branch) return { ok: false, field: "branchCode", message: `${bank.name}に支店コード ${branchCode} の支店は見つかりません` };
+  if (!branch)
+    return {
+      ok: false,
+      field: "branchCode",
+      message: `${bank.name}に支店コード ${branchCode} の支店は見つかりません`,
+    };
   return {
     ok: true,
-    value: { bankName: bank.name, bankKana: toZenginKana(bank.kana) ?? "", branchName: branch.name, branchKana: toZenginKana(branch.kana) ?? "" },
+    value: {
+      bankName: bank.name,
+      bankKana: toZenginKana(bank.kana) ?? "",
+      branchName: branch.name,
+      branchKana: toZenginKana(branch.kana) ?? "",
+    },
   };
 }

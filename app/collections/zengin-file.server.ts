@@ -47,18 +47,58 @@ export interface DebitRecord extends FileBankAccount {
 }
 
 /** The request file: header, data, trailer, end, each 120 bytes + CR LF, as Shift_JIS bytes. */
-export function requestFile(consignor: Consignor, debitDate: IsoDate, records: readonly DebitRecord[]): Buffer {
+export function requestFile(
+  consignor: Consignor,
+  debitDate: IsoDate,
+  records: readonly DebitRecord[],
+): Buffer {
   const lines = [
-    "1" + "91" + "0" + n(consignor.code, 10) + c(consignor.kana, 40) + debitDate.slice(5, 7) + debitDate.slice(8, 10)
-      + n(consignor.bankCode, 4) + c(consignor.bankKana, 15) + n(consignor.branchCode, 3) + c(consignor.branchKana, 15)
-      + n(consignor.accountType, 1) + n(consignor.accountNumber, 7) + c("", 17),
-    ...records.map((r) => "2" + n(r.bankCode, 4) + c(r.bankKana, 15) + n(r.branchCode, 3) + c(r.branchKana, 15) + c("", 4)
-      + n(r.accountType, 1) + n(r.accountNumber, 7) + c(r.holderKana, 30) + n(r.amountYen, 10) + n(r.newCode, 1)
-      + n(r.customerNumber, 20) + "0" + c("", 8)),
-    "8" + n(records.length, 6) + n(records.reduce((a, r) => a + r.amountYen, 0), 12) + n(0, 6) + n(0, 12) + n(0, 6) + n(0, 12) + c("", 65),
+    "1" +
+      "91" +
+      "0" +
+      n(consignor.code, 10) +
+      c(consignor.kana, 40) +
+      debitDate.slice(5, 7) +
+      debitDate.slice(8, 10) +
+      n(consignor.bankCode, 4) +
+      c(consignor.bankKana, 15) +
+      n(consignor.branchCode, 3) +
+      c(consignor.branchKana, 15) +
+      n(consignor.accountType, 1) +
+      n(consignor.accountNumber, 7) +
+      c("", 17),
+    ...records.map(
+      (r) =>
+        "2" +
+        n(r.bankCode, 4) +
+        c(r.bankKana, 15) +
+        n(r.branchCode, 3) +
+        c(r.branchKana, 15) +
+        c("", 4) +
+        n(r.accountType, 1) +
+        n(r.accountNumber, 7) +
+        c(r.holderKana, 30) +
+        n(r.amountYen, 10) +
+        n(r.newCode, 1) +
+        n(r.customerNumber, 20) +
+        "0" +
+        c("", 8),
+    ),
+    "8" +
+      n(records.length, 6) +
+      n(
+        records.reduce((a, r) => a + r.amountYen, 0),
+        12,
+      ) +
+      n(0, 6) +
+      n(0, 12) +
+      n(0, 6) +
+      n(0, 12) +
+      c("", 65),
     "9" + c("", 119),
   ];
-  for (const line of lines) if (line.length !== RECORD_BYTES) throw new Error(`record of ${line.length} bytes`);
+  for (const line of lines)
+    if (line.length !== RECORD_BYTES) throw new Error(`record of ${line.length} bytes`);
   return iconv.encode(lines.map((l) => `${l}\r\n`).join(""), "Shift_JIS");
 }
 
@@ -82,10 +122,15 @@ export interface ResultFile {
   records: ResultRecord[];
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; record: number; field: string; message: string };
+export type Parsed<T> =
+  { ok: true; value: T } | { ok: false; record: number; field: string; message: string };
 
 class RecordError extends Error {
-  constructor(readonly record: number, readonly field: string, message: string) {
+  constructor(
+    readonly record: number,
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -93,7 +138,8 @@ class RecordError extends Error {
 /** The records of a file, with or without CR LF after each. */
 function splitRecords(bytes: Buffer): Buffer[] {
   let body = bytes;
-  while (body.length > 0 && body[body.length - 1] === 0x1a) body = body.subarray(0, body.length - 1); // DOS end-of-file
+  while (body.length > 0 && body[body.length - 1] === 0x1a)
+    body = body.subarray(0, body.length - 1); // DOS end-of-file
   if (body.includes(0x0a)) {
     const parts: Buffer[] = [];
     let start = 0;
@@ -108,7 +154,8 @@ function splitRecords(bytes: Buffer): Buffer[] {
     return parts;
   }
   const parts: Buffer[] = [];
-  for (let i = 0; i < body.length; i += RECORD_BYTES) parts.push(body.subarray(i, i + RECORD_BYTES));
+  for (let i = 0; i < body.length; i += RECORD_BYTES)
+    parts.push(body.subarray(i, i + RECORD_BYTES));
   return parts;
 }
 
@@ -117,7 +164,8 @@ export function parseResultFile(bytes: Buffer): Parsed<ResultFile> {
   try {
     return { ok: true, value: readResult(splitRecords(bytes)) };
   } catch (error) {
-    if (error instanceof RecordError) return { ok: false, record: error.record, field: error.field, message: error.message };
+    if (error instanceof RecordError)
+      return { ok: false, record: error.record, field: error.field, message: error.message };
     throw error;
   }
 }
@@ -127,7 +175,12 @@ function readResult(parts: Buffer[]): ResultFile {
   const fields = (index: number) => {
     const raw = parts[index];
     const record = index + 1;
-    if (raw.length !== RECORD_BYTES) throw new RecordError(record, "レコード長", `${RECORD_BYTES}バイトではありません（${raw.length}バイト）`);
+    if (raw.length !== RECORD_BYTES)
+      throw new RecordError(
+        record,
+        "レコード長",
+        `${RECORD_BYTES}バイトではありません（${raw.length}バイト）`,
+      );
     // Shift_JIS bytes of the 全銀 set are single bytes: byte offsets are character offsets.
     const text = iconv.decode(raw, "Shift_JIS");
     let at = 0;
@@ -138,7 +191,8 @@ function readResult(parts: Buffer[]): ResultFile {
         if (from !== undefined) at = from;
         const s = text.slice(at, at + width);
         at += width;
-        if (!/^\d+$/.test(s)) throw new RecordError(record, name, `数字${width}桁ではありません: "${s}"`);
+        if (!/^\d+$/.test(s))
+          throw new RecordError(record, name, `数字${width}桁ではありません: "${s}"`);
         return s;
       },
       skip(width: number) {
@@ -147,17 +201,24 @@ function readResult(parts: Buffer[]): ResultFile {
     };
   };
   const header = fields(0);
-  if (header.kind !== "1") throw new RecordError(1, "データ区分", `最初のレコードはヘッダー（1）ではありません: "${header.kind}"`);
+  if (header.kind !== "1")
+    throw new RecordError(
+      1,
+      "データ区分",
+      `最初のレコードはヘッダー（1）ではありません: "${header.kind}"`,
+    );
   header.skip(1);
   const kind = header.num("種別コード", 2);
-  if (kind !== "91") throw new RecordError(1, "種別コード", `口座振替（91）ではありません: "${kind}"`);
+  if (kind !== "91")
+    throw new RecordError(1, "種別コード", `口座振替（91）ではありません: "${kind}"`);
   header.skip(1);
   const consignorCode = header.num("委託者コード", 10);
   header.skip(40);
   const debitMonthDay = header.num("引落日", 4);
   const mm = Number(debitMonthDay.slice(0, 2));
   const dd = Number(debitMonthDay.slice(2));
-  if (mm < 1 || mm > 12 || dd < 1 || dd > 31) throw new RecordError(1, "引落日", `月日（MMDD）ではありません: "${debitMonthDay}"`);
+  if (mm < 1 || mm > 12 || dd < 1 || dd > 31)
+    throw new RecordError(1, "引落日", `月日（MMDD）ではありません: "${debitMonthDay}"`);
 
   const records: ResultRecord[] = [];
   let i = 1;
@@ -176,25 +237,50 @@ function readResult(parts: Buffer[]): ResultFile {
     r.num("新規コード", 1);
     const customerNumber = r.num("顧客番号", 20);
     const resultCode = r.num("振替結果コード", 1);
-    if (!(resultCode in RESULT_LABELS)) throw new RecordError(r.record, "振替結果コード", `未知のコードです: "${resultCode}"`);
-    records.push({ record: r.record, bankCode, branchCode, accountNumber, amountYen, customerNumber, resultCode });
+    if (!(resultCode in RESULT_LABELS))
+      throw new RecordError(r.record, "振替結果コード", `未知のコードです: "${resultCode}"`);
+    records.push({
+      record: r.record,
+      bankCode,
+      branchCode,
+      accountNumber,
+      amountYen,
+      customerNumber,
+      resultCode,
+    });
   }
   if (i >= parts.length) throw new RecordError(i + 1, "データ区分", "トレーラー（8）がありません");
   const trailer = fields(i);
-  if (trailer.kind !== "8") throw new RecordError(trailer.record, "データ区分", `データ（2）かトレーラー（8）ではありません: "${trailer.kind}"`);
+  if (trailer.kind !== "8")
+    throw new RecordError(
+      trailer.record,
+      "データ区分",
+      `データ（2）かトレーラー（8）ではありません: "${trailer.kind}"`,
+    );
   trailer.skip(1);
   const paid = records.filter((r) => r.resultCode === "0");
   const failed = records.filter((r) => r.resultCode !== "0");
   const sum = (rs: ResultRecord[]) => rs.reduce((a, r) => a + r.amountYen, 0);
   for (const [name, width, expected] of [
-    ["合計件数", 6, records.length], ["合計金額", 12, sum(records)], ["振替済件数", 6, paid.length],
-    ["振替済金額", 12, sum(paid)], ["振替不能件数", 6, failed.length], ["振替不能金額", 12, sum(failed)],
+    ["合計件数", 6, records.length],
+    ["合計金額", 12, sum(records)],
+    ["振替済件数", 6, paid.length],
+    ["振替済金額", 12, sum(paid)],
+    ["振替不能件数", 6, failed.length],
+    ["振替不能金額", 12, sum(failed)],
   ] as const) {
     const value = Number(trailer.num(name, width));
-    if (value !== expected) throw new RecordError(trailer.record, name, `データレコードの集計（${expected}）と一致しません: ${value}`);
+    if (value !== expected)
+      throw new RecordError(
+        trailer.record,
+        name,
+        `データレコードの集計（${expected}）と一致しません: ${value}`,
+      );
   }
   const end = i + 1 < parts.length ? fields(i + 1) : null;
-  if (!end || end.kind !== "9") throw new RecordError(i + 2, "データ区分", "エンドレコード（9）がありません");
-  if (i + 2 < parts.length) throw new RecordError(i + 3, "データ区分", "エンドレコードのあとにレコードがあります");
+  if (!end || end.kind !== "9")
+    throw new RecordError(i + 2, "データ区分", "エンドレコード（9）がありません");
+  if (i + 2 < parts.length)
+    throw new RecordError(i + 3, "データ区分", "エンドレコードのあとにレコードがあります");
   return { consignorCode, debitMonthDay, records };
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { debitDateFor, isBankBusinessDay, payerKey, toZenginKana, zenginKanaProblem } from "./zengin";
+import {
+  debitDateFor,
+  isBankBusinessDay,
+  payerKey,
+  toZenginKana,
+  zenginKanaProblem,
+} from "./zengin";
 import { parseResultFile } from "./zengin-file.server";
 
 describe("全銀 kana", () => {
@@ -11,14 +17,24 @@ describe("全銀 kana", () => {
   });
   it("refuses kanji and other symbols with a Japanese message", () => {
     expect(toZenginKana("山田")).toBeNull();
-    expect(zenginKanaProblem("口座名義（カナ）", "山田タロウ", 30)).toBe("口座名義（カナ）は半角カナ・英大文字・数字・スペースと ( ) - . / で入力してください（漢字や記号は使えません）");
-    expect(zenginKanaProblem("口座名義（カナ）", "ア".repeat(31), 30)).toBe("口座名義（カナ）は半角で30文字以内で入力してください（濁点も1文字です）");
+    expect(zenginKanaProblem("口座名義（カナ）", "山田タロウ", 30)).toBe(
+      "口座名義（カナ）は半角カナ・英大文字・数字・スペースと ( ) - . / で入力してください（漢字や記号は使えません）",
+    );
+    expect(zenginKanaProblem("口座名義（カナ）", "ア".repeat(31), 30)).toBe(
+      "口座名義（カナ）は半角で30文字以内で入力してください（濁点も1文字です）",
+    );
     expect(zenginKanaProblem("口座名義（カナ）", "ガ".repeat(15), 30)).toBeNull();
   });
   it("compares payers without spaces and legal-form marks", () => {
     const key = payerKey("テストショウジ");
     expect(key).toBe("ﾃｽﾄｼﾖｳｼﾞ");
-    for (const name of ["ｶ)ﾃｽﾄｼｮｳｼﾞ", "ﾃｽﾄｼﾖｳｼﾞ(ｶ", "(ｶ)ﾃｽﾄ ｼﾖｳｼﾞ", "カブシキガイシャ　テストショウジ"]) expect(payerKey(name)).toBe(key);
+    for (const name of [
+      "ｶ)ﾃｽﾄｼｮｳｼﾞ",
+      "ﾃｽﾄｼﾖｳｼﾞ(ｶ",
+      "(ｶ)ﾃｽﾄ ｼﾖｳｼﾞ",
+      "カブシキガイシャ　テストショウジ",
+    ])
+      expect(payerKey(name)).toBe(key);
     expect(payerKey("ﾃｽﾄｼﾖｳｼﾞ(ﾕ")).toBe(key);
     expect(payerKey("ﾃｽﾄｼﾖｳｶｲ")).not.toBe(key);
   });
@@ -37,8 +53,14 @@ describe("引落日", () => {
 
 describe("result file", () => {
   it("refuses a record of the wrong length with its number", () => {
-    const header = "19101234567890" + " ".repeat(40) + "1124" + "0".repeat(62 - 58) + " ".repeat(120 - 62);
+    const header =
+      "19101234567890" + " ".repeat(40) + "1124" + "0".repeat(62 - 58) + " ".repeat(120 - 62);
     const parsed = parseResultFile(Buffer.from(`${header}\r\n2\r\n`, "latin1"));
-    expect(parsed).toEqual({ ok: false, record: 2, field: "レコード長", message: "120バイトではありません（1バイト）" });
+    expect(parsed).toEqual({
+      ok: false,
+      record: 2,
+      field: "レコード長",
+      message: "120バイトではありません（1バイト）",
+    });
   });
 });

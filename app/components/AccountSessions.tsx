@@ -6,21 +6,42 @@ import { formatInstant } from "~/lib/format";
 
 export type AccountSessionRow = SessionListItem;
 
-export function AccountSessions({ sessions, notice }: { sessions: AccountSessionRow[]; notice: string | null }) {
+export function AccountSessions({
+  sessions,
+  notice,
+}: {
+  sessions: AccountSessionRow[];
+  notice: string | null;
+}) {
   const others = sessions.filter((s) => !s.current).length;
   return (
     <section aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">ログイン中のセッション</h2>
-      <p className="muted">心当たりのないセッションがあれば終了し、パスワードを変更してください。最終利用は5分単位で記録しています（日本時間）。</p>
-      {notice ? <div className="alert success" role="status">{notice}</div> : null}
+      <p className="muted">
+        心当たりのないセッションがあれば終了し、パスワードを変更してください。最終利用は5分単位で記録しています（日本時間）。
+      </p>
+      {notice ? (
+        <div className="alert success" role="status">
+          {notice}
+        </div>
+      ) : null}
       <table className="data" data-testid="sessions">
         <thead>
-          <tr><th>ブラウザ</th><th>IPアドレス</th><th>ログイン</th><th>最終利用</th><th></th></tr>
+          <tr>
+            <th>ブラウザ</th>
+            <th>IPアドレス</th>
+            <th>ログイン</th>
+            <th>最終利用</th>
+            <th></th>
+          </tr>
         </thead>
         <tbody>
           {sessions.map((s) => (
             <tr key={s.handle}>
-              <td>{s.browser}{s.current ? <strong>（この端末）</strong> : null}</td>
+              <td>
+                {s.browser}
+                {s.current ? <strong>（この端末）</strong> : null}
+              </td>
               <td>{s.ip ?? "—"}</td>
               <td>{formatInstant(s.createdAt)}</td>
               <td>{formatInstant(s.lastSeenAt)}</td>
@@ -29,7 +50,9 @@ export function AccountSessions({ sessions, notice }: { sessions: AccountSession
                   <Form method="post">
                     <input type="hidden" name="intent" value="end-session" />
                     <input type="hidden" name="session" value={s.handle} />
-                    <button type="submit" className="secondary">このセッションを終了</button>
+                    <button type="submit" className="secondary">
+                      このセッションを終了
+                    </button>
                   </Form>
                 )}
               </td>
@@ -40,7 +63,9 @@ export function AccountSessions({ sessions, notice }: { sessions: AccountSession
       {others > 0 ? (
         <Form method="post">
           <input type="hidden" name="intent" value="end-other-sessions" />
-          <button type="submit" className="secondary">ほかのセッションをすべて終了</button>
+          <button type="submit" className="secondary">
+            ほかのセッションをすべて終了
+          </button>
         </Form>
       ) : null}
     </section>

@@ -33,7 +33,15 @@ export interface LicensePanelProps {
   showRuleIds?: boolean;
 }
 
-export function LicensePanel({ view, today, showCustomer, canAct, canCompleteStop, error, showRuleIds = false }: LicensePanelProps) {
+export function LicensePanel({
+  view,
+  today,
+  showCustomer,
+  canAct,
+  canCompleteStop,
+  error,
+  showRuleIds = false,
+}: LicensePanelProps) {
   const { overview: o, id, refund } = view;
   const l = o.license;
   const action = `/licenses/${id}`;
@@ -44,73 +52,173 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
   ];
   const errorFor = (intent: string) => (error && error.intent === intent ? error : null);
   return (
-    <section className="license-panel" data-testid={`license-${l.ref}`} aria-labelledby={`license-${id}-title`}>
+    <section
+      className="license-panel"
+      data-testid={`license-${l.ref}`}
+      aria-labelledby={`license-${id}-title`}
+    >
       <h2 id={`license-${id}-title`}>
         {l.product} <span className="muted">（{l.ref}）</span>{" "}
-        <span className={`badge ${DISPLAY_STATE_BADGES[o.displayState]}`} data-testid="license-state">{DISPLAY_STATE_LABELS[o.displayState]}</span>
+        <span
+          className={`badge ${DISPLAY_STATE_BADGES[o.displayState]}`}
+          data-testid="license-state"
+        >
+          {DISPLAY_STATE_LABELS[o.displayState]}
+        </span>
       </h2>
       <dl className="facts">
-        {showCustomer ? (<><dt>顧客</dt><dd>{view.customerName}（{view.customerRef}）</dd></>) : null}
-        <dt>販売元</dt><dd data-testid="seller">{o.seller}</dd>
-        <dt>販売経路</dt><dd>{CHANNEL_LABELS[l.channel]}</dd>
-        {l.orderNumber ? (<><dt>注文番号</dt><dd>{l.orderNumber}</dd></>) : null}
-        {l.productKey ? (<><dt>{l.channel === "isp" ? "PIN（シリアルID）" : "プロダクトキー"}</dt><dd>{l.productKey}</dd></>) : null}
-        {l.contractNumber ? (<><dt>契約番号</dt><dd>{l.contractNumber}</dd></>) : null}
-        {l.carrierPaymentNumber ? (<><dt>キャリア決済の決済番号</dt><dd>{l.carrierPaymentNumber}</dd></>) : null}
+        {showCustomer ? (
+          <>
+            <dt>顧客</dt>
+            <dd>
+              {view.customerName}（{view.customerRef}）
+            </dd>
+          </>
+        ) : null}
+        <dt>販売元</dt>
+        <dd data-testid="seller">{o.seller}</dd>
+        <dt>販売経路</dt>
+        <dd>{CHANNEL_LABELS[l.channel]}</dd>
+        {l.orderNumber ? (
+          <>
+            <dt>注文番号</dt>
+            <dd>{l.orderNumber}</dd>
+          </>
+        ) : null}
+        {l.productKey ? (
+          <>
+            <dt>{l.channel === "isp" ? "PIN（シリアルID）" : "プロダクトキー"}</dt>
+            <dd>{l.productKey}</dd>
+          </>
+        ) : null}
+        {l.contractNumber ? (
+          <>
+            <dt>契約番号</dt>
+            <dd>{l.contractNumber}</dd>
+          </>
+        ) : null}
+        {l.carrierPaymentNumber ? (
+          <>
+            <dt>キャリア決済の決済番号</dt>
+            <dd>{l.carrierPaymentNumber}</dd>
+          </>
+        ) : null}
         <dt>台数・料金</dt>
-        <dd>{l.seats}台・{TERM_LABELS[l.term]} {formatYen(l.priceYen)}{l.channel === "isp" ? "（税込）" : ""}</dd>
-        {o.term ? (<><dt>現在の有効期間</dt><dd>{formatDate(o.term.start)} 〜 {formatDate(o.term.end)}</dd></>) : null}
+        <dd>
+          {l.seats}台・{TERM_LABELS[l.term]} {formatYen(l.priceYen)}
+          {l.channel === "isp" ? "（税込）" : ""}
+        </dd>
+        {o.term ? (
+          <>
+            <dt>現在の有効期間</dt>
+            <dd>
+              {formatDate(o.term.start)} 〜 {formatDate(o.term.end)}
+            </dd>
+          </>
+        ) : null}
         {live ? (
           <>
             <dt>自動延長</dt>
             <dd data-testid="renewal-state">
-              {l.channel === "isp" ? "毎月継続（解約のお申込みまで）" : RENEWAL_STATE_LABELS[l.renewalState ?? "active"]}
-              {o.nextRenewal ? `（次回 ${formatDate(o.nextRenewal.date)} に ${formatYen(o.nextRenewal.amountYen)}）` : ""}
+              {l.channel === "isp"
+                ? "毎月継続（解約のお申込みまで）"
+                : RENEWAL_STATE_LABELS[l.renewalState ?? "active"]}
+              {o.nextRenewal
+                ? `（次回 ${formatDate(o.nextRenewal.date)} に ${formatYen(o.nextRenewal.amountYen)}）`
+                : ""}
             </dd>
           </>
         ) : (
           <>
-            {o.isp?.endedOn
-              ? (<><dt>終了の理由</dt><dd data-testid="auto-ended">{autoEndedText(o.isp.endedOn)}</dd></>)
-              : (<><dt>解約日</dt><dd>{formatDate(o.status.cancelledOn)}</dd></>)}
-            <dt>利用できる最終日</dt><dd data-testid="cancelled-end">{formatDate(o.status.effectiveEnd)}</dd>
+            {o.isp?.endedOn ? (
+              <>
+                <dt>終了の理由</dt>
+                <dd data-testid="auto-ended">{autoEndedText(o.isp.endedOn)}</dd>
+              </>
+            ) : (
+              <>
+                <dt>解約日</dt>
+                <dd>{formatDate(o.status.cancelledOn)}</dd>
+              </>
+            )}
+            <dt>利用できる最終日</dt>
+            <dd data-testid="cancelled-end">{formatDate(o.status.effectiveEnd)}</dd>
           </>
         )}
-        {o.main ? (<><dt>メインライセンス</dt><dd><Link to={`/licenses/${view.idsByRef[o.main.ref]}`}>{o.main.product}</Link>（{o.main.ref}）</dd></>) : null}
+        {o.main ? (
+          <>
+            <dt>メインライセンス</dt>
+            <dd>
+              <Link to={`/licenses/${view.idsByRef[o.main.ref]}`}>{o.main.product}</Link>（
+              {o.main.ref}）
+            </dd>
+          </>
+        ) : null}
         {refund ? (
           <>
             <dt>返金</dt>
-            <dd data-testid="refund-state">{formatYen(refund.amountYen)}・{REFUND_STATE_LABELS[refund.state]}{refund.reason ? `（理由: ${refund.reason}）` : ""}</dd>
+            <dd data-testid="refund-state">
+              {formatYen(refund.amountYen)}・{REFUND_STATE_LABELS[refund.state]}
+              {refund.reason ? `（理由: ${refund.reason}）` : ""}
+            </dd>
           </>
         ) : null}
       </dl>
 
       <h3>停止・解約の方法</h3>
-      <p data-testid="path-title"><strong>{o.path.title}</strong></p>
+      <p data-testid="path-title">
+        <strong>{o.path.title}</strong>
+      </p>
       <ol data-testid="path-steps">
-        {o.path.steps.map((step, i) => <li key={i}>{step}</li>)}
+        {o.path.steps.map((step, i) => (
+          <li key={i}>{step}</li>
+        ))}
       </ol>
-      {o.path.url ? <p>窓口: <a href={o.path.url} target="_blank" rel="noreferrer">{o.path.url}</a></p> : null}
+      {o.path.url ? (
+        <p>
+          窓口:{" "}
+          <a href={o.path.url} target="_blank" rel="noreferrer">
+            {o.path.url}
+          </a>
+        </p>
+      ) : null}
 
       {live ? (
         <>
           <h3>本日（{formatDate(today)}）解約した場合</h3>
           <dl className="facts">
-            <dt>実際に終了する日</dt><dd data-testid="effective-end">{formatDate(o.quote.effectiveEnd)}</dd>
-            <dt>返金額</dt><dd data-testid="refund-due">{formatYen(o.quote.refundYen)}</dd>
+            <dt>実際に終了する日</dt>
+            <dd data-testid="effective-end">{formatDate(o.quote.effectiveEnd)}</dd>
+            <dt>返金額</dt>
+            <dd data-testid="refund-due">{formatYen(o.quote.refundYen)}</dd>
             <dt>一緒に解約されるアドオン</dt>
-            <dd data-testid="cascades">{o.quote.cascades.length > 0 ? o.quote.cascades.join("、") : "なし"}</dd>
+            <dd data-testid="cascades">
+              {o.quote.cascades.length > 0 ? o.quote.cascades.join("、") : "なし"}
+            </dd>
           </dl>
           {o.quote.lines.length > 0 ? (
             <table className="data" style={{ marginTop: 8 }}>
-              <thead><tr><th>ライセンス</th><th>終了日</th><th className="num">返金額</th><th>根拠</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>ライセンス</th>
+                  <th>終了日</th>
+                  <th className="num">返金額</th>
+                  <th>根拠</th>
+                </tr>
+              </thead>
               <tbody>
                 {o.quote.lines.map((line) => (
                   <tr key={line.ref}>
                     <td>{line.ref}</td>
                     <td>{formatDate(line.effectiveEnd)}</td>
                     <td className="num">{formatYen(line.refundYen)}</td>
-                    <td><RuleRef rule={line.rule} explanation={line.explanation} staff={showRuleIds} /></td>
+                    <td>
+                      <RuleRef
+                        rule={line.rule}
+                        explanation={line.explanation}
+                        staff={showRuleIds}
+                      />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -118,7 +226,9 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
           ) : null}
           {[...new Set(o.quote.lines.flatMap((line) => line.notices))].length > 0 ? (
             <ul className="notices">
-              {[...new Set(o.quote.lines.flatMap((line) => line.notices))].map((n) => <li key={n}>{n}</li>)}
+              {[...new Set(o.quote.lines.flatMap((line) => line.notices))].map((n) => (
+                <li key={n}>{n}</li>
+              ))}
             </ul>
           ) : null}
 
@@ -130,16 +240,25 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
                   <ul data-testid="stop-preview">
                     {o.stop.stops.map((s) => (
                       <li key={s.ref}>
-                        {s.ref}: {s.validUntil ? `${formatDate(s.validUntil)} まで利用でき、その後は延長されません` : "体験期間の終了後に失効します"}
-                        {s.avoidsChargeOn ? `（${formatDate(s.avoidsChargeOn)} の請求は行われません）` : ""}
+                        {s.ref}:{" "}
+                        {s.validUntil
+                          ? `${formatDate(s.validUntil)} まで利用でき、その後は延長されません`
+                          : "体験期間の終了後に失効します"}
+                        {s.avoidsChargeOn
+                          ? `（${formatDate(s.avoidsChargeOn)} の請求は行われません）`
+                          : ""}
                       </li>
                     ))}
                   </ul>
                   <ul className="warnings" data-testid="stop-warnings">
-                    {o.stop.warnings.map((w) => <li key={w}>{w}</li>)}
+                    {o.stop.warnings.map((w) => (
+                      <li key={w}>{w}</li>
+                    ))}
                   </ul>
                 </>
-              ) : <p className="muted">{o.stop.error}</p>}
+              ) : (
+                <p className="muted">{o.stop.error}</p>
+              )}
             </>
           ) : null}
         </>
@@ -149,13 +268,26 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
         <>
           <h3>リンクされているアドオン</h3>
           <table className="data" data-testid="addons">
-            <thead><tr><th>アドオン</th><th>料金</th><th>状態</th><th>期限</th></tr></thead>
+            <thead>
+              <tr>
+                <th>アドオン</th>
+                <th>料金</th>
+                <th>状態</th>
+                <th>期限</th>
+              </tr>
+            </thead>
             <tbody>
               {o.addOns.map((a) => (
                 <tr key={a.ref}>
-                  <td><Link to={`/licenses/${view.idsByRef[a.ref]}`}>{a.product}</Link>（{a.ref}）</td>
+                  <td>
+                    <Link to={`/licenses/${view.idsByRef[a.ref]}`}>{a.product}</Link>（{a.ref}）
+                  </td>
                   <td>{formatYen(a.priceYen)}</td>
-                  <td><span className={`badge ${DISPLAY_STATE_BADGES[a.displayState]}`}>{DISPLAY_STATE_LABELS[a.displayState]}</span></td>
+                  <td>
+                    <span className={`badge ${DISPLAY_STATE_BADGES[a.displayState]}`}>
+                      {DISPLAY_STATE_LABELS[a.displayState]}
+                    </span>
+                  </td>
                   <td>{formatDate(a.endsOn)}</td>
                 </tr>
               ))}
@@ -168,14 +300,23 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
         <>
           <h3>ISPセキュリティ契約</h3>
           <dl className="facts">
-            <dt>契約番号</dt><dd>{o.isp.contractNumber}</dd>
-            <dt>PIN（シリアルID）</dt><dd>{o.isp.pin}</dd>
-            <dt>サービス</dt><dd>{o.isp.product}・{o.isp.devices}台・月額 {formatYen(o.isp.monthlyYenTaxIncluded)}（税込）</dd>
-            <dt>申込日</dt><dd>{formatDate(o.isp.appliedOn)}（申込月は無料）</dd>
+            <dt>契約番号</dt>
+            <dd>{o.isp.contractNumber}</dd>
+            <dt>PIN（シリアルID）</dt>
+            <dd>{o.isp.pin}</dd>
+            <dt>サービス</dt>
+            <dd>
+              {o.isp.product}・{o.isp.devices}台・月額 {formatYen(o.isp.monthlyYenTaxIncluded)}
+              （税込）
+            </dd>
+            <dt>申込日</dt>
+            <dd>{formatDate(o.isp.appliedOn)}（申込月は無料）</dd>
             <dt>状態</dt>
             <dd data-testid="isp-status">
               {o.isp.endedOn ? autoEndedText(o.isp.endedOn) : ISP_STATUS_LABELS[o.isp.status]}
-              {!o.isp.endedOn && o.isp.cancellation ? `（解約日 ${formatDate(o.isp.cancellation.effectiveEnd)}。それまでは取り消せます）` : ""}
+              {!o.isp.endedOn && o.isp.cancellation
+                ? `（解約日 ${formatDate(o.isp.cancellation.effectiveEnd)}。それまでは取り消せます）`
+                : ""}
             </dd>
           </dl>
           <h3>ISPの主契約</h3>
@@ -183,7 +324,15 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
             <p className="muted">主契約（インターネット・テレビ・電話）は登録されていません。</p>
           ) : (
             <table className="data" data-testid="main-services">
-              <thead><tr><th>サービス番号</th><th>種類</th><th>サービス名</th><th>状態</th><th>最終利用日</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>サービス番号</th>
+                  <th>種類</th>
+                  <th>サービス名</th>
+                  <th>状態</th>
+                  <th>最終利用日</th>
+                </tr>
+              </thead>
               <tbody>
                 {view.mainServices.map((m) => (
                   <tr key={m.id}>
@@ -199,7 +348,13 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
           )}
         </>
       ) : null}
-      {o.notices.length > 0 ? <ul className="notices">{o.notices.map((n) => <li key={n}>{n}</li>)}</ul> : null}
+      {o.notices.length > 0 ? (
+        <ul className="notices">
+          {o.notices.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
 
       <h3>お手続き</h3>
       {o.consoleActs && canAct ? (
@@ -207,59 +362,97 @@ export function LicensePanel({ view, today, showCustomer, canAct, canCompleteSto
           {l.renewalState === "active" && o.stop.ok ? (
             <Form method="post" action={action} className="stack">
               <input type="hidden" name="intent" value="stop_renewal" />
-              {errorFor("stop_renewal") ? <div className="alert error" role="alert">{errorFor("stop_renewal")!.message}</div> : null}
-              <button type="submit">自動延長を停止する{o.addOns.some((a) => a.renewalState === "active") ? "（アドオンも停止）" : ""}</button>
+              {errorFor("stop_renewal") ? (
+                <div className="alert error" role="alert">
+                  {errorFor("stop_renewal")!.message}
+                </div>
+              ) : null}
+              <button type="submit">
+                自動延長を停止する
+                {o.addOns.some((a) => a.renewalState === "active") ? "（アドオンも停止）" : ""}
+              </button>
             </Form>
           ) : null}
           <Form method="post" action={action} className="stack" style={{ marginTop: 12 }}>
             <input type="hidden" name="intent" value="cancel" />
-            {errorFor("cancel") && errorFor("cancel")!.field !== "uninstalled"
-              ? <div className="alert error" role="alert">{errorFor("cancel")!.message}</div> : null}
+            {errorFor("cancel") && errorFor("cancel")!.field !== "uninstalled" ? (
+              <div className="alert error" role="alert">
+                {errorFor("cancel")!.message}
+              </div>
+            ) : null}
             <label style={{ fontWeight: 400 }}>
               <span>
-                <input type="checkbox" name="uninstalled" value="yes"
-                  aria-invalid={errorFor("cancel")?.field === "uninstalled" ? true : undefined} />{" "}
+                <input
+                  type="checkbox"
+                  name="uninstalled"
+                  value="yes"
+                  aria-invalid={errorFor("cancel")?.field === "uninstalled" ? true : undefined}
+                />{" "}
                 解約するライセンス（アドオンを含む）のソフトウェアを、すべてのデバイスからアンインストールして削除します（または削除しました）
               </span>
-              {errorFor("cancel")?.field === "uninstalled" ? <span className="field-error" role="alert">{errorFor("cancel")!.message}</span> : null}
+              {errorFor("cancel")?.field === "uninstalled" ? (
+                <span className="field-error" role="alert">
+                  {errorFor("cancel")!.message}
+                </span>
+              ) : null}
             </label>
             <button type="submit" className="secondary">
-              {o.quote.refundYen > 0 ? `解約して ${formatYen(o.quote.refundYen)} の返金を申請する` : "解約する（返金なし）"}
+              {o.quote.refundYen > 0
+                ? `解約して ${formatYen(o.quote.refundYen)} の返金を申請する`
+                : "解約する（返金なし）"}
             </button>
           </Form>
         </div>
       ) : o.consoleActs ? (
-        <p className="muted">このコンソールで停止・解約できます（お客さま・販売店・運用担当者が操作します）。</p>
+        <p className="muted">
+          このコンソールで停止・解約できます（お客さま・販売店・運用担当者が操作します）。
+        </p>
       ) : o.isp && o.isp.status !== "ended" && !o.isp.endedOn && canAct ? (
         <Form method="post" action={action} className="stack">
-          {errorFor(o.isp.cancellation ? "isp_revoke" : "isp_cancel")
-            ? <div className="alert error" role="alert">{errorFor(o.isp.cancellation ? "isp_revoke" : "isp_cancel")!.message}</div> : null}
+          {errorFor(o.isp.cancellation ? "isp_revoke" : "isp_cancel") ? (
+            <div className="alert error" role="alert">
+              {errorFor(o.isp.cancellation ? "isp_revoke" : "isp_cancel")!.message}
+            </div>
+          ) : null}
           {o.isp.cancellation ? (
             <>
               <input type="hidden" name="intent" value="isp_revoke" />
-              <button type="submit" className="secondary">解約予約を取り消す</button>
+              <button type="submit" className="secondary">
+                解約予約を取り消す
+              </button>
             </>
           ) : (
             <>
               <input type="hidden" name="intent" value="isp_cancel" />
-              <button type="submit" className="secondary">解約を申し込む（解約日は今月末）</button>
+              <button type="submit" className="secondary">
+                解約を申し込む（解約日は今月末）
+              </button>
             </>
           )}
         </Form>
       ) : live && !o.isp ? (
         <p className="alert error" data-testid="external-only">
-          このライセンスはこのコンソールでは停止・解約できません。上の「停止・解約の方法」の手順で、販売元（{o.seller}）にお手続きください。
+          このライセンスはこのコンソールでは停止・解約できません。上の「停止・解約の方法」の手順で、販売元（
+          {o.seller}）にお手続きください。
         </p>
       ) : o.isp?.endedOn ? (
-        <p className="muted">このライセンスは{autoEndedText(o.isp.endedOn)}となりました。お手続きは不要です。</p>
+        <p className="muted">
+          このライセンスは{autoEndedText(o.isp.endedOn)}となりました。お手続きは不要です。
+        </p>
       ) : !live ? (
         <p className="muted">このライセンスは解約済みです。</p>
       ) : null}
       {canCompleteStop && pendingStops.length > 0 ? (
         <Form method="post" action={action} className="filters" style={{ marginTop: 12 }}>
           <input type="hidden" name="intent" value="complete_stop" />
-          {errorFor("complete_stop") ? <span className="field-error" role="alert">{errorFor("complete_stop")!.message}</span> : null}
-          <button type="submit" className="secondary">メーカーでの停止処理を完了にする（{pendingStops.join("、")}）</button>
+          {errorFor("complete_stop") ? (
+            <span className="field-error" role="alert">
+              {errorFor("complete_stop")!.message}
+            </span>
+          ) : null}
+          <button type="submit" className="secondary">
+            メーカーでの停止処理を完了にする（{pendingStops.join("、")}）
+          </button>
         </Form>
       ) : null}
     </section>

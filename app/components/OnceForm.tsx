@@ -16,9 +16,17 @@ export function OnceNotice({ form }: { form: string }) {
   if (!isOnceAnswer(answer) || answer.once.form !== form) return null;
   const { kind, message, redirect } = answer.once;
   return (
-    <div className={`alert ${kind === "replayed" ? "warn" : "error"}`} role="alert" data-testid="once-notice">
+    <div
+      className={`alert ${kind === "replayed" ? "warn" : "error"}`}
+      role="alert"
+      data-testid="once-notice"
+    >
       {message}
-      {redirect ? <>（<Link to={redirect}>記録を見る</Link>）</> : null}
+      {redirect ? (
+        <>
+          （<Link to={redirect}>記録を見る</Link>）
+        </>
+      ) : null}
     </div>
   );
 }
@@ -27,7 +35,12 @@ export function OnceNotice({ form }: { form: string }) {
  * autoComplete="off": without it the browser's back button puts the values just sent into the
  * page it loads again, under that page's new token, and one more click records them a second time.
  */
-export function OnceForm({ token, form, children, ...props }: FormProps & { token: string; form: string }) {
+export function OnceForm({
+  token,
+  form,
+  children,
+  ...props
+}: FormProps & { token: string; form: string }) {
   return (
     <Form key={token} autoComplete="off" {...props}>
       <OnceNotice form={form} />

@@ -3,30 +3,69 @@
 // JavaScript Remix follows them as client navigations.
 import { Link, useLocation } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { lastPage, listHref, rangeText, sortHref, type PageInfo, type SortDirection } from "~/lib/paging";
+import {
+  lastPage,
+  listHref,
+  rangeText,
+  sortHref,
+  type PageInfo,
+  type SortDirection,
+} from "~/lib/paging";
 
 /** 「全N件中 X–Y件」 with 「前へ」「次へ」 and the page numbers around the current one. */
-export function Pager({ info, label = "ページ", pageParam = "page" }: { info: PageInfo; label?: string; pageParam?: string }) {
+export function Pager({
+  info,
+  label = "ページ",
+  pageParam = "page",
+}: {
+  info: PageInfo;
+  label?: string;
+  pageParam?: string;
+}) {
   const { search } = useLocation();
   const href = (p: number) => listHref(search, { [pageParam]: p });
   const last = lastPage(info);
   const pages = pageNumbers(info.page, last);
   return (
     <nav className="pager" aria-label={label}>
-      <span className="pager-range" data-testid="pager-range">{rangeText(info)}</span>
+      <span className="pager-range" data-testid="pager-range">
+        {rangeText(info)}
+      </span>
       {last > 1 ? (
         <span className="pager-links">
-          {info.page > 1
-            ? <Link to={href(info.page - 1)} rel="prev">前へ</Link>
-            : <span className="pager-off" aria-hidden="true">前へ</span>}
-          {pages.map((p, i) => p === null
-            ? <span key={`gap${i}`} className="pager-gap" aria-hidden="true">…</span>
-            : p === info.page
-              ? <span key={p} className="pager-current" aria-current="page">{p}</span>
-              : <Link key={p} to={href(p)} aria-label={`${p}ページ目`}>{p}</Link>)}
-          {info.page < last
-            ? <Link to={href(info.page + 1)} rel="next">次へ</Link>
-            : <span className="pager-off" aria-hidden="true">次へ</span>}
+          {info.page > 1 ? (
+            <Link to={href(info.page - 1)} rel="prev">
+              前へ
+            </Link>
+          ) : (
+            <span className="pager-off" aria-hidden="true">
+              前へ
+            </span>
+          )}
+          {pages.map((p, i) =>
+            p === null ? (
+              <span key={`gap${i}`} className="pager-gap" aria-hidden="true">
+                …
+              </span>
+            ) : p === info.page ? (
+              <span key={p} className="pager-current" aria-current="page">
+                {p}
+              </span>
+            ) : (
+              <Link key={p} to={href(p)} aria-label={`${p}ページ目`}>
+                {p}
+              </Link>
+            ),
+          )}
+          {info.page < last ? (
+            <Link to={href(info.page + 1)} rel="next">
+              次へ
+            </Link>
+          ) : (
+            <span className="pager-off" aria-hidden="true">
+              次へ
+            </span>
+          )}
         </span>
       ) : null}
     </nav>
@@ -35,7 +74,11 @@ export function Pager({ info, label = "ページ", pageParam = "page" }: { info:
 
 /** First, last and the two either side of the current page; `null` marks a gap. */
 export function pageNumbers(current: number, last: number): (number | null)[] {
-  const wanted = new Set([1, last, current - 2, current - 1, current, current + 1, current + 2].filter((p) => p >= 1 && p <= last));
+  const wanted = new Set(
+    [1, last, current - 2, current - 1, current, current + 1, current + 2].filter(
+      (p) => p >= 1 && p <= last,
+    ),
+  );
   const sorted = [...wanted].sort((a, b) => a - b);
   const out: (number | null)[] = [];
   for (const p of sorted) {
@@ -61,7 +104,9 @@ export function SortHeader<S extends string>(props: {
     <th scope="col" className={props.className} aria-sort={ariaSort}>
       <Link className="sort" to={sortHref(search, props.info, props.column, props.first ?? "asc")}>
         {props.children}
-        <span aria-hidden="true" className="sort-mark">{current ? (props.info.dir === "asc" ? " ▲" : " ▼") : ""}</span>
+        <span aria-hidden="true" className="sort-mark">
+          {current ? (props.info.dir === "asc" ? " ▲" : " ▼") : ""}
+        </span>
       </Link>
     </th>
   );

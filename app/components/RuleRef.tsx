@@ -2,12 +2,26 @@
 // provider's staff read the id itself; customers and resellers read plain Japanese and can open
 // the rule on demand. The id is still stored on every line and printed in the PDF's 根拠 column.
 
-export function RuleRef({ rule, explanation, staff }: { rule: string; explanation?: string | null; staff: boolean }) {
+export function RuleRef({
+  rule,
+  explanation,
+  staff,
+}: {
+  rule: string;
+  explanation?: string | null;
+  staff: boolean;
+}) {
   if (staff) {
     return (
       <>
-        <abbr title={explanation ?? undefined} className="rule-id">{rule}</abbr>
-        {explanation ? <div className="muted" style={{ fontSize: 12 }}>{explanation}</div> : null}
+        <abbr title={explanation ?? undefined} className="rule-id">
+          {rule}
+        </abbr>
+        {explanation ? (
+          <div className="muted" style={{ fontSize: 12 }}>
+            {explanation}
+          </div>
+        ) : null}
       </>
     );
   }

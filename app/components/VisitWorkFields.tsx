@@ -2,31 +2,98 @@
 // the same fields on the booking form and on the operator's record of what was done.
 import { VISIT_MENU } from "~/contracts/visit-menu";
 
-export function VisitWorkFields({ legend, v, error }: {
+export function VisitWorkFields({
+  legend,
+  v,
+  error,
+}: {
   legend: string;
   v: (name: string, fallback?: string) => string;
   /** The wrong field and its message, shown under that field. */
   error?: { field: string; message: string } | null;
 }) {
-  const errorOf = (name: string) => (error?.field === name ? <span className="field-error">{error.message}</span> : null);
+  const errorOf = (name: string) =>
+    error?.field === name ? <span className="field-error">{error.message}</span> : null;
   return (
     <fieldset>
       <legend>{legend}</legend>
-      <label style={{ fontWeight: 400 }}><input type="checkbox" name="visit.diagnosis" defaultChecked={v("visit.diagnosis") === "on"} /> 状況診断</label>
+      <label style={{ fontWeight: 400 }}>
+        <input
+          type="checkbox"
+          name="visit.diagnosis"
+          defaultChecked={v("visit.diagnosis") === "on"}
+        />{" "}
+        状況診断
+      </label>
       {VISIT_MENU.map((item) => (
-        <label key={item.code} style={{ fontWeight: 400 }}>{item.label}（{item.unit}）
-          <input type="number" name={item.code} min={0} max={100} defaultValue={v(item.code, "0")} style={{ width: 80 }} aria-invalid={error?.field === item.code || undefined} />
+        <label key={item.code} style={{ fontWeight: 400 }}>
+          {item.label}（{item.unit}）
+          <input
+            type="number"
+            name={item.code}
+            min={0}
+            max={100}
+            defaultValue={v(item.code, "0")}
+            style={{ width: 80 }}
+            aria-invalid={error?.field === item.code || undefined}
+          />
           {errorOf(item.code)}
         </label>
       ))}
-      <label style={{ fontWeight: 400 }}>うち、OSリカバリしたPCへのエンドポイント再インストール（台）
-        <input type="number" name="endpointReinstall" min={0} max={100} defaultValue={v("endpointReinstall", "0")} style={{ width: 80 }} aria-invalid={error?.field === "endpointReinstall" || undefined} />
+      <label style={{ fontWeight: 400 }}>
+        うち、OSリカバリしたPCへのエンドポイント再インストール（台）
+        <input
+          type="number"
+          name="endpointReinstall"
+          min={0}
+          max={100}
+          defaultValue={v("endpointReinstall", "0")}
+          style={{ width: 80 }}
+          aria-invalid={error?.field === "endpointReinstall" || undefined}
+        />
         {errorOf("endpointReinstall")}
       </label>
-      <label style={{ fontWeight: 400 }}>データ移行（台）<input type="number" name="migrationPcs" min={0} max={100} defaultValue={v("migrationPcs", "0")} style={{ width: 80 }} aria-invalid={error?.field === "migrationPcs" || undefined} />{errorOf("migrationPcs")}</label>
-      <label style={{ fontWeight: 400 }}>データ移行の容量（GB。全台同じなら1つ、違うときは1台ずつ「30, 120」のように）<input type="text" inputMode="decimal" name="migrationGb" defaultValue={v("migrationGb", "0")} style={{ width: 200 }} aria-invalid={error?.field === "migrationGb" || undefined} />{errorOf("migrationGb")}</label>
-      <label style={{ fontWeight: 400 }}><input type="checkbox" name="backupAvailable" defaultChecked={v("backupAvailable") === "on"} /> バックアップデータあり</label>
-      <label style={{ fontWeight: 400 }}><input type="checkbox" name="withLineApplication" defaultChecked={v("withLineApplication") === "on"} /> 回線の申込み・プラン変更と同時のご依頼（状況診断料は無料）</label>
+      <label style={{ fontWeight: 400 }}>
+        データ移行（台）
+        <input
+          type="number"
+          name="migrationPcs"
+          min={0}
+          max={100}
+          defaultValue={v("migrationPcs", "0")}
+          style={{ width: 80 }}
+          aria-invalid={error?.field === "migrationPcs" || undefined}
+        />
+        {errorOf("migrationPcs")}
+      </label>
+      <label style={{ fontWeight: 400 }}>
+        データ移行の容量（GB。全台同じなら1つ、違うときは1台ずつ「30, 120」のように）
+        <input
+          type="text"
+          inputMode="decimal"
+          name="migrationGb"
+          defaultValue={v("migrationGb", "0")}
+          style={{ width: 200 }}
+          aria-invalid={error?.field === "migrationGb" || undefined}
+        />
+        {errorOf("migrationGb")}
+      </label>
+      <label style={{ fontWeight: 400 }}>
+        <input
+          type="checkbox"
+          name="backupAvailable"
+          defaultChecked={v("backupAvailable") === "on"}
+        />{" "}
+        バックアップデータあり
+      </label>
+      <label style={{ fontWeight: 400 }}>
+        <input
+          type="checkbox"
+          name="withLineApplication"
+          defaultChecked={v("withLineApplication") === "on"}
+        />{" "}
+        回線の申込み・プラン変更と同時のご依頼（状況診断料は無料）
+      </label>
     </fieldset>
   );
 }

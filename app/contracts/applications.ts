@@ -15,29 +15,47 @@ export const REJECTION_REASONS: Record<number, string> = {
 export const GATEWAY_MODELS = ["gateway.gw10", "gateway.gw50", "gateway.gw100"] as const;
 
 const required = (label: string, max = 200) =>
-  z.string().trim().min(1, `${label}を入力してください`).max(max, `${label}は${max}文字以内で入力してください`);
+  z
+    .string()
+    .trim()
+    .min(1, `${label}を入力してください`)
+    .max(max, `${label}は${max}文字以内で入力してください`);
 
 /** The T-7 form. `customerId` empty = a new customer from the holder fields. */
 export const ApplicationForm = z.object({
   customerId: z.string().optional(),
   holderName: nameField("契約者名"),
   holderAddress: addressField(),
-  holderPhone: required("電話番号", 20).regex(/^[0-9０-９\-－()（） ]+$/, "電話番号は数字とハイフンで入力してください"),
+  holderPhone: required("電話番号", 20).regex(
+    /^[0-9０-９\-－()（） ]+$/,
+    "電話番号は数字とハイフンで入力してください",
+  ),
   holderEmail: emailField(),
-  lineId: required("回線ID", 20).transform((v) => v.normalize("NFKC").toUpperCase())
-    .refine((v) => /^(CAF|COP)\d{7,10}$/.test(v), "回線IDは「CAF」または「COP」に続く数字で入力してください（例：CAF1234567）"),
+  lineId: required("回線ID", 20)
+    .transform((v) => v.normalize("NFKC").toUpperCase())
+    .refine(
+      (v) => /^(CAF|COP)\d{7,10}$/.test(v),
+      "回線IDは「CAF」または「COP」に続く数字で入力してください（例：CAF1234567）",
+    ),
   area: z.enum(["east", "west"], { error: "エリアを選んでください" }),
   endpointSeats: z.string().transform((v, ctx) => {
     const n = Number(v.normalize("NFKC"));
     if (!Number.isInteger(n) || n < 0 || n > 1000) {
-      ctx.addIssue({ code: "custom", message: "エンドポイントの台数は0〜1000の整数で入力してください" });
+      ctx.addIssue({
+        code: "custom",
+        message: "エンドポイントの台数は0〜1000の整数で入力してください",
+      });
       return z.NEVER;
     }
     return n;
   }),
-  endpointOwnership: z.enum(["rental", "purchased"], { error: "エンドポイントの区分を選んでください" }),
+  endpointOwnership: z.enum(["rental", "purchased"], {
+    error: "エンドポイントの区分を選んでください",
+  }),
   gatewayModel: z.enum(["", ...GATEWAY_MODELS], { error: "ゲートウェイのモデルを選んでください" }),
-  gatewayOwnership: z.enum(["rental", "purchased"], { error: "ゲートウェイの区分を選んでください" }),
+  gatewayOwnership: z.enum(["rental", "purchased"], {
+    error: "ゲートウェイの区分を選んでください",
+  }),
   gatewayRepair24h: z.string().optional(),
   wishedStart: z.string().refine(isIsoDate, "利用開始希望日を正しい日付で入力してください"),
   consent: z.literal("yes", { error: "個人情報の取扱いへの同意が必要です" }),

@@ -5,7 +5,9 @@ import { applyChange, changeImpact } from "./contract-change";
 
 const tariffs = tariffVersions([{ effectiveFrom: "2024-10-01", prices: { "base.lite": 2000 } }]);
 const contract: ContractHistory = {
-  area: "west", basePlan: "base.standard", serviceStart: "2024-04-10",
+  area: "west",
+  basePlan: "base.standard",
+  serviceStart: "2024-04-10",
   items: [
     { code: "endpoint", quantity: 10, ownership: "rental", from: "2024-04-10" },
     { code: "gateway.gw50", quantity: 1, ownership: "rental", repair24h: true, from: "2024-04-10" },
@@ -20,15 +22,25 @@ describe("contract changes", () => {
       { code: "endpoint", quantity: 2, ownership: "rental", from: "2024-11-15", to: null },
     ]);
     // November: 3,000 + 11,000 + 10 × 600 + 2 × 600.
-    expect(changeImpact(contract, { kind: "endpoint_seats", quantity: 12 }, "2024-11-15", tariffs)).toMatchObject({
-      monthlyBeforeYen: 20000, monthlyAfterYen: 21200, nextMonthlyAfterYen: 21200, etfYen: 0,
+    expect(
+      changeImpact(contract, { kind: "endpoint_seats", quantity: 12 }, "2024-11-15", tariffs),
+    ).toMatchObject({
+      monthlyBeforeYen: 20000,
+      monthlyAfterYen: 21200,
+      nextMonthlyAfterYen: 21200,
+      etfYen: 0,
     });
   });
 
   it("charges 12 seats, not 22, when seats are added in the month service started", () => {
     // Start 2024-04-10 with 10 seats, 12 from 04-20: April = 3,000 + 11,000 + 12 × 600 (the 10-seat line was not ended).
-    expect(changeImpact(contract, { kind: "endpoint_seats", quantity: 12 }, "2024-04-20", tariffs)).toMatchObject({
-      month: "2024-04", monthlyBeforeYen: 20000, monthlyAfterYen: 21200, nextMonthlyAfterYen: 21200,
+    expect(
+      changeImpact(contract, { kind: "endpoint_seats", quantity: 12 }, "2024-04-20", tariffs),
+    ).toMatchObject({
+      month: "2024-04",
+      monthlyBeforeYen: 20000,
+      monthlyAfterYen: 21200,
+      nextMonthlyAfterYen: 21200,
     });
   });
 
@@ -40,12 +52,19 @@ describe("contract changes", () => {
       { code: "endpoint", quantity: 8, ownership: "rental", from: "2024-11-15", to: null },
     ]);
     // November: the 10-seat line is removed in November (not charged), the 8-seat line starts in it.
-    expect(changeImpact(contract, { kind: "endpoint_seats", quantity: 8 }, "2024-11-15", tariffs)).toMatchObject({
-      monthlyBeforeYen: 20000, monthlyAfterYen: 18800, nextMonthlyAfterYen: 18800,
+    expect(
+      changeImpact(contract, { kind: "endpoint_seats", quantity: 8 }, "2024-11-15", tariffs),
+    ).toMatchObject({
+      monthlyBeforeYen: 20000,
+      monthlyAfterYen: 18800,
+      nextMonthlyAfterYen: 18800,
     });
     // In the start month both lines are charged (added and removed in April → one month; the new line → April): 10 + 8 seats.
-    expect(changeImpact(contract, { kind: "endpoint_seats", quantity: 8 }, "2024-04-20", tariffs)).toMatchObject({
-      monthlyAfterYen: 3000 + 11000 + 18 * 600, nextMonthlyAfterYen: 18800,
+    expect(
+      changeImpact(contract, { kind: "endpoint_seats", quantity: 8 }, "2024-04-20", tariffs),
+    ).toMatchObject({
+      monthlyAfterYen: 3000 + 11000 + 18 * 600,
+      nextMonthlyAfterYen: 18800,
     });
   });
 
@@ -60,14 +79,33 @@ describe("contract changes", () => {
 
   it("shows the ETF of a downgrade before it is confirmed (S4 ※1: old plan × remaining months)", () => {
     // B = April–October 2024 = 7 months before the change month → remaining 5 → 5 × 3,000.
-    const impact = changeImpact(contract, { kind: "base_plan", basePlan: "base.lite" }, "2024-11-05", tariffs);
-    expect(impact).toMatchObject({ month: "2024-11", monthlyBeforeYen: 20000, monthlyAfterYen: 19000, etfYen: 15000 });
+    const impact = changeImpact(
+      contract,
+      { kind: "base_plan", basePlan: "base.lite" },
+      "2024-11-05",
+      tariffs,
+    );
+    expect(impact).toMatchObject({
+      month: "2024-11",
+      monthlyBeforeYen: 20000,
+      monthlyAfterYen: 19000,
+      etfYen: 15000,
+    });
     expect(impact.etfDescription).toContain("残5か月");
   });
 
   it("removing a gateway costs no fee and stops its charge from that month", () => {
-    expect(changeImpact(contract, { kind: "gateway_remove", model: "gateway.gw50" }, "2024-11-20", tariffs)).toMatchObject({
-      monthlyBeforeYen: 20000, monthlyAfterYen: 9000, etfYen: 0,
+    expect(
+      changeImpact(
+        contract,
+        { kind: "gateway_remove", model: "gateway.gw50" },
+        "2024-11-20",
+        tariffs,
+      ),
+    ).toMatchObject({
+      monthlyBeforeYen: 20000,
+      monthlyAfterYen: 9000,
+      etfYen: 0,
     });
   });
 });

@@ -27,30 +27,72 @@ export const CHANGE_KIND_LABELS: Record<ContractChange["kind"], string> = {
  * are a new line of the extra seats, the live lines going on; fewer seats end every live line and
  * start one line of the seats that stay, the same day. Each line is then charged on its own.
  */
-export function seatChangeLines<T extends { quantity: number }>(live: readonly T[], quantity: number): { end: T[]; startQuantity: number } {
+export function seatChangeLines<T extends { quantity: number }>(
+  live: readonly T[],
+  quantity: number,
+): { end: T[]; startQuantity: number } {
   const current = live.reduce((sum, line) => sum + line.quantity, 0);
   if (quantity >= current) return { end: [], startQuantity: quantity - current };
   return { end: [...live], startQuantity: quantity };
 }
 
 /** The history as it would be with the change taking effect on `date` (the item rule: lines start and end on that day). */
-export function applyChange(history: ContractHistory, change: ContractChange, date: IsoDate): ContractHistory {
+export function applyChange(
+  history: ContractHistory,
+  change: ContractChange,
+  date: IsoDate,
+): ContractHistory {
   const items = [...(history.items ?? [])];
-  const live = (code: (c: string) => boolean) => items.filter((i) => code(i.code) && (i.to ?? "9999-12-31") > date && i.from <= date);
+  const live = (code: (c: string) => boolean) =>
+    items.filter((i) => code(i.code) && (i.to ?? "9999-12-31") > date && i.from <= date);
   switch (change.kind) {
     case "endpoint_seats": {
-      const { end, startQuantity } = seatChangeLines(live((c) => c === "endpoint").filter((i) => i.ownership === "rental"), change.quantity);
+      const { end, startQuantity } = seatChangeLines(
+        live((c) => c === "endpoint").filter((i) => i.ownership === "rental"),
+        change.quantity,
+      );
       const ended = items.map((i) => (end.includes(i) ? { ...i, to: date } : i));
-      return { ...history, items: startQuantity > 0 ? [...ended, { code: "endpoint", quantity: startQuantity, ownership: "rental", from: date, to: null }] : ended };
+      return {
+        ...history,
+        items:
+          startQuantity > 0
+            ? [
+                ...ended,
+                {
+                  code: "endpoint",
+                  quantity: startQuantity,
+                  ownership: "rental",
+                  from: date,
+                  to: null,
+                },
+              ]
+            : ended,
+      };
     }
     case "gateway_add":
-      return { ...history, items: [...items, { code: change.model, quantity: 1, ownership: change.ownership, repair24h: change.repair24h, from: date, to: null }] };
+      return {
+        ...history,
+        items: [
+          ...items,
+          {
+            code: change.model,
+            quantity: 1,
+            ownership: change.ownership,
+            repair24h: change.repair24h,
+            from: date,
+            to: null,
+          },
+        ],
+      };
     case "gateway_remove": {
       const target = live((c) => c === change.model)[0];
       return { ...history, items: items.map((i) => (i === target ? { ...i, to: date } : i)) };
     }
     case "base_plan":
-      return { ...history, planChanges: [...(history.planChanges ?? []), { date, basePlan: change.basePlan }] };
+      return {
+        ...history,
+        planChanges: [...(history.planChanges ?? []), { date, basePlan: change.basePlan }],
+      };
     case "contact":
       return history;
   }
@@ -66,8 +108,16 @@ export interface ChangeImpact {
   etfDescription: string | null;
 }
 
-function monthlyFees(history: ContractHistory, month: string, tariffs: readonly TariffVersion[]): { fees: number; etf: number; etfText: string | null } {
-  const result = buildMonthlyInvoiceLines({ ...history, payments: [], visits: [], outages: [], manualLines: [] }, month, tariffs);
+function monthlyFees(
+  history: ContractHistory,
+  month: string,
+  tariffs: readonly TariffVersion[],
+): { fees: number; etf: number; etfText: string | null } {
+  const result = buildMonthlyInvoiceLines(
+    { ...history, payments: [], visits: [], outages: [], manualLines: [] },
+    month,
+    tariffs,
+  );
   if (!result.ok) return { fees: 0, etf: 0, etfText: null };
   const etf = result.lines.filter((l) => l.code === "etf.downgrade");
   return {
@@ -78,7 +128,12 @@ function monthlyFees(history: ContractHistory, month: string, tariffs: readonly 
 }
 
 /** The monthly fees (tax excluded) of the effective month and the next, before and after, and any downgrade ETF (S4 ※1). */
-export function changeImpact(history: ContractHistory, change: ContractChange, date: IsoDate, tariffs: readonly TariffVersion[]): ChangeImpact {
+export function changeImpact(
+  history: ContractHistory,
+  change: ContractChange,
+  date: IsoDate,
+  tariffs: readonly TariffVersion[],
+): ChangeImpact {
   const after = applyChange(history, change, date);
   const month = monthOf(date);
   const next = monthOf(addDays(`${month}-28`, 7));

@@ -23,7 +23,11 @@ function filteredContracts(db: Kysely<Database>, tenant: Tenant, filter: Contrac
   if (filter.search) {
     const like = `%${filter.search}%`;
     q = q.where((eb) =>
-      eb.or([eb("contracts.ref", "like", like), eb("contracts.line_id", "like", like), eb("customers.name", "like", like)]),
+      eb.or([
+        eb("contracts.ref", "like", like),
+        eb("contracts.line_id", "like", like),
+        eb("customers.name", "like", like),
+      ]),
     );
   }
   return q;
@@ -31,32 +35,66 @@ function filteredContracts(db: Kysely<Database>, tenant: Tenant, filter: Contrac
 
 function selectContracts(q: ReturnType<typeof filteredContracts>) {
   return q.select((eb) => [
-    "contracts.id", "contracts.ref", "contracts.line_id", "contracts.area", "contracts.base_plan",
-    "contracts.service_start", "contracts.status", "contracts.termination_date",
-    "customers.id as customer_id", "customers.name as customer_name", "customers.ref as customer_ref",
+    "contracts.id",
+    "contracts.ref",
+    "contracts.line_id",
+    "contracts.area",
+    "contracts.base_plan",
+    "contracts.service_start",
+    "contracts.status",
+    "contracts.termination_date",
+    "customers.id as customer_id",
+    "customers.name as customer_name",
+    "customers.ref as customer_ref",
     "resellers.name as reseller_name",
-    eb.selectFrom("devices").select((e) => e.fn.countAll<number>().as("n"))
-      .whereRef("devices.contract_id", "=", "contracts.id").as("device_count"),
+    eb
+      .selectFrom("devices")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .whereRef("devices.contract_id", "=", "contracts.id")
+      .as("device_count"),
   ]);
 }
 
 /** Every contract matching the filter, by ref (pickers and one customer's contracts; the list pages). */
-export async function listContracts(db: Kysely<Database>, tenant: Tenant, filter: ContractFilter = {}) {
-  return selectContracts(filteredContracts(db, tenant, filter)).orderBy("contracts.ref").execute();
+export async function listContracts(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  filter: ContractFilter = {},
+) {
+  return selectContracts(filteredContracts(db, tenant, filter))
+    .orderBy("contracts.ref")
+    .execute();
 }
 
 /** The contract list's sortable columns and the direction each starts in (issue 17 item 2). */
 export type ContractSortColumn = "ref" | "customer" | "start";
-export const CONTRACT_SORT: ListSort<ContractSortColumn> = { columns: { ref: "asc", customer: "asc", start: "desc" }, default: "ref" };
-const CONTRACT_SORT_SQL: Record<ContractSortColumn, string> = { ref: "contracts.ref", customer: "customers.name", start: "contracts.service_start" };
+export const CONTRACT_SORT: ListSort<ContractSortColumn> = {
+  columns: { ref: "asc", customer: "asc", start: "desc" },
+  default: "ref",
+};
+const CONTRACT_SORT_SQL: Record<ContractSortColumn, string> = {
+  ref: "contracts.ref",
+  customer: "customers.name",
+  start: "contracts.service_start",
+};
 
 /** One page of the contract list with the count of the whole filter, in SQL. */
-export async function pageContracts(db: Kysely<Database>, tenant: Tenant, filter: ContractFilter, request: PageRequest<ContractSortColumn>) {
-  const { count } = await filteredContracts(db, tenant, filter).select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+export async function pageContracts(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  filter: ContractFilter,
+  request: PageRequest<ContractSortColumn>,
+) {
+  const { count } = await filteredContracts(db, tenant, filter)
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .executeTakeFirstOrThrow();
   const { offset, ...page } = pageInfo(request, Number(count));
   const contracts = await selectContracts(filteredContracts(db, tenant, filter))
-    .orderBy(sql.ref(CONTRACT_SORT_SQL[page.sort]), page.dir).orderBy("contracts.id", page.dir)
-    .limit(page.size).offset(offset).execute();
+    .orderBy(sql.ref(CONTRACT_SORT_SQL[page.sort]), page.dir)
+    .orderBy("contracts.id", page.dir)
+    .limit(page.size)
+    .offset(offset)
+    .execute();
   return { contracts, page };
 }
 
@@ -67,7 +105,9 @@ export async function getContract(db: Kysely<Database>, params: { id: number; te
     .leftJoin("resellers", "resellers.id", "customers.reseller_id")
     .selectAll("contracts")
     .select([
-      "customers.name as customer_name", "customers.ref as customer_ref", "customers.address as customer_address",
+      "customers.name as customer_name",
+      "customers.ref as customer_ref",
+      "customers.address as customer_address",
       "resellers.name as reseller_name",
     ])
     .where("contracts.id", "=", params.id)
@@ -76,10 +116,20 @@ export async function getContract(db: Kysely<Database>, params: { id: number; te
   if (!contract) return null;
   // The contract is already known to be in the tenant; its children hang off its id.
   const [items, devices] = await Promise.all([
-    db.selectFrom("contract_items").selectAll().where("contract_id", "=", contract.id)
-      .orderBy("from_date").orderBy("id").execute(),
-    db.selectFrom("devices").selectAll().where("contract_id", "=", contract.id)
-      .orderBy("device_type").orderBy("name").execute(),
+    db
+      .selectFrom("contract_items")
+      .selectAll()
+      .where("contract_id", "=", contract.id)
+      .orderBy("from_date")
+      .orderBy("id")
+      .execute(),
+    db
+      .selectFrom("devices")
+      .selectAll()
+      .where("contract_id", "=", contract.id)
+      .orderBy("device_type")
+      .orderBy("name")
+      .execute(),
   ]);
   return { contract, items, devices };
 }

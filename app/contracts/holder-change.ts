@@ -45,7 +45,12 @@ export const SUCCESSION_RETURN_REASONS: Record<number, string> = {
   2: "届出の内容に虚偽の記載があった",
 };
 
-export const HOLDER_CHANGE_STATUS_LABELS = { requested: "審査中", approved: "承認", refused: "不承認", withdrawn: "取下げ" } as const;
+export const HOLDER_CHANGE_STATUS_LABELS = {
+  requested: "審査中",
+  approved: "承認",
+  refused: "不承認",
+  withdrawn: "取下げ",
+} as const;
 
 export interface HolderChangeInput {
   kind: HolderChangeKind;
@@ -74,17 +79,25 @@ const PHONE = /^[0-9０-９+\-－() ]{10,16}$/;
 /** Field errors in Japanese; empty when the request can be filed. */
 export function validateHolderChange(input: HolderChangeInput): FieldErrors {
   const errors: FieldErrors = {};
-  if (input.kind !== "transfer" && input.kind !== "succession") errors.kind = "手続きの種類を選んでください";
+  if (input.kind !== "transfer" && input.kind !== "succession")
+    errors.kind = "手続きの種類を選んでください";
   if (input.kind === "succession") {
-    if (!input.cause || !(input.cause in SUCCESSION_CAUSE_LABELS)) errors.cause = "承継の原因（相続・合併・分割）を選んでください";
-    if (input.successors.length === 0) errors.successors = "承継した方（法人）の名称を1行に1つずつ入力してください";
-    else if (new Set(input.successors).size !== input.successors.length) errors.successors = "同じ名称が重複しています";
+    if (!input.cause || !(input.cause in SUCCESSION_CAUSE_LABELS))
+      errors.cause = "承継の原因（相続・合併・分割）を選んでください";
+    if (input.successors.length === 0)
+      errors.successors = "承継した方（法人）の名称を1行に1つずつ入力してください";
+    else if (new Set(input.successors).size !== input.successors.length)
+      errors.successors = "同じ名称が重複しています";
     if (input.representative !== null && !input.successors.includes(input.representative)) {
       errors.representative = "代表者は承継した方の中から選んでください（第12条第2項）";
     }
   }
   if (input.existingCustomerId === null) {
-    if (!input.name.trim()) errors.name = input.kind === "succession" ? "連絡先となる方の氏名・名称を入力してください" : "譲受人の氏名・名称を入力してください";
+    if (!input.name.trim())
+      errors.name =
+        input.kind === "succession"
+          ? "連絡先となる方の氏名・名称を入力してください"
+          : "譲受人の氏名・名称を入力してください";
     else errors.name = textTooLong(input.name.trim(), "name", "氏名・名称") ?? undefined;
     if (!input.address.trim()) errors.address = "住所を入力してください";
     else errors.address = textTooLong(input.address.trim(), "address", "住所") ?? undefined;
@@ -93,30 +106,45 @@ export function validateHolderChange(input: HolderChangeInput): FieldErrors {
     else errors.email = textTooLong(input.email.trim(), "email", "メールアドレス") ?? undefined;
   }
   const longSuccessor = input.successors.find((s) => s.length > TEXT_LIMITS.name);
-  if (longSuccessor !== undefined) errors.successors = textTooLong(longSuccessor, "name", "承継した方の名称") ?? undefined;
-  if (input.representative !== null && !errors.representative) errors.representative = textTooLong(input.representative, "name", "代表者") ?? undefined;
-  if (input.kind in EVIDENCE_FOR && !EVIDENCE_FOR[input.kind].includes(input.evidence)) errors.evidence = "提出する書類を選んでください";
-  if (!input.evidenceNote.trim()) errors.evidenceNote = "書類の名称・受付番号などを入力してください";
-  else errors.evidenceNote = textTooLong(input.evidenceNote.trim(), "note", "書類の名称・受付番号") ?? undefined;
+  if (longSuccessor !== undefined)
+    errors.successors = textTooLong(longSuccessor, "name", "承継した方の名称") ?? undefined;
+  if (input.representative !== null && !errors.representative)
+    errors.representative = textTooLong(input.representative, "name", "代表者") ?? undefined;
+  if (input.kind in EVIDENCE_FOR && !EVIDENCE_FOR[input.kind].includes(input.evidence))
+    errors.evidence = "提出する書類を選んでください";
+  if (!input.evidenceNote.trim())
+    errors.evidenceNote = "書類の名称・受付番号などを入力してください";
+  else
+    errors.evidenceNote =
+      textTooLong(input.evidenceNote.trim(), "note", "書類の名称・受付番号") ?? undefined;
   if (!input.consent) {
-    errors.consent = input.kind === "succession"
-      ? "届出の内容が事実であることを確認し、チェックを入れてください"
-      : "譲受人が未払いの料金を含む一切の権利義務を承継することを確認し、チェックを入れてください";
+    errors.consent =
+      input.kind === "succession"
+        ? "届出の内容が事実であることを確認し、チェックを入れてください"
+        : "譲受人が未払いの料金を含む一切の権利義務を承継することを確認し、チェックを入れてください";
   }
   // The length checks leave `undefined` where they passed.
-  return Object.fromEntries(Object.entries(errors).filter(([, message]) => message !== undefined)) as FieldErrors;
+  return Object.fromEntries(
+    Object.entries(errors).filter(([, message]) => message !== undefined),
+  ) as FieldErrors;
 }
 
 /**
  * T-12-2/3: the representative named to the provider; until one is named, one of the successors
  * is treated as it — the first one listed on the registration (Interpretation).
  */
-export function representativeOf(successors: readonly string[], named: string | null): { name: string; named: boolean } {
+export function representativeOf(
+  successors: readonly string[],
+  named: string | null,
+): { name: string; named: boolean } {
   if (named !== null && successors.includes(named)) return { name: named, named: true };
   return { name: successors[0] ?? "", named: false };
 }
 
 /** The successors typed one per line (blank lines and surrounding spaces dropped). */
 export function parseSuccessors(text: string): string[] {
-  return text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -2,5 +2,8 @@
 import type { OutageService } from "../billing/outage-credit";
 
 export const OUTAGE_SERVICE_LABELS: Record<OutageService, string> = {
-  base: "セキュリティサポート（基本）", endpoint: "エンドポイントセキュリティ", gateway: "ゲートウェイ", sandbox: "クラウドサンドボックス",
+  base: "セキュリティサポート（基本）",
+  endpoint: "エンドポイントセキュリティ",
+  gateway: "ゲートウェイ",
+  sandbox: "クラウドサンドボックス",
 };

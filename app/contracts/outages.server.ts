@@ -24,24 +24,46 @@ export interface OutageCredit {
   closed: boolean;
 }
 
-function creditOfMonth(history: ContractHistory, month: YearMonth, tariffs: readonly TariffVersion[]): number {
+function creditOfMonth(
+  history: ContractHistory,
+  month: YearMonth,
+  tariffs: readonly TariffVersion[],
+): number {
   const result = buildMonthlyInvoiceLines({ ...history, payments: [] }, month, tariffs);
   if (!result.ok) return 0;
   return -result.lines.filter((l) => l.rule === "T-24-2").reduce((a, l) => a + l.amountYen, 0);
 }
 
 /** The credit this outage adds in each month it spans (zero under 24 h or when the customer caused it). */
-export async function outageCredits(db: Kysely<Database>, contractId: number, outage: OutageRecord): Promise<OutageCredit[]> {
-  const contract = await db.selectFrom("contracts").select(["service_start"]).where("id", "=", contractId).executeTakeFirstOrThrow();
-  const [billable] = await loadBillableContracts(db, contract.service_start, { contractIds: [contractId] });
+export async function outageCredits(
+  db: Kysely<Database>,
+  contractId: number,
+  outage: OutageRecord,
+): Promise<OutageCredit[]> {
+  const contract = await db
+    .selectFrom("contracts")
+    .select(["service_start"])
+    .where("id", "=", contractId)
+    .executeTakeFirstOrThrow();
+  const [billable] = await loadBillableContracts(db, contract.service_start, {
+    contractIds: [contractId],
+  });
   const tariffs = await loadTariffs(db);
   const from = monthOf(jstDate(parseInstant(outage.knownAt)!));
   const to = monthOf(jstDate(parseInstant(outage.restoredAt ?? outage.knownAt)!));
-  const closed = new Set((await db.selectFrom("billing_months").select("month").where("status", "=", "closed").execute()).map((r) => r.month));
-  const withOutage = { ...billable.history, outages: [...(billable.history.outages ?? []), outage] };
+  const closed = new Set(
+    (
+      await db.selectFrom("billing_months").select("month").where("status", "=", "closed").execute()
+    ).map((r) => r.month),
+  );
+  const withOutage = {
+    ...billable.history,
+    outages: [...(billable.history.outages ?? []), outage],
+  };
   return monthRange(from, to).map((month) => ({
     month,
-    creditYen: creditOfMonth(withOutage, month, tariffs) - creditOfMonth(billable.history, month, tariffs),
+    creditYen:
+      creditOfMonth(withOutage, month, tariffs) - creditOfMonth(billable.history, month, tariffs),
     closed: closed.has(month),
   }));
 }
@@ -53,14 +75,26 @@ export async function recordOutage(
   const credits = await outageCredits(db, params.contractId, params.outage);
   const { outage } = params;
   await inTransaction(db, async (trx) => {
-    await trx.insertInto("outages").values({
-      contract_id: params.contractId, services: outage.services.join(","),
-      known_at: parseInstant(outage.knownAt)!.toISOString(), restored_at: outage.restoredAt ? parseInstant(outage.restoredAt)!.toISOString() : null,
-      customer_fault: outage.customerFault ? 1 : 0,
-    }).execute();
-    const contract = await trx.selectFrom("contracts").select("ref").where("id", "=", params.contractId).executeTakeFirstOrThrow();
+    await trx
+      .insertInto("outages")
+      .values({
+        contract_id: params.contractId,
+        services: outage.services.join(","),
+        known_at: parseInstant(outage.knownAt)!.toISOString(),
+        restored_at: outage.restoredAt ? parseInstant(outage.restoredAt)!.toISOString() : null,
+        customer_fault: outage.customerFault ? 1 : 0,
+      })
+      .execute();
+    const contract = await trx
+      .selectFrom("contracts")
+      .select("ref")
+      .where("id", "=", params.contractId)
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, {
-      actor: params.actor, action: "outage.record", entity: "contract", entityId: contract.ref,
+      actor: params.actor,
+      action: "outage.record",
+      entity: "contract",
+      entityId: contract.ref,
       summary: `${contract.ref} 障害を記録（${outage.services.map((s) => OUTAGE_SERVICE_LABELS[s]).join("・")}、減額 ${credits.map((c) => `${formatMonth(c.month)}: ${formatYen(c.creditYen)}`).join("、") || "なし"}）`,
       ip: params.ip,
     });
@@ -71,16 +105,40 @@ export async function recordOutage(
 export const OUTAGE_SORT: ListSort<"known"> = { columns: { known: "desc" }, default: "known" };
 
 /** One page of the recorded outages within the tenant, latest first, with the count of all (issue 17 item 2: it stopped at 200). */
-export async function pageOutages(db: Kysely<Database>, tenant: Tenant, request: PageRequest<"known">) {
-  const scoped = () => db.selectFrom("outages").innerJoin("contracts", "contracts.id", "outages.contract_id")
-    .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .where(customerInTenant(tenant));
-  const { rows, page } = await fetchPage(request,
-    () => scoped().select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow(),
-    (w) => scoped()
-      .select(["outages.id", "outages.services", "outages.known_at", "outages.restored_at", "outages.customer_fault",
-        "contracts.ref as contract_ref", "contracts.id as contract_id", "customers.name as customer_name"])
-      .orderBy("outages.known_at", w.dir).orderBy("outages.id", w.dir)
-      .limit(w.size).offset(w.offset).execute());
+export async function pageOutages(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  request: PageRequest<"known">,
+) {
+  const scoped = () =>
+    db
+      .selectFrom("outages")
+      .innerJoin("contracts", "contracts.id", "outages.contract_id")
+      .innerJoin("customers", "customers.id", "contracts.customer_id")
+      .where(customerInTenant(tenant));
+  const { rows, page } = await fetchPage(
+    request,
+    () =>
+      scoped()
+        .select((eb) => eb.fn.countAll<number>().as("count"))
+        .executeTakeFirstOrThrow(),
+    (w) =>
+      scoped()
+        .select([
+          "outages.id",
+          "outages.services",
+          "outages.known_at",
+          "outages.restored_at",
+          "outages.customer_fault",
+          "contracts.ref as contract_ref",
+          "contracts.id as contract_id",
+          "customers.name as customer_name",
+        ])
+        .orderBy("outages.known_at", w.dir)
+        .orderBy("outages.id", w.dir)
+        .limit(w.size)
+        .offset(w.offset)
+        .execute(),
+  );
   return { outages: rows, page };
 }

@@ -16,11 +16,21 @@ import { addDays, firstDayOf, monthOf, type IsoDate } from "../lib/jst";
 export const RENEWAL_HORIZON_DAYS = 90;
 
 export async function portfolio(db: Kysely<Database>, tenant: Tenant, today: IsoDate) {
-  const rows = await db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
+  const rows = await db
+    .selectFrom("contracts")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
     .leftJoin("resellers", "resellers.id", "customers.reseller_id")
-    .select(["contracts.id", "contracts.ref", "contracts.status", "contracts.line_id", "customers.name as customer_name",
-      "resellers.name as reseller_name"])
-    .where(customerInTenant(tenant)).orderBy("contracts.ref").execute();
+    .select([
+      "contracts.id",
+      "contracts.ref",
+      "contracts.status",
+      "contracts.line_id",
+      "customers.name as customer_name",
+      "resellers.name as reseller_name",
+    ])
+    .where(customerInTenant(tenant))
+    .orderBy("contracts.ref")
+    .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   const month = monthOf(today);
   const [contracts, tariffs, unpaid] = await Promise.all([
@@ -32,7 +42,9 @@ export async function portfolio(db: Kysely<Database>, tenant: Tenant, today: Iso
   const recurring = contracts.map((c) => {
     const result = buildMonthlyInvoiceLines({ ...c.history, payments: [] }, month, tariffs);
     // Monthly recurring revenue: this month's monthly fees (T-24-1), before tax.
-    const mrrYen = result.ok ? result.lines.filter((l) => l.rule === "T-24-1").reduce((a, l) => a + l.amountYen, 0) : 0;
+    const mrrYen = result.ok
+      ? result.lines.filter((l) => l.rule === "T-24-1").reduce((a, l) => a + l.amountYen, 0)
+      : 0;
     return { id: c.id, mrrYen };
   });
 
@@ -46,13 +58,20 @@ export async function portfolio(db: Kysely<Database>, tenant: Tenant, today: Iso
     .map((r) => ({ ...r, ref: byId.get(r.id)!.ref, customerName: byId.get(r.id)!.customer_name }));
 
   const cancellations = contracts
-    .filter((c) => c.history.termination && (contractTerminationDate(c.history) ?? "9999-12-31") >= today)
+    .filter(
+      (c) => c.history.termination && (contractTerminationDate(c.history) ?? "9999-12-31") >= today,
+    )
     .map((c) => {
       const t = c.history.termination!;
       const quote = quoteTermination(c.history, tariffs, t.wishedDate, t.confirmedOn ?? today);
       return {
-        id: c.id, ref: c.ref, customerName: byId.get(c.id)!.customer_name, wishedDate: t.wishedDate, confirmedOn: t.confirmedOn,
-        terminationDate: quote.terminationDate, etfYen: quote.etfYen,
+        id: c.id,
+        ref: c.ref,
+        customerName: byId.get(c.id)!.customer_name,
+        wishedDate: t.wishedDate,
+        confirmedOn: t.confirmedOn,
+        terminationDate: quote.terminationDate,
+        etfYen: quote.etfYen,
       };
     });
 
@@ -62,7 +81,14 @@ export async function portfolio(db: Kysely<Database>, tenant: Tenant, today: Iso
     renewals,
     cancellations,
     suspended: rows.filter((r) => r.status === "suspended"),
-    unpaid: unpaid.map((i) => ({ id: i.id, number: i.invoice_number, customerName: i.customer_name, contractRef: i.contract_ref,
-      dueDate: i.due_date, outstandingYen: i.total_yen - i.creditedYen - i.paidYen, overdue: i.overdue })),
+    unpaid: unpaid.map((i) => ({
+      id: i.id,
+      number: i.invoice_number,
+      customerName: i.customer_name,
+      contractRef: i.contract_ref,
+      dueDate: i.due_date,
+      outstandingYen: i.total_yen - i.creditedYen - i.paidYen,
+      overdue: i.overdue,
+    })),
   };
 }

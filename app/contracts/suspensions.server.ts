@@ -24,43 +24,99 @@ export const GATEWAY_RETURN_DAYS = 30;
 type Result = { ok: true } | { ok: false; message: string };
 
 async function contractFacts(db: Kysely<Database>, contractId: number) {
-  return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select(["contracts.id", "contracts.ref", "contracts.status", "contracts.admin_email", "customers.name as customer_name"])
-    .where("contracts.id", "=", contractId).executeTakeFirst();
+  return db
+    .selectFrom("contracts")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select([
+      "contracts.id",
+      "contracts.ref",
+      "contracts.status",
+      "contracts.admin_email",
+      "customers.name as customer_name",
+    ])
+    .where("contracts.id", "=", contractId)
+    .executeTakeFirst();
 }
 
 export async function suspendContract(
   db: Kysely<Database>,
-  params: { contractId: number; reason: SuspensionReason; note: string; startsOn: IsoDate; endsOn: IsoDate | null; emergency: boolean; today: IsoDate; at: Date; actor: AuditActor; ip: string },
+  params: {
+    contractId: number;
+    reason: SuspensionReason;
+    note: string;
+    startsOn: IsoDate;
+    endsOn: IsoDate | null;
+    emergency: boolean;
+    today: IsoDate;
+    at: Date;
+    actor: AuditActor;
+    ip: string;
+  },
 ): Promise<Result | null> {
   const c = await contractFacts(db, params.contractId);
   if (!c) return null;
   if (c.status !== "active") return { ok: false, message: "利用中の契約ではありません" };
-  if (!params.emergency && params.startsOn <= params.today) return { ok: false, message: "緊急の場合を除き、開始日は通知の翌日以降にしてください（規約第17条）" };
-  if (params.endsOn !== null && params.endsOn < params.startsOn) return { ok: false, message: "終了日は開始日以降にしてください" };
+  if (!params.emergency && params.startsOn <= params.today)
+    return {
+      ok: false,
+      message: "緊急の場合を除き、開始日は通知の翌日以降にしてください（規約第17条）",
+    };
+  if (params.endsOn !== null && params.endsOn < params.startsOn)
+    return { ok: false, message: "終了日は開始日以降にしてください" };
   await inTransaction(db, async (trx) => {
-    await trx.insertInto("suspensions").values({
-      contract_id: c.id, reason_code: params.reason, reason_note: params.note || null, starts_on: params.startsOn, ends_on: params.endsOn,
-      emergency: params.emergency ? 1 : 0, notified_at: params.at.toISOString(), lifted_at: null, lifted_reason: null,
-      created_by: params.actor.email ?? "", created_at: params.at.toISOString(),
-    }).execute();
-    if (params.startsOn <= params.today) await trx.updateTable("contracts").set({ status: "suspended", updated_at: params.at.toISOString() }).where("id", "=", c.id).execute();
-    await queueMail(trx, {
-      kind: "suspension_notice", ref: `suspension:${c.ref}:${params.startsOn}`, to: c.admin_email,
-      subject: `【重要】セキュリティサポートの利用停止のお知らせ（${c.ref}）`,
-      text: [
-        `${c.customer_name} さま`, "",
-        `ご契約 ${c.ref} のご利用を、規約第17条に基づき次のとおり停止します。`,
-        `理由: ${SUSPENSION_REASONS[params.reason]}${params.note ? `（${params.note}）` : ""}`,
-        `開始日: ${formatDate(params.startsOn)}`,
-        `期間: ${params.endsOn ? `${formatDate(params.endsOn)}まで` : "理由が解消されるまで"}`,
-        "利用停止中も月額料金はかかります（規約第24条第2項）。",
-        params.reason === "non_payment" ? "未払いの料金をお支払いいただくと、利用停止は解除されます。" : "",
-      ].filter(Boolean).join("\n"),
-    }, params.at);
+    await trx
+      .insertInto("suspensions")
+      .values({
+        contract_id: c.id,
+        reason_code: params.reason,
+        reason_note: params.note || null,
+        starts_on: params.startsOn,
+        ends_on: params.endsOn,
+        emergency: params.emergency ? 1 : 0,
+        notified_at: params.at.toISOString(),
+        lifted_at: null,
+        lifted_reason: null,
+        created_by: params.actor.email ?? "",
+        created_at: params.at.toISOString(),
+      })
+      .execute();
+    if (params.startsOn <= params.today)
+      await trx
+        .updateTable("contracts")
+        .set({ status: "suspended", updated_at: params.at.toISOString() })
+        .where("id", "=", c.id)
+        .execute();
+    await queueMail(
+      trx,
+      {
+        kind: "suspension_notice",
+        ref: `suspension:${c.ref}:${params.startsOn}`,
+        to: c.admin_email,
+        subject: `【重要】セキュリティサポートの利用停止のお知らせ（${c.ref}）`,
+        text: [
+          `${c.customer_name} さま`,
+          "",
+          `ご契約 ${c.ref} のご利用を、規約第17条に基づき次のとおり停止します。`,
+          `理由: ${SUSPENSION_REASONS[params.reason]}${params.note ? `（${params.note}）` : ""}`,
+          `開始日: ${formatDate(params.startsOn)}`,
+          `期間: ${params.endsOn ? `${formatDate(params.endsOn)}まで` : "理由が解消されるまで"}`,
+          "利用停止中も月額料金はかかります（規約第24条第2項）。",
+          params.reason === "non_payment"
+            ? "未払いの料金をお支払いいただくと、利用停止は解除されます。"
+            : "",
+        ]
+          .filter(Boolean)
+          .join("\n"),
+      },
+      params.at,
+    );
     await recordAudit(trx, {
-      actor: params.actor, action: "contract.suspend", entity: "contract", entityId: c.ref,
-      summary: `${c.ref} 利用停止（${SUSPENSION_REASONS[params.reason]}、${params.startsOn}〜${params.endsOn ?? "解消まで"}${params.emergency ? "、緊急" : ""}）`, ip: params.ip,
+      actor: params.actor,
+      action: "contract.suspend",
+      entity: "contract",
+      entityId: c.ref,
+      summary: `${c.ref} 利用停止（${SUSPENSION_REASONS[params.reason]}、${params.startsOn}〜${params.endsOn ?? "解消まで"}${params.emergency ? "、緊急" : ""}）`,
+      ip: params.ip,
     });
   });
   return { ok: true };
@@ -72,46 +128,94 @@ export async function suspendContract(
  * keeps a contract suspended when one suspension ends the day before the next one starts; a
  * second run the same day changes nothing.
  */
-export async function applySuspensionSchedule(db: Kysely<Database>, today: IsoDate, at: Date): Promise<{ started: number; ended: number }> {
-  const open = await db.selectFrom("suspensions").select(["id", "contract_id", "starts_on", "ends_on"])
-    .where("lifted_at", "is", null).orderBy("id").execute();
+export async function applySuspensionSchedule(
+  db: Kysely<Database>,
+  today: IsoDate,
+  at: Date,
+): Promise<{ started: number; ended: number }> {
+  const open = await db
+    .selectFrom("suspensions")
+    .select(["id", "contract_id", "starts_on", "ends_on"])
+    .where("lifted_at", "is", null)
+    .orderBy("id")
+    .execute();
   const over = (s: (typeof open)[number]) => s.ends_on !== null && s.ends_on < today;
   let ended = 0;
   for (const s of open.filter(over)) {
-    const lifted = await liftSuspension(db, { suspensionId: s.id, reason: "期間満了", at, actor: { id: null, email: "scheduler" }, ip: "" });
+    const lifted = await liftSuspension(db, {
+      suspensionId: s.id,
+      reason: "期間満了",
+      at,
+      actor: { id: null, email: "scheduler" },
+      ip: "",
+    });
     if (lifted.ok) ended++;
   }
   let started = 0;
   for (const s of open.filter((s) => !over(s) && s.starts_on <= today)) {
-    const updated = await db.updateTable("contracts").set({ status: "suspended", updated_at: at.toISOString() })
-      .where("id", "=", s.contract_id).where("status", "=", "active").executeTakeFirst();
+    const updated = await db
+      .updateTable("contracts")
+      .set({ status: "suspended", updated_at: at.toISOString() })
+      .where("id", "=", s.contract_id)
+      .where("status", "=", "active")
+      .executeTakeFirst();
     if (updated.numUpdatedRows > 0n) started++;
   }
   return { started, ended };
 }
 
 export async function liftSuspension(
-  db: Kysely<Database>, params: { suspensionId: number; reason: string; at: Date; actor: AuditActor; ip: string },
+  db: Kysely<Database>,
+  params: { suspensionId: number; reason: string; at: Date; actor: AuditActor; ip: string },
 ): Promise<Result> {
-  const s = await db.selectFrom("suspensions").innerJoin("contracts", "contracts.id", "suspensions.contract_id")
-    .select(["suspensions.id", "suspensions.contract_id", "suspensions.lifted_at", "contracts.ref", "contracts.status"])
-    .where("suspensions.id", "=", params.suspensionId).executeTakeFirst();
+  const s = await db
+    .selectFrom("suspensions")
+    .innerJoin("contracts", "contracts.id", "suspensions.contract_id")
+    .select([
+      "suspensions.id",
+      "suspensions.contract_id",
+      "suspensions.lifted_at",
+      "contracts.ref",
+      "contracts.status",
+    ])
+    .where("suspensions.id", "=", params.suspensionId)
+    .executeTakeFirst();
   if (!s || s.lifted_at) return { ok: false, message: "解除できる利用停止はありません" };
   const today = jstDate(params.at);
   const lifted = await inTransaction(db, async (trx) => {
     // Lifted at most once, even when the daily run and a payment lift it at the same time.
-    const updated = await trx.updateTable("suspensions").set({ lifted_at: params.at.toISOString(), lifted_reason: params.reason })
-      .where("id", "=", s.id).where("lifted_at", "is", null).executeTakeFirst();
+    const updated = await trx
+      .updateTable("suspensions")
+      .set({ lifted_at: params.at.toISOString(), lifted_reason: params.reason })
+      .where("id", "=", s.id)
+      .where("lifted_at", "is", null)
+      .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) return false;
     // The contract stays suspended while another suspension of it is in effect (e.g. a
     // non-payment one over a fixed-term one).
-    const another = await trx.selectFrom("suspensions").select("id")
-      .where("contract_id", "=", s.contract_id).where("id", "<>", s.id).where("lifted_at", "is", null).where("starts_on", "<=", today)
+    const another = await trx
+      .selectFrom("suspensions")
+      .select("id")
+      .where("contract_id", "=", s.contract_id)
+      .where("id", "<>", s.id)
+      .where("lifted_at", "is", null)
+      .where("starts_on", "<=", today)
       .where((eb) => eb.or([eb("ends_on", "is", null), eb("ends_on", ">=", today)]))
       .executeTakeFirst();
-    if (!another) await trx.updateTable("contracts").set({ status: "active", updated_at: params.at.toISOString() }).where("id", "=", s.contract_id).where("status", "=", "suspended").execute();
+    if (!another)
+      await trx
+        .updateTable("contracts")
+        .set({ status: "active", updated_at: params.at.toISOString() })
+        .where("id", "=", s.contract_id)
+        .where("status", "=", "suspended")
+        .execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "contract.unsuspend", entity: "contract", entityId: s.ref, summary: `${s.ref} 利用停止を解除（${params.reason}）`, ip: params.ip,
+      actor: params.actor,
+      action: "contract.unsuspend",
+      entity: "contract",
+      entityId: s.ref,
+      summary: `${s.ref} 利用停止を解除（${params.reason}）`,
+      ip: params.ip,
     });
     return true;
   });
@@ -123,65 +227,163 @@ export async function liftSuspension(
  * owed on an invoice is its total less its credit notes, so a credit note can settle it too (run
  * after a payment and after a credit note).
  */
-export async function liftPaidUpSuspensions(db: Kysely<Database>, contractId: number, today: IsoDate, at: Date, actor: AuditActor): Promise<number> {
-  const overdue = await db.selectFrom("invoices").select(["invoices.total_yen", "invoices.billing_month"])
-    .select((eb) => eb.fn.coalesce(
-      eb.selectFrom("payments").select((e) => e.fn.sum<number>(e.fn.coalesce("payments.amount_yen", eb.val(1_000_000_000_000))).as("p"))
-        .whereRef("payments.contract_id", "=", "invoices.contract_id").whereRef("payments.billing_month", "=", "invoices.billing_month"),
-      eb.val(0)).as("paid"))
+export async function liftPaidUpSuspensions(
+  db: Kysely<Database>,
+  contractId: number,
+  today: IsoDate,
+  at: Date,
+  actor: AuditActor,
+): Promise<number> {
+  const overdue = await db
+    .selectFrom("invoices")
+    .select(["invoices.total_yen", "invoices.billing_month"])
+    .select((eb) =>
+      eb.fn
+        .coalesce(
+          eb
+            .selectFrom("payments")
+            .select((e) =>
+              e.fn
+                .sum<number>(e.fn.coalesce("payments.amount_yen", eb.val(1_000_000_000_000)))
+                .as("p"),
+            )
+            .whereRef("payments.contract_id", "=", "invoices.contract_id")
+            .whereRef("payments.billing_month", "=", "invoices.billing_month"),
+          eb.val(0),
+        )
+        .as("paid"),
+    )
     .select(creditedYenOfInvoice().as("credited"))
-    .where("invoices.contract_id", "=", contractId).where("invoices.due_date", "<", today).execute();
+    .where("invoices.contract_id", "=", contractId)
+    .where("invoices.due_date", "<", today)
+    .execute();
   if (overdue.some((i) => Number(i.paid) < i.total_yen - Number(i.credited))) return 0;
-  const suspensions = await db.selectFrom("suspensions").select("id").where("contract_id", "=", contractId)
-    .where("reason_code", "=", "non_payment").where("lifted_at", "is", null).execute();
-  for (const s of suspensions) await liftSuspension(db, { suspensionId: s.id, reason: "未払い料金の入金", at, actor, ip: "" });
+  const suspensions = await db
+    .selectFrom("suspensions")
+    .select("id")
+    .where("contract_id", "=", contractId)
+    .where("reason_code", "=", "non_payment")
+    .where("lifted_at", "is", null)
+    .execute();
+  for (const s of suspensions)
+    await liftSuspension(db, { suspensionId: s.id, reason: "未払い料金の入金", at, actor, ip: "" });
   return suspensions.length;
 }
 
 export async function terminateByProvider(
   db: Kysely<Database>,
-  params: { contractId: number; customerFault: boolean; reason: string; endDate: IsoDate; today: IsoDate; at: Date; actor: AuditActor; ip: string },
+  params: {
+    contractId: number;
+    customerFault: boolean;
+    reason: string;
+    endDate: IsoDate;
+    today: IsoDate;
+    at: Date;
+    actor: AuditActor;
+    ip: string;
+  },
 ): Promise<Result | null> {
   const c = await contractFacts(db, params.contractId);
   if (!c) return null;
   if (c.status === "terminated") return { ok: false, message: "すでに解約済みです" };
-  if (params.endDate < params.today) return { ok: false, message: "終了日は本日以降にしてください" };
+  if (params.endDate < params.today)
+    return { ok: false, message: "終了日は本日以降にしてください" };
   await inTransaction(db, async (trx) => {
-    await trx.insertInto("terminations").values({
-      contract_id: c.id, requested_on: params.today, wished_date: params.endDate, confirmed_on: params.today,
-      terminated_by: params.customerFault ? "provider_fault" : "provider_service_end", withdrawn_at: null,
-    }).onConflict((oc) => oc.column("contract_id").doUpdateSet({
-      requested_on: params.today, wished_date: params.endDate, confirmed_on: params.today,
-      terminated_by: params.customerFault ? "provider_fault" : "provider_service_end", withdrawn_at: null,
-    })).execute();
-    await trx.updateTable("contracts").set({ status: "terminated", termination_date: params.endDate, updated_at: params.at.toISOString() }).where("id", "=", c.id).execute();
+    await trx
+      .insertInto("terminations")
+      .values({
+        contract_id: c.id,
+        requested_on: params.today,
+        wished_date: params.endDate,
+        confirmed_on: params.today,
+        terminated_by: params.customerFault ? "provider_fault" : "provider_service_end",
+        withdrawn_at: null,
+      })
+      .onConflict((oc) =>
+        oc.column("contract_id").doUpdateSet({
+          requested_on: params.today,
+          wished_date: params.endDate,
+          confirmed_on: params.today,
+          terminated_by: params.customerFault ? "provider_fault" : "provider_service_end",
+          withdrawn_at: null,
+        }),
+      )
+      .execute();
+    await trx
+      .updateTable("contracts")
+      .set({
+        status: "terminated",
+        termination_date: params.endDate,
+        updated_at: params.at.toISOString(),
+      })
+      .where("id", "=", c.id)
+      .execute();
     await scheduleGatewayReturns(trx, c.id, params.endDate);
-    await recordTerminationEvent(trx, { contractId: c.id, terminationDate: params.endDate, by: params.customerFault ? "provider_fault" : "provider_service_end", at: params.at });
-    await queueMail(trx, {
-      kind: "termination_notice", ref: `termination:${c.ref}:${params.endDate}`, to: c.admin_email,
-      subject: `【重要】セキュリティサポートの契約解除のお知らせ（${c.ref}）`,
-      text: [`${c.customer_name} さま`, "", `ご契約 ${c.ref} を規約第21条に基づき ${formatDate(params.endDate)} をもって解除します。`, `理由: ${params.reason}`,
-        params.customerFault ? "最低利用期間内の解除には解約違約金がかかります（別紙4 注※1）。" : "当社の事情による終了のため、解約違約金はかかりません。",
-        "レンタルのゲートウェイ装置は30日以内にご返却ください。"].join("\n"),
-    }, params.at);
+    await recordTerminationEvent(trx, {
+      contractId: c.id,
+      terminationDate: params.endDate,
+      by: params.customerFault ? "provider_fault" : "provider_service_end",
+      at: params.at,
+    });
+    await queueMail(
+      trx,
+      {
+        kind: "termination_notice",
+        ref: `termination:${c.ref}:${params.endDate}`,
+        to: c.admin_email,
+        subject: `【重要】セキュリティサポートの契約解除のお知らせ（${c.ref}）`,
+        text: [
+          `${c.customer_name} さま`,
+          "",
+          `ご契約 ${c.ref} を規約第21条に基づき ${formatDate(params.endDate)} をもって解除します。`,
+          `理由: ${params.reason}`,
+          params.customerFault
+            ? "最低利用期間内の解除には解約違約金がかかります（別紙4 注※1）。"
+            : "当社の事情による終了のため、解約違約金はかかりません。",
+          "レンタルのゲートウェイ装置は30日以内にご返却ください。",
+        ].join("\n"),
+      },
+      params.at,
+    );
     await recordAudit(trx, {
-      actor: params.actor, action: "contract.terminate_by_provider", entity: "contract", entityId: c.ref,
-      summary: `${c.ref} を${params.endDate}で解除（${params.customerFault ? "お客さまの責め：違約金あり" : "当社の事情：違約金なし"}）: ${params.reason}`, ip: params.ip,
+      actor: params.actor,
+      action: "contract.terminate_by_provider",
+      entity: "contract",
+      entityId: c.ref,
+      summary: `${c.ref} を${params.endDate}で解除（${params.customerFault ? "お客さまの責め：違約金あり" : "当社の事情：違約金なし"}）: ${params.reason}`,
+      ip: params.ip,
     });
   });
   return { ok: true };
 }
 
 /** S4 ※3: every rental gateway live at termination is awaited back within 30 days. */
-export async function scheduleGatewayReturns(db: Kysely<Database> | Transaction<Database>, contractId: number, terminationDate: IsoDate): Promise<void> {
-  const gateways = await db.selectFrom("contract_items").select(["code", "quantity"]).where("contract_id", "=", contractId)
-    .where("code", "like", "gateway.%").where("ownership", "=", "rental")
-    .where((eb) => eb.or([eb("to_date", "is", null), eb("to_date", ">=", terminationDate)])).execute();
+export async function scheduleGatewayReturns(
+  db: Kysely<Database> | Transaction<Database>,
+  contractId: number,
+  terminationDate: IsoDate,
+): Promise<void> {
+  const gateways = await db
+    .selectFrom("contract_items")
+    .select(["code", "quantity"])
+    .where("contract_id", "=", contractId)
+    .where("code", "like", "gateway.%")
+    .where("ownership", "=", "rental")
+    .where((eb) => eb.or([eb("to_date", "is", null), eb("to_date", ">=", terminationDate)]))
+    .execute();
   for (const g of gateways) {
     for (let i = 0; i < g.quantity; i++) {
-      await db.insertInto("gateway_returns").values({
-        contract_id: contractId, model: g.code, due_on: addDays(terminationDate, GATEWAY_RETURN_DAYS), returned_on: null, charged_manual_line_id: null, status: "awaiting",
-      }).execute();
+      await db
+        .insertInto("gateway_returns")
+        .values({
+          contract_id: contractId,
+          model: g.code,
+          due_on: addDays(terminationDate, GATEWAY_RETURN_DAYS),
+          returned_on: null,
+          charged_manual_line_id: null,
+          status: "awaiting",
+        })
+        .execute();
     }
   }
 }
@@ -191,8 +393,17 @@ export async function scheduleGatewayReturns(db: Kysely<Database> | Transaction<
  * (S4 ※3). While the tariff gives the model no device price (0 until the provider sets one), the
  * gateway stays awaited and is counted as unpriced: charging 0 would close it for good.
  */
-export async function chargeUnreturnedGateways(db: Kysely<Database>, today: IsoDate, at: Date): Promise<{ charged: number; unpriced: number }> {
-  const due = await db.selectFrom("gateway_returns").selectAll().where("status", "=", "awaiting").where("due_on", "<", today).execute();
+export async function chargeUnreturnedGateways(
+  db: Kysely<Database>,
+  today: IsoDate,
+  at: Date,
+): Promise<{ charged: number; unpriced: number }> {
+  const due = await db
+    .selectFrom("gateway_returns")
+    .selectAll()
+    .where("status", "=", "awaiting")
+    .where("due_on", "<", today)
+    .execute();
   if (due.length === 0) return { charged: 0, unpriced: 0 };
   const tariffs = await loadTariffs(db);
   const tariff = findTariffForMonth(tariffs, monthOf(today))!;
@@ -205,31 +416,67 @@ export async function chargeUnreturnedGateways(db: Kysely<Database>, today: IsoD
     }
     await inTransaction(db, async (trx) => {
       // A return recorded since the list was read is not charged.
-      const claimed = await trx.updateTable("gateway_returns").set({ status: "charged" })
-        .where("id", "=", r.id).where("status", "=", "awaiting").executeTakeFirst();
+      const claimed = await trx
+        .updateTable("gateway_returns")
+        .set({ status: "charged" })
+        .where("id", "=", r.id)
+        .where("status", "=", "awaiting")
+        .executeTakeFirst();
       if (claimed.numUpdatedRows === 0n) return;
       const model = r.model.slice("gateway.".length).toUpperCase();
-      const { id } = await trx.insertInto("manual_lines").values({
-        contract_id: r.contract_id, line_date: today, description: `レンタルゲートウェイ装置 未返却（${model}、返却期限 ${formatDate(r.due_on)}）`,
-        amount_yen: gatewayDevicePrice(tariff, r.model), taxable: 1, code: `device.${r.model.slice("gateway.".length)}`, rule: "S4※3",
-        created_by: "scheduler", created_at: at.toISOString(),
-      }).returning("id").executeTakeFirstOrThrow();
-      await trx.updateTable("gateway_returns").set({ charged_manual_line_id: id }).where("id", "=", r.id).execute();
+      const { id } = await trx
+        .insertInto("manual_lines")
+        .values({
+          contract_id: r.contract_id,
+          line_date: today,
+          description: `レンタルゲートウェイ装置 未返却（${model}、返却期限 ${formatDate(r.due_on)}）`,
+          amount_yen: gatewayDevicePrice(tariff, r.model),
+          taxable: 1,
+          code: `device.${r.model.slice("gateway.".length)}`,
+          rule: "S4※3",
+          created_by: "scheduler",
+          created_at: at.toISOString(),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable("gateway_returns")
+        .set({ charged_manual_line_id: id })
+        .where("id", "=", r.id)
+        .execute();
       charged++;
     });
   }
   return { charged, unpriced };
 }
 
-export async function markGatewayReturned(db: Kysely<Database>, params: { returnId: number; returnedOn: IsoDate; actor: AuditActor; ip: string }): Promise<Result> {
-  const r = await db.selectFrom("gateway_returns").selectAll().where("id", "=", params.returnId).executeTakeFirst();
+export async function markGatewayReturned(
+  db: Kysely<Database>,
+  params: { returnId: number; returnedOn: IsoDate; actor: AuditActor; ip: string },
+): Promise<Result> {
+  const r = await db
+    .selectFrom("gateway_returns")
+    .selectAll()
+    .where("id", "=", params.returnId)
+    .executeTakeFirst();
   if (!r || r.status !== "awaiting") return { ok: false, message: "返却待ちの装置ではありません" };
   const recorded = await inTransaction(db, async (trx) => {
     // Not over a charge the daily run made since the page was read.
-    const updated = await trx.updateTable("gateway_returns").set({ status: "returned", returned_on: params.returnedOn })
-      .where("id", "=", r.id).where("status", "=", "awaiting").executeTakeFirst();
+    const updated = await trx
+      .updateTable("gateway_returns")
+      .set({ status: "returned", returned_on: params.returnedOn })
+      .where("id", "=", r.id)
+      .where("status", "=", "awaiting")
+      .executeTakeFirst();
     if (updated.numUpdatedRows === 0n) return false;
-    await recordAudit(trx, { actor: params.actor, action: "gateway.returned", entity: "contract", entityId: r.contract_id, summary: `${r.model} の返却を記録（${params.returnedOn}）`, ip: params.ip });
+    await recordAudit(trx, {
+      actor: params.actor,
+      action: "gateway.returned",
+      entity: "contract",
+      entityId: r.contract_id,
+      summary: `${r.model} の返却を記録（${params.returnedOn}）`,
+      ip: params.ip,
+    });
     return true;
   });
   return recorded ? { ok: true } : { ok: false, message: "返却待ちの装置ではありません" };

@@ -15,7 +15,13 @@ import type { VisitLineInput } from "../billing/visit-pricing";
 import { isTimeOfDay, jstInstant, monthOf, type IsoDate } from "../lib/jst";
 import { estimateVisit, type VisitEstimate } from "./visit-estimate";
 import type { VisitFormContent } from "./visit-form";
-import { checkVisitSlot, isRequestAcceptedAt, nextRequestAcceptanceAt, nextVisitSlot, type VisitSlot } from "./visit-slots";
+import {
+  checkVisitSlot,
+  isRequestAcceptedAt,
+  nextRequestAcceptanceAt,
+  nextVisitSlot,
+  type VisitSlot,
+} from "./visit-slots";
 import { formatInstant, formatYen } from "../lib/format";
 
 export interface BookingRequest extends VisitFormContent {
@@ -28,15 +34,33 @@ export type BookingCheck =
   | { ok: false; field: "date" | "start" | "lines" | "_form"; message: string; next?: VisitSlot };
 
 async function contractOf(db: Kysely<Database>, id: number, tenant: Tenant) {
-  return db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select(["contracts.id", "contracts.ref", "contracts.area", "contracts.status", "contracts.service_start"])
-    .where("contracts.id", "=", id).where(customerInTenant(tenant)).executeTakeFirst();
+  return db
+    .selectFrom("contracts")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select([
+      "contracts.id",
+      "contracts.ref",
+      "contracts.area",
+      "contracts.status",
+      "contracts.service_start",
+    ])
+    .where("contracts.id", "=", id)
+    .where(customerInTenant(tenant))
+    .executeTakeFirst();
 }
 
 async function bookedVisits(db: Kysely<Database>, contractId: number): Promise<VisitRecord[]> {
-  const rows = await db.selectFrom("visit_bookings").selectAll().where("contract_id", "=", contractId).where("status", "=", "booked").execute();
+  const rows = await db
+    .selectFrom("visit_bookings")
+    .selectAll()
+    .where("contract_id", "=", contractId)
+    .where("status", "=", "booked")
+    .execute();
   return rows.map((b) => ({
-    date: b.visit_date, start: b.start_time, withLineApplication: b.with_line_application === 1, backupAvailable: b.backup_available === 1,
+    date: b.visit_date,
+    start: b.start_time,
+    withLineApplication: b.with_line_application === 1,
+    backupAvailable: b.backup_available === 1,
     lines: JSON.parse(b.lines) as VisitLineInput[],
   }));
 }
@@ -48,18 +72,33 @@ export async function checkBooking(
 ): Promise<BookingCheck | null> {
   const contract = await contractOf(db, params.contractId, params.tenant);
   if (!contract) return null;
-  if (contract.status === "terminated") return { ok: false, field: "_form", message: "解約済みの契約には訪問を予約できません" };
+  if (contract.status === "terminated")
+    return { ok: false, field: "_form", message: "解約済みの契約には訪問を予約できません" };
   const { request, at } = params;
   if (!isRequestAcceptedAt(at)) {
-    return { ok: false, field: "_form", message: `訪問サポートのご依頼は9:00〜21:00（12/29〜1/3を除く）に承ります。次の受付開始は ${formatInstant(nextRequestAcceptanceAt(at))} です` };
+    return {
+      ok: false,
+      field: "_form",
+      message: `訪問サポートのご依頼は9:00〜21:00（12/29〜1/3を除く）に承ります。次の受付開始は ${formatInstant(nextRequestAcceptanceAt(at))} です`,
+    };
   }
   if (jstInstant(request.date, request.start) <= at) {
-    return { ok: false, field: "date", message: "訪問日時は現在より後の日時を選んでください", next: nextVisitSlot(contract.area, at) };
+    return {
+      ok: false,
+      field: "date",
+      message: "訪問日時は現在より後の日時を選んでください",
+      next: nextVisitSlot(contract.area, at),
+    };
   }
   const slot = checkVisitSlot({ area: contract.area, date: request.date, start: request.start });
   if (!slot.ok) return { ok: false, field: "date", message: slot.reason, next: slot.next };
-  const [billable] = await loadBillableContracts(db, contract.service_start, { contractIds: [contract.id] });
-  const history = { ...billable.history, visits: [...(billable.history.visits ?? []), ...(await bookedVisits(db, contract.id))] };
+  const [billable] = await loadBillableContracts(db, contract.service_start, {
+    contractIds: [contract.id],
+  });
+  const history = {
+    ...billable.history,
+    visits: [...(billable.history.visits ?? []), ...(await bookedVisits(db, contract.id))],
+  };
   const estimate = estimateVisit(history, await loadTariffs(db), { ...request });
   if (!estimate.ok) return { ok: false, field: "lines", message: estimate.message };
   return { ok: true, estimate };
@@ -67,20 +106,41 @@ export async function checkBooking(
 
 export async function bookVisit(
   db: Kysely<Database>,
-  params: { contractId: number; tenant: Tenant; request: BookingRequest; at: Date; actor: AuditActor; ip: string },
+  params: {
+    contractId: number;
+    tenant: Tenant;
+    request: BookingRequest;
+    at: Date;
+    actor: AuditActor;
+    ip: string;
+  },
 ): Promise<BookingCheck | null> {
   const check = await checkBooking(db, params);
   if (!check?.ok) return check;
   const { request } = params;
   await inTransaction(db, async (trx) => {
-    const { id } = await trx.insertInto("visit_bookings").values({
-      contract_id: params.contractId, visit_date: request.date, start_time: request.start, lines: JSON.stringify(request.lines),
-      with_line_application: request.withLineApplication ? 1 : 0, backup_available: request.backupAvailable ? 1 : 0,
-      estimate_yen: check.estimate.totalYen, status: "booked", visit_id: null, created_by: params.actor.email ?? "",
-      created_at: params.at.toISOString(),
-    }).returning("id").executeTakeFirstOrThrow();
+    const { id } = await trx
+      .insertInto("visit_bookings")
+      .values({
+        contract_id: params.contractId,
+        visit_date: request.date,
+        start_time: request.start,
+        lines: JSON.stringify(request.lines),
+        with_line_application: request.withLineApplication ? 1 : 0,
+        backup_available: request.backupAvailable ? 1 : 0,
+        estimate_yen: check.estimate.totalYen,
+        status: "booked",
+        visit_id: null,
+        created_by: params.actor.email ?? "",
+        created_at: params.at.toISOString(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, {
-      actor: params.actor, action: "visit.book", entity: "visit_booking", entityId: id,
+      actor: params.actor,
+      action: "visit.book",
+      entity: "visit_booking",
+      entityId: id,
       summary: `訪問予約 ${request.date} ${request.start}（見積り ${formatYen(check.estimate.totalYen)}・税抜${check.estimate.freeVisit ? "、年1回の無料訪問を適用" : ""}）`,
       ip: params.ip,
     });
@@ -93,33 +153,61 @@ export async function bookVisit(
  * its booked start, JST) and, once recorded, what the visit is charged: priced among the
  * contract's recorded visits exactly as the billing run prices it (S2, S5, S6), not the estimate.
  */
-export async function listBookings(db: Kysely<Database>, contractId: number, tenant: Tenant, at: Date) {
+export async function listBookings(
+  db: Kysely<Database>,
+  contractId: number,
+  tenant: Tenant,
+  at: Date,
+) {
   const contract = await contractOf(db, contractId, tenant);
   if (!contract) return null;
-  const rows = await db.selectFrom("visit_bookings").selectAll().where("contract_id", "=", contract.id).orderBy("visit_date", "desc").execute();
-  const charged = rows.some((b) => b.visit_id !== null) ? await chargedYenOfVisits(db, contract.id, contract.service_start) : new Map<number, number>();
+  const rows = await db
+    .selectFrom("visit_bookings")
+    .selectAll()
+    .where("contract_id", "=", contract.id)
+    .orderBy("visit_date", "desc")
+    .execute();
+  const charged = rows.some((b) => b.visit_id !== null)
+    ? await chargedYenOfVisits(db, contract.id, contract.service_start)
+    : new Map<number, number>();
   const bookings = rows.map((b) => ({
     ...b,
     recordable: b.status === "booked" && recordableAt(b, at),
-    chargedYen: b.visit_id === null ? null : charged.get(b.visit_id) ?? null,
+    chargedYen: b.visit_id === null ? null : (charged.get(b.visit_id) ?? null),
   }));
   return { contract, bookings };
 }
 
 /** Visit id → its charge (yen, before tax) as the billing run prices it; a visit that does not price is left out. */
-async function chargedYenOfVisits(db: Kysely<Database>, contractId: number, serviceStart: string): Promise<Map<number, number>> {
+async function chargedYenOfVisits(
+  db: Kysely<Database>,
+  contractId: number,
+  serviceStart: string,
+): Promise<Map<number, number>> {
   const [billable] = await loadBillableContracts(db, serviceStart, { contractIds: [contractId] });
   const tariffs = await loadTariffs(db);
   // history.visits is in this same order (visit_date, start_time, id): index i is the i-th row.
-  const ids = (await db.selectFrom("visits").select("id").where("contract_id", "=", contractId)
-    .orderBy("visit_date").orderBy("start_time").orderBy("id").execute()).map((v) => v.id);
+  const ids = (
+    await db
+      .selectFrom("visits")
+      .select("id")
+      .where("contract_id", "=", contractId)
+      .orderBy("visit_date")
+      .orderBy("start_time")
+      .orderBy("id")
+      .execute()
+  ).map((v) => v.id);
   const history = billable.history;
   const charged = new Map<number, number>();
   for (const month of new Set((history.visits ?? []).map((v) => monthOf(v.date)))) {
     const tariff = findTariffForMonth(tariffs, month);
     if (!tariff) continue;
     for (const p of pricedVisitsOfMonth(history, month, tariff, contractTerminationDate(history))) {
-      if (p.priced.ok) charged.set(ids[p.index], p.priced.lines.reduce((sum, l) => sum + l.amountYen, 0));
+      if (p.priced.ok)
+        charged.set(
+          ids[p.index],
+          p.priced.lines.reduce((sum, l) => sum + l.amountYen, 0),
+        );
     }
   }
   return charged;
@@ -131,7 +219,10 @@ export function bookedStartOf(booking: { visit_date: string; start_time: string 
 }
 
 /** A visit is recorded only once it has begun: from its booked start on (JST). */
-export function recordableAt(booking: { visit_date: string; start_time: string }, at: Date): boolean {
+export function recordableAt(
+  booking: { visit_date: string; start_time: string },
+  at: Date,
+): boolean {
   return bookedStartOf(booking).getTime() <= at.getTime();
 }
 
@@ -147,14 +238,29 @@ export interface VisitDone extends VisitFormContent {
 }
 
 /** A booking of the tenant's contract, with what it asked for; null when foreign or unknown (404). */
-export async function getBooking(db: Kysely<Database>, params: { bookingId: number; contractId: number; tenant: Tenant }) {
-  const booking = await db.selectFrom("visit_bookings").innerJoin("contracts", "contracts.id", "visit_bookings.contract_id")
+export async function getBooking(
+  db: Kysely<Database>,
+  params: { bookingId: number; contractId: number; tenant: Tenant },
+) {
+  const booking = await db
+    .selectFrom("visit_bookings")
+    .innerJoin("contracts", "contracts.id", "visit_bookings.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .selectAll("visit_bookings").select(["contracts.ref as contract_ref", "contracts.service_start"])
-    .where("visit_bookings.id", "=", params.bookingId).where("visit_bookings.contract_id", "=", params.contractId)
-    .where(customerInTenant(params.tenant)).executeTakeFirst();
+    .selectAll("visit_bookings")
+    .select(["contracts.ref as contract_ref", "contracts.service_start"])
+    .where("visit_bookings.id", "=", params.bookingId)
+    .where("visit_bookings.contract_id", "=", params.contractId)
+    .where(customerInTenant(params.tenant))
+    .executeTakeFirst();
   if (!booking) return null;
-  return { ...booking, content: { withLineApplication: booking.with_line_application === 1, backupAvailable: booking.backup_available === 1, lines: JSON.parse(booking.lines) as VisitLineInput[] } };
+  return {
+    ...booking,
+    content: {
+      withLineApplication: booking.with_line_application === 1,
+      backupAvailable: booking.backup_available === 1,
+      lines: JSON.parse(booking.lines) as VisitLineInput[],
+    },
+  };
 }
 
 type Booking = NonNullable<Awaited<ReturnType<typeof getBooking>>>;
@@ -163,10 +269,20 @@ type Booking = NonNullable<Awaited<ReturnType<typeof getBooking>>>;
  * Prices what was done as the billing run will (S2, S5, S6, T-24-3): among the contract's
  * recorded visits only — bookings not done yet never take the year's free visit.
  */
-async function priceDone(db: Kysely<Database>, booking: Booking, done: VisitDone): Promise<VisitEstimate> {
-  if (!isTimeOfDay(done.start)) return { ok: false, message: "開始時刻を HH:MM で入力してください" };
-  const [billable] = await loadBillableContracts(db, booking.service_start, { contractIds: [booking.contract_id] });
-  return estimateVisit(billable.history, await loadTariffs(db), { ...done, date: booking.visit_date });
+async function priceDone(
+  db: Kysely<Database>,
+  booking: Booking,
+  done: VisitDone,
+): Promise<VisitEstimate> {
+  if (!isTimeOfDay(done.start))
+    return { ok: false, message: "開始時刻を HH:MM で入力してください" };
+  const [billable] = await loadBillableContracts(db, booking.service_start, {
+    contractIds: [booking.contract_id],
+  });
+  return estimateVisit(billable.history, await loadTariffs(db), {
+    ...done,
+    date: booking.visit_date,
+  });
 }
 
 /** The price of what was done on the tenant's booking, or null when the booking is not the tenant's. */
@@ -186,35 +302,85 @@ export async function priceVisitDone(
  */
 export async function recordVisitDone(
   db: Kysely<Database>,
-  params: { bookingId: number; contractId: number; tenant: Tenant; done: VisitDone; at: Date; actor: AuditActor; ip: string },
-): Promise<{ ok: true; estimate: Extract<VisitEstimate, { ok: true }> } | { ok: false; message: string } | null> {
+  params: {
+    bookingId: number;
+    contractId: number;
+    tenant: Tenant;
+    done: VisitDone;
+    at: Date;
+    actor: AuditActor;
+    ip: string;
+  },
+): Promise<
+  | { ok: true; estimate: Extract<VisitEstimate, { ok: true }> }
+  | { ok: false; message: string }
+  | null
+> {
   const booking = await getBooking(db, params);
   if (!booking) return null;
-  if (booking.status !== "booked") return { ok: false, message: "この予約はすでに記録済みか取り消されています" };
+  if (booking.status !== "booked")
+    return { ok: false, message: "この予約はすでに記録済みか取り消されています" };
   if (!recordableAt(booking, params.at)) {
-    return { ok: false, message: `予約の開始日時（${bookedStartLabel(booking)}）より前には実施内容を記録できません。` };
+    return {
+      ok: false,
+      message: `予約の開始日時（${bookedStartLabel(booking)}）より前には実施内容を記録できません。`,
+    };
   }
-  if (isTimeOfDay(params.done.start) && !recordableAt({ visit_date: booking.visit_date, start_time: params.done.start }, params.at)) {
-    return { ok: false, message: `開始時刻（${params.done.start}）がまだ来ていません。実際に作業を始めた時刻を入力してください。` };
+  if (
+    isTimeOfDay(params.done.start) &&
+    !recordableAt({ visit_date: booking.visit_date, start_time: params.done.start }, params.at)
+  ) {
+    return {
+      ok: false,
+      message: `開始時刻（${params.done.start}）がまだ来ていません。実際に作業を始めた時刻を入力してください。`,
+    };
   }
   const month = booking.visit_date.slice(0, 7);
-  const billed = await db.selectFrom("billing_months").select("month").where("month", "=", month).where("status", "=", "closed").executeTakeFirst();
-  if (billed) return { ok: false, message: `${month} は請求締め済みです。手動明細で請求してください` };
+  const billed = await db
+    .selectFrom("billing_months")
+    .select("month")
+    .where("month", "=", month)
+    .where("status", "=", "closed")
+    .executeTakeFirst();
+  if (billed)
+    return { ok: false, message: `${month} は請求締め済みです。手動明細で請求してください` };
   const estimate = await priceDone(db, booking, params.done);
   if (!estimate.ok) return { ok: false, message: estimate.message };
   const { done } = params;
   await inTransaction(db, async (trx) => {
-    const { id } = await trx.insertInto("visits").values({
-      contract_id: booking.contract_id, visit_date: booking.visit_date, start_time: done.start,
-      with_line_application: done.withLineApplication ? 1 : 0, backup_available: done.backupAvailable ? 1 : 0,
-    }).returning("id").executeTakeFirstOrThrow();
-    await trx.insertInto("visit_lines").values(done.lines.map((l) => ({
-      visit_id: id, code: l.code, quantity: l.quantity ?? null, endpoint_reinstall: l.endpointReinstall ?? null,
-      pcs_gb: l.pcs ? JSON.stringify(l.pcs.map((p) => p.gb)) : null,
-    }))).execute();
-    await trx.updateTable("visit_bookings").set({ status: "done", visit_id: id }).where("id", "=", booking.id).execute();
+    const { id } = await trx
+      .insertInto("visits")
+      .values({
+        contract_id: booking.contract_id,
+        visit_date: booking.visit_date,
+        start_time: done.start,
+        with_line_application: done.withLineApplication ? 1 : 0,
+        backup_available: done.backupAvailable ? 1 : 0,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("visit_lines")
+      .values(
+        done.lines.map((l) => ({
+          visit_id: id,
+          code: l.code,
+          quantity: l.quantity ?? null,
+          endpoint_reinstall: l.endpointReinstall ?? null,
+          pcs_gb: l.pcs ? JSON.stringify(l.pcs.map((p) => p.gb)) : null,
+        })),
+      )
+      .execute();
+    await trx
+      .updateTable("visit_bookings")
+      .set({ status: "done", visit_id: id })
+      .where("id", "=", booking.id)
+      .execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "visit.record", entity: "visit", entityId: id,
+      actor: params.actor,
+      action: "visit.record",
+      entity: "visit",
+      entityId: id,
       summary: `訪問サポート ${booking.contract_ref} ${booking.visit_date} ${done.start} の実施を記録（予約 #${booking.id}、見積り ${formatYen(booking.estimate_yen)} → 実績 ${formatYen(estimate.totalYen)}・税抜）`,
       ip: params.ip,
     });

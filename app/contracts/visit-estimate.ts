@@ -1,7 +1,11 @@
 // The price estimate of a visit booking (S2, S5, S6) from the same pricing the billing run uses:
 // the booked visit is priced among the contract's recorded and booked visits, so the free visit
 // of the contract year is decided exactly as it will be when billed. Pure.
-import { contractTerminationDate, type ContractHistory, type VisitRecord } from "../billing/contract-history";
+import {
+  contractTerminationDate,
+  type ContractHistory,
+  type VisitRecord,
+} from "../billing/contract-history";
 import { pricedVisitsOfMonth } from "../billing/monthly-invoice";
 import { findTariffForMonth, type TariffVersion } from "../billing/tariff";
 import { consumptionTax10 } from "../billing/tax";
@@ -17,28 +21,62 @@ export interface VisitEstimateLine {
 }
 
 export type VisitEstimate =
-  | { ok: true; lines: VisitEstimateLine[]; totalYen: number; taxYen: number; freeVisit: boolean; freeVisitAvailable: boolean }
+  | {
+      ok: true;
+      lines: VisitEstimateLine[];
+      totalYen: number;
+      taxYen: number;
+      freeVisit: boolean;
+      freeVisitAvailable: boolean;
+    }
   | { ok: false; message: string };
 
-function priceAmong(contract: ContractHistory, visit: VisitRecord, tariffs: readonly TariffVersion[]) {
+function priceAmong(
+  contract: ContractHistory,
+  visit: VisitRecord,
+  tariffs: readonly TariffVersion[],
+) {
   const tariff = findTariffForMonth(tariffs, monthOf(visit.date));
   if (!tariff) return null;
   const withBooking = { ...contract, visits: [...(contract.visits ?? []), visit] };
   const index = withBooking.visits.length - 1;
-  return pricedVisitsOfMonth(withBooking, monthOf(visit.date), tariff, contractTerminationDate(contract)).find((p) => p.index === index) ?? null;
+  return (
+    pricedVisitsOfMonth(
+      withBooking,
+      monthOf(visit.date),
+      tariff,
+      contractTerminationDate(contract),
+    ).find((p) => p.index === index) ?? null
+  );
 }
 
 /** `contract.visits` holds the recorded visits and the other bookings not yet done. */
-export function estimateVisit(contract: ContractHistory, tariffs: readonly TariffVersion[], visit: VisitRecord): VisitEstimate {
+export function estimateVisit(
+  contract: ContractHistory,
+  tariffs: readonly TariffVersion[],
+  visit: VisitRecord,
+): VisitEstimate {
   const priced = priceAmong(contract, visit, tariffs);
   if (!priced) return { ok: false, message: "この日付の料金表がありません" };
-  if (!priced.priced.ok) return { ok: false, message: priced.priced.errors.map((e) => e.message).join("、") };
+  if (!priced.priced.ok)
+    return { ok: false, message: priced.priced.errors.map((e) => e.message).join("、") };
   // Would a visit with a ● item on that date still be the free one? (Whether the year's free visit is left.)
   const probe: VisitLineInput[] = [{ code: "visit.base", quantity: 1 }];
   const available = priceAmong(contract, { ...visit, lines: probe }, tariffs)?.freeVisit ?? false;
   const lines = priced.priced.lines.map((l) => ({
-    description: l.description, quantity: l.quantity, unitPriceYen: l.unitPriceYen, amountYen: l.amountYen, free: l.freeReason !== null,
+    description: l.description,
+    quantity: l.quantity,
+    unitPriceYen: l.unitPriceYen,
+    amountYen: l.amountYen,
+    free: l.freeReason !== null,
   }));
   const totalYen = lines.reduce((a, l) => a + l.amountYen, 0);
-  return { ok: true, lines, totalYen, taxYen: consumptionTax10(totalYen), freeVisit: priced.freeVisit, freeVisitAvailable: available };
+  return {
+    ok: true,
+    lines,
+    totalYen,
+    taxYen: consumptionTax10(totalYen),
+    freeVisit: priced.freeVisit,
+    freeVisitAvailable: available,
+  };
 }

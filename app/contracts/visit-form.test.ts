@@ -9,45 +9,108 @@ function form(values: Record<string, string>): FormData {
 
 describe("visit form", () => {
   it("turns the fields into the pricing rules' lines, the basic fee first", () => {
-    expect(visitContentFromForm(form({ "visit.diagnosis": "on", "visit.os_recovery": "１", "visit.app": "2", endpointReinstall: "1", migrationPcs: "2", migrationGb: "30", backupAvailable: "on" })))
-      .toEqual({ ok: true, content: {
-        withLineApplication: false, backupAvailable: true,
+    expect(
+      visitContentFromForm(
+        form({
+          "visit.diagnosis": "on",
+          "visit.os_recovery": "１",
+          "visit.app": "2",
+          endpointReinstall: "1",
+          migrationPcs: "2",
+          migrationGb: "30",
+          backupAvailable: "on",
+        }),
+      ),
+    ).toEqual({
+      ok: true,
+      content: {
+        withLineApplication: false,
+        backupAvailable: true,
         lines: [
-          { code: "visit.base", quantity: 1 }, { code: "visit.diagnosis", quantity: 1 }, { code: "visit.os_recovery", quantity: 1 },
-          { code: "visit.app", quantity: 2, endpointReinstall: 1 }, { code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 30 }] },
+          { code: "visit.base", quantity: 1 },
+          { code: "visit.diagnosis", quantity: 1 },
+          { code: "visit.os_recovery", quantity: 1 },
+          { code: "visit.app", quantity: 2, endpointReinstall: 1 },
+          { code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 30 }] },
         ],
-      } });
+      },
+    });
   });
 
   it("names the wrong field in Japanese", () => {
-    expect(visitContentFromForm(form({ "visit.printer": "1.5" }))).toEqual({ ok: false, field: "visit.printer", message: "プリンター設定は0〜100の整数で入力してください" });
-    expect(visitContentFromForm(form({ "visit.app": "1", endpointReinstall: "2" }))).toEqual({
-      ok: false, field: "endpointReinstall", message: "再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください",
+    expect(visitContentFromForm(form({ "visit.printer": "1.5" }))).toEqual({
+      ok: false,
+      field: "visit.printer",
+      message: "プリンター設定は0〜100の整数で入力してください",
     });
-    expect(visitContentFromForm(form({ endpointReinstall: "1" }))).toMatchObject({ ok: false, field: "endpointReinstall" });
-    expect(visitContentFromForm(form({ migrationPcs: "101" }))).toMatchObject({ ok: false, field: "migrationPcs" });
-    expect(visitContentFromForm(form({ migrationPcs: "1", migrationGb: "-3" }))).toMatchObject({ ok: false, field: "migrationGb" });
+    expect(visitContentFromForm(form({ "visit.app": "1", endpointReinstall: "2" }))).toEqual({
+      ok: false,
+      field: "endpointReinstall",
+      message: "再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください",
+    });
+    expect(visitContentFromForm(form({ endpointReinstall: "1" }))).toMatchObject({
+      ok: false,
+      field: "endpointReinstall",
+    });
+    expect(visitContentFromForm(form({ migrationPcs: "101" }))).toMatchObject({
+      ok: false,
+      field: "migrationPcs",
+    });
+    expect(visitContentFromForm(form({ migrationPcs: "1", migrationGb: "-3" }))).toMatchObject({
+      ok: false,
+      field: "migrationGb",
+    });
   });
 
   it("takes one volume per PC when they differ (S6 prices each PC by its volume)", () => {
-    expect(visitContentFromForm(form({ migrationPcs: "3", migrationGb: "30、30 １２００" }))).toMatchObject({ ok: true, content: { lines: [
-      { code: "visit.base" }, { code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 30 }, { gb: 1200 }] },
-    ] } });
-    expect(visitContentFromForm(form({ migrationPcs: "3", migrationGb: "30, 1200" }))).toEqual({
-      ok: false, field: "migrationGb", message: "容量を1台ずつ入力するときは、データ移行の台数（3台）と同じ数だけ入力してください（2個あります）",
+    expect(
+      visitContentFromForm(form({ migrationPcs: "3", migrationGb: "30、30 １２００" })),
+    ).toMatchObject({
+      ok: true,
+      content: {
+        lines: [
+          { code: "visit.base" },
+          { code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 30 }, { gb: 1200 }] },
+        ],
+      },
     });
-    expect(visitContentFromForm(form({ migrationPcs: "2", migrationGb: "30, abc" }))).toMatchObject({ ok: false, field: "migrationGb", message: "容量は0以上の数（GB）で入力してください" });
+    expect(visitContentFromForm(form({ migrationPcs: "3", migrationGb: "30, 1200" }))).toEqual({
+      ok: false,
+      field: "migrationGb",
+      message:
+        "容量を1台ずつ入力するときは、データ移行の台数（3台）と同じ数だけ入力してください（2個あります）",
+    });
+    expect(visitContentFromForm(form({ migrationPcs: "2", migrationGb: "30, abc" }))).toMatchObject(
+      { ok: false, field: "migrationGb", message: "容量は0以上の数（GB）で入力してください" },
+    );
   });
 
   it("shows booked lines again as form values, each PC's volume when they differ", () => {
     const booked = {
-      withLineApplication: true, backupAvailable: false,
-      lines: [{ code: "visit.base", quantity: 1 }, { code: "visit.diagnosis", quantity: 1 }, { code: "visit.app", quantity: 3, endpointReinstall: 2 },
-        { code: "visit.data_migration", pcs: [{ gb: 20 }, { gb: 80 }] }],
+      withLineApplication: true,
+      backupAvailable: false,
+      lines: [
+        { code: "visit.base", quantity: 1 },
+        { code: "visit.diagnosis", quantity: 1 },
+        { code: "visit.app", quantity: 3, endpointReinstall: 2 },
+        { code: "visit.data_migration", pcs: [{ gb: 20 }, { gb: 80 }] },
+      ],
     };
     const values = formValuesOfVisit(booked);
-    expect(values).toEqual({ withLineApplication: "on", "visit.diagnosis": "on", "visit.app": "3", endpointReinstall: "2", migrationPcs: "2", migrationGb: "20, 80" });
+    expect(values).toEqual({
+      withLineApplication: "on",
+      "visit.diagnosis": "on",
+      "visit.app": "3",
+      endpointReinstall: "2",
+      migrationPcs: "2",
+      migrationGb: "20, 80",
+    });
     expect(visitContentFromForm(form(values))).toEqual({ ok: true, content: booked });
-    expect(formValuesOfVisit({ ...booked, lines: [{ code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 30 }] }] }).migrationGb).toBe("30");
+    expect(
+      formValuesOfVisit({
+        ...booked,
+        lines: [{ code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 30 }] }],
+      }).migrationGb,
+    ).toBe("30");
   });
 });

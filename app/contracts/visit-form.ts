@@ -9,7 +9,8 @@ export interface VisitFormContent {
   lines: VisitLineInput[];
 }
 
-export type VisitFormResult = { ok: true; content: VisitFormContent } | { ok: false; field: string; message: string };
+export type VisitFormResult =
+  { ok: true; content: VisitFormContent } | { ok: false; field: string; message: string };
 
 function count(form: FormData, name: string): number {
   const n = Number(String(form.get(name) ?? "0").normalize("NFKC") || "0");
@@ -20,12 +21,23 @@ function count(form: FormData, name: string): number {
  * The migrated volume of each PC (S6 prices per PC by its volume): one number for every PC, or
  * one per PC separated by commas or spaces (`30, 30, 1200`).
  */
-function migrationVolumes(field: string, pcs: number): { ok: true; gb: number[] } | { ok: false; message: string } {
-  const parts = field.normalize("NFKC").split(/[,、\s]+/).filter((p) => p !== "");
+function migrationVolumes(
+  field: string,
+  pcs: number,
+): { ok: true; gb: number[] } | { ok: false; message: string } {
+  const parts = field
+    .normalize("NFKC")
+    .split(/[,、\s]+/)
+    .filter((p) => p !== "");
   const gb = parts.length === 0 ? [0] : parts.map(Number);
-  if (gb.some((v) => !Number.isFinite(v) || v < 0)) return { ok: false, message: "容量は0以上の数（GB）で入力してください" };
+  if (gb.some((v) => !Number.isFinite(v) || v < 0))
+    return { ok: false, message: "容量は0以上の数（GB）で入力してください" };
   if (gb.length === 1) return { ok: true, gb: Array.from({ length: pcs }, () => gb[0]) };
-  if (gb.length !== pcs) return { ok: false, message: `容量を1台ずつ入力するときは、データ移行の台数（${pcs}台）と同じ数だけ入力してください（${gb.length}個あります）` };
+  if (gb.length !== pcs)
+    return {
+      ok: false,
+      message: `容量を1台ずつ入力するときは、データ移行の台数（${pcs}台）と同じ数だけ入力してください（${gb.length}個あります）`,
+    };
   return { ok: true, gb };
 }
 
@@ -35,22 +47,43 @@ export function visitContentFromForm(form: FormData): VisitFormResult {
   if (form.get("visit.diagnosis") === "on") lines.push({ code: "visit.diagnosis", quantity: 1 });
   for (const item of VISIT_MENU) {
     const n = count(form, item.code);
-    if (n < 0) return { ok: false, field: item.code, message: `${item.label}は0〜100の整数で入力してください` };
+    if (n < 0)
+      return {
+        ok: false,
+        field: item.code,
+        message: `${item.label}は0〜100の整数で入力してください`,
+      };
     if (n > 0) lines.push({ code: item.code, quantity: n });
   }
   // ▲ S5: only re-installing the agent on a PC recovered in the same visit is free; those are part of the app setups.
   const reinstall = count(form, "endpointReinstall");
   const apps = lines.find((l) => l.code === "visit.app");
   if (reinstall < 0 || reinstall > (apps?.quantity ?? 0)) {
-    return { ok: false, field: "endpointReinstall", message: "再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください" };
+    return {
+      ok: false,
+      field: "endpointReinstall",
+      message: "再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください",
+    };
   }
   if (apps) apps.endpointReinstall = reinstall;
   const pcs = count(form, "migrationPcs");
-  if (pcs < 0) return { ok: false, field: "migrationPcs", message: "データ移行の台数は0〜100の整数で入力してください" };
+  if (pcs < 0)
+    return {
+      ok: false,
+      field: "migrationPcs",
+      message: "データ移行の台数は0〜100の整数で入力してください",
+    };
   const volumes = migrationVolumes(String(form.get("migrationGb") ?? ""), pcs);
   if (!volumes.ok) return { ok: false, field: "migrationGb", message: volumes.message };
   if (pcs > 0) lines.push({ code: "visit.data_migration", pcs: volumes.gb.map((gb) => ({ gb })) });
-  return { ok: true, content: { withLineApplication: form.get("withLineApplication") === "on", backupAvailable: form.get("backupAvailable") === "on", lines } };
+  return {
+    ok: true,
+    content: {
+      withLineApplication: form.get("withLineApplication") === "on",
+      backupAvailable: form.get("backupAvailable") === "on",
+      lines,
+    },
+  };
 }
 
 /** The form values that show these lines again (to prefill the operator's record with what was booked). */
@@ -63,7 +96,9 @@ export function formValuesOfVisit(content: VisitFormContent): Record<string, str
     else if (line.code === "visit.data_migration") {
       values.migrationPcs = String(line.pcs?.length ?? 0);
       const volumes = (line.pcs ?? []).map((p) => p.gb);
-      values.migrationGb = volumes.every((gb) => gb === volumes[0]) ? String(volumes[0] ?? 0) : volumes.join(", ");
+      values.migrationGb = volumes.every((gb) => gb === volumes[0])
+        ? String(volumes[0] ?? 0)
+        : volumes.join(", ");
     } else if (line.code !== "visit.base") {
       values[line.code] = String(line.quantity ?? 1);
       if (line.code === "visit.app") values.endpointReinstall = String(line.endpointReinstall ?? 0);

@@ -10,8 +10,21 @@
 //     (S1-4②③). So a request is accepted 09:00 ≤ t < 21:00 every day, weekends and national
 //     holidays included, but not on 12/29–1/3.
 import {
-  ceilToHour, dayOfWeek, isInWindow, isIsoDate, isTimeOfDay, isYearEndHoliday, jstDate, jstInstant, jstTime,
-  minutesOfTime, nationalHolidayName, nextInstantInWindow, timeOfMinutes, type DailyWindow, type IsoDate,
+  ceilToHour,
+  dayOfWeek,
+  isInWindow,
+  isIsoDate,
+  isTimeOfDay,
+  isYearEndHoliday,
+  jstDate,
+  jstInstant,
+  jstTime,
+  minutesOfTime,
+  nationalHolidayName,
+  nextInstantInWindow,
+  timeOfMinutes,
+  type DailyWindow,
+  type IsoDate,
 } from "../lib/jst";
 
 export type Area = "east" | "west";
@@ -114,6 +127,8 @@ export function nextRequestAcceptanceAt(at: Date): Date {
 function assertDuration(minutes: number | undefined): void {
   if (minutes === undefined) return;
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > LONGEST_VISIT_MINUTES) {
-    throw new RangeError(`visit duration must be 1–${LONGEST_VISIT_MINUTES} minutes, got ${minutes}`);
+    throw new RangeError(
+      `visit duration must be 1–${LONGEST_VISIT_MINUTES} minutes, got ${minutes}`,
+    );
   }
 }

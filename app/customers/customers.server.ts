@@ -15,37 +15,66 @@ function filteredCustomers(db: Kysely<Database>, tenant: Tenant, search?: string
     .where(customerInTenant(tenant));
   if (search) {
     const like = `%${search}%`;
-    q = q.where((eb) => eb.or([eb("customers.name", "like", like), eb("customers.ref", "like", like)]));
+    q = q.where((eb) =>
+      eb.or([eb("customers.name", "like", like), eb("customers.ref", "like", like)]),
+    );
   }
   return q;
 }
 
 function selectCustomers(q: ReturnType<typeof filteredCustomers>) {
   return q.select((eb) => [
-    "customers.id", "customers.ref", "customers.name", "customers.email", "customers.phone", "customers.address",
-    "resellers.name as reseller_name", "resellers.ref as reseller_ref",
-    eb.selectFrom("contracts").select((e) => e.fn.countAll<number>().as("n"))
-      .whereRef("contracts.customer_id", "=", "customers.id").where("contracts.status", "<>", "terminated")
+    "customers.id",
+    "customers.ref",
+    "customers.name",
+    "customers.email",
+    "customers.phone",
+    "customers.address",
+    "resellers.name as reseller_name",
+    "resellers.ref as reseller_ref",
+    eb
+      .selectFrom("contracts")
+      .select((e) => e.fn.countAll<number>().as("n"))
+      .whereRef("contracts.customer_id", "=", "customers.id")
+      .where("contracts.status", "<>", "terminated")
       .as("live_contracts"),
   ]);
 }
 
 export async function listCustomers(db: Kysely<Database>, tenant: Tenant, search?: string) {
-  return selectCustomers(filteredCustomers(db, tenant, search)).orderBy("customers.ref").execute();
+  return selectCustomers(filteredCustomers(db, tenant, search))
+    .orderBy("customers.ref")
+    .execute();
 }
 
 /** The customer list's sortable columns and the direction each starts in (issue 17 item 2). */
 export type CustomerSortColumn = "ref" | "name";
-export const CUSTOMER_SORT: ListSort<CustomerSortColumn> = { columns: { ref: "asc", name: "asc" }, default: "ref" };
-const CUSTOMER_SORT_SQL: Record<CustomerSortColumn, string> = { ref: "customers.ref", name: "customers.name" };
+export const CUSTOMER_SORT: ListSort<CustomerSortColumn> = {
+  columns: { ref: "asc", name: "asc" },
+  default: "ref",
+};
+const CUSTOMER_SORT_SQL: Record<CustomerSortColumn, string> = {
+  ref: "customers.ref",
+  name: "customers.name",
+};
 
 /** One page of the customer list with the count of the whole search, in SQL. */
-export async function pageCustomers(db: Kysely<Database>, tenant: Tenant, search: string | undefined, request: PageRequest<CustomerSortColumn>) {
-  const { count } = await filteredCustomers(db, tenant, search).select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+export async function pageCustomers(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  search: string | undefined,
+  request: PageRequest<CustomerSortColumn>,
+) {
+  const { count } = await filteredCustomers(db, tenant, search)
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .executeTakeFirstOrThrow();
   const { offset, ...page } = pageInfo(request, Number(count));
   const customers = await selectCustomers(filteredCustomers(db, tenant, search))
-    .orderBy(sql.ref(CUSTOMER_SORT_SQL[page.sort]), page.dir).orderBy("customers.id", page.dir)
-    .limit(page.size).offset(offset).execute();
+    .orderBy(sql.ref(CUSTOMER_SORT_SQL[page.sort]), page.dir)
+    .orderBy("customers.id", page.dir)
+    .limit(page.size)
+    .offset(offset)
+    .execute();
   return { customers, page };
 }
 
@@ -54,8 +83,16 @@ export async function getCustomer(db: Kysely<Database>, params: { id: number; te
     .selectFrom("customers")
     .leftJoin("resellers", "resellers.id", "customers.reseller_id")
     .select([
-      "customers.id", "customers.ref", "customers.name", "customers.email", "customers.phone", "customers.address",
-      "customers.created_at", "customers.peppol_id", "resellers.name as reseller_name", "resellers.ref as reseller_ref",
+      "customers.id",
+      "customers.ref",
+      "customers.name",
+      "customers.email",
+      "customers.phone",
+      "customers.address",
+      "customers.created_at",
+      "customers.peppol_id",
+      "resellers.name as reseller_name",
+      "resellers.ref as reseller_ref",
     ])
     .where("customers.id", "=", params.id)
     .where(customerInTenant(params.tenant))
@@ -68,13 +105,25 @@ export async function setCustomerPeppolId(
   params: { id: number; tenant: Tenant; peppolId: string | null; actor: AuditActor; ip: string },
 ): Promise<boolean> {
   return inTransaction(db, async (trx) => {
-    const customer = await trx.selectFrom("customers").select(["customers.id", "customers.peppol_id"])
-      .where("customers.id", "=", params.id).where(customerInTenant(params.tenant)).executeTakeFirst();
+    const customer = await trx
+      .selectFrom("customers")
+      .select(["customers.id", "customers.peppol_id"])
+      .where("customers.id", "=", params.id)
+      .where(customerInTenant(params.tenant))
+      .executeTakeFirst();
     if (!customer) return false;
-    await trx.updateTable("customers").set({ peppol_id: params.peppolId, updated_at: now().toISOString() }).where("id", "=", customer.id).execute();
+    await trx
+      .updateTable("customers")
+      .set({ peppol_id: params.peppolId, updated_at: now().toISOString() })
+      .where("id", "=", customer.id)
+      .execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "customer.peppol_id", entity: "customer", entityId: customer.id,
-      summary: `Peppol IDを変更: ${customer.peppol_id ?? "なし"}→${params.peppolId ?? "なし"}`, ip: params.ip,
+      actor: params.actor,
+      action: "customer.peppol_id",
+      entity: "customer",
+      entityId: customer.id,
+      summary: `Peppol IDを変更: ${customer.peppol_id ?? "なし"}→${params.peppolId ?? "なし"}`,
+      ip: params.ip,
     });
     return true;
   });

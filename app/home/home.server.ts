@@ -16,32 +16,62 @@ export interface HomeFigures {
 /** Devices not seen for this long count as "not seen" on the home page. */
 export const NOT_SEEN_DAYS = 7;
 
-export async function homeFigures(db: Kysely<Database>, tenant: Tenant, at: Date): Promise<HomeFigures> {
+export async function homeFigures(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  at: Date,
+): Promise<HomeFigures> {
   const notSeenBefore = new Date(at.getTime() - NOT_SEEN_DAYS * 86_400_000).toISOString();
   const [customers, contracts, devices, items, notSeen] = await Promise.all([
-    db.selectFrom("customers").select((eb) => eb.fn.countAll<number>().as("n"))
-      .where(customerInTenant(tenant)).executeTakeFirstOrThrow(),
-    db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
+    db
+      .selectFrom("customers")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where(customerInTenant(tenant))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom("contracts")
+      .innerJoin("customers", "customers.id", "contracts.customer_id")
       .select((eb) => ["contracts.status", eb.fn.countAll<number>().as("n")])
-      .where(customerInTenant(tenant)).groupBy("contracts.status").execute(),
-    db.selectFrom("devices").innerJoin("contracts", "contracts.id", "devices.contract_id")
+      .where(customerInTenant(tenant))
+      .groupBy("contracts.status")
+      .execute(),
+    db
+      .selectFrom("devices")
+      .innerJoin("contracts", "contracts.id", "devices.contract_id")
       .innerJoin("customers", "customers.id", "contracts.customer_id")
       .select((eb) => ["devices.device_type", eb.fn.countAll<number>().as("n")])
       .where("contracts.status", "<>", "terminated")
-      .where(customerInTenant(tenant)).groupBy("devices.device_type").execute(),
-    db.selectFrom("contract_items").innerJoin("contracts", "contracts.id", "contract_items.contract_id")
+      .where(customerInTenant(tenant))
+      .groupBy("devices.device_type")
+      .execute(),
+    db
+      .selectFrom("contract_items")
+      .innerJoin("contracts", "contracts.id", "contract_items.contract_id")
       .innerJoin("customers", "customers.id", "contracts.customer_id")
-      .select((eb) => ["contract_items.code", "contract_items.ownership", eb.fn.sum<number>("contract_items.quantity").as("n")])
+      .select((eb) => [
+        "contract_items.code",
+        "contract_items.ownership",
+        eb.fn.sum<number>("contract_items.quantity").as("n"),
+      ])
       .where("contract_items.to_date", "is", null)
       .where("contracts.status", "<>", "terminated")
       .where(customerInTenant(tenant))
-      .groupBy(["contract_items.code", "contract_items.ownership"]).execute(),
-    db.selectFrom("devices").innerJoin("contracts", "contracts.id", "devices.contract_id")
+      .groupBy(["contract_items.code", "contract_items.ownership"])
+      .execute(),
+    db
+      .selectFrom("devices")
+      .innerJoin("contracts", "contracts.id", "devices.contract_id")
       .innerJoin("customers", "customers.id", "contracts.customer_id")
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("contracts.status", "<>", "terminated")
-      .where((eb) => eb.or([eb("devices.last_seen_at", "is", null), eb("devices.last_seen_at", "<", notSeenBefore)]))
-      .where(customerInTenant(tenant)).executeTakeFirstOrThrow(),
+      .where((eb) =>
+        eb.or([
+          eb("devices.last_seen_at", "is", null),
+          eb("devices.last_seen_at", "<", notSeenBefore),
+        ]),
+      )
+      .where(customerInTenant(tenant))
+      .executeTakeFirstOrThrow(),
   ]);
   const endpointSeats = { rental: 0, purchased: 0 };
   const gatewaysByModel: Record<string, number> = {};

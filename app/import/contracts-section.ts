@@ -2,7 +2,14 @@
 // plan changes, outages, visits, manual lines, termination and payments, checked against the
 // tariff versions in force (T-2), the visit hours (S2), the visit prices (S5, S6) and the line
 // ids already held (T-6).
-import type { Area, Ownership, OutageRecord, PaymentRecord, PlanChange, TerminationRecord } from "../billing/contract-history";
+import type {
+  Area,
+  Ownership,
+  OutageRecord,
+  PaymentRecord,
+  PlanChange,
+  TerminationRecord,
+} from "../billing/contract-history";
 import { terminationDate } from "../billing/early-termination";
 import { OUTAGE_SERVICES, type OutageService } from "../billing/outage-credit";
 import {
@@ -18,15 +25,36 @@ import {
 import { priceVisit } from "../billing/visit-pricing";
 import { checkVisitSlot, visitDayRefusal } from "../contracts/visit-slots";
 import { isIsoDate, monthOf, type IsoDate, type YearMonth } from "../lib/jst";
-import { Fields, isAbsent, isObject, mapObjects, shown, sortedBy, whenRead, type RefIndex } from "./fields";
-import type { ExistingKeys, ImportContract, ImportProblem, ImportVisit, ImportVisitLine } from "./import-file";
+import {
+  Fields,
+  isAbsent,
+  isObject,
+  mapObjects,
+  shown,
+  sortedBy,
+  whenRead,
+  type RefIndex,
+} from "./fields";
+import type {
+  ExistingKeys,
+  ImportContract,
+  ImportProblem,
+  ImportVisit,
+  ImportVisitLine,
+} from "./import-file";
 
 // ---- tariff codes --------------------------------------------------------------------------------
 
 type CodeFamily = "item" | "basePlan" | "visit";
 
-const FAMILY: Record<CodeFamily, { fits: (v: TariffVersion, code: string) => boolean; label: string }> = {
-  item: { fits: isItemCode, label: "an item code (endpoint, sandbox or a gateway model gateway.gwN)" },
+const FAMILY: Record<
+  CodeFamily,
+  { fits: (v: TariffVersion, code: string) => boolean; label: string }
+> = {
+  item: {
+    fits: isItemCode,
+    label: "an item code (endpoint, sandbox or a gateway model gateway.gwN)",
+  },
   basePlan: { fits: isBasePlanCode, label: "a base plan (base.…)" },
   visit: { fits: isVisitCode, label: "a visit menu code (visit.…)" },
 };
@@ -36,7 +64,12 @@ const FAMILY: Record<CodeFamily, { fits: (v: TariffVersion, code: string) => boo
  * tariff version, a code of another kind, or not yet priced in the version in force on the first
  * day of the date's month (T-2: each month is billed with that version).
  */
-export function codeProblem(versions: readonly TariffVersion[], code: string, family: CodeFamily, date: IsoDate | undefined): string | null {
+export function codeProblem(
+  versions: readonly TariffVersion[],
+  code: string,
+  family: CodeFamily,
+  date: IsoDate | undefined,
+): string | null {
   const { fits, label } = FAMILY[family];
   // Versions are resolved (each inherits every earlier price), so the last one knows every code.
   const latest = versions[versions.length - 1];
@@ -57,8 +90,19 @@ function tariffInForce(versions: readonly TariffVersion[], date: IsoDate): Tarif
 }
 
 const CONTRACT_FIELDS = [
-  "ref", "customer", "lineId", "area", "basePlan", "serviceStart", "items", "planChanges", "outages", "visits",
-  "manualLines", "termination", "payments",
+  "ref",
+  "customer",
+  "lineId",
+  "area",
+  "basePlan",
+  "serviceStart",
+  "items",
+  "planChanges",
+  "outages",
+  "visits",
+  "manualLines",
+  "termination",
+  "payments",
 ] as const;
 const ITEM_FIELDS = ["code", "quantity", "ownership", "repair24h", "from", "to"] as const;
 const PLAN_CHANGE_FIELDS = ["date", "basePlan"] as const;
@@ -98,13 +142,21 @@ interface ContractSpan {
 function unbilledFrom(termination: unknown): YearMonth | undefined {
   if (!isObject(termination)) return undefined;
   const { wishedDate, confirmedOn } = termination;
-  if (typeof wishedDate !== "string" || typeof confirmedOn !== "string" || !isIsoDate(wishedDate) || !isIsoDate(confirmedOn)) return undefined;
+  if (
+    typeof wishedDate !== "string" ||
+    typeof confirmedOn !== "string" ||
+    !isIsoDate(wishedDate) ||
+    !isIsoDate(confirmedOn)
+  )
+    return undefined;
   return monthOf(terminationDate(wishedDate, confirmedOn));
 }
 
 /** `date` when a price must exist on it; undefined when it falls in or after the termination month (never billed). */
 function billedDate(span: ContractSpan, date: IsoDate | undefined): IsoDate | undefined {
-  return date !== undefined && span.unbilledFrom !== undefined && monthOf(date) >= span.unbilledFrom ? undefined : date;
+  return date !== undefined && span.unbilledFrom !== undefined && monthOf(date) >= span.unbilledFrom
+    ? undefined
+    : date;
 }
 
 function readItems(ctx: ContractContext, k: Fields, span: ContractSpan): ImportContract["items"] {
@@ -123,11 +175,22 @@ function readItems(ctx: ContractContext, k: Fields, span: ContractSpan): ImportC
     }
     const isGateway = code !== undefined && gatewayDeviceCap(code) !== null;
     const repair24h = f.optionalBool("repair24h", isGateway);
-    if (code !== undefined && !isGateway && repair24h === true) f.problem("repair24h", "applies to gateways only");
-    if (code === "sandbox" && quantity !== undefined && quantity !== 1) f.problem("quantity", `sandbox is one option per contract: must be 1, got ${quantity}`);
-    if (from !== undefined && serviceStart !== undefined && from < serviceStart) f.problem("from", `${from} is before serviceStart (${serviceStart})`);
-    if (from !== undefined && typeof to === "string" && to < from) f.problem("to", `${to} is before from (${from})`);
-    return whenRead<ImportContract["items"][number]>({ code, quantity, ownership, repair24h: isGateway && repair24h !== false, from, to: to ?? null });
+    if (code !== undefined && !isGateway && repair24h === true)
+      f.problem("repair24h", "applies to gateways only");
+    if (code === "sandbox" && quantity !== undefined && quantity !== 1)
+      f.problem("quantity", `sandbox is one option per contract: must be 1, got ${quantity}`);
+    if (from !== undefined && serviceStart !== undefined && from < serviceStart)
+      f.problem("from", `${from} is before serviceStart (${serviceStart})`);
+    if (from !== undefined && typeof to === "string" && to < from)
+      f.problem("to", `${to} is before from (${from})`);
+    return whenRead<ImportContract["items"][number]>({
+      code,
+      quantity,
+      ownership,
+      repair24h: isGateway && repair24h !== false,
+      from,
+      to: to ?? null,
+    });
   });
 }
 
@@ -142,7 +205,8 @@ function readPlanChanges(ctx: ContractContext, k: Fields, span: ContractSpan): P
       const problem = codeProblem(versions, basePlan, "basePlan", billedDate(span, date));
       if (problem) f.problem("basePlan", problem);
     }
-    if (date !== undefined && serviceStart !== undefined && date < serviceStart) f.problem("date", `${date} is before serviceStart (${serviceStart})`);
+    if (date !== undefined && serviceStart !== undefined && date < serviceStart)
+      f.problem("date", `${date} is before serviceStart (${serviceStart})`);
     return whenRead<PlanChange>({ date, basePlan });
   });
 }
@@ -153,13 +217,17 @@ function readOutages(ctx: ContractContext, k: Fields): OutageRecord[] {
     const f = new Fields(problems, o, path, OUTAGE_FIELDS);
     const services: OutageService[] = [];
     if (isAbsent(o.services)) f.problem("services", "required");
-    else if (!Array.isArray(o.services)) f.problem("services", `must be a list, got ${shown(o.services)}`);
+    else if (!Array.isArray(o.services))
+      f.problem("services", `must be a list, got ${shown(o.services)}`);
     else if (o.services.length === 0) f.problem("services", "must name at least one service");
     else {
       o.services.forEach((s: unknown, m: number) => {
         const at = `${f.at("services")}[${m}]`;
         if (typeof s !== "string" || !(OUTAGE_SERVICES as readonly string[]).includes(s)) {
-          problems.push({ path: at, message: `unknown service ${shown(s)} (base, endpoint, gateway or sandbox)` });
+          problems.push({
+            path: at,
+            message: `unknown service ${shown(s)} (base, endpoint, gateway or sandbox)`,
+          });
         } else if (services.includes(s as OutageService)) {
           problems.push({ path: at, message: `service "${s}" is listed twice` });
         } else services.push(s as OutageService);
@@ -170,16 +238,26 @@ function readOutages(ctx: ContractContext, k: Fields): OutageRecord[] {
     if (knownAt !== undefined && typeof restoredAt === "string" && restoredAt < knownAt) {
       f.problem("restoredAt", `${shown(o.restoredAt)} is before knownAt (${shown(o.knownAt)})`);
     }
-    return whenRead<OutageRecord>({ services, knownAt, restoredAt: restoredAt ?? null, customerFault: f.bool("customerFault") });
+    return whenRead<OutageRecord>({
+      services,
+      knownAt,
+      restoredAt: restoredAt ?? null,
+      customerFault: f.bool("customerFault"),
+    });
   });
 }
 
-function readVisitLines(ctx: ContractContext, v: Fields, date: IsoDate | undefined): { lines: ImportVisitLine[]; ok: boolean } {
+function readVisitLines(
+  ctx: ContractContext,
+  v: Fields,
+  date: IsoDate | undefined,
+): { lines: ImportVisitLine[]; ok: boolean } {
   const { problems, versions } = ctx;
   const before = problems.length;
   const list = v.list("lines");
   if (isAbsent(v.o.lines)) v.problem("lines", "required");
-  else if (Array.isArray(v.o.lines) && list.length === 0) v.problem("lines", "must list at least one visit menu item");
+  else if (Array.isArray(v.o.lines) && list.length === 0)
+    v.problem("lines", "must list at least one visit menu item");
   const lines = mapObjects(problems, list, v.at("lines"), (o, path) => {
     const f = new Fields(problems, o, path, VISIT_LINE_FIELDS);
     const code = f.text("code");
@@ -188,34 +266,57 @@ function readVisitLines(ctx: ContractContext, v: Fields, date: IsoDate | undefin
       if (problem) f.problem("code", problem);
     }
     const quantity = f.optionalCount("quantity", 1);
-    if (code !== undefined && PER_VISIT_CODES.has(code) && typeof quantity === "number" && quantity !== 1) {
+    if (
+      code !== undefined &&
+      PER_VISIT_CODES.has(code) &&
+      typeof quantity === "number" &&
+      quantity !== 1
+    ) {
       f.problem("quantity", `${code} is charged once per visit: must be 1, got ${quantity}`);
     }
     const endpointReinstall = f.optionalCount("endpointReinstall", 0);
     if (typeof endpointReinstall === "number") {
-      if (code !== undefined && code !== "visit.app") f.problem("endpointReinstall", "belongs to visit.app lines only");
-      else if (endpointReinstall > (quantity ?? 1)) f.problem("endpointReinstall", `${endpointReinstall} is more than the quantity (${quantity ?? 1})`);
+      if (code !== undefined && code !== "visit.app")
+        f.problem("endpointReinstall", "belongs to visit.app lines only");
+      else if (endpointReinstall > (quantity ?? 1))
+        f.problem(
+          "endpointReinstall",
+          `${endpointReinstall} is more than the quantity (${quantity ?? 1})`,
+        );
     }
     let pcs: { gb: number }[] | null = null;
     // The PCs listed (objects), read or not: the quantity must match them all.
     const pcsListed = Array.isArray(o.pcs) ? o.pcs.filter(isObject).length : 0;
     if (!isAbsent(o.pcs)) {
-      if (code !== undefined && code !== DATA_MIGRATION_CODE) f.problem("pcs", `belongs to ${DATA_MIGRATION_CODE} lines only`);
+      if (code !== undefined && code !== DATA_MIGRATION_CODE)
+        f.problem("pcs", `belongs to ${DATA_MIGRATION_CODE} lines only`);
       pcs = mapObjects(problems, f.list("pcs"), f.at("pcs"), (pc, pcPath) => {
         const p = new Fields(problems, pc, pcPath, PC_FIELDS);
         const gb = pc.gb;
         if (isAbsent(gb)) return p.problem("gb", "required");
-        if (typeof gb !== "number" || !(gb > 0)) return p.problem("gb", `must be a volume in GB greater than 0, got ${shown(gb)}`);
+        if (typeof gb !== "number" || !(gb > 0))
+          return p.problem("gb", `must be a volume in GB greater than 0, got ${shown(gb)}`);
         return { gb };
       });
-      if (Array.isArray(o.pcs) && o.pcs.length === 0) f.problem("pcs", "must list at least one PC ({ \"gb\": … })");
+      if (Array.isArray(o.pcs) && o.pcs.length === 0)
+        f.problem("pcs", 'must list at least one PC ({ "gb": … })');
     } else if (code === DATA_MIGRATION_CODE) {
-      f.problem("pcs", "required: one { \"gb\": … } per PC migrated");
+      f.problem("pcs", 'required: one { "gb": … } per PC migrated');
     }
-    if (code === DATA_MIGRATION_CODE && pcs !== null && typeof quantity === "number" && quantity !== pcsListed) {
+    if (
+      code === DATA_MIGRATION_CODE &&
+      pcs !== null &&
+      typeof quantity === "number" &&
+      quantity !== pcsListed
+    ) {
       f.problem("quantity", `${quantity} differs from the number of pcs (${pcsListed})`);
     }
-    return whenRead<ImportVisitLine>({ code, quantity: quantity ?? null, endpointReinstall: endpointReinstall ?? null, pcs });
+    return whenRead<ImportVisitLine>({
+      code,
+      quantity: quantity ?? null,
+      endpointReinstall: endpointReinstall ?? null,
+      pcs,
+    });
   });
   return { lines, ok: problems.length === before };
 }
@@ -231,17 +332,30 @@ function readVisits(ctx: ContractContext, k: Fields, area: Area | undefined): Im
       const check = checkVisitSlot({ area, date, start });
       if (!check.ok) {
         const key = visitDayRefusal(area, date) !== null ? "date" : "start";
-        f.problem(key, `visit slot ${date} ${start} refused (S2): ${check.reason}; next possible slot ${check.next.date} ${check.next.start}`);
+        f.problem(
+          key,
+          `visit slot ${date} ${start} refused (S2): ${check.reason}; next possible slot ${check.next.date} ${check.next.start}`,
+        );
       }
     }
     const withLineApplication = f.optionalBool("withLineApplication", false);
     const backupAvailable = f.optionalBool("backupAvailable", false);
     const { lines, ok } = readVisitLines(ctx, f, date);
-    if (ok && date !== undefined && withLineApplication !== undefined && backupAvailable !== undefined) {
+    if (
+      ok &&
+      date !== undefined &&
+      withLineApplication !== undefined &&
+      backupAvailable !== undefined
+    ) {
       // S6 through the pricing rule itself: more than 20 PCs at the 50 GB tier has no price.
       const priced = priceVisit(
         { withLineApplication, backupAvailable, lines },
-        { tariff: tariffInForce(versions, date), freeVisit: false, deviceCap: 0, hasEndpointService: false },
+        {
+          tariff: tariffInForce(versions, date),
+          freeVisit: false,
+          deviceCap: 0,
+          hasEndpointService: false,
+        },
       );
       if (!priced.ok) {
         for (const error of priced.errors) {
@@ -249,7 +363,8 @@ function readVisits(ctx: ContractContext, k: Fields, area: Area | undefined): Im
             const k = lines.findIndex((l) => l.code === DATA_MIGRATION_CODE);
             problems.push({
               path: `${f.at("lines")}[${k}].pcs`,
-              message: `${error.pcsAt50gb} PCs at the 50 GB data-migration tier: the S6 table stops at 20 PCs, so ` +
+              message:
+                `${error.pcsAt50gb} PCs at the 50 GB data-migration tier: the S6 table stops at 20 PCs, so ` +
                 `this migration needs a quoted manual line (manualLines) instead (${error.message})`,
             });
           } else {
@@ -267,7 +382,10 @@ function readManualLines(ctx: ContractContext, k: Fields): ImportContract["manua
   return mapObjects(problems, k.list("manualLines"), k.at("manualLines"), (o, path) => {
     const f = new Fields(problems, o, path, MANUAL_LINE_FIELDS);
     return whenRead<ImportContract["manualLines"][number]>({
-      date: f.date("date"), description: f.text("description"), amountYen: f.yen("amountYen"), taxable: f.bool("taxable"),
+      date: f.date("date"),
+      description: f.text("description"),
+      amountYen: f.yen("amountYen"),
+      taxable: f.bool("taxable"),
       code: f.optionalText("code", /^[a-z][a-z0-9_.]{0,40}$/) ?? null,
       rule: f.optionalText("rule", /^(T-\d+(-\d+)?(\(\d+\))?|S\d+(※\d+)?|manual)$/) ?? null,
     });
@@ -275,7 +393,11 @@ function readManualLines(ctx: ContractContext, k: Fields): ImportContract["manua
 }
 
 /** The termination; null when there is none, undefined when it is given but could not be read. */
-function readTermination(ctx: ContractContext, k: Fields, serviceStart: IsoDate | undefined): TerminationRecord | null | undefined {
+function readTermination(
+  ctx: ContractContext,
+  k: Fields,
+  serviceStart: IsoDate | undefined,
+): TerminationRecord | null | undefined {
   const o = k.object("termination", true);
   if (o === null) return null;
   const f = new Fields(ctx.problems, o, k.at("termination"), TERMINATION_FIELDS);
@@ -283,13 +405,18 @@ function readTermination(ctx: ContractContext, k: Fields, serviceStart: IsoDate 
   const wishedDate = f.date("wishedDate");
   const confirmedOn = f.optionalDate("confirmedOn");
   if (requestedOn !== undefined) {
-    if (wishedDate !== undefined && wishedDate < requestedOn) f.problem("wishedDate", `${wishedDate} is before requestedOn (${requestedOn})`);
-    if (typeof confirmedOn === "string" && confirmedOn < requestedOn) f.problem("confirmedOn", `${confirmedOn} is before requestedOn (${requestedOn})`);
+    if (wishedDate !== undefined && wishedDate < requestedOn)
+      f.problem("wishedDate", `${wishedDate} is before requestedOn (${requestedOn})`);
+    if (typeof confirmedOn === "string" && confirmedOn < requestedOn)
+      f.problem("confirmedOn", `${confirmedOn} is before requestedOn (${requestedOn})`);
   }
   if (wishedDate !== undefined && typeof confirmedOn === "string" && serviceStart !== undefined) {
     const date = terminationDate(wishedDate, confirmedOn);
     if (date < serviceStart) {
-      ctx.problems.push({ path: k.at("termination"), message: `termination date ${date} (T-20: the later of wishedDate and confirmedOn) is before serviceStart (${serviceStart})` });
+      ctx.problems.push({
+        path: k.at("termination"),
+        message: `termination date ${date} (T-20: the later of wishedDate and confirmedOn) is before serviceStart (${serviceStart})`,
+      });
     }
   }
   return whenRead<TerminationRecord>({ requestedOn, wishedDate, confirmedOn: confirmedOn ?? null });
@@ -306,7 +433,12 @@ function readPayments(ctx: ContractContext, k: Fields): PaymentRecord[] {
   });
 }
 
-export function readContracts(ctx: ContractContext, root: Fields, refs: RefIndex, customers: RefIndex): ImportContract[] {
+export function readContracts(
+  ctx: ContractContext,
+  root: Fields,
+  refs: RefIndex,
+  customers: RefIndex,
+): ImportContract[] {
   const { problems, versions, existing } = ctx;
   const liveLines = new Map<string, { ref: string | undefined; path: string }>();
   return mapObjects(problems, root.list("contracts"), "contracts", (o, path) => {
@@ -314,7 +446,8 @@ export function readContracts(ctx: ContractContext, root: Fields, refs: RefIndex
     const ref = k.text("ref");
     if (ref !== undefined) refs.add(ref, k.at("ref"));
     const customer = k.text("customer");
-    if (customer !== undefined && !customers.has(customer)) k.problem("customer", `unknown customer "${customer}"`);
+    if (customer !== undefined && !customers.has(customer))
+      k.problem("customer", `unknown customer "${customer}"`);
     const lineId = k.text("lineId");
     const area = k.oneOf("area", AREAS);
     const basePlan = k.text("basePlan");
@@ -339,16 +472,35 @@ export function readContracts(ctx: ContractContext, root: Fields, refs: RefIndex
       const other = liveLines.get(lineId);
       const holder = existing.liveLineIds.get(lineId);
       if (other !== undefined) {
-        k.problem("lineId", `line id "${lineId}" is also used by contract ${other.ref ? `"${other.ref}" ` : ""}at ${other.path}, which is not terminated (T-6)`);
+        k.problem(
+          "lineId",
+          `line id "${lineId}" is also used by contract ${other.ref ? `"${other.ref}" ` : ""}at ${other.path}, which is not terminated (T-6)`,
+        );
       } else {
         liveLines.set(lineId, { ref, path });
-        if (holder !== undefined) k.problem("lineId", `line id "${lineId}" is held by contract "${holder}" in the database, which is not terminated (T-6)`);
+        if (holder !== undefined)
+          k.problem(
+            "lineId",
+            `line id "${lineId}" is held by contract "${holder}" in the database, which is not terminated (T-6)`,
+          );
       }
     }
 
     const contract = whenRead<ImportContract>({
-      ref, customer, lineId, area, basePlan, serviceStart,
-      items, planChanges, outages, visits, manualLines, termination, terminatedBy: "customer", payments,
+      ref,
+      customer,
+      lineId,
+      area,
+      basePlan,
+      serviceStart,
+      items,
+      planChanges,
+      outages,
+      visits,
+      manualLines,
+      termination,
+      terminatedBy: "customer",
+      payments,
     });
     return contract && normalizeOrder(contract);
   });

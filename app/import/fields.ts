@@ -4,7 +4,14 @@
 // not read; a record is built only when every required value was read (`whenRead`), so no
 // half-read record escapes — the problems already say why it is missing.
 import { TEXT_LIMITS } from "../lib/fields";
-import { isIsoDate, isTimeOfDay, isYearMonth, parseInstant, type IsoDate, type YearMonth } from "../lib/jst";
+import {
+  isIsoDate,
+  isTimeOfDay,
+  isYearMonth,
+  parseInstant,
+  type IsoDate,
+  type YearMonth,
+} from "../lib/jst";
 import type { ImportProblem } from "./import-file";
 
 export type JsonObject = Record<string, unknown>;
@@ -34,7 +41,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      row[j] = Math.min(
+        row[j] + 1,
+        row[j - 1] + 1,
+        diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+      );
       diagonal = above;
     }
   }
@@ -63,7 +74,8 @@ export class Fields {
     allowed: readonly string[],
   ) {
     for (const key of Object.keys(o)) {
-      if (!allowed.includes(key)) problems.push({ path: this.at(key), message: unknownFieldMessage(key, allowed) });
+      if (!allowed.includes(key))
+        problems.push({ path: this.at(key), message: unknownFieldMessage(key, allowed) });
     }
   }
 
@@ -88,15 +100,22 @@ export class Fields {
     if (isAbsent(v)) return undefined;
     if (typeof v !== "string") return this.problem(key, `must be a string, got ${shown(v)}`);
     if (v.trim() === "") return this.problem(key, "must not be empty");
-    if (v.length > max) return this.problem(key, `must be at most ${max} characters, got ${v.length}`);
+    if (v.length > max)
+      return this.problem(key, `must be at most ${max} characters, got ${v.length}`);
     return v;
   }
 
-  optionalText(key: string, pattern?: RegExp, max: number = TEXT_LIMITS.note): string | null | undefined {
+  optionalText(
+    key: string,
+    pattern?: RegExp,
+    max: number = TEXT_LIMITS.note,
+  ): string | null | undefined {
     const v = this.o[key];
     if (isAbsent(v)) return null;
-    if (typeof v !== "string" || v.trim() === "") return this.problem(key, `must be a non-empty string, got ${shown(v)}`);
-    if (v.length > max) return this.problem(key, `must be at most ${max} characters, got ${v.length}`);
+    if (typeof v !== "string" || v.trim() === "")
+      return this.problem(key, `must be a non-empty string, got ${shown(v)}`);
+    if (v.length > max)
+      return this.problem(key, `must be at most ${max} characters, got ${v.length}`);
     if (pattern && !pattern.test(v)) return this.problem(key, `not a valid value: ${shown(v)}`);
     return v;
   }
@@ -130,7 +149,9 @@ export class Fields {
     const v = this.required(key);
     if (isAbsent(v)) return undefined;
     const t = parseInstant(v);
-    return t ? t.toISOString() : this.problem(key, `not an ISO 8601 instant with offset: ${shown(v)}`);
+    return t
+      ? t.toISOString()
+      : this.problem(key, `not an ISO 8601 instant with offset: ${shown(v)}`);
   }
 
   optionalInstant(key: string): string | null | undefined {
@@ -172,14 +193,19 @@ export class Fields {
   yen(key: string): number | undefined {
     const v = this.required(key);
     if (isAbsent(v)) return undefined;
-    return typeof v === "number" && Number.isSafeInteger(v) ? v : this.problem(key, `must be a whole number of yen, got ${shown(v)}`);
+    return typeof v === "number" && Number.isSafeInteger(v)
+      ? v
+      : this.problem(key, `must be a whole number of yen, got ${shown(v)}`);
   }
 
   oneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined {
     const v = this.required(key);
     if (isAbsent(v)) return undefined;
     if (typeof v === "string" && (allowed as readonly string[]).includes(v)) return v as T;
-    return this.problem(key, `must be ${allowed.map((a) => `"${a}"`).join(" or ")}, got ${shown(v)}`);
+    return this.problem(
+      key,
+      `must be ${allowed.map((a) => `"${a}"`).join(" or ")}, got ${shown(v)}`,
+    );
   }
 
   /** A list: absent/null = empty. */
@@ -256,12 +282,18 @@ export class RefIndex {
   add(ref: string, path: string): void {
     const first = this.firstAt.get(ref);
     if (first !== undefined) {
-      this.problems.push({ path, message: `duplicate ${this.kind} ref "${ref}" (already used at ${first})` });
+      this.problems.push({
+        path,
+        message: `duplicate ${this.kind} ref "${ref}" (already used at ${first})`,
+      });
       return;
     }
     this.firstAt.set(ref, path);
     if (this.inDatabase.has(ref)) {
-      this.problems.push({ path, message: `${this.kind} ref "${ref}" already exists in the database` });
+      this.problems.push({
+        path,
+        message: `${this.kind} ref "${ref}" already exists in the database`,
+      });
     }
   }
 

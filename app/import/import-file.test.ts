@@ -10,11 +10,23 @@ function validFile(): Json {
   return {
     resellers: [{ ref: "R1", name: "西日本OAサービス株式会社" }],
     customers: [
-      { ref: "C1", name: "株式会社みなと製作所", email: "it@minato.example", phone: "06-6571-0001", address: "大阪府大阪市港区築港2-1-10", reseller: "R1" },
+      {
+        ref: "C1",
+        name: "株式会社みなと製作所",
+        email: "it@minato.example",
+        phone: "06-6571-0001",
+        address: "大阪府大阪市港区築港2-1-10",
+        reseller: "R1",
+      },
     ],
     contracts: [
       {
-        ref: "K1", customer: "C1", lineId: "COP1830017", area: "west", basePlan: "base.standard", serviceStart: "2024-04-10",
+        ref: "K1",
+        customer: "C1",
+        lineId: "COP1830017",
+        area: "west",
+        basePlan: "base.standard",
+        serviceStart: "2024-04-10",
         items: [
           { code: "endpoint", quantity: 10, ownership: "rental", from: "2024-04-10" },
           { code: "gateway.gw50", quantity: 1, ownership: "rental", from: "2024-04-10" },
@@ -44,7 +56,12 @@ function withItem(patch: Json, index = 0): Json {
 }
 
 const visit = (patch: Json = {}): Json => ({
-  date: "2024-07-05", start: "10:00", withLineApplication: false, backupAvailable: true, lines: [{ code: "visit.base" }], ...patch,
+  date: "2024-07-05",
+  start: "10:00",
+  withLineApplication: false,
+  backupAvailable: true,
+  lines: [{ code: "visit.base" }],
+  ...patch,
 });
 
 function existing(patch: Partial<ExistingKeys>): ExistingKeys {
@@ -54,9 +71,22 @@ function existing(patch: Partial<ExistingKeys>): ExistingKeys {
 describe("a valid file", () => {
   it("is accepted and normalized to the shape the billing run reads back", () => {
     const file = withContract({
-      outages: [{ services: ["gateway"], knownAt: "2024-06-01T10:00:00+09:00", restoredAt: "2024-06-03T12:00:00+09:00", customerFault: false }],
-      visits: [visit({ date: "2024-07-12" }), visit({ lines: [{ code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 3 }] }] })],
-      payments: [{ billingMonth: "2024-06", paidOn: "2024-08-01", amountYen: 10000 }, { billingMonth: "2024-05", paidOn: "2024-07-20", amountYen: null }],
+      outages: [
+        {
+          services: ["gateway"],
+          knownAt: "2024-06-01T10:00:00+09:00",
+          restoredAt: "2024-06-03T12:00:00+09:00",
+          customerFault: false,
+        },
+      ],
+      visits: [
+        visit({ date: "2024-07-12" }),
+        visit({ lines: [{ code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 3 }] }] }),
+      ],
+      payments: [
+        { billingMonth: "2024-06", paidOn: "2024-08-01", amountYen: 10000 },
+        { billingMonth: "2024-05", paidOn: "2024-07-20", amountYen: null },
+      ],
     });
     const result = validateImportFile(file, NO_EXISTING_KEYS);
     expect(result.ok).toBe(true);
@@ -66,14 +96,42 @@ describe("a valid file", () => {
     const k = result.file.contracts[0];
     // repair24h defaults to true for gateways, false for everything else; `to` absent = null.
     expect(k.items).toEqual([
-      { code: "endpoint", quantity: 10, ownership: "rental", repair24h: false, from: "2024-04-10", to: null },
-      { code: "gateway.gw50", quantity: 1, ownership: "rental", repair24h: true, from: "2024-04-10", to: null },
+      {
+        code: "endpoint",
+        quantity: 10,
+        ownership: "rental",
+        repair24h: false,
+        from: "2024-04-10",
+        to: null,
+      },
+      {
+        code: "gateway.gw50",
+        quantity: 1,
+        ownership: "rental",
+        repair24h: true,
+        from: "2024-04-10",
+        to: null,
+      },
     ]);
     // Instants are stored in UTC (db/schema.ts).
-    expect(k.outages).toEqual([{ services: ["gateway"], knownAt: "2024-06-01T01:00:00.000Z", restoredAt: "2024-06-03T03:00:00.000Z", customerFault: false }]);
+    expect(k.outages).toEqual([
+      {
+        services: ["gateway"],
+        knownAt: "2024-06-01T01:00:00.000Z",
+        restoredAt: "2024-06-03T03:00:00.000Z",
+        customerFault: false,
+      },
+    ]);
     // Visits and payments in the order the database returns them.
     expect(k.visits.map((v) => v.date)).toEqual(["2024-07-05", "2024-07-12"]);
-    expect(k.visits[0].lines).toEqual([{ code: "visit.data_migration", quantity: null, endpointReinstall: null, pcs: [{ gb: 30 }, { gb: 3 }] }]);
+    expect(k.visits[0].lines).toEqual([
+      {
+        code: "visit.data_migration",
+        quantity: null,
+        endpointReinstall: null,
+        pcs: [{ gb: 30 }, { gb: 3 }],
+      },
+    ]);
     expect(k.payments.map((p) => p.paidOn)).toEqual(["2024-07-20", "2024-08-01"]);
     expect(k.termination).toBeNull();
     expect(k.terminatedBy).toBe("customer");
@@ -101,7 +159,10 @@ describe("unknown codes", () => {
   });
 
   it("refuses a known code of another kind as an item, a base plan or a visit line", () => {
-    const file = withContract({ basePlan: "endpoint", visits: [visit({ lines: [{ code: "base.standard" }] })] });
+    const file = withContract({
+      basePlan: "endpoint",
+      visits: [visit({ lines: [{ code: "base.standard" }] })],
+    });
     file.contracts[0].items[0].code = "visit.base";
     expect(problemsOf(file)).toEqual([
       'contracts[0].basePlan: "endpoint" is not a base plan (base.…)',
@@ -111,7 +172,10 @@ describe("unknown codes", () => {
   });
 
   it("refuses a base plan and a plan change to a plan no tariff defines", () => {
-    const file = withContract({ basePlan: "base.premium", planChanges: [{ date: "2024-10-05", basePlan: "base.lite" }] });
+    const file = withContract({
+      basePlan: "base.premium",
+      planChanges: [{ date: "2024-10-05", basePlan: "base.lite" }],
+    });
     expect(problemsOf(file)).toEqual([
       'contracts[0].basePlan: unknown tariff code "base.premium"',
       'contracts[0].planChanges[0].basePlan: unknown tariff code "base.lite"',
@@ -126,7 +190,9 @@ describe("unknown codes", () => {
 
   it("refuses a plan change dated before the version that prices the plan (T-2)", () => {
     const file = withContract({ planChanges: [{ date: "2024-10-05", basePlan: "base.lite" }] });
-    file.tariffs = [{ effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000 } }];
+    file.tariffs = [
+      { effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000 } },
+    ];
     expect(problemsOf(file)).toEqual([
       'contracts[0].planChanges[0].basePlan: tariff code "base.lite" has no price in 2024-10 (tariff 2024-04-01); it is priced from 2025-04-01',
     ]);
@@ -136,14 +202,30 @@ describe("unknown codes", () => {
     // The docs/rules/import-format.md example: terminated 2024-09-30, a change to base.lite on 2024-10-05 that base.lite's 2025-04-01 price never bills.
     const file = withContract({
       planChanges: [{ date: "2024-10-05", basePlan: "base.lite" }],
-      termination: { requestedOn: "2024-09-15", wishedDate: "2024-09-30", confirmedOn: "2024-09-17" },
+      termination: {
+        requestedOn: "2024-09-15",
+        wishedDate: "2024-09-30",
+        confirmedOn: "2024-09-17",
+      },
     });
-    file.contracts[0].items.push({ code: "gateway.gw20", quantity: 1, ownership: "rental", from: "2024-09-20" });
-    file.tariffs = [{ effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000, "gateway.gw20": 10000 } }];
+    file.contracts[0].items.push({
+      code: "gateway.gw20",
+      quantity: 1,
+      ownership: "rental",
+      from: "2024-09-20",
+    });
+    file.tariffs = [
+      {
+        effectiveFrom: "2025-04-01",
+        prices: { "base.standard": 3300, "base.lite": 2000, "gateway.gw20": 10000 },
+      },
+    ];
     expect(problemsOf(file)).toEqual([]);
     // Unknown codes are still refused there; a termination not yet confirmed bills on, so the price is needed.
     file.contracts[0].planChanges = [{ date: "2024-10-05", basePlan: "base.premium" }];
-    expect(problemsOf(file)).toEqual(['contracts[0].planChanges[0].basePlan: unknown tariff code "base.premium"']);
+    expect(problemsOf(file)).toEqual([
+      'contracts[0].planChanges[0].basePlan: unknown tariff code "base.premium"',
+    ]);
     file.contracts[0].planChanges = [{ date: "2024-10-05", basePlan: "base.lite" }];
     file.contracts[0].termination = { requestedOn: "2024-09-15", wishedDate: "2024-09-30" };
     expect(problemsOf(file)).toEqual([
@@ -153,16 +235,25 @@ describe("unknown codes", () => {
   });
 
   it("accepts a plan and a gateway model that a stored tariff version adds", () => {
-    const stored = existing({ tariffs: [{ effectiveFrom: "2024-05-01", prices: { "base.lite": 2000, "gateway.gw20": 10000 } }] });
+    const stored = existing({
+      tariffs: [
+        { effectiveFrom: "2024-05-01", prices: { "base.lite": 2000, "gateway.gw20": 10000 } },
+      ],
+    });
     const file = withContract({ planChanges: [{ date: "2024-06-01", basePlan: "base.lite" }] });
-    file.contracts[0].items.push({ code: "gateway.gw20", quantity: 1, ownership: "rental", from: "2024-05-01" });
+    file.contracts[0].items.push({
+      code: "gateway.gw20",
+      quantity: 1,
+      ownership: "rental",
+      from: "2024-05-01",
+    });
     expect(problemsOf(file, stored)).toEqual([]);
   });
 
   it("refuses an unknown visit menu code", () => {
-    expect(problemsOf(withContract({ visits: [visit({ lines: [{ code: "visit.cleaning" }] })] }))).toEqual([
-      'contracts[0].visits[0].lines[0].code: unknown tariff code "visit.cleaning"',
-    ]);
+    expect(
+      problemsOf(withContract({ visits: [visit({ lines: [{ code: "visit.cleaning" }] })] })),
+    ).toEqual(['contracts[0].visits[0].lines[0].code: unknown tariff code "visit.cleaning"']);
   });
 });
 
@@ -185,7 +276,14 @@ describe("malformed dates and instants", () => {
 
   it("refuses instants without an offset", () => {
     const file = withContract({
-      outages: [{ services: ["base"], knownAt: "2024-06-01T10:00:00", restoredAt: "2024-06-03 12:00", customerFault: false }],
+      outages: [
+        {
+          services: ["base"],
+          knownAt: "2024-06-01T10:00:00",
+          restoredAt: "2024-06-03 12:00",
+          customerFault: false,
+        },
+      ],
     });
     expect(problemsOf(file)).toEqual([
       'contracts[0].outages[0].knownAt: not an ISO 8601 instant with offset: "2024-06-01T10:00:00"',
@@ -214,21 +312,25 @@ describe("quantities", () => {
     [null, null],
   ])("refuses item quantity %j", (quantity, shown) => {
     expect(problemsOf(withItem({ quantity }))).toEqual([
-      shown === null ? "contracts[0].items[0].quantity: required" : `contracts[0].items[0].quantity: must be a whole number greater than 0, got ${shown}`,
+      shown === null
+        ? "contracts[0].items[0].quantity: required"
+        : `contracts[0].items[0].quantity: must be a whole number greater than 0, got ${shown}`,
     ]);
   });
 
   it("refuses bad visit line quantities and endpoint re-installs", () => {
     const file = withContract({
-      visits: [visit({
-        lines: [
-          { code: "visit.base", quantity: 2 },
-          { code: "visit.os_recovery", quantity: 0 },
-          { code: "visit.app", quantity: 2, endpointReinstall: 3 },
-          { code: "visit.printer", quantity: 1, endpointReinstall: 1 },
-          { code: "visit.wifi", quantity: "two" },
-        ],
-      })],
+      visits: [
+        visit({
+          lines: [
+            { code: "visit.base", quantity: 2 },
+            { code: "visit.os_recovery", quantity: 0 },
+            { code: "visit.app", quantity: 2, endpointReinstall: 3 },
+            { code: "visit.printer", quantity: 1, endpointReinstall: 1 },
+            { code: "visit.wifi", quantity: "two" },
+          ],
+        }),
+      ],
     });
     expect(problemsOf(file)).toEqual([
       "contracts[0].visits[0].lines[0].quantity: visit.base is charged once per visit: must be 1, got 2",
@@ -241,13 +343,15 @@ describe("quantities", () => {
 
   it("refuses data migration without PCs, with empty volumes or a quantity that differs", () => {
     const file = withContract({
-      visits: [visit({
-        lines: [
-          { code: "visit.data_migration" },
-          { code: "visit.data_migration", quantity: 3, pcs: [{ gb: 30 }, { gb: -1 }] },
-          { code: "visit.os_update", pcs: [{ gb: 1 }] },
-        ],
-      })],
+      visits: [
+        visit({
+          lines: [
+            { code: "visit.data_migration" },
+            { code: "visit.data_migration", quantity: 3, pcs: [{ gb: 30 }, { gb: -1 }] },
+            { code: "visit.os_update", pcs: [{ gb: 1 }] },
+          ],
+        }),
+      ],
     });
     expect(problemsOf(file)).toEqual([
       'contracts[0].visits[0].lines[0].pcs: required: one { "gb": … } per PC migrated',
@@ -278,8 +382,15 @@ describe("quantities", () => {
 
   it("refuses a sandbox option with more than one unit", () => {
     const file = validFile();
-    file.contracts[0].items.push({ code: "sandbox", quantity: 2, ownership: "rental", from: "2024-04-10" });
-    expect(problemsOf(file)).toEqual(["contracts[0].items[2].quantity: sandbox is one option per contract: must be 1, got 2"]);
+    file.contracts[0].items.push({
+      code: "sandbox",
+      quantity: 2,
+      ownership: "rental",
+      from: "2024-04-10",
+    });
+    expect(problemsOf(file)).toEqual([
+      "contracts[0].items[2].quantity: sandbox is one option per contract: must be 1, got 2",
+    ]);
   });
 });
 
@@ -313,7 +424,11 @@ describe("refs", () => {
   });
 
   it("refuses refs the database already holds (a file is not imported twice)", () => {
-    const db = existing({ resellerRefs: new Set(["R1"]), customerRefs: new Set(["C1"]), contractRefs: new Set(["K1"]) });
+    const db = existing({
+      resellerRefs: new Set(["R1"]),
+      customerRefs: new Set(["C1"]),
+      contractRefs: new Set(["K1"]),
+    });
     expect(problemsOf(validFile(), db)).toEqual([
       'resellers[0].ref: reseller ref "R1" already exists in the database',
       'customers[0].ref: customer ref "C1" already exists in the database',
@@ -335,14 +450,22 @@ describe("line ids (T-6)", () => {
 
   it("accepts a line taken over from a contract whose termination is confirmed", () => {
     const file = validFile();
-    file.contracts[0].termination = { requestedOn: "2024-09-15", wishedDate: "2024-09-30", confirmedOn: "2024-09-17" };
+    file.contracts[0].termination = {
+      requestedOn: "2024-09-15",
+      wishedDate: "2024-09-30",
+      confirmedOn: "2024-09-17",
+    };
     file.contracts.push(second({ serviceStart: "2024-10-01", items: [] }));
     expect(problemsOf(file)).toEqual([]);
   });
 
   it("still refuses the line of a contract whose termination is requested but not confirmed", () => {
     const file = validFile();
-    file.contracts[0].termination = { requestedOn: "2024-09-15", wishedDate: "2024-09-30", confirmedOn: null };
+    file.contracts[0].termination = {
+      requestedOn: "2024-09-15",
+      wishedDate: "2024-09-30",
+      confirmedOn: null,
+    };
     file.contracts.push(second({ items: [] }));
     expect(problemsOf(file)).toEqual([
       'contracts[1].lineId: line id "COP1830017" is also used by contract "K1" at contracts[0], which is not terminated (T-6)',
@@ -354,7 +477,13 @@ describe("line ids (T-6)", () => {
     expect(problemsOf(validFile(), db)).toEqual([
       'contracts[0].lineId: line id "COP1830017" is held by contract "K-1001" in the database, which is not terminated (T-6)',
     ]);
-    const terminated = withContract({ termination: { requestedOn: "2024-09-15", wishedDate: "2024-09-30", confirmedOn: "2024-09-17" } });
+    const terminated = withContract({
+      termination: {
+        requestedOn: "2024-09-15",
+        wishedDate: "2024-09-30",
+        confirmedOn: "2024-09-17",
+      },
+    });
     expect(problemsOf(terminated, db)).toEqual([]);
   });
 });
@@ -376,7 +505,14 @@ describe("an end before its start", () => {
 
   it("refuses an outage restored before it was known", () => {
     const file = withContract({
-      outages: [{ services: ["gateway"], knownAt: "2024-06-03T12:00:00+09:00", restoredAt: "2024-06-03T02:59:59Z", customerFault: false }],
+      outages: [
+        {
+          services: ["gateway"],
+          knownAt: "2024-06-03T12:00:00+09:00",
+          restoredAt: "2024-06-03T02:59:59Z",
+          customerFault: false,
+        },
+      ],
     });
     expect(problemsOf(file)).toEqual([
       'contracts[0].outages[0].restoredAt: "2024-06-03T02:59:59Z" is before knownAt ("2024-06-03T12:00:00+09:00")',
@@ -386,13 +522,26 @@ describe("an end before its start", () => {
   it("compares outage instants as instants, not as text", () => {
     // 03:00Z is 12:00 JST: restored exactly when known, whatever the offsets written.
     const file = withContract({
-      outages: [{ services: ["gateway"], knownAt: "2024-06-03T12:00:00+09:00", restoredAt: "2024-06-03T03:00:00Z", customerFault: false }],
+      outages: [
+        {
+          services: ["gateway"],
+          knownAt: "2024-06-03T12:00:00+09:00",
+          restoredAt: "2024-06-03T03:00:00Z",
+          customerFault: false,
+        },
+      ],
     });
     expect(problemsOf(file)).toEqual([]);
   });
 
   it("refuses a termination wished or confirmed before it was requested", () => {
-    const file = withContract({ termination: { requestedOn: "2024-09-15", wishedDate: "2024-09-14", confirmedOn: "2024-09-10" } });
+    const file = withContract({
+      termination: {
+        requestedOn: "2024-09-15",
+        wishedDate: "2024-09-14",
+        confirmedOn: "2024-09-10",
+      },
+    });
     expect(problemsOf(file)).toEqual([
       "contracts[0].termination.wishedDate: 2024-09-14 is before requestedOn (2024-09-15)",
       "contracts[0].termination.confirmedOn: 2024-09-10 is before requestedOn (2024-09-15)",
@@ -403,7 +552,11 @@ describe("an end before its start", () => {
     const file = withContract({
       items: [],
       planChanges: [{ date: "2024-04-01", basePlan: "base.standard" }],
-      termination: { requestedOn: "2024-03-01", wishedDate: "2024-03-31", confirmedOn: "2024-03-05" },
+      termination: {
+        requestedOn: "2024-03-01",
+        wishedDate: "2024-03-31",
+        confirmedOn: "2024-03-05",
+      },
     });
     expect(problemsOf(file)).toEqual([
       "contracts[0].planChanges[0].date: 2024-04-01 is before serviceStart (2024-04-10)",
@@ -420,14 +573,22 @@ describe("visit slots (S2)", () => {
   });
 
   it("refuses a visit in the year-end holidays 12/29–1/3", () => {
-    expect(problemsOf(withContract({ visits: [visit({ date: "2024-12-30" }), visit({ date: "2025-01-02" })] }))).toEqual([
+    expect(
+      problemsOf(
+        withContract({ visits: [visit({ date: "2024-12-30" }), visit({ date: "2025-01-02" })] }),
+      ),
+    ).toEqual([
       "contracts[0].visits[0].date: visit slot 2024-12-30 10:00 refused (S2): 年末年始（12月29日〜1月3日）は訪問できません; next possible slot 2025-01-04 09:00",
       "contracts[0].visits[1].date: visit slot 2025-01-02 10:00 refused (S2): 年末年始（12月29日〜1月3日）は訪問できません; next possible slot 2025-01-04 09:00",
     ]);
   });
 
   it("refuses a Sunday or Saturday visit in the east, accepts Saturday in the west", () => {
-    const east = withContract({ area: "east", lineId: "CAF5120334", visits: [visit({ date: "2024-07-07" }), visit({ date: "2024-07-06" })] });
+    const east = withContract({
+      area: "east",
+      lineId: "CAF5120334",
+      visits: [visit({ date: "2024-07-07" }), visit({ date: "2024-07-06" })],
+    });
     expect(problemsOf(east)).toEqual([
       "contracts[0].visits[0].date: visit slot 2024-07-07 10:00 refused (S2): 東日本エリアの訪問は月曜〜金曜です; next possible slot 2024-07-08 09:00",
       "contracts[0].visits[1].date: visit slot 2024-07-06 10:00 refused (S2): 東日本エリアの訪問は月曜〜金曜です; next possible slot 2024-07-08 09:00",
@@ -436,7 +597,9 @@ describe("visit slots (S2)", () => {
   });
 
   it("refuses a start outside 09:00–17:00", () => {
-    expect(problemsOf(withContract({ visits: [visit({ start: "08:30" }), visit({ start: "17:00" })] }))).toEqual([
+    expect(
+      problemsOf(withContract({ visits: [visit({ start: "08:30" }), visit({ start: "17:00" })] })),
+    ).toEqual([
       "contracts[0].visits[0].start: visit slot 2024-07-05 08:30 refused (S2): 訪問の開始は9:00以降です; next possible slot 2024-07-05 09:00",
       "contracts[0].visits[1].start: visit slot 2024-07-05 17:00 refused (S2): 訪問の開始は17:00より前です; next possible slot 2024-07-06 09:00",
     ]);
@@ -448,7 +611,14 @@ describe("data migration (S6)", () => {
 
   it("refuses more than 20 PCs at the 50 GB tier in one visit: a quoted manual line is needed", () => {
     const file = withContract({
-      visits: [visit({ lines: [{ code: "visit.base" }, { code: "visit.data_migration", pcs: [...pcs(21, 30), ...pcs(3, 2)] }] })],
+      visits: [
+        visit({
+          lines: [
+            { code: "visit.base" },
+            { code: "visit.data_migration", pcs: [...pcs(21, 30), ...pcs(3, 2)] },
+          ],
+        }),
+      ],
     });
     expect(problemsOf(file)).toEqual([
       "contracts[0].visits[0].lines[1].pcs: 21 PCs at the 50 GB data-migration tier: the S6 table stops at 20 PCs, so this migration " +
@@ -458,13 +628,30 @@ describe("data migration (S6)", () => {
 
   it("counts the 50 GB PCs of every migration line of the visit", () => {
     const file = withContract({
-      visits: [visit({ lines: [{ code: "visit.data_migration", pcs: pcs(12, 40) }, { code: "visit.data_migration", pcs: pcs(9, 50) }] })],
+      visits: [
+        visit({
+          lines: [
+            { code: "visit.data_migration", pcs: pcs(12, 40) },
+            { code: "visit.data_migration", pcs: pcs(9, 50) },
+          ],
+        }),
+      ],
     });
-    expect(problemsOf(file)).toEqual([expect.stringMatching(/^contracts\[0\]\.visits\[0\]\.lines\[0\]\.pcs: 21 PCs at the 50 GB/)]);
+    expect(problemsOf(file)).toEqual([
+      expect.stringMatching(/^contracts\[0\]\.visits\[0\]\.lines\[0\]\.pcs: 21 PCs at the 50 GB/),
+    ]);
   });
 
   it("accepts 20 PCs at the 50 GB tier, and any number at other tiers", () => {
-    const file = withContract({ visits: [visit({ lines: [{ code: "visit.data_migration", pcs: [...pcs(20, 50), ...pcs(30, 4), ...pcs(5, 600)] }] })] });
+    const file = withContract({
+      visits: [
+        visit({
+          lines: [
+            { code: "visit.data_migration", pcs: [...pcs(20, 50), ...pcs(30, 4), ...pcs(5, 600)] },
+          ],
+        }),
+      ],
+    });
     expect(problemsOf(file)).toEqual([]);
   });
 });
@@ -493,7 +680,10 @@ describe("tariffs", () => {
   it("refuses unknown price codes, prices that are not whole yen, and an empty version", () => {
     const file = {
       tariffs: [
-        { effectiveFrom: "2025-04-01", prices: { "gateway.gw20x": 10000, endpoint: -1, sandbox: 99.5 } },
+        {
+          effectiveFrom: "2025-04-01",
+          prices: { "gateway.gw20x": 10000, endpoint: -1, sandbox: 99.5 },
+        },
         { effectiveFrom: "2025-10-01", prices: {} },
       ],
     };
@@ -507,8 +697,12 @@ describe("tariffs", () => {
 
   it("refuses a version whose date is already stored", () => {
     const file = { tariffs: [{ effectiveFrom: "2025-04-01", prices: { "base.standard": 3300 } }] };
-    const db = existing({ tariffs: [{ effectiveFrom: "2025-04-01", prices: { "base.standard": 3200 } }] });
-    expect(problemsOf(file, db)).toEqual(["tariffs[0].effectiveFrom: a tariff version starting on 2025-04-01 is already stored"]);
+    const db = existing({
+      tariffs: [{ effectiveFrom: "2025-04-01", prices: { "base.standard": 3200 } }],
+    });
+    expect(problemsOf(file, db)).toEqual([
+      "tariffs[0].effectiveFrom: a tariff version starting on 2025-04-01 is already stored",
+    ]);
   });
 
   it("does not let a refused version define codes for the rest of the file", () => {
@@ -525,8 +719,22 @@ describe("values from fixed lists", () => {
   it("refuses an unknown area, ownership, outage service and a bad manual line", () => {
     const file = withContract({
       area: "north",
-      outages: [{ services: ["gateway", "firewall", "gateway"], knownAt: "2024-06-01T10:00:00+09:00", restoredAt: null, customerFault: "no" }],
-      manualLines: [{ date: "2024-08-10", description: "ゲートウェイ装置 未返却", amountYen: 50000.5, taxable: "yes" }],
+      outages: [
+        {
+          services: ["gateway", "firewall", "gateway"],
+          knownAt: "2024-06-01T10:00:00+09:00",
+          restoredAt: null,
+          customerFault: "no",
+        },
+      ],
+      manualLines: [
+        {
+          date: "2024-08-10",
+          description: "ゲートウェイ装置 未返却",
+          amountYen: 50000.5,
+          taxable: "yes",
+        },
+      ],
     });
     file.contracts[0].items[0].ownership = "leased";
     file.contracts[0].items[0].repair24h = true;
@@ -543,7 +751,11 @@ describe("values from fixed lists", () => {
   });
 
   it("accepts a negative manual line (a credit such as T-32 relief)", () => {
-    const file = withContract({ manualLines: [{ date: "2024-08-10", description: "災害減免", amountYen: -3000, taxable: true }] });
+    const file = withContract({
+      manualLines: [
+        { date: "2024-08-10", description: "災害減免", amountYen: -3000, taxable: true },
+      ],
+    });
     expect(problemsOf(file)).toEqual([]);
   });
 });
@@ -566,7 +778,9 @@ describe("shape", () => {
   it("refuses wrong types and missing required fields", () => {
     const file = {
       resellers: [{ ref: "R1" }, "R2"],
-      customers: [{ ref: "C1", name: 7, email: "it-at-minato", phone: "", address: "大阪府", reseller: "R1" }],
+      customers: [
+        { ref: "C1", name: 7, email: "it-at-minato", phone: "", address: "大阪府", reseller: "R1" },
+      ],
       contracts: { ref: "K1" },
     };
     expect(problemsOf(file)).toEqual([
@@ -581,7 +795,15 @@ describe("shape", () => {
 
   it("refuses texts longer than the console stores (issue 15 item 1)", () => {
     const file = {
-      customers: [{ ref: "C1", name: "名".repeat(201), email: `${"a".repeat(250)}@x.jp`, phone: "06-6571-0001", address: "住".repeat(201) }],
+      customers: [
+        {
+          ref: "C1",
+          name: "名".repeat(201),
+          email: `${"a".repeat(250)}@x.jp`,
+          phone: "06-6571-0001",
+          address: "住".repeat(201),
+        },
+      ],
     };
     expect(problemsOf(file)).toEqual([
       "customers[0].name: must be at most 200 characters, got 201",
@@ -613,7 +835,9 @@ describe("shape", () => {
     file.contracts[0].items[0].code = "gateway.gw20";
     file.contracts[0].items[1].quantity = -1;
     file.contracts[0].visits = [visit({ date: "2025-01-13" })];
-    file.contracts[0].payments = [{ billingMonth: "2024/05", paidOn: "2024-07-20", amountYen: null }];
+    file.contracts[0].payments = [
+      { billingMonth: "2024/05", paidOn: "2024-07-20", amountYen: null },
+    ];
     expect(problemsOf(file)).toEqual([
       'customers[0].reseller: unknown reseller "R9"',
       'contracts[0].items[0].code: unknown tariff code "gateway.gw20"',
@@ -629,62 +853,163 @@ describe("manual lines name their rule", () => {
     const { validateImportFile } = await import("./import-file");
     const file = (line: Record<string, unknown>) => ({
       resellers: [{ ref: "R1", name: "販売店" }],
-      customers: [{ ref: "C1", name: "顧客", email: "a@b.example", phone: "03-0000-0000", address: "東京都", reseller: "R1" }],
-      contracts: [{
-        ref: "K1", customer: "C1", lineId: "CAF0000001", area: "east", basePlan: "base.standard", serviceStart: "2024-04-10",
-        manualLines: [{ date: "2024-08-10", description: "割増金", amountYen: 2000, taxable: true, ...line }],
-      }],
+      customers: [
+        {
+          ref: "C1",
+          name: "顧客",
+          email: "a@b.example",
+          phone: "03-0000-0000",
+          address: "東京都",
+          reseller: "R1",
+        },
+      ],
+      contracts: [
+        {
+          ref: "K1",
+          customer: "C1",
+          lineId: "CAF0000001",
+          area: "east",
+          basePlan: "base.standard",
+          serviceStart: "2024-04-10",
+          manualLines: [
+            { date: "2024-08-10", description: "割増金", amountYen: 2000, taxable: true, ...line },
+          ],
+        },
+      ],
     });
     const ok = validateImportFile(file({ code: "surcharge", rule: "T-25" }));
-    expect(ok.ok && ok.file.contracts[0].manualLines[0]).toMatchObject({ code: "surcharge", rule: "T-25" });
+    expect(ok.ok && ok.file.contracts[0].manualLines[0]).toMatchObject({
+      code: "surcharge",
+      rule: "T-25",
+    });
     expect(validateImportFile(file({ rule: "clause 25" }))).toEqual({
-      ok: false, problems: [{ path: "contracts[0].manualLines[0].rule", message: 'not a valid value: "clause 25"' }],
+      ok: false,
+      problems: [
+        { path: "contracts[0].manualLines[0].rule", message: 'not a valid value: "clause 25"' },
+      ],
     });
   });
 });
 
-describe("licenses (docs/rules/import-format.md \"Licenses\", docs/rules/licenses.md L-1)", () => {
+describe('licenses (docs/rules/import-format.md "Licenses", docs/rules/licenses.md L-1)', () => {
   /** The docs/rules/import-format.md example licence, with a customer in the file. */
   const example = (): Json => ({
-    ref: "L1", customer: "C1", product: "マルチデバイスセキュリティ", channel: "vendor_store",
-    term: "annual", kind: "standard", region: "JP", seats: 3, priceYen: 7980,
-    orderNumber: "NP12345678", productKey: "ABCD-EFGH-IJKL", mainLicense: null,
-    autoRenew: true, soldVia: "vendor", previouslyRefunded: false, serviceUsed: false,
-    charges: [{ date: "2024-05-01", amountYen: 7980, type: "purchase" }, { date: "2025-05-01", amountYen: 7980, type: "renewal" }],
+    ref: "L1",
+    customer: "C1",
+    product: "マルチデバイスセキュリティ",
+    channel: "vendor_store",
+    term: "annual",
+    kind: "standard",
+    region: "JP",
+    seats: 3,
+    priceYen: 7980,
+    orderNumber: "NP12345678",
+    productKey: "ABCD-EFGH-IJKL",
+    mainLicense: null,
+    autoRenew: true,
+    soldVia: "vendor",
+    previouslyRefunded: false,
+    serviceUsed: false,
+    charges: [
+      { date: "2024-05-01", amountYen: 7980, type: "purchase" },
+      { date: "2025-05-01", amountYen: 7980, type: "renewal" },
+    ],
   });
   const withLicenses = (...licenses: Json[]): Json => ({ ...validFile(), licenses });
 
   it("accepts the example and normalizes it to the pure License (charges by date, renewal state from autoRenew)", () => {
     const l = example();
     l.charges.reverse();
-    const addOn = { ...example(), ref: "A1", mainLicense: "L1", productKey: null, orderNumber: undefined, priceYen: 1980, autoRenew: false,
-      previouslyRefunded: undefined, serviceUsed: undefined, charges: [{ date: "2024-06-01", amountYen: 1980, type: "purchase" }] };
+    const addOn = {
+      ...example(),
+      ref: "A1",
+      mainLicense: "L1",
+      productKey: null,
+      orderNumber: undefined,
+      priceYen: 1980,
+      autoRenew: false,
+      previouslyRefunded: undefined,
+      serviceUsed: undefined,
+      charges: [{ date: "2024-06-01", amountYen: 1980, type: "purchase" }],
+    };
     const result = validateImportFile(withLicenses(addOn, l));
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     expect(result.file.licenses).toEqual([
       {
-        ref: "A1", customer: "C1", product: "マルチデバイスセキュリティ", channel: "vendor_store", term: "annual", kind: "standard",
-        region: "JP", seats: 3, priceYen: 1980, orderNumber: null, productKey: null, mainLicense: "L1", autoRenew: false,
-        soldVia: "vendor", previouslyRefunded: false, serviceUsed: false,
+        ref: "A1",
+        customer: "C1",
+        product: "マルチデバイスセキュリティ",
+        channel: "vendor_store",
+        term: "annual",
+        kind: "standard",
+        region: "JP",
+        seats: 3,
+        priceYen: 1980,
+        orderNumber: null,
+        productKey: null,
+        mainLicense: "L1",
+        autoRenew: false,
+        soldVia: "vendor",
+        previouslyRefunded: false,
+        serviceUsed: false,
         charges: [{ date: "2024-06-01", amountYen: 1980, type: "purchase" }],
-        renewalState: "stopped", contractNumber: null, carrier: null, carrierPaymentNumber: null, provider: null, orderEmail: null,
+        renewalState: "stopped",
+        contractNumber: null,
+        carrier: null,
+        carrierPaymentNumber: null,
+        provider: null,
+        orderEmail: null,
       },
       {
-        ...example(), mainLicense: null, renewalState: "active",
-        contractNumber: null, carrier: null, carrierPaymentNumber: null, provider: null, orderEmail: null,
+        ...example(),
+        mainLicense: null,
+        renewalState: "active",
+        contractNumber: null,
+        carrier: null,
+        carrierPaymentNumber: null,
+        provider: null,
+        orderEmail: null,
       },
     ]);
   });
 
   it("accepts the channel numbers the lookup uses (ISP contract number, carrier payment number, order e-mail)", () => {
-    const isp = { ...example(), ref: "I1", channel: "isp", term: "monthly", priceYen: 627, orderNumber: null, soldVia: "third_party",
-      contractNumber: "8123456789", charges: [{ date: "2024-05-10", amountYen: 0, type: "purchase" }] };
-    const carrier = { ...example(), ref: "K1", channel: "carrier_provider", term: "monthly", priceYen: 550, orderNumber: null,
-      soldVia: "third_party", carrier: "docomo", carrierPaymentNumber: "D-1234-5678", provider: "storefront",
-      orderEmail: "shop@minato.example", charges: [{ date: "2024-05-10", amountYen: 550, type: "purchase" }] };
+    const isp = {
+      ...example(),
+      ref: "I1",
+      channel: "isp",
+      term: "monthly",
+      priceYen: 627,
+      orderNumber: null,
+      soldVia: "third_party",
+      contractNumber: "8123456789",
+      charges: [{ date: "2024-05-10", amountYen: 0, type: "purchase" }],
+    };
+    const carrier = {
+      ...example(),
+      ref: "K1",
+      channel: "carrier_provider",
+      term: "monthly",
+      priceYen: 550,
+      orderNumber: null,
+      soldVia: "third_party",
+      carrier: "docomo",
+      carrierPaymentNumber: "D-1234-5678",
+      provider: "storefront",
+      orderEmail: "shop@minato.example",
+      charges: [{ date: "2024-05-10", amountYen: 550, type: "purchase" }],
+    };
     const result = validateImportFile(withLicenses(isp, carrier));
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
-    expect(result.file.licenses.map((l) => [l.contractNumber, l.carrier, l.carrierPaymentNumber, l.provider, l.orderEmail])).toEqual([
+    expect(
+      result.file.licenses.map((l) => [
+        l.contractNumber,
+        l.carrier,
+        l.carrierPaymentNumber,
+        l.provider,
+        l.orderEmail,
+      ]),
+    ).toEqual([
       ["8123456789", null, null, null, null],
       [null, "docomo", "D-1234-5678", "storefront", "shop@minato.example"],
     ]);
@@ -692,10 +1017,25 @@ describe("licenses (docs/rules/import-format.md \"Licenses\", docs/rules/license
 
   it("checks every field with its path", () => {
     const bad = {
-      ref: "L9", customer: "C9", product: "", channel: "shop", term: "yearly", kind: "gift", region: "US", seats: 0,
-      priceYen: -1, orderNumber: 12, autoRenew: "yes", soldVia: "retail", previouslyRefunded: 1, serviceUsed: null,
-      charges: [{ date: "2024-13-01", amountYen: 1.5, type: "refund" }, "2024-05-01"], carrier: "docomo", provider: "acme",
-      orderEmail: "not-an-address", extra: true,
+      ref: "L9",
+      customer: "C9",
+      product: "",
+      channel: "shop",
+      term: "yearly",
+      kind: "gift",
+      region: "US",
+      seats: 0,
+      priceYen: -1,
+      orderNumber: 12,
+      autoRenew: "yes",
+      soldVia: "retail",
+      previouslyRefunded: 1,
+      serviceUsed: null,
+      charges: [{ date: "2024-13-01", amountYen: 1.5, type: "refund" }, "2024-05-01"],
+      carrier: "docomo",
+      provider: "acme",
+      orderEmail: "not-an-address",
+      extra: true,
     };
     expect(problemsOf(withLicenses(bad))).toEqual([
       'licenses[0].extra: unknown field; expected one of "ref", "customer", "product", "channel", "term", "kind", "region", "seats", ' +
@@ -723,15 +1063,31 @@ describe("licenses (docs/rules/import-format.md \"Licenses\", docs/rules/license
   });
 
   it("refuses charges out of order: a purchase first (a trial conversion for trials), renewals after, one a day", () => {
-    const renewalFirst = { ...example(), charges: [{ date: "2024-05-01", amountYen: 7980, type: "renewal" }] };
-    const twoPurchases = { ...example(), ref: "L2", charges: [
-      { date: "2025-05-01", amountYen: 7980, type: "purchase" }, { date: "2024-05-01", amountYen: 7980, type: "purchase" },
-      { date: "2024-05-01", amountYen: 100, type: "renewal" }] };
-    const trial = { ...example(), ref: "T1", kind: "trial", charges: [{ date: "2024-06-01", amountYen: 7980, type: "purchase" }] };
+    const renewalFirst = {
+      ...example(),
+      charges: [{ date: "2024-05-01", amountYen: 7980, type: "renewal" }],
+    };
+    const twoPurchases = {
+      ...example(),
+      ref: "L2",
+      charges: [
+        { date: "2025-05-01", amountYen: 7980, type: "purchase" },
+        { date: "2024-05-01", amountYen: 7980, type: "purchase" },
+        { date: "2024-05-01", amountYen: 100, type: "renewal" },
+      ],
+    };
+    const trial = {
+      ...example(),
+      ref: "T1",
+      kind: "trial",
+      charges: [{ date: "2024-06-01", amountYen: 7980, type: "purchase" }],
+    };
     const trialLater = { ...example(), ref: "T2", kind: "trial", charges: [] };
     const noCharge = { ...example(), ref: "L3", charges: undefined };
     // Charges are checked in date order: in licenses[1], charges[1] (2024-05-01) is the purchase.
-    expect(problemsOf(withLicenses(renewalFirst, twoPurchases, trial, trialLater, noCharge))).toEqual([
+    expect(
+      problemsOf(withLicenses(renewalFirst, twoPurchases, trial, trialLater, noCharge)),
+    ).toEqual([
       'licenses[0].charges[0].type: the first charge of a standard licence must be "purchase", got "renewal"',
       "licenses[1].charges[2].date: 2024-05-01 is also the date of licenses[1].charges[1]: a licence is charged once a day",
       'licenses[1].charges[0].type: only the first charge is a "purchase"; a later one must be "renewal", got "purchase"',
@@ -741,7 +1097,13 @@ describe("licenses (docs/rules/import-format.md \"Licenses\", docs/rules/license
   });
 
   it("keeps channel numbers to their channel", () => {
-    const l = { ...example(), contractNumber: "8123456789", carrier: "au", carrierPaymentNumber: "A-1", provider: "appmes" };
+    const l = {
+      ...example(),
+      contractNumber: "8123456789",
+      carrier: "au",
+      carrierPaymentNumber: "A-1",
+      provider: "appmes",
+    };
     expect(problemsOf(withLicenses(l))).toEqual([
       "licenses[0].contractNumber: belongs to isp licences only",
       "licenses[0].carrier: belongs to carrier_provider licences only",
@@ -759,7 +1121,10 @@ describe("licenses (docs/rules/import-format.md \"Licenses\", docs/rules/license
       { ...example(), ref: "X2", mainLicense: "X1" },
       { ...example(), ref: "A1" },
     );
-    const stored = existing({ customerRefs: new Set(["C5"]), licenseRefs: new Map([["L5", "C5"]]) });
+    const stored = existing({
+      customerRefs: new Set(["C5"]),
+      licenseRefs: new Map([["L5", "C5"]]),
+    });
     expect(problemsOf(file, stored)).toEqual([
       'licenses[5].ref: duplicate license ref "A1" (already used at licenses[0].ref)',
       'licenses[0].mainLicense: unknown main license "L404"',
@@ -771,7 +1136,13 @@ describe("licenses (docs/rules/import-format.md \"Licenses\", docs/rules/license
   });
 
   it("accepts an add-on of a licence already in the database, and refuses a ref already stored", () => {
-    const stored = existing({ customerRefs: new Set(["C7"]), licenseRefs: new Map([["L5", "C7"], ["L1", "C7"]]) });
+    const stored = existing({
+      customerRefs: new Set(["C7"]),
+      licenseRefs: new Map([
+        ["L5", "C7"],
+        ["L1", "C7"],
+      ]),
+    });
     const addOn = { ...example(), ref: "A1", customer: "C7", mainLicense: "L5" };
     expect(problemsOf({ licenses: [addOn] }, stored)).toEqual([]);
     expect(problemsOf({ licenses: [{ ...example(), customer: "C7" }] }, stored)).toEqual([
@@ -785,17 +1156,50 @@ describe("customers[].directDebit and kanaName (issue 20)", () => {
     const file = validFile();
     Object.assign(file.customers[0], {
       kanaName: "テストショウジ",
-      directDebit: { bankCode: "0001", branchCode: "001", accountType: "当座", accountNumber: "12345", holderKana: "（カ）テストショウジ" },
+      directDebit: {
+        bankCode: "0001",
+        branchCode: "001",
+        accountType: "当座",
+        accountNumber: "12345",
+        holderKana: "（カ）テストショウジ",
+      },
     });
     const result = validateImportFile(file, NO_EXISTING_KEYS);
     expect(result.ok && result.file.customers[0].kanaName).toBe("ﾃｽﾄｼﾖｳｼﾞ");
-    expect(result.ok && result.file.customers[0].directDebit).toEqual({ bankCode: "0001", branchCode: "001", accountType: 2, accountNumber: "0012345", holderKana: "(ｶ)ﾃｽﾄｼﾖｳｼﾞ" });
+    expect(result.ok && result.file.customers[0].directDebit).toEqual({
+      bankCode: "0001",
+      branchCode: "001",
+      accountType: 2,
+      accountNumber: "0012345",
+      holderKana: "(ｶ)ﾃｽﾄｼﾖｳｼﾞ",
+    });
   });
 
   it("refuses an unknown branch, an unknown type, a long number and a kanji holder, each by its path", () => {
     const file = validFile();
-    file.customers.push({ ...file.customers[0], ref: "C2", directDebit: { bankCode: "0001", branchCode: "999", accountType: "貯蓄", accountNumber: "12345678", holderKana: "山田" } });
-    file.customers.push({ ...file.customers[0], ref: "C3", kanaName: "株式会社", directDebit: { bankCode: "9999", branchCode: "001", accountType: "普通", accountNumber: "1", holderKana: "ﾔﾏﾀﾞ" } });
+    file.customers.push({
+      ...file.customers[0],
+      ref: "C2",
+      directDebit: {
+        bankCode: "0001",
+        branchCode: "999",
+        accountType: "貯蓄",
+        accountNumber: "12345678",
+        holderKana: "山田",
+      },
+    });
+    file.customers.push({
+      ...file.customers[0],
+      ref: "C3",
+      kanaName: "株式会社",
+      directDebit: {
+        bankCode: "9999",
+        branchCode: "001",
+        accountType: "普通",
+        accountNumber: "1",
+        holderKana: "ﾔﾏﾀﾞ",
+      },
+    });
     expect(problemsOf(file)).toEqual([
       "customers[1].directDebit.branchCode: みずほに支店コード 999 の支店は見つかりません",
       "customers[1].directDebit.accountType: 預金種目は「普通」か「当座」を選んでください",

@@ -8,16 +8,41 @@
 // (`loadBillableContracts`): every optional field filled with its default, instants in UTC (the
 // schema's convention), lists in the order the database returns them. So what is validated is
 // exactly what is stored, and a stored contract reads back equal to its imported one.
-import { ACCOUNT_FIELDS, checkDebitAccount, type DebitAccount } from "../collections/account-check.server";
+import {
+  ACCOUNT_FIELDS,
+  checkDebitAccount,
+  type DebitAccount,
+} from "../collections/account-check.server";
 import { toZenginKana, zenginKanaProblem } from "../collections/zengin";
-import type { ContractHistory, ContractItem, ManualLineRecord, OutageRecord, PaymentRecord, PlanChange, TerminatedBy, TerminationRecord, VisitRecord } from "../billing/contract-history";
+import type {
+  ContractHistory,
+  ContractItem,
+  ManualLineRecord,
+  OutageRecord,
+  PaymentRecord,
+  PlanChange,
+  TerminatedBy,
+  TerminationRecord,
+  VisitRecord,
+} from "../billing/contract-history";
 import { tariffVersions, validateTariffUpdates, type TariffVersion } from "../billing/tariff";
 import type { VisitLineInput } from "../billing/visit-pricing";
 import { TEXT_LIMITS } from "../lib/fields";
 import type { IsoDate } from "../lib/jst";
 import type { Carrier, License, RenewalState } from "../licenses/license";
 import { readContracts } from "./contracts-section";
-import { EMAIL_RE, Fields, RefIndex, ROOT_PATH, isAbsent, isObject, mapObjects, shown, sortedBy, whenRead } from "./fields";
+import {
+  EMAIL_RE,
+  Fields,
+  RefIndex,
+  ROOT_PATH,
+  isAbsent,
+  isObject,
+  mapObjects,
+  shown,
+  sortedBy,
+  whenRead,
+} from "./fields";
 import { readLicenses } from "./licenses-section";
 
 // ---- the file, normalized ----------------------------------------------------------------------
@@ -116,38 +141,66 @@ export interface ImportProblem {
   message: string;
 }
 
-export type ImportValidation = { ok: true; file: ImportFile } | { ok: false; problems: ImportProblem[] };
+export type ImportValidation =
+  { ok: true; file: ImportFile } | { ok: false; problems: ImportProblem[] };
 
 const ROOT_FIELDS = ["tariffs", "resellers", "customers", "contracts", "licenses"] as const;
 const TARIFF_FIELDS = ["effectiveFrom", "prices"] as const;
 const RESELLER_FIELDS = ["ref", "name"] as const;
-const CUSTOMER_FIELDS = ["ref", "name", "email", "phone", "address", "reseller", "kanaName", "directDebit"] as const;
+const CUSTOMER_FIELDS = [
+  "ref",
+  "name",
+  "email",
+  "phone",
+  "address",
+  "reseller",
+  "kanaName",
+  "directDebit",
+] as const;
 const UNSUPPORTED_SECTIONS: Readonly<Record<string, string>> = {};
 
-function validTariffs(problems: ImportProblem[], root: Fields, existing: ExistingKeys): TariffVersion[] {
+function validTariffs(
+  problems: ImportProblem[],
+  root: Fields,
+  existing: ExistingKeys,
+): TariffVersion[] {
   // Shape first; then the tariff rules (dates after 2024-04-01, codes, prices) on the well-formed ones.
   const shaped: { index: number; version: TariffVersion }[] = [];
   mapObjects(problems, root.list("tariffs"), "tariffs", (o, path, index) => {
     const f = new Fields(problems, o, path, TARIFF_FIELDS);
     const effectiveFrom = o.effectiveFrom;
     if (isAbsent(effectiveFrom)) f.problem("effectiveFrom", "required");
-    else if (typeof effectiveFrom !== "string") f.problem("effectiveFrom", `not a date (YYYY-MM-DD): ${shown(effectiveFrom)}`);
+    else if (typeof effectiveFrom !== "string")
+      f.problem("effectiveFrom", `not a date (YYYY-MM-DD): ${shown(effectiveFrom)}`);
     const prices = f.object("prices", false);
-    if (prices !== null && Object.keys(prices).length === 0) f.problem("prices", "must list at least one price");
+    if (prices !== null && Object.keys(prices).length === 0)
+      f.problem("prices", "must list at least one price");
     if (typeof effectiveFrom === "string") {
-      shaped.push({ index, version: { effectiveFrom, prices: (prices ?? {}) as Record<string, number> } });
+      shaped.push({
+        index,
+        version: { effectiveFrom, prices: (prices ?? {}) as Record<string, number> },
+      });
     }
   });
   const marker = "\u0000";
-  const ruleProblems = validateTariffUpdates(shaped.map((s) => s.version), marker).map((p) => ({
+  const ruleProblems = validateTariffUpdates(
+    shaped.map((s) => s.version),
+    marker,
+  ).map((p) => ({
     ...p,
-    path: p.path.replace(/^\u0000\[(\d+)\]/, (_, k: string) => `tariffs[${shaped[Number(k)].index}]`),
+    path: p.path.replace(
+      /^\u0000\[(\d+)\]/,
+      (_, k: string) => `tariffs[${shaped[Number(k)].index}]`,
+    ),
   }));
   problems.push(...ruleProblems);
   const taken = new Set(existing.tariffs.map((v) => v.effectiveFrom));
   for (const { index, version } of shaped) {
     if (taken.has(version.effectiveFrom)) {
-      problems.push({ path: `tariffs[${index}].effectiveFrom`, message: `a tariff version starting on ${version.effectiveFrom} is already stored` });
+      problems.push({
+        path: `tariffs[${index}].effectiveFrom`,
+        message: `a tariff version starting on ${version.effectiveFrom} is already stored`,
+      });
     }
   }
   const bad = new Set<number>();
@@ -167,20 +220,27 @@ function readResellers(problems: ImportProblem[], root: Fields, refs: RefIndex):
   });
 }
 
-function readCustomers(problems: ImportProblem[], root: Fields, refs: RefIndex, resellers: RefIndex): ImportCustomer[] {
+function readCustomers(
+  problems: ImportProblem[],
+  root: Fields,
+  refs: RefIndex,
+  resellers: RefIndex,
+): ImportCustomer[] {
   return mapObjects(problems, root.list("customers"), "customers", (o, path) => {
     const f = new Fields(problems, o, path, CUSTOMER_FIELDS);
     const ref = f.text("ref");
     if (ref !== undefined) refs.add(ref, f.at("ref"));
     const name = f.text("name", TEXT_LIMITS.name);
     const email = f.text("email", TEXT_LIMITS.email);
-    if (email !== undefined && !EMAIL_RE.test(email)) f.problem("email", `not an e-mail address: ${shown(email)}`);
+    if (email !== undefined && !EMAIL_RE.test(email))
+      f.problem("email", `not an e-mail address: ${shown(email)}`);
     const phone = f.text("phone");
     const address = f.text("address", TEXT_LIMITS.address);
     let reseller: string | null = null;
     if (!isAbsent(o.reseller)) {
       reseller = f.text("reseller") ?? null;
-      if (reseller !== null && !resellers.has(reseller)) f.problem("reseller", `unknown reseller "${reseller}"`);
+      if (reseller !== null && !resellers.has(reseller))
+        f.problem("reseller", `unknown reseller "${reseller}"`);
     }
     let kanaName: string | null = null;
     if (!isAbsent(o.kanaName)) {
@@ -197,7 +257,16 @@ function readCustomers(problems: ImportProblem[], root: Fields, refs: RefIndex, 
       if (checked.ok) directDebit = checked.value;
       else for (const [key, message] of Object.entries(checked.errors)) d.problem(key, message);
     }
-    return whenRead<ImportCustomer>({ ref, name, email, phone, address, reseller, kanaName, directDebit });
+    return whenRead<ImportCustomer>({
+      ref,
+      name,
+      email,
+      phone,
+      address,
+      reseller,
+      kanaName,
+      directDebit,
+    });
   });
 }
 
@@ -205,15 +274,28 @@ function readCustomers(problems: ImportProblem[], root: Fields, refs: RefIndex, 
  * Validates a decoded import file against the format and the database's keys. Returns the
  * normalized file, or every problem found (`path: message`), section by section.
  */
-export function validateImportFile(json: unknown, existing: ExistingKeys = NO_EXISTING_KEYS): ImportValidation {
+export function validateImportFile(
+  json: unknown,
+  existing: ExistingKeys = NO_EXISTING_KEYS,
+): ImportValidation {
   const problems: ImportProblem[] = [];
   if (!isObject(json)) {
-    return { ok: false, problems: [{ path: ROOT_PATH, message: `must be a JSON object with the sections ${ROOT_FIELDS.join(", ")}, got ${shown(json)}` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          path: ROOT_PATH,
+          message: `must be a JSON object with the sections ${ROOT_FIELDS.join(", ")}, got ${shown(json)}`,
+        },
+      ],
+    };
   }
   for (const [section, message] of Object.entries(UNSUPPORTED_SECTIONS)) {
     if (section in json) problems.push({ path: section, message });
   }
-  const rootWithoutUnsupported = Object.fromEntries(Object.entries(json).filter(([key]) => !(key in UNSUPPORTED_SECTIONS)));
+  const rootWithoutUnsupported = Object.fromEntries(
+    Object.entries(json).filter(([key]) => !(key in UNSUPPORTED_SECTIONS)),
+  );
   const root = new Fields(problems, rootWithoutUnsupported, ROOT_PATH, ROOT_FIELDS);
 
   const tariffs = validTariffs(problems, root, existing);
@@ -224,15 +306,24 @@ export function validateImportFile(json: unknown, existing: ExistingKeys = NO_EX
   const contractRefs = new RefIndex(problems, "contract", existing.contractRefs);
   const resellers = readResellers(problems, root, resellerRefs);
   const customers = readCustomers(problems, root, customerRefs, resellerRefs);
-  const contracts = readContracts({ problems, versions, existing }, root, contractRefs, customerRefs);
+  const contracts = readContracts(
+    { problems, versions, existing },
+    root,
+    contractRefs,
+    customerRefs,
+  );
   const licenseRefs = new RefIndex(problems, "license", new Set(existing.licenseRefs.keys()));
   const licenses = readLicenses(problems, root, licenseRefs, customerRefs, existing);
 
-  if (problems.length > 0) return { ok: false, problems: problems.map(({ path, message }) => ({ path, message })) };
+  if (problems.length > 0)
+    return { ok: false, problems: problems.map(({ path, message }) => ({ path, message })) };
   return {
     ok: true,
     file: {
-      tariffs: sortedBy(tariffs, (t) => t.effectiveFrom).map((t) => ({ effectiveFrom: t.effectiveFrom, prices: { ...t.prices } })),
+      tariffs: sortedBy(tariffs, (t) => t.effectiveFrom).map((t) => ({
+        effectiveFrom: t.effectiveFrom,
+        prices: { ...t.prices },
+      })),
       resellers,
       customers,
       contracts,

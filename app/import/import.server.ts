@@ -38,12 +38,16 @@ export async function readExistingKeys(db: Db): Promise<ExistingKeys> {
     db.selectFrom("resellers").select("ref").execute(),
     db.selectFrom("customers").select("ref").execute(),
     db.selectFrom("contracts").select(["ref", "line_id", "status"]).execute(),
-    db.selectFrom("tariff_versions")
+    db
+      .selectFrom("tariff_versions")
       .leftJoin("tariff_prices", "tariff_prices.version_id", "tariff_versions.id")
       .select(["tariff_versions.effective_from", "tariff_prices.code", "tariff_prices.price_yen"])
       .execute(),
-    db.selectFrom("licenses").innerJoin("customers", "customers.id", "licenses.customer_id")
-      .select(["licenses.ref", "customers.ref as customer_ref"]).execute(),
+    db
+      .selectFrom("licenses")
+      .innerJoin("customers", "customers.id", "licenses.customer_id")
+      .select(["licenses.ref", "customers.ref as customer_ref"])
+      .execute(),
   ]);
   // The versions as stored (each with the prices it lists), not resolved: validation merges them
   // with the file's own versions in date order.
@@ -57,28 +61,48 @@ export async function readExistingKeys(db: Db): Promise<ExistingKeys> {
     resellerRefs: new Set(resellers.map((r) => r.ref)),
     customerRefs: new Set(customers.map((c) => c.ref)),
     contractRefs: new Set(contracts.map((c) => c.ref)),
-    liveLineIds: new Map(contracts.filter((c) => c.status !== "terminated").map((c) => [c.line_id, c.ref])),
-    tariffs: [...tariffs].map(([effectiveFrom, versionPrices]) => ({ effectiveFrom, prices: versionPrices })),
+    liveLineIds: new Map(
+      contracts.filter((c) => c.status !== "terminated").map((c) => [c.line_id, c.ref]),
+    ),
+    tariffs: [...tariffs].map(([effectiveFrom, versionPrices]) => ({
+      effectiveFrom,
+      prices: versionPrices,
+    })),
     licenseRefs: new Map(licenses.map((l) => [l.ref, l.customer_ref])),
   };
 }
 
-async function idsByRef(db: Db, table: "resellers" | "customers", refs: readonly string[]): Promise<Map<string, number>> {
+async function idsByRef(
+  db: Db,
+  table: "resellers" | "customers",
+  refs: readonly string[],
+): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const part of chunks([...new Set(refs)])) {
-    const rows = await db.selectFrom(table).select(["id", "ref"]).where("ref", "in", part).execute();
+    const rows = await db
+      .selectFrom(table)
+      .select(["id", "ref"])
+      .where("ref", "in", part)
+      .execute();
     for (const r of rows) ids.set(r.ref, r.id);
   }
   return ids;
 }
 
 /** Inserts the rows in chunks of SQL_CHUNK, one statement each (none for no rows). */
-async function insertRows<T extends keyof Database & string>(trx: Transaction<Database>, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
+async function insertRows<T extends keyof Database & string>(
+  trx: Transaction<Database>,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+): Promise<void> {
   for (const part of chunks(rows)) await trx.insertInto(table).values(part).execute();
 }
 
 /** A contract's status on import: `terminated` once its termination is confirmed (T-20), else `active`. */
-function contractStatus(contract: ImportContract): { status: "active" | "terminated"; terminationDate: string | null } {
+function contractStatus(contract: ImportContract): {
+  status: "active" | "terminated";
+  terminationDate: string | null;
+} {
   const t = contract.termination;
   if (t === null || t.confirmedOn === null) return { status: "active", terminationDate: null };
   return { status: "terminated", terminationDate: terminationDate(t.wishedDate, t.confirmedOn) };
@@ -90,55 +114,109 @@ function contractStatus(contract: ImportContract): { status: "active" | "termina
  * enforces (unique refs, T-6 live line ids) still rolls the whole file back if another writer
  * got there between the validation and this call.
  */
-export async function importFile(db: Kysely<Database>, file: ImportFile, at: Date): Promise<ImportCounts> {
+export async function importFile(
+  db: Kysely<Database>,
+  file: ImportFile,
+  at: Date,
+): Promise<ImportCounts> {
   const createdAt = at.toISOString();
   const counts: ImportCounts = {
-    tariffs: 0, resellers: 0, customers: 0, contracts: 0, items: 0, planChanges: 0, outages: 0, visits: 0,
-    visitLines: 0, manualLines: 0, terminations: 0, payments: 0, licenses: 0, licenseCharges: 0,
+    tariffs: 0,
+    resellers: 0,
+    customers: 0,
+    contracts: 0,
+    items: 0,
+    planChanges: 0,
+    outages: 0,
+    visits: 0,
+    visitLines: 0,
+    manualLines: 0,
+    terminations: 0,
+    payments: 0,
+    licenses: 0,
+    licenseCharges: 0,
   };
 
   await db.transaction().execute(async (trx) => {
     for (const version of file.tariffs) {
-      const { id } = await trx.insertInto("tariff_versions")
+      const { id } = await trx
+        .insertInto("tariff_versions")
         .values({ effective_from: version.effectiveFrom, created_at: createdAt })
-        .returning("id").executeTakeFirstOrThrow();
-      await insertRows(trx, "tariff_prices", Object.entries(version.prices).map(([code, price]) => ({ version_id: id, code, price_yen: price })));
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await insertRows(
+        trx,
+        "tariff_prices",
+        Object.entries(version.prices).map(([code, price]) => ({
+          version_id: id,
+          code,
+          price_yen: price,
+        })),
+      );
       counts.tariffs += 1;
     }
 
-    const resellerIds = await idsByRef(trx, "resellers", file.customers.flatMap((c) => (c.reseller === null ? [] : [c.reseller])));
+    const resellerIds = await idsByRef(
+      trx,
+      "resellers",
+      file.customers.flatMap((c) => (c.reseller === null ? [] : [c.reseller])),
+    );
     for (const r of file.resellers) {
-      const { id } = await trx.insertInto("resellers").values({ ref: r.ref, name: r.name, created_at: createdAt })
-        .returning("id").executeTakeFirstOrThrow();
+      const { id } = await trx
+        .insertInto("resellers")
+        .values({ ref: r.ref, name: r.name, created_at: createdAt })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       resellerIds.set(r.ref, id);
       counts.resellers += 1;
     }
 
     // The contract's administrator contacts are the customer's (file or database).
-    const customerIds = await idsByRef(trx, "customers", [...file.contracts, ...file.licenses].map((k) => k.customer));
+    const customerIds = await idsByRef(
+      trx,
+      "customers",
+      [...file.contracts, ...file.licenses].map((k) => k.customer),
+    );
     const contacts = new Map<string, { email: string; phone: string }>();
     for (const part of chunks([...customerIds.keys()])) {
-      const rows = await trx.selectFrom("customers").select(["ref", "email", "phone"]).where("ref", "in", part).execute();
+      const rows = await trx
+        .selectFrom("customers")
+        .select(["ref", "email", "phone"])
+        .where("ref", "in", part)
+        .execute();
       for (const row of rows) contacts.set(row.ref, { email: row.email, phone: row.phone });
     }
     for (const c of file.customers) {
-      const { id } = await trx.insertInto("customers").values({
-        ref: c.ref,
-        reseller_id: c.reseller === null ? null : resellerIds.get(c.reseller)!,
-        name: c.name,
-        email: c.email,
-        phone: c.phone,
-        address: c.address,
-        created_at: createdAt,
-        updated_at: createdAt,
-        kana_name: c.kanaName,
-      }).returning("id").executeTakeFirstOrThrow();
+      const { id } = await trx
+        .insertInto("customers")
+        .values({
+          ref: c.ref,
+          reseller_id: c.reseller === null ? null : resellerIds.get(c.reseller)!,
+          name: c.name,
+          email: c.email,
+          phone: c.phone,
+          address: c.address,
+          created_at: createdAt,
+          updated_at: createdAt,
+          kana_name: c.kanaName,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
       if (c.directDebit) {
         const d = c.directDebit;
-        await trx.insertInto("customer_direct_debits").values({
-          customer_id: id, bank_code: d.bankCode, branch_code: d.branchCode, account_type: d.accountType,
-          account_number: d.accountNumber, holder_kana: d.holderKana, updated_at: createdAt, updated_by: null,
-        }).execute();
+        await trx
+          .insertInto("customer_direct_debits")
+          .values({
+            customer_id: id,
+            bank_code: d.bankCode,
+            branch_code: d.branchCode,
+            account_type: d.accountType,
+            account_number: d.accountNumber,
+            holder_kana: d.holderKana,
+            updated_at: createdAt,
+            updated_by: null,
+          })
+          .execute();
       }
       customerIds.set(c.ref, id);
       contacts.set(c.ref, { email: c.email, phone: c.phone });
@@ -146,7 +224,14 @@ export async function importFile(db: Kysely<Database>, file: ImportFile, at: Dat
     }
 
     for (const k of file.contracts) {
-      await insertContract(trx, k, customerIds.get(k.customer)!, contacts.get(k.customer)!, createdAt, counts);
+      await insertContract(
+        trx,
+        k,
+        customerIds.get(k.customer)!,
+        contacts.get(k.customer)!,
+        createdAt,
+        counts,
+      );
     }
     await insertLicenses(trx, file.licenses, customerIds, createdAt, counts);
   });
@@ -162,110 +247,149 @@ async function insertContract(
   counts: ImportCounts,
 ): Promise<void> {
   const { status, terminationDate } = contractStatus(k);
-  const { id: contractId } = await trx.insertInto("contracts").values({
-    ref: k.ref,
-    customer_id: customerId,
-    line_id: k.lineId,
-    area: k.area,
-    base_plan: k.basePlan,
-    service_start: k.serviceStart,
-    status,
-    termination_date: terminationDate,
-    offline_threshold_minutes: 60, // S1-4①: 60 minutes unless the provider sets it
-    admin_email: contact.email,
-    admin_phone: contact.phone,
-    created_at: createdAt,
-    updated_at: createdAt,
-  }).returning("id").executeTakeFirstOrThrow();
+  const { id: contractId } = await trx
+    .insertInto("contracts")
+    .values({
+      ref: k.ref,
+      customer_id: customerId,
+      line_id: k.lineId,
+      area: k.area,
+      base_plan: k.basePlan,
+      service_start: k.serviceStart,
+      status,
+      termination_date: terminationDate,
+      offline_threshold_minutes: 60, // S1-4①: 60 minutes unless the provider sets it
+      admin_email: contact.email,
+      admin_phone: contact.phone,
+      created_at: createdAt,
+      updated_at: createdAt,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   counts.contracts += 1;
 
   if (k.items.length > 0) {
-    await insertRows(trx, "contract_items", k.items.map((item) => ({
-      contract_id: contractId,
-      code: item.code,
-      quantity: item.quantity,
-      ownership: item.ownership,
-      // The 24-hour repair option exists for gateways only (S4 ※4); other lines store 0.
-      repair24h: gatewayDeviceCap(item.code) !== null && item.repair24h !== false ? 1 : 0,
-      from_date: item.from,
-      to_date: item.to ?? null,
-    })));
+    await insertRows(
+      trx,
+      "contract_items",
+      k.items.map((item) => ({
+        contract_id: contractId,
+        code: item.code,
+        quantity: item.quantity,
+        ownership: item.ownership,
+        // The 24-hour repair option exists for gateways only (S4 ※4); other lines store 0.
+        repair24h: gatewayDeviceCap(item.code) !== null && item.repair24h !== false ? 1 : 0,
+        from_date: item.from,
+        to_date: item.to ?? null,
+      })),
+    );
     counts.items += k.items.length;
   }
 
   if (k.planChanges.length > 0) {
-    await insertRows(trx, "plan_changes", k.planChanges.map((p) => ({ contract_id: contractId, change_date: p.date, base_plan: p.basePlan })));
+    await insertRows(
+      trx,
+      "plan_changes",
+      k.planChanges.map((p) => ({
+        contract_id: contractId,
+        change_date: p.date,
+        base_plan: p.basePlan,
+      })),
+    );
     counts.planChanges += k.planChanges.length;
   }
 
   if (k.outages.length > 0) {
-    await insertRows(trx, "outages", k.outages.map((o) => ({
-      contract_id: contractId,
-      services: o.services.join(","),
-      known_at: o.knownAt,
-      restored_at: o.restoredAt,
-      customer_fault: o.customerFault ? 1 : 0,
-    })));
+    await insertRows(
+      trx,
+      "outages",
+      k.outages.map((o) => ({
+        contract_id: contractId,
+        services: o.services.join(","),
+        known_at: o.knownAt,
+        restored_at: o.restoredAt,
+        customer_fault: o.customerFault ? 1 : 0,
+      })),
+    );
     counts.outages += k.outages.length;
   }
 
   for (const visit of k.visits) {
-    const { id: visitId } = await trx.insertInto("visits").values({
-      contract_id: contractId,
-      visit_date: visit.date,
-      start_time: visit.start,
-      with_line_application: visit.withLineApplication ? 1 : 0,
-      backup_available: visit.backupAvailable ? 1 : 0,
-    }).returning("id").executeTakeFirstOrThrow();
+    const { id: visitId } = await trx
+      .insertInto("visits")
+      .values({
+        contract_id: contractId,
+        visit_date: visit.date,
+        start_time: visit.start,
+        with_line_application: visit.withLineApplication ? 1 : 0,
+        backup_available: visit.backupAvailable ? 1 : 0,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     counts.visits += 1;
     if (visit.lines.length > 0) {
-      await insertRows(trx, "visit_lines", visit.lines.map((line) => ({
-        visit_id: visitId,
-        code: line.code,
-        quantity: line.quantity,
-        endpoint_reinstall: line.endpointReinstall,
-        pcs_gb: line.pcs === null ? null : JSON.stringify(line.pcs.map((pc) => pc.gb)),
-      })));
+      await insertRows(
+        trx,
+        "visit_lines",
+        visit.lines.map((line) => ({
+          visit_id: visitId,
+          code: line.code,
+          quantity: line.quantity,
+          endpoint_reinstall: line.endpointReinstall,
+          pcs_gb: line.pcs === null ? null : JSON.stringify(line.pcs.map((pc) => pc.gb)),
+        })),
+      );
       counts.visitLines += visit.lines.length;
     }
   }
 
   if (k.manualLines.length > 0) {
-    await insertRows(trx, "manual_lines", k.manualLines.map((m) => ({
-      contract_id: contractId,
-      line_date: m.date,
-      description: m.description,
-      amount_yen: m.amountYen,
-      taxable: m.taxable ? 1 : 0,
-      code: m.code ?? null,
-      rule: m.rule ?? null,
-      created_by: IMPORT_ACTOR,
-      created_at: createdAt,
-    })));
+    await insertRows(
+      trx,
+      "manual_lines",
+      k.manualLines.map((m) => ({
+        contract_id: contractId,
+        line_date: m.date,
+        description: m.description,
+        amount_yen: m.amountYen,
+        taxable: m.taxable ? 1 : 0,
+        code: m.code ?? null,
+        rule: m.rule ?? null,
+        created_by: IMPORT_ACTOR,
+        created_at: createdAt,
+      })),
+    );
     counts.manualLines += k.manualLines.length;
   }
 
   if (k.termination !== null) {
-    await trx.insertInto("terminations").values({
-      contract_id: contractId,
-      requested_on: k.termination.requestedOn,
-      wished_date: k.termination.wishedDate,
-      confirmed_on: k.termination.confirmedOn,
-      terminated_by: "customer", // T-20: the file records the customer's requests
-      withdrawn_at: null,
-    }).execute();
+    await trx
+      .insertInto("terminations")
+      .values({
+        contract_id: contractId,
+        requested_on: k.termination.requestedOn,
+        wished_date: k.termination.wishedDate,
+        confirmed_on: k.termination.confirmedOn,
+        terminated_by: "customer", // T-20: the file records the customer's requests
+        withdrawn_at: null,
+      })
+      .execute();
     counts.terminations += 1;
   }
 
   if (k.payments.length > 0) {
-    await insertRows(trx, "payments", k.payments.map((p) => ({
-      contract_id: contractId,
-      billing_month: p.billingMonth,
-      paid_on: p.paidOn,
-      amount_yen: p.amountYen,
-      recorded_by: IMPORT_ACTOR,
-      created_at: createdAt,
-    })));
+    await insertRows(
+      trx,
+      "payments",
+      k.payments.map((p) => ({
+        contract_id: contractId,
+        billing_month: p.billingMonth,
+        paid_on: p.paidOn,
+        amount_yen: p.amountYen,
+        recorded_by: IMPORT_ACTOR,
+        created_at: createdAt,
+      })),
+    );
     counts.payments += k.payments.length;
   }
 }
@@ -284,52 +408,75 @@ async function insertLicenses(
   if (licenses.length === 0) return;
   const ids = new Map<string, number>();
   for (const l of licenses) {
-    const { id } = await trx.insertInto("licenses").values({
-      ref: l.ref,
-      customer_id: customerIds.get(l.customer)!,
-      product: l.product,
-      channel: l.channel,
-      term: l.term,
-      kind: l.kind,
-      region: l.region,
-      seats: l.seats,
-      price_yen: l.priceYen,
-      order_number: l.orderNumber,
-      product_key: l.productKey,
-      contract_number: l.contractNumber,
-      pin: null,
-      carrier: l.carrier,
-      carrier_payment_number: l.carrierPaymentNumber,
-      provider: l.provider,
-      email: l.orderEmail,
-      main_license_id: null,
-      auto_renew: l.autoRenew ? 1 : 0,
-      renewal_state: l.renewalState,
-      sold_via: l.soldVia,
-      previously_refunded: l.previouslyRefunded ? 1 : 0,
-      service_used: l.serviceUsed ? 1 : 0,
-      state: "active",
-      cancelled_on: null,
-      effective_end: null,
-      uninstall_acknowledged_on: null,
-      created_at: createdAt,
-      updated_at: createdAt,
-    }).returning("id").executeTakeFirstOrThrow();
+    const { id } = await trx
+      .insertInto("licenses")
+      .values({
+        ref: l.ref,
+        customer_id: customerIds.get(l.customer)!,
+        product: l.product,
+        channel: l.channel,
+        term: l.term,
+        kind: l.kind,
+        region: l.region,
+        seats: l.seats,
+        price_yen: l.priceYen,
+        order_number: l.orderNumber,
+        product_key: l.productKey,
+        contract_number: l.contractNumber,
+        pin: null,
+        carrier: l.carrier,
+        carrier_payment_number: l.carrierPaymentNumber,
+        provider: l.provider,
+        email: l.orderEmail,
+        main_license_id: null,
+        auto_renew: l.autoRenew ? 1 : 0,
+        renewal_state: l.renewalState,
+        sold_via: l.soldVia,
+        previously_refunded: l.previouslyRefunded ? 1 : 0,
+        service_used: l.serviceUsed ? 1 : 0,
+        state: "active",
+        cancelled_on: null,
+        effective_end: null,
+        uninstall_acknowledged_on: null,
+        created_at: createdAt,
+        updated_at: createdAt,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     ids.set(l.ref, id);
     counts.licenses += 1;
     if (l.charges.length > 0) {
-      await insertRows(trx, "license_charges", l.charges.map((c) => ({ license_id: id, charge_date: c.date, amount_yen: c.amountYen, type: c.type })));
+      await insertRows(
+        trx,
+        "license_charges",
+        l.charges.map((c) => ({
+          license_id: id,
+          charge_date: c.date,
+          amount_yen: c.amountYen,
+          type: c.type,
+        })),
+      );
       counts.licenseCharges += l.charges.length;
     }
   }
-  const storedMains = licenses.map((l) => l.mainLicense).filter((ref): ref is string => ref !== null && !ids.has(ref));
+  const storedMains = licenses
+    .map((l) => l.mainLicense)
+    .filter((ref): ref is string => ref !== null && !ids.has(ref));
   for (const part of chunks([...new Set(storedMains)])) {
-    const rows = await trx.selectFrom("licenses").select(["id", "ref"]).where("ref", "in", part).execute();
+    const rows = await trx
+      .selectFrom("licenses")
+      .select(["id", "ref"])
+      .where("ref", "in", part)
+      .execute();
     for (const row of rows) ids.set(row.ref, row.id);
   }
   for (const l of licenses) {
     if (l.mainLicense === null) continue;
-    await trx.updateTable("licenses").set({ main_license_id: ids.get(l.mainLicense)!, updated_at: createdAt }).where("id", "=", ids.get(l.ref)!).execute();
+    await trx
+      .updateTable("licenses")
+      .set({ main_license_id: ids.get(l.mainLicense)!, updated_at: createdAt })
+      .where("id", "=", ids.get(l.ref)!)
+      .execute();
   }
 }
 
@@ -339,19 +486,24 @@ function plural(n: number, one: string, many = `${one}s`): string {
 
 /** `imported: 1 reseller, 2 customers, …` for the command's output. */
 export function formatImportCounts(c: ImportCounts): string {
-  return "imported: " + [
-    plural(c.resellers, "reseller"),
-    plural(c.customers, "customer"),
-    plural(c.contracts, "contract"),
-    plural(c.items, "item"),
-    plural(c.planChanges, "plan change"),
-    plural(c.outages, "outage"),
-    plural(c.visits, "visit") + ` (${plural(c.visitLines, "line")})`,
-    plural(c.manualLines, "manual line"),
-    plural(c.terminations, "termination"),
-    plural(c.payments, "payment"),
-    plural(c.tariffs, "tariff version"),
-    // Files without licences print what they always printed.
-    ...(c.licenses > 0 ? [plural(c.licenses, "license") + ` (${plural(c.licenseCharges, "charge")})`] : []),
-  ].join(", ");
+  return (
+    "imported: " +
+    [
+      plural(c.resellers, "reseller"),
+      plural(c.customers, "customer"),
+      plural(c.contracts, "contract"),
+      plural(c.items, "item"),
+      plural(c.planChanges, "plan change"),
+      plural(c.outages, "outage"),
+      plural(c.visits, "visit") + ` (${plural(c.visitLines, "line")})`,
+      plural(c.manualLines, "manual line"),
+      plural(c.terminations, "termination"),
+      plural(c.payments, "payment"),
+      plural(c.tariffs, "tariff version"),
+      // Files without licences print what they always printed.
+      ...(c.licenses > 0
+        ? [plural(c.licenses, "license") + ` (${plural(c.licenseCharges, "charge")})`]
+        : []),
+    ].join(", ")
+  );
 }

@@ -14,8 +14,19 @@ export const JOB_LEASE_MS = 60_000;
 
 export const ACTIVE_STATES = ["queued", "running"] as const;
 
-export async function findJob(db: Kysely<Database>, kind: string, key: string): Promise<Job | null> {
-  return (await db.selectFrom("jobs").selectAll().where("kind", "=", kind).where("key", "=", key).executeTakeFirst()) ?? null;
+export async function findJob(
+  db: Kysely<Database>,
+  kind: string,
+  key: string,
+): Promise<Job | null> {
+  return (
+    (await db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("kind", "=", kind)
+      .where("key", "=", key)
+      .executeTakeFirst()) ?? null
+  );
 }
 
 /**
@@ -29,15 +40,35 @@ export async function requestJob(
   at: Date,
 ): Promise<Job> {
   const params = job.params === undefined ? null : JSON.stringify(job.params);
-  await db.insertInto("jobs")
-    .values({ kind: job.kind, key: job.key, state: "queued", params, requested_by: job.requestedBy ?? null, created_at: at.toISOString() })
-    .onConflict((oc) => oc.columns(["kind", "key"])
-      .doUpdateSet({
-        state: "queued", params, requested_by: job.requestedBy ?? null, created_at: at.toISOString(),
-        progress_done: 0, progress_total: 0, result: null, error: null, started_at: null, finished_at: null,
-        lease_holder: null, lease_until: null,
-      })
-      .where("jobs.state", "in", ["done", "failed"]))
+  await db
+    .insertInto("jobs")
+    .values({
+      kind: job.kind,
+      key: job.key,
+      state: "queued",
+      params,
+      requested_by: job.requestedBy ?? null,
+      created_at: at.toISOString(),
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(["kind", "key"])
+        .doUpdateSet({
+          state: "queued",
+          params,
+          requested_by: job.requestedBy ?? null,
+          created_at: at.toISOString(),
+          progress_done: 0,
+          progress_total: 0,
+          result: null,
+          error: null,
+          started_at: null,
+          finished_at: null,
+          lease_holder: null,
+          lease_until: null,
+        })
+        .where("jobs.state", "in", ["done", "failed"]),
+    )
     .execute();
   return (await findJob(db, job.kind, job.key))!;
 }
@@ -48,51 +79,104 @@ export async function requestJob(
  * two workers exactly one gets it. On PostgreSQL the candidate query may add
  * `FOR UPDATE SKIP LOCKED` (inside a transaction) so that workers do not queue on one row.
  */
-export async function claimJob(db: Kysely<Database>, kinds: readonly string[], holder: string, at: Date, ttlMs = JOB_LEASE_MS): Promise<Job | null> {
+export async function claimJob(
+  db: Kysely<Database>,
+  kinds: readonly string[],
+  holder: string,
+  at: Date,
+  ttlMs = JOB_LEASE_MS,
+): Promise<Job | null> {
   const atIso = at.toISOString();
-  const claimable = (eb: ExpressionBuilder<Database, "jobs">) => eb.or([
-    eb("state", "=", "queued"),
-    eb.and([eb("state", "=", "running"), eb("lease_until", "<=", atIso)]),
-  ]);
+  const claimable = (eb: ExpressionBuilder<Database, "jobs">) =>
+    eb.or([
+      eb("state", "=", "queued"),
+      eb.and([eb("state", "=", "running"), eb("lease_until", "<=", atIso)]),
+    ]);
   for (let tries = 0; tries < 5; tries++) {
-    const candidate = await db.selectFrom("jobs").select("id").where("kind", "in", [...kinds]).where(claimable)
-      .orderBy("id").limit(1).executeTakeFirst();
-    if (!candidate) return null;
-    const result = await db.updateTable("jobs")
-      .set((eb) => ({
-        state: "running", lease_holder: holder, lease_until: new Date(at.getTime() + ttlMs).toISOString(),
-        attempts: eb("attempts", "+", 1), started_at: eb.fn.coalesce("started_at", eb.val(atIso)),
-      }))
-      .where("id", "=", candidate.id).where(claimable)
+    const candidate = await db
+      .selectFrom("jobs")
+      .select("id")
+      .where("kind", "in", [...kinds])
+      .where(claimable)
+      .orderBy("id")
+      .limit(1)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 1) return (await db.selectFrom("jobs").selectAll().where("id", "=", candidate.id).executeTakeFirst()) ?? null;
+    if (!candidate) return null;
+    const result = await db
+      .updateTable("jobs")
+      .set((eb) => ({
+        state: "running",
+        lease_holder: holder,
+        lease_until: new Date(at.getTime() + ttlMs).toISOString(),
+        attempts: eb("attempts", "+", 1),
+        started_at: eb.fn.coalesce("started_at", eb.val(atIso)),
+      }))
+      .where("id", "=", candidate.id)
+      .where(claimable)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1)
+      return (
+        (await db
+          .selectFrom("jobs")
+          .selectAll()
+          .where("id", "=", candidate.id)
+          .executeTakeFirst()) ?? null
+      );
   }
   return null;
 }
 
 /** Writes progress and renews the job's lease; false when the lease was lost (stop working). */
 export async function reportJobProgress(
-  db: Kysely<Database>, id: number, holder: string, progress: { done: number; total: number }, at: Date, ttlMs = JOB_LEASE_MS,
+  db: Kysely<Database>,
+  id: number,
+  holder: string,
+  progress: { done: number; total: number },
+  at: Date,
+  ttlMs = JOB_LEASE_MS,
 ): Promise<boolean> {
-  const result = await db.updateTable("jobs")
-    .set({ progress_done: progress.done, progress_total: progress.total, lease_until: new Date(at.getTime() + ttlMs).toISOString() })
-    .where("id", "=", id).where("lease_holder", "=", holder).where("state", "=", "running")
+  const result = await db
+    .updateTable("jobs")
+    .set({
+      progress_done: progress.done,
+      progress_total: progress.total,
+      lease_until: new Date(at.getTime() + ttlMs).toISOString(),
+    })
+    .where("id", "=", id)
+    .where("lease_holder", "=", holder)
+    .where("state", "=", "running")
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
 /** Renews the job's lease without new progress (work between reports takes long). */
-export async function renewJobLease(db: Kysely<Database>, id: number, holder: string, at: Date, ttlMs = JOB_LEASE_MS): Promise<boolean> {
-  const result = await db.updateTable("jobs").set({ lease_until: new Date(at.getTime() + ttlMs).toISOString() })
-    .where("id", "=", id).where("lease_holder", "=", holder).where("state", "=", "running").executeTakeFirst();
+export async function renewJobLease(
+  db: Kysely<Database>,
+  id: number,
+  holder: string,
+  at: Date,
+  ttlMs = JOB_LEASE_MS,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("jobs")
+    .set({ lease_until: new Date(at.getTime() + ttlMs).toISOString() })
+    .where("id", "=", id)
+    .where("lease_holder", "=", holder)
+    .where("state", "=", "running")
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
 /** Ends a job the holder still has. */
 export async function finishJob(
-  db: Kysely<Database>, id: number, holder: string, end: { state: "done" | "failed" | "queued"; result?: unknown; error?: string | null }, at: Date,
+  db: Kysely<Database>,
+  id: number,
+  holder: string,
+  end: { state: "done" | "failed" | "queued"; result?: unknown; error?: string | null },
+  at: Date,
 ): Promise<void> {
-  await db.updateTable("jobs")
+  await db
+    .updateTable("jobs")
     .set({
       state: end.state,
       result: end.result === undefined ? null : JSON.stringify(end.result),
@@ -101,6 +185,7 @@ export async function finishJob(
       lease_holder: null,
       lease_until: null,
     })
-    .where("id", "=", id).where("lease_holder", "=", holder)
+    .where("id", "=", id)
+    .where("lease_holder", "=", holder)
     .execute();
 }

@@ -23,42 +23,79 @@ export function processHolder(): string {
 }
 
 /** Takes `name` for `holder` until now + ttlMs when it is free, expired or already held by `holder`. */
-export async function takeLease(db: Kysely<Database>, name: string, holder: string, now: Date, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
+export async function takeLease(
+  db: Kysely<Database>,
+  name: string,
+  holder: string,
+  now: Date,
+  ttlMs = DEFAULT_LEASE_MS,
+): Promise<boolean> {
   const nowIso = now.toISOString();
   const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
-  const row = await db.insertInto("leases")
+  const row = await db
+    .insertInto("leases")
     .values({ name, holder, expires_at: expiresAt, taken_at: nowIso })
-    .onConflict((oc) => oc.column("name")
-      .doUpdateSet((eb) => ({
-        holder: eb.ref("excluded.holder"),
-        expires_at: eb.ref("excluded.expires_at"),
-        // Kept when renewing: the time the current holder took it.
-        taken_at: eb.case().when("leases.holder", "=", holder).then(eb.ref("leases.taken_at")).else(eb.ref("excluded.taken_at")).end(),
-      }))
-      .where((eb) => eb.or([eb("leases.expires_at", "<=", nowIso), eb("leases.holder", "=", holder)])))
+    .onConflict((oc) =>
+      oc
+        .column("name")
+        .doUpdateSet((eb) => ({
+          holder: eb.ref("excluded.holder"),
+          expires_at: eb.ref("excluded.expires_at"),
+          // Kept when renewing: the time the current holder took it.
+          taken_at: eb
+            .case()
+            .when("leases.holder", "=", holder)
+            .then(eb.ref("leases.taken_at"))
+            .else(eb.ref("excluded.taken_at"))
+            .end(),
+        }))
+        .where((eb) =>
+          eb.or([eb("leases.expires_at", "<=", nowIso), eb("leases.holder", "=", holder)]),
+        ),
+    )
     .returning("holder")
     .executeTakeFirst();
   return row?.holder === holder;
 }
 
 /** Extends a lease `holder` still has; false when it expired and someone else took it. */
-export async function renewLease(db: Kysely<Database>, name: string, holder: string, now: Date, ttlMs = DEFAULT_LEASE_MS): Promise<boolean> {
-  const result = await db.updateTable("leases")
+export async function renewLease(
+  db: Kysely<Database>,
+  name: string,
+  holder: string,
+  now: Date,
+  ttlMs = DEFAULT_LEASE_MS,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("leases")
     .set({ expires_at: new Date(now.getTime() + ttlMs).toISOString() })
-    .where("name", "=", name).where("holder", "=", holder)
+    .where("name", "=", name)
+    .where("holder", "=", holder)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
 /** Gives a lease up (only the holder's own). */
-export async function releaseLease(db: Kysely<Database>, name: string, holder: string): Promise<void> {
+export async function releaseLease(
+  db: Kysely<Database>,
+  name: string,
+  holder: string,
+): Promise<void> {
   await db.deleteFrom("leases").where("name", "=", name).where("holder", "=", holder).execute();
 }
 
 /** Who holds `name` at `now`, or null. */
-export async function leaseHolder(db: Kysely<Database>, name: string, now: Date): Promise<{ holder: string; expiresAt: string; takenAt: string } | null> {
-  const row = await db.selectFrom("leases").select(["holder", "expires_at", "taken_at"])
-    .where("name", "=", name).where("expires_at", ">", now.toISOString()).executeTakeFirst();
+export async function leaseHolder(
+  db: Kysely<Database>,
+  name: string,
+  now: Date,
+): Promise<{ holder: string; expiresAt: string; takenAt: string } | null> {
+  const row = await db
+    .selectFrom("leases")
+    .select(["holder", "expires_at", "taken_at"])
+    .where("name", "=", name)
+    .where("expires_at", ">", now.toISOString())
+    .executeTakeFirst();
   return row ? { holder: row.holder, expiresAt: row.expires_at, takenAt: row.taken_at } : null;
 }
 
@@ -70,7 +107,8 @@ export async function leaseHolder(db: Kysely<Database>, name: string, now: Date)
 export function isDeadLocalHolder(holder: string): boolean {
   const [host, pidText] = holder.split(":");
   const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid)
+    return false;
   try {
     process.kill(pid, 0);
     return false;
@@ -80,12 +118,28 @@ export function isDeadLocalHolder(holder: string): boolean {
 }
 
 /** Takes `name` from a holder that is a dead process of this host (conditional on that holder). */
-async function takeFromDeadLocalHolder(db: Kysely<Database>, name: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
-  const current = await db.selectFrom("leases").select("holder").where("name", "=", name).executeTakeFirst();
+async function takeFromDeadLocalHolder(
+  db: Kysely<Database>,
+  name: string,
+  holder: string,
+  now: Date,
+  ttlMs: number,
+): Promise<boolean> {
+  const current = await db
+    .selectFrom("leases")
+    .select("holder")
+    .where("name", "=", name)
+    .executeTakeFirst();
   if (!current || !isDeadLocalHolder(current.holder)) return false;
-  const result = await db.updateTable("leases")
-    .set({ holder, expires_at: new Date(now.getTime() + ttlMs).toISOString(), taken_at: now.toISOString() })
-    .where("name", "=", name).where("holder", "=", current.holder)
+  const result = await db
+    .updateTable("leases")
+    .set({
+      holder,
+      expires_at: new Date(now.getTime() + ttlMs).toISOString(),
+      taken_at: now.toISOString(),
+    })
+    .where("name", "=", name)
+    .where("holder", "=", current.holder)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -100,18 +154,36 @@ export interface HeldLease {
  * Takes `name` and keeps renewing it every third of its time until released; null when another
  * process holds it. The clock is the real one: a lease is about processes, not the business day.
  */
-export async function holdLease(db: Kysely<Database>, name: string, options: { holder?: string; ttlMs?: number } = {}): Promise<HeldLease | null> {
+export async function holdLease(
+  db: Kysely<Database>,
+  name: string,
+  options: { holder?: string; ttlMs?: number } = {},
+): Promise<HeldLease | null> {
   const holder = options.holder ?? processHolder();
   const ttlMs = options.ttlMs ?? DEFAULT_LEASE_MS;
-  if (!(await takeLease(db, name, holder, new Date(), ttlMs)) && !(await takeFromDeadLocalHolder(db, name, holder, new Date(), ttlMs))) return null;
+  if (
+    !(await takeLease(db, name, holder, new Date(), ttlMs)) &&
+    !(await takeFromDeadLocalHolder(db, name, holder, new Date(), ttlMs))
+  )
+    return null;
   let held = true;
   let renewing: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    renewing = renewLease(db, name, holder, new Date(), ttlMs).then((ok) => { if (!ok) held = false; }, () => undefined);
-  }, Math.max(50, Math.floor(ttlMs / 3)));
+  const timer = setInterval(
+    () => {
+      renewing = renewLease(db, name, holder, new Date(), ttlMs).then(
+        (ok) => {
+          if (!ok) held = false;
+        },
+        () => undefined,
+      );
+    },
+    Math.max(50, Math.floor(ttlMs / 3)),
+  );
   timer.unref();
   return {
-    get held() { return held; },
+    get held() {
+      return held;
+    },
     release: async () => {
       clearInterval(timer);
       await renewing;

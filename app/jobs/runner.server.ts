@@ -3,7 +3,12 @@
 // again. Only the job worker process runs this; web workers only queue rows.
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { MONTH_CLOSE_KIND, runMonthCloseJob, type JobContext, type JobOutcome } from "../billing/month-close-jobs.server";
+import {
+  MONTH_CLOSE_KIND,
+  runMonthCloseJob,
+  type JobContext,
+  type JobOutcome,
+} from "../billing/month-close-jobs.server";
 import { claimJob, finishJob, JOB_LEASE_MS, renewJobLease, type Job } from "./jobs.server";
 import { processHolder } from "./leases.server";
 
@@ -20,7 +25,13 @@ export interface RunningJobRunner {
 
 export function startJobRunner(
   db: Kysely<Database>,
-  options: { holder?: string; pollMs?: number; ttlMs?: number; log?: (line: string) => void; handlers?: Record<string, JobHandler> } = {},
+  options: {
+    holder?: string;
+    pollMs?: number;
+    ttlMs?: number;
+    log?: (line: string) => void;
+    handlers?: Record<string, JobHandler>;
+  } = {},
 ): RunningJobRunner {
   const holder = options.holder ?? processHolder();
   const pollMs = options.pollMs ?? 500;
@@ -32,7 +43,10 @@ export function startJobRunner(
 
   const runOne = async (job: Job) => {
     // Renewed also between progress reports (planning a large month takes a while).
-    const renewal = setInterval(() => void renewJobLease(db, job.id, holder, new Date(), ttlMs).catch(() => undefined), Math.max(50, Math.floor(ttlMs / 3)));
+    const renewal = setInterval(
+      () => void renewJobLease(db, job.id, holder, new Date(), ttlMs).catch(() => undefined),
+      Math.max(50, Math.floor(ttlMs / 3)),
+    );
     let outcome: JobOutcome;
     try {
       outcome = await handlers[job.kind](db, job, { holder, stopping: () => stopping, ttlMs });
@@ -42,7 +56,9 @@ export function startJobRunner(
       clearInterval(renewal);
     }
     await finishJob(db, job.id, holder, outcome, new Date());
-    log(`job #${job.id} ${job.kind} ${job.key}: ${outcome.state}${outcome.error ? `: ${outcome.error}` : ""}`);
+    log(
+      `job #${job.id} ${job.kind} ${job.key}: ${outcome.state}${outcome.error ? `: ${outcome.error}` : ""}`,
+    );
     return outcome.state;
   };
 
@@ -51,7 +67,9 @@ export function startJobRunner(
       try {
         const job = await claimJob(db, Object.keys(handlers), holder, new Date(), ttlMs);
         if (job) {
-          log(`job #${job.id} ${job.kind} ${job.key}: started${job.attempts > 1 ? ` (attempt ${job.attempts}, resumed)` : ""}`);
+          log(
+            `job #${job.id} ${job.kind} ${job.key}: started${job.attempts > 1 ? ` (attempt ${job.attempts}, resumed)` : ""}`,
+          );
           // Queued again (stopped, or waiting for the month's lease): polled again after a pause.
           if ((await runOne(job)) !== "queued") continue;
         }
@@ -60,7 +78,10 @@ export function startJobRunner(
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
-        wake = () => { clearTimeout(timer); resolve(); };
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
     }
   })();

@@ -28,11 +28,26 @@ export async function runOncePer(
     const previous = await findJob(db, SCHEDULED_KIND, key);
     if (previous?.state === "done") return "done before";
     const startedAt = (options.at ?? new Date()).toISOString();
-    await db.insertInto("jobs")
-      .values({ kind: SCHEDULED_KIND, key, state: "running", created_at: startedAt, started_at: startedAt, attempts: 1, lease_holder: holder })
-      .onConflict((oc) => oc.columns(["kind", "key"]).doUpdateSet((eb) => ({
-        state: "running", started_at: startedAt, attempts: eb("jobs.attempts", "+", 1), lease_holder: holder, error: null,
-      })))
+    await db
+      .insertInto("jobs")
+      .values({
+        kind: SCHEDULED_KIND,
+        key,
+        state: "running",
+        created_at: startedAt,
+        started_at: startedAt,
+        attempts: 1,
+        lease_holder: holder,
+      })
+      .onConflict((oc) =>
+        oc.columns(["kind", "key"]).doUpdateSet((eb) => ({
+          state: "running",
+          started_at: startedAt,
+          attempts: eb("jobs.attempts", "+", 1),
+          lease_holder: holder,
+          error: null,
+        })),
+      )
       .execute();
     let error: string | null = null;
     try {
@@ -42,9 +57,17 @@ export async function runOncePer(
     }
     // A failed period is not retried every minute: the next period runs as usual, and the error
     // stays on the row (and in the log, where the work writes it).
-    await db.updateTable("jobs")
-      .set({ state: error ? "failed" : "done", error, finished_at: new Date().toISOString(), lease_holder: null })
-      .where("kind", "=", SCHEDULED_KIND).where("key", "=", key).execute();
+    await db
+      .updateTable("jobs")
+      .set({
+        state: error ? "failed" : "done",
+        error,
+        finished_at: new Date().toISOString(),
+        lease_holder: null,
+      })
+      .where("kind", "=", SCHEDULED_KIND)
+      .where("key", "=", key)
+      .execute();
     if (error) throw new Error(error);
     return "ran";
   } finally {

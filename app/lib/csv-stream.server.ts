@@ -4,7 +4,11 @@
 import { toCsv, type CsvValue } from "./csv";
 import { contentDisposition } from "./http.server";
 
-export function csvStreamResponse(fileName: string, header: readonly string[], chunks: AsyncIterable<readonly (readonly CsvValue[])[]>): Response {
+export function csvStreamResponse(
+  fileName: string,
+  header: readonly string[],
+  chunks: AsyncIterable<readonly (readonly CsvValue[])[]>,
+): Response {
   const encoder = new TextEncoder();
   const iterator = chunks[Symbol.asyncIterator]();
   let started = false;

@@ -3,7 +3,15 @@ import { toCsv } from "./csv";
 
 describe("CSV", () => {
   it("quotes commas, quotes and line breaks, and ends lines with CRLF", () => {
-    expect(toCsv(["a", "b"], [["x,y", 'say "hi"'], [1, null]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n1,\r\n');
+    expect(
+      toCsv(
+        ["a", "b"],
+        [
+          ["x,y", 'say "hi"'],
+          [1, null],
+        ],
+      ),
+    ).toBe('a,b\r\n"x,y","say ""hi"""\r\n1,\r\n');
   });
   it("adds a BOM for Excel on request", () => {
     expect(toCsv(["名前"], [["みなと"]], { bom: true })).toBe("\uFEFF名前\r\nみなと\r\n");

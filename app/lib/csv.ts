@@ -12,12 +12,17 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 function cell(value: CsvValue): string {
   if (value === null || value === undefined) return "";
-  const text = typeof value === "number" ? String(value) : FORMULA_START.test(value) ? `'${value}` : value;
+  const text =
+    typeof value === "number" ? String(value) : FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** `header` null writes no header row (accounting imports that expect none). */
-export function toCsv(header: readonly string[] | null, rows: readonly (readonly CsvValue[])[], options: { bom?: boolean } = {}): string {
+export function toCsv(
+  header: readonly string[] | null,
+  rows: readonly (readonly CsvValue[])[],
+  options: { bom?: boolean } = {},
+): string {
   const all = header ? [header, ...rows] : rows;
   const body = all.map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
   return options.bom ? `\uFEFF${body}` : body;

@@ -14,28 +14,40 @@ export const TEXT_LIMITS = {
 } as const;
 export type TextKind = keyof typeof TEXT_LIMITS;
 
-const tooLongMessage = (label: string, max: number) => `${label}は${formatCount(max)}文字以内で入力してください`;
+const tooLongMessage = (label: string, max: number) =>
+  `${label}は${formatCount(max)}文字以内で入力してください`;
 
 /** An e-mail address, required. The length is checked first: a long value is never matched further. */
 export const emailField = (label = "メールアドレス") =>
-  z.string().trim()
+  z
+    .string()
+    .trim()
     .min(1, `${label}を入力してください`)
     .max(TEXT_LIMITS.email, tooLongMessage(label, TEXT_LIMITS.email))
     .email(`${label}の形式が正しくありません`);
 
 /** A password as typed at login (the rules of a new one are in auth/password-rules.ts). */
 export const passwordField = (label = "パスワード") =>
-  z.string()
+  z
+    .string()
     .min(1, `${label}を入力してください`)
     .max(TEXT_LIMITS.password, tooLongMessage(label, TEXT_LIMITS.password));
 
 /** A person's or company's name, required. */
 export const nameField = (label = "氏名", max: number = TEXT_LIMITS.name) =>
-  z.string().trim().min(1, `${label}を入力してください`).max(Math.min(max, TEXT_LIMITS.name), tooLongMessage(label, Math.min(max, TEXT_LIMITS.name)));
+  z
+    .string()
+    .trim()
+    .min(1, `${label}を入力してください`)
+    .max(Math.min(max, TEXT_LIMITS.name), tooLongMessage(label, Math.min(max, TEXT_LIMITS.name)));
 
 /** A postal address, required. */
 export const addressField = (label = "住所") =>
-  z.string().trim().min(1, `${label}を入力してください`).max(TEXT_LIMITS.address, tooLongMessage(label, TEXT_LIMITS.address));
+  z
+    .string()
+    .trim()
+    .min(1, `${label}を入力してください`)
+    .max(TEXT_LIMITS.address, tooLongMessage(label, TEXT_LIMITS.address));
 
 /** Free text (notes, reasons); empty allowed unless `required`. */
 export const noteField = (label = "メモ", options: { required?: boolean; max?: number } = {}) => {

@@ -14,5 +14,7 @@ export function fieldErrorsOf<K extends string>(error: z.ZodError): FieldErrors<
 
 /** A posted form as strings, to validate and to show again with its errors (files become their names). */
 export function formValues(form: FormData): Record<string, string> {
-  return Object.fromEntries([...form.entries()].map(([k, v]) => [k, typeof v === "string" ? v : v.name]));
+  return Object.fromEntries(
+    [...form.entries()].map(([k, v]) => [k, typeof v === "string" ? v : v.name]),
+  );
 }

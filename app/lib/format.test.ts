@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
-  formatBillingMonth, formatCount, formatDate, formatInstant, formatInstantDate, formatInstantWithWeekday, formatMonth,
+  formatBillingMonth,
+  formatCount,
+  formatDate,
+  formatInstant,
+  formatInstantDate,
+  formatInstantWithWeekday,
+  formatMonth,
   formatYen,
 } from "./format";
 

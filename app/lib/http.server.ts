@@ -27,12 +27,19 @@ export function idParam(value: string | undefined): number {
  */
 export function contentDisposition(fileName: string): string {
   const asciiFallback = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${asciiFallback}"; filename*=UTF-8''${encoded}`;
 }
 
 /** A download with a Japanese file name. */
-export function downloadResponse(body: Buffer | string, fileName: string, contentType: string): Response {
+export function downloadResponse(
+  body: Buffer | string,
+  fileName: string,
+  contentType: string,
+): Response {
   return new Response(typeof body === "string" ? body : new Uint8Array(body), {
     headers: {
       "Content-Type": contentType,

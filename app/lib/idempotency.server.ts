@@ -29,8 +29,10 @@ export const FORM_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const API_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
-export const ALREADY_RECORDED = "すでに記録されています。同じフォームの二度目の送信のため、何も変更していません。";
-export const TOKEN_REFUSED = "このフォームは有効期限が切れたか、すでに使われています。画面を開き直して、もう一度入力してください。";
+export const ALREADY_RECORDED =
+  "すでに記録されています。同じフォームの二度目の送信のため、何も変更していません。";
+export const TOKEN_REFUSED =
+  "このフォームは有効期限が切れたか、すでに使われています。画面を開き直して、もう一度入力してください。";
 
 const userOwner = (userId: string) => `user:${userId}`;
 const apiOwner = (keyId: number) => `api-key:${keyId}`;
@@ -38,8 +40,13 @@ const apiOwner = (keyId: number) => `api-key:${keyId}`;
 // ---- forms ------------------------------------------------------------------------------------
 
 /** A new one-time token for `form`, shown to `userId` (call it in the loader that renders the form). */
-export async function issueFormToken(db: Db, params: { userId: string; form: string; at?: Date }): Promise<string> {
-  return (await issueFormTokens(db, { userId: params.userId, forms: [params.form], at: params.at }))[params.form];
+export async function issueFormToken(
+  db: Db,
+  params: { userId: string; form: string; at?: Date },
+): Promise<string> {
+  return (
+    await issueFormTokens(db, { userId: params.userId, forms: [params.form], at: params.at })
+  )[params.form];
 }
 
 /** What a form's write left for a repeat to answer with: what was recorded and/or where to see it. */
@@ -87,15 +94,30 @@ export async function runFormOnce<T>(
   const owner = userOwner(claim.userId);
   try {
     return await db.transaction().execute(async (trx): Promise<FormRun<T>> => {
-      const taken = await trx.updateTable("idempotency_keys").set({ used_at: at.toISOString(), fingerprint: claim.path })
-        .where("owner", "=", owner).where("key", "=", token).where("purpose", "=", claim.form)
-        .where("used_at", "is", null).where("expires_at", ">", at.toISOString())
+      const taken = await trx
+        .updateTable("idempotency_keys")
+        .set({ used_at: at.toISOString(), fingerprint: claim.path })
+        .where("owner", "=", owner)
+        .where("key", "=", token)
+        .where("purpose", "=", claim.form)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", at.toISOString())
         .executeTakeFirst();
       if (Number(taken.numUpdatedRows) === 0) {
-        const row = await trx.selectFrom("idempotency_keys").select(["purpose", "fingerprint", "used_at", "outcome"])
-          .where("owner", "=", owner).where("key", "=", token).executeTakeFirst();
+        const row = await trx
+          .selectFrom("idempotency_keys")
+          .select(["purpose", "fingerprint", "used_at", "outcome"])
+          .where("owner", "=", owner)
+          .where("key", "=", token)
+          .executeTakeFirst();
         // Used on this very form and path: the repeat gets the first answer.
-        if (row && row.used_at !== null && row.outcome !== null && row.purpose === claim.form && row.fingerprint === claim.path) {
+        if (
+          row &&
+          row.used_at !== null &&
+          row.outcome !== null &&
+          row.purpose === claim.form &&
+          row.fingerprint === claim.path
+        ) {
           return { kind: "replayed", outcome: JSON.parse(row.outcome) as FormOutcome };
         }
         return { kind: "refused", message: TOKEN_REFUSED };
@@ -103,8 +125,12 @@ export async function runFormOnce<T>(
       const value = await work(trx);
       const outcome = outcomeOf(value);
       if (outcome === null) throw new NotKept(value);
-      await trx.updateTable("idempotency_keys").set({ outcome: JSON.stringify(outcome) })
-        .where("owner", "=", owner).where("key", "=", token).execute();
+      await trx
+        .updateTable("idempotency_keys")
+        .set({ outcome: JSON.stringify(outcome) })
+        .where("owner", "=", owner)
+        .where("key", "=", token)
+        .execute();
       return { kind: "done", value };
     });
   } catch (error) {
@@ -114,20 +140,41 @@ export async function runFormOnce<T>(
 }
 
 /** One token per form named, for a loader that renders several forms (one insert). */
-export async function issueFormTokens<F extends string>(db: Db, params: { userId: string; forms: readonly F[]; at?: Date }): Promise<Record<F, string>> {
+export async function issueFormTokens<F extends string>(
+  db: Db,
+  params: { userId: string; forms: readonly F[]; at?: Date },
+): Promise<Record<F, string>> {
   const at = params.at ?? now();
-  const tokens = Object.fromEntries(params.forms.map((f) => [f, randomBytes(24).toString("base64url")])) as Record<F, string>;
+  const tokens = Object.fromEntries(
+    params.forms.map((f) => [f, randomBytes(24).toString("base64url")]),
+  ) as Record<F, string>;
   if (params.forms.length === 0) return tokens;
-  await db.insertInto("idempotency_keys").values(params.forms.map((form) => ({
-    owner: userOwner(params.userId), key: tokens[form], purpose: form, fingerprint: null,
-    issued_at: at.toISOString(), expires_at: new Date(at.getTime() + FORM_TOKEN_LIFETIME_MS).toISOString(),
-    used_at: null, status: null, outcome: null,
-  }))).execute();
+  await db
+    .insertInto("idempotency_keys")
+    .values(
+      params.forms.map((form) => ({
+        owner: userOwner(params.userId),
+        key: tokens[form],
+        purpose: form,
+        fingerprint: null,
+        issued_at: at.toISOString(),
+        expires_at: new Date(at.getTime() + FORM_TOKEN_LIFETIME_MS).toISOString(),
+        used_at: null,
+        status: null,
+        outcome: null,
+      })),
+    )
+    .execute();
   return tokens;
 }
 
 /** The claim of a posted form: its token, for this user, form and path. */
-export function formClaim(user: { id: string }, form: string, fields: FormData | Record<string, unknown>, request: Request): FormClaim {
+export function formClaim(
+  user: { id: string },
+  form: string,
+  fields: FormData | Record<string, unknown>,
+  request: Request,
+): FormClaim {
   return { userId: user.id, form, token: formTokenOf(fields), path: new URL(request.url).pathname };
 }
 
@@ -139,9 +186,17 @@ export function formTokenOf(form: FormData | Record<string, unknown>): string | 
 
 /** The action's answer to a repeat (200, the first outcome) or a refused token (409), shown by OnceForm. */
 export function onceResponse(form: string, run: Exclude<FormRun<unknown>, { kind: "done" }>) {
-  const once: OnceAnswer["once"] = run.kind === "replayed"
-    ? { form, kind: "replayed", message: run.outcome.summary ? `${ALREADY_RECORDED}（${run.outcome.summary}）` : ALREADY_RECORDED, ...(run.outcome.redirect ? { redirect: run.outcome.redirect } : {}) }
-    : { form, kind: "refused", message: run.message };
+  const once: OnceAnswer["once"] =
+    run.kind === "replayed"
+      ? {
+          form,
+          kind: "replayed",
+          message: run.outcome.summary
+            ? `${ALREADY_RECORDED}（${run.outcome.summary}）`
+            : ALREADY_RECORDED,
+          ...(run.outcome.redirect ? { redirect: run.outcome.redirect } : {}),
+        }
+      : { form, kind: "refused", message: run.message };
   return data<OnceAnswer>({ once }, { status: run.kind === "replayed" ? 200 : 409 });
 }
 
@@ -164,13 +219,29 @@ export async function reserveIdempotencyKey(
 ): Promise<Reservation> {
   const owner = apiOwner(params.keyId);
   const at = params.at.toISOString();
-  const inserted = await db.insertInto("idempotency_keys").values({
-    owner, key: params.idempotencyKey, purpose: "api", fingerprint: params.fingerprint, issued_at: at,
-    expires_at: new Date(params.at.getTime() + API_KEY_LIFETIME_MS).toISOString(), used_at: at, status: null, outcome: null,
-  }).onConflict((oc) => oc.columns(["owner", "key"]).doNothing()).returning("key").executeTakeFirst();
+  const inserted = await db
+    .insertInto("idempotency_keys")
+    .values({
+      owner,
+      key: params.idempotencyKey,
+      purpose: "api",
+      fingerprint: params.fingerprint,
+      issued_at: at,
+      expires_at: new Date(params.at.getTime() + API_KEY_LIFETIME_MS).toISOString(),
+      used_at: at,
+      status: null,
+      outcome: null,
+    })
+    .onConflict((oc) => oc.columns(["owner", "key"]).doNothing())
+    .returning("key")
+    .executeTakeFirst();
   if (inserted) return { kind: "reserved" };
-  const row = await db.selectFrom("idempotency_keys").select(["fingerprint", "status", "outcome"])
-    .where("owner", "=", owner).where("key", "=", params.idempotencyKey).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("idempotency_keys")
+    .select(["fingerprint", "status", "outcome"])
+    .where("owner", "=", owner)
+    .where("key", "=", params.idempotencyKey)
+    .executeTakeFirstOrThrow();
   if (row.fingerprint !== params.fingerprint) return { kind: "conflict" };
   if (row.status === null || row.outcome === null) return { kind: "in_progress" };
   return { kind: "replay", status: row.status, body: row.outcome };
@@ -180,20 +251,34 @@ export async function storeIdempotentResponse(
   db: Db,
   params: { keyId: number; idempotencyKey: string; status: number; body: string },
 ): Promise<void> {
-  await db.updateTable("idempotency_keys").set({ status: params.status, outcome: params.body })
-    .where("owner", "=", apiOwner(params.keyId)).where("key", "=", params.idempotencyKey).execute();
+  await db
+    .updateTable("idempotency_keys")
+    .set({ status: params.status, outcome: params.body })
+    .where("owner", "=", apiOwner(params.keyId))
+    .where("key", "=", params.idempotencyKey)
+    .execute();
 }
 
 /** A request that failed without an answer to keep frees its key, so that the client may retry it. */
-export async function releaseIdempotencyKey(db: Db, params: { keyId: number; idempotencyKey: string }): Promise<void> {
-  await db.deleteFrom("idempotency_keys").where("owner", "=", apiOwner(params.keyId))
-    .where("key", "=", params.idempotencyKey).where("status", "is", null).execute();
+export async function releaseIdempotencyKey(
+  db: Db,
+  params: { keyId: number; idempotencyKey: string },
+): Promise<void> {
+  await db
+    .deleteFrom("idempotency_keys")
+    .where("owner", "=", apiOwner(params.keyId))
+    .where("key", "=", params.idempotencyKey)
+    .where("status", "is", null)
+    .execute();
 }
 
 // ---- pruning ----------------------------------------------------------------------------------
 
 /** Deletes keys issued before `cutoff` (ISO instant): used or not, their day is over. */
 export async function pruneIdempotencyKeys(db: Db, cutoff: string): Promise<number> {
-  const r = await db.deleteFrom("idempotency_keys").where("issued_at", "<", cutoff).executeTakeFirst();
+  const r = await db
+    .deleteFrom("idempotency_keys")
+    .where("issued_at", "<", cutoff)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

@@ -1,8 +1,26 @@
 import { describe, expect, it } from "vitest";
 import {
-  addDays, addMonths, ceilToHour, dayOfWeek, daysBetween, daysInMonth, formatJstIso, isInWindow, isIsoDate,
-  isNationalHoliday, isYearEndHoliday, jstDate, jstInstant, jstTime, minutesOfTime, monthRange, monthsBetween,
-  nationalHolidayName, nextInstantInWindow, parseInstant, timeOfMinutes,
+  addDays,
+  addMonths,
+  ceilToHour,
+  dayOfWeek,
+  daysBetween,
+  daysInMonth,
+  formatJstIso,
+  isInWindow,
+  isIsoDate,
+  isNationalHoliday,
+  isYearEndHoliday,
+  jstDate,
+  jstInstant,
+  jstTime,
+  minutesOfTime,
+  monthRange,
+  monthsBetween,
+  nationalHolidayName,
+  nextInstantInWindow,
+  parseInstant,
+  timeOfMinutes,
 } from "./jst";
 
 describe("Japan calendar", () => {
@@ -67,25 +85,38 @@ describe("wall-clock times and daily windows", () => {
   });
 
   it("rounds an instant up to the next full hour in Japan time", () => {
-    expect(formatJstIso(ceilToHour(at("2025-06-16T10:00:00+09:00")))).toBe("2025-06-16T10:00:00+09:00");
-    expect(formatJstIso(ceilToHour(at("2025-06-16T10:00:01+09:00")))).toBe("2025-06-16T11:00:00+09:00");
-    expect(formatJstIso(ceilToHour(at("2025-06-16T23:30:00+09:00")))).toBe("2025-06-17T00:00:00+09:00");
+    expect(formatJstIso(ceilToHour(at("2025-06-16T10:00:00+09:00")))).toBe(
+      "2025-06-16T10:00:00+09:00",
+    );
+    expect(formatJstIso(ceilToHour(at("2025-06-16T10:00:01+09:00")))).toBe(
+      "2025-06-16T11:00:00+09:00",
+    );
+    expect(formatJstIso(ceilToHour(at("2025-06-16T23:30:00+09:00")))).toBe(
+      "2025-06-17T00:00:00+09:00",
+    );
   });
 
   it("finds the next instant inside a daily window", () => {
     // Inside: the instant itself, to the millisecond.
-    expect(nextInstantInWindow(at("2025-06-16T16:59:59.500+09:00"), weekdays9to17).toISOString())
-      .toBe("2025-06-16T07:59:59.500Z");
+    expect(
+      nextInstantInWindow(at("2025-06-16T16:59:59.500+09:00"), weekdays9to17).toISOString(),
+    ).toBe("2025-06-16T07:59:59.500Z");
     // Before opening: the same day's opening.
-    expect(formatJstIso(nextInstantInWindow(at("2025-06-16T08:59:59+09:00"), weekdays9to17)))
-      .toBe("2025-06-16T09:00:00+09:00");
+    expect(formatJstIso(nextInstantInWindow(at("2025-06-16T08:59:59+09:00"), weekdays9to17))).toBe(
+      "2025-06-16T09:00:00+09:00",
+    );
     // At closing time (exclusive) on a Friday: Monday's opening.
-    expect(formatJstIso(nextInstantInWindow(at("2025-06-13T17:00:00+09:00"), weekdays9to17)))
-      .toBe("2025-06-16T09:00:00+09:00");
+    expect(formatJstIso(nextInstantInWindow(at("2025-06-13T17:00:00+09:00"), weekdays9to17))).toBe(
+      "2025-06-16T09:00:00+09:00",
+    );
     expect(isInWindow(at("2025-06-16T09:00:00+09:00"), weekdays9to17)).toBe(true);
     expect(isInWindow(at("2025-06-16T17:00:00+09:00"), weekdays9to17)).toBe(false);
     expect(isInWindow(at("2025-06-14T10:00:00+09:00"), weekdays9to17)).toBe(false); // Saturday
-    expect(() => nextInstantInWindow(at("2025-06-16T10:00:00+09:00"), { ...weekdays9to17, isOpenDay: () => false }))
-      .toThrow(/no open window/);
+    expect(() =>
+      nextInstantInWindow(at("2025-06-16T10:00:00+09:00"), {
+        ...weekdays9to17,
+        isOpenDay: () => false,
+      }),
+    ).toThrow(/no open window/);
   });
 });

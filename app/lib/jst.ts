@@ -164,7 +164,9 @@ export function jstMinuteOfDay(instant: Date): number {
 /** The instant of a JST wall-clock time on a date (`time` is `HH:MM` or `HH:MM:SS`). */
 export function jstInstant(date: IsoDate, time = "00:00"): Date {
   const [h, mi, s] = time.split(":").map(Number);
-  return new Date(epochDay(date) * DAY_MS + ((h ?? 0) * 3600 + (mi ?? 0) * 60 + (s ?? 0)) * 1000 - JST_OFFSET_MS);
+  return new Date(
+    epochDay(date) * DAY_MS + ((h ?? 0) * 3600 + (mi ?? 0) * 60 + (s ?? 0)) * 1000 - JST_OFFSET_MS,
+  );
 }
 
 /** ISO 8601 with the +09:00 offset, to the second: `2025-01-04T09:00:00+09:00`. */
@@ -175,7 +177,8 @@ export function formatJstIso(instant: Date): string {
 /** Parses ISO 8601 with an explicit offset (or Z); returns null on anything else. */
 export function parseInstant(value: unknown): Date | null {
   if (typeof value !== "string") return null;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+    return null;
   // Date() rolls 2024-02-30 over to March; a calendar date that does not exist is refused.
   if (!isIsoDate(value.slice(0, 10))) return null;
   const t = new Date(value);
@@ -240,5 +243,7 @@ export function isInWindow(at: Date, window: DailyWindow): boolean {
   const date = jstDate(at);
   if (!window.isOpenDay(date)) return false;
   const t = at.getTime();
-  return t >= jstInstant(date, window.opens).getTime() && t < jstInstant(date, window.closes).getTime();
+  return (
+    t >= jstInstant(date, window.opens).getTime() && t < jstInstant(date, window.closes).getTime()
+  );
 }

@@ -8,9 +8,16 @@ export const CONTRACT_STATUS_LABELS: Record<ContractStatus, string> = {
   suspended: "利用停止中",
   terminated: "解約済み",
 };
-export const OWNERSHIP_LABELS: Record<Ownership, string> = { rental: "レンタル", purchased: "買取" };
+export const OWNERSHIP_LABELS: Record<Ownership, string> = {
+  rental: "レンタル",
+  purchased: "買取",
+};
 export const DEVICE_TYPE_LABELS: Record<string, string> = {
-  pc: "PC", server: "サーバー", gateway: "ゲートウェイ", smartphone: "スマートフォン", tablet: "タブレット",
+  pc: "PC",
+  server: "サーバー",
+  gateway: "ゲートウェイ",
+  smartphone: "スマートフォン",
+  tablet: "タブレット",
 };
 
 const ITEM_LABELS: Record<string, string> = {

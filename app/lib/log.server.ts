@@ -36,7 +36,8 @@ export function errorFields(error: unknown): { error: string; stack?: string } {
 }
 
 /** A line of plain text (the scheduler's, the mail outbox's) as a JSON log line. */
-export const logText = (line: string): void => log(line.startsWith("scheduler:") ? "error" : "info", line);
+export const logText = (line: string): void =>
+  log(line.startsWith("scheduler:") ? "error" : "info", line);
 
 /** The path as logged: without the query, and without the secret of a one-time link. */
 export function loggedPath(path: string): string {

@@ -37,7 +37,11 @@ const dirParam = z.enum(["asc", "desc"]);
  * The page, sort and direction asked for in the address, validated against the list's columns.
  * A second list on the same page names its own page parameter (`pageParam`).
  */
-export function pageRequest<S extends string>(params: URLSearchParams, sort: ListSort<S>, options: { size?: number; pageParam?: string } = {}): PageRequest<S> {
+export function pageRequest<S extends string>(
+  params: URLSearchParams,
+  sort: ListSort<S>,
+  options: { size?: number; pageParam?: string } = {},
+): PageRequest<S> {
   const size = options.size ?? PAGE_SIZE;
   const page = pageParam.safeParse(params.get(options.pageParam ?? "page") ?? undefined);
   const keys = Object.keys(sort.columns) as S[];
@@ -55,7 +59,10 @@ export function pageRequest<S extends string>(params: URLSearchParams, sort: Lis
  * The page as it can be shown for a filter of `total` rows: a page past the end (an old bookmark,
  * a filter that shrank) shows the last page rather than an empty table.
  */
-export function pageInfo<S extends string>(request: PageRequest<S>, total: number): PageInfo<S> & { offset: number } {
+export function pageInfo<S extends string>(
+  request: PageRequest<S>,
+  total: number,
+): PageInfo<S> & { offset: number } {
   const last = Math.max(1, Math.ceil(total / request.size));
   const page = Math.min(request.page, last);
   return { ...request, page, total, offset: (page - 1) * request.size };
@@ -80,7 +87,12 @@ export function listHref(search: string, changes: Record<string, string | number
 }
 
 /** The href of a sortable column header: the other direction if it is the current sort, else its own first direction. */
-export function sortHref<S extends string>(search: string, info: PageInfo<S>, column: S, firstDir: SortDirection): string {
+export function sortHref<S extends string>(
+  search: string,
+  info: PageInfo<S>,
+  column: S,
+  firstDir: SortDirection,
+): string {
   const dir = info.sort === column ? (info.dir === "asc" ? "desc" : "asc") : firstDir;
   return listHref(search, { sort: column, dir, page: null });
 }

@@ -3,13 +3,19 @@
 /** floor(numerator / denominator) for non-negative integers, exact for yen-sized values. */
 export function truncDiv(numerator: number, denominator: number): number {
   if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator) || denominator === 0) {
-    throw new Error(`truncDiv needs safe integers and a non-zero denominator: ${numerator}/${denominator}`);
+    throw new Error(
+      `truncDiv needs safe integers and a non-zero denominator: ${numerator}/${denominator}`,
+    );
   }
   return Math.trunc(numerator / denominator);
 }
 
 /** amount × rate where the rate is given as a fraction numerator/denominator, truncated (T-28). */
-export function applyRate(amountYen: number, rateNumerator: number, rateDenominator: number): number {
+export function applyRate(
+  amountYen: number,
+  rateNumerator: number,
+  rateDenominator: number,
+): number {
   return truncDiv(amountYen * rateNumerator, rateDenominator);
 }
 

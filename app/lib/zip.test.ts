@@ -23,11 +23,20 @@ function has(command: string): boolean {
 const UTF8_ENV = { ...process.env, LANG: "C.UTF-8", LC_ALL: "C.UTF-8" };
 
 /** Names and contents as an independent reader sees them, plus its integrity check. */
-function readZip(file: string): { tool: string; names: string[]; contents: Map<string, Buffer>; intact: boolean } {
+function readZip(file: string): {
+  tool: string;
+  names: string[];
+  contents: Map<string, Buffer>;
+  intact: boolean;
+} {
   if (has("unzip")) {
     const listing = execFileSync("unzip", ["-Z1", file], { env: UTF8_ENV, encoding: "utf8" });
     const names = listing.split("\n").filter(Boolean);
-    const contents = new Map(names.map((name) => [name, execFileSync("unzip", ["-p", file, name], { env: UTF8_ENV })] as const));
+    const contents = new Map(
+      names.map(
+        (name) => [name, execFileSync("unzip", ["-p", file, name], { env: UTF8_ENV })] as const,
+      ),
+    );
     const test = execFileSync("unzip", ["-t", file], { env: UTF8_ENV, encoding: "utf8" });
     // `unzip -l` too, the way a person would look at the archive.
     const table = execFileSync("unzip", ["-l", file], { env: UTF8_ENV, encoding: "utf8" });
@@ -40,14 +49,29 @@ function readZip(file: string): { tool: string; names: string[]; contents: Map<s
     "print(json.dumps({'names': z.namelist(), 'data': {n: base64.b64encode(z.read(n)).decode() for n in z.namelist()},",
     "  'bad': z.testzip(), 'utf8': all(i.flag_bits & 0x800 for i in z.infolist())}))",
   ].join("\n");
-  const out = JSON.parse(execFileSync("python3", ["-c", script, file], { env: UTF8_ENV, encoding: "utf8" })) as {
-    names: string[]; data: Record<string, string>; bad: string | null; utf8: boolean;
+  const out = JSON.parse(
+    execFileSync("python3", ["-c", script, file], { env: UTF8_ENV, encoding: "utf8" }),
+  ) as {
+    names: string[];
+    data: Record<string, string>;
+    bad: string | null;
+    utf8: boolean;
   };
-  const contents = new Map(Object.entries(out.data).map(([name, b64]) => [name, Buffer.from(b64, "base64")] as const));
-  return { tool: "python3 zipfile", names: out.names, contents, intact: out.bad === null && out.utf8 };
+  const contents = new Map(
+    Object.entries(out.data).map(([name, b64]) => [name, Buffer.from(b64, "base64")] as const),
+  );
+  return {
+    tool: "python3 zipfile",
+    names: out.names,
+    contents,
+    intact: out.bad === null && out.utf8,
+  };
 }
 
-const pdfLike = Buffer.from(`%PDF-1.3\n${"請求書 INV-00000123 ¥175,628\n".repeat(200)}%%EOF\n`, "utf8");
+const pdfLike = Buffer.from(
+  `%PDF-1.3\n${"請求書 INV-00000123 ¥175,628\n".repeat(200)}%%EOF\n`,
+  "utf8",
+);
 // Bytes that do not compress: stored rather than deflated.
 const noise = Buffer.alloc(4096);
 for (let i = 0, x = 12345; i < noise.length; i++) {
@@ -56,7 +80,10 @@ for (let i = 0, x = 12345; i < noise.length; i++) {
 }
 const files = [
   { name: "請求書_2026年10月分_株式会社みなと製作所.pdf", data: pdfLike },
-  { name: "明細/invoice-lines.csv", data: Buffer.from("invoice_number,amount_yen\nINV-00000123,175628\n", "utf8") },
+  {
+    name: "明細/invoice-lines.csv",
+    data: Buffer.from("invoice_number,amount_yen\nINV-00000123,175628\n", "utf8"),
+  },
   { name: "noise.bin", data: noise },
 ];
 
@@ -108,6 +135,11 @@ describe("createZip", () => {
     expect(() => createZip([{ name: "../etc/passwd", data }])).toThrow(/unsafe/);
     expect(() => createZip([{ name: "/abs.txt", data }])).toThrow(/unsafe/);
     expect(() => createZip([{ name: "", data }])).toThrow(/unsafe/);
-    expect(() => createZip([{ name: "a.txt", data }, { name: "a.txt", data }])).toThrow(/duplicate/);
+    expect(() =>
+      createZip([
+        { name: "a.txt", data },
+        { name: "a.txt", data },
+      ]),
+    ).toThrow(/duplicate/);
   });
 });

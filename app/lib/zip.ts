@@ -51,7 +51,12 @@ export function crc32(data: Uint8Array): number {
 }
 
 function checkName(name: string, seen: Set<string>): Buffer {
-  if (name === "" || name.startsWith("/") || name.includes("\\") || name.split("/").some((part) => part === "" || part === "..")) {
+  if (
+    name === "" ||
+    name.startsWith("/") ||
+    name.includes("\\") ||
+    name.split("/").some((part) => part === "" || part === "..")
+  ) {
     throw new Error(`zip: unsafe or empty entry name "${name}"`);
   }
   if (seen.has(name)) throw new Error(`zip: duplicate entry name "${name}"`);
@@ -63,7 +68,8 @@ function checkName(name: string, seen: Set<string>): Buffer {
 
 /** One archive holding the files in the given order; each is deflated unless that would not make it smaller. */
 export function createZip(files: readonly ZipEntry[]): Buffer {
-  if (files.length > MAX_16) throw new Error(`zip: ${files.length} entries need ZIP64, which this writer does not do`);
+  if (files.length > MAX_16)
+    throw new Error(`zip: ${files.length} entries need ZIP64, which this writer does not do`);
   const seen = new Set<string>();
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
@@ -75,7 +81,8 @@ export function createZip(files: readonly ZipEntry[]): Buffer {
     const method = deflated.length < file.data.length ? METHOD_DEFLATED : METHOD_STORED;
     const body = method === METHOD_DEFLATED ? deflated : file.data;
     const crc = crc32(file.data);
-    if (file.data.length > MAX_32 || offset > MAX_32) throw new Error("zip: archive needs ZIP64, which this writer does not do");
+    if (file.data.length > MAX_32 || offset > MAX_32)
+      throw new Error("zip: archive needs ZIP64, which this writer does not do");
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_HEADER_SIGNATURE, 0);
@@ -115,7 +122,8 @@ export function createZip(files: readonly ZipEntry[]): Buffer {
   }
 
   const centralSize = central.reduce((a, b) => a + b.length, 0);
-  if (offset > MAX_32 || centralSize > MAX_32) throw new Error("zip: archive needs ZIP64, which this writer does not do");
+  if (offset > MAX_32 || centralSize > MAX_32)
+    throw new Error("zip: archive needs ZIP64, which this writer does not do");
   const end = Buffer.alloc(22);
   end.writeUInt32LE(END_OF_CENTRAL_DIRECTORY_SIGNATURE, 0);
   end.writeUInt16LE(0, 4); // this disk

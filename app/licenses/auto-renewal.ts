@@ -3,12 +3,21 @@
 // the licence stays valid to the end of its current term; a main licence takes its add-ons
 // along, an add-on leaves its main alone and lowers the main's next renewal amount.
 import { compareDates, type IsoDate } from "../lib/jst";
-import { addOnsOf, currentTerm, renewalStateOf, sortedCharges, type License, type RenewalState } from "./license";
+import {
+  addOnsOf,
+  currentTerm,
+  renewalStateOf,
+  sortedCharges,
+  type License,
+  type RenewalState,
+} from "./license";
 import { formatYen } from "../lib/format";
 
 // Texts from the vendor's policy (seed 002).
-export const BENEFITS_MAY_END_WARNING = "ライセンス自動延長サービスを停止すると、そのライセンスに付属する特典が無効になる場合があります。";
-export const PROCESSING_NOTICE = "通常、キャンセル処理を実行してから実際にキャンセルが確定するまでに数時間かかります。";
+export const BENEFITS_MAY_END_WARNING =
+  "ライセンス自動延長サービスを停止すると、そのライセンスに付属する特典が無効になる場合があります。";
+export const PROCESSING_NOTICE =
+  "通常、キャンセル処理を実行してから実際にキャンセルが確定するまでに数時間かかります。";
 
 export type RenewalEvent = "request_stop" | "stop_processed";
 
@@ -47,32 +56,58 @@ export type StopAutoRenewalResult =
       /** The licence asked for first, then each add-on stopped with it. */
       stops: RenewalStop[];
       /** When an add-on is stopped: the main's next renewal amount before and after. */
-      mainRenewal: { ref: string; nextBillingDate: IsoDate | null; beforeYen: number; afterYen: number } | null;
+      mainRenewal: {
+        ref: string;
+        nextBillingDate: IsoDate | null;
+        beforeYen: number;
+        afterYen: number;
+      } | null;
       /** Japanese texts to show before the stop is confirmed. */
       warnings: string[];
     };
 
 function stopOf(license: License, on: IsoDate): RenewalStop {
   const term = currentTerm(license, on);
-  if (term) return { ref: license.ref, state: "stop_requested", validUntil: term.end, avoidsChargeOn: term.nextBillingDate };
+  if (term)
+    return {
+      ref: license.ref,
+      state: "stop_requested",
+      validUntil: term.end,
+      avoidsChargeOn: term.nextBillingDate,
+    };
   // Trial before conversion: stopping now prevents the conversion charge, when the record lists it.
   const upcoming = sortedCharges(license).find((c) => compareDates(c.date, on) > 0) ?? null;
-  return { ref: license.ref, state: "stop_requested", validUntil: null, avoidsChargeOn: upcoming?.date ?? null };
+  return {
+    ref: license.ref,
+    state: "stop_requested",
+    validUntil: null,
+    avoidsChargeOn: upcoming?.date ?? null,
+  };
 }
 
 /**
  * L-2 Ask to stop auto-renewal on `on`. Only vendor-store licences renew automatically here;
  * the other channels are stopped through their seller (lookup.ts `cancellationPath`).
  */
-export function requestStopAutoRenewal(license: License, all: readonly License[], on: IsoDate): StopAutoRenewalResult {
+export function requestStopAutoRenewal(
+  license: License,
+  all: readonly License[],
+  on: IsoDate,
+): StopAutoRenewalResult {
   if (license.channel !== "vendor_store") {
-    return { ok: false, error: "このライセンスは販売元での解約手続きになります。表示される手順に従ってください。" };
+    return {
+      ok: false,
+      error: "このライセンスは販売元での解約手続きになります。表示される手順に従ってください。",
+    };
   }
   const state = renewalStateOf(license);
   if (state !== "active") {
     return {
       ok: false,
-      error: state === "stop_requested" ? "自動延長サービスの停止を処理中です。" : "自動延長サービスはすでに停止しています。",
+      error:
+        state === "stop_requested"
+          ? "自動延長サービスの停止を処理中です。"
+          : "自動延長サービスはすでに停止しています。",
     };
   }
   const own = stopOf(license, on);
@@ -82,7 +117,9 @@ export function requestStopAutoRenewal(license: License, all: readonly License[]
   const warnings: string[] = [];
   const term = currentTerm(license, on);
   if (term && term.start === on && term.charge.type === "renewal") {
-    warnings.push(`本日（${on}）は延長料金の請求日のため、本日の請求は停止の対象になりません。返金の条件をご確認ください。`);
+    warnings.push(
+      `本日（${on}）は延長料金の請求日のため、本日の請求は停止の対象になりません。返金の条件をご確認ください。`,
+    );
   }
   warnings.push(
     own.validUntil
@@ -91,11 +128,14 @@ export function requestStopAutoRenewal(license: License, all: readonly License[]
   );
   warnings.push(BENEFITS_MAY_END_WARNING);
   if (addOns.length > 0) {
-    warnings.push(`リンクされているアドオンライセンス（${addOns.map((a) => a.product).join("、")}）の自動延長サービスもキャンセルされます。`);
+    warnings.push(
+      `リンクされているアドオンライセンス（${addOns.map((a) => a.product).join("、")}）の自動延長サービスもキャンセルされます。`,
+    );
   }
 
   let mainRenewal: Extract<StopAutoRenewalResult, { ok: true }>["mainRenewal"] = null;
-  const main = license.mainLicense === null ? undefined : all.find((l) => l.ref === license.mainLicense);
+  const main =
+    license.mainLicense === null ? undefined : all.find((l) => l.ref === license.mainLicense);
   if (main && renewalStateOf(main) === "active") {
     const beforeYen = nextRenewalAmountYen(main, all);
     const afterYen = beforeYen - license.priceYen;

@@ -9,10 +9,17 @@ import { firstCharge, type Carrier, type License } from "./license";
 import { ANNUAL_WINDOW_DAYS, windowEnd, withinWindow } from "./refund";
 import { formatYen } from "../lib/format";
 
-export const CARRIER_BILLING: Record<Carrier, { carrierName: string; billing: string; paymentNumberLabel: string }> = {
+export const CARRIER_BILLING: Record<
+  Carrier,
+  { carrierName: string; billing: string; paymentNumberLabel: string }
+> = {
   docomo: { carrierName: "ドコモ", billing: "ドコモ払い", paymentNumberLabel: "決済番号" },
   au: { carrierName: "au", billing: "auかんたん決済", paymentNumberLabel: "決済情報番号" },
-  softbank: { carrierName: "ソフトバンク", billing: "ソフトバンクまとめて支払い", paymentNumberLabel: "決済番号" },
+  softbank: {
+    carrierName: "ソフトバンク",
+    billing: "ソフトバンクまとめて支払い",
+    paymentNumberLabel: "決済番号",
+  },
 };
 
 export interface CarrierProvider {
@@ -25,8 +32,20 @@ export interface CarrierProvider {
 
 /** The third-party providers named in seed 001. */
 export const CARRIER_PROVIDERS: readonly CarrierProvider[] = [
-  { id: "storefront", company: "株式会社ストアフロント", service: "MWノートンストア", memberPage: "https://mwsecuritystore.jp/loginmenu", phoneDesk: "MWノートンストア サポートセンター" },
-  { id: "appmes", company: "株式会社アプメス", service: "m-Pass!", memberPage: "https://www.m-pass.jp/cancel.php", phoneDesk: "m-Pass!サポートセンター" },
+  {
+    id: "storefront",
+    company: "株式会社ストアフロント",
+    service: "MWノートンストア",
+    memberPage: "https://mwsecuritystore.jp/loginmenu",
+    phoneDesk: "MWノートンストア サポートセンター",
+  },
+  {
+    id: "appmes",
+    company: "株式会社アプメス",
+    service: "m-Pass!",
+    memberPage: "https://www.m-pass.jp/cancel.php",
+    phoneDesk: "m-Pass!サポートセンター",
+  },
 ];
 
 export const PAYMENT_NUMBER_MIN_DAYS = 1;
@@ -52,7 +71,10 @@ export interface CarrierCancellationTiming {
  * member page or phone with the product key → the same day; phone with the carrier's
  * payment number → 1 to 10 days later. Usable to the end of the month of completion.
  */
-export function carrierCancellationTiming(method: CarrierCancelMethod, on: IsoDate): CarrierCancellationTiming {
+export function carrierCancellationTiming(
+  method: CarrierCancelMethod,
+  on: IsoDate,
+): CarrierCancellationTiming {
   const [earliest, latest] =
     method.by === "phone_with_payment_number"
       ? [addDays(on, PAYMENT_NUMBER_MIN_DAYS), addDays(on, PAYMENT_NUMBER_MAX_DAYS)]
@@ -68,7 +90,13 @@ export function carrierCancellationTiming(method: CarrierCancelMethod, on: IsoDa
             : `完了した月の月末まで利用できます（${usableUntilEarliest}〜${usableUntilLatest}）。`,
         ]
       : [`本日中に解約が完了し、解約月の月末（${usableUntilLatest}）まで利用できます。`];
-  return { completedEarliest: earliest, completedLatest: latest, usableUntilEarliest, usableUntilLatest, notices };
+  return {
+    completedEarliest: earliest,
+    completedLatest: latest,
+    usableUntilEarliest,
+    usableUntilLatest,
+    notices,
+  };
 }
 
 /**
@@ -84,7 +112,10 @@ export function carrierBillingRefusalWarning(license: License, all: readonly Lic
       l.term === "monthly" &&
       (license.carrier == null || l.carrier == null || l.carrier === license.carrier),
   );
-  const known = others.length > 0 ? `（登録済みの該当サービス: ${others.map((l) => l.product).join("、")}）` : "";
+  const known =
+    others.length > 0
+      ? `（登録済みの該当サービス: ${others.map((l) => l.product).join("、")}）`
+      : "";
   return (
     "携帯ショップで「電話料金との一括支払いの拒否手続き」をすると、同じ方法で支払っている他の月額サービスもすべて一緒に解約されます" +
     `${known}。必要なサービスは再度契約し直す必要があります。`
@@ -105,13 +136,23 @@ export interface CarrierAnnualRefund {
  */
 export function carrierAnnualRefund(license: License, on: IsoDate): CarrierAnnualRefund {
   if (license.term !== "annual") {
-    return { refundYen: 0, windowEnd: null, notices: ["月額製品は返金されません。解約月の月末まで利用できます。"] };
+    return {
+      refundYen: 0,
+      windowEnd: null,
+      notices: ["月額製品は返金されません。解約月の月末まで利用できます。"],
+    };
   }
   const purchase = firstCharge(license);
   if (!purchase) return { refundYen: 0, windowEnd: null, notices: [] };
   const end = windowEnd(purchase.date, ANNUAL_WINDOW_DAYS);
   if (!withinWindow(purchase.date, ANNUAL_WINDOW_DAYS, on)) {
-    return { refundYen: 0, windowEnd: end, notices: [`購入日（${purchase.date}）から60日（${end} まで）を過ぎているため、年額製品は返金されません。`] };
+    return {
+      refundYen: 0,
+      windowEnd: end,
+      notices: [
+        `購入日（${purchase.date}）から60日（${end} まで）を過ぎているため、年額製品は返金されません。`,
+      ],
+    };
   }
   return {
     refundYen: license.priceYen,
@@ -149,7 +190,9 @@ export function carrierCancellationSteps(license: License, all: readonly License
   const numberLabel = billing
     ? `${billing.billing}の${billing.paymentNumberLabel}${license.carrierPaymentNumber ? `（${license.carrierPaymentNumber}）` : ""}`
     : "キャリア決済の決済番号（ドコモ払い: 決済番号／auかんたん決済: 決済情報番号／ソフトバンクまとめて支払い: 決済番号）";
-  steps.push(`プロダクトキーがわからない場合は、${numberLabel}を伝えて解約できます。完了まで${PAYMENT_NUMBER_MIN_DAYS}〜${PAYMENT_NUMBER_MAX_DAYS}日かかります。`);
+  steps.push(
+    `プロダクトキーがわからない場合は、${numberLabel}を伝えて解約できます。完了まで${PAYMENT_NUMBER_MIN_DAYS}〜${PAYMENT_NUMBER_MAX_DAYS}日かかります。`,
+  );
   steps.push("解約月の月末まで利用できます。");
   steps.push(
     `【ご注意】${carrierBillingRefusalWarning(license, all)}それを理解したうえで、${billing ? `${billing.carrierName}ショップ` : "携帯ショップ"}で解約を申し出ることもできます（プロダクトキーは不要です）。`,

@@ -1,8 +1,20 @@
 import { describe, expect, it } from "vitest";
 import {
-  APPLICATION_MONTH_FREE_NOTICE, applyForIspSecurity, contractsNeeded, endWithMainServices, generateContractNumber,
-  generatePin, ispCancellationEffectiveEnd, ispMonthlyChargeYen, ispStatusOn, requestIspCancellation,
-  revokeIspCancellation, SWITCHING_WARNING, type IspApplication, type IspContract, type RandomInt,
+  APPLICATION_MONTH_FREE_NOTICE,
+  applyForIspSecurity,
+  contractsNeeded,
+  endWithMainServices,
+  generateContractNumber,
+  generatePin,
+  ispCancellationEffectiveEnd,
+  ispMonthlyChargeYen,
+  ispStatusOn,
+  requestIspCancellation,
+  revokeIspCancellation,
+  SWITCHING_WARNING,
+  type IspApplication,
+  type IspContract,
+  type RandomInt,
 } from "./isp-bundle";
 
 /** A deterministic random source cycling through the given integers (each taken modulo the bound). */
@@ -12,10 +24,18 @@ function sequence(...values: number[]): RandomInt {
 }
 
 const application: IspApplication = {
-  idempotencyKey: "form-7f3a", customer: "C1", product: "multi_device_security", devices: 3, appliedOn: "2024-04-10",
+  idempotencyKey: "form-7f3a",
+  customer: "C1",
+  product: "multi_device_security",
+  devices: 3,
+  appliedOn: "2024-04-10",
 };
 
-function applied(app: IspApplication = application, existing: IspContract[] = [], random: RandomInt = sequence(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)): IspContract {
+function applied(
+  app: IspApplication = application,
+  existing: IspContract[] = [],
+  random: RandomInt = sequence(0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+): IspContract {
   const r = applyForIspSecurity(existing, app, random);
   if (!r.ok) throw new Error(r.error);
   return r.contract;
@@ -37,7 +57,11 @@ describe("L-4 applying", () => {
     if (!r.ok) throw new Error(r.error);
     expect(r.created).toBe(true);
     expect(r.contract).toMatchObject({
-      contractNumber: "1123456789", monthlyYenTaxIncluded: 627, devices: 3, cancellation: null, endedOn: null,
+      contractNumber: "1123456789",
+      monthlyYenTaxIncluded: 627,
+      devices: 3,
+      cancellation: null,
+      endedOn: null,
     });
     expect(r.contract.pin).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
     expect(r.warnings).toEqual([APPLICATION_MONTH_FREE_NOTICE]);
@@ -54,15 +78,26 @@ describe("L-4 applying", () => {
   });
 
   it("web filtering is 220 yen per device, one device a contract", () => {
-    expect(applied({ ...application, idempotencyKey: "k2", product: "web_filtering_win", devices: 1 }).monthlyYenTaxIncluded).toBe(220);
-    expect(applyForIspSecurity([], { ...application, product: "web_filtering_android", devices: 2 }, sequence(1)).ok).toBe(false);
+    expect(
+      applied({ ...application, idempotencyKey: "k2", product: "web_filtering_win", devices: 1 })
+        .monthlyYenTaxIncluded,
+    ).toBe(220);
+    expect(
+      applyForIspSecurity(
+        [],
+        { ...application, product: "web_filtering_android", devices: 2 },
+        sequence(1),
+      ).ok,
+    ).toBe(false);
   });
 
   it("a double submission (same key) returns the existing contract and creates nothing", () => {
     const first = applied();
     const again = applyForIspSecurity([first], { ...application }, sequence(9, 9, 9));
     expect(again).toEqual({ ok: true, contract: first, created: false, warnings: [] });
-    expect(applyForIspSecurity([first], { ...application, devices: 2 }, sequence(9)).ok).toBe(false);
+    expect(applyForIspSecurity([first], { ...application, devices: 2 }, sequence(9)).ok).toBe(
+      false,
+    );
   });
 
   it("never reuses an existing contract number or PIN", () => {
@@ -70,7 +105,11 @@ describe("L-4 applying", () => {
     // The source first repeats the first draws, then moves on.
     const values = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5];
     let i = 0;
-    const second = applied({ ...application, idempotencyKey: "other" }, [first], (max) => (i < values.length ? values[i++] : 7 + i++) % max);
+    const second = applied(
+      { ...application, idempotencyKey: "other" },
+      [first],
+      (max) => (i < values.length ? values[i++] : 7 + i++) % max,
+    );
     expect(second.contractNumber).not.toBe(first.contractNumber);
     expect(second.pin).not.toBe(first.pin);
     expect(i).toBeGreaterThan(values.length); // the colliding first draw was discarded
@@ -78,11 +117,24 @@ describe("L-4 applying", () => {
 
   it("warns that switching does not cancel the old product", () => {
     const old = applied();
-    const r = applyForIspSecurity([old], { ...application, idempotencyKey: "new", appliedOn: "2024-06-01" }, sequence(5, 4, 3));
+    const r = applyForIspSecurity(
+      [old],
+      { ...application, idempotencyKey: "new", appliedOn: "2024-06-01" },
+      sequence(5, 4, 3),
+    );
     if (!r.ok) throw new Error(r.error);
-    expect(r.warnings[0]).toBe(`${SWITCHING_WARNING}（ご契約中: マルチデバイスセキュリティ 契約番号 1123456789）`);
-    const ended = { ...old, cancellation: { requestedOn: "2024-04-20", effectiveEnd: "2024-04-30" } };
-    const later = applyForIspSecurity([ended], { ...application, idempotencyKey: "new", appliedOn: "2024-06-01" }, sequence(5, 4, 3));
+    expect(r.warnings[0]).toBe(
+      `${SWITCHING_WARNING}（ご契約中: マルチデバイスセキュリティ 契約番号 1123456789）`,
+    );
+    const ended = {
+      ...old,
+      cancellation: { requestedOn: "2024-04-20", effectiveEnd: "2024-04-30" },
+    };
+    const later = applyForIspSecurity(
+      [ended],
+      { ...application, idempotencyKey: "new", appliedOn: "2024-06-01" },
+      sequence(5, 4, 3),
+    );
     expect(later.ok && later.warnings).toEqual([APPLICATION_MONTH_FREE_NOTICE]);
   });
 });
@@ -102,7 +154,10 @@ describe("L-4 charges and cancellation", () => {
     expect(ispCancellationEffectiveEnd("2024-08-01")).toBe("2024-08-31");
     const r = requestIspCancellation(contract, "2024-07-05");
     if (!r.ok) throw new Error(r.error);
-    expect(r.contract.cancellation).toEqual({ requestedOn: "2024-07-05", effectiveEnd: "2024-07-31" });
+    expect(r.contract.cancellation).toEqual({
+      requestedOn: "2024-07-05",
+      effectiveEnd: "2024-07-31",
+    });
     expect(r.notices).toEqual([
       "解約日は解約申込み日の月末日（2024-07-31）となります。",
       "解約月のご利用料金の日割りによる精算はいたしません。",
@@ -136,22 +191,40 @@ describe("L-4 charges and cancellation", () => {
   it("refuses a second cancellation and a cancellation after the end", () => {
     const r = requestIspCancellation(contract, "2024-07-05");
     if (!r.ok) throw new Error(r.error);
-    expect(requestIspCancellation(r.contract, "2024-07-20")).toEqual({ ok: false, error: "解約予約済みです（解約日 2024-07-31）。" });
-    expect(requestIspCancellation(r.contract, "2024-08-02")).toEqual({ ok: false, error: "この契約はすでに終了しています。" });
+    expect(requestIspCancellation(r.contract, "2024-07-20")).toEqual({
+      ok: false,
+      error: "解約予約済みです（解約日 2024-07-31）。",
+    });
+    expect(requestIspCancellation(r.contract, "2024-08-02")).toEqual({
+      ok: false,
+      error: "この契約はすでに終了しています。",
+    });
   });
 });
 
 describe("L-4 automatic end with the main ISP services", () => {
   const a = applied();
-  const b = applied({ ...application, idempotencyKey: "k-b", product: "web_filtering_win", devices: 1 }, [a], sequence(3, 1, 4, 1, 5));
-  const other = applied({ ...application, idempotencyKey: "k-o", customer: "C2" }, [a, b], sequence(2, 7, 1, 8, 2, 8));
+  const b = applied(
+    { ...application, idempotencyKey: "k-b", product: "web_filtering_win", devices: 1 },
+    [a],
+    sequence(3, 1, 4, 1, 5),
+  );
+  const other = applied(
+    { ...application, idempotencyKey: "k-o", customer: "C2" },
+    [a, b],
+    sequence(2, 7, 1, 8, 2, 8),
+  );
 
   it("ends every security contract of the customer when all main services ended or are suspended", () => {
-    const ended = endWithMainServices([a, b, other], [
-      { customer: "C1", status: "ended", lastDay: "2024-09-30" },
-      { customer: "C1", status: "suspended", lastDay: "2024-10-15" },
-      { customer: "C2", status: "active", lastDay: null },
-    ], "2024-10-20");
+    const ended = endWithMainServices(
+      [a, b, other],
+      [
+        { customer: "C1", status: "ended", lastDay: "2024-09-30" },
+        { customer: "C1", status: "suspended", lastDay: "2024-10-15" },
+        { customer: "C2", status: "active", lastDay: null },
+      ],
+      "2024-10-20",
+    );
     expect(ended.map((c) => [c.contractNumber, c.endedOn, c.endReason])).toEqual([
       [a.contractNumber, "2024-10-15", "main_services_ended"],
       [b.contractNumber, "2024-10-15", "main_services_ended"],
@@ -163,12 +236,30 @@ describe("L-4 automatic end with the main ISP services", () => {
   });
 
   it("does nothing while one main service is still active, or before the last one ends", () => {
-    expect(endWithMainServices([a], [
-      { customer: "C1", status: "ended", lastDay: "2024-09-30" },
-      { customer: "C1", status: "active", lastDay: null },
-    ], "2024-10-20")).toEqual([]);
-    expect(endWithMainServices([a], [{ customer: "C1", status: "ended", lastDay: "2024-10-31" }], "2024-10-30")).toEqual([]);
-    expect(endWithMainServices([a], [{ customer: "C1", status: "ended", lastDay: "2024-10-31" }], "2024-10-31")).toHaveLength(1);
+    expect(
+      endWithMainServices(
+        [a],
+        [
+          { customer: "C1", status: "ended", lastDay: "2024-09-30" },
+          { customer: "C1", status: "active", lastDay: null },
+        ],
+        "2024-10-20",
+      ),
+    ).toEqual([]);
+    expect(
+      endWithMainServices(
+        [a],
+        [{ customer: "C1", status: "ended", lastDay: "2024-10-31" }],
+        "2024-10-30",
+      ),
+    ).toEqual([]);
+    expect(
+      endWithMainServices(
+        [a],
+        [{ customer: "C1", status: "ended", lastDay: "2024-10-31" }],
+        "2024-10-31",
+      ),
+    ).toHaveLength(1);
     expect(endWithMainServices([a], [], "2024-10-31")).toEqual([]);
   });
 });
@@ -177,10 +268,15 @@ describe("L-4 a contract ended with the main services is neither cancelled nor r
   const contract = applied();
 
   it("refuses a cancellation on its last day and after", () => {
-    const [ended] = endWithMainServices([contract], [{ customer: "C1", status: "ended", lastDay: "2024-10-15" }], "2024-10-15");
+    const [ended] = endWithMainServices(
+      [contract],
+      [{ customer: "C1", status: "ended", lastDay: "2024-10-15" }],
+      "2024-10-15",
+    );
     expect(ended.endedOn).toBe("2024-10-15");
     expect(requestIspCancellation(ended, "2024-10-15")).toEqual({
-      ok: false, error: "主契約の終了に伴い自動解約（2024-10-15）のため、解約のお申込みは不要です。",
+      ok: false,
+      error: "主契約の終了に伴い自動解約（2024-10-15）のため、解約のお申込みは不要です。",
     });
     expect(requestIspCancellation(ended, "2024-10-16").ok).toBe(false);
   });
@@ -188,11 +284,16 @@ describe("L-4 a contract ended with the main services is neither cancelled nor r
   it("a cancellation booked before the main services ended cannot be revoked back to life", () => {
     const booked = requestIspCancellation(contract, "2024-10-05");
     if (!booked.ok) throw new Error(booked.error);
-    const [ended] = endWithMainServices([booked.contract], [{ customer: "C1", status: "suspended", lastDay: "2024-10-15" }], "2024-10-20");
+    const [ended] = endWithMainServices(
+      [booked.contract],
+      [{ customer: "C1", status: "suspended", lastDay: "2024-10-15" }],
+      "2024-10-20",
+    );
     expect(ended.endedOn).toBe("2024-10-15");
     expect(ispStatusOn(ended, "2024-10-16")).toBe("ended");
     expect(revokeIspCancellation(ended, "2024-10-10")).toEqual({
-      ok: false, error: "主契約の終了に伴い自動解約（2024-10-15）のため、解約予約は取り消せません。",
+      ok: false,
+      error: "主契約の終了に伴い自動解約（2024-10-15）のため、解約予約は取り消せません。",
     });
   });
 });

@@ -15,7 +15,11 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
 
 export const TERM_LABELS: Record<LicenseTerm, string> = { annual: "年額", monthly: "月額" };
 
-export const KIND_LABELS: Record<LicenseKind, string> = { standard: "通常", service: "サービス型", trial: "体験版から移行" };
+export const KIND_LABELS: Record<LicenseKind, string> = {
+  standard: "通常",
+  service: "サービス型",
+  trial: "体験版から移行",
+};
 
 export const RENEWAL_STATE_LABELS: Record<RenewalState, string> = {
   active: "自動延長あり",

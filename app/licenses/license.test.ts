@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { addOnsOf, currentTerm, firstCharge, isLiveOn, renewalStateOf, sameDayMonthsLater, termEnd } from "./license";
+import {
+  addOnsOf,
+  currentTerm,
+  firstCharge,
+  isLiveOn,
+  renewalStateOf,
+  sameDayMonthsLater,
+  termEnd,
+} from "./license";
 import { makeLicense, makeMonthly } from "./license.fixture";
 
 describe("L-1 calendar month arithmetic on dates", () => {
@@ -32,7 +40,12 @@ describe("L-1 current term derived from the charges", () => {
     });
     expect(currentTerm(l, "2025-04-30")!.charge.date).toBe("2024-05-01");
     const t = currentTerm(l, "2025-05-01")!;
-    expect(t.charge).toEqual({ date: "2025-05-01", amountYen: 8480, type: "renewal", projected: false });
+    expect(t.charge).toEqual({
+      date: "2025-05-01",
+      amountYen: 8480,
+      type: "renewal",
+      projected: false,
+    });
     expect(t.end).toBe("2026-04-30");
   });
 
@@ -41,24 +54,47 @@ describe("L-1 current term derived from the charges", () => {
     // Renewals 02-29, 03-31: on 03-29 the term is 02-29 … 03-30 and the licence is live.
     expect(currentTerm(l, "2024-03-29")).toEqual({
       charge: { date: "2024-02-29", amountYen: 980, type: "renewal", projected: true },
-      start: "2024-02-29", end: "2024-03-30", nextBillingDate: "2024-03-31",
+      start: "2024-02-29",
+      end: "2024-03-30",
+      nextBillingDate: "2024-03-31",
     });
     expect(isLiveOn(l, "2024-03-30")).toBe(true);
-    expect(currentTerm(l, "2024-03-31")).toMatchObject({ start: "2024-03-31", end: "2024-04-29", nextBillingDate: "2024-04-30" });
+    expect(currentTerm(l, "2024-03-31")).toMatchObject({
+      start: "2024-03-31",
+      end: "2024-04-29",
+      nextBillingDate: "2024-04-30",
+    });
     // Annual, bought on 29 February: renewals on 28 February, and on the 29th in a leap year.
-    const annual = makeLicense({ charges: [{ date: "2024-02-29", amountYen: 7980, type: "purchase" }] });
-    expect(currentTerm(annual, "2028-02-28")).toMatchObject({ start: "2027-02-28", end: "2028-02-28", nextBillingDate: "2028-02-29" });
+    const annual = makeLicense({
+      charges: [{ date: "2024-02-29", amountYen: 7980, type: "purchase" }],
+    });
+    expect(currentTerm(annual, "2028-02-28")).toMatchObject({
+      start: "2027-02-28",
+      end: "2028-02-28",
+      nextBillingDate: "2028-02-29",
+    });
   });
 
   it("monthly: a month, clamped at month ends", () => {
     expect(termEnd(makeMonthly(), "2024-05-10")).toBe("2024-05-31");
-    const jan31 = makeMonthly({ charges: [{ date: "2024-01-31", amountYen: 980, type: "purchase" }], autoRenew: false });
-    expect(currentTerm(jan31, "2024-02-10")).toMatchObject({ end: "2024-02-28", nextBillingDate: "2024-02-29" });
+    const jan31 = makeMonthly({
+      charges: [{ date: "2024-01-31", amountYen: 980, type: "purchase" }],
+      autoRenew: false,
+    });
+    expect(currentTerm(jan31, "2024-02-10")).toMatchObject({
+      end: "2024-02-28",
+      nextBillingDate: "2024-02-29",
+    });
   });
 
   it("projects renewals auto-renewal must have made when the record stops listing them", () => {
     const t = currentTerm(makeLicense(), "2025-06-10")!;
-    expect(t.charge).toEqual({ date: "2025-05-01", amountYen: 7980, type: "renewal", projected: true });
+    expect(t.charge).toEqual({
+      date: "2025-05-01",
+      amountYen: 7980,
+      type: "renewal",
+      projected: true,
+    });
     expect(t.end).toBe("2026-04-30");
     const m = currentTerm(makeMonthly(), "2024-08-01")!;
     expect(m.charge).toMatchObject({ date: "2024-08-01", projected: true });
@@ -74,7 +110,10 @@ describe("L-1 current term derived from the charges", () => {
   });
 
   it("has no term before the first charge (trial not converted yet)", () => {
-    const trial = makeLicense({ kind: "trial", charges: [{ date: "2024-06-01", amountYen: 7980, type: "trial_conversion" }] });
+    const trial = makeLicense({
+      kind: "trial",
+      charges: [{ date: "2024-06-01", amountYen: 7980, type: "trial_conversion" }],
+    });
     expect(currentTerm(trial, "2024-05-31")).toBeNull();
     expect(isLiveOn(trial, "2024-05-31")).toBe(false);
     expect(firstCharge(trial)!.type).toBe("trial_conversion");

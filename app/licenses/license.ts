@@ -1,7 +1,15 @@
 // L-1 Licenses (docs/rules/licenses.md): the licence record as the import file carries it
 // (docs/rules/import-format.md, section `licenses`) and the current term derived from its charges.
 // Pure: every "today" comes in as a parameter.
-import { addDays, addMonths, compareDates, daysInMonth, isIsoDate, monthOf, type IsoDate } from "../lib/jst";
+import {
+  addDays,
+  addMonths,
+  compareDates,
+  daysInMonth,
+  isIsoDate,
+  monthOf,
+  type IsoDate,
+} from "../lib/jst";
 
 export type Channel = "vendor_store" | "isp" | "carrier_provider" | "reseller" | "app_store";
 export type LicenseTerm = "annual" | "monthly";
@@ -25,7 +33,13 @@ export interface TermCharge extends Charge {
   projected: boolean;
 }
 
-export const CHANNELS: readonly Channel[] = ["vendor_store", "isp", "carrier_provider", "reseller", "app_store"];
+export const CHANNELS: readonly Channel[] = [
+  "vendor_store",
+  "isp",
+  "carrier_provider",
+  "reseller",
+  "app_store",
+];
 export const REGIONS: readonly Region[] = ["JP", "UK", "NL", "EEA", "CH", "other"];
 
 /**
@@ -126,9 +140,15 @@ export function currentTerm(license: License, on: IsoDate): CurrentTerm | null {
   if (renewalStateOf(license) === "active") {
     while (sameDayMonthsLater(last.date, months * (periods + 1)) <= on) periods++;
   }
-  const charge: TermCharge = periods === 0
-    ? { ...last, projected: false }
-    : { date: sameDayMonthsLater(last.date, months * periods), amountYen: license.priceYen, type: "renewal", projected: true };
+  const charge: TermCharge =
+    periods === 0
+      ? { ...last, projected: false }
+      : {
+          date: sameDayMonthsLater(last.date, months * periods),
+          amountYen: license.priceYen,
+          type: "renewal",
+          projected: true,
+        };
   const nextBillingDate = sameDayMonthsLater(last.date, months * (periods + 1));
   return { charge, start: charge.date, end: addDays(nextBillingDate, -1), nextBillingDate };
 }

@@ -4,7 +4,8 @@
 import type { License } from "./license";
 import { carrierCancellationSteps } from "./carrier";
 
-export type MatchField = "orderNumber" | "productKey" | "contractNumber" | "carrierPaymentNumber" | "email";
+export type MatchField =
+  "orderNumber" | "productKey" | "contractNumber" | "carrierPaymentNumber" | "email";
 
 export interface LookupCustomer {
   ref: string;
@@ -21,7 +22,10 @@ export interface LicenseMatch {
  * dashes, the long-vowel mark typed for a dash, and spaces (also full-width) dropped.
  */
 export function normalizeKey(value: string): string {
-  return value.normalize("NFKC").toUpperCase().replace(/[\s\-‐‑‒–—―−ー]/g, "");
+  return value
+    .normalize("NFKC")
+    .toUpperCase()
+    .replace(/[\s\-‐‑‒–—―−ー]/g, "");
 }
 
 export function normalizeEmail(value: string): string {
@@ -33,18 +37,31 @@ export function normalizeEmail(value: string): string {
  * is an e-mail address (the order's, else the customer's); anything else is compared with the
  * keys (order number, product key / PIN, contract number, carrier payment number).
  */
-export function findLicenses(query: string, licenses: readonly License[], customers: readonly LookupCustomer[] = []): LicenseMatch[] {
+export function findLicenses(
+  query: string,
+  licenses: readonly License[],
+  customers: readonly LookupCustomer[] = [],
+): LicenseMatch[] {
   if (query.includes("@") || query.includes("＠")) {
     const email = normalizeEmail(query);
     if (email === "") return [];
     const emailOf = new Map(customers.map((c) => [c.ref, c.email]));
     return licenses
-      .filter((l) => [l.orderEmail, emailOf.get(l.customer)].some((e) => e != null && normalizeEmail(e) === email))
+      .filter((l) =>
+        [l.orderEmail, emailOf.get(l.customer)].some(
+          (e) => e != null && normalizeEmail(e) === email,
+        ),
+      )
       .map((license) => ({ license, matchedBy: "email" as const }));
   }
   const key = normalizeKey(query);
   if (key === "") return [];
-  const fields: Exclude<MatchField, "email">[] = ["orderNumber", "productKey", "contractNumber", "carrierPaymentNumber"];
+  const fields: Exclude<MatchField, "email">[] = [
+    "orderNumber",
+    "productKey",
+    "contractNumber",
+    "carrierPaymentNumber",
+  ];
   const matches: LicenseMatch[] = [];
   for (const license of licenses) {
     const field = fields.find((f) => {
@@ -75,10 +92,13 @@ export interface CancellationPath {
 
 export const STORE_ORDER_STATUS_URL = "https://www.nortonstore.jp/orderstatus/";
 export const SUPPORT_CHAT_URL = "https://support.norton.com/sp/ja/jp/home/current/contact-chat";
-const REFUND_STEP = "返金を申請する場合は、サポート窓口またはライブチャットで申請します（処理には数日かかります）。";
+const REFUND_STEP =
+  "返金を申請する場合は、サポート窓口またはライブチャットで申請します（処理には数日かかります）。";
 
 /** L-6 Which path the vendor-store order number leads to: AP/NP → account, SY → order status, else chat. */
-export function vendorPathKind(orderNumber: string | null): "vendor_account" | "store_order_status" | "support_chat" {
+export function vendorPathKind(
+  orderNumber: string | null,
+): "vendor_account" | "store_order_status" | "support_chat" {
   const prefix = normalizeKey(orderNumber ?? "").slice(0, 2);
   if (prefix === "AP" || prefix === "NP") return "vendor_account";
   if (prefix === "SY") return "store_order_status";
@@ -108,7 +128,12 @@ export function cancellationPath(license: License, all: readonly License[] = [])
         ],
       };
     case "carrier_provider":
-      return { kind: "carrier_provider", title: "提供元（サービス提供会社）で解約", url: null, steps: carrierCancellationSteps(license, all) };
+      return {
+        kind: "carrier_provider",
+        title: "提供元（サービス提供会社）で解約",
+        url: null,
+        steps: carrierCancellationSteps(license, all),
+      };
     case "app_store":
       return {
         kind: "app_store",
@@ -166,7 +191,9 @@ export function cancellationPath(license: License, all: readonly License[] = [])
         steps: [
           ...(order
             ? []
-            : ["注文番号は、注文確認メール（送信元 order@mail.nortonstore.jp、件名「自動延長サービス・課金完了のご案内」）で確認できます。"]),
+            : [
+                "注文番号は、注文確認メール（送信元 order@mail.nortonstore.jp、件名「自動延長サービス・課金完了のご案内」）で確認できます。",
+              ]),
           `サポートのチャット（${SUPPORT_CHAT_URL}）を開きます。`,
           "カテゴリで「自動延長サービスと購入」を選び、お問い合わせ内容に自動延長の停止（または解約・返金）を希望することを書きます。",
           "注文番号がわからない場合も、購入時の電子メールアドレスや電話番号から調べてもらえます。",

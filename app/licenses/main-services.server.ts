@@ -16,7 +16,12 @@ import type { IsoDate } from "../lib/jst";
 import { endWithMainServices, type MainServiceContract } from "./isp-bundle";
 import { AUTO_ENDED_LABEL, MAIN_SERVICE_KIND_LABELS, MAIN_SERVICE_STATUS_LABELS } from "./labels";
 import { ispRowsOf, toIspContract, type ChangeResult } from "./licenses.server";
-import { validateMainService, type MainServiceField, type MainServiceInput, type MainServiceRecord } from "./main-services";
+import {
+  validateMainService,
+  type MainServiceField,
+  type MainServiceInput,
+  type MainServiceRecord,
+} from "./main-services";
 import { recordWebhookEvent } from "../webhooks/events.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -25,7 +30,11 @@ type Db = Kysely<Database> | Transaction<Database>;
  * Who records a customer's main services: the provider's operations and support, and the
  * customer's reseller. A customer administrator sees its own, read-only.
  */
-export const MAIN_SERVICE_RECORD_ROLES: readonly Role[] = ["operator", "provider_admin", "reseller_manager"];
+export const MAIN_SERVICE_RECORD_ROLES: readonly Role[] = [
+  "operator",
+  "provider_admin",
+  "reseller_manager",
+];
 
 /** One ISP security contract the rule ended: its licence ends on the same day. */
 export interface AutoEnd {
@@ -36,12 +45,14 @@ export interface AutoEnd {
   endedOn: IsoDate;
 }
 
-export type RecordMainServiceResult = ChangeResult<{
-  created: boolean;
-  customerRef: string;
-  service: MainServiceRecord & { kind: NonNullable<MainServiceRecord["kind"]> };
-  ended: AutoEnd[];
-}> | { ok: false; error: string; fieldErrors: Partial<Record<MainServiceField, string>> };
+export type RecordMainServiceResult =
+  | ChangeResult<{
+      created: boolean;
+      customerRef: string;
+      service: MainServiceRecord & { kind: NonNullable<MainServiceRecord["kind"]> };
+      ended: AutoEnd[];
+    }>
+  | { ok: false; error: string; fieldErrors: Partial<Record<MainServiceField, string>> };
 
 /**
  * Applies the L-4 rule as of `on` to the given customers (already scoped by the caller) and
@@ -61,45 +72,96 @@ async function endSecurityWithMainServices(
   // carry: a customer at a time is decided on its own, so they go a chunk at a time.
   if (customerIds.length > SQL_CHUNK) {
     const done: AutoEnd[] = [];
-    for (const part of chunks(customerIds)) done.push(...(await endSecurityWithMainServices(trx, part, on, actor, ip)));
+    for (const part of chunks(customerIds))
+      done.push(...(await endSecurityWithMainServices(trx, part, on, actor, ip)));
     return done;
   }
   const rows = await ispRowsOf(trx, customerIds);
-  const mains: MainServiceContract[] = (await trx.selectFrom("isp_main_services")
-    .innerJoin("customers", "customers.id", "isp_main_services.customer_id")
-    .select(["customers.ref", "isp_main_services.status", "isp_main_services.last_day"])
-    .where("isp_main_services.customer_id", "in", [...customerIds])
-    .execute()).map((m) => ({ customer: m.ref, status: m.status, lastDay: m.last_day }));
+  const mains: MainServiceContract[] = (
+    await trx
+      .selectFrom("isp_main_services")
+      .innerJoin("customers", "customers.id", "isp_main_services.customer_id")
+      .select(["customers.ref", "isp_main_services.status", "isp_main_services.last_day"])
+      .where("isp_main_services.customer_id", "in", [...customerIds])
+      .execute()
+  ).map((m) => ({ customer: m.ref, status: m.status, lastDay: m.last_day }));
   const ended = endWithMainServices(rows.map(toIspContract), mains, on);
   const done: AutoEnd[] = [];
   for (const contract of ended) {
     const row = rows.find((r) => r.contract_number === contract.contractNumber)!;
     const endedOn = contract.endedOn!;
-    const updated = await trx.updateTable("isp_applications").set({ ended_on: endedOn })
-      .where("id", "=", row.id).where("ended_on", "is", null).executeTakeFirst();
+    const updated = await trx
+      .updateTable("isp_applications")
+      .set({ ended_on: endedOn })
+      .where("id", "=", row.id)
+      .where("ended_on", "is", null)
+      .executeTakeFirst();
     if (updated.numUpdatedRows !== 1n) continue; // ended meanwhile by another run
-    const license = await trx.selectFrom("licenses").select(["id", "ref", "state", "effective_end", "product"])
-      .where("customer_id", "=", row.customer_id).where("contract_number", "=", row.contract_number).where("channel", "=", "isp")
+    const license = await trx
+      .selectFrom("licenses")
+      .select(["id", "ref", "state", "effective_end", "product"])
+      .where("customer_id", "=", row.customer_id)
+      .where("contract_number", "=", row.contract_number)
+      .where("channel", "=", "isp")
       .executeTakeFirst();
     if (license?.state === "active") {
-      await trx.updateTable("licenses")
-        .set({ state: "expired", effective_end: endedOn, renewal_state: "stopped", auto_renew: 0, updated_at: now().toISOString() })
-        .where("id", "=", license.id).where("state", "=", "active").execute();
-    } else if (license?.state === "cancelled" && (license.effective_end === null || license.effective_end > endedOn)) {
+      await trx
+        .updateTable("licenses")
+        .set({
+          state: "expired",
+          effective_end: endedOn,
+          renewal_state: "stopped",
+          auto_renew: 0,
+          updated_at: now().toISOString(),
+        })
+        .where("id", "=", license.id)
+        .where("state", "=", "active")
+        .execute();
+    } else if (
+      license?.state === "cancelled" &&
+      (license.effective_end === null || license.effective_end > endedOn)
+    ) {
       // A cancellation booked for the month end: the main services ended first, so that is the last day.
-      await trx.updateTable("licenses").set({ effective_end: endedOn, updated_at: now().toISOString() }).where("id", "=", license.id).execute();
+      await trx
+        .updateTable("licenses")
+        .set({ effective_end: endedOn, updated_at: now().toISOString() })
+        .where("id", "=", license.id)
+        .execute();
     }
     await recordAudit(trx, {
-      actor, action: "isp.auto_end", entity: "license", entityId: license?.ref ?? `ISP-${row.contract_number}`,
+      actor,
+      action: "isp.auto_end",
+      entity: "license",
+      entityId: license?.ref ?? `ISP-${row.contract_number}`,
       summary: `ISPセキュリティ自動解約（L-4）: 契約番号 ${row.contract_number}、${AUTO_ENDED_LABEL}（${endedOn} まで）`,
       ip,
     });
     if (license) {
-      await recordWebhookEvent(trx, "license.ended", { customerId: row.customer_id, data: { license: {
-        ref: license.ref, customer: row.customer_ref, product: license.product, channel: "isp", lastDay: endedOn, reason: "main_services_ended",
-      } } }, now());
+      await recordWebhookEvent(
+        trx,
+        "license.ended",
+        {
+          customerId: row.customer_id,
+          data: {
+            license: {
+              ref: license.ref,
+              customer: row.customer_ref,
+              product: license.product,
+              channel: "isp",
+              lastDay: endedOn,
+              reason: "main_services_ended",
+            },
+          },
+        },
+        now(),
+      );
     }
-    done.push({ customerRef: row.customer_ref, contractNumber: row.contract_number, licenseRef: license?.ref ?? null, endedOn });
+    done.push({
+      customerRef: row.customer_ref,
+      contractNumber: row.contract_number,
+      licenseRef: license?.ref ?? null,
+      endedOn,
+    });
   }
   return done;
 }
@@ -112,38 +174,89 @@ async function endSecurityWithMainServices(
  */
 export async function recordMainService(
   db: Kysely<Database>,
-  params: { customerId: number; input: MainServiceInput; tenant: Tenant; on: IsoDate; actor: AuditActor; ip: string | null },
+  params: {
+    customerId: number;
+    input: MainServiceInput;
+    tenant: Tenant;
+    on: IsoDate;
+    actor: AuditActor;
+    ip: string | null;
+  },
 ): Promise<RecordMainServiceResult | null> {
-  const customer = await db.selectFrom("customers").select(["customers.id", "customers.ref", "customers.name"])
-    .where("customers.id", "=", params.customerId).where(customerInTenant(params.tenant)).executeTakeFirst();
+  const customer = await db
+    .selectFrom("customers")
+    .select(["customers.id", "customers.ref", "customers.name"])
+    .where("customers.id", "=", params.customerId)
+    .where(customerInTenant(params.tenant))
+    .executeTakeFirst();
   if (!customer) return null;
   const at = now().toISOString();
   return db.transaction().execute(async (trx): Promise<RecordMainServiceResult> => {
-    const existing = await trx.selectFrom("isp_main_services").select(["id", "service_ref", "kind", "name"])
-      .where("customer_id", "=", customer.id).execute();
-    const validation = validateMainService(params.input, (ref) => existing.some((e) => e.service_ref === ref));
+    const existing = await trx
+      .selectFrom("isp_main_services")
+      .select(["id", "service_ref", "kind", "name"])
+      .where("customer_id", "=", customer.id)
+      .execute();
+    const validation = validateMainService(params.input, (ref) =>
+      existing.some((e) => e.service_ref === ref),
+    );
     if (!validation.ok) {
-      return { ok: false, error: Object.values(validation.errors)[0]!, fieldErrors: validation.errors };
+      return {
+        ok: false,
+        error: Object.values(validation.errors)[0]!,
+        fieldErrors: validation.errors,
+      };
     }
     const record = validation.record;
     const known = existing.find((e) => e.service_ref === record.serviceRef);
     const kind = record.kind ?? known!.kind;
     const name = record.name ?? known?.name ?? null;
-    const values = { kind, name, status: record.status, last_day: record.lastDay, recorded_at: at, recorded_by: params.actor.email };
+    const values = {
+      kind,
+      name,
+      status: record.status,
+      last_day: record.lastDay,
+      recorded_at: at,
+      recorded_by: params.actor.email,
+    };
     if (known) {
-      await trx.updateTable("isp_main_services").set(values).where("id", "=", known.id).where("customer_id", "=", customer.id).execute();
+      await trx
+        .updateTable("isp_main_services")
+        .set(values)
+        .where("id", "=", known.id)
+        .where("customer_id", "=", customer.id)
+        .execute();
     } else {
-      await trx.insertInto("isp_main_services").values({ customer_id: customer.id, service_ref: record.serviceRef, ...values }).execute();
+      await trx
+        .insertInto("isp_main_services")
+        .values({ customer_id: customer.id, service_ref: record.serviceRef, ...values })
+        .execute();
     }
     await recordAudit(trx, {
-      actor: params.actor, action: "isp.main_service", entity: "customer", entityId: customer.ref,
-      summary: `ISP主契約の記録（L-4）: ${customer.name}（${customer.ref}）の${MAIN_SERVICE_KIND_LABELS[kind]} ${record.serviceRef}` +
+      actor: params.actor,
+      action: "isp.main_service",
+      entity: "customer",
+      entityId: customer.ref,
+      summary:
+        `ISP主契約の記録（L-4）: ${customer.name}（${customer.ref}）の${MAIN_SERVICE_KIND_LABELS[kind]} ${record.serviceRef}` +
         `${name ? `「${name}」` : ""}を${MAIN_SERVICE_STATUS_LABELS[record.status]}に` +
         `${record.lastDay ? `（最終利用日 ${record.lastDay}）` : ""}`,
       ip: params.ip,
     });
-    const ended = await endSecurityWithMainServices(trx, [customer.id], params.on, params.actor, params.ip);
-    return { ok: true, created: !known, customerRef: customer.ref, service: { ...record, kind, name }, ended };
+    const ended = await endSecurityWithMainServices(
+      trx,
+      [customer.id],
+      params.on,
+      params.actor,
+      params.ip,
+    );
+    return {
+      ok: true,
+      created: !known,
+      customerRef: customer.ref,
+      service: { ...record, kind, name },
+      ended,
+    };
   });
 }
 
@@ -156,8 +269,19 @@ export async function applyMainServiceEnds(
   params: { on: IsoDate; actor: AuditActor; ip?: string | null },
 ): Promise<AutoEnd[]> {
   return db.transaction().execute(async (trx) => {
-    const customers = await trx.selectFrom("isp_applications").select("customer_id").distinct()
-      .where("ended_on", "is", null).orderBy("customer_id").execute();
-    return endSecurityWithMainServices(trx, customers.map((c) => c.customer_id), params.on, params.actor, params.ip ?? null);
+    const customers = await trx
+      .selectFrom("isp_applications")
+      .select("customer_id")
+      .distinct()
+      .where("ended_on", "is", null)
+      .orderBy("customer_id")
+      .execute();
+    return endSecurityWithMainServices(
+      trx,
+      customers.map((c) => c.customer_id),
+      params.on,
+      params.actor,
+      params.ip ?? null,
+    );
   });
 }

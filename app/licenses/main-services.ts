@@ -46,32 +46,41 @@ export function normalizeServiceRef(value: string): string {
  * Checks one recording. `known` says whether the customer already has this service on record
  * (then the kind may be left out). Every problem is reported, one message per field.
  */
-export function validateMainService(input: MainServiceInput, known: (serviceRef: string) => boolean = () => false): MainServiceValidation {
+export function validateMainService(
+  input: MainServiceInput,
+  known: (serviceRef: string) => boolean = () => false,
+): MainServiceValidation {
   const errors: Partial<Record<MainServiceField, string>> = {};
   const serviceRef = normalizeServiceRef(input.serviceRef ?? "");
   if (serviceRef === "") errors.serviceRef = "サービス番号（回線番号など）を入力してください";
-  else if (!SERVICE_REF_RE.test(serviceRef)) errors.serviceRef = "サービス番号は英数字とハイフンで40文字以内で入力してください";
+  else if (!SERVICE_REF_RE.test(serviceRef))
+    errors.serviceRef = "サービス番号は英数字とハイフンで40文字以内で入力してください";
 
   const kindText = (input.kind ?? "").trim();
   let kind: MainServiceKind | null = null;
   if (kindText !== "") {
-    if ((MAIN_SERVICE_KINDS as readonly string[]).includes(kindText)) kind = kindText as MainServiceKind;
+    if ((MAIN_SERVICE_KINDS as readonly string[]).includes(kindText))
+      kind = kindText as MainServiceKind;
     else errors.kind = "種類はインターネット・テレビ・電話・その他から選んでください";
   } else if (!errors.serviceRef && !known(serviceRef)) {
     errors.kind = "新しいサービスの種類を選んでください";
   }
 
   const nameText = (input.name ?? "").trim();
-  if (nameText.length > MAX_NAME_LENGTH) errors.name = `サービス名は${MAX_NAME_LENGTH}文字以内で入力してください`;
+  if (nameText.length > MAX_NAME_LENGTH)
+    errors.name = `サービス名は${MAX_NAME_LENGTH}文字以内で入力してください`;
 
   const statusText = (input.status ?? "").trim();
-  const status = (MAIN_SERVICE_STATUSES as readonly string[]).includes(statusText) ? (statusText as MainServiceStatus) : null;
+  const status = (MAIN_SERVICE_STATUSES as readonly string[]).includes(statusText)
+    ? (statusText as MainServiceStatus)
+    : null;
   if (status === null) errors.status = "状態（ご利用中・休止・解約）を選んでください";
 
   const lastDayText = (input.lastDay ?? "").trim();
   let lastDay: IsoDate | null = null;
   if (status === "active") {
-    if (lastDayText !== "") errors.lastDay = "ご利用中のサービスには最終利用日を入力しないでください";
+    if (lastDayText !== "")
+      errors.lastDay = "ご利用中のサービスには最終利用日を入力しないでください";
   } else if (lastDayText === "") {
     if (status !== null) errors.lastDay = "休止・解約の場合は最終利用日を入力してください";
   } else if (!isIsoDate(lastDayText)) {
@@ -81,5 +90,8 @@ export function validateMainService(input: MainServiceInput, known: (serviceRef:
   }
 
   if (Object.keys(errors).length > 0 || status === null) return { ok: false, errors };
-  return { ok: true, record: { serviceRef, kind, name: nameText === "" ? null : nameText, status, lastDay } };
+  return {
+    ok: true,
+    record: { serviceRef, kind, name: nameText === "" ? null : nameText, status, lastDay },
+  };
 }

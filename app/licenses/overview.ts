@@ -3,10 +3,21 @@
 // warnings of stopping (L-2) or cancelling (L-3 … L-5). Pure: the stored state of every licence
 // of the customer and "today" come in as parameters, so the CLI and the web compute alike.
 import type { IsoDate } from "../lib/jst";
-import { requestStopAutoRenewal, nextRenewalAmountYen, type StopAutoRenewalResult } from "./auto-renewal";
+import {
+  requestStopAutoRenewal,
+  nextRenewalAmountYen,
+  type StopAutoRenewalResult,
+} from "./auto-renewal";
 import { CARRIER_BILLING, CARRIER_PROVIDERS, providerOf } from "./carrier";
 import { AUTO_END_NOTICE, ISP_PRODUCTS, type IspContract, type IspStatus } from "./isp-bundle";
-import { addOnsOf, currentTerm, renewalStateOf, type CurrentTerm, type License, type RenewalState } from "./license";
+import {
+  addOnsOf,
+  currentTerm,
+  renewalStateOf,
+  type CurrentTerm,
+  type License,
+  type RenewalState,
+} from "./license";
 import { cancellationPath, type CancellationPath } from "./lookup";
 import { quoteCancelDetail, type CancelQuoteDetail } from "./quote-cancel";
 
@@ -30,7 +41,9 @@ export interface FamilyMember {
  * "other service billed that way"), and the target itself whatever its state.
  */
 export function relatedLicenses(target: License, family: readonly FamilyMember[]): License[] {
-  return family.filter((m) => m.license.ref === target.ref || m.status.state === "active").map((m) => m.license);
+  return family
+    .filter((m) => m.license.ref === target.ref || m.status.state === "active")
+    .map((m) => m.license);
 }
 
 /**
@@ -38,12 +51,23 @@ export function relatedLicenses(target: License, family: readonly FamilyMember[]
  * web flow. A licence already cancelled (or expired) has nothing left to cancel: it ends on the
  * day recorded, nothing more is refunded and nothing cascades.
  */
-export function cancelQuoteFor(target: FamilyMember, family: readonly FamilyMember[], on: IsoDate): CancelQuoteDetail {
+export function cancelQuoteFor(
+  target: FamilyMember,
+  family: readonly FamilyMember[],
+  on: IsoDate,
+): CancelQuoteDetail {
   const related = relatedLicenses(target.license, family);
   if (target.status.state !== "active") {
     const pathDetail = cancellationPath(target.license, related);
     const effectiveEnd = target.status.effectiveEnd ?? currentTerm(target.license, on)?.end ?? on;
-    return { effectiveEnd, refundYen: 0, cascades: [], path: pathDetail.kind, lines: [], pathDetail };
+    return {
+      effectiveEnd,
+      refundYen: 0,
+      cascades: [],
+      path: pathDetail.kind,
+      lines: [],
+      pathDetail,
+    };
   }
   return quoteCancelDetail(target.license, related, on);
 }
@@ -60,7 +84,10 @@ export type DisplayState =
 export function displayStateOf(member: FamilyMember, on: IsoDate): DisplayState {
   const { license, status } = member;
   // An ISP licence ended with the main services (L-4) is usable through its last day.
-  if (status.state === "expired") return status.effectiveEnd !== null && status.effectiveEnd >= on ? "cancelled_running" : "ended";
+  if (status.state === "expired")
+    return status.effectiveEnd !== null && status.effectiveEnd >= on
+      ? "cancelled_running"
+      : "ended";
   if (status.state === "cancelled") {
     if (status.effectiveEnd !== null && status.effectiveEnd < on) return "ended";
     return license.channel === "isp" ? "isp_cancel_pending" : "cancelled_running";
@@ -91,7 +118,9 @@ export function sellerOf(license: License): string {
       return "インターネットサービスプロバイダ（ISP）のセキュリティサービス";
     case "carrier_provider": {
       const provider = providerOf(license);
-      const carrier = license.carrier ? `${CARRIER_BILLING[license.carrier].carrierName}ショップで販売、` : "携帯ショップで販売、";
+      const carrier = license.carrier
+        ? `${CARRIER_BILLING[license.carrier].carrierName}ショップで販売、`
+        : "携帯ショップで販売、";
       return provider
         ? `${provider.company}「${provider.service}」（${carrier}電話料金と合算で請求）`
         : `サービス提供会社（${CARRIER_PROVIDERS.map((p) => p.company).join("または")}、${carrier}電話料金と合算で請求）`;
@@ -179,26 +208,41 @@ export function licenseOverview(
     term,
     path: cancellationPath(license, related),
     quote: cancelQuoteFor(target, family, on),
-    stop: status.state === "active"
-      ? requestStopAutoRenewal(license, related, on)
-      : { ok: false, error: "このライセンスは解約済みのため、自動延長はありません。" },
+    stop:
+      status.state === "active"
+        ? requestStopAutoRenewal(license, related, on)
+        : { ok: false, error: "このライセンスは解約済みのため、自動延長はありません。" },
     main: mainMember ? { ref: mainMember.license.ref, product: mainMember.license.product } : null,
     addOns: addOnsOf(license, all).map((a) => {
       const member = byRef.get(a.ref)!;
       return {
-        ref: a.ref, product: a.product, priceYen: a.priceYen, renewalState: renewalStateOf(a),
-        displayState: displayStateOf(member, on), endsOn: endOf(member, on),
+        ref: a.ref,
+        product: a.product,
+        priceYen: a.priceYen,
+        renewalState: renewalStateOf(a),
+        displayState: displayStateOf(member, on),
+        endsOn: endOf(member, on),
       };
     }),
-    nextRenewal: renewing && term && license.mainLicense === null
-      ? { date: term.nextBillingDate, amountYen: nextRenewalAmountYen(license, related) }
-      : renewing && term ? { date: term.nextBillingDate, amountYen: license.priceYen } : null,
+    nextRenewal:
+      renewing && term && license.mainLicense === null
+        ? { date: term.nextBillingDate, amountYen: nextRenewalAmountYen(license, related) }
+        : renewing && term
+          ? { date: term.nextBillingDate, amountYen: license.priceYen }
+          : null,
     consoleActs: license.channel === "vendor_store" && status.state === "active",
     isp: isp
       ? {
-          contractNumber: isp.contractNumber, pin: isp.pin, product: ISP_PRODUCTS[isp.product].name, devices: isp.devices,
-          monthlyYenTaxIncluded: isp.monthlyYenTaxIncluded, appliedOn: isp.appliedOn, status: isp.status,
-          cancellation: isp.cancellation, endedOn: isp.endedOn, endReason: isp.endReason,
+          contractNumber: isp.contractNumber,
+          pin: isp.pin,
+          product: ISP_PRODUCTS[isp.product].name,
+          devices: isp.devices,
+          monthlyYenTaxIncluded: isp.monthlyYenTaxIncluded,
+          appliedOn: isp.appliedOn,
+          status: isp.status,
+          cancellation: isp.cancellation,
+          endedOn: isp.endedOn,
+          endReason: isp.endReason,
         }
       : null,
     notices,

@@ -6,7 +6,13 @@ import { carrierAnnualRefund, carrierCancellationTiming } from "./carrier";
 import { ispCancellationEffectiveEnd } from "./isp-bundle";
 import { currentTerm, type License } from "./license";
 import { cancellationPath, type CancellationPath, type CancellationPathKind } from "./lookup";
-import { cancelledTogether, refundFor, REFUND_TIMING_NOTICE, UNINSTALL_NOTICE, type RefundBasis } from "./refund";
+import {
+  cancelledTogether,
+  refundFor,
+  REFUND_TIMING_NOTICE,
+  UNINSTALL_NOTICE,
+  type RefundBasis,
+} from "./refund";
 
 /** Exactly the JSON printed by `licenses quote-cancel`. */
 export interface CancelQuote {
@@ -43,7 +49,11 @@ export function cancelLine(license: License, on: IsoDate): CancelQuoteLine {
       // L-4: ends on the last day of the request month, charged in full, no refund.
       const end = ispCancellationEffectiveEnd(on);
       return {
-        ...base, effectiveEnd: end, refundYen: 0, basis: "none", rule: "L-4",
+        ...base,
+        effectiveEnd: end,
+        refundYen: 0,
+        basis: "none",
+        rule: "L-4",
         explanation: `解約日は解約申込み日の月末日（${end}）となります。解約月の料金は日割りされません。`,
         notices: [`当月中（${end} まで）は解約予約の取消ができます。`],
       };
@@ -53,17 +63,29 @@ export function cancelLine(license: License, on: IsoDate): CancelQuoteLine {
         // L-5: the best path (member page or phone with the product key) completes the same day.
         const timing = carrierCancellationTiming({ by: "phone_with_product_key" }, on);
         return {
-          ...base, effectiveEnd: timing.usableUntilLatest, refundYen: 0, basis: "none", rule: "L-5",
+          ...base,
+          effectiveEnd: timing.usableUntilLatest,
+          refundYen: 0,
+          basis: "none",
+          rule: "L-5",
           explanation: `提供元での解約後、解約月の月末（${timing.usableUntilLatest}）まで利用できます。月額料金は返金されません。`,
-          notices: ["決済番号で手続きする場合は完了まで1〜10日かかり、完了した月の月末まで利用できます。"],
+          notices: [
+            "決済番号で手続きする場合は完了まで1〜10日かかり、完了した月の月末まで利用できます。",
+          ],
         };
       }
       const refund = carrierAnnualRefund(license, on);
       const end = refund.refundYen > 0 ? on : (currentTerm(license, on)?.end ?? on);
       return {
-        ...base, effectiveEnd: end, refundYen: refund.refundYen, basis: refund.refundYen > 0 ? "full" : "none",
+        ...base,
+        effectiveEnd: end,
+        refundYen: refund.refundYen,
+        basis: refund.refundYen > 0 ? "full" : "none",
         rule: "L-5 annual_refund",
-        explanation: refund.refundYen > 0 ? "購入から60日以内のため、年額料金が一括で返金されます。" : (refund.notices[0] ?? "返金はありません。"),
+        explanation:
+          refund.refundYen > 0
+            ? "購入から60日以内のため、年額料金が一括で返金されます。"
+            : (refund.notices[0] ?? "返金はありません。"),
         notices: refund.refundYen > 0 ? [...refund.notices, UNINSTALL_NOTICE] : [],
       };
     }
@@ -83,15 +105,31 @@ export function cancelLine(license: License, on: IsoDate): CancelQuoteLine {
         notices = [UNINSTALL_NOTICE, REFUND_TIMING_NOTICE];
       } else {
         effectiveEnd = term?.end ?? on; // nothing back: it stops renewing and runs to the end of its term
-        notices = term ? [`返金はありませんが、現在の有効期間の終了日（${term.end}）まで利用できます。以降は延長されません。`] : [];
+        notices = term
+          ? [
+              `返金はありませんが、現在の有効期間の終了日（${term.end}）まで利用できます。以降は延長されません。`,
+            ]
+          : [];
       }
-      return { ...base, effectiveEnd, refundYen: d.refundYen, basis: d.basis, rule: `L-3 ${d.rule}`, explanation: d.explanation, notices };
+      return {
+        ...base,
+        effectiveEnd,
+        refundYen: d.refundYen,
+        basis: d.basis,
+        rule: `L-3 ${d.rule}`,
+        explanation: d.explanation,
+        notices,
+      };
     }
   }
 }
 
 /** The quote with a line per licence and the path's steps, for the web flow's confirmation page. */
-export function quoteCancelDetail(license: License, allLicenses: readonly License[], on: IsoDate): CancelQuoteDetail {
+export function quoteCancelDetail(
+  license: License,
+  allLicenses: readonly License[],
+  on: IsoDate,
+): CancelQuoteDetail {
   if (!isIsoDate(on)) throw new Error(`invalid date "${on}"`);
   const addOns = cancelledTogether(license, allLicenses, on);
   const lines = [cancelLine(license, on), ...addOns.map((a) => cancelLine(a, on))];
@@ -111,7 +149,11 @@ export function quoteCancelDetail(license: License, allLicenses: readonly Licens
  * licence's), the total refund of it and its cascaded add-ons (each by its own rule), the
  * add-ons cancelled with it, and the cancellation path (L-6).
  */
-export function quoteCancel(license: License, allLicenses: readonly License[], on: IsoDate): CancelQuote {
+export function quoteCancel(
+  license: License,
+  allLicenses: readonly License[],
+  on: IsoDate,
+): CancelQuote {
   const { effectiveEnd, refundYen, cascades, path } = quoteCancelDetail(license, allLicenses, on);
   return { effectiveEnd, refundYen, cascades, path };
 }

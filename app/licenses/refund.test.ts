@@ -2,21 +2,44 @@ import { describe, expect, it } from "vitest";
 import type { Charge, License } from "./license";
 import { makeLicense, makeMonthly } from "./license.fixture";
 import {
-  advanceRefund, cancelledTogether, proRataRefund, refundFor, requestCancellation, RefundTransitionError,
-  windowEnd, withinWindow, type RefundRequest,
+  advanceRefund,
+  cancelledTogether,
+  proRataRefund,
+  refundFor,
+  requestCancellation,
+  RefundTransitionError,
+  windowEnd,
+  withinWindow,
+  type RefundRequest,
 } from "./refund";
 
-const purchase = (date: string, amountYen = 7980): Charge => ({ date, amountYen, type: "purchase" });
+const purchase = (date: string, amountYen = 7980): Charge => ({
+  date,
+  amountYen,
+  type: "purchase",
+});
 const renewal = (date: string, amountYen = 7980): Charge => ({ date, amountYen, type: "renewal" });
-const conversion = (date: string, amountYen = 7980): Charge => ({ date, amountYen, type: "trial_conversion" });
+const conversion = (date: string, amountYen = 7980): Charge => ({
+  date,
+  amountYen,
+  type: "trial_conversion",
+});
 
 function expectFull(l: License, on: string, yen: number, rule: string) {
   const d = refundFor(l, on);
-  expect({ refundYen: d.refundYen, basis: d.basis, rule: d.rule }).toEqual({ refundYen: yen, basis: "full", rule });
+  expect({ refundYen: d.refundYen, basis: d.basis, rule: d.rule }).toEqual({
+    refundYen: yen,
+    basis: "full",
+    rule,
+  });
 }
 function expectNone(l: License, on: string, rule: string) {
   const d = refundFor(l, on);
-  expect({ refundYen: d.refundYen, basis: d.basis, rule: d.rule }).toEqual({ refundYen: 0, basis: "none", rule });
+  expect({ refundYen: d.refundYen, basis: d.basis, rule: d.rule }).toEqual({
+    refundYen: 0,
+    basis: "none",
+    rule,
+  });
 }
 
 describe("L-3 day count (the day of the charge is not counted)", () => {
@@ -39,7 +62,9 @@ describe("L-3 table rows", () => {
     expect(refundFor(l, "2024-06-30").explanation).toBe(
       "購入日（2024-05-01）から60日以内（2024-06-30 まで）の申請のため、全額 7,980円 を返金します。",
     );
-    expect(refundFor(l, "2024-07-01").explanation).toBe("購入日（2024-05-01）から60日（2024-06-30 まで）を過ぎているため、返金の対象外です。");
+    expect(refundFor(l, "2024-07-01").explanation).toBe(
+      "購入日（2024-05-01）から60日（2024-06-30 まで）を過ぎているため、返金の対象外です。",
+    );
   });
 
   it("annual renewal charge: 60 days from that charge's date, full", () => {
@@ -66,17 +91,26 @@ describe("L-3 table rows", () => {
     const l = makeMonthly({ charges: [purchase("2024-05-01", 980), renewal("2024-06-01", 980)] });
     expectNone(l, "2024-06-01", "monthly_renewal");
     expectNone(l, "2024-06-02", "monthly_renewal");
-    expect(refundFor(l, "2024-06-02").explanation).toBe("月次延長料金は払い戻しの対象になりません。");
+    expect(refundFor(l, "2024-06-02").explanation).toBe(
+      "月次延長料金は払い戻しの対象になりません。",
+    );
   });
 
   describe("service-type licence: same windows, renewals included, only if unused", () => {
     it("annual purchase 60 days", () => {
-      const l = makeLicense({ kind: "service", priceYen: 5000, charges: [purchase("2024-05-01", 5000)] });
+      const l = makeLicense({
+        kind: "service",
+        priceYen: 5000,
+        charges: [purchase("2024-05-01", 5000)],
+      });
       expectFull(l, "2024-06-30", 5000, "service");
       expectNone(l, "2024-07-01", "service");
     });
     it("annual renewal 60 days from the renewal charge", () => {
-      const l = makeLicense({ kind: "service", charges: [purchase("2024-05-01", 5000), renewal("2025-05-01", 5000)] });
+      const l = makeLicense({
+        kind: "service",
+        charges: [purchase("2024-05-01", 5000), renewal("2025-05-01", 5000)],
+      });
       expectFull(l, "2025-06-30", 5000, "service");
       expectNone(l, "2025-07-01", "service");
     });
@@ -86,7 +120,10 @@ describe("L-3 table rows", () => {
       expectNone(l, "2024-05-16", "service");
     });
     it("monthly renewal 14 days from the renewal charge (unlike a standard monthly licence)", () => {
-      const l = makeMonthly({ kind: "service", charges: [purchase("2024-05-01", 980), renewal("2024-06-01", 980)] });
+      const l = makeMonthly({
+        kind: "service",
+        charges: [purchase("2024-05-01", 980), renewal("2024-06-01", 980)],
+      });
       expectFull(l, "2024-06-15", 980, "service");
       expectNone(l, "2024-06-16", "service");
     });
@@ -103,7 +140,10 @@ describe("L-3 table rows", () => {
       expectNone(l, "2024-07-01", "annual_trial_conversion");
     });
     it("annual: later annual renewals too, 60 days from each", () => {
-      const l = makeLicense({ kind: "trial", charges: [conversion("2024-05-01"), renewal("2025-05-01")] });
+      const l = makeLicense({
+        kind: "trial",
+        charges: [conversion("2024-05-01"), renewal("2025-05-01")],
+      });
       expectFull(l, "2025-06-30", 7980, "annual_renewal");
       expectNone(l, "2025-07-01", "annual_renewal");
     });
@@ -113,7 +153,10 @@ describe("L-3 table rows", () => {
       expectNone(l, "2024-05-16", "monthly_trial_conversion");
     });
     it("monthly: later monthly renewals none", () => {
-      const l = makeMonthly({ kind: "trial", charges: [conversion("2024-05-01", 980), renewal("2024-06-01", 980)] });
+      const l = makeMonthly({
+        kind: "trial",
+        charges: [conversion("2024-05-01", 980), renewal("2024-06-01", 980)],
+      });
       expectNone(l, "2024-06-01", "monthly_renewal");
     });
     it("nothing before the conversion charge", () => {
@@ -123,7 +166,10 @@ describe("L-3 table rows", () => {
   });
 
   describe("UK / Netherlands, annual renewal after 60 days: pro rata from the month after the request", () => {
-    const uk = makeLicense({ region: "UK", charges: [purchase("2024-05-01"), renewal("2025-05-01")] });
+    const uk = makeLicense({
+      region: "UK",
+      charges: [purchase("2024-05-01"), renewal("2025-05-01")],
+    });
 
     it("inside 60 days it is still a full refund", () => {
       expectFull(uk, "2025-06-30", 7980, "annual_renewal");
@@ -144,13 +190,23 @@ describe("L-3 table rows", () => {
 
     it("the Netherlands, mid-month request: from 2025-09-01, 242 days", () => {
       const nl = { ...uk, region: "NL" as const };
-      expect(refundFor(nl, "2025-08-15")).toMatchObject({ refundYen: 5290, proRata: { daysLeft: 242 } });
+      expect(refundFor(nl, "2025-08-15")).toMatchObject({
+        refundYen: 5290,
+        proRata: { daysLeft: 242 },
+      });
       expect(refundFor(nl, "2025-08-31")).toMatchObject({ refundYen: 5290 });
-      expect(refundFor(nl, "2025-09-01")).toMatchObject({ refundYen: 4634, proRata: { from: "2025-10-01", daysLeft: 212 } }); // floor(7980 × 212 ÷ 365)
+      expect(refundFor(nl, "2025-09-01")).toMatchObject({
+        refundYen: 4634,
+        proRata: { from: "2025-10-01", daysLeft: 212 },
+      }); // floor(7980 × 212 ÷ 365)
     });
 
     it("a request in the term's last month leaves nothing to refund", () => {
-      expect(refundFor(uk, "2026-04-10")).toMatchObject({ refundYen: 0, basis: "pro_rata", proRata: { daysLeft: 0 } });
+      expect(refundFor(uk, "2026-04-10")).toMatchObject({
+        refundYen: 0,
+        basis: "pro_rata",
+        proRata: { daysLeft: 0 },
+      });
     });
 
     it("uses 366 days for a term that holds 29 February", () => {
@@ -186,11 +242,19 @@ describe("L-3 table rows", () => {
     });
     it("does not exist in Japan, the Netherlands (listed apart) or elsewhere", () => {
       for (const region of ["JP", "NL", "other"] as const) {
-        expectNone(makeLicense({ region, previouslyRefunded: true }), "2024-05-10", "exception_previously_refunded");
+        expectNone(
+          makeLicense({ region, previouslyRefunded: true }),
+          "2024-05-10",
+          "exception_previously_refunded",
+        );
       }
     });
     it("does not reach licences sold by third parties", () => {
-      expectNone(makeLicense({ region: "EEA", soldVia: "third_party" }), "2024-05-10", "exception_third_party");
+      expectNone(
+        makeLicense({ region: "EEA", soldVia: "third_party" }),
+        "2024-05-10",
+        "exception_third_party",
+      );
     });
   });
 });
@@ -207,7 +271,11 @@ describe("L-3 exceptions: no refund under this policy", () => {
     }
   });
   it("re-purchase of a product already refunded once", () => {
-    expectNone(makeLicense({ previouslyRefunded: true }), "2024-05-02", "exception_previously_refunded");
+    expectNone(
+      makeLicense({ previouslyRefunded: true }),
+      "2024-05-02",
+      "exception_previously_refunded",
+    );
     expect(refundFor(makeLicense({ previouslyRefunded: true }), "2024-05-02").explanation).toBe(
       "以前に返金が行われた製品の再購入のため、返金の対象外です。",
     );
@@ -216,9 +284,24 @@ describe("L-3 exceptions: no refund under this policy", () => {
 
 describe("L-3 cascade and cancellation request", () => {
   const main = makeLicense();
-  const inWindow = makeLicense({ ref: "A1", mainLicense: "L1", priceYen: 2000, charges: [purchase("2024-06-01", 2000)] });
-  const outWindow = makeLicense({ ref: "A2", mainLicense: "L1", priceYen: 1000, charges: [purchase("2024-03-01", 1000)] });
-  const expired = makeLicense({ ref: "A3", mainLicense: "L1", autoRenew: false, charges: [purchase("2023-01-01", 500)] });
+  const inWindow = makeLicense({
+    ref: "A1",
+    mainLicense: "L1",
+    priceYen: 2000,
+    charges: [purchase("2024-06-01", 2000)],
+  });
+  const outWindow = makeLicense({
+    ref: "A2",
+    mainLicense: "L1",
+    priceYen: 1000,
+    charges: [purchase("2024-03-01", 1000)],
+  });
+  const expired = makeLicense({
+    ref: "A3",
+    mainLicense: "L1",
+    autoRenew: false,
+    charges: [purchase("2023-01-01", 500)],
+  });
   const all = [main, inWindow, outWindow, expired];
 
   it("cancelling a main licence takes its live add-ons; an add-on goes alone", () => {
@@ -227,7 +310,9 @@ describe("L-3 cascade and cancellation request", () => {
   });
 
   it("needs the uninstall acknowledgement", () => {
-    expect(requestCancellation(main, all, "2024-06-20", { uninstalledFromAllDevices: false })).toEqual({
+    expect(
+      requestCancellation(main, all, "2024-06-20", { uninstalledFromAllDevices: false }),
+    ).toEqual({
       ok: false,
       error:
         "アンインストールの確認が必要です。ソフトウェアのライセンスをキャンセルする場合、そのソフトウェアのすべてのコピーをデバイスからアンインストールして削除する必要があります。",
@@ -242,7 +327,9 @@ describe("L-3 cascade and cancellation request", () => {
       ["A1", 2000, "annual_purchase"],
       ["A2", 0, "annual_purchase"],
     ]);
-    expect(r.requests.map((q) => [q.licenseRef, q.amountYen, q.status, q.uninstallAcknowledgedOn])).toEqual([
+    expect(
+      r.requests.map((q) => [q.licenseRef, q.amountYen, q.status, q.uninstallAcknowledgedOn]),
+    ).toEqual([
       ["L1", 7980, "requested", "2024-06-20"],
       ["A1", 2000, "requested", "2024-06-20"],
     ]);
@@ -253,7 +340,9 @@ describe("L-3 cascade and cancellation request", () => {
     const r = requestCancellation(inWindow, all, "2024-07-31", { uninstalledFromAllDevices: true });
     if (!r.ok) throw new Error(r.error);
     expect(r.requests.map((q) => [q.licenseRef, q.amountYen])).toEqual([["A1", 2000]]);
-    const late = requestCancellation(inWindow, all, "2024-08-01", { uninstalledFromAllDevices: true });
+    const late = requestCancellation(inWindow, all, "2024-08-01", {
+      uninstalledFromAllDevices: true,
+    });
     if (!late.ok) throw new Error(late.error);
     expect(late.requests).toEqual([]);
   });
@@ -261,31 +350,53 @@ describe("L-3 cascade and cancellation request", () => {
 
 describe("L-3 refund workflow", () => {
   const requested: RefundRequest = {
-    licenseRef: "L1", amountYen: 7980, rule: "annual_purchase", requestedOn: "2024-06-20",
-    uninstallAcknowledgedOn: "2024-06-20", status: "requested",
-    approvedOn: null, paidOn: null, refusedOn: null, refusedReason: null,
+    licenseRef: "L1",
+    amountYen: 7980,
+    rule: "annual_purchase",
+    requestedOn: "2024-06-20",
+    uninstallAcknowledgedOn: "2024-06-20",
+    status: "requested",
+    approvedOn: null,
+    paidOn: null,
+    refusedOn: null,
+    refusedReason: null,
   };
 
   it("requested → approved → paid", () => {
     const approved = advanceRefund(requested, { type: "approve", on: "2024-06-21" });
     expect(approved).toMatchObject({ status: "approved", approvedOn: "2024-06-21" });
-    expect(advanceRefund(approved, { type: "pay", on: "2024-06-25" })).toMatchObject({ status: "paid", paidOn: "2024-06-25" });
+    expect(advanceRefund(approved, { type: "pay", on: "2024-06-25" })).toMatchObject({
+      status: "paid",
+      paidOn: "2024-06-25",
+    });
   });
 
   it("requested → refused with a reason", () => {
-    expect(advanceRefund(requested, { type: "refuse", on: "2024-06-21", reason: " 利用済み " })).toMatchObject({
+    expect(
+      advanceRefund(requested, { type: "refuse", on: "2024-06-21", reason: " 利用済み " }),
+    ).toMatchObject({
       status: "refused",
       refusedReason: "利用済み",
     });
-    expect(() => advanceRefund(requested, { type: "refuse", on: "2024-06-21", reason: " " })).toThrow(RefundTransitionError);
+    expect(() =>
+      advanceRefund(requested, { type: "refuse", on: "2024-06-21", reason: " " }),
+    ).toThrow(RefundTransitionError);
   });
 
   it("rejects every other transition", () => {
-    expect(() => advanceRefund(requested, { type: "pay", on: "2024-06-21" })).toThrow(/cannot pay when requested/);
+    expect(() => advanceRefund(requested, { type: "pay", on: "2024-06-21" })).toThrow(
+      /cannot pay when requested/,
+    );
     const paid = { ...requested, status: "paid" as const };
-    expect(() => advanceRefund(paid, { type: "approve", on: "2024-06-21" })).toThrow(RefundTransitionError);
-    expect(() => advanceRefund(paid, { type: "refuse", on: "2024-06-21", reason: "x" })).toThrow(RefundTransitionError);
+    expect(() => advanceRefund(paid, { type: "approve", on: "2024-06-21" })).toThrow(
+      RefundTransitionError,
+    );
+    expect(() => advanceRefund(paid, { type: "refuse", on: "2024-06-21", reason: "x" })).toThrow(
+      RefundTransitionError,
+    );
     const refused = { ...requested, status: "refused" as const };
-    expect(() => advanceRefund(refused, { type: "approve", on: "2024-06-21" })).toThrow(RefundTransitionError);
+    expect(() => advanceRefund(refused, { type: "approve", on: "2024-06-21" })).toThrow(
+      RefundTransitionError,
+    );
   });
 });

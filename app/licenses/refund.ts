@@ -1,9 +1,25 @@
 // L-3 Cancelling with a refund (vendor store), docs/rules/licenses.md: the refund windows
 // table, the Japanese day count, the exceptions, the main → add-on cascade, the uninstall
 // acknowledgement and the refund workflow requested → approved → paid | refused.
-import { addDays, addMonths, daysBetween, firstDayOf, isIsoDate, monthOf, type IsoDate } from "../lib/jst";
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  firstDayOf,
+  isIsoDate,
+  monthOf,
+  type IsoDate,
+} from "../lib/jst";
 import { truncDiv } from "../lib/yen";
-import { addOnsOf, currentTerm, firstCharge, isLiveOn, type License, type Region, type TermCharge } from "./license";
+import {
+  addOnsOf,
+  currentTerm,
+  firstCharge,
+  isLiveOn,
+  type License,
+  type Region,
+  type TermCharge,
+} from "./license";
 import { formatYen } from "../lib/format";
 
 export const ANNUAL_WINDOW_DAYS = 60;
@@ -80,7 +96,12 @@ export function proRataRefund(
   return { refundYen: truncDiv(amountYen * daysLeft, daysInTerm), from, daysLeft, daysInTerm };
 }
 
-function none(rule: RefundRule, explanation: string, charge: TermCharge | null = null, end: IsoDate | null = null): RefundDecision {
+function none(
+  rule: RefundRule,
+  explanation: string,
+  charge: TermCharge | null = null,
+  end: IsoDate | null = null,
+): RefundDecision {
   return { refundYen: 0, basis: "none", rule, charge, windowEnd: end, proRata: null, explanation };
 }
 
@@ -91,9 +112,13 @@ const TYPE_LABEL: Record<TermCharge["type"], string> = {
 };
 
 /** Days of the window of a row, or null for a row without one (monthly renewal). */
-function windowDays(license: License, charge: TermCharge): { rule: RefundRule; days: number | null } {
+function windowDays(
+  license: License,
+  charge: TermCharge,
+): { rule: RefundRule; days: number | null } {
   const annual = license.term === "annual";
-  if (license.kind === "service") return { rule: "service", days: annual ? ANNUAL_WINDOW_DAYS : MONTHLY_WINDOW_DAYS };
+  if (license.kind === "service")
+    return { rule: "service", days: annual ? ANNUAL_WINDOW_DAYS : MONTHLY_WINDOW_DAYS };
   switch (charge.type) {
     case "purchase":
       return annual
@@ -104,7 +129,9 @@ function windowDays(license: License, charge: TermCharge): { rule: RefundRule; d
         ? { rule: "annual_trial_conversion", days: ANNUAL_WINDOW_DAYS }
         : { rule: "monthly_trial_conversion", days: MONTHLY_WINDOW_DAYS };
     case "renewal":
-      return annual ? { rule: "annual_renewal", days: ANNUAL_WINDOW_DAYS } : { rule: "monthly_renewal", days: null };
+      return annual
+        ? { rule: "annual_renewal", days: ANNUAL_WINDOW_DAYS }
+        : { rule: "monthly_renewal", days: null };
   }
 }
 
@@ -133,11 +160,23 @@ function coolingOff(license: License, on: IsoDate): RefundDecision | null {
 export function refundFor(license: License, on: IsoDate): RefundDecision {
   if (!isIsoDate(on)) throw new Error(`invalid date "${on}"`);
   if (license.channel !== "vendor_store") {
-    return none("exception_channel", "販売元（サービスプロバイダ、アプリストア、販売店など）から購入したライセンスのため、この返金ポリシーの対象外です。販売元の規約に従います。");
+    return none(
+      "exception_channel",
+      "販売元（サービスプロバイダ、アプリストア、販売店など）から購入したライセンスのため、この返金ポリシーの対象外です。販売元の規約に従います。",
+    );
   }
-  if (license.soldVia === "nfr") return none("exception_nfr", "非売品（NFR）または無償のソフトウェアのため、返金の対象外です。");
-  if (license.soldVia === "bundled") return none("exception_bundled", "他のサードパーティ製品とともに販売されたライセンスのため、返金の対象外です。販売元の規約に従います。");
-  if (license.soldVia === "third_party") return none("exception_third_party", "サードパーティから購入または延長したライセンスのため、返金の対象外です。販売元の規約に従います。");
+  if (license.soldVia === "nfr")
+    return none("exception_nfr", "非売品（NFR）または無償のソフトウェアのため、返金の対象外です。");
+  if (license.soldVia === "bundled")
+    return none(
+      "exception_bundled",
+      "他のサードパーティ製品とともに販売されたライセンスのため、返金の対象外です。販売元の規約に従います。",
+    );
+  if (license.soldVia === "third_party")
+    return none(
+      "exception_third_party",
+      "サードパーティから購入または延長したライセンスのため、返金の対象外です。販売元の規約に従います。",
+    );
 
   const term = currentTerm(license, on);
   if (!term) return none("no_charge", `${on} の時点で請求がないため、返金はありません。`);
@@ -145,10 +184,24 @@ export function refundFor(license: License, on: IsoDate): RefundDecision {
   // The statutory cooling-off is "for any reason": it survives the two policy exceptions below.
   const cooling = coolingOff(license, on);
   if (license.previouslyRefunded) {
-    return cooling ?? none("exception_previously_refunded", "以前に返金が行われた製品の再購入のため、返金の対象外です。", term.charge);
+    return (
+      cooling ??
+      none(
+        "exception_previously_refunded",
+        "以前に返金が行われた製品の再購入のため、返金の対象外です。",
+        term.charge,
+      )
+    );
   }
   if (license.serviceUsed) {
-    return cooling ?? none("exception_service_used", "該当期間中にサービスを利用済みのため、返金の対象外です。", term.charge);
+    return (
+      cooling ??
+      none(
+        "exception_service_used",
+        "該当期間中にサービスを利用済みのため、返金の対象外です。",
+        term.charge,
+      )
+    );
   }
 
   const { charge } = term;
@@ -181,11 +234,23 @@ export function refundFor(license: License, on: IsoDate): RefundDecision {
       explanation: `60日間の返金保証期間（${end} まで）の終了後のため、申請の翌月 ${p.from} から延長後の有効期間の残り ${p.daysLeft} 日分を日割りで返金します（${formatYen(charge.amountYen)} × ${p.daysLeft} ÷ ${p.daysInTerm} = ${formatYen(p.refundYen)}）。`,
     };
   }
-  return cooling ?? none(rule, `${label}（${charge.date}）から${days}日（${end} まで）を過ぎているため、返金の対象外です。`, charge, end);
+  return (
+    cooling ??
+    none(
+      rule,
+      `${label}（${charge.date}）から${days}日（${end} まで）を過ぎているため、返金の対象外です。`,
+      charge,
+      end,
+    )
+  );
 }
 
 /** L-3 cascade: cancelling a main licence cancels its add-ons still live on `on`; an add-on goes alone. */
-export function cancelledTogether(license: License, all: readonly License[], on: IsoDate): License[] {
+export function cancelledTogether(
+  license: License,
+  all: readonly License[],
+  on: IsoDate,
+): License[] {
   return addOnsOf(license, all).filter((a) => isLiveOn(a, on));
 }
 
@@ -217,7 +282,9 @@ export class RefundTransitionError extends Error {}
 /** L-3 refund workflow: requested → approved → paid, or requested → refused with a reason. */
 export function advanceRefund(request: RefundRequest, event: RefundEvent): RefundRequest {
   const fail = (): never => {
-    throw new RefundTransitionError(`refund of ${request.licenseRef}: cannot ${event.type} when ${request.status}`);
+    throw new RefundTransitionError(
+      `refund of ${request.licenseRef}: cannot ${event.type} when ${request.status}`,
+    );
   };
   switch (event.type) {
     case "approve":
@@ -228,8 +295,16 @@ export function advanceRefund(request: RefundRequest, event: RefundEvent): Refun
       return { ...request, status: "paid", paidOn: event.on };
     case "refuse":
       if (request.status !== "requested") fail();
-      if (event.reason.trim() === "") throw new RefundTransitionError(`refund of ${request.licenseRef}: a refusal needs a reason`);
-      return { ...request, status: "refused", refusedOn: event.on, refusedReason: event.reason.trim() };
+      if (event.reason.trim() === "")
+        throw new RefundTransitionError(
+          `refund of ${request.licenseRef}: a refusal needs a reason`,
+        );
+      return {
+        ...request,
+        status: "refused",
+        refusedOn: event.on,
+        refusedReason: event.reason.trim(),
+      };
   }
 }
 
@@ -280,5 +355,10 @@ export function requestCancellation(
       refusedOn: null,
       refusedReason: null,
     }));
-  return { ok: true, decisions, requests, notices: requests.length > 0 ? [UNINSTALL_NOTICE, REFUND_TIMING_NOTICE] : [UNINSTALL_NOTICE] };
+  return {
+    ok: true,
+    decisions,
+    requests,
+    notices: requests.length > 0 ? [UNINSTALL_NOTICE, REFUND_TIMING_NOTICE] : [UNINSTALL_NOTICE],
+  };
 }

@@ -11,9 +11,17 @@ export function attachmentRenderer(db: Kysely<Database>) {
   return async (mail: { kind: string; ref: string | null }): Promise<Buffer | null> => {
     if (mail.kind === "invoice" && mail.ref?.startsWith("invoice:")) {
       const number = mail.ref.slice("invoice:".length);
-      const row = await db.selectFrom("invoices").select("id").where("invoice_number", "=", number).executeTakeFirst();
+      const row = await db
+        .selectFrom("invoices")
+        .select("id")
+        .where("invoice_number", "=", number)
+        .executeTakeFirst();
       if (!row) return null;
-      const stored = await archivedInvoicePdf(db, { id: row.id, tenant: { kind: "provider" }, at: now() });
+      const stored = await archivedInvoicePdf(db, {
+        id: row.id,
+        tenant: { kind: "provider" },
+        at: now(),
+      });
       return stored?.pdf ?? null;
     }
     return null;

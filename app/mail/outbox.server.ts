@@ -50,10 +50,18 @@ export function outboxRow(mail: NewMail, now: Date): Insertable<OutboxTable> {
 
 /** Queues one mail; returns its outbox id (the existing one when its `ref` was queued before). */
 export async function queueMail(db: Db, mail: NewMail, now: Date): Promise<number> {
-  const inserted = await db.insertInto("outbox").values(outboxRow(mail, now))
-    .onConflict((oc) => oc.column("ref").doNothing()).returning("id").executeTakeFirst();
+  const inserted = await db
+    .insertInto("outbox")
+    .values(outboxRow(mail, now))
+    .onConflict((oc) => oc.column("ref").doNothing())
+    .returning("id")
+    .executeTakeFirst();
   if (inserted) return inserted.id;
-  const existing = await db.selectFrom("outbox").select("id").where("ref", "=", mail.ref ?? null).executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom("outbox")
+    .select("id")
+    .where("ref", "=", mail.ref ?? null)
+    .executeTakeFirstOrThrow();
   return existing.id;
 }
 
@@ -83,12 +91,20 @@ export interface DeliverOptions {
  * could be claimed at once with `… where id in (select id … for update skip locked)`; the
  * per-row condition is what makes it correct on both engines.)
  */
-export async function claimMail(db: Kysely<Database>, id: number, sender: string, at: Date, dueAt: Date = at): Promise<boolean> {
+export async function claimMail(
+  db: Kysely<Database>,
+  id: number,
+  sender: string,
+  at: Date,
+  dueAt: Date = at,
+): Promise<boolean> {
   const atIso = at.toISOString();
   const dueIso = dueAt.toISOString();
-  const result = await db.updateTable("outbox")
+  const result = await db
+    .updateTable("outbox")
     .set({ claimed_by: sender, claimed_until: new Date(at.getTime() + CLAIM_MS).toISOString() })
-    .where("id", "=", id).where("status", "=", "queued")
+    .where("id", "=", id)
+    .where("status", "=", "queued")
     // Still due: a stale candidate list must not retry a mail another sender just postponed.
     .where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", dueIso)]))
     .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<=", atIso)]))
@@ -99,7 +115,9 @@ export async function claimMail(db: Kysely<Database>, id: number, sender: string
 /** Sends every queued mail that is due at `now`; returns what happened. */
 /** The body kept once a mail is done with (sent or given up): a password link's token is not kept. */
 function storedBody(mail: { kind: string; body_text: string }, done: boolean): string {
-  return done && mail.kind === ACCOUNT_LINK_MAIL_KIND ? withoutAccountLinks(mail.body_text) : mail.body_text;
+  return done && mail.kind === ACCOUNT_LINK_MAIL_KIND
+    ? withoutAccountLinks(mail.body_text)
+    : mail.body_text;
 }
 
 export async function deliverOutbox(
@@ -111,13 +129,18 @@ export async function deliverOutbox(
   const log = options.log ?? console.error;
   const nowIso = now.toISOString();
   const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0, waiting: 0 };
-  const due = await db.selectFrom("outbox").selectAll()
+  const due = await db
+    .selectFrom("outbox")
+    .selectAll()
     .where("status", "=", "queued")
     .where((eb) => eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", nowIso)]))
-    .orderBy("id").limit(BATCH).execute();
+    .orderBy("id")
+    .limit(BATCH)
+    .execute();
   if (transport === null) {
     summary.waiting = due.length;
-    if (due.length) log(`mail: no SMTP transport (SMTP_URL is not set); ${due.length} e-mail(s) stay queued`);
+    if (due.length)
+      log(`mail: no SMTP transport (SMTP_URL is not set); ${due.length} e-mail(s) stay queued`);
     return summary;
   }
 
@@ -129,42 +152,71 @@ export async function deliverOutbox(
     const attempts = mail.attempts + 1;
     try {
       const content = mail.attachment_name
-        ? mail.attachment_blob ?? (await options.renderAttachment?.({ kind: mail.kind, ref: mail.ref })) ?? null
+        ? (mail.attachment_blob ??
+          (await options.renderAttachment?.({ kind: mail.kind, ref: mail.ref })) ??
+          null)
         : null;
-      if (mail.attachment_name && !content) throw new Error(`attachment ${mail.attachment_name} could not be made`);
+      if (mail.attachment_name && !content)
+        throw new Error(`attachment ${mail.attachment_name} could not be made`);
       await transport.sendMail({
         from,
         to: mail.to_address,
         subject: mail.subject,
         text: mail.body_text,
-        attachments: mail.attachment_name && content ? [{ filename: mail.attachment_name, content }] : undefined,
+        attachments:
+          mail.attachment_name && content
+            ? [{ filename: mail.attachment_name, content }]
+            : undefined,
       });
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable("outbox")
-          .set({ status: "sent", sent_at: nowIso, attempts, last_error: null, next_attempt_at: null, body_text: storedBody(mail, true), claimed_by: null, claimed_until: null })
-          .where("id", "=", mail.id).execute();
+        await trx
+          .updateTable("outbox")
+          .set({
+            status: "sent",
+            sent_at: nowIso,
+            attempts,
+            last_error: null,
+            next_attempt_at: null,
+            body_text: storedBody(mail, true),
+            claimed_by: null,
+            claimed_until: null,
+          })
+          .where("id", "=", mail.id)
+          .execute();
         // An incident's e-mail notification is done when its mail is handed to the SMTP server.
-        await trx.updateTable("notifications").set({ sent_at: nowIso, result: "sent", attempts, last_error: null })
-          .where("outbox_id", "=", mail.id).where("sent_at", "is", null).execute();
+        await trx
+          .updateTable("notifications")
+          .set({ sent_at: nowIso, result: "sent", attempts, last_error: null })
+          .where("outbox_id", "=", mail.id)
+          .where("sent_at", "is", null)
+          .execute();
       });
       summary.sent++;
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
       const giveUp = attempts >= MAX_ATTEMPTS;
       await db.transaction().execute(async (trx) => {
-        await trx.updateTable("outbox")
+        await trx
+          .updateTable("outbox")
           .set({
             status: giveUp ? "failed" : "queued",
             attempts,
             last_error: reason,
-            next_attempt_at: giveUp ? null : new Date(now.getTime() + backoffMs(attempts, RETRY_BASE_MS)).toISOString(),
+            next_attempt_at: giveUp
+              ? null
+              : new Date(now.getTime() + backoffMs(attempts, RETRY_BASE_MS)).toISOString(),
             body_text: storedBody(mail, giveUp),
             claimed_by: null,
             claimed_until: null,
           })
-          .where("id", "=", mail.id).execute();
-        await trx.updateTable("notifications").set({ attempts, last_error: reason, ...(giveUp ? { result: "failed" } : {}) })
-          .where("outbox_id", "=", mail.id).where("sent_at", "is", null).execute();
+          .where("id", "=", mail.id)
+          .execute();
+        await trx
+          .updateTable("notifications")
+          .set({ attempts, last_error: reason, ...(giveUp ? { result: "failed" } : {}) })
+          .where("outbox_id", "=", mail.id)
+          .where("sent_at", "is", null)
+          .execute();
       });
       if (giveUp) summary.failed++;
       else summary.retrying++;

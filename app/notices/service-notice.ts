@@ -13,22 +13,37 @@ export const NOTICE_REASONS = {
 } as const;
 export type NoticeReason = keyof typeof NOTICE_REASONS;
 
-export const NOTICE_AREAS = { all: "全エリア", east: "東日本エリア", west: "西日本エリア" } as const;
+export const NOTICE_AREAS = {
+  all: "全エリア",
+  east: "東日本エリア",
+  west: "西日本エリア",
+} as const;
 export type NoticeArea = keyof typeof NOTICE_AREAS;
 
 const text = (label: string, max: number) =>
-  z.string().trim().min(1, `${label}を入力してください`).max(max, `${label}は${max}文字以内で入力してください`);
+  z
+    .string()
+    .trim()
+    .min(1, `${label}を入力してください`)
+    .max(max, `${label}は${max}文字以内で入力してください`);
 
 export const ServiceNoticeForm = z.object({
-  reason: z.enum(Object.keys(NOTICE_REASONS) as [NoticeReason, ...NoticeReason[]], { error: "中止の理由を選んでください" }),
-  area: z.enum(Object.keys(NOTICE_AREAS) as [NoticeArea, ...NoticeArea[]], { error: "対象エリアを選んでください" }),
+  reason: z.enum(Object.keys(NOTICE_REASONS) as [NoticeReason, ...NoticeReason[]], {
+    error: "中止の理由を選んでください",
+  }),
+  area: z.enum(Object.keys(NOTICE_AREAS) as [NoticeArea, ...NoticeArea[]], {
+    error: "対象エリアを選んでください",
+  }),
   title: text("件名", 100),
   body: text("内容", 2000),
   startDate: z.string().refine(isIsoDate, "開始日を正しい日付で入力してください"),
   startTime: z.string().refine(isTimeOfDay, "開始時刻を HH:MM で入力してください"),
   endDate: z.string().optional().default(""),
   endTime: z.string().optional().default(""),
-  emergency: z.string().optional().transform((v) => v === "on"),
+  emergency: z
+    .string()
+    .optional()
+    .transform((v) => v === "on"),
 });
 export type ServiceNoticeInput = z.output<typeof ServiceNoticeForm>;
 
@@ -44,29 +59,53 @@ export interface ServiceNoticeDraft {
 }
 
 /** The notice the form asks for at `now`, or the problems field by field. */
-export function draftServiceNotice(input: ServiceNoticeInput, now: Date): { ok: true; notice: ServiceNoticeDraft } | { ok: false; errors: Record<string, string> } {
+export function draftServiceNotice(
+  input: ServiceNoticeInput,
+  now: Date,
+): { ok: true; notice: ServiceNoticeDraft } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const startsAt = jstInstant(input.startDate, input.startTime);
   let endsAt: Date | null = null;
   if (input.endDate !== "" || input.endTime !== "") {
-    if (!isIsoDate(input.endDate) || !isTimeOfDay(input.endTime)) errors.endDate = "終了日時は日付と時刻の両方を入力してください（未定なら両方とも空欄）";
+    if (!isIsoDate(input.endDate) || !isTimeOfDay(input.endTime))
+      errors.endDate = "終了日時は日付と時刻の両方を入力してください（未定なら両方とも空欄）";
     else endsAt = jstInstant(input.endDate, input.endTime);
   }
   if (endsAt && endsAt <= startsAt) errors.endDate = "終了日時は開始日時より後にしてください";
   // T-16-2: announced beforehand, except in an emergency.
   if (!input.emergency && startsAt <= now) {
-    errors.startDate = "利用中止は事前に周知します。開始日時を現在より後にするか、緊急の場合は「緊急」を選んでください（第16条第2項）";
+    errors.startDate =
+      "利用中止は事前に周知します。開始日時を現在より後にするか、緊急の場合は「緊急」を選んでください（第16条第2項）";
   }
   if (endsAt && endsAt <= now) errors.endDate ??= "終了日時を過ぎた中止は周知できません";
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, notice: { reason: input.reason, area: input.area, title: input.title, body: input.body, startsAt, endsAt, emergency: input.emergency } };
+  return {
+    ok: true,
+    notice: {
+      reason: input.reason,
+      area: input.area,
+      title: input.title,
+      body: input.body,
+      startsAt,
+      endsAt,
+      emergency: input.emergency,
+    },
+  };
 }
 
 export type NoticeState = "upcoming" | "current" | "ended" | "withdrawn";
 
-export const NOTICE_STATE_LABELS: Record<NoticeState, string> = { upcoming: "予定", current: "中止中", ended: "終了", withdrawn: "取り下げ" };
+export const NOTICE_STATE_LABELS: Record<NoticeState, string> = {
+  upcoming: "予定",
+  current: "中止中",
+  ended: "終了",
+  withdrawn: "取り下げ",
+};
 
-export function noticeState(notice: { startsAt: string; endsAt: string | null; withdrawnAt: string | null }, now: Date): NoticeState {
+export function noticeState(
+  notice: { startsAt: string; endsAt: string | null; withdrawnAt: string | null },
+  now: Date,
+): NoticeState {
   if (notice.withdrawnAt) return "withdrawn";
   const at = now.toISOString();
   if (notice.startsAt > at) return "upcoming";

@@ -6,7 +6,14 @@ import type { Area, Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import { concerns, noticeState, type NoticeArea, type NoticeReason, type NoticeState, type ServiceNoticeDraft } from "./service-notice";
+import {
+  concerns,
+  noticeState,
+  type NoticeArea,
+  type NoticeReason,
+  type NoticeState,
+  type ServiceNoticeDraft,
+} from "./service-notice";
 import { formatInstant } from "../lib/format";
 
 export interface ServiceNotice {
@@ -26,8 +33,14 @@ export interface ServiceNotice {
 /** The areas of the tenant's live lines; null for the provider (every area). */
 export async function areasOf(db: Kysely<Database>, tenant: Tenant): Promise<Area[] | null> {
   if (tenant.kind === "provider") return null;
-  const rows = await db.selectFrom("contracts").innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select("contracts.area").distinct().where(customerInTenant(tenant)).where("contracts.status", "<>", "terminated").execute();
+  const rows = await db
+    .selectFrom("contracts")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select("contracts.area")
+    .distinct()
+    .where(customerInTenant(tenant))
+    .where("contracts.status", "<>", "terminated")
+    .execute();
   return rows.map((r) => r.area);
 }
 
@@ -35,23 +48,45 @@ export async function areasOf(db: Kysely<Database>, tenant: Tenant): Promise<Are
  * Notices concerning the tenant that have not ended before `since` (withdrawn ones only for the
  * provider), soonest first.
  */
-export async function listServiceNotices(db: Kysely<Database>, params: { tenant: Tenant; now: Date; since: Date }): Promise<ServiceNotice[]> {
+export async function listServiceNotices(
+  db: Kysely<Database>,
+  params: { tenant: Tenant; now: Date; since: Date },
+): Promise<ServiceNotice[]> {
   const areas = await areasOf(db, params.tenant);
-  let query = db.selectFrom("service_notices").selectAll()
-    .where((eb) => eb.or([eb("ends_at", "is", null), eb("ends_at", ">=", params.since.toISOString())]));
+  let query = db
+    .selectFrom("service_notices")
+    .selectAll()
+    .where((eb) =>
+      eb.or([eb("ends_at", "is", null), eb("ends_at", ">=", params.since.toISOString())]),
+    );
   if (params.tenant.kind !== "provider") query = query.where("withdrawn_at", "is", null);
   const rows = await query.orderBy("starts_at").orderBy("id").execute();
   return rows
     .filter((r) => concerns(r.area, areas))
     .map((r) => ({
-      id: r.id, reason: r.reason, area: r.area, title: r.title, body: r.body, startsAt: r.starts_at, endsAt: r.ends_at,
-      emergency: r.emergency === 1, publishedAt: r.published_at, withdrawnAt: r.withdrawn_at,
-      state: noticeState({ startsAt: r.starts_at, endsAt: r.ends_at, withdrawnAt: r.withdrawn_at }, params.now),
+      id: r.id,
+      reason: r.reason,
+      area: r.area,
+      title: r.title,
+      body: r.body,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      emergency: r.emergency === 1,
+      publishedAt: r.published_at,
+      withdrawnAt: r.withdrawn_at,
+      state: noticeState(
+        { startsAt: r.starts_at, endsAt: r.ends_at, withdrawnAt: r.withdrawn_at },
+        params.now,
+      ),
     }));
 }
 
 /** The notices concerning the tenant that are in progress or still to come at `now` (home page, login page). */
-export async function openServiceNotices(db: Kysely<Database>, tenant: Tenant, now: Date): Promise<ServiceNotice[]> {
+export async function openServiceNotices(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  now: Date,
+): Promise<ServiceNotice[]> {
   const notices = await listServiceNotices(db, { tenant, now, since: now });
   return notices.filter((n) => n.state === "current" || n.state === "upcoming");
 }
@@ -62,13 +97,27 @@ export async function publishServiceNotice(
 ): Promise<number> {
   const { notice } = params;
   return inTransaction(db, async (trx) => {
-    const { id } = await trx.insertInto("service_notices").values({
-      reason: notice.reason, area: notice.area, title: notice.title, body: notice.body,
-      starts_at: notice.startsAt.toISOString(), ends_at: notice.endsAt?.toISOString() ?? null, emergency: notice.emergency ? 1 : 0,
-      published_at: params.at.toISOString(), published_by: params.actor.email ?? "", withdrawn_at: null,
-    }).returning("id").executeTakeFirstOrThrow();
+    const { id } = await trx
+      .insertInto("service_notices")
+      .values({
+        reason: notice.reason,
+        area: notice.area,
+        title: notice.title,
+        body: notice.body,
+        starts_at: notice.startsAt.toISOString(),
+        ends_at: notice.endsAt?.toISOString() ?? null,
+        emergency: notice.emergency ? 1 : 0,
+        published_at: params.at.toISOString(),
+        published_by: params.actor.email ?? "",
+        withdrawn_at: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, {
-      actor: params.actor, action: "notice.publish", entity: "service_notice", entityId: id,
+      actor: params.actor,
+      action: "notice.publish",
+      entity: "service_notice",
+      entityId: id,
       summary: `利用中止のお知らせを掲載${notice.emergency ? "（緊急）" : ""}: ${notice.title}（${formatInstant(notice.startsAt.toISOString())}〜${notice.endsAt ? formatInstant(notice.endsAt.toISOString()) : "未定"}）`,
       ip: params.ip,
     });
@@ -82,21 +131,40 @@ export async function closeServiceNotice(
   params: { id: number; at: Date; actor: AuditActor; ip: string },
 ): Promise<{ ok: true; state: "withdrawn" | "ended" } | { ok: false; message: string } | null> {
   return inTransaction(db, async (trx) => {
-    const row = await trx.selectFrom("service_notices").selectAll().where("id", "=", params.id).executeTakeFirst();
+    const row = await trx
+      .selectFrom("service_notices")
+      .selectAll()
+      .where("id", "=", params.id)
+      .executeTakeFirst();
     if (!row) return null;
-    const state = noticeState({ startsAt: row.starts_at, endsAt: row.ends_at, withdrawnAt: row.withdrawn_at }, params.at);
+    const state = noticeState(
+      { startsAt: row.starts_at, endsAt: row.ends_at, withdrawnAt: row.withdrawn_at },
+      params.at,
+    );
     const at = params.at.toISOString();
     if (state === "upcoming") {
-      await trx.updateTable("service_notices").set({ withdrawn_at: at }).where("id", "=", row.id).execute();
+      await trx
+        .updateTable("service_notices")
+        .set({ withdrawn_at: at })
+        .where("id", "=", row.id)
+        .execute();
     } else if (state === "current") {
-      await trx.updateTable("service_notices").set({ ends_at: at }).where("id", "=", row.id).execute();
+      await trx
+        .updateTable("service_notices")
+        .set({ ends_at: at })
+        .where("id", "=", row.id)
+        .execute();
     } else {
       return { ok: false as const, message: "終了済み・取り下げ済みのお知らせです" };
     }
     const closed = state === "upcoming" ? "withdrawn" : "ended";
     await recordAudit(trx, {
-      actor: params.actor, action: closed === "withdrawn" ? "notice.withdraw" : "notice.end", entity: "service_notice", entityId: row.id,
-      summary: `利用中止のお知らせを${closed === "withdrawn" ? "取り下げ" : "終了（復旧）"}: ${row.title}`, ip: params.ip,
+      actor: params.actor,
+      action: closed === "withdrawn" ? "notice.withdraw" : "notice.end",
+      entity: "service_notice",
+      entityId: row.id,
+      summary: `利用中止のお知らせを${closed === "withdrawn" ? "取り下げ" : "終了（復旧）"}: ${row.title}`,
+      ip: params.ip,
     });
     return { ok: true as const, state: closed };
   });

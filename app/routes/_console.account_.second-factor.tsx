@@ -2,13 +2,35 @@
 // code), recovery codes (shown once), passkeys, and — for a reseller's manager or a customer's
 // administrator — whether their organisation's accounts must use a second factor. An account that
 // must use one and has none is kept on this page (session.server.ts requireViewer).
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigate,
+  useSearchParams,
+} from "@remix-run/react";
 import { deletePasskey, listPasskeys } from "~/auth/passkeys.server";
 import { verifyPassword } from "~/auth/password.server";
 import {
-  confirmTotp, formatSecret, getTenantSecondFactorPolicy, mustEnrolSecondFactor, regenerateRecoveryCodes, removeTotp,
-  secondFactorStatus, startTotpSetup, totpQrDataUrl, totpUri, updateTenantSecondFactorPolicy,
+  confirmTotp,
+  formatSecret,
+  getTenantSecondFactorPolicy,
+  mustEnrolSecondFactor,
+  regenerateRecoveryCodes,
+  removeTotp,
+  secondFactorStatus,
+  startTotpSetup,
+  totpQrDataUrl,
+  totpUri,
+  updateTenantSecondFactorPolicy,
 } from "~/auth/second-factor.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { PasskeyRegistration } from "~/components/PasskeyButton";
@@ -20,15 +42,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { secondFactorSetup: true });
   const db = getDb();
   const [status, passkeys, mustEnrol, policy] = await Promise.all([
-    secondFactorStatus(db, viewer.id), listPasskeys(db, viewer.id), mustEnrolSecondFactor(db, viewer),
+    secondFactorStatus(db, viewer.id),
+    listPasskeys(db, viewer.id),
+    mustEnrolSecondFactor(db, viewer),
     getTenantSecondFactorPolicy(db, viewer.tenant),
   ]);
   const setup = status.pendingSecret
-    ? { secret: formatSecret(status.pendingSecret), qr: await totpQrDataUrl(totpUri(status.pendingSecret, viewer.email)) }
+    ? {
+        secret: formatSecret(status.pendingSecret),
+        qr: await totpQrDataUrl(totpUri(status.pendingSecret, viewer.email)),
+      }
     : null;
   return {
-    totp: status.totp, recoveryCodesLeft: status.recoveryCodesLeft, setup, mustEnrol,
-    passkeys, policy: policy === null ? null : { required: policy, kind: viewer.tenant.kind },
+    totp: status.totp,
+    recoveryCodesLeft: status.recoveryCodesLeft,
+    setup,
+    mustEnrol,
+    passkeys,
+    policy: policy === null ? null : { required: policy, kind: viewer.tenant.kind },
   };
 }
 
@@ -47,34 +78,72 @@ export async function action({ request }: ActionFunctionArgs) {
       await startTotpSetup(db, viewer.id, at);
       return redirect("/account/second-factor#totp");
     case "cancel-totp":
-      await db.deleteFrom("user_totp").where("user_id", "=", viewer.id).where("confirmed_at", "is", null).execute();
+      await db
+        .deleteFrom("user_totp")
+        .where("user_id", "=", viewer.id)
+        .where("confirmed_at", "is", null)
+        .execute();
       return redirect("/account/second-factor");
     case "confirm-totp": {
       const codes = await confirmTotp(db, actor, String(form.get("code") ?? ""), at, ip);
-      if (!codes) return data<ActionResult>({ error: "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。", field: "code" }, { status: 400 });
+      if (!codes)
+        return data<ActionResult>(
+          {
+            error:
+              "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。",
+            field: "code",
+          },
+          { status: 400 },
+        );
       return data<ActionResult>({ recoveryCodes: codes });
     }
     case "remove-totp": {
       const code = String(form.get("code") ?? "").trim();
-      const result = await removeTotp(db, actor, code ? { code } : { password: String(form.get("password") ?? "") }, at, ip);
-      if (!result.ok) return data<ActionResult>({ error: result.message, field: "remove" }, { status: 400 });
+      const result = await removeTotp(
+        db,
+        actor,
+        code ? { code } : { password: String(form.get("password") ?? "") },
+        at,
+        ip,
+      );
+      if (!result.ok)
+        return data<ActionResult>({ error: result.message, field: "remove" }, { status: 400 });
       return redirect("/account/second-factor?removed=1");
     }
     case "regenerate-codes": {
-      const user = await db.selectFrom("users").select("password_hash").where("id", "=", viewer.id).executeTakeFirstOrThrow();
+      const user = await db
+        .selectFrom("users")
+        .select("password_hash")
+        .where("id", "=", viewer.id)
+        .executeTakeFirstOrThrow();
       if (!(await verifyPassword(user.password_hash, String(form.get("password") ?? "")))) {
-        return data<ActionResult>({ error: "現在のパスワードが正しくありません", field: "regenerate" }, { status: 400 });
+        return data<ActionResult>(
+          { error: "現在のパスワードが正しくありません", field: "regenerate" },
+          { status: 400 },
+        );
       }
       const codes = await regenerateRecoveryCodes(db, actor, at, ip);
-      if (!codes) return data<ActionResult>({ error: "二要素認証を設定してから回復コードを発行してください", field: "regenerate" }, { status: 400 });
+      if (!codes)
+        return data<ActionResult>(
+          { error: "二要素認証を設定してから回復コードを発行してください", field: "regenerate" },
+          { status: 400 },
+        );
       return data<ActionResult>({ recoveryCodes: codes });
     }
     case "delete-passkey":
-      if (!(await deletePasskey(db, actor, String(form.get("passkeyId") ?? ""), ip))) throw new Response("見つかりません", { status: 404 });
+      if (!(await deletePasskey(db, actor, String(form.get("passkeyId") ?? ""), ip)))
+        throw new Response("見つかりません", { status: 404 });
       return redirect("/account/second-factor?passkeyDeleted=1");
     case "policy":
-      if (viewer.tenant.kind === "provider") throw new Response("この操作の権限がありません。", { status: 403 });
-      await updateTenantSecondFactorPolicy(db, viewer.tenant, form.get("required") === "on", actor, ip);
+      if (viewer.tenant.kind === "provider")
+        throw new Response("この操作の権限がありません。", { status: 403 });
+      await updateTenantSecondFactorPolicy(
+        db,
+        viewer.tenant,
+        form.get("required") === "on",
+        actor,
+        ip,
+      );
       return redirect("/account/second-factor?policySaved=1");
     default:
       return data<ActionResult>({ error: "操作が正しくありません" }, { status: 400 });
@@ -85,33 +154,52 @@ function RecoveryCodes({ codes }: { codes: string[] }) {
   return (
     <section className="alert warn" aria-label="回復コード">
       <h3 style={{ marginTop: 0 }}>回復コード（この画面でのみ表示します）</h3>
-      <p>認証アプリやパスキーが使えないときに、1つにつき1回だけログインに使えます。印刷するか、パスワード管理ソフトなど安全な場所に保管してください。</p>
-      <ul data-testid="recovery-codes" style={{ fontFamily: "monospace", fontSize: 16, columns: 2 }}>
-        {codes.map((c) => <li key={c}>{c}</li>)}
+      <p>
+        認証アプリやパスキーが使えないときに、1つにつき1回だけログインに使えます。印刷するか、パスワード管理ソフトなど安全な場所に保管してください。
+      </p>
+      <ul
+        data-testid="recovery-codes"
+        style={{ fontFamily: "monospace", fontSize: 16, columns: 2 }}
+      >
+        {codes.map((c) => (
+          <li key={c}>{c}</li>
+        ))}
       </ul>
     </section>
   );
 }
 
 export default function SecondFactorSettings() {
-  const { totp, recoveryCodesLeft, setup, mustEnrol, passkeys, policy } = useLoaderData<typeof loader>();
+  const { totp, recoveryCodesLeft, setup, mustEnrol, passkeys, policy } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const notice = params.get("removed") ? "認証アプリを解除しました。"
-    : params.get("passkeyDeleted") ? "パスキーを削除しました。"
-    : params.get("passkeyAdded") ? `パスキー「${params.get("passkeyAdded")}」を登録しました。`
-    : params.get("policySaved") ? "二要素認証の設定を保存しました。" : null;
+  const notice = params.get("removed")
+    ? "認証アプリを解除しました。"
+    : params.get("passkeyDeleted")
+      ? "パスキーを削除しました。"
+      : params.get("passkeyAdded")
+        ? `パスキー「${params.get("passkeyAdded")}」を登録しました。`
+        : params.get("policySaved")
+          ? "二要素認証の設定を保存しました。"
+          : null;
   return (
     <>
-      <p><Link to="/account">← アカウント</Link></p>
+      <p>
+        <Link to="/account">← アカウント</Link>
+      </p>
       <h1>二要素認証</h1>
       {mustEnrol ? (
         <div className="alert warn" role="alert">
           このアカウントでは二要素認証が必須です。認証アプリかパスキーを設定するまで、ほかの画面は使えません。
         </div>
       ) : null}
-      {notice && !result ? <div className="alert success" role="status">{notice}</div> : null}
+      {notice && !result ? (
+        <div className="alert success" role="status">
+          {notice}
+        </div>
+      ) : null}
       {result?.recoveryCodes ? <RecoveryCodes codes={result.recoveryCodes} /> : null}
       <p className="muted">
         ログインのとき、パスワードに加えて認証アプリの確認コードかパスキーで本人確認をします。パスワードが漏れても、第三者はログインできません。
@@ -123,48 +211,93 @@ export default function SecondFactorSettings() {
           <p>設定済みです（残りの回復コード：{recoveryCodesLeft}件）。</p>
           <Form method="post" className="stack" noValidate>
             <h3>認証アプリを解除する</h3>
-            <p className="muted" style={{ margin: 0 }}>現在のパスワード、または認証アプリの確認コードのどちらかを入力してください。</p>
-            <label>現在のパスワード<input type="password" name="password" autoComplete="current-password" /></label>
-            <label>確認コード<input type="text" name="code" autoComplete="one-time-code" inputMode="numeric" /></label>
-            {result?.field === "remove" ? <span className="field-error">{result.error}</span> : null}
-            <button type="submit" name="intent" value="remove-totp" className="secondary">解除する</button>
+            <p className="muted" style={{ margin: 0 }}>
+              現在のパスワード、または認証アプリの確認コードのどちらかを入力してください。
+            </p>
+            <label>
+              現在のパスワード
+              <input type="password" name="password" autoComplete="current-password" />
+            </label>
+            <label>
+              確認コード
+              <input type="text" name="code" autoComplete="one-time-code" inputMode="numeric" />
+            </label>
+            {result?.field === "remove" ? (
+              <span className="field-error">{result.error}</span>
+            ) : null}
+            <button type="submit" name="intent" value="remove-totp" className="secondary">
+              解除する
+            </button>
           </Form>
         </>
       ) : setup ? (
         <div className="stack">
-          <p>1. 認証アプリ（Google Authenticator、Microsoft Authenticator など）で次のQRコードを読み取るか、セットアップキーを入力してください。</p>
+          <p>
+            1. 認証アプリ（Google Authenticator、Microsoft Authenticator
+            など）で次のQRコードを読み取るか、セットアップキーを入力してください。
+          </p>
           <div style={{ display: "flex", gap: 24, alignItems: "center", flexWrap: "wrap" }}>
             <img src={setup.qr} alt="認証アプリ用のQRコード" width={200} height={200} />
             <dl className="facts">
-              <dt>セットアップキー</dt><dd><code data-testid="totp-secret">{setup.secret}</code></dd>
-              <dt>種類</dt><dd>時間ベース（30秒・6桁）</dd>
+              <dt>セットアップキー</dt>
+              <dd>
+                <code data-testid="totp-secret">{setup.secret}</code>
+              </dd>
+              <dt>種類</dt>
+              <dd>時間ベース（30秒・6桁）</dd>
             </dl>
           </div>
           <Form method="post" className="stack" noValidate>
             <label>
               2. 認証アプリに表示された6桁の確認コード
-              <input type="text" name="code" autoComplete="one-time-code" inputMode="numeric" pattern="[0-9]*" maxLength={8}
-                aria-invalid={result?.field === "code" ? true : undefined} />
-              {result?.field === "code" ? <span className="field-error">{result.error}</span> : null}
+              <input
+                type="text"
+                name="code"
+                autoComplete="one-time-code"
+                inputMode="numeric"
+                pattern="[0-9]*"
+                maxLength={8}
+                aria-invalid={result?.field === "code" ? true : undefined}
+              />
+              {result?.field === "code" ? (
+                <span className="field-error">{result.error}</span>
+              ) : null}
             </label>
             <div className="actions">
-              <button type="submit" name="intent" value="confirm-totp">確認して有効にする</button>
-              <button type="submit" name="intent" value="cancel-totp" className="secondary">やめる</button>
+              <button type="submit" name="intent" value="confirm-totp">
+                確認して有効にする
+              </button>
+              <button type="submit" name="intent" value="cancel-totp" className="secondary">
+                やめる
+              </button>
             </div>
           </Form>
         </div>
       ) : (
         <Form method="post">
           <p>未設定です。</p>
-          <button type="submit" name="intent" value="start-totp">認証アプリを設定する</button>
+          <button type="submit" name="intent" value="start-totp">
+            認証アプリを設定する
+          </button>
         </Form>
       )}
 
       <h2>パスキー</h2>
-      <p className="muted">パソコンやスマートフォンの指紋・顔・PINで確認します。登録したパスキーだけでもログインできます。</p>
-      {passkeys.length === 0 ? <div className="empty">登録済みのパスキーはありません。</div> : (
+      <p className="muted">
+        パソコンやスマートフォンの指紋・顔・PINで確認します。登録したパスキーだけでもログインできます。
+      </p>
+      {passkeys.length === 0 ? (
+        <div className="empty">登録済みのパスキーはありません。</div>
+      ) : (
         <table className="data" data-testid="passkeys">
-          <thead><tr><th>名前</th><th>登録日時</th><th>最後に使った日時</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>名前</th>
+              <th>登録日時</th>
+              <th>最後に使った日時</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {passkeys.map((p) => (
               <tr key={p.id}>
@@ -174,7 +307,14 @@ export default function SecondFactorSettings() {
                 <td>
                   <Form method="post">
                     <input type="hidden" name="passkeyId" value={p.id} />
-                    <button type="submit" name="intent" value="delete-passkey" className="secondary">削除する</button>
+                    <button
+                      type="submit"
+                      name="intent"
+                      value="delete-passkey"
+                      className="secondary"
+                    >
+                      削除する
+                    </button>
                   </Form>
                 </td>
               </tr>
@@ -182,16 +322,32 @@ export default function SecondFactorSettings() {
           </tbody>
         </table>
       )}
-      <PasskeyRegistration onDone={(name) => navigate(`/account/second-factor?passkeyAdded=${encodeURIComponent(name)}`, { replace: true })} />
+      <PasskeyRegistration
+        onDone={(name) =>
+          navigate(`/account/second-factor?passkeyAdded=${encodeURIComponent(name)}`, {
+            replace: true,
+          })
+        }
+      />
 
       {totp || passkeys.length > 0 ? (
         <>
           <h2>回復コード</h2>
-          <p>未使用の回復コード：{recoveryCodesLeft}件。新しく発行すると、以前のコードはすべて使えなくなります。</p>
+          <p>
+            未使用の回復コード：{recoveryCodesLeft}
+            件。新しく発行すると、以前のコードはすべて使えなくなります。
+          </p>
           <Form method="post" className="stack" noValidate>
-            <label>現在のパスワード<input type="password" name="password" autoComplete="current-password" /></label>
-            {result?.field === "regenerate" ? <span className="field-error">{result.error}</span> : null}
-            <button type="submit" name="intent" value="regenerate-codes" className="secondary">回復コードを発行し直す</button>
+            <label>
+              現在のパスワード
+              <input type="password" name="password" autoComplete="current-password" />
+            </label>
+            {result?.field === "regenerate" ? (
+              <span className="field-error">{result.error}</span>
+            ) : null}
+            <button type="submit" name="intent" value="regenerate-codes" className="secondary">
+              回復コードを発行し直す
+            </button>
           </Form>
         </>
       ) : null}
@@ -202,9 +358,13 @@ export default function SecondFactorSettings() {
           <Form method="post" className="stack">
             <label style={{ fontWeight: 400 }}>
               <input type="checkbox" name="required" defaultChecked={policy.required} />{" "}
-              {policy.kind === "reseller" ? "担当するすべてのお客さまの管理者アカウントに二要素認証を必須にする" : "自社の管理者アカウントに二要素認証を必須にする"}
+              {policy.kind === "reseller"
+                ? "担当するすべてのお客さまの管理者アカウントに二要素認証を必須にする"
+                : "自社の管理者アカウントに二要素認証を必須にする"}
             </label>
-            <button type="submit" name="intent" value="policy" className="secondary">保存する</button>
+            <button type="submit" name="intent" value="policy" className="secondary">
+              保存する
+            </button>
           </Form>
         </>
       ) : null}

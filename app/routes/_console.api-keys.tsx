@@ -1,8 +1,21 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
-import { API_SCOPE_LABELS, ApiKeyForm, createApiKey, isKeyTenant, listApiKeys, revokeApiKey } from "~/api/keys.server";
+import {
+  API_SCOPE_LABELS,
+  ApiKeyForm,
+  createApiKey,
+  isKeyTenant,
+  listApiKeys,
+  revokeApiKey,
+} from "~/api/keys.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { API_KEY_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
@@ -12,14 +25,16 @@ import { formatInstant } from "~/lib/format";
 
 async function keyViewer(request: Request) {
   const viewer = await requireViewer(request, { roles: API_KEY_ROLES });
-  if (!isKeyTenant(viewer.tenant)) throw new Response("この画面を表示する権限がありません。", { status: 403 });
+  if (!isKeyTenant(viewer.tenant))
+    throw new Response("この画面を表示する権限がありません。", { status: 403 });
   return { viewer, tenant: viewer.tenant };
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer, tenant } = await keyViewer(request);
   return {
-    keys: await listApiKeys(getDb(), tenant), isReseller: tenant.kind === "reseller",
+    keys: await listApiKeys(getDb(), tenant),
+    isReseller: tenant.kind === "reseller",
     formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "api-key" }),
   };
 }
@@ -30,22 +45,49 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = formValues(form);
   const actor = { id: viewer.id, email: viewer.email };
   if (values.intent === "revoke") {
-    const revoked = await revokeApiKey(getDb(), { tenant, id: Number(values.id), at: now(), actor, ip: clientIp(request) });
+    const revoked = await revokeApiKey(getDb(), {
+      tenant,
+      id: Number(values.id),
+      at: now(),
+      actor,
+      ip: clientIp(request),
+    });
     if (!revoked) throw new Response("APIキーが見つかりません。", { status: 404 });
     return redirect(`/api-keys?revoked=${encodeURIComponent(revoked.name)}`);
   }
   const parsed = ApiKeyForm.safeParse(values);
-  if (!parsed.success) return data({ errors: fieldErrorsOf(parsed.error) as Record<string, string>, values, created: null }, { status: 400 });
+  if (!parsed.success)
+    return data(
+      { errors: fieldErrorsOf(parsed.error) as Record<string, string>, values, created: null },
+      { status: 400 },
+    );
   // A repeat cannot show the key again (it is never stored): it says the key was made.
-  const run = await runFormOnce(getDb(), formClaim(viewer, "api-key", form, request),
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, "api-key", form, request),
     (trx) => createApiKey(trx, { tenant, ...parsed.data, at: now(), actor, ip: clientIp(request) }),
-    (r) => (r.ok ? { summary: `APIキー「${parsed.data.name}」は作成済みです` } : null));
+    (r) => (r.ok ? { summary: `APIキー「${parsed.data.name}」は作成済みです` } : null),
+  );
   if (run.kind !== "done") return onceResponse("api-key", run);
   const result = run.value;
-  if (!result.ok) return data({ errors: { [result.field]: result.message } as Record<string, string>, values, created: null }, { status: 400 });
+  if (!result.ok)
+    return data(
+      {
+        errors: { [result.field]: result.message } as Record<string, string>,
+        values,
+        created: null,
+      },
+      { status: 400 },
+    );
   // The key is in this one response only (no redirect): it is never stored and cannot be shown again.
-  return data({ errors: {} as Record<string, string>, values: null, created: { name: parsed.data.name, key: result.key } },
-    { headers: { "Cache-Control": "no-store" } });
+  return data(
+    {
+      errors: {} as Record<string, string>,
+      values: null,
+      created: { name: parsed.data.name, key: result.key },
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 export default function ApiKeys() {
@@ -61,35 +103,83 @@ export default function ApiKeys() {
       <h1>APIキー</h1>
       <p className="muted">
         業務システム（PSAツールなど）から <code>/api/v1</code> のAPIを使うためのキーです。
-        {isReseller ? "このキーで見えるのは、貴社のお客さまの情報だけです。" : "プロバイダーのキーは全てのお客さまの情報を扱えます。"}
-        キーは <code>Authorization: Bearer キー</code> ヘッダーで送ります。<Link to="/api-docs">API仕様</Link>
+        {isReseller
+          ? "このキーで見えるのは、貴社のお客さまの情報だけです。"
+          : "プロバイダーのキーは全てのお客さまの情報を扱えます。"}
+        キーは <code>Authorization: Bearer キー</code> ヘッダーで送ります。
+        <Link to="/api-docs">API仕様</Link>
       </p>
-      {revoked ? <div className="alert success" role="status">APIキー「{revoked}」を失効させました。このキーでのアクセスはすでにできません。</div> : null}
+      {revoked ? (
+        <div className="alert success" role="status">
+          APIキー「{revoked}」を失効させました。このキーでのアクセスはすでにできません。
+        </div>
+      ) : null}
       {created ? (
         <div className="alert success" role="status" data-testid="created-key">
-          <p style={{ marginTop: 0 }}>APIキー「{created.name}」を発行しました。<strong>キーはこの画面でしか表示されません。</strong>今すぐコピーして、安全な場所に保管してください（選択してコピーできます）。</p>
-          <input type="text" readOnly value={created.key} aria-label="発行したAPIキー" style={{ width: "100%", fontFamily: "monospace" }} />
+          <p style={{ marginTop: 0 }}>
+            APIキー「{created.name}」を発行しました。
+            <strong>キーはこの画面でしか表示されません。</strong>
+            今すぐコピーして、安全な場所に保管してください（選択してコピーできます）。
+          </p>
+          <input
+            type="text"
+            readOnly
+            value={created.key}
+            aria-label="発行したAPIキー"
+            style={{ width: "100%", fontFamily: "monospace" }}
+          />
         </div>
       ) : null}
 
       <h2>発行済みのキー</h2>
-      {keys.length === 0 ? <div className="empty">APIキーはまだありません。</div> : (
+      {keys.length === 0 ? (
+        <div className="empty">APIキーはまだありません。</div>
+      ) : (
         <table className="data" aria-label="APIキー">
-          <thead><tr><th>名前</th><th>権限</th><th>キーの先頭</th><th>発行</th><th>最終利用</th><th>状態</th><th></th></tr></thead>
+          <thead>
+            <tr>
+              <th>名前</th>
+              <th>権限</th>
+              <th>キーの先頭</th>
+              <th>発行</th>
+              <th>最終利用</th>
+              <th>状態</th>
+              <th></th>
+            </tr>
+          </thead>
           <tbody>
             {keys.map((k) => (
               <tr key={k.id}>
                 <td>{k.name}</td>
                 <td>{API_SCOPE_LABELS[k.scope]}</td>
-                <td><code>{k.prefix}…</code></td>
-                <td>{formatInstant(k.created_at)}<br /><span className="muted">{k.created_by}</span></td>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                <td>
+                  {formatInstant(k.created_at)}
+                  <br />
+                  <span className="muted">{k.created_by}</span>
+                </td>
                 <td>{k.last_used_at ? formatInstant(k.last_used_at) : "未使用"}</td>
-                <td>{k.revoked_at ? <span className="badge">失効（{formatInstant(k.revoked_at)}）</span> : <span className="badge">有効</span>}</td>
+                <td>
+                  {k.revoked_at ? (
+                    <span className="badge">失効（{formatInstant(k.revoked_at)}）</span>
+                  ) : (
+                    <span className="badge">有効</span>
+                  )}
+                </td>
                 <td>
                   {k.revoked_at ? null : (
                     <Form method="post">
-                      <input type="hidden" name="intent" value="revoke" /><input type="hidden" name="id" value={k.id} />
-                      <button type="submit" className="secondary" aria-label={`「${k.name}」を失効させる`}>失効させる</button>
+                      <input type="hidden" name="intent" value="revoke" />
+                      <input type="hidden" name="id" value={k.id} />
+                      <button
+                        type="submit"
+                        className="secondary"
+                        aria-label={`「${k.name}」を失効させる`}
+                      >
+                        失効させる
+                      </button>
                     </Form>
                   )}
                 </td>
@@ -99,18 +189,52 @@ export default function ApiKeys() {
         </table>
       )}
 
-      <OnceForm token={formToken} form="api-key" method="post" className="stack" style={{ marginTop: 20 }} noValidate>
+      <OnceForm
+        token={formToken}
+        form="api-key"
+        method="post"
+        className="stack"
+        style={{ marginTop: 20 }}
+        noValidate
+      >
         <h2>キーを発行する</h2>
         <input type="hidden" name="intent" value="create" />
-        <label>キーの名前（用途がわかる名前。例：PSA連携）
-          <input type="text" name="name" maxLength={100} defaultValue={result?.values?.name ?? ""}
-            aria-invalid={errors.name ? true : undefined} aria-describedby={errors.name ? "name-error" : undefined} />
-          {errors.name ? <span className="field-error" id="name-error">{errors.name}</span> : null}
+        <label>
+          キーの名前（用途がわかる名前。例：PSA連携）
+          <input
+            type="text"
+            name="name"
+            maxLength={100}
+            defaultValue={result?.values?.name ?? ""}
+            aria-invalid={errors.name ? true : undefined}
+            aria-describedby={errors.name ? "name-error" : undefined}
+          />
+          {errors.name ? (
+            <span className="field-error" id="name-error">
+              {errors.name}
+            </span>
+          ) : null}
         </label>
         <fieldset>
           <legend>権限</legend>
-          <label style={{ fontWeight: 400 }}><input type="radio" name="scope" value="read" defaultChecked={(result?.values?.scope ?? "read") === "read"} /> 読み取り（一覧・詳細の取得だけ）</label>
-          <label style={{ fontWeight: 400 }}><input type="radio" name="scope" value="write" defaultChecked={result?.values?.scope === "write"} /> 読み取り・書き込み（お申し込み、インシデントの対応開始・メモも）</label>
+          <label style={{ fontWeight: 400 }}>
+            <input
+              type="radio"
+              name="scope"
+              value="read"
+              defaultChecked={(result?.values?.scope ?? "read") === "read"}
+            />{" "}
+            読み取り（一覧・詳細の取得だけ）
+          </label>
+          <label style={{ fontWeight: 400 }}>
+            <input
+              type="radio"
+              name="scope"
+              value="write"
+              defaultChecked={result?.values?.scope === "write"}
+            />{" "}
+            読み取り・書き込み（お申し込み、インシデントの対応開始・メモも）
+          </label>
           {errors.scope ? <span className="field-error">{errors.scope}</span> : null}
         </fieldset>
         <button type="submit">キーを発行する</button>

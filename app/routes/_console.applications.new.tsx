@@ -1,4 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { APPLICANT_ROLES } from "~/auth/tenancy";
@@ -16,7 +22,9 @@ import { itemLabel } from "~/lib/labels";
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: APPLICANT_ROLES });
   return {
-    customers: await applicableCustomers(getDb(), viewer.tenant), isCustomer: viewer.tenant.kind === "customer", minStart: addDays(jstDate(now()), 1),
+    customers: await applicableCustomers(getDb(), viewer.tenant),
+    isCustomer: viewer.tenant.kind === "customer",
+    minStart: addDays(jstDate(now()), 1),
     formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "application" }),
   };
 }
@@ -25,13 +33,32 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: APPLICANT_ROLES });
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   const parsed = ApplicationForm.safeParse(form);
-  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf<string>(parsed.error), values: form }, { status: 400 });
-  const run = await runFormOnce(getDb(), formClaim(viewer, "application", form, request), (trx) => submitApplication(trx, {
-    tenant: viewer.tenant, input: parsed.data, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-  }), (r) => (r.ok ? { summary: "お申し込みは受付済みです", redirect: `/applications/${r.id}` } : null));
+  if (!parsed.success)
+    return data(
+      { fieldErrors: fieldErrorsOf<string>(parsed.error), values: form },
+      { status: 400 },
+    );
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, "application", form, request),
+    (trx) =>
+      submitApplication(trx, {
+        tenant: viewer.tenant,
+        input: parsed.data,
+        at: now(),
+        actor: { id: viewer.id, email: viewer.email },
+        ip: clientIp(request),
+      }),
+    (r) =>
+      r.ok ? { summary: "お申し込みは受付済みです", redirect: `/applications/${r.id}` } : null,
+  );
   if (run.kind !== "done") return onceResponse("application", run);
   const result = run.value;
-  if (!result.ok) return data({ fieldErrors: { [result.field]: result.message } as Record<string, string>, values: form }, { status: 400 });
+  if (!result.ok)
+    return data(
+      { fieldErrors: { [result.field]: result.message } as Record<string, string>, values: form },
+      { status: 400 },
+    );
   return redirect(`/applications/${result.id}?submitted=1`);
 }
 
@@ -44,50 +71,139 @@ export default function NewApplication() {
   const self = isCustomer ? customers[0] : undefined;
   return (
     <>
-      <p><Link to="/applications">← お申し込み</Link></p>
+      <p>
+        <Link to="/applications">← お申し込み</Link>
+      </p>
       <h1>セキュリティサポートのお申し込み</h1>
-      <p className="muted">規約第7条に基づくお申し込みです。審査のうえ、承認のお知らせに記載したサービス開始日から契約が始まります（第8条）。</p>
-      {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
-      {actionData && !errors._form ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
+      <p className="muted">
+        規約第7条に基づくお申し込みです。審査のうえ、承認のお知らせに記載したサービス開始日から契約が始まります（第8条）。
+      </p>
+      {errors._form ? (
+        <div className="alert error" role="alert">
+          {errors._form}
+        </div>
+      ) : null}
+      {actionData && !errors._form ? (
+        <div className="alert error" role="alert">
+          入力内容に誤りがあります。赤字の項目を確認してください。
+        </div>
+      ) : null}
       <OnceForm token={formToken} form="application" method="post" className="stack" noValidate>
         {!isCustomer ? (
-          <label>お客さま
+          <label>
+            お客さま
             <select name="customerId" defaultValue={v("customerId")}>
               <option value="">新しいお客さま（下の契約者情報で登録）</option>
-              {customers.map((c) => <option key={c.id} value={c.id}>{c.name}（{c.ref}）</option>)}
+              {customers.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}（{c.ref}）
+                </option>
+              ))}
             </select>
             {errors.customerId ? <span className="field-error">{errors.customerId}</span> : null}
           </label>
         ) : null}
-        <Field label="契約者名（法人名）" name="holderName" defaultValue={v("holderName", self?.name)} error={errors.holderName} />
-        <Field label="住所" name="holderAddress" defaultValue={v("holderAddress", self?.address)} error={errors.holderAddress} />
-        <Field label="電話番号" name="holderPhone" defaultValue={v("holderPhone", self?.phone)} error={errors.holderPhone} />
-        <Field label="メールアドレス（承認のお知らせの宛先）" name="holderEmail" type="email" defaultValue={v("holderEmail", self?.email)} error={errors.holderEmail} />
-        <Field label="回線ID（フレッツ回線のお客さまID）" name="lineId" defaultValue={v("lineId")} error={errors.lineId} hint="例：CAF1234567（東日本）、COP1234567（西日本）" />
-        <label>エリア
-          <select name="area" defaultValue={v("area", "east")}><option value="east">東日本</option><option value="west">西日本</option></select>
+        <Field
+          label="契約者名（法人名）"
+          name="holderName"
+          defaultValue={v("holderName", self?.name)}
+          error={errors.holderName}
+        />
+        <Field
+          label="住所"
+          name="holderAddress"
+          defaultValue={v("holderAddress", self?.address)}
+          error={errors.holderAddress}
+        />
+        <Field
+          label="電話番号"
+          name="holderPhone"
+          defaultValue={v("holderPhone", self?.phone)}
+          error={errors.holderPhone}
+        />
+        <Field
+          label="メールアドレス（承認のお知らせの宛先）"
+          name="holderEmail"
+          type="email"
+          defaultValue={v("holderEmail", self?.email)}
+          error={errors.holderEmail}
+        />
+        <Field
+          label="回線ID（フレッツ回線のお客さまID）"
+          name="lineId"
+          defaultValue={v("lineId")}
+          error={errors.lineId}
+          hint="例：CAF1234567（東日本）、COP1234567（西日本）"
+        />
+        <label>
+          エリア
+          <select name="area" defaultValue={v("area", "east")}>
+            <option value="east">東日本</option>
+            <option value="west">西日本</option>
+          </select>
           {errors.area ? <span className="field-error">{errors.area}</span> : null}
         </label>
-        <Field label="エンドポイントセキュリティの台数" name="endpointSeats" defaultValue={v("endpointSeats", "5")} error={errors.endpointSeats} />
-        <label>エンドポイントの区分
-          <select name="endpointOwnership" defaultValue={v("endpointOwnership", "rental")}><option value="rental">レンタル（月額）</option><option value="purchased">買取</option></select>
-        </label>
-        <label>ゲートウェイ装置
-          <select name="gatewayModel" defaultValue={v("gatewayModel", "gateway.gw10")}>
-            <option value="">なし</option>
-            {GATEWAY_MODELS.map((m) => <option key={m} value={m}>{itemLabel(m)}</option>)}
+        <Field
+          label="エンドポイントセキュリティの台数"
+          name="endpointSeats"
+          defaultValue={v("endpointSeats", "5")}
+          error={errors.endpointSeats}
+        />
+        <label>
+          エンドポイントの区分
+          <select name="endpointOwnership" defaultValue={v("endpointOwnership", "rental")}>
+            <option value="rental">レンタル（月額）</option>
+            <option value="purchased">買取</option>
           </select>
         </label>
-        <label>ゲートウェイの区分
-          <select name="gatewayOwnership" defaultValue={v("gatewayOwnership", "rental")}><option value="rental">レンタル（月額）</option><option value="purchased">買取</option></select>
+        <label>
+          ゲートウェイ装置
+          <select name="gatewayModel" defaultValue={v("gatewayModel", "gateway.gw10")}>
+            <option value="">なし</option>
+            {GATEWAY_MODELS.map((m) => (
+              <option key={m} value={m}>
+                {itemLabel(m)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          ゲートウェイの区分
+          <select name="gatewayOwnership" defaultValue={v("gatewayOwnership", "rental")}>
+            <option value="rental">レンタル（月額）</option>
+            <option value="purchased">買取</option>
+          </select>
         </label>
         <label style={{ display: "flex", gap: 8, alignItems: "center", fontWeight: 400 }}>
-          <input type="checkbox" name="gatewayRepair24h" defaultChecked={v("gatewayRepair24h", "on") === "on"} /> 24時間故障対応オプション
+          <input
+            type="checkbox"
+            name="gatewayRepair24h"
+            defaultChecked={v("gatewayRepair24h", "on") === "on"}
+          />{" "}
+          24時間故障対応オプション
         </label>
-        <Field label="利用開始希望日" name="wishedStart" type="date" defaultValue={v("wishedStart", minStart)} error={errors.wishedStart} />
+        <Field
+          label="利用開始希望日"
+          name="wishedStart"
+          type="date"
+          defaultValue={v("wishedStart", minStart)}
+          error={errors.wishedStart}
+        />
         <label style={{ display: "flex", gap: 8, alignItems: "flex-start", fontWeight: 400 }}>
-          <input type="checkbox" name="consent" value="yes" aria-invalid={errors.consent ? true : undefined} />
-          <span>契約者さまから、お申し込みのために個人情報を当社に提供し、当社が規約に従って取り扱うことへの同意を得ています。{errors.consent ? <span className="field-error" style={{ display: "block" }}>{errors.consent}</span> : null}</span>
+          <input
+            type="checkbox"
+            name="consent"
+            value="yes"
+            aria-invalid={errors.consent ? true : undefined}
+          />
+          <span>
+            契約者さまから、お申し込みのために個人情報を当社に提供し、当社が規約に従って取り扱うことへの同意を得ています。
+            {errors.consent ? (
+              <span className="field-error" style={{ display: "block" }}>
+                {errors.consent}
+              </span>
+            ) : null}
+          </span>
         </label>
         <button type="submit">申し込む</button>
       </OnceForm>

@@ -8,13 +8,16 @@ import { getDb } from "~/db.server";
 import { AUDIT_ACTION_LABELS, auditActionLabel, auditEntityLabel } from "~/audit/audit-labels";
 import { formatInstant } from "~/lib/format";
 
-
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireViewer(request, { roles: ["provider_admin"] });
   const url = new URL(request.url);
   const action = url.searchParams.get("action") || undefined;
   const email = url.searchParams.get("email")?.trim().toLowerCase() || undefined;
-  const { entries, page } = await pageAudit(getDb(), { action, email }, pageRequest(url.searchParams, AUDIT_SORT));
+  const { entries, page } = await pageAudit(
+    getDb(),
+    { action, email },
+    pageRequest(url.searchParams, AUDIT_SORT),
+  );
   return { entries, page, action: action ?? "", email: email ?? "" };
 }
 
@@ -24,38 +27,63 @@ export default function AuditLog() {
     <>
       <h1>監査ログ</h1>
       <Form method="get" className="filters">
-        <label>操作
+        <label>
+          操作
           <select name="action" defaultValue={action}>
             <option value="">すべて</option>
-            {Object.entries(AUDIT_ACTION_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+            {Object.entries(AUDIT_ACTION_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
           </select>
         </label>
-        <label>ユーザー（メール）<input type="search" name="email" defaultValue={email} /></label>
+        <label>
+          ユーザー（メール）
+          <input type="search" name="email" defaultValue={email} />
+        </label>
         <KeepSort info={page} />
-        <button type="submit" className="secondary">絞り込む</button>
+        <button type="submit" className="secondary">
+          絞り込む
+        </button>
       </Form>
-      {entries.length === 0 ? <div className="empty">該当する記録はありません。</div> : (
+      {entries.length === 0 ? (
+        <div className="empty">該当する記録はありません。</div>
+      ) : (
         <>
-        <Pager info={page} label="監査ログのページ" />
-        <table className="data">
-          <thead><tr>
-            <SortHeader info={page} column="at" first="desc">日時（日本時間）</SortHeader><SortHeader info={page} column="user">ユーザー</SortHeader>
-            <th scope="col">操作</th><th scope="col">対象</th><th scope="col">内容</th><th scope="col">IPアドレス</th>
-          </tr></thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.id}>
-                <td>{formatInstant(e.at)}</td>
-                <td>{e.user_email ?? "—"}</td>
-                <td>{auditActionLabel(e.action)}</td>
-                <td>{auditEntityLabel(e.entity)}{e.entity_id ? ` ${e.entity_id}` : ""}</td>
-                <td>{e.summary}</td>
-                <td>{e.ip ?? "—"}</td>
+          <Pager info={page} label="監査ログのページ" />
+          <table className="data">
+            <thead>
+              <tr>
+                <SortHeader info={page} column="at" first="desc">
+                  日時（日本時間）
+                </SortHeader>
+                <SortHeader info={page} column="user">
+                  ユーザー
+                </SortHeader>
+                <th scope="col">操作</th>
+                <th scope="col">対象</th>
+                <th scope="col">内容</th>
+                <th scope="col">IPアドレス</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        <Pager info={page} label="監査ログのページ（下）" />
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatInstant(e.at)}</td>
+                  <td>{e.user_email ?? "—"}</td>
+                  <td>{auditActionLabel(e.action)}</td>
+                  <td>
+                    {auditEntityLabel(e.entity)}
+                    {e.entity_id ? ` ${e.entity_id}` : ""}
+                  </td>
+                  <td>{e.summary}</td>
+                  <td>{e.ip ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager info={page} label="監査ログのページ（下）" />
         </>
       )}
     </>

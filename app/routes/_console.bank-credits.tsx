@@ -1,25 +1,46 @@
 // 入金の照合 (issue 20, item 2): bank-statement credits that matched no single unpaid invoice
 // wait here; finance assigns each to an invoice (recorded as its payment) or dismisses it. The
 // provider's staff only: credits are the provider's bank account.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
-import { assignCredit, CREDIT_SORT, dismissCredit, pagePendingCredits, pageResolvedCredits, RESOLVED_CREDIT_SORT } from "~/collections/collections.server";
+import {
+  assignCredit,
+  CREDIT_SORT,
+  dismissCredit,
+  pagePendingCredits,
+  pageResolvedCredits,
+  RESOLVED_CREDIT_SORT,
+} from "~/collections/collections.server";
 import { Pager } from "~/components/Pager";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formatCount, formatDate, formatInstant, formatYen } from "~/lib/format";
 
-const STATUS_LABELS = { matched: "自動照合", assigned: "割当済み", dismissed: "対象外", pending: "照合待ち" } as const;
+const STATUS_LABELS = {
+  matched: "自動照合",
+  assigned: "割当済み",
+  dismissed: "対象外",
+  pending: "照合待ち",
+} as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireViewer(request, { roles: FINANCE_ROLES });
   const db = getDb();
   const params = new URL(request.url).searchParams;
   const { pending, page, totals } = await pagePendingCredits(db, pageRequest(params, CREDIT_SORT));
-  const { resolved, page: resolvedPage } = await pageResolvedCredits(db, pageRequest(params, RESOLVED_CREDIT_SORT, { pageParam: "rpage" }));
+  const { resolved, page: resolvedPage } = await pageResolvedCredits(
+    db,
+    pageRequest(params, RESOLVED_CREDIT_SORT, { pageParam: "rpage" }),
+  );
   return { pending, page, totals, resolved, resolvedPage };
 }
 
@@ -28,13 +49,19 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const creditId = Number(form.get("creditId"));
   if (!Number.isSafeInteger(creditId)) throw new Response("Not Found", { status: 404 });
-  const context = { creditId, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) };
+  const context = {
+    creditId,
+    at: now(),
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
+  };
   if (form.get("intent") === "dismiss") {
     if (!(await dismissCredit(getDb(), context))) throw new Response("Not Found", { status: 404 });
     return redirect("/bank-credits?dismissed=1");
   }
   const invoiceNumber = String(form.get("invoiceNumber") ?? "").trim();
-  if (invoiceNumber === "") return data({ creditId, error: "請求書を選ぶか請求書番号を入力してください" }, { status: 400 });
+  if (invoiceNumber === "")
+    return data({ creditId, error: "請求書を選ぶか請求書番号を入力してください" }, { status: 400 });
   const result = await assignCredit(getDb(), { ...context, invoiceNumber });
   if (!result) throw new Response("Not Found", { status: 404 });
   if (!result.ok) return data({ creditId, error: result.message }, { status: 409 });
@@ -52,71 +79,147 @@ export default function BankCredits() {
         入金明細（CSV：取引日,入金額,振込依頼人名）を取り込むと、未入金の請求書のうち残高が入金額と同じで顧客のカナ名が振込依頼人名と一致するものが1件だけなら入金を記録します。
         それ以外の入金はここで請求書に割り当てるか、対象外にします。
       </p>
-      {params.get("assigned") ? <div className="alert success" role="status">{params.get("assigned")} に入金を記録しました。</div> : null}
-      {params.get("dismissed") ? <div className="alert success" role="status">入金を照合の対象外にしました。</div> : null}
-      <Form method="post" action="/collections/upload" encType="multipart/form-data" reloadDocument className="actions">
+      {params.get("assigned") ? (
+        <div className="alert success" role="status">
+          {params.get("assigned")} に入金を記録しました。
+        </div>
+      ) : null}
+      {params.get("dismissed") ? (
+        <div className="alert success" role="status">
+          入金を照合の対象外にしました。
+        </div>
+      ) : null}
+      <Form
+        method="post"
+        action="/collections/upload"
+        encType="multipart/form-data"
+        reloadDocument
+        className="actions"
+      >
         <input type="hidden" name="kind" value="statement" />
-        <label>入金明細 <input type="file" name="file" accept=".csv,text/csv" required /></label>
+        <label>
+          入金明細 <input type="file" name="file" accept=".csv,text/csv" required />
+        </label>
         <button type="submit">取り込む</button>
       </Form>
       <h2>照合待ち</h2>
-      {pending.length === 0 ? <div className="empty">照合待ちの入金はありません。</div> : (
+      {pending.length === 0 ? (
+        <div className="empty">照合待ちの入金はありません。</div>
+      ) : (
         <>
-        <p className="muted" data-testid="pending-totals">{formatCount(totals.count)}件　合計 {formatYen(totals.amountYen)}</p>
-        <Pager info={page} label="照合待ちのページ" />
-        <table className="data" data-testid="pending-credits">
-          <thead><tr><th>取引日</th><th className="num">入金額</th><th>振込依頼人名</th><th>割り当て</th></tr></thead>
-          <tbody>
-            {pending.map((c) => (
-              <tr key={c.id}>
-                <td>{formatDate(c.transaction_date)}</td>
-                <td className="num">{formatYen(c.amount_yen)}</td>
-                <td>{c.payer_name}</td>
-                <td>
-                  <Form method="post" className="actions">
-                    <input type="hidden" name="creditId" value={c.id} />
-                    <label>請求書
-                      <input name="invoiceNumber" list={`candidates-${c.id}`} placeholder="INV-00000000" defaultValue={c.candidates.length === 1 ? c.candidates[0].invoice_number : undefined}
-                        aria-invalid={result?.creditId === c.id ? true : undefined} />
-                    </label>
-                    <datalist id={`candidates-${c.id}`}>
-                      {c.candidates.map((i) => <option key={i.id} value={i.invoice_number}>{`${i.customer_name}（期限 ${i.due_date}）`}</option>)}
-                    </datalist>
-                    <button type="submit" name="intent" value="assign">入金を記録</button>
-                    <button type="submit" name="intent" value="dismiss" className="secondary">対象外にする</button>
-                    {result?.creditId === c.id ? <span className="field-error">{result.error}</span> : null}
-                  </Form>
-                  {c.candidates.length > 0 ? (
-                    <span className="muted">同額の未入金: {c.candidates.map((i, n) => (
-                      <span key={i.id}>{n > 0 ? "、" : ""}<Link to={`/invoices/${i.id}`}>{i.invoice_number}</Link> {i.customer_name}</span>
-                    ))}</span>
-                  ) : <span className="muted">同額の未入金の請求書はありません</span>}
-                </td>
+          <p className="muted" data-testid="pending-totals">
+            {formatCount(totals.count)}件　合計 {formatYen(totals.amountYen)}
+          </p>
+          <Pager info={page} label="照合待ちのページ" />
+          <table className="data" data-testid="pending-credits">
+            <thead>
+              <tr>
+                <th>取引日</th>
+                <th className="num">入金額</th>
+                <th>振込依頼人名</th>
+                <th>割り当て</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {pending.map((c) => (
+                <tr key={c.id}>
+                  <td>{formatDate(c.transaction_date)}</td>
+                  <td className="num">{formatYen(c.amount_yen)}</td>
+                  <td>{c.payer_name}</td>
+                  <td>
+                    <Form method="post" className="actions">
+                      <input type="hidden" name="creditId" value={c.id} />
+                      <label>
+                        請求書
+                        <input
+                          name="invoiceNumber"
+                          list={`candidates-${c.id}`}
+                          placeholder="INV-00000000"
+                          defaultValue={
+                            c.candidates.length === 1 ? c.candidates[0].invoice_number : undefined
+                          }
+                          aria-invalid={result?.creditId === c.id ? true : undefined}
+                        />
+                      </label>
+                      <datalist id={`candidates-${c.id}`}>
+                        {c.candidates.map((i) => (
+                          <option
+                            key={i.id}
+                            value={i.invoice_number}
+                          >{`${i.customer_name}（期限 ${i.due_date}）`}</option>
+                        ))}
+                      </datalist>
+                      <button type="submit" name="intent" value="assign">
+                        入金を記録
+                      </button>
+                      <button type="submit" name="intent" value="dismiss" className="secondary">
+                        対象外にする
+                      </button>
+                      {result?.creditId === c.id ? (
+                        <span className="field-error">{result.error}</span>
+                      ) : null}
+                    </Form>
+                    {c.candidates.length > 0 ? (
+                      <span className="muted">
+                        同額の未入金:{" "}
+                        {c.candidates.map((i, n) => (
+                          <span key={i.id}>
+                            {n > 0 ? "、" : ""}
+                            <Link to={`/invoices/${i.id}`}>{i.invoice_number}</Link>{" "}
+                            {i.customer_name}
+                          </span>
+                        ))}
+                      </span>
+                    ) : (
+                      <span className="muted">同額の未入金の請求書はありません</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </>
       )}
       <h2>処理済み</h2>
-      {resolved.length === 0 ? <div className="empty">まだありません。</div> : (
+      {resolved.length === 0 ? (
+        <div className="empty">まだありません。</div>
+      ) : (
         <>
-        <Pager info={resolvedPage} label="処理済みのページ" pageParam="rpage" />
-        <table className="data">
-          <thead><tr><th scope="col">取引日</th><th scope="col" className="num">入金額</th><th scope="col">振込依頼人名</th><th scope="col">結果</th><th scope="col">請求書</th><th scope="col">処理</th></tr></thead>
-          <tbody>
-            {resolved.map((c) => (
-              <tr key={c.id}>
-                <td>{formatDate(c.transaction_date)}</td>
-                <td className="num">{formatYen(c.amount_yen)}</td>
-                <td>{c.payer_name}</td>
-                <td>{STATUS_LABELS[c.status]}</td>
-                <td>{c.invoice_id ? <Link to={`/invoices/${c.invoice_id}`}>{c.invoice_number}</Link> : "—"}</td>
-                <td>{c.resolved_by} {formatInstant(c.resolved_at)}</td>
+          <Pager info={resolvedPage} label="処理済みのページ" pageParam="rpage" />
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">取引日</th>
+                <th scope="col" className="num">
+                  入金額
+                </th>
+                <th scope="col">振込依頼人名</th>
+                <th scope="col">結果</th>
+                <th scope="col">請求書</th>
+                <th scope="col">処理</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {resolved.map((c) => (
+                <tr key={c.id}>
+                  <td>{formatDate(c.transaction_date)}</td>
+                  <td className="num">{formatYen(c.amount_yen)}</td>
+                  <td>{c.payer_name}</td>
+                  <td>{STATUS_LABELS[c.status]}</td>
+                  <td>
+                    {c.invoice_id ? (
+                      <Link to={`/invoices/${c.invoice_id}`}>{c.invoice_number}</Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td>
+                    {c.resolved_by} {formatInstant(c.resolved_at)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </>
       )}
     </>

@@ -1,4 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { planBillingMonth } from "~/billing/billing-run.server";
 import { NON_TAXABLE_HEADING } from "~/billing/tax";
@@ -21,14 +27,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const month = monthParam(params.month);
   const db = getDb();
   const progress = await closeProgress(db, month);
-  const issued = await db.selectFrom("invoices").select((eb) => [
-    eb.fn.countAll<number>().as("n"), eb.fn.coalesce(eb.fn.sum<number>("total_yen"), eb.val(0)).as("total"),
-  ]).where("billing_month", "=", month).executeTakeFirstOrThrow();
+  const issued = await db
+    .selectFrom("invoices")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("n"),
+      eb.fn.coalesce(eb.fn.sum<number>("total_yen"), eb.val(0)).as("total"),
+    ])
+    .where("billing_month", "=", month)
+    .executeTakeFirstOrThrow();
   // While the job worker closes the month, the page (it refreshes itself every second) reads the
   // job's row only: planning the month on each refresh is what stalled the server (issue 18).
   if (progress && (progress.state === "queued" || progress.state === "running")) {
     return {
-      month, closed: false, monthOver: true, problems: [], preview: [],
+      month,
+      closed: false,
+      monthOver: true,
+      problems: [],
+      preview: [],
       totals: { taxable10Yen: 0, tax10Yen: 0, nonTaxableYen: 0, totalYen: 0 },
       issued: { count: Number(issued.n), totalYen: Number(issued.total) },
       progress,
@@ -42,8 +57,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     closed: plan.closed,
     monthOver: month < monthOf(jstDate(now())),
     problems: plan.problems,
-    preview: plan.toIssue.map((p) => ({ contractRef: p.contractRef, recipient: p.recipientName, lines: p.draft.lines.length, ...p.draft.totals })),
-    totals: { taxable10Yen: sum("taxable10Yen"), tax10Yen: sum("tax10Yen"), nonTaxableYen: sum("nonTaxableYen"), totalYen: sum("totalYen") },
+    preview: plan.toIssue.map((p) => ({
+      contractRef: p.contractRef,
+      recipient: p.recipientName,
+      lines: p.draft.lines.length,
+      ...p.draft.totals,
+    })),
+    totals: {
+      taxable10Yen: sum("taxable10Yen"),
+      tax10Yen: sum("tax10Yen"),
+      nonTaxableYen: sum("nonTaxableYen"),
+      totalYen: sum("totalYen"),
+    },
     issued: { count: Number(issued.n), totalYen: Number(issued.total) },
     progress,
   };
@@ -57,118 +82,244 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const month = monthParam(params.month);
-  if (month >= monthOf(jstDate(now()))) throw new Response("月末を過ぎていない月は締められません。", { status: 400 });
+  if (month >= monthOf(jstDate(now())))
+    throw new Response("月末を過ぎていない月は締められません。", { status: 400 });
   const form = await request.formData();
   const db = getDb();
   const running = await closeProgress(db, month);
   // A second submit while the job is queued or running shows its progress (one close per month).
-  if (running && (running.state === "queued" || running.state === "running")) return redirect(`/billing/${month}`);
+  if (running && (running.state === "queued" || running.state === "running"))
+    return redirect(`/billing/${month}`);
   const plan = await planBillingMonth(db, month);
-  if (plan.closed) return data({ confirm: null, error: "この月はすでに締め済みです。" }, { status: 409 });
-  if (plan.problems.length > 0) return data({ confirm: null, error: "契約データに問題があるため発行できません。" }, { status: 409 });
-  const sum = (key: "taxable10Yen" | "tax10Yen" | "nonTaxableYen" | "totalYen") => plan.toIssue.reduce((a, p) => a + p.draft.totals[key], 0);
+  if (plan.closed)
+    return data({ confirm: null, error: "この月はすでに締め済みです。" }, { status: 409 });
+  if (plan.problems.length > 0)
+    return data(
+      { confirm: null, error: "契約データに問題があるため発行できません。" },
+      { status: 409 },
+    );
+  const sum = (key: "taxable10Yen" | "tax10Yen" | "nonTaxableYen" | "totalYen") =>
+    plan.toIssue.reduce((a, p) => a + p.draft.totals[key], 0);
   const confirm = {
-    count: plan.toIssue.length, taxable10Yen: sum("taxable10Yen"), tax10Yen: sum("tax10Yen"), nonTaxableYen: sum("nonTaxableYen"), totalYen: sum("totalYen"),
+    count: plan.toIssue.length,
+    taxable10Yen: sum("taxable10Yen"),
+    tax10Yen: sum("tax10Yen"),
+    nonTaxableYen: sum("nonTaxableYen"),
+    totalYen: sum("totalYen"),
   };
   if (form.get("intent") !== "confirm") return data({ confirm, error: null });
-  if (Number(form.get("count")) !== confirm.count || Number(form.get("totalYen")) !== confirm.totalYen) {
-    return data({ confirm, error: "確認した後に発行内容が変わりました。内容をもう一度確認してください。" }, { status: 409 });
+  if (
+    Number(form.get("count")) !== confirm.count ||
+    Number(form.get("totalYen")) !== confirm.totalYen
+  ) {
+    return data(
+      { confirm, error: "確認した後に発行内容が変わりました。内容をもう一度確認してください。" },
+      { status: 409 },
+    );
   }
   // Run by the job worker (scripts/workers.ts), never in this request: the page shows its progress.
-  await requestMonthClose(db, month, { at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
+  await requestMonthClose(db, month, {
+    at: now(),
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
+  });
   return redirect(`/billing/${month}`);
 }
 
 export default function BillingMonth() {
-  const { month, closed, monthOver, problems, preview, totals, issued, progress } = useLoaderData<typeof loader>();
+  const { month, closed, monthOver, problems, preview, totals, issued, progress } =
+    useLoaderData<typeof loader>();
   const submitting = useNavigation().state === "submitting";
   const result = useActionData<typeof action>();
   const active = progress?.state === "running" || progress?.state === "queued";
-  const confirm = !closed && !active ? result?.confirm ?? null : null;
+  const confirm = !closed && !active ? (result?.confirm ?? null) : null;
   const label = formatMonth(month);
   return (
     <>
-      <p><Link to="/billing">← 請求締め</Link></p>
-      <h1>{label}の請求 <span className={`badge ${closed ? "" : "warn"}`}>{closed ? "締め済み" : "未締め"}</span></h1>
+      <p>
+        <Link to="/billing">← 請求締め</Link>
+      </p>
+      <h1>
+        {label}の請求{" "}
+        <span className={`badge ${closed ? "" : "warn"}`}>{closed ? "締め済み" : "未締め"}</span>
+      </h1>
       {active ? (
         <div className="alert success" role="status" data-testid="close-progress">
           {/* Refreshes itself until the run ends, with or without JavaScript. */}
           <meta httpEquiv="refresh" content="1" />
-          {progress.state === "queued" ? <>締めの開始を待っています…{progress.message ? `（${progress.message}）` : ""}</> : (
-            <>請求書を発行しています… {progress.done} / {progress.total || "—"} 件{progress.total ? `（${Math.floor((progress.done / progress.total) * 100)}%）` : ""}</>
+          {progress.state === "queued" ? (
+            <>締めの開始を待っています…{progress.message ? `（${progress.message}）` : ""}</>
+          ) : (
+            <>
+              請求書を発行しています… {progress.done} / {progress.total || "—"} 件
+              {progress.total ? `（${Math.floor((progress.done / progress.total) * 100)}%）` : ""}
+            </>
           )}
-          <progress value={progress.done} max={progress.total || 1} style={{ display: "block", width: "100%", marginTop: 6 }} />
+          <progress
+            value={progress.done}
+            max={progress.total || 1}
+            style={{ display: "block", width: "100%", marginTop: 6 }}
+          />
         </div>
       ) : null}
-      {progress?.state === "done" && closed ? <div className="alert success" role="status">請求書を {progress.issued} 件発行し、{label}を締めました。</div> : null}
-      {progress?.state === "failed" ? <div className="alert error" role="alert">締めに失敗しました: {progress.message}</div> : null}
-      {result?.error ? <div className="alert error" role="alert" data-testid="close-error">{result.error}</div> : null}
+      {progress?.state === "done" && closed ? (
+        <div className="alert success" role="status">
+          請求書を {progress.issued} 件発行し、{label}を締めました。
+        </div>
+      ) : null}
+      {progress?.state === "failed" ? (
+        <div className="alert error" role="alert">
+          締めに失敗しました: {progress.message}
+        </div>
+      ) : null}
+      {result?.error ? (
+        <div className="alert error" role="alert" data-testid="close-error">
+          {result.error}
+        </div>
+      ) : null}
       {confirm ? (
-        <section aria-label="締めの確認" className="card" data-testid="close-confirm" style={{ marginBottom: 16 }}>
+        <section
+          aria-label="締めの確認"
+          className="card"
+          data-testid="close-confirm"
+          style={{ marginBottom: 16 }}
+        >
           <h2>{label}を締めて、次の請求書を発行します。よろしいですか？</h2>
           <p className="muted">締めと発行は取り消せません（訂正は返還請求書で行います）。</p>
           <table className="data">
             <tbody>
-              <tr><th>発行する請求書</th><td className="num" data-testid="confirm-count">{confirm.count}件</td></tr>
-              <tr><th>10%対象</th><td className="num">{formatYen(confirm.taxable10Yen)}</td></tr>
-              <tr><th>消費税</th><td className="num">{formatYen(confirm.tax10Yen)}</td></tr>
-              <tr><th>{NON_TAXABLE_HEADING}</th><td className="num">{formatYen(confirm.nonTaxableYen)}</td></tr>
-              <tr><th>請求総額（税込）</th><td className="num" data-testid="confirm-total">{formatYen(confirm.totalYen)}</td></tr>
+              <tr>
+                <th>発行する請求書</th>
+                <td className="num" data-testid="confirm-count">
+                  {confirm.count}件
+                </td>
+              </tr>
+              <tr>
+                <th>10%対象</th>
+                <td className="num">{formatYen(confirm.taxable10Yen)}</td>
+              </tr>
+              <tr>
+                <th>消費税</th>
+                <td className="num">{formatYen(confirm.tax10Yen)}</td>
+              </tr>
+              <tr>
+                <th>{NON_TAXABLE_HEADING}</th>
+                <td className="num">{formatYen(confirm.nonTaxableYen)}</td>
+              </tr>
+              <tr>
+                <th>請求総額（税込）</th>
+                <td className="num" data-testid="confirm-total">
+                  {formatYen(confirm.totalYen)}
+                </td>
+              </tr>
             </tbody>
           </table>
           <Form method="post" style={{ display: "flex", gap: 10, marginTop: 12 }}>
             <input type="hidden" name="intent" value="confirm" />
             <input type="hidden" name="count" value={confirm.count} />
             <input type="hidden" name="totalYen" value={confirm.totalYen} />
-            <button type="submit" disabled={submitting}>{submitting ? "発行しています…" : "確定する"}</button>
-            <Link to={`/billing/${month}`} className="button secondary">戻る</Link>
+            <button type="submit" disabled={submitting}>
+              {submitting ? "発行しています…" : "確定する"}
+            </button>
+            <Link to={`/billing/${month}`} className="button secondary">
+              戻る
+            </Link>
           </Form>
         </section>
       ) : null}
-      <p>発行済み: {issued.count} 件（{formatYen(issued.totalYen)}）</p>
+      <p>
+        発行済み: {issued.count} 件（{formatYen(issued.totalYen)}）
+      </p>
       {problems.length > 0 ? (
         <div className="alert error" role="alert">
           契約データに問題があるため発行できません。
-          <ul>{problems.map((p, i) => <li key={i}>{p.contractRef} {p.path}: {p.message}</li>)}</ul>
+          <ul>
+            {problems.map((p, i) => (
+              <li key={i}>
+                {p.contractRef} {p.path}: {p.message}
+              </li>
+            ))}
+          </ul>
         </div>
       ) : null}
       {issued.count > 0 ? (
         <section aria-label="ダウンロード">
           <h2>ダウンロード</h2>
           <ul>
-            <li>請求書一覧CSV（<a href={`/billing/${month}/export/invoices`}>UTF-8・Excel用</a> / <a href={`/billing/${month}/export/invoices?encoding=sjis`}>Shift_JIS</a>）</li>
-            <li>請求明細CSV（<a href={`/billing/${month}/export/lines`}>UTF-8・Excel用</a> / <a href={`/billing/${month}/export/lines?encoding=sjis`}>Shift_JIS</a>）</li>
-            <li><a href={`/billing/${month}/export/journal`}>弥生会計 仕訳インポート用CSV</a>（売掛金／売上高／仮受消費税、違約金は雑収入、延滞利息は受取利息。発行月に計上）</li>
-            <li><a href={`/billing/${month}/export/pdfs`}>請求書PDFをまとめてダウンロード（ZIP）</a></li>
+            <li>
+              請求書一覧CSV（<a href={`/billing/${month}/export/invoices`}>UTF-8・Excel用</a> /{" "}
+              <a href={`/billing/${month}/export/invoices?encoding=sjis`}>Shift_JIS</a>）
+            </li>
+            <li>
+              請求明細CSV（<a href={`/billing/${month}/export/lines`}>UTF-8・Excel用</a> /{" "}
+              <a href={`/billing/${month}/export/lines?encoding=sjis`}>Shift_JIS</a>）
+            </li>
+            <li>
+              <a href={`/billing/${month}/export/journal`}>弥生会計 仕訳インポート用CSV</a>
+              （売掛金／売上高／仮受消費税、違約金は雑収入、延滞利息は受取利息。発行月に計上）
+            </li>
+            <li>
+              <a href={`/billing/${month}/export/pdfs`}>請求書PDFをまとめてダウンロード（ZIP）</a>
+            </li>
           </ul>
         </section>
       ) : null}
-      {active ? null : closed ? <p className="muted">この月は締め済みです。訂正は返還請求書（クレジットノート）で行います。</p> : (
+      {active ? null : closed ? (
+        <p className="muted">
+          この月は締め済みです。訂正は返還請求書（クレジットノート）で行います。
+        </p>
+      ) : (
         <>
           <h2>発行プレビュー（まだ何も発行していません）</h2>
-          {preview.length === 0 ? <div className="empty">この月に発行する請求書はありません。</div> : (
+          {preview.length === 0 ? (
+            <div className="empty">この月に発行する請求書はありません。</div>
+          ) : (
             <>
               <table className="data" aria-label="税区分ごとの合計">
-                <thead><tr><th>件数</th><th className="num">10%対象</th><th className="num">消費税</th><th className="num">{NON_TAXABLE_HEADING}</th><th className="num">合計</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>件数</th>
+                    <th className="num">10%対象</th>
+                    <th className="num">消費税</th>
+                    <th className="num">{NON_TAXABLE_HEADING}</th>
+                    <th className="num">合計</th>
+                  </tr>
+                </thead>
                 <tbody>
                   <tr>
                     <td data-testid="preview-count">{preview.length}件</td>
                     <td className="num">{formatYen(totals.taxable10Yen)}</td>
                     <td className="num">{formatYen(totals.tax10Yen)}</td>
                     <td className="num">{formatYen(totals.nonTaxableYen)}</td>
-                    <td className="num" data-testid="preview-total">{formatYen(totals.totalYen)}</td>
+                    <td className="num" data-testid="preview-total">
+                      {formatYen(totals.totalYen)}
+                    </td>
                   </tr>
                 </tbody>
               </table>
               <h2>契約ごとの内訳</h2>
               <table className="data">
-                <thead><tr><th>契約</th><th>宛先</th><th className="num">明細</th><th className="num">10%対象</th><th className="num">消費税</th><th className="num">{NON_TAXABLE_HEADING}</th><th className="num">合計</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>契約</th>
+                    <th>宛先</th>
+                    <th className="num">明細</th>
+                    <th className="num">10%対象</th>
+                    <th className="num">消費税</th>
+                    <th className="num">{NON_TAXABLE_HEADING}</th>
+                    <th className="num">合計</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {preview.map((p) => (
                     <tr key={p.contractRef}>
-                      <td>{p.contractRef}</td><td>{p.recipient}</td><td className="num">{p.lines}</td>
-                      <td className="num">{formatYen(p.taxable10Yen)}</td><td className="num">{formatYen(p.tax10Yen)}</td>
-                      <td className="num">{formatYen(p.nonTaxableYen)}</td><td className="num">{formatYen(p.totalYen)}</td>
+                      <td>{p.contractRef}</td>
+                      <td>{p.recipient}</td>
+                      <td className="num">{p.lines}</td>
+                      <td className="num">{formatYen(p.taxable10Yen)}</td>
+                      <td className="num">{formatYen(p.tax10Yen)}</td>
+                      <td className="num">{formatYen(p.nonTaxableYen)}</td>
+                      <td className="num">{formatYen(p.totalYen)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -182,7 +333,9 @@ export default function BillingMonth() {
                     </button>
                   </Form>
                 )
-              ) : <p className="muted">月末を過ぎると締められます。</p>}
+              ) : (
+                <p className="muted">月末を過ぎると締められます。</p>
+              )}
             </>
           )}
         </>
@@ -191,4 +344,6 @@ export default function BillingMonth() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.month ?? ""} 請求締め | セキュアライン 管理コンソール` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.month ?? ""} 請求締め | セキュアライン 管理コンソール` },
+];

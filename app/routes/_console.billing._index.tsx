@@ -27,15 +27,33 @@ export default function BillingMonths() {
           次に締める月は <strong>{formatMonth(next)}</strong> です。{" "}
           <Link to={`/billing/${next}`}>発行内容を確認する（プレビュー）→</Link>
         </div>
-      ) : <p className="muted">締められる月はありません（当月は月末を過ぎてから締めます）。</p>}
-      {months.length === 0 ? <div className="empty">まだ締めた月はありません。</div> : (
+      ) : (
+        <p className="muted">締められる月はありません（当月は月末を過ぎてから締めます）。</p>
+      )}
+      {months.length === 0 ? (
+        <div className="empty">まだ締めた月はありません。</div>
+      ) : (
         <table className="data">
-          <thead><tr><th>請求月</th><th>状態</th><th className="num">請求書</th><th className="num">請求額合計（税込）</th><th>締め日時</th></tr></thead>
+          <thead>
+            <tr>
+              <th>請求月</th>
+              <th>状態</th>
+              <th className="num">請求書</th>
+              <th className="num">請求額合計（税込）</th>
+              <th>締め日時</th>
+            </tr>
+          </thead>
           <tbody>
             {months.map((m) => (
               <tr key={m.month}>
-                <td><Link to={`/billing/${m.month}`}>{formatMonth(m.month)}</Link></td>
-                <td><span className={`badge ${m.status === "closed" ? "" : "warn"}`}>{m.status === "closed" ? "締め済み" : "発行中断"}</span></td>
+                <td>
+                  <Link to={`/billing/${m.month}`}>{formatMonth(m.month)}</Link>
+                </td>
+                <td>
+                  <span className={`badge ${m.status === "closed" ? "" : "warn"}`}>
+                    {m.status === "closed" ? "締め済み" : "発行中断"}
+                  </span>
+                </td>
                 <td className="num">{m.invoice_count}</td>
                 <td className="num">{formatYen(m.total_yen)}</td>
                 <td>{formatInstant(m.closed_at)}</td>
@@ -49,17 +67,33 @@ export default function BillingMonths() {
         支払期限の日を選ぶと、その日が期限の請求書のうち口座振替の顧客で未入金の残高があるものの依頼ファイル（全銀協フォーマット、Shift_JIS）を作ります。
         引落日は支払期限の日（銀行の休業日なら翌営業日）です。
       </p>
-      {debitError ? <div className="alert error" role="alert">{debitError}</div> : null}
+      {debitError ? (
+        <div className="alert error" role="alert">
+          {debitError}
+        </div>
+      ) : null}
       <Form method="post" action="/billing/direct-debit" reloadDocument className="actions">
-        <label>支払期限 <input type="date" name="date" required /></label>
+        <label>
+          支払期限 <input type="date" name="date" required />
+        </label>
         <button type="submit">依頼ファイルをダウンロード</button>
       </Form>
-      <Form method="post" action="/collections/upload" encType="multipart/form-data" reloadDocument className="actions">
+      <Form
+        method="post"
+        action="/collections/upload"
+        encType="multipart/form-data"
+        reloadDocument
+        className="actions"
+      >
         <input type="hidden" name="kind" value="result" />
-        <label>振替結果ファイル <input type="file" name="file" required /></label>
+        <label>
+          振替結果ファイル <input type="file" name="file" required />
+        </label>
         <button type="submit">振替結果を取り込む</button>
       </Form>
-      <p><Link to="/bank-credits">入金の照合（振込の入金明細の取り込み）→</Link></p>
+      <p>
+        <Link to="/bank-credits">入金の照合（振込の入金明細の取り込み）→</Link>
+      </p>
     </>
   );
 }

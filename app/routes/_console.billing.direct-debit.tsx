@@ -17,8 +17,21 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const form = await request.formData();
   const date = String(form.get("date") ?? "");
-  if (!isIsoDate(date)) return redirect(`/billing?debitError=${encodeURIComponent("支払期限の日付を選んでください")}#direct-debit`);
-  const result = await writeDebitRequest(getDb(), { dueDate: date, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) });
-  if (!result.ok) return redirect(`/billing?debitError=${encodeURIComponent(result.message)}#direct-debit`);
-  return downloadResponse(result.value.bytes, `口座振替依頼_${result.value.debitDate.replaceAll("-", "")}.txt`, "text/plain; charset=Shift_JIS");
+  if (!isIsoDate(date))
+    return redirect(
+      `/billing?debitError=${encodeURIComponent("支払期限の日付を選んでください")}#direct-debit`,
+    );
+  const result = await writeDebitRequest(getDb(), {
+    dueDate: date,
+    at: now(),
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
+  });
+  if (!result.ok)
+    return redirect(`/billing?debitError=${encodeURIComponent(result.message)}#direct-debit`);
+  return downloadResponse(
+    result.value.bytes,
+    `口座振替依頼_${result.value.debitDate.replaceAll("-", "")}.txt`,
+    "text/plain; charset=Shift_JIS",
+  );
 }

@@ -1,5 +1,18 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
@@ -8,7 +21,13 @@ import { now } from "~/lib/clock";
 import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { isInWindow, nextInstantInWindow } from "~/lib/jst";
-import { CALL_RESULT_LABELS, CALL_RESULTS, CALL_SORT, pageDueCalls, recordCall } from "~/security/calls.server";
+import {
+  CALL_RESULT_LABELS,
+  CALL_RESULTS,
+  CALL_SORT,
+  pageDueCalls,
+  recordCall,
+} from "~/security/calls.server";
 import { Pager } from "~/components/Pager";
 import { pageRequest } from "~/lib/paging";
 import { formatInstant } from "~/lib/format";
@@ -28,9 +47,17 @@ type CallField = "result" | "note";
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const at = now();
-  const { calls, page } = await pageDueCalls(getDb(), viewer.tenant, at, pageRequest(new URL(request.url).searchParams, CALL_SORT));
+  const { calls, page } = await pageDueCalls(
+    getDb(),
+    viewer.tenant,
+    at,
+    pageRequest(new URL(request.url).searchParams, CALL_SORT),
+  );
   return {
-    calls: calls.map((c) => ({ ...c, minutesLate: Math.floor((at.getTime() - Date.parse(c.planned_at)) / 60_000) })),
+    calls: calls.map((c) => ({
+      ...c,
+      minutesLate: Math.floor((at.getTime() - Date.parse(c.planned_at)) / 60_000),
+    })),
     page,
     results: CALL_RESULTS.map((value) => ({ value, label: CALL_RESULT_LABELS[value] })),
     // S1-4①: phone calls are made 09:00–21:00, every day but 12/29–1/3.
@@ -44,20 +71,34 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   const parsed = callForm().safeParse({ ...form, note: form.note ?? "" });
   const id = idParam(form.id);
-  if (!parsed.success) return data({ id, errors: fieldErrorsOf<CallField>(parsed.error), error: null, values: form }, { status: 400 });
+  if (!parsed.success)
+    return data(
+      { id, errors: fieldErrorsOf<CallField>(parsed.error), error: null, values: form },
+      { status: 400 },
+    );
   const recorded = await recordCall(getDb(), {
-    id, tenant: viewer.tenant, result: parsed.data.result, note: parsed.data.note, at: now(),
-    actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+    id,
+    tenant: viewer.tenant,
+    result: parsed.data.result,
+    note: parsed.data.note,
+    at: now(),
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
   });
   if (!recorded) throw notFound();
-  if (!recorded.ok) return data({ id, errors: {} as FieldErrors<CallField>, error: recorded.message, values: form }, { status: 400 });
+  if (!recorded.ok)
+    return data(
+      { id, errors: {} as FieldErrors<CallField>, error: recorded.message, values: form },
+      { status: 400 },
+    );
   return redirect(`/calls?recorded=${id}`);
 }
 
 /** 25 → 25分, 1180 → 19時間40分, 3000 → 2日2時間. */
 function elapsed(minutes: number): string {
   if (minutes < 60) return `${minutes}分`;
-  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)}時間${minutes % 60 ? `${minutes % 60}分` : ""}`;
+  if (minutes < 24 * 60)
+    return `${Math.floor(minutes / 60)}時間${minutes % 60 ? `${minutes % 60}分` : ""}`;
   const hours = Math.floor(minutes / 60);
   return `${Math.floor(hours / 24)}日${hours % 24 ? `${hours % 24}時間` : ""}`;
 }
@@ -73,61 +114,140 @@ export default function Calls() {
       <p className="muted">
         インシデント（C&C通信・ウイルス駆除失敗・ゲートウェイのオフライン）のお客さまへの電話連絡です（S1-4①）。
         予定時刻を過ぎたものと1時間以内に予定されているものを、予定の早い順に表示します。
-        電話は9:00〜21:00（12/29〜1/3を除く）にかけます。<Link to="/dispatch">ゲートウェイ故障の受付 →</Link>
+        電話は9:00〜21:00（12/29〜1/3を除く）にかけます。
+        <Link to="/dispatch">ゲートウェイ故障の受付 →</Link>
       </p>
       {!windowOpen ? (
-        <div className="alert error" role="status">現在は電話連絡の時間外です。次に電話できるのは{formatInstant(nextWindow)}からです。</div>
+        <div className="alert error" role="status">
+          現在は電話連絡の時間外です。次に電話できるのは{formatInstant(nextWindow)}からです。
+        </div>
       ) : null}
-      {params.get("recorded") && !actionData ? <div className="alert success" role="status">電話連絡の結果を記録しました。</div> : null}
-      {calls.length === 0 ? <div className="empty">いま連絡が必要な電話はありません。</div> : (
+      {params.get("recorded") && !actionData ? (
+        <div className="alert success" role="status">
+          電話連絡の結果を記録しました。
+        </div>
+      ) : null}
+      {calls.length === 0 ? (
+        <div className="empty">いま連絡が必要な電話はありません。</div>
+      ) : (
         <>
-        <Pager info={page} label="電話連絡のページ" />
-        <table className="data" aria-label="連絡が必要な電話">
-          <thead><tr><th>予定日時</th><th>お客さま・契約</th><th>電話番号</th><th>用件</th><th>結果の記録</th></tr></thead>
-          <tbody>
-            {calls.map((c) => {
-              const mine = actionData?.id === c.id ? actionData : null;
-              const due = c.minutesLate >= 0;
-              return (
-                <tr key={c.id} data-call-id={c.id}>
-                  <td>
-                    {formatInstant(c.planned_at)}
-                    <div>{due
-                      ? <span className={`badge ${c.minutesLate >= 30 ? "suspended" : ""}`}>{c.minutesLate >= 1 ? `${elapsed(c.minutesLate)}経過` : "いま"}</span>
-                      : <span className="badge terminated">{elapsed(-c.minutesLate)}後</span>}</div>
-                  </td>
-                  <td>{c.customer_name}<br /><span className="muted">{c.contract_ref}</span></td>
-                  <td style={{ whiteSpace: "nowrap" }}><a href={`tel:${c.recipient.replace(/[^0-9+]/g, "")}`}>{c.recipient}</a></td>
-                  <td>
-                    <Link to={`/incidents/${c.incident_id}`}>{c.title}</Link>
-                    <div className="muted" style={{ fontSize: 13 }}>重要度 {SEVERITY_LABELS[c.severity] ?? c.severity}・{INCIDENT_STATUS_LABELS[c.incident_status]}</div>
-                  </td>
-                  <td>
-                    {due ? (
-                      <Form method="post" className="call-form" style={{ display: "grid", gap: 4, minWidth: 220 }} aria-label={`${c.customer_name}への電話の結果`}>
-                        <input type="hidden" name="id" value={c.id} />
-                        {mine?.error ? <div className="field-error" role="alert">{mine.error}</div> : null}
-                        <label htmlFor={`result-${c.id}`} style={{ fontSize: 13 }}>結果</label>
-                        <select id={`result-${c.id}`} name="result" defaultValue={mine?.values.result ?? ""}
-                          aria-invalid={mine?.errors.result ? true : undefined} aria-describedby={mine?.errors.result ? `result-${c.id}-error` : undefined}>
-                          <option value="" disabled>選択してください</option>
-                          {results.map((r) => <option key={r.value} value={r.value}>{r.label}</option>)}
-                        </select>
-                        {mine?.errors.result ? <span className="field-error" id={`result-${c.id}-error`}>{mine.errors.result}</span> : null}
-                        <label htmlFor={`note-${c.id}`} style={{ fontSize: 13 }}>メモ</label>
-                        <input id={`note-${c.id}`} type="text" name="note" defaultValue={mine?.values.note ?? ""} placeholder="例：ご担当の田中さまに状況を説明"
-                          aria-invalid={mine?.errors.note ? true : undefined} aria-describedby={mine?.errors.note ? `note-${c.id}-error` : undefined} />
-                        {mine?.errors.note ? <span className="field-error" id={`note-${c.id}-error`}>{mine.errors.note}</span> : null}
-                        <button type="submit" disabled={busy}>記録する</button>
-                      </Form>
-                    ) : <span className="muted" style={{ fontSize: 13 }}>予定時刻になると記録できます</span>}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-        <Pager info={page} label="電話連絡のページ（下）" />
+          <Pager info={page} label="電話連絡のページ" />
+          <table className="data" aria-label="連絡が必要な電話">
+            <thead>
+              <tr>
+                <th>予定日時</th>
+                <th>お客さま・契約</th>
+                <th>電話番号</th>
+                <th>用件</th>
+                <th>結果の記録</th>
+              </tr>
+            </thead>
+            <tbody>
+              {calls.map((c) => {
+                const mine = actionData?.id === c.id ? actionData : null;
+                const due = c.minutesLate >= 0;
+                return (
+                  <tr key={c.id} data-call-id={c.id}>
+                    <td>
+                      {formatInstant(c.planned_at)}
+                      <div>
+                        {due ? (
+                          <span className={`badge ${c.minutesLate >= 30 ? "suspended" : ""}`}>
+                            {c.minutesLate >= 1 ? `${elapsed(c.minutesLate)}経過` : "いま"}
+                          </span>
+                        ) : (
+                          <span className="badge terminated">{elapsed(-c.minutesLate)}後</span>
+                        )}
+                      </div>
+                    </td>
+                    <td>
+                      {c.customer_name}
+                      <br />
+                      <span className="muted">{c.contract_ref}</span>
+                    </td>
+                    <td style={{ whiteSpace: "nowrap" }}>
+                      <a href={`tel:${c.recipient.replace(/[^0-9+]/g, "")}`}>{c.recipient}</a>
+                    </td>
+                    <td>
+                      <Link to={`/incidents/${c.incident_id}`}>{c.title}</Link>
+                      <div className="muted" style={{ fontSize: 13 }}>
+                        重要度 {SEVERITY_LABELS[c.severity] ?? c.severity}・
+                        {INCIDENT_STATUS_LABELS[c.incident_status]}
+                      </div>
+                    </td>
+                    <td>
+                      {due ? (
+                        <Form
+                          method="post"
+                          className="call-form"
+                          style={{ display: "grid", gap: 4, minWidth: 220 }}
+                          aria-label={`${c.customer_name}への電話の結果`}
+                        >
+                          <input type="hidden" name="id" value={c.id} />
+                          {mine?.error ? (
+                            <div className="field-error" role="alert">
+                              {mine.error}
+                            </div>
+                          ) : null}
+                          <label htmlFor={`result-${c.id}`} style={{ fontSize: 13 }}>
+                            結果
+                          </label>
+                          <select
+                            id={`result-${c.id}`}
+                            name="result"
+                            defaultValue={mine?.values.result ?? ""}
+                            aria-invalid={mine?.errors.result ? true : undefined}
+                            aria-describedby={
+                              mine?.errors.result ? `result-${c.id}-error` : undefined
+                            }
+                          >
+                            <option value="" disabled>
+                              選択してください
+                            </option>
+                            {results.map((r) => (
+                              <option key={r.value} value={r.value}>
+                                {r.label}
+                              </option>
+                            ))}
+                          </select>
+                          {mine?.errors.result ? (
+                            <span className="field-error" id={`result-${c.id}-error`}>
+                              {mine.errors.result}
+                            </span>
+                          ) : null}
+                          <label htmlFor={`note-${c.id}`} style={{ fontSize: 13 }}>
+                            メモ
+                          </label>
+                          <input
+                            id={`note-${c.id}`}
+                            type="text"
+                            name="note"
+                            defaultValue={mine?.values.note ?? ""}
+                            placeholder="例：ご担当の田中さまに状況を説明"
+                            aria-invalid={mine?.errors.note ? true : undefined}
+                            aria-describedby={mine?.errors.note ? `note-${c.id}-error` : undefined}
+                          />
+                          {mine?.errors.note ? (
+                            <span className="field-error" id={`note-${c.id}-error`}>
+                              {mine.errors.note}
+                            </span>
+                          ) : null}
+                          <button type="submit" disabled={busy}>
+                            記録する
+                          </button>
+                        </Form>
+                      ) : (
+                        <span className="muted" style={{ fontSize: 13 }}>
+                          予定時刻になると記録できます
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <Pager info={page} label="電話連絡のページ（下）" />
         </>
       )}
     </>

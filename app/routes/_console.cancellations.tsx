@@ -1,8 +1,18 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
-import { CANCELLATION_SORT, confirmCancellation, pageCancellations } from "~/contracts/cancellation.server";
+import {
+  CANCELLATION_SORT,
+  confirmCancellation,
+  pageCancellations,
+} from "~/contracts/cancellation.server";
 import { Pager } from "~/components/Pager";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
@@ -13,7 +23,11 @@ import { formatDate } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
-  const { cancellations, page } = await pageCancellations(getDb(), viewer.tenant, pageRequest(new URL(request.url).searchParams, CANCELLATION_SORT));
+  const { cancellations, page } = await pageCancellations(
+    getDb(),
+    viewer.tenant,
+    pageRequest(new URL(request.url).searchParams, CANCELLATION_SORT),
+  );
   return { cancellations, page, today: jstDate(now()) };
 }
 
@@ -21,8 +35,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const form = await request.formData();
   const result = await confirmCancellation(getDb(), {
-    contractId: idParam(String(form.get("contractId") ?? "")), today: jstDate(now()),
-    actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+    contractId: idParam(String(form.get("contractId") ?? "")),
+    today: jstDate(now()),
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
   });
   if (!result) throw notFound();
   if (!result.ok) return data({ message: result.message }, { status: 400 });
@@ -35,30 +51,60 @@ export default function Cancellations() {
   return (
     <>
       <h1>解約の確認</h1>
-      <p className="muted">確認した日が解約希望日より後のときは、確認日が解約日になります（規約第20条）。本日は {formatDate(today)} です。</p>
-      {error ? <div className="alert error" role="alert">{error.message}</div> : null}
-      {cancellations.length === 0 ? <div className="empty">解約のお申し込みはありません。</div> : (
+      <p className="muted">
+        確認した日が解約希望日より後のときは、確認日が解約日になります（規約第20条）。本日は{" "}
+        {formatDate(today)} です。
+      </p>
+      {error ? (
+        <div className="alert error" role="alert">
+          {error.message}
+        </div>
+      ) : null}
+      {cancellations.length === 0 ? (
+        <div className="empty">解約のお申し込みはありません。</div>
+      ) : (
         <>
-        <Pager info={page} label="解約のページ" />
-        <table className="data">
-          <thead><tr><th scope="col">契約</th><th scope="col">顧客</th><th scope="col">申込日</th><th scope="col">解約希望日</th><th scope="col">確認日</th><th scope="col">解約日</th><th scope="col" /></tr></thead>
-          <tbody>
-            {cancellations.map((c) => (
-              <tr key={c.id}>
-                <td><Link to={`/contracts/${c.id}`}>{c.ref}</Link></td><td>{c.customer_name}</td>
-                <td>{formatDate(c.requested_on)}</td><td>{formatDate(c.wished_date)}</td>
-                <td>{formatDate(c.confirmed_on)}</td><td>{formatDate(c.termination_date)}</td>
-                <td>{c.confirmed_on ? "確認済み" : (
-                  <Form method="post">
-                    <input type="hidden" name="contractId" value={c.id} />
-                    <button type="submit" aria-label={`${c.ref} の解約を確認する`}>解約を確認する</button>
-                  </Form>
-                )}</td>
+          <Pager info={page} label="解約のページ" />
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">契約</th>
+                <th scope="col">顧客</th>
+                <th scope="col">申込日</th>
+                <th scope="col">解約希望日</th>
+                <th scope="col">確認日</th>
+                <th scope="col">解約日</th>
+                <th scope="col" />
               </tr>
-            ))}
-          </tbody>
-        </table>
-        <Pager info={page} label="解約のページ（下）" />
+            </thead>
+            <tbody>
+              {cancellations.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
+                  </td>
+                  <td>{c.customer_name}</td>
+                  <td>{formatDate(c.requested_on)}</td>
+                  <td>{formatDate(c.wished_date)}</td>
+                  <td>{formatDate(c.confirmed_on)}</td>
+                  <td>{formatDate(c.termination_date)}</td>
+                  <td>
+                    {c.confirmed_on ? (
+                      "確認済み"
+                    ) : (
+                      <Form method="post">
+                        <input type="hidden" name="contractId" value={c.id} />
+                        <button type="submit" aria-label={`${c.ref} の解約を確認する`}>
+                          解約を確認する
+                        </button>
+                      </Form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager info={page} label="解約のページ（下）" />
         </>
       )}
     </>

@@ -8,60 +8,142 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
 import { idParam, notFound } from "~/lib/http.server";
-import { AREA_LABELS, CONTRACT_STATUS_LABELS, DEVICE_TYPE_LABELS, OWNERSHIP_LABELS, itemLabel } from "~/lib/labels";
+import {
+  AREA_LABELS,
+  CONTRACT_STATUS_LABELS,
+  DEVICE_TYPE_LABELS,
+  OWNERSHIP_LABELS,
+  itemLabel,
+} from "~/lib/labels";
 import { formatDate, formatInstant, formatMonth } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const found = await getContract(getDb(), { id: idParam(params.contractId), tenant: viewer.tenant });
+  const found = await getContract(getDb(), {
+    id: idParam(params.contractId),
+    tenant: viewer.tenant,
+  });
   if (!found) throw notFound();
-  const renewal = found.contract.status === "terminated" ? null : renewalFacts(found.contract.service_start, jstDate(now()));
-  return { ...found, renewal, showCustomer: viewer.tenant.kind !== "customer", isOperator: OPERATIONS_ROLES.includes(viewer.role), entersManualLines: MANUAL_LINE_ROLES.includes(viewer.role) };
+  const renewal =
+    found.contract.status === "terminated"
+      ? null
+      : renewalFacts(found.contract.service_start, jstDate(now()));
+  return {
+    ...found,
+    renewal,
+    showCustomer: viewer.tenant.kind !== "customer",
+    isOperator: OPERATIONS_ROLES.includes(viewer.role),
+    entersManualLines: MANUAL_LINE_ROLES.includes(viewer.role),
+  };
 }
 
 export default function ContractDetail() {
-  const { contract, items, devices, showCustomer, renewal, isOperator, entersManualLines } = useLoaderData<typeof loader>();
+  const { contract, items, devices, showCustomer, renewal, isOperator, entersManualLines } =
+    useLoaderData<typeof loader>();
   return (
     <>
-      <p><Link to="/contracts">← 契約の一覧</Link></p>
-      <h1>契約 {contract.ref} <span className={`badge ${contract.status}`}>{CONTRACT_STATUS_LABELS[contract.status]}</span></h1>
+      <p>
+        <Link to="/contracts">← 契約の一覧</Link>
+      </p>
+      <h1>
+        契約 {contract.ref}{" "}
+        <span className={`badge ${contract.status}`}>
+          {CONTRACT_STATUS_LABELS[contract.status]}
+        </span>
+      </h1>
       <dl className="facts">
-        {showCustomer ? (<><dt>顧客</dt><dd><Link to={`/customers/${contract.customer_id}`}>{contract.customer_name}</Link>（{contract.customer_ref}）</dd></>) : null}
-        <dt>販売店</dt><dd>{contract.reseller_name ?? "直販"}</dd>
-        <dt>回線ID</dt><dd>{contract.line_id}</dd>
-        <dt>エリア</dt><dd>{AREA_LABELS[contract.area]}</dd>
-        <dt>基本プラン</dt><dd>{itemLabel(contract.base_plan)}</dd>
-        <dt>利用開始日</dt><dd>{formatDate(contract.service_start)}</dd>
-        <dt>解約日</dt><dd>{formatDate(contract.termination_date)}</dd>
-        {renewal ? (<>
-          <dt>契約年度</dt><dd>{renewal.contractYear}年目（最低利用期間1年・以後1年ごとに自動更新）</dd>
-          <dt>次の契約更新月</dt><dd data-testid="renewal-month">{formatMonth(renewal.renewalMonth)}（この月の解約は違約金なし。{formatDate(renewal.reminderDate)}にご案内）</dd>
-        </>) : null}
-        <dt>管理者連絡先</dt><dd>{contract.admin_email} / {contract.admin_phone}</dd>
-        <dt>オフライン通知</dt><dd>ゲートウェイが{contract.offline_threshold_minutes}分以上オフラインのとき通知</dd>
+        {showCustomer ? (
+          <>
+            <dt>顧客</dt>
+            <dd>
+              <Link to={`/customers/${contract.customer_id}`}>{contract.customer_name}</Link>（
+              {contract.customer_ref}）
+            </dd>
+          </>
+        ) : null}
+        <dt>販売店</dt>
+        <dd>{contract.reseller_name ?? "直販"}</dd>
+        <dt>回線ID</dt>
+        <dd>{contract.line_id}</dd>
+        <dt>エリア</dt>
+        <dd>{AREA_LABELS[contract.area]}</dd>
+        <dt>基本プラン</dt>
+        <dd>{itemLabel(contract.base_plan)}</dd>
+        <dt>利用開始日</dt>
+        <dd>{formatDate(contract.service_start)}</dd>
+        <dt>解約日</dt>
+        <dd>{formatDate(contract.termination_date)}</dd>
+        {renewal ? (
+          <>
+            <dt>契約年度</dt>
+            <dd>{renewal.contractYear}年目（最低利用期間1年・以後1年ごとに自動更新）</dd>
+            <dt>次の契約更新月</dt>
+            <dd data-testid="renewal-month">
+              {formatMonth(renewal.renewalMonth)}（この月の解約は違約金なし。
+              {formatDate(renewal.reminderDate)}にご案内）
+            </dd>
+          </>
+        ) : null}
+        <dt>管理者連絡先</dt>
+        <dd>
+          {contract.admin_email} / {contract.admin_phone}
+        </dd>
+        <dt>オフライン通知</dt>
+        <dd>ゲートウェイが{contract.offline_threshold_minutes}分以上オフラインのとき通知</dd>
       </dl>
 
       {contract.status !== "terminated" ? (
         <p style={{ display: "flex", gap: 10 }}>
-          <Link className="button" to={`/contracts/${contract.id}/changes`}>契約内容の変更</Link>
-          <Link className="button" to={`/contracts/${contract.id}/visits`}>訪問サポートの予約</Link>
-          <Link className="button" to={`/contracts/${contract.id}/cancel`}>解約の手続き（費用の確認）</Link>
-          <Link className="button" to={`/contracts/${contract.id}/transfer`}>譲渡・承継</Link>
-          {isOperator ? <Link className="button" to={`/contracts/${contract.id}/admin`}>利用停止・契約解除</Link> : null}
+          <Link className="button" to={`/contracts/${contract.id}/changes`}>
+            契約内容の変更
+          </Link>
+          <Link className="button" to={`/contracts/${contract.id}/visits`}>
+            訪問サポートの予約
+          </Link>
+          <Link className="button" to={`/contracts/${contract.id}/cancel`}>
+            解約の手続き（費用の確認）
+          </Link>
+          <Link className="button" to={`/contracts/${contract.id}/transfer`}>
+            譲渡・承継
+          </Link>
+          {isOperator ? (
+            <Link className="button" to={`/contracts/${contract.id}/admin`}>
+              利用停止・契約解除
+            </Link>
+          ) : null}
         </p>
       ) : null}
-      {entersManualLines ? <p><Link className="button" to={`/contracts/${contract.id}/manual-lines`}>手動明細（割増金・減免・故障対応・見積り）</Link></p> : null}
+      {entersManualLines ? (
+        <p>
+          <Link className="button" to={`/contracts/${contract.id}/manual-lines`}>
+            手動明細（割増金・減免・故障対応・見積り）
+          </Link>
+        </p>
+      ) : null}
       <h2>契約内容</h2>
-      {items.length === 0 ? <div className="empty">サービス品目はありません。</div> : (
+      {items.length === 0 ? (
+        <div className="empty">サービス品目はありません。</div>
+      ) : (
         <table className="data">
-          <thead><tr><th>品目</th><th className="num">数量</th><th>区分</th><th>24時間修理</th><th>開始日</th><th>終了日</th></tr></thead>
+          <thead>
+            <tr>
+              <th>品目</th>
+              <th className="num">数量</th>
+              <th>区分</th>
+              <th>24時間修理</th>
+              <th>開始日</th>
+              <th>終了日</th>
+            </tr>
+          </thead>
           <tbody>
             {items.map((item) => (
               <tr key={item.id}>
                 <td>{itemLabel(item.code)}</td>
                 <td className="num">{item.quantity}</td>
                 <td>{OWNERSHIP_LABELS[item.ownership]}</td>
-                <td>{item.code.startsWith("gateway.") ? (item.repair24h ? "あり" : "なし") : "—"}</td>
+                <td>
+                  {item.code.startsWith("gateway.") ? (item.repair24h ? "あり" : "なし") : "—"}
+                </td>
                 <td>{formatDate(item.from_date)}</td>
                 <td>{formatDate(item.to_date)}</td>
               </tr>
@@ -71,9 +153,22 @@ export default function ContractDetail() {
       )}
 
       <h2>機器（{devices.length}台）</h2>
-      {devices.length === 0 ? <div className="empty">登録された機器はありません。</div> : (
+      {devices.length === 0 ? (
+        <div className="empty">登録された機器はありません。</div>
+      ) : (
         <table className="data">
-          <thead><tr><th>名前</th><th>種類</th><th>OS</th><th>IPアドレス</th><th>設置場所</th><th>エージェント</th><th>パターン</th><th>最終通信</th></tr></thead>
+          <thead>
+            <tr>
+              <th>名前</th>
+              <th>種類</th>
+              <th>OS</th>
+              <th>IPアドレス</th>
+              <th>設置場所</th>
+              <th>エージェント</th>
+              <th>パターン</th>
+              <th>最終通信</th>
+            </tr>
+          </thead>
           <tbody>
             {devices.map((d) => (
               <tr key={d.id}>

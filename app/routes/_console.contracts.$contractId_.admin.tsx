@@ -1,10 +1,21 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { getContract } from "~/contracts/contracts.server";
 import { SUSPENSION_REASONS, type SuspensionReason } from "~/contracts/suspension-reasons";
-import { liftSuspension, markGatewayReturned, suspendContract, terminateByProvider } from "~/contracts/suspensions.server";
+import {
+  liftSuspension,
+  markGatewayReturned,
+  suspendContract,
+  terminateByProvider,
+} from "~/contracts/suspensions.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { textTooLong } from "~/lib/fields";
@@ -19,8 +30,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await getContract(db, { id: idParam(params.contractId), tenant: viewer.tenant });
   if (!found) throw notFound();
   const [suspensions, returns] = await Promise.all([
-    db.selectFrom("suspensions").selectAll().where("contract_id", "=", found.contract.id).orderBy("id", "desc").execute(),
-    db.selectFrom("gateway_returns").selectAll().where("contract_id", "=", found.contract.id).orderBy("id").execute(),
+    db
+      .selectFrom("suspensions")
+      .selectAll()
+      .where("contract_id", "=", found.contract.id)
+      .orderBy("id", "desc")
+      .execute(),
+    db
+      .selectFrom("gateway_returns")
+      .selectAll()
+      .where("contract_id", "=", found.contract.id)
+      .orderBy("id")
+      .execute(),
   ]);
   return { contract: found.contract, suspensions, returns, today: jstDate(now()) };
 }
@@ -34,28 +55,58 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const base = { at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) };
   const today = jstDate(base.at);
   const text = (k: string) => String(form.get(k) ?? "").trim();
-  const tooLong = textTooLong(text("note"), "note", "メモ") ?? textTooLong(text("liftReason"), "note", "解除の理由")
-    ?? textTooLong(text("terminationReason"), "note", "解除の理由");
+  const tooLong =
+    textTooLong(text("note"), "note", "メモ") ??
+    textTooLong(text("liftReason"), "note", "解除の理由") ??
+    textTooLong(text("terminationReason"), "note", "解除の理由");
   if (tooLong) return data({ error: tooLong }, { status: 400 });
   let result: { ok: true } | { ok: false; message: string } | null;
   switch (text("intent")) {
     case "suspend": {
       const reason = text("reason") as SuspensionReason;
-      if (!(reason in SUSPENSION_REASONS)) return data({ error: "停止の理由を選んでください" }, { status: 400 });
-      if (!isIsoDate(text("startsOn")) || (text("endsOn") && !isIsoDate(text("endsOn")))) return data({ error: "開始日・終了日を正しい日付で入力してください" }, { status: 400 });
-      result = await suspendContract(db, { ...base, contractId, reason, note: text("note"), startsOn: text("startsOn"), endsOn: text("endsOn") || null, emergency: form.get("emergency") === "on", today });
+      if (!(reason in SUSPENSION_REASONS))
+        return data({ error: "停止の理由を選んでください" }, { status: 400 });
+      if (!isIsoDate(text("startsOn")) || (text("endsOn") && !isIsoDate(text("endsOn"))))
+        return data({ error: "開始日・終了日を正しい日付で入力してください" }, { status: 400 });
+      result = await suspendContract(db, {
+        ...base,
+        contractId,
+        reason,
+        note: text("note"),
+        startsOn: text("startsOn"),
+        endsOn: text("endsOn") || null,
+        emergency: form.get("emergency") === "on",
+        today,
+      });
       break;
     }
     case "lift":
-      result = await liftSuspension(db, { ...base, suspensionId: Number(form.get("suspensionId")), reason: text("liftReason") || "オペレーターによる解除" });
+      result = await liftSuspension(db, {
+        ...base,
+        suspensionId: Number(form.get("suspensionId")),
+        reason: text("liftReason") || "オペレーターによる解除",
+      });
       break;
     case "terminate":
-      if (!isIsoDate(text("endDate")) || text("terminationReason") === "") return data({ error: "終了日と理由を入力してください" }, { status: 400 });
-      result = await terminateByProvider(db, { ...base, contractId, customerFault: form.get("customerFault") === "on", reason: text("terminationReason"), endDate: text("endDate"), today });
+      if (!isIsoDate(text("endDate")) || text("terminationReason") === "")
+        return data({ error: "終了日と理由を入力してください" }, { status: 400 });
+      result = await terminateByProvider(db, {
+        ...base,
+        contractId,
+        customerFault: form.get("customerFault") === "on",
+        reason: text("terminationReason"),
+        endDate: text("endDate"),
+        today,
+      });
       break;
     case "returned":
-      if (!isIsoDate(text("returnedOn"))) return data({ error: "返却日を正しい日付で入力してください" }, { status: 400 });
-      result = await markGatewayReturned(db, { ...base, returnId: Number(form.get("returnId")), returnedOn: text("returnedOn") });
+      if (!isIsoDate(text("returnedOn")))
+        return data({ error: "返却日を正しい日付で入力してください" }, { status: 400 });
+      result = await markGatewayReturned(db, {
+        ...base,
+        returnId: Number(form.get("returnId")),
+        returnedOn: text("returnedOn"),
+      });
       break;
     default:
       return data({ error: "操作を選んでください" }, { status: 400 });
@@ -71,60 +122,178 @@ export default function ContractAdmin() {
   const [params] = useSearchParams();
   return (
     <>
-      <p><Link to={`/contracts/${contract.id}`}>← 契約 {contract.ref}</Link></p>
-      <h1>利用停止・契約解除（{contract.ref}）<span className={`badge ${contract.status}`}>{CONTRACT_STATUS_LABELS[contract.status]}</span></h1>
-      {params.get("done") ? <div className="alert success" role="status">記録しました。</div> : null}
-      {error ? <div className="alert error" role="alert">{error}</div> : null}
+      <p>
+        <Link to={`/contracts/${contract.id}`}>← 契約 {contract.ref}</Link>
+      </p>
+      <h1>
+        利用停止・契約解除（{contract.ref}）
+        <span className={`badge ${contract.status}`}>
+          {CONTRACT_STATUS_LABELS[contract.status]}
+        </span>
+      </h1>
+      {params.get("done") ? (
+        <div className="alert success" role="status">
+          記録しました。
+        </div>
+      ) : null}
+      {error ? (
+        <div className="alert error" role="alert">
+          {error}
+        </div>
+      ) : null}
       {contract.status === "active" ? (
         <Form method="post" className="stack">
           <h2>利用停止（規約第17条）</h2>
-          <p className="muted">停止の理由・開始日・期間は、緊急の場合を除き事前にメールでお知らせします。停止中も月額料金はかかります。</p>
+          <p className="muted">
+            停止の理由・開始日・期間は、緊急の場合を除き事前にメールでお知らせします。停止中も月額料金はかかります。
+          </p>
           <input type="hidden" name="intent" value="suspend" />
-          <label>理由<select name="reason" defaultValue=""><option value="">選んでください</option>
-            {Object.entries(SUSPENSION_REASONS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>
-          <label>補足<input type="text" name="note" /></label>
-          <label>開始日<input type="date" name="startsOn" min={today} /></label>
-          <label>終了日（空欄は理由の解消まで）<input type="date" name="endsOn" /></label>
-          <label style={{ fontWeight: 400 }}><input type="checkbox" name="emergency" /> 緊急（事前の通知なく本日から停止）</label>
+          <label>
+            理由
+            <select name="reason" defaultValue="">
+              <option value="">選んでください</option>
+              {Object.entries(SUSPENSION_REASONS).map(([k, v]) => (
+                <option key={k} value={k}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            補足
+            <input type="text" name="note" />
+          </label>
+          <label>
+            開始日
+            <input type="date" name="startsOn" min={today} />
+          </label>
+          <label>
+            終了日（空欄は理由の解消まで）
+            <input type="date" name="endsOn" />
+          </label>
+          <label style={{ fontWeight: 400 }}>
+            <input type="checkbox" name="emergency" /> 緊急（事前の通知なく本日から停止）
+          </label>
           <button type="submit">利用停止を通知する</button>
         </Form>
       ) : null}
       <h2>利用停止の履歴</h2>
-      {suspensions.length === 0 ? <div className="empty">利用停止の記録はありません。</div> : (
-        <table className="data"><thead><tr><th>理由</th><th>開始</th><th>終了</th><th>解除</th><th /></tr></thead>
-          <tbody>{suspensions.map((s) => (
-            <tr key={s.id}><td>{SUSPENSION_REASONS[s.reason_code as SuspensionReason] ?? s.reason_code}</td><td>{formatDate(s.starts_on)}</td>
-              <td>{formatDate(s.ends_on)}</td><td>{s.lifted_at ? `${formatInstantDate(s.lifted_at)}（${s.lifted_reason}）` : "—"}</td>
-              <td>{s.lifted_at ? null : (
-                <Form method="post" style={{ display: "flex", gap: 6 }}><input type="hidden" name="intent" value="lift" /><input type="hidden" name="suspensionId" value={s.id} />
-                  <input type="text" name="liftReason" placeholder="解除の理由" aria-label="解除の理由" /><button type="submit" className="secondary">解除する</button></Form>
-              )}</td></tr>
-          ))}</tbody></table>
+      {suspensions.length === 0 ? (
+        <div className="empty">利用停止の記録はありません。</div>
+      ) : (
+        <table className="data">
+          <thead>
+            <tr>
+              <th>理由</th>
+              <th>開始</th>
+              <th>終了</th>
+              <th>解除</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {suspensions.map((s) => (
+              <tr key={s.id}>
+                <td>{SUSPENSION_REASONS[s.reason_code as SuspensionReason] ?? s.reason_code}</td>
+                <td>{formatDate(s.starts_on)}</td>
+                <td>{formatDate(s.ends_on)}</td>
+                <td>
+                  {s.lifted_at ? `${formatInstantDate(s.lifted_at)}（${s.lifted_reason}）` : "—"}
+                </td>
+                <td>
+                  {s.lifted_at ? null : (
+                    <Form method="post" style={{ display: "flex", gap: 6 }}>
+                      <input type="hidden" name="intent" value="lift" />
+                      <input type="hidden" name="suspensionId" value={s.id} />
+                      <input
+                        type="text"
+                        name="liftReason"
+                        placeholder="解除の理由"
+                        aria-label="解除の理由"
+                      />
+                      <button type="submit" className="secondary">
+                        解除する
+                      </button>
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
       {contract.status !== "terminated" ? (
         <Form method="post" className="stack" style={{ marginTop: 20 }}>
           <h2>当社からの契約解除（規約第19条・第21条）</h2>
           <input type="hidden" name="intent" value="terminate" />
-          <label>終了日<input type="date" name="endDate" min={today} /></label>
-          <label>理由（通知に記載）<input type="text" name="terminationReason" /></label>
-          <label style={{ fontWeight: 400 }}><input type="checkbox" name="customerFault" /> お客さまの責めによる解除（最低利用期間内は解約違約金あり）</label>
+          <label>
+            終了日
+            <input type="date" name="endDate" min={today} />
+          </label>
+          <label>
+            理由（通知に記載）
+            <input type="text" name="terminationReason" />
+          </label>
+          <label style={{ fontWeight: 400 }}>
+            <input type="checkbox" name="customerFault" />{" "}
+            お客さまの責めによる解除（最低利用期間内は解約違約金あり）
+          </label>
           <button type="submit">契約解除を通知する</button>
         </Form>
       ) : null}
       <h2>レンタルゲートウェイの返却（別紙4 注※3）</h2>
-      {returns.length === 0 ? <div className="empty">返却待ちの装置はありません。</div> : (
-        <table className="data"><thead><tr><th>装置</th><th>返却期限</th><th>状態</th><th /></tr></thead>
-          <tbody>{returns.map((r) => (
-            <tr key={r.id}><td>{r.model}</td><td>{formatDate(r.due_on)}</td>
-              <td>{r.status === "awaiting" ? (r.due_on < today ? "返却期限超過（料金表に機器代金 device.gw… が設定されると請求します）" : "返却待ち") : r.status === "returned" ? `返却済み（${formatDate(r.returned_on)}）` : "未返却：機器代金を請求"}</td>
-              <td>{r.status === "awaiting" ? (
-                <Form method="post" style={{ display: "flex", gap: 6 }}><input type="hidden" name="intent" value="returned" /><input type="hidden" name="returnId" value={r.id} />
-                  <input type="date" name="returnedOn" defaultValue={today} aria-label="返却日" /><button type="submit" className="secondary">返却を記録</button></Form>
-              ) : null}</td></tr>
-          ))}</tbody></table>
+      {returns.length === 0 ? (
+        <div className="empty">返却待ちの装置はありません。</div>
+      ) : (
+        <table className="data">
+          <thead>
+            <tr>
+              <th>装置</th>
+              <th>返却期限</th>
+              <th>状態</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {returns.map((r) => (
+              <tr key={r.id}>
+                <td>{r.model}</td>
+                <td>{formatDate(r.due_on)}</td>
+                <td>
+                  {r.status === "awaiting"
+                    ? r.due_on < today
+                      ? "返却期限超過（料金表に機器代金 device.gw… が設定されると請求します）"
+                      : "返却待ち"
+                    : r.status === "returned"
+                      ? `返却済み（${formatDate(r.returned_on)}）`
+                      : "未返却：機器代金を請求"}
+                </td>
+                <td>
+                  {r.status === "awaiting" ? (
+                    <Form method="post" style={{ display: "flex", gap: 6 }}>
+                      <input type="hidden" name="intent" value="returned" />
+                      <input type="hidden" name="returnId" value={r.id} />
+                      <input
+                        type="date"
+                        name="returnedOn"
+                        defaultValue={today}
+                        aria-label="返却日"
+                      />
+                      <button type="submit" className="secondary">
+                        返却を記録
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </>
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "利用停止・契約解除 | セキュアライン 管理コンソール" }];
+export const meta: MetaFunction = () => [
+  { title: "利用停止・契約解除 | セキュアライン 管理コンソール" },
+];

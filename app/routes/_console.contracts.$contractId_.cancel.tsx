@@ -1,8 +1,19 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { getContract } from "~/contracts/contracts.server";
-import { pendingTermination, requestCancellation, terminationQuote, withdrawCancellation } from "~/contracts/cancellation.server";
+import {
+  pendingTermination,
+  requestCancellation,
+  terminationQuote,
+  withdrawCancellation,
+} from "~/contracts/cancellation.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
@@ -19,11 +30,34 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const wishedParam = new URL(request.url).searchParams.get("wished") ?? "";
   const wished = isIsoDate(wishedParam) && wishedParam >= today ? wishedParam : today;
   const pending = await pendingTermination(db, id);
-  const quote = found.contract.status === "terminated" ? null : await terminationQuote(db, { contractId: id, tenant: viewer.tenant, wished, confirmedOn: today });
+  const quote =
+    found.contract.status === "terminated"
+      ? null
+      : await terminationQuote(db, {
+          contractId: id,
+          tenant: viewer.tenant,
+          wished,
+          confirmedOn: today,
+        });
   return {
-    contract: { id, ref: found.contract.ref, status: found.contract.status, serviceStart: found.contract.service_start, terminationDate: found.contract.termination_date },
-    today, wished, quote, invalidWished: wishedParam !== "" && wishedParam !== wished,
-    pending: pending ? { requestedOn: pending.requested_on, wishedDate: pending.wished_date, confirmedOn: pending.confirmed_on } : null,
+    contract: {
+      id,
+      ref: found.contract.ref,
+      status: found.contract.status,
+      serviceStart: found.contract.service_start,
+      terminationDate: found.contract.termination_date,
+    },
+    today,
+    wished,
+    quote,
+    invalidWished: wishedParam !== "" && wishedParam !== wished,
+    pending: pending
+      ? {
+          requestedOn: pending.requested_on,
+          wishedDate: pending.wished_date,
+          confirmedOn: pending.confirmed_on,
+        }
+      : null,
   };
 }
 
@@ -31,16 +65,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const form = await request.formData();
   const id = idParam(params.contractId);
-  const base = { contractId: id, tenant: viewer.tenant, today: jstDate(now()), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) };
+  const base = {
+    contractId: id,
+    tenant: viewer.tenant,
+    today: jstDate(now()),
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
+  };
   const wished = String(form.get("wished") ?? "");
-  const result = form.get("intent") === "withdraw"
-    ? await withdrawCancellation(getDb(), { ...base, at: now() })
-    : isIsoDate(wished)
-      ? await requestCancellation(getDb(), { ...base, wished })
-      : { ok: false as const, field: "wished" as const, message: "解約希望日を正しい日付で入力してください" };
+  const result =
+    form.get("intent") === "withdraw"
+      ? await withdrawCancellation(getDb(), { ...base, at: now() })
+      : isIsoDate(wished)
+        ? await requestCancellation(getDb(), { ...base, wished })
+        : {
+            ok: false as const,
+            field: "wished" as const,
+            message: "解約希望日を正しい日付で入力してください",
+          };
   if (!result) throw notFound();
   if (!result.ok) return data({ field: result.field, message: result.message }, { status: 400 });
-  return redirect(`/contracts/${id}/cancel?done=${form.get("intent") === "withdraw" ? "withdrawn" : "requested"}`);
+  return redirect(
+    `/contracts/${id}/cancel?done=${form.get("intent") === "withdraw" ? "withdrawn" : "requested"}`,
+  );
 }
 
 export default function CancelContract() {
@@ -48,45 +95,106 @@ export default function CancelContract() {
   const error = useActionData<typeof action>();
   return (
     <>
-      <p><Link to={`/contracts/${contract.id}`}>← 契約 {contract.ref}</Link></p>
+      <p>
+        <Link to={`/contracts/${contract.id}`}>← 契約 {contract.ref}</Link>
+      </p>
       <h1>解約の手続き（契約 {contract.ref}）</h1>
-      {error ? <div className="alert error" role="alert">{error.message}</div> : null}
+      {error ? (
+        <div className="alert error" role="alert">
+          {error.message}
+        </div>
+      ) : null}
       {pending ? (
         <div className="alert success" role="status" data-testid="pending">
-          {pending.confirmedOn
-            ? <>解約が確定しています。解約日は <strong>{formatDate(contract.terminationDate)}</strong> です（{formatDate(pending.confirmedOn)} 確認）。</>
-            : <>{formatDate(pending.requestedOn)} に解約のお申し込み（希望日 {formatDate(pending.wishedDate)}）を受け付けました。当社の確認をお待ちください。</>}
-          {(!contract.terminationDate || contract.terminationDate > today) ? (
+          {pending.confirmedOn ? (
+            <>
+              解約が確定しています。解約日は <strong>{formatDate(contract.terminationDate)}</strong>{" "}
+              です（{formatDate(pending.confirmedOn)} 確認）。
+            </>
+          ) : (
+            <>
+              {formatDate(pending.requestedOn)} に解約のお申し込み（希望日{" "}
+              {formatDate(pending.wishedDate)}）を受け付けました。当社の確認をお待ちください。
+            </>
+          )}
+          {!contract.terminationDate || contract.terminationDate > today ? (
             <Form method="post" style={{ marginTop: 8 }}>
               <input type="hidden" name="intent" value="withdraw" />
-              <button type="submit" className="secondary">解約のお申し込みを取り消す</button>
+              <button type="submit" className="secondary">
+                解約のお申し込みを取り消す
+              </button>
             </Form>
           ) : null}
         </div>
       ) : null}
       {quote && !pending ? (
         <>
-          <p>解約希望日を選ぶと、その日に解約したときの費用をすぐに計算します。お申し込みの前に必ずご確認ください。</p>
+          <p>
+            解約希望日を選ぶと、その日に解約したときの費用をすぐに計算します。お申し込みの前に必ずご確認ください。
+          </p>
           <Form method="get" className="filters">
-            <label>解約希望日<input type="date" name="wished" defaultValue={wished} min={today} /></label>
-            <button type="submit" className="secondary">費用を計算する</button>
+            <label>
+              解約希望日
+              <input type="date" name="wished" defaultValue={wished} min={today} />
+            </label>
+            <button type="submit" className="secondary">
+              費用を計算する
+            </button>
           </Form>
-          {invalidWished ? <p className="field-error">解約希望日は本日以降の日付にしてください。本日で計算しています。</p> : null}
+          {invalidWished ? (
+            <p className="field-error">
+              解約希望日は本日以降の日付にしてください。本日で計算しています。
+            </p>
+          ) : null}
           <table className="data" aria-label="解約の見積り" style={{ maxWidth: 720 }}>
             <tbody>
-              <tr><th>解約日</th><td data-testid="quote-termination-date">{formatDate(quote.terminationDate)}</td></tr>
-              <tr><td colSpan={2} className="muted">解約日は、ご希望日と当社が手続きを終える日のいずれか遅い日です（規約第20条）。本日お申し込み・本日確認の場合で、本日時点の料金表で計算しています。</td></tr>
-              <tr><th>料金をいただく月数</th><td>{quote.chargedMonths}か月（利用開始月から解約日の前月まで。解約月の月額料金はかかりません）</td></tr>
-              <tr><th>最低利用期間の残り</th><td>{quote.remainingMonths}か月</td></tr>
-              <tr><th>解約違約金（不課税）</th><td data-testid="quote-etf"><strong>{formatYen(quote.etfYen)}</strong>{quote.etfYen > 0 ? `（基本料金 × 残り${quote.remainingMonths}か月）` : "（かかりません）"}</td></tr>
-              <tr><th>違約金がかからない最も近い日</th><td data-testid="quote-fee-free">{formatDate(quote.feeFreeDate)}{quote.feeFreeDate === wished ? "（ご希望日は契約更新月です）" : ""}</td></tr>
+              <tr>
+                <th>解約日</th>
+                <td data-testid="quote-termination-date">{formatDate(quote.terminationDate)}</td>
+              </tr>
+              <tr>
+                <td colSpan={2} className="muted">
+                  解約日は、ご希望日と当社が手続きを終える日のいずれか遅い日です（規約第20条）。本日お申し込み・本日確認の場合で、本日時点の料金表で計算しています。
+                </td>
+              </tr>
+              <tr>
+                <th>料金をいただく月数</th>
+                <td>
+                  {quote.chargedMonths}
+                  か月（利用開始月から解約日の前月まで。解約月の月額料金はかかりません）
+                </td>
+              </tr>
+              <tr>
+                <th>最低利用期間の残り</th>
+                <td>{quote.remainingMonths}か月</td>
+              </tr>
+              <tr>
+                <th>解約違約金（不課税）</th>
+                <td data-testid="quote-etf">
+                  <strong>{formatYen(quote.etfYen)}</strong>
+                  {quote.etfYen > 0
+                    ? `（基本料金 × 残り${quote.remainingMonths}か月）`
+                    : "（かかりません）"}
+                </td>
+              </tr>
+              <tr>
+                <th>違約金がかからない最も近い日</th>
+                <td data-testid="quote-fee-free">
+                  {formatDate(quote.feeFreeDate)}
+                  {quote.feeFreeDate === wished ? "（ご希望日は契約更新月です）" : ""}
+                </td>
+              </tr>
             </tbody>
           </table>
-          <p className="muted">違約金は解約日の属する月の請求書に計上されます。レンタルのゲートウェイ装置は解約後にご返却ください（返却がない場合は機器代金がかかります）。</p>
+          <p className="muted">
+            違約金は解約日の属する月の請求書に計上されます。レンタルのゲートウェイ装置は解約後にご返却ください（返却がない場合は機器代金がかかります）。
+          </p>
           <Form method="post" style={{ marginTop: 16 }}>
             <input type="hidden" name="intent" value="request" />
             <input type="hidden" name="wished" value={wished} />
-            <button type="submit">{formatDate(wished)} で解約を申し込む（違約金 {formatYen(quote.etfYen)}）</button>
+            <button type="submit">
+              {formatDate(wished)} で解約を申し込む（違約金 {formatYen(quote.etfYen)}）
+            </button>
           </Form>
         </>
       ) : null}
@@ -95,4 +203,6 @@ export default function CancelContract() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `解約の手続き ${data?.contract.ref ?? ""} | セキュアライン 管理コンソール` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `解約の手続き ${data?.contract.ref ?? ""} | セキュアライン 管理コンソール` },
+];

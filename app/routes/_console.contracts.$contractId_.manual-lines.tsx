@@ -1,4 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
@@ -6,7 +12,12 @@ import { useState } from "react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { MANUAL_LINE_ROLES } from "~/auth/tenancy";
 import {
-  MANUAL_LINE_AMOUNT_LABELS, MANUAL_LINE_KINDS, MANUAL_LINE_NOTE_LABELS, ManualLineForm, manualLineEntry, type ManualLineKind,
+  MANUAL_LINE_AMOUNT_LABELS,
+  MANUAL_LINE_KINDS,
+  MANUAL_LINE_NOTE_LABELS,
+  ManualLineForm,
+  manualLineEntry,
+  type ManualLineKind,
 } from "~/billing/manual-line-entry";
 import { addManualLine, listManualLines, removeManualLine } from "~/billing/manual-lines.server";
 import { taxLabel } from "~/billing/tax";
@@ -41,20 +52,47 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const values = formValues(form);
   const actor = { id: viewer.id, email: viewer.email };
   if (values.intent === "remove") {
-    const result = await removeManualLine(db, { contractId, lineId: Number(values.lineId), actor, ip: clientIp(request) });
+    const result = await removeManualLine(db, {
+      contractId,
+      lineId: Number(values.lineId),
+      actor,
+      ip: clientIp(request),
+    });
     if (!result) throw notFound();
-    if (!result.ok) return data({ values: null, fieldErrors: { _form: result.message } as FieldErrors }, { status: 400 });
+    if (!result.ok)
+      return data(
+        { values: null, fieldErrors: { _form: result.message } as FieldErrors },
+        { status: 400 },
+      );
     return redirect(`/contracts/${contractId}/manual-lines?removed=1`);
   }
   const parsed = ManualLineForm.safeParse(values);
-  if (!parsed.success) return data({ values, fieldErrors: fieldErrorsOf(parsed.error) }, { status: 400 });
-  const run = await runFormOnce(db, formClaim(viewer, "manual-line", form, request),
-    (trx) => addManualLine(trx, { contractId, entry: manualLineEntry(parsed.data), at: now(), actor, ip: clientIp(request) }),
-    (r) => (r?.ok ? { summary: "手動明細は追加済みです", redirect: `/contracts/${contractId}/manual-lines` } : null));
+  if (!parsed.success)
+    return data({ values, fieldErrors: fieldErrorsOf(parsed.error) }, { status: 400 });
+  const run = await runFormOnce(
+    db,
+    formClaim(viewer, "manual-line", form, request),
+    (trx) =>
+      addManualLine(trx, {
+        contractId,
+        entry: manualLineEntry(parsed.data),
+        at: now(),
+        actor,
+        ip: clientIp(request),
+      }),
+    (r) =>
+      r?.ok
+        ? { summary: "手動明細は追加済みです", redirect: `/contracts/${contractId}/manual-lines` }
+        : null,
+  );
   if (run.kind !== "done") return onceResponse("manual-line", run);
   const result = run.value;
   if (!result) throw notFound();
-  if (!result.ok) return data({ values, fieldErrors: { [result.field]: result.message } as FieldErrors }, { status: 400 });
+  if (!result.ok)
+    return data(
+      { values, fieldErrors: { [result.field]: result.message } as FieldErrors },
+      { status: 400 },
+    );
   return redirect(`/contracts/${contractId}/manual-lines?added=1`);
 }
 
@@ -65,70 +103,207 @@ export default function ManualLines() {
   const [params] = useSearchParams();
   const errors: FieldErrors = result?.fieldErrors ?? {};
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
-  const [kind, setKind] = useState<ManualLineKind>((v("kind", "surcharge") as ManualLineKind) in MANUAL_LINE_KINDS ? (v("kind", "surcharge") as ManualLineKind) : "surcharge");
-  const error = (name: string) => (errors[name] ? <span className="field-error" id={`${name}-error`}>{errors[name]}</span> : null);
+  const [kind, setKind] = useState<ManualLineKind>(
+    (v("kind", "surcharge") as ManualLineKind) in MANUAL_LINE_KINDS
+      ? (v("kind", "surcharge") as ManualLineKind)
+      : "surcharge",
+  );
+  const error = (name: string) =>
+    errors[name] ? (
+      <span className="field-error" id={`${name}-error`}>
+        {errors[name]}
+      </span>
+    ) : null;
   return (
     <>
-      <p><Link to={`/contracts/${contract.id}`}>← 契約 {contract.ref}</Link></p>
-      <h1>手動明細（{contract.ref}・{contract.customerName}）</h1>
-      <p className="muted">料金表にない請求・減額を、計上日の月の請求書に載せます。請求書の発行後は変更できません（訂正は返還請求書で行います）。</p>
-      {params.get("added") ? <div className="alert success" role="status">手動明細を登録しました。計上日の月の請求書に載ります。</div> : null}
-      {params.get("removed") ? <div className="alert success" role="status">手動明細を削除しました。</div> : null}
-      {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
-      {result?.values && !errors._form ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
+      <p>
+        <Link to={`/contracts/${contract.id}`}>← 契約 {contract.ref}</Link>
+      </p>
+      <h1>
+        手動明細（{contract.ref}・{contract.customerName}）
+      </h1>
+      <p className="muted">
+        料金表にない請求・減額を、計上日の月の請求書に載せます。請求書の発行後は変更できません（訂正は返還請求書で行います）。
+      </p>
+      {params.get("added") ? (
+        <div className="alert success" role="status">
+          手動明細を登録しました。計上日の月の請求書に載ります。
+        </div>
+      ) : null}
+      {params.get("removed") ? (
+        <div className="alert success" role="status">
+          手動明細を削除しました。
+        </div>
+      ) : null}
+      {errors._form ? (
+        <div className="alert error" role="alert">
+          {errors._form}
+        </div>
+      ) : null}
+      {result?.values && !errors._form ? (
+        <div className="alert error" role="alert">
+          入力内容に誤りがあります。赤字の項目を確認してください。
+        </div>
+      ) : null}
 
       <OnceForm token={formToken} form="manual-line" method="post" className="stack">
         <input type="hidden" name="intent" value="add" />
-        <label>種類
-          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value as ManualLineKind)} aria-invalid={errors.kind ? true : undefined}>
-            {Object.entries(MANUAL_LINE_KINDS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+        <label>
+          種類
+          <select
+            name="kind"
+            value={kind}
+            onChange={(e) => setKind(e.target.value as ManualLineKind)}
+            aria-invalid={errors.kind ? true : undefined}
+          >
+            {Object.entries(MANUAL_LINE_KINDS).map(([k, label]) => (
+              <option key={k} value={k}>
+                {label}
+              </option>
+            ))}
           </select>
           {error("kind")}
         </label>
-        <label>計上日（この日の月の請求書に載ります）
-          <input type="date" name="date" defaultValue={v("date", today)} aria-invalid={errors.date ? true : undefined} aria-describedby={errors.date ? "date-error" : undefined} />
+        <label>
+          計上日（この日の月の請求書に載ります）
+          <input
+            type="date"
+            name="date"
+            defaultValue={v("date", today)}
+            aria-invalid={errors.date ? true : undefined}
+            aria-describedby={errors.date ? "date-error" : undefined}
+          />
           {error("date")}
         </label>
-        <label>{MANUAL_LINE_AMOUNT_LABELS[kind]}
-          <input type="text" inputMode="numeric" name="amount" defaultValue={v("amount")} aria-invalid={errors.amount ? true : undefined} aria-describedby={errors.amount ? "amount-error" : undefined} />
-          <span className="muted" style={{ fontWeight: 400, fontSize: 13 }}>割増金は免れた料金を入力します（2倍を計上）。減免は減額する金額を入力します（マイナスで計上）。</span>
+        <label>
+          {MANUAL_LINE_AMOUNT_LABELS[kind]}
+          <input
+            type="text"
+            inputMode="numeric"
+            name="amount"
+            defaultValue={v("amount")}
+            aria-invalid={errors.amount ? true : undefined}
+            aria-describedby={errors.amount ? "amount-error" : undefined}
+          />
+          <span className="muted" style={{ fontWeight: 400, fontSize: 13 }}>
+            割増金は免れた料金を入力します（2倍を計上）。減免は減額する金額を入力します（マイナスで計上）。
+          </span>
           {error("amount")}
         </label>
-        <label>{MANUAL_LINE_NOTE_LABELS[kind]}
-          <input type="text" name="note" defaultValue={v("note")} maxLength={100} aria-invalid={errors.note ? true : undefined} aria-describedby={errors.note ? "note-error" : undefined} />
+        <label>
+          {MANUAL_LINE_NOTE_LABELS[kind]}
+          <input
+            type="text"
+            name="note"
+            defaultValue={v("note")}
+            maxLength={100}
+            aria-invalid={errors.note ? true : undefined}
+            aria-describedby={errors.note ? "note-error" : undefined}
+          />
           {error("note")}
         </label>
         <fieldset>
           <legend>課税区分（割増金：免れた料金の区分／その他の手動明細）</legend>
-          <label style={{ fontWeight: 400 }}><input type="radio" name="taxCategory" value="taxable_10" defaultChecked={v("taxCategory", "taxable_10") === "taxable_10"} /> 課税（10%）</label>
-          <label style={{ fontWeight: 400 }}><input type="radio" name="taxCategory" value="non_taxable" defaultChecked={v("taxCategory") === "non_taxable"} /> 非課税・不課税</label>
+          <label style={{ fontWeight: 400 }}>
+            <input
+              type="radio"
+              name="taxCategory"
+              value="taxable_10"
+              defaultChecked={v("taxCategory", "taxable_10") === "taxable_10"}
+            />{" "}
+            課税（10%）
+          </label>
+          <label style={{ fontWeight: 400 }}>
+            <input
+              type="radio"
+              name="taxCategory"
+              value="non_taxable"
+              defaultChecked={v("taxCategory") === "non_taxable"}
+            />{" "}
+            非課税・不課税
+          </label>
           {error("taxCategory")}
         </fieldset>
         <fieldset>
           <legend>請求・減額（その他の手動明細）</legend>
-          <label style={{ fontWeight: 400 }}><input type="radio" name="sign" value="charge" defaultChecked={v("sign", "charge") === "charge"} /> 請求</label>
-          <label style={{ fontWeight: 400 }}><input type="radio" name="sign" value="credit" defaultChecked={v("sign") === "credit"} /> 減額</label>
+          <label style={{ fontWeight: 400 }}>
+            <input
+              type="radio"
+              name="sign"
+              value="charge"
+              defaultChecked={v("sign", "charge") === "charge"}
+            />{" "}
+            請求
+          </label>
+          <label style={{ fontWeight: 400 }}>
+            <input
+              type="radio"
+              name="sign"
+              value="credit"
+              defaultChecked={v("sign") === "credit"}
+            />{" "}
+            減額
+          </label>
         </fieldset>
         <button type="submit">手動明細を登録する</button>
       </OnceForm>
 
       <h2>登録済みの手動明細</h2>
-      {lines.length === 0 ? <div className="empty">手動明細はありません。</div> : (
+      {lines.length === 0 ? (
+        <div className="empty">手動明細はありません。</div>
+      ) : (
         <table className="data" aria-label="手動明細">
-          <thead><tr><th>計上日</th><th>規則</th><th>内容</th><th>課税区分</th><th className="num">金額</th><th>請求書</th><th>登録</th><th /></tr></thead>
-          <tbody>{lines.map((line) => (
-            <tr key={line.id}>
-              <td>{formatDate(line.lineDate)}</td><td>{line.rule}</td><td>{line.description}</td>
-              <td>{taxLabel({ rule: line.rule, taxCategory: line.taxable ? "taxable_10" : "non_taxable" })}</td>
-              <td className="num">{formatYen(line.amountYen)}</td>
-              <td>{line.invoiceNumber ? <Link to={`/invoices/${line.invoiceId}`}>{line.invoiceNumber}</Link> : `未請求（${formatMonth(line.lineDate)}分）`}</td>
-              <td>{line.createdBy ?? "—"}</td>
-              <td>{line.removable ? (
-                <Form method="post"><input type="hidden" name="intent" value="remove" /><input type="hidden" name="lineId" value={line.id} />
-                  <button type="submit" className="secondary" aria-label={`${formatDate(line.lineDate)} ${line.description} を削除する`}>削除する</button></Form>
-              ) : null}</td>
+          <thead>
+            <tr>
+              <th>計上日</th>
+              <th>規則</th>
+              <th>内容</th>
+              <th>課税区分</th>
+              <th className="num">金額</th>
+              <th>請求書</th>
+              <th>登録</th>
+              <th />
             </tr>
-          ))}</tbody>
+          </thead>
+          <tbody>
+            {lines.map((line) => (
+              <tr key={line.id}>
+                <td>{formatDate(line.lineDate)}</td>
+                <td>{line.rule}</td>
+                <td>{line.description}</td>
+                <td>
+                  {taxLabel({
+                    rule: line.rule,
+                    taxCategory: line.taxable ? "taxable_10" : "non_taxable",
+                  })}
+                </td>
+                <td className="num">{formatYen(line.amountYen)}</td>
+                <td>
+                  {line.invoiceNumber ? (
+                    <Link to={`/invoices/${line.invoiceId}`}>{line.invoiceNumber}</Link>
+                  ) : (
+                    `未請求（${formatMonth(line.lineDate)}分）`
+                  )}
+                </td>
+                <td>{line.createdBy ?? "—"}</td>
+                <td>
+                  {line.removable ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="remove" />
+                      <input type="hidden" name="lineId" value={line.id} />
+                      <button
+                        type="submit"
+                        className="secondary"
+                        aria-label={`${formatDate(line.lineDate)} ${line.description} を削除する`}
+                      >
+                        削除する
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       )}
     </>

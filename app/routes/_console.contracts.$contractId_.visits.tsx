@@ -1,10 +1,21 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { OnceForm } from "~/components/OnceForm";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
-import { bookVisit, checkBooking, listBookings, type BookingRequest } from "~/contracts/visit-bookings.server";
+import {
+  bookVisit,
+  checkBooking,
+  listBookings,
+  type BookingRequest,
+} from "~/contracts/visit-bookings.server";
 import { visitContentFromForm } from "~/contracts/visit-form";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -19,7 +30,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const found = await listBookings(getDb(), idParam(params.contractId), viewer.tenant, now());
   if (!found) throw notFound();
-  return { ...found, isOperator: OPERATIONS_ROLES.includes(viewer.role), formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "visit-booking" }) };
+  return {
+    ...found,
+    isOperator: OPERATIONS_ROLES.includes(viewer.role),
+    formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "visit-booking" }),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -29,25 +44,72 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const contractId = idParam(params.contractId);
   const values = formValues(form);
   const parsed = visitContentFromForm(form);
-  if (!parsed.ok) return data({ error: parsed.message, fieldError: { field: parsed.field, message: parsed.message }, values, estimate: null, next: null }, { status: 400 });
-  const booking: BookingRequest = { ...parsed.content, date: String(form.get("date") ?? ""), start: String(form.get("start") ?? "") };
+  if (!parsed.ok)
+    return data(
+      {
+        error: parsed.message,
+        fieldError: { field: parsed.field, message: parsed.message },
+        values,
+        estimate: null,
+        next: null,
+      },
+      { status: 400 },
+    );
+  const booking: BookingRequest = {
+    ...parsed.content,
+    date: String(form.get("date") ?? ""),
+    start: String(form.get("start") ?? ""),
+  };
   if (!isIsoDate(booking.date) || !isTimeOfDay(booking.start)) {
-    return data({ error: "訪問日と開始時刻を正しく入力してください", fieldError: null, values, estimate: null, next: null }, { status: 400 });
+    return data(
+      {
+        error: "訪問日と開始時刻を正しく入力してください",
+        fieldError: null,
+        values,
+        estimate: null,
+        next: null,
+      },
+      { status: 400 },
+    );
   }
   const args = { contractId, tenant: viewer.tenant, request: booking, at: now() };
   let result: Awaited<ReturnType<typeof checkBooking>>;
   if (form.get("intent") === "book") {
     // Booked once per form: a double click or a reload of the answer books nothing twice.
-    const run = await runFormOnce(db, formClaim(viewer, "visit-booking", form, request),
-      (trx) => bookVisit(trx, { ...args, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) }),
-      (r) => (r?.ok ? { summary: `${formatDate(booking.date)} ${booking.start}の訪問の予約`, redirect: `/contracts/${contractId}/visits` } : null));
+    const run = await runFormOnce(
+      db,
+      formClaim(viewer, "visit-booking", form, request),
+      (trx) =>
+        bookVisit(trx, {
+          ...args,
+          actor: { id: viewer.id, email: viewer.email },
+          ip: clientIp(request),
+        }),
+      (r) =>
+        r?.ok
+          ? {
+              summary: `${formatDate(booking.date)} ${booking.start}の訪問の予約`,
+              redirect: `/contracts/${contractId}/visits`,
+            }
+          : null,
+    );
     if (run.kind !== "done") return onceResponse("visit-booking", run);
     result = run.value;
   } else {
     result = await checkBooking(db, args);
   }
   if (!result) throw notFound();
-  if (!result.ok) return data({ error: result.message, fieldError: null, values, estimate: null, next: result.next ?? null }, { status: 400 });
+  if (!result.ok)
+    return data(
+      {
+        error: result.message,
+        fieldError: null,
+        values,
+        estimate: null,
+        next: result.next ?? null,
+      },
+      { status: 400 },
+    );
   if (form.get("intent") === "book") return redirect(`/contracts/${contractId}/visits?booked=1`);
   return data({ error: null, fieldError: null, values, estimate: result.estimate, next: null });
 }
@@ -60,64 +122,171 @@ export default function Visits() {
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
   return (
     <>
-      <p><Link to={`/contracts/${contract.id}`}>← 契約 {contract.ref}</Link></p>
+      <p>
+        <Link to={`/contracts/${contract.id}`}>← 契約 {contract.ref}</Link>
+      </p>
       <h1>訪問サポート（{AREA_LABELS[contract.area]}エリア）</h1>
-      <p className="muted">訪問は9:00〜17:00、{contract.area === "west" ? "月曜〜土曜" : "月曜〜金曜"}（祝日・12/29〜1/3を除く）です。ご依頼は9:00〜21:00に承ります。作業の成否にかかわらず料金がかかります（規約第24条第3項）。</p>
-      {params.get("booked") ? <div className="alert success" role="status">訪問を予約しました。</div> : null}
-      {params.get("recorded") ? <div className="alert success" role="status">訪問の実施を記録しました。料金は訪問月の請求書に計上されます。</div> : null}
+      <p className="muted">
+        訪問は9:00〜17:00、{contract.area === "west" ? "月曜〜土曜" : "月曜〜金曜"}
+        （祝日・12/29〜1/3を除く）です。ご依頼は9:00〜21:00に承ります。作業の成否にかかわらず料金がかかります（規約第24条第3項）。
+      </p>
+      {params.get("booked") ? (
+        <div className="alert success" role="status">
+          訪問を予約しました。
+        </div>
+      ) : null}
+      {params.get("recorded") ? (
+        <div className="alert success" role="status">
+          訪問の実施を記録しました。料金は訪問月の請求書に計上されます。
+        </div>
+      ) : null}
       {result?.error ? (
         <div className="alert error" role="alert" data-testid="booking-error">
           {result.error}
-          {result.next ? <> 次に予約できる枠は <strong data-testid="next-slot">{formatDate(result.next.date)} {result.next.start}</strong> です。</> : null}
+          {result.next ? (
+            <>
+              {" "}
+              次に予約できる枠は{" "}
+              <strong data-testid="next-slot">
+                {formatDate(result.next.date)} {result.next.start}
+              </strong>{" "}
+              です。
+            </>
+          ) : null}
         </div>
       ) : null}
-      <OnceForm token={formToken} form="visit-booking" method="post" className="stack" style={{ maxWidth: 640 }}>
+      <OnceForm
+        token={formToken}
+        form="visit-booking"
+        method="post"
+        className="stack"
+        style={{ maxWidth: 640 }}
+      >
         <div style={{ display: "flex", gap: 12 }}>
-          <label>訪問日<input type="date" name="date" defaultValue={result?.next?.date ?? v("date")} required /></label>
-          <label>開始時刻<input type="time" name="start" defaultValue={result?.next?.start ?? v("start", "10:00")} step={1800} required /></label>
+          <label>
+            訪問日
+            <input
+              type="date"
+              name="date"
+              defaultValue={result?.next?.date ?? v("date")}
+              required
+            />
+          </label>
+          <label>
+            開始時刻
+            <input
+              type="time"
+              name="start"
+              defaultValue={result?.next?.start ?? v("start", "10:00")}
+              step={1800}
+              required
+            />
+          </label>
         </div>
-        <VisitWorkFields legend="作業内容（基本作業料は毎回かかります）" v={v} error={result?.fieldError} />
+        <VisitWorkFields
+          legend="作業内容（基本作業料は毎回かかります）"
+          v={v}
+          error={result?.fieldError}
+        />
         <div style={{ display: "flex", gap: 10 }}>
-          <button type="submit" name="intent" value="estimate" className="secondary">料金を見積もる</button>
-          <button type="submit" name="intent" value="book">この内容で予約する</button>
+          <button type="submit" name="intent" value="estimate" className="secondary">
+            料金を見積もる
+          </button>
+          <button type="submit" name="intent" value="book">
+            この内容で予約する
+          </button>
         </div>
       </OnceForm>
       {result?.estimate ? (
         <section aria-label="見積り" style={{ marginTop: 20 }}>
           <h2>お見積り（税抜）</h2>
-          <p data-testid="free-visit">{result.estimate.freeVisit
-            ? "この訪問は契約年度1回の無料訪問です（●印の作業が無料）。"
-            : result.estimate.freeVisitAvailable ? "この契約年度の無料訪問はまだ利用できます（●印の作業を含む訪問に適用）。" : "この契約年度の無料訪問は利用済みです。"}</p>
+          <p data-testid="free-visit">
+            {result.estimate.freeVisit
+              ? "この訪問は契約年度1回の無料訪問です（●印の作業が無料）。"
+              : result.estimate.freeVisitAvailable
+                ? "この契約年度の無料訪問はまだ利用できます（●印の作業を含む訪問に適用）。"
+                : "この契約年度の無料訪問は利用済みです。"}
+          </p>
           <table className="data">
-            <thead><tr><th>作業</th><th className="num">数量</th><th className="num">単価</th><th className="num">金額</th></tr></thead>
+            <thead>
+              <tr>
+                <th>作業</th>
+                <th className="num">数量</th>
+                <th className="num">単価</th>
+                <th className="num">金額</th>
+              </tr>
+            </thead>
             <tbody>
               {result.estimate.lines.map((l, i) => (
-                <tr key={i}><td>{l.description}{l.free ? "（無料）" : ""}</td><td className="num">{l.quantity}</td><td className="num">{formatYen(l.unitPriceYen)}</td><td className="num">{formatYen(l.amountYen)}</td></tr>
+                <tr key={i}>
+                  <td>
+                    {l.description}
+                    {l.free ? "（無料）" : ""}
+                  </td>
+                  <td className="num">{l.quantity}</td>
+                  <td className="num">{formatYen(l.unitPriceYen)}</td>
+                  <td className="num">{formatYen(l.amountYen)}</td>
+                </tr>
               ))}
             </tbody>
             <tfoot>
-              <tr><td colSpan={3}>合計（税抜）</td><td className="num" data-testid="estimate-total">{formatYen(result.estimate.totalYen)}</td></tr>
-              <tr><td colSpan={3}>消費税（10%）</td><td className="num">{formatYen(result.estimate.taxYen)}</td></tr>
+              <tr>
+                <td colSpan={3}>合計（税抜）</td>
+                <td className="num" data-testid="estimate-total">
+                  {formatYen(result.estimate.totalYen)}
+                </td>
+              </tr>
+              <tr>
+                <td colSpan={3}>消費税（10%）</td>
+                <td className="num">{formatYen(result.estimate.taxYen)}</td>
+              </tr>
             </tfoot>
           </table>
         </section>
       ) : null}
       <h2>予約と実績</h2>
-      {bookings.length === 0 ? <div className="empty">訪問の予約はありません。</div> : (
+      {bookings.length === 0 ? (
+        <div className="empty">訪問の予約はありません。</div>
+      ) : (
         <table className="data">
-          <thead><tr><th>訪問日時</th><th className="num">料金（税抜）</th><th>状態</th>{isOperator ? <th /> : null}</tr></thead>
+          <thead>
+            <tr>
+              <th>訪問日時</th>
+              <th className="num">料金（税抜）</th>
+              <th>状態</th>
+              {isOperator ? <th /> : null}
+            </tr>
+          </thead>
           <tbody>
             {bookings.map((b) => (
               <tr key={b.id} data-testid={`booking-${b.id}`}>
-                <td>{formatDate(b.visit_date)} {b.start_time}</td>
+                <td>
+                  {formatDate(b.visit_date)} {b.start_time}
+                </td>
                 {/* Once recorded, what the visit is charged (as the billing run prices it), not the estimate. */}
-                <td className="num" data-testid="booking-amount">{b.chargedYen !== null
-                  ? <>請求額 {formatYen(b.chargedYen)}<br /><span className="muted">（見積 {formatYen(b.estimate_yen)}）</span></>
-                  : <>見積 {formatYen(b.estimate_yen)}</>}</td>
-                <td>{b.status === "booked" ? "予約済み" : b.status === "done" ? "実施済み" : "取消し"}</td>
-                {isOperator ? <td>{b.recordable ? (
-                  <Link to={`/contracts/${contract.id}/visits/${b.id}`}>実施内容を記録</Link>
-                ) : b.status === "booked" ? <span className="muted">開始日時から記録できます</span> : null}</td> : null}
+                <td className="num" data-testid="booking-amount">
+                  {b.chargedYen !== null ? (
+                    <>
+                      請求額 {formatYen(b.chargedYen)}
+                      <br />
+                      <span className="muted">（見積 {formatYen(b.estimate_yen)}）</span>
+                    </>
+                  ) : (
+                    <>見積 {formatYen(b.estimate_yen)}</>
+                  )}
+                </td>
+                <td>
+                  {b.status === "booked" ? "予約済み" : b.status === "done" ? "実施済み" : "取消し"}
+                </td>
+                {isOperator ? (
+                  <td>
+                    {b.recordable ? (
+                      <Link to={`/contracts/${contract.id}/visits/${b.id}`}>実施内容を記録</Link>
+                    ) : b.status === "booked" ? (
+                      <span className="muted">開始日時から記録できます</span>
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

@@ -1,13 +1,25 @@
 // The operator's record of a visit: what was actually done (prefilled with the booking), priced
 // by the billing rules before it is recorded.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
-import { getBooking, priceVisitDone, recordableAt, recordVisitDone, type VisitDone } from "~/contracts/visit-bookings.server";
+import {
+  getBooking,
+  priceVisitDone,
+  recordableAt,
+  recordVisitDone,
+  type VisitDone,
+} from "~/contracts/visit-bookings.server";
 import { formValuesOfVisit, visitContentFromForm } from "~/contracts/visit-form";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -17,10 +29,23 @@ import { formatDate, formatYen } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
-  const booking = await getBooking(getDb(), { bookingId: idParam(params.bookingId), contractId: idParam(params.contractId), tenant: viewer.tenant });
+  const booking = await getBooking(getDb(), {
+    bookingId: idParam(params.bookingId),
+    contractId: idParam(params.contractId),
+    tenant: viewer.tenant,
+  });
   if (!booking) throw notFound();
   return {
-    booking: { id: booking.id, contractId: booking.contract_id, contractRef: booking.contract_ref, date: booking.visit_date, start: booking.start_time, status: booking.status, estimateYen: booking.estimate_yen, recordable: recordableAt(booking, now()) },
+    booking: {
+      id: booking.id,
+      contractId: booking.contract_id,
+      contractRef: booking.contract_ref,
+      date: booking.visit_date,
+      start: booking.start_time,
+      status: booking.status,
+      estimateYen: booking.estimate_yen,
+      recordable: recordableAt(booking, now()),
+    },
     booked: { ...formValuesOfVisit(booking.content), start: booking.start_time },
     formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "visit-record" }),
   };
@@ -31,23 +56,57 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = formValues(form);
   const parsed = visitContentFromForm(form);
-  if (!parsed.ok) return data({ error: parsed.message, fieldError: { field: parsed.field, message: parsed.message }, values, estimate: null }, { status: 400 });
+  if (!parsed.ok)
+    return data(
+      {
+        error: parsed.message,
+        fieldError: { field: parsed.field, message: parsed.message },
+        values,
+        estimate: null,
+      },
+      { status: 400 },
+    );
   const done: VisitDone = { ...parsed.content, start: String(form.get("start") ?? "") };
-  const ids = { bookingId: idParam(params.bookingId), contractId: idParam(params.contractId), tenant: viewer.tenant };
+  const ids = {
+    bookingId: idParam(params.bookingId),
+    contractId: idParam(params.contractId),
+    tenant: viewer.tenant,
+  };
   const db = getDb();
   if (form.get("intent") === "record") {
-    const run = await runFormOnce(db, formClaim(viewer, "visit-record", form, request),
-      (trx) => recordVisitDone(trx, { ...ids, done, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) }),
-      (r) => (r?.ok ? { summary: "訪問の実施は記録済みです", redirect: `/contracts/${ids.contractId}/visits` } : null));
+    const run = await runFormOnce(
+      db,
+      formClaim(viewer, "visit-record", form, request),
+      (trx) =>
+        recordVisitDone(trx, {
+          ...ids,
+          done,
+          at: now(),
+          actor: { id: viewer.id, email: viewer.email },
+          ip: clientIp(request),
+        }),
+      (r) =>
+        r?.ok
+          ? { summary: "訪問の実施は記録済みです", redirect: `/contracts/${ids.contractId}/visits` }
+          : null,
+    );
     if (run.kind !== "done") return onceResponse("visit-record", run);
     const result = run.value;
     if (!result) throw notFound();
-    if (!result.ok) return data({ error: result.message, fieldError: null, values, estimate: null }, { status: 400 });
+    if (!result.ok)
+      return data(
+        { error: result.message, fieldError: null, values, estimate: null },
+        { status: 400 },
+      );
     return redirect(`/contracts/${ids.contractId}/visits?recorded=1`);
   }
   const estimate = await priceVisitDone(db, { ...ids, done });
   if (!estimate) throw notFound();
-  if (!estimate.ok) return data({ error: estimate.message, fieldError: null, values, estimate: null }, { status: 400 });
+  if (!estimate.ok)
+    return data(
+      { error: estimate.message, fieldError: null, values, estimate: null },
+      { status: 400 },
+    );
   return data({ error: null, fieldError: null, values, estimate });
 }
 
@@ -55,34 +114,102 @@ export default function RecordVisit() {
   const { booking, booked, formToken } = useLoaderData<typeof loader>();
   const onceAnswer = useActionData<typeof action>();
   const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
-  const v = (k: string, fallback = "") => (result?.values ? result.values[k] ?? fallback : booked[k as keyof typeof booked] ?? fallback);
+  const v = (k: string, fallback = "") =>
+    result?.values
+      ? (result.values[k] ?? fallback)
+      : (booked[k as keyof typeof booked] ?? fallback);
   return (
     <>
-      <p><Link to={`/contracts/${booking.contractId}/visits`}>← 訪問サポート（{booking.contractRef}）</Link></p>
+      <p>
+        <Link to={`/contracts/${booking.contractId}/visits`}>
+          ← 訪問サポート（{booking.contractRef}）
+        </Link>
+      </p>
       <h1>訪問の実施記録（{formatDate(booking.date)}）</h1>
-      {booking.status !== "booked" ? <div className="alert" role="status">この予約は{booking.status === "done" ? "実施済みとして記録されています" : "取り消されています"}。</div>
-      : !booking.recordable ? <div className="alert" role="status" data-testid="not-yet">予約の開始日時（{formatDate(booking.date)} {booking.start}）より前には実施内容を記録できません。訪問の開始後に記録してください。</div> : (
+      {booking.status !== "booked" ? (
+        <div className="alert" role="status">
+          この予約は
+          {booking.status === "done" ? "実施済みとして記録されています" : "取り消されています"}。
+        </div>
+      ) : !booking.recordable ? (
+        <div className="alert" role="status" data-testid="not-yet">
+          予約の開始日時（{formatDate(booking.date)} {booking.start}
+          ）より前には実施内容を記録できません。訪問の開始後に記録してください。
+        </div>
+      ) : (
         <>
-          <p className="muted">予約時の内容を表示しています。実際に行った作業と数量に直して記録してください。作業の成否にかかわらず料金がかかります（規約第24条第3項）。予約時の見積り: {formatYen(booking.estimateYen)}（税抜）</p>
-          {result?.error ? <div className="alert error" role="alert" data-testid="record-error">{result.error}</div> : null}
-          <OnceForm token={formToken} form="visit-record" method="post" className="stack" style={{ maxWidth: 640 }}>
-            <label>開始時刻<input type="time" name="start" defaultValue={v("start")} step={60} required /></label>
-            <VisitWorkFields legend="実施した作業（基本作業料は毎回かかります）" v={v} error={result?.fieldError} />
+          <p className="muted">
+            予約時の内容を表示しています。実際に行った作業と数量に直して記録してください。作業の成否にかかわらず料金がかかります（規約第24条第3項）。予約時の見積り:{" "}
+            {formatYen(booking.estimateYen)}（税抜）
+          </p>
+          {result?.error ? (
+            <div className="alert error" role="alert" data-testid="record-error">
+              {result.error}
+            </div>
+          ) : null}
+          <OnceForm
+            token={formToken}
+            form="visit-record"
+            method="post"
+            className="stack"
+            style={{ maxWidth: 640 }}
+          >
+            <label>
+              開始時刻
+              <input type="time" name="start" defaultValue={v("start")} step={60} required />
+            </label>
+            <VisitWorkFields
+              legend="実施した作業（基本作業料は毎回かかります）"
+              v={v}
+              error={result?.fieldError}
+            />
             <div style={{ display: "flex", gap: 10 }}>
-              <button type="submit" name="intent" value="price" className="secondary">料金を確認する</button>
-              <button type="submit" name="intent" value="record">この内容で実施を記録する</button>
+              <button type="submit" name="intent" value="price" className="secondary">
+                料金を確認する
+              </button>
+              <button type="submit" name="intent" value="record">
+                この内容で実施を記録する
+              </button>
             </div>
           </OnceForm>
           {result?.estimate ? (
             <section aria-label="実績の料金" style={{ marginTop: 20 }}>
               <h2>請求される料金（税抜）</h2>
-              <p data-testid="free-visit">{result.estimate.freeVisit ? "この訪問は契約年度1回の無料訪問です（●印の作業が無料）。" : "無料訪問の対象ではありません。"}</p>
+              <p data-testid="free-visit">
+                {result.estimate.freeVisit
+                  ? "この訪問は契約年度1回の無料訪問です（●印の作業が無料）。"
+                  : "無料訪問の対象ではありません。"}
+              </p>
               <table className="data">
-                <thead><tr><th>作業</th><th className="num">数量</th><th className="num">単価</th><th className="num">金額</th></tr></thead>
-                <tbody>{result.estimate.lines.map((l, i) => (
-                  <tr key={i}><td>{l.description}{l.free ? "（無料）" : ""}</td><td className="num">{l.quantity}</td><td className="num">{formatYen(l.unitPriceYen)}</td><td className="num">{formatYen(l.amountYen)}</td></tr>
-                ))}</tbody>
-                <tfoot><tr><td colSpan={3}>合計（税抜）</td><td className="num" data-testid="done-total">{formatYen(result.estimate.totalYen)}</td></tr></tfoot>
+                <thead>
+                  <tr>
+                    <th>作業</th>
+                    <th className="num">数量</th>
+                    <th className="num">単価</th>
+                    <th className="num">金額</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.estimate.lines.map((l, i) => (
+                    <tr key={i}>
+                      <td>
+                        {l.description}
+                        {l.free ? "（無料）" : ""}
+                      </td>
+                      <td className="num">{l.quantity}</td>
+                      <td className="num">{formatYen(l.unitPriceYen)}</td>
+                      <td className="num">{formatYen(l.amountYen)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <td colSpan={3}>合計（税抜）</td>
+                    <td className="num" data-testid="done-total">
+                      {formatYen(result.estimate.totalYen)}
+                    </td>
+                  </tr>
+                </tfoot>
               </table>
             </section>
           ) : null}
@@ -92,4 +219,6 @@ export default function RecordVisit() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "訪問の実施記録 | セキュアライン 管理コンソール" }];
+export const meta: MetaFunction = () => [
+  { title: "訪問の実施記録 | セキュアライン 管理コンソール" },
+];

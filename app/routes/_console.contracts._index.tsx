@@ -17,8 +17,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const statusParam = url.searchParams.get("status");
   const status = STATUSES.find((s) => s === statusParam);
   const search = url.searchParams.get("q")?.trim() || undefined;
-  const { contracts, page } = await pageContracts(getDb(), viewer.tenant, { status, search }, pageRequest(url.searchParams, CONTRACT_SORT));
-  return { contracts, page, status: status ?? "", search: search ?? "", showCustomer: viewer.tenant.kind !== "customer" };
+  const { contracts, page } = await pageContracts(
+    getDb(),
+    viewer.tenant,
+    { status, search },
+    pageRequest(url.searchParams, CONTRACT_SORT),
+  );
+  return {
+    contracts,
+    page,
+    status: status ?? "",
+    search: search ?? "",
+    showCustomer: viewer.tenant.kind !== "customer",
+  };
 }
 
 export default function Contracts() {
@@ -27,45 +38,81 @@ export default function Contracts() {
     <>
       <h1>契約</h1>
       <Form method="get" className="filters">
-        <label>検索（契約番号・回線ID・顧客名）<input type="search" name="q" defaultValue={search} /></label>
-        <label>状態
+        <label>
+          検索（契約番号・回線ID・顧客名）
+          <input type="search" name="q" defaultValue={search} />
+        </label>
+        <label>
+          状態
           <select name="status" defaultValue={status}>
             <option value="">すべて</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{CONTRACT_STATUS_LABELS[s]}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {CONTRACT_STATUS_LABELS[s]}
+              </option>
+            ))}
           </select>
         </label>
         <KeepSort info={page} />
-        <button type="submit" className="secondary">絞り込む</button>
+        <button type="submit" className="secondary">
+          絞り込む
+        </button>
       </Form>
       {contracts.length === 0 ? (
-        <div className="empty">{search || status ? "条件に合う契約はありません。" : "まだ契約がありません。"}</div>
+        <div className="empty">
+          {search || status ? "条件に合う契約はありません。" : "まだ契約がありません。"}
+        </div>
       ) : (
         <>
-        <Pager info={page} label="契約のページ" />
-        <table className="data">
-          <thead>
-            <tr>
-              <SortHeader info={page} column="ref">契約番号</SortHeader>{showCustomer ? <SortHeader info={page} column="customer">顧客</SortHeader> : null}
-              <th scope="col">回線ID</th><th scope="col">エリア</th><th scope="col">プラン</th>
-              <SortHeader info={page} column="start" first="desc">利用開始日</SortHeader><th scope="col">状態</th><th scope="col" className="num">機器</th>
-            </tr>
-          </thead>
-          <tbody>
-            {contracts.map((c) => (
-              <tr key={c.id}>
-                <td><Link to={`/contracts/${c.id}`}>{c.ref}</Link></td>
-                {showCustomer ? <td>{c.customer_name}<div className="muted">{c.reseller_name ?? "直販"}</div></td> : null}
-                <td>{c.line_id}</td>
-                <td>{AREA_LABELS[c.area]}</td>
-                <td>{itemLabel(c.base_plan)}</td>
-                <td>{formatDate(c.service_start)}</td>
-                <td><span className={`badge ${c.status}`}>{CONTRACT_STATUS_LABELS[c.status]}</span></td>
-                <td className="num">{c.device_count}</td>
+          <Pager info={page} label="契約のページ" />
+          <table className="data">
+            <thead>
+              <tr>
+                <SortHeader info={page} column="ref">
+                  契約番号
+                </SortHeader>
+                {showCustomer ? (
+                  <SortHeader info={page} column="customer">
+                    顧客
+                  </SortHeader>
+                ) : null}
+                <th scope="col">回線ID</th>
+                <th scope="col">エリア</th>
+                <th scope="col">プラン</th>
+                <SortHeader info={page} column="start" first="desc">
+                  利用開始日
+                </SortHeader>
+                <th scope="col">状態</th>
+                <th scope="col" className="num">
+                  機器
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        <Pager info={page} label="契約のページ（下）" />
+            </thead>
+            <tbody>
+              {contracts.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
+                  </td>
+                  {showCustomer ? (
+                    <td>
+                      {c.customer_name}
+                      <div className="muted">{c.reseller_name ?? "直販"}</div>
+                    </td>
+                  ) : null}
+                  <td>{c.line_id}</td>
+                  <td>{AREA_LABELS[c.area]}</td>
+                  <td>{itemLabel(c.base_plan)}</td>
+                  <td>{formatDate(c.service_start)}</td>
+                  <td>
+                    <span className={`badge ${c.status}`}>{CONTRACT_STATUS_LABELS[c.status]}</span>
+                  </td>
+                  <td className="num">{c.device_count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager info={page} label="契約のページ（下）" />
         </>
       )}
     </>

@@ -12,9 +12,16 @@ import { formatBillingMonth, formatDate, formatYen } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const found = await getCreditNote(getDb(), { id: idParam(params.creditNoteId), tenant: viewer.tenant });
+  const found = await getCreditNote(getDb(), {
+    id: idParam(params.creditNoteId),
+    tenant: viewer.tenant,
+  });
   if (!found) throw notFound();
-  return { ...found, lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule) })), showRuleIds: RULE_ID_ROLES.includes(viewer.role) };
+  return {
+    ...found,
+    lines: found.lines.map((l) => ({ ...l, explanation: explainRule(l.rule) })),
+    showRuleIds: RULE_ID_ROLES.includes(viewer.role),
+  };
 }
 
 export default function CreditNote() {
@@ -22,36 +29,87 @@ export default function CreditNote() {
   const [params] = useSearchParams();
   return (
     <>
-      <p><Link to={`/invoices/${note.invoice_id}`}>← 元の請求書 {note.invoice_number}</Link></p>
-      <h1>返還請求書 {note.credit_note_number}</h1>
-      {params.get("issued") ? <div className="alert success" role="status">返還請求書を発行しました。元の請求書は変更されていません。</div> : null}
       <p>
-        <a className="button" href={`/credit-notes/${note.id}/pdf`} download>返還請求書PDFをダウンロード</a>{" "}
-        <a className="button secondary" href={`/credit-notes/${note.id}/xml`} download>電子インボイス（JP PINT XML）</a>
+        <Link to={`/invoices/${note.invoice_id}`}>← 元の請求書 {note.invoice_number}</Link>
+      </p>
+      <h1>返還請求書 {note.credit_note_number}</h1>
+      {params.get("issued") ? (
+        <div className="alert success" role="status">
+          返還請求書を発行しました。元の請求書は変更されていません。
+        </div>
+      ) : null}
+      <p>
+        <a className="button" href={`/credit-notes/${note.id}/pdf`} download>
+          返還請求書PDFをダウンロード
+        </a>{" "}
+        <a className="button secondary" href={`/credit-notes/${note.id}/xml`} download>
+          電子インボイス（JP PINT XML）
+        </a>
       </p>
       <dl className="facts">
-        <dt>宛先</dt><dd>{note.recipient_name} 御中</dd>
-        <dt>元の請求書</dt><dd>{note.invoice_number}（{formatBillingMonth(note.billing_month)}、契約 {note.contract_ref}）</dd>
-        <dt>発行日</dt><dd>{formatDate(note.issue_date)}</dd>
-        <dt>理由</dt><dd>{note.reason}</dd>
-        <dt>返還額（税込）</dt><dd><strong data-testid="credit-total">{formatYen(note.total_yen)}</strong></dd>
+        <dt>宛先</dt>
+        <dd>{note.recipient_name} 御中</dd>
+        <dt>元の請求書</dt>
+        <dd>
+          {note.invoice_number}（{formatBillingMonth(note.billing_month)}、契約 {note.contract_ref}
+          ）
+        </dd>
+        <dt>発行日</dt>
+        <dd>{formatDate(note.issue_date)}</dd>
+        <dt>理由</dt>
+        <dd>{note.reason}</dd>
+        <dt>返還額（税込）</dt>
+        <dd>
+          <strong data-testid="credit-total">{formatYen(note.total_yen)}</strong>
+        </dd>
       </dl>
       <h2>返還する明細</h2>
       <table className="data">
-        <thead><tr><th>明細</th><th>根拠</th><th className="num">返還額</th><th>税区分</th></tr></thead>
+        <thead>
+          <tr>
+            <th>明細</th>
+            <th>根拠</th>
+            <th className="num">返還額</th>
+            <th>税区分</th>
+          </tr>
+        </thead>
         <tbody>
           {lines.map((l) => (
             <tr key={l.id}>
-              <td>{l.description}</td><td><RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} /></td>
-              <td className="num">{formatYen(l.amount_yen)}</td><td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
+              <td>{l.description}</td>
+              <td>
+                <RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} />
+              </td>
+              <td className="num">{formatYen(l.amount_yen)}</td>
+              <td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
             </tr>
           ))}
         </tbody>
         <tfoot>
-          <tr><td colSpan={2}>10%対象 返還額</td><td className="num">{formatYen(note.taxable_10_yen)}</td><td /></tr>
-          <tr><td colSpan={2}>消費税（10%）</td><td className="num">{formatYen(note.tax_10_yen)}</td><td /></tr>
-          <tr><td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td><td className="num">{formatYen(note.non_taxable_yen)}</td><td /></tr>
-          <tr><td colSpan={2}><strong>合計</strong></td><td className="num"><strong>{formatYen(note.total_yen)}</strong></td><td /></tr>
+          <tr>
+            <td colSpan={2}>10%対象 返還額</td>
+            <td className="num">{formatYen(note.taxable_10_yen)}</td>
+            <td />
+          </tr>
+          <tr>
+            <td colSpan={2}>消費税（10%）</td>
+            <td className="num">{formatYen(note.tax_10_yen)}</td>
+            <td />
+          </tr>
+          <tr>
+            <td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td>
+            <td className="num">{formatYen(note.non_taxable_yen)}</td>
+            <td />
+          </tr>
+          <tr>
+            <td colSpan={2}>
+              <strong>合計</strong>
+            </td>
+            <td className="num">
+              <strong>{formatYen(note.total_yen)}</strong>
+            </td>
+            <td />
+          </tr>
         </tfoot>
       </table>
     </>

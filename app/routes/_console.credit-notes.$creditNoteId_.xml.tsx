@@ -7,7 +7,10 @@ import { downloadResponse, idParam, notFound } from "~/lib/http.server";
 // The credit note as a JP PINT e-invoice (UBL 2.1 CreditNote XML, decision 0018).
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const file = await creditNoteEInvoice(getDb(), { id: idParam(params.creditNoteId), tenant: viewer.tenant });
+  const file = await creditNoteEInvoice(getDb(), {
+    id: idParam(params.creditNoteId),
+    tenant: viewer.tenant,
+  });
   if (!file) throw notFound();
   return downloadResponse(file.xml, file.fileName, "application/xml");
 }

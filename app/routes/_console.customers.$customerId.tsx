@@ -1,8 +1,23 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { inviteAccountOfCustomer, listCustomerAccounts, resendAccountLink, setAccountStopped } from "~/auth/invitations.server";
-import { accountsWithSecondFactor, resetSecondFactor, SECOND_FACTOR_RESET_ROLES } from "~/auth/second-factor.server";
+import {
+  inviteAccountOfCustomer,
+  listCustomerAccounts,
+  resendAccountLink,
+  setAccountStopped,
+} from "~/auth/invitations.server";
+import {
+  accountsWithSecondFactor,
+  resetSecondFactor,
+  SECOND_FACTOR_RESET_ROLES,
+} from "~/auth/second-factor.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { ACCOUNT_ISSUER_ROLES, CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
@@ -16,7 +31,11 @@ import { fieldErrorsOf, formValues } from "~/lib/form";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { ACCOUNT_STATE_LABELS, AREA_LABELS, CONTRACT_STATUS_LABELS } from "~/lib/labels";
 import { getProviderSettings } from "~/settings/provider.server";
-import { ACCOUNT_FIELDS, checkDebitAccount, type AccountField } from "~/collections/account-check.server";
+import {
+  ACCOUNT_FIELDS,
+  checkDebitAccount,
+  type AccountField,
+} from "~/collections/account-check.server";
 import { getDirectDebit, saveDirectDebit } from "~/collections/accounts.server";
 import { findBranch } from "~/collections/bank-codes.server";
 import { ACCOUNT_TYPE_LABELS, toZenginKana, zenginKanaProblem } from "~/collections/zengin";
@@ -41,14 +60,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listContracts(db, viewer.tenant, { customerId: customer.id }),
     listCustomerAccounts(db, { tenant: viewer.tenant, customerId: customer.id, at: now() }),
   ]);
-  const withSecondFactor = await accountsWithSecondFactor(db, (accounts ?? []).map((a) => a.id));
+  const withSecondFactor = await accountsWithSecondFactor(
+    db,
+    (accounts ?? []).map((a) => a.id),
+  );
   const debit = await getDirectDebit(db, { customerId: customer.id, tenant: viewer.tenant });
   const account = debit?.account ?? null;
   const branch = account ? findBranch(account.bankCode, account.branchCode) : null;
   return {
-    customer, contracts,
-    debit: { kanaName: debit?.kanaName ?? null, account, bank: branch?.ok ? branch.value : null }, accounts: (accounts ?? []).map((a) => ({ ...a, secondFactor: withSecondFactor.has(a.id) })),
-    canIssue: ACCOUNT_ISSUER_ROLES.includes(viewer.role), canResetSecondFactor: SECOND_FACTOR_RESET_ROLES.includes(viewer.role),
+    customer,
+    contracts,
+    debit: { kanaName: debit?.kanaName ?? null, account, bank: branch?.ok ? branch.value : null },
+    accounts: (accounts ?? []).map((a) => ({ ...a, secondFactor: withSecondFactor.has(a.id) })),
+    canIssue: ACCOUNT_ISSUER_ROLES.includes(viewer.role),
+    canResetSecondFactor: SECOND_FACTOR_RESET_ROLES.includes(viewer.role),
   };
 }
 
@@ -58,168 +83,377 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const form = formValues(await request.formData());
   if (form.intent === "debit") return saveDebit(request, viewer, customerId, form);
-  if (!ACCOUNT_ISSUER_ROLES.includes(viewer.role)) throw new Response("この操作の権限がありません", { status: 403 });
+  if (!ACCOUNT_ISSUER_ROLES.includes(viewer.role))
+    throw new Response("この操作の権限がありません", { status: 403 });
   const context = {
-    tenant: viewer.tenant, customerId, at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-    providerName: (await getProviderSettings(db)).name, consoleUrl: consoleUrl(),
+    tenant: viewer.tenant,
+    customerId,
+    at: now(),
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
+    providerName: (await getProviderSettings(db)).name,
+    consoleUrl: consoleUrl(),
   };
   if (form.intent === "peppol") {
     const check = checkPeppolId(form.peppolId ?? "");
-    if (!check.ok) return data({ peppolError: check.message, peppolValue: form.peppolId ?? "" }, { status: 400 });
-    const done = await setCustomerPeppolId(db, { id: customerId, tenant: viewer.tenant, peppolId: check.value, actor: context.actor, ip: context.ip });
+    if (!check.ok)
+      return data(
+        { peppolError: check.message, peppolValue: form.peppolId ?? "" },
+        { status: 400 },
+      );
+    const done = await setCustomerPeppolId(db, {
+      id: customerId,
+      tenant: viewer.tenant,
+      peppolId: check.value,
+      actor: context.actor,
+      ip: context.ip,
+    });
     if (!done) throw notFound();
     return redirect(`/customers/${customerId}?peppolSaved=1`);
   }
   if (form.intent === "stop" || form.intent === "start") {
-    const done = await setAccountStopped(db, { ...context, userId: form.userId ?? "", stop: form.intent === "stop" });
+    const done = await setAccountStopped(db, {
+      ...context,
+      userId: form.userId ?? "",
+      stop: form.intent === "stop",
+    });
     if (!done) throw notFound();
-    return redirect(`/customers/${customerId}?${form.intent === "stop" ? "stopped" : "started"}=${encodeURIComponent(form.email ?? "")}#accounts`);
+    return redirect(
+      `/customers/${customerId}?${form.intent === "stop" ? "stopped" : "started"}=${encodeURIComponent(form.email ?? "")}#accounts`,
+    );
   }
   if (form.intent === "mfa-reset") {
     // Only an account of this customer, in the viewer's tenant: anything else is a 404.
     const customer = await getCustomer(db, { id: customerId, tenant: viewer.tenant });
-    const account = customer ? (await listCustomerAccounts(db, { tenant: viewer.tenant, customerId, at: context.at }))?.find((a) => a.id === form.userId) : undefined;
-    const reset = account ? await resetSecondFactor(db, { tenant: viewer.tenant, role: viewer.role, userId: account.id, actor: context.actor, ip: context.ip, at: context.at }) : null;
+    const account = customer
+      ? (
+          await listCustomerAccounts(db, { tenant: viewer.tenant, customerId, at: context.at })
+        )?.find((a) => a.id === form.userId)
+      : undefined;
+    const reset = account
+      ? await resetSecondFactor(db, {
+          tenant: viewer.tenant,
+          role: viewer.role,
+          userId: account.id,
+          actor: context.actor,
+          ip: context.ip,
+          at: context.at,
+        })
+      : null;
     if (!reset) throw notFound();
-    return redirect(`/customers/${customerId}?mfaReset=${encodeURIComponent(reset.email)}#accounts`);
+    return redirect(
+      `/customers/${customerId}?mfaReset=${encodeURIComponent(reset.email)}#accounts`,
+    );
   }
   if (form.intent === "resend") {
     const sent = await resendAccountLink(db, { ...context, userId: form.userId ?? "" });
     if (!sent) throw notFound();
-    return redirect(`/customers/${customerId}?sent=${encodeURIComponent(form.email ?? "")}#accounts`);
+    return redirect(
+      `/customers/${customerId}?sent=${encodeURIComponent(form.email ?? "")}#accounts`,
+    );
   }
   const parsed = InviteForm.safeParse(form);
-  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf<Fields>(parsed.error), values: form }, { status: 400 });
+  if (!parsed.success)
+    return data(
+      { fieldErrors: fieldErrorsOf<Fields>(parsed.error), values: form },
+      { status: 400 },
+    );
   const result = await inviteAccountOfCustomer(db, { ...context, ...parsed.data });
   if (!result) throw notFound();
-  if (!result.ok) return data({ fieldErrors: { [result.field]: result.message } as Partial<Record<Fields, string>>, values: form }, { status: 400 });
-  return redirect(`/customers/${customerId}?invited=${encodeURIComponent(parsed.data.email.toLowerCase())}#accounts`);
+  if (!result.ok)
+    return data(
+      {
+        fieldErrors: { [result.field]: result.message } as Partial<Record<Fields, string>>,
+        values: form,
+      },
+      { status: 400 },
+    );
+  return redirect(
+    `/customers/${customerId}?invited=${encodeURIComponent(parsed.data.email.toLowerCase())}#accounts`,
+  );
 }
 
-
 /** 口座振替 and the kana name; all account fields left empty removes the registration. */
-async function saveDebit(request: Request, viewer: Awaited<ReturnType<typeof requireViewer>>, customerId: number, form: Record<string, string>) {
+async function saveDebit(
+  request: Request,
+  viewer: Awaited<ReturnType<typeof requireViewer>>,
+  customerId: number,
+  form: Record<string, string>,
+) {
   const errors: Partial<Record<DebitFields, string>> = {};
   const kanaInput = (form.kanaName ?? "").trim();
   const kanaProblem = kanaInput === "" ? null : zenginKanaProblem("カナ名", kanaInput, 40);
   if (kanaProblem) errors.kanaName = kanaProblem;
-  const empty = ACCOUNT_FIELDS.every((k) => (form[k] ?? "").trim() === "" || (k === "accountType" && !(form.bankCode ?? "").trim()));
+  const empty = ACCOUNT_FIELDS.every(
+    (k) => (form[k] ?? "").trim() === "" || (k === "accountType" && !(form.bankCode ?? "").trim()),
+  );
   const checked = empty ? null : checkDebitAccount(form);
   if (checked && !checked.ok) Object.assign(errors, checked.errors);
-  if (Object.keys(errors).length > 0) return data({ debitErrors: errors, values: form, fieldErrors: null }, { status: 400 });
+  if (Object.keys(errors).length > 0)
+    return data({ debitErrors: errors, values: form, fieldErrors: null }, { status: 400 });
   const saved = await saveDirectDebit(getDb(), {
-    customerId, tenant: viewer.tenant, kanaName: kanaInput === "" ? null : toZenginKana(kanaInput),
-    account: checked?.ok ? checked.value : null, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request), at: now(),
+    customerId,
+    tenant: viewer.tenant,
+    kanaName: kanaInput === "" ? null : toZenginKana(kanaInput),
+    account: checked?.ok ? checked.value : null,
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
+    at: now(),
   });
   if (!saved) throw notFound();
   return redirect(`/customers/${customerId}?debitSaved=1#direct-debit`);
 }
 
 export default function CustomerDetail() {
-  const { customer, contracts, accounts, canIssue, canResetSecondFactor, debit } = useLoaderData<typeof loader>();
+  const { customer, contracts, accounts, canIssue, canResetSecondFactor, debit } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const peppolError = result && "peppolError" in result ? result.peppolError : undefined;
   const peppolValue = result && "peppolValue" in result ? result.peppolValue : undefined;
   const invite = result && "fieldErrors" in result ? result : undefined;
   const errors: Partial<Record<Fields, string>> = invite?.fieldErrors ?? {};
-  const debitErrors: Partial<Record<DebitFields, string>> = (result && "debitErrors" in result ? result.debitErrors : null) ?? {};
-  const debitValue = (k: DebitFields, stored: string | null | undefined) => (result && "debitErrors" in result ? result.values[k] : undefined) ?? stored ?? "";
+  const debitErrors: Partial<Record<DebitFields, string>> =
+    (result && "debitErrors" in result ? result.debitErrors : null) ?? {};
+  const debitValue = (k: DebitFields, stored: string | null | undefined) =>
+    (result && "debitErrors" in result ? result.values[k] : undefined) ?? stored ?? "";
   const [params] = useSearchParams();
-  const done = params.get("invited") ? `${params.get("invited")} のアカウントを作成し、パスワード設定用のリンクをメールで送りました。`
-    : params.get("sent") ? `${params.get("sent")} にパスワード設定用のリンクを送り直しました。以前のリンクは使えなくなりました。`
-    : params.get("stopped") ? `${params.get("stopped")} のアカウントを停止しました。ログイン中の画面も終了しました。`
-    : params.get("started") ? `${params.get("started")} のアカウントを再開しました。`
-    : params.get("mfaReset") ? `${params.get("mfaReset")} の二要素認証をリセットしました。本人にメールでお知らせしました。` : null;
+  const done = params.get("invited")
+    ? `${params.get("invited")} のアカウントを作成し、パスワード設定用のリンクをメールで送りました。`
+    : params.get("sent")
+      ? `${params.get("sent")} にパスワード設定用のリンクを送り直しました。以前のリンクは使えなくなりました。`
+      : params.get("stopped")
+        ? `${params.get("stopped")} のアカウントを停止しました。ログイン中の画面も終了しました。`
+        : params.get("started")
+          ? `${params.get("started")} のアカウントを再開しました。`
+          : params.get("mfaReset")
+            ? `${params.get("mfaReset")} の二要素認証をリセットしました。本人にメールでお知らせしました。`
+            : null;
   return (
     <>
-      <p><Link to="/customers">← 顧客の一覧</Link></p>
+      <p>
+        <Link to="/customers">← 顧客の一覧</Link>
+      </p>
       <h1>{customer.name}</h1>
       <dl className="facts">
-        <dt>顧客番号</dt><dd>{customer.ref}</dd>
-        <dt>販売店</dt><dd>{customer.reseller_name ?? "直販"}</dd>
-        <dt>メール</dt><dd>{customer.email}</dd>
-        <dt>電話</dt><dd>{customer.phone}</dd>
-        <dt>所在地</dt><dd>{customer.address}</dd>
-        <dt>Peppol ID</dt><dd data-testid="peppol-id">{customer.peppol_id ?? "未登録"}</dd>
+        <dt>顧客番号</dt>
+        <dd>{customer.ref}</dd>
+        <dt>販売店</dt>
+        <dd>{customer.reseller_name ?? "直販"}</dd>
+        <dt>メール</dt>
+        <dd>{customer.email}</dd>
+        <dt>電話</dt>
+        <dd>{customer.phone}</dd>
+        <dt>所在地</dt>
+        <dd>{customer.address}</dd>
+        <dt>Peppol ID</dt>
+        <dd data-testid="peppol-id">{customer.peppol_id ?? "未登録"}</dd>
       </dl>
       {canIssue ? (
         <Form method="post" className="filters" aria-label="Peppol IDの設定">
           <input type="hidden" name="intent" value="peppol" />
           <label>
-            Peppol ID（電子インボイスの宛先。「0188:法人番号13桁」または「0221:T＋登録番号13桁」、空欄で解除）
-            <input type="text" name="peppolId" size={24} defaultValue={peppolValue ?? customer.peppol_id ?? ""} aria-invalid={peppolError ? true : undefined} />
+            Peppol
+            ID（電子インボイスの宛先。「0188:法人番号13桁」または「0221:T＋登録番号13桁」、空欄で解除）
+            <input
+              type="text"
+              name="peppolId"
+              size={24}
+              defaultValue={peppolValue ?? customer.peppol_id ?? ""}
+              aria-invalid={peppolError ? true : undefined}
+            />
           </label>
-          <button type="submit" className="secondary">保存</button>
-          {peppolError ? <span className="field-error" role="alert">{peppolError}</span> : null}
+          <button type="submit" className="secondary">
+            保存
+          </button>
+          {peppolError ? (
+            <span className="field-error" role="alert">
+              {peppolError}
+            </span>
+          ) : null}
         </Form>
       ) : null}
       <h2>契約</h2>
-      {contracts.length === 0 ? <div className="empty">この顧客の契約はまだありません。</div> : (
+      {contracts.length === 0 ? (
+        <div className="empty">この顧客の契約はまだありません。</div>
+      ) : (
         <table className="data">
-          <thead><tr><th>契約番号</th><th>回線ID</th><th>エリア</th><th>利用開始日</th><th>状態</th></tr></thead>
+          <thead>
+            <tr>
+              <th>契約番号</th>
+              <th>回線ID</th>
+              <th>エリア</th>
+              <th>利用開始日</th>
+              <th>状態</th>
+            </tr>
+          </thead>
           <tbody>
             {contracts.map((c) => (
               <tr key={c.id}>
-                <td><Link to={`/contracts/${c.id}`}>{c.ref}</Link></td>
+                <td>
+                  <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
+                </td>
                 <td>{c.line_id}</td>
                 <td>{AREA_LABELS[c.area]}</td>
                 <td>{formatDate(c.service_start)}</td>
-                <td><span className={`badge ${c.status}`}>{CONTRACT_STATUS_LABELS[c.status]}</span></td>
+                <td>
+                  <span className={`badge ${c.status}`}>{CONTRACT_STATUS_LABELS[c.status]}</span>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       <h2 id="direct-debit">お支払い方法（口座振替）</h2>
-      {params.get("debitSaved") && !result ? <div className="alert success" role="status">お支払い方法を保存しました。</div> : null}
+      {params.get("debitSaved") && !result ? (
+        <div className="alert success" role="status">
+          お支払い方法を保存しました。
+        </div>
+      ) : null}
       {debit.account ? (
         <dl className="facts" data-testid="direct-debit">
           <dt>引落口座</dt>
-          <dd>{debit.bank ? `${debit.bank.bankName}（${debit.account.bankCode}） ${debit.bank.branchName}支店（${debit.account.branchCode}）` : `${debit.account.bankCode}-${debit.account.branchCode}`}
-            {" "}{ACCOUNT_TYPE_LABELS[debit.account.accountType]} {debit.account.accountNumber}</dd>
-          <dt>口座名義</dt><dd>{debit.account.holderKana}</dd>
+          <dd>
+            {debit.bank
+              ? `${debit.bank.bankName}（${debit.account.bankCode}） ${debit.bank.branchName}支店（${debit.account.branchCode}）`
+              : `${debit.account.bankCode}-${debit.account.branchCode}`}{" "}
+            {ACCOUNT_TYPE_LABELS[debit.account.accountType]} {debit.account.accountNumber}
+          </dd>
+          <dt>口座名義</dt>
+          <dd>{debit.account.holderKana}</dd>
         </dl>
-      ) : <p className="muted">口座振替は登録されていません（お振込みでのお支払い）。</p>}
-      {Object.keys(debitErrors).length > 0 ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
-      <Form method="post" className="stack" noValidate key={["debit", debit.kanaName, ...Object.values(debit.account ?? {})].join("|")}>
-        <Field label="カナ名（振込名義の照合に使います）" name="kanaName" defaultValue={debitValue("kanaName", debit.kanaName)} error={debitErrors.kanaName}
-          hint="例：ﾃｽﾄｼﾖｳｼﾞ（全角カナでも入力できます。株式会社などは省いてかまいません）" />
-        <Field label="銀行コード" name="bankCode" defaultValue={debitValue("bankCode", debit.account?.bankCode)} error={debitErrors.bankCode} hint="数字4桁（口座振替をやめるときは口座の欄をすべて空にして保存）" />
-        <Field label="支店コード" name="branchCode" defaultValue={debitValue("branchCode", debit.account?.branchCode)} error={debitErrors.branchCode} hint="数字3桁" />
-        <label>預金種目
-          <select name="accountType" defaultValue={debitValue("accountType", debit.account ? ACCOUNT_TYPE_LABELS[debit.account.accountType] : "普通")}
-            aria-invalid={debitErrors.accountType ? true : undefined}>
-            <option value="普通">普通</option><option value="当座">当座</option>
+      ) : (
+        <p className="muted">口座振替は登録されていません（お振込みでのお支払い）。</p>
+      )}
+      {Object.keys(debitErrors).length > 0 ? (
+        <div className="alert error" role="alert">
+          入力内容に誤りがあります。赤字の項目を確認してください。
+        </div>
+      ) : null}
+      <Form
+        method="post"
+        className="stack"
+        noValidate
+        key={["debit", debit.kanaName, ...Object.values(debit.account ?? {})].join("|")}
+      >
+        <Field
+          label="カナ名（振込名義の照合に使います）"
+          name="kanaName"
+          defaultValue={debitValue("kanaName", debit.kanaName)}
+          error={debitErrors.kanaName}
+          hint="例：ﾃｽﾄｼﾖｳｼﾞ（全角カナでも入力できます。株式会社などは省いてかまいません）"
+        />
+        <Field
+          label="銀行コード"
+          name="bankCode"
+          defaultValue={debitValue("bankCode", debit.account?.bankCode)}
+          error={debitErrors.bankCode}
+          hint="数字4桁（口座振替をやめるときは口座の欄をすべて空にして保存）"
+        />
+        <Field
+          label="支店コード"
+          name="branchCode"
+          defaultValue={debitValue("branchCode", debit.account?.branchCode)}
+          error={debitErrors.branchCode}
+          hint="数字3桁"
+        />
+        <label>
+          預金種目
+          <select
+            name="accountType"
+            defaultValue={debitValue(
+              "accountType",
+              debit.account ? ACCOUNT_TYPE_LABELS[debit.account.accountType] : "普通",
+            )}
+            aria-invalid={debitErrors.accountType ? true : undefined}
+          >
+            <option value="普通">普通</option>
+            <option value="当座">当座</option>
           </select>
-          {debitErrors.accountType ? <span className="field-error">{debitErrors.accountType}</span> : null}
+          {debitErrors.accountType ? (
+            <span className="field-error">{debitErrors.accountType}</span>
+          ) : null}
         </label>
-        <Field label="口座番号" name="accountNumber" defaultValue={debitValue("accountNumber", debit.account?.accountNumber)} error={debitErrors.accountNumber} hint="数字7桁以内" />
-        <Field label="口座名義（カナ）" name="holderKana" defaultValue={debitValue("holderKana", debit.account?.holderKana)} error={debitErrors.holderKana} hint="通帳の名義どおりに。半角30文字以内（全角カナは半角に直して保存します）" />
-        <button type="submit" name="intent" value="debit">お支払い方法を保存する</button>
+        <Field
+          label="口座番号"
+          name="accountNumber"
+          defaultValue={debitValue("accountNumber", debit.account?.accountNumber)}
+          error={debitErrors.accountNumber}
+          hint="数字7桁以内"
+        />
+        <Field
+          label="口座名義（カナ）"
+          name="holderKana"
+          defaultValue={debitValue("holderKana", debit.account?.holderKana)}
+          error={debitErrors.holderKana}
+          hint="通帳の名義どおりに。半角30文字以内（全角カナは半角に直して保存します）"
+        />
+        <button type="submit" name="intent" value="debit">
+          お支払い方法を保存する
+        </button>
       </Form>
       <h2 id="accounts">管理者アカウント</h2>
-      <p className="muted">お客さまが管理コンソールにログインするためのアカウントです。作成するとパスワード設定用のリンク（7日間有効・1回限り）がメールで届きます。</p>
-      {done ? <div className="alert success" role="status">{done}</div> : null}
-      {accounts.length === 0 ? <div className="empty">この顧客の管理者アカウントはまだありません。</div> : (
+      <p className="muted">
+        お客さまが管理コンソールにログインするためのアカウントです。作成するとパスワード設定用のリンク（7日間有効・1回限り）がメールで届きます。
+      </p>
+      {done ? (
+        <div className="alert success" role="status">
+          {done}
+        </div>
+      ) : null}
+      {accounts.length === 0 ? (
+        <div className="empty">この顧客の管理者アカウントはまだありません。</div>
+      ) : (
         <table className="data" data-testid="accounts">
-          <thead><tr><th>氏名</th><th>メールアドレス</th><th>状態</th><th>二要素認証</th>{canIssue ? <th /> : null}</tr></thead>
+          <thead>
+            <tr>
+              <th>氏名</th>
+              <th>メールアドレス</th>
+              <th>状態</th>
+              <th>二要素認証</th>
+              {canIssue ? <th /> : null}
+            </tr>
+          </thead>
           <tbody>
             {accounts.map((a) => (
               <tr key={a.id}>
                 <td>{a.displayName}</td>
                 <td>{a.email}</td>
-                <td>{ACCOUNT_STATE_LABELS[a.state]}{a.state === "invited" && a.linkExpiresAt ? `（${formatInstant(a.linkExpiresAt)}まで）` : ""}</td>
+                <td>
+                  {ACCOUNT_STATE_LABELS[a.state]}
+                  {a.state === "invited" && a.linkExpiresAt
+                    ? `（${formatInstant(a.linkExpiresAt)}まで）`
+                    : ""}
+                </td>
                 <td>{a.secondFactor ? "設定済み" : "未設定"}</td>
                 {canIssue ? (
                   <td>
                     <Form method="post" className="actions">
                       <input type="hidden" name="userId" value={a.id} />
                       <input type="hidden" name="email" value={a.email} />
-                      {a.state === "disabled" ? <button type="submit" name="intent" value="start" className="secondary">再開する</button> : (
+                      {a.state === "disabled" ? (
+                        <button type="submit" name="intent" value="start" className="secondary">
+                          再開する
+                        </button>
+                      ) : (
                         <>
-                          <button type="submit" name="intent" value="resend" className="secondary">{a.state === "active" ? "パスワード再設定のリンクを送る" : "設定用リンクを送り直す"}</button>
-                          <button type="submit" name="intent" value="stop" className="secondary">停止する</button>
-                          {canResetSecondFactor && a.secondFactor ? <button type="submit" name="intent" value="mfa-reset" className="secondary">二要素認証をリセット</button> : null}
+                          <button type="submit" name="intent" value="resend" className="secondary">
+                            {a.state === "active"
+                              ? "パスワード再設定のリンクを送る"
+                              : "設定用リンクを送り直す"}
+                          </button>
+                          <button type="submit" name="intent" value="stop" className="secondary">
+                            停止する
+                          </button>
+                          {canResetSecondFactor && a.secondFactor ? (
+                            <button
+                              type="submit"
+                              name="intent"
+                              value="mfa-reset"
+                              className="secondary"
+                            >
+                              二要素認証をリセット
+                            </button>
+                          ) : null}
                         </>
                       )}
                     </Form>
@@ -234,9 +468,24 @@ export default function CustomerDetail() {
         // Keyed by the last address added: with JavaScript the form is emptied after it succeeds.
         <Form method="post" className="stack" noValidate key={params.get("invited") ?? ""}>
           <h3>アカウントを追加する</h3>
-          <Field label="氏名" name="displayName" defaultValue={invite?.values.displayName} error={errors.displayName} autoComplete="off" />
-          <Field label="メールアドレス" name="email" type="email" defaultValue={invite?.values.email} error={errors.email} autoComplete="off" />
-          <button type="submit" name="intent" value="invite">作成してリンクを送る</button>
+          <Field
+            label="氏名"
+            name="displayName"
+            defaultValue={invite?.values.displayName}
+            error={errors.displayName}
+            autoComplete="off"
+          />
+          <Field
+            label="メールアドレス"
+            name="email"
+            type="email"
+            defaultValue={invite?.values.email}
+            error={errors.email}
+            autoComplete="off"
+          />
+          <button type="submit" name="intent" value="invite">
+            作成してリンクを送る
+          </button>
         </Form>
       ) : null}
     </>

@@ -11,7 +11,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: CUSTOMER_VIEW_ROLES });
   const params = new URL(request.url).searchParams;
   const search = params.get("q")?.trim().slice(0, 200) || undefined;
-  const { customers, page } = await pageCustomers(getDb(), viewer.tenant, search, pageRequest(params, CUSTOMER_SORT));
+  const { customers, page } = await pageCustomers(
+    getDb(),
+    viewer.tenant,
+    search,
+    pageRequest(params, CUSTOMER_SORT),
+  );
   return { customers, page, search: search ?? "", showReseller: viewer.tenant.kind === "provider" };
 }
 
@@ -21,36 +26,58 @@ export default function Customers() {
     <>
       <h1>顧客</h1>
       <Form method="get" className="filters">
-        <label>検索（顧客名・顧客番号）<input type="search" name="q" defaultValue={search} /></label>
+        <label>
+          検索（顧客名・顧客番号）
+          <input type="search" name="q" defaultValue={search} />
+        </label>
         <KeepSort info={page} />
-        <button type="submit" className="secondary">検索</button>
+        <button type="submit" className="secondary">
+          検索
+        </button>
       </Form>
       {customers.length === 0 ? (
-        <div className="empty">{search ? "条件に合う顧客はありません。" : "まだ顧客が登録されていません。"}</div>
+        <div className="empty">
+          {search ? "条件に合う顧客はありません。" : "まだ顧客が登録されていません。"}
+        </div>
       ) : (
         <>
-        <Pager info={page} label="顧客のページ" />
-        <table className="data">
-          <thead>
-            <tr>
-              <SortHeader info={page} column="ref">顧客番号</SortHeader><SortHeader info={page} column="name">顧客名</SortHeader>
-              {showReseller ? <th scope="col">販売店</th> : null}<th scope="col">連絡先</th><th scope="col">所在地</th><th scope="col" className="num">契約中</th>
-            </tr>
-          </thead>
-          <tbody>
-            {customers.map((c) => (
-              <tr key={c.id}>
-                <td>{c.ref}</td>
-                <td><Link to={`/customers/${c.id}`}>{c.name}</Link></td>
-                {showReseller ? <td>{c.reseller_name ?? "直販"}</td> : null}
-                <td>{c.email}<div className="muted">{c.phone}</div></td>
-                <td>{c.address}</td>
-                <td className="num">{c.live_contracts}</td>
+          <Pager info={page} label="顧客のページ" />
+          <table className="data">
+            <thead>
+              <tr>
+                <SortHeader info={page} column="ref">
+                  顧客番号
+                </SortHeader>
+                <SortHeader info={page} column="name">
+                  顧客名
+                </SortHeader>
+                {showReseller ? <th scope="col">販売店</th> : null}
+                <th scope="col">連絡先</th>
+                <th scope="col">所在地</th>
+                <th scope="col" className="num">
+                  契約中
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        <Pager info={page} label="顧客のページ（下）" />
+            </thead>
+            <tbody>
+              {customers.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.ref}</td>
+                  <td>
+                    <Link to={`/customers/${c.id}`}>{c.name}</Link>
+                  </td>
+                  {showReseller ? <td>{c.reseller_name ?? "直販"}</td> : null}
+                  <td>
+                    {c.email}
+                    <div className="muted">{c.phone}</div>
+                  </td>
+                  <td>{c.address}</td>
+                  <td className="num">{c.live_contracts}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager info={page} label="顧客のページ（下）" />
         </>
       )}
     </>

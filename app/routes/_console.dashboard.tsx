@@ -10,7 +10,12 @@ import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
 import { SEVERITIES, SEVERITY_LABELS } from "~/security/incident-labels";
 import {
-  dashboardFigures, DEFAULT_PERIOD_DAYS, DETECTION_ACTION_LABELS, DETECTION_TYPE_LABELS, PERIOD_DAYS, periodEnding,
+  dashboardFigures,
+  DEFAULT_PERIOD_DAYS,
+  DETECTION_ACTION_LABELS,
+  DETECTION_TYPE_LABELS,
+  PERIOD_DAYS,
+  periodEnding,
   RETENTION_MONTHS,
 } from "~/security/dashboard.server";
 import { formatCount, formatDate, formatInstant } from "~/lib/format";
@@ -20,7 +25,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const asked = Number(new URL(request.url).searchParams.get("days"));
   const days = (PERIOD_DAYS as readonly number[]).includes(asked) ? asked : DEFAULT_PERIOD_DAYS;
   const at = now();
-  const figures = await dashboardFigures(getDb(), viewer.tenant, { ...periodEnding(jstDate(at), days), now: at });
+  const figures = await dashboardFigures(getDb(), viewer.tenant, {
+    ...periodEnding(jstDate(at), days),
+    now: at,
+  });
   return {
     figures,
     days,
@@ -48,10 +56,23 @@ function shortDay(day: string): string {
 const count = (n: number) => formatCount(n);
 
 export default function Dashboard() {
-  const { figures: f, days, periods, tenantKind, retentionMonths, typeLabels, actionLabels } = useLoaderData<typeof loader>();
+  const {
+    figures: f,
+    days,
+    periods,
+    tenantKind,
+    retentionMonths,
+    typeLabels,
+    actionLabels,
+  } = useLoaderData<typeof loader>();
   const many = tenantKind !== "customer";
   const series = f.typesSeen.map((key) => ({ key, label: typeLabels[key] ?? key }));
-  const severities = [...SEVERITIES.filter((s) => f.openIncidents.bySeverity[s]), ...Object.keys(f.openIncidents.bySeverity).filter((s) => !(SEVERITIES as readonly string[]).includes(s))];
+  const severities = [
+    ...SEVERITIES.filter((s) => f.openIncidents.bySeverity[s]),
+    ...Object.keys(f.openIncidents.bySeverity).filter(
+      (s) => !(SEVERITIES as readonly string[]).includes(s),
+    ),
+  ];
   const deviceName = (d: { contractRef: string; customerName: string; device: string }) =>
     many ? `${d.customerName} ${d.device}` : `${d.device}（${d.contractRef}）`;
   return (
@@ -62,58 +83,114 @@ export default function Dashboard() {
           <p className="muted">{SCOPE[tenantKind]}</p>
         </div>
         <Form method="get" className="period-form" aria-label="集計期間">
-          <label>集計期間
+          <label>
+            集計期間
             <select name="days" defaultValue={String(days)}>
-              {periods.map((d) => <option key={d} value={d}>直近{d}日間</option>)}
+              {periods.map((d) => (
+                <option key={d} value={d}>
+                  直近{d}日間
+                </option>
+              ))}
             </select>
           </label>
-          <button type="submit" className="secondary">表示</button>
+          <button type="submit" className="secondary">
+            表示
+          </button>
         </Form>
       </div>
       <p className="retention-note" data-testid="retention">
         集計期間: {formatDate(f.from)}〜{formatDate(f.to)}（日本時間）。
         {/* The rule id is for the provider's staff; customers get it on demand (issue 17 item 7). */}
-        {tenantKind === "provider"
-          ? <>検知ログの保存期間は{retentionMonths}か月です（S1-4⑤）。</>
-          : <span title="根拠: サービス仕様 S1-4⑤">検知ログの保存期間は{retentionMonths}か月です。</span>}
+        {tenantKind === "provider" ? (
+          <>検知ログの保存期間は{retentionMonths}か月です（S1-4⑤）。</>
+        ) : (
+          <span title="根拠: サービス仕様 S1-4⑤">
+            検知ログの保存期間は{retentionMonths}か月です。
+          </span>
+        )}
         {retentionMonths}か月を過ぎたログは削除され、集計とレポートの対象外になります。
       </p>
 
       <section className="cards kpi" aria-label="主な数値">
         <div className="card">
           <div className="label">検知件数（{days}日間）</div>
-          <div className="value" data-testid="figure-detections">{count(f.detectionTotal)}<small>件</small></div>
-          <div className="sub">1日平均 {(f.detectionTotal / f.detectionsByDay.length).toFixed(1)}件</div>
+          <div className="value" data-testid="figure-detections">
+            {count(f.detectionTotal)}
+            <small>件</small>
+          </div>
+          <div className="sub">
+            1日平均 {(f.detectionTotal / f.detectionsByDay.length).toFixed(1)}件
+          </div>
         </div>
         <Link to="/incidents" className={`card ${f.openIncidents.total > 0 ? "danger" : "ok"}`}>
           <div className="label">未解決のインシデント</div>
-          <div className="value" data-testid="figure-open-incidents">{count(f.openIncidents.total)}<small>件</small></div>
-          <div className="sub">{severities.length ? severities.map((s) => `${SEVERITY_LABELS[s] ?? s} ${f.openIncidents.bySeverity[s]}`).join("・") : "対応が必要なものはありません"}</div>
+          <div className="value" data-testid="figure-open-incidents">
+            {count(f.openIncidents.total)}
+            <small>件</small>
+          </div>
+          <div className="sub">
+            {severities.length
+              ? severities
+                  .map((s) => `${SEVERITY_LABELS[s] ?? s} ${f.openIncidents.bySeverity[s]}`)
+                  .join("・")
+              : "対応が必要なものはありません"}
+          </div>
         </Link>
         <div className={`card ${f.gatewaysOffline > 0 ? "danger" : "ok"}`}>
           <div className="label">オフラインのゲートウェイ</div>
-          <div className="value" data-testid="figure-gateways-offline">{f.gatewaysOffline}<small>/ {f.gateways.length}台</small></div>
-          <div className="sub">期間中の稼働率 {f.availabilityPercent === null ? "—" : `${f.availabilityPercent.toFixed(2)}%`}</div>
+          <div className="value" data-testid="figure-gateways-offline">
+            {f.gatewaysOffline}
+            <small>/ {f.gateways.length}台</small>
+          </div>
+          <div className="sub">
+            期間中の稼働率{" "}
+            {f.availabilityPercent === null ? "—" : `${f.availabilityPercent.toFixed(2)}%`}
+          </div>
         </div>
         <div className={`card ${f.outdated.count > 0 ? "warn" : "ok"}`}>
           <div className="label">更新が必要な機器</div>
-          <div className="value" data-testid="figure-outdated">{count(f.outdated.count)}<small>台</small></div>
+          <div className="value" data-testid="figure-outdated">
+            {count(f.outdated.count)}
+            <small>台</small>
+          </div>
           <div className="sub">エージェントかパターンファイルが最新でない機器</div>
         </div>
       </section>
 
       <section className="panel" aria-labelledby="by-day">
-        <h2 id="by-day">日別の検知件数 <span className="hint">種類別・日本時間の日付</span></h2>
-        {f.detectionTotal === 0 ? <div className="empty">この期間の検知はありません。</div> : <DetectionsByDayChart rows={f.detectionsByDay} series={series} height={300} />}
+        <h2 id="by-day">
+          日別の検知件数 <span className="hint">種類別・日本時間の日付</span>
+        </h2>
+        {f.detectionTotal === 0 ? (
+          <div className="empty">この期間の検知はありません。</div>
+        ) : (
+          <DetectionsByDayChart rows={f.detectionsByDay} series={series} height={300} />
+        )}
         <div className="table-scroll" style={{ marginTop: 12, maxHeight: 260 }}>
           <table className="data compact" aria-label="日別の検知件数">
-            <thead><tr><th>日付</th>{series.map((s) => <th key={s.key} className="num">{s.label}</th>)}<th className="num">合計</th></tr></thead>
+            <thead>
+              <tr>
+                <th>日付</th>
+                {series.map((s) => (
+                  <th key={s.key} className="num">
+                    {s.label}
+                  </th>
+                ))}
+                <th className="num">合計</th>
+              </tr>
+            </thead>
             <tbody>
               {[...f.detectionsByDay].reverse().map((d) => (
                 <tr key={d.day} data-day={d.day} className={d.total === 0 ? "zero" : undefined}>
                   <td style={{ whiteSpace: "nowrap" }}>{shortDay(d.day)}</td>
-                  {series.map((s) => <td key={s.key} className="num" data-type={s.key}>{d.counts[s.key as keyof typeof d.counts] ?? 0}</td>)}
-                  <td className="num strong" data-testid="day-total">{d.total}</td>
+                  {series.map((s) => (
+                    <td key={s.key} className="num" data-type={s.key}>
+                      {d.counts[s.key as keyof typeof d.counts] ?? 0}
+                    </td>
+                  ))}
+                  <td className="num strong" data-testid="day-total">
+                    {d.total}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -125,14 +202,33 @@ export default function Dashboard() {
         <section className="panel" aria-labelledby="actions">
           <h2 id="actions">処理結果の内訳</h2>
           <div className="split even">
-            {f.detectionTotal === 0 ? <div className="empty">検知はありません。</div>
-              : <ActionsChart slices={f.actions.map((a) => ({ key: a.action, label: actionLabels[a.action] ?? a.action, count: a.count }))} />}
+            {f.detectionTotal === 0 ? (
+              <div className="empty">検知はありません。</div>
+            ) : (
+              <ActionsChart
+                slices={f.actions.map((a) => ({
+                  key: a.action,
+                  label: actionLabels[a.action] ?? a.action,
+                  count: a.count,
+                }))}
+              />
+            )}
             <table className="data compact" aria-label="処理結果の内訳">
-              <thead><tr><th>処理</th><th className="num">件数</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>処理</th>
+                  <th className="num">件数</th>
+                </tr>
+              </thead>
               <tbody>
                 {f.actions.map((a) => (
-                  <tr key={a.action} data-action={a.action} className={a.count === 0 ? "zero" : undefined}>
-                    <td>{actionLabels[a.action] ?? a.action}</td><td className="num">{count(a.count)}</td>
+                  <tr
+                    key={a.action}
+                    data-action={a.action}
+                    className={a.count === 0 ? "zero" : undefined}
+                  >
+                    <td>{actionLabels[a.action] ?? a.action}</td>
+                    <td className="num">{count(a.count)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -141,22 +237,52 @@ export default function Dashboard() {
         </section>
 
         <section className="panel" aria-labelledby="gateways">
-          <h2 id="gateways">ゲートウェイの状態 <span className="hint">稼働率は期間中のオフライン時間から算出</span></h2>
-          {f.gateways.length === 0 ? <div className="empty">ゲートウェイ装置はありません。</div> : (
+          <h2 id="gateways">
+            ゲートウェイの状態 <span className="hint">稼働率は期間中のオフライン時間から算出</span>
+          </h2>
+          {f.gateways.length === 0 ? (
+            <div className="empty">ゲートウェイ装置はありません。</div>
+          ) : (
             <div className="table-scroll">
               <table className="data compact" aria-label="ゲートウェイの状態">
-                <thead><tr><th>装置</th><th>状態</th><th>最終通信</th><th className="num">稼働率</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>装置</th>
+                    <th>状態</th>
+                    <th>最終通信</th>
+                    <th className="num">稼働率</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {f.gateways.map((g) => (
                     <tr key={`${g.contractRef}/${g.device}`}>
-                      <td>{many ? <>{g.customerName}<br /></> : null}{g.device}（{g.contractRef}）<br /><span className="muted" style={{ fontSize: 12 }}>{g.location}</span></td>
                       <td>
-                        <span className={`status ${g.status}`} style={{ whiteSpace: "nowrap" }}>{g.status === "offline" ? "オフライン" : "オンライン"}</span>
-                        {g.status === "offline" && g.statusSince ? <div className="muted" style={{ fontSize: 12 }}>{formatInstant(g.statusSince)}から</div> : null}
+                        {many ? (
+                          <>
+                            {g.customerName}
+                            <br />
+                          </>
+                        ) : null}
+                        {g.device}（{g.contractRef}）<br />
+                        <span className="muted" style={{ fontSize: 12 }}>
+                          {g.location}
+                        </span>
+                      </td>
+                      <td>
+                        <span className={`status ${g.status}`} style={{ whiteSpace: "nowrap" }}>
+                          {g.status === "offline" ? "オフライン" : "オンライン"}
+                        </span>
+                        {g.status === "offline" && g.statusSince ? (
+                          <div className="muted" style={{ fontSize: 12 }}>
+                            {formatInstant(g.statusSince)}から
+                          </div>
+                        ) : null}
                       </td>
                       <td>{formatInstant(g.lastSeenAt)}</td>
                       <td className="num">
-                        <span className={`meter ${g.availabilityPercent < 99 ? "low" : ""}`}><span style={{ width: `${g.availabilityPercent}%` }} /></span>
+                        <span className={`meter ${g.availabilityPercent < 99 ? "low" : ""}`}>
+                          <span style={{ width: `${g.availabilityPercent}%` }} />
+                        </span>
                         {g.availabilityPercent.toFixed(2)}%
                       </td>
                     </tr>
@@ -169,29 +295,72 @@ export default function Dashboard() {
       </div>
 
       <section className="panel" aria-labelledby="threats">
-        <h2 id="threats">検知の多い脅威 <span className="hint">上位10件</span></h2>
-        {f.topThreats.length === 0 ? <div className="empty">脅威名のある検知はありません。</div> : (
+        <h2 id="threats">
+          検知の多い脅威 <span className="hint">上位10件</span>
+        </h2>
+        {f.topThreats.length === 0 ? (
+          <div className="empty">脅威名のある検知はありません。</div>
+        ) : (
           <div className="split">
-            <RankingChart items={f.topThreats.map((t) => ({ name: t.threat, count: t.count }))} label="検知の多い脅威（横棒グラフ）" labelWidth={230} />
+            <RankingChart
+              items={f.topThreats.map((t) => ({ name: t.threat, count: t.count }))}
+              label="検知の多い脅威（横棒グラフ）"
+              labelWidth={230}
+            />
             <table className="data compact" aria-label="検知の多い脅威">
-              <thead><tr><th>順位</th><th>脅威名</th><th className="num">件数</th></tr></thead>
-              <tbody>{f.topThreats.map((t, i) => <tr key={t.threat}><td>{i + 1}</td><td className="name">{t.threat}</td><td className="num">{count(t.count)}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>順位</th>
+                  <th>脅威名</th>
+                  <th className="num">件数</th>
+                </tr>
+              </thead>
+              <tbody>
+                {f.topThreats.map((t, i) => (
+                  <tr key={t.threat}>
+                    <td>{i + 1}</td>
+                    <td className="name">{t.threat}</td>
+                    <td className="num">{count(t.count)}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </div>
         )}
       </section>
 
       <section className="panel" aria-labelledby="devices">
-        <h2 id="devices">検知の多い機器 <span className="hint">上位10台</span></h2>
-        {f.topDevices.length === 0 ? <div className="empty">検知のあった機器はありません。</div> : (
+        <h2 id="devices">
+          検知の多い機器 <span className="hint">上位10台</span>
+        </h2>
+        {f.topDevices.length === 0 ? (
+          <div className="empty">検知のあった機器はありません。</div>
+        ) : (
           <div className="split">
-            <RankingChart items={f.topDevices.map((d) => ({ name: deviceName(d), count: d.count }))} label="検知の多い機器（横棒グラフ）" color="#7a5af8" labelWidth={many ? 230 : 150} />
+            <RankingChart
+              items={f.topDevices.map((d) => ({ name: deviceName(d), count: d.count }))}
+              label="検知の多い機器（横棒グラフ）"
+              color="#7a5af8"
+              labelWidth={many ? 230 : 150}
+            />
             <table className="data compact" aria-label="検知の多い機器">
-              <thead><tr><th>順位</th>{many ? <th>顧客</th> : null}<th>機器</th><th>契約</th><th className="num">件数</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>順位</th>
+                  {many ? <th>顧客</th> : null}
+                  <th>機器</th>
+                  <th>契約</th>
+                  <th className="num">件数</th>
+                </tr>
+              </thead>
               <tbody>
                 {f.topDevices.map((d, i) => (
                   <tr key={`${d.contractRef}/${d.device}`}>
-                    <td>{i + 1}</td>{many ? <td>{d.customerName}</td> : null}<td>{d.device}</td><td>{d.contractRef}</td><td className="num">{count(d.count)}</td>
+                    <td>{i + 1}</td>
+                    {many ? <td>{d.customerName}</td> : null}
+                    <td>{d.device}</td>
+                    <td>{d.contractRef}</td>
+                    <td className="num">{count(d.count)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -201,25 +370,48 @@ export default function Dashboard() {
       </section>
 
       <section className="panel" aria-labelledby="outdated">
-        <h2 id="outdated">エージェント・パターンファイルの更新が必要な機器
-          <span className="hint">最新: エージェント {f.outdated.newestAgent ?? "—"}、パターン {f.outdated.newestPattern ?? "—"}（{many ? "表示範囲" : "貴社"}の機器で最も新しいもの）</span></h2>
-        {f.outdated.count === 0 ? <div className="empty">すべての機器が最新です。</div> : (
+        <h2 id="outdated">
+          エージェント・パターンファイルの更新が必要な機器
+          <span className="hint">
+            最新: エージェント {f.outdated.newestAgent ?? "—"}、パターン{" "}
+            {f.outdated.newestPattern ?? "—"}（{many ? "表示範囲" : "貴社"}の機器で最も新しいもの）
+          </span>
+        </h2>
+        {f.outdated.count === 0 ? (
+          <div className="empty">すべての機器が最新です。</div>
+        ) : (
           <>
             <div className="table-scroll">
               <table className="data compact" aria-label="更新が必要な機器">
-                <thead><tr>{many ? <th>顧客</th> : null}<th>契約</th><th>機器</th><th>エージェント</th><th>パターンファイル</th></tr></thead>
+                <thead>
+                  <tr>
+                    {many ? <th>顧客</th> : null}
+                    <th>契約</th>
+                    <th>機器</th>
+                    <th>エージェント</th>
+                    <th>パターンファイル</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {f.outdated.devices.map((d) => (
                     <tr key={`${d.contractRef}/${d.device}`}>
-                      {many ? <td>{d.customerName}</td> : null}<td>{d.contractRef}</td><td>{d.device}</td>
-                      <td className={d.agentOutdated ? "version-old" : undefined}>{d.agentVersion ?? "—"}</td>
-                      <td className={d.patternOutdated ? "version-old" : undefined}>{d.patternVersion ?? "—"}</td>
+                      {many ? <td>{d.customerName}</td> : null}
+                      <td>{d.contractRef}</td>
+                      <td>{d.device}</td>
+                      <td className={d.agentOutdated ? "version-old" : undefined}>
+                        {d.agentVersion ?? "—"}
+                      </td>
+                      <td className={d.patternOutdated ? "version-old" : undefined}>
+                        {d.patternVersion ?? "—"}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-            {f.outdated.count > f.outdated.devices.length ? <p className="muted">ほか{f.outdated.count - f.outdated.devices.length}台</p> : null}
+            {f.outdated.count > f.outdated.devices.length ? (
+              <p className="muted">ほか{f.outdated.count - f.outdated.devices.length}台</p>
+            ) : null}
           </>
         )}
       </section>
@@ -229,4 +421,6 @@ export default function Dashboard() {
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: chartStyles }];
 
-export const meta: MetaFunction = () => [{ title: "ダッシュボード | セキュアライン 管理コンソール" }];
+export const meta: MetaFunction = () => [
+  { title: "ダッシュボード | セキュアライン 管理コンソール" },
+];

@@ -1,4 +1,11 @@
-import { data, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
@@ -12,7 +19,12 @@ import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
 import { isIsoDate, isTimeOfDay, jstDate, jstInstant, jstTime } from "~/lib/jst";
 import { AREA_LABELS, itemLabel } from "~/lib/labels";
 import {
-  contractGateway, contractsWithGateway, GATEWAY_MODEL_LABELS, quoteDispatch, recentGatewayFailures, recordGatewayFailure,
+  contractGateway,
+  contractsWithGateway,
+  GATEWAY_MODEL_LABELS,
+  quoteDispatch,
+  recentGatewayFailures,
+  recordGatewayFailure,
 } from "~/security/gateway-failures.server";
 import { formatInstantWithWeekday } from "~/lib/format";
 
@@ -20,9 +32,15 @@ import { formatInstantWithWeekday } from "~/lib/format";
 function dispatchForm() {
   return z.object({
     intent: z.enum(["quote", "record"]),
-    contract: z.string({ error: "契約を選んでください" }).regex(/^[1-9]\d{0,15}$/, "契約を選んでください"),
-    date: z.string({ error: "受付日を入力してください" }).refine(isIsoDate, "受付日を正しく入力してください（例：2026-11-28）"),
-    time: z.string({ error: "受付時刻を入力してください" }).refine(isTimeOfDay, "受付時刻を「10:30」の形で入力してください"),
+    contract: z
+      .string({ error: "契約を選んでください" })
+      .regex(/^[1-9]\d{0,15}$/, "契約を選んでください"),
+    date: z
+      .string({ error: "受付日を入力してください" })
+      .refine(isIsoDate, "受付日を正しく入力してください（例：2026-11-28）"),
+    time: z
+      .string({ error: "受付時刻を入力してください" })
+      .refine(isTimeOfDay, "受付時刻を「10:30」の形で入力してください"),
     notes: z.string().trim().max(1000, "メモは1000文字以内で入力してください").default(""),
     customerFault: z.literal("on").optional(),
   });
@@ -53,19 +71,37 @@ export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
   const parsed = dispatchForm().safeParse(form);
-  const fail = (fieldErrors: FieldErrors<Fields>) => data({ fieldErrors, quote: null, values: form }, { status: 400 });
+  const fail = (fieldErrors: FieldErrors<Fields>) =>
+    data({ fieldErrors, quote: null, values: form }, { status: 400 });
   if (!parsed.success) return fail(fieldErrorsOf<Fields>(parsed.error));
   const at = now();
   const reportedAt = jstInstant(parsed.data.date, parsed.data.time);
-  if (reportedAt.getTime() > at.getTime()) return fail({ time: "受付日時が現在より後になっています" });
-  const gateway = await contractGateway(getDb(), { contractId: Number(parsed.data.contract), tenant: viewer.tenant, at: reportedAt });
-  if (!gateway) return fail({ contract: "この契約には受付日の時点でゲートウェイ装置の契約がありません" });
+  if (reportedAt.getTime() > at.getTime())
+    return fail({ time: "受付日時が現在より後になっています" });
+  const gateway = await contractGateway(getDb(), {
+    contractId: Number(parsed.data.contract),
+    tenant: viewer.tenant,
+    at: reportedAt,
+  });
+  if (!gateway)
+    return fail({ contract: "この契約には受付日の時点でゲートウェイ装置の契約がありません" });
   const quote = quoteDispatch(gateway, reportedAt);
-  if (parsed.data.intent === "quote") return data({ fieldErrors: {} as FieldErrors<Fields>, quote, values: form });
-  const run = await runFormOnce(getDb(), formClaim(viewer, "dispatch", form, request), (trx) => recordGatewayFailure(trx, {
-    quote, customerFault: parsed.data.customerFault === "on", notes: parsed.data.notes, at,
-    actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-  }), () => ({ summary: "故障の受付は記録済みです" }));
+  if (parsed.data.intent === "quote")
+    return data({ fieldErrors: {} as FieldErrors<Fields>, quote, values: form });
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, "dispatch", form, request),
+    (trx) =>
+      recordGatewayFailure(trx, {
+        quote,
+        customerFault: parsed.data.customerFault === "on",
+        notes: parsed.data.notes,
+        at,
+        actor: { id: viewer.id, email: viewer.email },
+        ip: clientIp(request),
+      }),
+    () => ({ summary: "故障の受付は記録済みです" }),
+  );
   if (run.kind !== "done") return onceResponse("dispatch", run);
   const id = run.value;
   return redirect(`/dispatch?recorded=${id}`);
@@ -79,10 +115,15 @@ export default function Dispatch() {
   const errors: FieldErrors<Fields> = actionData?.fieldErrors ?? {};
   const values = actionData?.values ?? {};
   const quote = actionData?.quote ?? null;
-  const recorded = params.get("recorded") && !actionData ? recent.find((r) => String(r.id) === params.get("recorded")) : undefined;
+  const recorded =
+    params.get("recorded") && !actionData
+      ? recent.find((r) => String(r.id) === params.get("recorded"))
+      : undefined;
   return (
     <>
-      <p><Link to="/calls">← 電話連絡</Link></p>
+      <p>
+        <Link to="/calls">← 電話連絡</Link>
+      </p>
       <h1>ゲートウェイ故障の受付</h1>
       <p className="muted">
         ゲートウェイ装置の故障連絡を受け付け、出張交換の最短出動日時を確認して記録します（S1-4④）。
@@ -90,43 +131,93 @@ export default function Dispatch() {
       </p>
       {recorded ? (
         <div className="alert success" role="status" data-testid="recorded">
-          記録しました：{recorded.contract_ref} {recorded.customer_name}、最短出動 {formatInstantWithWeekday(recorded.earliest_dispatch_at)}
+          記録しました：{recorded.contract_ref} {recorded.customer_name}、最短出動{" "}
+          {formatInstantWithWeekday(recorded.earliest_dispatch_at)}
         </div>
       ) : null}
-      {Object.keys(errors).length ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
+      {Object.keys(errors).length ? (
+        <div className="alert error" role="alert">
+          入力内容に誤りがあります。赤字の項目を確認してください。
+        </div>
+      ) : null}
 
       <div className="panel-grid">
         <section className="panel" aria-labelledby="report">
           <h2 id="report">故障の受付</h2>
-          <OnceForm token={formToken} form="dispatch" method="post" className="stack" noValidate style={{ maxWidth: "none" }}>
-            <label>契約
-              <select name="contract" defaultValue={values.contract ?? ""} aria-invalid={errors.contract ? true : undefined}>
-                <option value="" disabled>契約を選んでください</option>
-                {contracts.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+          <OnceForm
+            token={formToken}
+            form="dispatch"
+            method="post"
+            className="stack"
+            noValidate
+            style={{ maxWidth: "none" }}
+          >
+            <label>
+              契約
+              <select
+                name="contract"
+                defaultValue={values.contract ?? ""}
+                aria-invalid={errors.contract ? true : undefined}
+              >
+                <option value="" disabled>
+                  契約を選んでください
+                </option>
+                {contracts.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.label}
+                  </option>
+                ))}
               </select>
               {errors.contract ? <span className="field-error">{errors.contract}</span> : null}
             </label>
             <div className="inline">
-              <label>受付日
-                <input type="date" name="date" defaultValue={values.date ?? defaults.date} aria-invalid={errors.date ? true : undefined} />
+              <label>
+                受付日
+                <input
+                  type="date"
+                  name="date"
+                  defaultValue={values.date ?? defaults.date}
+                  aria-invalid={errors.date ? true : undefined}
+                />
                 {errors.date ? <span className="field-error">{errors.date}</span> : null}
               </label>
-              <label>受付時刻
-                <input type="time" name="time" defaultValue={values.time ?? defaults.time} aria-invalid={errors.time ? true : undefined} />
+              <label>
+                受付時刻
+                <input
+                  type="time"
+                  name="time"
+                  defaultValue={values.time ?? defaults.time}
+                  aria-invalid={errors.time ? true : undefined}
+                />
                 {errors.time ? <span className="field-error">{errors.time}</span> : null}
               </label>
             </div>
             <label className="check">
-              <input type="checkbox" name="customerFault" defaultChecked={values.customerFault === "on"} />
+              <input
+                type="checkbox"
+                name="customerFault"
+                defaultChecked={values.customerFault === "on"}
+              />
               お客さまの責による故障（出動費・技術料・部品代を請求）
             </label>
-            <label>メモ
-              <textarea name="notes" rows={3} defaultValue={values.notes ?? ""} aria-invalid={errors.notes ? true : undefined} placeholder="例：電源ランプが点灯しない。ご担当 佐藤さま" />
+            <label>
+              メモ
+              <textarea
+                name="notes"
+                rows={3}
+                defaultValue={values.notes ?? ""}
+                aria-invalid={errors.notes ? true : undefined}
+                placeholder="例：電源ランプが点灯しない。ご担当 佐藤さま"
+              />
               {errors.notes ? <span className="field-error">{errors.notes}</span> : null}
             </label>
             <div style={{ display: "flex", gap: 10 }}>
-              <button type="submit" name="intent" value="quote" className="secondary">最短出動日時を確認</button>
-              <button type="submit" name="intent" value="record">故障を記録する</button>
+              <button type="submit" name="intent" value="quote" className="secondary">
+                最短出動日時を確認
+              </button>
+              <button type="submit" name="intent" value="record">
+                故障を記録する
+              </button>
             </div>
           </OnceForm>
         </section>
@@ -135,36 +226,68 @@ export default function Dispatch() {
           <h2 id="quote">最短出動日時</h2>
           {quote ? (
             <div data-testid="dispatch-quote">
-              <div className="result-time">{formatInstantWithWeekday(quote.earliestDispatchAt)}</div>
+              <div className="result-time">
+                {formatInstantWithWeekday(quote.earliestDispatchAt)}
+              </div>
               <p style={{ margin: "0 0 12px" }}>{quote.rule}</p>
               <dl className="facts" style={{ gridTemplateColumns: "130px 1fr" }}>
-                <dt>契約</dt><dd>{quote.gateway.contractRef} {quote.gateway.customerName}</dd>
-                <dt>装置</dt><dd>{itemLabel(`gateway.${quote.gateway.model}`)}</dd>
-                <dt>エリア</dt><dd>{AREA_LABELS[quote.gateway.area]}</dd>
-                <dt>24時間オプション</dt><dd>{quote.gateway.repair24h ? "あり" : "なし"}</dd>
-                <dt>受付</dt><dd>{formatInstantWithWeekday(quote.reportedAt)}</dd>
+                <dt>契約</dt>
+                <dd>
+                  {quote.gateway.contractRef} {quote.gateway.customerName}
+                </dd>
+                <dt>装置</dt>
+                <dd>{itemLabel(`gateway.${quote.gateway.model}`)}</dd>
+                <dt>エリア</dt>
+                <dd>{AREA_LABELS[quote.gateway.area]}</dd>
+                <dt>24時間オプション</dt>
+                <dd>{quote.gateway.repair24h ? "あり" : "なし"}</dd>
+                <dt>受付</dt>
+                <dd>{formatInstantWithWeekday(quote.reportedAt)}</dd>
               </dl>
             </div>
           ) : (
-            <div className="empty">契約と受付日時を入力して「最短出動日時を確認」を押すと、ここに表示します。</div>
+            <div className="empty">
+              契約と受付日時を入力して「最短出動日時を確認」を押すと、ここに表示します。
+            </div>
           )}
         </section>
       </div>
 
       <section className="panel" aria-labelledby="recent" style={{ marginTop: 18 }}>
         <h2 id="recent">最近の故障受付</h2>
-        {recent.length === 0 ? <div className="empty">故障の受付はまだありません。</div> : (
+        {recent.length === 0 ? (
+          <div className="empty">故障の受付はまだありません。</div>
+        ) : (
           <table className="data compact" aria-label="最近の故障受付">
-            <thead><tr><th>受付日時</th><th>契約</th><th>お客さま</th><th>エリア</th><th>最短出動</th><th>起因</th><th>メモ</th><th>記録者</th></tr></thead>
+            <thead>
+              <tr>
+                <th>受付日時</th>
+                <th>契約</th>
+                <th>お客さま</th>
+                <th>エリア</th>
+                <th>最短出動</th>
+                <th>起因</th>
+                <th>メモ</th>
+                <th>記録者</th>
+              </tr>
+            </thead>
             <tbody>
               {recent.map((r) => (
                 <tr key={r.id} data-failure-id={r.id}>
                   <td>{formatInstantWithWeekday(r.reported_at)}</td>
-                  <td><Link to={`/contracts/${r.contract_id}`}>{r.contract_ref}</Link></td>
+                  <td>
+                    <Link to={`/contracts/${r.contract_id}`}>{r.contract_ref}</Link>
+                  </td>
                   <td>{r.customer_name}</td>
                   <td>{AREA_LABELS[r.area]}</td>
                   <td className="strong">{formatInstantWithWeekday(r.earliest_dispatch_at)}</td>
-                  <td>{r.customer_fault ? <span className="badge warn">お客さま（有償）</span> : "装置"}</td>
+                  <td>
+                    {r.customer_fault ? (
+                      <span className="badge warn">お客さま（有償）</span>
+                    ) : (
+                      "装置"
+                    )}
+                  </td>
                   <td style={{ whiteSpace: "pre-wrap" }}>{r.notes ?? "—"}</td>
                   <td>{r.recorded_by}</td>
                 </tr>
@@ -179,4 +302,6 @@ export default function Dispatch() {
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: chartStyles }];
 
-export const meta: MetaFunction = () => [{ title: "ゲートウェイ故障の受付 | セキュアライン 管理コンソール" }];
+export const meta: MetaFunction = () => [
+  { title: "ゲートウェイ故障の受付 | セキュアライン 管理コンソール" },
+];

@@ -1,4 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { INCIDENT_ROLES } from "~/auth/tenancy";
@@ -15,12 +21,21 @@ const CHANNEL_LABELS: Record<string, string> = { email: "メール", phone: "電
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const found = await getIncident(getDb(), { id: idParam(params.incidentId), tenant: viewer.tenant });
+  const found = await getIncident(getDb(), {
+    id: idParam(params.incidentId),
+    tenant: viewer.tenant,
+  });
   if (!found) throw notFound();
   const notifications = found.notifications.map((n) => ({
-    ...n, result: n.result ? NOTIFICATION_RESULT_LABELS[n.result] ?? n.result : null,
+    ...n,
+    result: n.result ? (NOTIFICATION_RESULT_LABELS[n.result] ?? n.result) : null,
   }));
-  return { ...found, notifications, canAct: INCIDENT_ROLES.includes(viewer.role), defaultAssignee: viewer.displayName };
+  return {
+    ...found,
+    notifications,
+    canAct: INCIDENT_ROLES.includes(viewer.role),
+    defaultAssignee: viewer.displayName,
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -29,11 +44,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const to = form.get("intent") === "resolve" ? "resolved" : "acknowledged";
   const notes = String(form.get("notes") ?? "").trim();
   const assignee = String(form.get("assignee") ?? "").trim();
-  if (to === "resolved" && notes === "") return data({ error: "解決するときは対応内容をメモに記入してください" }, { status: 400 });
-  if (notes.length > 2000 || assignee.length > 100) return data({ error: "メモは2000文字、担当者は100文字までです" }, { status: 400 });
+  if (to === "resolved" && notes === "")
+    return data({ error: "解決するときは対応内容をメモに記入してください" }, { status: 400 });
+  if (notes.length > 2000 || assignee.length > 100)
+    return data({ error: "メモは2000文字、担当者は100文字までです" }, { status: 400 });
   const result = await transitionIncident(getDb(), {
-    id: idParam(params.incidentId), tenant: viewer.tenant, to, notes, assignee, at: now(),
-    actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+    id: idParam(params.incidentId),
+    tenant: viewer.tenant,
+    to,
+    notes,
+    assignee,
+    at: now(),
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
   });
   if (!result) throw notFound();
   if (!result.ok) return data({ error: result.message }, { status: 400 });
@@ -41,22 +64,40 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function IncidentDetail() {
-  const { incident, events, notifications, notes, canAct, defaultAssignee } = useLoaderData<typeof loader>();
+  const { incident, events, notifications, notes, canAct, defaultAssignee } =
+    useLoaderData<typeof loader>();
   const error = useActionData<typeof action>()?.error;
   return (
     <>
-      <p><Link to="/incidents">← インシデントの一覧</Link></p>
-      <h1>{incident.title} <span className="badge" data-testid="incident-status">{INCIDENT_STATUS_LABELS[incident.status]}</span></h1>
+      <p>
+        <Link to="/incidents">← インシデントの一覧</Link>
+      </p>
+      <h1>
+        {incident.title}{" "}
+        <span className="badge" data-testid="incident-status">
+          {INCIDENT_STATUS_LABELS[incident.status]}
+        </span>
+      </h1>
       <dl className="facts">
-        <dt>種類</dt><dd>{INCIDENT_KIND_LABELS[incident.kind] ?? incident.kind}</dd>
-        <dt>顧客・契約</dt><dd>{incident.customer_name}（{incident.contract_ref}）</dd>
-        <dt>検知</dt><dd>{formatInstant(incident.opened_at)}</dd>
-        <dt>対応開始</dt><dd>{formatInstant(incident.acknowledged_at)}</dd>
-        <dt>解決</dt><dd>{formatInstant(incident.resolved_at)}</dd>
-        <dt>担当</dt><dd>{incident.assignee ?? "—"}</dd>
+        <dt>種類</dt>
+        <dd>{INCIDENT_KIND_LABELS[incident.kind] ?? incident.kind}</dd>
+        <dt>顧客・契約</dt>
+        <dd>
+          {incident.customer_name}（{incident.contract_ref}）
+        </dd>
+        <dt>検知</dt>
+        <dd>{formatInstant(incident.opened_at)}</dd>
+        <dt>対応開始</dt>
+        <dd>{formatInstant(incident.acknowledged_at)}</dd>
+        <dt>解決</dt>
+        <dd>{formatInstant(incident.resolved_at)}</dd>
+        <dt>担当</dt>
+        <dd>{incident.assignee ?? "—"}</dd>
       </dl>
       <h2>対応の記録</h2>
-      {notes.length === 0 ? <div className="empty">記録はありません。</div> : (
+      {notes.length === 0 ? (
+        <div className="empty">記録はありません。</div>
+      ) : (
         <ol className="incident-notes" aria-label="対応の記録">
           {notes.map((n) => (
             <li key={n.id}>
@@ -67,25 +108,54 @@ export default function IncidentDetail() {
         </ol>
       )}
       <h2>検知イベント</h2>
-      {events.length === 0 ? <div className="empty">イベントはありません。</div> : (
+      {events.length === 0 ? (
+        <div className="empty">イベントはありません。</div>
+      ) : (
         <table className="data">
-          <thead><tr><th>日時</th><th>機器</th><th>種類</th><th>処理</th><th>脅威・URL</th></tr></thead>
+          <thead>
+            <tr>
+              <th>日時</th>
+              <th>機器</th>
+              <th>種類</th>
+              <th>処理</th>
+              <th>脅威・URL</th>
+            </tr>
+          </thead>
           <tbody>
             {events.map((e) => (
-              <tr key={e.id}><td>{formatInstant(e.detected_at)}</td><td>{e.device_name}</td><td>{eventTypeLabel(e.type)}</td><td>{eventActionLabel(e.action)}</td><td>{e.threat ?? e.url ?? "—"}</td></tr>
+              <tr key={e.id}>
+                <td>{formatInstant(e.detected_at)}</td>
+                <td>{e.device_name}</td>
+                <td>{eventTypeLabel(e.type)}</td>
+                <td>{eventActionLabel(e.action)}</td>
+                <td>{e.threat ?? e.url ?? "—"}</td>
+              </tr>
             ))}
           </tbody>
         </table>
       )}
       <h2>通知</h2>
-      {notifications.length === 0 ? <div className="empty">通知はありません。</div> : (
+      {notifications.length === 0 ? (
+        <div className="empty">通知はありません。</div>
+      ) : (
         <table className="data" aria-label="通知のタイムライン">
-          <thead><tr><th>方法</th><th>予定日時</th><th>実施日時</th><th>宛先</th><th>結果</th></tr></thead>
+          <thead>
+            <tr>
+              <th>方法</th>
+              <th>予定日時</th>
+              <th>実施日時</th>
+              <th>宛先</th>
+              <th>結果</th>
+            </tr>
+          </thead>
           <tbody>
             {notifications.map((n) => (
               <tr key={n.id}>
-                <td>{CHANNEL_LABELS[n.channel] ?? n.channel}</td><td>{formatInstant(n.planned_at)}</td>
-                <td>{formatInstant(n.sent_at)}</td><td>{n.recipient}</td><td>{n.result ?? "予定"}</td>
+                <td>{CHANNEL_LABELS[n.channel] ?? n.channel}</td>
+                <td>{formatInstant(n.planned_at)}</td>
+                <td>{formatInstant(n.sent_at)}</td>
+                <td>{n.recipient}</td>
+                <td>{n.result ?? "予定"}</td>
               </tr>
             ))}
           </tbody>
@@ -94,13 +164,33 @@ export default function IncidentDetail() {
       {canAct && incident.status !== "resolved" ? (
         <>
           <h2>対応を記録する</h2>
-          {error ? <div className="alert error" role="alert">{error}</div> : null}
+          {error ? (
+            <div className="alert error" role="alert">
+              {error}
+            </div>
+          ) : null}
           <Form method="post" className="stack">
-            <label>担当者<input type="text" name="assignee" defaultValue={incident.assignee ?? defaultAssignee} /></label>
-            <label>メモ<input type="text" name="notes" /></label>
+            <label>
+              担当者
+              <input
+                type="text"
+                name="assignee"
+                defaultValue={incident.assignee ?? defaultAssignee}
+              />
+            </label>
+            <label>
+              メモ
+              <input type="text" name="notes" />
+            </label>
             <div style={{ display: "flex", gap: 10 }}>
-              {incident.status === "new" ? <button type="submit" name="intent" value="acknowledge" className="secondary">対応を開始する</button> : null}
-              <button type="submit" name="intent" value="resolve">解決済みにする</button>
+              {incident.status === "new" ? (
+                <button type="submit" name="intent" value="acknowledge" className="secondary">
+                  対応を開始する
+                </button>
+              ) : null}
+              <button type="submit" name="intent" value="resolve">
+                解決済みにする
+              </button>
             </div>
           </Form>
         </>
@@ -109,4 +199,6 @@ export default function IncidentDetail() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.incident.title ?? "インシデント"} | セキュアライン 管理コンソール` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.incident.title ?? "インシデント"} | セキュアライン 管理コンソール` },
+];

@@ -4,7 +4,12 @@ import type { IncidentStatus } from "../../db/schema";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { addDays, isIsoDate, jstInstant } from "~/lib/jst";
-import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS, SEVERITIES, SEVERITY_LABELS } from "~/security/incident-labels";
+import {
+  INCIDENT_KIND_LABELS,
+  INCIDENT_STATUS_LABELS,
+  SEVERITIES,
+  SEVERITY_LABELS,
+} from "~/security/incident-labels";
 import { INCIDENT_SORT, pageIncidents } from "~/security/incidents.server";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
 import { pageRequest } from "~/lib/paging";
@@ -12,22 +17,31 @@ import { formatInstant } from "~/lib/format";
 
 const INCIDENT_FILTER_KEYS = ["severity", "kind", "status", "device", "from", "to"] as const;
 
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const p = new URL(request.url).searchParams;
   const text = (k: string) => p.get(k)?.trim() ?? "";
-  const status = (Object.keys(INCIDENT_STATUS_LABELS) as IncidentStatus[]).find((s) => s === text("status"));
-  const { incidents, page } = await pageIncidents(getDb(), viewer.tenant, {
-    severity: (SEVERITIES as readonly string[]).includes(text("severity")) ? text("severity") : undefined,
-    kind: text("kind") in INCIDENT_KIND_LABELS ? text("kind") : undefined,
-    status,
-    device: text("device") || undefined,
-    from: isIsoDate(text("from")) ? jstInstant(text("from")).toISOString() : undefined,
-    to: isIsoDate(text("to")) ? jstInstant(addDays(text("to"), 1)).toISOString() : undefined,
-  }, pageRequest(p, INCIDENT_SORT));
+  const status = (Object.keys(INCIDENT_STATUS_LABELS) as IncidentStatus[]).find(
+    (s) => s === text("status"),
+  );
+  const { incidents, page } = await pageIncidents(
+    getDb(),
+    viewer.tenant,
+    {
+      severity: (SEVERITIES as readonly string[]).includes(text("severity"))
+        ? text("severity")
+        : undefined,
+      kind: text("kind") in INCIDENT_KIND_LABELS ? text("kind") : undefined,
+      status,
+      device: text("device") || undefined,
+      from: isIsoDate(text("from")) ? jstInstant(text("from")).toISOString() : undefined,
+      to: isIsoDate(text("to")) ? jstInstant(addDays(text("to"), 1)).toISOString() : undefined,
+    },
+    pageRequest(p, INCIDENT_SORT),
+  );
   return {
-    incidents, page,
+    incidents,
+    page,
     values: Object.fromEntries(INCIDENT_FILTER_KEYS.map((k) => [k, text(k)])),
     filtered: INCIDENT_FILTER_KEYS.some((k) => text(k) !== ""),
     showCustomer: viewer.tenant.kind !== "customer",
@@ -39,48 +53,115 @@ export default function Incidents() {
   return (
     <>
       <h1>インシデント</h1>
-      <p className="muted">ゲートウェイのC&C通信、ウイルスの駆除失敗、ゲートウェイのオフラインを検知するとインシデントになり、
-        メール（即時）と電話（9:00〜21:00、12/29〜1/3を除く）でお知らせします。</p>
+      <p className="muted">
+        ゲートウェイのC&C通信、ウイルスの駆除失敗、ゲートウェイのオフラインを検知するとインシデントになり、
+        メール（即時）と電話（9:00〜21:00、12/29〜1/3を除く）でお知らせします。
+      </p>
       <Form method="get" className="filters" aria-label="インシデントの絞り込み">
-        <label>重要度<select name="severity" defaultValue={values.severity}><option value="">すべて</option>
-          {SEVERITIES.map((s) => <option key={s} value={s}>{SEVERITY_LABELS[s]}</option>)}</select></label>
-        <label>種類<select name="kind" defaultValue={values.kind}><option value="">すべて</option>
-          {Object.entries(INCIDENT_KIND_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>
-        <label>状態<select name="status" defaultValue={values.status}><option value="">すべて</option>
-          {Object.entries(INCIDENT_STATUS_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</select></label>
-        <label>機器名<input type="search" name="device" defaultValue={values.device} size={10} /></label>
-        <label>期間（から）<input type="date" name="from" defaultValue={values.from} /></label>
-        <label>期間（まで）<input type="date" name="to" defaultValue={values.to} /></label>
+        <label>
+          重要度
+          <select name="severity" defaultValue={values.severity}>
+            <option value="">すべて</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>
+                {SEVERITY_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          種類
+          <select name="kind" defaultValue={values.kind}>
+            <option value="">すべて</option>
+            {Object.entries(INCIDENT_KIND_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          状態
+          <select name="status" defaultValue={values.status}>
+            <option value="">すべて</option>
+            {Object.entries(INCIDENT_STATUS_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          機器名
+          <input type="search" name="device" defaultValue={values.device} size={10} />
+        </label>
+        <label>
+          期間（から）
+          <input type="date" name="from" defaultValue={values.from} />
+        </label>
+        <label>
+          期間（まで）
+          <input type="date" name="to" defaultValue={values.to} />
+        </label>
         <KeepSort info={page} />
-        <button type="submit" className="secondary">絞り込む</button>
+        <button type="submit" className="secondary">
+          絞り込む
+        </button>
       </Form>
       {incidents.length === 0 ? (
-        <div className="empty">{filtered ? "条件に合うインシデントはありません。" : "インシデントはありません。通知が必要な事象は検知されていません。"}</div>
+        <div className="empty">
+          {filtered
+            ? "条件に合うインシデントはありません。"
+            : "インシデントはありません。通知が必要な事象は検知されていません。"}
+        </div>
       ) : (
         <>
-        <Pager info={page} label="インシデントのページ" />
-        <table className="data">
-          <thead><tr>
-            <SortHeader info={page} column="opened" first="desc">検知日時</SortHeader><th scope="col">内容</th><th scope="col">種類</th><th scope="col">重要度</th>
-            {showCustomer ? <SortHeader info={page} column="customer">顧客</SortHeader> : null}<SortHeader info={page} column="contract">契約</SortHeader>
-            <th scope="col">状態</th><th scope="col">担当</th>
-          </tr></thead>
-          <tbody>
-            {incidents.map((i) => (
-              <tr key={i.id}>
-                <td>{formatInstant(i.opened_at)}</td>
-                <td><Link to={`/incidents/${i.id}`}>{i.title}</Link></td>
-                <td>{INCIDENT_KIND_LABELS[i.kind] ?? i.kind}</td>
-                <td>{SEVERITY_LABELS[i.severity] ?? i.severity}</td>
-                {showCustomer ? <td>{i.customer_name}</td> : null}
-                <td>{i.contract_ref}</td>
-                <td><span className={`badge ${i.status === "resolved" ? "terminated" : i.status === "new" ? "suspended" : ""}`}>{INCIDENT_STATUS_LABELS[i.status]}</span></td>
-                <td>{i.assignee ?? "—"}</td>
+          <Pager info={page} label="インシデントのページ" />
+          <table className="data">
+            <thead>
+              <tr>
+                <SortHeader info={page} column="opened" first="desc">
+                  検知日時
+                </SortHeader>
+                <th scope="col">内容</th>
+                <th scope="col">種類</th>
+                <th scope="col">重要度</th>
+                {showCustomer ? (
+                  <SortHeader info={page} column="customer">
+                    顧客
+                  </SortHeader>
+                ) : null}
+                <SortHeader info={page} column="contract">
+                  契約
+                </SortHeader>
+                <th scope="col">状態</th>
+                <th scope="col">担当</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        <Pager info={page} label="インシデントのページ（下）" />
+            </thead>
+            <tbody>
+              {incidents.map((i) => (
+                <tr key={i.id}>
+                  <td>{formatInstant(i.opened_at)}</td>
+                  <td>
+                    <Link to={`/incidents/${i.id}`}>{i.title}</Link>
+                  </td>
+                  <td>{INCIDENT_KIND_LABELS[i.kind] ?? i.kind}</td>
+                  <td>{SEVERITY_LABELS[i.severity] ?? i.severity}</td>
+                  {showCustomer ? <td>{i.customer_name}</td> : null}
+                  <td>{i.contract_ref}</td>
+                  <td>
+                    <span
+                      className={`badge ${i.status === "resolved" ? "terminated" : i.status === "new" ? "suspended" : ""}`}
+                    >
+                      {INCIDENT_STATUS_LABELS[i.status]}
+                    </span>
+                  </td>
+                  <td>{i.assignee ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager info={page} label="インシデントのページ（下）" />
         </>
       )}
     </>

@@ -19,16 +19,38 @@ export async function loader({ request }: LoaderFunctionArgs) {
   async function* rows() {
     for await (const chunk of invoiceChunks(getDb(), viewer.tenant, search, today, { sort, dir })) {
       yield chunk.map((i) => [
-        i.invoice_number, i.billing_month, ...(showCustomer ? [i.customer_ref, i.customer_name] : []), i.contract_ref,
-        i.issue_date, i.due_date, i.total_yen, i.creditedYen, i.paidYen,
-        i.state === "paid" ? "入金済み" : i.overdue ? "期日超過" : i.state === "partial" ? "一部入金" : "未入金",
+        i.invoice_number,
+        i.billing_month,
+        ...(showCustomer ? [i.customer_ref, i.customer_name] : []),
+        i.contract_ref,
+        i.issue_date,
+        i.due_date,
+        i.total_yen,
+        i.creditedYen,
+        i.paidYen,
+        i.state === "paid"
+          ? "入金済み"
+          : i.overdue
+            ? "期日超過"
+            : i.state === "partial"
+              ? "一部入金"
+              : "未入金",
         i.overdue ? i.accruedInterestYen : "",
       ]);
     }
   }
   const header = [
-    "請求書番号", "請求月", ...(showCustomer ? ["顧客番号", "取引先"] : []), "契約番号", "発行日", "お支払期限",
-    "請求額（税込）", "返還額", "入金済み", "状態", "延滞利息（本日まで）",
+    "請求書番号",
+    "請求月",
+    ...(showCustomer ? ["顧客番号", "取引先"] : []),
+    "契約番号",
+    "発行日",
+    "お支払期限",
+    "請求額（税込）",
+    "返還額",
+    "入金済み",
+    "状態",
+    "延滞利息（本日まで）",
   ];
   return csvStreamResponse(`請求書一覧_${today}.csv`, header, rows());
 }

@@ -3,7 +3,12 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { PROCESSING_NOTICE } from "~/licenses/auto-renewal";
-import { DISPLAY_STATE_BADGES, DISPLAY_STATE_LABELS, REFUND_STATE_LABELS, RENEWAL_STATE_LABELS } from "~/licenses/labels";
+import {
+  DISPLAY_STATE_BADGES,
+  DISPLAY_STATE_LABELS,
+  REFUND_STATE_LABELS,
+  RENEWAL_STATE_LABELS,
+} from "~/licenses/labels";
 import { licenseResult } from "~/licenses/licenses.server";
 import { REFUND_TIMING_NOTICE, UNINSTALL_NOTICE } from "~/licenses/refund";
 import { now } from "~/lib/clock";
@@ -24,12 +29,25 @@ const TITLES: Record<DoneAction, string> = {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const today = jstDate(now());
-  const result = await licenseResult(getDb(), { id: idParam(params.licenseId), tenant: viewer.tenant }, today);
+  const result = await licenseResult(
+    getDb(),
+    { id: idParam(params.licenseId), tenant: viewer.tenant },
+    today,
+  );
   if (!result) throw notFound();
   const requested = new URL(request.url).searchParams.get("action");
   const action = ACTIONS.find((a) => a === requested) ?? "stop_renewal";
   // The rule modules' texts travel with the data: the page's bundle stays free of the rules.
-  return { ...result, action, today, notices: { processing: PROCESSING_NOTICE, uninstall: UNINSTALL_NOTICE, refundTiming: REFUND_TIMING_NOTICE } };
+  return {
+    ...result,
+    action,
+    today,
+    notices: {
+      processing: PROCESSING_NOTICE,
+      uninstall: UNINSTALL_NOTICE,
+      refundTiming: REFUND_TIMING_NOTICE,
+    },
+  };
 }
 
 export default function LicenseChangeDone() {
@@ -38,23 +56,41 @@ export default function LicenseChangeDone() {
   const totalRefund = rows.reduce((sum, r) => sum + (r.refund?.amountYen ?? 0), 0);
   return (
     <>
-      <p><Link to={`/licenses/${view.id}`}>← {l.product}（{l.ref}）</Link></p>
+      <p>
+        <Link to={`/licenses/${view.id}`}>
+          ← {l.product}（{l.ref}）
+        </Link>
+      </p>
       <h1 data-testid="done-title">{TITLES[action]}</h1>
       {action === "stop_renewal" ? (
         <>
           <p className="alert success" role="status">
-            {notices.processing} 状態は「{RENEWAL_STATE_LABELS.stop_requested}」から、メーカーでの処理が終わると「{RENEWAL_STATE_LABELS.stopped}」になります。
+            {notices.processing} 状態は「{RENEWAL_STATE_LABELS.stop_requested}
+            」から、メーカーでの処理が終わると「{RENEWAL_STATE_LABELS.stopped}」になります。
             各ライセンスは下の期限まで利用でき、その後は延長されません。
           </p>
           <table className="data" data-testid="done-rows">
-            <thead><tr><th>ライセンス</th><th>自動延長</th><th>利用できる期限</th></tr></thead>
+            <thead>
+              <tr>
+                <th>ライセンス</th>
+                <th>自動延長</th>
+                <th>利用できる期限</th>
+              </tr>
+            </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.ref} data-testid={`done-${r.ref}`}>
-                  <td>{r.product}（{r.ref}）{r.id === view.id ? "" : <span className="muted">・アドオン</span>}</td>
                   <td>
-                    <span className={`badge ${r.renewalState === "active" ? "" : "warn"}`}>{RENEWAL_STATE_LABELS[r.renewalState]}</span>
-                    {r.renewalState === "stop_requested" ? <span className="muted"> → 処理後「{RENEWAL_STATE_LABELS.stopped}」</span> : null}
+                    {r.product}（{r.ref}）
+                    {r.id === view.id ? "" : <span className="muted">・アドオン</span>}
+                  </td>
+                  <td>
+                    <span className={`badge ${r.renewalState === "active" ? "" : "warn"}`}>
+                      {RENEWAL_STATE_LABELS[r.renewalState]}
+                    </span>
+                    {r.renewalState === "stop_requested" ? (
+                      <span className="muted"> → 処理後「{RENEWAL_STATE_LABELS.stopped}」</span>
+                    ) : null}
                   </td>
                   <td>{formatDate(r.endsOn)}</td>
                 </tr>
@@ -65,17 +101,38 @@ export default function LicenseChangeDone() {
       ) : action === "cancel" ? (
         <>
           <p className="alert success" role="status">
-            {notices.uninstall}{totalRefund > 0 ? ` 返金 ${formatYen(totalRefund)} を申請しました。${notices.refundTiming}` : " 返金はありません。"}
+            {notices.uninstall}
+            {totalRefund > 0
+              ? ` 返金 ${formatYen(totalRefund)} を申請しました。${notices.refundTiming}`
+              : " 返金はありません。"}
           </p>
           <table className="data" data-testid="done-rows">
-            <thead><tr><th>ライセンス</th><th>状態</th><th>利用できる最終日</th><th className="num">返金</th></tr></thead>
+            <thead>
+              <tr>
+                <th>ライセンス</th>
+                <th>状態</th>
+                <th>利用できる最終日</th>
+                <th className="num">返金</th>
+              </tr>
+            </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.ref} data-testid={`done-${r.ref}`}>
-                  <td>{r.product}（{r.ref}）{r.id === view.id ? "" : <span className="muted">・アドオン</span>}</td>
-                  <td><span className={`badge ${DISPLAY_STATE_BADGES[r.displayState]}`}>{DISPLAY_STATE_LABELS[r.displayState]}</span></td>
+                  <td>
+                    {r.product}（{r.ref}）
+                    {r.id === view.id ? "" : <span className="muted">・アドオン</span>}
+                  </td>
+                  <td>
+                    <span className={`badge ${DISPLAY_STATE_BADGES[r.displayState]}`}>
+                      {DISPLAY_STATE_LABELS[r.displayState]}
+                    </span>
+                  </td>
                   <td>{formatDate(r.endsOn)}</td>
-                  <td className="num">{r.refund ? `${formatYen(r.refund.amountYen)}（${REFUND_STATE_LABELS[r.refund.state]}）` : "なし"}</td>
+                  <td className="num">
+                    {r.refund
+                      ? `${formatYen(r.refund.amountYen)}（${REFUND_STATE_LABELS[r.refund.state]}）`
+                      : "なし"}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -88,9 +145,14 @@ export default function LicenseChangeDone() {
             : "ISPセキュリティは引き続きご利用いただけます。"}
         </p>
       )}
-      <p><Link to={`/licenses/${view.id}`}>ライセンスの詳細へ</Link> ・ <Link to="/licenses">ライセンスの一覧へ</Link></p>
+      <p>
+        <Link to={`/licenses/${view.id}`}>ライセンスの詳細へ</Link> ・{" "}
+        <Link to="/licenses">ライセンスの一覧へ</Link>
+      </p>
     </>
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "お手続きの結果 | セキュアライン 管理コンソール" }];
+export const meta: MetaFunction = () => [
+  { title: "お手続きの結果 | セキュアライン 管理コンソール" },
+];

@@ -3,7 +3,12 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
-import { CHANNEL_LABELS, DISPLAY_STATE_BADGES, DISPLAY_STATE_LABELS, TERM_LABELS } from "~/licenses/labels";
+import {
+  CHANNEL_LABELS,
+  DISPLAY_STATE_BADGES,
+  DISPLAY_STATE_LABELS,
+  TERM_LABELS,
+} from "~/licenses/labels";
 import { LICENSE_ACTION_ROLES, listLicenses } from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
@@ -26,10 +31,24 @@ export default function Licenses() {
     <>
       <h1>ライセンス</h1>
       <p className="filters">
-        <Link className="button" to="/licenses/find">ご契約のライセンスを探す（停止・解約）</Link>
-        {canApply ? <Link className="button" to="/licenses/isp">ISPセキュリティを申し込む</Link> : null}
-        {canApply ? <Link className="button" to="/licenses/isp/main-services">ISPの主契約</Link> : null}
-        {canDecideRefunds ? <Link className="button" to="/licenses/refunds">返金の処理</Link> : null}
+        <Link className="button" to="/licenses/find">
+          ご契約のライセンスを探す（停止・解約）
+        </Link>
+        {canApply ? (
+          <Link className="button" to="/licenses/isp">
+            ISPセキュリティを申し込む
+          </Link>
+        ) : null}
+        {canApply ? (
+          <Link className="button" to="/licenses/isp/main-services">
+            ISPの主契約
+          </Link>
+        ) : null}
+        {canDecideRefunds ? (
+          <Link className="button" to="/licenses/refunds">
+            返金の処理
+          </Link>
+        ) : null}
       </p>
       {licenses.length === 0 ? (
         <div className="empty">ライセンスはまだありません。</div>
@@ -37,8 +56,13 @@ export default function Licenses() {
         <table className="data">
           <thead>
             <tr>
-              <th>製品</th>{showCustomer ? <th>顧客</th> : null}<th>販売経路</th><th>期間・料金</th><th>状態</th>
-              <th>有効期限</th><th>次回請求日</th>
+              <th>製品</th>
+              {showCustomer ? <th>顧客</th> : null}
+              <th>販売経路</th>
+              <th>期間・料金</th>
+              <th>状態</th>
+              <th>有効期限</th>
+              <th>次回請求日</th>
             </tr>
           </thead>
           <tbody>
@@ -47,12 +71,20 @@ export default function Licenses() {
                 <td>
                   {l.mainRef ? <span className="muted">└ アドオン </span> : null}
                   <Link to={`/licenses/${l.id}`}>{l.product}</Link>
-                  <div className="muted" style={{ fontSize: 12 }}>{l.ref}・{l.seats}台</div>
+                  <div className="muted" style={{ fontSize: 12 }}>
+                    {l.ref}・{l.seats}台
+                  </div>
                 </td>
                 {showCustomer ? <td>{l.customerName}</td> : null}
                 <td>{CHANNEL_LABELS[l.channel]}</td>
-                <td>{TERM_LABELS[l.term]} {formatYen(l.priceYen)}</td>
-                <td><span className={`badge ${DISPLAY_STATE_BADGES[l.displayState]}`}>{DISPLAY_STATE_LABELS[l.displayState]}</span></td>
+                <td>
+                  {TERM_LABELS[l.term]} {formatYen(l.priceYen)}
+                </td>
+                <td>
+                  <span className={`badge ${DISPLAY_STATE_BADGES[l.displayState]}`}>
+                    {DISPLAY_STATE_LABELS[l.displayState]}
+                  </span>
+                </td>
                 <td>{formatDate(l.endsOn)}</td>
                 <td>{formatDate(l.nextRenewalOn)}</td>
               </tr>

@@ -1,15 +1,38 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { OnceForm } from "~/components/OnceForm";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { APPLICATION_MONTH_FREE_NOTICE, AUTO_END_NOTICE, ISP_PRODUCTS, SWITCHING_WARNING, type IspProductCode } from "~/licenses/isp-bundle";
+import {
+  APPLICATION_MONTH_FREE_NOTICE,
+  AUTO_END_NOTICE,
+  ISP_PRODUCTS,
+  SWITCHING_WARNING,
+  type IspProductCode,
+} from "~/licenses/isp-bundle";
 import { autoEndedText, ISP_STATUS_LABELS } from "~/licenses/labels";
-import { applicableCustomers, applyIspSecurity, LICENSE_ACTION_ROLES, listIspContracts } from "~/licenses/licenses.server";
+import {
+  applicableCustomers,
+  applyIspSecurity,
+  LICENSE_ACTION_ROLES,
+  listIspContracts,
+} from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf } from "~/lib/form";
-import { formClaim, formTokenOf, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import {
+  formClaim,
+  formTokenOf,
+  issueFormToken,
+  onceResponse,
+  runFormOnce,
+} from "~/lib/idempotency.server";
 import { jstDate } from "~/lib/jst";
 import { formatDate, formatYen } from "~/lib/format";
 
@@ -17,9 +40,14 @@ const PRODUCT_CODES = Object.keys(ISP_PRODUCTS) as [IspProductCode, ...IspProduc
 type FieldName = "customerId" | "product" | "devices" | "_form";
 
 const ApplicationForm = z.object({
-  customerId: z.coerce.number({ error: "お客さまを選んでください" }).int().positive("お客さまを選んでください"),
+  customerId: z.coerce
+    .number({ error: "お客さまを選んでください" })
+    .int()
+    .positive("お客さまを選んでください"),
   product: z.enum(PRODUCT_CODES, { error: "サービスを選んでください" }),
-  devices: z.coerce.number({ error: "ご利用端末台数を数字で入力してください" }).int("ご利用端末台数は整数で入力してください")
+  devices: z.coerce
+    .number({ error: "ご利用端末台数を数字で入力してください" })
+    .int("ご利用端末台数は整数で入力してください")
     .min(1, "ご利用端末台数は1台以上で入力してください"),
 });
 
@@ -30,11 +58,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     // Made when the form is shown: a second submission of this form answers with the same application (L-4, decision 0027).
     formToken: await issueFormToken(db, { userId: viewer.id, form: "isp-application" }),
-    customers: viewer.tenant.kind === "customer" ? [] : await applicableCustomers(db, viewer.tenant),
+    customers:
+      viewer.tenant.kind === "customer" ? [] : await applicableCustomers(db, viewer.tenant),
     products: PRODUCT_CODES.map((code) => ISP_PRODUCTS[code]),
     contracts: await listIspContracts(db, viewer.tenant, today),
     showCustomer: viewer.tenant.kind !== "customer",
-    notices: { switching: SWITCHING_WARNING, free: APPLICATION_MONTH_FREE_NOTICE, autoEnd: AUTO_END_NOTICE },
+    notices: {
+      switching: SWITCHING_WARNING,
+      free: APPLICATION_MONTH_FREE_NOTICE,
+      autoEnd: AUTO_END_NOTICE,
+    },
   };
 }
 
@@ -44,75 +77,162 @@ export async function action({ request }: ActionFunctionArgs) {
   // A customer applies for itself, whatever the form says.
   if (viewer.tenant.kind === "customer") form.customerId = String(viewer.tenant.customerId);
   const parsed = ApplicationForm.safeParse(form);
-  if (!parsed.success) return data({ fieldErrors: fieldErrorsOf<FieldName>(parsed.error) }, { status: 400 });
-  const run = await runFormOnce(getDb(), formClaim(viewer, "isp-application", form, request), (trx) => applyIspSecurity(trx, {
-    input: { ...parsed.data, idempotencyKey: formTokenOf(form) ?? "" }, tenant: viewer.tenant, on: jstDate(now()),
-    actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
-  }), (r) => (r?.ok ? { summary: `契約番号 ${r.contractNumber}`, redirect: `/licenses/${r.licenseId}?applied=1` } : null));
+  if (!parsed.success)
+    return data({ fieldErrors: fieldErrorsOf<FieldName>(parsed.error) }, { status: 400 });
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, "isp-application", form, request),
+    (trx) =>
+      applyIspSecurity(trx, {
+        input: { ...parsed.data, idempotencyKey: formTokenOf(form) ?? "" },
+        tenant: viewer.tenant,
+        on: jstDate(now()),
+        actor: { id: viewer.id, email: viewer.email },
+        ip: clientIp(request),
+      }),
+    (r) =>
+      r?.ok
+        ? {
+            summary: `契約番号 ${r.contractNumber}`,
+            redirect: `/licenses/${r.licenseId}?applied=1`,
+          }
+        : null,
+  );
   // A repeat goes where the first answer went, as decision 0007 promised for a double click.
   if (run.kind === "replayed" && run.outcome.redirect) return redirect(run.outcome.redirect);
   if (run.kind !== "done") return onceResponse("isp-application", run);
   const result = run.value;
-  if (!result) return data({ fieldErrors: { customerId: "お客さまを選んでください" } as Partial<Record<FieldName, string>> }, { status: 400 });
+  if (!result)
+    return data(
+      {
+        fieldErrors: { customerId: "お客さまを選んでください" } as Partial<
+          Record<FieldName, string>
+        >,
+      },
+      { status: 400 },
+    );
   if (!result.ok) {
     const field: FieldName = result.field === "devices" ? "devices" : "_form";
-    return data({ fieldErrors: { [field]: result.error } as Partial<Record<FieldName, string>> }, { status: 400 });
+    return data(
+      { fieldErrors: { [field]: result.error } as Partial<Record<FieldName, string>> },
+      { status: 400 },
+    );
   }
   return redirect(`/licenses/${result.licenseId}?applied=1`);
 }
 
 export default function IspApplication() {
-  const { formToken, customers, products, contracts, showCustomer, notices } = useLoaderData<typeof loader>();
+  const { formToken, customers, products, contracts, showCustomer, notices } =
+    useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const actionData = answer && "fieldErrors" in answer ? answer : undefined;
   const errors: Partial<Record<FieldName, string>> = actionData?.fieldErrors ?? {};
   const live = contracts.filter((c) => c.status !== "ended");
   return (
     <>
-      <p><Link to="/licenses">← ライセンスの一覧</Link></p>
+      <p>
+        <Link to="/licenses">← ライセンスの一覧</Link>
+      </p>
       <h1>ISPセキュリティの申込み</h1>
       <ul className="notices">
-        <li>1契約で端末3台までご利用いただけます（WEBフィルタリングは1契約1台）。料金は税込です。</li>
+        <li>
+          1契約で端末3台までご利用いただけます（WEBフィルタリングは1契約1台）。料金は税込です。
+        </li>
         <li>{notices.free}</li>
-        <li>{notices.autoEnd}（<Link to="/licenses/isp/main-services">ISPの主契約を見る・記録する</Link>）</li>
+        <li>
+          {notices.autoEnd}（
+          <Link to="/licenses/isp/main-services">ISPの主契約を見る・記録する</Link>）
+        </li>
       </ul>
       {live.length > 0 ? (
         <div className="alert error" role="alert" data-testid="switching-warning">
-          {notices.switching}（ご契約中: {live.map((c) => `${products.find((p) => p.code === c.product)?.name ?? c.product} 契約番号 ${c.contractNumber}`).join("、")}）
+          {notices.switching}（ご契約中:{" "}
+          {live
+            .map(
+              (c) =>
+                `${products.find((p) => p.code === c.product)?.name ?? c.product} 契約番号 ${c.contractNumber}`,
+            )
+            .join("、")}
+          ）
         </div>
       ) : null}
-      {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
+      {errors._form ? (
+        <div className="alert error" role="alert">
+          {errors._form}
+        </div>
+      ) : null}
       <OnceForm token={formToken} form="isp-application" method="post" className="stack" noValidate>
         {showCustomer ? (
           <label>
             お客さま
-            <select name="customerId" defaultValue="" aria-invalid={errors.customerId ? true : undefined}>
-              <option value="" disabled>選んでください</option>
-              {customers.map((c) => <option key={c.id} value={c.id}>{c.name}（{c.ref}）</option>)}
+            <select
+              name="customerId"
+              defaultValue=""
+              aria-invalid={errors.customerId ? true : undefined}
+            >
+              <option value="" disabled>
+                選んでください
+              </option>
+              {customers.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}（{c.ref}）
+                </option>
+              ))}
             </select>
             {errors.customerId ? <span className="field-error">{errors.customerId}</span> : null}
           </label>
         ) : null}
         <label>
           サービス
-          <select name="product" defaultValue="multi_device_security" aria-invalid={errors.product ? true : undefined}>
-            {products.map((p) => <option key={p.code} value={p.code}>{p.name}（月額 {formatYen(p.monthlyYenTaxIncluded)}・税込、{p.maxDevices}台まで）</option>)}
+          <select
+            name="product"
+            defaultValue="multi_device_security"
+            aria-invalid={errors.product ? true : undefined}
+          >
+            {products.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.name}（月額 {formatYen(p.monthlyYenTaxIncluded)}・税込、{p.maxDevices}台まで）
+              </option>
+            ))}
           </select>
           {errors.product ? <span className="field-error">{errors.product}</span> : null}
         </label>
         <label>
           ご利用端末台数
-          <input type="text" inputMode="numeric" name="devices" defaultValue="1" aria-invalid={errors.devices ? true : undefined} />
-          {errors.devices ? <span className="field-error" role="alert">{errors.devices}</span> : null}
+          <input
+            type="text"
+            inputMode="numeric"
+            name="devices"
+            defaultValue="1"
+            aria-invalid={errors.devices ? true : undefined}
+          />
+          {errors.devices ? (
+            <span className="field-error" role="alert">
+              {errors.devices}
+            </span>
+          ) : null}
         </label>
-        <p className="muted">お申込みボタンは一度だけ押してください。二度押しても契約が二重にできることはありません。</p>
+        <p className="muted">
+          お申込みボタンは一度だけ押してください。二度押しても契約が二重にできることはありません。
+        </p>
         <button type="submit">申し込む</button>
       </OnceForm>
 
       <h2>ISPセキュリティの契約</h2>
-      {contracts.length === 0 ? <div className="empty">ISPセキュリティの契約はまだありません。</div> : (
+      {contracts.length === 0 ? (
+        <div className="empty">ISPセキュリティの契約はまだありません。</div>
+      ) : (
         <table className="data" data-testid="isp-contracts">
-          <thead><tr><th>契約番号</th>{showCustomer ? <th>お客さま</th> : null}<th>サービス</th><th>台数</th><th>申込日</th><th>状態</th></tr></thead>
+          <thead>
+            <tr>
+              <th>契約番号</th>
+              {showCustomer ? <th>お客さま</th> : null}
+              <th>サービス</th>
+              <th>台数</th>
+              <th>申込日</th>
+              <th>状態</th>
+            </tr>
+          </thead>
           <tbody>
             {contracts.map((c) => (
               <tr key={c.id}>
@@ -123,7 +243,9 @@ export default function IspApplication() {
                 <td>{formatDate(c.appliedOn)}</td>
                 <td data-testid="isp-contract-status">
                   {c.endedOn ? autoEndedText(c.endedOn) : ISP_STATUS_LABELS[c.status]}
-                  {!c.endedOn && c.cancellation ? `（解約日 ${formatDate(c.cancellation.effectiveEnd)}）` : ""}
+                  {!c.endedOn && c.cancellation
+                    ? `（解約日 ${formatDate(c.cancellation.effectiveEnd)}）`
+                    : ""}
                 </td>
               </tr>
             ))}
@@ -134,4 +256,6 @@ export default function IspApplication() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "ISPセキュリティの申込み | セキュアライン 管理コンソール" }];
+export const meta: MetaFunction = () => [
+  { title: "ISPセキュリティの申込み | セキュアライン 管理コンソール" },
+];

@@ -1,12 +1,32 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { AUTO_END_NOTICE, ISP_PRODUCTS } from "~/licenses/isp-bundle";
-import { autoEndedText, ISP_STATUS_LABELS, MAIN_SERVICE_KIND_LABELS, MAIN_SERVICE_STATUS_LABELS } from "~/licenses/labels";
-import { applicableCustomers, LICENSE_ACTION_ROLES, listIspContracts, listMainServices } from "~/licenses/licenses.server";
-import { MAIN_SERVICE_KINDS, MAIN_SERVICE_STATUSES, type MainServiceField } from "~/licenses/main-services";
+import {
+  autoEndedText,
+  ISP_STATUS_LABELS,
+  MAIN_SERVICE_KIND_LABELS,
+  MAIN_SERVICE_STATUS_LABELS,
+} from "~/licenses/labels";
+import {
+  applicableCustomers,
+  LICENSE_ACTION_ROLES,
+  listIspContracts,
+  listMainServices,
+} from "~/licenses/licenses.server";
+import {
+  MAIN_SERVICE_KINDS,
+  MAIN_SERVICE_STATUSES,
+  type MainServiceField,
+} from "~/licenses/main-services";
 import { MAIN_SERVICE_RECORD_ROLES, recordMainService } from "~/licenses/main-services.server";
 import { now } from "~/lib/clock";
 import { notFound } from "~/lib/http.server";
@@ -17,7 +37,10 @@ type FieldName = MainServiceField | "customerId" | "_form";
 
 // The service fields are checked by validateMainService (shared with the command); here only the form's shape.
 const RecordForm = z.object({
-  customerId: z.coerce.number({ error: "お客さまを選んでください" }).int("お客さまを選んでください").positive("お客さまを選んでください"),
+  customerId: z.coerce
+    .number({ error: "お客さまを選んでください" })
+    .int("お客さまを選んでください")
+    .positive("お客さまを選んでください"),
   serviceRef: z.string().optional(),
   kind: z.string().optional(),
   name: z.string().optional(),
@@ -36,7 +59,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     applicableCustomers(db, viewer.tenant),
   ]);
   // Customers with something to show (a main service or an ISP contract), in customer order.
-  const shown = customers.filter((c) => services.some((s) => s.customerId === c.id) || contracts.some((k) => k.customer === c.ref));
+  const shown = customers.filter(
+    (c) =>
+      services.some((s) => s.customerId === c.id) || contracts.some((k) => k.customer === c.ref),
+  );
   return {
     today,
     canRecord,
@@ -45,10 +71,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     groups: shown.map((c) => ({
       customer: c,
       services: services.filter((s) => s.customerId === c.id),
-      contracts: contracts.filter((k) => k.customer === c.ref).map((k) => ({
-        id: k.id, contractNumber: k.contractNumber, product: ISP_PRODUCTS[k.product].name, status: k.status,
-        cancellation: k.cancellation, endedOn: k.endedOn,
-      })),
+      contracts: contracts
+        .filter((k) => k.customer === c.ref)
+        .map((k) => ({
+          id: k.id,
+          contractNumber: k.contractNumber,
+          product: ISP_PRODUCTS[k.product].name,
+          status: k.status,
+          cancellation: k.cancellation,
+          endedOn: k.endedOn,
+        })),
     })),
   };
 }
@@ -56,23 +88,52 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: MAIN_SERVICE_RECORD_ROLES });
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
-  const values = { customerId: form.customerId ?? "", serviceRef: form.serviceRef ?? "", kind: form.kind ?? "", name: form.name ?? "", status: form.status ?? "", lastDay: form.lastDay ?? "" };
+  const values = {
+    customerId: form.customerId ?? "",
+    serviceRef: form.serviceRef ?? "",
+    kind: form.kind ?? "",
+    name: form.name ?? "",
+    status: form.status ?? "",
+    lastDay: form.lastDay ?? "",
+  };
   const parsed = RecordForm.safeParse(form);
   if (!parsed.success) {
-    return data({ values, fieldErrors: { customerId: "お客さまを選んでください" } as Partial<Record<FieldName, string>> }, { status: 400 });
+    return data(
+      {
+        values,
+        fieldErrors: { customerId: "お客さまを選んでください" } as Partial<
+          Record<FieldName, string>
+        >,
+      },
+      { status: 400 },
+    );
   }
   const result = await recordMainService(getDb(), {
     customerId: parsed.data.customerId,
-    input: { serviceRef: parsed.data.serviceRef, kind: parsed.data.kind, name: parsed.data.name, status: parsed.data.status, lastDay: parsed.data.lastDay },
-    tenant: viewer.tenant, on: jstDate(now()), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+    input: {
+      serviceRef: parsed.data.serviceRef,
+      kind: parsed.data.kind,
+      name: parsed.data.name,
+      status: parsed.data.status,
+      lastDay: parsed.data.lastDay,
+    },
+    tenant: viewer.tenant,
+    on: jstDate(now()),
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
   });
   // A customer outside the viewer's tenant answers like a missing one.
   if (!result) throw notFound();
   if (!result.ok) {
-    const fieldErrors: Partial<Record<FieldName, string>> = "fieldErrors" in result ? result.fieldErrors : { _form: result.error };
+    const fieldErrors: Partial<Record<FieldName, string>> =
+      "fieldErrors" in result ? result.fieldErrors : { _form: result.error };
     return data({ values, fieldErrors }, { status: 400 });
   }
-  const search = new URLSearchParams({ recorded: result.service.serviceRef, customer: result.customerRef, ended: String(result.ended.length) });
+  const search = new URLSearchParams({
+    recorded: result.service.serviceRef,
+    customer: result.customerRef,
+    ended: String(result.ended.length),
+  });
   if (result.ended.length > 0) search.set("endedOn", result.ended[0].endedOn);
   return redirect(`/licenses/isp/main-services?${search}`);
 }
@@ -86,12 +147,19 @@ export default function MainServices() {
   const ended = Number(params.get("ended") ?? 0);
   return (
     <>
-      <p><Link to="/licenses">← ライセンスの一覧</Link> ・ <Link to="/licenses/isp">ISPセキュリティの申込み</Link></p>
+      <p>
+        <Link to="/licenses">← ライセンスの一覧</Link> ・{" "}
+        <Link to="/licenses/isp">ISPセキュリティの申込み</Link>
+      </p>
       <h1>ISPの主契約（インターネット・テレビ・電話）</h1>
       <ul className="notices">
         <li>{AUTO_END_NOTICE}</li>
-        <li>主契約がすべて解約または休止になると、最後の主契約の最終利用日でISPセキュリティが終了します（その月までの料金は全額、翌月から請求されません）。最終利用日が先の日付のときは、その日に自動で終了します。</li>
-        <li>解約・休止を記録する前に、お客さまの主契約をすべて（ご利用中のものも）登録してください。記録のない主契約は判定に含まれません。</li>
+        <li>
+          主契約がすべて解約または休止になると、最後の主契約の最終利用日でISPセキュリティが終了します（その月までの料金は全額、翌月から請求されません）。最終利用日が先の日付のときは、その日に自動で終了します。
+        </li>
+        <li>
+          解約・休止を記録する前に、お客さまの主契約をすべて（ご利用中のものも）登録してください。記録のない主契約は判定に含まれません。
+        </li>
       </ul>
       {params.get("recorded") ? (
         <div className="alert success" role="status" data-testid="main-service-recorded">
@@ -102,86 +170,185 @@ export default function MainServices() {
         </div>
       ) : null}
 
-      {groups.length === 0 ? <div className="empty">登録されている主契約・ISPセキュリティ契約はありません。</div> : groups.map((g) => (
-        <section key={g.customer.id} className="card" style={{ marginBottom: 16 }} data-testid={`main-services-${g.customer.ref}`}>
-          <h2>{showCustomer ? `${g.customer.name}（${g.customer.ref}）` : "ご契約の主契約"}</h2>
-          {g.services.length === 0 ? <p className="muted">主契約が登録されていません（自動解約の判定は行われません）。</p> : (
-            <table className="data">
-              <thead><tr><th>サービス番号</th><th>種類</th><th>サービス名</th><th>状態</th><th>最終利用日</th><th>記録</th></tr></thead>
-              <tbody>
-                {g.services.map((s) => (
-                  <tr key={s.id}>
-                    <td>{s.serviceRef}</td>
-                    <td>{MAIN_SERVICE_KIND_LABELS[s.kind]}</td>
-                    <td>{s.name ?? "—"}</td>
-                    <td>{MAIN_SERVICE_STATUS_LABELS[s.status]}</td>
-                    <td>{formatDate(s.lastDay)}{s.lastDay && s.lastDay >= today ? "（予定）" : ""}</td>
-                    <td className="muted">{formatInstant(s.recordedAt)}{s.recordedBy ? `・${s.recordedBy}` : ""}</td>
+      {groups.length === 0 ? (
+        <div className="empty">登録されている主契約・ISPセキュリティ契約はありません。</div>
+      ) : (
+        groups.map((g) => (
+          <section
+            key={g.customer.id}
+            className="card"
+            style={{ marginBottom: 16 }}
+            data-testid={`main-services-${g.customer.ref}`}
+          >
+            <h2>{showCustomer ? `${g.customer.name}（${g.customer.ref}）` : "ご契約の主契約"}</h2>
+            {g.services.length === 0 ? (
+              <p className="muted">主契約が登録されていません（自動解約の判定は行われません）。</p>
+            ) : (
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th>サービス番号</th>
+                    <th>種類</th>
+                    <th>サービス名</th>
+                    <th>状態</th>
+                    <th>最終利用日</th>
+                    <th>記録</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {g.contracts.length > 0 ? (
-            <>
-              <h3>ISPセキュリティ</h3>
-              <ul data-testid={`isp-contracts-${g.customer.ref}`}>
-                {g.contracts.map((k) => (
-                  <li key={k.id}>
-                    契約番号 {k.contractNumber}・{k.product}・
-                    {k.endedOn ? autoEndedText(k.endedOn) : ISP_STATUS_LABELS[k.status]}
-                    {!k.endedOn && k.cancellation ? `（解約日 ${formatDate(k.cancellation.effectiveEnd)}）` : ""}
-                  </li>
-                ))}
-              </ul>
-            </>
-          ) : null}
-        </section>
-      ))}
+                </thead>
+                <tbody>
+                  {g.services.map((s) => (
+                    <tr key={s.id}>
+                      <td>{s.serviceRef}</td>
+                      <td>{MAIN_SERVICE_KIND_LABELS[s.kind]}</td>
+                      <td>{s.name ?? "—"}</td>
+                      <td>{MAIN_SERVICE_STATUS_LABELS[s.status]}</td>
+                      <td>
+                        {formatDate(s.lastDay)}
+                        {s.lastDay && s.lastDay >= today ? "（予定）" : ""}
+                      </td>
+                      <td className="muted">
+                        {formatInstant(s.recordedAt)}
+                        {s.recordedBy ? `・${s.recordedBy}` : ""}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {g.contracts.length > 0 ? (
+              <>
+                <h3>ISPセキュリティ</h3>
+                <ul data-testid={`isp-contracts-${g.customer.ref}`}>
+                  {g.contracts.map((k) => (
+                    <li key={k.id}>
+                      契約番号 {k.contractNumber}・{k.product}・
+                      {k.endedOn ? autoEndedText(k.endedOn) : ISP_STATUS_LABELS[k.status]}
+                      {!k.endedOn && k.cancellation
+                        ? `（解約日 ${formatDate(k.cancellation.effectiveEnd)}）`
+                        : ""}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </section>
+        ))
+      )}
 
       {canRecord ? (
         <>
           <h2>主契約の状態を記録する</h2>
-          {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
+          {errors._form ? (
+            <div className="alert error" role="alert">
+              {errors._form}
+            </div>
+          ) : null}
           <Form method="post" className="stack" noValidate>
             <label>
               お客さま
-              <select name="customerId" defaultValue={values?.customerId ?? ""} aria-invalid={errors.customerId ? true : undefined}>
+              <select
+                name="customerId"
+                defaultValue={values?.customerId ?? ""}
+                aria-invalid={errors.customerId ? true : undefined}
+              >
                 <option value="">選んでください</option>
-                {customers.map((c) => <option key={c.id} value={c.id}>{c.name}（{c.ref}）</option>)}
+                {customers.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}（{c.ref}）
+                  </option>
+                ))}
               </select>
-              {errors.customerId ? <span className="field-error" role="alert">{errors.customerId}</span> : null}
+              {errors.customerId ? (
+                <span className="field-error" role="alert">
+                  {errors.customerId}
+                </span>
+              ) : null}
             </label>
             <label>
               サービス番号（回線番号・お客さま番号）
-              <input type="text" name="serviceRef" defaultValue={values?.serviceRef ?? ""} maxLength={60} aria-invalid={errors.serviceRef ? true : undefined} />
-              {errors.serviceRef ? <span className="field-error" role="alert">{errors.serviceRef}</span> : null}
+              <input
+                type="text"
+                name="serviceRef"
+                defaultValue={values?.serviceRef ?? ""}
+                maxLength={60}
+                aria-invalid={errors.serviceRef ? true : undefined}
+              />
+              {errors.serviceRef ? (
+                <span className="field-error" role="alert">
+                  {errors.serviceRef}
+                </span>
+              ) : null}
             </label>
             <label>
               種類
-              <select name="kind" defaultValue={values?.kind ?? ""} aria-invalid={errors.kind ? true : undefined}>
+              <select
+                name="kind"
+                defaultValue={values?.kind ?? ""}
+                aria-invalid={errors.kind ? true : undefined}
+              >
                 <option value="">（登録済みのサービスは変更しない）</option>
-                {MAIN_SERVICE_KINDS.map((k) => <option key={k} value={k}>{MAIN_SERVICE_KIND_LABELS[k]}</option>)}
+                {MAIN_SERVICE_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {MAIN_SERVICE_KIND_LABELS[k]}
+                  </option>
+                ))}
               </select>
-              {errors.kind ? <span className="field-error" role="alert">{errors.kind}</span> : null}
+              {errors.kind ? (
+                <span className="field-error" role="alert">
+                  {errors.kind}
+                </span>
+              ) : null}
             </label>
             <label>
               サービス名（任意）
-              <input type="text" name="name" defaultValue={values?.name ?? ""} maxLength={100} aria-invalid={errors.name ? true : undefined} />
-              {errors.name ? <span className="field-error" role="alert">{errors.name}</span> : null}
+              <input
+                type="text"
+                name="name"
+                defaultValue={values?.name ?? ""}
+                maxLength={100}
+                aria-invalid={errors.name ? true : undefined}
+              />
+              {errors.name ? (
+                <span className="field-error" role="alert">
+                  {errors.name}
+                </span>
+              ) : null}
             </label>
             <label>
               状態
-              <select name="status" defaultValue={values?.status ?? ""} aria-invalid={errors.status ? true : undefined}>
+              <select
+                name="status"
+                defaultValue={values?.status ?? ""}
+                aria-invalid={errors.status ? true : undefined}
+              >
                 <option value="">選んでください</option>
-                {MAIN_SERVICE_STATUSES.map((s) => <option key={s} value={s}>{MAIN_SERVICE_STATUS_LABELS[s]}</option>)}
+                {MAIN_SERVICE_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {MAIN_SERVICE_STATUS_LABELS[s]}
+                  </option>
+                ))}
               </select>
-              {errors.status ? <span className="field-error" role="alert">{errors.status}</span> : null}
+              {errors.status ? (
+                <span className="field-error" role="alert">
+                  {errors.status}
+                </span>
+              ) : null}
             </label>
             <label>
               最終利用日（休止・解約の場合）
-              <input type="text" name="lastDay" placeholder="2026-11-30" inputMode="numeric" defaultValue={values?.lastDay ?? ""} aria-invalid={errors.lastDay ? true : undefined} />
-              {errors.lastDay ? <span className="field-error" role="alert">{errors.lastDay}</span> : null}
+              <input
+                type="text"
+                name="lastDay"
+                placeholder="2026-11-30"
+                inputMode="numeric"
+                defaultValue={values?.lastDay ?? ""}
+                aria-invalid={errors.lastDay ? true : undefined}
+              />
+              {errors.lastDay ? (
+                <span className="field-error" role="alert">
+                  {errors.lastDay}
+                </span>
+              ) : null}
             </label>
             <button type="submit">記録する</button>
           </Form>

@@ -1,4 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import type { RefundStateColumn } from "../../db/schema";
@@ -30,10 +36,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const parsed = DecisionForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ refundId: 0, message: parsed.error.issues[0]?.message ?? "入力内容を確認してください" }, { status: 400 });
+  if (!parsed.success)
+    return data(
+      { refundId: 0, message: parsed.error.issues[0]?.message ?? "入力内容を確認してください" },
+      { status: 400 },
+    );
   const { refundId, intent, reason } = parsed.data;
   const result = await decideRefund(getDb(), {
-    refundId, tenant: viewer.tenant, on: jstDate(now()), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request),
+    refundId,
+    tenant: viewer.tenant,
+    on: jstDate(now()),
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
     decision: intent === "refuse" ? { type: "refuse", reason } : { type: intent },
   });
   if (!result) return data({ refundId, message: "この返金は見つかりません。" }, { status: 404 });
@@ -41,7 +55,11 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect(`/licenses/refunds?decided=${intent}`);
 }
 
-const DONE: Record<string, string> = { approve: "返金を承認しました。", pay: "返金済みにしました。", refuse: "返金不可にしました。" };
+const DONE: Record<string, string> = {
+  approve: "返金を承認しました。",
+  pay: "返金済みにしました。",
+  refuse: "返金不可にしました。",
+};
 
 export default function Refunds() {
   const { refunds, state } = useLoaderData<typeof loader>();
@@ -50,29 +68,63 @@ export default function Refunds() {
   const decided = params.get("decided");
   return (
     <>
-      <p><Link to="/licenses">← ライセンスの一覧</Link></p>
+      <p>
+        <Link to="/licenses">← ライセンスの一覧</Link>
+      </p>
       <h1>ライセンスの返金</h1>
-      <p className="muted">返金は 申請中 → 承認済み → 返金済み の順に進みます。返金しない場合は理由を記録して「返金不可」にします（L-3）。</p>
-      {decided && DONE[decided] ? <div className="alert success" role="status">{DONE[decided]}</div> : null}
-      {actionData && actionData.refundId === 0 ? <div className="alert error" role="alert">{actionData.message}</div> : null}
+      <p className="muted">
+        返金は 申請中 → 承認済み → 返金済み
+        の順に進みます。返金しない場合は理由を記録して「返金不可」にします（L-3）。
+      </p>
+      {decided && DONE[decided] ? (
+        <div className="alert success" role="status">
+          {DONE[decided]}
+        </div>
+      ) : null}
+      {actionData && actionData.refundId === 0 ? (
+        <div className="alert error" role="alert">
+          {actionData.message}
+        </div>
+      ) : null}
       <Form method="get" className="filters">
-        <label>状態
+        <label>
+          状態
           <select name="state" defaultValue={state}>
             <option value="">すべて</option>
-            {STATES.map((s) => <option key={s} value={s}>{REFUND_STATE_LABELS[s]}</option>)}
+            {STATES.map((s) => (
+              <option key={s} value={s}>
+                {REFUND_STATE_LABELS[s]}
+              </option>
+            ))}
           </select>
         </label>
-        <button type="submit" className="secondary">絞り込む</button>
+        <button type="submit" className="secondary">
+          絞り込む
+        </button>
       </Form>
-      {refunds.length === 0 ? <div className="empty">該当する返金はありません。</div> : (
+      {refunds.length === 0 ? (
+        <div className="empty">該当する返金はありません。</div>
+      ) : (
         <table className="data">
-          <thead><tr><th>ライセンス</th><th>顧客</th><th className="num">金額</th><th>根拠</th><th>状態</th><th>処理</th></tr></thead>
+          <thead>
+            <tr>
+              <th>ライセンス</th>
+              <th>顧客</th>
+              <th className="num">金額</th>
+              <th>根拠</th>
+              <th>状態</th>
+              <th>処理</th>
+            </tr>
+          </thead>
           <tbody>
             {refunds.map((r) => {
               const error = actionData && actionData.refundId === r.id ? actionData.message : null;
               return (
                 <tr key={r.id} data-testid={`refund-${r.licenseRef}`}>
-                  <td><Link to={`/licenses/${r.licenseId}`}>{r.product}</Link><div className="muted">{r.licenseRef}</div></td>
+                  <td>
+                    <Link to={`/licenses/${r.licenseId}`}>{r.product}</Link>
+                    <div className="muted">{r.licenseRef}</div>
+                  </td>
                   <td>{r.customerName}</td>
                   <td className="num">{formatYen(r.amountYen)}</td>
                   <td>{REFUND_RULE_LABELS[r.rule] ?? r.rule}</td>
@@ -80,13 +132,19 @@ export default function Refunds() {
                     {REFUND_STATE_LABELS[r.state]}
                     <div className="muted" style={{ fontSize: 12 }}>
                       申請 {formatInstant(r.requestedAt)}
-                      {r.decidedAt ? `／判断 ${formatInstant(r.decidedAt)}（${r.decidedBy ?? ""}）` : ""}
+                      {r.decidedAt
+                        ? `／判断 ${formatInstant(r.decidedAt)}（${r.decidedBy ?? ""}）`
+                        : ""}
                       {r.paidAt ? `／返金 ${formatInstant(r.paidAt)}` : ""}
                       {r.reason ? `／理由: ${r.reason}` : ""}
                     </div>
                   </td>
                   <td>
-                    {error ? <div className="field-error" role="alert">{error}</div> : null}
+                    {error ? (
+                      <div className="field-error" role="alert">
+                        {error}
+                      </div>
+                    ) : null}
                     {r.state === "requested" ? (
                       <>
                         <Form method="post" style={{ display: "inline" }}>
@@ -97,8 +155,13 @@ export default function Refunds() {
                         <Form method="post" className="filters" style={{ marginTop: 6 }}>
                           <input type="hidden" name="refundId" value={r.id} />
                           <input type="hidden" name="intent" value="refuse" />
-                          <label>返金しない理由<input type="text" name="reason" size={24} /></label>
-                          <button type="submit" className="secondary">返金不可にする</button>
+                          <label>
+                            返金しない理由
+                            <input type="text" name="reason" size={24} />
+                          </label>
+                          <button type="submit" className="secondary">
+                            返金不可にする
+                          </button>
                         </Form>
                       </>
                     ) : r.state === "approved" ? (
@@ -107,7 +170,9 @@ export default function Refunds() {
                         <input type="hidden" name="intent" value="pay" />
                         <button type="submit">返金済みにする</button>
                       </Form>
-                    ) : <span className="muted">—</span>}
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
                   </td>
                 </tr>
               );
@@ -119,4 +184,6 @@ export default function Refunds() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "ライセンスの返金 | セキュアライン 管理コンソール" }];
+export const meta: MetaFunction = () => [
+  { title: "ライセンスの返金 | セキュアライン 管理コンソール" },
+];

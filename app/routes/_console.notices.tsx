@@ -1,4 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
@@ -8,8 +14,18 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf, formValues } from "~/lib/form";
 import { jstDate, jstTime } from "~/lib/jst";
-import { draftServiceNotice, NOTICE_AREAS, NOTICE_REASONS, NOTICE_STATE_LABELS, ServiceNoticeForm } from "~/notices/service-notice";
-import { closeServiceNotice, listServiceNotices, publishServiceNotice } from "~/notices/service-notices.server";
+import {
+  draftServiceNotice,
+  NOTICE_AREAS,
+  NOTICE_REASONS,
+  NOTICE_STATE_LABELS,
+  ServiceNoticeForm,
+} from "~/notices/service-notice";
+import {
+  closeServiceNotice,
+  listServiceNotices,
+  publishServiceNotice,
+} from "~/notices/service-notices.server";
 import { formatInstant } from "~/lib/format";
 
 /** Ended notices stay listed this long. */
@@ -18,9 +34,15 @@ const ENDED_SHOWN_DAYS = 30;
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const at = now();
-  const notices = await listServiceNotices(getDb(), { tenant: viewer.tenant, now: at, since: new Date(at.getTime() - ENDED_SHOWN_DAYS * 86_400_000) });
+  const notices = await listServiceNotices(getDb(), {
+    tenant: viewer.tenant,
+    now: at,
+    since: new Date(at.getTime() - ENDED_SHOWN_DAYS * 86_400_000),
+  });
   const canPublish = OPERATIONS_ROLES.includes(viewer.role);
-  const formToken = canPublish ? await issueFormToken(getDb(), { userId: viewer.id, form: "service-notice" }) : "";
+  const formToken = canPublish
+    ? await issueFormToken(getDb(), { userId: viewer.id, form: "service-notice" })
+    : "";
   return { notices, canPublish, today: jstDate(at), time: jstTime(at), formToken };
 }
 
@@ -31,17 +53,34 @@ export async function action({ request }: ActionFunctionArgs) {
   const actor = { id: viewer.id, email: viewer.email };
   const at = now();
   if (values.intent === "close") {
-    const result = await closeServiceNotice(getDb(), { id: Number(values.id), at, actor, ip: clientIp(request) });
+    const result = await closeServiceNotice(getDb(), {
+      id: Number(values.id),
+      at,
+      actor,
+      ip: clientIp(request),
+    });
     if (!result) throw new Response("お知らせが見つかりません。", { status: 404 });
-    if (!result.ok) return data({ errors: { _form: result.message } as Record<string, string>, values: null }, { status: 400 });
+    if (!result.ok)
+      return data(
+        { errors: { _form: result.message } as Record<string, string>, values: null },
+        { status: 400 },
+      );
     return redirect(`/notices?${result.state}=1`);
   }
   const parsed = ServiceNoticeForm.safeParse(values);
-  if (!parsed.success) return data({ errors: fieldErrorsOf(parsed.error) as Record<string, string>, values }, { status: 400 });
+  if (!parsed.success)
+    return data(
+      { errors: fieldErrorsOf(parsed.error) as Record<string, string>, values },
+      { status: 400 },
+    );
   const draft = draftServiceNotice(parsed.data, at);
   if (!draft.ok) return data({ errors: draft.errors, values }, { status: 400 });
-  const run = await runFormOnce(getDb(), formClaim(viewer, "service-notice", form, request),
-    (trx) => publishServiceNotice(trx, { notice: draft.notice, at, actor, ip: clientIp(request) }), () => ({ summary: "お知らせは掲載済みです" }));
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, "service-notice", form, request),
+    (trx) => publishServiceNotice(trx, { notice: draft.notice, at, actor, ip: clientIp(request) }),
+    () => ({ summary: "お知らせは掲載済みです" }),
+  );
   if (run.kind !== "done") return onceResponse("service-notice", run);
   return redirect("/notices?published=1");
 }
@@ -53,30 +92,72 @@ export default function Notices() {
   const [params] = useSearchParams();
   const errors: Record<string, string> = result?.errors ?? {};
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
-  const error = (name: string) => (errors[name] ? <span className="field-error" id={`${name}-error`}>{errors[name]}</span> : null);
-  const invalid = (name: string) => (errors[name] ? { "aria-invalid": true as const, "aria-describedby": `${name}-error` } : {});
+  const error = (name: string) =>
+    errors[name] ? (
+      <span className="field-error" id={`${name}-error`}>
+        {errors[name]}
+      </span>
+    ) : null;
+  const invalid = (name: string) =>
+    errors[name] ? { "aria-invalid": true as const, "aria-describedby": `${name}-error` } : {};
   return (
     <>
       <h1>お知らせ（サービスの利用中止）</h1>
-      <p className="muted">設備の保守・工事などでサービスを中止するときは、このページで事前にお知らせします。緊急やむを得ない場合は、中止の開始後にお知らせすることがあります（規約第16条）。</p>
-      {params.get("published") ? <div className="alert success" role="status">お知らせを掲載しました。</div> : null}
-      {params.get("withdrawn") ? <div className="alert success" role="status">お知らせを取り下げました。</div> : null}
-      {params.get("ended") ? <div className="alert success" role="status">利用中止を終了しました（復旧）。</div> : null}
-      {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
+      <p className="muted">
+        設備の保守・工事などでサービスを中止するときは、このページで事前にお知らせします。緊急やむを得ない場合は、中止の開始後にお知らせすることがあります（規約第16条）。
+      </p>
+      {params.get("published") ? (
+        <div className="alert success" role="status">
+          お知らせを掲載しました。
+        </div>
+      ) : null}
+      {params.get("withdrawn") ? (
+        <div className="alert success" role="status">
+          お知らせを取り下げました。
+        </div>
+      ) : null}
+      {params.get("ended") ? (
+        <div className="alert success" role="status">
+          利用中止を終了しました（復旧）。
+        </div>
+      ) : null}
+      {errors._form ? (
+        <div className="alert error" role="alert">
+          {errors._form}
+        </div>
+      ) : null}
 
-      {notices.length === 0 ? <div className="empty">現在、予定されている利用中止はありません。</div> : (
+      {notices.length === 0 ? (
+        <div className="empty">現在、予定されている利用中止はありません。</div>
+      ) : (
         <ul className="stack" aria-label="お知らせ" style={{ listStyle: "none", padding: 0 }}>
           {notices.map((n) => (
             <li key={n.id} className="card" data-state={n.state}>
               <h2 style={{ marginTop: 0 }}>
-                <span className={`badge ${n.state === "current" ? "warn" : ""}`}>{NOTICE_STATE_LABELS[n.state]}</span>{n.emergency ? <span className="badge warn">緊急</span> : null} {n.title}
+                <span className={`badge ${n.state === "current" ? "warn" : ""}`}>
+                  {NOTICE_STATE_LABELS[n.state]}
+                </span>
+                {n.emergency ? <span className="badge warn">緊急</span> : null} {n.title}
               </h2>
-              <p><strong>{formatInstant(n.startsAt)} 〜 {n.endsAt ? formatInstant(n.endsAt) : "終了は未定（決まり次第お知らせします）"}</strong>（{NOTICE_AREAS[n.area]}）</p>
+              <p>
+                <strong>
+                  {formatInstant(n.startsAt)} 〜{" "}
+                  {n.endsAt ? formatInstant(n.endsAt) : "終了は未定（決まり次第お知らせします）"}
+                </strong>
+                （{NOTICE_AREAS[n.area]}）
+              </p>
               <p style={{ whiteSpace: "pre-wrap" }}>{n.body}</p>
-              <p className="muted">{NOTICE_REASONS[n.reason]}・掲載 {formatInstant(n.publishedAt)}</p>
+              <p className="muted">
+                {NOTICE_REASONS[n.reason]}・掲載 {formatInstant(n.publishedAt)}
+              </p>
               {canPublish && (n.state === "upcoming" || n.state === "current") ? (
-                <Form method="post"><input type="hidden" name="intent" value="close" /><input type="hidden" name="id" value={n.id} />
-                  <button type="submit" className="secondary">{n.state === "upcoming" ? "取り下げる（中止しない）" : "終了する（復旧）"}</button></Form>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="close" />
+                  <input type="hidden" name="id" value={n.id} />
+                  <button type="submit" className="secondary">
+                    {n.state === "upcoming" ? "取り下げる（中止しない）" : "終了する（復旧）"}
+                  </button>
+                </Form>
               ) : null}
             </li>
           ))}
@@ -84,33 +165,107 @@ export default function Notices() {
       )}
 
       {canPublish ? (
-        <OnceForm token={formToken} form="service-notice" method="post" className="stack" style={{ marginTop: 20 }} noValidate>
+        <OnceForm
+          token={formToken}
+          form="service-notice"
+          method="post"
+          className="stack"
+          style={{ marginTop: 20 }}
+          noValidate
+        >
           <h2>お知らせを掲載する</h2>
-          {result?.values && !errors._form ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
+          {result?.values && !errors._form ? (
+            <div className="alert error" role="alert">
+              入力内容に誤りがあります。赤字の項目を確認してください。
+            </div>
+          ) : null}
           <input type="hidden" name="intent" value="publish" />
-          <label>中止の理由
+          <label>
+            中止の理由
             <select name="reason" defaultValue={v("reason", "maintenance")} {...invalid("reason")}>
-              {Object.entries(NOTICE_REASONS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
-            </select>{error("reason")}
+              {Object.entries(NOTICE_REASONS).map(([k, label]) => (
+                <option key={k} value={k}>
+                  {label}
+                </option>
+              ))}
+            </select>
+            {error("reason")}
           </label>
-          <label>対象エリア
+          <label>
+            対象エリア
             <select name="area" defaultValue={v("area", "all")} {...invalid("area")}>
-              {Object.entries(NOTICE_AREAS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
-            </select>{error("area")}
+              {Object.entries(NOTICE_AREAS).map(([k, label]) => (
+                <option key={k} value={k}>
+                  {label}
+                </option>
+              ))}
+            </select>
+            {error("area")}
           </label>
-          <label>件名<input type="text" name="title" defaultValue={v("title")} maxLength={100} {...invalid("title")} />{error("title")}</label>
-          <label>内容（影響するサービス・お客さまへのお願い）<textarea name="body" rows={4} defaultValue={v("body")} maxLength={2000} {...invalid("body")} />{error("body")}</label>
+          <label>
+            件名
+            <input
+              type="text"
+              name="title"
+              defaultValue={v("title")}
+              maxLength={100}
+              {...invalid("title")}
+            />
+            {error("title")}
+          </label>
+          <label>
+            内容（影響するサービス・お客さまへのお願い）
+            <textarea
+              name="body"
+              rows={4}
+              defaultValue={v("body")}
+              maxLength={2000}
+              {...invalid("body")}
+            />
+            {error("body")}
+          </label>
           <div style={{ display: "flex", gap: 8 }}>
-            <label>開始日<input type="date" name="startDate" defaultValue={v("startDate", today)} {...invalid("startDate")} /></label>
-            <label>開始時刻<input type="time" name="startTime" defaultValue={v("startTime", time)} {...invalid("startTime")} /></label>
+            <label>
+              開始日
+              <input
+                type="date"
+                name="startDate"
+                defaultValue={v("startDate", today)}
+                {...invalid("startDate")}
+              />
+            </label>
+            <label>
+              開始時刻
+              <input
+                type="time"
+                name="startTime"
+                defaultValue={v("startTime", time)}
+                {...invalid("startTime")}
+              />
+            </label>
           </div>
-          {error("startDate")}{error("startTime")}
+          {error("startDate")}
+          {error("startTime")}
           <div style={{ display: "flex", gap: 8 }}>
-            <label>終了日（未定なら空欄）<input type="date" name="endDate" defaultValue={v("endDate")} {...invalid("endDate")} /></label>
-            <label>終了時刻<input type="time" name="endTime" defaultValue={v("endTime")} /></label>
+            <label>
+              終了日（未定なら空欄）
+              <input
+                type="date"
+                name="endDate"
+                defaultValue={v("endDate")}
+                {...invalid("endDate")}
+              />
+            </label>
+            <label>
+              終了時刻
+              <input type="time" name="endTime" defaultValue={v("endTime")} />
+            </label>
           </div>
           {error("endDate")}
-          <label style={{ fontWeight: 400 }}><input type="checkbox" name="emergency" defaultChecked={v("emergency") === "on"} /> 緊急（すでに始まっている中止を事後にお知らせする）</label>
+          <label style={{ fontWeight: 400 }}>
+            <input type="checkbox" name="emergency" defaultChecked={v("emergency") === "on"} />{" "}
+            緊急（すでに始まっている中止を事後にお知らせする）
+          </label>
           <button type="submit">お知らせを掲載する</button>
         </OnceForm>
       ) : null}

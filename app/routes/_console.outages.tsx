@@ -1,4 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
@@ -15,7 +21,9 @@ import { formValues } from "~/lib/form";
 import { isIsoDate, isTimeOfDay, jstInstant } from "~/lib/jst";
 import { formatInstant, formatMonth, formatYen } from "~/lib/format";
 
-const SERVICES = (Object.entries(OUTAGE_SERVICE_LABELS) as [OutageService, string][]).map(([value, label]) => ({ value, label }));
+const SERVICES = (Object.entries(OUTAGE_SERVICE_LABELS) as [OutageService, string][]).map(
+  ([value, label]) => ({ value, label }),
+);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
@@ -25,7 +33,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     pageOutages(db, viewer.tenant, pageRequest(new URL(request.url).searchParams, OUTAGE_SORT)),
   ]);
   return {
-    contracts: contracts.map((c) => ({ id: c.id, label: `${c.ref} ${c.customer_name}` })), outages, page,
+    contracts: contracts.map((c) => ({ id: c.id, label: `${c.ref} ${c.customer_name}` })),
+    outages,
+    page,
     formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "outage" }),
   };
 }
@@ -45,20 +55,39 @@ export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
   const contracts = await listContracts(db, viewer.tenant, { status: "active" });
   if (!contracts.some((c) => c.id === contractId)) errors.contractId = "契約を選んでください";
-  const services = form.getAll("services").map(String).filter((s): s is OutageService => SERVICES.some((x) => x.value === s));
+  const services = form
+    .getAll("services")
+    .map(String)
+    .filter((s): s is OutageService => SERVICES.some((x) => x.value === s));
   if (services.length === 0) errors.services = "利用できなかったサービスを1つ以上選んでください";
   const knownAt = instant(form, "known");
   const restoredAt = instant(form, "restored");
   if (!knownAt) errors.known = "障害を把握した日時を入力してください";
   if (!restoredAt) errors.restored = "復旧した日時を入力してください";
-  if (knownAt && restoredAt && restoredAt <= knownAt) errors.restored = "復旧日時は把握した日時より後にしてください";
+  if (knownAt && restoredAt && restoredAt <= knownAt)
+    errors.restored = "復旧日時は把握した日時より後にしてください";
   if (Object.keys(errors).length) return data({ errors, values, credits: null }, { status: 400 });
-  const outage = { services, knownAt: knownAt!, restoredAt: restoredAt!, customerFault: form.get("customerFault") === "on" };
+  const outage = {
+    services,
+    knownAt: knownAt!,
+    restoredAt: restoredAt!,
+    customerFault: form.get("customerFault") === "on",
+  };
   if (form.get("intent") === "preview") {
     return data({ errors: {}, values, credits: await outageCredits(db, contractId, outage) });
   }
-  const run = await runFormOnce(db, formClaim(viewer, "outage", form, request),
-    (trx) => recordOutage(trx, { contractId, outage, actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) }), () => ({ summary: "障害は記録済みです" }));
+  const run = await runFormOnce(
+    db,
+    formClaim(viewer, "outage", form, request),
+    (trx) =>
+      recordOutage(trx, {
+        contractId,
+        outage,
+        actor: { id: viewer.id, email: viewer.email },
+        ip: clientIp(request),
+      }),
+    () => ({ summary: "障害は記録済みです" }),
+  );
   if (run.kind !== "done") return onceResponse("outage", run);
   return redirect("/outages?recorded=1");
 }
@@ -73,59 +102,139 @@ export default function Outages() {
   return (
     <>
       <h1>障害の記録</h1>
-      <p className="muted">当社の責めによらずお客さまの責めでもない理由でサービスがまったく利用できず、当社が把握してから24時間以上続いたときは、24時間ごとに1日分の月額料金を減額します（規約第24条第2項）。</p>
-      {params.get("recorded") ? <div className="alert success" role="status">障害を記録しました。減額は該当月の請求書に計上されます。</div> : null}
+      <p className="muted">
+        当社の責めによらずお客さまの責めでもない理由でサービスがまったく利用できず、当社が把握してから24時間以上続いたときは、24時間ごとに1日分の月額料金を減額します（規約第24条第2項）。
+      </p>
+      {params.get("recorded") ? (
+        <div className="alert success" role="status">
+          障害を記録しました。減額は該当月の請求書に計上されます。
+        </div>
+      ) : null}
       <OnceForm token={formToken} form="outage" method="post" className="stack" noValidate>
-        <label>契約
-          <select name="contractId" defaultValue={v("contractId")}><option value="">選んでください</option>
-            {contracts.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}</select>
+        <label>
+          契約
+          <select name="contractId" defaultValue={v("contractId")}>
+            <option value="">選んでください</option>
+            {contracts.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </select>
           {e.contractId ? <span className="field-error">{e.contractId}</span> : null}
         </label>
-        <fieldset><legend>利用できなかったサービス</legend>
+        <fieldset>
+          <legend>利用できなかったサービス</legend>
           {SERVICES.map((s) => (
-            <label key={s.value} style={{ fontWeight: 400 }}><input type="checkbox" name="services" value={s.value}
-              defaultChecked={result?.values ? (result.values.services === s.value) : false} /> {s.label}</label>
+            <label key={s.value} style={{ fontWeight: 400 }}>
+              <input
+                type="checkbox"
+                name="services"
+                value={s.value}
+                defaultChecked={result?.values ? result.values.services === s.value : false}
+              />{" "}
+              {s.label}
+            </label>
           ))}
           {e.services ? <span className="field-error">{e.services}</span> : null}
         </fieldset>
         <div style={{ display: "flex", gap: 10 }}>
-          <label>把握した日<input type="date" name="knownDate" defaultValue={v("knownDate")} /></label>
-          <label>時刻<input type="time" name="knownTime" defaultValue={v("knownTime")} /></label>
+          <label>
+            把握した日
+            <input type="date" name="knownDate" defaultValue={v("knownDate")} />
+          </label>
+          <label>
+            時刻
+            <input type="time" name="knownTime" defaultValue={v("knownTime")} />
+          </label>
         </div>
         {e.known ? <span className="field-error">{e.known}</span> : null}
         <div style={{ display: "flex", gap: 10 }}>
-          <label>復旧した日<input type="date" name="restoredDate" defaultValue={v("restoredDate")} /></label>
-          <label>時刻<input type="time" name="restoredTime" defaultValue={v("restoredTime")} /></label>
+          <label>
+            復旧した日
+            <input type="date" name="restoredDate" defaultValue={v("restoredDate")} />
+          </label>
+          <label>
+            時刻
+            <input type="time" name="restoredTime" defaultValue={v("restoredTime")} />
+          </label>
         </div>
         {e.restored ? <span className="field-error">{e.restored}</span> : null}
-        <label style={{ fontWeight: 400 }}><input type="checkbox" name="customerFault" defaultChecked={v("customerFault") === "on"} /> お客さまの責めによる障害（減額なし）</label>
+        <label style={{ fontWeight: 400 }}>
+          <input
+            type="checkbox"
+            name="customerFault"
+            defaultChecked={v("customerFault") === "on"}
+          />{" "}
+          お客さまの責めによる障害（減額なし）
+        </label>
         <div style={{ display: "flex", gap: 10 }}>
-          <button type="submit" name="intent" value="preview" className="secondary">減額を計算する</button>
-          <button type="submit" name="intent" value="record">記録する</button>
+          <button type="submit" name="intent" value="preview" className="secondary">
+            減額を計算する
+          </button>
+          <button type="submit" name="intent" value="record">
+            記録する
+          </button>
         </div>
       </OnceForm>
       {result?.credits ? (
         <table className="data" aria-label="減額" style={{ maxWidth: 560, marginTop: 16 }}>
-          <thead><tr><th>請求月</th><th className="num">減額（税抜）</th><th /></tr></thead>
-          <tbody>{result.credits.map((c) => (
-            <tr key={c.month}><td>{formatMonth(c.month)}</td><td className="num" data-testid={`credit-${c.month}`}>{formatYen(c.creditYen)}</td>
-              <td>{c.closed ? "締め済み：返還請求書で対応してください" : ""}</td></tr>
-          ))}</tbody>
+          <thead>
+            <tr>
+              <th>請求月</th>
+              <th className="num">減額（税抜）</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {result.credits.map((c) => (
+              <tr key={c.month}>
+                <td>{formatMonth(c.month)}</td>
+                <td className="num" data-testid={`credit-${c.month}`}>
+                  {formatYen(c.creditYen)}
+                </td>
+                <td>{c.closed ? "締め済み：返還請求書で対応してください" : ""}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       ) : null}
       <h2>記録済みの障害</h2>
-      {outages.length === 0 ? <div className="empty">記録された障害はありません。</div> : (
+      {outages.length === 0 ? (
+        <div className="empty">記録された障害はありません。</div>
+      ) : (
         <>
-        <Pager info={page} label="障害のページ" />
-        <table className="data">
-          <thead><tr><th scope="col">契約</th><th scope="col">顧客</th><th scope="col">サービス</th><th scope="col">把握</th><th scope="col">復旧</th><th scope="col">責め</th></tr></thead>
-          <tbody>{outages.map((o) => (
-            <tr key={o.id}><td>{o.contract_ref}</td><td>{o.customer_name}</td>
-              <td>{o.services.split(",").map((s) => SERVICES.find((x) => x.value === s)?.label ?? s).join("・")}</td>
-              <td>{formatInstant(o.known_at)}</td><td>{formatInstant(o.restored_at)}</td><td>{o.customer_fault ? "お客さま" : "—"}</td></tr>
-          ))}</tbody>
-        </table>
-        <Pager info={page} label="障害のページ（下）" />
+          <Pager info={page} label="障害のページ" />
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">契約</th>
+                <th scope="col">顧客</th>
+                <th scope="col">サービス</th>
+                <th scope="col">把握</th>
+                <th scope="col">復旧</th>
+                <th scope="col">責め</th>
+              </tr>
+            </thead>
+            <tbody>
+              {outages.map((o) => (
+                <tr key={o.id}>
+                  <td>{o.contract_ref}</td>
+                  <td>{o.customer_name}</td>
+                  <td>
+                    {o.services
+                      .split(",")
+                      .map((s) => SERVICES.find((x) => x.value === s)?.label ?? s)
+                      .join("・")}
+                  </td>
+                  <td>{formatInstant(o.known_at)}</td>
+                  <td>{formatInstant(o.restored_at)}</td>
+                  <td>{o.customer_fault ? "お客さま" : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager info={page} label="障害のページ（下）" />
         </>
       )}
     </>

@@ -20,23 +20,63 @@ export default function Portfolio() {
     <>
       <h1>ポートフォリオ</h1>
       <section className="cards" aria-label="主な数値">
-        <div className="card"><div className="label">月額売上（税抜・今月）</div><div className="value" data-testid="mrr">{formatYen(p.mrrYen)}</div></div>
-        <div className="card"><div className="label">90日以内の契約更新</div><div className="value">{p.renewals.length}</div></div>
-        <div className="card"><div className="label">解約予定</div><div className="value" data-testid="cancellation-count">{p.cancellations.length}</div></div>
-        <div className="card"><div className="label">利用停止中</div><div className="value">{p.suspended.length}</div></div>
-        <div className="card"><div className="label">未入金の請求書</div><div className="value">{p.unpaid.length}</div></div>
+        <div className="card">
+          <div className="label">月額売上（税抜・今月）</div>
+          <div className="value" data-testid="mrr">
+            {formatYen(p.mrrYen)}
+          </div>
+        </div>
+        <div className="card">
+          <div className="label">90日以内の契約更新</div>
+          <div className="value">{p.renewals.length}</div>
+        </div>
+        <div className="card">
+          <div className="label">解約予定</div>
+          <div className="value" data-testid="cancellation-count">
+            {p.cancellations.length}
+          </div>
+        </div>
+        <div className="card">
+          <div className="label">利用停止中</div>
+          <div className="value">{p.suspended.length}</div>
+        </div>
+        <div className="card">
+          <div className="label">未入金の請求書</div>
+          <div className="value">{p.unpaid.length}</div>
+        </div>
       </section>
-      <p style={{ marginTop: 12 }}><a href="/portfolio/csv">契約一覧をCSVでダウンロード</a></p>
+      <p style={{ marginTop: 12 }}>
+        <a href="/portfolio/csv">契約一覧をCSVでダウンロード</a>
+      </p>
 
       <h2>解約予定（違約金つき）</h2>
-      {p.cancellations.length === 0 ? <div className="empty">解約予定の契約はありません。</div> : (
+      {p.cancellations.length === 0 ? (
+        <div className="empty">解約予定の契約はありません。</div>
+      ) : (
         <table className="data" aria-label="解約予定">
-          <thead><tr><th>契約</th><th>顧客</th><th>解約希望日</th><th>状態</th><th>解約日</th><th className="num">解約違約金</th></tr></thead>
+          <thead>
+            <tr>
+              <th>契約</th>
+              <th>顧客</th>
+              <th>解約希望日</th>
+              <th>状態</th>
+              <th>解約日</th>
+              <th className="num">解約違約金</th>
+            </tr>
+          </thead>
           <tbody>
             {p.cancellations.map((c) => (
               <tr key={c.id}>
-                <td><Link to={`/contracts/${c.id}`}>{c.ref}</Link></td><td>{c.customerName}</td><td>{formatDate(c.wishedDate)}</td>
-                <td>{c.confirmedOn ? "確認済み" : "確認待ち"}</td><td>{formatDate(c.terminationDate)}{c.confirmedOn ? "" : "（見込み）"}</td>
+                <td>
+                  <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
+                </td>
+                <td>{c.customerName}</td>
+                <td>{formatDate(c.wishedDate)}</td>
+                <td>{c.confirmedOn ? "確認済み" : "確認待ち"}</td>
+                <td>
+                  {formatDate(c.terminationDate)}
+                  {c.confirmedOn ? "" : "（見込み）"}
+                </td>
                 <td className="num">{formatYen(c.etfYen)}</td>
               </tr>
             ))}
@@ -45,26 +85,60 @@ export default function Portfolio() {
       )}
 
       <h2>90日以内に契約更新月を迎える契約</h2>
-      {p.renewals.length === 0 ? <div className="empty">該当する契約はありません。</div> : (
+      {p.renewals.length === 0 ? (
+        <div className="empty">該当する契約はありません。</div>
+      ) : (
         <table className="data">
-          <thead><tr><th>契約</th><th>顧客</th><th>契約更新月</th><th>ご案内日（60日前）</th></tr></thead>
+          <thead>
+            <tr>
+              <th>契約</th>
+              <th>顧客</th>
+              <th>契約更新月</th>
+              <th>ご案内日（60日前）</th>
+            </tr>
+          </thead>
           <tbody>
             {p.renewals.map((r) => (
-              <tr key={r.id}><td><Link to={`/contracts/${r.id}`}>{r.ref}</Link></td><td>{r.customerName}</td>
-                <td>{formatMonth(r.renewalMonth)}</td><td>{formatDate(r.reminderDate)}</td></tr>
+              <tr key={r.id}>
+                <td>
+                  <Link to={`/contracts/${r.id}`}>{r.ref}</Link>
+                </td>
+                <td>{r.customerName}</td>
+                <td>{formatMonth(r.renewalMonth)}</td>
+                <td>{formatDate(r.reminderDate)}</td>
+              </tr>
             ))}
           </tbody>
         </table>
       )}
 
       <h2>未入金の請求書</h2>
-      {p.unpaid.length === 0 ? <div className="empty">未入金の請求書はありません。</div> : (
+      {p.unpaid.length === 0 ? (
+        <div className="empty">未入金の請求書はありません。</div>
+      ) : (
         <table className="data">
-          <thead><tr><th>請求書</th><th>顧客</th><th>契約</th><th>お支払期限</th><th className="num">残高</th><th>状態</th></tr></thead>
+          <thead>
+            <tr>
+              <th>請求書</th>
+              <th>顧客</th>
+              <th>契約</th>
+              <th>お支払期限</th>
+              <th className="num">残高</th>
+              <th>状態</th>
+            </tr>
+          </thead>
           <tbody>
             {p.unpaid.map((i) => (
-              <tr key={i.id}><td><Link to={`/invoices/${i.id}`}>{i.number}</Link></td><td>{i.customerName}</td><td>{i.contractRef}</td>
-                <td>{formatDate(i.dueDate)}</td><td className="num">{formatYen(i.outstandingYen)}</td><td>{i.overdue ? "期日超過" : "期日前"}</td></tr>
+              <tr key={i.id}>
+                <td>
+                  <Link to={`/invoices/${i.id}`}>{i.number}</Link>
+                </td>
+                <td>{i.customerName}</td>
+                <td>{i.contractRef}</td>
+                <td>{formatDate(i.dueDate)}</td>
+                <td className="num">{formatYen(i.outstandingYen)}</td>
+                <td>{i.overdue ? "期日超過" : "期日前"}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -72,11 +146,26 @@ export default function Portfolio() {
 
       <h2>契約（{p.contracts.length}件）</h2>
       <table className="data">
-        <thead><tr><th>契約</th><th>顧客</th><th>回線ID</th><th>状態</th><th className="num">月額（税抜）</th></tr></thead>
+        <thead>
+          <tr>
+            <th>契約</th>
+            <th>顧客</th>
+            <th>回線ID</th>
+            <th>状態</th>
+            <th className="num">月額（税抜）</th>
+          </tr>
+        </thead>
         <tbody>
           {p.contracts.map((c) => (
-            <tr key={c.id}><td><Link to={`/contracts/${c.id}`}>{c.ref}</Link></td><td>{c.customer_name}</td><td>{c.line_id}</td>
-              <td>{CONTRACT_STATUS_LABELS[c.status]}</td><td className="num">{formatYen(c.mrrYen)}</td></tr>
+            <tr key={c.id}>
+              <td>
+                <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
+              </td>
+              <td>{c.customer_name}</td>
+              <td>{c.line_id}</td>
+              <td>{CONTRACT_STATUS_LABELS[c.status]}</td>
+              <td className="num">{formatYen(c.mrrYen)}</td>
+            </tr>
           ))}
         </tbody>
       </table>
@@ -84,4 +173,6 @@ export default function Portfolio() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "ポートフォリオ | セキュアライン 管理コンソール" }];
+export const meta: MetaFunction = () => [
+  { title: "ポートフォリオ | セキュアライン 管理コンソール" },
+];

@@ -6,7 +6,10 @@ import { getThreatReportPdf, reportFileName } from "~/security/threat-report.ser
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const report = await getThreatReportPdf(getDb(), { id: idParam(params.reportId), tenant: viewer.tenant });
+  const report = await getThreatReportPdf(getDb(), {
+    id: idParam(params.reportId),
+    tenant: viewer.tenant,
+  });
   if (!report) throw notFound();
   return pdfResponse(report.pdf, reportFileName(report.contract_ref, report.period_month));
 }

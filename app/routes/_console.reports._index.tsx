@@ -1,4 +1,10 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireViewer } from "~/auth/session.server";
@@ -8,16 +14,24 @@ import { pageRequest } from "~/lib/paging";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
 import {
-  contractInTenant, createThreatReport, earliestReportMonth, pageThreatReports, reportableContracts, THREAT_REPORT_SORT,
-  reportMonthProblem, ThreatReportRefused,
+  contractInTenant,
+  createThreatReport,
+  earliestReportMonth,
+  pageThreatReports,
+  reportableContracts,
+  THREAT_REPORT_SORT,
+  reportMonthProblem,
+  ThreatReportRefused,
 } from "~/security/threat-report.server";
 import { formatInstant, formatMonth } from "~/lib/format";
-
 
 const REPORT_ROLES = ["provider_admin", "operator", "reseller_manager", "customer_admin"] as const;
 
 const OnDemandForm = z.object({
-  contractId: z.coerce.number({ message: "契約を選んでください" }).int().positive("契約を選んでください"),
+  contractId: z.coerce
+    .number({ message: "契約を選んでください" })
+    .int()
+    .positive("契約を選んでください"),
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "対象月を選んでください"),
 });
 
@@ -25,33 +39,59 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: REPORT_ROLES });
   const at = now();
   const [{ reports, page }, contracts] = await Promise.all([
-    pageThreatReports(getDb(), viewer.tenant, pageRequest(new URL(request.url).searchParams, THREAT_REPORT_SORT)),
+    pageThreatReports(
+      getDb(),
+      viewer.tenant,
+      pageRequest(new URL(request.url).searchParams, THREAT_REPORT_SORT),
+    ),
     reportableContracts(getDb(), viewer.tenant),
   ]);
   const made = new URL(request.url).searchParams.get("made");
-  return { reports, page, contracts, minMonth: earliestReportMonth(at), maxMonth: jstDate(at).slice(0, 7), made, showCustomer: viewer.tenant.kind !== "customer" };
+  return {
+    reports,
+    page,
+    contracts,
+    minMonth: earliestReportMonth(at),
+    maxMonth: jstDate(at).slice(0, 7),
+    made,
+    showCustomer: viewer.tenant.kind !== "customer",
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: REPORT_ROLES });
   const parsed = OnDemandForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ error: parsed.error.issues[0]?.message ?? "入力を確認してください" }, { status: 400 });
+  if (!parsed.success)
+    return data(
+      { error: parsed.error.issues[0]?.message ?? "入力を確認してください" },
+      { status: 400 },
+    );
   const at = now();
   const problem = reportMonthProblem(parsed.data.month, at);
   if (problem) return data({ error: problem }, { status: 400 });
-  const contract = await contractInTenant(getDb(), { id: parsed.data.contractId, tenant: viewer.tenant });
+  const contract = await contractInTenant(getDb(), {
+    id: parsed.data.contractId,
+    tenant: viewer.tenant,
+  });
   if (!contract) return data({ error: "契約が見つかりません。" }, { status: 400 });
   try {
-    const report = await createThreatReport(getDb(), { contractId: contract.id, month: parsed.data.month, kind: "on_demand", at });
+    const report = await createThreatReport(getDb(), {
+      contractId: contract.id,
+      month: parsed.data.month,
+      kind: "on_demand",
+      at,
+    });
     return redirect(`/reports?made=${report.id}`);
   } catch (error) {
-    if (error instanceof ThreatReportRefused) return data({ error: error.message }, { status: 400 });
+    if (error instanceof ThreatReportRefused)
+      return data({ error: error.message }, { status: 400 });
     throw error;
   }
 }
 
 export default function Reports() {
-  const { reports, page, contracts, minMonth, maxMonth, made, showCustomer } = useLoaderData<typeof loader>();
+  const { reports, page, contracts, minMonth, maxMonth, made, showCustomer } =
+    useLoaderData<typeof loader>();
   const error = useActionData<typeof action>()?.error;
   const busy = useNavigation().state === "submitting";
   return (
@@ -64,41 +104,78 @@ export default function Reports() {
       <section className="card" aria-label="レポートの作成">
         <h2>レポートを作成する</h2>
         <Form method="post" className="filters">
-          <label>契約
+          <label>
+            契約
             <select name="contractId" defaultValue={contracts[0]?.id}>
-              {contracts.map((c) => <option key={c.id} value={c.id}>{c.ref}{showCustomer ? `（${c.customer_name}）` : ""}</option>)}
+              {contracts.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.ref}
+                  {showCustomer ? `（${c.customer_name}）` : ""}
+                </option>
+              ))}
             </select>
           </label>
-          <label>対象月<input type="month" name="month" min={minMonth} max={maxMonth} defaultValue={maxMonth} required /></label>
-          <button type="submit" disabled={busy}>{busy ? "作成中…" : "作成する"}</button>
+          <label>
+            対象月
+            <input
+              type="month"
+              name="month"
+              min={minMonth}
+              max={maxMonth}
+              defaultValue={maxMonth}
+              required
+            />
+          </label>
+          <button type="submit" disabled={busy}>
+            {busy ? "作成中…" : "作成する"}
+          </button>
         </Form>
-        <p className="muted">作成できる期間：{formatMonth(minMonth)}〜{formatMonth(maxMonth)}</p>
-        {error ? <p className="error" role="alert">{error}</p> : null}
-        {made ? <p role="status">レポートを作成しました。下の一覧からダウンロードできます。</p> : null}
+        <p className="muted">
+          作成できる期間：{formatMonth(minMonth)}〜{formatMonth(maxMonth)}
+        </p>
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {made ? (
+          <p role="status">レポートを作成しました。下の一覧からダウンロードできます。</p>
+        ) : null}
       </section>
       {reports.length === 0 ? (
         <div className="empty">保管されているレポートはまだありません。</div>
       ) : (
         <>
-        <Pager info={page} label="レポートのページ" />
-        <table className="data">
-          <thead>
-            <tr><th scope="col">対象月</th><th scope="col">契約</th>{showCustomer ? <th scope="col">お客さま</th> : null}<th scope="col">種類</th><th scope="col">作成日時</th><th scope="col">PDF</th></tr>
-          </thead>
-          <tbody>
-            {reports.map((r) => (
-              <tr key={r.id}>
-                <td>{formatMonth(r.period_month)}</td>
-                <td>{r.contract_ref}</td>
-                {showCustomer ? <td>{r.customer_name}</td> : null}
-                <td>{r.kind === "monthly" ? "月次（自動）" : "随時作成"}</td>
-                <td>{formatInstant(r.created_at)}</td>
-                <td><a href={`/reports/${r.id}/pdf`} download>ダウンロード</a></td>
+          <Pager info={page} label="レポートのページ" />
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">対象月</th>
+                <th scope="col">契約</th>
+                {showCustomer ? <th scope="col">お客さま</th> : null}
+                <th scope="col">種類</th>
+                <th scope="col">作成日時</th>
+                <th scope="col">PDF</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        <Pager info={page} label="レポートのページ（下）" />
+            </thead>
+            <tbody>
+              {reports.map((r) => (
+                <tr key={r.id}>
+                  <td>{formatMonth(r.period_month)}</td>
+                  <td>{r.contract_ref}</td>
+                  {showCustomer ? <td>{r.customer_name}</td> : null}
+                  <td>{r.kind === "monthly" ? "月次（自動）" : "随時作成"}</td>
+                  <td>{formatInstant(r.created_at)}</td>
+                  <td>
+                    <a href={`/reports/${r.id}/pdf`} download>
+                      ダウンロード
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager info={page} label="レポートのページ（下）" />
         </>
       )}
     </>

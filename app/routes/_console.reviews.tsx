@@ -17,16 +17,39 @@ export default function Reviews() {
   return (
     <>
       <h1>審査待ち</h1>
-      <p className="muted">契約内容の変更（規約第9条）、契約の譲渡（第10条）、地位の承継の届出（第12条）のうち、まだ審査していないものです。古い順に表示します。</p>
-      {reviews.length === 0 ? <div className="empty">審査待ちのお申し込みはありません。</div> : (
+      <p className="muted">
+        契約内容の変更（規約第9条）、契約の譲渡（第10条）、地位の承継の届出（第12条）のうち、まだ審査していないものです。古い順に表示します。
+      </p>
+      {reviews.length === 0 ? (
+        <div className="empty">審査待ちのお申し込みはありません。</div>
+      ) : (
         <table className="data">
-          <thead><tr><th>受付日時</th><th>契約</th><th>顧客</th><th>手続き</th><th>内容</th><th>申込者</th><th /></tr></thead>
-          <tbody>{reviews.map((r, i) => (
-            <tr key={i}>
-              <td>{formatInstant(r.requestedAt)}</td><td>{r.contractRef}</td><td>{r.customerName}</td><td>{r.label}</td><td>{r.detail}</td><td>{r.requestedBy}</td>
-              <td><Link to={`/contracts/${r.contractId}/${r.page}`}>審査する</Link></td>
+          <thead>
+            <tr>
+              <th>受付日時</th>
+              <th>契約</th>
+              <th>顧客</th>
+              <th>手続き</th>
+              <th>内容</th>
+              <th>申込者</th>
+              <th />
             </tr>
-          ))}</tbody>
+          </thead>
+          <tbody>
+            {reviews.map((r, i) => (
+              <tr key={i}>
+                <td>{formatInstant(r.requestedAt)}</td>
+                <td>{r.contractRef}</td>
+                <td>{r.customerName}</td>
+                <td>{r.label}</td>
+                <td>{r.detail}</td>
+                <td>{r.requestedBy}</td>
+                <td>
+                  <Link to={`/contracts/${r.contractId}/${r.page}`}>審査する</Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       )}
     </>

@@ -1,11 +1,21 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES, TARIFF_VIEW_ROLES } from "~/auth/tenancy";
 import { isWithdrawable, tariffCodeLabel } from "~/billing/tariff-editor";
-import { listTariffVersions, publishTariffVersion, withdrawTariffVersion } from "~/billing/tariffs.server";
+import {
+  listTariffVersions,
+  publishTariffVersion,
+  withdrawTariffVersion,
+} from "~/billing/tariffs.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formValues } from "~/lib/form";
@@ -23,27 +33,52 @@ export async function loader({ request }: LoaderFunctionArgs) {
     today,
     nextMonthStart: firstDayOf(addMonths(monthOf(today), 1)),
     canEdit: OPERATIONS_ROLES.includes(viewer.role),
-    formToken: OPERATIONS_ROLES.includes(viewer.role) ? await issueFormToken(getDb(), { userId: viewer.id, form: "tariff-version" }) : "",
+    formToken: OPERATIONS_ROLES.includes(viewer.role)
+      ? await issueFormToken(getDb(), { userId: viewer.id, form: "tariff-version" })
+      : "",
   };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: TARIFF_VIEW_ROLES });
-  if (!OPERATIONS_ROLES.includes(viewer.role)) throw new Response("この操作の権限がありません。", { status: 403 });
+  if (!OPERATIONS_ROLES.includes(viewer.role))
+    throw new Response("この操作の権限がありません。", { status: 403 });
   const form = await request.formData();
   const values = formValues(form);
-  const context = { today: jstDate(now()), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) };
+  const context = {
+    today: jstDate(now()),
+    actor: { id: viewer.id, email: viewer.email },
+    ip: clientIp(request),
+  };
   if (values.intent === "withdraw") {
-    const result = await withdrawTariffVersion(getDb(), { ...context, effectiveFrom: values.effectiveFrom ?? "" });
+    const result = await withdrawTariffVersion(getDb(), {
+      ...context,
+      effectiveFrom: values.effectiveFrom ?? "",
+    });
     if (!result) throw new Response("料金表の版が見つかりません。", { status: 404 });
     if (!result.ok) return data({ errors: result.errors, values: null }, { status: 400 });
     return redirect(`/tariffs?withdrawn=${result.effectiveFrom}`);
   }
-  const prices = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith("price.")).map(([k, v]) => [k.slice("price.".length), v]));
-  const newCodes = Array.from({ length: NEW_CODE_ROWS }, (_, i) => ({ code: values[`newCode.${i}`] ?? "", price: values[`newPrice.${i}`] ?? "" }));
-  const run = await runFormOnce(getDb(), formClaim(viewer, "tariff-version", form, request),
-    (trx) => publishTariffVersion(trx, { ...context, at: now(), input: { effectiveFrom: values.effectiveFrom ?? "", prices, newCodes } }),
-    (r) => (r.ok ? { summary: `${r.effectiveFrom} 版は公開済みです` } : null));
+  const prices = Object.fromEntries(
+    Object.entries(values)
+      .filter(([k]) => k.startsWith("price."))
+      .map(([k, v]) => [k.slice("price.".length), v]),
+  );
+  const newCodes = Array.from({ length: NEW_CODE_ROWS }, (_, i) => ({
+    code: values[`newCode.${i}`] ?? "",
+    price: values[`newPrice.${i}`] ?? "",
+  }));
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, "tariff-version", form, request),
+    (trx) =>
+      publishTariffVersion(trx, {
+        ...context,
+        at: now(),
+        input: { effectiveFrom: values.effectiveFrom ?? "", prices, newCodes },
+      }),
+    (r) => (r.ok ? { summary: `${r.effectiveFrom} 版は公開済みです` } : null),
+  );
   if (run.kind !== "done") return onceResponse("tariff-version", run);
   const result = run.value;
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
@@ -58,82 +93,212 @@ export default function Tariffs() {
   const errors: Record<string, string> = result?.errors ?? {};
   const v = (k: string) => result?.values?.[k] ?? "";
   const latest = versions[versions.length - 1];
-  const inForce = [...versions].reverse().find((version) => version.effectiveFrom <= today) ?? versions[0];
+  const inForce =
+    [...versions].reverse().find((version) => version.effectiveFrom <= today) ?? versions[0];
   const codes = Object.keys(latest.prices);
-  const error = (name: string) => (errors[name] ? <span className="field-error" id={`${name}-error`}>{errors[name]}</span> : null);
+  const error = (name: string) =>
+    errors[name] ? (
+      <span className="field-error" id={`${name}-error`}>
+        {errors[name]}
+      </span>
+    ) : null;
   return (
     <>
       <h1>料金表</h1>
-      <p className="muted">各月の料金は、その月の初日に適用されている版で計算します（規約第2条）。新しい版は前の版の料金を引き継ぎ、変わる料金だけを持ちます。金額はすべて税抜です。</p>
-      {params.get("published") ? <div className="alert success" role="status">{formatDate(params.get("published"))} から適用する版を登録しました。</div> : null}
-      {params.get("withdrawn") ? <div className="alert success" role="status">{formatDate(params.get("withdrawn"))} 版を取り下げました。</div> : null}
-      {errors._form ? <div className="alert error" role="alert">{errors._form}</div> : null}
-      {result?.values && !errors._form ? <div className="alert error" role="alert">入力内容に誤りがあります。赤字の項目を確認してください。</div> : null}
+      <p className="muted">
+        各月の料金は、その月の初日に適用されている版で計算します（規約第2条）。新しい版は前の版の料金を引き継ぎ、変わる料金だけを持ちます。金額はすべて税抜です。
+      </p>
+      {params.get("published") ? (
+        <div className="alert success" role="status">
+          {formatDate(params.get("published"))} から適用する版を登録しました。
+        </div>
+      ) : null}
+      {params.get("withdrawn") ? (
+        <div className="alert success" role="status">
+          {formatDate(params.get("withdrawn"))} 版を取り下げました。
+        </div>
+      ) : null}
+      {errors._form ? (
+        <div className="alert error" role="alert">
+          {errors._form}
+        </div>
+      ) : null}
+      {result?.values && !errors._form ? (
+        <div className="alert error" role="alert">
+          入力内容に誤りがあります。赤字の項目を確認してください。
+        </div>
+      ) : null}
 
       <h2>版の一覧</h2>
       <table className="data" aria-label="料金表の版">
-        <thead><tr><th>適用開始日</th><th>状態</th><th className="num">変更した料金</th><th>登録日時</th><th /></tr></thead>
-        <tbody>{[...versions].reverse().map((version) => (
-          <tr key={version.effectiveFrom}>
-            <td>{formatDate(version.effectiveFrom)}</td>
-            <td>{version === inForce ? <span className="badge">適用中</span> : version.effectiveFrom > today ? <span className="badge warn">適用予定</span> : "過去の版"}</td>
-            <td className="num">{version.builtIn ? "料金表（当初）" : `${version.changed.length}件`}</td>
-            <td>{version.createdAt ? formatInstantDate(version.createdAt) : "—"}</td>
-            <td>{canEdit && !version.builtIn && isWithdrawable(version, today) ? (
-              <Form method="post"><input type="hidden" name="intent" value="withdraw" /><input type="hidden" name="effectiveFrom" value={version.effectiveFrom} />
-                <button type="submit" className="secondary">{formatDate(version.effectiveFrom)} 版を取り下げる</button></Form>
-            ) : null}</td>
+        <thead>
+          <tr>
+            <th>適用開始日</th>
+            <th>状態</th>
+            <th className="num">変更した料金</th>
+            <th>登録日時</th>
+            <th />
           </tr>
-        ))}</tbody>
+        </thead>
+        <tbody>
+          {[...versions].reverse().map((version) => (
+            <tr key={version.effectiveFrom}>
+              <td>{formatDate(version.effectiveFrom)}</td>
+              <td>
+                {version === inForce ? (
+                  <span className="badge">適用中</span>
+                ) : version.effectiveFrom > today ? (
+                  <span className="badge warn">適用予定</span>
+                ) : (
+                  "過去の版"
+                )}
+              </td>
+              <td className="num">
+                {version.builtIn ? "料金表（当初）" : `${version.changed.length}件`}
+              </td>
+              <td>{version.createdAt ? formatInstantDate(version.createdAt) : "—"}</td>
+              <td>
+                {canEdit && !version.builtIn && isWithdrawable(version, today) ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="withdraw" />
+                    <input type="hidden" name="effectiveFrom" value={version.effectiveFrom} />
+                    <button type="submit" className="secondary">
+                      {formatDate(version.effectiveFrom)} 版を取り下げる
+                    </button>
+                  </Form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
       </table>
 
       <h2>料金（版ごと）</h2>
       <div style={{ overflowX: "auto" }}>
         <table className="data" aria-label="版ごとの料金">
-          <thead><tr><th>料金コード</th><th>内容</th>{versions.map((version) => <th key={version.effectiveFrom} className="num">{version.effectiveFrom}</th>)}</tr></thead>
-          <tbody>{codes.map((code) => (
-            <tr key={code}>
-              <td><code>{code}</code></td><td>{tariffCodeLabel(code)}</td>
-              {versions.map((version) => {
-                const price = version.prices[code];
-                const set = !version.builtIn && version.changed.includes(code);
-                return <td key={version.effectiveFrom} className="num" style={set ? { fontWeight: 700 } : undefined}>{price === undefined ? "—" : formatYen(price)}</td>;
-              })}
+          <thead>
+            <tr>
+              <th>料金コード</th>
+              <th>内容</th>
+              {versions.map((version) => (
+                <th key={version.effectiveFrom} className="num">
+                  {version.effectiveFrom}
+                </th>
+              ))}
             </tr>
-          ))}</tbody>
+          </thead>
+          <tbody>
+            {codes.map((code) => (
+              <tr key={code}>
+                <td>
+                  <code>{code}</code>
+                </td>
+                <td>{tariffCodeLabel(code)}</td>
+                {versions.map((version) => {
+                  const price = version.prices[code];
+                  const set = !version.builtIn && version.changed.includes(code);
+                  return (
+                    <td
+                      key={version.effectiveFrom}
+                      className="num"
+                      style={set ? { fontWeight: 700 } : undefined}
+                    >
+                      {price === undefined ? "—" : formatYen(price)}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
         </table>
       </div>
       <p className="muted">太字はその版で変更した料金です。</p>
 
       {canEdit ? (
-        <OnceForm token={formToken} form="tariff-version" method="post" className="stack" style={{ marginTop: 20 }} noValidate>
+        <OnceForm
+          token={formToken}
+          form="tariff-version"
+          method="post"
+          className="stack"
+          style={{ marginTop: 20 }}
+          noValidate
+        >
           <h2>新しい版を登録する</h2>
           <input type="hidden" name="intent" value="publish" />
-          <label>適用開始日（月の初日、明日以降）
-            <input type="date" name="effectiveFrom" defaultValue={v("effectiveFrom") || nextMonthStart} min={nextMonthStart}
-              aria-invalid={errors.effectiveFrom ? true : undefined} aria-describedby={errors.effectiveFrom ? "effectiveFrom-error" : undefined} />
+          <label>
+            適用開始日（月の初日、明日以降）
+            <input
+              type="date"
+              name="effectiveFrom"
+              defaultValue={v("effectiveFrom") || nextMonthStart}
+              min={nextMonthStart}
+              aria-invalid={errors.effectiveFrom ? true : undefined}
+              aria-describedby={errors.effectiveFrom ? "effectiveFrom-error" : undefined}
+            />
             {error("effectiveFrom")}
           </label>
-          <p className="muted">変わる料金だけを入力してください。空欄は {formatDate(latest.effectiveFrom)} 版の料金を引き継ぎます。</p>
+          <p className="muted">
+            変わる料金だけを入力してください。空欄は {formatDate(latest.effectiveFrom)}{" "}
+            版の料金を引き継ぎます。
+          </p>
           <table className="data" aria-label="新しい版の料金">
-            <thead><tr><th>料金コード</th><th>内容</th><th className="num">現在の料金</th><th>新しい料金（円）</th></tr></thead>
-            <tbody>{codes.map((code) => (
-              <tr key={code}>
-                <td><code>{code}</code></td><td>{tariffCodeLabel(code)}</td><td className="num">{formatYen(latest.prices[code])}</td>
-                <td>
-                  <input type="text" inputMode="numeric" name={`price.${code}`} defaultValue={v(`price.${code}`)} aria-label={`${tariffCodeLabel(code)} の新しい料金`}
-                    aria-invalid={errors[`price.${code}`] ? true : undefined} aria-describedby={errors[`price.${code}`] ? `price.${code}-error` : undefined} />
-                  {error(`price.${code}`)}
-                </td>
+            <thead>
+              <tr>
+                <th>料金コード</th>
+                <th>内容</th>
+                <th className="num">現在の料金</th>
+                <th>新しい料金（円）</th>
               </tr>
-            ))}</tbody>
+            </thead>
+            <tbody>
+              {codes.map((code) => (
+                <tr key={code}>
+                  <td>
+                    <code>{code}</code>
+                  </td>
+                  <td>{tariffCodeLabel(code)}</td>
+                  <td className="num">{formatYen(latest.prices[code])}</td>
+                  <td>
+                    <input
+                      type="text"
+                      inputMode="numeric"
+                      name={`price.${code}`}
+                      defaultValue={v(`price.${code}`)}
+                      aria-label={`${tariffCodeLabel(code)} の新しい料金`}
+                      aria-invalid={errors[`price.${code}`] ? true : undefined}
+                      aria-describedby={errors[`price.${code}`] ? `price.${code}-error` : undefined}
+                    />
+                    {error(`price.${code}`)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
           </table>
           <fieldset>
-            <legend>新しい料金コード（新しい基本プラン base.〇〇、ゲートウェイ gateway.gw数字、装置代金 device.gw数字）</legend>
+            <legend>
+              新しい料金コード（新しい基本プラン base.〇〇、ゲートウェイ gateway.gw数字、装置代金
+              device.gw数字）
+            </legend>
             {Array.from({ length: NEW_CODE_ROWS }, (_, i) => (
               <div key={i} style={{ display: "flex", gap: 8, alignItems: "flex-start" }}>
-                <label>コード<input type="text" name={`newCode.${i}`} defaultValue={v(`newCode.${i}`)} aria-invalid={errors[`newCode.${i}`] ? true : undefined} /></label>
-                <label>料金（円）<input type="text" inputMode="numeric" name={`newPrice.${i}`} defaultValue={v(`newPrice.${i}`)} /></label>
+                <label>
+                  コード
+                  <input
+                    type="text"
+                    name={`newCode.${i}`}
+                    defaultValue={v(`newCode.${i}`)}
+                    aria-invalid={errors[`newCode.${i}`] ? true : undefined}
+                  />
+                </label>
+                <label>
+                  料金（円）
+                  <input
+                    type="text"
+                    inputMode="numeric"
+                    name={`newPrice.${i}`}
+                    defaultValue={v(`newPrice.${i}`)}
+                  />
+                </label>
                 {error(`newCode.${i}`)}
               </div>
             ))}

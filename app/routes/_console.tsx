@@ -16,25 +16,53 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // The tenant's own name is shown beside the user's, so everyone knows whose data this is.
   const tenantName =
     viewer.tenant.kind === "reseller"
-      ? (await db.selectFrom("resellers").select("name").where("id", "=", viewer.tenant.resellerId).executeTakeFirst())?.name
+      ? (
+          await db
+            .selectFrom("resellers")
+            .select("name")
+            .where("id", "=", viewer.tenant.resellerId)
+            .executeTakeFirst()
+        )?.name
       : viewer.tenant.kind === "customer"
-        ? (await db.selectFrom("customers").select("name").where("id", "=", viewer.tenant.customerId).executeTakeFirst())?.name
+        ? (
+            await db
+              .selectFrom("customers")
+              .select("name")
+              .where("id", "=", viewer.tenant.customerId)
+              .executeTakeFirst()
+          )?.name
         : (await db.selectFrom("provider").select("name").executeTakeFirst())?.name;
   return {
-    viewer: { displayName: viewer.displayName, email: viewer.email, roleLabel: ROLE_LABELS[viewer.role] },
+    viewer: {
+      displayName: viewer.displayName,
+      email: viewer.email,
+      roleLabel: ROLE_LABELS[viewer.role],
+    },
     tenantName: tenantName ?? "",
-    nav: setupOnly ? [{ to: SECOND_FACTOR_SETUP_PATH, label: "二要素認証の設定" }] : navFor(viewer.role),
+    nav: setupOnly
+      ? [{ to: SECOND_FACTOR_SETUP_PATH, label: "二要素認証の設定" }]
+      : navFor(viewer.role),
   };
 }
 
-function Shell({ children, nav, header }: { children: React.ReactNode; nav: { to: string; label: string }[]; header?: React.ReactNode }) {
+function Shell({
+  children,
+  nav,
+  header,
+}: {
+  children: React.ReactNode;
+  nav: { to: string; label: string }[];
+  header?: React.ReactNode;
+}) {
   return (
     <div className="shell">
       <aside className="sidebar">
         <div className="brand">セキュアライン</div>
         <nav aria-label="メインメニュー">
           {nav.map((item) => (
-            <NavLink key={item.to} to={item.to} prefetch="intent">{item.label}</NavLink>
+            <NavLink key={item.to} to={item.to} prefetch="intent">
+              {item.label}
+            </NavLink>
           ))}
         </nav>
       </aside>
@@ -54,9 +82,13 @@ export default function ConsoleLayout() {
       header={
         <header className="topbar">
           <span data-testid="tenant-name">{tenantName}</span>
-          <span>{viewer.displayName}（{viewer.roleLabel}）</span>
+          <span>
+            {viewer.displayName}（{viewer.roleLabel}）
+          </span>
           <Form method="post" action="/logout">
-            <button type="submit" className="secondary">ログアウト</button>
+            <button type="submit" className="secondary">
+              ログアウト
+            </button>
           </Form>
         </header>
       }

@@ -1,7 +1,13 @@
 // Webhook endpoints of the viewer's tenant (issue 19, item 4): provider admins (every customer's
 // events) and reseller managers (their customers' only). Register, delete, re-enable; the secret
 // is shown in the registration's answer only.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp } from "~/auth/session.server";
 import { getServerConfig } from "~/config.server";
@@ -9,14 +15,24 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf, formValues } from "~/lib/form";
 import { formatInstant } from "~/lib/format";
-import { createWebhookEndpoint, deleteWebhookEndpoint, enableWebhookEndpoint, listWebhookEndpoints, WebhookEndpointInput } from "~/webhooks/endpoints.server";
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  enableWebhookEndpoint,
+  listWebhookEndpoints,
+  WebhookEndpointInput,
+} from "~/webhooks/endpoints.server";
 import { webhookViewer } from "~/webhooks/console.server";
 import { checkWebhookUrl } from "~/webhooks/ssrf.server";
 import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES } from "~/webhooks/event-types";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer, tenant } = await webhookViewer(request);
-  return { endpoints: await listWebhookEndpoints(getDb(), tenant), isReseller: tenant.kind === "reseller", viewerEmail: viewer.email };
+  return {
+    endpoints: await listWebhookEndpoints(getDb(), tenant),
+    isReseller: tenant.kind === "reseller",
+    viewerEmail: viewer.email,
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -27,15 +43,22 @@ export async function action({ request }: ActionFunctionArgs) {
   const ip = clientIp(request);
   if (values.intent === "delete" || values.intent === "enable") {
     const id = Number(values.id);
-    const done = values.intent === "delete"
-      ? await deleteWebhookEndpoint(getDb(), { tenant, id, at: now(), actor, ip })
-      : await enableWebhookEndpoint(getDb(), { tenant, id, actor, ip });
+    const done =
+      values.intent === "delete"
+        ? await deleteWebhookEndpoint(getDb(), { tenant, id, at: now(), actor, ip })
+        : await enableWebhookEndpoint(getDb(), { tenant, id, actor, ip });
     if (!done) throw new Response("Webhookの送信先が見つかりません。", { status: 404 });
     return redirect(`/webhooks?${values.intent === "delete" ? "deleted" : "enabled"}=1`);
   }
-  const input = { url: values.url ?? "", description: values.description ?? "", ownerEmail: values.ownerEmail ?? "", events: form.getAll("events").map(String) };
+  const input = {
+    url: values.url ?? "",
+    description: values.description ?? "",
+    ownerEmail: values.ownerEmail ?? "",
+    events: form.getAll("events").map(String),
+  };
   const parsed = WebhookEndpointInput.safeParse(input);
-  const failed = (errors: Record<string, string>) => data({ errors, values: input, created: null }, { status: 400 });
+  const failed = (errors: Record<string, string>) =>
+    data({ errors, values: input, created: null }, { status: 400 });
   if (!parsed.success) {
     // Every error at once: the target is checked too when only other fields are wrong.
     const errors = fieldErrorsOf(parsed.error) as Record<string, string>;
@@ -45,11 +68,24 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     return failed(errors);
   }
-  const result = await createWebhookEndpoint(getDb(), { tenant, input: parsed.data, at: now(), actor, ip, allowHosts: getServerConfig().webhookAllowHosts });
+  const result = await createWebhookEndpoint(getDb(), {
+    tenant,
+    input: parsed.data,
+    at: now(),
+    actor,
+    ip,
+    allowHosts: getServerConfig().webhookAllowHosts,
+  });
   if (!result.ok) return failed(result.fields);
   // The secret is in this one response only (no redirect), as an API key is.
-  return data({ errors: {} as Record<string, string>, values: null, created: { url: result.endpoint.url, id: result.endpoint.id, secret: result.secret } },
-    { headers: { "Cache-Control": "no-store" } });
+  return data(
+    {
+      errors: {} as Record<string, string>,
+      values: null,
+      created: { url: result.endpoint.url, id: result.endpoint.id, secret: result.secret },
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 export default function Webhooks() {
@@ -64,38 +100,103 @@ export default function Webhooks() {
       <h1>Webhook</h1>
       <p className="muted">
         インシデントの発生や請求書の発行などを、業務システム（PSAツールなど）へHTTPSでお知らせします。
-        {isReseller ? "送られるのは貴社のお客さまのイベントだけです。" : "プロバイダーの送信先には全てのお客さまのイベントが送られます。"}
-        各リクエストには <code>Console-Signature</code> ヘッダーで署名が付きます。受信側は失敗（2xx以外）を返すと、72時間まで間隔を空けて再送します。
+        {isReseller
+          ? "送られるのは貴社のお客さまのイベントだけです。"
+          : "プロバイダーの送信先には全てのお客さまのイベントが送られます。"}
+        各リクエストには <code>Console-Signature</code>{" "}
+        ヘッダーで署名が付きます。受信側は失敗（2xx以外）を返すと、72時間まで間隔を空けて再送します。
         <Link to="/api-keys">APIキー</Link>・<Link to="/api-docs">API仕様</Link>
       </p>
-      {params.get("deleted") ? <div className="alert success" role="status">送信先を削除しました。以後このURLには送信しません。</div> : null}
-      {params.get("enabled") ? <div className="alert success" role="status">送信を再開しました。</div> : null}
+      {params.get("deleted") ? (
+        <div className="alert success" role="status">
+          送信先を削除しました。以後このURLには送信しません。
+        </div>
+      ) : null}
+      {params.get("enabled") ? (
+        <div className="alert success" role="status">
+          送信を再開しました。
+        </div>
+      ) : null}
       {created ? (
         <div className="alert success" role="status" data-testid="created-secret">
-          <p style={{ marginTop: 0 }}>送信先 {created.url} を登録しました。<strong>署名のシークレットはこの画面でしか表示されません。</strong>今すぐコピーして、受信側に設定してください。</p>
-          <input type="text" readOnly value={created.secret} aria-label="署名のシークレット" style={{ width: "100%", fontFamily: "monospace" }} />
+          <p style={{ marginTop: 0 }}>
+            送信先 {created.url} を登録しました。
+            <strong>署名のシークレットはこの画面でしか表示されません。</strong>
+            今すぐコピーして、受信側に設定してください。
+          </p>
+          <input
+            type="text"
+            readOnly
+            value={created.secret}
+            aria-label="署名のシークレット"
+            style={{ width: "100%", fontFamily: "monospace" }}
+          />
         </div>
       ) : null}
 
       <h2>登録済みの送信先</h2>
-      {endpoints.length === 0 ? <div className="empty">送信先はまだありません。</div> : (
+      {endpoints.length === 0 ? (
+        <div className="empty">送信先はまだありません。</div>
+      ) : (
         <table className="data" aria-label="Webhookの送信先">
-          <thead><tr><th>URL</th><th>イベント</th><th>登録</th><th>状態</th><th></th></tr></thead>
+          <thead>
+            <tr>
+              <th>URL</th>
+              <th>イベント</th>
+              <th>登録</th>
+              <th>状態</th>
+              <th></th>
+            </tr>
+          </thead>
           <tbody>
             {endpoints.map((e) => (
               <tr key={e.id}>
-                <td><Link to={`/webhooks/${e.id}`}>{e.url}</Link>{e.description ? <><br /><span className="muted">{e.description}</span></> : null}<br /><code className="muted">{e.secretPrefix}…</code></td>
+                <td>
+                  <Link to={`/webhooks/${e.id}`}>{e.url}</Link>
+                  {e.description ? (
+                    <>
+                      <br />
+                      <span className="muted">{e.description}</span>
+                    </>
+                  ) : null}
+                  <br />
+                  <code className="muted">{e.secretPrefix}…</code>
+                </td>
                 <td>{e.events.map((t) => WEBHOOK_EVENT_LABELS[t]).join("、")}</td>
-                <td>{formatInstant(e.createdAt)}<br /><span className="muted">{e.createdBy}</span></td>
-                <td>{e.disabledAt ? <span className="badge">停止中（{formatInstant(e.disabledAt)}）</span> : <span className="badge">有効</span>}</td>
+                <td>
+                  {formatInstant(e.createdAt)}
+                  <br />
+                  <span className="muted">{e.createdBy}</span>
+                </td>
+                <td>
+                  {e.disabledAt ? (
+                    <span className="badge">停止中（{formatInstant(e.disabledAt)}）</span>
+                  ) : (
+                    <span className="badge">有効</span>
+                  )}
+                </td>
                 <td>
                   <Link to={`/webhooks/${e.id}`}>送信履歴</Link>
                   {e.disabledAt ? (
-                    <Form method="post"><input type="hidden" name="intent" value="enable" /><input type="hidden" name="id" value={e.id} />
-                      <button type="submit" className="secondary" aria-label={`${e.url} への送信を再開する`}>送信を再開する</button></Form>
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="enable" />
+                      <input type="hidden" name="id" value={e.id} />
+                      <button
+                        type="submit"
+                        className="secondary"
+                        aria-label={`${e.url} への送信を再開する`}
+                      >
+                        送信を再開する
+                      </button>
+                    </Form>
                   ) : null}
-                  <Form method="post"><input type="hidden" name="intent" value="delete" /><input type="hidden" name="id" value={e.id} />
-                    <button type="submit" className="secondary" aria-label={`${e.url} を削除する`}>削除する</button></Form>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="delete" />
+                    <input type="hidden" name="id" value={e.id} />
+                    <button type="submit" className="secondary" aria-label={`${e.url} を削除する`}>
+                      削除する
+                    </button>
+                  </Form>
                 </td>
               </tr>
             ))}
@@ -106,25 +207,51 @@ export default function Webhooks() {
       <Form method="post" className="stack" style={{ marginTop: 20 }} noValidate>
         <h2>送信先を登録する</h2>
         <input type="hidden" name="intent" value="create" />
-        <label>送信先のURL（https://…）
-          <input type="url" name="url" maxLength={2000} defaultValue={result?.values?.url ?? ""}
-            aria-invalid={errors.url ? true : undefined} aria-describedby={errors.url ? "url-error" : undefined} />
-          {errors.url ? <span className="field-error" id="url-error">{errors.url}</span> : null}
+        <label>
+          送信先のURL（https://…）
+          <input
+            type="url"
+            name="url"
+            maxLength={2000}
+            defaultValue={result?.values?.url ?? ""}
+            aria-invalid={errors.url ? true : undefined}
+            aria-describedby={errors.url ? "url-error" : undefined}
+          />
+          {errors.url ? (
+            <span className="field-error" id="url-error">
+              {errors.url}
+            </span>
+          ) : null}
         </label>
-        <label>説明（任意。例：PSA連携）
-          <input type="text" name="description" maxLength={200} defaultValue={result?.values?.description ?? ""} />
+        <label>
+          説明（任意。例：PSA連携）
+          <input
+            type="text"
+            name="description"
+            maxLength={200}
+            defaultValue={result?.values?.description ?? ""}
+          />
           {errors.description ? <span className="field-error">{errors.description}</span> : null}
         </label>
         <fieldset>
           <legend>受け取るイベント</legend>
           {WEBHOOK_EVENT_TYPES.map((t) => (
-            <label key={t} style={{ fontWeight: 400 }}><input type="checkbox" name="events" value={t} defaultChecked={chosen.has(t)} /> {WEBHOOK_EVENT_LABELS[t]}（<code>{t}</code>）</label>
+            <label key={t} style={{ fontWeight: 400 }}>
+              <input type="checkbox" name="events" value={t} defaultChecked={chosen.has(t)} />{" "}
+              {WEBHOOK_EVENT_LABELS[t]}（<code>{t}</code>）
+            </label>
           ))}
           {errors.events ? <span className="field-error">{errors.events}</span> : null}
         </fieldset>
-        <label>停止時の連絡先メールアドレス（72時間送信に失敗して停止したときにお知らせします）
-          <input type="email" name="ownerEmail" maxLength={254} defaultValue={result?.values?.ownerEmail ?? viewerEmail}
-            aria-invalid={errors.ownerEmail ? true : undefined} />
+        <label>
+          停止時の連絡先メールアドレス（72時間送信に失敗して停止したときにお知らせします）
+          <input
+            type="email"
+            name="ownerEmail"
+            maxLength={254}
+            defaultValue={result?.values?.ownerEmail ?? viewerEmail}
+            aria-invalid={errors.ownerEmail ? true : undefined}
+          />
           {errors.ownerEmail ? <span className="field-error">{errors.ownerEmail}</span> : null}
         </label>
         <button type="submit">送信先を登録する</button>

@@ -1,7 +1,12 @@
 // The delivery log of one webhook endpoint (issue 19, item 4): each delivery with every attempt's
 // time (JST) and response code, and a redeliver button (a plain form: works without JavaScript).
 // A foreign or unknown endpoint is 404.
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getServerConfig } from "~/config.server";
 import { getDb } from "~/db.server";
@@ -16,7 +21,8 @@ const STATUS_LABELS = { pending: "再送待ち", succeeded: "成功", failed: "�
 
 function endpointIdOf(raw: string | undefined): number {
   const id = /^[1-9]\d{0,15}$/.test(raw ?? "") ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id)) throw new Response("Webhookの送信先が見つかりません。", { status: 404 });
+  if (!Number.isSafeInteger(id))
+    throw new Response("Webhookの送信先が見つかりません。", { status: 404 });
   return id;
 }
 
@@ -31,13 +37,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { tenant } = await webhookViewer(request);
   const endpointId = endpointIdOf(params.endpointId);
   // The endpoint must be the viewer's tenant's before anything is sent.
-  if (!(await webhookDeliveryLog(getDb(), tenant, endpointId, 1))) throw new Response("Webhookの送信先が見つかりません。", { status: 404 });
+  if (!(await webhookDeliveryLog(getDb(), tenant, endpointId, 1)))
+    throw new Response("Webhookの送信先が見つかりません。", { status: 404 });
   const form = await request.formData();
   const result = await redeliverWebhook(getDb(), {
-    endpointId, deliveryId: Number(form.get("deliveryId")), at: now(), allowHosts: getServerConfig().webhookAllowHosts,
+    endpointId,
+    deliveryId: Number(form.get("deliveryId")),
+    at: now(),
+    allowHosts: getServerConfig().webhookAllowHosts,
   });
   if (!result) throw new Response("配信が見つかりません。", { status: 404 });
-  const q = result.ok ? `redelivered=${result.statusCode ?? "none"}&ok=${result.succeeded ? 1 : 0}` : `error=${encodeURIComponent(result.message)}`;
+  const q = result.ok
+    ? `redelivered=${result.statusCode ?? "none"}&ok=${result.succeeded ? 1 : 0}`
+    : `error=${encodeURIComponent(result.message)}`;
   return redirect(`/webhooks/${endpointId}?${q}`);
 }
 
@@ -48,31 +60,72 @@ export default function WebhookLog() {
   const error = params.get("error");
   return (
     <>
-      <p><Link to="/webhooks">← Webhook</Link></p>
+      <p>
+        <Link to="/webhooks">← Webhook</Link>
+      </p>
       <h1>送信履歴: {endpoint.url}</h1>
       <p className="muted">
-        {endpoint.disabledAt ? `停止中（${formatInstant(endpoint.disabledAt)}、${endpoint.disabledReason ?? ""}）` : "有効"}・
-        受け取るイベント: {endpoint.events.map((t) => WEBHOOK_EVENT_LABELS[t]).join("、")}・最新100件
+        {endpoint.disabledAt
+          ? `停止中（${formatInstant(endpoint.disabledAt)}、${endpoint.disabledReason ?? ""}）`
+          : "有効"}
+        ・ 受け取るイベント: {endpoint.events.map((t) => WEBHOOK_EVENT_LABELS[t]).join("、")}
+        ・最新100件
       </p>
       {redelivered ? (
         <div className={`alert ${params.get("ok") === "1" ? "success" : "error"}`} role="status">
-          再送しました（応答: {redelivered === "none" ? "応答なし" : redelivered}）。{params.get("ok") === "1" ? "" : "失敗したため、72時間まで自動で再送します。"}
+          再送しました（応答: {redelivered === "none" ? "応答なし" : redelivered}）。
+          {params.get("ok") === "1" ? "" : "失敗したため、72時間まで自動で再送します。"}
         </div>
       ) : null}
-      {error ? <div className="alert error" role="alert">{error}</div> : null}
-      {deliveries.length === 0 ? <div className="empty">まだ送信していません。</div> : (
+      {error ? (
+        <div className="alert error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      {deliveries.length === 0 ? (
+        <div className="empty">まだ送信していません。</div>
+      ) : (
         <table className="data" aria-label="送信履歴">
-          <thead><tr><th>イベント</th><th>状態</th><th>送信（日本時間）と応答</th><th></th></tr></thead>
+          <thead>
+            <tr>
+              <th>イベント</th>
+              <th>状態</th>
+              <th>送信（日本時間）と応答</th>
+              <th></th>
+            </tr>
+          </thead>
           <tbody>
             {deliveries.map((d) => (
               <tr key={d.deliveryId} data-delivery={d.deliveryId}>
-                <td>{WEBHOOK_EVENT_LABELS[d.eventType as WebhookEventType] ?? d.eventType}<br /><code className="muted">{d.eventId}</code><br /><span className="muted">発生 {formatInstant(d.eventCreatedAt)}</span></td>
-                <td>{STATUS_LABELS[d.status]}{d.status === "pending" ? <><br /><span className="muted">次回 {formatInstant(d.nextAttemptAt)}</span></> : null}</td>
                 <td>
-                  {d.attempts.length === 0 ? "未送信" : (
+                  {WEBHOOK_EVENT_LABELS[d.eventType as WebhookEventType] ?? d.eventType}
+                  <br />
+                  <code className="muted">{d.eventId}</code>
+                  <br />
+                  <span className="muted">発生 {formatInstant(d.eventCreatedAt)}</span>
+                </td>
+                <td>
+                  {STATUS_LABELS[d.status]}
+                  {d.status === "pending" ? (
+                    <>
+                      <br />
+                      <span className="muted">次回 {formatInstant(d.nextAttemptAt)}</span>
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  {d.attempts.length === 0 ? (
+                    "未送信"
+                  ) : (
                     <ul className="plain">
                       {d.attempts.map((a, i) => (
-                        <li key={i}>{formatInstant(a.at)} — {a.statusCode === null ? `応答なし（${a.error ?? ""}）` : `HTTP ${a.statusCode}`}{a.manual ? "（手動再送）" : ""}</li>
+                        <li key={i}>
+                          {formatInstant(a.at)} —{" "}
+                          {a.statusCode === null
+                            ? `応答なし（${a.error ?? ""}）`
+                            : `HTTP ${a.statusCode}`}
+                          {a.manual ? "（手動再送）" : ""}
+                        </li>
                       ))}
                     </ul>
                   )}
@@ -80,7 +133,13 @@ export default function WebhookLog() {
                 <td>
                   <Form method="post">
                     <input type="hidden" name="deliveryId" value={d.deliveryId} />
-                    <button type="submit" className="secondary" aria-label={`${d.eventId} を再送する`}>再送する</button>
+                    <button
+                      type="submit"
+                      className="secondary"
+                      aria-label={`${d.eventId} を再送する`}
+                    >
+                      再送する
+                    </button>
                   </Form>
                 </td>
               </tr>
@@ -92,4 +151,6 @@ export default function WebhookLog() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "Webhookの送信履歴 | セキュアライン 管理コンソール" }];
+export const meta: MetaFunction = () => [
+  { title: "Webhookの送信履歴 | セキュアライン 管理コンソール" },
+];

@@ -3,9 +3,17 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 function notFound(request: Request): Response {
   const path = new URL(request.url).pathname;
-  return new Response(JSON.stringify({
-    type: "about:blank", status: 404, title: "見つかりません", code: "not_found", detail: `${path} というAPIはありません。`, instance: path,
-  }), { status: 404, headers: { "Content-Type": "application/problem+json; charset=utf-8" } });
+  return new Response(
+    JSON.stringify({
+      type: "about:blank",
+      status: 404,
+      title: "見つかりません",
+      code: "not_found",
+      detail: `${path} というAPIはありません。`,
+      instance: path,
+    }),
+    { status: 404, headers: { "Content-Type": "application/problem+json; charset=utf-8" } },
+  );
 }
 
 export const loader = ({ request }: LoaderFunctionArgs) => notFound(request);

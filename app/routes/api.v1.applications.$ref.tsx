@@ -5,6 +5,8 @@ import { getApiApplication } from "~/api/operations.server";
 import { getDb } from "~/db.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  handleApi(request, { scope: "read" }, async ({ caller }) => apiJson(await getApiApplication(getDb(), caller.tenant, params.ref ?? "")));
+  handleApi(request, { scope: "read" }, async ({ caller }) =>
+    apiJson(await getApiApplication(getDb(), caller.tenant, params.ref ?? "")),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

@@ -7,6 +7,15 @@ import { getDb } from "~/db.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller, url, at }) =>
-    apiJson(await getApiContract(getDb(), caller.tenant, params.ref ?? "", parseQuery(url, ContractQuery), at)));
+    apiJson(
+      await getApiContract(
+        getDb(),
+        caller.tenant,
+        params.ref ?? "",
+        parseQuery(url, ContractQuery),
+        at,
+      ),
+    ),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

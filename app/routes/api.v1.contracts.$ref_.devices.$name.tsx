@@ -6,6 +6,7 @@ import { getDb } from "~/db.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller }) =>
-    apiJson(await getApiDevice(getDb(), caller.tenant, params.ref ?? "", params.name ?? "")));
+    apiJson(await getApiDevice(getDb(), caller.tenant, params.ref ?? "", params.name ?? "")),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

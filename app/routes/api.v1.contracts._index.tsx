@@ -6,6 +6,7 @@ import { getDb } from "~/db.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller, url }) =>
-    apiJson(await listApiContracts(getDb(), caller.tenant, parseQuery(url, ContractListQuery))));
+    apiJson(await listApiContracts(getDb(), caller.tenant, parseQuery(url, ContractListQuery))),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

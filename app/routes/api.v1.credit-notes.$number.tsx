@@ -5,6 +5,8 @@ import { getApiCreditNote } from "~/api/records.server";
 import { getDb } from "~/db.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  handleApi(request, { scope: "read" }, async ({ caller }) => apiJson(await getApiCreditNote(getDb(), caller.tenant, params.number ?? "")));
+  handleApi(request, { scope: "read" }, async ({ caller }) =>
+    apiJson(await getApiCreditNote(getDb(), caller.tenant, params.number ?? "")),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

@@ -5,6 +5,8 @@ import { apiCreditNotePdf } from "~/api/records.server";
 import { getDb } from "~/db.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  handleApi(request, { scope: "read" }, async ({ caller, at }) => apiCreditNotePdf(getDb(), caller.tenant, params.number ?? "", at));
+  handleApi(request, { scope: "read" }, async ({ caller, at }) =>
+    apiCreditNotePdf(getDb(), caller.tenant, params.number ?? "", at),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

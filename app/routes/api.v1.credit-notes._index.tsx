@@ -6,6 +6,7 @@ import { getDb } from "~/db.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller, url }) =>
-    apiJson(await listApiCreditNotes(getDb(), caller.tenant, parseQuery(url, CreditNoteListQuery))));
+    apiJson(await listApiCreditNotes(getDb(), caller.tenant, parseQuery(url, CreditNoteListQuery))),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

@@ -5,6 +5,8 @@ import { getApiCustomer } from "~/api/resources.server";
 import { getDb } from "~/db.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  handleApi(request, { scope: "read" }, async ({ caller }) => apiJson(await getApiCustomer(getDb(), caller.tenant, params.ref ?? "")));
+  handleApi(request, { scope: "read" }, async ({ caller }) =>
+    apiJson(await getApiCustomer(getDb(), caller.tenant, params.ref ?? "")),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

@@ -7,11 +7,14 @@ import { listApiMainServices, recordApiMainService } from "~/api/licenses.server
 import { getDb } from "~/db.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  handleApi(request, { scope: "read" }, async ({ caller }) => apiJson(await listApiMainServices(getDb(), caller.tenant, params.ref ?? "")));
+  handleApi(request, { scope: "read" }, async ({ caller }) =>
+    apiJson(await listApiMainServices(getDb(), caller.tenant, params.ref ?? "")),
+  );
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  request.method !== "POST" ? methodNotAllowed(request, "GET, POST") :
-    handleApi(request, { scope: "write" }, async (ctx) => {
-      const result = await recordApiMainService(getDb(), ctx, params.ref ?? "");
-      return apiJson(result, result.created ? 201 : 200);
-    });
+  request.method !== "POST"
+    ? methodNotAllowed(request, "GET, POST")
+    : handleApi(request, { scope: "write" }, async (ctx) => {
+        const result = await recordApiMainService(getDb(), ctx, params.ref ?? "");
+        return apiJson(result, result.created ? 201 : 200);
+      });

@@ -6,6 +6,7 @@ import { getDb } from "~/db.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller, url }) =>
-    apiJson(await listApiCustomers(getDb(), caller.tenant, parseQuery(url, CustomerListQuery))));
+    apiJson(await listApiCustomers(getDb(), caller.tenant, parseQuery(url, CustomerListQuery))),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

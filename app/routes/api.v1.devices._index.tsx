@@ -6,6 +6,7 @@ import { getDb } from "~/db.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller, url }) =>
-    apiJson(await listApiDevices(getDb(), caller.tenant, parseQuery(url, DeviceListQuery))));
+    apiJson(await listApiDevices(getDb(), caller.tenant, parseQuery(url, DeviceListQuery))),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

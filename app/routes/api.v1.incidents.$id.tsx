@@ -5,6 +5,8 @@ import { getApiIncident, incidentIdParam } from "~/api/operations.server";
 import { getDb } from "~/db.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  handleApi(request, { scope: "read" }, async ({ caller }) => apiJson(await getApiIncident(getDb(), caller.tenant, incidentIdParam(params.id))));
+  handleApi(request, { scope: "read" }, async ({ caller }) =>
+    apiJson(await getApiIncident(getDb(), caller.tenant, incidentIdParam(params.id))),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

@@ -5,7 +5,10 @@ import { acknowledgeApiIncident, incidentIdParam } from "~/api/operations.server
 import { getDb } from "~/db.server";
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  request.method !== "POST" ? methodNotAllowed(request, "POST") :
-    handleApi(request, { scope: "write" }, async (ctx) => apiJson(await acknowledgeApiIncident(getDb(), ctx, incidentIdParam(params.id))));
+  request.method !== "POST"
+    ? methodNotAllowed(request, "POST")
+    : handleApi(request, { scope: "write" }, async (ctx) =>
+        apiJson(await acknowledgeApiIncident(getDb(), ctx, incidentIdParam(params.id))),
+      );
 
 export const loader = ({ request }: LoaderFunctionArgs) => methodNotAllowed(request, "POST");

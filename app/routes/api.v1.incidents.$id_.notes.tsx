@@ -5,7 +5,10 @@ import { incidentIdParam, noteApiIncident } from "~/api/operations.server";
 import { getDb } from "~/db.server";
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  request.method !== "POST" ? methodNotAllowed(request, "POST") :
-    handleApi(request, { scope: "write" }, async (ctx) => apiJson(await noteApiIncident(getDb(), ctx, incidentIdParam(params.id)), 201));
+  request.method !== "POST"
+    ? methodNotAllowed(request, "POST")
+    : handleApi(request, { scope: "write" }, async (ctx) =>
+        apiJson(await noteApiIncident(getDb(), ctx, incidentIdParam(params.id)), 201),
+      );
 
 export const loader = ({ request }: LoaderFunctionArgs) => methodNotAllowed(request, "POST");

@@ -6,6 +6,7 @@ import { getDb } from "~/db.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller, url }) =>
-    apiJson(await listApiIncidents(getDb(), caller.tenant, parseQuery(url, IncidentListQuery))));
+    apiJson(await listApiIncidents(getDb(), caller.tenant, parseQuery(url, IncidentListQuery))),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

@@ -7,6 +7,7 @@ import { jstDate } from "~/lib/jst";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller, at }) =>
-    apiJson(await getApiInvoice(getDb(), caller.tenant, params.ref ?? "", jstDate(at))));
+    apiJson(await getApiInvoice(getDb(), caller.tenant, params.ref ?? "", jstDate(at))),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

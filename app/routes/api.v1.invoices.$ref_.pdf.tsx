@@ -10,7 +10,10 @@ import { renderInvoicePdf } from "../../reports/invoice-pdf";
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller }) => {
     const db = getDb();
-    const doc = await invoiceDocument(db, { id: await invoiceIdOf(db, caller.tenant, params.ref ?? ""), tenant: caller.tenant });
+    const doc = await invoiceDocument(db, {
+      id: await invoiceIdOf(db, caller.tenant, params.ref ?? ""),
+      tenant: caller.tenant,
+    });
     if (!doc) throw notFoundProblem("請求書");
     return pdfResponse(await renderInvoicePdf(doc), `請求書_${doc.number}.pdf`);
   });

@@ -6,6 +6,7 @@ import { getDb } from "~/db.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller, url }) =>
-    apiJson(await listApiInvoices(getDb(), caller.tenant, parseQuery(url, InvoiceListQuery))));
+    apiJson(await listApiInvoices(getDb(), caller.tenant, parseQuery(url, InvoiceListQuery))),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

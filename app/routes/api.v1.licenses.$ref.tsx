@@ -5,6 +5,8 @@ import { getApiLicense } from "~/api/licenses.server";
 import { getDb } from "~/db.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  handleApi(request, { scope: "read" }, async ({ caller, at }) => apiJson(await getApiLicense(getDb(), caller.tenant, params.ref ?? "", at)));
+  handleApi(request, { scope: "read" }, async ({ caller, at }) =>
+    apiJson(await getApiLicense(getDb(), caller.tenant, params.ref ?? "", at)),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

@@ -6,7 +6,10 @@ import { endApiIspSecurity } from "~/api/licenses.server";
 import { getDb } from "~/db.server";
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  request.method !== "POST" ? methodNotAllowed(request, "POST") :
-    handleApi(request, { scope: "write" }, async (ctx) => apiJson(await endApiIspSecurity(getDb(), ctx, params.ref ?? "")));
+  request.method !== "POST"
+    ? methodNotAllowed(request, "POST")
+    : handleApi(request, { scope: "write" }, async (ctx) =>
+        apiJson(await endApiIspSecurity(getDb(), ctx, params.ref ?? "")),
+      );
 
 export const loader = ({ request }: LoaderFunctionArgs) => methodNotAllowed(request, "POST");

@@ -6,6 +6,7 @@ import { getDb } from "~/db.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller, url }) =>
-    apiJson(await listApiLicenses(getDb(), caller.tenant, parseQuery(url, LicenseListQuery))));
+    apiJson(await listApiLicenses(getDb(), caller.tenant, parseQuery(url, LicenseListQuery))),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

@@ -7,12 +7,13 @@ import { applyApiIspSecurity } from "~/api/licenses.server";
 import { getDb } from "~/db.server";
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  request.method !== "POST" ? methodNotAllowed(request, "POST") :
-    handleApi(request, { scope: "write" }, async (ctx) => {
-      const { created, license } = await applyApiIspSecurity(getDb(), ctx);
-      const response = apiJson(license, created ? 201 : 200);
-      response.headers.set("Location", `/api/v1/licenses/${license.ref}`);
-      return response;
-    });
+  request.method !== "POST"
+    ? methodNotAllowed(request, "POST")
+    : handleApi(request, { scope: "write" }, async (ctx) => {
+        const { created, license } = await applyApiIspSecurity(getDb(), ctx);
+        const response = apiJson(license, created ? 201 : 200);
+        response.headers.set("Location", `/api/v1/licenses/${license.ref}`);
+        return response;
+      });
 
 export const loader = ({ request }: LoaderFunctionArgs) => methodNotAllowed(request, "POST");

@@ -5,6 +5,8 @@ import { apiThreatReportPdf, reportIdParam } from "~/api/records.server";
 import { getDb } from "~/db.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  handleApi(request, { scope: "read" }, async ({ caller }) => apiThreatReportPdf(getDb(), caller.tenant, reportIdParam(params.id)));
+  handleApi(request, { scope: "read" }, async ({ caller }) =>
+    apiThreatReportPdf(getDb(), caller.tenant, reportIdParam(params.id)),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

@@ -6,6 +6,9 @@ import { getDb } from "~/db.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
   handleApi(request, { scope: "read" }, async ({ caller, url }) =>
-    apiJson(await listApiThreatReports(getDb(), caller.tenant, parseQuery(url, ThreatReportListQuery))));
+    apiJson(
+      await listApiThreatReports(getDb(), caller.tenant, parseQuery(url, ThreatReportListQuery)),
+    ),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) => methodNotAllowed(request, "GET");

@@ -2,14 +2,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { apiJson, handleApi, methodNotAllowed } from "~/api/http.server";
 import { getDb } from "~/db.server";
-import { deleteApiWebhookEndpoint, endpointIdParam, getApiWebhookEndpoint } from "~/webhooks/api.server";
+import {
+  deleteApiWebhookEndpoint,
+  endpointIdParam,
+  getApiWebhookEndpoint,
+} from "~/webhooks/api.server";
 
 export const loader = ({ request, params }: LoaderFunctionArgs) =>
-  handleApi(request, { scope: "read" }, async (ctx) => apiJson(await getApiWebhookEndpoint(getDb(), ctx, endpointIdParam(params.id))));
+  handleApi(request, { scope: "read" }, async (ctx) =>
+    apiJson(await getApiWebhookEndpoint(getDb(), ctx, endpointIdParam(params.id))),
+  );
 
 export const action = ({ request, params }: ActionFunctionArgs) =>
-  request.method !== "DELETE" ? methodNotAllowed(request, "GET, DELETE") :
-    handleApi(request, { scope: "write" }, async (ctx) => {
-      await deleteApiWebhookEndpoint(getDb(), ctx, endpointIdParam(params.id));
-      return new Response(null, { status: 204 });
-    });
+  request.method !== "DELETE"
+    ? methodNotAllowed(request, "GET, DELETE")
+    : handleApi(request, { scope: "write" }, async (ctx) => {
+        await deleteApiWebhookEndpoint(getDb(), ctx, endpointIdParam(params.id));
+        return new Response(null, { status: 204 });
+      });

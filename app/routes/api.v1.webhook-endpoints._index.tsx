@@ -6,14 +6,17 @@ import { getDb } from "~/db.server";
 import { createApiWebhookEndpoint, listApiWebhookEndpoints } from "~/webhooks/api.server";
 
 export const loader = ({ request }: LoaderFunctionArgs) =>
-  handleApi(request, { scope: "read" }, async (ctx) => apiJson(await listApiWebhookEndpoints(getDb(), ctx)));
+  handleApi(request, { scope: "read" }, async (ctx) =>
+    apiJson(await listApiWebhookEndpoints(getDb(), ctx)),
+  );
 
 export const action = ({ request }: ActionFunctionArgs) =>
-  request.method !== "POST" ? methodNotAllowed(request, "GET, POST") :
-    handleApi(request, { scope: "write" }, async (ctx) => {
-      const created = await createApiWebhookEndpoint(getDb(), ctx);
-      const response = apiJson(created, 201);
-      response.headers.set("Location", `/api/v1/webhook-endpoints/${created.id}`);
-      response.headers.set("Cache-Control", "no-store");
-      return response;
-    });
+  request.method !== "POST"
+    ? methodNotAllowed(request, "GET, POST")
+    : handleApi(request, { scope: "write" }, async (ctx) => {
+        const created = await createApiWebhookEndpoint(getDb(), ctx);
+        const response = apiJson(created, 201);
+        response.headers.set("Location", `/api/v1/webhook-endpoints/${created.id}`);
+        response.headers.set("Cache-Control", "no-store");
+        return response;
+      });

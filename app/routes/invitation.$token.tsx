@@ -1,8 +1,19 @@
-import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { INVITATION_VALID_DAYS } from "~/auth/accounts";
-import { findInvitation, isInvitationToken, setPasswordByInvitation } from "~/auth/invitations.server";
+import {
+  findInvitation,
+  isInvitationToken,
+  setPasswordByInvitation,
+} from "~/auth/invitations.server";
 import { hashPassword } from "~/auth/password.server";
 import { newPasswordFor } from "~/auth/password-policy.server";
 import { CONFIRM_MISMATCH, confirmsNext } from "~/auth/password-rules";
@@ -15,7 +26,9 @@ import { formatInstant } from "~/lib/format";
 
 /** The rules of a new password include the account's own address (checkNewPassword). */
 const passwordForm = (email: string) =>
-  z.object({ next: newPasswordFor(email), confirm: z.string() }).refine(confirmsNext, CONFIRM_MISMATCH);
+  z
+    .object({ next: newPasswordFor(email), confirm: z.string() })
+    .refine(confirmsNext, CONFIRM_MISMATCH);
 type Fields = "next" | "confirm";
 
 // The token is in the address: no cache may keep the page. (The console's Referrer-Policy,
@@ -32,16 +45,32 @@ async function invitationOf(token: string | undefined) {
 export async function loader({ params }: LoaderFunctionArgs) {
   const invitation = await invitationOf(params.token);
   if (!invitation) return data({ invitation: null }, { status: 410, headers: PRIVATE_HEADERS });
-  return data({ invitation: { email: invitation.email, displayName: invitation.displayName, expiresAt: invitation.expiresAt } }, { headers: PRIVATE_HEADERS });
+  return data(
+    {
+      invitation: {
+        email: invitation.email,
+        displayName: invitation.displayName,
+        expiresAt: invitation.expiresAt,
+      },
+    },
+    { headers: PRIVATE_HEADERS },
+  );
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const token = params.token;
   const invitation = isInvitationToken(token) ? await invitationOf(token) : undefined;
-  if (!isInvitationToken(token) || !invitation) return data({ gone: true, fieldErrors: {} }, { status: 410 });
+  if (!isInvitationToken(token) || !invitation)
+    return data({ gone: true, fieldErrors: {} }, { status: 410 });
   const parsed = passwordForm(invitation.email).safeParse(formValues(await request.formData()));
-  if (!parsed.success) return data({ gone: false, fieldErrors: fieldErrorsOf<Fields>(parsed.error) }, { status: 400 });
-  const set = await setPasswordByInvitation(getDb(), { token, passwordHash: await hashPassword(parsed.data.next), at: now(), ip: clientIp(request) });
+  if (!parsed.success)
+    return data({ gone: false, fieldErrors: fieldErrorsOf<Fields>(parsed.error) }, { status: 400 });
+  const set = await setPasswordByInvitation(getDb(), {
+    token,
+    passwordHash: await hashPassword(parsed.data.next),
+    at: now(),
+    ip: clientIp(request),
+  });
   if (!set) return data({ gone: true, fieldErrors: {} }, { status: 410 });
   const next = await signInAfterPasswordSet(getDb(), set.userId, request, now());
   return redirect(next.location, { headers: next.headers });
@@ -55,23 +84,52 @@ export default function Invitation() {
     <main className="login-page">
       <div className="login-box">
         <h1>パスワードの設定</h1>
-        {!invitation || result?.gone ? <div className="alert error" role="alert">{INVALID}</div> : (
+        {!invitation || result?.gone ? (
+          <div className="alert error" role="alert">
+            {INVALID}
+          </div>
+        ) : (
           <>
-            <p>{invitation.displayName} さま（{invitation.email}）の管理コンソールのパスワードを設定してください。このリンクは {formatInstant(invitation.expiresAt)} まで、1回だけ使えます。</p>
+            <p>
+              {invitation.displayName} さま（{invitation.email}
+              ）の管理コンソールのパスワードを設定してください。このリンクは{" "}
+              {formatInstant(invitation.expiresAt)} まで、1回だけ使えます。
+            </p>
             <Form method="post" className="stack" noValidate>
               {/* For password managers: the account the new password belongs to. */}
-              <input type="hidden" name="username" autoComplete="username" value={invitation.email} />
-              <Field label="新しいパスワード（12文字以上）" name="next" type="password" autoComplete="new-password" error={errors.next}
-                hint="よく使われるパスワード、同じ文字の繰り返しや連続した並び、メールアドレスを含むものは使えません。" />
-              <Field label="新しいパスワード（確認）" name="confirm" type="password" autoComplete="new-password" error={errors.confirm} />
+              <input
+                type="hidden"
+                name="username"
+                autoComplete="username"
+                value={invitation.email}
+              />
+              <Field
+                label="新しいパスワード（12文字以上）"
+                name="next"
+                type="password"
+                autoComplete="new-password"
+                error={errors.next}
+                hint="よく使われるパスワード、同じ文字の繰り返しや連続した並び、メールアドレスを含むものは使えません。"
+              />
+              <Field
+                label="新しいパスワード（確認）"
+                name="confirm"
+                type="password"
+                autoComplete="new-password"
+                error={errors.confirm}
+              />
               <button type="submit">設定してログインする</button>
             </Form>
           </>
         )}
-        <p className="muted"><a href="/login">ログイン画面へ</a></p>
+        <p className="muted">
+          <a href="/login">ログイン画面へ</a>
+        </p>
       </div>
     </main>
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "パスワードの設定 | セキュアライン 管理コンソール" }];
+export const meta: MetaFunction = () => [
+  { title: "パスワードの設定 | セキュアライン 管理コンソール" },
+];

@@ -1,5 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
 import { z } from "zod";
 import { getViewer, login, safeRedirectPath } from "~/auth/session.server";
 import { PasskeyButton } from "~/components/PasskeyButton";
@@ -16,15 +28,25 @@ const LoginForm = z.object({
   redirectTo: z.string().optional(),
 });
 
-type ActionData = { formError?: string; fieldErrors?: Partial<Record<"email" | "password", string>>; email?: string };
+type ActionData = {
+  formError?: string;
+  fieldErrors?: Partial<Record<"email" | "password", string>>;
+  email?: string;
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await getViewer(request);
   if (viewer) throw redirect("/home");
   // T-16: interruptions in progress or to come are public: readable before logging in, also when
   // the interruption is of the console itself.
-  const notices = (await openServiceNotices(getDb(), { kind: "provider" }, now()))
-    .map((n) => ({ id: n.id, title: n.title, area: n.area, state: n.state, startsAt: n.startsAt, endsAt: n.endsAt }));
+  const notices = (await openServiceNotices(getDb(), { kind: "provider" }, now())).map((n) => ({
+    id: n.id,
+    title: n.title,
+    area: n.area,
+    state: n.state,
+    startsAt: n.startsAt,
+    endsAt: n.endsAt,
+  }));
   return { notices };
 }
 
@@ -38,15 +60,23 @@ export async function action({ request }: ActionFunctionArgs) {
       fieldErrors[key] ??= issue.message;
     }
     // Refused before login(): no attempt or audit row is written for a value no account can have.
-    return data<ActionData>({ fieldErrors, email: String(form.email ?? "").slice(0, TEXT_LIMITS.email) }, { status: 400 });
+    return data<ActionData>(
+      { fieldErrors, email: String(form.email ?? "").slice(0, TEXT_LIMITS.email) },
+      { status: 400 },
+    );
   }
   const result = await login(parsed.data.email, parsed.data.password, request);
   if (result.ok === false) {
-    return data<ActionData>({ formError: result.message, email: parsed.data.email }, { status: result.status });
+    return data<ActionData>(
+      { formError: result.message, email: parsed.data.email },
+      { status: result.status },
+    );
   }
   if (result.ok === "second_factor") {
     const back = safeRedirectPath(parsed.data.redirectTo);
-    return redirect(`/login/second-factor?redirectTo=${encodeURIComponent(back)}`, { headers: { "Set-Cookie": result.cookie } });
+    return redirect(`/login/second-factor?redirectTo=${encodeURIComponent(back)}`, {
+      headers: { "Set-Cookie": result.cookie },
+    });
   }
   return redirect(safeRedirectPath(parsed.data.redirectTo), { headers: result.headers });
 }
@@ -61,33 +91,66 @@ export default function Login() {
       <div className="login-box">
         <h1>セキュアライン 管理コンソール</h1>
         <p className="muted">登録済みのメールアドレスとパスワードでログインしてください。</p>
-        {params.get("expired") ? <div className="alert error" role="alert">確認の有効期限が切れました。もう一度ログインしてください。</div> : null}
-        {actionData?.formError ? <div className="alert error" role="alert">{actionData.formError}</div> : null}
+        {params.get("expired") ? (
+          <div className="alert error" role="alert">
+            確認の有効期限が切れました。もう一度ログインしてください。
+          </div>
+        ) : null}
+        {actionData?.formError ? (
+          <div className="alert error" role="alert">
+            {actionData.formError}
+          </div>
+        ) : null}
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
           <label>
             メールアドレス
-            <input type="email" name="email" autoComplete="username" defaultValue={actionData?.email}
-              aria-invalid={actionData?.fieldErrors?.email ? true : undefined} />
-            {actionData?.fieldErrors?.email ? <span className="field-error">{actionData.fieldErrors.email}</span> : null}
+            <input
+              type="email"
+              name="email"
+              autoComplete="username"
+              defaultValue={actionData?.email}
+              aria-invalid={actionData?.fieldErrors?.email ? true : undefined}
+            />
+            {actionData?.fieldErrors?.email ? (
+              <span className="field-error">{actionData.fieldErrors.email}</span>
+            ) : null}
           </label>
           <label>
             パスワード
-            <input type="password" name="password" autoComplete="current-password"
-              aria-invalid={actionData?.fieldErrors?.password ? true : undefined} />
-            {actionData?.fieldErrors?.password ? <span className="field-error">{actionData.fieldErrors.password}</span> : null}
+            <input
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              aria-invalid={actionData?.fieldErrors?.password ? true : undefined}
+            />
+            {actionData?.fieldErrors?.password ? (
+              <span className="field-error">{actionData.fieldErrors.password}</span>
+            ) : null}
           </label>
-          <button type="submit" disabled={submitting}>{submitting ? "ログイン中…" : "ログイン"}</button>
+          <button type="submit" disabled={submitting}>
+            {submitting ? "ログイン中…" : "ログイン"}
+          </button>
         </Form>
         <div style={{ marginTop: 12 }}>
-          <PasskeyButton purpose="sign_in" label="パスキーでログイン" redirectTo={params.get("redirectTo") ?? ""} />
+          <PasskeyButton
+            purpose="sign_in"
+            label="パスキーでログイン"
+            redirectTo={params.get("redirectTo") ?? ""}
+          />
         </div>
         {notices.length > 0 ? (
           <section aria-label="サービスの利用中止のお知らせ" style={{ marginTop: 20 }}>
             <h2 style={{ fontSize: 15 }}>サービスの利用中止のお知らせ</h2>
-            <ul className="muted" style={{ paddingLeft: 18 }}>{notices.map((n) => (
-              <li key={n.id}>【{NOTICE_STATE_LABELS[n.state]}・{NOTICE_AREAS[n.area]}】{formatInstant(n.startsAt)}〜{n.endsAt ? formatInstant(n.endsAt) : "未定"} {n.title}</li>
-            ))}</ul>
+            <ul className="muted" style={{ paddingLeft: 18 }}>
+              {notices.map((n) => (
+                <li key={n.id}>
+                  【{NOTICE_STATE_LABELS[n.state]}・{NOTICE_AREAS[n.area]}】
+                  {formatInstant(n.startsAt)}〜{n.endsAt ? formatInstant(n.endsAt) : "未定"}{" "}
+                  {n.title}
+                </li>
+              ))}
+            </ul>
           </section>
         ) : null}
       </div>

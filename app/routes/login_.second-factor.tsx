@@ -1,11 +1,34 @@
 // The second step of signing in: after a correct password, the code of the authenticator app, a
 // recovery code, or a passkey. Works without JavaScript except for the passkey.
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import {
-  checkSecondStepCode, findPendingSignIn, pendingSignInCookie, readPendingToken, secondFactorStatus, TRUST_BROWSER_DAYS,
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useSearchParams,
+} from "@remix-run/react";
+import {
+  checkSecondStepCode,
+  findPendingSignIn,
+  pendingSignInCookie,
+  readPendingToken,
+  secondFactorStatus,
+  TRUST_BROWSER_DAYS,
 } from "~/auth/second-factor.server";
-import { clientIp, completeSecondFactorSignIn, getViewer, safeRedirectPath } from "~/auth/session.server";
+import {
+  clientIp,
+  completeSecondFactorSignIn,
+  getViewer,
+  safeRedirectPath,
+} from "~/auth/session.server";
 import { PasskeyButton } from "~/components/PasskeyButton";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -15,32 +38,56 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (viewer) throw redirect("/home");
   const db = getDb();
   const pending = await findPendingSignIn(db, readPendingToken(request), now());
-  if (!pending) throw redirect("/login?expired=1", { headers: { "Set-Cookie": pendingSignInCookie(null) } });
+  if (!pending)
+    throw redirect("/login?expired=1", { headers: { "Set-Cookie": pendingSignInCookie(null) } });
   const status = await secondFactorStatus(db, pending.userId);
-  return { email: pending.email, totp: status.totp, passkeys: status.passkeys > 0, recoveryCodes: status.recoveryCodesLeft > 0 };
+  return {
+    email: pending.email,
+    totp: status.totp,
+    passkeys: status.passkeys > 0,
+    recoveryCodes: status.recoveryCodesLeft > 0,
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
   const at = now();
   const pending = await findPendingSignIn(db, readPendingToken(request), at);
-  if (!pending) throw redirect("/login?expired=1", { headers: { "Set-Cookie": pendingSignInCookie(null) } });
+  if (!pending)
+    throw redirect("/login?expired=1", { headers: { "Set-Cookie": pendingSignInCookie(null) } });
   const form = await request.formData();
   // Enter in the recovery field submits with the form's first button: the filled field decides.
-  const kind = form.get("intent") === "recovery" || (!String(form.get("code") ?? "").trim() && String(form.get("recoveryCode") ?? "").trim())
-    ? "recovery" : "totp";
+  const kind =
+    form.get("intent") === "recovery" ||
+    (!String(form.get("code") ?? "").trim() && String(form.get("recoveryCode") ?? "").trim())
+      ? "recovery"
+      : "totp";
   const code = String(form.get(kind === "recovery" ? "recoveryCode" : "code") ?? "").trim();
   if (!code) {
-    return data({ kind, message: kind === "recovery" ? "回復コードを入力してください。" : "確認コードを入力してください。" }, { status: 400 });
+    return data(
+      {
+        kind,
+        message:
+          kind === "recovery" ? "回復コードを入力してください。" : "確認コードを入力してください。",
+      },
+      { status: 400 },
+    );
   }
   const result = await checkSecondStepCode(db, pending, { kind, code }, at, clientIp(request));
   if (!result.ok) {
     const headers = result.status === 429 ? { "Set-Cookie": pendingSignInCookie(null) } : undefined;
-    return data({ kind, message: result.message, void: result.status === 429 }, { status: result.status, headers });
+    return data(
+      { kind, message: result.message, void: result.status === 429 },
+      { status: result.status, headers },
+    );
   }
   const headers = await completeSecondFactorSignIn(db, request, pending, {
-    trust: form.get("trust") === "on", at,
-    summary: result.method === "recovery" ? "ログイン（パスワード＋回復コード）" : "ログイン（パスワード＋認証アプリ）",
+    trust: form.get("trust") === "on",
+    at,
+    summary:
+      result.method === "recovery"
+        ? "ログイン（パスワード＋回復コード）"
+        : "ログイン（パスワード＋認証アプリ）",
   });
   if (!headers) throw redirect("/login?expired=1");
   return redirect(safeRedirectPath(String(form.get("redirectTo") ?? "")), { headers });
@@ -57,8 +104,12 @@ export default function SecondFactorStep() {
       <main className="login-page">
         <div className="login-box">
           <h1>二要素認証</h1>
-          <div className="alert error" role="alert">{result.message}</div>
-          <p><Link to="/login">ログイン画面へ戻る</Link></p>
+          <div className="alert error" role="alert">
+            {result.message}
+          </div>
+          <p>
+            <Link to="/login">ログイン画面へ戻る</Link>
+          </p>
         </div>
       </main>
     );
@@ -67,22 +118,39 @@ export default function SecondFactorStep() {
     <main className="login-page">
       <div className="login-box">
         <h1>二要素認証</h1>
-        <p className="muted">{email} のパスワードを確認しました。続けて、もう一つの方法で本人確認をしてください。</p>
-        {result?.message ? <div className="alert error" role="alert">{result.message}</div> : null}
+        <p className="muted">
+          {email} のパスワードを確認しました。続けて、もう一つの方法で本人確認をしてください。
+        </p>
+        {result?.message ? (
+          <div className="alert error" role="alert">
+            {result.message}
+          </div>
+        ) : null}
         <Form method="post" className="stack" id="second-factor-form" noValidate>
           <input type="hidden" name="redirectTo" value={redirectTo} />
           {totp ? (
             <>
               <label>
                 確認コード（認証アプリに表示される6桁の数字）
-                <input type="text" name="code" autoComplete="one-time-code" inputMode="numeric" pattern="[0-9]*" maxLength={8} autoFocus
-                  aria-invalid={result?.kind === "totp" ? true : undefined} />
+                <input
+                  type="text"
+                  name="code"
+                  autoComplete="one-time-code"
+                  inputMode="numeric"
+                  pattern="[0-9]*"
+                  maxLength={8}
+                  autoFocus
+                  aria-invalid={result?.kind === "totp" ? true : undefined}
+                />
               </label>
-              <button type="submit" name="intent" value="totp" disabled={submitting}>確認する</button>
+              <button type="submit" name="intent" value="totp" disabled={submitting}>
+                確認する
+              </button>
             </>
           ) : null}
           <label style={{ fontWeight: 400 }}>
-            <input type="checkbox" name="trust" /> このブラウザを{TRUST_BROWSER_DAYS}日間信頼する（共用のパソコンでは選ばないでください）
+            <input type="checkbox" name="trust" /> このブラウザを{TRUST_BROWSER_DAYS}
+            日間信頼する（共用のパソコンでは選ばないでください）
           </label>
           {recoveryCodes ? (
             <details open={result?.kind === "recovery"}>
@@ -90,21 +158,43 @@ export default function SecondFactorStep() {
               <div className="stack" style={{ marginTop: 8 }}>
                 <label>
                   回復コード（xxxxx-xxxxx）
-                  <input type="text" name="recoveryCode" autoComplete="off" spellCheck={false}
-                    aria-invalid={result?.kind === "recovery" ? true : undefined} />
+                  <input
+                    type="text"
+                    name="recoveryCode"
+                    autoComplete="off"
+                    spellCheck={false}
+                    aria-invalid={result?.kind === "recovery" ? true : undefined}
+                  />
                 </label>
-                <button type="submit" name="intent" value="recovery" className="secondary" disabled={submitting}>回復コードで確認する</button>
-                <span className="muted" style={{ fontWeight: 400, fontSize: 13 }}>各回復コードは1回だけ使えます。</span>
+                <button
+                  type="submit"
+                  name="intent"
+                  value="recovery"
+                  className="secondary"
+                  disabled={submitting}
+                >
+                  回復コードで確認する
+                </button>
+                <span className="muted" style={{ fontWeight: 400, fontSize: 13 }}>
+                  各回復コードは1回だけ使えます。
+                </span>
               </div>
             </details>
           ) : null}
         </Form>
         {passkeys ? (
           <div style={{ marginTop: 12 }}>
-            <PasskeyButton purpose="second_factor" label="パスキーで確認する" redirectTo={redirectTo} trustFormId="second-factor-form" />
+            <PasskeyButton
+              purpose="second_factor"
+              label="パスキーで確認する"
+              redirectTo={redirectTo}
+              trustFormId="second-factor-form"
+            />
           </div>
         ) : null}
-        <p style={{ marginTop: 16 }}><Link to="/login">別のアカウントでログインする</Link></p>
+        <p style={{ marginTop: 16 }}>
+          <Link to="/login">別のアカウントでログインする</Link>
+        </p>
       </div>
     </main>
   );

@@ -4,8 +4,18 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { authenticationOptions, finishAuthentication } from "~/auth/passkeys.server";
-import { endPendingSignIn, findPendingSignIn, pendingSignInCookie, readPendingToken } from "~/auth/second-factor.server";
-import { clientIp, completeSecondFactorSignIn, safeRedirectPath, startSession } from "~/auth/session.server";
+import {
+  endPendingSignIn,
+  findPendingSignIn,
+  pendingSignInCookie,
+  readPendingToken,
+} from "~/auth/second-factor.server";
+import {
+  clientIp,
+  completeSecondFactorSignIn,
+  safeRedirectPath,
+  startSession,
+} from "~/auth/session.server";
 import { recordAudit } from "~/audit/audit.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -23,44 +33,78 @@ const fail = (message: string, status = 400) => Response.json({ ok: false, messa
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return fail("POST で送ってください。", 405);
   const body = (await request.json().catch(() => ({}))) as Body;
-  const purpose = body.purpose === "second_factor" ? "second_factor" : body.purpose === "sign_in" ? "sign_in" : null;
+  const purpose =
+    body.purpose === "second_factor"
+      ? "second_factor"
+      : body.purpose === "sign_in"
+        ? "sign_in"
+        : null;
   if (!purpose) return fail("要求の形式が正しくありません。");
   const db = getDb();
   const at = now();
-  const pending = purpose === "second_factor" ? await findPendingSignIn(db, readPendingToken(request), at) : undefined;
-  if (purpose === "second_factor" && !pending) return fail("確認の有効期限が切れました。もう一度ログインしてください。", 401);
+  const pending =
+    purpose === "second_factor"
+      ? await findPendingSignIn(db, readPendingToken(request), at)
+      : undefined;
+  if (purpose === "second_factor" && !pending)
+    return fail("確認の有効期限が切れました。もう一度ログインしてください。", 401);
   const owner = pending ? { id: pending.id, userId: pending.userId } : undefined;
 
   if (body.step === "options") {
-    return Response.json({ ok: true, options: await authenticationOptions(db, purpose, at, owner) });
+    return Response.json({
+      ok: true,
+      options: await authenticationOptions(db, purpose, at, owner),
+    });
   }
-  if (body.step !== "verify" || typeof body.response !== "object" || body.response === null) return fail("要求の形式が正しくありません。");
+  if (body.step !== "verify" || typeof body.response !== "object" || body.response === null)
+    return fail("要求の形式が正しくありません。");
   const ip = clientIp(request);
-  const result = await finishAuthentication(db, body.response as AuthenticationResponseJSON, purpose, at, owner);
+  const result = await finishAuthentication(
+    db,
+    body.response as AuthenticationResponseJSON,
+    purpose,
+    at,
+    owner,
+  );
   if (!result.ok) {
     await recordAudit(db, {
-      actor: { id: pending?.userId ?? null, email: pending?.email ?? null }, action: "passkey.verify_failed", entity: "session",
-      summary: purpose === "sign_in" ? "パスキーでのログインに失敗" : "二要素認証: パスキーの確認に失敗", ip,
+      actor: { id: pending?.userId ?? null, email: pending?.email ?? null },
+      action: "passkey.verify_failed",
+      entity: "session",
+      summary:
+        purpose === "sign_in" ? "パスキーでのログインに失敗" : "二要素認証: パスキーの確認に失敗",
+      ip,
     });
     return fail(result.message, 401);
   }
   const redirectTo = safeRedirectPath(typeof body.redirectTo === "string" ? body.redirectTo : null);
   if (pending) {
     const headers = await completeSecondFactorSignIn(db, request, pending, {
-      trust: body.trust === true, summary: `ログイン（パスワード＋パスキー「${result.passkeyName}」）`, at,
+      trust: body.trust === true,
+      summary: `ログイン（パスワード＋パスキー「${result.passkeyName}」）`,
+      at,
     });
     if (!headers) return fail("このアカウントではログインできません。", 401);
     return Response.json({ ok: true, redirectTo }, { headers });
   }
-  const user = await db.selectFrom("users").selectAll().where("id", "=", result.userId).where("disabled_at", "is", null).executeTakeFirst();
+  const user = await db
+    .selectFrom("users")
+    .selectAll()
+    .where("id", "=", result.userId)
+    .where("disabled_at", "is", null)
+    .executeTakeFirst();
   if (!user) return fail("このアカウントではログインできません。", 401);
   // A pending sign-in of this browser is no longer needed.
   const stale = await findPendingSignIn(db, readPendingToken(request), at);
   if (stale) await endPendingSignIn(db, stale.id);
   const { headers } = await startSession(db, user, request);
   await recordAudit(db, {
-    actor: { id: user.id, email: user.email }, action: "login", entity: "session", entityId: null,
-    summary: `ログイン（パスキー「${result.passkeyName}」）`, ip,
+    actor: { id: user.id, email: user.email },
+    action: "login",
+    entity: "session",
+    entityId: null,
+    summary: `ログイン（パスキー「${result.passkeyName}」）`,
+    ip,
   });
   headers.append("Set-Cookie", pendingSignInCookie(null));
   return Response.json({ ok: true, redirectTo }, { headers });

@@ -9,7 +9,11 @@ import { now } from "~/lib/clock";
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { secondFactorSetup: true });
-  const body = (await request.json().catch(() => ({}))) as { step?: unknown; name?: unknown; response?: unknown };
+  const body = (await request.json().catch(() => ({}))) as {
+    step?: unknown;
+    name?: unknown;
+    response?: unknown;
+  };
   const db = getDb();
   if (body.step === "options") {
     return Response.json({ ok: true, options: await registrationOptions(db, viewer, now()) });
@@ -17,9 +21,16 @@ export async function action({ request }: ActionFunctionArgs) {
   if (body.step !== "verify" || typeof body.response !== "object" || body.response === null) {
     return Response.json({ ok: false, message: "要求の形式が正しくありません。" }, { status: 400 });
   }
-  const result = await finishRegistration(db, { id: viewer.id, email: viewer.email }, {
-    name: typeof body.name === "string" ? body.name : "", response: body.response as RegistrationResponseJSON,
-  }, now(), clientIp(request));
+  const result = await finishRegistration(
+    db,
+    { id: viewer.id, email: viewer.email },
+    {
+      name: typeof body.name === "string" ? body.name : "",
+      response: body.response as RegistrationResponseJSON,
+    },
+    now(),
+    clientIp(request),
+  );
   return Response.json(result, { status: result.ok ? 200 : 400 });
 }
 

@@ -39,7 +39,8 @@ export function isCallResult(value: unknown): value is CallResult {
 
 function dueCallsQuery(db: Kysely<Database>, tenant: Tenant, now: Date) {
   const until = new Date(now.getTime() + CALLS_LOOKAHEAD_MINUTES * 60_000).toISOString();
-  return db.selectFrom("notifications")
+  return db
+    .selectFrom("notifications")
     .innerJoin("incidents", "incidents.id", "notifications.incident_id")
     .innerJoin("contracts", "contracts.id", "notifications.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
@@ -50,11 +51,21 @@ function dueCallsQuery(db: Kysely<Database>, tenant: Tenant, now: Date) {
 }
 
 function selectDueCalls(q: ReturnType<typeof dueCallsQuery>) {
-  return q.select([
-    "notifications.id", "notifications.planned_at", "notifications.recipient",
-    "incidents.id as incident_id", "incidents.title", "incidents.severity", "incidents.status as incident_status",
-    "contracts.id as contract_id", "contracts.ref as contract_ref", "customers.name as customer_name",
-  ]).orderBy("notifications.planned_at").orderBy("notifications.id");
+  return q
+    .select([
+      "notifications.id",
+      "notifications.planned_at",
+      "notifications.recipient",
+      "incidents.id as incident_id",
+      "incidents.title",
+      "incidents.severity",
+      "incidents.status as incident_status",
+      "contracts.id as contract_id",
+      "contracts.ref as contract_ref",
+      "customers.name as customer_name",
+    ])
+    .orderBy("notifications.planned_at")
+    .orderBy("notifications.id");
 }
 
 /** Phone notifications not made yet and planned up to `now` + 1 hour, by planned time. */
@@ -65,11 +76,25 @@ export async function dueCalls(db: Kysely<Database>, tenant: Tenant, now: Date) 
 export const CALL_SORT: ListSort<"planned"> = { columns: { planned: "asc" }, default: "planned" };
 
 /** One page of the due calls, earliest first, with the count of all (issue 17 item 2: it stopped at 500). */
-export async function pageDueCalls(db: Kysely<Database>, tenant: Tenant, now: Date, request: PageRequest<"planned">) {
+export async function pageDueCalls(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  now: Date,
+  request: PageRequest<"planned">,
+) {
   // The queue is always worked earliest first: the direction is not a choice here.
-  const { rows, page } = await fetchPage({ ...request, dir: "asc" },
-    () => dueCallsQuery(db, tenant, now).select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow(),
-    (w) => selectDueCalls(dueCallsQuery(db, tenant, now)).limit(w.size).offset(w.offset).execute());
+  const { rows, page } = await fetchPage(
+    { ...request, dir: "asc" },
+    () =>
+      dueCallsQuery(db, tenant, now)
+        .select((eb) => eb.fn.countAll<number>().as("count"))
+        .executeTakeFirstOrThrow(),
+    (w) =>
+      selectDueCalls(dueCallsQuery(db, tenant, now))
+        .limit(w.size)
+        .offset(w.offset)
+        .execute(),
+  );
   return { calls: rows, page };
 }
 
@@ -82,15 +107,29 @@ export type RecordCallResult = { ok: true } | { ok: false; message: string };
  */
 export async function recordCall(
   db: Kysely<Database>,
-  params: { id: number; tenant: Tenant; result: CallResult; note: string; at: Date; actor: AuditActor; ip: string },
+  params: {
+    id: number;
+    tenant: Tenant;
+    result: CallResult;
+    note: string;
+    at: Date;
+    actor: AuditActor;
+    ip: string;
+  },
 ): Promise<RecordCallResult | null> {
-  const call = await db.selectFrom("notifications")
+  const call = await db
+    .selectFrom("notifications")
     .innerJoin("incidents", "incidents.id", "notifications.incident_id")
     .innerJoin("contracts", "contracts.id", "notifications.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .select([
-      "notifications.id", "notifications.planned_at", "notifications.sent_at", "notifications.recipient",
-      "incidents.id as incident_id", "incidents.title", "contracts.ref as contract_ref",
+      "notifications.id",
+      "notifications.planned_at",
+      "notifications.sent_at",
+      "notifications.recipient",
+      "incidents.id as incident_id",
+      "incidents.title",
+      "contracts.ref as contract_ref",
       "customers.name as customer_name",
     ])
     .where("notifications.id", "=", params.id)
@@ -102,23 +141,40 @@ export async function recordCall(
   // S1-4①: the plan puts every call at the first moment of the phone window; before it the
   // window is closed (09:00–21:00, not 12/29–1/3), so the call cannot have been made yet.
   if (call.planned_at > params.at.toISOString()) {
-    return { ok: false, message: `予定時刻（${formatInstant(call.planned_at)}）より前には記録できません。電話連絡は9:00〜21:00です` };
+    return {
+      ok: false,
+      message: `予定時刻（${formatInstant(call.planned_at)}）より前には記録できません。電話連絡は9:00〜21:00です`,
+    };
   }
   const at = params.at.toISOString();
   const label = CALL_RESULT_LABELS[params.result];
   const note = `電話連絡（${call.recipient}）${label}${params.note ? `: ${params.note}` : ""}`;
   return inTransaction(db, async (trx) => {
-    const updated = await trx.updateTable("notifications")
+    const updated = await trx
+      .updateTable("notifications")
       .set({ sent_at: at, result: params.result })
       .where("id", "=", call.id)
       .where("sent_at", "is", null)
       .executeTakeFirst();
     // Two operators on the same call: the second one finds it already recorded.
-    if (Number(updated.numUpdatedRows) !== 1) return { ok: false, message: "この電話連絡はすでに記録されています" } as const;
-    await insertIncidentNote(trx, { incidentId: call.incident_id, at: params.at, actor: params.actor, body: note });
-    await trx.updateTable("incidents").set({ updated_at: at }).where("id", "=", call.incident_id).execute();
+    if (Number(updated.numUpdatedRows) !== 1)
+      return { ok: false, message: "この電話連絡はすでに記録されています" } as const;
+    await insertIncidentNote(trx, {
+      incidentId: call.incident_id,
+      at: params.at,
+      actor: params.actor,
+      body: note,
+    });
+    await trx
+      .updateTable("incidents")
+      .set({ updated_at: at })
+      .where("id", "=", call.incident_id)
+      .execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "notification.call", entity: "notification", entityId: call.id,
+      actor: params.actor,
+      action: "notification.call",
+      entity: "notification",
+      entityId: call.id,
       summary: `電話連絡 ${call.contract_ref} ${call.customer_name}（${call.recipient}）: ${label}${params.note ? ` — ${params.note}` : ""}（${call.title}）`,
       ip: params.ip,
     });

@@ -34,5 +34,5 @@ export function eventTypeLabel(type: string): string {
 }
 
 export function eventActionLabel(action: string | null): string {
-  return action ? (EVENT_ACTION_LABELS as Record<string, string>)[action] ?? action : "—";
+  return action ? ((EVENT_ACTION_LABELS as Record<string, string>)[action] ?? action) : "—";
 }

@@ -5,11 +5,29 @@ import { isIsoDate, parseInstant } from "../lib/jst";
 import type { SecurityEventAction, SecurityEventType } from "./notification-windows";
 
 export const EVENT_TYPES: readonly SecurityEventType[] = [
-  "virus", "network_virus", "spyware", "grayware", "spam", "phishing", "cc_callback", "web_block",
-  "app_block", "intrusion", "sandbox", "gateway_offline", "gateway_online", "pattern_outdated",
+  "virus",
+  "network_virus",
+  "spyware",
+  "grayware",
+  "spam",
+  "phishing",
+  "cc_callback",
+  "web_block",
+  "app_block",
+  "intrusion",
+  "sandbox",
+  "gateway_offline",
+  "gateway_online",
+  "pattern_outdated",
   "license_expiring",
 ];
-export const EVENT_ACTIONS: readonly SecurityEventAction[] = ["removed", "quarantined", "blocked", "passed", "failed"];
+export const EVENT_ACTIONS: readonly SecurityEventAction[] = [
+  "removed",
+  "quarantined",
+  "blocked",
+  "passed",
+  "failed",
+];
 // Interpretation (docs/decisions/0004-security-data.md): the spec shows `high`/`critical` and the
 // S1 functions (gateway, endpoint, cloud sandbox); the lists are completed accordingly.
 export const EVENT_SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
@@ -48,10 +66,14 @@ export interface DeviceRecord {
 
 export type IngestRecord = EventRecord | DeviceRecord;
 
-export type LineResult = { record: IngestRecord; problems?: undefined } | { record?: undefined; problems: string[] };
+export type LineResult =
+  { record: IngestRecord; problems?: undefined } | { record?: undefined; problems: string[] };
 
 /** Parses and validates one non-blank line of text. */
-export function parseEventLine(text: string, isKnownContract: (ref: string) => boolean): LineResult {
+export function parseEventLine(
+  text: string,
+  isKnownContract: (ref: string) => boolean,
+): LineResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -62,14 +84,19 @@ export function parseEventLine(text: string, isKnownContract: (ref: string) => b
 }
 
 /** Validates one decoded line (also used for the vendor API's items once mapped). */
-export function validateIngestObject(value: unknown, isKnownContract: (ref: string) => boolean): LineResult {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { problems: ["not a JSON object"] };
+export function validateIngestObject(
+  value: unknown,
+  isKnownContract: (ref: string) => boolean,
+): LineResult {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { problems: ["not a JSON object"] };
   const o = value as Record<string, unknown>;
   const problems: string[] = [];
   const check = new Checker(o, problems);
 
   const contract = check.text("contract");
-  if (contract !== null && !isKnownContract(contract)) problems.push(`contract: unknown contract "${contract}"`);
+  if (contract !== null && !isKnownContract(contract))
+    problems.push(`contract: unknown contract "${contract}"`);
 
   if (o.kind === "device") {
     const record: DeviceRecord = {
@@ -82,7 +109,8 @@ export function validateIngestObject(value: unknown, isKnownContract: (ref: stri
       location: check.optionalText("location"),
       agentVersion: check.optionalText("agentVersion"),
       patternVersion: check.optionalText("patternVersion"),
-      lastSeenAt: o.lastSeenAt === undefined || o.lastSeenAt === null ? null : check.instant("lastSeenAt"),
+      lastSeenAt:
+        o.lastSeenAt === undefined || o.lastSeenAt === null ? null : check.instant("lastSeenAt"),
     };
     return problems.length ? { problems } : { record };
   }
@@ -98,7 +126,10 @@ export function validateIngestObject(value: unknown, isKnownContract: (ref: stri
     source: check.oneOf("source", EVENT_SOURCES, "source") ?? "",
     type: check.oneOf("type", EVENT_TYPES, "type") ?? "virus",
     severity: check.oneOf("severity", EVENT_SEVERITIES, "severity") ?? "",
-    action: o.action === undefined || o.action === null ? null : check.oneOf("action", EVENT_ACTIONS, "action"),
+    action:
+      o.action === undefined || o.action === null
+        ? null
+        : check.oneOf("action", EVENT_ACTIONS, "action"),
     threat: check.optionalText("threat"),
     url: check.optionalText("url"),
     detectedAt: check.instant("detectedAt") ?? new Date(0),
@@ -107,12 +138,17 @@ export function validateIngestObject(value: unknown, isKnownContract: (ref: stri
 }
 
 class Checker {
-  constructor(private readonly o: Record<string, unknown>, private readonly problems: string[]) {}
+  constructor(
+    private readonly o: Record<string, unknown>,
+    private readonly problems: string[],
+  ) {}
 
   text(field: string): string | null {
     const v = this.o[field];
     if (typeof v === "string" && v.trim() !== "") return v;
-    this.problems.push(v === undefined || v === null ? `${field}: required` : `${field}: must be a non-empty string`);
+    this.problems.push(
+      v === undefined || v === null ? `${field}: required` : `${field}: must be a non-empty string`,
+    );
     return null;
   }
 
@@ -144,8 +180,10 @@ class Checker {
     // parseInstant lets Date roll 02-30 over to 03-01; a date that does not exist is refused here
     // (only days 29–31 can roll over, so only they are looked up: this runs once per event).
     const t = parseInstant(v);
-    const exists = t !== null && (Number(String(v).slice(8, 10)) <= 28 || isIsoDate(String(v).slice(0, 10)));
-    if (!exists) this.problems.push(`${field}: not an ISO 8601 instant with offset: ${JSON.stringify(v)}`);
+    const exists =
+      t !== null && (Number(String(v).slice(8, 10)) <= 28 || isIsoDate(String(v).slice(0, 10)));
+    if (!exists)
+      this.problems.push(`${field}: not an ISO 8601 instant with offset: ${JSON.stringify(v)}`);
     return exists ? t : null;
   }
 }

@@ -26,8 +26,18 @@ export interface EventWriter {
 }
 
 const COLUMNS = [
-  "id", "contract_id", "device_id", "device_name", "source", "type", "severity", "action", "threat", "url",
-  "detected_at", "ingested_at",
+  "id",
+  "contract_id",
+  "device_id",
+  "device_name",
+  "source",
+  "type",
+  "severity",
+  "action",
+  "threat",
+  "url",
+  "detected_at",
+  "ingested_at",
 ] as const satisfies ReadonlyArray<keyof SecurityEventTable>;
 const BATCH_ROWS = 500;
 
@@ -40,20 +50,31 @@ function preparedWriter(trx: Transaction<Database>, sqlite: SQLite.Database): Ev
   // drops it for the write and recreates it from its own text before the commit. The same
   // connection, inside the caller's transaction (begun before the writer is made): DDL is
   // transactional in SQLite, a failure rolls the drop back, and no other writer runs meanwhile.
-  const trigger = sqlite.prepare(`select "sql" from "sqlite_master" where "type" = 'trigger' and "name" = ?`)
+  const trigger = sqlite
+    .prepare(`select "sql" from "sqlite_master" where "type" = 'trigger' and "name" = ?`)
     .get(INSERT_TRIGGER) as { sql: string } | undefined;
   if (trigger) sqlite.exec(`drop trigger "${INSERT_TRIGGER}"`);
   const statement = sqlite.prepare(
     `insert into "security_events" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) ` +
-    `values (${COLUMNS.map(() => "?").join(", ")}) on conflict ("id") do nothing`,
+      `values (${COLUMNS.map(() => "?").join(", ")}) on conflict ("id") do nothing`,
   );
   const tally = new DailyTally();
   let inserted = 0;
   return {
     add(r) {
       const changes = statement.run(
-        r.id, r.contract_id, r.device_id ?? null, r.device_name, r.source, r.type, r.severity, r.action ?? null,
-        r.threat ?? null, r.url ?? null, r.detected_at, r.ingested_at,
+        r.id,
+        r.contract_id,
+        r.device_id ?? null,
+        r.device_name,
+        r.source,
+        r.type,
+        r.severity,
+        r.action ?? null,
+        r.threat ?? null,
+        r.url ?? null,
+        r.detected_at,
+        r.ingested_at,
       ).changes;
       if (changes) {
         inserted += changes;
@@ -76,12 +97,20 @@ function batchedWriter(trx: Transaction<Database>): EventWriter {
   const flush = async () => {
     if (batch.length === 0) return;
     if (!paused) {
-      await trx.insertInto("event_daily_paused").values({ id: 1 }).onConflict((oc) => oc.column("id").doNothing()).execute();
+      await trx
+        .insertInto("event_daily_paused")
+        .values({ id: 1 })
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
       paused = true;
     }
     // `returning` names exactly the rows inserted, duplicates excluded (SQLite ≥ 3.35, PostgreSQL).
-    const rows = await trx.insertInto("security_events").values(batch)
-      .onConflict((oc) => oc.column("id").doNothing()).returning("id").execute();
+    const rows = await trx
+      .insertInto("security_events")
+      .values(batch)
+      .onConflict((oc) => oc.column("id").doNothing())
+      .returning("id")
+      .execute();
     const ids = new Set(rows.map((r) => r.id));
     for (const row of batch) {
       if (ids.delete(row.id)) tally.add(row); // of an id repeated in one batch, the first is the one stored
@@ -142,31 +171,58 @@ class DailyTally {
   /** Adds the counts to the tables. */
   async write(trx: Transaction<Database>): Promise<void> {
     const split = (key: string) => key.split("\u0000");
-    for (const rows of chunks([...this.counts].map(([k, count]) => {
-      const [contractId, day, type, action] = split(k);
-      return { contract_id: Number(contractId), day, type, action, count };
-    }))) {
-      await trx.insertInto("event_daily_counts").values(rows)
-        .onConflict((oc) => oc.columns(["contract_id", "day", "type", "action"])
-          .doUpdateSet((eb) => ({ count: eb("event_daily_counts.count", "+", eb.ref("excluded.count")) })))
+    for (const rows of chunks(
+      [...this.counts].map(([k, count]) => {
+        const [contractId, day, type, action] = split(k);
+        return { contract_id: Number(contractId), day, type, action, count };
+      }),
+    )) {
+      await trx
+        .insertInto("event_daily_counts")
+        .values(rows)
+        .onConflict((oc) =>
+          oc
+            .columns(["contract_id", "day", "type", "action"])
+            .doUpdateSet((eb) => ({
+              count: eb("event_daily_counts.count", "+", eb.ref("excluded.count")),
+            })),
+        )
         .execute();
     }
-    for (const rows of chunks([...this.threats].map(([k, count]) => {
-      const [contractId, day, threat] = split(k);
-      return { contract_id: Number(contractId), day, threat, count };
-    }))) {
-      await trx.insertInto("event_daily_threats").values(rows)
-        .onConflict((oc) => oc.columns(["contract_id", "day", "threat"])
-          .doUpdateSet((eb) => ({ count: eb("event_daily_threats.count", "+", eb.ref("excluded.count")) })))
+    for (const rows of chunks(
+      [...this.threats].map(([k, count]) => {
+        const [contractId, day, threat] = split(k);
+        return { contract_id: Number(contractId), day, threat, count };
+      }),
+    )) {
+      await trx
+        .insertInto("event_daily_threats")
+        .values(rows)
+        .onConflict((oc) =>
+          oc
+            .columns(["contract_id", "day", "threat"])
+            .doUpdateSet((eb) => ({
+              count: eb("event_daily_threats.count", "+", eb.ref("excluded.count")),
+            })),
+        )
         .execute();
     }
-    for (const rows of chunks([...this.devices].map(([k, count]) => {
-      const [contractId, day, deviceName] = split(k);
-      return { contract_id: Number(contractId), day, device_name: deviceName, count };
-    }))) {
-      await trx.insertInto("event_daily_devices").values(rows)
-        .onConflict((oc) => oc.columns(["contract_id", "day", "device_name"])
-          .doUpdateSet((eb) => ({ count: eb("event_daily_devices.count", "+", eb.ref("excluded.count")) })))
+    for (const rows of chunks(
+      [...this.devices].map(([k, count]) => {
+        const [contractId, day, deviceName] = split(k);
+        return { contract_id: Number(contractId), day, device_name: deviceName, count };
+      }),
+    )) {
+      await trx
+        .insertInto("event_daily_devices")
+        .values(rows)
+        .onConflict((oc) =>
+          oc
+            .columns(["contract_id", "day", "device_name"])
+            .doUpdateSet((eb) => ({
+              count: eb("event_daily_devices.count", "+", eb.ref("excluded.count")),
+            })),
+        )
         .execute();
     }
     this.counts.clear();
@@ -178,4 +234,3 @@ class DailyTally {
 function bump(map: Map<string, number>, key: string): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
-

@@ -10,7 +10,13 @@
 // service day's 09:00, one reported at 16:59 at once. The result is a lower bound: the
 // terms add that a visit may come on the next business day or later (「翌営業日以降に
 // お伺いする場合があります」), which depends on staffing the console does not know.
-import { dayOfWeek, isNationalHoliday, isYearEndHoliday, nextInstantInWindow, type DailyWindow } from "../lib/jst";
+import {
+  dayOfWeek,
+  isNationalHoliday,
+  isYearEndHoliday,
+  nextInstantInWindow,
+  type DailyWindow,
+} from "../lib/jst";
 
 export type Area = "east" | "west";
 export type GatewayModel = "gw10" | "gw50" | "gw100";
@@ -41,7 +47,9 @@ export const DISPATCH_WINDOW_EAST_GW10: DailyWindow = {
 };
 
 /** S1-4④: the service hours that apply to a gateway, or null when it is served any time. */
-export function dispatchWindow(failure: Pick<GatewayFailure, "area" | "model" | "repair24h">): DailyWindow | null {
+export function dispatchWindow(
+  failure: Pick<GatewayFailure, "area" | "model" | "repair24h">,
+): DailyWindow | null {
   if (failure.area === "east" && failure.model === "gw10") return DISPATCH_WINDOW_EAST_GW10;
   if (failure.repair24h) return null;
   return DISPATCH_WINDOW_EVERY_DAY;

@@ -34,7 +34,8 @@ export interface ContractGateway {
 /** S1-4④ in words, for the rule that applies to this gateway. */
 export function dispatchRuleText(g: Pick<ContractGateway, "area" | "model" | "repair24h">): string {
   const window = dispatchWindow(g);
-  if (window === null) return "24時間出張修理オプションのご契約があるため、時間帯を問わず受付後すぐに出動できます。";
+  if (window === null)
+    return "24時間出張修理オプションのご契約があるため、時間帯を問わず受付後すぐに出動できます。";
   if (g.area === "east" && g.model === "gw10") {
     return `${AREA_NAMES.east}エリアの${GATEWAY_MODEL_LABELS.gw10}は平日9:00〜17:00のみ出動します（土日・祝日・12/29〜1/3を除く。24時間出張修理オプションの有無にかかわらず）。`;
   }
@@ -47,23 +48,50 @@ function gatewayItemOn(date: IsoDate) {
     and (${sql.ref("contract_items.to_date")} is null or ${sql.ref("contract_items.to_date")} > ${date})`;
 }
 
-function toGateway(r: { contract_id: number; ref: string; customer_name: string; area: Area; code: string; repair24h: number }): ContractGateway | null {
+function toGateway(r: {
+  contract_id: number;
+  ref: string;
+  customer_name: string;
+  area: Area;
+  code: string;
+  repair24h: number;
+}): ContractGateway | null {
   const model = r.code.slice("gateway.".length) as GatewayModel;
   if (!GATEWAY_MODELS.includes(model)) return null;
-  return { contractId: r.contract_id, contractRef: r.ref, customerName: r.customer_name, area: r.area, model, repair24h: r.repair24h === 1 };
+  return {
+    contractId: r.contract_id,
+    contractRef: r.ref,
+    customerName: r.customer_name,
+    area: r.area,
+    model,
+    repair24h: r.repair24h === 1,
+  };
 }
 
 /** The tenant's live contracts with a gateway on `date`, by contract ref (the form's choices). */
-export async function contractsWithGateway(db: Kysely<Database>, tenant: Tenant, date: IsoDate): Promise<ContractGateway[]> {
-  const rows = await db.selectFrom("contract_items")
+export async function contractsWithGateway(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  date: IsoDate,
+): Promise<ContractGateway[]> {
+  const rows = await db
+    .selectFrom("contract_items")
     .innerJoin("contracts", "contracts.id", "contract_items.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select(["contract_items.contract_id", "contracts.ref", "customers.name as customer_name", "contracts.area",
-      "contract_items.code", "contract_items.repair24h"])
+    .select([
+      "contract_items.contract_id",
+      "contracts.ref",
+      "customers.name as customer_name",
+      "contracts.area",
+      "contract_items.code",
+      "contract_items.repair24h",
+    ])
     .where("contracts.status", "<>", "terminated")
     .where(gatewayItemOn(date))
     .where(customerInTenant(tenant))
-    .orderBy("contracts.ref").orderBy("contract_items.from_date", "desc").orderBy("contract_items.id", "desc")
+    .orderBy("contracts.ref")
+    .orderBy("contract_items.from_date", "desc")
+    .orderBy("contract_items.id", "desc")
     .execute();
   const seen = new Set<number>();
   return rows.flatMap((r) => {
@@ -75,16 +103,27 @@ export async function contractsWithGateway(db: Kysely<Database>, tenant: Tenant,
 }
 
 /** The gateway of one contract of the tenant on the day of `at` (JST), or null. */
-export async function contractGateway(db: Kysely<Database>, params: { contractId: number; tenant: Tenant; at: Date }): Promise<ContractGateway | null> {
-  const r = await db.selectFrom("contract_items")
+export async function contractGateway(
+  db: Kysely<Database>,
+  params: { contractId: number; tenant: Tenant; at: Date },
+): Promise<ContractGateway | null> {
+  const r = await db
+    .selectFrom("contract_items")
     .innerJoin("contracts", "contracts.id", "contract_items.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
-    .select(["contract_items.contract_id", "contracts.ref", "customers.name as customer_name", "contracts.area",
-      "contract_items.code", "contract_items.repair24h"])
+    .select([
+      "contract_items.contract_id",
+      "contracts.ref",
+      "customers.name as customer_name",
+      "contracts.area",
+      "contract_items.code",
+      "contract_items.repair24h",
+    ])
     .where("contracts.id", "=", params.contractId)
     .where(gatewayItemOn(jstDate(params.at)))
     .where(customerInTenant(params.tenant))
-    .orderBy("contract_items.from_date", "desc").orderBy("contract_items.id", "desc")
+    .orderBy("contract_items.from_date", "desc")
+    .orderBy("contract_items.id", "desc")
     .limit(1)
     .executeTakeFirst();
   return r ? toGateway(r) : null;
@@ -102,7 +141,12 @@ export function quoteDispatch(gateway: ContractGateway, reportedAt: Date): Dispa
   return {
     gateway,
     reportedAt: reportedAt.toISOString(),
-    earliestDispatchAt: earliestDispatch({ reportedAt, area: gateway.area, model: gateway.model, repair24h: gateway.repair24h }).toISOString(),
+    earliestDispatchAt: earliestDispatch({
+      reportedAt,
+      area: gateway.area,
+      model: gateway.model,
+      repair24h: gateway.repair24h,
+    }).toISOString(),
     rule: dispatchRuleText(gateway),
   };
 }
@@ -110,23 +154,38 @@ export function quoteDispatch(gateway: ContractGateway, reportedAt: Date): Dispa
 /** Stores a reported failure with its earliest dispatch, audited. */
 export async function recordGatewayFailure(
   db: Kysely<Database>,
-  params: { quote: DispatchQuote; customerFault: boolean; notes: string; at: Date; actor: AuditActor; ip: string },
+  params: {
+    quote: DispatchQuote;
+    customerFault: boolean;
+    notes: string;
+    at: Date;
+    actor: AuditActor;
+    ip: string;
+  },
 ): Promise<number> {
   const { quote } = params;
   return inTransaction(db, async (trx) => {
-    const { id } = await trx.insertInto("gateway_failures").values({
-      contract_id: quote.gateway.contractId,
-      reported_at: quote.reportedAt,
-      earliest_dispatch_at: quote.earliestDispatchAt,
-      customer_fault: params.customerFault ? 1 : 0,
-      notes: params.notes || null,
-      recorded_by: params.actor.email ?? "",
-      created_at: params.at.toISOString(),
-    }).returning("id").executeTakeFirstOrThrow();
+    const { id } = await trx
+      .insertInto("gateway_failures")
+      .values({
+        contract_id: quote.gateway.contractId,
+        reported_at: quote.reportedAt,
+        earliest_dispatch_at: quote.earliestDispatchAt,
+        customer_fault: params.customerFault ? 1 : 0,
+        notes: params.notes || null,
+        recorded_by: params.actor.email ?? "",
+        created_at: params.at.toISOString(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, {
-      actor: params.actor, action: "gateway_failure.record", entity: "gateway_failure", entityId: id,
-      summary: `ゲートウェイ故障の受付 ${quote.gateway.contractRef} ${quote.gateway.customerName}: 受付 ${formatInstant(quote.reportedAt)}、`
-        + `最短出動 ${formatInstant(quote.earliestDispatchAt)}${params.customerFault ? "（お客さま起因・有償）" : ""}`,
+      actor: params.actor,
+      action: "gateway_failure.record",
+      entity: "gateway_failure",
+      entityId: id,
+      summary:
+        `ゲートウェイ故障の受付 ${quote.gateway.contractRef} ${quote.gateway.customerName}: 受付 ${formatInstant(quote.reportedAt)}、` +
+        `最短出動 ${formatInstant(quote.earliestDispatchAt)}${params.customerFault ? "（お客さま起因・有償）" : ""}`,
       ip: params.ip,
     });
     return id;
@@ -135,16 +194,25 @@ export async function recordGatewayFailure(
 
 /** The tenant's most recently reported failures. */
 export async function recentGatewayFailures(db: Kysely<Database>, tenant: Tenant, limit = 20) {
-  return db.selectFrom("gateway_failures")
+  return db
+    .selectFrom("gateway_failures")
     .innerJoin("contracts", "contracts.id", "gateway_failures.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .select([
-      "gateway_failures.id", "gateway_failures.reported_at", "gateway_failures.earliest_dispatch_at",
-      "gateway_failures.customer_fault", "gateway_failures.notes", "gateway_failures.recorded_by",
-      "contracts.id as contract_id", "contracts.ref as contract_ref", "contracts.area", "customers.name as customer_name",
+      "gateway_failures.id",
+      "gateway_failures.reported_at",
+      "gateway_failures.earliest_dispatch_at",
+      "gateway_failures.customer_fault",
+      "gateway_failures.notes",
+      "gateway_failures.recorded_by",
+      "contracts.id as contract_id",
+      "contracts.ref as contract_ref",
+      "contracts.area",
+      "customers.name as customer_name",
     ])
     .where(securityRecordInTenant(tenant, "gateway_failures.reported_at"))
-    .orderBy("gateway_failures.reported_at", "desc").orderBy("gateway_failures.id", "desc")
+    .orderBy("gateway_failures.reported_at", "desc")
+    .orderBy("gateway_failures.id", "desc")
     .limit(limit)
     .execute();
 }

@@ -8,7 +8,17 @@ export const INCIDENT_KIND_LABELS: Record<string, string> = {
   gateway_offline: "ゲートウェイ オフライン",
 };
 
-export const INCIDENT_STATUS_LABELS: Record<IncidentStatus, string> = { new: "未対応", acknowledged: "対応中", resolved: "解決済み" };
+export const INCIDENT_STATUS_LABELS: Record<IncidentStatus, string> = {
+  new: "未対応",
+  acknowledged: "対応中",
+  resolved: "解決済み",
+};
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
-export const SEVERITY_LABELS: Record<string, string> = { critical: "緊急", high: "高", medium: "中", low: "低", info: "情報" };
+export const SEVERITY_LABELS: Record<string, string> = {
+  critical: "緊急",
+  high: "高",
+  medium: "中",
+  low: "低",
+  info: "情報",
+};

@@ -27,7 +27,10 @@ export const INCIDENT_SORT: ListSort<IncidentSortColumn> = {
   default: "opened",
 };
 const INCIDENT_SORT_SQL: Record<IncidentSortColumn, string> = {
-  opened: "incidents.opened_at", customer: "customers.name", contract: "contracts.ref", device: "incidents.device_name",
+  opened: "incidents.opened_at",
+  customer: "customers.name",
+  contract: "contracts.ref",
+  device: "incidents.device_name",
 };
 
 function filteredIncidents(db: Kysely<Database>, tenant: Tenant, filter: IncidentFilter) {
@@ -45,27 +48,53 @@ function filteredIncidents(db: Kysely<Database>, tenant: Tenant, filter: Inciden
   return q;
 }
 
-function orderedIncidents(db: Kysely<Database>, tenant: Tenant, filter: IncidentFilter, order: { sort: IncidentSortColumn; dir: SortDirection }) {
+function orderedIncidents(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  filter: IncidentFilter,
+  order: { sort: IncidentSortColumn; dir: SortDirection },
+) {
   return filteredIncidents(db, tenant, filter)
     .select([
-      "incidents.id", "incidents.kind", "incidents.status", "incidents.severity", "incidents.title", "incidents.opened_at",
-      "incidents.assignee", "contracts.ref as contract_ref", "customers.name as customer_name", "incidents.device_name",
+      "incidents.id",
+      "incidents.kind",
+      "incidents.status",
+      "incidents.severity",
+      "incidents.title",
+      "incidents.opened_at",
+      "incidents.assignee",
+      "contracts.ref as contract_ref",
+      "customers.name as customer_name",
+      "incidents.device_name",
     ])
     .orderBy(sql.ref(INCIDENT_SORT_SQL[order.sort]), order.dir)
     .orderBy("incidents.id", order.dir);
 }
 
 /** Every incident matching the filter, newest first (callers that need them all; the page lists one page). */
-export async function listIncidents(db: Kysely<Database>, tenant: Tenant, filter: IncidentFilter = {}) {
+export async function listIncidents(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  filter: IncidentFilter = {},
+) {
   return orderedIncidents(db, tenant, filter, { sort: "opened", dir: "desc" }).execute();
 }
 
 /** One page of the incident list with the count of the whole filter, in SQL. */
-export async function pageIncidents(db: Kysely<Database>, tenant: Tenant, filter: IncidentFilter, request: PageRequest<IncidentSortColumn>) {
+export async function pageIncidents(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  filter: IncidentFilter,
+  request: PageRequest<IncidentSortColumn>,
+) {
   const { count } = await filteredIncidents(db, tenant, filter)
-    .select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .executeTakeFirstOrThrow();
   const { offset, ...page } = pageInfo(request, Number(count));
-  const incidents = await orderedIncidents(db, tenant, filter, page).limit(page.size).offset(offset).execute();
+  const incidents = await orderedIncidents(db, tenant, filter, page)
+    .limit(page.size)
+    .offset(offset)
+    .execute();
   return { incidents, page };
 }
 
@@ -75,19 +104,41 @@ export async function getIncident(db: Kysely<Database>, params: { id: number; te
     .innerJoin("contracts", "contracts.id", "incidents.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .selectAll("incidents")
-    .select(["contracts.ref as contract_ref", "contracts.id as contract_id_ref", "customers.name as customer_name",
-      "customers.id as customer_id", "customers.ref as customer_ref"])
+    .select([
+      "contracts.ref as contract_ref",
+      "contracts.id as contract_id_ref",
+      "customers.name as customer_name",
+      "customers.id as customer_id",
+      "customers.ref as customer_ref",
+    ])
     .where("incidents.id", "=", params.id)
     .where(securityRecordInTenant(params.tenant, "incidents.opened_at"))
     .executeTakeFirst();
   if (!incident) return null;
   const [events, notifications] = await Promise.all([
-    db.selectFrom("incident_events").innerJoin("security_events", "security_events.id", "incident_events.event_id")
-      .select(["security_events.id", "security_events.type", "security_events.action", "security_events.severity",
-        "security_events.device_name", "security_events.threat", "security_events.url", "security_events.detected_at"])
-      .where("incident_events.incident_id", "=", incident.id).orderBy("security_events.detected_at").execute(),
-    db.selectFrom("notifications").select(["id", "channel", "planned_at", "sent_at", "result", "recipient"])
-      .where("incident_id", "=", incident.id).orderBy("planned_at").orderBy("channel").execute(),
+    db
+      .selectFrom("incident_events")
+      .innerJoin("security_events", "security_events.id", "incident_events.event_id")
+      .select([
+        "security_events.id",
+        "security_events.type",
+        "security_events.action",
+        "security_events.severity",
+        "security_events.device_name",
+        "security_events.threat",
+        "security_events.url",
+        "security_events.detected_at",
+      ])
+      .where("incident_events.incident_id", "=", incident.id)
+      .orderBy("security_events.detected_at")
+      .execute(),
+    db
+      .selectFrom("notifications")
+      .select(["id", "channel", "planned_at", "sent_at", "result", "recipient"])
+      .where("incident_id", "=", incident.id)
+      .orderBy("planned_at")
+      .orderBy("channel")
+      .execute(),
   ]);
   const notes = (await notesOfIncidents(db, [incident.id])).get(incident.id) ?? [];
   return { incident, events, notifications, notes };
@@ -98,33 +149,73 @@ export type TransitionResult = { ok: true } | { ok: false; message: string };
 /** new → acknowledged → resolved (resolving from new acknowledges at the same moment). */
 export async function transitionIncident(
   db: Kysely<Database>,
-  params: { id: number; tenant: Tenant; to: "acknowledged" | "resolved"; assignee: string; notes: string; at: Date; actor: AuditActor; ip: string },
+  params: {
+    id: number;
+    tenant: Tenant;
+    to: "acknowledged" | "resolved";
+    assignee: string;
+    notes: string;
+    at: Date;
+    actor: AuditActor;
+    ip: string;
+  },
 ): Promise<TransitionResult | null> {
   const found = await getIncident(db, params);
   if (!found) return null;
   const { incident } = found;
-  if (incident.status === "resolved") return { ok: false, message: "このインシデントはすでに解決済みです" };
+  if (incident.status === "resolved")
+    return { ok: false, message: "このインシデントはすでに解決済みです" };
   if (incident.status === params.to) return { ok: false, message: "すでに対応中です" };
   const at = params.at.toISOString();
   await inTransaction(db, async (trx) => {
-    await trx.updateTable("incidents").set({
-      status: params.to,
-      acknowledged_at: incident.acknowledged_at ?? at,
-      resolved_at: params.to === "resolved" ? at : null,
-      assignee: params.assignee || incident.assignee,
-      updated_at: at,
-    }).where("id", "=", incident.id).execute();
-    if (params.notes) await insertIncidentNote(trx, { incidentId: incident.id, at: params.at, actor: params.actor, body: params.notes });
-    if (params.to === "resolved") {
-      await recordWebhookEvent(trx, "incident.resolved", { customerId: incident.customer_id, data: { incident: {
-        id: incident.id, contract: incident.contract_ref, customer: incident.customer_ref, kind: incident.kind, severity: incident.severity,
-        title: incident.title, device: incident.device_name, openedAt: createdIso(new Date(incident.opened_at)), resolvedAt: createdIso(params.at),
+    await trx
+      .updateTable("incidents")
+      .set({
+        status: params.to,
+        acknowledged_at: incident.acknowledged_at ?? at,
+        resolved_at: params.to === "resolved" ? at : null,
         assignee: params.assignee || incident.assignee,
-      } } }, params.at);
+        updated_at: at,
+      })
+      .where("id", "=", incident.id)
+      .execute();
+    if (params.notes)
+      await insertIncidentNote(trx, {
+        incidentId: incident.id,
+        at: params.at,
+        actor: params.actor,
+        body: params.notes,
+      });
+    if (params.to === "resolved") {
+      await recordWebhookEvent(
+        trx,
+        "incident.resolved",
+        {
+          customerId: incident.customer_id,
+          data: {
+            incident: {
+              id: incident.id,
+              contract: incident.contract_ref,
+              customer: incident.customer_ref,
+              kind: incident.kind,
+              severity: incident.severity,
+              title: incident.title,
+              device: incident.device_name,
+              openedAt: createdIso(new Date(incident.opened_at)),
+              resolvedAt: createdIso(params.at),
+              assignee: params.assignee || incident.assignee,
+            },
+          },
+        },
+        params.at,
+      );
     }
     await recordAudit(trx, {
-      actor: params.actor, action: `incident.${params.to === "resolved" ? "resolve" : "acknowledge"}`, entity: "incident",
-      entityId: incident.id, summary: `${incident.title} を${INCIDENT_STATUS_LABELS[params.to]}に変更${params.notes ? `: ${params.notes}` : ""}`,
+      actor: params.actor,
+      action: `incident.${params.to === "resolved" ? "resolve" : "acknowledge"}`,
+      entity: "incident",
+      entityId: incident.id,
+      summary: `${incident.title} を${INCIDENT_STATUS_LABELS[params.to]}に変更${params.notes ? `: ${params.notes}` : ""}`,
       ip: params.ip,
     });
   });
@@ -145,11 +236,24 @@ export async function addIncidentNote(
   const at = params.at.toISOString();
   await inTransaction(db, async (trx) => {
     // One row per note, so two notes written at once both stay.
-    await insertIncidentNote(trx, { incidentId: incident.id, at: params.at, actor: params.actor, body: params.note });
-    await trx.updateTable("incidents").set({ updated_at: at }).where("id", "=", incident.id).execute();
+    await insertIncidentNote(trx, {
+      incidentId: incident.id,
+      at: params.at,
+      actor: params.actor,
+      body: params.note,
+    });
+    await trx
+      .updateTable("incidents")
+      .set({ updated_at: at })
+      .where("id", "=", incident.id)
+      .execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "incident.note", entity: "incident", entityId: incident.id,
-      summary: `${incident.title} にメモを追加: ${params.note}`, ip: params.ip,
+      actor: params.actor,
+      action: "incident.note",
+      entity: "incident",
+      entityId: incident.id,
+      summary: `${incident.title} にメモを追加: ${params.note}`,
+      ip: params.ip,
     });
   });
   return true;

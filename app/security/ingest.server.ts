@@ -11,7 +11,12 @@ import type SQLite from "better-sqlite3";
 import type { Kysely, Transaction } from "kysely";
 import { chunks } from "../../db/chunks";
 import type { Database } from "../../db/schema";
-import { parseEventLine, type DeviceRecord, type EventRecord, type IngestRecord } from "./event-lines";
+import {
+  parseEventLine,
+  type DeviceRecord,
+  type EventRecord,
+  type IngestRecord,
+} from "./event-lines";
 import { eventWriter } from "./event-writer.server";
 import { notifyContracts, type NotifySummary } from "./notifications.server";
 
@@ -60,7 +65,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 const DEFAULT_RETAIN_LIMIT = 1_000_000;
 
 /** Validates the whole file, then writes it in one transaction; nothing is written when a line is invalid. */
-export async function ingestFile(db: Kysely<Database>, path: string, options: IngestOptions): Promise<IngestFileResult> {
+export async function ingestFile(
+  db: Kysely<Database>,
+  path: string,
+  options: IngestOptions,
+): Promise<IngestFileResult> {
   const contracts = await contractIdsByRef(db);
   const known = (ref: string) => contracts.has(ref);
   const every = options.progressEvery ?? 100_000;
@@ -78,7 +87,8 @@ export async function ingestFile(db: Kysely<Database>, path: string, options: In
     if (found) {
       invalidLines++;
       problemCount += found.length;
-      for (const message of found) if (problems.length < LISTED_PROBLEMS) problems.push({ line, message });
+      for (const message of found)
+        if (problems.length < LISTED_PROBLEMS) problems.push({ line, message });
       // Nothing will be written: stop holding what would have been.
       retained = null;
       devices.length = 0;
@@ -95,15 +105,29 @@ export async function ingestFile(db: Kysely<Database>, path: string, options: In
   if (problemCount > 0) return { ok: false, problems, problemCount, invalidLines };
 
   const events = retained ?? eventsOf(readLines(path, known));
-  return { ok: true, summary: await writeRecords(db, contracts, devices, eventContracts, events, options) };
+  return {
+    ok: true,
+    summary: await writeRecords(db, contracts, devices, eventContracts, events, options),
+  };
 }
 
 /** Writes already validated records (the vendor API's path) in one transaction. */
-export async function ingestRecords(db: Kysely<Database>, records: readonly IngestRecord[], options: IngestOptions): Promise<IngestSummary> {
+export async function ingestRecords(
+  db: Kysely<Database>,
+  records: readonly IngestRecord[],
+  options: IngestOptions,
+): Promise<IngestSummary> {
   const contracts = await contractIdsByRef(db);
   const devices = records.filter((r): r is DeviceRecord => r.kind === "device");
   const events = records.filter((r): r is EventRecord => r.kind === "event");
-  return writeRecords(db, contracts, devices, new Set(events.map((e) => e.contract)), events, options);
+  return writeRecords(
+    db,
+    contracts,
+    devices,
+    new Set(events.map((e) => e.contract)),
+    events,
+    options,
+  );
 }
 
 export async function contractIdsByRef(db: Db): Promise<Map<string, number>> {
@@ -139,9 +163,18 @@ async function writeRecords(
       touched.add(cid);
       if (++total % every === 0) options.onProgress?.("written", total);
       return writer.add({
-        id: e.id, contract_id: cid, device_id: deviceIds.get(`${cid}\u0000${e.device}`) ?? null, device_name: e.device,
-        source: e.source, type: e.type, severity: e.severity, action: e.action, threat: e.threat, url: e.url,
-        detected_at: e.detectedAt.toISOString(), ingested_at: ingestedAt,
+        id: e.id,
+        contract_id: cid,
+        device_id: deviceIds.get(`${cid}\u0000${e.device}`) ?? null,
+        device_name: e.device,
+        source: e.source,
+        type: e.type,
+        severity: e.severity,
+        action: e.action,
+        threat: e.threat,
+        url: e.url,
+        detected_at: e.detectedAt.toISOString(),
+        ingested_at: ingestedAt,
       });
     };
     // Written in time order, chunk by chunk: the two detected_at indexes then grow at their
@@ -155,49 +188,95 @@ async function writeRecords(
     }
     const inserted = await writer.finish();
 
-    const notified = await notifyContracts(trx, [...touched].sort((a, b) => a - b), options.now);
+    const notified = await notifyContracts(
+      trx,
+      [...touched].sort((a, b) => a - b),
+      options.now,
+    );
     await options.inTransaction?.(trx);
-    return { events: total, inserted, duplicates: total - inserted, devices: devices.length, ...notified };
+    return {
+      events: total,
+      inserted,
+      duplicates: total - inserted,
+      devices: devices.length,
+      ...notified,
+    };
   });
 }
 
-async function upsertDevice(trx: Transaction<Database>, contractId: number, d: DeviceRecord, at: string): Promise<void> {
-  await trx.insertInto("devices")
+async function upsertDevice(
+  trx: Transaction<Database>,
+  contractId: number,
+  d: DeviceRecord,
+  at: string,
+): Promise<void> {
+  await trx
+    .insertInto("devices")
     .values({
-      contract_id: contractId, name: d.name, device_type: d.deviceType, os: d.os ?? "", ip: d.ip ?? "",
-      location: d.location ?? "", agent_version: d.agentVersion, pattern_version: d.patternVersion,
-      last_seen_at: d.lastSeenAt?.toISOString() ?? null, updated_at: at,
+      contract_id: contractId,
+      name: d.name,
+      device_type: d.deviceType,
+      os: d.os ?? "",
+      ip: d.ip ?? "",
+      location: d.location ?? "",
+      agent_version: d.agentVersion,
+      pattern_version: d.patternVersion,
+      last_seen_at: d.lastSeenAt?.toISOString() ?? null,
+      updated_at: at,
     })
-    .onConflict((oc) => oc.columns(["contract_id", "name"]).doUpdateSet((eb) => {
-      const values = {
-        device_type: eb.val(d.deviceType),
-        os: eb.fn.coalesce(eb.val(d.os), eb.ref("devices.os")),
-        ip: eb.fn.coalesce(eb.val(d.ip), eb.ref("devices.ip")),
-        location: eb.fn.coalesce(eb.val(d.location), eb.ref("devices.location")),
-        agent_version: eb.fn.coalesce(eb.val(d.agentVersion), eb.ref("devices.agent_version")),
-        pattern_version: eb.fn.coalesce(eb.val(d.patternVersion), eb.ref("devices.pattern_version")),
-        last_seen_at: eb.fn.coalesce(eb.val(d.lastSeenAt?.toISOString() ?? null), eb.ref("devices.last_seen_at")),
-      };
-      // updated_at moves only when a value does: the same file ingested again changes nothing.
-      const changed = eb.or(Object.entries(values).map(([column, value]) =>
-        eb(eb.ref(`devices.${column}` as "devices.os"), "is distinct from", value as never)));
-      return { ...values, updated_at: eb.case().when(changed).then(at).else(eb.ref("devices.updated_at")).end() };
-    }))
+    .onConflict((oc) =>
+      oc.columns(["contract_id", "name"]).doUpdateSet((eb) => {
+        const values = {
+          device_type: eb.val(d.deviceType),
+          os: eb.fn.coalesce(eb.val(d.os), eb.ref("devices.os")),
+          ip: eb.fn.coalesce(eb.val(d.ip), eb.ref("devices.ip")),
+          location: eb.fn.coalesce(eb.val(d.location), eb.ref("devices.location")),
+          agent_version: eb.fn.coalesce(eb.val(d.agentVersion), eb.ref("devices.agent_version")),
+          pattern_version: eb.fn.coalesce(
+            eb.val(d.patternVersion),
+            eb.ref("devices.pattern_version"),
+          ),
+          last_seen_at: eb.fn.coalesce(
+            eb.val(d.lastSeenAt?.toISOString() ?? null),
+            eb.ref("devices.last_seen_at"),
+          ),
+        };
+        // updated_at moves only when a value does: the same file ingested again changes nothing.
+        const changed = eb.or(
+          Object.entries(values).map(([column, value]) =>
+            eb(eb.ref(`devices.${column}` as "devices.os"), "is distinct from", value as never),
+          ),
+        );
+        return {
+          ...values,
+          updated_at: eb.case().when(changed).then(at).else(eb.ref("devices.updated_at")).end(),
+        };
+      }),
+    )
     .execute();
 }
 
 /** Device ids of the contracts, keyed `contractId NUL name`. */
-async function deviceIdsOf(trx: Transaction<Database>, contractIds: number[]): Promise<Map<string, number>> {
+async function deviceIdsOf(
+  trx: Transaction<Database>,
+  contractIds: number[],
+): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const part of chunks(contractIds)) {
-    const rows = await trx.selectFrom("devices").select(["id", "contract_id", "name"])
-      .where("contract_id", "in", part).execute();
+    const rows = await trx
+      .selectFrom("devices")
+      .select(["id", "contract_id", "name"])
+      .where("contract_id", "in", part)
+      .execute();
     for (const r of rows) ids.set(`${r.contract_id}\u0000${r.name}`, r.id);
   }
   return ids;
 }
 
-async function* chunksOf(events: readonly EventRecord[] | AsyncIterable<EventRecord>, size: number): AsyncGenerator<readonly EventRecord[]> {
+async function* chunksOf(
+  events: readonly EventRecord[] | AsyncIterable<EventRecord>,
+  size: number,
+): AsyncGenerator<readonly EventRecord[]> {
   if (Array.isArray(events)) {
     yield events;
     return;
@@ -214,8 +293,12 @@ async function* chunksOf(events: readonly EventRecord[] | AsyncIterable<EventRec
 }
 
 function inTimeOrder(events: readonly EventRecord[]): readonly EventRecord[] {
-  const sorted = events.every((e, i) => i === 0 || events[i - 1].detectedAt.getTime() <= e.detectedAt.getTime());
-  return sorted ? events : [...events].sort((x, y) => x.detectedAt.getTime() - y.detectedAt.getTime());
+  const sorted = events.every(
+    (e, i) => i === 0 || events[i - 1].detectedAt.getTime() <= e.detectedAt.getTime(),
+  );
+  return sorted
+    ? events
+    : [...events].sort((x, y) => x.detectedAt.getTime() - y.detectedAt.getTime());
 }
 
 interface ReadLine {
@@ -228,7 +311,10 @@ async function* readLines(
   path: string,
   known: (ref: string) => boolean,
 ): AsyncGenerator<ReadLine | { line: number; record?: undefined; problems: string[] }> {
-  const input = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
+  const input = createInterface({
+    input: createReadStream(path, { encoding: "utf8" }),
+    crlfDelay: Infinity,
+  });
   let line = 0;
   for await (const text of input) {
     line++;

@@ -2,7 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { formatJstIso, parseInstant } from "../lib/jst";
 import {
-  emailAt, gatewayOutages, isNotifiable, offlineNotificationAt, phoneCallAt, planNotifications,
+  emailAt,
+  gatewayOutages,
+  isNotifiable,
+  offlineNotificationAt,
+  phoneCallAt,
+  planNotifications,
   type SecurityEvent,
 } from "./notification-windows";
 
@@ -19,8 +24,12 @@ describe("S1-4① phone window", () => {
   });
 
   it("phones at once inside 09:00 ≤ t < 21:00, to the second", () => {
-    expect(phoneCallAt(t("2025-06-16T20:59:00+09:00")).toISOString()).toBe("2025-06-16T11:59:00.000Z");
-    expect(phoneCallAt(t("2025-06-16T20:59:59+09:00")).toISOString()).toBe("2025-06-16T11:59:59.000Z");
+    expect(phoneCallAt(t("2025-06-16T20:59:00+09:00")).toISOString()).toBe(
+      "2025-06-16T11:59:00.000Z",
+    );
+    expect(phoneCallAt(t("2025-06-16T20:59:59+09:00")).toISOString()).toBe(
+      "2025-06-16T11:59:59.000Z",
+    );
     expect(jst(phoneCallAt(t("2025-06-16T09:00:00+09:00")))).toBe("2025-06-16T09:00:00+09:00");
   });
 
@@ -54,12 +63,16 @@ describe("S1-4① phone window", () => {
 describe("S1-4① which events notify", () => {
   it("notifies C&C communication detected by a gateway", () => {
     expect(isNotifiable({ source: "gateway", type: "cc_callback", action: "blocked" })).toBe(true);
-    expect(isNotifiable({ source: "endpoint", type: "cc_callback", action: "blocked" })).toBe(false);
+    expect(isNotifiable({ source: "endpoint", type: "cc_callback", action: "blocked" })).toBe(
+      false,
+    );
   });
 
   it("notifies an endpoint virus only when removal/quarantine failed", () => {
     expect(isNotifiable({ source: "endpoint", type: "virus", action: "failed" })).toBe(true);
-    expect(isNotifiable({ source: "endpoint", type: "network_virus", action: "failed" })).toBe(true);
+    expect(isNotifiable({ source: "endpoint", type: "network_virus", action: "failed" })).toBe(
+      true,
+    );
     expect(isNotifiable({ source: "endpoint", type: "virus", action: "quarantined" })).toBe(false);
     expect(isNotifiable({ source: "endpoint", type: "virus", action: "removed" })).toBe(false);
     expect(isNotifiable({ source: "gateway", type: "virus", action: "failed" })).toBe(false);
@@ -81,13 +94,17 @@ describe("S1-4① gateway offline threshold", () => {
   });
 
   it("notifies an outage of 61 minutes at the moment the threshold was crossed", () => {
-    expect(jst(offlineNotificationAt(down, 60, t("2025-06-16T11:01:00+09:00")))).toBe("2025-06-16T11:00:00+09:00");
+    expect(jst(offlineNotificationAt(down, 60, t("2025-06-16T11:01:00+09:00")))).toBe(
+      "2025-06-16T11:00:00+09:00",
+    );
   });
 
   it("notifies a gateway still offline, with the contract's own threshold or the default", () => {
     expect(jst(offlineNotificationAt(down, 60, null))).toBe("2025-06-16T11:00:00+09:00");
     expect(jst(offlineNotificationAt(down))).toBe("2025-06-16T11:00:00+09:00");
-    expect(jst(offlineNotificationAt(down, 30, t("2025-06-16T10:45:00+09:00")))).toBe("2025-06-16T10:30:00+09:00");
+    expect(jst(offlineNotificationAt(down, 30, t("2025-06-16T10:45:00+09:00")))).toBe(
+      "2025-06-16T10:30:00+09:00",
+    );
   });
 
   it("rejects a threshold that is not a positive number of minutes", () => {
@@ -97,8 +114,14 @@ describe("S1-4① gateway offline threshold", () => {
 });
 
 describe("S1-4① notification plan of one contract", () => {
-  const ev = (id: string, device: string, source: string, type: SecurityEvent["type"], at: string,
-    action: SecurityEvent["action"] = null): SecurityEvent => ({ id, device, source, type, action, detectedAt: t(at) });
+  const ev = (
+    id: string,
+    device: string,
+    source: string,
+    type: SecurityEvent["type"],
+    at: string,
+    action: SecurityEvent["action"] = null,
+  ): SecurityEvent => ({ id, device, source, type, action, detectedAt: t(at) });
   const show = (plan: ReturnType<typeof planNotifications>) =>
     plan.map((n) => `${n.eventId} ${n.channel} ${formatJstIso(n.at)}`);
 
@@ -144,7 +167,9 @@ describe("S1-4① notification plan of one contract", () => {
   });
 
   it("leaves out an open outage whose threshold is not yet crossed at `now`", () => {
-    const events = [ev("evt-000060", "GW-01", "gateway", "gateway_offline", "2025-06-17T10:00:00+09:00")];
+    const events = [
+      ev("evt-000060", "GW-01", "gateway", "gateway_offline", "2025-06-17T10:00:00+09:00"),
+    ];
     expect(planNotifications(events, { now: t("2025-06-17T10:59:59+09:00") })).toEqual([]);
     expect(show(planNotifications(events, { now: t("2025-06-17T11:00:00+09:00") }))).toEqual([
       "evt-000060 email 2025-06-17T11:00:00+09:00",
@@ -166,8 +191,19 @@ describe("S1-4① notification plan of one contract", () => {
   });
 
   it("counts a duplicated event once and ignores an online event with no outage open", () => {
-    const cc = ev("evt-000050", "GW-01", "gateway", "cc_callback", "2025-06-16T10:00:00+09:00", "blocked");
-    const events = [cc, { ...cc }, ev("evt-000051", "GW-01", "gateway", "gateway_online", "2025-06-16T11:00:00+09:00")];
+    const cc = ev(
+      "evt-000050",
+      "GW-01",
+      "gateway",
+      "cc_callback",
+      "2025-06-16T10:00:00+09:00",
+      "blocked",
+    );
+    const events = [
+      cc,
+      { ...cc },
+      ev("evt-000051", "GW-01", "gateway", "gateway_online", "2025-06-16T11:00:00+09:00"),
+    ];
     expect(show(planNotifications(events, { now: t("2025-06-17T00:00:00+09:00") }))).toEqual([
       "evt-000050 email 2025-06-16T10:00:00+09:00",
       "evt-000050 phone 2025-06-16T10:00:00+09:00",

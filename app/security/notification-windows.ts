@@ -12,9 +12,21 @@
 import { isYearEndHoliday, nextInstantInWindow, type DailyWindow } from "../lib/jst";
 
 export type SecurityEventType =
-  | "virus" | "network_virus" | "spyware" | "grayware" | "spam" | "phishing" | "cc_callback"
-  | "web_block" | "app_block" | "intrusion" | "sandbox" | "gateway_offline" | "gateway_online"
-  | "pattern_outdated" | "license_expiring";
+  | "virus"
+  | "network_virus"
+  | "spyware"
+  | "grayware"
+  | "spam"
+  | "phishing"
+  | "cc_callback"
+  | "web_block"
+  | "app_block"
+  | "intrusion"
+  | "sandbox"
+  | "gateway_offline"
+  | "gateway_online"
+  | "pattern_outdated"
+  | "license_expiring";
 
 export type SecurityEventAction = "removed" | "quarantined" | "blocked" | "passed" | "failed";
 
@@ -148,7 +160,10 @@ export interface PlanOptions {
  * crossed, under the offline event's id), phone at the next phone window from that time.
  * Ordered by time, then event id, e-mail before phone. Duplicate event ids count once.
  */
-export function planNotifications(events: readonly SecurityEvent[], options: PlanOptions): PlannedNotification[] {
+export function planNotifications(
+  events: readonly SecurityEvent[],
+  options: PlanOptions,
+): PlannedNotification[] {
   const threshold = options.offlineThresholdMinutes ?? DEFAULT_OFFLINE_THRESHOLD_MINUTES;
   assertThreshold(threshold);
   const unique = uniqueById(events);
@@ -178,7 +193,9 @@ export function planNotifications(events: readonly SecurityEvent[], options: Pla
 
 function assertThreshold(minutes: number): void {
   if (!Number.isInteger(minutes) || minutes <= 0) {
-    throw new RangeError(`offline threshold must be a positive whole number of minutes, got ${minutes}`);
+    throw new RangeError(
+      `offline threshold must be a positive whole number of minutes, got ${minutes}`,
+    );
   }
 }
 

@@ -10,11 +10,26 @@ import type { Database, NotificationTable } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { outboxRow } from "../mail/outbox.server";
-import { createdIso, recordWebhookEventsFor, webhookSubscribers, type Subscriber } from "../webhooks/events.server";
-import { incidentMail, incidentTitle, type IncidentFacts, type IncidentKind } from "./incident-texts";
 import {
-  gatewayOutages, planNotifications, type GatewayOutage, type PlannedNotification, type SecurityEvent,
-  type SecurityEventAction, type SecurityEventType,
+  createdIso,
+  recordWebhookEventsFor,
+  webhookSubscribers,
+  type Subscriber,
+} from "../webhooks/events.server";
+import {
+  incidentMail,
+  incidentTitle,
+  type IncidentFacts,
+  type IncidentKind,
+} from "./incident-texts";
+import {
+  gatewayOutages,
+  planNotifications,
+  type GatewayOutage,
+  type PlannedNotification,
+  type SecurityEvent,
+  type SecurityEventAction,
+  type SecurityEventType,
 } from "./notification-windows";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -62,25 +77,46 @@ export async function notificationPlan(
   const contract = await findContract(db, params.tenant, { ref: params.ref });
   if (!contract) return null;
   return planNotifications(await ruleEvents(db, contract.id), {
-    offlineThresholdMinutes: contract.offline_threshold_minutes, now: params.now,
+    offlineThresholdMinutes: contract.offline_threshold_minutes,
+    now: params.now,
   });
 }
 
 /** Opens the incidents and plans the notifications that the contracts' events require by `now`. */
-export async function notifyContracts(trx: Transaction<Database>, contractIds: readonly number[], now: Date): Promise<NotifySummary> {
+export async function notifyContracts(
+  trx: Transaction<Database>,
+  contractIds: readonly number[],
+  now: Date,
+): Promise<NotifySummary> {
   const summary: NotifySummary = { incidentsOpened: 0, notificationsPlanned: 0, mailsQueued: 0 };
-  const provider = await trx.selectFrom("provider").select(["name", "phone"]).orderBy("id").limit(1).executeTakeFirst();
+  const provider = await trx
+    .selectFrom("provider")
+    .select(["name", "phone"])
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
   // incident.opened webhooks: who wants them is read once for the whole run.
   let subscribers: Subscriber[] | null = null;
   for (const contractId of contractIds) {
     const contract = await findContract(trx, { kind: "provider" }, { id: contractId });
     if (!contract) continue;
     const events = await ruleEvents(trx, contract.id);
-    const plan = planNotifications(events, { offlineThresholdMinutes: contract.offline_threshold_minutes, now });
+    const plan = planNotifications(events, {
+      offlineThresholdMinutes: contract.offline_threshold_minutes,
+      now,
+    });
     if (plan.length === 0) continue;
     const missing = await unrecorded(trx, plan);
     if (missing.length > 0) subscribers ??= await webhookSubscribers(trx, "incident.opened");
-    const writer = new ContractWriter(trx, contract, events, plan, now, provider ?? { name: "", phone: "" }, subscribers ?? []);
+    const writer = new ContractWriter(
+      trx,
+      contract,
+      events,
+      plan,
+      now,
+      provider ?? { name: "", phone: "" },
+      subscribers ?? [],
+    );
     if (missing.length > 0) {
       const done = await writer.write(missing);
       summary.incidentsOpened += done.incidentsOpened;
@@ -94,18 +130,39 @@ export async function notifyContracts(trx: Transaction<Database>, contractIds: r
 
 /** `notify run`: the contracts with gateway outages, whose threshold may have been crossed since the last ingest. */
 export async function notifyAllContracts(db: Kysely<Database>, now: Date): Promise<NotifySummary> {
-  const rows = await db.selectFrom("security_events").select("contract_id").distinct()
-    .where("type", "=", "gateway_offline").execute();
-  return db.transaction().execute((trx) => notifyContracts(trx, rows.map((r) => r.contract_id), now));
+  const rows = await db
+    .selectFrom("security_events")
+    .select("contract_id")
+    .distinct()
+    .where("type", "=", "gateway_offline")
+    .execute();
+  return db.transaction().execute((trx) =>
+    notifyContracts(
+      trx,
+      rows.map((r) => r.contract_id),
+      now,
+    ),
+  );
 }
 
-async function findContract(db: Db, tenant: Tenant, by: { id: number } | { ref: string }): Promise<ContractFacts | undefined> {
-  let q = db.selectFrom("contracts")
+async function findContract(
+  db: Db,
+  tenant: Tenant,
+  by: { id: number } | { ref: string },
+): Promise<ContractFacts | undefined> {
+  let q = db
+    .selectFrom("contracts")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .select([
-      "contracts.id", "contracts.ref", "contracts.offline_threshold_minutes", "contracts.admin_email",
-      "contracts.admin_phone", "customers.name as customer_name",
-      "contracts.customer_id", "customers.ref as customer_ref", "customers.reseller_id",
+      "contracts.id",
+      "contracts.ref",
+      "contracts.offline_threshold_minutes",
+      "contracts.admin_email",
+      "contracts.admin_phone",
+      "customers.name as customer_name",
+      "contracts.customer_id",
+      "customers.ref as customer_ref",
+      "customers.reseller_id",
     ])
     .where(customerInTenant(tenant));
   q = "id" in by ? q.where("contracts.id", "=", by.id) : q.where("contracts.ref", "=", by.ref);
@@ -113,28 +170,53 @@ async function findContract(db: Db, tenant: Tenant, by: { id: number } | { ref: 
 }
 
 export function ruleEventsQuery(db: Db, contractId: number) {
-  return db.selectFrom("security_events")
-    .select(["id", "device_name", "source", "type", "action", "severity", "threat", "url", "detected_at"])
+  return db
+    .selectFrom("security_events")
+    .select([
+      "id",
+      "device_name",
+      "source",
+      "type",
+      "action",
+      "severity",
+      "threat",
+      "url",
+      "detected_at",
+    ])
     .where("contract_id", "=", contractId)
     .where(sql<SqlBool>`${sql.raw(RULE_EVENT_CONDITION)}`)
-    .orderBy("detected_at").orderBy("id");
+    .orderBy("detected_at")
+    .orderBy("id");
 }
 
 async function ruleEvents(db: Db, contractId: number): Promise<StoredEvent[]> {
   const rows = await ruleEventsQuery(db, contractId).execute();
   return rows.map((r) => ({
-    id: r.id, device: r.device_name, source: r.source, type: r.type as SecurityEventType,
-    action: r.action as SecurityEventAction | null, detectedAt: new Date(r.detected_at),
-    severity: r.severity, threat: r.threat, url: r.url,
+    id: r.id,
+    device: r.device_name,
+    source: r.source,
+    type: r.type as SecurityEventType,
+    action: r.action as SecurityEventAction | null,
+    detectedAt: new Date(r.detected_at),
+    severity: r.severity,
+    threat: r.threat,
+    url: r.url,
   }));
 }
 
 /** The planned notifications not stored yet. */
-async function unrecorded(db: Db, plan: readonly PlannedNotification[]): Promise<PlannedNotification[]> {
+async function unrecorded(
+  db: Db,
+  plan: readonly PlannedNotification[],
+): Promise<PlannedNotification[]> {
   const stored = new Set<string>();
   const ids = [...new Set(plan.map((n) => n.eventId))];
   for (const part of chunks(ids, CHUNK)) {
-    const rows = await db.selectFrom("notifications").select(["event_id", "channel"]).where("event_id", "in", part).execute();
+    const rows = await db
+      .selectFrom("notifications")
+      .select(["event_id", "channel"])
+      .where("event_id", "in", part)
+      .execute();
     for (const r of rows) stored.add(`${r.event_id}\u0000${r.channel}`);
   }
   return plan.filter((n) => !stored.has(`${n.eventId}\u0000${n.channel}`));
@@ -169,55 +251,107 @@ class ContractWriter {
       const rows = part.map((id) => {
         const f = facts.get(id)!;
         return {
-          contract_id: this.contract.id, kind: f.kind, severity: this.byId.get(id)!.severity, title: incidentTitle(f),
-          opened_at: f.at.toISOString(), acknowledged_at: null, resolved_at: null, assignee: null,
-          first_event_id: id, device_name: f.device, updated_at: this.now.toISOString(),
+          contract_id: this.contract.id,
+          kind: f.kind,
+          severity: this.byId.get(id)!.severity,
+          title: incidentTitle(f),
+          opened_at: f.at.toISOString(),
+          acknowledged_at: null,
+          resolved_at: null,
+          assignee: null,
+          first_event_id: id,
+          device_name: f.device,
+          updated_at: this.now.toISOString(),
         };
       });
-      const opened = await this.trx.insertInto("incidents").values(rows)
+      const opened = await this.trx
+        .insertInto("incidents")
+        .values(rows)
         .onConflict((oc) => oc.column("first_event_id").doNothing())
-        .returning(["id", "kind", "severity", "title", "device_name", "opened_at"]).execute();
+        .returning(["id", "kind", "severity", "title", "device_name", "opened_at"])
+        .execute();
       incidentsOpened += opened.length;
       // In this transaction: an incident that is rolled back is never announced.
-      await recordWebhookEventsFor(this.trx, "incident.opened", this.subscribers, opened.map((i) => ({
-        customerId: this.contract.customer_id, resellerId: this.contract.reseller_id,
-        data: { incident: {
-          id: i.id, contract: this.contract.ref, customer: this.contract.customer_ref, kind: i.kind, severity: i.severity,
-          title: i.title, device: i.device_name, openedAt: createdIso(new Date(i.opened_at)),
-        } },
-      })), this.now);
+      await recordWebhookEventsFor(
+        this.trx,
+        "incident.opened",
+        this.subscribers,
+        opened.map((i) => ({
+          customerId: this.contract.customer_id,
+          resellerId: this.contract.reseller_id,
+          data: {
+            incident: {
+              id: i.id,
+              contract: this.contract.ref,
+              customer: this.contract.customer_ref,
+              kind: i.kind,
+              severity: i.severity,
+              title: i.title,
+              device: i.device_name,
+              openedAt: createdIso(new Date(i.opened_at)),
+            },
+          },
+        })),
+        this.now,
+      );
     }
     const incidentIds = await incidentIdsByCause(this.trx, eventIds);
-    await insertLinks(this.trx, eventIds.map((id) => ({ incident_id: incidentIds.get(id)!, event_id: id })));
+    await insertLinks(
+      this.trx,
+      eventIds.map((id) => ({ incident_id: incidentIds.get(id)!, event_id: id })),
+    );
 
-    const mails = missing.filter((n) => n.channel === "email").map((n) => {
-      const { subject, text } = incidentMail({
-        facts: facts.get(n.eventId)!, contractRef: this.contract.ref, customerName: this.contract.customer_name,
-        providerName: this.provider.name, providerPhone: this.provider.phone, phoneAt: this.at(n.eventId, "phone"),
+    const mails = missing
+      .filter((n) => n.channel === "email")
+      .map((n) => {
+        const { subject, text } = incidentMail({
+          facts: facts.get(n.eventId)!,
+          contractRef: this.contract.ref,
+          customerName: this.contract.customer_name,
+          providerName: this.provider.name,
+          providerPhone: this.provider.phone,
+          phoneAt: this.at(n.eventId, "phone"),
+        });
+        const mail = {
+          kind: "incident_notification",
+          ref: mailRef(n.eventId),
+          to: this.contract.admin_email,
+          subject,
+          text,
+        };
+        return outboxRow(mail, this.now);
       });
-      const mail = { kind: "incident_notification", ref: mailRef(n.eventId), to: this.contract.admin_email, subject, text };
-      return outboxRow(mail, this.now);
-    });
     let mailsQueued = 0;
     for (const part of chunks(mails, CHUNK)) {
-      const result = await this.trx.insertInto("outbox").values(part)
-        .onConflict((oc) => oc.column("ref").doNothing()).executeTakeFirst();
+      const result = await this.trx
+        .insertInto("outbox")
+        .values(part)
+        .onConflict((oc) => oc.column("ref").doNothing())
+        .executeTakeFirst();
       mailsQueued += Number(result.numInsertedOrUpdatedRows ?? 0n);
     }
     const outboxIds = await outboxIdsByRef(this.trx, eventIds.map(mailRef));
 
     const rows: Insertable<NotificationTable>[] = missing.map((n) => ({
-      incident_id: incidentIds.get(n.eventId)!, contract_id: this.contract.id, event_id: n.eventId,
-      channel: n.channel, planned_at: n.at.toISOString(), sent_at: null,
+      incident_id: incidentIds.get(n.eventId)!,
+      contract_id: this.contract.id,
+      event_id: n.eventId,
+      channel: n.channel,
+      planned_at: n.at.toISOString(),
+      sent_at: null,
       // The e-mail's delivery is tracked in the outbox; a phone call is recorded when it is made.
       result: n.channel === "email" ? "queued" : null,
       recipient: n.channel === "email" ? this.contract.admin_email : this.contract.admin_phone,
-      last_error: null, outbox_id: n.channel === "email" ? outboxIds.get(mailRef(n.eventId)) ?? null : null,
+      last_error: null,
+      outbox_id: n.channel === "email" ? (outboxIds.get(mailRef(n.eventId)) ?? null) : null,
     }));
     let notificationsPlanned = 0;
     for (const part of chunks(rows, CHUNK)) {
-      const result = await this.trx.insertInto("notifications").values(part)
-        .onConflict((oc) => oc.columns(["event_id", "channel"]).doNothing()).executeTakeFirst();
+      const result = await this.trx
+        .insertInto("notifications")
+        .values(part)
+        .onConflict((oc) => oc.columns(["event_id", "channel"]).doNothing())
+        .executeTakeFirst();
       notificationsPlanned += Number(result.numInsertedOrUpdatedRows ?? 0n);
     }
     return { incidentsOpened, notificationsPlanned, mailsQueued };
@@ -225,14 +359,25 @@ class ContractWriter {
 
   /** Links each notified outage's incident to the online event that ended it, once that event is stored. */
   async linkRecoveries(): Promise<void> {
-    const recovered = [...this.outages.values()].filter((o) => o.backOnlineAt !== null && this.planned.has(`${o.offlineEventId}:email`));
+    const recovered = [...this.outages.values()].filter(
+      (o) => o.backOnlineAt !== null && this.planned.has(`${o.offlineEventId}:email`),
+    );
     if (recovered.length === 0) return;
-    const incidentIds = await incidentIdsByCause(this.trx, recovered.map((o) => o.offlineEventId));
+    const incidentIds = await incidentIdsByCause(
+      this.trx,
+      recovered.map((o) => o.offlineEventId),
+    );
     const links = recovered.flatMap((o) => {
-      const online = this.events.find((e) => e.type === "gateway_online" && e.device === o.device
-        && e.detectedAt.getTime() === o.backOnlineAt!.getTime());
+      const online = this.events.find(
+        (e) =>
+          e.type === "gateway_online" &&
+          e.device === o.device &&
+          e.detectedAt.getTime() === o.backOnlineAt!.getTime(),
+      );
       const incidentId = incidentIds.get(o.offlineEventId);
-      return online && incidentId !== undefined ? [{ incident_id: incidentId, event_id: online.id }] : [];
+      return online && incidentId !== undefined
+        ? [{ incident_id: incidentId, event_id: online.id }]
+        : [];
     });
     await insertLinks(this.trx, links);
   }
@@ -244,25 +389,45 @@ class ContractWriter {
   private facts(eventId: string): IncidentFacts {
     const e = this.byId.get(eventId)!;
     const outage = this.outages.get(eventId);
-    const kind: IncidentKind = e.type === "cc_callback" ? "cc_callback" : outage ? "gateway_offline" : "virus_not_removed";
+    const kind: IncidentKind =
+      e.type === "cc_callback" ? "cc_callback" : outage ? "gateway_offline" : "virus_not_removed";
     return {
-      kind, device: e.device, at: this.at(eventId, "email"), offlineAt: outage?.offlineAt,
+      kind,
+      device: e.device,
+      at: this.at(eventId, "email"),
+      offlineAt: outage?.offlineAt,
       thresholdMinutes: outage ? this.contract.offline_threshold_minutes : undefined,
-      threat: e.threat, url: e.url, action: e.action ?? null,
+      threat: e.threat,
+      url: e.url,
+      action: e.action ?? null,
     };
   }
 }
 
-async function insertLinks(trx: Transaction<Database>, links: Array<{ incident_id: number; event_id: string }>): Promise<void> {
+async function insertLinks(
+  trx: Transaction<Database>,
+  links: Array<{ incident_id: number; event_id: string }>,
+): Promise<void> {
   for (const part of chunks(links, CHUNK)) {
-    await trx.insertInto("incident_events").values(part).onConflict((oc) => oc.doNothing()).execute();
+    await trx
+      .insertInto("incident_events")
+      .values(part)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 }
 
-async function incidentIdsByCause(db: Db, eventIds: readonly string[]): Promise<Map<string, number>> {
+async function incidentIdsByCause(
+  db: Db,
+  eventIds: readonly string[],
+): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const part of chunks(eventIds, CHUNK)) {
-    const rows = await db.selectFrom("incidents").select(["id", "first_event_id"]).where("first_event_id", "in", part).execute();
+    const rows = await db
+      .selectFrom("incidents")
+      .select(["id", "first_event_id"])
+      .where("first_event_id", "in", part)
+      .execute();
     for (const r of rows) ids.set(r.first_event_id, r.id);
   }
   return ids;
@@ -271,7 +436,11 @@ async function incidentIdsByCause(db: Db, eventIds: readonly string[]): Promise<
 async function outboxIdsByRef(db: Db, refs: readonly string[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const part of chunks(refs, CHUNK)) {
-    const rows = await db.selectFrom("outbox").select(["id", "ref"]).where("ref", "in", part).execute();
+    const rows = await db
+      .selectFrom("outbox")
+      .select(["id", "ref"])
+      .where("ref", "in", part)
+      .execute();
     for (const r of rows) if (r.ref !== null) ids.set(r.ref, r.id);
   }
   return ids;
@@ -280,4 +449,3 @@ async function outboxIdsByRef(db: Db, refs: readonly string[]): Promise<Map<stri
 function mailRef(eventId: string): string {
   return `incident:${eventId}:email`;
 }
-

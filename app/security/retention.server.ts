@@ -23,15 +23,23 @@ export async function purgeExpiredEvents(
   options: { batchSize?: number } = {},
 ): Promise<PurgeResult> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0)
+    throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
   // detected_at is ISO 8601 UTC text written by toISOString(), so text order is time order.
   const cutoff = retentionCutoff(now).toISOString();
   let deleted = 0;
   let batches = 0;
   for (;;) {
-    const result = await db.deleteFrom("security_events")
-      .where("id", "in", (eb) => eb.selectFrom("security_events").select("id")
-        .where("detected_at", "<", cutoff).orderBy("detected_at").limit(batchSize))
+    const result = await db
+      .deleteFrom("security_events")
+      .where("id", "in", (eb) =>
+        eb
+          .selectFrom("security_events")
+          .select("id")
+          .where("detected_at", "<", cutoff)
+          .orderBy("detected_at")
+          .limit(batchSize),
+      )
       .executeTakeFirst();
     const n = Number(result.numDeletedRows);
     if (n === 0) break;

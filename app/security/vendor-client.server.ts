@@ -43,7 +43,15 @@ export interface SkippedItem {
 export interface VendorSyncReport {
   pages: number;
   received: number;
-  stored: Pick<IngestSummary, "inserted" | "duplicates" | "devices" | "incidentsOpened" | "notificationsPlanned" | "mailsQueued">;
+  stored: Pick<
+    IngestSummary,
+    | "inserted"
+    | "duplicates"
+    | "devices"
+    | "incidentsOpened"
+    | "notificationsPlanned"
+    | "mailsQueued"
+  >;
   skipped: SkippedItem[];
 }
 
@@ -56,13 +64,21 @@ export function vendorConfigFromEnv(): VendorClientConfig | null {
 }
 
 /** One page of a feed, retried as docs/vendor-api.md says. */
-export async function fetchVendorPage(config: VendorClientConfig, feed: VendorFeed, cursor: string | null): Promise<VendorPage> {
-  const url = new URL(`v1/${feed}`, config.baseUrl.endsWith("/") ? config.baseUrl : `${config.baseUrl}/`);
+export async function fetchVendorPage(
+  config: VendorClientConfig,
+  feed: VendorFeed,
+  cursor: string | null,
+): Promise<VendorPage> {
+  const url = new URL(
+    `v1/${feed}`,
+    config.baseUrl.endsWith("/") ? config.baseUrl : `${config.baseUrl}/`,
+  );
   if (cursor !== null) url.searchParams.set("cursor", cursor);
   url.searchParams.set("limit", String(config.pageLimit ?? 500));
   const what = `GET /v1/${feed}${cursor === null ? "" : ` (cursor ${cursor})`}`;
   const attempts = config.maxAttempts ?? 5;
-  const sleep = config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep =
+    config.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const log = config.log ?? console.error;
 
   let reason = "";
@@ -78,14 +94,17 @@ export async function fetchVendorPage(config: VendorClientConfig, feed: VendorFe
       body = await response.text();
       if (response.status === 429 || response.status >= 500) {
         reason = `HTTP ${response.status}`;
-        if (response.status === 429) wait = retryAfterMs(response.headers.get("retry-after")) ?? wait;
+        if (response.status === 429)
+          wait = retryAfterMs(response.headers.get("retry-after")) ?? wait;
         if (attempt < attempts) await sleep(wait);
         continue;
       }
       if (!response.ok) throw new VendorApiError(`vendor API: ${what}: HTTP ${response.status}`);
     } catch (error) {
       if (error instanceof VendorApiError) throw error;
-      reason = isTimeout(error) ? `no answer within ${config.timeoutMs ?? 10_000} ms` : `network error: ${describe(error)}`;
+      reason = isTimeout(error)
+        ? `no answer within ${config.timeoutMs ?? 10_000} ms`
+        : `network error: ${describe(error)}`;
       if (attempt < attempts) await sleep(wait);
       continue;
     }
@@ -101,8 +120,17 @@ export async function syncVendor(
   options: { now: Date; sqlite?: SQLite.Database },
 ): Promise<VendorSyncReport> {
   const report: VendorSyncReport = {
-    pages: 0, received: 0, skipped: [],
-    stored: { inserted: 0, duplicates: 0, devices: 0, incidentsOpened: 0, notificationsPlanned: 0, mailsQueued: 0 },
+    pages: 0,
+    received: 0,
+    skipped: [],
+    stored: {
+      inserted: 0,
+      duplicates: 0,
+      devices: 0,
+      incidentsOpened: 0,
+      notificationsPlanned: 0,
+      mailsQueued: 0,
+    },
   };
   for (const feed of ["devices", "detections"] as const) {
     let cursor = await storedCursor(db, feed);
@@ -119,19 +147,29 @@ export async function syncVendor(
         if (result.record) return void records.push(result.record);
         for (const message of result.problems) {
           report.skipped.push({ feed, cursor, index, message });
-          (config.log ?? console.error)(`vendor API: ${feed} (cursor ${cursor ?? "start"}) item ${index}: ${message}`);
+          (config.log ?? console.error)(
+            `vendor API: ${feed} (cursor ${cursor ?? "start"}) item ${index}: ${message}`,
+          );
         }
       });
       const next = nextCursor ?? cursor;
       const stored = await ingestRecords(db, records, {
-        now: options.now, sqlite: options.sqlite,
+        now: options.now,
+        sqlite: options.sqlite,
         inTransaction: async (trx) => {
-          await trx.insertInto("vendor_sync_state").values({ source: feed, cursor: next, updated_at: options.now.toISOString() })
-            .onConflict((oc) => oc.column("source").doUpdateSet({ cursor: next, updated_at: options.now.toISOString() }))
+          await trx
+            .insertInto("vendor_sync_state")
+            .values({ source: feed, cursor: next, updated_at: options.now.toISOString() })
+            .onConflict((oc) =>
+              oc
+                .column("source")
+                .doUpdateSet({ cursor: next, updated_at: options.now.toISOString() }),
+            )
             .execute();
         },
       });
-      for (const key of Object.keys(report.stored) as Array<keyof VendorSyncReport["stored"]>) report.stored[key] += stored[key];
+      for (const key of Object.keys(report.stored) as Array<keyof VendorSyncReport["stored"]>)
+        report.stored[key] += stored[key];
       if (nextCursor === null || nextCursor === cursor) break;
       cursor = nextCursor;
     }
@@ -140,7 +178,11 @@ export async function syncVendor(
 }
 
 async function storedCursor(db: Kysely<Database>, feed: VendorFeed): Promise<string | null> {
-  const row = await db.selectFrom("vendor_sync_state").select("cursor").where("source", "=", feed).executeTakeFirst();
+  const row = await db
+    .selectFrom("vendor_sync_state")
+    .select("cursor")
+    .where("source", "=", feed)
+    .executeTakeFirst();
   return row?.cursor ?? null;
 }
 
@@ -150,13 +192,30 @@ function toIngestLine(feed: VendorFeed, item: unknown): unknown {
   const v = item as Record<string, unknown>;
   if (feed === "devices") {
     return {
-      kind: "device", contract: v.contractRef, name: v.name, deviceType: v.type, os: v.os, ip: v.ip,
-      location: v.location, agentVersion: v.agentVersion, patternVersion: v.patternVersion, lastSeenAt: v.lastSeenAt,
+      kind: "device",
+      contract: v.contractRef,
+      name: v.name,
+      deviceType: v.type,
+      os: v.os,
+      ip: v.ip,
+      location: v.location,
+      agentVersion: v.agentVersion,
+      patternVersion: v.patternVersion,
+      lastSeenAt: v.lastSeenAt,
     };
   }
   return {
-    kind: "event", id: v.id, contract: v.contractRef, device: v.deviceName, source: v.product, type: v.type,
-    severity: v.severity, detectedAt: v.detectedAt, threat: v.threat, url: v.url, action: v.action,
+    kind: "event",
+    id: v.id,
+    contract: v.contractRef,
+    device: v.deviceName,
+    source: v.product,
+    type: v.type,
+    severity: v.severity,
+    detectedAt: v.detectedAt,
+    threat: v.threat,
+    url: v.url,
+    action: v.action,
   };
 }
 
@@ -173,7 +232,9 @@ function parsePage(body: string, what: string): VendorPage {
   }
   const next = page.nextCursor ?? null;
   if (next !== null && (typeof next !== "string" || next === "")) {
-    throw new VendorApiError(`vendor API: ${what}: malformed page: "nextCursor" must be a string or null`);
+    throw new VendorApiError(
+      `vendor API: ${what}: malformed page: "nextCursor" must be a string or null`,
+    );
   }
   return { items: page.items, nextCursor: next };
 }
@@ -181,7 +242,9 @@ function parsePage(body: string, what: string): VendorPage {
 /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
 export function retryAfterMs(header: string | null, now: Date = new Date()): number | null {
   if (header === null || header.trim() === "") return null;
-  const ms = /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : Date.parse(header) - now.getTime();
+  const ms = /^\d+$/.test(header.trim())
+    ? Number(header.trim()) * 1000
+    : Date.parse(header) - now.getTime();
   return Number.isNaN(ms) ? null : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 

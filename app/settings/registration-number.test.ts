@@ -9,8 +9,14 @@ describe("qualified-invoice registration number", () => {
   });
 
   it("accepts T + 13 digits with a matching check digit, normalising what people type", () => {
-    expect(checkRegistrationNumber("T7000012050002")).toEqual({ ok: true, value: "T7000012050002" });
-    expect(checkRegistrationNumber("ｔ５０１０-００１２-３４５６６")).toEqual({ ok: true, value: "T5010001234566" });
+    expect(checkRegistrationNumber("T7000012050002")).toEqual({
+      ok: true,
+      value: "T7000012050002",
+    });
+    expect(checkRegistrationNumber("ｔ５０１０-００１２-３４５６６")).toEqual({
+      ok: true,
+      value: "T5010001234566",
+    });
   });
 
   it("refuses other shapes and wrong check digits with a Japanese message", () => {

@@ -19,11 +19,17 @@ export type RegistrationNumberCheck = { ok: true; value: string } | { ok: false;
 export function checkRegistrationNumber(input: string): RegistrationNumberCheck {
   const normalized = input.normalize("NFKC").replace(/[\s-]/g, "").toUpperCase();
   if (!/^T\d{13}$/.test(normalized)) {
-    return { ok: false, message: "登録番号は「T」に続く13桁の数字で入力してください（例：T5010001234566）" };
+    return {
+      ok: false,
+      message: "登録番号は「T」に続く13桁の数字で入力してください（例：T5010001234566）",
+    };
   }
   const digits = normalized.slice(1);
   if (corporateNumberCheckDigit(digits.slice(1)) !== Number(digits[0])) {
-    return { ok: false, message: "登録番号のチェックディジット（先頭の数字）が一致しません。番号をご確認ください" };
+    return {
+      ok: false,
+      message: "登録番号のチェックディジット（先頭の数字）が一致しません。番号をご確認ください",
+    };
   }
   return { ok: true, value: normalized };
 }

@@ -6,17 +6,33 @@
 import { isIP } from "node:net";
 
 export type AddressClass =
-  | "public" | "private" | "shared" | "loopback" | "link-local" | "unique-local" | "multicast" | "unspecified" | "reserved" | "invalid";
+  | "public"
+  | "private"
+  | "shared"
+  | "loopback"
+  | "link-local"
+  | "unique-local"
+  | "multicast"
+  | "unspecified"
+  | "reserved"
+  | "invalid";
 
 export const ADDRESS_CLASS_LABELS: Record<Exclude<AddressClass, "public">, string> = {
-  private: "プライベートアドレス", shared: "共有アドレス（CGNAT）", loopback: "ループバックアドレス", "link-local": "リンクローカルアドレス",
-  "unique-local": "ユニークローカルアドレス", multicast: "マルチキャストアドレス", unspecified: "未指定アドレス",
-  reserved: "予約済みアドレス", invalid: "IPアドレスとして読めない値",
+  private: "プライベートアドレス",
+  shared: "共有アドレス（CGNAT）",
+  loopback: "ループバックアドレス",
+  "link-local": "リンクローカルアドレス",
+  "unique-local": "ユニークローカルアドレス",
+  multicast: "マルチキャストアドレス",
+  unspecified: "未指定アドレス",
+  reserved: "予約済みアドレス",
+  invalid: "IPアドレスとして読めない値",
 };
 
 function ipv4Octets(text: string): number[] | null {
   const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return null;
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255))
+    return null;
   return parts.map(Number);
 }
 
@@ -34,7 +50,8 @@ export function classifyIPv4(text: string): AddressClass {
   if (a >= 240) return "reserved"; // 240/4 and the broadcast address
   if (a === 192 && b === 0 && (c === 0 || c === 2)) return "reserved"; // IETF protocol assignments, TEST-NET-1
   if (a === 198 && (b === 18 || b === 19)) return "reserved"; // benchmarking
-  if ((a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return "reserved"; // TEST-NET-2/3
+  if ((a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113))
+    return "reserved"; // TEST-NET-2/3
   if (a === 192 && b === 88 && c === 99) return "reserved"; // 6to4 relay anycast
   return "public";
 }
@@ -59,7 +76,11 @@ function ipv6Groups(text: string): number[] | null {
   if (![...head, ...rest].every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
   const missing = 8 - head.length - rest.length;
   if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...rest].map((g) => parseInt(g, 16));
+  const groups = [
+    ...head,
+    ...Array<string>(halves.length === 2 ? missing : 0).fill("0"),
+    ...rest,
+  ].map((g) => parseInt(g, 16));
   return groups;
 }
 
@@ -73,11 +94,13 @@ export function classifyIPv6(text: string): AddressClass {
   if (zeros(0, 7) && g[7] === 1) return "loopback";
   if (zeros(0, 5) && g[5] === 0xffff) return classifyIPv4(v4From(g[6], g[7])); // IPv4-mapped
   if (zeros(0, 6)) return "reserved"; // IPv4-compatible (deprecated): never a public target
-  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) { // NAT64 well-known prefix
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) {
+    // NAT64 well-known prefix
     const inner = classifyIPv4(v4From(g[6], g[7]));
     return inner === "public" ? "public" : inner;
   }
-  if (g[0] === 0x2002) { // 6to4 carries an IPv4 address in groups 1-2
+  if (g[0] === 0x2002) {
+    // 6to4 carries an IPv4 address in groups 1-2
     const inner = classifyIPv4(v4From(g[1], g[2]));
     return inner === "public" ? "public" : inner;
   }

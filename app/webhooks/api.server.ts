@@ -2,10 +2,20 @@
 // scoped to the key's tenant; a foreign or unknown id is 404.
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { fieldErrors, notFoundProblem, validationProblem, type ApiContext } from "../api/http.server";
+import {
+  fieldErrors,
+  notFoundProblem,
+  validationProblem,
+  type ApiContext,
+} from "../api/http.server";
 import { getServerConfig } from "../config.server";
 import {
-  createWebhookEndpoint, deleteWebhookEndpoint, getWebhookEndpoint, listWebhookEndpoints, presentWebhookEndpoint, WebhookEndpointInput,
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  getWebhookEndpoint,
+  listWebhookEndpoints,
+  presentWebhookEndpoint,
+  WebhookEndpointInput,
 } from "./endpoints.server";
 
 export function endpointIdParam(value: string | undefined): number {
@@ -28,13 +38,28 @@ export async function createApiWebhookEndpoint(db: Kysely<Database>, ctx: ApiCon
   const parsed = WebhookEndpointInput.safeParse(await ctx.json());
   if (!parsed.success) throw validationProblem(fieldErrors(parsed.error));
   const result = await createWebhookEndpoint(db, {
-    tenant: ctx.caller.tenant, input: parsed.data, at: ctx.at, actor: ctx.caller.actor, ip: ctx.ip, allowHosts: getServerConfig().webhookAllowHosts,
+    tenant: ctx.caller.tenant,
+    input: parsed.data,
+    at: ctx.at,
+    actor: ctx.caller.actor,
+    ip: ctx.ip,
+    allowHosts: getServerConfig().webhookAllowHosts,
   });
   if (!result.ok) throw validationProblem(result.fields);
   return { ...presentWebhookEndpoint(result.endpoint), secret: result.secret };
 }
 
-export async function deleteApiWebhookEndpoint(db: Kysely<Database>, ctx: ApiContext, id: number): Promise<void> {
-  const deleted = await deleteWebhookEndpoint(db, { tenant: ctx.caller.tenant, id, at: ctx.at, actor: ctx.caller.actor, ip: ctx.ip });
+export async function deleteApiWebhookEndpoint(
+  db: Kysely<Database>,
+  ctx: ApiContext,
+  id: number,
+): Promise<void> {
+  const deleted = await deleteWebhookEndpoint(db, {
+    tenant: ctx.caller.tenant,
+    id,
+    at: ctx.at,
+    actor: ctx.caller.actor,
+    ip: ctx.ip,
+  });
   if (!deleted) throw notFoundProblem("Webhookの送信先");
 }

@@ -18,15 +18,39 @@ import { checkWebhookUrl, WEBHOOK_URL_MAX_LENGTH, type Resolver } from "./ssrf.s
 /** How many endpoints a tenant may have: enough for every PSA, few enough to send to quickly. */
 export const MAX_ENDPOINTS_PER_TENANT = 20;
 
-export const WebhookEndpointInput = z.strictObject({
-  url: z.string({ error: "送信先のURLを入力してください" }).trim().min(1, "送信先のURLを入力してください")
-    .max(WEBHOOK_URL_MAX_LENGTH, `送信先のURLは${formatCount(WEBHOOK_URL_MAX_LENGTH)}文字以内で入力してください`)
-    .describe("送信先のURL（https。WEBHOOK_ALLOW_HOSTS のホストだけ http も可）"),
-  description: noteField("説明", { max: 200 }).optional().default("").describe("用途のメモ（200文字まで）"),
-  events: z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: "イベントの種類が正しくありません" }), { error: "受け取るイベントを1つ以上選んでください" })
-    .min(1, "受け取るイベントを1つ以上選んでください").describe("受け取るイベントの種類"),
-  ownerEmail: emailField("停止時の連絡先メールアドレス").describe("72時間失敗が続いて停止したときに知らせるメールアドレス"),
-}, { error: (issue) => (issue.code === "unrecognized_keys" ? `使えない項目があります: ${issue.keys.join(", ")}` : undefined) })
+export const WebhookEndpointInput = z
+  .strictObject(
+    {
+      url: z
+        .string({ error: "送信先のURLを入力してください" })
+        .trim()
+        .min(1, "送信先のURLを入力してください")
+        .max(
+          WEBHOOK_URL_MAX_LENGTH,
+          `送信先のURLは${formatCount(WEBHOOK_URL_MAX_LENGTH)}文字以内で入力してください`,
+        )
+        .describe("送信先のURL（https。WEBHOOK_ALLOW_HOSTS のホストだけ http も可）"),
+      description: noteField("説明", { max: 200 })
+        .optional()
+        .default("")
+        .describe("用途のメモ（200文字まで）"),
+      events: z
+        .array(z.enum(WEBHOOK_EVENT_TYPES, { error: "イベントの種類が正しくありません" }), {
+          error: "受け取るイベントを1つ以上選んでください",
+        })
+        .min(1, "受け取るイベントを1つ以上選んでください")
+        .describe("受け取るイベントの種類"),
+      ownerEmail: emailField("停止時の連絡先メールアドレス").describe(
+        "72時間失敗が続いて停止したときに知らせるメールアドレス",
+      ),
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? `使えない項目があります: ${issue.keys.join(", ")}`
+          : undefined,
+    },
+  )
   .meta({ id: "WebhookEndpointInput", description: "Webhookの送信先の登録" });
 
 export type WebhookEndpointInput = z.output<typeof WebhookEndpointInput>;
@@ -34,8 +58,16 @@ export type WebhookEndpointInput = z.output<typeof WebhookEndpointInput>;
 /** The API's view of an endpoint (schemas.ts). */
 export function presentWebhookEndpoint(e: EndpointView): ApiWebhookEndpoint {
   return {
-    id: e.id, url: e.url, description: e.description, events: e.events, secretPrefix: e.secretPrefix, ownerEmail: e.ownerEmail,
-    status: e.disabledAt ? "disabled" : "active", disabledAt: jstIso(e.disabledAt), disabledReason: e.disabledReason, createdAt: jstIso(e.createdAt)!,
+    id: e.id,
+    url: e.url,
+    description: e.description,
+    events: e.events,
+    secretPrefix: e.secretPrefix,
+    ownerEmail: e.ownerEmail,
+    status: e.disabledAt ? "disabled" : "active",
+    disabledAt: jstIso(e.disabledAt),
+    disabledReason: e.disabledReason,
+    createdAt: jstIso(e.createdAt)!,
   };
 }
 
@@ -56,38 +88,101 @@ export interface EndpointView {
   disabledReason: string | null;
 }
 
-async function eventsOf(db: Kysely<Database>, ids: readonly number[]): Promise<Map<number, WebhookEventType[]>> {
+async function eventsOf(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<Map<number, WebhookEventType[]>> {
   const map = new Map<number, WebhookEventType[]>();
   if (ids.length === 0) return map;
-  const rows = await db.selectFrom("webhook_subscriptions").select(["endpoint_id", "event_type"]).where("endpoint_id", "in", [...ids]).execute();
-  for (const r of rows) map.set(r.endpoint_id, [...(map.get(r.endpoint_id) ?? []), r.event_type as WebhookEventType]);
-  for (const [id, list] of map) map.set(id, WEBHOOK_EVENT_TYPES.filter((t) => list.includes(t)));
+  const rows = await db
+    .selectFrom("webhook_subscriptions")
+    .select(["endpoint_id", "event_type"])
+    .where("endpoint_id", "in", [...ids])
+    .execute();
+  for (const r of rows)
+    map.set(r.endpoint_id, [...(map.get(r.endpoint_id) ?? []), r.event_type as WebhookEventType]);
+  for (const [id, list] of map)
+    map.set(
+      id,
+      WEBHOOK_EVENT_TYPES.filter((t) => list.includes(t)),
+    );
   return map;
 }
 
-const ENDPOINT_COLUMNS = ["id", "url", "description", "secret_prefix", "owner_email", "created_at", "created_by", "disabled_at", "disabled_reason"] as const;
+const ENDPOINT_COLUMNS = [
+  "id",
+  "url",
+  "description",
+  "secret_prefix",
+  "owner_email",
+  "created_at",
+  "created_by",
+  "disabled_at",
+  "disabled_reason",
+] as const;
 
-function present(r: { id: number; url: string; description: string; secret_prefix: string; owner_email: string; created_at: string; created_by: string; disabled_at: string | null; disabled_reason: string | null }, events: WebhookEventType[]): EndpointView {
+function present(
+  r: {
+    id: number;
+    url: string;
+    description: string;
+    secret_prefix: string;
+    owner_email: string;
+    created_at: string;
+    created_by: string;
+    disabled_at: string | null;
+    disabled_reason: string | null;
+  },
+  events: WebhookEventType[],
+): EndpointView {
   return {
-    id: r.id, url: r.url, description: r.description, events, secretPrefix: r.secret_prefix, ownerEmail: r.owner_email,
-    createdAt: r.created_at, createdBy: r.created_by, disabledAt: r.disabled_at, disabledReason: r.disabled_reason,
+    id: r.id,
+    url: r.url,
+    description: r.description,
+    events,
+    secretPrefix: r.secret_prefix,
+    ownerEmail: r.owner_email,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    disabledAt: r.disabled_at,
+    disabledReason: r.disabled_reason,
   };
 }
 
-export async function listWebhookEndpoints(db: Kysely<Database>, tenant: KeyTenant): Promise<EndpointView[]> {
+export async function listWebhookEndpoints(
+  db: Kysely<Database>,
+  tenant: KeyTenant,
+): Promise<EndpointView[]> {
   const resellerId = resellerOf(tenant);
-  const rows = await db.selectFrom("webhook_endpoints").select([...ENDPOINT_COLUMNS])
-    .where("reseller_id", resellerId === null ? "is" : "=", resellerId).where("deleted_at", "is", null).orderBy("id").execute();
-  const events = await eventsOf(db, rows.map((r) => r.id));
+  const rows = await db
+    .selectFrom("webhook_endpoints")
+    .select([...ENDPOINT_COLUMNS])
+    .where("reseller_id", resellerId === null ? "is" : "=", resellerId)
+    .where("deleted_at", "is", null)
+    .orderBy("id")
+    .execute();
+  const events = await eventsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => present(r, events.get(r.id) ?? []));
 }
 
 /** One live endpoint of the tenant; null for a foreign, deleted or unknown id alike (404). */
-export async function getWebhookEndpoint(db: Kysely<Database>, tenant: KeyTenant, id: number): Promise<EndpointView | null> {
+export async function getWebhookEndpoint(
+  db: Kysely<Database>,
+  tenant: KeyTenant,
+  id: number,
+): Promise<EndpointView | null> {
   if (!Number.isSafeInteger(id) || id < 1) return null;
   const resellerId = resellerOf(tenant);
-  const row = await db.selectFrom("webhook_endpoints").select([...ENDPOINT_COLUMNS])
-    .where("reseller_id", resellerId === null ? "is" : "=", resellerId).where("id", "=", id).where("deleted_at", "is", null).executeTakeFirst();
+  const row = await db
+    .selectFrom("webhook_endpoints")
+    .select([...ENDPOINT_COLUMNS])
+    .where("reseller_id", resellerId === null ? "is" : "=", resellerId)
+    .where("id", "=", id)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
   if (!row) return null;
   return present(row, (await eventsOf(db, [row.id])).get(row.id) ?? []);
 }
@@ -98,7 +193,15 @@ export type CreateEndpointResult =
 
 export async function createWebhookEndpoint(
   db: Kysely<Database>,
-  params: { tenant: KeyTenant; input: WebhookEndpointInput; at: Date; actor: AuditActor; ip: string | null; allowHosts: readonly string[]; resolve?: Resolver },
+  params: {
+    tenant: KeyTenant;
+    input: WebhookEndpointInput;
+    at: Date;
+    actor: AuditActor;
+    ip: string | null;
+    allowHosts: readonly string[];
+    resolve?: Resolver;
+  },
 ): Promise<CreateEndpointResult> {
   const { input } = params;
   const urlError = await checkWebhookUrl(input.url, params.allowHosts, params.resolve);
@@ -107,22 +210,52 @@ export async function createWebhookEndpoint(
   const secret = newWebhookSecret();
   const at = params.at.toISOString();
   const result = await db.transaction().execute(async (trx) => {
-    const count = await trx.selectFrom("webhook_endpoints").select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("reseller_id", resellerId === null ? "is" : "=", resellerId).where("deleted_at", "is", null).executeTakeFirstOrThrow();
+    const count = await trx
+      .selectFrom("webhook_endpoints")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("reseller_id", resellerId === null ? "is" : "=", resellerId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirstOrThrow();
     if (Number(count.n) >= MAX_ENDPOINTS_PER_TENANT) return null;
-    const { id } = await trx.insertInto("webhook_endpoints").values({
-      reseller_id: resellerId, url: input.url, description: input.description, secret, secret_prefix: secret.slice(0, 12),
-      owner_email: input.ownerEmail, created_at: at, created_by: params.actor.email ?? "", disabled_at: null, disabled_reason: null, deleted_at: null,
-    }).returning("id").executeTakeFirstOrThrow();
+    const { id } = await trx
+      .insertInto("webhook_endpoints")
+      .values({
+        reseller_id: resellerId,
+        url: input.url,
+        description: input.description,
+        secret,
+        secret_prefix: secret.slice(0, 12),
+        owner_email: input.ownerEmail,
+        created_at: at,
+        created_by: params.actor.email ?? "",
+        disabled_at: null,
+        disabled_reason: null,
+        deleted_at: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const events = [...new Set(input.events)];
-    await trx.insertInto("webhook_subscriptions").values(events.map((event_type) => ({ endpoint_id: id, event_type }))).execute();
+    await trx
+      .insertInto("webhook_subscriptions")
+      .values(events.map((event_type) => ({ endpoint_id: id, event_type })))
+      .execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "webhook.create", entity: "webhook_endpoint", entityId: id,
-      summary: `Webhookの送信先 ${input.url} を登録（${events.join(", ")}）`, ip: params.ip,
+      actor: params.actor,
+      action: "webhook.create",
+      entity: "webhook_endpoint",
+      entityId: id,
+      summary: `Webhookの送信先 ${input.url} を登録（${events.join(", ")}）`,
+      ip: params.ip,
     });
     return id;
   });
-  if (result === null) return { ok: false, fields: { url: `送信先は${MAX_ENDPOINTS_PER_TENANT}件まで登録できます。使わないものを削除してください` } };
+  if (result === null)
+    return {
+      ok: false,
+      fields: {
+        url: `送信先は${MAX_ENDPOINTS_PER_TENANT}件まで登録できます。使わないものを削除してください`,
+      },
+    };
   return { ok: true, endpoint: (await getWebhookEndpoint(db, params.tenant, result))!, secret };
 }
 
@@ -135,12 +268,25 @@ export async function deleteWebhookEndpoint(
   if (!endpoint) return false;
   const at = params.at.toISOString();
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("webhook_endpoints").set({ deleted_at: at }).where("id", "=", endpoint.id).where("deleted_at", "is", null).execute();
-    await trx.updateTable("webhook_deliveries").set({ status: "failed", last_error: "送信先が削除されました" })
-      .where("endpoint_id", "=", endpoint.id).where("status", "=", "pending").execute();
+    await trx
+      .updateTable("webhook_endpoints")
+      .set({ deleted_at: at })
+      .where("id", "=", endpoint.id)
+      .where("deleted_at", "is", null)
+      .execute();
+    await trx
+      .updateTable("webhook_deliveries")
+      .set({ status: "failed", last_error: "送信先が削除されました" })
+      .where("endpoint_id", "=", endpoint.id)
+      .where("status", "=", "pending")
+      .execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "webhook.delete", entity: "webhook_endpoint", entityId: endpoint.id,
-      summary: `Webhookの送信先 ${endpoint.url} を削除`, ip: params.ip,
+      actor: params.actor,
+      action: "webhook.delete",
+      entity: "webhook_endpoint",
+      entityId: endpoint.id,
+      summary: `Webhookの送信先 ${endpoint.url} を削除`,
+      ip: params.ip,
     });
   });
   return true;
@@ -155,10 +301,18 @@ export async function enableWebhookEndpoint(
   if (!endpoint) return false;
   if (endpoint.disabledAt === null) return true;
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("webhook_endpoints").set({ disabled_at: null, disabled_reason: null }).where("id", "=", endpoint.id).execute();
+    await trx
+      .updateTable("webhook_endpoints")
+      .set({ disabled_at: null, disabled_reason: null })
+      .where("id", "=", endpoint.id)
+      .execute();
     await recordAudit(trx, {
-      actor: params.actor, action: "webhook.enable", entity: "webhook_endpoint", entityId: endpoint.id,
-      summary: `Webhookの送信先 ${endpoint.url} の送信を再開`, ip: params.ip,
+      actor: params.actor,
+      action: "webhook.enable",
+      entity: "webhook_endpoint",
+      entityId: endpoint.id,
+      summary: `Webhookの送信先 ${endpoint.url} の送信を再開`,
+      ip: params.ip,
     });
   });
   return true;
@@ -183,21 +337,52 @@ export async function webhookDeliveryLog(
 ): Promise<{ endpoint: EndpointView; deliveries: DeliveryLogRow[] } | null> {
   const endpoint = await getWebhookEndpoint(db, tenant, endpointId);
   if (!endpoint) return null;
-  const deliveries = await db.selectFrom("webhook_deliveries")
+  const deliveries = await db
+    .selectFrom("webhook_deliveries")
     .innerJoin("webhook_events", "webhook_events.id", "webhook_deliveries.event_id")
-    .select(["webhook_deliveries.id", "webhook_deliveries.status", "webhook_deliveries.next_attempt_at", "webhook_events.id as event_id",
-      "webhook_events.type", "webhook_events.created_at"])
+    .select([
+      "webhook_deliveries.id",
+      "webhook_deliveries.status",
+      "webhook_deliveries.next_attempt_at",
+      "webhook_events.id as event_id",
+      "webhook_events.type",
+      "webhook_events.created_at",
+    ])
     .where("webhook_deliveries.endpoint_id", "=", endpoint.id)
-    .orderBy("webhook_deliveries.id", "desc").limit(limit).execute();
-  const attempts = deliveries.length === 0 ? [] : await db.selectFrom("webhook_attempts")
-    .select(["delivery_id", "attempted_at", "status_code", "error", "manual"])
-    .where("delivery_id", "in", deliveries.map((d) => d.id)).orderBy("attempted_at").orderBy("id").execute();
+    .orderBy("webhook_deliveries.id", "desc")
+    .limit(limit)
+    .execute();
+  const attempts =
+    deliveries.length === 0
+      ? []
+      : await db
+          .selectFrom("webhook_attempts")
+          .select(["delivery_id", "attempted_at", "status_code", "error", "manual"])
+          .where(
+            "delivery_id",
+            "in",
+            deliveries.map((d) => d.id),
+          )
+          .orderBy("attempted_at")
+          .orderBy("id")
+          .execute();
   return {
     endpoint,
     deliveries: deliveries.map((d) => ({
-      deliveryId: d.id, eventId: d.event_id, eventType: d.type, eventCreatedAt: d.created_at, status: d.status, nextAttemptAt: d.next_attempt_at,
-      attempts: attempts.filter((a) => a.delivery_id === d.id)
-        .map((a) => ({ at: a.attempted_at, statusCode: a.status_code, error: a.error, manual: a.manual === 1 })),
+      deliveryId: d.id,
+      eventId: d.event_id,
+      eventType: d.type,
+      eventCreatedAt: d.created_at,
+      status: d.status,
+      nextAttemptAt: d.next_attempt_at,
+      attempts: attempts
+        .filter((a) => a.delivery_id === d.id)
+        .map((a) => ({
+          at: a.attempted_at,
+          statusCode: a.status_code,
+          error: a.error,
+          manual: a.manual === 1,
+        })),
     })),
   };
 }

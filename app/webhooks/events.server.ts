@@ -20,11 +20,13 @@ export interface Subscriber {
 
 /** The live endpoints subscribed to `type`: one indexed query, the cheap check before any work. */
 export async function webhookSubscribers(db: Db, type: WebhookEventType): Promise<Subscriber[]> {
-  const rows = await db.selectFrom("webhook_subscriptions")
+  const rows = await db
+    .selectFrom("webhook_subscriptions")
     .innerJoin("webhook_endpoints", "webhook_endpoints.id", "webhook_subscriptions.endpoint_id")
     .select(["webhook_endpoints.id", "webhook_endpoints.reseller_id"])
     .where("webhook_subscriptions.event_type", "=", type)
-    .where("webhook_endpoints.disabled_at", "is", null).where("webhook_endpoints.deleted_at", "is", null)
+    .where("webhook_endpoints.disabled_at", "is", null)
+    .where("webhook_endpoints.deleted_at", "is", null)
     .execute();
   return rows.map((r) => ({ endpointId: r.id, resellerId: r.reseller_id }));
 }
@@ -60,17 +62,41 @@ export async function recordWebhookEventsFor(
   if (subscribers.length === 0 || events.length === 0) return 0;
   const createdAt = at.toISOString();
   const eventRows: Database["webhook_events"][] = [];
-  const deliveryRows: { endpoint_id: number; event_id: string; status: "pending"; next_attempt_at: string; created_at: string }[] = [];
+  const deliveryRows: {
+    endpoint_id: number;
+    event_id: string;
+    status: "pending";
+    next_attempt_at: string;
+    created_at: string;
+  }[] = [];
   for (const e of events) {
-    const targets = subscribers.filter((s) => s.resellerId === null || s.resellerId === e.resellerId);
+    const targets = subscribers.filter(
+      (s) => s.resellerId === null || s.resellerId === e.resellerId,
+    );
     if (targets.length === 0) continue;
     const id = newEventId();
     const body = JSON.stringify({ id, type, created: createdIso(at), data: e.data });
-    eventRows.push({ id, type, customer_id: e.customerId, reseller_id: e.resellerId, body, created_at: createdAt });
-    for (const t of targets) deliveryRows.push({ endpoint_id: t.endpointId, event_id: id, status: "pending", next_attempt_at: createdAt, created_at: createdAt });
+    eventRows.push({
+      id,
+      type,
+      customer_id: e.customerId,
+      reseller_id: e.resellerId,
+      body,
+      created_at: createdAt,
+    });
+    for (const t of targets)
+      deliveryRows.push({
+        endpoint_id: t.endpointId,
+        event_id: id,
+        status: "pending",
+        next_attempt_at: createdAt,
+        created_at: createdAt,
+      });
   }
-  for (const part of chunks(eventRows, 100)) await trx.insertInto("webhook_events").values(part).execute();
-  for (const part of chunks(deliveryRows, 100)) await trx.insertInto("webhook_deliveries").values(part).execute();
+  for (const part of chunks(eventRows, 100))
+    await trx.insertInto("webhook_events").values(part).execute();
+  for (const part of chunks(deliveryRows, 100))
+    await trx.insertInto("webhook_deliveries").values(part).execute();
   return eventRows.length;
 }
 
@@ -83,7 +109,17 @@ export async function recordWebhookEvent(
 ): Promise<number> {
   const subscribers = await webhookSubscribers(trx, type);
   if (subscribers.length === 0) return 0;
-  const customer = await trx.selectFrom("customers").select("reseller_id").where("id", "=", event.customerId).executeTakeFirst();
+  const customer = await trx
+    .selectFrom("customers")
+    .select("reseller_id")
+    .where("id", "=", event.customerId)
+    .executeTakeFirst();
   if (!customer) return 0;
-  return recordWebhookEventsFor(trx, type, subscribers, [{ ...event, resellerId: customer.reseller_id }], at);
+  return recordWebhookEventsFor(
+    trx,
+    type,
+    subscribers,
+    [{ ...event, resellerId: customer.reseller_id }],
+    at,
+  );
 }

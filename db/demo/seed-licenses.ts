@@ -15,11 +15,23 @@ import { applyIspSecurity } from "../../app/licenses/licenses.server";
 import { sameDayMonthsLater, type Charge, type LicenseTerm } from "../../app/licenses/license";
 import type { MainServiceInput } from "../../app/licenses/main-services";
 import { recordMainService } from "../../app/licenses/main-services.server";
-import { addDays, addMonths, jstInstant, lastDayOf, monthOf, type IsoDate } from "../../app/lib/jst";
+import {
+  addDays,
+  addMonths,
+  jstInstant,
+  lastDayOf,
+  monthOf,
+  type IsoDate,
+} from "../../app/lib/jst";
 import type { Database } from "../schema";
 
 /** Every charge auto-renewal made from `purchase` up to `today`: the purchase, then a renewal per term. */
-function chargesSince(purchase: IsoDate, term: LicenseTerm, priceYen: number, today: IsoDate): Charge[] {
+function chargesSince(
+  purchase: IsoDate,
+  term: LicenseTerm,
+  priceYen: number,
+  today: IsoDate,
+): Charge[] {
   const months = term === "annual" ? 12 : 1;
   const charges: Charge[] = [];
   for (let k = 0; ; k++) {
@@ -46,42 +58,123 @@ export function demoLicenseFile(today: IsoDate) {
     licenses: [
       // C1: bought 13 months ago and renewed a month ago, so the renewal is inside its 60-day refund window.
       {
-        ...base, ref: "LIC-1001", customer: "C1", product: "マルチデバイスセキュリティ（5台）", channel: "vendor_store", term: "annual",
-        seats: 5, priceYen: 8980, orderNumber: "NP26104815", productKey: "MDS5-7Q2K-PX4D-9WTH", mainLicense: null,
-        autoRenew: true, soldVia: "vendor", charges: chargesSince(ago(13), "annual", 8980, today),
+        ...base,
+        ref: "LIC-1001",
+        customer: "C1",
+        product: "マルチデバイスセキュリティ（5台）",
+        channel: "vendor_store",
+        term: "annual",
+        seats: 5,
+        priceYen: 8980,
+        orderNumber: "NP26104815",
+        productKey: "MDS5-7Q2K-PX4D-9WTH",
+        mainLicense: null,
+        autoRenew: true,
+        soldVia: "vendor",
+        charges: chargesSince(ago(13), "annual", 8980, today),
       },
       {
-        ...base, ref: "LIC-1002", customer: "C1", product: "クラウドバックアップ 50GB 追加", channel: "vendor_store", term: "annual",
-        seats: 5, priceYen: 1980, orderNumber: "NP26061192", productKey: null, mainLicense: "LIC-1001",
-        autoRenew: true, soldVia: "vendor", charges: chargesSince(ago(5), "annual", 1980, today),
+        ...base,
+        ref: "LIC-1002",
+        customer: "C1",
+        product: "クラウドバックアップ 50GB 追加",
+        channel: "vendor_store",
+        term: "annual",
+        seats: 5,
+        priceYen: 1980,
+        orderNumber: "NP26061192",
+        productKey: null,
+        mainLicense: "LIC-1001",
+        autoRenew: true,
+        soldVia: "vendor",
+        charges: chargesSince(ago(5), "annual", 1980, today),
       },
       {
-        ...base, ref: "LIC-1003", customer: "C1", product: "プライバシーモニター アシスタント", channel: "vendor_store", term: "annual",
-        kind: "service", seats: 1, priceYen: 2980, orderNumber: "NP26100933", productKey: null, mainLicense: "LIC-1001",
-        autoRenew: true, soldVia: "vendor", charges: chargesSince(ago(1, 10), "annual", 2980, today),
+        ...base,
+        ref: "LIC-1003",
+        customer: "C1",
+        product: "プライバシーモニター アシスタント",
+        channel: "vendor_store",
+        term: "annual",
+        kind: "service",
+        seats: 1,
+        priceYen: 2980,
+        orderNumber: "NP26100933",
+        productKey: null,
+        mainLicense: "LIC-1001",
+        autoRenew: true,
+        soldVia: "vendor",
+        charges: chargesSince(ago(1, 10), "annual", 2980, today),
       },
       // C1: a monthly licence ordered in the store (SY…) with a separate order e-mail.
       {
-        ...base, ref: "LIC-1004", customer: "C1", product: "セキュリティ ベーシック（月額）", channel: "vendor_store", term: "monthly",
-        seats: 1, priceYen: 490, orderNumber: "SY00481265", productKey: "SBM1-4HT8-ZK2R-6NCW", mainLicense: null,
-        autoRenew: true, soldVia: "vendor", orderEmail: "tanaka@minato.example", charges: chargesSince(ago(3, 4), "monthly", 490, today),
+        ...base,
+        ref: "LIC-1004",
+        customer: "C1",
+        product: "セキュリティ ベーシック（月額）",
+        channel: "vendor_store",
+        term: "monthly",
+        seats: 1,
+        priceYen: 490,
+        orderNumber: "SY00481265",
+        productKey: "SBM1-4HT8-ZK2R-6NCW",
+        mainLicense: null,
+        autoRenew: true,
+        soldVia: "vendor",
+        orderEmail: "tanaka@minato.example",
+        charges: chargesSince(ago(3, 4), "monthly", 490, today),
       },
       // C5: sold in a docomo shop by a third-party provider, billed with the phone bill (L-5).
       {
-        ...base, ref: "LIC-2001", customer: "C5", product: "モバイルセキュリティ（月額）", channel: "carrier_provider", term: "monthly",
-        seats: 1, priceYen: 550, orderNumber: null, productKey: "MWS7-2KQ9-HX3T-8RVD", mainLicense: null,
-        autoRenew: true, soldVia: "third_party", carrier: "docomo", carrierPaymentNumber: "D2604-1187-5530", provider: "storefront",
+        ...base,
+        ref: "LIC-2001",
+        customer: "C5",
+        product: "モバイルセキュリティ（月額）",
+        channel: "carrier_provider",
+        term: "monthly",
+        seats: 1,
+        priceYen: 550,
+        orderNumber: null,
+        productKey: "MWS7-2KQ9-HX3T-8RVD",
+        mainLicense: null,
+        autoRenew: true,
+        soldVia: "third_party",
+        carrier: "docomo",
+        carrierPaymentNumber: "D2604-1187-5530",
+        provider: "storefront",
         charges: chargesSince(ago(6, 2), "monthly", 550, today),
       },
       {
-        ...base, ref: "LIC-2002", customer: "C5", product: "モバイルセキュリティ（年額・Android）", channel: "app_store", term: "annual",
-        seats: 1, priceYen: 3980, orderNumber: "GPA.3345-1234-5678-90123", productKey: null, mainLicense: null,
-        autoRenew: true, soldVia: "third_party", charges: chargesSince(ago(8), "annual", 3980, today),
+        ...base,
+        ref: "LIC-2002",
+        customer: "C5",
+        product: "モバイルセキュリティ（年額・Android）",
+        channel: "app_store",
+        term: "annual",
+        seats: 1,
+        priceYen: 3980,
+        orderNumber: "GPA.3345-1234-5678-90123",
+        productKey: null,
+        mainLicense: null,
+        autoRenew: true,
+        soldVia: "third_party",
+        charges: chargesSince(ago(8), "annual", 3980, today),
       },
       {
-        ...base, ref: "LIC-2003", customer: "C5", product: "ビジネスエンドポイント（10台）", channel: "reseller", term: "annual",
-        seats: 10, priceYen: 39800, orderNumber: "R2-2026-0457", productKey: "BEP10-W3LK-77QM-J2XA", mainLicense: null,
-        autoRenew: true, soldVia: "third_party", charges: chargesSince(ago(11), "annual", 39800, today),
+        ...base,
+        ref: "LIC-2003",
+        customer: "C5",
+        product: "ビジネスエンドポイント（10台）",
+        channel: "reseller",
+        term: "annual",
+        seats: 10,
+        priceYen: 39800,
+        orderNumber: "R2-2026-0457",
+        productKey: "BEP10-W3LK-77QM-J2XA",
+        mainLicense: null,
+        autoRenew: true,
+        soldVia: "third_party",
+        charges: chargesSince(ago(11), "annual", 39800, today),
       },
     ],
   };
@@ -91,44 +184,102 @@ export function demoLicenseFile(today: IsoDate) {
 export async function seedLicenses(db: Kysely<Database>, today: IsoDate): Promise<void> {
   const validation = validateImportFile(demoLicenseFile(today), await readExistingKeys(db));
   if (!validation.ok) {
-    throw new Error(`demo licences: ${validation.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
+    throw new Error(
+      `demo licences: ${validation.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
+    );
   }
   await importFile(db, validation.file, jstInstant(today, "09:00"));
 
-  const c1 = await db.selectFrom("customers").select("id").where("ref", "=", "C1").executeTakeFirstOrThrow();
+  const c1 = await db
+    .selectFrom("customers")
+    .select("id")
+    .where("ref", "=", "C1")
+    .executeTakeFirstOrThrow();
   const applied = await applyIspSecurity(db, {
-    input: { idempotencyKey: "demo-isp-application-c1", customerId: c1.id, product: "multi_device_security", devices: 3 },
+    input: {
+      idempotencyKey: "demo-isp-application-c1",
+      customerId: c1.id,
+      product: "multi_device_security",
+      devices: 3,
+    },
     tenant: { kind: "provider" },
     on: sameDayMonthsLater(today, -4),
     actor: { id: null, email: "seed" },
     ip: null,
     random: demoRandom(20261122),
   });
-  if (!applied?.ok) throw new Error(`demo ISP application: ${applied ? applied.error : "customer C1 missing"}`);
+  if (!applied?.ok)
+    throw new Error(`demo ISP application: ${applied ? applied.error : "customer C1 missing"}`);
 
-  const c5 = await db.selectFrom("customers").select("id").where("ref", "=", "C5").executeTakeFirstOrThrow();
+  const c5 = await db
+    .selectFrom("customers")
+    .select("id")
+    .where("ref", "=", "C5")
+    .executeTakeFirstOrThrow();
   const appliedC5 = await applyIspSecurity(db, {
-    input: { idempotencyKey: "demo-isp-application-c5", customerId: c5.id, product: "multi_device_security", devices: 2 },
+    input: {
+      idempotencyKey: "demo-isp-application-c5",
+      customerId: c5.id,
+      product: "multi_device_security",
+      devices: 2,
+    },
     tenant: { kind: "provider" },
     on: sameDayMonthsLater(today, -8),
     actor: { id: null, email: "seed" },
     ip: null,
     random: demoRandom(20261123),
   });
-  if (!appliedC5?.ok) throw new Error(`demo ISP application: ${appliedC5 ? appliedC5.error : "customer C5 missing"}`);
+  if (!appliedC5?.ok)
+    throw new Error(`demo ISP application: ${appliedC5 ? appliedC5.error : "customer C5 missing"}`);
 
   // L-4 main ISP services, recorded as an operator would (the recording applies the automatic end).
   const lastMonthEnd = lastDayOf(addMonths(monthOf(today), -1));
   const mainServices: [number, MainServiceInput][] = [
-    [c1.id, { serviceRef: "OPT-0665710001", kind: "internet", name: "光インターネット 1G ビジネス", status: "active", lastDay: undefined }],
-    [c1.id, { serviceRef: "CATV-0665710001", kind: "tv", name: "ケーブルテレビ ベーシック", status: "active", lastDay: undefined }],
-    [c5.id, { serviceRef: "OPT-0353210005", kind: "internet", name: "光インターネット 1G ビジネス", status: "ended", lastDay: lastMonthEnd }],
+    [
+      c1.id,
+      {
+        serviceRef: "OPT-0665710001",
+        kind: "internet",
+        name: "光インターネット 1G ビジネス",
+        status: "active",
+        lastDay: undefined,
+      },
+    ],
+    [
+      c1.id,
+      {
+        serviceRef: "CATV-0665710001",
+        kind: "tv",
+        name: "ケーブルテレビ ベーシック",
+        status: "active",
+        lastDay: undefined,
+      },
+    ],
+    [
+      c5.id,
+      {
+        serviceRef: "OPT-0353210005",
+        kind: "internet",
+        name: "光インターネット 1G ビジネス",
+        status: "ended",
+        lastDay: lastMonthEnd,
+      },
+    ],
   ];
   for (const [customerId, input] of mainServices) {
     const recorded = await recordMainService(db, {
-      customerId, input, tenant: { kind: "provider" }, on: today, actor: { id: null, email: "seed" }, ip: null,
+      customerId,
+      input,
+      tenant: { kind: "provider" },
+      on: today,
+      actor: { id: null, email: "seed" },
+      ip: null,
     });
-    if (!recorded?.ok) throw new Error(`demo main ISP service ${input.serviceRef}: ${recorded ? recorded.error : "customer missing"}`);
-    if (input.status === "ended" && recorded.ended.length !== 1) throw new Error(`demo main ISP service ${input.serviceRef}: the ISP security did not end`);
+    if (!recorded?.ok)
+      throw new Error(
+        `demo main ISP service ${input.serviceRef}: ${recorded ? recorded.error : "customer missing"}`,
+      );
+    if (input.status === "ended" && recorded.ended.length !== 1)
+      throw new Error(`demo main ISP service ${input.serviceRef}: the ISP security did not end`);
   }
 }

@@ -18,20 +18,45 @@ const SOURCE = "simulator";
 const ALIVE_MS = 3 * 24 * 3600_000;
 
 export async function simulateEvents(db: Kysely<Database>, now: Date): Promise<number> {
-  const state = await db.selectFrom("vendor_sync_state").select("cursor").where("source", "=", SOURCE).executeTakeFirst();
+  const state = await db
+    .selectFrom("vendor_sync_state")
+    .select("cursor")
+    .where("source", "=", SOURCE)
+    .executeTakeFirst();
   const since = state?.cursor ? new Date(state.cursor) : now;
-  const save = () => db.insertInto("vendor_sync_state").values({ source: SOURCE, cursor: now.toISOString(), updated_at: now.toISOString() })
-    .onConflict((oc) => oc.column("source").doUpdateSet({ cursor: now.toISOString(), updated_at: now.toISOString() })).execute();
+  const save = () =>
+    db
+      .insertInto("vendor_sync_state")
+      .values({ source: SOURCE, cursor: now.toISOString(), updated_at: now.toISOString() })
+      .onConflict((oc) =>
+        oc
+          .column("source")
+          .doUpdateSet({ cursor: now.toISOString(), updated_at: now.toISOString() }),
+      )
+      .execute();
   if (now <= since) return save().then(() => 0);
   const contracts = (await eventContractsOf(db, jstDate(since))).map((c) => ({
     ...c,
-    devices: c.devices.map((d) => (d.lastSeenAt && since.getTime() - d.lastSeenAt.getTime() < ALIVE_MS ? { ...d, lastSeenAt: null } : d)),
+    devices: c.devices.map((d) =>
+      d.lastSeenAt && since.getTime() - d.lastSeenAt.getTime() < ALIVE_MS
+        ? { ...d, lastSeenAt: null }
+        : d,
+    ),
   }));
-  const records = [...generateEvents(contracts, { from: jstDate(since), until: now, seed: `sim-${since.toISOString()}`, idPrefix: `sim-${since.getTime()}-` })]
-    .filter((r) => r.kind !== "event" || r.detectedAt > since);
+  const records = [
+    ...generateEvents(contracts, {
+      from: jstDate(since),
+      until: now,
+      seed: `sim-${since.toISOString()}`,
+      idPrefix: `sim-${since.getTime()}-`,
+    }),
+  ].filter((r) => r.kind !== "event" || r.detectedAt > since);
   if (records.length > 0) await ingestRecords(db, records, { now });
-  await db.updateTable("devices").set({ last_seen_at: now.toISOString(), updated_at: now.toISOString() })
-    .where("last_seen_at", ">=", new Date(since.getTime() - ALIVE_MS).toISOString()).execute();
+  await db
+    .updateTable("devices")
+    .set({ last_seen_at: now.toISOString(), updated_at: now.toISOString() })
+    .where("last_seen_at", ">=", new Date(since.getTime() - ALIVE_MS).toISOString())
+    .execute();
   await save();
   return records.length;
 }

@@ -34,7 +34,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("address", "text", (c) => c.notNull())
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("customers_reseller_idx").on("customers").column("reseller_id").execute();
+  await db.schema
+    .createIndex("customers_reseller_idx")
+    .on("customers")
+    .column("reseller_id")
+    .execute();
 
   await db.schema
     .createTable("contracts")
@@ -45,14 +49,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("area", "text", (c) => c.notNull().check(sql`area in ('east', 'west')`))
     .addColumn("base_plan", "text", (c) => c.notNull())
     .addColumn("service_start", "text", (c) => c.notNull())
-    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('active', 'suspended', 'terminated')`))
+    .addColumn("status", "text", (c) =>
+      c.notNull().check(sql`status in ('active', 'suspended', 'terminated')`),
+    )
     .addColumn("termination_date", "text")
     .addColumn("offline_threshold_minutes", "integer", (c) => c.notNull().defaultTo(60))
     .addColumn("admin_email", "text", (c) => c.notNull())
     .addColumn("admin_phone", "text", (c) => c.notNull())
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("contracts_customer_idx").on("contracts").column("customer_id").execute();
+  await db.schema
+    .createIndex("contracts_customer_idx")
+    .on("contracts")
+    .column("customer_id")
+    .execute();
   // T-6: two contracts that are not terminated never share a line id.
   await db.schema
     .createIndex("contracts_live_line_unique")
@@ -65,20 +75,30 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("contract_items")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
-    .addColumn("contract_id", "integer", (c) => c.notNull().references("contracts.id").onDelete("cascade"))
+    .addColumn("contract_id", "integer", (c) =>
+      c.notNull().references("contracts.id").onDelete("cascade"),
+    )
     .addColumn("code", "text", (c) => c.notNull())
     .addColumn("quantity", "integer", (c) => c.notNull().check(sql`quantity > 0`))
-    .addColumn("ownership", "text", (c) => c.notNull().check(sql`ownership in ('rental', 'purchased')`))
+    .addColumn("ownership", "text", (c) =>
+      c.notNull().check(sql`ownership in ('rental', 'purchased')`),
+    )
     .addColumn("repair24h", "integer", (c) => c.notNull().defaultTo(1))
     .addColumn("from_date", "text", (c) => c.notNull())
     .addColumn("to_date", "text")
     .execute();
-  await db.schema.createIndex("contract_items_contract_idx").on("contract_items").column("contract_id").execute();
+  await db.schema
+    .createIndex("contract_items_contract_idx")
+    .on("contract_items")
+    .column("contract_id")
+    .execute();
 
   await db.schema
     .createTable("devices")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
-    .addColumn("contract_id", "integer", (c) => c.notNull().references("contracts.id").onDelete("cascade"))
+    .addColumn("contract_id", "integer", (c) =>
+      c.notNull().references("contracts.id").onDelete("cascade"),
+    )
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("device_type", "text", (c) => c.notNull())
     .addColumn("os", "text", (c) => c.notNull())
@@ -96,7 +116,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("email", "text", (c) => c.notNull().unique())
     .addColumn("display_name", "text", (c) => c.notNull())
     .addColumn("role", "text", (c) =>
-      c.notNull().check(sql`role in ('provider_admin', 'operator', 'finance', 'reseller_manager', 'customer_admin')`),
+      c
+        .notNull()
+        .check(
+          sql`role in ('provider_admin', 'operator', 'finance', 'reseller_manager', 'customer_admin')`,
+        ),
     )
     .addColumn("reseller_id", "integer", (c) => c.references("resellers.id"))
     .addColumn("customer_id", "integer", (c) => c.references("customers.id"))
@@ -140,14 +164,30 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("ip", "text", (c) => c.notNull())
     .addColumn("success", "integer", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("login_attempts_email_idx").on("login_attempts").columns(["email", "at"]).execute();
-  await db.schema.createIndex("login_attempts_ip_idx").on("login_attempts").columns(["ip", "at"]).execute();
+  await db.schema
+    .createIndex("login_attempts_email_idx")
+    .on("login_attempts")
+    .columns(["email", "at"])
+    .execute();
+  await db.schema
+    .createIndex("login_attempts_ip_idx")
+    .on("login_attempts")
+    .columns(["ip", "at"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
-    "login_attempts", "audit_log", "sessions", "users", "devices", "contract_items", "contracts", "customers",
-    "resellers", "provider",
+    "login_attempts",
+    "audit_log",
+    "sessions",
+    "users",
+    "devices",
+    "contract_items",
+    "contracts",
+    "customers",
+    "resellers",
+    "provider",
   ]) {
     await db.schema.dropTable(table).execute();
   }

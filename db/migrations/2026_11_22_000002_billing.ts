@@ -26,7 +26,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("change_date", "text", (c) => c.notNull())
     .addColumn("base_plan", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("plan_changes_contract_idx").on("plan_changes").column("contract_id").execute();
+  await db.schema
+    .createIndex("plan_changes_contract_idx")
+    .on("plan_changes")
+    .column("contract_id")
+    .execute();
 
   await db.schema
     .createTable("terminations")
@@ -35,7 +39,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("wished_date", "text", (c) => c.notNull())
     .addColumn("confirmed_on", "text")
     .addColumn("terminated_by", "text", (c) =>
-      c.notNull().defaultTo("customer").check(sql`terminated_by in ('customer', 'provider_fault', 'provider_service_end')`))
+      c
+        .notNull()
+        .defaultTo("customer")
+        .check(sql`terminated_by in ('customer', 'provider_fault', 'provider_service_end')`),
+    )
     .addColumn("withdrawn_at", "text")
     .execute();
 
@@ -69,7 +77,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("endpoint_reinstall", "integer")
     .addColumn("pcs_gb", "text") // JSON array of per-PC volumes in GB, data migration only
     .execute();
-  await db.schema.createIndex("visit_lines_visit_idx").on("visit_lines").column("visit_id").execute();
+  await db.schema
+    .createIndex("visit_lines_visit_idx")
+    .on("visit_lines")
+    .column("visit_id")
+    .execute();
 
   await db.schema
     .createTable("manual_lines")
@@ -84,7 +96,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_by", "text")
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("manual_lines_contract_idx").on("manual_lines").column("contract_id").execute();
+  await db.schema
+    .createIndex("manual_lines_contract_idx")
+    .on("manual_lines")
+    .column("contract_id")
+    .execute();
 
   await db.schema
     .createTable("payments")
@@ -96,7 +112,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("recorded_by", "text")
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("payments_contract_idx").on("payments").columns(["contract_id", "billing_month"]).execute();
+  await db.schema
+    .createIndex("payments_contract_idx")
+    .on("payments")
+    .columns(["contract_id", "billing_month"])
+    .execute();
 
   await db.schema
     .createTable("billing_months")
@@ -128,7 +148,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("issued_at", "text", (c) => c.notNull())
     .addUniqueConstraint("invoices_contract_month_unique", ["contract_id", "billing_month"])
     .execute();
-  await db.schema.createIndex("invoices_month_idx").on("invoices").column("billing_month").execute();
+  await db.schema
+    .createIndex("invoices_month_idx")
+    .on("invoices")
+    .column("billing_month")
+    .execute();
 
   await db.schema
     .createTable("invoice_lines")
@@ -142,31 +166,61 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("quantity", "integer", (c) => c.notNull())
     .addColumn("unit_price_yen", "integer", (c) => c.notNull())
     .addColumn("amount_yen", "integer", (c) => c.notNull())
-    .addColumn("tax_category", "text", (c) => c.notNull().check(sql`tax_category in ('taxable_10', 'non_taxable')`))
+    .addColumn("tax_category", "text", (c) =>
+      c.notNull().check(sql`tax_category in ('taxable_10', 'non_taxable')`),
+    )
     .addUniqueConstraint("invoice_lines_position_unique", ["invoice_id", "position"])
     .execute();
 
   // Immutability of issued invoices (SQLite triggers; a PostgreSQL installation gets the same
   // rules as plpgsql triggers in its own migration).
   for (const table of ["invoices", "invoice_lines"]) {
-    await sql.raw(`create trigger ${table}_no_update before update on ${table}
-      begin select raise(abort, 'issued invoices are immutable: issue a credit note instead'); end`).execute(db);
-    await sql.raw(`create trigger ${table}_no_delete before delete on ${table}
-      begin select raise(abort, 'issued invoices are immutable: issue a credit note instead'); end`).execute(db);
+    await sql
+      .raw(
+        `create trigger ${table}_no_update before update on ${table}
+      begin select raise(abort, 'issued invoices are immutable: issue a credit note instead'); end`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${table}_no_delete before delete on ${table}
+      begin select raise(abort, 'issued invoices are immutable: issue a credit note instead'); end`,
+      )
+      .execute(db);
   }
-  await sql.raw(`create trigger invoice_lines_sealed before insert on invoice_lines
+  await sql
+    .raw(
+      `create trigger invoice_lines_sealed before insert on invoice_lines
     when (select count(*) from invoice_lines where invoice_id = new.invoice_id)
        >= (select line_count from invoices where id = new.invoice_id)
-    begin select raise(abort, 'issued invoices are immutable: no line can be added'); end`).execute(db);
+    begin select raise(abort, 'issued invoices are immutable: no line can be added'); end`,
+    )
+    .execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const trigger of ["invoice_lines_sealed", "invoice_lines_no_delete", "invoice_lines_no_update", "invoices_no_delete", "invoices_no_update"]) {
+  for (const trigger of [
+    "invoice_lines_sealed",
+    "invoice_lines_no_delete",
+    "invoice_lines_no_update",
+    "invoices_no_delete",
+    "invoices_no_update",
+  ]) {
     await sql.raw(`drop trigger if exists ${trigger}`).execute(db);
   }
   for (const table of [
-    "invoice_lines", "invoices", "billing_months", "payments", "manual_lines", "visit_lines", "visits", "outages",
-    "terminations", "plan_changes", "tariff_prices", "tariff_versions",
+    "invoice_lines",
+    "invoices",
+    "billing_months",
+    "payments",
+    "manual_lines",
+    "visit_lines",
+    "visits",
+    "outages",
+    "terminations",
+    "plan_changes",
+    "tariff_prices",
+    "tariff_versions",
   ]) {
     await db.schema.dropTable(table).execute();
   }

@@ -11,9 +11,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex("security_events_rule_idx")
     .on("security_events")
     .columns(["contract_id", "detected_at"])
-    .where(sql.raw<boolean>(
-      "(type in ('cc_callback', 'gateway_offline', 'gateway_online') or (type in ('virus', 'network_virus') and action = 'failed'))",
-    ))
+    .where(
+      sql.raw<boolean>(
+        "(type in ('cc_callback', 'gateway_offline', 'gateway_online') or (type in ('virus', 'network_virus') and action = 'failed'))",
+      ),
+    )
     .execute();
 }
 

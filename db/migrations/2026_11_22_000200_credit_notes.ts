@@ -19,7 +19,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("issued_at", "text", (c) => c.notNull())
     .addColumn("issued_by", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("credit_notes_invoice_idx").on("credit_notes").column("invoice_id").execute();
+  await db.schema
+    .createIndex("credit_notes_invoice_idx")
+    .on("credit_notes")
+    .column("invoice_id")
+    .execute();
   await db.schema
     .createTable("credit_note_lines")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
@@ -29,23 +33,43 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("description", "text", (c) => c.notNull())
     .addColumn("rule", "text", (c) => c.notNull())
     .addColumn("amount_yen", "integer", (c) => c.notNull().check(sql`amount_yen > 0`))
-    .addColumn("tax_category", "text", (c) => c.notNull().check(sql`tax_category in ('taxable_10', 'non_taxable')`))
+    .addColumn("tax_category", "text", (c) =>
+      c.notNull().check(sql`tax_category in ('taxable_10', 'non_taxable')`),
+    )
     .addUniqueConstraint("credit_note_lines_position_unique", ["credit_note_id", "position"])
     .execute();
   for (const table of ["credit_notes", "credit_note_lines"]) {
-    await sql.raw(`create trigger ${table}_no_update before update on ${table}
-      begin select raise(abort, 'issued credit notes are immutable'); end`).execute(db);
-    await sql.raw(`create trigger ${table}_no_delete before delete on ${table}
-      begin select raise(abort, 'issued credit notes are immutable'); end`).execute(db);
+    await sql
+      .raw(
+        `create trigger ${table}_no_update before update on ${table}
+      begin select raise(abort, 'issued credit notes are immutable'); end`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${table}_no_delete before delete on ${table}
+      begin select raise(abort, 'issued credit notes are immutable'); end`,
+      )
+      .execute(db);
   }
-  await sql.raw(`create trigger credit_note_lines_sealed before insert on credit_note_lines
+  await sql
+    .raw(
+      `create trigger credit_note_lines_sealed before insert on credit_note_lines
     when (select count(*) from credit_note_lines where credit_note_id = new.credit_note_id)
        >= (select line_count from credit_notes where id = new.credit_note_id)
-    begin select raise(abort, 'issued credit notes are immutable: no line can be added'); end`).execute(db);
+    begin select raise(abort, 'issued credit notes are immutable: no line can be added'); end`,
+    )
+    .execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const trigger of ["credit_note_lines_sealed", "credit_note_lines_no_delete", "credit_note_lines_no_update", "credit_notes_no_delete", "credit_notes_no_update"]) {
+  for (const trigger of [
+    "credit_note_lines_sealed",
+    "credit_note_lines_no_delete",
+    "credit_note_lines_no_update",
+    "credit_notes_no_delete",
+    "credit_notes_no_update",
+  ]) {
     await sql.raw(`drop trigger if exists ${trigger}`).execute(db);
   }
   await db.schema.dropTable("credit_note_lines").execute();

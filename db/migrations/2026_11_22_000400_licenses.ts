@@ -49,20 +49,45 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("email", "text")
     .addColumn("main_license_id", "integer", (c) => c.references("licenses.id"))
     .addColumn("auto_renew", "integer", (c) => c.notNull().check(sql`auto_renew in (0, 1)`))
-    .addColumn("renewal_state", "text", (c) => c.notNull().check(oneOf("renewal_state", RENEWAL_STATES)))
+    .addColumn("renewal_state", "text", (c) =>
+      c.notNull().check(oneOf("renewal_state", RENEWAL_STATES)),
+    )
     .addColumn("sold_via", "text", (c) => c.notNull().check(oneOf("sold_via", SOLD_VIA)))
-    .addColumn("previously_refunded", "integer", (c) => c.notNull().defaultTo(0).check(sql`previously_refunded in (0, 1)`))
-    .addColumn("service_used", "integer", (c) => c.notNull().defaultTo(0).check(sql`service_used in (0, 1)`))
-    .addColumn("state", "text", (c) => c.notNull().defaultTo("active").check(oneOf("state", LICENSE_STATES)))
+    .addColumn("previously_refunded", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`previously_refunded in (0, 1)`),
+    )
+    .addColumn("service_used", "integer", (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`service_used in (0, 1)`),
+    )
+    .addColumn("state", "text", (c) =>
+      c.notNull().defaultTo("active").check(oneOf("state", LICENSE_STATES)),
+    )
     .addColumn("cancelled_on", "text")
     .addColumn("effective_end", "text")
     // L-3: the day the customer confirmed every copy was uninstalled (required to cancel).
     .addColumn("uninstall_acknowledged_on", "text")
     .addColumn("created_at", "text", (c) => c.notNull())
-    .addCheckConstraint("licenses_cancelled_has_dates", sql`state <> 'cancelled' or (cancelled_on is not null and effective_end is not null)`)
+    .addCheckConstraint(
+      "licenses_cancelled_has_dates",
+      sql`state <> 'cancelled' or (cancelled_on is not null and effective_end is not null)`,
+    )
     .execute();
-  await db.schema.createIndex("licenses_customer_idx").on("licenses").column("customer_id").execute();
-  await db.schema.createIndex("licenses_main_idx").on("licenses").column("main_license_id").execute();
+  await db.schema
+    .createIndex("licenses_customer_idx")
+    .on("licenses")
+    .column("customer_id")
+    .execute();
+  await db.schema
+    .createIndex("licenses_main_idx")
+    .on("licenses")
+    .column("main_license_id")
+    .execute();
 
   await db.schema
     .createTable("license_charges")
@@ -83,7 +108,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("amount_yen", "integer", (c) => c.notNull().check(sql`amount_yen > 0`))
     // The L-3 row or exception that decided the amount (refund.ts RefundRule).
     .addColumn("rule", "text", (c) => c.notNull())
-    .addColumn("state", "text", (c) => c.notNull().defaultTo("requested").check(oneOf("state", REFUND_STATES)))
+    .addColumn("state", "text", (c) =>
+      c.notNull().defaultTo("requested").check(oneOf("state", REFUND_STATES)),
+    )
     .addColumn("reason", "text")
     .addColumn("requested_at", "text", (c) => c.notNull())
     .addColumn("requested_by", "text")
@@ -91,8 +118,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("decided_by", "text")
     .addColumn("paid_at", "text")
     .addColumn("paid_by", "text")
-    .addColumn("uninstall_acknowledged", "integer", (c) => c.notNull().check(sql`uninstall_acknowledged = 1`))
-    .addCheckConstraint("refunds_refusal_reason", sql`state <> 'refused' or (reason is not null and trim(reason) <> '')`)
+    .addColumn("uninstall_acknowledged", "integer", (c) =>
+      c.notNull().check(sql`uninstall_acknowledged = 1`),
+    )
+    .addCheckConstraint(
+      "refunds_refusal_reason",
+      sql`state <> 'refused' or (reason is not null and trim(reason) <> '')`,
+    )
     .execute();
   await db.schema.createIndex("refunds_state_idx").on("refunds").column("state").execute();
 
@@ -119,7 +151,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       sql`(cancel_requested_on is null) = (cancel_effective_on is null)`,
     )
     .execute();
-  await db.schema.createIndex("isp_applications_customer_idx").on("isp_applications").column("customer_id").execute();
+  await db.schema
+    .createIndex("isp_applications_customer_idx")
+    .on("isp_applications")
+    .column("customer_id")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

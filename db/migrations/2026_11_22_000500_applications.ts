@@ -26,7 +26,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("wished_start", "text", (c) => c.notNull())
     .addColumn("consent_at", "text", (c) => c.notNull())
     .addColumn("consent_by", "text", (c) => c.notNull())
-    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('applied', 'approved', 'rejected', 'revoked')`))
+    .addColumn("status", "text", (c) =>
+      c.notNull().check(sql`status in ('applied', 'approved', 'rejected', 'revoked')`),
+    )
     .addColumn("reason_code", "integer")
     .addColumn("reason_note", "text")
     .addColumn("service_start", "text")
@@ -38,8 +40,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   // T-6: one application under review per line id; an approved one lives on as its contract,
   // whose own partial index keeps the line unique while it is not terminated.
-  await db.schema.createIndex("applications_pending_line_unique").on("applications").column("line_id").unique()
-    .where(sql.ref("status"), "=", "applied").execute();
+  await db.schema
+    .createIndex("applications_pending_line_unique")
+    .on("applications")
+    .column("line_id")
+    .unique()
+    .where(sql.ref("status"), "=", "applied")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -13,12 +13,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("with_line_application", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("backup_available", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("estimate_yen", "integer", (c) => c.notNull())
-    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('booked', 'done', 'cancelled')`))
+    .addColumn("status", "text", (c) =>
+      c.notNull().check(sql`status in ('booked', 'done', 'cancelled')`),
+    )
     .addColumn("visit_id", "integer", (c) => c.references("visits.id"))
     .addColumn("created_by", "text", (c) => c.notNull())
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("visit_bookings_contract_idx").on("visit_bookings").column("contract_id").execute();
+  await db.schema
+    .createIndex("visit_bookings_contract_idx")
+    .on("visit_bookings")
+    .column("contract_id")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -10,14 +10,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("payload", "text", (c) => c.notNull())
     .addColumn("effective_date", "text", (c) => c.notNull())
-    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('requested', 'approved', 'rejected')`))
+    .addColumn("status", "text", (c) =>
+      c.notNull().check(sql`status in ('requested', 'approved', 'rejected')`),
+    )
     .addColumn("reason", "text")
     .addColumn("requested_by", "text", (c) => c.notNull())
     .addColumn("requested_at", "text", (c) => c.notNull())
     .addColumn("decided_by", "text")
     .addColumn("decided_at", "text")
     .execute();
-  await db.schema.createIndex("contract_changes_contract_idx").on("contract_changes").column("contract_id").execute();
+  await db.schema
+    .createIndex("contract_changes_contract_idx")
+    .on("contract_changes")
+    .column("contract_id")
+    .execute();
   await db.schema
     .createTable("customer_contact_history")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())

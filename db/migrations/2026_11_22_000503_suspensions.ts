@@ -18,7 +18,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_by", "text", (c) => c.notNull())
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("suspensions_contract_idx").on("suspensions").column("contract_id").execute();
+  await db.schema
+    .createIndex("suspensions_contract_idx")
+    .on("suspensions")
+    .column("contract_id")
+    .execute();
   await db.schema
     .createTable("gateway_returns")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
@@ -27,9 +31,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("due_on", "text", (c) => c.notNull())
     .addColumn("returned_on", "text")
     .addColumn("charged_manual_line_id", "integer", (c) => c.references("manual_lines.id"))
-    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('awaiting', 'returned', 'charged')`))
+    .addColumn("status", "text", (c) =>
+      c.notNull().check(sql`status in ('awaiting', 'returned', 'charged')`),
+    )
     .execute();
-  await db.schema.createIndex("gateway_returns_contract_idx").on("gateway_returns").column("contract_id").execute();
+  await db.schema
+    .createIndex("gateway_returns_contract_idx")
+    .on("gateway_returns")
+    .column("contract_id")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -5,7 +5,11 @@
 import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createIndex("incident_events_event_idx").on("incident_events").column("event_id").execute();
+  await db.schema
+    .createIndex("incident_events_event_idx")
+    .on("incident_events")
+    .column("event_id")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -4,17 +4,29 @@
 import { sql, type Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable("threat_reports")
+  await db.schema
+    .createTable("threat_reports")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
-    .addColumn("contract_id", "integer", (c) => c.notNull().references("contracts.id").onDelete("cascade"))
+    .addColumn("contract_id", "integer", (c) =>
+      c.notNull().references("contracts.id").onDelete("cascade"),
+    )
     .addColumn("period_month", "text", (c) => c.notNull())
     .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('monthly', 'on_demand')`))
     .addColumn("pdf", "blob", (c) => c.notNull())
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("threat_reports_monthly_uq").on("threat_reports")
-    .columns(["contract_id", "period_month", "kind"]).unique().where(sql.ref("kind"), "=", "monthly").execute();
-  await db.schema.createIndex("threat_reports_contract_idx").on("threat_reports").columns(["contract_id", "created_at", "id"]).execute();
+  await db.schema
+    .createIndex("threat_reports_monthly_uq")
+    .on("threat_reports")
+    .columns(["contract_id", "period_month", "kind"])
+    .unique()
+    .where(sql.ref("kind"), "=", "monthly")
+    .execute();
+  await db.schema
+    .createIndex("threat_reports_contract_idx")
+    .on("threat_reports")
+    .columns(["contract_id", "created_at", "id"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -35,12 +35,16 @@ const jstDay = (column: string) => `date(${column}, '+9 hours')`;
 
 export async function up(db: Kysely<any>): Promise<void> {
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
-    throw new Error("2026_11_22_000800_event_daily_counts: the aggregate triggers are written for SQLite only");
+    throw new Error(
+      "2026_11_22_000800_event_daily_counts: the aggregate triggers are written for SQLite only",
+    );
   }
   // `action` is '' for an event without one: a NULL in a primary key would never conflict.
   await db.schema
     .createTable("event_daily_counts")
-    .addColumn("contract_id", "integer", (c) => c.notNull().references("contracts.id").onDelete("cascade"))
+    .addColumn("contract_id", "integer", (c) =>
+      c.notNull().references("contracts.id").onDelete("cascade"),
+    )
     .addColumn("day", "text", (c) => c.notNull())
     .addColumn("type", "text", (c) => c.notNull())
     .addColumn("action", "text", (c) => c.notNull())
@@ -49,7 +53,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema
     .createTable("event_daily_threats")
-    .addColumn("contract_id", "integer", (c) => c.notNull().references("contracts.id").onDelete("cascade"))
+    .addColumn("contract_id", "integer", (c) =>
+      c.notNull().references("contracts.id").onDelete("cascade"),
+    )
     .addColumn("day", "text", (c) => c.notNull())
     .addColumn("threat", "text", (c) => c.notNull())
     .addColumn("count", "integer", (c) => c.notNull())
@@ -57,7 +63,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema
     .createTable("event_daily_devices")
-    .addColumn("contract_id", "integer", (c) => c.notNull().references("contracts.id").onDelete("cascade"))
+    .addColumn("contract_id", "integer", (c) =>
+      c.notNull().references("contracts.id").onDelete("cascade"),
+    )
     .addColumn("day", "text", (c) => c.notNull())
     .addColumn("device_name", "text", (c) => c.notNull())
     .addColumn("count", "integer", (c) => c.notNull())
@@ -80,23 +88,37 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex("security_events_status_idx")
     .on("security_events")
     .columns(["type", "contract_id", "device_name", "detected_at"])
-    .where(sql.raw<boolean>(
-      "(type in ('cc_callback', 'gateway_offline', 'gateway_online') or (type in ('virus', 'network_virus') and action = 'failed'))",
-    ))
+    .where(
+      sql.raw<boolean>(
+        "(type in ('cc_callback', 'gateway_offline', 'gateway_online') or (type in ('virus', 'network_virus') and action = 'failed'))",
+      ),
+    )
     .execute();
 
   // Backfill from the events already stored.
-  await sql.raw(`insert into event_daily_counts (contract_id, day, type, action, count)
+  await sql
+    .raw(
+      `insert into event_daily_counts (contract_id, day, type, action, count)
     select contract_id, ${jstDay("detected_at")}, type, coalesce(action, ''), count(*) from security_events
-    group by 1, 2, 3, 4`).execute(db);
-  await sql.raw(`insert into event_daily_threats (contract_id, day, threat, count)
+    group by 1, 2, 3, 4`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `insert into event_daily_threats (contract_id, day, threat, count)
     select contract_id, ${jstDay("detected_at")}, threat, count(*) from security_events
     where threat is not null and type in ${DETECTION_TYPES_SQL}
-    group by 1, 2, 3`).execute(db);
-  await sql.raw(`insert into event_daily_devices (contract_id, day, device_name, count)
+    group by 1, 2, 3`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `insert into event_daily_devices (contract_id, day, device_name, count)
     select contract_id, ${jstDay("detected_at")}, device_name, count(*) from security_events
     where type in ${DETECTION_TYPES_SQL}
-    group by 1, 2, 3`).execute(db);
+    group by 1, 2, 3`,
+    )
+    .execute(db);
 
   // `insert … select … where` with an upsert needs its WHERE (SQLite's parsing rule).
   const add = (row: string) => `
@@ -124,22 +146,43 @@ export async function up(db: Kysely<any>): Promise<void> {
     update event_daily_devices set count = count - 1 where ${devices} and ${detection};
     delete from event_daily_devices where ${devices} and count <= 0;`;
   };
-  await sql.raw(`create trigger security_events_daily_insert after insert on security_events
+  await sql
+    .raw(
+      `create trigger security_events_daily_insert after insert on security_events
     when not exists (select 1 from event_daily_paused) begin${add("new")}
-  end`).execute(db);
-  await sql.raw(`create trigger security_events_daily_delete after delete on security_events begin${remove("old")}
-  end`).execute(db);
-  await sql.raw(`create trigger security_events_daily_update
+  end`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger security_events_daily_delete after delete on security_events begin${remove("old")}
+  end`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger security_events_daily_update
     after update of contract_id, device_name, type, action, threat, detected_at on security_events begin${remove("old")}${add("new")}
-  end`).execute(db);
+  end`,
+    )
+    .execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex("security_events_status_idx").execute();
-  for (const trigger of ["security_events_daily_update", "security_events_daily_delete", "security_events_daily_insert"]) {
+  for (const trigger of [
+    "security_events_daily_update",
+    "security_events_daily_delete",
+    "security_events_daily_insert",
+  ]) {
     await sql.raw(`drop trigger if exists ${trigger}`).execute(db);
   }
-  for (const table of ["event_daily_paused", "event_daily_devices", "event_daily_threats", "event_daily_counts"]) {
+  for (const table of [
+    "event_daily_paused",
+    "event_daily_devices",
+    "event_daily_threats",
+    "event_daily_counts",
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

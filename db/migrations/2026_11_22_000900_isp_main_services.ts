@@ -13,13 +13,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("customer_id", "integer", (c) => c.notNull().references("customers.id"))
     // The ISP's number for the service (回線番号・お客さま番号), unique within the customer.
     .addColumn("service_ref", "text", (c) => c.notNull())
-    .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('internet', 'tv', 'phone', 'other')`))
+    .addColumn("kind", "text", (c) =>
+      c.notNull().check(sql`kind in ('internet', 'tv', 'phone', 'other')`),
+    )
     .addColumn("name", "text")
-    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('active', 'suspended', 'ended')`))
+    .addColumn("status", "text", (c) =>
+      c.notNull().check(sql`status in ('active', 'suspended', 'ended')`),
+    )
     .addColumn("last_day", "text")
     .addColumn("recorded_at", "text", (c) => c.notNull())
     .addColumn("recorded_by", "text")
-    .addUniqueConstraint("isp_main_services_customer_service_unique", ["customer_id", "service_ref"])
+    .addUniqueConstraint("isp_main_services_customer_service_unique", [
+      "customer_id",
+      "service_ref",
+    ])
     .addCheckConstraint("isp_main_services_last_day", sql`(status = 'active') = (last_day is null)`)
     .execute();
 }

@@ -10,7 +10,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
     .addColumn("contract_id", "integer", (c) => c.notNull().references("contracts.id"))
     .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('transfer', 'succession')`))
-    .addColumn("cause", "text", (c) => c.check(sql`cause is null or cause in ('inheritance', 'merger', 'split')`))
+    .addColumn("cause", "text", (c) =>
+      c.check(sql`cause is null or cause in ('inheritance', 'merger', 'split')`),
+    )
     .addColumn("from_customer_id", "integer", (c) => c.notNull().references("customers.id"))
     .addColumn("to_customer_id", "integer", (c) => c.references("customers.id"))
     .addColumn("party_name", "text", (c) => c.notNull())
@@ -21,7 +23,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("representative", "text")
     .addColumn("evidence", "text", (c) => c.notNull())
     .addColumn("evidence_note", "text", (c) => c.notNull())
-    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('requested', 'approved', 'refused', 'withdrawn')`))
+    .addColumn("status", "text", (c) =>
+      c.notNull().check(sql`status in ('requested', 'approved', 'refused', 'withdrawn')`),
+    )
     .addColumn("refusal_reason", "integer")
     .addColumn("refusal_note", "text")
     .addColumn("effective_date", "text")
@@ -32,9 +36,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("decided_by", "text")
     .addColumn("decided_at", "text")
     .execute();
-  await db.schema.createIndex("contract_holder_changes_contract_idx").on("contract_holder_changes").column("contract_id").execute();
+  await db.schema
+    .createIndex("contract_holder_changes_contract_idx")
+    .on("contract_holder_changes")
+    .column("contract_id")
+    .execute();
   // One open request per contract: a second one waits for the first to be decided or withdrawn.
-  await sql`create unique index contract_holder_changes_one_open on contract_holder_changes (contract_id) where status = 'requested'`.execute(db);
+  await sql`create unique index contract_holder_changes_one_open on contract_holder_changes (contract_id) where status = 'requested'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

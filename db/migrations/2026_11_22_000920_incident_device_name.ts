@@ -4,7 +4,9 @@ import { sql, type Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("incidents").addColumn("device_name", "text").execute();
-  await sql`update incidents set device_name = (select device_name from security_events where security_events.id = incidents.first_event_id)`.execute(db);
+  await sql`update incidents set device_name = (select device_name from security_events where security_events.id = incidents.first_event_id)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

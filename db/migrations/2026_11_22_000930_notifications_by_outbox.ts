@@ -3,7 +3,11 @@
 import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createIndex("notifications_outbox_idx").on("notifications").column("outbox_id").execute();
+  await db.schema
+    .createIndex("notifications_outbox_idx")
+    .on("notifications")
+    .column("outbox_id")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -9,7 +9,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop trigger invoice_lines_sealed`.execute(db);
   await sql`create trigger invoice_lines_sealed before insert on invoice_lines
     when new.position < 1 or new.position > (select line_count from invoices where id = new.invoice_id)
-    begin select raise(abort, 'issued invoices are immutable: no line can be added'); end`.execute(db);
+    begin select raise(abort, 'issued invoices are immutable: no line can be added'); end`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -17,5 +19,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`create trigger invoice_lines_sealed before insert on invoice_lines
     when (select count(*) from invoice_lines where invoice_id = new.invoice_id)
        >= (select line_count from invoices where id = new.invoice_id)
-    begin select raise(abort, 'issued invoices are immutable: no line can be added'); end`.execute(db);
+    begin select raise(abort, 'issued invoices are immutable: no line can be added'); end`.execute(
+    db,
+  );
 }

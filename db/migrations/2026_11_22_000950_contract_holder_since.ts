@@ -12,7 +12,11 @@ import { sql, type Kysely } from "kysely";
  */
 function firstWholeJstDay(instant: Date): string {
   const jst = new Date(instant.getTime() + 9 * 3_600_000);
-  const midnight = jst.getUTCHours() === 0 && jst.getUTCMinutes() === 0 && jst.getUTCSeconds() === 0 && jst.getUTCMilliseconds() === 0;
+  const midnight =
+    jst.getUTCHours() === 0 &&
+    jst.getUTCMinutes() === 0 &&
+    jst.getUTCSeconds() === 0 &&
+    jst.getUTCMilliseconds() === 0;
   if (!midnight) jst.setUTCDate(jst.getUTCDate() + 1);
   return jst.toISOString().slice(0, 10);
 }
@@ -24,9 +28,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     select contract_id, max(decided_at) as decided_at from contract_holder_changes
     where kind = 'transfer' and status = 'approved' group by contract_id`.execute(db);
   for (const t of transfers.rows) {
-    await db.updateTable("contracts")
-      .set({ holder_since: t.decided_at, holder_first_day: firstWholeJstDay(new Date(t.decided_at)) })
-      .where("id", "=", t.contract_id).execute();
+    await db
+      .updateTable("contracts")
+      .set({
+        holder_since: t.decided_at,
+        holder_first_day: firstWholeJstDay(new Date(t.decided_at)),
+      })
+      .where("id", "=", t.contract_id)
+      .execute();
   }
 }
 

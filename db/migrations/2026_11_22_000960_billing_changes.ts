@@ -33,14 +33,43 @@ const ALL: readonly Event[] = ["insert", "update", "delete"];
 /** The tables app/billing/history.server.ts reads a contract's bill from, as of this migration. */
 const SOURCES: readonly Source[] = [
   // The columns loadBillableContracts reads: the history and the invoice's recipient.
-  { table: "contracts", contractsOf: (r) => `select ${r}.id`, events: ALL, updateOf: ["ref", "customer_id", "line_id", "area", "base_plan", "service_start"] },
-  { table: "customers", contractsOf: (r) => `select id from contracts where customer_id = ${r}.id`, events: ["update"], updateOf: ["ref", "name", "address", "email"] },
-  ...["contract_items", "plan_changes", "terminations", "outages", "visits", "manual_lines", "payments"]
-    .map((table): Source => ({ table, contractsOf: (r) => `select ${r}.contract_id`, events: ALL })),
-  { table: "visit_lines", contractsOf: (r) => `select contract_id from visits where id = ${r}.visit_id`, events: ALL },
+  {
+    table: "contracts",
+    contractsOf: (r) => `select ${r}.id`,
+    events: ALL,
+    updateOf: ["ref", "customer_id", "line_id", "area", "base_plan", "service_start"],
+  },
+  {
+    table: "customers",
+    contractsOf: (r) => `select id from contracts where customer_id = ${r}.id`,
+    events: ["update"],
+    updateOf: ["ref", "name", "address", "email"],
+  },
+  ...[
+    "contract_items",
+    "plan_changes",
+    "terminations",
+    "outages",
+    "visits",
+    "manual_lines",
+    "payments",
+  ].map((table): Source => ({ table, contractsOf: (r) => `select ${r}.contract_id`, events: ALL })),
+  {
+    table: "visit_lines",
+    contractsOf: (r) => `select contract_id from visits where id = ${r}.visit_id`,
+    events: ALL,
+  },
   // T-26: a waiver or a credit note changes the interest of an invoice finally paid in the month.
-  { table: "interest_waivers", contractsOf: (r) => `select contract_id from invoices where id = ${r}.invoice_id`, events: ALL },
-  { table: "credit_notes", contractsOf: (r) => `select contract_id from invoices where id = ${r}.invoice_id`, events: ["insert"] },
+  {
+    table: "interest_waivers",
+    contractsOf: (r) => `select contract_id from invoices where id = ${r}.invoice_id`,
+    events: ALL,
+  },
+  {
+    table: "credit_notes",
+    contractsOf: (r) => `select contract_id from invoices where id = ${r}.invoice_id`,
+    events: ["insert"],
+  },
   { table: "tariff_versions", contractsOf: () => "select null", events: ALL },
   { table: "tariff_prices", contractsOf: () => "select null", events: ALL },
 ];
@@ -49,7 +78,9 @@ const triggerName = (table: string, event: Event) => `${table}_billing_${event}`
 
 export async function up(db: Kysely<any>): Promise<void> {
   if (!(db.getExecutor().adapter instanceof SqliteAdapter)) {
-    throw new Error("2026_11_22_000960_billing_changes: the journal triggers are written for SQLite only");
+    throw new Error(
+      "2026_11_22_000960_billing_changes: the journal triggers are written for SQLite only",
+    );
   }
   await db.schema
     .createTable("billing_changes")
@@ -59,19 +90,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   for (const source of SOURCES) {
     for (const event of source.events) {
-      const contracts = event === "insert" ? source.contractsOf("new")
-        : event === "delete" ? source.contractsOf("old")
-        : `${source.contractsOf("new")} union ${source.contractsOf("old")}`;
-      const on = event === "update" && source.updateOf ? `update of ${source.updateOf.join(", ")}` : event;
-      await sql.raw(`create trigger ${triggerName(source.table, event)} after ${on} on ${source.table}
-        begin insert into billing_changes (contract_id) ${contracts}; end`).execute(db);
+      const contracts =
+        event === "insert"
+          ? source.contractsOf("new")
+          : event === "delete"
+            ? source.contractsOf("old")
+            : `${source.contractsOf("new")} union ${source.contractsOf("old")}`;
+      const on =
+        event === "update" && source.updateOf ? `update of ${source.updateOf.join(", ")}` : event;
+      await sql
+        .raw(
+          `create trigger ${triggerName(source.table, event)} after ${on} on ${source.table}
+        begin insert into billing_changes (contract_id) ${contracts}; end`,
+        )
+        .execute(db);
     }
   }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const source of SOURCES) {
-    for (const event of source.events) await sql.raw(`drop trigger if exists ${triggerName(source.table, event)}`).execute(db);
+    for (const event of source.events)
+      await sql.raw(`drop trigger if exists ${triggerName(source.table, event)}`).execute(db);
   }
   await db.schema.dropTable("billing_changes").execute();
 }

@@ -17,7 +17,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("used_at", "text")
     .addColumn("created_by", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("account_invitations_by_user").on("account_invitations").column("user_id").execute();
+  await db.schema
+    .createIndex("account_invitations_by_user")
+    .on("account_invitations")
+    .column("user_id")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

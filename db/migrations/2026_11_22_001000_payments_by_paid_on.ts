@@ -5,7 +5,11 @@
 import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createIndex("payments_paid_on_idx").on("payments").columns(["paid_on", "contract_id", "billing_month"]).execute();
+  await db.schema
+    .createIndex("payments_paid_on_idx")
+    .on("payments")
+    .columns(["paid_on", "contract_id", "billing_month"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -5,9 +5,15 @@
 import { sql, type Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("provider").addColumn("due_month_offset", "integer", (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable("provider")
+    .addColumn("due_month_offset", "integer", (c) => c.notNull().defaultTo(1))
+    .execute();
   await db.schema.alterTable("provider").addColumn("due_day", "integer").execute();
-  await db.schema.alterTable("provider").addColumn("interest_only_unbilled", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("provider")
+    .addColumn("interest_only_unbilled", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   await sql`create trigger provider_billing_update after update of due_month_offset, due_day, interest_only_unbilled on provider
     begin insert into billing_changes (contract_id) select null; end`.execute(db);
 }

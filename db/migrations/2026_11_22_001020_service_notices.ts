@@ -18,7 +18,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("published_by", "text", (c) => c.notNull())
     .addColumn("withdrawn_at", "text")
     .execute();
-  await db.schema.createIndex("service_notices_starts_idx").on("service_notices").column("starts_at").execute();
+  await db.schema
+    .createIndex("service_notices_starts_idx")
+    .on("service_notices")
+    .column("starts_at")
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -18,7 +18,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("last_seen_at", "text", (c) => c.notNull())
     .addColumn("mfa_trusted_until", "text")
     .execute();
-  await db.schema.createIndex("user_devices_by_user_token").on("user_devices").columns(["user_id", "token_sha256"]).unique().execute();
+  await db.schema
+    .createIndex("user_devices_by_user_token")
+    .on("user_devices")
+    .columns(["user_id", "token_sha256"])
+    .unique()
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

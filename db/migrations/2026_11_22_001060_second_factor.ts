@@ -23,7 +23,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("used_at", "text")
     .execute();
-  await db.schema.createIndex("user_recovery_codes_by_user").on("user_recovery_codes").columns(["user_id", "code_sha256"]).execute();
+  await db.schema
+    .createIndex("user_recovery_codes_by_user")
+    .on("user_recovery_codes")
+    .columns(["user_id", "code_sha256"])
+    .execute();
   await db.schema
     .createTable("user_passkeys")
     .addColumn("id", "text", (c) => c.primaryKey()) // the credential id, base64url
@@ -35,7 +39,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_at", "text", (c) => c.notNull())
     .addColumn("last_used_at", "text")
     .execute();
-  await db.schema.createIndex("user_passkeys_by_user").on("user_passkeys").column("user_id").execute();
+  await db.schema
+    .createIndex("user_passkeys_by_user")
+    .on("user_passkeys")
+    .column("user_id")
+    .execute();
   await db.schema
     .createTable("webauthn_challenges")
     .addColumn("challenge", "text", (c) => c.primaryKey())
@@ -59,12 +67,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("second_factor_failures_by_user").on("second_factor_failures").columns(["user_id", "at"]).execute();
+  await db.schema
+    .createIndex("second_factor_failures_by_user")
+    .on("second_factor_failures")
+    .columns(["user_id", "at"])
+    .execute();
   // Who must use a second factor; all off by default (the demo logins work without one).
-  await db.schema.alterTable("provider").addColumn("mfa_required_staff", "integer", (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable("resellers").addColumn("mfa_required", "integer", (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable("resellers").addColumn("mfa_required_customers", "integer", (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable("customers").addColumn("mfa_required", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("provider")
+    .addColumn("mfa_required_staff", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable("resellers")
+    .addColumn("mfa_required", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable("resellers")
+    .addColumn("mfa_required_customers", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable("customers")
+    .addColumn("mfa_required", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -72,7 +96,14 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("resellers").dropColumn("mfa_required_customers").execute();
   await db.schema.alterTable("resellers").dropColumn("mfa_required").execute();
   await db.schema.alterTable("provider").dropColumn("mfa_required_staff").execute();
-  for (const table of ["second_factor_failures", "pending_sign_ins", "webauthn_challenges", "user_passkeys", "user_recovery_codes", "user_totp"]) {
+  for (const table of [
+    "second_factor_failures",
+    "pending_sign_ins",
+    "webauthn_challenges",
+    "user_passkeys",
+    "user_recovery_codes",
+    "user_totp",
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

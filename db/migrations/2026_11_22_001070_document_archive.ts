@@ -20,11 +20,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("stored_at", "text", (c) => c.notNull())
     .addUniqueConstraint("document_archive_document_unique", ["kind", "document_id"])
     .execute();
-  await db.schema.createIndex("document_archive_issue_date_idx").on("document_archive").columns(["issue_date", "id"]).execute();
-  await sql.raw(`create trigger document_archive_no_update before update on document_archive
-    begin select raise(abort, 'archived documents are immutable'); end`).execute(db);
-  await sql.raw(`create trigger document_archive_no_delete before delete on document_archive
-    begin select raise(abort, 'archived documents are immutable'); end`).execute(db);
+  await db.schema
+    .createIndex("document_archive_issue_date_idx")
+    .on("document_archive")
+    .columns(["issue_date", "id"])
+    .execute();
+  await sql
+    .raw(
+      `create trigger document_archive_no_update before update on document_archive
+    begin select raise(abort, 'archived documents are immutable'); end`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger document_archive_no_delete before delete on document_archive
+    begin select raise(abort, 'archived documents are immutable'); end`,
+    )
+    .execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

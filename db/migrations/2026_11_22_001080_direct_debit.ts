@@ -8,12 +8,17 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("customers").addColumn("kana_name", "text").execute();
   for (const [name, type] of [
-    ["debit_consignor_code", "text"], ["debit_consignor_kana", "text"], ["debit_bank_code", "text"],
-    ["debit_branch_code", "text"], ["debit_account_type", "integer"], ["debit_account_number", "text"],
+    ["debit_consignor_code", "text"],
+    ["debit_consignor_kana", "text"],
+    ["debit_bank_code", "text"],
+    ["debit_branch_code", "text"],
+    ["debit_account_type", "integer"],
+    ["debit_account_number", "text"],
   ] as const) {
     await db.schema.alterTable("provider").addColumn(name, type).execute();
   }
-  await db.schema.createTable("customer_direct_debits")
+  await db.schema
+    .createTable("customer_direct_debits")
     .addColumn("customer_id", "integer", (c) => c.primaryKey().references("customers.id"))
     .addColumn("bank_code", "text", (c) => c.notNull())
     .addColumn("branch_code", "text", (c) => c.notNull())
@@ -23,7 +28,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("updated_at", "text", (c) => c.notNull())
     .addColumn("updated_by", "text")
     .execute();
-  await db.schema.createTable("direct_debits")
+  await db.schema
+    .createTable("direct_debits")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
     .addColumn("invoice_id", "integer", (c) => c.notNull().references("invoices.id"))
     .addColumn("debit_date", "text", (c) => c.notNull())
@@ -39,8 +45,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("result_at", "text")
     .addUniqueConstraint("direct_debits_invoice_date", ["invoice_id", "debit_date"])
     .execute();
-  await db.schema.createIndex("direct_debits_by_date").on("direct_debits").columns(["debit_date"]).execute();
-  await db.schema.createTable("bank_credits")
+  await db.schema
+    .createIndex("direct_debits_by_date")
+    .on("direct_debits")
+    .columns(["debit_date"])
+    .execute();
+  await db.schema
+    .createTable("bank_credits")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
     // Date, yen, normalised payer and the occurrence among identical lines: a statement imported
     // again (or one overlapping it) adds nothing.
@@ -49,20 +60,33 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("amount_yen", "integer", (c) => c.notNull())
     .addColumn("payer_name", "text", (c) => c.notNull())
     .addColumn("payer_kana", "text", (c) => c.notNull())
-    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('matched', 'pending', 'assigned', 'dismissed')`))
+    .addColumn("status", "text", (c) =>
+      c.notNull().check(sql`status in ('matched', 'pending', 'assigned', 'dismissed')`),
+    )
     .addColumn("invoice_id", "integer", (c) => c.references("invoices.id"))
     .addColumn("imported_at", "text", (c) => c.notNull())
     .addColumn("resolved_by", "text")
     .addColumn("resolved_at", "text")
     .execute();
-  await db.schema.createIndex("bank_credits_by_status").on("bank_credits").columns(["status", "transaction_date"]).execute();
+  await db.schema
+    .createIndex("bank_credits_by_status")
+    .on("bank_credits")
+    .columns(["status", "transaction_date"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable("bank_credits").execute();
   await db.schema.dropTable("direct_debits").execute();
   await db.schema.dropTable("customer_direct_debits").execute();
-  for (const column of ["debit_account_number", "debit_account_type", "debit_branch_code", "debit_bank_code", "debit_consignor_kana", "debit_consignor_code"]) {
+  for (const column of [
+    "debit_account_number",
+    "debit_account_type",
+    "debit_branch_code",
+    "debit_bank_code",
+    "debit_consignor_kana",
+    "debit_consignor_code",
+  ]) {
     await db.schema.alterTable("provider").dropColumn(column).execute();
   }
   await db.schema.alterTable("customers").dropColumn("kana_name").execute();

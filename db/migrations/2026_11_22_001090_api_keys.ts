@@ -21,7 +21,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("revoked_by", "text")
     .execute();
   // Names are unique among a tenant's live keys (a revoked key's name may be used again).
-  await sql`create unique index api_keys_live_name on api_keys (coalesce(reseller_id, 0), name) where revoked_at is null`.execute(db);
+  await sql`create unique index api_keys_live_name on api_keys (coalesce(reseller_id, 0), name) where revoked_at is null`.execute(
+    db,
+  );
 
   await db.schema
     .createTable("api_idempotency")

@@ -4,10 +4,16 @@
 import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("provider").addColumn("dunning_days", "text", (c) => c.notNull().defaultTo("1,10")).execute();
-  await db.schema.createTable("dunning_steps")
+  await db.schema
+    .alterTable("provider")
+    .addColumn("dunning_days", "text", (c) => c.notNull().defaultTo("1,10"))
+    .execute();
+  await db.schema
+    .createTable("dunning_steps")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
-    .addColumn("invoice_id", "integer", (c) => c.notNull().references("invoices.id").onDelete("cascade"))
+    .addColumn("invoice_id", "integer", (c) =>
+      c.notNull().references("invoices.id").onDelete("cascade"),
+    )
     // 'reminder' (a mail) or 'suspension_notice' (the T-17 prior notice through suspendContract).
     .addColumn("kind", "text", (c) => c.notNull())
     .addColumn("day_offset", "integer", (c) => c.notNull())

@@ -1157,7 +1157,77 @@ end $$`,
 ];
 
 /** Every table the baseline creates, dropped in reverse by `down`. */
-const TABLES = ["provider", "resellers", "customers", "contracts", "contract_items", "devices", "users", "sessions", "audit_log", "login_attempts", "tariff_versions", "tariff_prices", "plan_changes", "terminations", "outages", "visits", "visit_lines", "manual_lines", "payments", "billing_months", "invoices", "invoice_lines", "security_events", "incidents", "incident_events", "outbox", "notifications", "vendor_sync_state", "credit_notes", "credit_note_lines", "interest_waivers", "gateway_failures", "licenses", "license_charges", "refunds", "isp_applications", "applications", "visit_bookings", "contract_changes", "customer_contact_history", "suspensions", "gateway_returns", "threat_reports", "event_daily_counts", "event_daily_threats", "event_daily_devices", "event_daily_paused", "isp_main_services", "contract_holder_changes", "billing_changes", "billing_changes_pruned", "account_invitations", "service_notices", "user_devices", "login_throttle", "user_totp", "user_recovery_codes", "user_passkeys", "webauthn_challenges", "pending_sign_ins", "second_factor_failures", "document_archive", "customer_direct_debits", "direct_debits", "bank_credits", "api_keys", "api_idempotency", "api_rate_windows", "dunning_steps"];
+const TABLES = [
+  "provider",
+  "resellers",
+  "customers",
+  "contracts",
+  "contract_items",
+  "devices",
+  "users",
+  "sessions",
+  "audit_log",
+  "login_attempts",
+  "tariff_versions",
+  "tariff_prices",
+  "plan_changes",
+  "terminations",
+  "outages",
+  "visits",
+  "visit_lines",
+  "manual_lines",
+  "payments",
+  "billing_months",
+  "invoices",
+  "invoice_lines",
+  "security_events",
+  "incidents",
+  "incident_events",
+  "outbox",
+  "notifications",
+  "vendor_sync_state",
+  "credit_notes",
+  "credit_note_lines",
+  "interest_waivers",
+  "gateway_failures",
+  "licenses",
+  "license_charges",
+  "refunds",
+  "isp_applications",
+  "applications",
+  "visit_bookings",
+  "contract_changes",
+  "customer_contact_history",
+  "suspensions",
+  "gateway_returns",
+  "threat_reports",
+  "event_daily_counts",
+  "event_daily_threats",
+  "event_daily_devices",
+  "event_daily_paused",
+  "isp_main_services",
+  "contract_holder_changes",
+  "billing_changes",
+  "billing_changes_pruned",
+  "account_invitations",
+  "service_notices",
+  "user_devices",
+  "login_throttle",
+  "user_totp",
+  "user_recovery_codes",
+  "user_passkeys",
+  "webauthn_challenges",
+  "pending_sign_ins",
+  "second_factor_failures",
+  "document_archive",
+  "customer_direct_debits",
+  "direct_debits",
+  "bank_credits",
+  "api_keys",
+  "api_idempotency",
+  "api_rate_windows",
+  "dunning_steps",
+];
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of STATEMENTS) await sql.raw(statement).execute(db);
@@ -1166,8 +1236,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of [...TABLES].reverse()) await sql.raw(`drop table if exists "${table}" cascade`).execute(db);
-  const functions = ["refuse_change()", "invoice_lines_sealed()", "credit_note_lines_sealed()", "security_events_daily()",
-    "event_daily_add(security_events, integer)", "billing_changed()"];
+  for (const table of [...TABLES].reverse())
+    await sql.raw(`drop table if exists "${table}" cascade`).execute(db);
+  const functions = [
+    "refuse_change()",
+    "invoice_lines_sealed()",
+    "credit_note_lines_sealed()",
+    "security_events_daily()",
+    "event_daily_add(security_events, integer)",
+    "billing_changed()",
+  ];
   for (const fn of functions) await sql.raw(`drop function if exists ${fn} cascade`).execute(db);
 }

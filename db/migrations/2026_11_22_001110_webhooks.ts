@@ -24,7 +24,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("disabled_reason", "text")
     .addColumn("deleted_at", "text")
     .execute();
-  await db.schema.createIndex("webhook_endpoints_by_reseller").on("webhook_endpoints").columns(["reseller_id", "deleted_at"]).execute();
+  await db.schema
+    .createIndex("webhook_endpoints_by_reseller")
+    .on("webhook_endpoints")
+    .columns(["reseller_id", "deleted_at"])
+    .execute();
 
   await db.schema
     .createTable("webhook_subscriptions")
@@ -33,7 +37,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint("webhook_subscriptions_pk", ["endpoint_id", "event_type"])
     .execute();
   // The recording check: "is any live endpoint subscribed to this type?" reads this index only.
-  await db.schema.createIndex("webhook_subscriptions_by_type").on("webhook_subscriptions").columns(["event_type", "endpoint_id"]).execute();
+  await db.schema
+    .createIndex("webhook_subscriptions_by_type")
+    .on("webhook_subscriptions")
+    .columns(["event_type", "endpoint_id"])
+    .execute();
 
   await db.schema
     .createTable("webhook_events")
@@ -65,8 +73,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("succeeded_at", "text")
     .addColumn("created_at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("webhook_deliveries_endpoint_event").on("webhook_deliveries").columns(["endpoint_id", "event_id"]).unique().execute();
-  await db.schema.createIndex("webhook_deliveries_due").on("webhook_deliveries").columns(["status", "next_attempt_at"]).execute();
+  await db.schema
+    .createIndex("webhook_deliveries_endpoint_event")
+    .on("webhook_deliveries")
+    .columns(["endpoint_id", "event_id"])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex("webhook_deliveries_due")
+    .on("webhook_deliveries")
+    .columns(["status", "next_attempt_at"])
+    .execute();
 
   await db.schema
     .createTable("webhook_attempts")
@@ -80,7 +97,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     // 1: the redeliver button (or API) rather than the scheduled job.
     .addColumn("manual", "integer", (c) => c.notNull().defaultTo(0))
     .execute();
-  await db.schema.createIndex("webhook_attempts_by_delivery").on("webhook_attempts").columns(["delivery_id", "attempted_at"]).execute();
+  await db.schema
+    .createIndex("webhook_attempts_by_delivery")
+    .on("webhook_attempts")
+    .columns(["delivery_id", "attempted_at"])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -7,7 +7,8 @@ import { idColumn, idType } from "./portable";
 import type { Kysely } from "kysely";
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable("leases")
+  await db.schema
+    .createTable("leases")
     .addColumn("name", "text", (c) => c.primaryKey())
     .addColumn("holder", "text", (c) => c.notNull())
     // ISO instants (UTC, fixed width): compared as text.
@@ -18,7 +19,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("outbox").addColumn("claimed_by", "text").execute();
   await db.schema.alterTable("outbox").addColumn("claimed_until", "text").execute();
 
-  await db.schema.createTable("jobs")
+  await db.schema
+    .createTable("jobs")
     .addColumn("id", idType(db), idColumn(db))
     // 'month_close' (key: the month), 'scheduled' (key: job and period, e.g. 'daily:2026-12-06').
     .addColumn("kind", "text", (c) => c.notNull())

@@ -16,7 +16,8 @@ const INDEXES: [name: string, table: string, columns: string[]][] = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-  for (const [name, table, columns] of INDEXES) await db.schema.createIndex(name).on(table).columns(columns).execute();
+  for (const [name, table, columns] of INDEXES)
+    await db.schema.createIndex(name).on(table).columns(columns).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -24,16 +24,31 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("outcome", "text")
     .addPrimaryKeyConstraint("idempotency_keys_pk", ["owner", "key"])
     .execute();
-  await db.schema.createIndex("idempotency_keys_issued_at").on("idempotency_keys").column("issued_at").execute();
+  await db.schema
+    .createIndex("idempotency_keys_issued_at")
+    .on("idempotency_keys")
+    .column("issued_at")
+    .execute();
 
   // The API answers of the last day move over, so that a client's retry across the upgrade still replays.
   const rows = await db.selectFrom("api_idempotency").selectAll().execute();
   for (let i = 0; i < rows.length; i += 100) {
-    await db.insertInto("idempotency_keys").values(rows.slice(i, i + 100).map((r: any) => ({
-      owner: `api-key:${r.api_key_id}`, key: r.idempotency_key, purpose: "api", fingerprint: r.request_sha256,
-      issued_at: r.created_at, expires_at: new Date(Date.parse(r.created_at) + 86_400_000).toISOString(),
-      used_at: r.created_at, status: r.status, outcome: r.body,
-    }))).execute();
+    await db
+      .insertInto("idempotency_keys")
+      .values(
+        rows.slice(i, i + 100).map((r: any) => ({
+          owner: `api-key:${r.api_key_id}`,
+          key: r.idempotency_key,
+          purpose: "api",
+          fingerprint: r.request_sha256,
+          issued_at: r.created_at,
+          expires_at: new Date(Date.parse(r.created_at) + 86_400_000).toISOString(),
+          used_at: r.created_at,
+          status: r.status,
+          outcome: r.body,
+        })),
+      )
+      .execute();
   }
   await db.schema.dropTable("api_idempotency").execute();
 }

@@ -107,5 +107,7 @@ export const POSTGRES_BASELINE_THROUGH = "2026_11_22_001100_dunning";
  */
 export const postgresMigrations: Record<string, Migration> = {
   "2026_11_22_001100_postgresql_baseline": postgresqlBaseline,
-  ...Object.fromEntries(Object.entries(migrations).filter(([name]) => name > POSTGRES_BASELINE_THROUGH)),
+  ...Object.fromEntries(
+    Object.entries(migrations).filter(([name]) => name > POSTGRES_BASELINE_THROUGH),
+  ),
 };

@@ -13,5 +13,7 @@ export function idType(db: Kysely<any>): "integer" | "bigint" {
 
 /** A table's own id: `integer primary key autoincrement` on SQLite, an identity column on PostgreSQL. */
 export function idColumn(db: Kysely<any>): (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
-  return isPostgres(db) ? (c) => c.primaryKey().generatedByDefaultAsIdentity() : (c) => c.primaryKey().autoIncrement();
+  return isPostgres(db)
+    ? (c) => c.primaryKey().generatedByDefaultAsIdentity()
+    : (c) => c.primaryKey().autoIncrement();
 }

@@ -28,7 +28,8 @@ async function login(baseUrl: string, email: string): Promise<string> {
     redirect: "manual",
   });
   const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]);
-  if (response.status !== 302 || cookies.length === 0) throw new Error(`login ${email}: HTTP ${response.status}`);
+  if (response.status !== 302 || cookies.length === 0)
+    throw new Error(`login ${email}: HTTP ${response.status}`);
   return cookies.join("; ");
 }
 
@@ -41,31 +42,52 @@ interface Load {
   errors: number;
 }
 
-const percentile = (sorted: readonly number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+    : NaN;
 
 /** `connections` loops, each requesting `path` again as soon as the last answer is read, until `until()` says stop. */
-async function drive(baseUrl: string, path: string, cookie: string, connections: number, until: () => boolean): Promise<Load> {
+async function drive(
+  baseUrl: string,
+  path: string,
+  cookie: string,
+  connections: number,
+  until: () => boolean,
+): Promise<Load> {
   const times: number[] = [];
   let status5xx = 0;
   let errors = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (!until()) {
-      const t = performance.now();
-      try {
-        const response = await fetch(`${baseUrl}${path}`, { headers: { Cookie: cookie }, redirect: "manual" });
-        await response.arrayBuffer();
-        if (response.status >= 500) status5xx++;
-        else if (response.status !== 200) errors++;
-        times.push(performance.now() - t);
-      } catch {
-        errors++;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (!until()) {
+        const t = performance.now();
+        try {
+          const response = await fetch(`${baseUrl}${path}`, {
+            headers: { Cookie: cookie },
+            redirect: "manual",
+          });
+          await response.arrayBuffer();
+          if (response.status >= 500) status5xx++;
+          else if (response.status !== 200) errors++;
+          times.push(performance.now() - t);
+        } catch {
+          errors++;
+        }
       }
-    }
-  }));
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
   times.sort((a, b) => a - b);
-  return { requests: times.length, perSecond: times.length / elapsed, p50: percentile(times, 50), p99: percentile(times, 99), status5xx, errors };
+  return {
+    requests: times.length,
+    perSecond: times.length / elapsed,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    status5xx,
+    errors,
+  };
 }
 
 const forSeconds = (s: number) => {
@@ -79,14 +101,20 @@ const DEMO_NOW = "2026-12-02T10:00:00+09:00";
 
 try {
   // The demo database once (seeded as of 2026-11-22, so November is open to close on 12-02).
-  const seed = await startConsole({ APP_NOW: "2026-11-22T10:00:00+09:00" }, { databasePath: demoPath });
+  const seed = await startConsole(
+    { APP_NOW: "2026-11-22T10:00:00+09:00" },
+    { databasePath: demoPath },
+  );
   await seed.stop();
 
   const results: Record<string, Record<string, number>> = {};
   for (const workers of [1, 2]) {
     const databasePath = join(dir, `w${workers}.db`);
     copyFileSync(demoPath, databasePath);
-    const server = await startConsole({ APP_NOW: DEMO_NOW, WEB_CONCURRENCY: String(workers) }, { databasePath });
+    const server = await startConsole(
+      { APP_NOW: DEMO_NOW, WEB_CONCURRENCY: String(workers) },
+      { databasePath },
+    );
     try {
       const cookie = await login(server.url, "admin@demo.example");
       for (const path of ["/dashboard", "/invoices"]) {
@@ -101,7 +129,8 @@ try {
       await server.stop();
     }
   }
-  for (const [key, r] of Object.entries(results)) console.log(`2 workers / 1 worker, GET ${key}: ${(r[2] / r[1]).toFixed(2)}×`);
+  for (const [key, r] of Object.entries(results))
+    console.log(`2 workers / 1 worker, GET ${key}: ${(r[2] / r[1]).toFixed(2)}×`);
 
   // A month close of `contracts` contracts in the job worker while /invoices is read.
   const closePath = join(dir, "close.db");
@@ -111,25 +140,53 @@ try {
   generateContracts(sqlite, contracts, "2026-11");
   sqlite.pragma("wal_checkpoint(TRUNCATE)");
   sqlite.close();
-  console.log(`${formatCount(contracts)} contracts generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  const server = await startConsole({ APP_NOW: DEMO_NOW, WEB_CONCURRENCY: "1" }, { databasePath: closePath });
+  console.log(
+    `${formatCount(contracts)} contracts generated in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  const server = await startConsole(
+    { APP_NOW: DEMO_NOW, WEB_CONCURRENCY: "1" },
+    { databasePath: closePath },
+  );
   const handle = openDatabase(`file:${closePath}`);
   try {
     const cookie = await login(server.url, "admin@demo.example");
     const quiet = await drive(server.url, "/invoices", cookie, 10, forSeconds(seconds));
     console.log(line("GET /invoices ×10, no close running", quiet));
-    await requestMonthClose(handle.db, "2026-11", { at: new Date(DEMO_NOW), actor: { id: null, email: "bench" }, ip: "" });
+    await requestMonthClose(handle.db, "2026-11", {
+      at: new Date(DEMO_NOW),
+      actor: { id: null, email: "bench" },
+      ip: "",
+    });
     t = performance.now();
     let state = "queued";
     const poll = setInterval(() => {
-      void handle.db.selectFrom("jobs").select("state").where("kind", "=", "month_close").where("key", "=", "2026-11").executeTakeFirst()
-        .then((row) => { state = row?.state ?? state; });
+      void handle.db
+        .selectFrom("jobs")
+        .select("state")
+        .where("kind", "=", "month_close")
+        .where("key", "=", "2026-11")
+        .executeTakeFirst()
+        .then((row) => {
+          state = row?.state ?? state;
+        });
     }, 200);
-    const during = await drive(server.url, "/invoices", cookie, 10, () => state === "done" || state === "failed");
+    const during = await drive(
+      server.url,
+      "/invoices",
+      cookie,
+      10,
+      () => state === "done" || state === "failed",
+    );
     clearInterval(poll);
     const closeSeconds = (performance.now() - t) / 1000;
-    const job = await handle.db.selectFrom("jobs").select(["state", "progress_done", "error"]).where("kind", "=", "month_close").executeTakeFirstOrThrow();
-    console.log(`month close in the job worker: ${job.state}, ${job.progress_done} invoices in ${closeSeconds.toFixed(1)} s${job.error ? ` (${job.error})` : ""}`);
+    const job = await handle.db
+      .selectFrom("jobs")
+      .select(["state", "progress_done", "error"])
+      .where("kind", "=", "month_close")
+      .executeTakeFirstOrThrow();
+    console.log(
+      `month close in the job worker: ${job.state}, ${job.progress_done} invoices in ${closeSeconds.toFixed(1)} s${job.error ? ` (${job.error})` : ""}`,
+    );
     console.log(line(`GET /invoices ×10 during the close`, during));
   } finally {
     await handle.close();

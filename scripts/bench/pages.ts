@@ -34,8 +34,12 @@ async function prepareDatabase(): Promise<void> {
     await migrateToLatest(handle.db);
     let t = performance.now();
     await seedDemo(handle.db, at);
-    const demo = (handle.sqlite.prepare("select count(*) as n from security_events").get() as { n: number }).n;
-    console.log(`demo seed: ${fmt(demo)} events in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const demo = (
+      handle.sqlite.prepare("select count(*) as n from security_events").get() as { n: number }
+    ).n;
+    console.log(
+      `demo seed: ${fmt(demo)} events in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     const from = retentionStart(at);
     const contracts = await eventContractsOf(handle.db, from);
@@ -44,13 +48,30 @@ async function prepareDatabase(): Promise<void> {
     const wanted = target - demo;
     t = performance.now();
     // A little more than wanted, then every n-th dropped evenly, so that the most recent days get their share too.
-    const generated = [...generateEvents(contracts, { from, until: at, seed: "bench-pages", perDeviceDay: (wanted / (devices * days * 0.75)) * 1.1, idPrefix: "bench-" })];
-    if (generated.length < wanted) throw new Error(`generated only ${generated.length} of ${wanted} events`);
-    const extra: EventRecord[] = generated.filter((_, i) => Math.floor(((i + 1) * wanted) / generated.length) > Math.floor((i * wanted) / generated.length));
+    const generated = [
+      ...generateEvents(contracts, {
+        from,
+        until: at,
+        seed: "bench-pages",
+        perDeviceDay: (wanted / (devices * days * 0.75)) * 1.1,
+        idPrefix: "bench-",
+      }),
+    ];
+    if (generated.length < wanted)
+      throw new Error(`generated only ${generated.length} of ${wanted} events`);
+    const extra: EventRecord[] = generated.filter(
+      (_, i) =>
+        Math.floor(((i + 1) * wanted) / generated.length) >
+        Math.floor((i * wanted) / generated.length),
+    );
     const summary = await ingestRecords(handle.db, extra, { now: at, sqlite: handle.sqlite });
-    const total = (handle.sqlite.prepare("select count(*) as n from security_events").get() as { n: number }).n;
-    console.log(`grown to ${fmt(total)} events (${contracts.length} active contracts, ${devices} devices, ${from} … ${jstDate(at)}) `
-      + `through ingestRecords in ${((performance.now() - t) / 1000).toFixed(1)} s; ${summary.inserted} inserted`);
+    const total = (
+      handle.sqlite.prepare("select count(*) as n from security_events").get() as { n: number }
+    ).n;
+    console.log(
+      `grown to ${fmt(total)} events (${contracts.length} active contracts, ${devices} devices, ${from} … ${jstDate(at)}) ` +
+        `through ingestRecords in ${((performance.now() - t) / 1000).toFixed(1)} s; ${summary.inserted} inserted`,
+    );
     handle.sqlite.pragma("wal_checkpoint(TRUNCATE)");
   } finally {
     await handle.close();
@@ -65,18 +86,27 @@ async function login(baseUrl: string, email: string): Promise<string> {
     redirect: "manual",
   });
   const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]);
-  if (response.status !== 302 || cookies.length === 0) throw new Error(`login ${email}: HTTP ${response.status}`);
+  if (response.status !== 302 || cookies.length === 0)
+    throw new Error(`login ${email}: HTTP ${response.status}`);
   return cookies.join("; ");
 }
 
-async function get(baseUrl: string, path: string, cookie: string): Promise<{ status: number; ms: number; bytes: number }> {
+async function get(
+  baseUrl: string,
+  path: string,
+  cookie: string,
+): Promise<{ status: number; ms: number; bytes: number }> {
   const t = performance.now();
-  const response = await fetch(`${baseUrl}${path}`, { headers: { Cookie: cookie }, redirect: "manual" });
+  const response = await fetch(`${baseUrl}${path}`, {
+    headers: { Cookie: cookie },
+    redirect: "manual",
+  });
   const body = await response.text();
   return { status: response.status, ms: performance.now() - t, bytes: body.length };
 }
 
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 try {
   await prepareDatabase();
@@ -88,7 +118,9 @@ try {
       const cookie = await login(server.url, email);
       let pages = ["/dashboard", "/incidents"];
       if ((await get(server.url, "/dashboard", cookie)).status === 404) {
-        console.log("/dashboard answers 404 (not built yet): measuring /incidents and /home instead");
+        console.log(
+          "/dashboard answers 404 (not built yet): measuring /incidents and /home instead",
+        );
         pages = ["/incidents", "/home"];
       }
       for (const page of pages) {
@@ -104,8 +136,10 @@ try {
         times.sort((a, b) => a - b);
         const p95 = percentile(times, 95);
         slowest = Math.max(slowest, p95);
-        results.push(`${email.padEnd(22)} ${page.padEnd(11)} ${requests} requests: p50 ${percentile(times, 50).toFixed(1)} ms, `
-          + `p95 ${p95.toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms (${fmt(bytes)} bytes)`);
+        results.push(
+          `${email.padEnd(22)} ${page.padEnd(11)} ${requests} requests: p50 ${percentile(times, 50).toFixed(1)} ms, ` +
+            `p95 ${p95.toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms (${fmt(bytes)} bytes)`,
+        );
       }
     }
     for (const line of results) console.log(line);

@@ -17,7 +17,8 @@ beforeAll(async () => {
   server = await startConsole({ APP_NOW: "2026-11-22T10:00:00+09:00" });
   browser = await launchBrowser();
   const db = new SQLite(server.databasePath, { readonly: true });
-  for (const ref of ["C1", "C5"]) ids[ref] = (db.prepare("select id from customers where ref = ?").get(ref) as { id: number }).id;
+  for (const ref of ["C1", "C5"])
+    ids[ref] = (db.prepare("select id from customers where ref = ?").get(ref) as { id: number }).id;
   db.close();
 });
 afterAll(async () => {
@@ -29,7 +30,11 @@ afterAll(async () => {
 function linkMailedTo(to: string): string {
   const db = new SQLite(server.databasePath, { readonly: true });
   try {
-    const mail = db.prepare("select body_text from outbox where kind = 'account_invitation' and to_address = ? order by id desc").get(to) as { body_text: string } | undefined;
+    const mail = db
+      .prepare(
+        "select body_text from outbox where kind = 'account_invitation' and to_address = ? order by id desc",
+      )
+      .get(to) as { body_text: string } | undefined;
     const link = mail && /^http:\/\/\S+\/invitation\/[A-Za-z0-9_-]{43}$/m.exec(mail.body_text)?.[0];
     if (!link) throw new Error(`no invitation mail to ${to}`);
     return link;
@@ -44,20 +49,30 @@ describe("a customer administrator's account", () => {
     await loginAs(reseller, server.url, "reseller@demo.example");
     await reseller.goto(`${server.url}/customers/${ids.C1}`);
     const accounts = reseller.getByTestId("accounts");
-    expect(await accounts.locator("tbody tr").allTextContents()).toEqual([expect.stringMatching(/^港 健一customer@demo\.example利用中/)]);
+    expect(await accounts.locator("tbody tr").allTextContents()).toEqual([
+      expect.stringMatching(/^港 健一customer@demo\.example利用中/),
+    ]);
 
     await reseller.getByLabel("氏名").fill("山田 花子");
     await reseller.getByLabel("メールアドレス").fill("yamada@minato");
     await reseller.getByRole("button", { name: "作成してリンクを送る" }).click();
     await reseller.locator(".field-error").first().waitFor();
-    expect(await reseller.locator(".field-error").allTextContents()).toEqual(["メールアドレスの形式が正しくありません"]);
+    expect(await reseller.locator(".field-error").allTextContents()).toEqual([
+      "メールアドレスの形式が正しくありません",
+    ]);
     await reseller.getByLabel("メールアドレス").fill("Yamada@Minato.Example");
     await reseller.getByRole("button", { name: "作成してリンクを送る" }).click();
     await reseller.getByRole("status").waitFor();
-    expect(await reseller.getByRole("status").textContent()).toBe("yamada@minato.example のアカウントを作成し、パスワード設定用のリンクをメールで送りました。");
-    expect(await accounts.locator("tr", { hasText: "yamada@minato.example" }).textContent())
-      .toContain("パスワード設定待ち（2026年11月29日 10:00まで）");
-    expect([await reseller.getByLabel("氏名").inputValue(), await reseller.getByLabel("メールアドレス").inputValue()]).toEqual(["", ""]);
+    expect(await reseller.getByRole("status").textContent()).toBe(
+      "yamada@minato.example のアカウントを作成し、パスワード設定用のリンクをメールで送りました。",
+    );
+    expect(
+      await accounts.locator("tr", { hasText: "yamada@minato.example" }).textContent(),
+    ).toContain("パスワード設定待ち（2026年11月29日 10:00まで）");
+    expect([
+      await reseller.getByLabel("氏名").inputValue(),
+      await reseller.getByLabel("メールアドレス").inputValue(),
+    ]).toEqual(["", ""]);
 
     const link = linkMailedTo("yamada@minato.example");
     expect(link.startsWith(`${server.url}/invitation/`)).toBe(true);
@@ -66,16 +81,25 @@ describe("a customer administrator's account", () => {
     expect(opened?.status()).toBe(200);
     expect(opened?.headers()["cache-control"]).toBe("private, no-store");
     expect(opened?.headers()["referrer-policy"]).toBe("same-origin");
-    expect(await person.locator("main p").first().textContent()).toContain("山田 花子 さま（yamada@minato.example）");
+    expect(await person.locator("main p").first().textContent()).toContain(
+      "山田 花子 さま（yamada@minato.example）",
+    );
     await person.getByLabel("新しいパスワード（12文字以上）").fill("minato-kanri-2026");
     await person.getByLabel("新しいパスワード（確認）").fill("minato-kanri-2025");
     await person.getByRole("button", { name: "設定してログインする" }).click();
-    expect(await person.locator(".field-error").allTextContents()).toEqual(["確認用のパスワードが一致しません"]);
+    expect(await person.locator(".field-error").allTextContents()).toEqual([
+      "確認用のパスワードが一致しません",
+    ]);
     await person.getByLabel("新しいパスワード（12文字以上）").fill("minato-kanri-2026");
     await person.getByLabel("新しいパスワード（確認）").fill("minato-kanri-2026");
-    await Promise.all([person.waitForURL(`${server.url}/home`), person.getByRole("button", { name: "設定してログインする" }).click()]);
+    await Promise.all([
+      person.waitForURL(`${server.url}/home`),
+      person.getByRole("button", { name: "設定してログインする" }).click(),
+    ]);
     await person.goto(`${server.url}/contracts`);
-    const refs = (await person.locator("table.data tbody tr td:first-child").allTextContents()).map((r) => r.trim());
+    const refs = (await person.locator("table.data tbody tr td:first-child").allTextContents()).map(
+      (r) => r.trim(),
+    );
     expect(refs).toEqual(["K-1001", "K-1002"]); // C1's two lines
 
     // The link is spent; the password logs in from a new browser.
@@ -89,12 +113,18 @@ describe("a customer administrator's account", () => {
     const row = accounts.locator("tr", { hasText: "yamada@minato.example" });
     expect(await row.textContent()).toContain("利用中");
     await row.getByRole("button", { name: "停止する" }).click();
-    await reseller.getByRole("status").filter({ hasText: "yamada@minato.example のアカウントを停止しました。" }).waitFor();
+    await reseller
+      .getByRole("status")
+      .filter({ hasText: "yamada@minato.example のアカウントを停止しました。" })
+      .waitFor();
     expect(await row.textContent()).toContain("停止中");
     await person.goto(`${server.url}/contracts`);
     expect(new URL(person.url()).pathname).toBe("/login");
     await row.getByRole("button", { name: "再開する" }).click();
-    await reseller.getByRole("status").filter({ hasText: "yamada@minato.example のアカウントを再開しました。" }).waitFor();
+    await reseller
+      .getByRole("status")
+      .filter({ hasText: "yamada@minato.example のアカウントを再開しました。" })
+      .waitFor();
     await loginAs(person, server.url, "yamada@minato.example", "minato-kanri-2026");
   });
 
@@ -103,11 +133,14 @@ describe("a customer administrator's account", () => {
     await loginAs(page, server.url, "reseller@demo.example");
     expect((await page.goto(`${server.url}/customers/${ids.C5}`))?.status()).toBe(404);
     const posted = await page.request.post(`${server.url}/customers/${ids.C5}`, {
-      form: { intent: "invite", displayName: "X", email: "x@aoba.example" }, headers: { Origin: server.url },
+      form: { intent: "invite", displayName: "X", email: "x@aoba.example" },
+      headers: { Origin: server.url },
     });
     expect(posted.status()).toBe(404);
     const db = new SQLite(server.databasePath, { readonly: true });
-    expect(db.prepare("select count(*) as n from users where email = 'x@aoba.example'").get()).toEqual({ n: 0 });
+    expect(
+      db.prepare("select count(*) as n from users where email = 'x@aoba.example'").get(),
+    ).toEqual({ n: 0 });
     db.close();
   });
 });

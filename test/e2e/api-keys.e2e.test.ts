@@ -18,7 +18,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const customersWith = (key: string) => fetch(`${server.url}/api/v1/customers`, { headers: { Authorization: `Bearer ${key}` } });
+const customersWith = (key: string) =>
+  fetch(`${server.url}/api/v1/customers`, { headers: { Authorization: `Bearer ${key}` } });
 
 it("a reseller manager creates a key, sees it once, and revokes it", async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
@@ -38,25 +39,38 @@ it("a reseller manager creates a key, sees it once, and revokes it", async () =>
   const shown = page.getByLabel("発行したAPIキー");
   const key = await shown.inputValue();
   expect(key).toMatch(/^slk_[A-Za-z0-9_-]{43}$/);
-  expect(await page.getByTestId("created-key").textContent()).toContain("キーはこの画面でしか表示されません。");
+  expect(await page.getByTestId("created-key").textContent()).toContain(
+    "キーはこの画面でしか表示されません。",
+  );
   const row = page.getByRole("table", { name: "APIキー" }).locator("tbody tr");
   expect(await row.count()).toBe(1);
   expect((await row.locator("td").allTextContents()).slice(0, 6)).toEqual([
-    "PSA連携", "読み取り・書き込み", `${key.slice(0, 12)}…`, expect.stringContaining("reseller@demo.example"), "未使用", "有効",
+    "PSA連携",
+    "読み取り・書き込み",
+    `${key.slice(0, 12)}…`,
+    expect.stringContaining("reseller@demo.example"),
+    "未使用",
+    "有効",
   ]);
 
   const used = await customersWith(key);
   expect(used.status).toBe(200);
-  expect((await used.json()).data.map((c: { reseller: string }) => c.reseller)).toEqual(expect.arrayContaining(["R1"]));
+  expect((await used.json()).data.map((c: { reseller: string }) => c.reseller)).toEqual(
+    expect.arrayContaining(["R1"]),
+  );
 
   // Opened again, the page lists the key without the key itself, with its last use in JST.
   await page.goto(`${server.url}/api-keys`);
   expect(await page.getByLabel("発行したAPIキー").count()).toBe(0);
   expect(await page.content()).not.toContain(key);
-  expect(await row.locator("td").nth(4).textContent()).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日.*\d{1,2}:\d{2}/);
+  expect(await row.locator("td").nth(4).textContent()).toMatch(
+    /^\d{4}年\d{1,2}月\d{1,2}日.*\d{1,2}:\d{2}/,
+  );
 
   await page.getByRole("button", { name: "「PSA連携」を失効させる" }).click();
-  expect(await page.getByRole("status").textContent()).toBe("APIキー「PSA連携」を失効させました。このキーでのアクセスはすでにできません。");
+  expect(await page.getByRole("status").textContent()).toBe(
+    "APIキー「PSA連携」を失効させました。このキーでのアクセスはすでにできません。",
+  );
   expect(await row.locator("td").nth(5).textContent()).toMatch(/^失効/);
   expect(await page.getByRole("button", { name: "「PSA連携」を失効させる" }).count()).toBe(0);
   expect((await customersWith(key)).status).toBe(401);

@@ -20,7 +20,9 @@ afterAll(async () => {
 
 async function fillApplication(page: Page, lineId: string, consent = true) {
   await page.goto(`${server.url}/applications/new`);
-  await page.locator("select[name=customerId]").selectOption({ label: "株式会社みなと製作所（C1）" });
+  await page
+    .locator("select[name=customerId]")
+    .selectOption({ label: "株式会社みなと製作所（C1）" });
   await page.getByLabel("契約者名（法人名）").fill("株式会社みなと製作所");
   await page.getByLabel("住所").fill("大阪府堺市堺区南瓦町3-1");
   await page.getByLabel("電話番号").fill("072-228-0001");
@@ -72,9 +74,16 @@ describe("applications", () => {
     await loginAs(operator, server.url, "operator@demo.example");
     await operator.goto(applicationUrl);
     await operator.getByLabel("サービス開始日（承認のお知らせに記載）").fill("2026-12-01");
-    await Promise.all([operator.waitForURL(/decided=approve/), operator.getByRole("button", { name: "承認する" }).click()]);
+    await Promise.all([
+      operator.waitForURL(/decided=approve/),
+      operator.getByRole("button", { name: "承認する" }).click(),
+    ]);
     await operator.getByTestId("application-status").filter({ hasText: "承認" }).waitFor();
-    expect(count("select count(*) as n from outbox where kind = 'application_approved' and to_address = 'sakai@minato.example'")).toBe(1);
+    expect(
+      count(
+        "select count(*) as n from outbox where kind = 'application_approved' and to_address = 'sakai@minato.example'",
+      ),
+    ).toBe(1);
 
     const customer = await browser.newPage();
     await loginAs(customer, server.url, "customer@demo.example");

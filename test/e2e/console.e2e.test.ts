@@ -15,7 +15,8 @@ beforeAll(async () => {
   server = await startConsole();
   browser = await launchBrowser();
   const sqlite = new SQLite(server.databasePath, { readonly: true });
-  idOf = (table, ref) => (sqlite.prepare(`select id from ${table} where ref = ?`).get(ref) as { id: number }).id;
+  idOf = (table, ref) =>
+    (sqlite.prepare(`select id from ${table} where ref = ?`).get(ref) as { id: number }).id;
 });
 afterAll(async () => {
   await browser?.close();
@@ -23,11 +24,36 @@ afterAll(async () => {
 });
 
 const HOMES = [
-  { email: "admin@demo.example", tenant: "セキュアライン株式会社", contracts: "9", nav: ["監査ログ", "事業者設定"] },
-  { email: "operator@demo.example", tenant: "セキュアライン株式会社", contracts: "9", nav: ["顧客"] },
-  { email: "finance@demo.example", tenant: "セキュアライン株式会社", contracts: "9", nav: ["顧客"] },
-  { email: "reseller@demo.example", tenant: "西日本OAサービス株式会社", contracts: "5", nav: ["顧客"] },
-  { email: "reseller2@demo.example", tenant: "東日本ITパートナーズ株式会社", contracts: "4", nav: ["顧客"] },
+  {
+    email: "admin@demo.example",
+    tenant: "セキュアライン株式会社",
+    contracts: "9",
+    nav: ["監査ログ", "事業者設定"],
+  },
+  {
+    email: "operator@demo.example",
+    tenant: "セキュアライン株式会社",
+    contracts: "9",
+    nav: ["顧客"],
+  },
+  {
+    email: "finance@demo.example",
+    tenant: "セキュアライン株式会社",
+    contracts: "9",
+    nav: ["顧客"],
+  },
+  {
+    email: "reseller@demo.example",
+    tenant: "西日本OAサービス株式会社",
+    contracts: "5",
+    nav: ["顧客"],
+  },
+  {
+    email: "reseller2@demo.example",
+    tenant: "東日本ITパートナーズ株式会社",
+    contracts: "4",
+    nav: ["顧客"],
+  },
   { email: "customer@demo.example", tenant: "株式会社みなと製作所", contracts: "2", nav: [] },
   { email: "customer2@demo.example", tenant: "株式会社あおば設計", contracts: "1", nav: [] },
 ];
@@ -55,7 +81,9 @@ describe("signing in", () => {
     await page.getByLabel("パスワード").fill("not-the-password");
     await page.getByRole("button", { name: "ログイン", exact: true }).click();
     await page.getByRole("alert").waitFor();
-    expect(await page.getByRole("alert").textContent()).toBe("メールアドレスまたはパスワードが正しくありません。");
+    expect(await page.getByRole("alert").textContent()).toBe(
+      "メールアドレスまたはパスワードが正しくありません。",
+    );
     expect(page.url()).toBe(`${server.url}/login`);
     await page.close();
   });
@@ -74,7 +102,9 @@ describe("signing in", () => {
       await page.getByRole("alert").waitFor();
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    expect(await page.getByRole("alert").textContent()).toContain("一時的にログインを制限しています");
+    expect(await page.getByRole("alert").textContent()).toContain(
+      "一時的にログインを制限しています",
+    );
     await page.close();
   });
 });
@@ -88,7 +118,9 @@ describe("tenancy in the browser", () => {
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain("K-1001");
     const foreign = await page.goto(`${server.url}/contracts/${idOf("contracts", "K-2001")}`);
     expect(foreign?.status()).toBe(404);
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("ページが見つかりません");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(
+      "ページが見つかりません",
+    );
     expect(await page.content()).not.toContain("CAF5120334");
     const missing = await page.goto(`${server.url}/contracts/999999`);
     expect(missing?.status()).toBe(404);
@@ -103,7 +135,9 @@ describe("tenancy in the browser", () => {
     expect(await page.content()).not.toContain("あおば設計");
     const own = await page.goto(`${server.url}/customers/${idOf("customers", "C1")}`);
     expect(own?.status()).toBe(200);
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("株式会社みなと製作所");
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(
+      "株式会社みなと製作所",
+    );
     await page.close();
   });
 });
@@ -115,9 +149,15 @@ describe("logout", () => {
     await loginAs(page, server.url, "customer2@demo.example");
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({ name: "console_session", httpOnly: true, sameSite: "Lax" });
-    await Promise.all([page.waitForURL(`${server.url}/login`), page.getByRole("button", { name: "ログアウト" }).click()]);
+    await Promise.all([
+      page.waitForURL(`${server.url}/login`),
+      page.getByRole("button", { name: "ログアウト" }).click(),
+    ]);
     // Replaying the old session id must not work: the session is gone on the server.
-    const replay = await fetch(`${server.url}/home`, { headers: { Cookie: `console_session=${cookie.value}` }, redirect: "manual" });
+    const replay = await fetch(`${server.url}/home`, {
+      headers: { Cookie: `console_session=${cookie.value}` },
+      redirect: "manual",
+    });
     expect(replay.status).toBe(302);
     expect(replay.headers.get("location")).toBe("/login?redirectTo=%2Fhome");
     await context.close();
@@ -135,30 +175,51 @@ describe("changes are audited", () => {
     expect(await page.getByRole("alert").textContent()).toContain("入力内容に誤りがあります");
 
     await page.getByLabel("適格請求書発行事業者登録番号").fill("T7000012050002");
-    await Promise.all([page.waitForURL(/saved=1/), page.getByRole("button", { name: "保存する", exact: true }).click()]);
-    expect(await page.getByLabel("適格請求書発行事業者登録番号").inputValue()).toBe("T7000012050002");
+    await Promise.all([
+      page.waitForURL(/saved=1/),
+      page.getByRole("button", { name: "保存する", exact: true }).click(),
+    ]);
+    expect(await page.getByLabel("適格請求書発行事業者登録番号").inputValue()).toBe(
+      "T7000012050002",
+    );
 
     // Billing settings (T-27-1 due date, T-26-3): a due date 9 days after issue is refused; the 10th of M+2 is saved.
     await page.getByLabel("支払期限の日").selectOption("10");
     await page.getByRole("button", { name: "請求の設定を保存する" }).click();
-    await page.getByText("支払期限は発行日（翌月1日）から10日以上あとにしてください").first().waitFor();
+    await page
+      .getByText("支払期限は発行日（翌月1日）から10日以上あとにしてください")
+      .first()
+      .waitFor();
     await page.getByLabel("支払期限の月（規約第27条第1項）").selectOption("2");
     await page.getByLabel(/延滞利息だけの請求書は発行しない/).check();
-    await Promise.all([page.waitForURL(/billingSaved=1/), page.getByRole("button", { name: "請求の設定を保存する" }).click()]);
+    await Promise.all([
+      page.waitForURL(/billingSaved=1/),
+      page.getByRole("button", { name: "請求の設定を保存する" }).click(),
+    ]);
     // The month billed next (last month) falls due on the 10th two months later.
     const billed = addMonths(monthOf(jstDate(new Date())), -1);
     const due = addMonths(billed, 2);
-    expect(await page.getByText(/現在：支払期限は翌々月10日/).textContent())
-      .toContain(`${billed.slice(0, 4)}年${Number(billed.slice(5))}月分なら ${due.slice(0, 4)}年${Number(due.slice(5))}月10日`);
-    expect(await page.getByText(/現在：支払期限/).textContent()).toContain("延滞利息だけの請求書は発行しません");
+    expect(await page.getByText(/現在：支払期限は翌々月10日/).textContent()).toContain(
+      `${billed.slice(0, 4)}年${Number(billed.slice(5))}月分なら ${due.slice(0, 4)}年${Number(due.slice(5))}月10日`,
+    );
+    expect(await page.getByText(/現在：支払期限/).textContent()).toContain(
+      "延滞利息だけの請求書は発行しません",
+    );
 
     // Dunning days (issue 20 item 3): out of 1–60 is refused with a field error; 1,20 is saved.
     await page.getByLabel(/督促する日/).fill("0,10");
     await page.getByRole("button", { name: "督促する日を保存する" }).click();
-    await page.getByText("督促する日は支払期限の1〜60日後を半角数字で、カンマ区切りで入力してください（例: 1,10）").waitFor();
+    await page
+      .getByText(
+        "督促する日は支払期限の1〜60日後を半角数字で、カンマ区切りで入力してください（例: 1,10）",
+      )
+      .waitFor();
     expect(await page.getByLabel(/督促する日/).inputValue()).toBe("0,10");
     await page.getByLabel(/督促する日/).fill("20, 1");
-    await Promise.all([page.waitForURL(/dunningSaved=1/), page.getByRole("button", { name: "督促する日を保存する" }).click()]);
+    await Promise.all([
+      page.waitForURL(/dunningSaved=1/),
+      page.getByRole("button", { name: "督促する日を保存する" }).click(),
+    ]);
     // With JavaScript the address changes before React renders the saved days: wait for them.
     await page.getByText("現在：1日後、20日後").waitFor();
     expect(await page.getByLabel(/督促する日/).inputValue()).toBe("1,20");
@@ -166,12 +227,15 @@ describe("changes are audited", () => {
     await page.goto(`${server.url}/audit`);
     const log = (await page.locator("table.data").textContent()) ?? "";
     expect(log).toContain("事業者設定を変更: 登録番号 T5010001234566→T7000012050002");
-    expect(log).toContain("請求の設定を変更: 支払期限 翌月末日→翌々月10日、延滞利息のみの請求書 請求する→請求しない");
+    expect(log).toContain(
+      "請求の設定を変更: 支払期限 翌月末日→翌々月10日、延滞利息のみの請求書 請求する→請求しない",
+    );
     expect(log).toContain("督促する日を変更: 支払期限の1日後、10日後→1日後、20日後");
     expect(log).toContain("ログイン失敗");
     expect(log).toContain("ログイン制限");
     expect(log).toContain("ログアウト");
-    for (const email of ["customer@demo.example", "reseller@demo.example", "admin@demo.example"]) expect(log).toContain(email);
+    for (const email of ["customer@demo.example", "reseller@demo.example", "admin@demo.example"])
+      expect(log).toContain(email);
     await page.close();
   });
 });
@@ -200,24 +264,40 @@ describe("tariff versions", () => {
     await page.locator("h1", { hasText: "料金表" }).waitFor();
     // A version starting today or earlier is refused under its field.
     const nextMonth = addMonths(monthOf(jstDate(new Date())), 1);
-    await page.getByLabel("適用開始日（月の初日、明日以降）").fill(`${monthOf(jstDate(new Date()))}-01`);
+    await page
+      .getByLabel("適用開始日（月の初日、明日以降）")
+      .fill(`${monthOf(jstDate(new Date()))}-01`);
     await page.getByLabel("エンドポイントセキュリティ（1台） の新しい料金").fill("650");
     await page.getByRole("button", { name: "この版を登録する" }).click();
     await page.getByText("適用開始日は明日以降の月初にしてください").waitFor();
-    expect(await page.getByLabel("エンドポイントセキュリティ（1台） の新しい料金").inputValue()).toBe("650");
+    expect(
+      await page.getByLabel("エンドポイントセキュリティ（1台） の新しい料金").inputValue(),
+    ).toBe("650");
 
     await page.getByLabel("適用開始日（月の初日、明日以降）").fill(`${nextMonth}-01`);
     // Wait for the page's own message: with JavaScript the address changes before React renders the new data.
     await page.getByRole("button", { name: "この版を登録する" }).click();
     await page.getByRole("status").filter({ hasText: "から適用する版を登録しました" }).waitFor();
-    const row = page.getByRole("table", { name: "版ごとの料金" }).locator("tr", { hasText: "エンドポイントセキュリティ（1台）" });
+    const row = page
+      .getByRole("table", { name: "版ごとの料金" })
+      .locator("tr", { hasText: "エンドポイントセキュリティ（1台）" });
     expect((await row.locator("td").allTextContents()).at(-1)).toBe("650円");
-    expect(await page.getByRole("table", { name: "料金表の版" }).locator("tr", { hasText: "適用予定" }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole("table", { name: "料金表の版" })
+        .locator("tr", { hasText: "適用予定" })
+        .count(),
+    ).toBe(1);
 
     const dateJa = `${nextMonth.slice(0, 4)}年${Number(nextMonth.slice(5))}月1日`;
     await page.getByRole("button", { name: `${dateJa} 版を取り下げる` }).click();
     await page.getByRole("status").filter({ hasText: "版を取り下げました" }).waitFor();
-    expect(await page.getByRole("table", { name: "料金表の版" }).locator("tr", { hasText: "適用予定" }).count()).toBe(0);
+    expect(
+      await page
+        .getByRole("table", { name: "料金表の版" })
+        .locator("tr", { hasText: "適用予定" })
+        .count(),
+    ).toBe(0);
     await page.close();
 
     // (finance@ is locked out by the throttling test above; the sweeps open its read-only page.)
@@ -237,12 +317,15 @@ describe("service interruption notices (T-16)", () => {
   it("the west maintenance is on the login page and the west customer's home only; an operator announces an emergency without JavaScript", async () => {
     const visitor = await browser.newPage();
     await visitor.goto(`${server.url}/login`);
-    expect(await visitor.getByRole("region", { name: "サービスの利用中止のお知らせ" }).textContent())
-      .toContain("【予定・西日本エリア】");
+    expect(
+      await visitor.getByRole("region", { name: "サービスの利用中止のお知らせ" }).textContent(),
+    ).toContain("【予定・西日本エリア】");
     await visitor.close();
     const west = await browser.newPage();
     await loginAs(west, server.url, "customer@demo.example");
-    expect(await west.getByTestId("home-notices").textContent()).toContain("西日本エリア ゲートウェイ管理サーバーの定期保守");
+    expect(await west.getByTestId("home-notices").textContent()).toContain(
+      "西日本エリア ゲートウェイ管理サーバーの定期保守",
+    );
     await west.close();
 
     const context = await browser.newContext({ javaScriptEnabled: false });
@@ -260,8 +343,13 @@ describe("service interruption notices (T-16)", () => {
     await page.getByText("利用中止は事前に周知します").waitFor();
     expect(await page.getByLabel("件名").inputValue()).toBe("東日本エリア 状態メールの配信停止");
     await page.getByLabel(/緊急/).check();
-    await Promise.all([page.waitForURL(/published=1/), page.getByRole("button", { name: "お知らせを掲載する" }).click()]);
-    const item = page.getByRole("list", { name: "お知らせ" }).locator("li", { hasText: "東日本エリア 状態メールの配信停止" });
+    await Promise.all([
+      page.waitForURL(/published=1/),
+      page.getByRole("button", { name: "お知らせを掲載する" }).click(),
+    ]);
+    const item = page
+      .getByRole("list", { name: "お知らせ" })
+      .locator("li", { hasText: "東日本エリア 状態メールの配信停止" });
     expect(await item.textContent()).toContain("中止中");
     expect(await item.textContent()).toContain("緊急");
     await context.close();

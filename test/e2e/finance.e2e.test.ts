@@ -26,8 +26,14 @@ beforeAll(async () => {
   invoiceId = (contractRef, month) => {
     const db = new SQLite(server.databasePath, { readonly: true });
     try {
-      return (db.prepare(`select invoices.id from invoices join contracts on contracts.id = contract_id
-        where contracts.ref = ? and billing_month = ?`).get(contractRef, month) as { id: number }).id;
+      return (
+        db
+          .prepare(
+            `select invoices.id from invoices join contracts on contracts.id = contract_id
+        where contracts.ref = ? and billing_month = ?`,
+          )
+          .get(contractRef, month) as { id: number }
+      ).id;
     } finally {
       db.close();
     }
@@ -42,7 +48,10 @@ afterAll(async () => {
 async function recordPayment(page: Page, paidOn: string, amount: string) {
   await page.getByLabel("入金日").fill(paidOn);
   await page.getByLabel("入金額（円）").fill(amount);
-  await Promise.all([page.waitForURL(/paid=1/), page.getByRole("button", { name: "入金を記録" }).click()]);
+  await Promise.all([
+    page.waitForURL(/paid=1/),
+    page.getByRole("button", { name: "入金を記録" }).click(),
+  ]);
 }
 
 describe("finance closes November", () => {
@@ -54,7 +63,11 @@ describe("finance closes November", () => {
     await page.goto(`${server.url}/invoices?status=overdue`);
     const overdue = await page.locator("table.data tbody tr").allTextContents();
     // Accrued to 2026-12-02 if paid today: 10-01..12-01 = 62 days → floor(9,900 × 0.145 × 62 ÷ 365) = 243.
-    expect(overdue.some((row) => row.includes("K-2002") && row.includes("9,900円") && row.includes("243円"))).toBe(true);
+    expect(
+      overdue.some(
+        (row) => row.includes("K-2002") && row.includes("9,900円") && row.includes("243円"),
+      ),
+    ).toBe(true);
     await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-08")}`);
     expect(await page.getByTestId("accrued-interest").textContent()).toContain("延滞利息");
 
@@ -75,7 +88,13 @@ describe("finance closes November", () => {
     await page.waitForURL(`${server.url}/billing/2026-11`);
     expect(await page.getByTestId("preview-count").textContent()).toBe("9件");
     const db = new SQLite(server.databasePath, { readonly: true });
-    expect((db.prepare("select count(*) as n from invoices where billing_month = '2026-11'").get() as { n: number }).n).toBe(0);
+    expect(
+      (
+        db.prepare("select count(*) as n from invoices where billing_month = '2026-11'").get() as {
+          n: number;
+        }
+      ).n,
+    ).toBe(0);
     db.close();
 
     // Closing asks first, showing what will be issued; nothing is issued before 確定.
@@ -88,7 +107,11 @@ describe("finance closes November", () => {
     const novemberInvoices = () => {
       const db = new SQLite(server.databasePath, { readonly: true });
       try {
-        return (db.prepare("select count(*) as n from invoices where billing_month = '2026-11'").get() as { n: number }).n;
+        return (
+          db
+            .prepare("select count(*) as n from invoices where billing_month = '2026-11'")
+            .get() as { n: number }
+        ).n;
       } finally {
         db.close();
       }
@@ -96,10 +119,19 @@ describe("finance closes November", () => {
     expect(novemberInvoices()).toBe(0);
     // A confirm whose figures are not the plan's (or carry none) is refused: the server checks again.
     const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-    for (const body of [{ intent: "confirm", count: "9", totalYen: "177285" }, { intent: "confirm" }] as Record<string, string>[]) {
+    for (const body of [
+      { intent: "confirm", count: "9", totalYen: "177285" },
+      { intent: "confirm" },
+    ] as Record<string, string>[]) {
       const forged = await fetch(`${server.url}/billing/2026-11`, {
-        method: "POST", redirect: "manual", body: new URLSearchParams(body),
-        headers: { Cookie: cookies, Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+        method: "POST",
+        redirect: "manual",
+        body: new URLSearchParams(body),
+        headers: {
+          Cookie: cookies,
+          Origin: server.url,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
       });
       expect(forged.status).toBe(409);
     }
@@ -111,7 +143,10 @@ describe("finance closes November", () => {
     await page.getByRole("button", { name: "9件の請求書を発行して2026年11月を締める" }).click();
     await page.getByRole("button", { name: "確定する" }).click();
     // The run goes on in the server; the page refreshes itself until it has finished.
-    await page.getByRole("status").filter({ hasText: "請求書を 9 件発行し、2026年11月を締めました" }).waitFor({ timeout: 20_000 });
+    await page
+      .getByRole("status")
+      .filter({ hasText: "請求書を 9 件発行し、2026年11月を締めました" })
+      .waitFor({ timeout: 20_000 });
 
     // Interest: 5,000 × 40 days (10-01..11-09) + 4,900 × 55 days (10-01..11-24) at 14.5 %/365
     // = floor(469,500 × 0.145 ÷ 365) = 186 yen, non-taxable, on the November invoice (T-26).
@@ -124,7 +159,10 @@ describe("finance closes November", () => {
     expect(await page.getByTestId("invoice-total").textContent()).toBe("10,086円");
 
     // The qualified invoice PDF, read back with pdftotext: the same figures as the database.
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "請求書PDFをダウンロード" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "請求書PDFをダウンロード" }).click(),
+    ]);
     const pdfPath = join(dir, "invoice.pdf");
     await download.saveAs(pdfPath);
     expect(download.suggestedFilename()).toMatch(/^請求書_INV-\d{8}\.pdf$/);
@@ -160,10 +198,16 @@ describe("finance closes November", () => {
     await page.getByRole("button", { name: "発行内容を確認する" }).click();
     const confirmation = page.getByTestId("credit-confirm");
     await confirmation.waitFor();
-    expect(await confirmation.locator("tbody tr").allTextContents()).toEqual([expect.stringMatching(/基本料金.*10%3,000円$/)]);
-    expect(await confirmation.locator("tfoot").textContent()).toBe("10%対象 返還額3,000円消費税（10%）返還額300円返還額合計（税込）3,300円");
+    expect(await confirmation.locator("tbody tr").allTextContents()).toEqual([
+      expect.stringMatching(/基本料金.*10%3,000円$/),
+    ]);
+    expect(await confirmation.locator("tfoot").textContent()).toBe(
+      "10%対象 返還額3,000円消費税（10%）返還額300円返還額合計（税込）3,300円",
+    );
     expect(await page.getByTestId("credit-confirm-total").textContent()).toBe("3,300円");
-    expect(await page.getByTestId("credit-confirm-reason").textContent()).toBe("基本料金の重複請求");
+    expect(await page.getByTestId("credit-confirm-reason").textContent()).toBe(
+      "基本料金の重複請求",
+    );
     expect(creditNotes()).toBe(0);
     // 戻る brings the form back with what was entered; nothing is issued.
     await page.getByRole("button", { name: "戻る" }).click();
@@ -171,13 +215,19 @@ describe("finance closes November", () => {
     expect(await page.getByLabel("返還の理由").inputValue()).toBe("基本料金の重複請求");
     expect(creditNotes()).toBe(0);
     await page.getByRole("button", { name: "発行内容を確認する" }).click();
-    await Promise.all([page.waitForURL(/\/credit-notes\/\d+\?issued=1/), page.getByRole("button", { name: "確定する" }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/credit-notes\/\d+\?issued=1/),
+      page.getByRole("button", { name: "確定する" }).click(),
+    ]);
     await page.locator("h1").filter({ hasText: "返還請求書 CN-00000001" }).waitFor();
     expect(await page.getByTestId("credit-total").textContent()).toBe("3,300円");
     expect(creditNotes()).toBe(1);
 
     // The reason, which the form says is printed, is on the 適格返還請求書.
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "返還請求書PDFをダウンロード" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "返還請求書PDFをダウンロード" }).click(),
+    ]);
     const pdfPath = join(dir, "credit-note.pdf");
     await download.saveAs(pdfPath);
     const text = execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" });
@@ -209,7 +259,10 @@ describe("who sees which invoice", () => {
     const foreign = await page.goto(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}`);
     expect(foreign?.status()).toBe(404);
     await page.goto(`${server.url}/invoices/${invoiceId("K-2001", "2026-09")}`);
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "請求書PDFをダウンロード" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "請求書PDFをダウンロード" }).click(),
+    ]);
     const pdfPath = join(dir, "own.pdf");
     await download.saveAs(pdfPath);
     const pdfText = execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" });
@@ -218,7 +271,9 @@ describe("who sees which invoice", () => {
     expect(pdfText).toMatch(/根拠/);
     expect(pdfText).toMatch(/T-24-1/);
     const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-    const foreignPdf = await fetch(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}/pdf`, { headers: { Cookie: cookies } });
+    const foreignPdf = await fetch(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}/pdf`, {
+      headers: { Cookie: cookies },
+    });
     expect(foreignPdf.status).toBe(404);
     await page.close();
   });
@@ -233,7 +288,11 @@ describe("who sees which invoice", () => {
     const cookies = await page.context().cookies();
     const response = await fetch(`${server.url}/invoices/${invoiceId("K-1001", "2026-10")}`, {
       method: "POST",
-      headers: { Cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "), Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
+      headers: {
+        Cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "),
+        Origin: server.url,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
       body: new URLSearchParams({ paidOn: "2026-11-30", amountYen: "" }),
       redirect: "manual",
     });
@@ -245,14 +304,19 @@ describe("who sees which invoice", () => {
 describe("manual lines", () => {
   it("finance enters a T-25 surcharge without JavaScript; the December preview carries it; customers are refused", async () => {
     const db = new SQLite(server.databasePath, { readonly: true });
-    const k2002 = (db.prepare("select id from contracts where ref = 'K-2002'").get() as { id: number }).id;
+    const k2002 = (
+      db.prepare("select id from contracts where ref = 'K-2002'").get() as { id: number }
+    ).id;
     db.close();
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await loginAs(page, server.url, "finance@demo.example");
     const previewRow = async () => {
       await page.goto(`${server.url}/billing/2026-12`);
-      const cells = await page.locator("table.data tr", { hasText: "K-2002" }).locator("td").allTextContents();
+      const cells = await page
+        .locator("table.data tr", { hasText: "K-2002" })
+        .locator("td")
+        .allTextContents();
       return { taxable: Number(cells[3].replace(/[,円]/g, "")), lines: Number(cells[2]) };
     };
     const before = await previewRow();
@@ -266,12 +330,20 @@ describe("manual lines", () => {
     await page.locator('input[name="amount"]').fill("４千五百");
     await page.locator('input[name="note"]').fill("ゲートウェイの無断転用");
     await page.getByRole("button", { name: "手動明細を登録する" }).click();
-    expect(await page.locator(".field-error").allTextContents()).toEqual(["金額を1円以上の整数で入力してください"]);
+    expect(await page.locator(".field-error").allTextContents()).toEqual([
+      "金額を1円以上の整数で入力してください",
+    ]);
     expect(await page.locator('input[name="note"]').inputValue()).toBe("ゲートウェイの無断転用");
 
     await page.locator('input[name="amount"]').fill("4,500");
-    await Promise.all([page.waitForURL(/added=1/), page.getByRole("button", { name: "手動明細を登録する" }).click()]);
-    const row = await page.getByRole("table", { name: "手動明細" }).locator("tbody tr").allTextContents();
+    await Promise.all([
+      page.waitForURL(/added=1/),
+      page.getByRole("button", { name: "手動明細を登録する" }).click(),
+    ]);
+    const row = await page
+      .getByRole("table", { name: "手動明細" })
+      .locator("tbody tr")
+      .allTextContents();
     expect(row).toHaveLength(1);
     expect(row[0]).toContain("T-25");
     expect(row[0]).toContain("9,000円");
@@ -283,7 +355,9 @@ describe("manual lines", () => {
 
     const customer = await browser.newPage();
     await loginAs(customer, server.url, "customer2@demo.example");
-    expect((await customer.goto(`${server.url}/contracts/${k2002}/manual-lines`))?.status()).toBe(403);
+    expect((await customer.goto(`${server.url}/contracts/${k2002}/manual-lines`))?.status()).toBe(
+      403,
+    );
     await customer.close();
   });
 });

@@ -23,21 +23,32 @@ afterAll(async () => {
 let spare: string[] = [];
 function unpaidInvoice(): string {
   if (spare.length === 0) {
-    spare = queryDatabase<{ invoice_number: string }>(server, `select invoice_number from invoices i where total_yen > 5000
+    spare = queryDatabase<{ invoice_number: string }>(
+      server,
+      `select invoice_number from invoices i where total_yen > 5000
       and not exists (select 1 from payments p where p.contract_id = i.contract_id and p.billing_month = i.billing_month)
-      order by invoice_number desc limit 10`).map((r) => r.invoice_number);
+      order by invoice_number desc limit 10`,
+    ).map((r) => r.invoice_number);
   }
   return spare.shift()!;
 }
 
 function invoice(number: string) {
-  const [row] = queryDatabase<{ id: number; contract_id: number; billing_month: string }>(server,
-    "select id, contract_id, billing_month from invoices where invoice_number = ?", number);
+  const [row] = queryDatabase<{ id: number; contract_id: number; billing_month: string }>(
+    server,
+    "select id, contract_id, billing_month from invoices where invoice_number = ?",
+    number,
+  );
   return row;
 }
 function payments(number: string): { paid_on: string; amount_yen: number | null }[] {
   const inv = invoice(number);
-  return queryDatabase(server, "select paid_on, amount_yen from payments where contract_id = ? and billing_month = ? order by id", inv.contract_id, inv.billing_month);
+  return queryDatabase(
+    server,
+    "select paid_on, amount_yen from payments where contract_id = ? and billing_month = ? order by id",
+    inv.contract_id,
+    inv.billing_month,
+  );
 }
 
 async function financePage(javaScriptEnabled: boolean): Promise<Page> {
@@ -66,7 +77,9 @@ for (const javaScriptEnabled of [true, false]) {
       // Wait for the page after the submissions, not only its address.
       await expect.poll(async () => payments(number).length, { timeout: 10_000 }).toBe(before + 1);
       await page.getByRole("heading", { name: "入金を記録する" }).waitFor();
-      await expect.poll(async () => page.getByLabel("入金額（円）").inputValue(), { timeout: 10_000 }).toBe("");
+      await expect
+        .poll(async () => page.getByLabel("入金額（円）").inputValue(), { timeout: 10_000 })
+        .toBe("");
       await page.waitForTimeout(500);
       const after = payments(number);
       expect(after.length).toBe(before + 1);
@@ -80,7 +93,10 @@ for (const javaScriptEnabled of [true, false]) {
       const page = await financePage(javaScriptEnabled);
       await page.goto(`${server.url}/invoices/${id}`);
       const before = payments(number).length;
-      const usedToken = await page.locator('input[name="_formToken"]').first().getAttribute("value");
+      const usedToken = await page
+        .locator('input[name="_formToken"]')
+        .first()
+        .getAttribute("value");
       await fillPayment(page, "700");
       await page.getByRole("button", { name: "入金を記録" }).click();
       await page.waitForURL(/paid=1/);
@@ -90,7 +106,10 @@ for (const javaScriptEnabled of [true, false]) {
       await page.goBack();
       await page.getByRole("button", { name: "入金を記録" }).waitFor();
       expect(await page.getByLabel("入金額（円）").inputValue()).toBe("");
-      const tokenAfterBack = await page.locator('input[name="_formToken"]').first().getAttribute("value");
+      const tokenAfterBack = await page
+        .locator('input[name="_formToken"]')
+        .first()
+        .getAttribute("value");
       expect(tokenAfterBack).not.toBe(usedToken);
       expect(payments(number).length).toBe(before + 1);
       await page.context().close();
@@ -107,9 +126,12 @@ describe("a form re-posted with its used token", () => {
     const token = await page.locator('input[name="_formToken"]').first().getAttribute("value");
     const before = payments(number).length;
     const body = `intent=payment&paidOn=2026-11-20&amountYen=400&_formToken=${encodeURIComponent(token!)}`;
-    const post = () => page.request.post(`${server.url}/invoices/${id}`, {
-      data: body, headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url }, maxRedirects: 0,
-    });
+    const post = () =>
+      page.request.post(`${server.url}/invoices/${id}`, {
+        data: body,
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url },
+        maxRedirects: 0,
+      });
     const first = await post();
     expect([first.status(), first.headers().location]).toEqual([302, `/invoices/${id}?paid=1`]);
     const second = await post();

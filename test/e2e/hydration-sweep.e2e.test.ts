@@ -14,9 +14,39 @@ import { startConsole, type ConsoleServer } from "./support/server";
 let server: ConsoleServer;
 let browser: Browser;
 
-const STATIC_PATHS = ["/home", "/dashboard", "/contracts", "/customers", "/invoices", "/billing", "/billing/2026-10", "/portfolio",
-  "/cancellations", "/incidents", "/applications", "/applications/new", "/outages", "/reviews", "/calls", "/dispatch", "/licenses",
-  "/licenses/refunds", "/licenses/isp/main-services", "/reports", "/audit", "/settings", "/account", "/tariffs", "/notices", "/archive", "/account/second-factor", "/api-keys", "/api-docs", "/bank-credits", "/webhooks"];
+const STATIC_PATHS = [
+  "/home",
+  "/dashboard",
+  "/contracts",
+  "/customers",
+  "/invoices",
+  "/billing",
+  "/billing/2026-10",
+  "/portfolio",
+  "/cancellations",
+  "/incidents",
+  "/applications",
+  "/applications/new",
+  "/outages",
+  "/reviews",
+  "/calls",
+  "/dispatch",
+  "/licenses",
+  "/licenses/refunds",
+  "/licenses/isp/main-services",
+  "/reports",
+  "/audit",
+  "/settings",
+  "/account",
+  "/tariffs",
+  "/notices",
+  "/archive",
+  "/account/second-factor",
+  "/api-keys",
+  "/api-docs",
+  "/bank-credits",
+  "/webhooks",
+];
 
 beforeAll(async () => {
   server = await startConsole({ APP_NOW: "2026-11-22T10:00:00+09:00" });
@@ -31,16 +61,35 @@ afterAll(async () => {
 function recordPaths(email: string): string[] {
   const db = new SQLite(server.databasePath, { readonly: true });
   try {
-    const user = db.prepare("select role, customer_id, reseller_id from users where email = ?").get(email) as { role: Role; customer_id: number | null; reseller_id: number | null };
-    const scope = user.customer_id !== null ? `customers.id = ${user.customer_id}` : user.reseller_id !== null ? `customers.reseller_id = ${user.reseller_id}` : "1 = 1";
+    const user = db
+      .prepare("select role, customer_id, reseller_id from users where email = ?")
+      .get(email) as { role: Role; customer_id: number | null; reseller_id: number | null };
+    const scope =
+      user.customer_id !== null
+        ? `customers.id = ${user.customer_id}`
+        : user.reseller_id !== null
+          ? `customers.reseller_id = ${user.reseller_id}`
+          : "1 = 1";
     const one = (sql: string) => (db.prepare(sql).get() as { id: number } | undefined)?.id;
-    const contract = one(`select contracts.id from contracts join customers on customers.id = contracts.customer_id where ${scope} order by contracts.id`);
-    const invoice = one(`select invoices.id from invoices join contracts on contracts.id = invoices.contract_id join customers on customers.id = contracts.customer_id where ${scope} order by invoices.id`);
+    const contract = one(
+      `select contracts.id from contracts join customers on customers.id = contracts.customer_id where ${scope} order by contracts.id`,
+    );
+    const invoice = one(
+      `select invoices.id from invoices join contracts on contracts.id = invoices.contract_id join customers on customers.id = contracts.customer_id where ${scope} order by invoices.id`,
+    );
     const customer = one(`select customers.id from customers where ${scope} order by id`);
-    const incident = one(`select incidents.id from incidents join contracts on contracts.id = incidents.contract_id join customers on customers.id = contracts.customer_id where ${scope} order by incidents.id`);
+    const incident = one(
+      `select incidents.id from incidents join contracts on contracts.id = incidents.contract_id join customers on customers.id = contracts.customer_id where ${scope} order by incidents.id`,
+    );
     return [
-      ...(contract ? ["", "/changes", "/cancel", "/visits", "/transfer"].map((page) => `/contracts/${contract}${page}`) : []),
-      ...(contract && MANUAL_LINE_ROLES.includes(user.role) ? [`/contracts/${contract}/manual-lines`] : []),
+      ...(contract
+        ? ["", "/changes", "/cancel", "/visits", "/transfer"].map(
+            (page) => `/contracts/${contract}${page}`,
+          )
+        : []),
+      ...(contract && MANUAL_LINE_ROLES.includes(user.role)
+        ? [`/contracts/${contract}/manual-lines`]
+        : []),
       ...(contract && OPERATIONS_ROLES.includes(user.role) ? [`/contracts/${contract}/admin`] : []),
       ...(invoice ? [`/invoices/${invoice}`] : []),
       ...(customer ? [`/customers/${customer}`] : []),
@@ -53,33 +102,43 @@ function recordPaths(email: string): string[] {
 
 describe("hydration sweep: every page an account can open hydrates without an error", () => {
   for (const account of DEMO_ACCOUNTS) {
-    it(account.email, async () => {
-      const problems: string[] = [];
-      const opened: string[] = [];
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      let onPage: string[] = [];
-      page.on("pageerror", (error) => onPage.push(error.message));
-      page.on("console", (message) => {
-        if (message.type() === "error") onPage.push(`console: ${message.text()}`);
-      });
-      await loginAs(page, server.url, account.email);
-      for (const path of [...STATIC_PATHS, ...recordPaths(account.email)]) {
-        onPage = [];
-        const response = await page.goto(`${server.url}${path}`);
-        // Pages of other roles answer 403 with the error page (the browser logs the status): not this account's.
-        if (response?.status() !== 200) continue;
-        // Hydrated: Remix's router has taken over the page.
-        await page.waitForFunction(() => (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized === true);
-        // Hydration renders in a transition, after the router is up: let it finish (and fail) on this page.
-        await page.waitForTimeout(100);
-        opened.push(path);
-        problems.push(...onPage.map((p) => `${path}: ${p}`));
-      }
-      await context.close();
-      expect(problems).toEqual([]);
-      // Every account opens at least its home, dashboard or portfolio, contracts, invoices and account pages.
-      expect(opened).toEqual(expect.arrayContaining(["/home", "/contracts", "/invoices", "/account"]));
-    }, 120_000);
+    it(
+      account.email,
+      async () => {
+        const problems: string[] = [];
+        const opened: string[] = [];
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        let onPage: string[] = [];
+        page.on("pageerror", (error) => onPage.push(error.message));
+        page.on("console", (message) => {
+          if (message.type() === "error") onPage.push(`console: ${message.text()}`);
+        });
+        await loginAs(page, server.url, account.email);
+        for (const path of [...STATIC_PATHS, ...recordPaths(account.email)]) {
+          onPage = [];
+          const response = await page.goto(`${server.url}${path}`);
+          // Pages of other roles answer 403 with the error page (the browser logs the status): not this account's.
+          if (response?.status() !== 200) continue;
+          // Hydrated: Remix's router has taken over the page.
+          await page.waitForFunction(
+            () =>
+              (window as unknown as { __remixRouter?: { state: { initialized: boolean } } })
+                .__remixRouter?.state.initialized === true,
+          );
+          // Hydration renders in a transition, after the router is up: let it finish (and fail) on this page.
+          await page.waitForTimeout(100);
+          opened.push(path);
+          problems.push(...onPage.map((p) => `${path}: ${p}`));
+        }
+        await context.close();
+        expect(problems).toEqual([]);
+        // Every account opens at least its home, dashboard or portfolio, contracts, invoices and account pages.
+        expect(opened).toEqual(
+          expect.arrayContaining(["/home", "/contracts", "/invoices", "/account"]),
+        );
+      },
+      120_000,
+    );
   }
 });

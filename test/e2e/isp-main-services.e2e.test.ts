@@ -27,19 +27,33 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function recordService(page: Page, fields: { customer?: string; serviceRef: string; kind?: string; status: string; lastDay?: string }) {
-  if (fields.customer) await page.locator('select[name="customerId"]').selectOption({ label: fields.customer });
+async function recordService(
+  page: Page,
+  fields: {
+    customer?: string;
+    serviceRef: string;
+    kind?: string;
+    status: string;
+    lastDay?: string;
+  },
+) {
+  if (fields.customer)
+    await page.locator('select[name="customerId"]').selectOption({ label: fields.customer });
   await page.locator('input[name="serviceRef"]').fill(fields.serviceRef);
   await page.locator('select[name="kind"]').selectOption(fields.kind ?? "");
   await page.locator('select[name="status"]').selectOption({ label: fields.status });
   await page.locator('input[name="lastDay"]').fill(fields.lastDay ?? "");
-  await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "記録する" }).click()]);
+  await Promise.all([
+    page.waitForLoadState("load"),
+    page.getByRole("button", { name: "記録する" }).click(),
+  ]);
 }
 
 describe("ISP main services (L-4)", () => {
-  const c1Contract = () => query<{ contract_number: string; ended_on: string | null }>(
-    "select contract_number, ended_on from isp_applications join customers on customers.id = customer_id where customers.ref = 'C1'",
-  )[0];
+  const c1Contract = () =>
+    query<{ contract_number: string; ended_on: string | null }>(
+      "select contract_number, ended_on from isp_applications join customers on customers.id = customer_id where customers.ref = 'C1'",
+    )[0];
 
   it("the reseller records them without JavaScript; the security ends only when none is left, on the last day", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
@@ -47,7 +61,10 @@ describe("ISP main services (L-4)", () => {
     await page.goto(`${server.url}/login`);
     await page.getByLabel("メールアドレス").fill("reseller@demo.example");
     await page.getByLabel("パスワード").fill("demo-password-2026");
-    await Promise.all([page.waitForURL(`${server.url}/home`), page.getByRole("button", { name: "ログイン", exact: true }).click()]);
+    await Promise.all([
+      page.waitForURL(`${server.url}/home`),
+      page.getByRole("button", { name: "ログイン", exact: true }).click(),
+    ]);
     await page.goto(`${server.url}/licenses/isp/main-services`);
     const c1 = page.getByTestId("main-services-C1");
     expect(await c1.locator("tbody tr").allTextContents()).toEqual([
@@ -55,32 +72,55 @@ describe("ISP main services (L-4)", () => {
       expect.stringMatching(/^OPT-0665710001インターネット光インターネット 1G ビジネスご利用中—/),
     ]);
     const { contract_number: number } = c1Contract();
-    expect(await page.getByTestId("isp-contracts-C1").textContent()).toBe(`契約番号 ${number}・マルチデバイスセキュリティ・ご利用中`);
+    expect(await page.getByTestId("isp-contracts-C1").textContent()).toBe(
+      `契約番号 ${number}・マルチデバイスセキュリティ・ご利用中`,
+    );
     // Another reseller's customer is not on the page.
     expect(await page.getByTestId("main-services-C5").count()).toBe(0);
 
     // Suspended without a last day: the field says what is missing, nothing is written.
     const before = count("isp_main_services");
     const audit = count("audit_log");
-    await recordService(page, { customer: "株式会社みなと製作所（C1）", serviceRef: "OPT-0665710001", status: "休止" });
-    expect(await page.locator(".field-error").allTextContents()).toEqual(["休止・解約の場合は最終利用日を入力してください"]);
+    await recordService(page, {
+      customer: "株式会社みなと製作所（C1）",
+      serviceRef: "OPT-0665710001",
+      status: "休止",
+    });
+    expect(await page.locator(".field-error").allTextContents()).toEqual([
+      "休止・解約の場合は最終利用日を入力してください",
+    ]);
     expect(await page.locator('input[name="serviceRef"]').inputValue()).toBe("OPT-0665710001");
     expect([count("isp_main_services"), count("audit_log")]).toEqual([before, audit]);
 
     // The TV ends; the internet is still active: nothing ends.
-    await recordService(page, { customer: "株式会社みなと製作所（C1）", serviceRef: "CATV-0665710001", status: "解約", lastDay: "2026-11-15" });
-    expect(await page.getByTestId("main-service-recorded").textContent())
-      .toBe("C1 の主契約 CATV-0665710001 を記録しました。自動解約されたISPセキュリティはありません。");
+    await recordService(page, {
+      customer: "株式会社みなと製作所（C1）",
+      serviceRef: "CATV-0665710001",
+      status: "解約",
+      lastDay: "2026-11-15",
+    });
+    expect(await page.getByTestId("main-service-recorded").textContent()).toBe(
+      "C1 の主契約 CATV-0665710001 を記録しました。自動解約されたISPセキュリティはありません。",
+    );
     expect(c1Contract().ended_on).toBeNull();
 
     // The internet is suspended from 11-20: none is left, the security ends on 11-20.
-    await recordService(page, { customer: "株式会社みなと製作所（C1）", serviceRef: "opt-0665710001", status: "休止", lastDay: "2026-11-20" });
-    expect(await page.getByTestId("main-service-recorded").textContent())
-      .toBe("C1 の主契約 OPT-0665710001 を記録しました。ISPセキュリティ 1件が主契約の終了に伴い自動解約（2026-11-20）となりました。");
-    expect(await page.getByTestId("isp-contracts-C1").textContent())
-      .toBe(`契約番号 ${number}・マルチデバイスセキュリティ・主契約の終了に伴い自動解約（2026-11-20）`);
+    await recordService(page, {
+      customer: "株式会社みなと製作所（C1）",
+      serviceRef: "opt-0665710001",
+      status: "休止",
+      lastDay: "2026-11-20",
+    });
+    expect(await page.getByTestId("main-service-recorded").textContent()).toBe(
+      "C1 の主契約 OPT-0665710001 を記録しました。ISPセキュリティ 1件が主契約の終了に伴い自動解約（2026-11-20）となりました。",
+    );
+    expect(await page.getByTestId("isp-contracts-C1").textContent()).toBe(
+      `契約番号 ${number}・マルチデバイスセキュリティ・主契約の終了に伴い自動解約（2026-11-20）`,
+    );
     expect(c1Contract().ended_on).toBe("2026-11-20");
-    expect(query("select state, effective_end from licenses where contract_number = ?", number)).toEqual([{ state: "expired", effective_end: "2026-11-20" }]);
+    expect(
+      query("select state, effective_end from licenses where contract_number = ?", number),
+    ).toEqual([{ state: "expired", effective_end: "2026-11-20" }]);
     await context.close();
   });
 
@@ -92,9 +132,13 @@ describe("ISP main services (L-4)", () => {
     const panel = page.getByTestId(`license-ISP-${number}`);
     await panel.waitFor();
     expect(await panel.getByTestId("license-state").textContent()).toBe("終了");
-    expect(await panel.getByTestId("auto-ended").textContent()).toBe("主契約の終了に伴い自動解約（2026-11-20）");
+    expect(await panel.getByTestId("auto-ended").textContent()).toBe(
+      "主契約の終了に伴い自動解約（2026-11-20）",
+    );
     expect(await panel.getByTestId("cancelled-end").textContent()).toBe("2026年11月20日");
-    expect(await panel.getByTestId("isp-status").textContent()).toBe("主契約の終了に伴い自動解約（2026-11-20）");
+    expect(await panel.getByTestId("isp-status").textContent()).toBe(
+      "主契約の終了に伴い自動解約（2026-11-20）",
+    );
     expect(await panel.getByTestId("main-services").locator("tbody tr").allTextContents()).toEqual([
       "CATV-0665710001テレビケーブルテレビ ベーシック解約2026年11月15日",
       "OPT-0665710001インターネット光インターネット 1G ビジネス休止2026年11月20日",
@@ -104,11 +148,20 @@ describe("ISP main services (L-4)", () => {
     await page.goto(`${server.url}/licenses/isp/main-services`);
     await page.getByText("ご契約の主契約").waitFor();
     expect(await page.getByRole("button", { name: "記録する" }).count()).toBe(0);
-    expect(await page.getByText("主契約の状態は、販売店または運用担当者が記録します。").count()).toBe(1);
+    expect(
+      await page.getByText("主契約の状態は、販売店または運用担当者が記録します。").count(),
+    ).toBe(1);
     // Posting anyway is refused for the role.
-    const status = await page.evaluate(async (url) => (await fetch(url, {
-      method: "POST", body: new URLSearchParams({ customerId: "1", serviceRef: "X-1", status: "active" }),
-    })).status, `${server.url}/licenses/isp/main-services`);
+    const status = await page.evaluate(
+      async (url) =>
+        (
+          await fetch(url, {
+            method: "POST",
+            body: new URLSearchParams({ customerId: "1", serviceRef: "X-1", status: "active" }),
+          })
+        ).status,
+      `${server.url}/licenses/isp/main-services`,
+    );
     expect(status).toBe(403);
     await page.close();
   });
@@ -119,9 +172,20 @@ describe("ISP main services (L-4)", () => {
     await page.goto(`${server.url}/licenses/isp/main-services`);
     const c5 = query<{ id: number }>("select id from customers where ref = 'C5'")[0].id;
     const before = [count("isp_main_services"), count("audit_log")];
-    const status = await page.evaluate(async ({ url, id }) => (await fetch(url, {
-      method: "POST", body: new URLSearchParams({ customerId: String(id), serviceRef: "OPT-0353210005", status: "active" }),
-    })).status, { url: `${server.url}/licenses/isp/main-services`, id: c5 });
+    const status = await page.evaluate(
+      async ({ url, id }) =>
+        (
+          await fetch(url, {
+            method: "POST",
+            body: new URLSearchParams({
+              customerId: String(id),
+              serviceRef: "OPT-0353210005",
+              status: "active",
+            }),
+          })
+        ).status,
+      { url: `${server.url}/licenses/isp/main-services`, id: c5 },
+    );
     expect(status).toBe(404);
     expect([count("isp_main_services"), count("audit_log")]).toEqual(before);
     await page.close();

@@ -38,19 +38,30 @@ describe("month close as a job", () => {
     const page = await browser.newPage();
     await loginAs(page, server.url, "finance@demo.example");
     await page.goto(`${server.url}/billing/2026-11`);
-    const count = Number((await page.getByTestId("preview-count").textContent())!.replace("件", ""));
+    const count = Number(
+      (await page.getByTestId("preview-count").textContent())!.replace("件", ""),
+    );
     expect(count).toBeGreaterThan(CONTRACTS);
-    await page.getByRole("button", { name: `${count}件の請求書を発行して2026年11月を締める` }).click();
+    await page
+      .getByRole("button", { name: `${count}件の請求書を発行して2026年11月を締める` })
+      .click();
     await page.getByRole("button", { name: "確定する" }).click();
 
     // The request returned before the invoices exist: the job row is there, the work is the worker's.
     const progress = page.getByTestId("close-progress");
     await progress.waitFor({ timeout: 20_000 });
-    const jobs = queryDatabase<{ kind: string; key: string; requested_by: string }>(server, "select kind, key, requested_by from jobs where kind = 'month_close'");
-    expect(jobs).toEqual([{ kind: "month_close", key: "2026-11", requested_by: "finance@demo.example" }]);
+    const jobs = queryDatabase<{ kind: string; key: string; requested_by: string }>(
+      server,
+      "select kind, key, requested_by from jobs where kind = 'month_close'",
+    );
+    expect(jobs).toEqual([
+      { kind: "month_close", key: "2026-11", requested_by: "finance@demo.example" },
+    ]);
     // The page refreshes itself until the job ends.
     const seen: string[] = [];
-    const finished = page.getByRole("status").filter({ hasText: "件発行し、2026年11月を締めました" });
+    const finished = page
+      .getByRole("status")
+      .filter({ hasText: "件発行し、2026年11月を締めました" });
     for (const end = Date.now() + 120_000; Date.now() < end;) {
       // The page reloads itself every second: between two loads there is no element to read.
       const text = await progress.textContent({ timeout: 500 }).catch(() => null);
@@ -63,15 +74,44 @@ describe("month close as a job", () => {
     // page must have shown the progress line, and only figures the row can hold.
     // Queued, the page says it waits for the worker; running, it shows the row's figures.
     expect(seen.length, "the progress line was shown").toBeGreaterThan(0);
-    const shown = seen.filter((t) => !t.includes("締めの開始を待っています…")).map((t) => /請求書を発行しています… (\d+) \/ (\d+|—) 件/.exec(t));
-    expect(shown.every((m) => m !== null && Number(m[1]) <= count && (m[2] === "—" || Number(m[2]) === count)), seen.join(" | ")).toBe(true);
+    const shown = seen
+      .filter((t) => !t.includes("締めの開始を待っています…"))
+      .map((t) => /請求書を発行しています… (\d+) \/ (\d+|—) 件/.exec(t));
+    expect(
+      shown.every(
+        (m) => m !== null && Number(m[1]) <= count && (m[2] === "—" || Number(m[2]) === count),
+      ),
+      seen.join(" | "),
+    ).toBe(true);
 
-    await page.getByRole("status").filter({ hasText: `請求書を ${count} 件発行し、2026年11月を締めました` }).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole("status")
+      .filter({ hasText: `請求書を ${count} 件発行し、2026年11月を締めました` })
+      .waitFor({ timeout: 60_000 });
     expect(await page.getByText(`発行済み: ${count} 件`).count()).toBe(1);
-    const [job] = queryDatabase<{ state: string; progress_done: number; progress_total: number; result: string; lease_holder: string | null }>(
-      server, "select state, progress_done, progress_total, result, lease_holder from jobs where kind = 'month_close' and key = '2026-11'");
-    expect(job).toEqual({ state: "done", progress_done: count, progress_total: count, result: JSON.stringify({ issued: count, alreadyIssued: 0 }), lease_holder: null });
-    expect(queryDatabase<{ n: number }>(server, "select count(*) as n from invoices where billing_month = '2026-11'")[0].n).toBe(count);
+    const [job] = queryDatabase<{
+      state: string;
+      progress_done: number;
+      progress_total: number;
+      result: string;
+      lease_holder: string | null;
+    }>(
+      server,
+      "select state, progress_done, progress_total, result, lease_holder from jobs where kind = 'month_close' and key = '2026-11'",
+    );
+    expect(job).toEqual({
+      state: "done",
+      progress_done: count,
+      progress_total: count,
+      result: JSON.stringify({ issued: count, alreadyIssued: 0 }),
+      lease_holder: null,
+    });
+    expect(
+      queryDatabase<{ n: number }>(
+        server,
+        "select count(*) as n from invoices where billing_month = '2026-11'",
+      )[0].n,
+    ).toBe(count);
     await page.close();
   }, 180_000);
 });

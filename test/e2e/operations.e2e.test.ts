@@ -23,7 +23,12 @@ function write(server: ConsoleServer, sql: string): void {
 
 async function probe(server: ConsoleServer, path: string) {
   const response = await fetch(`${server.url}${path}`);
-  return { status: response.status, text: await response.text(), id: response.headers.get("x-request-id"), cache: response.headers.get("cache-control") };
+  return {
+    status: response.status,
+    text: await response.text(),
+    id: response.headers.get("x-request-id"),
+    cache: response.headers.get("cache-control"),
+  };
 }
 
 describe("health probes, request ids and the error log", () => {
@@ -42,23 +47,36 @@ describe("health probes, request ids and the error log", () => {
     expect(await probe(server, "/readyz")).toMatchObject({ status: 200, text: "ready\n" });
 
     // A migration of this build not applied (a database restored from an older backup, say).
-    const [last] = new SQLite(server.databasePath, { readonly: true }).prepare("select name, timestamp from kysely_migration order by name desc limit 1").all() as { name: string; timestamp: string }[];
+    const [last] = new SQLite(server.databasePath, { readonly: true })
+      .prepare("select name, timestamp from kysely_migration order by name desc limit 1")
+      .all() as { name: string; timestamp: string }[];
     write(server, `delete from kysely_migration where name = '${last.name}'`);
-    expect(await probe(server, "/readyz")).toMatchObject({ status: 503, text: `migrations pending: ${last.name}\n` });
+    expect(await probe(server, "/readyz")).toMatchObject({
+      status: 503,
+      text: `migrations pending: ${last.name}\n`,
+    });
     expect((await probe(server, "/healthz")).status).toBe(200);
-    write(server, `insert into kysely_migration (name, timestamp) values ('${last.name}', '${last.timestamp}')`);
+    write(
+      server,
+      `insert into kysely_migration (name, timestamp) values ('${last.name}', '${last.timestamp}')`,
+    );
     expect(await probe(server, "/readyz")).toMatchObject({ status: 200, text: "ready\n" });
 
     // The database file gone from under the server (a volume unmounted, a file deleted).
     renameSync(server.databasePath, `${server.databasePath}.moved`);
     try {
-      expect(await probe(server, "/readyz")).toMatchObject({ status: 503, text: `database: ${server.databasePath}: the file is missing\n` });
+      expect(await probe(server, "/readyz")).toMatchObject({
+        status: 503,
+        text: `database: ${server.databasePath}: the file is missing\n`,
+      });
     } finally {
       renameSync(`${server.databasePath}.moved`, server.databasePath);
     }
     expect(await probe(server, "/readyz")).toMatchObject({ status: 200, text: "ready\n" });
     // Probes are not in the access log: they come every few seconds.
-    expect(server.logLines().filter((l) => l.msg === "request" && /z$/.test(String(l.path)))).toEqual([]);
+    expect(
+      server.logLines().filter((l) => l.msg === "request" && /z$/.test(String(l.path))),
+    ).toEqual([]);
   });
 
   it("every response carries its request id, and the access log names it", async () => {
@@ -67,11 +85,19 @@ describe("health probes, request ids and the error log", () => {
     const id = response.headers.get("x-request-id")!;
     expect(id).toMatch(UUID);
     // A client's own id is not taken without a trusted proxy (TRUST_PROXY=0 here).
-    const spoofed = await fetch(`${server.url}/login`, { headers: { "X-Request-Id": "client-chosen-id-1234" } });
+    const spoofed = await fetch(`${server.url}/login`, {
+      headers: { "X-Request-Id": "client-chosen-id-1234" },
+    });
     expect(spoofed.headers.get("x-request-id")).toMatch(UUID);
     await new Promise((r) => setTimeout(r, 100));
     const line = server.logLines().find((l) => l.requestId === id);
-    expect(line).toMatchObject({ level: "info", msg: "request", method: "GET", path: "/login", status: 200 });
+    expect(line).toMatchObject({
+      level: "info",
+      msg: "request",
+      method: "GET",
+      path: "/login",
+      status: 200,
+    });
     expect(typeof line!.ms).toBe("number");
     expect(Number.isNaN(Date.parse(String(line!.time)))).toBe(false);
   });
@@ -91,9 +117,19 @@ describe("health probes, request ids and the error log", () => {
     await new Promise((r) => setTimeout(r, 100));
     const lines = server.logLines().filter((l) => l.requestId === id);
     const failure = lines.find((l) => l.msg === "request failed");
-    expect(failure).toMatchObject({ level: "error", method: "POST", path: "/login", error: "no such table: login_throttle" });
+    expect(failure).toMatchObject({
+      level: "error",
+      method: "POST",
+      path: "/login",
+      error: "no such table: login_throttle",
+    });
     expect(String(failure!.stack)).toMatch(/^SqliteError: no such table: login_throttle\n\s+at /);
-    expect(lines.find((l) => l.msg === "request")).toMatchObject({ level: "error", status: 500, method: "POST", path: "/login" });
+    expect(lines.find((l) => l.msg === "request")).toMatchObject({
+      level: "error",
+      status: 500,
+      method: "POST",
+      path: "/login",
+    });
   });
 });
 
@@ -103,24 +139,38 @@ describe("graceful stop", () => {
     try {
       const { hostname, port } = new URL(server.url);
       // A form whose body arrives slowly: the request is in flight while the server is told to stop.
-      const answer = new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
-        const req = request({ hostname, port, path: "/login", method: "POST",
-          headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url } }, (res) => {
-          let body = "";
-          res.on("data", (c: Buffer) => (body += c.toString()));
-          res.on("end", () => resolve({ status: res.statusCode!, body, connection: res.headers.connection }));
-        });
-        req.on("error", reject);
-        req.write("email=admin%40demo.example&");
-        setTimeout(() => {
-          exited = server.kill("SIGTERM");
-          setTimeout(() => req.end("password=not-the-password"), 1_500);
-        }, 300);
-      });
+      const answer = new Promise<{ status: number; body: string; connection: string | undefined }>(
+        (resolve, reject) => {
+          const req = request(
+            {
+              hostname,
+              port,
+              path: "/login",
+              method: "POST",
+              headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url },
+            },
+            (res) => {
+              let body = "";
+              res.on("data", (c: Buffer) => (body += c.toString()));
+              res.on("end", () =>
+                resolve({ status: res.statusCode!, body, connection: res.headers.connection }),
+              );
+            },
+          );
+          req.on("error", reject);
+          req.write("email=admin%40demo.example&");
+          setTimeout(() => {
+            exited = server.kill("SIGTERM");
+            setTimeout(() => req.end("password=not-the-password"), 1_500);
+          }, 300);
+        },
+      );
       let exited: Promise<number | null> | undefined;
       // While it drains, a new connection is refused.
       await new Promise((r) => setTimeout(r, 1_000));
-      expect(server.logLines().some((l) => l.msg === "stopping" && l.signal === "SIGTERM")).toBe(true);
+      expect(server.logLines().some((l) => l.msg === "stopping" && l.signal === "SIGTERM")).toBe(
+        true,
+      );
       await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
       const { status, body, connection } = await answer;
       expect(status).toBe(401);
@@ -138,7 +188,13 @@ describe("graceful stop", () => {
     const server = await startConsole({ SHUTDOWN_TIMEOUT: "1" });
     try {
       const { hostname, port } = new URL(server.url);
-      const req = request({ hostname, port, path: "/login", method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url } });
+      const req = request({
+        hostname,
+        port,
+        path: "/login",
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url },
+      });
       const ended = new Promise((resolve) => req.on("error", resolve).on("close", resolve));
       req.write("email=");
       await new Promise((r) => setTimeout(r, 300));
@@ -146,7 +202,11 @@ describe("graceful stop", () => {
       expect(await server.kill("SIGTERM")).toBe(0);
       expect(Date.now() - started).toBeLessThan(5_000);
       await ended;
-      expect(server.logLines().find((l) => l.msg === "server closed")).toMatchObject({ level: "warn", inFlight: 1, cutOff: 1 });
+      expect(server.logLines().find((l) => l.msg === "server closed")).toMatchObject({
+        level: "warn",
+        inFlight: 1,
+        cutOff: 1,
+      });
     } finally {
       await server.stop();
     }
@@ -178,7 +238,10 @@ describe("the demo simulator (SIMULATOR)", () => {
       expect(await started({})).toMatchObject({ seeded: false, scheduler: true, simulator: false });
       expect(await started({ SIMULATOR: "on" })).toMatchObject({ seeded: false, simulator: true });
       const fresh = join(dir, "fresh.db");
-      const off = await startConsole({ SCHEDULER: "on", SIMULATOR: "off" }, { databasePath: fresh });
+      const off = await startConsole(
+        { SCHEDULER: "on", SIMULATOR: "off" },
+        { databasePath: fresh },
+      );
       expect(await startedLine(off)).toMatchObject({ seeded: true, simulator: false });
       expect(await off.kill("SIGTERM")).toBe(0);
     } finally {

@@ -49,16 +49,26 @@ describe("monthly threat reports", () => {
     await page.getByRole("button", { name: "作成する" }).click();
     await page.getByRole("alert").waitFor();
     expect(await page.getByRole("alert").textContent()).toBe(
-      "2026年4月のレポートは作成できません。ログの保存期間は6か月のため、2026年5月22日より前に始まる期間は対象にできません。");
+      "2026年4月のレポートは作成できません。ログの保存期間は6か月のため、2026年5月22日より前に始まる期間は対象にできません。",
+    );
     expect(reportCount()).toBe(before);
 
     await page.locator('input[name="month"]').fill("2026-10");
-    await Promise.all([page.waitForURL(/made=\d+/), page.getByRole("button", { name: "作成する" }).click()]);
-    const row = page.locator("table.data tbody tr").filter({ hasText: "2026年10月" }).filter({ hasText: "随時作成" });
+    await Promise.all([
+      page.waitForURL(/made=\d+/),
+      page.getByRole("button", { name: "作成する" }).click(),
+    ]);
+    const row = page
+      .locator("table.data tbody tr")
+      .filter({ hasText: "2026年10月" })
+      .filter({ hasText: "随時作成" });
     // With JavaScript the address changes before React renders the new list: wait for the row.
     await row.first().waitFor();
     expect(await row.count()).toBe(1);
-    const [download] = await Promise.all([page.waitForEvent("download"), row.getByRole("link", { name: "ダウンロード" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      row.getByRole("link", { name: "ダウンロード" }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe("脅威レポート_K-1001_2026-10.pdf");
     const file = join(dir, "report.pdf");
     await download.saveAs(file);
@@ -71,8 +81,14 @@ describe("monthly threat reports", () => {
 
   it("answers 404 for another customer's report", async () => {
     const db = new SQLite(server.databasePath, { readonly: true });
-    const id = (db.prepare(`select threat_reports.id from threat_reports join contracts on contracts.id = contract_id
-      where contracts.ref = 'K-1001' order by threat_reports.id desc limit 1`).get() as { id: number }).id;
+    const id = (
+      db
+        .prepare(
+          `select threat_reports.id from threat_reports join contracts on contracts.id = contract_id
+      where contracts.ref = 'K-1001' order by threat_reports.id desc limit 1`,
+        )
+        .get() as { id: number }
+    ).id;
     db.close();
     const other = await browser.newPage();
     await loginAs(other, server.url, "customer2@demo.example");

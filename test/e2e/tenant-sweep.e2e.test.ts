@@ -7,7 +7,14 @@ import { MANUAL_LINE_ROLES, OPERATIONS_ROLES } from "../../app/auth/tenancy";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../db/demo/seed";
 import { startConsole, type ConsoleServer } from "./support/server";
 
-interface Row { id: number; ref: string; name?: string; line_id?: string; customer_id?: number; reseller_id: number | null }
+interface Row {
+  id: number;
+  ref: string;
+  name?: string;
+  line_id?: string;
+  customer_id?: number;
+  reseller_id: number | null;
+}
 
 let server: ConsoleServer;
 let customers: Row[];
@@ -21,11 +28,15 @@ beforeAll(async () => {
   const db = new SQLite(server.databasePath, { readonly: true });
   resellers = db.prepare("select id, ref, name from resellers").all() as typeof resellers;
   customers = db.prepare("select id, ref, name, reseller_id from customers").all() as Row[];
-  contracts = db.prepare(
-    "select contracts.id, contracts.ref, line_id, customer_id, customers.reseller_id from contracts join customers on customers.id = customer_id",
-  ).all() as Row[];
+  contracts = db
+    .prepare(
+      "select contracts.id, contracts.ref, line_id, customer_id, customers.reseller_id from contracts join customers on customers.id = customer_id",
+    )
+    .all() as Row[];
   users = db.prepare("select email, reseller_id, customer_id from users").all() as typeof users;
-  invoices = db.prepare("select id, contract_id, billing_month from invoices").all() as typeof invoices;
+  invoices = db
+    .prepare("select id, contract_id, billing_month from invoices")
+    .all() as typeof invoices;
   db.close();
 });
 afterAll(() => server?.stop());
@@ -45,27 +56,74 @@ async function signIn(email: string): Promise<string> {
 
 function visibleTo(user: (typeof users)[number]) {
   const seesCustomer = (c: Row) =>
-    user.customer_id !== null ? c.id === user.customer_id : user.reseller_id !== null ? c.reseller_id === user.reseller_id : true;
+    user.customer_id !== null
+      ? c.id === user.customer_id
+      : user.reseller_id !== null
+        ? c.reseller_id === user.reseller_id
+        : true;
   const ownCustomers = new Set(customers.filter(seesCustomer).map((c) => c.id));
   const ownResellers = new Set(customers.filter(seesCustomer).map((c) => c.reseller_id));
   return {
     customerIds: ownCustomers,
-    contractIds: new Set(contracts.filter((k) => ownCustomers.has(k.customer_id!)).map((k) => k.id)),
+    contractIds: new Set(
+      contracts.filter((k) => ownCustomers.has(k.customer_id!)).map((k) => k.id),
+    ),
     foreignMarkers: [
       ...customers.filter((c) => !ownCustomers.has(c.id)).map((c) => c.name!),
-      ...contracts.filter((k) => !ownCustomers.has(k.customer_id!)).flatMap((k) => [k.ref, k.line_id!]),
-      ...resellers.filter((r) => user.customer_id === null && user.reseller_id === null ? false : !ownResellers.has(r.id)).map((r) => r.name),
+      ...contracts
+        .filter((k) => !ownCustomers.has(k.customer_id!))
+        .flatMap((k) => [k.ref, k.line_id!]),
+      ...resellers
+        .filter((r) =>
+          user.customer_id === null && user.reseller_id === null ? false : !ownResellers.has(r.id),
+        )
+        .map((r) => r.name),
     ],
   };
 }
 
 describe("tenant sweep", () => {
   it("covers every account, every route and every record", async () => {
-    const staticPaths = ["/home", "/contracts", "/contracts?q=K-", "/contracts?status=terminated", "/customers",
-      "/customers?q=株式会社", "/audit", "/settings", "/account", "/invoices", "/invoices?status=overdue&q=株式会社",
-      "/billing", "/billing/2026-10", "/portfolio", "/portfolio/csv", "/cancellations", "/incidents", "/applications", "/applications/new", "/outages", "/reviews",
-      "/dashboard", "/dashboard?days=90", "/calls", "/dispatch", "/licenses", "/licenses/find?q=NP", "/licenses/refunds", "/licenses/isp/main-services", "/reports", "/tariffs", "/notices",
-      "/archive", "/archive?counterparty=株式会社", "/account/second-factor", "/api-keys", "/bank-credits", "/webhooks"];
+    const staticPaths = [
+      "/home",
+      "/contracts",
+      "/contracts?q=K-",
+      "/contracts?status=terminated",
+      "/customers",
+      "/customers?q=株式会社",
+      "/audit",
+      "/settings",
+      "/account",
+      "/invoices",
+      "/invoices?status=overdue&q=株式会社",
+      "/billing",
+      "/billing/2026-10",
+      "/portfolio",
+      "/portfolio/csv",
+      "/cancellations",
+      "/incidents",
+      "/applications",
+      "/applications/new",
+      "/outages",
+      "/reviews",
+      "/dashboard",
+      "/dashboard?days=90",
+      "/calls",
+      "/dispatch",
+      "/licenses",
+      "/licenses/find?q=NP",
+      "/licenses/refunds",
+      "/licenses/isp/main-services",
+      "/reports",
+      "/tariffs",
+      "/notices",
+      "/archive",
+      "/archive?counterparty=株式会社",
+      "/account/second-factor",
+      "/api-keys",
+      "/bank-credits",
+      "/webhooks",
+    ];
     let requests = 0;
     for (const account of DEMO_ACCOUNTS) {
       const user = users.find((u) => u.email === account.email)!;
@@ -73,17 +131,34 @@ describe("tenant sweep", () => {
       const scope = visibleTo(user);
       const paths = [
         ...staticPaths.map((path) => ({ path, expect: "any" as const })),
-        ...contracts.map((k) => ({ path: `/contracts/${k.id}`, expect: scope.contractIds.has(k.id) ? 200 : 404 })),
-        ...contracts.flatMap((k) => ["cancel", "visits", "changes", "transfer"].map((page) => ({
-          path: `/contracts/${k.id}/${page}`, expect: scope.contractIds.has(k.id) ? 200 : 404,
-        }))),
+        ...contracts.map((k) => ({
+          path: `/contracts/${k.id}`,
+          expect: scope.contractIds.has(k.id) ? 200 : 404,
+        })),
+        ...contracts.flatMap((k) =>
+          ["cancel", "visits", "changes", "transfer"].map((page) => ({
+            path: `/contracts/${k.id}/${page}`,
+            expect: scope.contractIds.has(k.id) ? 200 : 404,
+          })),
+        ),
         // The provider's own pages of a contract: its roles see every contract, the others none.
-        ...contracts.flatMap((k) => ([["manual-lines", MANUAL_LINE_ROLES], ["admin", OPERATIONS_ROLES]] as const).map(([page, roles]) => ({
-          path: `/contracts/${k.id}/${page}`, expect: roles.includes(account.role) ? 200 : 403,
-        }))),
-        ...invoices.flatMap((i) => ["", "/xml"].map((page) => ({
-          path: `/invoices/${i.id}${page}`, expect: scope.contractIds.has(i.contract_id) ? 200 : 404,
-        }))),
+        ...contracts.flatMap((k) =>
+          (
+            [
+              ["manual-lines", MANUAL_LINE_ROLES],
+              ["admin", OPERATIONS_ROLES],
+            ] as const
+          ).map(([page, roles]) => ({
+            path: `/contracts/${k.id}/${page}`,
+            expect: roles.includes(account.role) ? 200 : 403,
+          })),
+        ),
+        ...invoices.flatMap((i) =>
+          ["", "/xml"].map((page) => ({
+            path: `/invoices/${i.id}${page}`,
+            expect: scope.contractIds.has(i.contract_id) ? 200 : 404,
+          })),
+        ),
         ...customers.map((c) => ({
           path: `/customers/${c.id}`,
           expect: account.role === "customer_admin" ? 403 : scope.customerIds.has(c.id) ? 200 : 404,
@@ -91,13 +166,20 @@ describe("tenant sweep", () => {
       ];
       for (const { path, expect: expected } of paths) {
         const [pathname, search] = path.split("?");
-        for (const url of [path, `${pathname === "/" ? "/_root" : pathname}.data${search ? `?${search}` : ""}`]) {
-          const response = await fetch(`${server.url}${url}`, { headers: { Cookie: cookie }, redirect: "manual" });
+        for (const url of [
+          path,
+          `${pathname === "/" ? "/_root" : pathname}.data${search ? `?${search}` : ""}`,
+        ]) {
+          const response = await fetch(`${server.url}${url}`, {
+            headers: { Cookie: cookie },
+            redirect: "manual",
+          });
           requests++;
           const body = await response.text();
           const where = `${account.email} ${url}`;
           expect(response.status, where).toBeLessThan(500);
-          if (expected !== "any" && !url.includes(".data")) expect(response.status, where).toBe(expected);
+          if (expected !== "any" && !url.includes(".data"))
+            expect(response.status, where).toBe(expected);
           for (const marker of scope.foreignMarkers) {
             expect(body.includes(marker), `${where} leaks "${marker}"`).toBe(false);
           }
@@ -117,14 +199,18 @@ describe("tenant sweep", () => {
     expect(a.status).toBe(404);
     expect(b.status).toBe(404);
     // The script nonce is new on every response (issue 15 item 6).
-    const strip = (html: string) => html.replace(/\/contracts\/\d+/g, "").replace(/nonce="[^"]*"/g, "");
+    const strip = (html: string) =>
+      html.replace(/\/contracts\/\d+/g, "").replace(/nonce="[^"]*"/g, "");
     expect(strip(await a.text())).toBe(strip(await b.text()));
   });
 
   it("refuses a cross-origin POST before it reaches the app", async () => {
     const response = await fetch(`${server.url}/login`, {
       method: "POST",
-      headers: { Origin: "http://attacker.example", "Content-Type": "application/x-www-form-urlencoded" },
+      headers: {
+        Origin: "http://attacker.example",
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
       body: new URLSearchParams({ email: "admin@demo.example", password: DEMO_PASSWORD }),
       redirect: "manual",
     });

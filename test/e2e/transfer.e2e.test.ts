@@ -26,7 +26,9 @@ afterAll(async () => {
 const holderChanges = () => {
   const db = new SQLite(server.databasePath, { readonly: true });
   try {
-    return db.prepare("select status, party_name from contract_holder_changes where contract_id = ?").all(k2002);
+    return db
+      .prepare("select status, party_name from contract_holder_changes where contract_id = ?")
+      .all(k2002);
   } finally {
     db.close();
   }
@@ -70,7 +72,9 @@ describe("transfer of a contract", () => {
     await operator.getByRole("button", { name: "承認する" }).click();
     await operator.getByRole("status").filter({ hasText: "審査結果を記録し" }).waitFor();
     expect(await operator.getByTestId("holder-change-status").textContent()).toBe("承認");
-    expect(await operator.getByRole("article").textContent()).toContain("19,800円（INV-00000037、INV-00000057）");
+    expect(await operator.getByRole("article").textContent()).toContain(
+      "19,800円（INV-00000037、INV-00000057）",
+    );
     expect(holderChanges()).toEqual([{ status: "approved", party_name: "株式会社つばさ不動産" }]);
 
     await reseller.goto(`${server.url}/contracts/${k2002}`);
@@ -78,19 +82,25 @@ describe("transfer of a contract", () => {
 
     // Issue 16 item 3: a request made at 08:30 JST (23:30 UTC the day before) shows the Japan date.
     const rw = new SQLite(server.databasePath);
-    rw.prepare("update contract_holder_changes set requested_at = ? where contract_id = ?").run("2026-11-21T23:30:00.000Z", k2002);
+    rw.prepare("update contract_holder_changes set requested_at = ? where contract_id = ?").run(
+      "2026-11-21T23:30:00.000Z",
+      k2002,
+    );
     rw.close();
     await operator.goto(`${server.url}/contracts/${k2002}/transfer`);
     const request = await operator.getByRole("article").textContent();
     expect(request).toContain("（2026年11月22日）");
     expect(request).not.toContain("2026年11月21日");
-
   });
   it("gives the transferee's administrator an account whose link logs in to the contract, without the line's incidents from before (T-10)", async () => {
     // The demo's pending transfer of K-1004 (C3) to 株式会社かもめロジスティクス, approved by the operator.
     const db = new SQLite(server.databasePath, { readonly: true });
-    const k1004 = (db.prepare("select id from contracts where ref = 'K-1004'").get() as { id: number }).id;
-    const before = db.prepare("select title from incidents where contract_id = ?").all(k1004) as { title: string }[];
+    const k1004 = (
+      db.prepare("select id from contracts where ref = 'K-1004'").get() as { id: number }
+    ).id;
+    const before = db.prepare("select title from incidents where contract_id = ?").all(k1004) as {
+      title: string;
+    }[];
     db.close();
     expect(before.length).toBeGreaterThan(0);
     const operator = await browser.newPage();
@@ -103,15 +113,24 @@ describe("transfer of a contract", () => {
     expect(await operator.locator("table.data tbody").textContent()).toContain(before[0].title);
 
     const outbox = new SQLite(server.databasePath, { readonly: true });
-    const mail = outbox.prepare("select body_text from outbox where kind = 'account_invitation' and to_address = ?").get("jimu@kamome-logistics.example") as { body_text: string };
+    const mail = outbox
+      .prepare("select body_text from outbox where kind = 'account_invitation' and to_address = ?")
+      .get("jimu@kamome-logistics.example") as { body_text: string };
     outbox.close();
     const transferee = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
-    await transferee.goto(/^http:\/\/\S+\/invitation\/[A-Za-z0-9_-]{43}$/m.exec(mail.body_text)![0]);
+    await transferee.goto(
+      /^http:\/\/\S+\/invitation\/[A-Za-z0-9_-]{43}$/m.exec(mail.body_text)![0],
+    );
     await transferee.getByLabel("新しいパスワード（12文字以上）").fill("kamome-logistics-2026");
     await transferee.getByLabel("新しいパスワード（確認）").fill("kamome-logistics-2026");
-    await Promise.all([transferee.waitForURL(`${server.url}/home`), transferee.getByRole("button", { name: "設定してログインする" }).click()]);
+    await Promise.all([
+      transferee.waitForURL(`${server.url}/home`),
+      transferee.getByRole("button", { name: "設定してログインする" }).click(),
+    ]);
     expect((await transferee.goto(`${server.url}/contracts/${k1004}`))?.status()).toBe(200);
     await transferee.goto(`${server.url}/incidents`);
-    expect(await transferee.locator(".empty").textContent()).toBe("インシデントはありません。通知が必要な事象は検知されていません。");
+    expect(await transferee.locator(".empty").textContent()).toBe(
+      "インシデントはありません。通知が必要な事象は検知されていません。",
+    );
   });
 });

@@ -26,7 +26,11 @@ const tickets: Record<string, unknown>[] = [];
 beforeAll(async () => {
   server = await startConsole({ WEBHOOK_ALLOW_HOSTS: "127.0.0.1" });
   browser = await launchBrowser();
-  receiver = createReceiver({ secret: () => secret, answer: () => answers.shift() ?? 200, onTicket: (t) => tickets.push(t) });
+  receiver = createReceiver({
+    secret: () => secret,
+    answer: () => answers.shift() ?? 200,
+    onTicket: (t) => tickets.push(t),
+  });
   await new Promise<void>((resolve) => receiver.server.listen(0, "127.0.0.1", resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/hooks`;
 });
@@ -37,7 +41,10 @@ afterAll(async () => {
 });
 
 function tsx(script: string, ...args: string[]) {
-  const r = spawnSync("node_modules/.bin/tsx", [script, ...args], { env: { ...process.env, DATABASE_URL: `file:${server.databasePath}` }, encoding: "utf8" });
+  const r = spawnSync("node_modules/.bin/tsx", [script, ...args], {
+    env: { ...process.env, DATABASE_URL: `file:${server.databasePath}` },
+    encoding: "utf8",
+  });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.trim();
 }
@@ -55,8 +62,12 @@ it("a reseller manager registers an endpoint, an incident is delivered and redel
   // An inner address is refused, in Japanese, and nothing is stored.
   await page.getByLabel(/送信先のURL/).fill("https://10.1.2.3/hooks");
   await page.getByRole("button", { name: "送信先を登録する" }).click();
-  expect(await page.locator("#url-error").textContent()).toBe("送信先にできないアドレスです（10.1.2.3 はプライベートアドレスのため送信先にできません）");
-  expect(await page.locator(".field-error").allTextContents()).toContain("受け取るイベントを1つ以上選んでください");
+  expect(await page.locator("#url-error").textContent()).toBe(
+    "送信先にできないアドレスです（10.1.2.3 はプライベートアドレスのため送信先にできません）",
+  );
+  expect(await page.locator(".field-error").allTextContents()).toContain(
+    "受け取るイベントを1つ以上選んでください",
+  );
 
   await page.getByLabel(/送信先のURL/).fill(receiverUrl);
   await page.getByLabel(/インシデントの発生/).check();
@@ -72,8 +83,20 @@ it("a reseller manager registers an endpoint, an incident is delivered and redel
 
   // An incident on K-1001 (C1, reseller R1) opened by the ingest command.
   const file = join(server.databasePath, "..", "events.ndjson");
-  writeFileSync(file, JSON.stringify({ id: "evt-e2e-wh", contract: "K-1001", device: "PC-003", source: "endpoint", type: "virus", severity: "high",
-    detectedAt: formatJstIso(new Date(Date.now() - 3_600_000)), threat: "TROJ_EMOTET.A", action: "failed" }) + "\n");
+  writeFileSync(
+    file,
+    JSON.stringify({
+      id: "evt-e2e-wh",
+      contract: "K-1001",
+      device: "PC-003",
+      source: "endpoint",
+      type: "virus",
+      severity: "high",
+      detectedAt: formatJstIso(new Date(Date.now() - 3_600_000)),
+      threat: "TROJ_EMOTET.A",
+      action: "failed",
+    }) + "\n",
+  );
   expect(tsx("scripts/ingest.ts", file)).toContain("incidents opened: 1");
 
   await page.getByRole("link", { name: "送信履歴" }).click();
@@ -82,7 +105,9 @@ it("a reseller manager registers an endpoint, an incident is delivered and redel
   expect(await delivery.count()).toBe(1);
   expect(await delivery.locator("td").nth(2).textContent()).toBe("未送信");
   await delivery.getByRole("button", { name: /を再送する$/ }).click();
-  expect(await page.getByRole("status").textContent()).toBe("再送しました（応答: 500）。失敗したため、72時間まで自動で再送します。");
+  expect(await page.getByRole("status").textContent()).toBe(
+    "再送しました（応答: 500）。失敗したため、72時間まで自動で再送します。",
+  );
   await delivery.getByRole("button", { name: /を再送する$/ }).click();
   expect(await page.getByRole("status").textContent()).toBe("再送しました（応答: 200）。");
   const attempts = await delivery.locator("td").nth(2).locator("li").allTextContents();
@@ -94,8 +119,15 @@ it("a reseller manager registers an endpoint, an incident is delivered and redel
   // The receiver verified both (it answers 400 otherwise) and made one PSA ticket from the success.
   expect(receiver.received.map((e) => e.type)).toEqual(["incident.opened", "incident.opened"]);
   expect(tickets).toHaveLength(1);
-  expect(tickets[0]).toMatchObject({ company: expect.stringMatching(/^C/), contract: "K-1001", priority: "P1", board: "Security" });
-  expect(tickets[0].summary).toBe("[セキュアライン] ウイルスを駆除・隔離できませんでした（PC-003）");
+  expect(tickets[0]).toMatchObject({
+    company: expect.stringMatching(/^C/),
+    contract: "K-1001",
+    priority: "P1",
+    board: "Security",
+  });
+  expect(tickets[0].summary).toBe(
+    "[セキュアライン] ウイルスを駆除・隔離できませんでした（PC-003）",
+  );
   await context.close();
 });
 
@@ -107,20 +139,60 @@ it("another reseller gets 404 for the endpoint in the console and in the API; th
   expect(foreign!.status()).toBe(404);
   await context.close();
 
-  const key = tsx("scripts/apikeys.ts", "create", "--reseller", "R2", "--name", "wh", "--scope", "write");
-  const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}/api/v1${path}`, { ...init, headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" } });
+  const key = tsx(
+    "scripts/apikeys.ts",
+    "create",
+    "--reseller",
+    "R2",
+    "--name",
+    "wh",
+    "--scope",
+    "write",
+  );
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${server.url}/api/v1${path}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    });
   expect((await api(`/webhook-endpoints/${endpointId}`)).status).toBe(404);
   expect((await api(`/webhook-endpoints/${endpointId}`, { method: "DELETE" })).status).toBe(404);
-  expect(queryDatabase<{ deleted_at: string | null }>(server, "select deleted_at from webhook_endpoints where id = ?", endpointId)[0].deleted_at).toBeNull();
+  expect(
+    queryDatabase<{ deleted_at: string | null }>(
+      server,
+      "select deleted_at from webhook_endpoints where id = ?",
+      endpointId,
+    )[0].deleted_at,
+  ).toBeNull();
 
-  const refused = await api("/webhook-endpoints", { method: "POST", body: JSON.stringify({ url: "https://169.254.169.254/latest", events: ["invoice.issued"], ownerEmail: "ops@r2.example" }) });
+  const refused = await api("/webhook-endpoints", {
+    method: "POST",
+    body: JSON.stringify({
+      url: "https://169.254.169.254/latest",
+      events: ["invoice.issued"],
+      ownerEmail: "ops@r2.example",
+    }),
+  });
   expect(refused.status).toBe(422);
-  expect((await refused.json()).errors).toEqual({ url: "送信先にできないアドレスです（169.254.169.254 はリンクローカルアドレスのため送信先にできません）" });
+  expect((await refused.json()).errors).toEqual({
+    url: "送信先にできないアドレスです（169.254.169.254 はリンクローカルアドレスのため送信先にできません）",
+  });
 
-  const created = await api("/webhook-endpoints", { method: "POST", body: JSON.stringify({ url: receiverUrl, events: ["invoice.issued", "incident.resolved"], ownerEmail: "ops@r2.example" }) });
+  const created = await api("/webhook-endpoints", {
+    method: "POST",
+    body: JSON.stringify({
+      url: receiverUrl,
+      events: ["invoice.issued", "incident.resolved"],
+      ownerEmail: "ops@r2.example",
+    }),
+  });
   expect(created.status).toBe(201);
   const body = await created.json();
-  expect(body).toMatchObject({ url: receiverUrl, events: ["incident.resolved", "invoice.issued"], status: "active", ownerEmail: "ops@r2.example" });
+  expect(body).toMatchObject({
+    url: receiverUrl,
+    events: ["incident.resolved", "invoice.issued"],
+    status: "active",
+    ownerEmail: "ops@r2.example",
+  });
   expect(body.secret).toMatch(/^whsec_/);
   const list = await (await api("/webhook-endpoints")).json();
   expect(list.data.map((e: { id: number }) => e.id)).toEqual([body.id]);
@@ -131,5 +203,9 @@ it("another reseller gets 404 for the endpoint in the console and in the API; th
   const doc = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
   expect(Object.keys(doc.paths["/api/v1/webhook-endpoints"])).toEqual(["get", "post"]);
   expect(Object.keys(doc.paths["/api/v1/webhook-endpoints/{id}"])).toEqual(["get", "delete"]);
-  expect(doc.components.schemas.WebhookEndpointInput.required).toEqual(["url", "events", "ownerEmail"]);
+  expect(doc.components.schemas.WebhookEndpointInput.required).toEqual([
+    "url",
+    "events",
+    "ownerEmail",
+  ]);
 });

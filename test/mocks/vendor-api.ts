@@ -30,7 +30,9 @@ export interface FakeVendor {
 }
 
 /** Cursors are `c<offset>`; a page's nextCursor is the offset after it, null once nothing follows. */
-export function fakeVendor(options: { pageSize?: number; devices?: unknown[]; detections?: unknown[] } = {}): FakeVendor {
+export function fakeVendor(
+  options: { pageSize?: number; devices?: unknown[]; detections?: unknown[] } = {},
+): FakeVendor {
   const vendor: FakeVendor = {
     handlers: [],
     feeds: { devices: options.devices ?? [], detections: options.detections ?? [] },
@@ -44,14 +46,17 @@ export function fakeVendor(options: { pageSize?: number; devices?: unknown[]; de
       const cursor = url.searchParams.get("cursor");
       const authorization = request.headers.get("authorization");
       vendor.requests.push({ feed, cursor, authorization });
-      if (authorization !== `Bearer ${VENDOR_TOKEN}`) return HttpResponse.json({ error: "unauthorized" }, { status: 401 });
+      if (authorization !== `Bearer ${VENDOR_TOKEN}`)
+        return HttpResponse.json({ error: "unauthorized" }, { status: 401 });
 
       const fault = vendor.faults[feed].shift();
       if (fault && "status" in fault) {
-        const headers: Record<string, string> = fault.status === 429 && fault.retryAfter ? { "retry-after": fault.retryAfter } : {};
+        const headers: Record<string, string> =
+          fault.status === 429 && fault.retryAfter ? { "retry-after": fault.retryAfter } : {};
         return HttpResponse.json({ error: "try later" }, { status: fault.status, headers });
       }
-      if (fault && "body" in fault) return new HttpResponse(fault.body, { headers: { "content-type": "application/json" } });
+      if (fault && "body" in fault)
+        return new HttpResponse(fault.body, { headers: { "content-type": "application/json" } });
       if (fault && "delayMs" in fault) await delay(fault.delayMs);
 
       const offset = cursor === null ? 0 : Number(cursor.slice(1));

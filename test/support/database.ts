@@ -9,7 +9,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
-import { migrateToLatest, openDatabase, withDefaultUser, type DatabaseHandle } from "../../db/connection";
+import {
+  migrateToLatest,
+  openDatabase,
+  withDefaultUser,
+  type DatabaseHandle,
+} from "../../db/connection";
 import { seedDemo } from "../../db/demo/seed";
 import { setDatabase } from "../../app/db.server";
 
@@ -36,7 +41,8 @@ export const describeOnSqlite = (name: string, fn: () => void): void => {
 };
 
 /** The server the PostgreSQL mode creates its databases on (any database there: it connects as admin). */
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgres:///postgres?host=/var/run/postgresql";
+export const TEST_POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? "postgres:///postgres?host=/var/run/postgresql";
 
 export async function createTestDatabase(options: SeedOptions = {}): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "console-test-"));
@@ -73,7 +79,8 @@ function sourceHash(): string {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (/\.tsx?$/.test(name) && !name.endsWith(".test.ts")) hash.update(path).update(readFileSync(path));
+      else if (/\.tsx?$/.test(name) && !name.endsWith(".test.ts"))
+        hash.update(path).update(readFileSync(path));
     }
   };
   const root = resolve(import.meta.dirname, "../..");
@@ -96,7 +103,10 @@ async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> 
 /** The template for these seed options, built once (under an advisory lock: test files run in parallel). */
 async function templateFor(options: SeedOptions): Promise<string> {
   const seedKey = options.seed
-    ? `s${createHash("sha256").update(`${(options.at ?? TEST_NOW).toISOString()}|${options.events ?? ""}`).digest("hex").slice(0, 8)}`
+    ? `s${createHash("sha256")
+        .update(`${(options.at ?? TEST_NOW).toISOString()}|${options.events ?? ""}`)
+        .digest("hex")
+        .slice(0, 8)}`
     : "m";
   const name = `console_tpl_${sourceHash()}_${seedKey}`;
   return withAdmin(async (admin) => {
@@ -110,7 +120,8 @@ async function templateFor(options: SeedOptions): Promise<string> {
       const handle = openDatabase(postgresUrlFor(TEST_POSTGRES_URL, building));
       try {
         await migrateToLatest(handle.db);
-        if (options.seed) await seedDemo(handle.db, options.at ?? TEST_NOW, { events: options.events });
+        if (options.seed)
+          await seedDemo(handle.db, options.at ?? TEST_NOW, { events: options.events });
       } finally {
         await handle.close();
       }
@@ -123,7 +134,10 @@ async function templateFor(options: SeedOptions): Promise<string> {
 }
 
 let created = 0;
-async function createPostgresTestDatabase(dir: string, options: SeedOptions): Promise<TestDatabase> {
+async function createPostgresTestDatabase(
+  dir: string,
+  options: SeedOptions,
+): Promise<TestDatabase> {
   const template = await templateFor(options);
   const name = `console_test_${process.pid}_${++created}_${Date.now().toString(36)}`;
   // A copy needs the template free of connections: another worker copying it at the same

@@ -13,7 +13,12 @@ const handle = openDatabase();
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 if (mode === "deliver") {
-  const summary = await deliverOutbox(handle.db, createMailTransport(environment().smtpUrl, log), new Date(), { log });
+  const summary = await deliverOutbox(
+    handle.db,
+    createMailTransport(environment().smtpUrl, log),
+    new Date(),
+    { log },
+  );
   log(`sent ${summary.sent}`);
   await handle.close();
 } else if (mode === "scheduler") {

@@ -1,6 +1,9 @@
 // A request as the HTTP server hands it to the app: the client's address in x-client-ip
 // (scripts/serve.ts), and optionally its cookies and User-Agent.
-export function clientRequest(ip: string, init: { cookie?: string; userAgent?: string } = {}): Request {
+export function clientRequest(
+  ip: string,
+  init: { cookie?: string; userAgent?: string } = {},
+): Request {
   const headers = new Headers({ "x-client-ip": ip });
   if (init.cookie) headers.set("Cookie", init.cookie);
   if (init.userAgent) headers.set("User-Agent", init.userAgent);

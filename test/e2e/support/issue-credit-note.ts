@@ -8,12 +8,22 @@ import { openDatabase } from "../../../db/connection";
 const [number, yen] = process.argv.slice(2);
 const handle = openDatabase();
 try {
-  const invoice = await handle.db.selectFrom("invoices").select("id").where("invoice_number", "=", number).executeTakeFirstOrThrow();
-  const line = (await creditableLines(handle.db, invoice.id)).find((l) => l.amountYen - l.alreadyCreditedYen >= Number(yen));
+  const invoice = await handle.db
+    .selectFrom("invoices")
+    .select("id")
+    .where("invoice_number", "=", number)
+    .executeTakeFirstOrThrow();
+  const line = (await creditableLines(handle.db, invoice.id)).find(
+    (l) => l.amountYen - l.alreadyCreditedYen >= Number(yen),
+  );
   if (!line) throw new Error(`${number}: no line to credit ${yen} yen`);
   const result = await issueCreditNote(handle.db, {
-    invoiceId: invoice.id, tenant: { kind: "provider" }, amounts: new Map([[line.invoiceLineId, Number(yen)]]), reason: "テスト返還",
-    actor: { id: null, email: "test" }, ip: "",
+    invoiceId: invoice.id,
+    tenant: { kind: "provider" },
+    amounts: new Map([[line.invoiceLineId, Number(yen)]]),
+    reason: "テスト返還",
+    actor: { id: null, email: "test" },
+    ip: "",
   });
   if (!result?.ok) throw new Error(JSON.stringify(result));
   console.log(result.number);

@@ -21,7 +21,10 @@ export interface ConsoleServer {
  * `databasePath` reuses an existing database (a restart); otherwise a fresh one is made and
  * removed on stop.
  */
-export async function startConsole(env: Record<string, string> = {}, reuse?: { databasePath: string }): Promise<ConsoleServer> {
+export async function startConsole(
+  env: Record<string, string> = {},
+  reuse?: { databasePath: string },
+): Promise<ConsoleServer> {
   const dir = reuse ? null : mkdtempSync(join(tmpdir(), "console-e2e-"));
   const databasePath = reuse?.databasePath ?? join(dir!, "app.db");
   let output = "";
@@ -29,11 +32,19 @@ export async function startConsole(env: Record<string, string> = {}, reuse?: { d
   // Node with tsx as its loader, as `npm start` runs it: the tsx command would be a second process
   // that relays signals and kills a server busy for 30 ms (its event loop in a job) with SIGKILL.
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${databasePath}`, NODE_ENV: "production",
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DATABASE_URL: `file:${databasePath}`,
+      NODE_ENV: "production",
       // Background jobs (mail, monthly reports) stay off unless a test asks for them; the job
       // worker still runs the jobs queue (month close). One web worker unless a test of the
       // workers asks for more (issue 18 item 3).
-      SCHEDULER: "off", WEB_CONCURRENCY: "1", ...env },
+      SCHEDULER: "off",
+      WEB_CONCURRENCY: "1",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -57,12 +68,17 @@ export async function startConsole(env: Record<string, string> = {}, reuse?: { d
     url,
     databasePath,
     output: () => output,
-    logLines: () => stderr.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>),
-    kill: (signal) => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(child.exitCode);
-      child.once("exit", (code) => resolve(code));
-      child.kill(signal);
-    }),
+    logLines: () =>
+      stderr
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    kill: (signal) =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once("exit", (code) => resolve(code));
+        child.kill(signal);
+      }),
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
@@ -75,7 +91,11 @@ export async function startConsole(env: Record<string, string> = {}, reuse?: { d
 }
 
 /** The rows of a read-only query on the server's database file: what a test checks was written. */
-export function queryDatabase<T>(server: { databasePath: string }, sql: string, ...params: unknown[]): T[] {
+export function queryDatabase<T>(
+  server: { databasePath: string },
+  sql: string,
+  ...params: unknown[]
+): T[] {
   const db = new SQLite(server.databasePath, { readonly: true });
   try {
     return db.prepare(sql).all(...params) as T[];
