@@ -47,6 +47,7 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** Which engine a Kysely instance (or a transaction of it) talks to, for the few raw SQL paths. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema, migrations included
 export function dialectOf(db: Kysely<any>): SqlDialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
 }

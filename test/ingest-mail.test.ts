@@ -8,12 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverOutbox } from "../app/mail/outbox.server";
 import { createMailTransport } from "../app/mail/transport.server";
 import { ingestFile } from "../app/security/ingest.server";
-import {
-  createTestDatabase,
-  describeOnSqlite,
-  TEST_ON_POSTGRES,
-  type TestDatabase,
-} from "./support/database";
+import { createTestDatabase, describeOnSqlite, type TestDatabase } from "./support/database";
 import { parseMime, plainText } from "./support/mime";
 import { startSmtp } from "./support/smtp";
 

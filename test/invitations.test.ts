@@ -2,7 +2,7 @@
 // without a password by the provider's operations or the customer's reseller (or by approving a
 // new customer), with a one-time link e-mailed through the outbox; the link sets the password,
 // once, within 7 days; a new link ends the earlier ones. Scoped by tenant like everything else.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   findInvitation,
   inviteAccountOfCustomer,

@@ -14,7 +14,6 @@ import {
   fastPathOf,
   TEST_NOW,
   describeOnSqlite,
-  TEST_ON_POSTGRES,
   type TestDatabase,
 } from "./support/database";
 

@@ -44,10 +44,6 @@ function setClock(iso: string): Date {
   return new Date(iso);
 }
 
-function plusSeconds(iso: string, seconds: number): string {
-  return new Date(new Date(iso).getTime() + seconds * 1000).toISOString().replace("Z", "+00:00");
-}
-
 async function userByEmail(email: string) {
   return t.db.selectFrom("users").selectAll().where("email", "=", email).executeTakeFirstOrThrow();
 }

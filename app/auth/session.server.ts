@@ -427,6 +427,8 @@ const REDIRECT_BASE = new URL("http://console.invalid");
  * neither turn into another host nor break the Location header. Anything else is `fallback`.
  */
 export function safeRedirectPath(target: string | null | undefined, fallback = "/home"): string {
+  // Control characters are what the check is for.
+  // eslint-disable-next-line no-control-regex
   if (!target || !target.startsWith("/") || /[\u0000-\u001f\u007f]/.test(target)) return fallback;
   let url: URL;
   try {

@@ -13,7 +13,6 @@ const parser = new XMLParser({
   parseTagValue: false,
   isArray: (name) => ["cac:InvoiceLine", "cac:CreditNoteLine", "cac:TaxSubtotal"].includes(name),
 });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = any;
 const amount = (n: Node) => {
   expect(n["@currencyID"]).toBe("JPY");

@@ -145,7 +145,7 @@ function filteredInvoices(
 }
 
 function selectInvoiceRows(q: ReturnType<typeof filteredInvoices>) {
-  return q.select((eb) => [
+  return q.select((_eb) => [
     "invoices.id",
     "invoices.invoice_number",
     "invoices.billing_month",
@@ -209,7 +209,7 @@ export async function pageInvoices(
     .limit(info.size)
     .offset(info.offset)
     .execute();
-  const { offset: _offset, ...page } = info;
+  const { offset: _, ...page } = info;
   return { invoices: await withPaymentState(db, rows, today), totals, page };
 }
 

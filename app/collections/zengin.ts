@@ -25,7 +25,7 @@ const HALF = "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆ
 const TO_HALF = new Map([...FULL].map((c, i) => [c, HALF[i]]));
 // Banks write small kana as the large ones (ｼﾔ for シャ): half-width small kana are made large too.
 const SMALL_HALF = new Map([..."ｧｨｩｪｫｬｭｮｯ"].map((c, i) => [c, "ｱｲｳｴｵﾔﾕﾖﾂ"[i]]));
-export const ZENGIN_RE = /^[\uFF66\uFF70-\uFF9F A-Z0-9().\/-]*$/;
+export const ZENGIN_RE = /^[\uFF66\uFF70-\uFF9F A-Z0-9()./-]*$/;
 
 /**
  * The text in the 全銀 character set: full-width kana (katakana or hiragana), full-width letters and

@@ -189,6 +189,8 @@ function validTariffs(
   ).map((p) => ({
     ...p,
     path: p.path.replace(
+      // NUL marks a placeholder path that cannot occur in a file.
+      // eslint-disable-next-line no-control-regex
       /^\u0000\[(\d+)\]/,
       (_, k: string) => `tariffs[${shaped[Number(k)].index}]`,
     ),

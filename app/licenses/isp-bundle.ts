@@ -96,6 +96,20 @@ export function generatePin(random: RandomInt): string {
   return groups.join("-");
 }
 
+/** A contract number and PIN that no existing ISP contract uses (redrawn, at most 100 times). */
+function drawUnusedNumbers(
+  numbers: ReadonlySet<string>,
+  pins: ReadonlySet<string>,
+  random: RandomInt,
+): { contractNumber: string; pin: string } {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const contractNumber = generateContractNumber(random);
+    const pin = generatePin(random);
+    if (!numbers.has(contractNumber) && !pins.has(pin)) return { contractNumber, pin };
+  }
+  throw new Error("could not draw an unused contract number and PIN");
+}
+
 /** How many contracts a number of devices needs (one covers up to `maxDevices`). */
 export function contractsNeeded(product: IspProductCode, devices: number): number {
   return Math.ceil(devices / ISP_PRODUCTS[product].maxDevices);
@@ -158,14 +172,7 @@ export function applyForIspSecurity(
   }
   const numbers = new Set(existing.map((c) => c.contractNumber));
   const pins = new Set(existing.map((c) => c.pin));
-  let contractNumber = "";
-  let pin = "";
-  for (let attempt = 0; ; attempt++) {
-    if (attempt === 100) throw new Error("could not draw an unused contract number and PIN");
-    contractNumber = generateContractNumber(random);
-    pin = generatePin(random);
-    if (!numbers.has(contractNumber) && !pins.has(pin)) break;
-  }
+  const { contractNumber, pin } = drawUnusedNumbers(numbers, pins, random);
   const contract: IspContract = {
     ...application,
     contractNumber,

@@ -24,8 +24,6 @@ import {
 } from "./main-services";
 import { recordWebhookEvent } from "../webhooks/events.server";
 
-type Db = Kysely<Database> | Transaction<Database>;
-
 /**
  * Who records a customer's main services: the provider's operations and support, and the
  * customer's reseller. A customer administrator sees its own, read-only.

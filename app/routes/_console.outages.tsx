@@ -5,7 +5,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
 import { clientIp, requireViewer } from "~/auth/session.server";

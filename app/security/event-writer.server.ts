@@ -181,11 +181,9 @@ class DailyTally {
         .insertInto("event_daily_counts")
         .values(rows)
         .onConflict((oc) =>
-          oc
-            .columns(["contract_id", "day", "type", "action"])
-            .doUpdateSet((eb) => ({
-              count: eb("event_daily_counts.count", "+", eb.ref("excluded.count")),
-            })),
+          oc.columns(["contract_id", "day", "type", "action"]).doUpdateSet((eb) => ({
+            count: eb("event_daily_counts.count", "+", eb.ref("excluded.count")),
+          })),
         )
         .execute();
     }
@@ -199,11 +197,9 @@ class DailyTally {
         .insertInto("event_daily_threats")
         .values(rows)
         .onConflict((oc) =>
-          oc
-            .columns(["contract_id", "day", "threat"])
-            .doUpdateSet((eb) => ({
-              count: eb("event_daily_threats.count", "+", eb.ref("excluded.count")),
-            })),
+          oc.columns(["contract_id", "day", "threat"]).doUpdateSet((eb) => ({
+            count: eb("event_daily_threats.count", "+", eb.ref("excluded.count")),
+          })),
         )
         .execute();
     }
@@ -217,11 +213,9 @@ class DailyTally {
         .insertInto("event_daily_devices")
         .values(rows)
         .onConflict((oc) =>
-          oc
-            .columns(["contract_id", "day", "device_name"])
-            .doUpdateSet((eb) => ({
-              count: eb("event_daily_devices.count", "+", eb.ref("excluded.count")),
-            })),
+          oc.columns(["contract_id", "day", "device_name"]).doUpdateSet((eb) => ({
+            count: eb("event_daily_devices.count", "+", eb.ref("excluded.count")),
+          })),
         )
         .execute();
     }

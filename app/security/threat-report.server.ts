@@ -23,7 +23,6 @@ import {
   jstInstant,
   lastDayOf,
   addDays,
-  type IsoDate,
   type YearMonth,
 } from "../lib/jst";
 import { RETENTION_MONTHS, retentionStart } from "./retention";
@@ -34,8 +33,6 @@ import { fetchPage } from "../lib/paging.server";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { createdIso, recordWebhookEvent, webhookSubscribers } from "../webhooks/events.server";
 import { formatDate, formatMonth } from "../lib/format";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** S1-4⑤: stored reports kept per contract; making one more deletes the oldest. */
 export const MAX_REPORTS_PER_CONTRACT = 99;
@@ -506,17 +503,15 @@ export async function createThreatReport(
     now: params.at,
   });
   const pdf = await renderThreatReportPdf(data);
-  const stored = await db
-    .transaction()
-    .execute((trx) =>
-      storeThreatReport(trx, {
-        contractId: params.contractId,
-        month: params.month,
-        kind: params.kind,
-        pdf,
-        at: params.at,
-      }),
-    );
+  const stored = await db.transaction().execute((trx) =>
+    storeThreatReport(trx, {
+      contractId: params.contractId,
+      month: params.month,
+      kind: params.kind,
+      pdf,
+      at: params.at,
+    }),
+  );
   return { ...stored, pdf };
 }
 

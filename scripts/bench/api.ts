@@ -103,7 +103,7 @@ async function run(
 }
 
 try {
-  let t = performance.now();
+  const t = performance.now();
   const { key, contractRefs, incidentIds } = await prepare();
   console.log(
     `prepared ${formatCount(contractRefs.length)} contracts and ${incidentIds.length} new incidents in ${((performance.now() - t) / 1000).toFixed(1)} s`,
