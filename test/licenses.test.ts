@@ -800,6 +800,25 @@ describe("ISP bundle (L-4)", () => {
         .execute(),
     ).toHaveLength(1);
 
+    // The same key without the form token (the API's Idempotency-Key after its stored answer
+    // was pruned) answers the contract that key made, and writes nothing.
+    const again = await applyIspSecurity(t.db, params);
+    expect(again).toEqual({
+      ok: true,
+      created: false,
+      licenseId: a.licenseId,
+      contractNumber: a.contractNumber,
+      pin: a.pin,
+      warnings: [],
+    });
+    expect(
+      await t.db
+        .selectFrom("isp_applications")
+        .select("id")
+        .where("customer_id", "=", ids.C2)
+        .execute(),
+    ).toHaveLength(1);
+
     // The unique index itself refuses a second row with the key.
     await expect(
       t.db

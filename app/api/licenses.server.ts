@@ -39,6 +39,7 @@ import {
   PageParams,
   refParam,
   UpdatedParams,
+  whereCreated,
   whereUpdated,
 } from "./resources.server";
 import type { ApiLicense, ApiLicenseDetail, ApiMainService, ApiMainServiceResult } from "./schemas";
@@ -124,8 +125,7 @@ export async function listApiLicenses(
     q = q.where("licenses.customer_id", "=", await customerIdOf(db, tenant, query.customer));
   if (query.channel) q = q.where("licenses.channel", "=", query.channel);
   if (query.state) q = q.where("licenses.state", "=", query.state);
-  if (query.createdFrom) q = q.where("licenses.created_at", ">=", query.createdFrom);
-  if (query.createdTo) q = q.where("licenses.created_at", "<", query.createdTo);
+  q = whereCreated(q, "licenses.created_at", query);
   q = whereUpdated(q, "licenses.updated_at", query);
   return page(await q.execute(), query.limit, (l) => [l.ref], presentLicense);
 }
@@ -236,20 +236,11 @@ export async function applyApiIspSecurity(
     .executeTakeFirst();
   if (!customer)
     throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });
-  const key = ispKeyOf(ctx);
-  // A retry after the replay table's answer was pruned: the contract its key made stands.
-  const earlier = await db
-    .selectFrom("isp_applications")
-    .innerJoin("licenses", "licenses.contract_number", "isp_applications.contract_number")
-    .select("licenses.ref")
-    .where("isp_applications.idempotency_key", "=", key)
-    .where("isp_applications.customer_id", "=", customer.id)
-    .executeTakeFirst();
-  if (earlier)
-    return { created: false, license: await getApiLicense(db, tenant, earlier.ref, ctx.at) };
+  // A retry after the replay table's answer was pruned finds the contract its key made
+  // (applyIspSecurity answers created: false).
   const result = await applyIspSecurity(db, {
     input: {
-      idempotencyKey: key,
+      idempotencyKey: ispKeyOf(ctx),
       customerId: customer.id,
       product: body.product,
       devices: body.devices,

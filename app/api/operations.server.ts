@@ -30,7 +30,13 @@ import {
 } from "./http.server";
 import type { KeyTenant } from "./keys.server";
 import type { ApiApplication, ApiIncident } from "./schemas";
-import { CreatedParams, PageParams, UpdatedParams, whereUpdated } from "./resources.server";
+import {
+  CreatedParams,
+  PageParams,
+  UpdatedParams,
+  whereCreated,
+  whereUpdated,
+} from "./resources.server";
 
 // ---- incidents ----------------------------------------------------------------------------
 
@@ -144,8 +150,7 @@ export async function listApiIncidents(
     if (!contract) throw notFoundProblem("契約");
     q = q.where("incidents.contract_id", "=", contract.id);
   }
-  if (query.createdFrom) q = q.where("incidents.opened_at", ">=", query.createdFrom);
-  if (query.createdTo) q = q.where("incidents.opened_at", "<", query.createdTo);
+  q = whereCreated(q, "incidents.opened_at", query);
   q = whereUpdated(q, "incidents.updated_at", query);
   const rows = await q.execute();
   return page(rows, query.limit, (i) => [i.opened_at, i.id], await presentIncidents(db, rows));
@@ -361,8 +366,7 @@ export async function listApiApplications(
     .limit(query.limit + 1);
   if (after) q = q.where("applications.ref", "<", String(after[0]));
   if (query.status) q = q.where("applications.status", "=", query.status);
-  if (query.createdFrom) q = q.where("applications.created_at", ">=", query.createdFrom);
-  if (query.createdTo) q = q.where("applications.created_at", "<", query.createdTo);
+  q = whereCreated(q, "applications.created_at", query);
   q = whereUpdated(q, "applications.updated_at", query);
   return page(await q.execute(), query.limit, (a) => [a.ref], presentApplication);
 }

@@ -27,6 +27,7 @@ import {
   PageParams,
   refParam,
   UpdatedParams,
+  whereCreated,
   whereUpdated,
 } from "./resources.server";
 import type { ApiCreditNote, ApiCreditNoteDetail, ApiDevice, ApiThreatReport } from "./schemas";
@@ -226,8 +227,7 @@ export async function listApiCreditNotes(
   }
   if (query.issueFrom) q = q.where("credit_notes.issue_date", ">=", query.issueFrom);
   if (query.issueTo) q = q.where("credit_notes.issue_date", "<=", query.issueTo);
-  if (query.createdFrom) q = q.where("credit_notes.issued_at", ">=", query.createdFrom);
-  if (query.createdTo) q = q.where("credit_notes.issued_at", "<", query.createdTo);
+  q = whereCreated(q, "credit_notes.issued_at", query);
   return page(await q.execute(), query.limit, (c) => [c.seq], presentCreditNote);
 }
 
@@ -374,8 +374,7 @@ export async function listApiThreatReports(
     q = q.where("threat_reports.contract_id", "=", await contractIdOf(db, tenant, query.contract));
   if (query.month) q = q.where("threat_reports.period_month", "=", query.month);
   if (query.kind) q = q.where("threat_reports.kind", "=", query.kind);
-  if (query.createdFrom) q = q.where("threat_reports.created_at", ">=", query.createdFrom);
-  if (query.createdTo) q = q.where("threat_reports.created_at", "<", query.createdTo);
+  q = whereCreated(q, "threat_reports.created_at", query);
   return page(await q.execute(), query.limit, (r) => [r.created_at, r.id], presentThreatReport);
 }
 

@@ -81,6 +81,21 @@ export const UpdatedParams = {
 };
 export type UpdatedRange = { updatedFrom?: string; updatedTo?: string };
 
+export type CreatedRange = { createdFrom?: string; createdTo?: string };
+
+/** The `createdFrom`/`createdTo` range of a list query, on the column that dates the record's
+ * creation (`created_at`, or `issued_at`/`opened_at` where that is the record's birth). */
+export function whereCreated<DB, TB extends keyof DB, O>(
+  q: SelectQueryBuilder<DB, TB, O>,
+  column: string,
+  range: CreatedRange,
+): SelectQueryBuilder<DB, TB, O> {
+  let out = q;
+  if (range.createdFrom) out = out.where(sql.ref(column), ">=", range.createdFrom);
+  if (range.createdTo) out = out.where(sql.ref(column), "<", range.createdTo);
+  return out;
+}
+
 /** The `updated_at` range of a list query, on the table's column (the caller's query joins it). */
 export function whereUpdated<DB, TB extends keyof DB, O>(
   q: SelectQueryBuilder<DB, TB, O>,
@@ -139,8 +154,7 @@ export async function listApiCustomers(
     .orderBy("customers.ref")
     .limit(query.limit + 1);
   if (after) q = q.where("customers.ref", ">", String(after[0]));
-  if (query.createdFrom) q = q.where("customers.created_at", ">=", query.createdFrom);
-  if (query.createdTo) q = q.where("customers.created_at", "<", query.createdTo);
+  q = whereCreated(q, "customers.created_at", query);
   q = whereUpdated(q, "customers.updated_at", query);
   return page(await q.execute(), query.limit, (c) => [c.ref], presentCustomer);
 }
@@ -237,8 +251,7 @@ export async function listApiContracts(
   if (query.customer)
     q = q.where("contracts.customer_id", "=", await customerIdOf(db, tenant, query.customer));
   if (query.status) q = q.where("contracts.status", "=", query.status);
-  if (query.createdFrom) q = q.where("contracts.created_at", ">=", query.createdFrom);
-  if (query.createdTo) q = q.where("contracts.created_at", "<", query.createdTo);
+  q = whereCreated(q, "contracts.created_at", query);
   q = whereUpdated(q, "contracts.updated_at", query);
   return page(await q.execute(), query.limit, (k) => [k.ref], presentContract);
 }
@@ -352,8 +365,7 @@ export async function listApiInvoices(
     q = q.where("contracts.customer_id", "=", await customerIdOf(db, tenant, query.customer));
   if (query.issueFrom) q = q.where("invoices.issue_date", ">=", query.issueFrom);
   if (query.issueTo) q = q.where("invoices.issue_date", "<=", query.issueTo);
-  if (query.createdFrom) q = q.where("invoices.issued_at", ">=", query.createdFrom);
-  if (query.createdTo) q = q.where("invoices.issued_at", "<", query.createdTo);
+  q = whereCreated(q, "invoices.issued_at", query);
   return page(await q.execute(), query.limit, (i) => [i.seq], presentInvoice);
 }
 

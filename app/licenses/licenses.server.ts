@@ -1118,10 +1118,24 @@ export async function applyIspSecurity(
           !Number.isInteger(input.devices) || input.devices < 1 || input.devices > max;
         return { ok: false, error: applied.error, field: badDevices ? "devices" : undefined };
       }
-      if (!applied.created)
-        throw new Error(
-          "an ISP application key used twice: the form token answers a repeat before this",
-        );
+      if (!applied.created) {
+        // The same key again (decision 0007: the console form's key, or the API's Idempotency-Key
+        // after its stored answer was pruned): the contract that key made stands.
+        const earlier = await trx
+          .selectFrom("licenses")
+          .select("id")
+          .where("contract_number", "=", applied.contract.contractNumber)
+          .where("customer_id", "=", customer.id)
+          .executeTakeFirstOrThrow();
+        return {
+          ok: true,
+          created: false,
+          licenseId: earlier.id,
+          contractNumber: applied.contract.contractNumber,
+          pin: applied.contract.pin,
+          warnings: [],
+        };
+      }
       const taken = await trx
         .selectFrom("isp_applications")
         .select("id")
