@@ -17,6 +17,7 @@
 import { Cron } from "croner";
 import { holdLease } from "./jobs/leases.server";
 import { runOncePer } from "./jobs/scheduled.server";
+import { backgroundRecordsSummary, pruneBackgroundRecords } from "./jobs/pruning.server";
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema";
 import { apiRecordsSummary, pruneApiRecords } from "./api/pruning.server";
@@ -114,6 +115,11 @@ export function dailyJobs(db: Kysely<Database>, at: Date): DailyJob[] {
     },
     // Idempotency-Key answers kept a whole day, finished rate-limit minutes (api/pruning.server.ts).
     { name: "api records", run: async () => apiRecordsSummary(await pruneApiRecords(db, at)) },
+    // Finished scheduled runs and the ended webhook log (jobs/pruning.server.ts, decision 0029).
+    {
+      name: "background records",
+      run: async () => backgroundRecordsSummary(await pruneBackgroundRecords(db, at)),
+    },
     // Last: the jobs above write to it too.
     {
       name: "billing journal",
