@@ -115,7 +115,7 @@ export function dailyJobs(db: Kysely<Database>, at: Date): DailyJob[] {
     },
     // Idempotency-Key answers kept a whole day, finished rate-limit minutes (api/pruning.server.ts).
     { name: "api records", run: async () => apiRecordsSummary(await pruneApiRecords(db, at)) },
-    // Finished scheduled runs and the ended webhook log (jobs/pruning.server.ts, decision 0029).
+    // Finished scheduled runs and the ended webhook log (jobs/pruning.server.ts, decision 0035).
     {
       name: "background records",
       run: async () => backgroundRecordsSummary(await pruneBackgroundRecords(db, at)),

@@ -1,5 +1,5 @@
 // The daily pruning of the background work's records (app/jobs/pruning.server.ts, decision
-// 0029): every-minute runs kept a day, daily/monthly runs 400 days, ended webhook deliveries
+// 0035): every-minute runs kept a day, daily/monthly runs 400 days, ended webhook deliveries
 // with their attempts and events 30 days, pending deliveries never; twice the same day.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pruneBackgroundRecords, backgroundRecordsSummary } from "../app/jobs/pruning.server";

@@ -1,4 +1,4 @@
-// The daily pruning of the background work's own records (decision 0029):
+// The daily pruning of the background work's own records (decision 0035):
 // - scheduled runs (`jobs` rows of kind 'scheduled'): a period's row only keeps that period from
 //   running twice, so once the period is over it is history. Rows of the every-minute jobs (the
 //   demo's simulator, 1,440 a day) are kept one day; daily and monthly runs 400 days, a year of
