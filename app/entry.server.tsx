@@ -14,6 +14,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { errorFields, log, loggedPath } from "./lib/log.server";
 import { NonceContext } from "./lib/nonce";
 
+/** How long deferred data may keep streaming after the shell was sent. */
 const ABORT_DELAY = 5_000;
 
 export default function handleRequest(
@@ -48,7 +49,14 @@ export default function handleRequest(
       </NonceContext.Provider>,
       {
         nonce: nonce || undefined,
-        ...(waitForAll ? { onAllReady: ready } : { onShellReady: ready }),
+        onShellReady() {
+          // The limit is for what streams after the shell (deferred data). Started here, not
+          // when rendering starts: a page waiting for the CPU on a busy worker would otherwise be
+          // aborted before its shell and answered 500 (issue 18, measured under load).
+          setTimeout(abort, ABORT_DELAY).unref();
+          if (!waitForAll) ready();
+        },
+        ...(waitForAll ? { onAllReady: ready } : {}),
         onShellError(error: unknown) {
           reject(error);
         },
@@ -59,7 +67,6 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
   });
 }
 
