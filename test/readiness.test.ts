@@ -27,6 +27,8 @@ describe("databaseReadiness", () => {
   it("answers with the reason when the database does not answer", async () => {
     t = await createTestDatabase();
     const ready = databaseReadiness(t.db, null);
+    // Ready first: Kysely only marks a driver destroyed once it has connected.
+    expect(await ready()).toBeNull();
     await t.db.destroy();
     expect(await ready()).toBe("database: driver has already been destroyed");
   });

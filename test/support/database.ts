@@ -2,10 +2,23 @@
 // integration test runs against a real database: a SQLite file by default, or, with
 // TEST_DATABASE=postgres, a PostgreSQL database of its own (decision 0023). On PostgreSQL each
 // database is a copy (CREATE DATABASE … TEMPLATE) of a template migrated and seeded once per
-// source version and seed options: seeding takes seconds there, a copy a fraction of one.
+// source version and seed options: seeding takes seconds there, a copy a fraction of one. SQLite
+// does the same with a file: a template per source version and seed options, copied per test.
 import { describe } from "vitest";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
@@ -47,10 +60,10 @@ export const TEST_POSTGRES_URL =
 export async function createTestDatabase(options: SeedOptions = {}): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "console-test-"));
   if (TEST_ON_POSTGRES) return createPostgresTestDatabase(dir, options);
-  const url = `file:${join(dir, "app.db")}`;
+  const file = join(dir, "app.db");
+  copyFileSync(await sqliteTemplateFor(options), file);
+  const url = `file:${file}`;
   const handle = openDatabase(url);
-  await migrateToLatest(handle.db);
-  if (options.seed) await seedDemo(handle.db, options.at ?? TEST_NOW, { events: options.events });
   setDatabase(handle);
   return {
     ...handle,
@@ -90,6 +103,68 @@ function sourceHash(): string {
   return sourceVersion;
 }
 
+/** The name part of a template for these seed options (the clock a test set is part of it). */
+function seedKeyOf(options: SeedOptions): string {
+  return options.seed
+    ? `s${createHash("sha256")
+        .update(
+          `${(options.at ?? TEST_NOW).toISOString()}|${options.events ?? ""}|${process.env.APP_NOW ?? ""}`,
+        )
+        .digest("hex")
+        .slice(0, 8)}`
+    : "m";
+}
+
+const SQLITE_TEMPLATES = join(tmpdir(), "console-test-templates");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The SQLite template file for these seed options, built once per source version: test files run
+ * in parallel processes, so one builds it under a lock file and the others wait for it to appear.
+ * The file is written under another name and renamed, so a template is never seen half-built.
+ */
+async function sqliteTemplateFor(options: SeedOptions): Promise<string> {
+  mkdirSync(SQLITE_TEMPLATES, { recursive: true });
+  const path = join(SQLITE_TEMPLATES, `${sourceHash()}_${seedKeyOf(options)}.db`);
+  const lock = `${path}.lock`;
+  for (let waited = 0; !existsSync(path); waited += 100) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(lock, "wx");
+    } catch {
+      // Another process builds it; a lock left by a killed build is taken over after 3 minutes.
+      if (waited > 180_000) rmSync(lock, { force: true });
+      await sleep(100);
+      continue;
+    }
+    try {
+      if (existsSync(path)) break;
+      const building = `${path}.${process.pid}.building`;
+      rmSync(building, { force: true });
+      const handle = openDatabase(`file:${building}`);
+      try {
+        await migrateToLatest(handle.db);
+        if (options.seed)
+          await seedDemo(handle.db, options.at ?? TEST_NOW, { events: options.events });
+      } finally {
+        await handle.close();
+      }
+      renameSync(building, path);
+      // Templates of older sources are of no further use once an hour old (a parallel run of
+      // another checkout may still be copying a newer one of its own).
+      for (const name of readdirSync(SQLITE_TEMPLATES)) {
+        const other = join(SQLITE_TEMPLATES, name);
+        if (!name.startsWith(sourceHash()) && Date.now() - statSync(other).mtimeMs > 3_600_000)
+          rmSync(other, { force: true });
+      }
+    } finally {
+      closeSync(fd);
+      rmSync(lock, { force: true });
+    }
+  }
+  return path;
+}
+
 async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: withDefaultUser(TEST_POSTGRES_URL) });
   await admin.connect();
@@ -102,13 +177,7 @@ async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> 
 
 /** The template for these seed options, built once (under an advisory lock: test files run in parallel). */
 async function templateFor(options: SeedOptions): Promise<string> {
-  const seedKey = options.seed
-    ? `s${createHash("sha256")
-        .update(`${(options.at ?? TEST_NOW).toISOString()}|${options.events ?? ""}`)
-        .digest("hex")
-        .slice(0, 8)}`
-    : "m";
-  const name = `console_tpl_${sourceHash()}_${seedKey}`;
+  const name = `console_tpl_${sourceHash()}_${seedKeyOf(options)}`;
   return withAdmin(async (admin) => {
     await admin.query("select pg_advisory_lock(hashtext($1))", [name]);
     try {
