@@ -80,10 +80,10 @@ describe("transfer of a contract", () => {
     await reseller.goto(`${server.url}/contracts/${k2002}`);
     expect(await reseller.locator("dl.facts").textContent()).toContain("株式会社つばさ不動産");
 
-    // Issue 16 item 3: a request made at 08:30 JST (23:30 UTC the day before) shows the Japan date.
+    // Issue 16 item 3: a request made at 00:30 JST (15:30 UTC the day before) shows the Japan date.
     const rw = new SQLite(server.databasePath);
     rw.prepare("update contract_holder_changes set requested_at = ? where contract_id = ?").run(
-      "2026-11-21T23:30:00.000Z",
+      "2026-11-21T15:30:00.000Z",
       k2002,
     );
     rw.close();
