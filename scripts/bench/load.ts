@@ -11,27 +11,14 @@ import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { requestMonthClose } from "../../app/billing/month-close-jobs.server";
 import { openDatabase } from "../../db/connection";
-import { DEMO_PASSWORD } from "../../db/demo/seed";
 import { startConsole } from "../../test/e2e/support/server";
+import { sessionCookie } from "../../test/e2e/support/session";
 import { generateContracts } from "./generate-contracts";
 
 const seconds = Number(process.argv[2] ?? 8);
 const contracts = Number(process.argv[3] ?? 40_000);
 const dir = mkdtempSync(join(tmpdir(), "bench-load-"));
 const demoPath = join(dir, "demo.db");
-
-async function login(baseUrl: string, email: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/login`, {
-    method: "POST",
-    headers: { Origin: baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: "" }),
-    redirect: "manual",
-  });
-  const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]);
-  if (response.status !== 302 || cookies.length === 0)
-    throw new Error(`login ${email}: HTTP ${response.status}`);
-  return cookies.join("; ");
-}
 
 interface Load {
   requests: number;
@@ -116,7 +103,7 @@ try {
       { databasePath },
     );
     try {
-      const cookie = await login(server.url, "admin@demo.example");
+      const cookie = await sessionCookie(server.url, "admin@demo.example");
       for (const path of ["/dashboard", "/invoices"]) {
         await drive(server.url, path, cookie, 4, forSeconds(1)); // warm-up
         for (const connections of [10, 50]) {
@@ -149,7 +136,7 @@ try {
   );
   const handle = openDatabase(`file:${closePath}`);
   try {
-    const cookie = await login(server.url, "admin@demo.example");
+    const cookie = await sessionCookie(server.url, "admin@demo.example");
     const quiet = await drive(server.url, "/invoices", cookie, 10, forSeconds(seconds));
     console.log(line("GET /invoices ×10, no close running", quiet));
     await requestMonthClose(handle.db, "2026-11", {

