@@ -12,13 +12,15 @@ import { ispMonthlyChargeYen } from "../app/licenses/isp-bundle";
 import {
   applyIspSecurity,
   cancelIspContract,
+  listIspContracts,
+  revokeIspCancellationOf,
+} from "../app/licenses/isp.server";
+import {
   findLicensesFor,
   getLicenseView,
-  listIspContracts,
   listLicenses,
-  listMainServices,
-  revokeIspCancellationOf,
-} from "../app/licenses/licenses.server";
+} from "../app/licenses/license-views.server";
+import { listMainServices } from "../app/licenses/main-service-views.server";
 import { applyMainServiceEnds, recordMainService } from "../app/licenses/main-services.server";
 import type { MainServiceInput } from "../app/licenses/main-services";
 import { createTestDatabase, type TestDatabase } from "./support/database";

@@ -11,19 +11,20 @@ import { NO_EXISTING_KEYS, validateImportFile } from "../app/import/import-file"
 import {
   applyIspSecurity,
   cancelIspContract,
+  revokeIspCancellationOf,
+} from "../app/licenses/isp.server";
+import {
   cancelLicense,
   completeAutoRenewalStop,
-  decideRefund,
+  stopAutoRenewal,
+} from "../app/licenses/license-changes.server";
+import { decideRefund, listRefunds } from "../app/licenses/refunds.server";
+import {
   findLicensesFor,
-  getLicense,
-  getLicenseByRef,
   getLicenseView,
   listLicenses,
-  listRefunds,
-  quoteCancelLicense,
-  revokeIspCancellationOf,
-  stopAutoRenewal,
-} from "../app/licenses/licenses.server";
+} from "../app/licenses/license-views.server";
+import { getLicense, getLicenseByRef, quoteCancelLicense } from "../app/licenses/licenses.server";
 import { issueFormToken, runFormOnce } from "../app/lib/idempotency.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 

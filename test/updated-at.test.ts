@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { submitApplication, rejectApplication } from "../app/contracts/applications.server";
 import { suspendContract } from "../app/contracts/suspensions.server";
 import { setCustomerPeppolId } from "../app/customers/customers.server";
-import { applyIspSecurity, cancelIspContract } from "../app/licenses/licenses.server";
+import { applyIspSecurity, cancelIspContract } from "../app/licenses/isp.server";
 import { ingestRecords } from "../app/security/ingest.server";
 import { transitionIncident } from "../app/security/incidents.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";

@@ -11,14 +11,10 @@ import { z } from "zod";
 import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import { ISP_PRODUCTS, type IspProductCode } from "../licenses/isp-bundle";
-import {
-  applyIspSecurity,
-  cancelIspContract,
-  getLicenseByRef,
-  getLicenseView,
-  listMainServices,
-  type MainServiceView,
-} from "../licenses/licenses.server";
+import { applyIspSecurity, cancelIspContract } from "../licenses/isp.server";
+import { getLicenseByRef } from "../licenses/licenses.server";
+import { getLicenseView } from "../licenses/license-views.server";
+import { listMainServices, type MainServiceView } from "../licenses/main-service-views.server";
 import { recordMainService } from "../licenses/main-services.server";
 import type { MainServiceField } from "../licenses/main-services";
 import { jstDate } from "../lib/jst";

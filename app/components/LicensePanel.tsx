@@ -4,7 +4,7 @@
 // ISP cancellation when the console issued the contract, or only the external path otherwise.
 // Forms post to the licence's own route, so they work without JavaScript from any page.
 import { Form, Link } from "@remix-run/react";
-import type { LicenseView } from "~/licenses/licenses.server";
+import type { LicenseView } from "~/licenses/license-views.server";
 import {
   autoEndedText,
   CHANNEL_LABELS,

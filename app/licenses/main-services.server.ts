@@ -15,7 +15,8 @@ import { now } from "../lib/clock";
 import type { IsoDate } from "../lib/jst";
 import { endWithMainServices, type MainServiceContract } from "./isp-bundle";
 import { AUTO_ENDED_LABEL, MAIN_SERVICE_KIND_LABELS, MAIN_SERVICE_STATUS_LABELS } from "./labels";
-import { ispRowsOf, toIspContract, type ChangeResult } from "./licenses.server";
+import { ispRowsOf, toIspContract } from "./isp.server";
+import { type ChangeResult } from "./license-changes.server";
 import {
   validateMainService,
   type MainServiceField,

@@ -11,16 +11,14 @@ import { clientIp, requireViewer } from "~/auth/session.server";
 import { RULE_ID_ROLES } from "~/auth/tenancy";
 import { LicensePanel } from "~/components/LicensePanel";
 import { getDb } from "~/db.server";
+import { cancelIspContract, revokeIspCancellationOf } from "~/licenses/isp.server";
 import {
-  cancelIspContract,
   cancelLicense,
   completeAutoRenewalStop,
-  getLicenseView,
-  LICENSE_ACTION_ROLES,
-  LICENSE_OPERATION_ROLES,
-  revokeIspCancellationOf,
   stopAutoRenewal,
-} from "~/licenses/licenses.server";
+} from "~/licenses/license-changes.server";
+import { getLicenseView } from "~/licenses/license-views.server";
+import { LICENSE_ACTION_ROLES, LICENSE_OPERATION_ROLES } from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";

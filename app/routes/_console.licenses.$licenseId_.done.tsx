@@ -9,7 +9,7 @@ import {
   REFUND_STATE_LABELS,
   RENEWAL_STATE_LABELS,
 } from "~/licenses/labels";
-import { licenseResult } from "~/licenses/licenses.server";
+import { licenseResult } from "~/licenses/license-views.server";
 import { REFUND_TIMING_NOTICE, UNINSTALL_NOTICE } from "~/licenses/refund";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";

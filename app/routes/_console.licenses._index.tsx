@@ -9,7 +9,8 @@ import {
   DISPLAY_STATE_LABELS,
   TERM_LABELS,
 } from "~/licenses/labels";
-import { LICENSE_ACTION_ROLES, listLicenses } from "~/licenses/licenses.server";
+import { LICENSE_ACTION_ROLES } from "~/licenses/licenses.server";
+import { listLicenses } from "~/licenses/license-views.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
 import { formatDate, formatYen } from "~/lib/format";

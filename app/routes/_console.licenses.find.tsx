@@ -5,11 +5,8 @@ import { requireViewer } from "~/auth/session.server";
 import { LicensePanel } from "~/components/LicensePanel";
 import { getDb } from "~/db.server";
 import { MATCH_FIELD_LABELS } from "~/licenses/labels";
-import {
-  findLicensesFor,
-  LICENSE_ACTION_ROLES,
-  LICENSE_OPERATION_ROLES,
-} from "~/licenses/licenses.server";
+import { findLicensesFor } from "~/licenses/license-views.server";
+import { LICENSE_ACTION_ROLES, LICENSE_OPERATION_ROLES } from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
 

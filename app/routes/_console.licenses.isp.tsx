@@ -18,12 +18,8 @@ import {
   type IspProductCode,
 } from "~/licenses/isp-bundle";
 import { autoEndedText, ISP_STATUS_LABELS } from "~/licenses/labels";
-import {
-  applicableCustomers,
-  applyIspSecurity,
-  LICENSE_ACTION_ROLES,
-  listIspContracts,
-} from "~/licenses/licenses.server";
+import { applicableCustomers, applyIspSecurity, listIspContracts } from "~/licenses/isp.server";
+import { LICENSE_ACTION_ROLES } from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf } from "~/lib/form";
 import {

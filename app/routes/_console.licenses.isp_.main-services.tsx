@@ -16,12 +16,9 @@ import {
   MAIN_SERVICE_KIND_LABELS,
   MAIN_SERVICE_STATUS_LABELS,
 } from "~/licenses/labels";
-import {
-  applicableCustomers,
-  LICENSE_ACTION_ROLES,
-  listIspContracts,
-  listMainServices,
-} from "~/licenses/licenses.server";
+import { applicableCustomers, listIspContracts } from "~/licenses/isp.server";
+import { LICENSE_ACTION_ROLES } from "~/licenses/licenses.server";
+import { listMainServices } from "~/licenses/main-service-views.server";
 import {
   MAIN_SERVICE_KINDS,
   MAIN_SERVICE_STATUSES,

@@ -12,7 +12,7 @@ import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
 import { REFUND_RULE_LABELS, REFUND_STATE_LABELS } from "~/licenses/labels";
-import { decideRefund, listRefunds } from "~/licenses/licenses.server";
+import { decideRefund, listRefunds } from "~/licenses/refunds.server";
 import { now } from "~/lib/clock";
 import { noteField } from "~/lib/fields";
 import { jstDate } from "~/lib/jst";

@@ -11,7 +11,7 @@
 import type { Kysely } from "kysely";
 import { validateImportFile } from "../../app/import/import-file";
 import { importFile, readExistingKeys } from "../../app/import/import.server";
-import { applyIspSecurity } from "../../app/licenses/licenses.server";
+import { applyIspSecurity } from "../../app/licenses/isp.server";
 import { sameDayMonthsLater, type Charge, type LicenseTerm } from "../../app/licenses/license";
 import type { MainServiceInput } from "../../app/licenses/main-services";
 import { recordMainService } from "../../app/licenses/main-services.server";
