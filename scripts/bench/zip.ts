@@ -21,7 +21,7 @@ import { generateContracts } from "./generate-contracts";
 
 const count = Number(process.argv[2] ?? 2_000);
 const dir = mkdtempSync(join(tmpdir(), "bench-zip-"));
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 try {
   const handle = openDatabase(`file:${join(dir, "bench.db")}`);
