@@ -21,6 +21,7 @@ import {
   THREAT_REPORT_BATCH_KIND,
   threatReportBatchProgress,
 } from "../app/security/threat-report-jobs.server";
+import { loader as exportLoader } from "../app/routes/_console.billing.$month_.export.$kind";
 import { loader as fileLoader } from "../app/routes/_console.files.$fileId";
 import {
   action as pdfsAction,
@@ -185,6 +186,18 @@ describe("the month's invoice PDF zip as a job", () => {
     const text = pdfText("invoices.zip", "請求書_INV-00000045_なにわ会計事務所.pdf");
     expect(text).toContain("INV-00000045");
     expect(text).toContain("なにわ会計事務所");
+  });
+
+  it("sends the old download link to the page (the zip is no longer made in the request)", async () => {
+    const response = await responseOf(() =>
+      exportLoader({
+        request: get("/billing/2026-09/export/pdfs", "finance@demo.example"),
+        params: { month: "2026-09", kind: "pdfs" },
+        context: {},
+      }),
+    );
+    expect(response.status).toBe(302);
+    expect(response.headers.get("Location")).toBe("/billing/2026-09/pdfs");
   });
 
   it("serves the file only to its tenant and the roles of its kind: 404 otherwise", async () => {
