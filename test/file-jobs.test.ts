@@ -232,6 +232,54 @@ describe("the month's invoice PDF zip as a job", () => {
   });
 });
 
+describe("a restart of the job worker", () => {
+  it("leaves the stopped job queued with its progress; the next worker finishes it", async () => {
+    await requestInvoicePdfZip(t.db, "2026-10", { actor });
+    const row = () =>
+      t.db
+        .selectFrom("jobs")
+        .select(["id", "state", "progress_done", "progress_total", "attempts", "lease_holder"])
+        .where("kind", "=", INVOICE_PDF_ZIP_KIND)
+        .where("key", "=", "2026-10")
+        .executeTakeFirstOrThrow();
+    const first = startJobRunner(t.db, { holder: "worker-a", pollMs: 20, log: () => undefined });
+    for (let i = 0; i < 400 && (await row()).progress_done < 1; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    // SIGTERM: the worker stops after the PDF it is reading; its job goes back to the queue.
+    await first.stop();
+    const stopped = await row();
+    expect(stopped).toMatchObject({ state: "queued", attempts: 1, lease_holder: null });
+    expect(stopped.progress_done).toBeGreaterThanOrEqual(1);
+    expect(stopped.progress_done).toBeLessThan(10);
+    const partial = await t.db
+      .selectFrom("job_files")
+      .select("completed_at")
+      .where("job_id", "=", stopped.id)
+      .execute();
+    expect(partial).toEqual([{ completed_at: null }]);
+
+    await runUntilEnded(INVOICE_PDF_ZIP_KIND, "2026-10");
+    expect(await row()).toMatchObject({
+      state: "done",
+      progress_done: 10,
+      progress_total: 10,
+      attempts: 2,
+    });
+    const progress = (await invoicePdfZipProgress(t.db, "2026-10"))!;
+    const names = listZip(
+      Buffer.from(await (await download(progress.file!.id, "finance@demo.example")).arrayBuffer()),
+      "october.zip",
+    );
+    expect(names).toHaveLength(10);
+    const files = await t.db
+      .selectFrom("job_files")
+      .select("completed_at")
+      .where("job_id", "=", stopped.id)
+      .execute();
+    expect(files).toHaveLength(1);
+  });
+});
+
 describe("the monthly threat-report batch as a job", () => {
   it("makes and mails each active contract's report once, and stores the zip of the month", async () => {
     const first = await requestThreatReportBatch(t.db, "2026-10", {
