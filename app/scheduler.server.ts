@@ -36,7 +36,8 @@ import { deliverWebhooks } from "./webhooks/delivery.server";
 import { createMailTransport } from "./mail/transport.server";
 import { notifyAllContracts } from "./security/notifications.server";
 import { purgeExpiredEvents, purgeSummary } from "./security/retention.server";
-import { generateMonthlyReports, lastMonth } from "./security/threat-report.server";
+import { lastMonth } from "./security/threat-report.server";
+import { requestThreatReportBatch } from "./security/threat-report-jobs.server";
 
 /** The schedules are read in Japan time, whatever the server's own time zone. */
 export const SCHEDULER_TIMEZONE = "Asia/Tokyo";
@@ -235,11 +236,12 @@ export function startScheduler(
     try {
       const at = now();
       await runOncePer(db, "monthly reports", reportsPeriod(at), async () => {
-        const r = await generateMonthlyReports(db, lastMonth(at), at);
-        if (r.generated || r.failed.length)
-          log(
-            `threat reports ${lastMonth(at)}: ${r.generated} made, ${r.failed.length} failed${r.failed.map((f) => `; ${f.contractRef}: ${f.message}`).join("")}`,
-          );
+        // Made by the job worker's queue (threat-report-jobs.server.ts), with progress and a zip.
+        const id = await requestThreatReportBatch(db, lastMonth(at), {
+          at,
+          requestedBy: "scheduler",
+        });
+        log(`threat reports ${lastMonth(at)}: queued as job #${id}`);
       });
     } catch (error) {
       log(`scheduler: threat reports: ${error instanceof Error ? error.message : String(error)}`);

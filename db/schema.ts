@@ -415,6 +415,28 @@ export interface JobTable {
   lease_until: string | null;
 }
 
+/** A file made by a job (migration 001190), stored in chunks (JobFileChunkTable). */
+export interface JobFileTable {
+  id: Generated<number>;
+  job_id: number;
+  /** 'provider', 'reseller:ID' or 'customer:ID': who may download it. */
+  tenant: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number | null;
+  sha256: string | null;
+  chunk_count: number | null;
+  created_at: string;
+  /** Null while the job is still writing it. */
+  completed_at: string | null;
+}
+
+export interface JobFileChunkTable {
+  file_id: number;
+  seq: number;
+  data: Buffer;
+}
+
 export interface VendorSyncStateTable {
   source: string;
   cursor: string | null;
@@ -1090,6 +1112,8 @@ export interface Database {
   outbox: OutboxTable;
   leases: LeaseTable;
   jobs: JobTable;
+  job_files: JobFileTable;
+  job_file_chunks: JobFileChunkTable;
   vendor_sync_state: VendorSyncStateTable;
   tariff_versions: TariffVersionTable;
   tariff_prices: TariffPriceTable;

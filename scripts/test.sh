@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every test. Installs the Debian packages the tests need when they are missing
-# (Chromium for browser tests, poppler-utils for pdftotext, postgresql), type-checks, builds,
+# (Chromium for browser tests, poppler-utils for pdftotext, unzip for the zips, postgresql), type-checks, builds,
 # then runs the unit and integration tests, the integration tests again on PostgreSQL (decision
 # 0023; a local server is started when none answers, TEST_POSTGRES=skip leaves this out), and
 # the browser tests, and closes with one summary line.
@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 if [ "${TEST_POSTGRES:-}" != skip ] && [ -z "${TEST_POSTGRES_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   missing+=(postgresql)
 fi

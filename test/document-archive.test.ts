@@ -3,7 +3,7 @@
 // the stored rows cannot be changed; `archive verify` names a tampered row; the archive is
 // searchable by date, amount and counterparty (the command and the finance page).
 import { execFileSync, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
@@ -134,7 +134,7 @@ describe("the stored original", () => {
     });
     expect(mailed!.equals(original)).toBe(true);
     const zipPath = join(t.dir, "month.zip");
-    writeFileSync(zipPath, await invoicePdfZip(t.db, "2026-10"));
+    await writeFile(zipPath, await invoicePdfZip(t.db, "2026-10"));
     const zippedSha = execFileSync(
       "python3",
       [
@@ -266,7 +266,8 @@ describe("the stored original", () => {
 
 describe("search by 取引年月日, 取引金額 and 取引先", () => {
   it("finds by each key and by all combined", async () => {
-    await invoicePdfZip(t.db, "2026-09"); // stores the month's originals
+    // Reading the month's zip stores the month's originals.
+    for await (const chunk of await invoicePdfZip(t.db, "2026-09")) void chunk;
     const all = await searchArchive(t.db, {});
     const stored = await t.db
       .selectFrom("document_archive")

@@ -1,7 +1,8 @@
 // Finance exports of a month of demo data: Excel-ready CSV, Shift_JIS, a balanced 弥生会計
 // journal, and every PDF in one zip.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import iconv from "iconv-lite";
@@ -83,24 +84,32 @@ describe("exports", () => {
     expect(new Set(rows.filter((r) => r[4]).map((r) => r[4]))).toEqual(new Set(["売掛金"]));
   });
 
-  it("zips every invoice PDF of the month", async () => {
+  it("zips every invoice PDF of the month: unzip lists them and pdftotext reads one", async () => {
     const dir = mkdtempSync(join(tmpdir(), "zip-"));
     try {
       const zip = join(dir, "m.zip");
-      writeFileSync(zip, await invoicePdfZip(t.db, "2026-09"));
-      const names = execFileSync(
-        "python3",
-        [
-          "-c",
-          "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))",
-          zip,
-        ],
-        { encoding: "utf8" },
-      )
+      await writeFile(zip, await invoicePdfZip(t.db, "2026-09"));
+      const env = { ...process.env, LANG: "C.UTF-8", LC_ALL: "C.UTF-8" };
+      const names = execFileSync("unzip", ["-Z1", zip], { env, encoding: "utf8" })
         .trim()
         .split("\n");
       expect(names).toHaveLength(10);
       expect(names).toContain("請求書_INV-00000045_なにわ会計事務所.pdf");
+      expect(execFileSync("unzip", ["-t", zip], { env, encoding: "utf8" })).toMatch(
+        /No errors detected/,
+      );
+      const pdf = join(dir, "one.pdf");
+      writeFileSync(
+        pdf,
+        execFileSync("unzip", ["-p", zip, "請求書_INV-00000045_なにわ会計事務所.pdf"], { env }),
+      );
+      const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+      expect(text).toContain("INV-00000045");
+      expect(text).toContain("なにわ会計事務所");
+      // The same month gives the same bytes (fixed timestamps, fixed order).
+      const again = join(dir, "again.zip");
+      await writeFile(again, await invoicePdfZip(t.db, "2026-09"));
+      expect(readFileSync(again).equals(readFileSync(zip))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -460,8 +460,13 @@ describe("startScheduler under a fake clock", () => {
     try {
       await scheduler.caughtUp;
       // The start-up runs: K-2002's renewal reminder was due and nobody had queued it; October's
-      // threat reports had not been made.
-      expect(lines).toEqual([
+      // threat reports had not been made (their job is queued).
+      // The monthly run only queues a job now, so its line comes amid the daily jobs' lines.
+      const threatLines = lines.filter((l) => l.startsWith("threat reports "));
+      expect(threatLines).toEqual([
+        expect.stringMatching(/^threat reports 2026-10: queued as job #\d+$/),
+      ]);
+      expect(lines.filter((l) => !l.startsWith("threat reports "))).toEqual([
         "mail: SMTP_URL is not set; e-mails stay queued in the outbox until it is",
         "retention: deleted 0 events detected before 2026-05-22",
         "suspensions: 0 started, 0 ended",
@@ -473,8 +478,16 @@ describe("startScheduler under a fake clock", () => {
         "api records: deleted 0 idempotency keys stored before 2026-11-21, 0 finished rate-limit windows",
         "background records: deleted 0 every-minute runs finished before 2026-11-21, 0 daily/monthly runs finished before 2025-10-18, 0 webhook deliveries (0 attempts) and 0 events ended before 2026-10-23",
         `billing journal: ${journal} rows pruned`,
-        "threat reports 2026-10: 9 made, 0 failed",
       ]);
+      // October's reports are the job worker's (threat-report-jobs.server.ts): queued, not made here.
+      const batch = await t.db
+        .selectFrom("jobs")
+        .select(["id", "state", "requested_by"])
+        .where("kind", "=", "threat_report_batch")
+        .where("key", "=", "2026-10")
+        .executeTakeFirstOrThrow();
+      expect(threatLines).toEqual([`threat reports 2026-10: queued as job #${batch.id}`]);
+      expect(batch).toMatchObject({ state: "queued", requested_by: "scheduler" });
       const daily = (l: string) =>
         /^(retention|suspensions|gateway returns|dunning|renewal reminders|isp main services|login records|api records|background records|billing journal):/.test(
           l,

@@ -1,12 +1,13 @@
 // A month's downloads for finance: the invoice and line CSV with Japanese headers and labels
 // (UTF-8 with BOM for Excel, or Shift_JIS; decision 0026), the 弥生会計 journal (Shift_JIS, CRLF, no header) and every invoice PDF in one zip.
+import type { Readable } from "node:stream";
 import iconv from "iconv-lite";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { now } from "../lib/clock";
 import { toCsv } from "../lib/csv";
 import { addMonths, firstDayOf, lastDayOf, type YearMonth } from "../lib/jst";
-import { createZip } from "../lib/zip";
+import { zipStream } from "../lib/zip.server";
 import { invoiceExcelCsv, lineExcelCsv } from "./export.server";
 import { archivedInvoicePdf } from "./document-archive.server";
 import { journalRows, type JournalInvoice } from "./journal";
@@ -119,26 +120,49 @@ export async function journalCsvFile(db: Kysely<Database>, month: YearMonth): Pr
   return iconv.encode(toCsv(null, rows), "Shift_JIS");
 }
 
-export async function invoicePdfZip(db: Kysely<Database>, month: YearMonth): Promise<Buffer> {
+/** The month's invoices in the zip's order (issue order), with their names inside it. */
+export async function invoicePdfZipEntries(
+  db: Kysely<Database>,
+  month: YearMonth,
+): Promise<Array<{ id: number; name: string }>> {
   const invoices = await db
     .selectFrom("invoices")
     .select(["id", "invoice_number", "recipient_name"])
     .where("billing_month", "=", month)
     .orderBy("seq")
     .execute();
-  const files: { name: string; data: Buffer }[] = [];
-  for (const invoice of invoices) {
-    // The stored originals (電子帳簿保存法): the same bytes as mailed and downloaded.
-    const stored = await archivedInvoicePdf(db, {
-      id: invoice.id,
-      tenant: { kind: "provider" },
-      at: now(),
-    });
-    if (stored)
-      files.push({
-        name: `請求書_${invoice.invoice_number}_${invoice.recipient_name}.pdf`,
-        data: stored.pdf,
-      });
-  }
-  return createZip(files);
+  return invoices.map((invoice) => ({
+    id: invoice.id,
+    name: `請求書_${invoice.invoice_number}_${invoice.recipient_name}.pdf`,
+  }));
+}
+
+/**
+ * Every invoice PDF of the month in one zip, streamed (issue 16 item 9): each stored original
+ * (電子帳簿保存法: the same bytes as mailed and downloaded) is read, or rendered and stored, when
+ * the writer reaches it, so memory holds one PDF. `onFile` runs after each PDF is read.
+ */
+export async function invoicePdfZip(
+  db: Kysely<Database>,
+  month: YearMonth,
+  options: { onFile?: (done: number, total: number) => Promise<void> } = {},
+): Promise<Readable> {
+  const entries = await invoicePdfZipEntries(db, month);
+  let done = 0;
+  return zipStream(
+    entries.map((entry) => ({
+      name: entry.name,
+      read: async () => {
+        const stored = await archivedInvoicePdf(db, {
+          id: entry.id,
+          tenant: { kind: "provider" },
+          at: now(),
+        });
+        if (!stored) throw new Error(`invoice #${entry.id} has no PDF`);
+        done++;
+        await options.onFile?.(done, entries.length);
+        return stored.pdf;
+      },
+    })),
+  );
 }

@@ -9,6 +9,11 @@ import {
   type JobContext,
   type JobOutcome,
 } from "../billing/month-close-jobs.server";
+import { INVOICE_PDF_ZIP_KIND, runInvoicePdfZipJob } from "../billing/invoice-zip-jobs.server";
+import {
+  runThreatReportBatchJob,
+  THREAT_REPORT_BATCH_KIND,
+} from "../security/threat-report-jobs.server";
 import { claimJob, finishJob, JOB_LEASE_MS, renewJobLease, type Job } from "./jobs.server";
 import { processHolder } from "./leases.server";
 
@@ -16,6 +21,8 @@ export type JobHandler = (db: Kysely<Database>, job: Job, ctx: JobContext) => Pr
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
   [MONTH_CLOSE_KIND]: runMonthCloseJob,
+  [INVOICE_PDF_ZIP_KIND]: runInvoicePdfZipJob,
+  [THREAT_REPORT_BATCH_KIND]: runThreatReportBatchJob,
 };
 
 export interface RunningJobRunner {

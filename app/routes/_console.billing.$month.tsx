@@ -259,7 +259,7 @@ export default function BillingMonth() {
               （売掛金／売上高／仮受消費税、違約金は雑収入、延滞利息は受取利息。発行月に計上）
             </li>
             <li>
-              <a href={`/billing/${month}/export/pdfs`}>請求書PDFをまとめてダウンロード（ZIP）</a>
+              <a href={`/billing/${month}/pdfs`}>請求書PDFをまとめてダウンロード（ZIP）</a>
             </li>
           </ul>
         </section>

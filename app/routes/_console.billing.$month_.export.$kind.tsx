@@ -1,7 +1,6 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import {
   invoiceCsvFile,
-  invoicePdfZip,
   journalCsvFile,
   lineCsvFile,
   type CsvEncoding,
@@ -40,11 +39,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         "text/csv; charset=Shift_JIS",
       );
     case "pdfs":
-      return downloadResponse(
-        await invoicePdfZip(db, month),
-        `請求書PDF_${month}.zip`,
-        "application/zip",
-      );
+      // Made by the job worker now (issue 18 item 4): the page that queues it and links the zip.
+      return redirect(`/billing/${month}/pdfs`);
     default:
       throw notFound();
   }

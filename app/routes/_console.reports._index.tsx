@@ -5,7 +5,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireViewer } from "~/auth/session.server";
 import { Pager } from "~/components/Pager";
@@ -55,6 +55,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     maxMonth: jstDate(at).slice(0, 7),
     made,
     showCustomer: viewer.tenant.kind !== "customer",
+    // The provider's operations run the month's batch (issue 18 item 4).
+    showBatch: viewer.role === "provider_admin" || viewer.role === "operator",
   };
 }
 
@@ -90,7 +92,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Reports() {
-  const { reports, page, contracts, minMonth, maxMonth, made, showCustomer } =
+  const { reports, page, contracts, minMonth, maxMonth, made, showCustomer, showBatch } =
     useLoaderData<typeof loader>();
   const error = useActionData<typeof action>()?.error;
   const busy = useNavigation().state === "submitting";
@@ -101,6 +103,11 @@ export default function Reports() {
         脅威の検知状況をまとめたPDFレポートです。毎月1日に前月分を作成し、契約の管理者あてにメールでお送りします。
         ログの保存期間（6か月）内の月であれば、いつでも作成できます。レポートは契約ごとに最新の99件まで保管します。
       </p>
+      {showBatch ? (
+        <p>
+          <Link to="/reports/batch">全契約の月次レポートを一括作成・ZIPでダウンロード</Link>
+        </p>
+      ) : null}
       <section className="card" aria-label="レポートの作成">
         <h2>レポートを作成する</h2>
         <Form method="post" className="filters">

@@ -535,6 +535,7 @@ export async function generateMonthlyReports(
   db: Kysely<Database>,
   month: YearMonth,
   at: Date,
+  options: { onProgress?: (done: number, total: number) => Promise<void> } = {},
 ): Promise<MonthlyRunSummary> {
   const problem = reportMonthProblem(month, at);
   if (problem) throw new ThreatReportRefused(problem);
@@ -571,7 +572,9 @@ export async function generateMonthlyReports(
     .orderBy("contracts.ref")
     .execute();
   const summary: MonthlyRunSummary = { generated: 0, skipped: 0, failed: [] };
-  for (const c of contracts) {
+  for (const [index, c] of contracts.entries()) {
+    // Before each contract: the job worker's progress and its chance to stop between reports.
+    await options.onProgress?.(index, contracts.length);
     try {
       const data = await threatReportData(db, { contractId: c.id, month, now: at });
       const pdf = await renderThreatReportPdf(data);
@@ -609,6 +612,7 @@ export async function generateMonthlyReports(
       });
     }
   }
+  await options.onProgress?.(contracts.length, contracts.length);
   return summary;
 }
 

@@ -38,6 +38,7 @@ import * as peppolParticipantIds from "./2026_11_22_001071_peppol_participant_id
 import * as dunning from "./2026_11_22_001100_dunning";
 import * as listSortIndexes from "./2026_11_22_001140_list_sort_indexes";
 import * as leasesAndJobs from "./2026_11_22_001130_leases_and_jobs";
+import * as jobFiles from "./2026_11_22_001190_job_files";
 import * as updatedAt from "./2026_11_22_001120_updated_at";
 import * as idempotencyKeys from "./2026_11_22_001160_idempotency_keys";
 import * as incidentNotes from "./2026_11_22_001150_incident_notes";
@@ -90,6 +91,7 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001120_updated_at": updatedAt,
   "2026_11_22_001160_idempotency_keys": idempotencyKeys,
   "2026_11_22_001150_incident_notes": incidentNotes,
+  "2026_11_22_001190_job_files": jobFiles,
 };
 
 /**

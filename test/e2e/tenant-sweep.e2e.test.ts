@@ -86,6 +86,7 @@ describe("tenant sweep", () => {
       "/invoices?status=overdue&q=株式会社",
       "/billing",
       "/billing/2026-10",
+      "/billing/2026-10/pdfs",
       "/portfolio",
       "/portfolio/csv",
       "/cancellations",
@@ -103,6 +104,7 @@ describe("tenant sweep", () => {
       "/licenses/refunds",
       "/licenses/isp/main-services",
       "/reports",
+      "/reports/batch",
       "/tariffs",
       "/notices",
       "/archive",
@@ -174,9 +176,9 @@ describe("tenant sweep", () => {
         }
       }
     }
-    // 7 accounts × (38 static + 10 contracts × 7 pages + every invoice's page and XML + 8 customers) × (HTML + data)
+    // 7 accounts × (40 static + 10 contracts × 7 pages + every invoice's page and XML + 8 customers) × (HTML + data)
     expect(invoices.length).toBeGreaterThan(50);
-    expect(requests).toBe(7 * (116 + invoices.length * 2) * 2);
+    expect(requests).toBe(7 * (118 + invoices.length * 2) * 2);
   });
 
   it("answers a foreign record and a missing one identically", async () => {
