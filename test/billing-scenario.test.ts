@@ -703,42 +703,46 @@ describe("billing scenario: import → billing run every month → export, again
   const exportErrors: Record<string, string> = {};
   const quotes: Record<string, Result> = {};
 
-  beforeAll(async () => {
-    if (TEST_ON_POSTGRES) {
-      postgres = await createTestDatabase();
-      options.env.DATABASE_URL = postgres.url;
-    }
-    imported = cli("scripts/import.ts", FIXTURE);
-    if (imported.status !== 0) return;
-    // Months are closed in order, one command each.
-    for (const month of MONTHS) runs[month] = cli("scripts/billing.ts", "run", "--month", month);
-    const exports = MONTHS.map((month) => async () => {
-      const invoiceFile = join(dir, `invoices-${month}.csv`);
-      const lineFile = join(dir, `lines-${month}.csv`);
-      const [a, b] = await Promise.all([
-        cliAsync("scripts/billing.ts", "export", "--month", month, "--out", invoiceFile),
-        cliAsync("scripts/billing.ts", "export", "--month", month, "--lines", "--out", lineFile),
-      ]);
-      exportStatus[month] = [a.status, b.status];
-      exportErrors[month] = a.stderr + b.stderr;
-      invoices[month] = a.status === 0 ? parseCsv(readFileSync(invoiceFile, "utf8")) : [];
-      lines[month] = b.status === 0 ? parseCsv(readFileSync(lineFile, "utf8")) : [];
-    });
-    const quoting = TERMINATIONS.map((t) => async () => {
-      quotes[t.ref] = await cliAsync(
-        "scripts/contracts.ts",
-        "quote-termination",
-        "--contract",
-        t.ref,
-        "--wished",
-        t.wished,
-        "--confirmed",
-        t.confirmed,
-        "--json",
-      );
-    });
-    await inParallel<void>([...exports, ...quoting], 2);
-  }, 180_000);
+  beforeAll(
+    async () => {
+      if (TEST_ON_POSTGRES) {
+        postgres = await createTestDatabase();
+        options.env.DATABASE_URL = postgres.url;
+      }
+      imported = cli("scripts/import.ts", FIXTURE);
+      if (imported.status !== 0) return;
+      // Months are closed in order, one command each.
+      for (const month of MONTHS) runs[month] = cli("scripts/billing.ts", "run", "--month", month);
+      const exports = MONTHS.map((month) => async () => {
+        const invoiceFile = join(dir, `invoices-${month}.csv`);
+        const lineFile = join(dir, `lines-${month}.csv`);
+        const [a, b] = await Promise.all([
+          cliAsync("scripts/billing.ts", "export", "--month", month, "--out", invoiceFile),
+          cliAsync("scripts/billing.ts", "export", "--month", month, "--lines", "--out", lineFile),
+        ]);
+        exportStatus[month] = [a.status, b.status];
+        exportErrors[month] = a.stderr + b.stderr;
+        invoices[month] = a.status === 0 ? parseCsv(readFileSync(invoiceFile, "utf8")) : [];
+        lines[month] = b.status === 0 ? parseCsv(readFileSync(lineFile, "utf8")) : [];
+      });
+      const quoting = TERMINATIONS.map((t) => async () => {
+        quotes[t.ref] = await cliAsync(
+          "scripts/contracts.ts",
+          "quote-termination",
+          "--contract",
+          t.ref,
+          "--wished",
+          t.wished,
+          "--confirmed",
+          t.confirmed,
+          "--json",
+        );
+      });
+      await inParallel<void>([...exports, ...quoting], 2);
+    },
+    // PostgreSQL: each of the 56 commands also opens a pool and checks the migrations over the socket.
+    TEST_ON_POSTGRES ? 480_000 : 180_000,
+  );
   afterAll(async () => {
     await postgres?.dispose();
     rmSync(dir, { recursive: true, force: true });
