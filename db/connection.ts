@@ -267,7 +267,8 @@ export async function pendingMigrations(db: Kysely<Database>): Promise<string[]>
       throw error;
     });
   const applied = new Set(rows.map((r) => r.name));
-  return Object.keys(migrations)
+  // PostgreSQL's set starts from its baseline (decision 0023), not SQLite's frozen history.
+  return Object.keys(dialectOf(db) === "postgres" ? postgresMigrations : migrations)
     .sort()
     .filter((name) => !applied.has(name));
 }

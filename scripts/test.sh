@@ -3,7 +3,8 @@
 # (Chromium for browser tests, poppler-utils for pdftotext, unzip for the zips, postgresql), type-checks, builds,
 # then runs the unit and integration tests, the integration tests again on PostgreSQL (decision
 # 0023; a local server is started when none answers, TEST_POSTGRES=skip leaves this out), and
-# the browser tests, and closes with one summary line.
+# the browser tests, then the tenant sweep and the finance flow again with the console on
+# PostgreSQL (E2E_DATABASE=postgres), and closes with one summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,6 +71,16 @@ case $pg_status in
   fail) status=1 ;;
 esac
 npx vitest run --config test/e2e/vitest.config.ts --reporter=default --reporter=json --outputFile="$results/e2e.json" || status=1
+# The browser tests that also run with the console on PostgreSQL (issue 18 item 2).
+postgres_e2e=(test/e2e/tenant-sweep.e2e.test.ts test/e2e/finance.e2e.test.ts)
+case $pg_status in
+  run)
+    started=$(date +%s)
+    E2E_DATABASE=postgres npx vitest run --config test/e2e/vitest.config.ts --reporter=default --reporter=json \
+      --outputFile="$results/e2e-postgres.json" "${postgres_e2e[@]}" || status=1
+    echo "test: the browser tests on PostgreSQL took $(( $(date +%s) - started )) s" >&2
+    ;;
+esac
 
 node -e '
   const fs = require("node:fs");
@@ -81,6 +92,7 @@ node -e '
     skipped += r.numPendingTests + r.numTodoTests;
   }
   console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
-' "$results/unit.json" $([ "$pg_status" = run ] && echo "$results/postgres.json") "$results/e2e.json"
+' "$results/unit.json" $([ "$pg_status" = run ] && echo "$results/postgres.json") "$results/e2e.json" \
+  $([ "$pg_status" = run ] && echo "$results/e2e-postgres.json")
 rm -rf "$results"
 exit $status

@@ -1,14 +1,23 @@
 // `npm run -s backup -- --out FILE` (issue 18 item 5): a copy of the SQLite database that opens and
 // holds the same rows, taken while another connection holds the database open; on failure
-// nothing is written.
+// nothing is written. On PostgreSQL: pg_dump against the real server, restored into a new database.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { pgDumpInvocation } from "../db/backup";
-import { createTestDatabase, type TestDatabase } from "./support/database";
+import { withDefaultUser } from "../db/connection";
+import {
+  createTestDatabase,
+  describeOnPostgres,
+  describeOnSqlite,
+  postgresUrlFor,
+  TEST_POSTGRES_URL,
+  type TestDatabase,
+} from "./support/database";
 
 const ROOT = join(import.meta.dirname, "..");
 
@@ -54,7 +63,7 @@ afterAll(async () => {
   rmSync(out, { recursive: true, force: true });
 });
 
-describe("backup command", () => {
+describeOnSqlite("backup command", () => {
   it("copies the open database: the copy opens and every table has the same number of rows", () => {
     const file = join(out, "console.db");
     const run = runBackup({ DATABASE_URL: t.url }, "--out", file);
@@ -122,6 +131,62 @@ describe("backup command", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toBe('SCHEDULER: on または off を指定してください: "maybe"\n');
     expect(existsSync(join(out, "x.db"))).toBe(false);
+  });
+});
+
+describeOnPostgres("backup command on PostgreSQL", () => {
+  async function withClient<T>(url: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: withDefaultUser(url) });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+  const countsOf = (url: string) =>
+    withClient(url, async (c) => {
+      const n = async (table: string) =>
+        Number((await c.query(`select count(*) as n from ${table}`)).rows[0].n);
+      return {
+        contracts: await n("contracts"),
+        invoices: await n("invoices"),
+        invoice_lines: await n("invoice_lines"),
+        migrations: await n("kysely_migration"),
+      };
+    });
+
+  it("dumps the open database with pg_dump, and the dump restores into a new database with the same rows", async () => {
+    const file = join(out, "console.dump");
+    const run = runBackup({ DATABASE_URL: t.url }, "--out", file);
+    expect(run.stderr).toContain("pg_dump: dumping contents of table");
+    expect(run.status).toBe(0);
+    const summary = JSON.parse(run.stdout) as { file: string; engine: string; bytes: number };
+    expect(summary).toMatchObject({ file, engine: "postgresql" });
+    expect(summary.bytes).toBeGreaterThan(10_000);
+    expect(readdirSync(out)).toEqual(["console.dump"]);
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe("PGDMP");
+
+    const restored = `console_restore_${process.pid}_${Date.now().toString(36)}`;
+    await withClient(TEST_POSTGRES_URL, (c) => c.query(`create database "${restored}"`));
+    try {
+      const url = postgresUrlFor(TEST_POSTGRES_URL, restored);
+      const restore = spawnSync(
+        "pg_restore",
+        ["--no-owner", "--exit-on-error", `--dbname=${withDefaultUser(url)}`, file],
+        { encoding: "utf8", timeout: 60_000 },
+      );
+      expect(restore.stderr).toBe("");
+      expect(restore.status).toBe(0);
+      const original = await countsOf(t.url);
+      expect(original.contracts).toBe(10);
+      expect(original.invoices).toBeGreaterThan(0);
+      expect(await countsOf(url)).toEqual(original);
+    } finally {
+      await withClient(TEST_POSTGRES_URL, (c) =>
+        c.query(`drop database if exists "${restored}" with (force)`),
+      );
+    }
   });
 });
 

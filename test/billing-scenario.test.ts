@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
 
 const ROOT = join(import.meta.dirname, "..");
 const FIXTURE = join(ROOT, "test/fixtures/billing-scenario.json");
@@ -651,10 +652,14 @@ const rowLine = (r: Record<string, string>): Line => [
 
 describe("billing scenario: import → billing run every month → export, against hand-computed invoices", () => {
   const dir = mkdtempSync(join(tmpdir(), "billing-scenario-"));
-  const url = `file:${join(dir, "app.db")}`;
+  // The engine of the run: a SQLite file, or an empty PostgreSQL database of its own.
+  let postgres: TestDatabase | undefined;
   // One node process per command (tsx as a loader, as in billing-run.test.ts) rather than tsx's
   // wrapper and its child: half the start-up cost, which dominates this test.
-  const options = { cwd: ROOT, env: { ...process.env, DATABASE_URL: url, APP_NOW } };
+  const options = {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `file:${join(dir, "app.db")}`, APP_NOW },
+  };
   type Result = { status: number | null; stdout: string; stderr: string };
   const cli = (script: string, ...args: string[]): Result =>
     spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
@@ -698,39 +703,50 @@ describe("billing scenario: import → billing run every month → export, again
   const exportErrors: Record<string, string> = {};
   const quotes: Record<string, Result> = {};
 
-  beforeAll(async () => {
-    imported = cli("scripts/import.ts", FIXTURE);
-    if (imported.status !== 0) return;
-    // Months are closed in order, one command each.
-    for (const month of MONTHS) runs[month] = cli("scripts/billing.ts", "run", "--month", month);
-    const exports = MONTHS.map((month) => async () => {
-      const invoiceFile = join(dir, `invoices-${month}.csv`);
-      const lineFile = join(dir, `lines-${month}.csv`);
-      const [a, b] = await Promise.all([
-        cliAsync("scripts/billing.ts", "export", "--month", month, "--out", invoiceFile),
-        cliAsync("scripts/billing.ts", "export", "--month", month, "--lines", "--out", lineFile),
-      ]);
-      exportStatus[month] = [a.status, b.status];
-      exportErrors[month] = a.stderr + b.stderr;
-      invoices[month] = a.status === 0 ? parseCsv(readFileSync(invoiceFile, "utf8")) : [];
-      lines[month] = b.status === 0 ? parseCsv(readFileSync(lineFile, "utf8")) : [];
-    });
-    const quoting = TERMINATIONS.map((t) => async () => {
-      quotes[t.ref] = await cliAsync(
-        "scripts/contracts.ts",
-        "quote-termination",
-        "--contract",
-        t.ref,
-        "--wished",
-        t.wished,
-        "--confirmed",
-        t.confirmed,
-        "--json",
-      );
-    });
-    await inParallel<void>([...exports, ...quoting], 2);
-  }, 180_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(
+    async () => {
+      if (TEST_ON_POSTGRES) {
+        postgres = await createTestDatabase();
+        options.env.DATABASE_URL = postgres.url;
+      }
+      imported = cli("scripts/import.ts", FIXTURE);
+      if (imported.status !== 0) return;
+      // Months are closed in order, one command each.
+      for (const month of MONTHS) runs[month] = cli("scripts/billing.ts", "run", "--month", month);
+      const exports = MONTHS.map((month) => async () => {
+        const invoiceFile = join(dir, `invoices-${month}.csv`);
+        const lineFile = join(dir, `lines-${month}.csv`);
+        const [a, b] = await Promise.all([
+          cliAsync("scripts/billing.ts", "export", "--month", month, "--out", invoiceFile),
+          cliAsync("scripts/billing.ts", "export", "--month", month, "--lines", "--out", lineFile),
+        ]);
+        exportStatus[month] = [a.status, b.status];
+        exportErrors[month] = a.stderr + b.stderr;
+        invoices[month] = a.status === 0 ? parseCsv(readFileSync(invoiceFile, "utf8")) : [];
+        lines[month] = b.status === 0 ? parseCsv(readFileSync(lineFile, "utf8")) : [];
+      });
+      const quoting = TERMINATIONS.map((t) => async () => {
+        quotes[t.ref] = await cliAsync(
+          "scripts/contracts.ts",
+          "quote-termination",
+          "--contract",
+          t.ref,
+          "--wished",
+          t.wished,
+          "--confirmed",
+          t.confirmed,
+          "--json",
+        );
+      });
+      await inParallel<void>([...exports, ...quoting], 2);
+    },
+    // PostgreSQL: each of the 56 commands also opens a pool and checks the migrations over the socket.
+    TEST_ON_POSTGRES ? 480_000 : 180_000,
+  );
+  afterAll(async () => {
+    await postgres?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const linesOf = (ref: string, month: string): Line[] =>
     (lines[month] ?? []).filter((r) => r.contract_ref === ref).map(rowLine);

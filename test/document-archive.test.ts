@@ -7,6 +7,7 @@ import { writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { archivedInvoicePdf, searchArchive } from "../app/billing/document-archive.server";
 import { invoicePdfZip } from "../app/billing/exports.server";
@@ -22,7 +23,7 @@ import {
 } from "../app/routes/_console.invoices.$invoiceId";
 import { renderInvoicePdf } from "../reports/invoice-pdf";
 import { DEMO_PASSWORD } from "../db/demo/seed";
-import { createTestDatabase, type TestDatabase } from "./support/database";
+import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
 
 vi.mock("../reports/invoice-pdf", async (importOriginal) => {
@@ -427,11 +428,19 @@ describe("archive verify", () => {
       .limit(1)
       .offset(1)
       .executeTakeFirstOrThrow();
-    const raw = new SQLite(t.url.replace(/^file:/, ""));
-    raw.exec("drop trigger document_archive_no_update");
     const tampered = Buffer.concat([victim.pdf, Buffer.from("\n% edited\n")]);
-    raw.prepare("update document_archive set pdf = ? where id = ?").run(tampered, victim.id);
-    raw.close();
+    if (TEST_ON_POSTGRES) {
+      // The same with the database's own credentials: the trigger dropped, the row edited.
+      await sql`drop trigger document_archive_no_update on document_archive`.execute(t.db);
+      await sql`update document_archive set pdf = ${tampered} where id = ${victim.id}`.execute(
+        t.db,
+      );
+    } else {
+      const raw = new SQLite(t.url.replace(/^file:/, ""));
+      raw.exec("drop trigger document_archive_no_update");
+      raw.prepare("update document_archive set pdf = ? where id = ?").run(tampered, victim.id);
+      raw.close();
+    }
 
     const bad = archiveCommand("verify");
     expect(bad.status).toBe(1);

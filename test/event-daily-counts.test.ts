@@ -2,7 +2,7 @@
 // event_daily_devices) always equal a GROUP BY over security_events by JST day: after an ingest
 // through the prepared-statement path and through the Kysely batches (duplicates included), after
 // the S1-4⑤ purge, and after the migration's backfill of events stored before it.
-import { Kysely, Migrator, SqliteDialect } from "kysely";
+import { Kysely, Migrator, sql, SqliteDialect } from "kysely";
 import SQLite from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +16,14 @@ import { ingestRecords } from "../app/security/ingest.server";
 import { purgeExpiredEvents } from "../app/security/retention.server";
 import type { Database } from "../db/schema";
 import { migrations } from "../db/migrations";
-import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import {
+  createTestDatabase,
+  describeOnSqlite,
+  fastPathOf,
+  TEST_NOW,
+  TEST_ON_POSTGRES,
+  type TestDatabase,
+} from "./support/database";
 
 type Db = Kysely<Database>;
 const detection = new Set<string>(DETECTION_TYPES);
@@ -66,19 +73,26 @@ async function stored(db: Db) {
   };
 }
 
-/** The same GROUP BY in SQL over security_events, with the JST day as the migration computes it. */
-async function groupedInSql(sqlite: SQLite.Database) {
-  const q = (s: string) => sorted(sqlite.prepare(s).raw().all() as unknown[][]);
+/**
+ * The same GROUP BY in SQL over security_events, with the JST day as each engine's triggers
+ * compute it (SQLite: date(…, '+9 hours'); PostgreSQL: at time zone 'Asia/Tokyo').
+ */
+async function groupedInSql(db: Db) {
+  const day = TEST_ON_POSTGRES
+    ? "to_char(detected_at at time zone 'Asia/Tokyo', 'YYYY-MM-DD')"
+    : "date(detected_at, '+9 hours')";
+  const q = async (s: string) =>
+    sorted((await sql.raw<Record<string, unknown>>(s).execute(db)).rows.map(Object.values));
   const inDetections = `type in (${DETECTION_TYPES.map((t) => `'${t}'`).join(", ")})`;
   return {
-    counts: q(
-      `select contract_id, date(detected_at, '+9 hours'), type, coalesce(action, ''), count(*) from security_events group by 1, 2, 3, 4`,
+    counts: await q(
+      `select contract_id, ${day} as day, type, coalesce(action, '') as action, count(*) as n from security_events group by 1, 2, 3, 4`,
     ),
-    threats: q(
-      `select contract_id, date(detected_at, '+9 hours'), threat, count(*) from security_events where threat is not null and ${inDetections} group by 1, 2, 3`,
+    threats: await q(
+      `select contract_id, ${day} as day, threat, count(*) as n from security_events where threat is not null and ${inDetections} group by 1, 2, 3`,
     ),
-    devices: q(
-      `select contract_id, date(detected_at, '+9 hours'), device_name, count(*) from security_events where ${inDetections} group by 1, 2, 3`,
+    devices: await q(
+      `select contract_id, ${day} as day, device_name, count(*) as n from security_events where ${inDetections} group by 1, 2, 3`,
     ),
   };
 }
@@ -138,7 +152,7 @@ describe("daily aggregates", () => {
     const batch = events(600, "agg");
     const fast = await ingestRecords(t.db, batch.slice(0, 400), {
       now: TEST_NOW,
-      sqlite: t.sqlite,
+      sqlite: fastPathOf(t),
     });
     expect(fast.inserted).toBe(400);
     // The Kysely batches (no raw connection), overlapping the first ingest by 100 ids: not counted twice.
@@ -150,7 +164,7 @@ describe("daily aggregates", () => {
       batch
         .slice(0, 50)
         .map((e) => ({ ...e, detectedAt: new Date(e.detectedAt.getTime() + 86_400_000) })),
-      { now: TEST_NOW, sqlite: t.sqlite },
+      { now: TEST_NOW, sqlite: fastPathOf(t) },
     );
     expect(
       await t.db
@@ -161,14 +175,14 @@ describe("daily aggregates", () => {
 
     const before = await stored(t.db);
     expect(before).toEqual(await expected(t.db));
-    expect(before).toEqual(await groupedInSql(t.sqlite));
+    expect(before).toEqual(await groupedInSql(t.db));
     expect(before.counts.length).toBeGreaterThan(100);
 
     const purged = await purgeExpiredEvents(t.db, TEST_NOW, { batchSize: 7 });
     expect(purged.deleted).toBeGreaterThan(50);
     const after = await stored(t.db);
     expect(after).toEqual(await expected(t.db));
-    expect(after).toEqual(await groupedInSql(t.sqlite));
+    expect(after).toEqual(await groupedInSql(t.db));
     // No day before the window is left, not even with a count of 0.
     const oldest = await t.db
       .selectFrom("event_daily_counts")
@@ -181,7 +195,7 @@ describe("daily aggregates", () => {
   });
 
   it("follow an event whose fields are corrected in place", async () => {
-    await ingestRecords(t.db, events(40, "upd"), { now: TEST_NOW, sqlite: t.sqlite });
+    await ingestRecords(t.db, events(40, "upd"), { now: TEST_NOW, sqlite: fastPathOf(t) });
     await t.db
       .updateTable("security_events")
       .set({ type: "spam", action: "blocked", threat: "TEST.SPAM" })
@@ -196,7 +210,8 @@ describe("daily aggregates", () => {
   });
 });
 
-describe("migration 000800", () => {
+// SQLite's frozen migration history: PostgreSQL starts from its baseline (decision 0023).
+describeOnSqlite("migration 000800", () => {
   let dir: string;
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

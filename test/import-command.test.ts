@@ -6,11 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Kysely } from "kysely";
 import { loadBillableContracts, loadTariffs } from "../app/billing/history.server";
 import { buildInvoiceSeries } from "../app/billing/monthly-invoice";
 import { NO_EXISTING_KEYS, validateImportFile } from "../app/import/import-file";
 import { DEFAULT_IMPORT_MAX_BYTES, parseImportMaxBytes } from "../app/config.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
+import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
 
 const ROOT = join(import.meta.dirname, "..");
 const FIXTURE = join(ROOT, "test/fixtures/import-example.json");
@@ -19,11 +21,22 @@ const APP_NOW = "2026-11-22T10:00:00+09:00";
 let dir: string;
 let url: string;
 
-beforeEach(() => {
+let postgres: TestDatabase | undefined;
+
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "import-command-"));
   url = `file:${join(dir, "app.db")}`;
+  // The engine of the run: in the PostgreSQL run the command imports into a database of its own.
+  if (TEST_ON_POSTGRES) {
+    postgres = await createTestDatabase();
+    url = postgres.url;
+  }
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(async () => {
+  await postgres?.dispose();
+  postgres = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function runImport(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   return runImportWith({}, ...args);
@@ -59,19 +72,20 @@ async function withDb<T>(fn: (handle: ReturnType<typeof openDatabase>) => Promis
 
 /** Row count of every table (migration bookkeeping included). */
 async function rowCounts(): Promise<Record<string, number>> {
-  return withDb(async ({ db, sqlite }) => {
+  return withDb(async ({ db }) => {
     await migrateToLatest(db);
-    const tables = sqlite
-      .prepare(
-        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
-      )
-      .all() as { name: string }[];
-    return Object.fromEntries(
-      tables.map(({ name }) => [
-        name,
-        (sqlite.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n,
-      ]),
-    );
+    const tables = (await db.introspection.getTables({ withInternalKyselyTables: true }))
+      .map((t) => t.name)
+      .sort();
+    const counts: Record<string, number> = {};
+    for (const name of tables) {
+      const { n } = await (db as unknown as Kysely<Record<string, object>>)
+        .selectFrom(name)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
+      counts[name] = n;
+    }
+    return counts;
   });
 }
 
@@ -545,8 +559,10 @@ describe("large files (issue 15, item 10)", () => {
         "4000 manual lines, 0 terminations, 0 payments, 0 tariff versions\n",
     );
     expect(run.status).toBe(0);
-    // About 4 s here (2 cores), the child process's start included.
-    expect(seconds).toBeLessThan(30);
+    // About 4 s here (2 cores), the child process's start included. PostgreSQL: 45 s on this
+    // machine under load, a round trip per customer, contract and item (the import writes row
+    // by row; batching it as the ingest does is left to do, see the PostgreSQL decision record).
+    expect(seconds).toBeLessThan(TEST_ON_POSTGRES ? 120 : 30);
 
     await withDb(async ({ db }) => {
       const count = async (table: "customers" | "contracts" | "contract_items" | "manual_lines") =>
@@ -580,7 +596,7 @@ describe("large files (issue 15, item 10)", () => {
         .executeTakeFirstOrThrow();
       expect(Number(amounts.sum)).toBe(4_000 * 1_000 + (3_999 * 4_000) / 2);
     });
-  }, 120_000);
+  }, 240_000);
 
   it("refuses a file over IMPORT_MAX_BYTES before reading it, and writes nothing", async () => {
     const before = await rowCounts();

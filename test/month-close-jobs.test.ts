@@ -9,13 +9,13 @@ import {
 import { findJob } from "../app/jobs/jobs.server";
 import { holdLease } from "../app/jobs/leases.server";
 import { startJobRunner } from "../app/jobs/runner.server";
-import { generateContracts } from "../scripts/bench/generate-contracts";
+import { generateBook } from "./support/generated-book";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 
 let t: TestDatabase;
 beforeEach(async () => {
   t = await createTestDatabase();
-  generateContracts(t.sqlite, 3000, "2025-01");
+  await generateBook(t, 3000, "2025-01");
 });
 afterEach(() => t.dispose());
 

@@ -17,11 +17,18 @@ export default defineConfig({
       "scripts/**/*.test.ts",
       "test/**/*.test.ts",
     ],
-    // The PostgreSQL baseline's own checks belong to the PostgreSQL run (test/postgres-files.txt).
+    // The PostgreSQL baseline's own checks, the cross-engine comparison and two instances on one
+    // server belong to the PostgreSQL run (test/postgres-files.txt).
     exclude: [
       "test/e2e/**",
       "node_modules/**",
-      ...(onPostgres ? [] : ["test/postgres-schema.test.ts"]),
+      ...(onPostgres
+        ? []
+        : [
+            "test/postgres-schema.test.ts",
+            "test/cross-engine.test.ts",
+            "test/two-instances.test.ts",
+          ]),
     ],
     environment: "node",
     testTimeout: onPostgres ? 60_000 : 20_000,

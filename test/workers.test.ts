@@ -7,7 +7,7 @@ import { monthCloseLease } from "../app/billing/month-close-jobs.server";
 import { parseWebConcurrency } from "../app/config.server";
 import { holdLease, takeLease } from "../app/jobs/leases.server";
 import { queueMail } from "../app/mail/outbox.server";
-import { generateContracts } from "../scripts/bench/generate-contracts";
+import { generateBook } from "./support/generated-book";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { startSmtp } from "./support/smtp";
 
@@ -123,7 +123,7 @@ describe("two processes on one database", () => {
   });
 
   it("refuse `billing run` while a close of the month runs elsewhere", async () => {
-    generateContracts(t.sqlite, 50, "2025-01");
+    await generateBook(t, 50, "2025-01");
     const worker = await holdLease(t.db, monthCloseLease("2025-01"), {
       holder: "job-worker-on-host-b",
     });

@@ -4,44 +4,55 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, loginAs } from "./support/browser";
-import { startConsole, type ConsoleServer } from "./support/server";
+import {
+  createPostgresDatabase,
+  dropPostgresDatabase,
+  E2E_ON_POSTGRES,
+  queryRows,
+  startConsole,
+  type ConsoleServer,
+} from "./support/server";
 
 let dir: string;
 let server: ConsoleServer;
 let browser: Browser;
-let invoiceId: (contractRef: string, month: string) => number;
+let invoiceId: (contractRef: string, month: string) => Promise<number>;
+let databaseUrl: string;
 
 beforeAll(async () => {
   // Seed as of 2026-11-22 (invoices 2026-05..10), then come back on 2026-12-02 to close November.
   dir = mkdtempSync(join(tmpdir(), "finance-e2e-"));
   const databasePath = join(dir, "app.db");
-  const first = await startConsole({ APP_NOW: "2026-11-22T10:00:00+09:00" }, { databasePath });
+  // The same database across the restart: a file, or (E2E_DATABASE=postgres) a PostgreSQL database.
+  databaseUrl = E2E_ON_POSTGRES ? await createPostgresDatabase() : `file:${databasePath}`;
+  const first = await startConsole(
+    { APP_NOW: "2026-11-22T10:00:00+09:00" },
+    { databasePath, databaseUrl },
+  );
   await first.stop();
-  server = await startConsole({ APP_NOW: "2026-12-02T10:00:00+09:00" }, { databasePath });
+  server = await startConsole(
+    { APP_NOW: "2026-12-02T10:00:00+09:00" },
+    { databasePath, databaseUrl },
+  );
   browser = await launchBrowser();
-  invoiceId = (contractRef, month) => {
-    const db = new SQLite(server.databasePath, { readonly: true });
-    try {
-      return (
-        db
-          .prepare(
-            `select invoices.id from invoices join contracts on contracts.id = contract_id
+  invoiceId = async (contractRef, month) =>
+    (
+      await queryRows<{ id: number }>(
+        server,
+        `select invoices.id from invoices join contracts on contracts.id = contract_id
         where contracts.ref = ? and billing_month = ?`,
-          )
-          .get(contractRef, month) as { id: number }
-      ).id;
-    } finally {
-      db.close();
-    }
-  };
+        contractRef,
+        month,
+      )
+    )[0].id;
 });
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  if (databaseUrl?.startsWith("postgres")) await dropPostgresDatabase(databaseUrl);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -68,7 +79,7 @@ describe("finance closes November", () => {
         (row) => row.includes("K-2002") && row.includes("9,900円") && row.includes("243円"),
       ),
     ).toBe(true);
-    await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-08")}`);
+    await page.goto(`${server.url}/invoices/${await invoiceId("K-2002", "2026-08")}`);
     expect(await page.getByTestId("accrued-interest").textContent()).toContain("延滞利息");
 
     // A wrong amount is refused with a Japanese field error and nothing is recorded.
@@ -78,7 +89,7 @@ describe("finance closes November", () => {
 
     await recordPayment(page, "2026-11-10", "5,000");
     expect(await page.locator("h1").textContent()).toContain("期日超過");
-    await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-08")}`);
+    await page.goto(`${server.url}/invoices/${await invoiceId("K-2002", "2026-08")}`);
     await recordPayment(page, "2026-11-25", "");
     await page.locator("h1", { hasText: "入金済み" }).waitFor({ timeout: 5000 });
 
@@ -87,15 +98,14 @@ describe("finance closes November", () => {
     await page.getByRole("link", { name: /発行内容を確認する/ }).click();
     await page.waitForURL(`${server.url}/billing/2026-11`);
     expect(await page.getByTestId("preview-count").textContent()).toBe("9件");
-    const db = new SQLite(server.databasePath, { readonly: true });
     expect(
       (
-        db.prepare("select count(*) as n from invoices where billing_month = '2026-11'").get() as {
-          n: number;
-        }
-      ).n,
+        await queryRows<{ n: number }>(
+          server,
+          "select count(*) as n from invoices where billing_month = '2026-11'",
+        )
+      )[0].n,
     ).toBe(0);
-    db.close();
 
     // Closing asks first, showing what will be issued; nothing is issued before 確定.
     const previewTotal = await page.getByTestId("preview-total").textContent();
@@ -104,19 +114,14 @@ describe("finance closes November", () => {
     expect(await page.getByTestId("confirm-count").textContent()).toBe("9件");
     expect(await page.getByTestId("confirm-total").textContent()).toBe(previewTotal);
     expect(previewTotal).toBe("177,286円");
-    const novemberInvoices = () => {
-      const db = new SQLite(server.databasePath, { readonly: true });
-      try {
-        return (
-          db
-            .prepare("select count(*) as n from invoices where billing_month = '2026-11'")
-            .get() as { n: number }
-        ).n;
-      } finally {
-        db.close();
-      }
-    };
-    expect(novemberInvoices()).toBe(0);
+    const novemberInvoices = async () =>
+      (
+        await queryRows<{ n: number }>(
+          server,
+          "select count(*) as n from invoices where billing_month = '2026-11'",
+        )
+      )[0].n;
+    expect(await novemberInvoices()).toBe(0);
     // A confirm whose figures are not the plan's (or carry none) is refused: the server checks again.
     const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
     for (const body of [
@@ -135,11 +140,11 @@ describe("finance closes November", () => {
       });
       expect(forged.status).toBe(409);
     }
-    expect(novemberInvoices()).toBe(0);
+    expect(await novemberInvoices()).toBe(0);
     // 戻る leaves the month open; the second time it is confirmed.
     await page.getByRole("link", { name: "戻る" }).click();
     await page.getByTestId("close-confirm").waitFor({ state: "detached" });
-    expect(novemberInvoices()).toBe(0);
+    expect(await novemberInvoices()).toBe(0);
     await page.getByRole("button", { name: "9件の請求書を発行して2026年11月を締める" }).click();
     await page.getByRole("button", { name: "確定する" }).click();
     // The run goes on in the server; the page refreshes itself until it has finished.
@@ -150,7 +155,7 @@ describe("finance closes November", () => {
 
     // Interest: 5,000 × 40 days (10-01..11-09) + 4,900 × 55 days (10-01..11-24) at 14.5 %/365
     // = floor(469,500 × 0.145 ÷ 365) = 186 yen, non-taxable, on the November invoice (T-26).
-    await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-11")}`);
+    await page.goto(`${server.url}/invoices/${await invoiceId("K-2002", "2026-11")}`);
     const interestRow = page.locator("table.data").first().locator("tr", { hasText: "延滞利息" });
     expect(await interestRow.textContent()).toContain("186円");
     expect(await interestRow.textContent()).toContain("非課税"); // interest (docs/rules/terms.md, Non-taxable lines)
@@ -179,18 +184,12 @@ describe("finance closes November", () => {
   });
 
   it("asks before issuing a credit note, without JavaScript, and prints its reason", async () => {
-    const creditNotes = () => {
-      const db = new SQLite(server.databasePath, { readonly: true });
-      try {
-        return (db.prepare("select count(*) as n from credit_notes").get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
+    const creditNotes = async () =>
+      (await queryRows<{ n: number }>(server, "select count(*) as n from credit_notes"))[0].n;
     const context = await browser.newContext({ javaScriptEnabled: false, acceptDownloads: true });
     const page = await context.newPage();
     await loginAs(page, server.url, "finance@demo.example");
-    await page.goto(`${server.url}/invoices/${invoiceId("K-2002", "2026-11")}`);
+    await page.goto(`${server.url}/invoices/${await invoiceId("K-2002", "2026-11")}`);
     // A credit note corrects the invoice without changing it.
     await page.getByText("返還請求書を発行する").click();
     await page.getByLabel(/基本料金.*の返還額/).fill("3000");
@@ -208,12 +207,12 @@ describe("finance closes November", () => {
     expect(await page.getByTestId("credit-confirm-reason").textContent()).toBe(
       "基本料金の重複請求",
     );
-    expect(creditNotes()).toBe(0);
+    expect(await creditNotes()).toBe(0);
     // 戻る brings the form back with what was entered; nothing is issued.
     await page.getByRole("button", { name: "戻る" }).click();
     expect(await page.getByLabel(/基本料金.*の返還額/).inputValue()).toBe("3000");
     expect(await page.getByLabel("返還の理由").inputValue()).toBe("基本料金の重複請求");
-    expect(creditNotes()).toBe(0);
+    expect(await creditNotes()).toBe(0);
     await page.getByRole("button", { name: "発行内容を確認する" }).click();
     await Promise.all([
       page.waitForURL(/\/credit-notes\/\d+\?issued=1/),
@@ -221,7 +220,7 @@ describe("finance closes November", () => {
     ]);
     await page.locator("h1").filter({ hasText: "返還請求書 CN-00000001" }).waitFor();
     expect(await page.getByTestId("credit-total").textContent()).toBe("3,300円");
-    expect(creditNotes()).toBe(1);
+    expect(await creditNotes()).toBe(1);
 
     // The reason, which the form says is printed, is on the 適格返還請求書.
     const [download] = await Promise.all([
@@ -245,7 +244,7 @@ describe("who sees which invoice", () => {
     const rows = await page.locator("table.data tbody tr").allTextContents();
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row).toContain("K-2001");
-    const own = await page.goto(`${server.url}/invoices/${invoiceId("K-2001", "2026-09")}`);
+    const own = await page.goto(`${server.url}/invoices/${await invoiceId("K-2001", "2026-09")}`);
     expect(own?.status()).toBe(200);
     expect(await page.getByTestId("taxable-10").textContent()).toBe("23,267円");
     expect(await page.getByRole("button", { name: "入金を記録" }).count()).toBe(0);
@@ -256,9 +255,11 @@ describe("who sees which invoice", () => {
     expect(await rule.locator("summary").textContent()).toBe("根拠となる規約");
     await rule.locator("summary").click();
     expect(await rule.locator(".rule-id").innerText()).toMatch(/^T-\d+/);
-    const foreign = await page.goto(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}`);
+    const foreign = await page.goto(
+      `${server.url}/invoices/${await invoiceId("K-1001", "2026-09")}`,
+    );
     expect(foreign?.status()).toBe(404);
-    await page.goto(`${server.url}/invoices/${invoiceId("K-2001", "2026-09")}`);
+    await page.goto(`${server.url}/invoices/${await invoiceId("K-2001", "2026-09")}`);
     const [download] = await Promise.all([
       page.waitForEvent("download"),
       page.getByRole("link", { name: "請求書PDFをダウンロード" }).click(),
@@ -271,9 +272,12 @@ describe("who sees which invoice", () => {
     expect(pdfText).toMatch(/根拠/);
     expect(pdfText).toMatch(/T-24-1/);
     const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-    const foreignPdf = await fetch(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}/pdf`, {
-      headers: { Cookie: cookies },
-    });
+    const foreignPdf = await fetch(
+      `${server.url}/invoices/${await invoiceId("K-1001", "2026-09")}/pdf`,
+      {
+        headers: { Cookie: cookies },
+      },
+    );
     expect(foreignPdf.status).toBe(404);
     await page.close();
   });
@@ -281,12 +285,14 @@ describe("who sees which invoice", () => {
   it("answers 404 when a reseller opens an invoice of the other reseller's customer, and refuses payments", async () => {
     const page = await browser.newPage();
     await loginAs(page, server.url, "reseller@demo.example");
-    const foreign = await page.goto(`${server.url}/invoices/${invoiceId("K-2001", "2026-09")}`);
+    const foreign = await page.goto(
+      `${server.url}/invoices/${await invoiceId("K-2001", "2026-09")}`,
+    );
     expect(foreign?.status()).toBe(404);
-    const own = await page.goto(`${server.url}/invoices/${invoiceId("K-1001", "2026-09")}`);
+    const own = await page.goto(`${server.url}/invoices/${await invoiceId("K-1001", "2026-09")}`);
     expect(own?.status()).toBe(200);
     const cookies = await page.context().cookies();
-    const response = await fetch(`${server.url}/invoices/${invoiceId("K-1001", "2026-10")}`, {
+    const response = await fetch(`${server.url}/invoices/${await invoiceId("K-1001", "2026-10")}`, {
       method: "POST",
       headers: {
         Cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; "),
@@ -303,11 +309,9 @@ describe("who sees which invoice", () => {
 
 describe("manual lines", () => {
   it("finance enters a T-25 surcharge without JavaScript; the December preview carries it; customers are refused", async () => {
-    const db = new SQLite(server.databasePath, { readonly: true });
     const k2002 = (
-      db.prepare("select id from contracts where ref = 'K-2002'").get() as { id: number }
-    ).id;
-    db.close();
+      await queryRows<{ id: number }>(server, "select id from contracts where ref = 'K-2002'")
+    )[0].id;
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await loginAs(page, server.url, "finance@demo.example");

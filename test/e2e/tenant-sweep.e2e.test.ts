@@ -1,12 +1,11 @@
 // The tenancy sweep: every route, every record id, every demo account, as HTML and as Remix
 // data requests. No response may carry another tenant's contract refs, line ids or company names,
 // and a foreign record answers exactly like a missing one (404).
-import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MANUAL_LINE_ROLES, OPERATIONS_ROLES } from "../../app/auth/tenancy";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from "../../db/demo/seed";
 import { sessionCookie } from "./support/session";
-import { startConsole, type ConsoleServer } from "./support/server";
+import { queryRows, startConsole, type ConsoleServer } from "./support/server";
 
 interface Row {
   id: number;
@@ -26,19 +25,14 @@ let invoices: { id: number; contract_id: number; billing_month: string }[];
 
 beforeAll(async () => {
   server = await startConsole();
-  const db = new SQLite(server.databasePath, { readonly: true });
-  resellers = db.prepare("select id, ref, name from resellers").all() as typeof resellers;
-  customers = db.prepare("select id, ref, name, reseller_id from customers").all() as Row[];
-  contracts = db
-    .prepare(
-      "select contracts.id, contracts.ref, line_id, customer_id, customers.reseller_id from contracts join customers on customers.id = customer_id",
-    )
-    .all() as Row[];
-  users = db.prepare("select email, reseller_id, customer_id from users").all() as typeof users;
-  invoices = db
-    .prepare("select id, contract_id, billing_month from invoices")
-    .all() as typeof invoices;
-  db.close();
+  resellers = await queryRows(server, "select id, ref, name from resellers");
+  customers = await queryRows<Row>(server, "select id, ref, name, reseller_id from customers");
+  contracts = await queryRows<Row>(
+    server,
+    "select contracts.id, contracts.ref, line_id, customer_id, customers.reseller_id from contracts join customers on customers.id = customer_id",
+  );
+  users = await queryRows(server, "select email, reseller_id, customer_id from users");
+  invoices = await queryRows(server, "select id, contract_id, billing_month from invoices");
 });
 afterAll(() => server?.stop());
 
@@ -71,7 +65,7 @@ function visibleTo(user: (typeof users)[number]) {
 }
 
 describe("tenant sweep", () => {
-  it("covers every account, every route and every record", async () => {
+  it("covers every account, every route and every record", { timeout: 180_000 }, async () => {
     const staticPaths = [
       "/home",
       "/contracts",
@@ -115,7 +109,9 @@ describe("tenant sweep", () => {
       "/webhooks",
     ];
     let requests = 0;
-    for (const account of DEMO_ACCOUNTS) {
+    // The accounts side by side (each its own sequence of requests): the server answers one
+    // while it waits for the database of another, PostgreSQL's round trips included.
+    const sweep = async (account: (typeof DEMO_ACCOUNTS)[number]) => {
       const user = users.find((u) => u.email === account.email)!;
       const cookie = await sessionCookie(server.url, account.email);
       const scope = visibleTo(user);
@@ -175,7 +171,8 @@ describe("tenant sweep", () => {
           }
         }
       }
-    }
+    };
+    await Promise.all(DEMO_ACCOUNTS.map(sweep));
     // 7 accounts × (40 static + 10 contracts × 7 pages + every invoice's page and XML + 8 customers) × (HTML + data)
     expect(invoices.length).toBeGreaterThan(50);
     expect(requests).toBe(7 * (118 + invoices.length * 2) * 2);

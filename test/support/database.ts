@@ -53,6 +53,14 @@ export const describeOnSqlite = (name: string, fn: () => void): void => {
   if (!TEST_ON_POSTGRES) describe(name, fn);
 };
 
+/**
+ * The PostgreSQL counterpart of a describeOnSqlite check (the same property, shown the way
+ * PostgreSQL shows it): registered only in the PostgreSQL run.
+ */
+export const describeOnPostgres = (name: string, fn: () => void): void => {
+  if (TEST_ON_POSTGRES) describe(name, fn);
+};
+
 /** The server the PostgreSQL mode creates its databases on (any database there: it connects as admin). */
 export const TEST_POSTGRES_URL =
   process.env.TEST_POSTGRES_URL ?? "postgres:///postgres?host=/var/run/postgresql";
