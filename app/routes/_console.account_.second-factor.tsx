@@ -34,6 +34,7 @@ import {
 } from "~/auth/second-factor.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { PasskeyRegistration } from "~/components/PasskeyButton";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formatInstant } from "~/lib/format";
@@ -289,38 +290,40 @@ export default function SecondFactorSettings() {
       {passkeys.length === 0 ? (
         <div className="empty">登録済みのパスキーはありません。</div>
       ) : (
-        <table className="data" data-testid="passkeys">
-          <thead>
-            <tr>
-              <th>名前</th>
-              <th>登録日時</th>
-              <th>最後に使った日時</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {passkeys.map((p) => (
-              <tr key={p.id}>
-                <td>{p.name}</td>
-                <td>{formatInstant(p.createdAt)}</td>
-                <td>{p.lastUsedAt ? formatInstant(p.lastUsedAt) : "未使用"}</td>
-                <td>
-                  <Form method="post">
-                    <input type="hidden" name="passkeyId" value={p.id} />
-                    <button
-                      type="submit"
-                      name="intent"
-                      value="delete-passkey"
-                      className="secondary"
-                    >
-                      削除する
-                    </button>
-                  </Form>
-                </td>
+        <TableScroll>
+          <table className="data" data-testid="passkeys">
+            <thead>
+              <tr>
+                <th scope="col">名前</th>
+                <th scope="col">登録日時</th>
+                <th scope="col">最後に使った日時</th>
+                <th scope="col" />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {passkeys.map((p) => (
+                <tr key={p.id}>
+                  <td>{p.name}</td>
+                  <td>{formatInstant(p.createdAt)}</td>
+                  <td>{p.lastUsedAt ? formatInstant(p.lastUsedAt) : "未使用"}</td>
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="passkeyId" value={p.id} />
+                      <button
+                        type="submit"
+                        name="intent"
+                        value="delete-passkey"
+                        className="secondary"
+                      >
+                        削除する
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       <PasskeyRegistration
         onDone={(name) =>

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
+import { TableScroll } from "~/components/TableScroll";
 import { useState } from "react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { MANUAL_LINE_ROLES } from "~/auth/tenancy";
@@ -252,59 +253,63 @@ export default function ManualLines() {
       {lines.length === 0 ? (
         <div className="empty">手動明細はありません。</div>
       ) : (
-        <table className="data" aria-label="手動明細">
-          <thead>
-            <tr>
-              <th>計上日</th>
-              <th>規則</th>
-              <th>内容</th>
-              <th>課税区分</th>
-              <th className="num">金額</th>
-              <th>請求書</th>
-              <th>登録</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((line) => (
-              <tr key={line.id}>
-                <td>{formatDate(line.lineDate)}</td>
-                <td>{line.rule}</td>
-                <td>{line.description}</td>
-                <td>
-                  {taxLabel({
-                    rule: line.rule,
-                    taxCategory: line.taxable ? "taxable_10" : "non_taxable",
-                  })}
-                </td>
-                <td className="num">{formatYen(line.amountYen)}</td>
-                <td>
-                  {line.invoiceNumber ? (
-                    <Link to={`/invoices/${line.invoiceId}`}>{line.invoiceNumber}</Link>
-                  ) : (
-                    `未請求（${formatMonth(line.lineDate)}分）`
-                  )}
-                </td>
-                <td>{line.createdBy ?? "—"}</td>
-                <td>
-                  {line.removable ? (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="remove" />
-                      <input type="hidden" name="lineId" value={line.id} />
-                      <button
-                        type="submit"
-                        className="secondary"
-                        aria-label={`${formatDate(line.lineDate)} ${line.description} を削除する`}
-                      >
-                        削除する
-                      </button>
-                    </Form>
-                  ) : null}
-                </td>
+        <TableScroll label="手動明細">
+          <table className="data" aria-label="手動明細">
+            <thead>
+              <tr>
+                <th scope="col">計上日</th>
+                <th scope="col">規則</th>
+                <th scope="col">内容</th>
+                <th scope="col">課税区分</th>
+                <th scope="col" className="num">
+                  金額
+                </th>
+                <th scope="col">請求書</th>
+                <th scope="col">登録</th>
+                <th scope="col" />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {lines.map((line) => (
+                <tr key={line.id}>
+                  <td>{formatDate(line.lineDate)}</td>
+                  <td>{line.rule}</td>
+                  <td>{line.description}</td>
+                  <td>
+                    {taxLabel({
+                      rule: line.rule,
+                      taxCategory: line.taxable ? "taxable_10" : "non_taxable",
+                    })}
+                  </td>
+                  <td className="num">{formatYen(line.amountYen)}</td>
+                  <td>
+                    {line.invoiceNumber ? (
+                      <Link to={`/invoices/${line.invoiceId}`}>{line.invoiceNumber}</Link>
+                    ) : (
+                      `未請求（${formatMonth(line.lineDate)}分）`
+                    )}
+                  </td>
+                  <td>{line.createdBy ?? "—"}</td>
+                  <td>
+                    {line.removable ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="remove" />
+                        <input type="hidden" name="lineId" value={line.id} />
+                        <button
+                          type="submit"
+                          className="secondary"
+                          aria-label={`${formatDate(line.lineDate)} ${line.description} を削除する`}
+                        >
+                          削除する
+                        </button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

@@ -11,6 +11,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
+import { TableScroll } from "~/components/TableScroll";
 import {
   EVIDENCE_FOR,
   EVIDENCE_LABELS,
@@ -180,37 +181,43 @@ export default function ContractTransfer() {
         {takeover.invoices.length === 0 ? (
           <div className="empty">未払いの料金はありません。</div>
         ) : (
-          <table className="data" style={{ maxWidth: 720 }}>
-            <thead>
-              <tr>
-                <th>請求書番号</th>
-                <th>請求月</th>
-                <th>支払期限</th>
-                <th className="num">未払い額</th>
-                <th className="num">遅延利息（本日まで）</th>
-              </tr>
-            </thead>
-            <tbody>
-              {takeover.invoices.map((i) => (
-                <tr key={i.invoiceNumber}>
-                  <td>{i.invoiceNumber}</td>
-                  <td>{formatMonth(i.billingMonth)}</td>
-                  <td>{formatDate(i.dueDate)}</td>
-                  <td className="num">{formatYen(i.outstandingYen)}</td>
-                  <td className="num">{formatYen(i.accruedInterestYen)}</td>
+          <TableScroll>
+            <table className="data" style={{ maxWidth: 720 }}>
+              <thead>
+                <tr>
+                  <th scope="col">請求書番号</th>
+                  <th scope="col">請求月</th>
+                  <th scope="col">支払期限</th>
+                  <th scope="col" className="num">
+                    未払い額
+                  </th>
+                  <th scope="col" className="num">
+                    遅延利息（本日まで）
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <td colSpan={3}>合計</td>
-                <td className="num" data-testid="takeover-total">
-                  {formatYen(takeover.totalYen)}
-                </td>
-                <td className="num">{formatYen(takeover.interestYen)}</td>
-              </tr>
-            </tfoot>
-          </table>
+              </thead>
+              <tbody>
+                {takeover.invoices.map((i) => (
+                  <tr key={i.invoiceNumber}>
+                    <td>{i.invoiceNumber}</td>
+                    <td>{formatMonth(i.billingMonth)}</td>
+                    <td>{formatDate(i.dueDate)}</td>
+                    <td className="num">{formatYen(i.outstandingYen)}</td>
+                    <td className="num">{formatYen(i.accruedInterestYen)}</td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <td colSpan={3}>合計</td>
+                  <td className="num" data-testid="takeover-total">
+                    {formatYen(takeover.totalYen)}
+                  </td>
+                  <td className="num">{formatYen(takeover.interestYen)}</td>
+                </tr>
+              </tfoot>
+            </table>
+          </TableScroll>
         )}
       </section>
 

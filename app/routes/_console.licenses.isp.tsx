@@ -7,6 +7,7 @@ import {
 } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { OnceForm } from "~/components/OnceForm";
+import { TableScroll } from "~/components/TableScroll";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -222,35 +223,37 @@ export default function IspApplication() {
       {contracts.length === 0 ? (
         <div className="empty">ISPセキュリティの契約はまだありません。</div>
       ) : (
-        <table className="data" data-testid="isp-contracts">
-          <thead>
-            <tr>
-              <th>契約番号</th>
-              {showCustomer ? <th>お客さま</th> : null}
-              <th>サービス</th>
-              <th>台数</th>
-              <th>申込日</th>
-              <th>状態</th>
-            </tr>
-          </thead>
-          <tbody>
-            {contracts.map((c) => (
-              <tr key={c.id}>
-                <td>{c.contractNumber}</td>
-                {showCustomer ? <td>{c.customerName}</td> : null}
-                <td>{products.find((p) => p.code === c.product)?.name ?? c.product}</td>
-                <td>{c.devices}台</td>
-                <td>{formatDate(c.appliedOn)}</td>
-                <td data-testid="isp-contract-status">
-                  {c.endedOn ? autoEndedText(c.endedOn) : ISP_STATUS_LABELS[c.status]}
-                  {!c.endedOn && c.cancellation
-                    ? `（解約日 ${formatDate(c.cancellation.effectiveEnd)}）`
-                    : ""}
-                </td>
+        <TableScroll>
+          <table className="data" data-testid="isp-contracts">
+            <thead>
+              <tr>
+                <th scope="col">契約番号</th>
+                {showCustomer ? <th scope="col">お客さま</th> : null}
+                <th scope="col">サービス</th>
+                <th scope="col">台数</th>
+                <th scope="col">申込日</th>
+                <th scope="col">状態</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {contracts.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.contractNumber}</td>
+                  {showCustomer ? <td>{c.customerName}</td> : null}
+                  <td>{products.find((p) => p.code === c.product)?.name ?? c.product}</td>
+                  <td>{c.devices}台</td>
+                  <td>{formatDate(c.appliedOn)}</td>
+                  <td data-testid="isp-contract-status">
+                    {c.endedOn ? autoEndedText(c.endedOn) : ISP_STATUS_LABELS[c.status]}
+                    {!c.endedOn && c.cancellation
+                      ? `（解約日 ${formatDate(c.cancellation.effectiveEnd)}）`
+                      : ""}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

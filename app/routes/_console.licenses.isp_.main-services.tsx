@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { AUTO_END_NOTICE, ISP_PRODUCTS } from "~/licenses/isp-bundle";
 import {
@@ -184,36 +185,38 @@ export default function MainServices() {
             {g.services.length === 0 ? (
               <p className="muted">主契約が登録されていません（自動解約の判定は行われません）。</p>
             ) : (
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th>サービス番号</th>
-                    <th>種類</th>
-                    <th>サービス名</th>
-                    <th>状態</th>
-                    <th>最終利用日</th>
-                    <th>記録</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {g.services.map((s) => (
-                    <tr key={s.id}>
-                      <td>{s.serviceRef}</td>
-                      <td>{MAIN_SERVICE_KIND_LABELS[s.kind]}</td>
-                      <td>{s.name ?? "—"}</td>
-                      <td>{MAIN_SERVICE_STATUS_LABELS[s.status]}</td>
-                      <td>
-                        {formatDate(s.lastDay)}
-                        {s.lastDay && s.lastDay >= today ? "（予定）" : ""}
-                      </td>
-                      <td className="muted">
-                        {formatInstant(s.recordedAt)}
-                        {s.recordedBy ? `・${s.recordedBy}` : ""}
-                      </td>
+              <TableScroll>
+                <table className="data">
+                  <thead>
+                    <tr>
+                      <th scope="col">サービス番号</th>
+                      <th scope="col">種類</th>
+                      <th scope="col">サービス名</th>
+                      <th scope="col">状態</th>
+                      <th scope="col">最終利用日</th>
+                      <th scope="col">記録</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {g.services.map((s) => (
+                      <tr key={s.id}>
+                        <td>{s.serviceRef}</td>
+                        <td>{MAIN_SERVICE_KIND_LABELS[s.kind]}</td>
+                        <td>{s.name ?? "—"}</td>
+                        <td>{MAIN_SERVICE_STATUS_LABELS[s.status]}</td>
+                        <td>
+                          {formatDate(s.lastDay)}
+                          {s.lastDay && s.lastDay >= today ? "（予定）" : ""}
+                        </td>
+                        <td className="muted">
+                          {formatInstant(s.recordedAt)}
+                          {s.recordedBy ? `・${s.recordedBy}` : ""}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             )}
             {g.contracts.length > 0 ? (
               <>

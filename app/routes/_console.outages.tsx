@@ -15,6 +15,7 @@ import { listContracts } from "~/contracts/contracts.server";
 import { OUTAGE_SERVICE_LABELS } from "~/contracts/outage-labels";
 import { OUTAGE_SORT, outageCredits, pageOutages, recordOutage } from "~/contracts/outages.server";
 import { Pager } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { formValues } from "~/lib/form";
@@ -178,26 +179,30 @@ export default function Outages() {
         </div>
       </OnceForm>
       {result?.credits ? (
-        <table className="data" aria-label="減額" style={{ maxWidth: 560, marginTop: 16 }}>
-          <thead>
-            <tr>
-              <th>請求月</th>
-              <th className="num">減額（税抜）</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {result.credits.map((c) => (
-              <tr key={c.month}>
-                <td>{formatMonth(c.month)}</td>
-                <td className="num" data-testid={`credit-${c.month}`}>
-                  {formatYen(c.creditYen)}
-                </td>
-                <td>{c.closed ? "締め済み：返還請求書で対応してください" : ""}</td>
+        <TableScroll label="減額">
+          <table className="data" aria-label="減額" style={{ maxWidth: 560, marginTop: 16 }}>
+            <thead>
+              <tr>
+                <th scope="col">請求月</th>
+                <th scope="col" className="num">
+                  減額（税抜）
+                </th>
+                <th scope="col" />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {result.credits.map((c) => (
+                <tr key={c.month}>
+                  <td>{formatMonth(c.month)}</td>
+                  <td className="num" data-testid={`credit-${c.month}`}>
+                    {formatYen(c.creditYen)}
+                  </td>
+                  <td>{c.closed ? "締め済み：返還請求書で対応してください" : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       ) : null}
       <h2>記録済みの障害</h2>
       {outages.length === 0 ? (
@@ -205,35 +210,37 @@ export default function Outages() {
       ) : (
         <>
           <Pager info={page} label="障害のページ" />
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">契約</th>
-                <th scope="col">顧客</th>
-                <th scope="col">サービス</th>
-                <th scope="col">把握</th>
-                <th scope="col">復旧</th>
-                <th scope="col">責め</th>
-              </tr>
-            </thead>
-            <tbody>
-              {outages.map((o) => (
-                <tr key={o.id}>
-                  <td>{o.contract_ref}</td>
-                  <td>{o.customer_name}</td>
-                  <td>
-                    {o.services
-                      .split(",")
-                      .map((s) => SERVICES.find((x) => x.value === s)?.label ?? s)
-                      .join("・")}
-                  </td>
-                  <td>{formatInstant(o.known_at)}</td>
-                  <td>{formatInstant(o.restored_at)}</td>
-                  <td>{o.customer_fault ? "お客さま" : "—"}</td>
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">契約</th>
+                  <th scope="col">顧客</th>
+                  <th scope="col">サービス</th>
+                  <th scope="col">把握</th>
+                  <th scope="col">復旧</th>
+                  <th scope="col">責め</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {outages.map((o) => (
+                  <tr key={o.id}>
+                    <td>{o.contract_ref}</td>
+                    <td>{o.customer_name}</td>
+                    <td>
+                      {o.services
+                        .split(",")
+                        .map((s) => SERVICES.find((x) => x.value === s)?.label ?? s)
+                        .join("・")}
+                    </td>
+                    <td>{formatInstant(o.known_at)}</td>
+                    <td>{formatInstant(o.restored_at)}</td>
+                    <td>{o.customer_fault ? "お客さま" : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <Pager info={page} label="障害のページ（下）" />
         </>
       )}
