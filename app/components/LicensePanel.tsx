@@ -199,7 +199,7 @@ export function LicensePanel({
           </dl>
           {o.quote.lines.length > 0 ? (
             <TableScroll>
-              <table className="data" style={{ marginTop: 8 }}>
+              <table className="data mt-8">
                 <thead>
                   <tr>
                     <th scope="col">ライセンス</th>
@@ -382,14 +382,14 @@ export function LicensePanel({
               </button>
             </Form>
           ) : null}
-          <Form method="post" action={action} className="stack" style={{ marginTop: 12 }}>
+          <Form method="post" action={action} className="stack mt-12">
             <input type="hidden" name="intent" value="cancel" />
             {errorFor("cancel") && errorFor("cancel")!.field !== "uninstalled" ? (
               <div className="alert error" role="alert">
                 {errorFor("cancel")!.message}
               </div>
             ) : null}
-            <label style={{ fontWeight: 400 }}>
+            <label className="check">
               <span>
                 <input
                   type="checkbox"
@@ -452,7 +452,7 @@ export function LicensePanel({
         <p className="muted">このライセンスは解約済みです。</p>
       ) : null}
       {canCompleteStop && pendingStops.length > 0 ? (
-        <Form method="post" action={action} className="filters" style={{ marginTop: 12 }}>
+        <Form method="post" action={action} className="filters mt-12">
           <input type="hidden" name="intent" value="complete_stop" />
           {errorFor("complete_stop") ? (
             <span className="field-error" role="alert">

@@ -149,14 +149,8 @@ export default function ApiDocs() {
         ))}
       </ul>
       {endpoints.map((e) => (
-        <section
-          key={e.id}
-          id={e.id}
-          className="card"
-          style={{ marginTop: 16 }}
-          aria-label={`${e.method} ${e.path}`}
-        >
-          <h3 style={{ marginTop: 0 }}>
+        <section key={e.id} id={e.id} className="card mt-16" aria-label={`${e.method} ${e.path}`}>
+          <h3 className="mt-0">
             <code>
               {e.method} {e.path}
             </code>
@@ -216,7 +210,7 @@ export default function ApiDocs() {
       ))}
       <h2>スキーマ</h2>
       {schemas.map((s) => (
-        <section key={s.name} id={`schema-${s.name}`} style={{ marginTop: 16 }}>
+        <section key={s.name} id={`schema-${s.name}`} className="mt-16">
           <h3>
             <code>{s.name}</code> {s.description}
           </h3>

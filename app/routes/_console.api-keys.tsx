@@ -117,7 +117,7 @@ export default function ApiKeys() {
       ) : null}
       {created ? (
         <div className="alert success" role="status" data-testid="created-key">
-          <p style={{ marginTop: 0 }}>
+          <p className="mt-0">
             APIキー「{created.name}」を発行しました。
             <strong>キーはこの画面でしか表示されません。</strong>
             今すぐコピーして、安全な場所に保管してください（選択してコピーできます）。
@@ -127,7 +127,7 @@ export default function ApiKeys() {
             readOnly
             value={created.key}
             aria-label="発行したAPIキー"
-            style={{ width: "100%", fontFamily: "monospace" }}
+            className="secret-field"
           />
         </div>
       ) : null}
@@ -192,14 +192,7 @@ export default function ApiKeys() {
         </TableScroll>
       )}
 
-      <OnceForm
-        token={formToken}
-        form="api-key"
-        method="post"
-        className="stack"
-        style={{ marginTop: 20 }}
-        noValidate
-      >
+      <OnceForm token={formToken} form="api-key" method="post" className="stack mt-20" noValidate>
         <h2>キーを発行する</h2>
         <input type="hidden" name="intent" value="create" />
         <label>
@@ -220,7 +213,7 @@ export default function ApiKeys() {
         </label>
         <fieldset>
           <legend>権限</legend>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="scope"
@@ -229,7 +222,7 @@ export default function ApiKeys() {
             />{" "}
             読み取り（一覧・詳細の取得だけ）
           </label>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="scope"

@@ -156,11 +156,7 @@ export default function BillingMonth() {
               {progress.total ? `（${Math.floor((progress.done / progress.total) * 100)}%）` : ""}
             </>
           )}
-          <progress
-            value={progress.done}
-            max={progress.total || 1}
-            style={{ display: "block", width: "100%", marginTop: 6 }}
-          />
+          <progress value={progress.done} max={progress.total || 1} className="block full mt-6" />
         </div>
       ) : null}
       {progress?.state === "done" && closed ? (
@@ -179,12 +175,7 @@ export default function BillingMonth() {
         </div>
       ) : null}
       {confirm ? (
-        <section
-          aria-label="締めの確認"
-          className="card"
-          data-testid="close-confirm"
-          style={{ marginBottom: 16 }}
-        >
+        <section aria-label="締めの確認" className="card mb-16" data-testid="close-confirm">
           <h2>{label}を締めて、次の請求書を発行します。よろしいですか？</h2>
           <p className="muted">締めと発行は取り消せません（訂正は返還請求書で行います）。</p>
           <TableScroll>
@@ -217,7 +208,7 @@ export default function BillingMonth() {
               </tbody>
             </table>
           </TableScroll>
-          <Form method="post" style={{ display: "flex", gap: 10, marginTop: 12 }}>
+          <Form method="post" className="row mt-12">
             <input type="hidden" name="intent" value="confirm" />
             <input type="hidden" name="count" value={confirm.count} />
             <input type="hidden" name="totalYen" value={confirm.totalYen} />
@@ -351,7 +342,7 @@ export default function BillingMonth() {
               </TableScroll>
               {monthOver && problems.length === 0 ? (
                 confirm ? null : (
-                  <Form method="post" style={{ marginTop: 20 }}>
+                  <Form method="post" className="mt-20">
                     <input type="hidden" name="intent" value="preview" />
                     <button type="submit" disabled={submitting}>
                       {`${preview.length}件の請求書を発行して${label}を締める`}

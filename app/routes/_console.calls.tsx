@@ -167,12 +167,12 @@ export default function Calls() {
                         <br />
                         <span className="muted">{c.contract_ref}</span>
                       </td>
-                      <td style={{ whiteSpace: "nowrap" }}>
+                      <td className="nowrap">
                         <a href={`tel:${c.recipient.replace(/[^0-9+]/g, "")}`}>{c.recipient}</a>
                       </td>
                       <td>
                         <Link to={`/incidents/${c.incident_id}`}>{c.title}</Link>
-                        <div className="muted" style={{ fontSize: 13 }}>
+                        <div className="muted text-13">
                           重要度 {SEVERITY_LABELS[c.severity] ?? c.severity}・
                           {INCIDENT_STATUS_LABELS[c.incident_status]}
                         </div>
@@ -181,8 +181,7 @@ export default function Calls() {
                         {due ? (
                           <Form
                             method="post"
-                            className="call-form"
-                            style={{ display: "grid", gap: 4, minWidth: 220 }}
+                            className="call-form call-form"
                             aria-label={`${c.customer_name}への電話の結果`}
                           >
                             <input type="hidden" name="id" value={c.id} />
@@ -191,7 +190,7 @@ export default function Calls() {
                                 {mine.error}
                               </div>
                             ) : null}
-                            <label htmlFor={`result-${c.id}`} style={{ fontSize: 13 }}>
+                            <label htmlFor={`result-${c.id}`} className="text-13">
                               結果
                             </label>
                             <select
@@ -217,7 +216,7 @@ export default function Calls() {
                                 {mine.errors.result}
                               </span>
                             ) : null}
-                            <label htmlFor={`note-${c.id}`} style={{ fontSize: 13 }}>
+                            <label htmlFor={`note-${c.id}`} className="text-13">
                               メモ
                             </label>
                             <input
@@ -241,9 +240,7 @@ export default function Calls() {
                             </button>
                           </Form>
                         ) : (
-                          <span className="muted" style={{ fontSize: 13 }}>
-                            予定時刻になると記録できます
-                          </span>
+                          <span className="muted text-13">予定時刻になると記録できます</span>
                         )}
                       </td>
                     </tr>

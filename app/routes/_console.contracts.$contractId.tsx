@@ -94,7 +94,7 @@ export default function ContractDetail() {
       </dl>
 
       {contract.status !== "terminated" ? (
-        <p style={{ display: "flex", gap: 10 }}>
+        <p className="row">
           <Link className="button" to={`/contracts/${contract.id}/changes`}>
             契約内容の変更
           </Link>

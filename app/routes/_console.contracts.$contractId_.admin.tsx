@@ -172,7 +172,7 @@ export default function ContractAdmin() {
             終了日（空欄は理由の解消まで）
             <input type="date" name="endsOn" />
           </label>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input type="checkbox" name="emergency" /> 緊急（事前の通知なく本日から停止）
           </label>
           <button type="submit">利用停止を通知する</button>
@@ -204,7 +204,7 @@ export default function ContractAdmin() {
                   </td>
                   <td>
                     {s.lifted_at ? null : (
-                      <Form method="post" style={{ display: "flex", gap: 6 }}>
+                      <Form method="post" className="row tight">
                         <input type="hidden" name="intent" value="lift" />
                         <input type="hidden" name="suspensionId" value={s.id} />
                         <input
@@ -226,7 +226,7 @@ export default function ContractAdmin() {
         </TableScroll>
       )}
       {contract.status !== "terminated" ? (
-        <Form method="post" className="stack" style={{ marginTop: 20 }}>
+        <Form method="post" className="stack mt-20">
           <h2>当社からの契約解除（規約第19条・第21条）</h2>
           <input type="hidden" name="intent" value="terminate" />
           <label>
@@ -237,7 +237,7 @@ export default function ContractAdmin() {
             理由（通知に記載）
             <input type="text" name="terminationReason" />
           </label>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input type="checkbox" name="customerFault" />{" "}
             お客さまの責めによる解除（最低利用期間内は解約違約金あり）
           </label>
@@ -274,7 +274,7 @@ export default function ContractAdmin() {
                   </td>
                   <td>
                     {r.status === "awaiting" ? (
-                      <Form method="post" style={{ display: "flex", gap: 6 }}>
+                      <Form method="post" className="row tight">
                         <input type="hidden" name="intent" value="returned" />
                         <input type="hidden" name="returnId" value={r.id} />
                         <input

@@ -119,7 +119,7 @@ export default function CancelContract() {
             </>
           )}
           {!contract.terminationDate || contract.terminationDate > today ? (
-            <Form method="post" style={{ marginTop: 8 }}>
+            <Form method="post" className="mt-8">
               <input type="hidden" name="intent" value="withdraw" />
               <button type="submit" className="secondary">
                 解約のお申し込みを取り消す
@@ -148,7 +148,7 @@ export default function CancelContract() {
             </p>
           ) : null}
           <TableScroll label="解約の見積り">
-            <table className="data" aria-label="解約の見積り" style={{ maxWidth: 720 }}>
+            <table className="data max-720" aria-label="解約の見積り">
               <tbody>
                 <tr>
                   <th scope="row">解約日</th>
@@ -192,7 +192,7 @@ export default function CancelContract() {
           <p className="muted">
             違約金は解約日の属する月の請求書に計上されます。レンタルのゲートウェイ装置は解約後にご返却ください（返却がない場合は機器代金がかかります）。
           </p>
-          <Form method="post" style={{ marginTop: 16 }}>
+          <Form method="post" className="mt-16">
             <input type="hidden" name="intent" value="request" />
             <input type="hidden" name="wished" value={wished} />
             <button type="submit">

@@ -199,13 +199,7 @@ export default function ContractChanges() {
         </div>
       ) : null}
       {contract.status !== "terminated" ? (
-        <OnceForm
-          token={formToken}
-          form="contract-change"
-          method="post"
-          className="stack"
-          style={{ maxWidth: 560 }}
-        >
+        <OnceForm token={formToken} form="contract-change" method="post" className="stack max-560">
           <label>
             変更の種類
             <select name="kind" defaultValue={kind}>
@@ -248,7 +242,7 @@ export default function ContractChanges() {
                 <option value="purchased">買取</option>
               </select>
             </label>
-            <label style={{ fontWeight: 400 }}>
+            <label className="check">
               <input type="checkbox" name="repair24h" defaultChecked /> 24時間故障対応
             </label>
             <label>
@@ -275,7 +269,7 @@ export default function ContractChanges() {
               <input type="email" name="email" defaultValue={v("email", customer.email)} />
             </label>
           </fieldset>
-          <div style={{ display: "flex", gap: 10 }}>
+          <div className="row">
             <button type="submit" name="intent" value="preview" className="secondary">
               料金への影響を確認する
             </button>
@@ -289,7 +283,7 @@ export default function ContractChanges() {
       )}
       {result?.impact ? (
         <TableScroll label="変更の影響">
-          <table className="data" aria-label="変更の影響" style={{ maxWidth: 640, marginTop: 16 }}>
+          <table className="data max-640 mt-16" aria-label="変更の影響">
             <thead>
               <tr>
                 <th scope="col" />
@@ -359,7 +353,7 @@ export default function ContractChanges() {
                   {isOperator ? (
                     <td>
                       {c.status === "requested" ? (
-                        <Form method="post" style={{ display: "flex", gap: 6 }}>
+                        <Form method="post" className="row tight">
                           <input type="hidden" name="changeId" value={c.id} />
                           <input
                             type="text"

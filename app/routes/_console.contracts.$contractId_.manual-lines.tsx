@@ -186,7 +186,7 @@ export default function ManualLines() {
             aria-invalid={errors.amount ? true : undefined}
             aria-describedby={errors.amount ? "amount-error" : undefined}
           />
-          <span className="muted" style={{ fontWeight: 400, fontSize: 13 }}>
+          <span className="muted hint-text">
             割増金は免れた料金を入力します（2倍を計上）。減免は減額する金額を入力します（マイナスで計上）。
           </span>
           {error("amount")}
@@ -205,7 +205,7 @@ export default function ManualLines() {
         </label>
         <fieldset>
           <legend>課税区分（割増金：免れた料金の区分／その他の手動明細）</legend>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="taxCategory"
@@ -214,7 +214,7 @@ export default function ManualLines() {
             />{" "}
             課税（10%）
           </label>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="taxCategory"
@@ -227,7 +227,7 @@ export default function ManualLines() {
         </fieldset>
         <fieldset>
           <legend>請求・減額（その他の手動明細）</legend>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="sign"
@@ -236,7 +236,7 @@ export default function ManualLines() {
             />{" "}
             請求
           </label>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="sign"

@@ -182,7 +182,7 @@ export default function ContractTransfer() {
           <div className="empty">未払いの料金はありません。</div>
         ) : (
           <TableScroll>
-            <table className="data" style={{ maxWidth: 720 }}>
+            <table className="data max-720">
               <thead>
                 <tr>
                   <th scope="col">請求書番号</th>
@@ -222,7 +222,7 @@ export default function ContractTransfer() {
       </section>
 
       {contract.status !== "terminated" && !open ? (
-        <Form method="post" className="stack" style={{ maxWidth: 640, marginTop: 16 }} noValidate>
+        <Form method="post" className="stack max-640 mt-16" noValidate>
           <input type="hidden" name="intent" value="request" />
           <label>
             手続きの種類
@@ -314,15 +314,11 @@ export default function ContractTransfer() {
             defaultValue={v("evidenceNote")}
             error={errors.evidenceNote}
           />
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input type="checkbox" name="consent" defaultChecked={v("consent") === "on"} />{" "}
             新しい契約者が、上の未払いの料金（{formatYen(takeover.totalYen)}
             と遅延利息）を含む一切の権利と義務を引き継ぐことを確認しました。
-            {errors.consent ? (
-              <span className="field-error" style={{ display: "block" }}>
-                {errors.consent}
-              </span>
-            ) : null}
+            {errors.consent ? <span className="field-error block">{errors.consent}</span> : null}
           </label>
           <button type="submit">申し込む（届け出る）</button>
         </Form>
@@ -335,12 +331,7 @@ export default function ContractTransfer() {
         <div className="empty">譲渡・承継のお申し込みはありません。</div>
       ) : (
         changes.map((c) => (
-          <article
-            key={c.id}
-            className="card"
-            style={{ marginBottom: 12 }}
-            aria-label={`手続き #${c.id}`}
-          >
+          <article key={c.id} className="card mb-12" aria-label={`手続き #${c.id}`}>
             <h3>
               #{c.id} {HOLDER_CHANGE_KIND_LABELS[c.kind]}
               {c.cause ? `（${SUCCESSION_CAUSE_LABELS[c.cause]}）` : ""} —{" "}
@@ -409,7 +400,7 @@ export default function ContractTransfer() {
               </div>
             ) : null}
             {c.status === "requested" ? (
-              <div style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>
+              <div className="row">
                 {isOperator ? (
                   <>
                     <Form method="post">
@@ -418,16 +409,13 @@ export default function ContractTransfer() {
                         承認する
                       </button>
                     </Form>
-                    <Form
-                      method="post"
-                      style={{ display: "flex", gap: 6, alignItems: "center", flexWrap: "wrap" }}
-                    >
+                    <Form method="post" className="row tight center">
                       <input type="hidden" name="changeId" value={c.id} />
                       <select
                         name="reasonCode"
                         aria-label="不承認の理由"
                         defaultValue=""
-                        style={{ maxWidth: 380 }}
+                        className="max-380"
                       >
                         <option value="">理由を選ぶ</option>
                         {Object.entries(
@@ -462,7 +450,7 @@ export default function ContractTransfer() {
               </div>
             ) : null}
             {c.kind === "succession" && c.status === "approved" && c.successorList.length > 1 ? (
-              <Form method="post" style={{ display: "flex", gap: 6 }}>
+              <Form method="post" className="row tight">
                 <input type="hidden" name="changeId" value={c.id} />
                 <select
                   name="representativeName"

@@ -156,14 +156,8 @@ export default function Visits() {
           ) : null}
         </div>
       ) : null}
-      <OnceForm
-        token={formToken}
-        form="visit-booking"
-        method="post"
-        className="stack"
-        style={{ maxWidth: 640 }}
-      >
-        <div style={{ display: "flex", gap: 12 }}>
+      <OnceForm token={formToken} form="visit-booking" method="post" className="stack max-640">
+        <div className="row">
           <label>
             訪問日
             <input
@@ -189,7 +183,7 @@ export default function Visits() {
           v={v}
           error={result?.fieldError}
         />
-        <div style={{ display: "flex", gap: 10 }}>
+        <div className="row">
           <button type="submit" name="intent" value="estimate" className="secondary">
             料金を見積もる
           </button>
@@ -199,7 +193,7 @@ export default function Visits() {
         </div>
       </OnceForm>
       {result?.estimate ? (
-        <section aria-label="見積り" style={{ marginTop: 20 }}>
+        <section aria-label="見積り" className="mt-20">
           <h2>お見積り（税抜）</h2>
           <p data-testid="free-visit">
             {result.estimate.freeVisit

@@ -148,13 +148,7 @@ export default function RecordVisit() {
               {result.error}
             </div>
           ) : null}
-          <OnceForm
-            token={formToken}
-            form="visit-record"
-            method="post"
-            className="stack"
-            style={{ maxWidth: 640 }}
-          >
+          <OnceForm token={formToken} form="visit-record" method="post" className="stack max-640">
             <label>
               開始時刻
               <input type="time" name="start" defaultValue={v("start")} step={60} required />
@@ -164,7 +158,7 @@ export default function RecordVisit() {
               v={v}
               error={result?.fieldError}
             />
-            <div style={{ display: "flex", gap: 10 }}>
+            <div className="row">
               <button type="submit" name="intent" value="price" className="secondary">
                 料金を確認する
               </button>
@@ -174,7 +168,7 @@ export default function RecordVisit() {
             </div>
           </OnceForm>
           {result?.estimate ? (
-            <section aria-label="実績の料金" style={{ marginTop: 20 }}>
+            <section aria-label="実績の料金" className="mt-20">
               <h2>請求される料金（税抜）</h2>
               <p data-testid="free-visit">
                 {result.estimate.freeVisit

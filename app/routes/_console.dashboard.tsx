@@ -5,6 +5,7 @@ import { TableScroll } from "~/components/TableScroll";
 import { ActionsChart } from "~/components/charts/ActionsChart";
 import chartStyles from "~/components/charts/charts.css";
 import { DetectionsByDayChart } from "~/components/charts/DetectionsByDayChart";
+import { Meter } from "~/components/charts/Meter";
 import { RankingChart } from "~/components/charts/RankingChart";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -185,7 +186,7 @@ export default function Dashboard() {
             <tbody>
               {[...f.detectionsByDay].reverse().map((d) => (
                 <tr key={d.day} data-day={d.day} className={d.total === 0 ? "zero" : undefined}>
-                  <td style={{ whiteSpace: "nowrap" }}>{shortDay(d.day)}</td>
+                  <td className="nowrap">{shortDay(d.day)}</td>
                   {series.map((s) => (
                     <td key={s.key} className="num" data-type={s.key}>
                       {d.counts[s.key as keyof typeof d.counts] ?? 0}
@@ -273,25 +274,19 @@ export default function Dashboard() {
                           </>
                         ) : null}
                         {g.device}（{g.contractRef}）<br />
-                        <span className="muted" style={{ fontSize: 12 }}>
-                          {g.location}
-                        </span>
+                        <span className="muted text-12">{g.location}</span>
                       </td>
                       <td>
-                        <span className={`status ${g.status}`} style={{ whiteSpace: "nowrap" }}>
+                        <span className={`status nowrap ${g.status}`}>
                           {g.status === "offline" ? "オフライン" : "オンライン"}
                         </span>
                         {g.status === "offline" && g.statusSince ? (
-                          <div className="muted" style={{ fontSize: 12 }}>
-                            {formatInstant(g.statusSince)}から
-                          </div>
+                          <div className="muted text-12">{formatInstant(g.statusSince)}から</div>
                         ) : null}
                       </td>
                       <td>{formatInstant(g.lastSeenAt)}</td>
                       <td className="num">
-                        <span className={`meter ${g.availabilityPercent < 99 ? "low" : ""}`}>
-                          <span style={{ width: `${g.availabilityPercent}%` }} />
-                        </span>
+                        <Meter percent={g.availabilityPercent} low={g.availabilityPercent < 99} />
                         {g.availabilityPercent.toFixed(2)}%
                       </td>
                     </tr>

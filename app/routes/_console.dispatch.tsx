@@ -149,9 +149,8 @@ export default function Dispatch() {
             token={formToken}
             form="dispatch"
             method="post"
-            className="stack"
+            className="stack max-none"
             noValidate
-            style={{ maxWidth: "none" }}
           >
             <label>
               契約
@@ -212,7 +211,7 @@ export default function Dispatch() {
               />
               {errors.notes ? <span className="field-error">{errors.notes}</span> : null}
             </label>
-            <div style={{ display: "flex", gap: 10 }}>
+            <div className="row">
               <button type="submit" name="intent" value="quote" className="secondary">
                 最短出動日時を確認
               </button>
@@ -230,8 +229,8 @@ export default function Dispatch() {
               <div className="result-time">
                 {formatInstantWithWeekday(quote.earliestDispatchAt)}
               </div>
-              <p style={{ margin: "0 0 12px" }}>{quote.rule}</p>
-              <dl className="facts" style={{ gridTemplateColumns: "130px 1fr" }}>
+              <p className="m-0 mb-12">{quote.rule}</p>
+              <dl className="facts narrow-terms">
                 <dt>契約</dt>
                 <dd>
                   {quote.gateway.contractRef} {quote.gateway.customerName}
@@ -254,7 +253,7 @@ export default function Dispatch() {
         </section>
       </div>
 
-      <section className="panel" aria-labelledby="recent" style={{ marginTop: 18 }}>
+      <section className="panel mt-16" aria-labelledby="recent">
         <h2 id="recent">最近の故障受付</h2>
         {recent.length === 0 ? (
           <div className="empty">故障の受付はまだありません。</div>
@@ -290,7 +289,7 @@ export default function Dispatch() {
                         "装置"
                       )}
                     </td>
-                    <td style={{ whiteSpace: "pre-wrap" }}>{r.notes ?? "—"}</td>
+                    <td className="pre-wrap">{r.notes ?? "—"}</td>
                     <td>{r.recorded_by}</td>
                   </tr>
                 ))}

@@ -103,7 +103,7 @@ export default function IncidentDetail() {
           {notes.map((n) => (
             <li key={n.id}>
               <time dateTime={n.writtenAt}>{formatInstant(n.writtenAt)}</time> {n.authorName}
-              <div style={{ whiteSpace: "pre-wrap" }}>{n.body}</div>
+              <div className="pre-wrap">{n.body}</div>
             </li>
           ))}
         </ol>
@@ -187,7 +187,7 @@ export default function IncidentDetail() {
               メモ
               <input type="text" name="notes" />
             </label>
-            <div style={{ display: "flex", gap: 10 }}>
+            <div className="row">
               {incident.status === "new" ? (
                 <button type="submit" name="intent" value="acknowledge" className="secondary">
                   対応を開始する

@@ -488,8 +488,7 @@ export default function InvoiceDetail() {
           token={formTokens!["interest-waiver"]}
           form="interest-waiver"
           method="post"
-          className="filters"
-          style={{ marginTop: 12 }}
+          className="filters mt-12"
         >
           <input type="hidden" name="intent" value="waive_interest" />
           <label>
@@ -585,8 +584,7 @@ export default function InvoiceDetail() {
       {canRecordPayments && creditPreview ? (
         <section
           aria-label="返還請求書の発行内容の確認"
-          className="card"
-          style={{ marginTop: 12 }}
+          className="card mt-12"
           data-testid="credit-confirm"
         >
           <h3>この内容で返還請求書を発行します。よろしいですか？</h3>
@@ -643,7 +641,7 @@ export default function InvoiceDetail() {
             返還の理由（返還請求書に記載します）:{" "}
             <strong data-testid="credit-confirm-reason">{creditPreview.reason}</strong>
           </p>
-          <Form method="post" style={{ display: "flex", gap: 10 }}>
+          <Form method="post" className="row">
             <FormToken token={formTokens!["credit-note"]} />
             <input type="hidden" name="intent" value="credit_note" />
             {creditPreview.lines.map((l) => (
@@ -666,7 +664,7 @@ export default function InvoiceDetail() {
       ) : canRecordPayments ? (
         <details
           open={Object.keys(creditErrors).length > 0 || creditValues !== undefined}
-          style={{ marginTop: 12 }}
+          className="mt-12"
         >
           <summary>返還請求書を発行する（請求書そのものは変更されません）</summary>
           {creditErrors._form ? (
@@ -674,7 +672,7 @@ export default function InvoiceDetail() {
               {creditErrors._form}
             </div>
           ) : null}
-          <Form method="post" className="stack" style={{ maxWidth: 720 }} noValidate>
+          <Form method="post" className="stack max-720" noValidate>
             <input type="hidden" name="intent" value="credit_note" />
             <TableScroll>
               <table className="data">

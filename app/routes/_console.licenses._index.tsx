@@ -73,7 +73,7 @@ export default function Licenses() {
                   <td>
                     {l.mainRef ? <span className="muted">└ アドオン </span> : null}
                     <Link to={`/licenses/${l.id}`}>{l.product}</Link>
-                    <div className="muted" style={{ fontSize: 12 }}>
+                    <div className="muted text-12">
                       {l.ref}・{l.seats}台
                     </div>
                   </td>

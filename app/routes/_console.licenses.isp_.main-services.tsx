@@ -177,8 +177,7 @@ export default function MainServices() {
         groups.map((g) => (
           <section
             key={g.customer.id}
-            className="card"
-            style={{ marginBottom: 16 }}
+            className="card mb-16"
             data-testid={`main-services-${g.customer.ref}`}
           >
             <h2>{showCustomer ? `${g.customer.name}（${g.customer.ref}）` : "ご契約の主契約"}</h2>

@@ -135,7 +135,7 @@ export default function Refunds() {
                     <td>{REFUND_RULE_LABELS[r.rule] ?? r.rule}</td>
                     <td>
                       {REFUND_STATE_LABELS[r.state]}
-                      <div className="muted" style={{ fontSize: 12 }}>
+                      <div className="muted text-12">
                         申請 {formatInstant(r.requestedAt)}
                         {r.decidedAt
                           ? `／判断 ${formatInstant(r.decidedAt)}（${r.decidedBy ?? ""}）`
@@ -152,12 +152,12 @@ export default function Refunds() {
                       ) : null}
                       {r.state === "requested" ? (
                         <>
-                          <Form method="post" style={{ display: "inline" }}>
+                          <Form method="post" className="inline">
                             <input type="hidden" name="refundId" value={r.id} />
                             <input type="hidden" name="intent" value="approve" />
                             <button type="submit">承認する</button>
                           </Form>
-                          <Form method="post" className="filters" style={{ marginTop: 6 }}>
+                          <Form method="post" className="filters mt-6">
                             <input type="hidden" name="refundId" value={r.id} />
                             <input type="hidden" name="intent" value="refuse" />
                             <label>

@@ -127,7 +127,7 @@ export default function Outages() {
         <fieldset>
           <legend>利用できなかったサービス</legend>
           {SERVICES.map((s) => (
-            <label key={s.value} style={{ fontWeight: 400 }}>
+            <label key={s.value} className="check">
               <input
                 type="checkbox"
                 name="services"
@@ -139,7 +139,7 @@ export default function Outages() {
           ))}
           {e.services ? <span className="field-error">{e.services}</span> : null}
         </fieldset>
-        <div style={{ display: "flex", gap: 10 }}>
+        <div className="row">
           <label>
             把握した日
             <input type="date" name="knownDate" defaultValue={v("knownDate")} />
@@ -150,7 +150,7 @@ export default function Outages() {
           </label>
         </div>
         {e.known ? <span className="field-error">{e.known}</span> : null}
-        <div style={{ display: "flex", gap: 10 }}>
+        <div className="row">
           <label>
             復旧した日
             <input type="date" name="restoredDate" defaultValue={v("restoredDate")} />
@@ -161,7 +161,7 @@ export default function Outages() {
           </label>
         </div>
         {e.restored ? <span className="field-error">{e.restored}</span> : null}
-        <label style={{ fontWeight: 400 }}>
+        <label className="check">
           <input
             type="checkbox"
             name="customerFault"
@@ -169,7 +169,7 @@ export default function Outages() {
           />{" "}
           お客さまの責めによる障害（減額なし）
         </label>
-        <div style={{ display: "flex", gap: 10 }}>
+        <div className="row">
           <button type="submit" name="intent" value="preview" className="secondary">
             減額を計算する
           </button>
@@ -180,7 +180,7 @@ export default function Outages() {
       </OnceForm>
       {result?.credits ? (
         <TableScroll label="減額">
-          <table className="data" aria-label="減額" style={{ maxWidth: 560, marginTop: 16 }}>
+          <table className="data max-560 mt-16" aria-label="減額">
             <thead>
               <tr>
                 <th scope="col">請求月</th>

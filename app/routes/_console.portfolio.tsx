@@ -46,7 +46,7 @@ export default function Portfolio() {
           <div className="value">{p.unpaid.length}</div>
         </div>
       </section>
-      <p style={{ marginTop: 12 }}>
+      <p className="mt-12">
         <a href="/portfolio/csv">契約一覧をCSVでダウンロード</a>
       </p>
 

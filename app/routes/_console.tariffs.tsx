@@ -179,46 +179,44 @@ export default function Tariffs() {
       </TableScroll>
 
       <h2>料金（版ごと）</h2>
-      <div style={{ overflowX: "auto" }}>
-        <TableScroll label="版ごとの料金">
-          <table className="data" aria-label="版ごとの料金">
-            <thead>
-              <tr>
-                <th scope="col">料金コード</th>
-                <th scope="col">内容</th>
-                {versions.map((version) => (
-                  <th scope="col" key={version.effectiveFrom} className="num">
-                    {version.effectiveFrom}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {codes.map((code) => (
-                <tr key={code}>
-                  <td>
-                    <code>{code}</code>
-                  </td>
-                  <td>{tariffCodeLabel(code)}</td>
-                  {versions.map((version) => {
-                    const price = version.prices[code];
-                    const set = !version.builtIn && version.changed.includes(code);
-                    return (
-                      <td
-                        key={version.effectiveFrom}
-                        className="num"
-                        style={set ? { fontWeight: 700 } : undefined}
-                      >
-                        {price === undefined ? "—" : formatYen(price)}
-                      </td>
-                    );
-                  })}
-                </tr>
+      <TableScroll label="版ごとの料金">
+        <table className="data" aria-label="版ごとの料金">
+          <thead>
+            <tr>
+              <th scope="col">料金コード</th>
+              <th scope="col">内容</th>
+              {versions.map((version) => (
+                <th scope="col" key={version.effectiveFrom} className="num">
+                  {version.effectiveFrom}
+                </th>
               ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      </div>
+            </tr>
+          </thead>
+          <tbody>
+            {codes.map((code) => (
+              <tr key={code}>
+                <td>
+                  <code>{code}</code>
+                </td>
+                <td>{tariffCodeLabel(code)}</td>
+                {versions.map((version) => {
+                  const price = version.prices[code];
+                  const set = !version.builtIn && version.changed.includes(code);
+                  return (
+                    <td
+                      key={version.effectiveFrom}
+                      className="num"
+                      style={set ? { fontWeight: 700 } : undefined}
+                    >
+                      {price === undefined ? "—" : formatYen(price)}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       <p className="muted">太字はその版で変更した料金です。</p>
 
       {canEdit ? (
@@ -226,8 +224,7 @@ export default function Tariffs() {
           token={formToken}
           form="tariff-version"
           method="post"
-          className="stack"
-          style={{ marginTop: 20 }}
+          className="stack mt-20"
           noValidate
         >
           <h2>新しい版を登録する</h2>
@@ -293,7 +290,7 @@ export default function Tariffs() {
               device.gw数字）
             </legend>
             {Array.from({ length: NEW_CODE_ROWS }, (_, i) => (
-              <div key={i} style={{ display: "flex", gap: 8, alignItems: "flex-start" }}>
+              <div key={i} className="row start">
                 <label>
                   コード
                   <input

@@ -120,7 +120,7 @@ export default function Webhooks() {
       ) : null}
       {created ? (
         <div className="alert success" role="status" data-testid="created-secret">
-          <p style={{ marginTop: 0 }}>
+          <p className="mt-0">
             送信先 {created.url} を登録しました。
             <strong>署名のシークレットはこの画面でしか表示されません。</strong>
             今すぐコピーして、受信側に設定してください。
@@ -130,7 +130,7 @@ export default function Webhooks() {
             readOnly
             value={created.secret}
             aria-label="署名のシークレット"
-            style={{ width: "100%", fontFamily: "monospace" }}
+            className="secret-field"
           />
         </div>
       ) : null}
@@ -211,7 +211,7 @@ export default function Webhooks() {
         </TableScroll>
       )}
 
-      <Form method="post" className="stack" style={{ marginTop: 20 }} noValidate>
+      <Form method="post" className="stack mt-20" noValidate>
         <h2>送信先を登録する</h2>
         <input type="hidden" name="intent" value="create" />
         <label>
@@ -243,7 +243,7 @@ export default function Webhooks() {
         <fieldset>
           <legend>受け取るイベント</legend>
           {WEBHOOK_EVENT_TYPES.map((t) => (
-            <label key={t} style={{ fontWeight: 400 }}>
+            <label key={t} className="check">
               <input type="checkbox" name="events" value={t} defaultChecked={chosen.has(t)} />{" "}
               {WEBHOOK_EVENT_LABELS[t]}（<code>{t}</code>）
             </label>

@@ -1,7 +1,8 @@
 // Any screen, any input method (issue 17 items 12-14), in Chromium as people use the console: on a
 // 390 px phone the menu folds behind a button that opens without JavaScript and the invoice page
 // fits the screen; a keyboard user gets a skip link, a visible focus ring, and 403/404 pages keep
-// the menu.
+// the menu; check boxes sit at the start of their label's line and date inputs look like the
+// other fields.
 import SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +32,9 @@ function firstId(sql: string): number {
     db.close();
   }
 }
+
+const CUSTOMER_CONTRACT = `select contracts.id from contracts join users on users.customer_id = contracts.customer_id
+   where users.email = 'customer@demo.example' order by contracts.id`;
 
 async function pageWidth(page: Page): Promise<{ page: number; screen: number }> {
   return page.evaluate(() => ({
@@ -141,6 +145,63 @@ describe("keyboard and landmarks (issue 17 item 13)", () => {
       await expect(page.getByTestId("tenant-name").textContent()).resolves.not.toBe("");
       await expect(page.getByRole("button", { name: "ログアウト" }).count()).resolves.toBe(1);
     }
+    await context.close();
+  });
+});
+
+describe("form controls (issue 17 item 14)", () => {
+  async function checkboxBesideItsText(page: Page, text: string) {
+    const label = page.locator("label", { hasText: text }).first();
+    const box = (await label.locator('input[type="checkbox"]').boundingBox())!;
+    const labelBox = (await label.boundingBox())!;
+    // The box starts the label's line (not centred above the text) and the label is one line.
+    expect(Math.round(box.x)).toBe(Math.round(labelBox.x));
+    expect(box.y - labelBox.y).toBeLessThan(8);
+    expect(labelBox.height).toBeLessThan(2 * box.height + 8);
+  }
+
+  async function controlStyle(page: Page, selector: string) {
+    return page
+      .locator(selector)
+      .first()
+      .evaluate((el) => {
+        const s = getComputedStyle(el);
+        return {
+          border: `${s.borderTopWidth} ${s.borderTopStyle} ${s.borderTopColor}`,
+          radius: s.borderTopLeftRadius,
+          height: Math.round(el.getBoundingClientRect().height),
+        };
+      });
+  }
+
+  it("outage form: check boxes beside their text; dates styled like the text fields", async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await loginAs(page, server.url, "operator@demo.example");
+    await page.goto(`${server.url}/outages`);
+    await page.getByText("お客さまの責めによる障害（減額なし）").waitFor();
+    await checkboxBesideItsText(page, "お客さまの責めによる障害（減額なし）");
+    const date = await controlStyle(page, 'input[type="date"]');
+    const select = await controlStyle(page, "select");
+    expect(date).toEqual(select);
+    expect(date.border).toBe("1px solid rgb(138, 150, 163)");
+    expect(date.height).toBe(40);
+    await context.close();
+  });
+
+  it("visit form: 状況診断 beside its box; date and number inputs styled alike", async () => {
+    const contract = firstId(CUSTOMER_CONTRACT);
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    await loginAs(page, server.url, "customer@demo.example");
+    await page.goto(`${server.url}/contracts/${contract}/visits`);
+    await page.getByText("状況診断").first().waitFor();
+    await checkboxBesideItsText(page, "状況診断");
+    const date = await controlStyle(page, 'input[type="date"]');
+    const number = await controlStyle(page, 'input[type="number"]');
+    expect(number).toEqual(date);
+    expect(date.border).toBe("1px solid rgb(138, 150, 163)");
+    expect(await pageWidth(page)).toEqual({ page: 390, screen: 390 });
     await context.close();
   });
 });
