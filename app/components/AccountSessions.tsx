@@ -34,7 +34,9 @@ export function AccountSessions({
               <th scope="col">IPアドレス</th>
               <th scope="col">ログイン</th>
               <th scope="col">最終利用</th>
-              <th scope="col"></th>
+              <th scope="col">
+                <span className="visually-hidden">操作</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -294,7 +294,9 @@ export default function SecondFactorSettings() {
                 <th scope="col">名前</th>
                 <th scope="col">登録日時</th>
                 <th scope="col">最後に使った日時</th>
-                <th scope="col" />
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
             </thead>
             <tbody>

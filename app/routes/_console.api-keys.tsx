@@ -146,7 +146,9 @@ export default function ApiKeys() {
                 <th scope="col">発行</th>
                 <th scope="col">最終利用</th>
                 <th scope="col">状態</th>
-                <th scope="col"></th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -175,7 +175,9 @@ export default function Archive() {
                   </th>
                   <th scope="col">保存日時</th>
                   <th scope="col">SHA-256</th>
-                  <th scope="col" />
+                  <th scope="col">
+                    <span className="visually-hidden">操作</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>

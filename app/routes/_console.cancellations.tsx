@@ -76,7 +76,9 @@ export default function Cancellations() {
                   <th scope="col">解約希望日</th>
                   <th scope="col">確認日</th>
                   <th scope="col">解約日</th>
-                  <th scope="col" />
+                  <th scope="col">
+                    <span className="visually-hidden">操作</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>

@@ -190,7 +190,9 @@ export default function ContractAdmin() {
                 <th scope="col">開始</th>
                 <th scope="col">終了</th>
                 <th scope="col">解除</th>
-                <th scope="col" />
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -255,7 +257,9 @@ export default function ContractAdmin() {
                 <th scope="col">装置</th>
                 <th scope="col">返却期限</th>
                 <th scope="col">状態</th>
-                <th scope="col" />
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -286,7 +286,9 @@ export default function ContractChanges() {
           <table className="data max-640 mt-16" aria-label="変更の影響">
             <thead>
               <tr>
-                <th scope="col" />
+                <th scope="col">
+                  <span className="visually-hidden">項目</span>
+                </th>
                 <th scope="col" className="num">
                   変更前
                 </th>
@@ -333,7 +335,11 @@ export default function ContractChanges() {
                 <th scope="col">変更日</th>
                 <th scope="col">申込者</th>
                 <th scope="col">状態</th>
-                {isOperator ? <th scope="col" /> : null}
+                {isOperator ? (
+                  <th scope="col">
+                    <span className="visually-hidden">操作</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>

@@ -266,7 +266,9 @@ export default function ManualLines() {
                 </th>
                 <th scope="col">請求書</th>
                 <th scope="col">登録</th>
-                <th scope="col" />
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -260,7 +260,11 @@ export default function Visits() {
                   料金（税抜）
                 </th>
                 <th scope="col">状態</th>
-                {isOperator ? <th scope="col" /> : null}
+                {isOperator ? (
+                  <th scope="col">
+                    <span className="visually-hidden">操作</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>

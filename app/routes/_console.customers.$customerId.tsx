@@ -414,7 +414,11 @@ export default function CustomerDetail() {
                 <th scope="col">メールアドレス</th>
                 <th scope="col">状態</th>
                 <th scope="col">二要素認証</th>
-                {canIssue ? <th scope="col" /> : null}
+                {canIssue ? (
+                  <th scope="col">
+                    <span className="visually-hidden">操作</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>

@@ -187,7 +187,9 @@ export default function Outages() {
                 <th scope="col" className="num">
                   減額（税抜）
                 </th>
-                <th scope="col" />
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
             </thead>
             <tbody>

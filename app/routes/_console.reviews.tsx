@@ -34,7 +34,9 @@ export default function Reviews() {
                 <th scope="col">手続き</th>
                 <th scope="col">内容</th>
                 <th scope="col">申込者</th>
-                <th scope="col" />
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
             </thead>
             <tbody>

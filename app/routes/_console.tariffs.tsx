@@ -141,7 +141,9 @@ export default function Tariffs() {
                 変更した料金
               </th>
               <th scope="col">登録日時</th>
-              <th scope="col" />
+              <th scope="col">
+                <span className="visually-hidden">操作</span>
+              </th>
             </tr>
           </thead>
           <tbody>

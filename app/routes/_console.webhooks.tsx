@@ -147,7 +147,9 @@ export default function Webhooks() {
                 <th scope="col">イベント</th>
                 <th scope="col">登録</th>
                 <th scope="col">状態</th>
-                <th scope="col"></th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -93,7 +93,9 @@ export default function WebhookLog() {
                 <th scope="col">イベント</th>
                 <th scope="col">状態</th>
                 <th scope="col">送信（日本時間）と応答</th>
-                <th scope="col"></th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -178,13 +178,14 @@ describe("hydration sweep: every page an account can open hydrates without an er
           if (checkScreens) {
             problems.push(...(await axeProblems(page)).map((p) => `${path} 1366px: ${p}`));
             await page.setViewportSize(PHONE);
-            // Charts re-measure their box on resize: let two frames pass before measuring.
-            await page.evaluate(
-              () =>
-                new Promise((resolve) =>
-                  requestAnimationFrame(() => requestAnimationFrame(resolve)),
-                ),
-            );
+            // Charts re-measure their box after the resize: give the layout a second to settle.
+            await page
+              .waitForFunction(
+                () => document.documentElement.scrollWidth <= window.innerWidth,
+                undefined,
+                { timeout: 1000 },
+              )
+              .catch(() => undefined);
             const widths = await page.evaluate(() => ({
               page: document.documentElement.scrollWidth,
               screen: window.innerWidth,
