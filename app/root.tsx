@@ -44,7 +44,11 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  return <ErrorMessage error={useRouteError()} />;
+  return (
+    <main>
+      <ErrorMessage error={useRouteError()} />
+    </main>
+  );
 }
 
 export function ErrorMessage({ error }: { error: unknown }) {

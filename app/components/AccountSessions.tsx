@@ -2,6 +2,7 @@
 // signed in from and when it was last used, with a plain form per row (works without JavaScript).
 import { Form } from "@remix-run/react";
 import type { SessionListItem } from "~/auth/sessions.server";
+import { TableScroll } from "./TableScroll";
 import { formatInstant } from "~/lib/format";
 
 export type AccountSessionRow = SessionListItem;
@@ -25,41 +26,45 @@ export function AccountSessions({
           {notice}
         </div>
       ) : null}
-      <table className="data" data-testid="sessions">
-        <thead>
-          <tr>
-            <th>ブラウザ</th>
-            <th>IPアドレス</th>
-            <th>ログイン</th>
-            <th>最終利用</th>
-            <th></th>
-          </tr>
-        </thead>
-        <tbody>
-          {sessions.map((s) => (
-            <tr key={s.handle}>
-              <td>
-                {s.browser}
-                {s.current ? <strong>（この端末）</strong> : null}
-              </td>
-              <td>{s.ip ?? "—"}</td>
-              <td>{formatInstant(s.createdAt)}</td>
-              <td>{formatInstant(s.lastSeenAt)}</td>
-              <td>
-                {s.current ? null : (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="end-session" />
-                    <input type="hidden" name="session" value={s.handle} />
-                    <button type="submit" className="secondary">
-                      このセッションを終了
-                    </button>
-                  </Form>
-                )}
-              </td>
+      <TableScroll label="ログイン中のセッション">
+        <table className="data" data-testid="sessions">
+          <thead>
+            <tr>
+              <th scope="col">ブラウザ</th>
+              <th scope="col">IPアドレス</th>
+              <th scope="col">ログイン</th>
+              <th scope="col">最終利用</th>
+              <th scope="col">
+                <span className="visually-hidden">操作</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {sessions.map((s) => (
+              <tr key={s.handle}>
+                <td>
+                  {s.browser}
+                  {s.current ? <strong>（この端末）</strong> : null}
+                </td>
+                <td>{s.ip ?? "—"}</td>
+                <td>{formatInstant(s.createdAt)}</td>
+                <td>{formatInstant(s.lastSeenAt)}</td>
+                <td>
+                  {s.current ? null : (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="end-session" />
+                      <input type="hidden" name="session" value={s.handle} />
+                      <button type="submit" className="secondary">
+                        このセッションを終了
+                      </button>
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       {others > 0 ? (
         <Form method="post">
           <input type="hidden" name="intent" value="end-other-sessions" />

@@ -20,11 +20,7 @@ export function Field(props: {
         aria-invalid={props.error ? true : undefined}
         aria-describedby={props.error ? errorId : undefined}
       />
-      {props.hint ? (
-        <span className="muted" style={{ fontWeight: 400, fontSize: 13 }}>
-          {props.hint}
-        </span>
-      ) : null}
+      {props.hint ? <span className="muted hint-text">{props.hint}</span> : null}
       {props.error ? (
         <span className="field-error" id={errorId}>
           {props.error}

@@ -19,6 +19,7 @@ import {
 } from "~/licenses/labels";
 import { formatDate, formatYen } from "~/lib/format";
 import { RuleRef } from "~/components/RuleRef";
+import { TableScroll } from "./TableScroll";
 
 export interface LicensePanelProps {
   view: LicenseView;
@@ -197,13 +198,16 @@ export function LicensePanel({
             </dd>
           </dl>
           {o.quote.lines.length > 0 ? (
-            <table className="data" style={{ marginTop: 8 }}>
+            <TableScroll>
+              <table className="data mt-8">
               <thead>
                 <tr>
-                  <th>ライセンス</th>
-                  <th>終了日</th>
-                  <th className="num">返金額</th>
-                  <th>根拠</th>
+                    <th scope="col">ライセンス</th>
+                    <th scope="col">終了日</th>
+                    <th scope="col" className="num">
+                      返金額
+                    </th>
+                    <th scope="col">根拠</th>
                 </tr>
               </thead>
               <tbody>
@@ -223,6 +227,7 @@ export function LicensePanel({
                 ))}
               </tbody>
             </table>
+            </TableScroll>
           ) : null}
           {[...new Set(o.quote.lines.flatMap((line) => line.notices))].length > 0 ? (
             <ul className="notices">
@@ -267,13 +272,14 @@ export function LicensePanel({
       {o.addOns.length > 0 ? (
         <>
           <h3>リンクされているアドオン</h3>
+          <TableScroll>
           <table className="data" data-testid="addons">
             <thead>
               <tr>
-                <th>アドオン</th>
-                <th>料金</th>
-                <th>状態</th>
-                <th>期限</th>
+                  <th scope="col">アドオン</th>
+                  <th scope="col">料金</th>
+                  <th scope="col">状態</th>
+                  <th scope="col">期限</th>
               </tr>
             </thead>
             <tbody>
@@ -293,6 +299,7 @@ export function LicensePanel({
               ))}
             </tbody>
           </table>
+          </TableScroll>
         </>
       ) : null}
 
@@ -323,14 +330,15 @@ export function LicensePanel({
           {view.mainServices.length === 0 ? (
             <p className="muted">主契約（インターネット・テレビ・電話）は登録されていません。</p>
           ) : (
+            <TableScroll>
             <table className="data" data-testid="main-services">
               <thead>
                 <tr>
-                  <th>サービス番号</th>
-                  <th>種類</th>
-                  <th>サービス名</th>
-                  <th>状態</th>
-                  <th>最終利用日</th>
+                    <th scope="col">サービス番号</th>
+                    <th scope="col">種類</th>
+                    <th scope="col">サービス名</th>
+                    <th scope="col">状態</th>
+                    <th scope="col">最終利用日</th>
                 </tr>
               </thead>
               <tbody>
@@ -345,6 +353,7 @@ export function LicensePanel({
                 ))}
               </tbody>
             </table>
+            </TableScroll>
           )}
         </>
       ) : null}
@@ -373,14 +382,14 @@ export function LicensePanel({
               </button>
             </Form>
           ) : null}
-          <Form method="post" action={action} className="stack" style={{ marginTop: 12 }}>
+          <Form method="post" action={action} className="stack mt-12">
             <input type="hidden" name="intent" value="cancel" />
             {errorFor("cancel") && errorFor("cancel")!.field !== "uninstalled" ? (
               <div className="alert error" role="alert">
                 {errorFor("cancel")!.message}
               </div>
             ) : null}
-            <label style={{ fontWeight: 400 }}>
+            <label className="check">
               <span>
                 <input
                   type="checkbox"
@@ -443,7 +452,7 @@ export function LicensePanel({
         <p className="muted">このライセンスは解約済みです。</p>
       ) : null}
       {canCompleteStop && pendingStops.length > 0 ? (
-        <Form method="post" action={action} className="filters" style={{ marginTop: 12 }}>
+        <Form method="post" action={action} className="filters mt-12">
           <input type="hidden" name="intent" value="complete_stop" />
           {errorFor("complete_stop") ? (
             <span className="field-error" role="alert">

@@ -124,7 +124,7 @@ export function PasskeyRegistration(props: { onDone: (name: string) => void }) {
     }
   }
   return (
-    <div className="stack" style={{ maxWidth: 460 }}>
+    <div className="stack max-460">
       <label>
         パスキーの名前（例：仕事用ノートPC）
         <input

@@ -17,11 +17,7 @@ export function RuleRef({
         <abbr title={explanation ?? undefined} className="rule-id">
           {rule}
         </abbr>
-        {explanation ? (
-          <div className="muted" style={{ fontSize: 12 }}>
-            {explanation}
-          </div>
-        ) : null}
+        {explanation ? <div className="muted text-12">{explanation}</div> : null}
       </>
     );
   }

@@ -27,12 +27,12 @@ export function SecondFactorPolicyForms(props: {
       ) : null}
       <Form method="post" className="stack">
         <input type="hidden" name="intent" value="mfa-policy" />
-        <label style={{ fontWeight: 400 }}>
+        <label className="check">
           <input type="checkbox" name="staffRequired" defaultChecked={policy.staff} />{" "}
           事業者のスタッフ（プロバイダー管理者・オペレーター・経理）に必須にする
         </label>
         {policy.resellers.map((r) => (
-          <label key={r.id} style={{ fontWeight: 400 }}>
+          <label key={r.id} className="check">
             <input
               type="checkbox"
               name="resellerRequired"

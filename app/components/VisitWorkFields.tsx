@@ -17,7 +17,7 @@ export function VisitWorkFields({
   return (
     <fieldset>
       <legend>{legend}</legend>
-      <label style={{ fontWeight: 400 }}>
+      <label className="check">
         <input
           type="checkbox"
           name="visit.diagnosis"
@@ -26,7 +26,7 @@ export function VisitWorkFields({
         状況診断
       </label>
       {VISIT_MENU.map((item) => (
-        <label key={item.code} style={{ fontWeight: 400 }}>
+        <label key={item.code} className="plain">
           {item.label}（{item.unit}）
           <input
             type="number"
@@ -34,13 +34,13 @@ export function VisitWorkFields({
             min={0}
             max={100}
             defaultValue={v(item.code, "0")}
-            style={{ width: 80 }}
+            className="narrow-number"
             aria-invalid={error?.field === item.code || undefined}
           />
           {errorOf(item.code)}
         </label>
       ))}
-      <label style={{ fontWeight: 400 }}>
+      <label className="plain">
         うち、OSリカバリしたPCへのエンドポイント再インストール（台）
         <input
           type="number"
@@ -48,12 +48,12 @@ export function VisitWorkFields({
           min={0}
           max={100}
           defaultValue={v("endpointReinstall", "0")}
-          style={{ width: 80 }}
+          className="narrow-number"
           aria-invalid={error?.field === "endpointReinstall" || undefined}
         />
         {errorOf("endpointReinstall")}
       </label>
-      <label style={{ fontWeight: 400 }}>
+      <label className="plain">
         データ移行（台）
         <input
           type="number"
@@ -61,24 +61,24 @@ export function VisitWorkFields({
           min={0}
           max={100}
           defaultValue={v("migrationPcs", "0")}
-          style={{ width: 80 }}
+          className="narrow-number"
           aria-invalid={error?.field === "migrationPcs" || undefined}
         />
         {errorOf("migrationPcs")}
       </label>
-      <label style={{ fontWeight: 400 }}>
+      <label className="plain">
         データ移行の容量（GB。全台同じなら1つ、違うときは1台ずつ「30, 120」のように）
         <input
           type="text"
           inputMode="decimal"
           name="migrationGb"
           defaultValue={v("migrationGb", "0")}
-          style={{ width: 200 }}
+          className="mid-number"
           aria-invalid={error?.field === "migrationGb" || undefined}
         />
         {errorOf("migrationGb")}
       </label>
-      <label style={{ fontWeight: 400 }}>
+      <label className="check">
         <input
           type="checkbox"
           name="backupAvailable"
@@ -86,7 +86,7 @@ export function VisitWorkFields({
         />{" "}
         バックアップデータあり
       </label>
-      <label style={{ fontWeight: 400 }}>
+      <label className="check">
         <input
           type="checkbox"
           name="withLineApplication"

@@ -34,6 +34,7 @@ import {
 } from "~/auth/second-factor.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { PasskeyRegistration } from "~/components/PasskeyButton";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formatInstant } from "~/lib/format";
@@ -153,14 +154,11 @@ export async function action({ request }: ActionFunctionArgs) {
 function RecoveryCodes({ codes }: { codes: string[] }) {
   return (
     <section className="alert warn" aria-label="回復コード">
-      <h3 style={{ marginTop: 0 }}>回復コード（この画面でのみ表示します）</h3>
+      <h3 className="mt-0">回復コード（この画面でのみ表示します）</h3>
       <p>
         認証アプリやパスキーが使えないときに、1つにつき1回だけログインに使えます。印刷するか、パスワード管理ソフトなど安全な場所に保管してください。
       </p>
-      <ul
-        data-testid="recovery-codes"
-        style={{ fontFamily: "monospace", fontSize: 16, columns: 2 }}
-      >
+      <ul data-testid="recovery-codes" className="recovery-codes">
         {codes.map((c) => (
           <li key={c}>{c}</li>
         ))}
@@ -211,7 +209,7 @@ export default function SecondFactorSettings() {
           <p>設定済みです（残りの回復コード：{recoveryCodesLeft}件）。</p>
           <Form method="post" className="stack" noValidate>
             <h3>認証アプリを解除する</h3>
-            <p className="muted" style={{ margin: 0 }}>
+            <p className="muted m-0">
               現在のパスワード、または認証アプリの確認コードのどちらかを入力してください。
             </p>
             <label>
@@ -236,7 +234,7 @@ export default function SecondFactorSettings() {
             1. 認証アプリ（Google Authenticator、Microsoft Authenticator
             など）で次のQRコードを読み取るか、セットアップキーを入力してください。
           </p>
-          <div style={{ display: "flex", gap: 24, alignItems: "center", flexWrap: "wrap" }}>
+          <div className="row wide center">
             <img src={setup.qr} alt="認証アプリ用のQRコード" width={200} height={200} />
             <dl className="facts">
               <dt>セットアップキー</dt>
@@ -289,38 +287,42 @@ export default function SecondFactorSettings() {
       {passkeys.length === 0 ? (
         <div className="empty">登録済みのパスキーはありません。</div>
       ) : (
-        <table className="data" data-testid="passkeys">
-          <thead>
-            <tr>
-              <th>名前</th>
-              <th>登録日時</th>
-              <th>最後に使った日時</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {passkeys.map((p) => (
-              <tr key={p.id}>
-                <td>{p.name}</td>
-                <td>{formatInstant(p.createdAt)}</td>
-                <td>{p.lastUsedAt ? formatInstant(p.lastUsedAt) : "未使用"}</td>
-                <td>
-                  <Form method="post">
-                    <input type="hidden" name="passkeyId" value={p.id} />
-                    <button
-                      type="submit"
-                      name="intent"
-                      value="delete-passkey"
-                      className="secondary"
-                    >
-                      削除する
-                    </button>
-                  </Form>
-                </td>
+        <TableScroll>
+          <table className="data" data-testid="passkeys">
+            <thead>
+              <tr>
+                <th scope="col">名前</th>
+                <th scope="col">登録日時</th>
+                <th scope="col">最後に使った日時</th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {passkeys.map((p) => (
+                <tr key={p.id}>
+                  <td>{p.name}</td>
+                  <td>{formatInstant(p.createdAt)}</td>
+                  <td>{p.lastUsedAt ? formatInstant(p.lastUsedAt) : "未使用"}</td>
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="passkeyId" value={p.id} />
+                      <button
+                        type="submit"
+                        name="intent"
+                        value="delete-passkey"
+                        className="secondary"
+                      >
+                        削除する
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       <PasskeyRegistration
         onDone={(name) =>
@@ -356,7 +358,7 @@ export default function SecondFactorSettings() {
         <>
           <h2>組織の設定</h2>
           <Form method="post" className="stack">
-            <label style={{ fontWeight: 400 }}>
+            <label className="check">
               <input type="checkbox" name="required" defaultChecked={policy.required} />{" "}
               {policy.kind === "reseller"
                 ? "担当するすべてのお客さまの管理者アカウントに二要素認証を必須にする"

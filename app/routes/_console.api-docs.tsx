@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { openApiDocument } from "~/api/openapi.server";
 import { requireViewer } from "~/auth/session.server";
 import { API_KEY_ROLES } from "~/auth/tenancy";
+import { TableScroll } from "~/components/TableScroll";
 import { consoleUrl } from "~/lib/http.server";
 
 type Json = Record<string, unknown>;
@@ -148,14 +149,8 @@ export default function ApiDocs() {
         ))}
       </ul>
       {endpoints.map((e) => (
-        <section
-          key={e.id}
-          id={e.id}
-          className="card"
-          style={{ marginTop: 16 }}
-          aria-label={`${e.method} ${e.path}`}
-        >
-          <h3 style={{ marginTop: 0 }}>
+        <section key={e.id} id={e.id} className="card mt-16" aria-label={`${e.method} ${e.path}`}>
+          <h3 className="mt-0">
             <code>
               {e.method} {e.path}
             </code>
@@ -164,32 +159,34 @@ export default function ApiDocs() {
             {e.summary}（{e.scope}）
           </p>
           {e.parameters.length > 0 ? (
-            <table className="data" aria-label={`${e.method} ${e.path} のパラメーター`}>
-              <thead>
-                <tr>
-                  <th>パラメーター</th>
-                  <th>場所</th>
-                  <th>必須</th>
-                  <th>型</th>
-                  <th>説明</th>
-                </tr>
-              </thead>
-              <tbody>
-                {e.parameters.map((p) => (
-                  <tr key={`${p.in}-${p.name}`}>
-                    <td>
-                      <code>{p.name}</code>
-                    </td>
-                    <td>{p.in}</td>
-                    <td>{p.required ? "必須" : "任意"}</td>
-                    <td>
-                      <code>{p.type}</code>
-                    </td>
-                    <td>{p.description}</td>
+            <TableScroll>
+              <table className="data" aria-label={`${e.method} ${e.path} のパラメーター`}>
+                <thead>
+                  <tr>
+                    <th scope="col">パラメーター</th>
+                    <th scope="col">場所</th>
+                    <th scope="col">必須</th>
+                    <th scope="col">型</th>
+                    <th scope="col">説明</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {e.parameters.map((p) => (
+                    <tr key={`${p.in}-${p.name}`}>
+                      <td>
+                        <code>{p.name}</code>
+                      </td>
+                      <td>{p.in}</td>
+                      <td>{p.required ? "必須" : "任意"}</td>
+                      <td>
+                        <code>{p.type}</code>
+                      </td>
+                      <td>{p.description}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           ) : null}
           {e.body ? (
             <p>
@@ -213,34 +210,36 @@ export default function ApiDocs() {
       ))}
       <h2>スキーマ</h2>
       {schemas.map((s) => (
-        <section key={s.name} id={`schema-${s.name}`} style={{ marginTop: 16 }}>
+        <section key={s.name} id={`schema-${s.name}`} className="mt-16">
           <h3>
             <code>{s.name}</code> {s.description}
           </h3>
-          <table className="data" aria-label={`${s.name} の項目`}>
-            <thead>
-              <tr>
-                <th>項目</th>
-                <th>型</th>
-                <th>必須</th>
-                <th>説明</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.fields.map((f) => (
-                <tr key={f.name}>
-                  <td>
-                    <code>{f.name}</code>
-                  </td>
-                  <td>
-                    <code>{f.type}</code>
-                  </td>
-                  <td>{f.required ? "必須" : "任意"}</td>
-                  <td>{f.description}</td>
+          <TableScroll>
+            <table className="data" aria-label={`${s.name} の項目`}>
+              <thead>
+                <tr>
+                  <th scope="col">項目</th>
+                  <th scope="col">型</th>
+                  <th scope="col">必須</th>
+                  <th scope="col">説明</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {s.fields.map((f) => (
+                  <tr key={f.name}>
+                    <td>
+                      <code>{f.name}</code>
+                    </td>
+                    <td>
+                      <code>{f.type}</code>
+                    </td>
+                    <td>{f.required ? "必須" : "任意"}</td>
+                    <td>{f.description}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </section>
       ))}
     </>

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
+import { TableScroll } from "~/components/TableScroll";
 import {
   API_SCOPE_LABELS,
   ApiKeyForm,
@@ -116,7 +117,7 @@ export default function ApiKeys() {
       ) : null}
       {created ? (
         <div className="alert success" role="status" data-testid="created-key">
-          <p style={{ marginTop: 0 }}>
+          <p className="mt-0">
             APIキー「{created.name}」を発行しました。
             <strong>キーはこの画面でしか表示されません。</strong>
             今すぐコピーして、安全な場所に保管してください（選択してコピーできます）。
@@ -126,7 +127,7 @@ export default function ApiKeys() {
             readOnly
             value={created.key}
             aria-label="発行したAPIキー"
-            style={{ width: "100%", fontFamily: "monospace" }}
+            className="secret-field"
           />
         </div>
       ) : null}
@@ -135,68 +136,65 @@ export default function ApiKeys() {
       {keys.length === 0 ? (
         <div className="empty">APIキーはまだありません。</div>
       ) : (
-        <table className="data" aria-label="APIキー">
-          <thead>
-            <tr>
-              <th>名前</th>
-              <th>権限</th>
-              <th>キーの先頭</th>
-              <th>発行</th>
-              <th>最終利用</th>
-              <th>状態</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((k) => (
-              <tr key={k.id}>
-                <td>{k.name}</td>
-                <td>{API_SCOPE_LABELS[k.scope]}</td>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td>
-                  {formatInstant(k.created_at)}
-                  <br />
-                  <span className="muted">{k.created_by}</span>
-                </td>
-                <td>{k.last_used_at ? formatInstant(k.last_used_at) : "未使用"}</td>
-                <td>
-                  {k.revoked_at ? (
-                    <span className="badge">失効（{formatInstant(k.revoked_at)}）</span>
-                  ) : (
-                    <span className="badge">有効</span>
-                  )}
-                </td>
-                <td>
-                  {k.revoked_at ? null : (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="revoke" />
-                      <input type="hidden" name="id" value={k.id} />
-                      <button
-                        type="submit"
-                        className="secondary"
-                        aria-label={`「${k.name}」を失効させる`}
-                      >
-                        失効させる
-                      </button>
-                    </Form>
-                  )}
-                </td>
+        <TableScroll label="APIキー">
+          <table className="data" aria-label="APIキー">
+            <thead>
+              <tr>
+                <th scope="col">名前</th>
+                <th scope="col">権限</th>
+                <th scope="col">キーの先頭</th>
+                <th scope="col">発行</th>
+                <th scope="col">最終利用</th>
+                <th scope="col">状態</th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {keys.map((k) => (
+                <tr key={k.id}>
+                  <td>{k.name}</td>
+                  <td>{API_SCOPE_LABELS[k.scope]}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>
+                    {formatInstant(k.created_at)}
+                    <br />
+                    <span className="muted">{k.created_by}</span>
+                  </td>
+                  <td>{k.last_used_at ? formatInstant(k.last_used_at) : "未使用"}</td>
+                  <td>
+                    {k.revoked_at ? (
+                      <span className="badge">失効（{formatInstant(k.revoked_at)}）</span>
+                    ) : (
+                      <span className="badge">有効</span>
+                    )}
+                  </td>
+                  <td>
+                    {k.revoked_at ? null : (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="revoke" />
+                        <input type="hidden" name="id" value={k.id} />
+                        <button
+                          type="submit"
+                          className="secondary"
+                          aria-label={`「${k.name}」を失効させる`}
+                        >
+                          失効させる
+                        </button>
+                      </Form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
 
-      <OnceForm
-        token={formToken}
-        form="api-key"
-        method="post"
-        className="stack"
-        style={{ marginTop: 20 }}
-        noValidate
-      >
+      <OnceForm token={formToken} form="api-key" method="post" className="stack mt-20" noValidate>
         <h2>キーを発行する</h2>
         <input type="hidden" name="intent" value="create" />
         <label>
@@ -217,7 +215,7 @@ export default function ApiKeys() {
         </label>
         <fieldset>
           <legend>権限</legend>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="scope"
@@ -226,7 +224,7 @@ export default function ApiKeys() {
             />{" "}
             読み取り（一覧・詳細の取得だけ）
           </label>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="scope"

@@ -188,7 +188,7 @@ export default function ApplicationDetail() {
             />
             <button type="submit">承認する</button>
           </Form>
-          <Form method="post" className="stack" style={{ marginTop: 20 }}>
+          <Form method="post" className="stack mt-20">
             <input type="hidden" name="intent" value="reject" />
             <ReasonSelect reasons={reasons} />
             <label>
@@ -202,7 +202,7 @@ export default function ApplicationDetail() {
         </>
       ) : null}
       {canReview && a.status === "approved" && (a.service_start ?? "") > today ? (
-        <Form method="post" className="stack" style={{ marginTop: 20 }}>
+        <Form method="post" className="stack mt-20">
           <h2>承認の取消し（規約第8条第3項）</h2>
           <input type="hidden" name="intent" value="revoke" />
           <ReasonSelect reasons={reasons} />

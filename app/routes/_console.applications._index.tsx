@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { requireViewer } from "~/auth/session.server";
 import {
@@ -64,46 +65,48 @@ export default function Applications() {
       ) : (
         <>
           <Pager info={page} label="お申し込みのページ" />
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">申込番号</th>
-                <SortHeader info={page} column="created" first="desc">
-                  申込日時
-                </SortHeader>
-                <SortHeader info={page} column="holder">
-                  契約者
-                </SortHeader>
-                <th scope="col">回線ID</th>
-                <th scope="col">エリア</th>
-                <SortHeader info={page} column="wished">
-                  利用開始希望日
-                </SortHeader>
-                <th scope="col">状態</th>
-              </tr>
-            </thead>
-            <tbody>
-              {applications.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    <Link to={`/applications/${a.id}`}>{a.ref}</Link>
-                  </td>
-                  <td>{formatInstant(a.created_at)}</td>
-                  <td>{a.holder_name}</td>
-                  <td>{a.line_id}</td>
-                  <td>{AREA_LABELS[a.area]}</td>
-                  <td>{formatDate(a.wished_start)}</td>
-                  <td>
-                    <span
-                      className={`badge ${a.status === "applied" ? "warn" : a.status === "approved" ? "" : "terminated"}`}
-                    >
-                      {APPLICATION_STATUS_LABELS[a.status]}
-                    </span>
-                  </td>
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">申込番号</th>
+                  <SortHeader info={page} column="created" first="desc">
+                    申込日時
+                  </SortHeader>
+                  <SortHeader info={page} column="holder">
+                    契約者
+                  </SortHeader>
+                  <th scope="col">回線ID</th>
+                  <th scope="col">エリア</th>
+                  <SortHeader info={page} column="wished">
+                    利用開始希望日
+                  </SortHeader>
+                  <th scope="col">状態</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {applications.map((a) => (
+                  <tr key={a.id}>
+                    <td>
+                      <Link to={`/applications/${a.id}`}>{a.ref}</Link>
+                    </td>
+                    <td>{formatInstant(a.created_at)}</td>
+                    <td>{a.holder_name}</td>
+                    <td>{a.line_id}</td>
+                    <td>{AREA_LABELS[a.area]}</td>
+                    <td>{formatDate(a.wished_start)}</td>
+                    <td>
+                      <span
+                        className={`badge ${a.status === "applied" ? "warn" : a.status === "approved" ? "" : "terminated"}`}
+                      >
+                        {APPLICATION_STATUS_LABELS[a.status]}
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <Pager info={page} label="お申し込みのページ（下）" />
         </>
       )}

@@ -174,7 +174,7 @@ export default function NewApplication() {
             <option value="purchased">買取</option>
           </select>
         </label>
-        <label style={{ display: "flex", gap: 8, alignItems: "center", fontWeight: 400 }}>
+        <label className="check">
           <input
             type="checkbox"
             name="gatewayRepair24h"
@@ -189,7 +189,7 @@ export default function NewApplication() {
           defaultValue={v("wishedStart", minStart)}
           error={errors.wishedStart}
         />
-        <label style={{ display: "flex", gap: 8, alignItems: "flex-start", fontWeight: 400 }}>
+        <label className="check">
           <input
             type="checkbox"
             name="consent"
@@ -198,11 +198,7 @@ export default function NewApplication() {
           />
           <span>
             契約者さまから、お申し込みのために個人情報を当社に提供し、当社が規約に従って取り扱うことへの同意を得ています。
-            {errors.consent ? (
-              <span className="field-error" style={{ display: "block" }}>
-                {errors.consent}
-              </span>
-            ) : null}
+            {errors.consent ? <span className="field-error block">{errors.consent}</span> : null}
           </span>
         </label>
         <button type="submit">申し込む</button>

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { KIND_LABELS, searchArchive } from "~/billing/document-archive.server";
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { TEXT_LIMITS } from "~/lib/fields";
 import { fieldErrorsOf } from "~/lib/form";
@@ -161,40 +162,46 @@ export default function Archive() {
             {documents.length}件
             {limited ? `（先頭の${RESULT_LIMIT}件を表示しています。条件を絞り込んでください）` : ""}
           </p>
-          <table className="data">
-            <thead>
-              <tr>
-                <th>取引年月日</th>
-                <th>書類</th>
-                <th>番号</th>
-                <th>取引先</th>
-                <th className="num">取引金額（税込）</th>
-                <th>保存日時</th>
-                <th>SHA-256</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {documents.map((d) => (
-                <tr key={d.id}>
-                  <td>{formatDate(d.issueDate)}</td>
-                  <td>{KIND_LABELS[d.kind]}</td>
-                  <td>{d.number}</td>
-                  <td>{d.counterparty}</td>
-                  <td className="num">{formatYen(d.amountYen)}</td>
-                  <td>{formatInstant(d.storedAt)}</td>
-                  <td>
-                    <code title={d.sha256}>{d.sha256.slice(0, 12)}…</code>
-                  </td>
-                  <td>
-                    <a href={`/archive/${d.id}/pdf`} download>
-                      原本PDF
-                    </a>
-                  </td>
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">取引年月日</th>
+                  <th scope="col">書類</th>
+                  <th scope="col">番号</th>
+                  <th scope="col">取引先</th>
+                  <th scope="col" className="num">
+                    取引金額（税込）
+                  </th>
+                  <th scope="col">保存日時</th>
+                  <th scope="col">SHA-256</th>
+                  <th scope="col">
+                    <span className="visually-hidden">操作</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {documents.map((d) => (
+                  <tr key={d.id}>
+                    <td>{formatDate(d.issueDate)}</td>
+                    <td>{KIND_LABELS[d.kind]}</td>
+                    <td>{d.number}</td>
+                    <td>{d.counterparty}</td>
+                    <td className="num">{formatYen(d.amountYen)}</td>
+                    <td>{formatInstant(d.storedAt)}</td>
+                    <td>
+                      <code title={d.sha256}>{d.sha256.slice(0, 12)}…</code>
+                    </td>
+                    <td>
+                      <a href={`/archive/${d.id}/pdf`} download>
+                        原本PDF
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       )}
     </>

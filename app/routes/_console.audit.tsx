@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { AUDIT_SORT, pageAudit } from "~/audit/audit.server";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -52,37 +53,39 @@ export default function AuditLog() {
       ) : (
         <>
           <Pager info={page} label="監査ログのページ" />
-          <table className="data">
-            <thead>
-              <tr>
-                <SortHeader info={page} column="at" first="desc">
-                  日時（日本時間）
-                </SortHeader>
-                <SortHeader info={page} column="user">
-                  ユーザー
-                </SortHeader>
-                <th scope="col">操作</th>
-                <th scope="col">対象</th>
-                <th scope="col">内容</th>
-                <th scope="col">IPアドレス</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatInstant(e.at)}</td>
-                  <td>{e.user_email ?? "—"}</td>
-                  <td>{auditActionLabel(e.action)}</td>
-                  <td>
-                    {auditEntityLabel(e.entity)}
-                    {e.entity_id ? ` ${e.entity_id}` : ""}
-                  </td>
-                  <td>{e.summary}</td>
-                  <td>{e.ip ?? "—"}</td>
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <SortHeader info={page} column="at" first="desc">
+                    日時（日本時間）
+                  </SortHeader>
+                  <SortHeader info={page} column="user">
+                    ユーザー
+                  </SortHeader>
+                  <th scope="col">操作</th>
+                  <th scope="col">対象</th>
+                  <th scope="col">内容</th>
+                  <th scope="col">IPアドレス</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {entries.map((e) => (
+                  <tr key={e.id}>
+                    <td>{formatInstant(e.at)}</td>
+                    <td>{e.user_email ?? "—"}</td>
+                    <td>{auditActionLabel(e.action)}</td>
+                    <td>
+                      {auditEntityLabel(e.entity)}
+                      {e.entity_id ? ` ${e.entity_id}` : ""}
+                    </td>
+                    <td>{e.summary}</td>
+                    <td>{e.ip ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <Pager info={page} label="監査ログのページ（下）" />
         </>
       )}

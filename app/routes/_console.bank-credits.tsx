@@ -20,6 +20,7 @@ import {
   RESOLVED_CREDIT_SORT,
 } from "~/collections/collections.server";
 import { Pager } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -111,73 +112,77 @@ export default function BankCredits() {
             {formatCount(totals.count)}件　合計 {formatYen(totals.amountYen)}
           </p>
           <Pager info={page} label="照合待ちのページ" />
-          <table className="data" data-testid="pending-credits">
-            <thead>
-              <tr>
-                <th>取引日</th>
-                <th className="num">入金額</th>
-                <th>振込依頼人名</th>
-                <th>割り当て</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pending.map((c) => (
-                <tr key={c.id}>
-                  <td>{formatDate(c.transaction_date)}</td>
-                  <td className="num">{formatYen(c.amount_yen)}</td>
-                  <td>{c.payer_name}</td>
-                  <td>
-                    <Form method="post" className="actions">
-                      <input type="hidden" name="creditId" value={c.id} />
-                      <label>
-                        請求書
-                        <input
-                          name="invoiceNumber"
-                          list={`candidates-${c.id}`}
-                          placeholder="INV-00000000"
-                          defaultValue={
-                            c.candidates.length === 1 ? c.candidates[0].invoice_number : undefined
-                          }
-                          aria-invalid={result?.creditId === c.id ? true : undefined}
-                        />
-                      </label>
-                      <datalist id={`candidates-${c.id}`}>
-                        {c.candidates.map((i) => (
-                          <option
-                            key={i.id}
-                            value={i.invoice_number}
-                          >{`${i.customer_name}（期限 ${i.due_date}）`}</option>
-                        ))}
-                      </datalist>
-                      <button type="submit" name="intent" value="assign">
-                        入金を記録
-                      </button>
-                      <button type="submit" name="intent" value="dismiss" className="secondary">
-                        対象外にする
-                      </button>
-                      {result?.creditId === c.id ? (
-                        <span className="field-error">{result.error}</span>
-                      ) : null}
-                    </Form>
-                    {c.candidates.length > 0 ? (
-                      <span className="muted">
-                        同額の未入金:{" "}
-                        {c.candidates.map((i, n) => (
-                          <span key={i.id}>
-                            {n > 0 ? "、" : ""}
-                            <Link to={`/invoices/${i.id}`}>{i.invoice_number}</Link>{" "}
-                            {i.customer_name}
-                          </span>
-                        ))}
-                      </span>
-                    ) : (
-                      <span className="muted">同額の未入金の請求書はありません</span>
-                    )}
-                  </td>
+          <TableScroll>
+            <table className="data" data-testid="pending-credits">
+              <thead>
+                <tr>
+                  <th scope="col">取引日</th>
+                  <th scope="col" className="num">
+                    入金額
+                  </th>
+                  <th scope="col">振込依頼人名</th>
+                  <th scope="col">割り当て</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {pending.map((c) => (
+                  <tr key={c.id}>
+                    <td>{formatDate(c.transaction_date)}</td>
+                    <td className="num">{formatYen(c.amount_yen)}</td>
+                    <td>{c.payer_name}</td>
+                    <td>
+                      <Form method="post" className="actions">
+                        <input type="hidden" name="creditId" value={c.id} />
+                        <label>
+                          請求書
+                          <input
+                            name="invoiceNumber"
+                            list={`candidates-${c.id}`}
+                            placeholder="INV-00000000"
+                            defaultValue={
+                              c.candidates.length === 1 ? c.candidates[0].invoice_number : undefined
+                            }
+                            aria-invalid={result?.creditId === c.id ? true : undefined}
+                          />
+                        </label>
+                        <datalist id={`candidates-${c.id}`}>
+                          {c.candidates.map((i) => (
+                            <option
+                              key={i.id}
+                              value={i.invoice_number}
+                            >{`${i.customer_name}（期限 ${i.due_date}）`}</option>
+                          ))}
+                        </datalist>
+                        <button type="submit" name="intent" value="assign">
+                          入金を記録
+                        </button>
+                        <button type="submit" name="intent" value="dismiss" className="secondary">
+                          対象外にする
+                        </button>
+                        {result?.creditId === c.id ? (
+                          <span className="field-error">{result.error}</span>
+                        ) : null}
+                      </Form>
+                      {c.candidates.length > 0 ? (
+                        <span className="muted">
+                          同額の未入金:{" "}
+                          {c.candidates.map((i, n) => (
+                            <span key={i.id}>
+                              {n > 0 ? "、" : ""}
+                              <Link to={`/invoices/${i.id}`}>{i.invoice_number}</Link>{" "}
+                              {i.customer_name}
+                            </span>
+                          ))}
+                        </span>
+                      ) : (
+                        <span className="muted">同額の未入金の請求書はありません</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       )}
       <h2>処理済み</h2>
@@ -186,40 +191,42 @@ export default function BankCredits() {
       ) : (
         <>
           <Pager info={resolvedPage} label="処理済みのページ" pageParam="rpage" />
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">取引日</th>
-                <th scope="col" className="num">
-                  入金額
-                </th>
-                <th scope="col">振込依頼人名</th>
-                <th scope="col">結果</th>
-                <th scope="col">請求書</th>
-                <th scope="col">処理</th>
-              </tr>
-            </thead>
-            <tbody>
-              {resolved.map((c) => (
-                <tr key={c.id}>
-                  <td>{formatDate(c.transaction_date)}</td>
-                  <td className="num">{formatYen(c.amount_yen)}</td>
-                  <td>{c.payer_name}</td>
-                  <td>{STATUS_LABELS[c.status]}</td>
-                  <td>
-                    {c.invoice_id ? (
-                      <Link to={`/invoices/${c.invoice_id}`}>{c.invoice_number}</Link>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td>
-                    {c.resolved_by} {formatInstant(c.resolved_at)}
-                  </td>
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">取引日</th>
+                  <th scope="col" className="num">
+                    入金額
+                  </th>
+                  <th scope="col">振込依頼人名</th>
+                  <th scope="col">結果</th>
+                  <th scope="col">請求書</th>
+                  <th scope="col">処理</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {resolved.map((c) => (
+                  <tr key={c.id}>
+                    <td>{formatDate(c.transaction_date)}</td>
+                    <td className="num">{formatYen(c.amount_yen)}</td>
+                    <td>{c.payer_name}</td>
+                    <td>{STATUS_LABELS[c.status]}</td>
+                    <td>
+                      {c.invoice_id ? (
+                        <Link to={`/invoices/${c.invoice_id}`}>{c.invoice_number}</Link>
+                      ) : (
+                        "—"
+                      )}
+                    </td>
+                    <td>
+                      {c.resolved_by} {formatInstant(c.resolved_at)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       )}
     </>

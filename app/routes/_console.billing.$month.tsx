@@ -11,6 +11,7 @@ import { NON_TAXABLE_HEADING } from "~/billing/tax";
 import { closeProgress, requestMonthClose } from "~/billing/month-close-jobs.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { isYearMonth, jstDate, monthOf } from "~/lib/jst";
@@ -155,11 +156,7 @@ export default function BillingMonth() {
               {progress.total ? `（${Math.floor((progress.done / progress.total) * 100)}%）` : ""}
             </>
           )}
-          <progress
-            value={progress.done}
-            max={progress.total || 1}
-            style={{ display: "block", width: "100%", marginTop: 6 }}
-          />
+          <progress value={progress.done} max={progress.total || 1} className="block full mt-6" />
         </div>
       ) : null}
       {progress?.state === "done" && closed ? (
@@ -178,43 +175,40 @@ export default function BillingMonth() {
         </div>
       ) : null}
       {confirm ? (
-        <section
-          aria-label="締めの確認"
-          className="card"
-          data-testid="close-confirm"
-          style={{ marginBottom: 16 }}
-        >
+        <section aria-label="締めの確認" className="card mb-16" data-testid="close-confirm">
           <h2>{label}を締めて、次の請求書を発行します。よろしいですか？</h2>
           <p className="muted">締めと発行は取り消せません（訂正は返還請求書で行います）。</p>
+          <TableScroll>
           <table className="data">
             <tbody>
               <tr>
-                <th>発行する請求書</th>
+                  <th scope="row">発行する請求書</th>
                 <td className="num" data-testid="confirm-count">
                   {confirm.count}件
                 </td>
               </tr>
               <tr>
-                <th>10%対象</th>
+                  <th scope="row">10%対象</th>
                 <td className="num">{formatYen(confirm.taxable10Yen)}</td>
               </tr>
               <tr>
-                <th>消費税</th>
+                  <th scope="row">消費税</th>
                 <td className="num">{formatYen(confirm.tax10Yen)}</td>
               </tr>
               <tr>
-                <th>{NON_TAXABLE_HEADING}</th>
+                  <th scope="row">{NON_TAXABLE_HEADING}</th>
                 <td className="num">{formatYen(confirm.nonTaxableYen)}</td>
               </tr>
               <tr>
-                <th>請求総額（税込）</th>
+                  <th scope="row">請求総額（税込）</th>
                 <td className="num" data-testid="confirm-total">
                   {formatYen(confirm.totalYen)}
                 </td>
               </tr>
             </tbody>
           </table>
-          <Form method="post" style={{ display: "flex", gap: 10, marginTop: 12 }}>
+          </TableScroll>
+          <Form method="post" className="row mt-12">
             <input type="hidden" name="intent" value="confirm" />
             <input type="hidden" name="count" value={confirm.count} />
             <input type="hidden" name="totalYen" value={confirm.totalYen} />
@@ -275,14 +269,23 @@ export default function BillingMonth() {
             <div className="empty">この月に発行する請求書はありません。</div>
           ) : (
             <>
+              <TableScroll label="税区分ごとの合計">
               <table className="data" aria-label="税区分ごとの合計">
                 <thead>
                   <tr>
-                    <th>件数</th>
-                    <th className="num">10%対象</th>
-                    <th className="num">消費税</th>
-                    <th className="num">{NON_TAXABLE_HEADING}</th>
-                    <th className="num">合計</th>
+                      <th scope="col">件数</th>
+                      <th scope="col" className="num">
+                        10%対象
+                      </th>
+                      <th scope="col" className="num">
+                        消費税
+                      </th>
+                      <th scope="col" className="num">
+                        {NON_TAXABLE_HEADING}
+                      </th>
+                      <th scope="col" className="num">
+                        合計
+                      </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -297,17 +300,29 @@ export default function BillingMonth() {
                   </tr>
                 </tbody>
               </table>
+              </TableScroll>
               <h2>契約ごとの内訳</h2>
+              <TableScroll>
               <table className="data">
                 <thead>
                   <tr>
-                    <th>契約</th>
-                    <th>宛先</th>
-                    <th className="num">明細</th>
-                    <th className="num">10%対象</th>
-                    <th className="num">消費税</th>
-                    <th className="num">{NON_TAXABLE_HEADING}</th>
-                    <th className="num">合計</th>
+                      <th scope="col">契約</th>
+                      <th scope="col">宛先</th>
+                      <th scope="col" className="num">
+                        明細
+                      </th>
+                      <th scope="col" className="num">
+                        10%対象
+                      </th>
+                      <th scope="col" className="num">
+                        消費税
+                      </th>
+                      <th scope="col" className="num">
+                        {NON_TAXABLE_HEADING}
+                      </th>
+                      <th scope="col" className="num">
+                        合計
+                      </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -324,9 +339,10 @@ export default function BillingMonth() {
                   ))}
                 </tbody>
               </table>
+              </TableScroll>
               {monthOver && problems.length === 0 ? (
                 confirm ? null : (
-                  <Form method="post" style={{ marginTop: 20 }}>
+                  <Form method="post" className="mt-20">
                     <input type="hidden" name="intent" value="preview" />
                     <button type="submit" disabled={submitting}>
                       {`${preview.length}件の請求書を発行して${label}を締める`}

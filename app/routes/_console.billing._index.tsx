@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { listBillingMonths, nextMonthToClose } from "~/billing/months.server";
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
@@ -33,34 +34,40 @@ export default function BillingMonths() {
       {months.length === 0 ? (
         <div className="empty">まだ締めた月はありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>請求月</th>
-              <th>状態</th>
-              <th className="num">請求書</th>
-              <th className="num">請求額合計（税込）</th>
-              <th>締め日時</th>
-            </tr>
-          </thead>
-          <tbody>
-            {months.map((m) => (
-              <tr key={m.month}>
-                <td>
-                  <Link to={`/billing/${m.month}`}>{formatMonth(m.month)}</Link>
-                </td>
-                <td>
-                  <span className={`badge ${m.status === "closed" ? "" : "warn"}`}>
-                    {m.status === "closed" ? "締め済み" : "発行中断"}
-                  </span>
-                </td>
-                <td className="num">{m.invoice_count}</td>
-                <td className="num">{formatYen(m.total_yen)}</td>
-                <td>{formatInstant(m.closed_at)}</td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">請求月</th>
+                <th scope="col">状態</th>
+                <th scope="col" className="num">
+                  請求書
+                </th>
+                <th scope="col" className="num">
+                  請求額合計（税込）
+                </th>
+                <th scope="col">締め日時</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {months.map((m) => (
+                <tr key={m.month}>
+                  <td>
+                    <Link to={`/billing/${m.month}`}>{formatMonth(m.month)}</Link>
+                  </td>
+                  <td>
+                    <span className={`badge ${m.status === "closed" ? "" : "warn"}`}>
+                      {m.status === "closed" ? "締め済み" : "発行中断"}
+                    </span>
+                  </td>
+                  <td className="num">{m.invoice_count}</td>
+                  <td className="num">{formatYen(m.total_yen)}</td>
+                  <td>{formatInstant(m.closed_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       <h2 id="direct-debit">口座振替</h2>
       <p className="muted">

@@ -29,6 +29,7 @@ import {
   recordCall,
 } from "~/security/calls.server";
 import { Pager } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { formatInstant } from "~/lib/format";
 import { INCIDENT_STATUS_LABELS, SEVERITY_LABELS } from "~/security/incident-labels";
@@ -132,121 +133,122 @@ export default function Calls() {
       ) : (
         <>
           <Pager info={page} label="電話連絡のページ" />
-          <table className="data" aria-label="連絡が必要な電話">
-            <thead>
-              <tr>
-                <th>予定日時</th>
-                <th>お客さま・契約</th>
-                <th>電話番号</th>
-                <th>用件</th>
-                <th>結果の記録</th>
-              </tr>
-            </thead>
-            <tbody>
-              {calls.map((c) => {
-                const mine = actionData?.id === c.id ? actionData : null;
-                const due = c.minutesLate >= 0;
-                return (
-                  <tr key={c.id} data-call-id={c.id}>
-                    <td>
-                      {formatInstant(c.planned_at)}
-                      <div>
+          <TableScroll label="連絡が必要な電話">
+            <table className="data" aria-label="連絡が必要な電話">
+              <thead>
+                <tr>
+                  <th scope="col">予定日時</th>
+                  <th scope="col">お客さま・契約</th>
+                  <th scope="col">電話番号</th>
+                  <th scope="col">用件</th>
+                  <th scope="col">結果の記録</th>
+                </tr>
+              </thead>
+              <tbody>
+                {calls.map((c) => {
+                  const mine = actionData?.id === c.id ? actionData : null;
+                  const due = c.minutesLate >= 0;
+                  return (
+                    <tr key={c.id} data-call-id={c.id}>
+                      <td>
+                        {formatInstant(c.planned_at)}
+                        <div>
+                          {due ? (
+                            <span className={`badge ${c.minutesLate >= 30 ? "suspended" : ""}`}>
+                              {c.minutesLate >= 1 ? `${elapsed(c.minutesLate)}経過` : "いま"}
+                            </span>
+                          ) : (
+                            <span className="badge terminated">{elapsed(-c.minutesLate)}後</span>
+                          )}
+                        </div>
+                      </td>
+                      <td>
+                        {c.customer_name}
+                        <br />
+                        <span className="muted">{c.contract_ref}</span>
+                      </td>
+                      <td className="nowrap">
+                        <a href={`tel:${c.recipient.replace(/[^0-9+]/g, "")}`}>{c.recipient}</a>
+                      </td>
+                      <td>
+                        <Link to={`/incidents/${c.incident_id}`}>{c.title}</Link>
+                        <div className="muted text-13">
+                          重要度 {SEVERITY_LABELS[c.severity] ?? c.severity}・
+                          {INCIDENT_STATUS_LABELS[c.incident_status]}
+                        </div>
+                      </td>
+                      <td>
                         {due ? (
-                          <span className={`badge ${c.minutesLate >= 30 ? "suspended" : ""}`}>
-                            {c.minutesLate >= 1 ? `${elapsed(c.minutesLate)}経過` : "いま"}
-                          </span>
-                        ) : (
-                          <span className="badge terminated">{elapsed(-c.minutesLate)}後</span>
-                        )}
-                      </div>
-                    </td>
-                    <td>
-                      {c.customer_name}
-                      <br />
-                      <span className="muted">{c.contract_ref}</span>
-                    </td>
-                    <td style={{ whiteSpace: "nowrap" }}>
-                      <a href={`tel:${c.recipient.replace(/[^0-9+]/g, "")}`}>{c.recipient}</a>
-                    </td>
-                    <td>
-                      <Link to={`/incidents/${c.incident_id}`}>{c.title}</Link>
-                      <div className="muted" style={{ fontSize: 13 }}>
-                        重要度 {SEVERITY_LABELS[c.severity] ?? c.severity}・
-                        {INCIDENT_STATUS_LABELS[c.incident_status]}
-                      </div>
-                    </td>
-                    <td>
-                      {due ? (
-                        <Form
-                          method="post"
-                          className="call-form"
-                          style={{ display: "grid", gap: 4, minWidth: 220 }}
-                          aria-label={`${c.customer_name}への電話の結果`}
-                        >
-                          <input type="hidden" name="id" value={c.id} />
-                          {mine?.error ? (
-                            <div className="field-error" role="alert">
-                              {mine.error}
-                            </div>
-                          ) : null}
-                          <label htmlFor={`result-${c.id}`} style={{ fontSize: 13 }}>
-                            結果
-                          </label>
-                          <select
-                            id={`result-${c.id}`}
-                            name="result"
-                            defaultValue={mine?.values.result ?? ""}
-                            aria-invalid={mine?.errors.result ? true : undefined}
-                            aria-describedby={
-                              mine?.errors.result ? `result-${c.id}-error` : undefined
-                            }
+                          <Form
+                            method="post"
+                            className="call-form call-form"
+                            aria-label={`${c.customer_name}への電話の結果`}
                           >
-                            <option value="" disabled>
-                              選択してください
-                            </option>
-                            {results.map((r) => (
-                              <option key={r.value} value={r.value}>
-                                {r.label}
+                            <input type="hidden" name="id" value={c.id} />
+                            {mine?.error ? (
+                              <div className="field-error" role="alert">
+                                {mine.error}
+                              </div>
+                            ) : null}
+                            <label htmlFor={`result-${c.id}`} className="text-13">
+                              結果
+                            </label>
+                            <select
+                              id={`result-${c.id}`}
+                              name="result"
+                              defaultValue={mine?.values.result ?? ""}
+                              aria-invalid={mine?.errors.result ? true : undefined}
+                              aria-describedby={
+                                mine?.errors.result ? `result-${c.id}-error` : undefined
+                              }
+                            >
+                              <option value="" disabled>
+                                選択してください
                               </option>
-                            ))}
-                          </select>
-                          {mine?.errors.result ? (
-                            <span className="field-error" id={`result-${c.id}-error`}>
-                              {mine.errors.result}
-                            </span>
-                          ) : null}
-                          <label htmlFor={`note-${c.id}`} style={{ fontSize: 13 }}>
-                            メモ
-                          </label>
-                          <input
-                            id={`note-${c.id}`}
-                            type="text"
-                            name="note"
-                            defaultValue={mine?.values.note ?? ""}
-                            placeholder="例：ご担当の田中さまに状況を説明"
-                            aria-invalid={mine?.errors.note ? true : undefined}
-                            aria-describedby={mine?.errors.note ? `note-${c.id}-error` : undefined}
-                          />
-                          {mine?.errors.note ? (
-                            <span className="field-error" id={`note-${c.id}-error`}>
-                              {mine.errors.note}
-                            </span>
-                          ) : null}
-                          <button type="submit" disabled={busy}>
-                            記録する
-                          </button>
-                        </Form>
-                      ) : (
-                        <span className="muted" style={{ fontSize: 13 }}>
-                          予定時刻になると記録できます
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                              {results.map((r) => (
+                                <option key={r.value} value={r.value}>
+                                  {r.label}
+                                </option>
+                              ))}
+                            </select>
+                            {mine?.errors.result ? (
+                              <span className="field-error" id={`result-${c.id}-error`}>
+                                {mine.errors.result}
+                              </span>
+                            ) : null}
+                            <label htmlFor={`note-${c.id}`} className="text-13">
+                              メモ
+                            </label>
+                            <input
+                              id={`note-${c.id}`}
+                              type="text"
+                              name="note"
+                              defaultValue={mine?.values.note ?? ""}
+                              placeholder="例：ご担当の田中さまに状況を説明"
+                              aria-invalid={mine?.errors.note ? true : undefined}
+                              aria-describedby={
+                                mine?.errors.note ? `note-${c.id}-error` : undefined
+                              }
+                            />
+                            {mine?.errors.note ? (
+                              <span className="field-error" id={`note-${c.id}-error`}>
+                                {mine.errors.note}
+                              </span>
+                            ) : null}
+                            <button type="submit" disabled={busy}>
+                              記録する
+                            </button>
+                          </Form>
+                        ) : (
+                          <span className="muted text-13">予定時刻になると記録できます</span>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableScroll>
           <Pager info={page} label="電話連絡のページ（下）" />
         </>
       )}

@@ -14,6 +14,7 @@ import {
   pageCancellations,
 } from "~/contracts/cancellation.server";
 import { Pager } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -65,45 +66,49 @@ export default function Cancellations() {
       ) : (
         <>
           <Pager info={page} label="解約のページ" />
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">契約</th>
-                <th scope="col">顧客</th>
-                <th scope="col">申込日</th>
-                <th scope="col">解約希望日</th>
-                <th scope="col">確認日</th>
-                <th scope="col">解約日</th>
-                <th scope="col" />
-              </tr>
-            </thead>
-            <tbody>
-              {cancellations.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
-                  </td>
-                  <td>{c.customer_name}</td>
-                  <td>{formatDate(c.requested_on)}</td>
-                  <td>{formatDate(c.wished_date)}</td>
-                  <td>{formatDate(c.confirmed_on)}</td>
-                  <td>{formatDate(c.termination_date)}</td>
-                  <td>
-                    {c.confirmed_on ? (
-                      "確認済み"
-                    ) : (
-                      <Form method="post">
-                        <input type="hidden" name="contractId" value={c.id} />
-                        <button type="submit" aria-label={`${c.ref} の解約を確認する`}>
-                          解約を確認する
-                        </button>
-                      </Form>
-                    )}
-                  </td>
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">契約</th>
+                  <th scope="col">顧客</th>
+                  <th scope="col">申込日</th>
+                  <th scope="col">解約希望日</th>
+                  <th scope="col">確認日</th>
+                  <th scope="col">解約日</th>
+                  <th scope="col">
+                    <span className="visually-hidden">操作</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {cancellations.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
+                    </td>
+                    <td>{c.customer_name}</td>
+                    <td>{formatDate(c.requested_on)}</td>
+                    <td>{formatDate(c.wished_date)}</td>
+                    <td>{formatDate(c.confirmed_on)}</td>
+                    <td>{formatDate(c.termination_date)}</td>
+                    <td>
+                      {c.confirmed_on ? (
+                        "確認済み"
+                      ) : (
+                        <Form method="post">
+                          <input type="hidden" name="contractId" value={c.id} />
+                          <button type="submit" aria-label={`${c.ref} の解約を確認する`}>
+                            解約を確認する
+                          </button>
+                        </Form>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <Pager info={page} label="解約のページ（下）" />
         </>
       )}

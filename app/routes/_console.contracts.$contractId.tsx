@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { MANUAL_LINE_ROLES, OPERATIONS_ROLES } from "~/auth/tenancy";
+import { TableScroll } from "~/components/TableScroll";
 import { getContract } from "~/contracts/contracts.server";
 import { renewalFacts } from "~/contracts/renewals.server";
 import { getDb } from "~/db.server";
@@ -93,7 +94,7 @@ export default function ContractDetail() {
       </dl>
 
       {contract.status !== "terminated" ? (
-        <p style={{ display: "flex", gap: 10 }}>
+        <p className="row">
           <Link className="button" to={`/contracts/${contract.id}/changes`}>
             契約内容の変更
           </Link>
@@ -124,66 +125,72 @@ export default function ContractDetail() {
       {items.length === 0 ? (
         <div className="empty">サービス品目はありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>品目</th>
-              <th className="num">数量</th>
-              <th>区分</th>
-              <th>24時間修理</th>
-              <th>開始日</th>
-              <th>終了日</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((item) => (
-              <tr key={item.id}>
-                <td>{itemLabel(item.code)}</td>
-                <td className="num">{item.quantity}</td>
-                <td>{OWNERSHIP_LABELS[item.ownership]}</td>
-                <td>
-                  {item.code.startsWith("gateway.") ? (item.repair24h ? "あり" : "なし") : "—"}
-                </td>
-                <td>{formatDate(item.from_date)}</td>
-                <td>{formatDate(item.to_date)}</td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">品目</th>
+                <th scope="col" className="num">
+                  数量
+                </th>
+                <th scope="col">区分</th>
+                <th scope="col">24時間修理</th>
+                <th scope="col">開始日</th>
+                <th scope="col">終了日</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <tr key={item.id}>
+                  <td>{itemLabel(item.code)}</td>
+                  <td className="num">{item.quantity}</td>
+                  <td>{OWNERSHIP_LABELS[item.ownership]}</td>
+                  <td>
+                    {item.code.startsWith("gateway.") ? (item.repair24h ? "あり" : "なし") : "—"}
+                  </td>
+                  <td>{formatDate(item.from_date)}</td>
+                  <td>{formatDate(item.to_date)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
 
       <h2>機器（{devices.length}台）</h2>
       {devices.length === 0 ? (
         <div className="empty">登録された機器はありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>名前</th>
-              <th>種類</th>
-              <th>OS</th>
-              <th>IPアドレス</th>
-              <th>設置場所</th>
-              <th>エージェント</th>
-              <th>パターン</th>
-              <th>最終通信</th>
-            </tr>
-          </thead>
-          <tbody>
-            {devices.map((d) => (
-              <tr key={d.id}>
-                <td>{d.name}</td>
-                <td>{DEVICE_TYPE_LABELS[d.device_type] ?? d.device_type}</td>
-                <td>{d.os}</td>
-                <td>{d.ip}</td>
-                <td>{d.location}</td>
-                <td>{d.agent_version ?? "—"}</td>
-                <td>{d.pattern_version ?? "—"}</td>
-                <td>{formatInstant(d.last_seen_at)}</td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">名前</th>
+                <th scope="col">種類</th>
+                <th scope="col">OS</th>
+                <th scope="col">IPアドレス</th>
+                <th scope="col">設置場所</th>
+                <th scope="col">エージェント</th>
+                <th scope="col">パターン</th>
+                <th scope="col">最終通信</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {devices.map((d) => (
+                <tr key={d.id}>
+                  <td>{d.name}</td>
+                  <td>{DEVICE_TYPE_LABELS[d.device_type] ?? d.device_type}</td>
+                  <td>{d.os}</td>
+                  <td>{d.ip}</td>
+                  <td>{d.location}</td>
+                  <td>{d.agent_version ?? "—"}</td>
+                  <td>{d.pattern_version ?? "—"}</td>
+                  <td>{formatInstant(d.last_seen_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
+import { TableScroll } from "~/components/TableScroll";
 import { getContract } from "~/contracts/contracts.server";
 import { SUSPENSION_REASONS, type SuspensionReason } from "~/contracts/suspension-reasons";
 import {
@@ -171,7 +172,7 @@ export default function ContractAdmin() {
             終了日（空欄は理由の解消まで）
             <input type="date" name="endsOn" />
           </label>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input type="checkbox" name="emergency" /> 緊急（事前の通知なく本日から停止）
           </label>
           <button type="submit">利用停止を通知する</button>
@@ -181,49 +182,53 @@ export default function ContractAdmin() {
       {suspensions.length === 0 ? (
         <div className="empty">利用停止の記録はありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>理由</th>
-              <th>開始</th>
-              <th>終了</th>
-              <th>解除</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {suspensions.map((s) => (
-              <tr key={s.id}>
-                <td>{SUSPENSION_REASONS[s.reason_code as SuspensionReason] ?? s.reason_code}</td>
-                <td>{formatDate(s.starts_on)}</td>
-                <td>{formatDate(s.ends_on)}</td>
-                <td>
-                  {s.lifted_at ? `${formatInstantDate(s.lifted_at)}（${s.lifted_reason}）` : "—"}
-                </td>
-                <td>
-                  {s.lifted_at ? null : (
-                    <Form method="post" style={{ display: "flex", gap: 6 }}>
-                      <input type="hidden" name="intent" value="lift" />
-                      <input type="hidden" name="suspensionId" value={s.id} />
-                      <input
-                        type="text"
-                        name="liftReason"
-                        placeholder="解除の理由"
-                        aria-label="解除の理由"
-                      />
-                      <button type="submit" className="secondary">
-                        解除する
-                      </button>
-                    </Form>
-                  )}
-                </td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">理由</th>
+                <th scope="col">開始</th>
+                <th scope="col">終了</th>
+                <th scope="col">解除</th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {suspensions.map((s) => (
+                <tr key={s.id}>
+                  <td>{SUSPENSION_REASONS[s.reason_code as SuspensionReason] ?? s.reason_code}</td>
+                  <td>{formatDate(s.starts_on)}</td>
+                  <td>{formatDate(s.ends_on)}</td>
+                  <td>
+                    {s.lifted_at ? `${formatInstantDate(s.lifted_at)}（${s.lifted_reason}）` : "—"}
+                  </td>
+                  <td>
+                    {s.lifted_at ? null : (
+                      <Form method="post" className="row tight">
+                        <input type="hidden" name="intent" value="lift" />
+                        <input type="hidden" name="suspensionId" value={s.id} />
+                        <input
+                          type="text"
+                          name="liftReason"
+                          placeholder="解除の理由"
+                          aria-label="解除の理由"
+                        />
+                        <button type="submit" className="secondary">
+                          解除する
+                        </button>
+                      </Form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {contract.status !== "terminated" ? (
-        <Form method="post" className="stack" style={{ marginTop: 20 }}>
+        <Form method="post" className="stack mt-20">
           <h2>当社からの契約解除（規約第19条・第21条）</h2>
           <input type="hidden" name="intent" value="terminate" />
           <label>
@@ -234,7 +239,7 @@ export default function ContractAdmin() {
             理由（通知に記載）
             <input type="text" name="terminationReason" />
           </label>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input type="checkbox" name="customerFault" />{" "}
             お客さまの責めによる解除（最低利用期間内は解約違約金あり）
           </label>
@@ -245,50 +250,54 @@ export default function ContractAdmin() {
       {returns.length === 0 ? (
         <div className="empty">返却待ちの装置はありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>装置</th>
-              <th>返却期限</th>
-              <th>状態</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {returns.map((r) => (
-              <tr key={r.id}>
-                <td>{r.model}</td>
-                <td>{formatDate(r.due_on)}</td>
-                <td>
-                  {r.status === "awaiting"
-                    ? r.due_on < today
-                      ? "返却期限超過（料金表に機器代金 device.gw… が設定されると請求します）"
-                      : "返却待ち"
-                    : r.status === "returned"
-                      ? `返却済み（${formatDate(r.returned_on)}）`
-                      : "未返却：機器代金を請求"}
-                </td>
-                <td>
-                  {r.status === "awaiting" ? (
-                    <Form method="post" style={{ display: "flex", gap: 6 }}>
-                      <input type="hidden" name="intent" value="returned" />
-                      <input type="hidden" name="returnId" value={r.id} />
-                      <input
-                        type="date"
-                        name="returnedOn"
-                        defaultValue={today}
-                        aria-label="返却日"
-                      />
-                      <button type="submit" className="secondary">
-                        返却を記録
-                      </button>
-                    </Form>
-                  ) : null}
-                </td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">装置</th>
+                <th scope="col">返却期限</th>
+                <th scope="col">状態</th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {returns.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.model}</td>
+                  <td>{formatDate(r.due_on)}</td>
+                  <td>
+                    {r.status === "awaiting"
+                      ? r.due_on < today
+                        ? "返却期限超過（料金表に機器代金 device.gw… が設定されると請求します）"
+                        : "返却待ち"
+                      : r.status === "returned"
+                        ? `返却済み（${formatDate(r.returned_on)}）`
+                        : "未返却：機器代金を請求"}
+                  </td>
+                  <td>
+                    {r.status === "awaiting" ? (
+                      <Form method="post" className="row tight">
+                        <input type="hidden" name="intent" value="returned" />
+                        <input type="hidden" name="returnId" value={r.id} />
+                        <input
+                          type="date"
+                          name="returnedOn"
+                          defaultValue={today}
+                          aria-label="返却日"
+                        />
+                        <button type="submit" className="secondary">
+                          返却を記録
+                        </button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

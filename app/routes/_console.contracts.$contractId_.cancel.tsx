@@ -7,6 +7,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
+import { TableScroll } from "~/components/TableScroll";
 import { getContract } from "~/contracts/contracts.server";
 import {
   pendingTermination,
@@ -118,7 +119,7 @@ export default function CancelContract() {
             </>
           )}
           {!contract.terminationDate || contract.terminationDate > today ? (
-            <Form method="post" style={{ marginTop: 8 }}>
+            <Form method="post" className="mt-8">
               <input type="hidden" name="intent" value="withdraw" />
               <button type="submit" className="secondary">
                 解約のお申し込みを取り消す
@@ -146,50 +147,52 @@ export default function CancelContract() {
               解約希望日は本日以降の日付にしてください。本日で計算しています。
             </p>
           ) : null}
-          <table className="data" aria-label="解約の見積り" style={{ maxWidth: 720 }}>
-            <tbody>
-              <tr>
-                <th>解約日</th>
-                <td data-testid="quote-termination-date">{formatDate(quote.terminationDate)}</td>
-              </tr>
-              <tr>
-                <td colSpan={2} className="muted">
-                  解約日は、ご希望日と当社が手続きを終える日のいずれか遅い日です（規約第20条）。本日お申し込み・本日確認の場合で、本日時点の料金表で計算しています。
-                </td>
-              </tr>
-              <tr>
-                <th>料金をいただく月数</th>
-                <td>
-                  {quote.chargedMonths}
-                  か月（利用開始月から解約日の前月まで。解約月の月額料金はかかりません）
-                </td>
-              </tr>
-              <tr>
-                <th>最低利用期間の残り</th>
-                <td>{quote.remainingMonths}か月</td>
-              </tr>
-              <tr>
-                <th>解約違約金（不課税）</th>
-                <td data-testid="quote-etf">
-                  <strong>{formatYen(quote.etfYen)}</strong>
-                  {quote.etfYen > 0
-                    ? `（基本料金 × 残り${quote.remainingMonths}か月）`
-                    : "（かかりません）"}
-                </td>
-              </tr>
-              <tr>
-                <th>違約金がかからない最も近い日</th>
-                <td data-testid="quote-fee-free">
-                  {formatDate(quote.feeFreeDate)}
-                  {quote.feeFreeDate === wished ? "（ご希望日は契約更新月です）" : ""}
-                </td>
-              </tr>
-            </tbody>
-          </table>
+          <TableScroll label="解約の見積り">
+            <table className="data max-720" aria-label="解約の見積り">
+              <tbody>
+                <tr>
+                  <th scope="row">解約日</th>
+                  <td data-testid="quote-termination-date">{formatDate(quote.terminationDate)}</td>
+                </tr>
+                <tr>
+                  <td colSpan={2} className="muted">
+                    解約日は、ご希望日と当社が手続きを終える日のいずれか遅い日です（規約第20条）。本日お申し込み・本日確認の場合で、本日時点の料金表で計算しています。
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">料金をいただく月数</th>
+                  <td>
+                    {quote.chargedMonths}
+                    か月（利用開始月から解約日の前月まで。解約月の月額料金はかかりません）
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">最低利用期間の残り</th>
+                  <td>{quote.remainingMonths}か月</td>
+                </tr>
+                <tr>
+                  <th scope="row">解約違約金（不課税）</th>
+                  <td data-testid="quote-etf">
+                    <strong>{formatYen(quote.etfYen)}</strong>
+                    {quote.etfYen > 0
+                      ? `（基本料金 × 残り${quote.remainingMonths}か月）`
+                      : "（かかりません）"}
+                  </td>
+                </tr>
+                <tr>
+                  <th scope="row">違約金がかからない最も近い日</th>
+                  <td data-testid="quote-fee-free">
+                    {formatDate(quote.feeFreeDate)}
+                    {quote.feeFreeDate === wished ? "（ご希望日は契約更新月です）" : ""}
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+          </TableScroll>
           <p className="muted">
             違約金は解約日の属する月の請求書に計上されます。レンタルのゲートウェイ装置は解約後にご返却ください（返却がない場合は機器代金がかかります）。
           </p>
-          <Form method="post" style={{ marginTop: 16 }}>
+          <Form method="post" className="mt-16">
             <input type="hidden" name="intent" value="request" />
             <input type="hidden" name="wished" value={wished} />
             <button type="submit">

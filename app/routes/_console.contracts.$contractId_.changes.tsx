@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
+import { TableScroll } from "~/components/TableScroll";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
@@ -198,13 +199,7 @@ export default function ContractChanges() {
         </div>
       ) : null}
       {contract.status !== "terminated" ? (
-        <OnceForm
-          token={formToken}
-          form="contract-change"
-          method="post"
-          className="stack"
-          style={{ maxWidth: 560 }}
-        >
+        <OnceForm token={formToken} form="contract-change" method="post" className="stack max-560">
           <label>
             変更の種類
             <select name="kind" defaultValue={kind}>
@@ -247,7 +242,7 @@ export default function ContractChanges() {
                 <option value="purchased">買取</option>
               </select>
             </label>
-            <label style={{ fontWeight: 400 }}>
+            <label className="check">
               <input type="checkbox" name="repair24h" defaultChecked /> 24時間故障対応
             </label>
             <label>
@@ -274,7 +269,7 @@ export default function ContractChanges() {
               <input type="email" name="email" defaultValue={v("email", customer.email)} />
             </label>
           </fieldset>
-          <div style={{ display: "flex", gap: 10 }}>
+          <div className="row">
             <button type="submit" name="intent" value="preview" className="secondary">
               料金への影響を確認する
             </button>
@@ -287,129 +282,145 @@ export default function ContractChanges() {
         <p>解約済みの契約は変更できません。</p>
       )}
       {result?.impact ? (
-        <table className="data" aria-label="変更の影響" style={{ maxWidth: 640, marginTop: 16 }}>
-          <thead>
-            <tr>
-              <th />
-              <th className="num">変更前</th>
-              <th className="num">変更後</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <td>{formatMonth(result.impact.month)}の月額（税抜）</td>
-              <td className="num">{formatYen(result.impact.monthlyBeforeYen)}</td>
-              <td className="num" data-testid="impact-after">
-                {formatYen(result.impact.monthlyAfterYen)}
-              </td>
-            </tr>
-            <tr>
-              <td>翌月以降の月額（税抜）</td>
-              <td className="num">{formatYen(result.impact.nextMonthlyBeforeYen)}</td>
-              <td className="num">{formatYen(result.impact.nextMonthlyAfterYen)}</td>
-            </tr>
-            <tr>
-              <td>解約違約金（不課税）</td>
-              <td />
-              <td className="num" data-testid="impact-etf">
-                {formatYen(result.impact.etfYen)}
-                {result.impact.etfDescription ? `（${result.impact.etfDescription}）` : ""}
-              </td>
-            </tr>
-          </tbody>
-        </table>
+        <TableScroll label="変更の影響">
+          <table className="data max-640 mt-16" aria-label="変更の影響">
+            <thead>
+              <tr>
+                <th scope="col">
+                  <span className="visually-hidden">項目</span>
+                </th>
+                <th scope="col" className="num">
+                  変更前
+                </th>
+                <th scope="col" className="num">
+                  変更後
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <td>{formatMonth(result.impact.month)}の月額（税抜）</td>
+                <td className="num">{formatYen(result.impact.monthlyBeforeYen)}</td>
+                <td className="num" data-testid="impact-after">
+                  {formatYen(result.impact.monthlyAfterYen)}
+                </td>
+              </tr>
+              <tr>
+                <td>翌月以降の月額（税抜）</td>
+                <td className="num">{formatYen(result.impact.nextMonthlyBeforeYen)}</td>
+                <td className="num">{formatYen(result.impact.nextMonthlyAfterYen)}</td>
+              </tr>
+              <tr>
+                <td>解約違約金（不課税）</td>
+                <td />
+                <td className="num" data-testid="impact-etf">
+                  {formatYen(result.impact.etfYen)}
+                  {result.impact.etfDescription ? `（${result.impact.etfDescription}）` : ""}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+        </TableScroll>
       ) : null}
       <h2>変更のお申し込み</h2>
       {changes.length === 0 ? (
         <div className="empty">変更のお申し込みはありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>番号</th>
-              <th>種類</th>
-              <th>変更日</th>
-              <th>申込者</th>
-              <th>状態</th>
-              {isOperator ? <th /> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {changes.map((c) => (
-              <tr key={c.id}>
-                <td>#{c.id}</td>
-                <td>{CHANGE_KIND_LABELS[c.kind as ContractChange["kind"]] ?? c.kind}</td>
-                <td>{formatDate(c.effective_date)}</td>
-                <td>{c.requested_by}</td>
-                <td>
-                  {c.status === "requested"
-                    ? "審査中"
-                    : c.status === "approved"
-                      ? "承認"
-                      : `不承認${c.reason ? `（${c.reason}）` : ""}`}
-                </td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">番号</th>
+                <th scope="col">種類</th>
+                <th scope="col">変更日</th>
+                <th scope="col">申込者</th>
+                <th scope="col">状態</th>
                 {isOperator ? (
-                  <td>
-                    {c.status === "requested" ? (
-                      <Form method="post" style={{ display: "flex", gap: 6 }}>
-                        <input type="hidden" name="changeId" value={c.id} />
-                        <input
-                          type="text"
-                          name="reason"
-                          placeholder="不承認の理由"
-                          aria-label="不承認の理由"
-                          size={12}
-                        />
-                        <button type="submit" name="intent" value="approve">
-                          承認
-                        </button>
-                        <button type="submit" name="intent" value="reject" className="secondary">
-                          不承認
-                        </button>
-                      </Form>
-                    ) : null}
-                  </td>
+                  <th scope="col">
+                    <span className="visually-hidden">操作</span>
+                  </th>
                 ) : null}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {changes.map((c) => (
+                <tr key={c.id}>
+                  <td>#{c.id}</td>
+                  <td>{CHANGE_KIND_LABELS[c.kind as ContractChange["kind"]] ?? c.kind}</td>
+                  <td>{formatDate(c.effective_date)}</td>
+                  <td>{c.requested_by}</td>
+                  <td>
+                    {c.status === "requested"
+                      ? "審査中"
+                      : c.status === "approved"
+                        ? "承認"
+                        : `不承認${c.reason ? `（${c.reason}）` : ""}`}
+                  </td>
+                  {isOperator ? (
+                    <td>
+                      {c.status === "requested" ? (
+                        <Form method="post" className="row tight">
+                          <input type="hidden" name="changeId" value={c.id} />
+                          <input
+                            type="text"
+                            name="reason"
+                            placeholder="不承認の理由"
+                            aria-label="不承認の理由"
+                            size={12}
+                          />
+                          <button type="submit" name="intent" value="approve">
+                            承認
+                          </button>
+                          <button type="submit" name="intent" value="reject" className="secondary">
+                            不承認
+                          </button>
+                        </Form>
+                      ) : null}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       <h2>名義・住所・連絡先の履歴（規約第13条）</h2>
       {history.length === 0 ? (
         <div className="empty">変更の履歴はありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>変更日</th>
-              <th>項目</th>
-              <th>変更前</th>
-              <th>変更後</th>
-              <th>記録者</th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.map((h) => (
-              <tr key={h.id}>
-                <td>{formatDate(h.effective_date)}</td>
-                <td>
-                  {(
-                    {
-                      name: "名義",
-                      address: "住所",
-                      phone: "電話番号",
-                      email: "メールアドレス",
-                    } as Record<string, string>
-                  )[h.field] ?? h.field}
-                </td>
-                <td>{h.old_value}</td>
-                <td>{h.new_value}</td>
-                <td>{h.changed_by}</td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">変更日</th>
+                <th scope="col">項目</th>
+                <th scope="col">変更前</th>
+                <th scope="col">変更後</th>
+                <th scope="col">記録者</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {history.map((h) => (
+                <tr key={h.id}>
+                  <td>{formatDate(h.effective_date)}</td>
+                  <td>
+                    {(
+                      {
+                        name: "名義",
+                        address: "住所",
+                        phone: "電話番号",
+                        email: "メールアドレス",
+                      } as Record<string, string>
+                    )[h.field] ?? h.field}
+                  </td>
+                  <td>{h.old_value}</td>
+                  <td>{h.new_value}</td>
+                  <td>{h.changed_by}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
+import { TableScroll } from "~/components/TableScroll";
 import { useState } from "react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { MANUAL_LINE_ROLES } from "~/auth/tenancy";
@@ -185,7 +186,7 @@ export default function ManualLines() {
             aria-invalid={errors.amount ? true : undefined}
             aria-describedby={errors.amount ? "amount-error" : undefined}
           />
-          <span className="muted" style={{ fontWeight: 400, fontSize: 13 }}>
+          <span className="muted hint-text">
             割増金は免れた料金を入力します（2倍を計上）。減免は減額する金額を入力します（マイナスで計上）。
           </span>
           {error("amount")}
@@ -204,7 +205,7 @@ export default function ManualLines() {
         </label>
         <fieldset>
           <legend>課税区分（割増金：免れた料金の区分／その他の手動明細）</legend>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="taxCategory"
@@ -213,7 +214,7 @@ export default function ManualLines() {
             />{" "}
             課税（10%）
           </label>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="taxCategory"
@@ -226,7 +227,7 @@ export default function ManualLines() {
         </fieldset>
         <fieldset>
           <legend>請求・減額（その他の手動明細）</legend>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="sign"
@@ -235,7 +236,7 @@ export default function ManualLines() {
             />{" "}
             請求
           </label>
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input
               type="radio"
               name="sign"
@@ -252,59 +253,65 @@ export default function ManualLines() {
       {lines.length === 0 ? (
         <div className="empty">手動明細はありません。</div>
       ) : (
-        <table className="data" aria-label="手動明細">
-          <thead>
-            <tr>
-              <th>計上日</th>
-              <th>規則</th>
-              <th>内容</th>
-              <th>課税区分</th>
-              <th className="num">金額</th>
-              <th>請求書</th>
-              <th>登録</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((line) => (
-              <tr key={line.id}>
-                <td>{formatDate(line.lineDate)}</td>
-                <td>{line.rule}</td>
-                <td>{line.description}</td>
-                <td>
-                  {taxLabel({
-                    rule: line.rule,
-                    taxCategory: line.taxable ? "taxable_10" : "non_taxable",
-                  })}
-                </td>
-                <td className="num">{formatYen(line.amountYen)}</td>
-                <td>
-                  {line.invoiceNumber ? (
-                    <Link to={`/invoices/${line.invoiceId}`}>{line.invoiceNumber}</Link>
-                  ) : (
-                    `未請求（${formatMonth(line.lineDate)}分）`
-                  )}
-                </td>
-                <td>{line.createdBy ?? "—"}</td>
-                <td>
-                  {line.removable ? (
-                    <Form method="post">
-                      <input type="hidden" name="intent" value="remove" />
-                      <input type="hidden" name="lineId" value={line.id} />
-                      <button
-                        type="submit"
-                        className="secondary"
-                        aria-label={`${formatDate(line.lineDate)} ${line.description} を削除する`}
-                      >
-                        削除する
-                      </button>
-                    </Form>
-                  ) : null}
-                </td>
+        <TableScroll label="手動明細">
+          <table className="data" aria-label="手動明細">
+            <thead>
+              <tr>
+                <th scope="col">計上日</th>
+                <th scope="col">規則</th>
+                <th scope="col">内容</th>
+                <th scope="col">課税区分</th>
+                <th scope="col" className="num">
+                  金額
+                </th>
+                <th scope="col">請求書</th>
+                <th scope="col">登録</th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {lines.map((line) => (
+                <tr key={line.id}>
+                  <td>{formatDate(line.lineDate)}</td>
+                  <td>{line.rule}</td>
+                  <td>{line.description}</td>
+                  <td>
+                    {taxLabel({
+                      rule: line.rule,
+                      taxCategory: line.taxable ? "taxable_10" : "non_taxable",
+                    })}
+                  </td>
+                  <td className="num">{formatYen(line.amountYen)}</td>
+                  <td>
+                    {line.invoiceNumber ? (
+                      <Link to={`/invoices/${line.invoiceId}`}>{line.invoiceNumber}</Link>
+                    ) : (
+                      `未請求（${formatMonth(line.lineDate)}分）`
+                    )}
+                  </td>
+                  <td>{line.createdBy ?? "—"}</td>
+                  <td>
+                    {line.removable ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="remove" />
+                        <input type="hidden" name="lineId" value={line.id} />
+                        <button
+                          type="submit"
+                          className="secondary"
+                          aria-label={`${formatDate(line.lineDate)} ${line.description} を削除する`}
+                        >
+                          削除する
+                        </button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

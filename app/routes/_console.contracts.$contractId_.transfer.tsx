@@ -11,6 +11,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
+import { TableScroll } from "~/components/TableScroll";
 import {
   EVIDENCE_FOR,
   EVIDENCE_LABELS,
@@ -180,42 +181,48 @@ export default function ContractTransfer() {
         {takeover.invoices.length === 0 ? (
           <div className="empty">未払いの料金はありません。</div>
         ) : (
-          <table className="data" style={{ maxWidth: 720 }}>
-            <thead>
-              <tr>
-                <th>請求書番号</th>
-                <th>請求月</th>
-                <th>支払期限</th>
-                <th className="num">未払い額</th>
-                <th className="num">遅延利息（本日まで）</th>
-              </tr>
-            </thead>
-            <tbody>
-              {takeover.invoices.map((i) => (
-                <tr key={i.invoiceNumber}>
-                  <td>{i.invoiceNumber}</td>
-                  <td>{formatMonth(i.billingMonth)}</td>
-                  <td>{formatDate(i.dueDate)}</td>
-                  <td className="num">{formatYen(i.outstandingYen)}</td>
-                  <td className="num">{formatYen(i.accruedInterestYen)}</td>
+          <TableScroll>
+            <table className="data max-720">
+              <thead>
+                <tr>
+                  <th scope="col">請求書番号</th>
+                  <th scope="col">請求月</th>
+                  <th scope="col">支払期限</th>
+                  <th scope="col" className="num">
+                    未払い額
+                  </th>
+                  <th scope="col" className="num">
+                    遅延利息（本日まで）
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <td colSpan={3}>合計</td>
-                <td className="num" data-testid="takeover-total">
-                  {formatYen(takeover.totalYen)}
-                </td>
-                <td className="num">{formatYen(takeover.interestYen)}</td>
-              </tr>
-            </tfoot>
-          </table>
+              </thead>
+              <tbody>
+                {takeover.invoices.map((i) => (
+                  <tr key={i.invoiceNumber}>
+                    <td>{i.invoiceNumber}</td>
+                    <td>{formatMonth(i.billingMonth)}</td>
+                    <td>{formatDate(i.dueDate)}</td>
+                    <td className="num">{formatYen(i.outstandingYen)}</td>
+                    <td className="num">{formatYen(i.accruedInterestYen)}</td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <td colSpan={3}>合計</td>
+                  <td className="num" data-testid="takeover-total">
+                    {formatYen(takeover.totalYen)}
+                  </td>
+                  <td className="num">{formatYen(takeover.interestYen)}</td>
+                </tr>
+              </tfoot>
+            </table>
+          </TableScroll>
         )}
       </section>
 
       {contract.status !== "terminated" && !open ? (
-        <Form method="post" className="stack" style={{ maxWidth: 640, marginTop: 16 }} noValidate>
+        <Form method="post" className="stack max-640 mt-16" noValidate>
           <input type="hidden" name="intent" value="request" />
           <label>
             手続きの種類
@@ -307,15 +314,11 @@ export default function ContractTransfer() {
             defaultValue={v("evidenceNote")}
             error={errors.evidenceNote}
           />
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input type="checkbox" name="consent" defaultChecked={v("consent") === "on"} />{" "}
             新しい契約者が、上の未払いの料金（{formatYen(takeover.totalYen)}
             と遅延利息）を含む一切の権利と義務を引き継ぐことを確認しました。
-            {errors.consent ? (
-              <span className="field-error" style={{ display: "block" }}>
-                {errors.consent}
-              </span>
-            ) : null}
+            {errors.consent ? <span className="field-error block">{errors.consent}</span> : null}
           </label>
           <button type="submit">申し込む（届け出る）</button>
         </Form>
@@ -328,12 +331,7 @@ export default function ContractTransfer() {
         <div className="empty">譲渡・承継のお申し込みはありません。</div>
       ) : (
         changes.map((c) => (
-          <article
-            key={c.id}
-            className="card"
-            style={{ marginBottom: 12 }}
-            aria-label={`手続き #${c.id}`}
-          >
+          <article key={c.id} className="card mb-12" aria-label={`手続き #${c.id}`}>
             <h3>
               #{c.id} {HOLDER_CHANGE_KIND_LABELS[c.kind]}
               {c.cause ? `（${SUCCESSION_CAUSE_LABELS[c.cause]}）` : ""} —{" "}
@@ -402,7 +400,7 @@ export default function ContractTransfer() {
               </div>
             ) : null}
             {c.status === "requested" ? (
-              <div style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>
+              <div className="row">
                 {isOperator ? (
                   <>
                     <Form method="post">
@@ -411,16 +409,13 @@ export default function ContractTransfer() {
                         承認する
                       </button>
                     </Form>
-                    <Form
-                      method="post"
-                      style={{ display: "flex", gap: 6, alignItems: "center", flexWrap: "wrap" }}
-                    >
+                    <Form method="post" className="row tight center">
                       <input type="hidden" name="changeId" value={c.id} />
                       <select
                         name="reasonCode"
                         aria-label="不承認の理由"
                         defaultValue=""
-                        style={{ maxWidth: 380 }}
+                        className="max-380"
                       >
                         <option value="">理由を選ぶ</option>
                         {Object.entries(
@@ -455,7 +450,7 @@ export default function ContractTransfer() {
               </div>
             ) : null}
             {c.kind === "succession" && c.status === "approved" && c.successorList.length > 1 ? (
-              <Form method="post" style={{ display: "flex", gap: 6 }}>
+              <Form method="post" className="row tight">
                 <input type="hidden" name="changeId" value={c.id} />
                 <select
                   name="representativeName"

@@ -9,6 +9,7 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { OnceForm } from "~/components/OnceForm";
+import { TableScroll } from "~/components/TableScroll";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
 import {
   bookVisit,
@@ -155,14 +156,8 @@ export default function Visits() {
           ) : null}
         </div>
       ) : null}
-      <OnceForm
-        token={formToken}
-        form="visit-booking"
-        method="post"
-        className="stack"
-        style={{ maxWidth: 640 }}
-      >
-        <div style={{ display: "flex", gap: 12 }}>
+      <OnceForm token={formToken} form="visit-booking" method="post" className="stack max-640">
+        <div className="row">
           <label>
             訪問日
             <input
@@ -188,7 +183,7 @@ export default function Visits() {
           v={v}
           error={result?.fieldError}
         />
-        <div style={{ display: "flex", gap: 10 }}>
+        <div className="row">
           <button type="submit" name="intent" value="estimate" className="secondary">
             料金を見積もる
           </button>
@@ -198,7 +193,7 @@ export default function Visits() {
         </div>
       </OnceForm>
       {result?.estimate ? (
-        <section aria-label="見積り" style={{ marginTop: 20 }}>
+        <section aria-label="見積り" className="mt-20">
           <h2>お見積り（税抜）</h2>
           <p data-testid="free-visit">
             {result.estimate.freeVisit
@@ -207,90 +202,110 @@ export default function Visits() {
                 ? "この契約年度の無料訪問はまだ利用できます（●印の作業を含む訪問に適用）。"
                 : "この契約年度の無料訪問は利用済みです。"}
           </p>
-          <table className="data">
-            <thead>
-              <tr>
-                <th>作業</th>
-                <th className="num">数量</th>
-                <th className="num">単価</th>
-                <th className="num">金額</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.estimate.lines.map((l, i) => (
-                <tr key={i}>
-                  <td>
-                    {l.description}
-                    {l.free ? "（無料）" : ""}
-                  </td>
-                  <td className="num">{l.quantity}</td>
-                  <td className="num">{formatYen(l.unitPriceYen)}</td>
-                  <td className="num">{formatYen(l.amountYen)}</td>
+          <TableScroll label="お見積り（税抜）">
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">作業</th>
+                  <th scope="col" className="num">
+                    数量
+                  </th>
+                  <th scope="col" className="num">
+                    単価
+                  </th>
+                  <th scope="col" className="num">
+                    金額
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <td colSpan={3}>合計（税抜）</td>
-                <td className="num" data-testid="estimate-total">
-                  {formatYen(result.estimate.totalYen)}
-                </td>
-              </tr>
-              <tr>
-                <td colSpan={3}>消費税（10%）</td>
-                <td className="num">{formatYen(result.estimate.taxYen)}</td>
-              </tr>
-            </tfoot>
-          </table>
+              </thead>
+              <tbody>
+                {result.estimate.lines.map((l, i) => (
+                  <tr key={i}>
+                    <td>
+                      {l.description}
+                      {l.free ? "（無料）" : ""}
+                    </td>
+                    <td className="num">{l.quantity}</td>
+                    <td className="num">{formatYen(l.unitPriceYen)}</td>
+                    <td className="num">{formatYen(l.amountYen)}</td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <td colSpan={3}>合計（税抜）</td>
+                  <td className="num" data-testid="estimate-total">
+                    {formatYen(result.estimate.totalYen)}
+                  </td>
+                </tr>
+                <tr>
+                  <td colSpan={3}>消費税（10%）</td>
+                  <td className="num">{formatYen(result.estimate.taxYen)}</td>
+                </tr>
+              </tfoot>
+            </table>
+          </TableScroll>
         </section>
       ) : null}
       <h2>予約と実績</h2>
       {bookings.length === 0 ? (
         <div className="empty">訪問の予約はありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>訪問日時</th>
-              <th className="num">料金（税抜）</th>
-              <th>状態</th>
-              {isOperator ? <th /> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {bookings.map((b) => (
-              <tr key={b.id} data-testid={`booking-${b.id}`}>
-                <td>
-                  {formatDate(b.visit_date)} {b.start_time}
-                </td>
-                {/* Once recorded, what the visit is charged (as the billing run prices it), not the estimate. */}
-                <td className="num" data-testid="booking-amount">
-                  {b.chargedYen !== null ? (
-                    <>
-                      請求額 {formatYen(b.chargedYen)}
-                      <br />
-                      <span className="muted">（見積 {formatYen(b.estimate_yen)}）</span>
-                    </>
-                  ) : (
-                    <>見積 {formatYen(b.estimate_yen)}</>
-                  )}
-                </td>
-                <td>
-                  {b.status === "booked" ? "予約済み" : b.status === "done" ? "実施済み" : "取消し"}
-                </td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">訪問日時</th>
+                <th scope="col" className="num">
+                  料金（税抜）
+                </th>
+                <th scope="col">状態</th>
                 {isOperator ? (
-                  <td>
-                    {b.recordable ? (
-                      <Link to={`/contracts/${contract.id}/visits/${b.id}`}>実施内容を記録</Link>
-                    ) : b.status === "booked" ? (
-                      <span className="muted">開始日時から記録できます</span>
-                    ) : null}
-                  </td>
+                  <th scope="col">
+                    <span className="visually-hidden">操作</span>
+                  </th>
                 ) : null}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {bookings.map((b) => (
+                <tr key={b.id} data-testid={`booking-${b.id}`}>
+                  <td>
+                    {formatDate(b.visit_date)} {b.start_time}
+                  </td>
+                  {/* Once recorded, what the visit is charged (as the billing run prices it), not the estimate. */}
+                  <td className="num" data-testid="booking-amount">
+                    {b.chargedYen !== null ? (
+                      <>
+                        請求額 {formatYen(b.chargedYen)}
+                        <br />
+                        <span className="muted">（見積 {formatYen(b.estimate_yen)}）</span>
+                      </>
+                    ) : (
+                      <>見積 {formatYen(b.estimate_yen)}</>
+                    )}
+                  </td>
+                  <td>
+                    {b.status === "booked"
+                      ? "予約済み"
+                      : b.status === "done"
+                        ? "実施済み"
+                        : "取消し"}
+                  </td>
+                  {isOperator ? (
+                    <td>
+                      {b.recordable ? (
+                        <Link to={`/contracts/${contract.id}/visits/${b.id}`}>実施内容を記録</Link>
+                      ) : b.status === "booked" ? (
+                        <span className="muted">開始日時から記録できます</span>
+                      ) : null}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

@@ -10,6 +10,7 @@ import {
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
+import { TableScroll } from "~/components/TableScroll";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
@@ -147,13 +148,7 @@ export default function RecordVisit() {
               {result.error}
             </div>
           ) : null}
-          <OnceForm
-            token={formToken}
-            form="visit-record"
-            method="post"
-            className="stack"
-            style={{ maxWidth: 640 }}
-          >
+          <OnceForm token={formToken} form="visit-record" method="post" className="stack max-640">
             <label>
               開始時刻
               <input type="time" name="start" defaultValue={v("start")} step={60} required />
@@ -163,7 +158,7 @@ export default function RecordVisit() {
               v={v}
               error={result?.fieldError}
             />
-            <div style={{ display: "flex", gap: 10 }}>
+            <div className="row">
               <button type="submit" name="intent" value="price" className="secondary">
                 料金を確認する
               </button>
@@ -173,44 +168,52 @@ export default function RecordVisit() {
             </div>
           </OnceForm>
           {result?.estimate ? (
-            <section aria-label="実績の料金" style={{ marginTop: 20 }}>
+            <section aria-label="実績の料金" className="mt-20">
               <h2>請求される料金（税抜）</h2>
               <p data-testid="free-visit">
                 {result.estimate.freeVisit
                   ? "この訪問は契約年度1回の無料訪問です（●印の作業が無料）。"
                   : "無料訪問の対象ではありません。"}
               </p>
-              <table className="data">
-                <thead>
-                  <tr>
-                    <th>作業</th>
-                    <th className="num">数量</th>
-                    <th className="num">単価</th>
-                    <th className="num">金額</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.estimate.lines.map((l, i) => (
-                    <tr key={i}>
-                      <td>
-                        {l.description}
-                        {l.free ? "（無料）" : ""}
-                      </td>
-                      <td className="num">{l.quantity}</td>
-                      <td className="num">{formatYen(l.unitPriceYen)}</td>
-                      <td className="num">{formatYen(l.amountYen)}</td>
+              <TableScroll label="請求される料金（税抜）">
+                <table className="data">
+                  <thead>
+                    <tr>
+                      <th scope="col">作業</th>
+                      <th scope="col" className="num">
+                        数量
+                      </th>
+                      <th scope="col" className="num">
+                        単価
+                      </th>
+                      <th scope="col" className="num">
+                        金額
+                      </th>
                     </tr>
-                  ))}
-                </tbody>
-                <tfoot>
-                  <tr>
-                    <td colSpan={3}>合計（税抜）</td>
-                    <td className="num" data-testid="done-total">
-                      {formatYen(result.estimate.totalYen)}
-                    </td>
-                  </tr>
-                </tfoot>
-              </table>
+                  </thead>
+                  <tbody>
+                    {result.estimate.lines.map((l, i) => (
+                      <tr key={i}>
+                        <td>
+                          {l.description}
+                          {l.free ? "（無料）" : ""}
+                        </td>
+                        <td className="num">{l.quantity}</td>
+                        <td className="num">{formatYen(l.unitPriceYen)}</td>
+                        <td className="num">{formatYen(l.amountYen)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                  <tfoot>
+                    <tr>
+                      <td colSpan={3}>合計（税抜）</td>
+                      <td className="num" data-testid="done-total">
+                        {formatYen(result.estimate.totalYen)}
+                      </td>
+                    </tr>
+                  </tfoot>
+                </table>
+              </TableScroll>
             </section>
           ) : null}
         </>

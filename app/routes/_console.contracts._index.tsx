@@ -4,6 +4,7 @@ import type { ContractStatus } from "../../db/schema";
 import { requireViewer } from "~/auth/session.server";
 import { CONTRACT_SORT, pageContracts } from "~/contracts/contracts.server";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { AREA_LABELS, CONTRACT_STATUS_LABELS, itemLabel } from "~/lib/labels";
@@ -65,53 +66,57 @@ export default function Contracts() {
       ) : (
         <>
           <Pager info={page} label="契約のページ" />
-          <table className="data">
-            <thead>
-              <tr>
-                <SortHeader info={page} column="ref">
-                  契約番号
-                </SortHeader>
-                {showCustomer ? (
-                  <SortHeader info={page} column="customer">
-                    顧客
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <SortHeader info={page} column="ref">
+                    契約番号
                   </SortHeader>
-                ) : null}
-                <th scope="col">回線ID</th>
-                <th scope="col">エリア</th>
-                <th scope="col">プラン</th>
-                <SortHeader info={page} column="start" first="desc">
-                  利用開始日
-                </SortHeader>
-                <th scope="col">状態</th>
-                <th scope="col" className="num">
-                  機器
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {contracts.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
-                  </td>
                   {showCustomer ? (
-                    <td>
-                      {c.customer_name}
-                      <div className="muted">{c.reseller_name ?? "直販"}</div>
-                    </td>
+                    <SortHeader info={page} column="customer">
+                      顧客
+                    </SortHeader>
                   ) : null}
-                  <td>{c.line_id}</td>
-                  <td>{AREA_LABELS[c.area]}</td>
-                  <td>{itemLabel(c.base_plan)}</td>
-                  <td>{formatDate(c.service_start)}</td>
-                  <td>
-                    <span className={`badge ${c.status}`}>{CONTRACT_STATUS_LABELS[c.status]}</span>
-                  </td>
-                  <td className="num">{c.device_count}</td>
+                  <th scope="col">回線ID</th>
+                  <th scope="col">エリア</th>
+                  <th scope="col">プラン</th>
+                  <SortHeader info={page} column="start" first="desc">
+                    利用開始日
+                  </SortHeader>
+                  <th scope="col">状態</th>
+                  <th scope="col" className="num">
+                    機器
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {contracts.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
+                    </td>
+                    {showCustomer ? (
+                      <td>
+                        {c.customer_name}
+                        <div className="muted">{c.reseller_name ?? "直販"}</div>
+                      </td>
+                    ) : null}
+                    <td>{c.line_id}</td>
+                    <td>{AREA_LABELS[c.area]}</td>
+                    <td>{itemLabel(c.base_plan)}</td>
+                    <td>{formatDate(c.service_start)}</td>
+                    <td>
+                      <span className={`badge ${c.status}`}>
+                        {CONTRACT_STATUS_LABELS[c.status]}
+                      </span>
+                    </td>
+                    <td className="num">{c.device_count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <Pager info={page} label="契約のページ（下）" />
         </>
       )}

@@ -5,6 +5,7 @@ import { explainRule } from "~/billing/rule-explanations";
 import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
 import { RULE_ID_ROLES } from "~/auth/tenancy";
 import { RuleRef } from "~/components/RuleRef";
+import { TableScroll } from "~/components/TableScroll";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
 import { idParam, notFound } from "~/lib/http.server";
@@ -64,54 +65,58 @@ export default function CreditNote() {
         </dd>
       </dl>
       <h2>返還する明細</h2>
-      <table className="data">
-        <thead>
-          <tr>
-            <th>明細</th>
-            <th>根拠</th>
-            <th className="num">返還額</th>
-            <th>税区分</th>
-          </tr>
-        </thead>
-        <tbody>
-          {lines.map((l) => (
-            <tr key={l.id}>
-              <td>{l.description}</td>
-              <td>
-                <RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} />
-              </td>
-              <td className="num">{formatYen(l.amount_yen)}</td>
-              <td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
+      <TableScroll>
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">明細</th>
+              <th scope="col">根拠</th>
+              <th scope="col" className="num">
+                返還額
+              </th>
+              <th scope="col">税区分</th>
             </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <td colSpan={2}>10%対象 返還額</td>
-            <td className="num">{formatYen(note.taxable_10_yen)}</td>
-            <td />
-          </tr>
-          <tr>
-            <td colSpan={2}>消費税（10%）</td>
-            <td className="num">{formatYen(note.tax_10_yen)}</td>
-            <td />
-          </tr>
-          <tr>
-            <td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td>
-            <td className="num">{formatYen(note.non_taxable_yen)}</td>
-            <td />
-          </tr>
-          <tr>
-            <td colSpan={2}>
-              <strong>合計</strong>
-            </td>
-            <td className="num">
-              <strong>{formatYen(note.total_yen)}</strong>
-            </td>
-            <td />
-          </tr>
-        </tfoot>
-      </table>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr key={l.id}>
+                <td>{l.description}</td>
+                <td>
+                  <RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} />
+                </td>
+                <td className="num">{formatYen(l.amount_yen)}</td>
+                <td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <td colSpan={2}>10%対象 返還額</td>
+              <td className="num">{formatYen(note.taxable_10_yen)}</td>
+              <td />
+            </tr>
+            <tr>
+              <td colSpan={2}>消費税（10%）</td>
+              <td className="num">{formatYen(note.tax_10_yen)}</td>
+              <td />
+            </tr>
+            <tr>
+              <td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td>
+              <td className="num">{formatYen(note.non_taxable_yen)}</td>
+              <td />
+            </tr>
+            <tr>
+              <td colSpan={2}>
+                <strong>合計</strong>
+              </td>
+              <td className="num">
+                <strong>{formatYen(note.total_yen)}</strong>
+              </td>
+              <td />
+            </tr>
+          </tfoot>
+        </table>
+      </TableScroll>
     </>
   );
 }

@@ -21,6 +21,7 @@ import {
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { ACCOUNT_ISSUER_ROLES, CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
+import { TableScroll } from "~/components/TableScroll";
 import { listContracts } from "~/contracts/contracts.server";
 import { checkPeppolId } from "~/billing/peppol-id";
 import { getCustomer, setCustomerPeppolId } from "~/customers/customers.server";
@@ -276,32 +277,34 @@ export default function CustomerDetail() {
       {contracts.length === 0 ? (
         <div className="empty">この顧客の契約はまだありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>契約番号</th>
-              <th>回線ID</th>
-              <th>エリア</th>
-              <th>利用開始日</th>
-              <th>状態</th>
-            </tr>
-          </thead>
-          <tbody>
-            {contracts.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
-                </td>
-                <td>{c.line_id}</td>
-                <td>{AREA_LABELS[c.area]}</td>
-                <td>{formatDate(c.service_start)}</td>
-                <td>
-                  <span className={`badge ${c.status}`}>{CONTRACT_STATUS_LABELS[c.status]}</span>
-                </td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">契約番号</th>
+                <th scope="col">回線ID</th>
+                <th scope="col">エリア</th>
+                <th scope="col">利用開始日</th>
+                <th scope="col">状態</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {contracts.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
+                  </td>
+                  <td>{c.line_id}</td>
+                  <td>{AREA_LABELS[c.area]}</td>
+                  <td>{formatDate(c.service_start)}</td>
+                  <td>
+                    <span className={`badge ${c.status}`}>{CONTRACT_STATUS_LABELS[c.status]}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       <h2 id="direct-debit">お支払い方法（口座振替）</h2>
       {params.get("debitSaved") && !result ? (
@@ -403,66 +406,77 @@ export default function CustomerDetail() {
       {accounts.length === 0 ? (
         <div className="empty">この顧客の管理者アカウントはまだありません。</div>
       ) : (
-        <table className="data" data-testid="accounts">
-          <thead>
-            <tr>
-              <th>氏名</th>
-              <th>メールアドレス</th>
-              <th>状態</th>
-              <th>二要素認証</th>
-              {canIssue ? <th /> : null}
-            </tr>
-          </thead>
-          <tbody>
-            {accounts.map((a) => (
-              <tr key={a.id}>
-                <td>{a.displayName}</td>
-                <td>{a.email}</td>
-                <td>
-                  {ACCOUNT_STATE_LABELS[a.state]}
-                  {a.state === "invited" && a.linkExpiresAt
-                    ? `（${formatInstant(a.linkExpiresAt)}まで）`
-                    : ""}
-                </td>
-                <td>{a.secondFactor ? "設定済み" : "未設定"}</td>
+        <TableScroll>
+          <table className="data" data-testid="accounts">
+            <thead>
+              <tr>
+                <th scope="col">氏名</th>
+                <th scope="col">メールアドレス</th>
+                <th scope="col">状態</th>
+                <th scope="col">二要素認証</th>
                 {canIssue ? (
+                  <th scope="col">
+                    <span className="visually-hidden">操作</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody>
+              {accounts.map((a) => (
+                <tr key={a.id}>
+                  <td>{a.displayName}</td>
+                  <td>{a.email}</td>
                   <td>
-                    <Form method="post" className="actions">
-                      <input type="hidden" name="userId" value={a.id} />
-                      <input type="hidden" name="email" value={a.email} />
-                      {a.state === "disabled" ? (
-                        <button type="submit" name="intent" value="start" className="secondary">
-                          再開する
-                        </button>
-                      ) : (
-                        <>
-                          <button type="submit" name="intent" value="resend" className="secondary">
-                            {a.state === "active"
-                              ? "パスワード再設定のリンクを送る"
-                              : "設定用リンクを送り直す"}
+                    {ACCOUNT_STATE_LABELS[a.state]}
+                    {a.state === "invited" && a.linkExpiresAt
+                      ? `（${formatInstant(a.linkExpiresAt)}まで）`
+                      : ""}
+                  </td>
+                  <td>{a.secondFactor ? "設定済み" : "未設定"}</td>
+                  {canIssue ? (
+                    <td>
+                      <Form method="post" className="actions">
+                        <input type="hidden" name="userId" value={a.id} />
+                        <input type="hidden" name="email" value={a.email} />
+                        {a.state === "disabled" ? (
+                          <button type="submit" name="intent" value="start" className="secondary">
+                            再開する
                           </button>
-                          <button type="submit" name="intent" value="stop" className="secondary">
-                            停止する
-                          </button>
-                          {canResetSecondFactor && a.secondFactor ? (
+                        ) : (
+                          <>
                             <button
                               type="submit"
                               name="intent"
-                              value="mfa-reset"
+                              value="resend"
                               className="secondary"
                             >
-                              二要素認証をリセット
+                              {a.state === "active"
+                                ? "パスワード再設定のリンクを送る"
+                                : "設定用リンクを送り直す"}
                             </button>
-                          ) : null}
-                        </>
-                      )}
-                    </Form>
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                            <button type="submit" name="intent" value="stop" className="secondary">
+                              停止する
+                            </button>
+                            {canResetSecondFactor && a.secondFactor ? (
+                              <button
+                                type="submit"
+                                name="intent"
+                                value="mfa-reset"
+                                className="secondary"
+                              >
+                                二要素認証をリセット
+                              </button>
+                            ) : null}
+                          </>
+                        )}
+                      </Form>
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {canIssue ? (
         // Keyed by the last address added: with JavaScript the form is emptied after it succeeds.

@@ -4,6 +4,7 @@ import { requireViewer } from "~/auth/session.server";
 import { CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { CUSTOMER_SORT, pageCustomers } from "~/customers/customers.server";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 
@@ -42,41 +43,43 @@ export default function Customers() {
       ) : (
         <>
           <Pager info={page} label="顧客のページ" />
-          <table className="data">
-            <thead>
-              <tr>
-                <SortHeader info={page} column="ref">
-                  顧客番号
-                </SortHeader>
-                <SortHeader info={page} column="name">
-                  顧客名
-                </SortHeader>
-                {showReseller ? <th scope="col">販売店</th> : null}
-                <th scope="col">連絡先</th>
-                <th scope="col">所在地</th>
-                <th scope="col" className="num">
-                  契約中
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {customers.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.ref}</td>
-                  <td>
-                    <Link to={`/customers/${c.id}`}>{c.name}</Link>
-                  </td>
-                  {showReseller ? <td>{c.reseller_name ?? "直販"}</td> : null}
-                  <td>
-                    {c.email}
-                    <div className="muted">{c.phone}</div>
-                  </td>
-                  <td>{c.address}</td>
-                  <td className="num">{c.live_contracts}</td>
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <SortHeader info={page} column="ref">
+                    顧客番号
+                  </SortHeader>
+                  <SortHeader info={page} column="name">
+                    顧客名
+                  </SortHeader>
+                  {showReseller ? <th scope="col">販売店</th> : null}
+                  <th scope="col">連絡先</th>
+                  <th scope="col">所在地</th>
+                  <th scope="col" className="num">
+                    契約中
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {customers.map((c) => (
+                  <tr key={c.id}>
+                    <td>{c.ref}</td>
+                    <td>
+                      <Link to={`/customers/${c.id}`}>{c.name}</Link>
+                    </td>
+                    {showReseller ? <td>{c.reseller_name ?? "直販"}</td> : null}
+                    <td>
+                      {c.email}
+                      <div className="muted">{c.phone}</div>
+                    </td>
+                    <td>{c.address}</td>
+                    <td className="num">{c.live_contracts}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <Pager info={page} label="顧客のページ（下）" />
         </>
       )}

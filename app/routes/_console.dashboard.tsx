@@ -1,9 +1,11 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
+import { TableScroll } from "~/components/TableScroll";
 import { ActionsChart } from "~/components/charts/ActionsChart";
 import chartStyles from "~/components/charts/charts.css";
 import { DetectionsByDayChart } from "~/components/charts/DetectionsByDayChart";
+import { Meter } from "~/components/charts/Meter";
 import { RankingChart } from "~/components/charts/RankingChart";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -166,23 +168,25 @@ export default function Dashboard() {
         ) : (
           <DetectionsByDayChart rows={f.detectionsByDay} series={series} height={300} />
         )}
-        <div className="table-scroll" style={{ marginTop: 12, maxHeight: 260 }}>
+        <TableScroll className="table-scroll by-day" label="日別の検知件数">
           <table className="data compact" aria-label="日別の検知件数">
             <thead>
               <tr>
-                <th>日付</th>
+                <th scope="col">日付</th>
                 {series.map((s) => (
-                  <th key={s.key} className="num">
+                  <th scope="col" key={s.key} className="num">
                     {s.label}
                   </th>
                 ))}
-                <th className="num">合計</th>
+                <th scope="col" className="num">
+                  合計
+                </th>
               </tr>
             </thead>
             <tbody>
               {[...f.detectionsByDay].reverse().map((d) => (
                 <tr key={d.day} data-day={d.day} className={d.total === 0 ? "zero" : undefined}>
-                  <td style={{ whiteSpace: "nowrap" }}>{shortDay(d.day)}</td>
+                  <td className="nowrap">{shortDay(d.day)}</td>
                   {series.map((s) => (
                     <td key={s.key} className="num" data-type={s.key}>
                       {d.counts[s.key as keyof typeof d.counts] ?? 0}
@@ -195,7 +199,7 @@ export default function Dashboard() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </section>
 
       <div className="panel-grid">
@@ -213,26 +217,30 @@ export default function Dashboard() {
                 }))}
               />
             )}
-            <table className="data compact" aria-label="処理結果の内訳">
-              <thead>
-                <tr>
-                  <th>処理</th>
-                  <th className="num">件数</th>
-                </tr>
-              </thead>
-              <tbody>
-                {f.actions.map((a) => (
-                  <tr
-                    key={a.action}
-                    data-action={a.action}
-                    className={a.count === 0 ? "zero" : undefined}
-                  >
-                    <td>{actionLabels[a.action] ?? a.action}</td>
-                    <td className="num">{count(a.count)}</td>
+            <TableScroll label="処理結果の内訳">
+              <table className="data compact" aria-label="処理結果の内訳">
+                <thead>
+                  <tr>
+                    <th scope="col">処理</th>
+                    <th scope="col" className="num">
+                      件数
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {f.actions.map((a) => (
+                    <tr
+                      key={a.action}
+                      data-action={a.action}
+                      className={a.count === 0 ? "zero" : undefined}
+                    >
+                      <td>{actionLabels[a.action] ?? a.action}</td>
+                      <td className="num">{count(a.count)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </div>
         </section>
 
@@ -243,14 +251,16 @@ export default function Dashboard() {
           {f.gateways.length === 0 ? (
             <div className="empty">ゲートウェイ装置はありません。</div>
           ) : (
-            <div className="table-scroll">
+            <TableScroll className="table-scroll" label="ゲートウェイの状態">
               <table className="data compact" aria-label="ゲートウェイの状態">
                 <thead>
                   <tr>
-                    <th>装置</th>
-                    <th>状態</th>
-                    <th>最終通信</th>
-                    <th className="num">稼働率</th>
+                    <th scope="col">装置</th>
+                    <th scope="col">状態</th>
+                    <th scope="col">最終通信</th>
+                    <th scope="col" className="num">
+                      稼働率
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -264,32 +274,26 @@ export default function Dashboard() {
                           </>
                         ) : null}
                         {g.device}（{g.contractRef}）<br />
-                        <span className="muted" style={{ fontSize: 12 }}>
-                          {g.location}
-                        </span>
+                        <span className="muted text-12">{g.location}</span>
                       </td>
                       <td>
-                        <span className={`status ${g.status}`} style={{ whiteSpace: "nowrap" }}>
+                        <span className={`status nowrap ${g.status}`}>
                           {g.status === "offline" ? "オフライン" : "オンライン"}
                         </span>
                         {g.status === "offline" && g.statusSince ? (
-                          <div className="muted" style={{ fontSize: 12 }}>
-                            {formatInstant(g.statusSince)}から
-                          </div>
+                          <div className="muted text-12">{formatInstant(g.statusSince)}から</div>
                         ) : null}
                       </td>
                       <td>{formatInstant(g.lastSeenAt)}</td>
                       <td className="num">
-                        <span className={`meter ${g.availabilityPercent < 99 ? "low" : ""}`}>
-                          <span style={{ width: `${g.availabilityPercent}%` }} />
-                        </span>
+                        <Meter percent={g.availabilityPercent} low={g.availabilityPercent < 99} />
                         {g.availabilityPercent.toFixed(2)}%
                       </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </section>
       </div>
@@ -307,24 +311,28 @@ export default function Dashboard() {
               label="検知の多い脅威（横棒グラフ）"
               labelWidth={230}
             />
-            <table className="data compact" aria-label="検知の多い脅威">
-              <thead>
-                <tr>
-                  <th>順位</th>
-                  <th>脅威名</th>
-                  <th className="num">件数</th>
-                </tr>
-              </thead>
-              <tbody>
-                {f.topThreats.map((t, i) => (
-                  <tr key={t.threat}>
-                    <td>{i + 1}</td>
-                    <td className="name">{t.threat}</td>
-                    <td className="num">{count(t.count)}</td>
+            <TableScroll label="検知の多い脅威">
+              <table className="data compact" aria-label="検知の多い脅威">
+                <thead>
+                  <tr>
+                    <th scope="col">順位</th>
+                    <th scope="col">脅威名</th>
+                    <th scope="col" className="num">
+                      件数
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {f.topThreats.map((t, i) => (
+                    <tr key={t.threat}>
+                      <td>{i + 1}</td>
+                      <td className="name">{t.threat}</td>
+                      <td className="num">{count(t.count)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </div>
         )}
       </section>
@@ -343,28 +351,32 @@ export default function Dashboard() {
               color="#7a5af8"
               labelWidth={many ? 230 : 150}
             />
-            <table className="data compact" aria-label="検知の多い機器">
-              <thead>
-                <tr>
-                  <th>順位</th>
-                  {many ? <th>顧客</th> : null}
-                  <th>機器</th>
-                  <th>契約</th>
-                  <th className="num">件数</th>
-                </tr>
-              </thead>
-              <tbody>
-                {f.topDevices.map((d, i) => (
-                  <tr key={`${d.contractRef}/${d.device}`}>
-                    <td>{i + 1}</td>
-                    {many ? <td>{d.customerName}</td> : null}
-                    <td>{d.device}</td>
-                    <td>{d.contractRef}</td>
-                    <td className="num">{count(d.count)}</td>
+            <TableScroll label="検知の多い機器">
+              <table className="data compact" aria-label="検知の多い機器">
+                <thead>
+                  <tr>
+                    <th scope="col">順位</th>
+                    {many ? <th scope="col">顧客</th> : null}
+                    <th scope="col">機器</th>
+                    <th scope="col">契約</th>
+                    <th scope="col" className="num">
+                      件数
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {f.topDevices.map((d, i) => (
+                    <tr key={`${d.contractRef}/${d.device}`}>
+                      <td>{i + 1}</td>
+                      {many ? <td>{d.customerName}</td> : null}
+                      <td>{d.device}</td>
+                      <td>{d.contractRef}</td>
+                      <td className="num">{count(d.count)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </div>
         )}
       </section>
@@ -381,15 +393,15 @@ export default function Dashboard() {
           <div className="empty">すべての機器が最新です。</div>
         ) : (
           <>
-            <div className="table-scroll">
+            <TableScroll className="table-scroll" label="更新が必要な機器">
               <table className="data compact" aria-label="更新が必要な機器">
                 <thead>
                   <tr>
-                    {many ? <th>顧客</th> : null}
-                    <th>契約</th>
-                    <th>機器</th>
-                    <th>エージェント</th>
-                    <th>パターンファイル</th>
+                    {many ? <th scope="col">顧客</th> : null}
+                    <th scope="col">契約</th>
+                    <th scope="col">機器</th>
+                    <th scope="col">エージェント</th>
+                    <th scope="col">パターンファイル</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -408,7 +420,7 @@ export default function Dashboard() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             {f.outdated.count > f.outdated.devices.length ? (
               <p className="muted">ほか{f.outdated.count - f.outdated.devices.length}台</p>
             ) : null}

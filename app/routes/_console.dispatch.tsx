@@ -9,6 +9,7 @@ import {
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
+import { TableScroll } from "~/components/TableScroll";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
@@ -148,9 +149,8 @@ export default function Dispatch() {
             token={formToken}
             form="dispatch"
             method="post"
-            className="stack"
+            className="stack max-none"
             noValidate
-            style={{ maxWidth: "none" }}
           >
             <label>
               契約
@@ -211,7 +211,7 @@ export default function Dispatch() {
               />
               {errors.notes ? <span className="field-error">{errors.notes}</span> : null}
             </label>
-            <div style={{ display: "flex", gap: 10 }}>
+            <div className="row">
               <button type="submit" name="intent" value="quote" className="secondary">
                 最短出動日時を確認
               </button>
@@ -229,8 +229,8 @@ export default function Dispatch() {
               <div className="result-time">
                 {formatInstantWithWeekday(quote.earliestDispatchAt)}
               </div>
-              <p style={{ margin: "0 0 12px" }}>{quote.rule}</p>
-              <dl className="facts" style={{ gridTemplateColumns: "130px 1fr" }}>
+              <p className="m-0 mb-12">{quote.rule}</p>
+              <dl className="facts narrow-terms">
                 <dt>契約</dt>
                 <dd>
                   {quote.gateway.contractRef} {quote.gateway.customerName}
@@ -253,47 +253,49 @@ export default function Dispatch() {
         </section>
       </div>
 
-      <section className="panel" aria-labelledby="recent" style={{ marginTop: 18 }}>
+      <section className="panel mt-16" aria-labelledby="recent">
         <h2 id="recent">最近の故障受付</h2>
         {recent.length === 0 ? (
           <div className="empty">故障の受付はまだありません。</div>
         ) : (
-          <table className="data compact" aria-label="最近の故障受付">
-            <thead>
-              <tr>
-                <th>受付日時</th>
-                <th>契約</th>
-                <th>お客さま</th>
-                <th>エリア</th>
-                <th>最短出動</th>
-                <th>起因</th>
-                <th>メモ</th>
-                <th>記録者</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recent.map((r) => (
-                <tr key={r.id} data-failure-id={r.id}>
-                  <td>{formatInstantWithWeekday(r.reported_at)}</td>
-                  <td>
-                    <Link to={`/contracts/${r.contract_id}`}>{r.contract_ref}</Link>
-                  </td>
-                  <td>{r.customer_name}</td>
-                  <td>{AREA_LABELS[r.area]}</td>
-                  <td className="strong">{formatInstantWithWeekday(r.earliest_dispatch_at)}</td>
-                  <td>
-                    {r.customer_fault ? (
-                      <span className="badge warn">お客さま（有償）</span>
-                    ) : (
-                      "装置"
-                    )}
-                  </td>
-                  <td style={{ whiteSpace: "pre-wrap" }}>{r.notes ?? "—"}</td>
-                  <td>{r.recorded_by}</td>
+          <TableScroll label="最近の故障受付">
+            <table className="data compact" aria-label="最近の故障受付">
+              <thead>
+                <tr>
+                  <th scope="col">受付日時</th>
+                  <th scope="col">契約</th>
+                  <th scope="col">お客さま</th>
+                  <th scope="col">エリア</th>
+                  <th scope="col">最短出動</th>
+                  <th scope="col">起因</th>
+                  <th scope="col">メモ</th>
+                  <th scope="col">記録者</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {recent.map((r) => (
+                  <tr key={r.id} data-failure-id={r.id}>
+                    <td>{formatInstantWithWeekday(r.reported_at)}</td>
+                    <td>
+                      <Link to={`/contracts/${r.contract_id}`}>{r.contract_ref}</Link>
+                    </td>
+                    <td>{r.customer_name}</td>
+                    <td>{AREA_LABELS[r.area]}</td>
+                    <td className="strong">{formatInstantWithWeekday(r.earliest_dispatch_at)}</td>
+                    <td>
+                      {r.customer_fault ? (
+                        <span className="badge warn">お客さま（有償）</span>
+                      ) : (
+                        "装置"
+                      )}
+                    </td>
+                    <td className="pre-wrap">{r.notes ?? "—"}</td>
+                    <td>{r.recorded_by}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </>

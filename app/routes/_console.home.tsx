@@ -120,7 +120,7 @@ export default function Home() {
           </div>
         </div>
       </section>
-      <p style={{ marginTop: 24 }}>
+      <p className="mt-24">
         <Link to="/contracts">契約の一覧を見る →</Link>
       </p>
     </>

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { INCIDENT_ROLES } from "~/auth/tenancy";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
@@ -102,7 +103,7 @@ export default function IncidentDetail() {
           {notes.map((n) => (
             <li key={n.id}>
               <time dateTime={n.writtenAt}>{formatInstant(n.writtenAt)}</time> {n.authorName}
-              <div style={{ whiteSpace: "pre-wrap" }}>{n.body}</div>
+              <div className="pre-wrap">{n.body}</div>
             </li>
           ))}
         </ol>
@@ -111,55 +112,59 @@ export default function IncidentDetail() {
       {events.length === 0 ? (
         <div className="empty">イベントはありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>日時</th>
-              <th>機器</th>
-              <th>種類</th>
-              <th>処理</th>
-              <th>脅威・URL</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.id}>
-                <td>{formatInstant(e.detected_at)}</td>
-                <td>{e.device_name}</td>
-                <td>{eventTypeLabel(e.type)}</td>
-                <td>{eventActionLabel(e.action)}</td>
-                <td>{e.threat ?? e.url ?? "—"}</td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">日時</th>
+                <th scope="col">機器</th>
+                <th scope="col">種類</th>
+                <th scope="col">処理</th>
+                <th scope="col">脅威・URL</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatInstant(e.detected_at)}</td>
+                  <td>{e.device_name}</td>
+                  <td>{eventTypeLabel(e.type)}</td>
+                  <td>{eventActionLabel(e.action)}</td>
+                  <td>{e.threat ?? e.url ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       <h2>通知</h2>
       {notifications.length === 0 ? (
         <div className="empty">通知はありません。</div>
       ) : (
-        <table className="data" aria-label="通知のタイムライン">
-          <thead>
-            <tr>
-              <th>方法</th>
-              <th>予定日時</th>
-              <th>実施日時</th>
-              <th>宛先</th>
-              <th>結果</th>
-            </tr>
-          </thead>
-          <tbody>
-            {notifications.map((n) => (
-              <tr key={n.id}>
-                <td>{CHANNEL_LABELS[n.channel] ?? n.channel}</td>
-                <td>{formatInstant(n.planned_at)}</td>
-                <td>{formatInstant(n.sent_at)}</td>
-                <td>{n.recipient}</td>
-                <td>{n.result ?? "予定"}</td>
+        <TableScroll label="通知のタイムライン">
+          <table className="data" aria-label="通知のタイムライン">
+            <thead>
+              <tr>
+                <th scope="col">方法</th>
+                <th scope="col">予定日時</th>
+                <th scope="col">実施日時</th>
+                <th scope="col">宛先</th>
+                <th scope="col">結果</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {notifications.map((n) => (
+                <tr key={n.id}>
+                  <td>{CHANNEL_LABELS[n.channel] ?? n.channel}</td>
+                  <td>{formatInstant(n.planned_at)}</td>
+                  <td>{formatInstant(n.sent_at)}</td>
+                  <td>{n.recipient}</td>
+                  <td>{n.result ?? "予定"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {canAct && incident.status !== "resolved" ? (
         <>
@@ -182,7 +187,7 @@ export default function IncidentDetail() {
               メモ
               <input type="text" name="notes" />
             </label>
-            <div style={{ display: "flex", gap: 10 }}>
+            <div className="row">
               {incident.status === "new" ? (
                 <button type="submit" name="intent" value="acknowledge" className="secondary">
                   対応を開始する

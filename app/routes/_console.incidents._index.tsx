@@ -12,6 +12,7 @@ import {
 } from "~/security/incident-labels";
 import { INCIDENT_SORT, pageIncidents } from "~/security/incidents.server";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { formatInstant } from "~/lib/format";
 
@@ -117,50 +118,52 @@ export default function Incidents() {
       ) : (
         <>
           <Pager info={page} label="インシデントのページ" />
-          <table className="data">
-            <thead>
-              <tr>
-                <SortHeader info={page} column="opened" first="desc">
-                  検知日時
-                </SortHeader>
-                <th scope="col">内容</th>
-                <th scope="col">種類</th>
-                <th scope="col">重要度</th>
-                {showCustomer ? (
-                  <SortHeader info={page} column="customer">
-                    顧客
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <SortHeader info={page} column="opened" first="desc">
+                    検知日時
                   </SortHeader>
-                ) : null}
-                <SortHeader info={page} column="contract">
-                  契約
-                </SortHeader>
-                <th scope="col">状態</th>
-                <th scope="col">担当</th>
-              </tr>
-            </thead>
-            <tbody>
-              {incidents.map((i) => (
-                <tr key={i.id}>
-                  <td>{formatInstant(i.opened_at)}</td>
-                  <td>
-                    <Link to={`/incidents/${i.id}`}>{i.title}</Link>
-                  </td>
-                  <td>{INCIDENT_KIND_LABELS[i.kind] ?? i.kind}</td>
-                  <td>{SEVERITY_LABELS[i.severity] ?? i.severity}</td>
-                  {showCustomer ? <td>{i.customer_name}</td> : null}
-                  <td>{i.contract_ref}</td>
-                  <td>
-                    <span
-                      className={`badge ${i.status === "resolved" ? "terminated" : i.status === "new" ? "suspended" : ""}`}
-                    >
-                      {INCIDENT_STATUS_LABELS[i.status]}
-                    </span>
-                  </td>
-                  <td>{i.assignee ?? "—"}</td>
+                  <th scope="col">内容</th>
+                  <th scope="col">種類</th>
+                  <th scope="col">重要度</th>
+                  {showCustomer ? (
+                    <SortHeader info={page} column="customer">
+                      顧客
+                    </SortHeader>
+                  ) : null}
+                  <SortHeader info={page} column="contract">
+                    契約
+                  </SortHeader>
+                  <th scope="col">状態</th>
+                  <th scope="col">担当</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {incidents.map((i) => (
+                  <tr key={i.id}>
+                    <td>{formatInstant(i.opened_at)}</td>
+                    <td>
+                      <Link to={`/incidents/${i.id}`}>{i.title}</Link>
+                    </td>
+                    <td>{INCIDENT_KIND_LABELS[i.kind] ?? i.kind}</td>
+                    <td>{SEVERITY_LABELS[i.severity] ?? i.severity}</td>
+                    {showCustomer ? <td>{i.customer_name}</td> : null}
+                    <td>{i.contract_ref}</td>
+                    <td>
+                      <span
+                        className={`badge ${i.status === "resolved" ? "terminated" : i.status === "new" ? "suspended" : ""}`}
+                      >
+                        {INCIDENT_STATUS_LABELS[i.status]}
+                      </span>
+                    </td>
+                    <td>{i.assignee ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <Pager info={page} label="インシデントのページ（下）" />
         </>
       )}

@@ -22,6 +22,7 @@ import { FINANCE_ROLES, RULE_ID_ROLES, type Viewer } from "~/auth/tenancy";
 import { RuleRef } from "~/components/RuleRef";
 import { Field } from "~/components/Field";
 import { FormToken, OnceForm, OnceNotice } from "~/components/OnceForm";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { textTooLong } from "~/lib/fields";
@@ -335,87 +336,99 @@ export default function InvoiceDetail() {
       </dl>
 
       <h2>明細</h2>
-      <table className="data">
-        <thead>
-          <tr>
-            <th>品目</th>
-            <th>根拠</th>
-            <th className="num">数量</th>
-            <th className="num">単価</th>
-            <th className="num">金額</th>
-            <th>税区分</th>
-          </tr>
-        </thead>
-        <tbody>
-          {lines.map((l) => (
-            <tr key={l.id}>
-              <td>{l.description}</td>
-              <td>
-                <RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} />
-              </td>
-              <td className="num">{l.quantity}</td>
-              <td className="num">{formatYen(l.unit_price_yen)}</td>
-              <td className="num">{formatYen(l.amount_yen)}</td>
-              <td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
+      <TableScroll>
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">品目</th>
+              <th scope="col">根拠</th>
+              <th scope="col" className="num">
+                数量
+              </th>
+              <th scope="col" className="num">
+                単価
+              </th>
+              <th scope="col" className="num">
+                金額
+              </th>
+              <th scope="col">税区分</th>
             </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <td colSpan={4}>10%対象 小計</td>
-            <td className="num" data-testid="taxable-10">
-              {formatYen(invoice.taxable_10_yen)}
-            </td>
-            <td />
-          </tr>
-          <tr>
-            <td colSpan={4}>消費税（10%、請求書ごとに1回計算・1円未満切り捨て）</td>
-            <td className="num" data-testid="tax-10">
-              {formatYen(invoice.tax_10_yen)}
-            </td>
-            <td />
-          </tr>
-          <tr>
-            <td colSpan={4}>{NON_TAXABLE_HEADING} 小計</td>
-            <td className="num" data-testid="non-taxable">
-              {formatYen(invoice.non_taxable_yen)}
-            </td>
-            <td />
-          </tr>
-          <tr>
-            <td colSpan={4}>
-              <strong>合計</strong>
-            </td>
-            <td className="num">
-              <strong>{formatYen(invoice.total_yen)}</strong>
-            </td>
-            <td />
-          </tr>
-        </tfoot>
-      </table>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr key={l.id}>
+                <td>{l.description}</td>
+                <td>
+                  <RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} />
+                </td>
+                <td className="num">{l.quantity}</td>
+                <td className="num">{formatYen(l.unit_price_yen)}</td>
+                <td className="num">{formatYen(l.amount_yen)}</td>
+                <td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <td colSpan={4}>10%対象 小計</td>
+              <td className="num" data-testid="taxable-10">
+                {formatYen(invoice.taxable_10_yen)}
+              </td>
+              <td />
+            </tr>
+            <tr>
+              <td colSpan={4}>消費税（10%、請求書ごとに1回計算・1円未満切り捨て）</td>
+              <td className="num" data-testid="tax-10">
+                {formatYen(invoice.tax_10_yen)}
+              </td>
+              <td />
+            </tr>
+            <tr>
+              <td colSpan={4}>{NON_TAXABLE_HEADING} 小計</td>
+              <td className="num" data-testid="non-taxable">
+                {formatYen(invoice.non_taxable_yen)}
+              </td>
+              <td />
+            </tr>
+            <tr>
+              <td colSpan={4}>
+                <strong>合計</strong>
+              </td>
+              <td className="num">
+                <strong>{formatYen(invoice.total_yen)}</strong>
+              </td>
+              <td />
+            </tr>
+          </tfoot>
+        </table>
+      </TableScroll>
 
       <h2>入金</h2>
       {payments.length === 0 ? (
         <div className="empty">入金の記録はまだありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>入金日</th>
-              <th className="num">金額</th>
-            </tr>
-          </thead>
-          <tbody>
-            {payments.map((p) => (
-              <tr key={p.id}>
-                <td>{formatDate(p.paidOn)}</td>
-                <td className="num">
-                  {p.amountYen === null ? "残額全額" : formatYen(p.amountYen)}
-                </td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">入金日</th>
+                <th scope="col" className="num">
+                  金額
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {payments.map((p) => (
+                <tr key={p.id}>
+                  <td>{formatDate(p.paidOn)}</td>
+                  <td className="num">
+                    {p.amountYen === null ? "残額全額" : formatYen(p.amountYen)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {waiver ? (
         <p className="alert success" role="status" data-testid="interest-waived">
@@ -475,8 +488,7 @@ export default function InvoiceDetail() {
           token={formTokens!["interest-waiver"]}
           form="interest-waiver"
           method="post"
-          className="filters"
-          style={{ marginTop: 12 }}
+          className="filters mt-12"
         >
           <input type="hidden" name="intent" value="waive_interest" />
           <label>
@@ -505,118 +517,131 @@ export default function InvoiceDetail() {
           督促はまだしていません（支払期限を過ぎた未払いの請求書に、事業者設定の日にお知らせします）。
         </p>
       ) : (
-        <table className="data" data-testid="dunning-history">
-          <thead>
-            <tr>
-              <th>日付</th>
-              <th>督促</th>
-              <th className="num">未払いの額</th>
-              <th className="num">その日までの延滞利息</th>
-            </tr>
-          </thead>
-          <tbody>
-            {dunning.map((d) => (
-              <tr key={d.id}>
-                <td>{formatDate(d.on_date)}</td>
-                <td>
-                  {d.kind === "reminder"
-                    ? `支払期限の${d.day_offset}日後のお支払いのお願い（メール）`
-                    : `利用停止の予告（規約第17条）: ${d.note ?? ""}`}
-                </td>
-                <td className="num">{formatYen(d.owed_yen)}</td>
-                <td className="num">{formatYen(d.interest_yen)}</td>
+        <TableScroll>
+          <table className="data" data-testid="dunning-history">
+            <thead>
+              <tr>
+                <th scope="col">日付</th>
+                <th scope="col">督促</th>
+                <th scope="col" className="num">
+                  未払いの額
+                </th>
+                <th scope="col" className="num">
+                  その日までの延滞利息
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {dunning.map((d) => (
+                <tr key={d.id}>
+                  <td>{formatDate(d.on_date)}</td>
+                  <td>
+                    {d.kind === "reminder"
+                      ? `支払期限の${d.day_offset}日後のお支払いのお願い（メール）`
+                      : `利用停止の予告（規約第17条）: ${d.note ?? ""}`}
+                  </td>
+                  <td className="num">{formatYen(d.owed_yen)}</td>
+                  <td className="num">{formatYen(d.interest_yen)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
 
       <h2>返還請求書（クレジットノート）</h2>
       {credits.length === 0 ? (
         <p className="muted">この請求書に対する返還請求書はありません。</p>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>番号</th>
-              <th>発行日</th>
-              <th>理由</th>
-              <th className="num">返還額（税込）</th>
-            </tr>
-          </thead>
-          <tbody>
-            {credits.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <Link to={`/credit-notes/${c.id}`}>{c.credit_note_number}</Link>
-                </td>
-                <td>{formatDate(c.issue_date)}</td>
-                <td>{c.reason}</td>
-                <td className="num">{formatYen(c.total_yen)}</td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">番号</th>
+                <th scope="col">発行日</th>
+                <th scope="col">理由</th>
+                <th scope="col" className="num">
+                  返還額（税込）
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {credits.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Link to={`/credit-notes/${c.id}`}>{c.credit_note_number}</Link>
+                  </td>
+                  <td>{formatDate(c.issue_date)}</td>
+                  <td>{c.reason}</td>
+                  <td className="num">{formatYen(c.total_yen)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       <OnceNotice form="credit-note" />
       {canRecordPayments && creditPreview ? (
         <section
           aria-label="返還請求書の発行内容の確認"
-          className="card"
-          style={{ marginTop: 12 }}
+          className="card mt-12"
           data-testid="credit-confirm"
         >
           <h3>この内容で返還請求書を発行します。よろしいですか？</h3>
           <p className="muted">発行した返還請求書は取り消せません。</p>
-          <table className="data">
-            <thead>
-              <tr>
-                <th>明細</th>
-                <th>税区分</th>
-                <th className="num">返還額（税抜）</th>
-              </tr>
-            </thead>
-            <tbody>
-              {creditPreview.lines.map((l) => (
-                <tr key={l.invoiceLineId}>
-                  <td>{l.description}</td>
-                  <td>{taxLabel(l)}</td>
-                  <td className="num">{formatYen(l.amountYen)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              {creditPreview.totals.taxable10Yen > 0 ? (
+          <TableScroll label="この内容で返還請求書を発行します。よろしいですか？">
+            <table className="data">
+              <thead>
                 <tr>
-                  <td colSpan={2}>10%対象 返還額</td>
-                  <td className="num">{formatYen(creditPreview.totals.taxable10Yen)}</td>
+                  <th scope="col">明細</th>
+                  <th scope="col">税区分</th>
+                  <th scope="col" className="num">
+                    返還額（税抜）
+                  </th>
                 </tr>
-              ) : null}
-              {creditPreview.totals.taxable10Yen > 0 ? (
+              </thead>
+              <tbody>
+                {creditPreview.lines.map((l) => (
+                  <tr key={l.invoiceLineId}>
+                    <td>{l.description}</td>
+                    <td>{taxLabel(l)}</td>
+                    <td className="num">{formatYen(l.amountYen)}</td>
+                  </tr>
+                ))}
+              </tbody>
+              <tfoot>
+                {creditPreview.totals.taxable10Yen > 0 ? (
+                  <tr>
+                    <td colSpan={2}>10%対象 返還額</td>
+                    <td className="num">{formatYen(creditPreview.totals.taxable10Yen)}</td>
+                  </tr>
+                ) : null}
+                {creditPreview.totals.taxable10Yen > 0 ? (
+                  <tr>
+                    <td colSpan={2}>消費税（10%）返還額</td>
+                    <td className="num">{formatYen(creditPreview.totals.tax10Yen)}</td>
+                  </tr>
+                ) : null}
+                {creditPreview.totals.nonTaxableYen > 0 ? (
+                  <tr>
+                    <td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td>
+                    <td className="num">{formatYen(creditPreview.totals.nonTaxableYen)}</td>
+                  </tr>
+                ) : null}
                 <tr>
-                  <td colSpan={2}>消費税（10%）返還額</td>
-                  <td className="num">{formatYen(creditPreview.totals.tax10Yen)}</td>
+                  <td colSpan={2}>返還額合計（税込）</td>
+                  <td className="num" data-testid="credit-confirm-total">
+                    {formatYen(creditPreview.totals.totalYen)}
+                  </td>
                 </tr>
-              ) : null}
-              {creditPreview.totals.nonTaxableYen > 0 ? (
-                <tr>
-                  <td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td>
-                  <td className="num">{formatYen(creditPreview.totals.nonTaxableYen)}</td>
-                </tr>
-              ) : null}
-              <tr>
-                <td colSpan={2}>返還額合計（税込）</td>
-                <td className="num" data-testid="credit-confirm-total">
-                  {formatYen(creditPreview.totals.totalYen)}
-                </td>
-              </tr>
-            </tfoot>
-          </table>
+              </tfoot>
+            </table>
+          </TableScroll>
           <p>
             返還の理由（返還請求書に記載します）:{" "}
             <strong data-testid="credit-confirm-reason">{creditPreview.reason}</strong>
           </p>
-          <Form method="post" style={{ display: "flex", gap: 10 }}>
+          <Form method="post" className="row">
             <FormToken token={formTokens!["credit-note"]} />
             <input type="hidden" name="intent" value="credit_note" />
             {creditPreview.lines.map((l) => (
@@ -639,7 +664,7 @@ export default function InvoiceDetail() {
       ) : canRecordPayments ? (
         <details
           open={Object.keys(creditErrors).length > 0 || creditValues !== undefined}
-          style={{ marginTop: 12 }}
+          className="mt-12"
         >
           <summary>返還請求書を発行する（請求書そのものは変更されません）</summary>
           {creditErrors._form ? (
@@ -647,41 +672,45 @@ export default function InvoiceDetail() {
               {creditErrors._form}
             </div>
           ) : null}
-          <Form method="post" className="stack" style={{ maxWidth: 720 }} noValidate>
+          <Form method="post" className="stack max-720" noValidate>
             <input type="hidden" name="intent" value="credit_note" />
-            <table className="data">
-              <thead>
-                <tr>
-                  <th>明細</th>
-                  <th className="num">返還できる額</th>
-                  <th>返還額（税抜・円）</th>
-                </tr>
-              </thead>
-              <tbody>
-                {lines
-                  .filter((l) => l.creditableYen > 0)
-                  .map((l) => (
-                    <tr key={l.id}>
-                      <td>{l.description}</td>
-                      <td className="num">{formatYen(l.creditableYen)}</td>
-                      <td>
-                        <input
-                          type="text"
-                          inputMode="numeric"
-                          name={`line-${l.id}`}
-                          aria-label={`${l.description} の返還額`}
-                          size={10}
-                          defaultValue={creditValues?.lines[`line-${l.id}`] ?? ""}
-                          aria-invalid={creditErrors[`line-${l.id}`] ? true : undefined}
-                        />
-                        {creditErrors[`line-${l.id}`] ? (
-                          <div className="field-error">{creditErrors[`line-${l.id}`]}</div>
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
+            <TableScroll>
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th scope="col">明細</th>
+                    <th scope="col" className="num">
+                      返還できる額
+                    </th>
+                    <th scope="col">返還額（税抜・円）</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {lines
+                    .filter((l) => l.creditableYen > 0)
+                    .map((l) => (
+                      <tr key={l.id}>
+                        <td>{l.description}</td>
+                        <td className="num">{formatYen(l.creditableYen)}</td>
+                        <td>
+                          <input
+                            type="text"
+                            inputMode="numeric"
+                            name={`line-${l.id}`}
+                            aria-label={`${l.description} の返還額`}
+                            size={10}
+                            defaultValue={creditValues?.lines[`line-${l.id}`] ?? ""}
+                            aria-invalid={creditErrors[`line-${l.id}`] ? true : undefined}
+                          />
+                          {creditErrors[`line-${l.id}`] ? (
+                            <div className="field-error">{creditErrors[`line-${l.id}`]}</div>
+                          ) : null}
+                        </td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </TableScroll>
             <label>
               返還の理由
               <input

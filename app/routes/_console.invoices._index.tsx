@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { debitFailures } from "~/collections/collections.server";
 import {
   INVOICE_SORT,
@@ -119,76 +120,78 @@ export default function Invoices() {
             </a>
           </div>
           <Pager info={page} label="請求書のページ" />
-          <table className="data">
-            <thead>
-              <tr>
-                <SortHeader info={page} column="number" first="desc">
-                  請求書番号
-                </SortHeader>
-                <SortHeader info={page} column="month" first="desc">
-                  請求月
-                </SortHeader>
-                {showCustomer ? (
-                  <SortHeader info={page} column="customer">
-                    取引先
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <SortHeader info={page} column="number" first="desc">
+                    請求書番号
                   </SortHeader>
-                ) : null}
-                <th scope="col">契約</th>
-                <SortHeader info={page} column="issued" first="desc">
-                  発行日
-                </SortHeader>
-                <SortHeader info={page} column="due" first="desc">
-                  お支払期限
-                </SortHeader>
-                <SortHeader info={page} column="total" first="desc" className="num">
-                  請求額（税込）
-                </SortHeader>
-                <th scope="col" className="num">
-                  入金済み
-                </th>
-                <th scope="col">状態</th>
-                <th scope="col" className="num">
-                  延滞利息（本日まで）
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {invoices.map((i) => (
-                <tr key={i.id}>
-                  <td>
-                    <Link to={`/invoices/${i.id}`}>{i.invoice_number}</Link>
-                  </td>
-                  <td>{formatMonth(i.billing_month)}分</td>
-                  {showCustomer ? <td>{i.customer_name}</td> : null}
-                  <td>{i.contract_ref}</td>
-                  <td>{formatDate(i.issue_date)}</td>
-                  <td>{formatDate(i.due_date)}</td>
-                  <td className="num">{formatYen(i.total_yen)}</td>
-                  <td className="num">{formatYen(i.paidYen)}</td>
-                  <td>
-                    <span
-                      className={`badge ${i.state === "paid" ? "" : i.overdue ? "suspended" : "warn"}`}
-                    >
-                      {i.state === "paid"
-                        ? "入金済み"
-                        : i.overdue
-                          ? "期日超過"
-                          : i.state === "partial"
-                            ? "一部入金"
-                            : "未入金"}
-                    </span>
-                    {i.debitFailure ? (
-                      <div className="muted" data-testid="debit-failure">
-                        口座振替不能：{i.debitFailure.label}（{formatDate(i.debitFailure.debitDate)}
-                        ）
-                      </div>
-                    ) : null}
-                  </td>
-                  <td className="num">{i.overdue ? formatYen(i.accruedInterestYen) : "—"}</td>
+                  <SortHeader info={page} column="month" first="desc">
+                    請求月
+                  </SortHeader>
+                  {showCustomer ? (
+                    <SortHeader info={page} column="customer">
+                      取引先
+                    </SortHeader>
+                  ) : null}
+                  <th scope="col">契約</th>
+                  <SortHeader info={page} column="issued" first="desc">
+                    発行日
+                  </SortHeader>
+                  <SortHeader info={page} column="due" first="desc">
+                    お支払期限
+                  </SortHeader>
+                  <SortHeader info={page} column="total" first="desc" className="num">
+                    請求額（税込）
+                  </SortHeader>
+                  <th scope="col" className="num">
+                    入金済み
+                  </th>
+                  <th scope="col">状態</th>
+                  <th scope="col" className="num">
+                    延滞利息（本日まで）
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {invoices.map((i) => (
+                  <tr key={i.id}>
+                    <td>
+                      <Link to={`/invoices/${i.id}`}>{i.invoice_number}</Link>
+                    </td>
+                    <td>{formatMonth(i.billing_month)}分</td>
+                    {showCustomer ? <td>{i.customer_name}</td> : null}
+                    <td>{i.contract_ref}</td>
+                    <td>{formatDate(i.issue_date)}</td>
+                    <td>{formatDate(i.due_date)}</td>
+                    <td className="num">{formatYen(i.total_yen)}</td>
+                    <td className="num">{formatYen(i.paidYen)}</td>
+                    <td>
+                      <span
+                        className={`badge ${i.state === "paid" ? "" : i.overdue ? "suspended" : "warn"}`}
+                      >
+                        {i.state === "paid"
+                          ? "入金済み"
+                          : i.overdue
+                            ? "期日超過"
+                            : i.state === "partial"
+                              ? "一部入金"
+                              : "未入金"}
+                      </span>
+                      {i.debitFailure ? (
+                        <div className="muted" data-testid="debit-failure">
+                          口座振替不能：{i.debitFailure.label}（
+                          {formatDate(i.debitFailure.debitDate)}）
+                        </div>
+                      ) : null}
+                    </td>
+                    <td className="num">{i.overdue ? formatYen(i.accruedInterestYen) : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <Pager info={page} label="請求書のページ（下）" />
         </>
       )}

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { PROCESSING_NOTICE } from "~/licenses/auto-renewal";
 import {
@@ -69,12 +70,13 @@ export default function LicenseChangeDone() {
             」から、メーカーでの処理が終わると「{RENEWAL_STATE_LABELS.stopped}」になります。
             各ライセンスは下の期限まで利用でき、その後は延長されません。
           </p>
+          <TableScroll>
           <table className="data" data-testid="done-rows">
             <thead>
               <tr>
-                <th>ライセンス</th>
-                <th>自動延長</th>
-                <th>利用できる期限</th>
+                  <th scope="col">ライセンス</th>
+                  <th scope="col">自動延長</th>
+                  <th scope="col">利用できる期限</th>
               </tr>
             </thead>
             <tbody>
@@ -97,6 +99,7 @@ export default function LicenseChangeDone() {
               ))}
             </tbody>
           </table>
+          </TableScroll>
         </>
       ) : action === "cancel" ? (
         <>
@@ -106,13 +109,16 @@ export default function LicenseChangeDone() {
               ? ` 返金 ${formatYen(totalRefund)} を申請しました。${notices.refundTiming}`
               : " 返金はありません。"}
           </p>
+          <TableScroll>
           <table className="data" data-testid="done-rows">
             <thead>
               <tr>
-                <th>ライセンス</th>
-                <th>状態</th>
-                <th>利用できる最終日</th>
-                <th className="num">返金</th>
+                  <th scope="col">ライセンス</th>
+                  <th scope="col">状態</th>
+                  <th scope="col">利用できる最終日</th>
+                  <th scope="col" className="num">
+                    返金
+                  </th>
               </tr>
             </thead>
             <tbody>
@@ -137,6 +143,7 @@ export default function LicenseChangeDone() {
               ))}
             </tbody>
           </table>
+          </TableScroll>
         </>
       ) : (
         <p className="alert success" role="status" data-testid="done-isp">

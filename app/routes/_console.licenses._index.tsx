@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import {
   CHANNEL_LABELS,
@@ -54,16 +55,17 @@ export default function Licenses() {
       {licenses.length === 0 ? (
         <div className="empty">ライセンスはまだありません。</div>
       ) : (
+        <TableScroll>
         <table className="data">
           <thead>
             <tr>
-              <th>製品</th>
-              {showCustomer ? <th>顧客</th> : null}
-              <th>販売経路</th>
-              <th>期間・料金</th>
-              <th>状態</th>
-              <th>有効期限</th>
-              <th>次回請求日</th>
+                <th scope="col">製品</th>
+                {showCustomer ? <th scope="col">顧客</th> : null}
+                <th scope="col">販売経路</th>
+                <th scope="col">期間・料金</th>
+                <th scope="col">状態</th>
+                <th scope="col">有効期限</th>
+                <th scope="col">次回請求日</th>
             </tr>
           </thead>
           <tbody>
@@ -72,7 +74,7 @@ export default function Licenses() {
                 <td>
                   {l.mainRef ? <span className="muted">└ アドオン </span> : null}
                   <Link to={`/licenses/${l.id}`}>{l.product}</Link>
-                  <div className="muted" style={{ fontSize: 12 }}>
+                    <div className="muted text-12">
                     {l.ref}・{l.seats}台
                   </div>
                 </td>
@@ -92,6 +94,7 @@ export default function Licenses() {
             ))}
           </tbody>
         </table>
+        </TableScroll>
       )}
     </>
   );

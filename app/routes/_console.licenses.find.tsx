@@ -73,7 +73,7 @@ export default function FindLicense() {
         <>
           <p data-testid="result-count">{results.length}件見つかりました。</p>
           {results.map((r) => (
-            <div key={r.view.id} className="card" style={{ marginBottom: 20 }}>
+            <div key={r.view.id} className="card mb-20">
               <p className="muted">
                 {MATCH_FIELD_LABELS[r.matchedBy]}で一致・
                 <Link to={`/licenses/${r.view.id}`}>このライセンスの詳細</Link>

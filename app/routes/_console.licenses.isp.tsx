@@ -7,6 +7,7 @@ import {
 } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { OnceForm } from "~/components/OnceForm";
+import { TableScroll } from "~/components/TableScroll";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -218,15 +219,16 @@ export default function IspApplication() {
       {contracts.length === 0 ? (
         <div className="empty">ISPセキュリティの契約はまだありません。</div>
       ) : (
+        <TableScroll>
         <table className="data" data-testid="isp-contracts">
           <thead>
             <tr>
-              <th>契約番号</th>
-              {showCustomer ? <th>お客さま</th> : null}
-              <th>サービス</th>
-              <th>台数</th>
-              <th>申込日</th>
-              <th>状態</th>
+                <th scope="col">契約番号</th>
+                {showCustomer ? <th scope="col">お客さま</th> : null}
+                <th scope="col">サービス</th>
+                <th scope="col">台数</th>
+                <th scope="col">申込日</th>
+                <th scope="col">状態</th>
             </tr>
           </thead>
           <tbody>
@@ -247,6 +249,7 @@ export default function IspApplication() {
             ))}
           </tbody>
         </table>
+        </TableScroll>
       )}
     </>
   );

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { AUTO_END_NOTICE, ISP_PRODUCTS } from "~/licenses/isp-bundle";
 import {
@@ -173,23 +174,23 @@ export default function MainServices() {
         groups.map((g) => (
           <section
             key={g.customer.id}
-            className="card"
-            style={{ marginBottom: 16 }}
+            className="card mb-16"
             data-testid={`main-services-${g.customer.ref}`}
           >
             <h2>{showCustomer ? `${g.customer.name}（${g.customer.ref}）` : "ご契約の主契約"}</h2>
             {g.services.length === 0 ? (
               <p className="muted">主契約が登録されていません（自動解約の判定は行われません）。</p>
             ) : (
+              <TableScroll>
               <table className="data">
                 <thead>
                   <tr>
-                    <th>サービス番号</th>
-                    <th>種類</th>
-                    <th>サービス名</th>
-                    <th>状態</th>
-                    <th>最終利用日</th>
-                    <th>記録</th>
+                      <th scope="col">サービス番号</th>
+                      <th scope="col">種類</th>
+                      <th scope="col">サービス名</th>
+                      <th scope="col">状態</th>
+                      <th scope="col">最終利用日</th>
+                      <th scope="col">記録</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -211,6 +212,7 @@ export default function MainServices() {
                   ))}
                 </tbody>
               </table>
+              </TableScroll>
             )}
             {g.contracts.length > 0 ? (
               <>

@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { RefundStateColumn } from "../../db/schema";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { REFUND_RULE_LABELS, REFUND_STATE_LABELS } from "~/licenses/labels";
 import { decideRefund, listRefunds } from "~/licenses/refunds.server";
@@ -105,20 +106,24 @@ export default function Refunds() {
       {refunds.length === 0 ? (
         <div className="empty">該当する返金はありません。</div>
       ) : (
+        <TableScroll>
         <table className="data">
           <thead>
             <tr>
-              <th>ライセンス</th>
-              <th>顧客</th>
-              <th className="num">金額</th>
-              <th>根拠</th>
-              <th>状態</th>
-              <th>処理</th>
+                <th scope="col">ライセンス</th>
+                <th scope="col">顧客</th>
+                <th scope="col" className="num">
+                  金額
+                </th>
+                <th scope="col">根拠</th>
+                <th scope="col">状態</th>
+                <th scope="col">処理</th>
             </tr>
           </thead>
           <tbody>
             {refunds.map((r) => {
-              const error = actionData && actionData.refundId === r.id ? actionData.message : null;
+                const error =
+                  actionData && actionData.refundId === r.id ? actionData.message : null;
               return (
                 <tr key={r.id} data-testid={`refund-${r.licenseRef}`}>
                   <td>
@@ -130,7 +135,7 @@ export default function Refunds() {
                   <td>{REFUND_RULE_LABELS[r.rule] ?? r.rule}</td>
                   <td>
                     {REFUND_STATE_LABELS[r.state]}
-                    <div className="muted" style={{ fontSize: 12 }}>
+                      <div className="muted text-12">
                       申請 {formatInstant(r.requestedAt)}
                       {r.decidedAt
                         ? `／判断 ${formatInstant(r.decidedAt)}（${r.decidedBy ?? ""}）`
@@ -147,12 +152,12 @@ export default function Refunds() {
                     ) : null}
                     {r.state === "requested" ? (
                       <>
-                        <Form method="post" style={{ display: "inline" }}>
+                          <Form method="post" className="inline">
                           <input type="hidden" name="refundId" value={r.id} />
                           <input type="hidden" name="intent" value="approve" />
                           <button type="submit">承認する</button>
                         </Form>
-                        <Form method="post" className="filters" style={{ marginTop: 6 }}>
+                          <Form method="post" className="filters mt-6">
                           <input type="hidden" name="refundId" value={r.id} />
                           <input type="hidden" name="intent" value="refuse" />
                           <label>
@@ -179,6 +184,7 @@ export default function Refunds() {
             })}
           </tbody>
         </table>
+        </TableScroll>
       )}
     </>
   );

@@ -130,10 +130,10 @@ export default function Notices() {
       {notices.length === 0 ? (
         <div className="empty">現在、予定されている利用中止はありません。</div>
       ) : (
-        <ul className="stack" aria-label="お知らせ" style={{ listStyle: "none", padding: 0 }}>
+        <ul className="stack plain-list" aria-label="お知らせ">
           {notices.map((n) => (
             <li key={n.id} className="card" data-state={n.state}>
-              <h2 style={{ marginTop: 0 }}>
+              <h2 className="mt-0">
                 <span className={`badge ${n.state === "current" ? "warn" : ""}`}>
                   {NOTICE_STATE_LABELS[n.state]}
                 </span>
@@ -146,7 +146,7 @@ export default function Notices() {
                 </strong>
                 （{NOTICE_AREAS[n.area]}）
               </p>
-              <p style={{ whiteSpace: "pre-wrap" }}>{n.body}</p>
+              <p className="pre-wrap">{n.body}</p>
               <p className="muted">
                 {NOTICE_REASONS[n.reason]}・掲載 {formatInstant(n.publishedAt)}
               </p>
@@ -169,8 +169,7 @@ export default function Notices() {
           token={formToken}
           form="service-notice"
           method="post"
-          className="stack"
-          style={{ marginTop: 20 }}
+          className="stack mt-20"
           noValidate
         >
           <h2>お知らせを掲載する</h2>
@@ -224,7 +223,7 @@ export default function Notices() {
             />
             {error("body")}
           </label>
-          <div style={{ display: "flex", gap: 8 }}>
+          <div className="row">
             <label>
               開始日
               <input
@@ -246,7 +245,7 @@ export default function Notices() {
           </div>
           {error("startDate")}
           {error("startTime")}
-          <div style={{ display: "flex", gap: 8 }}>
+          <div className="row">
             <label>
               終了日（未定なら空欄）
               <input
@@ -262,7 +261,7 @@ export default function Notices() {
             </label>
           </div>
           {error("endDate")}
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input type="checkbox" name="emergency" defaultChecked={v("emergency") === "on"} />{" "}
             緊急（すでに始まっている中止を事後にお知らせする）
           </label>

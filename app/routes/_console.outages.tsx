@@ -15,6 +15,7 @@ import { listContracts } from "~/contracts/contracts.server";
 import { OUTAGE_SERVICE_LABELS } from "~/contracts/outage-labels";
 import { OUTAGE_SORT, outageCredits, pageOutages, recordOutage } from "~/contracts/outages.server";
 import { Pager } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { formValues } from "~/lib/form";
@@ -126,7 +127,7 @@ export default function Outages() {
         <fieldset>
           <legend>利用できなかったサービス</legend>
           {SERVICES.map((s) => (
-            <label key={s.value} style={{ fontWeight: 400 }}>
+            <label key={s.value} className="check">
               <input
                 type="checkbox"
                 name="services"
@@ -138,7 +139,7 @@ export default function Outages() {
           ))}
           {e.services ? <span className="field-error">{e.services}</span> : null}
         </fieldset>
-        <div style={{ display: "flex", gap: 10 }}>
+        <div className="row">
           <label>
             把握した日
             <input type="date" name="knownDate" defaultValue={v("knownDate")} />
@@ -149,7 +150,7 @@ export default function Outages() {
           </label>
         </div>
         {e.known ? <span className="field-error">{e.known}</span> : null}
-        <div style={{ display: "flex", gap: 10 }}>
+        <div className="row">
           <label>
             復旧した日
             <input type="date" name="restoredDate" defaultValue={v("restoredDate")} />
@@ -160,7 +161,7 @@ export default function Outages() {
           </label>
         </div>
         {e.restored ? <span className="field-error">{e.restored}</span> : null}
-        <label style={{ fontWeight: 400 }}>
+        <label className="check">
           <input
             type="checkbox"
             name="customerFault"
@@ -168,7 +169,7 @@ export default function Outages() {
           />{" "}
           お客さまの責めによる障害（減額なし）
         </label>
-        <div style={{ display: "flex", gap: 10 }}>
+        <div className="row">
           <button type="submit" name="intent" value="preview" className="secondary">
             減額を計算する
           </button>
@@ -178,26 +179,32 @@ export default function Outages() {
         </div>
       </OnceForm>
       {result?.credits ? (
-        <table className="data" aria-label="減額" style={{ maxWidth: 560, marginTop: 16 }}>
-          <thead>
-            <tr>
-              <th>請求月</th>
-              <th className="num">減額（税抜）</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {result.credits.map((c) => (
-              <tr key={c.month}>
-                <td>{formatMonth(c.month)}</td>
-                <td className="num" data-testid={`credit-${c.month}`}>
-                  {formatYen(c.creditYen)}
-                </td>
-                <td>{c.closed ? "締め済み：返還請求書で対応してください" : ""}</td>
+        <TableScroll label="減額">
+          <table className="data max-560 mt-16" aria-label="減額">
+            <thead>
+              <tr>
+                <th scope="col">請求月</th>
+                <th scope="col" className="num">
+                  減額（税抜）
+                </th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {result.credits.map((c) => (
+                <tr key={c.month}>
+                  <td>{formatMonth(c.month)}</td>
+                  <td className="num" data-testid={`credit-${c.month}`}>
+                    {formatYen(c.creditYen)}
+                  </td>
+                  <td>{c.closed ? "締め済み：返還請求書で対応してください" : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       ) : null}
       <h2>記録済みの障害</h2>
       {outages.length === 0 ? (
@@ -205,35 +212,37 @@ export default function Outages() {
       ) : (
         <>
           <Pager info={page} label="障害のページ" />
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">契約</th>
-                <th scope="col">顧客</th>
-                <th scope="col">サービス</th>
-                <th scope="col">把握</th>
-                <th scope="col">復旧</th>
-                <th scope="col">責め</th>
-              </tr>
-            </thead>
-            <tbody>
-              {outages.map((o) => (
-                <tr key={o.id}>
-                  <td>{o.contract_ref}</td>
-                  <td>{o.customer_name}</td>
-                  <td>
-                    {o.services
-                      .split(",")
-                      .map((s) => SERVICES.find((x) => x.value === s)?.label ?? s)
-                      .join("・")}
-                  </td>
-                  <td>{formatInstant(o.known_at)}</td>
-                  <td>{formatInstant(o.restored_at)}</td>
-                  <td>{o.customer_fault ? "お客さま" : "—"}</td>
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">契約</th>
+                  <th scope="col">顧客</th>
+                  <th scope="col">サービス</th>
+                  <th scope="col">把握</th>
+                  <th scope="col">復旧</th>
+                  <th scope="col">責め</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {outages.map((o) => (
+                  <tr key={o.id}>
+                    <td>{o.contract_ref}</td>
+                    <td>{o.customer_name}</td>
+                    <td>
+                      {o.services
+                        .split(",")
+                        .map((s) => SERVICES.find((x) => x.value === s)?.label ?? s)
+                        .join("・")}
+                    </td>
+                    <td>{formatInstant(o.known_at)}</td>
+                    <td>{formatInstant(o.restored_at)}</td>
+                    <td>{o.customer_fault ? "お客さま" : "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <Pager info={page} label="障害のページ（下）" />
         </>
       )}

@@ -9,6 +9,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { requireViewer } from "~/auth/session.server";
 import { Pager } from "~/components/Pager";
+import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { pageRequest } from "~/lib/paging";
 import { now } from "~/lib/clock";
@@ -154,6 +155,7 @@ export default function Reports() {
       ) : (
         <>
           <Pager info={page} label="レポートのページ" />
+          <TableScroll>
           <table className="data">
             <thead>
               <tr>
@@ -182,6 +184,7 @@ export default function Reports() {
               ))}
             </tbody>
           </table>
+          </TableScroll>
           <Pager info={page} label="レポートのページ（下）" />
         </>
       )}

@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
+import { TableScroll } from "~/components/TableScroll";
 import { pendingReviews } from "~/contracts/reviews.server";
 import { getDb } from "~/db.server";
 import { formatInstant } from "~/lib/format";
@@ -23,34 +24,38 @@ export default function Reviews() {
       {reviews.length === 0 ? (
         <div className="empty">審査待ちのお申し込みはありません。</div>
       ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>受付日時</th>
-              <th>契約</th>
-              <th>顧客</th>
-              <th>手続き</th>
-              <th>内容</th>
-              <th>申込者</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {reviews.map((r, i) => (
-              <tr key={i}>
-                <td>{formatInstant(r.requestedAt)}</td>
-                <td>{r.contractRef}</td>
-                <td>{r.customerName}</td>
-                <td>{r.label}</td>
-                <td>{r.detail}</td>
-                <td>{r.requestedBy}</td>
-                <td>
-                  <Link to={`/contracts/${r.contractId}/${r.page}`}>審査する</Link>
-                </td>
+        <TableScroll>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">受付日時</th>
+                <th scope="col">契約</th>
+                <th scope="col">顧客</th>
+                <th scope="col">手続き</th>
+                <th scope="col">内容</th>
+                <th scope="col">申込者</th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {reviews.map((r, i) => (
+                <tr key={i}>
+                  <td>{formatInstant(r.requestedAt)}</td>
+                  <td>{r.contractRef}</td>
+                  <td>{r.customerName}</td>
+                  <td>{r.label}</td>
+                  <td>{r.detail}</td>
+                  <td>{r.requestedBy}</td>
+                  <td>
+                    <Link to={`/contracts/${r.contractId}/${r.page}`}>審査する</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

@@ -358,7 +358,7 @@ export default function Settings() {
               </option>
             ))}
           </select>
-          <span className="muted" style={{ fontWeight: 400, fontSize: 13 }}>
+          <span className="muted hint-text">
             請求書は翌月1日に発行します。支払期限は発行日から{MIN_DAYS_TO_PAY}
             日以上あとにしてください。
           </span>
@@ -368,7 +368,7 @@ export default function Settings() {
             </span>
           ) : null}
         </label>
-        <label style={{ fontWeight: 400 }}>
+        <label className="check">
           <input
             type="checkbox"
             name="leaveInterestOnlyUnbilled"

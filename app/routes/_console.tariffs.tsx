@@ -8,6 +8,7 @@ import {
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
+import { TableScroll } from "~/components/TableScroll";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES, TARIFF_VIEW_ROLES } from "~/auth/tenancy";
 import { isWithdrawable, tariffCodeLabel } from "~/billing/tariff-editor";
@@ -130,58 +131,64 @@ export default function Tariffs() {
       ) : null}
 
       <h2>版の一覧</h2>
-      <table className="data" aria-label="料金表の版">
-        <thead>
-          <tr>
-            <th>適用開始日</th>
-            <th>状態</th>
-            <th className="num">変更した料金</th>
-            <th>登録日時</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {[...versions].reverse().map((version) => (
-            <tr key={version.effectiveFrom}>
-              <td>{formatDate(version.effectiveFrom)}</td>
-              <td>
-                {version === inForce ? (
-                  <span className="badge">適用中</span>
-                ) : version.effectiveFrom > today ? (
-                  <span className="badge warn">適用予定</span>
-                ) : (
-                  "過去の版"
-                )}
-              </td>
-              <td className="num">
-                {version.builtIn ? "料金表（当初）" : `${version.changed.length}件`}
-              </td>
-              <td>{version.createdAt ? formatInstantDate(version.createdAt) : "—"}</td>
-              <td>
-                {canEdit && !version.builtIn && isWithdrawable(version, today) ? (
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="withdraw" />
-                    <input type="hidden" name="effectiveFrom" value={version.effectiveFrom} />
-                    <button type="submit" className="secondary">
-                      {formatDate(version.effectiveFrom)} 版を取り下げる
-                    </button>
-                  </Form>
-                ) : null}
-              </td>
+      <TableScroll label="料金表の版">
+        <table className="data" aria-label="料金表の版">
+          <thead>
+            <tr>
+              <th scope="col">適用開始日</th>
+              <th scope="col">状態</th>
+              <th scope="col" className="num">
+                変更した料金
+              </th>
+              <th scope="col">登録日時</th>
+              <th scope="col">
+                <span className="visually-hidden">操作</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {[...versions].reverse().map((version) => (
+              <tr key={version.effectiveFrom}>
+                <td>{formatDate(version.effectiveFrom)}</td>
+                <td>
+                  {version === inForce ? (
+                    <span className="badge">適用中</span>
+                  ) : version.effectiveFrom > today ? (
+                    <span className="badge warn">適用予定</span>
+                  ) : (
+                    "過去の版"
+                  )}
+                </td>
+                <td className="num">
+                  {version.builtIn ? "料金表（当初）" : `${version.changed.length}件`}
+                </td>
+                <td>{version.createdAt ? formatInstantDate(version.createdAt) : "—"}</td>
+                <td>
+                  {canEdit && !version.builtIn && isWithdrawable(version, today) ? (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="withdraw" />
+                      <input type="hidden" name="effectiveFrom" value={version.effectiveFrom} />
+                      <button type="submit" className="secondary">
+                        {formatDate(version.effectiveFrom)} 版を取り下げる
+                      </button>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
 
       <h2>料金（版ごと）</h2>
-      <div style={{ overflowX: "auto" }}>
+      <TableScroll label="版ごとの料金">
         <table className="data" aria-label="版ごとの料金">
           <thead>
             <tr>
-              <th>料金コード</th>
-              <th>内容</th>
+              <th scope="col">料金コード</th>
+              <th scope="col">内容</th>
               {versions.map((version) => (
-                <th key={version.effectiveFrom} className="num">
+                <th scope="col" key={version.effectiveFrom} className="num">
                   {version.effectiveFrom}
                 </th>
               ))}
@@ -211,7 +218,7 @@ export default function Tariffs() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p className="muted">太字はその版で変更した料金です。</p>
 
       {canEdit ? (
@@ -219,8 +226,7 @@ export default function Tariffs() {
           token={formToken}
           form="tariff-version"
           method="post"
-          className="stack"
-          style={{ marginTop: 20 }}
+          className="stack mt-20"
           noValidate
         >
           <h2>新しい版を登録する</h2>
@@ -241,46 +247,52 @@ export default function Tariffs() {
             変わる料金だけを入力してください。空欄は {formatDate(latest.effectiveFrom)}{" "}
             版の料金を引き継ぎます。
           </p>
-          <table className="data" aria-label="新しい版の料金">
-            <thead>
-              <tr>
-                <th>料金コード</th>
-                <th>内容</th>
-                <th className="num">現在の料金</th>
-                <th>新しい料金（円）</th>
-              </tr>
-            </thead>
-            <tbody>
-              {codes.map((code) => (
-                <tr key={code}>
-                  <td>
-                    <code>{code}</code>
-                  </td>
-                  <td>{tariffCodeLabel(code)}</td>
-                  <td className="num">{formatYen(latest.prices[code])}</td>
-                  <td>
-                    <input
-                      type="text"
-                      inputMode="numeric"
-                      name={`price.${code}`}
-                      defaultValue={v(`price.${code}`)}
-                      aria-label={`${tariffCodeLabel(code)} の新しい料金`}
-                      aria-invalid={errors[`price.${code}`] ? true : undefined}
-                      aria-describedby={errors[`price.${code}`] ? `price.${code}-error` : undefined}
-                    />
-                    {error(`price.${code}`)}
-                  </td>
+          <TableScroll label="新しい版の料金">
+            <table className="data" aria-label="新しい版の料金">
+              <thead>
+                <tr>
+                  <th scope="col">料金コード</th>
+                  <th scope="col">内容</th>
+                  <th scope="col" className="num">
+                    現在の料金
+                  </th>
+                  <th scope="col">新しい料金（円）</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {codes.map((code) => (
+                  <tr key={code}>
+                    <td>
+                      <code>{code}</code>
+                    </td>
+                    <td>{tariffCodeLabel(code)}</td>
+                    <td className="num">{formatYen(latest.prices[code])}</td>
+                    <td>
+                      <input
+                        type="text"
+                        inputMode="numeric"
+                        name={`price.${code}`}
+                        defaultValue={v(`price.${code}`)}
+                        aria-label={`${tariffCodeLabel(code)} の新しい料金`}
+                        aria-invalid={errors[`price.${code}`] ? true : undefined}
+                        aria-describedby={
+                          errors[`price.${code}`] ? `price.${code}-error` : undefined
+                        }
+                      />
+                      {error(`price.${code}`)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
           <fieldset>
             <legend>
               新しい料金コード（新しい基本プラン base.〇〇、ゲートウェイ gateway.gw数字、装置代金
               device.gw数字）
             </legend>
             {Array.from({ length: NEW_CODE_ROWS }, (_, i) => (
-              <div key={i} style={{ display: "flex", gap: 8, alignItems: "flex-start" }}>
+              <div key={i} className="row start">
                 <label>
                   コード
                   <input

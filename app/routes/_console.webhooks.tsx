@@ -10,6 +10,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp } from "~/auth/session.server";
+import { TableScroll } from "~/components/TableScroll";
 import { getServerConfig } from "~/config.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -119,7 +120,7 @@ export default function Webhooks() {
       ) : null}
       {created ? (
         <div className="alert success" role="status" data-testid="created-secret">
-          <p style={{ marginTop: 0 }}>
+          <p className="mt-0">
             送信先 {created.url} を登録しました。
             <strong>署名のシークレットはこの画面でしか表示されません。</strong>
             今すぐコピーして、受信側に設定してください。
@@ -129,7 +130,7 @@ export default function Webhooks() {
             readOnly
             value={created.secret}
             aria-label="署名のシークレット"
-            style={{ width: "100%", fontFamily: "monospace" }}
+            className="secret-field"
           />
         </div>
       ) : null}
@@ -138,73 +139,81 @@ export default function Webhooks() {
       {endpoints.length === 0 ? (
         <div className="empty">送信先はまだありません。</div>
       ) : (
-        <table className="data" aria-label="Webhookの送信先">
-          <thead>
-            <tr>
-              <th>URL</th>
-              <th>イベント</th>
-              <th>登録</th>
-              <th>状態</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {endpoints.map((e) => (
-              <tr key={e.id}>
-                <td>
-                  <Link to={`/webhooks/${e.id}`}>{e.url}</Link>
-                  {e.description ? (
-                    <>
-                      <br />
-                      <span className="muted">{e.description}</span>
-                    </>
-                  ) : null}
-                  <br />
-                  <code className="muted">{e.secretPrefix}…</code>
-                </td>
-                <td>{e.events.map((t) => WEBHOOK_EVENT_LABELS[t]).join("、")}</td>
-                <td>
-                  {formatInstant(e.createdAt)}
-                  <br />
-                  <span className="muted">{e.createdBy}</span>
-                </td>
-                <td>
-                  {e.disabledAt ? (
-                    <span className="badge">停止中（{formatInstant(e.disabledAt)}）</span>
-                  ) : (
-                    <span className="badge">有効</span>
-                  )}
-                </td>
-                <td>
-                  <Link to={`/webhooks/${e.id}`}>送信履歴</Link>
-                  {e.disabledAt ? (
+        <TableScroll label="Webhookの送信先">
+          <table className="data" aria-label="Webhookの送信先">
+            <thead>
+              <tr>
+                <th scope="col">URL</th>
+                <th scope="col">イベント</th>
+                <th scope="col">登録</th>
+                <th scope="col">状態</th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {endpoints.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <Link to={`/webhooks/${e.id}`}>{e.url}</Link>
+                    {e.description ? (
+                      <>
+                        <br />
+                        <span className="muted">{e.description}</span>
+                      </>
+                    ) : null}
+                    <br />
+                    <code className="muted">{e.secretPrefix}…</code>
+                  </td>
+                  <td>{e.events.map((t) => WEBHOOK_EVENT_LABELS[t]).join("、")}</td>
+                  <td>
+                    {formatInstant(e.createdAt)}
+                    <br />
+                    <span className="muted">{e.createdBy}</span>
+                  </td>
+                  <td>
+                    {e.disabledAt ? (
+                      <span className="badge">停止中（{formatInstant(e.disabledAt)}）</span>
+                    ) : (
+                      <span className="badge">有効</span>
+                    )}
+                  </td>
+                  <td>
+                    <Link to={`/webhooks/${e.id}`}>送信履歴</Link>
+                    {e.disabledAt ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="enable" />
+                        <input type="hidden" name="id" value={e.id} />
+                        <button
+                          type="submit"
+                          className="secondary"
+                          aria-label={`${e.url} への送信を再開する`}
+                        >
+                          送信を再開する
+                        </button>
+                      </Form>
+                    ) : null}
                     <Form method="post">
-                      <input type="hidden" name="intent" value="enable" />
+                      <input type="hidden" name="intent" value="delete" />
                       <input type="hidden" name="id" value={e.id} />
                       <button
                         type="submit"
                         className="secondary"
-                        aria-label={`${e.url} への送信を再開する`}
+                        aria-label={`${e.url} を削除する`}
                       >
-                        送信を再開する
+                        削除する
                       </button>
                     </Form>
-                  ) : null}
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="delete" />
-                    <input type="hidden" name="id" value={e.id} />
-                    <button type="submit" className="secondary" aria-label={`${e.url} を削除する`}>
-                      削除する
-                    </button>
-                  </Form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
 
-      <Form method="post" className="stack" style={{ marginTop: 20 }} noValidate>
+      <Form method="post" className="stack mt-20" noValidate>
         <h2>送信先を登録する</h2>
         <input type="hidden" name="intent" value="create" />
         <label>
@@ -236,7 +245,7 @@ export default function Webhooks() {
         <fieldset>
           <legend>受け取るイベント</legend>
           {WEBHOOK_EVENT_TYPES.map((t) => (
-            <label key={t} style={{ fontWeight: 400 }}>
+            <label key={t} className="check">
               <input type="checkbox" name="events" value={t} defaultChecked={chosen.has(t)} />{" "}
               {WEBHOOK_EVENT_LABELS[t]}（<code>{t}</code>）
             </label>

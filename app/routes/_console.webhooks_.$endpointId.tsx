@@ -8,6 +8,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { TableScroll } from "~/components/TableScroll";
 import { getServerConfig } from "~/config.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -85,67 +86,71 @@ export default function WebhookLog() {
       {deliveries.length === 0 ? (
         <div className="empty">まだ送信していません。</div>
       ) : (
-        <table className="data" aria-label="送信履歴">
-          <thead>
-            <tr>
-              <th>イベント</th>
-              <th>状態</th>
-              <th>送信（日本時間）と応答</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {deliveries.map((d) => (
-              <tr key={d.deliveryId} data-delivery={d.deliveryId}>
-                <td>
-                  {WEBHOOK_EVENT_LABELS[d.eventType as WebhookEventType] ?? d.eventType}
-                  <br />
-                  <code className="muted">{d.eventId}</code>
-                  <br />
-                  <span className="muted">発生 {formatInstant(d.eventCreatedAt)}</span>
-                </td>
-                <td>
-                  {STATUS_LABELS[d.status]}
-                  {d.status === "pending" ? (
-                    <>
-                      <br />
-                      <span className="muted">次回 {formatInstant(d.nextAttemptAt)}</span>
-                    </>
-                  ) : null}
-                </td>
-                <td>
-                  {d.attempts.length === 0 ? (
-                    "未送信"
-                  ) : (
-                    <ul className="plain">
-                      {d.attempts.map((a, i) => (
-                        <li key={i}>
-                          {formatInstant(a.at)} —{" "}
-                          {a.statusCode === null
-                            ? `応答なし（${a.error ?? ""}）`
-                            : `HTTP ${a.statusCode}`}
-                          {a.manual ? "（手動再送）" : ""}
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-                <td>
-                  <Form method="post">
-                    <input type="hidden" name="deliveryId" value={d.deliveryId} />
-                    <button
-                      type="submit"
-                      className="secondary"
-                      aria-label={`${d.eventId} を再送する`}
-                    >
-                      再送する
-                    </button>
-                  </Form>
-                </td>
+        <TableScroll label="送信履歴">
+          <table className="data" aria-label="送信履歴">
+            <thead>
+              <tr>
+                <th scope="col">イベント</th>
+                <th scope="col">状態</th>
+                <th scope="col">送信（日本時間）と応答</th>
+                <th scope="col">
+                  <span className="visually-hidden">操作</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {deliveries.map((d) => (
+                <tr key={d.deliveryId} data-delivery={d.deliveryId}>
+                  <td>
+                    {WEBHOOK_EVENT_LABELS[d.eventType as WebhookEventType] ?? d.eventType}
+                    <br />
+                    <code className="muted">{d.eventId}</code>
+                    <br />
+                    <span className="muted">発生 {formatInstant(d.eventCreatedAt)}</span>
+                  </td>
+                  <td>
+                    {STATUS_LABELS[d.status]}
+                    {d.status === "pending" ? (
+                      <>
+                        <br />
+                        <span className="muted">次回 {formatInstant(d.nextAttemptAt)}</span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>
+                    {d.attempts.length === 0 ? (
+                      "未送信"
+                    ) : (
+                      <ul className="plain">
+                        {d.attempts.map((a, i) => (
+                          <li key={i}>
+                            {formatInstant(a.at)} —{" "}
+                            {a.statusCode === null
+                              ? `応答なし（${a.error ?? ""}）`
+                              : `HTTP ${a.statusCode}`}
+                            {a.manual ? "（手動再送）" : ""}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </td>
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="deliveryId" value={d.deliveryId} />
+                      <button
+                        type="submit"
+                        className="secondary"
+                        aria-label={`${d.eventId} を再送する`}
+                      >
+                        再送する
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </>
   );

@@ -132,7 +132,7 @@ export default function Login() {
             {submitting ? "ログイン中…" : "ログイン"}
           </button>
         </Form>
-        <div style={{ marginTop: 12 }}>
+        <div className="mt-12">
           <PasskeyButton
             purpose="sign_in"
             label="パスキーでログイン"
@@ -140,9 +140,9 @@ export default function Login() {
           />
         </div>
         {notices.length > 0 ? (
-          <section aria-label="サービスの利用中止のお知らせ" style={{ marginTop: 20 }}>
-            <h2 style={{ fontSize: 15 }}>サービスの利用中止のお知らせ</h2>
-            <ul className="muted" style={{ paddingLeft: 18 }}>
+          <section aria-label="サービスの利用中止のお知らせ" className="mt-20">
+            <h2 className="text-15">サービスの利用中止のお知らせ</h2>
+            <ul className="muted pl-18">
               {notices.map((n) => (
                 <li key={n.id}>
                   【{NOTICE_STATE_LABELS[n.state]}・{NOTICE_AREAS[n.area]}】

@@ -148,14 +148,14 @@ export default function SecondFactorStep() {
               </button>
             </>
           ) : null}
-          <label style={{ fontWeight: 400 }}>
+          <label className="check">
             <input type="checkbox" name="trust" /> このブラウザを{TRUST_BROWSER_DAYS}
             日間信頼する（共用のパソコンでは選ばないでください）
           </label>
           {recoveryCodes ? (
             <details open={result?.kind === "recovery"}>
               <summary>回復コードを使う</summary>
-              <div className="stack" style={{ marginTop: 8 }}>
+              <div className="stack mt-8">
                 <label>
                   回復コード（xxxxx-xxxxx）
                   <input
@@ -175,15 +175,13 @@ export default function SecondFactorStep() {
                 >
                   回復コードで確認する
                 </button>
-                <span className="muted" style={{ fontWeight: 400, fontSize: 13 }}>
-                  各回復コードは1回だけ使えます。
-                </span>
+                <span className="muted hint-text">各回復コードは1回だけ使えます。</span>
               </div>
             </details>
           ) : null}
         </Form>
         {passkeys ? (
-          <div style={{ marginTop: 12 }}>
+          <div className="mt-12">
             <PasskeyButton
               purpose="second_factor"
               label="パスキーで確認する"
@@ -192,7 +190,7 @@ export default function SecondFactorStep() {
             />
           </div>
         ) : null}
-        <p style={{ marginTop: 16 }}>
+        <p className="mt-16">
           <Link to="/login">別のアカウントでログインする</Link>
         </p>
       </div>

@@ -2,14 +2,29 @@
 // an error in the console or an uncaught exception. (A value imported into a page's component from
 // a `.server` module is undefined in the browser: the server renders the page, and hydration then
 // throws — which the tests that drive the forms without JavaScript cannot see.)
+// For the first account of each role, every page is also checked at 1366 px and at 390 px (issue 17
+// items 12 and 13): axe-core finds no violation of impact serious or critical, and on the phone
+// the page is no wider than the screen (wide tables scroll inside their own box).
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import SQLite from "better-sqlite3";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MANUAL_LINE_ROLES, OPERATIONS_ROLES } from "../../app/auth/tenancy";
 import type { Role } from "../../db/schema";
 import { DEMO_ACCOUNTS } from "../../db/demo/seed";
 import { launchBrowser, loginAs } from "./support/browser";
 import { startConsole, type ConsoleServer } from "./support/server";
+
+// Injected by evaluation: the page's Content-Security-Policy refuses an inline script tag, and the
+// check must not turn the policy off (it would hide a violation from the hydration check).
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
+  "utf8",
+);
+const DESKTOP = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const checkedRoles = new Set<Role>();
 
 let server: ConsoleServer;
 let browser: Browser;
@@ -58,6 +73,33 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
+
+/** axe-core's serious and critical violations on the page as it is now, one line each. */
+async function axeProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            context: Document,
+            options: object,
+          ) => Promise<{
+            violations: Array<{
+              id: string;
+              impact: string | null;
+              nodes: Array<{ target: unknown[] }>;
+            }>;
+          }>;
+        };
+      }
+    ).axe;
+    const { violations } = await axe.run(document, { resultTypes: ["violations"] });
+    return violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `axe ${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
 
 /** One record of each kind the account can see: a contract with its pages, an invoice, a customer, an incident. */
 function recordPaths(email: string): string[] {
@@ -109,7 +151,10 @@ describe("hydration sweep: every page an account can open hydrates without an er
       async () => {
         const problems: string[] = [];
         const opened: string[] = [];
-        const context = await browser.newContext();
+        // The first account of each role also gets the accessibility and phone-width checks.
+        const checkScreens = !checkedRoles.has(account.role);
+        checkedRoles.add(account.role);
+        const context = await browser.newContext({ viewport: DESKTOP });
         const page = await context.newPage();
         let onPage: string[] = [];
         page.on("pageerror", (error) => onPage.push(error.message));
@@ -132,6 +177,26 @@ describe("hydration sweep: every page an account can open hydrates without an er
           await page.waitForTimeout(100);
           opened.push(path);
           problems.push(...onPage.map((p) => `${path}: ${p}`));
+          if (checkScreens) {
+            problems.push(...(await axeProblems(page)).map((p) => `${path} 1366px: ${p}`));
+            await page.setViewportSize(PHONE);
+            // Charts re-measure their box after the resize: give the layout a second to settle.
+            await page
+              .waitForFunction(
+                () => document.documentElement.scrollWidth <= window.innerWidth,
+                undefined,
+                { timeout: 1000 },
+              )
+              .catch(() => undefined);
+            const widths = await page.evaluate(() => ({
+              page: document.documentElement.scrollWidth,
+              screen: window.innerWidth,
+            }));
+            if (widths.page > widths.screen)
+              problems.push(`${path} 390px: the page is ${widths.page}px wide`);
+            problems.push(...(await axeProblems(page)).map((p) => `${path} 390px: ${p}`));
+            await page.setViewportSize(DESKTOP);
+          }
         }
         await context.close();
         expect(problems).toEqual([]);
@@ -140,7 +205,8 @@ describe("hydration sweep: every page an account can open hydrates without an er
           expect.arrayContaining(["/home", "/contracts", "/invoices", "/account"]),
         );
       },
-      120_000,
+      // Each page is checked with axe twice for the first account of a role.
+      400_000,
     );
   }
 });
