@@ -200,33 +200,33 @@ export function LicensePanel({
           {o.quote.lines.length > 0 ? (
             <TableScroll>
               <table className="data mt-8">
-              <thead>
-                <tr>
+                <thead>
+                  <tr>
                     <th scope="col">ライセンス</th>
                     <th scope="col">終了日</th>
                     <th scope="col" className="num">
                       返金額
                     </th>
                     <th scope="col">根拠</th>
-                </tr>
-              </thead>
-              <tbody>
-                {o.quote.lines.map((line) => (
-                  <tr key={line.ref}>
-                    <td>{line.ref}</td>
-                    <td>{formatDate(line.effectiveEnd)}</td>
-                    <td className="num">{formatYen(line.refundYen)}</td>
-                    <td>
-                      <RuleRef
-                        rule={line.rule}
-                        explanation={line.explanation}
-                        staff={showRuleIds}
-                      />
-                    </td>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {o.quote.lines.map((line) => (
+                    <tr key={line.ref}>
+                      <td>{line.ref}</td>
+                      <td>{formatDate(line.effectiveEnd)}</td>
+                      <td className="num">{formatYen(line.refundYen)}</td>
+                      <td>
+                        <RuleRef
+                          rule={line.rule}
+                          explanation={line.explanation}
+                          staff={showRuleIds}
+                        />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </TableScroll>
           ) : null}
           {[...new Set(o.quote.lines.flatMap((line) => line.notices))].length > 0 ? (
@@ -273,32 +273,32 @@ export function LicensePanel({
         <>
           <h3>リンクされているアドオン</h3>
           <TableScroll>
-          <table className="data" data-testid="addons">
-            <thead>
-              <tr>
+            <table className="data" data-testid="addons">
+              <thead>
+                <tr>
                   <th scope="col">アドオン</th>
                   <th scope="col">料金</th>
                   <th scope="col">状態</th>
                   <th scope="col">期限</th>
-              </tr>
-            </thead>
-            <tbody>
-              {o.addOns.map((a) => (
-                <tr key={a.ref}>
-                  <td>
-                    <Link to={`/licenses/${view.idsByRef[a.ref]}`}>{a.product}</Link>（{a.ref}）
-                  </td>
-                  <td>{formatYen(a.priceYen)}</td>
-                  <td>
-                    <span className={`badge ${DISPLAY_STATE_BADGES[a.displayState]}`}>
-                      {DISPLAY_STATE_LABELS[a.displayState]}
-                    </span>
-                  </td>
-                  <td>{formatDate(a.endsOn)}</td>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {o.addOns.map((a) => (
+                  <tr key={a.ref}>
+                    <td>
+                      <Link to={`/licenses/${view.idsByRef[a.ref]}`}>{a.product}</Link>（{a.ref}）
+                    </td>
+                    <td>{formatYen(a.priceYen)}</td>
+                    <td>
+                      <span className={`badge ${DISPLAY_STATE_BADGES[a.displayState]}`}>
+                        {DISPLAY_STATE_LABELS[a.displayState]}
+                      </span>
+                    </td>
+                    <td>{formatDate(a.endsOn)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </TableScroll>
         </>
       ) : null}
@@ -331,28 +331,28 @@ export function LicensePanel({
             <p className="muted">主契約（インターネット・テレビ・電話）は登録されていません。</p>
           ) : (
             <TableScroll>
-            <table className="data" data-testid="main-services">
-              <thead>
-                <tr>
+              <table className="data" data-testid="main-services">
+                <thead>
+                  <tr>
                     <th scope="col">サービス番号</th>
                     <th scope="col">種類</th>
                     <th scope="col">サービス名</th>
                     <th scope="col">状態</th>
                     <th scope="col">最終利用日</th>
-                </tr>
-              </thead>
-              <tbody>
-                {view.mainServices.map((m) => (
-                  <tr key={m.id}>
-                    <td>{m.serviceRef}</td>
-                    <td>{MAIN_SERVICE_KIND_LABELS[m.kind]}</td>
-                    <td>{m.name ?? "—"}</td>
-                    <td>{MAIN_SERVICE_STATUS_LABELS[m.status]}</td>
-                    <td>{formatDate(m.lastDay)}</td>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {view.mainServices.map((m) => (
+                    <tr key={m.id}>
+                      <td>{m.serviceRef}</td>
+                      <td>{MAIN_SERVICE_KIND_LABELS[m.kind]}</td>
+                      <td>{m.name ?? "—"}</td>
+                      <td>{MAIN_SERVICE_STATUS_LABELS[m.status]}</td>
+                      <td>{formatDate(m.lastDay)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </TableScroll>
           )}
         </>

@@ -179,34 +179,34 @@ export default function BillingMonth() {
           <h2>{label}を締めて、次の請求書を発行します。よろしいですか？</h2>
           <p className="muted">締めと発行は取り消せません（訂正は返還請求書で行います）。</p>
           <TableScroll>
-          <table className="data">
-            <tbody>
-              <tr>
+            <table className="data">
+              <tbody>
+                <tr>
                   <th scope="row">発行する請求書</th>
-                <td className="num" data-testid="confirm-count">
-                  {confirm.count}件
-                </td>
-              </tr>
-              <tr>
+                  <td className="num" data-testid="confirm-count">
+                    {confirm.count}件
+                  </td>
+                </tr>
+                <tr>
                   <th scope="row">10%対象</th>
-                <td className="num">{formatYen(confirm.taxable10Yen)}</td>
-              </tr>
-              <tr>
+                  <td className="num">{formatYen(confirm.taxable10Yen)}</td>
+                </tr>
+                <tr>
                   <th scope="row">消費税</th>
-                <td className="num">{formatYen(confirm.tax10Yen)}</td>
-              </tr>
-              <tr>
+                  <td className="num">{formatYen(confirm.tax10Yen)}</td>
+                </tr>
+                <tr>
                   <th scope="row">{NON_TAXABLE_HEADING}</th>
-                <td className="num">{formatYen(confirm.nonTaxableYen)}</td>
-              </tr>
-              <tr>
+                  <td className="num">{formatYen(confirm.nonTaxableYen)}</td>
+                </tr>
+                <tr>
                   <th scope="row">請求総額（税込）</th>
-                <td className="num" data-testid="confirm-total">
-                  {formatYen(confirm.totalYen)}
-                </td>
-              </tr>
-            </tbody>
-          </table>
+                  <td className="num" data-testid="confirm-total">
+                    {formatYen(confirm.totalYen)}
+                  </td>
+                </tr>
+              </tbody>
+            </table>
           </TableScroll>
           <Form method="post" className="row mt-12">
             <input type="hidden" name="intent" value="confirm" />
@@ -270,9 +270,9 @@ export default function BillingMonth() {
           ) : (
             <>
               <TableScroll label="税区分ごとの合計">
-              <table className="data" aria-label="税区分ごとの合計">
-                <thead>
-                  <tr>
+                <table className="data" aria-label="税区分ごとの合計">
+                  <thead>
+                    <tr>
                       <th scope="col">件数</th>
                       <th scope="col" className="num">
                         10%対象
@@ -286,26 +286,26 @@ export default function BillingMonth() {
                       <th scope="col" className="num">
                         合計
                       </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <tr>
-                    <td data-testid="preview-count">{preview.length}件</td>
-                    <td className="num">{formatYen(totals.taxable10Yen)}</td>
-                    <td className="num">{formatYen(totals.tax10Yen)}</td>
-                    <td className="num">{formatYen(totals.nonTaxableYen)}</td>
-                    <td className="num" data-testid="preview-total">
-                      {formatYen(totals.totalYen)}
-                    </td>
-                  </tr>
-                </tbody>
-              </table>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <tr>
+                      <td data-testid="preview-count">{preview.length}件</td>
+                      <td className="num">{formatYen(totals.taxable10Yen)}</td>
+                      <td className="num">{formatYen(totals.tax10Yen)}</td>
+                      <td className="num">{formatYen(totals.nonTaxableYen)}</td>
+                      <td className="num" data-testid="preview-total">
+                        {formatYen(totals.totalYen)}
+                      </td>
+                    </tr>
+                  </tbody>
+                </table>
               </TableScroll>
               <h2>契約ごとの内訳</h2>
               <TableScroll>
-              <table className="data">
-                <thead>
-                  <tr>
+                <table className="data">
+                  <thead>
+                    <tr>
                       <th scope="col">契約</th>
                       <th scope="col">宛先</th>
                       <th scope="col" className="num">
@@ -323,22 +323,22 @@ export default function BillingMonth() {
                       <th scope="col" className="num">
                         合計
                       </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {preview.map((p) => (
-                    <tr key={p.contractRef}>
-                      <td>{p.contractRef}</td>
-                      <td>{p.recipient}</td>
-                      <td className="num">{p.lines}</td>
-                      <td className="num">{formatYen(p.taxable10Yen)}</td>
-                      <td className="num">{formatYen(p.tax10Yen)}</td>
-                      <td className="num">{formatYen(p.nonTaxableYen)}</td>
-                      <td className="num">{formatYen(p.totalYen)}</td>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {preview.map((p) => (
+                      <tr key={p.contractRef}>
+                        <td>{p.contractRef}</td>
+                        <td>{p.recipient}</td>
+                        <td className="num">{p.lines}</td>
+                        <td className="num">{formatYen(p.taxable10Yen)}</td>
+                        <td className="num">{formatYen(p.tax10Yen)}</td>
+                        <td className="num">{formatYen(p.nonTaxableYen)}</td>
+                        <td className="num">{formatYen(p.totalYen)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
               </TableScroll>
               {monthOver && problems.length === 0 ? (
                 confirm ? null : (

@@ -71,34 +71,34 @@ export default function LicenseChangeDone() {
             各ライセンスは下の期限まで利用でき、その後は延長されません。
           </p>
           <TableScroll>
-          <table className="data" data-testid="done-rows">
-            <thead>
-              <tr>
+            <table className="data" data-testid="done-rows">
+              <thead>
+                <tr>
                   <th scope="col">ライセンス</th>
                   <th scope="col">自動延長</th>
                   <th scope="col">利用できる期限</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.ref} data-testid={`done-${r.ref}`}>
-                  <td>
-                    {r.product}（{r.ref}）
-                    {r.id === view.id ? "" : <span className="muted">・アドオン</span>}
-                  </td>
-                  <td>
-                    <span className={`badge ${r.renewalState === "active" ? "" : "warn"}`}>
-                      {RENEWAL_STATE_LABELS[r.renewalState]}
-                    </span>
-                    {r.renewalState === "stop_requested" ? (
-                      <span className="muted"> → 処理後「{RENEWAL_STATE_LABELS.stopped}」</span>
-                    ) : null}
-                  </td>
-                  <td>{formatDate(r.endsOn)}</td>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.ref} data-testid={`done-${r.ref}`}>
+                    <td>
+                      {r.product}（{r.ref}）
+                      {r.id === view.id ? "" : <span className="muted">・アドオン</span>}
+                    </td>
+                    <td>
+                      <span className={`badge ${r.renewalState === "active" ? "" : "warn"}`}>
+                        {RENEWAL_STATE_LABELS[r.renewalState]}
+                      </span>
+                      {r.renewalState === "stop_requested" ? (
+                        <span className="muted"> → 処理後「{RENEWAL_STATE_LABELS.stopped}」</span>
+                      ) : null}
+                    </td>
+                    <td>{formatDate(r.endsOn)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </TableScroll>
         </>
       ) : action === "cancel" ? (
@@ -110,39 +110,39 @@ export default function LicenseChangeDone() {
               : " 返金はありません。"}
           </p>
           <TableScroll>
-          <table className="data" data-testid="done-rows">
-            <thead>
-              <tr>
+            <table className="data" data-testid="done-rows">
+              <thead>
+                <tr>
                   <th scope="col">ライセンス</th>
                   <th scope="col">状態</th>
                   <th scope="col">利用できる最終日</th>
                   <th scope="col" className="num">
                     返金
                   </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.ref} data-testid={`done-${r.ref}`}>
-                  <td>
-                    {r.product}（{r.ref}）
-                    {r.id === view.id ? "" : <span className="muted">・アドオン</span>}
-                  </td>
-                  <td>
-                    <span className={`badge ${DISPLAY_STATE_BADGES[r.displayState]}`}>
-                      {DISPLAY_STATE_LABELS[r.displayState]}
-                    </span>
-                  </td>
-                  <td>{formatDate(r.endsOn)}</td>
-                  <td className="num">
-                    {r.refund
-                      ? `${formatYen(r.refund.amountYen)}（${REFUND_STATE_LABELS[r.refund.state]}）`
-                      : "なし"}
-                  </td>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.ref} data-testid={`done-${r.ref}`}>
+                    <td>
+                      {r.product}（{r.ref}）
+                      {r.id === view.id ? "" : <span className="muted">・アドオン</span>}
+                    </td>
+                    <td>
+                      <span className={`badge ${DISPLAY_STATE_BADGES[r.displayState]}`}>
+                        {DISPLAY_STATE_LABELS[r.displayState]}
+                      </span>
+                    </td>
+                    <td>{formatDate(r.endsOn)}</td>
+                    <td className="num">
+                      {r.refund
+                        ? `${formatYen(r.refund.amountYen)}（${REFUND_STATE_LABELS[r.refund.state]}）`
+                        : "なし"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </TableScroll>
         </>
       ) : (

@@ -56,9 +56,9 @@ export default function Licenses() {
         <div className="empty">ライセンスはまだありません。</div>
       ) : (
         <TableScroll>
-        <table className="data">
-          <thead>
-            <tr>
+          <table className="data">
+            <thead>
+              <tr>
                 <th scope="col">製品</th>
                 {showCustomer ? <th scope="col">顧客</th> : null}
                 <th scope="col">販売経路</th>
@@ -66,34 +66,34 @@ export default function Licenses() {
                 <th scope="col">状態</th>
                 <th scope="col">有効期限</th>
                 <th scope="col">次回請求日</th>
-            </tr>
-          </thead>
-          <tbody>
-            {licenses.map((l) => (
-              <tr key={l.id}>
-                <td>
-                  {l.mainRef ? <span className="muted">└ アドオン </span> : null}
-                  <Link to={`/licenses/${l.id}`}>{l.product}</Link>
-                    <div className="muted text-12">
-                    {l.ref}・{l.seats}台
-                  </div>
-                </td>
-                {showCustomer ? <td>{l.customerName}</td> : null}
-                <td>{CHANNEL_LABELS[l.channel]}</td>
-                <td>
-                  {TERM_LABELS[l.term]} {formatYen(l.priceYen)}
-                </td>
-                <td>
-                  <span className={`badge ${DISPLAY_STATE_BADGES[l.displayState]}`}>
-                    {DISPLAY_STATE_LABELS[l.displayState]}
-                  </span>
-                </td>
-                <td>{formatDate(l.endsOn)}</td>
-                <td>{formatDate(l.nextRenewalOn)}</td>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {licenses.map((l) => (
+                <tr key={l.id}>
+                  <td>
+                    {l.mainRef ? <span className="muted">└ アドオン </span> : null}
+                    <Link to={`/licenses/${l.id}`}>{l.product}</Link>
+                    <div className="muted text-12">
+                      {l.ref}・{l.seats}台
+                    </div>
+                  </td>
+                  {showCustomer ? <td>{l.customerName}</td> : null}
+                  <td>{CHANNEL_LABELS[l.channel]}</td>
+                  <td>
+                    {TERM_LABELS[l.term]} {formatYen(l.priceYen)}
+                  </td>
+                  <td>
+                    <span className={`badge ${DISPLAY_STATE_BADGES[l.displayState]}`}>
+                      {DISPLAY_STATE_LABELS[l.displayState]}
+                    </span>
+                  </td>
+                  <td>{formatDate(l.endsOn)}</td>
+                  <td>{formatDate(l.nextRenewalOn)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </TableScroll>
       )}
     </>

@@ -220,35 +220,35 @@ export default function IspApplication() {
         <div className="empty">ISPセキュリティの契約はまだありません。</div>
       ) : (
         <TableScroll>
-        <table className="data" data-testid="isp-contracts">
-          <thead>
-            <tr>
+          <table className="data" data-testid="isp-contracts">
+            <thead>
+              <tr>
                 <th scope="col">契約番号</th>
                 {showCustomer ? <th scope="col">お客さま</th> : null}
                 <th scope="col">サービス</th>
                 <th scope="col">台数</th>
                 <th scope="col">申込日</th>
                 <th scope="col">状態</th>
-            </tr>
-          </thead>
-          <tbody>
-            {contracts.map((c) => (
-              <tr key={c.id}>
-                <td>{c.contractNumber}</td>
-                {showCustomer ? <td>{c.customerName}</td> : null}
-                <td>{products.find((p) => p.code === c.product)?.name ?? c.product}</td>
-                <td>{c.devices}台</td>
-                <td>{formatDate(c.appliedOn)}</td>
-                <td data-testid="isp-contract-status">
-                  {c.endedOn ? autoEndedText(c.endedOn) : ISP_STATUS_LABELS[c.status]}
-                  {!c.endedOn && c.cancellation
-                    ? `（解約日 ${formatDate(c.cancellation.effectiveEnd)}）`
-                    : ""}
-                </td>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {contracts.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.contractNumber}</td>
+                  {showCustomer ? <td>{c.customerName}</td> : null}
+                  <td>{products.find((p) => p.code === c.product)?.name ?? c.product}</td>
+                  <td>{c.devices}台</td>
+                  <td>{formatDate(c.appliedOn)}</td>
+                  <td data-testid="isp-contract-status">
+                    {c.endedOn ? autoEndedText(c.endedOn) : ISP_STATUS_LABELS[c.status]}
+                    {!c.endedOn && c.cancellation
+                      ? `（解約日 ${formatDate(c.cancellation.effectiveEnd)}）`
+                      : ""}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </TableScroll>
       )}
     </>

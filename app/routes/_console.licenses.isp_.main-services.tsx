@@ -182,36 +182,36 @@ export default function MainServices() {
               <p className="muted">主契約が登録されていません（自動解約の判定は行われません）。</p>
             ) : (
               <TableScroll>
-              <table className="data">
-                <thead>
-                  <tr>
+                <table className="data">
+                  <thead>
+                    <tr>
                       <th scope="col">サービス番号</th>
                       <th scope="col">種類</th>
                       <th scope="col">サービス名</th>
                       <th scope="col">状態</th>
                       <th scope="col">最終利用日</th>
                       <th scope="col">記録</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {g.services.map((s) => (
-                    <tr key={s.id}>
-                      <td>{s.serviceRef}</td>
-                      <td>{MAIN_SERVICE_KIND_LABELS[s.kind]}</td>
-                      <td>{s.name ?? "—"}</td>
-                      <td>{MAIN_SERVICE_STATUS_LABELS[s.status]}</td>
-                      <td>
-                        {formatDate(s.lastDay)}
-                        {s.lastDay && s.lastDay >= today ? "（予定）" : ""}
-                      </td>
-                      <td className="muted">
-                        {formatInstant(s.recordedAt)}
-                        {s.recordedBy ? `・${s.recordedBy}` : ""}
-                      </td>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {g.services.map((s) => (
+                      <tr key={s.id}>
+                        <td>{s.serviceRef}</td>
+                        <td>{MAIN_SERVICE_KIND_LABELS[s.kind]}</td>
+                        <td>{s.name ?? "—"}</td>
+                        <td>{MAIN_SERVICE_STATUS_LABELS[s.status]}</td>
+                        <td>
+                          {formatDate(s.lastDay)}
+                          {s.lastDay && s.lastDay >= today ? "（予定）" : ""}
+                        </td>
+                        <td className="muted">
+                          {formatInstant(s.recordedAt)}
+                          {s.recordedBy ? `・${s.recordedBy}` : ""}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
               </TableScroll>
             )}
             {g.contracts.length > 0 ? (

@@ -107,9 +107,9 @@ export default function Refunds() {
         <div className="empty">該当する返金はありません。</div>
       ) : (
         <TableScroll>
-        <table className="data">
-          <thead>
-            <tr>
+          <table className="data">
+            <thead>
+              <tr>
                 <th scope="col">ライセンス</th>
                 <th scope="col">顧客</th>
                 <th scope="col" className="num">
@@ -118,72 +118,72 @@ export default function Refunds() {
                 <th scope="col">根拠</th>
                 <th scope="col">状態</th>
                 <th scope="col">処理</th>
-            </tr>
-          </thead>
-          <tbody>
-            {refunds.map((r) => {
+              </tr>
+            </thead>
+            <tbody>
+              {refunds.map((r) => {
                 const error =
                   actionData && actionData.refundId === r.id ? actionData.message : null;
-              return (
-                <tr key={r.id} data-testid={`refund-${r.licenseRef}`}>
-                  <td>
-                    <Link to={`/licenses/${r.licenseId}`}>{r.product}</Link>
-                    <div className="muted">{r.licenseRef}</div>
-                  </td>
-                  <td>{r.customerName}</td>
-                  <td className="num">{formatYen(r.amountYen)}</td>
-                  <td>{REFUND_RULE_LABELS[r.rule] ?? r.rule}</td>
-                  <td>
-                    {REFUND_STATE_LABELS[r.state]}
+                return (
+                  <tr key={r.id} data-testid={`refund-${r.licenseRef}`}>
+                    <td>
+                      <Link to={`/licenses/${r.licenseId}`}>{r.product}</Link>
+                      <div className="muted">{r.licenseRef}</div>
+                    </td>
+                    <td>{r.customerName}</td>
+                    <td className="num">{formatYen(r.amountYen)}</td>
+                    <td>{REFUND_RULE_LABELS[r.rule] ?? r.rule}</td>
+                    <td>
+                      {REFUND_STATE_LABELS[r.state]}
                       <div className="muted text-12">
-                      申請 {formatInstant(r.requestedAt)}
-                      {r.decidedAt
-                        ? `／判断 ${formatInstant(r.decidedAt)}（${r.decidedBy ?? ""}）`
-                        : ""}
-                      {r.paidAt ? `／返金 ${formatInstant(r.paidAt)}` : ""}
-                      {r.reason ? `／理由: ${r.reason}` : ""}
-                    </div>
-                  </td>
-                  <td>
-                    {error ? (
-                      <div className="field-error" role="alert">
-                        {error}
+                        申請 {formatInstant(r.requestedAt)}
+                        {r.decidedAt
+                          ? `／判断 ${formatInstant(r.decidedAt)}（${r.decidedBy ?? ""}）`
+                          : ""}
+                        {r.paidAt ? `／返金 ${formatInstant(r.paidAt)}` : ""}
+                        {r.reason ? `／理由: ${r.reason}` : ""}
                       </div>
-                    ) : null}
-                    {r.state === "requested" ? (
-                      <>
+                    </td>
+                    <td>
+                      {error ? (
+                        <div className="field-error" role="alert">
+                          {error}
+                        </div>
+                      ) : null}
+                      {r.state === "requested" ? (
+                        <>
                           <Form method="post" className="inline">
-                          <input type="hidden" name="refundId" value={r.id} />
-                          <input type="hidden" name="intent" value="approve" />
-                          <button type="submit">承認する</button>
-                        </Form>
+                            <input type="hidden" name="refundId" value={r.id} />
+                            <input type="hidden" name="intent" value="approve" />
+                            <button type="submit">承認する</button>
+                          </Form>
                           <Form method="post" className="filters mt-6">
+                            <input type="hidden" name="refundId" value={r.id} />
+                            <input type="hidden" name="intent" value="refuse" />
+                            <label>
+                              返金しない理由
+                              <input type="text" name="reason" size={24} />
+                            </label>
+                            <button type="submit" className="secondary">
+                              返金不可にする
+                            </button>
+                          </Form>
+                        </>
+                      ) : r.state === "approved" ? (
+                        <Form method="post">
                           <input type="hidden" name="refundId" value={r.id} />
-                          <input type="hidden" name="intent" value="refuse" />
-                          <label>
-                            返金しない理由
-                            <input type="text" name="reason" size={24} />
-                          </label>
-                          <button type="submit" className="secondary">
-                            返金不可にする
-                          </button>
+                          <input type="hidden" name="intent" value="pay" />
+                          <button type="submit">返金済みにする</button>
                         </Form>
-                      </>
-                    ) : r.state === "approved" ? (
-                      <Form method="post">
-                        <input type="hidden" name="refundId" value={r.id} />
-                        <input type="hidden" name="intent" value="pay" />
-                        <button type="submit">返金済みにする</button>
-                      </Form>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
         </TableScroll>
       )}
     </>

@@ -156,34 +156,34 @@ export default function Reports() {
         <>
           <Pager info={page} label="レポートのページ" />
           <TableScroll>
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">対象月</th>
-                <th scope="col">契約</th>
-                {showCustomer ? <th scope="col">お客さま</th> : null}
-                <th scope="col">種類</th>
-                <th scope="col">作成日時</th>
-                <th scope="col">PDF</th>
-              </tr>
-            </thead>
-            <tbody>
-              {reports.map((r) => (
-                <tr key={r.id}>
-                  <td>{formatMonth(r.period_month)}</td>
-                  <td>{r.contract_ref}</td>
-                  {showCustomer ? <td>{r.customer_name}</td> : null}
-                  <td>{r.kind === "monthly" ? "月次（自動）" : "随時作成"}</td>
-                  <td>{formatInstant(r.created_at)}</td>
-                  <td>
-                    <a href={`/reports/${r.id}/pdf`} download>
-                      ダウンロード
-                    </a>
-                  </td>
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">対象月</th>
+                  <th scope="col">契約</th>
+                  {showCustomer ? <th scope="col">お客さま</th> : null}
+                  <th scope="col">種類</th>
+                  <th scope="col">作成日時</th>
+                  <th scope="col">PDF</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {reports.map((r) => (
+                  <tr key={r.id}>
+                    <td>{formatMonth(r.period_month)}</td>
+                    <td>{r.contract_ref}</td>
+                    {showCustomer ? <td>{r.customer_name}</td> : null}
+                    <td>{r.kind === "monthly" ? "月次（自動）" : "随時作成"}</td>
+                    <td>{formatInstant(r.created_at)}</td>
+                    <td>
+                      <a href={`/reports/${r.id}/pdf`} download>
+                        ダウンロード
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </TableScroll>
           <Pager info={page} label="レポートのページ（下）" />
         </>
