@@ -58,6 +58,13 @@ export interface LoadOptions {
    * ever made.
    */
   onlyPaymentsRelevantTo?: YearMonth;
+  /**
+   * One page of the book in ref order (keyset paging: the billing run reads the month a page at a
+   * time so that its memory does not grow with the number of contracts): at most `limit`
+   * contracts whose ref sorts after `afterRef` (from the start when null), leaving out those
+   * that already have an invoice for `withoutInvoiceFor`.
+   */
+  page?: { afterRef: string | null; limit: number; withoutInvoiceFor?: YearMonth };
 }
 
 /**
@@ -104,7 +111,7 @@ export async function loadBillableContracts(
   lastDay: string,
   options: LoadOptions = {},
 ): Promise<BillableContract[]> {
-  const { contractIds, onlyPaymentsRelevantTo: month } = options;
+  const { contractIds, onlyPaymentsRelevantTo: month, page } = options;
   // More ids than one `in` list may carry (the provider's portfolio of a book of 32,800 imported
   // contracts): the whole book, then those asked for — one pass, in the same ref order.
   if (contractIds && contractIds.length > SQL_CHUNK) {
@@ -131,12 +138,28 @@ export async function loadBillableContracts(
     .where("contracts.service_start", "<=", lastDay)
     .orderBy("contracts.ref");
   if (contractIds) q = q.where("contracts.id", "in", idList(contractIds));
+  if (page) {
+    if (page.afterRef !== null) q = q.where("contracts.ref", ">", page.afterRef);
+    const invoicedMonth = page.withoutInvoiceFor;
+    if (invoicedMonth)
+      q = q.where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("invoices")
+              .select("invoices.id")
+              .whereRef("invoices.contract_id", "=", "contracts.id")
+              .where("invoices.billing_month", "=", invoicedMonth),
+          ),
+        ),
+      );
+    q = q.limit(page.limit);
+  }
   const contracts = await q.execute();
   if (contracts.length === 0) return [];
 
-  // Some contracts (a quote, a re-plan in the billing run): the history of those only. The
-  // whole book: every row, without an `in` list of every contract.
-  const ids = contractIds ? idList(contracts.map((c) => c.id)) : null;
+  // Some contracts (a quote, a re-plan in the billing run, a page of the book): the history of
+  // those only. The whole book: every row, without an `in` list of every contract.
+  const ids = contractIds || page ? idList(contracts.map((c) => c.id)) : null;
   const [items, planChanges, terminations, outages, visits, visitLines, manualLines, payments] =
     await Promise.all([
       // Only the columns the history holds: items and payments are the bulk of what a month reads.
