@@ -1,12 +1,18 @@
-// Closing a billing month (T-27-1): compute every contract's invoice with the pure rules, then
+// Closing a billing month (T-27-1): check every contract's invoice with the pure rules, then
 // issue them in order of contract ref, a batch per transaction, numbering each invoice with the
 // next sequence number inside the same transaction. A kill loses at most the open batch; a
 // re-run skips what was issued and continues the sequence, so the result is exactly that of an
 // uninterrupted run: no duplicate, no gap. A closed month issues nothing more.
 //
+// Memory does not grow with the number of contracts (issue 18 item 6): the month is read a page
+// of contracts at a time in ref order (keyset paging, `PLAN_PAGE_SIZE`), once to check it (only
+// the count and the problems are kept: a problem anywhere stops the run before anything is
+// issued) and again as the batches go, each batch planning from what is committed at that
+// moment. Between batches the run holds at most a batch and a page of planned invoices.
+//
 // The run yields between batches, and other writers (the console's users, a command on the same
 // file) go on meanwhile: each batch's transaction first plans again, with the same rules, every
-// contract written since the plan was read (the billing journal, migration 000960), so an
+// contract written since the month was checked (the billing journal, migration 000960), so an
 // invoice holds everything committed before its batch. A write committed after the contract's
 // invoice is a write after the invoice, as on any other day (T-26 interest then goes on the next
 // invoice, payments.server.ts). The month is marked closed in the last batch's transaction.
