@@ -162,19 +162,16 @@ async function planPage(
   afterRef: string | null,
   limit: number,
 ): Promise<PlannedPage> {
+  let read = { lastRef: null as string | null, count: 0 };
   const contracts = await loadBillableContracts(db, lastDayOf(month), {
     onlyPaymentsRelevantTo: month,
-    page: { afterRef, limit, withoutInvoiceFor: month },
+    page: { afterRef, limit, withoutInvoiceFor: month, onRead: (r) => (read = r) },
   });
   const prior = await loadPriorInvoices(db, month, contracts, {
     contractIds: contracts.map((c) => c.id),
   });
   const planned = planContracts(month, contracts, basis.tariffs, prior, new Set(), basis.settings);
-  return {
-    ...planned,
-    lastRef: contracts.at(-1)?.ref ?? null,
-    end: contracts.length < limit,
-  };
+  return { ...planned, lastRef: read.lastRef, end: read.count < limit };
 }
 
 /**
