@@ -1,18 +1,25 @@
-// Closing a billing month (T-27-1): compute every contract's invoice with the pure rules, then
+// Closing a billing month (T-27-1): check every contract's invoice with the pure rules, then
 // issue them in order of contract ref, a batch per transaction, numbering each invoice with the
 // next sequence number inside the same transaction. A kill loses at most the open batch; a
 // re-run skips what was issued and continues the sequence, so the result is exactly that of an
 // uninterrupted run: no duplicate, no gap. A closed month issues nothing more.
 //
+// Memory does not grow with the number of contracts (issue 18 item 6): the month is read a page
+// of contracts at a time in ref order (keyset paging, `PLAN_PAGE_SIZE`), once to check it (only
+// the count and the problems are kept: a problem anywhere stops the run before anything is
+// issued) and again as the batches go, each batch planning from what is committed at that
+// moment. Between batches the run holds at most a batch and a page of planned invoices.
+//
 // The run yields between batches, and other writers (the console's users, a command on the same
 // file) go on meanwhile: each batch's transaction first plans again, with the same rules, every
-// contract written since the plan was read (the billing journal, migration 000960), so an
+// contract written since the month was checked (the billing journal, migration 000960), so an
 // invoice holds everything committed before its batch. A write committed after the contract's
 // invoice is a write after the invoice, as on any other day (T-26 interest then goes on the next
 // invoice, payments.server.ts). The month is marked closed in the last batch's transaction.
-import type { CompiledQuery, Insertable, Kysely } from "kysely";
+import { sql, type CompiledQuery, type Insertable, type Kysely } from "kysely";
+import { dialectOf } from "../../db/connection";
 import type { Database, InvoiceLineTable, InvoiceTable, OutboxTable } from "../../db/schema";
-import { chunks } from "../../db/chunks";
+import { chunks, SQL_CHUNK } from "../../db/chunks";
 import { writeTransaction } from "../../db/write-transaction";
 import { recordWebhookEventsFor, webhookSubscribers } from "../webhooks/events.server";
 import { billingChangesSince, lastBillingChange } from "./billing-changes.server";
@@ -117,78 +124,168 @@ function planContracts(
   return { toIssue, problems };
 }
 
-interface RunPlan extends MonthPlan {
+/** What a run plans with: read once, and again when a tariff or the settings are written during it. */
+interface PlanBasis {
   tariffs: TariffVersion[];
   settings: BillingSettings;
-  /** The billing journal's last id before anything was read (billing-changes.server.ts): later writes are planned again. */
-  changesThrough: number;
 }
 
-async function planMonth(db: Kysely<Database>, month: YearMonth): Promise<RunPlan> {
-  // Read first: a write committed while the plan is read (its queries are not one snapshot)
-  // has a larger id, so the first batch plans its contract again.
-  const changesThrough = await lastBillingChange(db);
-  const state = await monthState(db, month);
-  const [tariffs, settings, contracts, issued] = await Promise.all([
-    loadTariffs(db),
-    getBillingSettings(db),
-    loadBillableContracts(db, lastDayOf(month), { onlyPaymentsRelevantTo: month }),
-    db.selectFrom("invoices").select("contract_id").where("billing_month", "=", month).execute(),
-  ]);
-  const prior = await loadPriorInvoices(db, month, contracts);
-  const issuedIds = new Set(issued.map((r) => r.contract_id));
-  const { toIssue, problems } = planContracts(
-    month,
-    contracts,
-    tariffs,
-    prior,
-    issuedIds,
-    settings,
-  );
-  return {
-    month,
-    closed: state?.status === "closed",
-    alreadyIssued: issuedIds.size,
-    toIssue,
-    problems,
-    tariffs,
-    settings,
-    changesThrough,
-  };
+async function planBasis(db: Kysely<Database>): Promise<PlanBasis> {
+  const [tariffs, settings] = await Promise.all([loadTariffs(db), getBillingSettings(db)]);
+  return { tariffs, settings };
+}
+
+/**
+ * The largest page of contracts read and planned at once (bounded memory, issue 18 item 6): a
+ * page's ids also go into `in` lists, kept at the size of `chunks`.
+ */
+export const PLAN_PAGE_SIZE = SQL_CHUNK;
+
+/** One page of the month's plan: the contracts read (in ref order) and what they give. */
+interface PlannedPage {
+  /** The last contract read, where the next page starts; null when the page is empty. */
+  lastRef: string | null;
+  /** Fewer contracts than asked for: there are no more. */
+  end: boolean;
+  toIssue: PlannedInvoice[];
+  problems: ContractProblem[];
+}
+
+/**
+ * The next `limit` contracts after `afterRef` without an invoice for `month`, planned. Their
+ * histories are read with `in` lists of the page's ids: memory and the size of every query follow
+ * the page, not the book.
+ */
+async function planPage(
+  db: Kysely<Database>,
+  month: YearMonth,
+  basis: PlanBasis,
+  afterRef: string | null,
+  limit: number,
+): Promise<PlannedPage> {
+  let read = { lastRef: null as string | null, count: 0 };
+  const contracts = await loadBillableContracts(db, lastDayOf(month), {
+    onlyPaymentsRelevantTo: month,
+    page: { afterRef, limit, withoutInvoiceFor: month, onRead: (r) => (read = r) },
+  });
+  const prior = await loadPriorInvoices(db, month, contracts, {
+    contractIds: contracts.map((c) => c.id),
+  });
+  const planned = planContracts(month, contracts, basis.tariffs, prior, new Set(), basis.settings);
+  return { ...planned, lastRef: read.lastRef, end: read.count < limit };
+}
+
+/**
+ * Every page of the month's plan in ref order, from the start (contracts already invoiced for the
+ * month are left out). Only one page is held at a time.
+ */
+async function* planPages(
+  db: Kysely<Database>,
+  month: YearMonth,
+  basis: PlanBasis,
+  pageSize: number = PLAN_PAGE_SIZE,
+): AsyncGenerator<PlannedPage> {
+  let afterRef: string | null = null;
+  for (;;) {
+    const page = await planPage(db, month, basis, afterRef, pageSize);
+    yield page;
+    if (page.end || page.lastRef === null) return;
+    afterRef = page.lastRef;
+  }
+}
+
+export interface MonthSummary {
+  month: YearMonth;
+  closed: boolean;
+  alreadyIssued: number;
+  /** How many invoices closing the month would issue now. */
+  toIssue: number;
+  problems: ContractProblem[];
+}
+
+/**
+ * The month's plan counted page by page, holding no invoice (what a run checks before it issues
+ * anything); `each` sees every planned invoice as its page is planned.
+ */
+async function summarizeMonth(
+  db: Kysely<Database>,
+  month: YearMonth,
+  basis: PlanBasis,
+  each?: (planned: PlannedInvoice) => void,
+): Promise<Omit<MonthSummary, "closed" | "alreadyIssued">> {
+  let toIssue = 0;
+  const problems: ContractProblem[] = [];
+  for await (const page of planPages(db, month, basis)) {
+    toIssue += page.toIssue.length;
+    problems.push(...page.problems);
+    if (each) for (const p of page.toIssue) each(p);
+  }
+  return { month, toIssue, problems };
+}
+
+async function issuedCount(db: Kysely<Database>, month: YearMonth): Promise<number> {
+  const row = await db
+    .selectFrom("invoices")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("billing_month", "=", month)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** What closing `month` would issue, computed without writing anything (also the preview). */
 export async function planBillingMonth(db: Kysely<Database>, month: YearMonth): Promise<MonthPlan> {
-  const { closed, alreadyIssued, toIssue, problems } = await planMonth(db, month);
-  return { month, closed, alreadyIssued, toIssue, problems };
+  const state = await monthState(db, month);
+  const basis = await planBasis(db);
+  const toIssue: PlannedInvoice[] = [];
+  const { problems } = await summarizeMonth(db, month, basis, (p) => toIssue.push(p));
+  return {
+    month,
+    closed: state?.status === "closed",
+    alreadyIssued: await issuedCount(db, month),
+    toIssue,
+    problems,
+  };
 }
 
-/** `contractIds` planned again from what is committed now (inside a batch's transaction). */
+/**
+ * `contractIds` planned again from what is committed now (inside a batch's transaction), a page
+ * of ids at a time: the invoices of the ones that have one and are not issued yet, in ref order.
+ */
 async function replanContracts(
   trx: Kysely<Database>,
   month: YearMonth,
-  tariffs: readonly TariffVersion[],
-  settings: BillingSettings,
+  basis: PlanBasis,
   contractIds: readonly number[],
 ) {
-  const [contracts, issued] = await Promise.all([
-    loadBillableContracts(trx, lastDayOf(month), { contractIds, onlyPaymentsRelevantTo: month }),
-    trx
-      .selectFrom("invoices")
-      .select("contract_id")
-      .where("billing_month", "=", month)
-      .where("contract_id", "in", contractIds)
-      .execute(),
-  ]);
-  const prior = await loadPriorInvoices(trx, month, contracts, { contractIds });
-  return planContracts(
-    month,
-    contracts,
-    tariffs,
-    prior,
-    new Set(issued.map((r) => r.contract_id)),
-    settings,
-  );
+  const toIssue: PlannedInvoice[] = [];
+  const problems: ContractProblem[] = [];
+  for (const part of chunks(contractIds, PLAN_PAGE_SIZE)) {
+    const [contracts, issued] = await Promise.all([
+      loadBillableContracts(trx, lastDayOf(month), {
+        contractIds: part,
+        onlyPaymentsRelevantTo: month,
+      }),
+      trx
+        .selectFrom("invoices")
+        .select("contract_id")
+        .where("billing_month", "=", month)
+        .where("contract_id", "in", part)
+        .execute(),
+    ]);
+    const prior = await loadPriorInvoices(trx, month, contracts, { contractIds: part });
+    const planned = planContracts(
+      month,
+      contracts,
+      basis.tariffs,
+      prior,
+      new Set(issued.map((r) => r.contract_id)),
+      basis.settings,
+    );
+    toIssue.push(...planned.toIssue);
+    problems.push(...planned.problems);
+  }
+  toIssue.sort((a, b) => compareRefs(a.contractRef, b.contractRef));
+  return { toIssue, problems };
 }
 
 /**
@@ -277,7 +374,36 @@ type InvoiceLineRow = Insertable<InvoiceLineTable>;
 type OutboxRow = Insertable<OutboxTable>;
 
 /** The INSERTs of one run, each compiled once (see `reusableInsert`). */
-function runInserts() {
+/**
+ * On PostgreSQL a batch's rows of one table go in as one JSON parameter
+ * (json_populate_recordset, columns matched by name): a multi-row INSERT binds up to 5,120
+ * parameters, which the server took longer to parse and bind than to write the rows (issue 18
+ * item 6). The rows and their order are the same; the returned ids are matched by `seq`.
+ */
+function jsonInsert<R extends Record<string, unknown>, O>(
+  table: "invoices" | "invoice_lines" | "outbox",
+  returning: readonly string[] = [],
+) {
+  return async (trx: Kysely<Database>, rows: readonly R[]): Promise<O[]> => {
+    if (rows.length === 0) return [];
+    const columns = sql.join(Object.keys(rows[0]).map((c) => sql.ref(c)));
+    const result = await sql<O>`insert into ${sql.table(table)} (${columns})
+      select ${columns} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::json)
+      ${returning.length ? sql`returning ${sql.join(returning.map((c) => sql.ref(c)))}` : sql``}`.execute(
+      trx,
+    );
+    return result.rows;
+  };
+}
+
+/** The INSERTs of one run, each compiled once (see `reusableInsert`); JSON rows on PostgreSQL. */
+function runInserts(db: Kysely<Database>) {
+  if (dialectOf(db) === "postgres")
+    return {
+      invoices: jsonInsert<InvoiceRow, { id: number; seq: number }>("invoices", ["id", "seq"]),
+      lines: jsonInsert<InvoiceLineRow, unknown>("invoice_lines"),
+      mails: jsonInsert<OutboxRow, unknown>("outbox"),
+    };
   return {
     invoices: reusableInsert((trx, rows: InvoiceRow[]) =>
       trx.insertInto("invoices").values(rows).returning(["id", "seq"]).compile(),
@@ -490,10 +616,20 @@ export async function runBillingMonth(
     .executeTakeFirst();
   if (later) throw new Error(`month: ${later.month} is already closed; months are closed in order`);
 
-  const plan = await planMonth(db, month);
-  const base = { month, alreadyIssued: plan.alreadyIssued, problems: plan.problems };
-  if (plan.closed) return { ...base, alreadyClosed: true, issued: 0 }; // closed while planning
-  if (plan.problems.length > 0) return { ...base, alreadyClosed: false, issued: 0 };
+  // Read first: a write committed while the month is checked (its queries are not one snapshot)
+  // has a larger id, so the first batch plans its contract again.
+  let changesThrough = await lastBillingChange(db);
+  const state = await monthState(db, month);
+  let basis = await planBasis(db);
+  const alreadyIssued = await issuedCount(db, month);
+  // Problems anywhere stop the run before anything is issued: the whole month is planned once,
+  // a page at a time, keeping only the count and the problems (issue 18 item 6: memory does not
+  // grow with the number of contracts). Each batch then plans its contracts again, from what is
+  // committed at that moment.
+  const checked = await summarizeMonth(db, month, basis);
+  const base = { month, alreadyIssued, problems: checked.problems };
+  if (state?.status === "closed") return { ...base, alreadyClosed: true, issued: 0 }; // closed while checking
+  if (checked.problems.length > 0) return { ...base, alreadyClosed: false, issued: 0 };
 
   const issuedAt = options.at.toISOString();
   await db
@@ -502,12 +638,17 @@ export async function runBillingMonth(
     .onConflict((oc) => oc.column("month").doNothing())
     .execute();
 
-  // The total is known once planned: a progress page shows it before the first batch ends.
-  await options.onPlanned?.(plan.toIssue.length);
+  // The total is known once checked: a progress page shows it before the first batch ends.
+  await options.onPlanned?.(checked.toIssue);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const inserts = runInserts();
-  let remaining = plan.toIssue;
-  let { tariffs, settings, changesThrough } = plan;
+  const inserts = runInserts(db);
+  // The plan ahead of the next batch: the invoices planned, in ref order, of the contracts read
+  // so far (up to `readThrough`) and not issued yet; at most a batch and a page of them.
+  let pending: PlannedInvoice[] = [];
+  let readThrough: string | null = null;
+  let readAll = false;
+  /** For the progress page only: what is issued plus what is expected still to come. */
+  let expected = checked.toIssue;
   let issued = 0;
   for (;;) {
     // BEGIN IMMEDIATE: nothing commits between reading the journal and committing the batch, so
@@ -516,45 +657,66 @@ export async function runBillingMonth(
       const changes = await billingChangesSince(trx, changesThrough);
       if (changes) {
         if (changes.every || changes.contractIds.length > REPLAN_ALL_ABOVE) {
-          const fresh = await planMonth(trx, month);
+          // A tariff or the settings written, or a bulk import: the whole month checked again,
+          // and read again from its start (contracts invoiced by now are left out by the pages).
+          basis = await planBasis(trx);
+          const fresh = await summarizeMonth(trx, month, basis);
           if (fresh.problems.length > 0) return { problems: fresh.problems };
-          ({ tariffs, settings, changesThrough, toIssue: remaining } = fresh);
+          changesThrough = changes.through;
+          pending = [];
+          readThrough = null;
+          readAll = false;
+          expected = issued + fresh.toIssue;
         } else {
-          const fresh = await replanContracts(trx, month, tariffs, settings, changes.contractIds);
+          const fresh = await replanContracts(trx, month, basis, changes.contractIds);
           if (fresh.problems.length > 0) return { problems: fresh.problems };
-          remaining = mergeReplanned(remaining, changes.contractIds, fresh.toIssue);
+          // Those not read yet are planned when their page comes, from what is committed then.
+          const read = fresh.toIssue.filter(
+            (p) => readThrough !== null && compareRefs(p.contractRef, readThrough) <= 0,
+          );
+          const before = pending.length;
+          pending = mergeReplanned(pending, changes.contractIds, read);
+          expected += pending.length - before;
           changesThrough = changes.through;
         }
       }
-      const batch = remaining.slice(0, batchSize);
+      // One invoice more than the batch, or the end of the book: whether this batch is the
+      // month's last is known in its own transaction, which then closes the month.
+      while (pending.length <= batchSize && !readAll) {
+        const page = await planPage(trx, month, basis, readThrough, PLAN_PAGE_SIZE);
+        if (page.problems.length > 0) return { problems: page.problems };
+        pending.push(...page.toIssue);
+        if (page.lastRef !== null) readThrough = page.lastRef;
+        readAll = page.end;
+      }
+      const batch = pending.slice(0, batchSize);
       if (batch.length > 0) await issueBatch(trx, batch, options.at, await issuerOf(trx), inserts);
-      remaining = remaining.slice(batch.length);
+      pending = pending.slice(batch.length);
       issued += batch.length;
+      const finished = readAll && pending.length === 0;
       // Closed in the transaction that found nothing more to issue: a write after it is a
       // write after the month's invoices, for every contract.
-      if (remaining.length === 0) {
-        const count = await trx
-          .selectFrom("invoices")
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .where("billing_month", "=", month)
-          .executeTakeFirstOrThrow();
+      if (finished) {
         await trx
           .updateTable("billing_months")
           .set({
             status: "closed",
             closed_at: options.at.toISOString(),
-            invoice_count: Number(count.n),
+            invoice_count: await issuedCount(trx, month),
           })
           .where("month", "=", month)
           .execute();
       }
-      return { problems: [], issuedNow: batch.length };
+      return { problems: [], issuedNow: batch.length, finished };
     });
     if (step.problems.length > 0)
       return { ...base, problems: step.problems, alreadyClosed: false, issued };
     if (step.issuedNow)
-      await options.onProgress?.({ done: issued, total: issued + remaining.length });
-    if (remaining.length === 0) break;
+      await options.onProgress?.({
+        done: issued,
+        total: step.finished ? issued : Math.max(expected, issued + pending.length),
+      });
+    if (step.finished) break;
     // SQLite calls are synchronous: give the event loop a turn between batches, so a server
     // closing a month in the background still answers requests (and its progress page).
     await new Promise((resolve) => setImmediate(resolve));
