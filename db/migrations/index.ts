@@ -41,6 +41,7 @@ import * as leasesAndJobs from "./2026_11_22_001130_leases_and_jobs";
 import * as updatedAt from "./2026_11_22_001120_updated_at";
 import * as idempotencyKeys from "./2026_11_22_001160_idempotency_keys";
 import * as incidentNotes from "./2026_11_22_001150_incident_notes";
+import * as incidentHandledBy from "./2026_11_22_001220_incident_handled_by";
 import * as apiKeys from "./2026_11_22_001090_api_keys";
 import * as webhooks from "./2026_11_22_001110_webhooks";
 import * as directDebit from "./2026_11_22_001080_direct_debit";
@@ -90,6 +91,7 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001120_updated_at": updatedAt,
   "2026_11_22_001160_idempotency_keys": idempotencyKeys,
   "2026_11_22_001150_incident_notes": incidentNotes,
+  "2026_11_22_001220_incident_handled_by": incidentHandledBy,
 };
 
 /**
