@@ -55,8 +55,6 @@ export const PREFECTURE_AREAS: readonly { prefecture: string; area: Area }[] = [
   ["沖縄県", "west"],
 ].map(([prefecture, area]) => ({ prefecture, area: area as Area }));
 
-export const AREA_LABELS: Record<Area, string> = { east: "東日本", west: "西日本" };
-
 /**
  * The prefecture an address starts with, after an optional postal code (〒100-0001) and spaces;
  * also without its suffix (東京 for 東京都, 大阪 for 大阪府), except 北海道, which has none. Null when

@@ -18,11 +18,11 @@ import { now } from "~/lib/clock";
 import { fieldErrorsOf } from "~/lib/form";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { addDays, isIsoDate, jstDate, monthOf } from "~/lib/jst";
-import { itemLabel } from "~/lib/labels";
+import { AREA_LABELS, itemLabel } from "~/lib/labels";
 import { loadTariffs } from "~/billing/history.server";
 import { findTariffForMonth } from "~/billing/tariff";
 import { applicationMonthlyPrice, priceInputOfForm } from "~/contracts/application-price";
-import { AREA_LABELS, areaOfAddress, prefectureOf } from "~/contracts/prefecture-area";
+import { areaOfAddress, prefectureOf } from "~/contracts/prefecture-area";
 import { formatDate, formatYen } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
