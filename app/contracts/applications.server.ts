@@ -77,7 +77,11 @@ export async function pageApplications(
 export async function getApplication(db: Kysely<Database>, params: { id: number; tenant: Tenant }) {
   return (
     scoped(db, params.tenant)
+      // Who gave the consent, by display name: pages never show a person's e-mail address to
+      // another tenant (issue 17 item 6).
+      .leftJoin("users as consenter", "consenter.email", "applications.consent_by")
       .selectAll("applications")
+      .select("consenter.display_name as consent_by_name")
       .where("applications.id", "=", params.id)
       .executeTakeFirst() ?? null
   );
