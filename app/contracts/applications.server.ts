@@ -412,7 +412,7 @@ export async function approveApplication(
       action: "application.approve",
       entity: "application",
       entityId: app.ref,
-      summary: `${app.ref} を承認（サービス開始日 ${params.serviceStart}、契約 K-${app.ref.slice(4)}）`,
+      summary: `${app.ref} を承認（サービス開始日 ${formatDate(params.serviceStart)}、契約 K-${app.ref.slice(4)}）`,
       ip: params.ip,
     });
     return id;

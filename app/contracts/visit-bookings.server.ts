@@ -23,7 +23,7 @@ import {
   nextRequestAcceptanceAt,
   type VisitSlot,
 } from "./visit-slots";
-import { formatInstant, formatYen } from "../lib/format";
+import { formatDate, formatInstant, formatYen } from "../lib/format";
 
 export interface BookingRequest extends VisitFormContent {
   date: IsoDate;
@@ -142,7 +142,7 @@ export async function bookVisit(
       action: "visit.book",
       entity: "visit_booking",
       entityId: id,
-      summary: `訪問予約 ${request.date} ${request.start}（見積り ${formatYen(check.estimate.totalYen)}・税抜${check.estimate.freeVisit ? "、年1回の無料訪問を適用" : ""}）`,
+      summary: `訪問予約 ${formatDate(request.date)} ${request.start}（見積り ${formatYen(check.estimate.totalYen)}・税抜${check.estimate.freeVisit ? "、年1回の無料訪問を適用" : ""}）`,
       ip: params.ip,
     });
   });

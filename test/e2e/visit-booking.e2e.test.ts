@@ -85,6 +85,13 @@ describe("visit booking form (issue 17 item 9)", () => {
         k2001,
       ),
     ).toEqual([{ visit_date: "2026-11-24", start_time: "09:00", estimate_yen: 11600 }]);
+    // The audit summary reads the date as people read it (issue 17 item 6), not 2026-11-24.
+    expect(
+      queryDatabase<{ summary: string }>(
+        server,
+        "select summary from audit_log where action = 'visit.book'",
+      ).map((r) => r.summary),
+    ).toEqual(["訪問予約 2026年11月24日 09:00（見積り 11,600円・税抜、年1回の無料訪問を適用）"]);
     await page.close();
   });
 });
