@@ -85,7 +85,9 @@ export async function publishTariffVersion(
       action: "tariff.publish",
       entity: "tariff_version",
       entityId: version.effectiveFrom,
-      summary: `料金表 ${formatDate(version.effectiveFrom)} 版を登録: ${Object.entries(version.prices)
+      summary: `料金表 ${formatDate(version.effectiveFrom)} 版を登録: ${Object.entries(
+        version.prices,
+      )
         .map(([code, price]) => `${code} ${formatYen(price)}`)
         .join("、")}`,
       ip: params.ip,
