@@ -328,6 +328,8 @@ export interface IncidentTable {
   device_name: string | null;
   /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
   updated_at: Generated<string | null>;
+  /** Who is handling it: the provider's operations or the customer (migration 001220, issue 17 item 8). */
+  handled_by: "provider" | "customer" | null;
 }
 
 /** A note on an incident, with its time and author as data (migration 001150). */

@@ -494,15 +494,9 @@ describe("demo data", () => {
       today,
     });
     expect(
-      page!.changes.map((c) => [c.kind, c.status, c.from_name, c.party_name, c.requested_by]),
+      page!.changes.map((c) => [c.kind, c.status, c.from_name, c.party_name, c.requested_by_name]),
     ).toEqual([
-      [
-        "transfer",
-        "requested",
-        "株式会社かもめ物流",
-        "株式会社かもめロジスティクス",
-        "reseller@demo.example",
-      ],
+      ["transfer", "requested", "株式会社かもめ物流", "株式会社かもめロジスティクス", "西田 誠"],
     ]);
   });
 

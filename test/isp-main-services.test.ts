@@ -206,13 +206,13 @@ describe("recording an ended main service with a past last day (reseller R1 for 
         action: "isp.auto_end",
         entity_id: mds.licenseRef,
         user_email: actor.email,
-        summary: `ISPセキュリティ自動解約（L-4）: 契約番号 ${mds.contractNumber}、主契約の終了に伴い自動解約（2026-10-31 まで）`,
+        summary: `ISPセキュリティ自動解約（L-4）: 契約番号 ${mds.contractNumber}、主契約の終了に伴い自動解約（2026年10月31日 まで）`,
       },
       {
         action: "isp.auto_end",
         entity_id: web.licenseRef,
         user_email: actor.email,
-        summary: `ISPセキュリティ自動解約（L-4）: 契約番号 ${web.contractNumber}、主契約の終了に伴い自動解約（2026-10-31 まで）`,
+        summary: `ISPセキュリティ自動解約（L-4）: 契約番号 ${web.contractNumber}、主契約の終了に伴い自動解約（2026年10月31日 まで）`,
       },
     ]);
   });

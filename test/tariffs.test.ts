@@ -65,7 +65,7 @@ describe("tariff versions", () => {
       .select("summary")
       .where("action", "=", "tariff.publish")
       .execute();
-    expect(audit).toEqual([{ summary: "料金表 2026-12-01 版を登録: endpoint 650円" }]);
+    expect(audit).toEqual([{ summary: "料金表 2026年12月1日 版を登録: endpoint 650円" }]);
     const listed = (await listTariffVersions(t.db)).at(-1)!;
     expect(listed).toMatchObject({
       effectiveFrom: "2026-12-01",

@@ -9,7 +9,7 @@ import type { IsoDate } from "../lib/jst";
 import { loadTariffs } from "./history.server";
 import { BUILT_IN_TARIFF_DATE } from "./tariff";
 import { draftTariffVersion, isWithdrawable, type TariffVersionInput } from "./tariff-editor";
-import { formatYen } from "../lib/format";
+import { formatDate, formatYen } from "../lib/format";
 
 export interface StoredTariffVersion {
   effectiveFrom: IsoDate;
@@ -85,7 +85,9 @@ export async function publishTariffVersion(
       action: "tariff.publish",
       entity: "tariff_version",
       entityId: version.effectiveFrom,
-      summary: `料金表 ${version.effectiveFrom} 版を登録: ${Object.entries(version.prices)
+      summary: `料金表 ${formatDate(version.effectiveFrom)} 版を登録: ${Object.entries(
+        version.prices,
+      )
         .map(([code, price]) => `${code} ${formatYen(price)}`)
         .join("、")}`,
       ip: params.ip,
@@ -120,7 +122,7 @@ export async function withdrawTariffVersion(
       action: "tariff.withdraw",
       entity: "tariff_version",
       entityId: version.effective_from,
-      summary: `料金表 ${version.effective_from} 版を取り下げ（適用前）`,
+      summary: `料金表 ${formatDate(version.effective_from)} 版を取り下げ（適用前）`,
       ip: params.ip,
     });
     return { ok: true as const, effectiveFrom: version.effective_from };

@@ -21,7 +21,7 @@ import { getDebitSettings } from "../settings/provider.server";
 import { findBranch } from "./bank-codes.server";
 import { debitDateFor, payerKey, RESULT_LABELS, type AccountType } from "./zengin";
 import { parseResultFile, requestFile, type DebitRecord } from "./zengin-file.server";
-import { formatYen } from "../lib/format";
+import { formatDate, formatYen } from "../lib/format";
 
 const PROVIDER: Tenant = { kind: "provider" };
 
@@ -285,7 +285,7 @@ export async function importDebitResult(
             action: "collections.debit_failed",
             entity: "invoice",
             entityId: debit.invoice_number,
-            summary: `${debit.invoice_number} 口座振替不能（${debit.debit_date}、${r.resultCode} ${RESULT_LABELS[r.resultCode]}）`,
+            summary: `${debit.invoice_number} 口座振替不能（${formatDate(debit.debit_date)}、${r.resultCode} ${RESULT_LABELS[r.resultCode]}）`,
             ip: params.ip,
           });
         }

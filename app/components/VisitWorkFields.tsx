@@ -1,19 +1,32 @@
 // The work items of a visit (S5 menu, S6 data migration, diagnosis, backup, line application):
 // the same fields on the booking form and on the operator's record of what was done.
-import { VISIT_MENU } from "~/contracts/visit-menu";
+import { VISIT_MENU, type VisitMenuPrice } from "~/contracts/visit-menu";
+import { formatYen } from "~/lib/format";
 
 export function VisitWorkFields({
   legend,
   v,
   error,
+  prices,
 }: {
   legend: string;
   v: (name: string, fallback?: string) => string;
   /** The wrong field and its message, shown under that field. */
   error?: { field: string; message: string } | null;
+  /** Each item's price from the tariff, shown beside it on the booking form (issue 17 item 9). */
+  prices?: readonly VisitMenuPrice[];
 }) {
   const errorOf = (name: string) =>
     error?.field === name ? <span className="field-error">{error.message}</span> : null;
+  const priceOf = (code: string) => {
+    const p = prices?.find((x) => x.code === code);
+    return p ? (
+      <span className="muted" data-price={code}>
+        {" "}
+        1{p.unit} {formatYen(p.priceYen)}（税込 {formatYen(p.priceWithTaxYen)}）
+      </span>
+    ) : null;
+  };
   return (
     <fieldset>
       <legend>{legend}</legend>
@@ -23,11 +36,11 @@ export function VisitWorkFields({
           name="visit.diagnosis"
           defaultChecked={v("visit.diagnosis") === "on"}
         />{" "}
-        状況診断
+        状況診断{priceOf("visit.diagnosis")}
       </label>
       {VISIT_MENU.map((item) => (
         <label key={item.code} className="plain">
-          {item.label}（{item.unit}）
+          {item.label}（{item.unit}）{priceOf(item.code)}
           <input
             type="number"
             name={item.code}

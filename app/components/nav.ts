@@ -38,6 +38,7 @@ const ALL: readonly (NavItem & { roles: readonly Role[] })[] = [
     roles: ["provider_admin", "operator", "finance", "reseller_manager", "customer_admin"],
   },
   { to: "/calls", label: "電話連絡", roles: ["provider_admin", "operator"] },
+  { to: "/visits", label: "訪問予定", roles: ["provider_admin", "operator"] },
   {
     to: "/contracts",
     label: "契約",

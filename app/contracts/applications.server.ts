@@ -77,7 +77,11 @@ export async function pageApplications(
 export async function getApplication(db: Kysely<Database>, params: { id: number; tenant: Tenant }) {
   return (
     scoped(db, params.tenant)
+      // Who gave the consent, by display name: pages never show a person's e-mail address to
+      // another tenant (issue 17 item 6).
+      .leftJoin("users as consenter", "consenter.email", "applications.consent_by")
       .selectAll("applications")
+      .select("consenter.display_name as consent_by_name")
       .where("applications.id", "=", params.id)
       .executeTakeFirst() ?? null
   );
@@ -408,7 +412,7 @@ export async function approveApplication(
       action: "application.approve",
       entity: "application",
       entityId: app.ref,
-      summary: `${app.ref} を承認（サービス開始日 ${params.serviceStart}、契約 K-${app.ref.slice(4)}）`,
+      summary: `${app.ref} を承認（サービス開始日 ${formatDate(params.serviceStart)}、契約 K-${app.ref.slice(4)}）`,
       ip: params.ip,
     });
     return id;

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { addressField, emailField, nameField } from "../lib/fields";
 import { isIsoDate } from "../lib/jst";
+import { areaOfAddress } from "./prefecture-area";
 
 export const REJECTION_REASONS: Record<number, string> = {
   1: "（1）技術上著しく困難なとき",
@@ -21,8 +22,20 @@ const required = (label: string, max = 200) =>
     .min(1, `${label}を入力してください`)
     .max(max, `${label}は${max}文字以内で入力してください`);
 
+/**
+ * Issue 17 item 11: an area left empty is the one serving the address's prefecture, so the form
+ * works without JavaScript (the browser fills the same suggestion in as the address is typed).
+ */
+function withAreaFromAddress(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null) return raw;
+  const values = raw as Record<string, unknown>;
+  if (values.area !== undefined && values.area !== "") return raw;
+  const area = areaOfAddress(typeof values.holderAddress === "string" ? values.holderAddress : "");
+  return area ? { ...values, area } : raw;
+}
+
 /** The T-7 form. `customerId` empty = a new customer from the holder fields. */
-export const ApplicationForm = z.object({
+const ApplicationFields = z.object({
   customerId: z.string().optional(),
   holderName: nameField("契約者名"),
   holderAddress: addressField(),
@@ -37,7 +50,9 @@ export const ApplicationForm = z.object({
       (v) => /^(CAF|COP)\d{7,10}$/.test(v),
       "回線IDは「CAF」または「COP」に続く数字で入力してください（例：CAF1234567）",
     ),
-  area: z.enum(["east", "west"], { error: "エリアを選んでください" }),
+  area: z.enum(["east", "west"], {
+    error: "エリアを選んでください（住所から都道府県を判定できませんでした）",
+  }),
   endpointSeats: z.string().transform((v, ctx) => {
     const n = Number(v.normalize("NFKC"));
     if (!Number.isInteger(n) || n < 0 || n > 1000) {
@@ -60,5 +75,7 @@ export const ApplicationForm = z.object({
   wishedStart: z.string().refine(isIsoDate, "利用開始希望日を正しい日付で入力してください"),
   consent: z.literal("yes", { error: "個人情報の取扱いへの同意が必要です" }),
 });
+
+export const ApplicationForm = z.preprocess(withAreaFromAddress, ApplicationFields);
 
 export type ApplicationInput = z.output<typeof ApplicationForm>;

@@ -103,12 +103,19 @@ export async function requestChange(
 }
 
 export async function listChanges(db: Kysely<Database>, contractId: number) {
-  return db
-    .selectFrom("contract_changes")
-    .selectAll()
-    .where("contract_id", "=", contractId)
-    .orderBy("id", "desc")
-    .execute();
+  return (
+    db
+      .selectFrom("contract_changes")
+      // The requester by display name, never by address (issue 17 item 6).
+      .leftJoin("users as requester", "requester.email", "contract_changes.requested_by")
+      .selectAll("contract_changes")
+      .select("requester.display_name as requested_by_name")
+      .where("contract_changes.contract_id", "=", contractId)
+      .orderBy("contract_changes.id", "desc")
+      .execute()
+      // The addresses stay on the server: the pages show the display name (issue 17 item 6).
+      .then((rows) => rows.map(({ requested_by: _r, decided_by: _d, ...row }) => row))
+  );
 }
 
 export async function contactHistory(db: Kysely<Database>, customerId: number) {

@@ -6,8 +6,11 @@ import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
 
+/** 契約中: active or suspended, the home page's 契約中の回線 (issue 17 item 10). */
+export const LIVE_STATUS = "live";
+
 export interface ContractFilter {
-  status?: ContractStatus;
+  status?: ContractStatus | typeof LIVE_STATUS;
   customerId?: number;
   search?: string;
 }
@@ -18,7 +21,8 @@ function filteredContracts(db: Kysely<Database>, tenant: Tenant, filter: Contrac
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .leftJoin("resellers", "resellers.id", "customers.reseller_id")
     .where(customerInTenant(tenant));
-  if (filter.status) q = q.where("contracts.status", "=", filter.status);
+  if (filter.status === LIVE_STATUS) q = q.where("contracts.status", "in", ["active", "suspended"]);
+  else if (filter.status) q = q.where("contracts.status", "=", filter.status);
   if (filter.customerId !== undefined) q = q.where("contracts.customer_id", "=", filter.customerId);
   if (filter.search) {
     const like = `%${filter.search}%`;

@@ -124,13 +124,21 @@ export async function holderChangePage(
     .selectFrom("contract_holder_changes")
     .innerJoin("customers as from_c", "from_c.id", "contract_holder_changes.from_customer_id")
     .leftJoin("customers as to_c", "to_c.id", "contract_holder_changes.to_customer_id")
+    // The requester by display name, never by address (issue 17 item 6).
+    .leftJoin("users as requester", "requester.email", "contract_holder_changes.requested_by")
     .selectAll("contract_holder_changes")
-    .select(["from_c.name as from_name", "to_c.name as to_name", "to_c.ref as to_ref"])
+    .select([
+      "from_c.name as from_name",
+      "to_c.name as to_name",
+      "to_c.ref as to_ref",
+      "requester.display_name as requested_by_name",
+    ])
     .where("contract_holder_changes.contract_id", "=", contract.id)
     .orderBy("contract_holder_changes.id", "desc")
     .execute();
   const changes = await Promise.all(
-    rows.map(async (r) => {
+    rows.map(async ({ requested_by: _r, decided_by: _d, ...r }) => {
+      // The addresses stay on the server: the page shows the display name (issue 17 item 6).
       const successors = successorsOf(r);
       return {
         ...r,

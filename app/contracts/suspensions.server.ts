@@ -115,7 +115,7 @@ export async function suspendContract(
       action: "contract.suspend",
       entity: "contract",
       entityId: c.ref,
-      summary: `${c.ref} 利用停止（${SUSPENSION_REASONS[params.reason]}、${params.startsOn}〜${params.endsOn ?? "解消まで"}${params.emergency ? "、緊急" : ""}）`,
+      summary: `${c.ref} 利用停止（${SUSPENSION_REASONS[params.reason]}、${formatDate(params.startsOn)}〜${params.endsOn ? formatDate(params.endsOn) : "解消まで"}${params.emergency ? "、緊急" : ""}）`,
       ip: params.ip,
     });
   });
@@ -350,7 +350,7 @@ export async function terminateByProvider(
       action: "contract.terminate_by_provider",
       entity: "contract",
       entityId: c.ref,
-      summary: `${c.ref} を${params.endDate}で解除（${params.customerFault ? "お客さまの責め：違約金あり" : "当社の事情：違約金なし"}）: ${params.reason}`,
+      summary: `${c.ref} を${formatDate(params.endDate)}で解除（${params.customerFault ? "お客さまの責め：違約金あり" : "当社の事情：違約金なし"}）: ${params.reason}`,
       ip: params.ip,
     });
   });
@@ -474,7 +474,7 @@ export async function markGatewayReturned(
       action: "gateway.returned",
       entity: "contract",
       entityId: r.contract_id,
-      summary: `${r.model} の返却を記録（${params.returnedOn}）`,
+      summary: `${r.model} の返却を記録（${formatDate(params.returnedOn)}）`,
       ip: params.ip,
     });
     return true;

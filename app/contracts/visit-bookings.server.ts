@@ -3,7 +3,7 @@
 // operator's record of what was done on a visit becomes a `visits` row that the billing run prices.
 import type { Kysely } from "kysely";
 import { inTransaction } from "../lib/transaction.server";
-import type { Database } from "../../db/schema";
+import type { Area, Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
@@ -15,14 +15,15 @@ import type { VisitLineInput } from "../billing/visit-pricing";
 import { isTimeOfDay, jstInstant, monthOf, type IsoDate } from "../lib/jst";
 import { estimateVisit, type VisitEstimate } from "./visit-estimate";
 import type { VisitFormContent } from "./visit-form";
+import { visitMenuPrices } from "./visit-menu";
 import {
   checkVisitSlot,
   isRequestAcceptedAt,
+  nextBookableSlot,
   nextRequestAcceptanceAt,
-  nextVisitSlot,
   type VisitSlot,
 } from "./visit-slots";
-import { formatInstant, formatYen } from "../lib/format";
+import { formatDate, formatInstant, formatYen } from "../lib/format";
 
 export interface BookingRequest extends VisitFormContent {
   date: IsoDate;
@@ -87,7 +88,7 @@ export async function checkBooking(
       ok: false,
       field: "date",
       message: "訪問日時は現在より後の日時を選んでください",
-      next: nextVisitSlot(contract.area, at),
+      next: nextBookableSlot(contract.area, at),
     };
   }
   const slot = checkVisitSlot({ area: contract.area, date: request.date, start: request.start });
@@ -141,7 +142,7 @@ export async function bookVisit(
       action: "visit.book",
       entity: "visit_booking",
       entityId: id,
-      summary: `訪問予約 ${request.date} ${request.start}（見積り ${formatYen(check.estimate.totalYen)}・税抜${check.estimate.freeVisit ? "、年1回の無料訪問を適用" : ""}）`,
+      summary: `訪問予約 ${formatDate(request.date)} ${request.start}（見積り ${formatYen(check.estimate.totalYen)}・税抜${check.estimate.freeVisit ? "、年1回の無料訪問を適用" : ""}）`,
       ip: params.ip,
     });
   });
@@ -211,6 +212,20 @@ async function chargedYenOfVisits(
     }
   }
   return charged;
+}
+
+/**
+ * What the booking form says before it is filled in (issue 17 item 9): the next slot that can be
+ * booked (S2) and every menu item's price in the tariff in force for that slot's month (T-2, S5).
+ */
+export async function bookingFormFacts(db: Kysely<Database>, area: Area, at: Date) {
+  const nextSlot = nextBookableSlot(area, at);
+  const tariff = findTariffForMonth(await loadTariffs(db), monthOf(nextSlot.date));
+  return {
+    nextSlot,
+    tariffFrom: tariff?.effectiveFrom ?? null,
+    menuPrices: tariff ? visitMenuPrices(tariff) : [],
+  };
 }
 
 /** The booked start as an instant (the booking's date and time are JST wall-clock). */

@@ -4,6 +4,7 @@ import { formatJstIso, parseInstant } from "../lib/jst";
 import {
   checkVisitSlot,
   isRequestAcceptedAt,
+  nextBookableSlot,
   nextRequestAcceptanceAt,
   nextVisitSlot,
 } from "./visit-slots";
@@ -276,5 +277,29 @@ describe("S2 visit requests are taken 09:00 ≤ t < 21:00, except 12/29–1/3", 
     expect(formatJstIso(nextRequestAcceptanceAt(t("2025-06-16T12:34:00+09:00")))).toBe(
       "2025-06-16T12:34:00+09:00",
     );
+  });
+});
+
+describe("S2 nextBookableSlot (issue 17 item 9)", () => {
+  it("is strictly after now: at 10:00 on a weekday the next slot is 11:00, not the visit under way", () => {
+    expect(nextVisitSlot("east", t("2026-11-24T10:00:00+09:00"))).toEqual({
+      date: "2026-11-24",
+      start: "10:00",
+    });
+    expect(nextBookableSlot("east", t("2026-11-24T10:00:00+09:00"))).toEqual({
+      date: "2026-11-24",
+      start: "11:00",
+    });
+  });
+
+  it("skips a Sunday and a national holiday in the east, not the Saturday in the west", () => {
+    expect(nextBookableSlot("east", t("2026-11-22T10:00:00+09:00"))).toEqual({
+      date: "2026-11-24",
+      start: "09:00",
+    });
+    expect(nextBookableSlot("west", t("2026-11-20T17:30:00+09:00"))).toEqual({
+      date: "2026-11-21",
+      start: "09:00",
+    });
   });
 });

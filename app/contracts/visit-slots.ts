@@ -114,6 +114,14 @@ export function nextVisitSlot(area: Area, from: Date, durationMinutes?: number):
   return { date: jstDate(at), start: jstTime(at) };
 }
 
+/**
+ * S2: the first slot that can still be booked at `at`: strictly after it (a visit starting now is
+ * already under way), on a full hour, on a visit day of the area.
+ */
+export function nextBookableSlot(area: Area, at: Date): VisitSlot {
+  return nextVisitSlot(area, new Date(at.getTime() + 1));
+}
+
 /** S2: whether a visit request is taken at that instant (see the interpretation above). */
 export function isRequestAcceptedAt(at: Date): boolean {
   return isInWindow(at, VISIT_REQUEST_WINDOW);

@@ -61,6 +61,14 @@ export function formatInstantWithWeekday(at: Maybe<string | Date>): string {
   return `${dateText(p.date)}（${weekday}） ${p.time}`;
 }
 
+/** A calendar date with its weekday: `2026-11-30` → `2026年11月30日（月）`. */
+export function formatDateWithWeekday(date: Maybe<string>): string {
+  if (!date) return EMPTY;
+  const text = dateText(date);
+  if (!text) return formatDate(date);
+  return `${text}（${WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]}）`;
+}
+
 /** A month `2026-07` (or a date in it) → `2026年7月`. */
 export function formatMonth(month: Maybe<string>): string {
   if (!month) return EMPTY;

@@ -24,6 +24,7 @@ import {
   type MainServiceRecord,
 } from "./main-services";
 import { recordWebhookEvent } from "../webhooks/events.server";
+import { formatDate } from "../lib/format";
 
 /**
  * Who records a customer's main services: the provider's operations and support, and the
@@ -132,7 +133,7 @@ async function endSecurityWithMainServices(
       action: "isp.auto_end",
       entity: "license",
       entityId: license?.ref ?? `ISP-${row.contract_number}`,
-      summary: `ISPセキュリティ自動解約（L-4）: 契約番号 ${row.contract_number}、${AUTO_ENDED_LABEL}（${endedOn} まで）`,
+      summary: `ISPセキュリティ自動解約（L-4）: 契約番号 ${row.contract_number}、${AUTO_ENDED_LABEL}（${formatDate(endedOn)} まで）`,
       ip,
     });
     if (license) {

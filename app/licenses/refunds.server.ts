@@ -39,6 +39,7 @@ export async function listRefunds(
     .selectFrom("refunds")
     .innerJoin("licenses", "licenses.id", "refunds.license_id")
     .innerJoin("customers", "customers.id", "licenses.customer_id")
+    .leftJoin("users as decider", "decider.email", "refunds.decided_by")
     .select([
       "refunds.id",
       "refunds.license_id",
@@ -52,6 +53,7 @@ export async function listRefunds(
       "refunds.requested_at",
       "refunds.decided_at",
       "refunds.decided_by",
+      "decider.display_name as decided_by_name",
       "refunds.paid_at",
     ])
     .where(customerInTenant(tenant))
@@ -70,7 +72,8 @@ export async function listRefunds(
     reason: r.reason,
     requestedAt: r.requested_at,
     decidedAt: r.decided_at,
-    decidedBy: r.decided_by,
+    // By display name: customers see this list, and staff addresses stay inside (issue 17 item 6).
+    decidedBy: r.decided_by === null ? null : (r.decided_by_name ?? "担当者"),
     paidAt: r.paid_at,
   }));
 }

@@ -32,8 +32,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tenant: viewer.tenant,
   });
   if (!application) throw notFound();
+  // People by display name only: the page's data never carries their e-mail addresses (issue 17 item 6).
+  const { consent_by: _c, created_by: _r, decided_by: _d, ...shown } = application;
   return {
-    application,
+    application: shown,
     canReview: OPERATIONS_ROLES.includes(viewer.role),
     today: jstDate(now()),
     reasons: REJECTION_REASONS,
@@ -148,7 +150,7 @@ export default function ApplicationDetail() {
         <dd>{formatDate(a.wished_start)}</dd>
         <dt>個人情報の同意</dt>
         <dd>
-          {formatInstant(a.consent_at)}（{a.consent_by}）
+          {formatInstant(a.consent_at)}（{a.consent_by_name ?? "担当者"}）
         </dd>
         {a.service_start ? (
           <>

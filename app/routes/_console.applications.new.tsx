@@ -5,7 +5,9 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
+import { TableScroll } from "~/components/TableScroll";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { APPLICANT_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
@@ -16,8 +18,13 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf } from "~/lib/form";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
-import { addDays, jstDate } from "~/lib/jst";
-import { itemLabel } from "~/lib/labels";
+import { addDays, isIsoDate, jstDate, monthOf } from "~/lib/jst";
+import { AREA_LABELS, itemLabel } from "~/lib/labels";
+import { loadTariffs } from "~/billing/history.server";
+import { findTariffForMonth } from "~/billing/tariff";
+import { applicationMonthlyPrice, priceInputOfForm } from "~/contracts/application-price";
+import { areaOfAddress, prefectureOf } from "~/contracts/prefecture-area";
+import { formatDate, formatYen } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: APPLICANT_ROLES });
@@ -25,6 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     customers: await applicableCustomers(getDb(), viewer.tenant),
     isCustomer: viewer.tenant.kind === "customer",
     minStart: addDays(jstDate(now()), 1),
+    // Every tariff version: the form prices the month of the wished start (T-2), also in the browser.
+    tariffs: await loadTariffs(getDb()),
     formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "application" }),
   };
 }
@@ -32,6 +41,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: APPLICANT_ROLES });
   const form = Object.fromEntries(await request.formData()) as Record<string, string>;
+  // 料金を確認 without JavaScript: the page again with the entered values priced, nothing submitted.
+  if (form.intent === "quote") return data({ fieldErrors: {}, values: form, quoted: true });
   const parsed = ApplicationForm.safeParse(form);
   if (!parsed.success)
     return data(
@@ -63,12 +74,34 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewApplication() {
-  const { customers, isCustomer, minStart, formToken } = useLoaderData<typeof loader>();
+  const { customers, isCustomer, minStart, tariffs, formToken } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const actionData = answer && "fieldErrors" in answer ? answer : undefined;
+  const quoted = actionData && "quoted" in actionData;
   const errors: Record<string, string | undefined> = actionData?.fieldErrors ?? {};
   const v = (k: string, fallback = "") => actionData?.values?.[k] ?? fallback;
   const self = isCustomer ? customers[0] : undefined;
+  // What the price and the area suggestion read, kept up to date as the form changes (with
+  // JavaScript); the server renders them from the same values.
+  const [values, setValues] = useState<Record<string, string | undefined>>(() => ({
+    holderAddress: v("holderAddress", self?.address),
+    area: v("area"),
+    endpointSeats: v("endpointSeats", "5"),
+    endpointOwnership: v("endpointOwnership", "rental"),
+    gatewayModel: v("gatewayModel", "gateway.gw10"),
+    gatewayOwnership: v("gatewayOwnership", "rental"),
+    gatewayRepair24h: actionData ? actionData.values?.gatewayRepair24h : "on",
+    wishedStart: v("wishedStart", minStart),
+  }));
+  const onFormChange = (event: React.FormEvent<HTMLFormElement>) => {
+    const form = new FormData(event.currentTarget);
+    setValues(Object.fromEntries([...form.entries()].map(([k, x]) => [k, String(x)])));
+  };
+  const suggestedArea = areaOfAddress(values.holderAddress ?? "");
+  const prefecture = prefectureOf(values.holderAddress ?? "");
+  const start = isIsoDate(values.wishedStart) ? values.wishedStart : minStart;
+  const tariff = findTariffForMonth(tariffs, monthOf(start));
+  const price = tariff ? applicationMonthlyPrice(tariff, priceInputOfForm(values)) : null;
   return (
     <>
       <p>
@@ -88,7 +121,14 @@ export default function NewApplication() {
           入力内容に誤りがあります。赤字の項目を確認してください。
         </div>
       ) : null}
-      <OnceForm token={formToken} form="application" method="post" className="stack" noValidate>
+      <OnceForm
+        token={formToken}
+        form="application"
+        method="post"
+        className="stack"
+        noValidate
+        onChange={onFormChange}
+      >
         {!isCustomer ? (
           <label>
             お客さま
@@ -137,12 +177,27 @@ export default function NewApplication() {
         />
         <label>
           エリア
-          <select name="area" defaultValue={v("area", "east")}>
+          <select
+            name="area"
+            value={values.area ?? ""}
+            onChange={(e) => setValues((old) => ({ ...old, area: e.target.value }))}
+          >
+            <option value="">
+              {suggestedArea
+                ? `都道府県から自動判定（${AREA_LABELS[suggestedArea]}）`
+                : "都道府県から自動判定"}
+            </option>
             <option value="east">東日本</option>
             <option value="west">西日本</option>
           </select>
           {errors.area ? <span className="field-error">{errors.area}</span> : null}
         </label>
+        {/* Outside the label: the select's name stays エリア. */}
+        <p className="muted" data-testid="area-suggestion" aria-live="polite">
+          {suggestedArea && prefecture
+            ? `${prefecture}はNTT${AREA_LABELS[suggestedArea]}のエリアです。`
+            : "住所の都道府県からNTT東日本・西日本を判定します。"}
+        </p>
         <Field
           label="エンドポイントセキュリティの台数"
           name="endpointSeats"
@@ -201,7 +256,58 @@ export default function NewApplication() {
             {errors.consent ? <span className="field-error block">{errors.consent}</span> : null}
           </span>
         </label>
-        <button type="submit">申し込む</button>
+        {price ? (
+          <section aria-label="月額料金の目安" data-testid="application-price">
+            <h2>月額料金（{formatDate(tariff!.effectiveFrom)}からの料金表）</h2>
+            <TableScroll label="月額料金">
+              <table className="data">
+                <tbody>
+                  {price.lines.map((l) => (
+                    <tr key={l.code}>
+                      <th scope="row">
+                        {l.code === "base.standard" ? "基本料金（プラン①）" : itemLabel(l.code)}
+                      </th>
+                      <td>
+                        {formatYen(l.unitPriceYen)} × {l.quantity}
+                      </td>
+                      <td className="num">{formatYen(l.amountYen)}</td>
+                    </tr>
+                  ))}
+                  <tr>
+                    <th scope="row">小計（税抜）</th>
+                    <td />
+                    <td className="num" data-testid="price-subtotal">
+                      {formatYen(price.subtotalYen)}
+                    </td>
+                  </tr>
+                  <tr>
+                    <th scope="row">消費税（10%）</th>
+                    <td />
+                    <td className="num">{formatYen(price.taxYen)}</td>
+                  </tr>
+                  <tr>
+                    <th scope="row">月額合計（税込）</th>
+                    <td />
+                    <td className="num" data-testid="price-total">
+                      {formatYen(price.totalYen)}
+                    </td>
+                  </tr>
+                </tbody>
+              </table>
+            </TableScroll>
+            {quoted ? (
+              <p className="muted" role="status">
+                入力内容で料金を計算しました。まだお申し込みは送信されていません。
+              </p>
+            ) : null}
+          </section>
+        ) : null}
+        <button type="submit" name="intent" value="quote" className="secondary" formNoValidate>
+          料金を確認
+        </button>
+        <button type="submit" name="intent" value="submit">
+          申し込む
+        </button>
       </OnceForm>
     </>
   );

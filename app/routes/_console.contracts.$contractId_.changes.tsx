@@ -348,7 +348,7 @@ export default function ContractChanges() {
                   <td>#{c.id}</td>
                   <td>{CHANGE_KIND_LABELS[c.kind as ContractChange["kind"]] ?? c.kind}</td>
                   <td>{formatDate(c.effective_date)}</td>
-                  <td>{c.requested_by}</td>
+                  <td>{c.requested_by_name ?? "担当者"}</td>
                   <td>
                     {c.status === "requested"
                       ? "審査中"

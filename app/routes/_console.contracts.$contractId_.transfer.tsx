@@ -366,7 +366,7 @@ export default function ContractTransfer() {
               </dd>
               <dt>申込み</dt>
               <dd>
-                {c.requested_by}（{formatInstantDate(c.requested_at)}）
+                {c.requested_by_name ?? "担当者"}（{formatInstantDate(c.requested_at)}）
               </dd>
               {c.status === "approved" ? (
                 <>

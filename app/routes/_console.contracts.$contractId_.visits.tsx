@@ -12,6 +12,7 @@ import { OnceForm } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
 import {
+  bookingFormFacts,
   bookVisit,
   checkBooking,
   listBookings,
@@ -25,7 +26,7 @@ import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idem
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, isTimeOfDay } from "~/lib/jst";
 import { AREA_LABELS } from "~/lib/labels";
-import { formatDate, formatYen } from "~/lib/format";
+import { formatDate, formatDateWithWeekday, formatYen } from "~/lib/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -33,6 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) throw notFound();
   return {
     ...found,
+    ...(await bookingFormFacts(getDb(), found.contract.area, now())),
     isOperator: OPERATIONS_ROLES.includes(viewer.role),
     formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "visit-booking" }),
   };
@@ -116,7 +118,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Visits() {
-  const { contract, bookings, isOperator, formToken } = useLoaderData<typeof loader>();
+  const { contract, bookings, isOperator, formToken, nextSlot, menuPrices, tariffFrom } =
+    useLoaderData<typeof loader>();
+  const basePrice = menuPrices.find((p) => p.code === "visit.base");
   const answer = useActionData<typeof action>();
   const result = answer && "values" in answer ? answer : undefined;
   const [params] = useSearchParams();
@@ -127,10 +131,26 @@ export default function Visits() {
         <Link to={`/contracts/${contract.id}`}>← 契約 {contract.ref}</Link>
       </p>
       <h1>訪問サポート（{AREA_LABELS[contract.area]}エリア）</h1>
-      <p className="muted">
-        訪問は9:00〜17:00、{contract.area === "west" ? "月曜〜土曜" : "月曜〜金曜"}
-        （祝日・12/29〜1/3を除く）です。ご依頼は9:00〜21:00に承ります。作業の成否にかかわらず料金がかかります（規約第24条第3項）。
-      </p>
+      {/* S2 (docs/rules/terms.md "Visit support"): visit hours by area, request hours, and the next slot. */}
+      <div className="booking-hours" data-testid="booking-hours">
+        <p>
+          訪問は9:00〜17:00、{contract.area === "west" ? "月曜〜土曜" : "月曜〜金曜"}
+          （祝日・12/29〜1/3を除く）です。ご依頼は9:00〜21:00に承ります。作業の成否にかかわらず料金がかかります（規約第24条第3項）。
+        </p>
+        <p>
+          次に予約できる枠：
+          <strong data-testid="next-bookable">
+            {formatDateWithWeekday(nextSlot.date)} {nextSlot.start}
+          </strong>
+        </p>
+        {basePrice ? (
+          <p className="muted">
+            基本作業料は1回 {formatYen(basePrice.priceYen)}（税込{" "}
+            {formatYen(basePrice.priceWithTaxYen)}）です。料金は{formatDate(tariffFrom)}
+            からの料金表によります（税抜価格に消費税10%がかかります）。
+          </p>
+        ) : null}
+      </div>
       {params.get("booked") ? (
         <div className="alert success" role="status">
           訪問を予約しました。
@@ -163,7 +183,7 @@ export default function Visits() {
             <input
               type="date"
               name="date"
-              defaultValue={result?.next?.date ?? v("date")}
+              defaultValue={result?.next?.date ?? v("date", nextSlot.date)}
               required
             />
           </label>
@@ -172,7 +192,7 @@ export default function Visits() {
             <input
               type="time"
               name="start"
-              defaultValue={result?.next?.start ?? v("start", "10:00")}
+              defaultValue={result?.next?.start ?? v("start", nextSlot.start)}
               step={1800}
               required
             />
@@ -182,6 +202,7 @@ export default function Visits() {
           legend="作業内容（基本作業料は毎回かかります）"
           v={v}
           error={result?.fieldError}
+          prices={menuPrices}
         />
         <div className="row">
           <button type="submit" name="intent" value="estimate" className="secondary">
@@ -194,7 +215,7 @@ export default function Visits() {
       </OnceForm>
       {result?.estimate ? (
         <section aria-label="見積り" className="mt-20">
-          <h2>お見積り（税抜）</h2>
+          <h2>お見積り</h2>
           <p data-testid="free-visit">
             {result.estimate.freeVisit
               ? "この訪問は契約年度1回の無料訪問です（●印の作業が無料）。"
@@ -241,6 +262,14 @@ export default function Visits() {
                 <tr>
                   <td colSpan={3}>消費税（10%）</td>
                   <td className="num">{formatYen(result.estimate.taxYen)}</td>
+                </tr>
+                <tr>
+                  <th scope="row" colSpan={3}>
+                    合計（税込）
+                  </th>
+                  <td className="num" data-testid="estimate-total-with-tax">
+                    {formatYen(result.estimate.totalYen + result.estimate.taxYen)}
+                  </td>
                 </tr>
               </tfoot>
             </table>

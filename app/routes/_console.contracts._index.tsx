@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { ContractStatus } from "../../db/schema";
 import { requireViewer } from "~/auth/session.server";
-import { CONTRACT_SORT, pageContracts } from "~/contracts/contracts.server";
+import { CONTRACT_SORT, LIVE_STATUS, pageContracts } from "~/contracts/contracts.server";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
 import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
@@ -16,7 +16,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const url = new URL(request.url);
   const statusParam = url.searchParams.get("status");
-  const status = STATUSES.find((s) => s === statusParam);
+  const status =
+    statusParam === LIVE_STATUS ? LIVE_STATUS : STATUSES.find((s) => s === statusParam);
   const search = url.searchParams.get("q")?.trim() || undefined;
   const { contracts, page } = await pageContracts(
     getDb(),
@@ -47,6 +48,7 @@ export default function Contracts() {
           状態
           <select name="status" defaultValue={status}>
             <option value="">すべて</option>
+            <option value={LIVE_STATUS}>契約中（利用中・利用停止中）</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {CONTRACT_STATUS_LABELS[s]}

@@ -5,7 +5,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { INCIDENT_ROLES } from "~/auth/tenancy";
 import { TableScroll } from "~/components/TableScroll";
@@ -14,7 +14,12 @@ import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
 import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS } from "~/security/incident-labels";
 import { NOTIFICATION_RESULT_LABELS } from "~/security/calls.server";
-import { getIncident, transitionIncident } from "~/security/incidents.server";
+import {
+  addIncidentNote,
+  getIncident,
+  mayResolve,
+  transitionIncident,
+} from "~/security/incidents.server";
 import { formatInstant } from "~/lib/format";
 import { eventActionLabel, eventTypeLabel } from "~/security/event-labels";
 
@@ -35,6 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...found,
     notifications,
     canAct: INCIDENT_ROLES.includes(viewer.role),
+    // Issue 17 item 8: a customer does not get the control to resolve what an operator handles.
+    canResolve: INCIDENT_ROLES.includes(viewer.role) && mayResolve(viewer.tenant, found.incident),
     defaultAssignee: viewer.displayName,
   };
 }
@@ -42,13 +49,38 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: INCIDENT_ROLES });
   const form = await request.formData();
-  const to = form.get("intent") === "resolve" ? "resolved" : "acknowledged";
-  const notes = String(form.get("notes") ?? "").trim();
+  const intent = form.get("intent");
+  const to = intent === "resolve" ? "resolved" : "acknowledged";
+  // Line ends as the browser sends them (CRLF) are stored as LF, so the notes read the same everywhere.
+  const notes = String(form.get("notes") ?? "")
+    .replace(/\r\n?/g, "\n")
+    .trim();
   const assignee = String(form.get("assignee") ?? "").trim();
-  if (to === "resolved" && notes === "")
-    return data({ error: "解決するときは対応内容をメモに記入してください" }, { status: 400 });
+  if ((to === "resolved" || intent === "note") && notes === "")
+    return data(
+      {
+        error:
+          intent === "note"
+            ? "メモを入力してください"
+            : "解決するときは対応内容をメモに記入してください",
+      },
+      { status: 400 },
+    );
   if (notes.length > 2000 || assignee.length > 100)
     return data({ error: "メモは2000文字、担当者は100文字までです" }, { status: 400 });
+  if (intent === "note") {
+    // Issue 17 item 8: a note on its own, without changing the incident's state.
+    const added = await addIncidentNote(getDb(), {
+      id: idParam(params.incidentId),
+      tenant: viewer.tenant,
+      note: notes,
+      at: now(),
+      actor: { id: viewer.id, email: viewer.email },
+      ip: clientIp(request),
+    });
+    if (!added) throw notFound();
+    return redirect(`/incidents/${params.incidentId}?noted=1`);
+  }
   const result = await transitionIncident(getDb(), {
     id: idParam(params.incidentId),
     tenant: viewer.tenant,
@@ -60,14 +92,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     ip: clientIp(request),
   });
   if (!result) throw notFound();
-  if (!result.ok) return data({ error: result.message }, { status: 400 });
+  if (!result.ok)
+    return data({ error: result.message }, { status: result.kind === "not_allowed" ? 403 : 409 });
   return redirect(`/incidents/${params.incidentId}`);
 }
 
 export default function IncidentDetail() {
-  const { incident, events, notifications, notes, canAct, defaultAssignee } =
+  const { incident, events, notifications, notes, canAct, canResolve, defaultAssignee } =
     useLoaderData<typeof loader>();
   const error = useActionData<typeof action>()?.error;
+  const [searchParams] = useSearchParams();
   return (
     <>
       <p>
@@ -173,8 +207,17 @@ export default function IncidentDetail() {
             <div className="alert error" role="alert">
               {error}
             </div>
+          ) : searchParams.get("noted") ? (
+            <div className="alert success" role="status">
+              メモを追加しました。
+            </div>
           ) : null}
-          <Form method="post" className="stack">
+          {!canResolve ? (
+            <p className="muted" data-testid="handled-by-provider">
+              セキュアラインの担当者が対応しています。解決済みにするのは担当者です。状況やご依頼はメモでお知らせください。
+            </p>
+          ) : null}
+          <Form method="post" className="stack" key={notes.length}>
             <label>
               担当者
               <input
@@ -185,7 +228,7 @@ export default function IncidentDetail() {
             </label>
             <label>
               メモ
-              <input type="text" name="notes" />
+              <textarea name="notes" rows={4} maxLength={2000} />
             </label>
             <div className="row">
               {incident.status === "new" ? (
@@ -193,9 +236,14 @@ export default function IncidentDetail() {
                   対応を開始する
                 </button>
               ) : null}
-              <button type="submit" name="intent" value="resolve">
-                解決済みにする
+              <button type="submit" name="intent" value="note" className="secondary">
+                メモを追加する
               </button>
+              {canResolve ? (
+                <button type="submit" name="intent" value="resolve">
+                  解決済みにする
+                </button>
+              ) : null}
             </div>
           </Form>
         </>

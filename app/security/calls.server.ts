@@ -10,7 +10,8 @@ import { securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { fetchPage } from "../lib/paging.server";
-import { insertIncidentNote } from "./incident-notes.server";
+import { displayNameOf, insertIncidentNote } from "./incident-notes.server";
+import { INCIDENT_STATUS_LABELS } from "./incident-labels";
 import { formatInstant } from "../lib/format";
 
 export const CALL_RESULTS = ["answered", "no_answer", "wrong_number"] as const;
@@ -129,6 +130,8 @@ export async function recordCall(
       "notifications.recipient",
       "incidents.id as incident_id",
       "incidents.title",
+      "incidents.status as incident_status",
+      "incidents.assignee",
       "contracts.ref as contract_ref",
       "customers.name as customer_name",
     ])
@@ -165,11 +168,34 @@ export async function recordCall(
       actor: params.actor,
       body: note,
     });
+    // Issue 17 item 8: a call made means the provider's operations are handling the incident —
+    // a new one becomes 対応中 with the caller as its assignee, and the customer can no longer
+    // resolve it behind the operator's back.
+    const ack = call.incident_status === "new";
     await trx
       .updateTable("incidents")
-      .set({ updated_at: at })
+      .set({
+        updated_at: at,
+        ...(call.incident_status !== "resolved" ? { handled_by: "provider" as const } : {}),
+        ...(ack
+          ? {
+              status: "acknowledged" as const,
+              acknowledged_at: at,
+              assignee: call.assignee ?? (await displayNameOf(trx, params.actor)),
+            }
+          : {}),
+      })
       .where("id", "=", call.incident_id)
       .execute();
+    if (ack)
+      await recordAudit(trx, {
+        actor: params.actor,
+        action: "incident.acknowledge",
+        entity: "incident",
+        entityId: call.incident_id,
+        summary: `${call.title} を${INCIDENT_STATUS_LABELS.acknowledged}に変更: 電話連絡を記録`,
+        ip: params.ip,
+      });
     await recordAudit(trx, {
       actor: params.actor,
       action: "notification.call",

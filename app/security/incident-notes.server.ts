@@ -15,7 +15,7 @@ export interface IncidentNote {
 const API_ACTOR_PREFIX = "apikey:";
 
 /** The name a note shows for its writer: the account's display name, the API key's name, or 担当者. */
-async function authorNameOf(
+export async function displayNameOf(
   db: Kysely<Database> | Transaction<Database>,
   actor: AuditActor,
 ): Promise<string> {
@@ -42,7 +42,7 @@ export async function insertIncidentNote(
       incident_id: params.incidentId,
       written_at: params.at.toISOString(),
       author_user_id: params.actor.id,
-      author_name: await authorNameOf(trx, params.actor),
+      author_name: await displayNameOf(trx, params.actor),
       body: params.body,
     })
     .execute();

@@ -144,7 +144,25 @@ export async function getIncident(db: Kysely<Database>, params: { id: number; te
   return { incident, events, notifications, notes };
 }
 
-export type TransitionResult = { ok: true } | { ok: false; message: string };
+export type TransitionResult =
+  { ok: true } | { ok: false; kind: "conflict" | "not_allowed"; message: string };
+
+/** Which side a tenant acts for: the provider's operations, or the customer itself. */
+export function handlingSide(tenant: Tenant): "provider" | "customer" {
+  return tenant.kind === "customer" ? "customer" : "provider";
+}
+
+/**
+ * Whether this tenant may resolve the incident: a customer may not resolve what the provider's
+ * operations are handling (issue 17 item 8) — they close it once their work is done.
+ */
+export function mayResolve(
+  tenant: Tenant,
+  incident: { status: IncidentStatus; handled_by: "provider" | "customer" | null },
+): boolean {
+  if (incident.status === "resolved") return false;
+  return !(handlingSide(tenant) === "customer" && incident.handled_by === "provider");
+}
 
 /** new → acknowledged → resolved (resolving from new acknowledges at the same moment). */
 export async function transitionIncident(
@@ -164,8 +182,16 @@ export async function transitionIncident(
   if (!found) return null;
   const { incident } = found;
   if (incident.status === "resolved")
-    return { ok: false, message: "このインシデントはすでに解決済みです" };
-  if (incident.status === params.to) return { ok: false, message: "すでに対応中です" };
+    return { ok: false, kind: "conflict", message: "このインシデントはすでに解決済みです" };
+  if (incident.status === params.to)
+    return { ok: false, kind: "conflict", message: "すでに対応中です" };
+  if (params.to === "resolved" && !mayResolve(params.tenant, incident))
+    return {
+      ok: false,
+      kind: "not_allowed",
+      message:
+        "セキュアラインの担当者が対応中のため、解決済みにはできません。メモで状況をお知らせください",
+    };
   const at = params.at.toISOString();
   await inTransaction(db, async (trx) => {
     await trx
@@ -175,6 +201,8 @@ export async function transitionIncident(
         acknowledged_at: incident.acknowledged_at ?? at,
         resolved_at: params.to === "resolved" ? at : null,
         assignee: params.assignee || incident.assignee,
+        // The side that starts handling it keeps it; a resolution from new is by the resolver.
+        handled_by: incident.handled_by ?? handlingSide(params.tenant),
         updated_at: at,
       })
       .where("id", "=", incident.id)

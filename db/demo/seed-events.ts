@@ -986,6 +986,7 @@ async function handleIncidents(
           resolved_at: resolved === null ? null : iso(resolved),
           updated_at: iso(resolved ?? acknowledged),
           assignee: DEMO_OPERATOR.name,
+          handled_by: "provider",
         })
         .where("id", "=", incident.id)
         .execute();

@@ -42,6 +42,7 @@ import * as jobFiles from "./2026_11_22_001190_job_files";
 import * as updatedAt from "./2026_11_22_001120_updated_at";
 import * as idempotencyKeys from "./2026_11_22_001160_idempotency_keys";
 import * as incidentNotes from "./2026_11_22_001150_incident_notes";
+import * as incidentHandledBy from "./2026_11_22_001220_incident_handled_by";
 import * as apiKeys from "./2026_11_22_001090_api_keys";
 import * as webhooks from "./2026_11_22_001110_webhooks";
 import * as directDebit from "./2026_11_22_001080_direct_debit";
@@ -92,6 +93,7 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_001160_idempotency_keys": idempotencyKeys,
   "2026_11_22_001150_incident_notes": incidentNotes,
   "2026_11_22_001190_job_files": jobFiles,
+  "2026_11_22_001220_incident_handled_by": incidentHandledBy,
 };
 
 /**

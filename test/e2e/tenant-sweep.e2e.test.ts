@@ -93,6 +93,12 @@ describe("tenant sweep", () => {
       "/dashboard?days=90",
       "/calls",
       "/dispatch",
+      // Issue 17 items 9 and 10: the visit schedule, the staff search, the home card's list.
+      "/visits?from=2024-01-01&to=2027-12-31",
+      "/search?q=K-",
+      "/search?q=株式会社",
+      "/contracts?status=live",
+      "/devices",
       "/licenses",
       "/licenses/find?q=NP",
       "/licenses/refunds",
@@ -173,9 +179,9 @@ describe("tenant sweep", () => {
       }
     };
     await Promise.all(DEMO_ACCOUNTS.map(sweep));
-    // 7 accounts × (40 static + 10 contracts × 7 pages + every invoice's page and XML + 8 customers) × (HTML + data)
+    // 7 accounts × (45 static + 10 contracts × 7 pages + every invoice's page and XML + 8 customers) × (HTML + data)
     expect(invoices.length).toBeGreaterThan(50);
-    expect(requests).toBe(7 * (118 + invoices.length * 2) * 2);
+    expect(requests).toBe(7 * (123 + invoices.length * 2) * 2);
   });
 
   it("answers a foreign record and a missing one identically", async () => {
