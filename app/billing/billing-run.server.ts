@@ -247,6 +247,49 @@ export async function planBillingMonth(db: Kysely<Database>, month: YearMonth): 
   };
 }
 
+export interface MonthTotals {
+  taxable10Yen: number;
+  tax10Yen: number;
+  nonTaxableYen: number;
+  totalYen: number;
+}
+
+/** What the month page shows before a close: the whole plan's count and sums, its first rows. */
+export interface MonthPreview {
+  month: YearMonth;
+  closed: boolean;
+  /** How many invoices closing the month would issue now, and their sums. */
+  count: number;
+  totals: MonthTotals;
+  /** The first invoices in ref order (at most the limit asked for). */
+  first: PlannedInvoice[];
+  problems: ContractProblem[];
+}
+
+/**
+ * The month's plan summed page by page, holding only its first `limit` invoices: the month
+ * page and its confirmation show the count and yen of the whole month without keeping every
+ * planned invoice in memory (issue 18 item 6).
+ */
+export async function previewBillingMonth(
+  db: Kysely<Database>,
+  month: YearMonth,
+  limit = 100,
+): Promise<MonthPreview> {
+  const state = await monthState(db, month);
+  const basis = await planBasis(db);
+  const totals: MonthTotals = { taxable10Yen: 0, tax10Yen: 0, nonTaxableYen: 0, totalYen: 0 };
+  const first: PlannedInvoice[] = [];
+  const { toIssue, problems } = await summarizeMonth(db, month, basis, (p) => {
+    totals.taxable10Yen += p.draft.totals.taxable10Yen;
+    totals.tax10Yen += p.draft.totals.tax10Yen;
+    totals.nonTaxableYen += p.draft.totals.nonTaxableYen;
+    totals.totalYen += p.draft.totals.totalYen;
+    if (first.length < limit) first.push(p);
+  });
+  return { month, closed: state?.status === "closed", count: toIssue, totals, first, problems };
+}
+
 /**
  * `contractIds` planned again from what is committed now (inside a batch's transaction), a page
  * of ids at a time: the invoices of the ones that have one and are not issued yet, in ref order.

@@ -6,7 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { planBillingMonth } from "~/billing/billing-run.server";
+import { previewBillingMonth } from "~/billing/billing-run.server";
 import { NON_TAXABLE_HEADING } from "~/billing/tax";
 import { closeProgress, requestMonthClose } from "~/billing/month-close-jobs.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
@@ -16,7 +16,10 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { isYearMonth, jstDate, monthOf } from "~/lib/jst";
 import { notFound } from "~/lib/http.server";
-import { formatMonth, formatYen } from "~/lib/format";
+import { formatCount, formatMonth, formatYen } from "~/lib/format";
+
+/** How many invoices the preview table lists (the sums above it cover the whole month). */
+const PREVIEW_ROWS = 100;
 
 function monthParam(value: string | undefined): string {
   if (!isYearMonth(value)) throw notFound();
@@ -44,32 +47,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       closed: false,
       monthOver: true,
       problems: [],
+      count: 0,
       preview: [],
       totals: { taxable10Yen: 0, tax10Yen: 0, nonTaxableYen: 0, totalYen: 0 },
       issued: { count: Number(issued.n), totalYen: Number(issued.total) },
       progress,
     };
   }
-  const plan = await planBillingMonth(db, month);
-  const sum = (key: "taxable10Yen" | "tax10Yen" | "nonTaxableYen" | "totalYen") =>
-    plan.toIssue.reduce((a, p) => a + p.draft.totals[key], 0);
+  // The whole month summed page by page; only the first rows are kept for the table.
+  const plan = await previewBillingMonth(db, month, PREVIEW_ROWS);
   return {
     month,
     closed: plan.closed,
     monthOver: month < monthOf(jstDate(now())),
     problems: plan.problems,
-    preview: plan.toIssue.map((p) => ({
+    count: plan.count,
+    preview: plan.first.map((p) => ({
       contractRef: p.contractRef,
       recipient: p.recipientName,
       lines: p.draft.lines.length,
       ...p.draft.totals,
     })),
-    totals: {
-      taxable10Yen: sum("taxable10Yen"),
-      tax10Yen: sum("tax10Yen"),
-      nonTaxableYen: sum("nonTaxableYen"),
-      totalYen: sum("totalYen"),
-    },
+    totals: plan.totals,
     issued: { count: Number(issued.n), totalYen: Number(issued.total) },
     progress,
   };
@@ -91,7 +90,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // A second submit while the job is queued or running shows its progress (one close per month).
   if (running && (running.state === "queued" || running.state === "running"))
     return redirect(`/billing/${month}`);
-  const plan = await planBillingMonth(db, month);
+  const plan = await previewBillingMonth(db, month, 0);
   if (plan.closed)
     return data({ confirm: null, error: "この月はすでに締め済みです。" }, { status: 409 });
   if (plan.problems.length > 0)
@@ -99,15 +98,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       { confirm: null, error: "契約データに問題があるため発行できません。" },
       { status: 409 },
     );
-  const sum = (key: "taxable10Yen" | "tax10Yen" | "nonTaxableYen" | "totalYen") =>
-    plan.toIssue.reduce((a, p) => a + p.draft.totals[key], 0);
-  const confirm = {
-    count: plan.toIssue.length,
-    taxable10Yen: sum("taxable10Yen"),
-    tax10Yen: sum("tax10Yen"),
-    nonTaxableYen: sum("nonTaxableYen"),
-    totalYen: sum("totalYen"),
-  };
+  const confirm = { count: plan.count, ...plan.totals };
   if (form.get("intent") !== "confirm") return data({ confirm, error: null });
   if (
     Number(form.get("count")) !== confirm.count ||
@@ -128,7 +119,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function BillingMonth() {
-  const { month, closed, monthOver, problems, preview, totals, issued, progress } =
+  const { month, closed, monthOver, problems, count, preview, totals, issued, progress } =
     useLoaderData<typeof loader>();
   const submitting = useNavigation().state === "submitting";
   const result = useActionData<typeof action>();
@@ -265,7 +256,7 @@ export default function BillingMonth() {
       ) : (
         <>
           <h2>発行プレビュー（まだ何も発行していません）</h2>
-          {preview.length === 0 ? (
+          {count === 0 ? (
             <div className="empty">この月に発行する請求書はありません。</div>
           ) : (
             <>
@@ -290,7 +281,7 @@ export default function BillingMonth() {
                   </thead>
                   <tbody>
                     <tr>
-                      <td data-testid="preview-count">{preview.length}件</td>
+                      <td data-testid="preview-count">{formatCount(count)}件</td>
                       <td className="num">{formatYen(totals.taxable10Yen)}</td>
                       <td className="num">{formatYen(totals.tax10Yen)}</td>
                       <td className="num">{formatYen(totals.nonTaxableYen)}</td>
@@ -302,6 +293,12 @@ export default function BillingMonth() {
                 </table>
               </TableScroll>
               <h2>契約ごとの内訳</h2>
+              {count > preview.length ? (
+                <p className="muted">
+                  契約の番号順に先頭の{formatCount(preview.length)}件を表示しています（全
+                  {formatCount(count)}件）。すべての内訳は締めの後のCSVでご確認ください。
+                </p>
+              ) : null}
               <TableScroll>
                 <table className="data">
                   <thead>
