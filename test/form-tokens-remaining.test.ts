@@ -1,0 +1,134 @@
+// One-time form tokens on the remaining forms that create something (issue 17 item 1, decision
+// 0027), in the style of form-tokens.test.ts: the same form sent twice writes once and the second
+// answer says 「すでに記録されています」; a form sent without its token writes nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { login } from "../app/auth/session.server";
+import { ALREADY_RECORDED, TOKEN_REFUSED } from "../app/lib/idempotency.server";
+import {
+  action as bankCreditsAction,
+  loader as bankCreditsPage,
+} from "../app/routes/_console.bank-credits";
+import { DEMO_PASSWORD } from "../db/demo/seed";
+import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { clientRequest, responseOf } from "./support/request";
+
+const BASE = "http://127.0.0.1:3000";
+let t: TestDatabase;
+const sessions: Record<string, string> = {};
+
+beforeAll(async () => {
+  process.env.CONSOLE_URL = BASE;
+  process.env.APP_NOW = TEST_NOW.toISOString().replace("Z", "+00:00");
+  t = await createTestDatabase({ seed: true, events: false });
+  for (const email of [
+    "finance@demo.example",
+    "operator@demo.example",
+    "admin@demo.example",
+    "reseller@demo.example",
+    "customer@demo.example",
+  ]) {
+    const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
+    if (result.ok !== true) throw new Error(`login ${email}`);
+    sessions[email] = result.headers.getSetCookie()[0].split(";")[0];
+  }
+}, 60_000);
+afterAll(() => {
+  delete process.env.APP_NOW;
+  t.dispose();
+});
+
+const get = (path: string, as: string) =>
+  new Request(`${BASE}${path}`, { headers: { Cookie: sessions[as] } });
+const post = (path: string, as: string, body: Record<string, string>) =>
+  new Request(`${BASE}${path}`, {
+    method: "POST",
+    body: new URLSearchParams(body),
+    headers: { Cookie: sessions[as], "Content-Type": "application/x-www-form-urlencoded" },
+  });
+type Answer = { status: number; location: string | null; body: any };
+async function answer(fn: () => Promise<unknown>): Promise<Answer> {
+  const r = (await responseOf(fn)) as unknown;
+  if (r instanceof Response)
+    return {
+      status: r.status,
+      location: r.headers.get("Location"),
+      body: r.status === 302 ? null : await r.text(),
+    };
+  const d = r as { data: unknown; init?: { status?: number } | null };
+  return { status: d.init?.status ?? 200, location: null, body: d.data };
+}
+const onceOf = (a: Answer) =>
+  (a.body as { once: { form: string; kind: string; message: string; redirect?: string } }).once;
+const count = async (table: "payments" | "audit_log" | "idempotency_keys") =>
+  Number(
+    (
+      await t.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe("入金の照合", () => {
+  it("assigning a waiting credit twice records one payment; the repeat says already recorded", async () => {
+    const invoice = await t.db
+      .selectFrom("invoices")
+      .select(["id", "invoice_number", "issue_date"])
+      .where("invoice_number", "=", "INV-00000054")
+      .executeTakeFirstOrThrow();
+    const [credit] = await t.db
+      .insertInto("bank_credits")
+      .values({
+        line_key: "tokens-1",
+        transaction_date: "2026-11-20",
+        amount_yen: 700,
+        payer_name: "ツバメ",
+        payer_kana: "ツバメ",
+        status: "pending",
+        invoice_id: null,
+        imported_at: TEST_NOW.toISOString(),
+        resolved_by: null,
+        resolved_at: null,
+      })
+      .returning("id")
+      .execute();
+    const page = await bankCreditsPage({
+      request: get("/bank-credits", "finance@demo.example"),
+      params: {},
+      context: {},
+    });
+    const token = page.formTokens[`bank-credit-${credit.id}`];
+    expect(token).toMatch(/^[\w-]{32}$/);
+    const form = {
+      intent: "assign",
+      creditId: String(credit.id),
+      invoiceNumber: invoice.invoice_number,
+    };
+    const send = (body: Record<string, string>) =>
+      answer(() =>
+        bankCreditsAction({
+          request: post("/bank-credits", "finance@demo.example", body),
+          params: {},
+          context: {},
+        }),
+      );
+    const payments = await count("payments");
+    const refused = await send(form);
+    expect([refused.status, onceOf(refused).message]).toEqual([409, TOKEN_REFUSED]);
+    expect(await count("payments")).toBe(payments);
+
+    const first = await send({ ...form, _formToken: token });
+    expect([first.status, first.location]).toEqual([
+      302,
+      `/bank-credits?assigned=${invoice.invoice_number}`,
+    ]);
+    const second = await send({ ...form, _formToken: token });
+    expect(second.status).toBe(200);
+    expect(onceOf(second)).toEqual({
+      form: `bank-credit-${credit.id}`,
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（${invoice.invoice_number} に入金を記録しました）`,
+    });
+    expect(await count("payments")).toBe(payments + 1);
+  });
+});
