@@ -17,6 +17,7 @@ import {
   notAllowed,
 } from "../app/lib/result";
 import { action as bankCreditsAction } from "../app/routes/_console.bank-credits";
+import { action as transferAction } from "../app/routes/_console.contracts.$contractId_.transfer";
 import { action as invoiceAction } from "../app/routes/_console.invoices.$invoiceId";
 import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
@@ -42,7 +43,6 @@ const STILL_TO_MOVE = new Set<string>([
   "_console.contracts.$contractId_.admin.tsx",
   "_console.contracts.$contractId_.changes.tsx",
   "_console.contracts.$contractId_.manual-lines.tsx",
-  "_console.contracts.$contractId_.transfer.tsx",
   "_console.notices.tsx",
   "_console.outages.tsx",
   "_console.webhooks.tsx",
@@ -156,7 +156,12 @@ beforeAll(async () => {
   process.env.CONSOLE_URL = BASE;
   process.env.APP_NOW = TEST_NOW.toISOString().replace("Z", "+00:00");
   t = await createTestDatabase({ seed: true, events: false });
-  for (const email of ["finance@demo.example", "operator@demo.example", "admin@demo.example"]) {
+  for (const email of [
+    "finance@demo.example",
+    "operator@demo.example",
+    "admin@demo.example",
+    "reseller2@demo.example",
+  ]) {
     const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
     if (result.ok !== true) throw new Error(`login ${email}`);
     sessions[email] = result.headers.getSetCookie()[0].split(";")[0];
@@ -191,6 +196,7 @@ async function writes() {
     "contract_changes",
     "manual_lines",
     "licenses",
+    "contract_holder_changes",
     "webhook_endpoints",
   ] as const;
   const out: Record<string, unknown> = {};
@@ -265,5 +271,55 @@ describe("an unknown intent is a 400 and writes nothing", () => {
       body: { creditId: credit.id, error: UNKNOWN_INTENT },
     });
     expect(await writes()).toEqual(before);
+  });
+
+  it("on 譲渡・承継 (it used to file a transfer request)", async () => {
+    const contract = await t.db
+      .selectFrom("contracts")
+      .select("id")
+      .where("ref", "=", "K-2002")
+      .executeTakeFirstOrThrow();
+    const before = await writes();
+    const answer = await statusOf(() =>
+      transferAction({
+        request: post(`/contracts/${contract.id}/transfer`, "reseller2@demo.example", {
+          intent: "transfer_now",
+          kind: "transfer",
+          name: "株式会社つばさ不動産",
+          address: "宮城県仙台市青葉区一番町2-2-2",
+          phone: "022-261-0000",
+          email: "keiri@tsubasa-fudosan.example",
+          evidence: "signed_by_both",
+          consent: "on",
+        }),
+        params: { contractId: String(contract.id) },
+        context: {},
+      }),
+    );
+    expect(answer.status).toBe(400);
+    expect((answer.body as { errors: unknown }).errors).toEqual({ _form: UNKNOWN_INTENT });
+    expect(await writes()).toEqual(before);
+  });
+
+  it("a change id that is not a number is a field error, not NaN reaching the write", async () => {
+    const contract = await t.db
+      .selectFrom("contracts")
+      .select("id")
+      .where("ref", "=", "K-2002")
+      .executeTakeFirstOrThrow();
+    const answer = await statusOf(() =>
+      transferAction({
+        request: post(`/contracts/${contract.id}/transfer`, "reseller2@demo.example", {
+          intent: "withdraw",
+          changeId: "abc",
+        }),
+        params: { contractId: String(contract.id) },
+        context: {},
+      }),
+    );
+    expect(answer.status).toBe(400);
+    expect((answer.body as { errors: unknown }).errors).toEqual({
+      changeId: "手続きを選んでください",
+    });
   });
 });

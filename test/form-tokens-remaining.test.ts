@@ -8,6 +8,10 @@ import {
   action as bankCreditsAction,
   loader as bankCreditsPage,
 } from "../app/routes/_console.bank-credits";
+import {
+  action as transferAction,
+  loader as transferPage,
+} from "../app/routes/_console.contracts.$contractId_.transfer";
 import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
@@ -25,6 +29,7 @@ beforeAll(async () => {
     "operator@demo.example",
     "admin@demo.example",
     "reseller@demo.example",
+    "reseller2@demo.example",
     "customer@demo.example",
   ]) {
     const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
@@ -130,5 +135,61 @@ describe("入金の照合", () => {
       message: `${ALREADY_RECORDED}（${invoice.invoice_number} に入金を記録しました）`,
     });
     expect(await count("payments")).toBe(payments + 1);
+  });
+});
+
+describe("譲渡・承継の届出", () => {
+  it("the same request sent twice files one holder change; the repeat links to the page", async () => {
+    const contract = await t.db
+      .selectFrom("contracts")
+      .select("id")
+      .where("ref", "=", "K-2002")
+      .executeTakeFirstOrThrow();
+    const path = `/contracts/${contract.id}/transfer`;
+    const page = await transferPage({
+      request: get(path, "reseller2@demo.example"),
+      params: { contractId: String(contract.id) },
+      context: {},
+    });
+    const form = {
+      intent: "request",
+      kind: "transfer",
+      name: "株式会社つばさ不動産",
+      address: "宮城県仙台市青葉区一番町2-2-2",
+      phone: "022-261-0000",
+      email: "keiri@tsubasa-fudosan.example",
+      evidence: "signed_by_both",
+      evidenceNote: "譲渡承認申請書 2026-11-20 受付",
+      consent: "on",
+      _formToken: page.formToken,
+    };
+    const changes = async () =>
+      (
+        await t.db
+          .selectFrom("contract_holder_changes")
+          .select("id")
+          .where("contract_id", "=", contract.id)
+          .execute()
+      ).length;
+    const before = await changes();
+    const send = () =>
+      answer(() =>
+        transferAction({
+          request: post(path, "reseller2@demo.example", form),
+          params: { contractId: String(contract.id) },
+          context: {},
+        }),
+      );
+    const first = await send();
+    expect([first.status, first.location]).toEqual([302, `${path}?requested=1`]);
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(onceOf(second)).toEqual({
+      form: "holder-change",
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（譲渡の手続きは受付済みです）`,
+      redirect: path,
+    });
+    expect(await changes()).toBe(before + 1);
   });
 });
