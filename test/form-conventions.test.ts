@@ -45,8 +45,6 @@ const STILL_TO_MOVE = new Set<string>([
   "_console.contracts.$contractId_.manual-lines.tsx",
   "_console.notices.tsx",
   "_console.outages.tsx",
-  "_console.webhooks.tsx",
-  "_console.webhooks_.$endpointId.tsx",
 ]);
 
 describe("route actions parse their forms through a schema", () => {

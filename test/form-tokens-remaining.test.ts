@@ -12,6 +12,7 @@ import {
   action as transferAction,
   loader as transferPage,
 } from "../app/routes/_console.contracts.$contractId_.transfer";
+import { action as webhooksAction, loader as webhooksPage } from "../app/routes/_console.webhooks";
 import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
@@ -191,5 +192,56 @@ describe("譲渡・承継の届出", () => {
       redirect: path,
     });
     expect(await changes()).toBe(before + 1);
+  });
+});
+
+describe("Webhookの送信先の登録", () => {
+  it("the same registration sent twice registers one endpoint and never shows the secret again", async () => {
+    const page = await webhooksPage({
+      request: get("/webhooks", "admin@demo.example"),
+      params: {},
+      context: {},
+    });
+    // An address literal: no name lookup in the test.
+    const url = "https://8.8.8.8/hooks/console";
+    const body = new URLSearchParams({
+      intent: "create",
+      url,
+      description: "PSA",
+      ownerEmail: "ops@example.jp",
+      _formToken: page.formToken,
+    });
+    body.append("events", "incident.opened");
+    const send = () =>
+      answer(() =>
+        webhooksAction({
+          request: new Request(`${BASE}/webhooks`, {
+            method: "POST",
+            body,
+            headers: {
+              Cookie: sessions["admin@demo.example"],
+              "Content-Type": "application/x-www-form-urlencoded",
+            },
+          }),
+          params: {},
+          context: {},
+        }),
+      );
+    const endpoints = async () =>
+      t.db.selectFrom("webhook_endpoints").select("id").where("url", "=", url).execute();
+    const first = await send();
+    expect([first.status, first.body.errors]).toEqual([200, {}]);
+    expect(first.body.created.secret).toMatch(/^whsec_/);
+    const [endpoint] = await endpoints();
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(second.body.created).toBeUndefined();
+    expect(onceOf(second)).toEqual({
+      form: "webhook-endpoint",
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（送信先 ${url} は登録済みです）`,
+      redirect: `/webhooks/${endpoint.id}`,
+    });
+    expect(await endpoints()).toHaveLength(1);
   });
 });
