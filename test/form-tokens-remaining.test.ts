@@ -13,6 +13,14 @@ import {
   loader as transferPage,
 } from "../app/routes/_console.contracts.$contractId_.transfer";
 import { action as webhooksAction, loader as webhooksPage } from "../app/routes/_console.webhooks";
+import {
+  action as newApplicationAction,
+  loader as newApplicationPage,
+} from "../app/routes/_console.applications.new";
+import {
+  action as applicationAction,
+  loader as applicationPage,
+} from "../app/routes/_console.applications.$applicationId";
 import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
@@ -243,5 +251,99 @@ describe("Webhookの送信先の登録", () => {
       redirect: `/webhooks/${endpoint.id}`,
     });
     expect(await endpoints()).toHaveLength(1);
+  });
+});
+
+describe("申込の承認", () => {
+  it("the approve form sent twice makes one contract; the repeat says it is already approved", async () => {
+    const form = await newApplicationPage({
+      request: get("/applications/new", "reseller@demo.example"),
+      params: {},
+      context: {},
+    });
+    const c1 = form.customers.find((c) => c.ref === "C1")!;
+    const submitted = await answer(() =>
+      newApplicationAction({
+        request: post("/applications/new", "reseller@demo.example", {
+          customerId: String(c1.id),
+          holderName: "株式会社つばめ工務店",
+          holderAddress: "大阪府吹田市江坂町1-1-1",
+          holderPhone: "06-6330-0001",
+          holderEmail: "info@tsubame-koumuten.example",
+          lineId: "CAF9990077",
+          area: "west",
+          endpointSeats: "5",
+          endpointOwnership: "rental",
+          gatewayModel: "gateway.gw10",
+          gatewayOwnership: "rental",
+          wishedStart: "2026-12-01",
+          consent: "yes",
+          _formToken: form.formToken,
+        }),
+        params: {},
+        context: {},
+      }),
+    );
+    const id = /\/applications\/(\d+)\?submitted=1$/.exec(submitted.location!)![1];
+    const path = `/applications/${id}`;
+    const page = await applicationPage({
+      request: get(path, "operator@demo.example"),
+      params: { applicationId: id },
+      context: {},
+    });
+    const body = {
+      intent: "approve",
+      serviceStart: "2026-12-01",
+      _formToken: page.formTokens!["application-approve"],
+    };
+    const send = () =>
+      answer(() =>
+        applicationAction({
+          request: post(path, "operator@demo.example", body),
+          params: { applicationId: id },
+          context: {},
+        }),
+      );
+    const contracts = async () =>
+      (
+        await t.db
+          .selectFrom("contracts")
+          .select("id")
+          .where("line_id", "=", "CAF9990077")
+          .execute()
+      ).length;
+    const first = await send();
+    expect([first.status, first.location]).toEqual([302, `${path}?decided=approve`]);
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(onceOf(second)).toEqual({
+      form: "application-approve",
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（お申し込みは承認済みです）`,
+      redirect: path,
+    });
+    expect(await contracts()).toBe(1);
+    // The reject form of the same page (its own token) cannot decide it again either.
+    const reject = await answer(() =>
+      applicationAction({
+        request: post(path, "operator@demo.example", {
+          intent: "reject",
+          reasonCode: "1",
+          _formToken: page.formTokens!["application-reject"],
+        }),
+        params: { applicationId: id },
+        context: {},
+      }),
+    );
+    expect(reject.status).toBe(400);
+    expect(
+      (
+        await t.db
+          .selectFrom("applications")
+          .select("status")
+          .where("id", "=", Number(id))
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe("approved");
   });
 });

@@ -105,10 +105,10 @@ export const optionalYenField = (
   ]);
 
 /** A record's id from a hidden field or a select: a positive integer. */
-export const idField = (label = "対象") =>
+export const idField = (label = "対象", message = `${label}を選んでください`) =>
   z
-    .string({ error: `${label}を選んでください` })
-    .regex(/^[1-9]\d{0,15}$/, `${label}を選んでください`)
+    .string({ error: message })
+    .regex(/^[1-9]\d{0,15}$/, message)
     .transform(Number);
 
 /** Like idField, but an empty field (nothing chosen) is null. */
