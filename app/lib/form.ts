@@ -56,7 +56,7 @@ export function parseForm<S extends z.ZodType>(
   const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
   const unknownIntent = parsed.error.issues.some(
-    (i) => i.code === "invalid_union" && i.path.length === 1 && i.path[0] === "intent",
+    (i) => i.path.length === 1 && i.path[0] === "intent",
   );
   if (unknownIntent) return { ok: false, kind: "validation", fields: { _form: UNKNOWN_INTENT } };
   return { ok: false, kind: "validation", fields: fieldErrorsOf(parsed.error) };
