@@ -21,6 +21,10 @@ import {
   action as applicationAction,
   loader as applicationPage,
 } from "../app/routes/_console.applications.$applicationId";
+import {
+  action as refundsAction,
+  loader as refundsPage,
+} from "../app/routes/_console.licenses.refunds";
 import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
@@ -345,5 +349,65 @@ describe("申込の承認", () => {
           .executeTakeFirstOrThrow()
       ).status,
     ).toBe("approved");
+  });
+});
+
+describe("ライセンスの返金", () => {
+  it("承認する sent twice approves once; the repeat says it is already recorded", async () => {
+    const license = await t.db.selectFrom("licenses").select("id").executeTakeFirstOrThrow();
+    await t.db
+      .insertInto("refunds")
+      .values({
+        license_id: license.id,
+        amount_yen: 5500,
+        rule: "L-3",
+        reason: null,
+        requested_at: TEST_NOW.toISOString(),
+        requested_by: "customer@demo.example",
+        decided_at: null,
+        decided_by: null,
+        paid_at: null,
+        paid_by: null,
+        uninstall_acknowledged: 1,
+      })
+      .execute();
+    const page = await refundsPage({
+      request: get("/licenses/refunds?state=requested", "finance@demo.example"),
+      params: {},
+      context: {},
+    });
+    const refund = page.refunds.find((r) => r.state === "requested");
+    expect(refund).toBeDefined();
+    const body = {
+      refundId: String(refund!.id),
+      intent: "approve",
+      _formToken: page.formTokens[`refund-${refund!.id}`],
+    };
+    const audits = async () =>
+      (
+        await t.db
+          .selectFrom("audit_log")
+          .select("id")
+          .where("action", "like", "%refund%")
+          .execute()
+      ).length;
+    const before = await audits();
+    const send = () =>
+      answer(() =>
+        refundsAction({
+          request: post("/licenses/refunds", "finance@demo.example", body),
+          params: {},
+          context: {},
+        }),
+      );
+    expect((await send()).location).toBe("/licenses/refunds?decided=approve");
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(onceOf(second)).toEqual({
+      form: `refund-${refund!.id}`,
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（返金を承認しました。）`,
+    });
+    expect(await audits()).toBe(before + 1);
   });
 });
