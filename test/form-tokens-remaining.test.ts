@@ -25,6 +25,10 @@ import {
   action as refundsAction,
   loader as refundsPage,
 } from "../app/routes/_console.licenses.refunds";
+import {
+  action as cancelAction,
+  loader as cancelPage,
+} from "../app/routes/_console.contracts.$contractId_.cancel";
 import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
@@ -407,6 +411,50 @@ describe("ライセンスの返金", () => {
       form: `refund-${refund!.id}`,
       kind: "replayed",
       message: `${ALREADY_RECORDED}（返金を承認しました。）`,
+    });
+    expect(await audits()).toBe(before + 1);
+  });
+});
+
+describe("解約の申し込み", () => {
+  it("the same request sent twice files one cancellation; the repeat says it is already filed", async () => {
+    const contract = await t.db
+      .selectFrom("contracts")
+      .select("id")
+      .where("ref", "=", "K-1001")
+      .executeTakeFirstOrThrow();
+    const path = `/contracts/${contract.id}/cancel`;
+    const page = await cancelPage({
+      request: get(path, "operator@demo.example"),
+      params: { contractId: String(contract.id) },
+      context: {},
+    });
+    const body = {
+      intent: "request",
+      wished: page.wished,
+      _formToken: page.formTokens["cancellation-request"],
+    };
+    const send = () =>
+      answer(() =>
+        cancelAction({
+          request: post(path, "operator@demo.example", body),
+          params: { contractId: String(contract.id) },
+          context: {},
+        }),
+      );
+    const audits = async () =>
+      (await t.db.selectFrom("audit_log").select("id").where("entity_id", "=", "K-1001").execute())
+        .length;
+    const before = await audits();
+    const first = await send();
+    expect([first.status, first.location]).toEqual([302, `${path}?done=requested`]);
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(onceOf(second)).toEqual({
+      form: "cancellation-request",
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（解約のお申し込みは受付済みです）`,
+      redirect: path,
     });
     expect(await audits()).toBe(before + 1);
   });
