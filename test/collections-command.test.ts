@@ -509,7 +509,7 @@ describe("bank statement: transfers matched", () => {
           actor,
           ip: "",
         }),
-      ).toEqual({ ok: false, message: "この入金はすでに処理されています" });
+      ).toEqual({ ok: false, kind: "conflict", message: "この入金はすでに処理されています" });
 
       // A credit from nobody known waits, and is dismissed.
       const other = await importStatement(db, {

@@ -182,7 +182,11 @@ describe("T-26-3 interest waiver", () => {
         actor,
         ip: "",
       }),
-    ).toEqual({ ok: false, message: "この請求書の延滞利息はすでに免除されています" });
+    ).toEqual({
+      ok: false,
+      kind: "conflict",
+      message: "この請求書の延滞利息はすでに免除されています",
+    });
     const audit = await t.db
       .selectFrom("audit_log")
       .select("summary")

@@ -7,8 +7,9 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
+import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
 
-export type WaiverResult = { ok: true } | { ok: false; message: string };
+export type WaiverResult = Result;
 
 export async function interestWaiverOf(db: Kysely<Database>, invoiceId: number) {
   return db
@@ -21,7 +22,7 @@ export async function interestWaiverOf(db: Kysely<Database>, invoiceId: number) 
 export async function waiveInterest(
   db: Kysely<Database>,
   params: { invoiceId: number; tenant: Tenant; reason: string; actor: AuditActor; ip: string },
-): Promise<WaiverResult | null> {
+): Promise<WaiverResult> {
   const invoice = await db
     .selectFrom("invoices")
     .innerJoin("contracts", "contracts.id", "invoices.contract_id")
@@ -30,9 +31,9 @@ export async function waiveInterest(
     .where("invoices.id", "=", params.invoiceId)
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
-  if (!invoice) return null;
+  if (!invoice) return notFoundFailure();
   if (await interestWaiverOf(db, invoice.id))
-    return { ok: false, message: "この請求書の延滞利息はすでに免除されています" };
+    return conflict("この請求書の延滞利息はすでに免除されています");
   // An interest line names the invoice it charges interest on (monthly-invoice.ts lateInterestLines).
   const billed = await db
     .selectFrom("invoice_lines")
@@ -41,10 +42,7 @@ export async function waiveInterest(
     .where("description", "like", `%${invoice.invoice_number}%`)
     .executeTakeFirst();
   if (billed)
-    return {
-      ok: false,
-      message: "延滞利息はすでに請求済みです。返還する場合は返還請求書を発行してください",
-    };
+    return conflict("延滞利息はすでに請求済みです。返還する場合は返還請求書を発行してください");
   await inTransaction(db, async (trx) => {
     await trx
       .insertInto("interest_waivers")
@@ -70,5 +68,5 @@ export async function waiveInterest(
       ip: params.ip,
     });
   });
-  return { ok: true };
+  return ok();
 }

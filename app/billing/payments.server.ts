@@ -12,10 +12,10 @@ import { LATE_INTEREST_CODE } from "./invoice";
 import { getInvoice } from "./invoices.server";
 import { lateInterest } from "./late-interest";
 import { formatBillingMonth, formatMonth, formatYen } from "../lib/format";
+import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 
 export type PaymentInput = { paidOn: IsoDate; amountYen: number | null };
-export type PaymentResult =
-  { ok: true } | { ok: false; field: "paidOn" | "amountYen" | "_form"; message: string };
+export type PaymentResult = Result<undefined, "paidOn" | "amountYen">;
 
 export type Found = NonNullable<Awaited<ReturnType<typeof getInvoice>>>;
 
@@ -81,35 +81,31 @@ export async function recordPayment(
     actor: AuditActor;
     ip: string;
   },
-): Promise<PaymentResult | null> {
+): Promise<PaymentResult> {
   const today = jstDate(now());
   const found = await getInvoice(db, { id: params.invoiceId, tenant: params.tenant }, today);
-  if (!found) return null;
+  if (!found) return notFoundFailure();
   const { invoice, outstandingYen } = found;
   const { paidOn, amountYen } = params.payment;
-  if (outstandingYen <= 0)
-    return { ok: false, field: "_form", message: "この請求書はお支払い済みです" };
+  if (outstandingYen <= 0) return conflict("この請求書はお支払い済みです");
   if (paidOn < invoice.issue_date)
-    return {
-      ok: false,
-      field: "paidOn",
-      message: `入金日は発行日（${invoice.issue_date}）以降の日付にしてください`,
-    };
-  if (paidOn > today)
-    return { ok: false, field: "paidOn", message: "入金日に未来の日付は指定できません" };
+    return invalidField(
+      "paidOn",
+      `入金日は発行日（${invoice.issue_date}）以降の日付にしてください`,
+    );
+  if (paidOn > today) return invalidField("paidOn", "入金日に未来の日付は指定できません");
   if (amountYen !== null && amountYen > outstandingYen) {
-    return {
-      ok: false,
-      field: "amountYen",
-      message: `入金額が未入金残高（${formatYen(outstandingYen)}）を超えています`,
-    };
+    return invalidField(
+      "amountYen",
+      `入金額が未入金残高（${formatYen(outstandingYen)}）を超えています`,
+    );
   }
   await inTransaction(db, (trx) =>
     writePayment(trx, found, params.payment, params.actor, params.ip),
   );
   // T-17: paying what is overdue lifts a non-payment suspension.
   await liftPaidUpSuspensions(db, invoice.contract_id, today, now(), params.actor);
-  return { ok: true };
+  return ok();
 }
 
 /**

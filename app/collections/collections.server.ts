@@ -2,6 +2,7 @@
 // file for a due date, the bank's result file, and bank statements matched to unpaid invoices.
 // Payments go through writePayment (T-26 interest carried, audit) and T-17 suspensions are lifted
 // after the commit, as when finance records a payment by hand.
+import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 import iconv from "iconv-lite";
 import { inTransaction } from "../lib/transaction.server";
 import { sql, type Kysely, type Transaction } from "kysely";
@@ -652,63 +653,53 @@ export async function pageResolvedCredits(db: Kysely<Database>, request: PageReq
 export async function assignCredit(
   db: Kysely<Database>,
   params: { creditId: number; invoiceNumber: string; at: Date; actor: AuditActor; ip: string },
-): Promise<{ ok: true } | Refused | null> {
+): Promise<Result<undefined, "invoiceNumber">> {
   const today = jstDate(params.at);
-  const result = await inTransaction(
-    db,
-    async (trx): Promise<{ ok: true; contractId: number } | Refused | null> => {
-      const credit = await trx
-        .selectFrom("bank_credits")
-        .selectAll()
-        .where("id", "=", params.creditId)
-        .executeTakeFirst();
-      if (!credit) return null;
-      if (credit.status !== "pending")
-        return { ok: false, message: "この入金はすでに処理されています" };
-      const invoice = await trx
-        .selectFrom("invoices")
-        .select("id")
-        .where("invoice_number", "=", params.invoiceNumber.trim())
-        .executeTakeFirst();
-      if (!invoice)
-        return { ok: false, message: `請求書 ${params.invoiceNumber} は見つかりません` };
-      const found = (await getInvoice(trx, { id: invoice.id, tenant: PROVIDER }, today))!;
-      if (found.outstandingYen <= 0) return { ok: false, message: "この請求書はお支払い済みです" };
-      if (credit.amount_yen > found.outstandingYen)
-        return {
-          ok: false,
-          message: `入金額が未入金残高（${formatYen(found.outstandingYen)}）を超えています`,
-        };
-      if (credit.transaction_date < found.invoice.issue_date)
-        return {
-          ok: false,
-          message: `取引日が請求書の発行日（${found.invoice.issue_date}）より前です`,
-        };
-      await trx
-        .updateTable("bank_credits")
-        .set({
-          status: "assigned",
-          invoice_id: invoice.id,
-          resolved_by: params.actor.email,
-          resolved_at: params.at.toISOString(),
-        })
-        .where("id", "=", credit.id)
-        .where("status", "=", "pending")
-        .execute();
-      await writePayment(
-        trx,
-        found,
-        { paidOn: credit.transaction_date, amountYen: credit.amount_yen },
-        params.actor,
-        params.ip,
-        `（振込 ${credit.payer_name}）`,
-      );
-      return { ok: true, contractId: found.invoice.contract_id };
-    },
-  );
-  if (!result || !result.ok) return result;
-  await liftPaidUpSuspensions(db, result.contractId, today, params.at, params.actor);
-  return { ok: true };
+  const result = await inTransaction(db, async (trx): Promise<Result<number, "invoiceNumber">> => {
+    const credit = await trx
+      .selectFrom("bank_credits")
+      .selectAll()
+      .where("id", "=", params.creditId)
+      .executeTakeFirst();
+    if (!credit) return notFoundFailure();
+    if (credit.status !== "pending") return conflict("この入金はすでに処理されています");
+    const invoice = await trx
+      .selectFrom("invoices")
+      .select("id")
+      .where("invoice_number", "=", params.invoiceNumber.trim())
+      .executeTakeFirst();
+    if (!invoice)
+      return invalidField("invoiceNumber", `請求書 ${params.invoiceNumber} は見つかりません`);
+    const found = (await getInvoice(trx, { id: invoice.id, tenant: PROVIDER }, today))!;
+    if (found.outstandingYen <= 0) return conflict("この請求書はお支払い済みです");
+    if (credit.amount_yen > found.outstandingYen)
+      return conflict(`入金額が未入金残高（${formatYen(found.outstandingYen)}）を超えています`);
+    if (credit.transaction_date < found.invoice.issue_date)
+      return conflict(`取引日が請求書の発行日（${found.invoice.issue_date}）より前です`);
+    await trx
+      .updateTable("bank_credits")
+      .set({
+        status: "assigned",
+        invoice_id: invoice.id,
+        resolved_by: params.actor.email,
+        resolved_at: params.at.toISOString(),
+      })
+      .where("id", "=", credit.id)
+      .where("status", "=", "pending")
+      .execute();
+    await writePayment(
+      trx,
+      found,
+      { paidOn: credit.transaction_date, amountYen: credit.amount_yen },
+      params.actor,
+      params.ip,
+      `（振込 ${credit.payer_name}）`,
+    );
+    return ok(found.invoice.contract_id);
+  });
+  if (!result.ok) return result;
+  await liftPaidUpSuspensions(db, result.value, today, params.at, params.actor);
+  return ok();
 }
 
 export async function dismissCredit(

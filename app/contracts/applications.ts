@@ -1,7 +1,7 @@
 // Applications (T-7) and their review (T-8): the fields of the form, the rejection reasons of
 // T-8-2 (also those for revoking an approval, T-8-3), and what may be approved. Pure.
 import { z } from "zod";
-import { addressField, emailField, nameField } from "../lib/fields";
+import { addressField, emailField, nameField, phoneField } from "../lib/fields";
 import { isIsoDate } from "../lib/jst";
 import { areaOfAddress } from "./prefecture-area";
 
@@ -39,10 +39,7 @@ const ApplicationFields = z.object({
   customerId: z.string().optional(),
   holderName: nameField("契約者名"),
   holderAddress: addressField(),
-  holderPhone: required("電話番号", 20).regex(
-    /^[0-9０-９\-－()（） ]+$/,
-    "電話番号は数字とハイフンで入力してください",
-  ),
+  holderPhone: phoneField(),
   holderEmail: emailField(),
   lineId: required("回線ID", 20)
     .transform((v) => v.normalize("NFKC").toUpperCase())

@@ -5,7 +5,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
@@ -18,9 +18,13 @@ import {
 } from "~/contracts/applications.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { textTooLong } from "~/lib/fields";
+import { dateField, idField, noteField } from "~/lib/fields";
+import { parseForm } from "~/lib/form";
+import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
+import { z } from "zod";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
-import { isIsoDate, jstDate } from "~/lib/jst";
+import { jstDate } from "~/lib/jst";
 import { AREA_LABELS, itemLabel, OWNERSHIP_LABELS } from "~/lib/labels";
 import { getProviderSettings } from "~/settings/provider.server";
 import { formatDate, formatInstant } from "~/lib/format";
@@ -32,9 +36,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tenant: viewer.tenant,
   });
   if (!application) throw notFound();
+  // The decisions create a contract or close the application: one-time tokens (issue 17 item 1).
+  const formTokens = OPERATIONS_ROLES.includes(viewer.role)
+    ? await issueFormTokens(getDb(), { userId: viewer.id, forms: DECISION_FORMS })
+    : null;
   // People by display name only: the page's data never carries their e-mail addresses (issue 17 item 6).
   const { consent_by: _c, created_by: _r, decided_by: _d, ...shown } = application;
   return {
+    formTokens,
     application: shown,
     canReview: OPERATIONS_ROLES.includes(viewer.role),
     today: jstDate(now()),
@@ -42,10 +51,33 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+const DECISION_FORMS = ["application-approve", "application-reject", "application-revoke"] as const;
+
+// The review's three forms, one schema (issue 16 item 1): an unknown intent is a 400 (it used to
+// reject the application), and the reason is a number or a field error, never NaN.
+const DecisionForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("approve"),
+    serviceStart: dateField("サービス開始日"),
+  }),
+  z.object({
+    intent: z.literal(["reject", "revoke"]),
+    reasonCode: idField("理由", "理由を選んでください（規約第8条第2項）"),
+    note: noteField("補足")
+      .optional()
+      .transform((v) => v ?? ""),
+  }),
+]);
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const form = await request.formData();
-  const intent = String(form.get("intent"));
+  const parsed = parseForm(DecisionForm, form);
+  if (!parsed.ok) {
+    const [field, message] = Object.entries(parsed.fields)[0];
+    return data({ field, message: message ?? "" }, { status: 400 });
+  }
+  const input = parsed.value;
   const base = {
     id: idParam(params.applicationId),
     at: now(),
@@ -53,35 +85,40 @@ export async function action({ request, params }: ActionFunctionArgs) {
     ip: clientIp(request),
   };
   const db = getDb();
-  let result;
-  if (intent === "approve") {
-    const serviceStart = String(form.get("serviceStart") ?? "");
-    if (!isIsoDate(serviceStart))
-      return data(
-        { field: "serviceStart", message: "サービス開始日を正しい日付で入力してください" },
-        { status: 400 },
-      );
-    result = await approveApplication(db, {
-      ...base,
-      serviceStart,
-      today: jstDate(base.at),
-      providerName: (await getProviderSettings(db)).name,
-      consoleUrl: consoleUrl(),
-    });
-  } else {
-    const note = String(form.get("note") ?? "").trim();
-    const tooLong = textTooLong(note, "note", "補足");
-    if (tooLong) return data({ field: "note", message: tooLong }, { status: 400 });
-    result = await rejectApplication(db, {
-      ...base,
-      reasonCode: Number(form.get("reasonCode")),
-      note,
-      revoke: intent === "revoke",
-    });
-  }
+  const formName = `application-${input.intent}` as const;
+  const providerName = (await getProviderSettings(db)).name;
+  // The decision and its token in one transaction: a second click decides nothing twice.
+  const run = await runFormOnce(
+    db,
+    formClaim(viewer, formName, form, request),
+    (trx) =>
+      input.intent === "approve"
+        ? approveApplication(trx, {
+            ...base,
+            serviceStart: input.serviceStart,
+            today: jstDate(base.at),
+            providerName,
+            consoleUrl: consoleUrl(),
+          })
+        : rejectApplication(trx, {
+            ...base,
+            reasonCode: input.reasonCode,
+            note: input.note,
+            revoke: input.intent === "revoke",
+          }),
+    (r) =>
+      r?.ok
+        ? {
+            summary: `お申し込みは${input.intent === "approve" ? "承認" : input.intent === "revoke" ? "承認取消し" : "不承認"}済みです`,
+            redirect: `/applications/${base.id}`,
+          }
+        : null,
+  );
+  if (run.kind !== "done") return onceResponse(formName, run);
+  const result = run.value;
   if (!result) throw notFound();
   if (!result.ok) return data({ field: result.field, message: result.message }, { status: 400 });
-  return redirect(`/applications/${params.applicationId}?decided=${intent}`);
+  return redirect(`/applications/${params.applicationId}?decided=${input.intent}`);
 }
 
 function ReasonSelect({ reasons }: { reasons: Record<number, string> }) {
@@ -101,8 +138,9 @@ function ReasonSelect({ reasons }: { reasons: Record<number, string> }) {
 }
 
 export default function ApplicationDetail() {
-  const { application: a, canReview, today, reasons } = useLoaderData<typeof loader>();
-  const error = useActionData<typeof action>();
+  const { application: a, canReview, today, reasons, formTokens } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const error = answer && "field" in answer ? answer : undefined;
   const [params] = useSearchParams();
   return (
     <>
@@ -179,7 +217,12 @@ export default function ApplicationDetail() {
       {canReview && a.status === "applied" ? (
         <>
           <h2>審査</h2>
-          <Form method="post" className="stack">
+          <OnceForm
+            token={formTokens?.["application-approve"] ?? ""}
+            form="application-approve"
+            method="post"
+            className="stack"
+          >
             <input type="hidden" name="intent" value="approve" />
             <Field
               label="サービス開始日（承認のお知らせに記載）"
@@ -189,8 +232,13 @@ export default function ApplicationDetail() {
               error={error?.field === "serviceStart" ? error.message : undefined}
             />
             <button type="submit">承認する</button>
-          </Form>
-          <Form method="post" className="stack mt-20">
+          </OnceForm>
+          <OnceForm
+            token={formTokens?.["application-reject"] ?? ""}
+            form="application-reject"
+            method="post"
+            className="stack mt-20"
+          >
             <input type="hidden" name="intent" value="reject" />
             <ReasonSelect reasons={reasons} />
             <label>
@@ -200,11 +248,16 @@ export default function ApplicationDetail() {
             <button type="submit" className="secondary">
               承認しない
             </button>
-          </Form>
+          </OnceForm>
         </>
       ) : null}
       {canReview && a.status === "approved" && (a.service_start ?? "") > today ? (
-        <Form method="post" className="stack mt-20">
+        <OnceForm
+          token={formTokens?.["application-revoke"] ?? ""}
+          form="application-revoke"
+          method="post"
+          className="stack mt-20"
+        >
           <h2>承認の取消し（規約第8条第3項）</h2>
           <input type="hidden" name="intent" value="revoke" />
           <ReasonSelect reasons={reasons} />
@@ -215,7 +268,7 @@ export default function ApplicationDetail() {
           <button type="submit" className="secondary">
             承認を取り消す
           </button>
-        </Form>
+        </OnceForm>
       ) : null}
     </>
   );

@@ -21,6 +21,13 @@ import {
 } from "~/collections/collections.server";
 import { Pager } from "~/components/Pager";
 import { TableScroll } from "~/components/TableScroll";
+import { OnceForm } from "~/components/OnceForm";
+import { idField } from "~/lib/fields";
+import { parseForm } from "~/lib/form";
+import { notFound } from "~/lib/http.server";
+import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { failureMessage, failureStatus } from "~/lib/result";
+import { z } from "zod";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -34,7 +41,7 @@ const STATUS_LABELS = {
 } as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireViewer(request, { roles: FINANCE_ROLES });
+  const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const db = getDb();
   const params = new URL(request.url).searchParams;
   const { pending, page, totals } = await pagePendingCredits(db, pageRequest(params, CREDIT_SORT));
@@ -42,36 +49,77 @@ export async function loader({ request }: LoaderFunctionArgs) {
     db,
     pageRequest(params, RESOLVED_CREDIT_SORT, { pageParam: "rpage" }),
   );
-  return { pending, page, totals, resolved, resolvedPage };
+  // One one-time token per waiting credit's form (issue 17 item 1): a second click records nothing.
+  const formTokens = await issueFormTokens(db, {
+    userId: viewer.id,
+    forms: pending.map((c) => creditForm(c.id)),
+  });
+  return { pending, page, totals, resolved, resolvedPage, formTokens };
 }
+
+const creditForm = (creditId: number) => `bank-credit-${creditId}`;
+
+const CreditForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("assign"),
+    creditId: idField("入金"),
+    invoiceNumber: z.string().trim().min(1, "請求書を選ぶか請求書番号を入力してください"),
+  }),
+  z.object({ intent: z.literal("dismiss"), creditId: idField("入金") }),
+]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const form = await request.formData();
-  const creditId = Number(form.get("creditId"));
-  if (!Number.isSafeInteger(creditId)) throw new Response("Not Found", { status: 404 });
+  const parsed = parseForm(CreditForm, form);
+  if (!parsed.ok) {
+    const id = idField().safeParse(form.get("creditId"));
+    return data(
+      { creditId: id.success ? id.data : null, error: failureMessage(parsed) },
+      { status: 400 },
+    );
+  }
+  const input = parsed.value;
+  const { creditId } = input;
   const context = {
     creditId,
     at: now(),
     actor: { id: viewer.id, email: viewer.email },
     ip: clientIp(request),
   };
-  if (form.get("intent") === "dismiss") {
-    if (!(await dismissCredit(getDb(), context))) throw new Response("Not Found", { status: 404 });
+  const formName = creditForm(creditId);
+  if (input.intent === "dismiss") {
+    const run = await runFormOnce(
+      getDb(),
+      formClaim(viewer, formName, form, request),
+      (trx) => dismissCredit(trx, context),
+      (dismissed) => (dismissed ? { summary: "照合の対象外にしました" } : null),
+    );
+    if (run.kind !== "done") return onceResponse(formName, run);
+    if (!run.value) throw notFound();
     return redirect("/bank-credits?dismissed=1");
   }
-  const invoiceNumber = String(form.get("invoiceNumber") ?? "").trim();
-  if (invoiceNumber === "")
-    return data({ creditId, error: "請求書を選ぶか請求書番号を入力してください" }, { status: 400 });
-  const result = await assignCredit(getDb(), { ...context, invoiceNumber });
-  if (!result) throw new Response("Not Found", { status: 404 });
-  if (!result.ok) return data({ creditId, error: result.message }, { status: 409 });
+  const { invoiceNumber } = input;
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, formName, form, request),
+    (trx) => assignCredit(trx, { ...context, invoiceNumber }),
+    (r) => (r.ok ? { summary: `${invoiceNumber} に入金を記録しました` } : null),
+  );
+  if (run.kind !== "done") return onceResponse(formName, run);
+  const result = run.value;
+  if (!result.ok) {
+    if (result.kind === "not_found") throw notFound();
+    return data({ creditId, error: failureMessage(result) }, { status: failureStatus(result) });
+  }
   return redirect(`/bank-credits?assigned=${encodeURIComponent(invoiceNumber)}`);
 }
 
 export default function BankCredits() {
-  const { pending, page, totals, resolved, resolvedPage } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { pending, page, totals, resolved, resolvedPage, formTokens } =
+    useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const result = answer && "creditId" in answer ? answer : undefined;
   const [params] = useSearchParams();
   return (
     <>
@@ -131,7 +179,12 @@ export default function BankCredits() {
                     <td className="num">{formatYen(c.amount_yen)}</td>
                     <td>{c.payer_name}</td>
                     <td>
-                      <Form method="post" className="actions">
+                      <OnceForm
+                        method="post"
+                        className="actions"
+                        token={formTokens[creditForm(c.id)]}
+                        form={creditForm(c.id)}
+                      >
                         <input type="hidden" name="creditId" value={c.id} />
                         <label>
                           請求書
@@ -162,7 +215,7 @@ export default function BankCredits() {
                         {result?.creditId === c.id ? (
                           <span className="field-error">{result.error}</span>
                         ) : null}
-                      </Form>
+                      </OnceForm>
                       {c.candidates.length > 0 ? (
                         <span className="muted">
                           同額の未入金:{" "}

@@ -5,6 +5,10 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
+import { z } from "zod";
+import { countField, yenField } from "~/lib/fields";
+import { parseForm } from "~/lib/form";
+import { failureMessage } from "~/lib/result";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { previewBillingMonth } from "~/billing/billing-run.server";
 import { NON_TAXABLE_HEADING } from "~/billing/tax";
@@ -79,12 +83,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
  * without JavaScript: the first shows what will be issued (count and yen from the plan); the
  * confirm carries those figures back and closes only while the plan still gives the same ones.
  */
+// Preview, then confirm with what was shown (issue 16 item 1): an unknown intent is a 400.
+const CloseForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("preview") }),
+  z.object({
+    intent: z.literal("confirm"),
+    count: countField("件数"),
+    totalYen: yenField("合計"),
+  }),
+]);
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const month = monthParam(params.month);
   if (month >= monthOf(jstDate(now())))
     throw new Response("月末を過ぎていない月は締められません。", { status: 400 });
   const form = await request.formData();
+  const parsed = parseForm(CloseForm, form);
+  if (!parsed.ok) return data({ confirm: null, error: failureMessage(parsed) }, { status: 400 });
+  const input = parsed.value;
   const db = getDb();
   const running = await closeProgress(db, month);
   // A second submit while the job is queued or running shows its progress (one close per month).
@@ -99,11 +116,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       { status: 409 },
     );
   const confirm = { count: plan.count, ...plan.totals };
-  if (form.get("intent") !== "confirm") return data({ confirm, error: null });
-  if (
-    Number(form.get("count")) !== confirm.count ||
-    Number(form.get("totalYen")) !== confirm.totalYen
-  ) {
+  if (input.intent !== "confirm") return data({ confirm, error: null });
+  if (input.count !== confirm.count || input.totalYen !== confirm.totalYen) {
     return data(
       { confirm, error: "確認した後に発行内容が変わりました。内容をもう一度確認してください。" },
       { status: 409 },
@@ -342,7 +356,7 @@ export default function BillingMonth() {
                   <Form method="post" className="mt-20">
                     <input type="hidden" name="intent" value="preview" />
                     <button type="submit" disabled={submitting}>
-                      {`${preview.length}件の請求書を発行して${label}を締める`}
+                      {`${formatCount(count)}件の請求書を発行して${label}を締める`}
                     </button>
                   </Form>
                 )

@@ -19,9 +19,12 @@ import {
 } from "~/contracts/suspensions.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { textTooLong } from "~/lib/fields";
+import { checkboxField, choiceField, dateField, idField, noteField } from "~/lib/fields";
+import { parseForm } from "~/lib/form";
+import { failureMessage } from "~/lib/result";
+import { z } from "zod";
 import { idParam, notFound } from "~/lib/http.server";
-import { isIsoDate, jstDate } from "~/lib/jst";
+import { jstDate } from "~/lib/jst";
 import { CONTRACT_STATUS_LABELS } from "~/lib/labels";
 import { formatDate, formatInstantDate } from "~/lib/format";
 
@@ -47,6 +50,46 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { contract: found.contract, suspensions, returns, today: jstDate(now()) };
 }
 
+const optionalNote = (label: string) =>
+  noteField(label)
+    .optional()
+    .transform((v) => v ?? "");
+
+// The page's four forms, one schema (issue 16 item 1): an unknown intent is a 400, the reason is
+// one of T-17's and the ids are numbers or a field error.
+const AdminForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("suspend"),
+    reason: choiceField(
+      Object.keys(SUSPENSION_REASONS) as [SuspensionReason, ...SuspensionReason[]],
+      "停止の理由",
+    ),
+    note: optionalNote("メモ"),
+    startsOn: dateField("開始日"),
+    endsOn: z
+      .union([z.literal(""), dateField("終了日")])
+      .optional()
+      .transform((v) => v || null),
+    emergency: checkboxField(),
+  }),
+  z.object({
+    intent: z.literal("lift"),
+    suspensionId: idField("停止"),
+    liftReason: optionalNote("解除の理由"),
+  }),
+  z.object({
+    intent: z.literal("terminate"),
+    customerFault: checkboxField(),
+    terminationReason: noteField("解除の理由", { required: true }),
+    endDate: dateField("終了日"),
+  }),
+  z.object({
+    intent: z.literal("returned"),
+    returnId: idField("返却"),
+    returnedOn: dateField("返却日"),
+  }),
+]);
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const form = await request.formData();
@@ -55,62 +98,47 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!(await getContract(db, { id: contractId, tenant: viewer.tenant }))) throw notFound();
   const base = { at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) };
   const today = jstDate(base.at);
-  const text = (k: string) => String(form.get(k) ?? "").trim();
-  const tooLong =
-    textTooLong(text("note"), "note", "メモ") ??
-    textTooLong(text("liftReason"), "note", "解除の理由") ??
-    textTooLong(text("terminationReason"), "note", "解除の理由");
-  if (tooLong) return data({ error: tooLong }, { status: 400 });
+  const parsed = parseForm(AdminForm, form);
+  if (!parsed.ok) return data({ error: failureMessage(parsed) }, { status: 400 });
+  const input = parsed.value;
   let result: { ok: true } | { ok: false; message: string } | null;
-  switch (text("intent")) {
-    case "suspend": {
-      const reason = text("reason") as SuspensionReason;
-      if (!(reason in SUSPENSION_REASONS))
-        return data({ error: "停止の理由を選んでください" }, { status: 400 });
-      if (!isIsoDate(text("startsOn")) || (text("endsOn") && !isIsoDate(text("endsOn"))))
-        return data({ error: "開始日・終了日を正しい日付で入力してください" }, { status: 400 });
+  switch (input.intent) {
+    case "suspend":
       result = await suspendContract(db, {
         ...base,
         contractId,
-        reason,
-        note: text("note"),
-        startsOn: text("startsOn"),
-        endsOn: text("endsOn") || null,
-        emergency: form.get("emergency") === "on",
+        reason: input.reason,
+        note: input.note,
+        startsOn: input.startsOn,
+        endsOn: input.endsOn,
+        emergency: input.emergency,
         today,
       });
       break;
-    }
     case "lift":
       result = await liftSuspension(db, {
         ...base,
-        suspensionId: Number(form.get("suspensionId")),
-        reason: text("liftReason") || "オペレーターによる解除",
+        suspensionId: input.suspensionId,
+        reason: input.liftReason || "オペレーターによる解除",
       });
       break;
     case "terminate":
-      if (!isIsoDate(text("endDate")) || text("terminationReason") === "")
-        return data({ error: "終了日と理由を入力してください" }, { status: 400 });
       result = await terminateByProvider(db, {
         ...base,
         contractId,
-        customerFault: form.get("customerFault") === "on",
-        reason: text("terminationReason"),
-        endDate: text("endDate"),
+        customerFault: input.customerFault,
+        reason: input.terminationReason,
+        endDate: input.endDate,
         today,
       });
       break;
     case "returned":
-      if (!isIsoDate(text("returnedOn")))
-        return data({ error: "返却日を正しい日付で入力してください" }, { status: 400 });
       result = await markGatewayReturned(db, {
         ...base,
-        returnId: Number(form.get("returnId")),
-        returnedOn: text("returnedOn"),
+        returnId: input.returnId,
+        returnedOn: input.returnedOn,
       });
       break;
-    default:
-      return data({ error: "操作を選んでください" }, { status: 400 });
   }
   if (!result) throw notFound();
   if (!result.ok) return data({ error: result.message }, { status: 400 });

@@ -18,6 +18,11 @@ import {
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
+import { dateField } from "~/lib/fields";
+import { parseForm } from "~/lib/form";
+import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
+import { z } from "zod";
 import { isIsoDate, jstDate } from "~/lib/jst";
 import { formatDate, formatYen } from "~/lib/format";
 
@@ -40,7 +45,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           wished,
           confirmedOn: today,
         });
+  // Requesting and withdrawing carry one-time tokens (issue 17 item 1): a second click files nothing twice.
+  const formTokens = await issueFormTokens(db, { userId: viewer.id, forms: CANCEL_FORMS });
   return {
+    formTokens,
     contract: {
       id,
       ref: found.contract.ref,
@@ -62,10 +70,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+const CANCEL_FORMS = ["cancellation-request", "cancellation-withdraw"] as const;
+
+// The page's two forms (issue 16 item 1): an unknown intent is a 400, not a cancellation request.
+const CancelForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("request"), wished: dateField("解約希望日") }),
+  z.object({ intent: z.literal("withdraw") }),
+]);
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const form = await request.formData();
   const id = idParam(params.contractId);
+  const parsed = parseForm(CancelForm, form);
+  if (!parsed.ok) {
+    const [field, message] = Object.entries(parsed.fields)[0];
+    return data({ field, message: message ?? "" }, { status: 400 });
+  }
+  const input = parsed.value;
   const base = {
     contractId: id,
     tenant: viewer.tenant,
@@ -73,27 +95,39 @@ export async function action({ request, params }: ActionFunctionArgs) {
     actor: { id: viewer.id, email: viewer.email },
     ip: clientIp(request),
   };
-  const wished = String(form.get("wished") ?? "");
-  const result =
-    form.get("intent") === "withdraw"
-      ? await withdrawCancellation(getDb(), { ...base, at: now() })
-      : isIsoDate(wished)
-        ? await requestCancellation(getDb(), { ...base, wished })
-        : {
-            ok: false as const,
-            field: "wished" as const,
-            message: "解約希望日を正しい日付で入力してください",
-          };
+  const name = input.intent === "withdraw" ? "cancellation-withdraw" : "cancellation-request";
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, name, form, request),
+    (trx) =>
+      input.intent === "withdraw"
+        ? withdrawCancellation(trx, { ...base, at: now() })
+        : requestCancellation(trx, { ...base, wished: input.wished }),
+    (r) =>
+      r?.ok
+        ? {
+            summary:
+              input.intent === "withdraw"
+                ? "解約のお申し込みは取り消し済みです"
+                : "解約のお申し込みは受付済みです",
+            redirect: `/contracts/${id}/cancel`,
+          }
+        : null,
+  );
+  if (run.kind !== "done") return onceResponse(name, run);
+  const result = run.value;
   if (!result) throw notFound();
   if (!result.ok) return data({ field: result.field, message: result.message }, { status: 400 });
   return redirect(
-    `/contracts/${id}/cancel?done=${form.get("intent") === "withdraw" ? "withdrawn" : "requested"}`,
+    `/contracts/${id}/cancel?done=${input.intent === "withdraw" ? "withdrawn" : "requested"}`,
   );
 }
 
 export default function CancelContract() {
-  const { contract, today, wished, quote, pending, invalidWished } = useLoaderData<typeof loader>();
-  const error = useActionData<typeof action>();
+  const { contract, today, wished, quote, pending, invalidWished, formTokens } =
+    useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const error = answer && "field" in answer ? answer : undefined;
   return (
     <>
       <p>
@@ -119,12 +153,17 @@ export default function CancelContract() {
             </>
           )}
           {!contract.terminationDate || contract.terminationDate > today ? (
-            <Form method="post" className="mt-8">
+            <OnceForm
+              className="mt-8"
+              token={formTokens["cancellation-withdraw"]}
+              form="cancellation-withdraw"
+              method="post"
+            >
               <input type="hidden" name="intent" value="withdraw" />
               <button type="submit" className="secondary">
                 解約のお申し込みを取り消す
               </button>
-            </Form>
+            </OnceForm>
           ) : null}
         </div>
       ) : null}
@@ -192,13 +231,18 @@ export default function CancelContract() {
           <p className="muted">
             違約金は解約日の属する月の請求書に計上されます。レンタルのゲートウェイ装置は解約後にご返却ください（返却がない場合は機器代金がかかります）。
           </p>
-          <Form method="post" className="mt-16">
+          <OnceForm
+            className="mt-16"
+            token={formTokens["cancellation-request"]}
+            form="cancellation-request"
+            method="post"
+          >
             <input type="hidden" name="intent" value="request" />
             <input type="hidden" name="wished" value={wished} />
             <button type="submit">
               {formatDate(wished)} で解約を申し込む（違約金 {formatYen(quote.etfYen)}）
             </button>
-          </Form>
+          </OnceForm>
         </>
       ) : null}
       {contract.status === "terminated" && !pending ? <p>この契約は解約済みです。</p> : null}

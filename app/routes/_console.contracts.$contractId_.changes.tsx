@@ -24,8 +24,9 @@ import {
 import { getContract } from "~/contracts/contracts.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { addressField, emailField, nameField, textTooLong } from "~/lib/fields";
-import { formValues } from "~/lib/form";
+import { addressField, emailField, idField, nameField, noteField } from "~/lib/fields";
+import { failureMessage } from "~/lib/result";
+import { formValues, parseForm } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
 import { itemLabel } from "~/lib/labels";
@@ -91,6 +92,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+// The page's intents (issue 16 item 1): an unknown one is a 400, not a change request; the change
+// itself is read by ChangeForm (discriminated by its kind).
+const ChangesIntent = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal(["approve", "reject"]),
+    changeId: idField("変更"),
+    reason: noteField("理由")
+      .optional()
+      .transform((v) => v ?? ""),
+  }),
+  z.looseObject({ intent: z.literal(["preview", "request"]) }),
+]);
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const form = await request.formData();
@@ -98,17 +112,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const contractId = idParam(params.contractId);
   const db = getDb();
   const actor = { id: viewer.id, email: viewer.email };
-  if (form.get("intent") === "approve" || form.get("intent") === "reject") {
+  const intent = parseForm(ChangesIntent, form);
+  if (!intent.ok)
+    return data({ error: failureMessage(intent), values, impact: null }, { status: 400 });
+  if (intent.value.intent === "approve" || intent.value.intent === "reject") {
     if (!OPERATIONS_ROLES.includes(viewer.role))
       throw new Response("この操作の権限がありません。", { status: 403 });
-    const changeId = Number(form.get("changeId"));
+    const { changeId, reason } = intent.value;
     if (!(await listChanges(db, contractId)).some((c) => c.id === changeId)) throw notFound();
-    const tooLong = textTooLong(String(form.get("reason") ?? ""), "note", "理由");
-    if (tooLong) return data({ error: tooLong, values, impact: null }, { status: 400 });
     const result = await decideChange(db, {
       changeId,
-      approve: form.get("intent") === "approve",
-      reason: String(form.get("reason") ?? ""),
+      approve: intent.value.intent === "approve",
+      reason,
       at: now(),
       actor,
       ip: clientIp(request),
@@ -131,7 +146,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
   }
   const change = parsed.data as ContractChange;
-  if (form.get("intent") === "preview") {
+  if (intent.value.intent === "preview") {
     const impact = await previewChange(db, { contractId, tenant: viewer.tenant, change, date });
     if (!impact) throw notFound();
     return data({ error: null, values, impact });

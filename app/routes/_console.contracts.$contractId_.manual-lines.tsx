@@ -25,7 +25,9 @@ import { taxLabel } from "~/billing/tax";
 import { getContract } from "~/contracts/contracts.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { fieldErrorsOf, formValues, type FieldErrors } from "~/lib/form";
+import { fieldErrorsOf, formValues, type FieldErrors, parseForm } from "~/lib/form";
+import { idField } from "~/lib/fields";
+import { z } from "zod";
 import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { formatDate, formatMonth, formatYen } from "~/lib/format";
@@ -44,6 +46,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+// The page's two forms by their intent (issue 16 item 1): an unknown one is a 400, not a new line.
+const ManualLinesIntent = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("remove"), lineId: idField("明細") }),
+  z.looseObject({ intent: z.literal("add") }),
+]);
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: MANUAL_LINE_ROLES });
   const db = getDb();
@@ -52,10 +60,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = formValues(form);
   const actor = { id: viewer.id, email: viewer.email };
-  if (values.intent === "remove") {
+  const intent = parseForm(ManualLinesIntent, form);
+  if (!intent.ok) return data({ values, fieldErrors: intent.fields }, { status: 400 });
+  if (intent.value.intent === "remove") {
     const result = await removeManualLine(db, {
       contractId,
-      lineId: Number(values.lineId),
+      lineId: intent.value.lineId,
       actor,
       ip: clientIp(request),
     });

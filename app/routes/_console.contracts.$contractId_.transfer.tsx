@@ -21,8 +21,6 @@ import {
   SUCCESSION_CAUSE_LABELS,
   SUCCESSION_RETURN_REASONS,
   TRANSFER_REFUSAL_REASONS,
-  type HolderChangeKind,
-  type SuccessionCause,
 } from "~/contracts/holder-change";
 import {
   decideHolderChange,
@@ -33,8 +31,19 @@ import {
 } from "~/contracts/holder-changes.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { formValues } from "~/lib/form";
-import { textTooLong } from "~/lib/fields";
+import { formValues, parseForm } from "~/lib/form";
+import {
+  checkboxField,
+  choiceField,
+  idField,
+  noteField,
+  optionalIdField,
+  TEXT_LIMITS,
+} from "~/lib/fields";
+import { failureStatus } from "~/lib/result";
+import { OnceForm } from "~/components/OnceForm";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { z } from "zod";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { getProviderSettings } from "~/settings/provider.server";
@@ -48,12 +57,61 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     today: jstDate(now()),
   });
   if (!page) throw notFound();
+  // The request form creates a holder change: it carries a one-time token (issue 17 item 1).
+  const formToken = await issueFormToken(getDb(), { userId: viewer.id, form: "holder-change" });
   return {
     ...page,
+    formToken,
     isOperator: OPERATIONS_ROLES.includes(viewer.role),
     isCustomer: viewer.tenant.kind === "customer",
   };
 }
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => v ?? "");
+
+// The page's forms, one schema (issue 16 item 1): an unknown intent is a 400, and the kind, the
+// cause and the ids are checked here instead of cast.
+const TransferForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("request"),
+    kind: choiceField(["transfer", "succession"], "手続きの種類"),
+    cause: z
+      .union([z.literal(""), z.enum(["inheritance", "merger", "split"])], {
+        error: "承継の原因（相続・合併・分割）を選んでください",
+      })
+      .optional()
+      .transform((v) => v || null),
+    existingCustomerId: optionalIdField("譲受人"),
+    name: optionalText,
+    address: optionalText,
+    phone: optionalText,
+    email: optionalText,
+    successors: optionalText,
+    representative: optionalText,
+    evidence: optionalText,
+    evidenceNote: optionalText,
+    consent: checkboxField(),
+    note: noteField("補足").optional(),
+  }),
+  z.object({
+    intent: z.literal(["approve", "refuse"]),
+    changeId: idField("手続き"),
+    reasonCode: optionalIdField("理由"),
+    note: noteField("補足")
+      .optional()
+      .transform((v) => v ?? ""),
+  }),
+  z.object({
+    intent: z.literal(["withdraw", "representative"]),
+    changeId: idField("手続き"),
+    representativeName: noteField("代表者", { max: TEXT_LIMITS.name })
+      .optional()
+      .transform((v) => v ?? ""),
+  }),
+]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -67,26 +125,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
     actor: { id: viewer.id, email: viewer.email },
     ip: clientIp(request),
   };
-  const intent = values.intent;
-  const changeId = Number(values.changeId);
   const back = (flag: string) => redirect(`/contracts/${contractId}/transfer?${flag}=1`);
-  const failed = (message: string) =>
-    data({ errors: { _form: message } as Record<string, string>, values }, { status: 400 });
+  const failed = (message: string, status = 400) =>
+    data({ errors: { _form: message } as Record<string, string>, values }, { status });
 
-  const tooLong =
-    textTooLong(values.note ?? "", "note", "補足") ??
-    textTooLong(values.representativeName ?? "", "name", "代表者");
-  if (tooLong) return failed(tooLong);
+  const parsed = parseForm(TransferForm, form);
+  if (!parsed.ok)
+    return data(
+      { errors: parsed.fields as Record<string, string>, values },
+      { status: failureStatus(parsed) },
+    );
+  const input = parsed.value;
 
-  if (intent === "approve" || intent === "refuse") {
+  if (input.intent === "approve" || input.intent === "refuse") {
     if (!OPERATIONS_ROLES.includes(viewer.role))
       throw new Response("この操作の権限がありません。", { status: 403 });
     const result = await decideHolderChange(db, {
       ...base,
-      changeId,
-      approve: intent === "approve",
-      reasonCode: values.reasonCode ? Number(values.reasonCode) : null,
-      note: values.note ?? "",
+      changeId: input.changeId,
+      approve: input.intent === "approve",
+      reasonCode: input.reasonCode,
+      note: input.note,
       today: jstDate(base.at),
       providerName: (await getProviderSettings(db)).name,
       consoleUrl: consoleUrl(),
@@ -94,38 +153,57 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!result) throw notFound();
     return result.ok ? back("decided") : failed(result.message);
   }
-  if (intent === "withdraw" || intent === "representative") {
+  if (input.intent === "withdraw" || input.intent === "representative") {
+    const { changeId } = input;
     const result =
-      intent === "withdraw"
+      input.intent === "withdraw"
         ? await withdrawHolderChange(db, { ...base, changeId, tenant: viewer.tenant })
         : await nameRepresentative(db, {
             ...base,
             changeId,
             tenant: viewer.tenant,
-            representative: values.representativeName ?? "",
+            representative: input.representativeName,
           });
     if (!result) throw notFound();
-    return result.ok ? back(intent === "withdraw" ? "withdrawn" : "named") : failed(result.message);
+    return result.ok
+      ? back(input.intent === "withdraw" ? "withdrawn" : "named")
+      : failed(result.message);
   }
-  const kind = values.kind as HolderChangeKind;
-  const result = await requestHolderChange(db, {
-    ...base,
-    tenant: viewer.tenant,
-    input: {
-      kind,
-      cause: (values.cause || null) as SuccessionCause | null,
-      existingCustomerId: values.existingCustomerId ? Number(values.existingCustomerId) : null,
-      name: values.name ?? "",
-      address: values.address ?? "",
-      phone: values.phone ?? "",
-      email: values.email ?? "",
-      successors: parseSuccessors(values.successors ?? ""),
-      representative: values.representative?.trim() || null,
-      evidence: values.evidence ?? "",
-      evidenceNote: values.evidenceNote ?? "",
-      consent: values.consent === "on",
-    },
-  });
+  const filed = input;
+  if (filed.intent !== "request") throw notFound(); // every other intent returned above
+  // Filing the request and using its token in one transaction: sent twice, it files once.
+  const run = await runFormOnce(
+    db,
+    formClaim(viewer, "holder-change", form, request),
+    (trx) =>
+      requestHolderChange(trx, {
+        ...base,
+        tenant: viewer.tenant,
+        input: {
+          kind: filed.kind,
+          cause: filed.cause,
+          existingCustomerId: filed.existingCustomerId,
+          name: filed.name,
+          address: filed.address,
+          phone: filed.phone,
+          email: filed.email,
+          successors: parseSuccessors(filed.successors),
+          representative: filed.representative.trim() || null,
+          evidence: filed.evidence,
+          evidenceNote: filed.evidenceNote,
+          consent: filed.consent,
+        },
+      }),
+    (r) =>
+      r?.ok
+        ? {
+            summary: `${filed.kind === "transfer" ? "譲渡" : "承継"}の手続きは受付済みです`,
+            redirect: `/contracts/${contractId}/transfer`,
+          }
+        : null,
+  );
+  if (run.kind !== "done") return onceResponse("holder-change", run);
+  const result = run.value;
   if (!result) throw notFound();
   if (!result.ok)
     return data({ errors: result.errors as Record<string, string>, values }, { status: 400 });
@@ -133,9 +211,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ContractTransfer() {
-  const { contract, candidates, changes, takeover, isOperator, isCustomer } =
+  const { contract, candidates, changes, takeover, isOperator, isCustomer, formToken } =
     useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const answer = useActionData<typeof action>();
+  const result = answer && "errors" in answer ? answer : undefined;
   const [params] = useSearchParams();
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
@@ -222,7 +301,13 @@ export default function ContractTransfer() {
       </section>
 
       {contract.status !== "terminated" && !open ? (
-        <Form method="post" className="stack max-640 mt-16" noValidate>
+        <OnceForm
+          token={formToken}
+          form="holder-change"
+          method="post"
+          className="stack max-640 mt-16"
+          noValidate
+        >
           <input type="hidden" name="intent" value="request" />
           <label>
             手続きの種類
@@ -321,7 +406,7 @@ export default function ContractTransfer() {
             {errors.consent ? <span className="field-error block">{errors.consent}</span> : null}
           </label>
           <button type="submit">申し込む（届け出る）</button>
-        </Form>
+        </OnceForm>
       ) : contract.status === "terminated" ? (
         <p>解約済みの契約は譲渡・承継できません。</p>
       ) : null}

@@ -25,29 +25,36 @@ import { FormToken, OnceForm, OnceNotice } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { textTooLong } from "~/lib/fields";
-import { fieldErrorsOf } from "~/lib/form";
+import { dateField, noteField, optionalYenField, textTooLong } from "~/lib/fields";
+import { parseForm } from "~/lib/form";
+import { failureResponse } from "~/lib/result.server";
 import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { idParam, notFound } from "~/lib/http.server";
-import { isIsoDate, jstDate } from "~/lib/jst";
+import { jstDate } from "~/lib/jst";
 import { parseYenInput } from "~/lib/money";
 import { formatDate, formatMonth, formatYen } from "~/lib/format";
 
-const PaymentForm = z.object({
-  paidOn: z.string().refine(isIsoDate, "入金日を正しい日付で入力してください"),
-  amountYen: z.string().transform((value, ctx) => {
-    if (value.trim() === "") return null; // empty = the rest in full
-    const amount = parseYenInput(value);
-    if (amount === null || amount <= 0) {
-      ctx.addIssue({
-        code: "custom",
-        message: "入金額は1円以上の整数で入力してください（空欄で残額全額）",
-      });
-      return z.NEVER;
-    }
-    return amount;
+// The page's three forms, one schema (issue 16 item 1): an intent none of them sends is a 400.
+const InvoiceForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("payment"),
+    paidOn: dateField("入金日"),
+    // Empty = the rest in full.
+    amountYen: optionalYenField("入金額", {
+      min: 1,
+      message: "入金額は1円以上の整数で入力してください（空欄で残額全額）",
+    }),
   }),
-});
+  z.object({
+    intent: z.literal("waive_interest"),
+    waiveReason: noteField("免除の理由", { required: true }),
+  }),
+  // The credit note's amounts come as line-<id> fields, read by creditNoteAction.
+  z.looseObject({
+    intent: z.literal("credit_note"),
+    step: z.enum(["preview", "confirm", "back"]).optional(),
+  }),
+]);
 
 type CreditErrors = Record<string, string>;
 
@@ -169,13 +176,18 @@ async function creditNoteAction(
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const form = await request.formData();
-  if (form.get("intent") === "credit_note")
+  const parsed = parseForm(InvoiceForm, form);
+  if (!parsed.ok) {
+    const intent = form.get("intent");
+    return failureResponse(parsed, {
+      form: intent === "waive_interest" || intent === "credit_note" ? intent : "payment",
+    });
+  }
+  const input = parsed.value;
+  if (input.intent === "credit_note")
     return creditNoteAction(request, form, idParam(params.invoiceId), viewer);
-  if (form.get("intent") === "waive_interest") {
-    const reason = String(form.get("waiveReason") ?? "").trim();
-    if (reason === "") return data({ waiveError: "免除の理由を入力してください" }, { status: 400 });
-    const tooLong = textTooLong(reason, "note", "免除の理由");
-    if (tooLong) return data({ waiveError: tooLong }, { status: 400 });
+  if (input.intent === "waive_interest") {
+    const reason = input.waiveReason;
     const run = await runFormOnce(
       getDb(),
       formClaim(viewer, "interest-waiver", form, request),
@@ -187,24 +199,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
           actor: { id: viewer.id, email: viewer.email },
           ip: clientIp(request),
         }),
-      (r) => (r?.ok ? { summary: "延滞利息は免除済みです" } : null),
+      (r) => (r.ok ? { summary: "延滞利息は免除済みです" } : null),
     );
     if (run.kind !== "done") return onceResponse("interest-waiver", run);
     const result = run.value;
-    if (!result) throw notFound();
-    if (!result.ok) return data({ waiveError: result.message }, { status: 400 });
+    if (!result.ok) return failureResponse(result, { form: "waive_interest" });
     return redirect(`/invoices/${params.invoiceId}?waived=1`);
   }
-  const parsed = PaymentForm.safeParse(Object.fromEntries(form));
-  if (!parsed.success)
-    return data(
-      { fieldErrors: fieldErrorsOf<"paidOn" | "amountYen" | "_form">(parsed.error) },
-      { status: 400 },
-    );
   // The payment and its token in one transaction: a second click, a reload or the back button
   // records nothing twice (issue 17 item 1: INV-00000054 had two 1,000-yen payments).
   const invoiceId = idParam(params.invoiceId);
-  const { paidOn, amountYen } = parsed.data;
+  const { paidOn, amountYen } = input;
   const run = await runFormOnce(
     getDb(),
     formClaim(viewer, "payment", form, request),
@@ -212,12 +217,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       recordPayment(trx, {
         invoiceId,
         tenant: viewer.tenant,
-        payment: parsed.data,
+        payment: { paidOn, amountYen },
         actor: { id: viewer.id, email: viewer.email },
         ip: clientIp(request),
       }),
     (r) =>
-      r?.ok
+      r.ok
         ? {
             summary: `${formatDate(paidOn)}の${amountYen === null ? "残額全額" : formatYen(amountYen)}の入金`,
           }
@@ -225,16 +230,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
   if (run.kind !== "done") return onceResponse("payment", run);
   const result = run.value;
-  if (!result) throw notFound();
-  if (!result.ok)
-    return data(
-      {
-        fieldErrors: { [result.field]: result.message } as Partial<
-          Record<"paidOn" | "amountYen" | "_form", string>
-        >,
-      },
-      { status: 400 },
-    );
+  if (!result.ok) return failureResponse(result, { form: "payment" });
   return redirect(`/invoices/${params.invoiceId}?paid=1`);
 }
 
@@ -261,9 +257,14 @@ export default function InvoiceDetail() {
     showRuleIds,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const errors =
-    (actionData && "fieldErrors" in actionData ? actionData.fieldErrors : undefined) ?? {};
-  const waiveError = actionData && "waiveError" in actionData ? actionData.waiveError : undefined;
+  // One error shape for the three forms (issue 16 item 1): `errors` of the form that was sent.
+  const failed = actionData && "errors" in actionData ? actionData : undefined;
+  const errors: Record<string, string | undefined> =
+    failed?.form === "payment" ? failed.errors : {};
+  const waiveError =
+    failed?.form === "waive_interest"
+      ? (failed.errors.waiveReason ?? failed.errors._form)
+      : undefined;
   const creditErrors = ((actionData && "creditErrors" in actionData
     ? actionData.creditErrors
     : undefined) ?? {}) as Record<string, string>;

@@ -15,14 +15,18 @@ import { getDb } from "~/db.server";
 import { REFUND_RULE_LABELS, REFUND_STATE_LABELS } from "~/licenses/labels";
 import { decideRefund, listRefunds } from "~/licenses/refunds.server";
 import { now } from "~/lib/clock";
-import { noteField } from "~/lib/fields";
+import { idField, noteField } from "~/lib/fields";
+import { parseForm } from "~/lib/form";
+import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { failureMessage } from "~/lib/result";
+import { OnceForm } from "~/components/OnceForm";
 import { jstDate } from "~/lib/jst";
 import { formatInstant, formatYen } from "~/lib/format";
 
 const STATES = Object.keys(REFUND_STATE_LABELS) as RefundStateColumn[];
 
 const DecisionForm = z.object({
-  refundId: z.coerce.number().int().positive({ error: "返金を選んでください" }),
+  refundId: idField("返金"),
   intent: z.enum(["approve", "pay", "refuse"], { error: "操作を選んでください" }),
   reason: noteField("理由").optional().default(""),
 });
@@ -31,26 +35,43 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const param = new URL(request.url).searchParams.get("state");
   const state = STATES.find((s) => s === param);
-  return { refunds: await listRefunds(getDb(), viewer.tenant, { state }), state: state ?? "" };
+  const refunds = await listRefunds(getDb(), viewer.tenant, { state });
+  // One one-time token per refund still to decide or pay (issue 17 item 1): a second click of
+  // 承認する or 返金済みにする decides nothing twice.
+  const formTokens = await issueFormTokens(getDb(), {
+    userId: viewer.id,
+    forms: refunds
+      .filter((r) => r.state === "requested" || r.state === "approved")
+      .map((r) => refundForm(r.id)),
+  });
+  return { refunds, state: state ?? "", formTokens };
 }
+
+const refundForm = (refundId: number) => `refund-${refundId}`;
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
-  const parsed = DecisionForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success)
-    return data(
-      { refundId: 0, message: parsed.error.issues[0]?.message ?? "入力内容を確認してください" },
-      { status: 400 },
-    );
-  const { refundId, intent, reason } = parsed.data;
-  const result = await decideRefund(getDb(), {
-    refundId,
-    tenant: viewer.tenant,
-    on: jstDate(now()),
-    actor: { id: viewer.id, email: viewer.email },
-    ip: clientIp(request),
-    decision: intent === "refuse" ? { type: "refuse", reason } : { type: intent },
-  });
+  const form = await request.formData();
+  const parsed = parseForm(DecisionForm, form);
+  if (!parsed.ok) return data({ refundId: 0, message: failureMessage(parsed) }, { status: 400 });
+  const { refundId, intent, reason } = parsed.value;
+  const name = refundForm(refundId);
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, name, form, request),
+    (trx) =>
+      decideRefund(trx, {
+        refundId,
+        tenant: viewer.tenant,
+        on: jstDate(now()),
+        actor: { id: viewer.id, email: viewer.email },
+        ip: clientIp(request),
+        decision: intent === "refuse" ? { type: "refuse", reason } : { type: intent },
+      }),
+    (r) => (r?.ok ? { summary: DONE[intent] } : null),
+  );
+  if (run.kind !== "done") return onceResponse(name, run);
+  const result = run.value;
   if (!result) return data({ refundId, message: "この返金は見つかりません。" }, { status: 404 });
   if (!result.ok) return data({ refundId, message: result.error }, { status: 400 });
   return redirect(`/licenses/refunds?decided=${intent}`);
@@ -63,8 +84,9 @@ const DONE: Record<string, string> = {
 };
 
 export default function Refunds() {
-  const { refunds, state } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { refunds, state, formTokens } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const actionData = answer && "refundId" in answer ? answer : undefined;
   const [params] = useSearchParams();
   const decided = params.get("decided");
   return (
@@ -152,12 +174,22 @@ export default function Refunds() {
                       ) : null}
                       {r.state === "requested" ? (
                         <>
-                          <Form method="post" className="inline">
+                          <OnceForm
+                            className="inline"
+                            token={formTokens[refundForm(r.id)] ?? ""}
+                            form={refundForm(r.id)}
+                            method="post"
+                          >
                             <input type="hidden" name="refundId" value={r.id} />
                             <input type="hidden" name="intent" value="approve" />
                             <button type="submit">承認する</button>
-                          </Form>
-                          <Form method="post" className="filters mt-6">
+                          </OnceForm>
+                          <OnceForm
+                            token={formTokens[refundForm(r.id)] ?? ""}
+                            form={refundForm(r.id)}
+                            method="post"
+                            className="filters mt-6"
+                          >
                             <input type="hidden" name="refundId" value={r.id} />
                             <input type="hidden" name="intent" value="refuse" />
                             <label>
@@ -167,14 +199,18 @@ export default function Refunds() {
                             <button type="submit" className="secondary">
                               返金不可にする
                             </button>
-                          </Form>
+                          </OnceForm>
                         </>
                       ) : r.state === "approved" ? (
-                        <Form method="post">
+                        <OnceForm
+                          token={formTokens[refundForm(r.id)] ?? ""}
+                          form={refundForm(r.id)}
+                          method="post"
+                        >
                           <input type="hidden" name="refundId" value={r.id} />
                           <input type="hidden" name="intent" value="pay" />
                           <button type="submit">返金済みにする</button>
-                        </Form>
+                        </OnceForm>
                       ) : (
                         <span className="muted">—</span>
                       )}

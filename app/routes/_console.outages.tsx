@@ -18,7 +18,9 @@ import { Pager } from "~/components/Pager";
 import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
-import { formValues } from "~/lib/form";
+import { formValues, parseForm, UNKNOWN_INTENT } from "~/lib/form";
+import { idField } from "~/lib/fields";
+import { z } from "zod";
 import { isIsoDate, isTimeOfDay, jstInstant } from "~/lib/jst";
 import { formatInstant, formatMonth, formatYen } from "~/lib/format";
 
@@ -47,12 +49,25 @@ function instant(form: FormData, prefix: string): string | null {
   return isIsoDate(date) && isTimeOfDay(time) ? jstInstant(date, time).toISOString() : null;
 }
 
+// Preview or record (issue 16 item 1): an unknown intent is a 400, not a record; the contract is
+// an id or a field error. The services and times are checked below, all errors at once.
+const OutageIntent = z.looseObject({
+  intent: z.enum(["preview", "record"], { error: UNKNOWN_INTENT }),
+  contractId: idField("契約"),
+});
+
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const form = await request.formData();
   const values = formValues(form);
   const errors: Record<string, string> = {};
-  const contractId = Number(form.get("contractId"));
+  const intent = parseForm(OutageIntent, form);
+  if (!intent.ok)
+    return data(
+      { errors: intent.fields as Record<string, string>, values, credits: null },
+      { status: 400 },
+    );
+  const { contractId } = intent.value;
   const db = getDb();
   const contracts = await listContracts(db, viewer.tenant, { status: "active" });
   if (!contracts.some((c) => c.id === contractId)) errors.contractId = "契約を選んでください";
@@ -74,7 +89,7 @@ export async function action({ request }: ActionFunctionArgs) {
     restoredAt: restoredAt!,
     customerFault: form.get("customerFault") === "on",
   };
-  if (form.get("intent") === "preview") {
+  if (intent.value.intent === "preview") {
     return data({ errors: {}, values, credits: await outageCredits(db, contractId, outage) });
   }
   const run = await runFormOnce(

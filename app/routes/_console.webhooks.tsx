@@ -14,12 +14,16 @@ import { TableScroll } from "~/components/TableScroll";
 import { getServerConfig } from "~/config.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { fieldErrorsOf, formValues } from "~/lib/form";
+import { fieldErrorsOf, formValues, parseForm } from "~/lib/form";
+import { idField } from "~/lib/fields";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
+import { z } from "zod";
 import { formatInstant } from "~/lib/format";
 import {
-  createWebhookEndpoint,
   deleteWebhookEndpoint,
   enableWebhookEndpoint,
+  insertWebhookEndpoint,
   listWebhookEndpoints,
   WebhookEndpointInput,
 } from "~/webhooks/endpoints.server";
@@ -30,11 +34,20 @@ import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENT_TYPES } from "~/webhooks/event-type
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer, tenant } = await webhookViewer(request);
   return {
+    // The registration form creates an endpoint: one-time token (issue 17 item 1).
+    formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "webhook-endpoint" }),
     endpoints: await listWebhookEndpoints(getDb(), tenant),
     isReseller: tenant.kind === "reseller",
     viewerEmail: viewer.email,
   };
 }
+
+// The page's forms (issue 16 item 1): an unknown intent is a 400. The registration's fields are
+// checked by WebhookEndpointInput (shared with the partner API) after the intent.
+const WebhooksForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal(["delete", "enable"]), id: idField("送信先") }),
+  z.object({ intent: z.literal("create") }),
+]);
 
 export async function action({ request }: ActionFunctionArgs) {
   const { viewer, tenant } = await webhookViewer(request);
@@ -42,14 +55,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = formValues(form);
   const actor = { id: viewer.id, email: viewer.email };
   const ip = clientIp(request);
-  if (values.intent === "delete" || values.intent === "enable") {
-    const id = Number(values.id);
+  const intent = parseForm(WebhooksForm, form);
+  if (!intent.ok)
+    return data(
+      { errors: intent.fields as Record<string, string>, values: null, created: null },
+      { status: 400 },
+    );
+  if (intent.value.intent !== "create") {
+    const { id } = intent.value;
     const done =
-      values.intent === "delete"
+      intent.value.intent === "delete"
         ? await deleteWebhookEndpoint(getDb(), { tenant, id, at: now(), actor, ip })
         : await enableWebhookEndpoint(getDb(), { tenant, id, actor, ip });
     if (!done) throw new Response("Webhookの送信先が見つかりません。", { status: 404 });
-    return redirect(`/webhooks?${values.intent === "delete" ? "deleted" : "enabled"}=1`);
+    return redirect(`/webhooks?${intent.value.intent === "delete" ? "deleted" : "enabled"}=1`);
   }
   const input = {
     url: values.url ?? "",
@@ -60,23 +79,34 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = WebhookEndpointInput.safeParse(input);
   const failed = (errors: Record<string, string>) =>
     data({ errors, values: input, created: null }, { status: 400 });
+  const allowHosts = getServerConfig().webhookAllowHosts;
   if (!parsed.success) {
     // Every error at once: the target is checked too when only other fields are wrong.
     const errors = fieldErrorsOf(parsed.error) as Record<string, string>;
     if (!errors.url && input.url.trim()) {
-      const urlError = await checkWebhookUrl(input.url.trim(), getServerConfig().webhookAllowHosts);
+      const urlError = await checkWebhookUrl(input.url.trim(), allowHosts);
       if (urlError) errors.url = urlError;
     }
     return failed(errors);
   }
-  const result = await createWebhookEndpoint(getDb(), {
-    tenant,
-    input: parsed.data,
-    at: now(),
-    actor,
-    ip,
-    allowHosts: getServerConfig().webhookAllowHosts,
-  });
+  // The target is checked before the token's transaction (no name lookup under the write lock).
+  const urlError = await checkWebhookUrl(parsed.data.url, allowHosts);
+  if (urlError) return failed({ url: urlError });
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, "webhook-endpoint", form, request),
+    (trx) => insertWebhookEndpoint(trx, { tenant, input: parsed.data, at: now(), actor, ip }),
+    // A repeat never shows the secret again: it was in the first answer only.
+    (r) =>
+      r.ok
+        ? {
+            summary: `送信先 ${r.endpoint.url} は登録済みです`,
+            redirect: `/webhooks/${r.endpoint.id}`,
+          }
+        : null,
+  );
+  if (run.kind !== "done") return onceResponse("webhook-endpoint", run);
+  const result = run.value;
   if (!result.ok) return failed(result.fields);
   // The secret is in this one response only (no redirect), as an API key is.
   return data(
@@ -90,8 +120,9 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Webhooks() {
-  const { endpoints, isReseller, viewerEmail } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { endpoints, isReseller, viewerEmail, formToken } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const result = answer && "errors" in answer ? answer : undefined;
   const [params] = useSearchParams();
   const errors: Record<string, string> = result?.errors ?? {};
   const created = result?.created ?? null;
@@ -213,7 +244,13 @@ export default function Webhooks() {
         </TableScroll>
       )}
 
-      <Form method="post" className="stack mt-20" noValidate>
+      <OnceForm
+        token={formToken}
+        form="webhook-endpoint"
+        method="post"
+        className="stack mt-20"
+        noValidate
+      >
         <h2>送信先を登録する</h2>
         <input type="hidden" name="intent" value="create" />
         <label>
@@ -264,7 +301,7 @@ export default function Webhooks() {
           {errors.ownerEmail ? <span className="field-error">{errors.ownerEmail}</span> : null}
         </label>
         <button type="submit">送信先を登録する</button>
-      </Form>
+      </OnceForm>
     </>
   );
 }

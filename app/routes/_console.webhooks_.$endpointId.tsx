@@ -7,12 +7,17 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { TableScroll } from "~/components/TableScroll";
 import { getServerConfig } from "~/config.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formatInstant } from "~/lib/format";
+import { idField } from "~/lib/fields";
+import { parseForm } from "~/lib/form";
+import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { OnceForm } from "~/components/OnceForm";
+import { z } from "zod";
 import { webhookViewer } from "~/webhooks/console.server";
 import { redeliverWebhook } from "~/webhooks/delivery.server";
 import { webhookDeliveryLog } from "~/webhooks/endpoints.server";
@@ -28,22 +33,50 @@ function endpointIdOf(raw: string | undefined): number {
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { tenant } = await webhookViewer(request);
+  const { viewer, tenant } = await webhookViewer(request);
   const log = await webhookDeliveryLog(getDb(), tenant, endpointIdOf(params.endpointId));
   if (!log) throw new Response("Webhookの送信先が見つかりません。", { status: 404 });
-  return log;
+  // One one-time token per redeliver button (issue 17 item 1): a double click sends once.
+  const formTokens = await issueFormTokens(getDb(), {
+    userId: viewer.id,
+    forms: log.deliveries.map((d) => redeliverForm(d.deliveryId)),
+  });
+  return { ...log, formTokens };
 }
 
+const redeliverForm = (deliveryId: number) => `webhook-redeliver-${deliveryId}`;
+
+const RedeliverForm = z.object({ deliveryId: idField("配信") });
+
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { tenant } = await webhookViewer(request);
+  const { viewer, tenant } = await webhookViewer(request);
   const endpointId = endpointIdOf(params.endpointId);
   // The endpoint must be the viewer's tenant's before anything is sent.
   if (!(await webhookDeliveryLog(getDb(), tenant, endpointId, 1)))
     throw new Response("Webhookの送信先が見つかりません。", { status: 404 });
   const form = await request.formData();
+  const parsed = parseForm(RedeliverForm, form);
+  if (!parsed.ok) throw new Response("配信が見つかりません。", { status: 404 });
+  const { deliveryId } = parsed.value;
+  // The token is used before the send, which cannot run inside a transaction (it waits on the
+  // network): the repeat of a click answers 「すでに記録されています」 and sends nothing.
+  const name = redeliverForm(deliveryId);
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, name, form, request),
+    async (trx) =>
+      trx
+        .selectFrom("webhook_deliveries")
+        .select("id")
+        .where("id", "=", deliveryId)
+        .where("endpoint_id", "=", endpointId)
+        .executeTakeFirst(),
+    (found) => (found ? { summary: "再送しました", redirect: `/webhooks/${endpointId}` } : null),
+  );
+  if (run.kind !== "done") return onceResponse(name, run);
   const result = await redeliverWebhook(getDb(), {
     endpointId,
-    deliveryId: Number(form.get("deliveryId")),
+    deliveryId,
     at: now(),
     allowHosts: getServerConfig().webhookAllowHosts,
   });
@@ -55,7 +88,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function WebhookLog() {
-  const { endpoint, deliveries } = useLoaderData<typeof loader>();
+  const { endpoint, deliveries, formTokens } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const redelivered = params.get("redelivered");
   const error = params.get("error");
@@ -135,7 +168,11 @@ export default function WebhookLog() {
                     )}
                   </td>
                   <td>
-                    <Form method="post">
+                    <OnceForm
+                      method="post"
+                      token={formTokens[redeliverForm(d.deliveryId)]}
+                      form={redeliverForm(d.deliveryId)}
+                    >
                       <input type="hidden" name="deliveryId" value={d.deliveryId} />
                       <button
                         type="submit"
@@ -144,7 +181,7 @@ export default function WebhookLog() {
                       >
                         再送する
                       </button>
-                    </Form>
+                    </OnceForm>
                   </td>
                 </tr>
               ))}

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { Database } from "../../db/schema";
 import type { KeyTenant } from "../api/keys.server";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { inTransaction } from "../lib/transaction.server";
 import { emailField, noteField } from "../lib/fields";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./event-types";
 import type { ApiWebhookEndpoint } from "./schemas";
@@ -203,13 +204,31 @@ export async function createWebhookEndpoint(
     resolve?: Resolver;
   },
 ): Promise<CreateEndpointResult> {
-  const { input } = params;
-  const urlError = await checkWebhookUrl(input.url, params.allowHosts, params.resolve);
+  const urlError = await checkWebhookUrl(params.input.url, params.allowHosts, params.resolve);
   if (urlError) return { ok: false, fields: { url: urlError } };
+  return insertWebhookEndpoint(db, params);
+}
+
+/**
+ * The write of a registration whose URL was already checked (checkWebhookUrl): the console's form
+ * checks it before its one-time token's transaction, so that no name lookup runs while that
+ * transaction holds the database's write lock.
+ */
+export async function insertWebhookEndpoint(
+  db: Kysely<Database>,
+  params: {
+    tenant: KeyTenant;
+    input: WebhookEndpointInput;
+    at: Date;
+    actor: AuditActor;
+    ip: string | null;
+  },
+): Promise<CreateEndpointResult> {
+  const { input } = params;
   const resellerId = resellerOf(params.tenant);
   const secret = newWebhookSecret();
   const at = params.at.toISOString();
-  const result = await db.transaction().execute(async (trx) => {
+  const result = await inTransaction(db, async (trx) => {
     const count = await trx
       .selectFrom("webhook_endpoints")
       .select((eb) => eb.fn.countAll<number>().as("n"))

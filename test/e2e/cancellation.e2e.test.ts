@@ -129,6 +129,12 @@ describe("cancelling a contract", () => {
     ).id;
     db.close();
     const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    // The request form's one-time token (issue 17 item 1): without it nothing is even validated.
+    await page.goto(`${server.url}/contracts/${k2001}/cancel`);
+    const token = await page
+      .locator('form:has(input[name="intent"][value="request"]) input[name="_formToken"]')
+      .getAttribute("value");
+    expect(token).toMatch(/^[\w-]{32}$/);
     const response = await fetch(`${server.url}/contracts/${k2001}/cancel`, {
       method: "POST",
       headers: {
@@ -136,7 +142,7 @@ describe("cancelling a contract", () => {
         Origin: server.url,
         "Content-Type": "application/x-www-form-urlencoded",
       },
-      body: new URLSearchParams({ intent: "request", wished: "2026-11-01" }),
+      body: new URLSearchParams({ intent: "request", wished: "2026-11-01", _formToken: token! }),
     });
     expect(response.status).toBe(400);
     const after = new SQLite(server.databasePath, { readonly: true });

@@ -122,12 +122,13 @@ describe("finance closes November", () => {
         )
       )[0].n;
     expect(await novemberInvoices()).toBe(0);
-    // A confirm whose figures are not the plan's (or carry none) is refused: the server checks again.
+    // A confirm whose figures are not the plan's is refused (409): the server checks again; one
+    // that carries none is not a valid form (400, issue 16 item 1).
     const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-    for (const body of [
-      { intent: "confirm", count: "9", totalYen: "177285" },
-      { intent: "confirm" },
-    ] as Record<string, string>[]) {
+    for (const [body, status] of [
+      [{ intent: "confirm", count: "9", totalYen: "177285" }, 409],
+      [{ intent: "confirm" }, 400],
+    ] as [Record<string, string>, number][]) {
       const forged = await fetch(`${server.url}/billing/2026-11`, {
         method: "POST",
         redirect: "manual",
@@ -138,7 +139,7 @@ describe("finance closes November", () => {
           "Content-Type": "application/x-www-form-urlencoded",
         },
       });
-      expect(forged.status).toBe(409);
+      expect(forged.status).toBe(status);
     }
     expect(await novemberInvoices()).toBe(0);
     // 戻る leaves the month open; the second time it is confirmed.

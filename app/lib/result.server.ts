@@ -1,0 +1,24 @@
+// Routes' side of the one result type (issue 16 item 1): a failure becomes the action's answer
+// with its status — 400 with the field errors, 409, 403 — and a missing record the 404 the
+// route's ErrorBoundary renders.
+import { data } from "@remix-run/node";
+import { notFound } from "./http.server";
+import { failureFields, failureStatus, type Failure } from "./result";
+
+/** What a form's page reads back: `errors` per field (`_form` for the whole form). */
+export interface FormFailureData {
+  errors: Record<string, string | undefined>;
+  form?: string;
+}
+
+/**
+ * The answer to a failed operation or form: `{ errors, ...extra }` with 400/409/403; a not-found
+ * failure throws the 404 (a foreign id is never told apart from a missing one).
+ */
+export function failureResponse<E extends object = object>(failure: Failure, extra?: E) {
+  if (failure.kind === "not_found") throw notFound();
+  return data(
+    { errors: failureFields(failure), ...(extra ?? ({} as E)) },
+    { status: failureStatus(failure) },
+  );
+}
