@@ -501,7 +501,7 @@ describe("startScheduler under a fake clock", () => {
       await settle(() => false, 300);
       expect(lines.filter(daily)).toEqual([]);
       await vi.advanceTimersByTimeAsync(1_000); // 03:00:00
-      await settle(() => lines.filter(daily).length === 9);
+      await settle(() => lines.filter(daily).length === 10);
       expect(lines.filter(daily)).toEqual([
         "retention: deleted 0 events detected before 2026-05-22",
         "suspensions: 0 started, 0 ended",
