@@ -1,6 +1,5 @@
 // Remix 2.17's default Node entry, with the request's CSP nonce (scripts/edge.ts) given to React's
 // streaming scripts, to Remix's (RemixServer) and to root.tsx's <Scripts>/<ScrollRestoration>.
-import { PassThrough } from "node:stream";
 import type {
   ActionFunctionArgs,
   AppLoadContext,
@@ -11,6 +10,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { withoutNulBytes } from "./lib/html-stream.server";
 import { errorFields, log, loggedPath } from "./lib/log.server";
 import { NonceContext } from "./lib/nonce";
 
@@ -32,7 +32,7 @@ export default function handleRequest(
     let shellRendered = false;
     const ready = () => {
       shellRendered = true;
-      const body = new PassThrough();
+      const body = withoutNulBytes();
       const stream = createReadableStreamFromReadable(body);
       responseHeaders.set("Content-Type", "text/html");
       resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
