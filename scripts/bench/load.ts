@@ -27,6 +27,8 @@ interface Load {
   p99: number;
   status5xx: number;
   errors: number;
+  /** The load generator's own CPU (this process) as a share of one core: it shares the cores. */
+  clientCores: number;
 }
 
 const percentile = (sorted: readonly number[], p: number) =>
@@ -46,6 +48,7 @@ async function drive(
   let status5xx = 0;
   let errors = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(
     Array.from({ length: connections }, async () => {
       while (!until()) {
@@ -66,6 +69,7 @@ async function drive(
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   times.sort((a, b) => a - b);
   return {
     requests: times.length,
@@ -74,6 +78,7 @@ async function drive(
     p99: percentile(times, 99),
     status5xx,
     errors,
+    clientCores: (cpu.user + cpu.system) / 1e6 / elapsed,
   };
 }
 
@@ -82,7 +87,7 @@ const forSeconds = (s: number) => {
   return () => performance.now() >= end;
 };
 const line = (label: string, r: Load) =>
-  `${label.padEnd(44)} ${r.perSecond.toFixed(1).padStart(7)} req/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms  (${r.requests} requests, ${r.status5xx} 5xx, ${r.errors} other)`;
+  `${label.padEnd(44)} ${r.perSecond.toFixed(1).padStart(7)} req/s  p50 ${r.p50.toFixed(0).padStart(5)} ms  p99 ${r.p99.toFixed(0).padStart(5)} ms  (${r.requests} requests, ${r.status5xx} 5xx, ${r.errors} other; load generator ${(r.clientCores * 100).toFixed(0)}% of a core)`;
 
 const DEMO_NOW = "2026-12-02T10:00:00+09:00";
 
