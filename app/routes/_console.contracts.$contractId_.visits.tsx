@@ -10,6 +10,7 @@ import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { OnceForm } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
+import { VisitLinesTable } from "~/components/VisitLinesTable";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
 import {
   bookingFormFacts,
@@ -223,57 +224,25 @@ export default function Visits() {
                 ? "この契約年度の無料訪問はまだ利用できます（●印の作業を含む訪問に適用）。"
                 : "この契約年度の無料訪問は利用済みです。"}
           </p>
-          <TableScroll label="お見積り（税抜）">
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">作業</th>
-                  <th scope="col" className="num">
-                    数量
-                  </th>
-                  <th scope="col" className="num">
-                    単価
-                  </th>
-                  <th scope="col" className="num">
-                    金額
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.estimate.lines.map((l, i) => (
-                  <tr key={i}>
-                    <td>
-                      {l.description}
-                      {l.free ? "（無料）" : ""}
-                    </td>
-                    <td className="num">{l.quantity}</td>
-                    <td className="num">{formatYen(l.unitPriceYen)}</td>
-                    <td className="num">{formatYen(l.amountYen)}</td>
-                  </tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr>
-                  <td colSpan={3}>合計（税抜）</td>
-                  <td className="num" data-testid="estimate-total">
-                    {formatYen(result.estimate.totalYen)}
-                  </td>
-                </tr>
-                <tr>
-                  <td colSpan={3}>消費税（10%）</td>
-                  <td className="num">{formatYen(result.estimate.taxYen)}</td>
-                </tr>
-                <tr>
-                  <th scope="row" colSpan={3}>
-                    合計（税込）
-                  </th>
-                  <td className="num" data-testid="estimate-total-with-tax">
-                    {formatYen(result.estimate.totalYen + result.estimate.taxYen)}
-                  </td>
-                </tr>
-              </tfoot>
-            </table>
-          </TableScroll>
+          <VisitLinesTable
+            label="お見積り（税抜）"
+            lines={result.estimate.lines}
+            totalYen={result.estimate.totalYen}
+            totalTestId="estimate-total"
+          >
+            <tr>
+              <td colSpan={3}>消費税（10%）</td>
+              <td className="num">{formatYen(result.estimate.taxYen)}</td>
+            </tr>
+            <tr>
+              <th scope="row" colSpan={3}>
+                合計（税込）
+              </th>
+              <td className="num" data-testid="estimate-total-with-tax">
+                {formatYen(result.estimate.totalYen + result.estimate.taxYen)}
+              </td>
+            </tr>
+          </VisitLinesTable>
         </section>
       ) : null}
       <h2>予約と実績</h2>

@@ -10,7 +10,7 @@ import {
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
-import { TableScroll } from "~/components/TableScroll";
+import { VisitLinesTable } from "~/components/VisitLinesTable";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
@@ -175,45 +175,12 @@ export default function RecordVisit() {
                   ? "この訪問は契約年度1回の無料訪問です（●印の作業が無料）。"
                   : "無料訪問の対象ではありません。"}
               </p>
-              <TableScroll label="請求される料金（税抜）">
-                <table className="data">
-                  <thead>
-                    <tr>
-                      <th scope="col">作業</th>
-                      <th scope="col" className="num">
-                        数量
-                      </th>
-                      <th scope="col" className="num">
-                        単価
-                      </th>
-                      <th scope="col" className="num">
-                        金額
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {result.estimate.lines.map((l, i) => (
-                      <tr key={i}>
-                        <td>
-                          {l.description}
-                          {l.free ? "（無料）" : ""}
-                        </td>
-                        <td className="num">{l.quantity}</td>
-                        <td className="num">{formatYen(l.unitPriceYen)}</td>
-                        <td className="num">{formatYen(l.amountYen)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                  <tfoot>
-                    <tr>
-                      <td colSpan={3}>合計（税抜）</td>
-                      <td className="num" data-testid="done-total">
-                        {formatYen(result.estimate.totalYen)}
-                      </td>
-                    </tr>
-                  </tfoot>
-                </table>
-              </TableScroll>
+              <VisitLinesTable
+                label="請求される料金（税抜）"
+                lines={result.estimate.lines}
+                totalYen={result.estimate.totalYen}
+                totalTestId="done-total"
+              />
             </section>
           ) : null}
         </>
