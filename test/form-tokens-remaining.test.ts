@@ -2,7 +2,6 @@
 // 0027), in the style of form-tokens.test.ts: the same form sent twice writes once and the second
 // answer says 「すでに記録されています」; a form sent without its token writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { login } from "../app/auth/session.server";
 import { ALREADY_RECORDED, TOKEN_REFUSED } from "../app/lib/idempotency.server";
 import {
   action as bankCreditsAction,
@@ -29,58 +28,33 @@ import {
   action as cancelAction,
   loader as cancelPage,
 } from "../app/routes/_console.contracts.$contractId_.cancel";
-import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
-import { clientRequest, responseOf } from "./support/request";
+import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
 
-const BASE = "http://127.0.0.1:3000";
 let t: TestDatabase;
-const sessions: Record<string, string> = {};
+let sessions: Record<string, string> = {};
 
 beforeAll(async () => {
   process.env.CONSOLE_URL = BASE;
   process.env.APP_NOW = TEST_NOW.toISOString().replace("Z", "+00:00");
   t = await createTestDatabase({ seed: true, events: false });
-  for (const email of [
+  sessions = await signInAll([
     "finance@demo.example",
     "operator@demo.example",
     "admin@demo.example",
     "reseller@demo.example",
     "reseller2@demo.example",
     "customer@demo.example",
-  ]) {
-    const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
-    if (result.ok !== true) throw new Error(`login ${email}`);
-    sessions[email] = result.headers.getSetCookie()[0].split(";")[0];
-  }
+  ]);
 }, 60_000);
 afterAll(() => {
   delete process.env.APP_NOW;
   t.dispose();
 });
 
-const get = (path: string, as: string) =>
-  new Request(`${BASE}${path}`, { headers: { Cookie: sessions[as] } });
+const get = (path: string, as: string) => getAs(sessions, path, as);
 const post = (path: string, as: string, body: Record<string, string>) =>
-  new Request(`${BASE}${path}`, {
-    method: "POST",
-    body: new URLSearchParams(body),
-    headers: { Cookie: sessions[as], "Content-Type": "application/x-www-form-urlencoded" },
-  });
-type Answer = { status: number; location: string | null; body: any };
-async function answer(fn: () => Promise<unknown>): Promise<Answer> {
-  const r = (await responseOf(fn)) as unknown;
-  if (r instanceof Response)
-    return {
-      status: r.status,
-      location: r.headers.get("Location"),
-      body: r.status === 302 ? null : await r.text(),
-    };
-  const d = r as { data: unknown; init?: { status?: number } | null };
-  return { status: d.init?.status ?? 200, location: null, body: d.data };
-}
-const onceOf = (a: Answer) =>
-  (a.body as { once: { form: string; kind: string; message: string; redirect?: string } }).once;
+  postAs(sessions, path, as, body);
 const count = async (table: "payments" | "audit_log" | "idempotency_keys") =>
   Number(
     (

@@ -4,7 +4,6 @@
 // still 404; a missing, unknown, other user's or expired token writes nothing; a refused write
 // leaves its token usable.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { login } from "../app/auth/session.server";
 import {
   ALREADY_RECORDED,
   issueFormToken,
@@ -27,58 +26,32 @@ import {
   action as invoiceAction,
   loader as invoicePage,
 } from "../app/routes/_console.invoices.$invoiceId";
-import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
-import { clientRequest, responseOf } from "./support/request";
+import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
 
-const BASE = "http://127.0.0.1:3000";
 let t: TestDatabase;
-const sessions: Record<string, string> = {};
+let sessions: Record<string, string> = {};
 
 beforeAll(async () => {
   process.env.CONSOLE_URL = BASE;
   // The clock of the seeded month: a visit on 2026-11-24 is bookable, a payment on 11-20 is not in the future.
   process.env.APP_NOW = TEST_NOW.toISOString().replace("Z", "+00:00");
   t = await createTestDatabase({ seed: true, events: false });
-  for (const email of [
+  sessions = await signInAll([
     "finance@demo.example",
     "operator@demo.example",
     "reseller@demo.example",
     "customer2@demo.example",
-  ]) {
-    const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
-    if (result.ok !== true) throw new Error(`login ${email}`);
-    sessions[email] = result.headers.getSetCookie()[0].split(";")[0];
-  }
+  ]);
 }, 60_000);
 afterAll(() => {
   delete process.env.APP_NOW;
   t.dispose();
 });
 
-const get = (path: string, as: string) =>
-  new Request(`${BASE}${path}`, { headers: { Cookie: sessions[as] } });
+const get = (path: string, as: string) => getAs(sessions, path, as);
 const post = (path: string, as: string, body: Record<string, string>) =>
-  new Request(`${BASE}${path}`, {
-    method: "POST",
-    body: new URLSearchParams(body),
-    headers: { Cookie: sessions[as], "Content-Type": "application/x-www-form-urlencoded" },
-  });
-// An action answers with a Response (a redirect) or with Remix's data() (a body and its status).
-type Answer = { status: number; location: string | null; body: any };
-async function answer(fn: () => Promise<unknown>): Promise<Answer> {
-  const r = (await responseOf(fn)) as unknown;
-  if (r instanceof Response)
-    return {
-      status: r.status,
-      location: r.headers.get("Location"),
-      body: r.status === 302 ? null : await r.text(),
-    };
-  const d = r as { data: unknown; init?: { status?: number } | null };
-  return { status: d.init?.status ?? 200, location: null, body: d.data };
-}
-const onceOf = (a: Answer) =>
-  (a.body as { once: { kind: string; message: string; redirect?: string } }).once;
+  postAs(sessions, path, as, body);
 
 async function invoiceWithOutstanding(number: string) {
   return t.db
