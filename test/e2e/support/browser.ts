@@ -32,4 +32,7 @@ export async function loginAs(
     page.waitForURL(`${baseUrl}/home`),
     page.getByRole("button", { name: "ログイン", exact: true }).click(),
   ]);
+  // After a client-side navigation the address changes before the console has rendered; callers
+  // count menu links and read the header at once, so wait for the signed-in header.
+  await page.getByRole("button", { name: "ログアウト" }).waitFor();
 }
