@@ -126,11 +126,14 @@ describe("pruning the background work's records", () => {
       webhookDeliveries: 1,
       webhookAttempts: 2,
       webhookEvents: 1,
+      jobFilesBefore: "2026-11-05",
+      jobFiles: 0,
     });
     expect(backgroundRecordsSummary(first)).toBe(
       "background records: deleted 2 every-minute runs finished before 2026-12-05, " +
         "1 daily/monthly runs finished before 2025-11-01, " +
-        "1 webhook deliveries (2 attempts) and 1 events ended before 2026-11-06",
+        "1 webhook deliveries (2 attempts) and 1 events ended before 2026-11-06, " +
+        "0 job files made before 2026-11-05",
     );
     expect(await keys("jobs")).toEqual([
       "2026-10",
@@ -152,5 +155,53 @@ describe("pruning the background work's records", () => {
       webhookAttempts: 0,
       webhookEvents: 0,
     });
+  });
+
+  it("deletes the files jobs made 31 days ago with their chunks, keeps the newer ones", async () => {
+    // Job files: 31 days before 12-06 is 11-05 (00:00 JST = 11-04T15:00Z).
+    const jobs = await t.db
+      .insertInto("jobs")
+      .values([
+        { ...run("2026-09", "2026-11-04T14:59:00.000Z"), kind: "invoice_pdf_zip" },
+        { ...run("2026-10", "2026-11-04T15:00:00.000Z"), kind: "invoice_pdf_zip" },
+        { ...run("2026-08", null, "failed"), kind: "invoice_pdf_zip" },
+      ])
+      .returning("id")
+      .execute();
+    const file = (jobId: number, createdAt: string, completed: boolean) => ({
+      job_id: jobId,
+      tenant: "provider",
+      file_name: "請求書PDF.zip",
+      content_type: "application/zip",
+      size_bytes: completed ? 3 : null,
+      sha256: completed ? "x" : null,
+      chunk_count: completed ? 1 : null,
+      created_at: createdAt,
+      completed_at: completed ? createdAt : null,
+    });
+    const files = await t.db
+      .insertInto("job_files")
+      .values([
+        file(jobs[0]!.id, "2026-11-04T14:59:00.000Z", true),
+        file(jobs[1]!.id, "2026-11-04T15:00:00.000Z", true),
+        // Left unfinished by a job that died.
+        file(jobs[2]!.id, "2026-10-01T00:00:00.000Z", false),
+      ])
+      .returning("id")
+      .execute();
+    await t.db
+      .insertInto("job_file_chunks")
+      .values(files.map((f) => ({ file_id: f.id, seq: 0, data: Buffer.from("zip") })))
+      .execute();
+
+    expect(await pruneBackgroundRecords(t.db, RUN)).toMatchObject({
+      jobFilesBefore: "2026-11-05",
+      jobFiles: 2,
+    });
+    const left = await t.db.selectFrom("job_files").select(["id", "created_at"]).execute();
+    expect(left).toEqual([{ id: files[1]!.id, created_at: "2026-11-04T15:00:00.000Z" }]);
+    const chunks = await t.db.selectFrom("job_file_chunks").select("file_id").execute();
+    expect(chunks).toEqual([{ file_id: files[1]!.id }]);
+    expect((await pruneBackgroundRecords(t.db, RUN)).jobFiles).toBe(0);
   });
 });

@@ -2,6 +2,7 @@
 // progress with a bar, failure, and the finished file's link. While the job is queued or running
 // the page refreshes itself every second, with or without JavaScript (as the month-close page).
 import { formatCount, formatInstant } from "~/lib/format";
+import { JOB_FILES_KEPT_DAYS } from "~/jobs/job-file-retention";
 
 export interface FileJobStatusData {
   state: "queued" | "running" | "done" | "failed";
@@ -44,6 +45,12 @@ export function FileJobStatus({ job, unit }: { job: FileJobStatusData; unit: str
         <div className="alert error" role="alert" data-testid="job-failed">
           作成に失敗しました: {job.message}
         </div>
+      ) : null}
+      {job.state === "done" && !job.file ? (
+        <p className="muted" data-testid="job-file-pruned">
+          作成したファイルは保存期間（{JOB_FILES_KEPT_DAYS}
+          日）を過ぎたため削除しました。必要なら、もう一度作成してください。
+        </p>
       ) : null}
       {job.file ? (
         <p data-testid="job-file">

@@ -6,10 +6,14 @@
 // - webhook deliveries that ended (succeeded, or failed for good) 30 days ago, with their attempts,
 //   and the events no delivery refers to any more: the delivery log shows the last 30 days.
 // Pending deliveries and their events are never pruned, however old.
+// - files made by jobs (the month's invoice PDF zip, the threat-report batch zip) 31 days after
+//   they were made (decision 0042): each is a copy of originals kept elsewhere (the archive of
+//   issued PDFs, the reports), about 88 MB a month for 2,000 invoices, and the page makes it again.
 // Cut at whole JST days, so a second run the same day deletes nothing (scheduler.server.ts).
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { addDays, jstDate, jstInstant, type IsoDate } from "../lib/jst";
+import { JOB_FILES_KEPT_DAYS } from "./job-file-retention";
 import { SCHEDULED_KIND } from "./scheduled.server";
 
 export const MINUTE_RUNS_KEPT_DAYS = 1;
@@ -29,6 +33,8 @@ export interface BackgroundRecordsPruned {
   webhookDeliveries: number;
   webhookAttempts: number;
   webhookEvents: number;
+  jobFilesBefore: IsoDate;
+  jobFiles: number;
 }
 
 export async function pruneBackgroundRecords(
@@ -39,6 +45,7 @@ export async function pruneBackgroundRecords(
   const minuteRunsBefore = addDays(today, -MINUTE_RUNS_KEPT_DAYS);
   const periodRunsBefore = addDays(today, -PERIOD_RUNS_KEPT_DAYS);
   const webhookLogBefore = addDays(today, -WEBHOOK_LOG_KEPT_DAYS);
+  const jobFilesBefore = addDays(today, -JOB_FILES_KEPT_DAYS);
   // Instants are stored as toISOString() text (UTC): text order is time order.
   const cut = (d: IsoDate) => jstInstant(d).toISOString();
   return db.transaction().execute(async (trx) => {
@@ -57,6 +64,7 @@ export async function pruneBackgroundRecords(
       .where("finished_at", "<", cut(periodRunsBefore))
       .executeTakeFirst();
 
+    // The ended deliveries, stated once: their attempts go first (foreign key), then they.
     const ended = trx
       .selectFrom("webhook_deliveries")
       .select("id")
@@ -68,8 +76,7 @@ export async function pruneBackgroundRecords(
       .executeTakeFirst();
     const deliveries = await trx
       .deleteFrom("webhook_deliveries")
-      .where("status", "in", ["succeeded", "failed"])
-      .where("created_at", "<", cut(webhookLogBefore))
+      .where("id", "in", ended)
       .executeTakeFirst();
     const events = await trx
       .deleteFrom("webhook_events")
@@ -85,6 +92,12 @@ export async function pruneBackgroundRecords(
         ),
       )
       .executeTakeFirst();
+    // A file still being written is younger than any cut (a job's attempt lasts minutes); an
+    // unfinished one left by a job that died is removed with the finished ones. Chunks cascade.
+    const jobFiles = await trx
+      .deleteFrom("job_files")
+      .where("created_at", "<", cut(jobFilesBefore))
+      .executeTakeFirst();
     return {
       minuteRunsBefore,
       minuteRuns: Number(minuteRuns.numDeletedRows),
@@ -94,6 +107,8 @@ export async function pruneBackgroundRecords(
       webhookDeliveries: Number(deliveries.numDeletedRows),
       webhookAttempts: Number(attempts.numDeletedRows),
       webhookEvents: Number(events.numDeletedRows),
+      jobFilesBefore,
+      jobFiles: Number(jobFiles.numDeletedRows),
     };
   });
 }
@@ -104,6 +119,6 @@ export function backgroundRecordsSummary(r: BackgroundRecordsPruned): string {
     `background records: deleted ${r.minuteRuns} every-minute runs finished before ${r.minuteRunsBefore}, ` +
     `${r.periodRuns} daily/monthly runs finished before ${r.periodRunsBefore}, ` +
     `${r.webhookDeliveries} webhook deliveries (${r.webhookAttempts} attempts) and ${r.webhookEvents} events ` +
-    `ended before ${r.webhookLogBefore}`
+    `ended before ${r.webhookLogBefore}, ${r.jobFiles} job files made before ${r.jobFilesBefore}`
   );
 }

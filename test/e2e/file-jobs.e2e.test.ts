@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../db/connection";
+import { pruneBackgroundRecords } from "../../app/jobs/pruning.server";
 import { launchBrowser, loginAs } from "./support/browser";
 import { queryDatabase, startConsole, type ConsoleServer } from "./support/server";
 
@@ -102,6 +104,26 @@ describe("files made by the job worker", () => {
     const response = await operator.goto(`${server.url}${href}`).catch(() => null);
     expect(response?.status()).toBe(404);
     await operator.close();
+
+    // 40 days later (the job stamps its file with the machine's clock) the daily pruning has deleted the zip (decision 0042): the page says so and
+    // offers to make it again; the old link is a 404.
+    const handle = openDatabase(server.databaseUrl);
+    try {
+      const pruned = await pruneBackgroundRecords(
+        handle.db,
+        new Date(Date.now() + 40 * 86_400_000),
+      );
+      expect(pruned.jobFiles).toBe(1);
+    } finally {
+      await handle.close();
+    }
+    await page.reload();
+    await expect(page.getByTestId("job-file-pruned").textContent()).resolves.toBe(
+      "作成したファイルは保存期間（31日）を過ぎたため削除しました。必要なら、もう一度作成してください。",
+    );
+    expect(await page.getByTestId("job-file").count()).toBe(0);
+    await page.getByRole("button", { name: "ZIPを作成する" }).waitFor();
+    expect((await page.goto(`${server.url}${href}`))?.status()).toBe(404);
     await page.close();
   }, 150_000);
 
