@@ -203,11 +203,31 @@ async function templateFor(options: SeedOptions): Promise<string> {
         await handle.close();
       }
       await admin.query(`alter database "${building}" rename to "${name}"`);
+      await admin.query(`comment on database "${name}" is 'built ${Date.now()}'`);
+      await dropStaleTemplates(admin);
       return name;
     } finally {
       await admin.query("select pg_advisory_unlock(hashtext($1))", [name]);
     }
   });
+}
+
+/**
+ * As the SQLite templates: templates (and half-built ones) of older sources are dropped once an
+ * hour old — a parallel run of another checkout may still be copying a newer one of its own. A
+ * template without its build time predates the comment and is dropped too. At most five per build
+ * (a drop takes seconds on a busy machine), so a backlog drains over a few builds.
+ */
+async function dropStaleTemplates(admin: pg.Client): Promise<void> {
+  const stale = await admin.query<{ datname: string }>(
+    `select d.datname from pg_database d
+      where d.datname like 'console\\_tpl\\_%' and d.datname not like $1
+        and coalesce(substring(shobj_description(d.oid, 'pg_database') from '^built (\\d+)$')::bigint, 0) < $2
+      order by d.oid limit 5`,
+    [`console\\_tpl\\_${sourceHash()}\\_%`, Date.now() - 3_600_000],
+  );
+  for (const { datname } of stale.rows)
+    await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => undefined);
 }
 
 let created = 0;
