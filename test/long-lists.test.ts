@@ -503,7 +503,7 @@ describe("outages, due calls and threat reports page too (issue 17 item 2)", () 
   it("due calls: all 520 counted (the queue stopped at 500), the last page holds the latest", async () => {
     // Ten incidents of its own to call about (not those of the incident paging above).
     const contracts = await t.db.selectFrom("contracts").select("id").orderBy("id").execute();
-    const incidents = [];
+    const incidents: { id: number; contract_id: number }[] = [];
     for (let i = 0; i < 10; i++) {
       const contract_id = contracts[i % contracts.length].id;
       incidents.push({
