@@ -7,6 +7,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { FieldError, FormErrorAlerts } from "~/components/Field";
 import { OnceForm } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
 import { useState } from "react";
@@ -119,12 +120,7 @@ export default function ManualLines() {
       ? (v("kind", "surcharge") as ManualLineKind)
       : "surcharge",
   );
-  const error = (name: string) =>
-    errors[name] ? (
-      <span className="field-error" id={`${name}-error`}>
-        {errors[name]}
-      </span>
-    ) : null;
+  const error = (name: string) => <FieldError name={name} errors={errors} />;
   return (
     <>
       <p>
@@ -146,16 +142,7 @@ export default function ManualLines() {
           手動明細を削除しました。
         </div>
       ) : null}
-      {errors._form ? (
-        <div className="alert error" role="alert">
-          {errors._form}
-        </div>
-      ) : null}
-      {result?.values && !errors._form ? (
-        <div className="alert error" role="alert">
-          入力内容に誤りがあります。赤字の項目を確認してください。
-        </div>
-      ) : null}
+      <FormErrorAlerts errors={errors} refused={Boolean(result?.values)} />
 
       <OnceForm token={formToken} form="manual-line" method="post" className="stack">
         <input type="hidden" name="intent" value="add" />
