@@ -1,10 +1,4 @@
-import {
-  data,
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { FieldError, FormErrorAlerts } from "~/components/Field";
@@ -32,6 +26,7 @@ import { z } from "zod";
 import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { formatDate, formatMonth, formatYen } from "~/lib/format";
+import { titled } from "~/lib/meta";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: MANUAL_LINE_ROLES });
@@ -314,4 +309,4 @@ export default function ManualLines() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "手動明細 | セキュアライン 管理コンソール" }];
+export const meta = titled("手動明細");
