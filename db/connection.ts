@@ -14,6 +14,7 @@ import {
   sql,
   SqliteDialect,
   type MigrationProvider,
+  type MigrationResultSet,
   type SqliteDatabase,
 } from "kysely";
 import pg from "pg";
@@ -209,6 +210,16 @@ function providerFor(dialect: SqlDialect): MigrationProvider {
 /** How long a process waits for another one migrating the same file (a backfill can take a while). */
 const MIGRATION_WAIT_MS = 120_000;
 
+/** The names of the migrations a run applied, or the error naming the one that failed. */
+function appliedMigrations({ error, results }: MigrationResultSet): string[] {
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error");
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${reason}`);
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
 /**
  * Brings the schema to the latest migration; throws with the failing migration's name. Kysely's
  * SQLite adapter takes no lock (it assumes one process), so the server and a command starting on
@@ -219,30 +230,20 @@ const MIGRATION_WAIT_MS = 120_000;
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
   if (dialectOf(db) === "postgres") {
     // Kysely's PostgreSQL adapter takes an advisory lock and runs the whole set in a transaction.
-    const { error, results } = await new Migrator({
-      db,
-      provider: providerFor("postgres"),
-    }).migrateToLatest();
-    if (error) {
-      const failed = results?.find((r) => r.status === "Error");
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${reason}`);
-    }
-    return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+    return appliedMigrations(
+      await new Migrator({ db, provider: providerFor("postgres") }).migrateToLatest(),
+    );
   }
   const provider = providerFor("sqlite");
   return db.connection().execute(async (conn) => {
     await sql`pragma busy_timeout = ${sql.raw(String(MIGRATION_WAIT_MS))}`.execute(conn);
     await sql`begin immediate`.execute(conn);
     try {
-      const { error, results } = await new Migrator({ db: conn, provider }).migrateToLatest();
-      if (error) {
-        const failed = results?.find((r) => r.status === "Error");
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${reason}`);
-      }
+      const applied = appliedMigrations(
+        await new Migrator({ db: conn, provider }).migrateToLatest(),
+      );
       await sql`commit`.execute(conn);
-      return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+      return applied;
     } catch (error) {
       await sql`rollback`.execute(conn);
       throw error;

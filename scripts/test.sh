@@ -28,6 +28,8 @@ npx tsc --noEmit || { echo "test: type check failed" >&2; exit 1; }
 # Lint and layout (issue 16 item 8): `npm run lint` shows the same; `npm run format` fixes the layout.
 npx eslint --max-warnings 0 . || { echo "test: ESLint found problems" >&2; exit 1; }
 npx prettier --check --log-level warn . || { echo "test: files not formatted by Prettier (npm run format)" >&2; exit 1; }
+# Literal copies of six lines or more outside migrations and tests (issue 16, decision 0041).
+npx jscpd --config .jscpd.json --reporters silent || { npx jscpd --config .jscpd.json; echo "test: duplicated code found (npm run dup lists it)" >&2; exit 1; }
 npx remix build >/dev/null || { echo "test: remix build failed" >&2; exit 1; }
 
 # PostgreSQL for the second integration run: TEST_POSTGRES_URL names a server, otherwise the

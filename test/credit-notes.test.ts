@@ -1,5 +1,5 @@
 // Credit notes correct an issued invoice without touching it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   creditableLines,
   getCreditNote,
@@ -7,32 +7,58 @@ import {
 } from "../app/billing/credit-notes.server";
 import { getInvoice } from "../app/billing/invoices.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import {
+  addTariffPrices,
+  createContract,
+  createCustomer,
+  creditInvoice,
+  issueInvoice,
+  payInvoice,
+} from "./support/factories";
 
 let t: TestDatabase;
-let invoiceId: number;
 const provider = { kind: "provider" } as const;
 const actor = { id: "demo-user-3", email: "finance@demo.example" };
 
-beforeAll(async () => {
+beforeEach(async () => {
   process.env.APP_NOW = "2026-11-22T10:00:00+09:00";
-  t = await createTestDatabase({ seed: true });
-  invoiceId = (
-    await t.db
-      .selectFrom("invoices")
-      .innerJoin("contracts", "contracts.id", "invoices.contract_id")
-      .select("invoices.id")
-      .where("contracts.ref", "=", "K-2001")
-      .where("billing_month", "=", "2026-09")
-      .executeTakeFirstOrThrow()
-  ).id;
+  t = await createTestDatabase();
 });
-afterAll(async () => {
+afterEach(async () => {
   delete process.env.APP_NOW;
   await t.dispose();
 });
 
+/**
+ * A September invoice with an endpoint line (15 rented seats, 9,000) and a sandbox line (1,000 from
+ * the July tariff), paid in full on its due date.
+ */
+async function paidInvoice() {
+  await addTariffPrices(t.db, { effectiveFrom: "2026-07-01", prices: { sandbox: 1000 } });
+  const contract = await createContract(t.db, {
+    serviceStart: "2025-06-07",
+    items: [
+      { code: "gateway.gw50", quantity: 1, ownership: "rental" },
+      { code: "endpoint", quantity: 15, ownership: "rental" },
+      { code: "sandbox", quantity: 1, ownership: "rental", from: "2026-09-01" },
+    ],
+  });
+  const { invoiceId } = await issueInvoice(t.db, {
+    contractId: contract.contractId,
+    month: "2026-09",
+  });
+  await payInvoice(t.db, { invoiceId, paidOn: "2026-10-31" });
+  return { ...contract, invoiceId };
+}
+
+const sandboxLineOf = async (invoiceId: number) =>
+  (await creditableLines(t.db, invoiceId)).find((l) =>
+    l.description.startsWith("クラウドサンドボックス"),
+  )!;
+
 describe("credit notes", () => {
   it("returns part of an invoice with its own number and tax, leaving the invoice untouched", async () => {
+    const { invoiceId } = await paidInvoice();
     const before = await t.db
       .selectFrom("invoices")
       .selectAll()
@@ -41,6 +67,7 @@ describe("credit notes", () => {
     const lines = await creditableLines(t.db, invoiceId);
     const endpoint = lines.find((l) => l.description.startsWith("エンドポイント"))!;
     const sandbox = lines.find((l) => l.description.startsWith("クラウドサンドボックス"))!;
+    expect([endpoint.amountYen, sandbox.amountYen]).toEqual([9000, 1000]);
     const result = await issueCreditNote(t.db, {
       invoiceId,
       tenant: provider,
@@ -70,7 +97,7 @@ describe("credit notes", () => {
       .where("id", "=", invoiceId)
       .executeTakeFirstOrThrow();
     expect(after).toEqual(before);
-    // The invoice (25,593, paid in full before the credit) is now owed 23,173 and still paid.
+    // The invoice (26,400, paid in full before the credit) is now owed 23,980 and still paid.
     const invoice = await getInvoice(t.db, { id: invoiceId, tenant: provider }, "2026-11-22");
     expect(invoice).toMatchObject({ creditedYen: 2420, state: "paid", outstandingYen: 0 });
     const audit = await t.db
@@ -82,9 +109,13 @@ describe("credit notes", () => {
   });
 
   it("refuses returning more than is left of a line, and writes nothing", async () => {
-    const sandbox = (await creditableLines(t.db, invoiceId)).find((l) =>
-      l.description.startsWith("クラウドサンドボックス"),
-    )!;
+    const { invoiceId } = await paidInvoice();
+    // The whole 1,000 yen of the sandbox line was returned before.
+    await creditInvoice(t.db, {
+      invoiceId,
+      amounts: new Map([[(await sandboxLineOf(invoiceId)).invoiceLineId, 1000]]),
+    });
+    const sandbox = await sandboxLineOf(invoiceId);
     expect(sandbox.alreadyCreditedYen).toBe(1000);
     const result = await issueCreditNote(t.db, {
       invoiceId,
@@ -102,21 +133,21 @@ describe("credit notes", () => {
   });
 
   it("is immutable and invisible to other tenants", async () => {
-    const note = await t.db.selectFrom("credit_notes").select("id").executeTakeFirstOrThrow();
+    const { invoiceId, customerId } = await paidInvoice();
+    const note = {
+      id: (
+        await creditInvoice(t.db, {
+          invoiceId,
+          amounts: new Map([[(await sandboxLineOf(invoiceId)).invoiceLineId, 1000]]),
+        })
+      ).creditNoteId,
+    };
     await expect(
       t.db.updateTable("credit_notes").set({ reason: "x" }).where("id", "=", note.id).execute(),
     ).rejects.toThrow(/immutable/);
     await expect(t.db.deleteFrom("credit_note_lines").execute()).rejects.toThrow(/immutable/);
-    const c1 = await t.db
-      .selectFrom("customers")
-      .select("id")
-      .where("ref", "=", "C1")
-      .executeTakeFirstOrThrow();
-    const c5 = await t.db
-      .selectFrom("customers")
-      .select("id")
-      .where("ref", "=", "C5")
-      .executeTakeFirstOrThrow();
+    const c1 = { id: (await createCustomer(t.db)).customerId };
+    const c5 = { id: customerId };
     expect(
       await getCreditNote(t.db, { id: note.id, tenant: { kind: "customer", customerId: c1.id } }),
     ).toBeNull();
@@ -140,27 +171,20 @@ describe("T-26-3 interest waiver", () => {
   it("waives an overdue invoice's interest with a reason, audited, so the month of payment bills none", async () => {
     const { waiveInterest } = await import("../app/billing/interest-waivers.server");
     const { planBillingMonth } = await import("../app/billing/billing-run.server");
-    const overdue = await t.db
-      .selectFrom("invoices")
-      .innerJoin("contracts", "contracts.id", "invoices.contract_id")
-      .select(["invoices.id", "invoices.contract_id", "invoices.invoice_number"])
-      .where("contracts.ref", "=", "K-2002")
-      .where("billing_month", "=", "2026-08")
-      .executeTakeFirstOrThrow();
-    await t.db
-      .insertInto("payments")
-      .values({
-        contract_id: overdue.contract_id,
-        billing_month: "2026-08",
-        paid_on: "2026-11-20",
-        amount_yen: null,
-        recorded_by: "test",
-        created_at: new Date().toISOString(),
-      })
-      .execute();
+    const contract = await createContract(t.db, {
+      serviceStart: "2025-12-18",
+      items: [
+        { code: "gateway.gw10", quantity: 1, ownership: "rental", repair24h: false },
+        { code: "endpoint", quantity: 4, ownership: "purchased" },
+      ],
+    });
+    const august = await issueInvoice(t.db, { contractId: contract.contractId, month: "2026-08" });
+    expect(august.totalYen).toBe(9900);
+    const overdue = { id: august.invoiceId, invoice_number: august.invoiceNumber };
+    await payInvoice(t.db, { invoiceId: overdue.id, paidOn: "2026-11-20" });
     const interestLine = async () =>
       (await planBillingMonth(t.db, "2026-11")).toIssue
-        .find((p) => p.contractRef === "K-2002")!
+        .find((p) => p.contractRef === contract.ref)!
         .draft.lines.find((l) => l.code === "interest.late");
     // 9,900 due 09-30, paid 11-20: 50 days → floor(9,900 × 0.145 × 50 ÷ 365) = 196
     expect((await interestLine())?.amountYen).toBe(196);

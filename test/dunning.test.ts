@@ -1,7 +1,7 @@
 // Dunning (issue 20 item 3): the daily job mails reminders of overdue invoices on the set days
 // after the due date, with what is owed and the T-26 interest to that day, through a real SMTP
 // server; once per invoice and step; none after payment; the last step gives the T-17 notice.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runBillingMonth } from "../app/billing/billing-run.server";
 import { DunningSettingsForm } from "../app/billing/dunning";
 import { dunningHistory, getDunningDays, updateDunningDays } from "../app/billing/dunning.server";
@@ -20,7 +20,9 @@ let smtp: Awaited<ReturnType<typeof startSmtp>>;
 const provider = { kind: "provider" } as const;
 const actor = { id: null, email: "finance@example.jp" };
 
-beforeAll(async () => {
+// Each test gets its own database with November invoiced, and replays the earlier steps of the
+// dunning it builds on (the due+1 run, K-2002's payment) itself.
+beforeEach(async () => {
   delete process.env.APP_NOW;
   t = await createTestDatabase({ seed: true });
   smtp = await startSmtp();
@@ -30,7 +32,7 @@ beforeAll(async () => {
   });
   expect(result.issued).toBe(9);
 });
-afterAll(async () => {
+afterEach(async () => {
   delete process.env.APP_NOW;
   await smtp.close();
   await t.dispose();
@@ -60,6 +62,23 @@ async function dunningAt(iso: string) {
     };
   });
   return { line: lines[0], mails };
+}
+
+/** K-2002's November invoice paid in full on 2027-01-05, recorded that day. */
+async function payK2002() {
+  const paid = await invoiceOf("K-2002");
+  process.env.APP_NOW = "2027-01-05T10:00:00+09:00";
+  expect(
+    await recordPayment(t.db, {
+      invoiceId: paid.id,
+      tenant: provider,
+      payment: { paidOn: "2027-01-05", amountYen: null },
+      actor,
+      ip: "",
+    }),
+  ).toMatchObject({ ok: true });
+  delete process.env.APP_NOW;
+  return paid;
 }
 
 async function invoiceOf(ref: string) {
@@ -140,18 +159,8 @@ describe("dunning", () => {
   });
 
   it("sends nothing more to a paid invoice; the last step (due+10) gives the T-17 prior notice of suspension", async () => {
-    const paid = await invoiceOf("K-2002");
-    process.env.APP_NOW = "2027-01-05T10:00:00+09:00";
-    expect(
-      await recordPayment(t.db, {
-        invoiceId: paid.id,
-        tenant: provider,
-        payment: { paidOn: "2027-01-05", amountYen: null },
-        actor,
-        ip: "",
-      }),
-    ).toMatchObject({ ok: true });
-    delete process.env.APP_NOW;
+    expect((await dunningAt("2027-01-01T03:00:00+09:00")).mails).toHaveLength(9);
+    const paid = await payK2002();
 
     const { line, mails } = await dunningAt("2027-01-10T03:00:00+09:00");
     expect(line).toBe("dunning: 8 reminders queued, 8 suspension notices");
@@ -205,6 +214,12 @@ describe("dunning", () => {
   });
 
   it("follows the set days: a reminder on due+20 states the interest of the 19 days past the due date", async () => {
+    // The reminders of due+1 and due+10 (with the T-17 notices) were sent; K-2002 paid in between.
+    await dunningAt("2027-01-01T03:00:00+09:00");
+    await payK2002();
+    expect((await dunningAt("2027-01-10T03:00:00+09:00")).line).toBe(
+      "dunning: 8 reminders queued, 8 suspension notices",
+    );
     await updateDunningDays(t.db, [1, 10, 20], actor, "");
     expect(await getDunningDays(t.db)).toEqual([1, 10, 20]);
     const audit = await t.db

@@ -6,8 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { login } from "../app/auth/session.server";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   INVOICE_PDF_ZIP_KIND,
   invoicePdfZipProgress,
@@ -27,33 +26,30 @@ import {
   action as pdfsAction,
   loader as pdfsLoader,
 } from "../app/routes/_console.billing.$month_.pdfs";
-import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
-import { clientRequest, responseOf } from "./support/request";
+import { responseOf } from "./support/request";
+import { signInAll } from "./support/route-calls";
 
 const BASE = "http://127.0.0.1:3000";
 const UTF8_ENV = { ...process.env, LANG: "C.UTF-8", LC_ALL: "C.UTF-8" };
 let t: TestDatabase;
 let dir: string;
-const sessions: Record<string, string> = {};
+let sessions: Record<string, string> = {};
 const actor = { id: null, email: "finance@demo.example" };
 
-beforeAll(async () => {
+// Each test gets its own database and sessions, and queues or makes the zip it needs itself.
+beforeEach(async () => {
   process.env.CONSOLE_URL = BASE;
   t = await createTestDatabase({ seed: true, at: TEST_NOW });
   dir = mkdtempSync(join(tmpdir(), "file-jobs-"));
-  for (const email of [
+  sessions = await signInAll([
     "finance@demo.example",
     "operator@demo.example",
     "reseller@demo.example",
     "admin@demo.example",
-  ]) {
-    const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
-    if (result.ok !== true) throw new Error(`login ${email}`);
-    sessions[email] = result.headers.getSetCookie()[0].split(";")[0];
-  }
+  ]);
 });
-afterAll(async () => {
+afterEach(async () => {
   await t.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -104,6 +100,13 @@ async function runUntilEnded(kind: string, key: string): Promise<void> {
   }
 }
 
+/** September's invoice PDF zip requested by finance and made by the job worker. */
+async function septemberZip() {
+  await requestInvoicePdfZip(t.db, "2026-09", { actor });
+  await runUntilEnded(INVOICE_PDF_ZIP_KIND, "2026-09");
+  return (await invoicePdfZipProgress(t.db, "2026-09"))!;
+}
+
 describe("the month's invoice PDF zip as a job", () => {
   it("queues one job however often the page's form is submitted, and the page reads its row", async () => {
     for (let i = 0; i < 2; i++) {
@@ -146,6 +149,7 @@ describe("the month's invoice PDF zip as a job", () => {
   });
 
   it("resumes after a stop midway and stores one zip of the month's ten PDFs", async () => {
+    await requestInvoicePdfZip(t.db, "2026-09", { actor });
     // The first worker stops after four PDFs (as on SIGTERM): the job is queued again.
     const job = (await claimJob(t.db, [INVOICE_PDF_ZIP_KIND], "worker-a", new Date()))!;
     let reads = 0;
@@ -201,7 +205,7 @@ describe("the month's invoice PDF zip as a job", () => {
   });
 
   it("serves the file only to its tenant and the roles of its kind: 404 otherwise", async () => {
-    const { file } = (await invoicePdfZipProgress(t.db, "2026-09"))!;
+    const { file } = await septemberZip();
     expect((await download(file!.id, "admin@demo.example")).status).toBe(200);
     // A reseller (another tenant) and the provider's operator (not finance) get a 404.
     expect((await download(file!.id, "reseller@demo.example")).status).toBe(404);
@@ -218,7 +222,7 @@ describe("the month's invoice PDF zip as a job", () => {
   });
 
   it("makes the zip again from scratch when asked after it is done, replacing the file", async () => {
-    const before = (await invoicePdfZipProgress(t.db, "2026-09"))!;
+    const before = await septemberZip();
     await requestInvoicePdfZip(t.db, "2026-09", { actor });
     const queued = (await invoicePdfZipProgress(t.db, "2026-09"))!;
     // The previous zip stays downloadable until the new one replaces it.

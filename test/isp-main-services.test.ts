@@ -6,7 +6,7 @@
 // nothing.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Tenant } from "../app/auth/tenancy";
 import { ispMonthlyChargeYen } from "../app/licenses/isp-bundle";
 import {
@@ -129,28 +129,34 @@ async function count(table: "isp_main_services" | "audit_log") {
   );
 }
 
-beforeAll(async () => {
+// Each test gets its own database and records the main services its case starts from itself.
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true });
   for (const r of await t.db.selectFrom("resellers").select(["id", "ref"]).execute())
     ids[r.ref] = r.id;
   for (const c of await t.db.selectFrom("customers").select(["id", "ref"]).execute())
     ids[c.ref] = c.id;
 }, 60_000);
-afterAll(() => t?.dispose());
+afterEach(() => t?.dispose());
 
 describe("recording an ended main service with a past last day (reseller R1 for C2)", () => {
   let mds: Awaited<ReturnType<typeof apply>>;
   let web: Awaited<ReturnType<typeof apply>>;
+  let auditBefore: number;
+  let result: Awaited<ReturnType<typeof record>>;
 
-  it("ends every ISP contract of the customer on that day, with its licence, in the recording", async () => {
+  beforeEach(async () => {
     mds = await apply("C2", "2026-05-10");
     web = await apply("C2", "2026-06-03", "web_filtering_win");
-    const auditBefore = await count("audit_log");
-    const result = await record(
+    auditBefore = await count("audit_log");
+    result = await record(
       "C2",
       service({ status: "ended", lastDay: "2026-10-31" }),
       reseller("R1"),
     );
+  });
+
+  it("ends every ISP contract of the customer on that day, with its licence, in the recording", async () => {
     expect(result).toEqual({
       ok: true,
       created: true,
@@ -295,7 +301,7 @@ describe("recording an ended main service with a past last day (reseller R1 for 
 describe("a last day still ahead waits for the daily run (C3, two main services)", () => {
   let c: Awaited<ReturnType<typeof apply>>;
 
-  it("one main service still active: nothing ends", async () => {
+  beforeEach(async () => {
     c = await apply("C3", "2026-04-15");
     // Every main service is on record (the active one first), then one of them ends.
     expect(
@@ -310,6 +316,9 @@ describe("a last day still ahead waits for the daily run (C3, two main services)
         service({ serviceRef: "NET-3001", status: "ended", lastDay: "2026-11-10" }),
       ),
     ).toMatchObject({ ok: true, ended: [] });
+  });
+
+  it("one main service still active: nothing ends", async () => {
     expect(await applyMainServiceEnds(t.db, { on: "2027-01-31", actor })).toEqual([]);
     expect(await stored(c.contractNumber)).toMatchObject({
       ended_on: null,
@@ -536,6 +545,10 @@ describe("refused input and foreign customers write nothing", () => {
   });
 
   it("a reseller cannot record for another reseller's customer: not found, like a missing one", async () => {
+    // C2's internet is on record (R1's customer).
+    expect(
+      await record("C2", service({ status: "ended", lastDay: "2026-10-31" }), reseller("R1")),
+    ).toMatchObject({ ok: true, created: true });
     const before = [await count("isp_main_services"), await count("audit_log")];
     const ended = service({ serviceRef: "NET-7001", status: "ended", lastDay: "2026-10-31" });
     expect(await record("C7", ended, reseller("R1"))).toBeNull(); // C7 belongs to R2

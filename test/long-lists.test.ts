@@ -16,6 +16,7 @@ import { loader as outageList } from "../app/routes/_console.outages";
 import { loader as reportList } from "../app/routes/_console.reports._index";
 import { loader as invoiceCsv } from "../app/routes/_console.invoices_.csv";
 import { DEMO_PASSWORD } from "../db/demo/seed";
+import { createIncident } from "./support/factories";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { clientRequest } from "./support/request";
 
@@ -500,14 +501,16 @@ describe("outages, due calls and threat reports page too (issue 17 item 2)", () 
   });
 
   it("due calls: all 520 counted (the queue stopped at 500), the last page holds the latest", async () => {
-    const incidents = await t.db
-      .selectFrom("incidents")
-      .select(["id", "contract_id"])
-      .where("first_event_id", "like", "test-%")
-      .orderBy("id")
-      .limit(10)
-      .execute();
-    expect(incidents).toHaveLength(10);
+    // Ten incidents of its own to call about (not those of the incident paging above).
+    const contracts = await t.db.selectFrom("contracts").select("id").orderBy("id").execute();
+    const incidents: { id: number; contract_id: number }[] = [];
+    for (let i = 0; i < 10; i++) {
+      const contract_id = contracts[i % contracts.length].id;
+      incidents.push({
+        id: (await createIncident(t.db, { contractId: contract_id })).incidentId,
+        contract_id,
+      });
+    }
     await t.db
       .insertInto("notifications")
       .values(

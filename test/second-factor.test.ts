@@ -5,12 +5,13 @@
 import { createHash } from "node:crypto";
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateHOTP } from "@oslojs/otp";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEVICE_COOKIE_NAME } from "../app/auth/devices.server";
 import {
   confirmTotp,
   PENDING_COOKIE_NAME,
   removeTotp,
+  resetSecondFactor,
   startTotpSetup,
   totpStep,
 } from "../app/auth/second-factor.server";
@@ -28,14 +29,15 @@ import { clientRequest } from "./support/request";
 const BASE = "http://127.0.0.1:3000";
 
 let t: TestDatabase;
-beforeAll(async () => {
+// Each test gets its own database and enrols (or resets) the accounts it starts from itself.
+beforeEach(async () => {
   // Route actions read the console's address from the configuration, as the server sets it.
   process.env.CONSOLE_URL = BASE;
   t = await createTestDatabase({ seed: true });
 });
-afterAll(() => t.dispose());
-afterEach(() => {
+afterEach(async () => {
   delete process.env.APP_NOW;
+  await t.dispose();
 });
 const T0 = "2026-11-22T10:00:00+09:00";
 
@@ -347,20 +349,11 @@ describe("trusting a browser for 30 days", () => {
   });
 
   it("forgets the trust when the provider's admin resets the second factor", async () => {
+    // The reseller's manager set up the app the day before.
+    setClock("2026-11-23T09:00:00+09:00");
+    const { secret } = await enrol("reseller@demo.example");
     const at = setClock("2026-11-24T09:00:00+09:00");
     const user = await userByEmail("reseller@demo.example");
-    await t.db
-      .updateTable("user_totp")
-      .set({ last_step: null })
-      .where("user_id", "=", user.id)
-      .execute();
-    const secret = (
-      await t.db
-        .selectFrom("user_totp")
-        .select("secret")
-        .where("user_id", "=", user.id)
-        .executeTakeFirstOrThrow()
-    ).secret;
     const pending = cookiesOf(await passwordStep("reseller@demo.example"))[PENDING_COOKIE_NAME];
     const ok = await secondStep(pending, { intent: "totp", code: codeAt(secret, at), trust: "on" });
     const device = cookiesOf(ok.response!)[DEVICE_COOKIE_NAME];
@@ -436,10 +429,12 @@ describe("trusting a browser for 30 days", () => {
 
 describe("reset by a reseller", () => {
   it("resets its own customer's administrator, and answers 404 for another reseller's", async () => {
+    setClock("2026-11-22T12:00:00+09:00");
+    await enrol("customer2@demo.example"); // C5, reseller R2
     setClock("2026-11-25T09:00:00+09:00");
     await enrol("customer@demo.example"); // C1, reseller R1
     const c1 = await userByEmail("customer@demo.example");
-    const c5 = await userByEmail("customer2@demo.example"); // C5, reseller R2, enrolled above
+    const c5 = await userByEmail("customer2@demo.example");
     const reseller = await login("reseller@demo.example", DEMO_PASSWORD, clientRequest("10.0.0.1"));
     if (reseller.ok !== true) throw new Error("reseller login");
     const session = {
@@ -519,8 +514,26 @@ describe("reset by a reseller", () => {
 
 describe("enforcement", () => {
   it("sends an account that must use a second factor and has none to the setup page, and lets it through once it has one", async () => {
+    // C1's administrator had the app and lost it: its reseller reset it, so it has no factor.
+    const enrolledAt = setClock("2026-11-25T09:00:00+09:00");
+    await enrol("customer@demo.example");
+    const r1 = await t.db
+      .selectFrom("resellers")
+      .select("id")
+      .where("ref", "=", "R1")
+      .executeTakeFirstOrThrow();
+    expect(
+      await resetSecondFactor(t.db, {
+        tenant: { kind: "reseller", resellerId: r1.id },
+        role: "reseller_manager",
+        email: "customer@demo.example",
+        actor: { id: null, email: "reseller@demo.example" },
+        ip: "10.0.0.1",
+        at: enrolledAt,
+      }),
+    ).toMatchObject({ email: "customer@demo.example" });
     const at = setClock("2026-11-26T09:00:00+09:00");
-    const c1 = await userByEmail("customer@demo.example"); // reset above: no factor
+    const c1 = await userByEmail("customer@demo.example");
     const r = await login("customer@demo.example", DEMO_PASSWORD, clientRequest("10.0.0.1"));
     if (r.ok !== true) throw new Error("customer login");
     const request = new Request(`${BASE}/contracts`, {
@@ -570,8 +583,17 @@ describe("enforcement", () => {
 
 describe("a mailed password link", () => {
   it("leads an account with a second factor to the second step, not into a session", async () => {
+    // C5's administrator signed in with its password, then set up the app.
+    setClock("2026-11-22T12:00:00+09:00");
+    const signedIn = await login(
+      "customer2@demo.example",
+      DEMO_PASSWORD,
+      clientRequest("10.0.0.1"),
+    );
+    expect(signedIn.ok).toBe(true);
+    await enrol("customer2@demo.example");
     const at = setClock("2026-11-27T09:00:00+09:00");
-    const c5 = await userByEmail("customer2@demo.example"); // enrolled above
+    const c5 = await userByEmail("customer2@demo.example");
     const sessionsBefore = await sessionCount(c5.id);
     expect(sessionsBefore).toBeGreaterThan(0);
     await resendAccountLink(t.db, {

@@ -1,5 +1,5 @@
 // Suspension (T-17), termination by the provider (T-21) and unreturned rental gateways (S4 ※3).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planBillingMonth } from "../app/billing/billing-run.server";
 import { creditableLines, issueCreditNote } from "../app/billing/credit-notes.server";
 import { recordPayment } from "../app/billing/payments.server";
@@ -19,13 +19,13 @@ const ids: Record<string, number> = {};
 const operator = { id: null, email: "operator@demo.example" };
 const at = new Date("2026-11-22T10:00:00+09:00");
 
-beforeAll(async () => {
+beforeEach(async () => {
   process.env.APP_NOW = "2026-11-22T10:00:00+09:00";
   t = await createTestDatabase({ seed: true });
   for (const c of await t.db.selectFrom("contracts").select(["id", "ref"]).execute())
     ids[c.ref] = c.id;
 });
-afterAll(async () => {
+afterEach(async () => {
   delete process.env.APP_NOW;
   await t.dispose();
 });
@@ -111,6 +111,22 @@ describe("T-17 a non-payment suspension settled partly by a credit note", () => 
         .where("contract_id", "=", ids["K-2002"])
         .where("billing_month", "=", "2026-10")
         .executeTakeFirstOrThrow();
+      // Its August invoice, overdue in the demo data, was paid on 11-22: October is all it owes.
+      const august = await t.db
+        .selectFrom("invoices")
+        .select("id")
+        .where("contract_id", "=", ids["K-2002"])
+        .where("billing_month", "=", "2026-08")
+        .executeTakeFirstOrThrow();
+      expect(
+        await recordPayment(t.db, {
+          invoiceId: august.id,
+          tenant: { kind: "provider" },
+          payment: { paidOn: "2026-11-22", amountYen: null },
+          actor: { id: null, email: "finance@demo.example" },
+          ip: "",
+        }),
+      ).toMatchObject({ ok: true });
       expect(
         await suspendContract(t.db, {
           contractId: ids["K-2002"],

@@ -1,6 +1,6 @@
 // The operator's record of a visit (S2, S5, T-24-3): what was actually done, which may differ from
 // the booking, priced by the billing rules and billed as recorded; scoped by tenant.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planBillingMonth } from "../app/billing/billing-run.server";
 import {
   bookVisit,
@@ -20,7 +20,7 @@ const operator = { id: null, email: "operator@demo.example" };
 // The booking below is for 2026-11-24 10:00 JST; the operator records it that day after the visit.
 const ON_SITE = new Date("2026-11-24T11:00:00+09:00");
 
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true });
   k2001 = (
     await t.db
@@ -63,7 +63,7 @@ beforeAll(async () => {
       .executeTakeFirstOrThrow()
   ).id;
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 // Done on the day: two printers instead of one, three Wi-Fi devices added, the diagnosis asked on site.
 const done: VisitDone = {
@@ -78,6 +78,21 @@ const done: VisitDone = {
     { code: "visit.wifi", quantity: 3 },
   ],
 };
+
+/** The booking recorded as done (`done`) that day, as the operator does after the visit. */
+async function recordDone() {
+  expect(
+    await recordVisitDone(t.db, {
+      bookingId,
+      contractId: k2001,
+      tenant: provider,
+      done,
+      at: ON_SITE,
+      actor: operator,
+      ip: "",
+    }),
+  ).toMatchObject({ ok: true, estimate: { totalYen: 11500 } });
+}
 
 async function counts() {
   const visits = await t.db
@@ -219,17 +234,7 @@ describe("recording what was done on a visit", () => {
   });
 
   it("records it once, and the month's invoice bills exactly the recorded items", async () => {
-    expect(
-      await recordVisitDone(t.db, {
-        bookingId,
-        contractId: k2001,
-        tenant: provider,
-        done,
-        at: ON_SITE,
-        actor: operator,
-        ip: "",
-      }),
-    ).toMatchObject({ ok: true, estimate: { totalYen: 11500 } });
+    await recordDone();
     expect(await counts()).toEqual({ visits: 1, status: "done" });
     expect(
       await recordVisitDone(t.db, {
@@ -271,6 +276,7 @@ describe("recording what was done on a visit", () => {
   });
 
   it("lists what a recorded visit is charged, not its estimate", async () => {
+    await recordDone();
     const [recorded] = (await listBookings(t.db, k2001, provider, ON_SITE))!.bookings;
     expect(recorded).toMatchObject({
       status: "done",
@@ -281,6 +287,8 @@ describe("recording what was done on a visit", () => {
   });
 
   it("records a visit exactly at its booked start", async () => {
+    // The first booking (2026-11-24) was recorded as done: it took the year's free visit.
+    await recordDone();
     const booked = await bookVisit(t.db, {
       contractId: k2001,
       tenant: provider,

@@ -132,6 +132,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/billing/${month}`);
 }
 
+/** The amount columns of the month's preview, in the order of the invoice's tax summary. */
+function TaxColumnHeads() {
+  return (
+    <>
+      <th scope="col" className="num">
+        10%対象
+      </th>
+      <th scope="col" className="num">
+        消費税
+      </th>
+      <th scope="col" className="num">
+        {NON_TAXABLE_HEADING}
+      </th>
+      <th scope="col" className="num">
+        合計
+      </th>
+    </>
+  );
+}
+
 export default function BillingMonth() {
   const { month, closed, monthOver, problems, count, preview, totals, issued, progress } =
     useLoaderData<typeof loader>();
@@ -279,18 +299,7 @@ export default function BillingMonth() {
                   <thead>
                     <tr>
                       <th scope="col">件数</th>
-                      <th scope="col" className="num">
-                        10%対象
-                      </th>
-                      <th scope="col" className="num">
-                        消費税
-                      </th>
-                      <th scope="col" className="num">
-                        {NON_TAXABLE_HEADING}
-                      </th>
-                      <th scope="col" className="num">
-                        合計
-                      </th>
+                      <TaxColumnHeads />
                     </tr>
                   </thead>
                   <tbody>
@@ -322,18 +331,7 @@ export default function BillingMonth() {
                       <th scope="col" className="num">
                         明細
                       </th>
-                      <th scope="col" className="num">
-                        10%対象
-                      </th>
-                      <th scope="col" className="num">
-                        消費税
-                      </th>
-                      <th scope="col" className="num">
-                        {NON_TAXABLE_HEADING}
-                      </th>
-                      <th scope="col" className="num">
-                        合計
-                      </th>
+                      <TaxColumnHeads />
                     </tr>
                   </thead>
                   <tbody>

@@ -1,10 +1,4 @@
-import {
-  data,
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
@@ -27,6 +21,7 @@ import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { CONTRACT_STATUS_LABELS } from "~/lib/labels";
 import { formatDate, formatInstantDate } from "~/lib/format";
+import { titled } from "~/lib/meta";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
@@ -331,6 +326,4 @@ export default function ContractAdmin() {
   );
 }
 
-export const meta: MetaFunction = () => [
-  { title: "利用停止・契約解除 | セキュアライン 管理コンソール" },
-];
+export const meta = titled("利用停止・契約解除");

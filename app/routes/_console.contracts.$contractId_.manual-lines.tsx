@@ -1,12 +1,7 @@
-import {
-  data,
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { FieldError, FormErrorAlerts } from "~/components/Field";
 import { OnceForm } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
 import { useState } from "react";
@@ -31,6 +26,7 @@ import { z } from "zod";
 import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { formatDate, formatMonth, formatYen } from "~/lib/format";
+import { titled } from "~/lib/meta";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: MANUAL_LINE_ROLES });
@@ -119,12 +115,7 @@ export default function ManualLines() {
       ? (v("kind", "surcharge") as ManualLineKind)
       : "surcharge",
   );
-  const error = (name: string) =>
-    errors[name] ? (
-      <span className="field-error" id={`${name}-error`}>
-        {errors[name]}
-      </span>
-    ) : null;
+  const error = (name: string) => <FieldError name={name} errors={errors} />;
   return (
     <>
       <p>
@@ -146,16 +137,7 @@ export default function ManualLines() {
           手動明細を削除しました。
         </div>
       ) : null}
-      {errors._form ? (
-        <div className="alert error" role="alert">
-          {errors._form}
-        </div>
-      ) : null}
-      {result?.values && !errors._form ? (
-        <div className="alert error" role="alert">
-          入力内容に誤りがあります。赤字の項目を確認してください。
-        </div>
-      ) : null}
+      <FormErrorAlerts errors={errors} refused={Boolean(result?.values)} />
 
       <OnceForm token={formToken} form="manual-line" method="post" className="stack">
         <input type="hidden" name="intent" value="add" />
@@ -327,4 +309,4 @@ export default function ManualLines() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "手動明細 | セキュアライン 管理コンソール" }];
+export const meta = titled("手動明細");

@@ -6,7 +6,7 @@ import { ActionsChart } from "~/components/charts/ActionsChart";
 import chartStyles from "~/components/charts/charts.css";
 import { DetectionsByDayChart } from "~/components/charts/DetectionsByDayChart";
 import { Meter } from "~/components/charts/Meter";
-import { RankingChart } from "~/components/charts/RankingChart";
+import { RankingPanel } from "~/components/charts/RankingPanel";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
@@ -298,88 +298,38 @@ export default function Dashboard() {
         </section>
       </div>
 
-      <section className="panel" aria-labelledby="threats">
-        <h2 id="threats">
-          検知の多い脅威 <span className="hint">上位10件</span>
-        </h2>
-        {f.topThreats.length === 0 ? (
-          <div className="empty">脅威名のある検知はありません。</div>
-        ) : (
-          <div className="split">
-            <RankingChart
-              items={f.topThreats.map((t) => ({ name: t.threat, count: t.count }))}
-              label="検知の多い脅威（横棒グラフ）"
-              labelWidth={230}
-            />
-            <TableScroll label="検知の多い脅威">
-              <table className="data compact" aria-label="検知の多い脅威">
-                <thead>
-                  <tr>
-                    <th scope="col">順位</th>
-                    <th scope="col">脅威名</th>
-                    <th scope="col" className="num">
-                      件数
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {f.topThreats.map((t, i) => (
-                    <tr key={t.threat}>
-                      <td>{i + 1}</td>
-                      <td className="name">{t.threat}</td>
-                      <td className="num">{count(t.count)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-          </div>
-        )}
-      </section>
+      <RankingPanel
+        id="threats"
+        title="検知の多い脅威"
+        hint="上位10件"
+        empty="脅威名のある検知はありません。"
+        items={f.topThreats}
+        name={(t) => t.threat}
+        count={(t) => t.count}
+        rowKey={(t) => t.threat}
+        columns={[{ header: "脅威名", cell: (t) => t.threat, className: "name" }]}
+        labelWidth={230}
+      />
 
-      <section className="panel" aria-labelledby="devices">
-        <h2 id="devices">
-          検知の多い機器 <span className="hint">上位10台</span>
-        </h2>
-        {f.topDevices.length === 0 ? (
-          <div className="empty">検知のあった機器はありません。</div>
-        ) : (
-          <div className="split">
-            <RankingChart
-              items={f.topDevices.map((d) => ({ name: deviceName(d), count: d.count }))}
-              label="検知の多い機器（横棒グラフ）"
-              color="#7a5af8"
-              labelWidth={many ? 230 : 150}
-            />
-            <TableScroll label="検知の多い機器">
-              <table className="data compact" aria-label="検知の多い機器">
-                <thead>
-                  <tr>
-                    <th scope="col">順位</th>
-                    {many ? <th scope="col">顧客</th> : null}
-                    <th scope="col">機器</th>
-                    <th scope="col">契約</th>
-                    <th scope="col" className="num">
-                      件数
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {f.topDevices.map((d, i) => (
-                    <tr key={`${d.contractRef}/${d.device}`}>
-                      <td>{i + 1}</td>
-                      {many ? <td>{d.customerName}</td> : null}
-                      <td>{d.device}</td>
-                      <td>{d.contractRef}</td>
-                      <td className="num">{count(d.count)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
-          </div>
-        )}
-      </section>
+      <RankingPanel
+        id="devices"
+        title="検知の多い機器"
+        hint="上位10台"
+        empty="検知のあった機器はありません。"
+        items={f.topDevices}
+        name={deviceName}
+        count={(d) => d.count}
+        rowKey={(d) => `${d.contractRef}/${d.device}`}
+        columns={[
+          ...(many
+            ? [{ header: "顧客", cell: (d: (typeof f.topDevices)[number]) => d.customerName }]
+            : []),
+          { header: "機器", cell: (d) => d.device },
+          { header: "契約", cell: (d) => d.contractRef },
+        ]}
+        color="#7a5af8"
+        labelWidth={many ? 230 : 150}
+      />
 
       <section className="panel" aria-labelledby="outdated">
         <h2 id="outdated">

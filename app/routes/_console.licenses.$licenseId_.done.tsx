@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ReactNode } from "react";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { TableScroll } from "~/components/TableScroll";
@@ -51,6 +52,55 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+type DoneRow = ReturnType<typeof useLoaderData<typeof loader>>["rows"][number];
+
+/** The licences a change touched (the main one and its add-ons), one row each with its own columns. */
+function DoneRows({
+  rows,
+  mainId,
+  headers,
+  numericLast = false,
+  cells,
+}: {
+  rows: DoneRow[];
+  mainId: number;
+  headers: string[];
+  numericLast?: boolean;
+  cells: (row: DoneRow) => ReactNode;
+}) {
+  return (
+    <TableScroll>
+      <table className="data" data-testid="done-rows">
+        <thead>
+          <tr>
+            <th scope="col">ライセンス</th>
+            {headers.map((h, i) => (
+              <th
+                key={h}
+                scope="col"
+                className={numericLast && i === headers.length - 1 ? "num" : undefined}
+              >
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.ref} data-testid={`done-${r.ref}`}>
+              <td>
+                {r.product}（{r.ref}）
+                {r.id === mainId ? "" : <span className="muted">・アドオン</span>}
+              </td>
+              {cells(r)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
+  );
+}
+
 export default function LicenseChangeDone() {
   const { view, rows, action, notices } = useLoaderData<typeof loader>();
   const l = view.overview.license;
@@ -70,36 +120,24 @@ export default function LicenseChangeDone() {
             」から、メーカーでの処理が終わると「{RENEWAL_STATE_LABELS.stopped}」になります。
             各ライセンスは下の期限まで利用でき、その後は延長されません。
           </p>
-          <TableScroll>
-            <table className="data" data-testid="done-rows">
-              <thead>
-                <tr>
-                  <th scope="col">ライセンス</th>
-                  <th scope="col">自動延長</th>
-                  <th scope="col">利用できる期限</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.ref} data-testid={`done-${r.ref}`}>
-                    <td>
-                      {r.product}（{r.ref}）
-                      {r.id === view.id ? "" : <span className="muted">・アドオン</span>}
-                    </td>
-                    <td>
-                      <span className={`badge ${r.renewalState === "active" ? "" : "warn"}`}>
-                        {RENEWAL_STATE_LABELS[r.renewalState]}
-                      </span>
-                      {r.renewalState === "stop_requested" ? (
-                        <span className="muted"> → 処理後「{RENEWAL_STATE_LABELS.stopped}」</span>
-                      ) : null}
-                    </td>
-                    <td>{formatDate(r.endsOn)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <DoneRows
+            rows={rows}
+            mainId={view.id}
+            headers={["自動延長", "利用できる期限"]}
+            cells={(r) => (
+              <>
+                <td>
+                  <span className={`badge ${r.renewalState === "active" ? "" : "warn"}`}>
+                    {RENEWAL_STATE_LABELS[r.renewalState]}
+                  </span>
+                  {r.renewalState === "stop_requested" ? (
+                    <span className="muted"> → 処理後「{RENEWAL_STATE_LABELS.stopped}」</span>
+                  ) : null}
+                </td>
+                <td>{formatDate(r.endsOn)}</td>
+              </>
+            )}
+          />
         </>
       ) : action === "cancel" ? (
         <>
@@ -109,41 +147,27 @@ export default function LicenseChangeDone() {
               ? ` 返金 ${formatYen(totalRefund)} を申請しました。${notices.refundTiming}`
               : " 返金はありません。"}
           </p>
-          <TableScroll>
-            <table className="data" data-testid="done-rows">
-              <thead>
-                <tr>
-                  <th scope="col">ライセンス</th>
-                  <th scope="col">状態</th>
-                  <th scope="col">利用できる最終日</th>
-                  <th scope="col" className="num">
-                    返金
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.ref} data-testid={`done-${r.ref}`}>
-                    <td>
-                      {r.product}（{r.ref}）
-                      {r.id === view.id ? "" : <span className="muted">・アドオン</span>}
-                    </td>
-                    <td>
-                      <span className={`badge ${DISPLAY_STATE_BADGES[r.displayState]}`}>
-                        {DISPLAY_STATE_LABELS[r.displayState]}
-                      </span>
-                    </td>
-                    <td>{formatDate(r.endsOn)}</td>
-                    <td className="num">
-                      {r.refund
-                        ? `${formatYen(r.refund.amountYen)}（${REFUND_STATE_LABELS[r.refund.state]}）`
-                        : "なし"}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <DoneRows
+            rows={rows}
+            mainId={view.id}
+            headers={["状態", "利用できる最終日", "返金"]}
+            numericLast
+            cells={(r) => (
+              <>
+                <td>
+                  <span className={`badge ${DISPLAY_STATE_BADGES[r.displayState]}`}>
+                    {DISPLAY_STATE_LABELS[r.displayState]}
+                  </span>
+                </td>
+                <td>{formatDate(r.endsOn)}</td>
+                <td className="num">
+                  {r.refund
+                    ? `${formatYen(r.refund.amountYen)}（${REFUND_STATE_LABELS[r.refund.state]}）`
+                    : "なし"}
+                </td>
+              </>
+            )}
+          />
         </>
       ) : (
         <p className="alert success" role="status" data-testid="done-isp">

@@ -1,10 +1,4 @@
-import {
-  data,
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { OnceForm } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
@@ -32,6 +26,7 @@ import {
 } from "~/lib/idempotency.server";
 import { jstDate } from "~/lib/jst";
 import { formatDate, formatYen } from "~/lib/format";
+import { titled } from "~/lib/meta";
 
 const PRODUCT_CODES = Object.keys(ISP_PRODUCTS) as [IspProductCode, ...IspProductCode[]];
 type FieldName = "customerId" | "product" | "devices" | "_form";
@@ -255,6 +250,4 @@ export default function IspApplication() {
   );
 }
 
-export const meta: MetaFunction = () => [
-  { title: "ISPセキュリティの申込み | セキュアライン 管理コンソール" },
-];
+export const meta = titled("ISPセキュリティの申込み");

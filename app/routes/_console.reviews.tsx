@@ -1,5 +1,5 @@
 // The operator's queue of requests waiting for review (T-9, T-10, T-12).
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
@@ -7,6 +7,7 @@ import { TableScroll } from "~/components/TableScroll";
 import { pendingReviews } from "~/contracts/reviews.server";
 import { getDb } from "~/db.server";
 import { formatInstant } from "~/lib/format";
+import { titled } from "~/lib/meta";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
@@ -61,4 +62,4 @@ export default function Reviews() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "審査待ち | セキュアライン 管理コンソール" }];
+export const meta = titled("審査待ち");

@@ -7,6 +7,7 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { FieldError, FormErrorAlerts } from "~/components/Field";
 import { OnceForm } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
 import { clientIp, requireViewer } from "~/auth/session.server";
@@ -97,12 +98,7 @@ export default function Tariffs() {
   const inForce =
     [...versions].reverse().find((version) => version.effectiveFrom <= today) ?? versions[0];
   const codes = Object.keys(latest.prices);
-  const error = (name: string) =>
-    errors[name] ? (
-      <span className="field-error" id={`${name}-error`}>
-        {errors[name]}
-      </span>
-    ) : null;
+  const error = (name: string) => <FieldError name={name} errors={errors} />;
   return (
     <>
       <h1>料金表</h1>
@@ -119,16 +115,7 @@ export default function Tariffs() {
           {formatDate(params.get("withdrawn"))} 版を取り下げました。
         </div>
       ) : null}
-      {errors._form ? (
-        <div className="alert error" role="alert">
-          {errors._form}
-        </div>
-      ) : null}
-      {result?.values && !errors._form ? (
-        <div className="alert error" role="alert">
-          入力内容に誤りがあります。赤字の項目を確認してください。
-        </div>
-      ) : null}
+      <FormErrorAlerts errors={errors} refused={Boolean(result?.values)} />
 
       <h2>版の一覧</h2>
       <TableScroll label="料金表の版">

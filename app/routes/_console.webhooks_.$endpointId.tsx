@@ -1,12 +1,7 @@
 // The delivery log of one webhook endpoint (issue 19, item 4): each delivery with every attempt's
 // time (JST) and response code, and a redeliver button (a plain form: works without JavaScript).
 // A foreign or unknown endpoint is 404.
-import {
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { TableScroll } from "~/components/TableScroll";
 import { getServerConfig } from "~/config.server";
@@ -22,6 +17,7 @@ import { webhookViewer } from "~/webhooks/console.server";
 import { redeliverWebhook } from "~/webhooks/delivery.server";
 import { webhookDeliveryLog } from "~/webhooks/endpoints.server";
 import { WEBHOOK_EVENT_LABELS, type WebhookEventType } from "~/webhooks/event-types";
+import { titled } from "~/lib/meta";
 
 const STATUS_LABELS = { pending: "再送待ち", succeeded: "成功", failed: "失敗" } as const;
 
@@ -193,6 +189,4 @@ export default function WebhookLog() {
   );
 }
 
-export const meta: MetaFunction = () => [
-  { title: "Webhookの送信履歴 | セキュアライン 管理コンソール" },
-];
+export const meta = titled("Webhookの送信履歴");

@@ -27,6 +27,7 @@ import type {
 } from "../../app/security/notification-windows";
 import { retentionStart } from "../../app/security/retention";
 import type { Database } from "../schema";
+import { mulberry32 } from "./random";
 
 // ---- the generator ----------------------------------------------------------------------------
 
@@ -63,21 +64,14 @@ export interface GenerateOptions {
   idPrefix?: string;
 }
 
-/** mulberry32: small, fast and good enough for demo data. */
+/** mulberry32 seeded with a hash of the text. */
 function prng(seedText: string): () => number {
   let h = 1779033703 ^ seedText.length;
   for (let i = 0; i < seedText.length; i++) {
     h = Math.imul(h ^ seedText.charCodeAt(i), 3432918353);
     h = (h << 13) | (h >>> 19);
   }
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h);
 }
 
 type Rand = () => number;

@@ -10,6 +10,7 @@ import {
   monthRange,
   type YearMonth,
 } from "../../app/lib/jst";
+import { mulberry32 } from "../../db/demo/random";
 
 export interface GeneratedBook {
   contracts: number;
@@ -17,16 +18,7 @@ export interface GeneratedBook {
 }
 
 /** A small deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 const MODELS = ["gateway.gw10", "gateway.gw50", "gateway.gw100"];
 const WEST_VISIT_DAYS = ["08", "09", "10"]; // a Wednesday/Thursday/Friday in most months is not needed: checked below
