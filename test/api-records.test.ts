@@ -93,16 +93,16 @@ describe("pruning API records", () => {
     for (const s of ["00", "10", "20", "30"])
       results.push(await takeApiRequest(t.db, keyId, 3, at(s)));
     expect(results).toEqual([
-      { ok: true, remaining: 2 },
-      { ok: true, remaining: 1 },
-      { ok: true, remaining: 0 },
-      { ok: false, retryAfterSeconds: 30 },
+      { allowed: true, remaining: 2 },
+      { allowed: true, remaining: 1 },
+      { allowed: true, remaining: 0 },
+      { allowed: false, retryAfterSeconds: 30 },
     ]);
     expect(await takeApiRequest(t.db, keyId, 3, new Date("2026-11-22T10:01:00+09:00"))).toEqual({
-      ok: true,
+      allowed: true,
       remaining: 2,
     });
     // A process whose clock lags a minute does not restart the window.
-    expect(await takeApiRequest(t.db, keyId, 3, at("59"))).toEqual({ ok: true, remaining: 1 });
+    expect(await takeApiRequest(t.db, keyId, 3, at("59"))).toEqual({ allowed: true, remaining: 1 });
   });
 });

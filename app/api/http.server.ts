@@ -164,7 +164,7 @@ export async function handleApi(
     }
     const { lastUsedAt, ...caller } = found;
     const rate = await takeApiRequest(db, caller.keyId, getServerConfig().apiRateLimit, at);
-    if (!rate.ok) {
+    if (!rate.allowed) {
       throw new ApiProblem(
         429,
         "rate_limited",
