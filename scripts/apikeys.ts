@@ -89,7 +89,7 @@ async function main(): Promise<number> {
         console.error(`--name: a live key named "${parsed.data.name}" already exists`);
         return 1;
       }
-      console.log(result.key);
+      console.log(result.value.key);
       return 0;
     }
     const revoked = await revokeApiKey(handle.db, {
@@ -99,13 +99,13 @@ async function main(): Promise<number> {
       actor: COMMAND_ACTOR,
       ip: null,
     });
-    if (!revoked) {
+    if (!revoked.ok) {
       console.error(
         `--name: no live key named "${parsed.data.name}"${values.reseller ? ` of reseller ${values.reseller}` : " of the provider"}`,
       );
       return 1;
     }
-    console.error(`revoked "${revoked.name}"`);
+    console.error(`revoked "${revoked.value.name}"`);
     return 0;
   } finally {
     await handle.close();

@@ -11,6 +11,7 @@ import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
 import { formatCount } from "../app/lib/format";
+import { failureFields } from "../app/lib/result";
 
 const { MAX_STRING_LENGTH } = constants;
 const USAGE = "import: usage: npm run -s import -- FILE.json";
@@ -83,13 +84,14 @@ async function main(): Promise<number> {
     // of objects, and both at once came near the heap's limit).
     json = read.json = undefined;
     if (!validation.ok) {
-      for (const p of validation.problems) console.error(`${p.path}: ${p.message}`);
+      const problems = Object.entries(failureFields(validation));
+      for (const [path, message] of problems) console.error(`${path}: ${message}`);
       console.error(
-        `${file}: ${validation.problems.length} problem${validation.problems.length === 1 ? "" : "s"}; nothing was imported`,
+        `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was imported`,
       );
       return 1;
     }
-    const counts = await importFile(handle.db, validation.file, at);
+    const counts = await importFile(handle.db, validation.value, at);
     console.log(formatImportCounts(counts));
     return 0;
   } finally {

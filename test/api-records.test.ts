@@ -19,8 +19,8 @@ beforeAll(async () => {
     actor: { id: null, email: "test" },
     ip: null,
   });
-  if (!created.ok) throw new Error(created.message);
-  keyId = created.id;
+  if (!created.ok) throw new Error(JSON.stringify(created));
+  keyId = created.value.id;
 });
 afterAll(() => t.dispose());
 
@@ -64,9 +64,9 @@ describe("pruning API records", () => {
       actor: { id: null, email: "test" },
       ip: null,
     });
-    if (!other.ok) throw new Error(other.message);
+    if (!other.ok) throw new Error(JSON.stringify(other));
     await takeApiRequest(t.db, keyId, 5, new Date("2026-11-21T14:58:30Z"));
-    await takeApiRequest(t.db, other.id, 5, new Date("2026-11-21T14:59:30Z"));
+    await takeApiRequest(t.db, other.value.id, 5, new Date("2026-11-21T14:59:30Z"));
 
     expect(await pruneApiRecords(t.db, RUN)).toEqual({
       idempotencyBefore: "2026-11-21",
@@ -80,7 +80,7 @@ describe("pruning API records", () => {
       (await t.db.selectFrom("api_rate_windows").select("api_key_id").execute()).map(
         (r) => r.api_key_id,
       ),
-    ).toEqual([other.id]);
+    ).toEqual([other.value.id]);
     expect(await pruneApiRecords(t.db, new Date("2026-11-22T23:59:00+09:00"))).toMatchObject({
       idempotencyKeys: 0,
       rateWindows: 0,
@@ -93,16 +93,16 @@ describe("pruning API records", () => {
     for (const s of ["00", "10", "20", "30"])
       results.push(await takeApiRequest(t.db, keyId, 3, at(s)));
     expect(results).toEqual([
-      { ok: true, remaining: 2 },
-      { ok: true, remaining: 1 },
-      { ok: true, remaining: 0 },
-      { ok: false, retryAfterSeconds: 30 },
+      { allowed: true, remaining: 2 },
+      { allowed: true, remaining: 1 },
+      { allowed: true, remaining: 0 },
+      { allowed: false, retryAfterSeconds: 30 },
     ]);
     expect(await takeApiRequest(t.db, keyId, 3, new Date("2026-11-22T10:01:00+09:00"))).toEqual({
-      ok: true,
+      allowed: true,
       remaining: 2,
     });
     // A process whose clock lags a minute does not restart the window.
-    expect(await takeApiRequest(t.db, keyId, 3, at("59"))).toEqual({ ok: true, remaining: 1 });
+    expect(await takeApiRequest(t.db, keyId, 3, at("59"))).toEqual({ allowed: true, remaining: 1 });
   });
 });

@@ -79,9 +79,9 @@ describe("credit notes", () => {
       actor,
       ip: "127.0.0.1",
     });
-    expect(result).toMatchObject({ ok: true, number: "CN-00000001" });
-    if (!result?.ok) throw new Error("not issued");
-    const note = await getCreditNote(t.db, { id: result.id, tenant: provider });
+    expect(result).toMatchObject({ ok: true, value: { number: "CN-00000001" } });
+    if (!result.ok) throw new Error("not issued");
+    const note = await getCreditNote(t.db, { id: result.value.id, tenant: provider });
     // 1,000 + 1,200 = 2,200 → tax 220 → 2,420
     expect(note?.note).toMatchObject({
       taxable_10_yen: 2200,
@@ -127,7 +127,8 @@ describe("credit notes", () => {
     });
     expect(result).toEqual({
       ok: false,
-      errors: { [`line-${sandbox.invoiceLineId}`]: "返還できるのは 0円 までです" },
+      kind: "validation",
+      fields: { [`line-${sandbox.invoiceLineId}`]: "返還できるのは 0円 までです" },
     });
     expect((await t.db.selectFrom("credit_notes").selectAll().execute()).length).toBe(1);
   });
@@ -163,7 +164,7 @@ describe("credit notes", () => {
         actor,
         ip: "",
       }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });
   });
 });
 

@@ -62,8 +62,8 @@ async function runScenario(db: Kysely<Database>, dir: string): Promise<Outputs> 
     JSON.parse(readFileSync(FIXTURE, "utf8")),
     await readExistingKeys(db),
   );
-  if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
-  out.set("import", formatImportCounts(await importFile(db, validation.file, AT)));
+  if (!validation.ok) throw new Error(JSON.stringify(validation.fields));
+  out.set("import", formatImportCounts(await importFile(db, validation.value, AT)));
   for (const month of MONTHS) {
     const result = await runBillingMonth(db, month as never, { at: AT });
     out.set(`run ${month}`, JSON.stringify(result));

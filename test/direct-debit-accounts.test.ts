@@ -88,8 +88,8 @@ describe("direct-debit accounts", () => {
       ],
     };
     const validation = validateImportFile(file, await readExistingKeys(t.db));
-    if (!validation.ok) throw new Error(JSON.stringify(validation.problems));
-    await importFile(t.db, validation.file, TEST_NOW);
+    if (!validation.ok) throw new Error(JSON.stringify(validation.fields));
+    await importFile(t.db, validation.value, TEST_NOW);
     const c = await t.db
       .selectFrom("customers")
       .innerJoin("customer_direct_debits as d", "d.customer_id", "customers.id")

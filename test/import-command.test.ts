@@ -268,7 +268,7 @@ describe("importing the docs/rules/import-format.md example", () => {
   it("round-trips: the billing run reads back the fixture's contract", async () => {
     expect(runImport(FIXTURE).status).toBe(0);
     const validated = validateImportFile(fixture(), NO_EXISTING_KEYS);
-    if (!validated.ok) throw new Error(JSON.stringify(validated.problems));
+    if (!validated.ok) throw new Error(JSON.stringify(validated.fields));
 
     await withDb(async ({ db }) => {
       const [loaded, ...others] = await loadBillableContracts(db, "2099-12-31");
@@ -276,7 +276,7 @@ describe("importing the docs/rules/import-format.md example", () => {
       expect(loaded.ref).toBe("K1");
       expect(loaded.recipientName).toBe("株式会社みなと製作所");
       // Exactly the validated contract (defaults filled, instants in UTC) …
-      expect(loaded.history).toEqual(validated.file.contracts[0]);
+      expect(loaded.history).toEqual(validated.value.contracts[0]);
       // … which is the fixture's contract with its instants written in UTC.
       const expected = fixture().contracts[0];
       for (const outage of expected.outages) {

@@ -247,8 +247,8 @@ describe("import", () => {
       ...NO_EXISTING_KEYS,
       customerRefs: new Set(["C1", "C5"]),
     });
-    if (!validated.ok) throw new Error(JSON.stringify(validated.problems));
-    for (const expected of validated.file.licenses) {
+    if (!validated.ok) throw new Error(JSON.stringify(validated.fields));
+    for (const expected of validated.value.licenses) {
       const found = await getLicenseByRef(t.db, { ref: expected.ref, tenant: provider });
       expect(found?.target.license).toEqual(expected);
     }

@@ -93,8 +93,10 @@ describe("manual lines of K-2002", () => {
       }),
     ).toEqual({
       ok: false,
-      field: "date",
-      message: `2026-10 の請求書（${october.invoice_number}）は発行済みです。計上日を翌月以降にしてください`,
+      kind: "validation",
+      fields: {
+        date: `2026-10 の請求書（${october.invoice_number}）は発行済みです。計上日を翌月以降にしてください`,
+      },
     });
     expect(
       await add({
@@ -105,8 +107,10 @@ describe("manual lines of K-2002", () => {
       }),
     ).toEqual({
       ok: false,
-      field: "date",
-      message: `計上日は利用開始日（${Number(k2002.service_start.slice(0, 4))}年${Number(k2002.service_start.slice(5, 7))}月${Number(k2002.service_start.slice(8, 10))}日）以降にしてください`,
+      kind: "validation",
+      fields: {
+        date: `計上日は利用開始日（${Number(k2002.service_start.slice(0, 4))}年${Number(k2002.service_start.slice(5, 7))}月${Number(k2002.service_start.slice(8, 10))}日）以降にしてください`,
+      },
     });
     expect(await count()).toBe(before);
   });
@@ -122,11 +126,11 @@ describe("manual lines of K-2002", () => {
     expect(
       await removeManualLine(t.db, {
         contractId: k2002.id,
-        lineId: relief.id,
+        lineId: relief.value.id,
         actor: finance,
         ip: "",
       }),
-    ).toEqual({ ok: true, id: relief.id });
+    ).toEqual({ ok: true, value: { id: relief.value.id } });
     // Another contract's line id is not found through this contract.
     const k1006 = await t.db
       .selectFrom("contracts")
@@ -142,7 +146,7 @@ describe("manual lines of K-2002", () => {
         actor: finance,
         ip: "",
       }),
-    ).toBeNull();
+    ).toMatchObject({ ok: false, kind: "not_found" });
     expect(
       await removeManualLine(t.db, {
         contractId: k1006.id,
@@ -152,7 +156,7 @@ describe("manual lines of K-2002", () => {
       }),
     ).toEqual({
       ok: false,
-      field: "_form",
+      kind: "not_allowed",
       message: "この明細はシステムが計上したもので、削除できません",
     });
 
@@ -192,7 +196,7 @@ describe("manual lines of K-2002", () => {
       }),
     ).toEqual({
       ok: false,
-      field: "_form",
+      kind: "conflict",
       message:
         "請求書に計上済みの明細は削除できません。訂正は返還請求書（クレジットノート）で行います",
     });

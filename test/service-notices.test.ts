@@ -51,9 +51,9 @@ describe("service notices", () => {
       emergency: "on",
     });
     const draft = draftServiceNotice(input, TEST_NOW);
-    if (!draft.ok) throw new Error(JSON.stringify(draft.errors));
+    if (!draft.ok) throw new Error(JSON.stringify(draft.fields));
     const id = await publishServiceNotice(t.db, {
-      notice: draft.notice,
+      notice: draft.value,
       at: TEST_NOW,
       actor: operator,
       ip: "",
@@ -62,7 +62,7 @@ describe("service notices", () => {
     const restored = new Date("2026-11-22T11:15:00+09:00");
     expect(await closeServiceNotice(t.db, { id, at: restored, actor: operator, ip: "" })).toEqual({
       ok: true,
-      state: "ended",
+      value: "ended",
     });
     expect(await titles("C5", restored)).toEqual(["管理コンソールの緊急停止 ended"]);
     const [notice] = await listServiceNotices(t.db, {
@@ -73,6 +73,7 @@ describe("service notices", () => {
     expect(notice).toMatchObject({ state: "ended", endsAt: restored.toISOString() });
     expect(await closeServiceNotice(t.db, { id, at: restored, actor: operator, ip: "" })).toEqual({
       ok: false,
+      kind: "conflict",
       message: "終了済み・取り下げ済みのお知らせです",
     });
   });
@@ -83,7 +84,7 @@ describe("service notices", () => {
     ).find((n) => n.title === WEST)!;
     expect(
       await closeServiceNotice(t.db, { id: west.id, at: TEST_NOW, actor: operator, ip: "" }),
-    ).toEqual({ ok: true, state: "withdrawn" });
+    ).toEqual({ ok: true, value: "withdrawn" });
     const later = new Date("2026-11-22T12:00:00+09:00");
     expect(await titles("C1", later)).toEqual([]);
     expect(await titles("provider", later)).toEqual([`${WEST} withdrawn`]);
@@ -104,6 +105,6 @@ describe("service notices", () => {
     );
     expect(
       await closeServiceNotice(t.db, { id: 987654, at: TEST_NOW, actor: operator, ip: "" }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });
   });
 });

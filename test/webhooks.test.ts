@@ -200,7 +200,7 @@ describe("delivery to a real receiver", () => {
       allowHosts: ALLOW,
     });
     if (!result.ok) throw new Error(JSON.stringify(result.fields));
-    return result;
+    return result.value;
   };
   const ingestVirus = async (contract: string, id: string) => {
     const path = join(t.dir, `${id}.ndjson`);
@@ -277,7 +277,7 @@ describe("delivery to a real receiver", () => {
       at: now(),
       allowHosts: ALLOW,
     });
-    expect(again).toEqual({ ok: true, statusCode: 200, succeeded: true });
+    expect(again).toEqual({ ok: true, value: { statusCode: 200, succeeded: true } });
     expect(receiver.received).toHaveLength(4);
   });
 
@@ -368,7 +368,7 @@ describe("delivery to a real receiver", () => {
         actor,
         ip: null,
       }),
-    ).toBe(false);
+    ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });
     expect(
       await getWebhookEndpoint(
         t.db,

@@ -7,6 +7,7 @@ import { getDb } from "../db.server";
 import { now } from "../lib/clock";
 import { errorFields, log } from "../lib/log.server";
 import { isIsoDate, jstInstant, parseInstant } from "../lib/jst";
+import type { Failure } from "../lib/result";
 import {
   IDEMPOTENCY_KEY_MAX_LENGTH,
   releaseIdempotencyKey,
@@ -59,6 +60,24 @@ export function validationProblem(
   detail = "入力内容に誤りがあります。errors の各項目を確認してください。",
 ) {
   return new ApiProblem(422, "validation_failed", "入力内容に誤りがあります", detail, { errors });
+}
+
+/**
+ * A domain operation's failure (app/lib/result.ts) as the problem the API answers with, by its
+ * kind: validation 422 with its errors, not found 404, conflict 409 and not allowed 403 with the
+ * operation's `title` and the failure's message as the detail.
+ */
+export function failureProblem(failure: Failure, p: { what: string; title: string }): ApiProblem {
+  switch (failure.kind) {
+    case "validation":
+      return validationProblem(failure.fields as Record<string, string>);
+    case "not_found":
+      return notFoundProblem(p.what);
+    case "conflict":
+      return new ApiProblem(409, "conflict", p.title, failure.message);
+    case "not_allowed":
+      return new ApiProblem(403, "forbidden_role", "権限がありません", failure.message);
+  }
 }
 
 /** One message per field (the first), keyed by the dotted path. */
@@ -145,7 +164,7 @@ export async function handleApi(
     }
     const { lastUsedAt, ...caller } = found;
     const rate = await takeApiRequest(db, caller.keyId, getServerConfig().apiRateLimit, at);
-    if (!rate.ok) {
+    if (!rate.allowed) {
       throw new ApiProblem(
         429,
         "rate_limited",

@@ -12,6 +12,7 @@ import type { ApiScope, Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import type { Tenant } from "../auth/tenancy";
 import { nameField } from "../lib/fields";
+import { invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 
 /** The tenants that hold keys: customers have none (issue 19 names resellers and ISPs). */
 export type KeyTenant = Extract<Tenant, { kind: "provider" | "reseller" }>;
@@ -70,8 +71,8 @@ export async function listApiKeys(db: Kysely<Database>, tenant: KeyTenant) {
     .execute();
 }
 
-export type CreateKeyResult =
-  { ok: true; key: string; id: number } | { ok: false; field: "name"; message: string };
+/** The key (shown once) and its id, or a validation failure of the name (a live key has it). */
+export type CreateKeyResult = Result<{ key: string; id: number }, "name">;
 
 export async function createApiKey(
   db: Kysely<Database>,
@@ -86,11 +87,10 @@ export async function createApiKey(
 ): Promise<CreateKeyResult> {
   const resellerId = inTenant(params.tenant);
   const key = newApiKeySecret();
-  const taken = {
-    ok: false as const,
-    field: "name" as const,
-    message: `「${params.name}」という名前の有効なキーがすでにあります。別の名前にしてください`,
-  };
+  const taken = invalidField(
+    "name",
+    `「${params.name}」という名前の有効なキーがすでにあります。別の名前にしてください`,
+  );
   try {
     return await inTransaction(db, async (trx) => {
       const existing = await trx
@@ -122,7 +122,7 @@ export async function createApiKey(
         summary: `APIキー「${params.name}」（${API_SCOPE_LABELS[params.scope]}、${key.slice(0, DISPLAY_PREFIX_LENGTH)}…）を発行${await tenantLabel(trx, params.tenant)}`,
         ip: params.ip,
       });
-      return { ok: true as const, key, id: Number(id) };
+      return ok({ key, id: Number(id) });
     });
   } catch (error) {
     // Two creations of one name at once: the partial unique index refuses the second.
@@ -141,7 +141,7 @@ async function tenantLabel(db: Kysely<Database>, tenant: KeyTenant): Promise<str
   return reseller ? `（販売店 ${reseller.ref} ${reseller.name}）` : "";
 }
 
-/** Revokes a live key of the tenant, by id (the console) or by name (the command); null when there is none. */
+/** Revokes a live key of the tenant, by id (the console) or by name (the command); not found when there is none. */
 export async function revokeApiKey(
   db: Kysely<Database>,
   params: {
@@ -152,9 +152,9 @@ export async function revokeApiKey(
     actor: AuditActor;
     ip: string | null;
   },
-): Promise<{ name: string } | null> {
+): Promise<Result<{ name: string }>> {
   const resellerId = inTenant(params.tenant);
-  return inTransaction(db, async (trx) => {
+  return inTransaction(db, async (trx): Promise<Result<{ name: string }>> => {
     let q = trx
       .selectFrom("api_keys")
       .select(["id", "name", "prefix"])
@@ -162,9 +162,9 @@ export async function revokeApiKey(
       .where("revoked_at", "is", null);
     if (params.id !== undefined) q = q.where("id", "=", params.id);
     else if (params.name !== undefined) q = q.where("name", "=", params.name);
-    else return null;
+    else return notFoundFailure();
     const key = await q.executeTakeFirst();
-    if (!key) return null;
+    if (!key) return notFoundFailure();
     await trx
       .updateTable("api_keys")
       .set({ revoked_at: params.at.toISOString(), revoked_by: params.actor.email ?? "" })
@@ -178,7 +178,7 @@ export async function revokeApiKey(
       summary: `APIキー「${key.name}」（${key.prefix}…）を失効${await tenantLabel(trx, params.tenant)}`,
       ip: params.ip,
     });
-    return { name: key.name };
+    return ok({ name: key.name });
   });
 }
 

@@ -8,7 +8,12 @@ import type { Database } from "../../db/schema";
 
 const WINDOW_MS = 60_000;
 
-export type RateResult = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
+/**
+ * A verdict, not an operation's failure (app/lib/result.ts has no "too many" kind and needs none):
+ * the request may run with so many left in the minute, or waits so many seconds (the API's 429).
+ */
+export type RateResult =
+  { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
 export async function takeApiRequest(
   db: Kysely<Database>,
@@ -54,12 +59,15 @@ export async function takeApiRequest(
     )
     .returning("requests")
     .executeTakeFirst();
-  if (row) return { ok: true, remaining: Math.max(0, limit - row.requests) };
+  if (row) return { allowed: true, remaining: Math.max(0, limit - row.requests) };
   const stored = await db
     .selectFrom("api_rate_windows")
     .select("window_started_at")
     .where("api_key_id", "=", keyId)
     .executeTakeFirst();
   const until = new Date(stored?.window_started_at ?? windowStart).getTime() + WINDOW_MS;
-  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((until - at.getTime()) / 1000)) };
+  return {
+    allowed: false,
+    retryAfterSeconds: Math.max(1, Math.ceil((until - at.getTime()) / 1000)),
+  };
 }

@@ -49,13 +49,13 @@ describe("credit notes (T-27-4)", () => {
     expect(draft.ok).toBe(true);
     if (draft.ok) {
       // 3,000 + 1,555 = 4,555 → tax floor(455.5) = 455; non-taxable 15,000 → 20,010
-      expect(draft.totals).toEqual({
+      expect(draft.value.totals).toEqual({
         taxable10Yen: 4555,
         tax10Yen: 455,
         nonTaxableYen: 15000,
         totalYen: 20010,
       });
-      expect(draft.lines.map((l) => l.invoiceLineId)).toEqual([1, 2, 3]);
+      expect(draft.value.lines.map((l) => l.invoiceLineId)).toEqual([1, 2, 3]);
     }
   });
 
@@ -63,22 +63,26 @@ describe("credit notes (T-27-4)", () => {
     expect(draftCreditNote(lines, new Map([[2, 7800]])).ok).toBe(true);
     expect(draftCreditNote(lines, new Map([[2, 7801]]))).toEqual({
       ok: false,
-      errors: { "line-2": "返還できるのは 7,800円 までです" },
+      kind: "validation",
+      fields: { "line-2": "返還できるのは 7,800円 までです" },
     });
   });
 
   it("refuses crediting a credit line, an unknown line, and an empty request", () => {
     expect(draftCreditNote(lines, new Map([[4, 1]]))).toEqual({
       ok: false,
-      errors: { "line-4": "返還できるのは 0円 までです" },
+      kind: "validation",
+      fields: { "line-4": "返還できるのは 0円 までです" },
     });
     expect(draftCreditNote(lines, new Map([[9, 100]]))).toEqual({
       ok: false,
-      errors: { "line-9": "この請求書の明細ではありません" },
+      kind: "validation",
+      fields: { "line-9": "この請求書の明細ではありません" },
     });
     expect(draftCreditNote(lines, new Map())).toEqual({
       ok: false,
-      errors: { _form: "返還する明細と金額を1つ以上入力してください" },
+      kind: "validation",
+      fields: { _form: "返還する明細と金額を1つ以上入力してください" },
     });
   });
 

@@ -4,6 +4,7 @@
 // sum of its 10 % amounts, like an invoice's (T-28, T-31).
 import { summarizeTax, type TaxCategory, type TaxSummary } from "./tax";
 import { formatYen } from "../lib/format";
+import { invalid, invalidField, ok, type Result } from "../lib/result";
 
 export interface CreditableLine {
   invoiceLineId: number;
@@ -22,9 +23,13 @@ export interface CreditNoteLineDraft {
   amountYen: number;
 }
 
-export type CreditNoteDraft =
-  | { ok: true; lines: CreditNoteLineDraft[]; totals: TaxSummary & { totalYen: number } }
-  | { ok: false; errors: Record<string, string> };
+export interface CreditNoteDraftValue {
+  lines: CreditNoteLineDraft[];
+  totals: TaxSummary & { totalYen: number };
+}
+
+/** The draft, or a validation failure keyed by `line-<id>` (or `_form`). */
+export type CreditNoteDraft = Result<CreditNoteDraftValue>;
 
 /** What can still be returned of a line: its amount less earlier credits; credit lines (negative) nothing. */
 export function creditableYen(line: CreditableLine): number {
@@ -58,15 +63,14 @@ export function draftCreditNote(
     if (!lines.some((l) => l.invoiceLineId === id))
       errors[`line-${id}`] = "この請求書の明細ではありません";
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return invalid(errors);
   if (drafts.length === 0)
-    return { ok: false, errors: { _form: "返還する明細と金額を1つ以上入力してください" } };
+    return invalidField("_form", "返還する明細と金額を1つ以上入力してください");
   const tax = summarizeTax(drafts);
-  return {
-    ok: true,
+  return ok({
     lines: drafts,
     totals: { ...tax, totalYen: tax.taxable10Yen + tax.tax10Yen + tax.nonTaxableYen },
-  };
+  });
 }
 
 export function creditNoteNumber(seq: number): string {

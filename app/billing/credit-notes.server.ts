@@ -16,6 +16,7 @@ import {
   type CreditNoteDraft,
 } from "./credit-note";
 import { formatYen } from "../lib/format";
+import { notFoundFailure, ok, type Result } from "../lib/result";
 
 /** The invoice's lines with what earlier credit notes already returned of each. */
 export async function creditableLines(
@@ -49,12 +50,12 @@ export async function creditableLines(
 
 /**
  * What a credit note with these amounts would be (its lines and totals), for the confirmation
- * before issuing; writes nothing. Null when the invoice is not the tenant's.
+ * before issuing; writes nothing. Not found when the invoice is not the tenant's.
  */
 export async function previewCreditNote(
   db: Kysely<Database>,
   params: { invoiceId: number; tenant: Tenant; amounts: ReadonlyMap<number, number> },
-): Promise<CreditNoteDraft | null> {
+): Promise<CreditNoteDraft> {
   const invoice = await db
     .selectFrom("invoices")
     .innerJoin("contracts", "contracts.id", "invoices.contract_id")
@@ -63,7 +64,7 @@ export async function previewCreditNote(
     .where("invoices.id", "=", params.invoiceId)
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
-  if (!invoice) return null;
+  if (!invoice) return notFoundFailure();
   return draftCreditNote(await creditableLines(db, invoice.id), params.amounts);
 }
 
@@ -77,9 +78,7 @@ export async function issueCreditNote(
     actor: AuditActor;
     ip: string;
   },
-): Promise<
-  { ok: true; id: number; number: string } | { ok: false; errors: Record<string, string> } | null
-> {
+): Promise<Result<{ id: number; number: string }>> {
   const invoice = await db
     .selectFrom("invoices")
     .innerJoin("contracts", "contracts.id", "invoices.contract_id")
@@ -88,15 +87,16 @@ export async function issueCreditNote(
     .where("invoices.id", "=", params.invoiceId)
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
-  if (!invoice) return null;
+  if (!invoice) return notFoundFailure();
   const at = now();
   // A write transaction (BEGIN IMMEDIATE on SQLite, the advisory lock on PostgreSQL): two finance
   // users crediting at once are serialised, so neither returns the same amount twice nor takes
   // the same number (PostgreSQL's READ COMMITTED would let both read the same state).
   const result = await writeTransaction(db, async (trx) => {
     // Read what is creditable inside the transaction, so two finance users cannot both return the same amount.
-    const draft = draftCreditNote(await creditableLines(trx, invoice.id), params.amounts);
-    if (!draft.ok) return draft;
+    const drafted = draftCreditNote(await creditableLines(trx, invoice.id), params.amounts);
+    if (!drafted.ok) return drafted;
+    const draft = drafted.value;
     const last = await trx
       .selectFrom("credit_notes")
       .select((eb) => eb.fn.max("seq").as("seq"))
@@ -143,7 +143,7 @@ export async function issueCreditNote(
       summary: `${invoice.invoice_number} に返還請求書 ${number}（${formatYen(draft.totals.totalYen)}）を発行: ${params.reason}`,
       ip: params.ip,
     });
-    return { ok: true as const, id, number };
+    return ok({ id, number });
   });
   // T-17: a credit note may settle what was overdue, as a payment does.
   if (result.ok)

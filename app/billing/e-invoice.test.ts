@@ -264,7 +264,14 @@ describe("checkPeppolId", () => {
     });
     expect(checkPeppolId("0188:1234567890123")).toEqual({ ok: true, value: "0188:1234567890123" });
     expect(checkPeppolId("")).toEqual({ ok: true, value: null });
-    expect(checkPeppolId("0221:5010001234566").ok).toBe(false);
+    expect(checkPeppolId("0221:5010001234566")).toEqual({
+      ok: false,
+      kind: "validation",
+      fields: {
+        peppolId:
+          "Peppol IDは「0188:法人番号13桁」または「0221:T＋登録番号13桁」の形式で入力してください",
+      },
+    });
     expect(checkPeppolId("9912:1234567890123").ok).toBe(false);
   });
 });

@@ -11,12 +11,23 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { monthOf, type YearMonth } from "../lib/jst";
 import type { ManualLineEntry } from "./manual-line-entry";
 import { formatDate, formatYen } from "../lib/format";
+import {
+  conflict,
+  invalidField,
+  notAllowed,
+  notFoundFailure,
+  ok,
+  type Result,
+} from "../lib/result";
 
 /** Lines entered by hand (or imported); others are the system's (S4 ※3 unreturned gateways, carried interest). */
 const REMOVABLE_RULES = ["T-25", "T-32", "S1-4④", "S6", "manual"];
 
-export type ManualLineResult =
-  { ok: true; id: number } | { ok: false; field: "date" | "_form"; message: string };
+/**
+ * The line's id; a date the contract or an issued month refuses is a validation failure of the
+ * date, a system's or invoiced line a refusal, another contract's line not found.
+ */
+export type ManualLineResult = Result<{ id: number }, "date">;
 
 export interface ManualLineRow {
   id: number;
@@ -112,7 +123,7 @@ async function monthIssued(
 export async function addManualLine(
   db: Kysely<Database>,
   params: { contractId: number; entry: ManualLineEntry; at: Date; actor: AuditActor; ip: string },
-): Promise<ManualLineResult | null> {
+): Promise<ManualLineResult> {
   const { entry } = params;
   return writeTransaction(db, async (trx) => {
     const contract = await trx
@@ -120,16 +131,15 @@ export async function addManualLine(
       .select(["id", "ref", "service_start"])
       .where("id", "=", params.contractId)
       .executeTakeFirst();
-    if (!contract) return null;
+    if (!contract) return notFoundFailure();
     if (entry.lineDate < contract.service_start) {
-      return {
-        ok: false,
-        field: "date",
-        message: `計上日は利用開始日（${formatDate(contract.service_start)}）以降にしてください`,
-      };
+      return invalidField(
+        "date",
+        `計上日は利用開始日（${formatDate(contract.service_start)}）以降にしてください`,
+      );
     }
     const issued = await monthIssued(trx, contract.id, monthOf(entry.lineDate));
-    if (issued) return { ok: false, field: "date", message: issued };
+    if (issued) return invalidField("date", issued);
     const { id } = await trx
       .insertInto("manual_lines")
       .values({
@@ -153,14 +163,14 @@ export async function addManualLine(
       summary: `${contract.ref} に手動明細を登録（${entry.rule}、${entry.lineDate}、${formatYen(entry.amountYen)}、${entry.taxable ? "課税" : "非課税・不課税"}）: ${entry.description}`,
       ip: params.ip,
     });
-    return { ok: true as const, id };
+    return ok({ id });
   });
 }
 
 export async function removeManualLine(
   db: Kysely<Database>,
   params: { contractId: number; lineId: number; actor: AuditActor; ip: string },
-): Promise<ManualLineResult | null> {
+): Promise<ManualLineResult> {
   return writeTransaction(db, async (trx) => {
     const line = await trx
       .selectFrom("manual_lines")
@@ -176,21 +186,14 @@ export async function removeManualLine(
       .where("manual_lines.id", "=", params.lineId)
       .where("manual_lines.contract_id", "=", params.contractId)
       .executeTakeFirst();
-    if (!line) return null;
+    if (!line) return notFoundFailure();
     if (!REMOVABLE_RULES.includes(line.rule ?? "manual"))
-      return {
-        ok: false,
-        field: "_form",
-        message: "この明細はシステムが計上したもので、削除できません",
-      };
+      return notAllowed("この明細はシステムが計上したもので、削除できません");
     const issued = await monthIssued(trx, params.contractId, monthOf(line.line_date));
     if (issued)
-      return {
-        ok: false,
-        field: "_form",
-        message:
-          "請求書に計上済みの明細は削除できません。訂正は返還請求書（クレジットノート）で行います",
-      };
+      return conflict(
+        "請求書に計上済みの明細は削除できません。訂正は返還請求書（クレジットノート）で行います",
+      );
     await trx.deleteFrom("manual_lines").where("id", "=", line.id).execute();
     await recordAudit(trx, {
       actor: params.actor,
@@ -200,6 +203,6 @@ export async function removeManualLine(
       summary: `${line.ref} の手動明細を削除（${line.line_date}、${formatYen(line.amount_yen)}）: ${line.description}`,
       ip: params.ip,
     });
-    return { ok: true as const, id: line.id };
+    return ok({ id: line.id });
   });
 }

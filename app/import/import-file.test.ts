@@ -39,7 +39,9 @@ function validFile(): Json {
 /** `path: message` of every problem, or [] when the file is accepted. */
 function problemsOf(file: unknown, existing: ExistingKeys = NO_EXISTING_KEYS): string[] {
   const result = validateImportFile(file, existing);
-  return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
+  return result.ok
+    ? []
+    : Object.entries(result.fields ?? {}).map(([path, message]) => `${path}: ${message}`);
 }
 
 /** The valid file with one contract's field changed. */
@@ -91,9 +93,9 @@ describe("a valid file", () => {
     const result = validateImportFile(file, NO_EXISTING_KEYS);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.file.resellers).toEqual([{ ref: "R1", name: "西日本OAサービス株式会社" }]);
-    expect(result.file.customers[0].reseller).toBe("R1");
-    const k = result.file.contracts[0];
+    expect(result.value.resellers).toEqual([{ ref: "R1", name: "西日本OAサービス株式会社" }]);
+    expect(result.value.customers[0].reseller).toBe("R1");
+    const k = result.value.contracts[0];
     // repair24h defaults to true for gateways, false for everything else; `to` absent = null.
     expect(k.items).toEqual([
       {
@@ -878,15 +880,14 @@ describe("manual lines name their rule", () => {
       ],
     });
     const ok = validateImportFile(file({ code: "surcharge", rule: "T-25" }));
-    expect(ok.ok && ok.file.contracts[0].manualLines[0]).toMatchObject({
+    expect(ok.ok && ok.value.contracts[0].manualLines[0]).toMatchObject({
       code: "surcharge",
       rule: "T-25",
     });
     expect(validateImportFile(file({ rule: "clause 25" }))).toEqual({
       ok: false,
-      problems: [
-        { path: "contracts[0].manualLines[0].rule", message: 'not a valid value: "clause 25"' },
-      ],
+      kind: "validation",
+      fields: { "contracts[0].manualLines[0].rule": 'not a valid value: "clause 25"' },
     });
   });
 });
@@ -933,8 +934,8 @@ describe('licenses (docs/rules/import-format.md "Licenses", docs/rules/licenses.
       charges: [{ date: "2024-06-01", amountYen: 1980, type: "purchase" }],
     };
     const result = validateImportFile(withLicenses(addOn, l));
-    if (!result.ok) throw new Error(JSON.stringify(result.problems));
-    expect(result.file.licenses).toEqual([
+    if (!result.ok) throw new Error(JSON.stringify(result.fields));
+    expect(result.value.licenses).toEqual([
       {
         ref: "A1",
         customer: "C1",
@@ -1000,9 +1001,9 @@ describe('licenses (docs/rules/import-format.md "Licenses", docs/rules/licenses.
       charges: [{ date: "2024-05-10", amountYen: 550, type: "purchase" }],
     };
     const result = validateImportFile(withLicenses(isp, carrier));
-    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    if (!result.ok) throw new Error(JSON.stringify(result.fields));
     expect(
-      result.file.licenses.map((l) => [
+      result.value.licenses.map((l) => [
         l.contractNumber,
         l.carrier,
         l.carrierPaymentNumber,
@@ -1165,8 +1166,8 @@ describe("customers[].directDebit and kanaName (issue 20)", () => {
       },
     });
     const result = validateImportFile(file, NO_EXISTING_KEYS);
-    expect(result.ok && result.file.customers[0].kanaName).toBe("ﾃｽﾄｼﾖｳｼﾞ");
-    expect(result.ok && result.file.customers[0].directDebit).toEqual({
+    expect(result.ok && result.value.customers[0].kanaName).toBe("ﾃｽﾄｼﾖｳｼﾞ");
+    expect(result.ok && result.value.customers[0].directDebit).toEqual({
       bankCode: "0001",
       branchCode: "001",
       accountType: 2,

@@ -44,6 +44,7 @@ import {
   whenRead,
 } from "./fields";
 import { readLicenses } from "./licenses-section";
+import { invalid, invalidField, ok, type Failure, type Result } from "../lib/result";
 
 // ---- the file, normalized ----------------------------------------------------------------------
 
@@ -141,8 +142,19 @@ export interface ImportProblem {
   message: string;
 }
 
-export type ImportValidation =
-  { ok: true; file: ImportFile } | { ok: false; problems: ImportProblem[] };
+/**
+ * The normalized file, or a validation failure with one message per path (`path: message`), in
+ * the order they were found.
+ */
+export type ImportValidation = Result<ImportFile>;
+
+/** The problems as the failure's fields; two at one path read as one line, joined with "; ". */
+function invalidImport(problems: readonly ImportProblem[]): Failure {
+  const fields: Record<string, string> = {};
+  for (const { path, message } of problems)
+    fields[path] = fields[path] === undefined ? message : `${fields[path]}; ${message}`;
+  return invalid(fields);
+}
 
 const ROOT_FIELDS = ["tariffs", "resellers", "customers", "contracts", "licenses"] as const;
 const TARIFF_FIELDS = ["effectiveFrom", "prices"] as const;
@@ -282,15 +294,10 @@ export function validateImportFile(
 ): ImportValidation {
   const problems: ImportProblem[] = [];
   if (!isObject(json)) {
-    return {
-      ok: false,
-      problems: [
-        {
-          path: ROOT_PATH,
-          message: `must be a JSON object with the sections ${ROOT_FIELDS.join(", ")}, got ${shown(json)}`,
-        },
-      ],
-    };
+    return invalidField(
+      ROOT_PATH,
+      `must be a JSON object with the sections ${ROOT_FIELDS.join(", ")}, got ${shown(json)}`,
+    );
   }
   for (const [section, message] of Object.entries(UNSUPPORTED_SECTIONS)) {
     if (section in json) problems.push({ path: section, message });
@@ -317,19 +324,15 @@ export function validateImportFile(
   const licenseRefs = new RefIndex(problems, "license", new Set(existing.licenseRefs.keys()));
   const licenses = readLicenses(problems, root, licenseRefs, customerRefs, existing);
 
-  if (problems.length > 0)
-    return { ok: false, problems: problems.map(({ path, message }) => ({ path, message })) };
-  return {
-    ok: true,
-    file: {
-      tariffs: sortedBy(tariffs, (t) => t.effectiveFrom).map((t) => ({
-        effectiveFrom: t.effectiveFrom,
-        prices: { ...t.prices },
-      })),
-      resellers,
-      customers,
-      contracts,
-      licenses,
-    },
-  };
+  if (problems.length > 0) return invalidImport(problems);
+  return ok({
+    tariffs: sortedBy(tariffs, (t) => t.effectiveFrom).map((t) => ({
+      effectiveFrom: t.effectiveFrom,
+      prices: { ...t.prices },
+    })),
+    resellers,
+    customers,
+    contracts,
+    licenses,
+  });
 }

@@ -20,9 +20,9 @@ describe("T-16 interruption notices", () => {
     const draft = draftServiceNotice(form(), NOW);
     expect(draft).toMatchObject({
       ok: true,
-      notice: { area: "west", emergency: false, endsAt: new Date("2026-12-01T20:00:00Z") },
+      value: { area: "west", emergency: false, endsAt: new Date("2026-12-01T20:00:00Z") },
     });
-    expect(draft.ok && draft.notice.startsAt.toISOString()).toBe("2026-12-01T16:00:00.000Z");
+    expect(draft.ok && draft.value.startsAt.toISOString()).toBe("2026-12-01T16:00:00.000Z");
   });
 
   it("refuses one already started unless it is an emergency (T-16-2 ただし書)", () => {
@@ -33,7 +33,8 @@ describe("T-16 interruption notices", () => {
       ),
     ).toEqual({
       ok: false,
-      errors: {
+      kind: "validation",
+      fields: {
         startDate:
           "利用中止は事前に周知します。開始日時を現在より後にするか、緊急の場合は「緊急」を選んでください（第16条第2項）",
       },
@@ -49,24 +50,30 @@ describe("T-16 interruption notices", () => {
         }),
         NOW,
       ),
-    ).toMatchObject({ ok: true, notice: { emergency: true, endsAt: null } });
+    ).toMatchObject({ ok: true, value: { emergency: true, endsAt: null } });
   });
 
   it("refuses an end before the start, an end half given, and one already over", () => {
     expect(draftServiceNotice(form({ endTime: "00:30" }), NOW)).toEqual({
       ok: false,
-      errors: { endDate: "終了日時は開始日時より後にしてください" },
+      kind: "validation",
+      fields: { endDate: "終了日時は開始日時より後にしてください" },
     });
     expect(draftServiceNotice(form({ endTime: "" }), NOW)).toEqual({
       ok: false,
-      errors: { endDate: "終了日時は日付と時刻の両方を入力してください（未定なら両方とも空欄）" },
+      kind: "validation",
+      fields: { endDate: "終了日時は日付と時刻の両方を入力してください（未定なら両方とも空欄）" },
     });
     expect(
       draftServiceNotice(
         form({ startDate: "2026-11-21", endDate: "2026-11-21", emergency: "on" }),
         NOW,
       ),
-    ).toEqual({ ok: false, errors: { endDate: "終了日時を過ぎた中止は周知できません" } });
+    ).toEqual({
+      ok: false,
+      kind: "validation",
+      fields: { endDate: "終了日時を過ぎた中止は周知できません" },
+    });
   });
 
   it("refuses missing fields in Japanese", () => {

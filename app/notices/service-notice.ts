@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Area } from "../../db/schema";
 import { isIsoDate, isTimeOfDay, jstInstant } from "../lib/jst";
+import { invalid, ok, type FieldErrors, type Result } from "../lib/result";
 
 export const NOTICE_REASONS = {
   maintenance: "電気通信設備の保守・工事（第16条第1項第1号）",
@@ -62,8 +63,8 @@ export interface ServiceNoticeDraft {
 export function draftServiceNotice(
   input: ServiceNoticeInput,
   now: Date,
-): { ok: true; notice: ServiceNoticeDraft } | { ok: false; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
+): Result<ServiceNoticeDraft, "startDate" | "endDate"> {
+  const errors: FieldErrors<"startDate" | "endDate"> = {};
   const startsAt = jstInstant(input.startDate, input.startTime);
   let endsAt: Date | null = null;
   if (input.endDate !== "" || input.endTime !== "") {
@@ -78,19 +79,16 @@ export function draftServiceNotice(
       "利用中止は事前に周知します。開始日時を現在より後にするか、緊急の場合は「緊急」を選んでください（第16条第2項）";
   }
   if (endsAt && endsAt <= now) errors.endDate ??= "終了日時を過ぎた中止は周知できません";
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return {
-    ok: true,
-    notice: {
-      reason: input.reason,
-      area: input.area,
-      title: input.title,
-      body: input.body,
-      startsAt,
-      endsAt,
-      emergency: input.emergency,
-    },
-  };
+  if (Object.keys(errors).length > 0) return invalid(errors);
+  return ok({
+    reason: input.reason,
+    area: input.area,
+    title: input.title,
+    body: input.body,
+    startsAt,
+    endsAt,
+    emergency: input.emergency,
+  });
 }
 
 export type NoticeState = "upcoming" | "current" | "ended" | "withdrawn";

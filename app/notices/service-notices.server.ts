@@ -15,6 +15,7 @@ import {
   type ServiceNoticeDraft,
 } from "./service-notice";
 import { formatInstant } from "../lib/format";
+import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
 
 export interface ServiceNotice {
   id: number;
@@ -129,14 +130,14 @@ export async function publishServiceNotice(
 export async function closeServiceNotice(
   db: Kysely<Database>,
   params: { id: number; at: Date; actor: AuditActor; ip: string },
-): Promise<{ ok: true; state: "withdrawn" | "ended" } | { ok: false; message: string } | null> {
+): Promise<Result<"withdrawn" | "ended">> {
   return inTransaction(db, async (trx) => {
     const row = await trx
       .selectFrom("service_notices")
       .selectAll()
       .where("id", "=", params.id)
       .executeTakeFirst();
-    if (!row) return null;
+    if (!row) return notFoundFailure();
     const state = noticeState(
       { startsAt: row.starts_at, endsAt: row.ends_at, withdrawnAt: row.withdrawn_at },
       params.at,
@@ -155,7 +156,7 @@ export async function closeServiceNotice(
         .where("id", "=", row.id)
         .execute();
     } else {
-      return { ok: false as const, message: "終了済み・取り下げ済みのお知らせです" };
+      return conflict("終了済み・取り下げ済みのお知らせです");
     }
     const closed = state === "upcoming" ? "withdrawn" : "ended";
     await recordAudit(trx, {
@@ -166,6 +167,6 @@ export async function closeServiceNotice(
       summary: `利用中止のお知らせを${closed === "withdrawn" ? "取り下げ" : "終了（復旧）"}: ${row.title}`,
       ip: params.ip,
     });
-    return { ok: true as const, state: closed };
+    return ok(closed);
   });
 }

@@ -21,7 +21,8 @@ import { clientIp, requireViewer } from "~/auth/session.server";
 import { API_KEY_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { fieldErrorsOf, formValues, parseForm } from "~/lib/form";
+import { formValues, parseForm } from "~/lib/form";
+import { failureResponse } from "~/lib/result.server";
 import { idField } from "~/lib/fields";
 import { z } from "zod";
 import { formatInstant } from "~/lib/format";
@@ -43,9 +44,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 // The page's two forms by their intent (issue 16 item 1): an unknown one is a 400, not a new key.
-const ApiKeysIntent = z.discriminatedUnion("intent", [
+const ApiKeysForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("revoke"), id: idField("APIキー") }),
-  z.looseObject({ intent: z.literal("create") }),
+  ApiKeyForm.extend({ intent: z.literal("create") }),
 ]);
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -53,53 +54,37 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = formValues(form);
   const actor = { id: viewer.id, email: viewer.email };
-  const intent = parseForm(ApiKeysIntent, form);
-  if (!intent.ok)
-    return data(
-      { errors: intent.fields as Record<string, string>, values, created: null },
-      { status: 400 },
-    );
-  if (intent.value.intent === "revoke") {
+  const parsed = parseForm(ApiKeysForm, form);
+  if (!parsed.ok) return failureResponse(parsed, { values, created: null });
+  const input = parsed.value;
+  if (input.intent === "revoke") {
     const revoked = await revokeApiKey(getDb(), {
       tenant,
-      id: intent.value.id,
+      id: input.id,
       at: now(),
       actor,
       ip: clientIp(request),
     });
-    if (!revoked) throw new Response("APIキーが見つかりません。", { status: 404 });
-    return redirect(`/api-keys?revoked=${encodeURIComponent(revoked.name)}`);
+    if (!revoked.ok) return failureResponse(revoked, { values, created: null });
+    return redirect(`/api-keys?revoked=${encodeURIComponent(revoked.value.name)}`);
   }
-  const parsed = ApiKeyForm.safeParse(values);
-  if (!parsed.success)
-    return data(
-      { errors: fieldErrorsOf(parsed.error) as Record<string, string>, values, created: null },
-      { status: 400 },
-    );
+  const { name, scope } = input;
   // A repeat cannot show the key again (it is never stored): it says the key was made.
   const run = await runFormOnce(
     getDb(),
     formClaim(viewer, "api-key", form, request),
-    (trx) => createApiKey(trx, { tenant, ...parsed.data, at: now(), actor, ip: clientIp(request) }),
-    (r) => (r.ok ? { summary: `APIキー「${parsed.data.name}」は作成済みです` } : null),
+    (trx) => createApiKey(trx, { tenant, name, scope, at: now(), actor, ip: clientIp(request) }),
+    (r) => (r.ok ? { summary: `APIキー「${name}」は作成済みです` } : null),
   );
   if (run.kind !== "done") return onceResponse("api-key", run);
   const result = run.value;
-  if (!result.ok)
-    return data(
-      {
-        errors: { [result.field]: result.message } as Record<string, string>,
-        values,
-        created: null,
-      },
-      { status: 400 },
-    );
+  if (!result.ok) return failureResponse(result, { values, created: null });
   // The key is in this one response only (no redirect): it is never stored and cannot be shown again.
   return data(
     {
-      errors: {} as Record<string, string>,
+      errors: {} as Record<string, string | undefined>,
       values: null,
-      created: { name: parsed.data.name, key: result.key },
+      created: { name, key: result.value.key },
     },
     { headers: { "Cache-Control": "no-store" } },
   );
@@ -110,7 +95,7 @@ export default function ApiKeys() {
   const onceAnswer = useActionData<typeof action>();
   const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
-  const errors: Record<string, string> = result?.errors ?? {};
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
   const created = result?.created ?? null;
   const revoked = params.get("revoked");
   return (

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { FieldError, FormErrorAlerts } from "~/components/Field";
@@ -20,7 +20,8 @@ import { taxLabel } from "~/billing/tax";
 import { getContract } from "~/contracts/contracts.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { fieldErrorsOf, formValues, type FieldErrors, parseForm } from "~/lib/form";
+import { formValues, type FieldErrors, parseForm } from "~/lib/form";
+import { failureResponse } from "~/lib/result.server";
 import { idField } from "~/lib/fields";
 import { z } from "zod";
 import { idParam, notFound } from "~/lib/http.server";
@@ -43,9 +44,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 // The page's two forms by their intent (issue 16 item 1): an unknown one is a 400, not a new line.
-const ManualLinesIntent = z.discriminatedUnion("intent", [
+const ManualLinesForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("remove"), lineId: idField("明細") }),
-  z.looseObject({ intent: z.literal("add") }),
+  ManualLineForm.extend({ intent: z.literal("add") }),
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -56,50 +57,38 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const values = formValues(form);
   const actor = { id: viewer.id, email: viewer.email };
-  const intent = parseForm(ManualLinesIntent, form);
-  if (!intent.ok) return data({ values, fieldErrors: intent.fields }, { status: 400 });
-  if (intent.value.intent === "remove") {
+  const parsed = parseForm(ManualLinesForm, form);
+  if (!parsed.ok) return failureResponse(parsed, { values });
+  const input = parsed.value;
+  if (input.intent === "remove") {
     const result = await removeManualLine(db, {
       contractId,
-      lineId: intent.value.lineId,
+      lineId: input.lineId,
       actor,
       ip: clientIp(request),
     });
-    if (!result) throw notFound();
-    if (!result.ok)
-      return data(
-        { values: null, fieldErrors: { _form: result.message } as FieldErrors },
-        { status: 400 },
-      );
+    if (!result.ok) return failureResponse(result, { values: null });
     return redirect(`/contracts/${contractId}/manual-lines?removed=1`);
   }
-  const parsed = ManualLineForm.safeParse(values);
-  if (!parsed.success)
-    return data({ values, fieldErrors: fieldErrorsOf(parsed.error) }, { status: 400 });
   const run = await runFormOnce(
     db,
     formClaim(viewer, "manual-line", form, request),
     (trx) =>
       addManualLine(trx, {
         contractId,
-        entry: manualLineEntry(parsed.data),
+        entry: manualLineEntry(input),
         at: now(),
         actor,
         ip: clientIp(request),
       }),
     (r) =>
-      r?.ok
+      r.ok
         ? { summary: "手動明細は追加済みです", redirect: `/contracts/${contractId}/manual-lines` }
         : null,
   );
   if (run.kind !== "done") return onceResponse("manual-line", run);
   const result = run.value;
-  if (!result) throw notFound();
-  if (!result.ok)
-    return data(
-      { values, fieldErrors: { [result.field]: result.message } as FieldErrors },
-      { status: 400 },
-    );
+  if (!result.ok) return failureResponse(result, { values });
   return redirect(`/contracts/${contractId}/manual-lines?added=1`);
 }
 
@@ -108,7 +97,7 @@ export default function ManualLines() {
   const onceAnswer = useActionData<typeof action>();
   const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
-  const errors: FieldErrors = result?.fieldErrors ?? {};
+  const errors: FieldErrors = result?.errors ?? {};
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
   const [kind, setKind] = useState<ManualLineKind>(
     (v("kind", "surcharge") as ManualLineKind) in MANUAL_LINE_KINDS

@@ -24,6 +24,7 @@ import { Field } from "~/components/Field";
 import { TableScroll } from "~/components/TableScroll";
 import { listContracts } from "~/contracts/contracts.server";
 import { checkPeppolId } from "~/billing/peppol-id";
+import { failureMessage } from "~/lib/result";
 import { getCustomer, setCustomerPeppolId } from "~/customers/customers.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -99,7 +100,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const check = checkPeppolId(form.peppolId ?? "");
     if (!check.ok)
       return data(
-        { peppolError: check.message, peppolValue: form.peppolId ?? "" },
+        { peppolError: failureMessage(check), peppolValue: form.peppolId ?? "" },
         { status: 400 },
       );
     const done = await setCustomerPeppolId(db, {

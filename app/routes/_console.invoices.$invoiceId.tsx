@@ -27,6 +27,7 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { dateField, noteField, optionalYenField, textTooLong } from "~/lib/fields";
 import { parseForm } from "~/lib/form";
+import { invalid } from "~/lib/result";
 import { failureResponse } from "~/lib/result.server";
 import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { idParam, notFound } from "~/lib/http.server";
@@ -142,12 +143,12 @@ async function creditNoteAction(
       : textTooLong(reason, "note", "返還の理由");
   if (reasonError) errors.reason = reasonError;
   if (Object.keys(errors).length > 0)
-    return data({ creditErrors: errors, creditValues }, { status: 400 });
+    return failureResponse(invalid(errors), { form: "credit_note", creditValues });
   if (step !== "confirm") {
     const draft = await previewCreditNote(getDb(), { invoiceId, tenant: viewer.tenant, amounts });
-    if (!draft) throw notFound();
-    if (!draft.ok) return data({ creditErrors: draft.errors, creditValues }, { status: 400 });
-    return data({ creditPreview: { reason, lines: draft.lines, totals: draft.totals } });
+    if (!draft.ok) return failureResponse(draft, { form: "credit_note", creditValues });
+    const { lines, totals } = draft.value;
+    return data({ creditPreview: { reason, lines, totals } });
   }
   const run = await runFormOnce(
     getDb(),
@@ -162,15 +163,17 @@ async function creditNoteAction(
         ip: clientIp(request),
       }),
     (r) =>
-      r?.ok ? { summary: "返還請求書を発行済みです", redirect: `/credit-notes/${r.id}` } : null,
+      r.ok
+        ? { summary: "返還請求書を発行済みです", redirect: `/credit-notes/${r.value.id}` }
+        : null,
   );
   if (run.kind !== "done") return onceResponse("credit-note", run);
   const result = run.value;
-  if (!result) throw notFound();
-  if (!result.ok) return data({ creditErrors: result.errors, creditValues }, { status: 400 });
+  if (!result.ok) return failureResponse(result, { form: "credit_note", creditValues });
+  const { id } = result.value;
   // 電子帳簿保存法: the credit note's PDF is stored as issued, before anyone downloads it.
-  await archivedCreditNotePdf(getDb(), { id: result.id, tenant: viewer.tenant, at: now() });
-  return redirect(`/credit-notes/${result.id}?issued=1`);
+  await archivedCreditNotePdf(getDb(), { id, tenant: viewer.tenant, at: now() });
+  return redirect(`/credit-notes/${id}?issued=1`);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -265,9 +268,8 @@ export default function InvoiceDetail() {
     failed?.form === "waive_interest"
       ? (failed.errors.waiveReason ?? failed.errors._form)
       : undefined;
-  const creditErrors = ((actionData && "creditErrors" in actionData
-    ? actionData.creditErrors
-    : undefined) ?? {}) as Record<string, string>;
+  const creditErrors: Record<string, string | undefined> =
+    failed?.form === "credit_note" ? failed.errors : {};
   const creditValues =
     actionData && "creditValues" in actionData ? actionData.creditValues : undefined;
   const creditPreview =

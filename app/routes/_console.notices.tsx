@@ -1,5 +1,4 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -12,7 +11,8 @@ import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { fieldErrorsOf, formValues, parseForm } from "~/lib/form";
+import { formValues, parseForm } from "~/lib/form";
+import { failureResponse } from "~/lib/result.server";
 import { idField } from "~/lib/fields";
 import { z } from "zod";
 import { jstDate, jstTime } from "~/lib/jst";
@@ -49,9 +49,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 // The page's two forms by their intent (issue 16 item 1): an unknown one is a 400, not a notice.
-const NoticesIntent = z.discriminatedUnion("intent", [
+const NoticesForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("close"), id: idField("お知らせ") }),
-  z.looseObject({ intent: z.literal("publish") }),
+  ServiceNoticeForm.extend({ intent: z.literal("publish") }),
 ]);
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -60,36 +60,26 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = formValues(form);
   const actor = { id: viewer.id, email: viewer.email };
   const at = now();
-  const intent = parseForm(NoticesIntent, form);
-  if (!intent.ok)
-    return data({ errors: intent.fields as Record<string, string>, values }, { status: 400 });
-  if (intent.value.intent === "close") {
+  const parsed = parseForm(NoticesForm, form);
+  if (!parsed.ok) return failureResponse(parsed, { values });
+  const input = parsed.value;
+  if (input.intent === "close") {
     const result = await closeServiceNotice(getDb(), {
-      id: intent.value.id,
+      id: input.id,
       at,
       actor,
       ip: clientIp(request),
     });
-    if (!result) throw new Response("お知らせが見つかりません。", { status: 404 });
-    if (!result.ok)
-      return data(
-        { errors: { _form: result.message } as Record<string, string>, values: null },
-        { status: 400 },
-      );
-    return redirect(`/notices?${result.state}=1`);
+    if (!result.ok) return failureResponse(result, { values: null });
+    return redirect(`/notices?${result.value}=1`);
   }
-  const parsed = ServiceNoticeForm.safeParse(values);
-  if (!parsed.success)
-    return data(
-      { errors: fieldErrorsOf(parsed.error) as Record<string, string>, values },
-      { status: 400 },
-    );
-  const draft = draftServiceNotice(parsed.data, at);
-  if (!draft.ok) return data({ errors: draft.errors, values }, { status: 400 });
+  const draft = draftServiceNotice(input, at);
+  if (!draft.ok) return failureResponse(draft, { values });
+  const notice = draft.value;
   const run = await runFormOnce(
     getDb(),
     formClaim(viewer, "service-notice", form, request),
-    (trx) => publishServiceNotice(trx, { notice: draft.notice, at, actor, ip: clientIp(request) }),
+    (trx) => publishServiceNotice(trx, { notice, at, actor, ip: clientIp(request) }),
     () => ({ summary: "お知らせは掲載済みです" }),
   );
   if (run.kind !== "done") return onceResponse("service-notice", run);
@@ -101,7 +91,7 @@ export default function Notices() {
   const onceAnswer = useActionData<typeof action>();
   const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
-  const errors: Record<string, string> = result?.errors ?? {};
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
   const error = (name: string) =>
     errors[name] ? (

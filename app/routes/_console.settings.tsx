@@ -18,6 +18,7 @@ import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
 import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
 import { checkPeppolId } from "~/billing/peppol-id";
+import { failureMessage } from "~/lib/result";
 import { checkRegistrationNumber } from "~/settings/registration-number";
 import {
   getBillingSettings,
@@ -66,7 +67,7 @@ const SettingsForm = z.object({
   registrationNumber: z.string().transform((value, ctx) => {
     const check = checkRegistrationNumber(value);
     if (!check.ok) {
-      ctx.addIssue({ code: "custom", message: check.message });
+      ctx.addIssue({ code: "custom", message: failureMessage(check) });
       return z.NEVER;
     }
     return check.value;
@@ -78,7 +79,7 @@ const SettingsForm = z.object({
     .transform((value, ctx) => {
       const check = checkPeppolId(value);
       if (!check.ok) {
-        ctx.addIssue({ code: "custom", message: check.message });
+        ctx.addIssue({ code: "custom", message: failureMessage(check) });
         return z.NEVER;
       }
       return check.value;

@@ -15,6 +15,8 @@ import { getServerConfig } from "~/config.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf, formValues, parseForm } from "~/lib/form";
+import { invalid } from "~/lib/result";
+import { failureResponse } from "~/lib/result.server";
 import { idField } from "~/lib/fields";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
@@ -67,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
       intent.value.intent === "delete"
         ? await deleteWebhookEndpoint(getDb(), { tenant, id, at: now(), actor, ip })
         : await enableWebhookEndpoint(getDb(), { tenant, id, actor, ip });
-    if (!done) throw new Response("Webhookの送信先が見つかりません。", { status: 404 });
+    if (!done.ok) return failureResponse(done, { values: null, created: null });
     return redirect(`/webhooks?${intent.value.intent === "delete" ? "deleted" : "enabled"}=1`);
   }
   const input = {
@@ -78,7 +80,7 @@ export async function action({ request }: ActionFunctionArgs) {
   };
   const parsed = WebhookEndpointInput.safeParse(input);
   const failed = (errors: Record<string, string>) =>
-    data({ errors, values: input, created: null }, { status: 400 });
+    failureResponse(invalid(errors), { values: input, created: null });
   const allowHosts = getServerConfig().webhookAllowHosts;
   if (!parsed.success) {
     // Every error at once: the target is checked too when only other fields are wrong.
@@ -100,20 +102,21 @@ export async function action({ request }: ActionFunctionArgs) {
     (r) =>
       r.ok
         ? {
-            summary: `送信先 ${r.endpoint.url} は登録済みです`,
-            redirect: `/webhooks/${r.endpoint.id}`,
+            summary: `送信先 ${r.value.endpoint.url} は登録済みです`,
+            redirect: `/webhooks/${r.value.endpoint.id}`,
           }
         : null,
   );
   if (run.kind !== "done") return onceResponse("webhook-endpoint", run);
   const result = run.value;
-  if (!result.ok) return failed(result.fields);
+  if (!result.ok) return failureResponse(result, { values: input, created: null });
+  const { endpoint, secret } = result.value;
   // The secret is in this one response only (no redirect), as an API key is.
   return data(
     {
-      errors: {} as Record<string, string>,
+      errors: {} as Record<string, string | undefined>,
       values: null,
-      created: { url: result.endpoint.url, id: result.endpoint.id, secret: result.secret },
+      created: { url: endpoint.url, id: endpoint.id, secret },
     },
     { headers: { "Cache-Control": "no-store" } },
   );
@@ -124,7 +127,7 @@ export default function Webhooks() {
   const answer = useActionData<typeof action>();
   const result = answer && "errors" in answer ? answer : undefined;
   const [params] = useSearchParams();
-  const errors: Record<string, string> = result?.errors ?? {};
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
   const created = result?.created ?? null;
   const chosen = new Set(result?.values?.events ?? []);
   return (

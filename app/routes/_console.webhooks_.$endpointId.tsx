@@ -10,6 +10,8 @@ import { now } from "~/lib/clock";
 import { formatInstant } from "~/lib/format";
 import { idField } from "~/lib/fields";
 import { parseForm } from "~/lib/form";
+import { notFound } from "~/lib/http.server";
+import { failureMessage } from "~/lib/result";
 import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
 import { z } from "zod";
@@ -76,10 +78,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     at: now(),
     allowHosts: getServerConfig().webhookAllowHosts,
   });
-  if (!result) throw new Response("配信が見つかりません。", { status: 404 });
+  if (!result.ok && result.kind === "not_found") throw notFound();
   const q = result.ok
-    ? `redelivered=${result.statusCode ?? "none"}&ok=${result.succeeded ? 1 : 0}`
-    : `error=${encodeURIComponent(result.message)}`;
+    ? `redelivered=${result.value.statusCode ?? "none"}&ok=${result.value.succeeded ? 1 : 0}`
+    : `error=${encodeURIComponent(failureMessage(result))}`;
   return redirect(`/webhooks/${endpointId}?${q}`);
 }
 

@@ -22,10 +22,10 @@ describe("qualified-invoice registration number", () => {
   it("refuses other shapes and wrong check digits with a Japanese message", () => {
     const noT = checkRegistrationNumber("8010001234566");
     expect(noT.ok).toBe(false);
-    if (!noT.ok) expect(noT.message).toContain("13桁");
+    if (!noT.ok) expect(noT.fields?.registrationNumber).toContain("13桁");
     const wrong = checkRegistrationNumber("T8010001234566");
     expect(wrong.ok).toBe(false);
-    if (!wrong.ok) expect(wrong.message).toContain("チェックディジット");
+    if (!wrong.ok) expect(wrong.fields?.registrationNumber).toContain("チェックディジット");
     expect(checkRegistrationNumber("T801000123456").ok).toBe(false);
   });
 });

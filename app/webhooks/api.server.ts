@@ -3,6 +3,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import {
+  failureProblem,
   fieldErrors,
   notFoundProblem,
   validationProblem,
@@ -17,6 +18,9 @@ import {
   presentWebhookEndpoint,
   WebhookEndpointInput,
 } from "./endpoints.server";
+
+/** How a failure of the endpoints' operations reads in a problem. */
+const ENDPOINT = { what: "Webhookの送信先", title: "Webhookの送信先を変更できません" };
 
 export function endpointIdParam(value: string | undefined): number {
   const id = /^[1-9]\d{0,15}$/.test(value ?? "") ? Number(value) : NaN;
@@ -45,8 +49,8 @@ export async function createApiWebhookEndpoint(db: Kysely<Database>, ctx: ApiCon
     ip: ctx.ip,
     allowHosts: getServerConfig().webhookAllowHosts,
   });
-  if (!result.ok) throw validationProblem(result.fields);
-  return { ...presentWebhookEndpoint(result.endpoint), secret: result.secret };
+  if (!result.ok) throw failureProblem(result, ENDPOINT);
+  return { ...presentWebhookEndpoint(result.value.endpoint), secret: result.value.secret };
 }
 
 export async function deleteApiWebhookEndpoint(
@@ -54,12 +58,12 @@ export async function deleteApiWebhookEndpoint(
   ctx: ApiContext,
   id: number,
 ): Promise<void> {
-  const deleted = await deleteWebhookEndpoint(db, {
+  const result = await deleteWebhookEndpoint(db, {
     tenant: ctx.caller.tenant,
     id,
     at: ctx.at,
     actor: ctx.caller.actor,
     ip: ctx.ip,
   });
-  if (!deleted) throw notFoundProblem("Webhookの送信先");
+  if (!result.ok) throw failureProblem(result, ENDPOINT);
 }

@@ -16,6 +16,7 @@ import { formatInstant } from "../lib/format";
 import { queueMail } from "../mail/outbox.server";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature.server";
 import { guardedLookup, hostOf, isAllowListed, refusedAddress } from "./ssrf.server";
+import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
 
 export const RETRY_WINDOW_MS = 72 * 3_600_000;
 export const RETRY_BASE_MS = 60_000;
@@ -306,8 +307,8 @@ export async function deliverWebhooks(
   return summary;
 }
 
-export type RedeliverResult =
-  { ok: true; statusCode: number | null; succeeded: boolean } | { ok: false; message: string };
+/** The answer of the new attempt; a disabled endpoint or a delivery being sent is a conflict. */
+export type RedeliverResult = Result<{ statusCode: number | null; succeeded: boolean }>;
 
 /**
  * The redeliver button: the delivery is sent again at once (a new 72-hour window if it fails) —
@@ -322,7 +323,7 @@ export async function redeliverWebhook(
     allowHosts: readonly string[];
     send?: Sender;
   },
-): Promise<RedeliverResult | null> {
+): Promise<RedeliverResult> {
   const row = await db
     .selectFrom("webhook_deliveries")
     .innerJoin("webhook_endpoints", "webhook_endpoints.id", "webhook_deliveries.endpoint_id")
@@ -331,9 +332,9 @@ export async function redeliverWebhook(
     .where("webhook_deliveries.endpoint_id", "=", params.endpointId)
     .where("webhook_endpoints.deleted_at", "is", null)
     .executeTakeFirst();
-  if (!row) return null;
+  if (!row) return notFoundFailure();
   if (row.disabled_at)
-    return { ok: false, message: "この送信先は停止中です。送信を再開してから再送してください" };
+    return conflict("この送信先は停止中です。送信を再開してから再送してください");
   const nowIso = params.at.toISOString();
   // Back to pending with a new window; a sender holding a live claim keeps it (then this is refused below).
   await db
@@ -343,11 +344,11 @@ export async function redeliverWebhook(
     .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", nowIso)]))
     .execute();
   if (!(await claim(db, row.id, params.at, false)))
-    return { ok: false, message: "この配信は送信中です。しばらくしてから履歴を確認してください" };
+    return conflict("この配信は送信中です。しばらくしてから履歴を確認してください");
   const r = await attempt(db, row.id, params.at, {
     allowHosts: params.allowHosts,
     send: params.send,
     manual: true,
   });
-  return { ok: true, statusCode: r.statusCode, succeeded: r.outcome === "succeeded" };
+  return ok({ statusCode: r.statusCode, succeeded: r.outcome === "succeeded" });
 }

@@ -15,6 +15,7 @@ import type { ApiWebhookEndpoint } from "./schemas";
 import { jstIso } from "../api/http.server";
 import { newWebhookSecret } from "./signature.server";
 import { checkWebhookUrl, WEBHOOK_URL_MAX_LENGTH, type Resolver } from "./ssrf.server";
+import { invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 
 /** How many endpoints a tenant may have: enough for every PSA, few enough to send to quickly. */
 export const MAX_ENDPOINTS_PER_TENANT = 20;
@@ -188,9 +189,8 @@ export async function getWebhookEndpoint(
   return present(row, (await eventsOf(db, [row.id])).get(row.id) ?? []);
 }
 
-export type CreateEndpointResult =
-  | { ok: true; endpoint: EndpointView; secret: string }
-  | { ok: false; fields: Record<string, string> };
+/** The endpoint and its secret (shown once), or a validation failure of the URL. */
+export type CreateEndpointResult = Result<{ endpoint: EndpointView; secret: string }, "url">;
 
 export async function createWebhookEndpoint(
   db: Kysely<Database>,
@@ -205,7 +205,7 @@ export async function createWebhookEndpoint(
   },
 ): Promise<CreateEndpointResult> {
   const urlError = await checkWebhookUrl(params.input.url, params.allowHosts, params.resolve);
-  if (urlError) return { ok: false, fields: { url: urlError } };
+  if (urlError) return invalidField("url", urlError);
   return insertWebhookEndpoint(db, params);
 }
 
@@ -269,22 +269,22 @@ export async function insertWebhookEndpoint(
     return id;
   });
   if (result === null)
-    return {
-      ok: false,
-      fields: {
-        url: `送信先は${MAX_ENDPOINTS_PER_TENANT}件まで登録できます。使わないものを削除してください`,
-      },
-    };
-  return { ok: true, endpoint: (await getWebhookEndpoint(db, params.tenant, result))!, secret };
+    return invalidField(
+      "url",
+      `送信先は${MAX_ENDPOINTS_PER_TENANT}件まで登録できます。使わないものを削除してください`,
+    );
+  const endpoint = await getWebhookEndpoint(db, params.tenant, result);
+  if (!endpoint) throw new Error(`webhook endpoint ${result} not found after its insert`);
+  return ok({ endpoint, secret });
 }
 
-/** Deletes a live endpoint of the tenant: nothing more is sent to it (its pending deliveries end). False when not found. */
+/** Deletes a live endpoint of the tenant: nothing more is sent to it (its pending deliveries end). */
 export async function deleteWebhookEndpoint(
   db: Kysely<Database>,
   params: { tenant: KeyTenant; id: number; at: Date; actor: AuditActor; ip: string | null },
-): Promise<boolean> {
+): Promise<Result> {
   const endpoint = await getWebhookEndpoint(db, params.tenant, params.id);
-  if (!endpoint) return false;
+  if (!endpoint) return notFoundFailure();
   const at = params.at.toISOString();
   await db.transaction().execute(async (trx) => {
     await trx
@@ -308,17 +308,17 @@ export async function deleteWebhookEndpoint(
       ip: params.ip,
     });
   });
-  return true;
+  return ok();
 }
 
 /** Re-enables an endpoint disabled after 72 hours of failures (new events are recorded for it again). */
 export async function enableWebhookEndpoint(
   db: Kysely<Database>,
   params: { tenant: KeyTenant; id: number; actor: AuditActor; ip: string | null },
-): Promise<boolean> {
+): Promise<Result> {
   const endpoint = await getWebhookEndpoint(db, params.tenant, params.id);
-  if (!endpoint) return false;
-  if (endpoint.disabledAt === null) return true;
+  if (!endpoint) return notFoundFailure();
+  if (endpoint.disabledAt === null) return ok();
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("webhook_endpoints")
@@ -334,7 +334,7 @@ export async function enableWebhookEndpoint(
       ip: params.ip,
     });
   });
-  return true;
+  return ok();
 }
 
 export interface DeliveryLogRow {

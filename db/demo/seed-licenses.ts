@@ -11,6 +11,7 @@
 import type { Kysely } from "kysely";
 import { validateImportFile } from "../../app/import/import-file";
 import { importFile, readExistingKeys } from "../../app/import/import.server";
+import { failureFields } from "../../app/lib/result";
 import { applyIspSecurity } from "../../app/licenses/isp.server";
 import { sameDayMonthsLater, type Charge, type LicenseTerm } from "../../app/licenses/license";
 import type { MainServiceInput } from "../../app/licenses/main-services";
@@ -185,10 +186,12 @@ export async function seedLicenses(db: Kysely<Database>, today: IsoDate): Promis
   const validation = validateImportFile(demoLicenseFile(today), await readExistingKeys(db));
   if (!validation.ok) {
     throw new Error(
-      `demo licences: ${validation.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
+      `demo licences: ${Object.entries(failureFields(validation))
+        .map(([path, message]) => `${path}: ${message}`)
+        .join("; ")}`,
     );
   }
-  await importFile(db, validation.file, jstInstant(today, "09:00"));
+  await importFile(db, validation.value, jstInstant(today, "09:00"));
 
   const c1 = await db
     .selectFrom("customers")

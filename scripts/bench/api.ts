@@ -60,12 +60,12 @@ async function prepare(): Promise<{ key: string; contractRefs: string[]; inciden
       actor: { id: null, email: "bench" },
       ip: null,
     });
-    if (!created.ok) throw new Error(created.message);
+    if (!created.ok) throw new Error(JSON.stringify(created));
     const contractRefs = (
       handle.sqlite.prepare("select ref from contracts order by ref").all() as { ref: string }[]
     ).map((r) => r.ref);
     handle.sqlite.pragma("wal_checkpoint(TRUNCATE)");
-    return { key: created.key, contractRefs, incidentIds };
+    return { key: created.value.key, contractRefs, incidentIds };
   } finally {
     await handle.close();
   }

@@ -196,8 +196,8 @@ export async function creditInvoice(
     actor: FACTORY_ACTOR,
     ip: "",
   });
-  if (!result?.ok) throw new Error(`creditInvoice: ${JSON.stringify(result)}`);
-  return { creditNoteId: result.id, number: result.number };
+  if (!result.ok) throw new Error(`creditInvoice: ${JSON.stringify(result)}`);
+  return { creditNoteId: result.value.id, number: result.value.number };
 }
 
 /** An open incident on a contract. */

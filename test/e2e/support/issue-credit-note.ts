@@ -25,8 +25,8 @@ try {
     actor: { id: null, email: "test" },
     ip: "",
   });
-  if (!result?.ok) throw new Error(JSON.stringify(result));
-  console.log(result.number);
+  if (!result.ok) throw new Error(JSON.stringify(result));
+  console.log(result.value.number);
 } finally {
   await handle.close();
 }
