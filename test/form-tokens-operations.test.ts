@@ -1,0 +1,400 @@
+// The operations pages' forms (issue 16 item 1, issue 17 item 1): each action reads one schema with
+// a discriminated intent — an intent none of the page's forms sends is a 400 that writes nothing —
+// and each form that creates something carries a one-time token, so the same form sent twice
+// writes once and the repeat answers 「すでに記録されています」; a foreign id is still 404.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALREADY_RECORDED, issueFormToken } from "../app/lib/idempotency.server";
+import { UNKNOWN_INTENT } from "../app/lib/form";
+import { action as callsAction, loader as callsPage } from "../app/routes/_console.calls";
+import { action as dispatchAction, loader as dispatchPage } from "../app/routes/_console.dispatch";
+import { action as tariffsAction, loader as tariffsPage } from "../app/routes/_console.tariffs";
+import {
+  action as incidentAction,
+  loader as incidentPage,
+} from "../app/routes/_console.incidents.$incidentId";
+import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
+
+let t: TestDatabase;
+let sessions: Record<string, string> = {};
+
+beforeAll(async () => {
+  process.env.CONSOLE_URL = BASE;
+  process.env.APP_NOW = TEST_NOW.toISOString().replace("Z", "+00:00");
+  t = await createTestDatabase({ seed: true });
+  sessions = await signInAll(["operator@demo.example", "customer2@demo.example"]);
+}, 120_000);
+afterAll(() => {
+  delete process.env.APP_NOW;
+  t.dispose();
+});
+
+const get = (path: string, as: string) => getAs(sessions, path, as);
+const post = (path: string, as: string, body: Record<string, string>) =>
+  postAs(sessions, path, as, body);
+
+const OPERATOR = "operator@demo.example";
+
+async function userId(email: string) {
+  return (
+    await t.db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow()
+  ).id;
+}
+
+async function openIncident(notCustomer?: string) {
+  let q = t.db
+    .selectFrom("incidents")
+    .innerJoin("contracts", "contracts.id", "incidents.contract_id")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select(["incidents.id", "incidents.status"])
+    .where("incidents.status", "!=", "resolved");
+  if (notCustomer) q = q.where("customers.ref", "!=", notCustomer);
+  return q.orderBy("incidents.id").executeTakeFirstOrThrow();
+}
+
+const notesOf = async (incidentId: number) =>
+  (
+    await t.db
+      .selectFrom("incident_notes")
+      .select("body")
+      .where("incident_id", "=", incidentId)
+      .execute()
+  ).map((n) => n.body);
+
+describe("incident notes", () => {
+  it("the same メモを追加する form sent twice adds one note; the repeat says it is already recorded", async () => {
+    const incident = await openIncident();
+    const page = await incidentPage({
+      request: get(`/incidents/${incident.id}`, OPERATOR),
+      params: { incidentId: String(incident.id) },
+      context: {},
+    });
+    const before = await notesOf(incident.id);
+    const form = {
+      intent: "note",
+      notes: "お客さまに電話で状況を説明\r\n続きの行",
+      assignee: "",
+      _formToken: page.formToken,
+    };
+    const send = () =>
+      answer(() =>
+        incidentAction({
+          request: post(`/incidents/${incident.id}`, OPERATOR, form),
+          params: { incidentId: String(incident.id) },
+          context: {},
+        }),
+      );
+    const first = await send();
+    expect([first.status, first.location]).toEqual([302, `/incidents/${incident.id}?noted=1`]);
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(onceOf(second)).toEqual({
+      form: "incident-note",
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（メモは追加済みです）`,
+    });
+    const after = await notesOf(incident.id);
+    expect(after).toEqual([...before, "お客さまに電話で状況を説明\n続きの行"]);
+    expect((await openIncident()).status).toBe(incident.status);
+  });
+
+  it("an unknown intent is a 400 that writes nothing; an empty note is a field error", async () => {
+    const incident = await openIncident();
+    const before = await notesOf(incident.id);
+    const token = await issueFormToken(t.db, {
+      userId: await userId(OPERATOR),
+      form: "incident-note",
+    });
+    const sendAs = (body: Record<string, string>) =>
+      answer(() =>
+        incidentAction({
+          request: post(`/incidents/${incident.id}`, OPERATOR, { ...body, _formToken: token }),
+          params: { incidentId: String(incident.id) },
+          context: {},
+        }),
+      );
+    for (const intent of ["reopen", ""]) {
+      const r = await sendAs({ intent, notes: "何か", assignee: "" });
+      expect(r.status).toBe(400);
+      expect(r.body).toEqual({ errors: { _form: UNKNOWN_INTENT } });
+    }
+    const empty = await sendAs({ intent: "resolve", notes: " ", assignee: "" });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toEqual({
+      errors: { notes: "解決するときは対応内容をメモに記入してください" },
+    });
+    expect(await notesOf(incident.id)).toEqual(before);
+    const row = await t.db
+      .selectFrom("incidents")
+      .select("status")
+      .where("id", "=", incident.id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe(incident.status);
+  });
+
+  it("another customer's incident with a valid token is 404 and gets no note", async () => {
+    const foreign = await openIncident("C5");
+    const before = await notesOf(foreign.id);
+    const token = await issueFormToken(t.db, {
+      userId: await userId("customer2@demo.example"),
+      form: "incident-note",
+    });
+    const r = await answer(() =>
+      incidentAction({
+        request: post(`/incidents/${foreign.id}`, "customer2@demo.example", {
+          intent: "note",
+          notes: "よその記録",
+          assignee: "",
+          _formToken: token,
+        }),
+        params: { incidentId: String(foreign.id) },
+        context: {},
+      }),
+    );
+    expect(r.status).toBe(404);
+    expect(await notesOf(foreign.id)).toEqual(before);
+  });
+});
+
+describe("phone calls", () => {
+  let made = 0;
+  // Each test its own call due an hour ago, copied from a seeded phone notification.
+  async function dueCall() {
+    const model = await t.db
+      .selectFrom("notifications")
+      .selectAll()
+      .where("channel", "=", "phone")
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
+    made += 1;
+    const { id } = await t.db
+      .insertInto("notifications")
+      .values({
+        incident_id: model.incident_id,
+        contract_id: model.contract_id,
+        event_id: `${model.event_id}-test-${made}`,
+        channel: "phone",
+        planned_at: new Date(TEST_NOW.getTime() - 60 * 60_000).toISOString(),
+        sent_at: null,
+        result: null,
+        recipient: model.recipient,
+        last_error: null,
+        outbox_id: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const page = await callsPage({ request: get("/calls", OPERATOR), params: {}, context: {} });
+    const call = page.calls.find((c) => c.id === id);
+    if (!call) throw new Error("the new call is not on the page");
+    return call;
+  }
+  const sentOf = async (id: number) =>
+    (
+      await t.db
+        .selectFrom("notifications")
+        .select(["sent_at", "result"])
+        .where("id", "=", id)
+        .executeTakeFirstOrThrow()
+    ).sent_at;
+
+  it("the same 記録する form sent twice records the call once; the repeat says it is already recorded", async () => {
+    const call = await dueCall();
+    expect(call.formToken).not.toBe("");
+    const notesBefore = (await notesOf(call.incident_id)).length;
+    const form = {
+      intent: "record_call",
+      id: String(call.id),
+      result: "answered",
+      note: "田中さまに説明",
+      _formToken: call.formToken,
+    };
+    const send = () =>
+      answer(() =>
+        callsAction({ request: post("/calls", OPERATOR, form), params: {}, context: {} }),
+      );
+    const first = await send();
+    expect([first.status, first.location]).toEqual([302, `/calls?recorded=${call.id}`]);
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(onceOf(second)).toEqual({
+      form: `call-${call.id}`,
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（電話連絡の結果（通話済み））`,
+    });
+    expect(await sentOf(call.id)).toBe(TEST_NOW.toISOString());
+    expect((await notesOf(call.incident_id)).length).toBe(notesBefore + 1);
+  });
+
+  it("an unknown intent is a 400 that records nothing", async () => {
+    const call = await dueCall();
+    const r = await answer(() =>
+      callsAction({
+        request: post("/calls", OPERATOR, {
+          intent: "delete",
+          id: String(call.id),
+          result: "answered",
+          note: "",
+          _formToken: call.formToken,
+        }),
+        params: {},
+        context: {},
+      }),
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual({ _form: UNKNOWN_INTENT });
+    expect(r.body.id).toBe(call.id);
+    expect(await sentOf(call.id)).toBeNull();
+  });
+
+  it("another tenant's call with a valid token is 404", async () => {
+    const call = await dueCall();
+    const token = await issueFormToken(t.db, {
+      userId: await userId("customer2@demo.example"),
+      form: `call-${call.id}`,
+    });
+    const customer = await t.db
+      .selectFrom("notifications")
+      .innerJoin("contracts", "contracts.id", "notifications.contract_id")
+      .innerJoin("customers", "customers.id", "contracts.customer_id")
+      .select("customers.ref")
+      .where("notifications.id", "=", call.id)
+      .executeTakeFirstOrThrow();
+    expect(customer.ref).not.toBe("C5");
+    // The calls page is the operations' page: a customer is refused before the form is read.
+    const r = await answer(() =>
+      callsAction({
+        request: post("/calls", "customer2@demo.example", {
+          intent: "record_call",
+          id: String(call.id),
+          result: "answered",
+          note: "",
+          _formToken: token,
+        }),
+        params: {},
+        context: {},
+      }),
+    );
+    expect([403, 404]).toContain(r.status);
+    expect(await sentOf(call.id)).toBeNull();
+  });
+});
+
+describe("gateway failures (故障の受付)", () => {
+  const count = async () =>
+    Number(
+      (
+        await t.db
+          .selectFrom("gateway_failures")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it("the same 記録する form sent twice records one failure; an unknown intent is a 400", async () => {
+    const page = await dispatchPage({
+      request: get("/dispatch", OPERATOR),
+      params: {},
+      context: {},
+    });
+    const contract = page.contracts[0];
+    const before = await count();
+    const form = {
+      intent: "record",
+      contract: String(contract.id),
+      date: "2026-11-22",
+      time: "09:30",
+      notes: "電源が入らない",
+      _formToken: page.formToken,
+    };
+    const send = (body: Record<string, string>) =>
+      answer(() =>
+        dispatchAction({ request: post("/dispatch", OPERATOR, body), params: {}, context: {} }),
+      );
+    const unknown = await send({ ...form, intent: "cancel" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual({ _form: UNKNOWN_INTENT });
+    const badId = await send({ ...form, contract: "abc" });
+    expect(badId.status).toBe(400);
+    expect(badId.body.errors).toEqual({ contract: "契約を選んでください" });
+    expect(await count()).toBe(before);
+    const first = await send(form);
+    expect(first.status).toBe(302);
+    expect(first.location).toMatch(/^\/dispatch\?recorded=\d+$/);
+    const second = await send(form);
+    expect(second.status).toBe(200);
+    expect(onceOf(second).message).toBe(`${ALREADY_RECORDED}（故障の受付は記録済みです）`);
+    expect(await count()).toBe(before + 1);
+  });
+
+  it("another tenant's contract with a valid token is refused and records nothing", async () => {
+    const foreign = await t.db
+      .selectFrom("contracts")
+      .innerJoin("customers", "customers.id", "contracts.customer_id")
+      .select("contracts.id")
+      .where("customers.ref", "!=", "C5")
+      .executeTakeFirstOrThrow();
+    const token = await issueFormToken(t.db, {
+      userId: await userId("customer2@demo.example"),
+      form: "dispatch",
+    });
+    const before = await count();
+    const r = await answer(() =>
+      dispatchAction({
+        request: post("/dispatch", "customer2@demo.example", {
+          intent: "record",
+          contract: String(foreign.id),
+          date: "2026-11-22",
+          time: "09:30",
+          notes: "",
+          _formToken: token,
+        }),
+        params: {},
+        context: {},
+      }),
+    );
+    expect([403, 404]).toContain(r.status);
+    expect(await count()).toBe(before);
+  });
+});
+
+describe("tariff versions", () => {
+  const versions = async () =>
+    (await t.db.selectFrom("tariff_versions").select("effective_from").execute()).map(
+      (v) => v.effective_from,
+    );
+
+  it("the same 登録する form sent twice publishes one version; an unknown intent is a 400", async () => {
+    const page = await tariffsPage({ request: get("/tariffs", OPERATOR), params: {}, context: {} });
+    const before = await versions();
+    const form = {
+      intent: "publish",
+      effectiveFrom: "2027-03-01",
+      "price.endpoint": "700",
+      _formToken: page.formToken,
+    };
+    const send = (body: Record<string, string>) =>
+      answer(() =>
+        tariffsAction({ request: post("/tariffs", OPERATOR, body), params: {}, context: {} }),
+      );
+    const unknown = await send({ ...form, intent: "replace" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual({ _form: UNKNOWN_INTENT });
+    expect(await versions()).toEqual(before);
+    const first = await send(form);
+    expect([first.status, first.location]).toEqual([302, "/tariffs?published=2027-03-01"]);
+    const second = await send(form);
+    expect(second.status).toBe(200);
+    expect(onceOf(second).message).toBe(`${ALREADY_RECORDED}（2027-03-01 版は公開済みです）`);
+    expect(await versions()).toEqual([...before, "2027-03-01"]);
+    // Withdrawing a version in force is a conflict (409) shown on the form; an unknown one is 404.
+    const inForce = await send({ intent: "withdraw", effectiveFrom: before[0] });
+    expect(inForce.status).toBe(409);
+    expect(inForce.body.errors._form).toBe(
+      `${before[0]} 版はすでに適用されているため取り下げられません`,
+    );
+    expect((await send({ intent: "withdraw", effectiveFrom: "2031-01-01" })).status).toBe(404);
+    const withdrawn = await send({ intent: "withdraw", effectiveFrom: "2027-03-01" });
+    expect(withdrawn.location).toBe("/tariffs?withdrawn=2027-03-01");
+    expect(await versions()).toEqual(before);
+  });
+});
