@@ -7,6 +7,16 @@ import { ALREADY_RECORDED, issueFormToken } from "../app/lib/idempotency.server"
 import { UNKNOWN_INTENT } from "../app/lib/form";
 import { action as callsAction, loader as callsPage } from "../app/routes/_console.calls";
 import { action as dispatchAction, loader as dispatchPage } from "../app/routes/_console.dispatch";
+import { action as visitsAction } from "../app/routes/_console.contracts.$contractId_.visits";
+import {
+  action as recordAction,
+  loader as recordPage,
+} from "../app/routes/_console.contracts.$contractId_.visits_.$bookingId";
+import {
+  action as licenseAction,
+  loader as licensePage,
+} from "../app/routes/_console.licenses.$licenseId";
+import { loader as findLicensesPage } from "../app/routes/_console.licenses.find";
 import { action as tariffsAction, loader as tariffsPage } from "../app/routes/_console.tariffs";
 import {
   action as incidentAction,
@@ -396,5 +406,249 @@ describe("tariff versions", () => {
     const withdrawn = await send({ intent: "withdraw", effectiveFrom: "2027-03-01" });
     expect(withdrawn.location).toBe("/tariffs?withdrawn=2027-03-01");
     expect(await versions()).toEqual(before);
+  });
+});
+
+describe("visits", () => {
+  const contractOf = async (ref: string) =>
+    (
+      await t.db
+        .selectFrom("contracts")
+        .select("id")
+        .where("ref", "=", ref)
+        .executeTakeFirstOrThrow()
+    ).id;
+  // A booking of K-2001 for 2026-11-20 10:00, two days before the clock: recordable now.
+  async function pastBooking() {
+    const contractId = await contractOf("K-2001");
+    const { id } = await t.db
+      .insertInto("visit_bookings")
+      .values({
+        contract_id: contractId,
+        visit_date: "2026-11-20",
+        start_time: "10:00",
+        lines: JSON.stringify([{ code: "visit.base", quantity: 1 }]),
+        with_line_application: 0,
+        backup_available: 0,
+        estimate_yen: 4500,
+        status: "booked",
+        visit_id: null,
+        created_by: OPERATOR,
+        created_at: "2026-11-19T01:00:00.000Z",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { contractId, bookingId: id };
+  }
+  const visitsOf = async (contractId: number) =>
+    (await t.db.selectFrom("visits").select("id").where("contract_id", "=", contractId).execute())
+      .length;
+
+  it("an unknown intent on the booking form is a 400 that books nothing", async () => {
+    const contractId = await contractOf("K-2001");
+    const count = async () =>
+      (
+        await t.db
+          .selectFrom("visit_bookings")
+          .select("id")
+          .where("contract_id", "=", contractId)
+          .execute()
+      ).length;
+    const before = await count();
+    const token = await issueFormToken(t.db, {
+      userId: await userId(OPERATOR),
+      form: "visit-booking",
+    });
+    const r = await answer(() =>
+      visitsAction({
+        request: post(`/contracts/${contractId}/visits`, OPERATOR, {
+          intent: "book-now",
+          date: "2026-11-24",
+          start: "10:00",
+          _formToken: token,
+        }),
+        params: { contractId: String(contractId) },
+        context: {},
+      }),
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual({ _form: UNKNOWN_INTENT });
+    expect(await count()).toBe(before);
+    // A wrong work field names the field (shown beside it) and books nothing either.
+    const bad = await answer(() =>
+      visitsAction({
+        request: post(`/contracts/${contractId}/visits`, OPERATOR, {
+          intent: "book",
+          date: "2026-11-24",
+          start: "10:00",
+          "visit.printer": "1.5",
+          _formToken: token,
+        }),
+        params: { contractId: String(contractId) },
+        context: {},
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual({
+      "visit.printer": "プリンター設定は0〜100の整数で入力してください",
+    });
+    expect(await count()).toBe(before);
+  });
+
+  it("the same 実施を記録 form sent twice records one visit; an unknown intent is a 400", async () => {
+    const { contractId, bookingId } = await pastBooking();
+    const path = `/contracts/${contractId}/visits/${bookingId}`;
+    const routeParams = { contractId: String(contractId), bookingId: String(bookingId) };
+    const page = await recordPage({
+      request: get(path, OPERATOR),
+      params: routeParams,
+      context: {},
+    });
+    expect(page.booking.recordable).toBe(true);
+    const before = await visitsOf(contractId);
+    const form = { intent: "record", start: "10:05", _formToken: page.formToken };
+    const send = (body: Record<string, string>) =>
+      answer(() =>
+        recordAction({ request: post(path, OPERATOR, body), params: routeParams, context: {} }),
+      );
+    const unknown = await send({ ...form, intent: "cancel" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual({ _form: UNKNOWN_INTENT });
+    expect(await visitsOf(contractId)).toBe(before);
+    const first = await send(form);
+    expect([first.status, first.location]).toEqual([
+      302,
+      `/contracts/${contractId}/visits?recorded=1`,
+    ]);
+    const second = await send(form);
+    expect(second.status).toBe(200);
+    expect(onceOf(second)).toEqual({
+      form: "visit-record",
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（訪問の実施は記録済みです）`,
+      redirect: `/contracts/${contractId}/visits`,
+    });
+    expect(await visitsOf(contractId)).toBe(before + 1);
+    // Recorded: a fresh form's record is a conflict (409) with the page's message.
+    const again = await send({
+      ...form,
+      _formToken: await issueFormToken(t.db, {
+        userId: await userId(OPERATOR),
+        form: "visit-record",
+      }),
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.errors).toEqual({ _form: "この予約はすでに記録済みか取り消されています" });
+  });
+
+  it("a booking of another contract with a valid token is 404 and records nothing", async () => {
+    const { contractId, bookingId } = await pastBooking();
+    const before = await visitsOf(contractId);
+    const other = await contractOf("K-2002");
+    const path = `/contracts/${other}/visits/${bookingId}`;
+    const token = await issueFormToken(t.db, {
+      userId: await userId(OPERATOR),
+      form: "visit-record",
+    });
+    const r = await answer(() =>
+      recordAction({
+        request: post(path, OPERATOR, { intent: "record", start: "10:05", _formToken: token }),
+        params: { contractId: String(other), bookingId: String(bookingId) },
+        context: {},
+      }),
+    );
+    expect(r.status).toBe(404);
+    expect(await visitsOf(contractId)).toBe(before);
+    const row = await t.db
+      .selectFrom("visit_bookings")
+      .select("status")
+      .where("id", "=", bookingId)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe("booked");
+  });
+});
+
+describe("licence operations (LicensePanel)", () => {
+  const licence = async (ref: string) =>
+    t.db
+      .selectFrom("licenses")
+      .select(["id", "renewal_state", "state"])
+      .where("ref", "=", ref)
+      .executeTakeFirstOrThrow();
+  const auditCount = async (action: string) =>
+    (await t.db.selectFrom("audit_log").select("id").where("action", "like", action).execute())
+      .length;
+
+  it("自動延長を停止する sent twice stops once; the repeat says it is already recorded", async () => {
+    const { id } = await licence("LIC-1001");
+    const path = `/licenses/${id}`;
+    const routeParams = { licenseId: String(id) };
+    const page = await licensePage({
+      request: get(path, OPERATOR),
+      params: routeParams,
+      context: {},
+    });
+    expect(page.formToken).not.toBe("");
+    const { order_number } = await t.db
+      .selectFrom("licenses")
+      .select("order_number")
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    const found = await findLicensesPage({
+      request: get(`/licenses/find?q=${order_number}`, OPERATOR),
+      params: {},
+      context: {},
+    });
+    expect(found.results.map((r) => r.view.id)).toContain(id);
+    for (const r of found.results)
+      expect(found.formTokens[`license-${r.view.id}`]).toMatch(/^[\w-]{20,}$/);
+    const auditBefore = await auditCount("license.%");
+    const send = (body: Record<string, string>) =>
+      answer(() =>
+        licenseAction({ request: post(path, OPERATOR, body), params: routeParams, context: {} }),
+      );
+    const unknown = await send({ intent: "delete", _formToken: page.formToken });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual({ _form: UNKNOWN_INTENT });
+    expect((await licence("LIC-1001")).renewal_state).toBe("active");
+    const form = { intent: "stop_renewal", _formToken: page.formToken };
+    const first = await send(form);
+    expect([first.status, first.location]).toEqual([
+      302,
+      `/licenses/${id}/done?action=stop_renewal`,
+    ]);
+    const afterFirst = await auditCount("license.%");
+    expect(afterFirst).toBeGreaterThan(auditBefore);
+    const second = await send(form);
+    expect(second.status).toBe(200);
+    expect(onceOf(second)).toEqual({
+      form: `license-${id}`,
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（自動延長の停止は受付済みです）`,
+      redirect: `/licenses/${id}`,
+    });
+    expect(await auditCount("license.%")).toBe(afterFirst);
+    expect((await licence("LIC-1001")).renewal_state).not.toBe("active");
+  });
+
+  it("another customer's licence with a valid token is 404 and changes nothing", async () => {
+    const { id, ...before } = await licence("LIC-1002");
+    const token = await issueFormToken(t.db, {
+      userId: await userId("customer2@demo.example"),
+      form: `license-${id}`,
+    });
+    const r = await answer(() =>
+      licenseAction({
+        request: post(`/licenses/${id}`, "customer2@demo.example", {
+          intent: "cancel",
+          uninstalled: "yes",
+          _formToken: token,
+        }),
+        params: { licenseId: String(id) },
+        context: {},
+      }),
+    );
+    expect(r.status).toBe(404);
+    expect(await licence("LIC-1002")).toEqual({ id, ...before });
   });
 });
