@@ -17,6 +17,8 @@ import {
   loader as licensePage,
 } from "../app/routes/_console.licenses.$licenseId";
 import { loader as findLicensesPage } from "../app/routes/_console.licenses.find";
+import { action as uploadAction } from "../app/routes/_console.collections.upload";
+import { loader as bankCreditsPage } from "../app/routes/_console.bank-credits";
 import { action as tariffsAction, loader as tariffsPage } from "../app/routes/_console.tariffs";
 import {
   action as incidentAction,
@@ -32,7 +34,11 @@ beforeAll(async () => {
   process.env.CONSOLE_URL = BASE;
   process.env.APP_NOW = TEST_NOW.toISOString().replace("Z", "+00:00");
   t = await createTestDatabase({ seed: true });
-  sessions = await signInAll(["operator@demo.example", "customer2@demo.example"]);
+  sessions = await signInAll([
+    "operator@demo.example",
+    "customer2@demo.example",
+    "finance@demo.example",
+  ]);
 }, 120_000);
 afterAll(() => {
   delete process.env.APP_NOW;
@@ -650,5 +656,59 @@ describe("licence operations (LicensePanel)", () => {
     );
     expect(r.status).toBe(404);
     expect(await licence("LIC-1002")).toEqual({ id, ...before });
+  });
+});
+
+describe("bank file uploads (入金明細・振替結果)", () => {
+  const FINANCE = "finance@demo.example";
+  const upload = (fields: Record<string, string>, content: string) => {
+    const body = new FormData();
+    for (const [k, v] of Object.entries(fields)) body.append(k, v);
+    body.append("file", new File([Buffer.from(content)], "statement.csv", { type: "text/csv" }));
+    return answer(() =>
+      uploadAction({
+        request: new Request(`${BASE}/collections/upload`, {
+          method: "POST",
+          body,
+          headers: { Cookie: sessions[FINANCE] },
+        }),
+        params: {},
+        context: {},
+      }),
+    );
+  };
+  const credits = async () => (await t.db.selectFrom("bank_credits").select("id").execute()).length;
+
+  it("the same statement sent twice imports once; an unknown intent is a 400; a bad file keeps its token", async () => {
+    const page = await bankCreditsPage({
+      request: get("/bank-credits", FINANCE),
+      params: {},
+      context: {},
+    });
+    const token = page.uploadToken;
+    const before = await credits();
+    const csv = "取引日,入金額,振込依頼人名\n2026-11-20,4321,ﾃｽﾄ ﾀﾛｳ\n";
+    const unknown = await upload({ intent: "delete", _formToken: token }, csv);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual({ _form: UNKNOWN_INTENT });
+    const bad = await upload({ intent: "statement", _formToken: token }, "日付,金額\n");
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.file).toBe(
+      'statement.csv: line 1 (見出し): 「取引日,入金額,振込依頼人名」ではありません: "日付,金額"（何も記録していません）',
+    );
+    expect(await credits()).toBe(before);
+    const first = await upload({ intent: "statement", _formToken: token }, csv);
+    expect(first.status).toBe(200);
+    const summary =
+      "入金 1件: 照合して入金を記録 0件 0円、照合待ち 1件、取込済みのため変更なし 0件";
+    expect(first.body).toEqual({ kind: "statement", errors: {}, summary });
+    const second = await upload({ intent: "statement", _formToken: token }, csv);
+    expect(second.status).toBe(200);
+    expect(onceOf(second)).toEqual({
+      form: "statement-upload",
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（statement.csv は取り込み済みです（${summary}））`,
+    });
+    expect(await credits()).toBe(before + 1);
   });
 });
