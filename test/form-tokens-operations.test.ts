@@ -17,6 +17,7 @@ import {
   loader as licensePage,
 } from "../app/routes/_console.licenses.$licenseId";
 import { loader as findLicensesPage } from "../app/routes/_console.licenses.find";
+import { action as ispAction, loader as ispPage } from "../app/routes/_console.licenses.isp";
 import { action as uploadAction } from "../app/routes/_console.collections.upload";
 import { loader as bankCreditsPage } from "../app/routes/_console.bank-credits";
 import { action as tariffsAction, loader as tariffsPage } from "../app/routes/_console.tariffs";
@@ -710,5 +711,41 @@ describe("bank file uploads (入金明細・振替結果)", () => {
       message: `${ALREADY_RECORDED}（statement.csv は取り込み済みです（${summary}））`,
     });
     expect(await credits()).toBe(before + 1);
+  });
+});
+
+describe("ISP security application (licenses.isp)", () => {
+  const ispCount = async () =>
+    (await t.db.selectFrom("licenses").select("id").where("channel", "=", "isp").execute()).length;
+
+  it("the form sent twice applies once (the repeat goes to the licence); an unknown intent is a 400", async () => {
+    const page = await ispPage({
+      request: get("/licenses/isp", OPERATOR),
+      params: {},
+      context: {},
+    });
+    const customer = page.customers[0];
+    const before = await ispCount();
+    const form = {
+      intent: "apply",
+      customerId: String(customer.id),
+      product: "multi_device_security",
+      devices: "2",
+      _formToken: page.formToken,
+    };
+    const send = (body: Record<string, string>) =>
+      answer(() =>
+        ispAction({ request: post("/licenses/isp", OPERATOR, body), params: {}, context: {} }),
+      );
+    const unknown = await send({ ...form, intent: "apply-twice" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual({ _form: UNKNOWN_INTENT });
+    expect(await ispCount()).toBe(before);
+    const first = await send(form);
+    expect(first.status).toBe(302);
+    expect(first.location).toMatch(/^\/licenses\/\d+\?applied=1$/);
+    const second = await send(form);
+    expect([second.status, second.location]).toEqual([302, first.location]);
+    expect(await ispCount()).toBe(before + 1);
   });
 });

@@ -18,7 +18,11 @@ import {
   type ChangeResult,
 } from "~/licenses/license-changes.server";
 import { getLicenseView } from "~/licenses/license-views.server";
-import { LICENSE_ACTION_ROLES, LICENSE_OPERATION_ROLES } from "~/licenses/licenses.server";
+import {
+  getLicense,
+  LICENSE_ACTION_ROLES,
+  LICENSE_OPERATION_ROLES,
+} from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
 import { checkboxField } from "~/lib/fields";
@@ -90,6 +94,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     ip: clientIp(request),
   };
   const on = jstDate(now());
+  // A foreign or missing licence is 404 before its form's token is looked at, as on every page.
+  if (!(await getLicense(getDb(), { id, tenant: viewer.tenant }))) throw notFound();
   const name = licenseFormName(id);
   const run = await runFormOnce(
     getDb(),
