@@ -83,8 +83,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const form = await request.formData();
-  const values = formValues(form);
   const parsed = parseForm(callForm(), form);
+  // The row's own values, to show its form again with its errors.
+  const values = formValues(form);
   if (!parsed.ok) {
     const id = idField().safeParse(values.id);
     return failureResponse(parsed, { id: id.success ? id.data : 0, values });
