@@ -12,6 +12,7 @@ import {
 } from "../app/collections/collections.server";
 import { now } from "../app/lib/clock";
 import { isIsoDate } from "../app/lib/jst";
+import { failureMessage } from "../app/lib/result";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
 import { formatCount } from "../app/lib/format";
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
     if (command === "request") {
       const result = await writeDebitRequest(handle.db, { ...context, dueDate: values.date! });
       if (!result.ok) {
-        console.error(`collections: ${result.message}`);
+        console.error(`collections: ${failureMessage(result)}`);
         return 1;
       }
       writeFileSync(values.out!, result.value.bytes);
@@ -85,7 +86,7 @@ async function main(): Promise<number> {
         ? await importDebitResult(handle.db, { ...context, bytes: input! })
         : await importStatement(handle.db, { ...context, bytes: input! });
     if (!result.ok) {
-      console.error(`${file}: ${result.message}`);
+      console.error(`${file}: ${failureMessage(result)}`);
       return 1;
     }
     console.log(JSON.stringify(result.value));

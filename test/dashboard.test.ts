@@ -441,7 +441,7 @@ describe("phone calls (S1-4①)", () => {
         actor,
         ip: "127.0.0.1",
       }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "電話連絡が見つかりません" });
     expect(
       await recordCall(t.db, {
         id: mine[0].id,
@@ -463,7 +463,7 @@ describe("phone calls (S1-4①)", () => {
         actor,
         ip: "127.0.0.1",
       }),
-    ).toEqual({ ok: false, message: "この電話連絡はすでに記録されています" });
+    ).toEqual({ ok: false, kind: "conflict", message: "この電話連絡はすでに記録されています" });
     const stored = await t.db
       .selectFrom("notifications")
       .select(["sent_at", "result"])
@@ -518,6 +518,7 @@ describe("phone calls (S1-4①)", () => {
     });
     expect(early).toEqual({
       ok: false,
+      kind: "conflict",
       message: "予定時刻（2026年11月3日 13:30）より前には記録できません。電話連絡は9:00〜21:00です",
     });
   });

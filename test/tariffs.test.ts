@@ -39,7 +39,7 @@ describe("tariff versions", () => {
         newCodes: [],
       },
     });
-    expect(result).toEqual({ ok: true, effectiveFrom: "2026-12-01" });
+    expect(result).toEqual({ ok: true, value: { effectiveFrom: "2026-12-01" } });
     // K-2001: 15 rented seats.
     expect(await endpointLine("2026-11", "K-2001")).toMatchObject({
       quantity: 15,
@@ -84,7 +84,8 @@ describe("tariff versions", () => {
       }),
     ).toEqual({
       ok: false,
-      errors: { effectiveFrom: "適用開始日は最新の版（2026-12-01）より後にしてください" },
+      kind: "validation",
+      fields: { effectiveFrom: "適用開始日は最新の版（2026-12-01）より後にしてください" },
     });
     expect((await loadTariffs(t.db)).length).toBe(before);
   });
@@ -92,7 +93,7 @@ describe("tariff versions", () => {
   it("withdraws a version not yet in force; one in force stays", async () => {
     expect(await withdrawTariffVersion(t.db, { ...context, effectiveFrom: "2026-12-01" })).toEqual({
       ok: true,
-      effectiveFrom: "2026-12-01",
+      value: { effectiveFrom: "2026-12-01" },
     });
     expect(await endpointLine("2026-12", "K-2001")).toMatchObject({ unitPriceYen: 600 });
     const seeded = (await listTariffVersions(t.db)).find((v) => !v.builtIn)!;
@@ -101,10 +102,13 @@ describe("tariff versions", () => {
       await withdrawTariffVersion(t.db, { ...context, effectiveFrom: seeded.effectiveFrom }),
     ).toEqual({
       ok: false,
-      errors: { _form: `${seeded.effectiveFrom} 版はすでに適用されているため取り下げられません` },
+      kind: "conflict",
+      message: `${seeded.effectiveFrom} 版はすでに適用されているため取り下げられません`,
     });
-    expect(
-      await withdrawTariffVersion(t.db, { ...context, effectiveFrom: "2031-01-01" }),
-    ).toBeNull();
+    expect(await withdrawTariffVersion(t.db, { ...context, effectiveFrom: "2031-01-01" })).toEqual({
+      ok: false,
+      kind: "not_found",
+      message: "料金表の版が見つかりません。",
+    });
   });
 });

@@ -54,7 +54,7 @@ beforeEach(async () => {
       ],
     },
   });
-  expect(booked).toMatchObject({ ok: true, estimate: { totalYen: 4400, freeVisit: true } });
+  expect(booked).toMatchObject({ ok: true, value: { totalYen: 4400, freeVisit: true } });
   bookingId = (
     await t.db
       .selectFrom("visit_bookings")
@@ -91,7 +91,7 @@ async function recordDone() {
       actor: operator,
       ip: "",
     }),
-  ).toMatchObject({ ok: true, estimate: { totalYen: 11500 } });
+  ).toMatchObject({ ok: true, value: { totalYen: 11500 } });
 }
 
 async function counts() {
@@ -120,6 +120,7 @@ describe("recording what was done on a visit", () => {
       .executeTakeFirstOrThrow();
     const refusal = {
       ok: false,
+      kind: "conflict",
       message: "予約の開始日時（11月24日 10:00）より前には実施内容を記録できません。",
     };
     // Two days before, and one minute before the start on the day (09:59 JST is 00:59 UTC).
@@ -149,7 +150,10 @@ describe("recording what was done on a visit", () => {
       }),
     ).toEqual({
       ok: false,
-      message: "開始時刻（10:20）がまだ来ていません。実際に作業を始めた時刻を入力してください。",
+      kind: "validation",
+      fields: {
+        start: "開始時刻（10:20）がまだ来ていません。実際に作業を始めた時刻を入力してください。",
+      },
     });
     expect(await counts()).toEqual({ visits: 0, status: "booked" });
     const lines = await t.db
@@ -184,10 +188,15 @@ describe("recording what was done on a visit", () => {
       done,
     });
     // ● base 4,500, diagnosis 1,500 and OS recovery 10,500 free; printers 2 × 4,400 + Wi-Fi 3 × 900.
-    expect(priced).toMatchObject({ ok: true, freeVisit: true, totalYen: 11500, taxYen: 1150 });
-    if (!priced?.ok) throw new Error("not priced");
+    expect(priced).toMatchObject({
+      ok: true,
+      value: { freeVisit: true, totalYen: 11500, taxYen: 1150 },
+    });
+    if (!priced.ok) throw new Error("not priced");
     expect(
-      priced.lines.filter((l) => !l.free).map((l) => [l.quantity, l.unitPriceYen, l.amountYen]),
+      priced.value.lines
+        .filter((l) => !l.free)
+        .map((l) => [l.quantity, l.unitPriceYen, l.amountYen]),
     ).toEqual([
       [2, 4400, 8800],
       [3, 900, 2700],
@@ -204,7 +213,7 @@ describe("recording what was done on a visit", () => {
       ip: "",
       done: { ...done, lines: [...done.lines, { code: "visit.base", quantity: 2 }] },
     });
-    expect(wrong).toMatchObject({ ok: false });
+    expect(wrong).toMatchObject({ ok: false, kind: "validation" });
     expect(
       await recordVisitDone(t.db, {
         bookingId,
@@ -215,10 +224,10 @@ describe("recording what was done on a visit", () => {
         actor: operator,
         ip: "",
       }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "予約が見つかりません" });
     expect(
       await priceVisitDone(t.db, { bookingId, contractId: k2001 + 1, tenant: provider, done }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "予約が見つかりません" });
     expect(
       await recordVisitDone(t.db, {
         bookingId,
@@ -229,7 +238,11 @@ describe("recording what was done on a visit", () => {
         actor: operator,
         ip: "",
       }),
-    ).toEqual({ ok: false, message: "開始時刻を HH:MM で入力してください" });
+    ).toEqual({
+      ok: false,
+      kind: "validation",
+      fields: { start: "開始時刻を HH:MM で入力してください" },
+    });
     expect(await counts()).toEqual({ visits: 0, status: "booked" });
   });
 
@@ -246,7 +259,11 @@ describe("recording what was done on a visit", () => {
         actor: operator,
         ip: "",
       }),
-    ).toEqual({ ok: false, message: "この予約はすでに記録済みか取り消されています" });
+    ).toEqual({
+      ok: false,
+      kind: "conflict",
+      message: "この予約はすでに記録済みか取り消されています",
+    });
     const visit = await t.db
       .selectFrom("visits")
       .select("start_time")
@@ -327,7 +344,7 @@ describe("recording what was done on a visit", () => {
           lines: [{ code: "visit.base", quantity: 1 }],
         },
       }),
-    ).toMatchObject({ ok: true, estimate: { totalYen: 4500 } });
+    ).toMatchObject({ ok: true, value: { totalYen: 4500 } });
     const visits = await t.db
       .selectFrom("visits")
       .select((eb) => eb.fn.countAll<number>().as("n"))

@@ -16,6 +16,7 @@ import {
 } from "../contracts/applications.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import { noteField } from "../lib/fields";
+import { failureMessage } from "../lib/result";
 import { addIncidentNote, transitionIncident } from "../security/incidents.server";
 import { notesOfIncidents, type IncidentNote } from "../security/incident-notes.server";
 import {
@@ -222,8 +223,9 @@ export async function acknowledgeApiIncident(db: Kysely<Database>, ctx: ApiConte
     actor: ctx.caller.actor,
     ip: ctx.ip,
   });
-  if (!result) throw notFoundProblem("インシデント");
-  if (!result.ok) throw new ApiProblem(409, "conflict", "対応開始にできません", result.message);
+  if (!result.ok && result.kind === "not_found") throw notFoundProblem("インシデント");
+  if (!result.ok)
+    throw new ApiProblem(409, "conflict", "対応開始にできません", failureMessage(result));
   return getApiIncident(db, tenant, id);
 }
 
@@ -231,17 +233,15 @@ export async function noteApiIncident(db: Kysely<Database>, ctx: ApiContext, id:
   const body = parseBody(NoteBody, await ctx.json());
   const tenant = ctx.caller.tenant;
   requireIncidentWriter(tenant);
-  if (
-    !(await addIncidentNote(db, {
-      id,
-      tenant,
-      note: body.note,
-      at: ctx.at,
-      actor: ctx.caller.actor,
-      ip: ctx.ip,
-    }))
-  )
-    throw notFoundProblem("インシデント");
+  const added = await addIncidentNote(db, {
+    id,
+    tenant,
+    note: body.note,
+    at: ctx.at,
+    actor: ctx.caller.actor,
+    ip: ctx.ip,
+  });
+  if (!added.ok) throw notFoundProblem("インシデント");
   return getApiIncident(db, tenant, id);
 }
 

@@ -34,7 +34,7 @@ describe("publishing a tariff version (T-2)", () => {
     );
     expect(draft).toEqual({
       ok: true,
-      version: {
+      value: {
         effectiveFrom: "2027-01-01",
         prices: { "base.standard": 3300, "visit.base": 4800, "gateway.gw200": 29000 },
       },
@@ -43,7 +43,7 @@ describe("publishing a tariff version (T-2)", () => {
     if (!draft.ok) throw new Error("refused");
     const next = tariffVersions([
       { effectiveFrom: "2026-08-01", prices: { "base.lite": 2000, sandbox: 1000 } },
-      draft.version,
+      draft.value,
     ]).at(-1)!;
     expect([
       next.prices["base.standard"],
@@ -60,7 +60,7 @@ describe("publishing a tariff version (T-2)", () => {
         versions,
         TODAY,
       );
-      return draft.ok ? null : draft.errors.effectiveFrom;
+      return draft.ok ? null : draft.fields?.effectiveFrom;
     };
     expect(error("2027-01-15")).toBe(
       "適用開始日は月の初日にしてください（料金は各月の初日の版で計算します）",
@@ -73,7 +73,8 @@ describe("publishing a tariff version (T-2)", () => {
     const later = tariffVersions([{ effectiveFrom: "2027-02-01", prices: { sandbox: 1200 } }]);
     expect(draftTariffVersion(input({ prices: { sandbox: "1500" } }), later, TODAY)).toEqual({
       ok: false,
-      errors: { effectiveFrom: "適用開始日は最新の版（2027-02-01）より後にしてください" },
+      kind: "validation",
+      fields: { effectiveFrom: "適用開始日は最新の版（2027-02-01）より後にしてください" },
     });
   });
 
@@ -91,7 +92,8 @@ describe("publishing a tariff version (T-2)", () => {
     );
     expect(draft).toEqual({
       ok: false,
-      errors: {
+      kind: "validation",
+      fields: {
         "price.base.standard": "料金は0以上の整数（円）で入力してください",
         "price.visit.base": "料金は0以上の整数（円）で入力してください",
         "newCode.0":
@@ -107,7 +109,8 @@ describe("publishing a tariff version (T-2)", () => {
       ),
     ).toEqual({
       ok: false,
-      errors: {
+      kind: "validation",
+      fields: {
         _form: "変更する料金を1つ以上入力してください（空欄は前の版の料金を引き継ぎます）",
       },
     });

@@ -8,6 +8,7 @@
 // before it and lists only the prices that change, as an imported version does.
 import { isIsoDate, type IsoDate } from "../lib/jst";
 import { parseYenInput } from "../lib/money";
+import { invalid, invalidField, ok, type Result } from "../lib/result";
 import {
   BUILT_IN_TARIFF,
   GATEWAY_WITHOUT_REPAIR_DISCOUNT_CODE,
@@ -67,8 +68,8 @@ export interface TariffVersionInput {
   newCodes: readonly { code: string; price: string }[];
 }
 
-export type TariffVersionDraft =
-  { ok: true; version: TariffVersion } | { ok: false; errors: Record<string, string> };
+/** The version to store, or the problems field by field (the one result type, app/lib/result.ts). */
+export type TariffVersionDraft = Result<TariffVersion>;
 
 /**
  * The version the operator asks for, with only the prices that differ from the latest stored
@@ -118,23 +119,18 @@ export function draftTariffVersion(
       changed[code] = price;
     }
   });
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return invalid(errors);
   if (Object.keys(changed).length === 0)
-    return {
-      ok: false,
-      errors: {
-        _form: "変更する料金を1つ以上入力してください（空欄は前の版の料金を引き継ぎます）",
-      },
-    };
+    return invalidField(
+      "_form",
+      "変更する料金を1つ以上入力してください（空欄は前の版の料金を引き継ぎます）",
+    );
   const version = { effectiveFrom: from, prices: changed };
   // The rules an imported version obeys too (codes, non-negative yen), as a last guard.
   const problems = validateTariffUpdates([version], "version");
   if (problems.length > 0)
-    return {
-      ok: false,
-      errors: { _form: problems.map((p) => `${p.path}: ${p.message}`).join("; ") },
-    };
-  return { ok: true, version };
+    return invalidField("_form", problems.map((p) => `${p.path}: ${p.message}`).join("; "));
+  return ok(version);
 }
 
 /** Whether a stored version may still be withdrawn: it is not in force yet (starts after `today`). */

@@ -10,6 +10,7 @@ import { loadTariffs } from "./history.server";
 import { BUILT_IN_TARIFF_DATE } from "./tariff";
 import { draftTariffVersion, isWithdrawable, type TariffVersionInput } from "./tariff-editor";
 import { formatDate, formatYen } from "../lib/format";
+import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
 
 export interface StoredTariffVersion {
   effectiveFrom: IsoDate;
@@ -52,8 +53,7 @@ export async function listTariffVersions(db: Kysely<Database>): Promise<StoredTa
   });
 }
 
-export type TariffWriteResult =
-  { ok: true; effectiveFrom: IsoDate } | { ok: false; errors: Record<string, string> };
+export type TariffWriteResult = Result<{ effectiveFrom: IsoDate }>;
 
 export async function publishTariffVersion(
   db: Kysely<Database>,
@@ -64,7 +64,7 @@ export async function publishTariffVersion(
     // a version "after the latest".
     const draft = draftTariffVersion(params.input, await loadTariffs(trx), params.today);
     if (!draft.ok) return draft;
-    const { version } = draft;
+    const version = draft.value;
     const { id } = await trx
       .insertInto("tariff_versions")
       .values({ effective_from: version.effectiveFrom, created_at: params.at.toISOString() })
@@ -92,29 +92,23 @@ export async function publishTariffVersion(
         .join("、")}`,
       ip: params.ip,
     });
-    return { ok: true as const, effectiveFrom: version.effectiveFrom };
+    return ok({ effectiveFrom: version.effectiveFrom });
   });
 }
 
 export async function withdrawTariffVersion(
   db: Kysely<Database>,
   params: { effectiveFrom: string; today: IsoDate; actor: AuditActor; ip: string },
-): Promise<TariffWriteResult | null> {
+): Promise<TariffWriteResult> {
   return writeTransaction(db, async (trx) => {
     const version = await trx
       .selectFrom("tariff_versions")
       .select(["id", "effective_from"])
       .where("effective_from", "=", params.effectiveFrom)
       .executeTakeFirst();
-    if (!version) return null;
-    if (!isWithdrawable({ effectiveFrom: version.effective_from }, params.today)) {
-      return {
-        ok: false,
-        errors: {
-          _form: `${version.effective_from} 版はすでに適用されているため取り下げられません`,
-        },
-      };
-    }
+    if (!version) return notFoundFailure("料金表の版が見つかりません。");
+    if (!isWithdrawable({ effectiveFrom: version.effective_from }, params.today))
+      return conflict(`${version.effective_from} 版はすでに適用されているため取り下げられません`);
     await trx.deleteFrom("tariff_prices").where("version_id", "=", version.id).execute();
     await trx.deleteFrom("tariff_versions").where("id", "=", version.id).execute();
     await recordAudit(trx, {
@@ -125,6 +119,6 @@ export async function withdrawTariffVersion(
       summary: `料金表 ${formatDate(version.effective_from)} 版を取り下げ（適用前）`,
       ip: params.ip,
     });
-    return { ok: true as const, effectiveFrom: version.effective_from };
+    return ok({ effectiveFrom: version.effective_from });
   });
 }

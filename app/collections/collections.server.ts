@@ -2,7 +2,14 @@
 // file for a due date, the bank's result file, and bank statements matched to unpaid invoices.
 // Payments go through writePayment (T-26 interest carried, audit) and T-17 suspensions are lifted
 // after the commit, as when finance records a payment by hand.
-import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
+import {
+  conflict,
+  invalidField,
+  notFoundFailure,
+  ok,
+  type Failure,
+  type Result,
+} from "../lib/result";
 import iconv from "iconv-lite";
 import { inTransaction } from "../lib/transaction.server";
 import { sql, type Kysely, type Transaction } from "kysely";
@@ -26,7 +33,11 @@ import { formatDate, formatYen } from "../lib/format";
 
 const PROVIDER: Tenant = { kind: "provider" };
 
-export type Refused = { ok: false; message: string };
+/** A refused file (validation of `file`) or missing settings (a conflict): the one result type's failure. */
+export type Refused = Failure<"file">;
+
+/** A problem in the file: nothing is recorded. */
+const fileProblem = (message: string): Refused => invalidField("file", message);
 
 /** A problem in a file: `record 3 (引落金額): …` (the command puts the file's name first). */
 class FileProblem extends Error {}
@@ -54,15 +65,14 @@ export interface RequestSummary {
 export async function writeDebitRequest(
   db: Kysely<Database>,
   params: { dueDate: IsoDate; at: Date; actor: AuditActor; ip: string },
-): Promise<{ ok: true; value: RequestSummary } | Refused> {
+): Promise<Result<RequestSummary, "file">> {
   const settings = await getDebitSettings(db);
   if (!settings)
-    return {
-      ok: false,
-      message: "事業者設定で口座振替の委託者コード・委託者名・取引銀行の口座を設定してください",
-    };
+    return conflict(
+      "事業者設定で口座振替の委託者コード・委託者名・取引銀行の口座を設定してください",
+    );
   const bank = findBranch(settings.bankCode, settings.branchCode);
-  if (!bank.ok) return { ok: false, message: `事業者設定の取引銀行: ${bank.message}` };
+  if (!bank.ok) return conflict(`事業者設定の取引銀行: ${bank.message}`);
   const debitDate = debitDateFor(params.dueDate);
   const today = jstDate(params.at);
   const records = await inTransaction(db, async (trx) => {
@@ -189,19 +199,17 @@ export interface ResultSummary {
 export async function importDebitResult(
   db: Kysely<Database>,
   params: { bytes: Buffer; at: Date; actor: AuditActor; ip: string },
-): Promise<{ ok: true; value: ResultSummary } | Refused> {
+): Promise<Result<ResultSummary, "file">> {
   const parsed = parseResultFile(params.bytes);
   if (!parsed.ok)
-    return { ok: false, message: `record ${parsed.record} (${parsed.field}): ${parsed.message}` };
+    return fileProblem(`record ${parsed.record} (${parsed.field}): ${parsed.message}`);
   const file = parsed.value;
   const settings = await getDebitSettings(db);
-  if (!settings)
-    return { ok: false, message: "事業者設定で口座振替の委託者コードを設定してください" };
+  if (!settings) return conflict("事業者設定で口座振替の委託者コードを設定してください");
   if (file.consignorCode !== settings.consignorCode) {
-    return {
-      ok: false,
-      message: `record 1 (委託者コード): 事業者設定の委託者コード（${settings.consignorCode}）と異なります: "${file.consignorCode}"`,
-    };
+    return fileProblem(
+      `record 1 (委託者コード): 事業者設定の委託者コード（${settings.consignorCode}）と異なります: "${file.consignorCode}"`,
+    );
   }
   const today = jstDate(params.at);
   const monthDay = `${file.debitMonthDay.slice(0, 2)}-${file.debitMonthDay.slice(2)}`;
@@ -293,12 +301,12 @@ export async function importDebitResult(
       }
     });
   } catch (error) {
-    if (error instanceof FileProblem) return { ok: false, message: error.message };
+    if (error instanceof FileProblem) return fileProblem(error.message);
     throw error;
   }
   for (const contractId of paidContracts)
     await liftPaidUpSuspensions(db, contractId, today, params.at, params.actor);
-  return { ok: true, value: summary };
+  return ok(summary);
 }
 
 /** The latest failed debit of each invoice given (for the invoice page and the overdue list). */
@@ -374,38 +382,33 @@ function csvFields(line: string): string[] {
   return fields;
 }
 
-export function parseStatement(bytes: Buffer): { ok: true; value: StatementLine[] } | Refused {
+export function parseStatement(bytes: Buffer): Result<StatementLine[], "file"> {
   const lines = decodeStatement(bytes).split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   const header = lines.length > 0 ? csvFields(lines[0]).map((f) => f.trim()) : [];
   if (header.join(",") !== "取引日,入金額,振込依頼人名")
-    return {
-      ok: false,
-      message: `line 1 (見出し): 「取引日,入金額,振込依頼人名」ではありません: "${lines[0] ?? ""}"`,
-    };
+    return fileProblem(
+      `line 1 (見出し): 「取引日,入金額,振込依頼人名」ではありません: "${lines[0] ?? ""}"`,
+    );
   const out: StatementLine[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = i + 1;
     if (lines[i].trim() === "") continue;
     const [date, amount, payer, ...rest] = csvFields(lines[i]).map((f) => f.trim());
     if (rest.length > 0 || payer === undefined)
-      return { ok: false, message: `line ${line} (列数): 3列ではありません` };
+      return fileProblem(`line ${line} (列数): 3列ではありません`);
     const iso = date.replace(/\//g, "-");
     if (!isIsoDate(iso))
-      return {
-        ok: false,
-        message: `line ${line} (取引日): 日付（YYYY-MM-DD か YYYY/MM/DD）ではありません: "${date}"`,
-      };
+      return fileProblem(
+        `line ${line} (取引日): 日付（YYYY-MM-DD か YYYY/MM/DD）ではありません: "${date}"`,
+      );
     const yen = amount.replace(/,/g, "");
     if (!/^\d{1,12}$/.test(yen) || Number(yen) === 0)
-      return {
-        ok: false,
-        message: `line ${line} (入金額): 1円以上の整数ではありません: "${amount}"`,
-      };
-    if (payer === "") return { ok: false, message: `line ${line} (振込依頼人名): 空です` };
+      return fileProblem(`line ${line} (入金額): 1円以上の整数ではありません: "${amount}"`);
+    if (payer === "") return fileProblem(`line ${line} (振込依頼人名): 空です`);
     out.push({ line, date: iso, amountYen: Number(yen), payerName: payer });
   }
-  return { ok: true, value: out };
+  return ok(out);
 }
 
 export interface StatementSummary {
@@ -467,7 +470,7 @@ async function invoicesOwing(
 export async function importStatement(
   db: Kysely<Database>,
   params: { bytes: Buffer; at: Date; actor: AuditActor; ip: string },
-): Promise<{ ok: true; value: StatementSummary } | Refused> {
+): Promise<Result<StatementSummary, "file">> {
   const parsed = parseStatement(params.bytes);
   if (!parsed.ok) return parsed;
   const today = jstDate(params.at);
@@ -546,7 +549,7 @@ export async function importStatement(
   });
   for (const contractId of paidContracts)
     await liftPaidUpSuspensions(db, contractId, today, params.at, params.actor);
-  return { ok: true, value: summary };
+  return ok(summary);
 }
 
 export const CREDIT_SORT: ListSort<"date"> = { columns: { date: "asc" }, default: "date" };

@@ -4,6 +4,7 @@
 // ISP cancellation when the console issued the contract, or only the external path otherwise.
 // Forms post to the licence's own route, so they work without JavaScript from any page.
 import { Form, Link } from "@remix-run/react";
+import { FormToken, OnceNotice } from "~/components/OnceForm";
 import type { LicenseView } from "~/licenses/license-views.server";
 import {
   autoEndedText,
@@ -32,6 +33,21 @@ export interface LicensePanelProps {
   error?: { message: string; field?: string; intent?: string } | null;
   /** The provider's staff read rule ids; others read the explanation with the rule on demand. */
   showRuleIds?: boolean;
+  /** The one-time token of the panel's forms (issue 17 item 1), from `licenseFormName(id)`. */
+  formToken: string;
+}
+
+/** The one-time token's form name of a licence's panel: its forms all post to /licenses/:id. */
+export const licenseFormName = (licenseId: number) => `license-${licenseId}`;
+
+/** A failed answer of /licenses/:id as the panel shows it: one message, by form and field. */
+export function panelError(
+  errors: Record<string, string | undefined>,
+  intent: string,
+): { message: string; field?: string; intent: string } | null {
+  const entry = Object.entries(errors).find((e): e is [string, string] => e[1] !== undefined);
+  if (!entry) return null;
+  return { message: entry[1], field: entry[0] === "_form" ? undefined : entry[0], intent };
 }
 
 export function LicensePanel({
@@ -42,6 +58,7 @@ export function LicensePanel({
   canCompleteStop,
   error,
   showRuleIds = false,
+  formToken,
 }: LicensePanelProps) {
   const { overview: o, id, refund } = view;
   const l = o.license;
@@ -366,11 +383,13 @@ export function LicensePanel({
       ) : null}
 
       <h3>お手続き</h3>
+      <OnceNotice form={licenseFormName(id)} />
       {o.consoleActs && canAct ? (
         <div className="stack-actions">
           {l.renewalState === "active" && o.stop.ok ? (
-            <Form method="post" action={action} className="stack">
+            <Form method="post" action={action} className="stack" key={formToken}>
               <input type="hidden" name="intent" value="stop_renewal" />
+              <FormToken token={formToken} />
               {errorFor("stop_renewal") ? (
                 <div className="alert error" role="alert">
                   {errorFor("stop_renewal")!.message}
@@ -382,8 +401,9 @@ export function LicensePanel({
               </button>
             </Form>
           ) : null}
-          <Form method="post" action={action} className="stack mt-12">
+          <Form method="post" action={action} className="stack mt-12" key={formToken}>
             <input type="hidden" name="intent" value="cancel" />
+            <FormToken token={formToken} />
             {errorFor("cancel") && errorFor("cancel")!.field !== "uninstalled" ? (
               <div className="alert error" role="alert">
                 {errorFor("cancel")!.message}
@@ -417,7 +437,8 @@ export function LicensePanel({
           このコンソールで停止・解約できます（お客さま・販売店・運用担当者が操作します）。
         </p>
       ) : o.isp && o.isp.status !== "ended" && !o.isp.endedOn && canAct ? (
-        <Form method="post" action={action} className="stack">
+        <Form method="post" action={action} className="stack" key={formToken}>
+          <FormToken token={formToken} />
           {errorFor(o.isp.cancellation ? "isp_revoke" : "isp_cancel") ? (
             <div className="alert error" role="alert">
               {errorFor(o.isp.cancellation ? "isp_revoke" : "isp_cancel")!.message}
@@ -452,8 +473,9 @@ export function LicensePanel({
         <p className="muted">このライセンスは解約済みです。</p>
       ) : null}
       {canCompleteStop && pendingStops.length > 0 ? (
-        <Form method="post" action={action} className="filters mt-12">
+        <Form method="post" action={action} className="filters mt-12" key={formToken}>
           <input type="hidden" name="intent" value="complete_stop" />
+          <FormToken token={formToken} />
           {errorFor("complete_stop") ? (
             <span className="field-error" role="alert">
               {errorFor("complete_stop")!.message}

@@ -13,7 +13,8 @@ import { pricedVisitsOfMonth } from "../billing/monthly-invoice";
 import { findTariffForMonth } from "../billing/tariff";
 import type { VisitLineInput } from "../billing/visit-pricing";
 import { isTimeOfDay, jstInstant, monthOf, type IsoDate } from "../lib/jst";
-import { estimateVisit, type VisitEstimate } from "./visit-estimate";
+import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
+import { estimateVisit, type VisitEstimate, type VisitQuote } from "./visit-estimate";
 import type { VisitFormContent } from "./visit-form";
 import { visitMenuPrices } from "./visit-menu";
 import {
@@ -30,9 +31,10 @@ export interface BookingRequest extends VisitFormContent {
   start: string;
 }
 
-export type BookingCheck =
-  | { ok: true; estimate: Extract<VisitEstimate, { ok: true }> }
-  | { ok: false; field: "date" | "start" | "lines" | "_form"; message: string; next?: VisitSlot };
+export type BookingField = "date" | "start" | "lines" | "_form";
+
+/** The quote of the booking, or why not — a refused slot with the next slot the terms allow. */
+export type BookingCheck = Result<VisitQuote, BookingField> & { next?: VisitSlot };
 
 async function contractOf(db: Kysely<Database>, id: number, tenant: Tenant) {
   return db
@@ -70,29 +72,24 @@ async function bookedVisits(db: Kysely<Database>, contractId: number): Promise<V
 export async function checkBooking(
   db: Kysely<Database>,
   params: { contractId: number; tenant: Tenant; request: BookingRequest; at: Date },
-): Promise<BookingCheck | null> {
+): Promise<BookingCheck> {
   const contract = await contractOf(db, params.contractId, params.tenant);
-  if (!contract) return null;
-  if (contract.status === "terminated")
-    return { ok: false, field: "_form", message: "解約済みの契約には訪問を予約できません" };
+  if (!contract) return notFoundFailure("契約が見つかりません");
+  if (contract.status === "terminated") return conflict("解約済みの契約には訪問を予約できません");
   const { request, at } = params;
   if (!isRequestAcceptedAt(at)) {
-    return {
-      ok: false,
-      field: "_form",
-      message: `訪問サポートのご依頼は9:00〜21:00（12/29〜1/3を除く）に承ります。次の受付開始は ${formatInstant(nextRequestAcceptanceAt(at))} です`,
-    };
+    return conflict(
+      `訪問サポートのご依頼は9:00〜21:00（12/29〜1/3を除く）に承ります。次の受付開始は ${formatInstant(nextRequestAcceptanceAt(at))} です`,
+    );
   }
   if (jstInstant(request.date, request.start) <= at) {
     return {
-      ok: false,
-      field: "date",
-      message: "訪問日時は現在より後の日時を選んでください",
+      ...invalidField<BookingField>("date", "訪問日時は現在より後の日時を選んでください"),
       next: nextBookableSlot(contract.area, at),
     };
   }
   const slot = checkVisitSlot({ area: contract.area, date: request.date, start: request.start });
-  if (!slot.ok) return { ok: false, field: "date", message: slot.reason, next: slot.next };
+  if (!slot.ok) return { ...invalidField<BookingField>("date", slot.reason), next: slot.next };
   const [billable] = await loadBillableContracts(db, contract.service_start, {
     contractIds: [contract.id],
   });
@@ -100,9 +97,7 @@ export async function checkBooking(
     ...billable.history,
     visits: [...(billable.history.visits ?? []), ...(await bookedVisits(db, contract.id))],
   };
-  const estimate = estimateVisit(history, await loadTariffs(db), { ...request });
-  if (!estimate.ok) return { ok: false, field: "lines", message: estimate.message };
-  return { ok: true, estimate };
+  return estimateVisit(history, await loadTariffs(db), { ...request });
 }
 
 export async function bookVisit(
@@ -115,9 +110,10 @@ export async function bookVisit(
     actor: AuditActor;
     ip: string;
   },
-): Promise<BookingCheck | null> {
+): Promise<BookingCheck> {
   const check = await checkBooking(db, params);
-  if (!check?.ok) return check;
+  if (!check.ok) return check;
+  const estimate = check.value;
   const { request } = params;
   await inTransaction(db, async (trx) => {
     const { id } = await trx
@@ -129,7 +125,7 @@ export async function bookVisit(
         lines: JSON.stringify(request.lines),
         with_line_application: request.withLineApplication ? 1 : 0,
         backup_available: request.backupAvailable ? 1 : 0,
-        estimate_yen: check.estimate.totalYen,
+        estimate_yen: estimate.totalYen,
         status: "booked",
         visit_id: null,
         created_by: params.actor.email ?? "",
@@ -142,7 +138,7 @@ export async function bookVisit(
       action: "visit.book",
       entity: "visit_booking",
       entityId: id,
-      summary: `訪問予約 ${formatDate(request.date)} ${request.start}（見積り ${formatYen(check.estimate.totalYen)}・税抜${check.estimate.freeVisit ? "、年1回の無料訪問を適用" : ""}）`,
+      summary: `訪問予約 ${formatDate(request.date)} ${request.start}（見積り ${formatYen(estimate.totalYen)}・税抜${estimate.freeVisit ? "、年1回の無料訪問を適用" : ""}）`,
       ip: params.ip,
     });
   });
@@ -289,8 +285,7 @@ async function priceDone(
   booking: Booking,
   done: VisitDone,
 ): Promise<VisitEstimate> {
-  if (!isTimeOfDay(done.start))
-    return { ok: false, message: "開始時刻を HH:MM で入力してください" };
+  if (!isTimeOfDay(done.start)) return invalidField("start", "開始時刻を HH:MM で入力してください");
   const [billable] = await loadBillableContracts(db, booking.service_start, {
     contractIds: [booking.contract_id],
   });
@@ -300,13 +295,13 @@ async function priceDone(
   });
 }
 
-/** The price of what was done on the tenant's booking, or null when the booking is not the tenant's. */
+/** The price of what was done on the tenant's booking (not found when the booking is not the tenant's). */
 export async function priceVisitDone(
   db: Kysely<Database>,
   params: { bookingId: number; contractId: number; tenant: Tenant; done: VisitDone },
-): Promise<VisitEstimate | null> {
+): Promise<VisitEstimate> {
   const booking = await getBooking(db, params);
-  return booking && priceDone(db, booking, params.done);
+  return booking ? priceDone(db, booking, params.done) : notFoundFailure("予約が見つかりません");
 }
 
 /**
@@ -326,29 +321,23 @@ export async function recordVisitDone(
     actor: AuditActor;
     ip: string;
   },
-): Promise<
-  | { ok: true; estimate: Extract<VisitEstimate, { ok: true }> }
-  | { ok: false; message: string }
-  | null
-> {
+): Promise<VisitEstimate> {
   const booking = await getBooking(db, params);
-  if (!booking) return null;
-  if (booking.status !== "booked")
-    return { ok: false, message: "この予約はすでに記録済みか取り消されています" };
+  if (!booking) return notFoundFailure("予約が見つかりません");
+  if (booking.status !== "booked") return conflict("この予約はすでに記録済みか取り消されています");
   if (!recordableAt(booking, params.at)) {
-    return {
-      ok: false,
-      message: `予約の開始日時（${bookedStartLabel(booking)}）より前には実施内容を記録できません。`,
-    };
+    return conflict(
+      `予約の開始日時（${bookedStartLabel(booking)}）より前には実施内容を記録できません。`,
+    );
   }
   if (
     isTimeOfDay(params.done.start) &&
     !recordableAt({ visit_date: booking.visit_date, start_time: params.done.start }, params.at)
   ) {
-    return {
-      ok: false,
-      message: `開始時刻（${params.done.start}）がまだ来ていません。実際に作業を始めた時刻を入力してください。`,
-    };
+    return invalidField(
+      "start",
+      `開始時刻（${params.done.start}）がまだ来ていません。実際に作業を始めた時刻を入力してください。`,
+    );
   }
   const month = booking.visit_date.slice(0, 7);
   const billed = await db
@@ -357,10 +346,10 @@ export async function recordVisitDone(
     .where("month", "=", month)
     .where("status", "=", "closed")
     .executeTakeFirst();
-  if (billed)
-    return { ok: false, message: `${month} は請求締め済みです。手動明細で請求してください` };
-  const estimate = await priceDone(db, booking, params.done);
-  if (!estimate.ok) return { ok: false, message: estimate.message };
+  if (billed) return conflict(`${month} は請求締め済みです。手動明細で請求してください`);
+  const priced = await priceDone(db, booking, params.done);
+  if (!priced.ok) return priced;
+  const estimate = priced.value;
   const { done } = params;
   await inTransaction(db, async (trx) => {
     const { id } = await trx
@@ -400,5 +389,5 @@ export async function recordVisitDone(
       ip: params.ip,
     });
   });
-  return { ok: true, estimate };
+  return ok(estimate);
 }

@@ -11,6 +11,7 @@ import { findTariffForMonth, type TariffVersion } from "../billing/tariff";
 import { consumptionTax10 } from "../billing/tax";
 import type { VisitLineInput } from "../billing/visit-pricing";
 import { monthOf } from "../lib/jst";
+import { invalidField, ok, type Result } from "../lib/result";
 
 export interface VisitEstimateLine {
   description: string;
@@ -20,16 +21,16 @@ export interface VisitEstimateLine {
   free: boolean;
 }
 
-export type VisitEstimate =
-  | {
-      ok: true;
-      lines: VisitEstimateLine[];
-      totalYen: number;
-      taxYen: number;
-      freeVisit: boolean;
-      freeVisitAvailable: boolean;
-    }
-  | { ok: false; message: string };
+export interface VisitQuote {
+  lines: VisitEstimateLine[];
+  totalYen: number;
+  taxYen: number;
+  freeVisit: boolean;
+  freeVisitAvailable: boolean;
+}
+
+/** The quote, or why the visit does not price (a validation failure of its lines). */
+export type VisitEstimate = Result<VisitQuote>;
 
 function priceAmong(
   contract: ContractHistory,
@@ -57,9 +58,9 @@ export function estimateVisit(
   visit: VisitRecord,
 ): VisitEstimate {
   const priced = priceAmong(contract, visit, tariffs);
-  if (!priced) return { ok: false, message: "この日付の料金表がありません" };
+  if (!priced) return invalidField("lines", "この日付の料金表がありません");
   if (!priced.priced.ok)
-    return { ok: false, message: priced.priced.errors.map((e) => e.message).join("、") };
+    return invalidField("lines", priced.priced.errors.map((e) => e.message).join("、"));
   // Would a visit with a ● item on that date still be the free one? (Whether the year's free visit is left.)
   const probe: VisitLineInput[] = [{ code: "visit.base", quantity: 1 }];
   const available = priceAmong(contract, { ...visit, lines: probe }, tariffs)?.freeVisit ?? false;
@@ -71,12 +72,11 @@ export function estimateVisit(
     free: l.freeReason !== null,
   }));
   const totalYen = lines.reduce((a, l) => a + l.amountYen, 0);
-  return {
-    ok: true,
+  return ok({
     lines,
     totalYen,
     taxYen: consumptionTax10(totalYen),
     freeVisit: priced.freeVisit,
     freeVisitAvailable: available,
-  };
+  });
 }

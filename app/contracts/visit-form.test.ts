@@ -23,7 +23,7 @@ describe("visit form", () => {
       ),
     ).toEqual({
       ok: true,
-      content: {
+      value: {
         withLineApplication: false,
         backupAvailable: true,
         lines: [
@@ -40,25 +40,28 @@ describe("visit form", () => {
   it("names the wrong field in Japanese", () => {
     expect(visitContentFromForm(form({ "visit.printer": "1.5" }))).toEqual({
       ok: false,
-      field: "visit.printer",
-      message: "プリンター設定は0〜100の整数で入力してください",
+      kind: "validation",
+      fields: { "visit.printer": "プリンター設定は0〜100の整数で入力してください" },
     });
     expect(visitContentFromForm(form({ "visit.app": "1", endpointReinstall: "2" }))).toEqual({
       ok: false,
-      field: "endpointReinstall",
-      message: "再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください",
+      kind: "validation",
+      fields: {
+        endpointReinstall:
+          "再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください",
+      },
     });
     expect(visitContentFromForm(form({ endpointReinstall: "1" }))).toMatchObject({
       ok: false,
-      field: "endpointReinstall",
+      fields: { endpointReinstall: expect.any(String) },
     });
     expect(visitContentFromForm(form({ migrationPcs: "101" }))).toMatchObject({
       ok: false,
-      field: "migrationPcs",
+      fields: { migrationPcs: expect.any(String) },
     });
     expect(visitContentFromForm(form({ migrationPcs: "1", migrationGb: "-3" }))).toMatchObject({
       ok: false,
-      field: "migrationGb",
+      fields: { migrationGb: expect.any(String) },
     });
   });
 
@@ -67,7 +70,7 @@ describe("visit form", () => {
       visitContentFromForm(form({ migrationPcs: "3", migrationGb: "30、30 １２００" })),
     ).toMatchObject({
       ok: true,
-      content: {
+      value: {
         lines: [
           { code: "visit.base" },
           { code: "visit.data_migration", pcs: [{ gb: 30 }, { gb: 30 }, { gb: 1200 }] },
@@ -76,12 +79,14 @@ describe("visit form", () => {
     });
     expect(visitContentFromForm(form({ migrationPcs: "3", migrationGb: "30, 1200" }))).toEqual({
       ok: false,
-      field: "migrationGb",
-      message:
-        "容量を1台ずつ入力するときは、データ移行の台数（3台）と同じ数だけ入力してください（2個あります）",
+      kind: "validation",
+      fields: {
+        migrationGb:
+          "容量を1台ずつ入力するときは、データ移行の台数（3台）と同じ数だけ入力してください（2個あります）",
+      },
     });
     expect(visitContentFromForm(form({ migrationPcs: "2", migrationGb: "30, abc" }))).toMatchObject(
-      { ok: false, field: "migrationGb", message: "容量は0以上の数（GB）で入力してください" },
+      { ok: false, fields: { migrationGb: "容量は0以上の数（GB）で入力してください" } },
     );
   });
 
@@ -105,7 +110,7 @@ describe("visit form", () => {
       migrationPcs: "2",
       migrationGb: "20, 80",
     });
-    expect(visitContentFromForm(form(values))).toEqual({ ok: true, content: booked });
+    expect(visitContentFromForm(form(values))).toEqual({ ok: true, value: booked });
     expect(
       formValuesOfVisit({
         ...booked,

@@ -1,6 +1,7 @@
 // The visit form (S2, S5, S6) shared by the booking page and the operator's record of what was
 // done: form fields ⇄ the pricing rules' visit lines. Pure, so the browser bundle can use it.
 import type { VisitLineInput } from "../billing/visit-pricing";
+import { invalidField, ok, type Result } from "../lib/result";
 import { VISIT_MENU } from "./visit-menu";
 
 export interface VisitFormContent {
@@ -9,8 +10,8 @@ export interface VisitFormContent {
   lines: VisitLineInput[];
 }
 
-export type VisitFormResult =
-  { ok: true; content: VisitFormContent } | { ok: false; field: string; message: string };
+/** The work fields as content, or the first wrong field with its message. */
+export type VisitFormResult = Result<VisitFormContent>;
 
 function count(form: FormData, name: string): number {
   const n = Number(String(form.get(name) ?? "0").normalize("NFKC") || "0");
@@ -47,43 +48,30 @@ export function visitContentFromForm(form: FormData): VisitFormResult {
   if (form.get("visit.diagnosis") === "on") lines.push({ code: "visit.diagnosis", quantity: 1 });
   for (const item of VISIT_MENU) {
     const n = count(form, item.code);
-    if (n < 0)
-      return {
-        ok: false,
-        field: item.code,
-        message: `${item.label}は0〜100の整数で入力してください`,
-      };
+    if (n < 0) return invalidField(item.code, `${item.label}は0〜100の整数で入力してください`);
     if (n > 0) lines.push({ code: item.code, quantity: n });
   }
   // ▲ S5: only re-installing the agent on a PC recovered in the same visit is free; those are part of the app setups.
   const reinstall = count(form, "endpointReinstall");
   const apps = lines.find((l) => l.code === "visit.app");
   if (reinstall < 0 || reinstall > (apps?.quantity ?? 0)) {
-    return {
-      ok: false,
-      field: "endpointReinstall",
-      message: "再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください",
-    };
+    return invalidField(
+      "endpointReinstall",
+      "再インストールの台数は、アプリケーション設定の件数以下の整数で入力してください",
+    );
   }
   if (apps) apps.endpointReinstall = reinstall;
   const pcs = count(form, "migrationPcs");
   if (pcs < 0)
-    return {
-      ok: false,
-      field: "migrationPcs",
-      message: "データ移行の台数は0〜100の整数で入力してください",
-    };
+    return invalidField("migrationPcs", "データ移行の台数は0〜100の整数で入力してください");
   const volumes = migrationVolumes(String(form.get("migrationGb") ?? ""), pcs);
-  if (!volumes.ok) return { ok: false, field: "migrationGb", message: volumes.message };
+  if (!volumes.ok) return invalidField("migrationGb", volumes.message);
   if (pcs > 0) lines.push({ code: "visit.data_migration", pcs: volumes.gb.map((gb) => ({ gb })) });
-  return {
-    ok: true,
-    content: {
-      withLineApplication: form.get("withLineApplication") === "on",
-      backupAvailable: form.get("backupAvailable") === "on",
-      lines,
-    },
-  };
+  return ok({
+    withLineApplication: form.get("withLineApplication") === "on",
+    backupAvailable: form.get("backupAvailable") === "on",
+    lines,
+  });
 }
 
 /** The form values that show these lines again (to prefill the operator's record with what was booked). */
@@ -106,3 +94,22 @@ export function formValuesOfVisit(content: VisitFormContent): Record<string, str
   }
   return values;
 }
+
+/** What a visit form's page shows of a failed answer: one sentence, and the work field it is about. */
+export function visitFormErrors(errors: Record<string, string | undefined> | undefined): {
+  error: string | null;
+  fieldError: { field: string; message: string } | null;
+} {
+  const entries = Object.entries(errors ?? {}).filter(
+    (e): e is [string, string] => typeof e[1] === "string",
+  );
+  if (entries.length === 0) return { error: null, fieldError: null };
+  const work = entries.find(([field]) => !SLOT_FIELDS.has(field));
+  return {
+    error: entries[0][1],
+    fieldError: work ? { field: work[0], message: work[1] } : null,
+  };
+}
+
+/** Fields of the form that are not work fields (their message shows above the form only). */
+const SLOT_FIELDS = new Set(["_form", "date", "start", "lines", "intent"]);

@@ -21,10 +21,11 @@ import {
 } from "~/collections/collections.server";
 import { Pager } from "~/components/Pager";
 import { TableScroll } from "~/components/TableScroll";
-import { OnceForm } from "~/components/OnceForm";
+import { FormToken, OnceForm } from "~/components/OnceForm";
 import { idField } from "~/lib/fields";
 import { parseForm } from "~/lib/form";
 import { notFound } from "~/lib/http.server";
+import { UPLOAD_FORMS } from "~/collections/upload-forms";
 import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { failureMessage, failureStatus } from "~/lib/result";
 import { z } from "zod";
@@ -52,9 +53,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // One one-time token per waiting credit's form (issue 17 item 1): a second click records nothing.
   const formTokens = await issueFormTokens(db, {
     userId: viewer.id,
-    forms: pending.map((c) => creditForm(c.id)),
+    forms: [...pending.map((c) => creditForm(c.id)), UPLOAD_FORMS.statement],
   });
-  return { pending, page, totals, resolved, resolvedPage, formTokens };
+  return {
+    pending,
+    page,
+    totals,
+    resolved,
+    resolvedPage,
+    formTokens,
+    uploadToken: formTokens[UPLOAD_FORMS.statement],
+  };
 }
 
 const creditForm = (creditId: number) => `bank-credit-${creditId}`;
@@ -116,7 +125,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function BankCredits() {
-  const { pending, page, totals, resolved, resolvedPage, formTokens } =
+  const { pending, page, totals, resolved, resolvedPage, formTokens, uploadToken } =
     useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const result = answer && "creditId" in answer ? answer : undefined;
@@ -145,7 +154,8 @@ export default function BankCredits() {
         reloadDocument
         className="actions"
       >
-        <input type="hidden" name="kind" value="statement" />
+        <input type="hidden" name="intent" value="statement" />
+        <FormToken token={uploadToken} />
         <label>
           入金明細 <input type="file" name="file" accept=".csv,text/csv" required />
         </label>

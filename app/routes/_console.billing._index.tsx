@@ -4,20 +4,28 @@ import { listBillingMonths, nextMonthToClose } from "~/billing/months.server";
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
 import { TableScroll } from "~/components/TableScroll";
+import { UPLOAD_FORMS } from "~/collections/upload-forms";
+import { FormToken } from "~/components/OnceForm";
 import { getDb } from "~/db.server";
+import { issueFormToken } from "~/lib/idempotency.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
 import { formatInstant, formatMonth, formatYen } from "~/lib/format";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireViewer(request, { roles: FINANCE_ROLES });
+  const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const months = await listBillingMonths(getDb());
   const lastClosed = months.find((m) => m.status === "closed")?.month ?? null;
-  return { months, next: nextMonthToClose(lastClosed, jstDate(now())) };
+  return {
+    months,
+    next: nextMonthToClose(lastClosed, jstDate(now())),
+    // The result file's upload imports once per form (issue 17 item 1).
+    uploadToken: await issueFormToken(getDb(), { userId: viewer.id, form: UPLOAD_FORMS.result }),
+  };
 }
 
 export default function BillingMonths() {
-  const { months, next } = useLoaderData<typeof loader>();
+  const { months, next, uploadToken } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const debitError = params.get("debitError");
   return (
@@ -92,7 +100,8 @@ export default function BillingMonths() {
         reloadDocument
         className="actions"
       >
-        <input type="hidden" name="kind" value="result" />
+        <input type="hidden" name="intent" value="result" />
+        <FormToken token={uploadToken} />
         <label>
           振替結果ファイル <input type="file" name="file" required />
         </label>

@@ -8,6 +8,7 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { downloadResponse } from "~/lib/http.server";
 import { isIsoDate } from "~/lib/jst";
+import { failureMessage } from "~/lib/result";
 
 export async function loader() {
   return redirect("/billing");
@@ -28,7 +29,9 @@ export async function action({ request }: ActionFunctionArgs) {
     ip: clientIp(request),
   });
   if (!result.ok)
-    return redirect(`/billing?debitError=${encodeURIComponent(result.message)}#direct-debit`);
+    return redirect(
+      `/billing?debitError=${encodeURIComponent(failureMessage(result))}#direct-debit`,
+    );
   return downloadResponse(
     result.value.bytes,
     `口座振替依頼_${result.value.debitDate.replaceAll("-", "")}.txt`,

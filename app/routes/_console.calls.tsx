@@ -1,12 +1,10 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
 import {
-  Form,
   Link,
   useActionData,
   useLoaderData,
@@ -18,8 +16,11 @@ import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
-import { idParam, notFound } from "~/lib/http.server";
+import { idField } from "~/lib/fields";
+import { formValues, parseForm } from "~/lib/form";
+import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { failureResponse } from "~/lib/result.server";
+import { OnceForm } from "~/components/OnceForm";
 import { isInWindow, nextInstantInWindow } from "~/lib/jst";
 import {
   CALL_RESULT_LABELS,
@@ -37,13 +38,19 @@ import { PHONE_WINDOW } from "~/security/notification-windows";
 
 /** Built when used: a schema at module level would also be built in the browser, where the .server values are absent. */
 function callForm() {
-  return z.object({
-    result: z.enum(CALL_RESULTS, { error: "結果を選んでください" }),
-    note: z.string().trim().max(500, "メモは500文字以内で入力してください"),
-  });
+  // One form per call row, one intent (issue 16 item 1): anything else is a 400 that writes nothing.
+  return z.discriminatedUnion("intent", [
+    z.object({
+      intent: z.literal("record_call"),
+      id: idField("電話連絡"),
+      result: z.enum(CALL_RESULTS, { error: "結果を選んでください" }),
+      note: z.string().trim().max(500, "メモは500文字以内で入力してください").default(""),
+    }),
+  ]);
 }
 
-type CallField = "result" | "note";
+/** Each call row's form has its own one-time token (decision 0030). */
+const callFormName = (id: number) => `call-${id}`;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
@@ -54,10 +61,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
     at,
     pageRequest(new URL(request.url).searchParams, CALL_SORT),
   );
+  // Issue 17 item 1: a double click or a reload records a call's result once.
+  const formTokens = await issueFormTokens(getDb(), {
+    userId: viewer.id,
+    forms: calls.filter((c) => c.planned_at <= at.toISOString()).map((c) => callFormName(c.id)),
+  });
   return {
     calls: calls.map((c) => ({
       ...c,
       minutesLate: Math.floor((at.getTime() - Date.parse(c.planned_at)) / 60_000),
+      formToken: formTokens[callFormName(c.id)] ?? "",
     })),
     page,
     results: CALL_RESULTS.map((value) => ({ value, label: CALL_RESULT_LABELS[value] })),
@@ -69,29 +82,33 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
-  const parsed = callForm().safeParse({ ...form, note: form.note ?? "" });
-  const id = idParam(form.id);
-  if (!parsed.success)
-    return data(
-      { id, errors: fieldErrorsOf<CallField>(parsed.error), error: null, values: form },
-      { status: 400 },
-    );
-  const recorded = await recordCall(getDb(), {
-    id,
-    tenant: viewer.tenant,
-    result: parsed.data.result,
-    note: parsed.data.note,
-    at: now(),
-    actor: { id: viewer.id, email: viewer.email },
-    ip: clientIp(request),
-  });
-  if (!recorded) throw notFound();
-  if (!recorded.ok)
-    return data(
-      { id, errors: {} as FieldErrors<CallField>, error: recorded.message, values: form },
-      { status: 400 },
-    );
+  const form = await request.formData();
+  const parsed = parseForm(callForm(), form);
+  // The row's own values, to show its form again with its errors.
+  const values = formValues(form);
+  if (!parsed.ok) {
+    const id = idField().safeParse(values.id);
+    return failureResponse(parsed, { id: id.success ? id.data : 0, values });
+  }
+  const { id, result, note } = parsed.value;
+  const name = callFormName(id);
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, name, form, request),
+    (trx) =>
+      recordCall(trx, {
+        id,
+        tenant: viewer.tenant,
+        result,
+        note,
+        at: now(),
+        actor: { id: viewer.id, email: viewer.email },
+        ip: clientIp(request),
+      }),
+    (r) => (r.ok ? { summary: `電話連絡の結果（${CALL_RESULT_LABELS[result]}）` } : null),
+  );
+  if (run.kind !== "done") return onceResponse(name, run);
+  if (!run.value.ok) return failureResponse(run.value, { id, values });
   return redirect(`/calls?recorded=${id}`);
 }
 
@@ -106,7 +123,8 @@ function elapsed(minutes: number): string {
 
 export default function Calls() {
   const { calls, page, results, windowOpen, nextWindow } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const answer = useActionData<typeof action>();
+  const actionData = answer && "errors" in answer ? answer : undefined;
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
   return (
@@ -123,7 +141,7 @@ export default function Calls() {
           現在は電話連絡の時間外です。次に電話できるのは{formatInstant(nextWindow)}からです。
         </div>
       ) : null}
-      {params.get("recorded") && !actionData ? (
+      {params.get("recorded") && !answer ? (
         <div className="alert success" role="status">
           電話連絡の結果を記録しました。
         </div>
@@ -179,15 +197,18 @@ export default function Calls() {
                       </td>
                       <td>
                         {due ? (
-                          <Form
+                          <OnceForm
                             method="post"
                             className="call-form call-form"
                             aria-label={`${c.customer_name}への電話の結果`}
+                            token={c.formToken}
+                            form={`call-${c.id}`}
                           >
+                            <input type="hidden" name="intent" value="record_call" />
                             <input type="hidden" name="id" value={c.id} />
-                            {mine?.error ? (
+                            {mine?.errors._form ? (
                               <div className="field-error" role="alert">
-                                {mine.error}
+                                {mine.errors._form}
                               </div>
                             ) : null}
                             <label htmlFor={`result-${c.id}`} className="text-13">
@@ -238,7 +259,7 @@ export default function Calls() {
                             <button type="submit" disabled={busy}>
                               記録する
                             </button>
-                          </Form>
+                          </OnceForm>
                         ) : (
                           <span className="muted text-13">予定時刻になると記録できます</span>
                         )}

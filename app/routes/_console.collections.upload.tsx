@@ -11,9 +11,22 @@ import { Link, useActionData } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
 import { importDebitResult, importStatement } from "~/collections/collections.server";
+import { UPLOAD_FORMS } from "~/collections/upload-forms";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formatYen } from "~/lib/format";
+import { parseForm } from "~/lib/form";
+import { formClaim, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { failureMessage, invalid, invalidField, ok, type Result } from "~/lib/result";
+import { failureResponse } from "~/lib/result.server";
+import { OnceNotice } from "~/components/OnceForm";
+import { z } from "zod";
+
+// The two uploads, one schema (issue 16 item 1): an intent neither form sends is a 400.
+const UploadForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("result"), file: z.instanceof(File).optional() }),
+  z.object({ intent: z.literal("statement"), file: z.instanceof(File).optional() }),
+]);
 
 // Not a redirect: after the upload's POST the page is rendered with the action's result.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -24,52 +37,65 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
   const form = await request.formData();
-  const kind = form.get("kind") === "result" ? "result" : "statement";
-  const file = form.get("file");
-  if (!(file instanceof File) || file.size === 0)
-    return data({ kind, error: "ファイルを選んでください", summary: null }, { status: 400 });
+  const parsed = parseForm(UploadForm, form);
+  if (!parsed.ok) return failureResponse(parsed, { kind: "statement" as const, summary: null });
+  const { intent: kind, file } = parsed.value;
+  if (!file || file.size === 0)
+    return failureResponse(invalidField("file", "ファイルを選んでください"), {
+      kind,
+      summary: null,
+    });
+  const bytes = Buffer.from(await file.arrayBuffer());
   const context = {
-    bytes: Buffer.from(await file.arrayBuffer()),
     at: now(),
     actor: { id: viewer.id, email: viewer.email },
     ip: clientIp(request),
   };
-  if (kind === "result") {
-    const result = await importDebitResult(getDb(), context);
-    if (!result.ok)
-      return data(
-        { kind, error: `${file.name}: ${result.message}（何も記録していません）`, summary: null },
-        { status: 400 },
-      );
-    const s = result.value;
-    return {
-      kind,
-      error: null,
-      summary: `振替済 ${s.paid}件 ${formatYen(s.paidYen)}、振替不能 ${s.failed}件 ${formatYen(s.failedYen)}、取込済みのため変更なし ${s.alreadyRecorded}件`,
-    };
-  }
-  const result = await importStatement(getDb(), context);
+  // The file and its token in one transaction (issue 17 item 1): a reload of the answer or a second
+  // click imports nothing twice; a refused file leaves the token for the corrected one.
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, UPLOAD_FORMS[kind], form, request),
+    (trx): Promise<Result<string, "file">> =>
+      kind === "result"
+        ? importDebitResult(trx, { ...context, bytes }).then((r) =>
+            r.ok
+              ? ok(
+                  `振替済 ${r.value.paid}件 ${formatYen(r.value.paidYen)}、振替不能 ${r.value.failed}件 ${formatYen(r.value.failedYen)}、取込済みのため変更なし ${r.value.alreadyRecorded}件`,
+                )
+              : r,
+          )
+        : importStatement(trx, { ...context, bytes }).then((r) =>
+            r.ok
+              ? ok(
+                  `入金 ${r.value.credits}件: 照合して入金を記録 ${r.value.matched}件 ${formatYen(r.value.matchedYen)}、照合待ち ${r.value.pending}件、取込済みのため変更なし ${r.value.alreadyRecorded}件`,
+                )
+              : r,
+          ),
+    (r) => (r.ok ? { summary: `${file.name} は取り込み済みです（${r.value}）` } : null),
+  );
+  if (run.kind !== "done") return onceResponse(UPLOAD_FORMS[kind], run);
+  const result = run.value;
   if (!result.ok)
-    return data(
-      { kind, error: `${file.name}: ${result.message}（何も記録していません）`, summary: null },
-      { status: 400 },
+    return failureResponse(
+      invalidField("file", `${file.name}: ${failureMessage(result)}（何も記録していません）`),
+      { kind, summary: null },
     );
-  const s = result.value;
-  return {
-    kind,
-    error: null,
-    summary: `入金 ${s.credits}件: 照合して入金を記録 ${s.matched}件 ${formatYen(s.matchedYen)}、照合待ち ${s.pending}件、取込済みのため変更なし ${s.alreadyRecorded}件`,
-  };
+  return data({ kind, errors: {}, summary: result.value });
 }
 
 export default function CollectionsUpload() {
-  const result = useActionData<typeof action>();
+  const answer = useActionData<typeof action>();
+  const result = answer && "kind" in answer ? answer : undefined;
+  const error = result ? failureMessage(invalid(result.errors)) : null;
   return (
     <>
       <h1>{result?.kind === "result" ? "振替結果の取り込み" : "入金明細の取り込み"}</h1>
-      {result?.error ? (
+      <OnceNotice form={UPLOAD_FORMS.result} />
+      <OnceNotice form={UPLOAD_FORMS.statement} />
+      {result && Object.keys(result.errors).length > 0 ? (
         <div className="alert error" role="alert">
-          {result.error}
+          {error}
         </div>
       ) : null}
       {result?.summary ? (
@@ -77,7 +103,7 @@ export default function CollectionsUpload() {
           {result.summary}
         </div>
       ) : null}
-      {!result ? (
+      {!answer ? (
         <p className="muted">
           ファイルは請求締め（振替結果）と入金の照合（入金明細）の画面から取り込みます。
         </p>

@@ -17,15 +17,20 @@ import {
   bookVisit,
   checkBooking,
   listBookings,
+  type BookingCheck,
   type BookingRequest,
 } from "~/contracts/visit-bookings.server";
-import { visitContentFromForm } from "~/contracts/visit-form";
+import { visitContentFromForm, visitFormErrors } from "~/contracts/visit-form";
+import type { VisitSlot } from "~/contracts/visit-slots";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { formValues } from "~/lib/form";
+import { formValues, parseForm, type FieldErrors } from "~/lib/form";
+import type { Failure } from "~/lib/result";
+import { failureResponse } from "~/lib/result.server";
+import { z } from "zod";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { idParam, notFound } from "~/lib/http.server";
-import { isIsoDate, isTimeOfDay } from "~/lib/jst";
+import { isIsoDate, isTimeOfDay, type IsoDate } from "~/lib/jst";
 import { AREA_LABELS } from "~/lib/labels";
 import { formatDate, formatDateWithWeekday, formatYen } from "~/lib/format";
 
@@ -41,44 +46,38 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+// The booking form's two buttons, one schema (issue 16 item 1): an intent neither sends is a 400.
+// The work fields (counts, volumes) are read by visitContentFromForm, shared with the record form.
+const slotFields = {
+  date: z
+    .string({ error: "訪問日と開始時刻を正しく入力してください" })
+    .refine((v): v is IsoDate => isIsoDate(v), "訪問日と開始時刻を正しく入力してください"),
+  start: z
+    .string({ error: "訪問日と開始時刻を正しく入力してください" })
+    .refine(isTimeOfDay, "訪問日と開始時刻を正しく入力してください"),
+};
+const BookingForm = z.discriminatedUnion("intent", [
+  z.looseObject({ intent: z.literal("estimate"), ...slotFields }),
+  z.looseObject({ intent: z.literal("book"), ...slotFields }),
+]);
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
   const form = await request.formData();
   const db = getDb();
   const contractId = idParam(params.contractId);
   const values = formValues(form);
-  const parsed = visitContentFromForm(form);
-  if (!parsed.ok)
-    return data(
-      {
-        error: parsed.message,
-        fieldError: { field: parsed.field, message: parsed.message },
-        values,
-        estimate: null,
-        next: null,
-      },
-      { status: 400 },
-    );
-  const booking: BookingRequest = {
-    ...parsed.content,
-    date: String(form.get("date") ?? ""),
-    start: String(form.get("start") ?? ""),
-  };
-  if (!isIsoDate(booking.date) || !isTimeOfDay(booking.start)) {
-    return data(
-      {
-        error: "訪問日と開始時刻を正しく入力してください",
-        fieldError: null,
-        values,
-        estimate: null,
-        next: null,
-      },
-      { status: 400 },
-    );
-  }
+  const refused = (failure: Failure, next: VisitSlot | null = null) =>
+    failureResponse(failure, { values, estimate: null, next });
+  const parsed = parseForm(BookingForm, form);
+  if (!parsed.ok) return refused(parsed);
+  const content = visitContentFromForm(form);
+  if (!content.ok) return refused(content);
+  const { intent, date, start } = parsed.value;
+  const booking: BookingRequest = { ...content.value, date, start };
   const args = { contractId, tenant: viewer.tenant, request: booking, at: now() };
-  let result: Awaited<ReturnType<typeof checkBooking>>;
-  if (form.get("intent") === "book") {
+  let result: BookingCheck;
+  if (intent === "book") {
     // Booked once per form: a double click or a reload of the answer books nothing twice.
     const run = await runFormOnce(
       db,
@@ -90,7 +89,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           ip: clientIp(request),
         }),
       (r) =>
-        r?.ok
+        r.ok
           ? {
               summary: `${formatDate(booking.date)} ${booking.start}の訪問の予約`,
               redirect: `/contracts/${contractId}/visits`,
@@ -102,20 +101,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } else {
     result = await checkBooking(db, args);
   }
-  if (!result) throw notFound();
-  if (!result.ok)
-    return data(
-      {
-        error: result.message,
-        fieldError: null,
-        values,
-        estimate: null,
-        next: result.next ?? null,
-      },
-      { status: 400 },
-    );
-  if (form.get("intent") === "book") return redirect(`/contracts/${contractId}/visits?booked=1`);
-  return data({ error: null, fieldError: null, values, estimate: result.estimate, next: null });
+  if (!result.ok) return refused(result, result.next ?? null);
+  if (intent === "book") return redirect(`/contracts/${contractId}/visits?booked=1`);
+  return data({ errors: {} as FieldErrors, values, estimate: result.value, next: null });
 }
 
 export default function Visits() {
@@ -124,6 +112,7 @@ export default function Visits() {
   const basePrice = menuPrices.find((p) => p.code === "visit.base");
   const answer = useActionData<typeof action>();
   const result = answer && "values" in answer ? answer : undefined;
+  const { error, fieldError } = visitFormErrors(result?.errors);
   const [params] = useSearchParams();
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
   return (
@@ -162,10 +151,10 @@ export default function Visits() {
           訪問の実施を記録しました。料金は訪問月の請求書に計上されます。
         </div>
       ) : null}
-      {result?.error ? (
+      {error ? (
         <div className="alert error" role="alert" data-testid="booking-error">
-          {result.error}
-          {result.next ? (
+          {error}
+          {result?.next ? (
             <>
               {" "}
               次に予約できる枠は{" "}
@@ -202,7 +191,7 @@ export default function Visits() {
         <VisitWorkFields
           legend="作業内容（基本作業料は毎回かかります）"
           v={v}
-          error={result?.fieldError}
+          error={fieldError}
           prices={menuPrices}
         />
         <div className="row">

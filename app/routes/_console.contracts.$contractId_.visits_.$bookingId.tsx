@@ -21,10 +21,13 @@ import {
   recordVisitDone,
   type VisitDone,
 } from "~/contracts/visit-bookings.server";
-import { formValuesOfVisit, visitContentFromForm } from "~/contracts/visit-form";
+import { formValuesOfVisit, visitContentFromForm, visitFormErrors } from "~/contracts/visit-form";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { formValues } from "~/lib/form";
+import { formValues, parseForm, type FieldErrors } from "~/lib/form";
+import type { Failure } from "~/lib/result";
+import { failureResponse } from "~/lib/result.server";
+import { z } from "zod";
 import { idParam, notFound } from "~/lib/http.server";
 import { formatDate, formatYen } from "~/lib/format";
 
@@ -52,29 +55,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+// The record form's two buttons, one schema (issue 16 item 1): an intent neither sends is a 400.
+// The work fields are read by visitContentFromForm, shared with the booking form.
+const RecordForm = z.discriminatedUnion("intent", [
+  z.looseObject({ intent: z.literal("price"), start: z.string().default("") }),
+  z.looseObject({ intent: z.literal("record"), start: z.string().default("") }),
+]);
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const form = await request.formData();
   const values = formValues(form);
-  const parsed = visitContentFromForm(form);
-  if (!parsed.ok)
-    return data(
-      {
-        error: parsed.message,
-        fieldError: { field: parsed.field, message: parsed.message },
-        values,
-        estimate: null,
-      },
-      { status: 400 },
-    );
-  const done: VisitDone = { ...parsed.content, start: String(form.get("start") ?? "") };
+  const refused = (failure: Failure) => failureResponse(failure, { values, estimate: null });
+  const parsed = parseForm(RecordForm, form);
+  if (!parsed.ok) return refused(parsed);
+  const content = visitContentFromForm(form);
+  if (!content.ok) return refused(content);
+  const done: VisitDone = { ...content.value, start: parsed.value.start };
   const ids = {
     bookingId: idParam(params.bookingId),
     contractId: idParam(params.contractId),
     tenant: viewer.tenant,
   };
   const db = getDb();
-  if (form.get("intent") === "record") {
+  if (parsed.value.intent === "record") {
     const run = await runFormOnce(
       db,
       formClaim(viewer, "visit-record", form, request),
@@ -87,34 +91,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
           ip: clientIp(request),
         }),
       (r) =>
-        r?.ok
+        r.ok
           ? { summary: "訪問の実施は記録済みです", redirect: `/contracts/${ids.contractId}/visits` }
           : null,
     );
     if (run.kind !== "done") return onceResponse("visit-record", run);
-    const result = run.value;
-    if (!result) throw notFound();
-    if (!result.ok)
-      return data(
-        { error: result.message, fieldError: null, values, estimate: null },
-        { status: 400 },
-      );
+    if (!run.value.ok) return refused(run.value);
     return redirect(`/contracts/${ids.contractId}/visits?recorded=1`);
   }
   const estimate = await priceVisitDone(db, { ...ids, done });
-  if (!estimate) throw notFound();
-  if (!estimate.ok)
-    return data(
-      { error: estimate.message, fieldError: null, values, estimate: null },
-      { status: 400 },
-    );
-  return data({ error: null, fieldError: null, values, estimate });
+  if (!estimate.ok) return refused(estimate);
+  return data({ errors: {} as FieldErrors, values, estimate: estimate.value });
 }
 
 export default function RecordVisit() {
   const { booking, booked, formToken } = useLoaderData<typeof loader>();
   const onceAnswer = useActionData<typeof action>();
   const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
+  const { error, fieldError } = visitFormErrors(result?.errors);
   const v = (k: string, fallback = "") =>
     result?.values
       ? (result.values[k] ?? fallback)
@@ -143,9 +137,9 @@ export default function RecordVisit() {
             予約時の内容を表示しています。実際に行った作業と数量に直して記録してください。作業の成否にかかわらず料金がかかります（規約第24条第3項）。予約時の見積り:{" "}
             {formatYen(booking.estimateYen)}（税抜）
           </p>
-          {result?.error ? (
+          {error ? (
             <div className="alert error" role="alert" data-testid="record-error">
-              {result.error}
+              {error}
             </div>
           ) : null}
           <OnceForm token={formToken} form="visit-record" method="post" className="stack max-640">
@@ -156,7 +150,7 @@ export default function RecordVisit() {
             <VisitWorkFields
               legend="実施した作業（基本作業料は毎回かかります）"
               v={v}
-              error={result?.fieldError}
+              error={fieldError}
             />
             <div className="row">
               <button type="submit" name="intent" value="price" className="secondary">

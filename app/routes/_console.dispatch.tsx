@@ -16,7 +16,10 @@ import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import chartStyles from "~/components/charts/charts.css";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
+import { checkboxField, idField } from "~/lib/fields";
+import { formValues, parseForm, type FieldErrors } from "~/lib/form";
+import { invalidField } from "~/lib/result";
+import { failureResponse } from "~/lib/result.server";
 import { isIsoDate, isTimeOfDay, jstDate, jstInstant, jstTime } from "~/lib/jst";
 import { AREA_LABELS, itemLabel } from "~/lib/labels";
 import {
@@ -31,11 +34,8 @@ import { formatInstantWithWeekday } from "~/lib/format";
 
 /** Built when used, so that the browser bundle carries neither zod's schema nor the calendar module. */
 function dispatchForm() {
-  return z.object({
-    intent: z.enum(["quote", "record"]),
-    contract: z
-      .string({ error: "契約を選んでください" })
-      .regex(/^[1-9]\d{0,15}$/, "契約を選んでください"),
+  const fields = {
+    contract: idField("契約"),
     date: z
       .string({ error: "受付日を入力してください" })
       .refine(isIsoDate, "受付日を正しく入力してください（例：2026-11-28）"),
@@ -43,11 +43,14 @@ function dispatchForm() {
       .string({ error: "受付時刻を入力してください" })
       .refine(isTimeOfDay, "受付時刻を「10:30」の形で入力してください"),
     notes: z.string().trim().max(1000, "メモは1000文字以内で入力してください").default(""),
-    customerFault: z.literal("on").optional(),
-  });
+    customerFault: checkboxField(),
+  };
+  // The form's two buttons, one schema (issue 16 item 1): any other intent is a 400.
+  return z.discriminatedUnion("intent", [
+    z.object({ intent: z.literal("quote"), ...fields }),
+    z.object({ intent: z.literal("record"), ...fields }),
+  ]);
 }
-
-type Fields = "contract" | "date" | "time" | "notes";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
@@ -70,33 +73,38 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
-  const parsed = dispatchForm().safeParse(form);
-  const fail = (fieldErrors: FieldErrors<Fields>) =>
-    data({ fieldErrors, quote: null, values: form }, { status: 400 });
-  if (!parsed.success) return fail(fieldErrorsOf<Fields>(parsed.error));
+  const form = await request.formData();
+  const values = formValues(form);
+  const parsed = parseForm(dispatchForm(), form);
+  if (!parsed.ok) return failureResponse(parsed, { quote: null, values });
+  const input = parsed.value;
   const at = now();
-  const reportedAt = jstInstant(parsed.data.date, parsed.data.time);
+  const reportedAt = jstInstant(input.date, input.time);
   if (reportedAt.getTime() > at.getTime())
-    return fail({ time: "受付日時が現在より後になっています" });
+    return failureResponse(invalidField("time", "受付日時が現在より後になっています"), {
+      quote: null,
+      values,
+    });
   const gateway = await contractGateway(getDb(), {
-    contractId: Number(parsed.data.contract),
+    contractId: input.contract,
     tenant: viewer.tenant,
     at: reportedAt,
   });
   if (!gateway)
-    return fail({ contract: "この契約には受付日の時点でゲートウェイ装置の契約がありません" });
+    return failureResponse(
+      invalidField("contract", "この契約には受付日の時点でゲートウェイ装置の契約がありません"),
+      { quote: null, values },
+    );
   const quote = quoteDispatch(gateway, reportedAt);
-  if (parsed.data.intent === "quote")
-    return data({ fieldErrors: {} as FieldErrors<Fields>, quote, values: form });
+  if (input.intent === "quote") return data({ errors: {} as FieldErrors, quote, values });
   const run = await runFormOnce(
     getDb(),
     formClaim(viewer, "dispatch", form, request),
     (trx) =>
       recordGatewayFailure(trx, {
         quote,
-        customerFault: parsed.data.customerFault === "on",
-        notes: parsed.data.notes,
+        customerFault: input.customerFault,
+        notes: input.notes,
         at,
         actor: { id: viewer.id, email: viewer.email },
         ip: clientIp(request),
@@ -113,7 +121,7 @@ export default function Dispatch() {
   const onceAnswer = useActionData<typeof action>();
   const actionData = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
-  const errors: FieldErrors<Fields> = actionData?.fieldErrors ?? {};
+  const errors: FieldErrors = actionData?.errors ?? {};
   const values = actionData?.values ?? {};
   const quote = actionData?.quote ?? null;
   const recorded =
@@ -138,7 +146,7 @@ export default function Dispatch() {
       ) : null}
       {Object.keys(errors).length ? (
         <div className="alert error" role="alert">
-          入力内容に誤りがあります。赤字の項目を確認してください。
+          {errors._form ?? "入力内容に誤りがあります。赤字の項目を確認してください。"}
         </div>
       ) : null}
 

@@ -1,17 +1,22 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { INCIDENT_ROLES } from "~/auth/tenancy";
 import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
+import { parseForm } from "~/lib/form";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { failureMessage, invalid } from "~/lib/result";
+import { failureResponse } from "~/lib/result.server";
+import { OnceForm } from "~/components/OnceForm";
+import { z } from "zod";
 import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS } from "~/security/incident-labels";
 import { NOTIFICATION_RESULT_LABELS } from "~/security/calls.server";
 import {
@@ -43,64 +48,98 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Issue 17 item 8: a customer does not get the control to resolve what an operator handles.
     canResolve: INCIDENT_ROLES.includes(viewer.role) && mayResolve(viewer.tenant, found.incident),
     defaultAssignee: viewer.displayName,
+    formToken:
+      INCIDENT_ROLES.includes(viewer.role) && found.incident.status !== "resolved"
+        ? await issueFormToken(getDb(), { userId: viewer.id, form: INCIDENT_FORM })
+        : "",
   };
 }
+
+// Line ends as the browser sends them (CRLF) are stored as LF, so the notes read the same everywhere.
+const incidentNotes = (required?: string) =>
+  z
+    .string()
+    .default("")
+    .transform((v) => v.replace(/\r\n?/g, "\n").trim())
+    .refine((v) => required === undefined || v !== "", required)
+    .refine((v) => v.length <= 2000, "メモは2000文字、担当者は100文字までです");
+const assigneeField = z
+  .string()
+  .trim()
+  .max(100, "メモは2000文字、担当者は100文字までです")
+  .default("");
+
+// The page's one form and its three buttons, one schema (issue 16 item 1): an intent none of them
+// sends is a 400 and writes nothing.
+const IncidentForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("note"),
+    notes: incidentNotes("メモを入力してください"),
+    assignee: assigneeField,
+  }),
+  z.object({ intent: z.literal("acknowledge"), notes: incidentNotes(), assignee: assigneeField }),
+  z.object({
+    intent: z.literal("resolve"),
+    notes: incidentNotes("解決するときは対応内容をメモに記入してください"),
+    assignee: assigneeField,
+  }),
+]);
+
+/** The one-time token's form name: the note, the start and the resolution all write the record. */
+const INCIDENT_FORM = "incident-note";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: INCIDENT_ROLES });
   const form = await request.formData();
-  const intent = form.get("intent");
-  const to = intent === "resolve" ? "resolved" : "acknowledged";
-  // Line ends as the browser sends them (CRLF) are stored as LF, so the notes read the same everywhere.
-  const notes = String(form.get("notes") ?? "")
-    .replace(/\r\n?/g, "\n")
-    .trim();
-  const assignee = String(form.get("assignee") ?? "").trim();
-  if ((to === "resolved" || intent === "note") && notes === "")
-    return data(
-      {
-        error:
-          intent === "note"
-            ? "メモを入力してください"
-            : "解決するときは対応内容をメモに記入してください",
-      },
-      { status: 400 },
-    );
-  if (notes.length > 2000 || assignee.length > 100)
-    return data({ error: "メモは2000文字、担当者は100文字までです" }, { status: 400 });
-  if (intent === "note") {
-    // Issue 17 item 8: a note on its own, without changing the incident's state.
-    const added = await addIncidentNote(getDb(), {
-      id: idParam(params.incidentId),
-      tenant: viewer.tenant,
-      note: notes,
-      at: now(),
-      actor: { id: viewer.id, email: viewer.email },
-      ip: clientIp(request),
-    });
-    if (!added) throw notFound();
-    return redirect(`/incidents/${params.incidentId}?noted=1`);
-  }
-  const result = await transitionIncident(getDb(), {
-    id: idParam(params.incidentId),
-    tenant: viewer.tenant,
-    to,
-    notes,
-    assignee,
-    at: now(),
-    actor: { id: viewer.id, email: viewer.email },
-    ip: clientIp(request),
-  });
-  if (!result) throw notFound();
-  if (!result.ok)
-    return data({ error: result.message }, { status: result.kind === "not_allowed" ? 403 : 409 });
-  return redirect(`/incidents/${params.incidentId}`);
+  const parsed = parseForm(IncidentForm, form);
+  if (!parsed.ok) return failureResponse(parsed);
+  const { intent, notes, assignee } = parsed.value;
+  const id = idParam(params.incidentId);
+  const actor = { id: viewer.id, email: viewer.email };
+  // The note or the change and its token in one transaction (issue 17 item 1): a double click
+  // or a reload adds the same note once.
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, INCIDENT_FORM, form, request),
+    (trx) =>
+      intent === "note"
+        ? // Issue 17 item 8: a note on its own, without changing the incident's state.
+          addIncidentNote(trx, {
+            id,
+            tenant: viewer.tenant,
+            note: notes,
+            at: now(),
+            actor,
+            ip: clientIp(request),
+          })
+        : transitionIncident(trx, {
+            id,
+            tenant: viewer.tenant,
+            to: intent === "resolve" ? "resolved" : "acknowledged",
+            notes,
+            assignee,
+            at: now(),
+            actor,
+            ip: clientIp(request),
+          }),
+    (r) => (r.ok ? { summary: RECORDED[intent] } : null),
+  );
+  if (run.kind !== "done") return onceResponse(INCIDENT_FORM, run);
+  if (!run.value.ok) return failureResponse(run.value);
+  return redirect(`/incidents/${params.incidentId}${intent === "note" ? "?noted=1" : ""}`);
 }
 
+const RECORDED = {
+  note: "メモは追加済みです",
+  acknowledge: "対応の開始は記録済みです",
+  resolve: "解決済みにしました",
+} as const;
+
 export default function IncidentDetail() {
-  const { incident, events, notifications, notes, canAct, canResolve, defaultAssignee } =
+  const { incident, events, notifications, notes, canAct, canResolve, defaultAssignee, formToken } =
     useLoaderData<typeof loader>();
-  const error = useActionData<typeof action>()?.error;
+  const answer = useActionData<typeof action>();
+  const error = answer && "errors" in answer ? failureMessage(invalid(answer.errors)) : null;
   const [searchParams] = useSearchParams();
   return (
     <>
@@ -217,7 +256,7 @@ export default function IncidentDetail() {
               セキュアラインの担当者が対応しています。解決済みにするのは担当者です。状況やご依頼はメモでお知らせください。
             </p>
           ) : null}
-          <Form method="post" className="stack" key={notes.length}>
+          <OnceForm method="post" className="stack" token={formToken} form={INCIDENT_FORM}>
             <label>
               担当者
               <input
@@ -245,7 +284,7 @@ export default function IncidentDetail() {
                 </button>
               ) : null}
             </div>
-          </Form>
+          </OnceForm>
         </>
       ) : null}
     </>

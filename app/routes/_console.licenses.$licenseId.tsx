@@ -1,5 +1,4 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -9,26 +8,47 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { RULE_ID_ROLES } from "~/auth/tenancy";
-import { LicensePanel } from "~/components/LicensePanel";
+import { LicensePanel, licenseFormName, panelError } from "~/components/LicensePanel";
 import { getDb } from "~/db.server";
 import { cancelIspContract, revokeIspCancellationOf } from "~/licenses/isp.server";
 import {
   cancelLicense,
   completeAutoRenewalStop,
   stopAutoRenewal,
+  type ChangeResult,
 } from "~/licenses/license-changes.server";
 import { getLicenseView } from "~/licenses/license-views.server";
-import { LICENSE_ACTION_ROLES, LICENSE_OPERATION_ROLES } from "~/licenses/licenses.server";
+import {
+  getLicense,
+  LICENSE_ACTION_ROLES,
+  LICENSE_OPERATION_ROLES,
+} from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
+import { checkboxField } from "~/lib/fields";
+import { parseForm } from "~/lib/form";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { invalidField } from "~/lib/result";
+import { failureResponse } from "~/lib/result.server";
 import { jstDate } from "~/lib/jst";
 
-const ActionForm = z.object({
-  intent: z.enum(["stop_renewal", "cancel", "isp_cancel", "isp_revoke", "complete_stop"], {
-    error: "操作を選んでください",
-  }),
-  uninstalled: z.string().optional(),
-});
+// The panel's forms, one schema (issue 16 item 1): an intent none of them sends is a 400 that
+// changes nothing.
+const ActionForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("stop_renewal") }),
+  z.object({ intent: z.literal("cancel"), uninstalled: checkboxField() }),
+  z.object({ intent: z.literal("isp_cancel") }),
+  z.object({ intent: z.literal("isp_revoke") }),
+  z.object({ intent: z.literal("complete_stop") }),
+]);
+
+const DONE_SUMMARY = {
+  stop_renewal: "自動延長の停止は受付済みです",
+  cancel: "解約は受付済みです",
+  isp_cancel: "解約の申し込みは受付済みです",
+  isp_revoke: "解約予約の取り消しは受付済みです",
+  complete_stop: "停止処理の完了は記録済みです",
+} as const;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -46,29 +66,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     showRuleIds: RULE_ID_ROLES.includes(viewer.role),
     canAct: LICENSE_ACTION_ROLES.includes(viewer.role),
     canCompleteStop: LICENSE_OPERATION_ROLES.includes(viewer.role),
+    // One one-time token for the panel's forms (issue 17 item 1): a double click stops, cancels or
+    // asks for a refund once.
+    formToken: LICENSE_ACTION_ROLES.includes(viewer.role)
+      ? await issueFormToken(getDb(), { userId: viewer.id, form: licenseFormName(view.id) })
+      : "",
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.licenseId);
-  const form = Object.fromEntries(await request.formData());
-  const parsed = ActionForm.safeParse(form);
+  const form = await request.formData();
+  const parsed = parseForm(ActionForm, form);
   const viewer = await requireViewer(request, {
     roles:
-      parsed.success && parsed.data.intent === "complete_stop"
+      parsed.ok && parsed.value.intent === "complete_stop"
         ? LICENSE_OPERATION_ROLES
         : LICENSE_ACTION_ROLES,
   });
-  if (!parsed.success)
-    return data(
-      {
-        intent: "",
-        message: parsed.error.issues[0]?.message ?? "入力内容を確認してください",
-        field: undefined as string | undefined,
-      },
-      { status: 400 },
-    );
-  const db = getDb();
+  if (!parsed.ok) return failureResponse(parsed, { intent: "" });
+  const input = parsed.value;
+  const { intent } = input;
   const base = {
     id,
     tenant: viewer.tenant,
@@ -76,32 +94,38 @@ export async function action({ request, params }: ActionFunctionArgs) {
     ip: clientIp(request),
   };
   const on = jstDate(now());
-  const { intent } = parsed.data;
-  const result =
-    intent === "stop_renewal"
-      ? await stopAutoRenewal(db, { ...base, on })
-      : intent === "cancel"
-        ? await cancelLicense(db, {
-            ...base,
-            on,
-            uninstallAcknowledged: parsed.data.uninstalled === "yes",
-          })
-        : intent === "isp_cancel"
-          ? await cancelIspContract(db, { ...base, on })
-          : intent === "isp_revoke"
-            ? await revokeIspCancellationOf(db, { ...base, on })
-            : await completeAutoRenewalStop(db, base);
+  // A foreign or missing licence is 404 before its form's token is looked at, as on every page.
+  if (!(await getLicense(getDb(), { id, tenant: viewer.tenant }))) throw notFound();
+  const name = licenseFormName(id);
+  const run = await runFormOnce(
+    getDb(),
+    formClaim(viewer, name, form, request),
+    (db): Promise<ChangeResult | null> =>
+      input.intent === "stop_renewal"
+        ? stopAutoRenewal(db, { ...base, on })
+        : input.intent === "cancel"
+          ? cancelLicense(db, { ...base, on, uninstallAcknowledged: input.uninstalled })
+          : input.intent === "isp_cancel"
+            ? cancelIspContract(db, { ...base, on })
+            : input.intent === "isp_revoke"
+              ? revokeIspCancellationOf(db, { ...base, on })
+              : completeAutoRenewalStop(db, base),
+    (r) => (r?.ok ? { summary: DONE_SUMMARY[intent], redirect: `/licenses/${id}` } : null),
+  );
+  if (run.kind !== "done") return onceResponse(name, run);
+  const result = run.value;
   if (!result) throw notFound();
   if (!result.ok)
-    return data({ intent, message: result.error, field: result.field }, { status: 400 });
+    return failureResponse(invalidField(result.field ?? "_form", result.error), { intent });
   if (intent === "complete_stop") return redirect(`/licenses/${id}?processed=1`);
   return redirect(`/licenses/${id}/done?action=${intent}`);
 }
 
 export default function LicenseDetail() {
-  const { view, today, showCustomer, canAct, canCompleteStop, showRuleIds } =
+  const { view, today, showCustomer, canAct, canCompleteStop, showRuleIds, formToken } =
     useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const answer = useActionData<typeof action>();
+  const actionData = answer && "errors" in answer ? answer : undefined;
   const [params] = useSearchParams();
   return (
     <>
@@ -132,11 +156,8 @@ export default function LicenseDetail() {
         canAct={canAct}
         canCompleteStop={canCompleteStop}
         showRuleIds={showRuleIds}
-        error={
-          actionData
-            ? { message: actionData.message, field: actionData.field, intent: actionData.intent }
-            : null
-        }
+        formToken={formToken}
+        error={actionData ? panelError(actionData.errors, actionData.intent) : null}
       />
     </>
   );

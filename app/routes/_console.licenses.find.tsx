@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { RULE_ID_ROLES } from "~/auth/tenancy";
 import { requireViewer } from "~/auth/session.server";
-import { LicensePanel } from "~/components/LicensePanel";
+import { LicensePanel, licenseFormName } from "~/components/LicensePanel";
+import { issueFormTokens } from "~/lib/idempotency.server";
 import { getDb } from "~/db.server";
 import { MATCH_FIELD_LABELS } from "~/licenses/labels";
 import { findLicensesFor } from "~/licenses/license-views.server";
@@ -18,10 +19,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = (new URL(request.url).searchParams.get("q") ?? "")
     .trim()
     .slice(0, MAX_QUERY_LENGTH);
+  const results = query === "" ? [] : await findLicensesFor(getDb(), viewer.tenant, query, today);
   return {
     query,
     today,
-    results: query === "" ? [] : await findLicensesFor(getDb(), viewer.tenant, query, today),
+    results,
+    // Each licence panel's forms carry their own one-time token (issue 17 item 1).
+    formTokens: LICENSE_ACTION_ROLES.includes(viewer.role)
+      ? await issueFormTokens(getDb(), {
+          userId: viewer.id,
+          forms: results.map((r) => licenseFormName(r.view.id)),
+        })
+      : ({} as Record<string, string>),
     showCustomer: viewer.tenant.kind !== "customer",
     showRuleIds: RULE_ID_ROLES.includes(viewer.role),
     canAct: LICENSE_ACTION_ROLES.includes(viewer.role),
@@ -30,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function FindLicense() {
-  const { query, today, results, showCustomer, canAct, canCompleteStop, showRuleIds } =
+  const { query, today, results, showCustomer, canAct, canCompleteStop, showRuleIds, formTokens } =
     useLoaderData<typeof loader>();
   return (
     <>
@@ -85,6 +94,7 @@ export default function FindLicense() {
                 canAct={canAct}
                 canCompleteStop={canCompleteStop}
                 showRuleIds={showRuleIds}
+                formToken={formTokens[licenseFormName(r.view.id)] ?? ""}
               />
             </div>
           ))}

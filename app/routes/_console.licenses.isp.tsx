@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { OnceForm } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
@@ -16,7 +16,9 @@ import { autoEndedText, ISP_STATUS_LABELS } from "~/licenses/labels";
 import { applicableCustomers, applyIspSecurity, listIspContracts } from "~/licenses/isp.server";
 import { LICENSE_ACTION_ROLES } from "~/licenses/licenses.server";
 import { now } from "~/lib/clock";
-import { fieldErrorsOf } from "~/lib/form";
+import { parseForm } from "~/lib/form";
+import { invalidField } from "~/lib/result";
+import { failureResponse } from "~/lib/result.server";
 import {
   formClaim,
   formTokenOf,
@@ -31,7 +33,9 @@ import { titled } from "~/lib/meta";
 const PRODUCT_CODES = Object.keys(ISP_PRODUCTS) as [IspProductCode, ...IspProductCode[]];
 type FieldName = "customerId" | "product" | "devices" | "_form";
 
+// The page's one form, its one intent (issue 16 item 1): any other is a 400 that applies nothing.
 const ApplicationForm = z.object({
+  intent: z.literal("apply"),
   customerId: z.coerce
     .number({ error: "お客さまを選んでください" })
     .int()
@@ -65,18 +69,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: LICENSE_ACTION_ROLES });
-  const form = Object.fromEntries(await request.formData());
+  const form: Record<string, unknown> = Object.fromEntries(await request.formData());
   // A customer applies for itself, whatever the form says.
   if (viewer.tenant.kind === "customer") form.customerId = String(viewer.tenant.customerId);
-  const parsed = ApplicationForm.safeParse(form);
-  if (!parsed.success)
-    return data({ fieldErrors: fieldErrorsOf<FieldName>(parsed.error) }, { status: 400 });
+  const parsed = parseForm(ApplicationForm, form);
+  if (!parsed.ok) return failureResponse(parsed);
+  const { intent: _apply, ...input } = parsed.value;
   const run = await runFormOnce(
     getDb(),
     formClaim(viewer, "isp-application", form, request),
     (trx) =>
       applyIspSecurity(trx, {
-        input: { ...parsed.data, idempotencyKey: formTokenOf(form) ?? "" },
+        input: { ...input, idempotencyKey: formTokenOf(form) ?? "" },
         tenant: viewer.tenant,
         on: jstDate(now()),
         actor: { id: viewer.id, email: viewer.email },
@@ -94,22 +98,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (run.kind === "replayed" && run.outcome.redirect) return redirect(run.outcome.redirect);
   if (run.kind !== "done") return onceResponse("isp-application", run);
   const result = run.value;
-  if (!result)
-    return data(
-      {
-        fieldErrors: { customerId: "お客さまを選んでください" } as Partial<
-          Record<FieldName, string>
-        >,
-      },
-      { status: 400 },
+  if (!result) return failureResponse(invalidField("customerId", "お客さまを選んでください"));
+  if (!result.ok)
+    return failureResponse(
+      invalidField<FieldName>(result.field === "devices" ? "devices" : "_form", result.error),
     );
-  if (!result.ok) {
-    const field: FieldName = result.field === "devices" ? "devices" : "_form";
-    return data(
-      { fieldErrors: { [field]: result.error } as Partial<Record<FieldName, string>> },
-      { status: 400 },
-    );
-  }
   return redirect(`/licenses/${result.licenseId}?applied=1`);
 }
 
@@ -117,8 +110,8 @@ export default function IspApplication() {
   const { formToken, customers, products, contracts, showCustomer, notices } =
     useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
-  const actionData = answer && "fieldErrors" in answer ? answer : undefined;
-  const errors: Partial<Record<FieldName, string>> = actionData?.fieldErrors ?? {};
+  const actionData = answer && "errors" in answer ? answer : undefined;
+  const errors: Partial<Record<FieldName, string>> = actionData?.errors ?? {};
   const live = contracts.filter((c) => c.status !== "ended");
   return (
     <>
@@ -154,6 +147,7 @@ export default function IspApplication() {
         </div>
       ) : null}
       <OnceForm token={formToken} form="isp-application" method="post" className="stack" noValidate>
+        <input type="hidden" name="intent" value="apply" />
         {showCustomer ? (
           <label>
             お客さま

@@ -1,5 +1,4 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -20,12 +19,21 @@ import {
 } from "~/billing/tariffs.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { formValues } from "~/lib/form";
+import { formValues, parseForm } from "~/lib/form";
+import { failureResponse } from "~/lib/result.server";
+import { z } from "zod";
 import { addMonths, firstDayOf, jstDate, monthOf } from "~/lib/jst";
 import { formatDate, formatInstantDate, formatYen } from "~/lib/format";
 
 /** Rows for codes a version may add: blank by default. */
 const NEW_CODE_ROWS = 2;
+
+// The page's two forms, one schema (issue 16 item 1): an intent neither sends is a 400. The
+// prices (price.CODE, newCode.N, newPrice.N) are checked per field by draftTariffVersion.
+const TariffForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("withdraw"), effectiveFrom: z.string().trim().default("") }),
+  z.looseObject({ intent: z.literal("publish"), effectiveFrom: z.string().default("") }),
+]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: TARIFF_VIEW_ROLES });
@@ -47,19 +55,20 @@ export async function action({ request }: ActionFunctionArgs) {
     throw new Response("この操作の権限がありません。", { status: 403 });
   const form = await request.formData();
   const values = formValues(form);
+  const parsed = parseForm(TariffForm, form);
+  if (!parsed.ok) return failureResponse(parsed, { values: null });
   const context = {
     today: jstDate(now()),
     actor: { id: viewer.id, email: viewer.email },
     ip: clientIp(request),
   };
-  if (values.intent === "withdraw") {
+  if (parsed.value.intent === "withdraw") {
     const result = await withdrawTariffVersion(getDb(), {
       ...context,
-      effectiveFrom: values.effectiveFrom ?? "",
+      effectiveFrom: parsed.value.effectiveFrom,
     });
-    if (!result) throw new Response("料金表の版が見つかりません。", { status: 404 });
-    if (!result.ok) return data({ errors: result.errors, values: null }, { status: 400 });
-    return redirect(`/tariffs?withdrawn=${result.effectiveFrom}`);
+    if (!result.ok) return failureResponse(result, { values: null });
+    return redirect(`/tariffs?withdrawn=${result.value.effectiveFrom}`);
   }
   const prices = Object.fromEntries(
     Object.entries(values)
@@ -77,14 +86,14 @@ export async function action({ request }: ActionFunctionArgs) {
       publishTariffVersion(trx, {
         ...context,
         at: now(),
-        input: { effectiveFrom: values.effectiveFrom ?? "", prices, newCodes },
+        input: { effectiveFrom: parsed.value.effectiveFrom, prices, newCodes },
       }),
-    (r) => (r.ok ? { summary: `${r.effectiveFrom} 版は公開済みです` } : null),
+    (r) => (r.ok ? { summary: `${r.value.effectiveFrom} 版は公開済みです` } : null),
   );
   if (run.kind !== "done") return onceResponse("tariff-version", run);
   const result = run.value;
-  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  return redirect(`/tariffs?published=${result.effectiveFrom}`);
+  if (!result.ok) return failureResponse(result, { values });
+  return redirect(`/tariffs?published=${result.value.effectiveFrom}`);
 }
 
 export default function Tariffs() {
@@ -92,7 +101,7 @@ export default function Tariffs() {
   const onceAnswer = useActionData<typeof action>();
   const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
-  const errors: Record<string, string> = result?.errors ?? {};
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
   const v = (k: string) => result?.values?.[k] ?? "";
   const latest = versions[versions.length - 1];
   const inForce =

@@ -13,6 +13,7 @@ import { fetchPage } from "../lib/paging.server";
 import { displayNameOf, insertIncidentNote } from "./incident-notes.server";
 import { INCIDENT_STATUS_LABELS } from "./incident-labels";
 import { formatInstant } from "../lib/format";
+import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
 
 export const CALL_RESULTS = ["answered", "no_answer", "wrong_number"] as const;
 export type CallResult = (typeof CALL_RESULTS)[number];
@@ -99,12 +100,14 @@ export async function pageDueCalls(
   return { calls: rows, page };
 }
 
-export type RecordCallResult = { ok: true } | { ok: false; message: string };
+export type RecordCallResult = Result;
+
+const ALREADY_CALLED = "この電話連絡はすでに記録されています";
 
 /**
  * Records a call: sets the notification's sent_at and result, adds a line to the incident's
  * notes (so that whoever opens the incident sees the call) and writes the audit row, in one
- * transaction. Null when the call is not a phone notification of the tenant.
+ * transaction. Not found when the call is not a phone notification of the tenant.
  */
 export async function recordCall(
   db: Kysely<Database>,
@@ -117,7 +120,7 @@ export async function recordCall(
     actor: AuditActor;
     ip: string;
   },
-): Promise<RecordCallResult | null> {
+): Promise<RecordCallResult> {
   const call = await db
     .selectFrom("notifications")
     .innerJoin("incidents", "incidents.id", "notifications.incident_id")
@@ -139,20 +142,19 @@ export async function recordCall(
     .where("notifications.channel", "=", "phone")
     .where(securityRecordInTenant(params.tenant, "notifications.planned_at"))
     .executeTakeFirst();
-  if (!call) return null;
-  if (call.sent_at !== null) return { ok: false, message: "この電話連絡はすでに記録されています" };
+  if (!call) return notFoundFailure("電話連絡が見つかりません");
+  if (call.sent_at !== null) return conflict(ALREADY_CALLED);
   // S1-4①: the plan puts every call at the first moment of the phone window; before it the
   // window is closed (09:00–21:00, not 12/29–1/3), so the call cannot have been made yet.
   if (call.planned_at > params.at.toISOString()) {
-    return {
-      ok: false,
-      message: `予定時刻（${formatInstant(call.planned_at)}）より前には記録できません。電話連絡は9:00〜21:00です`,
-    };
+    return conflict(
+      `予定時刻（${formatInstant(call.planned_at)}）より前には記録できません。電話連絡は9:00〜21:00です`,
+    );
   }
   const at = params.at.toISOString();
   const label = CALL_RESULT_LABELS[params.result];
   const note = `電話連絡（${call.recipient}）${label}${params.note ? `: ${params.note}` : ""}`;
-  return inTransaction(db, async (trx) => {
+  return inTransaction(db, async (trx): Promise<RecordCallResult> => {
     const updated = await trx
       .updateTable("notifications")
       .set({ sent_at: at, result: params.result })
@@ -160,8 +162,7 @@ export async function recordCall(
       .where("sent_at", "is", null)
       .executeTakeFirst();
     // Two operators on the same call: the second one finds it already recorded.
-    if (Number(updated.numUpdatedRows) !== 1)
-      return { ok: false, message: "この電話連絡はすでに記録されています" } as const;
+    if (Number(updated.numUpdatedRows) !== 1) return conflict(ALREADY_CALLED);
     await insertIncidentNote(trx, {
       incidentId: call.incident_id,
       at: params.at,
@@ -204,6 +205,6 @@ export async function recordCall(
       summary: `電話連絡 ${call.contract_ref} ${call.customer_name}（${call.recipient}）: ${label}${params.note ? ` — ${params.note}` : ""}（${call.title}）`,
       ip: params.ip,
     });
-    return { ok: true } as const;
+    return ok();
   });
 }

@@ -10,6 +10,7 @@ import { pageInfo, type ListSort, type PageRequest, type SortDirection } from ".
 import { createdIso, recordWebhookEvent } from "../webhooks/events.server";
 import { INCIDENT_STATUS_LABELS } from "./incident-labels";
 import { insertIncidentNote, notesOfIncidents } from "./incident-notes.server";
+import { conflict, notAllowed, notFoundFailure, ok, type Result } from "../lib/result";
 
 export interface IncidentFilter {
   severity?: string;
@@ -144,8 +145,7 @@ export async function getIncident(db: Kysely<Database>, params: { id: number; te
   return { incident, events, notifications, notes };
 }
 
-export type TransitionResult =
-  { ok: true } | { ok: false; kind: "conflict" | "not_allowed"; message: string };
+export type TransitionResult = Result;
 
 /** Which side a tenant acts for: the provider's operations, or the customer itself. */
 export function handlingSide(tenant: Tenant): "provider" | "customer" {
@@ -177,21 +177,16 @@ export async function transitionIncident(
     actor: AuditActor;
     ip: string;
   },
-): Promise<TransitionResult | null> {
+): Promise<TransitionResult> {
   const found = await getIncident(db, params);
-  if (!found) return null;
+  if (!found) return notFoundFailure("インシデントが見つかりません");
   const { incident } = found;
-  if (incident.status === "resolved")
-    return { ok: false, kind: "conflict", message: "このインシデントはすでに解決済みです" };
-  if (incident.status === params.to)
-    return { ok: false, kind: "conflict", message: "すでに対応中です" };
+  if (incident.status === "resolved") return conflict("このインシデントはすでに解決済みです");
+  if (incident.status === params.to) return conflict("すでに対応中です");
   if (params.to === "resolved" && !mayResolve(params.tenant, incident))
-    return {
-      ok: false,
-      kind: "not_allowed",
-      message:
-        "セキュアラインの担当者が対応中のため、解決済みにはできません。メモで状況をお知らせください",
-    };
+    return notAllowed(
+      "セキュアラインの担当者が対応中のため、解決済みにはできません。メモで状況をお知らせください",
+    );
   const at = params.at.toISOString();
   await inTransaction(db, async (trx) => {
     await trx
@@ -247,7 +242,7 @@ export async function transitionIncident(
       ip: params.ip,
     });
   });
-  return { ok: true };
+  return ok();
 }
 
 /**
@@ -257,9 +252,9 @@ export async function transitionIncident(
 export async function addIncidentNote(
   db: Kysely<Database>,
   params: { id: number; tenant: Tenant; note: string; at: Date; actor: AuditActor; ip: string },
-): Promise<boolean> {
+): Promise<Result> {
   const found = await getIncident(db, params);
-  if (!found) return false;
+  if (!found) return notFoundFailure("インシデントが見つかりません");
   const { incident } = found;
   const at = params.at.toISOString();
   await inTransaction(db, async (trx) => {
@@ -284,5 +279,5 @@ export async function addIncidentNote(
       ip: params.ip,
     });
   });
-  return true;
+  return ok();
 }

@@ -139,8 +139,10 @@ describe("incident flow (issue 17 item 8)", () => {
       notes: countRows(server, "incident_notes"),
       audit: countRows(server, "audit_log"),
     };
+    // The page's own one-time token (issue 17 item 1): the resolve is refused for what it is.
+    const token = await page.locator('input[name="_formToken"]').getAttribute("value");
     const posted = await page.request.post(`${server.url}/incidents/${incidentId}`, {
-      form: { intent: "resolve", notes: "もう大丈夫です", assignee: "" },
+      form: { intent: "resolve", notes: "もう大丈夫です", assignee: "", _formToken: token ?? "" },
       headers: { Origin: server.url },
     });
     expect(posted.status()).toBe(403);

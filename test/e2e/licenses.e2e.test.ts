@@ -244,7 +244,12 @@ describe("ISP bundle application (L-4)", () => {
     const finalUrls = await page.evaluate(
       async ({ url, key }) => {
         const body = () =>
-          new URLSearchParams({ _formToken: key, product: "multi_device_security", devices: "3" });
+          new URLSearchParams({
+            intent: "apply",
+            _formToken: key,
+            product: "multi_device_security",
+            devices: "3",
+          });
         const responses = await Promise.all([
           fetch(url, { method: "POST", body: body() }),
           fetch(url, { method: "POST", body: body() }),
