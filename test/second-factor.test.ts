@@ -60,8 +60,9 @@ async function enrol(email: string): Promise<{ secret: string; codes: string[] }
     at,
     "10.0.0.1",
   );
-  expect(codes).toHaveLength(10);
-  return { secret, codes: codes! };
+  if (!codes.ok) throw new Error(`enrol: ${JSON.stringify(codes)}`);
+  expect(codes.value).toHaveLength(10);
+  return { secret, codes: codes.value };
 }
 
 /** The app's code at `at`, `offset` steps away (what an authenticator app computes). */
@@ -618,19 +619,23 @@ describe("removing the app", () => {
     for (let i = 0; i < 5; i++) {
       expect(await removeTotp(t.db, actor, { password: "wrong" }, at, "10.0.0.1")).toEqual({
         ok: false,
-        message: "現在のパスワードまたは確認コードが正しくありません",
+        kind: "validation",
+        fields: { proof: "現在のパスワードまたは確認コードが正しくありません" },
       });
     }
     const held = await removeTotp(t.db, actor, { code: codeAt(secret, at) }, at, "10.0.0.1");
     expect(held).toEqual({
       ok: false,
-      message:
-        "誤りが続いたため、しばらく受け付けません。15分ほど待ってから、もう一度お試しください。",
+      kind: "validation",
+      fields: {
+        proof:
+          "誤りが続いたため、しばらく受け付けません。15分ほど待ってから、もう一度お試しください。",
+      },
     });
     const later = setClock("2026-11-28T09:16:00+09:00");
     expect(
       await removeTotp(t.db, actor, { code: codeAt(secret, later) }, later, "10.0.0.1"),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     expect(
       await t.db
         .selectFrom("user_totp")

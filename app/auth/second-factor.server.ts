@@ -21,6 +21,7 @@ import { sessionCookieIsSecure } from "./lucia.server";
 import { verifyPassword } from "./password.server";
 import { ROLE_LABELS, type Tenant } from "./tenancy";
 import { formatInstant } from "../lib/format";
+import { conflict, invalidField, notAllowed, ok, type Result } from "../lib/result";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -153,6 +154,15 @@ export async function startTotpSetup(db: Db, userId: string, at: Date): Promise<
   return secret;
 }
 
+/** Abandons an authenticator app's setup that no code has confirmed yet (a confirmed app stays). */
+export async function cancelTotpSetup(db: Db, userId: string): Promise<void> {
+  await db
+    .deleteFrom("user_totp")
+    .where("user_id", "=", userId)
+    .where("confirmed_at", "is", null)
+    .execute();
+}
+
 export interface AccountActor {
   id: string;
   email: string;
@@ -160,7 +170,8 @@ export interface AccountActor {
 
 /**
  * Confirms the app with a code it shows: the secret takes effect and ten new recovery codes are
- * made (returned once, stored hashed). Null when the code is wrong or no setup is pending.
+ * made (returned once, stored hashed). A validation failure of `code` when the code is wrong or no
+ * setup is pending.
  */
 export async function confirmTotp(
   db: Kysely<Database>,
@@ -168,7 +179,11 @@ export async function confirmTotp(
   code: string,
   at: Date,
   ip: string,
-): Promise<string[] | null> {
+): Promise<Result<string[], "code">> {
+  const wrong = invalidField(
+    "code",
+    "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。",
+  );
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom("user_totp")
@@ -176,7 +191,7 @@ export async function confirmTotp(
       .where("user_id", "=", actor.id)
       .where("confirmed_at", "is", null)
       .executeTakeFirst();
-    if (!row) return null;
+    if (!row) return wrong;
     const step = matchingTotpStep(row.secret, code, at);
     if (step === null) {
       await recordCodeFailure(trx, actor.id, null, at);
@@ -188,7 +203,7 @@ export async function confirmTotp(
         summary: "認証アプリの設定: 確認コードの誤り",
         ip,
       });
-      return null;
+      return wrong;
     }
     await trx
       .updateTable("user_totp")
@@ -204,7 +219,7 @@ export async function confirmTotp(
       summary: "二要素認証（認証アプリ）を設定、回復コード10件を発行",
       ip,
     });
-    return codes;
+    return ok(codes);
   });
 }
 
@@ -246,13 +261,13 @@ export async function removeTotp(
   proof: { password?: string; code?: string },
   at: Date,
   ip: string,
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<Result<undefined, "proof">> {
   // Guessing here counts with the sign-in's wrong codes: a taken-over session cannot try on.
   if (await codesThrottled(db, { userId: actor.id, failures: 0 }, at))
-    return {
-      ok: false,
-      message: `誤りが続いたため、しばらく受け付けません。${CODE_FAILURE_WINDOW_MINUTES}分ほど待ってから、もう一度お試しください。`,
-    };
+    return invalidField(
+      "proof",
+      `誤りが続いたため、しばらく受け付けません。${CODE_FAILURE_WINDOW_MINUTES}分ほど待ってから、もう一度お試しください。`,
+    );
   const user = await db
     .selectFrom("users")
     .select("password_hash")
@@ -271,7 +286,7 @@ export async function removeTotp(
       summary: "認証アプリの解除: パスワードまたは確認コードの誤り",
       ip,
     });
-    return { ok: false, message: "現在のパスワードまたは確認コードが正しくありません" };
+    return invalidField("proof", "現在のパスワードまたは確認コードが正しくありません");
   }
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("user_totp").where("user_id", "=", actor.id).execute();
@@ -292,7 +307,7 @@ export async function removeTotp(
       ip,
     });
   });
-  return { ok: true };
+  return ok();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,13 +342,23 @@ export async function replaceRecoveryCodes(db: Db, userId: string, at: Date): Pr
   return codes;
 }
 
+/** Ten new recovery codes for the account (the old ones stop working); needs the current password. */
 export async function regenerateRecoveryCodes(
   db: Kysely<Database>,
   actor: AccountActor,
+  password: string,
   at: Date,
   ip: string,
-): Promise<string[] | null> {
-  if (!(await hasSecondFactor(db, actor.id))) return null;
+): Promise<Result<string[], "password">> {
+  const user = await db
+    .selectFrom("users")
+    .select("password_hash")
+    .where("id", "=", actor.id)
+    .executeTakeFirstOrThrow();
+  if (!(await verifyPassword(user.password_hash, password)))
+    return invalidField("password", "現在のパスワードが正しくありません");
+  if (!(await hasSecondFactor(db, actor.id)))
+    return conflict("二要素認証を設定してから回復コードを発行してください");
   return db.transaction().execute(async (trx) => {
     const codes = await replaceRecoveryCodes(trx, actor.id, at);
     await recordAudit(trx, {
@@ -344,7 +369,7 @@ export async function regenerateRecoveryCodes(
       summary: "回復コードを再発行（以前のコードは無効）",
       ip,
     });
-    return codes;
+    return ok(codes);
   });
 }
 
@@ -485,12 +510,12 @@ export async function clearCodeFailures(db: Db, userId: string): Promise<void> {
   await db.deleteFrom("second_factor_failures").where("user_id", "=", userId).execute();
 }
 
-export type SecondStepResult =
-  { ok: true; method: "totp" | "recovery" } | { ok: false; status: 400 | 429; message: string };
+export type SecondStepResult = Result<{ method: "totp" | "recovery" }, "code">;
 
 /**
  * Checks a code typed at the second step (an app code or a recovery code) for a pending sign-in.
- * Wrong codes count against the sign-in and the account; past the limit the sign-in is void.
+ * Wrong codes count against the sign-in and the account (a validation failure of `code`); past the
+ * limit the sign-in is void (not allowed: the route answers 429 and sends back to the sign-in).
  */
 export async function checkSecondStepCode(
   db: Kysely<Database>,
@@ -509,7 +534,7 @@ export async function checkSecondStepCode(
       summary: "確認コードの誤りが続いたためログインを無効化",
       ip,
     });
-    return { ok: false, status: 429, message: CODE_THROTTLED_MESSAGE };
+    return notAllowed(CODE_THROTTLED_MESSAGE);
   }
   if (input.kind === "recovery") {
     if (await useRecoveryCode(db, pending.userId, input.code, at)) {
@@ -527,7 +552,7 @@ export async function checkSecondStepCode(
         summary: `回復コードでログイン（残り${Number(left?.n ?? 0)}件）`,
         ip,
       });
-      return { ok: true, method: "recovery" };
+      return ok({ method: "recovery" as const });
     }
     await recordCodeFailure(db, pending.userId, pending.id, at);
     await recordAudit(db, {
@@ -537,10 +562,10 @@ export async function checkSecondStepCode(
       summary: "ログイン: 回復コードの誤りまたは使用済み",
       ip,
     });
-    return { ok: false, status: 400, message: "回復コードが正しくないか、すでに使われています。" };
+    return invalidField("code", "回復コードが正しくないか、すでに使われています。");
   }
   const check = await acceptTotpCode(db, pending.userId, input.code, at);
-  if (check === "ok") return { ok: true, method: "totp" };
+  if (check === "ok") return ok({ method: "totp" as const });
   await recordCodeFailure(db, pending.userId, pending.id, at);
   await recordAudit(db, {
     actor,
@@ -549,14 +574,12 @@ export async function checkSecondStepCode(
     summary: check === "replayed" ? "ログイン: 使用済みの確認コード" : "ログイン: 確認コードの誤り",
     ip,
   });
-  return {
-    ok: false,
-    status: 400,
-    message:
-      check === "replayed"
-        ? "この確認コードはすでに使われています。認証アプリに次のコードが表示されてから入力してください。"
-        : "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。",
-  };
+  return invalidField(
+    "code",
+    check === "replayed"
+      ? "この確認コードはすでに使われています。認証アプリに次のコードが表示されてから入力してください。"
+      : "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。",
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ import { addDays, jstDate, monthOf, type IsoDate } from "../lib/jst";
 import { SUSPENSION_REASONS, type SuspensionReason } from "./suspension-reasons";
 import { recordTerminationEvent } from "./termination-events.server";
 import { formatDate } from "../lib/format";
+import { customerInTenant } from "../auth/tenant-scope.server";
+import type { Tenant } from "../auth/tenancy";
 
 export const GATEWAY_RETURN_DAYS = 30;
 
@@ -480,4 +482,32 @@ export async function markGatewayReturned(
     return true;
   });
   return recorded ? { ok: true } : { ok: false, message: "返却待ちの装置ではありません" };
+}
+
+/** The contract's suspensions (newest first) and rental-gateway returns, for its admin page; empty for a foreign contract. */
+export async function suspensionRecords(
+  db: Kysely<Database>,
+  params: { contractId: number; tenant: Tenant },
+) {
+  const ownContract = db
+    .selectFrom("contracts")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select("contracts.id")
+    .where("contracts.id", "=", params.contractId)
+    .where(customerInTenant(params.tenant));
+  const [suspensions, returns] = await Promise.all([
+    db
+      .selectFrom("suspensions")
+      .selectAll()
+      .where("contract_id", "in", ownContract)
+      .orderBy("id", "desc")
+      .execute(),
+    db
+      .selectFrom("gateway_returns")
+      .selectAll()
+      .where("contract_id", "in", ownContract)
+      .orderBy("id")
+      .execute(),
+  ]);
+  return { suspensions, returns };
 }

@@ -15,6 +15,7 @@ import {
   liftSuspension,
   markGatewayReturned,
   suspendContract,
+  suspensionRecords,
   terminateByProvider,
 } from "~/contracts/suspensions.server";
 import { getDb } from "~/db.server";
@@ -33,20 +34,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const found = await getContract(db, { id: idParam(params.contractId), tenant: viewer.tenant });
   if (!found) throw notFound();
-  const [suspensions, returns] = await Promise.all([
-    db
-      .selectFrom("suspensions")
-      .selectAll()
-      .where("contract_id", "=", found.contract.id)
-      .orderBy("id", "desc")
-      .execute(),
-    db
-      .selectFrom("gateway_returns")
-      .selectAll()
-      .where("contract_id", "=", found.contract.id)
-      .orderBy("id")
-      .execute(),
-  ]);
+  const { suspensions, returns } = await suspensionRecords(db, {
+    contractId: found.contract.id,
+    tenant: viewer.tenant,
+  });
   return { contract: found.contract, suspensions, returns, today: jstDate(now()) };
 }
 

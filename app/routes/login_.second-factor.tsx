@@ -32,6 +32,7 @@ import {
 import { PasskeyButton } from "~/components/PasskeyButton";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { failureMessage, failureStatus } from "~/lib/result";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await getViewer(request);
@@ -75,17 +76,19 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const result = await checkSecondStepCode(db, pending, { kind, code }, at, clientIp(request));
   if (!result.ok) {
-    const headers = result.status === 429 ? { "Set-Cookie": pendingSignInCookie(null) } : undefined;
+    // Past the limit of wrong codes the sign-in is void: 429, and the pending cookie goes.
+    const voided = result.kind === "not_allowed";
+    const headers = voided ? { "Set-Cookie": pendingSignInCookie(null) } : undefined;
     return data(
-      { kind, message: result.message, void: result.status === 429 },
-      { status: result.status, headers },
+      { kind, message: failureMessage(result), void: voided },
+      { status: voided ? 429 : failureStatus(result), headers },
     );
   }
   const headers = await completeSecondFactorSignIn(db, request, pending, {
     trust: form.get("trust") === "on",
     at,
     summary:
-      result.method === "recovery"
+      result.value.method === "recovery"
         ? "ログイン（パスワード＋回復コード）"
         : "ログイン（パスワード＋認証アプリ）",
   });

@@ -306,6 +306,21 @@ export async function deliverWebhooks(
   return summary;
 }
 
+/** Whether the delivery is one of the endpoint's (the caller has checked the endpoint is the tenant's). */
+export async function deliveryExists(
+  db: Kysely<Database>,
+  endpointId: number,
+  deliveryId: number,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("webhook_deliveries")
+    .select("id")
+    .where("id", "=", deliveryId)
+    .where("endpoint_id", "=", endpointId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export type RedeliverResult =
   { ok: true; statusCode: number | null; succeeded: boolean } | { ok: false; message: string };
 
