@@ -19,6 +19,7 @@ import { action as loginAction } from "../app/routes/login";
 import { action as secondStepAction } from "../app/routes/login_.second-factor";
 import { resendAccountLink } from "../app/auth/invitations.server";
 import { action as invitationAction } from "../app/routes/invitation.$token";
+import { FORM_TOKEN_FIELD, issueFormToken } from "../app/lib/idempotency.server";
 import { action as customerAction } from "../app/routes/_console.customers.$customerId";
 import { action as settingsAction } from "../app/routes/_console.settings";
 import { DEMO_PASSWORD } from "../db/demo/seed";
@@ -476,11 +477,16 @@ describe("reset by a reseller", () => {
       await t.db.selectFrom("user_totp").select("user_id").where("user_id", "=", c5.id).execute(),
     ).toHaveLength(1);
 
+    // The row's one-time token, as the page's loader issues it (issue 17 item 1).
+    const rowToken = await issueFormToken(t.db, {
+      userId: reseller.viewer.id,
+      form: `account-${c1.id}`,
+    });
     const own = await run(() =>
       customerAction({
         request: post(
           `/customers/${c1.customer_id}`,
-          { intent: "mfa-reset", userId: c1.id },
+          { intent: "mfa-reset", userId: c1.id, [FORM_TOKEN_FIELD]: rowToken },
           session,
         ),
         params: { customerId: String(c1.customer_id) },

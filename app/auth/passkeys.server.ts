@@ -12,6 +12,7 @@ import {
 } from "@simplewebauthn/server";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
+import { inTransaction } from "../lib/transaction.server";
 import { recordAudit } from "../audit/audit.server";
 import { getServerConfig, isLoopbackHost } from "../config.server";
 import type { AccountActor } from "./second-factor.server";
@@ -167,7 +168,7 @@ export async function finishRegistration(
   if (!verification.verified) return unverified;
   const { credential } = verification.registrationInfo;
   const name = input.name.trim().slice(0, PASSKEY_NAME_MAX) || "パスキー";
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .insertInto("user_passkeys")
       .values({
@@ -199,7 +200,7 @@ export async function deletePasskey(
   passkeyId: string,
   ip: string,
 ): Promise<Result> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .selectFrom("user_passkeys")
       .select(["id", "name"])

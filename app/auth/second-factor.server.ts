@@ -13,6 +13,7 @@ import { createTOTPKeyURI, generateHOTP } from "@oslojs/otp";
 import type { Kysely, Transaction } from "kysely";
 import QRCode from "qrcode";
 import type { Database, Role } from "../../db/schema";
+import { inTransaction } from "../lib/transaction.server";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { now } from "../lib/clock";
 import { queueMail } from "../mail/outbox.server";
@@ -184,7 +185,7 @@ export async function confirmTotp(
     "code",
     "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。",
   );
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .selectFrom("user_totp")
       .selectAll()
@@ -288,7 +289,7 @@ export async function removeTotp(
     });
     return invalidField("proof", "現在のパスワードまたは確認コードが正しくありません");
   }
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom("user_totp").where("user_id", "=", actor.id).execute();
     const passkeys = await trx
       .selectFrom("user_passkeys")
@@ -359,7 +360,7 @@ export async function regenerateRecoveryCodes(
     return invalidField("password", "現在のパスワードが正しくありません");
   if (!(await hasSecondFactor(db, actor.id)))
     return conflict("二要素認証を設定してから回復コードを発行してください");
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const codes = await replaceRecoveryCodes(trx, actor.id, at);
     await recordAudit(trx, {
       actor,
@@ -666,7 +667,7 @@ export async function updateProviderSecondFactorPolicy(
   actor: AuditActor,
   ip: string,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const before = await getProviderSecondFactorPolicy(trx);
     await trx
       .updateTable("provider")
@@ -731,7 +732,7 @@ export async function updateTenantSecondFactorPolicy(
   actor: AuditActor,
   ip: string,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     if (tenant.kind === "reseller") {
       await trx
         .updateTable("resellers")
@@ -780,7 +781,7 @@ export async function resetSecondFactor(
   },
 ): Promise<{ email: string; displayName: string } | null> {
   if (params.role !== "provider_admin" && params.role !== "reseller_manager") return null;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     let q = trx
       .selectFrom("users")
       .leftJoin("customers", "customers.id", "users.customer_id")
