@@ -373,11 +373,13 @@ describe("trusting a browser for 30 days", () => {
     const session = {
       console_session: admin.headers.getSetCookie()[0].split(";")[0].split("=")[1],
     };
+    // The form's one-time token, as the settings page issues it (issue 17 item 1).
+    const resetToken = await issueFormToken(t.db, { userId: admin.viewer.id, form: "mfa-reset" });
     const reset = await run(() =>
       settingsAction({
         request: post(
           "/settings",
-          { intent: "mfa-reset", email: "Reseller@demo.example" },
+          { intent: "mfa-reset", email: "Reseller@demo.example", [FORM_TOKEN_FIELD]: resetToken },
           session,
         ),
         params: {},
@@ -425,9 +427,21 @@ describe("trusting a browser for 30 days", () => {
     expect(mail.body_text).toContain(
       "管理者（admin@demo.example）があなたのアカウントの二要素認証をリセットしました。",
     );
+    const unknownToken = await issueFormToken(t.db, {
+      userId: admin.viewer.id,
+      form: "mfa-reset",
+    });
     const unknown = await run(() =>
       settingsAction({
-        request: post("/settings", { intent: "mfa-reset", email: "nobody@demo.example" }, session),
+        request: post(
+          "/settings",
+          {
+            intent: "mfa-reset",
+            email: "nobody@demo.example",
+            [FORM_TOKEN_FIELD]: unknownToken,
+          },
+          session,
+        ),
         params: {},
         context: {},
       }),
