@@ -110,6 +110,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseForm(AdminForm, formData);
   if (!parsed.ok) return data({ error: failureMessage(parsed) }, { status: 400 });
   const input = parsed.value;
+  // A row of another contract named on this page is a 404 before any token is used.
+  if (input.intent === "lift" || input.intent === "returned") {
+    const { suspensions, returns } = await suspensionRecords(db, {
+      contractId,
+      tenant: viewer.tenant,
+    });
+    const known =
+      input.intent === "lift"
+        ? suspensions.some((s) => s.id === input.suspensionId)
+        : returns.some((r) => r.id === input.returnId);
+    if (!known) throw notFound();
+  }
   const once = (form: string, summary: string, work: (trx: Kysely<Database>) => Promise<Result>) =>
     runFormOnce(db, formClaim(viewer, form, formData, request), work, (r) =>
       r.ok ? { summary, redirect: `/contracts/${contractId}/admin` } : null,
