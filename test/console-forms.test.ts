@@ -19,6 +19,11 @@ import {
 } from "../app/routes/_console.customers.$customerId";
 import { action as settingsAction, loader as settingsPage } from "../app/routes/_console.settings";
 import { action as secondStepAction } from "../app/routes/login_.second-factor";
+import {
+  action as transferAction,
+  loader as transferPage,
+} from "../app/routes/_console.contracts.$contractId_.transfer";
+import { requestHolderChange } from "../app/contracts/holder-changes.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
 
@@ -426,5 +431,79 @@ describe("forms that create something, sent twice, record once", () => {
         .where("to_address", "=", "operator@demo.example")
         .execute(),
     ).toHaveLength(1);
+  });
+});
+
+describe("transfer decisions, sent twice, decide once", () => {
+  it("承認する twice approves once (one new customer); the repeat says already recorded", async () => {
+    const contract = await t.db
+      .selectFrom("contracts")
+      .innerJoin("customers", "customers.id", "contracts.customer_id")
+      .select(["contracts.id", "customers.reseller_id"])
+      .where("contracts.ref", "=", "K-2002")
+      .executeTakeFirstOrThrow();
+    const requested = await requestHolderChange(t.db, {
+      contractId: contract.id,
+      tenant: { kind: "provider" },
+      at: TEST_NOW,
+      actor: { id: null, email: "operator@demo.example" },
+      ip: "",
+      input: {
+        kind: "transfer",
+        cause: null,
+        existingCustomerId: null,
+        name: "株式会社二度押し",
+        address: "宮城県仙台市青葉区一番町2-2-2",
+        phone: "022-261-0000",
+        email: "keiri@nidooshi.example",
+        successors: [],
+        representative: null,
+        evidence: "signed_by_both",
+        evidenceNote: "譲渡承認申請書 2026-11-20 受付",
+        consent: true,
+      },
+    });
+    if (!requested?.ok) throw new Error(`request: ${JSON.stringify(requested)}`);
+    const path = `/contracts/${contract.id}/transfer`;
+    const params = { contractId: String(contract.id) };
+    const page = await transferPage({
+      request: get(path, "operator@demo.example"),
+      params,
+      context: {},
+    });
+    const token = page.decisionTokens[`holder-change-decision-${requested.id}`];
+    expect(token).toBeTruthy();
+    const customers = async () =>
+      (
+        await t.db
+          .selectFrom("customers")
+          .select("id")
+          .where("name", "=", "株式会社二度押し")
+          .execute()
+      ).length;
+    const send = () =>
+      answer(() =>
+        transferAction({
+          request: post(path, "operator@demo.example", {
+            intent: "approve",
+            changeId: String(requested.id),
+            [FORM_TOKEN_FIELD]: token,
+          }),
+          params,
+          context: {},
+        }),
+      );
+    const first = await send();
+    expect(first).toEqual({ status: 302, location: `${path}?decided=1`, body: null });
+    expect(await customers()).toBe(1);
+    const second = await send();
+    expect(second.status).toBe(200);
+    expect(onceOf(second)).toEqual({
+      form: `holder-change-decision-${requested.id}`,
+      kind: "replayed",
+      message: `${ALREADY_RECORDED}（承認済みです）`,
+      redirect: path,
+    });
+    expect(await customers()).toBe(1);
   });
 });
