@@ -176,13 +176,13 @@ describe("inviting a customer administrator", () => {
       }),
     ).toEqual({
       ok: false,
-      field: "email",
-      message: "このメールアドレスのアカウントはすでにあります",
+      kind: "validation",
+      fields: { email: "このメールアドレスのアカウントはすでにあります" },
     });
     expect(await counts()).toEqual(before);
   });
 
-  it("answers null (404) for a customer of another reseller, for inviting, listing and resending alike", async () => {
+  it("answers not found (404) for a customer of another reseller, for inviting, listing and resending alike", async () => {
     const before = await counts();
     expect(
       await inviteAccountOfCustomer(t.db, {
@@ -192,7 +192,7 @@ describe("inviting a customer administrator", () => {
         email: "x@aoba.example",
         displayName: "X",
       }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });
     expect(
       await listCustomerAccounts(t.db, { tenant: r1, customerId: c5, at: TEST_NOW }),
     ).toBeNull();

@@ -20,6 +20,7 @@ import { action as loginAction } from "../app/routes/login";
 import { action as secondStepAction } from "../app/routes/login_.second-factor";
 import { resendAccountLink } from "../app/auth/invitations.server";
 import { action as invitationAction } from "../app/routes/invitation.$token";
+import { FORM_TOKEN_FIELD, issueFormToken } from "../app/lib/idempotency.server";
 import { action as customerAction } from "../app/routes/_console.customers.$customerId";
 import { action as settingsAction } from "../app/routes/_console.settings";
 import { DEMO_PASSWORD } from "../db/demo/seed";
@@ -62,8 +63,9 @@ async function enrol(email: string): Promise<{ secret: string; codes: string[] }
     at,
     "10.0.0.1",
   );
-  expect(codes).toHaveLength(10);
-  return { secret, codes: codes! };
+  if (!codes.ok) throw new Error(`enrol: ${JSON.stringify(codes)}`);
+  expect(codes.value).toHaveLength(10);
+  return { secret, codes: codes.value };
 }
 
 /** The app's code at `at`, `offset` steps away (what an authenticator app computes). */
@@ -364,11 +366,13 @@ describe("trusting a browser for 30 days", () => {
     const session = {
       console_session: admin.headers.getSetCookie()[0].split(";")[0].split("=")[1],
     };
+    // The form's one-time token, as the settings page issues it (issue 17 item 1).
+    const resetToken = await issueFormToken(t.db, { userId: admin.viewer.id, form: "mfa-reset" });
     const reset = await run(() =>
       settingsAction({
         request: post(
           "/settings",
-          { intent: "mfa-reset", email: "Reseller@demo.example" },
+          { intent: "mfa-reset", email: "Reseller@demo.example", [FORM_TOKEN_FIELD]: resetToken },
           session,
         ),
         params: {},
@@ -416,9 +420,21 @@ describe("trusting a browser for 30 days", () => {
     expect(mail.body_text).toContain(
       "管理者（admin@demo.example）があなたのアカウントの二要素認証をリセットしました。",
     );
+    const unknownToken = await issueFormToken(t.db, {
+      userId: admin.viewer.id,
+      form: "mfa-reset",
+    });
     const unknown = await run(() =>
       settingsAction({
-        request: post("/settings", { intent: "mfa-reset", email: "nobody@demo.example" }, session),
+        request: post(
+          "/settings",
+          {
+            intent: "mfa-reset",
+            email: "nobody@demo.example",
+            [FORM_TOKEN_FIELD]: unknownToken,
+          },
+          session,
+        ),
         params: {},
         context: {},
       }),
@@ -470,11 +486,16 @@ describe("reset by a reseller", () => {
       await t.db.selectFrom("user_totp").select("user_id").where("user_id", "=", c5.id).execute(),
     ).toHaveLength(1);
 
+    // The row's one-time token, as the page's loader issues it (issue 17 item 1).
+    const rowToken = await issueFormToken(t.db, {
+      userId: reseller.viewer.id,
+      form: `account-${c1.id}`,
+    });
     const own = await run(() =>
       customerAction({
         request: post(
           `/customers/${c1.customer_id}`,
-          { intent: "mfa-reset", userId: c1.id },
+          { intent: "mfa-reset", userId: c1.id, [FORM_TOKEN_FIELD]: rowToken },
           session,
         ),
         params: { customerId: String(c1.customer_id) },
@@ -640,19 +661,23 @@ describe("removing the app", () => {
     for (let i = 0; i < 5; i++) {
       expect(await removeTotp(t.db, actor, { password: "wrong" }, at, "10.0.0.1")).toEqual({
         ok: false,
-        message: "現在のパスワードまたは確認コードが正しくありません",
+        kind: "validation",
+        fields: { proof: "現在のパスワードまたは確認コードが正しくありません" },
       });
     }
     const held = await removeTotp(t.db, actor, { code: codeAt(secret, at) }, at, "10.0.0.1");
     expect(held).toEqual({
       ok: false,
-      message:
+      kind: "validation",
+      fields: {
+        proof:
         "誤りが続いたため、しばらく受け付けません。15分ほど待ってから、もう一度お試しください。",
+      },
     });
     const later = setClock("2026-11-28T09:16:00+09:00");
     expect(
       await removeTotp(t.db, actor, { code: codeAt(secret, later) }, later, "10.0.0.1"),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     expect(
       await t.db
         .selectFrom("user_totp")

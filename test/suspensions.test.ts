@@ -56,7 +56,8 @@ describe("T-17 suspension for non-payment", () => {
       }),
     ).toEqual({
       ok: false,
-      message: "緊急の場合を除き、開始日は通知の翌日以降にしてください（規約第17条）",
+      kind: "validation",
+      fields: { startsOn: "緊急の場合を除き、開始日は通知の翌日以降にしてください（規約第17条）" },
     });
     expect(
       await suspendContract(t.db, {
@@ -71,7 +72,7 @@ describe("T-17 suspension for non-payment", () => {
         actor: operator,
         ip: "",
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     const notice = await t.db
       .selectFrom("outbox")
       .select(["to_address", "body_text"])
@@ -140,7 +141,7 @@ describe("T-17 a non-payment suspension settled partly by a credit note", () => 
           actor: operator,
           ip: "",
         }),
-      ).toEqual({ ok: true });
+      ).toEqual({ ok: true, value: undefined });
       expect(await status("K-2002")).toBe("suspended");
       const finance = { id: null, email: "finance@demo.example" };
       await recordPayment(t.db, {
@@ -187,9 +188,9 @@ describe("T-17 suspensions back to back (the daily schedule)", () => {
     };
     expect(
       await suspendContract(t.db, { ...first, startsOn: "2026-11-01", endsOn: "2026-11-20" }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     expect(await suspendContract(t.db, { ...first, startsOn: "2026-11-21", endsOn: null })).toEqual(
-      { ok: true },
+      { ok: true, value: undefined },
     );
     expect(await applySuspensionSchedule(t.db, "2026-11-01", at)).toEqual({ started: 1, ended: 0 });
     expect(await status("K-1001")).toBe("suspended");
@@ -226,7 +227,7 @@ describe("T-21 termination by the provider", () => {
         actor: operator,
         ip: "",
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     const december = (await planBillingMonth(t.db, "2026-12")).toIssue.find(
       (p) => p.contractRef === "K-2003",
     )!;
@@ -254,7 +255,7 @@ describe("T-17 overlapping suspensions", () => {
         startsOn: "2026-11-21",
         endsOn: null,
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     expect(
       await suspendContract(t.db, {
         ...base,
@@ -262,7 +263,7 @@ describe("T-17 overlapping suspensions", () => {
         startsOn: "2026-11-21",
         endsOn: "2026-11-30",
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     expect(await applySuspensionSchedule(t.db, "2026-11-21", at)).toEqual({ started: 1, ended: 0 });
     const [nonPayment, fixedTerm] = await t.db
       .selectFrom("suspensions")
@@ -272,13 +273,14 @@ describe("T-17 overlapping suspensions", () => {
       .execute();
     const lift = (id: number) =>
       liftSuspension(t.db, { suspensionId: id, reason: "入金確認", at, actor: operator, ip: "" });
-    expect(await lift(nonPayment.id)).toEqual({ ok: true });
+    expect(await lift(nonPayment.id)).toEqual({ ok: true, value: undefined });
     expect(await status("K-1002")).toBe("suspended"); // the fixed-term one runs to 11-30
     expect(await lift(nonPayment.id)).toEqual({
       ok: false,
+      kind: "conflict",
       message: "解除できる利用停止はありません",
     });
-    expect(await lift(fixedTerm.id)).toEqual({ ok: true });
+    expect(await lift(fixedTerm.id)).toEqual({ ok: true, value: undefined });
     expect(await status("K-1002")).toBe("active");
   });
 });
@@ -341,7 +343,7 @@ describe("S4 ※3 rental gateways after termination", () => {
         actor: operator,
         ip: "",
       }),
-    ).toEqual({ ok: false, message: "返却待ちの装置ではありません" });
+    ).toEqual({ ok: false, kind: "conflict", message: "返却待ちの装置ではありません" });
     expect(
       await t.db
         .selectFrom("gateway_returns")

@@ -5,6 +5,7 @@
 // e-mailed; following it sets the password and logs in. Sending a new link (a lost mail, a
 // forgotten password) ends the earlier ones. Only the token's SHA-256 is stored. An account can
 // be stopped (no login, its sessions and links end) and started again (migration 000990).
+import { invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { inTransaction } from "../lib/transaction.server";
 import type { Kysely, Transaction } from "kysely";
@@ -163,8 +164,7 @@ async function sendLink(
   );
 }
 
-export type InviteResult =
-  { ok: true; userId: string } | { ok: false; field: "email"; message: string };
+export type InviteResult = Result<{ userId: string }, "email">;
 
 /**
  * Makes a customer administrator's account for `email` and mails its link, inside `trx` (also
@@ -184,8 +184,7 @@ export async function inviteCustomerAdmin(
     .select("id")
     .where("email", "=", email)
     .executeTakeFirst();
-  if (taken)
-    return { ok: false, field: "email", message: "このメールアドレスのアカウントはすでにあります" };
+  if (taken) return invalidField("email", "このメールアドレスのアカウントはすでにあります");
   const id = randomUUID();
   await trx
     .insertInto("users")
@@ -216,14 +215,14 @@ export async function inviteCustomerAdmin(
     summary: `${params.customer.name} の管理者アカウント ${email} を作成し、設定用リンクを送信`,
     ip: params.ip,
   });
-  return { ok: true, userId: id };
+  return ok({ userId: id });
 }
 
-/** `inviteCustomerAdmin` for a customer in the caller's tenant; null when it is not. */
+/** `inviteCustomerAdmin` for a customer in the caller's tenant; not found when it is not. */
 export async function inviteAccountOfCustomer(
   db: Kysely<Database>,
   params: LinkContext & { tenant: Tenant; customerId: number; email: string; displayName: string },
-): Promise<InviteResult | null> {
+): Promise<InviteResult> {
   return inTransaction(db, async (trx) => {
     const customer = await trx
       .selectFrom("customers")
@@ -231,7 +230,7 @@ export async function inviteAccountOfCustomer(
       .where("id", "=", params.customerId)
       .where(customerInTenant(params.tenant))
       .executeTakeFirst();
-    if (!customer) return null;
+    if (!customer) return notFoundFailure();
     return inviteCustomerAdmin(trx, { ...params, customer });
   });
 }

@@ -12,9 +12,11 @@ import {
 } from "@simplewebauthn/server";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
+import { inTransaction } from "../lib/transaction.server";
 import { recordAudit } from "../audit/audit.server";
 import { getServerConfig, isLoopbackHost } from "../config.server";
 import type { AccountActor } from "./second-factor.server";
+import { conflict, notAllowed, notFoundFailure, ok, type Result } from "../lib/result";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -144,12 +146,13 @@ export async function finishRegistration(
   input: { name: string; response: RegistrationResponseJSON },
   at: Date,
   ip: string,
-): Promise<{ ok: true; name: string } | { ok: false; message: string }> {
+): Promise<Result<{ name: string }>> {
   const rp = relyingParty();
   const challenge = challengeOf(input.response);
   if (!(await consumeChallenge(db, challenge, "register", at, { userId: actor.id }))) {
-    return { ok: false, message: "登録の有効期限が切れました。もう一度お試しください。" };
+    return conflict("登録の有効期限が切れました。もう一度お試しください。");
   }
+  const unverified = notAllowed("パスキーを確認できませんでした。もう一度お試しください。");
   let verification;
   try {
     verification = await verifyRegistrationResponse({
@@ -160,13 +163,12 @@ export async function finishRegistration(
       requireUserVerification: true,
     });
   } catch {
-    return { ok: false, message: "パスキーを確認できませんでした。もう一度お試しください。" };
+    return unverified;
   }
-  if (!verification.verified)
-    return { ok: false, message: "パスキーを確認できませんでした。もう一度お試しください。" };
+  if (!verification.verified) return unverified;
   const { credential } = verification.registrationInfo;
   const name = input.name.trim().slice(0, PASSKEY_NAME_MAX) || "パスキー";
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx
       .insertInto("user_passkeys")
       .values({
@@ -189,7 +191,7 @@ export async function finishRegistration(
       ip,
     });
   });
-  return { ok: true, name };
+  return ok({ name });
 }
 
 export async function deletePasskey(
@@ -197,15 +199,15 @@ export async function deletePasskey(
   actor: AccountActor,
   passkeyId: string,
   ip: string,
-): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+): Promise<Result> {
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .selectFrom("user_passkeys")
       .select(["id", "name"])
       .where("id", "=", passkeyId)
       .where("user_id", "=", actor.id)
       .executeTakeFirst();
-    if (!row) return false;
+    if (!row) return notFoundFailure();
     await trx.deleteFrom("user_passkeys").where("id", "=", row.id).execute();
     await recordAudit(trx, {
       actor,
@@ -215,7 +217,7 @@ export async function deletePasskey(
       summary: `パスキー「${row.name}」を削除`,
       ip,
     });
-    return true;
+    return ok();
   });
 }
 
@@ -259,12 +261,9 @@ export async function finishAuthentication(
   purpose: "sign_in" | "second_factor",
   at: Date,
   pending?: { id: number; userId: string },
-): Promise<{ ok: true; userId: string; passkeyName: string } | { ok: false; message: string }> {
+): Promise<Result<{ userId: string; passkeyName: string }>> {
   const rp = relyingParty();
-  const refused = {
-    ok: false as const,
-    message: "パスキーで確認できませんでした。もう一度お試しください。",
-  };
+  const refused = notAllowed("パスキーで確認できませんでした。もう一度お試しください。");
   const challenge = challengeOf(response);
   if (
     !(await consumeChallenge(db, challenge, purpose, at, pending ? { pendingId: pending.id } : {}))
@@ -310,5 +309,5 @@ export async function finishAuthentication(
     .set({ counter: verification.authenticationInfo.newCounter, last_used_at: at.toISOString() })
     .where("id", "=", stored.id)
     .execute();
-  return { ok: true, userId: stored.user_id, passkeyName: stored.name };
+  return ok({ userId: stored.user_id, passkeyName: stored.name });
 }

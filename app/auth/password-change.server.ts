@@ -1,6 +1,7 @@
 // Changing one's own password: the current one must match; every other session ends.
 import { recordAudit } from "../audit/audit.server";
 import { getDb } from "../db.server";
+import { invalidField, ok, type Result } from "../lib/result";
 import { hashPassword, verifyPassword } from "./password.server";
 import { clientIp, restartSessions } from "./session.server";
 import type { Viewer } from "./tenancy";
@@ -10,7 +11,7 @@ export async function changePassword(
   current: string,
   next: string,
   request: Request,
-): Promise<{ ok: true; headers: Headers } | { ok: false; field: "current"; message: string }> {
+): Promise<Result<Headers, "current">> {
   const db = getDb();
   const ip = clientIp(request);
   const user = await db
@@ -19,7 +20,7 @@ export async function changePassword(
     .where("id", "=", viewer.id)
     .executeTakeFirstOrThrow();
   if (!(await verifyPassword(user.password_hash, current))) {
-    return { ok: false, field: "current", message: "現在のパスワードが正しくありません" };
+    return invalidField("current", "現在のパスワードが正しくありません");
   }
   const hash = await hashPassword(next);
   await db.transaction().execute(async (trx) => {
@@ -37,5 +38,5 @@ export async function changePassword(
       ip,
     });
   });
-  return { ok: true, headers: await restartSessions(db, viewer.id, request) };
+  return ok(await restartSessions(db, viewer.id, request));
 }

@@ -13,6 +13,7 @@ import { createTOTPKeyURI, generateHOTP } from "@oslojs/otp";
 import type { Kysely, Transaction } from "kysely";
 import QRCode from "qrcode";
 import type { Database, Role } from "../../db/schema";
+import { inTransaction } from "../lib/transaction.server";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { now } from "../lib/clock";
 import { queueMail } from "../mail/outbox.server";
@@ -21,6 +22,7 @@ import { sessionCookieIsSecure } from "./lucia.server";
 import { verifyPassword } from "./password.server";
 import { ROLE_LABELS, type Tenant } from "./tenancy";
 import { formatInstant } from "../lib/format";
+import { conflict, invalidField, notAllowed, ok, type Result } from "../lib/result";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -153,6 +155,15 @@ export async function startTotpSetup(db: Db, userId: string, at: Date): Promise<
   return secret;
 }
 
+/** Abandons an authenticator app's setup that no code has confirmed yet (a confirmed app stays). */
+export async function cancelTotpSetup(db: Db, userId: string): Promise<void> {
+  await db
+    .deleteFrom("user_totp")
+    .where("user_id", "=", userId)
+    .where("confirmed_at", "is", null)
+    .execute();
+}
+
 export interface AccountActor {
   id: string;
   email: string;
@@ -160,7 +171,8 @@ export interface AccountActor {
 
 /**
  * Confirms the app with a code it shows: the secret takes effect and ten new recovery codes are
- * made (returned once, stored hashed). Null when the code is wrong or no setup is pending.
+ * made (returned once, stored hashed). A validation failure of `code` when the code is wrong or no
+ * setup is pending.
  */
 export async function confirmTotp(
   db: Kysely<Database>,
@@ -168,15 +180,19 @@ export async function confirmTotp(
   code: string,
   at: Date,
   ip: string,
-): Promise<string[] | null> {
-  return db.transaction().execute(async (trx) => {
+): Promise<Result<string[], "code">> {
+  const wrong = invalidField(
+    "code",
+    "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。",
+  );
+  return inTransaction(db, async (trx) => {
     const row = await trx
       .selectFrom("user_totp")
       .selectAll()
       .where("user_id", "=", actor.id)
       .where("confirmed_at", "is", null)
       .executeTakeFirst();
-    if (!row) return null;
+    if (!row) return wrong;
     const step = matchingTotpStep(row.secret, code, at);
     if (step === null) {
       await recordCodeFailure(trx, actor.id, null, at);
@@ -188,7 +204,7 @@ export async function confirmTotp(
         summary: "認証アプリの設定: 確認コードの誤り",
         ip,
       });
-      return null;
+      return wrong;
     }
     await trx
       .updateTable("user_totp")
@@ -204,7 +220,7 @@ export async function confirmTotp(
       summary: "二要素認証（認証アプリ）を設定、回復コード10件を発行",
       ip,
     });
-    return codes;
+    return ok(codes);
   });
 }
 
@@ -246,13 +262,13 @@ export async function removeTotp(
   proof: { password?: string; code?: string },
   at: Date,
   ip: string,
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<Result<undefined, "proof">> {
   // Guessing here counts with the sign-in's wrong codes: a taken-over session cannot try on.
   if (await codesThrottled(db, { userId: actor.id, failures: 0 }, at))
-    return {
-      ok: false,
-      message: `誤りが続いたため、しばらく受け付けません。${CODE_FAILURE_WINDOW_MINUTES}分ほど待ってから、もう一度お試しください。`,
-    };
+    return invalidField(
+      "proof",
+      `誤りが続いたため、しばらく受け付けません。${CODE_FAILURE_WINDOW_MINUTES}分ほど待ってから、もう一度お試しください。`,
+    );
   const user = await db
     .selectFrom("users")
     .select("password_hash")
@@ -271,9 +287,9 @@ export async function removeTotp(
       summary: "認証アプリの解除: パスワードまたは確認コードの誤り",
       ip,
     });
-    return { ok: false, message: "現在のパスワードまたは確認コードが正しくありません" };
+    return invalidField("proof", "現在のパスワードまたは確認コードが正しくありません");
   }
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom("user_totp").where("user_id", "=", actor.id).execute();
     const passkeys = await trx
       .selectFrom("user_passkeys")
@@ -292,7 +308,7 @@ export async function removeTotp(
       ip,
     });
   });
-  return { ok: true };
+  return ok();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,14 +343,24 @@ export async function replaceRecoveryCodes(db: Db, userId: string, at: Date): Pr
   return codes;
 }
 
+/** Ten new recovery codes for the account (the old ones stop working); needs the current password. */
 export async function regenerateRecoveryCodes(
   db: Kysely<Database>,
   actor: AccountActor,
+  password: string,
   at: Date,
   ip: string,
-): Promise<string[] | null> {
-  if (!(await hasSecondFactor(db, actor.id))) return null;
-  return db.transaction().execute(async (trx) => {
+): Promise<Result<string[], "password">> {
+  const user = await db
+    .selectFrom("users")
+    .select("password_hash")
+    .where("id", "=", actor.id)
+    .executeTakeFirstOrThrow();
+  if (!(await verifyPassword(user.password_hash, password)))
+    return invalidField("password", "現在のパスワードが正しくありません");
+  if (!(await hasSecondFactor(db, actor.id)))
+    return conflict("二要素認証を設定してから回復コードを発行してください");
+  return inTransaction(db, async (trx) => {
     const codes = await replaceRecoveryCodes(trx, actor.id, at);
     await recordAudit(trx, {
       actor,
@@ -344,7 +370,7 @@ export async function regenerateRecoveryCodes(
       summary: "回復コードを再発行（以前のコードは無効）",
       ip,
     });
-    return codes;
+    return ok(codes);
   });
 }
 
@@ -485,12 +511,12 @@ export async function clearCodeFailures(db: Db, userId: string): Promise<void> {
   await db.deleteFrom("second_factor_failures").where("user_id", "=", userId).execute();
 }
 
-export type SecondStepResult =
-  { ok: true; method: "totp" | "recovery" } | { ok: false; status: 400 | 429; message: string };
+export type SecondStepResult = Result<{ method: "totp" | "recovery" }, "code">;
 
 /**
  * Checks a code typed at the second step (an app code or a recovery code) for a pending sign-in.
- * Wrong codes count against the sign-in and the account; past the limit the sign-in is void.
+ * Wrong codes count against the sign-in and the account (a validation failure of `code`); past the
+ * limit the sign-in is void (not allowed: the route answers 429 and sends back to the sign-in).
  */
 export async function checkSecondStepCode(
   db: Kysely<Database>,
@@ -509,7 +535,7 @@ export async function checkSecondStepCode(
       summary: "確認コードの誤りが続いたためログインを無効化",
       ip,
     });
-    return { ok: false, status: 429, message: CODE_THROTTLED_MESSAGE };
+    return notAllowed(CODE_THROTTLED_MESSAGE);
   }
   if (input.kind === "recovery") {
     if (await useRecoveryCode(db, pending.userId, input.code, at)) {
@@ -527,7 +553,7 @@ export async function checkSecondStepCode(
         summary: `回復コードでログイン（残り${Number(left?.n ?? 0)}件）`,
         ip,
       });
-      return { ok: true, method: "recovery" };
+      return ok({ method: "recovery" as const });
     }
     await recordCodeFailure(db, pending.userId, pending.id, at);
     await recordAudit(db, {
@@ -537,10 +563,10 @@ export async function checkSecondStepCode(
       summary: "ログイン: 回復コードの誤りまたは使用済み",
       ip,
     });
-    return { ok: false, status: 400, message: "回復コードが正しくないか、すでに使われています。" };
+    return invalidField("code", "回復コードが正しくないか、すでに使われています。");
   }
   const check = await acceptTotpCode(db, pending.userId, input.code, at);
-  if (check === "ok") return { ok: true, method: "totp" };
+  if (check === "ok") return ok({ method: "totp" as const });
   await recordCodeFailure(db, pending.userId, pending.id, at);
   await recordAudit(db, {
     actor,
@@ -549,14 +575,12 @@ export async function checkSecondStepCode(
     summary: check === "replayed" ? "ログイン: 使用済みの確認コード" : "ログイン: 確認コードの誤り",
     ip,
   });
-  return {
-    ok: false,
-    status: 400,
-    message:
-      check === "replayed"
-        ? "この確認コードはすでに使われています。認証アプリに次のコードが表示されてから入力してください。"
-        : "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。",
-  };
+  return invalidField(
+    "code",
+    check === "replayed"
+      ? "この確認コードはすでに使われています。認証アプリに次のコードが表示されてから入力してください。"
+      : "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。",
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -643,7 +667,7 @@ export async function updateProviderSecondFactorPolicy(
   actor: AuditActor,
   ip: string,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const before = await getProviderSecondFactorPolicy(trx);
     await trx
       .updateTable("provider")
@@ -708,7 +732,7 @@ export async function updateTenantSecondFactorPolicy(
   actor: AuditActor,
   ip: string,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     if (tenant.kind === "reseller") {
       await trx
         .updateTable("resellers")
@@ -757,7 +781,7 @@ export async function resetSecondFactor(
   },
 ): Promise<{ email: string; displayName: string } | null> {
   if (params.role !== "provider_admin" && params.role !== "reseller_manager") return null;
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     let q = trx
       .selectFrom("users")
       .leftJoin("customers", "customers.id", "users.customer_id")

@@ -21,9 +21,11 @@ import {
   clearCodeFailures,
   createPendingSignIn,
   endPendingSignIn,
+  findPendingSignIn,
   hasSecondFactor,
   mustEnrolSecondFactor,
   pendingSignInCookie,
+  readPendingToken,
   TRUST_BROWSER_DAYS,
   type PendingSignIn,
 } from "./second-factor.server";
@@ -361,6 +363,38 @@ export async function completeSecondFactorSignIn(
     summary: params.trust
       ? `${params.summary}（このブラウザを${TRUST_BROWSER_DAYS}日間信頼）`
       : params.summary,
+  });
+  headers.append("Set-Cookie", pendingSignInCookie(null));
+  return headers;
+}
+
+/**
+ * A passkey signed the user in on its own (no password, no further factor): a pending sign-in of
+ * this browser is no longer needed, the session starts. Returns the Set-Cookie headers, or null
+ * when the account is stopped.
+ */
+export async function completePasskeySignIn(
+  db: Kysely<Database>,
+  request: Request,
+  params: { userId: string; passkeyName: string; at: Date },
+): Promise<Headers | null> {
+  const user = await db
+    .selectFrom("users")
+    .select(["id", "email"])
+    .where("id", "=", params.userId)
+    .where("disabled_at", "is", null)
+    .executeTakeFirst();
+  if (!user) return null;
+  const stale = await findPendingSignIn(db, readPendingToken(request), params.at);
+  if (stale) await endPendingSignIn(db, stale.id);
+  const { headers } = await startSession(db, user, request);
+  await recordAudit(db, {
+    actor: { id: user.id, email: user.email },
+    action: "login",
+    entity: "session",
+    entityId: null,
+    summary: `ログイン（パスキー「${params.passkeyName}」）`,
+    ip: clientIp(request),
   });
   headers.append("Set-Cookie", pendingSignInCookie(null));
   return headers;

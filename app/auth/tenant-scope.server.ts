@@ -1,7 +1,8 @@
 // The tenant condition every repository query puts in its `where`. Contracts, devices and
 // everything below them reach the tenant through the customers table, so each such query
 // joins `customers` and applies this condition to it.
-import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { sql, type Kysely, type RawBuilder, type SqlBool } from "kysely";
+import type { Database } from "../../db/schema";
 import type { Tenant } from "./tenancy";
 
 export function customerInTenant(tenant: Tenant): RawBuilder<SqlBool> {
@@ -37,4 +38,23 @@ export function heldAt(at: string): RawBuilder<SqlBool> {
 /** Whether the JST day column `day` is a whole day of the current holder's holding of the joined contract. */
 export function heldOnDay(day: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`(${sql.ref("contracts.holder_first_day")} is null or ${sql.ref(day)} >= ${sql.ref("contracts.holder_first_day")})`;
+}
+
+/** The tenant's own name (the provider's, the reseller's or the customer's), "" when it has none. */
+export async function tenantName(db: Kysely<Database>, tenant: Tenant): Promise<string> {
+  const row =
+    tenant.kind === "reseller"
+      ? await db
+          .selectFrom("resellers")
+          .select("name")
+          .where("id", "=", tenant.resellerId)
+          .executeTakeFirst()
+      : tenant.kind === "customer"
+        ? await db
+            .selectFrom("customers")
+            .select("name")
+            .where("id", "=", tenant.customerId)
+            .executeTakeFirst()
+        : await db.selectFrom("provider").select("name").executeTakeFirst();
+  return row?.name ?? "";
 }

@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
+import { failureMessage } from "../lib/result";
 import { suspendContract } from "../contracts/suspensions.server";
 import { addDays, type IsoDate } from "../lib/jst";
 import { queueMail } from "../mail/outbox.server";
@@ -274,8 +275,8 @@ async function recordSuspensionNotice(
       actor: SCHEDULER,
       ip: "",
     });
-    if (!suspended?.ok) {
-      note = `利用停止を予告できませんでした: ${suspended ? suspended.message : "契約が見つかりません"}`;
+    if (!suspended.ok) {
+      note = `利用停止を予告できませんでした: ${suspended.kind === "not_found" ? "契約が見つかりません" : failureMessage(suspended)}`;
     } else {
       const row = await db
         .selectFrom("suspensions")

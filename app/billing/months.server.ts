@@ -30,3 +30,19 @@ export function nextMonthToClose(lastClosed: YearMonth | null, today: IsoDate): 
   const next = lastClosed ? addMonths(lastClosed, 1) : lastFinished;
   return next <= lastFinished ? next : null;
 }
+
+/** How many invoices a billing month has issued, and their sum (the provider's whole month). */
+export async function issuedInMonth(
+  db: Kysely<Database>,
+  month: YearMonth,
+): Promise<{ count: number; totalYen: number }> {
+  const issued = await db
+    .selectFrom("invoices")
+    .select((eb) => [
+      eb.fn.countAll<number>().as("n"),
+      eb.fn.coalesce(eb.fn.sum<number>("total_yen"), eb.val(0)).as("total"),
+    ])
+    .where("billing_month", "=", month)
+    .executeTakeFirstOrThrow();
+  return { count: Number(issued.n), totalYen: Number(issued.total) };
+}

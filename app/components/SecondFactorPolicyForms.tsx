@@ -1,6 +1,7 @@
 // 事業者設定 › 二要素認証: who must use a second factor (the provider's staff; each reseller's
 // managers), and resetting an account's second factor by its e-mail address.
 import { Form } from "@remix-run/react";
+import { OnceForm } from "./OnceForm";
 
 export function SecondFactorPolicyForms(props: {
   policy: {
@@ -10,6 +11,8 @@ export function SecondFactorPolicyForms(props: {
   saved: boolean;
   resetDone: string | null;
   resetError: string | null;
+  /** The reset's one-time token (it mails the account: issue 17 item 1). */
+  resetToken: string;
 }) {
   const { policy } = props;
   return (
@@ -57,7 +60,13 @@ export function SecondFactorPolicyForms(props: {
           {props.resetDone} の二要素認証をリセットしました。
         </div>
       ) : null}
-      <Form method="post" className="stack" noValidate>
+      <OnceForm
+        method="post"
+        className="stack"
+        noValidate
+        token={props.resetToken}
+        form="mfa-reset"
+      >
         <input type="hidden" name="intent" value="mfa-reset" />
         <label>
           メールアドレス
@@ -72,7 +81,7 @@ export function SecondFactorPolicyForms(props: {
         <button type="submit" className="secondary">
           二要素認証をリセットする
         </button>
-      </Form>
+      </OnceForm>
     </>
   );
 }

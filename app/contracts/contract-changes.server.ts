@@ -102,6 +102,15 @@ export async function requestChange(
   return { ok: true, impact };
 }
 
+/** The holder's contact details shown beside a contact change (undefined for a foreign contract). */
+export async function holderContact(
+  db: Kysely<Database>,
+  params: { contractId: number; tenant: Tenant },
+) {
+  const c = await contractOf(db, params.contractId, params.tenant);
+  return c && { name: c.name, address: c.address, phone: c.phone, email: c.email };
+}
+
 export async function listChanges(db: Kysely<Database>, contractId: number) {
   return (
     db

@@ -18,10 +18,11 @@ import { addDays, jstDate, monthOf, type IsoDate } from "../lib/jst";
 import { SUSPENSION_REASONS, type SuspensionReason } from "./suspension-reasons";
 import { recordTerminationEvent } from "./termination-events.server";
 import { formatDate } from "../lib/format";
+import { customerInTenant } from "../auth/tenant-scope.server";
+import type { Tenant } from "../auth/tenancy";
+import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 
 export const GATEWAY_RETURN_DAYS = 30;
-
-type Result = { ok: true } | { ok: false; message: string };
 
 async function contractFacts(db: Kysely<Database>, contractId: number) {
   return db
@@ -52,17 +53,17 @@ export async function suspendContract(
     actor: AuditActor;
     ip: string;
   },
-): Promise<Result | null> {
+): Promise<Result> {
   const c = await contractFacts(db, params.contractId);
-  if (!c) return null;
-  if (c.status !== "active") return { ok: false, message: "利用中の契約ではありません" };
+  if (!c) return notFoundFailure();
+  if (c.status !== "active") return conflict("利用中の契約ではありません");
   if (!params.emergency && params.startsOn <= params.today)
-    return {
-      ok: false,
-      message: "緊急の場合を除き、開始日は通知の翌日以降にしてください（規約第17条）",
-    };
+    return invalidField(
+      "startsOn",
+      "緊急の場合を除き、開始日は通知の翌日以降にしてください（規約第17条）",
+    );
   if (params.endsOn !== null && params.endsOn < params.startsOn)
-    return { ok: false, message: "終了日は開始日以降にしてください" };
+    return invalidField("endsOn", "終了日は開始日以降にしてください");
   await inTransaction(db, async (trx) => {
     await trx
       .insertInto("suspensions")
@@ -119,7 +120,7 @@ export async function suspendContract(
       ip: params.ip,
     });
   });
-  return { ok: true };
+  return ok();
 }
 
 /**
@@ -164,9 +165,17 @@ export async function applySuspensionSchedule(
   return { started, ended };
 }
 
+/** Lifts a suspension; with `contractId` (a page's contract) a suspension of another contract is not found. */
 export async function liftSuspension(
   db: Kysely<Database>,
-  params: { suspensionId: number; reason: string; at: Date; actor: AuditActor; ip: string },
+  params: {
+    suspensionId: number;
+    contractId?: number;
+    reason: string;
+    at: Date;
+    actor: AuditActor;
+    ip: string;
+  },
 ): Promise<Result> {
   const s = await db
     .selectFrom("suspensions")
@@ -180,7 +189,9 @@ export async function liftSuspension(
     ])
     .where("suspensions.id", "=", params.suspensionId)
     .executeTakeFirst();
-  if (!s || s.lifted_at) return { ok: false, message: "解除できる利用停止はありません" };
+  if (s && params.contractId !== undefined && s.contract_id !== params.contractId)
+    return notFoundFailure();
+  if (!s || s.lifted_at) return conflict("解除できる利用停止はありません");
   const today = jstDate(params.at);
   const lifted = await inTransaction(db, async (trx) => {
     // Lifted at most once, even when the daily run and a payment lift it at the same time.
@@ -219,7 +230,7 @@ export async function liftSuspension(
     });
     return true;
   });
-  return lifted ? { ok: true } : { ok: false, message: "解除できる利用停止はありません" };
+  return lifted ? ok() : conflict("解除できる利用停止はありません");
 }
 
 /**
@@ -282,12 +293,12 @@ export async function terminateByProvider(
     actor: AuditActor;
     ip: string;
   },
-): Promise<Result | null> {
+): Promise<Result> {
   const c = await contractFacts(db, params.contractId);
-  if (!c) return null;
-  if (c.status === "terminated") return { ok: false, message: "すでに解約済みです" };
+  if (!c) return notFoundFailure();
+  if (c.status === "terminated") return conflict("すでに解約済みです");
   if (params.endDate < params.today)
-    return { ok: false, message: "終了日は本日以降にしてください" };
+    return invalidField("endDate", "終了日は本日以降にしてください");
   await inTransaction(db, async (trx) => {
     await trx
       .insertInto("terminations")
@@ -354,7 +365,7 @@ export async function terminateByProvider(
       ip: params.ip,
     });
   });
-  return { ok: true };
+  return ok();
 }
 
 /** S4 ※3: every rental gateway live at termination is awaited back within 30 days. */
@@ -450,16 +461,25 @@ export async function chargeUnreturnedGateways(
   return { charged, unpriced };
 }
 
+/** Records a rental gateway as returned; with `contractId` a return of another contract is not found. */
 export async function markGatewayReturned(
   db: Kysely<Database>,
-  params: { returnId: number; returnedOn: IsoDate; actor: AuditActor; ip: string },
+  params: {
+    returnId: number;
+    contractId?: number;
+    returnedOn: IsoDate;
+    actor: AuditActor;
+    ip: string;
+  },
 ): Promise<Result> {
   const r = await db
     .selectFrom("gateway_returns")
     .selectAll()
     .where("id", "=", params.returnId)
     .executeTakeFirst();
-  if (!r || r.status !== "awaiting") return { ok: false, message: "返却待ちの装置ではありません" };
+  if (r && params.contractId !== undefined && r.contract_id !== params.contractId)
+    return notFoundFailure();
+  if (!r || r.status !== "awaiting") return conflict("返却待ちの装置ではありません");
   const recorded = await inTransaction(db, async (trx) => {
     // Not over a charge the daily run made since the page was read.
     const updated = await trx
@@ -479,5 +499,33 @@ export async function markGatewayReturned(
     });
     return true;
   });
-  return recorded ? { ok: true } : { ok: false, message: "返却待ちの装置ではありません" };
+  return recorded ? ok() : conflict("返却待ちの装置ではありません");
+}
+
+/** The contract's suspensions (newest first) and rental-gateway returns, for its admin page; empty for a foreign contract. */
+export async function suspensionRecords(
+  db: Kysely<Database>,
+  params: { contractId: number; tenant: Tenant },
+) {
+  const ownContract = db
+    .selectFrom("contracts")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select("contracts.id")
+    .where("contracts.id", "=", params.contractId)
+    .where(customerInTenant(params.tenant));
+  const [suspensions, returns] = await Promise.all([
+    db
+      .selectFrom("suspensions")
+      .selectAll()
+      .where("contract_id", "in", ownContract)
+      .orderBy("id", "desc")
+      .execute(),
+    db
+      .selectFrom("gateway_returns")
+      .selectAll()
+      .where("contract_id", "in", ownContract)
+      .orderBy("id")
+      .execute(),
+  ]);
+  return { suspensions, returns };
 }

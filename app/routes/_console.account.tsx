@@ -16,23 +16,32 @@ import { ROLE_LABELS, type Viewer } from "~/auth/tenancy";
 import { AccountSessions } from "~/components/AccountSessions";
 import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
-import { fieldErrorsOf, formValues } from "~/lib/form";
+import { parseForm, type FieldErrors } from "~/lib/form";
+import { failureFields } from "~/lib/result";
 
-/** The rules of a new password include the account's own address (checkNewPassword). */
-const passwordForm = (email: string) =>
-  z
-    .object({
-      current: z.string().min(1, "現在のパスワードを入力してください"),
-      next: newPasswordFor(email),
-      confirm: z.string(),
-    })
-    .refine(confirmsNext, CONFIRM_MISMATCH)
-    .refine((v) => v.next !== v.current, {
-      path: ["next"],
-      message: "現在と異なるパスワードにしてください",
-    });
+/**
+ * The page's forms, one schema (issue 16 item 1): an intent none of them sends is a 400. The rules
+ * of a new password include the account's own address (checkNewPassword).
+ */
+const accountForm = (email: string) =>
+  z.discriminatedUnion("intent", [
+    z
+      .object({
+        intent: z.literal("change-password"),
+        current: z.string().min(1, "現在のパスワードを入力してください"),
+        next: newPasswordFor(email),
+        confirm: z.string(),
+      })
+      .refine(confirmsNext, CONFIRM_MISMATCH)
+      .refine((v) => v.next !== v.current, {
+        path: ["next"],
+        message: "現在と異なるパスワードにしてください",
+      }),
+    z.object({ intent: z.literal("end-session"), session: z.string().default("") }),
+    z.object({ intent: z.literal("end-other-sessions") }),
+  ]);
 
-type Fields = "current" | "next" | "confirm";
+type FormErrors = FieldErrors<"current" | "next" | "confirm" | "_form">;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -47,34 +56,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request);
-  const form = await request.formData();
-  switch (form.get("intent")) {
+  const parsed = parseForm(accountForm(viewer.email), await request.formData());
+  if (!parsed.ok) return data({ fieldErrors: parsed.fields as FormErrors }, { status: 400 });
+  const input = parsed.value;
+  switch (input.intent) {
     case "change-password":
-      return changePasswordIntent(viewer, form, request);
+      return changePasswordIntent(viewer, input, request);
     case "end-session":
-      return endSessionIntent(viewer, form, request);
+      return endSessionIntent(viewer, input.session, request);
     case "end-other-sessions":
       return endOtherSessionsIntent(viewer, request);
-    default:
-      throw new Response("不明な操作です。", { status: 400 });
   }
 }
 
-async function changePasswordIntent(viewer: Viewer, form: FormData, request: Request) {
-  const parsed = passwordForm(viewer.email).safeParse(formValues(form));
-  if (!parsed.success)
-    return data({ fieldErrors: fieldErrorsOf<Fields>(parsed.error) }, { status: 400 });
-  const result = await changePassword(viewer, parsed.data.current, parsed.data.next, request);
+async function changePasswordIntent(
+  viewer: Viewer,
+  input: { current: string; next: string },
+  request: Request,
+) {
+  const result = await changePassword(viewer, input.current, input.next, request);
   if (!result.ok)
-    return data(
-      { fieldErrors: { [result.field]: result.message } as Partial<Record<Fields, string>> },
-      { status: 400 },
-    );
-  return redirect("/account?changed=1", { headers: result.headers });
+    return data({ fieldErrors: failureFields(result) as FormErrors }, { status: 400 });
+  return redirect("/account?changed=1", { headers: result.value });
 }
 
-async function endSessionIntent(viewer: Viewer, form: FormData, request: Request) {
-  const handle = String(form.get("session") ?? "");
+async function endSessionIntent(viewer: Viewer, handle: string, request: Request) {
   // Only the viewer's own sessions can be named: any other is not found.
   if (!(await endOwnSession(getDb(), viewer, handle, clientIp(request)))) {
     throw new Response("このセッションは見つかりません。", { status: 404 });
@@ -103,6 +109,11 @@ export default function Account() {
   return (
     <>
       <h1>アカウント</h1>
+      {errors._form ? (
+        <div className="alert error" role="alert">
+          {errors._form}
+        </div>
+      ) : null}
       <dl className="facts">
         <dt>氏名</dt>
         <dd>{displayName}</dd>

@@ -13,6 +13,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { previewBillingMonth } from "~/billing/billing-run.server";
 import { NON_TAXABLE_HEADING } from "~/billing/tax";
 import { closeProgress, requestMonthClose } from "~/billing/month-close-jobs.server";
+import { issuedInMonth } from "~/billing/months.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
 import { TableScroll } from "~/components/TableScroll";
@@ -35,14 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const month = monthParam(params.month);
   const db = getDb();
   const progress = await closeProgress(db, month);
-  const issued = await db
-    .selectFrom("invoices")
-    .select((eb) => [
-      eb.fn.countAll<number>().as("n"),
-      eb.fn.coalesce(eb.fn.sum<number>("total_yen"), eb.val(0)).as("total"),
-    ])
-    .where("billing_month", "=", month)
-    .executeTakeFirstOrThrow();
+  const issued = await issuedInMonth(db, month);
   // While the job worker closes the month, the page (it refreshes itself every second) reads the
   // job's row only: planning the month on each refresh is what stalled the server (issue 18).
   if (progress && (progress.state === "queued" || progress.state === "running")) {
@@ -54,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       count: 0,
       preview: [],
       totals: { taxable10Yen: 0, tax10Yen: 0, nonTaxableYen: 0, totalYen: 0 },
-      issued: { count: Number(issued.n), totalYen: Number(issued.total) },
+      issued,
       progress,
     };
   }
@@ -73,7 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ...p.draft.totals,
     })),
     totals: plan.totals,
-    issued: { count: Number(issued.n), totalYen: Number(issued.total) },
+    issued,
     progress,
   };
 }

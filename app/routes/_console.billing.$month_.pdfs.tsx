@@ -6,6 +6,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { invoicePdfZipProgress, requestInvoicePdfZip } from "~/billing/invoice-zip-jobs.server";
+import { issuedInMonth } from "~/billing/months.server";
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
 import { FileJobStatus } from "~/components/FileJobStatus";
@@ -19,12 +20,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const month = params.month;
   if (!isYearMonth(month)) throw notFound();
   const db = getDb();
-  const issued = await db
-    .selectFrom("invoices")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("billing_month", "=", month)
-    .executeTakeFirstOrThrow();
-  return { month, invoices: Number(issued.n), job: await invoicePdfZipProgress(db, month) };
+  const issued = await issuedInMonth(db, month);
+  return { month, invoices: issued.count, job: await invoicePdfZipProgress(db, month) };
 }
 
 /** Queues the zip (one job per month: a second submit while it runs shows the same job). */

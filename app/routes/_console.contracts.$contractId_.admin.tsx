@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { TableScroll } from "~/components/TableScroll";
@@ -9,13 +9,18 @@ import {
   liftSuspension,
   markGatewayReturned,
   suspendContract,
+  suspensionRecords,
   terminateByProvider,
 } from "~/contracts/suspensions.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { checkboxField, choiceField, dateField, idField, noteField } from "~/lib/fields";
 import { parseForm } from "~/lib/form";
-import { failureMessage } from "~/lib/result";
+import { failureMessage, failureStatus, type Result } from "~/lib/result";
+import { OnceForm } from "~/components/OnceForm";
+import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema";
 import { z } from "zod";
 import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
@@ -23,26 +28,30 @@ import { CONTRACT_STATUS_LABELS } from "~/lib/labels";
 import { formatDate, formatInstantDate } from "~/lib/format";
 import { titled } from "~/lib/meta";
 
+const liftForm = (suspensionId: number) => `suspension-lift-${suspensionId}`;
+const returnForm = (returnId: number) => `gateway-returned-${returnId}`;
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const db = getDb();
   const found = await getContract(db, { id: idParam(params.contractId), tenant: viewer.tenant });
   if (!found) throw notFound();
-  const [suspensions, returns] = await Promise.all([
-    db
-      .selectFrom("suspensions")
-      .selectAll()
-      .where("contract_id", "=", found.contract.id)
-      .orderBy("id", "desc")
-      .execute(),
-    db
-      .selectFrom("gateway_returns")
-      .selectAll()
-      .where("contract_id", "=", found.contract.id)
-      .orderBy("id")
-      .execute(),
-  ]);
-  return { contract: found.contract, suspensions, returns, today: jstDate(now()) };
+  const { suspensions, returns } = await suspensionRecords(db, {
+    contractId: found.contract.id,
+    tenant: viewer.tenant,
+  });
+  // Every form here records something: each carries a one-time token (issue 17 item 1), the
+  // rows' forms one each, so a double click lifts or records once.
+  const formTokens = await issueFormTokens(db, {
+    userId: viewer.id,
+    forms: [
+      "suspend",
+      "terminate",
+      ...suspensions.filter((s) => !s.lifted_at).map((s) => liftForm(s.id)),
+      ...returns.filter((r) => r.status === "awaiting").map((r) => returnForm(r.id)),
+    ],
+  });
+  return { contract: found.contract, suspensions, returns, today: jstDate(now()), formTokens };
 }
 
 const optionalNote = (label: string) =>
@@ -87,19 +96,36 @@ const AdminForm = z.discriminatedUnion("intent", [
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
-  const form = await request.formData();
+  const formData = await request.formData();
   const db = getDb();
   const contractId = idParam(params.contractId);
   if (!(await getContract(db, { id: contractId, tenant: viewer.tenant }))) throw notFound();
   const base = { at: now(), actor: { id: viewer.id, email: viewer.email }, ip: clientIp(request) };
   const today = jstDate(base.at);
-  const parsed = parseForm(AdminForm, form);
+  const parsed = parseForm(AdminForm, formData);
   if (!parsed.ok) return data({ error: failureMessage(parsed) }, { status: 400 });
   const input = parsed.value;
-  let result: { ok: true } | { ok: false; message: string } | null;
+  // A row of another contract named on this page is a 404 before any token is used.
+  if (input.intent === "lift" || input.intent === "returned") {
+    const { suspensions, returns } = await suspensionRecords(db, {
+      contractId,
+      tenant: viewer.tenant,
+    });
+    const known =
+      input.intent === "lift"
+        ? suspensions.some((s) => s.id === input.suspensionId)
+        : returns.some((r) => r.id === input.returnId);
+    if (!known) throw notFound();
+  }
+  const once = (form: string, summary: string, work: (trx: Kysely<Database>) => Promise<Result>) =>
+    runFormOnce(db, formClaim(viewer, form, formData, request), work, (r) =>
+      r.ok ? { summary, redirect: `/contracts/${contractId}/admin` } : null,
+    ).then((run) => ({ form, run }));
+  const { form, run } = await (() => {
   switch (input.intent) {
     case "suspend":
-      result = await suspendContract(db, {
+        return once("suspend", "利用停止は通知済みです", (trx) =>
+          suspendContract(trx, {
         ...base,
         contractId,
         reason: input.reason,
@@ -108,41 +134,52 @@ export async function action({ request, params }: ActionFunctionArgs) {
         endsOn: input.endsOn,
         emergency: input.emergency,
         today,
-      });
-      break;
+          }),
+        );
     case "lift":
-      result = await liftSuspension(db, {
+        return once(liftForm(input.suspensionId), "利用停止は解除済みです", (trx) =>
+          liftSuspension(trx, {
         ...base,
+            contractId,
         suspensionId: input.suspensionId,
         reason: input.liftReason || "オペレーターによる解除",
-      });
-      break;
+          }),
+        );
     case "terminate":
-      result = await terminateByProvider(db, {
+        return once("terminate", "契約解除は通知済みです", (trx) =>
+          terminateByProvider(trx, {
         ...base,
         contractId,
         customerFault: input.customerFault,
         reason: input.terminationReason,
         endDate: input.endDate,
         today,
-      });
-      break;
+          }),
+        );
     case "returned":
-      result = await markGatewayReturned(db, {
+        return once(returnForm(input.returnId), "返却は記録済みです", (trx) =>
+          markGatewayReturned(trx, {
         ...base,
+            contractId,
         returnId: input.returnId,
         returnedOn: input.returnedOn,
-      });
-      break;
+          }),
+        );
+    }
+  })();
+  if (run.kind !== "done") return onceResponse(form, run);
+  const result = run.value;
+  if (!result.ok) {
+    if (result.kind === "not_found") throw notFound();
+    return data({ error: failureMessage(result) }, { status: failureStatus(result) });
   }
-  if (!result) throw notFound();
-  if (!result.ok) return data({ error: result.message }, { status: 400 });
   return redirect(`/contracts/${contractId}/admin?done=1`);
 }
 
 export default function ContractAdmin() {
-  const { contract, suspensions, returns, today } = useLoaderData<typeof loader>();
-  const error = useActionData<typeof action>()?.error;
+  const { contract, suspensions, returns, today, formTokens } = useLoaderData<typeof loader>();
+  const answer = useActionData<typeof action>();
+  const error = answer && "error" in answer ? answer.error : undefined;
   const [params] = useSearchParams();
   return (
     <>
@@ -166,7 +203,7 @@ export default function ContractAdmin() {
         </div>
       ) : null}
       {contract.status === "active" ? (
-        <Form method="post" className="stack">
+        <OnceForm method="post" className="stack" token={formTokens.suspend} form="suspend">
           <h2>利用停止（規約第17条）</h2>
           <p className="muted">
             停止の理由・開始日・期間は、緊急の場合を除き事前にメールでお知らせします。停止中も月額料金はかかります。
@@ -199,7 +236,7 @@ export default function ContractAdmin() {
             <input type="checkbox" name="emergency" /> 緊急（事前の通知なく本日から停止）
           </label>
           <button type="submit">利用停止を通知する</button>
-        </Form>
+        </OnceForm>
       ) : null}
       <h2>利用停止の履歴</h2>
       {suspensions.length === 0 ? (
@@ -229,7 +266,12 @@ export default function ContractAdmin() {
                   </td>
                   <td>
                     {s.lifted_at ? null : (
-                      <Form method="post" className="row tight">
+                      <OnceForm
+                        method="post"
+                        className="row tight"
+                        token={formTokens[liftForm(s.id)]}
+                        form={liftForm(s.id)}
+                      >
                         <input type="hidden" name="intent" value="lift" />
                         <input type="hidden" name="suspensionId" value={s.id} />
                         <input
@@ -241,7 +283,7 @@ export default function ContractAdmin() {
                         <button type="submit" className="secondary">
                           解除する
                         </button>
-                      </Form>
+                      </OnceForm>
                     )}
                   </td>
                 </tr>
@@ -251,7 +293,12 @@ export default function ContractAdmin() {
         </TableScroll>
       )}
       {contract.status !== "terminated" ? (
-        <Form method="post" className="stack mt-20">
+        <OnceForm
+          method="post"
+          className="stack mt-20"
+          token={formTokens.terminate}
+          form="terminate"
+        >
           <h2>当社からの契約解除（規約第19条・第21条）</h2>
           <input type="hidden" name="intent" value="terminate" />
           <label>
@@ -267,7 +314,7 @@ export default function ContractAdmin() {
             お客さまの責めによる解除（最低利用期間内は解約違約金あり）
           </label>
           <button type="submit">契約解除を通知する</button>
-        </Form>
+        </OnceForm>
       ) : null}
       <h2>レンタルゲートウェイの返却（別紙4 注※3）</h2>
       {returns.length === 0 ? (
@@ -301,7 +348,12 @@ export default function ContractAdmin() {
                   </td>
                   <td>
                     {r.status === "awaiting" ? (
-                      <Form method="post" className="row tight">
+                      <OnceForm
+                        method="post"
+                        className="row tight"
+                        token={formTokens[returnForm(r.id)]}
+                        form={returnForm(r.id)}
+                      >
                         <input type="hidden" name="intent" value="returned" />
                         <input type="hidden" name="returnId" value={r.id} />
                         <input
@@ -313,7 +365,7 @@ export default function ContractAdmin() {
                         <button type="submit" className="secondary">
                           返却を記録
                         </button>
-                      </Form>
+                      </OnceForm>
                     ) : null}
                   </td>
                 </tr>

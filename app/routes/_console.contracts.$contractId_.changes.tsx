@@ -17,6 +17,7 @@ import { CHANGE_KIND_LABELS, type ContractChange } from "~/contracts/contract-ch
 import {
   contactHistory,
   decideChange,
+  holderContact,
   listChanges,
   previewChange,
   requestChange,
@@ -76,11 +77,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const found = await getContract(db, { id: idParam(params.contractId), tenant: viewer.tenant });
   if (!found) throw notFound();
-  const customer = await db
-    .selectFrom("customers")
-    .select(["name", "address", "phone", "email"])
-    .where("id", "=", found.contract.customer_id)
-    .executeTakeFirstOrThrow();
+  const customer = await holderContact(db, {
+    contractId: found.contract.id,
+    tenant: viewer.tenant,
+  });
+  if (!customer) throw notFound();
   return {
     contract: { id: found.contract.id, ref: found.contract.ref, status: found.contract.status },
     customer,

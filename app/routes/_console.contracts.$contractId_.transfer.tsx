@@ -41,13 +41,21 @@ import {
   TEXT_LIMITS,
 } from "~/lib/fields";
 import { failureStatus } from "~/lib/result";
-import { OnceForm } from "~/components/OnceForm";
-import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
+import { FormToken, OnceForm } from "~/components/OnceForm";
+import {
+  formClaim,
+  issueFormToken,
+  issueFormTokens,
+  onceResponse,
+  runFormOnce,
+} from "~/lib/idempotency.server";
 import { z } from "zod";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { getProviderSettings } from "~/settings/provider.server";
 import { formatDate, formatInstantDate, formatMonth, formatYen } from "~/lib/format";
+
+const decisionForm = (changeId: number) => `holder-change-decision-${changeId}`;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -59,10 +67,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!page) throw notFound();
   // The request form creates a holder change: it carries a one-time token (issue 17 item 1).
   const formToken = await issueFormToken(getDb(), { userId: viewer.id, form: "holder-change" });
+  const isOperator = OPERATIONS_ROLES.includes(viewer.role);
+  // A decision approves (making the new holder's customer and contract) or refuses once: one
+  // token per change under review, shared by its two buttons.
+  const decisionTokens = isOperator
+    ? await issueFormTokens(getDb(), {
+        userId: viewer.id,
+        forms: page.changes.filter((c) => c.status === "requested").map((c) => decisionForm(c.id)),
+      })
+    : {};
   return {
     ...page,
     formToken,
-    isOperator: OPERATIONS_ROLES.includes(viewer.role),
+    decisionTokens: decisionTokens as Record<string, string>,
+    isOperator,
     isCustomer: viewer.tenant.kind === "customer",
   };
 }
@@ -140,16 +158,33 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (input.intent === "approve" || input.intent === "refuse") {
     if (!OPERATIONS_ROLES.includes(viewer.role))
       throw new Response("この操作の権限がありません。", { status: 403 });
-    const result = await decideHolderChange(db, {
-      ...base,
-      changeId: input.changeId,
-      approve: input.intent === "approve",
-      reasonCode: input.reasonCode,
-      note: input.note,
-      today: jstDate(base.at),
-      providerName: (await getProviderSettings(db)).name,
-      consoleUrl: consoleUrl(),
-    });
+    const approve = input.intent === "approve";
+    const name = decisionForm(input.changeId);
+    const providerName = (await getProviderSettings(db)).name;
+    const run = await runFormOnce(
+      db,
+      formClaim(viewer, name, form, request),
+      (trx) =>
+        decideHolderChange(trx, {
+          ...base,
+          changeId: input.changeId,
+          approve,
+          reasonCode: input.reasonCode,
+          note: input.note,
+          today: jstDate(base.at),
+          providerName,
+          consoleUrl: consoleUrl(),
+        }),
+      (r) =>
+        r?.ok
+          ? {
+              summary: approve ? "承認済みです" : "不承認として記録済みです",
+              redirect: `/contracts/${contractId}/transfer`,
+            }
+          : null,
+    );
+    if (run.kind !== "done") return onceResponse(name, run);
+    const result = run.value;
     if (!result) throw notFound();
     return result.ok ? back("decided") : failed(result.message);
   }
@@ -211,8 +246,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ContractTransfer() {
-  const { contract, candidates, changes, takeover, isOperator, isCustomer, formToken } =
-    useLoaderData<typeof loader>();
+  const {
+    contract,
+    candidates,
+    changes,
+    takeover,
+    isOperator,
+    isCustomer,
+    formToken,
+    decisionTokens,
+  } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const result = answer && "errors" in answer ? answer : undefined;
   const [params] = useSearchParams();
@@ -488,13 +531,18 @@ export default function ContractTransfer() {
               <div className="row">
                 {isOperator ? (
                   <>
-                    <Form method="post">
+                    <OnceForm
+                      method="post"
+                      token={decisionTokens[decisionForm(c.id)] ?? ""}
+                      form={decisionForm(c.id)}
+                    >
                       <input type="hidden" name="changeId" value={c.id} />
                       <button type="submit" name="intent" value="approve">
                         承認する
                       </button>
-                    </Form>
-                    <Form method="post" className="row tight center">
+                    </OnceForm>
+                    <Form method="post" className="row tight center" autoComplete="off">
+                      <FormToken token={decisionTokens[decisionForm(c.id)] ?? ""} />
                       <input type="hidden" name="changeId" value={c.id} />
                       <select
                         name="reasonCode"

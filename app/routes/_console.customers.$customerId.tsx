@@ -29,7 +29,10 @@ import { getCustomer, setCustomerPeppolId } from "~/customers/customers.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { emailField, nameField } from "~/lib/fields";
-import { fieldErrorsOf, formValues } from "~/lib/form";
+import { formValues, parseForm, type FieldErrors } from "~/lib/form";
+import { failureFields, failureStatus } from "~/lib/result";
+import { OnceForm } from "~/components/OnceForm";
+import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { ACCOUNT_STATE_LABELS, AREA_LABELS, CONTRACT_STATUS_LABELS } from "~/lib/labels";
 import { getProviderSettings } from "~/settings/provider.server";
@@ -43,11 +46,26 @@ import { findBranch } from "~/collections/bank-codes.server";
 import { ACCOUNT_TYPE_LABELS, toZenginKana, zenginKanaProblem } from "~/collections/zengin";
 import { formatDate, formatInstant } from "~/lib/format";
 
-const InviteForm = z.object({
+// The page's forms, one schema (issue 16 item 1): an intent none of them sends is a 400. The direct
+// debit's account fields are checked by checkDebitAccount (saveDebit).
+const CustomerForm = z.discriminatedUnion("intent", [
+  z.looseObject({ intent: z.literal("debit") }),
+  z.object({ intent: z.literal("peppol"), peppolId: z.string().default("") }),
+  z.object({
+    intent: z.literal(["stop", "start", "mfa-reset", "resend"]),
+    userId: z.string().default(""),
+    email: z.string().default(""),
+  }),
+  z.object({
+    intent: z.literal("invite"),
   displayName: nameField("氏名", 100),
   email: emailField(),
-});
-type Fields = "displayName" | "email";
+  }),
+]);
+type Fields = "displayName" | "email" | "_form";
+
+/** The one-time token of an account row's buttons (issue 17 item 1): one per account. */
+const accountForm = (userId: string) => `account-${userId}`;
 type DebitFields = AccountField | "kanaName";
 
 /** Who registers a customer for direct debit: the provider's staff, a reseller for its customers (issue 20). */
@@ -69,7 +87,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const debit = await getDirectDebit(db, { customerId: customer.id, tenant: viewer.tenant });
   const account = debit?.account ?? null;
   const branch = account ? findBranch(account.bankCode, account.branchCode) : null;
+  const formTokens = ACCOUNT_ISSUER_ROLES.includes(viewer.role)
+    ? await issueFormTokens(db, {
+        userId: viewer.id,
+        forms: ["account-invite", ...(accounts ?? []).map((a) => accountForm(a.id))],
+      })
+    : null;
   return {
+    formTokens,
     customer,
     contracts,
     debit: { kanaName: debit?.kanaName ?? null, account, bank: branch?.ok ? branch.value : null },
@@ -83,8 +108,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: DEBIT_ROLES });
   const customerId = idParam(params.customerId);
   const db = getDb();
-  const form = formValues(await request.formData());
-  if (form.intent === "debit") return saveDebit(request, viewer, customerId, form);
+  const formData = await request.formData();
+  const form = formValues(formData);
+  const parsed = parseForm(CustomerForm, formData);
+  if (!parsed.ok)
+    return data(
+      { fieldErrors: parsed.fields as FieldErrors<Fields>, values: form },
+      { status: 400 },
+    );
+  const input = parsed.value;
+  if (input.intent === "debit") return saveDebit(request, viewer, customerId, form);
   if (!ACCOUNT_ISSUER_ROLES.includes(viewer.role))
     throw new Response("この操作の権限がありません", { status: 403 });
   const context = {
@@ -96,11 +129,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     providerName: (await getProviderSettings(db)).name,
     consoleUrl: consoleUrl(),
   };
-  if (form.intent === "peppol") {
-    const check = checkPeppolId(form.peppolId ?? "");
+  const page = `/customers/${customerId}`;
+  if (input.intent === "peppol") {
+    const check = checkPeppolId(input.peppolId);
     if (!check.ok)
       return data(
-        { peppolError: failureMessage(check), peppolValue: form.peppolId ?? "" },
+        { peppolError: failureMessage(check), peppolValue: input.peppolId },
         { status: 400 },
       );
     const done = await setCustomerPeppolId(db, {
@@ -111,69 +145,76 @@ export async function action({ request, params }: ActionFunctionArgs) {
       ip: context.ip,
     });
     if (!done) throw notFound();
-    return redirect(`/customers/${customerId}?peppolSaved=1`);
+    return redirect(`${page}?peppolSaved=1`);
   }
-  if (form.intent === "stop" || form.intent === "start") {
-    const done = await setAccountStopped(db, {
-      ...context,
-      userId: form.userId ?? "",
-      stop: form.intent === "stop",
-    });
-    if (!done) throw notFound();
-    return redirect(
-      `/customers/${customerId}?${form.intent === "stop" ? "stopped" : "started"}=${encodeURIComponent(form.email ?? "")}#accounts`,
+  if (input.intent === "invite") {
+    // The account and its mail with the form's token, once (issue 17 item 1).
+    const run = await runFormOnce(
+      db,
+      formClaim(viewer, "account-invite", formData, request),
+      (trx) => inviteAccountOfCustomer(trx, { ...context, ...input }),
+      (r) =>
+        r.ok
+          ? { summary: `${input.email.toLowerCase()} のアカウントは作成済みです`, redirect: page }
+          : null,
+    );
+    if (run.kind !== "done") return onceResponse("account-invite", run);
+    const result = run.value;
+    if (!result.ok) {
+      if (result.kind === "not_found") throw notFound();
+      return data(
+        { fieldErrors: failureFields(result) as FieldErrors<Fields>, values: form },
+        { status: failureStatus(result) },
     );
   }
-  if (form.intent === "mfa-reset") {
-    // Only an account of this customer, in the viewer's tenant: anything else is a 404.
-    const customer = await getCustomer(db, { id: customerId, tenant: viewer.tenant });
-    const account = customer
-      ? (
+    return redirect(`${page}?invited=${encodeURIComponent(input.email.toLowerCase())}#accounts`);
+  }
+  // An account row's buttons: stop, start, a new link, a second-factor reset — each once per token.
+  const { userId, email } = input;
+  // Only an account of this customer, in the viewer's tenant: anything else is a 404, token or not.
+  const account = (
           await listCustomerAccounts(db, { tenant: viewer.tenant, customerId, at: context.at })
-        )?.find((a) => a.id === form.userId)
-      : undefined;
-    const reset = account
-      ? await resetSecondFactor(db, {
+  )?.find((a) => a.id === userId);
+  if (!account) throw notFound();
+  const rowForm = accountForm(userId);
+  const intent = input.intent;
+  const run = await runFormOnce(
+    db,
+    formClaim(viewer, rowForm, formData, request),
+    async (trx): Promise<string | null> => {
+      if (intent === "stop" || intent === "start") {
+        const done = await setAccountStopped(trx, { ...context, userId, stop: intent === "stop" });
+        return done
+          ? `${intent === "stop" ? "stopped" : "started"}=${encodeURIComponent(email)}`
+          : null;
+      }
+      if (intent === "resend") {
+        const sent = await resendAccountLink(trx, { ...context, userId });
+        return sent ? `sent=${encodeURIComponent(email)}` : null;
+      }
+      const reset = await resetSecondFactor(trx, {
           tenant: viewer.tenant,
           role: viewer.role,
           userId: account.id,
           actor: context.actor,
           ip: context.ip,
           at: context.at,
-        })
-      : null;
-    if (!reset) throw notFound();
-    return redirect(
-      `/customers/${customerId}?mfaReset=${encodeURIComponent(reset.email)}#accounts`,
-    );
-  }
-  if (form.intent === "resend") {
-    const sent = await resendAccountLink(db, { ...context, userId: form.userId ?? "" });
-    if (!sent) throw notFound();
-    return redirect(
-      `/customers/${customerId}?sent=${encodeURIComponent(form.email ?? "")}#accounts`,
-    );
-  }
-  const parsed = InviteForm.safeParse(form);
-  if (!parsed.success)
-    return data(
-      { fieldErrors: fieldErrorsOf<Fields>(parsed.error), values: form },
-      { status: 400 },
-    );
-  const result = await inviteAccountOfCustomer(db, { ...context, ...parsed.data });
-  if (!result) throw notFound();
-  if (!result.ok)
-    return data(
-      {
-        fieldErrors: { [result.field]: result.message } as Partial<Record<Fields, string>>,
-        values: form,
+      });
+      return reset ? `mfaReset=${encodeURIComponent(reset.email)}` : null;
       },
-      { status: 400 },
-    );
-  return redirect(
-    `/customers/${customerId}?invited=${encodeURIComponent(parsed.data.email.toLowerCase())}#accounts`,
+    (flag) => (flag ? { summary: ONCE_SUMMARY[intent], redirect: page } : null),
   );
+  if (run.kind !== "done") return onceResponse(rowForm, run);
+  if (!run.value) throw notFound();
+  return redirect(`${page}?${run.value}#accounts`);
 }
+
+const ONCE_SUMMARY = {
+  stop: "アカウントは停止済みです",
+  start: "アカウントは再開済みです",
+  resend: "リンクは送信済みです",
+  "mfa-reset": "二要素認証はリセット済みです",
+} as const;
 
 /** 口座振替 and the kana name; all account fields left empty removes the registration. */
 async function saveDebit(
@@ -207,7 +248,7 @@ async function saveDebit(
 }
 
 export default function CustomerDetail() {
-  const { customer, contracts, accounts, canIssue, canResetSecondFactor, debit } =
+  const { customer, contracts, accounts, canIssue, canResetSecondFactor, debit, formTokens } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const peppolError = result && "peppolError" in result ? result.peppolError : undefined;
@@ -436,7 +477,12 @@ export default function CustomerDetail() {
                   <td>{a.secondFactor ? "設定済み" : "未設定"}</td>
                   {canIssue ? (
                     <td>
-                      <Form method="post" className="actions">
+                      <OnceForm
+                        method="post"
+                        className="actions"
+                        token={formTokens?.[accountForm(a.id)] ?? ""}
+                        form={accountForm(a.id)}
+                      >
                         <input type="hidden" name="userId" value={a.id} />
                         <input type="hidden" name="email" value={a.email} />
                         {a.state === "disabled" ? (
@@ -470,7 +516,7 @@ export default function CustomerDetail() {
                             ) : null}
                           </>
                         )}
-                      </Form>
+                      </OnceForm>
                     </td>
                   ) : null}
                 </tr>
@@ -480,8 +526,14 @@ export default function CustomerDetail() {
         </TableScroll>
       )}
       {canIssue ? (
-        // Keyed by the last address added: with JavaScript the form is emptied after it succeeds.
-        <Form method="post" className="stack" noValidate key={params.get("invited") ?? ""}>
+        // A new token after each success: with JavaScript the form is emptied after it succeeds.
+        <OnceForm
+          method="post"
+          className="stack"
+          noValidate
+          token={formTokens?.["account-invite"] ?? ""}
+          form="account-invite"
+        >
           <h3>アカウントを追加する</h3>
           <Field
             label="氏名"
@@ -501,7 +553,7 @@ export default function CustomerDetail() {
           <button type="submit" name="intent" value="invite">
             作成してリンクを送る
           </button>
-        </Form>
+        </OnceForm>
       ) : null}
     </>
   );

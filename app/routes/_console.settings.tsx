@@ -16,7 +16,9 @@ import { clientIp, requireViewer } from "~/auth/session.server";
 import { SecondFactorPolicyForms } from "~/components/SecondFactorPolicyForms";
 import { Field } from "~/components/Field";
 import { getDb } from "~/db.server";
-import { fieldErrorsOf, type FieldErrors } from "~/lib/form";
+import { formValues, parseForm, type FieldErrors } from "~/lib/form";
+import { checkboxField, idField } from "~/lib/fields";
+import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { checkPeppolId } from "~/billing/peppol-id";
 import { failureMessage } from "~/lib/result";
 import { checkRegistrationNumber } from "~/settings/registration-number";
@@ -88,8 +90,42 @@ const SettingsForm = z.object({
 
 type Fields = keyof z.input<typeof SettingsForm>;
 
+// The page's six forms, one schema (issue 16 item 1): an intent none of them sends is a 400 and
+// writes nothing. The direct debit's account is checked by checkDebitAccount below.
+const SettingsPageForm = z.discriminatedUnion("intent", [
+  SettingsForm.extend({ intent: z.literal("provider") }),
+  BillingSettingsForm.safeExtend({ intent: z.literal("billing") }),
+  DunningSettingsForm.extend({ intent: z.literal("dunning") }),
+  z.looseObject({ intent: z.literal("debit") }),
+  z.object({
+    intent: z.literal("mfa-policy"),
+    staffRequired: checkboxField(),
+    resellerRequired: z.preprocess(
+      (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+      z.array(idField("販売店")),
+    ),
+  }),
+  z.object({ intent: z.literal("mfa-reset"), email: z.string().trim().default("") }),
+]);
+
+/** The failure slots the page reads, one per form; only the failed form's slot is set. */
+interface SettingsFailure {
+  fieldErrors: FieldErrors<Fields | "_form"> | null;
+  billingErrors: FieldErrors | null;
+  dunningErrors: FieldErrors | null;
+  mfaResetError: string | null;
+  debitErrors?: FieldErrors;
+  values: Record<string, string>;
+}
+const NO_ERRORS = {
+  fieldErrors: null,
+  billingErrors: null,
+  dunningErrors: null,
+  mfaResetError: null,
+};
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireViewer(request, { roles: ROLES });
+  const viewer = await requireViewer(request, { roles: ROLES });
   const db = getDb();
   const billing = await getBillingSettings(db);
   // The month being billed next: the one before this month.
@@ -101,50 +137,95 @@ export async function loader({ request }: LoaderFunctionArgs) {
     secondFactor: await getProviderSecondFactorPolicy(db),
     debit: await getDebitSettings(db),
     dunningDays: await getDunningDays(db),
+    // Resetting a second factor mails the account: it carries a one-time token (issue 17 item 1).
+    mfaResetToken: await issueFormToken(db, { userId: viewer.id, form: "mfa-reset" }),
   };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: ROLES });
   const formData = await request.formData();
-  const form = Object.fromEntries(formData);
-  if (form.intent === "mfa-policy") {
-    const resellerIds = formData.getAll("resellerRequired").map(Number).filter(Number.isInteger);
+  const form = formValues(formData);
+  const actor = { id: viewer.id, email: viewer.email };
+  const parsed = parseForm(SettingsPageForm, formData);
+  if (!parsed.ok) {
+    // Each form shows its own errors; an unknown intent shows its message above the first form.
+    const slot =
+      form.intent === "billing"
+        ? "billingErrors"
+        : form.intent === "dunning"
+          ? "dunningErrors"
+          : "fieldErrors";
+    return data<SettingsFailure>(
+      { ...NO_ERRORS, [slot]: parsed.fields, values: form },
+      { status: 400 },
+    );
+  }
+  const input = parsed.value;
+  switch (input.intent) {
+    case "mfa-policy":
     await updateProviderSecondFactorPolicy(
       getDb(),
-      { staff: form.staffRequired === "on", resellerIds },
-      { id: viewer.id, email: viewer.email },
+        { staff: input.staffRequired, resellerIds: input.resellerRequired },
+        actor,
       clientIp(request),
     );
     return redirect("/settings?mfaSaved=1#second-factor");
-  }
-  if (form.intent === "mfa-reset") {
-    const email = String(form.email ?? "").trim();
-    const reset = email
-      ? await resetSecondFactor(getDb(), {
+    case "mfa-reset": {
+      const email = input.email;
+      const run = await runFormOnce(
+        getDb(),
+        formClaim(viewer, "mfa-reset", formData, request),
+        async (trx) =>
+          email
+            ? resetSecondFactor(trx, {
           tenant: viewer.tenant,
           role: viewer.role,
           email,
-          actor: { id: viewer.id, email: viewer.email },
+                actor,
           ip: clientIp(request),
           at: now(),
         })
-      : null;
+            : null,
+        (reset) => (reset ? { summary: `${reset.email} の二要素認証はリセット済みです` } : null),
+      );
+      if (run.kind !== "done") return onceResponse("mfa-reset", run);
+      const reset = run.value;
     if (!reset)
-      return data(
+        return data<SettingsFailure>(
         {
+            ...NO_ERRORS,
           mfaResetError: "そのメールアドレスのアカウントは見つかりません",
-          fieldErrors: null,
-          billingErrors: null,
-          dunningErrors: null,
-          values: form as Record<string, string>,
+            values: form,
         },
         { status: 404 },
       );
     return redirect(`/settings?mfaReset=${encodeURIComponent(reset.email)}#second-factor`);
   }
-  if (form.intent === "debit") {
-    // 口座振替 (issue 20): the account is checked as a customer's is; the holder is the provider itself.
+    case "debit":
+      return saveDebitSettings(request, actor, form);
+    case "dunning":
+      await updateDunningDays(getDb(), input.dunningDays, actor, clientIp(request));
+      return redirect("/settings?dunningSaved=1#dunning");
+    case "billing": {
+      const { intent: _intent, ...billing } = input;
+      await updateBillingSettings(getDb(), billing, actor, clientIp(request));
+      return redirect("/settings?billingSaved=1");
+    }
+    case "provider": {
+      const { intent: _intent, ...settings } = input;
+      await updateProviderSettings(getDb(), settings, actor, clientIp(request));
+      return redirect("/settings?saved=1");
+    }
+  }
+}
+
+/** 口座振替 (issue 20): the account is checked as a customer's is; the holder is the provider itself. */
+async function saveDebitSettings(
+  request: Request,
+  actor: { id: string; email: string },
+  form: Record<string, string>,
+) {
     const debitErrors: FieldErrors = {};
     const code = String(form.consignorCode ?? "")
       .normalize("NFKC")
@@ -156,17 +237,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const account = checkDebitAccount({ ...form, holderKana: "ｱ" });
     if (!account.ok) Object.assign(debitErrors, account.errors);
     if (Object.keys(debitErrors).length > 0 || !account.ok) {
-      return data(
-        {
-          debitErrors,
-          fieldErrors: null,
-          billingErrors: null,
-          dunningErrors: null,
-          mfaResetError: null,
-          values: form as Record<string, string>,
-        },
-        { status: 400 },
-      );
+    return data<SettingsFailure>({ ...NO_ERRORS, debitErrors, values: form }, { status: 400 });
     }
     await updateDebitSettings(
       getDb(),
@@ -178,80 +249,17 @@ export async function action({ request }: ActionFunctionArgs) {
         accountType: account.value.accountType,
         accountNumber: account.value.accountNumber,
       },
-      { id: viewer.id, email: viewer.email },
+    actor,
       clientIp(request),
     );
     return redirect("/settings?debitSaved=1#direct-debit");
-  }
-  if (form.intent === "dunning") {
-    const parsed = DunningSettingsForm.safeParse(form);
-    if (!parsed.success)
-      return data(
-        {
-          dunningErrors: fieldErrorsOf(parsed.error),
-          fieldErrors: null,
-          billingErrors: null,
-          mfaResetError: null,
-          values: form as Record<string, string>,
-        },
-        { status: 400 },
-      );
-    await updateDunningDays(
-      getDb(),
-      parsed.data.dunningDays,
-      { id: viewer.id, email: viewer.email },
-      clientIp(request),
-    );
-    return redirect("/settings?dunningSaved=1#dunning");
-  }
-  if (form.intent === "billing") {
-    const parsed = BillingSettingsForm.safeParse(form);
-    if (!parsed.success) {
-      return data(
-        {
-          billingErrors: fieldErrorsOf(parsed.error),
-          fieldErrors: null,
-          dunningErrors: null,
-          mfaResetError: null,
-          values: form as Record<string, string>,
-        },
-        { status: 400 },
-      );
-    }
-    await updateBillingSettings(
-      getDb(),
-      parsed.data,
-      { id: viewer.id, email: viewer.email },
-      clientIp(request),
-    );
-    return redirect("/settings?billingSaved=1");
-  }
-  const parsed = SettingsForm.safeParse(form);
-  if (!parsed.success) {
-    return data(
-      {
-        fieldErrors: fieldErrorsOf<Fields>(parsed.error) as FieldErrors<Fields>,
-        billingErrors: null,
-        dunningErrors: null,
-        mfaResetError: null,
-        values: form as Record<string, string>,
-      },
-      { status: 400 },
-    );
-  }
-  await updateProviderSettings(
-    getDb(),
-    parsed.data,
-    { id: viewer.id, email: viewer.email },
-    clientIp(request),
-  );
-  return redirect("/settings?saved=1");
 }
 
 export default function Settings() {
-  const { settings, billing, example, secondFactor, debit, dunningDays } =
+  const { settings, billing, example, secondFactor, debit, dunningDays, mfaResetToken } =
     useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const answer = useActionData<typeof action>();
+  const actionData = answer && "values" in answer ? answer : undefined;
   const [params] = useSearchParams();
   const errors: FieldErrors<Fields> = actionData?.fieldErrors ?? {};
   const billingErrors: FieldErrors = actionData?.billingErrors ?? {};
@@ -275,10 +283,12 @@ export default function Settings() {
       ) : null}
       {actionData?.fieldErrors ? (
         <div className="alert error" role="alert">
-          入力内容に誤りがあります。赤字の項目を確認してください。
+          {actionData.fieldErrors._form ??
+            "入力内容に誤りがあります。赤字の項目を確認してください。"}
         </div>
       ) : null}
       <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="intent" value="provider" />
         <Field label="事業者名" name="name" defaultValue={value("name")} error={errors.name} />
         <Field label="住所" name="address" defaultValue={value("address")} error={errors.address} />
         <Field label="電話番号" name="phone" defaultValue={value("phone")} error={errors.phone} />
@@ -491,6 +501,7 @@ export default function Settings() {
         saved={!!params.get("mfaSaved")}
         resetDone={params.get("mfaReset")}
         resetError={actionData?.mfaResetError ?? null}
+        resetToken={mfaResetToken}
       />
     </>
   );

@@ -11,6 +11,7 @@ import {
 import { mustEnrolSecondFactor } from "~/auth/second-factor.server";
 import { requireViewer, SECOND_FACTOR_SETUP_PATH } from "~/auth/session.server";
 import { ROLE_LABELS } from "~/auth/tenancy";
+import { tenantName as tenantNameOf } from "~/auth/tenant-scope.server";
 import { navFor } from "~/components/nav";
 import { getDb } from "~/db.server";
 import { ErrorMessage } from "~/root";
@@ -22,31 +23,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const setupOnly = atSetup && (await mustEnrolSecondFactor(db, viewer));
   // The tenant's own name is shown beside the user's, so everyone knows whose data this is.
-  const tenantName =
-    viewer.tenant.kind === "reseller"
-      ? (
-          await db
-            .selectFrom("resellers")
-            .select("name")
-            .where("id", "=", viewer.tenant.resellerId)
-            .executeTakeFirst()
-        )?.name
-      : viewer.tenant.kind === "customer"
-        ? (
-            await db
-              .selectFrom("customers")
-              .select("name")
-              .where("id", "=", viewer.tenant.customerId)
-              .executeTakeFirst()
-          )?.name
-        : (await db.selectFrom("provider").select("name").executeTakeFirst())?.name;
+  const tenantName = await tenantNameOf(db, viewer.tenant);
   return {
     viewer: {
       displayName: viewer.displayName,
       email: viewer.email,
       roleLabel: ROLE_LABELS[viewer.role],
     },
-    tenantName: tenantName ?? "",
+    tenantName,
     nav: setupOnly
       ? [{ to: SECOND_FACTOR_SETUP_PATH, label: "二要素認証の設定" }]
       : navFor(viewer.role),

@@ -16,7 +16,7 @@ import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/ide
 import { OnceForm } from "~/components/OnceForm";
 import { z } from "zod";
 import { webhookViewer } from "~/webhooks/console.server";
-import { redeliverWebhook } from "~/webhooks/delivery.server";
+import { deliveryExists, redeliverWebhook } from "~/webhooks/delivery.server";
 import { webhookDeliveryLog } from "~/webhooks/endpoints.server";
 import { WEBHOOK_EVENT_LABELS, type WebhookEventType } from "~/webhooks/event-types";
 import { titled } from "~/lib/meta";
@@ -62,14 +62,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const run = await runFormOnce(
     getDb(),
     formClaim(viewer, name, form, request),
-    async (trx) =>
-      trx
-        .selectFrom("webhook_deliveries")
-        .select("id")
-        .where("id", "=", deliveryId)
-        .where("endpoint_id", "=", endpointId)
-        .executeTakeFirst(),
-    (found) => (found ? { summary: "再送しました", redirect: `/webhooks/${endpointId}` } : null),
+    (trx) => deliveryExists(trx, endpointId, deliveryId),
+    (exists) => (exists ? { summary: "再送しました", redirect: `/webhooks/${endpointId}` } : null),
   );
   if (run.kind !== "done") return onceResponse(name, run);
   const result = await redeliverWebhook(getDb(), {

@@ -32,6 +32,10 @@ import {
 import { PasskeyButton } from "~/components/PasskeyButton";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { checkboxField } from "~/lib/fields";
+import { parseForm } from "~/lib/form";
+import { failureMessage, failureStatus } from "~/lib/result";
+import { z } from "zod";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await getViewer(request);
@@ -49,20 +53,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+// The step's form, one schema (issue 16 item 1): the two buttons' intents; any other is a 400.
+const SecondStepForm = z.object({
+  intent: z.enum(["totp", "recovery"]),
+  code: z.string().trim().default(""),
+  recoveryCode: z.string().trim().default(""),
+  trust: checkboxField(),
+  redirectTo: z.string().default(""),
+});
+
 export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
   const at = now();
   const pending = await findPendingSignIn(db, readPendingToken(request), at);
   if (!pending)
     throw redirect("/login?expired=1", { headers: { "Set-Cookie": pendingSignInCookie(null) } });
-  const form = await request.formData();
+  const parsed = parseForm(SecondStepForm, await request.formData());
+  if (!parsed.ok)
+    return data({ kind: "totp" as const, message: failureMessage(parsed) }, { status: 400 });
+  const input = parsed.value;
   // Enter in the recovery field submits with the form's first button: the filled field decides.
   const kind =
-    form.get("intent") === "recovery" ||
-    (!String(form.get("code") ?? "").trim() && String(form.get("recoveryCode") ?? "").trim())
-      ? "recovery"
-      : "totp";
-  const code = String(form.get(kind === "recovery" ? "recoveryCode" : "code") ?? "").trim();
+    input.intent === "recovery" || (!input.code && input.recoveryCode) ? "recovery" : "totp";
+  const code = kind === "recovery" ? input.recoveryCode : input.code;
   if (!code) {
     return data(
       {
@@ -75,22 +88,24 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const result = await checkSecondStepCode(db, pending, { kind, code }, at, clientIp(request));
   if (!result.ok) {
-    const headers = result.status === 429 ? { "Set-Cookie": pendingSignInCookie(null) } : undefined;
+    // Past the limit of wrong codes the sign-in is void: 429, and the pending cookie goes.
+    const voided = result.kind === "not_allowed";
+    const headers = voided ? { "Set-Cookie": pendingSignInCookie(null) } : undefined;
     return data(
-      { kind, message: result.message, void: result.status === 429 },
-      { status: result.status, headers },
+      { kind, message: failureMessage(result), void: voided },
+      { status: voided ? 429 : failureStatus(result), headers },
     );
   }
   const headers = await completeSecondFactorSignIn(db, request, pending, {
-    trust: form.get("trust") === "on",
+    trust: input.trust,
     at,
     summary:
-      result.method === "recovery"
+      result.value.method === "recovery"
         ? "ログイン（パスワード＋回復コード）"
         : "ログイン（パスワード＋認証アプリ）",
   });
   if (!headers) throw redirect("/login?expired=1");
-  return redirect(safeRedirectPath(String(form.get("redirectTo") ?? "")), { headers });
+  return redirect(safeRedirectPath(input.redirectTo), { headers });
 }
 
 export default function SecondFactorStep() {

@@ -4,21 +4,17 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { authenticationOptions, finishAuthentication } from "~/auth/passkeys.server";
-import {
-  endPendingSignIn,
-  findPendingSignIn,
-  pendingSignInCookie,
-  readPendingToken,
-} from "~/auth/second-factor.server";
+import { findPendingSignIn, readPendingToken } from "~/auth/second-factor.server";
 import {
   clientIp,
+  completePasskeySignIn,
   completeSecondFactorSignIn,
   safeRedirectPath,
-  startSession,
 } from "~/auth/session.server";
 import { recordAudit } from "~/audit/audit.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
+import { failureMessage } from "~/lib/result";
 
 interface Body {
   step?: unknown;
@@ -75,38 +71,24 @@ export async function action({ request }: ActionFunctionArgs) {
         purpose === "sign_in" ? "パスキーでのログインに失敗" : "二要素認証: パスキーの確認に失敗",
       ip,
     });
-    return fail(result.message, 401);
+    return fail(failureMessage(result), 401);
   }
   const redirectTo = safeRedirectPath(typeof body.redirectTo === "string" ? body.redirectTo : null);
   if (pending) {
     const headers = await completeSecondFactorSignIn(db, request, pending, {
       trust: body.trust === true,
-      summary: `ログイン（パスワード＋パスキー「${result.passkeyName}」）`,
+      summary: `ログイン（パスワード＋パスキー「${result.value.passkeyName}」）`,
       at,
     });
     if (!headers) return fail("このアカウントではログインできません。", 401);
     return Response.json({ ok: true, redirectTo }, { headers });
   }
-  const user = await db
-    .selectFrom("users")
-    .selectAll()
-    .where("id", "=", result.userId)
-    .where("disabled_at", "is", null)
-    .executeTakeFirst();
-  if (!user) return fail("このアカウントではログインできません。", 401);
-  // A pending sign-in of this browser is no longer needed.
-  const stale = await findPendingSignIn(db, readPendingToken(request), at);
-  if (stale) await endPendingSignIn(db, stale.id);
-  const { headers } = await startSession(db, user, request);
-  await recordAudit(db, {
-    actor: { id: user.id, email: user.email },
-    action: "login",
-    entity: "session",
-    entityId: null,
-    summary: `ログイン（パスキー「${result.passkeyName}」）`,
-    ip,
+  const headers = await completePasskeySignIn(db, request, {
+    userId: result.value.userId,
+    passkeyName: result.value.passkeyName,
+    at,
   });
-  headers.append("Set-Cookie", pendingSignInCookie(null));
+  if (!headers) return fail("このアカウントではログインできません。", 401);
   return Response.json({ ok: true, redirectTo }, { headers });
 }
 

@@ -2,6 +2,7 @@
 // Reachable while the account still has to set up its second factor: a passkey is one.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
+import { failureMessage } from "~/lib/result";
 import { finishRegistration, registrationOptions } from "~/auth/passkeys.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -31,7 +32,10 @@ export async function action({ request }: ActionFunctionArgs) {
     now(),
     clientIp(request),
   );
-  return Response.json(result, { status: result.ok ? 200 : 400 });
+  // The browser's script reads `{ ok, name }` or `{ ok: false, message }` (unchanged answer).
+  return result.ok
+    ? Response.json({ ok: true, name: result.value.name })
+    : Response.json({ ok: false, message: failureMessage(result) }, { status: 400 });
 }
 
 export async function loader() {

@@ -307,6 +307,21 @@ export async function deliverWebhooks(
   return summary;
 }
 
+/** Whether the delivery is one of the endpoint's (the caller has checked the endpoint is the tenant's). */
+export async function deliveryExists(
+  db: Kysely<Database>,
+  endpointId: number,
+  deliveryId: number,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("webhook_deliveries")
+    .select("id")
+    .where("id", "=", deliveryId)
+    .where("endpoint_id", "=", endpointId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The answer of the new attempt; a disabled endpoint or a delivery being sent is a conflict. */
 export type RedeliverResult = Result<{ statusCode: number | null; succeeded: boolean }>;
 
