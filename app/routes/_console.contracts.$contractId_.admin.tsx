@@ -122,47 +122,47 @@ export async function action({ request, params }: ActionFunctionArgs) {
       r.ok ? { summary, redirect: `/contracts/${contractId}/admin` } : null,
     ).then((run) => ({ form, run }));
   const { form, run } = await (() => {
-  switch (input.intent) {
-    case "suspend":
+    switch (input.intent) {
+      case "suspend":
         return once("suspend", "利用停止は通知済みです", (trx) =>
           suspendContract(trx, {
-        ...base,
-        contractId,
-        reason: input.reason,
-        note: input.note,
-        startsOn: input.startsOn,
-        endsOn: input.endsOn,
-        emergency: input.emergency,
-        today,
+            ...base,
+            contractId,
+            reason: input.reason,
+            note: input.note,
+            startsOn: input.startsOn,
+            endsOn: input.endsOn,
+            emergency: input.emergency,
+            today,
           }),
         );
-    case "lift":
+      case "lift":
         return once(liftForm(input.suspensionId), "利用停止は解除済みです", (trx) =>
           liftSuspension(trx, {
-        ...base,
+            ...base,
             contractId,
-        suspensionId: input.suspensionId,
-        reason: input.liftReason || "オペレーターによる解除",
+            suspensionId: input.suspensionId,
+            reason: input.liftReason || "オペレーターによる解除",
           }),
         );
-    case "terminate":
+      case "terminate":
         return once("terminate", "契約解除は通知済みです", (trx) =>
           terminateByProvider(trx, {
-        ...base,
-        contractId,
-        customerFault: input.customerFault,
-        reason: input.terminationReason,
-        endDate: input.endDate,
-        today,
+            ...base,
+            contractId,
+            customerFault: input.customerFault,
+            reason: input.terminationReason,
+            endDate: input.endDate,
+            today,
           }),
         );
-    case "returned":
+      case "returned":
         return once(returnForm(input.returnId), "返却は記録済みです", (trx) =>
           markGatewayReturned(trx, {
-        ...base,
+            ...base,
             contractId,
-        returnId: input.returnId,
-        returnedOn: input.returnedOn,
+            returnId: input.returnId,
+            returnedOn: input.returnedOn,
           }),
         );
     }

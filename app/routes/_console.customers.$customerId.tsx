@@ -58,8 +58,8 @@ const CustomerForm = z.discriminatedUnion("intent", [
   }),
   z.object({
     intent: z.literal("invite"),
-  displayName: nameField("氏名", 100),
-  email: emailField(),
+    displayName: nameField("氏名", 100),
+    email: emailField(),
   }),
 ]);
 type Fields = "displayName" | "email" | "_form";
@@ -165,15 +165,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return data(
         { fieldErrors: failureFields(result) as FieldErrors<Fields>, values: form },
         { status: failureStatus(result) },
-    );
-  }
+      );
+    }
     return redirect(`${page}?invited=${encodeURIComponent(input.email.toLowerCase())}#accounts`);
   }
   // An account row's buttons: stop, start, a new link, a second-factor reset — each once per token.
   const { userId, email } = input;
   // Only an account of this customer, in the viewer's tenant: anything else is a 404, token or not.
   const account = (
-          await listCustomerAccounts(db, { tenant: viewer.tenant, customerId, at: context.at })
+    await listCustomerAccounts(db, { tenant: viewer.tenant, customerId, at: context.at })
   )?.find((a) => a.id === userId);
   if (!account) throw notFound();
   const rowForm = accountForm(userId);
@@ -193,15 +193,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return sent ? `sent=${encodeURIComponent(email)}` : null;
       }
       const reset = await resetSecondFactor(trx, {
-          tenant: viewer.tenant,
-          role: viewer.role,
-          userId: account.id,
-          actor: context.actor,
-          ip: context.ip,
-          at: context.at,
+        tenant: viewer.tenant,
+        role: viewer.role,
+        userId: account.id,
+        actor: context.actor,
+        ip: context.ip,
+        at: context.at,
       });
       return reset ? `mfaReset=${encodeURIComponent(reset.email)}` : null;
-      },
+    },
     (flag) => (flag ? { summary: ONCE_SUMMARY[intent], redirect: page } : null),
   );
   if (run.kind !== "done") return onceResponse(rowForm, run);

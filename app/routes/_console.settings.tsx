@@ -164,13 +164,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const input = parsed.value;
   switch (input.intent) {
     case "mfa-policy":
-    await updateProviderSecondFactorPolicy(
-      getDb(),
+      await updateProviderSecondFactorPolicy(
+        getDb(),
         { staff: input.staffRequired, resellerIds: input.resellerRequired },
         actor,
-      clientIp(request),
-    );
-    return redirect("/settings?mfaSaved=1#second-factor");
+        clientIp(request),
+      );
+      return redirect("/settings?mfaSaved=1#second-factor");
     case "mfa-reset": {
       const email = input.email;
       const run = await runFormOnce(
@@ -179,29 +179,29 @@ export async function action({ request }: ActionFunctionArgs) {
         async (trx) =>
           email
             ? resetSecondFactor(trx, {
-          tenant: viewer.tenant,
-          role: viewer.role,
-          email,
+                tenant: viewer.tenant,
+                role: viewer.role,
+                email,
                 actor,
-          ip: clientIp(request),
-          at: now(),
-        })
+                ip: clientIp(request),
+                at: now(),
+              })
             : null,
         (reset) => (reset ? { summary: `${reset.email} の二要素認証はリセット済みです` } : null),
       );
       if (run.kind !== "done") return onceResponse("mfa-reset", run);
       const reset = run.value;
-    if (!reset)
+      if (!reset)
         return data<SettingsFailure>(
-        {
+          {
             ...NO_ERRORS,
-          mfaResetError: "そのメールアドレスのアカウントは見つかりません",
+            mfaResetError: "そのメールアドレスのアカウントは見つかりません",
             values: form,
-        },
-        { status: 404 },
-      );
-    return redirect(`/settings?mfaReset=${encodeURIComponent(reset.email)}#second-factor`);
-  }
+          },
+          { status: 404 },
+        );
+      return redirect(`/settings?mfaReset=${encodeURIComponent(reset.email)}#second-factor`);
+    }
     case "debit":
       return saveDebitSettings(request, actor, form);
     case "dunning":
@@ -226,33 +226,33 @@ async function saveDebitSettings(
   actor: { id: string; email: string },
   form: Record<string, string>,
 ) {
-    const debitErrors: FieldErrors = {};
-    const code = String(form.consignorCode ?? "")
-      .normalize("NFKC")
-      .trim();
-    if (!/^\d{10}$/.test(code))
-      debitErrors.consignorCode = "委託者コードは銀行から通知された数字10桁で入力してください";
-    const kanaProblem = zenginKanaProblem("委託者名（カナ）", String(form.consignorKana ?? ""), 40);
-    if (kanaProblem) debitErrors.consignorKana = kanaProblem;
-    const account = checkDebitAccount({ ...form, holderKana: "ｱ" });
-    if (!account.ok) Object.assign(debitErrors, account.errors);
-    if (Object.keys(debitErrors).length > 0 || !account.ok) {
+  const debitErrors: FieldErrors = {};
+  const code = String(form.consignorCode ?? "")
+    .normalize("NFKC")
+    .trim();
+  if (!/^\d{10}$/.test(code))
+    debitErrors.consignorCode = "委託者コードは銀行から通知された数字10桁で入力してください";
+  const kanaProblem = zenginKanaProblem("委託者名（カナ）", String(form.consignorKana ?? ""), 40);
+  if (kanaProblem) debitErrors.consignorKana = kanaProblem;
+  const account = checkDebitAccount({ ...form, holderKana: "ｱ" });
+  if (!account.ok) Object.assign(debitErrors, account.errors);
+  if (Object.keys(debitErrors).length > 0 || !account.ok) {
     return data<SettingsFailure>({ ...NO_ERRORS, debitErrors, values: form }, { status: 400 });
-    }
-    await updateDebitSettings(
-      getDb(),
-      {
-        consignorCode: code,
-        consignorKana: toZenginKana(String(form.consignorKana))!,
-        bankCode: account.value.bankCode,
-        branchCode: account.value.branchCode,
-        accountType: account.value.accountType,
-        accountNumber: account.value.accountNumber,
-      },
+  }
+  await updateDebitSettings(
+    getDb(),
+    {
+      consignorCode: code,
+      consignorKana: toZenginKana(String(form.consignorKana))!,
+      bankCode: account.value.bankCode,
+      branchCode: account.value.branchCode,
+      accountType: account.value.accountType,
+      accountNumber: account.value.accountNumber,
+    },
     actor,
-      clientIp(request),
-    );
-    return redirect("/settings?debitSaved=1#direct-debit");
+    clientIp(request),
+  );
+  return redirect("/settings?debitSaved=1#direct-debit");
 }
 
 export default function Settings() {
