@@ -10,7 +10,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { APPLICANT_ROLES } from "~/auth/tenancy";
-import { Field } from "~/components/Field";
+import { Field, FieldError } from "~/components/Field";
 import { OnceForm } from "~/components/OnceForm";
 import { ApplicationForm, GATEWAY_MODELS } from "~/contracts/applications";
 import { applicableCustomers, submitApplication } from "~/contracts/applications.server";
@@ -25,6 +25,7 @@ import { findTariffForMonth } from "~/billing/tariff";
 import { applicationMonthlyPrice, priceInputOfForm } from "~/contracts/application-price";
 import { areaOfAddress, prefectureOf } from "~/contracts/prefecture-area";
 import { formatDate, formatYen } from "~/lib/format";
+import { CustomerOptions } from "~/components/CustomerOptions";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: APPLICANT_ROLES });
@@ -134,13 +135,9 @@ export default function NewApplication() {
             お客さま
             <select name="customerId" defaultValue={v("customerId")}>
               <option value="">新しいお客さま（下の契約者情報で登録）</option>
-              {customers.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}（{c.ref}）
-                </option>
-              ))}
+              <CustomerOptions customers={customers} />
             </select>
-            {errors.customerId ? <span className="field-error">{errors.customerId}</span> : null}
+            <FieldError name="customerId" errors={errors} />
           </label>
         ) : null}
         <Field

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { KIND_LABELS, searchArchive } from "~/billing/document-archive.server";
@@ -11,6 +11,7 @@ import { fieldErrorsOf } from "~/lib/form";
 import { isIsoDate } from "~/lib/jst";
 import { parseYenInput } from "~/lib/money";
 import { formatDate, formatInstant, formatYen } from "~/lib/format";
+import { titled } from "~/lib/meta";
 
 const RESULT_LIMIT = 500;
 
@@ -208,6 +209,4 @@ export default function Archive() {
   );
 }
 
-export const meta: MetaFunction = () => [
-  { title: "電子帳簿の検索 | セキュアライン 管理コンソール" },
-];
+export const meta = titled("電子帳簿の検索");

@@ -1,13 +1,7 @@
 // 入金の照合 (issue 20, item 2): bank-statement credits that matched no single unpaid invoice
 // wait here; finance assigns each to an invoice (recorded as its payment) or dismisses it. The
 // provider's staff only: credits are the provider's bank account.
-import {
-  data,
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
@@ -33,6 +27,7 @@ import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formatCount, formatDate, formatInstant, formatYen } from "~/lib/format";
+import { titled } from "~/lib/meta";
 
 const STATUS_LABELS = {
   matched: "自動照合",
@@ -296,4 +291,4 @@ export default function BankCredits() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "入金の照合 | セキュアライン 管理コンソール" }];
+export const meta = titled("入金の照合");

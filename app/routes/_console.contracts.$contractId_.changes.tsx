@@ -1,10 +1,4 @@
-import {
-  data,
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
@@ -32,6 +26,7 @@ import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
 import { itemLabel } from "~/lib/labels";
 import { formatDate, formatMonth, formatYen } from "~/lib/format";
+import { titled } from "~/lib/meta";
 
 const ChangeForm = z.discriminatedUnion("kind", [
   z.object({
@@ -442,6 +437,4 @@ export default function ContractChanges() {
   );
 }
 
-export const meta: MetaFunction = () => [
-  { title: "契約内容の変更 | セキュアライン 管理コンソール" },
-];
+export const meta = titled("契約内容の変更");

@@ -54,6 +54,7 @@ import { consoleUrl, idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { getProviderSettings } from "~/settings/provider.server";
 import { formatDate, formatInstantDate, formatMonth, formatYen } from "~/lib/format";
+import { CustomerOptions } from "~/components/CustomerOptions";
 
 const decisionForm = (changeId: number) => `holder-change-decision-${changeId}`;
 
@@ -367,11 +368,7 @@ export default function ContractTransfer() {
               新しい契約者
               <select name="existingCustomerId" defaultValue={v("existingCustomerId")}>
                 <option value="">新しいお客さま（下の欄に入力）</option>
-                {candidates.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}（{c.ref}）
-                  </option>
-                ))}
+                <CustomerOptions customers={candidates} />
               </select>
               {errors.existingCustomerId ? (
                 <span className="field-error">{errors.existingCustomerId}</span>

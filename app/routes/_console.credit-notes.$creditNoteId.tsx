@@ -2,9 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getCreditNote } from "~/billing/credit-notes.server";
 import { explainRule } from "~/billing/rule-explanations";
-import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
 import { RULE_ID_ROLES } from "~/auth/tenancy";
-import { RuleRef } from "~/components/RuleRef";
+import { DocumentLineRows, TaxSummaryFoot } from "~/components/DocumentLines";
 import { TableScroll } from "~/components/TableScroll";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -77,44 +76,21 @@ export default function CreditNote() {
               <th scope="col">税区分</th>
             </tr>
           </thead>
-          <tbody>
-            {lines.map((l) => (
-              <tr key={l.id}>
-                <td>{l.description}</td>
-                <td>
-                  <RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} />
-                </td>
-                <td className="num">{formatYen(l.amount_yen)}</td>
-                <td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <td colSpan={2}>10%対象 返還額</td>
-              <td className="num">{formatYen(note.taxable_10_yen)}</td>
-              <td />
-            </tr>
-            <tr>
-              <td colSpan={2}>消費税（10%）</td>
-              <td className="num">{formatYen(note.tax_10_yen)}</td>
-              <td />
-            </tr>
-            <tr>
-              <td colSpan={2}>{NON_TAXABLE_HEADING} 返還額</td>
-              <td className="num">{formatYen(note.non_taxable_yen)}</td>
-              <td />
-            </tr>
-            <tr>
-              <td colSpan={2}>
-                <strong>合計</strong>
-              </td>
-              <td className="num">
-                <strong>{formatYen(note.total_yen)}</strong>
-              </td>
-              <td />
-            </tr>
-          </tfoot>
+          <DocumentLineRows
+            lines={lines}
+            showRuleIds={showRuleIds}
+            amounts={(l) => <td className="num">{formatYen(l.amount_yen)}</td>}
+          />
+          <TaxSummaryFoot
+            span={2}
+            labels={{ taxable10: "10%対象 返還額", tax10: "消費税（10%）", nonTaxable: "返還額" }}
+            yen={{
+              taxable10: note.taxable_10_yen,
+              tax10: note.tax_10_yen,
+              nonTaxable: note.non_taxable_yen,
+              total: note.total_yen,
+            }}
+          />
         </table>
       </TableScroll>
     </>

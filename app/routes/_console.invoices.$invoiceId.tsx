@@ -19,7 +19,7 @@ import { explainRule } from "~/billing/rule-explanations";
 import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES, RULE_ID_ROLES, type Viewer } from "~/auth/tenancy";
-import { RuleRef } from "~/components/RuleRef";
+import { DocumentLineRows, TaxSummaryFoot } from "~/components/DocumentLines";
 import { Field } from "~/components/Field";
 import { FormToken, OnceForm, OnceNotice } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
@@ -357,52 +357,32 @@ export default function InvoiceDetail() {
               <th scope="col">税区分</th>
             </tr>
           </thead>
-          <tbody>
-            {lines.map((l) => (
-              <tr key={l.id}>
-                <td>{l.description}</td>
-                <td>
-                  <RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} />
-                </td>
+          <DocumentLineRows
+            lines={lines}
+            showRuleIds={showRuleIds}
+            amounts={(l) => (
+              <>
                 <td className="num">{l.quantity}</td>
                 <td className="num">{formatYen(l.unit_price_yen)}</td>
                 <td className="num">{formatYen(l.amount_yen)}</td>
-                <td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <td colSpan={4}>10%対象 小計</td>
-              <td className="num" data-testid="taxable-10">
-                {formatYen(invoice.taxable_10_yen)}
-              </td>
-              <td />
-            </tr>
-            <tr>
-              <td colSpan={4}>消費税（10%、請求書ごとに1回計算・1円未満切り捨て）</td>
-              <td className="num" data-testid="tax-10">
-                {formatYen(invoice.tax_10_yen)}
-              </td>
-              <td />
-            </tr>
-            <tr>
-              <td colSpan={4}>{NON_TAXABLE_HEADING} 小計</td>
-              <td className="num" data-testid="non-taxable">
-                {formatYen(invoice.non_taxable_yen)}
-              </td>
-              <td />
-            </tr>
-            <tr>
-              <td colSpan={4}>
-                <strong>合計</strong>
-              </td>
-              <td className="num">
-                <strong>{formatYen(invoice.total_yen)}</strong>
-              </td>
-              <td />
-            </tr>
-          </tfoot>
+              </>
+            )}
+          />
+          <TaxSummaryFoot
+            span={4}
+            labels={{
+              taxable10: "10%対象 小計",
+              tax10: "消費税（10%、請求書ごとに1回計算・1円未満切り捨て）",
+              nonTaxable: "小計",
+            }}
+            yen={{
+              taxable10: invoice.taxable_10_yen,
+              tax10: invoice.tax_10_yen,
+              nonTaxable: invoice.non_taxable_yen,
+              total: invoice.total_yen,
+            }}
+            testIds={{ taxable10: "taxable-10", tax10: "tax-10", nonTaxable: "non-taxable" }}
+          />
         </table>
       </TableScroll>
 

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
@@ -15,6 +15,7 @@ import { listLicenses } from "~/licenses/license-views.server";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
 import { formatDate, formatYen } from "~/lib/format";
+import { titled } from "~/lib/meta";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -100,4 +101,4 @@ export default function Licenses() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "ライセンス | セキュアライン 管理コンソール" }];
+export const meta = titled("ライセンス");

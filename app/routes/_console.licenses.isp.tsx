@@ -29,6 +29,8 @@ import {
 import { jstDate } from "~/lib/jst";
 import { formatDate, formatYen } from "~/lib/format";
 import { titled } from "~/lib/meta";
+import { CustomerOptions } from "~/components/CustomerOptions";
+import { FieldError } from "~/components/Field";
 
 const PRODUCT_CODES = Object.keys(ISP_PRODUCTS) as [IspProductCode, ...IspProductCode[]];
 type FieldName = "customerId" | "product" | "devices" | "_form";
@@ -159,13 +161,9 @@ export default function IspApplication() {
               <option value="" disabled>
                 選んでください
               </option>
-              {customers.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}（{c.ref}）
-                </option>
-              ))}
+              <CustomerOptions customers={customers} />
             </select>
-            {errors.customerId ? <span className="field-error">{errors.customerId}</span> : null}
+            <FieldError name="customerId" errors={errors} />
           </label>
         ) : null}
         <label>

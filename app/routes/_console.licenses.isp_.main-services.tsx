@@ -30,6 +30,7 @@ import { now } from "~/lib/clock";
 import { notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { formatDate, formatInstant } from "~/lib/format";
+import { CustomerOptions } from "~/components/CustomerOptions";
 
 type FieldName = MainServiceField | "customerId" | "_form";
 
@@ -251,11 +252,7 @@ export default function MainServices() {
                 aria-invalid={errors.customerId ? true : undefined}
               >
                 <option value="">選んでください</option>
-                {customers.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}（{c.ref}）
-                  </option>
-                ))}
+                <CustomerOptions customers={customers} />
               </select>
               {errors.customerId ? (
                 <span className="field-error" role="alert">
