@@ -7,6 +7,8 @@ import { listManualLines } from "../app/billing/manual-lines.server";
 import { formatYen } from "../app/lib/format";
 import { UNKNOWN_INTENT } from "../app/lib/form";
 import { action as apiKeysAction } from "../app/routes/_console.api-keys";
+import { action as directDebitAction } from "../app/routes/_console.billing.direct-debit";
+import { action as reportsAction } from "../app/routes/_console.reports._index";
 import { action as manualLinesAction } from "../app/routes/_console.contracts.$contractId_.manual-lines";
 import { action as invoiceAction } from "../app/routes/_console.invoices.$invoiceId";
 import { action as noticesAction } from "../app/routes/_console.notices";
@@ -208,5 +210,35 @@ describe("a failure reaches the page as errors with the status of its kind", () 
         lines: { [`line-${line.invoiceLineId}`]: String(line.amountYen + 1) },
       },
     });
+  });
+
+  it("the reports and 口座振替 forms read their values through a schema, with the same messages", async () => {
+    const k1001 = await contractId("K-1001");
+    const report = await answer(() =>
+      reportsAction({
+        request: post("/reports", "operator@demo.example", {
+          contractId: String(k1001),
+          month: "2026-13",
+        }),
+        params: {},
+        context: {},
+      }),
+    );
+    expect(report).toEqual({
+      status: 400,
+      location: null,
+      body: { errors: { month: "対象月を選んでください" } },
+    });
+    const debit = await answer(() =>
+      directDebitAction({
+        request: post("/billing/direct-debit", "finance@demo.example", { date: "2026-02-30" }),
+        params: {},
+        context: {},
+      }),
+    );
+    expect(debit.status).toBe(302);
+    expect(debit.location).toBe(
+      `/billing?debitError=${encodeURIComponent("支払期限の日付を選んでください")}#direct-debit`,
+    );
   });
 });
