@@ -7,8 +7,16 @@ import { writeDebitRequest } from "~/collections/collections.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { downloadResponse } from "~/lib/http.server";
-import { isIsoDate } from "~/lib/jst";
+import { parseForm } from "~/lib/form";
+import { isIsoDate, type IsoDate } from "~/lib/jst";
 import { failureMessage } from "~/lib/result";
+import { z } from "zod";
+
+// The billing page's 口座振替 form (issue 16 item 1): the due date the debits are for.
+const NO_DATE = "支払期限の日付を選んでください";
+const DebitForm = z.object({
+  date: z.string({ error: NO_DATE }).refine((v): v is IsoDate => isIsoDate(v), NO_DATE),
+});
 
 export async function loader() {
   return redirect("/billing");
@@ -16,14 +24,13 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
-  const form = await request.formData();
-  const date = String(form.get("date") ?? "");
-  if (!isIsoDate(date))
+  const parsed = parseForm(DebitForm, await request.formData());
+  if (!parsed.ok)
     return redirect(
-      `/billing?debitError=${encodeURIComponent("支払期限の日付を選んでください")}#direct-debit`,
+      `/billing?debitError=${encodeURIComponent(failureMessage(parsed))}#direct-debit`,
     );
   const result = await writeDebitRequest(getDb(), {
-    dueDate: date,
+    dueDate: parsed.value.date,
     at: now(),
     actor: { id: viewer.id, email: viewer.email },
     ip: clientIp(request),

@@ -1,5 +1,4 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -25,6 +24,9 @@ import {
   ThreatReportRefused,
 } from "~/security/threat-report.server";
 import { formatInstant, formatMonth } from "~/lib/format";
+import { parseForm } from "~/lib/form";
+import { invalidField } from "~/lib/result";
+import { failureResponse } from "~/lib/result.server";
 
 const REPORT_ROLES = ["provider_admin", "operator", "reseller_manager", "customer_admin"] as const;
 
@@ -63,31 +65,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: REPORT_ROLES });
-  const parsed = OnDemandForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success)
-    return data(
-      { error: parsed.error.issues[0]?.message ?? "入力を確認してください" },
-      { status: 400 },
-    );
+  const parsed = parseForm(OnDemandForm, await request.formData());
+  if (!parsed.ok) return failureResponse(parsed);
+  const { month, contractId } = parsed.value;
   const at = now();
-  const problem = reportMonthProblem(parsed.data.month, at);
-  if (problem) return data({ error: problem }, { status: 400 });
-  const contract = await contractInTenant(getDb(), {
-    id: parsed.data.contractId,
-    tenant: viewer.tenant,
-  });
-  if (!contract) return data({ error: "契約が見つかりません。" }, { status: 400 });
+  const problem = reportMonthProblem(month, at);
+  if (problem) return failureResponse(invalidField("month", problem));
+  const contract = await contractInTenant(getDb(), { id: contractId, tenant: viewer.tenant });
+  if (!contract) return failureResponse(invalidField("contractId", "契約が見つかりません。"));
   try {
     const report = await createThreatReport(getDb(), {
       contractId: contract.id,
-      month: parsed.data.month,
+      month,
       kind: "on_demand",
       at,
     });
     return redirect(`/reports?made=${report.id}`);
   } catch (error) {
     if (error instanceof ThreatReportRefused)
-      return data({ error: error.message }, { status: 400 });
+      return failureResponse(invalidField("_form", error.message));
     throw error;
   }
 }
@@ -95,7 +91,8 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Reports() {
   const { reports, page, contracts, minMonth, maxMonth, made, showCustomer, showBatch } =
     useLoaderData<typeof loader>();
-  const error = useActionData<typeof action>()?.error;
+  // The form shows one message: the first of its fields'.
+  const error = Object.values(useActionData<typeof action>()?.errors ?? {}).find(Boolean);
   const busy = useNavigation().state === "submitting";
   return (
     <>

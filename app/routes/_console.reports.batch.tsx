@@ -1,5 +1,4 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -13,6 +12,9 @@ import { FileJobStatus } from "~/components/FileJobStatus";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formatMonth } from "~/lib/format";
+import { parseForm } from "~/lib/form";
+import { invalidField } from "~/lib/result";
+import { failureResponse } from "~/lib/result.server";
 import { isYearMonth, type YearMonth } from "~/lib/jst";
 import {
   requestThreatReportBatch,
@@ -34,22 +36,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Queues the month's batch (one job per month: a second submit while it runs shows the same job). */
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
-  const parsed = BatchForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success)
-    return data(
-      { error: parsed.error.issues[0]?.message ?? "入力を確認してください" },
-      { status: 400 },
-    );
+  const parsed = parseForm(BatchForm, await request.formData());
+  if (!parsed.ok) return failureResponse(parsed);
+  const { month } = parsed.value;
   const at = now();
-  const problem = reportMonthProblem(parsed.data.month, at);
-  if (problem) return data({ error: problem }, { status: 400 });
-  await requestThreatReportBatch(getDb(), parsed.data.month, { at, requestedBy: viewer.email });
-  return redirect(`/reports/batch?month=${parsed.data.month}`);
+  const problem = reportMonthProblem(month, at);
+  if (problem) return failureResponse(invalidField("month", problem));
+  await requestThreatReportBatch(getDb(), month, { at, requestedBy: viewer.email });
+  return redirect(`/reports/batch?month=${month}`);
 }
 
 export default function ReportBatch() {
   const { month, job } = useLoaderData<typeof loader>();
-  const error = useActionData<typeof action>()?.error;
+  const error = useActionData<typeof action>()?.errors.month;
   const submitting = useNavigation().state === "submitting";
   const active = job?.state === "queued" || job?.state === "running";
   return (
