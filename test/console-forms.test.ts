@@ -471,7 +471,7 @@ describe("transfer decisions, sent twice, decide once", () => {
       params,
       context: {},
     });
-    const token = page.decisionTokens[`holder-change-decision-${requested.id}`];
+    const token = page.decisionTokens[`holder-change-decision-${requested.value.id}`];
     expect(token).toBeTruthy();
     const customers = async () =>
       (
@@ -486,7 +486,7 @@ describe("transfer decisions, sent twice, decide once", () => {
         transferAction({
           request: post(path, "operator@demo.example", {
             intent: "approve",
-            changeId: String(requested.id),
+            changeId: String(requested.value.id),
             [FORM_TOKEN_FIELD]: token,
           }),
           params,
@@ -499,7 +499,7 @@ describe("transfer decisions, sent twice, decide once", () => {
     const second = await send();
     expect(second.status).toBe(200);
     expect(onceOf(second)).toEqual({
-      form: `holder-change-decision-${requested.id}`,
+      form: `holder-change-decision-${requested.value.id}`,
       kind: "replayed",
       message: `${ALREADY_RECORDED}（承認済みです）`,
       redirect: path,

@@ -113,7 +113,8 @@ describe("transfer of a contract (T-10)", () => {
     });
     expect(result).toEqual({
       ok: false,
-      errors: {
+      kind: "validation",
+      fields: {
         name: "譲受人の氏名・名称を入力してください",
         email: "メールアドレスの形式が正しくありません",
         evidence: "提出する書類を選んでください",
@@ -131,7 +132,11 @@ describe("transfer of a contract (T-10)", () => {
         ip: "",
         input: transferTo({ existingCustomerId: ids.C1 }),
       }),
-    ).toEqual({ ok: false, errors: { existingCustomerId: "譲受人を選び直してください" } });
+    ).toEqual({
+      ok: false,
+      kind: "validation",
+      fields: { existingCustomerId: "譲受人を選び直してください" },
+    });
     expect(
       await requestHolderChange(t.db, {
         contractId: ids["K-2002"],
@@ -141,7 +146,7 @@ describe("transfer of a contract (T-10)", () => {
         ip: "",
         input: transferTo(),
       }),
-    ).toBeNull();
+    ).toMatchObject({ ok: false, kind: "not_found" });
     expect(await holderChangeCount()).toBe(0);
   });
 
@@ -155,7 +160,7 @@ describe("transfer of a contract (T-10)", () => {
       input: transferTo(),
     });
     expect(requested).toMatchObject({ ok: true });
-    const changeId = (requested as { id: number }).id;
+    const changeId = (requested as { value: { id: number } }).value.id;
     // One open request per contract.
     expect(
       await requestHolderChange(t.db, {
@@ -168,7 +173,8 @@ describe("transfer of a contract (T-10)", () => {
       }),
     ).toEqual({
       ok: false,
-      errors: {
+      kind: "validation",
+      fields: {
         _form: `審査中の手続き（#${changeId}）があります。結果が出るか取り下げるまでお待ちください`,
       },
     });
@@ -190,7 +196,7 @@ describe("transfer of a contract (T-10)", () => {
         approve: true,
         reasonCode: null,
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
 
     const record = await t.db
       .selectFrom("contract_holder_changes")
@@ -309,7 +315,7 @@ describe("transfer of a contract (T-10)", () => {
       ip: "",
       input: transferTo({ existingCustomerId: transferee, name: "", email: "" }),
     });
-    const changeId = (requested as { id: number }).id;
+    const changeId = (requested as { value: { id: number } }).value.id;
     const page = await holderChangePage(t.db, {
       contractId: ids["K-2001"],
       tenant: provider,
@@ -328,7 +334,11 @@ describe("transfer of a contract (T-10)", () => {
         approve: false,
         reasonCode: 5,
       }),
-    ).toEqual({ ok: false, message: "不承認の理由を第10条第3項から選んでください" });
+    ).toEqual({
+      ok: false,
+      kind: "validation",
+      fields: { reasonCode: "不承認の理由を第10条第3項から選んでください" },
+    });
     expect(
       await decideHolderChange(t.db, {
         ...decide,
@@ -338,7 +348,7 @@ describe("transfer of a contract (T-10)", () => {
         reasonCode: 2,
         note: "8月分が未払い",
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     expect(
       (
         await getContract(t.db, {
@@ -371,7 +381,7 @@ describe("transfer of a contract (T-10)", () => {
     const row = await t.db
       .selectFrom("contract_holder_changes")
       .selectAll()
-      .where("id", "=", (requested as { id: number }).id)
+      .where("id", "=", (requested as { value: { id: number } }).value.id)
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ to_customer_id: null, party_name: "株式会社つばさ不動産" });
     expect(
@@ -383,7 +393,7 @@ describe("transfer of a contract (T-10)", () => {
         actor: operator,
         ip: "",
       }),
-    ).toBeNull();
+    ).toMatchObject({ ok: false, kind: "not_found" });
     expect(
       await withdrawHolderChange(t.db, {
         changeId: row.id,
@@ -393,7 +403,7 @@ describe("transfer of a contract (T-10)", () => {
         actor: operator,
         ip: "",
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     expect(
       await decideHolderChange(t.db, {
         ...decide,
@@ -402,7 +412,7 @@ describe("transfer of a contract (T-10)", () => {
         approve: true,
         reasonCode: null,
       }),
-    ).toEqual({ ok: false, message: "審査中の手続きではありません" });
+    ).toEqual({ ok: false, kind: "conflict", message: "審査中の手続きではありません" });
   });
 
   it("is not approved while a change the old holder asked for is under review", async () => {
@@ -440,13 +450,14 @@ describe("transfer of a contract (T-10)", () => {
     expect(
       await decideHolderChange(t.db, {
         ...decide,
-        changeId: (requested as { id: number }).id,
+        changeId: (requested as { value: { id: number } }).value.id,
         contractId: ids["K-2004"],
         approve: true,
         reasonCode: null,
       }),
     ).toEqual({
       ok: false,
+      kind: "conflict",
       message: `審査中の契約内容の変更（#${changeId}）があります。先に審査してください`,
     });
   });
@@ -474,13 +485,14 @@ describe("transfer of a contract (T-10)", () => {
     expect(
       await decideHolderChange(t.db, {
         ...decide,
-        changeId: (requested as { id: number }).id,
+        changeId: (requested as { value: { id: number } }).value.id,
         contractId: ids["K-2003"],
         approve: true,
         reasonCode: null,
       }),
     ).toEqual({
       ok: false,
+      kind: "conflict",
       message: "解約のお申し込み中です。解約の取下げか確定のあとで手続きしてください",
     });
   });
@@ -542,7 +554,7 @@ describe("succession (T-12)", () => {
         consent: true,
       },
     });
-    const changeId = (requested as { id: number }).id;
+    const changeId = (requested as { value: { id: number } }).value.id;
     expect(
       await decideHolderChange(t.db, {
         ...decide,
@@ -551,7 +563,7 @@ describe("succession (T-12)", () => {
         approve: true,
         reasonCode: null,
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     const page = await holderChangePage(t.db, { contractId: ids["K-1003"], tenant: R1, today });
     expect(page!.contract.customer_name).toBe("山田 花子");
     // Successors step into the holder's place and keep the line's security history (no holder period, T-12).
@@ -587,7 +599,11 @@ describe("succession (T-12)", () => {
         actor: operator,
         ip: "",
       }),
-    ).toEqual({ ok: false, message: "代表者は承継した方の中から選んでください（第12条第2項）" });
+    ).toEqual({
+      ok: false,
+      kind: "validation",
+      fields: { representativeName: "代表者は承継した方の中から選んでください（第12条第2項）" },
+    });
     expect(
       await nameRepresentative(t.db, {
         changeId,
@@ -598,7 +614,7 @@ describe("succession (T-12)", () => {
         actor: operator,
         ip: "",
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     expect(
       (await holderChangePage(t.db, { contractId: ids["K-1003"], tenant: R1, today }))!.changes[0]
         .representativeNow,

@@ -20,10 +20,10 @@ import {
   SUCCESSION_RETURN_REASONS,
   TRANSFER_REFUSAL_REASONS,
   validateHolderChange,
-  type FieldErrors,
   type HolderChangeInput,
 } from "./holder-change";
 import { formatDate, formatYen } from "../lib/format";
+import { conflict, invalid, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 
 type Db = Kysely<Database>;
 
@@ -164,7 +164,7 @@ export async function holderChangePage(
   };
 }
 
-export type RequestResult = { ok: true; id: number } | { ok: false; errors: FieldErrors };
+export type RequestResult = Result<{ id: number }>;
 
 /** Files a transfer request or a succession registration; writes nothing when any field is wrong. */
 export async function requestHolderChange(
@@ -177,9 +177,9 @@ export async function requestHolderChange(
     actor: AuditActor;
     ip: string;
   },
-): Promise<RequestResult | null> {
+): Promise<RequestResult> {
   const contract = await contractInTenant(db, params.contractId, params.tenant);
-  if (!contract) return null;
+  if (!contract) return notFoundFailure();
   const input: HolderChangeInput = {
     ...params.input,
     // A customer names its transferee; choosing among the reseller's customers is the reseller's and the provider's.
@@ -232,7 +232,7 @@ export async function requestHolderChange(
     .executeTakeFirst();
   if (open)
     errors._form = `審査中の手続き（#${open.id}）があります。結果が出るか取り下げるまでお待ちください`;
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return invalid(errors);
   const at = params.at.toISOString();
   const id = await inTransaction(db, async (trx) => {
     const { id } = await trx
@@ -278,7 +278,7 @@ export async function requestHolderChange(
     });
     return id;
   });
-  return { ok: true, id };
+  return ok({ id });
 }
 
 async function changeOfContract(db: Db, changeId: number, contractId: number) {
@@ -289,8 +289,6 @@ async function changeOfContract(db: Db, changeId: number, contractId: number) {
     .where("contract_id", "=", contractId)
     .executeTakeFirst();
 }
-
-type Result = { ok: true } | { ok: false; message: string };
 
 /** The requester (or anyone of the tenant) withdraws a request still under review. */
 export async function withdrawHolderChange(
@@ -303,11 +301,11 @@ export async function withdrawHolderChange(
     actor: AuditActor;
     ip: string;
   },
-): Promise<Result | null> {
+): Promise<Result> {
   const contract = await contractInTenant(db, params.contractId, params.tenant);
   const change = contract && (await changeOfContract(db, params.changeId, contract.id));
-  if (!contract || !change) return null;
-  if (change.status !== "requested") return { ok: false, message: "審査中の手続きではありません" };
+  if (!contract || !change) return notFoundFailure();
+  if (change.status !== "requested") return conflict("審査中の手続きではありません");
   await inTransaction(db, async (trx) => {
     await trx
       .updateTable("contract_holder_changes")
@@ -327,7 +325,7 @@ export async function withdrawHolderChange(
       ip: params.ip,
     });
   });
-  return { ok: true };
+  return ok();
 }
 
 /**
@@ -350,24 +348,22 @@ export async function decideHolderChange(
     providerName: string;
     consoleUrl: string;
   },
-): Promise<Result | null> {
+): Promise<Result> {
   const contract = await contractInTenant(db, params.contractId, { kind: "provider" });
   const change = contract && (await changeOfContract(db, params.changeId, contract.id));
-  if (!contract || !change) return null;
-  if (change.status !== "requested") return { ok: false, message: "審査中の手続きではありません" };
+  if (!contract || !change) return notFoundFailure();
+  if (change.status !== "requested") return conflict("審査中の手続きではありません");
   const reasons = change.kind === "transfer" ? TRANSFER_REFUSAL_REASONS : SUCCESSION_RETURN_REASONS;
   if (!params.approve && (params.reasonCode === null || !reasons[params.reasonCode])) {
-    return {
-      ok: false,
-      message:
-        change.kind === "transfer"
-          ? "不承認の理由を第10条第3項から選んでください"
-          : "差戻しの理由を選んでください",
-    };
+    return invalidField(
+      "reasonCode",
+      change.kind === "transfer"
+        ? "不承認の理由を第10条第3項から選んでください"
+        : "差戻しの理由を選んでください",
+    );
   }
   if (params.approve) {
-    if (contract.status === "terminated")
-      return { ok: false, message: "解約済みの契約は譲渡・承継できません" };
+    if (contract.status === "terminated") return conflict("解約済みの契約は譲渡・承継できません");
     const pending = await db
       .selectFrom("terminations")
       .select("wished_date")
@@ -376,10 +372,7 @@ export async function decideHolderChange(
       .where("withdrawn_at", "is", null)
       .executeTakeFirst();
     if (pending)
-      return {
-        ok: false,
-        message: "解約のお申し込み中です。解約の取下げか確定のあとで手続きしてください",
-      };
+      return conflict("解約のお申し込み中です。解約の取下げか確定のあとで手続きしてください");
     // A change the old holder asked for (e.g. its contact details) must not land on the new holder's record.
     const pendingChange = await db
       .selectFrom("contract_changes")
@@ -388,10 +381,9 @@ export async function decideHolderChange(
       .where("status", "=", "requested")
       .executeTakeFirst();
     if (pendingChange)
-      return {
-        ok: false,
-        message: `審査中の契約内容の変更（#${pendingChange.id}）があります。先に審査してください`,
-      };
+      return conflict(
+        `審査中の契約内容の変更（#${pendingChange.id}）があります。先に審査してください`,
+      );
   }
   const at = params.at.toISOString();
   const label = HOLDER_CHANGE_KIND_LABELS[change.kind];
@@ -547,7 +539,7 @@ export async function decideHolderChange(
       ip: params.ip,
     });
   });
-  return { ok: true };
+  return ok();
 }
 
 /** T-12-2: the successors name (or change) their representative after the registration. */
@@ -562,14 +554,17 @@ export async function nameRepresentative(
     actor: AuditActor;
     ip: string;
   },
-): Promise<Result | null> {
+): Promise<Result> {
   const contract = await contractInTenant(db, params.contractId, params.tenant);
   const change = contract && (await changeOfContract(db, params.changeId, contract.id));
-  if (!contract || !change || change.kind !== "succession") return null;
+  if (!contract || !change || change.kind !== "succession") return notFoundFailure();
   if (change.status !== "approved" && change.status !== "requested")
-    return { ok: false, message: "この届出の代表者は変更できません" };
+    return conflict("この届出の代表者は変更できません");
   if (!successorsOf(change).includes(params.representative))
-    return { ok: false, message: "代表者は承継した方の中から選んでください（第12条第2項）" };
+    return invalidField(
+      "representativeName",
+      "代表者は承継した方の中から選んでください（第12条第2項）",
+    );
   await inTransaction(db, async (trx) => {
     await trx
       .updateTable("contract_holder_changes")
@@ -585,5 +580,5 @@ export async function nameRepresentative(
       ip: params.ip,
     });
   });
-  return { ok: true };
+  return ok();
 }

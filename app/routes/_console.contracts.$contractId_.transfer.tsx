@@ -40,7 +40,7 @@ import {
   optionalIdField,
   TEXT_LIMITS,
 } from "~/lib/fields";
-import { failureStatus } from "~/lib/result";
+import { failureFields, failureMessage, failureStatus, type Failure } from "~/lib/result";
 import { FormToken, OnceForm } from "~/components/OnceForm";
 import {
   formClaim,
@@ -145,8 +145,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     ip: clientIp(request),
   };
   const back = (flag: string) => redirect(`/contracts/${contractId}/transfer?${flag}=1`);
-  const failed = (message: string, status = 400) =>
-    data({ errors: { _form: message } as Record<string, string>, values }, { status });
+  // A decision, withdrawal or representative shows its failure above the page's forms.
+  const refused = (failure: Failure) => {
+    if (failure.kind === "not_found") throw notFound();
+    return data(
+      { errors: { _form: failureMessage(failure) } as Record<string, string | undefined>, values },
+      { status: failureStatus(failure) },
+    );
+  };
 
   const parsed = parseForm(TransferForm, form);
   if (!parsed.ok)
@@ -186,8 +192,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
     if (run.kind !== "done") return onceResponse(name, run);
     const result = run.value;
-    if (!result) throw notFound();
-    return result.ok ? back("decided") : failed(result.message);
+    if (!result.ok) return refused(result);
+    return back("decided");
   }
   if (input.intent === "withdraw" || input.intent === "representative") {
     const { changeId } = input;
@@ -200,10 +206,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
             tenant: viewer.tenant,
             representative: input.representativeName,
           });
-    if (!result) throw notFound();
-    return result.ok
-      ? back(input.intent === "withdraw" ? "withdrawn" : "named")
-      : failed(result.message);
+    if (!result.ok) return refused(result);
+    return back(input.intent === "withdraw" ? "withdrawn" : "named");
   }
   const filed = input;
   if (filed.intent !== "request") throw notFound(); // every other intent returned above
@@ -231,7 +235,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         },
       }),
     (r) =>
-      r?.ok
+      r.ok
         ? {
             summary: `${filed.kind === "transfer" ? "譲渡" : "承継"}の手続きは受付済みです`,
             redirect: `/contracts/${contractId}/transfer`,
@@ -240,9 +244,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
   if (run.kind !== "done") return onceResponse("holder-change", run);
   const result = run.value;
-  if (!result) throw notFound();
-  if (!result.ok)
-    return data({ errors: result.errors as Record<string, string>, values }, { status: 400 });
+  if (!result.ok) {
+    if (result.kind === "not_found") throw notFound();
+    return data({ errors: failureFields(result), values }, { status: failureStatus(result) });
+  }
   return back("requested");
 }
 

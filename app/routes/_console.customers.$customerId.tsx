@@ -117,6 +117,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       { status: 400 },
     );
   const input = parsed.value;
+  // Another tenant's customer is a 404 before any form's token is looked at.
+  if (!(await getCustomer(db, { id: customerId, tenant: viewer.tenant }))) throw notFound();
   if (input.intent === "debit") return saveDebit(request, viewer, customerId, form);
   if (!ACCOUNT_ISSUER_ROLES.includes(viewer.role))
     throw new Response("この操作の権限がありません", { status: 403 });
