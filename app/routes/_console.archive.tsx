@@ -73,7 +73,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     values,
     errors: {} as Partial<Record<SearchField, string>>,
-    documents,
+    // Labelled here: a .server module's values are undefined in the browser's render.
+    documents: documents.map((d) => ({ ...d, kindLabel: KIND_LABELS[d.kind] })),
     totals,
     page,
   };
@@ -195,7 +196,7 @@ export default function Archive() {
                 {documents.map((d) => (
                   <tr key={d.id}>
                     <td>{formatDate(d.issueDate)}</td>
-                    <td>{KIND_LABELS[d.kind]}</td>
+                    <td>{d.kindLabel}</td>
                     <td>{d.number}</td>
                     <td>{d.counterparty}</td>
                     <td className="num">{formatYen(d.amountYen)}</td>

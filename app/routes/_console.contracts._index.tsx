@@ -23,6 +23,8 @@ const ITEM_FILTER_LABELS: Record<ContractItemFilter, { option: string; units: st
   endpoint: { option: "エンドポイントの契約があるもの", units: "エンドポイント契約台数" },
   gateway: { option: "ゲートウェイ装置があるもの", units: "ゲートウェイ装置" },
 };
+// The component's own list: CONTRACT_ITEM_FILTERS (a .server value) is undefined in the browser.
+const ITEM_FILTERS = Object.keys(ITEM_FILTER_LABELS) as ContractItemFilter[];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -76,7 +78,7 @@ export default function Contracts() {
           機器
           <select name="item" defaultValue={item ?? ""}>
             <option value="">すべて</option>
-            {CONTRACT_ITEM_FILTERS.map((i) => (
+            {ITEM_FILTERS.map((i) => (
               <option key={i} value={i}>
                 {ITEM_FILTER_LABELS[i].option}
               </option>
