@@ -9,7 +9,11 @@ import {
   journalCsvBytes,
   lineCsvBytes,
 } from "../app/billing/exports.server";
+import { portfolio, portfolioCsvChunks } from "../app/contracts/portfolio.server";
 import { loader as exportFile } from "../app/routes/_console.billing.$month_.export.$kind";
+import { loader as portfolioCsv } from "../app/routes/_console.portfolio_.csv";
+import { jstDate } from "../app/lib/jst";
+import { now } from "../app/lib/clock";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { BASE, getAs, signInAll } from "./support/route-calls";
 
@@ -102,5 +106,66 @@ describe("streamed month exports", () => {
       context: {},
     }).catch((e: unknown) => e);
     expect((denied as Response).status).toBe(403);
+  });
+});
+
+describe("streamed portfolio CSV", () => {
+  it("lists every contract of the tenant, priced as the portfolio page prices them, in chunks", async () => {
+    const r1 = await t.db
+      .selectFrom("resellers")
+      .select("id")
+      .where("ref", "=", "R1")
+      .executeTakeFirstOrThrow();
+    const today = jstDate(now());
+    for (const [as, tenant] of [
+      ["finance@demo.example", { kind: "provider" } as const],
+      ["reseller@demo.example", { kind: "reseller", resellerId: r1.id } as const],
+    ] as const) {
+      const whole = await portfolio(t.db, tenant, today);
+      const chunks: {
+        ref: string;
+        mrrYen: number;
+        etf: number | null;
+        renewal: string | null;
+      }[][] = [];
+      for await (const chunk of portfolioCsvChunks(t.db, tenant, today, 7))
+        chunks.push(
+          chunk.map((c) => ({
+            ref: c.ref,
+            mrrYen: c.mrrYen,
+            etf: c.cancellation?.etfYen ?? null,
+            renewal: c.renewalMonth,
+          })),
+        );
+      expect(chunks.length).toBe(Math.ceil(whole.contracts.length / 7));
+      const renewals = new Map(whole.renewals.map((r) => [r.ref, r.renewalMonth]));
+      const etfs = new Map(whole.cancellations.map((c) => [c.ref, c.etfYen]));
+      expect(chunks.flat()).toEqual(
+        whole.contracts.map((c) => ({
+          ref: c.ref,
+          mrrYen: c.mrrYen,
+          etf: etfs.get(c.ref) ?? null,
+          renewal: renewals.get(c.ref) ?? null,
+        })),
+      );
+      expect(whole.cancellations.length + whole.renewals.length).toBeGreaterThan(0);
+
+      const response = (await portfolioCsv({
+        request: getAs(sessions, "/portfolio/csv", as),
+        params: {},
+        context: {},
+      })) as Response;
+      expect(response.body).toBeInstanceOf(ReadableStream);
+      const lines = (await response.text())
+        .replace(/^\uFEFF/, "")
+        .trimEnd()
+        .split("\r\n");
+      expect(lines[0]).toBe(
+        "契約番号,顧客,販売店,回線ID,状態,月額（税抜）,契約更新月（90日以内）,解約日,解約違約金",
+      );
+      expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(whole.contracts.map((c) => c.ref));
+      const mrr = lines.slice(1).reduce((a, l) => a + Number(l.split(",")[5]), 0);
+      expect(mrr).toBe(whole.mrrYen);
+    }
   });
 });
