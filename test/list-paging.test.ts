@@ -9,6 +9,7 @@ import { PAGE_SIZE } from "../app/lib/paging";
 import { homeFigures } from "../app/home/home.server";
 import { loader as archivePage } from "../app/routes/_console.archive";
 import { loader as contractsPage } from "../app/routes/_console.contracts._index";
+import { loader as dispatchPage } from "../app/routes/_console.dispatch";
 import { loader as refundsPage } from "../app/routes/_console.licenses.refunds";
 import { loader as reviewsPage } from "../app/routes/_console.reviews";
 import { createTestDatabase, type TestDatabase } from "./support/database";
@@ -211,6 +212,44 @@ describe("審査待ち", () => {
     expect(second.reviews[0].requestedAt).toBe("2020-01-01T00:50:00.000Z");
     const times = [...first.reviews, ...second.reviews].map((r) => r.requestedAt);
     expect(times).toEqual([...times].sort());
+  });
+});
+
+describe("ゲートウェイ故障の受付", () => {
+  it("pages every failure of the tenant, newest first (it stopped at 20)", async () => {
+    const contracts = await t.db
+      .selectFrom("contracts")
+      .innerJoin("customers", "customers.id", "contracts.customer_id")
+      .innerJoin("resellers", "resellers.id", "customers.reseller_id")
+      .select(["contracts.id", "resellers.ref"])
+      .orderBy("contracts.id")
+      .execute();
+    const r1 = contracts.find((c) => c.ref === "R1")!;
+    const r2 = contracts.find((c) => c.ref === "R2")!;
+    const before = await load(dispatchPage, "/dispatch", "operator@demo.example");
+    await t.db
+      .insertInto("gateway_failures")
+      .values(
+        Array.from({ length: 70 }, (_, i) => ({
+          contract_id: (i < 60 ? r1 : r2).id,
+          reported_at: new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString(),
+          earliest_dispatch_at: new Date(Date.UTC(2026, 10, 2, 0, i)).toISOString(),
+          customer_fault: 0,
+          notes: `e2e ${i}`,
+          recorded_by: "operator@demo.example",
+          created_at: new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString(),
+        })),
+      )
+      .execute();
+    const all = await load(dispatchPage, "/dispatch?page=2", "operator@demo.example");
+    expect(all.page).toMatchObject({ page: 2, total: before.page.total + 70 });
+    const first = await load(dispatchPage, "/dispatch", "operator@demo.example");
+    expect(first.recent).toHaveLength(PAGE_SIZE);
+    const times = [...first.recent, ...all.recent].map((r) => r.reported_at);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(new Set([...first.recent, ...all.recent].map((r) => r.id)).size).toBe(
+      first.recent.length + all.recent.length,
+    );
   });
 });
 
