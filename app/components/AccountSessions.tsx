@@ -26,7 +26,7 @@ export function AccountSessions({
           {notice}
         </div>
       ) : null}
-      <TableScroll label="ログイン中のセッション">
+      <TableScroll label="ログイン中のセッションの表">
         <table className="data" data-testid="sessions">
           <thead>
             <tr>

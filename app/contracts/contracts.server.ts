@@ -9,11 +9,23 @@ import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
 /** 契約中: active or suspended, the home page's 契約中の回線 (issue 17 item 10). */
 export const LIVE_STATUS = "live";
 
+/** The equipment the home page counts (issue 17 item 10): endpoint seats and gateway devices. */
+export const CONTRACT_ITEM_FILTERS = ["endpoint", "gateway"] as const;
+export type ContractItemFilter = (typeof CONTRACT_ITEM_FILTERS)[number];
+
 export interface ContractFilter {
   status?: ContractStatus | typeof LIVE_STATUS;
   customerId?: number;
   search?: string;
+  /** Contracts not terminated holding this equipment now: the list behind the home page's cards. */
+  item?: ContractItemFilter;
 }
+
+/** The item codes of the equipment, as the home page counts them (`gateway.<model>`). */
+const ITEM_CODE: Record<ContractItemFilter, [op: "=" | "like", code: string]> = {
+  endpoint: ["=", "endpoint"],
+  gateway: ["like", "gateway.%"],
+};
 
 function filteredContracts(db: Kysely<Database>, tenant: Tenant, filter: ContractFilter) {
   let q = db
@@ -24,6 +36,21 @@ function filteredContracts(db: Kysely<Database>, tenant: Tenant, filter: Contrac
   if (filter.status === LIVE_STATUS) q = q.where("contracts.status", "in", ["active", "suspended"]);
   else if (filter.status) q = q.where("contracts.status", "=", filter.status);
   if (filter.customerId !== undefined) q = q.where("contracts.customer_id", "=", filter.customerId);
+  if (filter.item) {
+    const [op, code] = ITEM_CODE[filter.item];
+    q = q
+      .where("contracts.status", "<>", "terminated")
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("contract_items")
+            .select("contract_items.id")
+            .whereRef("contract_items.contract_id", "=", "contracts.id")
+            .where("contract_items.to_date", "is", null)
+            .where("contract_items.code", op, code),
+        ),
+      );
+  }
   if (filter.search) {
     const like = `%${filter.search}%`;
     q = q.where((eb) =>
@@ -99,7 +126,21 @@ export async function pageContracts(
     .limit(page.size)
     .offset(offset)
     .execute();
-  return { contracts, page };
+  return { contracts, page, units: filter.item ? await itemUnits(db, tenant, filter) : null };
+}
+
+/** The units of the filtered equipment over the whole filter (the home card's figure), in SQL. */
+async function itemUnits(db: Kysely<Database>, tenant: Tenant, filter: ContractFilter) {
+  const [op, code] = ITEM_CODE[filter.item!];
+  const row = await filteredContracts(db, tenant, filter)
+    .innerJoin("contract_items", "contract_items.contract_id", "contracts.id")
+    .where("contract_items.to_date", "is", null)
+    .where("contract_items.code", op, code)
+    .select((eb) =>
+      eb.fn.coalesce(eb.fn.sum<number>("contract_items.quantity"), sql<number>`0`).as("units"),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(row.units);
 }
 
 export async function getContract(db: Kysely<Database>, params: { id: number; tenant: Tenant }) {

@@ -1,11 +1,13 @@
 // The L-3 refund workflow: the finance team's list and its decisions (approve, paid, refused),
 // each transition checked by the pure refund.ts and audited in one transaction.
 import { inTransaction } from "../lib/transaction.server";
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database, RefundStateColumn } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
+import type { ListSort, PageRequest } from "../lib/paging";
+import { fetchPage } from "../lib/paging.server";
 import { now } from "../lib/clock";
 import { jstDate, type IsoDate } from "../lib/jst";
 import { advanceRefund, RefundTransitionError, type RefundRequest } from "./refund";
@@ -30,15 +32,18 @@ export interface RefundListRow {
   paidAt: string | null;
 }
 
-export async function listRefunds(
-  db: Db,
-  tenant: Tenant,
-  filter: { state?: RefundStateColumn } = {},
-): Promise<RefundListRow[]> {
+function filteredRefunds(db: Db, tenant: Tenant, filter: { state?: RefundStateColumn }) {
   let q = db
     .selectFrom("refunds")
     .innerJoin("licenses", "licenses.id", "refunds.license_id")
     .innerJoin("customers", "customers.id", "licenses.customer_id")
+    .where(customerInTenant(tenant));
+  if (filter.state) q = q.where("refunds.state", "=", filter.state);
+  return q;
+}
+
+function selectRefunds(q: ReturnType<typeof filteredRefunds>) {
+  return q
     .leftJoin("users as decider", "decider.email", "refunds.decided_by")
     .select([
       "refunds.id",
@@ -55,12 +60,13 @@ export async function listRefunds(
       "refunds.decided_by",
       "decider.display_name as decided_by_name",
       "refunds.paid_at",
-    ])
-    .where(customerInTenant(tenant))
-    .orderBy("refunds.id", "desc");
-  if (filter.state) q = q.where("refunds.state", "=", filter.state);
-  const rows = await q.execute();
-  return rows.map((r) => ({
+    ]);
+}
+
+function toRefundRow(
+  r: Awaited<ReturnType<ReturnType<typeof selectRefunds>["execute"]>>[number],
+): RefundListRow {
+  return {
     id: r.id,
     licenseId: r.license_id,
     licenseRef: r.ref,
@@ -75,7 +81,61 @@ export async function listRefunds(
     // By display name: customers see this list, and staff addresses stay inside (issue 17 item 6).
     decidedBy: r.decided_by === null ? null : (r.decided_by_name ?? "担当者"),
     paidAt: r.paid_at,
-  }));
+  };
+}
+
+export async function listRefunds(
+  db: Db,
+  tenant: Tenant,
+  filter: { state?: RefundStateColumn } = {},
+): Promise<RefundListRow[]> {
+  const rows = await selectRefunds(filteredRefunds(db, tenant, filter))
+    .orderBy("refunds.id", "desc")
+    .execute();
+  return rows.map(toRefundRow);
+}
+
+/** The refund list's sortable columns (issue 17 item 2: the list loaded every refund). */
+export type RefundSortColumn = "requested" | "amount" | "customer";
+export const REFUND_SORT: ListSort<RefundSortColumn> = {
+  columns: { requested: "desc", amount: "desc", customer: "asc" },
+  default: "requested",
+};
+const REFUND_SORT_SQL: Record<RefundSortColumn, string> = {
+  requested: "refunds.requested_at",
+  amount: "refunds.amount_yen",
+  customer: "customers.name",
+};
+
+/** One page of the refunds with the count and the amounts' sum of the whole filter, in SQL. */
+export async function pageRefunds(
+  db: Db,
+  tenant: Tenant,
+  filter: { state?: RefundStateColumn },
+  request: PageRequest<RefundSortColumn>,
+) {
+  const totals = await filteredRefunds(db, tenant, filter)
+    .select((eb) => [
+      eb.fn.countAll<number>().as("count"),
+      eb.fn.coalesce(eb.fn.sum<number>("refunds.amount_yen"), sql<number>`0`).as("amount_yen"),
+    ])
+    .executeTakeFirstOrThrow();
+  const { rows, page } = await fetchPage(
+    request,
+    async () => totals,
+    (w) =>
+      selectRefunds(filteredRefunds(db, tenant, filter))
+        .orderBy(sql.ref(REFUND_SORT_SQL[w.sort]), w.dir)
+        .orderBy("refunds.id", w.dir)
+        .limit(w.size)
+        .offset(w.offset)
+        .execute(),
+  );
+  return {
+    refunds: rows.map(toRefundRow),
+    page,
+    totals: { count: Number(totals.count), amountYen: Number(totals.amount_yen) },
+  };
 }
 
 export type RefundDecisionInput =

@@ -1,19 +1,19 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { KIND_LABELS, searchArchive } from "~/billing/document-archive.server";
+import { ARCHIVE_SORT, KIND_LABELS, pageArchive } from "~/billing/document-archive.server";
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
+import { KeepSort, Pager, SortHeader } from "~/components/Pager";
 import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { TEXT_LIMITS } from "~/lib/fields";
 import { fieldErrorsOf } from "~/lib/form";
 import { isIsoDate } from "~/lib/jst";
 import { parseYenInput } from "~/lib/money";
-import { formatDate, formatInstant, formatYen } from "~/lib/format";
+import { formatCount, formatDate, formatInstant, formatYen } from "~/lib/format";
 import { titled } from "~/lib/meta";
-
-const RESULT_LIMIT = 500;
+import { pageRequest } from "~/lib/paging";
 
 const optionalDate = (label: string) =>
   z
@@ -49,15 +49,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
     (["from", "to", "min", "max", "q"] as const).map((k) => [k, params.get(k) ?? ""]),
   ) as Record<SearchField, string>;
   const parsed = SearchForm.safeParse(values);
+  const wanted = pageRequest(params, ARCHIVE_SORT);
   if (!parsed.success)
     return {
       values,
       errors: fieldErrorsOf<SearchField>(parsed.error),
       documents: [],
-      limited: false,
+      totals: { count: 0, amountYen: 0 },
+      page: { ...wanted, page: 1, total: 0 },
     };
   const { from, to, min, max, q } = parsed.data;
-  const documents = await searchArchive(
+  // Issue 17 item 2: every document of the search, a page at a time (it stopped at 500).
+  const { documents, totals, page } = await pageArchive(
     getDb(),
     {
       from: from || null,
@@ -66,18 +69,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
       maxYen: max ? parseYenInput(max) : null,
       counterparty: q || null,
     },
-    RESULT_LIMIT + 1,
+    wanted,
   );
   return {
     values,
     errors: {} as Partial<Record<SearchField, string>>,
-    documents: documents.slice(0, RESULT_LIMIT),
-    limited: documents.length > RESULT_LIMIT,
+    // Labelled here: a .server module's values are undefined in the browser's render.
+    documents: documents.map((d) => ({ ...d, kindLabel: KIND_LABELS[d.kind] })),
+    totals,
+    page,
   };
 }
 
 export default function Archive() {
-  const { values, errors, documents, limited } = useLoaderData<typeof loader>();
+  const { values, errors, documents, totals, page } = useLoaderData<typeof loader>();
   const field = (name: SearchField, label: string, input: React.ReactElement) => (
     <label>
       {label}
@@ -151,6 +156,7 @@ export default function Archive() {
             aria-invalid={errors.q ? true : undefined}
           />,
         )}
+        <KeepSort info={page} />
         <button type="submit" className="secondary">
           検索
         </button>
@@ -160,20 +166,26 @@ export default function Archive() {
       ) : (
         <>
           <p className="muted" data-testid="archive-count">
-            {documents.length}件
-            {limited ? `（先頭の${RESULT_LIMIT}件を表示しています。条件を絞り込んでください）` : ""}
+            {formatCount(totals.count)}件　取引金額の合計 {formatYen(totals.amountYen)}
           </p>
+          <Pager info={page} label="電子帳簿のページ" />
           <TableScroll>
             <table className="data">
               <thead>
                 <tr>
-                  <th scope="col">取引年月日</th>
+                  <SortHeader info={page} column="issued" first="desc">
+                    取引年月日
+                  </SortHeader>
                   <th scope="col">書類</th>
-                  <th scope="col">番号</th>
-                  <th scope="col">取引先</th>
-                  <th scope="col" className="num">
+                  <SortHeader info={page} column="number">
+                    番号
+                  </SortHeader>
+                  <SortHeader info={page} column="counterparty">
+                    取引先
+                  </SortHeader>
+                  <SortHeader info={page} column="amount" first="desc" className="num">
                     取引金額（税込）
-                  </th>
+                  </SortHeader>
                   <th scope="col">保存日時</th>
                   <th scope="col">SHA-256</th>
                   <th scope="col">
@@ -185,7 +197,7 @@ export default function Archive() {
                 {documents.map((d) => (
                   <tr key={d.id}>
                     <td>{formatDate(d.issueDate)}</td>
-                    <td>{KIND_LABELS[d.kind]}</td>
+                    <td>{d.kindLabel}</td>
                     <td>{d.number}</td>
                     <td>{d.counterparty}</td>
                     <td className="num">{formatYen(d.amountYen)}</td>
@@ -203,6 +215,7 @@ export default function Archive() {
               </tbody>
             </table>
           </TableScroll>
+          <Pager info={page} label="電子帳簿のページ（下）" />
         </>
       )}
     </>

@@ -2,7 +2,13 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { ContractStatus } from "../../db/schema";
 import { requireViewer } from "~/auth/session.server";
-import { CONTRACT_SORT, LIVE_STATUS, pageContracts } from "~/contracts/contracts.server";
+import {
+  CONTRACT_ITEM_FILTERS,
+  CONTRACT_SORT,
+  LIVE_STATUS,
+  pageContracts,
+  type ContractItemFilter,
+} from "~/contracts/contracts.server";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
 import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
@@ -12,6 +18,14 @@ import { formatDate } from "~/lib/format";
 
 const STATUSES = Object.keys(CONTRACT_STATUS_LABELS) as ContractStatus[];
 
+/** The equipment filter, named as on the home page's cards it serves (issue 17 item 10). */
+const ITEM_FILTER_LABELS: Record<ContractItemFilter, { option: string; units: string }> = {
+  endpoint: { option: "エンドポイントの契約があるもの", units: "エンドポイント契約台数" },
+  gateway: { option: "ゲートウェイ装置があるもの", units: "ゲートウェイ装置" },
+};
+// The component's own list: CONTRACT_ITEM_FILTERS (a .server value) is undefined in the browser.
+const ITEM_FILTERS = Object.keys(ITEM_FILTER_LABELS) as ContractItemFilter[];
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const url = new URL(request.url);
@@ -19,10 +33,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const status =
     statusParam === LIVE_STATUS ? LIVE_STATUS : STATUSES.find((s) => s === statusParam);
   const search = url.searchParams.get("q")?.trim() || undefined;
-  const { contracts, page } = await pageContracts(
+  const item = CONTRACT_ITEM_FILTERS.find((i) => i === url.searchParams.get("item"));
+  const { contracts, page, units } = await pageContracts(
     getDb(),
     viewer.tenant,
-    { status, search },
+    { status, search, item },
     pageRequest(url.searchParams, CONTRACT_SORT),
   );
   return {
@@ -30,12 +45,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     page,
     status: status ?? "",
     search: search ?? "",
+    item: item ?? null,
+    units,
     showCustomer: viewer.tenant.kind !== "customer",
   };
 }
 
 export default function Contracts() {
-  const { contracts, page, status, search, showCustomer } = useLoaderData<typeof loader>();
+  const { contracts, page, status, search, item, units, showCustomer } =
+    useLoaderData<typeof loader>();
   return (
     <>
       <h1>契約</h1>
@@ -56,6 +74,17 @@ export default function Contracts() {
             ))}
           </select>
         </label>
+        <label>
+          機器
+          <select name="item" defaultValue={item ?? ""}>
+            <option value="">すべて</option>
+            {ITEM_FILTERS.map((i) => (
+              <option key={i} value={i}>
+                {ITEM_FILTER_LABELS[i].option}
+              </option>
+            ))}
+          </select>
+        </label>
         <KeepSort info={page} />
         <button type="submit" className="secondary">
           絞り込む
@@ -63,10 +92,16 @@ export default function Contracts() {
       </Form>
       {contracts.length === 0 ? (
         <div className="empty">
-          {search || status ? "条件に合う契約はありません。" : "まだ契約がありません。"}
+          {search || status || item ? "条件に合う契約はありません。" : "まだ契約がありません。"}
         </div>
       ) : (
         <>
+          {item && units !== null ? (
+            <p className="muted" data-testid="contract-units">
+              {page.total}件の契約　{ITEM_FILTER_LABELS[item].units} 合計 {units}
+              台（解約済みを除く）
+            </p>
+          ) : null}
           <Pager info={page} label="契約のページ" />
           <TableScroll>
             <table className="data">

@@ -217,7 +217,7 @@ export default function Dashboard() {
                 }))}
               />
             )}
-            <TableScroll label="処理結果の内訳">
+            <TableScroll label="処理結果の内訳の表">
               <table className="data compact" aria-label="処理結果の内訳">
                 <thead>
                   <tr>

@@ -10,6 +10,8 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
+import { Pager } from "~/components/Pager";
+import { pageRequest } from "~/lib/paging";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
@@ -27,7 +29,8 @@ import {
   contractsWithGateway,
   GATEWAY_MODEL_LABELS,
   quoteDispatch,
-  recentGatewayFailures,
+  GATEWAY_FAILURE_SORT,
+  pageGatewayFailures,
   recordGatewayFailure,
 } from "~/security/gateway-failures.server";
 import { formatInstantWithWeekday } from "~/lib/format";
@@ -56,9 +59,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const at = now();
   const db = getDb();
-  const [contracts, recent] = await Promise.all([
+  const [contracts, { failures: recent, page }] = await Promise.all([
     contractsWithGateway(db, viewer.tenant, jstDate(at)),
-    recentGatewayFailures(db, viewer.tenant),
+    pageGatewayFailures(
+      db,
+      viewer.tenant,
+      pageRequest(new URL(request.url).searchParams, GATEWAY_FAILURE_SORT),
+    ),
   ]);
   return {
     contracts: contracts.map((c) => ({
@@ -66,6 +73,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       label: `${c.contractRef} ${c.customerName} — ${AREA_LABELS[c.area]}・${GATEWAY_MODEL_LABELS[c.model]}・24時間オプション${c.repair24h ? "あり" : "なし"}`,
     })),
     recent,
+    page,
     defaults: { date: jstDate(at), time: jstTime(at) },
     formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "dispatch" }),
   };
@@ -117,7 +125,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Dispatch() {
-  const { contracts, recent, defaults, formToken } = useLoaderData<typeof loader>();
+  const { contracts, recent, page, defaults, formToken } = useLoaderData<typeof loader>();
   const onceAnswer = useActionData<typeof action>();
   const actionData = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
@@ -266,44 +274,48 @@ export default function Dispatch() {
         {recent.length === 0 ? (
           <div className="empty">故障の受付はまだありません。</div>
         ) : (
-          <TableScroll label="最近の故障受付">
-            <table className="data compact" aria-label="最近の故障受付">
-              <thead>
-                <tr>
-                  <th scope="col">受付日時</th>
-                  <th scope="col">契約</th>
-                  <th scope="col">お客さま</th>
-                  <th scope="col">エリア</th>
-                  <th scope="col">最短出動</th>
-                  <th scope="col">起因</th>
-                  <th scope="col">メモ</th>
-                  <th scope="col">記録者</th>
-                </tr>
-              </thead>
-              <tbody>
-                {recent.map((r) => (
-                  <tr key={r.id} data-failure-id={r.id}>
-                    <td>{formatInstantWithWeekday(r.reported_at)}</td>
-                    <td>
-                      <Link to={`/contracts/${r.contract_id}`}>{r.contract_ref}</Link>
-                    </td>
-                    <td>{r.customer_name}</td>
-                    <td>{AREA_LABELS[r.area]}</td>
-                    <td className="strong">{formatInstantWithWeekday(r.earliest_dispatch_at)}</td>
-                    <td>
-                      {r.customer_fault ? (
-                        <span className="badge warn">お客さま（有償）</span>
-                      ) : (
-                        "装置"
-                      )}
-                    </td>
-                    <td className="pre-wrap">{r.notes ?? "—"}</td>
-                    <td>{r.recorded_by}</td>
+          <>
+            <Pager info={page} label="故障受付のページ" />
+            <TableScroll label="最近の故障受付">
+              <table className="data compact" aria-label="最近の故障受付">
+                <thead>
+                  <tr>
+                    <th scope="col">受付日時</th>
+                    <th scope="col">契約</th>
+                    <th scope="col">お客さま</th>
+                    <th scope="col">エリア</th>
+                    <th scope="col">最短出動</th>
+                    <th scope="col">起因</th>
+                    <th scope="col">メモ</th>
+                    <th scope="col">記録者</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+                </thead>
+                <tbody>
+                  {recent.map((r) => (
+                    <tr key={r.id} data-failure-id={r.id}>
+                      <td>{formatInstantWithWeekday(r.reported_at)}</td>
+                      <td>
+                        <Link to={`/contracts/${r.contract_id}`}>{r.contract_ref}</Link>
+                      </td>
+                      <td>{r.customer_name}</td>
+                      <td>{AREA_LABELS[r.area]}</td>
+                      <td className="strong">{formatInstantWithWeekday(r.earliest_dispatch_at)}</td>
+                      <td>
+                        {r.customer_fault ? (
+                          <span className="badge warn">お客さま（有償）</span>
+                        ) : (
+                          "装置"
+                        )}
+                      </td>
+                      <td className="pre-wrap">{r.notes ?? "—"}</td>
+                      <td>{r.recorded_by}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
+            <Pager info={page} label="故障受付のページ（下）" />
+          </>
         )}
       </section>
     </>

@@ -143,8 +143,10 @@ export default function Home() {
         </div>
         <div className="card">
           <div className="label">エンドポイント契約台数</div>
-          <div className="value">
-            {figures.endpointSeats.rental + figures.endpointSeats.purchased}
+          <div className="value" data-testid="figure-endpoint-seats">
+            <Link to="/contracts?item=endpoint">
+              {figures.endpointSeats.rental + figures.endpointSeats.purchased}
+            </Link>
           </div>
           <div className="sub">
             レンタル {figures.endpointSeats.rental} / 買取 {figures.endpointSeats.purchased}
@@ -152,8 +154,10 @@ export default function Home() {
         </div>
         <div className="card">
           <div className="label">ゲートウェイ装置</div>
-          <div className="value">
-            {Object.values(figures.gatewaysByModel).reduce((a, b) => a + b, 0)}
+          <div className="value" data-testid="figure-gateways">
+            <Link to="/contracts?item=gateway">
+              {Object.values(figures.gatewaysByModel).reduce((a, b) => a + b, 0)}
+            </Link>
           </div>
           <div className="sub">
             {Object.entries(figures.gatewaysByModel)

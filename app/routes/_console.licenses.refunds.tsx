@@ -10,10 +10,11 @@ import { z } from "zod";
 import type { RefundStateColumn } from "../../db/schema";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
+import { KeepSort, Pager, SortHeader } from "~/components/Pager";
 import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { REFUND_RULE_LABELS, REFUND_STATE_LABELS } from "~/licenses/labels";
-import { decideRefund, listRefunds } from "~/licenses/refunds.server";
+import { decideRefund, pageRefunds, REFUND_SORT } from "~/licenses/refunds.server";
 import { now } from "~/lib/clock";
 import { idField, noteField } from "~/lib/fields";
 import { parseForm } from "~/lib/form";
@@ -21,7 +22,8 @@ import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/ide
 import { failureMessage } from "~/lib/result";
 import { OnceForm } from "~/components/OnceForm";
 import { jstDate } from "~/lib/jst";
-import { formatInstant, formatYen } from "~/lib/format";
+import { formatCount, formatInstant, formatYen } from "~/lib/format";
+import { pageRequest } from "~/lib/paging";
 
 const STATES = Object.keys(REFUND_STATE_LABELS) as RefundStateColumn[];
 
@@ -33,9 +35,15 @@ const DecisionForm = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: FINANCE_ROLES });
-  const param = new URL(request.url).searchParams.get("state");
-  const state = STATES.find((s) => s === param);
-  const refunds = await listRefunds(getDb(), viewer.tenant, { state });
+  const params = new URL(request.url).searchParams;
+  const state = STATES.find((s) => s === params.get("state"));
+  // Issue 17 item 2: a page of the filter at a time, its count and sum over the whole filter.
+  const { refunds, page, totals } = await pageRefunds(
+    getDb(),
+    viewer.tenant,
+    { state },
+    pageRequest(params, REFUND_SORT),
+  );
   // One one-time token per refund still to decide or pay (issue 17 item 1): a second click of
   // 承認する or 返金済みにする decides nothing twice.
   const formTokens = await issueFormTokens(getDb(), {
@@ -44,7 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       .filter((r) => r.state === "requested" || r.state === "approved")
       .map((r) => refundForm(r.id)),
   });
-  return { refunds, state: state ?? "", formTokens };
+  return { refunds, page, totals, state: state ?? "", formTokens };
 }
 
 const refundForm = (refundId: number) => `refund-${refundId}`;
@@ -84,7 +92,7 @@ const DONE: Record<string, string> = {
 };
 
 export default function Refunds() {
-  const { refunds, state, formTokens } = useLoaderData<typeof loader>();
+  const { refunds, page, totals, state, formTokens } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const actionData = answer && "refundId" in answer ? answer : undefined;
   const [params] = useSearchParams();
@@ -121,6 +129,7 @@ export default function Refunds() {
             ))}
           </select>
         </label>
+        <KeepSort info={page} />
         <button type="submit" className="secondary">
           絞り込む
         </button>
@@ -128,99 +137,110 @@ export default function Refunds() {
       {refunds.length === 0 ? (
         <div className="empty">該当する返金はありません。</div>
       ) : (
-        <TableScroll>
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">ライセンス</th>
-                <th scope="col">顧客</th>
-                <th scope="col" className="num">
-                  金額
-                </th>
-                <th scope="col">根拠</th>
-                <th scope="col">状態</th>
-                <th scope="col">処理</th>
-              </tr>
-            </thead>
-            <tbody>
-              {refunds.map((r) => {
-                const error =
-                  actionData && actionData.refundId === r.id ? actionData.message : null;
-                return (
-                  <tr key={r.id} data-testid={`refund-${r.licenseRef}`}>
-                    <td>
-                      <Link to={`/licenses/${r.licenseId}`}>{r.product}</Link>
-                      <div className="muted">{r.licenseRef}</div>
-                    </td>
-                    <td>{r.customerName}</td>
-                    <td className="num">{formatYen(r.amountYen)}</td>
-                    <td>{REFUND_RULE_LABELS[r.rule] ?? r.rule}</td>
-                    <td>
-                      {REFUND_STATE_LABELS[r.state]}
-                      <div className="muted text-12">
-                        申請 {formatInstant(r.requestedAt)}
-                        {r.decidedAt
-                          ? `／判断 ${formatInstant(r.decidedAt)}（${r.decidedBy ?? ""}）`
-                          : ""}
-                        {r.paidAt ? `／返金 ${formatInstant(r.paidAt)}` : ""}
-                        {r.reason ? `／理由: ${r.reason}` : ""}
-                      </div>
-                    </td>
-                    <td>
-                      {error ? (
-                        <div className="field-error" role="alert">
-                          {error}
+        <>
+          <p className="muted" data-testid="refund-totals">
+            {formatCount(totals.count)}件　合計 {formatYen(totals.amountYen)}
+          </p>
+          <Pager info={page} label="返金のページ" />
+          <TableScroll>
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">ライセンス</th>
+                  <SortHeader info={page} column="customer">
+                    顧客
+                  </SortHeader>
+                  <SortHeader info={page} column="amount" first="desc" className="num">
+                    金額
+                  </SortHeader>
+                  <th scope="col">根拠</th>
+                  <SortHeader info={page} column="requested" first="desc">
+                    状態（申請日時）
+                  </SortHeader>
+                  <th scope="col">処理</th>
+                </tr>
+              </thead>
+              <tbody>
+                {refunds.map((r) => {
+                  const error =
+                    actionData && actionData.refundId === r.id ? actionData.message : null;
+                  return (
+                    <tr key={r.id} data-testid={`refund-${r.licenseRef}`}>
+                      <td>
+                        <Link to={`/licenses/${r.licenseId}`}>{r.product}</Link>
+                        <div className="muted">{r.licenseRef}</div>
+                      </td>
+                      <td>{r.customerName}</td>
+                      <td className="num">{formatYen(r.amountYen)}</td>
+                      <td>{REFUND_RULE_LABELS[r.rule] ?? r.rule}</td>
+                      <td>
+                        {REFUND_STATE_LABELS[r.state]}
+                        <div className="muted text-12">
+                          申請 {formatInstant(r.requestedAt)}
+                          {r.decidedAt
+                            ? `／判断 ${formatInstant(r.decidedAt)}（${r.decidedBy ?? ""}）`
+                            : ""}
+                          {r.paidAt ? `／返金 ${formatInstant(r.paidAt)}` : ""}
+                          {r.reason ? `／理由: ${r.reason}` : ""}
                         </div>
-                      ) : null}
-                      {r.state === "requested" ? (
-                        <>
+                      </td>
+                      <td>
+                        {error ? (
+                          <div className="field-error" role="alert">
+                            {error}
+                          </div>
+                        ) : null}
+                        {r.state === "requested" ? (
+                          <>
+                            <OnceForm
+                              className="inline"
+                              token={formTokens[refundForm(r.id)] ?? ""}
+                              form={refundForm(r.id)}
+                              method="post"
+                            >
+                              <input type="hidden" name="refundId" value={r.id} />
+                              <input type="hidden" name="intent" value="approve" />
+                              <button type="submit">承認する</button>
+                            </OnceForm>
+                            <OnceForm
+                              token={formTokens[refundForm(r.id)] ?? ""}
+                              form={refundForm(r.id)}
+                              method="post"
+                              className="filters mt-6"
+                            >
+                              <input type="hidden" name="refundId" value={r.id} />
+                              <input type="hidden" name="intent" value="refuse" />
+                              <label>
+                                返金しない理由
+                                <input type="text" name="reason" size={24} />
+                              </label>
+                              <button type="submit" className="secondary">
+                                返金不可にする
+                              </button>
+                            </OnceForm>
+                          </>
+                        ) : r.state === "approved" ? (
                           <OnceForm
-                            className="inline"
                             token={formTokens[refundForm(r.id)] ?? ""}
                             form={refundForm(r.id)}
                             method="post"
                           >
                             <input type="hidden" name="refundId" value={r.id} />
-                            <input type="hidden" name="intent" value="approve" />
-                            <button type="submit">承認する</button>
+                            <input type="hidden" name="intent" value="pay" />
+                            <button type="submit">返金済みにする</button>
                           </OnceForm>
-                          <OnceForm
-                            token={formTokens[refundForm(r.id)] ?? ""}
-                            form={refundForm(r.id)}
-                            method="post"
-                            className="filters mt-6"
-                          >
-                            <input type="hidden" name="refundId" value={r.id} />
-                            <input type="hidden" name="intent" value="refuse" />
-                            <label>
-                              返金しない理由
-                              <input type="text" name="reason" size={24} />
-                            </label>
-                            <button type="submit" className="secondary">
-                              返金不可にする
-                            </button>
-                          </OnceForm>
-                        </>
-                      ) : r.state === "approved" ? (
-                        <OnceForm
-                          token={formTokens[refundForm(r.id)] ?? ""}
-                          form={refundForm(r.id)}
-                          method="post"
-                        >
-                          <input type="hidden" name="refundId" value={r.id} />
-                          <input type="hidden" name="intent" value="pay" />
-                          <button type="submit">返金済みにする</button>
-                        </OnceForm>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableScroll>
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableScroll>
+          <Pager info={page} label="返金のページ（下）" />
+        </>
       )}
     </>
   );

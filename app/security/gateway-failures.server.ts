@@ -8,6 +8,8 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
+import type { ListSort, PageRequest } from "../lib/paging";
+import { fetchPage } from "../lib/paging.server";
 import { jstDate, type IsoDate } from "../lib/jst";
 import { dispatchWindow, earliestDispatch, type Area, type GatewayModel } from "./gateway-dispatch";
 import { formatInstant } from "../lib/format";
@@ -192,12 +194,16 @@ export async function recordGatewayFailure(
   });
 }
 
-/** The tenant's most recently reported failures. */
-export async function recentGatewayFailures(db: Kysely<Database>, tenant: Tenant, limit = 20) {
+function failuresOfTenant(db: Kysely<Database>, tenant: Tenant) {
   return db
     .selectFrom("gateway_failures")
     .innerJoin("contracts", "contracts.id", "gateway_failures.contract_id")
     .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .where(securityRecordInTenant(tenant, "gateway_failures.reported_at"));
+}
+
+function newestFailures(q: ReturnType<typeof failuresOfTenant>) {
+  return q
     .select([
       "gateway_failures.id",
       "gateway_failures.reported_at",
@@ -210,9 +216,34 @@ export async function recentGatewayFailures(db: Kysely<Database>, tenant: Tenant
       "contracts.area",
       "customers.name as customer_name",
     ])
-    .where(securityRecordInTenant(tenant, "gateway_failures.reported_at"))
     .orderBy("gateway_failures.reported_at", "desc")
-    .orderBy("gateway_failures.id", "desc")
-    .limit(limit)
-    .execute();
+    .orderBy("gateway_failures.id", "desc");
+}
+
+/** The tenant's most recently reported failures. */
+export async function recentGatewayFailures(db: Kysely<Database>, tenant: Tenant, limit = 20) {
+  return newestFailures(failuresOfTenant(db, tenant)).limit(limit).execute();
+}
+
+/** The dispatch page's one order: newest first. */
+export const GATEWAY_FAILURE_SORT: ListSort<"reported"> = {
+  columns: { reported: "desc" },
+  default: "reported",
+};
+
+/** One page of the tenant's failures, newest first, with the count of all (issue 17 item 2: it stopped at 20). */
+export async function pageGatewayFailures(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  request: PageRequest<"reported">,
+) {
+  const { rows, page } = await fetchPage(
+    { ...request, dir: "desc" },
+    () =>
+      failuresOfTenant(db, tenant)
+        .select((eb) => eb.fn.countAll<number>().as("count"))
+        .executeTakeFirstOrThrow(),
+    (w) => newestFailures(failuresOfTenant(db, tenant)).limit(w.size).offset(w.offset).execute(),
+  );
+  return { failures: rows, page };
 }
