@@ -11,7 +11,7 @@ import {
   writeDebitRequest,
 } from "../app/collections/collections.server";
 import { now } from "../app/lib/clock";
-import { isIsoDate } from "../app/lib/jst";
+import { isIsoDate, isoDate } from "../app/lib/jst";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
 import { formatCount } from "../app/lib/format";
@@ -68,7 +68,10 @@ async function main(): Promise<number> {
     await migrateToLatest(handle.db);
     const context = { at: now(), actor: ACTOR, ip: "" };
     if (command === "request") {
-      const result = await writeDebitRequest(handle.db, { ...context, dueDate: values.date! });
+      const result = await writeDebitRequest(handle.db, {
+        ...context,
+        dueDate: isoDate(values.date!),
+      });
       if (!result.ok) {
         console.error(`collections: ${result.message}`);
         return 1;

@@ -7,6 +7,7 @@ import {
 } from "../app/billing/credit-notes.server";
 import { getInvoice } from "../app/billing/invoices.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { instantOf, isoDate, yearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 let invoiceId: number;
@@ -22,7 +23,7 @@ beforeAll(async () => {
       .innerJoin("contracts", "contracts.id", "invoices.contract_id")
       .select("invoices.id")
       .where("contracts.ref", "=", "K-2001")
-      .where("billing_month", "=", "2026-09")
+      .where("billing_month", "=", yearMonth("2026-09"))
       .executeTakeFirstOrThrow()
   ).id;
 });
@@ -71,7 +72,11 @@ describe("credit notes", () => {
       .executeTakeFirstOrThrow();
     expect(after).toEqual(before);
     // The invoice (25,593, paid in full before the credit) is now owed 23,173 and still paid.
-    const invoice = await getInvoice(t.db, { id: invoiceId, tenant: provider }, "2026-11-22");
+    const invoice = await getInvoice(
+      t.db,
+      { id: invoiceId, tenant: provider },
+      isoDate("2026-11-22"),
+    );
     expect(invoice).toMatchObject({ creditedYen: 2420, state: "paid", outstandingYen: 0 });
     const audit = await t.db
       .selectFrom("audit_log")
@@ -145,21 +150,21 @@ describe("T-26-3 interest waiver", () => {
       .innerJoin("contracts", "contracts.id", "invoices.contract_id")
       .select(["invoices.id", "invoices.contract_id", "invoices.invoice_number"])
       .where("contracts.ref", "=", "K-2002")
-      .where("billing_month", "=", "2026-08")
+      .where("billing_month", "=", yearMonth("2026-08"))
       .executeTakeFirstOrThrow();
     await t.db
       .insertInto("payments")
       .values({
         contract_id: overdue.contract_id,
-        billing_month: "2026-08",
-        paid_on: "2026-11-20",
+        billing_month: yearMonth("2026-08"),
+        paid_on: isoDate("2026-11-20"),
         amount_yen: null,
         recorded_by: "test",
-        created_at: new Date().toISOString(),
+        created_at: instantOf(new Date()),
       })
       .execute();
     const interestLine = async () =>
-      (await planBillingMonth(t.db, "2026-11")).toIssue
+      (await planBillingMonth(t.db, yearMonth("2026-11"))).toIssue
         .find((p) => p.contractRef === "K-2002")!
         .draft.lines.find((l) => l.code === "interest.late");
     // 9,900 due 09-30, paid 11-20: 50 days → floor(9,900 × 0.145 × 50 ÷ 365) = 196

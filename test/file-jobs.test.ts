@@ -30,6 +30,7 @@ import {
 import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
+import { yearMonth } from "../app/lib/jst";
 
 const BASE = "http://127.0.0.1:3000";
 const UTF8_ENV = { ...process.env, LANG: "C.UTF-8", LC_ALL: "C.UTF-8" };
@@ -140,7 +141,7 @@ describe("the month's invoice PDF zip as a job", () => {
       .innerJoin("invoices", "invoices.id", "document_archive.document_id")
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("document_archive.kind", "=", "invoice")
-      .where("invoices.billing_month", "=", "2026-09")
+      .where("invoices.billing_month", "=", yearMonth("2026-09"))
       .executeTakeFirstOrThrow();
     expect(Number(archived.n)).toBe(0);
   });
@@ -163,7 +164,7 @@ describe("the month's invoice PDF zip as a job", () => {
       .execute();
 
     await runUntilEnded(INVOICE_PDF_ZIP_KIND, "2026-09");
-    const progress = (await invoicePdfZipProgress(t.db, "2026-09"))!;
+    const progress = (await invoicePdfZipProgress(t.db, yearMonth("2026-09")))!;
     expect(progress).toMatchObject({ state: "done", done: 10, total: 10, message: null });
     expect(progress.file!.fileName).toBe("請求書PDF_2026-09.zip");
     // The incomplete file of the stopped run is gone: one file, complete.
@@ -201,7 +202,7 @@ describe("the month's invoice PDF zip as a job", () => {
   });
 
   it("serves the file only to its tenant and the roles of its kind: 404 otherwise", async () => {
-    const { file } = (await invoicePdfZipProgress(t.db, "2026-09"))!;
+    const { file } = (await invoicePdfZipProgress(t.db, yearMonth("2026-09")))!;
     expect((await download(file!.id, "admin@demo.example")).status).toBe(200);
     // A reseller (another tenant) and the provider's operator (not finance) get a 404.
     expect((await download(file!.id, "reseller@demo.example")).status).toBe(404);
@@ -218,13 +219,13 @@ describe("the month's invoice PDF zip as a job", () => {
   });
 
   it("makes the zip again from scratch when asked after it is done, replacing the file", async () => {
-    const before = (await invoicePdfZipProgress(t.db, "2026-09"))!;
-    await requestInvoicePdfZip(t.db, "2026-09", { actor });
-    const queued = (await invoicePdfZipProgress(t.db, "2026-09"))!;
+    const before = (await invoicePdfZipProgress(t.db, yearMonth("2026-09")))!;
+    await requestInvoicePdfZip(t.db, yearMonth("2026-09"), { actor });
+    const queued = (await invoicePdfZipProgress(t.db, yearMonth("2026-09")))!;
     // The previous zip stays downloadable until the new one replaces it.
     expect(queued).toMatchObject({ state: "queued", file: { id: before.file!.id } });
     await runUntilEnded(INVOICE_PDF_ZIP_KIND, "2026-09");
-    const after = (await invoicePdfZipProgress(t.db, "2026-09"))!;
+    const after = (await invoicePdfZipProgress(t.db, yearMonth("2026-09")))!;
     expect(after.file!.id).not.toBe(before.file!.id);
     // The same PDFs give the same bytes.
     expect(after.file!.sha256).toBe(before.file!.sha256);
@@ -234,7 +235,7 @@ describe("the month's invoice PDF zip as a job", () => {
 
 describe("a restart of the job worker", () => {
   it("leaves the stopped job queued with its progress; the next worker finishes it", async () => {
-    await requestInvoicePdfZip(t.db, "2026-10", { actor });
+    await requestInvoicePdfZip(t.db, yearMonth("2026-10"), { actor });
     const row = () =>
       t.db
         .selectFrom("jobs")
@@ -265,7 +266,7 @@ describe("a restart of the job worker", () => {
       progress_total: 10,
       attempts: 2,
     });
-    const progress = (await invoicePdfZipProgress(t.db, "2026-10"))!;
+    const progress = (await invoicePdfZipProgress(t.db, yearMonth("2026-10")))!;
     const names = listZip(
       Buffer.from(await (await download(progress.file!.id, "finance@demo.example")).arrayBuffer()),
       "october.zip",
@@ -282,22 +283,22 @@ describe("a restart of the job worker", () => {
 
 describe("the monthly threat-report batch as a job", () => {
   it("makes and mails each active contract's report once, and stores the zip of the month", async () => {
-    const first = await requestThreatReportBatch(t.db, "2026-10", {
+    const first = await requestThreatReportBatch(t.db, yearMonth("2026-10"), {
       at: TEST_NOW,
       requestedBy: "operator@demo.example",
     });
-    const second = await requestThreatReportBatch(t.db, "2026-10", {
+    const second = await requestThreatReportBatch(t.db, yearMonth("2026-10"), {
       at: TEST_NOW,
       requestedBy: "operator@demo.example",
     });
     expect(second).toBe(first);
     await runUntilEnded(THREAT_REPORT_BATCH_KIND, "2026-10");
-    const progress = (await threatReportBatchProgress(t.db, "2026-10"))!;
+    const progress = (await threatReportBatchProgress(t.db, yearMonth("2026-10")))!;
     const reports = await t.db
       .selectFrom("threat_reports")
       .innerJoin("contracts", "contracts.id", "threat_reports.contract_id")
       .select("contracts.ref")
-      .where("period_month", "=", "2026-10")
+      .where("period_month", "=", yearMonth("2026-10"))
       .where("kind", "=", "monthly")
       .orderBy("contracts.ref")
       .execute();

@@ -10,6 +10,7 @@ import { loadTariffs } from "./history.server";
 import { BUILT_IN_TARIFF_DATE } from "./tariff";
 import { draftTariffVersion, isWithdrawable, type TariffVersionInput } from "./tariff-editor";
 import { formatDate, formatYen } from "../lib/format";
+import { instantOf } from "../lib/jst";
 
 export interface StoredTariffVersion {
   effectiveFrom: IsoDate;
@@ -67,7 +68,7 @@ export async function publishTariffVersion(
     const { version } = draft;
     const { id } = await trx
       .insertInto("tariff_versions")
-      .values({ effective_from: version.effectiveFrom, created_at: params.at.toISOString() })
+      .values({ effective_from: version.effectiveFrom, created_at: instantOf(params.at) })
       .returning("id")
       .executeTakeFirstOrThrow();
     await trx
@@ -98,7 +99,7 @@ export async function publishTariffVersion(
 
 export async function withdrawTariffVersion(
   db: Kysely<Database>,
-  params: { effectiveFrom: string; today: IsoDate; actor: AuditActor; ip: string },
+  params: { effectiveFrom: IsoDate; today: IsoDate; actor: AuditActor; ip: string },
 ): Promise<TariffWriteResult | null> {
   return writeTransaction(db, async (trx) => {
     const version = await trx

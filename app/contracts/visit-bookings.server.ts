@@ -12,7 +12,7 @@ import { loadBillableContracts, loadTariffs } from "../billing/history.server";
 import { pricedVisitsOfMonth } from "../billing/monthly-invoice";
 import { findTariffForMonth } from "../billing/tariff";
 import type { VisitLineInput } from "../billing/visit-pricing";
-import { isTimeOfDay, jstInstant, monthOf, type IsoDate } from "../lib/jst";
+import { instantOf, type IsoDate, isTimeOfDay, jstInstant, monthOf } from "../lib/jst";
 import { estimateVisit, type VisitEstimate } from "./visit-estimate";
 import type { VisitFormContent } from "./visit-form";
 import { visitMenuPrices } from "./visit-menu";
@@ -133,7 +133,7 @@ export async function bookVisit(
         status: "booked",
         visit_id: null,
         created_by: params.actor.email ?? "",
-        created_at: params.at.toISOString(),
+        created_at: instantOf(params.at),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -183,7 +183,7 @@ export async function listBookings(
 async function chargedYenOfVisits(
   db: Kysely<Database>,
   contractId: number,
-  serviceStart: string,
+  serviceStart: IsoDate,
 ): Promise<Map<number, number>> {
   const [billable] = await loadBillableContracts(db, serviceStart, { contractIds: [contractId] });
   const tariffs = await loadTariffs(db);
@@ -350,7 +350,7 @@ export async function recordVisitDone(
       message: `開始時刻（${params.done.start}）がまだ来ていません。実際に作業を始めた時刻を入力してください。`,
     };
   }
-  const month = booking.visit_date.slice(0, 7);
+  const month = monthOf(booking.visit_date);
   const billed = await db
     .selectFrom("billing_months")
     .select("month")

@@ -9,7 +9,7 @@
 // Cut at whole JST days, so a second run the same day deletes nothing (scheduler.server.ts).
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { addDays, jstDate, jstInstant, type IsoDate } from "../lib/jst";
+import { addDays, instantOf, type IsoDate, jstDate, jstInstant } from "../lib/jst";
 import { SCHEDULED_KIND } from "./scheduled.server";
 
 export const MINUTE_RUNS_KEPT_DAYS = 1;
@@ -40,7 +40,7 @@ export async function pruneBackgroundRecords(
   const periodRunsBefore = addDays(today, -PERIOD_RUNS_KEPT_DAYS);
   const webhookLogBefore = addDays(today, -WEBHOOK_LOG_KEPT_DAYS);
   // Instants are stored as toISOString() text (UTC): text order is time order.
-  const cut = (d: IsoDate) => jstInstant(d).toISOString();
+  const cut = (d: IsoDate) => instantOf(jstInstant(d));
   return db.transaction().execute(async (trx) => {
     const minuteRuns = await trx
       .deleteFrom("jobs")

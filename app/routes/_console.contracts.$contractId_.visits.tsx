@@ -25,7 +25,7 @@ import { now } from "~/lib/clock";
 import { formValues } from "~/lib/form";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { idParam, notFound } from "~/lib/http.server";
-import { isIsoDate, isTimeOfDay } from "~/lib/jst";
+import { isTimeOfDay, parseIsoDate } from "~/lib/jst";
 import { AREA_LABELS } from "~/lib/labels";
 import { formatDate, formatDateWithWeekday, formatYen } from "~/lib/format";
 
@@ -59,12 +59,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       },
       { status: 400 },
     );
-  const booking: BookingRequest = {
-    ...parsed.content,
-    date: String(form.get("date") ?? ""),
-    start: String(form.get("start") ?? ""),
-  };
-  if (!isIsoDate(booking.date) || !isTimeOfDay(booking.start)) {
+  const date = parseIsoDate(form.get("date"));
+  const start = String(form.get("start") ?? "");
+  if (date === undefined || !isTimeOfDay(start)) {
     return data(
       {
         error: "訪問日と開始時刻を正しく入力してください",
@@ -76,6 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
+  const booking: BookingRequest = { ...parsed.content, date, start };
   const args = { contractId, tenant: viewer.tenant, request: booking, at: now() };
   let result: Awaited<ReturnType<typeof checkBooking>>;
   if (form.get("intent") === "book") {

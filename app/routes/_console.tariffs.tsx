@@ -20,7 +20,7 @@ import {
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formValues } from "~/lib/form";
-import { addMonths, firstDayOf, jstDate, monthOf } from "~/lib/jst";
+import { addMonths, firstDayOf, jstDate, monthOf, parseIsoDate } from "~/lib/jst";
 import { formatDate, formatInstantDate, formatYen } from "~/lib/format";
 
 /** Rows for codes a version may add: blank by default. */
@@ -52,10 +52,9 @@ export async function action({ request }: ActionFunctionArgs) {
     ip: clientIp(request),
   };
   if (values.intent === "withdraw") {
-    const result = await withdrawTariffVersion(getDb(), {
-      ...context,
-      effectiveFrom: values.effectiveFrom ?? "",
-    });
+    const effectiveFrom = parseIsoDate(values.effectiveFrom);
+    const result =
+      effectiveFrom && (await withdrawTariffVersion(getDb(), { ...context, effectiveFrom }));
     if (!result) throw new Response("料金表の版が見つかりません。", { status: 404 });
     if (!result.ok) return data({ errors: result.errors, values: null }, { status: 400 });
     return redirect(`/tariffs?withdrawn=${result.effectiveFrom}`);

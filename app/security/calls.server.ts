@@ -13,6 +13,7 @@ import { fetchPage } from "../lib/paging.server";
 import { displayNameOf, insertIncidentNote } from "./incident-notes.server";
 import { INCIDENT_STATUS_LABELS } from "./incident-labels";
 import { formatInstant } from "../lib/format";
+import { instantOf } from "../lib/jst";
 
 export const CALL_RESULTS = ["answered", "no_answer", "wrong_number"] as const;
 export type CallResult = (typeof CALL_RESULTS)[number];
@@ -39,7 +40,7 @@ export function isCallResult(value: unknown): value is CallResult {
 }
 
 function dueCallsQuery(db: Kysely<Database>, tenant: Tenant, now: Date) {
-  const until = new Date(now.getTime() + CALLS_LOOKAHEAD_MINUTES * 60_000).toISOString();
+  const until = instantOf(new Date(now.getTime() + CALLS_LOOKAHEAD_MINUTES * 60_000));
   return db
     .selectFrom("notifications")
     .innerJoin("incidents", "incidents.id", "notifications.incident_id")
@@ -149,7 +150,7 @@ export async function recordCall(
       message: `予定時刻（${formatInstant(call.planned_at)}）より前には記録できません。電話連絡は9:00〜21:00です`,
     };
   }
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   const label = CALL_RESULT_LABELS[params.result];
   const note = `電話連絡（${call.recipient}）${label}${params.note ? `: ${params.note}` : ""}`;
   return inTransaction(db, async (trx) => {

@@ -8,7 +8,7 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import { jstDate, type IsoDate } from "../lib/jst";
+import { instantOf, jstDate, type Instant, type IsoDate } from "../lib/jst";
 import { dispatchWindow, earliestDispatch, type Area, type GatewayModel } from "./gateway-dispatch";
 import { formatInstant } from "../lib/format";
 
@@ -131,8 +131,8 @@ export async function contractGateway(
 
 export interface DispatchQuote {
   gateway: ContractGateway;
-  reportedAt: string;
-  earliestDispatchAt: string;
+  reportedAt: Instant;
+  earliestDispatchAt: Instant;
   rule: string;
 }
 
@@ -140,13 +140,15 @@ export interface DispatchQuote {
 export function quoteDispatch(gateway: ContractGateway, reportedAt: Date): DispatchQuote {
   return {
     gateway,
-    reportedAt: reportedAt.toISOString(),
-    earliestDispatchAt: earliestDispatch({
-      reportedAt,
-      area: gateway.area,
-      model: gateway.model,
-      repair24h: gateway.repair24h,
-    }).toISOString(),
+    reportedAt: instantOf(reportedAt),
+    earliestDispatchAt: instantOf(
+      earliestDispatch({
+        reportedAt,
+        area: gateway.area,
+        model: gateway.model,
+        repair24h: gateway.repair24h,
+      }),
+    ),
     rule: dispatchRuleText(gateway),
   };
 }
@@ -174,7 +176,7 @@ export async function recordGatewayFailure(
         customer_fault: params.customerFault ? 1 : 0,
         notes: params.notes || null,
         recorded_by: params.actor.email ?? "",
-        created_at: params.at.toISOString(),
+        created_at: instantOf(params.at),
       })
       .returning("id")
       .executeTakeFirstOrThrow();

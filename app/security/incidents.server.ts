@@ -10,14 +10,15 @@ import { pageInfo, type ListSort, type PageRequest, type SortDirection } from ".
 import { createdIso, recordWebhookEvent } from "../webhooks/events.server";
 import { INCIDENT_STATUS_LABELS } from "./incident-labels";
 import { insertIncidentNote, notesOfIncidents } from "./incident-notes.server";
+import { instantOf, type Instant } from "../lib/jst";
 
 export interface IncidentFilter {
   severity?: string;
   kind?: string;
   status?: IncidentStatus;
   device?: string;
-  from?: string; // ISO instant, inclusive
-  to?: string; // ISO instant, exclusive
+  from?: Instant; // inclusive
+  to?: Instant; // exclusive
 }
 
 /** The incident list's sortable columns and the direction each starts in (issue 17 item 2). */
@@ -192,7 +193,7 @@ export async function transitionIncident(
       message:
         "セキュアラインの担当者が対応中のため、解決済みにはできません。メモで状況をお知らせください",
     };
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   await inTransaction(db, async (trx) => {
     await trx
       .updateTable("incidents")
@@ -261,7 +262,7 @@ export async function addIncidentNote(
   const found = await getIncident(db, params);
   if (!found) return false;
   const { incident } = found;
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   await inTransaction(db, async (trx) => {
     // One row per note, so two notes written at once both stay.
     await insertIncidentNote(trx, {
