@@ -2,6 +2,7 @@
 // Generated<>; nullable columns are `| null`. Dates are ISO text ("YYYY-MM-DD"), instants are
 // ISO 8601 text in UTC, booleans are 0/1 integers (portable to PostgreSQL as written).
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { Instant, IsoDate, YearMonth } from "../app/lib/jst";
 
 export type Role =
   "provider_admin" | "operator" | "finance" | "reseller_manager" | "customer_admin";
@@ -44,19 +45,19 @@ export interface ServiceNoticeTable {
   area: "all" | Area;
   title: string;
   body: string;
-  starts_at: string;
-  ends_at: string | null;
+  starts_at: Instant;
+  ends_at: Instant | null;
   emergency: Generated<number>;
-  published_at: string;
+  published_at: Instant;
   published_by: string;
-  withdrawn_at: string | null;
+  withdrawn_at: Instant | null;
 }
 
 export interface ResellerTable {
   id: Generated<number>;
   ref: string;
   name: string;
-  created_at: string;
+  created_at: Instant;
   /** Its managers must use a second factor (set by the provider's admin; migration 001060). */
   mfa_required: Generated<number>;
   /** Its customers' administrators must (set by its managers; migration 001060). */
@@ -71,7 +72,7 @@ export interface CustomerTable {
   email: string;
   phone: string;
   address: string;
-  created_at: string;
+  created_at: Instant;
   /** Its administrators must use a second factor (set by themselves; migration 001060). */
   mfa_required: Generated<number>;
   /** Peppol participant id, `0221:T…` or `0188:…` (decision 0018; migration 001071); null = none. */
@@ -79,7 +80,7 @@ export interface CustomerTable {
   /** The name in half-width kana as bank statements show it (migration 001080); null = not known. */
   kana_name: string | null;
   /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
-  updated_at: Generated<string | null>;
+  updated_at: Generated<Instant | null>;
 }
 
 /** A customer's 口座振替 account (migration 001080). account_type: 1 普通, 2 当座. */
@@ -90,7 +91,7 @@ export interface CustomerDirectDebitTable {
   account_type: number;
   account_number: string;
   holder_kana: string;
-  updated_at: string;
+  updated_at: Instant;
   updated_by: string | null;
 }
 
@@ -98,7 +99,7 @@ export interface CustomerDirectDebitTable {
 export interface DirectDebitTable {
   id: Generated<number>;
   invoice_id: number;
-  debit_date: string;
+  debit_date: IsoDate;
   amount_yen: number;
   bank_code: string;
   branch_code: string;
@@ -106,24 +107,24 @@ export interface DirectDebitTable {
   account_number: string;
   holder_kana: string;
   new_code: number;
-  requested_at: string;
+  requested_at: Instant;
   result_code: string | null;
-  result_at: string | null;
+  result_at: Instant | null;
 }
 
 /** A credit from an imported bank statement (migration 001080). */
 export interface BankCreditTable {
   id: Generated<number>;
   line_key: string;
-  transaction_date: string;
+  transaction_date: IsoDate;
   amount_yen: number;
   payer_name: string;
   payer_kana: string;
   status: "matched" | "pending" | "assigned" | "dismissed";
   invoice_id: number | null;
-  imported_at: string;
+  imported_at: Instant;
   resolved_by: string | null;
-  resolved_at: string | null;
+  resolved_at: Instant | null;
 }
 
 export interface ContractTable {
@@ -133,19 +134,19 @@ export interface ContractTable {
   line_id: string;
   area: Area;
   base_plan: string;
-  service_start: string;
+  service_start: IsoDate;
   status: ContractStatus;
-  termination_date: string | null;
+  termination_date: IsoDate | null;
   offline_threshold_minutes: number;
   admin_email: string;
   admin_phone: string;
-  created_at: string;
+  created_at: Instant;
   /** T-10: the approval instant of the transfer to the current holder (null: held since the start). */
-  holder_since: string | null;
+  holder_since: Instant | null;
   /** The first whole JST day the current holder holds the contract (null with holder_since). */
-  holder_first_day: string | null;
+  holder_first_day: IsoDate | null;
   /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
-  updated_at: Generated<string | null>;
+  updated_at: Generated<Instant | null>;
 }
 
 export interface ContractItemTable {
@@ -155,8 +156,8 @@ export interface ContractItemTable {
   quantity: number;
   ownership: Ownership;
   repair24h: number;
-  from_date: string;
-  to_date: string | null;
+  from_date: IsoDate;
+  to_date: IsoDate | null;
 }
 
 export interface DeviceTable {
@@ -169,9 +170,9 @@ export interface DeviceTable {
   location: string;
   agent_version: string | null;
   pattern_version: string | null;
-  last_seen_at: string | null;
+  last_seen_at: Instant | null;
   /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
-  updated_at: Generated<string | null>;
+  updated_at: Generated<Instant | null>;
 }
 
 export interface UserTable {
@@ -182,9 +183,9 @@ export interface UserTable {
   reseller_id: number | null;
   customer_id: number | null;
   password_hash: string;
-  created_at: string;
+  created_at: Instant;
   /** Stopped by the provider or the reseller (migration 000990): no login until started again. */
-  disabled_at: string | null;
+  disabled_at: Instant | null;
 }
 
 /** A one-time link to set a customer administrator's password (migration 000980). */
@@ -192,9 +193,9 @@ export interface AccountInvitationTable {
   id: Generated<number>;
   user_id: string;
   token_sha256: string;
-  created_at: string;
-  expires_at: string;
-  used_at: string | null;
+  created_at: Instant;
+  expires_at: Instant;
+  used_at: Instant | null;
   created_by: string;
 }
 
@@ -206,10 +207,10 @@ export interface UserDeviceTable {
   token_sha256: string;
   user_agent: string;
   ip: string;
-  created_at: string;
-  last_seen_at: string;
+  created_at: Instant;
+  last_seen_at: Instant;
   /** "Trust this browser for 30 days": no second factor asked here until then. */
-  mfa_trusted_until: string | null;
+  mfa_trusted_until: Instant | null;
 }
 
 export interface SessionTable {
@@ -220,9 +221,9 @@ export interface SessionTable {
   /** Where and with what the session signed in; null for sessions from before migration 001052. */
   ip: string | null;
   user_agent: string | null;
-  created_at: string | null;
+  created_at: Instant | null;
   /** Written at most every 5 minutes (session.server.ts), not on every request. */
-  last_seen_at: string | null;
+  last_seen_at: Instant | null;
   /** The known browser (user_devices.id) the session signed in from. */
   device_id: string | null;
 }
@@ -231,7 +232,7 @@ export interface SessionTable {
 export interface LoginThrottleTable {
   /** `account:<email>`, `ip:<address>` or `device:<user id>:<device id>`. */
   key: string;
-  window_started_at: string;
+  window_started_at: Instant;
   /** Failed checks in the window. */
   failures: number;
   /** Checks reserved and not yet settled. */
@@ -240,7 +241,7 @@ export interface LoginThrottleTable {
 
 export interface AuditLogTable {
   id: Generated<number>;
-  at: string;
+  at: Instant;
   user_id: string | null;
   user_email: string | null;
   action: string;
@@ -252,7 +253,7 @@ export interface AuditLogTable {
 
 export interface LoginAttemptTable {
   id: Generated<number>;
-  at: string;
+  at: Instant;
   email: string;
   ip: string;
   success: number;
@@ -275,8 +276,8 @@ export interface SecurityEventTable {
   action: string | null;
   threat: string | null;
   url: string | null;
-  detected_at: string;
-  ingested_at: string;
+  detected_at: Instant;
+  ingested_at: Instant;
 }
 
 /**
@@ -285,7 +286,7 @@ export interface SecurityEventTable {
  */
 export interface EventDailyCountTable {
   contract_id: number;
-  day: string;
+  day: IsoDate;
   type: string;
   action: string;
   count: number;
@@ -294,7 +295,7 @@ export interface EventDailyCountTable {
 /** Detections (DETECTION_TYPES) with a threat name, per contract, JST day and threat. */
 export interface EventDailyThreatTable {
   contract_id: number;
-  day: string;
+  day: IsoDate;
   threat: string;
   count: number;
 }
@@ -302,7 +303,7 @@ export interface EventDailyThreatTable {
 /** Detections (DETECTION_TYPES) per contract, JST day and device name. */
 export interface EventDailyDeviceTable {
   contract_id: number;
-  day: string;
+  day: IsoDate;
   device_name: string;
   count: number;
 }
@@ -319,15 +320,15 @@ export interface IncidentTable {
   status: Generated<IncidentStatus>;
   severity: string;
   title: string;
-  opened_at: string;
-  acknowledged_at: string | null;
-  resolved_at: string | null;
+  opened_at: Instant;
+  acknowledged_at: Instant | null;
+  resolved_at: Instant | null;
   assignee: string | null;
   first_event_id: string;
   /** The device of the first event, kept when the event is purged (migration 000920). */
   device_name: string | null;
   /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
-  updated_at: Generated<string | null>;
+  updated_at: Generated<Instant | null>;
   /** Who is handling it: the provider's operations or the customer (migration 001220, issue 17 item 8). */
   handled_by: "provider" | "customer" | null;
 }
@@ -337,7 +338,7 @@ export interface IncidentNoteTable {
   id: Generated<number>;
   incident_id: number;
   /** ISO instant. */
-  written_at: string;
+  written_at: Instant;
   author_user_id: string | null;
   /** The author's display name when writing: what customers see, never an e-mail address. */
   author_name: string;
@@ -355,8 +356,8 @@ export interface NotificationTable {
   contract_id: number;
   event_id: string;
   channel: "email" | "phone";
-  planned_at: string;
-  sent_at: string | null;
+  planned_at: Instant;
+  sent_at: Instant | null;
   result: string | null;
   recipient: string;
   attempts: Generated<number>;
@@ -377,20 +378,20 @@ export interface OutboxTable {
   status: Generated<OutboxStatus>;
   attempts: Generated<number>;
   last_error: string | null;
-  created_at: string;
-  sent_at: string | null;
-  next_attempt_at: string | null;
+  created_at: Instant;
+  sent_at: Instant | null;
+  next_attempt_at: Instant | null;
   /** The process sending it (migration 001130): a mail is claimed by one sender until `claimed_until`. */
   claimed_by: string | null;
-  claimed_until: string | null;
+  claimed_until: Instant | null;
 }
 
 /** A named lease (migration 001130): one holder at a time until `expires_at`, renewed while working. */
 export interface LeaseTable {
   name: string;
   holder: string;
-  expires_at: string;
-  taken_at: string;
+  expires_at: Instant;
+  taken_at: Instant;
 }
 
 export type JobState = "queued" | "running" | "done" | "failed";
@@ -410,11 +411,11 @@ export interface JobTable {
   error: string | null;
   attempts: Generated<number>;
   requested_by: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
+  created_at: Instant;
+  started_at: Instant | null;
+  finished_at: Instant | null;
   lease_holder: string | null;
-  lease_until: string | null;
+  lease_until: Instant | null;
 }
 
 /** A file made by a job (migration 001190), stored in chunks (JobFileChunkTable). */
@@ -428,9 +429,9 @@ export interface JobFileTable {
   size_bytes: number | null;
   sha256: string | null;
   chunk_count: number | null;
-  created_at: string;
+  created_at: Instant;
   /** Null while the job is still writing it. */
-  completed_at: string | null;
+  completed_at: Instant | null;
 }
 
 export interface JobFileChunkTable {
@@ -442,7 +443,7 @@ export interface JobFileChunkTable {
 export interface VendorSyncStateTable {
   source: string;
   cursor: string | null;
-  updated_at: string;
+  updated_at: Instant;
 }
 
 // ---- billing (T-24..T-31, S2..S6) -----------------------------------------------------------
@@ -452,8 +453,8 @@ export type TerminatedByColumn = "customer" | "provider_fault" | "provider_servi
 
 export interface TariffVersionTable {
   id: Generated<number>;
-  effective_from: string;
-  created_at: string;
+  effective_from: IsoDate;
+  created_at: Instant;
 }
 
 export interface TariffPriceTable {
@@ -465,17 +466,17 @@ export interface TariffPriceTable {
 export interface PlanChangeTable {
   id: Generated<number>;
   contract_id: number;
-  change_date: string;
+  change_date: IsoDate;
   base_plan: string;
 }
 
 export interface TerminationTable {
   contract_id: number;
-  requested_on: string;
-  wished_date: string;
-  confirmed_on: string | null;
+  requested_on: IsoDate;
+  wished_date: IsoDate;
+  confirmed_on: IsoDate | null;
   terminated_by: TerminatedByColumn;
-  withdrawn_at: string | null;
+  withdrawn_at: Instant | null;
 }
 
 export interface OutageTable {
@@ -483,15 +484,15 @@ export interface OutageTable {
   contract_id: number;
   /** Comma-separated services hit: base, endpoint, gateway, sandbox. */
   services: string;
-  known_at: string;
-  restored_at: string | null;
+  known_at: Instant;
+  restored_at: Instant | null;
   customer_fault: number;
 }
 
 export interface VisitTable {
   id: Generated<number>;
   contract_id: number;
-  visit_date: string;
+  visit_date: IsoDate;
   start_time: string;
   with_line_application: number;
   backup_available: number;
@@ -510,25 +511,25 @@ export interface VisitLineTable {
 export interface ManualLineTable {
   id: Generated<number>;
   contract_id: number;
-  line_date: string;
+  line_date: IsoDate;
   description: string;
   amount_yen: number;
   taxable: number;
   code: string | null;
   rule: string | null;
   created_by: string | null;
-  created_at: string;
+  created_at: Instant;
 }
 
 export interface PaymentTable {
   id: Generated<number>;
   contract_id: number;
-  billing_month: string;
-  paid_on: string;
+  billing_month: YearMonth;
+  paid_on: IsoDate;
   /** null = pays the invoice in full. */
   amount_yen: number | null;
   recorded_by: string | null;
-  created_at: string;
+  created_at: Instant;
 }
 
 /**
@@ -547,10 +548,10 @@ export interface BillingChangesPrunedTable {
 }
 
 export interface BillingMonthTable {
-  month: string;
+  month: YearMonth;
   status: "running" | "closed";
-  started_at: string;
-  closed_at: string | null;
+  started_at: Instant;
+  closed_at: Instant | null;
   invoice_count: number;
 }
 
@@ -559,9 +560,9 @@ export interface InvoiceTable {
   seq: number;
   invoice_number: string;
   contract_id: number;
-  billing_month: string;
-  issue_date: string;
-  due_date: string;
+  billing_month: YearMonth;
+  issue_date: IsoDate;
+  due_date: IsoDate;
   taxable_10_yen: number;
   tax_10_yen: number;
   non_taxable_yen: number;
@@ -570,7 +571,7 @@ export interface InvoiceTable {
   line_count: number;
   recipient_name: string;
   recipient_address: string;
-  issued_at: string;
+  issued_at: Instant;
 }
 
 export interface InvoiceLineTable {
@@ -592,14 +593,14 @@ export interface CreditNoteTable {
   seq: number;
   credit_note_number: string;
   invoice_id: number;
-  issue_date: string;
+  issue_date: IsoDate;
   reason: string;
   taxable_10_yen: number;
   tax_10_yen: number;
   non_taxable_yen: number;
   total_yen: number;
   line_count: number;
-  issued_at: string;
+  issued_at: Instant;
   issued_by: string;
 }
 
@@ -619,7 +620,7 @@ export interface InterestWaiverTable {
   invoice_id: number;
   reason: string;
   waived_by: string;
-  waived_at: string;
+  waived_at: Instant;
 }
 
 // ---- operations (S1-4④) ---------------------------------------------------------------------
@@ -627,13 +628,13 @@ export interface InterestWaiverTable {
 export interface GatewayFailureTable {
   id: Generated<number>;
   contract_id: number;
-  reported_at: string;
+  reported_at: Instant;
   /** S1-4④: the earliest on-site dispatch at the time of the report (earliestDispatch). */
-  earliest_dispatch_at: string;
+  earliest_dispatch_at: Instant;
   customer_fault: number;
   notes: string | null;
   recorded_by: string;
-  created_at: string;
+  created_at: Instant;
 }
 
 // ---- licences (docs/rules/licenses.md L-1..L-6) -------------------------------------------
@@ -670,18 +671,18 @@ export interface LicenseTable {
   previously_refunded: Generated<number>;
   service_used: Generated<number>;
   state: Generated<LicenseStateColumn>;
-  cancelled_on: string | null;
-  effective_end: string | null;
-  uninstall_acknowledged_on: string | null;
-  created_at: string;
+  cancelled_on: IsoDate | null;
+  effective_end: IsoDate | null;
+  uninstall_acknowledged_on: IsoDate | null;
+  created_at: Instant;
   /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
-  updated_at: Generated<string | null>;
+  updated_at: Generated<Instant | null>;
 }
 
 export interface LicenseChargeTable {
   id: Generated<number>;
   license_id: number;
-  charge_date: string;
+  charge_date: IsoDate;
   amount_yen: number;
   type: "purchase" | "renewal" | "trial_conversion";
 }
@@ -693,11 +694,11 @@ export interface RefundTable {
   rule: string;
   state: Generated<RefundStateColumn>;
   reason: string | null;
-  requested_at: string;
+  requested_at: Instant;
   requested_by: string | null;
-  decided_at: string | null;
+  decided_at: Instant | null;
   decided_by: string | null;
-  paid_at: string | null;
+  paid_at: Instant | null;
   paid_by: string | null;
   uninstall_acknowledged: number;
 }
@@ -711,13 +712,13 @@ export interface IspApplicationTable {
   monthly_yen: number;
   contract_number: string;
   pin: string;
-  applied_on: string;
-  created_at: string;
+  applied_on: IsoDate;
+  created_at: Instant;
   created_by: string | null;
-  cancel_requested_on: string | null;
-  cancel_effective_on: string | null;
-  revoked_at: string | null;
-  ended_on: string | null;
+  cancel_requested_on: IsoDate | null;
+  cancel_effective_on: IsoDate | null;
+  revoked_at: Instant | null;
+  ended_on: IsoDate | null;
 }
 
 /** L-4 One of the customer's main ISP services; ended/suspended carry their last day. */
@@ -731,8 +732,8 @@ export interface IspMainServiceTable {
   kind: IspMainServiceKind;
   name: string | null;
   status: IspMainServiceStatus;
-  last_day: string | null;
-  recorded_at: string;
+  last_day: IsoDate | null;
+  recorded_at: Instant;
   recorded_by: string | null;
 }
 
@@ -753,26 +754,26 @@ export interface ApplicationTable {
   gateway_model: string | null;
   gateway_ownership: string | null;
   gateway_repair24h: number;
-  wished_start: string;
-  consent_at: string;
+  wished_start: IsoDate;
+  consent_at: Instant;
   consent_by: string;
   status: "applied" | "approved" | "rejected" | "revoked";
   reason_code: number | null;
   reason_note: string | null;
-  service_start: string | null;
+  service_start: IsoDate | null;
   contract_id: number | null;
-  decided_at: string | null;
+  decided_at: Instant | null;
   decided_by: string | null;
-  created_at: string;
+  created_at: Instant;
   created_by: string;
   /** Set on every insert and update by the application (issue 19 API filters; migration 001120). */
-  updated_at: Generated<string | null>;
+  updated_at: Generated<Instant | null>;
 }
 
 export interface VisitBookingTable {
   id: Generated<number>;
   contract_id: number;
-  visit_date: string;
+  visit_date: IsoDate;
   start_time: string;
   /** JSON array of the visit lines asked for (the import file's visit line shape). */
   lines: string;
@@ -782,7 +783,7 @@ export interface VisitBookingTable {
   status: "booked" | "done" | "cancelled";
   visit_id: number | null;
   created_by: string;
-  created_at: string;
+  created_at: Instant;
 }
 
 /** T-10 transfer / T-12 succession of the contract holder (migration 000910). */
@@ -807,14 +808,14 @@ export interface ContractHolderChangeTable {
   status: "requested" | "approved" | "refused" | "withdrawn";
   refusal_reason: number | null;
   refusal_note: string | null;
-  effective_date: string | null;
+  effective_date: IsoDate | null;
   taken_over_yen: number | null;
   /** JSON array of the invoice numbers taken over unpaid (T-10-4). */
   taken_over_invoices: string | null;
   requested_by: string;
-  requested_at: string;
+  requested_at: Instant;
   decided_by: string | null;
-  decided_at: string | null;
+  decided_at: Instant | null;
 }
 
 export interface ContractChangeTable {
@@ -823,13 +824,13 @@ export interface ContractChangeTable {
   kind: string;
   /** JSON of the change (app/contracts/contract-change.ts ContractChange). */
   payload: string;
-  effective_date: string;
+  effective_date: IsoDate;
   status: "requested" | "approved" | "rejected";
   reason: string | null;
   requested_by: string;
-  requested_at: string;
+  requested_at: Instant;
   decided_by: string | null;
-  decided_at: string | null;
+  decided_at: Instant | null;
 }
 
 export interface CustomerContactHistoryTable {
@@ -838,9 +839,9 @@ export interface CustomerContactHistoryTable {
   field: string;
   old_value: string;
   new_value: string;
-  effective_date: string;
+  effective_date: IsoDate;
   changed_by: string;
-  changed_at: string;
+  changed_at: Instant;
 }
 
 export interface SuspensionTable {
@@ -848,22 +849,22 @@ export interface SuspensionTable {
   contract_id: number;
   reason_code: string;
   reason_note: string | null;
-  starts_on: string;
-  ends_on: string | null;
+  starts_on: IsoDate;
+  ends_on: IsoDate | null;
   emergency: number;
-  notified_at: string | null;
-  lifted_at: string | null;
+  notified_at: Instant | null;
+  lifted_at: Instant | null;
   lifted_reason: string | null;
   created_by: string;
-  created_at: string;
+  created_at: Instant;
 }
 
 export interface GatewayReturnTable {
   id: Generated<number>;
   contract_id: number;
   model: string;
-  due_on: string;
-  returned_on: string | null;
+  due_on: IsoDate;
+  returned_on: IsoDate | null;
   charged_manual_line_id: number | null;
   status: "awaiting" | "returned" | "charged";
 }
@@ -873,8 +874,8 @@ export interface UserTotpTable {
   user_id: string;
   /** Base32, as the authenticator app shows it. */
   secret: string;
-  created_at: string;
-  confirmed_at: string | null;
+  created_at: Instant;
+  confirmed_at: Instant | null;
   /** The last accepted 30-second time step (no replay). */
   last_step: number | null;
 }
@@ -883,8 +884,8 @@ export interface UserRecoveryCodeTable {
   id: Generated<number>;
   user_id: string;
   code_sha256: string;
-  created_at: string;
-  used_at: string | null;
+  created_at: Instant;
+  used_at: Instant | null;
 }
 
 /** A WebAuthn credential (passkey). */
@@ -897,8 +898,8 @@ export interface UserPasskeyTable {
   /** JSON array of transports. */
   transports: string;
   name: string;
-  created_at: string;
-  last_used_at: string | null;
+  created_at: Instant;
+  last_used_at: Instant | null;
 }
 
 export interface WebauthnChallengeTable {
@@ -906,7 +907,7 @@ export interface WebauthnChallengeTable {
   purpose: "register" | "sign_in" | "second_factor";
   user_id: string | null;
   pending_sign_in_id: number | null;
-  expires_at: string;
+  expires_at: Instant;
 }
 
 /** Between a correct password and the second factor (10 minutes). */
@@ -914,15 +915,15 @@ export interface PendingSignInTable {
   id: Generated<number>;
   token_sha256: string;
   user_id: string;
-  created_at: string;
-  expires_at: string;
+  created_at: Instant;
+  expires_at: Instant;
   failures: Generated<number>;
 }
 
 export interface SecondFactorFailureTable {
   id: Generated<number>;
   user_id: string;
-  at: string;
+  at: Instant;
 }
 
 /** S1-4⑤: a stored threat report (monthly, or made on demand from the console). */
@@ -930,10 +931,10 @@ export interface ThreatReportTable {
   id: Generated<number>;
   contract_id: number;
   /** YYYY-MM */
-  period_month: string;
+  period_month: YearMonth;
   kind: "monthly" | "on_demand";
   pdf: Buffer;
-  created_at: string;
+  created_at: Instant;
 }
 
 /**
@@ -947,7 +948,7 @@ export interface DocumentArchiveTable {
   document_id: number;
   document_number: string;
   /** 取引年月日: the issue date (YYYY-MM-DD). */
-  issue_date: string;
+  issue_date: IsoDate;
   /** 取引先: the recipient's name as printed. */
   counterparty: string;
   /** 取引金額: the total incl. tax (for a credit note the amount returned, positive). */
@@ -956,7 +957,7 @@ export interface DocumentArchiveTable {
   pdf: Buffer;
   /** Lower-case hex SHA-256 of `pdf`. */
   sha256: string;
-  stored_at: string;
+  stored_at: Instant;
 }
 
 /** A partner API key (migration 001090, app/api/keys.server.ts): the provider's (reseller_id null) or a reseller's. */
@@ -966,13 +967,13 @@ export interface DunningStepTable {
   invoice_id: number;
   kind: "reminder" | "suspension_notice";
   day_offset: number;
-  on_date: string;
+  on_date: IsoDate;
   owed_yen: number;
   interest_yen: number;
   outbox_id: number | null;
   suspension_id: number | null;
   note: string | null;
-  created_at: string;
+  created_at: Instant;
 }
 
 /** A partner webhook endpoint of a tenant (issue 19, item 4; migration 001110). */
@@ -986,11 +987,11 @@ export interface WebhookEndpointTable {
   secret: string;
   secret_prefix: string;
   owner_email: string;
-  created_at: string;
+  created_at: Instant;
   created_by: string;
-  disabled_at: string | null;
+  disabled_at: Instant | null;
   disabled_reason: string | null;
-  deleted_at: string | null;
+  deleted_at: Instant | null;
 }
 
 export interface WebhookSubscriptionTable {
@@ -1006,7 +1007,7 @@ export interface WebhookEventTable {
   reseller_id: number | null;
   /** The exact JSON body every delivery of the event sends. */
   body: string;
-  created_at: string;
+  created_at: Instant;
 }
 
 export type WebhookDeliveryStatus = "pending" | "succeeded" | "failed";
@@ -1017,19 +1018,19 @@ export interface WebhookDeliveryTable {
   event_id: string;
   status: WebhookDeliveryStatus;
   attempts: Generated<number>;
-  first_attempt_at: string | null;
-  next_attempt_at: string;
-  claimed_until: string | null;
+  first_attempt_at: Instant | null;
+  next_attempt_at: Instant;
+  claimed_until: Instant | null;
   last_status_code: number | null;
   last_error: string | null;
-  succeeded_at: string | null;
-  created_at: string;
+  succeeded_at: Instant | null;
+  created_at: Instant;
 }
 
 export interface WebhookAttemptTable {
   id: Generated<number>;
   delivery_id: number;
-  attempted_at: string;
+  attempted_at: Instant;
   status_code: number | null;
   error: string | null;
   duration_ms: number;
@@ -1045,11 +1046,11 @@ export interface ApiKeyTable {
   key_sha256: string;
   /** The key's first characters, to recognise it in lists (not enough to use it). */
   prefix: string;
-  created_at: string;
+  created_at: Instant;
   created_by: string;
   /** Written at most once a minute. */
-  last_used_at: string | null;
-  revoked_at: string | null;
+  last_used_at: Instant | null;
+  revoked_at: Instant | null;
   revoked_by: string | null;
 }
 
@@ -1067,10 +1068,10 @@ export interface IdempotencyKeyTable {
   purpose: string;
   /** API: SHA-256 of method, path and body; form: the path it was used on (null until used). */
   fingerprint: string | null;
-  issued_at: string;
-  expires_at: string;
+  issued_at: Instant;
+  expires_at: Instant;
   /** null: issued, not used yet. */
-  used_at: string | null;
+  used_at: Instant | null;
   /** API: the answer's status; null for forms and while the first API request runs. */
   status: number | null;
   /** API: the answer's body; form: the outcome as JSON. */
@@ -1080,7 +1081,7 @@ export interface IdempotencyKeyTable {
 /** The API rate limit's counter per key in the current minute (migration 001090). */
 export interface ApiRateWindowTable {
   api_key_id: number;
-  window_started_at: string;
+  window_started_at: Instant;
   requests: number;
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { registrationNumberLabel, renderInvoicePdf, type InvoiceDocument, type InvoicePdfLine } from "./invoice-pdf";
+import { isoDate, yearMonth } from "../app/lib/jst";
 
 const dir = mkdtempSync(join(tmpdir(), "invoice-pdf-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,9 +76,9 @@ const TWELVE_TOTALS = { taxable10Yen: 140_420, tax10Yen: 14_042, nonTaxableYen: 
 const invoice = (lines: InvoicePdfLine[], totals: InvoiceDocument["totals"]): InvoiceDocument => ({
   kind: "invoice",
   number: "INV-00000123",
-  issueDate: "2026-11-01",
-  billingMonth: "2026-10",
-  dueDate: "2026-11-30",
+  issueDate: isoDate("2026-11-01"),
+  billingMonth: yearMonth("2026-10"),
+  dueDate: isoDate("2026-11-30"),
   issuer,
   recipient,
   lines,
@@ -175,8 +176,8 @@ describe("renderInvoicePdf: credit note", () => {
   const creditNote: InvoiceDocument = {
     kind: "credit_note",
     number: "CN-00000007",
-    issueDate: "2026-11-20",
-    billingMonth: "2026-10",
+    issueDate: isoDate("2026-11-20"),
+    billingMonth: yearMonth("2026-10"),
     originalInvoiceNumber: "INV-00000123",
     reason: "10月のゲートウェイ障害（2日）の減額漏れと、入金済みの延滞利息の取消",
     issuer: { ...issuer, registrationNumber: "5010001234566" },

@@ -28,8 +28,9 @@ function searchOptions(values: Record<string, string | undefined>): {
   const date = (name: "from" | "to") => {
     const value = values[name];
     if (value === undefined) return null;
-    if (!isIsoDate(value)) problems.push(`--${name}: expected YYYY-MM-DD, got "${value}"`);
-    return value;
+    if (isIsoDate(value)) return value;
+    problems.push(`--${name}: expected YYYY-MM-DD, got "${value}"`);
+    return null;
   };
   const yen = (name: "min-yen" | "max-yen") => {
     const value = values[name];

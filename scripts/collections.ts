@@ -11,7 +11,7 @@ import {
   writeDebitRequest,
 } from "../app/collections/collections.server";
 import { now } from "../app/lib/clock";
-import { isIsoDate } from "../app/lib/jst";
+import { isIsoDate, isoDate } from "../app/lib/jst";
 import { failureMessage } from "../app/lib/result";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
@@ -69,7 +69,10 @@ async function main(): Promise<number> {
     await migrateToLatest(handle.db);
     const context = { at: now(), actor: ACTOR, ip: "" };
     if (command === "request") {
-      const result = await writeDebitRequest(handle.db, { ...context, dueDate: values.date! });
+      const result = await writeDebitRequest(handle.db, {
+        ...context,
+        dueDate: isoDate(values.date!),
+      });
       if (!result.ok) {
         console.error(`collections: ${failureMessage(result)}`);
         return 1;

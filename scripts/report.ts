@@ -4,7 +4,12 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { now } from "../app/lib/clock";
-import { createThreatReport, ThreatReportRefused } from "../app/security/threat-report.server";
+import { parseYearMonth } from "../app/lib/jst";
+import {
+  createThreatReport,
+  reportMonthProblem,
+  ThreatReportRefused,
+} from "../app/security/threat-report.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
 
@@ -16,6 +21,11 @@ async function main(): Promise<number> {
   });
   if (!values.contract || !values.month || !values.out) {
     console.error(USAGE);
+    return 1;
+  }
+  const month = parseYearMonth(values.month);
+  if (month === undefined) {
+    console.error(reportMonthProblem(values.month, now()));
     return 1;
   }
   const handle = openDatabase();
@@ -32,7 +42,7 @@ async function main(): Promise<number> {
     }
     const report = await createThreatReport(handle.db, {
       contractId: contract.id,
-      month: values.month,
+      month,
       kind: "on_demand",
       at: now(),
     });

@@ -6,6 +6,8 @@ import { createApiKey } from "../app/api/keys.server";
 import { pruneApiRecords } from "../app/api/pruning.server";
 import { takeApiRequest } from "../app/api/rate-limit.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import type { Instant } from "../app/lib/jst";
+import { instant } from "../app/lib/jst";
 
 let t: TestDatabase;
 let keyId: number;
@@ -29,7 +31,7 @@ const RUN = new Date("2026-11-22T03:00:00+09:00");
 
 describe("pruning API records", () => {
   it("keeps a day of Idempotency-Key answers and today's counters, once a day", async () => {
-    const row = (key: string, at: string) => ({
+    const row = (key: string, at: Instant) => ({
       owner: `api-key:${keyId}`,
       key,
       purpose: "api",
@@ -42,7 +44,7 @@ describe("pruning API records", () => {
     });
     // A form token (decision 0027) lives in the same table and goes by the same day.
     const formToken = {
-      ...row("form-old", "2026-11-20T14:00:00.000Z"),
+      ...row("form-old", instant("2026-11-20T14:00:00.000Z")),
       owner: "user:u1",
       purpose: "payment",
       status: null,
@@ -51,8 +53,8 @@ describe("pruning API records", () => {
     await t.db
       .insertInto("idempotency_keys")
       .values([
-        row("old", "2026-11-20T14:59:59.999Z"),
-        row("kept", "2026-11-20T15:00:00.000Z"),
+        row("old", instant("2026-11-20T14:59:59.999Z")),
+        row("kept", instant("2026-11-20T15:00:00.000Z")),
         formToken,
       ])
       .execute();

@@ -9,6 +9,7 @@ import {
 } from "../app/contracts/applications.server";
 import { ApplicationForm } from "../app/contracts/applications";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { isoDate } from "../app/lib/jst";
 
 const operator = { id: null, email: "operator@demo.example" };
 const reseller = { id: null, email: "reseller@demo.example" };
@@ -121,8 +122,8 @@ describe("revoking an approval (T-8-3)", () => {
       await approveApplication(t.db, {
         ...context,
         id,
-        serviceStart: "2026-12-01",
-        today: "2026-11-22",
+        serviceStart: isoDate("2026-12-01"),
+        today: isoDate("2026-11-22"),
       }),
     ).toMatchObject({ ok: true });
     const contract = await contractOnLine("COP5560002");
@@ -153,8 +154,8 @@ describe("revoking an approval (T-8-3)", () => {
       await approveApplication(t.db, {
         ...context,
         id,
-        serviceStart: "2026-12-01",
-        today: "2026-11-22",
+        serviceStart: isoDate("2026-12-01"),
+        today: isoDate("2026-11-22"),
       }),
     ).toMatchObject({ ok: true });
     const account = () =>
@@ -184,8 +185,8 @@ describe("revoking an approval (T-8-3)", () => {
       await approveApplication(t.db, {
         ...context,
         id,
-        serviceStart: "2026-12-01",
-        today: "2026-11-22",
+        serviceStart: isoDate("2026-12-01"),
+        today: isoDate("2026-11-22"),
       }),
     ).toMatchObject({ ok: true });
     // 2026-12-01 00:30 JST = 2026-11-30 15:30 UTC.

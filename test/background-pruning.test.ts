@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pruneBackgroundRecords, backgroundRecordsSummary } from "../app/jobs/pruning.server";
 import type { JobState } from "../db/schema";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { instant, type Instant } from "../app/lib/jst";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -17,11 +18,11 @@ afterAll(() => t.dispose());
 // Webhook log: 30 days before is 11-06 (00:00 JST = 11-05T15:00Z).
 const RUN = new Date("2026-12-06T03:00:00+09:00");
 
-const run = (key: string, finishedAt: string | null, state: JobState = "done") => ({
+const run = (key: string, finishedAt: Instant | null, state: JobState = "done") => ({
   kind: "scheduled",
   key,
   state,
-  created_at: finishedAt ?? "2026-12-06T00:00:00.000Z",
+  created_at: finishedAt ?? instant("2026-12-06T00:00:00.000Z"),
   finished_at: finishedAt,
 });
 
@@ -35,15 +36,15 @@ describe("pruning the background work's records", () => {
     await t.db
       .insertInto("jobs")
       .values([
-        run("simulator:2026-12-04T14:59", "2026-12-04T14:59:30.000Z"),
-        run("simulator:2026-12-04T15:00", "2026-12-04T15:00:30.000Z"),
-        run("simulator:2026-12-01T00:00", "2026-12-01T00:00:30.000Z", "failed"),
+        run("simulator:2026-12-04T14:59", instant("2026-12-04T14:59:30.000Z")),
+        run("simulator:2026-12-04T15:00", instant("2026-12-04T15:00:30.000Z")),
+        run("simulator:2026-12-01T00:00", instant("2026-12-01T00:00:30.000Z"), "failed"),
         // Still running (its process died): only the lease logic may touch it.
         run("simulator:2026-11-01T00:00", null, "running"),
-        run("daily:2025-10-31", "2025-10-31T14:59:00.000Z"),
-        run("daily:2025-11-01", "2025-10-31T15:00:00.000Z"),
-        run("monthly reports:2026-11", "2026-12-01T00:00:00.000Z"),
-        { ...run("2026-10", "2026-11-01T00:00:00.000Z"), kind: "month_close" },
+        run("daily:2025-10-31", instant("2025-10-31T14:59:00.000Z")),
+        run("daily:2025-11-01", instant("2025-10-31T15:00:00.000Z")),
+        run("monthly reports:2026-11", instant("2026-12-01T00:00:00.000Z")),
+        { ...run("2026-10", instant("2026-11-01T00:00:00.000Z")), kind: "month_close" },
       ])
       .execute();
 
@@ -56,7 +57,7 @@ describe("pruning the background work's records", () => {
         secret: "whsec_x",
         secret_prefix: "whsec_x",
         owner_email: "ops@example.jp",
-        created_at: "2026-10-01T00:00:00.000Z",
+        created_at: instant("2026-10-01T00:00:00.000Z"),
         created_by: "ops@example.jp",
         disabled_at: null,
         disabled_reason: null,
@@ -64,7 +65,7 @@ describe("pruning the background work's records", () => {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const event = (id: string, at: string) => ({
+    const event = (id: string, at: Instant) => ({
       id,
       type: "incident.opened",
       customer_id: null,
@@ -75,12 +76,16 @@ describe("pruning the background work's records", () => {
     await t.db
       .insertInto("webhook_events")
       .values([
-        event("evt_old_ok", "2026-11-05T14:59:00.000Z"),
-        event("evt_old_pending", "2026-11-01T00:00:00.000Z"),
-        event("evt_recent", "2026-11-05T15:00:00.000Z"),
+        event("evt_old_ok", instant("2026-11-05T14:59:00.000Z")),
+        event("evt_old_pending", instant("2026-11-01T00:00:00.000Z")),
+        event("evt_recent", instant("2026-11-05T15:00:00.000Z")),
       ])
       .execute();
-    const delivery = (eventId: string, status: "pending" | "succeeded" | "failed", at: string) => ({
+    const delivery = (
+      eventId: string,
+      status: "pending" | "succeeded" | "failed",
+      at: Instant,
+    ) => ({
       endpoint_id: endpoint.id,
       event_id: eventId,
       status,
@@ -95,9 +100,9 @@ describe("pruning the background work's records", () => {
     const deliveries = await t.db
       .insertInto("webhook_deliveries")
       .values([
-        delivery("evt_old_ok", "succeeded", "2026-11-05T14:59:00.000Z"),
-        delivery("evt_old_pending", "pending", "2026-11-01T00:00:00.000Z"),
-        delivery("evt_recent", "failed", "2026-11-05T15:00:00.000Z"),
+        delivery("evt_old_ok", "succeeded", instant("2026-11-05T14:59:00.000Z")),
+        delivery("evt_old_pending", "pending", instant("2026-11-01T00:00:00.000Z")),
+        delivery("evt_recent", "failed", instant("2026-11-05T15:00:00.000Z")),
       ])
       .returning("id")
       .execute();
@@ -107,7 +112,7 @@ describe("pruning the background work's records", () => {
         deliveries.flatMap((d) =>
           [1, 2].map((n) => ({
             delivery_id: d.id,
-            attempted_at: `2026-11-0${n}T00:00:00.000Z`,
+            attempted_at: instant(`2026-11-0${n}T00:00:00.000Z`),
             status_code: 500,
             error: null,
             duration_ms: 12,
@@ -162,13 +167,13 @@ describe("pruning the background work's records", () => {
     const jobs = await t.db
       .insertInto("jobs")
       .values([
-        { ...run("2026-09", "2026-11-04T14:59:00.000Z"), kind: "invoice_pdf_zip" },
-        { ...run("2026-10", "2026-11-04T15:00:00.000Z"), kind: "invoice_pdf_zip" },
+        { ...run("2026-09", instant("2026-11-04T14:59:00.000Z")), kind: "invoice_pdf_zip" },
+        { ...run("2026-10", instant("2026-11-04T15:00:00.000Z")), kind: "invoice_pdf_zip" },
         { ...run("2026-08", null, "failed"), kind: "invoice_pdf_zip" },
       ])
       .returning("id")
       .execute();
-    const file = (jobId: number, createdAt: string, completed: boolean) => ({
+    const file = (jobId: number, createdAt: Instant, completed: boolean) => ({
       job_id: jobId,
       tenant: "provider",
       file_name: "請求書PDF.zip",
@@ -182,10 +187,10 @@ describe("pruning the background work's records", () => {
     const files = await t.db
       .insertInto("job_files")
       .values([
-        file(jobs[0]!.id, "2026-11-04T14:59:00.000Z", true),
-        file(jobs[1]!.id, "2026-11-04T15:00:00.000Z", true),
+        file(jobs[0]!.id, instant("2026-11-04T14:59:00.000Z"), true),
+        file(jobs[1]!.id, instant("2026-11-04T15:00:00.000Z"), true),
         // Left unfinished by a job that died.
-        file(jobs[2]!.id, "2026-10-01T00:00:00.000Z", false),
+        file(jobs[2]!.id, instant("2026-10-01T00:00:00.000Z"), false),
       ])
       .returning("id")
       .execute();

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { PLAN_PAGE_SIZE, runBillingMonth } from "../app/billing/billing-run.server";
 import { generateContracts } from "../scripts/bench/generate-contracts";
 import { createTestDatabase, describeOnSqlite, type TestDatabase } from "./support/database";
+import { yearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 beforeEach(async () => {
@@ -31,7 +32,7 @@ function watched(db: TestDatabase["db"]) {
 describeOnSqlite("the month close's reads", () => {
   it("never return more rows than a page of contracts gives, with six pages of contracts", async () => {
     // 3,000 contracts: about 6,600 item rows and 36,000 payment rows in all (a year of history).
-    generateContracts(t.sqlite, 3000, "2025-01");
+    generateContracts(t.sqlite, 3000, yearMonth("2025-01"));
     const items = await t.db
       .selectFrom("contract_items")
       .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -39,7 +40,7 @@ describeOnSqlite("the month close's reads", () => {
     expect(Number(items.n)).toBeGreaterThan(6000);
 
     const { db, seen } = watched(t.db);
-    const result = await runBillingMonth(db, "2025-01", {
+    const result = await runBillingMonth(db, yearMonth("2025-01"), {
       at: new Date("2025-02-01T06:00:00+09:00"),
     });
     expect(result).toMatchObject({ issued: 3000, problems: [], alreadyClosed: false });

@@ -9,6 +9,7 @@ import { invoiceCsv, lineCsv } from "../app/billing/export.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { generateContracts } from "../scripts/bench/generate-contracts";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { yearMonth, type YearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -38,7 +39,7 @@ describe("demo billing history", () => {
   });
 
   it("carries the ETF, the outage credit, the late interest and the unreturned gateway on the right invoices", async () => {
-    const line = (ref: string, month: string, code: string) =>
+    const line = (ref: string, month: YearMonth, code: string) =>
       t.db
         .selectFrom("invoice_lines")
         .innerJoin("invoices", "invoices.id", "invoice_lines.invoice_id")
@@ -54,25 +55,27 @@ describe("demo billing history", () => {
         .where("invoice_lines.code", "=", code)
         .executeTakeFirst();
     // K-1006: start 2025-02-12, terminated 2026-09-01 → B = 19, remaining 5 → 5 × 3,000.
-    expect(await line("K-1006", "2026-09", "etf.termination")).toEqual({
+    expect(await line("K-1006", yearMonth("2026-09"), "etf.termination")).toEqual({
       amount_yen: 15000,
       rule: "S4※1",
       tax_category: "non_taxable",
       description: "解約違約金（残5か月）",
     });
     // K-2001: gateway down 2026-09-03 10:00 → 09-05 12:00 = 50 h → floor(11,000 × 2 ÷ 30).
-    expect((await line("K-2001", "2026-09", "credit.outage.gateway"))?.amount_yen).toBe(-733);
+    expect((await line("K-2001", yearMonth("2026-09"), "credit.outage.gateway"))?.amount_yen).toBe(
+      -733,
+    );
     // K-1003's May invoice (6,600, due 06-30) paid 07-30: 29 days → floor(6,600 × 0.145 × 29 ÷ 365) = 76, billed in July.
-    expect(await line("K-1003", "2026-07", "interest.late")).toMatchObject({
+    expect(await line("K-1003", yearMonth("2026-07"), "interest.late")).toMatchObject({
       amount_yen: 76,
       rule: "T-26",
       tax_category: "non_taxable",
     });
-    expect((await line("K-1006", "2026-10", "device.gw10"))?.amount_yen).toBe(45000);
+    expect((await line("K-1006", yearMonth("2026-10"), "device.gw10"))?.amount_yen).toBe(45000);
   });
 
   it("exports the month as the CSV the command prints", async () => {
-    const csv = await invoiceCsv(t.db, "2026-09");
+    const csv = await invoiceCsv(t.db, yearMonth("2026-09"));
     const rows = csv.trimEnd().split("\r\n");
     expect(rows[0]).toBe(
       "invoice_number,customer_ref,contract_ref,billing_month,issue_date,due_date,taxable_10_yen,tax_10_yen,non_taxable_yen,total_yen",
@@ -82,7 +85,7 @@ describe("demo billing history", () => {
     expect(rows).toContain(
       "INV-00000046,C5,K-2001,2026-09,2026-10-01,2026-10-31,23267,2326,0,25593",
     );
-    const lines = (await lineCsv(t.db, "2026-09")).trimEnd().split("\r\n");
+    const lines = (await lineCsv(t.db, yearMonth("2026-09"))).trimEnd().split("\r\n");
     expect(lines[0]).toBe(
       "invoice_number,contract_ref,billing_month,code,rule,description,quantity,unit_price_yen,amount_yen,tax_category",
     );
@@ -98,7 +101,7 @@ describe("issuing", () => {
       .selectFrom("invoices")
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
-    const result = await runBillingMonth(t.db, "2026-10", { at: TEST_NOW });
+    const result = await runBillingMonth(t.db, yearMonth("2026-10"), { at: TEST_NOW });
     expect(result).toMatchObject({ alreadyClosed: true, issued: 0, alreadyIssued: 10 });
     const after = await t.db
       .selectFrom("invoices")
@@ -108,17 +111,17 @@ describe("issuing", () => {
   });
 
   it("refuses to close a month before one already closed", async () => {
-    await expect(runBillingMonth(t.db, "2026-04", { at: TEST_NOW })).rejects.toThrow(
+    await expect(runBillingMonth(t.db, yearMonth("2026-04"), { at: TEST_NOW })).rejects.toThrow(
       "month: 2026-05 is already closed",
     );
   });
 
   it("answers a re-run of an earlier closed month with nothing issued, though later months are closed", async () => {
-    const result = await runBillingMonth(t.db, "2026-06", { at: TEST_NOW });
+    const result = await runBillingMonth(t.db, yearMonth("2026-06"), { at: TEST_NOW });
     const issued = await t.db
       .selectFrom("invoices")
       .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("billing_month", "=", "2026-06")
+      .where("billing_month", "=", yearMonth("2026-06"))
       .executeTakeFirstOrThrow();
     expect(issued.n).toBeGreaterThan(0);
     expect(result).toMatchObject({
@@ -196,7 +199,7 @@ describe("billing run killed mid-way", () => {
     const url = `file:${join(dir, name)}`;
     const handle = openDatabase(url);
     await migrateToLatest(handle.db);
-    generateContracts(handle.sqlite, 6000, "2025-01");
+    generateContracts(handle.sqlite, 6000, yearMonth("2025-01"));
     await handle.close();
     return url;
   }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planBillingMonth, runBillingMonth } from "../app/billing/billing-run.server";
 import { getBillingSettings, updateBillingSettings } from "../app/settings/provider.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { instantOf, isoDate, yearMonth } from "../app/lib/jst";
 
 const admin = { id: null, email: "admin@demo.example" };
 let t: TestDatabase;
@@ -22,18 +23,19 @@ beforeAll(async () => {
     .insertInto("payments")
     .values({
       contract_id: k1006.id,
-      billing_month: "2026-10",
-      paid_on: "2026-12-20",
+      billing_month: yearMonth("2026-10"),
+      paid_on: isoDate("2026-12-20"),
       amount_yen: null,
       recorded_by: "test",
-      created_at: TEST_NOW.toISOString(),
+      created_at: instantOf(TEST_NOW),
     })
     .execute();
 });
 afterAll(() => t.dispose());
 
 const december = async (ref: string) =>
-  (await planBillingMonth(t.db, "2026-12")).toIssue.find((p) => p.contractRef === ref)?.draft;
+  (await planBillingMonth(t.db, yearMonth("2026-12"))).toIssue.find((p) => p.contractRef === ref)
+    ?.draft;
 
 describe("billing settings", () => {
   it("by default: due the last day of M+1, and an interest-only invoice is issued", async () => {
@@ -79,17 +81,19 @@ describe("billing settings", () => {
     ]);
 
     expect(await december("K-1006")).toBeUndefined();
-    const plan = await planBillingMonth(t.db, "2026-12");
+    const plan = await planBillingMonth(t.db, yearMonth("2026-12"));
     expect(plan.toIssue.length).toBeGreaterThan(0);
     expect(new Set(plan.toIssue.map((p) => p.draft.dueDate))).toEqual(new Set(["2027-02-10"]));
   });
 
   it("issues with the settings and keeps issued invoices as they are", async () => {
-    await runBillingMonth(t.db, "2026-11", { at: new Date("2026-12-01T09:00:00+09:00") });
+    await runBillingMonth(t.db, yearMonth("2026-11"), {
+      at: new Date("2026-12-01T09:00:00+09:00"),
+    });
     const dues = await t.db
       .selectFrom("invoices")
       .select(["billing_month", "due_date"])
-      .where("billing_month", "in", ["2026-10", "2026-11"])
+      .where("billing_month", "in", [yearMonth("2026-10"), yearMonth("2026-11")])
       .execute();
     expect(
       new Set(dues.filter((d) => d.billing_month === "2026-10").map((d) => d.due_date)),

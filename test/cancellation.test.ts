@@ -11,6 +11,7 @@ import {
 import { approveApplication, submitApplication } from "../app/contracts/applications.server";
 import { ApplicationForm } from "../app/contracts/applications";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { isoDate, type IsoDate } from "../app/lib/jst";
 
 const operator = { id: null, email: "operator@demo.example" };
 const admin = { id: null, email: "admin@minato.example" };
@@ -47,18 +48,18 @@ describe("cancelling K-1001", () => {
     const params = {
       contractId: k1001.id,
       tenant: c1,
-      today: "2026-11-22",
+      today: isoDate("2026-11-22"),
       at: TEST_NOW,
       actor: admin,
       ip: "",
     };
-    expect(await requestCancellation(t.db, { ...params, wished: "2026-12-15" })).toEqual({
+    expect(await requestCancellation(t.db, { ...params, wished: isoDate("2026-12-15") })).toEqual({
       ok: true,
     });
     expect(
       await confirmCancellation(t.db, {
         contractId: k1001.id,
-        today: "2026-11-24",
+        today: isoDate("2026-11-24"),
         actor: operator,
         ip: "",
       }),
@@ -97,11 +98,11 @@ describe("cancelling K-1001", () => {
       ip: "",
     });
     if (!applied.ok) throw new Error(applied.message);
-    const approve = (serviceStart: string) =>
+    const approve = (serviceStart: IsoDate) =>
       approveApplication(t.db, {
         id: applied.id,
         serviceStart,
-        today: "2026-11-25",
+        today: isoDate("2026-11-25"),
         at: TEST_NOW,
         actor: operator,
         ip: "",
@@ -109,12 +110,12 @@ describe("cancelling K-1001", () => {
         consoleUrl: "https://console.example.jp",
       });
     // K-1001 runs to 12-15: the new contract on its line starts that day at the earliest.
-    expect(await approve("2026-12-14")).toEqual({
+    expect(await approve(isoDate("2026-12-14"))).toEqual({
       ok: false,
       field: "serviceStart",
       message: `回線 ${k1001.line_id} の契約 K-1001 は 2026年12月15日 に解約となります。利用開始日はその日以降にしてください（規約第6条）`,
     });
-    expect(await approve("2026-12-15")).toMatchObject({ ok: true });
+    expect(await approve(isoDate("2026-12-15"))).toMatchObject({ ok: true });
     const successor = await t.db
       .selectFrom("contracts")
       .select("ref")
@@ -125,7 +126,7 @@ describe("cancelling K-1001", () => {
     const withdrawal = await withdrawCancellation(t.db, {
       contractId: k1001.id,
       tenant: c1,
-      today: "2026-11-26",
+      today: isoDate("2026-11-26"),
       at: TEST_NOW,
       actor: admin,
       ip: "",

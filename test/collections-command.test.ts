@@ -17,6 +17,7 @@ import {
 } from "../app/collections/collections.server";
 import { getInvoice } from "../app/billing/invoices.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
+import { instant, isoDate, type IsoDate, yearMonth, type YearMonth } from "../app/lib/jst";
 
 const FIRST_PAGE = { page: 1, size: 50, sort: "date", dir: "asc" } as const;
 
@@ -86,7 +87,7 @@ async function scenario() {
         debit_account_number: "7654321",
       } as never)
       .execute();
-    const at = "2026-11-01T00:00:00.000Z";
+    const at = instant("2026-11-01T00:00:00.000Z");
     const ids: Record<string, number> = {};
     let seq = 100;
     const customers = [
@@ -171,7 +172,7 @@ async function scenario() {
         .executeTakeFirstOrThrow();
       ids[c.ref] = contract.id;
     }
-    const invoice = async (ref: string, month: string, dueDate: string, total: number) => {
+    const invoice = async (ref: string, month: YearMonth, dueDate: IsoDate, total: number) => {
       seq += 1;
       const { id } = await db
         .insertInto("invoices")
@@ -180,7 +181,7 @@ async function scenario() {
           invoice_number: `INV-${String(seq).padStart(8, "0")}`,
           contract_id: ids[ref],
           billing_month: month,
-          issue_date: "2026-11-01",
+          issue_date: isoDate("2026-11-01"),
           due_date: dueDate,
           taxable_10_yen: total,
           tax_10_yen: 0,
@@ -197,20 +198,20 @@ async function scenario() {
       return { id, seq };
     };
     const inv = {
-      a: await invoice("C-A", "2026-10", "2026-11-23", 11_000),
-      b: await invoice("C-B", "2026-10", "2026-11-23", 22_000),
-      c: await invoice("C-C", "2026-10", "2026-11-23", 5_500),
-      aLater: await invoice("C-A", "2026-11", "2026-12-31", 11_000),
-      d: await invoice("C-D", "2026-10", "2026-11-30", 33_000),
-      f1: await invoice("C-F", "2026-09", "2026-11-30", 7_700),
-      f2: await invoice("C-F", "2026-10", "2026-11-30", 7_700),
+      a: await invoice("C-A", yearMonth("2026-10"), isoDate("2026-11-23"), 11_000),
+      b: await invoice("C-B", yearMonth("2026-10"), isoDate("2026-11-23"), 22_000),
+      c: await invoice("C-C", yearMonth("2026-10"), isoDate("2026-11-23"), 5_500),
+      aLater: await invoice("C-A", yearMonth("2026-11"), isoDate("2026-12-31"), 11_000),
+      d: await invoice("C-D", yearMonth("2026-10"), isoDate("2026-11-30"), 33_000),
+      f1: await invoice("C-F", yearMonth("2026-09"), isoDate("2026-11-30"), 7_700),
+      f2: await invoice("C-F", yearMonth("2026-10"), isoDate("2026-11-30"), 7_700),
     };
     await db
       .insertInto("payments")
       .values({
         contract_id: ids["C-B"],
-        billing_month: "2026-10",
-        paid_on: "2026-11-05",
+        billing_month: yearMonth("2026-10"),
+        paid_on: isoDate("2026-11-05"),
         amount_yen: 2_000,
         recorded_by: "t",
         created_at: at,
@@ -359,14 +360,14 @@ describe("口座振替: request file, result file", () => {
             contract_id: id,
             reason_code: "non_payment",
             reason_note: null,
-            starts_on: "2026-11-20",
+            starts_on: isoDate("2026-11-20"),
             ends_on: null,
             emergency: 0,
             notified_at: null,
             lifted_at: null,
             lifted_reason: null,
             created_by: "t",
-            created_at: "2026-11-20T00:00:00.000Z",
+            created_at: instant("2026-11-20T00:00:00.000Z"),
           })
           .execute();
       }
@@ -384,7 +385,11 @@ describe("口座振替: request file, result file", () => {
     });
     await withDb(async ({ db }) => {
       const state = async (id: number) => {
-        const found = (await getInvoice(db, { id, tenant: PROVIDER_TENANT }, "2026-11-25"))!;
+        const found = (await getInvoice(
+          db,
+          { id, tenant: PROVIDER_TENANT },
+          isoDate("2026-11-25"),
+        ))!;
         return {
           state: found.state,
           outstanding: found.outstandingYen,
@@ -478,7 +483,11 @@ describe("bank statement: transfers matched", () => {
     expect(await rowCounts()).toEqual(afterFirst);
 
     await withDb(async ({ db }) => {
-      const d = (await getInvoice(db, { id: inv.d.id, tenant: PROVIDER_TENANT }, "2026-11-28"))!;
+      const d = (await getInvoice(
+        db,
+        { id: inv.d.id, tenant: PROVIDER_TENANT },
+        isoDate("2026-11-28"),
+      ))!;
       expect([d.state, d.payments.map((p) => p.paidOn)]).toEqual(["paid", ["2026-11-26"]]);
       const pending = (await pagePendingCredits(db, FIRST_PAGE)).pending;
       expect(
@@ -495,10 +504,12 @@ describe("bank statement: transfers matched", () => {
       });
       expect(assigned).toEqual({ ok: true });
       expect(
-        (await getInvoice(db, { id: inv.f1.id, tenant: PROVIDER_TENANT }, "2026-11-28"))!.state,
+        (await getInvoice(db, { id: inv.f1.id, tenant: PROVIDER_TENANT }, isoDate("2026-11-28")))!
+          .state,
       ).toBe("paid");
       expect(
-        (await getInvoice(db, { id: inv.f2.id, tenant: PROVIDER_TENANT }, "2026-11-28"))!.state,
+        (await getInvoice(db, { id: inv.f2.id, tenant: PROVIDER_TENANT }, isoDate("2026-11-28")))!
+          .state,
       ).toBe("unpaid");
       expect((await pagePendingCredits(db, FIRST_PAGE)).pending).toEqual([]);
       expect(

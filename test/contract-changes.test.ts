@@ -8,6 +8,7 @@ import {
   requestChange,
 } from "../app/contracts/contract-changes.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { isoDate, type IsoDate, yearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 let k1003: { id: number; customer_id: number };
@@ -48,8 +49,8 @@ describe("contract changes", () => {
       contractId: k1003.id,
       tenant: await R1(),
       change: { kind: "base_plan", basePlan: "base.lite" },
-      date: "2026-12-01",
-      today: "2026-11-22",
+      date: isoDate("2026-12-01"),
+      today: isoDate("2026-11-22"),
       at: TEST_NOW,
       actor,
       ip: "",
@@ -61,7 +62,7 @@ describe("contract changes", () => {
     const [change] = await listChanges(t.db, k1003.id);
     expect(change.status).toBe("requested");
     expect(
-      (await planBillingMonth(t.db, "2026-12")).toIssue
+      (await planBillingMonth(t.db, yearMonth("2026-12"))).toIssue
         .find((p) => p.contractRef === "K-1003")!
         .draft.lines.some((l) => l.code === "etf.downgrade"),
     ).toBe(false);
@@ -75,7 +76,7 @@ describe("contract changes", () => {
         ip: "",
       }),
     ).toEqual({ ok: true });
-    const december = (await planBillingMonth(t.db, "2026-12")).toIssue.find(
+    const december = (await planBillingMonth(t.db, yearMonth("2026-12"))).toIssue.find(
       (p) => p.contractRef === "K-1003",
     )!;
     expect(december.draft.lines.find((l) => l.code === "etf.downgrade")).toMatchObject({
@@ -89,8 +90,8 @@ describe("contract changes", () => {
     await requestChange(t.db, {
       contractId: k1003.id,
       tenant: await R1(),
-      date: "2026-11-25",
-      today: "2026-11-22",
+      date: isoDate("2026-11-25"),
+      today: isoDate("2026-11-22"),
       at: TEST_NOW,
       actor,
       ip: "",
@@ -130,13 +131,13 @@ describe("contract changes", () => {
       .where("ref", "=", "K-1001")
       .executeTakeFirstOrThrow();
     const operator = { id: null, email: "operator@demo.example" };
-    const change = async (quantity: number, date: string) => {
+    const change = async (quantity: number, date: IsoDate) => {
       const requested = await requestChange(t.db, {
         contractId: k1001.id,
         tenant: await R1(),
         change: { kind: "endpoint_seats", quantity },
         date,
-        today: "2026-11-22",
+        today: isoDate("2026-11-22"),
         at: TEST_NOW,
         actor,
         ip: "",
@@ -171,13 +172,13 @@ describe("contract changes", () => {
       null,
     ]);
 
-    await change(13, "2026-12-01");
+    await change(13, isoDate("2026-12-01"));
     expect(await seatLines()).toEqual([
       original,
       august,
       { quantity: 1, from_date: "2026-12-01", to_date: null },
     ]);
-    const december = (await planBillingMonth(t.db, "2026-12")).toIssue.find(
+    const december = (await planBillingMonth(t.db, yearMonth("2026-12"))).toIssue.find(
       (p) => p.contractRef === "K-1001",
     )!;
     expect(
@@ -190,7 +191,7 @@ describe("contract changes", () => {
       [1, 600],
     ]);
 
-    await change(11, "2026-12-10");
+    await change(11, isoDate("2026-12-10"));
     expect(await seatLines()).toEqual([
       { ...original, to_date: "2026-12-10" },
       { ...august, to_date: "2026-12-10" },
@@ -199,7 +200,7 @@ describe("contract changes", () => {
     ]);
     // December: the 10- and 2-seat lines are removed in December (not charged); the 1-seat line was
     // added and removed in December (charged once); the 11-seat line starts in December.
-    const after = (await planBillingMonth(t.db, "2026-12")).toIssue.find(
+    const after = (await planBillingMonth(t.db, yearMonth("2026-12"))).toIssue.find(
       (p) => p.contractRef === "K-1001",
     )!;
     expect(after.draft.lines.filter((l) => l.code === "endpoint").map((l) => l.quantity)).toEqual([
@@ -213,8 +214,8 @@ describe("contract changes", () => {
         contractId: k1003.id,
         tenant: { kind: "customer", customerId: c5 },
         change: { kind: "endpoint_seats", quantity: 1 },
-        date: "2026-12-01",
-        today: "2026-11-22",
+        date: isoDate("2026-12-01"),
+        today: isoDate("2026-11-22"),
         at: TEST_NOW,
         actor,
         ip: "",

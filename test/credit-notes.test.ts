@@ -15,6 +15,7 @@ import {
   issueInvoice,
   payInvoice,
 } from "./support/factories";
+import { isoDate, yearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 const provider = { kind: "provider" } as const;
@@ -98,7 +99,11 @@ describe("credit notes", () => {
       .executeTakeFirstOrThrow();
     expect(after).toEqual(before);
     // The invoice (26,400, paid in full before the credit) is now owed 23,980 and still paid.
-    const invoice = await getInvoice(t.db, { id: invoiceId, tenant: provider }, "2026-11-22");
+    const invoice = await getInvoice(
+      t.db,
+      { id: invoiceId, tenant: provider },
+      isoDate("2026-11-22"),
+    );
     expect(invoice).toMatchObject({ creditedYen: 2420, state: "paid", outstandingYen: 0 });
     const audit = await t.db
       .selectFrom("audit_log")
@@ -184,7 +189,7 @@ describe("T-26-3 interest waiver", () => {
     const overdue = { id: august.invoiceId, invoice_number: august.invoiceNumber };
     await payInvoice(t.db, { invoiceId: overdue.id, paidOn: "2026-11-20" });
     const interestLine = async () =>
-      (await planBillingMonth(t.db, "2026-11")).toIssue
+      (await planBillingMonth(t.db, yearMonth("2026-11"))).toIssue
         .find((p) => p.contractRef === contract.ref)!
         .draft.lines.find((l) => l.code === "interest.late");
     // 9,900 due 09-30, paid 11-20: 50 days → floor(9,900 × 0.145 × 50 ÷ 365) = 196

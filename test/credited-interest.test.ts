@@ -5,6 +5,7 @@ import { planBillingMonth, runBillingMonth } from "../app/billing/billing-run.se
 import { creditableLines, issueCreditNote } from "../app/billing/credit-notes.server";
 import { getInvoice } from "../app/billing/invoices.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { instantOf, isoDate, yearMonth } from "../app/lib/jst";
 
 const provider = { kind: "provider" } as const;
 const actor = { id: null, email: "finance@demo.example" };
@@ -27,19 +28,21 @@ describe("late interest on an invoice whose interest line was credited", () => {
       .insertInto("payments")
       .values({
         contract_id: k2002.id,
-        billing_month: "2026-08",
-        paid_on: "2026-11-20",
+        billing_month: yearMonth("2026-08"),
+        paid_on: isoDate("2026-11-20"),
         amount_yen: null,
         recorded_by: "test",
-        created_at: new Date().toISOString(),
+        created_at: instantOf(new Date()),
       })
       .execute();
-    await runBillingMonth(t.db, "2026-11", { at: new Date("2026-12-01T09:00:00+09:00") });
+    await runBillingMonth(t.db, yearMonth("2026-11"), {
+      at: new Date("2026-12-01T09:00:00+09:00"),
+    });
     const november = await t.db
       .selectFrom("invoices")
       .select(["id", "total_yen", "interest_yen", "due_date"])
       .where("contract_id", "=", k2002.id)
-      .where("billing_month", "=", "2026-11")
+      .where("billing_month", "=", yearMonth("2026-11"))
       .executeTakeFirstOrThrow();
     expect(november).toMatchObject({ total_yen: 10096, interest_yen: 196, due_date: "2026-12-31" });
 
@@ -61,20 +64,24 @@ describe("late interest on an invoice whose interest line was credited", () => {
       .insertInto("payments")
       .values({
         contract_id: k2002.id,
-        billing_month: "2026-11",
-        paid_on: "2027-01-20",
+        billing_month: yearMonth("2026-11"),
+        paid_on: isoDate("2027-01-20"),
         amount_yen: null,
         recorded_by: "test",
-        created_at: new Date().toISOString(),
+        created_at: instantOf(new Date()),
       })
       .execute();
-    const shown = await getInvoice(t.db, { id: november.id, tenant: provider }, "2027-01-21");
+    const shown = await getInvoice(
+      t.db,
+      { id: november.id, tenant: provider },
+      isoDate("2027-01-21"),
+    );
     expect(shown).toMatchObject({
       state: "paid",
       principal: { principalYen: 9900 },
       interest: { settledYen: 74 },
     });
-    const january = (await planBillingMonth(t.db, "2027-01")).toIssue.find(
+    const january = (await planBillingMonth(t.db, yearMonth("2027-01"))).toIssue.find(
       (p) => p.contractRef === "K-2002",
     )!;
     expect(january.draft.lines.find((l) => l.rule === "T-26")?.amountYen).toBe(74);

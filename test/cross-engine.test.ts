@@ -22,6 +22,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from "../db/connec
 import type { Database } from "../db/schema";
 import { renderInvoicePdf } from "../reports/invoice-pdf";
 import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
+import { isoDate } from "../app/lib/jst";
 
 const FIXTURE = join(import.meta.dirname, "fixtures/billing-scenario.json");
 /** The clock of the scenario (as billing-scenario.test.ts's APP_NOW): every close and import at this instant. */
@@ -88,8 +89,8 @@ async function runScenario(db: Kysely<Database>, dir: string): Promise<Outputs> 
     const quote = await quoteContractTermination(
       db,
       { id: contract.id, serviceStart: contract.service_start },
-      wished,
-      confirmed,
+      isoDate(wished),
+      isoDate(confirmed),
     );
     out.set(`quote ${ref}`, JSON.stringify(quote));
   }

@@ -6,7 +6,7 @@ import type { Insertable } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SecurityEventTable } from "../db/schema";
 import type { Tenant } from "../app/auth/tenancy";
-import { jstInstant } from "../app/lib/jst";
+import { instant, instantOf, isoDate, jstInstant } from "../app/lib/jst";
 import { CALL_RESULT_LABELS, dueCalls, recordCall } from "../app/security/calls.server";
 import { compareVersions, dashboardFigures, periodEnding } from "../app/security/dashboard.server";
 import {
@@ -20,7 +20,11 @@ import {
 import { createTestDatabase, type TestDatabase } from "./support/database";
 
 const SEED_AT = new Date("2026-06-01T10:00:00+09:00");
-const WEEK = { from: "2026-11-01", to: "2026-11-07", now: new Date("2026-11-08T00:00:00+09:00") };
+const WEEK = {
+  from: isoDate("2026-11-01"),
+  to: isoDate("2026-11-07"),
+  now: new Date("2026-11-08T00:00:00+09:00"),
+};
 
 let t: TestDatabase;
 let contract: (ref: string) => number;
@@ -134,8 +138,8 @@ beforeAll(async () => {
         action: null,
         threat: null,
         url: null,
-        detected_at: new Date(e.at).toISOString(),
-        ingested_at: SEED_AT.toISOString(),
+        detected_at: instantOf(new Date(e.at)),
+        ingested_at: instantOf(SEED_AT),
         ...e.extra,
       })),
     )
@@ -191,15 +195,8 @@ describe("dashboardFigures", () => {
       ]),
     ).toEqual([
       // 5 h of 168 h: 163 / 168 = 97.0238 %, rounded down.
-      [
-        "K-1001",
-        "GW-01",
-        "offline",
-        new Date("2026-11-07T22:00:00+09:00").toISOString(),
-        300,
-        97.02,
-      ],
-      ["K-1002", "GW-01", "online", new Date("2026-11-01T00:00:00+09:00").toISOString(), 0, 100],
+      ["K-1001", "GW-01", "offline", instantOf(new Date("2026-11-07T22:00:00+09:00")), 300, 97.02],
+      ["K-1002", "GW-01", "online", instantOf(new Date("2026-11-01T00:00:00+09:00")), 0, 100],
     ]);
     expect(f.gateways[0].lastSeenAt).not.toBeNull();
     expect(f.gatewaysOffline).toBe(1);
@@ -334,7 +331,7 @@ describe("dashboardFigures", () => {
       status,
       severity,
       title: "テスト",
-      opened_at: "2026-11-03T03:00:00.000Z",
+      opened_at: instant("2026-11-03T03:00:00.000Z"),
       acknowledged_at: null,
       resolved_at: null,
       assignee: null,
@@ -369,8 +366,14 @@ describe("dashboardFigures", () => {
     expect(compareVersions("9.9.0", "14.0.6")).toBe(-1);
     expect(compareVersions("19.1000.00", "19.915.00")).toBe(1);
     expect(compareVersions("14.0", "14.0.0")).toBe(0);
-    expect(periodEnding("2026-11-28", 30)).toEqual({ from: "2026-10-30", to: "2026-11-28" });
-    expect(periodEnding("2026-11-28", 7)).toEqual({ from: "2026-11-22", to: "2026-11-28" });
+    expect(periodEnding(isoDate("2026-11-28"), 30)).toEqual({
+      from: "2026-10-30",
+      to: "2026-11-28",
+    });
+    expect(periodEnding(isoDate("2026-11-28"), 7)).toEqual({
+      from: "2026-11-22",
+      to: "2026-11-28",
+    });
   });
 });
 
@@ -386,7 +389,7 @@ describe("phone calls (S1-4①)", () => {
         kind: "cc_callback",
         severity: "critical",
         title: "C&Cサーバーとの通信を検知しました（GW-01）",
-        opened_at: "2026-11-03T03:00:00.000Z",
+        opened_at: instant("2026-11-03T03:00:00.000Z"),
         acknowledged_at: null,
         resolved_at: null,
         assignee: null,
@@ -399,7 +402,7 @@ describe("phone calls (S1-4①)", () => {
       contract_id: k1001,
       event_id: event,
       channel: "phone" as const,
-      planned_at: new Date(planned).toISOString(),
+      planned_at: instantOf(new Date(planned)),
       sent_at: null,
       result: null,
       recipient: "06-6571-0001",
@@ -417,9 +420,9 @@ describe("phone calls (S1-4①)", () => {
     const at = new Date("2026-11-03T12:10:00+09:00");
     const due = await dueCalls(t.db, provider, at);
     const mine = due.filter((c) => c.incident_id === incidentId);
-    expect(mine.map((c) => new Date(c.planned_at).toISOString())).toEqual([
-      new Date("2026-11-03T09:00:00+09:00").toISOString(),
-      new Date("2026-11-03T12:00:00+09:00").toISOString(),
+    expect(mine.map((c) => instantOf(new Date(c.planned_at)))).toEqual([
+      instantOf(new Date("2026-11-03T09:00:00+09:00")),
+      instantOf(new Date("2026-11-03T12:00:00+09:00")),
     ]);
     expect(mine[0]).toMatchObject({
       contract_ref: "K-1001",
@@ -469,7 +472,7 @@ describe("phone calls (S1-4①)", () => {
       .select(["sent_at", "result"])
       .where("id", "=", mine[0].id)
       .executeTakeFirstOrThrow();
-    expect(stored).toEqual({ sent_at: at.toISOString(), result: "answered" });
+    expect(stored).toEqual({ sent_at: instantOf(at), result: "answered" });
     const notes = await t.db
       .selectFrom("incident_notes")
       .select(["written_at", "author_user_id", "author_name", "body"])
@@ -477,7 +480,7 @@ describe("phone calls (S1-4①)", () => {
       .execute();
     expect(notes).toEqual([
       {
-        written_at: at.toISOString(),
+        written_at: instantOf(at),
         author_user_id: "demo-user-2",
         author_name: "運用 花子",
         body: `電話連絡（06-6571-0001）${CALL_RESULT_LABELS.answered}: 総務の田中さまに説明`,
@@ -504,7 +507,7 @@ describe("phone calls (S1-4①)", () => {
     const later = (await dueCalls(t.db, provider, new Date("2026-11-03T12:45:00+09:00"))).find(
       (c) =>
         c.incident_id === incidentId &&
-        c.planned_at === new Date("2026-11-03T13:30:00+09:00").toISOString(),
+        c.planned_at === instantOf(new Date("2026-11-03T13:30:00+09:00")),
     );
     expect(later).toBeDefined();
     const early = await recordCall(t.db, {
@@ -527,10 +530,10 @@ describe("phone calls (S1-4①)", () => {
 describe("gateway failures (S1-4④)", () => {
   const actor = { id: "demo-user-2", email: "operator@demo.example" };
   // Saturday 2026-11-28 10:00: east gw10 waits for Monday 11/30 09:00; the others go at once.
-  const SATURDAY = jstInstant("2026-11-28", "10:00");
+  const SATURDAY = jstInstant(isoDate("2026-11-28"), "10:00");
 
   it("quotes the earliest dispatch from the contract's gateway, area and option, with the rule in words", async () => {
-    const choices = await contractsWithGateway(t.db, provider, "2026-11-28");
+    const choices = await contractsWithGateway(t.db, provider, isoDate("2026-11-28"));
     expect(choices.map((c) => `${c.contractRef} ${c.area} ${c.model} ${c.repair24h}`)).toEqual([
       "K-1001 west gw50 true",
       "K-1002 west gw10 true",
@@ -543,7 +546,9 @@ describe("gateway failures (S1-4④)", () => {
       "K-2004 east gw50 true",
     ]);
     expect(
-      (await contractsWithGateway(t.db, customer("C1"), "2026-11-28")).map((c) => c.contractRef),
+      (await contractsWithGateway(t.db, customer("C1"), isoDate("2026-11-28"))).map(
+        (c) => c.contractRef,
+      ),
     ).toEqual(["K-1001", "K-1002"]);
 
     const gw10East = (await contractGateway(t.db, {
@@ -552,7 +557,7 @@ describe("gateway failures (S1-4④)", () => {
       at: SATURDAY,
     }))!;
     const quote = quoteDispatch(gw10East, SATURDAY);
-    expect(quote.earliestDispatchAt).toBe(jstInstant("2026-11-30", "09:00").toISOString());
+    expect(quote.earliestDispatchAt).toBe(instantOf(jstInstant(isoDate("2026-11-30"), "09:00")));
     expect(quote.rule).toContain("東日本エリアの10クライアントモデルは平日9:00〜17:00のみ");
     const west = quoteDispatch(
       (await contractGateway(t.db, {
@@ -560,9 +565,9 @@ describe("gateway failures (S1-4④)", () => {
         tenant: provider,
         at: SATURDAY,
       }))!,
-      jstInstant("2026-11-28", "18:00"),
+      jstInstant(isoDate("2026-11-28"), "18:00"),
     );
-    expect(west.earliestDispatchAt).toBe(jstInstant("2026-11-29", "09:00").toISOString());
+    expect(west.earliestDispatchAt).toBe(instantOf(jstInstant(isoDate("2026-11-29"), "09:00")));
     expect(dispatchRuleText({ area: "west", model: "gw50", repair24h: true })).toContain(
       "受付後すぐに出動",
     );
@@ -587,8 +592,8 @@ describe("gateway failures (S1-4④)", () => {
     expect(recent[0]).toMatchObject({
       id,
       contract_ref: "K-2002",
-      reported_at: SATURDAY.toISOString(),
-      earliest_dispatch_at: jstInstant("2026-11-30", "09:00").toISOString(),
+      reported_at: instantOf(SATURDAY),
+      earliest_dispatch_at: instantOf(jstInstant(isoDate("2026-11-30"), "09:00")),
       customer_fault: 1,
       notes: "電源が入らない",
       recorded_by: "operator@demo.example",

@@ -25,6 +25,7 @@ import { renderInvoicePdf } from "../reports/invoice-pdf";
 import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
+import { yearMonth, type YearMonth } from "../app/lib/jst";
 
 vi.mock("../reports/invoice-pdf", async (importOriginal) => {
   const real = await importOriginal<typeof import("../reports/invoice-pdf")>();
@@ -62,7 +63,7 @@ function get(path: string, as: string): Request {
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-async function invoiceOf(customerRef: string, month: string) {
+async function invoiceOf(customerRef: string, month: YearMonth) {
   return t.db
     .selectFrom("invoices")
     .innerJoin("contracts", "contracts.id", "invoices.contract_id")
@@ -90,7 +91,7 @@ function archiveCommand(...args: string[]) {
 
 describe("the stored original", () => {
   it("is what every later download and mail returns, after the renderer changed", async () => {
-    const invoice = await invoiceOf("C1", "2026-10");
+    const invoice = await invoiceOf("C1", yearMonth("2026-10"));
     const first = await responseOf(() =>
       invoicePdf({
         request: get(`/invoices/${invoice.id}/pdf`, "customer@demo.example"),
@@ -135,7 +136,7 @@ describe("the stored original", () => {
     });
     expect(mailed!.equals(original)).toBe(true);
     const zipPath = join(t.dir, "month.zip");
-    await writeFile(zipPath, await invoicePdfZip(t.db, "2026-10"));
+    await writeFile(zipPath, await invoicePdfZip(t.db, yearMonth("2026-10")));
     const zippedSha = execFileSync(
       "python3",
       [
@@ -169,7 +170,7 @@ describe("the stored original", () => {
   });
 
   it("stores a credit note's PDF when it is issued, and keeps it", async () => {
-    const invoice = await invoiceOf("C1", "2026-09");
+    const invoice = await invoiceOf("C1", yearMonth("2026-09"));
     const line = await t.db
       .selectFrom("invoice_lines")
       .select(["id", "amount_yen"])
@@ -231,7 +232,7 @@ describe("the stored original", () => {
   });
 
   it("answers 404 for another customer's invoice and stores nothing", async () => {
-    const invoice = await invoiceOf("C1", "2026-09");
+    const invoice = await invoiceOf("C1", yearMonth("2026-09"));
     const before = await t.db.selectFrom("document_archive").select("id").execute();
     const response = await responseOf(() =>
       invoicePdf({
@@ -268,7 +269,7 @@ describe("the stored original", () => {
 describe("search by 取引年月日, 取引金額 and 取引先", () => {
   it("finds by each key and by all combined", async () => {
     // Reading the month's zip stores the month's originals.
-    for await (const chunk of await invoicePdfZip(t.db, "2026-09")) void chunk;
+    for await (const chunk of await invoicePdfZip(t.db, yearMonth("2026-09"))) void chunk;
     const all = await searchArchive(t.db, {});
     const stored = await t.db
       .selectFrom("document_archive")

@@ -15,6 +15,7 @@ import { action as noticesAction } from "../app/routes/_console.notices";
 import { action as webhooksAction } from "../app/routes/_console.webhooks";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { answer, BASE, postAs, signInAll } from "./support/route-calls";
+import { instant } from "../app/lib/jst";
 
 let t: TestDatabase;
 let sessions: Record<string, string> = {};
@@ -161,12 +162,12 @@ describe("a failure reaches the page as errors with the status of its kind", () 
         area: "all",
         title: "取り下げ済みの保守",
         body: "保守作業",
-        starts_at: "2026-12-01T16:00:00.000Z",
+        starts_at: instant("2026-12-01T16:00:00.000Z"),
         ends_at: null,
         emergency: 0,
-        published_at: "2026-11-20T00:00:00.000Z",
+        published_at: instant("2026-11-20T00:00:00.000Z"),
         published_by: "operator@demo.example",
-        withdrawn_at: "2026-11-21T00:00:00.000Z",
+        withdrawn_at: instant("2026-11-21T00:00:00.000Z"),
       })
       .returning("id")
       .executeTakeFirstOrThrow();

@@ -14,6 +14,7 @@ import { dailyJobs, runDailyJobs } from "../app/scheduler.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { parseMime, plainText } from "./support/mime";
 import { startSmtp } from "./support/smtp";
+import { isoDate, yearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -27,7 +28,7 @@ beforeEach(async () => {
   t = await createTestDatabase({ seed: true });
   smtp = await startSmtp();
   // November's invoices, due on the last day of December (T-27-1 default).
-  const result = await runBillingMonth(t.db, "2026-11", {
+  const result = await runBillingMonth(t.db, yearMonth("2026-11"), {
     at: new Date("2026-12-02T10:00:00+09:00"),
   });
   expect(result.issued).toBe(9);
@@ -72,7 +73,7 @@ async function payK2002() {
     await recordPayment(t.db, {
       invoiceId: paid.id,
       tenant: provider,
-      payment: { paidOn: "2027-01-05", amountYen: null },
+      payment: { paidOn: isoDate("2027-01-05"), amountYen: null },
       actor,
       ip: "",
     }),
@@ -93,7 +94,7 @@ async function invoiceOf(ref: string) {
       "invoices.contract_id",
     ])
     .where("contracts.ref", "=", ref)
-    .where("billing_month", "=", "2026-11")
+    .where("billing_month", "=", yearMonth("2026-11"))
     .executeTakeFirstOrThrow();
 }
 
@@ -235,7 +236,7 @@ describe("dunning", () => {
     const waived = await t.db
       .selectFrom("invoices")
       .select(["id", "invoice_number"])
-      .where("billing_month", "=", "2026-11")
+      .where("billing_month", "=", yearMonth("2026-11"))
       .where("id", "not in", [other.id, (await invoiceOf("K-2002")).id])
       .orderBy("id")
       .executeTakeFirstOrThrow();
@@ -263,7 +264,7 @@ describe("dunning", () => {
     );
     expect(reminder.text).toContain("延滞利息はお支払いが完了した月のご請求書でご請求します。");
     // The same figure the invoice page shows.
-    const page = await getInvoice(t.db, { id: other.id, tenant: provider }, "2027-01-20");
+    const page = await getInvoice(t.db, { id: other.id, tenant: provider }, isoDate("2027-01-20"));
     expect(page!.interest.accruedYen).toBe(interest);
     expect((await dunningHistory(t.db, other.id)).at(-1)).toMatchObject({
       kind: "suspension_notice",

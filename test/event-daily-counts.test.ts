@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { jstDate } from "../app/lib/jst";
+import { instant, instantOf, isoDate, jstDate } from "../app/lib/jst";
 import { DETECTION_TYPES } from "../app/security/dashboard.server";
 import type { EventRecord } from "../app/security/event-lines";
 import type { SecurityEventAction, SecurityEventType } from "../app/security/notification-windows";
@@ -203,7 +203,7 @@ describe("daily aggregates", () => {
       .execute();
     await t.db
       .updateTable("security_events")
-      .set({ detected_at: "2026-11-20T15:00:00.000Z" })
+      .set({ detected_at: instant("2026-11-20T15:00:00.000Z") })
       .where("id", "like", "upd-2%")
       .execute();
     expect(await stored(t.db)).toEqual(await expected(t.db));
@@ -233,7 +233,7 @@ describeOnSqlite("migration 000800", () => {
           email: "x@x",
           phone: "0",
           address: "x",
-          created_at: TEST_NOW.toISOString(),
+          created_at: instantOf(TEST_NOW),
         })
         .execute();
       for (const [k, ref] of ["K-1001", "K-1002", "K-2001"].entries()) {
@@ -246,13 +246,13 @@ describeOnSqlite("migration 000800", () => {
             line_id: `L${k}`,
             area: "east",
             base_plan: "base.standard",
-            service_start: "2026-01-01",
+            service_start: isoDate("2026-01-01"),
             status: "active",
             termination_date: null,
             offline_threshold_minutes: 60,
             admin_email: "x@x",
             admin_phone: "0",
-            created_at: TEST_NOW.toISOString(),
+            created_at: instantOf(TEST_NOW),
           })
           .execute();
       }
@@ -271,8 +271,8 @@ describeOnSqlite("migration 000800", () => {
             action: e.action,
             threat: e.threat,
             url: e.url,
-            detected_at: e.detectedAt.toISOString(),
-            ingested_at: TEST_NOW.toISOString(),
+            detected_at: instantOf(e.detectedAt),
+            ingested_at: instantOf(TEST_NOW),
           })),
         )
         .execute();

@@ -12,7 +12,7 @@ import {
 import { portfolio, portfolioCsvChunks } from "../app/contracts/portfolio.server";
 import { loader as exportFile } from "../app/routes/_console.billing.$month_.export.$kind";
 import { loader as portfolioCsv } from "../app/routes/_console.portfolio_.csv";
-import { jstDate } from "../app/lib/jst";
+import { jstDate, yearMonth } from "../app/lib/jst";
 import { now } from "../app/lib/clock";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { BASE, getAs, signInAll } from "./support/route-calls";
@@ -39,18 +39,18 @@ describe("streamed month exports", () => {
     const invoices = await t.db
       .selectFrom("invoices")
       .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.sum<number>("total_yen").as("s")])
-      .where("billing_month", "=", MONTH)
+      .where("billing_month", "=", yearMonth(MONTH))
       .executeTakeFirstOrThrow();
     const n = Number(invoices.n);
     expect(n).toBeGreaterThan(7);
     for (const encoding of ["utf8", "sjis"] as const) {
-      const small = await parts(invoiceCsvBytes(t.db, MONTH, encoding, 7));
+      const small = await parts(invoiceCsvBytes(t.db, yearMonth(MONTH), encoding, 7));
       // BOM (UTF-8 only), header, then one part per 7 invoices.
       expect(small.length).toBe((encoding === "utf8" ? 2 : 1) + Math.ceil(n / 7));
       const whole = Buffer.concat(small);
-      expect(whole.equals(await collectBytes(invoiceCsvBytes(t.db, MONTH, encoding, 10_000)))).toBe(
-        true,
-      );
+      expect(
+        whole.equals(await collectBytes(invoiceCsvBytes(t.db, yearMonth(MONTH), encoding, 10_000))),
+      ).toBe(true);
       const text = encoding === "sjis" ? iconv.decode(whole, "Shift_JIS") : whole.toString("utf8");
       const lines = text
         .replace(/^\uFEFF/, "")
@@ -70,17 +70,19 @@ describe("streamed month exports", () => {
           .selectFrom("invoice_lines")
           .innerJoin("invoices", "invoices.id", "invoice_lines.invoice_id")
           .select((eb) => eb.fn.countAll<number>().as("n"))
-          .where("invoices.billing_month", "=", MONTH)
+          .where("invoices.billing_month", "=", yearMonth(MONTH))
           .executeTakeFirstOrThrow()
       ).n,
     );
-    const lines = await parts(lineCsvBytes(t.db, MONTH, "utf8", 5));
+    const lines = await parts(lineCsvBytes(t.db, yearMonth(MONTH), "utf8", 5));
     expect(lines.length).toBe(2 + Math.ceil(lineCount / 5));
     expect(Buffer.concat(lines).toString("utf8").trimEnd().split("\r\n")).toHaveLength(
       lineCount + 1,
     );
-    const journal = Buffer.concat(await parts(journalCsvBytes(t.db, MONTH, 3)));
-    expect(journal.equals(await collectBytes(journalCsvBytes(t.db, MONTH, 10_000)))).toBe(true);
+    const journal = Buffer.concat(await parts(journalCsvBytes(t.db, yearMonth(MONTH), 3)));
+    expect(
+      journal.equals(await collectBytes(journalCsvBytes(t.db, yearMonth(MONTH), 10_000))),
+    ).toBe(true);
     const slips = iconv.decode(journal, "Shift_JIS").trimEnd().split("\r\n");
     expect(slips.length).toBeGreaterThan(3);
   });
@@ -99,7 +101,9 @@ describe("streamed month exports", () => {
     expect(response.headers.get("Content-Type")).toBe("text/csv; charset=Shift_JIS");
     expect(response.body).toBeInstanceOf(ReadableStream);
     const body = Buffer.from(await response.arrayBuffer());
-    expect(body.equals(await collectBytes(invoiceCsvBytes(t.db, MONTH, "sjis")))).toBe(true);
+    expect(body.equals(await collectBytes(invoiceCsvBytes(t.db, yearMonth(MONTH), "sjis")))).toBe(
+      true,
+    );
     const denied = await exportFile({
       request: getAs(sessions, `/billing/${MONTH}/export/invoices`, "reseller@demo.example"),
       params: { month: MONTH, kind: "invoices" },

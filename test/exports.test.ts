@@ -15,6 +15,7 @@ import {
 } from "../app/billing/exports.server";
 import { INVOICE_CSV_COLUMNS, invoiceCsv, lineCsv } from "../app/billing/export.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { yearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -24,16 +25,16 @@ afterAll(() => t.dispose());
 
 describe("exports", () => {
   it("writes UTF-8 CSV with a BOM for Excel, and Shift_JIS on request", async () => {
-    const utf8 = await invoiceCsvFile(t.db, "2026-09", "utf8");
+    const utf8 = await invoiceCsvFile(t.db, yearMonth("2026-09"), "utf8");
     expect([...utf8.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const sjis = await lineCsvFile(t.db, "2026-09", "sjis");
+    const sjis = await lineCsvFile(t.db, yearMonth("2026-09"), "sjis");
     const text = iconv.decode(sjis, "Shift_JIS");
     expect(text).toContain("解約違約金（残5か月）");
     expect(sjis.includes(Buffer.from("解約違約金", "utf8"))).toBe(false);
   });
 
   it("gives Excel Japanese headers, dates and tax categories; the command-line CSV keeps its specified columns (decision 0026)", async () => {
-    const invoices = (await invoiceCsvFile(t.db, "2026-09", "utf8"))
+    const invoices = (await invoiceCsvFile(t.db, yearMonth("2026-09"), "utf8"))
       .toString("utf8")
       .slice(1)
       .split("\r\n");
@@ -44,7 +45,7 @@ describe("exports", () => {
       /^INV-\d{8},C\d+,K-\d{4},2026年9月分,2026年10月1日,2026年10月31日,\d+,\d+,\d+,\d+$/,
     );
     const lines = iconv
-      .decode(await lineCsvFile(t.db, "2026-09", "sjis"), "Shift_JIS")
+      .decode(await lineCsvFile(t.db, yearMonth("2026-09"), "sjis"), "Shift_JIS")
       .split("\r\n");
     expect(lines[0]).toBe("請求書番号,契約番号,請求月,項目コード,根拠,内容,数量,単価,金額,税区分");
     expect(
@@ -54,15 +55,15 @@ describe("exports", () => {
         .every((l) => /,(課税（10%）|非課税・不課税)$/.test(l)),
     ).toBe(true);
     expect(lines.join("\n")).not.toMatch(/taxable_10|non_taxable/);
-    const cli = await invoiceCsv(t.db, "2026-09");
+    const cli = await invoiceCsv(t.db, yearMonth("2026-09"));
     expect(cli.split("\n")[0].trim()).toBe(INVOICE_CSV_COLUMNS.join(","));
-    expect((await lineCsv(t.db, "2026-09")).split("\n")[1]).toMatch(
+    expect((await lineCsv(t.db, yearMonth("2026-09"))).split("\n")[1]).toMatch(
       /,(taxable_10|non_taxable)\r?$/,
     );
   });
 
   it("balances the journal: debits equal credits, and equal the month's invoice totals", async () => {
-    const csv = iconv.decode(await journalCsvFile(t.db, "2026-09"), "Shift_JIS");
+    const csv = iconv.decode(await journalCsvFile(t.db, yearMonth("2026-09")), "Shift_JIS");
     const rows = csv
       .trimEnd()
       .split("\r\n")
@@ -73,7 +74,7 @@ describe("exports", () => {
     const totals = await t.db
       .selectFrom("invoices")
       .select((eb) => eb.fn.sum<number>("total_yen").as("t"))
-      .where("billing_month", "=", "2026-09")
+      .where("billing_month", "=", yearMonth("2026-09"))
       .executeTakeFirstOrThrow();
     expect(debit).toBe(credit);
     expect(debit).toBe(Number(totals.t));
@@ -88,7 +89,7 @@ describe("exports", () => {
     const dir = mkdtempSync(join(tmpdir(), "zip-"));
     try {
       const zip = join(dir, "m.zip");
-      await writeFile(zip, await invoicePdfZip(t.db, "2026-09"));
+      await writeFile(zip, await invoicePdfZip(t.db, yearMonth("2026-09")));
       const env = { ...process.env, LANG: "C.UTF-8", LC_ALL: "C.UTF-8" };
       const names = execFileSync("unzip", ["-Z1", zip], { env, encoding: "utf8" })
         .trim()
@@ -108,7 +109,7 @@ describe("exports", () => {
       expect(text).toContain("なにわ会計事務所");
       // The same month gives the same bytes (fixed timestamps, fixed order).
       const again = join(dir, "again.zip");
-      await writeFile(again, await invoicePdfZip(t.db, "2026-09"));
+      await writeFile(again, await invoicePdfZip(t.db, yearMonth("2026-09")));
       expect(readFileSync(again).equals(readFileSync(zip))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });

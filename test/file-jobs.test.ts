@@ -29,6 +29,7 @@ import {
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { responseOf } from "./support/request";
 import { signInAll } from "./support/route-calls";
+import { yearMonth } from "../app/lib/jst";
 
 const BASE = "http://127.0.0.1:3000";
 const UTF8_ENV = { ...process.env, LANG: "C.UTF-8", LC_ALL: "C.UTF-8" };
@@ -102,9 +103,9 @@ async function runUntilEnded(kind: string, key: string): Promise<void> {
 
 /** September's invoice PDF zip requested by finance and made by the job worker. */
 async function septemberZip() {
-  await requestInvoicePdfZip(t.db, "2026-09", { actor });
+  await requestInvoicePdfZip(t.db, yearMonth("2026-09"), { actor });
   await runUntilEnded(INVOICE_PDF_ZIP_KIND, "2026-09");
-  return (await invoicePdfZipProgress(t.db, "2026-09"))!;
+  return (await invoicePdfZipProgress(t.db, yearMonth("2026-09")))!;
 }
 
 describe("the month's invoice PDF zip as a job", () => {
@@ -143,13 +144,13 @@ describe("the month's invoice PDF zip as a job", () => {
       .innerJoin("invoices", "invoices.id", "document_archive.document_id")
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .where("document_archive.kind", "=", "invoice")
-      .where("invoices.billing_month", "=", "2026-09")
+      .where("invoices.billing_month", "=", yearMonth("2026-09"))
       .executeTakeFirstOrThrow();
     expect(Number(archived.n)).toBe(0);
   });
 
   it("resumes after a stop midway and stores one zip of the month's ten PDFs", async () => {
-    await requestInvoicePdfZip(t.db, "2026-09", { actor });
+    await requestInvoicePdfZip(t.db, yearMonth("2026-09"), { actor });
     // The first worker stops after four PDFs (as on SIGTERM): the job is queued again.
     const job = (await claimJob(t.db, [INVOICE_PDF_ZIP_KIND], "worker-a", new Date()))!;
     let reads = 0;
@@ -167,7 +168,7 @@ describe("the month's invoice PDF zip as a job", () => {
       .execute();
 
     await runUntilEnded(INVOICE_PDF_ZIP_KIND, "2026-09");
-    const progress = (await invoicePdfZipProgress(t.db, "2026-09"))!;
+    const progress = (await invoicePdfZipProgress(t.db, yearMonth("2026-09")))!;
     expect(progress).toMatchObject({ state: "done", done: 10, total: 10, message: null });
     expect(progress.file!.fileName).toBe("請求書PDF_2026-09.zip");
     // The incomplete file of the stopped run is gone: one file, complete.
@@ -223,12 +224,12 @@ describe("the month's invoice PDF zip as a job", () => {
 
   it("makes the zip again from scratch when asked after it is done, replacing the file", async () => {
     const before = await septemberZip();
-    await requestInvoicePdfZip(t.db, "2026-09", { actor });
-    const queued = (await invoicePdfZipProgress(t.db, "2026-09"))!;
+    await requestInvoicePdfZip(t.db, yearMonth("2026-09"), { actor });
+    const queued = (await invoicePdfZipProgress(t.db, yearMonth("2026-09")))!;
     // The previous zip stays downloadable until the new one replaces it.
     expect(queued).toMatchObject({ state: "queued", file: { id: before.file!.id } });
     await runUntilEnded(INVOICE_PDF_ZIP_KIND, "2026-09");
-    const after = (await invoicePdfZipProgress(t.db, "2026-09"))!;
+    const after = (await invoicePdfZipProgress(t.db, yearMonth("2026-09")))!;
     expect(after.file!.id).not.toBe(before.file!.id);
     // The same PDFs give the same bytes.
     expect(after.file!.sha256).toBe(before.file!.sha256);
@@ -238,7 +239,7 @@ describe("the month's invoice PDF zip as a job", () => {
 
 describe("a restart of the job worker", () => {
   it("leaves the stopped job queued with its progress; the next worker finishes it", async () => {
-    await requestInvoicePdfZip(t.db, "2026-10", { actor });
+    await requestInvoicePdfZip(t.db, yearMonth("2026-10"), { actor });
     const row = () =>
       t.db
         .selectFrom("jobs")
@@ -269,7 +270,7 @@ describe("a restart of the job worker", () => {
       progress_total: 10,
       attempts: 2,
     });
-    const progress = (await invoicePdfZipProgress(t.db, "2026-10"))!;
+    const progress = (await invoicePdfZipProgress(t.db, yearMonth("2026-10")))!;
     const names = listZip(
       Buffer.from(await (await download(progress.file!.id, "finance@demo.example")).arrayBuffer()),
       "october.zip",
@@ -286,22 +287,22 @@ describe("a restart of the job worker", () => {
 
 describe("the monthly threat-report batch as a job", () => {
   it("makes and mails each active contract's report once, and stores the zip of the month", async () => {
-    const first = await requestThreatReportBatch(t.db, "2026-10", {
+    const first = await requestThreatReportBatch(t.db, yearMonth("2026-10"), {
       at: TEST_NOW,
       requestedBy: "operator@demo.example",
     });
-    const second = await requestThreatReportBatch(t.db, "2026-10", {
+    const second = await requestThreatReportBatch(t.db, yearMonth("2026-10"), {
       at: TEST_NOW,
       requestedBy: "operator@demo.example",
     });
     expect(second).toBe(first);
     await runUntilEnded(THREAT_REPORT_BATCH_KIND, "2026-10");
-    const progress = (await threatReportBatchProgress(t.db, "2026-10"))!;
+    const progress = (await threatReportBatchProgress(t.db, yearMonth("2026-10")))!;
     const reports = await t.db
       .selectFrom("threat_reports")
       .innerJoin("contracts", "contracts.id", "threat_reports.contract_id")
       .select("contracts.ref")
-      .where("period_month", "=", "2026-10")
+      .where("period_month", "=", yearMonth("2026-10"))
       .where("kind", "=", "monthly")
       .orderBy("contracts.ref")
       .execute();

@@ -22,6 +22,7 @@ import { action as invoiceAction } from "../app/routes/_console.invoices.$invoic
 import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
+import { instantOf, isoDate } from "../app/lib/jst";
 
 const ROUTES = join(__dirname, "../app/routes");
 
@@ -225,13 +226,13 @@ describe("an unknown intent is a 400 and writes nothing", () => {
       .insertInto("bank_credits")
       .values({
         line_key: "conventions-1",
-        transaction_date: "2026-11-20",
+        transaction_date: isoDate("2026-11-20"),
         amount_yen: 1000,
         payer_name: "テスト",
         payer_kana: "テスト",
         status: "pending",
         invoice_id: null,
-        imported_at: TEST_NOW.toISOString(),
+        imported_at: instantOf(TEST_NOW),
         resolved_by: null,
         resolved_at: null,
       })

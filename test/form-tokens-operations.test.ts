@@ -27,6 +27,7 @@ import {
 } from "../app/routes/_console.incidents.$incidentId";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
+import { instant, instantOf, isoDate } from "../app/lib/jst";
 
 let t: TestDatabase;
 let sessions: Record<string, string> = {};
@@ -191,7 +192,7 @@ describe("phone calls", () => {
         contract_id: model.contract_id,
         event_id: `${model.event_id}-test-${made}`,
         channel: "phone",
-        planned_at: new Date(TEST_NOW.getTime() - 60 * 60_000).toISOString(),
+        planned_at: instantOf(new Date(TEST_NOW.getTime() - 60 * 60_000)),
         sent_at: null,
         result: null,
         recipient: model.recipient,
@@ -432,7 +433,7 @@ describe("visits", () => {
       .insertInto("visit_bookings")
       .values({
         contract_id: contractId,
-        visit_date: "2026-11-20",
+        visit_date: isoDate("2026-11-20"),
         start_time: "10:00",
         lines: JSON.stringify([{ code: "visit.base", quantity: 1 }]),
         with_line_application: 0,
@@ -441,7 +442,7 @@ describe("visits", () => {
         status: "booked",
         visit_id: null,
         created_by: OPERATOR,
-        created_at: "2026-11-19T01:00:00.000Z",
+        created_at: instant("2026-11-19T01:00:00.000Z"),
       })
       .returning("id")
       .executeTakeFirstOrThrow();

@@ -30,6 +30,7 @@ import {
 } from "../app/routes/_console.contracts.$contractId_.cancel";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
+import { instantOf, isoDate } from "../app/lib/jst";
 
 let t: TestDatabase;
 let sessions: Record<string, string> = {};
@@ -76,13 +77,13 @@ describe("入金の照合", () => {
       .insertInto("bank_credits")
       .values({
         line_key: "tokens-1",
-        transaction_date: "2026-11-20",
+        transaction_date: isoDate("2026-11-20"),
         amount_yen: 700,
         payer_name: "ツバメ",
         payer_kana: "ツバメ",
         status: "pending",
         invoice_id: null,
-        imported_at: TEST_NOW.toISOString(),
+        imported_at: instantOf(TEST_NOW),
         resolved_by: null,
         resolved_at: null,
       })
@@ -340,7 +341,7 @@ describe("ライセンスの返金", () => {
         amount_yen: 5500,
         rule: "L-3",
         reason: null,
-        requested_at: TEST_NOW.toISOString(),
+        requested_at: instantOf(TEST_NOW),
         requested_by: "customer@demo.example",
         decided_at: null,
         decided_by: null,

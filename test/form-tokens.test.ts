@@ -28,6 +28,7 @@ import {
 } from "../app/routes/_console.invoices.$invoiceId";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
+import { instantOf } from "../app/lib/jst";
 
 let t: TestDatabase;
 let sessions: Record<string, string> = {};
@@ -412,7 +413,7 @@ describe("the token itself", () => {
         await trx
           .insertInto("audit_log")
           .values({
-            at: TEST_NOW.toISOString(),
+            at: instantOf(TEST_NOW),
             user_id: null,
             user_email: "t",
             action: "test.rollback",

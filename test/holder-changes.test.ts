@@ -18,10 +18,11 @@ import {
   withdrawHolderChange,
 } from "../app/contracts/holder-changes.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { isoDate, yearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 const ids: Record<string, number> = {};
-const today = "2026-11-22";
+const today = isoDate("2026-11-22");
 const operator = { id: null, email: "operator@demo.example" };
 const reseller2 = { id: null, email: "reseller2@demo.example" };
 const provider = { kind: "provider" as const };
@@ -240,12 +241,12 @@ describe("transfer of a contract (T-10)", () => {
     expect(
       (await getContract(t.db, { id: ids["K-2002"], tenant: R2() }))?.contract.customer_name,
     ).toBe("株式会社つばさ不動産");
-    const november = (await planBillingMonth(t.db, "2026-11")).toIssue.find(
+    const november = (await planBillingMonth(t.db, yearMonth("2026-11"))).toIssue.find(
       (p) => p.contractRef === "K-2002",
     )!;
     expect(november.recipientName).toBe("株式会社つばさ不動産");
     // The export of a month issued before the transfer still names the customer it was issued to.
-    const october = (await invoiceCsv(t.db, "2026-10"))
+    const october = (await invoiceCsv(t.db, yearMonth("2026-10")))
       .split("\r\n")
       .find((row) => row.includes(",K-2002,"));
     expect(october?.split(",")[1]).toBe("C6");
@@ -419,7 +420,7 @@ describe("transfer of a contract (T-10)", () => {
     await requestChange(t.db, {
       contractId: ids["K-2004"],
       tenant: R2(),
-      date: "2026-11-25",
+      date: isoDate("2026-11-25"),
       today,
       at: TEST_NOW,
       actor: reseller2,
@@ -468,7 +469,7 @@ describe("transfer of a contract (T-10)", () => {
       .values({
         contract_id: ids["K-2003"],
         requested_on: today,
-        wished_date: "2026-12-31",
+        wished_date: isoDate("2026-12-31"),
         confirmed_on: null,
         terminated_by: "customer",
         withdrawn_at: null,

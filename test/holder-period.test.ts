@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideHolderChange } from "../app/contracts/holder-changes.server";
 import type { Tenant } from "../app/auth/tenancy";
-import { firstWholeJstDay } from "../app/lib/jst";
+import { firstWholeJstDay, instant, type Instant, isoDate, yearMonth } from "../app/lib/jst";
 import { dashboardFigures, gatewayOutagesInPeriod } from "../app/security/dashboard.server";
 import { getIncident, listIncidents } from "../app/security/incidents.server";
 import {
@@ -32,7 +32,7 @@ async function insertEvent(
   id: string,
   type: string,
   action: string | null,
-  detectedAt: string,
+  detectedAt: Instant,
   device = "PC-01",
 ) {
   await t.db
@@ -84,7 +84,7 @@ beforeAll(async () => {
   oldReportId = (
     await createThreatReport(t.db, {
       contractId,
-      month: "2026-10",
+      month: yearMonth("2026-10"),
       kind: "on_demand",
       at: new Date(TEST_NOW.getTime() - 3_600_000),
     })
@@ -101,7 +101,7 @@ beforeAll(async () => {
     approve: true,
     reasonCode: null,
     note: "",
-    today: "2026-11-22",
+    today: isoDate("2026-11-22"),
     at: TEST_NOW,
     actor: { id: null, email: "operator@demo.example" },
     ip: "",
@@ -119,10 +119,10 @@ beforeAll(async () => {
 
   // The new holder's own records: three detections on 11-23 (one on the day of the transfer,
   // after it, which the daily figures leave out with the rest of that day) and an incident.
-  await insertEvent("after-1", "virus", "quarantined", "2026-11-22T05:00:00.000Z");
-  await insertEvent("after-2", "virus", "quarantined", "2026-11-23T01:00:00.000Z");
-  await insertEvent("after-3", "spam", "blocked", "2026-11-23T02:00:00.000Z");
-  await insertEvent("after-4", "phishing", "blocked", "2026-11-23T03:00:00.000Z");
+  await insertEvent("after-1", "virus", "quarantined", instant("2026-11-22T05:00:00.000Z"));
+  await insertEvent("after-2", "virus", "quarantined", instant("2026-11-23T01:00:00.000Z"));
+  await insertEvent("after-3", "spam", "blocked", instant("2026-11-23T02:00:00.000Z"));
+  await insertEvent("after-4", "phishing", "blocked", instant("2026-11-23T03:00:00.000Z"));
   newIncidentId = (
     await t.db
       .insertInto("incidents")
@@ -131,7 +131,7 @@ beforeAll(async () => {
         kind: "virus",
         severity: "high",
         title: "ウイルス検知（譲渡後）",
-        opened_at: "2026-11-22T05:00:00.000Z",
+        opened_at: instant("2026-11-22T05:00:00.000Z"),
         acknowledged_at: null,
         resolved_at: null,
         assignee: null,
@@ -154,8 +154,8 @@ describe("the first whole JST day of a holding", () => {
 
 describe("security records after a transfer (T-10)", () => {
   const period = {
-    from: "2026-05-25",
-    to: "2026-11-30",
+    from: isoDate("2026-05-25"),
+    to: isoDate("2026-11-30"),
     contractId: undefined as number | undefined,
   };
 
@@ -215,12 +215,36 @@ describe("security records after a transfer (T-10)", () => {
   });
 
   it("starts an outage that began before the transfer at the transfer for the new holder, and drops one that ended before", async () => {
-    await insertEvent("gw-off-1", "gateway_offline", null, "2026-11-20T00:00:00.000Z", "GW-01");
-    await insertEvent("gw-on-1", "gateway_online", null, "2026-11-20T02:00:00.000Z", "GW-01");
-    await insertEvent("gw-off-2", "gateway_offline", null, "2026-11-21T23:00:00.000Z", "GW-01");
-    await insertEvent("gw-on-2", "gateway_online", null, "2026-11-22T03:00:00.000Z", "GW-01");
-    const startsAt = "2026-11-19T15:00:00.000Z";
-    const endsAt = "2026-11-23T15:00:00.000Z";
+    await insertEvent(
+      "gw-off-1",
+      "gateway_offline",
+      null,
+      instant("2026-11-20T00:00:00.000Z"),
+      "GW-01",
+    );
+    await insertEvent(
+      "gw-on-1",
+      "gateway_online",
+      null,
+      instant("2026-11-20T02:00:00.000Z"),
+      "GW-01",
+    );
+    await insertEvent(
+      "gw-off-2",
+      "gateway_offline",
+      null,
+      instant("2026-11-21T23:00:00.000Z"),
+      "GW-01",
+    );
+    await insertEvent(
+      "gw-on-2",
+      "gateway_online",
+      null,
+      instant("2026-11-22T03:00:00.000Z"),
+      "GW-01",
+    );
+    const startsAt = instant("2026-11-19T15:00:00.000Z");
+    const endsAt = instant("2026-11-23T15:00:00.000Z");
     const forHolder = await gatewayOutagesInPeriod(
       t.db,
       { ...newHolder, contractId },
@@ -260,17 +284,17 @@ describe("security records after a transfer (T-10)", () => {
     ).toContain(oldReportId);
 
     await expect(
-      threatReportData(t.db, { contractId, month: "2026-10", now: TEST_NOW }),
+      threatReportData(t.db, { contractId, month: yearMonth("2026-10"), now: TEST_NOW }),
     ).rejects.toThrow(
       "2026年10月のレポートは作成できません。このご契約は譲渡により2026年11月23日からのご契約のため、それより前の期間は対象にできません（規約第10条）。",
     );
     // On the day of the transfer no whole day is held yet.
     await expect(
-      threatReportData(t.db, { contractId, month: "2026-11", now: TEST_NOW }),
+      threatReportData(t.db, { contractId, month: yearMonth("2026-11"), now: TEST_NOW }),
     ).rejects.toThrow("2026年11月23日から");
     const november = await threatReportData(t.db, {
       contractId,
-      month: "2026-11",
+      month: yearMonth("2026-11"),
       now: new Date("2026-12-01T06:00:00+09:00"),
     });
     expect([november.from, november.to, november.detectionTotal, november.previous]).toEqual([
@@ -285,7 +309,7 @@ describe("security records after a transfer (T-10)", () => {
   it("leaves the transferred contract out of the monthly reports of months before the new holding", async () => {
     const summary = await generateMonthlyReports(
       t.db,
-      "2026-10",
+      yearMonth("2026-10"),
       new Date("2026-11-22T12:00:00+09:00"),
     );
     expect(summary.failed).toEqual([]);
@@ -293,7 +317,7 @@ describe("security records after a transfer (T-10)", () => {
       .selectFrom("threat_reports")
       .select("id")
       .where("contract_id", "=", contractId)
-      .where("period_month", "=", "2026-10")
+      .where("period_month", "=", yearMonth("2026-10"))
       .where("kind", "=", "monthly")
       .execute();
     expect(monthly).toEqual([]);

@@ -13,6 +13,7 @@ import { NO_EXISTING_KEYS, validateImportFile } from "../app/import/import-file"
 import { DEFAULT_IMPORT_MAX_BYTES, parseImportMaxBytes } from "../app/config.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
+import { isoDate, yearMonth } from "../app/lib/jst";
 
 const ROOT = join(import.meta.dirname, "..");
 const FIXTURE = join(ROOT, "test/fixtures/import-example.json");
@@ -271,7 +272,7 @@ describe("importing the docs/rules/import-format.md example", () => {
     if (!validated.ok) throw new Error(JSON.stringify(validated.fields));
 
     await withDb(async ({ db }) => {
-      const [loaded, ...others] = await loadBillableContracts(db, "2099-12-31");
+      const [loaded, ...others] = await loadBillableContracts(db, isoDate("2099-12-31"));
       expect(others).toEqual([]);
       expect(loaded.ref).toBe("K1");
       expect(loaded.recipientName).toBe("株式会社みなと製作所");
@@ -290,7 +291,12 @@ describe("importing the docs/rules/import-format.md example", () => {
       // nothing is charged for September, the termination month, but the ETF (S4 ※1).
       const tariffs = await loadTariffs(db);
       expect(tariffs.map((t) => t.effectiveFrom)).toEqual(["2024-04-01", "2025-04-01"]);
-      const series = buildInvoiceSeries(loaded.history, "2024-04", "2024-10", tariffs);
+      const series = buildInvoiceSeries(
+        loaded.history,
+        yearMonth("2024-04"),
+        yearMonth("2024-10"),
+        tariffs,
+      );
       if (!series.ok) throw new Error(JSON.stringify(series.problems));
       const lines = (month: string) =>
         series.invoices

@@ -22,6 +22,7 @@ import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/datab
 import { clientRequest } from "./support/request";
 import { parseMime, plainText } from "./support/mime";
 import { startSmtp } from "./support/smtp";
+import { isoDate } from "../app/lib/jst";
 
 const CONSOLE = "https://console.example.jp";
 const operator = { id: null, email: "operator@demo.example" };
@@ -532,7 +533,12 @@ describe("approving a new customer's application (T-8)", () => {
     });
     expect([fresh.ok, existing.ok]).toEqual([true, true]);
     const approve = (id: number) =>
-      approveApplication(t.db, { ...context, id, serviceStart: "2026-12-01", today: "2026-11-22" });
+      approveApplication(t.db, {
+        ...context,
+        id,
+        serviceStart: isoDate("2026-12-01"),
+        today: isoDate("2026-11-22"),
+      });
     expect(await approve((fresh as { id: number }).id)).toMatchObject({ ok: true });
     expect(await approve((existing as { id: number }).id)).toMatchObject({ ok: true });
 

@@ -11,6 +11,7 @@ import { createMailTransport } from "../app/mail/transport.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { parseMime } from "./support/mime";
 import { startSmtp } from "./support/smtp";
+import { yearMonth } from "../app/lib/jst";
 
 /** The file name of a Content-Disposition written with RFC 2231 continuations (filename*0*=utf-8''…). */
 function rfc2231FileName(header: string): string {
@@ -46,7 +47,7 @@ describe("invoice delivery", () => {
 
   it("queues one mail per issued invoice and sends it with its PDF, once", async () => {
     const at = new Date("2026-12-02T10:00:00+09:00");
-    const result = await runBillingMonth(t.db, "2026-11", { at });
+    const result = await runBillingMonth(t.db, yearMonth("2026-11"), { at });
     expect(result.issued).toBe(9);
     const queued = await t.db
       .selectFrom("outbox")
@@ -77,7 +78,7 @@ describe("invoice delivery", () => {
       .innerJoin("contracts", "contracts.id", "invoices.contract_id")
       .select(["invoices.invoice_number", "invoices.total_yen"])
       .where("contracts.ref", "=", "K-2002")
-      .where("billing_month", "=", "2026-11")
+      .where("billing_month", "=", yearMonth("2026-11"))
       .executeTakeFirstOrThrow();
     const mail = smtp.received.find((m) => m.to.includes("info@hibari-fudosan.example"))!;
     const message = parseMime(mail.raw);

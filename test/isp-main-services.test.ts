@@ -24,10 +24,11 @@ import { listMainServices } from "../app/licenses/main-service-views.server";
 import { applyMainServiceEnds, recordMainService } from "../app/licenses/main-services.server";
 import type { MainServiceInput } from "../app/licenses/main-services";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { isoDate, type IsoDate, yearMonth } from "../app/lib/jst";
 
 const ROOT = join(import.meta.dirname, "..");
 const APP_NOW = "2026-11-22T10:00:00+09:00";
-const TODAY = "2026-11-22";
+const TODAY = isoDate("2026-11-22");
 const actor = { id: null, email: "ops@secureline.example" };
 const provider: Tenant = { kind: "provider" };
 
@@ -50,7 +51,7 @@ let keySeq = 0;
 /** An ISP security contract applied for on `on`; returns its contract number and licence ref. */
 async function apply(
   customerRef: string,
-  on: string,
+  on: IsoDate,
   product: "multi_device_security" | "web_filtering_win" = "multi_device_security",
 ) {
   const r = await applyIspSecurity(t.db, {
@@ -146,8 +147,8 @@ describe("recording an ended main service with a past last day (reseller R1 for 
   let result: Awaited<ReturnType<typeof record>>;
 
   beforeEach(async () => {
-    mds = await apply("C2", "2026-05-10");
-    web = await apply("C2", "2026-06-03", "web_filtering_win");
+    mds = await apply("C2", isoDate("2026-05-10"));
+    web = await apply("C2", isoDate("2026-06-03"), "web_filtering_win");
     auditBefore = await count("audit_log");
     result = await record(
       "C2",
@@ -232,12 +233,14 @@ describe("recording an ended main service with a past last day (reseller R1 for 
     });
     expect(
       ["2026-05", "2026-06", "2026-10", "2026-11", "2026-12"].map((m) =>
-        ispMonthlyChargeYen(contract, m),
+        ispMonthlyChargeYen(contract, yearMonth(m)),
       ),
     ).toEqual([0, 627, 627, 0, 0]);
     const webContract = await ispContract("C2", web.contractNumber);
     expect(
-      ["2026-06", "2026-07", "2026-10", "2026-11"].map((m) => ispMonthlyChargeYen(webContract, m)),
+      ["2026-06", "2026-07", "2026-10", "2026-11"].map((m) =>
+        ispMonthlyChargeYen(webContract, yearMonth(m)),
+      ),
     ).toEqual([0, 220, 220, 0]);
   });
 
@@ -302,7 +305,7 @@ describe("a last day still ahead waits for the daily run (C3, two main services)
   let c: Awaited<ReturnType<typeof apply>>;
 
   beforeEach(async () => {
-    c = await apply("C3", "2026-04-15");
+    c = await apply("C3", isoDate("2026-04-15"));
     // Every main service is on record (the active one first), then one of them ends.
     expect(
       await record(
@@ -319,7 +322,7 @@ describe("a last day still ahead waits for the daily run (C3, two main services)
   });
 
   it("one main service still active: nothing ends", async () => {
-    expect(await applyMainServiceEnds(t.db, { on: "2027-01-31", actor })).toEqual([]);
+    expect(await applyMainServiceEnds(t.db, { on: isoDate("2027-01-31"), actor })).toEqual([]);
     expect(await stored(c.contractNumber)).toMatchObject({
       ended_on: null,
       state: "active",
@@ -343,13 +346,13 @@ describe("a last day still ahead waits for the daily run (C3, two main services)
     expect(await stored(c.contractNumber)).toMatchObject({ ended_on: null, state: "active" });
     expect(
       await applyMainServiceEnds(t.db, {
-        on: "2026-12-14",
+        on: isoDate("2026-12-14"),
         actor: { id: null, email: "scheduler" },
       }),
     ).toEqual([]);
     expect(
       await applyMainServiceEnds(t.db, {
-        on: "2026-12-15",
+        on: isoDate("2026-12-15"),
         actor: { id: null, email: "scheduler" },
       }),
     ).toEqual([
@@ -366,26 +369,30 @@ describe("a last day still ahead waits for the daily run (C3, two main services)
       effective_end: "2026-12-15",
     });
     const auditAfterFirst = await count("audit_log");
-    expect(await applyMainServiceEnds(t.db, { on: "2026-12-16", actor })).toEqual([]);
+    expect(await applyMainServiceEnds(t.db, { on: isoDate("2026-12-16"), actor })).toEqual([]);
     expect(await count("audit_log")).toBe(auditAfterFirst);
 
-    const contract = await ispContract("C3", c.contractNumber, "2026-12-15");
+    const contract = await ispContract("C3", c.contractNumber, isoDate("2026-12-15"));
     expect(contract.status).toBe("active"); // usable through its last day
-    expect(["2026-11", "2026-12", "2027-01"].map((m) => ispMonthlyChargeYen(contract, m))).toEqual([
-      627, 627, 0,
-    ]);
+    expect(
+      ["2026-11", "2026-12", "2027-01"].map((m) => ispMonthlyChargeYen(contract, yearMonth(m))),
+    ).toEqual([627, 627, 0]);
     const onLastDay = await getLicenseView(
       t.db,
       { id: c.licenseId, tenant: provider },
-      "2026-12-15",
+      isoDate("2026-12-15"),
     );
     expect(onLastDay!.overview.displayState).toBe("cancelled_running");
-    const after = await getLicenseView(t.db, { id: c.licenseId, tenant: provider }, "2026-12-16");
+    const after = await getLicenseView(
+      t.db,
+      { id: c.licenseId, tenant: provider },
+      isoDate("2026-12-16"),
+    );
     expect(after!.overview.displayState).toBe("ended");
   });
 
   it("the same through the command: apply-main-service-ends --on", async () => {
-    const d = await apply("C4", "2026-03-01");
+    const d = await apply("C4", isoDate("2026-03-01"));
     const recorded = run(
       "main-service",
       "--customer",
@@ -453,7 +460,7 @@ describe("a last day still ahead waits for the daily run (C3, two main services)
 
 describe("suspended counts as ended; a booked cancellation gives way to the earlier end", () => {
   it("a suspended phone line (the only main service) ends C6's security on its last day", async () => {
-    const c = await apply("C6", "2026-07-20");
+    const c = await apply("C6", isoDate("2026-07-20"));
     const result = await record(
       "C6",
       service({
@@ -477,12 +484,12 @@ describe("suspended counts as ended; a booked cancellation gives way to the earl
   });
 
   it("a cancellation booked for 11-30, then the internet ends on 11-20: the licence ends on 11-20 and cannot be revoked", async () => {
-    const c = await apply("C8", "2026-06-01");
+    const c = await apply("C8", isoDate("2026-06-01"));
     expect(
       await cancelIspContract(t.db, {
         id: c.licenseId,
         tenant: provider,
-        on: "2026-11-05",
+        on: isoDate("2026-11-05"),
         actor,
         ip: null,
       }),
@@ -514,13 +521,15 @@ describe("suspended counts as ended; a booked cancellation gives way to the earl
       ok: false,
       error: "主契約の終了に伴い自動解約（2026-11-20）のため、解約予約は取り消せません。",
     });
-    expect(ispMonthlyChargeYen(await ispContract("C8", c.contractNumber), "2026-12")).toBe(0);
+    expect(
+      ispMonthlyChargeYen(await ispContract("C8", c.contractNumber), yearMonth("2026-12")),
+    ).toBe(0);
   });
 });
 
 describe("refused input and foreign customers write nothing", () => {
   it("bad fields come back as Japanese field errors; no row, no audit, no end", async () => {
-    const c = await apply("C7", "2026-02-01");
+    const c = await apply("C7", isoDate("2026-02-01"));
     const before = [await count("isp_main_services"), await count("audit_log")];
     expect(await record("C7", service({ status: "ended", lastDay: "2026-11-31" }))).toEqual({
       ok: false,
@@ -649,7 +658,9 @@ describe("demo data (db/demo/seed-licenses.ts)", () => {
       2,
     ]);
     expect(
-      ["2026-03", "2026-04", "2026-10", "2026-11"].map((m) => ispMonthlyChargeYen(c5, m)),
+      ["2026-03", "2026-04", "2026-10", "2026-11"].map((m) =>
+        ispMonthlyChargeYen(c5, yearMonth(m)),
+      ),
     ).toEqual([0, 627, 627, 0]);
     const audit = await t.db
       .selectFrom("audit_log")

@@ -5,6 +5,7 @@ import { planBillingMonth, runBillingMonth } from "../app/billing/billing-run.se
 import { waiveInterest } from "../app/billing/interest-waivers.server";
 import { recordPayment } from "../app/billing/payments.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { instant, isoDate, yearMonth, type YearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 const finance = { id: null, email: "finance@demo.example" };
@@ -32,7 +33,7 @@ const invoiceId = async (number: string) =>
       .where("invoice_number", "=", number)
       .executeTakeFirstOrThrow()
   ).id;
-const interestLines = async (contractRef: string, month: string) =>
+const interestLines = async (contractRef: string, month: YearMonth) =>
   (await planBillingMonth(t.db, month)).toIssue
     .find((p) => p.contractRef === contractRef)!
     .draft.lines.filter((l) => l.code === "interest.late")
@@ -46,12 +47,12 @@ describe("late interest of a payment recorded late (T-26)", () => {
       await recordPayment(t.db, {
         invoiceId: await invoiceId("INV-00000037"),
         tenant: provider,
-        payment: { paidOn: "2026-10-25", amountYen: null },
+        payment: { paidOn: isoDate("2026-10-25"), amountYen: null },
         actor: finance,
         ip: "",
       }),
     ).toEqual({ ok: true });
-    expect(await interestLines("K-2002", "2026-11")).toEqual([
+    expect(await interestLines("K-2002", yearMonth("2026-11"))).toEqual([
       [
         "T-26",
         "延滞利息（請求書 INV-00000037、2026年10月の完済を請求後に記録したため繰越し）",
@@ -78,7 +79,7 @@ describe("late interest of a payment recorded late (T-26)", () => {
         ip: "",
       }),
     ).toEqual({ ok: true });
-    expect(await interestLines("K-2002", "2026-11")).toEqual([]);
+    expect(await interestLines("K-2002", yearMonth("2026-11"))).toEqual([]);
   });
 
   it("is billed by the month's own invoice when that month is still to be invoiced, and nothing is carried", async () => {
@@ -86,11 +87,11 @@ describe("late interest of a payment recorded late (T-26)", () => {
     await recordPayment(t.db, {
       invoiceId: await invoiceId("INV-00000037"),
       tenant: provider,
-      payment: { paidOn: "2026-11-20", amountYen: null },
+      payment: { paidOn: isoDate("2026-11-20"), amountYen: null },
       actor: finance,
       ip: "",
     });
-    expect(await interestLines("K-2002", "2026-11")).toEqual([
+    expect(await interestLines("K-2002", yearMonth("2026-11"))).toEqual([
       ["T-26", "延滞利息（請求書 INV-00000037）", 196, "non_taxable"],
     ]);
     expect(
@@ -105,7 +106,7 @@ describe("late interest of a payment recorded late (T-26)", () => {
   it("goes on the next invoice when the month of the final payment was closed without an invoice for the contract", async () => {
     process.env.APP_NOW = "2027-01-05T10:00:00+09:00";
     for (const month of ["2026-11", "2026-12"]) {
-      await runBillingMonth(t.db, month, {
+      await runBillingMonth(t.db, yearMonth(month), {
         at: new Date(`${month === "2026-11" ? "2026-12-01" : "2027-01-01"}T06:00:00+09:00`),
       });
     }
@@ -122,7 +123,7 @@ describe("late interest of a payment recorded late (T-26)", () => {
         .selectFrom("invoices")
         .select("id")
         .where("contract_id", "=", k1006)
-        .where("billing_month", ">=", "2026-11")
+        .where("billing_month", ">=", yearMonth("2026-11"))
         .execute(),
     ).toEqual([]);
     // Its October invoice (49,500, due 2026-11-30) paid on 2026-12-20, recorded on 2027-01-05:
@@ -130,11 +131,11 @@ describe("late interest of a payment recorded late (T-26)", () => {
     await recordPayment(t.db, {
       invoiceId: await invoiceId("INV-00000055"),
       tenant: provider,
-      payment: { paidOn: "2026-12-20", amountYen: null },
+      payment: { paidOn: isoDate("2026-12-20"), amountYen: null },
       actor: finance,
       ip: "",
     });
-    expect(await interestLines("K-1006", "2027-01")).toEqual([
+    expect(await interestLines("K-1006", yearMonth("2027-01"))).toEqual([
       [
         "T-26",
         "延滞利息（請求書 INV-00000055、2026年12月の完済を請求後に記録したため繰越し）",
@@ -149,7 +150,7 @@ describe("late interest of a payment recorded late (T-26)", () => {
     await recordPayment(t.db, {
       invoiceId: id,
       tenant: provider,
-      payment: { paidOn: "2026-10-25", amountYen: 5000 },
+      payment: { paidOn: isoDate("2026-10-25"), amountYen: 5000 },
       actor: finance,
       ip: "",
     });
@@ -166,13 +167,13 @@ describe("late interest of a payment recorded late (T-26)", () => {
         invoice_id: id,
         reason: "災害による支払遅延",
         waived_by: "finance@demo.example",
-        waived_at: "2026-11-22T01:00:00.000Z",
+        waived_at: instant("2026-11-22T01:00:00.000Z"),
       })
       .execute();
     await recordPayment(t.db, {
       invoiceId: id,
       tenant: provider,
-      payment: { paidOn: "2026-10-28", amountYen: null },
+      payment: { paidOn: isoDate("2026-10-28"), amountYen: null },
       actor: finance,
       ip: "",
     });

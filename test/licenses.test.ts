@@ -27,10 +27,11 @@ import {
 import { getLicense, getLicenseByRef, quoteCancelLicense } from "../app/licenses/licenses.server";
 import { issueFormToken, runFormOnce } from "../app/lib/idempotency.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { isoDate } from "../app/lib/jst";
 
 const ROOT = join(import.meta.dirname, "..");
 const APP_NOW = "2026-11-22T10:00:00+09:00";
-const TODAY = "2026-11-22";
+const TODAY = isoDate("2026-11-22");
 const actor = { id: null, email: "ops@secureline.example" };
 const provider: Tenant = { kind: "provider" };
 
@@ -919,7 +920,7 @@ describe("ISP bundle (L-4)", () => {
       await revokeIspCancellationOf(t.db, {
         id,
         tenant: customer("C2"),
-        on: "2026-11-30",
+        on: isoDate("2026-11-30"),
         actor,
         ip: null,
       }),

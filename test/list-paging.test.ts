@@ -14,6 +14,7 @@ import { loader as refundsPage } from "../app/routes/_console.licenses.refunds";
 import { loader as reviewsPage } from "../app/routes/_console.reviews";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { BASE, getAs, signInAll } from "./support/route-calls";
+import { instant, instantOf, isoDate } from "../app/lib/jst";
 
 let t: TestDatabase;
 let sessions: Record<string, string>;
@@ -46,13 +47,13 @@ describe("電子帳簿の検索", () => {
       kind: "invoice" as const,
       document_id: 100_000 + i,
       document_number: `INV-T${String(i).padStart(5, "0")}`,
-      issue_date: `2026-10-${String((i % 28) + 1).padStart(2, "0")}`,
+      issue_date: isoDate(`2026-10-${String((i % 28) + 1).padStart(2, "0")}`),
       counterparty: i % 3 === 0 ? "株式会社テスト商事" : "有限会社サンプル",
       amount_yen: 1000 + i,
       file_name: `t${i}.pdf`,
       pdf: Buffer.from(`pdf ${i}`),
       sha256: "0".repeat(64),
-      stored_at: "2026-11-01T00:00:00.000Z",
+      stored_at: instant("2026-11-01T00:00:00.000Z"),
     }));
     await t.db
       .deleteFrom("document_archive")
@@ -139,7 +140,7 @@ describe("ライセンスの返金", () => {
       rule: "L-3 cooling_off",
       state: i % 2 === 0 ? ("requested" as const) : ("approved" as const),
       reason: null,
-      requested_at: new Date(Date.UTC(2026, 9, 1, 0, i)).toISOString(),
+      requested_at: instantOf(new Date(Date.UTC(2026, 9, 1, 0, i))),
       requested_by: null,
       decided_at: null,
       decided_by: null,
@@ -192,11 +193,11 @@ describe("審査待ち", () => {
           contract_id: contract.id,
           kind: "plan",
           payload: "{}",
-          effective_date: "2026-12-01",
+          effective_date: isoDate("2026-12-01"),
           status: "requested" as const,
           reason: null,
           requested_by: "customer@demo.example",
-          requested_at: new Date(Date.UTC(2020, 0, 1, 0, i)).toISOString(),
+          requested_at: instantOf(new Date(Date.UTC(2020, 0, 1, 0, i))),
           decided_by: null,
           decided_at: null,
         })),
@@ -232,12 +233,12 @@ describe("ゲートウェイ故障の受付", () => {
       .values(
         Array.from({ length: 70 }, (_, i) => ({
           contract_id: (i < 60 ? r1 : r2).id,
-          reported_at: new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString(),
-          earliest_dispatch_at: new Date(Date.UTC(2026, 10, 2, 0, i)).toISOString(),
+          reported_at: instantOf(new Date(Date.UTC(2026, 10, 1, 0, i))),
+          earliest_dispatch_at: instantOf(new Date(Date.UTC(2026, 10, 2, 0, i))),
           customer_fault: 0,
           notes: `e2e ${i}`,
           recorded_by: "operator@demo.example",
-          created_at: new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString(),
+          created_at: instantOf(new Date(Date.UTC(2026, 10, 1, 0, i))),
         })),
       )
       .execute();

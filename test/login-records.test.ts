@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pruneLoginRecords } from "../app/audit/login-records.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { instant, type Instant } from "../app/lib/jst";
 
 let t: TestDatabase;
 let userId: string;
@@ -57,13 +58,13 @@ describe("pruning sign-in leftovers", () => {
       .values([
         {
           key: "account:old",
-          window_started_at: "2026-11-21T14:44:59.000Z",
+          window_started_at: instant("2026-11-21T14:44:59.000Z"),
           failures: 5,
           pending: 0,
         },
         {
           key: "account:last-of-yesterday",
-          window_started_at: "2026-11-21T14:45:00.000Z",
+          window_started_at: instant("2026-11-21T14:45:00.000Z"),
           failures: 2,
           pending: 0,
         },
@@ -75,15 +76,15 @@ describe("pruning sign-in leftovers", () => {
         {
           token_sha256: "a-expired",
           user_id: userId,
-          created_at: "2026-11-21T10:00:00.000Z",
-          expires_at: "2026-11-21T10:10:00.000Z",
+          created_at: instant("2026-11-21T10:00:00.000Z"),
+          expires_at: instant("2026-11-21T10:10:00.000Z"),
           failures: 0,
         },
         {
           token_sha256: "b-today",
           user_id: userId,
-          created_at: "2026-11-21T17:55:00.000Z",
-          expires_at: "2026-11-21T18:05:00.000Z",
+          created_at: instant("2026-11-21T17:55:00.000Z"),
+          expires_at: instant("2026-11-21T18:05:00.000Z"),
           failures: 1,
         },
       ])
@@ -96,25 +97,25 @@ describe("pruning sign-in leftovers", () => {
           purpose: "sign_in",
           user_id: null,
           pending_sign_in_id: null,
-          expires_at: "2026-11-21T14:59:59.000Z",
+          expires_at: instant("2026-11-21T14:59:59.000Z"),
         },
         {
           challenge: "d-today",
           purpose: "sign_in",
           user_id: null,
           pending_sign_in_id: null,
-          expires_at: "2026-11-21T15:00:00.000Z",
+          expires_at: instant("2026-11-21T15:00:00.000Z"),
         },
       ])
       .execute();
     await t.db
       .insertInto("second_factor_failures")
       .values([
-        { user_id: userId, at: "2026-11-21T14:40:00.000Z" },
-        { user_id: userId, at: "2026-11-21T14:50:00.000Z" },
+        { user_id: userId, at: instant("2026-11-21T14:40:00.000Z") },
+        { user_id: userId, at: instant("2026-11-21T14:50:00.000Z") },
       ])
       .execute();
-    const browser = (id: string, lastSeen: string) => ({
+    const browser = (id: string, lastSeen: Instant) => ({
       id,
       user_id: userId,
       token_sha256: id,
@@ -128,8 +129,8 @@ describe("pruning sign-in leftovers", () => {
     await t.db
       .insertInto("user_devices")
       .values([
-        browser("gone", "2025-11-21T14:59:59.000Z"),
-        browser("kept", "2025-11-21T15:00:00.000Z"),
+        browser("gone", instant("2025-11-21T14:59:59.000Z")),
+        browser("kept", instant("2025-11-21T15:00:00.000Z")),
       ])
       .execute();
 

@@ -8,6 +8,7 @@ import { loadBillableContracts } from "../app/billing/history.server";
 import { portfolio } from "../app/contracts/portfolio.server";
 import { applyMainServiceEnds } from "../app/licenses/main-services.server";
 import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
+import { isoDate } from "../app/lib/jst";
 
 const BULK = 33_000;
 const CREATED = "2026-01-05T00:00:00.000Z";
@@ -50,7 +51,7 @@ describe("more ids than one statement may carry", () => {
     ).map((r) => r.id);
     expect(ids).toHaveLength(BULK);
     const started = performance.now();
-    const loaded = await loadBillableContracts(t.db, "2026-11-30", {
+    const loaded = await loadBillableContracts(t.db, isoDate("2026-11-30"), {
       contractIds: [...ids].reverse(),
     });
     const seconds = (performance.now() - started) / 1000;
@@ -64,7 +65,7 @@ describe("more ids than one statement may carry", () => {
 
   it("the provider's portfolio lists every contract with its monthly fee", async () => {
     const started = performance.now();
-    const p = await portfolio(t.db, { kind: "provider" }, "2026-11-22");
+    const p = await portfolio(t.db, { kind: "provider" }, isoDate("2026-11-22"));
     const seconds = (performance.now() - started) / 1000;
     expect(p.contracts).toHaveLength(await count("select count(*) as n from contracts"));
     // A bulk contract bills the standard base plan and nothing else: 3,000 yen a month before tax (T-24-1).
@@ -90,7 +91,7 @@ describe("more ids than one statement may carry", () => {
     );
 
     const ended = await applyMainServiceEnds(t.db, {
-      on: "2026-11-22",
+      on: isoDate("2026-11-22"),
       actor: { id: null, email: "scheduler" },
     });
     expect(ended).toEqual([
@@ -110,7 +111,7 @@ describe("more ids than one statement may carry", () => {
     // A second run the same day ends nothing.
     expect(
       await applyMainServiceEnds(t.db, {
-        on: "2026-11-22",
+        on: isoDate("2026-11-22"),
         actor: { id: null, email: "scheduler" },
       }),
     ).toEqual([]);

@@ -19,6 +19,7 @@ import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createIncident } from "./support/factories";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { clientRequest } from "./support/request";
+import { instant, instantOf, isoDate, yearMonth } from "../app/lib/jst";
 
 const BASE = "http://127.0.0.1:3000";
 let t: TestDatabase;
@@ -57,9 +58,9 @@ async function insertInvoices(n: number) {
       seq: Number(maxSeq) + 1 + i,
       invoice_number: `INV-T${String(i).padStart(5, "0")}`,
       contract_id: contract.id,
-      billing_month: ym,
-      issue_date: `${ym}-01`,
-      due_date: `${ym}-25`,
+      billing_month: yearMonth(ym),
+      issue_date: isoDate(`${ym}-01`),
+      due_date: isoDate(`${ym}-25`),
       taxable_10_yen: total,
       tax_10_yen: 0,
       non_taxable_yen: 0,
@@ -68,7 +69,7 @@ async function insertInvoices(n: number) {
       line_count: 0,
       recipient_name: "x",
       recipient_address: "x",
-      issued_at: `${ym}-01T00:00:00.000Z`,
+      issued_at: instant(`${ym}-01T00:00:00.000Z`),
     };
   });
   for (let i = 0; i < rows.length; i += 200)
@@ -282,15 +283,15 @@ describe("incident list paging (issue 17 item 2)", () => {
       severity: i % 3 === 0 ? "high" : "medium",
       title: `テスト ${i}`,
       // Every fifth shares its instant with the one before: the id must break the tie.
-      opened_at: new Date(
-        Date.UTC(2026, 5, 1) + (i - (i % 5 === 4 ? 1 : 0)) * 3_600_000,
-      ).toISOString(),
+      opened_at: instantOf(
+        new Date(Date.UTC(2026, 5, 1) + (i - (i % 5 === 4 ? 1 : 0)) * 3_600_000),
+      ),
       acknowledged_at: null,
       resolved_at: null,
       assignee: null,
       first_event_id: `test-${i}`,
       device_name: `PC-${i % 7}`,
-      updated_at: new Date(Date.UTC(2026, 5, 1) + i * 3_600_000).toISOString(),
+      updated_at: instantOf(new Date(Date.UTC(2026, 5, 1) + i * 3_600_000)),
     }));
     for (let i = 0; i < rows.length; i += 100)
       await t.db
@@ -358,7 +359,7 @@ describe("incident list paging (issue 17 item 2)", () => {
 describe("audit log, applications, contracts and customers page too (issue 17 item 2)", () => {
   it("the audit log counts every row of the filter and pages it (it stopped at 300)", async () => {
     const rows = Array.from({ length: 340 }, (_, i) => ({
-      at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+      at: instantOf(new Date(Date.UTC(2026, 0, 1) + i * 60_000)),
       user_id: null,
       user_email: i % 2 ? "a@example.test" : "b@example.test",
       action: "payment.record",
@@ -406,8 +407,8 @@ describe("audit log, applications, contracts and customers page too (issue 17 it
         gateway_model: null,
         gateway_ownership: null,
         gateway_repair24h: 0,
-        wished_start: "2027-01-01",
-        consent_at: "2026-11-01T00:00:00.000Z",
+        wished_start: isoDate("2027-01-01"),
+        consent_at: instant("2026-11-01T00:00:00.000Z"),
         consent_by: "x",
         status: (i % 4 === 0 ? "rejected" : "applied") as "rejected" | "applied",
         reason_code: null,
@@ -416,7 +417,7 @@ describe("audit log, applications, contracts and customers page too (issue 17 it
         contract_id: null,
         decided_at: null,
         decided_by: null,
-        created_at: "2026-11-01T00:00:00.000Z",
+        created_at: instant("2026-11-01T00:00:00.000Z"),
         created_by: "x",
       };
     });
@@ -486,7 +487,7 @@ describe("outages, due calls and threat reports page too (issue 17 item 2)", () 
         Array.from({ length: 250 }, (_, i) => ({
           contract_id: contracts[i % contracts.length].id,
           services: "base",
-          known_at: new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString(),
+          known_at: instantOf(new Date(Date.UTC(2020, 0, 1) + i * 3_600_000)),
           restored_at: null,
           customer_fault: 0,
         })),
@@ -519,7 +520,7 @@ describe("outages, due calls and threat reports page too (issue 17 item 2)", () 
           contract_id: incidents[i % 10].contract_id,
           event_id: `call-${i}`,
           channel: "phone" as const,
-          planned_at: new Date(Date.UTC(2026, 5, 1) + i * 60_000).toISOString(),
+          planned_at: instantOf(new Date(Date.UTC(2026, 5, 1) + i * 60_000)),
           sent_at: null,
           result: null,
           recipient: "03-0000-0000",
@@ -534,7 +535,7 @@ describe("outages, due calls and threat reports page too (issue 17 item 2)", () 
         .select(["id", "planned_at"])
         .where("channel", "=", "phone")
         .where("sent_at", "is", null)
-        .where("planned_at", "<=", new Date(Date.now() + 3_600_000).toISOString())
+        .where("planned_at", "<=", instantOf(new Date(Date.now() + 3_600_000)))
         .execute()
     ).sort((a, b) => a.planned_at.localeCompare(b.planned_at) || a.id - b.id);
     expect(due.length).toBeGreaterThanOrEqual(520);
@@ -551,10 +552,10 @@ describe("outages, due calls and threat reports page too (issue 17 item 2)", () 
       .values(
         Array.from({ length: 120 }, (_, i) => ({
           contract_id: contracts[i % contracts.length].id,
-          period_month: `2026-${String((i % 9) + 1).padStart(2, "0")}`,
+          period_month: yearMonth(`2026-${String((i % 9) + 1).padStart(2, "0")}`),
           kind: "on_demand" as const,
           pdf: Buffer.from("%PDF"),
-          created_at: new Date(Date.UTC(2026, 9, 1) + i * 60_000).toISOString(),
+          created_at: instantOf(new Date(Date.UTC(2026, 9, 1) + i * 60_000)),
         })),
       )
       .execute();
@@ -574,15 +575,15 @@ describe("bank credits waiting for finance (issue 17 item 2)", () => {
       .values(
         Array.from({ length: 560 }, (_, i) => ({
           line_key: `test-${i}`,
-          transaction_date: `2026-0${(i % 9) + 1}-15`,
+          transaction_date: isoDate(`2026-0${(i % 9) + 1}-15`),
           amount_yen: 777_777 + i,
           payer_name: `ﾃｽﾄ${i}`,
           payer_kana: `ﾃｽﾄ${i}`,
           status: (i < 520 ? "pending" : "dismissed") as "pending" | "dismissed",
           invoice_id: null,
-          imported_at: "2026-10-01T00:00:00.000Z",
+          imported_at: instant("2026-10-01T00:00:00.000Z"),
           resolved_by: i < 520 ? null : "finance@demo.example",
-          resolved_at: i < 520 ? null : "2026-10-02T00:00:00.000Z",
+          resolved_at: i < 520 ? null : instant("2026-10-02T00:00:00.000Z"),
         })),
       )
       .execute();

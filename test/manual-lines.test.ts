@@ -10,6 +10,7 @@ import {
   removeManualLine,
 } from "../app/billing/manual-lines.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { yearMonth } from "../app/lib/jst";
 
 const finance = { id: null, email: "finance@demo.example" };
 let t: TestDatabase;
@@ -35,7 +36,9 @@ const add = (form: Record<string, string>, contractId = k2002.id) =>
     ip: "10.0.0.5",
   });
 const november = async () =>
-  (await planBillingMonth(t.db, "2026-11")).toIssue.find((p) => p.contractRef === "K-2002")!.draft;
+  (await planBillingMonth(t.db, yearMonth("2026-11"))).toIssue.find(
+    (p) => p.contractRef === "K-2002",
+  )!.draft;
 
 describe("manual lines of K-2002", () => {
   it("a T-25 surcharge goes on the November invoice, taxed once with the month's other taxable lines (T-28)", async () => {
@@ -82,7 +85,7 @@ describe("manual lines of K-2002", () => {
       .selectFrom("invoices")
       .select("invoice_number")
       .where("contract_id", "=", k2002.id)
-      .where("billing_month", "=", "2026-10")
+      .where("billing_month", "=", yearMonth("2026-10"))
       .executeTakeFirstOrThrow();
     expect(
       await add({
@@ -160,13 +163,15 @@ describe("manual lines of K-2002", () => {
       message: "この明細はシステムが計上したもので、削除できません",
     });
 
-    await runBillingMonth(t.db, "2026-11", { at: new Date("2026-12-01T09:00:00+09:00") });
+    await runBillingMonth(t.db, yearMonth("2026-11"), {
+      at: new Date("2026-12-01T09:00:00+09:00"),
+    });
     const [surcharge] = await listManualLines(t.db, k2002.id);
     const invoice = await t.db
       .selectFrom("invoices")
       .select(["id", "invoice_number"])
       .where("contract_id", "=", k2002.id)
-      .where("billing_month", "=", "2026-11")
+      .where("billing_month", "=", yearMonth("2026-11"))
       .executeTakeFirstOrThrow();
     expect(surcharge).toMatchObject({
       rule: "T-25",

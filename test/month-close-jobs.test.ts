@@ -11,11 +11,12 @@ import { holdLease } from "../app/jobs/leases.server";
 import { startJobRunner } from "../app/jobs/runner.server";
 import { generateBook } from "./support/generated-book";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { yearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 beforeEach(async () => {
   t = await createTestDatabase();
-  await generateBook(t, 3000, "2025-01");
+  await generateBook(t, 3000, yearMonth("2025-01"));
 });
 afterEach(() => t.dispose());
 
@@ -42,13 +43,13 @@ async function seqs(): Promise<number[]> {
 
 describe("month close as a job", () => {
   it("is queued by the request, run by the job worker with progress in its row, and audited", async () => {
-    const first = await requestMonthClose(t.db, "2025-01", params);
+    const first = await requestMonthClose(t.db, yearMonth("2025-01"), params);
     expect(first).toMatchObject({ state: "queued", done: 0, total: 0 });
     // Queued, nothing runs in the requesting process.
     await new Promise((r) => setTimeout(r, 50));
     expect(await seqs()).toEqual([]);
     // A second request while queued keeps the one job.
-    await requestMonthClose(t.db, "2025-01", params);
+    await requestMonthClose(t.db, yearMonth("2025-01"), params);
     expect(
       await t.db.selectFrom("jobs").select("id").where("kind", "=", "month_close").execute(),
     ).toHaveLength(1);
@@ -57,14 +58,14 @@ describe("month close as a job", () => {
     const seen: number[] = [];
     try {
       await until(async () => {
-        const p = await closeProgress(t.db, "2025-01");
+        const p = await closeProgress(t.db, yearMonth("2025-01"));
         if (p?.state === "running") seen.push(p.done);
         return p?.state === "done";
       });
     } finally {
       await runner.stop();
     }
-    expect(await closeProgress(t.db, "2025-01")).toMatchObject({
+    expect(await closeProgress(t.db, yearMonth("2025-01"))).toMatchObject({
       state: "done",
       issued: 3000,
       done: 3000,
@@ -84,9 +85,9 @@ describe("month close as a job", () => {
   });
 
   it("stops between batches when its worker stops, and another worker resumes it without a gap or a duplicate", async () => {
-    await requestMonthClose(t.db, "2025-01", params);
+    await requestMonthClose(t.db, yearMonth("2025-01"), params);
     const a = startJobRunner(t.db, { pollMs: 10, log: quiet, holder: "worker-a" });
-    await until(async () => ((await closeProgress(t.db, "2025-01"))?.done ?? 0) > 0);
+    await until(async () => ((await closeProgress(t.db, yearMonth("2025-01")))?.done ?? 0) > 0);
     await a.stop();
     const stopped = await findJob(t.db, "month_close", "2025-01");
     expect(stopped?.state).toBe("queued");
@@ -96,7 +97,7 @@ describe("month close as a job", () => {
 
     const b = startJobRunner(t.db, { pollMs: 10, log: quiet, holder: "worker-b" });
     try {
-      await until(async () => (await closeProgress(t.db, "2025-01"))?.state === "done");
+      await until(async () => (await closeProgress(t.db, yearMonth("2025-01")))?.state === "done");
     } finally {
       await b.stop();
     }
@@ -107,26 +108,28 @@ describe("month close as a job", () => {
         await t.db
           .selectFrom("billing_months")
           .select("status")
-          .where("month", "=", "2025-01")
+          .where("month", "=", yearMonth("2025-01"))
           .executeTakeFirst()
       )?.status,
     ).toBe("closed");
   });
 
   it("waits while another process (billing run) holds the month's lease, then closes the month", async () => {
-    const cli = await holdLease(t.db, monthCloseLease("2025-01"), { holder: "cli-elsewhere" });
+    const cli = await holdLease(t.db, monthCloseLease(yearMonth("2025-01")), {
+      holder: "cli-elsewhere",
+    });
     expect(cli).not.toBeNull();
-    await requestMonthClose(t.db, "2025-01", params);
+    await requestMonthClose(t.db, yearMonth("2025-01"), params);
     const runner = startJobRunner(t.db, { pollMs: 10, log: quiet });
     try {
-      await until(async () => (await closeProgress(t.db, "2025-01"))?.message !== null);
-      expect(await closeProgress(t.db, "2025-01")).toMatchObject({
+      await until(async () => (await closeProgress(t.db, yearMonth("2025-01")))?.message !== null);
+      expect(await closeProgress(t.db, yearMonth("2025-01"))).toMatchObject({
         state: "queued",
         message: "2025-01 の締めを別の処理（cli-elsewhere）が実行中のため、終わるのを待っています",
       });
       expect(await seqs()).toEqual([]);
       await cli!.release();
-      await until(async () => (await closeProgress(t.db, "2025-01"))?.state === "done");
+      await until(async () => (await closeProgress(t.db, yearMonth("2025-01")))?.state === "done");
     } finally {
       await runner.stop();
     }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planBillingMonth } from "../app/billing/billing-run.server";
 import { outageCredits, recordOutage } from "../app/contracts/outages.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { yearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 let k1003: number;
@@ -55,7 +56,7 @@ describe("outage credits", () => {
       actor: { id: null, email: "operator@demo.example" },
       ip: "",
     });
-    const january = (await planBillingMonth(t.db, "2027-01")).toIssue.find(
+    const january = (await planBillingMonth(t.db, yearMonth("2027-01"))).toIssue.find(
       (p) => p.contractRef === "K-1003",
     )!;
     expect(january.draft.lines.filter((l) => l.rule === "T-24-2").map((l) => l.amountYen)).toEqual([

@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { jstDate } from "../app/lib/jst";
+import { instant, type Instant, jstDate } from "../app/lib/jst";
 import type { EventRecord } from "../app/security/event-lines";
 import { listIncidents } from "../app/security/incidents.server";
 import { ingestRecords } from "../app/security/ingest.server";
@@ -51,7 +51,7 @@ const AROUND_THE_BOUNDARY = [
 ];
 const KEPT = ["ret-first-instant", "ret-first-ms"];
 
-async function counts(cutoff: string) {
+async function counts(cutoff: Instant) {
   const row = await t.db
     .selectFrom("security_events")
     .select((eb) => [
@@ -76,20 +76,26 @@ const retIds = async () =>
 
 describe("S1-4⑤ purge", () => {
   it("deletes exactly the events detected before 00:00 JST of the same day 6 months ago, in batches", async () => {
-    const demo = await counts("2026-05-21T15:00:00.000Z");
+    const demo = await counts(instant("2026-05-21T15:00:00.000Z"));
     // The demo's events are the retention window itself: nothing of theirs is expired.
     expect(demo.before).toBe(0);
     expect(demo.from).toBeGreaterThan(30_000);
 
     await ingestRecords(t.db, AROUND_THE_BOUNDARY, { now: TEST_NOW, sqlite: fastPathOf(t) });
-    expect(await counts("2026-05-21T15:00:00.000Z")).toEqual({ before: 4, from: demo.from + 2 });
+    expect(await counts(instant("2026-05-21T15:00:00.000Z"))).toEqual({
+      before: 4,
+      from: demo.from + 2,
+    });
 
     expect(await purgeExpiredEvents(t.db, TEST_NOW, { batchSize: 3 })).toEqual({
       before: "2026-05-22",
       deleted: 4,
       batches: 2,
     });
-    expect(await counts("2026-05-21T15:00:00.000Z")).toEqual({ before: 0, from: demo.from + 2 });
+    expect(await counts(instant("2026-05-21T15:00:00.000Z"))).toEqual({
+      before: 0,
+      from: demo.from + 2,
+    });
     expect(await retIds()).toEqual(KEPT);
     expect(await purgeExpiredEvents(t.db, TEST_NOW)).toEqual({
       before: "2026-05-22",
@@ -149,7 +155,7 @@ describe("S1-4⑤ purge", () => {
       deleted: expired,
       batches: Math.ceil(expired / 5_000),
     });
-    expect(await counts("2026-06-21T15:00:00.000Z")).toEqual({ before: 0, from: kept });
+    expect(await counts(instant("2026-06-21T15:00:00.000Z"))).toEqual({ before: 0, from: kept });
   });
 });
 

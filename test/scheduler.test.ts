@@ -20,6 +20,7 @@ import {
 } from "../app/scheduler.server";
 import { SIMULATOR_PATTERN } from "../db/demo/simulator";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { instant, type Instant, instantOf, isoDate } from "../app/lib/jst";
 
 const operator = { id: null, email: "operator@demo.example" };
 
@@ -34,7 +35,7 @@ function schedule(job: ScheduledJob | "simulator") {
 const nextRuns = (job: ScheduledJob | "simulator", from: string, n = 1) =>
   schedule(job)
     .nextRuns(n, new Date(from))
-    .map((d) => d.toISOString());
+    .map((d) => instantOf(d));
 
 describe("schedules (croner patterns read in Asia/Tokyo)", () => {
   it("lists each job with its pattern (the demo simulator is not among them: db/demo/simulator.ts)", () => {
@@ -141,7 +142,7 @@ async function dailyCases(t: TestDatabase) {
   const id = async (ref: string) =>
     (await db.selectFrom("contracts").select("id").where("ref", "=", ref).executeTakeFirstOrThrow())
       .id;
-  const event = (eventId: string, detectedAt: string) => ({
+  const event = (eventId: string, detectedAt: Instant) => ({
     id: eventId,
     contract_id: 0,
     device_id: null,
@@ -160,8 +161,8 @@ async function dailyCases(t: TestDatabase) {
   await db
     .insertInto("security_events")
     .values([
-      { ...event("sched-expired", "2026-05-21T14:59:59.000Z"), contract_id: k1001 },
-      { ...event("sched-kept", "2026-05-21T15:00:00.000Z"), contract_id: k1001 },
+      { ...event("sched-expired", instant("2026-05-21T14:59:59.000Z")), contract_id: k1001 },
+      { ...event("sched-kept", instant("2026-05-21T15:00:00.000Z")), contract_id: k1001 },
     ])
     .execute();
   const notice = {
@@ -176,12 +177,12 @@ async function dailyCases(t: TestDatabase) {
     await suspendContract(db, {
       ...notice,
       contractId: await id("K-1002"),
-      startsOn: "2026-11-01",
-      endsOn: "2026-11-20",
-      today: "2026-10-30",
+      startsOn: isoDate("2026-11-01"),
+      endsOn: isoDate("2026-11-20"),
+      today: isoDate("2026-10-30"),
     }),
   ).toEqual({ ok: true });
-  expect(await applySuspensionSchedule(db, "2026-11-01", TEST_NOW)).toEqual({
+  expect(await applySuspensionSchedule(db, isoDate("2026-11-01"), TEST_NOW)).toEqual({
     started: 1,
     ended: 0,
   });
@@ -189,9 +190,9 @@ async function dailyCases(t: TestDatabase) {
     await suspendContract(db, {
       ...notice,
       contractId: k1001,
-      startsOn: "2026-11-22",
+      startsOn: isoDate("2026-11-22"),
       endsOn: null,
-      today: "2026-11-20",
+      today: isoDate("2026-11-20"),
     }),
   ).toEqual({ ok: true });
   await db
@@ -199,7 +200,7 @@ async function dailyCases(t: TestDatabase) {
     .values({
       contract_id: await id("K-2001"),
       model: "gateway.gw50",
-      due_on: "2026-11-21",
+      due_on: isoDate("2026-11-21"),
       returned_on: null,
       charged_manual_line_id: null,
       status: "awaiting",
@@ -212,7 +213,7 @@ async function dailyCases(t: TestDatabase) {
     .executeTakeFirstOrThrow();
   await db
     .updateTable("isp_main_services")
-    .set({ status: "ended", last_day: "2026-11-21" })
+    .set({ status: "ended", last_day: isoDate("2026-11-21") })
     .where("customer_id", "=", c1.id)
     .execute();
   await loginRecords(db);
@@ -246,7 +247,7 @@ async function loginRecords(db: Kysely<Database>) {
     ])
     .execute();
   const attempt = (at: string, success: number) => ({
-    at: new Date(at).toISOString(),
+    at: instantOf(new Date(at)),
     email: "admin@secureline.example",
     ip: "203.0.113.7",
     success,

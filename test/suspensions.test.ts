@@ -13,6 +13,7 @@ import {
   terminateByProvider,
 } from "../app/contracts/suspensions.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+import { instantOf, isoDate, type IsoDate, yearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 const ids: Record<string, number> = {};
@@ -46,10 +47,10 @@ describe("T-17 suspension for non-payment", () => {
         contractId: ids["K-2002"],
         reason: "non_payment",
         note: "2026年8月分 未入金",
-        startsOn: "2026-11-22",
+        startsOn: isoDate("2026-11-22"),
         endsOn: null,
         emergency: false,
-        today: "2026-11-22",
+        today: isoDate("2026-11-22"),
         at,
         actor: operator,
         ip: "",
@@ -64,10 +65,10 @@ describe("T-17 suspension for non-payment", () => {
         contractId: ids["K-2002"],
         reason: "non_payment",
         note: "2026年8月分 未入金",
-        startsOn: "2026-11-25",
+        startsOn: isoDate("2026-11-25"),
         endsOn: null,
         emergency: false,
-        today: "2026-11-22",
+        today: isoDate("2026-11-22"),
         at,
         actor: operator,
         ip: "",
@@ -81,19 +82,22 @@ describe("T-17 suspension for non-payment", () => {
     expect(notice.to_address).toBe("info@hibari-fudosan.example");
     expect(notice.body_text).toContain("開始日: 2026年11月25日");
     expect(await status("K-2002")).toBe("active");
-    expect(await applySuspensionSchedule(t.db, "2026-11-25", at)).toEqual({ started: 1, ended: 0 });
+    expect(await applySuspensionSchedule(t.db, isoDate("2026-11-25"), at)).toEqual({
+      started: 1,
+      ended: 0,
+    });
     expect(await status("K-2002")).toBe("suspended");
 
     const overdue = await t.db
       .selectFrom("invoices")
       .select("id")
       .where("contract_id", "=", ids["K-2002"])
-      .where("billing_month", "=", "2026-08")
+      .where("billing_month", "=", yearMonth("2026-08"))
       .executeTakeFirstOrThrow();
     await recordPayment(t.db, {
       invoiceId: overdue.id,
       tenant: { kind: "provider" },
-      payment: { paidOn: "2026-11-22", amountYen: null },
+      payment: { paidOn: isoDate("2026-11-22"), amountYen: null },
       actor: { id: null, email: "finance@demo.example" },
       ip: "",
     });
@@ -110,20 +114,20 @@ describe("T-17 a non-payment suspension settled partly by a credit note", () => 
         .selectFrom("invoices")
         .select("id")
         .where("contract_id", "=", ids["K-2002"])
-        .where("billing_month", "=", "2026-10")
+        .where("billing_month", "=", yearMonth("2026-10"))
         .executeTakeFirstOrThrow();
       // Its August invoice, overdue in the demo data, was paid on 11-22: October is all it owes.
       const august = await t.db
         .selectFrom("invoices")
         .select("id")
         .where("contract_id", "=", ids["K-2002"])
-        .where("billing_month", "=", "2026-08")
+        .where("billing_month", "=", yearMonth("2026-08"))
         .executeTakeFirstOrThrow();
       expect(
         await recordPayment(t.db, {
           invoiceId: august.id,
           tenant: { kind: "provider" },
-          payment: { paidOn: "2026-11-22", amountYen: null },
+          payment: { paidOn: isoDate("2026-11-22"), amountYen: null },
           actor: { id: null, email: "finance@demo.example" },
           ip: "",
         }),
@@ -133,10 +137,10 @@ describe("T-17 a non-payment suspension settled partly by a credit note", () => 
           contractId: ids["K-2002"],
           reason: "non_payment",
           note: "2026年10月分 未入金",
-          startsOn: "2026-12-05",
+          startsOn: isoDate("2026-12-05"),
           endsOn: null,
           emergency: true,
-          today: "2026-12-05",
+          today: isoDate("2026-12-05"),
           at: new Date("2026-12-05T10:00:00+09:00"),
           actor: operator,
           ip: "",
@@ -147,7 +151,7 @@ describe("T-17 a non-payment suspension settled partly by a credit note", () => 
       await recordPayment(t.db, {
         invoiceId: october.id,
         tenant: { kind: "provider" },
-        payment: { paidOn: "2026-12-05", amountYen: 7700 },
+        payment: { paidOn: isoDate("2026-12-05"), amountYen: 7700 },
         actor: finance,
         ip: "",
       });
@@ -175,7 +179,7 @@ describe("T-17 a non-payment suspension settled partly by a credit note", () => 
 
 describe("T-17 suspensions back to back (the daily schedule)", () => {
   it("keeps the contract suspended when one ends the day before the next starts, and a second run the same day changes nothing", async () => {
-    const notifiedOn = "2026-10-30";
+    const notifiedOn = isoDate("2026-10-30");
     const first = {
       contractId: ids["K-1001"],
       reason: "non_payment" as const,
@@ -187,18 +191,31 @@ describe("T-17 suspensions back to back (the daily schedule)", () => {
       ip: "",
     };
     expect(
-      await suspendContract(t.db, { ...first, startsOn: "2026-11-01", endsOn: "2026-11-20" }),
+      await suspendContract(t.db, {
+        ...first,
+        startsOn: isoDate("2026-11-01"),
+        endsOn: isoDate("2026-11-20"),
+      }),
     ).toEqual({ ok: true, value: undefined });
-    expect(await suspendContract(t.db, { ...first, startsOn: "2026-11-21", endsOn: null })).toEqual(
-      { ok: true, value: undefined },
-    );
-    expect(await applySuspensionSchedule(t.db, "2026-11-01", at)).toEqual({ started: 1, ended: 0 });
+    expect(
+      await suspendContract(t.db, { ...first, startsOn: isoDate("2026-11-21"), endsOn: null }),
+    ).toEqual({ ok: true, value: undefined });
+    expect(await applySuspensionSchedule(t.db, isoDate("2026-11-01"), at)).toEqual({
+      started: 1,
+      ended: 0,
+    });
     expect(await status("K-1001")).toBe("suspended");
     // On 11-22 the first is over (lifted) and the second in effect: the contract stays suspended
     // throughout (no contract went from active to suspended, so none is counted as started).
-    expect(await applySuspensionSchedule(t.db, "2026-11-22", at)).toEqual({ started: 0, ended: 1 });
+    expect(await applySuspensionSchedule(t.db, isoDate("2026-11-22"), at)).toEqual({
+      started: 0,
+      ended: 1,
+    });
     expect(await status("K-1001")).toBe("suspended");
-    expect(await applySuspensionSchedule(t.db, "2026-11-22", at)).toEqual({ started: 0, ended: 0 });
+    expect(await applySuspensionSchedule(t.db, isoDate("2026-11-22"), at)).toEqual({
+      started: 0,
+      ended: 0,
+    });
     expect(await status("K-1001")).toBe("suspended");
     const rows = await t.db
       .selectFrom("suspensions")
@@ -221,14 +238,14 @@ describe("T-21 termination by the provider", () => {
         contractId: ids["K-2003"],
         customerFault: true,
         reason: "規約第15条違反",
-        endDate: "2026-12-31",
-        today: "2026-11-22",
+        endDate: isoDate("2026-12-31"),
+        today: isoDate("2026-11-22"),
         at,
         actor: operator,
         ip: "",
       }),
     ).toEqual({ ok: true, value: undefined });
-    const december = (await planBillingMonth(t.db, "2026-12")).toIssue.find(
+    const december = (await planBillingMonth(t.db, yearMonth("2026-12"))).toIssue.find(
       (p) => p.contractRef === "K-2003",
     )!;
     expect(december.draft.lines.map((l) => [l.code, l.amountYen])).toEqual([
@@ -243,7 +260,7 @@ describe("T-17 overlapping suspensions", () => {
       contractId: ids["K-1002"],
       note: "",
       emergency: false,
-      today: "2026-11-20",
+      today: isoDate("2026-11-20"),
       at,
       actor: operator,
       ip: "",
@@ -252,7 +269,7 @@ describe("T-17 overlapping suspensions", () => {
       await suspendContract(t.db, {
         ...base,
         reason: "non_payment",
-        startsOn: "2026-11-21",
+        startsOn: isoDate("2026-11-21"),
         endsOn: null,
       }),
     ).toEqual({ ok: true, value: undefined });
@@ -260,11 +277,14 @@ describe("T-17 overlapping suspensions", () => {
       await suspendContract(t.db, {
         ...base,
         reason: "breach",
-        startsOn: "2026-11-21",
-        endsOn: "2026-11-30",
+        startsOn: isoDate("2026-11-21"),
+        endsOn: isoDate("2026-11-30"),
       }),
     ).toEqual({ ok: true, value: undefined });
-    expect(await applySuspensionSchedule(t.db, "2026-11-21", at)).toEqual({ started: 1, ended: 0 });
+    expect(await applySuspensionSchedule(t.db, isoDate("2026-11-21"), at)).toEqual({
+      started: 1,
+      ended: 0,
+    });
     const [nonPayment, fixedTerm] = await t.db
       .selectFrom("suspensions")
       .select("id")
@@ -291,14 +311,14 @@ describe("S4 ※3 rental gateways after termination", () => {
     await requestCancellation(t.db, {
       contractId: ids["K-2004"],
       tenant,
-      wished: "2026-11-30",
-      today: "2026-11-22",
+      wished: isoDate("2026-11-30"),
+      today: isoDate("2026-11-22"),
       actor: operator,
       ip: "",
     });
     await confirmCancellation(t.db, {
       contractId: ids["K-2004"],
-      today: "2026-11-23",
+      today: isoDate("2026-11-23"),
       actor: operator,
       ip: "",
     });
@@ -310,15 +330,15 @@ describe("S4 ※3 rental gateways after termination", () => {
     expect(awaited.map((r) => [r.model, r.due_on, r.status])).toEqual([
       ["gateway.gw50", "2026-12-30", "awaiting"],
     ]);
-    expect(await chargeUnreturnedGateways(t.db, "2026-12-30", at)).toEqual({
+    expect(await chargeUnreturnedGateways(t.db, isoDate("2026-12-30"), at)).toEqual({
       charged: 0,
       unpriced: 0,
     });
-    expect(await chargeUnreturnedGateways(t.db, "2026-12-31", at)).toEqual({
+    expect(await chargeUnreturnedGateways(t.db, isoDate("2026-12-31"), at)).toEqual({
       charged: 1,
       unpriced: 0,
     });
-    expect(await chargeUnreturnedGateways(t.db, "2027-01-01", at)).toEqual({
+    expect(await chargeUnreturnedGateways(t.db, isoDate("2027-01-01"), at)).toEqual({
       charged: 0,
       unpriced: 0,
     });
@@ -339,7 +359,7 @@ describe("S4 ※3 rental gateways after termination", () => {
     expect(
       await markGatewayReturned(t.db, {
         returnId: awaited[0].id,
-        returnedOn: "2026-12-31",
+        returnedOn: isoDate("2026-12-31"),
         actor: operator,
         ip: "",
       }),
@@ -358,21 +378,21 @@ describe("S4 ※3 rental gateways after termination", () => {
     await requestCancellation(t.db, {
       contractId: ids["K-1005"],
       tenant,
-      wished: "2026-11-30",
-      today: "2026-11-22",
+      wished: isoDate("2026-11-30"),
+      today: isoDate("2026-11-22"),
       actor: operator,
       ip: "",
     });
     await confirmCancellation(t.db, {
       contractId: ids["K-1005"],
-      today: "2026-11-23",
+      today: isoDate("2026-11-23"),
       actor: operator,
       ip: "",
     });
-    const version = async (effectiveFrom: string, price: number) => {
+    const version = async (effectiveFrom: IsoDate, price: number) => {
       const { id } = await t.db
         .insertInto("tariff_versions")
-        .values({ effective_from: effectiveFrom, created_at: new Date().toISOString() })
+        .values({ effective_from: effectiveFrom, created_at: instantOf(new Date()) })
         .returning("id")
         .executeTakeFirstOrThrow();
       await t.db
@@ -380,10 +400,10 @@ describe("S4 ※3 rental gateways after termination", () => {
         .values({ version_id: id, code: "device.gw10", price_yen: price })
         .execute();
     };
-    await version("2027-01-01", 0);
-    await version("2027-02-01", 45000);
+    await version(isoDate("2027-01-01"), 0);
+    await version(isoDate("2027-02-01"), 45000);
     // Due 12-30; in January the gw10 device price is 0: nothing is charged, the gateway stays awaited.
-    expect(await chargeUnreturnedGateways(t.db, "2027-01-05", at)).toEqual({
+    expect(await chargeUnreturnedGateways(t.db, isoDate("2027-01-05"), at)).toEqual({
       charged: 0,
       unpriced: 1,
     });
@@ -402,7 +422,7 @@ describe("S4 ※3 rental gateways after termination", () => {
         .where("rule", "=", "S4※3")
         .execute(),
     ).toEqual([]);
-    expect(await chargeUnreturnedGateways(t.db, "2027-02-02", at)).toEqual({
+    expect(await chargeUnreturnedGateways(t.db, isoDate("2027-02-02"), at)).toEqual({
       charged: 1,
       unpriced: 0,
     });

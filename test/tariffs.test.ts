@@ -10,9 +10,10 @@ import {
   withdrawTariffVersion,
 } from "../app/billing/tariffs.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { isoDate, yearMonth, type YearMonth } from "../app/lib/jst";
 
 const operator = { id: null, email: "operator@demo.example" };
-const context = { today: "2026-11-22", at: TEST_NOW, actor: operator, ip: "10.0.0.7" };
+const context = { today: isoDate("2026-11-22"), at: TEST_NOW, actor: operator, ip: "10.0.0.7" };
 let t: TestDatabase;
 
 beforeAll(async () => {
@@ -20,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.dispose());
 
-const endpointLine = async (month: string, ref: string) =>
+const endpointLine = async (month: YearMonth, ref: string) =>
   (await planBillingMonth(t.db, month)).toIssue
     .find((p) => p.contractRef === ref)!
     .draft.lines.find((l) => l.code === "endpoint")!;
@@ -41,13 +42,13 @@ describe("tariff versions", () => {
     });
     expect(result).toEqual({ ok: true, value: { effectiveFrom: "2026-12-01" } });
     // K-2001: 15 rented seats.
-    expect(await endpointLine("2026-11", "K-2001")).toMatchObject({
+    expect(await endpointLine(yearMonth("2026-11"), "K-2001")).toMatchObject({
       quantity: 15,
       unitPriceYen: 600,
       amountYen: 9000,
       tariffVersion: expect.not.stringMatching("2026-12-01"),
     });
-    expect(await endpointLine("2026-12", "K-2001")).toMatchObject({
+    expect(await endpointLine(yearMonth("2026-12"), "K-2001")).toMatchObject({
       quantity: 15,
       unitPriceYen: 650,
       amountYen: 9750,
@@ -91,11 +92,13 @@ describe("tariff versions", () => {
   });
 
   it("withdraws a version not yet in force; one in force stays", async () => {
-    expect(await withdrawTariffVersion(t.db, { ...context, effectiveFrom: "2026-12-01" })).toEqual({
+    expect(
+      await withdrawTariffVersion(t.db, { ...context, effectiveFrom: isoDate("2026-12-01") }),
+    ).toEqual({
       ok: true,
       value: { effectiveFrom: "2026-12-01" },
     });
-    expect(await endpointLine("2026-12", "K-2001")).toMatchObject({ unitPriceYen: 600 });
+    expect(await endpointLine(yearMonth("2026-12"), "K-2001")).toMatchObject({ unitPriceYen: 600 });
     const seeded = (await listTariffVersions(t.db)).find((v) => !v.builtIn)!;
     expect(seeded.effectiveFrom < "2026-11-22").toBe(true);
     expect(

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jstInstant } from "../app/lib/jst";
+import { instantOf, isoDate, type IsoDate, jstInstant, yearMonth } from "../app/lib/jst";
 import { DETECTION_TYPES, dashboardFigures } from "../app/security/dashboard.server";
 import {
   createThreatReport,
@@ -38,8 +38,8 @@ function pdfText(pdf: Buffer, name: string): string {
 /** Detections of a contract in a JST month, counted straight from the table. */
 async function countDetections(
   id: number,
-  from: string,
-  toExclusive: string,
+  from: IsoDate,
+  toExclusive: IsoDate,
   extra: { type?: string; action?: string } = {},
 ) {
   let q = t.db
@@ -47,8 +47,8 @@ async function countDetections(
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where("contract_id", "=", id)
     .where("type", "in", DETECTION_TYPES)
-    .where("detected_at", ">=", jstInstant(from).toISOString())
-    .where("detected_at", "<", jstInstant(toExclusive).toISOString());
+    .where("detected_at", ">=", instantOf(jstInstant(from)))
+    .where("detected_at", "<", instantOf(jstInstant(toExclusive)));
   if (extra.type) q = q.where("type", "=", extra.type);
   if (extra.action) q = q.where("action", "=", extra.action);
   return Number((await q.executeTakeFirstOrThrow()).n);
@@ -65,8 +65,12 @@ afterAll(async () => {
 describe("threat report figures", () => {
   it("prints the database's counts, equal to the dashboard's for the same month", async () => {
     const id = await contractId("K-2001"); // C5's only contract: the customer's dashboard is this contract's
-    const data = await threatReportData(t.db, { contractId: id, month: "2026-10", now: TEST_NOW });
-    const total = await countDetections(id, "2026-10-01", "2026-11-01");
+    const data = await threatReportData(t.db, {
+      contractId: id,
+      month: yearMonth("2026-10"),
+      now: TEST_NOW,
+    });
+    const total = await countDetections(id, isoDate("2026-10-01"), isoDate("2026-11-01"));
     expect(total).toBeGreaterThan(0);
     expect(data.detectionTotal).toBe(total);
     const customerId = (
@@ -79,7 +83,7 @@ describe("threat report figures", () => {
     const dashboard = await dashboardFigures(
       t.db,
       { kind: "customer", customerId },
-      { from: "2026-10-01", to: "2026-10-31", now: TEST_NOW },
+      { from: isoDate("2026-10-01"), to: isoDate("2026-10-31"), now: TEST_NOW },
     );
     expect(data.detectionTotal).toBe(dashboard.detectionTotal);
     expect(data.byAction.map((a) => a.count)).toEqual(dashboard.actions.map((a) => a.count));
@@ -89,7 +93,7 @@ describe("threat report figures", () => {
       (
         await createThreatReport(t.db, {
           contractId: id,
-          month: "2026-10",
+          month: yearMonth("2026-10"),
           kind: "on_demand",
           at: TEST_NOW,
         })
@@ -99,19 +103,23 @@ describe("threat report figures", () => {
     expect(text).toContain("2026年10月分");
     expect(text).toContain("株式会社あおば設計");
     expect(text).toMatch(new RegExp(`脅威の検知件数\\s+${total.toLocaleString("ja-JP")}件`));
-    const previous = await countDetections(id, "2026-09-01", "2026-10-01");
+    const previous = await countDetections(id, isoDate("2026-09-01"), isoDate("2026-10-01"));
     expect(text).toMatch(
       new RegExp(
         `脅威の検知件数\\s+${total.toLocaleString("ja-JP")}件\\s+${previous.toLocaleString("ja-JP")}件`,
       ),
     );
     for (const type of data.byType.filter((x) => x.count > 0)) {
-      const n = await countDetections(id, "2026-10-01", "2026-11-01", { type: type.type });
+      const n = await countDetections(id, isoDate("2026-10-01"), isoDate("2026-11-01"), {
+        type: type.type,
+      });
       expect(text).toMatch(
         new RegExp(`\\n${type.label}\\s+${n.toLocaleString("ja-JP")}\\s+[\\d.]+%`),
       );
     }
-    const blocked = await countDetections(id, "2026-10-01", "2026-11-01", { action: "blocked" });
+    const blocked = await countDetections(id, isoDate("2026-10-01"), isoDate("2026-11-01"), {
+      action: "blocked",
+    });
     expect(text).toMatch(new RegExp(`\\nブロック\\s+${blocked.toLocaleString("ja-JP")}\\n`));
     expect(text).toContain("総合評価");
     expect(text).toContain("推奨する対応");
@@ -125,8 +133,8 @@ describe("threat report figures", () => {
       .deleteFrom("security_events")
       .where("contract_id", "=", id)
       .where("type", "in", DETECTION_TYPES)
-      .where("detected_at", ">=", jstInstant("2026-09-01").toISOString())
-      .where("detected_at", "<", jstInstant("2026-10-01").toISOString())
+      .where("detected_at", ">=", instantOf(jstInstant(isoDate("2026-09-01"))))
+      .where("detected_at", "<", instantOf(jstInstant(isoDate("2026-10-01"))))
       .execute();
     const devices = Number(
       (
@@ -139,7 +147,7 @@ describe("threat report figures", () => {
     );
     const { pdf } = await createThreatReport(t.db, {
       contractId: id,
-      month: "2026-09",
+      month: yearMonth("2026-09"),
       kind: "on_demand",
       at: TEST_NOW,
     });
@@ -159,7 +167,7 @@ describe("threat report figures", () => {
     await expect(
       createThreatReport(t.db, {
         contractId: id,
-        month: "2026-05",
+        month: yearMonth("2026-05"),
         kind: "on_demand",
         at: TEST_NOW,
       }),
@@ -174,7 +182,7 @@ describe("threat report figures", () => {
       .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
     await expect(
-      threatReportData(t.db, { contractId: id, month: "2026-06", now: TEST_NOW }),
+      threatReportData(t.db, { contractId: id, month: yearMonth("2026-06"), now: TEST_NOW }),
     ).resolves.toMatchObject({ month: "2026-06" });
   });
 });
@@ -185,10 +193,10 @@ describe("threat report storage", () => {
     await t.db.deleteFrom("threat_reports").where("contract_id", "=", id).execute();
     const rows = Array.from({ length: MAX_REPORTS_PER_CONTRACT }, (_, i) => ({
       contract_id: id,
-      period_month: "2026-10",
+      period_month: yearMonth("2026-10"),
       kind: "on_demand" as const,
       pdf: Buffer.from(`old ${i}`),
-      created_at: new Date(Date.parse("2026-11-01T00:00:00Z") + i * 60_000).toISOString(),
+      created_at: instantOf(new Date(Date.parse("2026-11-01T00:00:00Z") + i * 60_000)),
     }));
     await t.db.insertInto("threat_reports").values(rows).execute();
     const ids = (
@@ -202,7 +210,7 @@ describe("threat report storage", () => {
     expect(ids).toHaveLength(99);
     const made = await createThreatReport(t.db, {
       contractId: id,
-      month: "2026-10",
+      month: yearMonth("2026-10"),
       kind: "on_demand",
       at: TEST_NOW,
     });
@@ -225,10 +233,10 @@ describe("threat report storage", () => {
       .selectFrom("contracts")
       .select(["ref", "admin_email"])
       .where("status", "=", "active")
-      .where("service_start", "<=", "2026-10-31")
+      .where("service_start", "<=", isoDate("2026-10-31"))
       .orderBy("ref")
       .execute();
-    const first = await generateMonthlyReports(t.db, "2026-10", TEST_NOW);
+    const first = await generateMonthlyReports(t.db, yearMonth("2026-10"), TEST_NOW);
     expect(first).toEqual({ generated: active.length, skipped: 0, failed: [] });
     const mails = await t.db
       .selectFrom("outbox")
@@ -274,7 +282,7 @@ describe("threat report storage", () => {
       }
       const received = smtp.received.length;
 
-      const second = await generateMonthlyReports(t.db, "2026-10", TEST_NOW);
+      const second = await generateMonthlyReports(t.db, yearMonth("2026-10"), TEST_NOW);
       expect(second).toEqual({ generated: 0, skipped: 0, failed: [] });
       const again = await t.db
         .selectFrom("outbox")

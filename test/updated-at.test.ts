@@ -11,6 +11,7 @@ import { applyIspSecurity, cancelIspContract } from "../app/licenses/isp.server"
 import { ingestRecords } from "../app/security/ingest.server";
 import { transitionIncident } from "../app/security/incidents.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { isoDate } from "../app/lib/jst";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -82,10 +83,10 @@ describe("updated_at moves on update", () => {
       contractId: k.id,
       reason: "breach",
       note: "",
-      startsOn: "2026-11-25",
+      startsOn: isoDate("2026-11-25"),
       endsOn: null,
       emergency: true,
-      today: "2026-11-25",
+      today: isoDate("2026-11-25"),
       at: later,
       actor,
       ip: "",
@@ -209,7 +210,7 @@ describe("updated_at moves on update", () => {
         devices: 1,
       },
       tenant: { kind: "provider" },
-      on: "2026-11-22",
+      on: isoDate("2026-11-22"),
       actor,
       ip: null,
     });
@@ -221,7 +222,7 @@ describe("updated_at moves on update", () => {
       await cancelIspContract(t.db, {
         id,
         tenant: { kind: "provider" },
-        on: "2026-11-25",
+        on: isoDate("2026-11-25"),
         actor,
         ip: null,
       }),

@@ -10,6 +10,7 @@ import {
   type VisitDone,
 } from "../app/contracts/visit-bookings.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
+import { isoDate, yearMonth } from "../app/lib/jst";
 
 let t: TestDatabase;
 let k2001: number;
@@ -43,7 +44,7 @@ beforeEach(async () => {
     actor: operator,
     ip: "",
     request: {
-      date: "2026-11-24",
+      date: isoDate("2026-11-24"),
       start: "10:00",
       withLineApplication: false,
       backupAvailable: false,
@@ -270,7 +271,7 @@ describe("recording what was done on a visit", () => {
       .where("contract_id", "=", k2001)
       .executeTakeFirstOrThrow();
     expect(visit.start_time).toBe("10:20");
-    const november = (await planBillingMonth(t.db, "2026-11")).toIssue.find(
+    const november = (await planBillingMonth(t.db, yearMonth("2026-11"))).toIssue.find(
       (p) => p.contractRef === "K-2001",
     )!;
     const visitLines = november.draft.lines.filter(
@@ -313,7 +314,7 @@ describe("recording what was done on a visit", () => {
       actor: operator,
       ip: "",
       request: {
-        date: "2026-11-25",
+        date: isoDate("2026-11-25"),
         start: "13:00",
         withLineApplication: false,
         backupAvailable: false,
@@ -325,7 +326,7 @@ describe("recording what was done on a visit", () => {
       await t.db
         .selectFrom("visit_bookings")
         .select("id")
-        .where("visit_date", "=", "2026-11-25")
+        .where("visit_date", "=", isoDate("2026-11-25"))
         .executeTakeFirstOrThrow()
     ).id;
     const at = new Date("2026-11-25T13:00:00+09:00");

@@ -11,7 +11,7 @@ import { createReceiver, verifySignature, type Receiver } from "../scripts/webho
 import { runBillingMonth } from "../app/billing/billing-run.server";
 import { parseWebhookAllowHosts } from "../app/config.server";
 import { now } from "../app/lib/clock";
-import { formatJstIso } from "../app/lib/jst";
+import { formatJstIso, yearMonth } from "../app/lib/jst";
 import { ingestFile } from "../app/security/ingest.server";
 import { transitionIncident } from "../app/security/incidents.server";
 import { classifyAddress } from "../app/webhooks/address-rules";
@@ -381,14 +381,14 @@ describe("delivery to a real receiver", () => {
   it("records invoice.issued for each invoice of a billing run, to the provider and to the invoice's own reseller", async () => {
     const provider = await register(null, ["invoice.issued"], "/p");
     const r1 = await register("R1", ["invoice.issued"], "/r1");
-    const result = await runBillingMonth(t.db, "2026-11", { at: SEED_AT, batchSize: 3 });
+    const result = await runBillingMonth(t.db, yearMonth("2026-11"), { at: SEED_AT, batchSize: 3 });
     expect(result.issued).toBeGreaterThan(3);
     const invoices = await t.db
       .selectFrom("invoices")
       .innerJoin("contracts", "contracts.id", "invoices.contract_id")
       .innerJoin("customers", "customers.id", "contracts.customer_id")
       .select(["invoices.invoice_number", "customers.reseller_id"])
-      .where("billing_month", "=", "2026-11")
+      .where("billing_month", "=", yearMonth("2026-11"))
       .orderBy("invoices.seq")
       .execute();
     const numbersOf = async (endpointId: number) =>

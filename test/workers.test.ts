@@ -10,6 +10,7 @@ import { queueMail } from "../app/mail/outbox.server";
 import { generateBook } from "./support/generated-book";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { startSmtp } from "./support/smtp";
+import { yearMonth } from "../app/lib/jst";
 
 function child(url: string, env: Record<string, string>, ...args: string[]) {
   const p = spawn(process.execPath, ["--import", "tsx", "test/support/process-child.ts", ...args], {
@@ -123,8 +124,8 @@ describe("two processes on one database", () => {
   });
 
   it("refuse `billing run` while a close of the month runs elsewhere", async () => {
-    await generateBook(t, 50, "2025-01");
-    const worker = await holdLease(t.db, monthCloseLease("2025-01"), {
+    await generateBook(t, 50, yearMonth("2025-01"));
+    const worker = await holdLease(t.db, monthCloseLease(yearMonth("2025-01")), {
       holder: "job-worker-on-host-b",
     });
     expect(worker).not.toBeNull();

@@ -11,6 +11,7 @@ import {
   TEST_ON_POSTGRES,
   type TestDatabase,
 } from "./support/database";
+import { instant } from "../app/lib/jst";
 
 let t: TestDatabase;
 let other: DatabaseHandle;
@@ -34,7 +35,7 @@ const addResellerInTransaction = (ref: string) =>
   writeTransaction(other.db, (trx) =>
     trx
       .insertInto("resellers")
-      .values({ ref, name: ref, created_at: "2026-11-22T00:00:00.000Z" })
+      .values({ ref, name: ref, created_at: instant("2026-11-22T00:00:00.000Z") })
       .execute(),
   );
 const resellers = async () =>
@@ -47,7 +48,7 @@ describeOnSqlite("writeTransaction (SQLite)", () => {
       expect(() => addReseller("R-OTHER")).toThrow(/database is locked/);
       await trx
         .insertInto("resellers")
-        .values({ ref: "R-BATCH", name: "batch", created_at: "2026-11-22T00:00:00.000Z" })
+        .values({ ref: "R-BATCH", name: "batch", created_at: instant("2026-11-22T00:00:00.000Z") })
         .execute();
     });
     addReseller("R-OTHER");
@@ -59,7 +60,7 @@ describeOnSqlite("writeTransaction (SQLite)", () => {
       writeTransaction(t.db, async (trx) => {
         await trx
           .insertInto("resellers")
-          .values({ ref: "R-LOST", name: "lost", created_at: "2026-11-22T00:00:00.000Z" })
+          .values({ ref: "R-LOST", name: "lost", created_at: instant("2026-11-22T00:00:00.000Z") })
           .execute();
         throw new Error("stop");
       }),
@@ -83,7 +84,7 @@ describeOnPostgres("writeTransaction (PostgreSQL)", () => {
       expect(await trx.selectFrom("resellers").select("ref").execute()).toEqual([]);
       await trx
         .insertInto("resellers")
-        .values({ ref: "R-BATCH", name: "batch", created_at: "2026-11-22T00:00:00.000Z" })
+        .values({ ref: "R-BATCH", name: "batch", created_at: instant("2026-11-22T00:00:00.000Z") })
         .execute();
     });
     await waiting;
@@ -96,7 +97,7 @@ describeOnPostgres("writeTransaction (PostgreSQL)", () => {
       writeTransaction(t.db, async (trx) => {
         await trx
           .insertInto("resellers")
-          .values({ ref: "R-LOST", name: "lost", created_at: "2026-11-22T00:00:00.000Z" })
+          .values({ ref: "R-LOST", name: "lost", created_at: instant("2026-11-22T00:00:00.000Z") })
           .execute();
         throw new Error("stop");
       }),

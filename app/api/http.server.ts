@@ -1,12 +1,19 @@
 // The partner API's request handling (issue 19, item 2), shared by every /api/v1 route: the
 // bearer key (no cookies), the per-key rate limit, the scope, Idempotency-Key on POSTs, and
 // errors as RFC 9457 problem details with a Japanese title/detail and a stable English `code`.
-import type { z } from "zod";
+import { z } from "zod";
 import { getServerConfig } from "../config.server";
 import { getDb } from "../db.server";
 import { now } from "../lib/clock";
 import { errorFields, log } from "../lib/log.server";
-import { isIsoDate, jstInstant, parseInstant } from "../lib/jst";
+import {
+  isIsoDate,
+  jstInstant,
+  parseInstant,
+  instantOf,
+  isInstant,
+  type Instant,
+} from "../lib/jst";
 import type { Failure } from "../lib/result";
 import {
   IDEMPOTENCY_KEY_MAX_LENGTH,
@@ -308,7 +315,7 @@ export function encodeCursor(sortKey: readonly (string | number)[]): string {
 
 export function decodeCursor(
   cursor: string | undefined,
-  shape: readonly ("string" | "number")[],
+  shape: readonly ("string" | "number" | "instant")[],
 ): (string | number)[] | null {
   if (cursor === undefined) return null;
   try {
@@ -316,7 +323,7 @@ export function decodeCursor(
     if (
       Array.isArray(value) &&
       value.length === shape.length &&
-      value.every((v, i) => typeof v === shape[i])
+      value.every((v, i) => (shape[i] === "instant" ? isInstant(v) : typeof v === shape[i]))
     )
       return value as (string | number)[];
   } catch {
@@ -357,17 +364,17 @@ export function jstIso(instant: string | null): string | null {
 
 /** `createdFrom`/`createdTo`: an instant with its offset, or a date meaning 00:00 JST of it. */
 export function instantParam(label: string) {
-  return (value: string, ctx: z.RefinementCtx): string => {
-    if (isIsoDate(value)) return jstInstant(value).toISOString();
+  return (value: string, ctx: z.RefinementCtx): Instant => {
+    if (isIsoDate(value)) return instantOf(jstInstant(value));
     const t = parseInstant(value);
     if (!t) {
       ctx.addIssue({
         code: "custom",
         message: `${label}は ISO 8601 の日時（例: 2026-12-01T09:00:00+09:00）か日付（YYYY-MM-DD）で指定してください`,
       });
-      return "";
+      return z.NEVER;
     }
-    return t.toISOString();
+    return instantOf(t);
   };
 }
 

@@ -13,6 +13,7 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import type { Tenant } from "../auth/tenancy";
 import { nameField } from "../lib/fields";
 import { invalidField, notFoundFailure, ok, type Result } from "../lib/result";
+import { instantOf } from "../lib/jst";
 
 /** The tenants that hold keys: customers have none (issue 19 names resellers and ISPs). */
 export type KeyTenant = Extract<Tenant, { kind: "provider" | "reseller" }>;
@@ -109,7 +110,7 @@ export async function createApiKey(
           scope: params.scope,
           key_sha256: sha256Hex(key),
           prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
-          created_at: params.at.toISOString(),
+          created_at: instantOf(params.at),
           created_by: params.actor.email ?? "",
         })
         .returning("id")
@@ -167,7 +168,7 @@ export async function revokeApiKey(
     if (!key) return notFoundFailure();
     await trx
       .updateTable("api_keys")
-      .set({ revoked_at: params.at.toISOString(), revoked_by: params.actor.email ?? "" })
+      .set({ revoked_at: instantOf(params.at), revoked_by: params.actor.email ?? "" })
       .where("id", "=", key.id)
       .execute();
     await recordAudit(trx, {
@@ -223,11 +224,11 @@ export async function noteApiKeyUsed(
   key: { keyId: number; lastUsedAt: string | null },
   at: Date,
 ): Promise<void> {
-  const stale = new Date(at.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+  const stale = instantOf(new Date(at.getTime() - LAST_USED_RESOLUTION_MS));
   if (key.lastUsedAt && key.lastUsedAt > stale) return;
   await db
     .updateTable("api_keys")
-    .set({ last_used_at: at.toISOString() })
+    .set({ last_used_at: instantOf(at) })
     .where("id", "=", key.keyId)
     .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<=", stale)]))
     .execute();

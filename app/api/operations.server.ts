@@ -38,6 +38,7 @@ import {
   whereCreated,
   whereUpdated,
 } from "./resources.server";
+import { instant } from "../lib/jst";
 
 // ---- incidents ----------------------------------------------------------------------------
 
@@ -123,14 +124,14 @@ export async function listApiIncidents(
   tenant: KeyTenant,
   query: z.output<typeof IncidentListQuery>,
 ) {
-  const after = decodeCursor(query.cursor, ["string", "number"]);
+  const after = decodeCursor(query.cursor, ["instant", "number"]);
   // Newest first, as the console lists them; (opened_at, id) is unique.
   let q = incidents(db, tenant)
     .orderBy("incidents.opened_at", "desc")
     .orderBy("incidents.id", "desc")
     .limit(query.limit + 1);
   if (after) {
-    const [openedAt, id] = [String(after[0]), Number(after[1])];
+    const [openedAt, id] = [instant(String(after[0])), Number(after[1])];
     q = q.where((eb) =>
       eb.or([
         eb("incidents.opened_at", "<", openedAt),

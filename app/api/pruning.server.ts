@@ -5,7 +5,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { pruneIdempotencyKeys } from "../lib/idempotency.server";
-import { addDays, jstDate, jstInstant, type IsoDate } from "../lib/jst";
+import { addDays, instantOf, type IsoDate, jstDate, jstInstant } from "../lib/jst";
 
 export interface ApiRecordsPruned {
   /** Idempotency-Key answers stored before 00:00 JST of this day were deleted. */
@@ -18,8 +18,8 @@ export async function pruneApiRecords(db: Kysely<Database>, at: Date): Promise<A
   const today = jstDate(at);
   const idempotencyBefore = addDays(today, -1);
   // `created_at` and `window_started_at` are toISOString() text (UTC): text order is time order.
-  const idempotencyCutoff = jstInstant(idempotencyBefore).toISOString();
-  const windowCutoff = new Date(jstInstant(today).getTime() - 60_000).toISOString();
+  const idempotencyCutoff = instantOf(jstInstant(idempotencyBefore));
+  const windowCutoff = instantOf(new Date(jstInstant(today).getTime() - 60_000));
   return db.transaction().execute(async (trx) => {
     // The one table of decision 0027: the console's form tokens go with the API's keys.
     const keys = await pruneIdempotencyKeys(trx, idempotencyCutoff);

@@ -5,6 +5,7 @@
 // raises nothing is refused. A window that is over starts again in the same statement.
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
+import { instantOf } from "../lib/jst";
 
 const WINDOW_MS = 60_000;
 
@@ -21,7 +22,7 @@ export async function takeApiRequest(
   limit: number,
   at: Date,
 ): Promise<RateResult> {
-  const windowStart = new Date(Math.floor(at.getTime() / WINDOW_MS) * WINDOW_MS).toISOString();
+  const windowStart = instantOf(new Date(Math.floor(at.getTime() / WINDOW_MS) * WINDOW_MS));
   const row = await db
     .insertInto("api_rate_windows")
     .values({ api_key_id: keyId, window_started_at: windowStart, requests: 1 })

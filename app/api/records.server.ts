@@ -31,6 +31,7 @@ import {
   whereUpdated,
 } from "./resources.server";
 import type { ApiCreditNote, ApiCreditNoteDetail, ApiDevice, ApiThreatReport } from "./schemas";
+import { instant, isYearMonth, type YearMonth } from "../lib/jst";
 
 /** The internal id of a contract of the tenant by its ref, for filters; a foreign ref is not found. */
 async function contractIdOf(db: Kysely<Database>, tenant: KeyTenant, ref: string): Promise<number> {
@@ -308,6 +309,7 @@ export const ThreatReportListQuery = z.object({
   month: z
     .string()
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "month は YYYY-MM で指定してください")
+    .refine((v): v is YearMonth => isYearMonth(v))
     .optional()
     .describe("対象月（YYYY-MM）で絞り込む"),
   kind: z
@@ -356,13 +358,13 @@ export async function listApiThreatReports(
   tenant: KeyTenant,
   query: z.output<typeof ThreatReportListQuery>,
 ) {
-  const after = decodeCursor(query.cursor, ["string", "number"]);
+  const after = decodeCursor(query.cursor, ["instant", "number"]);
   let q = threatReports(db, tenant)
     .orderBy("threat_reports.created_at", "desc")
     .orderBy("threat_reports.id", "desc")
     .limit(query.limit + 1);
   if (after) {
-    const [createdAt, id] = [String(after[0]), Number(after[1])];
+    const [createdAt, id] = [instant(String(after[0])), Number(after[1])];
     q = q.where((eb) =>
       eb.or([
         eb("threat_reports.created_at", "<", createdAt),

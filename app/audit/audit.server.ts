@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import { now } from "../lib/clock";
 import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
+import { instantOf } from "../lib/jst";
 
 export interface AuditActor {
   id: string | null;
@@ -26,7 +27,7 @@ export async function recordAudit(
   await db
     .insertInto("audit_log")
     .values({
-      at: now().toISOString(),
+      at: instantOf(now()),
       user_id: input.actor.id,
       user_email: input.actor.email,
       action: input.action,

@@ -7,7 +7,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { THROTTLE_WINDOW_MINUTES } from "../auth/throttle.server";
-import { addDays, jstDate, jstInstant, type IsoDate } from "../lib/jst";
+import { addDays, instantOf, type IsoDate, jstDate, jstInstant } from "../lib/jst";
 
 /**
  * Login attempts are kept 30 days, far longer than the 15-minute throttle window needs
@@ -43,14 +43,14 @@ export async function pruneLoginRecords(
   // start rather than the run's instant, so the day's second run finds nothing new.
   const sessionCutoff = Math.floor(jstInstant(today).getTime() / 1000);
   // `at` is toISOString() text (UTC), so text order is time order.
-  const attemptCutoff = jstInstant(attemptsBefore).toISOString();
+  const attemptCutoff = instantOf(jstInstant(attemptsBefore));
   // Every throttle window (15 minutes) begun this long before today's start was over by then.
-  const windowCutoff = new Date(
-    jstInstant(today).getTime() - THROTTLE_WINDOW_MINUTES * 60_000,
-  ).toISOString();
+  const windowCutoff = instantOf(
+    new Date(jstInstant(today).getTime() - THROTTLE_WINDOW_MINUTES * 60_000),
+  );
   const browsersUnseenSince = addDays(today, -KNOWN_BROWSER_RETENTION_DAYS);
-  const browserCutoff = jstInstant(browsersUnseenSince).toISOString();
-  const todayStart = jstInstant(today).toISOString();
+  const browserCutoff = instantOf(jstInstant(browsersUnseenSince));
+  const todayStart = instantOf(jstInstant(today));
   return db.transaction().execute(async (trx) => {
     const sessions = await trx
       .deleteFrom("sessions")

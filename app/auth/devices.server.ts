@@ -10,6 +10,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { Kysely, Selectable, Transaction } from "kysely";
 import type { Database, UserDeviceTable } from "../../db/schema";
 import { sessionCookieIsSecure } from "./lucia.server";
+import { instantOf } from "../lib/jst";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -95,7 +96,7 @@ export async function rememberDevice(
   params: { userId: string; token: string | null; userAgent: string; ip: string; at: Date },
 ): Promise<{ device: KnownDevice; token: string; isNew: boolean }> {
   const token = params.token ?? randomBytes(32).toString("base64url");
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   const userAgent = params.userAgent.slice(0, USER_AGENT_MAX_LENGTH);
   const known = await findKnownDevice(db, params.userId, token);
   if (known) {
@@ -128,7 +129,7 @@ export async function trustDeviceForSecondFactor(
 ): Promise<void> {
   await db
     .updateTable("user_devices")
-    .set({ mfa_trusted_until: until.toISOString() })
+    .set({ mfa_trusted_until: instantOf(until) })
     .where("id", "=", deviceId)
     .execute();
 }

@@ -16,6 +16,7 @@ import { ACCOUNT_LINK_MAIL_KIND, INVITATION_VALID_DAYS, type AccountState } from
 import type { Tenant } from "./tenancy";
 import { customerInTenant } from "./tenant-scope.server";
 import { formatInstant } from "../lib/format";
+import { instantOf } from "../lib/jst";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -113,8 +114,8 @@ async function sendLink(
   context: LinkContext,
   kind: "invitation" | "reset",
 ): Promise<void> {
-  const at = context.at.toISOString();
-  const expires = new Date(context.at.getTime() + INVITATION_VALID_DAYS * 86_400_000).toISOString();
+  const at = instantOf(context.at);
+  const expires = instantOf(new Date(context.at.getTime() + INVITATION_VALID_DAYS * 86_400_000));
   const token = randomBytes(32).toString("base64url");
   await trx
     .updateTable("account_invitations")
@@ -197,7 +198,7 @@ export async function inviteCustomerAdmin(
       customer_id: params.customer.id,
       // No password until it is set through the link: no password verifies against "".
       password_hash: "",
-      created_at: params.at.toISOString(),
+      created_at: instantOf(params.at),
       disabled_at: null,
     })
     .execute();
@@ -295,7 +296,7 @@ export async function findInvitation(db: Kysely<Database>, token: string, at: Da
     ])
     .where("account_invitations.token_sha256", "=", tokenDigest(token))
     .where("account_invitations.used_at", "is", null)
-    .where("account_invitations.expires_at", ">", at.toISOString())
+    .where("account_invitations.expires_at", ">", instantOf(at))
     .where("users.disabled_at", "is", null)
     .executeTakeFirst();
 }
@@ -314,7 +315,7 @@ export async function setPasswordByInvitation(
     if (!invitation) return null;
     const claimed = await trx
       .updateTable("account_invitations")
-      .set({ used_at: params.at.toISOString() })
+      .set({ used_at: instantOf(params.at) })
       .where("id", "=", invitation.id)
       .where("used_at", "is", null)
       .executeTakeFirst();
@@ -344,7 +345,7 @@ export async function setPasswordByInvitation(
  */
 /** Stops an account inside `trx`: no login from now, its sessions and its unused links end. */
 export async function stopAccount(trx: Db, userId: string, at: Date): Promise<void> {
-  const iso = at.toISOString();
+  const iso = instantOf(at);
   await trx.updateTable("users").set({ disabled_at: iso }).where("id", "=", userId).execute();
   await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
   await trx

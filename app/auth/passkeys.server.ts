@@ -17,6 +17,7 @@ import { recordAudit } from "../audit/audit.server";
 import { getServerConfig, isLoopbackHost } from "../config.server";
 import type { AccountActor } from "./second-factor.server";
 import { conflict, notAllowed, notFoundFailure, ok, type Result } from "../lib/result";
+import { instantOf } from "../lib/jst";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -44,7 +45,7 @@ async function storeChallenge(
   owner: { userId?: string; pendingId?: number },
 ) {
   // Expired challenges of anyone are cleared on the way: they are never valid again.
-  await db.deleteFrom("webauthn_challenges").where("expires_at", "<=", at.toISOString()).execute();
+  await db.deleteFrom("webauthn_challenges").where("expires_at", "<=", instantOf(at)).execute();
   await db
     .insertInto("webauthn_challenges")
     .values({
@@ -52,7 +53,7 @@ async function storeChallenge(
       purpose,
       user_id: owner.userId ?? null,
       pending_sign_in_id: owner.pendingId ?? null,
-      expires_at: new Date(at.getTime() + CHALLENGE_MINUTES * 60_000).toISOString(),
+      expires_at: instantOf(new Date(at.getTime() + CHALLENGE_MINUTES * 60_000)),
     })
     .execute();
 }
@@ -82,7 +83,7 @@ async function consumeChallenge(
     .deleteFrom("webauthn_challenges")
     .where("challenge", "=", challenge)
     .where("purpose", "=", purpose)
-    .where("expires_at", ">", at.toISOString());
+    .where("expires_at", ">", instantOf(at));
   if (owner.userId !== undefined) q = q.where("user_id", "=", owner.userId);
   if (owner.pendingId !== undefined) q = q.where("pending_sign_in_id", "=", owner.pendingId);
   const deleted = await q.executeTakeFirst();
@@ -178,7 +179,7 @@ export async function finishRegistration(
         counter: credential.counter,
         transports: JSON.stringify(credential.transports ?? []),
         name,
-        created_at: at.toISOString(),
+        created_at: instantOf(at),
         last_used_at: null,
       })
       .execute();
@@ -306,7 +307,7 @@ export async function finishAuthentication(
   if (!verification.verified) return refused;
   await db
     .updateTable("user_passkeys")
-    .set({ counter: verification.authenticationInfo.newCounter, last_used_at: at.toISOString() })
+    .set({ counter: verification.authenticationInfo.newCounter, last_used_at: instantOf(at) })
     .where("id", "=", stored.id)
     .execute();
   return ok({ userId: stored.user_id, passkeyName: stored.name });

@@ -23,6 +23,7 @@ import { verifyPassword } from "./password.server";
 import { ROLE_LABELS, type Tenant } from "./tenancy";
 import { formatInstant } from "../lib/format";
 import { conflict, invalidField, notAllowed, ok, type Result } from "../lib/result";
+import { instantOf } from "../lib/jst";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -146,7 +147,7 @@ export async function startTotpSetup(db: Db, userId: string, at: Date): Promise<
     .values({
       user_id: userId,
       secret,
-      created_at: at.toISOString(),
+      created_at: instantOf(at),
       confirmed_at: null,
       last_step: null,
     })
@@ -208,7 +209,7 @@ export async function confirmTotp(
     }
     await trx
       .updateTable("user_totp")
-      .set({ confirmed_at: at.toISOString(), last_step: step })
+      .set({ confirmed_at: instantOf(at), last_step: step })
       .where("user_id", "=", actor.id)
       .execute();
     const codes = await replaceRecoveryCodes(trx, actor.id, at);
@@ -335,7 +336,7 @@ export async function replaceRecoveryCodes(db: Db, userId: string, at: Date): Pr
       codes.map((code) => ({
         user_id: userId,
         code_sha256: sha256(normalizeRecoveryCode(code)),
-        created_at: at.toISOString(),
+        created_at: instantOf(at),
         used_at: null,
       })),
     )
@@ -385,7 +386,7 @@ export async function useRecoveryCode(
   if (!/^[A-Z2-7]{10}$/.test(normalized)) return false;
   const spent = await db
     .updateTable("user_recovery_codes")
-    .set({ used_at: at.toISOString() })
+    .set({ used_at: instantOf(at) })
     .where("user_id", "=", userId)
     .where("code_sha256", "=", sha256(normalized))
     .where("used_at", "is", null)
@@ -410,8 +411,8 @@ export async function createPendingSignIn(db: Db, userId: string, at: Date): Pro
     .values({
       token_sha256: sha256(token),
       user_id: userId,
-      created_at: at.toISOString(),
-      expires_at: new Date(at.getTime() + PENDING_SIGN_IN_MINUTES * 60_000).toISOString(),
+      created_at: instantOf(at),
+      expires_at: instantOf(new Date(at.getTime() + PENDING_SIGN_IN_MINUTES * 60_000)),
     })
     .execute();
   return token;
@@ -456,7 +457,7 @@ export async function findPendingSignIn(
       "users.email",
     ])
     .where("pending_sign_ins.token_sha256", "=", sha256(token))
-    .where("pending_sign_ins.expires_at", ">", at.toISOString())
+    .where("pending_sign_ins.expires_at", ">", instantOf(at))
     .where("users.disabled_at", "is", null)
     .executeTakeFirst();
   return row
@@ -477,7 +478,7 @@ export async function codesThrottled(
   at: Date,
 ): Promise<boolean> {
   if (pending.failures >= MAX_CODE_FAILURES) return true;
-  const since = new Date(at.getTime() - CODE_FAILURE_WINDOW_MINUTES * 60_000).toISOString();
+  const since = instantOf(new Date(at.getTime() - CODE_FAILURE_WINDOW_MINUTES * 60_000));
   const row = await db
     .selectFrom("second_factor_failures")
     .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -495,7 +496,7 @@ export async function recordCodeFailure(
 ): Promise<void> {
   await db
     .insertInto("second_factor_failures")
-    .values({ user_id: userId, at: at.toISOString() })
+    .values({ user_id: userId, at: instantOf(at) })
     .execute();
   if (pendingId !== null) {
     await db
@@ -742,7 +743,7 @@ export async function updateTenantSecondFactorPolicy(
     } else if (tenant.kind === "customer") {
       await trx
         .updateTable("customers")
-        .set({ mfa_required: required ? 1 : 0, updated_at: now().toISOString() })
+        .set({ mfa_required: required ? 1 : 0, updated_at: instantOf(now()) })
         .where("id", "=", tenant.customerId)
         .execute();
     } else return;

@@ -33,6 +33,7 @@ import { sendWithResponse } from "./response-cookies.server";
 import { tenantFor, type Viewer } from "./tenancy";
 import { reserveLoginAttempt, settleLoginAttempt } from "./throttle.server";
 import { formatInstant } from "../lib/format";
+import { instantOf } from "../lib/jst";
 
 /** The client address as the server saw it (set by the HTTP server as x-client-ip). */
 export function clientIp(request: Request): string {
@@ -85,11 +86,11 @@ async function noteSessionSeen(
   lastSeenAt: string | null,
   at: Date,
 ): Promise<void> {
-  const stale = new Date(at.getTime() - LAST_SEEN_RESOLUTION_MS).toISOString();
+  const stale = instantOf(new Date(at.getTime() - LAST_SEEN_RESOLUTION_MS));
   if (lastSeenAt && lastSeenAt > stale) return;
   await db
     .updateTable("sessions")
-    .set({ last_seen_at: at.toISOString() })
+    .set({ last_seen_at: instantOf(at) })
     .where("id", "=", sessionId)
     .where((eb) => eb.or([eb("last_seen_at", "is", null), eb("last_seen_at", "<=", stale)]))
     .execute();

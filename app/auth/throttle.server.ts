@@ -21,6 +21,7 @@
 // failures from elsewhere cannot lock the account's owner out. The address limit applies to all.
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
+import { instantOf } from "../lib/jst";
 
 export const THROTTLE_WINDOW_MINUTES = 15;
 export const MAX_FAILURES_PER_ACCOUNT = 5;
@@ -62,10 +63,10 @@ async function reserveKey(
   { key, limit }: ThrottleKey,
   at: Date,
 ): Promise<boolean> {
-  const windowOver = new Date(at.getTime() - WINDOW_MS).toISOString();
+  const windowOver = instantOf(new Date(at.getTime() - WINDOW_MS));
   const row = await db
     .insertInto("login_throttle")
-    .values({ key, window_started_at: at.toISOString(), failures: 0, pending: 1 })
+    .values({ key, window_started_at: instantOf(at), failures: 0, pending: 1 })
     .onConflict((oc) =>
       oc
         .column("key")
@@ -185,7 +186,7 @@ export async function settleLoginAttempt(
       .values({
         email: reservation.email,
         ip: reservation.ip,
-        at: reservation.at.toISOString(),
+        at: instantOf(reservation.at),
         success: success ? 1 : 0,
       })
       .execute();
@@ -216,11 +217,7 @@ export async function settleLoginAttempt(
     await trx
       .deleteFrom("login_throttle")
       .where("pending", "=", 0)
-      .where(
-        "window_started_at",
-        "<=",
-        new Date(reservation.at.getTime() - WINDOW_MS).toISOString(),
-      )
+      .where("window_started_at", "<=", instantOf(new Date(reservation.at.getTime() - WINDOW_MS)))
       .execute();
   });
 }

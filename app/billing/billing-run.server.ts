@@ -23,7 +23,7 @@ import { chunks, SQL_CHUNK } from "../../db/chunks";
 import { writeTransaction } from "../../db/write-transaction";
 import { recordWebhookEventsFor, webhookSubscribers } from "../webhooks/events.server";
 import { billingChangesSince, lastBillingChange } from "./billing-changes.server";
-import { lastDayOf, type YearMonth } from "../lib/jst";
+import { instantOf, lastDayOf, type YearMonth } from "../lib/jst";
 import {
   loadBillableContracts,
   loadPriorInvoices,
@@ -472,7 +472,7 @@ async function issueBatch(
     .select((eb) => eb.fn.max("seq").as("seq"))
     .executeTakeFirst();
   let seq = Number(last?.seq ?? 0);
-  const issuedAtIso = issuedAt.toISOString();
+  const issuedAtIso = instantOf(issuedAt);
   const rows = batch.map((p) => {
     seq += 1;
     const t = p.draft.totals;
@@ -674,7 +674,7 @@ export async function runBillingMonth(
   if (state?.status === "closed") return { ...base, alreadyClosed: true, issued: 0 }; // closed while checking
   if (checked.problems.length > 0) return { ...base, alreadyClosed: false, issued: 0 };
 
-  const issuedAt = options.at.toISOString();
+  const issuedAt = instantOf(options.at);
   await db
     .insertInto("billing_months")
     .values({ month, status: "running", started_at: issuedAt, closed_at: null, invoice_count: 0 })
@@ -744,7 +744,7 @@ export async function runBillingMonth(
           .updateTable("billing_months")
           .set({
             status: "closed",
-            closed_at: options.at.toISOString(),
+            closed_at: instantOf(options.at),
             invoice_count: await issuedCount(trx, month),
           })
           .where("month", "=", month)

@@ -5,21 +5,32 @@ import {
   dueDateOf,
   dueRuleLabel,
 } from "./billing-settings";
+import { yearMonth } from "../lib/jst";
 
 describe("billing settings (T-27-1 due date, T-26-3 interest-only invoices)", () => {
   it("falls due on the last day of M+1 by default", () => {
-    expect(dueDateOf("2026-11", DEFAULT_BILLING_SETTINGS)).toBe("2026-12-31");
-    expect(dueDateOf("2027-01", DEFAULT_BILLING_SETTINGS)).toBe("2027-02-28");
+    expect(dueDateOf(yearMonth("2026-11"), DEFAULT_BILLING_SETTINGS)).toBe("2026-12-31");
+    expect(dueDateOf(yearMonth("2027-01"), DEFAULT_BILLING_SETTINGS)).toBe("2027-02-28");
     expect(dueRuleLabel(DEFAULT_BILLING_SETTINGS)).toBe("翌月末日");
   });
 
   it("falls due on the set day of M+1 or M+2", () => {
-    expect(dueDateOf("2026-11", { ...DEFAULT_BILLING_SETTINGS, dueDay: 20 })).toBe("2026-12-20");
+    expect(dueDateOf(yearMonth("2026-11"), { ...DEFAULT_BILLING_SETTINGS, dueDay: 20 })).toBe(
+      "2026-12-20",
+    );
     expect(
-      dueDateOf("2026-12", { ...DEFAULT_BILLING_SETTINGS, dueMonthOffset: 2, dueDay: 10 }),
+      dueDateOf(yearMonth("2026-12"), {
+        ...DEFAULT_BILLING_SETTINGS,
+        dueMonthOffset: 2,
+        dueDay: 10,
+      }),
     ).toBe("2027-02-10");
     expect(
-      dueDateOf("2027-12", { ...DEFAULT_BILLING_SETTINGS, dueMonthOffset: 2, dueDay: null }),
+      dueDateOf(yearMonth("2027-12"), {
+        ...DEFAULT_BILLING_SETTINGS,
+        dueMonthOffset: 2,
+        dueDay: null,
+      }),
     ).toBe("2028-02-29");
     expect(dueRuleLabel({ dueMonthOffset: 2, dueDay: 10 })).toBe("翌々月10日");
   });

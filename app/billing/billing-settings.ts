@@ -3,7 +3,14 @@
 // unbilled (T-26-3: off unless set). Pure: from the stored settings to the options every invoice
 // of a month is drafted with.
 import { z } from "zod";
-import { addMonths, firstDayOf, lastDayOf, type IsoDate, type YearMonth } from "../lib/jst";
+import {
+  addMonths,
+  firstDayOf,
+  isoDate,
+  type IsoDate,
+  lastDayOf,
+  type YearMonth,
+} from "../lib/jst";
 import type { InvoiceOptions } from "./invoice";
 
 export interface BillingSettings {
@@ -26,7 +33,7 @@ export const MIN_DAYS_TO_PAY = 10;
 export function dueDateOf(month: YearMonth, settings: BillingSettings): IsoDate {
   const dueMonth = addMonths(month, settings.dueMonthOffset);
   if (settings.dueDay === null) return lastDayOf(dueMonth);
-  return `${firstDayOf(dueMonth).slice(0, 8)}${String(settings.dueDay).padStart(2, "0")}`;
+  return isoDate(`${firstDayOf(dueMonth).slice(0, 8)}${String(settings.dueDay).padStart(2, "0")}`);
 }
 
 export function invoiceOptionsOf(month: YearMonth, settings: BillingSettings): InvoiceOptions {

@@ -8,7 +8,7 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
-import { jstDate } from "../lib/jst";
+import { instantOf, jstDate } from "../lib/jst";
 import {
   creditNoteNumber,
   draftCreditNote,
@@ -116,7 +116,7 @@ export async function issueCreditNote(
         non_taxable_yen: draft.totals.nonTaxableYen,
         total_yen: draft.totals.totalYen,
         line_count: draft.lines.length,
-        issued_at: at.toISOString(),
+        issued_at: instantOf(at),
         issued_by: params.actor.email ?? "",
       })
       .returning("id")

@@ -12,6 +12,7 @@ import type { Tenant } from "../auth/tenancy";
 import { creditNoteDocument, invoiceDocument } from "./invoice-documents.server";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { fetchPage } from "../lib/paging.server";
+import { instantOf, type IsoDate } from "../lib/jst";
 
 export type ArchivedKind = DocumentArchiveTable["kind"];
 
@@ -78,7 +79,7 @@ async function archived(
       file_name: documentFileName(doc),
       pdf,
       sha256: sha256Hex(pdf),
-      stored_at: at.toISOString(),
+      stored_at: instantOf(at),
     })
     .onConflict((oc) => oc.columns(["kind", "document_id"]).doNothing())
     .execute();
@@ -167,8 +168,8 @@ export async function verifyArchive(
 // Search by 取引年月日, 取引金額 and 取引先 (each optional, combined with "and").
 
 export interface ArchiveSearch {
-  from?: string | null;
-  to?: string | null;
+  from?: IsoDate | null;
+  to?: IsoDate | null;
   minYen?: number | null;
   maxYen?: number | null;
   counterparty?: string | null;

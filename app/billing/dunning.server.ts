@@ -7,7 +7,7 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { failureMessage } from "../lib/result";
 import { suspendContract } from "../contracts/suspensions.server";
-import { addDays, type IsoDate } from "../lib/jst";
+import { addDays, instantOf, type IsoDate } from "../lib/jst";
 import { queueMail } from "../mail/outbox.server";
 import {
   DUNNING_CATCH_UP_DAYS,
@@ -135,7 +135,7 @@ export async function runDunning(
           outbox_id: null,
           suspension_id: null,
           note: null,
-          created_at: at.toISOString(),
+          created_at: instantOf(at),
         })
         .onConflict((oc) => oc.columns(["invoice_id", "kind", "day_offset"]).doNothing())
         .returning("id")
@@ -307,7 +307,7 @@ async function recordSuspensionNotice(
       outbox_id: null,
       suspension_id: suspensionId,
       note,
-      created_at: p.at.toISOString(),
+      created_at: instantOf(p.at),
     })
     .onConflict((oc) => oc.columns(["invoice_id", "kind", "day_offset"]).doNothing())
     .returning("id")

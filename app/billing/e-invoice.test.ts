@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { InvoiceDocument } from "../../reports/invoice-pdf";
 import { eInvoiceXml, JP_PINT_CUSTOMIZATION_ID, JP_PINT_PROFILE_ID } from "./e-invoice";
 import { checkPeppolId } from "./peppol-id";
+import { isoDate, yearMonth } from "../lib/jst";
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -32,9 +33,9 @@ const issuer = {
 const invoice: InvoiceDocument = {
   kind: "invoice",
   number: "INV-00000099",
-  issueDate: "2026-12-01",
-  billingMonth: "2026-11",
-  dueDate: "2026-12-31",
+  issueDate: isoDate("2026-12-01"),
+  billingMonth: yearMonth("2026-11"),
+  dueDate: isoDate("2026-12-31"),
   issuer,
   recipient: {
     name: "ひばり不動産 <本店> & Co.",
@@ -191,8 +192,8 @@ describe("JP PINT credit note", () => {
   const note: InvoiceDocument = {
     kind: "credit_note",
     number: "CN-00000007",
-    issueDate: "2026-12-10",
-    billingMonth: "2026-11",
+    issueDate: isoDate("2026-12-10"),
+    billingMonth: yearMonth("2026-11"),
     originalInvoiceNumber: "INV-00000099",
     reason: "設定ミスの返金",
     issuer,

@@ -5,7 +5,7 @@ import { sql, type Kysely, type SqlBool, type Transaction } from "kysely";
 import { dialectOf } from "../../db/connection";
 import { SQL_CHUNK } from "../../db/chunks";
 import type { Database } from "../../db/schema";
-import { firstDayOf, lastDayOf, type YearMonth } from "../lib/jst";
+import { firstDayOf, type IsoDate, lastDayOf, type YearMonth } from "../lib/jst";
 import type { ContractHistory, PaymentRecord } from "./contract-history";
 import { creditedInterestYenOfInvoice, creditedYenOfInvoice } from "./credit-sums.server";
 import type { PriorInvoice } from "./monthly-invoice";
@@ -21,7 +21,7 @@ export async function loadTariffs(db: Db): Promise<TariffVersion[]> {
     .select(["tariff_versions.effective_from", "tariff_prices.code", "tariff_prices.price_yen"])
     .orderBy("tariff_versions.effective_from")
     .execute();
-  const updates = new Map<string, Record<string, number>>();
+  const updates = new Map<IsoDate, Record<string, number>>();
   for (const row of rows) {
     const prices = updates.get(row.effective_from) ?? {};
     prices[row.code] = row.price_yen;
@@ -135,7 +135,7 @@ const paymentColumns = [
 /** Every contract whose service started on or before `lastDay`, ordered by ref, with its history. */
 export async function loadBillableContracts(
   db: Db,
-  lastDay: string,
+  lastDay: IsoDate,
   options: LoadOptions = {},
 ): Promise<BillableContract[]> {
   const { contractIds, onlyPaymentsRelevantTo: month, page } = options;

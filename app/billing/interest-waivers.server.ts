@@ -8,6 +8,7 @@ import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
 import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
+import { instantOf } from "../lib/jst";
 
 export type WaiverResult = Result;
 
@@ -50,7 +51,7 @@ export async function waiveInterest(
         invoice_id: invoice.id,
         reason: params.reason,
         waived_by: params.actor.email ?? "",
-        waived_at: now().toISOString(),
+        waived_at: instantOf(now()),
       })
       .execute();
     // Interest carried to a month not invoiced yet (payments.server.ts) is waived with it.

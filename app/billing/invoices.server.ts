@@ -5,7 +5,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import { isIsoDate, isYearMonth, type IsoDate } from "../lib/jst";
+import { isIsoDate, type IsoDate, isYearMonth, type YearMonth } from "../lib/jst";
 import { parseYenInput } from "../lib/money";
 import { creditedInterestYenOfInvoice } from "./credit-sums.server";
 import { chunks } from "../../db/chunks";
@@ -22,7 +22,7 @@ export interface InvoiceSearch {
   amountMax?: number;
   counterparty?: string;
   status?: StatusFilter;
-  billingMonth?: string;
+  billingMonth?: YearMonth;
   /** One contract's invoices only (the tenant still applies). */
   contractId?: number;
 }
@@ -267,7 +267,7 @@ async function withPaymentState(db: Kysely<Database>, rows: InvoiceQueryRow[], t
   });
   // T-26: the interest accrued to today on each overdue invoice, for the overdue list.
   const overdue = listed.filter((i) => i.overdue);
-  const payments: { invoice_id: number; paid_on: string; amount_yen: number | null }[] = [];
+  const payments: { invoice_id: number; paid_on: IsoDate; amount_yen: number | null }[] = [];
   for (const ids of chunks(overdue.map((i) => i.id))) {
     payments.push(
       ...(await db

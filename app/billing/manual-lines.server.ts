@@ -8,7 +8,7 @@ import { dialectOf } from "../../db/connection";
 import type { Database } from "../../db/schema";
 import { writeTransaction } from "../../db/write-transaction";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
-import { monthOf, type YearMonth } from "../lib/jst";
+import { instantOf, monthOf, type YearMonth } from "../lib/jst";
 import type { ManualLineEntry } from "./manual-line-entry";
 import { formatDate, formatYen } from "../lib/format";
 import {
@@ -151,7 +151,7 @@ export async function addManualLine(
         code: entry.code,
         rule: entry.rule,
         created_by: params.actor.email,
-        created_at: params.at.toISOString(),
+        created_at: instantOf(params.at),
       })
       .returning("id")
       .executeTakeFirstOrThrow();

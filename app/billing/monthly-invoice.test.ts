@@ -12,6 +12,7 @@ import {
   priorInvoiceOf,
 } from "./monthly-invoice";
 import { tariffVersions } from "./tariff";
+import { isoDate, type IsoDate, yearMonth, type YearMonth } from "../lib/jst";
 
 // The example contract K1 of docs/rules/import-format.md, as the import file gives it, with the file's tariff update.
 const K1: ContractHistory = {
@@ -20,19 +21,19 @@ const K1: ContractHistory = {
   lineId: "CAF1234567",
   area: "west",
   basePlan: "base.standard",
-  serviceStart: "2024-04-10",
+  serviceStart: isoDate("2024-04-10"),
   items: [
-    { code: "endpoint", quantity: 10, ownership: "rental", from: "2024-04-10" },
+    { code: "endpoint", quantity: 10, ownership: "rental", from: isoDate("2024-04-10") },
     {
       code: "gateway.gw50",
       quantity: 1,
       ownership: "rental",
       repair24h: true,
-      from: "2024-04-10",
+      from: isoDate("2024-04-10"),
       to: null,
     },
   ],
-  planChanges: [{ date: "2024-10-05", basePlan: "base.lite" }],
+  planChanges: [{ date: isoDate("2024-10-05"), basePlan: "base.lite" }],
   outages: [
     {
       services: ["gateway"],
@@ -43,7 +44,7 @@ const K1: ContractHistory = {
   ],
   visits: [
     {
-      date: "2024-07-05",
+      date: isoDate("2024-07-05"),
       start: "10:00",
       withLineApplication: false,
       backupAvailable: true,
@@ -56,13 +57,24 @@ const K1: ContractHistory = {
     },
   ],
   manualLines: [
-    { date: "2024-08-10", description: "ゲートウェイ装置 未返却", amountYen: 50000, taxable: true },
+    {
+      date: isoDate("2024-08-10"),
+      description: "ゲートウェイ装置 未返却",
+      amountYen: 50000,
+      taxable: true,
+    },
   ],
-  termination: { requestedOn: "2024-09-15", wishedDate: "2024-09-30", confirmedOn: "2024-09-17" },
-  payments: [{ billingMonth: "2024-05", paidOn: "2024-07-20", amountYen: null }],
+  termination: {
+    requestedOn: isoDate("2024-09-15"),
+    wishedDate: isoDate("2024-09-30"),
+    confirmedOn: isoDate("2024-09-17"),
+  },
+  payments: [
+    { billingMonth: yearMonth("2024-05"), paidOn: isoDate("2024-07-20"), amountYen: null },
+  ],
 };
 const tariffs = tariffVersions([
-  { effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000 } },
+  { effectiveFrom: isoDate("2025-04-01"), prices: { "base.standard": 3300, "base.lite": 2000 } },
 ]);
 
 const fee = (
@@ -70,7 +82,7 @@ const fee = (
   description: string,
   quantity: number,
   unitPriceYen: number,
-  tariffVersion = "2024-04-01",
+  tariffVersion = isoDate("2024-04-01"),
 ): InvoiceLine => ({
   code,
   rule: "T-24-1",
@@ -87,7 +99,7 @@ const k1Fees = (month: string): InvoiceLine[] => [
   fee("gateway.gw50", "ゲートウェイ（50クライアント向け・24時間故障対応付き） 1台", 1, 11000),
 ];
 
-function lines(contract: ContractHistory, month: string, versions = tariffs): InvoiceLine[] {
+function lines(contract: ContractHistory, month: YearMonth, versions = tariffs): InvoiceLine[] {
   const result = buildMonthlyInvoiceLines(contract, month, versions);
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
   return result.lines;
@@ -109,7 +121,7 @@ describe("K1 of docs/rules/import-format.md, billed month by month (T-27-1)", ()
   // - September (termination month): no fees; ETF: B = 5, remaining 7 × 3,000 (base plan in August)
   //   = 21,000 non-taxable; total 21,000.
   // - October onward: the plan change of 2024-10-05 falls after the termination → nothing; no invoice.
-  const series = buildInvoiceSeries(K1, "2024-04", "2025-06", tariffs);
+  const series = buildInvoiceSeries(K1, yearMonth("2024-04"), yearMonth("2025-06"), tariffs);
   if (!series.ok) throw new Error(JSON.stringify(series.problems));
   const invoices = series.invoices;
 
@@ -205,16 +217,20 @@ describe("K1 of docs/rules/import-format.md, billed month by month (T-27-1)", ()
       contractTerminationDate({
         ...K1,
         termination: {
-          requestedOn: "2024-09-15",
-          wishedDate: "2024-09-16",
-          confirmedOn: "2024-09-20",
+          requestedOn: isoDate("2024-09-15"),
+          wishedDate: isoDate("2024-09-16"),
+          confirmedOn: isoDate("2024-09-20"),
         },
       }),
     ).toBe("2024-09-20");
     expect(
       contractTerminationDate({
         ...K1,
-        termination: { requestedOn: "2024-09-15", wishedDate: "2024-09-30", confirmedOn: null },
+        termination: {
+          requestedOn: isoDate("2024-09-15"),
+          wishedDate: isoDate("2024-09-30"),
+          confirmedOn: null,
+        },
       }),
     ).toBeNull();
     expect(contractTerminationDate({ ...K1, termination: null })).toBeNull();
@@ -230,15 +246,15 @@ describe("K1 kept running: tariff change and downgrade (T-2, S4 ※1)", () => {
     manualLines: [],
     payments: [],
     planChanges: [
-      { date: "2025-05-10", basePlan: "base.lite" },
-      { date: "2025-06-10", basePlan: "base.standard" },
+      { date: isoDate("2025-05-10"), basePlan: "base.lite" },
+      { date: isoDate("2025-06-10"), basePlan: "base.standard" },
     ],
   };
 
   it("bills each month with the tariff in force on its first day", () => {
     // March 2025: 3,000 + 6,000 + 11,000 = 20,000 → 22,000; April 2025: 3,300 + 17,000 = 20,300 → tax 2,030 → 22,330
-    const march = buildMonthlyInvoice(running, "2025-03", tariffs);
-    const april = buildMonthlyInvoice(running, "2025-04", tariffs);
+    const march = buildMonthlyInvoice(running, yearMonth("2025-03"), tariffs);
+    const april = buildMonthlyInvoice(running, yearMonth("2025-04"), tariffs);
     expect(march.ok && march.invoice?.totals.totalYen).toBe(22000);
     expect(april.ok && april.invoice?.totals).toEqual({
       taxable10Yen: 20300,
@@ -246,23 +262,23 @@ describe("K1 kept running: tariff change and downgrade (T-2, S4 ※1)", () => {
       nonTaxableYen: 0,
       totalYen: 22330,
     });
-    expect(lines(running, "2025-04")[0]).toEqual(
-      fee("base.standard", "基本料金（プラン①）2025年4月分", 1, 3300, "2025-04-01"),
+    expect(lines(running, yearMonth("2025-04"))[0]).toEqual(
+      fee("base.standard", "基本料金（プラン①）2025年4月分", 1, 3300, isoDate("2025-04-01")),
     );
   });
 
   it("charges the new plan from the month of a downgrade and the old plan's fee × remaining months", () => {
     // May 2025: base.lite 2,000 + 17,000 = 19,000, tax 1,900; B = 13 (2024-04 … 2025-04), remaining 11,
     // old plan's price in April 2025 = 3,300 → 36,300 non-taxable; total 57,200.
-    expect(lines(running, "2025-05")).toEqual([
-      fee("base.lite", "基本料金（lite）2025年5月分", 1, 2000, "2025-04-01"),
-      fee("endpoint", "エンドポイントセキュリティ 10台", 10, 600, "2025-04-01"),
+    expect(lines(running, yearMonth("2025-05"))).toEqual([
+      fee("base.lite", "基本料金（lite）2025年5月分", 1, 2000, isoDate("2025-04-01")),
+      fee("endpoint", "エンドポイントセキュリティ 10台", 10, 600, isoDate("2025-04-01")),
       fee(
         "gateway.gw50",
         "ゲートウェイ（50クライアント向け・24時間故障対応付き） 1台",
         1,
         11000,
-        "2025-04-01",
+        isoDate("2025-04-01"),
       ),
       {
         code: "etf.downgrade",
@@ -275,7 +291,7 @@ describe("K1 kept running: tariff change and downgrade (T-2, S4 ※1)", () => {
         taxCategory: "non_taxable",
       },
     ]);
-    const may = buildMonthlyInvoice(running, "2025-05", tariffs);
+    const may = buildMonthlyInvoice(running, yearMonth("2025-05"), tariffs);
     expect(may.ok && may.invoice?.totals).toEqual({
       taxable10Yen: 19000,
       tax10Yen: 1900,
@@ -286,11 +302,14 @@ describe("K1 kept running: tariff change and downgrade (T-2, S4 ※1)", () => {
 
   it("prices the old plan in its last charged month when the tariff changes in the month of the downgrade", () => {
     const raised = tariffVersions([
-      { effectiveFrom: "2025-04-01", prices: { "base.standard": 3300, "base.lite": 2000 } },
-      { effectiveFrom: "2025-05-01", prices: { "base.standard": 3500 } },
+      {
+        effectiveFrom: isoDate("2025-04-01"),
+        prices: { "base.standard": 3300, "base.lite": 2000 },
+      },
+      { effectiveFrom: isoDate("2025-05-01"), prices: { "base.standard": 3500 } },
     ]);
     // old plan charged last in April 2025 at 3,300 → 11 × 3,300 = 36,300 (not May's 3,500)
-    expect(lines(running, "2025-05", raised).at(-1)).toMatchObject({
+    expect(lines(running, yearMonth("2025-05"), raised).at(-1)).toMatchObject({
       code: "etf.downgrade",
       quantity: 11,
       unitPriceYen: 3300,
@@ -300,7 +319,7 @@ describe("K1 kept running: tariff change and downgrade (T-2, S4 ※1)", () => {
   });
 
   it("charges nothing for an upgrade", () => {
-    expect(lines(running, "2025-06").map((l) => [l.code, l.amountYen])).toEqual([
+    expect(lines(running, yearMonth("2025-06")).map((l) => [l.code, l.amountYen])).toEqual([
       ["base.standard", 3300],
       ["endpoint", 6000],
       ["gateway.gw50", 11000],
@@ -308,16 +327,18 @@ describe("K1 kept running: tariff change and downgrade (T-2, S4 ※1)", () => {
   });
 
   it("charges 12 months for a downgrade in the start month, at that month's price", () => {
-    const lite = tariffVersions([{ effectiveFrom: "2024-05-01", prices: { "base.lite": 2000 } }]);
+    const lite = tariffVersions([
+      { effectiveFrom: isoDate("2024-05-01"), prices: { "base.lite": 2000 } },
+    ]);
     const contract: ContractHistory = {
       ...running,
-      serviceStart: "2024-05-10",
+      serviceStart: isoDate("2024-05-10"),
       items: [],
-      planChanges: [{ date: "2024-05-20", basePlan: "base.lite" }],
+      planChanges: [{ date: isoDate("2024-05-20"), basePlan: "base.lite" }],
     };
     // B = 0 → remaining 12 × base.standard 3,000 (May 2024) = 36,000; the new plan is charged in May
-    expect(lines(contract, "2024-05", lite)).toEqual([
-      fee("base.lite", "基本料金（lite）2024年5月分", 1, 2000, "2024-05-01"),
+    expect(lines(contract, yearMonth("2024-05"), lite)).toEqual([
+      fee("base.lite", "基本料金（lite）2024年5月分", 1, 2000, isoDate("2024-05-01")),
       {
         code: "etf.downgrade",
         rule: "S4※1",
@@ -334,9 +355,9 @@ describe("K1 kept running: tariff change and downgrade (T-2, S4 ※1)", () => {
   it("reports a plan the tariff does not price", () => {
     const contract: ContractHistory = {
       ...running,
-      planChanges: [{ date: "2024-10-05", basePlan: "base.lite" }],
+      planChanges: [{ date: isoDate("2024-10-05"), basePlan: "base.lite" }],
     };
-    expect(buildMonthlyInvoiceLines(contract, "2024-10", tariffs)).toEqual({
+    expect(buildMonthlyInvoiceLines(contract, yearMonth("2024-10"), tariffs)).toEqual({
       ok: false,
       problems: [
         {
@@ -352,13 +373,13 @@ describe("K1 kept running: tariff change and downgrade (T-2, S4 ※1)", () => {
     const ending: ContractHistory = {
       ...running,
       termination: {
-        requestedOn: "2025-05-01",
-        wishedDate: "2025-05-31",
-        confirmedOn: "2025-05-02",
+        requestedOn: isoDate("2025-05-01"),
+        wishedDate: isoDate("2025-05-31"),
+        confirmedOn: isoDate("2025-05-02"),
       },
     };
     // May 2025 is the termination month: B = 13, remaining 11 × April's 3,300 = 36,300 once, as the termination's ETF
-    expect(lines(ending, "2025-05")).toEqual([
+    expect(lines(ending, yearMonth("2025-05"))).toEqual([
       {
         code: "etf.termination",
         rule: "S4※1",
@@ -377,29 +398,39 @@ describe("item lines (T-24-1 item rule, S4 ※2 ※3 ※4)", () => {
   const contract: ContractHistory = {
     area: "east",
     basePlan: "base.standard",
-    serviceStart: "2024-04-10",
+    serviceStart: isoDate("2024-04-10"),
     items: [
-      { code: "endpoint", quantity: 10, ownership: "rental", from: "2024-04-10", to: "2024-06-15" },
-      { code: "endpoint", quantity: 8, ownership: "rental", from: "2024-06-15" },
-      { code: "endpoint", quantity: 5, ownership: "purchased", from: "2024-04-10" },
+      {
+        code: "endpoint",
+        quantity: 10,
+        ownership: "rental",
+        from: isoDate("2024-04-10"),
+        to: isoDate("2024-06-15"),
+      },
+      { code: "endpoint", quantity: 8, ownership: "rental", from: isoDate("2024-06-15") },
+      { code: "endpoint", quantity: 5, ownership: "purchased", from: isoDate("2024-04-10") },
       {
         code: "gateway.gw10",
         quantity: 1,
         ownership: "rental",
         repair24h: false,
-        from: "2024-04-10",
+        from: isoDate("2024-04-10"),
       },
-      { code: "sandbox", quantity: 1, ownership: "rental", from: "2024-05-01" },
+      { code: "sandbox", quantity: 1, ownership: "rental", from: isoDate("2024-05-01") },
     ],
   };
   const withSandboxPrice = tariffVersions([
-    { effectiveFrom: "2024-06-01", prices: { sandbox: 500 } },
+    { effectiveFrom: isoDate("2024-06-01"), prices: { sandbox: 500 } },
   ]);
 
   it("drops the sandbox while its price is 0 and never charges purchased seats", () => {
     // May: 3,000 + 10 × 600 + gw10 without repair 6,000; the sandbox (0 yen) makes no line
     expect(
-      lines(contract, "2024-05", withSandboxPrice).map((l) => [l.code, l.description, l.amountYen]),
+      lines(contract, yearMonth("2024-05"), withSandboxPrice).map((l) => [
+        l.code,
+        l.description,
+        l.amountYen,
+      ]),
     ).toEqual([
       ["base.standard", "基本料金（プラン①）2024年5月分", 3000],
       ["endpoint", "エンドポイントセキュリティ 10台", 6000],
@@ -410,7 +441,7 @@ describe("item lines (T-24-1 item rule, S4 ※2 ※3 ※4)", () => {
   it("charges the seats that stay, not the ended line, in the month of a reduction", () => {
     // June: the 10-seat line ended on 06-15 (not charged), the 8-seat line started (charged); sandbox 500 from June's tariff
     expect(
-      lines(contract, "2024-06", withSandboxPrice).map((l) => [
+      lines(contract, yearMonth("2024-06"), withSandboxPrice).map((l) => [
         l.code,
         l.quantity,
         l.unitPriceYen,
@@ -430,10 +461,15 @@ describe("item lines (T-24-1 item rule, S4 ※2 ※3 ※4)", () => {
       ...contract,
       items: [
         ...contract.items!,
-        { code: "gateway.gw20", quantity: 1, ownership: "rental" as const, from: "2024-04-10" },
+        {
+          code: "gateway.gw20",
+          quantity: 1,
+          ownership: "rental" as const,
+          from: isoDate("2024-04-10"),
+        },
       ],
     };
-    expect(buildMonthlyInvoiceLines(bad, "2024-05", withSandboxPrice)).toEqual({
+    expect(buildMonthlyInvoiceLines(bad, yearMonth("2024-05"), withSandboxPrice)).toEqual({
       ok: false,
       problems: [
         {
@@ -454,7 +490,7 @@ describe("visits on the invoice (S2, S5, S6)", () => {
     payments: [],
     planChanges: [],
   };
-  const visitOf = (date: string, start: string, lines: VisitRecord["lines"]): VisitRecord => ({
+  const visitOf = (date: IsoDate, start: string, lines: VisitRecord["lines"]): VisitRecord => ({
     date,
     start,
     withLineApplication: false,
@@ -467,17 +503,17 @@ describe("visits on the invoice (S2, S5, S6)", () => {
       ...base,
       visits: [
         ...K1.visits!,
-        visitOf("2024-11-05", "13:00", [
+        visitOf(isoDate("2024-11-05"), "13:00", [
           { code: "visit.base" },
           { code: "visit.os_recovery", quantity: 1 },
         ]),
-        visitOf("2025-04-08", "10:00", [
+        visitOf(isoDate("2025-04-08"), "10:00", [
           { code: "visit.base" },
           { code: "visit.os_recovery", quantity: 1 },
         ]),
       ],
     };
-    expect(lines(contract, "2024-11").slice(3)).toEqual([
+    expect(lines(contract, yearMonth("2024-11")).slice(3)).toEqual([
       {
         code: "visit.base",
         rule: "S5",
@@ -499,7 +535,7 @@ describe("visits on the invoice (S2, S5, S6)", () => {
         taxCategory: "taxable_10",
       },
     ]);
-    expect(lines(contract, "2025-04").map((l) => l.code)).toEqual([
+    expect(lines(contract, yearMonth("2025-04")).map((l) => l.code)).toEqual([
       "base.standard",
       "endpoint",
       "gateway.gw50",
@@ -510,8 +546,8 @@ describe("visits on the invoice (S2, S5, S6)", () => {
     const contract: ContractHistory = {
       ...base,
       visits: [
-        visitOf("2024-07-05", "14:00", [{ code: "visit.base" }]),
-        visitOf("2024-07-05", "10:00", [
+        visitOf(isoDate("2024-07-05"), "14:00", [{ code: "visit.base" }]),
+        visitOf(isoDate("2024-07-05"), "10:00", [
           { code: "visit.base" },
           { code: "visit.wifi", quantity: 2 },
         ]),
@@ -519,7 +555,7 @@ describe("visits on the invoice (S2, S5, S6)", () => {
     };
     // the 10:00 visit is free (its Wi-Fi setup is charged: 1,800); the 14:00 one pays 4,500
     expect(
-      lines(contract, "2024-07")
+      lines(contract, yearMonth("2024-07"))
         .slice(3)
         .map((l) => [l.description, l.amountYen]),
     ).toEqual([
@@ -531,7 +567,7 @@ describe("visits on the invoice (S2, S5, S6)", () => {
   it("gives no free visit to a contract without the gateway service that day", () => {
     const contract: ContractHistory = { ...base, items: [K1.items![0]] };
     // 4,500 + 2 × 10,500 + 2 × 3,500 + 2 × 24,000 = 80,500 on top of 3,000 + 6,000
-    const july = lines(contract, "2024-07");
+    const july = lines(contract, yearMonth("2024-07"));
     expect(july.reduce((sum, l) => sum + l.amountYen, 0)).toBe(9000 + 80500);
   });
 
@@ -539,13 +575,13 @@ describe("visits on the invoice (S2, S5, S6)", () => {
     const contract: ContractHistory = {
       ...base,
       visits: [
-        visitOf("2024-07-05", "10:00", [
+        visitOf(isoDate("2024-07-05"), "10:00", [
           { code: "visit.base" },
           { code: "visit.data_migration", pcs: Array.from({ length: 21 }, () => ({ gb: 10 })) },
         ]),
       ],
     };
-    expect(buildMonthlyInvoiceLines(contract, "2024-07", tariffs)).toEqual({
+    expect(buildMonthlyInvoiceLines(contract, yearMonth("2024-07"), tariffs)).toEqual({
       ok: false,
       problems: [
         {
@@ -557,9 +593,9 @@ describe("visits on the invoice (S2, S5, S6)", () => {
     });
     const unknown: ContractHistory = {
       ...base,
-      visits: [visitOf("2024-07-05", "10:00", [{ code: "visit.cleaning" }])],
+      visits: [visitOf(isoDate("2024-07-05"), "10:00", [{ code: "visit.cleaning" }])],
     };
-    expect(buildMonthlyInvoiceLines(unknown, "2024-07", tariffs)).toEqual({
+    expect(buildMonthlyInvoiceLines(unknown, yearMonth("2024-07"), tariffs)).toEqual({
       ok: false,
       problems: [
         { path: "visits[0].lines[0]", message: 'unknown visit menu code "visit.cleaning"' },
@@ -572,8 +608,8 @@ describe("outage credits on the invoice (T-24-2(2))", () => {
   const contract: ContractHistory = {
     area: "west",
     basePlan: "base.standard",
-    serviceStart: "2024-04-10",
-    items: [{ code: "endpoint", quantity: 10, ownership: "rental", from: "2024-04-10" }],
+    serviceStart: isoDate("2024-04-10"),
+    items: [{ code: "endpoint", quantity: 10, ownership: "rental", from: isoDate("2024-04-10") }],
     outages: [
       {
         services: ["base", "endpoint"],
@@ -591,7 +627,7 @@ describe("outage credits on the invoice (T-24-2(2))", () => {
   };
 
   it("worked example 1: July 193 + 387 = 580, August 96 + 193 = 289; the customer-caused outage gives nothing", () => {
-    const july = lines(contract, "2024-07");
+    const july = lines(contract, yearMonth("2024-07"));
     expect(july.slice(2)).toEqual([
       {
         code: "credit.outage.base",
@@ -615,12 +651,12 @@ describe("outage credits on the invoice (T-24-2(2))", () => {
       },
     ]);
     expect(
-      lines(contract, "2024-08")
+      lines(contract, yearMonth("2024-08"))
         .slice(2)
         .map((l) => l.amountYen),
     ).toEqual([-96, -193]);
     // July: 9,000 − 580 = 8,420, tax 842, total 9,262
-    const invoice = buildMonthlyInvoice(contract, "2024-07", tariffs);
+    const invoice = buildMonthlyInvoice(contract, yearMonth("2024-07"), tariffs);
     expect(invoice.ok && invoice.invoice?.totals).toEqual({
       taxable10Yen: 8420,
       tax10Yen: 842,
@@ -633,12 +669,12 @@ describe("outage credits on the invoice (T-24-2(2))", () => {
     const ended = {
       ...contract,
       termination: {
-        requestedOn: "2024-07-01",
-        wishedDate: "2024-08-01",
-        confirmedOn: "2024-07-02",
+        requestedOn: isoDate("2024-07-01"),
+        wishedDate: isoDate("2024-08-01"),
+        confirmedOn: isoDate("2024-07-02"),
       },
     };
-    expect(lines(ended, "2024-08")).toEqual([
+    expect(lines(ended, yearMonth("2024-08"))).toEqual([
       {
         code: "etf.termination",
         rule: "S4※1",
@@ -664,7 +700,7 @@ describe("outage credits on the invoice (T-24-2(2))", () => {
         },
       ],
     };
-    expect(buildMonthlyInvoiceLines(bad, "2024-07", tariffs)).toEqual({
+    expect(buildMonthlyInvoiceLines(bad, yearMonth("2024-07"), tariffs)).toEqual({
       ok: false,
       problems: [
         {
@@ -679,18 +715,27 @@ describe("outage credits on the invoice (T-24-2(2))", () => {
 describe("termination, interest and manual lines", () => {
   it("charges no ETF when the provider ends the service itself, so September has no invoice", () => {
     const ended: ContractHistory = { ...K1, terminatedBy: "provider_service_end" };
-    expect(buildMonthlyInvoice(ended, "2024-09", tariffs)).toEqual({ ok: true, invoice: null });
+    expect(buildMonthlyInvoice(ended, yearMonth("2024-09"), tariffs)).toEqual({
+      ok: true,
+      invoice: null,
+    });
     expect(
-      lines({ ...K1, terminatedBy: "provider_fault" }, "2024-09").map((l) => l.amountYen),
+      lines({ ...K1, terminatedBy: "provider_fault" }, yearMonth("2024-09")).map(
+        (l) => l.amountYen,
+      ),
     ).toEqual([21000]);
   });
 
   it("keeps charging while a termination request is not confirmed", () => {
     const pending: ContractHistory = {
       ...K1,
-      termination: { requestedOn: "2024-09-15", wishedDate: "2024-09-30", confirmedOn: null },
+      termination: {
+        requestedOn: isoDate("2024-09-15"),
+        wishedDate: isoDate("2024-09-30"),
+        confirmedOn: null,
+      },
     };
-    expect(lines(pending, "2024-09").map((l) => l.code)).toEqual([
+    expect(lines(pending, yearMonth("2024-09")).map((l) => l.code)).toEqual([
       "base.standard",
       "endpoint",
       "gateway.gw50",
@@ -704,37 +749,37 @@ describe("termination, interest and manual lines", () => {
       outages: [],
       manualLines: [],
       termination: {
-        requestedOn: "2024-04-12",
-        wishedDate: "2024-04-25",
-        confirmedOn: "2024-04-15",
+        requestedOn: isoDate("2024-04-12"),
+        wishedDate: isoDate("2024-04-25"),
+        confirmedOn: isoDate("2024-04-15"),
       },
     };
-    expect(lines(short, "2024-04").map((l) => [l.code, l.amountYen])).toEqual([
+    expect(lines(short, yearMonth("2024-04")).map((l) => [l.code, l.amountYen])).toEqual([
       ["base.standard", 3000],
       ["endpoint", 6000],
       ["gateway.gw50", 11000],
       ["etf.termination", 33000],
     ]);
-    expect(lines(short, "2024-05")).toEqual([]);
+    expect(lines(short, yearMonth("2024-05"))).toEqual([]);
   });
 
   it("bills interest of an invoice finally paid in the month, named by its number (T-26 worked example 2)", () => {
     const september = {
-      billingMonth: "2024-09",
+      billingMonth: yearMonth("2024-09"),
       invoiceNumber: "INV-202409-0001",
       totalYen: 22000,
       interestYen: 0,
-      dueDate: "2024-09-30",
+      dueDate: isoDate("2024-09-30"),
       payments: [
-        { paidOn: "2024-10-20", amountYen: 10000 },
-        { paidOn: "2024-11-09", amountYen: 12000 },
+        { paidOn: isoDate("2024-10-20"), amountYen: 10000 },
+        { paidOn: isoDate("2024-11-09"), amountYen: 12000 },
       ],
     };
-    expect(buildMonthlyInvoiceLines(K1, "2024-10", tariffs, [september])).toEqual({
+    expect(buildMonthlyInvoiceLines(K1, yearMonth("2024-10"), tariffs, [september])).toEqual({
       ok: true,
       lines: [],
     });
-    expect(buildMonthlyInvoiceLines(K1, "2024-11", tariffs, [september])).toEqual({
+    expect(buildMonthlyInvoiceLines(K1, yearMonth("2024-11"), tariffs, [september])).toEqual({
       ok: true,
       lines: [
         {
@@ -751,22 +796,24 @@ describe("termination, interest and manual lines", () => {
     });
     // T-26-3 provider setting: an interest-only invoice may be left unbilled
     expect(
-      buildMonthlyInvoice(K1, "2024-11", tariffs, [september], { leaveInterestOnlyUnbilled: true }),
+      buildMonthlyInvoice(K1, yearMonth("2024-11"), tariffs, [september], {
+        leaveInterestOnlyUnbilled: true,
+      }),
     ).toEqual({ ok: true, invoice: null });
   });
 
   it("bears interest only on the principal of an invoice that carries interest itself", () => {
     // July's K1 invoice: 22,166 of which 166 interest; paid 2024-09-20 (20 days after 08-31) → 22,000 × 19 days → 166
-    const series = buildInvoiceSeries(K1, "2024-04", "2024-07", tariffs);
+    const series = buildInvoiceSeries(K1, yearMonth("2024-04"), yearMonth("2024-07"), tariffs);
     if (!series.ok) throw new Error("series failed");
     const july = priorInvoiceOf(
       series.invoices[3],
-      [{ paidOn: "2024-09-20", amountYen: null }],
+      [{ paidOn: isoDate("2024-09-20"), amountYen: null }],
       "INV-202407-0001",
     );
     expect(july).toMatchObject({ totalYen: 22166, interestYen: 166, dueDate: "2024-08-31" });
-    expect(lines(K1, "2024-09").length).toBe(1);
-    const september = buildMonthlyInvoiceLines(K1, "2024-09", tariffs, [july]);
+    expect(lines(K1, yearMonth("2024-09")).length).toBe(1);
+    const september = buildMonthlyInvoiceLines(K1, yearMonth("2024-09"), tariffs, [july]);
     expect(september.ok && september.lines.map((l) => [l.description, l.amountYen])).toEqual([
       ["解約違約金（残7か月）", 21000],
       ["延滞利息（請求書 INV-202407-0001）", 166],
@@ -781,7 +828,7 @@ describe("termination, interest and manual lines", () => {
       outages: [],
       manualLines: [
         {
-          date: "2024-05-31",
+          date: isoDate("2024-05-31"),
           description: "違約金（不正利用 2倍）",
           amountYen: 12000,
           taxable: true,
@@ -789,17 +836,17 @@ describe("termination, interest and manual lines", () => {
           rule: "T-25",
         },
         {
-          date: "2024-06-01",
+          date: isoDate("2024-06-01"),
           description: "災害減免",
           amountYen: -3000,
           taxable: true,
           rule: "T-32",
         },
-        { date: "2024-05-20", description: "立替金", amountYen: 1000, taxable: false },
+        { date: isoDate("2024-05-20"), description: "立替金", amountYen: 1000, taxable: false },
       ],
     };
     expect(
-      lines(contract, "2024-05")
+      lines(contract, yearMonth("2024-05"))
         .slice(3)
         .map((l) => [l.code, l.rule, l.amountYen, l.taxCategory]),
     ).toEqual([
@@ -807,14 +854,14 @@ describe("termination, interest and manual lines", () => {
       ["manual", "manual", 1000, "non_taxable"],
     ]);
     expect(
-      lines(contract, "2024-06")
+      lines(contract, yearMonth("2024-06"))
         .slice(3)
         .map((l) => [l.code, l.rule, l.amountYen]),
     ).toEqual([["manual", "T-32", -3000]]);
   });
 
   it("refuses a month before the first tariff", () => {
-    expect(buildMonthlyInvoiceLines(K1, "2024-03", tariffs)).toEqual({
+    expect(buildMonthlyInvoiceLines(K1, yearMonth("2024-03"), tariffs)).toEqual({
       ok: false,
       problems: [{ path: "month", message: "no tariff version is in force in 2024-03" }],
     });

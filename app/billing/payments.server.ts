@@ -6,7 +6,14 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
-import { addMonths, firstDayOf, jstDate, type IsoDate, type YearMonth } from "../lib/jst";
+import {
+  addMonths,
+  firstDayOf,
+  instantOf,
+  type IsoDate,
+  jstDate,
+  type YearMonth,
+} from "../lib/jst";
 import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
 import { LATE_INTEREST_CODE } from "./invoice";
 import { getInvoice } from "./invoices.server";
@@ -133,14 +140,14 @@ export async function writePayment(
       // A payment of exactly what is left is recorded as "in full".
       amount_yen: settles ? null : amountYen,
       recorded_by: actor.email,
-      created_at: now().toISOString(),
+      created_at: instantOf(now()),
     })
     .execute();
   const carried = settles ? await interestToCarry(trx, found, payment) : null;
   if (carried) {
     await trx
       .insertInto("manual_lines")
-      .values({ ...carried, created_by: actor.email, created_at: now().toISOString() })
+      .values({ ...carried, created_by: actor.email, created_at: instantOf(now()) })
       .execute();
   }
   await recordAudit(trx, {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { tariffVersions } from "./tariff";
 import { draftTariffVersion, isWithdrawable, tariffCodeLabel } from "./tariff-editor";
+import { isoDate } from "../lib/jst";
 
 // Stored: the built-in version and one revision from 2026-08-01 (base.lite 2,000, sandbox 1,000).
 const versions = tariffVersions([
-  { effectiveFrom: "2026-08-01", prices: { "base.lite": 2000, sandbox: 1000 } },
+  { effectiveFrom: isoDate("2026-08-01"), prices: { "base.lite": 2000, sandbox: 1000 } },
 ]);
-const TODAY = "2026-11-22";
+const TODAY = isoDate("2026-11-22");
 const input = (patch: Partial<Parameters<typeof draftTariffVersion>[0]> = {}) => ({
   effectiveFrom: "2027-01-01",
   prices: {},
@@ -42,7 +43,7 @@ describe("publishing a tariff version (T-2)", () => {
     // The new version inherits everything else.
     if (!draft.ok) throw new Error("refused");
     const next = tariffVersions([
-      { effectiveFrom: "2026-08-01", prices: { "base.lite": 2000, sandbox: 1000 } },
+      { effectiveFrom: isoDate("2026-08-01"), prices: { "base.lite": 2000, sandbox: 1000 } },
       draft.value,
     ]).at(-1)!;
     expect([
@@ -70,7 +71,9 @@ describe("publishing a tariff version (T-2)", () => {
     );
     expect(error("2026-02-30")).toBe("適用開始日を正しい日付で入力してください");
     expect(error("2026-12-01")).toBeNull();
-    const later = tariffVersions([{ effectiveFrom: "2027-02-01", prices: { sandbox: 1200 } }]);
+    const later = tariffVersions([
+      { effectiveFrom: isoDate("2027-02-01"), prices: { sandbox: 1200 } },
+    ]);
     expect(draftTariffVersion(input({ prices: { sandbox: "1500" } }), later, TODAY)).toEqual({
       ok: false,
       kind: "validation",
@@ -124,7 +127,7 @@ describe("publishing a tariff version (T-2)", () => {
     expect(tariffCodeLabel("gateway.gw200")).toBe(
       "ゲートウェイ装置 200クライアントモデル（24時間修理付き）",
     );
-    expect(isWithdrawable({ effectiveFrom: "2026-12-01" }, TODAY)).toBe(true);
-    expect(isWithdrawable({ effectiveFrom: "2026-11-22" }, TODAY)).toBe(false);
+    expect(isWithdrawable({ effectiveFrom: isoDate("2026-12-01") }, TODAY)).toBe(true);
+    expect(isWithdrawable({ effectiveFrom: isoDate("2026-11-22") }, TODAY)).toBe(false);
   });
 });

@@ -6,7 +6,7 @@
 // starting mid-month would apply only from the next month anyway, and one starting today or
 // earlier would reprice months already quoted or billed. It inherits every price of the version
 // before it and lists only the prices that change, as an imported version does.
-import { isIsoDate, type IsoDate } from "../lib/jst";
+import { isIsoDate, type IsoDate, isoDate } from "../lib/jst";
 import { parseYenInput } from "../lib/money";
 import { invalid, invalidField, ok, type Result } from "../lib/result";
 import {
@@ -125,7 +125,7 @@ export function draftTariffVersion(
       "_form",
       "変更する料金を1つ以上入力してください（空欄は前の版の料金を引き継ぎます）",
     );
-  const version = { effectiveFrom: from, prices: changed };
+  const version = { effectiveFrom: isoDate(from), prices: changed };
   // The rules an imported version obeys too (codes, non-negative yen), as a last guard.
   const problems = validateTariffUpdates([version], "version");
   if (problems.length > 0)

@@ -17,9 +17,10 @@ import {
   tariffVersions,
   validateTariffUpdates,
 } from "./tariff";
+import { isoDate, yearMonth } from "../lib/jst";
 
 const update2025 = {
-  effectiveFrom: "2025-04-01",
+  effectiveFrom: isoDate("2025-04-01"),
   prices: { "base.standard": 3300, "base.lite": 2000 },
 };
 
@@ -70,10 +71,14 @@ describe("built-in tariff 2024-04-01 (docs/rules/tariff.md S4/S5/S6)", () => {
   it("has device prices for unreturned gateways at 0 until the provider sets them (S4 ※3)", () => {
     expect(gatewayDevicePrice(BUILT_IN_TARIFF, "gateway.gw50")).toBe(0);
     const versions = tariffVersions([
-      { effectiveFrom: "2024-10-01", prices: { "device.gw50": 50000 } },
+      { effectiveFrom: isoDate("2024-10-01"), prices: { "device.gw50": 50000 } },
     ]);
-    expect(gatewayDevicePrice(tariffForMonth(versions, "2024-10"), "gateway.gw50")).toBe(50000);
-    expect(gatewayDevicePrice(tariffForMonth(versions, "2024-09"), "gateway.gw50")).toBe(0);
+    expect(gatewayDevicePrice(tariffForMonth(versions, yearMonth("2024-10")), "gateway.gw50")).toBe(
+      50000,
+    );
+    expect(gatewayDevicePrice(tariffForMonth(versions, yearMonth("2024-09")), "gateway.gw50")).toBe(
+      0,
+    );
     expect(gatewayDevicePrice(BUILT_IN_TARIFF, "endpoint")).toBe(0);
   });
 
@@ -95,51 +100,51 @@ describe("built-in tariff 2024-04-01 (docs/rules/tariff.md S4/S5/S6)", () => {
 describe("tariff versions (T-2: version in force on the month's first day, inheriting prices)", () => {
   const versions = tariffVersions([
     update2025,
-    { effectiveFrom: "2025-10-01", prices: { endpoint: 700 } },
+    { effectiveFrom: isoDate("2025-10-01"), prices: { endpoint: 700 } },
   ]);
 
   it("uses the built-in version before the first update and the update from its month on", () => {
-    expect(tariffForMonth(versions, "2025-03").effectiveFrom).toBe("2024-04-01");
-    expect(priceOf(tariffForMonth(versions, "2025-03"), "base.standard")).toBe(3000);
-    expect(tariffForMonth(versions, "2025-04").effectiveFrom).toBe("2025-04-01");
-    expect(priceOf(tariffForMonth(versions, "2025-04"), "base.standard")).toBe(3300);
+    expect(tariffForMonth(versions, yearMonth("2025-03")).effectiveFrom).toBe("2024-04-01");
+    expect(priceOf(tariffForMonth(versions, yearMonth("2025-03")), "base.standard")).toBe(3000);
+    expect(tariffForMonth(versions, yearMonth("2025-04")).effectiveFrom).toBe("2025-04-01");
+    expect(priceOf(tariffForMonth(versions, yearMonth("2025-04")), "base.standard")).toBe(3300);
   });
 
   it("inherits every price the new version does not list", () => {
-    const v = tariffForMonth(versions, "2025-10");
+    const v = tariffForMonth(versions, yearMonth("2025-10"));
     expect(v.effectiveFrom).toBe("2025-10-01");
     expect(priceOf(v, "endpoint")).toBe(700);
     expect(priceOf(v, "base.lite")).toBe(2000);
     expect(priceOf(v, "base.standard")).toBe(3300);
     expect(priceOf(v, "gateway.gw50")).toBe(11000);
-    expect(priceOf(tariffForMonth(versions, "2025-09"), "endpoint")).toBe(600);
+    expect(priceOf(tariffForMonth(versions, yearMonth("2025-09")), "endpoint")).toBe(600);
   });
 
   it("bills a whole month with the version in force on its first day (mid-month versions start next month)", () => {
     const mid = tariffVersions([
-      { effectiveFrom: "2025-04-15", prices: { "base.standard": 3300 } },
+      { effectiveFrom: isoDate("2025-04-15"), prices: { "base.standard": 3300 } },
     ]);
-    expect(priceOf(tariffForMonth(mid, "2025-04"), "base.standard")).toBe(3000);
-    expect(priceOf(tariffForMonth(mid, "2025-05"), "base.standard")).toBe(3300);
+    expect(priceOf(tariffForMonth(mid, yearMonth("2025-04")), "base.standard")).toBe(3000);
+    expect(priceOf(tariffForMonth(mid, yearMonth("2025-05")), "base.standard")).toBe(3300);
   });
 
   it("moves the without-repair gateway price with the model price", () => {
     const v = tariffForMonth(
-      tariffVersions([{ effectiveFrom: "2025-04-01", prices: { "gateway.gw50": 12000 } }]),
-      "2025-04",
+      tariffVersions([{ effectiveFrom: isoDate("2025-04-01"), prices: { "gateway.gw50": 12000 } }]),
+      yearMonth("2025-04"),
     );
     expect(gatewayMonthlyPrice(v, "gateway.gw50", false)).toBe(9000);
   });
 
   it("has no version before 2024-04", () => {
-    expect(findTariffForMonth(versions, "2024-03")).toBeUndefined();
-    expect(() => tariffForMonth(versions, "2024-03")).toThrow(NoTariffError);
-    expect(tariffForMonth(versions, "2024-04").effectiveFrom).toBe("2024-04-01");
+    expect(findTariffForMonth(versions, yearMonth("2024-03"))).toBeUndefined();
+    expect(() => tariffForMonth(versions, yearMonth("2024-03"))).toThrow(NoTariffError);
+    expect(tariffForMonth(versions, yearMonth("2024-04")).effectiveFrom).toBe("2024-04-01");
   });
 });
 
 describe("code validation", () => {
-  const v2025 = tariffForMonth(tariffVersions([update2025]), "2025-04");
+  const v2025 = tariffForMonth(tariffVersions([update2025]), yearMonth("2025-04"));
 
   it("knows base plans by the `base.` prefix and a price", () => {
     expect(isBasePlanCode(BUILT_IN_TARIFF, "base.standard")).toBe(true);
@@ -173,10 +178,13 @@ describe("code validation", () => {
     expect(validateTariffUpdates([update2025])).toEqual([]);
     expect(
       validateTariffUpdates([
-        { effectiveFrom: "2024-04-01", prices: { foo: 1 } },
+        { effectiveFrom: isoDate("2024-04-01"), prices: { foo: 1 } },
         { effectiveFrom: "2025-02-30", prices: { endpoint: -1 } },
-        { effectiveFrom: "2025-04-01", prices: { "gateway.gw200": 25000, "device.gw200": 80000 } },
-        { effectiveFrom: "2025-04-01", prices: { "base.lite": 1999.5 } },
+        {
+          effectiveFrom: isoDate("2025-04-01"),
+          prices: { "gateway.gw200": 25000, "device.gw200": 80000 },
+        },
+        { effectiveFrom: isoDate("2025-04-01"), prices: { "base.lite": 1999.5 } },
       ]),
     ).toEqual([
       { path: "tariffs[0].effectiveFrom", message: "must be later than 2024-04-01" },

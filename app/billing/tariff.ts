@@ -16,7 +16,7 @@
 // - `visit.*`           visit-support menu (S5), one price per unit; `visit.data_migration` has no
 //                       single price: it is priced per PC from the `migration.*` codes (S6).
 // - `migration.*`       the S6 data-migration table, per PC.
-import { firstDayOf, isIsoDate, type IsoDate, type YearMonth } from "../lib/jst";
+import { firstDayOf, isIsoDate, isoDate, type IsoDate, type YearMonth } from "../lib/jst";
 
 export interface TariffVersion {
   /** First day this version is in force. */
@@ -25,7 +25,10 @@ export interface TariffVersion {
   prices: Readonly<Record<string, number>>;
 }
 
-export const BUILT_IN_TARIFF_DATE: IsoDate = "2024-04-01";
+/** A version as read from a file or form, before validateTariffUpdates has checked its date. */
+export type TariffVersionInput = Omit<TariffVersion, "effectiveFrom"> & { effectiveFrom: string };
+
+export const BUILT_IN_TARIFF_DATE: IsoDate = isoDate("2024-04-01");
 
 /** The S6 rows of the 50 GB column: PC count → price code (docs/rules/tariff.md interpretation). */
 export const MIGRATION_50GB_ROWS: readonly { minPcs: number; maxPcs: number; code: string }[] = [
@@ -91,7 +94,7 @@ export class NoTariffError extends Error {
 export class UnknownPriceError extends Error {
   constructor(
     readonly code: string,
-    readonly effectiveFrom: IsoDate,
+    readonly effectiveFrom: IsoDate | "(none)",
   ) {
     super(`no price for "${code}" in tariff ${effectiveFrom}`);
     this.name = "UnknownPriceError";
@@ -267,7 +270,7 @@ export const NEW_CODE_RE = /^(base\.[a-z0-9_]+|gateway\.gw\d+|device\.gw\d+)$/;
  * `pathPrefix` names the list in messages (`tariffs[0].prices.foo: …`).
  */
 export function validateTariffUpdates(
-  updates: readonly TariffVersion[],
+  updates: readonly TariffVersionInput[],
   pathPrefix = "tariffs",
 ): TariffProblem[] {
   const problems: TariffProblem[] = [];

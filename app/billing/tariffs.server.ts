@@ -5,7 +5,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { writeTransaction } from "../../db/write-transaction";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
-import type { IsoDate } from "../lib/jst";
+import { type IsoDate, instantOf, parseIsoDate } from "../lib/jst";
 import { loadTariffs } from "./history.server";
 import { BUILT_IN_TARIFF_DATE } from "./tariff";
 import { draftTariffVersion, isWithdrawable, type TariffVersionInput } from "./tariff-editor";
@@ -67,7 +67,7 @@ export async function publishTariffVersion(
     const version = draft.value;
     const { id } = await trx
       .insertInto("tariff_versions")
-      .values({ effective_from: version.effectiveFrom, created_at: params.at.toISOString() })
+      .values({ effective_from: version.effectiveFrom, created_at: instantOf(params.at) })
       .returning("id")
       .executeTakeFirstOrThrow();
     await trx
@@ -100,11 +100,14 @@ export async function withdrawTariffVersion(
   db: Kysely<Database>,
   params: { effectiveFrom: string; today: IsoDate; actor: AuditActor; ip: string },
 ): Promise<TariffWriteResult> {
+  // The form's text: a malformed date names no version, as a missing one.
+  const effectiveFrom = parseIsoDate(params.effectiveFrom);
+  if (!effectiveFrom) return notFoundFailure("料金表の版が見つかりません。");
   return writeTransaction(db, async (trx) => {
     const version = await trx
       .selectFrom("tariff_versions")
       .select(["id", "effective_from"])
-      .where("effective_from", "=", params.effectiveFrom)
+      .where("effective_from", "=", effectiveFrom)
       .executeTakeFirst();
     if (!version) return notFoundFailure("料金表の版が見つかりません。");
     if (!isWithdrawable({ effectiveFrom: version.effective_from }, params.today))

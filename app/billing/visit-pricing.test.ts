@@ -15,6 +15,7 @@ import {
   type VisitLineInput,
   type VisitPricingResult,
 } from "./visit-pricing";
+import { isoDate } from "../lib/jst";
 
 const visit = (lines: VisitLineInput[], extra: Partial<VisitInput> = {}): VisitInput => ({
   withLineApplication: false,
@@ -393,30 +394,34 @@ describe("which visit is the free one (S2 interpretation)", () => {
     expect(largestGatewayCap(["gateway.gw10", "gateway.gw50", "endpoint"])).toBe(50);
     expect(largestGatewayCap([])).toBe(0);
     const items = [
-      { code: "gateway.gw10", from: "2024-04-10" },
-      { code: "gateway.gw100", from: "2024-05-01", to: "2024-06-15" },
-      { code: "endpoint", from: "2024-04-10", to: "2024-07-01" },
+      { code: "gateway.gw10", from: isoDate("2024-04-10") },
+      { code: "gateway.gw100", from: isoDate("2024-05-01"), to: isoDate("2024-06-15") },
+      { code: "endpoint", from: isoDate("2024-04-10"), to: isoDate("2024-07-01") },
     ];
-    expect(visitServicesOn(items, "2024-06-14", "2024-04-10", null)).toEqual({
+    expect(visitServicesOn(items, isoDate("2024-06-14"), isoDate("2024-04-10"), null)).toEqual({
       hasGateway: true,
       hasEndpointService: true,
       deviceCap: 100,
     });
-    expect(visitServicesOn(items, "2024-06-15", "2024-04-10", null)).toEqual({
+    expect(visitServicesOn(items, isoDate("2024-06-15"), isoDate("2024-04-10"), null)).toEqual({
       hasGateway: true,
       hasEndpointService: true,
       deviceCap: 10,
     });
-    expect(visitServicesOn(items, "2024-07-01", "2024-04-10", null)).toEqual({
+    expect(visitServicesOn(items, isoDate("2024-07-01"), isoDate("2024-04-10"), null)).toEqual({
       hasGateway: true,
       hasEndpointService: false,
       deviceCap: 10,
     });
-    expect(visitServicesOn(items, "2024-09-30", "2024-04-10", "2024-09-30")).toEqual({
+    expect(
+      visitServicesOn(items, isoDate("2024-09-30"), isoDate("2024-04-10"), isoDate("2024-09-30")),
+    ).toEqual({
       hasGateway: false,
       hasEndpointService: false,
       deviceCap: 0,
     });
-    expect(visitServicesOn(items, "2024-04-09", "2024-04-10", null).hasGateway).toBe(false);
+    expect(
+      visitServicesOn(items, isoDate("2024-04-09"), isoDate("2024-04-10"), null).hasGateway,
+    ).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import type { DebitAccount } from "./account-check.server";
 import type { AccountType } from "./zengin";
+import { instantOf } from "../lib/jst";
 
 /** The customer (within the tenant) with its kana name and direct-debit account, or null. */
 export async function getDirectDebit(
@@ -70,7 +71,7 @@ export async function saveDirectDebit(
     if (!customer) return null;
     await trx
       .updateTable("customers")
-      .set({ kana_name: params.kanaName, updated_at: params.at.toISOString() })
+      .set({ kana_name: params.kanaName, updated_at: instantOf(params.at) })
       .where("id", "=", customer.id)
       .execute();
     const a = params.account;
@@ -81,7 +82,7 @@ export async function saveDirectDebit(
         account_type: a.accountType,
         account_number: a.accountNumber,
         holder_kana: a.holderKana,
-        updated_at: params.at.toISOString(),
+        updated_at: instantOf(params.at),
         updated_by: params.actor.email,
       };
       await trx

@@ -22,7 +22,7 @@ import { creditedYenOfInvoice } from "../billing/credit-sums.server";
 import { getInvoice } from "../billing/invoices.server";
 import { writePayment } from "../billing/payments.server";
 import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
-import { isIsoDate, jstDate, type IsoDate } from "../lib/jst";
+import { instantOf, isIsoDate, type IsoDate, jstDate } from "../lib/jst";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { fetchPage } from "../lib/paging.server";
 import { getDebitSettings } from "../settings/provider.server";
@@ -139,7 +139,7 @@ export async function writeDebitRequest(
         account_number: record.accountNumber,
         holder_kana: record.holderKana,
         new_code: record.newCode,
-        requested_at: params.at.toISOString(),
+        requested_at: instantOf(params.at),
       };
       await trx
         .insertInto("direct_debits")
@@ -267,7 +267,7 @@ export async function importDebitResult(
         }
         await trx
           .updateTable("direct_debits")
-          .set({ result_code: r.resultCode, result_at: params.at.toISOString() })
+          .set({ result_code: r.resultCode, result_at: instantOf(params.at) })
           .where("id", "=", debit.id)
           .execute();
         if (r.resultCode === "0") {
@@ -514,9 +514,9 @@ export async function importStatement(
           payer_kana: key,
           status: match ? "matched" : "pending",
           invoice_id: match?.id ?? null,
-          imported_at: params.at.toISOString(),
+          imported_at: instantOf(params.at),
           resolved_by: match ? "自動照合" : null,
-          resolved_at: match ? params.at.toISOString() : null,
+          resolved_at: match ? instantOf(params.at) : null,
         })
         .execute();
       if (!match) {
@@ -685,7 +685,7 @@ export async function assignCredit(
         status: "assigned",
         invoice_id: invoice.id,
         resolved_by: params.actor.email,
-        resolved_at: params.at.toISOString(),
+        resolved_at: instantOf(params.at),
       })
       .where("id", "=", credit.id)
       .where("status", "=", "pending")
@@ -722,7 +722,7 @@ export async function dismissCredit(
       .set({
         status: "dismissed",
         resolved_by: params.actor.email,
-        resolved_at: params.at.toISOString(),
+        resolved_at: instantOf(params.at),
       })
       .where("id", "=", credit.id)
       .execute();

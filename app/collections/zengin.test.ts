@@ -7,6 +7,7 @@ import {
   zenginKanaProblem,
 } from "./zengin";
 import { parseResultFile } from "./zengin-file.server";
+import { isoDate } from "../lib/jst";
 
 describe("全銀 kana", () => {
   it("normalises full-width kana, hiragana, letters and small kana to the half-width set", () => {
@@ -42,12 +43,12 @@ describe("全銀 kana", () => {
 
 describe("引落日", () => {
   it("moves a due date to the next bank business day", () => {
-    expect(debitDateFor("2026-11-24")).toBe("2026-11-24"); // Tuesday
-    expect(debitDateFor("2026-11-23")).toBe("2026-11-24"); // 勤労感謝の日 (Monday)
-    expect(debitDateFor("2026-11-21")).toBe("2026-11-24"); // Saturday, Sunday, holiday
-    expect(debitDateFor("2026-12-31")).toBe("2027-01-04"); // 12/31–1/3, then a weekend
-    expect(debitDateFor("2026-12-30")).toBe("2026-12-30");
-    expect(isBankBusinessDay("2027-01-03")).toBe(false);
+    expect(debitDateFor(isoDate("2026-11-24"))).toBe("2026-11-24"); // Tuesday
+    expect(debitDateFor(isoDate("2026-11-23"))).toBe("2026-11-24"); // 勤労感謝の日 (Monday)
+    expect(debitDateFor(isoDate("2026-11-21"))).toBe("2026-11-24"); // Saturday, Sunday, holiday
+    expect(debitDateFor(isoDate("2026-12-31"))).toBe("2027-01-04"); // 12/31–1/3, then a weekend
+    expect(debitDateFor(isoDate("2026-12-30"))).toBe("2026-12-30");
+    expect(isBankBusinessDay(isoDate("2027-01-03"))).toBe(false);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_TARIFF, tariffVersions } from "../billing/tariff";
 import { applicationMonthlyPrice, priceInputOfForm } from "./application-price";
+import { isoDate } from "../lib/jst";
 
 describe("applicationMonthlyPrice (issue 17 item 11)", () => {
   it("prices plan ①, 5 rented seats and a rented gw10 with 24-hour repair from the tariff", () => {
@@ -21,9 +22,9 @@ describe("applicationMonthlyPrice (issue 17 item 11)", () => {
   });
 
   it("leaves out what is bought, takes 3,000 off without 24-hour repair, and follows a later tariff", () => {
-    const later = tariffVersions([{ effectiveFrom: "2026-10-01", prices: { endpoint: 650 } }]).at(
-      -1,
-    )!;
+    const later = tariffVersions([
+      { effectiveFrom: isoDate("2026-10-01"), prices: { endpoint: 650 } },
+    ]).at(-1)!;
     const input = priceInputOfForm({
       endpointSeats: "３",
       endpointOwnership: "rental",

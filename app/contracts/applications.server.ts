@@ -11,7 +11,7 @@ import { inviteCustomerAdmin, stopAccount } from "../auth/invitations.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { queueMail } from "../mail/outbox.server";
-import { jstDate, type IsoDate } from "../lib/jst";
+import { instantOf, type IsoDate, jstDate } from "../lib/jst";
 import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
 import { APPLICATION_STATUS_LABELS } from "./application-labels";
 import { REJECTION_REASONS, type ApplicationInput } from "./applications";
@@ -162,7 +162,7 @@ export async function submitApplication(
   }
   const taken = await lineTaken(db, input.lineId);
   if (taken) return { ok: false, field: "lineId", message: taken };
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   try {
     return await inTransaction(db, async (trx) => {
       const { id } = await trx
@@ -274,7 +274,7 @@ export async function approveApplication(
       message: `回線 ${app.line_id} の契約 ${ending.ref} は ${formatDate(ending.termination_date!)} に解約となります。利用開始日はその日以降にしてください（規約第6条）`,
     };
   }
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   const contractId = await inTransaction(db, async (trx) => {
     let customerId = app.customer_id;
     if (customerId === null) {
@@ -488,7 +488,7 @@ export async function rejectApplication(
   } else if (app.status !== "applied") {
     return { ok: false, field: "_form", message: "審査中のお申し込みではありません" };
   }
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   await inTransaction(db, async (trx) => {
     if (params.revoke && app.contract_id !== null) {
       // The contract never started: it is removed with its items (T-8-3).

@@ -18,6 +18,7 @@ import { scheduleGatewayReturns } from "./suspensions.server";
 import { recordTerminationEvent } from "./termination-events.server";
 import { now } from "../lib/clock";
 import { formatYen } from "../lib/format";
+import { instantOf } from "../lib/jst";
 
 async function contractInTenant(db: Kysely<Database>, id: number, tenant: Tenant) {
   return db
@@ -162,12 +163,12 @@ export async function withdrawCancellation(
   await inTransaction(db, async (trx) => {
     await trx
       .updateTable("terminations")
-      .set({ withdrawn_at: params.at.toISOString() })
+      .set({ withdrawn_at: instantOf(params.at) })
       .where("contract_id", "=", contract.id)
       .execute();
     await trx
       .updateTable("contracts")
-      .set({ status: "active", termination_date: null, updated_at: params.at.toISOString() })
+      .set({ status: "active", termination_date: null, updated_at: instantOf(params.at) })
       .where("id", "=", contract.id)
       .execute();
     await trx
@@ -214,7 +215,7 @@ export async function confirmCancellation(
     // T-6: a confirmed termination frees the line id for a new contract.
     await trx
       .updateTable("contracts")
-      .set({ status: "terminated", termination_date: date, updated_at: now().toISOString() })
+      .set({ status: "terminated", termination_date: date, updated_at: instantOf(now()) })
       .where("id", "=", contract.id)
       .execute();
     await scheduleGatewayReturns(trx, contract.id, date);

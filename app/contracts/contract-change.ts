@@ -5,7 +5,7 @@
 import type { ContractHistory } from "../billing/contract-history";
 import { buildMonthlyInvoiceLines } from "../billing/monthly-invoice";
 import type { TariffVersion } from "../billing/tariff";
-import { addDays, monthOf, type IsoDate } from "../lib/jst";
+import { addDays, isoDate, type IsoDate, monthOf, type YearMonth } from "../lib/jst";
 
 export type ContractChange =
   | { kind: "endpoint_seats"; quantity: number }
@@ -44,7 +44,7 @@ export function applyChange(
 ): ContractHistory {
   const items = [...(history.items ?? [])];
   const live = (code: (c: string) => boolean) =>
-    items.filter((i) => code(i.code) && (i.to ?? "9999-12-31") > date && i.from <= date);
+    items.filter((i) => code(i.code) && (i.to ?? isoDate("9999-12-31")) > date && i.from <= date);
   switch (change.kind) {
     case "endpoint_seats": {
       const { end, startQuantity } = seatChangeLines(
@@ -110,7 +110,7 @@ export interface ChangeImpact {
 
 function monthlyFees(
   history: ContractHistory,
-  month: string,
+  month: YearMonth,
   tariffs: readonly TariffVersion[],
 ): { fees: number; etf: number; etfText: string | null } {
   const result = buildMonthlyInvoiceLines(
@@ -136,7 +136,7 @@ export function changeImpact(
 ): ChangeImpact {
   const after = applyChange(history, change, date);
   const month = monthOf(date);
-  const next = monthOf(addDays(`${month}-28`, 7));
+  const next = monthOf(addDays(isoDate(`${month}-28`), 7));
   const b = monthlyFees(history, month, tariffs);
   const a = monthlyFees(after, month, tariffs);
   return {

@@ -18,6 +18,7 @@ import {
   type ContractChange,
 } from "./contract-change";
 import { formatYen } from "../lib/format";
+import { instantOf } from "../lib/jst";
 
 async function contractOf(db: Kysely<Database>, id: number, tenant: Tenant) {
   return db
@@ -84,7 +85,7 @@ export async function requestChange(
         status: "requested",
         reason: null,
         requested_by: params.actor.email ?? "",
-        requested_at: params.at.toISOString(),
+        requested_at: instantOf(params.at),
         decided_by: null,
         decided_at: null,
       })
@@ -157,7 +158,7 @@ export async function decideChange(
   const contract = (await contractOf(db, row.contract_id, { kind: "provider" }))!;
   const change = JSON.parse(row.payload) as ContractChange;
   const date = row.effective_date;
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   await inTransaction(db, async (trx) => {
     if (params.approve) {
       switch (change.kind) {

@@ -11,7 +11,7 @@ import { inviteCustomerAdmin } from "../auth/invitations.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { listInvoices } from "../billing/invoices.server";
-import { firstWholeJstDay, type IsoDate } from "../lib/jst";
+import { firstWholeJstDay, instantOf, type IsoDate } from "../lib/jst";
 import { queueMail } from "../mail/outbox.server";
 import {
   HOLDER_CHANGE_KIND_LABELS,
@@ -233,7 +233,7 @@ export async function requestHolderChange(
   if (open)
     errors._form = `審査中の手続き（#${open.id}）があります。結果が出るか取り下げるまでお待ちください`;
   if (Object.keys(errors).length > 0) return invalid(errors);
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   const id = await inTransaction(db, async (trx) => {
     const { id } = await trx
       .insertInto("contract_holder_changes")
@@ -312,7 +312,7 @@ export async function withdrawHolderChange(
       .set({
         status: "withdrawn",
         decided_by: params.actor.email,
-        decided_at: params.at.toISOString(),
+        decided_at: instantOf(params.at),
       })
       .where("id", "=", change.id)
       .execute();
@@ -385,7 +385,7 @@ export async function decideHolderChange(
         `審査中の契約内容の変更（#${pendingChange.id}）があります。先に審査してください`,
       );
   }
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   const label = HOLDER_CHANGE_KIND_LABELS[change.kind];
   await inTransaction(db, async (trx) => {
     if (!params.approve) {

@@ -11,7 +11,7 @@ import { loadBillableContracts, loadTariffs } from "../billing/history.server";
 import { buildMonthlyInvoiceLines } from "../billing/monthly-invoice";
 import type { TariffVersion } from "../billing/tariff";
 import { OUTAGE_SERVICE_LABELS } from "./outage-labels";
-import { jstDate, monthOf, monthRange, parseInstant, type YearMonth } from "../lib/jst";
+import { instantOf, jstDate, monthOf, monthRange, parseInstant, type YearMonth } from "../lib/jst";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { fetchPage } from "../lib/paging.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
@@ -80,8 +80,8 @@ export async function recordOutage(
       .values({
         contract_id: params.contractId,
         services: outage.services.join(","),
-        known_at: parseInstant(outage.knownAt)!.toISOString(),
-        restored_at: outage.restoredAt ? parseInstant(outage.restoredAt)!.toISOString() : null,
+        known_at: instantOf(parseInstant(outage.knownAt)!),
+        restored_at: outage.restoredAt ? instantOf(parseInstant(outage.restoredAt)!) : null,
         customer_fault: outage.customerFault ? 1 : 0,
       })
       .execute();

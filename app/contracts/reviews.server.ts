@@ -34,7 +34,8 @@ function pendingQuery(db: Kysely<Database>, tenant: Tenant) {
       "contracts.ref",
       "customers.name",
       "contract_changes.kind",
-      "contract_changes.effective_date as detail",
+      // A date here, a name in the other half of the union: one text column.
+      sql<string>`${sql.ref("contract_changes.effective_date")}`.as("detail"),
       "contract_changes.requested_by",
       "contract_changes.requested_at",
     ])

@@ -14,7 +14,7 @@ import { creditedYenOfInvoice } from "../billing/credit-sums.server";
 import { loadTariffs } from "../billing/history.server";
 import { findTariffForMonth, gatewayDevicePrice } from "../billing/tariff";
 import { queueMail } from "../mail/outbox.server";
-import { addDays, jstDate, monthOf, type IsoDate } from "../lib/jst";
+import { addDays, instantOf, type IsoDate, jstDate, monthOf } from "../lib/jst";
 import { SUSPENSION_REASONS, type SuspensionReason } from "./suspension-reasons";
 import { recordTerminationEvent } from "./termination-events.server";
 import { formatDate } from "../lib/format";
@@ -74,17 +74,17 @@ export async function suspendContract(
         starts_on: params.startsOn,
         ends_on: params.endsOn,
         emergency: params.emergency ? 1 : 0,
-        notified_at: params.at.toISOString(),
+        notified_at: instantOf(params.at),
         lifted_at: null,
         lifted_reason: null,
         created_by: params.actor.email ?? "",
-        created_at: params.at.toISOString(),
+        created_at: instantOf(params.at),
       })
       .execute();
     if (params.startsOn <= params.today)
       await trx
         .updateTable("contracts")
-        .set({ status: "suspended", updated_at: params.at.toISOString() })
+        .set({ status: "suspended", updated_at: instantOf(params.at) })
         .where("id", "=", c.id)
         .execute();
     await queueMail(
@@ -156,7 +156,7 @@ export async function applySuspensionSchedule(
   for (const s of open.filter((s) => !over(s) && s.starts_on <= today)) {
     const updated = await db
       .updateTable("contracts")
-      .set({ status: "suspended", updated_at: at.toISOString() })
+      .set({ status: "suspended", updated_at: instantOf(at) })
       .where("id", "=", s.contract_id)
       .where("status", "=", "active")
       .executeTakeFirst();
@@ -197,7 +197,7 @@ export async function liftSuspension(
     // Lifted at most once, even when the daily run and a payment lift it at the same time.
     const updated = await trx
       .updateTable("suspensions")
-      .set({ lifted_at: params.at.toISOString(), lifted_reason: params.reason })
+      .set({ lifted_at: instantOf(params.at), lifted_reason: params.reason })
       .where("id", "=", s.id)
       .where("lifted_at", "is", null)
       .executeTakeFirst();
@@ -216,7 +216,7 @@ export async function liftSuspension(
     if (!another)
       await trx
         .updateTable("contracts")
-        .set({ status: "active", updated_at: params.at.toISOString() })
+        .set({ status: "active", updated_at: instantOf(params.at) })
         .where("id", "=", s.contract_id)
         .where("status", "=", "suspended")
         .execute();
@@ -325,7 +325,7 @@ export async function terminateByProvider(
       .set({
         status: "terminated",
         termination_date: params.endDate,
-        updated_at: params.at.toISOString(),
+        updated_at: instantOf(params.at),
       })
       .where("id", "=", c.id)
       .execute();
@@ -446,7 +446,7 @@ export async function chargeUnreturnedGateways(
           code: `device.${r.model.slice("gateway.".length)}`,
           rule: "S4※3",
           created_by: "scheduler",
-          created_at: at.toISOString(),
+          created_at: instantOf(at),
         })
         .returning("id")
         .executeTakeFirstOrThrow();

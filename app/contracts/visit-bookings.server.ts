@@ -12,7 +12,7 @@ import { loadBillableContracts, loadTariffs } from "../billing/history.server";
 import { pricedVisitsOfMonth } from "../billing/monthly-invoice";
 import { findTariffForMonth } from "../billing/tariff";
 import type { VisitLineInput } from "../billing/visit-pricing";
-import { isTimeOfDay, jstInstant, monthOf, type IsoDate } from "../lib/jst";
+import { isTimeOfDay, jstInstant, monthOf, type IsoDate, instantOf } from "../lib/jst";
 import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 import { estimateVisit, type VisitEstimate, type VisitQuote } from "./visit-estimate";
 import type { VisitFormContent } from "./visit-form";
@@ -129,7 +129,7 @@ export async function bookVisit(
         status: "booked",
         visit_id: null,
         created_by: params.actor.email ?? "",
-        created_at: params.at.toISOString(),
+        created_at: instantOf(params.at),
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -179,7 +179,7 @@ export async function listBookings(
 async function chargedYenOfVisits(
   db: Kysely<Database>,
   contractId: number,
-  serviceStart: string,
+  serviceStart: IsoDate,
 ): Promise<Map<number, number>> {
   const [billable] = await loadBillableContracts(db, serviceStart, { contractIds: [contractId] });
   const tariffs = await loadTariffs(db);
@@ -339,7 +339,7 @@ export async function recordVisitDone(
       `開始時刻（${params.done.start}）がまだ来ていません。実際に作業を始めた時刻を入力してください。`,
     );
   }
-  const month = booking.visit_date.slice(0, 7);
+  const month = monthOf(booking.visit_date);
   const billed = await db
     .selectFrom("billing_months")
     .select("month")

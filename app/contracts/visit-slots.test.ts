@@ -1,6 +1,6 @@
 // S2 visit support: visit slots and request hours.
 import { describe, expect, it } from "vitest";
-import { formatJstIso, parseInstant } from "../lib/jst";
+import { formatJstIso, isoDate, parseInstant, type IsoDate } from "../lib/jst";
 import {
   checkVisitSlot,
   isRequestAcceptedAt,
@@ -17,7 +17,7 @@ const t = (iso: string): Date => {
 
 describe("S2 checkVisitSlot: days", () => {
   it("refuses a Sunday in the east with the next Monday 09:00", () => {
-    expect(checkVisitSlot({ area: "east", date: "2025-06-15", start: "10:00" })).toEqual({
+    expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-15"), start: "10:00" })).toEqual({
       ok: false,
       reason: "東日本エリアの訪問は月曜〜金曜です",
       next: { date: "2025-06-16", start: "09:00" },
@@ -25,7 +25,7 @@ describe("S2 checkVisitSlot: days", () => {
   });
 
   it("refuses a Sunday in the west with the next Monday 09:00", () => {
-    expect(checkVisitSlot({ area: "west", date: "2025-06-15", start: "10:00" })).toEqual({
+    expect(checkVisitSlot({ area: "west", date: isoDate("2025-06-15"), start: "10:00" })).toEqual({
       ok: false,
       reason: "西日本エリアの訪問は月曜〜土曜です",
       next: { date: "2025-06-16", start: "09:00" },
@@ -33,10 +33,10 @@ describe("S2 checkVisitSlot: days", () => {
   });
 
   it("accepts a Saturday in the west and refuses it in the east", () => {
-    expect(checkVisitSlot({ area: "west", date: "2025-06-14", start: "10:00" })).toEqual({
+    expect(checkVisitSlot({ area: "west", date: isoDate("2025-06-14"), start: "10:00" })).toEqual({
       ok: true,
     });
-    expect(checkVisitSlot({ area: "east", date: "2025-06-14", start: "10:00" })).toEqual({
+    expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-14"), start: "10:00" })).toEqual({
       ok: false,
       reason: "東日本エリアの訪問は月曜〜金曜です",
       next: { date: "2025-06-16", start: "09:00" },
@@ -44,27 +44,27 @@ describe("S2 checkVisitSlot: days", () => {
   });
 
   it("accepts an ordinary weekday in both areas", () => {
-    expect(checkVisitSlot({ area: "east", date: "2025-06-16", start: "10:00" })).toEqual({
+    expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-16"), start: "10:00" })).toEqual({
       ok: true,
     });
-    expect(checkVisitSlot({ area: "west", date: "2024-07-05", start: "10:00" })).toEqual({
+    expect(checkVisitSlot({ area: "west", date: isoDate("2024-07-05"), start: "10:00" })).toEqual({
       ok: true,
     }); // import example
   });
 
   it("refuses national holidays, naming them, with the next slot", () => {
-    expect(checkVisitSlot({ area: "west", date: "2025-01-13", start: "10:00" })).toEqual({
+    expect(checkVisitSlot({ area: "west", date: isoDate("2025-01-13"), start: "10:00" })).toEqual({
       ok: false,
       reason: "祝日（成人の日）は訪問できません",
       next: { date: "2025-01-14", start: "09:00" },
     });
-    expect(checkVisitSlot({ area: "east", date: "2026-11-23", start: "13:00" })).toEqual({
+    expect(checkVisitSlot({ area: "east", date: isoDate("2026-11-23"), start: "13:00" })).toEqual({
       ok: false,
       reason: "祝日（勤労感謝の日）は訪問できません",
       next: { date: "2026-11-24", start: "09:00" },
     });
     // Golden Week 2025: Sat 05-03 (holiday) → Sun → 05-05, 05-06 holidays → Wednesday 05-07, even in the west.
-    expect(checkVisitSlot({ area: "west", date: "2025-05-03", start: "10:00" })).toEqual({
+    expect(checkVisitSlot({ area: "west", date: isoDate("2025-05-03"), start: "10:00" })).toEqual({
       ok: false,
       reason: "祝日（憲法記念日）は訪問できません",
       next: { date: "2025-05-07", start: "09:00" },
@@ -73,22 +73,24 @@ describe("S2 checkVisitSlot: days", () => {
 
   it("refuses the year-end holidays; the next slot skips weekends by area", () => {
     // 2025-01-04 is a Saturday: allowed in the west; the east waits for Monday 01-06.
-    expect(checkVisitSlot({ area: "west", date: "2024-12-30", start: "10:00" })).toEqual({
+    expect(checkVisitSlot({ area: "west", date: isoDate("2024-12-30"), start: "10:00" })).toEqual({
       ok: false,
       reason: "年末年始（12月29日〜1月3日）は訪問できません",
       next: { date: "2025-01-04", start: "09:00" },
     });
-    expect(checkVisitSlot({ area: "east", date: "2024-12-30", start: "10:00" })).toEqual({
+    expect(checkVisitSlot({ area: "east", date: isoDate("2024-12-30"), start: "10:00" })).toEqual({
       ok: false,
       reason: "年末年始（12月29日〜1月3日）は訪問できません",
       next: { date: "2025-01-06", start: "09:00" },
     });
     // 1/1 is also a national holiday; the year-end reason comes first.
-    expect(checkVisitSlot({ area: "west", date: "2025-01-01", start: "10:00" })).toMatchObject({
+    expect(
+      checkVisitSlot({ area: "west", date: isoDate("2025-01-01"), start: "10:00" }),
+    ).toMatchObject({
       ok: false,
       reason: "年末年始（12月29日〜1月3日）は訪問できません",
     });
-    expect(checkVisitSlot({ area: "west", date: "2024-12-28", start: "10:00" })).toEqual({
+    expect(checkVisitSlot({ area: "west", date: isoDate("2024-12-28"), start: "10:00" })).toEqual({
       ok: true,
     }); // Saturday
   });
@@ -96,7 +98,7 @@ describe("S2 checkVisitSlot: days", () => {
 
 describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
   it("refuses 08:30 with 09:00 the same day", () => {
-    expect(checkVisitSlot({ area: "east", date: "2025-06-16", start: "08:30" })).toEqual({
+    expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-16"), start: "08:30" })).toEqual({
       ok: false,
       reason: "訪問の開始は9:00以降です",
       next: { date: "2025-06-16", start: "09:00" },
@@ -104,23 +106,27 @@ describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
   });
 
   it("accepts 09:00 and 16:59, refuses 17:00 with the next visit day", () => {
-    expect(checkVisitSlot({ area: "east", date: "2025-06-16", start: "09:00" })).toEqual({
+    expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-16"), start: "09:00" })).toEqual({
       ok: true,
     });
-    expect(checkVisitSlot({ area: "east", date: "2025-06-16", start: "16:59" })).toEqual({
+    expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-16"), start: "16:59" })).toEqual({
       ok: true,
     });
-    expect(checkVisitSlot({ area: "east", date: "2025-06-16", start: "17:00" })).toEqual({
+    expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-16"), start: "17:00" })).toEqual({
       ok: false,
       reason: "訪問の開始は17:00より前です",
       next: { date: "2025-06-17", start: "09:00" },
     });
     // Friday 17:00: Saturday in the west, Monday in the east.
-    expect(checkVisitSlot({ area: "west", date: "2025-06-13", start: "17:00" })).toMatchObject({
+    expect(
+      checkVisitSlot({ area: "west", date: isoDate("2025-06-13"), start: "17:00" }),
+    ).toMatchObject({
       ok: false,
       next: { date: "2025-06-14", start: "09:00" },
     });
-    expect(checkVisitSlot({ area: "east", date: "2025-06-13", start: "17:00" })).toMatchObject({
+    expect(
+      checkVisitSlot({ area: "east", date: isoDate("2025-06-13"), start: "17:00" }),
+    ).toMatchObject({
       ok: false,
       next: { date: "2025-06-16", start: "09:00" },
     });
@@ -128,16 +134,36 @@ describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
 
   it("with a duration, requires the visit to end by 17:00", () => {
     expect(
-      checkVisitSlot({ area: "east", date: "2025-06-16", start: "16:00", durationMinutes: 60 }),
+      checkVisitSlot({
+        area: "east",
+        date: isoDate("2025-06-16"),
+        start: "16:00",
+        durationMinutes: 60,
+      }),
     ).toEqual({ ok: true });
     expect(
-      checkVisitSlot({ area: "east", date: "2025-06-16", start: "15:30", durationMinutes: 90 }),
+      checkVisitSlot({
+        area: "east",
+        date: isoDate("2025-06-16"),
+        start: "15:30",
+        durationMinutes: 90,
+      }),
     ).toEqual({ ok: true });
     expect(
-      checkVisitSlot({ area: "east", date: "2025-06-16", start: "09:00", durationMinutes: 480 }),
+      checkVisitSlot({
+        area: "east",
+        date: isoDate("2025-06-16"),
+        start: "09:00",
+        durationMinutes: 480,
+      }),
     ).toEqual({ ok: true });
     expect(
-      checkVisitSlot({ area: "east", date: "2025-06-16", start: "16:00", durationMinutes: 61 }),
+      checkVisitSlot({
+        area: "east",
+        date: isoDate("2025-06-16"),
+        start: "16:00",
+        durationMinutes: 61,
+      }),
     ).toEqual({
       ok: false,
       reason: "訪問は17:00までに終わる必要があります",
@@ -145,7 +171,12 @@ describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
     });
     // 14:30 + 180 min ends 17:30; the last start that fits (14:00) has passed, so the next day.
     expect(
-      checkVisitSlot({ area: "east", date: "2025-06-16", start: "14:30", durationMinutes: 180 }),
+      checkVisitSlot({
+        area: "east",
+        date: isoDate("2025-06-16"),
+        start: "14:30",
+        durationMinutes: 180,
+      }),
     ).toEqual({
       ok: false,
       reason: "訪問は17:00までに終わる必要があります",
@@ -154,17 +185,27 @@ describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
   });
 
   it("throws on malformed input rather than refusing", () => {
-    expect(() => checkVisitSlot({ area: "east", date: "2025-02-29", start: "10:00" })).toThrow(
-      RangeError,
-    );
-    expect(() => checkVisitSlot({ area: "east", date: "2025-06-16", start: "9:00" })).toThrow(
-      RangeError,
-    );
     expect(() =>
-      checkVisitSlot({ area: "east", date: "2025-06-16", start: "10:00", durationMinutes: 0 }),
+      checkVisitSlot({ area: "east", date: "2025-02-29" as IsoDate, start: "10:00" }),
     ).toThrow(RangeError);
     expect(() =>
-      checkVisitSlot({ area: "east", date: "2025-06-16", start: "09:00", durationMinutes: 481 }),
+      checkVisitSlot({ area: "east", date: isoDate("2025-06-16"), start: "9:00" }),
+    ).toThrow(RangeError);
+    expect(() =>
+      checkVisitSlot({
+        area: "east",
+        date: isoDate("2025-06-16"),
+        start: "10:00",
+        durationMinutes: 0,
+      }),
+    ).toThrow(RangeError);
+    expect(() =>
+      checkVisitSlot({
+        area: "east",
+        date: isoDate("2025-06-16"),
+        start: "09:00",
+        durationMinutes: 481,
+      }),
     ).toThrow(RangeError);
   });
 });

@@ -7,6 +7,7 @@ import type { Tenant } from "../auth/tenancy";
 import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { now } from "../lib/clock";
+import { instantOf } from "../lib/jst";
 
 function filteredCustomers(db: Kysely<Database>, tenant: Tenant, search?: string) {
   let q = db
@@ -114,7 +115,7 @@ export async function setCustomerPeppolId(
     if (!customer) return false;
     await trx
       .updateTable("customers")
-      .set({ peppol_id: params.peppolId, updated_at: now().toISOString() })
+      .set({ peppol_id: params.peppolId, updated_at: instantOf(now()) })
       .where("id", "=", customer.id)
       .execute();
     await recordAudit(trx, {

@@ -4,7 +4,7 @@ import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { listInvoices } from "../billing/invoices.server";
-import { jstDate, jstTime } from "../lib/jst";
+import { instantOf, jstDate, jstTime } from "../lib/jst";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { fetchPage } from "../lib/paging.server";
 
@@ -25,7 +25,7 @@ export async function homeFigures(
   tenant: Tenant,
   at: Date,
 ): Promise<HomeFigures> {
-  const notSeenBefore = new Date(at.getTime() - NOT_SEEN_DAYS * 86_400_000).toISOString();
+  const notSeenBefore = instantOf(new Date(at.getTime() - NOT_SEEN_DAYS * 86_400_000));
   const [customers, contracts, devices, items, notSeen] = await Promise.all([
     db
       .selectFrom("customers")
@@ -155,7 +155,7 @@ export async function pageDevices(
   filter: { notSeen: boolean; at: Date },
   request: PageRequest<"name">,
 ) {
-  const notSeenBefore = new Date(filter.at.getTime() - NOT_SEEN_DAYS * 86_400_000).toISOString();
+  const notSeenBefore = instantOf(new Date(filter.at.getTime() - NOT_SEEN_DAYS * 86_400_000));
   const base = () => {
     let q = db
       .selectFrom("devices")

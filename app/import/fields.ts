@@ -9,6 +9,8 @@ import {
   isTimeOfDay,
   isYearMonth,
   parseInstant,
+  instantOf,
+  type Instant,
   type IsoDate,
   type YearMonth,
 } from "../lib/jst";
@@ -145,16 +147,14 @@ export class Fields {
   }
 
   /** An ISO 8601 instant with offset, returned as UTC ISO text (the schema's convention). */
-  instant(key: string): string | undefined {
+  instant(key: string): Instant | undefined {
     const v = this.required(key);
     if (isAbsent(v)) return undefined;
     const t = parseInstant(v);
-    return t
-      ? t.toISOString()
-      : this.problem(key, `not an ISO 8601 instant with offset: ${shown(v)}`);
+    return t ? instantOf(t) : this.problem(key, `not an ISO 8601 instant with offset: ${shown(v)}`);
   }
 
-  optionalInstant(key: string): string | null | undefined {
+  optionalInstant(key: string): Instant | null | undefined {
     if (isAbsent(this.o[key])) return null;
     return this.instant(key);
   }

@@ -2,6 +2,7 @@
 // path and message, and that every problem of a file is listed, not only the first.
 import { describe, expect, it } from "vitest";
 import { NO_EXISTING_KEYS, validateImportFile, type ExistingKeys } from "./import-file";
+import { isoDate } from "../lib/jst";
 
 type Json = Record<string, any>;
 
@@ -239,7 +240,10 @@ describe("unknown codes", () => {
   it("accepts a plan and a gateway model that a stored tariff version adds", () => {
     const stored = existing({
       tariffs: [
-        { effectiveFrom: "2024-05-01", prices: { "base.lite": 2000, "gateway.gw20": 10000 } },
+        {
+          effectiveFrom: isoDate("2024-05-01"),
+          prices: { "base.lite": 2000, "gateway.gw20": 10000 },
+        },
       ],
     });
     const file = withContract({ planChanges: [{ date: "2024-06-01", basePlan: "base.lite" }] });
@@ -700,7 +704,7 @@ describe("tariffs", () => {
   it("refuses a version whose date is already stored", () => {
     const file = { tariffs: [{ effectiveFrom: "2025-04-01", prices: { "base.standard": 3300 } }] };
     const db = existing({
-      tariffs: [{ effectiveFrom: "2025-04-01", prices: { "base.standard": 3200 } }],
+      tariffs: [{ effectiveFrom: isoDate("2025-04-01"), prices: { "base.standard": 3200 } }],
     });
     expect(problemsOf(file, db)).toEqual([
       "tariffs[0].effectiveFrom: a tariff version starting on 2025-04-01 is already stored",

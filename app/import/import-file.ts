@@ -25,10 +25,15 @@ import type {
   TerminationRecord,
   VisitRecord,
 } from "../billing/contract-history";
-import { tariffVersions, validateTariffUpdates, type TariffVersion } from "../billing/tariff";
+import {
+  tariffVersions,
+  validateTariffUpdates,
+  type TariffVersion,
+  type TariffVersionInput,
+} from "../billing/tariff";
 import type { VisitLineInput } from "../billing/visit-pricing";
 import { TEXT_LIMITS } from "../lib/fields";
-import type { IsoDate } from "../lib/jst";
+import { isoDate, type IsoDate } from "../lib/jst";
 import type { Carrier, License, RenewalState } from "../licenses/license";
 import { readContracts } from "./contracts-section";
 import {
@@ -177,7 +182,7 @@ function validTariffs(
   existing: ExistingKeys,
 ): TariffVersion[] {
   // Shape first; then the tariff rules (dates after 2024-04-01, codes, prices) on the well-formed ones.
-  const shaped: { index: number; version: TariffVersion }[] = [];
+  const shaped: { index: number; version: TariffVersionInput }[] = [];
   mapObjects(problems, root.list("tariffs"), "tariffs", (o, path, index) => {
     const f = new Fields(problems, o, path, TARIFF_FIELDS);
     const effectiveFrom = o.effectiveFrom;
@@ -208,7 +213,7 @@ function validTariffs(
     ),
   }));
   problems.push(...ruleProblems);
-  const taken = new Set(existing.tariffs.map((v) => v.effectiveFrom));
+  const taken = new Set<string>(existing.tariffs.map((v) => v.effectiveFrom));
   for (const { index, version } of shaped) {
     if (taken.has(version.effectiveFrom)) {
       problems.push({
@@ -222,7 +227,10 @@ function validTariffs(
     const at = /^tariffs\[(\d+)\]/.exec(p.path);
     if (at) bad.add(Number(at[1]));
   }
-  return shaped.filter((s) => !bad.has(s.index)).map((s) => s.version);
+  // Only versions without problems are left, so each date has passed validateTariffUpdates.
+  return shaped
+    .filter((s) => !bad.has(s.index))
+    .map((s) => ({ ...s.version, effectiveFrom: isoDate(s.version.effectiveFrom) }));
 }
 
 function readResellers(problems: ImportProblem[], root: Fields, refs: RefIndex): ImportReseller[] {

@@ -9,6 +9,7 @@ import type { Database } from "../../db/schema";
 import { terminationDate } from "../billing/early-termination";
 import { gatewayDeviceCap } from "../billing/tariff";
 import type { ExistingKeys, ImportContract, ImportFile, ImportLicense } from "./import-file";
+import { instant, instantOf, type Instant, type IsoDate } from "../lib/jst";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -51,7 +52,7 @@ export async function readExistingKeys(db: Db): Promise<ExistingKeys> {
   ]);
   // The versions as stored (each with the prices it lists), not resolved: validation merges them
   // with the file's own versions in date order.
-  const tariffs = new Map<string, Record<string, number>>();
+  const tariffs = new Map<IsoDate, Record<string, number>>();
   for (const row of prices) {
     const version = tariffs.get(row.effective_from) ?? {};
     if (row.code !== null && row.price_yen !== null) version[row.code] = row.price_yen;
@@ -140,7 +141,7 @@ async function insertReturningIds(
 /** A contract's status on import: `terminated` once its termination is confirmed (T-20), else `active`. */
 function contractStatus(contract: ImportContract): {
   status: "active" | "terminated";
-  terminationDate: string | null;
+  terminationDate: IsoDate | null;
 } {
   const t = contract.termination;
   if (t === null || t.confirmedOn === null) return { status: "active", terminationDate: null };
@@ -158,7 +159,7 @@ export async function importFile(
   file: ImportFile,
   at: Date,
 ): Promise<ImportCounts> {
-  const createdAt = at.toISOString();
+  const createdAt = instantOf(at);
   const counts: ImportCounts = {
     tariffs: 0,
     resellers: 0,
@@ -278,7 +279,7 @@ async function insertContracts(
   contracts: readonly ImportContract[],
   customerIds: ReadonlyMap<string, number>,
   contacts: ReadonlyMap<string, { email: string; phone: string }>,
-  createdAt: string,
+  createdAt: Instant,
   counts: ImportCounts,
 ): Promise<void> {
   const contractIds = await insertByRef(
@@ -337,8 +338,9 @@ async function insertContracts(
     k.outages.map((o) => ({
       contract_id: contractId,
       services: o.services.join(","),
-      known_at: o.knownAt,
-      restored_at: o.restoredAt,
+      // The file's instants were read as UTC text (import/fields.ts), as the column stores them.
+      known_at: instant(o.knownAt),
+      restored_at: o.restoredAt === null ? null : instant(o.restoredAt),
       customer_fault: o.customerFault ? 1 : 0,
     })),
   );
@@ -425,7 +427,7 @@ async function insertLicenses(
   trx: Transaction<Database>,
   licenses: readonly ImportLicense[],
   customerIds: ReadonlyMap<string, number>,
-  createdAt: string,
+  createdAt: Instant,
   counts: ImportCounts,
 ): Promise<void> {
   if (licenses.length === 0) return;

@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { Tenant } from "../auth/tenancy";
 import { contentDisposition } from "../lib/http.server";
+import { instantOf } from "../lib/jst";
 
 export const JOB_FILE_CHUNK_BYTES = 1024 * 1024;
 
@@ -52,7 +53,7 @@ export async function storeJobFile(
       tenant: tenantKey(file.tenant),
       file_name: file.fileName,
       content_type: file.contentType,
-      created_at: at.toISOString(),
+      created_at: instantOf(at),
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -87,7 +88,7 @@ export async function storeJobFile(
         size_bytes: size,
         sha256,
         chunk_count: seq,
-        completed_at: new Date().toISOString(),
+        completed_at: instantOf(new Date()),
       })
       .where("id", "=", id)
       .execute();

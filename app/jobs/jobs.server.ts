@@ -6,6 +6,7 @@
 // too (kind 'scheduled', key 'daily:2026-12-06'), so a period runs once across all processes.
 import type { ExpressionBuilder, Kysely, Selectable } from "kysely";
 import type { Database, JobTable } from "../../db/schema";
+import { instantOf } from "../lib/jst";
 
 export type Job = Selectable<JobTable>;
 
@@ -48,7 +49,7 @@ export async function requestJob(
       state: "queued",
       params,
       requested_by: job.requestedBy ?? null,
-      created_at: at.toISOString(),
+      created_at: instantOf(at),
     })
     .onConflict((oc) =>
       oc
@@ -57,7 +58,7 @@ export async function requestJob(
           state: "queued",
           params,
           requested_by: job.requestedBy ?? null,
-          created_at: at.toISOString(),
+          created_at: instantOf(at),
           progress_done: 0,
           progress_total: 0,
           result: null,
@@ -86,7 +87,7 @@ export async function claimJob(
   at: Date,
   ttlMs = JOB_LEASE_MS,
 ): Promise<Job | null> {
-  const atIso = at.toISOString();
+  const atIso = instantOf(at);
   const claimable = (eb: ExpressionBuilder<Database, "jobs">) =>
     eb.or([
       eb("state", "=", "queued"),
@@ -107,7 +108,7 @@ export async function claimJob(
       .set((eb) => ({
         state: "running",
         lease_holder: holder,
-        lease_until: new Date(at.getTime() + ttlMs).toISOString(),
+        lease_until: instantOf(new Date(at.getTime() + ttlMs)),
         attempts: eb("attempts", "+", 1),
         started_at: eb.fn.coalesce("started_at", eb.val(atIso)),
       }))
@@ -140,7 +141,7 @@ export async function reportJobProgress(
     .set({
       progress_done: progress.done,
       progress_total: progress.total,
-      lease_until: new Date(at.getTime() + ttlMs).toISOString(),
+      lease_until: instantOf(new Date(at.getTime() + ttlMs)),
     })
     .where("id", "=", id)
     .where("lease_holder", "=", holder)
@@ -159,7 +160,7 @@ export async function renewJobLease(
 ): Promise<boolean> {
   const result = await db
     .updateTable("jobs")
-    .set({ lease_until: new Date(at.getTime() + ttlMs).toISOString() })
+    .set({ lease_until: instantOf(new Date(at.getTime() + ttlMs)) })
     .where("id", "=", id)
     .where("lease_holder", "=", holder)
     .where("state", "=", "running")
@@ -181,7 +182,7 @@ export async function finishJob(
       state: end.state,
       result: end.result === undefined ? null : JSON.stringify(end.result),
       error: end.error ?? null,
-      finished_at: end.state === "queued" ? null : at.toISOString(),
+      finished_at: end.state === "queued" ? null : instantOf(at),
       lease_holder: null,
       lease_until: null,
     })

@@ -10,6 +10,7 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
+import { instantOf } from "../lib/jst";
 
 /** How long a lease lasts without renewal: a crashed holder's work waits this long at most. */
 export const DEFAULT_LEASE_MS = 60_000;
@@ -30,8 +31,8 @@ export async function takeLease(
   now: Date,
   ttlMs = DEFAULT_LEASE_MS,
 ): Promise<boolean> {
-  const nowIso = now.toISOString();
-  const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+  const nowIso = instantOf(now);
+  const expiresAt = instantOf(new Date(now.getTime() + ttlMs));
   const row = await db
     .insertInto("leases")
     .values({ name, holder, expires_at: expiresAt, taken_at: nowIso })
@@ -68,7 +69,7 @@ export async function renewLease(
 ): Promise<boolean> {
   const result = await db
     .updateTable("leases")
-    .set({ expires_at: new Date(now.getTime() + ttlMs).toISOString() })
+    .set({ expires_at: instantOf(new Date(now.getTime() + ttlMs)) })
     .where("name", "=", name)
     .where("holder", "=", holder)
     .executeTakeFirst();
@@ -94,7 +95,7 @@ export async function leaseHolder(
     .selectFrom("leases")
     .select(["holder", "expires_at", "taken_at"])
     .where("name", "=", name)
-    .where("expires_at", ">", now.toISOString())
+    .where("expires_at", ">", instantOf(now))
     .executeTakeFirst();
   return row ? { holder: row.holder, expiresAt: row.expires_at, takenAt: row.taken_at } : null;
 }
@@ -135,8 +136,8 @@ async function takeFromDeadLocalHolder(
     .updateTable("leases")
     .set({
       holder,
-      expires_at: new Date(now.getTime() + ttlMs).toISOString(),
-      taken_at: now.toISOString(),
+      expires_at: instantOf(new Date(now.getTime() + ttlMs)),
+      taken_at: instantOf(now),
     })
     .where("name", "=", name)
     .where("holder", "=", current.holder)

@@ -12,7 +12,7 @@
 // Cut at whole JST days, so a second run the same day deletes nothing (scheduler.server.ts).
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { addDays, jstDate, jstInstant, type IsoDate } from "../lib/jst";
+import { addDays, jstDate, jstInstant, type IsoDate, instantOf } from "../lib/jst";
 import { JOB_FILES_KEPT_DAYS } from "./job-file-retention";
 import { SCHEDULED_KIND } from "./scheduled.server";
 
@@ -47,7 +47,7 @@ export async function pruneBackgroundRecords(
   const webhookLogBefore = addDays(today, -WEBHOOK_LOG_KEPT_DAYS);
   const jobFilesBefore = addDays(today, -JOB_FILES_KEPT_DAYS);
   // Instants are stored as toISOString() text (UTC): text order is time order.
-  const cut = (d: IsoDate) => jstInstant(d).toISOString();
+  const cut = (d: IsoDate) => instantOf(jstInstant(d));
   return db.transaction().execute(async (trx) => {
     const minuteRuns = await trx
       .deleteFrom("jobs")

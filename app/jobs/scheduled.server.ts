@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { findJob } from "./jobs.server";
 import { holdLease, processHolder } from "./leases.server";
+import { instantOf } from "../lib/jst";
 
 export type PeriodRun = "ran" | "done before" | "held elsewhere";
 
@@ -27,7 +28,7 @@ export async function runOncePer(
     const key = `${name}:${period}`;
     const previous = await findJob(db, SCHEDULED_KIND, key);
     if (previous?.state === "done") return "done before";
-    const startedAt = (options.at ?? new Date()).toISOString();
+    const startedAt = instantOf(options.at ?? new Date());
     await db
       .insertInto("jobs")
       .values({
@@ -62,7 +63,7 @@ export async function runOncePer(
       .set({
         state: error ? "failed" : "done",
         error,
-        finished_at: new Date().toISOString(),
+        finished_at: instantOf(new Date()),
         lease_holder: null,
       })
       .where("kind", "=", SCHEDULED_KIND)

@@ -1,6 +1,6 @@
 // The one source of "now". APP_NOW (ISO 8601 with offset) pins the clock so that
 // retention, schedules and quotes can be reproduced exactly (docs/rules/import-format.md).
-import { parseInstant } from "./jst";
+import { instantOf, parseInstant, type Instant } from "./jst";
 
 export function now(): Date {
   const pinned = process.env.APP_NOW;
@@ -10,4 +10,9 @@ export function now(): Date {
     return t;
   }
   return new Date();
+}
+
+/** "Now" as stored text (UTC instant). */
+export function instantNow(): Instant {
+  return instantOf(now());
 }

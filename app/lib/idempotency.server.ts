@@ -18,6 +18,7 @@ import type { Database } from "../../db/schema";
 import { data } from "@remix-run/node";
 import { now } from "./clock";
 import { FORM_TOKEN_FIELD, type OnceAnswer } from "./form-token";
+import { type Instant, instantOf } from "./jst";
 
 export { FORM_TOKEN_FIELD };
 
@@ -96,12 +97,12 @@ export async function runFormOnce<T>(
     return await db.transaction().execute(async (trx): Promise<FormRun<T>> => {
       const taken = await trx
         .updateTable("idempotency_keys")
-        .set({ used_at: at.toISOString(), fingerprint: claim.path })
+        .set({ used_at: instantOf(at), fingerprint: claim.path })
         .where("owner", "=", owner)
         .where("key", "=", token)
         .where("purpose", "=", claim.form)
         .where("used_at", "is", null)
-        .where("expires_at", ">", at.toISOString())
+        .where("expires_at", ">", instantOf(at))
         .executeTakeFirst();
       if (Number(taken.numUpdatedRows) === 0) {
         const row = await trx
@@ -157,8 +158,8 @@ export async function issueFormTokens<F extends string>(
         key: tokens[form],
         purpose: form,
         fingerprint: null,
-        issued_at: at.toISOString(),
-        expires_at: new Date(at.getTime() + FORM_TOKEN_LIFETIME_MS).toISOString(),
+        issued_at: instantOf(at),
+        expires_at: instantOf(new Date(at.getTime() + FORM_TOKEN_LIFETIME_MS)),
         used_at: null,
         status: null,
         outcome: null,
@@ -218,7 +219,7 @@ export async function reserveIdempotencyKey(
   params: { keyId: number; idempotencyKey: string; fingerprint: string; at: Date },
 ): Promise<Reservation> {
   const owner = apiOwner(params.keyId);
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   const inserted = await db
     .insertInto("idempotency_keys")
     .values({
@@ -227,7 +228,7 @@ export async function reserveIdempotencyKey(
       purpose: "api",
       fingerprint: params.fingerprint,
       issued_at: at,
-      expires_at: new Date(params.at.getTime() + API_KEY_LIFETIME_MS).toISOString(),
+      expires_at: instantOf(new Date(params.at.getTime() + API_KEY_LIFETIME_MS)),
       used_at: at,
       status: null,
       outcome: null,
@@ -275,7 +276,7 @@ export async function releaseIdempotencyKey(
 // ---- pruning ----------------------------------------------------------------------------------
 
 /** Deletes keys issued before `cutoff` (ISO instant): used or not, their day is over. */
-export async function pruneIdempotencyKeys(db: Db, cutoff: string): Promise<number> {
+export async function pruneIdempotencyKeys(db: Db, cutoff: Instant): Promise<number> {
   const r = await db
     .deleteFrom("idempotency_keys")
     .where("issued_at", "<", cutoff)

@@ -3,15 +3,22 @@ import {
   addDays,
   addMonths,
   ceilToHour,
+  dateOfInstant,
   dayOfWeek,
   daysBetween,
   daysInMonth,
   formatJstIso,
+  instant,
+  instantOf,
+  isInstant,
   isInWindow,
   isIsoDate,
   isNationalHoliday,
+  isoDate,
+  type IsoDate,
   isYearEndHoliday,
   jstDate,
+  jstDateOf,
   jstInstant,
   jstTime,
   minutesOfTime,
@@ -20,7 +27,10 @@ import {
   nationalHolidayName,
   nextInstantInWindow,
   parseInstant,
+  parseIsoDate,
+  parseYearMonth,
   timeOfMinutes,
+  yearMonth,
 } from "./jst";
 
 describe("Japan calendar", () => {
@@ -32,33 +42,40 @@ describe("Japan calendar", () => {
   });
 
   it("does month and day arithmetic", () => {
-    expect(addDays("2024-12-31", 1)).toBe("2025-01-01");
-    expect(addDays("2024-03-01", -1)).toBe("2024-02-29");
-    expect(daysBetween("2024-06-30", "2024-07-20")).toBe(20);
-    expect(addMonths("2024-11", 3)).toBe("2025-02");
-    expect(addMonths("2024-01", -1)).toBe("2023-12");
-    expect(monthsBetween("2024-04", "2024-09")).toBe(5);
-    expect(monthRange("2024-11", "2025-02")).toEqual(["2024-11", "2024-12", "2025-01", "2025-02"]);
-    expect(daysInMonth("2024-02")).toBe(29);
-    expect(daysInMonth("2024-07")).toBe(31);
-    expect(dayOfWeek("2026-11-22")).toBe(0); // a Sunday
+    expect(addDays(isoDate("2024-12-31"), 1)).toBe("2025-01-01");
+    expect(addDays(isoDate("2024-03-01"), -1)).toBe("2024-02-29");
+    expect(daysBetween(isoDate("2024-06-30"), isoDate("2024-07-20"))).toBe(20);
+    expect(addMonths(yearMonth("2024-11"), 3)).toBe("2025-02");
+    expect(addMonths(yearMonth("2024-01"), -1)).toBe("2023-12");
+    expect(monthsBetween(yearMonth("2024-04"), yearMonth("2024-09"))).toBe(5);
+    expect(monthRange(yearMonth("2024-11"), yearMonth("2025-02"))).toEqual([
+      "2024-11",
+      "2024-12",
+      "2025-01",
+      "2025-02",
+    ]);
+    expect(daysInMonth(yearMonth("2024-02"))).toBe(29);
+    expect(daysInMonth(yearMonth("2024-07"))).toBe(31);
+    expect(dayOfWeek(isoDate("2026-11-22"))).toBe(0); // a Sunday
   });
 
   it("knows national holidays from the maintained dataset and the year-end break", () => {
-    expect(nationalHolidayName("2025-01-13")).toBe("成人の日");
-    expect(isNationalHoliday("2026-11-23")).toBe(true); // 勤労感謝の日
-    expect(isNationalHoliday("2026-11-24")).toBe(false);
-    expect(isYearEndHoliday("2024-12-29")).toBe(true);
-    expect(isYearEndHoliday("2025-01-03")).toBe(true);
-    expect(isYearEndHoliday("2025-01-04")).toBe(false);
-    expect(isYearEndHoliday("2024-12-28")).toBe(false);
+    expect(nationalHolidayName(isoDate("2025-01-13"))).toBe("成人の日");
+    expect(isNationalHoliday(isoDate("2026-11-23"))).toBe(true); // 勤労感謝の日
+    expect(isNationalHoliday(isoDate("2026-11-24"))).toBe(false);
+    expect(isYearEndHoliday(isoDate("2024-12-29"))).toBe(true);
+    expect(isYearEndHoliday(isoDate("2025-01-03"))).toBe(true);
+    expect(isYearEndHoliday(isoDate("2025-01-04"))).toBe(false);
+    expect(isYearEndHoliday(isoDate("2024-12-28"))).toBe(false);
   });
 
   it("converts instants to and from Japan time whatever the host zone", () => {
     const t = parseInstant("2024-12-28T22:30:00+09:00")!;
     expect(jstDate(t)).toBe("2024-12-28");
     expect(jstTime(t)).toBe("22:30");
-    expect(formatJstIso(jstInstant("2025-01-04", "09:00"))).toBe("2025-01-04T09:00:00+09:00");
+    expect(formatJstIso(jstInstant(isoDate("2025-01-04"), "09:00"))).toBe(
+      "2025-01-04T09:00:00+09:00",
+    );
     expect(jstDate(parseInstant("2024-06-30T15:00:00Z")!)).toBe("2024-07-01");
     expect(parseInstant("2024-06-30 15:00")).toBeNull();
     expect(parseInstant("2024-02-30T10:00:00+09:00")).toBeNull();
@@ -70,7 +87,7 @@ describe("wall-clock times and daily windows", () => {
   const weekdays9to17 = {
     opens: "09:00",
     closes: "17:00",
-    isOpenDay: (d: string) => dayOfWeek(d) >= 1 && dayOfWeek(d) <= 5,
+    isOpenDay: (d: IsoDate) => dayOfWeek(d) >= 1 && dayOfWeek(d) <= 5,
   };
 
   it("converts HH:MM to minutes and back", () => {
@@ -118,5 +135,33 @@ describe("wall-clock times and daily windows", () => {
         isOpenDay: () => false,
       }),
     ).toThrow(/no open window/);
+  });
+});
+
+describe("branded dates, months and instants (issue 16 item 3)", () => {
+  it("checks what it brands", () => {
+    expect(isoDate("2024-02-29")).toBe("2024-02-29");
+    expect(() => isoDate("2025-02-29")).toThrow('invalid date "2025-02-29"');
+    expect(parseIsoDate("2026-07-01")).toBe("2026-07-01");
+    expect(parseIsoDate("2026-7-1")).toBeUndefined();
+    expect(parseIsoDate(undefined)).toBeUndefined();
+    expect(yearMonth("2026-07")).toBe("2026-07");
+    expect(() => yearMonth("2026-13")).toThrow('invalid month "2026-13"');
+    expect(parseYearMonth("2026-00")).toBeUndefined();
+    expect(instant("2026-06-30T15:30:00.000Z")).toBe("2026-06-30T15:30:00.000Z");
+    // Only the stored form: text order is time order only when every instant is UTC.
+    expect(() => instant("2026-07-01T00:30:00+09:00")).toThrow("invalid instant");
+    expect(isInstant("2026-02-30T00:00:00Z")).toBe(false);
+    expect(instantOf(new Date("2026-07-01T00:30:00+09:00"))).toBe("2026-06-30T15:30:00.000Z");
+    expect(() => instantOf(new Date("x"))).toThrow("invalid instant");
+  });
+
+  it("gives the JST day of an instant, not its UTC day", () => {
+    // 00:30 JST on 1 July is 15:30Z on 30 June: slicing the stored text gives the day before.
+    const at = instant("2026-06-30T15:30:00.000Z");
+    expect(at.slice(0, 10)).toBe("2026-06-30");
+    expect(jstDateOf(at)).toBe("2026-07-01");
+    expect(jstDateOf(instant("2026-06-30T14:59:59.999Z"))).toBe("2026-06-30");
+    expect(dateOfInstant(at).getTime()).toBe(Date.UTC(2026, 5, 30, 15, 30));
   });
 });

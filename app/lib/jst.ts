@@ -3,10 +3,17 @@
 // "YYYY-MM" so that no host time zone ever leaks into a rule.
 import holidayJp from "@holiday-jp/holiday_jp";
 
+// The three kinds of time text are branded so the compiler tells them apart (issue 16 item 3):
+// a plain string becomes one only through a checking constructor below, and an instant's
+// calendar day is only reachable through jstDateOf — slicing the UTC text gives the UTC day,
+// a day early between 00:00 and 08:59 JST.
+
 /** A calendar date in Japan, `YYYY-MM-DD`. */
-export type IsoDate = string;
+export type IsoDate = string & { readonly __brand: "IsoDate" };
 /** A billing month, `YYYY-MM`. */
-export type YearMonth = string;
+export type YearMonth = string & { readonly __brand: "YearMonth" };
+/** An instant as stored: ISO 8601 in UTC, `2026-07-01T01:00:00.000Z` (Date#toISOString). */
+export type Instant = string & { readonly __brand: "Instant" };
 
 const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -19,13 +26,71 @@ export function isIsoDate(value: unknown): value is IsoDate {
   const m = DATE_RE.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(`${m[1]}-${m[2]}`) && y >= 1900;
+  return (
+    mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(`${m[1]}-${m[2]}` as YearMonth) && y >= 1900
+  );
 }
 
 export function isYearMonth(value: unknown): value is YearMonth {
   if (typeof value !== "string") return false;
   const m = MONTH_RE.exec(value);
   return !!m && Number(m[2]) >= 1 && Number(m[2]) <= 12;
+}
+
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+/** Whether a value is an instant as stored (UTC, `Z`, a calendar date that exists). */
+export function isInstant(value: unknown): value is Instant {
+  return (
+    typeof value === "string" &&
+    INSTANT_RE.test(value) &&
+    isIsoDate(value.slice(0, 10)) &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
+/** A date the code knows is valid (a literal, a stored value); throws on anything else. */
+export function isoDate(value: string): IsoDate {
+  if (!isIsoDate(value)) throw new Error(`invalid date "${value}"`);
+  return value;
+}
+
+/** A date from user input: the date, or undefined when it is malformed or does not exist. */
+export function parseIsoDate(value: unknown): IsoDate | undefined {
+  return isIsoDate(value) ? value : undefined;
+}
+
+/** A month the code knows is valid; throws on anything else. */
+export function yearMonth(value: string): YearMonth {
+  if (!isYearMonth(value)) throw new Error(`invalid month "${value}"`);
+  return value;
+}
+
+/** A month from user input, or undefined when it is malformed. */
+export function parseYearMonth(value: unknown): YearMonth | undefined {
+  return isYearMonth(value) ? value : undefined;
+}
+
+/** An instant as stored (UTC text); throws on anything else, an offset other than Z included. */
+export function instant(value: string): Instant {
+  if (!isInstant(value)) throw new Error(`invalid instant "${value}"`);
+  return value;
+}
+
+/** The stored text of a point in time. */
+export function instantOf(at: Date): Instant {
+  if (Number.isNaN(at.getTime())) throw new Error("invalid instant: Invalid Date");
+  return at.toISOString() as Instant;
+}
+
+/** The point in time of a stored instant. */
+export function dateOfInstant(at: Instant): Date {
+  return new Date(at);
+}
+
+/** The JST calendar date of a stored instant (never its UTC date: 15:30Z is 00:30 JST the next day). */
+export function jstDateOf(at: Instant): IsoDate {
+  return jstDate(new Date(at));
 }
 
 export function isTimeOfDay(value: unknown): value is string {
@@ -56,7 +121,7 @@ function epochDay(date: IsoDate): number {
 
 function fromEpochDay(day: number): IsoDate {
   const t = new Date(day * DAY_MS);
-  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}` as IsoDate;
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
@@ -82,7 +147,7 @@ export function dayOfWeek(date: IsoDate): number {
 }
 
 export function monthOf(date: IsoDate): YearMonth {
-  return date.slice(0, 7);
+  return date.slice(0, 7) as YearMonth;
 }
 
 export function daysInMonth(month: YearMonth): number {
@@ -91,17 +156,17 @@ export function daysInMonth(month: YearMonth): number {
 }
 
 export function firstDayOf(month: YearMonth): IsoDate {
-  return `${month}-01`;
+  return `${month}-01` as IsoDate;
 }
 
 export function lastDayOf(month: YearMonth): IsoDate {
-  return `${month}-${pad(daysInMonth(month))}`;
+  return `${month}-${pad(daysInMonth(month))}` as IsoDate;
 }
 
 export function addMonths(month: YearMonth, n: number): YearMonth {
   const [y, m] = monthParts(month);
   const index = y * 12 + (m - 1) + n;
-  return `${Math.floor(index / 12)}-${pad((index % 12) + 1)}`;
+  return `${Math.floor(index / 12)}-${pad((index % 12) + 1)}` as YearMonth;
 }
 
 /** Number of months from `from` to `to` (2024-04 → 2024-09 is 5). */
@@ -141,7 +206,7 @@ export function isWeekend(date: IsoDate): boolean {
 
 /** The JST calendar date of an instant. */
 export function jstDate(instant: Date): IsoDate {
-  return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
+  return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10) as IsoDate;
 }
 
 /** The first JST day that starts at or after an instant: its own date when it is 00:00 JST, else the next. */

@@ -8,6 +8,7 @@ import {
   requestStopAutoRenewal,
 } from "./auto-renewal";
 import { makeLicense, makeMonthly } from "./license.fixture";
+import { isoDate } from "../lib/jst";
 
 const main = makeLicense();
 const vpn = makeLicense({
@@ -15,7 +16,7 @@ const vpn = makeLicense({
   product: "セキュアVPN",
   mainLicense: "L1",
   priceYen: 2000,
-  charges: [{ date: "2024-06-01", amountYen: 2000, type: "purchase" }],
+  charges: [{ date: isoDate("2024-06-01"), amountYen: 2000, type: "purchase" }],
 });
 const backup = makeLicense({
   ref: "A2",
@@ -45,7 +46,7 @@ describe("L-2 state machine", () => {
 
 describe("L-2 stopping before the next billing date", () => {
   it("the day before the billing date avoids that charge; valid to the end of the current term", () => {
-    const r = ok(requestStopAutoRenewal(main, [main], "2025-04-30"));
+    const r = ok(requestStopAutoRenewal(main, [main], isoDate("2025-04-30")));
     expect(r.stops).toEqual([
       {
         ref: "L1",
@@ -62,7 +63,7 @@ describe("L-2 stopping before the next billing date", () => {
   });
 
   it("on the billing date itself that day's renewal is charged; the stop applies from the next one", () => {
-    const r = ok(requestStopAutoRenewal(main, [main], "2025-05-01"));
+    const r = ok(requestStopAutoRenewal(main, [main], isoDate("2025-05-01")));
     expect(r.stops[0]).toMatchObject({ validUntil: "2026-04-30", avoidsChargeOn: "2026-05-01" });
     expect(r.warnings[0]).toBe(
       "本日（2025-05-01）は延長料金の請求日のため、本日の請求は停止の対象になりません。返金の条件をご確認ください。",
@@ -71,11 +72,11 @@ describe("L-2 stopping before the next billing date", () => {
 
   it("monthly: valid to the day before the next monthly charge", () => {
     const m = makeMonthly();
-    expect(ok(requestStopAutoRenewal(m, [m], "2024-05-31")).stops[0]).toMatchObject({
+    expect(ok(requestStopAutoRenewal(m, [m], isoDate("2024-05-31"))).stops[0]).toMatchObject({
       validUntil: "2024-05-31",
       avoidsChargeOn: "2024-06-01",
     });
-    expect(ok(requestStopAutoRenewal(m, [m], "2024-06-01")).stops[0]).toMatchObject({
+    expect(ok(requestStopAutoRenewal(m, [m], isoDate("2024-06-01"))).stops[0]).toMatchObject({
       validUntil: "2024-06-30",
       avoidsChargeOn: "2024-07-01",
     });
@@ -84,9 +85,9 @@ describe("L-2 stopping before the next billing date", () => {
   it("a trial before conversion: stopping avoids the listed conversion charge", () => {
     const trial = makeLicense({
       kind: "trial",
-      charges: [{ date: "2024-06-01", amountYen: 7980, type: "trial_conversion" }],
+      charges: [{ date: isoDate("2024-06-01"), amountYen: 7980, type: "trial_conversion" }],
     });
-    const r = ok(requestStopAutoRenewal(trial, [trial], "2024-05-31"));
+    const r = ok(requestStopAutoRenewal(trial, [trial], isoDate("2024-05-31")));
     expect(r.stops[0]).toEqual({
       ref: "L1",
       state: "stop_requested",
@@ -98,17 +99,27 @@ describe("L-2 stopping before the next billing date", () => {
 
   it("refuses a second request, a stopped licence and other channels", () => {
     expect(
-      requestStopAutoRenewal(makeLicense({ renewalState: "stop_requested" }), [], "2024-06-01"),
+      requestStopAutoRenewal(
+        makeLicense({ renewalState: "stop_requested" }),
+        [],
+        isoDate("2024-06-01"),
+      ),
     ).toEqual({
       ok: false,
       error: "自動延長サービスの停止を処理中です。",
     });
-    expect(requestStopAutoRenewal(makeLicense({ autoRenew: false }), [], "2024-06-01")).toEqual({
+    expect(
+      requestStopAutoRenewal(makeLicense({ autoRenew: false }), [], isoDate("2024-06-01")),
+    ).toEqual({
       ok: false,
       error: "自動延長サービスはすでに停止しています。",
     });
     expect(
-      requestStopAutoRenewal(makeLicense({ channel: "carrier_provider" }), [], "2024-06-01").ok,
+      requestStopAutoRenewal(
+        makeLicense({ channel: "carrier_provider" }),
+        [],
+        isoDate("2024-06-01"),
+      ).ok,
     ).toBe(false);
   });
 });
@@ -119,7 +130,7 @@ describe("L-2 add-ons", () => {
   });
 
   it("stopping a main licence stops every linked add-on still renewing, each to its own term end", () => {
-    const r = ok(requestStopAutoRenewal(main, all, "2024-07-01"));
+    const r = ok(requestStopAutoRenewal(main, all, isoDate("2024-07-01")));
     expect(r.stops).toEqual([
       {
         ref: "L1",
@@ -147,7 +158,7 @@ describe("L-2 add-ons", () => {
   });
 
   it("stopping an add-on leaves the main alone and lowers its next renewal by the add-on's price", () => {
-    const r = ok(requestStopAutoRenewal(vpn, all, "2024-07-01"));
+    const r = ok(requestStopAutoRenewal(vpn, all, isoDate("2024-07-01")));
     expect(r.stops.map((s) => s.ref)).toEqual(["A1"]);
     expect(r.mainRenewal).toEqual({
       ref: "L1",
@@ -164,7 +175,7 @@ describe("L-2 add-ons", () => {
   it("no adjustment to quote when the main itself no longer renews", () => {
     const stoppedMain = makeLicense({ autoRenew: false });
     expect(
-      ok(requestStopAutoRenewal(vpn, [stoppedMain, vpn], "2024-07-01")).mainRenewal,
+      ok(requestStopAutoRenewal(vpn, [stoppedMain, vpn], isoDate("2024-07-01"))).mainRenewal,
     ).toBeNull();
   });
 });

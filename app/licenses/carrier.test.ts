@@ -7,6 +7,7 @@ import {
   carrierCancellationTiming,
 } from "./carrier";
 import { makeLicense, makeMonthly } from "./license.fixture";
+import { isoDate } from "../lib/jst";
 
 const monthly = makeMonthly({
   ref: "K1",
@@ -49,22 +50,24 @@ describe("L-5 carrier payment numbers", () => {
 
 describe("L-5 cancellation timing", () => {
   it("by phone with the product key: done the same day, usable to the end of that month", () => {
-    expect(carrierCancellationTiming({ by: "phone_with_product_key" }, "2024-05-31")).toEqual({
+    expect(
+      carrierCancellationTiming({ by: "phone_with_product_key" }, isoDate("2024-05-31")),
+    ).toEqual({
       completedEarliest: "2024-05-31",
       completedLatest: "2024-05-31",
       usableUntilEarliest: "2024-05-31",
       usableUntilLatest: "2024-05-31",
       notices: ["本日中に解約が完了し、解約月の月末（2024-05-31）まで利用できます。"],
     });
-    expect(carrierCancellationTiming({ by: "member_page" }, "2024-06-01").usableUntilLatest).toBe(
-      "2024-06-30",
-    );
+    expect(
+      carrierCancellationTiming({ by: "member_page" }, isoDate("2024-06-01")).usableUntilLatest,
+    ).toBe("2024-06-30");
   });
 
   it("with the payment number: 1 to 10 days; the month may roll over", () => {
     const early = carrierCancellationTiming(
       { by: "phone_with_payment_number", carrier: "docomo" },
-      "2024-05-10",
+      isoDate("2024-05-10"),
     );
     expect(early).toMatchObject({
       completedEarliest: "2024-05-11",
@@ -78,7 +81,7 @@ describe("L-5 cancellation timing", () => {
     ]);
     const late = carrierCancellationTiming(
       { by: "phone_with_payment_number", carrier: "au" },
-      "2024-05-22",
+      isoDate("2024-05-22"),
     );
     expect(late).toMatchObject({
       completedLatest: "2024-06-01",
@@ -88,8 +91,10 @@ describe("L-5 cancellation timing", () => {
     expect(late.notices[1]).toBe("完了した月の月末まで利用できます（2024-05-31〜2024-06-30）。");
     // Day 10 from 2024-05-21 is still May, from 2024-05-22 it is June.
     expect(
-      carrierCancellationTiming({ by: "phone_with_payment_number", carrier: "au" }, "2024-05-21")
-        .usableUntilLatest,
+      carrierCancellationTiming(
+        { by: "phone_with_payment_number", carrier: "au" },
+        isoDate("2024-05-21"),
+      ).usableUntilLatest,
     ).toBe("2024-05-31");
   });
 });
@@ -150,11 +155,11 @@ describe("L-5 annual product refunded while instalments continue", () => {
     channel: "carrier_provider",
     soldVia: "third_party",
     priceYen: 12000,
-    charges: [{ date: "2024-05-01", amountYen: 1000, type: "purchase" }],
+    charges: [{ date: isoDate("2024-05-01"), amountYen: 1000, type: "purchase" }],
   });
 
   it("day 60: the whole annual price at once, with the instalment notice", () => {
-    expect(carrierAnnualRefund(annual, "2024-06-30")).toEqual({
+    expect(carrierAnnualRefund(annual, isoDate("2024-06-30"))).toEqual({
       refundYen: 12000,
       windowEnd: "2024-06-30",
       notices: [
@@ -165,7 +170,7 @@ describe("L-5 annual product refunded while instalments continue", () => {
   });
 
   it("day 61: nothing", () => {
-    expect(carrierAnnualRefund(annual, "2024-07-01")).toEqual({
+    expect(carrierAnnualRefund(annual, isoDate("2024-07-01"))).toEqual({
       refundYen: 0,
       windowEnd: "2024-06-30",
       notices: [
@@ -175,6 +180,6 @@ describe("L-5 annual product refunded while instalments continue", () => {
   });
 
   it("monthly products are never refunded", () => {
-    expect(carrierAnnualRefund(monthly, "2024-05-02").refundYen).toBe(0);
+    expect(carrierAnnualRefund(monthly, isoDate("2024-05-02")).refundYen).toBe(0);
   });
 });

@@ -16,6 +16,7 @@ import {
   type IspContract,
   type RandomInt,
 } from "./isp-bundle";
+import { isoDate, yearMonth } from "../lib/jst";
 
 /** A deterministic random source cycling through the given integers (each taken modulo the bound). */
 function sequence(...values: number[]): RandomInt {
@@ -28,7 +29,7 @@ const application: IspApplication = {
   customer: "C1",
   product: "multi_device_security",
   devices: 3,
-  appliedOn: "2024-04-10",
+  appliedOn: isoDate("2024-04-10"),
 };
 
 function applied(
@@ -119,7 +120,7 @@ describe("L-4 applying", () => {
     const old = applied();
     const r = applyForIspSecurity(
       [old],
-      { ...application, idempotencyKey: "new", appliedOn: "2024-06-01" },
+      { ...application, idempotencyKey: "new", appliedOn: isoDate("2024-06-01") },
       sequence(5, 4, 3),
     );
     if (!r.ok) throw new Error(r.error);
@@ -128,11 +129,11 @@ describe("L-4 applying", () => {
     );
     const ended = {
       ...old,
-      cancellation: { requestedOn: "2024-04-20", effectiveEnd: "2024-04-30" },
+      cancellation: { requestedOn: isoDate("2024-04-20"), effectiveEnd: isoDate("2024-04-30") },
     };
     const later = applyForIspSecurity(
       [ended],
-      { ...application, idempotencyKey: "new", appliedOn: "2024-06-01" },
+      { ...application, idempotencyKey: "new", appliedOn: isoDate("2024-06-01") },
       sequence(5, 4, 3),
     );
     expect(later.ok && later.warnings).toEqual([APPLICATION_MONTH_FREE_NOTICE]);
@@ -143,16 +144,16 @@ describe("L-4 charges and cancellation", () => {
   const contract = applied();
 
   it("the application month is free, later months are charged in full", () => {
-    expect(ispMonthlyChargeYen(contract, "2024-03")).toBe(0);
-    expect(ispMonthlyChargeYen(contract, "2024-04")).toBe(0);
-    expect(ispMonthlyChargeYen(contract, "2024-05")).toBe(627);
+    expect(ispMonthlyChargeYen(contract, yearMonth("2024-03"))).toBe(0);
+    expect(ispMonthlyChargeYen(contract, yearMonth("2024-04"))).toBe(0);
+    expect(ispMonthlyChargeYen(contract, yearMonth("2024-05"))).toBe(627);
   });
 
   it("takes effect on the last day of the request month, which is charged in full", () => {
-    expect(ispCancellationEffectiveEnd("2024-07-05")).toBe("2024-07-31");
-    expect(ispCancellationEffectiveEnd("2024-07-31")).toBe("2024-07-31");
-    expect(ispCancellationEffectiveEnd("2024-08-01")).toBe("2024-08-31");
-    const r = requestIspCancellation(contract, "2024-07-05");
+    expect(ispCancellationEffectiveEnd(isoDate("2024-07-05"))).toBe("2024-07-31");
+    expect(ispCancellationEffectiveEnd(isoDate("2024-07-31"))).toBe("2024-07-31");
+    expect(ispCancellationEffectiveEnd(isoDate("2024-08-01"))).toBe("2024-08-31");
+    const r = requestIspCancellation(contract, isoDate("2024-07-05"));
     if (!r.ok) throw new Error(r.error);
     expect(r.contract.cancellation).toEqual({
       requestedOn: "2024-07-05",
@@ -163,39 +164,41 @@ describe("L-4 charges and cancellation", () => {
       "解約月のご利用料金の日割りによる精算はいたしません。",
       "当月中（2024-07-31 まで）は解約予約の取消ができます。",
     ]);
-    expect(ispMonthlyChargeYen(r.contract, "2024-07")).toBe(627);
-    expect(ispMonthlyChargeYen(r.contract, "2024-08")).toBe(0);
-    expect(ispStatusOn(r.contract, "2024-07-31")).toBe("cancellation_pending");
-    expect(ispStatusOn(r.contract, "2024-08-01")).toBe("ended");
+    expect(ispMonthlyChargeYen(r.contract, yearMonth("2024-07"))).toBe(627);
+    expect(ispMonthlyChargeYen(r.contract, yearMonth("2024-08"))).toBe(0);
+    expect(ispStatusOn(r.contract, isoDate("2024-07-31"))).toBe("cancellation_pending");
+    expect(ispStatusOn(r.contract, isoDate("2024-08-01"))).toBe("ended");
   });
 
   it("a cancellation in the application month costs nothing", () => {
-    const r = requestIspCancellation(contract, "2024-04-20");
+    const r = requestIspCancellation(contract, isoDate("2024-04-20"));
     if (!r.ok) throw new Error(r.error);
-    expect(["2024-04", "2024-05"].map((m) => ispMonthlyChargeYen(r.contract, m))).toEqual([0, 0]);
+    expect(
+      ["2024-04", "2024-05"].map((m) => ispMonthlyChargeYen(r.contract, yearMonth(m))),
+    ).toEqual([0, 0]);
   });
 
   it("can be revoked up to the last day of the month, not after", () => {
-    const r = requestIspCancellation(contract, "2024-07-05");
+    const r = requestIspCancellation(contract, isoDate("2024-07-05"));
     if (!r.ok) throw new Error(r.error);
-    const revoked = revokeIspCancellation(r.contract, "2024-07-31");
+    const revoked = revokeIspCancellation(r.contract, isoDate("2024-07-31"));
     expect(revoked.ok && revoked.contract.cancellation).toBeNull();
-    expect(revoked.ok && ispMonthlyChargeYen(revoked.contract, "2024-08")).toBe(627);
-    expect(revokeIspCancellation(r.contract, "2024-08-01")).toEqual({
+    expect(revoked.ok && ispMonthlyChargeYen(revoked.contract, yearMonth("2024-08"))).toBe(627);
+    expect(revokeIspCancellation(r.contract, isoDate("2024-08-01"))).toEqual({
       ok: false,
       error: "解約日（2024-07-31）を過ぎているため、取り消せません。",
     });
-    expect(revokeIspCancellation(contract, "2024-07-10").ok).toBe(false);
+    expect(revokeIspCancellation(contract, isoDate("2024-07-10")).ok).toBe(false);
   });
 
   it("refuses a second cancellation and a cancellation after the end", () => {
-    const r = requestIspCancellation(contract, "2024-07-05");
+    const r = requestIspCancellation(contract, isoDate("2024-07-05"));
     if (!r.ok) throw new Error(r.error);
-    expect(requestIspCancellation(r.contract, "2024-07-20")).toEqual({
+    expect(requestIspCancellation(r.contract, isoDate("2024-07-20"))).toEqual({
       ok: false,
       error: "解約予約済みです（解約日 2024-07-31）。",
     });
-    expect(requestIspCancellation(r.contract, "2024-08-02")).toEqual({
+    expect(requestIspCancellation(r.contract, isoDate("2024-08-02"))).toEqual({
       ok: false,
       error: "この契約はすでに終了しています。",
     });
@@ -219,20 +222,20 @@ describe("L-4 automatic end with the main ISP services", () => {
     const ended = endWithMainServices(
       [a, b, other],
       [
-        { customer: "C1", status: "ended", lastDay: "2024-09-30" },
-        { customer: "C1", status: "suspended", lastDay: "2024-10-15" },
+        { customer: "C1", status: "ended", lastDay: isoDate("2024-09-30") },
+        { customer: "C1", status: "suspended", lastDay: isoDate("2024-10-15") },
         { customer: "C2", status: "active", lastDay: null },
       ],
-      "2024-10-20",
+      isoDate("2024-10-20"),
     );
     expect(ended.map((c) => [c.contractNumber, c.endedOn, c.endReason])).toEqual([
       [a.contractNumber, "2024-10-15", "main_services_ended"],
       [b.contractNumber, "2024-10-15", "main_services_ended"],
     ]);
-    expect(ispStatusOn(ended[0], "2024-10-15")).toBe("active");
-    expect(ispStatusOn(ended[0], "2024-10-16")).toBe("ended");
-    expect(ispMonthlyChargeYen(ended[0], "2024-10")).toBe(627);
-    expect(ispMonthlyChargeYen(ended[0], "2024-11")).toBe(0);
+    expect(ispStatusOn(ended[0], isoDate("2024-10-15"))).toBe("active");
+    expect(ispStatusOn(ended[0], isoDate("2024-10-16"))).toBe("ended");
+    expect(ispMonthlyChargeYen(ended[0], yearMonth("2024-10"))).toBe(627);
+    expect(ispMonthlyChargeYen(ended[0], yearMonth("2024-11"))).toBe(0);
   });
 
   it("does nothing while one main service is still active, or before the last one ends", () => {
@@ -240,27 +243,27 @@ describe("L-4 automatic end with the main ISP services", () => {
       endWithMainServices(
         [a],
         [
-          { customer: "C1", status: "ended", lastDay: "2024-09-30" },
+          { customer: "C1", status: "ended", lastDay: isoDate("2024-09-30") },
           { customer: "C1", status: "active", lastDay: null },
         ],
-        "2024-10-20",
+        isoDate("2024-10-20"),
       ),
     ).toEqual([]);
     expect(
       endWithMainServices(
         [a],
-        [{ customer: "C1", status: "ended", lastDay: "2024-10-31" }],
-        "2024-10-30",
+        [{ customer: "C1", status: "ended", lastDay: isoDate("2024-10-31") }],
+        isoDate("2024-10-30"),
       ),
     ).toEqual([]);
     expect(
       endWithMainServices(
         [a],
-        [{ customer: "C1", status: "ended", lastDay: "2024-10-31" }],
-        "2024-10-31",
+        [{ customer: "C1", status: "ended", lastDay: isoDate("2024-10-31") }],
+        isoDate("2024-10-31"),
       ),
     ).toHaveLength(1);
-    expect(endWithMainServices([a], [], "2024-10-31")).toEqual([]);
+    expect(endWithMainServices([a], [], isoDate("2024-10-31"))).toEqual([]);
   });
 });
 
@@ -270,28 +273,28 @@ describe("L-4 a contract ended with the main services is neither cancelled nor r
   it("refuses a cancellation on its last day and after", () => {
     const [ended] = endWithMainServices(
       [contract],
-      [{ customer: "C1", status: "ended", lastDay: "2024-10-15" }],
-      "2024-10-15",
+      [{ customer: "C1", status: "ended", lastDay: isoDate("2024-10-15") }],
+      isoDate("2024-10-15"),
     );
     expect(ended.endedOn).toBe("2024-10-15");
-    expect(requestIspCancellation(ended, "2024-10-15")).toEqual({
+    expect(requestIspCancellation(ended, isoDate("2024-10-15"))).toEqual({
       ok: false,
       error: "主契約の終了に伴い自動解約（2024-10-15）のため、解約のお申込みは不要です。",
     });
-    expect(requestIspCancellation(ended, "2024-10-16").ok).toBe(false);
+    expect(requestIspCancellation(ended, isoDate("2024-10-16")).ok).toBe(false);
   });
 
   it("a cancellation booked before the main services ended cannot be revoked back to life", () => {
-    const booked = requestIspCancellation(contract, "2024-10-05");
+    const booked = requestIspCancellation(contract, isoDate("2024-10-05"));
     if (!booked.ok) throw new Error(booked.error);
     const [ended] = endWithMainServices(
       [booked.contract],
-      [{ customer: "C1", status: "suspended", lastDay: "2024-10-15" }],
-      "2024-10-20",
+      [{ customer: "C1", status: "suspended", lastDay: isoDate("2024-10-15") }],
+      isoDate("2024-10-20"),
     );
     expect(ended.endedOn).toBe("2024-10-15");
-    expect(ispStatusOn(ended, "2024-10-16")).toBe("ended");
-    expect(revokeIspCancellation(ended, "2024-10-10")).toEqual({
+    expect(ispStatusOn(ended, isoDate("2024-10-16"))).toBe("ended");
+    expect(revokeIspCancellation(ended, isoDate("2024-10-10"))).toEqual({
       ok: false,
       error: "主契約の終了に伴い自動解約（2024-10-15）のため、解約予約は取り消せません。",
     });

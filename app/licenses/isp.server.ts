@@ -9,7 +9,7 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
-import { type IsoDate } from "../lib/jst";
+import { instantOf, type IsoDate } from "../lib/jst";
 import {
   applyForIspSecurity,
   ISP_PRODUCTS,
@@ -123,7 +123,7 @@ export async function applyIspSecurity(
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
   if (!customer) return null;
-  const at = now().toISOString();
+  const at = instantOf(now());
   return inTransaction(db, async (trx): Promise<IspApplyResult> => {
     const own = (await ispRowsOf(trx, [customer.id])).map(toIspContract);
     const application = {
@@ -279,7 +279,7 @@ async function ispChange(
       : revokeIspCancellation(contract, params.on);
   if (!change.ok) return change;
   const cancellation = change.contract.cancellation;
-  const at = now().toISOString();
+  const at = instantOf(now());
   return guarded(async () => {
     await inTransaction(db, async (trx) => {
       if (kind === "cancel") {

@@ -6,7 +6,7 @@ import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
-import { type IsoDate } from "../lib/jst";
+import { instantOf, type IsoDate } from "../lib/jst";
 import { advanceRenewal, requestStopAutoRenewal, type RenewalStop } from "./auto-renewal";
 import {
   renewalStateOf,
@@ -125,7 +125,7 @@ export async function stopAutoRenewal(
             .set({
               renewal_state: advanceRenewal("active", "request_stop"),
               auto_renew: 0,
-              updated_at: now().toISOString(),
+              updated_at: instantOf(now()),
             })
             .where("id", "=", l.record.id)
             .where("renewal_state", "=", "active")
@@ -171,7 +171,7 @@ export async function completeAutoRenewalStop(
             .updateTable("licenses")
             .set({
               renewal_state: advanceRenewal("stop_requested", "stop_processed"),
-              updated_at: now().toISOString(),
+              updated_at: instantOf(now()),
             })
             .where("id", "=", l.record.id)
             .where("renewal_state", "=", "stop_requested")
@@ -230,7 +230,7 @@ export async function cancelLicense(
   if (quote.lines.map((l) => l.ref).join() !== request.decisions.map((d) => d.licenseRef).join()) {
     throw new Error(`cancellation of ${license.ref}: quote and refund decisions disagree`);
   }
-  const at = now().toISOString();
+  const at = instantOf(now());
   return guarded(async () => {
     await inTransaction(db, async (trx) => {
       for (const line of quote.lines) {

@@ -1,5 +1,6 @@
 // Test fixtures only: the docs/rules/import-format.md example licence (L1), overridable field by field.
 import type { License } from "./license";
+import { isoDate } from "../lib/jst";
 
 export function makeLicense(overrides: Partial<License> = {}): License {
   return {
@@ -19,7 +20,7 @@ export function makeLicense(overrides: Partial<License> = {}): License {
     soldVia: "vendor",
     previouslyRefunded: false,
     serviceUsed: false,
-    charges: [{ date: "2024-05-01", amountYen: 7980, type: "purchase" }],
+    charges: [{ date: isoDate("2024-05-01"), amountYen: 7980, type: "purchase" }],
     ...overrides,
   };
 }
@@ -31,7 +32,7 @@ export function makeMonthly(overrides: Partial<License> = {}): License {
     term: "monthly",
     priceYen: 980,
     orderNumber: "AP00000001",
-    charges: [{ date: "2024-05-01", amountYen: 980, type: "purchase" }],
+    charges: [{ date: isoDate("2024-05-01"), amountYen: 980, type: "purchase" }],
     ...overrides,
   });
 }

@@ -7,8 +7,9 @@ import {
   compareDates,
   daysInMonth,
   isIsoDate,
-  monthOf,
+  isoDate,
   type IsoDate,
+  monthOf,
 } from "../lib/jst";
 
 export type Channel = "vendor_store" | "isp" | "carrier_provider" | "reseller" | "app_store";
@@ -91,7 +92,7 @@ export function termMonths(term: LicenseTerm): number {
 export function sameDayMonthsLater(date: IsoDate, months: number): IsoDate {
   const month = addMonths(monthOf(date), months);
   const day = Math.min(Number(date.slice(8, 10)), daysInMonth(month));
-  return `${month}-${String(day).padStart(2, "0")}`;
+  return isoDate(`${month}-${String(day).padStart(2, "0")}`);
 }
 
 /** Charges sorted by date (stable), without mutating the record. */

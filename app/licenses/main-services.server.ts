@@ -25,6 +25,7 @@ import {
 } from "./main-services";
 import { recordWebhookEvent } from "../webhooks/events.server";
 import { formatDate } from "../lib/format";
+import { instantOf } from "../lib/jst";
 
 /**
  * Who records a customer's main services: the provider's operations and support, and the
@@ -112,7 +113,7 @@ async function endSecurityWithMainServices(
           effective_end: endedOn,
           renewal_state: "stopped",
           auto_renew: 0,
-          updated_at: now().toISOString(),
+          updated_at: instantOf(now()),
         })
         .where("id", "=", license.id)
         .where("state", "=", "active")
@@ -124,7 +125,7 @@ async function endSecurityWithMainServices(
       // A cancellation booked for the month end: the main services ended first, so that is the last day.
       await trx
         .updateTable("licenses")
-        .set({ effective_end: endedOn, updated_at: now().toISOString() })
+        .set({ effective_end: endedOn, updated_at: instantOf(now()) })
         .where("id", "=", license.id)
         .execute();
     }
@@ -190,7 +191,7 @@ export async function recordMainService(
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
   if (!customer) return null;
-  const at = now().toISOString();
+  const at = instantOf(now());
   return db.transaction().execute(async (trx): Promise<RecordMainServiceResult> => {
     const existing = await trx
       .selectFrom("isp_main_services")

@@ -8,18 +8,19 @@ import {
   sellerOf,
   type FamilyMember,
 } from "./overview";
+import { isoDate } from "../lib/jst";
 
 const active = { state: "active" as const, cancelledOn: null, effectiveEnd: null };
 const main = makeLicense({
   ref: "L1",
-  charges: [{ date: "2024-05-01", amountYen: 7980, type: "purchase" }],
+  charges: [{ date: isoDate("2024-05-01"), amountYen: 7980, type: "purchase" }],
 });
 const addOn = makeLicense({
   ref: "A1",
   mainLicense: "L1",
   priceYen: 1980,
   orderNumber: null,
-  charges: [{ date: "2024-05-10", amountYen: 1980, type: "purchase" }],
+  charges: [{ date: isoDate("2024-05-10"), amountYen: 1980, type: "purchase" }],
 });
 const cancelledAddOn = makeLicense({
   ref: "A2",
@@ -27,14 +28,18 @@ const cancelledAddOn = makeLicense({
   priceYen: 500,
   orderNumber: null,
   renewalState: "stopped",
-  charges: [{ date: "2024-05-10", amountYen: 500, type: "purchase" }],
+  charges: [{ date: isoDate("2024-05-10"), amountYen: 500, type: "purchase" }],
 });
 const family: FamilyMember[] = [
   { license: main, status: active },
   { license: addOn, status: active },
   {
     license: cancelledAddOn,
-    status: { state: "cancelled", cancelledOn: "2024-05-20", effectiveEnd: "2024-05-20" },
+    status: {
+      state: "cancelled",
+      cancelledOn: isoDate("2024-05-20"),
+      effectiveEnd: isoDate("2024-05-20"),
+    },
   },
 ];
 
@@ -47,7 +52,7 @@ describe("the licences a rule may reach", () => {
 
 describe("cancelQuoteFor: the quote of the CLI and the web", () => {
   it("an active main cascades to its live add-ons only (a cancelled add-on is not cancelled twice)", () => {
-    const q = cancelQuoteFor(family[0], family, "2024-06-01");
+    const q = cancelQuoteFor(family[0], family, isoDate("2024-06-01"));
     expect([q.effectiveEnd, q.refundYen, q.cascades, q.path]).toEqual([
       "2024-06-01",
       7980 + 1980,
@@ -57,7 +62,7 @@ describe("cancelQuoteFor: the quote of the CLI and the web", () => {
   });
 
   it("a cancelled licence: its recorded end, nothing more refunded, nothing cascades", () => {
-    const q = cancelQuoteFor(family[2], family, "2024-06-01");
+    const q = cancelQuoteFor(family[2], family, isoDate("2024-06-01"));
     expect([q.effectiveEnd, q.refundYen, q.cascades, q.path, q.lines]).toEqual([
       "2024-05-20",
       0,
@@ -70,51 +75,59 @@ describe("cancelQuoteFor: the quote of the CLI and the web", () => {
 
 describe("display state", () => {
   it("follows the stored state, the renewal state and the term", () => {
-    expect(displayStateOf(family[0], "2024-06-01")).toBe("active");
+    expect(displayStateOf(family[0], isoDate("2024-06-01"))).toBe("active");
     expect(
       displayStateOf(
         { license: { ...main, renewalState: "stop_requested" }, status: active },
-        "2024-06-01",
+        isoDate("2024-06-01"),
       ),
     ).toBe("stop_requested");
     expect(
       displayStateOf(
         { license: { ...main, renewalState: "stopped" }, status: active },
-        "2025-04-30",
+        isoDate("2025-04-30"),
       ),
     ).toBe("stopped_running");
     expect(
       displayStateOf(
         { license: { ...main, renewalState: "stopped" }, status: active },
-        "2025-05-01",
+        isoDate("2025-05-01"),
       ),
     ).toBe("ended");
-    expect(displayStateOf(family[2], "2024-05-20")).toBe("cancelled_running");
-    expect(displayStateOf(family[2], "2024-05-21")).toBe("ended");
+    expect(displayStateOf(family[2], isoDate("2024-05-20"))).toBe("cancelled_running");
+    expect(displayStateOf(family[2], isoDate("2024-05-21"))).toBe("ended");
     const isp = makeMonthly({ channel: "isp" });
     expect(
       displayStateOf(
         {
           license: isp,
-          status: { state: "cancelled", cancelledOn: "2024-06-03", effectiveEnd: "2024-06-30" },
+          status: {
+            state: "cancelled",
+            cancelledOn: isoDate("2024-06-03"),
+            effectiveEnd: isoDate("2024-06-30"),
+          },
         },
-        "2024-06-10",
+        isoDate("2024-06-10"),
       ),
     ).toBe("isp_cancel_pending");
   });
 
   it("an ISP licence ended with the main services (expired) is usable through its last day, not revocable, then ended", () => {
     const isp = makeMonthly({ channel: "isp" });
-    const expired = { state: "expired" as const, cancelledOn: null, effectiveEnd: "2024-06-15" };
-    expect(displayStateOf({ license: isp, status: expired }, "2024-06-15")).toBe(
+    const expired = {
+      state: "expired" as const,
+      cancelledOn: null,
+      effectiveEnd: isoDate("2024-06-15"),
+    };
+    expect(displayStateOf({ license: isp, status: expired }, isoDate("2024-06-15"))).toBe(
       "cancelled_running",
     );
-    expect(displayStateOf({ license: isp, status: expired }, "2024-06-16")).toBe("ended");
+    expect(displayStateOf({ license: isp, status: expired }, isoDate("2024-06-16"))).toBe("ended");
     expect(
       cancelQuoteFor(
         { license: isp, status: expired },
         [{ license: isp, status: expired }],
-        "2024-06-20",
+        isoDate("2024-06-20"),
       ).effectiveEnd,
     ).toBe("2024-06-15");
   });
@@ -132,7 +145,7 @@ describe("overview (L-6)", () => {
   });
 
   it("shows the next renewal with the renewing add-ons, the add-ons' states and whether the console acts", () => {
-    const o = licenseOverview(family[0], family, "2024-06-01");
+    const o = licenseOverview(family[0], family, isoDate("2024-06-01"));
     expect(o.nextRenewal).toEqual({ date: "2025-05-01", amountYen: 7980 + 1980 });
     expect(o.addOns.map((a) => [a.ref, a.displayState, a.endsOn])).toEqual([
       ["A1", "active", "2025-05-09"],
@@ -143,7 +156,7 @@ describe("overview (L-6)", () => {
     const app = licenseOverview(
       { license: makeMonthly({ channel: "app_store" }), status: active },
       [],
-      "2024-05-10",
+      isoDate("2024-05-10"),
     );
     expect([app.consoleActs, app.path.kind]).toEqual([false, "app_store"]);
   });

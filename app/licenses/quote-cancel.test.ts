@@ -1,18 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { makeLicense, makeMonthly } from "./license.fixture";
 import { quoteCancel, quoteCancelDetail } from "./quote-cancel";
+import { isoDate, type IsoDate } from "../lib/jst";
 
 // The docs/rules/import-format.md example: bought 2024-05-01, renewed 2025-05-01, order NP…
 const l1 = makeLicense({
   charges: [
-    { date: "2024-05-01", amountYen: 7980, type: "purchase" },
-    { date: "2025-05-01", amountYen: 7980, type: "renewal" },
+    { date: isoDate("2024-05-01"), amountYen: 7980, type: "purchase" },
+    { date: isoDate("2025-05-01"), amountYen: 7980, type: "renewal" },
   ],
 });
 
 describe("quote-cancel: the CLI JSON", () => {
   it("has exactly the four fields", () => {
-    expect(Object.keys(quoteCancel(l1, [l1], "2024-06-30"))).toEqual([
+    expect(Object.keys(quoteCancel(l1, [l1], isoDate("2024-06-30")))).toEqual([
       "effectiveEnd",
       "refundYen",
       "cascades",
@@ -21,7 +22,7 @@ describe("quote-cancel: the CLI JSON", () => {
   });
 
   it("import example, day 60 after purchase: full refund, ends that day", () => {
-    expect(quoteCancel(l1, [l1], "2024-06-30")).toEqual({
+    expect(quoteCancel(l1, [l1], isoDate("2024-06-30"))).toEqual({
       effectiveEnd: "2024-06-30",
       refundYen: 7980,
       cascades: [],
@@ -30,7 +31,7 @@ describe("quote-cancel: the CLI JSON", () => {
   });
 
   it("day 61: nothing back, runs to the end of the term (2025-04-30)", () => {
-    expect(quoteCancel(l1, [l1], "2024-07-01")).toEqual({
+    expect(quoteCancel(l1, [l1], isoDate("2024-07-01"))).toEqual({
       effectiveEnd: "2025-04-30",
       refundYen: 0,
       cascades: [],
@@ -39,13 +40,13 @@ describe("quote-cancel: the CLI JSON", () => {
   });
 
   it("after the renewal: 60 days from the renewal charge, then to the end of the renewed term", () => {
-    expect(quoteCancel(l1, [l1], "2025-06-30")).toEqual({
+    expect(quoteCancel(l1, [l1], isoDate("2025-06-30"))).toEqual({
       effectiveEnd: "2025-06-30",
       refundYen: 7980,
       cascades: [],
       path: "vendor_account",
     });
-    expect(quoteCancel(l1, [l1], "2025-07-01")).toEqual({
+    expect(quoteCancel(l1, [l1], isoDate("2025-07-01"))).toEqual({
       effectiveEnd: "2026-04-30",
       refundYen: 0,
       cascades: [],
@@ -55,13 +56,13 @@ describe("quote-cancel: the CLI JSON", () => {
 
   it("monthly vendor licence: 2024-05-15 refunded, 2024-05-16 runs to the end of the month term", () => {
     const m = makeMonthly({ orderNumber: "SY1" });
-    expect(quoteCancel(m, [m], "2024-05-15")).toEqual({
+    expect(quoteCancel(m, [m], isoDate("2024-05-15"))).toEqual({
       effectiveEnd: "2024-05-15",
       refundYen: 980,
       cascades: [],
       path: "store_order_status",
     });
-    expect(quoteCancel(m, [m], "2024-05-16")).toEqual({
+    expect(quoteCancel(m, [m], isoDate("2024-05-16"))).toEqual({
       effectiveEnd: "2024-05-31",
       refundYen: 0,
       cascades: [],
@@ -74,41 +75,41 @@ describe("quote-cancel: the CLI JSON", () => {
       ref: "A1",
       mainLicense: "L1",
       priceYen: 2000,
-      charges: [{ date: "2024-06-01", amountYen: 2000, type: "purchase" }],
+      charges: [{ date: isoDate("2024-06-01"), amountYen: 2000, type: "purchase" }],
     });
     const a2 = makeLicense({
       ref: "A2",
       mainLicense: "L1",
       priceYen: 1000,
-      charges: [{ date: "2024-04-01", amountYen: 1000, type: "purchase" }],
+      charges: [{ date: isoDate("2024-04-01"), amountYen: 1000, type: "purchase" }],
     });
     const gone = makeLicense({
       ref: "A3",
       mainLicense: "L1",
       autoRenew: false,
-      charges: [{ date: "2023-01-01", amountYen: 500, type: "purchase" }],
+      charges: [{ date: isoDate("2023-01-01"), amountYen: 500, type: "purchase" }],
     });
     const all = [l1, a1, a2, gone];
     // On 2024-05-31 A1 is not bought yet, so only A2 goes along (its day 60: refunded too).
-    expect(quoteCancel(l1, all, "2024-05-31")).toEqual({
+    expect(quoteCancel(l1, all, isoDate("2024-05-31"))).toEqual({
       effectiveEnd: "2024-05-31",
       refundYen: 7980 + 1000,
       cascades: ["A2"],
       path: "vendor_account",
     });
-    expect(quoteCancel(l1, all, "2024-07-31")).toEqual({
+    expect(quoteCancel(l1, all, isoDate("2024-07-31"))).toEqual({
       effectiveEnd: "2025-04-30",
       refundYen: 2000,
       cascades: ["A1", "A2"],
       path: "vendor_account",
     });
-    expect(quoteCancel(a1, all, "2024-07-31")).toEqual({
+    expect(quoteCancel(a1, all, isoDate("2024-07-31"))).toEqual({
       effectiveEnd: "2024-07-31",
       refundYen: 2000,
       cascades: [],
       path: "vendor_account",
     });
-    const d = quoteCancelDetail(l1, all, "2024-07-31");
+    const d = quoteCancelDetail(l1, all, isoDate("2024-07-31"));
     expect(d.lines.map((l) => [l.ref, l.effectiveEnd, l.refundYen, l.rule])).toEqual([
       ["L1", "2025-04-30", 0, "L-3 annual_purchase"],
       ["A1", "2024-07-31", 2000, "L-3 annual_purchase"],
@@ -118,7 +119,7 @@ describe("quote-cancel: the CLI JSON", () => {
 
   it("UK pro rata: ends with the request month", () => {
     const uk = { ...l1, region: "UK" as const };
-    expect(quoteCancel(uk, [uk], "2025-07-01")).toEqual({
+    expect(quoteCancel(uk, [uk], isoDate("2025-07-01"))).toEqual({
       effectiveEnd: "2025-07-31",
       refundYen: 5968,
       cascades: [],
@@ -130,9 +131,9 @@ describe("quote-cancel: the CLI JSON", () => {
     const t = makeLicense({
       kind: "trial",
       orderNumber: null,
-      charges: [{ date: "2024-06-01", amountYen: 7980, type: "trial_conversion" }],
+      charges: [{ date: isoDate("2024-06-01"), amountYen: 7980, type: "trial_conversion" }],
     });
-    expect(quoteCancel(t, [t], "2024-05-20")).toEqual({
+    expect(quoteCancel(t, [t], isoDate("2024-05-20"))).toEqual({
       effectiveEnd: "2024-05-20",
       refundYen: 0,
       cascades: [],
@@ -147,13 +148,13 @@ describe("quote-cancel: the CLI JSON", () => {
       orderNumber: null,
       contractNumber: "8123456789",
     });
-    expect(quoteCancel(isp, [isp], "2024-07-05")).toEqual({
+    expect(quoteCancel(isp, [isp], isoDate("2024-07-05"))).toEqual({
       effectiveEnd: "2024-07-31",
       refundYen: 0,
       cascades: [],
       path: "isp_mypage",
     });
-    expect(quoteCancel(isp, [isp], "2024-08-01")).toEqual({
+    expect(quoteCancel(isp, [isp], isoDate("2024-08-01"))).toEqual({
       effectiveEnd: "2024-08-31",
       refundYen: 0,
       cascades: [],
@@ -167,13 +168,13 @@ describe("quote-cancel: the CLI JSON", () => {
       soldVia: "third_party",
       orderNumber: null,
     });
-    expect(quoteCancel(k, [k], "2024-05-31")).toEqual({
+    expect(quoteCancel(k, [k], isoDate("2024-05-31"))).toEqual({
       effectiveEnd: "2024-05-31",
       refundYen: 0,
       cascades: [],
       path: "carrier_provider",
     });
-    expect(quoteCancel(k, [k], "2024-06-01")).toEqual({
+    expect(quoteCancel(k, [k], isoDate("2024-06-01"))).toEqual({
       effectiveEnd: "2024-06-30",
       refundYen: 0,
       cascades: [],
@@ -186,18 +187,18 @@ describe("quote-cancel: the CLI JSON", () => {
       channel: "carrier_provider",
       soldVia: "third_party",
       priceYen: 12000,
-      charges: [{ date: "2024-05-01", amountYen: 1000, type: "purchase" }],
+      charges: [{ date: isoDate("2024-05-01"), amountYen: 1000, type: "purchase" }],
     });
-    expect(quoteCancel(k, [k], "2024-06-30")).toEqual({
+    expect(quoteCancel(k, [k], isoDate("2024-06-30"))).toEqual({
       effectiveEnd: "2024-06-30",
       refundYen: 12000,
       cascades: [],
       path: "carrier_provider",
     });
-    expect(quoteCancelDetail(k, [k], "2024-06-30").lines[0].notices[0]).toBe(
+    expect(quoteCancelDetail(k, [k], isoDate("2024-06-30")).lines[0].notices[0]).toBe(
       "年額料金 12,000円 は一括で返金されますが、月々の引き落としは引き続き発生します。",
     );
-    expect(quoteCancel(k, [k], "2024-07-01")).toEqual({
+    expect(quoteCancel(k, [k], isoDate("2024-07-01"))).toEqual({
       effectiveEnd: "2025-04-30",
       refundYen: 0,
       cascades: [],
@@ -207,14 +208,14 @@ describe("quote-cancel: the CLI JSON", () => {
 
   it("app store and reseller: the seller's terms, no refund here, runs to the end of the term", () => {
     const app = makeLicense({ channel: "app_store", soldVia: "third_party" });
-    expect(quoteCancel(app, [app], "2024-05-02")).toEqual({
+    expect(quoteCancel(app, [app], isoDate("2024-05-02"))).toEqual({
       effectiveEnd: "2025-04-30",
       refundYen: 0,
       cascades: [],
       path: "app_store",
     });
     const res = makeLicense({ channel: "reseller", soldVia: "third_party" });
-    expect(quoteCancel(res, [res], "2024-05-02")).toEqual({
+    expect(quoteCancel(res, [res], isoDate("2024-05-02"))).toEqual({
       effectiveEnd: "2025-04-30",
       refundYen: 0,
       cascades: [],
@@ -223,7 +224,7 @@ describe("quote-cancel: the CLI JSON", () => {
   });
 
   it("rejects a malformed date", () => {
-    expect(() => quoteCancel(l1, [l1], "2024-13-01")).toThrow(/invalid date/);
+    expect(() => quoteCancel(l1, [l1], "2024-13-01" as IsoDate)).toThrow(/invalid date/);
   });
 });
 
@@ -231,16 +232,18 @@ describe("quote-cancel around month ends (L-2, L-3)", () => {
   it("a monthly add-on bought on 01-31 is cancelled with its main licence on 03-29 and 03-30 too", () => {
     const main = makeLicense({
       ref: "M",
-      charges: [{ date: "2024-01-31", amountYen: 7980, type: "purchase" }],
+      charges: [{ date: isoDate("2024-01-31"), amountYen: 7980, type: "purchase" }],
     });
     const addOn = makeMonthly({
       ref: "A",
       mainLicense: "M",
-      charges: [{ date: "2024-01-31", amountYen: 980, type: "purchase" }],
+      charges: [{ date: isoDate("2024-01-31"), amountYen: 980, type: "purchase" }],
     });
     for (const on of ["2024-03-28", "2024-03-29", "2024-03-30", "2024-03-31"]) {
-      expect(quoteCancel(main, [main, addOn], on).cascades).toEqual(["A"]);
+      expect(quoteCancel(main, [main, addOn], isoDate(on)).cascades).toEqual(["A"]);
     }
-    expect(quoteCancel(addOn, [main, addOn], "2024-03-29").effectiveEnd).toBe("2024-03-30");
+    expect(quoteCancel(addOn, [main, addOn], isoDate("2024-03-29")).effectiveEnd).toBe(
+      "2024-03-30",
+    );
   });
 });

@@ -9,7 +9,7 @@ import type { Tenant } from "../auth/tenancy";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { fetchPage } from "../lib/paging.server";
 import { now } from "../lib/clock";
-import { jstDate, type IsoDate } from "../lib/jst";
+import { instantOf, type IsoDate, jstDate } from "../lib/jst";
 import { advanceRefund, RefundTransitionError, type RefundRequest } from "./refund";
 import { formatYen } from "../lib/format";
 import { type ChangeResult, assertOneRow, guarded } from "./license-changes.server";
@@ -211,7 +211,7 @@ export async function decideRefund(
       error: `この返金は「${REFUND_STATE_JA[row.state]}」のため、${REFUND_EVENT_JA[decision.type]}できません。`,
     };
   }
-  const at = now().toISOString();
+  const at = instantOf(now());
   return guarded(async () => {
     await inTransaction(db, async (trx) => {
       const set =

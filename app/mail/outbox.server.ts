@@ -13,6 +13,7 @@ import { ACCOUNT_LINK_MAIL_KIND, withoutAccountLinks } from "../auth/accounts";
 import { backoffMs } from "../lib/backoff";
 import { processHolder } from "../jobs/leases.server";
 import { mailFrom, type MailTransport } from "./transport.server";
+import { instantOf } from "../lib/jst";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -41,7 +42,7 @@ export function outboxRow(mail: NewMail, now: Date): Insertable<OutboxTable> {
     body_text: mail.text,
     attachment_name: mail.attachment?.name ?? null,
     attachment_blob: mail.attachment?.content ?? null,
-    created_at: now.toISOString(),
+    created_at: instantOf(now),
     sent_at: null,
     last_error: null,
     next_attempt_at: null,
@@ -98,11 +99,11 @@ export async function claimMail(
   at: Date,
   dueAt: Date = at,
 ): Promise<boolean> {
-  const atIso = at.toISOString();
-  const dueIso = dueAt.toISOString();
+  const atIso = instantOf(at);
+  const dueIso = instantOf(dueAt);
   const result = await db
     .updateTable("outbox")
-    .set({ claimed_by: sender, claimed_until: new Date(at.getTime() + CLAIM_MS).toISOString() })
+    .set({ claimed_by: sender, claimed_until: instantOf(new Date(at.getTime() + CLAIM_MS)) })
     .where("id", "=", id)
     .where("status", "=", "queued")
     // Still due: a stale candidate list must not retry a mail another sender just postponed.
@@ -127,7 +128,7 @@ export async function deliverOutbox(
   options: DeliverOptions = {},
 ): Promise<DeliverySummary> {
   const log = options.log ?? console.error;
-  const nowIso = now.toISOString();
+  const nowIso = instantOf(now);
   const summary: DeliverySummary = { sent: 0, retrying: 0, failed: 0, waiting: 0 };
   const due = await db
     .selectFrom("outbox")
@@ -204,7 +205,7 @@ export async function deliverOutbox(
             last_error: reason,
             next_attempt_at: giveUp
               ? null
-              : new Date(now.getTime() + backoffMs(attempts, RETRY_BASE_MS)).toISOString(),
+              : instantOf(new Date(now.getTime() + backoffMs(attempts, RETRY_BASE_MS))),
             body_text: storedBody(mail, giveUp),
             claimed_by: null,
             claimed_until: null,

@@ -16,6 +16,7 @@ import {
 } from "./service-notice";
 import { formatInstant } from "../lib/format";
 import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
+import { instantOf } from "../lib/jst";
 
 export interface ServiceNotice {
   id: number;
@@ -58,7 +59,7 @@ export async function listServiceNotices(
     .selectFrom("service_notices")
     .selectAll()
     .where((eb) =>
-      eb.or([eb("ends_at", "is", null), eb("ends_at", ">=", params.since.toISOString())]),
+      eb.or([eb("ends_at", "is", null), eb("ends_at", ">=", instantOf(params.since))]),
     );
   if (params.tenant.kind !== "provider") query = query.where("withdrawn_at", "is", null);
   const rows = await query.orderBy("starts_at").orderBy("id").execute();
@@ -105,10 +106,10 @@ export async function publishServiceNotice(
         area: notice.area,
         title: notice.title,
         body: notice.body,
-        starts_at: notice.startsAt.toISOString(),
-        ends_at: notice.endsAt?.toISOString() ?? null,
+        starts_at: instantOf(notice.startsAt),
+        ends_at: notice.endsAt ? instantOf(notice.endsAt) : null,
         emergency: notice.emergency ? 1 : 0,
-        published_at: params.at.toISOString(),
+        published_at: instantOf(params.at),
         published_by: params.actor.email ?? "",
         withdrawn_at: null,
       })
@@ -142,7 +143,7 @@ export async function closeServiceNotice(
       { startsAt: row.starts_at, endsAt: row.ends_at, withdrawnAt: row.withdrawn_at },
       params.at,
     );
-    const at = params.at.toISOString();
+    const at = instantOf(params.at);
     if (state === "upcoming") {
       await trx
         .updateTable("service_notices")

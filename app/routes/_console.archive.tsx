@@ -9,7 +9,7 @@ import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { TEXT_LIMITS } from "~/lib/fields";
 import { fieldErrorsOf } from "~/lib/form";
-import { isIsoDate } from "~/lib/jst";
+import { isIsoDate, type IsoDate } from "~/lib/jst";
 import { parseYenInput } from "~/lib/money";
 import { formatCount, formatDate, formatInstant, formatYen } from "~/lib/format";
 import { titled } from "~/lib/meta";
@@ -19,7 +19,10 @@ const optionalDate = (label: string) =>
   z
     .string()
     .trim()
-    .refine((v) => v === "" || isIsoDate(v), `${label}を正しい日付で入力してください`);
+    .refine(
+      (v): v is IsoDate | "" => v === "" || isIsoDate(v),
+      `${label}を正しい日付で入力してください`,
+    );
 const optionalYen = (label: string) =>
   z
     .string()

@@ -19,14 +19,14 @@ import { FINANCE_ROLES } from "~/auth/tenancy";
 import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { isYearMonth, jstDate, monthOf } from "~/lib/jst";
+import { isYearMonth, jstDate, monthOf, type YearMonth } from "~/lib/jst";
 import { notFound } from "~/lib/http.server";
 import { formatCount, formatMonth, formatYen } from "~/lib/format";
 
 /** How many invoices the preview table lists (the sums above it cover the whole month). */
 const PREVIEW_ROWS = 100;
 
-function monthParam(value: string | undefined): string {
+function monthParam(value: string | undefined): YearMonth {
   if (!isYearMonth(value)) throw notFound();
   return value;
 }

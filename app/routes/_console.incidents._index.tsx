@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { IncidentStatus } from "../../db/schema";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
-import { addDays, isIsoDate, jstInstant } from "~/lib/jst";
+import { addDays, instantOf, jstInstant, parseIsoDate } from "~/lib/jst";
 import {
   INCIDENT_KIND_LABELS,
   INCIDENT_STATUS_LABELS,
@@ -25,6 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const status = (Object.keys(INCIDENT_STATUS_LABELS) as IncidentStatus[]).find(
     (s) => s === text("status"),
   );
+  const [from, to] = [parseIsoDate(text("from")), parseIsoDate(text("to"))];
   const { incidents, page } = await pageIncidents(
     getDb(),
     viewer.tenant,
@@ -35,8 +36,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       kind: text("kind") in INCIDENT_KIND_LABELS ? text("kind") : undefined,
       status,
       device: text("device") || undefined,
-      from: isIsoDate(text("from")) ? jstInstant(text("from")).toISOString() : undefined,
-      to: isIsoDate(text("to")) ? jstInstant(addDays(text("to"), 1)).toISOString() : undefined,
+      from: from && instantOf(jstInstant(from)),
+      to: to && instantOf(jstInstant(addDays(to, 1))),
     },
     pageRequest(p, INCIDENT_SORT),
   );

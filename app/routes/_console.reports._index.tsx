@@ -12,7 +12,7 @@ import { TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { pageRequest } from "~/lib/paging";
 import { now } from "~/lib/clock";
-import { jstDate } from "~/lib/jst";
+import { isYearMonth, jstDate, monthOf, type YearMonth } from "~/lib/jst";
 import {
   contractInTenant,
   createThreatReport,
@@ -35,7 +35,10 @@ const OnDemandForm = z.object({
     .number({ message: "契約を選んでください" })
     .int()
     .positive("契約を選んでください"),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "対象月を選んでください"),
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "対象月を選んでください")
+    .refine((v): v is YearMonth => isYearMonth(v), "対象月を選んでください"),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -55,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     page,
     contracts,
     minMonth: earliestReportMonth(at),
-    maxMonth: jstDate(at).slice(0, 7),
+    maxMonth: monthOf(jstDate(at)),
     made,
     showCustomer: viewer.tenant.kind !== "customer",
     // The provider's operations run the month's batch (issue 18 item 4).

@@ -23,7 +23,10 @@ import {
 import { lastMonth, reportMonthProblem } from "~/security/threat-report.server";
 
 const BatchForm = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "対象月を選んでください"),
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "対象月を選んでください")
+    .refine((v): v is YearMonth => isYearMonth(v), "対象月を選んでください"),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -14,6 +14,7 @@ import { displayNameOf, insertIncidentNote } from "./incident-notes.server";
 import { INCIDENT_STATUS_LABELS } from "./incident-labels";
 import { formatInstant } from "../lib/format";
 import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
+import { instantOf } from "../lib/jst";
 
 export const CALL_RESULTS = ["answered", "no_answer", "wrong_number"] as const;
 export type CallResult = (typeof CALL_RESULTS)[number];
@@ -40,7 +41,7 @@ export function isCallResult(value: unknown): value is CallResult {
 }
 
 function dueCallsQuery(db: Kysely<Database>, tenant: Tenant, now: Date) {
-  const until = new Date(now.getTime() + CALLS_LOOKAHEAD_MINUTES * 60_000).toISOString();
+  const until = instantOf(new Date(now.getTime() + CALLS_LOOKAHEAD_MINUTES * 60_000));
   return db
     .selectFrom("notifications")
     .innerJoin("incidents", "incidents.id", "notifications.incident_id")
@@ -151,7 +152,7 @@ export async function recordCall(
       `予定時刻（${formatInstant(call.planned_at)}）より前には記録できません。電話連絡は9:00〜21:00です`,
     );
   }
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   const label = CALL_RESULT_LABELS[params.result];
   const note = `電話連絡（${call.recipient}）${label}${params.note ? `: ${params.note}` : ""}`;
   return inTransaction(db, async (trx): Promise<RecordCallResult> => {

@@ -7,7 +7,14 @@ import { sql, type Kysely, type SqlBool } from "kysely";
 import type { Database } from "../../db/schema";
 import { customerInTenant, heldAt, heldOnDay } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import { addDays, daysBetween, jstInstant, type IsoDate } from "../lib/jst";
+import {
+  addDays,
+  daysBetween,
+  type Instant,
+  instantOf,
+  type IsoDate,
+  jstInstant,
+} from "../lib/jst";
 import type { SecurityEventAction, SecurityEventType } from "./notification-windows";
 import { EVENT_ACTION_LABELS, EVENT_TYPE_LABELS } from "./event-labels";
 import { RULE_EVENT_CONDITION } from "./notifications.server";
@@ -193,11 +200,10 @@ export async function dashboardFigures(
   const tenant: Scope = { ...viewerTenant, contractId: period.contractId };
   if (daysBetween(period.from, period.to) < 0)
     throw new RangeError(`period ends before it starts: ${period.from}..${period.to}`);
-  const startsAt = jstInstant(period.from).toISOString();
-  const endsAt = jstInstant(addDays(period.to, 1)).toISOString();
+  const startsAt = instantOf(jstInstant(period.from));
+  const endsAt = instantOf(jstInstant(addDays(period.to, 1)));
   // Availability is measured over the part of the period that has happened.
-  const measuredEnd =
-    period.now && period.now.toISOString() < endsAt ? period.now.toISOString() : endsAt;
+  const measuredEnd = period.now && instantOf(period.now) < endsAt ? instantOf(period.now) : endsAt;
 
   const [byDay, threats, devices, gateways, outages, agentVersions, patternVersions, incidents] =
     await Promise.all([
@@ -408,7 +414,7 @@ function liveDevices(db: Kysely<Database>, tenant: Scope) {
 }
 
 /** Each live gateway with its last heartbeat and its latest offline/online event before `endsAt`. */
-function gatewayDevices(db: Kysely<Database>, tenant: Scope, endsAt: string) {
+function gatewayDevices(db: Kysely<Database>, tenant: Scope, endsAt: Instant) {
   return liveDevices(db, tenant)
     .select((eb) => {
       const latestStatusEvent = () =>
@@ -450,8 +456,8 @@ function gatewayDevices(db: Kysely<Database>, tenant: Scope, endsAt: string) {
 export async function gatewayOutagesInPeriod(
   db: Kysely<Database>,
   tenant: Scope,
-  startsAt: string,
-  endsAt: string,
+  startsAt: Instant,
+  endsAt: Instant,
 ) {
   const paired = db
     .selectFrom("security_events as off")

@@ -15,6 +15,7 @@ import type { Insertable, Transaction } from "kysely";
 import { chunks } from "../../db/chunks";
 import type { Database, SecurityEventTable } from "../../db/schema";
 import { DETECTION_TYPES } from "./dashboard.server";
+import { instantOf, isoDate } from "../lib/jst";
 
 export type EventRow = Insertable<SecurityEventTable>;
 
@@ -157,8 +158,8 @@ class DailyTally {
       const t = Date.parse(at) + JST_OFFSET_MS;
       const start = t - (((t % DAY_MS) + DAY_MS) % DAY_MS);
       this.day = new Date(start).toISOString().slice(0, 10);
-      this.dayStart = new Date(start - JST_OFFSET_MS).toISOString();
-      this.dayEnd = new Date(start - JST_OFFSET_MS + DAY_MS).toISOString();
+      this.dayStart = instantOf(new Date(start - JST_OFFSET_MS));
+      this.dayEnd = instantOf(new Date(start - JST_OFFSET_MS + DAY_MS));
     }
     const prefix = `${r.contract_id}\u0000${this.day}\u0000`;
     bump(this.counts, `${prefix}${r.type}\u0000${r.action ?? ""}`);
@@ -174,7 +175,7 @@ class DailyTally {
     for (const rows of chunks(
       [...this.counts].map(([k, count]) => {
         const [contractId, day, type, action] = split(k);
-        return { contract_id: Number(contractId), day, type, action, count };
+        return { contract_id: Number(contractId), day: isoDate(day), type, action, count };
       }),
     )) {
       await trx
@@ -190,7 +191,7 @@ class DailyTally {
     for (const rows of chunks(
       [...this.threats].map(([k, count]) => {
         const [contractId, day, threat] = split(k);
-        return { contract_id: Number(contractId), day, threat, count };
+        return { contract_id: Number(contractId), day: isoDate(day), threat, count };
       }),
     )) {
       await trx
@@ -206,7 +207,12 @@ class DailyTally {
     for (const rows of chunks(
       [...this.devices].map(([k, count]) => {
         const [contractId, day, deviceName] = split(k);
-        return { contract_id: Number(contractId), day, device_name: deviceName, count };
+        return {
+          contract_id: Number(contractId),
+          day: isoDate(day),
+          device_name: deviceName,
+          count,
+        };
       }),
     )) {
       await trx

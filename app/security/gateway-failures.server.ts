@@ -10,7 +10,7 @@ import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.s
 import type { Tenant } from "../auth/tenancy";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { fetchPage } from "../lib/paging.server";
-import { jstDate, type IsoDate } from "../lib/jst";
+import { jstDate, type IsoDate, instantOf, type Instant } from "../lib/jst";
 import { dispatchWindow, earliestDispatch, type Area, type GatewayModel } from "./gateway-dispatch";
 import { formatInstant } from "../lib/format";
 
@@ -133,8 +133,8 @@ export async function contractGateway(
 
 export interface DispatchQuote {
   gateway: ContractGateway;
-  reportedAt: string;
-  earliestDispatchAt: string;
+  reportedAt: Instant;
+  earliestDispatchAt: Instant;
   rule: string;
 }
 
@@ -142,13 +142,15 @@ export interface DispatchQuote {
 export function quoteDispatch(gateway: ContractGateway, reportedAt: Date): DispatchQuote {
   return {
     gateway,
-    reportedAt: reportedAt.toISOString(),
-    earliestDispatchAt: earliestDispatch({
-      reportedAt,
-      area: gateway.area,
-      model: gateway.model,
-      repair24h: gateway.repair24h,
-    }).toISOString(),
+    reportedAt: instantOf(reportedAt),
+    earliestDispatchAt: instantOf(
+      earliestDispatch({
+        reportedAt,
+        area: gateway.area,
+        model: gateway.model,
+        repair24h: gateway.repair24h,
+      }),
+    ),
     rule: dispatchRuleText(gateway),
   };
 }
@@ -176,7 +178,7 @@ export async function recordGatewayFailure(
         customer_fault: params.customerFault ? 1 : 0,
         notes: params.notes || null,
         recorded_by: params.actor.email ?? "",
-        created_at: params.at.toISOString(),
+        created_at: instantOf(params.at),
       })
       .returning("id")
       .executeTakeFirstOrThrow();

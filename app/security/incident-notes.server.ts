@@ -4,6 +4,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../db/schema";
 import type { AuditActor } from "../audit/audit.server";
+import { instantOf } from "../lib/jst";
 
 export interface IncidentNote {
   id: number;
@@ -40,7 +41,7 @@ export async function insertIncidentNote(
     .insertInto("incident_notes")
     .values({
       incident_id: params.incidentId,
-      written_at: params.at.toISOString(),
+      written_at: instantOf(params.at),
       author_user_id: params.actor.id,
       author_name: await displayNameOf(trx, params.actor),
       body: params.body,

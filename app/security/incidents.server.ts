@@ -11,14 +11,15 @@ import { createdIso, recordWebhookEvent } from "../webhooks/events.server";
 import { INCIDENT_STATUS_LABELS } from "./incident-labels";
 import { insertIncidentNote, notesOfIncidents } from "./incident-notes.server";
 import { conflict, notAllowed, notFoundFailure, ok, type Result } from "../lib/result";
+import { instantOf, type Instant } from "../lib/jst";
 
 export interface IncidentFilter {
   severity?: string;
   kind?: string;
   status?: IncidentStatus;
   device?: string;
-  from?: string; // ISO instant, inclusive
-  to?: string; // ISO instant, exclusive
+  from?: Instant; // inclusive
+  to?: Instant; // exclusive
 }
 
 /** The incident list's sortable columns and the direction each starts in (issue 17 item 2). */
@@ -187,7 +188,7 @@ export async function transitionIncident(
     return notAllowed(
       "セキュアラインの担当者が対応中のため、解決済みにはできません。メモで状況をお知らせください",
     );
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   await inTransaction(db, async (trx) => {
     await trx
       .updateTable("incidents")
@@ -256,7 +257,7 @@ export async function addIncidentNote(
   const found = await getIncident(db, params);
   if (!found) return notFoundFailure("インシデントが見つかりません");
   const { incident } = found;
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   await inTransaction(db, async (trx) => {
     // One row per note, so two notes written at once both stay.
     await insertIncidentNote(trx, {

@@ -19,6 +19,7 @@ import {
 } from "./event-lines";
 import { eventWriter } from "./event-writer.server";
 import { notifyContracts, type NotifySummary } from "./notifications.server";
+import { instantOf, type Instant } from "../lib/jst";
 
 export interface IngestSummary extends NotifySummary {
   events: number;
@@ -143,7 +144,7 @@ async function writeRecords(
   events: readonly EventRecord[] | AsyncIterable<EventRecord>,
   options: IngestOptions,
 ): Promise<IngestSummary> {
-  const ingestedAt = options.now.toISOString();
+  const ingestedAt = instantOf(options.now);
   const every = options.progressEvery ?? 100_000;
   return db.transaction().execute(async (trx) => {
     const contractId = (ref: string) => {
@@ -173,7 +174,7 @@ async function writeRecords(
         action: e.action,
         threat: e.threat,
         url: e.url,
-        detected_at: e.detectedAt.toISOString(),
+        detected_at: instantOf(e.detectedAt),
         ingested_at: ingestedAt,
       });
     };
@@ -208,7 +209,7 @@ async function upsertDevice(
   trx: Transaction<Database>,
   contractId: number,
   d: DeviceRecord,
-  at: string,
+  at: Instant,
 ): Promise<void> {
   await trx
     .insertInto("devices")
@@ -221,7 +222,7 @@ async function upsertDevice(
       location: d.location ?? "",
       agent_version: d.agentVersion,
       pattern_version: d.patternVersion,
-      last_seen_at: d.lastSeenAt?.toISOString() ?? null,
+      last_seen_at: d.lastSeenAt ? instantOf(d.lastSeenAt) : null,
       updated_at: at,
     })
     .onConflict((oc) =>
@@ -237,7 +238,7 @@ async function upsertDevice(
             eb.ref("devices.pattern_version"),
           ),
           last_seen_at: eb.fn.coalesce(
-            eb.val(d.lastSeenAt?.toISOString() ?? null),
+            eb.val(d.lastSeenAt ? instantOf(d.lastSeenAt) : null),
             eb.ref("devices.last_seen_at"),
           ),
         };

@@ -31,6 +31,7 @@ import {
   type SecurityEventAction,
   type SecurityEventType,
 } from "./notification-windows";
+import { instantOf } from "../lib/jst";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -255,13 +256,13 @@ class ContractWriter {
           kind: f.kind,
           severity: this.byId.get(id)!.severity,
           title: incidentTitle(f),
-          opened_at: f.at.toISOString(),
+          opened_at: instantOf(f.at),
           acknowledged_at: null,
           resolved_at: null,
           assignee: null,
           first_event_id: id,
           device_name: f.device,
-          updated_at: this.now.toISOString(),
+          updated_at: instantOf(this.now),
         };
       });
       const opened = await this.trx
@@ -337,7 +338,7 @@ class ContractWriter {
       contract_id: this.contract.id,
       event_id: n.eventId,
       channel: n.channel,
-      planned_at: n.at.toISOString(),
+      planned_at: instantOf(n.at),
       sent_at: null,
       // The e-mail's delivery is tracked in the outbox; a phone call is recorded when it is made.
       result: n.channel === "email" ? "queued" : null,

@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import type { IsoDate } from "../lib/jst";
 import { retentionCutoff, retentionStart } from "./retention";
+import { instantOf } from "../lib/jst";
 
 export interface PurgeResult {
   /** The retention window's first day (JST): events detected before it were deleted. */
@@ -26,7 +27,7 @@ export async function purgeExpiredEvents(
   if (!Number.isInteger(batchSize) || batchSize <= 0)
     throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
   // detected_at is ISO 8601 UTC text written by toISOString(), so text order is time order.
-  const cutoff = retentionCutoff(now).toISOString();
+  const cutoff = instantOf(retentionCutoff(now));
   let deleted = 0;
   let batches = 0;
   for (;;) {

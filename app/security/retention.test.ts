@@ -1,6 +1,7 @@
 // S1-4⑤ retention window: same day 6 months earlier in Japan, clamped to the month's end.
 import { describe, expect, it } from "vitest";
 import { isRetained, retentionCutoff, retentionStart, retentionStartDate } from "./retention";
+import { instantOf, isoDate } from "../lib/jst";
 
 describe("S1-4⑤ retention start: the same day 6 months earlier (JST)", () => {
   it.each([
@@ -14,7 +15,7 @@ describe("S1-4⑤ retention start: the same day 6 months earlier (JST)", () => {
     ["2026-03-31", "2025-09-30"],
     ["2026-07-01", "2026-01-01"],
   ])("%s → %s", (today, start) => {
-    expect(retentionStartDate(today)).toBe(start);
+    expect(retentionStartDate(isoDate(today))).toBe(start);
   });
 
   it("takes the date of the instant in Japan, not in UTC", () => {
@@ -26,7 +27,7 @@ describe("S1-4⑤ retention start: the same day 6 months earlier (JST)", () => {
 
   it("keeps events from 00:00 JST of the first day", () => {
     const now = new Date("2026-11-22T10:00:00+09:00");
-    expect(retentionCutoff(now).toISOString()).toBe("2026-05-21T15:00:00.000Z");
+    expect(instantOf(retentionCutoff(now))).toBe("2026-05-21T15:00:00.000Z");
     expect(isRetained(new Date("2026-05-22T00:00:00+09:00"), now)).toBe(true);
     expect(isRetained(new Date("2026-05-21T23:59:59+09:00"), now)).toBe(false);
     expect(isRetained(new Date("2026-05-21T15:00:00Z"), now)).toBe(true);

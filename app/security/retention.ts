@@ -1,7 +1,15 @@
 // S1-4⑤ log retention: the events behind the monthly threat reports are kept 6 months; older
 // events are purged, and a report period cannot start before the retention window. Pure
 // calendar rules in Japan time; the purge itself is retention.server.ts.
-import { addMonths, daysInMonth, jstDate, jstInstant, monthOf, type IsoDate } from "../lib/jst";
+import {
+  addMonths,
+  daysInMonth,
+  isoDate,
+  type IsoDate,
+  jstDate,
+  jstInstant,
+  monthOf,
+} from "../lib/jst";
 
 /** S1-4⑤: how long security events are kept. */
 export const RETENTION_MONTHS = 6;
@@ -14,7 +22,7 @@ export const RETENTION_MONTHS = 6;
 export function retentionStartDate(today: IsoDate): IsoDate {
   const month = addMonths(monthOf(today), -RETENTION_MONTHS);
   const day = Math.min(Number(today.slice(8, 10)), daysInMonth(month));
-  return `${month}-${String(day).padStart(2, "0")}`;
+  return isoDate(`${month}-${String(day).padStart(2, "0")}`);
 }
 
 /** S1-4⑤: the retention window's first day for the instant `now` (its date in Japan). */

@@ -16,13 +16,15 @@ import {
 } from "./dashboard.server";
 import { INCIDENT_KIND_LABELS, INCIDENT_STATUS_LABELS, SEVERITY_LABELS } from "./incident-labels";
 import {
+  addDays,
   addMonths,
   firstDayOf,
+  instantOf,
   isYearMonth,
   jstDate,
   jstInstant,
   lastDayOf,
-  addDays,
+  monthOf,
   type YearMonth,
 } from "../lib/jst";
 import { RETENTION_MONTHS, retentionStart } from "./retention";
@@ -64,13 +66,13 @@ export function reportMonthProblem(month: string, now: Date): string | null {
 /** The earliest month that may be reported at `now` (the month picker's minimum). */
 export function earliestReportMonth(now: Date): YearMonth {
   const start = retentionStart(now);
-  const month = start.slice(0, 7);
+  const month = monthOf(start);
   return firstDayOf(month) < start ? addMonths(month, 1) : month;
 }
 
 export async function threatReportData(
   db: Kysely<Database>,
-  params: { contractId: number; month: string; now: Date },
+  params: { contractId: number; month: YearMonth; now: Date },
 ): Promise<ThreatReportData> {
   const { contractId, month, now } = params;
   const problem = reportMonthProblem(month, now);
@@ -106,9 +108,9 @@ export async function threatReportData(
     );
   }
   const tenant = { kind: "customer" as const, customerId: contract.customer_id };
-  const startsAt = jstInstant(from).toISOString();
-  const endsAt = jstInstant(addDays(to, 1)).toISOString();
-  const measuredEnd = now.toISOString() < endsAt ? now.toISOString() : endsAt;
+  const startsAt = instantOf(jstInstant(from));
+  const endsAt = instantOf(jstInstant(addDays(to, 1)));
+  const measuredEnd = instantOf(now) < endsAt ? instantOf(now) : endsAt;
 
   const previousMonth = addMonths(month, -1);
   const previousInRetention =
@@ -305,7 +307,7 @@ function summarize(f: DashboardFigures) {
 
 /** Live devices of the contract whose agent has not reported within NOT_SEEN_DAYS before `at`. */
 function notSeenDevices(db: Kysely<Database>, contractId: number, at: string) {
-  const threshold = new Date(Date.parse(at) - NOT_SEEN_DAYS * 86_400_000).toISOString();
+  const threshold = instantOf(new Date(Date.parse(at) - NOT_SEEN_DAYS * 86_400_000));
   return db
     .selectFrom("devices")
     .where("contract_id", "=", contractId)
@@ -447,7 +449,7 @@ export async function storeThreatReport(
       period_month: report.month,
       kind: report.kind,
       pdf: report.pdf,
-      created_at: report.at.toISOString(),
+      created_at: instantOf(report.at),
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -495,7 +497,7 @@ export async function storeThreatReport(
 /** Renders and stores one report (the CLI and the on-demand form). */
 export async function createThreatReport(
   db: Kysely<Database>,
-  params: { contractId: number; month: string; kind: ThreatReportKind; at: Date },
+  params: { contractId: number; month: YearMonth; kind: ThreatReportKind; at: Date },
 ): Promise<{ id: number; pdf: Buffer; created: boolean }> {
   const data = await threatReportData(db, {
     contractId: params.contractId,
@@ -618,7 +620,7 @@ export async function generateMonthlyReports(
 
 /** The month before the JST month of `at` (what the monthly run reports). */
 export function lastMonth(at: Date): YearMonth {
-  return addMonths(jstDate(at).slice(0, 7), -1);
+  return addMonths(monthOf(jstDate(at)), -1);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { environment } from "../config.server";
 import { backoffMs } from "../lib/backoff";
 import { validateIngestObject, type IngestRecord } from "./event-lines";
 import { contractIdsByRef, ingestRecords, type IngestSummary } from "./ingest.server";
+import { instantOf } from "../lib/jst";
 
 export type VendorFeed = "devices" | "detections";
 
@@ -159,11 +160,9 @@ export async function syncVendor(
         inTransaction: async (trx) => {
           await trx
             .insertInto("vendor_sync_state")
-            .values({ source: feed, cursor: next, updated_at: options.now.toISOString() })
+            .values({ source: feed, cursor: next, updated_at: instantOf(options.now) })
             .onConflict((oc) =>
-              oc
-                .column("source")
-                .doUpdateSet({ cursor: next, updated_at: options.now.toISOString() }),
+              oc.column("source").doUpdateSet({ cursor: next, updated_at: instantOf(options.now) }),
             )
             .execute();
         },

@@ -17,6 +17,7 @@ import { queueMail } from "../mail/outbox.server";
 import { SIGNATURE_HEADER, signatureHeader } from "./signature.server";
 import { guardedLookup, hostOf, isAllowListed, refusedAddress } from "./ssrf.server";
 import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
+import { instantOf } from "../lib/jst";
 
 export const RETRY_WINDOW_MS = 72 * 3_600_000;
 export const RETRY_BASE_MS = 60_000;
@@ -114,10 +115,10 @@ async function claim(
   at: Date,
   mustBeDue: boolean,
 ): Promise<boolean> {
-  const nowIso = at.toISOString();
+  const nowIso = instantOf(at);
   let q = db
     .updateTable("webhook_deliveries")
-    .set({ claimed_until: new Date(at.getTime() + CLAIM_MS).toISOString() })
+    .set({ claimed_until: instantOf(new Date(at.getTime() + CLAIM_MS)) })
     .where("id", "=", id)
     .where("status", "=", "pending")
     .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", nowIso)]));
@@ -177,7 +178,7 @@ async function attempt(
   const windowEnd = first.getTime() + RETRY_WINDOW_MS;
   const giveUp = !ok && at.getTime() >= windowEnd;
   const error = ok ? null : (result.error ?? `HTTP ${result.statusCode}`);
-  const nowIso = at.toISOString();
+  const nowIso = instantOf(at);
   let disabled = false;
   await db.transaction().execute(async (trx) => {
     await trx
@@ -196,7 +197,7 @@ async function attempt(
       .set({
         status: ok ? "succeeded" : giveUp ? "failed" : "pending",
         attempts,
-        first_attempt_at: first.toISOString(),
+        first_attempt_at: instantOf(first),
         claimed_until: null,
         last_status_code: result.statusCode,
         last_error: error,
@@ -205,12 +206,14 @@ async function attempt(
         next_attempt_at:
           ok || giveUp
             ? nowIso
-            : new Date(
-                Math.min(
-                  at.getTime() + backoffMs(attempts, RETRY_BASE_MS, RETRY_MAX_MS),
-                  windowEnd,
+            : instantOf(
+                new Date(
+                  Math.min(
+                    at.getTime() + backoffMs(attempts, RETRY_BASE_MS, RETRY_MAX_MS),
+                    windowEnd,
+                  ),
                 ),
-              ).toISOString(),
+              ),
       })
       .where("id", "=", row.id)
       .execute();
@@ -270,7 +273,7 @@ export async function deliverWebhooks(
   options: DeliverWebhookOptions,
 ): Promise<WebhookRunSummary> {
   const summary: WebhookRunSummary = { sent: 0, retrying: 0, failed: 0, disabledEndpoints: 0 };
-  const nowIso = at.toISOString();
+  const nowIso = instantOf(at);
   const due = await db
     .selectFrom("webhook_deliveries")
     .innerJoin("webhook_endpoints", "webhook_endpoints.id", "webhook_deliveries.endpoint_id")
@@ -350,7 +353,7 @@ export async function redeliverWebhook(
   if (!row) return notFoundFailure();
   if (row.disabled_at)
     return conflict("この送信先は停止中です。送信を再開してから再送してください");
-  const nowIso = params.at.toISOString();
+  const nowIso = instantOf(params.at);
   // Back to pending with a new window; a sender holding a live claim keeps it (then this is refused below).
   await db
     .updateTable("webhook_deliveries")

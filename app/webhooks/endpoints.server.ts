@@ -16,6 +16,7 @@ import { jstIso } from "../api/http.server";
 import { newWebhookSecret } from "./signature.server";
 import { checkWebhookUrl, WEBHOOK_URL_MAX_LENGTH, type Resolver } from "./ssrf.server";
 import { invalidField, notFoundFailure, ok, type Result } from "../lib/result";
+import { instantOf } from "../lib/jst";
 
 /** How many endpoints a tenant may have: enough for every PSA, few enough to send to quickly. */
 export const MAX_ENDPOINTS_PER_TENANT = 20;
@@ -227,7 +228,7 @@ export async function insertWebhookEndpoint(
   const { input } = params;
   const resellerId = resellerOf(params.tenant);
   const secret = newWebhookSecret();
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   const result = await inTransaction(db, async (trx) => {
     const count = await trx
       .selectFrom("webhook_endpoints")
@@ -285,7 +286,7 @@ export async function deleteWebhookEndpoint(
 ): Promise<Result> {
   const endpoint = await getWebhookEndpoint(db, params.tenant, params.id);
   if (!endpoint) return notFoundFailure();
-  const at = params.at.toISOString();
+  const at = instantOf(params.at);
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable("webhook_endpoints")

@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from "kysely";
 import { chunks } from "../../db/chunks";
 import type { Database } from "../../db/schema";
 import type { WebhookEventType } from "./event-types";
+import { instantOf, type Instant } from "../lib/jst";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -60,14 +61,14 @@ export async function recordWebhookEventsFor(
   at: Date,
 ): Promise<number> {
   if (subscribers.length === 0 || events.length === 0) return 0;
-  const createdAt = at.toISOString();
+  const createdAt = instantOf(at);
   const eventRows: Database["webhook_events"][] = [];
   const deliveryRows: {
     endpoint_id: number;
     event_id: string;
     status: "pending";
-    next_attempt_at: string;
-    created_at: string;
+    next_attempt_at: Instant;
+    created_at: Instant;
   }[] = [];
   for (const e of events) {
     const targets = subscribers.filter(

@@ -8,10 +8,11 @@ import {
   addDays,
   addMonths,
   firstDayOf,
+  instantOf,
+  type IsoDate,
   jstInstant,
   monthOf,
   monthRange,
-  type IsoDate,
   type YearMonth,
 } from "../../app/lib/jst";
 import type { Database } from "../schema";
@@ -32,7 +33,7 @@ export async function seedBillingHistory(
 ): Promise<void> {
   const current = monthOf(today);
   const months = monthRange(addMonths(current, -DEMO_BILLED_MONTHS), addMonths(current, -1));
-  const createdAt = at.toISOString();
+  const createdAt = instantOf(at);
   await db.transaction().execute(async (trx) => {
     const contractId = async (ref: string) =>
       (
@@ -97,8 +98,8 @@ export async function seedBillingHistory(
       .values({
         contract_id: k2001,
         services: "gateway",
-        known_at: jstInstant(addDays(firstDayOf(outageMonth), 2), "10:00").toISOString(),
-        restored_at: jstInstant(addDays(firstDayOf(outageMonth), 4), "12:00").toISOString(),
+        known_at: instantOf(jstInstant(addDays(firstDayOf(outageMonth), 2), "10:00")),
+        restored_at: instantOf(jstInstant(addDays(firstDayOf(outageMonth), 4), "12:00")),
         customer_fault: 0,
       })
       .execute();

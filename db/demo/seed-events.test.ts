@@ -1,7 +1,16 @@
 // The demo's security events: the generator's shape (pure) and what seeding 2026-11-22 leaves in
 // the database (incidents by age, the S1-4① cases, six months of events and no more).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dayOfWeek, formatJstIso, isNationalHoliday, jstDate, jstInstant } from "../../app/lib/jst";
+import {
+  dayOfWeek,
+  formatJstIso,
+  instantOf,
+  isNationalHoliday,
+  isoDate,
+  type IsoDate,
+  jstDate,
+  jstInstant,
+} from "../../app/lib/jst";
 import type { EventRecord } from "../../app/security/event-lines";
 import { notificationPlan } from "../../app/security/notifications.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "../../test/support/database";
@@ -20,22 +29,32 @@ const gw: EventDevice = { name: "GW-01", gateway: true, outdated: false, lastSee
 const CONTRACTS: EventContract[] = [
   {
     ref: "K-BIG",
-    from: "2026-05-22",
+    from: isoDate("2026-05-22"),
     devices: [gw, ...pcs(39)],
     sandboxFrom: null,
-    quiet: [{ from: jstInstant("2026-09-01", "08:00"), to: jstInstant("2026-09-03", "12:00") }],
+    quiet: [
+      {
+        from: jstInstant(isoDate("2026-09-01"), "08:00"),
+        to: jstInstant(isoDate("2026-09-03"), "12:00"),
+      },
+    ],
   },
-  { ref: "K-SMALL", from: "2026-05-22", devices: [gw, ...pcs(9)], sandboxFrom: "2026-10-01" },
+  {
+    ref: "K-SMALL",
+    from: isoDate("2026-05-22"),
+    devices: [gw, ...pcs(9)],
+    sandboxFrom: isoDate("2026-10-01"),
+  },
   {
     ref: "K-STALE",
-    from: "2026-07-01",
+    from: isoDate("2026-07-01"),
     devices: [
       gw,
       {
         name: "PC-OLD",
         gateway: false,
         outdated: true,
-        lastSeenAt: jstInstant("2026-08-01", "12:00"),
+        lastSeenAt: jstInstant(isoDate("2026-08-01"), "12:00"),
       },
     ],
     sandboxFrom: null,
@@ -43,7 +62,7 @@ const CONTRACTS: EventContract[] = [
 ];
 const UNTIL = new Date("2026-11-22T10:00:00+09:00");
 const generate = (until = UNTIL) => [
-  ...generateEvents(CONTRACTS, { from: "2026-05-22", until, seed: "test" }),
+  ...generateEvents(CONTRACTS, { from: isoDate("2026-05-22"), until, seed: "test" }),
 ];
 
 describe("event generator", () => {
@@ -60,7 +79,7 @@ describe("event generator", () => {
 
   it("stays inside the window, in time order, with unique ids", () => {
     expect(events[0].detectedAt.getTime()).toBeGreaterThanOrEqual(
-      jstInstant("2026-05-22").getTime(),
+      jstInstant(isoDate("2026-05-22")).getTime(),
     );
     expect(events.at(-1)!.detectedAt.getTime()).toBeLessThanOrEqual(UNTIL.getTime());
     expect(events.every((e, i) => i === 0 || events[i - 1].detectedAt <= e.detectedAt)).toBe(true);
@@ -72,7 +91,7 @@ describe("event generator", () => {
     const ratio = of("K-BIG").length / of("K-SMALL").length;
     expect(ratio).toBeGreaterThan(3);
     expect(ratio).toBeLessThan(5);
-    const perDay = (pick: (date: string) => boolean) => {
+    const perDay = (pick: (date: IsoDate) => boolean) => {
       const days = new Set<string>();
       let n = 0;
       for (const e of of("K-BIG")) {
@@ -135,7 +154,9 @@ describe("event generator", () => {
     const old = of("K-STALE").filter((e) => e.device === "PC-OLD");
     expect(old.length).toBeGreaterThan(0);
     expect(
-      old.every((e) => e.detectedAt.getTime() <= jstInstant("2026-08-01", "12:00").getTime()),
+      old.every(
+        (e) => e.detectedAt.getTime() <= jstInstant(isoDate("2026-08-01"), "12:00").getTime(),
+      ),
     ).toBe(true);
     expect(old.some((e) => e.type === "pattern_outdated")).toBe(true);
     expect(
@@ -188,7 +209,7 @@ describe("demo seed of 2026-11-22", () => {
     expect(
       rows.every(
         (r) =>
-          String(r.first) >= "2026-05-21T15:00:00.000Z" && String(r.last) <= TEST_NOW.toISOString(),
+          String(r.first) >= "2026-05-21T15:00:00.000Z" && String(r.last) <= instantOf(TEST_NOW),
       ),
     ).toBe(true);
     const k1004 = Number(rows.find((r) => r.ref === "K-1004")!.n);

@@ -12,12 +12,14 @@ import {
   addMonths,
   dayOfWeek,
   firstDayOf,
+  instantOf,
   isNationalHoliday,
+  isoDate,
+  type IsoDate,
   isYearEndHoliday,
   jstDate,
   jstInstant,
   monthOf,
-  type IsoDate,
 } from "../../app/lib/jst";
 import type { EventRecord } from "../../app/security/event-lines";
 import { ingestRecords, type IngestSummary } from "../../app/security/ingest.server";
@@ -654,7 +656,7 @@ function notableEvents(
   });
 
   // Year-end timing when the window has a 12/28 (S1-4①: phoned on 1/4), otherwise a Saturday night.
-  let yearEnd = `${Number(today.slice(0, 4)) - (today.slice(5) > "12-28" ? 0 : 1)}-12-28`;
+  let yearEnd = isoDate(`${Number(today.slice(0, 4)) - (today.slice(5) > "12-28" ? 0 : 1)}-12-28`);
   if (yearEnd < windowStart || t(yearEnd, "22:30").getTime() > at.getTime() - 7 * DAY_MS) {
     yearEnd = day(35);
     while (dayOfWeek(yearEnd) !== 6) yearEnd = addDays(yearEnd, -1);
@@ -894,7 +896,7 @@ export async function seedSecurityEvents(
   return { ...summary, from };
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = (ms: number) => instantOf(new Date(ms));
 /** A note row by the demo operator (incident_notes, migration 001150). */
 const noteRow = (incidentId: number, operatorId: string | null, ms: number, body: string) => ({
   incident_id: incidentId,

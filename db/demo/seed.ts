@@ -5,7 +5,17 @@
 import type { Kysely } from "kysely";
 import { hashPassword } from "../../app/auth/password.server";
 import { requestHolderChange } from "../../app/contracts/holder-changes.server";
-import { addDays, addMonths, jstDate, jstInstant, monthOf, type IsoDate } from "../../app/lib/jst";
+import {
+  addDays,
+  addMonths,
+  firstDayOf,
+  instantOf,
+  isoDate,
+  type IsoDate,
+  jstDate,
+  jstInstant,
+  monthOf,
+} from "../../app/lib/jst";
 import { publishServiceNotice } from "../../app/notices/service-notices.server";
 import type { Area, Database, Ownership, Role } from "../schema";
 import { seedBillingHistory } from "./seed-billing";
@@ -306,7 +316,9 @@ function pcDevice(contractIndex: number, n: number, today: IsoDate, location: st
     location: `${location}${FLOORS[seed % FLOORS.length]}`,
     agent_version: outdated ? "13.5.2" : "14.0.6",
     pattern_version: outdated ? "19.711.00" : "19.915.00",
-    last_seen_at: `${lastSeenDay}T${hour}:${String(seed % 60).padStart(2, "0")}:00+09:00`,
+    last_seen_at: instantOf(
+      jstInstant(lastSeenDay, `${hour}:${String(seed % 60).padStart(2, "0")}`),
+    ),
   };
 }
 
@@ -322,7 +334,7 @@ export async function seedDemo(
   options: { events?: boolean } = {},
 ): Promise<void> {
   const today = jstDate(at);
-  const createdAt = at.toISOString();
+  const createdAt = instantOf(at);
   const hashes = await Promise.all(DEMO_ACCOUNTS.map(() => hashPassword(DEMO_PASSWORD)));
 
   await db.transaction().execute(async (trx) => {
@@ -364,11 +376,11 @@ export async function seedDemo(
 
     for (const [index, k] of CONTRACTS.entries()) {
       const customer = CUSTOMERS.find((c) => c.ref === k.customer)!;
-      const serviceStart = `${addMonths(monthOf(today), -k.monthsAgo)}-${k.startDay}`;
+      const serviceStart = isoDate(`${addMonths(monthOf(today), -k.monthsAgo)}-${k.startDay}`);
       const terminationDate =
         k.terminatedMonthsAgo === undefined
           ? null
-          : `${addMonths(monthOf(today), -k.terminatedMonthsAgo)}-01`;
+          : firstDayOf(addMonths(monthOf(today), -k.terminatedMonthsAgo));
       const { id: contractId } = await trx
         .insertInto("contracts")
         .values({
@@ -409,8 +421,8 @@ export async function seedDemo(
         .filter((i) => i.code === "endpoint")
         .reduce((a, i) => a + i.quantity, 0);
       const lastSeen = terminationDate
-        ? `${addDays(terminationDate, -1)}T17:00:00+09:00`
-        : `${today}T09:00:00+09:00`;
+        ? instantOf(jstInstant(addDays(terminationDate, -1), "17:00"))
+        : instantOf(jstInstant(today, "09:00"));
       await trx
         .insertInto("devices")
         .values({

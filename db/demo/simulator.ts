@@ -8,7 +8,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../schema";
 import { eventContractsOf, generateEvents } from "./seed-events";
-import { jstDate } from "../../app/lib/jst";
+import { instantOf, jstDate } from "../../app/lib/jst";
 import type { ExtraJob } from "../../app/scheduler.server";
 import { now } from "../../app/lib/clock";
 import { ingestRecords } from "../../app/security/ingest.server";
@@ -27,11 +27,9 @@ export async function simulateEvents(db: Kysely<Database>, now: Date): Promise<n
   const save = () =>
     db
       .insertInto("vendor_sync_state")
-      .values({ source: SOURCE, cursor: now.toISOString(), updated_at: now.toISOString() })
+      .values({ source: SOURCE, cursor: now.toISOString(), updated_at: instantOf(now) })
       .onConflict((oc) =>
-        oc
-          .column("source")
-          .doUpdateSet({ cursor: now.toISOString(), updated_at: now.toISOString() }),
+        oc.column("source").doUpdateSet({ cursor: now.toISOString(), updated_at: instantOf(now) }),
       )
       .execute();
   if (now <= since) return save().then(() => 0);
@@ -54,8 +52,8 @@ export async function simulateEvents(db: Kysely<Database>, now: Date): Promise<n
   if (records.length > 0) await ingestRecords(db, records, { now });
   await db
     .updateTable("devices")
-    .set({ last_seen_at: now.toISOString(), updated_at: now.toISOString() })
-    .where("last_seen_at", ">=", new Date(since.getTime() - ALIVE_MS).toISOString())
+    .set({ last_seen_at: instantOf(now), updated_at: instantOf(now) })
+    .where("last_seen_at", ">=", instantOf(new Date(since.getTime() - ALIVE_MS)))
     .execute();
   await save();
   return records.length;

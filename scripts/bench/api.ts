@@ -16,6 +16,7 @@ import { seedDemo } from "../../db/demo/seed";
 import { startConsole } from "../../test/e2e/support/server";
 import { generateContracts } from "./generate-contracts";
 import { formatCount } from "../../app/lib/format";
+import { yearMonth } from "../../app/lib/jst";
 
 const requests = Number(process.argv[2] ?? 2000);
 const clients = Number(process.argv[3] ?? 10);
@@ -30,7 +31,7 @@ async function prepare(): Promise<{ key: string; contractRefs: string[]; inciden
   try {
     await migrateToLatest(handle.db);
     await seedDemo(handle.db, now());
-    generateContracts(handle.sqlite, CONTRACTS, "2025-01");
+    generateContracts(handle.sqlite, CONTRACTS, yearMonth("2025-01"));
     // New incidents to acknowledge, one per request (an acknowledged one would answer 409).
     const contractIds = (
       handle.sqlite

@@ -29,6 +29,7 @@ import {
 } from "../../db/connection";
 import type { CloseFigures } from "./billing-close";
 import { generateContracts, type GeneratedBook } from "./generate-contracts";
+import { yearMonth } from "../../app/lib/jst";
 
 const serverUrl = process.env.DATABASE_URL ?? "";
 const onPostgres = isPostgresUrl(serverUrl);
@@ -102,13 +103,13 @@ async function prepare(url: string, count: number): Promise<GeneratedBook> {
   const handle = openDatabase(url);
   await migrateToLatest(handle.db);
   if (handle.dialect === "sqlite") {
-    const book = generateContracts(handle.sqlite, count, "2025-01");
+    const book = generateContracts(handle.sqlite, count, yearMonth("2025-01"));
     await handle.close();
     return book;
   }
   const source = openDatabase(`file:${join(dir, `generated-${process.hrtime.bigint()}.db`)}`);
   await migrateToLatest(source.db);
-  const book = generateContracts(source.sqlite, count, "2025-01");
+  const book = generateContracts(source.sqlite, count, yearMonth("2025-01"));
   const pool = handle.pool!;
   for (const table of GENERATED) {
     const rows = source.sqlite.prepare(`select * from "${table}" order by rowid`).all() as Record<

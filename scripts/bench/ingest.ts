@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { jstDate } from "../../app/lib/jst";
+import { instantOf, isoDate, jstDate } from "../../app/lib/jst";
 import type { EventRecord } from "../../app/security/event-lines";
 import { ingestRecords } from "../../app/security/ingest.server";
 import { retentionStart } from "../../app/security/retention";
@@ -31,7 +31,7 @@ const dir = mkdtempSync(join(tmpdir(), "bench-ingest-"));
 async function freshDatabase(name: string): Promise<DatabaseHandle> {
   const handle = openDatabase(`file:${join(dir, name)}`);
   await migrateToLatest(handle.db);
-  const createdAt = now.toISOString();
+  const createdAt = instantOf(now);
   await handle.db.transaction().execute(async (trx) => {
     await trx
       .insertInto("provider")
@@ -66,7 +66,7 @@ async function freshDatabase(name: string): Promise<DatabaseHandle> {
           line_id: `CAF90000${k}`,
           area: "east",
           base_plan: "base.standard",
-          service_start: "2024-04-01",
+          service_start: isoDate("2024-04-01"),
           status: "active",
           termination_date: null,
           offline_threshold_minutes: 60,

@@ -8,6 +8,7 @@ import {
   type InvoiceDocument,
   type InvoicePdfLine,
 } from "../../reports/invoice-pdf";
+import { isoDate, yearMonth } from "../../app/lib/jst";
 
 const count = Number(process.argv[2] ?? 1_000);
 
@@ -102,9 +103,9 @@ function sampleInvoice(i: number): InvoiceDocument {
   return {
     kind: "invoice",
     number: `INV-${String(i + 1).padStart(8, "0")}`,
-    issueDate: "2026-11-01",
-    billingMonth: "2026-10",
-    dueDate: "2026-11-30",
+    issueDate: isoDate("2026-11-01"),
+    billingMonth: yearMonth("2026-10"),
+    dueDate: isoDate("2026-11-30"),
     issuer: {
       name: "セキュアライン株式会社",
       address: "東京都千代田区大手町1-2-3 大手町セキュアタワー12F",

@@ -14,6 +14,7 @@ import { openDatabase } from "../../db/connection";
 import { startConsole } from "../../test/e2e/support/server";
 import { sessionCookie } from "../../test/e2e/support/session";
 import { generateContracts } from "./generate-contracts";
+import { yearMonth } from "../../app/lib/jst";
 
 const seconds = Number(process.argv[2] ?? 8);
 const contracts = Number(process.argv[3] ?? 40_000);
@@ -129,7 +130,7 @@ try {
   copyFileSync(demoPath, closePath);
   const sqlite = new SQLite(closePath);
   let t = performance.now();
-  generateContracts(sqlite, contracts, "2026-11");
+  generateContracts(sqlite, contracts, yearMonth("2026-11"));
   sqlite.pragma("wal_checkpoint(TRUNCATE)");
   sqlite.close();
   console.log(
@@ -144,7 +145,7 @@ try {
     const cookie = await sessionCookie(server.url, "admin@demo.example");
     const quiet = await drive(server.url, "/invoices", cookie, 10, forSeconds(seconds));
     console.log(line("GET /invoices ×10, no close running", quiet));
-    await requestMonthClose(handle.db, "2026-11", {
+    await requestMonthClose(handle.db, yearMonth("2026-11"), {
       at: new Date(DEMO_NOW),
       actor: { id: null, email: "bench" },
       ip: "",

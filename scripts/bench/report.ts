@@ -10,6 +10,7 @@ import { DETECTION_TYPES } from "../../app/security/dashboard.server";
 import { createThreatReport } from "../../app/security/threat-report.server";
 import { migrateToLatest, openDatabase } from "../../db/connection";
 import { seedDemo } from "../../db/demo/seed";
+import { yearMonth } from "../../app/lib/jst";
 
 const count = Number(process.argv[2] ?? 100_000);
 const NOW = new Date("2026-11-22T10:00:00+09:00");
@@ -54,7 +55,7 @@ try {
   t = performance.now();
   const report = await createThreatReport(handle.db, {
     contractId: contract.id,
-    month: "2026-10",
+    month: yearMonth("2026-10"),
     kind: "on_demand",
     at: NOW,
   });

@@ -18,6 +18,7 @@ import type { YearMonth } from "../../app/lib/jst";
 import { migrateToLatest, openDatabase } from "../../db/connection";
 import { seedDemo } from "../../db/demo/seed";
 import { generateContracts } from "./generate-contracts";
+import { yearMonth } from "../../app/lib/jst";
 
 const count = Number(process.argv[2] ?? 2_000);
 const dir = mkdtempSync(join(tmpdir(), "bench-zip-"));
@@ -52,16 +53,19 @@ try {
     );
   };
 
-  await zipMonth("2026-09", "demo month 2026-09, first run (renders)");
-  await zipMonth("2026-09", "demo month 2026-09, again (stored originals)");
+  await zipMonth(yearMonth("2026-09"), "demo month 2026-09, first run (renders)");
+  await zipMonth(yearMonth("2026-09"), "demo month 2026-09, again (stored originals)");
 
-  generateContracts(handle.sqlite, count, "2026-11");
-  const closed = await runBillingMonth(handle.db, "2026-11", {
+  generateContracts(handle.sqlite, count, yearMonth("2026-11"));
+  const closed = await runBillingMonth(handle.db, yearMonth("2026-11"), {
     at: new Date("2026-12-02T10:00:00+09:00"),
   });
   console.log(`closed 2026-11: ${closed.issued} invoices`);
-  await zipMonth("2026-11", `2026-11 (${closed.issued} invoices), first run (renders)`);
-  await zipMonth("2026-11", `2026-11 (${closed.issued} invoices), again (stored originals)`);
+  await zipMonth(yearMonth("2026-11"), `2026-11 (${closed.issued} invoices), first run (renders)`);
+  await zipMonth(
+    yearMonth("2026-11"),
+    `2026-11 (${closed.issued} invoices), again (stored originals)`,
+  );
   await handle.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });

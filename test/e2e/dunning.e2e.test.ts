@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { openDatabase } from "../../db/connection";
 import { runDunning } from "../../app/billing/dunning.server";
-import { addDays } from "../../app/lib/jst";
+import { addDays, isoDate } from "../../app/lib/jst";
 import { launchBrowser, loginAs } from "./support/browser";
 import { startConsole, type ConsoleServer } from "./support/server";
 
@@ -43,8 +43,8 @@ describe("督促の履歴", () => {
         .orderBy("due_date", "desc")
         .executeTakeFirstOrThrow();
       await handle.db.updateTable("provider").set({ dunning_days: "1,20" }).execute();
-      const day1 = addDays(invoice.due_date, 1);
-      const day20 = addDays(invoice.due_date, 20);
+      const day1 = addDays(isoDate(invoice.due_date), 1);
+      const day20 = addDays(isoDate(invoice.due_date), 20);
       expect(
         (await runDunning(handle.db, day1, new Date(`${day1}T03:00:00+09:00`))).reminded,
       ).toBeGreaterThan(0);
@@ -64,10 +64,10 @@ describe("督促の履歴", () => {
     const interest = Math.floor((invoice.total_yen * 145 * 19) / 365_000);
     expect(rows).toHaveLength(3);
     expect(rows[0]).toBe(
-      `${ja(addDays(invoice.due_date, 1))}支払期限の1日後のお支払いのお願い（メール）${owed}0円`,
+      `${ja(addDays(isoDate(invoice.due_date), 1))}支払期限の1日後のお支払いのお願い（メール）${owed}0円`,
     );
     expect(rows[1]).toBe(
-      `${ja(addDays(invoice.due_date, 20))}支払期限の20日後のお支払いのお願い（メール）${owed}${interest.toLocaleString("ja-JP")}円`,
+      `${ja(addDays(isoDate(invoice.due_date), 20))}支払期限の20日後のお支払いのお願い（メール）${owed}${interest.toLocaleString("ja-JP")}円`,
     );
     expect(rows[2]).toContain("利用停止の予告（規約第17条）");
     await page.close();

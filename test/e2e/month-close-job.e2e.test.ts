@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateContracts } from "../../scripts/bench/generate-contracts";
 import { launchBrowser, loginAs } from "./support/browser";
 import { queryDatabase, startConsole, type ConsoleServer } from "./support/server";
+import { yearMonth } from "../../app/lib/jst";
 
 let dir: string;
 let server: ConsoleServer;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   await first.stop();
   // A book large enough that the close takes several batches (500 invoices each).
   const sqlite = new SQLite(databasePath);
-  generateContracts(sqlite, CONTRACTS, "2026-11");
+  generateContracts(sqlite, CONTRACTS, yearMonth("2026-11"));
   sqlite.close();
   server = await startConsole({ APP_NOW: "2026-12-02T10:00:00+09:00" }, { databasePath });
   browser = await launchBrowser();

@@ -8,12 +8,13 @@ import { runBillingMonth } from "../../app/billing/billing-run.server";
 import { issueCreditNote } from "../../app/billing/credit-notes.server";
 import { recordPayment } from "../../app/billing/payments.server";
 import type { CustomerTable, Database } from "../../db/schema";
+import { instant, isoDate, yearMonth } from "../../app/lib/jst";
 
 type Db = Kysely<Database>;
 const provider = { kind: "provider" } as const;
 /** The actor of the writes a factory does through a domain operation. */
 export const FACTORY_ACTOR = { id: null, email: "factory@test.example" };
-const CREATED_AT = "2026-01-01T00:00:00.000Z";
+const CREATED_AT = instant("2026-01-01T00:00:00.000Z");
 
 let serial = 0;
 /** A number unique within this test process, for refs and names that must not collide. */
@@ -98,8 +99,9 @@ export async function createContract(
 ): Promise<{ contractId: number; customerId: number; ref: string }> {
   const n = next();
   const customerId = overrides.customerId ?? (await createCustomer(db)).customerId;
-  const serviceStart = overrides.serviceStart ?? "2026-01-01";
-  const terminationDate = overrides.terminationDate ?? null;
+  const serviceStart = isoDate(overrides.serviceStart ?? "2026-01-01");
+  const terminationDate =
+    overrides.terminationDate == null ? null : isoDate(overrides.terminationDate);
   const ref = overrides.ref ?? `TK-${n}`;
   const { id: contractId } = await db
     .insertInto("contracts")
@@ -134,7 +136,7 @@ export async function createContract(
         quantity: item.quantity,
         ownership: item.ownership,
         repair24h: item.code.startsWith("gateway.") && item.repair24h !== false ? 1 : 0,
-        from_date: item.from ?? serviceStart,
+        from_date: item.from === undefined ? serviceStart : isoDate(item.from),
         to_date: terminationDate,
       })
       .execute();
@@ -152,14 +154,14 @@ export async function issueInvoice(
 ): Promise<{ invoiceId: number; invoiceNumber: string; totalYen: number }> {
   const [y, m] = params.month.split("-").map(Number);
   const nextMonth = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
-  await runBillingMonth(db, params.month, {
+  await runBillingMonth(db, yearMonth(params.month), {
     at: params.at ?? new Date(`${nextMonth}-01T09:00:00+09:00`),
   });
   const invoice = await db
     .selectFrom("invoices")
     .select(["id", "invoice_number", "total_yen"])
     .where("contract_id", "=", params.contractId)
-    .where("billing_month", "=", params.month)
+    .where("billing_month", "=", yearMonth(params.month))
     .executeTakeFirstOrThrow();
   return {
     invoiceId: invoice.id,
@@ -176,7 +178,7 @@ export async function payInvoice(
   const result = await recordPayment(db, {
     invoiceId: params.invoiceId,
     tenant: provider,
-    payment: { paidOn: params.paidOn, amountYen: params.amountYen ?? null },
+    payment: { paidOn: isoDate(params.paidOn), amountYen: params.amountYen ?? null },
     actor: FACTORY_ACTOR,
     ip: "",
   });
@@ -221,13 +223,13 @@ export async function createIncident(
       kind: params.kind ?? "malware",
       severity: params.severity ?? "high",
       title: params.title ?? `テストのインシデント${n}`,
-      opened_at: openedAt,
+      opened_at: instant(openedAt),
       acknowledged_at: null,
       resolved_at: null,
       assignee: null,
       first_event_id: `test-event-${n}`,
       device_name: "PC-01",
-      updated_at: openedAt,
+      updated_at: instant(openedAt),
       handled_by: params.handledBy ?? null,
     })
     .returning("id")
@@ -245,7 +247,7 @@ export async function addTariffPrices(
 ): Promise<{ versionId: number }> {
   const { id } = await db
     .insertInto("tariff_versions")
-    .values({ effective_from: params.effectiveFrom, created_at: CREATED_AT })
+    .values({ effective_from: isoDate(params.effectiveFrom), created_at: instant(CREATED_AT) })
     .returning("id")
     .executeTakeFirstOrThrow();
   await db
