@@ -329,7 +329,7 @@ describe("the daily jobs against a real database", () => {
       "isp main services: 1 security contracts ended",
       "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
       "api records: deleted 0 idempotency keys stored before 2026-11-21, 0 finished rate-limit windows",
-      "background records: deleted 0 every-minute runs finished before 2026-11-21, 0 daily/monthly runs finished before 2025-10-18, 0 webhook deliveries (0 attempts) and 0 events ended before 2026-10-23",
+      "background records: deleted 0 every-minute runs finished before 2026-11-21, 0 daily/monthly runs finished before 2025-10-18, 0 webhook deliveries (0 attempts) and 0 events ended before 2026-10-23, 0 job files made before 2026-10-22",
       `billing journal: ${journal} rows pruned`,
     ]);
     const first = await written(t.db);
@@ -376,7 +376,7 @@ describe("the daily jobs against a real database", () => {
       "isp main services: 0 security contracts ended",
       "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
       "api records: deleted 0 idempotency keys stored before 2026-11-21, 0 finished rate-limit windows",
-      "background records: deleted 0 every-minute runs finished before 2026-11-21, 0 daily/monthly runs finished before 2025-10-18, 0 webhook deliveries (0 attempts) and 0 events ended before 2026-10-23",
+      "background records: deleted 0 every-minute runs finished before 2026-11-21, 0 daily/monthly runs finished before 2025-10-18, 0 webhook deliveries (0 attempts) and 0 events ended before 2026-10-23, 0 job files made before 2026-10-22",
       "billing journal: 0 rows pruned",
     ]);
     expect(await written(t.db)).toEqual(first);
@@ -425,7 +425,7 @@ describe("a failing daily job against a real database", () => {
       "isp main services: 1 security contracts ended",
       "login records: deleted 2 sessions expired before 2026-11-22, 1 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
       "api records: deleted 0 idempotency keys stored before 2026-11-21, 0 finished rate-limit windows",
-      "background records: deleted 0 every-minute runs finished before 2026-11-21, 0 daily/monthly runs finished before 2025-10-18, 0 webhook deliveries (0 attempts) and 0 events ended before 2026-10-23",
+      "background records: deleted 0 every-minute runs finished before 2026-11-21, 0 daily/monthly runs finished before 2025-10-18, 0 webhook deliveries (0 attempts) and 0 events ended before 2026-10-23, 0 job files made before 2026-10-22",
       `billing journal: ${before.billingChanges.length + 1} rows pruned`,
     ]);
     const after = await written(t.db);
@@ -481,7 +481,7 @@ describe("startScheduler under a fake clock", () => {
         "isp main services: 0 security contracts ended",
         "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
         "api records: deleted 0 idempotency keys stored before 2026-11-21, 0 finished rate-limit windows",
-        "background records: deleted 0 every-minute runs finished before 2026-11-21, 0 daily/monthly runs finished before 2025-10-18, 0 webhook deliveries (0 attempts) and 0 events ended before 2026-10-23",
+        "background records: deleted 0 every-minute runs finished before 2026-11-21, 0 daily/monthly runs finished before 2025-10-18, 0 webhook deliveries (0 attempts) and 0 events ended before 2026-10-23, 0 job files made before 2026-10-22",
         `billing journal: ${journal} rows pruned`,
       ]);
       // October's reports are the job worker's (threat-report-jobs.server.ts): queued, not made here.
@@ -512,7 +512,7 @@ describe("startScheduler under a fake clock", () => {
         "isp main services: 0 security contracts ended",
         "login records: deleted 0 sessions expired before 2026-11-22, 0 login attempts before 2026-10-23, 0 finished throttle and second-factor records, 0 browsers unseen since 2025-11-22",
         "api records: deleted 0 idempotency keys stored before 2026-11-21, 0 finished rate-limit windows",
-        "background records: deleted 0 every-minute runs finished before 2026-11-21, 0 daily/monthly runs finished before 2025-10-18, 0 webhook deliveries (0 attempts) and 0 events ended before 2026-10-23",
+        "background records: deleted 0 every-minute runs finished before 2026-11-21, 0 daily/monthly runs finished before 2025-10-18, 0 webhook deliveries (0 attempts) and 0 events ended before 2026-10-23, 0 job files made before 2026-10-22",
         "billing journal: 0 rows pruned",
       ]);
       // The every-minute job's first tick, at the same instant: the outbox waits for SMTP_URL.
