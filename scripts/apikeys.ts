@@ -5,17 +5,12 @@
 //     live key of that name (the provider's when no reseller is named).
 // A mistake prints `--option: message` on stderr and exits 1 having written nothing.
 import { parseArgs } from "node:util";
-import {
-  API_SCOPES,
-  ApiKeyForm,
-  createApiKey,
-  revokeApiKey,
-  type KeyTenant,
-} from "../app/api/keys.server";
+import { API_SCOPES, createApiKey, revokeApiKey, type KeyTenant } from "../app/api/keys.server";
 import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import type { ApiScope } from "../db/schema";
 import { runCommand } from "./run-command";
+import { ApiKeyForm } from "../app/api/key-form";
 
 const USAGE = [
   "usage: apikeys create (--reseller REF | --provider) --name NAME --scope read|write",

@@ -7,11 +7,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { inTransaction } from "../lib/transaction.server";
 import type { Kysely } from "kysely";
-import { z } from "zod";
 import type { ApiScope, Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import type { Tenant } from "../auth/tenancy";
-import { nameField } from "../lib/fields";
 import { invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 import { instantOf } from "../lib/jst";
 
@@ -29,11 +27,6 @@ const KEY_PREFIX = "slk_";
 const DISPLAY_PREFIX_LENGTH = KEY_PREFIX.length + 8;
 /** last_used_at is written at most this often, not on every request. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
-
-export const ApiKeyForm = z.object({
-  name: nameField("キーの名前", 100),
-  scope: z.enum(["read", "write"], { error: "権限を選んでください" }),
-});
 
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text).digest("hex");

@@ -11,7 +11,6 @@ import { OnceForm } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
 import {
   API_SCOPE_LABELS,
-  ApiKeyForm,
   createApiKey,
   isKeyTenant,
   listApiKeys,
@@ -26,6 +25,7 @@ import { failureResponse } from "~/lib/result.server";
 import { idField } from "~/lib/fields";
 import { z } from "zod";
 import { formatInstant } from "~/lib/format";
+import { ApiKeyForm } from "~/api/key-form";
 
 async function keyViewer(request: Request) {
   const viewer = await requireViewer(request, { roles: API_KEY_ROLES });
