@@ -339,8 +339,8 @@ describe("quote-cancel agrees with the cancellation the web carries out (L-3)", 
     });
     expect(refused).toEqual({
       ok: false,
-      field: "uninstalled",
-      error: expect.stringContaining("アンインストールの確認が必要です"),
+      kind: "validation",
+      fields: { uninstalled: expect.stringContaining("アンインストールの確認が必要です") },
     });
     expect((await row("T-MAIN")).state).toBe("active");
 
@@ -399,7 +399,7 @@ describe("quote-cancel agrees with the cancellation the web carries out (L-3)", 
         actor,
         ip: null,
       }),
-    ).toEqual({ ok: false, error: "このライセンスはすでに解約されています。" });
+    ).toEqual({ ok: false, kind: "conflict", message: "このライセンスはすでに解約されています。" });
   }, 30_000);
 
   for (const c of [
@@ -491,7 +491,8 @@ describe("quote-cancel agrees with the cancellation the web carries out (L-3)", 
       });
       expect(result).toEqual({
         ok: false,
-        error: "このライセンスは販売元での解約手続きになります。表示される手順に従ってください。",
+        kind: "conflict",
+        message: "このライセンスは販売元での解約手続きになります。表示される手順に従ってください。",
       });
       expect((await row(ref)).state).toBe("active");
       const view = await getLicenseView(
@@ -554,20 +555,22 @@ describe("stopping auto-renewal (L-2)", () => {
     });
     expect(result).toMatchObject({
       ok: true,
-      stops: [
-        {
-          ref: "T-M2",
-          state: "stop_requested",
-          validUntil: "2027-02-28",
-          avoidsChargeOn: "2027-03-01",
-        },
-        {
-          ref: "T-M2A",
-          state: "stop_requested",
-          validUntil: "2027-03-31",
-          avoidsChargeOn: "2027-04-01",
-        },
-      ],
+      value: {
+        stops: [
+          {
+            ref: "T-M2",
+            state: "stop_requested",
+            validUntil: "2027-02-28",
+            avoidsChargeOn: "2027-03-01",
+          },
+          {
+            ref: "T-M2A",
+            state: "stop_requested",
+            validUntil: "2027-03-31",
+            avoidsChargeOn: "2027-04-01",
+          },
+        ],
+      },
     });
     expect((await row("T-M2")).renewal_state).toBe("stop_requested");
     expect((await row("T-M2A")).renewal_state).toBe("stop_requested");
@@ -593,16 +596,17 @@ describe("stopping auto-renewal (L-2)", () => {
     // A second request is refused; the vendor's processing moves both to stopped.
     expect(
       await stopAutoRenewal(t.db, { id, tenant: customer("C5"), on: TODAY, actor, ip: null }),
-    ).toEqual({ ok: false, error: "自動延長サービスの停止を処理中です。" });
+    ).toEqual({ ok: false, kind: "conflict", message: "自動延長サービスの停止を処理中です。" });
     expect(await completeAutoRenewalStop(t.db, { id, tenant: provider, actor, ip: null })).toEqual({
       ok: true,
-      refs: ["T-M2", "T-M2A"],
+      value: { refs: ["T-M2", "T-M2A"] },
     });
     expect((await row("T-M2")).renewal_state).toBe("stopped");
     expect((await row("T-M2A")).renewal_state).toBe("stopped");
     expect(await completeAutoRenewalStop(t.db, { id, tenant: provider, actor, ip: null })).toEqual({
       ok: false,
-      error: "停止手続き中の自動延長はありません。",
+      kind: "conflict",
+      message: "停止手続き中の自動延長はありません。",
     });
   }, 30_000);
 
@@ -620,7 +624,7 @@ describe("stopping auto-renewal (L-2)", () => {
       actor,
       ip: null,
     });
-    expect(result).toMatchObject({ ok: true, stops: [{ ref: "T-M3A" }] });
+    expect(result).toMatchObject({ ok: true, value: { stops: [{ ref: "T-M3A" }] } });
     expect((await row("T-M3")).renewal_state).toBe("active");
     const after = await getLicenseView(
       t.db,
@@ -634,10 +638,10 @@ describe("stopping auto-renewal (L-2)", () => {
     const id = await idOfLicense("T-M3");
     expect(
       await stopAutoRenewal(t.db, { id, tenant: customer("C1"), on: TODAY, actor, ip: null }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });
     expect(
       await stopAutoRenewal(t.db, { id, tenant: reseller("R1"), on: TODAY, actor, ip: null }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });
     expect(await getLicense(t.db, { id, tenant: customer("C1") })).toBeNull();
     expect(await getLicense(t.db, { id: 999_999, tenant: provider })).toBeNull();
     expect(await getLicense(t.db, { id, tenant: reseller("R2") })).not.toBeNull();
