@@ -694,24 +694,31 @@ describe("refund workflow (L-3): requested → approved → paid, or refused wit
 
     expect(await step("T-MAIN", { type: "pay" })).toEqual({
       ok: false,
-      error: "この返金は「申請中」のため、返金済みにできません。",
+      kind: "conflict",
+      message: "この返金は「申請中」のため、返金済みにできません。",
     });
-    expect(await step("T-MAIN", { type: "approve" })).toEqual({ ok: true });
+    expect(await step("T-MAIN", { type: "approve" })).toEqual({ ok: true, value: undefined });
     expect(await step("T-MAIN", { type: "approve" })).toEqual({
       ok: false,
-      error: "この返金は「承認済み」のため、承認できません。",
+      kind: "conflict",
+      message: "この返金は「承認済み」のため、承認できません。",
     });
-    expect(await step("T-MAIN", { type: "pay" })).toEqual({ ok: true });
+    expect(await step("T-MAIN", { type: "pay" })).toEqual({ ok: true, value: undefined });
     expect(await step("T-ADD2", { type: "refuse", reason: "  " })).toEqual({
       ok: false,
-      error: "返金しない理由を入力してください。",
-      field: "reason",
+      kind: "validation",
+      fields: { reason: "返金しない理由を入力してください。" },
     });
     expect(await step("T-ADD2", { type: "refuse", reason: "サービス利用履歴あり" })).toEqual({
       ok: true,
+      value: undefined,
     });
     // A customer's refund is not another customer's to see.
-    expect(await step("T-UK", { type: "approve" }, customer("C5"))).toBeNull();
+    expect(await step("T-UK", { type: "approve" }, customer("C5"))).toEqual({
+      ok: false,
+      kind: "not_found",
+      message: "この返金は見つかりません。",
+    });
 
     const states = await refundsOf(["T-MAIN", "T-ADD2", "T-UK"]);
     expect(states.map((r) => [r.ref, r.state])).toEqual([

@@ -21,14 +21,7 @@ import { requestCancellation, type RefundRequest } from "./refund";
 import type { CancelQuoteDetail } from "./quote-cancel";
 import { recordWebhookEvent } from "../webhooks/events.server";
 import { formatYen } from "../lib/format";
-import {
-  conflict,
-  invalidField,
-  notFoundFailure,
-  ok,
-  type Failure,
-  type Result,
-} from "../lib/result";
+import { conflict, notFoundFailure, ok, type Failure, type Result } from "../lib/result";
 import {
   addOnRecords,
   getLicense,
@@ -244,10 +237,11 @@ export async function cancelLicense(
   const request = requestCancellation(license, related, params.on, {
     uninstalledFromAllDevices: params.uninstallAcknowledged,
   });
-  if (!request.ok) return invalidField("uninstalled", request.error);
+  if (!request.ok) return request;
   const quote = cancelQuoteFor(memberOf(found.target), members(found.family), params.on);
   // The quote and the refund requests come from the same rules: they must name the same licences.
-  if (quote.lines.map((l) => l.ref).join() !== request.decisions.map((d) => d.licenseRef).join()) {
+  const { decisions, requests } = request.value;
+  if (quote.lines.map((l) => l.ref).join() !== decisions.map((d) => d.licenseRef).join()) {
     throw new Error(`cancellation of ${license.ref}: quote and refund decisions disagree`);
   }
   const at = now().toISOString();
@@ -291,7 +285,7 @@ export async function cancelLicense(
           new Date(at),
         );
       }
-      for (const r of request.requests) {
+      for (const r of requests) {
         await trx
           .insertInto("refunds")
           .values({
@@ -321,6 +315,6 @@ export async function cancelLicense(
         ip: params.ip,
       });
     });
-    return ok({ quote, refunds: request.requests });
+    return ok({ quote, refunds: requests });
   });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { failureMessage } from "../lib/result";
 import type { Charge, License } from "./license";
 import { makeLicense, makeMonthly } from "./license.fixture";
 import {
@@ -314,14 +315,20 @@ describe("L-3 cascade and cancellation request", () => {
       requestCancellation(main, all, "2024-06-20", { uninstalledFromAllDevices: false }),
     ).toEqual({
       ok: false,
-      error:
-        "アンインストールの確認が必要です。ソフトウェアのライセンスをキャンセルする場合、そのソフトウェアのすべてのコピーをデバイスからアンインストールして削除する必要があります。",
+      kind: "validation",
+      fields: {
+        uninstalled:
+          "アンインストールの確認が必要です。ソフトウェアのライセンスをキャンセルする場合、そのソフトウェアのすべてのコピーをデバイスからアンインストールして削除する必要があります。",
+      },
     });
   });
 
   it("applies each licence's own rule and opens one request per refund", () => {
-    const r = requestCancellation(main, all, "2024-06-20", { uninstalledFromAllDevices: true });
-    if (!r.ok) throw new Error(r.error);
+    const result = requestCancellation(main, all, "2024-06-20", {
+      uninstalledFromAllDevices: true,
+    });
+    if (!result.ok) throw new Error(failureMessage(result));
+    const r = result.value;
     expect(r.decisions.map((d) => [d.licenseRef, d.decision.refundYen, d.decision.rule])).toEqual([
       ["L1", 7980, "annual_purchase"],
       ["A1", 2000, "annual_purchase"],
@@ -337,14 +344,17 @@ describe("L-3 cascade and cancellation request", () => {
   });
 
   it("cancelling only an add-on refunds only that add-on", () => {
-    const r = requestCancellation(inWindow, all, "2024-07-31", { uninstalledFromAllDevices: true });
-    if (!r.ok) throw new Error(r.error);
+    const result = requestCancellation(inWindow, all, "2024-07-31", {
+      uninstalledFromAllDevices: true,
+    });
+    if (!result.ok) throw new Error(failureMessage(result));
+    const r = result.value;
     expect(r.requests.map((q) => [q.licenseRef, q.amountYen])).toEqual([["A1", 2000]]);
     const late = requestCancellation(inWindow, all, "2024-08-01", {
       uninstalledFromAllDevices: true,
     });
-    if (!late.ok) throw new Error(late.error);
-    expect(late.requests).toEqual([]);
+    if (!late.ok) throw new Error(failureMessage(late));
+    expect(late.value.requests).toEqual([]);
   });
 });
 
