@@ -770,15 +770,16 @@ describe("ISP bundle (L-4)", () => {
         t.db,
         { userId: user.id, form: "isp-application", token, path: "/licenses/isp" },
         (trx) => applyIspSecurity(trx, params),
-        (r) => (r?.ok ? { redirect: `/licenses/${r.licenseId}?applied=1` } : null),
+        (r) => (r.ok ? { redirect: `/licenses/${r.value.licenseId}?applied=1` } : null),
       );
     const runs = await Promise.all([once(), once()]);
     expect(runs.map((r) => r.kind).sort()).toEqual(["done", "replayed"]);
     const done = runs.find((r) => r.kind === "done");
     const replayed = runs.find((r) => r.kind === "replayed");
-    const a = done?.kind === "done" ? done.value : null;
-    if (!a?.ok || replayed?.kind !== "replayed")
+    const result = done?.kind === "done" ? done.value : null;
+    if (!result?.ok || replayed?.kind !== "replayed")
       throw new Error("expected one application and one replay");
+    const a = result.value;
     expect(a.created).toBe(true);
     expect(replayed.outcome).toEqual({ redirect: `/licenses/${a.licenseId}?applied=1` });
     expect(a.contractNumber).toMatch(/^[1-9]\d{9}$/);
@@ -817,11 +818,13 @@ describe("ISP bundle (L-4)", () => {
     const again = await applyIspSecurity(t.db, params);
     expect(again).toEqual({
       ok: true,
-      created: false,
-      licenseId: a.licenseId,
-      contractNumber: a.contractNumber,
-      pin: a.pin,
-      warnings: [],
+      value: {
+        created: false,
+        licenseId: a.licenseId,
+        contractNumber: a.contractNumber,
+        pin: a.pin,
+        warnings: [],
+      },
     });
     expect(
       await t.db
@@ -857,8 +860,11 @@ describe("ISP bundle (L-4)", () => {
     });
     expect(tooMany).toEqual({
       ok: false,
-      field: "devices",
-      error: "1契約で端末3台までご利用が可能です。ご利用端末台数に応じて2契約をお申込みください。",
+      kind: "validation",
+      fields: {
+        devices:
+          "1契約で端末3台までご利用が可能です。ご利用端末台数に応じて2契約をお申込みください。",
+      },
     });
     expect(
       await applyIspSecurity(t.db, {
@@ -868,7 +874,7 @@ describe("ISP bundle (L-4)", () => {
         actor,
         ip: null,
       }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });
   });
 
   it("a second contract warns that the first is not cancelled automatically", async () => {
@@ -884,7 +890,7 @@ describe("ISP bundle (L-4)", () => {
       actor,
       ip: null,
     });
-    expect(second?.ok && second.warnings[0]).toContain("自動解約にはなりません");
+    expect(second.ok && second.value.warnings[0]).toContain("自動解約にはなりません");
   });
 
   it("cancellation ends on the last day of the month, as quote-cancel says, and can be revoked until then", async () => {
@@ -912,7 +918,9 @@ describe("ISP bundle (L-4)", () => {
     });
     expect(cancelled).toMatchObject({
       ok: true,
-      notices: expect.arrayContaining(["解約日は解約申込み日の月末日（2026-11-30）となります。"]),
+      value: {
+        notices: expect.arrayContaining(["解約日は解約申込み日の月末日（2026-11-30）となります。"]),
+      },
     });
     expect(await row(ref)).toMatchObject({ state: "cancelled", effective_end: "2026-11-30" });
     expect(
@@ -948,7 +956,7 @@ describe("ISP bundle (L-4)", () => {
         actor,
         ip: null,
       }),
-    ).toEqual({ ok: false, error: "解約予約はありません。" });
+    ).toEqual({ ok: false, kind: "conflict", message: "解約予約はありません。" });
     // An ISP licence imported from a file has no console contract: its path is the ISP's page.
     expect(
       await cancelIspContract(t.db, {
@@ -960,7 +968,8 @@ describe("ISP bundle (L-4)", () => {
       }),
     ).toEqual({
       ok: false,
-      error:
+      kind: "conflict",
+      message:
         "このライセンスはこのコンソールで申し込まれたISP契約ではありません。表示される手順に従ってください。",
     });
   }, 30_000);

@@ -22,7 +22,8 @@ import {
   type RandomInt,
 } from "./isp-bundle";
 import { formatYen } from "../lib/format";
-import { type ChangeResult, assertOneRow, guarded } from "./license-changes.server";
+import { assertOneRow, guardedChange } from "./license-changes.server";
+import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 import { type LoadedLicense, getLicense } from "./licenses.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -86,20 +87,24 @@ export interface IspApplicationInput {
   devices: number;
 }
 
-export type IspApplyResult = ChangeResult<{
-  created: boolean;
-  licenseId: number;
-  contractNumber: string;
-  pin: string;
-  warnings: string[];
-}>;
+export type IspApplyResult = Result<
+  {
+    created: boolean;
+    licenseId: number;
+    contractNumber: string;
+    pin: string;
+    warnings: string[];
+  },
+  "devices"
+>;
 
 const secureRandom: RandomInt = (maxExclusive) => cryptoRandomInt(maxExclusive);
 
 /**
  * L-4 Apply for the ISP security service. Creates the application and its licence (channel
- * `isp`, the application month free) in one transaction. Null when the customer is not in the
- * tenant. Once per form (decision 0027): the route runs this inside the transaction that uses
+ * `isp`, the application month free) in one transaction. Not found when the customer is not in
+ * the tenant; a device count out of range is a field error of `devices`, any other refusal (the
+ * same key with other content) a conflict. Once per form (decision 0027): the route runs this inside the transaction that uses
  * the form's one-time token, which answers a double submission with the first contract;
  * `idempotencyKey` is that token, kept on the row as the form that created it (its unique index
  * is the last guard, never the answer).
@@ -114,7 +119,7 @@ export async function applyIspSecurity(
     ip: string | null;
     random?: RandomInt;
   },
-): Promise<IspApplyResult | null> {
+): Promise<IspApplyResult> {
   const { input } = params;
   const customer = await db
     .selectFrom("customers")
@@ -122,7 +127,7 @@ export async function applyIspSecurity(
     .where("customers.id", "=", input.customerId)
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
-  if (!customer) return null;
+  if (!customer) return notFoundFailure();
   const at = now().toISOString();
   return inTransaction(db, async (trx): Promise<IspApplyResult> => {
     const own = (await ispRowsOf(trx, [customer.id])).map(toIspContract);
@@ -142,7 +147,7 @@ export async function applyIspSecurity(
         const max = ISP_PRODUCTS[input.product]?.maxDevices ?? 0;
         const badDevices =
           !Number.isInteger(input.devices) || input.devices < 1 || input.devices > max;
-        return { ok: false, error: applied.error, field: badDevices ? "devices" : undefined };
+        return badDevices ? invalidField("devices", applied.error) : conflict(applied.error);
       }
       if (!applied.created) {
         // The same key again (decision 0007: the console form's key, or the API's Idempotency-Key
@@ -153,14 +158,13 @@ export async function applyIspSecurity(
           .where("contract_number", "=", applied.contract.contractNumber)
           .where("customer_id", "=", customer.id)
           .executeTakeFirstOrThrow();
-        return {
-          ok: true,
+        return ok({
           created: false,
           licenseId: earlier.id,
           contractNumber: applied.contract.contractNumber,
           pin: applied.contract.pin,
           warnings: [],
-        };
+        });
       }
       const taken = await trx
         .selectFrom("isp_applications")
@@ -248,14 +252,13 @@ export async function applyIspSecurity(
       summary: `ISPセキュリティ申込み（L-4）: ${product.name} ${contract.devices}台、契約番号 ${contract.contractNumber}、月額 ${formatYen(contract.monthlyYenTaxIncluded)}（税込）`,
       ip: params.ip,
     });
-    return {
-      ok: true,
+    return ok({
       created: true,
       licenseId,
       contractNumber: contract.contractNumber,
       pin: contract.pin,
       warnings,
-    };
+    });
   });
 }
 
@@ -263,24 +266,22 @@ async function ispChange(
   db: Kysely<Database>,
   params: { id: number; tenant: Tenant; on: IsoDate; actor: AuditActor; ip: string | null },
   kind: "cancel" | "revoke",
-): Promise<ChangeResult<{ notices: string[] }> | null> {
+): Promise<Result<{ notices: string[] }>> {
   const found = await getLicense(db, params);
-  if (!found) return null;
+  if (!found) return notFoundFailure();
   const contract = await ispContractOf(db, found.target);
   if (!contract)
-    return {
-      ok: false,
-      error:
-        "このライセンスはこのコンソールで申し込まれたISP契約ではありません。表示される手順に従ってください。",
-    };
+    return conflict(
+      "このライセンスはこのコンソールで申し込まれたISP契約ではありません。表示される手順に従ってください。",
+    );
   const change =
     kind === "cancel"
       ? requestIspCancellation(contract, params.on)
       : revokeIspCancellation(contract, params.on);
-  if (!change.ok) return change;
+  if (!change.ok) return conflict(change.error);
   const cancellation = change.contract.cancellation;
   const at = now().toISOString();
-  return guarded(async () => {
+  return guardedChange(async () => {
     await inTransaction(db, async (trx) => {
       if (kind === "cancel") {
         assertOneRow(
@@ -337,7 +338,7 @@ async function ispChange(
         ip: params.ip,
       });
     });
-    return { ok: true as const, notices: change.notices };
+    return ok({ notices: change.notices });
   });
 }
 

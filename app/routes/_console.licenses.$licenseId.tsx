@@ -27,7 +27,7 @@ import { idParam, notFound } from "~/lib/http.server";
 import { checkboxField } from "~/lib/fields";
 import { parseForm } from "~/lib/form";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
-import { invalidField, notFoundFailure, type Result } from "~/lib/result";
+import { type Result } from "~/lib/result";
 import { failureResponse } from "~/lib/result.server";
 import { jstDate } from "~/lib/jst";
 
@@ -73,14 +73,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-// isp.server.ts still answers in its older shape (null, `{ ok: false, error, field? }`).
-function fromIspChange(
-  r: { ok: true } | { ok: false; error: string; field?: string } | null,
-): Result<unknown> {
-  if (!r) return notFoundFailure();
-  return r.ok ? { ok: true, value: r } : invalidField(r.field ?? "_form", r.error);
-}
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const id = idParam(params.licenseId);
   const form = await request.formData();
@@ -113,9 +105,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         : input.intent === "cancel"
           ? cancelLicense(db, { ...base, on, uninstallAcknowledged: input.uninstalled })
           : input.intent === "isp_cancel"
-            ? cancelIspContract(db, { ...base, on }).then(fromIspChange)
+            ? cancelIspContract(db, { ...base, on })
             : input.intent === "isp_revoke"
-              ? revokeIspCancellationOf(db, { ...base, on }).then(fromIspChange)
+              ? revokeIspCancellationOf(db, { ...base, on })
               : completeAutoRenewalStop(db, base),
     (r) => (r.ok ? { summary: DONE_SUMMARY[intent], redirect: `/licenses/${id}` } : null),
   );
