@@ -23,7 +23,7 @@ import {
 } from "./isp-bundle";
 import { formatYen } from "../lib/format";
 import { assertOneRow, guardedChange } from "./license-changes.server";
-import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
+import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
 import { type LoadedLicense, getLicense } from "./licenses.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -139,30 +139,25 @@ export async function applyIspSecurity(
       appliedOn: params.on,
     };
     // Numbers never repeat another customer's either (the pure rule sees this customer's only): redraw while one is taken.
-    let drawn: Extract<ReturnType<typeof applyForIspSecurity>, { ok: true }> | null = null;
+    let drawn: Extract<ReturnType<typeof applyForIspSecurity>, { ok: true }>["value"] | null = null;
     for (let attempt = 0; drawn === null; attempt++) {
       if (attempt === 10) throw new Error("could not draw an unused ISP contract number and PIN");
       const applied = applyForIspSecurity(own, application, params.random ?? secureRandom);
-      if (!applied.ok) {
-        const max = ISP_PRODUCTS[input.product]?.maxDevices ?? 0;
-        const badDevices =
-          !Number.isInteger(input.devices) || input.devices < 1 || input.devices > max;
-        return badDevices ? invalidField("devices", applied.error) : conflict(applied.error);
-      }
-      if (!applied.created) {
+      if (!applied.ok) return applied;
+      if (!applied.value.created) {
         // The same key again (decision 0007: the console form's key, or the API's Idempotency-Key
         // after its stored answer was pruned): the contract that key made stands.
         const earlier = await trx
           .selectFrom("licenses")
           .select("id")
-          .where("contract_number", "=", applied.contract.contractNumber)
+          .where("contract_number", "=", applied.value.contract.contractNumber)
           .where("customer_id", "=", customer.id)
           .executeTakeFirstOrThrow();
         return ok({
           created: false,
           licenseId: earlier.id,
-          contractNumber: applied.contract.contractNumber,
-          pin: applied.contract.pin,
+          contractNumber: applied.value.contract.contractNumber,
+          pin: applied.value.contract.pin,
           warnings: [],
         });
       }
@@ -171,12 +166,12 @@ export async function applyIspSecurity(
         .select("id")
         .where((eb) =>
           eb.or([
-            eb("contract_number", "=", applied.contract.contractNumber),
-            eb("pin", "=", applied.contract.pin),
+            eb("contract_number", "=", applied.value.contract.contractNumber),
+            eb("pin", "=", applied.value.contract.pin),
           ]),
         )
         .executeTakeFirst();
-      if (!taken) drawn = applied;
+      if (!taken) drawn = applied.value;
     }
     const { contract, warnings } = drawn;
     await trx
@@ -278,8 +273,8 @@ async function ispChange(
     kind === "cancel"
       ? requestIspCancellation(contract, params.on)
       : revokeIspCancellation(contract, params.on);
-  if (!change.ok) return conflict(change.error);
-  const cancellation = change.contract.cancellation;
+  if (!change.ok) return change;
+  const cancellation = change.value.contract.cancellation;
   const at = now().toISOString();
   return guardedChange(async () => {
     await inTransaction(db, async (trx) => {
@@ -338,7 +333,7 @@ async function ispChange(
         ip: params.ip,
       });
     });
-    return ok({ notices: change.notices });
+    return ok({ notices: change.value.notices });
   });
 }
 
