@@ -1,3 +1,4 @@
+import type { Result } from "../lib/result";
 import { describe, expect, it } from "vitest";
 import {
   advanceRenewal,
@@ -26,9 +27,9 @@ const backup = makeLicense({
 const stoppedAddOn = makeLicense({ ref: "A3", mainLicense: "L1", priceYen: 500, autoRenew: false });
 const all = [main, vpn, backup, stoppedAddOn];
 
-function ok<T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> {
+function ok<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(JSON.stringify(r));
-  return r as Extract<T, { ok: true }>;
+  return r.value;
 }
 
 describe("L-2 state machine", () => {
@@ -101,11 +102,13 @@ describe("L-2 stopping before the next billing date", () => {
       requestStopAutoRenewal(makeLicense({ renewalState: "stop_requested" }), [], "2024-06-01"),
     ).toEqual({
       ok: false,
-      error: "自動延長サービスの停止を処理中です。",
+      kind: "conflict",
+      message: "自動延長サービスの停止を処理中です。",
     });
     expect(requestStopAutoRenewal(makeLicense({ autoRenew: false }), [], "2024-06-01")).toEqual({
       ok: false,
-      error: "自動延長サービスはすでに停止しています。",
+      kind: "conflict",
+      message: "自動延長サービスはすでに停止しています。",
     });
     expect(
       requestStopAutoRenewal(makeLicense({ channel: "carrier_provider" }), [], "2024-06-01").ok,

@@ -31,7 +31,7 @@ import {
   members,
 } from "./licenses.server";
 
-/** The older shape refunds.server.ts and isp.server.ts still answer in (next to move to Result). */
+/** The older shape main-services.server.ts still answers in (next to move to Result). */
 export type ChangeResult<T = object> =
   ({ ok: true } & T) | { ok: false; error: string; field?: string };
 
@@ -46,16 +46,6 @@ export async function guardedChange<T>(fn: () => Promise<T>): Promise<T | Failur
     return await fn();
   } catch (error) {
     if (error instanceof ConcurrentChange) return conflict(CONCURRENT_MESSAGE);
-    throw error;
-  }
-}
-
-/** `guardedChange` in the older `ChangeResult` shape, for the modules not moved yet. */
-export async function guarded<T>(fn: () => Promise<T>): Promise<T | { ok: false; error: string }> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof ConcurrentChange) return { ok: false, error: CONCURRENT_MESSAGE };
     throw error;
   }
 }
@@ -127,10 +117,10 @@ export async function stopAutoRenewal(
     return conflict("このライセンスは解約済みです。");
   const related = relatedLicenses(found.target.license, members(found.family));
   const result = requestStopAutoRenewal(found.target.license, related, params.on);
-  if (!result.ok) return conflict(result.error);
+  if (!result.ok) return result;
   return guardedChange(async () => {
     await inTransaction(db, async (trx) => {
-      for (const stop of result.stops) {
+      for (const stop of result.value.stops) {
         const l = idOf(found, stop.ref);
         await recordProjectedRenewals(trx, l.record.id, l.license, params.on);
         assertOneRow(
@@ -147,7 +137,7 @@ export async function stopAutoRenewal(
             .executeTakeFirst(),
         );
       }
-      const addOns = result.stops.slice(1).map((s) => s.ref);
+      const addOns = result.value.stops.slice(1).map((s) => s.ref);
       await recordAudit(trx, {
         actor: params.actor,
         action: "license.stop_auto_renewal",
@@ -155,11 +145,11 @@ export async function stopAutoRenewal(
         entityId: found.target.license.ref,
         summary:
           `自動延長の停止を受付（L-2）: ${found.target.license.ref}${addOns.length > 0 ? `、アドオン ${addOns.join("、")}` : ""}` +
-          `（${result.stops[0].validUntil ? `${result.stops[0].validUntil} まで有効` : "体験期間終了で失効"}）`,
+          `（${result.value.stops[0].validUntil ? `${result.value.stops[0].validUntil} まで有効` : "体験期間終了で失効"}）`,
         ip: params.ip,
       });
     });
-    return ok({ stops: result.stops, warnings: result.warnings });
+    return ok({ stops: result.value.stops, warnings: result.value.warnings });
   });
 }
 
