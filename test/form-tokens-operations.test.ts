@@ -637,6 +637,20 @@ describe("licence operations (LicensePanel)", () => {
     });
     expect(await auditCount("license.%")).toBe(afterFirst);
     expect((await licence("LIC-1001")).renewal_state).not.toBe("active");
+
+    // A fresh form for a stop already under way: a conflict (409) with the panel's message.
+    const fresh = async () =>
+      (await licensePage({ request: get(path, OPERATOR), params: routeParams, context: {} }))
+        .formToken;
+    const again = await send({ intent: "stop_renewal", _formToken: await fresh() });
+    expect(again.status).toBe(409);
+    expect(again.body.errors).toEqual({ _form: "自動延長サービスの停止を処理中です。" });
+    // Cancelling without the uninstall acknowledgement: a field error (400), nothing cancelled.
+    const unacknowledged = await send({ intent: "cancel", _formToken: await fresh() });
+    expect(unacknowledged.status).toBe(400);
+    expect(Object.keys(unacknowledged.body.errors)).toEqual(["uninstalled"]);
+    expect((await licence("LIC-1001")).state).toBe("active");
+    expect(await auditCount("license.%")).toBe(afterFirst);
   });
 
   it("another customer's licence with a valid token is 404 and changes nothing", async () => {

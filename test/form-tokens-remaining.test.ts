@@ -388,6 +388,28 @@ describe("ライセンスの返金", () => {
       message: `${ALREADY_RECORDED}（返金を承認しました。）`,
     });
     expect(await audits()).toBe(before + 1);
+
+    // A fresh form approving it again: a conflict (409) shown on the refund's row.
+    const fresh = await refundsPage({
+      request: get("/licenses/refunds?state=approved", "finance@demo.example"),
+      params: {},
+      context: {},
+    });
+    const again = await answer(() =>
+      refundsAction({
+        request: post("/licenses/refunds", "finance@demo.example", {
+          ...body,
+          _formToken: fresh.formTokens[`refund-${refund!.id}`],
+        }),
+        params: {},
+        context: {},
+      }),
+    );
+    expect([again.status, again.body]).toEqual([
+      409,
+      { refundId: refund!.id, message: "この返金は「承認済み」のため、承認できません。" },
+    ]);
+    expect(await audits()).toBe(before + 1);
   });
 });
 

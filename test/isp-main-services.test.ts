@@ -4,6 +4,7 @@
 // is left; a last day still ahead waits for the daily run (`applyMainServiceEnds`, also
 // `licenses apply-main-service-ends`), which is idempotent. Bad input and foreign customers write
 // nothing.
+import { failureMessage } from "../app/lib/result";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -66,11 +67,11 @@ async function apply(
     actor,
     ip: null,
   });
-  if (!r?.ok) throw new Error(`apply ${customerRef}: ${r ? r.error : "not found"}`);
+  if (!r.ok) throw new Error(`apply ${customerRef}: ${failureMessage(r)}`);
   return {
-    contractNumber: r.contractNumber,
-    licenseRef: `ISP-${r.contractNumber}`,
-    licenseId: r.licenseId,
+    contractNumber: r.value.contractNumber,
+    licenseRef: `ISP-${r.value.contractNumber}`,
+    licenseId: r.value.licenseId,
   };
 }
 
@@ -286,7 +287,8 @@ describe("recording an ended main service with a past last day (reseller R1 for 
       }),
     ).toEqual({
       ok: false,
-      error: "主契約の終了に伴い自動解約（2026-10-31）のため、解約のお申込みは不要です。",
+      kind: "conflict",
+      message: "主契約の終了に伴い自動解約（2026-10-31）のため、解約のお申込みは不要です。",
     });
     expect((await stored(mds.contractNumber)).state).toBe("expired");
   });
@@ -519,7 +521,8 @@ describe("suspended counts as ended; a booked cancellation gives way to the earl
       }),
     ).toEqual({
       ok: false,
-      error: "主契約の終了に伴い自動解約（2026-11-20）のため、解約予約は取り消せません。",
+      kind: "conflict",
+      message: "主契約の終了に伴い自動解約（2026-11-20）のため、解約予約は取り消せません。",
     });
     expect(
       ispMonthlyChargeYen(await ispContract("C8", c.contractNumber), yearMonth("2026-12")),

@@ -340,8 +340,8 @@ describe("quote-cancel agrees with the cancellation the web carries out (L-3)", 
     });
     expect(refused).toEqual({
       ok: false,
-      field: "uninstalled",
-      error: expect.stringContaining("アンインストールの確認が必要です"),
+      kind: "validation",
+      fields: { uninstalled: expect.stringContaining("アンインストールの確認が必要です") },
     });
     expect((await row("T-MAIN")).state).toBe("active");
 
@@ -400,7 +400,7 @@ describe("quote-cancel agrees with the cancellation the web carries out (L-3)", 
         actor,
         ip: null,
       }),
-    ).toEqual({ ok: false, error: "このライセンスはすでに解約されています。" });
+    ).toEqual({ ok: false, kind: "conflict", message: "このライセンスはすでに解約されています。" });
   }, 30_000);
 
   for (const c of [
@@ -492,7 +492,8 @@ describe("quote-cancel agrees with the cancellation the web carries out (L-3)", 
       });
       expect(result).toEqual({
         ok: false,
-        error: "このライセンスは販売元での解約手続きになります。表示される手順に従ってください。",
+        kind: "conflict",
+        message: "このライセンスは販売元での解約手続きになります。表示される手順に従ってください。",
       });
       expect((await row(ref)).state).toBe("active");
       const view = await getLicenseView(
@@ -555,6 +556,7 @@ describe("stopping auto-renewal (L-2)", () => {
     });
     expect(result).toMatchObject({
       ok: true,
+      value: {
       stops: [
         {
           ref: "T-M2",
@@ -569,6 +571,7 @@ describe("stopping auto-renewal (L-2)", () => {
           avoidsChargeOn: "2027-04-01",
         },
       ],
+      },
     });
     expect((await row("T-M2")).renewal_state).toBe("stop_requested");
     expect((await row("T-M2A")).renewal_state).toBe("stop_requested");
@@ -594,16 +597,17 @@ describe("stopping auto-renewal (L-2)", () => {
     // A second request is refused; the vendor's processing moves both to stopped.
     expect(
       await stopAutoRenewal(t.db, { id, tenant: customer("C5"), on: TODAY, actor, ip: null }),
-    ).toEqual({ ok: false, error: "自動延長サービスの停止を処理中です。" });
+    ).toEqual({ ok: false, kind: "conflict", message: "自動延長サービスの停止を処理中です。" });
     expect(await completeAutoRenewalStop(t.db, { id, tenant: provider, actor, ip: null })).toEqual({
       ok: true,
-      refs: ["T-M2", "T-M2A"],
+      value: { refs: ["T-M2", "T-M2A"] },
     });
     expect((await row("T-M2")).renewal_state).toBe("stopped");
     expect((await row("T-M2A")).renewal_state).toBe("stopped");
     expect(await completeAutoRenewalStop(t.db, { id, tenant: provider, actor, ip: null })).toEqual({
       ok: false,
-      error: "停止手続き中の自動延長はありません。",
+      kind: "conflict",
+      message: "停止手続き中の自動延長はありません。",
     });
   }, 30_000);
 
@@ -621,7 +625,7 @@ describe("stopping auto-renewal (L-2)", () => {
       actor,
       ip: null,
     });
-    expect(result).toMatchObject({ ok: true, stops: [{ ref: "T-M3A" }] });
+    expect(result).toMatchObject({ ok: true, value: { stops: [{ ref: "T-M3A" }] } });
     expect((await row("T-M3")).renewal_state).toBe("active");
     const after = await getLicenseView(
       t.db,
@@ -635,10 +639,10 @@ describe("stopping auto-renewal (L-2)", () => {
     const id = await idOfLicense("T-M3");
     expect(
       await stopAutoRenewal(t.db, { id, tenant: customer("C1"), on: TODAY, actor, ip: null }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });
     expect(
       await stopAutoRenewal(t.db, { id, tenant: reseller("R1"), on: TODAY, actor, ip: null }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });
     expect(await getLicense(t.db, { id, tenant: customer("C1") })).toBeNull();
     expect(await getLicense(t.db, { id: 999_999, tenant: provider })).toBeNull();
     expect(await getLicense(t.db, { id, tenant: reseller("R2") })).not.toBeNull();
@@ -691,24 +695,31 @@ describe("refund workflow (L-3): requested → approved → paid, or refused wit
 
     expect(await step("T-MAIN", { type: "pay" })).toEqual({
       ok: false,
-      error: "この返金は「申請中」のため、返金済みにできません。",
+      kind: "conflict",
+      message: "この返金は「申請中」のため、返金済みにできません。",
     });
-    expect(await step("T-MAIN", { type: "approve" })).toEqual({ ok: true });
+    expect(await step("T-MAIN", { type: "approve" })).toEqual({ ok: true, value: undefined });
     expect(await step("T-MAIN", { type: "approve" })).toEqual({
       ok: false,
-      error: "この返金は「承認済み」のため、承認できません。",
+      kind: "conflict",
+      message: "この返金は「承認済み」のため、承認できません。",
     });
-    expect(await step("T-MAIN", { type: "pay" })).toEqual({ ok: true });
+    expect(await step("T-MAIN", { type: "pay" })).toEqual({ ok: true, value: undefined });
     expect(await step("T-ADD2", { type: "refuse", reason: "  " })).toEqual({
       ok: false,
-      error: "返金しない理由を入力してください。",
-      field: "reason",
+      kind: "validation",
+      fields: { reason: "返金しない理由を入力してください。" },
     });
     expect(await step("T-ADD2", { type: "refuse", reason: "サービス利用履歴あり" })).toEqual({
       ok: true,
+      value: undefined,
     });
     // A customer's refund is not another customer's to see.
-    expect(await step("T-UK", { type: "approve" }, customer("C5"))).toBeNull();
+    expect(await step("T-UK", { type: "approve" }, customer("C5"))).toEqual({
+      ok: false,
+      kind: "not_found",
+      message: "この返金は見つかりません。",
+    });
 
     const states = await refundsOf(["T-MAIN", "T-ADD2", "T-UK"]);
     expect(states.map((r) => [r.ref, r.state])).toEqual([
@@ -760,15 +771,16 @@ describe("ISP bundle (L-4)", () => {
         t.db,
         { userId: user.id, form: "isp-application", token, path: "/licenses/isp" },
         (trx) => applyIspSecurity(trx, params),
-        (r) => (r?.ok ? { redirect: `/licenses/${r.licenseId}?applied=1` } : null),
+        (r) => (r.ok ? { redirect: `/licenses/${r.value.licenseId}?applied=1` } : null),
       );
     const runs = await Promise.all([once(), once()]);
     expect(runs.map((r) => r.kind).sort()).toEqual(["done", "replayed"]);
     const done = runs.find((r) => r.kind === "done");
     const replayed = runs.find((r) => r.kind === "replayed");
-    const a = done?.kind === "done" ? done.value : null;
-    if (!a?.ok || replayed?.kind !== "replayed")
+    const result = done?.kind === "done" ? done.value : null;
+    if (!result?.ok || replayed?.kind !== "replayed")
       throw new Error("expected one application and one replay");
+    const a = result.value;
     expect(a.created).toBe(true);
     expect(replayed.outcome).toEqual({ redirect: `/licenses/${a.licenseId}?applied=1` });
     expect(a.contractNumber).toMatch(/^[1-9]\d{9}$/);
@@ -807,11 +819,13 @@ describe("ISP bundle (L-4)", () => {
     const again = await applyIspSecurity(t.db, params);
     expect(again).toEqual({
       ok: true,
+      value: {
       created: false,
       licenseId: a.licenseId,
       contractNumber: a.contractNumber,
       pin: a.pin,
       warnings: [],
+      },
     });
     expect(
       await t.db
@@ -847,8 +861,11 @@ describe("ISP bundle (L-4)", () => {
     });
     expect(tooMany).toEqual({
       ok: false,
-      field: "devices",
-      error: "1契約で端末3台までご利用が可能です。ご利用端末台数に応じて2契約をお申込みください。",
+      kind: "validation",
+      fields: {
+        devices:
+          "1契約で端末3台までご利用が可能です。ご利用端末台数に応じて2契約をお申込みください。",
+      },
     });
     expect(
       await applyIspSecurity(t.db, {
@@ -858,7 +875,7 @@ describe("ISP bundle (L-4)", () => {
         actor,
         ip: null,
       }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });
   });
 
   it("a second contract warns that the first is not cancelled automatically", async () => {
@@ -874,7 +891,7 @@ describe("ISP bundle (L-4)", () => {
       actor,
       ip: null,
     });
-    expect(second?.ok && second.warnings[0]).toContain("自動解約にはなりません");
+    expect(second.ok && second.value.warnings[0]).toContain("自動解約にはなりません");
   });
 
   it("cancellation ends on the last day of the month, as quote-cancel says, and can be revoked until then", async () => {
@@ -902,7 +919,9 @@ describe("ISP bundle (L-4)", () => {
     });
     expect(cancelled).toMatchObject({
       ok: true,
+      value: {
       notices: expect.arrayContaining(["解約日は解約申込み日の月末日（2026-11-30）となります。"]),
+      },
     });
     expect(await row(ref)).toMatchObject({ state: "cancelled", effective_end: "2026-11-30" });
     expect(
@@ -938,7 +957,7 @@ describe("ISP bundle (L-4)", () => {
         actor,
         ip: null,
       }),
-    ).toEqual({ ok: false, error: "解約予約はありません。" });
+    ).toEqual({ ok: false, kind: "conflict", message: "解約予約はありません。" });
     // An ISP licence imported from a file has no console contract: its path is the ISP's page.
     expect(
       await cancelIspContract(t.db, {
@@ -950,7 +969,8 @@ describe("ISP bundle (L-4)", () => {
       }),
     ).toEqual({
       ok: false,
-      error:
+      kind: "conflict",
+      message:
         "このライセンスはこのコンソールで申し込まれたISP契約ではありません。表示される手順に従ってください。",
     });
   }, 30_000);

@@ -215,7 +215,7 @@ describe("updated_at moves on update", () => {
       ip: null,
     });
     expect(applied?.ok, JSON.stringify(applied)).toBe(true);
-    const id = (applied as { licenseId: number }).licenseId;
+    const id = applied.ok ? applied.value.licenseId : 0;
     expect(await updatedAt("licenses", id)).toBe(TEST_NOW.toISOString());
     process.env.APP_NOW = later.toISOString();
     expect(

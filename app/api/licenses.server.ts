@@ -18,6 +18,7 @@ import { listMainServices, type MainServiceView } from "../licenses/main-service
 import { recordMainService } from "../licenses/main-services.server";
 import type { MainServiceField } from "../licenses/main-services";
 import { jstDate } from "../lib/jst";
+import { failureMessage } from "../lib/result";
 import {
   ApiProblem,
   decodeCursor,
@@ -246,19 +247,20 @@ export async function applyApiIspSecurity(
     actor: ctx.caller.actor,
     ip: ctx.ip,
   });
-  if (!result) throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });
   if (!result.ok) {
-    if (result.field === "devices") throw validationProblem({ devices: result.error });
-    throw new ApiProblem(409, "conflict", "お申込みを受け付けられません", result.error);
+    if (result.kind === "not_found")
+      throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });
+    if (result.kind === "validation") throw validationProblem({ devices: failureMessage(result) });
+    throw new ApiProblem(409, "conflict", "お申込みを受け付けられません", result.message);
   }
   const ref = (
     await db
       .selectFrom("licenses")
       .select("ref")
-      .where("id", "=", result.licenseId)
+      .where("id", "=", result.value.licenseId)
       .executeTakeFirstOrThrow()
   ).ref;
-  return { created: result.created, license: await getApiLicense(db, tenant, ref, ctx.at) };
+  return { created: result.value.created, license: await getApiLicense(db, tenant, ref, ctx.at) };
 }
 
 export const IspEndBody = z
@@ -282,8 +284,10 @@ export async function endApiIspSecurity(
     actor: ctx.caller.actor,
     ip: ctx.ip,
   });
-  if (!result) throw notFoundProblem("ライセンス");
-  if (!result.ok) throw new ApiProblem(409, "conflict", "解約できません", result.error);
+  if (!result.ok) {
+    if (result.kind === "not_found") throw notFoundProblem("ライセンス");
+    throw new ApiProblem(409, "conflict", "解約できません", failureMessage(result));
+  }
   return getApiLicense(db, tenant, ref, ctx.at);
 }
 

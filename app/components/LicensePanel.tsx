@@ -260,7 +260,7 @@ export function LicensePanel({
               {o.stop.ok ? (
                 <>
                   <ul data-testid="stop-preview">
-                    {o.stop.stops.map((s) => (
+                    {o.stop.value.stops.map((s) => (
                       <li key={s.ref}>
                         {s.ref}:{" "}
                         {s.validUntil
@@ -273,13 +273,13 @@ export function LicensePanel({
                     ))}
                   </ul>
                   <ul className="warnings" data-testid="stop-warnings">
-                    {o.stop.warnings.map((w) => (
+                    {o.stop.value.warnings.map((w) => (
                       <li key={w}>{w}</li>
                     ))}
                   </ul>
                 </>
               ) : (
-                <p className="muted">{o.stop.error}</p>
+                <p className="muted">{o.stop.message}</p>
               )}
             </>
           ) : null}

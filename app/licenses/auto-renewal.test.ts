@@ -1,3 +1,4 @@
+import type { Result } from "../lib/result";
 import { describe, expect, it } from "vitest";
 import {
   advanceRenewal,
@@ -27,9 +28,9 @@ const backup = makeLicense({
 const stoppedAddOn = makeLicense({ ref: "A3", mainLicense: "L1", priceYen: 500, autoRenew: false });
 const all = [main, vpn, backup, stoppedAddOn];
 
-function ok<T extends { ok: boolean }>(r: T): Extract<T, { ok: true }> {
+function ok<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(JSON.stringify(r));
-  return r as Extract<T, { ok: true }>;
+  return r.value;
 }
 
 describe("L-2 state machine", () => {
@@ -106,13 +107,15 @@ describe("L-2 stopping before the next billing date", () => {
       ),
     ).toEqual({
       ok: false,
-      error: "自動延長サービスの停止を処理中です。",
+      kind: "conflict",
+      message: "自動延長サービスの停止を処理中です。",
     });
     expect(
       requestStopAutoRenewal(makeLicense({ autoRenew: false }), [], isoDate("2024-06-01")),
     ).toEqual({
       ok: false,
-      error: "自動延長サービスはすでに停止しています。",
+      kind: "conflict",
+      message: "自動延長サービスはすでに停止しています。",
     });
     expect(
       requestStopAutoRenewal(

@@ -12,6 +12,7 @@ import {
   type RenewalState,
 } from "./license";
 import { formatYen } from "../lib/format";
+import { conflict, ok, type Result } from "../lib/result";
 
 // Texts from the vendor's policy (seed 002).
 export const BENEFITS_MAY_END_WARNING =
@@ -49,22 +50,22 @@ export interface RenewalStop {
   avoidsChargeOn: IsoDate | null;
 }
 
-export type StopAutoRenewalResult =
-  | { ok: false; error: string }
-  | {
-      ok: true;
-      /** The licence asked for first, then each add-on stopped with it. */
-      stops: RenewalStop[];
-      /** When an add-on is stopped: the main's next renewal amount before and after. */
-      mainRenewal: {
-        ref: string;
-        nextBillingDate: IsoDate | null;
-        beforeYen: number;
-        afterYen: number;
-      } | null;
-      /** Japanese texts to show before the stop is confirmed. */
-      warnings: string[];
-    };
+export interface StopAutoRenewal {
+  /** The licence asked for first, then each add-on stopped with it. */
+  stops: RenewalStop[];
+  /** When an add-on is stopped: the main's next renewal amount before and after. */
+  mainRenewal: {
+    ref: string;
+    nextBillingDate: IsoDate | null;
+    beforeYen: number;
+    afterYen: number;
+  } | null;
+  /** Japanese texts to show before the stop is confirmed. */
+  warnings: string[];
+}
+
+/** Refusals (another channel, a stop already asked for or done) are conflicts. */
+export type StopAutoRenewalResult = Result<StopAutoRenewal>;
 
 function stopOf(license: License, on: IsoDate): RenewalStop {
   const term = currentTerm(license, on);
@@ -95,20 +96,17 @@ export function requestStopAutoRenewal(
   on: IsoDate,
 ): StopAutoRenewalResult {
   if (license.channel !== "vendor_store") {
-    return {
-      ok: false,
-      error: "このライセンスは販売元での解約手続きになります。表示される手順に従ってください。",
-    };
+    return conflict(
+      "このライセンスは販売元での解約手続きになります。表示される手順に従ってください。",
+    );
   }
   const state = renewalStateOf(license);
   if (state !== "active") {
-    return {
-      ok: false,
-      error:
-        state === "stop_requested"
-          ? "自動延長サービスの停止を処理中です。"
-          : "自動延長サービスはすでに停止しています。",
-    };
+    return conflict(
+      state === "stop_requested"
+        ? "自動延長サービスの停止を処理中です。"
+        : "自動延長サービスはすでに停止しています。",
+    );
   }
   const own = stopOf(license, on);
   const addOns = addOnsOf(license, all).filter((a) => renewalStateOf(a) === "active");
@@ -133,7 +131,7 @@ export function requestStopAutoRenewal(
     );
   }
 
-  let mainRenewal: Extract<StopAutoRenewalResult, { ok: true }>["mainRenewal"] = null;
+  let mainRenewal: StopAutoRenewal["mainRenewal"] = null;
   const main =
     license.mainLicense === null ? undefined : all.find((l) => l.ref === license.mainLicense);
   if (main && renewalStateOf(main) === "active") {
@@ -147,5 +145,5 @@ export function requestStopAutoRenewal(
     );
   }
   warnings.push(PROCESSING_NOTICE);
-  return { ok: true, stops, mainRenewal, warnings };
+  return ok({ stops, mainRenewal, warnings });
 }

@@ -1,3 +1,4 @@
+import { failureMessage } from "../lib/result";
 import { describe, expect, it } from "vitest";
 import {
   APPLICATION_MONTH_FREE_NOTICE,
@@ -38,8 +39,8 @@ function applied(
   random: RandomInt = sequence(0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
 ): IspContract {
   const r = applyForIspSecurity(existing, app, random);
-  if (!r.ok) throw new Error(r.error);
-  return r.contract;
+  if (!r.ok) throw new Error(failureMessage(r));
+  return r.value.contract;
 }
 
 describe("L-4 contract number and PIN from an injected random source", () => {
@@ -55,23 +56,27 @@ describe("L-4 contract number and PIN from an injected random source", () => {
 describe("L-4 applying", () => {
   it("issues a contract at the tax-inclusive price for up to 3 devices", () => {
     const r = applyForIspSecurity([], application, sequence(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
-    if (!r.ok) throw new Error(r.error);
-    expect(r.created).toBe(true);
-    expect(r.contract).toMatchObject({
+    if (!r.ok) throw new Error(failureMessage(r));
+    expect(r.value.created).toBe(true);
+    expect(r.value.contract).toMatchObject({
       contractNumber: "1123456789",
       monthlyYenTaxIncluded: 627,
       devices: 3,
       cancellation: null,
       endedOn: null,
     });
-    expect(r.contract.pin).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
-    expect(r.warnings).toEqual([APPLICATION_MONTH_FREE_NOTICE]);
+    expect(r.value.contract.pin).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
+    expect(r.value.warnings).toEqual([APPLICATION_MONTH_FREE_NOTICE]);
   });
 
   it("refuses a 4th device on one contract and says how many contracts are needed", () => {
     expect(applyForIspSecurity([], { ...application, devices: 4 }, sequence(1))).toEqual({
       ok: false,
-      error: "1契約で端末3台までご利用が可能です。ご利用端末台数に応じて2契約をお申込みください。",
+      kind: "validation",
+      fields: {
+        devices:
+          "1契約で端末3台までご利用が可能です。ご利用端末台数に応じて2契約をお申込みください。",
+      },
     });
     expect(applyForIspSecurity([], { ...application, devices: 0 }, sequence(1)).ok).toBe(false);
     expect(contractsNeeded("multi_device_security", 7)).toBe(3);
@@ -95,7 +100,7 @@ describe("L-4 applying", () => {
   it("a double submission (same key) returns the existing contract and creates nothing", () => {
     const first = applied();
     const again = applyForIspSecurity([first], { ...application }, sequence(9, 9, 9));
-    expect(again).toEqual({ ok: true, contract: first, created: false, warnings: [] });
+    expect(again).toEqual({ ok: true, value: { contract: first, created: false, warnings: [] } });
     expect(applyForIspSecurity([first], { ...application, devices: 2 }, sequence(9)).ok).toBe(
       false,
     );
@@ -123,8 +128,8 @@ describe("L-4 applying", () => {
       { ...application, idempotencyKey: "new", appliedOn: isoDate("2024-06-01") },
       sequence(5, 4, 3),
     );
-    if (!r.ok) throw new Error(r.error);
-    expect(r.warnings[0]).toBe(
+    if (!r.ok) throw new Error(failureMessage(r));
+    expect(r.value.warnings[0]).toBe(
       `${SWITCHING_WARNING}（ご契約中: マルチデバイスセキュリティ 契約番号 1123456789）`,
     );
     const ended = {
@@ -136,7 +141,7 @@ describe("L-4 applying", () => {
       { ...application, idempotencyKey: "new", appliedOn: isoDate("2024-06-01") },
       sequence(5, 4, 3),
     );
-    expect(later.ok && later.warnings).toEqual([APPLICATION_MONTH_FREE_NOTICE]);
+    expect(later.ok && later.value.warnings).toEqual([APPLICATION_MONTH_FREE_NOTICE]);
   });
 });
 
@@ -154,53 +159,58 @@ describe("L-4 charges and cancellation", () => {
     expect(ispCancellationEffectiveEnd(isoDate("2024-07-31"))).toBe("2024-07-31");
     expect(ispCancellationEffectiveEnd(isoDate("2024-08-01"))).toBe("2024-08-31");
     const r = requestIspCancellation(contract, isoDate("2024-07-05"));
-    if (!r.ok) throw new Error(r.error);
-    expect(r.contract.cancellation).toEqual({
+    if (!r.ok) throw new Error(failureMessage(r));
+    expect(r.value.contract.cancellation).toEqual({
       requestedOn: "2024-07-05",
       effectiveEnd: "2024-07-31",
     });
-    expect(r.notices).toEqual([
+    expect(r.value.notices).toEqual([
       "解約日は解約申込み日の月末日（2024-07-31）となります。",
       "解約月のご利用料金の日割りによる精算はいたしません。",
       "当月中（2024-07-31 まで）は解約予約の取消ができます。",
     ]);
-    expect(ispMonthlyChargeYen(r.contract, yearMonth("2024-07"))).toBe(627);
-    expect(ispMonthlyChargeYen(r.contract, yearMonth("2024-08"))).toBe(0);
-    expect(ispStatusOn(r.contract, isoDate("2024-07-31"))).toBe("cancellation_pending");
-    expect(ispStatusOn(r.contract, isoDate("2024-08-01"))).toBe("ended");
+    expect(ispMonthlyChargeYen(r.value.contract, yearMonth("2024-07"))).toBe(627);
+    expect(ispMonthlyChargeYen(r.value.contract, yearMonth("2024-08"))).toBe(0);
+    expect(ispStatusOn(r.value.contract, isoDate("2024-07-31"))).toBe("cancellation_pending");
+    expect(ispStatusOn(r.value.contract, isoDate("2024-08-01"))).toBe("ended");
   });
 
   it("a cancellation in the application month costs nothing", () => {
     const r = requestIspCancellation(contract, isoDate("2024-04-20"));
-    if (!r.ok) throw new Error(r.error);
+    if (!r.ok) throw new Error(failureMessage(r));
     expect(
-      ["2024-04", "2024-05"].map((m) => ispMonthlyChargeYen(r.contract, yearMonth(m))),
+      ["2024-04", "2024-05"].map((m) => ispMonthlyChargeYen(r.value.contract, yearMonth(m))),
     ).toEqual([0, 0]);
   });
 
   it("can be revoked up to the last day of the month, not after", () => {
     const r = requestIspCancellation(contract, isoDate("2024-07-05"));
-    if (!r.ok) throw new Error(r.error);
-    const revoked = revokeIspCancellation(r.contract, isoDate("2024-07-31"));
-    expect(revoked.ok && revoked.contract.cancellation).toBeNull();
-    expect(revoked.ok && ispMonthlyChargeYen(revoked.contract, yearMonth("2024-08"))).toBe(627);
-    expect(revokeIspCancellation(r.contract, isoDate("2024-08-01"))).toEqual({
+    if (!r.ok) throw new Error(failureMessage(r));
+    const revoked = revokeIspCancellation(r.value.contract, isoDate("2024-07-31"));
+    expect(revoked.ok && revoked.value.contract.cancellation).toBeNull();
+    expect(revoked.ok && ispMonthlyChargeYen(revoked.value.contract, yearMonth("2024-08"))).toBe(
+      627,
+    );
+    expect(revokeIspCancellation(r.value.contract, isoDate("2024-08-01"))).toEqual({
       ok: false,
-      error: "解約日（2024-07-31）を過ぎているため、取り消せません。",
+      kind: "conflict",
+      message: "解約日（2024-07-31）を過ぎているため、取り消せません。",
     });
     expect(revokeIspCancellation(contract, isoDate("2024-07-10")).ok).toBe(false);
   });
 
   it("refuses a second cancellation and a cancellation after the end", () => {
     const r = requestIspCancellation(contract, isoDate("2024-07-05"));
-    if (!r.ok) throw new Error(r.error);
-    expect(requestIspCancellation(r.contract, isoDate("2024-07-20"))).toEqual({
+    if (!r.ok) throw new Error(failureMessage(r));
+    expect(requestIspCancellation(r.value.contract, isoDate("2024-07-20"))).toEqual({
       ok: false,
-      error: "解約予約済みです（解約日 2024-07-31）。",
+      kind: "conflict",
+      message: "解約予約済みです（解約日 2024-07-31）。",
     });
-    expect(requestIspCancellation(r.contract, isoDate("2024-08-02"))).toEqual({
+    expect(requestIspCancellation(r.value.contract, isoDate("2024-08-02"))).toEqual({
       ok: false,
-      error: "この契約はすでに終了しています。",
+      kind: "conflict",
+      message: "この契約はすでに終了しています。",
     });
   });
 });
@@ -279,16 +289,17 @@ describe("L-4 a contract ended with the main services is neither cancelled nor r
     expect(ended.endedOn).toBe("2024-10-15");
     expect(requestIspCancellation(ended, isoDate("2024-10-15"))).toEqual({
       ok: false,
-      error: "主契約の終了に伴い自動解約（2024-10-15）のため、解約のお申込みは不要です。",
+      kind: "conflict",
+      message: "主契約の終了に伴い自動解約（2024-10-15）のため、解約のお申込みは不要です。",
     });
     expect(requestIspCancellation(ended, isoDate("2024-10-16")).ok).toBe(false);
   });
 
   it("a cancellation booked before the main services ended cannot be revoked back to life", () => {
     const booked = requestIspCancellation(contract, isoDate("2024-10-05"));
-    if (!booked.ok) throw new Error(booked.error);
+    if (!booked.ok) throw new Error(failureMessage(booked));
     const [ended] = endWithMainServices(
-      [booked.contract],
+      [booked.value.contract],
       [{ customer: "C1", status: "suspended", lastDay: isoDate("2024-10-15") }],
       isoDate("2024-10-20"),
     );
@@ -296,7 +307,8 @@ describe("L-4 a contract ended with the main services is neither cancelled nor r
     expect(ispStatusOn(ended, isoDate("2024-10-16"))).toBe("ended");
     expect(revokeIspCancellation(ended, isoDate("2024-10-10"))).toEqual({
       ok: false,
-      error: "主契約の終了に伴い自動解約（2024-10-15）のため、解約予約は取り消せません。",
+      kind: "conflict",
+      message: "主契約の終了に伴い自動解約（2024-10-15）のため、解約予約は取り消せません。",
     });
   });
 });

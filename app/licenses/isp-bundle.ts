@@ -4,6 +4,7 @@
 // (charged in full, revocable until then), automatic end with the customer's main services.
 import { isIsoDate, lastDayOf, monthOf, type IsoDate, type YearMonth } from "../lib/jst";
 import { AUTO_ENDED_LABEL } from "./labels";
+import { conflict, invalidField, ok, type Result } from "../lib/result";
 
 export type IspProductCode =
   "multi_device_security" | "web_filtering_win" | "web_filtering_android";
@@ -131,14 +132,16 @@ export function lastDayOfService(contract: IspContract): IsoDate | null {
   return days.length === 0 ? null : days.sort()[0];
 }
 
-export type ApplyResult =
-  | { ok: false; error: string }
-  | { ok: true; contract: IspContract; created: boolean; warnings: string[] };
+export type ApplyResult = Result<
+  { contract: IspContract; created: boolean; warnings: string[] },
+  "devices"
+>;
 
 /**
  * L-4 Apply for an ISP security contract. The same idempotency key returns the contract the
  * first submission created (nothing new is created); a different application under a key
- * already used is refused. Contract numbers and PINs never repeat an existing one.
+ * already used is refused (a conflict). A device count out of range is a field error of
+ * `devices`. Contract numbers and PINs never repeat an existing one.
  */
 export function applyForIspSecurity(
   existing: readonly IspContract[],
@@ -152,23 +155,23 @@ export function applyForIspSecurity(
       same.product === application.product &&
       same.devices === application.devices;
     return identical
-      ? { ok: true, contract: same, created: false, warnings: [] }
-      : {
-          ok: false,
-          error: "この申込みはすでに別の内容で受け付けています。画面を開き直してお申込みください。",
-        };
+      ? ok({ contract: same, created: false, warnings: [] })
+      : conflict(
+          "この申込みはすでに別の内容で受け付けています。画面を開き直してお申込みください。",
+        );
   }
+  // The day comes from the clock, not the form: a bad one is not the applicant's to fix.
   if (!isIsoDate(application.appliedOn))
-    return { ok: false, error: `申込日が不正です: ${application.appliedOn}` };
+    return conflict(`申込日が不正です: ${application.appliedOn}`);
   const product = ISP_PRODUCTS[application.product];
   if (!Number.isInteger(application.devices) || application.devices < 1) {
-    return { ok: false, error: "ご利用端末台数は1台以上で指定してください。" };
+    return invalidField("devices", "ご利用端末台数は1台以上で指定してください。");
   }
   if (application.devices > product.maxDevices) {
-    return {
-      ok: false,
-      error: `1契約で端末${product.maxDevices}台までご利用が可能です。ご利用端末台数に応じて${contractsNeeded(application.product, application.devices)}契約をお申込みください。`,
-    };
+    return invalidField(
+      "devices",
+      `1契約で端末${product.maxDevices}台までご利用が可能です。ご利用端末台数に応じて${contractsNeeded(application.product, application.devices)}契約をお申込みください。`,
+    );
   }
   const numbers = new Set(existing.map((c) => c.contractNumber));
   const pins = new Set(existing.map((c) => c.pin));
@@ -191,7 +194,7 @@ export function applyForIspSecurity(
       `${SWITCHING_WARNING}（ご契約中: ${others.map((c) => `${ISP_PRODUCTS[c.product].name} 契約番号 ${c.contractNumber}`).join("、")}）`,
     );
   }
-  return { ok: true, contract, created: true, warnings };
+  return ok({ contract, created: true, warnings });
 }
 
 /**
@@ -211,60 +214,47 @@ export function ispCancellationEffectiveEnd(on: IsoDate): IsoDate {
   return lastDayOf(monthOf(on));
 }
 
-export type IspChangeResult =
-  { ok: false; error: string } | { ok: true; contract: IspContract; notices: string[] };
+/** The contract's state refuses every refusal here: they are all conflicts. */
+export type IspChangeResult = Result<{ contract: IspContract; notices: string[] }>;
 
 /** L-4 Request cancellation on `on`: effective at the end of the month, revocable until then. */
 export function requestIspCancellation(contract: IspContract, on: IsoDate): IspChangeResult {
-  if (!isIsoDate(on)) return { ok: false, error: `日付が不正です: ${on}` };
-  if (on < contract.appliedOn)
-    return { ok: false, error: "申込日より前に解約することはできません。" };
+  if (!isIsoDate(on)) return conflict(`日付が不正です: ${on}`);
+  if (on < contract.appliedOn) return conflict("申込日より前に解約することはできません。");
   // Ended with the main services: nothing is left to cancel, even on its last day.
   if (contract.endedOn !== null)
-    return {
-      ok: false,
-      error: `${AUTO_ENDED_LABEL}（${contract.endedOn}）のため、解約のお申込みは不要です。`,
-    };
+    return conflict(`${AUTO_ENDED_LABEL}（${contract.endedOn}）のため、解約のお申込みは不要です。`);
   const status = ispStatusOn(contract, on);
-  if (status === "ended") return { ok: false, error: "この契約はすでに終了しています。" };
+  if (status === "ended") return conflict("この契約はすでに終了しています。");
   if (status === "cancellation_pending") {
-    return {
-      ok: false,
-      error: `解約予約済みです（解約日 ${contract.cancellation!.effectiveEnd}）。`,
-    };
+    return conflict(`解約予約済みです（解約日 ${contract.cancellation!.effectiveEnd}）。`);
   }
   const effectiveEnd = ispCancellationEffectiveEnd(on);
-  return {
-    ok: true,
+  return ok({
     contract: { ...contract, cancellation: { requestedOn: on, effectiveEnd } },
     notices: [
       `解約日は解約申込み日の月末日（${effectiveEnd}）となります。`,
       "解約月のご利用料金の日割りによる精算はいたしません。",
       `当月中（${effectiveEnd} まで）は解約予約の取消ができます。`,
     ],
-  };
+  });
 }
 
 /** L-4 Revoke a pending cancellation: possible up to and including its effective day. */
 export function revokeIspCancellation(contract: IspContract, on: IsoDate): IspChangeResult {
-  if (!contract.cancellation) return { ok: false, error: "解約予約はありません。" };
+  if (!contract.cancellation) return conflict("解約予約はありません。");
   // The automatic end is not a cancellation of the customer's: revoking cannot undo it.
   if (contract.endedOn !== null)
-    return {
-      ok: false,
-      error: `${AUTO_ENDED_LABEL}（${contract.endedOn}）のため、解約予約は取り消せません。`,
-    };
+    return conflict(`${AUTO_ENDED_LABEL}（${contract.endedOn}）のため、解約予約は取り消せません。`);
   if (on > contract.cancellation.effectiveEnd) {
-    return {
-      ok: false,
-      error: `解約日（${contract.cancellation.effectiveEnd}）を過ぎているため、取り消せません。`,
-    };
+    return conflict(
+      `解約日（${contract.cancellation.effectiveEnd}）を過ぎているため、取り消せません。`,
+    );
   }
-  return {
-    ok: true,
+  return ok({
     contract: { ...contract, cancellation: null },
     notices: ["解約予約を取り消しました。"],
-  };
+  });
 }
 
 /** One of the customer's main ISP service contracts (internet, TV, phone…). */

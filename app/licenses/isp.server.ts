@@ -22,7 +22,8 @@ import {
   type RandomInt,
 } from "./isp-bundle";
 import { formatYen } from "../lib/format";
-import { type ChangeResult, assertOneRow, guarded } from "./license-changes.server";
+import { assertOneRow, guardedChange } from "./license-changes.server";
+import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
 import { type LoadedLicense, getLicense } from "./licenses.server";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -86,20 +87,24 @@ export interface IspApplicationInput {
   devices: number;
 }
 
-export type IspApplyResult = ChangeResult<{
-  created: boolean;
-  licenseId: number;
-  contractNumber: string;
-  pin: string;
-  warnings: string[];
-}>;
+export type IspApplyResult = Result<
+  {
+    created: boolean;
+    licenseId: number;
+    contractNumber: string;
+    pin: string;
+    warnings: string[];
+  },
+  "devices"
+>;
 
 const secureRandom: RandomInt = (maxExclusive) => cryptoRandomInt(maxExclusive);
 
 /**
  * L-4 Apply for the ISP security service. Creates the application and its licence (channel
- * `isp`, the application month free) in one transaction. Null when the customer is not in the
- * tenant. Once per form (decision 0027): the route runs this inside the transaction that uses
+ * `isp`, the application month free) in one transaction. Not found when the customer is not in
+ * the tenant; a device count out of range is a field error of `devices`, any other refusal (the
+ * same key with other content) a conflict. Once per form (decision 0027): the route runs this inside the transaction that uses
  * the form's one-time token, which answers a double submission with the first contract;
  * `idempotencyKey` is that token, kept on the row as the form that created it (its unique index
  * is the last guard, never the answer).
@@ -114,7 +119,7 @@ export async function applyIspSecurity(
     ip: string | null;
     random?: RandomInt;
   },
-): Promise<IspApplyResult | null> {
+): Promise<IspApplyResult> {
   const { input } = params;
   const customer = await db
     .selectFrom("customers")
@@ -122,7 +127,7 @@ export async function applyIspSecurity(
     .where("customers.id", "=", input.customerId)
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
-  if (!customer) return null;
+  if (!customer) return notFoundFailure();
   const at = instantOf(now());
   return inTransaction(db, async (trx): Promise<IspApplyResult> => {
     const own = (await ispRowsOf(trx, [customer.id])).map(toIspContract);
@@ -134,45 +139,39 @@ export async function applyIspSecurity(
       appliedOn: params.on,
     };
     // Numbers never repeat another customer's either (the pure rule sees this customer's only): redraw while one is taken.
-    let drawn: Extract<ReturnType<typeof applyForIspSecurity>, { ok: true }> | null = null;
+    let drawn: Extract<ReturnType<typeof applyForIspSecurity>, { ok: true }>["value"] | null = null;
     for (let attempt = 0; drawn === null; attempt++) {
       if (attempt === 10) throw new Error("could not draw an unused ISP contract number and PIN");
       const applied = applyForIspSecurity(own, application, params.random ?? secureRandom);
-      if (!applied.ok) {
-        const max = ISP_PRODUCTS[input.product]?.maxDevices ?? 0;
-        const badDevices =
-          !Number.isInteger(input.devices) || input.devices < 1 || input.devices > max;
-        return { ok: false, error: applied.error, field: badDevices ? "devices" : undefined };
-      }
-      if (!applied.created) {
+      if (!applied.ok) return applied;
+      if (!applied.value.created) {
         // The same key again (decision 0007: the console form's key, or the API's Idempotency-Key
         // after its stored answer was pruned): the contract that key made stands.
         const earlier = await trx
           .selectFrom("licenses")
           .select("id")
-          .where("contract_number", "=", applied.contract.contractNumber)
+          .where("contract_number", "=", applied.value.contract.contractNumber)
           .where("customer_id", "=", customer.id)
           .executeTakeFirstOrThrow();
-        return {
-          ok: true,
+        return ok({
           created: false,
           licenseId: earlier.id,
-          contractNumber: applied.contract.contractNumber,
-          pin: applied.contract.pin,
+          contractNumber: applied.value.contract.contractNumber,
+          pin: applied.value.contract.pin,
           warnings: [],
-        };
+        });
       }
       const taken = await trx
         .selectFrom("isp_applications")
         .select("id")
         .where((eb) =>
           eb.or([
-            eb("contract_number", "=", applied.contract.contractNumber),
-            eb("pin", "=", applied.contract.pin),
+            eb("contract_number", "=", applied.value.contract.contractNumber),
+            eb("pin", "=", applied.value.contract.pin),
           ]),
         )
         .executeTakeFirst();
-      if (!taken) drawn = applied;
+      if (!taken) drawn = applied.value;
     }
     const { contract, warnings } = drawn;
     await trx
@@ -248,14 +247,13 @@ export async function applyIspSecurity(
       summary: `ISPセキュリティ申込み（L-4）: ${product.name} ${contract.devices}台、契約番号 ${contract.contractNumber}、月額 ${formatYen(contract.monthlyYenTaxIncluded)}（税込）`,
       ip: params.ip,
     });
-    return {
-      ok: true,
+    return ok({
       created: true,
       licenseId,
       contractNumber: contract.contractNumber,
       pin: contract.pin,
       warnings,
-    };
+    });
   });
 }
 
@@ -263,24 +261,22 @@ async function ispChange(
   db: Kysely<Database>,
   params: { id: number; tenant: Tenant; on: IsoDate; actor: AuditActor; ip: string | null },
   kind: "cancel" | "revoke",
-): Promise<ChangeResult<{ notices: string[] }> | null> {
+): Promise<Result<{ notices: string[] }>> {
   const found = await getLicense(db, params);
-  if (!found) return null;
+  if (!found) return notFoundFailure();
   const contract = await ispContractOf(db, found.target);
   if (!contract)
-    return {
-      ok: false,
-      error:
-        "このライセンスはこのコンソールで申し込まれたISP契約ではありません。表示される手順に従ってください。",
-    };
+    return conflict(
+      "このライセンスはこのコンソールで申し込まれたISP契約ではありません。表示される手順に従ってください。",
+    );
   const change =
     kind === "cancel"
       ? requestIspCancellation(contract, params.on)
       : revokeIspCancellation(contract, params.on);
   if (!change.ok) return change;
-  const cancellation = change.contract.cancellation;
+  const cancellation = change.value.contract.cancellation;
   const at = instantOf(now());
-  return guarded(async () => {
+  return guardedChange(async () => {
     await inTransaction(db, async (trx) => {
       if (kind === "cancel") {
         assertOneRow(
@@ -337,7 +333,7 @@ async function ispChange(
         ip: params.ip,
       });
     });
-    return { ok: true as const, notices: change.notices };
+    return ok({ notices: change.value.notices });
   });
 }
 

@@ -21,6 +21,7 @@ import { requestCancellation, type RefundRequest } from "./refund";
 import type { CancelQuoteDetail } from "./quote-cancel";
 import { recordWebhookEvent } from "../webhooks/events.server";
 import { formatYen } from "../lib/format";
+import { conflict, notFoundFailure, ok, type Failure, type Result } from "../lib/result";
 import {
   addOnRecords,
   getLicense,
@@ -30,6 +31,7 @@ import {
   members,
 } from "./licenses.server";
 
+/** The older shape main-services.server.ts still answers in (next to move to Result). */
 export type ChangeResult<T = object> =
   ({ ok: true } & T) | { ok: false; error: string; field?: string };
 
@@ -38,11 +40,12 @@ class ConcurrentChange extends Error {}
 const CONCURRENT_MESSAGE =
   "同時に別の操作が行われました。画面を開き直して、もう一度お試しください。";
 
-export async function guarded<T>(fn: () => Promise<T>): Promise<T | { ok: false; error: string }> {
+/** Runs guarded updates; a row changed meanwhile is a conflict (the transaction rolled back). */
+export async function guardedChange<T>(fn: () => Promise<T>): Promise<T | Failure<never>> {
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof ConcurrentChange) return { ok: false, error: CONCURRENT_MESSAGE };
+    if (error instanceof ConcurrentChange) return conflict(CONCURRENT_MESSAGE);
     throw error;
   }
 }
@@ -101,22 +104,23 @@ function idOf(found: LicenseFamily, ref: string): LoadedLicense {
 /**
  * L-2 Stop auto-renewal on `on`: the licence and, for a main licence, every add-on still
  * renewing go to `stop_requested` (the vendor processes it in a few hours). One transaction,
- * audited. Null when the licence is not in the tenant.
+ * audited. Not found when the licence is not in the tenant; a licence no longer active or
+ * already stopping is a conflict.
  */
 export async function stopAutoRenewal(
   db: Kysely<Database>,
   params: { id: number; tenant: Tenant; on: IsoDate; actor: AuditActor; ip: string | null },
-): Promise<ChangeResult<{ stops: RenewalStop[]; warnings: string[] }> | null> {
+): Promise<Result<{ stops: RenewalStop[]; warnings: string[] }>> {
   const found = await getLicense(db, params);
-  if (!found) return null;
+  if (!found) return notFoundFailure();
   if (found.target.record.status.state !== "active")
-    return { ok: false, error: "このライセンスは解約済みです。" };
+    return conflict("このライセンスは解約済みです。");
   const related = relatedLicenses(found.target.license, members(found.family));
   const result = requestStopAutoRenewal(found.target.license, related, params.on);
   if (!result.ok) return result;
-  return guarded(async () => {
+  return guardedChange(async () => {
     await inTransaction(db, async (trx) => {
-      for (const stop of result.stops) {
+      for (const stop of result.value.stops) {
         const l = idOf(found, stop.ref);
         await recordProjectedRenewals(trx, l.record.id, l.license, params.on);
         assertOneRow(
@@ -133,7 +137,7 @@ export async function stopAutoRenewal(
             .executeTakeFirst(),
         );
       }
-      const addOns = result.stops.slice(1).map((s) => s.ref);
+      const addOns = result.value.stops.slice(1).map((s) => s.ref);
       await recordAudit(trx, {
         actor: params.actor,
         action: "license.stop_auto_renewal",
@@ -141,11 +145,11 @@ export async function stopAutoRenewal(
         entityId: found.target.license.ref,
         summary:
           `自動延長の停止を受付（L-2）: ${found.target.license.ref}${addOns.length > 0 ? `、アドオン ${addOns.join("、")}` : ""}` +
-          `（${result.stops[0].validUntil ? `${result.stops[0].validUntil} まで有効` : "体験期間終了で失効"}）`,
+          `（${result.value.stops[0].validUntil ? `${result.value.stops[0].validUntil} まで有効` : "体験期間終了で失効"}）`,
         ip: params.ip,
       });
     });
-    return { ok: true as const, stops: result.stops, warnings: result.warnings };
+    return ok({ stops: result.value.stops, warnings: result.value.warnings });
   });
 }
 
@@ -156,14 +160,14 @@ export async function stopAutoRenewal(
 export async function completeAutoRenewalStop(
   db: Kysely<Database>,
   params: { id: number; tenant: Tenant; actor: AuditActor; ip: string | null },
-): Promise<ChangeResult<{ refs: string[] }> | null> {
+): Promise<Result<{ refs: string[] }>> {
   const found = await getLicense(db, params);
-  if (!found) return null;
+  if (!found) return notFoundFailure();
   const pending = [found.target, ...addOnRecords(found)].filter(
     (l) => renewalStateOf(l.license) === "stop_requested",
   );
-  if (pending.length === 0) return { ok: false, error: "停止手続き中の自動延長はありません。" };
-  return guarded(async () => {
+  if (pending.length === 0) return conflict("停止手続き中の自動延長はありません。");
+  return guardedChange(async () => {
     await inTransaction(db, async (trx) => {
       for (const l of pending) {
         assertOneRow(
@@ -187,7 +191,7 @@ export async function completeAutoRenewalStop(
         ip: params.ip,
       });
     });
-    return { ok: true as const, refs: pending.map((l) => l.license.ref) };
+    return ok({ refs: pending.map((l) => l.license.ref) });
   });
 }
 
@@ -208,30 +212,30 @@ export async function cancelLicense(
     actor: AuditActor;
     ip: string | null;
   },
-): Promise<ChangeResult<{ quote: CancelQuoteDetail; refunds: RefundRequest[] }> | null> {
+): Promise<Result<{ quote: CancelQuoteDetail; refunds: RefundRequest[] }, "uninstalled">> {
   const found = await getLicense(db, params);
-  if (!found) return null;
+  if (!found) return notFoundFailure();
   const { license, record } = found.target;
-  if (record.status.state !== "active")
-    return { ok: false, error: "このライセンスはすでに解約されています。" };
+  if (record.status.state !== "active") return conflict("このライセンスはすでに解約されています。");
+  // The seller's own procedure, not the console's: the licence cannot be cancelled here.
   if (license.channel !== "vendor_store") {
-    return {
-      ok: false,
-      error: "このライセンスは販売元での解約手続きになります。表示される手順に従ってください。",
-    };
+    return conflict(
+      "このライセンスは販売元での解約手続きになります。表示される手順に従ってください。",
+    );
   }
   const related = relatedLicenses(license, members(found.family));
   const request = requestCancellation(license, related, params.on, {
     uninstalledFromAllDevices: params.uninstallAcknowledged,
   });
-  if (!request.ok) return { ok: false, error: request.error, field: "uninstalled" };
+  if (!request.ok) return request;
   const quote = cancelQuoteFor(memberOf(found.target), members(found.family), params.on);
   // The quote and the refund requests come from the same rules: they must name the same licences.
-  if (quote.lines.map((l) => l.ref).join() !== request.decisions.map((d) => d.licenseRef).join()) {
+  const { decisions, requests } = request.value;
+  if (quote.lines.map((l) => l.ref).join() !== decisions.map((d) => d.licenseRef).join()) {
     throw new Error(`cancellation of ${license.ref}: quote and refund decisions disagree`);
   }
   const at = instantOf(now());
-  return guarded(async () => {
+  return guardedChange(async () => {
     await inTransaction(db, async (trx) => {
       for (const line of quote.lines) {
         const l = idOf(found, line.ref);
@@ -271,7 +275,7 @@ export async function cancelLicense(
           new Date(at),
         );
       }
-      for (const r of request.requests) {
+      for (const r of requests) {
         await trx
           .insertInto("refunds")
           .values({
@@ -301,6 +305,6 @@ export async function cancelLicense(
         ip: params.ip,
       });
     });
-    return { ok: true as const, quote, refunds: request.requests };
+    return ok({ quote, refunds: requests });
   });
 }

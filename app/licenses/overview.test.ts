@@ -152,7 +152,7 @@ describe("overview (L-6)", () => {
       ["A2", "ended", "2024-05-20"],
     ]);
     expect(o.consoleActs).toBe(true);
-    expect(o.stop.ok && o.stop.stops.map((s) => s.ref)).toEqual(["L1", "A1"]);
+    expect(o.stop.ok && o.stop.value.stops.map((s) => s.ref)).toEqual(["L1", "A1"]);
     const app = licenseOverview(
       { license: makeMonthly({ channel: "app_store" }), status: active },
       [],

@@ -3,6 +3,7 @@
 // warnings of stopping (L-2) or cancelling (L-3 … L-5). Pure: the stored state of every licence
 // of the customer and "today" come in as parameters, so the CLI and the web compute alike.
 import type { IsoDate } from "../lib/jst";
+import { conflict } from "../lib/result";
 import {
   requestStopAutoRenewal,
   nextRenewalAmountYen,
@@ -211,7 +212,7 @@ export function licenseOverview(
     stop:
       status.state === "active"
         ? requestStopAutoRenewal(license, related, on)
-        : { ok: false, error: "このライセンスは解約済みのため、自動延長はありません。" },
+        : conflict("このライセンスは解約済みのため、自動延長はありません。"),
     main: mainMember ? { ref: mainMember.license.ref, product: mainMember.license.product } : null,
     addOns: addOnsOf(license, all).map((a) => {
       const member = byRef.get(a.ref)!;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { failureMessage } from "../lib/result";
 import type { Charge, License } from "./license";
 import { makeLicense, makeMonthly } from "./license.fixture";
 import {
@@ -328,16 +329,20 @@ describe("L-3 cascade and cancellation request", () => {
       requestCancellation(main, all, isoDate("2024-06-20"), { uninstalledFromAllDevices: false }),
     ).toEqual({
       ok: false,
-      error:
-        "アンインストールの確認が必要です。ソフトウェアのライセンスをキャンセルする場合、そのソフトウェアのすべてのコピーをデバイスからアンインストールして削除する必要があります。",
+      kind: "validation",
+      fields: {
+        uninstalled:
+          "アンインストールの確認が必要です。ソフトウェアのライセンスをキャンセルする場合、そのソフトウェアのすべてのコピーをデバイスからアンインストールして削除する必要があります。",
+      },
     });
   });
 
   it("applies each licence's own rule and opens one request per refund", () => {
-    const r = requestCancellation(main, all, isoDate("2024-06-20"), {
+    const result = requestCancellation(main, all, isoDate("2024-06-20"), {
       uninstalledFromAllDevices: true,
     });
-    if (!r.ok) throw new Error(r.error);
+    if (!result.ok) throw new Error(failureMessage(result));
+    const r = result.value;
     expect(r.decisions.map((d) => [d.licenseRef, d.decision.refundYen, d.decision.rule])).toEqual([
       ["L1", 7980, "annual_purchase"],
       ["A1", 2000, "annual_purchase"],
@@ -353,16 +358,17 @@ describe("L-3 cascade and cancellation request", () => {
   });
 
   it("cancelling only an add-on refunds only that add-on", () => {
-    const r = requestCancellation(inWindow, all, isoDate("2024-07-31"), {
+    const result = requestCancellation(inWindow, all, isoDate("2024-07-31"), {
       uninstalledFromAllDevices: true,
     });
-    if (!r.ok) throw new Error(r.error);
+    if (!result.ok) throw new Error(failureMessage(result));
+    const r = result.value;
     expect(r.requests.map((q) => [q.licenseRef, q.amountYen])).toEqual([["A1", 2000]]);
     const late = requestCancellation(inWindow, all, isoDate("2024-08-01"), {
       uninstalledFromAllDevices: true,
     });
-    if (!late.ok) throw new Error(late.error);
-    expect(late.requests).toEqual([]);
+    if (!late.ok) throw new Error(failureMessage(late));
+    expect(late.value.requests).toEqual([]);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type IsoDate,
 } from "../lib/jst";
 import { truncDiv } from "../lib/yen";
+import { invalidField, ok, type Result } from "../lib/result";
 import {
   addOnsOf,
   currentTerm,
@@ -313,20 +314,21 @@ export const UNINSTALL_NOTICE =
 export const REFUND_TIMING_NOTICE =
   "申請の処理には数日かかります。お客様と当社との間で相互に合意している場合を除き、登録されている支払い方法を使用して払い戻しが行われます。";
 
-export type CancellationRequestResult =
-  | { ok: false; error: string }
-  | {
-      ok: true;
-      /** The licence and every add-on cancelled with it, each decided by its own rule. */
-      decisions: { licenseRef: string; decision: RefundDecision }[];
-      /** One open request per licence that has something to refund. */
-      requests: RefundRequest[];
-      notices: string[];
-    };
+export type CancellationRequestResult = Result<
+  {
+    /** The licence and every add-on cancelled with it, each decided by its own rule. */
+    decisions: { licenseRef: string; decision: RefundDecision }[];
+    /** One open request per licence that has something to refund. */
+    requests: RefundRequest[];
+    notices: string[];
+  },
+  "uninstalled"
+>;
 
 /**
  * L-3 Cancel a licence (and, for a main licence, its add-ons) with a refund request. The
- * customer must acknowledge uninstalling every copy first; nothing is created otherwise.
+ * customer must acknowledge uninstalling every copy first (the form's `uninstalled` box); nothing
+ * is created otherwise.
  */
 export function requestCancellation(
   license: License,
@@ -335,7 +337,7 @@ export function requestCancellation(
   acknowledgement: { uninstalledFromAllDevices: boolean },
 ): CancellationRequestResult {
   if (!acknowledgement.uninstalledFromAllDevices) {
-    return { ok: false, error: `アンインストールの確認が必要です。${UNINSTALL_NOTICE}` };
+    return invalidField("uninstalled", `アンインストールの確認が必要です。${UNINSTALL_NOTICE}`);
   }
   const decisions = [license, ...cancelledTogether(license, all, on)].map((l) => ({
     licenseRef: l.ref,
@@ -355,10 +357,9 @@ export function requestCancellation(
       refusedOn: null,
       refusedReason: null,
     }));
-  return {
-    ok: true,
+  return ok({
     decisions,
     requests,
     notices: requests.length > 0 ? [UNINSTALL_NOTICE, REFUND_TIMING_NOTICE] : [UNINSTALL_NOTICE],
-  };
+  });
 }

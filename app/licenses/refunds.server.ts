@@ -12,7 +12,8 @@ import { now } from "../lib/clock";
 import { instantOf, type IsoDate, jstDate } from "../lib/jst";
 import { advanceRefund, RefundTransitionError, type RefundRequest } from "./refund";
 import { formatYen } from "../lib/format";
-import { type ChangeResult, assertOneRow, guarded } from "./license-changes.server";
+import { assertOneRow, guardedChange } from "./license-changes.server";
+import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -151,7 +152,8 @@ const REFUND_EVENT_JA = { approve: "承認", pay: "返金済みに", refuse: "�
 
 /**
  * L-3 refund workflow: requested → approved → paid, or requested → refused with a reason. The
- * update is guarded by the state it read, so two finance users cannot both decide.
+ * update is guarded by the state it read, so two finance users cannot both decide (the second
+ * gets a conflict, as does a move its state does not allow); a refusal needs its reason.
  */
 export async function decideRefund(
   db: Kysely<Database>,
@@ -163,7 +165,7 @@ export async function decideRefund(
     actor: AuditActor;
     ip: string | null;
   },
-): Promise<ChangeResult | null> {
+): Promise<Result<undefined, "reason">> {
   const row = await db
     .selectFrom("refunds")
     .innerJoin("licenses", "licenses.id", "refunds.license_id")
@@ -180,7 +182,7 @@ export async function decideRefund(
     .where("refunds.id", "=", params.refundId)
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
-  if (!row) return null;
+  if (!row) return notFoundFailure("この返金は見つかりません。");
   const before: RefundRequest = {
     licenseRef: row.ref,
     amountYen: row.amount_yen,
@@ -205,14 +207,13 @@ export async function decideRefund(
   } catch (error) {
     if (!(error instanceof RefundTransitionError)) throw error;
     if (decision.type === "refuse" && decision.reason.trim() === "")
-      return { ok: false, error: "返金しない理由を入力してください。", field: "reason" };
-    return {
-      ok: false,
-      error: `この返金は「${REFUND_STATE_JA[row.state]}」のため、${REFUND_EVENT_JA[decision.type]}できません。`,
-    };
+      return invalidField("reason", "返金しない理由を入力してください。");
+    return conflict(
+      `この返金は「${REFUND_STATE_JA[row.state]}」のため、${REFUND_EVENT_JA[decision.type]}できません。`,
+    );
   }
   const at = instantOf(now());
-  return guarded(async () => {
+  return guardedChange(async () => {
     await inTransaction(db, async (trx) => {
       const set =
         decision.type === "pay"
@@ -242,6 +243,6 @@ export async function decideRefund(
         ip: params.ip,
       });
     });
-    return { ok: true as const };
+    return ok();
   });
 }

@@ -15,7 +15,6 @@ import {
   cancelLicense,
   completeAutoRenewalStop,
   stopAutoRenewal,
-  type ChangeResult,
 } from "~/licenses/license-changes.server";
 import { getLicenseView } from "~/licenses/license-views.server";
 import {
@@ -28,7 +27,7 @@ import { idParam, notFound } from "~/lib/http.server";
 import { checkboxField } from "~/lib/fields";
 import { parseForm } from "~/lib/form";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
-import { invalidField } from "~/lib/result";
+import { type Result } from "~/lib/result";
 import { failureResponse } from "~/lib/result.server";
 import { jstDate } from "~/lib/jst";
 
@@ -100,7 +99,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const run = await runFormOnce(
     getDb(),
     formClaim(viewer, name, form, request),
-    (db): Promise<ChangeResult | null> =>
+    (db): Promise<Result<unknown>> =>
       input.intent === "stop_renewal"
         ? stopAutoRenewal(db, { ...base, on })
         : input.intent === "cancel"
@@ -110,13 +109,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
             : input.intent === "isp_revoke"
               ? revokeIspCancellationOf(db, { ...base, on })
               : completeAutoRenewalStop(db, base),
-    (r) => (r?.ok ? { summary: DONE_SUMMARY[intent], redirect: `/licenses/${id}` } : null),
+    (r) => (r.ok ? { summary: DONE_SUMMARY[intent], redirect: `/licenses/${id}` } : null),
   );
   if (run.kind !== "done") return onceResponse(name, run);
   const result = run.value;
-  if (!result) throw notFound();
-  if (!result.ok)
-    return failureResponse(invalidField(result.field ?? "_form", result.error), { intent });
+  if (!result.ok) return failureResponse(result, { intent });
   if (intent === "complete_stop") return redirect(`/licenses/${id}?processed=1`);
   return redirect(`/licenses/${id}/done?action=${intent}`);
 }

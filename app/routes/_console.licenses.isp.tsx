@@ -89,10 +89,10 @@ export async function action({ request }: ActionFunctionArgs) {
         ip: clientIp(request),
       }),
     (r) =>
-      r?.ok
+      r.ok
         ? {
-            summary: `契約番号 ${r.contractNumber}`,
-            redirect: `/licenses/${r.licenseId}?applied=1`,
+            summary: `契約番号 ${r.value.contractNumber}`,
+            redirect: `/licenses/${r.value.licenseId}?applied=1`,
           }
         : null,
   );
@@ -100,12 +100,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (run.kind === "replayed" && run.outcome.redirect) return redirect(run.outcome.redirect);
   if (run.kind !== "done") return onceResponse("isp-application", run);
   const result = run.value;
-  if (!result) return failureResponse(invalidField("customerId", "お客さまを選んでください"));
-  if (!result.ok)
-    return failureResponse(
-      invalidField<FieldName>(result.field === "devices" ? "devices" : "_form", result.error),
-    );
-  return redirect(`/licenses/${result.licenseId}?applied=1`);
+  // A customer outside the tenant is one the form could not have offered: the choice is wrong.
+  if (!result.ok && result.kind === "not_found")
+    return failureResponse(invalidField("customerId", "お客さまを選んでください"));
+  if (!result.ok) return failureResponse(result);
+  return redirect(`/licenses/${result.value.licenseId}?applied=1`);
 }
 
 export default function IspApplication() {

@@ -19,7 +19,7 @@ import { now } from "~/lib/clock";
 import { idField, noteField } from "~/lib/fields";
 import { parseForm } from "~/lib/form";
 import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
-import { failureMessage } from "~/lib/result";
+import { failureMessage, failureStatus } from "~/lib/result";
 import { OnceForm } from "~/components/OnceForm";
 import { jstDate } from "~/lib/jst";
 import { formatCount, formatInstant, formatYen } from "~/lib/format";
@@ -76,12 +76,13 @@ export async function action({ request }: ActionFunctionArgs) {
         ip: clientIp(request),
         decision: intent === "refuse" ? { type: "refuse", reason } : { type: intent },
       }),
-    (r) => (r?.ok ? { summary: DONE[intent] } : null),
+    (r) => (r.ok ? { summary: DONE[intent] } : null),
   );
   if (run.kind !== "done") return onceResponse(name, run);
   const result = run.value;
-  if (!result) return data({ refundId, message: "この返金は見つかりません。" }, { status: 404 });
-  if (!result.ok) return data({ refundId, message: result.error }, { status: 400 });
+  // The list shows one message on the refund's row, a missing refund's too (404).
+  if (!result.ok)
+    return data({ refundId, message: failureMessage(result) }, { status: failureStatus(result) });
   return redirect(`/licenses/refunds?decided=${intent}`);
 }
 

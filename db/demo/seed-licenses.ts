@@ -11,7 +11,7 @@
 import type { Kysely } from "kysely";
 import { validateImportFile } from "../../app/import/import-file";
 import { importFile, readExistingKeys } from "../../app/import/import.server";
-import { failureFields } from "../../app/lib/result";
+import { failureFields, failureMessage } from "../../app/lib/result";
 import { applyIspSecurity } from "../../app/licenses/isp.server";
 import { sameDayMonthsLater, type Charge, type LicenseTerm } from "../../app/licenses/license";
 import type { MainServiceInput } from "../../app/licenses/main-services";
@@ -211,8 +211,7 @@ export async function seedLicenses(db: Kysely<Database>, today: IsoDate): Promis
     ip: null,
     random: demoRandom(20261122),
   });
-  if (!applied?.ok)
-    throw new Error(`demo ISP application: ${applied ? applied.error : "customer C1 missing"}`);
+  if (!applied.ok) throw new Error(`demo ISP application (C1): ${failureMessage(applied)}`);
 
   const c5 = await db
     .selectFrom("customers")
@@ -232,8 +231,7 @@ export async function seedLicenses(db: Kysely<Database>, today: IsoDate): Promis
     ip: null,
     random: demoRandom(20261123),
   });
-  if (!appliedC5?.ok)
-    throw new Error(`demo ISP application: ${appliedC5 ? appliedC5.error : "customer C5 missing"}`);
+  if (!appliedC5.ok) throw new Error(`demo ISP application (C5): ${failureMessage(appliedC5)}`);
 
   // L-4 main ISP services, recorded as an operator would (the recording applies the automatic end).
   const lastMonthEnd = lastDayOf(addMonths(monthOf(today), -1));
