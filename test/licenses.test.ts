@@ -557,20 +557,20 @@ describe("stopping auto-renewal (L-2)", () => {
     expect(result).toMatchObject({
       ok: true,
       value: {
-      stops: [
-        {
-          ref: "T-M2",
-          state: "stop_requested",
-          validUntil: "2027-02-28",
-          avoidsChargeOn: "2027-03-01",
-        },
-        {
-          ref: "T-M2A",
-          state: "stop_requested",
-          validUntil: "2027-03-31",
-          avoidsChargeOn: "2027-04-01",
-        },
-      ],
+        stops: [
+          {
+            ref: "T-M2",
+            state: "stop_requested",
+            validUntil: "2027-02-28",
+            avoidsChargeOn: "2027-03-01",
+          },
+          {
+            ref: "T-M2A",
+            state: "stop_requested",
+            validUntil: "2027-03-31",
+            avoidsChargeOn: "2027-04-01",
+          },
+        ],
       },
     });
     expect((await row("T-M2")).renewal_state).toBe("stop_requested");
@@ -820,11 +820,11 @@ describe("ISP bundle (L-4)", () => {
     expect(again).toEqual({
       ok: true,
       value: {
-      created: false,
-      licenseId: a.licenseId,
-      contractNumber: a.contractNumber,
-      pin: a.pin,
-      warnings: [],
+        created: false,
+        licenseId: a.licenseId,
+        contractNumber: a.contractNumber,
+        pin: a.pin,
+        warnings: [],
       },
     });
     expect(
@@ -920,7 +920,7 @@ describe("ISP bundle (L-4)", () => {
     expect(cancelled).toMatchObject({
       ok: true,
       value: {
-      notices: expect.arrayContaining(["解約日は解約申込み日の月末日（2026-11-30）となります。"]),
+        notices: expect.arrayContaining(["解約日は解約申込み日の月末日（2026-11-30）となります。"]),
       },
     });
     expect(await row(ref)).toMatchObject({ state: "cancelled", effective_end: "2026-11-30" });
