@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import type { ContractStatus } from "../../db/schema";
 import { requireViewer } from "~/auth/session.server";
 import { CONTRACT_SORT, LIVE_STATUS, pageContracts } from "~/contracts/contracts.server";
-import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { Pager, SortHeader } from "~/components/Pager";
+import { ListFilters } from "~/components/ListFilters";
 import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
@@ -39,7 +40,7 @@ export default function Contracts() {
   return (
     <>
       <h1>契約</h1>
-      <Form method="get" className="filters">
+      <ListFilters page={page}>
         <label>
           検索（契約番号・回線ID・顧客名）
           <input type="search" name="q" defaultValue={search} />
@@ -56,11 +57,7 @@ export default function Contracts() {
             ))}
           </select>
         </label>
-        <KeepSort info={page} />
-        <button type="submit" className="secondary">
-          絞り込む
-        </button>
-      </Form>
+      </ListFilters>
       {contracts.length === 0 ? (
         <div className="empty">
           {search || status ? "条件に合う契約はありません。" : "まだ契約がありません。"}
