@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { getCreditNote } from "~/billing/credit-notes.server";
 import { explainRule } from "~/billing/rule-explanations";
-import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
+import { NON_TAXABLE_HEADING } from "~/billing/tax";
 import { RULE_ID_ROLES } from "~/auth/tenancy";
-import { RuleRef } from "~/components/RuleRef";
+import { BillLineHead, BillLineRow } from "~/components/BillLineRow";
 import { TableScroll } from "~/components/TableScroll";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -67,26 +67,10 @@ export default function CreditNote() {
       <h2>返還する明細</h2>
       <TableScroll>
         <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">明細</th>
-              <th scope="col">根拠</th>
-              <th scope="col" className="num">
-                返還額
-              </th>
-              <th scope="col">税区分</th>
-            </tr>
-          </thead>
+          <BillLineHead item="明細" amount="返還額" />
           <tbody>
             {lines.map((l) => (
-              <tr key={l.id}>
-                <td>{l.description}</td>
-                <td>
-                  <RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} />
-                </td>
-                <td className="num">{formatYen(l.amount_yen)}</td>
-                <td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
-              </tr>
+              <BillLineRow key={l.id} line={l} showRuleIds={showRuleIds} />
             ))}
           </tbody>
           <tfoot>

@@ -19,7 +19,7 @@ import { explainRule } from "~/billing/rule-explanations";
 import { NON_TAXABLE_HEADING, taxLabel } from "~/billing/tax";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES, RULE_ID_ROLES, type Viewer } from "~/auth/tenancy";
-import { RuleRef } from "~/components/RuleRef";
+import { BillLineHead, BillLineRow } from "~/components/BillLineRow";
 import { Field } from "~/components/Field";
 import { FormToken, OnceForm, OnceNotice } from "~/components/OnceForm";
 import { TableScroll } from "~/components/TableScroll";
@@ -341,34 +341,20 @@ export default function InvoiceDetail() {
       <h2>明細</h2>
       <TableScroll>
         <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">品目</th>
-              <th scope="col">根拠</th>
-              <th scope="col" className="num">
-                数量
-              </th>
-              <th scope="col" className="num">
-                単価
-              </th>
-              <th scope="col" className="num">
-                金額
-              </th>
-              <th scope="col">税区分</th>
-            </tr>
-          </thead>
+          <BillLineHead item="品目" amount="金額">
+            <th scope="col" className="num">
+              数量
+            </th>
+            <th scope="col" className="num">
+              単価
+            </th>
+          </BillLineHead>
           <tbody>
             {lines.map((l) => (
-              <tr key={l.id}>
-                <td>{l.description}</td>
-                <td>
-                  <RuleRef rule={l.rule} explanation={l.explanation} staff={showRuleIds} />
-                </td>
+              <BillLineRow key={l.id} line={l} showRuleIds={showRuleIds}>
                 <td className="num">{l.quantity}</td>
                 <td className="num">{formatYen(l.unit_price_yen)}</td>
-                <td className="num">{formatYen(l.amount_yen)}</td>
-                <td>{taxLabel({ rule: l.rule, taxCategory: l.tax_category })}</td>
-              </tr>
+              </BillLineRow>
             ))}
           </tbody>
           <tfoot>
