@@ -21,7 +21,7 @@ import {
   pageThreatReports,
   reportableContracts,
   THREAT_REPORT_SORT,
-  reportMonthProblem,
+  parseReportMonthForm,
   ThreatReportRefused,
 } from "~/security/threat-report.server";
 import { formatInstant, formatMonth } from "~/lib/format";
@@ -63,24 +63,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: REPORT_ROLES });
-  const parsed = OnDemandForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success)
-    return data(
-      { error: parsed.error.issues[0]?.message ?? "入力を確認してください" },
-      { status: 400 },
-    );
   const at = now();
-  const problem = reportMonthProblem(parsed.data.month, at);
-  if (problem) return data({ error: problem }, { status: 400 });
+  const form = parseReportMonthForm(OnDemandForm, await request.formData(), at);
+  if (!form.ok) return data({ error: form.error }, { status: 400 });
   const contract = await contractInTenant(getDb(), {
-    id: parsed.data.contractId,
+    id: form.value.contractId,
     tenant: viewer.tenant,
   });
   if (!contract) return data({ error: "契約が見つかりません。" }, { status: 400 });
   try {
     const report = await createThreatReport(getDb(), {
       contractId: contract.id,
-      month: parsed.data.month,
+      month: form.value.month,
       kind: "on_demand",
       at,
     });

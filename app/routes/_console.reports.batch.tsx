@@ -18,7 +18,7 @@ import {
   requestThreatReportBatch,
   threatReportBatchProgress,
 } from "~/security/threat-report-jobs.server";
-import { lastMonth, reportMonthProblem } from "~/security/threat-report.server";
+import { lastMonth, parseReportMonthForm } from "~/security/threat-report.server";
 
 const BatchForm = z.object({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "対象月を選んでください"),
@@ -34,17 +34,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 /** Queues the month's batch (one job per month: a second submit while it runs shows the same job). */
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
-  const parsed = BatchForm.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success)
-    return data(
-      { error: parsed.error.issues[0]?.message ?? "入力を確認してください" },
-      { status: 400 },
-    );
   const at = now();
-  const problem = reportMonthProblem(parsed.data.month, at);
-  if (problem) return data({ error: problem }, { status: 400 });
-  await requestThreatReportBatch(getDb(), parsed.data.month, { at, requestedBy: viewer.email });
-  return redirect(`/reports/batch?month=${parsed.data.month}`);
+  const form = parseReportMonthForm(BatchForm, await request.formData(), at);
+  if (!form.ok) return data({ error: form.error }, { status: 400 });
+  await requestThreatReportBatch(getDb(), form.value.month, { at, requestedBy: viewer.email });
+  return redirect(`/reports/batch?month=${form.value.month}`);
 }
 
 export default function ReportBatch() {

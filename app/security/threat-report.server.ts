@@ -4,6 +4,7 @@
 // e-mails each active contract its report. No event row is read into JavaScript: every list
 // below is either grouped or limited in SQL, so memory does not grow with the event count.
 import type { Kysely, Transaction } from "kysely";
+import type { z } from "zod";
 import type { Database } from "../../db/schema";
 import { renderThreatReportPdf, type ThreatReportData } from "../../reports/threat-report-pdf";
 import {
@@ -29,7 +30,7 @@ import { RETENTION_MONTHS, retentionStart } from "./retention";
 import { queueMail } from "../mail/outbox.server";
 import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import { fetchPage } from "../lib/paging.server";
+import { countOf, fetchPage } from "../lib/paging.server";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { createdIso, recordWebhookEvent, webhookSubscribers } from "../webhooks/events.server";
 import { formatDate, formatMonth } from "../lib/format";
@@ -59,6 +60,22 @@ export function reportMonthProblem(month: string, now: Date): string | null {
   if (firstDayOf(month) > jstDate(now))
     return `${formatMonth(month)}はまだ始まっていないため、レポートを作成できません。`;
   return null;
+}
+
+/**
+ * Reads a report form (a zod schema with the month) and answers its first problem in Japanese: a
+ * field error, or a month outside S1-4⑤'s window.
+ */
+export function parseReportMonthForm<T extends { month: string }>(
+  schema: z.ZodType<T>,
+  form: FormData,
+  now: Date,
+): { ok: true; value: T } | { ok: false; error: string } {
+  const parsed = schema.safeParse(Object.fromEntries(form));
+  if (!parsed.success)
+    return { ok: false, error: parsed.error.issues[0]?.message ?? "入力を確認してください" };
+  const problem = reportMonthProblem(parsed.data.month, now);
+  return problem ? { ok: false, error: problem } : { ok: true, value: parsed.data };
 }
 
 /** The earliest month that may be reported at `now` (the month picker's minimum). */
@@ -643,10 +660,7 @@ export async function pageThreatReports(
       .where(securityRecordInTenant(tenant, "threat_reports.created_at"));
   const { rows, page } = await fetchPage(
     request,
-    () =>
-      scoped()
-        .select((eb) => eb.fn.countAll<number>().as("count"))
-        .executeTakeFirstOrThrow(),
+    () => countOf(scoped()),
     (w) =>
       scoped()
         .select([
