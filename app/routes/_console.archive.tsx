@@ -4,7 +4,7 @@ import { z } from "zod";
 import { KIND_LABELS, searchArchive } from "~/billing/document-archive.server";
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { TEXT_LIMITS } from "~/lib/fields";
 import { fieldErrorsOf } from "~/lib/form";
@@ -175,9 +175,7 @@ export default function Archive() {
                   </th>
                   <th scope="col">保存日時</th>
                   <th scope="col">SHA-256</th>
-                  <th scope="col">
-                    <span className="visually-hidden">操作</span>
-                  </th>
+                  <ActionsHeader />
                 </tr>
               </thead>
               <tbody>

@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { pendingReviews } from "~/contracts/reviews.server";
 import { getDb } from "~/db.server";
 import { formatInstant } from "~/lib/format";
@@ -35,9 +35,7 @@ export default function Reviews() {
                 <th scope="col">手続き</th>
                 <th scope="col">内容</th>
                 <th scope="col">申込者</th>
-                <th scope="col">
-                  <span className="visually-hidden">操作</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>
