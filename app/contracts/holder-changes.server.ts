@@ -281,13 +281,21 @@ export async function requestHolderChange(
   return { ok: true, id };
 }
 
-async function changeOfContract(db: Db, changeId: number, contractId: number) {
-  return db
+/** The change with its contract, both in the tenant; null (a 404) when either is not. */
+async function changeInTenant(
+  db: Db,
+  ids: { changeId: number; contractId: number },
+  tenant: Tenant,
+) {
+  const contract = await contractInTenant(db, ids.contractId, tenant);
+  if (!contract) return null;
+  const change = await db
     .selectFrom("contract_holder_changes")
     .selectAll()
-    .where("id", "=", changeId)
-    .where("contract_id", "=", contractId)
+    .where("id", "=", ids.changeId)
+    .where("contract_id", "=", contract.id)
     .executeTakeFirst();
+  return change ? { contract, change } : null;
 }
 
 type Result = { ok: true } | { ok: false; message: string };
@@ -304,9 +312,9 @@ export async function withdrawHolderChange(
     ip: string;
   },
 ): Promise<Result | null> {
-  const contract = await contractInTenant(db, params.contractId, params.tenant);
-  const change = contract && (await changeOfContract(db, params.changeId, contract.id));
-  if (!contract || !change) return null;
+  const found = await changeInTenant(db, params, params.tenant);
+  if (!found) return null;
+  const { contract, change } = found;
   if (change.status !== "requested") return { ok: false, message: "審査中の手続きではありません" };
   await inTransaction(db, async (trx) => {
     await trx
@@ -351,9 +359,9 @@ export async function decideHolderChange(
     consoleUrl: string;
   },
 ): Promise<Result | null> {
-  const contract = await contractInTenant(db, params.contractId, { kind: "provider" });
-  const change = contract && (await changeOfContract(db, params.changeId, contract.id));
-  if (!contract || !change) return null;
+  const found = await changeInTenant(db, params, { kind: "provider" });
+  if (!found) return null;
+  const { contract, change } = found;
   if (change.status !== "requested") return { ok: false, message: "審査中の手続きではありません" };
   const reasons = change.kind === "transfer" ? TRANSFER_REFUSAL_REASONS : SUCCESSION_RETURN_REASONS;
   if (!params.approve && (params.reasonCode === null || !reasons[params.reasonCode])) {
@@ -563,9 +571,9 @@ export async function nameRepresentative(
     ip: string;
   },
 ): Promise<Result | null> {
-  const contract = await contractInTenant(db, params.contractId, params.tenant);
-  const change = contract && (await changeOfContract(db, params.changeId, contract.id));
-  if (!contract || !change || change.kind !== "succession") return null;
+  const found = await changeInTenant(db, params, params.tenant);
+  if (!found || found.change.kind !== "succession") return null;
+  const { contract, change } = found;
   if (change.status !== "approved" && change.status !== "requested")
     return { ok: false, message: "この届出の代表者は変更できません" };
   if (!successorsOf(change).includes(params.representative))

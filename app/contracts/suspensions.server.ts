@@ -24,6 +24,14 @@ import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib
 
 export const GATEWAY_RETURN_DAYS = 30;
 
+/** When and by whom a suspension or termination step is taken (audit and notices). */
+interface StepMoment {
+  today: IsoDate;
+  at: Date;
+  actor: AuditActor;
+  ip: string;
+}
+
 async function contractFacts(db: Kysely<Database>, contractId: number) {
   return db
     .selectFrom("contracts")
@@ -48,11 +56,7 @@ export async function suspendContract(
     startsOn: IsoDate;
     endsOn: IsoDate | null;
     emergency: boolean;
-    today: IsoDate;
-    at: Date;
-    actor: AuditActor;
-    ip: string;
-  },
+  } & StepMoment,
 ): Promise<Result> {
   const c = await contractFacts(db, params.contractId);
   if (!c) return notFoundFailure();
@@ -273,11 +277,7 @@ export async function terminateByProvider(
     customerFault: boolean;
     reason: string;
     endDate: IsoDate;
-    today: IsoDate;
-    at: Date;
-    actor: AuditActor;
-    ip: string;
-  },
+  } & StepMoment,
 ): Promise<Result> {
   const c = await contractFacts(db, params.contractId);
   if (!c) return notFoundFailure();
