@@ -8,6 +8,7 @@ import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import { quoteContractTermination } from "../billing/termination-quotes.server";
 import { getInvoice } from "../billing/invoices.server";
+import { itemRecord } from "../billing/history.server";
 import { isIsoDate, jstDate, type IsoDate } from "../lib/jst";
 import {
   decodeCursor,
@@ -283,14 +284,7 @@ export async function getApiContract(
     : null;
   return {
     ...presentContract(k),
-    items: items.map((i) => ({
-      code: i.code,
-      quantity: i.quantity,
-      ownership: i.ownership,
-      repair24h: i.repair24h === 1,
-      from: i.from_date,
-      to: i.to_date,
-    })),
+    items: items.map(itemRecord),
     ...(terminationQuote ? { terminationQuote } : {}),
   };
 }
