@@ -172,14 +172,30 @@ export async function customerIdOf(
   tenant: KeyTenant,
   ref: string,
 ): Promise<number> {
+  const id = await findCustomerId(db, tenant, ref);
+  if (id === undefined) throw notFoundProblem("顧客");
+  return id;
+}
+
+/** The customer a request body names (`customer`): a validation problem when not the caller's. */
+export async function bodyCustomerId(
+  db: Kysely<Database>,
+  tenant: KeyTenant,
+  ref: string,
+): Promise<number> {
+  const id = await findCustomerId(db, tenant, ref);
+  if (id === undefined) throw validationProblem({ customer: `お客さま ${ref} が見つかりません` });
+  return id;
+}
+
+async function findCustomerId(db: Kysely<Database>, tenant: KeyTenant, ref: string) {
   const row = await db
     .selectFrom("customers")
     .select("customers.id")
     .where("customers.ref", "=", ref)
     .where(customerInTenant(tenant))
     .executeTakeFirst();
-  if (!row) throw notFoundProblem("顧客");
-  return row.id;
+  return row?.id;
 }
 
 // ---- contracts ----------------------------------------------------------------------------
