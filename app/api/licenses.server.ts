@@ -32,6 +32,7 @@ import { sha256Hex, type KeyTenant } from "./keys.server";
 import { bodyError, parseBody } from "./operations.server";
 import {
   CreatedParams,
+  bodyCustomerId,
   customerIdOf,
   PageParams,
   refParam,
@@ -225,20 +226,13 @@ export async function applyApiIspSecurity(
 ): Promise<{ created: boolean; license: ApiLicenseDetail }> {
   const tenant = ctx.caller.tenant;
   const body = parseBody(IspApplicationBody, await ctx.json());
-  const customer = await db
-    .selectFrom("customers")
-    .select("customers.id")
-    .where("customers.ref", "=", body.customer)
-    .where(customerInTenant(tenant))
-    .executeTakeFirst();
-  if (!customer)
-    throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });
+  const customerId = await bodyCustomerId(db, tenant, body.customer);
   // A retry after the replay table's answer was pruned finds the contract its key made
   // (applyIspSecurity answers created: false).
   const result = await applyIspSecurity(db, {
     input: {
       idempotencyKey: ispKeyOf(ctx),
-      customerId: customer.id,
+      customerId,
       product: body.product,
       devices: body.devices,
     },

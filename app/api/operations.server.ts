@@ -32,6 +32,7 @@ import {
 import type { KeyTenant } from "./keys.server";
 import type { ApiApplication, ApiIncident } from "./schemas";
 import {
+  bodyCustomerId,
   CreatedParams,
   PageParams,
   UpdatedParams,
@@ -391,15 +392,7 @@ export async function submitApiApplication(db: Kysely<Database>, ctx: ApiContext
   const body = parseBody(ApplicationBody, await ctx.json());
   let customerId = "";
   if (body.customer) {
-    const customer = await db
-      .selectFrom("customers")
-      .select("customers.id")
-      .where("customers.ref", "=", body.customer)
-      .where(customerInTenant(tenant))
-      .executeTakeFirst();
-    if (!customer)
-      throw validationProblem({ customer: `お客さま ${body.customer} が見つかりません` });
-    customerId = String(customer.id);
+    customerId = String(await bodyCustomerId(db, tenant, body.customer));
   }
   const form = {
     customerId,

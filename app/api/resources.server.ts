@@ -8,6 +8,7 @@ import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import { quoteContractTermination } from "../billing/termination-quotes.server";
 import { getInvoice } from "../billing/invoices.server";
+import { itemRecord } from "../billing/history.server";
 import { isIsoDate, jstDate, type IsoDate } from "../lib/jst";
 import {
   decodeCursor,
@@ -171,14 +172,30 @@ export async function customerIdOf(
   tenant: KeyTenant,
   ref: string,
 ): Promise<number> {
+  const id = await findCustomerId(db, tenant, ref);
+  if (id === undefined) throw notFoundProblem("顧客");
+  return id;
+}
+
+/** The customer a request body names (`customer`): a validation problem when not the caller's. */
+export async function bodyCustomerId(
+  db: Kysely<Database>,
+  tenant: KeyTenant,
+  ref: string,
+): Promise<number> {
+  const id = await findCustomerId(db, tenant, ref);
+  if (id === undefined) throw validationProblem({ customer: `お客さま ${ref} が見つかりません` });
+  return id;
+}
+
+async function findCustomerId(db: Kysely<Database>, tenant: KeyTenant, ref: string) {
   const row = await db
     .selectFrom("customers")
     .select("customers.id")
     .where("customers.ref", "=", ref)
     .where(customerInTenant(tenant))
     .executeTakeFirst();
-  if (!row) throw notFoundProblem("顧客");
-  return row.id;
+  return row?.id;
 }
 
 // ---- contracts ----------------------------------------------------------------------------
@@ -283,14 +300,7 @@ export async function getApiContract(
     : null;
   return {
     ...presentContract(k),
-    items: items.map((i) => ({
-      code: i.code,
-      quantity: i.quantity,
-      ownership: i.ownership,
-      repair24h: i.repair24h === 1,
-      from: i.from_date,
-      to: i.to_date,
-    })),
+    items: items.map(itemRecord),
     ...(terminationQuote ? { terminationQuote } : {}),
   };
 }

@@ -98,10 +98,32 @@ export async function listCustomerAccounts(
   });
 }
 
-interface LinkContext {
+/** Who acts, and when (for the audit entry). */
+interface ActMoment {
   at: Date;
   actor: AuditActor;
   ip: string;
+}
+
+/** A customer's administrator account, asked for within the viewer's tenant. */
+interface AdminAccountRef {
+  tenant: Tenant;
+  customerId: number;
+  userId: string;
+}
+
+/** The administrator account `account` names, only within its customer and the tenant. */
+function customerAdminOf(db: Kysely<Database>, account: AdminAccountRef) {
+  return db
+    .selectFrom("users")
+    .innerJoin("customers", "customers.id", "users.customer_id")
+    .where("users.id", "=", account.userId)
+    .where("users.role", "=", "customer_admin")
+    .where("customers.id", "=", account.customerId)
+    .where(customerInTenant(account.tenant));
+}
+
+interface LinkContext extends ActMoment {
   providerName: string;
   /** The console's address as its users reach it (`https://…`, no trailing slash). */
   consoleUrl: string;
@@ -243,12 +265,10 @@ export async function inviteAccountOfCustomer(
  */
 export async function resendAccountLink(
   db: Kysely<Database>,
-  params: LinkContext & { tenant: Tenant; customerId: number; userId: string },
+  params: LinkContext & AdminAccountRef,
 ): Promise<{ ok: true } | null> {
   return inTransaction(db, async (trx) => {
-    const user = await trx
-      .selectFrom("users")
-      .innerJoin("customers", "customers.id", "users.customer_id")
+    const user = await customerAdminOf(trx, params)
       .select([
         "users.id",
         "users.email",
@@ -256,11 +276,7 @@ export async function resendAccountLink(
         "users.password_hash",
         "customers.name",
       ])
-      .where("users.id", "=", params.userId)
-      .where("users.role", "=", "customer_admin")
       .where("users.disabled_at", "is", null)
-      .where("customers.id", "=", params.customerId)
-      .where(customerInTenant(params.tenant))
       .executeTakeFirst();
     if (!user) return null;
     const kind = user.password_hash === "" ? "invitation" : "reset";
@@ -358,26 +374,12 @@ export async function stopAccount(trx: Db, userId: string, at: Date): Promise<vo
 
 export async function setAccountStopped(
   db: Kysely<Database>,
-  params: {
-    tenant: Tenant;
-    customerId: number;
-    userId: string;
-    stop: boolean;
-    at: Date;
-    actor: AuditActor;
-    ip: string;
-  },
+  params: AdminAccountRef & ActMoment & { stop: boolean },
 ): Promise<{ ok: true } | null> {
   return inTransaction(db, async (trx) => {
-    const user = await trx
-      .selectFrom("users")
-      .innerJoin("customers", "customers.id", "users.customer_id")
+    const user = await customerAdminOf(trx, params)
       .select(["users.id", "users.email", "customers.name"])
-      .where("users.id", "=", params.userId)
-      .where("users.role", "=", "customer_admin")
       .where("users.disabled_at", params.stop ? "is" : "is not", null)
-      .where("customers.id", "=", params.customerId)
-      .where(customerInTenant(params.tenant))
       .executeTakeFirst();
     if (!user) return null;
     if (params.stop) await stopAccount(trx, user.id, params.at);

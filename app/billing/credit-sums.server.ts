@@ -29,3 +29,20 @@ export function creditedInterestYenOfInvoice() {
     eb.val(0),
   );
 }
+
+/**
+ * The yen paid against the invoice's contract and month (0 without any). A payment without an
+ * amount counts as paying everything, so such an invoice never reads as owed.
+ */
+export function paidYenOfInvoice() {
+  return eb.fn.coalesce(
+    eb
+      .selectFrom("payments")
+      .select((e) =>
+        e.fn.sum<number>(e.fn.coalesce("payments.amount_yen", eb.val(1_000_000_000_000))).as("p"),
+      )
+      .whereRef("payments.contract_id", "=", "invoices.contract_id")
+      .whereRef("payments.billing_month", "=", "invoices.billing_month"),
+    eb.val(0),
+  );
+}

@@ -4,7 +4,7 @@
 import { sql, type Kysely, type SqlBool, type Transaction } from "kysely";
 import { dialectOf } from "../../db/connection";
 import { SQL_CHUNK } from "../../db/chunks";
-import type { Database } from "../../db/schema";
+import type { Database, Ownership } from "../../db/schema";
 import { firstDayOf, type IsoDate, lastDayOf, type YearMonth } from "../lib/jst";
 import type { ContractHistory, PaymentRecord } from "./contract-history";
 import { creditedInterestYenOfInvoice, creditedYenOfInvoice } from "./credit-sums.server";
@@ -13,6 +13,25 @@ import type { OutageService } from "./outage-credit";
 import { tariffVersions, type TariffVersion } from "./tariff";
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** A contract item as the history export and the partner API show it (1/0 flags as booleans). */
+export function itemRecord(i: {
+  code: string;
+  quantity: number;
+  ownership: Ownership;
+  repair24h: number;
+  from_date: IsoDate;
+  to_date: IsoDate | null;
+}) {
+  return {
+    code: i.code,
+    quantity: i.quantity,
+    ownership: i.ownership,
+    repair24h: i.repair24h === 1,
+    from: i.from_date,
+    to: i.to_date,
+  };
+}
 
 export async function loadTariffs(db: Db): Promise<TariffVersion[]> {
   const rows = await db
@@ -301,14 +320,7 @@ export async function loadBillableContracts(
       area: c.area,
       basePlan: c.base_plan,
       serviceStart: c.service_start,
-      items: (itemsOf.get(c.id) ?? []).map((i) => ({
-        code: i.code,
-        quantity: i.quantity,
-        ownership: i.ownership,
-        repair24h: i.repair24h === 1,
-        from: i.from_date,
-        to: i.to_date,
-      })),
+      items: (itemsOf.get(c.id) ?? []).map(itemRecord),
       planChanges: (changesOf.get(c.id) ?? []).map((p) => ({
         date: p.change_date,
         basePlan: p.base_plan,

@@ -18,7 +18,7 @@ import type { Database } from "../../db/schema";
 import type { AuditActor } from "../audit/audit.server";
 import { recordAudit } from "../audit/audit.server";
 import type { Tenant } from "../auth/tenancy";
-import { creditedYenOfInvoice } from "../billing/credit-sums.server";
+import { creditedYenOfInvoice, paidYenOfInvoice } from "../billing/credit-sums.server";
 import { getInvoice } from "../billing/invoices.server";
 import { writePayment } from "../billing/payments.server";
 import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
@@ -431,22 +431,7 @@ async function invoicesOwing(
     .innerJoin("customers", "customers.id", "contracts.customer_id")
     .leftJoin("customer_direct_debits as d", "d.customer_id", "customers.id")
     .select(["invoices.id", "invoices.total_yen", "customers.kana_name", "d.holder_kana"])
-    .select((eb) =>
-      eb.fn
-        .coalesce(
-          eb
-            .selectFrom("payments")
-            .select((e) =>
-              e.fn
-                .sum<number>(e.fn.coalesce("payments.amount_yen", eb.val(1_000_000_000_000)))
-                .as("p"),
-            )
-            .whereRef("payments.contract_id", "=", "invoices.contract_id")
-            .whereRef("payments.billing_month", "=", "invoices.billing_month"),
-          eb.val(0),
-        )
-        .as("paid"),
-    )
+    .select(paidYenOfInvoice().as("paid"))
     .select(creditedYenOfInvoice().as("credited"))
     .where("invoices.total_yen", ">=", amountYen)
     .where("invoices.issue_date", "<=", date)

@@ -2,7 +2,7 @@
 // signed in from and when it was last used, with a plain form per row (works without JavaScript).
 import { Form } from "@remix-run/react";
 import type { SessionListItem } from "~/auth/sessions.server";
-import { TableScroll } from "./TableScroll";
+import { ActionsHeader, TableScroll } from "./TableScroll";
 import { formatInstant } from "~/lib/format";
 
 export type AccountSessionRow = SessionListItem;
@@ -34,9 +34,7 @@ export function AccountSessions({
               <th scope="col">IPアドレス</th>
               <th scope="col">ログイン</th>
               <th scope="col">最終利用</th>
-              <th scope="col">
-                <span className="visually-hidden">操作</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -27,3 +27,12 @@ export function TableScroll({
     </div>
   );
 }
+
+/** The head cell over a table's buttons: no visible text, but named for screen readers. */
+export function ActionsHeader() {
+  return (
+    <th scope="col">
+      <span className="visually-hidden">操作</span>
+    </th>
+  );
+}

@@ -13,7 +13,7 @@ import { quoteTermination, type TerminationQuote } from "../billing/termination-
 import { terminationDate } from "../billing/early-termination";
 import type { IsoDate } from "../lib/jst";
 import type { ListSort, PageRequest } from "../lib/paging";
-import { fetchPage } from "../lib/paging.server";
+import { countOf, fetchPage } from "../lib/paging.server";
 import { scheduleGatewayReturns } from "./suspensions.server";
 import { recordTerminationEvent } from "./termination-events.server";
 import { now } from "../lib/clock";
@@ -261,10 +261,7 @@ export async function pageCancellations(
       .where(customerInTenant(tenant));
   const { rows, page } = await fetchPage(
     request,
-    () =>
-      scoped()
-        .select((eb) => eb.fn.countAll<number>().as("count"))
-        .executeTakeFirstOrThrow(),
+    () => countOf(scoped()),
     (w) =>
       scoped()
         .select([

@@ -281,13 +281,21 @@ export async function requestHolderChange(
   return ok({ id });
 }
 
-async function changeOfContract(db: Db, changeId: number, contractId: number) {
-  return db
+/** The change with its contract, both in the tenant; null (a 404) when either is not. */
+async function changeInTenant(
+  db: Db,
+  ids: { changeId: number; contractId: number },
+  tenant: Tenant,
+) {
+  const contract = await contractInTenant(db, ids.contractId, tenant);
+  if (!contract) return null;
+  const change = await db
     .selectFrom("contract_holder_changes")
     .selectAll()
-    .where("id", "=", changeId)
-    .where("contract_id", "=", contractId)
+    .where("id", "=", ids.changeId)
+    .where("contract_id", "=", contract.id)
     .executeTakeFirst();
+  return change ? { contract, change } : null;
 }
 
 /** The requester (or anyone of the tenant) withdraws a request still under review. */
@@ -302,9 +310,9 @@ export async function withdrawHolderChange(
     ip: string;
   },
 ): Promise<Result> {
-  const contract = await contractInTenant(db, params.contractId, params.tenant);
-  const change = contract && (await changeOfContract(db, params.changeId, contract.id));
-  if (!contract || !change) return notFoundFailure();
+  const found = await changeInTenant(db, params, params.tenant);
+  if (!found) return notFoundFailure();
+  const { contract, change } = found;
   if (change.status !== "requested") return conflict("審査中の手続きではありません");
   await inTransaction(db, async (trx) => {
     await trx
@@ -349,9 +357,9 @@ export async function decideHolderChange(
     consoleUrl: string;
   },
 ): Promise<Result> {
-  const contract = await contractInTenant(db, params.contractId, { kind: "provider" });
-  const change = contract && (await changeOfContract(db, params.changeId, contract.id));
-  if (!contract || !change) return notFoundFailure();
+  const found = await changeInTenant(db, params, { kind: "provider" });
+  if (!found) return notFoundFailure();
+  const { contract, change } = found;
   if (change.status !== "requested") return conflict("審査中の手続きではありません");
   const reasons = change.kind === "transfer" ? TRANSFER_REFUSAL_REASONS : SUCCESSION_RETURN_REASONS;
   if (!params.approve && (params.reasonCode === null || !reasons[params.reasonCode])) {
@@ -555,9 +563,9 @@ export async function nameRepresentative(
     ip: string;
   },
 ): Promise<Result> {
-  const contract = await contractInTenant(db, params.contractId, params.tenant);
-  const change = contract && (await changeOfContract(db, params.changeId, contract.id));
-  if (!contract || !change || change.kind !== "succession") return notFoundFailure();
+  const found = await changeInTenant(db, params, params.tenant);
+  if (!found || found.change.kind !== "succession") return notFoundFailure();
+  const { contract, change } = found;
   if (change.status !== "approved" && change.status !== "requested")
     return conflict("この届出の代表者は変更できません");
   if (!successorsOf(change).includes(params.representative))

@@ -13,7 +13,7 @@ import type { TariffVersion } from "../billing/tariff";
 import { OUTAGE_SERVICE_LABELS } from "./outage-labels";
 import { instantOf, jstDate, monthOf, monthRange, parseInstant, type YearMonth } from "../lib/jst";
 import type { ListSort, PageRequest } from "../lib/paging";
-import { fetchPage } from "../lib/paging.server";
+import { countOf, fetchPage } from "../lib/paging.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { formatMonth, formatYen } from "../lib/format";
@@ -118,10 +118,7 @@ export async function pageOutages(
       .where(customerInTenant(tenant));
   const { rows, page } = await fetchPage(
     request,
-    () =>
-      scoped()
-        .select((eb) => eb.fn.countAll<number>().as("count"))
-        .executeTakeFirstOrThrow(),
+    () => countOf(scoped()),
     (w) =>
       scoped()
         .select([

@@ -10,7 +10,7 @@ import type { Kysely, Transaction } from "kysely";
 import { inTransaction } from "../lib/transaction.server";
 import type { Database } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
-import { creditedYenOfInvoice } from "../billing/credit-sums.server";
+import { creditedYenOfInvoice, paidYenOfInvoice } from "../billing/credit-sums.server";
 import { loadTariffs } from "../billing/history.server";
 import { findTariffForMonth, gatewayDevicePrice } from "../billing/tariff";
 import { queueMail } from "../mail/outbox.server";
@@ -23,6 +23,14 @@ import type { Tenant } from "../auth/tenancy";
 import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 
 export const GATEWAY_RETURN_DAYS = 30;
+
+/** When and by whom a suspension or termination step is taken (audit and notices). */
+interface StepMoment {
+  today: IsoDate;
+  at: Date;
+  actor: AuditActor;
+  ip: string;
+}
 
 async function contractFacts(db: Kysely<Database>, contractId: number) {
   return db
@@ -48,11 +56,7 @@ export async function suspendContract(
     startsOn: IsoDate;
     endsOn: IsoDate | null;
     emergency: boolean;
-    today: IsoDate;
-    at: Date;
-    actor: AuditActor;
-    ip: string;
-  },
+  } & StepMoment,
 ): Promise<Result> {
   const c = await contractFacts(db, params.contractId);
   if (!c) return notFoundFailure();
@@ -248,22 +252,7 @@ export async function liftPaidUpSuspensions(
   const overdue = await db
     .selectFrom("invoices")
     .select(["invoices.total_yen", "invoices.billing_month"])
-    .select((eb) =>
-      eb.fn
-        .coalesce(
-          eb
-            .selectFrom("payments")
-            .select((e) =>
-              e.fn
-                .sum<number>(e.fn.coalesce("payments.amount_yen", eb.val(1_000_000_000_000)))
-                .as("p"),
-            )
-            .whereRef("payments.contract_id", "=", "invoices.contract_id")
-            .whereRef("payments.billing_month", "=", "invoices.billing_month"),
-          eb.val(0),
-        )
-        .as("paid"),
-    )
+    .select(paidYenOfInvoice().as("paid"))
     .select(creditedYenOfInvoice().as("credited"))
     .where("invoices.contract_id", "=", contractId)
     .where("invoices.due_date", "<", today)
@@ -288,11 +277,7 @@ export async function terminateByProvider(
     customerFault: boolean;
     reason: string;
     endDate: IsoDate;
-    today: IsoDate;
-    at: Date;
-    actor: AuditActor;
-    ip: string;
-  },
+  } & StepMoment,
 ): Promise<Result> {
   const c = await contractFacts(db, params.contractId);
   if (!c) return notFoundFailure();

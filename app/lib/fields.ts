@@ -58,6 +58,12 @@ export const noteField = (label = "メモ", options: { required?: boolean; max?:
   return options.required ? text.min(1, `${label}を入力してください`) : text;
 };
 
+/** A note the form may leave out: read as "" when the field is not sent. */
+export const optionalNoteField = (label = "メモ", options: { max?: number } = {}) =>
+  noteField(label, options)
+    .optional()
+    .transform((v) => v ?? "");
+
 /** For fields read without a schema: the message when `value` is longer than its kind allows, else null. */
 export function textTooLong(value: string, kind: TextKind, label: string): string | null {
   return value.length > TEXT_LIMITS[kind] ? tooLongMessage(label, TEXT_LIMITS[kind]) : null;

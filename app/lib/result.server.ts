@@ -4,6 +4,7 @@
 import { data } from "@remix-run/node";
 import { notFound } from "./http.server";
 import { failureFields, failureStatus, type Failure } from "./result";
+import type { FieldErrors } from "./form";
 
 /** What a form's page reads back: `errors` per field (`_form` for the whole form). */
 export interface FormFailureData {
@@ -21,4 +22,13 @@ export function failureResponse<E extends object = object>(failure: Failure, ext
     { errors: failureFields(failure), ...(extra ?? ({} as E)) },
     { status: failureStatus(failure) },
   );
+}
+
+/**
+ * For the pages that show one error at a time (its field and message): the first error of a
+ * form that did not parse, with 400.
+ */
+export function firstFieldErrorResponse(fields: FieldErrors) {
+  const [field, message] = Object.entries(fields)[0];
+  return data({ field, message: message ?? "" }, { status: 400 });
 }

@@ -34,7 +34,7 @@ import {
 } from "~/auth/second-factor.server";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { PasskeyRegistration } from "~/components/PasskeyButton";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { formatInstant } from "~/lib/format";
@@ -282,9 +282,7 @@ export default function SecondFactorSettings() {
                 <th scope="col">名前</th>
                 <th scope="col">登録日時</th>
                 <th scope="col">最後に使った日時</th>
-                <th scope="col">
-                  <span className="visually-hidden">操作</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

@@ -8,7 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import {
   API_SCOPE_LABELS,
   createApiKey,
@@ -145,9 +145,7 @@ export default function ApiKeys() {
                 <th scope="col">発行</th>
                 <th scope="col">最終利用</th>
                 <th scope="col">状態</th>
-                <th scope="col">
-                  <span className="visually-hidden">操作</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

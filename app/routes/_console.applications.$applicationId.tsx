@@ -18,7 +18,7 @@ import {
 } from "~/contracts/applications.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { dateField, idField, noteField } from "~/lib/fields";
+import { dateField, idField, optionalNoteField } from "~/lib/fields";
 import { parseForm } from "~/lib/form";
 import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
@@ -28,6 +28,7 @@ import { jstDate } from "~/lib/jst";
 import { AREA_LABELS, itemLabel, OWNERSHIP_LABELS } from "~/lib/labels";
 import { getProviderSettings } from "~/settings/provider.server";
 import { formatDate, formatInstant } from "~/lib/format";
+import { firstFieldErrorResponse } from "~/lib/result.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -63,9 +64,7 @@ const DecisionForm = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal(["reject", "revoke"]),
     reasonCode: idField("理由", "理由を選んでください（規約第8条第2項）"),
-    note: noteField("補足")
-      .optional()
-      .transform((v) => v ?? ""),
+    note: optionalNoteField("補足"),
   }),
 ]);
 
@@ -73,10 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const form = await request.formData();
   const parsed = parseForm(DecisionForm, form);
-  if (!parsed.ok) {
-    const [field, message] = Object.entries(parsed.fields)[0];
-    return data({ field, message: message ?? "" }, { status: 400 });
-  }
+  if (!parsed.ok) return firstFieldErrorResponse(parsed.fields);
   const input = parsed.value;
   const base = {
     id: idParam(params.applicationId),

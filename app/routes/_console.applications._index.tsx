@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Pager, SortHeader } from "~/components/Pager";
+import { ListFilters, FilterSelect } from "~/components/ListFilters";
 import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { requireViewer } from "~/auth/session.server";
@@ -41,23 +42,14 @@ export default function Applications() {
           </Link>
         </p>
       ) : null}
-      <Form method="get" className="filters" aria-label="お申し込みの絞り込み">
-        <label>
-          状態
-          <select name="status" defaultValue={status}>
-            <option value="">すべて</option>
-            {Object.entries(APPLICATION_STATUS_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-        <KeepSort info={page} />
-        <button type="submit" className="secondary">
-          絞り込む
-        </button>
-      </Form>
+      <ListFilters page={page} label="お申し込みの絞り込み">
+        <FilterSelect
+          label="状態"
+          name="status"
+          defaultValue={status}
+          labels={APPLICATION_STATUS_LABELS}
+        />
+      </ListFilters>
       {applications.length === 0 ? (
         <div className="empty">
           {status ? "条件に合うお申し込みはありません。" : "お申し込みはありません。"}

@@ -5,7 +5,7 @@ import { ARCHIVE_SORT, KIND_LABELS, pageArchive } from "~/billing/document-archi
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
 import { KeepSort, Pager, SortHeader } from "~/components/Pager";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { getDb } from "~/db.server";
 import { TEXT_LIMITS } from "~/lib/fields";
 import { fieldErrorsOf } from "~/lib/form";
@@ -191,9 +191,7 @@ export default function Archive() {
                   </SortHeader>
                   <th scope="col">保存日時</th>
                   <th scope="col">SHA-256</th>
-                  <th scope="col">
-                    <span className="visually-hidden">操作</span>
-                  </th>
+                  <ActionsHeader />
                 </tr>
               </thead>
               <tbody>

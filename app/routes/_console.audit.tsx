@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { AUDIT_SORT, pageAudit } from "~/audit/audit.server";
-import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { Pager, SortHeader } from "~/components/Pager";
+import { ListFilters, FilterSelect } from "~/components/ListFilters";
 import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { requireViewer } from "~/auth/session.server";
@@ -27,27 +28,18 @@ export default function AuditLog() {
   return (
     <>
       <h1>監査ログ</h1>
-      <Form method="get" className="filters">
-        <label>
-          操作
-          <select name="action" defaultValue={action}>
-            <option value="">すべて</option>
-            {Object.entries(AUDIT_ACTION_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
+      <ListFilters page={page}>
+        <FilterSelect
+          label="操作"
+          name="action"
+          defaultValue={action}
+          labels={AUDIT_ACTION_LABELS}
+        />
         <label>
           ユーザー（メール）
           <input type="search" name="email" defaultValue={email} />
         </label>
-        <KeepSort info={page} />
-        <button type="submit" className="secondary">
-          絞り込む
-        </button>
-      </Form>
+      </ListFilters>
       {entries.length === 0 ? (
         <div className="empty">該当する記録はありません。</div>
       ) : (

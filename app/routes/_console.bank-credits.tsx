@@ -23,6 +23,7 @@ import { UPLOAD_FORMS } from "~/collections/upload-forms";
 import { formClaim, issueFormTokens, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { failureMessage, failureStatus } from "~/lib/result";
 import { z } from "zod";
+import type { ReactNode } from "react";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -167,22 +168,13 @@ export default function BankCredits() {
           <Pager info={page} label="照合待ちのページ" />
           <TableScroll>
             <table className="data" data-testid="pending-credits">
-              <thead>
-                <tr>
-                  <th scope="col">取引日</th>
-                  <th scope="col" className="num">
-                    入金額
-                  </th>
-                  <th scope="col">振込依頼人名</th>
-                  <th scope="col">割り当て</th>
-                </tr>
-              </thead>
+              <CreditHead>
+                <th scope="col">割り当て</th>
+              </CreditHead>
               <tbody>
                 {pending.map((c) => (
                   <tr key={c.id}>
-                    <td>{formatDate(c.transaction_date)}</td>
-                    <td className="num">{formatYen(c.amount_yen)}</td>
-                    <td>{c.payer_name}</td>
+                    <CreditCells credit={c} />
                     <td>
                       <OnceForm
                         method="post"
@@ -251,24 +243,15 @@ export default function BankCredits() {
           <Pager info={resolvedPage} label="処理済みのページ" pageParam="rpage" />
           <TableScroll>
             <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">取引日</th>
-                  <th scope="col" className="num">
-                    入金額
-                  </th>
-                  <th scope="col">振込依頼人名</th>
-                  <th scope="col">結果</th>
-                  <th scope="col">請求書</th>
-                  <th scope="col">処理</th>
-                </tr>
-              </thead>
+              <CreditHead>
+                <th scope="col">結果</th>
+                <th scope="col">請求書</th>
+                <th scope="col">処理</th>
+              </CreditHead>
               <tbody>
                 {resolved.map((c) => (
                   <tr key={c.id}>
-                    <td>{formatDate(c.transaction_date)}</td>
-                    <td className="num">{formatYen(c.amount_yen)}</td>
-                    <td>{c.payer_name}</td>
+                    <CreditCells credit={c} />
                     <td>{STATUS_LABELS[c.status]}</td>
                     <td>
                       {c.invoice_id ? (
@@ -292,3 +275,34 @@ export default function BankCredits() {
 }
 
 export const meta = titled("入金の照合");
+
+/** The head of both credit tables: the bank's columns, then the table's own (children). */
+function CreditHead({ children }: { children: ReactNode }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">取引日</th>
+        <th scope="col" className="num">
+          入金額
+        </th>
+        <th scope="col">振込依頼人名</th>
+        {children}
+      </tr>
+    </thead>
+  );
+}
+
+/** The bank's columns of one credit, as the bank reported it. */
+function CreditCells({
+  credit,
+}: {
+  credit: { transaction_date: string; amount_yen: number; payer_name: string };
+}) {
+  return (
+    <>
+      <td>{formatDate(credit.transaction_date)}</td>
+      <td className="num">{formatYen(credit.amount_yen)}</td>
+      <td>{credit.payer_name}</td>
+    </>
+  );
+}

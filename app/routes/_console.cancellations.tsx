@@ -14,7 +14,7 @@ import {
   pageCancellations,
 } from "~/contracts/cancellation.server";
 import { Pager } from "~/components/Pager";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -76,9 +76,7 @@ export default function Cancellations() {
                   <th scope="col">解約希望日</th>
                   <th scope="col">確認日</th>
                   <th scope="col">解約日</th>
-                  <th scope="col">
-                    <span className="visually-hidden">操作</span>
-                  </th>
+                  <ActionsHeader />
                 </tr>
               </thead>
               <tbody>

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { getContract } from "~/contracts/contracts.server";
 import { SUSPENSION_REASONS, type SuspensionReason } from "~/contracts/suspension-reasons";
 import {
@@ -14,7 +14,14 @@ import {
 } from "~/contracts/suspensions.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { checkboxField, choiceField, dateField, idField, noteField } from "~/lib/fields";
+import {
+  checkboxField,
+  choiceField,
+  dateField,
+  idField,
+  noteField,
+  optionalNoteField,
+} from "~/lib/fields";
 import { parseForm } from "~/lib/form";
 import { failureMessage, failureStatus, type Result } from "~/lib/result";
 import { OnceForm } from "~/components/OnceForm";
@@ -54,11 +61,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { contract: found.contract, suspensions, returns, today: jstDate(now()), formTokens };
 }
 
-const optionalNote = (label: string) =>
-  noteField(label)
-    .optional()
-    .transform((v) => v ?? "");
-
 // The page's four forms, one schema (issue 16 item 1): an unknown intent is a 400, the reason is
 // one of T-17's and the ids are numbers or a field error.
 const AdminForm = z.discriminatedUnion("intent", [
@@ -68,7 +70,7 @@ const AdminForm = z.discriminatedUnion("intent", [
       Object.keys(SUSPENSION_REASONS) as [SuspensionReason, ...SuspensionReason[]],
       "停止の理由",
     ),
-    note: optionalNote("メモ"),
+    note: optionalNoteField("メモ"),
     startsOn: dateField("開始日"),
     endsOn: z
       .union([z.literal(""), dateField("終了日")])
@@ -79,7 +81,7 @@ const AdminForm = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("lift"),
     suspensionId: idField("停止"),
-    liftReason: optionalNote("解除の理由"),
+    liftReason: optionalNoteField("解除の理由"),
   }),
   z.object({
     intent: z.literal("terminate"),
@@ -250,9 +252,7 @@ export default function ContractAdmin() {
                 <th scope="col">開始</th>
                 <th scope="col">終了</th>
                 <th scope="col">解除</th>
-                <th scope="col">
-                  <span className="visually-hidden">操作</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>
@@ -327,9 +327,7 @@ export default function ContractAdmin() {
                 <th scope="col">装置</th>
                 <th scope="col">返却期限</th>
                 <th scope="col">状態</th>
-                <th scope="col">
-                  <span className="visually-hidden">操作</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

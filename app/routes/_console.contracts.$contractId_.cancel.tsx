@@ -25,6 +25,7 @@ import { OnceForm } from "~/components/OnceForm";
 import { z } from "zod";
 import { isIsoDate, jstDate } from "~/lib/jst";
 import { formatDate, formatYen } from "~/lib/format";
+import { firstFieldErrorResponse } from "~/lib/result.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -83,10 +84,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   const id = idParam(params.contractId);
   const parsed = parseForm(CancelForm, form);
-  if (!parsed.ok) {
-    const [field, message] = Object.entries(parsed.fields)[0];
-    return data({ field, message: message ?? "" }, { status: 400 });
-  }
+  if (!parsed.ok) return firstFieldErrorResponse(parsed.fields);
   const input = parsed.value;
   const base = {
     contractId: id,

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
@@ -19,7 +19,7 @@ import {
 import { getContract } from "~/contracts/contracts.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { addressField, emailField, idField, nameField, noteField } from "~/lib/fields";
+import { addressField, emailField, idField, nameField, optionalNoteField } from "~/lib/fields";
 import { failureMessage } from "~/lib/result";
 import { formValues, parseForm } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
@@ -94,9 +94,7 @@ const ChangesIntent = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal(["approve", "reject"]),
     changeId: idField("変更"),
-    reason: noteField("理由")
-      .optional()
-      .transform((v) => v ?? ""),
+    reason: optionalNoteField("理由"),
   }),
   z.looseObject({ intent: z.literal(["preview", "request"]) }),
 ]);
@@ -346,11 +344,7 @@ export default function ContractChanges() {
                 <th scope="col">変更日</th>
                 <th scope="col">申込者</th>
                 <th scope="col">状態</th>
-                {isOperator ? (
-                  <th scope="col">
-                    <span className="visually-hidden">操作</span>
-                  </th>
-                ) : null}
+                {isOperator ? <ActionsHeader /> : null}
               </tr>
             </thead>
             <tbody>

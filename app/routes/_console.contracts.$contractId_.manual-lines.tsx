@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { FieldError, FormErrorAlerts } from "~/components/Field";
 import { OnceForm } from "~/components/OnceForm";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { useState } from "react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { MANUAL_LINE_ROLES } from "~/auth/tenancy";
@@ -247,9 +247,7 @@ export default function ManualLines() {
                 </th>
                 <th scope="col">請求書</th>
                 <th scope="col">登録</th>
-                <th scope="col">
-                  <span className="visually-hidden">操作</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

@@ -37,6 +37,7 @@ import {
   choiceField,
   idField,
   noteField,
+  optionalNoteField,
   optionalIdField,
   TEXT_LIMITS,
 } from "~/lib/fields";
@@ -119,16 +120,12 @@ const TransferForm = z.discriminatedUnion("intent", [
     intent: z.literal(["approve", "refuse"]),
     changeId: idField("手続き"),
     reasonCode: optionalIdField("理由"),
-    note: noteField("補足")
-      .optional()
-      .transform((v) => v ?? ""),
+    note: optionalNoteField("補足"),
   }),
   z.object({
     intent: z.literal(["withdraw", "representative"]),
     changeId: idField("手続き"),
-    representativeName: noteField("代表者", { max: TEXT_LIMITS.name })
-      .optional()
-      .transform((v) => v ?? ""),
+    representativeName: optionalNoteField("代表者", { max: TEXT_LIMITS.name }),
   }),
 ]);
 

@@ -9,7 +9,7 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { OnceForm } from "~/components/OnceForm";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { VisitLinesTable } from "~/components/VisitLinesTable";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
 import {
@@ -247,11 +247,7 @@ export default function Visits() {
                   料金（税抜）
                 </th>
                 <th scope="col">状態</th>
-                {isOperator ? (
-                  <th scope="col">
-                    <span className="visually-hidden">操作</span>
-                  </th>
-                ) : null}
+                {isOperator ? <ActionsHeader /> : null}
               </tr>
             </thead>
             <tbody>

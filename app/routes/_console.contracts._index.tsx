@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import type { ContractStatus } from "../../db/schema";
 import { requireViewer } from "~/auth/session.server";
 import {
@@ -9,7 +9,8 @@ import {
   pageContracts,
   type ContractItemFilter,
 } from "~/contracts/contracts.server";
-import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { Pager, SortHeader } from "~/components/Pager";
+import { ListFilters } from "~/components/ListFilters";
 import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
@@ -57,7 +58,7 @@ export default function Contracts() {
   return (
     <>
       <h1>契約</h1>
-      <Form method="get" className="filters">
+      <ListFilters page={page}>
         <label>
           検索（契約番号・回線ID・顧客名）
           <input type="search" name="q" defaultValue={search} />
@@ -85,11 +86,7 @@ export default function Contracts() {
             ))}
           </select>
         </label>
-        <KeepSort info={page} />
-        <button type="submit" className="secondary">
-          絞り込む
-        </button>
-      </Form>
+      </ListFilters>
       {contracts.length === 0 ? (
         <div className="empty">
           {search || status || item ? "条件に合う契約はありません。" : "まだ契約がありません。"}

@@ -21,7 +21,7 @@ import {
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { ACCOUNT_ISSUER_ROLES, CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { listContracts } from "~/contracts/contracts.server";
 import { checkPeppolId } from "~/billing/peppol-id";
 import { failureMessage } from "~/lib/result";
@@ -458,11 +458,7 @@ export default function CustomerDetail() {
                 <th scope="col">メールアドレス</th>
                 <th scope="col">状態</th>
                 <th scope="col">二要素認証</th>
-                {canIssue ? (
-                  <th scope="col">
-                    <span className="visually-hidden">操作</span>
-                  </th>
-                ) : null}
+                {canIssue ? <ActionsHeader /> : null}
               </tr>
             </thead>
             <tbody>

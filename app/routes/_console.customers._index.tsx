@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { CUSTOMER_SORT, pageCustomers } from "~/customers/customers.server";
-import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { Pager, SortHeader } from "~/components/Pager";
+import { ListFilters } from "~/components/ListFilters";
 import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
@@ -26,16 +27,12 @@ export default function Customers() {
   return (
     <>
       <h1>顧客</h1>
-      <Form method="get" className="filters">
+      <ListFilters page={page} submit="検索">
         <label>
           検索（顧客名・顧客番号）
           <input type="search" name="q" defaultValue={search} />
         </label>
-        <KeepSort info={page} />
-        <button type="submit" className="secondary">
-          検索
-        </button>
-      </Form>
+      </ListFilters>
       {customers.length === 0 ? (
         <div className="empty">
           {search ? "条件に合う顧客はありません。" : "まだ顧客が登録されていません。"}

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import type { IncidentStatus } from "../../db/schema";
 import { requireViewer } from "~/auth/session.server";
 import { getDb } from "~/db.server";
@@ -11,7 +11,8 @@ import {
   SEVERITY_LABELS,
 } from "~/security/incident-labels";
 import { INCIDENT_SORT, pageIncidents } from "~/security/incidents.server";
-import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { Pager, SortHeader } from "~/components/Pager";
+import { ListFilters, FilterSelect } from "~/components/ListFilters";
 import { TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { formatInstant } from "~/lib/format";
@@ -59,7 +60,7 @@ export default function Incidents() {
         ゲートウェイのC&C通信、ウイルスの駆除失敗、ゲートウェイのオフラインを検知するとインシデントになり、
         メール（即時）と電話（9:00〜21:00、12/29〜1/3を除く）でお知らせします。
       </p>
-      <Form method="get" className="filters" aria-label="インシデントの絞り込み">
+      <ListFilters page={page} label="インシデントの絞り込み">
         <label>
           重要度
           <select name="severity" defaultValue={values.severity}>
@@ -71,28 +72,18 @@ export default function Incidents() {
             ))}
           </select>
         </label>
-        <label>
-          種類
-          <select name="kind" defaultValue={values.kind}>
-            <option value="">すべて</option>
-            {Object.entries(INCIDENT_KIND_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          状態
-          <select name="status" defaultValue={values.status}>
-            <option value="">すべて</option>
-            {Object.entries(INCIDENT_STATUS_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect
+          label="種類"
+          name="kind"
+          defaultValue={values.kind}
+          labels={INCIDENT_KIND_LABELS}
+        />
+        <FilterSelect
+          label="状態"
+          name="status"
+          defaultValue={values.status}
+          labels={INCIDENT_STATUS_LABELS}
+        />
         <label>
           機器名
           <input type="search" name="device" defaultValue={values.device} size={10} />
@@ -105,11 +96,7 @@ export default function Incidents() {
           期間（まで）
           <input type="date" name="to" defaultValue={values.to} />
         </label>
-        <KeepSort info={page} />
-        <button type="submit" className="secondary">
-          絞り込む
-        </button>
-      </Form>
+      </ListFilters>
       {incidents.length === 0 ? (
         <div className="empty">
           {filtered

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { KeepSort, Pager, SortHeader } from "~/components/Pager";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Pager, SortHeader } from "~/components/Pager";
+import { ListFilters, FilterSelect } from "~/components/ListFilters";
 import { TableScroll } from "~/components/TableScroll";
 import { debitFailures } from "~/collections/collections.server";
 import {
@@ -62,7 +63,7 @@ export default function Invoices() {
   return (
     <>
       <h1>請求書</h1>
-      <Form method="get" className="filters" aria-label="請求書の検索">
+      <ListFilters page={page} label="請求書の検索" submit="検索">
         <label>
           発行日（から）
           <input type="date" name="from" defaultValue={values.from} />
@@ -89,22 +90,13 @@ export default function Invoices() {
           請求月
           <input type="month" name="month" defaultValue={values.month} />
         </label>
-        <label>
-          状態
-          <select name="status" defaultValue={values.status}>
-            <option value="">すべて</option>
-            {Object.entries(STATUS_LABELS).map(([k, v]) => (
-              <option key={k} value={k}>
-                {v}
-              </option>
-            ))}
-          </select>
-        </label>
-        <KeepSort info={page} />
-        <button type="submit" className="secondary">
-          検索
-        </button>
-      </Form>
+        <FilterSelect
+          label="状態"
+          name="status"
+          defaultValue={values.status}
+          labels={STATUS_LABELS}
+        />
+      </ListFilters>
       {invoices.length === 0 ? (
         <div className="empty">
           {filtered ? "条件に合う請求書はありません。" : "発行済みの請求書はまだありません。"}

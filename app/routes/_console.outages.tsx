@@ -15,7 +15,7 @@ import { listContracts } from "~/contracts/contracts.server";
 import { OUTAGE_SERVICE_LABELS } from "~/contracts/outage-labels";
 import { OUTAGE_SORT, outageCredits, pageOutages, recordOutage } from "~/contracts/outages.server";
 import { Pager } from "~/components/Pager";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { formValues, parseForm, UNKNOWN_INTENT } from "~/lib/form";
@@ -202,9 +202,7 @@ export default function Outages() {
                 <th scope="col" className="num">
                   減額（税抜）
                 </th>
-                <th scope="col">
-                  <span className="visually-hidden">操作</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

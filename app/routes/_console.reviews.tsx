@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { Pager } from "~/components/Pager";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { pagePendingReviews, REVIEW_SORT } from "~/contracts/reviews.server";
 import { getDb } from "~/db.server";
 import { formatInstant } from "~/lib/format";
@@ -43,9 +43,7 @@ export default function Reviews() {
                   <th scope="col">手続き</th>
                   <th scope="col">内容</th>
                   <th scope="col">申込者</th>
-                  <th scope="col">
-                    <span className="visually-hidden">操作</span>
-                  </th>
+                  <ActionsHeader />
                 </tr>
               </thead>
               <tbody>

@@ -8,7 +8,7 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { FieldError, FormErrorAlerts } from "~/components/Field";
 import { OnceForm } from "~/components/OnceForm";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES, TARIFF_VIEW_ROLES } from "~/auth/tenancy";
 import { isWithdrawable, tariffCodeLabel } from "~/billing/tariff-editor";
@@ -137,9 +137,7 @@ export default function Tariffs() {
                 変更した料金
               </th>
               <th scope="col">登録日時</th>
-              <th scope="col">
-                <span className="visually-hidden">操作</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

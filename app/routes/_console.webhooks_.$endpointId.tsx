@@ -3,7 +3,7 @@
 // A foreign or unknown endpoint is 404.
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { TableScroll } from "~/components/TableScroll";
+import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { getServerConfig } from "~/config.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -118,9 +118,7 @@ export default function WebhookLog() {
                 <th scope="col">イベント</th>
                 <th scope="col">状態</th>
                 <th scope="col">送信（日本時間）と応答</th>
-                <th scope="col">
-                  <span className="visually-hidden">操作</span>
-                </th>
+                <ActionsHeader />
               </tr>
             </thead>
             <tbody>

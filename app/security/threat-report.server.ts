@@ -31,7 +31,7 @@ import { RETENTION_MONTHS, retentionStart } from "./retention";
 import { queueMail } from "../mail/outbox.server";
 import { customerInTenant, securityRecordInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
-import { fetchPage } from "../lib/paging.server";
+import { countOf, fetchPage } from "../lib/paging.server";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { createdIso, recordWebhookEvent, webhookSubscribers } from "../webhooks/events.server";
 import { formatDate, formatMonth } from "../lib/format";
@@ -645,10 +645,7 @@ export async function pageThreatReports(
       .where(securityRecordInTenant(tenant, "threat_reports.created_at"));
   const { rows, page } = await fetchPage(
     request,
-    () =>
-      scoped()
-        .select((eb) => eb.fn.countAll<number>().as("count"))
-        .executeTakeFirstOrThrow(),
+    () => countOf(scoped()),
     (w) =>
       scoped()
         .select([
