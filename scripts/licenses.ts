@@ -6,7 +6,11 @@
 // server does daily); both print JSON of what happened (main-services.server.ts).
 import { parseArgs } from "node:util";
 import { quoteCancelLicense } from "../app/licenses/licenses.server";
-import { applyMainServiceEnds, recordMainService } from "../app/licenses/main-services.server";
+import {
+  applyMainServiceEnds,
+  mainServiceRecordJson,
+  recordMainService,
+} from "../app/licenses/main-services.server";
 import type { MainServiceField } from "../app/licenses/main-services";
 import { now } from "../app/lib/clock";
 import { isIsoDate, jstDate } from "../app/lib/jst";
@@ -87,19 +91,7 @@ async function mainService(values: Values): Promise<number> {
       console.error((lines.length > 0 ? lines : [`${customerRef}: ${result.error}`]).join("\n"));
       return 1;
     }
-    const { service } = result;
-    console.log(
-      JSON.stringify({
-        customer: result.customerRef,
-        service: service.serviceRef,
-        kind: service.kind,
-        name: service.name,
-        status: service.status,
-        lastDay: service.lastDay,
-        created: result.created,
-        ended: result.ended,
-      }),
-    );
+    console.log(JSON.stringify(mainServiceRecordJson(result)));
     return 0;
   });
 }

@@ -15,7 +15,7 @@ import { applyIspSecurity, cancelIspContract } from "../licenses/isp.server";
 import { getLicenseByRef } from "../licenses/licenses.server";
 import { getLicenseView } from "../licenses/license-views.server";
 import { listMainServices, type MainServiceView } from "../licenses/main-service-views.server";
-import { recordMainService } from "../licenses/main-services.server";
+import { mainServiceRecordJson, recordMainService } from "../licenses/main-services.server";
 import type { MainServiceField } from "../licenses/main-services";
 import { jstDate } from "../lib/jst";
 import { failureMessage } from "../lib/result";
@@ -373,16 +373,6 @@ export async function recordApiMainService(
     if (named.length > 0) throw validationProblem(Object.fromEntries(named));
     throw new ApiProblem(409, "conflict", "記録できません", result.error);
   }
-  const { service } = result;
   // The command's JSON (`licenses main-service`), field for field.
-  return {
-    customer: result.customerRef,
-    service: service.serviceRef,
-    kind: service.kind,
-    name: service.name,
-    status: service.status,
-    lastDay: service.lastDay,
-    created: result.created,
-    ended: result.ended,
-  };
+  return mainServiceRecordJson(result);
 }

@@ -11,7 +11,7 @@ import { renderInvoicePdf, type InvoiceDocument } from "../../reports/invoice-pd
 import type { Tenant } from "../auth/tenancy";
 import { creditNoteDocument, invoiceDocument } from "./invoice-documents.server";
 import type { ListSort, PageRequest } from "../lib/paging";
-import { fetchPage } from "../lib/paging.server";
+import { countAndYenOf, fetchPage } from "../lib/paging.server";
 import { instantOf, type IsoDate } from "../lib/jst";
 
 export type ArchivedKind = DocumentArchiveTable["kind"];
@@ -269,12 +269,7 @@ export async function pageArchive(
   search: ArchiveSearch,
   request: PageRequest<ArchiveSortColumn>,
 ) {
-  const totals = await filteredArchive(db, search)
-    .select((eb) => [
-      eb.fn.countAll<number>().as("count"),
-      eb.fn.coalesce(eb.fn.sum<number>("amount_yen"), sql<number>`0`).as("amount_yen"),
-    ])
-    .executeTakeFirstOrThrow();
+  const totals = await countAndYenOf(filteredArchive(db, search));
   const { rows, page } = await fetchPage(
     request,
     async () => totals,

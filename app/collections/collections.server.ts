@@ -24,7 +24,7 @@ import { writePayment } from "../billing/payments.server";
 import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
 import { instantOf, isIsoDate, type IsoDate, jstDate } from "../lib/jst";
 import type { ListSort, PageRequest } from "../lib/paging";
-import { fetchPage } from "../lib/paging.server";
+import { countAndYenOf, fetchPage } from "../lib/paging.server";
 import { getDebitSettings } from "../settings/provider.server";
 import { findBranch } from "./bank-codes.server";
 import { debitDateFor, payerKey, RESULT_LABELS, type AccountType } from "./zengin";
@@ -546,12 +546,7 @@ export const CREDIT_SORT: ListSort<"date"> = { columns: { date: "asc" }, default
  */
 export async function pagePendingCredits(db: Kysely<Database>, request: PageRequest<"date">) {
   const pending = () => db.selectFrom("bank_credits").where("status", "=", "pending");
-  const totals = await pending()
-    .select((eb) => [
-      eb.fn.countAll<number>().as("count"),
-      eb.fn.coalesce(eb.fn.sum<number>("amount_yen"), sql<number>`0`).as("amount_yen"),
-    ])
-    .executeTakeFirstOrThrow();
+  const totals = await countAndYenOf(pending());
   const { rows: credits, page } = await fetchPage(
     { ...request, dir: "asc" },
     async () => totals,

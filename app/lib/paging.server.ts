@@ -1,6 +1,6 @@
 // One page of a list whose count is taken over the whole filter first (issue 17 item 2): the
 // page asked for is clamped to the last one, then only its rows are read.
-import type { ExpressionBuilder, SelectQueryBuilder } from "kysely";
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from "kysely";
 import { pageInfo, type PageInfo, type PageRequest, type SortDirection } from "./paging";
 
 export interface PageWindow<S extends string> {
@@ -32,4 +32,22 @@ export async function countOf<DB, TB extends keyof DB>(
     .executeTakeFirstOrThrow();
   // Kysely cannot resolve the selection's type over a generic DB; the column is the one above.
   return row as unknown as { count: number | string | bigint };
+}
+
+/**
+ * The count side of fetchPage for a list of money rows, with the sum of their `amount_yen` over the
+ * whole filter (the list's 「N件 合計」, issue 17 item 2): 0 for no rows, not null.
+ */
+export async function countAndYenOf<DB, TB extends keyof DB>(
+  query: SelectQueryBuilder<DB, TB, object>,
+): Promise<{ count: number; amount_yen: number }> {
+  const row = await query
+    .select([
+      sql<number>`count(*)`.as("count"),
+      sql<number>`coalesce(sum(amount_yen), 0)`.as("amount_yen"),
+    ])
+    .executeTakeFirstOrThrow();
+  // As countOf: the selection's type over a generic DB; both columns are the ones above.
+  const totals = row as unknown as { count: number | string; amount_yen: number | string };
+  return { count: Number(totals.count), amount_yen: Number(totals.amount_yen) };
 }

@@ -55,6 +55,21 @@ export type RecordMainServiceResult =
     }>
   | { ok: false; error: string; fieldErrors: Partial<Record<MainServiceField, string>> };
 
+/** A recorded main service as the command prints it and the partner API answers it, field for field. */
+export function mainServiceRecordJson(recorded: Extract<RecordMainServiceResult, { ok: true }>) {
+  const { service } = recorded;
+  return {
+    customer: recorded.customerRef,
+    service: service.serviceRef,
+    kind: service.kind,
+    name: service.name,
+    status: service.status,
+    lastDay: service.lastDay,
+    created: recorded.created,
+    ended: recorded.ended,
+  };
+}
+
 /**
  * Applies the L-4 rule as of `on` to the given customers (already scoped by the caller) and
  * writes what it ends: `isp_applications.ended_on`, and the licence — `expired` with its last

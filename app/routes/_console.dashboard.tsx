@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { TableScroll } from "~/components/TableScroll";
@@ -21,6 +21,7 @@ import {
   RETENTION_MONTHS,
 } from "~/security/dashboard.server";
 import { formatCount, formatDate, formatInstant } from "~/lib/format";
+import { titled } from "~/lib/meta";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -383,6 +384,4 @@ export default function Dashboard() {
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: chartStyles }];
 
-export const meta: MetaFunction = () => [
-  { title: "ダッシュボード | セキュアライン 管理コンソール" },
-];
+export const meta = titled("ダッシュボード");

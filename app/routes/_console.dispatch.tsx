@@ -4,7 +4,6 @@ import {
   type ActionFunctionArgs,
   type LinksFunction,
   type LoaderFunctionArgs,
-  type MetaFunction,
 } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
@@ -34,6 +33,7 @@ import {
   recordGatewayFailure,
 } from "~/security/gateway-failures.server";
 import { formatInstantWithWeekday } from "~/lib/format";
+import { titled } from "~/lib/meta";
 
 /** Built when used, so that the browser bundle carries neither zod's schema nor the calendar module. */
 function dispatchForm() {
@@ -324,6 +324,4 @@ export default function Dispatch() {
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: chartStyles }];
 
-export const meta: MetaFunction = () => [
-  { title: "ゲートウェイ故障の受付 | セキュアライン 管理コンソール" },
-];
+export const meta = titled("ゲートウェイ故障の受付");
