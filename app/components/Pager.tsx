@@ -11,6 +11,7 @@ import {
   type PageInfo,
   type SortDirection,
 } from "~/lib/paging";
+import { TableScroll } from "./TableScroll";
 
 /** 「全N件中 X–Y件」 with 「前へ」「次へ」 and the page numbers around the current one. */
 export function Pager({
@@ -118,6 +119,28 @@ export function KeepSort({ info }: { info: Pick<PageInfo, "sort" | "dir"> }) {
     <>
       <input type="hidden" name="sort" value={info.sort} />
       <input type="hidden" name="dir" value={info.dir} />
+    </>
+  );
+}
+
+/** A paged list's table: the pager above and below it (「（下）」), the table scrolling in its own box. */
+export function PagedTable({
+  page,
+  label,
+  children,
+}: {
+  page: PageInfo;
+  label: string;
+  /** The table's head and body. */
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <Pager info={page} label={label} />
+      <TableScroll>
+        <table className="data">{children}</table>
+      </TableScroll>
+      <Pager info={page} label={`${label}（下）`} />
     </>
   );
 }

@@ -5,7 +5,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import {
@@ -13,14 +13,15 @@ import {
   confirmCancellation,
   pageCancellations,
 } from "~/contracts/cancellation.server";
-import { Pager } from "~/components/Pager";
-import { ActionsHeader, TableScroll } from "~/components/TableScroll";
+import { PagedTable } from "~/components/Pager";
+import { ActionsHeader } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { idParam, notFound } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { formatDate } from "~/lib/format";
+import { ContractRefCells } from "~/components/ContractRefCells";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
@@ -64,51 +65,42 @@ export default function Cancellations() {
       {cancellations.length === 0 ? (
         <div className="empty">解約のお申し込みはありません。</div>
       ) : (
-        <>
-          <Pager info={page} label="解約のページ" />
-          <TableScroll>
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">契約</th>
-                  <th scope="col">顧客</th>
-                  <th scope="col">申込日</th>
-                  <th scope="col">解約希望日</th>
-                  <th scope="col">確認日</th>
-                  <th scope="col">解約日</th>
-                  <ActionsHeader />
-                </tr>
-              </thead>
-              <tbody>
-                {cancellations.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
-                    </td>
-                    <td>{c.customer_name}</td>
-                    <td>{formatDate(c.requested_on)}</td>
-                    <td>{formatDate(c.wished_date)}</td>
-                    <td>{formatDate(c.confirmed_on)}</td>
-                    <td>{formatDate(c.termination_date)}</td>
-                    <td>
-                      {c.confirmed_on ? (
-                        "確認済み"
-                      ) : (
-                        <Form method="post">
-                          <input type="hidden" name="contractId" value={c.id} />
-                          <button type="submit" aria-label={`${c.ref} の解約を確認する`}>
-                            解約を確認する
-                          </button>
-                        </Form>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-          <Pager info={page} label="解約のページ（下）" />
-        </>
+        <PagedTable page={page} label="解約のページ">
+          <thead>
+            <tr>
+              <th scope="col">契約</th>
+              <th scope="col">顧客</th>
+              <th scope="col">申込日</th>
+              <th scope="col">解約希望日</th>
+              <th scope="col">確認日</th>
+              <th scope="col">解約日</th>
+              <ActionsHeader />
+            </tr>
+          </thead>
+          <tbody>
+            {cancellations.map((c) => (
+              <tr key={c.id}>
+                <ContractRefCells contract={c} />
+                <td>{formatDate(c.requested_on)}</td>
+                <td>{formatDate(c.wished_date)}</td>
+                <td>{formatDate(c.confirmed_on)}</td>
+                <td>{formatDate(c.termination_date)}</td>
+                <td>
+                  {c.confirmed_on ? (
+                    "確認済み"
+                  ) : (
+                    <Form method="post">
+                      <input type="hidden" name="contractId" value={c.id} />
+                      <button type="submit" aria-label={`${c.ref} の解約を確認する`}>
+                        解約を確認する
+                      </button>
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </PagedTable>
       )}
     </>
   );

@@ -21,12 +21,13 @@ import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { addressField, emailField, idField, nameField, optionalNoteField } from "~/lib/fields";
 import { failureMessage } from "~/lib/result";
-import { formValues, parseForm } from "~/lib/form";
+import { parseForm } from "~/lib/form";
 import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, jstDate } from "~/lib/jst";
 import { itemLabel } from "~/lib/labels";
 import { formatDate, formatMonth, formatYen } from "~/lib/format";
 import { titled } from "~/lib/meta";
+import { readContractForm } from "~/contracts/contract-form.server";
 
 const ChangeForm = z.discriminatedUnion("kind", [
   z.object({
@@ -100,10 +101,7 @@ const ChangesIntent = z.discriminatedUnion("intent", [
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const viewer = await requireViewer(request);
-  const form = await request.formData();
-  const values = formValues(form);
-  const contractId = idParam(params.contractId);
+  const { viewer, form, values, contractId } = await readContractForm(request, params);
   const db = getDb();
   const actor = { id: viewer.id, email: viewer.email };
   const intent = parseForm(ChangesIntent, form);

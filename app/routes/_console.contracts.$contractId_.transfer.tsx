@@ -31,7 +31,7 @@ import {
 } from "~/contracts/holder-changes.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { formValues, parseForm } from "~/lib/form";
+import { parseForm } from "~/lib/form";
 import {
   checkboxField,
   choiceField,
@@ -56,6 +56,7 @@ import { jstDate } from "~/lib/jst";
 import { getProviderSettings } from "~/settings/provider.server";
 import { formatDate, formatInstantDate, formatMonth, formatYen } from "~/lib/format";
 import { CustomerOptions } from "~/components/CustomerOptions";
+import { readContractForm } from "~/contracts/contract-form.server";
 
 const decisionForm = (changeId: number) => `holder-change-decision-${changeId}`;
 
@@ -130,10 +131,7 @@ const TransferForm = z.discriminatedUnion("intent", [
 ]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const viewer = await requireViewer(request);
-  const form = await request.formData();
-  const values = formValues(form);
-  const contractId = idParam(params.contractId);
+  const { viewer, form, values, contractId } = await readContractForm(request, params);
   const db = getDb();
   const base = {
     contractId,

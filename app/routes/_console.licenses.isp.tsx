@@ -59,7 +59,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     customers:
       viewer.tenant.kind === "customer" ? [] : await applicableCustomers(db, viewer.tenant),
     products: PRODUCT_CODES.map((code) => ISP_PRODUCTS[code]),
-    contracts: await listIspContracts(db, viewer.tenant, today),
+    ispContracts: await listIspContracts(db, viewer.tenant, today),
     showCustomer: viewer.tenant.kind !== "customer",
     notices: {
       switching: SWITCHING_WARNING,
@@ -108,12 +108,12 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function IspApplication() {
-  const { formToken, customers, products, contracts, showCustomer, notices } =
+  const { formToken, customers, products, ispContracts, showCustomer, notices } =
     useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const actionData = answer && "errors" in answer ? answer : undefined;
   const errors: Partial<Record<FieldName, string>> = actionData?.errors ?? {};
-  const live = contracts.filter((c) => c.status !== "ended");
+  const live = ispContracts.filter((c) => c.status !== "ended");
   return (
     <>
       <p>
@@ -202,7 +202,7 @@ export default function IspApplication() {
       </OnceForm>
 
       <h2>ISPセキュリティの契約</h2>
-      {contracts.length === 0 ? (
+      {ispContracts.length === 0 ? (
         <div className="empty">ISPセキュリティの契約はまだありません。</div>
       ) : (
         <TableScroll>
@@ -218,7 +218,7 @@ export default function IspApplication() {
               </tr>
             </thead>
             <tbody>
-              {contracts.map((c) => (
+              {ispContracts.map((c) => (
                 <tr key={c.id}>
                   <td>{c.contractNumber}</td>
                   {showCustomer ? <td>{c.customerName}</td> : null}

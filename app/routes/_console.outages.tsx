@@ -14,7 +14,7 @@ import type { OutageService } from "~/billing/outage-credit";
 import { listContracts } from "~/contracts/contracts.server";
 import { OUTAGE_SERVICE_LABELS } from "~/contracts/outage-labels";
 import { OUTAGE_SORT, outageCredits, pageOutages, recordOutage } from "~/contracts/outages.server";
-import { Pager } from "~/components/Pager";
+import { PagedTable } from "~/components/Pager";
 import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
@@ -223,41 +223,35 @@ export default function Outages() {
       {outages.length === 0 ? (
         <div className="empty">記録された障害はありません。</div>
       ) : (
-        <>
-          <Pager info={page} label="障害のページ" />
-          <TableScroll>
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">契約</th>
-                  <th scope="col">顧客</th>
-                  <th scope="col">サービス</th>
-                  <th scope="col">把握</th>
-                  <th scope="col">復旧</th>
-                  <th scope="col">責め</th>
-                </tr>
-              </thead>
-              <tbody>
-                {outages.map((o) => (
-                  <tr key={o.id}>
-                    <td>{o.contract_ref}</td>
-                    <td>{o.customer_name}</td>
-                    <td>
-                      {o.services
-                        .split(",")
-                        .map((s) => SERVICES.find((x) => x.value === s)?.label ?? s)
-                        .join("・")}
-                    </td>
-                    <td>{formatInstant(o.known_at)}</td>
-                    <td>{formatInstant(o.restored_at)}</td>
-                    <td>{o.customer_fault ? "お客さま" : "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-          <Pager info={page} label="障害のページ（下）" />
-        </>
+        <PagedTable page={page} label="障害のページ">
+          <thead>
+            <tr>
+              <th scope="col">契約</th>
+              <th scope="col">顧客</th>
+              <th scope="col">サービス</th>
+              <th scope="col">把握</th>
+              <th scope="col">復旧</th>
+              <th scope="col">責め</th>
+            </tr>
+          </thead>
+          <tbody>
+            {outages.map((o) => (
+              <tr key={o.id}>
+                <td>{o.contract_ref}</td>
+                <td>{o.customer_name}</td>
+                <td>
+                  {o.services
+                    .split(",")
+                    .map((s) => SERVICES.find((x) => x.value === s)?.label ?? s)
+                    .join("・")}
+                </td>
+                <td>{formatInstant(o.known_at)}</td>
+                <td>{formatInstant(o.restored_at)}</td>
+                <td>{o.customer_fault ? "お客さま" : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </PagedTable>
       )}
     </>
   );

@@ -9,6 +9,7 @@ import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
 import { CONTRACT_STATUS_LABELS } from "~/lib/labels";
 import { formatDate, formatMonth, formatYen } from "~/lib/format";
+import { ContractRefCells } from "~/components/ContractRefCells";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: CUSTOMER_VIEW_ROLES });
@@ -172,10 +173,7 @@ export default function Portfolio() {
           <tbody>
             {p.contracts.map((c) => (
               <tr key={c.id}>
-                <td>
-                  <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
-                </td>
-                <td>{c.customer_name}</td>
+                <ContractRefCells contract={c} />
                 <td>{c.line_id}</td>
                 <td>{CONTRACT_STATUS_LABELS[c.status]}</td>
                 <td className="num">{formatYen(c.mrrYen)}</td>
