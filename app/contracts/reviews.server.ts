@@ -34,8 +34,9 @@ function pendingQuery(db: Kysely<Database>, tenant: Tenant) {
       "contracts.ref",
       "customers.name",
       "contract_changes.kind",
-      // A date here, a name in the other half of the union: one text column.
-      sql<string>`${sql.ref("contract_changes.effective_date")}`.as("detail"),
+      // A date here, a name in the other half of the union: one text column on both engines
+      // (PostgreSQL refuses a union of date and text; its date prints as YYYY-MM-DD).
+      sql<string>`cast(${sql.ref("contract_changes.effective_date")} as text)`.as("detail"),
       "contract_changes.requested_by",
       "contract_changes.requested_at",
     ])
