@@ -108,6 +108,17 @@ function raw(
 
 const form = { "Content-Type": "application/x-www-form-urlencoded" };
 
+/** The one-time token of the customer page's 「アカウントを追加する」 form, as a browser would send it. */
+async function inviteToken(baseUrl: string, customerId: number, cookie: string): Promise<string> {
+  const html = await (
+    await fetch(`${baseUrl}/customers/${customerId}`, { headers: { Cookie: cookie } })
+  ).text();
+  const invite = html.split("<form").find((f) => f.includes('name="intent" value="invite"'));
+  const token = invite && /name="_formToken" value="([^"]+)"/.exec(invite)?.[1];
+  if (!token) throw new Error("no invite form on the customer page");
+  return token;
+}
+
 describe("request size (item 1)", () => {
   it("refuses a 100 MB login at once from its Content-Length, and records nothing", async () => {
     const before = { attempts: count("login_attempts"), audit: count("audit_log") };
@@ -416,7 +427,12 @@ describe("links in mails (item 7)", () => {
     const response = await raw(server.url, {
       path: `/customers/${customerId}`,
       headers: { ...form, Host: "evil.example", Origin: "http://evil.example", Cookie: cookie },
-      body: new URLSearchParams({ displayName: "偽ホスト 試験", email: to }).toString(),
+      body: new URLSearchParams({
+        intent: "invite",
+        displayName: "偽ホスト 試験",
+        email: to,
+        _formToken: await inviteToken(server.url, customerId, cookie),
+      }).toString(),
     });
     expect(response.status).toBe(302);
     const check = new SQLite(server.databasePath, { readonly: true });
@@ -489,7 +505,12 @@ describe("behind a TLS proxy", () => {
       method: "POST",
       redirect: "manual",
       headers: { ...form, Origin: proxied.url, Cookie: cookie },
-      body: new URLSearchParams({ displayName: "プロキシ 試験", email: to }),
+      body: new URLSearchParams({
+        intent: "invite",
+        displayName: "プロキシ 試験",
+        email: to,
+        _formToken: await inviteToken(proxied.url, customerId, cookie),
+      }),
     });
     expect(invite.status).toBe(302);
     const check = new SQLite(proxied.databasePath, { readonly: true });
