@@ -75,6 +75,23 @@ describe("phones (issue 17 item 12)", () => {
     await context.close();
   });
 
+  it("keeps a readable width for text cells of a wide list at 390 px", async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    await loginAs(page, server.url, "operator@demo.example");
+    await page.goto(`${server.url}/incidents`);
+    await page.getByRole("heading", { name: "インシデント", level: 1 }).waitFor();
+    // The incident list squeezes every column to its minimum; at 6em the 内容 column broke after
+    // four characters. 7.5em of 15 px leaves six.
+    const widths = await page
+      .locator("table.data tbody td:not(.num)")
+      .evaluateAll((cells) => cells.map((c) => c.getBoundingClientRect().width));
+    expect(widths.length).toBeGreaterThan(8);
+    expect(Math.min(...widths)).toBeGreaterThanOrEqual(112);
+    expect(await pageWidth(page)).toEqual({ page: 390, screen: 390 });
+    await context.close();
+  });
+
   it("fits the invoice page into 390 px; its tables scroll inside their own box", async () => {
     const invoice = firstId(
       `select invoices.id from invoices join contracts on contracts.id = invoices.contract_id
