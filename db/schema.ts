@@ -3,6 +3,7 @@
 // ISO 8601 text in UTC, booleans are 0/1 integers (portable to PostgreSQL as written).
 import type { Generated, Insertable, Selectable, Updateable } from "kysely";
 import type { Instant, IsoDate, YearMonth } from "../app/lib/jst";
+import type { Yen } from "../app/lib/money";
 
 export type Role =
   "provider_admin" | "operator" | "finance" | "reseller_manager" | "customer_admin";
@@ -100,7 +101,7 @@ export interface DirectDebitTable {
   id: Generated<number>;
   invoice_id: number;
   debit_date: IsoDate;
-  amount_yen: number;
+  amount_yen: Yen;
   bank_code: string;
   branch_code: string;
   account_type: number;
@@ -117,7 +118,7 @@ export interface BankCreditTable {
   id: Generated<number>;
   line_key: string;
   transaction_date: IsoDate;
-  amount_yen: number;
+  amount_yen: Yen;
   payer_name: string;
   payer_kana: string;
   status: "matched" | "pending" | "assigned" | "dismissed";
@@ -460,7 +461,7 @@ export interface TariffVersionTable {
 export interface TariffPriceTable {
   version_id: number;
   code: string;
-  price_yen: number;
+  price_yen: Yen;
 }
 
 export interface PlanChangeTable {
@@ -513,7 +514,7 @@ export interface ManualLineTable {
   contract_id: number;
   line_date: IsoDate;
   description: string;
-  amount_yen: number;
+  amount_yen: Yen;
   taxable: number;
   code: string | null;
   rule: string | null;
@@ -527,7 +528,7 @@ export interface PaymentTable {
   billing_month: YearMonth;
   paid_on: IsoDate;
   /** null = pays the invoice in full. */
-  amount_yen: number | null;
+  amount_yen: Yen | null;
   recorded_by: string | null;
   created_at: Instant;
 }
@@ -563,11 +564,11 @@ export interface InvoiceTable {
   billing_month: YearMonth;
   issue_date: IsoDate;
   due_date: IsoDate;
-  taxable_10_yen: number;
-  tax_10_yen: number;
-  non_taxable_yen: number;
-  interest_yen: number;
-  total_yen: number;
+  taxable_10_yen: Yen;
+  tax_10_yen: Yen;
+  non_taxable_yen: Yen;
+  interest_yen: Yen;
+  total_yen: Yen;
   line_count: number;
   recipient_name: string;
   recipient_address: string;
@@ -583,8 +584,8 @@ export interface InvoiceLineTable {
   tariff_version: string | null;
   description: string;
   quantity: number;
-  unit_price_yen: number;
-  amount_yen: number;
+  unit_price_yen: Yen;
+  amount_yen: Yen;
   tax_category: TaxCategoryColumn;
 }
 
@@ -595,10 +596,10 @@ export interface CreditNoteTable {
   invoice_id: number;
   issue_date: IsoDate;
   reason: string;
-  taxable_10_yen: number;
-  tax_10_yen: number;
-  non_taxable_yen: number;
-  total_yen: number;
+  taxable_10_yen: Yen;
+  tax_10_yen: Yen;
+  non_taxable_yen: Yen;
+  total_yen: Yen;
   line_count: number;
   issued_at: Instant;
   issued_by: string;
@@ -612,7 +613,7 @@ export interface CreditNoteLineTable {
   description: string;
   rule: string;
   /** The amount returned, positive. */
-  amount_yen: number;
+  amount_yen: Yen;
   tax_category: TaxCategoryColumn;
 }
 
@@ -655,7 +656,7 @@ export interface LicenseTable {
   kind: "standard" | "service" | "trial";
   region: "JP" | "UK" | "NL" | "EEA" | "CH" | "other";
   seats: number;
-  price_yen: number;
+  price_yen: Yen;
   order_number: string | null;
   product_key: string | null;
   contract_number: string | null;
@@ -683,14 +684,14 @@ export interface LicenseChargeTable {
   id: Generated<number>;
   license_id: number;
   charge_date: IsoDate;
-  amount_yen: number;
+  amount_yen: Yen;
   type: "purchase" | "renewal" | "trial_conversion";
 }
 
 export interface RefundTable {
   id: Generated<number>;
   license_id: number;
-  amount_yen: number;
+  amount_yen: Yen;
   rule: string;
   state: Generated<RefundStateColumn>;
   reason: string | null;
@@ -709,7 +710,7 @@ export interface IspApplicationTable {
   customer_id: number;
   product: "multi_device_security" | "web_filtering_win" | "web_filtering_android";
   devices: number;
-  monthly_yen: number;
+  monthly_yen: Yen;
   contract_number: string;
   pin: string;
   applied_on: IsoDate;
@@ -779,7 +780,7 @@ export interface VisitBookingTable {
   lines: string;
   with_line_application: number;
   backup_available: number;
-  estimate_yen: number;
+  estimate_yen: Yen;
   status: "booked" | "done" | "cancelled";
   visit_id: number | null;
   created_by: string;
@@ -809,7 +810,7 @@ export interface ContractHolderChangeTable {
   refusal_reason: number | null;
   refusal_note: string | null;
   effective_date: IsoDate | null;
-  taken_over_yen: number | null;
+  taken_over_yen: Yen | null;
   /** JSON array of the invoice numbers taken over unpaid (T-10-4). */
   taken_over_invoices: string | null;
   requested_by: string;
@@ -952,7 +953,7 @@ export interface DocumentArchiveTable {
   /** 取引先: the recipient's name as printed. */
   counterparty: string;
   /** 取引金額: the total incl. tax (for a credit note the amount returned, positive). */
-  amount_yen: number;
+  amount_yen: Yen;
   file_name: string;
   pdf: Buffer;
   /** Lower-case hex SHA-256 of `pdf`. */
@@ -968,8 +969,8 @@ export interface DunningStepTable {
   kind: "reminder" | "suspension_notice";
   day_offset: number;
   on_date: IsoDate;
-  owed_yen: number;
-  interest_yen: number;
+  owed_yen: Yen;
+  interest_yen: Yen;
   outbox_id: number | null;
   suspension_id: number | null;
   note: string | null;

@@ -11,6 +11,7 @@ import {
   type ArchiveSearch,
 } from "../app/billing/document-archive.server";
 import { isIsoDate } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
 
@@ -39,7 +40,7 @@ function searchOptions(values: Record<string, string | undefined>): {
       problems.push(`--${name}: expected an integer number of yen, got "${value}"`);
       return null;
     }
-    return Number(value);
+    return toYen(Number(value));
   };
   const search: ArchiveSearch = {
     from: date("from"),

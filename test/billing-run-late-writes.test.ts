@@ -13,6 +13,7 @@ import { decideChange, listChanges, requestChange } from "../app/contracts/contr
 import { recordOutage } from "../app/contracts/outages.server";
 import { bookVisit, recordVisitDone } from "../app/contracts/visit-bookings.server";
 import type { YearMonth } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { instantOf, isoDate, type IsoDate, yearMonth } from "../app/lib/jst";
 
@@ -452,7 +453,7 @@ describe("other writes while the month is being closed", () => {
         .executeTakeFirstOrThrow();
       await t.db
         .insertInto("tariff_prices")
-        .values({ version_id: id, code: "base.standard", price_yen: 3500 })
+        .values({ version_id: id, code: "base.standard", price_yen: toYen(3500) })
         .execute();
     });
     const base = async (ref: string) => (await issued(ref, yearMonth("2026-11")))!.lines[0];

@@ -10,6 +10,7 @@ import { migrateToLatest, openDatabase } from "../db/connection";
 import { generateContracts } from "../scripts/bench/generate-contracts";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { yearMonth, type YearMonth } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -139,7 +140,11 @@ describe("issuing", () => {
       .orderBy("id")
       .executeTakeFirstOrThrow();
     await expect(
-      t.db.updateTable("invoices").set({ total_yen: 1 }).where("id", "=", invoice.id).execute(),
+      t.db
+        .updateTable("invoices")
+        .set({ total_yen: toYen(1) })
+        .where("id", "=", invoice.id)
+        .execute(),
     ).rejects.toThrow(/immutable/);
     await expect(
       t.db.deleteFrom("invoices").where("id", "=", invoice.id).execute(),
@@ -147,7 +152,7 @@ describe("issuing", () => {
     await expect(
       t.db
         .updateTable("invoice_lines")
-        .set({ amount_yen: 1 })
+        .set({ amount_yen: toYen(1) })
         .where("invoice_id", "=", invoice.id)
         .execute(),
     ).rejects.toThrow(/immutable/);
@@ -165,8 +170,8 @@ describe("issuing", () => {
           tariff_version: null,
           description: "後から追加",
           quantity: 1,
-          unit_price_yen: 1,
-          amount_yen: 1,
+          unit_price_yen: toYen(1),
+          amount_yen: toYen(1),
           tax_category: "taxable_10",
         })
         .execute();

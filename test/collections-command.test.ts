@@ -18,6 +18,7 @@ import {
 import { getInvoice } from "../app/billing/invoices.server";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { instant, isoDate, type IsoDate, yearMonth, type YearMonth } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 
 const FIRST_PAGE = { page: 1, size: 50, sort: "date", dir: "asc" } as const;
 
@@ -183,11 +184,11 @@ async function scenario() {
           billing_month: month,
           issue_date: isoDate("2026-11-01"),
           due_date: dueDate,
-          taxable_10_yen: total,
-          tax_10_yen: 0,
-          non_taxable_yen: 0,
-          interest_yen: 0,
-          total_yen: total,
+          taxable_10_yen: toYen(total),
+          tax_10_yen: toYen(0),
+          non_taxable_yen: toYen(0),
+          interest_yen: toYen(0),
+          total_yen: toYen(total),
           line_count: 0,
           recipient_name: ref,
           recipient_address: "東京都",
@@ -212,7 +213,7 @@ async function scenario() {
         contract_id: ids["C-B"],
         billing_month: yearMonth("2026-10"),
         paid_on: isoDate("2026-11-05"),
-        amount_yen: 2_000,
+        amount_yen: toYen(2_000),
         recorded_by: "t",
         created_at: at,
       })

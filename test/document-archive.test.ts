@@ -26,6 +26,7 @@ import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
 import { yearMonth, type YearMonth } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 
 vi.mock("../reports/invoice-pdf", async (importOriginal) => {
   const real = await importOriginal<typeof import("../reports/invoice-pdf")>();
@@ -176,7 +177,7 @@ describe("the stored original", () => {
       .select(["id", "amount_yen"])
       .where("invoice_id", "=", invoice.id)
       .where("tax_category", "=", "taxable_10")
-      .where("amount_yen", ">", 0)
+      .where("amount_yen", ">", toYen(0))
       .orderBy("position")
       .executeTakeFirstOrThrow();
     // The confirm form carries the page's one-time token (decision 0027).

@@ -23,6 +23,7 @@ import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { clientRequest, responseOf } from "./support/request";
 import { instantOf, isoDate } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 
 const ROUTES = join(__dirname, "../app/routes");
 
@@ -227,7 +228,7 @@ describe("an unknown intent is a 400 and writes nothing", () => {
       .values({
         line_key: "conventions-1",
         transaction_date: isoDate("2026-11-20"),
-        amount_yen: 1000,
+        amount_yen: toYen(1000),
         payer_name: "テスト",
         payer_kana: "テスト",
         status: "pending",

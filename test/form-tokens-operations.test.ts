@@ -28,6 +28,7 @@ import {
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
 import { instant, instantOf, isoDate } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 
 let t: TestDatabase;
 let sessions: Record<string, string> = {};
@@ -438,7 +439,7 @@ describe("visits", () => {
         lines: JSON.stringify([{ code: "visit.base", quantity: 1 }]),
         with_line_application: 0,
         backup_available: 0,
-        estimate_yen: 4500,
+        estimate_yen: toYen(4500),
         status: "booked",
         visit_id: null,
         created_by: OPERATOR,

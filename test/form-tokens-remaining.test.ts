@@ -31,6 +31,7 @@ import {
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
 import { instantOf, isoDate } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 
 let t: TestDatabase;
 let sessions: Record<string, string> = {};
@@ -78,7 +79,7 @@ describe("入金の照合", () => {
       .values({
         line_key: "tokens-1",
         transaction_date: isoDate("2026-11-20"),
-        amount_yen: 700,
+        amount_yen: toYen(700),
         payer_name: "ツバメ",
         payer_kana: "ツバメ",
         status: "pending",
@@ -338,7 +339,7 @@ describe("ライセンスの返金", () => {
       .insertInto("refunds")
       .values({
         license_id: license.id,
-        amount_yen: 5500,
+        amount_yen: toYen(5500),
         rule: "L-3",
         reason: null,
         requested_at: instantOf(TEST_NOW),

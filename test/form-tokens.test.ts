@@ -29,6 +29,7 @@ import {
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
 import { instantOf } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 
 let t: TestDatabase;
 let sessions: Record<string, string> = {};
@@ -183,7 +184,7 @@ describe("credit notes", () => {
       .select("id")
       .where("invoice_id", "=", invoice.id)
       .where("tax_category", "=", "taxable_10")
-      .where("amount_yen", ">", 0)
+      .where("amount_yen", ">", toYen(0))
       .orderBy("position")
       .executeTakeFirstOrThrow();
     const page = await invoicePage({

@@ -6,6 +6,7 @@ import { waiveInterest } from "../app/billing/interest-waivers.server";
 import { recordPayment } from "../app/billing/payments.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { instant, isoDate, yearMonth, type YearMonth } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 
 let t: TestDatabase;
 const finance = { id: null, email: "finance@demo.example" };
@@ -150,7 +151,7 @@ describe("late interest of a payment recorded late (T-26)", () => {
     await recordPayment(t.db, {
       invoiceId: id,
       tenant: provider,
-      payment: { paidOn: isoDate("2026-10-25"), amountYen: 5000 },
+      payment: { paidOn: isoDate("2026-10-25"), amountYen: toYen(5000) },
       actor: finance,
       ip: "",
     });

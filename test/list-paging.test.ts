@@ -15,6 +15,7 @@ import { loader as reviewsPage } from "../app/routes/_console.reviews";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { BASE, getAs, signInAll } from "./support/route-calls";
 import { instant, instantOf, isoDate } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 
 let t: TestDatabase;
 let sessions: Record<string, string>;
@@ -49,7 +50,7 @@ describe("電子帳簿の検索", () => {
       document_number: `INV-T${String(i).padStart(5, "0")}`,
       issue_date: isoDate(`2026-10-${String((i % 28) + 1).padStart(2, "0")}`),
       counterparty: i % 3 === 0 ? "株式会社テスト商事" : "有限会社サンプル",
-      amount_yen: 1000 + i,
+      amount_yen: toYen(1000 + i),
       file_name: `t${i}.pdf`,
       pdf: Buffer.from(`pdf ${i}`),
       sha256: "0".repeat(64),
@@ -136,7 +137,7 @@ describe("ライセンスの返金", () => {
     await t.db.deleteFrom("refunds").execute();
     const made = Array.from({ length: 120 }, (_, i) => ({
       license_id: licenses[i].id,
-      amount_yen: 100 + i,
+      amount_yen: toYen(100 + i),
       rule: "L-3 cooling_off",
       state: i % 2 === 0 ? ("requested" as const) : ("approved" as const),
       reason: null,

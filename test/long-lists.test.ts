@@ -20,6 +20,7 @@ import { createIncident } from "./support/factories";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { clientRequest } from "./support/request";
 import { instant, instantOf, isoDate, yearMonth } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 
 const BASE = "http://127.0.0.1:3000";
 let t: TestDatabase;
@@ -61,11 +62,11 @@ async function insertInvoices(n: number) {
       billing_month: yearMonth(ym),
       issue_date: isoDate(`${ym}-01`),
       due_date: isoDate(`${ym}-25`),
-      taxable_10_yen: total,
-      tax_10_yen: 0,
-      non_taxable_yen: 0,
-      interest_yen: 0,
-      total_yen: total,
+      taxable_10_yen: toYen(total),
+      tax_10_yen: toYen(0),
+      non_taxable_yen: toYen(0),
+      interest_yen: toYen(0),
+      total_yen: toYen(total),
       line_count: 0,
       recipient_name: "x",
       recipient_address: "x",
@@ -576,7 +577,7 @@ describe("bank credits waiting for finance (issue 17 item 2)", () => {
         Array.from({ length: 560 }, (_, i) => ({
           line_key: `test-${i}`,
           transaction_date: isoDate(`2026-0${(i % 9) + 1}-15`),
-          amount_yen: 777_777 + i,
+          amount_yen: toYen(777_777 + i),
           payer_name: `ﾃｽﾄ${i}`,
           payer_kana: `ﾃｽﾄ${i}`,
           status: (i < 520 ? "pending" : "dismissed") as "pending" | "dismissed",

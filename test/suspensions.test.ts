@@ -14,6 +14,7 @@ import {
 } from "../app/contracts/suspensions.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { instantOf, isoDate, type IsoDate, yearMonth } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 
 let t: TestDatabase;
 const ids: Record<string, number> = {};
@@ -151,7 +152,7 @@ describe("T-17 a non-payment suspension settled partly by a credit note", () => 
       await recordPayment(t.db, {
         invoiceId: october.id,
         tenant: { kind: "provider" },
-        payment: { paidOn: isoDate("2026-12-05"), amountYen: 7700 },
+        payment: { paidOn: isoDate("2026-12-05"), amountYen: toYen(7700) },
         actor: finance,
         ip: "",
       });
@@ -397,7 +398,7 @@ describe("S4 ※3 rental gateways after termination", () => {
         .executeTakeFirstOrThrow();
       await t.db
         .insertInto("tariff_prices")
-        .values({ version_id: id, code: "device.gw10", price_yen: price })
+        .values({ version_id: id, code: "device.gw10", price_yen: toYen(price) })
         .execute();
     };
     await version(isoDate("2027-01-01"), 0);

@@ -24,6 +24,7 @@ import { writeTransaction } from "../../db/write-transaction";
 import { recordWebhookEventsFor, webhookSubscribers } from "../webhooks/events.server";
 import { billingChangesSince, lastBillingChange } from "./billing-changes.server";
 import { instantOf, lastDayOf, type YearMonth } from "../lib/jst";
+import { sumYen } from "../lib/yen";
 import {
   loadBillableContracts,
   loadPriorInvoices,
@@ -476,9 +477,9 @@ async function issueBatch(
   const rows = batch.map((p) => {
     seq += 1;
     const t = p.draft.totals;
-    const interest = p.draft.lines
-      .filter((l) => l.code === LATE_INTEREST_CODE)
-      .reduce((a, l) => a + l.amountYen, 0);
+    const interest = sumYen(
+      p.draft.lines.filter((l) => l.code === LATE_INTEREST_CODE).map((l) => l.amountYen),
+    );
     return {
       seq,
       invoice_number: invoiceNumber(seq),

@@ -4,7 +4,9 @@
 // sum of its 10 % amounts, like an invoice's (T-28, T-31).
 import { summarizeTax, type TaxCategory, type TaxSummary } from "./tax";
 import { formatYen } from "../lib/format";
+import { toYen, type Yen } from "../lib/money";
 import { invalid, invalidField, ok, type Result } from "../lib/result";
+import { sumYen } from "../lib/yen";
 
 export interface CreditableLine {
   invoiceLineId: number;
@@ -20,20 +22,20 @@ export interface CreditNoteLineDraft {
   description: string;
   rule: string;
   taxCategory: TaxCategory;
-  amountYen: number;
+  amountYen: Yen;
 }
 
 export interface CreditNoteDraftValue {
   lines: CreditNoteLineDraft[];
-  totals: TaxSummary & { totalYen: number };
+  totals: TaxSummary & { totalYen: Yen };
 }
 
 /** The draft, or a validation failure keyed by `line-<id>` (or `_form`). */
 export type CreditNoteDraft = Result<CreditNoteDraftValue>;
 
 /** What can still be returned of a line: its amount less earlier credits; credit lines (negative) nothing. */
-export function creditableYen(line: CreditableLine): number {
-  return Math.max(0, line.amountYen - line.alreadyCreditedYen);
+export function creditableYen(line: CreditableLine): Yen {
+  return toYen(Math.max(0, line.amountYen - line.alreadyCreditedYen));
 }
 
 export function draftCreditNote(
@@ -56,7 +58,7 @@ export function draftCreditNote(
         description: line.description,
         rule: line.rule,
         taxCategory: line.taxCategory,
-        amountYen: amount,
+        amountYen: toYen(amount),
       });
   }
   for (const id of requested.keys()) {
@@ -69,7 +71,7 @@ export function draftCreditNote(
   const tax = summarizeTax(drafts);
   return ok({
     lines: drafts,
-    totals: { ...tax, totalYen: tax.taxable10Yen + tax.tax10Yen + tax.nonTaxableYen },
+    totals: { ...tax, totalYen: sumYen([tax.taxable10Yen, tax.tax10Yen, tax.nonTaxableYen]) },
   });
 }
 

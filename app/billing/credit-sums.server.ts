@@ -3,6 +3,7 @@
 // interest still standing).
 import { expressionBuilder } from "kysely";
 import type { Database } from "../../db/schema";
+import { toYen, type Yen } from "../lib/money";
 
 const eb = expressionBuilder<Database, "invoices">();
 
@@ -11,9 +12,9 @@ export function creditedYenOfInvoice() {
   return eb.fn.coalesce(
     eb
       .selectFrom("credit_notes")
-      .select((e) => e.fn.sum<number>("credit_notes.total_yen").as("c"))
+      .select((e) => e.fn.sum<Yen>("credit_notes.total_yen").as("c"))
       .whereRef("credit_notes.invoice_id", "=", "invoices.id"),
-    eb.val(0),
+    eb.val(toYen(0)),
   );
 }
 
@@ -23,10 +24,10 @@ export function creditedInterestYenOfInvoice() {
     eb
       .selectFrom("credit_note_lines")
       .innerJoin("credit_notes", "credit_notes.id", "credit_note_lines.credit_note_id")
-      .select((e) => e.fn.sum<number>("credit_note_lines.amount_yen").as("i"))
+      .select((e) => e.fn.sum<Yen>("credit_note_lines.amount_yen").as("i"))
       .whereRef("credit_notes.invoice_id", "=", "invoices.id")
       .where("credit_note_lines.rule", "=", "T-26"),
-    eb.val(0),
+    eb.val(toYen(0)),
   );
 }
 

@@ -13,6 +13,7 @@ import { creditNoteDocument, invoiceDocument } from "./invoice-documents.server"
 import type { ListSort, PageRequest } from "../lib/paging";
 import { countAndYenOf, fetchPage } from "../lib/paging.server";
 import { instantOf, type IsoDate } from "../lib/jst";
+import { toYen, type Yen } from "../lib/money";
 
 export type ArchivedKind = DocumentArchiveTable["kind"];
 
@@ -75,7 +76,7 @@ async function archived(
       document_number: doc.number,
       issue_date: doc.issueDate,
       counterparty: doc.recipient.name,
-      amount_yen: doc.totals.totalYen,
+      amount_yen: toYen(doc.totals.totalYen),
       file_name: documentFileName(doc),
       pdf,
       sha256: sha256Hex(pdf),
@@ -170,8 +171,8 @@ export async function verifyArchive(
 export interface ArchiveSearch {
   from?: IsoDate | null;
   to?: IsoDate | null;
-  minYen?: number | null;
-  maxYen?: number | null;
+  minYen?: Yen | null;
+  maxYen?: Yen | null;
   counterparty?: string | null;
 }
 

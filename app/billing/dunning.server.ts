@@ -8,6 +8,7 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { failureMessage } from "../lib/result";
 import { suspendContract } from "../contracts/suspensions.server";
 import { addDays, instantOf, type IsoDate } from "../lib/jst";
+import { toYen, type Yen } from "../lib/money";
 import { queueMail } from "../mail/outbox.server";
 import {
   DUNNING_CATCH_UP_DAYS,
@@ -121,7 +122,7 @@ export async function runDunning(
     const owedYen = found.outstandingYen;
     // T-26-3: an invoice whose interest was waived states none.
     const waived = await interestWaiverOf(db, invoice.id);
-    const interestYen = waived ? 0 : found.interest.accruedYen;
+    const interestYen = waived ? toYen(0) : found.interest.accruedYen;
     const claimed = await db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto("dunning_steps")
@@ -255,8 +256,8 @@ async function recordSuspensionNotice(
     step: number;
     today: IsoDate;
     at: Date;
-    owedYen: number;
-    interestYen: number;
+    owedYen: Yen;
+    interestYen: Yen;
     plan: SuspensionPlan;
   },
 ): Promise<boolean> {

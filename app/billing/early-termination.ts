@@ -3,6 +3,7 @@
 // downgrade of the base plan. Endpoint and gateway fees carry no termination fee (docs/rules/terms.md
 // interpretation of 「対象サービス」), so only base-plan prices come in here.
 import { maxDate, monthOf, monthsBetween, type IsoDate, type YearMonth } from "../lib/jst";
+import { toYen, type Yen } from "../lib/money";
 import { chargedMonthCount, lastChargedMonth } from "./charged-months";
 
 /** Rule id written on ETF invoice lines: note ※1 of 別紙 4 (S4). */
@@ -39,7 +40,7 @@ export interface EarlyTerminationFee {
   /** The month whose base-plan price sets the fee. */
   lastChargedMonth: YearMonth;
   /** 0 when B is a multiple of 12 or the provider ended the service (then no line is made). */
-  etfYen: number;
+  etfYen: Yen;
 }
 
 /**
@@ -55,9 +56,9 @@ export function earlyTerminationFee(input: {
 }): EarlyTerminationFee {
   const b = chargedMonthCount(input.serviceStart, input.terminationDate);
   const remaining = remainingMonths(b);
-  const etfYen = chargesEarlyTerminationFee(input.terminatedBy)
-    ? input.basePlanPriceYen * remaining
-    : 0;
+  const etfYen = toYen(
+    chargesEarlyTerminationFee(input.terminatedBy) ? input.basePlanPriceYen * remaining : 0,
+  );
   return {
     terminationDate: input.terminationDate,
     chargedMonths: b,
@@ -71,7 +72,7 @@ export interface DowngradeFee {
   /** B: months charged up to the month before the change (0 for a change in the start month). */
   chargedMonths: number;
   remainingMonths: number;
-  etfYen: number;
+  etfYen: Yen;
 }
 
 /**
@@ -91,6 +92,6 @@ export function downgradeFee(input: {
   return {
     chargedMonths: b,
     remainingMonths: remaining,
-    etfYen: input.oldPlanPriceYen * remaining,
+    etfYen: toYen(input.oldPlanPriceYen * remaining),
   };
 }

@@ -8,6 +8,7 @@ import {
   type InvoiceLine,
 } from "./invoice";
 import { isoDate, yearMonth } from "../lib/jst";
+import { toYen } from "../lib/money";
 
 const line = (
   code: string,
@@ -19,8 +20,8 @@ const line = (
   tariffVersion: isoDate("2024-04-01"),
   description: code,
   quantity: 1,
-  unitPriceYen: amountYen,
-  amountYen,
+  unitPriceYen: toYen(amountYen),
+  amountYen: toYen(amountYen),
   taxCategory,
 });
 

@@ -3,6 +3,7 @@
 // makes no invoice; totals per tax category with the tax taken once per invoice (T-28, T-31,
 // see tax.ts). Every line names the rule and tariff version that produced it (spec README).
 import { addMonths, firstDayOf, lastDayOf, type IsoDate, type YearMonth } from "../lib/jst";
+import { toYen, type Yen } from "../lib/money";
 import { sumYen } from "../lib/yen";
 import { summarizeTax, type TaxCategory, type TaxSummary } from "./tax";
 
@@ -18,9 +19,9 @@ export interface InvoiceLine {
   /** Japanese text printed on the invoice. */
   description: string;
   quantity: number;
-  unitPriceYen: number;
+  unitPriceYen: Yen;
   /** Signed integer yen; credits are negative. */
-  amountYen: number;
+  amountYen: Yen;
   taxCategory: TaxCategory;
 }
 
@@ -28,7 +29,7 @@ export const LATE_INTEREST_CODE = "interest.late";
 
 export interface InvoiceTotals extends TaxSummary {
   /** taxable + tax + non-taxable. */
-  totalYen: number;
+  totalYen: Yen;
 }
 
 export interface InvoiceDraft {
@@ -68,7 +69,7 @@ export function invoiceTotals(lines: readonly InvoiceLine[]): InvoiceTotals {
     taxable10Yen,
     tax10Yen,
     nonTaxableYen,
-    totalYen: taxable10Yen + tax10Yen + nonTaxableYen,
+    totalYen: sumYen([taxable10Yen, tax10Yen, nonTaxableYen]),
   };
 }
 
@@ -95,9 +96,9 @@ export function draftInvoice(
 export function interestBearingPrincipal(invoice: {
   lines: readonly InvoiceLine[];
   totals: InvoiceTotals;
-}): number {
-  return (
+}): Yen {
+  return toYen(
     invoice.totals.totalYen -
-    sumYen(invoice.lines.filter((l) => l.code === LATE_INTEREST_CODE).map((l) => l.amountYen))
+      sumYen(invoice.lines.filter((l) => l.code === LATE_INTEREST_CODE).map((l) => l.amountYen)),
   );
 }

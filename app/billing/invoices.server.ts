@@ -6,7 +6,7 @@ import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { isIsoDate, type IsoDate, isYearMonth, type YearMonth } from "../lib/jst";
-import { parseYenInput } from "../lib/money";
+import { parseYenInput, toYen, type Yen } from "../lib/money";
 import { creditedInterestYenOfInvoice } from "./credit-sums.server";
 import { chunks } from "../../db/chunks";
 import { pageInfo, type ListSort, type PageRequest, type SortDirection } from "../lib/paging";
@@ -18,8 +18,8 @@ export type StatusFilter = "unpaid" | "overdue" | "paid";
 export interface InvoiceSearch {
   issueFrom?: IsoDate;
   issueTo?: IsoDate;
-  amountMin?: number;
-  amountMax?: number;
+  amountMin?: Yen;
+  amountMax?: Yen;
   counterparty?: string;
   status?: StatusFilter;
   billingMonth?: YearMonth;
@@ -381,8 +381,8 @@ export async function getInvoice(
   const interestPayments = payments.map((p) => ({ paidOn: p.paidOn, amountYen: p.amountYen }));
   const interest =
     state === "paid"
-      ? { settledYen: lateInterest(principal, interestPayments).interestYen, accruedYen: 0 }
-      : { settledYen: 0, accruedYen: accruedInterest(principal, interestPayments, today) };
+      ? { settledYen: lateInterest(principal, interestPayments).interestYen, accruedYen: toYen(0) }
+      : { settledYen: toYen(0), accruedYen: accruedInterest(principal, interestPayments, today) };
   return {
     invoice,
     lines,
@@ -391,7 +391,7 @@ export async function getInvoice(
     creditedYen,
     principal,
     paidYen,
-    outstandingYen: owedYen - paidYen,
+    outstandingYen: toYen(owedYen - paidYen),
     state,
     overdue: state !== "paid" && invoice.due_date < today,
     interest,

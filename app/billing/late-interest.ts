@@ -6,7 +6,8 @@
 // period; the sum over the invoice is floored once (T-28) and billed on the invoice of the month
 // in which the invoice was finally paid.
 import { addDays, daysBetween, monthOf, type IsoDate, type YearMonth } from "../lib/jst";
-import { applyRate, sumYen } from "../lib/yen";
+import { toYen, type Yen } from "../lib/money";
+import { applyRate } from "../lib/yen";
 
 /** 14.5 % a year on 365 days: amount × days × 145 ÷ 365,000 (exact integer arithmetic). */
 export const LATE_INTEREST_RATE = { numerator: 145, denominator: 365_000 } as const;
@@ -28,8 +29,8 @@ export function issuedInvoicePrincipal(invoice: {
   owedYen: number;
   interestYen: number;
   creditedInterestYen: number;
-}): number {
-  return invoice.owedYen - (invoice.interestYen - invoice.creditedInterestYen);
+}): Yen {
+  return toYen(invoice.owedYen - (invoice.interestYen - invoice.creditedInterestYen));
 }
 
 export interface InvoicePayment {
@@ -56,9 +57,9 @@ export interface InterestPortion {
 
 export interface LateInterest {
   /** floor(Σ principal paid × days × 0.145 ÷ 365), once per invoice. */
-  interestYen: number;
+  interestYen: Yen;
   portions: InterestPortion[];
-  outstandingPrincipalYen: number;
+  outstandingPrincipalYen: Yen;
   /** The payment that cleared the principal; null while some is unpaid. */
   finalPaymentDate: IsoDate | null;
   /** The month whose invoice carries the interest (month of the final payment); null while unpaid. */
@@ -92,8 +93,8 @@ function principalPortions(
   return { portions, outstanding, finalPaymentDate };
 }
 
-function interestOn(portions: readonly { principalYen: number; days: number }[]): number {
-  const yenDays = sumYen(portions.map((p) => p.principalYen * p.days));
+function interestOn(portions: readonly { principalYen: number; days: number }[]): Yen {
+  const yenDays = portions.reduce((sum, p) => sum + p.principalYen * p.days, 0);
   return applyRate(yenDays, LATE_INTEREST_RATE.numerator, LATE_INTEREST_RATE.denominator);
 }
 
@@ -106,7 +107,7 @@ export function lateInterest(
   return {
     interestYen: interestOn(portions),
     portions,
-    outstandingPrincipalYen: outstanding,
+    outstandingPrincipalYen: toYen(outstanding),
     finalPaymentDate,
     billingMonth: finalPaymentDate === null ? null : monthOf(finalPaymentDate),
   };
@@ -121,7 +122,7 @@ export function accruedInterest(
   invoice: InterestBearingInvoice,
   payments: readonly InvoicePayment[],
   asOf: IsoDate,
-): number {
+): Yen {
   const { portions, outstanding } = principalPortions(
     invoice,
     payments.filter((p) => p.paidOn <= asOf),

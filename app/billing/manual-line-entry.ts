@@ -9,8 +9,9 @@
 //   manual   anything else finance decides, with its own description and tax category
 import { z } from "zod";
 import { isIsoDate, type IsoDate } from "../lib/jst";
-import { parseYenInput } from "../lib/money";
+import { parseYenInput, toYen, type Yen } from "../lib/money";
 import { formatYen } from "../lib/format";
+import { yenTimes } from "../lib/yen";
 
 export const MANUAL_LINE_KINDS = {
   surcharge: "割増金（規約第25条：不当に免れた料金の2倍）",
@@ -82,7 +83,7 @@ export type ManualLineInput = z.output<typeof ManualLineForm>;
 export interface ManualLineEntry {
   lineDate: IsoDate;
   description: string;
-  amountYen: number;
+  amountYen: Yen;
   taxable: boolean;
   code: string;
   rule: string;
@@ -94,7 +95,7 @@ export function manualLineEntry(input: ManualLineInput): ManualLineEntry {
     case "surcharge":
       return {
         lineDate,
-        amountYen: 2 * amount,
+        amountYen: yenTimes(amount, 2),
         taxable: input.taxCategory === "taxable_10",
         code: "surcharge.evasion",
         rule: "T-25",
@@ -103,7 +104,7 @@ export function manualLineEntry(input: ManualLineInput): ManualLineEntry {
     case "relief":
       return {
         lineDate,
-        amountYen: -amount,
+        amountYen: toYen(-amount),
         taxable: true,
         code: "credit.relief",
         rule: "T-32",
@@ -130,7 +131,7 @@ export function manualLineEntry(input: ManualLineInput): ManualLineEntry {
     case "other":
       return {
         lineDate,
-        amountYen: input.sign === "credit" ? -amount : amount,
+        amountYen: input.sign === "credit" ? toYen(-amount) : amount,
         taxable: input.taxCategory === "taxable_10",
         code: "manual",
         rule: "manual",

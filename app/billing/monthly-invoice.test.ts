@@ -13,6 +13,7 @@ import {
 } from "./monthly-invoice";
 import { tariffVersions } from "./tariff";
 import { isoDate, type IsoDate, yearMonth, type YearMonth } from "../lib/jst";
+import { toYen } from "../lib/money";
 
 // The example contract K1 of docs/rules/import-format.md, as the import file gives it, with the file's tariff update.
 const K1: ContractHistory = {
@@ -89,8 +90,8 @@ const fee = (
   tariffVersion,
   description,
   quantity,
-  unitPriceYen,
-  amountYen: quantity * unitPriceYen,
+  unitPriceYen: toYen(unitPriceYen),
+  amountYen: toYen(quantity * unitPriceYen),
   taxCategory: "taxable_10",
 });
 const k1Fees = (month: string): InvoiceLine[] => [

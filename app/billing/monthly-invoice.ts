@@ -11,6 +11,7 @@ import {
   type IsoDate,
   type YearMonth,
 } from "../lib/jst";
+import { toYen } from "../lib/money";
 import { basePlanLabel, basePlanPriceForMonth, resolvePlanChanges } from "./base-plan";
 import { isItemMonthCharged, isMonthCharged, lastChargedMonth } from "./charged-months";
 import {
@@ -116,8 +117,8 @@ function monthlyFeeLines(
       tariffVersion: tariff.effectiveFrom,
       description: `基本料金（${basePlanLabel(base.plan)}）${formatBillingMonth(month)}`,
       quantity: 1,
-      unitPriceYen: base.priceYen,
-      amountYen: base.priceYen,
+      unitPriceYen: toYen(base.priceYen),
+      amountYen: toYen(base.priceYen),
       taxCategory: "taxable_10",
     });
   }
@@ -155,8 +156,8 @@ function monthlyFeeLines(
       tariffVersion: tariff.effectiveFrom,
       description,
       quantity: item.quantity,
-      unitPriceYen,
-      amountYen: unitPriceYen * item.quantity,
+      unitPriceYen: toYen(unitPriceYen),
+      amountYen: toYen(unitPriceYen * item.quantity),
       taxCategory: "taxable_10",
     });
   });
@@ -301,8 +302,8 @@ function outageCreditLines(
     tariffVersion: tariff.effectiveFrom,
     description: `障害による減額（${SERVICE_LABELS[credit.service]} ${credit.days}日分）`,
     quantity: 1,
-    unitPriceYen: -credit.creditYen,
-    amountYen: -credit.creditYen,
+    unitPriceYen: toYen(-credit.creditYen),
+    amountYen: toYen(-credit.creditYen),
     taxCategory: "taxable_10",
   }));
 }
@@ -339,7 +340,7 @@ function terminationFeeLines(
       tariffVersion: base.tariffVersion,
       description: `解約違約金（残${fee.remainingMonths}か月）`,
       quantity: fee.remainingMonths,
-      unitPriceYen: base.priceYen,
+      unitPriceYen: toYen(base.priceYen),
       amountYen: fee.etfYen,
       taxCategory: "non_taxable",
     },
@@ -389,7 +390,7 @@ function downgradeFeeLines(
       tariffVersion: priceVersion.effectiveFrom,
       description: `プラン変更違約金（${basePlanLabel(change.fromPlan)}→${basePlanLabel(change.toPlan)}、残${fee.remainingMonths}か月）`,
       quantity: fee.remainingMonths,
-      unitPriceYen: oldPlanPriceYen,
+      unitPriceYen: toYen(oldPlanPriceYen),
       amountYen: fee.etfYen,
       taxCategory: "non_taxable",
     });
@@ -436,8 +437,8 @@ function manualLines(contract: ContractHistory, month: YearMonth): InvoiceLine[]
       tariffVersion: null,
       description: line.description,
       quantity: 1,
-      unitPriceYen: line.amountYen,
-      amountYen: line.amountYen,
+      unitPriceYen: toYen(line.amountYen),
+      amountYen: toYen(line.amountYen),
       taxCategory: line.taxable ? "taxable_10" : "non_taxable",
     }));
 }

@@ -5,6 +5,7 @@
 // sum for a service in a month never exceeds its fee for that month. No credit for a
 // customer-caused outage, nor for one shorter than 24 hours.
 import { daysInMonth, jstDate, monthOf, parseInstant, type YearMonth } from "../lib/jst";
+import { toYen, type Yen } from "../lib/money";
 import { sumYen, truncDiv } from "../lib/yen";
 
 export type OutageService = "base" | "endpoint" | "gateway" | "sandbox";
@@ -57,9 +58,9 @@ export function outageDaysInMonth(outage: Outage, month: YearMonth): number {
 }
 
 /** One outage's credit for one service: floor(fee × days ÷ daysInMonth), at most the fee (positive yen). */
-export function dailyShareCredit(feeYen: number, days: number, month: YearMonth): number {
-  if (feeYen <= 0 || days <= 0) return 0;
-  return Math.min(feeYen, truncDiv(feeYen * days, daysInMonth(month)));
+export function dailyShareCredit(feeYen: number, days: number, month: YearMonth): Yen {
+  if (feeYen <= 0 || days <= 0) return toYen(0);
+  return toYen(Math.min(feeYen, truncDiv(feeYen * days, daysInMonth(month))));
 }
 
 export interface OutageCredit {
@@ -69,7 +70,7 @@ export interface OutageCredit {
   /** The service's fee for the month that the credit was computed from. */
   feeYen: number;
   /** Positive; the invoice line carries it with a minus sign (T-28). */
-  creditYen: number;
+  creditYen: Yen;
 }
 
 /**
@@ -91,9 +92,8 @@ export function outageCreditsForMonth(
       .map((o) => outageDaysInMonth(o, month))
       .filter((days) => days > 0);
     if (perOutage.length === 0) continue;
-    const creditYen = Math.min(
-      fee,
-      sumYen(perOutage.map((days) => dailyShareCredit(fee, days, month))),
+    const creditYen = toYen(
+      Math.min(fee, sumYen(perOutage.map((days) => dailyShareCredit(fee, days, month)))),
     );
     const days = perOutage.reduce((a, b) => a + b, 0);
     if (creditYen > 0) credits.push({ service, days, feeYen: fee, creditYen });

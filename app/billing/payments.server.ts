@@ -19,9 +19,10 @@ import { LATE_INTEREST_CODE } from "./invoice";
 import { getInvoice } from "./invoices.server";
 import { lateInterest } from "./late-interest";
 import { formatBillingMonth, formatMonth, formatYen } from "../lib/format";
+import type { Yen } from "../lib/money";
 import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 
-export type PaymentInput = { paidOn: IsoDate; amountYen: number | null };
+export type PaymentInput = { paidOn: IsoDate; amountYen: Yen | null };
 export type PaymentResult = Result<undefined, "paidOn" | "amountYen">;
 
 export type Found = NonNullable<Awaited<ReturnType<typeof getInvoice>>>;

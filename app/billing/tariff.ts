@@ -17,6 +17,7 @@
 //                       single price: it is priced per PC from the `migration.*` codes (S6).
 // - `migration.*`       the S6 data-migration table, per PC.
 import { firstDayOf, isIsoDate, isoDate, type IsoDate, type YearMonth } from "../lib/jst";
+import { toYen, type Yen } from "../lib/money";
 
 export interface TariffVersion {
   /** First day this version is in force. */
@@ -243,9 +244,9 @@ export function gatewayMonthlyPrice(
 }
 
 /** Device price of an unreturned or damaged rental gateway (S4 ※3), 0 until the provider sets it. */
-export function gatewayDevicePrice(version: TariffVersion, code: string): number {
+export function gatewayDevicePrice(version: TariffVersion, code: string): Yen {
   const model = gatewayModelName(code);
-  return model === null ? 0 : (lookupPrice(version, `device.${model}`) ?? 0);
+  return toYen(model === null ? 0 : (lookupPrice(version, `device.${model}`) ?? 0));
 }
 
 /** A plan is cheaper than another by its price in the given version (S4 ※1 downgrade). */

@@ -6,6 +6,7 @@ import type { Database } from "../../db/schema";
 import { writeTransaction } from "../../db/write-transaction";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { type IsoDate, instantOf, parseIsoDate } from "../lib/jst";
+import { toYen } from "../lib/money";
 import { loadTariffs } from "./history.server";
 import { BUILT_IN_TARIFF_DATE } from "./tariff";
 import { draftTariffVersion, isWithdrawable, type TariffVersionInput } from "./tariff-editor";
@@ -76,7 +77,7 @@ export async function publishTariffVersion(
         Object.entries(version.prices).map(([code, price]) => ({
           version_id: id,
           code,
-          price_yen: price,
+          price_yen: toYen(price),
         })),
       )
       .execute();

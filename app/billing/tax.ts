@@ -2,6 +2,7 @@
 // (docs/rules/terms.md interpretation following the invoice law): computed once per invoice per rate on the
 // sum of that rate's lines, fractions dropped toward zero (T-28). Credit lines (negative) reduce
 // the sum before the tax is taken.
+import { toYen, type Yen } from "../lib/money";
 import { applyRate } from "../lib/yen";
 
 export type TaxCategory = "taxable_10" | "non_taxable";
@@ -26,14 +27,14 @@ export const NON_TAXABLE_HEADING = "非課税・不課税";
 export const TAX_RATE_10 = { numerator: 10, denominator: 100 } as const;
 
 /** floor(taxable sum × 10 %), truncated toward zero (a negative sum gives a negative tax, T-28). */
-export function consumptionTax10(taxableSumYen: number): number {
+export function consumptionTax10(taxableSumYen: number): Yen {
   return applyRate(taxableSumYen, TAX_RATE_10.numerator, TAX_RATE_10.denominator);
 }
 
 export interface TaxSummary {
-  taxable10Yen: number;
-  tax10Yen: number;
-  nonTaxableYen: number;
+  taxable10Yen: Yen;
+  tax10Yen: Yen;
+  nonTaxableYen: Yen;
 }
 
 /** Sums lines by tax category and takes the tax once over the taxable sum. */
@@ -47,5 +48,10 @@ export function summarizeTax(
     if (line.taxCategory === "taxable_10") taxable10Yen += line.amountYen;
     else if (line.taxCategory === "non_taxable") nonTaxableYen += line.amountYen;
   }
-  return { taxable10Yen, tax10Yen: consumptionTax10(taxable10Yen), nonTaxableYen };
+  const taxable = toYen(taxable10Yen);
+  return {
+    taxable10Yen: taxable,
+    tax10Yen: consumptionTax10(taxable),
+    nonTaxableYen: toYen(nonTaxableYen),
+  };
 }

@@ -15,7 +15,8 @@
 // the tariff price kept in `listUnitPriceYen`, so a visit screen can show what was waived; the
 // invoice drops them like every zero-amount line (T-27-1).
 import type { IsoDate } from "../lib/jst";
-import { sumYen } from "../lib/yen";
+import { toYen, type Yen } from "../lib/money";
+import { sumYen, yenTimes } from "../lib/yen";
 import { isItemPresentOn } from "./charged-months";
 import {
   DATA_MIGRATION_CODE,
@@ -61,10 +62,10 @@ export interface PricedVisitLine {
   /** Japanese, e.g. `OSリカバリ 2台`. */
   description: string;
   quantity: number;
-  unitPriceYen: number;
-  amountYen: number;
+  unitPriceYen: Yen;
+  amountYen: Yen;
   /** The tariff price of one unit, also on free lines. */
-  listUnitPriceYen: number;
+  listUnitPriceYen: Yen;
   freeReason: FreeReason | null;
 }
 
@@ -74,7 +75,7 @@ export type VisitPricingError =
   | { kind: "migration_over_20_pcs"; pcsAt50gb: number; message: string };
 
 export type VisitPricingResult =
-  | { ok: true; lines: PricedVisitLine[]; totalYen: number }
+  | { ok: true; lines: PricedVisitLine[]; totalYen: Yen }
   | { ok: false; errors: VisitPricingError[] };
 
 const VISIT_LABELS: Readonly<Record<string, string>> = {
@@ -258,15 +259,15 @@ export function priceVisit(visit: VisitInput, context: VisitPricingContext): Vis
     freeReason: FreeReason | null,
   ) => {
     if (quantity <= 0) return;
-    const unitPriceYen = freeReason ? 0 : price;
+    const unitPriceYen = toYen(freeReason ? 0 : price);
     lines.push({
       code,
       rule: "S5",
       description: freeReason ? description + FREE_NOTE[freeReason] : description,
       quantity,
       unitPriceYen,
-      amountYen: unitPriceYen * quantity,
-      listUnitPriceYen: price,
+      amountYen: yenTimes(unitPriceYen, quantity),
+      listUnitPriceYen: toYen(price),
       freeReason,
     });
   };
@@ -346,15 +347,15 @@ function priceMigration(
     else groups.push({ ...pc, freeReason, quantity: 1 });
   });
   return groups.map((g) => {
-    const unitPriceYen = g.freeReason ? 0 : g.price;
+    const unitPriceYen = toYen(g.freeReason ? 0 : g.price);
     return {
       code: DATA_MIGRATION_CODE,
       rule: "S6",
       description: `${g.tier} ${g.quantity}台${g.freeReason ? FREE_NOTE[g.freeReason] : ""}`,
       quantity: g.quantity,
       unitPriceYen,
-      amountYen: unitPriceYen * g.quantity,
-      listUnitPriceYen: g.price,
+      amountYen: yenTimes(unitPriceYen, g.quantity),
+      listUnitPriceYen: toYen(g.price),
       freeReason: g.freeReason,
     };
   });

@@ -23,6 +23,7 @@ import { getInvoice } from "../billing/invoices.server";
 import { writePayment } from "../billing/payments.server";
 import { liftPaidUpSuspensions } from "../contracts/suspensions.server";
 import { instantOf, isIsoDate, type IsoDate, jstDate } from "../lib/jst";
+import { toYen, type Yen } from "../lib/money";
 import type { ListSort, PageRequest } from "../lib/paging";
 import { countAndYenOf, fetchPage } from "../lib/paging.server";
 import { getDebitSettings } from "../settings/provider.server";
@@ -132,7 +133,7 @@ export async function writeDebitRequest(
         customerNumber: customerNumberOf(inv.seq),
       };
       const values = {
-        amount_yen: record.amountYen,
+        amount_yen: toYen(record.amountYen),
         bank_code: record.bankCode,
         branch_code: record.branchCode,
         account_type: record.accountType,
@@ -277,7 +278,10 @@ export async function importDebitResult(
             await writePayment(
               trx,
               found,
-              { paidOn: debit.debit_date, amountYen: Math.min(r.amountYen, found.outstandingYen) },
+              {
+                paidOn: debit.debit_date,
+                amountYen: toYen(Math.min(r.amountYen, found.outstandingYen)),
+              },
               params.actor,
               params.ip,
               "（口座振替）",
@@ -340,7 +344,7 @@ export async function debitFailures(
 export interface StatementLine {
   line: number;
   date: IsoDate;
-  amountYen: number;
+  amountYen: Yen;
   payerName: string;
 }
 
@@ -406,7 +410,7 @@ export function parseStatement(bytes: Buffer): Result<StatementLine[], "file"> {
     if (!/^\d{1,12}$/.test(yen) || Number(yen) === 0)
       return fileProblem(`line ${line} (入金額): 1円以上の整数ではありません: "${amount}"`);
     if (payer === "") return fileProblem(`line ${line} (振込依頼人名): 空です`);
-    out.push({ line, date: iso, amountYen: Number(yen), payerName: payer });
+    out.push({ line, date: iso, amountYen: toYen(Number(yen)), payerName: payer });
   }
   return ok(out);
 }
@@ -422,7 +426,7 @@ export interface StatementSummary {
 /** Unpaid invoices (issued by `date`) owing exactly `amountYen`, with their customer's name keys. */
 async function invoicesOwing(
   trx: Transaction<Database> | Kysely<Database>,
-  amountYen: number,
+  amountYen: Yen,
   date: IsoDate,
 ) {
   const rows = await trx

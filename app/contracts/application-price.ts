@@ -5,6 +5,8 @@
 // recomputes it as the form is filled in.
 import { consumptionTax10 } from "../billing/tax";
 import { gatewayMonthlyPrice, priceOf, type TariffVersion } from "../billing/tariff";
+import { toYen, type Yen } from "../lib/money";
+import { sumYen } from "../lib/yen";
 
 export interface ApplicationPriceInput {
   endpointSeats: number;
@@ -17,15 +19,15 @@ export interface ApplicationPriceInput {
 export interface ApplicationPriceLine {
   code: string;
   quantity: number;
-  unitPriceYen: number;
-  amountYen: number;
+  unitPriceYen: Yen;
+  amountYen: Yen;
 }
 
 export interface ApplicationPrice {
   lines: ApplicationPriceLine[];
-  subtotalYen: number;
-  taxYen: number;
-  totalYen: number;
+  subtotalYen: Yen;
+  taxYen: Yen;
+  totalYen: Yen;
 }
 
 const BASE_PLAN = "base.standard";
@@ -36,7 +38,12 @@ export function applicationMonthlyPrice(
 ): ApplicationPrice {
   const lines: ApplicationPriceLine[] = [];
   const add = (code: string, quantity: number, unitPriceYen: number) =>
-    lines.push({ code, quantity, unitPriceYen, amountYen: quantity * unitPriceYen });
+    lines.push({
+      code,
+      quantity,
+      unitPriceYen: toYen(unitPriceYen),
+      amountYen: toYen(quantity * unitPriceYen),
+    });
   add(BASE_PLAN, 1, priceOf(tariff, BASE_PLAN));
   if (input.endpointOwnership === "rental" && input.endpointSeats > 0)
     add("endpoint", input.endpointSeats, priceOf(tariff, "endpoint"));
@@ -46,9 +53,9 @@ export function applicationMonthlyPrice(
       1,
       gatewayMonthlyPrice(tariff, input.gatewayModel, input.gatewayRepair24h),
     );
-  const subtotalYen = lines.reduce((sum, l) => sum + l.amountYen, 0);
+  const subtotalYen = sumYen(lines.map((l) => l.amountYen));
   const taxYen = consumptionTax10(subtotalYen);
-  return { lines, subtotalYen, taxYen, totalYen: subtotalYen + taxYen };
+  return { lines, subtotalYen, taxYen, totalYen: sumYen([subtotalYen, taxYen]) };
 }
 
 /** The form's raw values as the price needs them; a seat count that is not yet a number counts 0. */

@@ -12,6 +12,7 @@ import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { listInvoices } from "../billing/invoices.server";
 import { firstWholeJstDay, instantOf, type IsoDate } from "../lib/jst";
+import { toYen, type Yen } from "../lib/money";
 import { queueMail } from "../mail/outbox.server";
 import {
   HOLDER_CHANGE_KIND_LABELS,
@@ -64,7 +65,7 @@ export async function unpaidToTakeOver(
   db: Db,
   contractId: number,
   today: IsoDate,
-): Promise<{ invoices: TakeoverInvoice[]; totalYen: number; interestYen: number }> {
+): Promise<{ invoices: TakeoverInvoice[]; totalYen: Yen; interestYen: number }> {
   const rows = await listInvoices(
     db,
     { kind: "provider" },
@@ -82,7 +83,7 @@ export async function unpaidToTakeOver(
     .sort((a, b) => a.billingMonth.localeCompare(b.billingMonth));
   return {
     invoices,
-    totalYen: invoices.reduce((a, i) => a + i.outstandingYen, 0),
+    totalYen: toYen(invoices.reduce((a, i) => a + i.outstandingYen, 0)),
     interestYen: invoices.reduce((a, i) => a + i.accruedInterestYen, 0),
   };
 }

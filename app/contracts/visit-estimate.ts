@@ -11,20 +11,22 @@ import { findTariffForMonth, type TariffVersion } from "../billing/tariff";
 import { consumptionTax10 } from "../billing/tax";
 import type { VisitLineInput } from "../billing/visit-pricing";
 import { monthOf } from "../lib/jst";
+import type { Yen } from "../lib/money";
 import { invalidField, ok, type Result } from "../lib/result";
+import { sumYen } from "../lib/yen";
 
 export interface VisitEstimateLine {
   description: string;
   quantity: number;
-  unitPriceYen: number;
-  amountYen: number;
+  unitPriceYen: Yen;
+  amountYen: Yen;
   free: boolean;
 }
 
 export interface VisitQuote {
   lines: VisitEstimateLine[];
-  totalYen: number;
-  taxYen: number;
+  totalYen: Yen;
+  taxYen: Yen;
   freeVisit: boolean;
   freeVisitAvailable: boolean;
 }
@@ -71,7 +73,7 @@ export function estimateVisit(
     amountYen: l.amountYen,
     free: l.freeReason !== null,
   }));
-  const totalYen = lines.reduce((a, l) => a + l.amountYen, 0);
+  const totalYen = sumYen(lines.map((l) => l.amountYen));
   return ok({
     lines,
     totalYen,

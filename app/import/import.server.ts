@@ -10,6 +10,7 @@ import { terminationDate } from "../billing/early-termination";
 import { gatewayDeviceCap } from "../billing/tariff";
 import type { ExistingKeys, ImportContract, ImportFile, ImportLicense } from "./import-file";
 import { instant, instantOf, type Instant, type IsoDate } from "../lib/jst";
+import { toYen } from "../lib/money";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -190,7 +191,7 @@ export async function importFile(
         Object.entries(version.prices).map(([code, price]) => ({
           version_id: id,
           code,
-          price_yen: price,
+          price_yen: toYen(price),
         })),
       );
       counts.tariffs += 1;
@@ -377,7 +378,7 @@ async function insertContracts(
       contract_id: contractId,
       line_date: m.date,
       description: m.description,
-      amount_yen: m.amountYen,
+      amount_yen: toYen(m.amountYen),
       taxable: m.taxable ? 1 : 0,
       code: m.code ?? null,
       rule: m.rule ?? null,
@@ -410,7 +411,7 @@ async function insertContracts(
       contract_id: contractId,
       billing_month: p.billingMonth,
       paid_on: p.paidOn,
-      amount_yen: p.amountYen,
+      amount_yen: p.amountYen === null ? null : toYen(p.amountYen),
       recorded_by: IMPORT_ACTOR,
       created_at: createdAt,
     })),
@@ -443,7 +444,7 @@ async function insertLicenses(
       kind: l.kind,
       region: l.region,
       seats: l.seats,
-      price_yen: l.priceYen,
+      price_yen: toYen(l.priceYen),
       order_number: l.orderNumber,
       product_key: l.productKey,
       contract_number: l.contractNumber,
@@ -471,7 +472,7 @@ async function insertLicenses(
     l.charges.map((c) => ({
       license_id: ids.get(l.ref)!,
       charge_date: c.date,
-      amount_yen: c.amountYen,
+      amount_yen: toYen(c.amountYen),
       type: c.type,
     })),
   );

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { formatCount, formatYen } from "./format";
 import { isIsoDate, isYearMonth, type IsoDate, type YearMonth } from "./jst";
-import { parseYenInput } from "./money";
+import { parseYenInput, type Yen } from "./money";
 
 export const TEXT_LIMITS = {
   /** RFC 5321: a forward path is at most 256 octets including the angle brackets. */
@@ -79,7 +79,7 @@ export const yenField = (
   options: { min?: number; max?: number; message?: string } = {},
 ) => {
   const min = options.min ?? 0;
-  return z.string().transform((value, ctx): number => {
+  return z.string().transform((value, ctx): Yen => {
     const amount = parseYenInput(value);
     if (amount === null || amount < min || (options.max !== undefined && amount > options.max)) {
       ctx.addIssue({

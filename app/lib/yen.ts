@@ -1,4 +1,5 @@
 // Integer-yen arithmetic. Every fraction below one yen is dropped toward zero (T-28).
+import { toYen, type Yen } from "./money";
 
 /** floor(numerator / denominator) for non-negative integers, exact for yen-sized values. */
 export function truncDiv(numerator: number, denominator: number): number {
@@ -11,14 +12,15 @@ export function truncDiv(numerator: number, denominator: number): number {
 }
 
 /** amount × rate where the rate is given as a fraction numerator/denominator, truncated (T-28). */
-export function applyRate(
-  amountYen: number,
-  rateNumerator: number,
-  rateDenominator: number,
-): number {
-  return truncDiv(amountYen * rateNumerator, rateDenominator);
+export function applyRate(amountYen: number, rateNumerator: number, rateDenominator: number): Yen {
+  return toYen(truncDiv(amountYen * rateNumerator, rateDenominator));
 }
 
-export function sumYen(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0);
+export function sumYen(values: readonly Yen[]): Yen {
+  return toYen(values.reduce((a: number, b) => a + b, 0));
+}
+
+/** A unit price times a quantity (a whole number of units). */
+export function yenTimes(unit: Yen, quantity: number): Yen {
+  return toYen(unit * quantity);
 }

@@ -3,6 +3,7 @@
 // a double submission, application month free, cancellation at the end of the request month
 // (charged in full, revocable until then), automatic end with the customer's main services.
 import { isIsoDate, lastDayOf, monthOf, type IsoDate, type YearMonth } from "../lib/jst";
+import { toYen, type Yen } from "../lib/money";
 import { AUTO_ENDED_LABEL } from "./labels";
 import { conflict, invalidField, ok, type Result } from "../lib/result";
 
@@ -13,7 +14,7 @@ export interface IspProduct {
   code: IspProductCode;
   name: string;
   /** Monthly price, tax included (税込): charged as is, no tax is added on top. */
-  monthlyYenTaxIncluded: number;
+  monthlyYenTaxIncluded: Yen;
   /** Devices one contract covers. */
   maxDevices: number;
 }
@@ -22,19 +23,19 @@ export const ISP_PRODUCTS: Record<IspProductCode, IspProduct> = {
   multi_device_security: {
     code: "multi_device_security",
     name: "マルチデバイスセキュリティ",
-    monthlyYenTaxIncluded: 627,
+    monthlyYenTaxIncluded: toYen(627),
     maxDevices: 3,
   },
   web_filtering_win: {
     code: "web_filtering_win",
     name: "WEBフィルタリング（Windows）",
-    monthlyYenTaxIncluded: 220,
+    monthlyYenTaxIncluded: toYen(220),
     maxDevices: 1,
   },
   web_filtering_android: {
     code: "web_filtering_android",
     name: "WEBフィルタリング（Android）",
-    monthlyYenTaxIncluded: 220,
+    monthlyYenTaxIncluded: toYen(220),
     maxDevices: 1,
   },
 };
@@ -60,7 +61,7 @@ export interface IspContract extends IspApplication {
   contractNumber: string;
   /** PIN / serial id used to install the software. */
   pin: string;
-  monthlyYenTaxIncluded: number;
+  monthlyYenTaxIncluded: Yen;
   cancellation: { requestedOn: IsoDate; effectiveEnd: IsoDate } | null;
   /** Set when the contract ended with the customer's main services: its last day. */
   endedOn: IsoDate | null;

@@ -10,6 +10,7 @@ import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
 import { instantOf, type IsoDate } from "../lib/jst";
+import { toYen } from "../lib/money";
 import {
   applyForIspSecurity,
   ISP_PRODUCTS,
@@ -235,7 +236,7 @@ export async function applyIspSecurity(
       .values({
         license_id: licenseId,
         charge_date: contract.appliedOn,
-        amount_yen: 0,
+        amount_yen: toYen(0),
         type: "purchase",
       })
       .execute();

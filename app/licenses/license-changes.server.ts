@@ -7,6 +7,7 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import type { Tenant } from "../auth/tenancy";
 import { now } from "../lib/clock";
 import { instantOf, type IsoDate } from "../lib/jst";
+import { toYen } from "../lib/money";
 import { advanceRenewal, requestStopAutoRenewal, type RenewalStop } from "./auto-renewal";
 import {
   renewalStateOf,
@@ -87,7 +88,7 @@ async function recordProjectedRenewals(
       renewals.map((c) => ({
         license_id: id,
         charge_date: c.date,
-        amount_yen: c.amountYen,
+        amount_yen: toYen(c.amountYen),
         type: c.type,
       })),
     )

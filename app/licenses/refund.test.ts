@@ -14,6 +14,7 @@ import {
   type RefundRequest,
 } from "./refund";
 import { isoDate, type IsoDate } from "../lib/jst";
+import { toYen } from "../lib/money";
 
 const purchase = (date: IsoDate, amountYen = 7980): Charge => ({
   date,
@@ -375,7 +376,7 @@ describe("L-3 cascade and cancellation request", () => {
 describe("L-3 refund workflow", () => {
   const requested: RefundRequest = {
     licenseRef: "L1",
-    amountYen: 7980,
+    amountYen: toYen(7980),
     rule: "annual_purchase",
     requestedOn: isoDate("2024-06-20"),
     uninstallAcknowledgedOn: isoDate("2024-06-20"),

@@ -10,6 +10,7 @@ import {
   monthOf,
   type IsoDate,
 } from "../lib/jst";
+import { toYen, type Yen } from "../lib/money";
 import { truncDiv } from "../lib/yen";
 import { invalidField, ok, type Result } from "../lib/result";
 import {
@@ -51,7 +52,7 @@ export type RefundRule =
 export type RefundBasis = "full" | "pro_rata" | "none";
 
 export interface RefundDecision {
-  refundYen: number;
+  refundYen: Yen;
   basis: RefundBasis;
   rule: RefundRule;
   /** The charge the decision is about (the one that opened the current term, or the order for cooling-off). */
@@ -90,11 +91,12 @@ export function proRataRefund(
   termStart: IsoDate,
   nextBillingDate: IsoDate,
   on: IsoDate,
-): { refundYen: number; from: IsoDate; daysLeft: number; daysInTerm: number } {
+): { refundYen: Yen; from: IsoDate; daysLeft: number; daysInTerm: number } {
   const from = firstDayOf(addMonths(monthOf(on), 1));
   const daysLeft = Math.max(0, daysBetween(from, nextBillingDate));
   const daysInTerm = daysBetween(termStart, nextBillingDate);
-  return { refundYen: truncDiv(amountYen * daysLeft, daysInTerm), from, daysLeft, daysInTerm };
+  const refundYen = toYen(truncDiv(amountYen * daysLeft, daysInTerm));
+  return { refundYen, from, daysLeft, daysInTerm };
 }
 
 function none(
@@ -103,7 +105,15 @@ function none(
   charge: TermCharge | null = null,
   end: IsoDate | null = null,
 ): RefundDecision {
-  return { refundYen: 0, basis: "none", rule, charge, windowEnd: end, proRata: null, explanation };
+  return {
+    refundYen: toYen(0),
+    basis: "none",
+    rule,
+    charge,
+    windowEnd: end,
+    proRata: null,
+    explanation,
+  };
 }
 
 const TYPE_LABEL: Record<TermCharge["type"], string> = {
@@ -143,7 +153,7 @@ function coolingOff(license: License, on: IsoDate): RefundDecision | null {
   if (!order || !withinWindow(order.date, COOLING_OFF_DAYS, on)) return null;
   const end = windowEnd(order.date, COOLING_OFF_DAYS);
   return {
-    refundYen: order.amountYen,
+    refundYen: toYen(order.amountYen),
     basis: "full",
     rule: "cooling_off",
     charge: { ...order, projected: false },
@@ -214,7 +224,7 @@ export function refundFor(license: License, on: IsoDate): RefundDecision {
   const end = windowEnd(charge.date, days);
   if (withinWindow(charge.date, days, on)) {
     return {
-      refundYen: charge.amountYen,
+      refundYen: toYen(charge.amountYen),
       basis: "full",
       rule,
       charge,
@@ -261,7 +271,7 @@ export type RefundStatus = "requested" | "approved" | "paid" | "refused";
 
 export interface RefundRequest {
   licenseRef: string;
-  amountYen: number;
+  amountYen: Yen;
   rule: RefundRule;
   requestedOn: IsoDate;
   /** The day the customer confirmed every copy is uninstalled (required to cancel). */

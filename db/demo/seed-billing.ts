@@ -15,6 +15,7 @@ import {
   monthRange,
   type YearMonth,
 } from "../../app/lib/jst";
+import { toYen } from "../../app/lib/money";
 import type { Database } from "../schema";
 
 /** How many closed months the demo shows. */
@@ -53,11 +54,11 @@ export async function seedBillingHistory(
     await trx
       .insertInto("tariff_prices")
       .values([
-        { version_id: versionId, code: "sandbox", price_yen: 1000 },
-        { version_id: versionId, code: "base.lite", price_yen: 2000 },
-        { version_id: versionId, code: "device.gw10", price_yen: 45000 },
-        { version_id: versionId, code: "device.gw50", price_yen: 68000 },
-        { version_id: versionId, code: "device.gw100", price_yen: 128000 },
+        { version_id: versionId, code: "sandbox", price_yen: toYen(1000) },
+        { version_id: versionId, code: "base.lite", price_yen: toYen(2000) },
+        { version_id: versionId, code: "device.gw10", price_yen: toYen(45000) },
+        { version_id: versionId, code: "device.gw50", price_yen: toYen(68000) },
+        { version_id: versionId, code: "device.gw100", price_yen: toYen(128000) },
       ])
       .execute();
 
@@ -222,7 +223,7 @@ export async function seedBillingHistory(
         contract_id: k1006.id,
         line_date: addDays(terminationDate, 35),
         description: "レンタルゲートウェイ装置 未返却（GW10）",
-        amount_yen: 45000,
+        amount_yen: toYen(45000),
         taxable: 1,
         code: "device.gw10",
         rule: "S4※3",

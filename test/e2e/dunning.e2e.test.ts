@@ -5,6 +5,7 @@ import type { Browser } from "playwright-core";
 import { openDatabase } from "../../db/connection";
 import { runDunning } from "../../app/billing/dunning.server";
 import { addDays, isoDate } from "../../app/lib/jst";
+import { toYen } from "../../app/lib/money";
 import { launchBrowser, loginAs } from "./support/browser";
 import { startConsole, type ConsoleServer } from "./support/server";
 
@@ -39,7 +40,7 @@ describe("督促の履歴", () => {
             ),
           ),
         )
-        .where("total_yen", ">", 0)
+        .where("total_yen", ">", toYen(0))
         .orderBy("due_date", "desc")
         .executeTakeFirstOrThrow();
       await handle.db.updateTable("provider").set({ dunning_days: "1,20" }).execute();

@@ -9,6 +9,7 @@ import { issueCreditNote } from "../../app/billing/credit-notes.server";
 import { recordPayment } from "../../app/billing/payments.server";
 import type { CustomerTable, Database } from "../../db/schema";
 import { instant, isoDate, yearMonth } from "../../app/lib/jst";
+import { toYen } from "../../app/lib/money";
 
 type Db = Kysely<Database>;
 const provider = { kind: "provider" } as const;
@@ -178,7 +179,10 @@ export async function payInvoice(
   const result = await recordPayment(db, {
     invoiceId: params.invoiceId,
     tenant: provider,
-    payment: { paidOn: isoDate(params.paidOn), amountYen: params.amountYen ?? null },
+    payment: {
+      paidOn: isoDate(params.paidOn),
+      amountYen: params.amountYen == null ? null : toYen(params.amountYen),
+    },
     actor: FACTORY_ACTOR,
     ip: "",
   });
@@ -256,7 +260,7 @@ export async function addTariffPrices(
       Object.entries(params.prices).map(([code, price]) => ({
         version_id: id,
         code,
-        price_yen: price,
+        price_yen: toYen(price),
       })),
     )
     .execute();
