@@ -10,6 +10,7 @@ import {
 import { ApplicationForm } from "../app/contracts/applications";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { isoDate } from "../app/lib/jst";
+import { failureMessage } from "../app/lib/result";
 
 const operator = { id: null, email: "operator@demo.example" };
 const reseller = { id: null, email: "reseller@demo.example" };
@@ -70,8 +71,8 @@ async function applied(lineId: string, customer: "C1" | "new" = "C1"): Promise<n
     actor: reseller,
     ip: "",
   });
-  if (!result.ok) throw new Error(result.message);
-  return result.id;
+  if (!result.ok) throw new Error(failureMessage(result));
+  return result.value.id;
 }
 const application = (id: number) =>
   t.db.selectFrom("applications").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
@@ -89,8 +90,8 @@ describe("refusing an application (T-8-2)", () => {
       await rejectApplication(t.db, { ...context, id, reasonCode: 9, note: "", revoke: false }),
     ).toEqual({
       ok: false,
-      field: "reasonCode",
-      message: "理由を選んでください（規約第8条第2項）",
+      kind: "validation",
+      fields: { reasonCode: "理由を選んでください（規約第8条第2項）" },
     });
     expect((await application(id)).status).toBe("applied");
     expect(
@@ -101,7 +102,7 @@ describe("refusing an application (T-8-2)", () => {
         note: "局舎設備の空きなし",
         revoke: false,
       }),
-    ).toEqual({ ok: true, id });
+    ).toEqual({ ok: true, value: { id } });
     expect(await application(id)).toMatchObject({
       status: "rejected",
       reason_code: 1,
@@ -111,7 +112,7 @@ describe("refusing an application (T-8-2)", () => {
     // Decided once: a second decision is refused.
     expect(
       await rejectApplication(t.db, { ...context, id, reasonCode: 2, note: "", revoke: false }),
-    ).toMatchObject({ ok: false, message: "審査中のお申し込みではありません" });
+    ).toEqual({ ok: false, kind: "conflict", message: "審査中のお申し込みではありません" });
   });
 });
 
@@ -132,7 +133,7 @@ describe("revoking an approval (T-8-3)", () => {
     const at = new Date("2026-11-30T23:59:00+09:00");
     expect(
       await rejectApplication(t.db, { ...context, at, id, reasonCode: 4, note: "", revoke: true }),
-    ).toEqual({ ok: true, id });
+    ).toEqual({ ok: true, value: { id } });
     expect(await application(id)).toMatchObject({
       status: "revoked",
       reason_code: 4,
@@ -167,7 +168,7 @@ describe("revoking an approval (T-8-3)", () => {
     expect((await account()).disabled_at).toBeNull();
     expect(
       await rejectApplication(t.db, { ...context, id, reasonCode: 2, note: "", revoke: true }),
-    ).toEqual({ ok: true, id });
+    ).toEqual({ ok: true, value: { id } });
     const stopped = await account();
     expect(stopped.disabled_at).toBe(TEST_NOW.toISOString());
     const unused = await t.db
@@ -195,7 +196,7 @@ describe("revoking an approval (T-8-3)", () => {
       await rejectApplication(t.db, { ...context, at, id, reasonCode: 4, note: "", revoke: true }),
     ).toEqual({
       ok: false,
-      field: "_form",
+      kind: "conflict",
       message: "サービス開始後は承認を取り消せません。解約の手続きを行ってください",
     });
     expect((await application(id)).status).toBe("approved");

@@ -12,6 +12,7 @@ import { approveApplication, submitApplication } from "../app/contracts/applicat
 import { ApplicationForm } from "../app/contracts/applications";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
 import { isoDate, type IsoDate } from "../app/lib/jst";
+import { failureMessage } from "../app/lib/result";
 
 const operator = { id: null, email: "operator@demo.example" };
 const admin = { id: null, email: "admin@minato.example" };
@@ -97,10 +98,10 @@ describe("cancelling K-1001", () => {
       actor: operator,
       ip: "",
     });
-    if (!applied.ok) throw new Error(applied.message);
+    if (!applied.ok) throw new Error(failureMessage(applied));
     const approve = (serviceStart: IsoDate) =>
       approveApplication(t.db, {
-        id: applied.id,
+        id: applied.value.id,
         serviceStart,
         today: isoDate("2026-11-25"),
         at: TEST_NOW,
@@ -112,8 +113,10 @@ describe("cancelling K-1001", () => {
     // K-1001 runs to 12-15: the new contract on its line starts that day at the earliest.
     expect(await approve(isoDate("2026-12-14"))).toEqual({
       ok: false,
-      field: "serviceStart",
-      message: `回線 ${k1001.line_id} の契約 K-1001 は 2026年12月15日 に解約となります。利用開始日はその日以降にしてください（規約第6条）`,
+      kind: "validation",
+      fields: {
+        serviceStart: `回線 ${k1001.line_id} の契約 K-1001 は 2026年12月15日 に解約となります。利用開始日はその日以降にしてください（規約第6条）`,
+      },
     });
     expect(await approve(isoDate("2026-12-15"))).toMatchObject({ ok: true });
     const successor = await t.db
@@ -133,7 +136,7 @@ describe("cancelling K-1001", () => {
     });
     expect(withdrawal).toEqual({
       ok: false,
-      field: "_form",
+      kind: "conflict",
       message: `回線 ${k1001.line_id} はすでに契約 ${successor.ref} で利用されているため、解約を取り消せません（規約第6条）`,
     });
     expect(await state()).toEqual({ status: "terminated", termination_date: "2026-12-15" });

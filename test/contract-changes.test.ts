@@ -57,7 +57,7 @@ describe("contract changes", () => {
     });
     expect(result).toMatchObject({
       ok: true,
-      impact: { etfYen: 27000, monthlyBeforeYen: 6000, monthlyAfterYen: 5000 },
+      value: { etfYen: 27000, monthlyBeforeYen: 6000, monthlyAfterYen: 5000 },
     });
     const [change] = await listChanges(t.db, k1003.id);
     expect(change.status).toBe("requested");
@@ -220,6 +220,6 @@ describe("contract changes", () => {
         actor,
         ip: "",
       }),
-    ).toBeNull();
+    ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });
   });
 });

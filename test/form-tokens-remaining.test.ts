@@ -319,7 +319,11 @@ describe("申込の承認", () => {
         context: {},
       }),
     );
-    expect(reject.status).toBe(400);
+    // The application's state refuses it: a conflict, 409 (issue 16 item 1; it was 400).
+    expect([reject.status, reject.body]).toEqual([
+      409,
+      { field: "_form", message: "審査中のお申し込みではありません" },
+    ]);
     expect(
       (
         await t.db

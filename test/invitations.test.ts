@@ -539,8 +539,12 @@ describe("approving a new customer's application (T-8)", () => {
         serviceStart: isoDate("2026-12-01"),
         today: isoDate("2026-11-22"),
       });
-    expect(await approve((fresh as { id: number }).id)).toMatchObject({ ok: true });
-    expect(await approve((existing as { id: number }).id)).toMatchObject({ ok: true });
+    expect(await approve((fresh as { value: { id: number } }).value.id)).toMatchObject({
+      ok: true,
+    });
+    expect(await approve((existing as { value: { id: number } }).value.id)).toMatchObject({
+      ok: true,
+    });
 
     const user = await t.db
       .selectFrom("users")

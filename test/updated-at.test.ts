@@ -127,7 +127,7 @@ describe("updated_at moves on update", () => {
       } as never,
     });
     expect(submitted.ok, JSON.stringify(submitted)).toBe(true);
-    const id = (submitted as { id: number }).id;
+    const id = (submitted as { value: { id: number } }).value.id;
     expect(await updatedAt("applications", id)).toBe(TEST_NOW.toISOString());
     expect(
       await rejectApplication(t.db, {

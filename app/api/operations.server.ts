@@ -22,6 +22,7 @@ import { notesOfIncidents, type IncidentNote } from "../security/incident-notes.
 import {
   ApiProblem,
   decodeCursor,
+  failureProblem,
   fieldErrors,
   jstIso,
   notFoundProblem,
@@ -315,6 +316,9 @@ export const ApplicationBody = z
 
 /** The form's field names as the API names them. */
 const API_FIELD: Record<string, string> = { customerId: "customer" };
+/** Field errors keyed as the API's body names the fields. */
+const apiFields = (errors: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(errors).map(([k, v]) => [API_FIELD[k] ?? k, v ?? ""]));
 
 type ApplicationRow = NonNullable<Awaited<ReturnType<typeof getApplicationByRef>>>;
 
@@ -411,12 +415,7 @@ export async function submitApiApplication(db: Kysely<Database>, ctx: ApiContext
     consent: body.consent ? "yes" : "",
   };
   const parsed = ApplicationForm.safeParse(form);
-  if (!parsed.success) {
-    const errors = fieldErrors(parsed.error);
-    throw validationProblem(
-      Object.fromEntries(Object.entries(errors).map(([k, v]) => [API_FIELD[k] ?? k, v])),
-    );
-  }
+  if (!parsed.success) throw validationProblem(apiFields(fieldErrors(parsed.error)));
   const result = await submitApplication(db, {
     tenant,
     input: parsed.data,
@@ -425,14 +424,13 @@ export async function submitApiApplication(db: Kysely<Database>, ctx: ApiContext
     ip: ctx.ip,
   });
   if (!result.ok) {
-    if (result.field === "_form")
-      throw new ApiProblem(409, "conflict", "お申し込みを受け付けられません", result.message);
-    throw validationProblem({ [API_FIELD[result.field] ?? result.field]: result.message });
+    if (result.kind === "validation") throw validationProblem(apiFields(result.fields));
+    throw failureProblem(result, { what: "お客さま", title: "お申し込みを受け付けられません" });
   }
   const created = await db
     .selectFrom("applications")
     .select("ref")
-    .where("id", "=", result.id)
+    .where("id", "=", result.value.id)
     .executeTakeFirstOrThrow();
   return getApiApplication(db, tenant, created.ref);
 }

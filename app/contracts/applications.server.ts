@@ -17,8 +17,22 @@ import { APPLICATION_STATUS_LABELS } from "./application-labels";
 import { REJECTION_REASONS, type ApplicationInput } from "./applications";
 import { createdIso, recordWebhookEvent } from "../webhooks/events.server";
 import { formatDate } from "../lib/format";
+import {
+  conflict,
+  invalidField,
+  notAllowed,
+  notFoundFailure,
+  ok,
+  type Result,
+} from "../lib/result";
 
-export type FieldResult = { ok: true; id: number } | { ok: false; field: string; message: string };
+/**
+ * An application's operations answer in the one result type (issue 16 item 1): a field's problem
+ * is a validation failure of that field (a line already taken is the line id's, as the person
+ * fixes it there), a state that refuses the decision a conflict (409), a missing application a
+ * not-found failure (404).
+ */
+export type ApplicationResult = Result<{ id: number }>;
 
 /** Applications within the tenant: a reseller's own and its customers', a customer's own. */
 function scoped(db: Kysely<Database>, tenant: Tenant) {
@@ -141,10 +155,9 @@ async function lineTaken(db: Kysely<Database>, lineId: string): Promise<string |
 export async function submitApplication(
   db: Kysely<Database>,
   params: { tenant: Tenant; input: ApplicationInput; at: Date; actor: AuditActor; ip: string },
-): Promise<FieldResult> {
+): Promise<ApplicationResult> {
   const { tenant, input } = params;
-  if (tenant.kind === "provider")
-    return { ok: false, field: "_form", message: "お申し込みは販売店またはお客さまが行います" };
+  if (tenant.kind === "provider") return notAllowed("お申し込みは販売店またはお客さまが行います");
   let customerId: number | null = null;
   let resellerId: number | null = tenant.kind === "reseller" ? tenant.resellerId : null;
   if (tenant.kind === "customer") customerId = tenant.customerId;
@@ -156,12 +169,11 @@ export async function submitApplication(
       .where("customers.id", "=", customerId)
       .where(customerInTenant(tenant))
       .executeTakeFirst();
-    if (!customer)
-      return { ok: false, field: "customerId", message: "お客さまを選び直してください" };
+    if (!customer) return invalidField("customerId", "お客さまを選び直してください");
     resellerId = customer.reseller_id;
   }
   const taken = await lineTaken(db, input.lineId);
-  if (taken) return { ok: false, field: "lineId", message: taken };
+  if (taken) return invalidField("lineId", taken);
   const at = instantOf(params.at);
   try {
     return await inTransaction(db, async (trx) => {
@@ -207,16 +219,15 @@ export async function submitApplication(
         summary: `${ref} 申込み: ${input.holderName}、回線 ${input.lineId}（個人情報の取扱いに同意済み）`,
         ip: params.ip,
       });
-      return { ok: true as const, id: Number(id) };
+      return ok({ id: Number(id) });
     });
   } catch (error) {
     // Two submissions for the same line at once: the partial unique index refuses the second.
     if (error instanceof Error && /UNIQUE/.test(error.message)) {
-      return {
-        ok: false,
-        field: "lineId",
-        message: `この回線（${input.lineId}）には審査中のお申し込みがあります（規約第6条）`,
-      };
+      return invalidField(
+        "lineId",
+        `この回線（${input.lineId}）には審査中のお申し込みがあります（規約第6条）`,
+      );
     }
     throw error;
   }
@@ -234,17 +245,12 @@ export async function approveApplication(
     providerName: string;
     consoleUrl: string;
   },
-): Promise<FieldResult | null> {
+): Promise<ApplicationResult> {
   const app = await getApplication(db, { id: params.id, tenant: { kind: "provider" } });
-  if (!app) return null;
-  if (app.status !== "applied")
-    return { ok: false, field: "_form", message: "審査中のお申し込みではありません" };
+  if (!app) return notFoundFailure();
+  if (app.status !== "applied") return conflict("審査中のお申し込みではありません");
   if (params.serviceStart < params.today)
-    return {
-      ok: false,
-      field: "serviceStart",
-      message: "利用開始日は本日以降の日付にしてください",
-    };
+    return invalidField("serviceStart", "利用開始日は本日以降の日付にしてください");
   const taken = await db
     .selectFrom("contracts")
     .select("ref")
@@ -252,11 +258,7 @@ export async function approveApplication(
     .where("status", "<>", "terminated")
     .executeTakeFirst();
   if (taken)
-    return {
-      ok: false,
-      field: "_form",
-      message: `回線 ${app.line_id} はすでに契約 ${taken.ref} で利用中です（規約第6条）`,
-    };
+    return conflict(`回線 ${app.line_id} はすでに契約 ${taken.ref} で利用中です（規約第6条）`);
   // T-6: a confirmed termination frees the line at once, but the contract runs to its termination
   // date; the new one starts that day at the earliest, as a new item line does (decision 0006).
   const ending = await db
@@ -268,11 +270,10 @@ export async function approveApplication(
     .orderBy("termination_date", "desc")
     .executeTakeFirst();
   if (ending) {
-    return {
-      ok: false,
-      field: "serviceStart",
-      message: `回線 ${app.line_id} の契約 ${ending.ref} は ${formatDate(ending.termination_date!)} に解約となります。利用開始日はその日以降にしてください（規約第6条）`,
-    };
+    return invalidField(
+      "serviceStart",
+      `回線 ${app.line_id} の契約 ${ending.ref} は ${formatDate(ending.termination_date!)} に解約となります。利用開始日はその日以降にしてください（規約第6条）`,
+    );
   }
   const at = instantOf(params.at);
   const contractId = await inTransaction(db, async (trx) => {
@@ -417,7 +418,7 @@ export async function approveApplication(
     });
     return id;
   });
-  return { ok: true, id: contractId };
+  return ok({ id: contractId });
 }
 
 /**
@@ -463,14 +464,13 @@ export async function rejectApplication(
     ip: string;
     revoke: boolean;
   },
-): Promise<FieldResult | null> {
+): Promise<ApplicationResult> {
   const app = await getApplication(db, { id: params.id, tenant: { kind: "provider" } });
-  if (!app) return null;
+  if (!app) return notFoundFailure();
   if (!REJECTION_REASONS[params.reasonCode])
-    return { ok: false, field: "reasonCode", message: "理由を選んでください（規約第8条第2項）" };
+    return invalidField("reasonCode", "理由を選んでください（規約第8条第2項）");
   if (params.revoke) {
-    if (app.status !== "approved")
-      return { ok: false, field: "_form", message: "承認済みのお申し込みではありません" };
+    if (app.status !== "approved") return conflict("承認済みのお申し込みではありません");
     const started = app.service_start !== null && app.service_start <= jstDate(params.at);
     const invoiced =
       app.contract_id !== null &&
@@ -480,13 +480,9 @@ export async function rejectApplication(
         .where("contract_id", "=", app.contract_id)
         .executeTakeFirst());
     if (started || invoiced)
-      return {
-        ok: false,
-        field: "_form",
-        message: "サービス開始後は承認を取り消せません。解約の手続きを行ってください",
-      };
+      return conflict("サービス開始後は承認を取り消せません。解約の手続きを行ってください");
   } else if (app.status !== "applied") {
-    return { ok: false, field: "_form", message: "審査中のお申し込みではありません" };
+    return conflict("審査中のお申し込みではありません");
   }
   const at = instantOf(params.at);
   await inTransaction(db, async (trx) => {
@@ -523,5 +519,5 @@ export async function rejectApplication(
       ip: params.ip,
     });
   });
-  return { ok: true, id: app.id };
+  return ok({ id: app.id });
 }

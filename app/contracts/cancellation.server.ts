@@ -19,6 +19,7 @@ import { recordTerminationEvent } from "./termination-events.server";
 import { now } from "../lib/clock";
 import { formatYen } from "../lib/format";
 import { instantOf } from "../lib/jst";
+import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 
 async function contractInTenant(db: Kysely<Database>, id: number, tenant: Tenant) {
   return db
@@ -68,8 +69,12 @@ export async function terminationQuote(
   );
 }
 
-export type CancellationResult =
-  { ok: true } | { ok: false; field: "wished" | "_form"; message: string };
+/**
+ * The one result type (issue 16 item 1): a wished date in the past is the date field's failure; a
+ * request the contract's state refuses (terminated, already requested, nothing to withdraw or
+ * confirm, the line taken) a conflict (409); a missing or foreign contract not found (404).
+ */
+export type CancellationResult = Result<undefined, "wished">;
 
 export async function requestCancellation(
   db: Kysely<Database>,
@@ -81,15 +86,14 @@ export async function requestCancellation(
     actor: AuditActor;
     ip: string;
   },
-): Promise<CancellationResult | null> {
+): Promise<CancellationResult> {
   const contract = await contractInTenant(db, params.contractId, params.tenant);
-  if (!contract) return null;
-  if (contract.status === "terminated")
-    return { ok: false, field: "_form", message: "この契約はすでに解約済みです" };
+  if (!contract) return notFoundFailure();
+  if (contract.status === "terminated") return conflict("この契約はすでに解約済みです");
   if (params.wished < params.today)
-    return { ok: false, field: "wished", message: "解約希望日は本日以降の日付にしてください" };
+    return invalidField("wished", "解約希望日は本日以降の日付にしてください");
   if (await pendingTermination(db, contract.id))
-    return { ok: false, field: "_form", message: "すでに解約のお申し込みを受け付けています" };
+    return conflict("すでに解約のお申し込みを受け付けています");
   const quote = await terminationQuote(db, { ...params, confirmedOn: params.today });
   await inTransaction(db, async (trx) => {
     await trx
@@ -121,7 +125,7 @@ export async function requestCancellation(
       ip: params.ip,
     });
   });
-  return { ok: true };
+  return ok();
 }
 
 export async function withdrawCancellation(
@@ -134,17 +138,15 @@ export async function withdrawCancellation(
     actor: AuditActor;
     ip: string;
   },
-): Promise<CancellationResult | null> {
+): Promise<CancellationResult> {
   const contract = await contractInTenant(db, params.contractId, params.tenant);
-  if (!contract) return null;
+  if (!contract) return notFoundFailure();
   const pending = await pendingTermination(db, contract.id);
-  if (!pending)
-    return { ok: false, field: "_form", message: "取り消せる解約のお申し込みはありません" };
+  if (!pending) return conflict("取り消せる解約のお申し込みはありません");
   const date = pending.confirmed_on
     ? terminationDate(pending.wished_date, pending.confirmed_on)
     : null;
-  if (date && date <= params.today)
-    return { ok: false, field: "_form", message: "解約日を過ぎているため取り消せません" };
+  if (date && date <= params.today) return conflict("解約日を過ぎているため取り消せません");
   // T-6: the confirmation freed the line id; once another contract holds it, this one cannot come back.
   const successor = await db
     .selectFrom("contracts")
@@ -154,11 +156,9 @@ export async function withdrawCancellation(
     .where("id", "<>", contract.id)
     .executeTakeFirst();
   if (successor) {
-    return {
-      ok: false,
-      field: "_form",
-      message: `回線 ${contract.line_id} はすでに契約 ${successor.ref} で利用されているため、解約を取り消せません（規約第6条）`,
-    };
+    return conflict(
+      `回線 ${contract.line_id} はすでに契約 ${successor.ref} で利用されているため、解約を取り消せません（規約第6条）`,
+    );
   }
   await inTransaction(db, async (trx) => {
     await trx
@@ -185,20 +185,19 @@ export async function withdrawCancellation(
       ip: params.ip,
     });
   });
-  return { ok: true };
+  return ok();
 }
 
 /** The operator confirms a request on `today`: the termination date is max(wished, today) (T-20). */
 export async function confirmCancellation(
   db: Kysely<Database>,
   params: { contractId: number; today: IsoDate; actor: AuditActor; ip: string },
-): Promise<CancellationResult | null> {
+): Promise<CancellationResult> {
   const provider: Tenant = { kind: "provider" };
   const contract = await contractInTenant(db, params.contractId, provider);
-  if (!contract) return null;
+  if (!contract) return notFoundFailure();
   const pending = await pendingTermination(db, contract.id);
-  if (!pending || pending.confirmed_on)
-    return { ok: false, field: "_form", message: "確認待ちの解約申込みはありません" };
+  if (!pending || pending.confirmed_on) return conflict("確認待ちの解約申込みはありません");
   const date = terminationDate(pending.wished_date, params.today);
   const quote = await terminationQuote(db, {
     contractId: contract.id,
@@ -234,7 +233,7 @@ export async function confirmCancellation(
       ip: params.ip,
     });
   });
-  return { ok: true };
+  return ok();
 }
 
 export const CANCELLATION_SORT: ListSort<"confirmed"> = {

@@ -19,6 +19,7 @@ import {
 } from "./contract-change";
 import { formatYen } from "../lib/format";
 import { instantOf } from "../lib/jst";
+import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 
 async function contractOf(db: Kysely<Database>, id: number, tenant: Tenant) {
   return db
@@ -64,15 +65,15 @@ export async function requestChange(
     actor: AuditActor;
     ip: string;
   },
-): Promise<{ ok: true; impact: ChangeImpact } | { ok: false; message: string } | null> {
+): Promise<Result<ChangeImpact, "effectiveDate">> {
   const contract = await contractOf(db, params.contractId, params.tenant);
-  if (!contract) return null;
-  if (contract.status === "terminated")
-    return { ok: false, message: "解約済みの契約は変更できません" };
+  if (!contract) return notFoundFailure();
+  // A terminated contract refuses any change (409); the date is the form's field (400).
+  if (contract.status === "terminated") return conflict("解約済みの契約は変更できません");
   if (params.date < params.today)
-    return { ok: false, message: "変更日は本日以降の日付にしてください" };
+    return invalidField("effectiveDate", "変更日は本日以降の日付にしてください");
   if (params.date < contract.service_start)
-    return { ok: false, message: "変更日は利用開始日以降にしてください" };
+    return invalidField("effectiveDate", "変更日は利用開始日以降にしてください");
   const impact = (await previewChange(db, params))!;
   await inTransaction(db, async (trx) => {
     const { id } = await trx
@@ -100,7 +101,7 @@ export async function requestChange(
       ip: params.ip,
     });
   });
-  return { ok: true, impact };
+  return ok(impact);
 }
 
 /** The holder's contact details shown beside a contact change (undefined for a foreign contract). */
@@ -147,14 +148,15 @@ export async function decideChange(
     actor: AuditActor;
     ip: string;
   },
-): Promise<{ ok: true } | { ok: false; message: string }> {
+): Promise<Result> {
   const row = await db
     .selectFrom("contract_changes")
     .selectAll()
     .where("id", "=", params.changeId)
     .executeTakeFirst();
-  if (!row || row.status !== "requested")
-    return { ok: false, message: "審査中の変更ではありません" };
+  if (!row) return notFoundFailure();
+  // Decided already (another operator, a second click): the change's state refuses it (409).
+  if (row.status !== "requested") return conflict("審査中の変更ではありません");
   const contract = (await contractOf(db, row.contract_id, { kind: "provider" }))!;
   const change = JSON.parse(row.payload) as ContractChange;
   const date = row.effective_date;
@@ -299,5 +301,5 @@ export async function decideChange(
       ip: params.ip,
     });
   });
-  return { ok: true };
+  return ok();
 }

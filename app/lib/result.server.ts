@@ -32,3 +32,18 @@ export function firstFieldErrorResponse(fields: FieldErrors) {
   const [field, message] = Object.entries(fields)[0];
   return data({ field, message: message ?? "" }, { status: 400 });
 }
+
+/**
+ * A failure answered with the page's own body: the status of its kind (400, 409, 403), and the
+ * 404 for a missing or foreign record, as `failureResponse` does.
+ */
+export function failureData<B>(failure: Failure, body: B) {
+  if (failure.kind === "not_found") throw notFound();
+  return data(body, { status: failureStatus(failure) });
+}
+
+/** For the pages that show one error at a time: a failed operation's first error and its field. */
+export function firstFailureResponse(failure: Failure) {
+  const [field, message] = Object.entries(failureFields(failure))[0];
+  return failureData(failure, { field, message: message ?? "" });
+}

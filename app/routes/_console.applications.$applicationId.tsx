@@ -1,5 +1,4 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -28,7 +27,7 @@ import { jstDate } from "~/lib/jst";
 import { AREA_LABELS, itemLabel, OWNERSHIP_LABELS } from "~/lib/labels";
 import { getProviderSettings } from "~/settings/provider.server";
 import { formatDate, formatInstant } from "~/lib/format";
-import { firstFieldErrorResponse } from "~/lib/result.server";
+import { firstFailureResponse, firstFieldErrorResponse } from "~/lib/result.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -103,7 +102,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
             revoke: input.intent === "revoke",
           }),
     (r) =>
-      r?.ok
+      r.ok
         ? {
             summary: `お申し込みは${input.intent === "approve" ? "承認" : input.intent === "revoke" ? "承認取消し" : "不承認"}済みです`,
             redirect: `/applications/${base.id}`,
@@ -112,8 +111,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
   if (run.kind !== "done") return onceResponse(formName, run);
   const result = run.value;
-  if (!result) throw notFound();
-  if (!result.ok) return data({ field: result.field, message: result.message }, { status: 400 });
+  // A decision the application's state refuses is 409, a field's problem 400, a missing one 404.
+  if (!result.ok) return firstFailureResponse(result);
   return redirect(`/applications/${params.applicationId}?decided=${input.intent}`);
 }
 

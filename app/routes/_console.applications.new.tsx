@@ -17,6 +17,8 @@ import { applicableCustomers, submitApplication } from "~/contracts/applications
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
 import { fieldErrorsOf } from "~/lib/form";
+import { failureFields } from "~/lib/result";
+import { failureData } from "~/lib/result.server";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { addDays, isIsoDate, jstDate, monthOf } from "~/lib/jst";
 import { AREA_LABELS, itemLabel } from "~/lib/labels";
@@ -62,16 +64,18 @@ export async function action({ request }: ActionFunctionArgs) {
         ip: clientIp(request),
       }),
     (r) =>
-      r.ok ? { summary: "お申し込みは受付済みです", redirect: `/applications/${r.id}` } : null,
+      r.ok
+        ? { summary: "お申し込みは受付済みです", redirect: `/applications/${r.value.id}` }
+        : null,
   );
   if (run.kind !== "done") return onceResponse("application", run);
   const result = run.value;
   if (!result.ok)
-    return data(
-      { fieldErrors: { [result.field]: result.message } as Record<string, string>, values: form },
-      { status: 400 },
-    );
-  return redirect(`/applications/${result.id}?submitted=1`);
+    return failureData(result, {
+      fieldErrors: failureFields(result) as Record<string, string>,
+      values: form,
+    });
+  return redirect(`/applications/${result.value.id}?submitted=1`);
 }
 
 export default function NewApplication() {

@@ -1,5 +1,4 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -18,9 +17,11 @@ import { ActionsHeader } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { idParam, notFound } from "~/lib/http.server";
+import { idParam } from "~/lib/http.server";
 import { jstDate } from "~/lib/jst";
 import { formatDate } from "~/lib/format";
+import { failureMessage } from "~/lib/result";
+import { failureData } from "~/lib/result.server";
 import { ContractRefCells } from "~/components/ContractRefCells";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -42,8 +43,8 @@ export async function action({ request }: ActionFunctionArgs) {
     actor: { id: viewer.id, email: viewer.email },
     ip: clientIp(request),
   });
-  if (!result) throw notFound();
-  if (!result.ok) return data({ message: result.message }, { status: 400 });
+  // Nothing waiting to confirm (another operator, a second click) is 409; a missing contract 404.
+  if (!result.ok) return failureData(result, { message: failureMessage(result) });
   return redirect("/cancellations");
 }
 

@@ -1,5 +1,4 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -25,7 +24,7 @@ import { OnceForm } from "~/components/OnceForm";
 import { z } from "zod";
 import { isIsoDate, jstDate } from "~/lib/jst";
 import { formatDate, formatYen } from "~/lib/format";
-import { firstFieldErrorResponse } from "~/lib/result.server";
+import { firstFailureResponse, firstFieldErrorResponse } from "~/lib/result.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -102,7 +101,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         ? withdrawCancellation(trx, { ...base, at: now() })
         : requestCancellation(trx, { ...base, wished: input.wished }),
     (r) =>
-      r?.ok
+      r.ok
         ? {
             summary:
               input.intent === "withdraw"
@@ -114,8 +113,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
   if (run.kind !== "done") return onceResponse(name, run);
   const result = run.value;
-  if (!result) throw notFound();
-  if (!result.ok) return data({ field: result.field, message: result.message }, { status: 400 });
+  // A request the contract's state refuses is 409, a past wished date 400, a foreign contract 404.
+  if (!result.ok) return firstFailureResponse(result);
   return redirect(
     `/contracts/${id}/cancel?done=${input.intent === "withdraw" ? "withdrawn" : "requested"}`,
   );

@@ -28,6 +28,7 @@ import { itemLabel } from "~/lib/labels";
 import { formatDate, formatMonth, formatYen } from "~/lib/format";
 import { titled } from "~/lib/meta";
 import { readContractForm } from "~/contracts/contract-form.server";
+import { failureData } from "~/lib/result.server";
 
 const ChangeForm = z.discriminatedUnion("kind", [
   z.object({
@@ -120,7 +121,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       actor,
       ip: clientIp(request),
     });
-    if (!result.ok) return data({ error: result.message, values, impact: null }, { status: 400 });
+    // A change decided meanwhile is 409.
+    if (!result.ok)
+      return failureData(result, { error: failureMessage(result), values, impact: null });
     return redirect(`/contracts/${contractId}/changes?decided=1`);
   }
   const parsed = ChangeForm.safeParse(values);
@@ -158,7 +161,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         ip: clientIp(request),
       }),
     (r) =>
-      r?.ok
+      r.ok
         ? {
             summary: "変更のお申し込みは受付済みです",
             redirect: `/contracts/${contractId}/changes`,
@@ -167,8 +170,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   );
   if (run.kind !== "done") return onceResponse("contract-change", run);
   const result = run.value;
-  if (!result) throw notFound();
-  if (!result.ok) return data({ error: result.message, values, impact: null }, { status: 400 });
+  // A terminated contract is 409, a date before today or the service start 400.
+  if (!result.ok)
+    return failureData(result, { error: failureMessage(result), values, impact: null });
   return redirect(`/contracts/${contractId}/changes?requested=1`);
 }
 

@@ -581,6 +581,24 @@ describe("scopes and writes", () => {
     });
     const json = await api(keys.r1, "/applications", { method: "POST", body: "{not json" });
     expect([json.status, json.body.code]).toEqual([400, "invalid_json"]);
+    // The console's operation refuses a line held by a live contract: the line id's error, the
+    // console's text, with the same 422 as the body's own checks (issue 16 item 1).
+    const [held] = query<{ line_id: string; ref: string }>(
+      "select line_id, ref from contracts where status <> 'terminated' order by ref limit 1",
+    );
+    const before = count("applications");
+    const taken = await api(keys.r1, "/applications", {
+      method: "POST",
+      body: JSON.stringify(application(held.line_id, "C1")),
+    });
+    expect([taken.status, taken.body.code, taken.body.errors]).toEqual([
+      422,
+      "validation_failed",
+      {
+        lineId: `この回線（${held.line_id}）はすでに契約 ${held.ref} で利用中です。1回線につき1契約です（規約第6条）`,
+      },
+    ]);
+    expect(count("applications")).toBe(before);
   });
 
   it("an Idempotency-Key replay returns the first answer and creates nothing; another body with the key is 409", async () => {
