@@ -33,6 +33,7 @@ beforeAll(async () => {
   sessions = await signInAll([
     "operator@demo.example",
     "reseller@demo.example",
+    "reseller2@demo.example",
     "customer@demo.example",
     "customer2@demo.example",
   ]);
@@ -301,5 +302,67 @@ describe("applications (T-6, T-8)", () => {
       409,
       { field: "_form", message: "審査中のお申し込みではありません" },
     ]);
+  });
+});
+
+describe("a line held in another tenant (T-6)", () => {
+  // Rule 6 is checked over every tenant, but only a viewer who may see the holder is told its
+  // reference: another reseller learns that the line is taken, not by which contract.
+  const applyAs = async (as: string, customerRef: string, lineId: string) => {
+    const form = await newApplicationPage({
+      request: get("/applications/new", as),
+      params: {},
+      context: {},
+    });
+    const customer = form.customers.find((c) => c.ref === customerRef)!;
+    return answer(() =>
+      newApplicationAction({
+        request: post("/applications/new", as, {
+          customerId: String(customer.id),
+          holderName: "株式会社つばめ工務店",
+          holderAddress: "東京都港区芝公園1-1-1",
+          holderPhone: "03-3433-0001",
+          holderEmail: "info@tsubame-koumuten.example",
+          lineId,
+          area: "east",
+          endpointSeats: "5",
+          endpointOwnership: "rental",
+          gatewayModel: "",
+          gatewayOwnership: "rental",
+          wishedStart: "2026-12-01",
+          consent: "yes",
+          _formToken: form.formToken,
+        }),
+        params: {},
+        context: {},
+      }),
+    );
+  };
+
+  it("names the contract or application to its own reseller and not to another", async () => {
+    const { line_id } = await contract("K-1002");
+    const own = await applyAs("reseller@demo.example", "C1", line_id);
+    expect(own.body.fieldErrors.lineId).toContain("すでに契約 K-1002 で利用中です");
+    const foreign = await applyAs("reseller2@demo.example", "C5", line_id);
+    expect([foreign.status, foreign.body.fieldErrors]).toEqual([
+      400,
+      {
+        lineId: `この回線（${line_id}）はすでに別の契約で利用中です。1回線につき1契約です（規約第6条）`,
+      },
+    ]);
+
+    const submitted = await applyAs("reseller@demo.example", "C1", "CAF9990077");
+    expect(submitted.status).toBe(302);
+    const [{ ref }] = await t.db
+      .selectFrom("applications")
+      .select("ref")
+      .where("line_id", "=", "CAF9990077")
+      .execute();
+    const again = await applyAs("reseller@demo.example", "C1", "CAF9990077");
+    expect(again.body.fieldErrors.lineId).toContain(`審査中のお申し込み（${ref}）があります`);
+    const other = await applyAs("reseller2@demo.example", "C5", "CAF9990077");
+    expect(other.body.fieldErrors.lineId).toBe(
+      "この回線（CAF9990077）には審査中の別のお申し込みがあります。1回線につき1契約です（規約第6条）",
+    );
   });
 });

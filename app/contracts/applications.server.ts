@@ -132,23 +132,46 @@ export async function applicableCustomers(db: Kysely<Database>, tenant: Tenant) 
     .execute();
 }
 
-async function lineTaken(db: Kysely<Database>, lineId: string): Promise<string | null> {
+/**
+ * Rule 6 (one contract per line) is checked over every tenant, but the holder's reference is
+ * told only to a viewer who may see that contract or application: another reseller's customer
+ * is refused the line without learning which contract holds it.
+ */
+async function lineTaken(
+  db: Kysely<Database>,
+  tenant: Tenant,
+  lineId: string,
+): Promise<string | null> {
   const contract = await db
     .selectFrom("contracts")
-    .select("ref")
-    .where("line_id", "=", lineId)
-    .where("status", "<>", "terminated")
+    .innerJoin("customers", "customers.id", "contracts.customer_id")
+    .select([
+      "contracts.ref",
+      sql<number>`case when ${customerInTenant(tenant)} then 1 else 0 end`.as("visible"),
+    ])
+    .where("contracts.line_id", "=", lineId)
+    .where("contracts.status", "<>", "terminated")
     .executeTakeFirst();
   if (contract)
-    return `この回線（${lineId}）はすでに契約 ${contract.ref} で利用中です。1回線につき1契約です（規約第6条）`;
+    return contract.visible
+      ? `この回線（${lineId}）はすでに契約 ${contract.ref} で利用中です。1回線につき1契約です（規約第6条）`
+      : `この回線（${lineId}）はすでに別の契約で利用中です。1回線につき1契約です（規約第6条）`;
   const pending = await db
     .selectFrom("applications")
-    .select("ref")
+    .select(["id", "ref"])
     .where("line_id", "=", lineId)
     .where("status", "=", "applied")
     .executeTakeFirst();
+  const pendingVisible =
+    pending &&
+    (await scoped(db, tenant)
+      .select("applications.id")
+      .where("applications.id", "=", pending.id)
+      .executeTakeFirst());
   if (pending)
-    return `この回線（${lineId}）には審査中のお申し込み（${pending.ref}）があります。1回線につき1契約です（規約第6条）`;
+    return pendingVisible
+      ? `この回線（${lineId}）には審査中のお申し込み（${pending.ref}）があります。1回線につき1契約です（規約第6条）`
+      : `この回線（${lineId}）には審査中の別のお申し込みがあります。1回線につき1契約です（規約第6条）`;
   return null;
 }
 
@@ -172,7 +195,7 @@ export async function submitApplication(
     if (!customer) return invalidField("customerId", "お客さまを選び直してください");
     resellerId = customer.reseller_id;
   }
-  const taken = await lineTaken(db, input.lineId);
+  const taken = await lineTaken(db, tenant, input.lineId);
   if (taken) return invalidField("lineId", taken);
   const at = instantOf(params.at);
   try {
