@@ -114,10 +114,10 @@ describe("cancelling (T-20)", () => {
     expect(foreign.status).toBe(404);
     expect(await terminations(k1001.id)).toEqual([null]);
 
-    const confirm = (contractId: string) =>
+    const confirm = (contractId: string, intent = "confirm") =>
       answer(() =>
         confirmAction({
-          request: post("/cancellations", "operator@demo.example", { contractId }),
+          request: post("/cancellations", "operator@demo.example", { intent, contractId }),
           params: {},
           context: {},
         }),
@@ -131,6 +131,13 @@ describe("cancelling (T-20)", () => {
       { message: "確認待ちの解約申込みはありません" },
     ]);
     expect((await confirm("999999")).status).toBe(404);
+    // The page's one form is read by its schema: an unknown intent or a non-number id is a 400.
+    const unknown = await confirm(String(k1001.id), "withdraw");
+    expect([unknown.status, unknown.body]).toEqual([
+      400,
+      { message: "この操作は受け付けられません。画面を開き直してください。" },
+    ]);
+    expect((await confirm("1e3")).status).toBe(400);
   });
 
   it("withdrawing with nothing to withdraw is 409 and writes nothing", async () => {

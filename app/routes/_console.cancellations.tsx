@@ -5,6 +5,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import {
@@ -17,7 +18,8 @@ import { ActionsHeader } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { idParam } from "~/lib/http.server";
+import { idField } from "~/lib/fields";
+import { parseForm } from "~/lib/form";
 import { jstDate } from "~/lib/jst";
 import { formatDate } from "~/lib/format";
 import { failureMessage } from "~/lib/result";
@@ -34,11 +36,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { cancellations, page, today: jstDate(now()) };
 }
 
+/** The one form of the page: confirm a requested cancellation (an unknown intent is a 400). */
+const ConfirmForm = z.object({ intent: z.literal("confirm"), contractId: idField("契約") });
+
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
-  const form = await request.formData();
+  const parsed = parseForm(ConfirmForm, await request.formData());
+  if (!parsed.ok) return failureData(parsed, { message: failureMessage(parsed) });
   const result = await confirmCancellation(getDb(), {
-    contractId: idParam(String(form.get("contractId") ?? "")),
+    contractId: parsed.value.contractId,
     today: jstDate(now()),
     actor: { id: viewer.id, email: viewer.email },
     ip: clientIp(request),
@@ -91,6 +97,7 @@ export default function Cancellations() {
                     "確認済み"
                   ) : (
                     <Form method="post">
+                      <input type="hidden" name="intent" value="confirm" />
                       <input type="hidden" name="contractId" value={c.id} />
                       <button type="submit" aria-label={`${c.ref} の解約を確認する`}>
                         解約を確認する
