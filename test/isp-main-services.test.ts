@@ -16,11 +16,9 @@ import {
   listIspContracts,
   revokeIspCancellationOf,
 } from "../app/licenses/isp.server";
-import {
-  findLicensesFor,
-  getLicenseView,
-  listLicenses,
-} from "../app/licenses/license-views.server";
+import { findLicensesFor, getLicenseView } from "../app/licenses/license-views.server";
+import { LICENSE_SORT, pageLicenses } from "../app/licenses/license-list.server";
+import { pageRequest } from "../app/lib/paging";
 import { listMainServices } from "../app/licenses/main-service-views.server";
 import { applyMainServiceEnds, recordMainService } from "../app/licenses/main-services.server";
 import type { MainServiceInput } from "../app/licenses/main-services";
@@ -270,9 +268,15 @@ describe("recording an ended main service with a past last day (reseller R1 for 
         f.view.overview.isp?.endedOn,
       ]),
     ).toEqual([["contractNumber", "2026-10-31", "2026-10-31"]]);
-    const listed = (await listLicenses(t.db, customer("C2"), TODAY)).find(
-      (l) => l.ref === mds.licenseRef,
-    );
+    const listed = (
+      await pageLicenses(
+        t.db,
+        customer("C2"),
+        {},
+        pageRequest(new URLSearchParams(), LICENSE_SORT),
+        TODAY,
+      )
+    ).licenses.find((l) => l.ref === mds.licenseRef);
     expect(listed).toMatchObject({ displayState: "ended", endsOn: "2026-10-31" });
   });
 

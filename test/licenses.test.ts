@@ -19,11 +19,9 @@ import {
   stopAutoRenewal,
 } from "../app/licenses/license-changes.server";
 import { decideRefund, listRefunds } from "../app/licenses/refunds.server";
-import {
-  findLicensesFor,
-  getLicenseView,
-  listLicenses,
-} from "../app/licenses/license-views.server";
+import { findLicensesFor, getLicenseView } from "../app/licenses/license-views.server";
+import { LICENSE_SORT, pageLicenses } from "../app/licenses/license-list.server";
+import { pageRequest } from "../app/lib/paging";
 import { getLicense, getLicenseByRef, quoteCancelLicense } from "../app/licenses/licenses.server";
 import { issueFormToken, runFormOnce } from "../app/lib/idempotency.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
@@ -646,7 +644,15 @@ describe("stopping auto-renewal (L-2)", () => {
     expect(await getLicense(t.db, { id, tenant: customer("C1") })).toBeNull();
     expect(await getLicense(t.db, { id: 999_999, tenant: provider })).toBeNull();
     expect(await getLicense(t.db, { id, tenant: reseller("R2") })).not.toBeNull();
-    const c1 = (await listLicenses(t.db, customer("C1"), TODAY)).map((l) => l.ref);
+    const c1 = (
+      await pageLicenses(
+        t.db,
+        customer("C1"),
+        {},
+        pageRequest(new URLSearchParams(), LICENSE_SORT),
+        TODAY,
+      )
+    ).licenses.map((l) => l.ref);
     expect(c1).toContain("T-MAIN");
     expect(c1.some((ref) => ["T-M2", "T-M3", "T-CARRIER"].includes(ref))).toBe(false);
   });

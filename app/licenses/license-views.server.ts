@@ -6,7 +6,7 @@ import type { RefundStateColumn } from "../../db/schema";
 import type { Tenant } from "../auth/tenancy";
 import { type IsoDate } from "../lib/jst";
 import { ispStatusOn } from "./isp-bundle";
-import { renewalStateOf, type License, type RenewalState } from "./license";
+import { renewalStateOf, type RenewalState } from "./license";
 import { findLicenses, type LicenseMatch, type MatchField } from "./lookup";
 import { licenseOverview, type LicenseOverview } from "./overview";
 import { ispContractOf } from "./isp.server";
@@ -14,7 +14,6 @@ import {
   addOnRecords,
   getLicense,
   type LicenseFamily,
-  type LoadedLicense,
   loadTenantLicenses,
   memberOf,
   members,
@@ -71,59 +70,6 @@ export async function getLicenseView(
 ): Promise<LicenseView | null> {
   const found = await getLicense(db, params);
   return found ? viewOf(db, found, on) : null;
-}
-
-export interface LicenseListRow {
-  id: number;
-  ref: string;
-  product: string;
-  customerName: string;
-  channel: License["channel"];
-  term: License["term"];
-  seats: number;
-  priceYen: number;
-  mainRef: string | null;
-  displayState: LicenseOverview["displayState"];
-  renewalState: RenewalState;
-  endsOn: IsoDate | null;
-  nextRenewalOn: IsoDate | null;
-}
-
-/** Every licence of the tenant, mains before their add-ons within a customer. */
-export async function listLicenses(db: Db, tenant: Tenant, on: IsoDate): Promise<LicenseListRow[]> {
-  const all = await loadTenantLicenses(db, tenant);
-  const byCustomer = new Map<number, LoadedLicense[]>();
-  for (const l of all)
-    byCustomer.set(l.record.customerId, [...(byCustomer.get(l.record.customerId) ?? []), l]);
-  const rows: LicenseListRow[] = [];
-  for (const family of byCustomer.values()) {
-    const ordered = [
-      ...family
-        .filter((l) => l.license.mainLicense === null)
-        .flatMap((main) => [main, ...addOnRecords({ target: main, family })]),
-    ];
-    const seen = new Set(ordered.map((l) => l.record.id));
-    for (const l of [...ordered, ...family.filter((f) => !seen.has(f.record.id))]) {
-      const o = licenseOverview(memberOf(l), members(family), on);
-      rows.push({
-        id: l.record.id,
-        ref: l.license.ref,
-        product: l.license.product,
-        customerName: l.record.customerName,
-        channel: l.license.channel,
-        term: l.license.term,
-        seats: l.license.seats,
-        priceYen: l.license.priceYen,
-        mainRef: l.license.mainLicense,
-        displayState: o.displayState,
-        renewalState: renewalStateOf(l.license),
-        endsOn:
-          l.record.status.state !== "active" ? l.record.status.effectiveEnd : (o.term?.end ?? null),
-        nextRenewalOn: o.nextRenewal?.date ?? null,
-      });
-    }
-  }
-  return rows;
 }
 
 export interface LicenseFindResult {

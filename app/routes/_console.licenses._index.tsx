@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { FINANCE_ROLES } from "~/auth/tenancy";
-import { TableScroll } from "~/components/TableScroll";
+import { FilterSelect, ListFilters } from "~/components/ListFilters";
+import { PagedTable, SortHeader } from "~/components/Pager";
 import { getDb } from "~/db.server";
 import {
   CHANNEL_LABELS,
@@ -11,17 +12,38 @@ import {
   TERM_LABELS,
 } from "~/licenses/labels";
 import { LICENSE_ACTION_ROLES } from "~/licenses/licenses.server";
-import { listLicenses } from "~/licenses/license-views.server";
+import { LICENSE_SORT, pageLicenses } from "~/licenses/license-list.server";
+import type { Channel } from "~/licenses/license";
+import type { DisplayState } from "~/licenses/overview";
 import { now } from "~/lib/clock";
 import { jstDate } from "~/lib/jst";
-import { formatDate, formatYen } from "~/lib/format";
+import { formatCount, formatDate, formatYen } from "~/lib/format";
 import { titled } from "~/lib/meta";
+import { pageRequest } from "~/lib/paging";
+
+const STATES = Object.keys(DISPLAY_STATE_LABELS) as DisplayState[];
+const CHANNELS = Object.keys(CHANNEL_LABELS) as Channel[];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const today = jstDate(now());
+  const params = new URL(request.url).searchParams;
+  const state = STATES.find((s) => s === params.get("state"));
+  const channel = CHANNELS.find((c) => c === params.get("channel"));
+  const search = params.get("q")?.trim() || undefined;
+  // Issue 17 item 2: one page of the filter, its count and order taken in SQL over the whole
+  // filter (the state each row shows is derived there from today's JST date, decision 0043).
+  const { licenses, page } = await pageLicenses(
+    getDb(),
+    viewer.tenant,
+    { state, channel, search },
+    pageRequest(params, LICENSE_SORT),
+    jstDate(now()),
+  );
   return {
-    licenses: await listLicenses(getDb(), viewer.tenant, today),
+    licenses,
+    page,
+    values: { state: state ?? "", channel: channel ?? "", q: search ?? "" },
+    filtered: Boolean(state || channel || search),
     showCustomer: viewer.tenant.kind !== "customer",
     canApply: LICENSE_ACTION_ROLES.includes(viewer.role),
     canDecideRefunds: FINANCE_ROLES.includes(viewer.role),
@@ -29,7 +51,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Licenses() {
-  const { licenses, showCustomer, canApply, canDecideRefunds } = useLoaderData<typeof loader>();
+  const { licenses, page, values, filtered, showCustomer, canApply, canDecideRefunds } =
+    useLoaderData<typeof loader>();
   return (
     <>
       <h1>ライセンス</h1>
@@ -53,30 +76,63 @@ export default function Licenses() {
           </Link>
         ) : null}
       </p>
+      <ListFilters page={page} label="ライセンスの絞り込み">
+        <label>
+          {showCustomer ? "検索（ライセンス番号・製品・顧客名）" : "検索（ライセンス番号・製品）"}
+          <input type="search" name="q" defaultValue={values.q} />
+        </label>
+        <FilterSelect
+          label="状態"
+          name="state"
+          defaultValue={values.state}
+          labels={DISPLAY_STATE_LABELS}
+        />
+        <FilterSelect
+          label="販売経路"
+          name="channel"
+          defaultValue={values.channel}
+          labels={CHANNEL_LABELS}
+        />
+      </ListFilters>
       {licenses.length === 0 ? (
-        <div className="empty">ライセンスはまだありません。</div>
+        <div className="empty">
+          {filtered ? "条件に合うライセンスはありません。" : "ライセンスはまだありません。"}
+        </div>
       ) : (
-        <TableScroll>
-          <table className="data">
+        <>
+          <p className="muted" data-testid="license-count">
+            {formatCount(page.total)}件
+          </p>
+          <PagedTable page={page} label="ライセンスのページ">
             <thead>
               <tr>
-                <th scope="col">製品</th>
-                {showCustomer ? <th scope="col">顧客</th> : null}
+                <SortHeader info={page} column="product">
+                  製品
+                </SortHeader>
+                {showCustomer ? (
+                  <SortHeader info={page} column="customer">
+                    顧客
+                  </SortHeader>
+                ) : null}
                 <th scope="col">販売経路</th>
                 <th scope="col">期間・料金</th>
                 <th scope="col">状態</th>
-                <th scope="col">有効期限</th>
-                <th scope="col">次回請求日</th>
+                <SortHeader info={page} column="ends">
+                  有効期限
+                </SortHeader>
+                <SortHeader info={page} column="next">
+                  次回請求日
+                </SortHeader>
               </tr>
             </thead>
             <tbody>
               {licenses.map((l) => (
-                <tr key={l.id}>
+                <tr key={l.id} data-testid={`license-${l.ref}`}>
                   <td>
                     {l.mainRef ? <span className="muted">└ アドオン </span> : null}
                     <Link to={`/licenses/${l.id}`}>{l.product}</Link>
                     <div className="muted text-12">
-                      {l.ref}・{l.seats}台
+                      {l.ref}・{l.seats}台{l.mainRef ? `（${l.mainRef} のアドオン）` : ""}
                     </div>
                   </td>
                   {showCustomer ? <td>{l.customerName}</td> : null}
@@ -94,8 +150,8 @@ export default function Licenses() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </TableScroll>
+          </PagedTable>
+        </>
       )}
     </>
   );
