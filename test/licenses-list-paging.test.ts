@@ -16,6 +16,7 @@ import {
 import { loadTenantLicenses, memberOf, members } from "../app/licenses/licenses.server";
 import { licenseOverview, type DisplayState } from "../app/licenses/overview";
 import { isoDate, type IsoDate } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 import { PAGE_SIZE, pageRequest } from "../app/lib/paging";
 import type { Database } from "../db/schema";
 import type { Insertable } from "kysely";
@@ -59,7 +60,7 @@ async function addLicences(customerId: number, count: number, prefix: string) {
       kind: "standard",
       region: "JP",
       seats: 1 + (i % 5),
-      price_yen: 1000 + i,
+      price_yen: toYen(1000 + i),
       main_license_id: main,
       auto_renew: 1,
       renewal_state: (["active", "stop_requested", "stopped"] as const)[i % 3],
@@ -80,7 +81,7 @@ async function addLicences(customerId: number, count: number, prefix: string) {
     for (const day of new Set(days))
       await t.db
         .insertInto("license_charges")
-        .values({ license_id: id, charge_date: day, amount_yen: 1000, type: "purchase" })
+        .values({ license_id: id, charge_date: day, amount_yen: toYen(1000), type: "purchase" })
         .execute();
   }
 }
