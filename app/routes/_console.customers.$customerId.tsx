@@ -401,7 +401,7 @@ export default function CustomerDetail() {
         <>
           <p className="muted" data-testid="customer-invoice-totals">
             {formatCount(invoiceTotals.count)}件　請求額の合計 {formatYen(invoiceTotals.totalYen)}
-            　未払い {formatYen(invoiceTotals.unpaidYen ?? 0)}
+            {"　"}未払い {formatYen(invoiceTotals.unpaidYen ?? 0)}
           </p>
           <PagedTable page={invoicesPage} label="請求書のページ">
             <thead>
