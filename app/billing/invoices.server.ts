@@ -191,8 +191,8 @@ const unpaidOfInvoice = sql<number>`case when ${paidOfInvoice} < invoices.total_
 
 /**
  * The count and the sums of the whole filter, in SQL (issue 17 item 2: never summed over one page).
- * `unpaid` adds what is still owed of them (the customer page's 未払い), null when not asked: it
- * reads each invoice's payments and credit notes.
+ * `unpaid` adds what is still owed of them (the customer page's 未払い), left out when not asked:
+ * it reads each invoice's payments and credit notes.
  */
 export async function invoiceTotals(
   db: Kysely<Database>,
@@ -211,11 +211,12 @@ export async function invoiceTotals(
       ).as("unpaid_yen"),
     ])
     .executeTakeFirstOrThrow();
-  return {
+  const totals: { count: number; totalYen: number; unpaidYen?: number } = {
     count: Number(row.count),
     totalYen: Number(row.total_yen),
-    unpaidYen: row.unpaid_yen === null ? null : Number(row.unpaid_yen),
   };
+  if (row.unpaid_yen !== null) totals.unpaidYen = Number(row.unpaid_yen);
+  return totals;
 }
 
 /** One page of the invoice list with the count and total of the whole filter. */
