@@ -1,7 +1,13 @@
 // Every repository answers only within the caller's tenant: a foreign id is "not found".
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tenant } from "../app/auth/tenancy";
-import { getContract, listContracts } from "../app/contracts/contracts.server";
+import {
+  DEVICE_SORT,
+  getContract,
+  listContracts,
+  pageContractDevices,
+} from "../app/contracts/contracts.server";
+import { pageRequest } from "../app/lib/paging";
 import { getCustomer, listCustomers } from "../app/customers/customers.server";
 import { homeFigures } from "../app/home/home.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
@@ -81,7 +87,15 @@ describe("contracts by tenant", () => {
     expect(await getContract(t.db, { id: 999_999, tenant: provider })).toBeNull();
     const own = await getContract(t.db, { id: contractIds["K-1001"], tenant: customer("C1") });
     expect(own?.contract.line_id).toBe("COP1830017");
-    expect(own?.devices).toHaveLength(11); // GW-01 and 10 PCs
+    expect(
+      (
+        await pageContractDevices(
+          t.db,
+          own!.contract.id,
+          pageRequest(new URLSearchParams(), DEVICE_SORT),
+        )
+      ).page.total,
+    ).toBe(11); // GW-01 and 10 PCs
   });
 
   it("does not let a search reach across tenants", async () => {

@@ -6,6 +6,7 @@ import type { ReactNode } from "react";
 import {
   lastPage,
   listHref,
+  listParamNames,
   rangeText,
   sortHref,
   type PageInfo,
@@ -17,7 +18,7 @@ import { TableScroll } from "./TableScroll";
 export function Pager({
   info,
   label = "ページ",
-  pageParam = "page",
+  pageParam = listParamNames(info.prefix).page,
 }: {
   info: PageInfo;
   label?: string;
@@ -114,11 +115,12 @@ export function SortHeader<S extends string>(props: {
 }
 
 /** Hidden fields that carry the current sort through a filter form's submission (the page starts again at 1). */
-export function KeepSort({ info }: { info: Pick<PageInfo, "sort" | "dir"> }) {
+export function KeepSort({ info }: { info: Pick<PageInfo, "sort" | "dir" | "prefix"> }) {
+  const names = listParamNames(info.prefix);
   return (
     <>
-      <input type="hidden" name="sort" value={info.sort} />
-      <input type="hidden" name="dir" value={info.dir} />
+      <input type="hidden" name={names.sort} value={info.sort} />
+      <input type="hidden" name={names.dir} value={info.dir} />
     </>
   );
 }

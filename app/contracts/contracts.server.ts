@@ -5,6 +5,7 @@ import type { ContractStatus, Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import { pageInfo, type ListSort, type PageRequest } from "../lib/paging";
+import { countOf, fetchPage } from "../lib/paging.server";
 
 /** 契約中: active or suspended, the home page's 契約中の回線 (issue 17 item 10). */
 export const LIVE_STATUS = "live";
@@ -159,22 +160,53 @@ export async function getContract(db: Kysely<Database>, params: { id: number; te
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
   if (!contract) return null;
-  // The contract is already known to be in the tenant; its children hang off its id.
-  const [items, devices] = await Promise.all([
-    db
-      .selectFrom("contract_items")
-      .selectAll()
-      .where("contract_id", "=", contract.id)
-      .orderBy("from_date")
-      .orderBy("id")
-      .execute(),
-    db
-      .selectFrom("devices")
-      .selectAll()
-      .where("contract_id", "=", contract.id)
-      .orderBy("device_type")
-      .orderBy("name")
-      .execute(),
-  ]);
-  return { contract, items, devices };
+  // The contract is already known to be in the tenant; its children hang off its id. Its devices
+  // are a list of their own (pageContractDevices): a large office has hundreds.
+  const items = await db
+    .selectFrom("contract_items")
+    .selectAll()
+    .where("contract_id", "=", contract.id)
+    .orderBy("from_date")
+    .orderBy("id")
+    .execute();
+  return { contract, items };
+}
+
+/** The contract page's device list's sortable columns (issue 17 item 2). */
+export type DeviceSortColumn = "type" | "name" | "seen";
+export const DEVICE_SORT: ListSort<DeviceSortColumn> = {
+  columns: { type: "asc", name: "asc", seen: "desc" },
+  default: "type",
+};
+const DEVICE_SORT_SQL: Record<DeviceSortColumn, "device_type" | "name" | "last_seen_at"> = {
+  type: "device_type",
+  name: "name",
+  seen: "last_seen_at",
+};
+
+/**
+ * One page of a contract's devices, counted over all of them in SQL. The contract must already
+ * have been found in the viewer's tenant (getContract): its id is the scope.
+ */
+export async function pageContractDevices(
+  db: Kysely<Database>,
+  contractId: number,
+  request: PageRequest<DeviceSortColumn>,
+) {
+  const scoped = () => db.selectFrom("devices").where("contract_id", "=", contractId);
+  const { rows, page } = await fetchPage(
+    request,
+    () => countOf(scoped()),
+    (w) =>
+      scoped()
+        .selectAll()
+        .orderBy(DEVICE_SORT_SQL[w.sort], w.dir)
+        // The name, then the id, break ties so pages never overlap or skip a device.
+        .orderBy("name", w.dir)
+        .orderBy("id", w.dir)
+        .limit(w.size)
+        .offset(w.offset)
+        .execute(),
+  );
+  return { devices: rows, page };
 }

@@ -25,6 +25,8 @@ import {
   type VisitSlot,
 } from "./visit-slots";
 import { formatDate, formatInstant, formatYen } from "../lib/format";
+import { pageRequest, type ListSort, type PageRequest } from "../lib/paging";
+import { countOf, fetchPage } from "../lib/paging.server";
 
 export interface BookingRequest extends VisitFormContent {
   date: IsoDate;
@@ -145,25 +147,42 @@ export async function bookVisit(
   return check;
 }
 
+/** The booking list's order (issue 17 item 2): by the visit's date and start, newest first. */
+export type BookingSortColumn = "date";
+export const BOOKING_SORT: ListSort<BookingSortColumn> = {
+  columns: { date: "desc" },
+  default: "date",
+};
+
 /**
- * The contract's bookings, newest first, each with whether the operator may record it yet (from
- * its booked start, JST) and, once recorded, what the visit is charged: priced among the
- * contract's recorded visits exactly as the billing run prices it (S2, S5, S6), not the estimate.
+ * A page of the contract's bookings (newest first unless asked otherwise), counted over all of
+ * them in SQL, each with whether the operator may record it yet (from its booked start, JST) and,
+ * once recorded, what the visit is charged: priced among the contract's recorded visits exactly
+ * as the billing run prices it (S2, S5, S6), not the estimate.
  */
 export async function listBookings(
   db: Kysely<Database>,
   contractId: number,
   tenant: Tenant,
   at: Date,
+  request: PageRequest<BookingSortColumn> = pageRequest(new URLSearchParams(), BOOKING_SORT),
 ) {
   const contract = await contractOf(db, contractId, tenant);
   if (!contract) return null;
-  const rows = await db
-    .selectFrom("visit_bookings")
-    .selectAll()
-    .where("contract_id", "=", contract.id)
-    .orderBy("visit_date", "desc")
-    .execute();
+  const scoped = () => db.selectFrom("visit_bookings").where("contract_id", "=", contract.id);
+  const { rows, page } = await fetchPage(
+    request,
+    () => countOf(scoped()),
+    (w) =>
+      scoped()
+        .selectAll()
+        .orderBy("visit_date", w.dir)
+        .orderBy("start_time", w.dir)
+        .orderBy("id", w.dir)
+        .limit(w.size)
+        .offset(w.offset)
+        .execute(),
+  );
   const charged = rows.some((b) => b.visit_id !== null)
     ? await chargedYenOfVisits(db, contract.id, contract.service_start)
     : new Map<number, number>();
@@ -172,7 +191,7 @@ export async function listBookings(
     recordable: b.status === "booked" && recordableAt(b, at),
     chargedYen: b.visit_id === null ? null : (charged.get(b.visit_id) ?? null),
   }));
-  return { contract, bookings };
+  return { contract, bookings, page };
 }
 
 /** Visit id → its charge (yen, before tax) as the billing run prices it; a visit that does not price is left out. */

@@ -44,6 +44,34 @@ describe("pageRequest", () => {
   });
 });
 
+describe("two lists on one page", () => {
+  it("each reads and writes only its own prefixed parameters", () => {
+    const q = "contractsPage=2&contractsSort=name&contractsDir=desc&invoicesPage=3&page=9&sort=x";
+    expect(pageRequest(params(q), SORT, { prefix: "contracts" })).toEqual({
+      page: 2,
+      size: 50,
+      sort: "name",
+      dir: "desc",
+      prefix: "contracts",
+    });
+    expect(pageRequest(params(q), SORT, { prefix: "invoices", size: 20 })).toEqual({
+      page: 3,
+      size: 20,
+      sort: "number",
+      dir: "desc",
+      prefix: "invoices",
+    });
+    const info = { ...pageRequest(params(q), SORT, { prefix: "invoices" }), total: 500 };
+    // Sorting the invoices starts them again at their page 1 and leaves the contracts where they were.
+    expect(sortHref(`?${q}`, info, "name", "asc")).toBe(
+      "?contractsPage=2&contractsSort=name&contractsDir=desc&page=9&sort=x&invoicesSort=name&invoicesDir=asc",
+    );
+    expect(listHref("?contractsPage=2&invoicesPage=3", { invoicesPage: 1 })).toBe(
+      "?contractsPage=2",
+    );
+  });
+});
+
 describe("pageInfo", () => {
   it("clamps a page past the end to the last one and gives the offset", () => {
     expect(pageInfo({ page: 9, size: 50, sort: "number", dir: "desc" }, 120)).toMatchObject({

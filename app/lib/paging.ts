@@ -22,6 +22,18 @@ export interface PageRequest<S extends string> {
   size: number;
   sort: S;
   dir: SortDirection;
+  /**
+   * A page with two or more lists names each one (`contracts`): its parameters are then
+   * `contractsPage`, `contractsSort` and `contractsDir`, so paging one list does not move another.
+   */
+  prefix?: string;
+}
+
+/** The address parameters of a list: `page`, `sort`, `dir`, or with a prefix `xPage`, `xSort`, `xDir`. */
+export function listParamNames(prefix?: string): { page: string; sort: string; dir: string } {
+  return prefix
+    ? { page: `${prefix}Page`, sort: `${prefix}Sort`, dir: `${prefix}Dir` }
+    : { page: "page", sort: "sort", dir: "dir" };
 }
 
 /** What the pager and the sortable headers need: sent from the loader to the component. */
@@ -35,23 +47,26 @@ const dirParam = z.enum(["asc", "desc"]);
 
 /**
  * The page, sort and direction asked for in the address, validated against the list's columns.
- * A second list on the same page names its own page parameter (`pageParam`).
+ * A second list on the same page names its own page parameter (`pageParam`), or all three of its
+ * parameters by a `prefix` (a detail page with several lists).
  */
 export function pageRequest<S extends string>(
   params: URLSearchParams,
   sort: ListSort<S>,
-  options: { size?: number; pageParam?: string } = {},
+  options: { size?: number; pageParam?: string; prefix?: string } = {},
 ): PageRequest<S> {
   const size = options.size ?? PAGE_SIZE;
-  const page = pageParam.safeParse(params.get(options.pageParam ?? "page") ?? undefined);
+  const names = listParamNames(options.prefix);
+  const page = pageParam.safeParse(params.get(options.pageParam ?? names.page) ?? undefined);
   const keys = Object.keys(sort.columns) as S[];
-  const column = keys.find((k) => k === params.get("sort")) ?? sort.default;
-  const dir = dirParam.safeParse(params.get("dir") ?? undefined);
+  const column = keys.find((k) => k === params.get(names.sort)) ?? sort.default;
+  const dir = dirParam.safeParse(params.get(names.dir) ?? undefined);
   return {
     page: page.success ? page.data : 1,
     size,
     sort: column,
     dir: dir.success ? dir.data : sort.columns[column],
+    ...(options.prefix ? { prefix: options.prefix } : {}),
   };
 }
 
@@ -79,7 +94,7 @@ export function lastPage(info: Pick<PageInfo, "total" | "size">): number {
 export function listHref(search: string, changes: Record<string, string | number | null>): string {
   const params = new URLSearchParams(search);
   for (const [k, v] of Object.entries(changes)) {
-    if (v === null || (/page$/.test(k) && String(v) === "1")) params.delete(k);
+    if (v === null || (/page$/i.test(k) && String(v) === "1")) params.delete(k);
     else params.set(k, String(v));
   }
   const text = params.toString();
@@ -94,7 +109,8 @@ export function sortHref<S extends string>(
   firstDir: SortDirection,
 ): string {
   const dir = info.sort === column ? (info.dir === "asc" ? "desc" : "asc") : firstDir;
-  return listHref(search, { sort: column, dir, page: null });
+  const names = listParamNames(info.prefix);
+  return listHref(search, { [names.sort]: column, [names.dir]: dir, [names.page]: null });
 }
 
 /** 「全1,234件中 51–100件」 */

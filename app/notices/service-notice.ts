@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Area } from "../../db/schema";
 import { isIsoDate, isTimeOfDay, jstInstant } from "../lib/jst";
 import { invalid, ok, type FieldErrors, type Result } from "../lib/result";
+import type { ListSort } from "../lib/paging";
 
 export const NOTICE_REASONS = {
   maintenance: "電気通信設備の保守・工事（第16条第1項第1号）",
@@ -115,3 +116,14 @@ export function noticeState(
 export function concerns(area: NoticeArea, areas: readonly Area[] | null): boolean {
   return area === "all" || areas === null || areas.includes(area);
 }
+
+/** The notice page's orders (issue 17 item 2): by the start (soonest first) or the newest published. */
+export type NoticeSortColumn = "start" | "published";
+export const NOTICE_SORT: ListSort<NoticeSortColumn> = {
+  columns: { start: "asc", published: "desc" },
+  default: "start",
+};
+export const NOTICE_SORT_LABELS: Record<NoticeSortColumn, string> = {
+  start: "開始が早い順",
+  published: "掲載が新しい順",
+};

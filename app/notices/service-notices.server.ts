@@ -1,14 +1,14 @@
 // The notice page's data (T-16): notices concerning the viewer's areas, published, withdrawn
 // before they start and ended early by operations; every write audited.
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { inTransaction } from "../lib/transaction.server";
-import type { Area, Database } from "../../db/schema";
+import type { Area, Database, ServiceNoticeTable } from "../../db/schema";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
 import {
-  concerns,
   noticeState,
+  type NoticeSortColumn,
   type NoticeArea,
   type NoticeReason,
   type NoticeState,
@@ -17,6 +17,8 @@ import {
 import { formatInstant } from "../lib/format";
 import { conflict, notFoundFailure, ok, type Result } from "../lib/result";
 import { instantOf } from "../lib/jst";
+import type { PageRequest } from "../lib/paging";
+import { countOf, fetchPage } from "../lib/paging.server";
 
 export interface ServiceNotice {
   id: number;
@@ -47,6 +49,45 @@ export async function areasOf(db: Kysely<Database>, tenant: Tenant): Promise<Are
 }
 
 /**
+ * Notices concerning the tenant (by its areas: `concerns`, in SQL) that have not ended before
+ * `since`, withdrawn ones only for the provider; not yet selected.
+ */
+function noticesOf(db: Kysely<Database>, tenant: Tenant, areas: Area[] | null, since: Date) {
+  let query = db
+    .selectFrom("service_notices")
+    .where((eb) => eb.or([eb("ends_at", "is", null), eb("ends_at", ">=", instantOf(since))]));
+  if (areas !== null)
+    query = query.where((eb) =>
+      areas.length === 0
+        ? eb("area", "=", "all")
+        : eb.or([eb("area", "=", "all"), eb("area", "in", areas)]),
+    );
+  if (tenant.kind !== "provider") query = query.where("withdrawn_at", "is", null);
+  return query;
+}
+
+type NoticeRow = Selectable<ServiceNoticeTable>;
+
+function noticeOf(r: NoticeRow, now: Date): ServiceNotice {
+  return {
+    id: r.id,
+    reason: r.reason,
+    area: r.area,
+    title: r.title,
+    body: r.body,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    emergency: r.emergency === 1,
+    publishedAt: r.published_at,
+    withdrawnAt: r.withdrawn_at,
+    state: noticeState(
+      { startsAt: r.starts_at, endsAt: r.ends_at, withdrawnAt: r.withdrawn_at },
+      now,
+    ),
+  };
+}
+
+/**
  * Notices concerning the tenant that have not ended before `since` (withdrawn ones only for the
  * provider), soonest first.
  */
@@ -55,32 +96,41 @@ export async function listServiceNotices(
   params: { tenant: Tenant; now: Date; since: Date },
 ): Promise<ServiceNotice[]> {
   const areas = await areasOf(db, params.tenant);
-  let query = db
-    .selectFrom("service_notices")
+  const rows = await noticesOf(db, params.tenant, areas, params.since)
     .selectAll()
-    .where((eb) =>
-      eb.or([eb("ends_at", "is", null), eb("ends_at", ">=", instantOf(params.since))]),
-    );
-  if (params.tenant.kind !== "provider") query = query.where("withdrawn_at", "is", null);
-  const rows = await query.orderBy("starts_at").orderBy("id").execute();
-  return rows
-    .filter((r) => concerns(r.area, areas))
-    .map((r) => ({
-      id: r.id,
-      reason: r.reason,
-      area: r.area,
-      title: r.title,
-      body: r.body,
-      startsAt: r.starts_at,
-      endsAt: r.ends_at,
-      emergency: r.emergency === 1,
-      publishedAt: r.published_at,
-      withdrawnAt: r.withdrawn_at,
-      state: noticeState(
-        { startsAt: r.starts_at, endsAt: r.ends_at, withdrawnAt: r.withdrawn_at },
-        params.now,
-      ),
-    }));
+    .orderBy("starts_at")
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => noticeOf(r, params.now));
+}
+
+const NOTICE_SORT_SQL: Record<NoticeSortColumn, "starts_at" | "published_at"> = {
+  start: "starts_at",
+  published: "published_at",
+};
+
+/** One page of the notice page's list, counted over all the notices concerning the tenant, in SQL. */
+export async function pageServiceNotices(
+  db: Kysely<Database>,
+  params: { tenant: Tenant; now: Date; since: Date },
+  request: PageRequest<NoticeSortColumn>,
+) {
+  const areas = await areasOf(db, params.tenant);
+  const scoped = () => noticesOf(db, params.tenant, areas, params.since);
+  const { rows, page } = await fetchPage(
+    request,
+    () => countOf(scoped()),
+    (w) =>
+      scoped()
+        .selectAll()
+        .orderBy(NOTICE_SORT_SQL[w.sort], w.dir)
+        // The id breaks ties so that pages never overlap or skip notices of the same time.
+        .orderBy("id", w.dir)
+        .limit(w.size)
+        .offset(w.offset)
+        .execute(),
+  );
+  return { notices: rows.map((r) => noticeOf(r, params.now)), page };
 }
 
 /** The notices concerning the tenant that are in progress or still to come at `now` (home page, login page). */

@@ -2,8 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireViewer } from "~/auth/session.server";
 import { MANUAL_LINE_ROLES, OPERATIONS_ROLES } from "~/auth/tenancy";
+import { PagedTable, SortHeader } from "~/components/Pager";
 import { TableScroll } from "~/components/TableScroll";
-import { getContract } from "~/contracts/contracts.server";
+import { DEVICE_SORT, getContract, pageContractDevices } from "~/contracts/contracts.server";
 import { renewalFacts } from "~/contracts/renewals.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
@@ -16,7 +17,11 @@ import {
   OWNERSHIP_LABELS,
   itemLabel,
 } from "~/lib/labels";
-import { formatDate, formatInstant, formatMonth } from "~/lib/format";
+import { formatCount, formatDate, formatInstant, formatMonth } from "~/lib/format";
+import { pageRequest } from "~/lib/paging";
+
+/** Devices a page on the contract page (issue 17 item 2, decision 0044): the facts above stay in view. */
+const DEVICES_PAGE_SIZE = 25;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
@@ -25,12 +30,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tenant: viewer.tenant,
   });
   if (!found) throw notFound();
+  const { devices, page: devicesPage } = await pageContractDevices(
+    getDb(),
+    found.contract.id,
+    pageRequest(new URL(request.url).searchParams, DEVICE_SORT, {
+      prefix: "devices",
+      size: DEVICES_PAGE_SIZE,
+    }),
+  );
   const renewal =
     found.contract.status === "terminated"
       ? null
       : renewalFacts(found.contract.service_start, jstDate(now()));
   return {
     ...found,
+    devices,
+    devicesPage,
     renewal,
     showCustomer: viewer.tenant.kind !== "customer",
     isOperator: OPERATIONS_ROLES.includes(viewer.role),
@@ -39,8 +54,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function ContractDetail() {
-  const { contract, items, devices, showCustomer, renewal, isOperator, entersManualLines } =
-    useLoaderData<typeof loader>();
+  const {
+    contract,
+    items,
+    devices,
+    devicesPage,
+    showCustomer,
+    renewal,
+    isOperator,
+    entersManualLines,
+  } = useLoaderData<typeof loader>();
   return (
     <>
       <p>
@@ -157,40 +180,44 @@ export default function ContractDetail() {
         </TableScroll>
       )}
 
-      <h2>機器（{devices.length}台）</h2>
+      <h2 id="devices">機器（{formatCount(devicesPage.total)}台）</h2>
       {devices.length === 0 ? (
         <div className="empty">登録された機器はありません。</div>
       ) : (
-        <TableScroll>
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">名前</th>
-                <th scope="col">種類</th>
-                <th scope="col">OS</th>
-                <th scope="col">IPアドレス</th>
-                <th scope="col">設置場所</th>
-                <th scope="col">エージェント</th>
-                <th scope="col">パターン</th>
-                <th scope="col">最終通信</th>
+        <PagedTable page={devicesPage} label="機器のページ">
+          <thead>
+            <tr>
+              <SortHeader info={devicesPage} column="name">
+                名前
+              </SortHeader>
+              <SortHeader info={devicesPage} column="type">
+                種類
+              </SortHeader>
+              <th scope="col">OS</th>
+              <th scope="col">IPアドレス</th>
+              <th scope="col">設置場所</th>
+              <th scope="col">エージェント</th>
+              <th scope="col">パターン</th>
+              <SortHeader info={devicesPage} column="seen" first="desc">
+                最終通信
+              </SortHeader>
+            </tr>
+          </thead>
+          <tbody data-testid="contract-devices">
+            {devices.map((d) => (
+              <tr key={d.id}>
+                <td>{d.name}</td>
+                <td>{DEVICE_TYPE_LABELS[d.device_type] ?? d.device_type}</td>
+                <td>{d.os}</td>
+                <td>{d.ip}</td>
+                <td>{d.location}</td>
+                <td>{d.agent_version ?? "—"}</td>
+                <td>{d.pattern_version ?? "—"}</td>
+                <td>{formatInstant(d.last_seen_at)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {devices.map((d) => (
-                <tr key={d.id}>
-                  <td>{d.name}</td>
-                  <td>{DEVICE_TYPE_LABELS[d.device_type] ?? d.device_type}</td>
-                  <td>{d.os}</td>
-                  <td>{d.ip}</td>
-                  <td>{d.location}</td>
-                  <td>{d.agent_version ?? "—"}</td>
-                  <td>{d.pattern_version ?? "—"}</td>
-                  <td>{formatInstant(d.last_seen_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+            ))}
+          </tbody>
+        </PagedTable>
       )}
     </>
   );

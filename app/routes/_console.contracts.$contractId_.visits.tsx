@@ -9,10 +9,11 @@ import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import { OnceForm } from "~/components/OnceForm";
-import { ActionsHeader, TableScroll } from "~/components/TableScroll";
+import { ActionsHeader } from "~/components/TableScroll";
 import { VisitLinesTable } from "~/components/VisitLinesTable";
 import { VisitWorkFields } from "~/components/VisitWorkFields";
 import {
+  BOOKING_SORT,
   bookingFormFacts,
   bookVisit,
   checkBooking,
@@ -33,10 +34,21 @@ import { idParam, notFound } from "~/lib/http.server";
 import { isIsoDate, isTimeOfDay, type IsoDate } from "~/lib/jst";
 import { AREA_LABELS } from "~/lib/labels";
 import { formatDate, formatDateWithWeekday, formatYen } from "~/lib/format";
+import { pageRequest } from "~/lib/paging";
+import { PagedTable, SortHeader } from "~/components/Pager";
+
+/** Bookings a page below the booking form (issue 17 item 2, decision 0044). */
+const BOOKINGS_PAGE_SIZE = 20;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const found = await listBookings(getDb(), idParam(params.contractId), viewer.tenant, now());
+  const found = await listBookings(
+    getDb(),
+    idParam(params.contractId),
+    viewer.tenant,
+    now(),
+    pageRequest(new URL(request.url).searchParams, BOOKING_SORT, { size: BOOKINGS_PAGE_SIZE }),
+  );
   if (!found) throw notFound();
   return {
     ...found,
@@ -107,7 +119,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Visits() {
-  const { contract, bookings, isOperator, formToken, nextSlot, menuPrices, tariffFrom } =
+  const { contract, bookings, page, isOperator, formToken, nextSlot, menuPrices, tariffFrom } =
     useLoaderData<typeof loader>();
   const basePrice = menuPrices.find((p) => p.code === "visit.base");
   const answer = useActionData<typeof action>();
@@ -238,57 +250,53 @@ export default function Visits() {
       {bookings.length === 0 ? (
         <div className="empty">訪問の予約はありません。</div>
       ) : (
-        <TableScroll>
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">訪問日時</th>
-                <th scope="col" className="num">
-                  料金（税抜）
-                </th>
-                <th scope="col">状態</th>
-                {isOperator ? <ActionsHeader /> : null}
+        <PagedTable page={page} label="予約と実績のページ">
+          <thead>
+            <tr>
+              <SortHeader info={page} column="date" first="desc">
+                訪問日時
+              </SortHeader>
+              <th scope="col" className="num">
+                料金（税抜）
+              </th>
+              <th scope="col">状態</th>
+              {isOperator ? <ActionsHeader /> : null}
+            </tr>
+          </thead>
+          <tbody data-testid="bookings">
+            {bookings.map((b) => (
+              <tr key={b.id} data-testid={`booking-${b.id}`}>
+                <td>
+                  {formatDate(b.visit_date)} {b.start_time}
+                </td>
+                {/* Once recorded, what the visit is charged (as the billing run prices it), not the estimate. */}
+                <td className="num" data-testid="booking-amount">
+                  {b.chargedYen !== null ? (
+                    <>
+                      請求額 {formatYen(b.chargedYen)}
+                      <br />
+                      <span className="muted">（見積 {formatYen(b.estimate_yen)}）</span>
+                    </>
+                  ) : (
+                    <>見積 {formatYen(b.estimate_yen)}</>
+                  )}
+                </td>
+                <td>
+                  {b.status === "booked" ? "予約済み" : b.status === "done" ? "実施済み" : "取消し"}
+                </td>
+                {isOperator ? (
+                  <td>
+                    {b.recordable ? (
+                      <Link to={`/contracts/${contract.id}/visits/${b.id}`}>実施内容を記録</Link>
+                    ) : b.status === "booked" ? (
+                      <span className="muted">開始日時から記録できます</span>
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
-            </thead>
-            <tbody>
-              {bookings.map((b) => (
-                <tr key={b.id} data-testid={`booking-${b.id}`}>
-                  <td>
-                    {formatDate(b.visit_date)} {b.start_time}
-                  </td>
-                  {/* Once recorded, what the visit is charged (as the billing run prices it), not the estimate. */}
-                  <td className="num" data-testid="booking-amount">
-                    {b.chargedYen !== null ? (
-                      <>
-                        請求額 {formatYen(b.chargedYen)}
-                        <br />
-                        <span className="muted">（見積 {formatYen(b.estimate_yen)}）</span>
-                      </>
-                    ) : (
-                      <>見積 {formatYen(b.estimate_yen)}</>
-                    )}
-                  </td>
-                  <td>
-                    {b.status === "booked"
-                      ? "予約済み"
-                      : b.status === "done"
-                        ? "実施済み"
-                        : "取消し"}
-                  </td>
-                  {isOperator ? (
-                    <td>
-                      {b.recordable ? (
-                        <Link to={`/contracts/${contract.id}/visits/${b.id}`}>実施内容を記録</Link>
-                      ) : b.status === "booked" ? (
-                        <span className="muted">開始日時から記録できます</span>
-                      ) : null}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+            ))}
+          </tbody>
+        </PagedTable>
       )}
     </>
   );

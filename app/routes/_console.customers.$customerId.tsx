@@ -22,7 +22,12 @@ import { clientIp, requireViewer } from "~/auth/session.server";
 import { ACCOUNT_ISSUER_ROLES, CUSTOMER_VIEW_ROLES } from "~/auth/tenancy";
 import { Field } from "~/components/Field";
 import { ActionsHeader, TableScroll } from "~/components/TableScroll";
-import { listContracts } from "~/contracts/contracts.server";
+import { CONTRACT_SORT, pageContracts } from "~/contracts/contracts.server";
+import { INVOICE_SORT, pageInvoices } from "~/billing/invoices.server";
+import { InvoiceStateBadge } from "~/components/InvoiceStateBadge";
+import { PagedTable, SortHeader } from "~/components/Pager";
+import { jstDate } from "~/lib/jst";
+import { pageRequest } from "~/lib/paging";
 import { checkPeppolId } from "~/billing/peppol-id";
 import { failureMessage } from "~/lib/result";
 import { getCustomer, setCustomerPeppolId } from "~/customers/customers.server";
@@ -44,7 +49,7 @@ import {
 import { getDirectDebit, saveDirectDebit } from "~/collections/accounts.server";
 import { findBranch } from "~/collections/bank-codes.server";
 import { ACCOUNT_TYPE_LABELS, toZenginKana, zenginKanaProblem } from "~/collections/zengin";
-import { formatDate, formatInstant } from "~/lib/format";
+import { formatCount, formatDate, formatInstant, formatMonth, formatYen } from "~/lib/format";
 
 // The page's forms, one schema (issue 16 item 1): an intent none of them sends is a 400. The direct
 // debit's account fields are checked by checkDebitAccount (saveDebit).
@@ -68,6 +73,13 @@ type Fields = "displayName" | "email" | "_form";
 const accountForm = (userId: string) => `account-${userId}`;
 type DebitFields = AccountField | "kanaName";
 
+/**
+ * The customer page's two lists page apart (issue 17 item 2, decision 0044): contractsPage and
+ * invoicesPage (with their own sort) in the address, a short page each so the forms below stay in reach.
+ */
+const CONTRACTS_PAGE_SIZE = 20;
+const INVOICES_PAGE_SIZE = 24;
+
 /** Who registers a customer for direct debit: the provider's staff, a reseller for its customers (issue 20). */
 const DEBIT_ROLES = CUSTOMER_VIEW_ROLES;
 
@@ -76,8 +88,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const customer = await getCustomer(db, { id: idParam(params.customerId), tenant: viewer.tenant });
   if (!customer) throw notFound();
-  const [contracts, accounts] = await Promise.all([
-    listContracts(db, viewer.tenant, { customerId: customer.id }),
+  const search = new URL(request.url).searchParams;
+  const [contracts, invoices, accounts] = await Promise.all([
+    pageContracts(
+      db,
+      viewer.tenant,
+      { customerId: customer.id },
+      pageRequest(search, CONTRACT_SORT, { prefix: "contracts", size: CONTRACTS_PAGE_SIZE }),
+    ),
+    // The sums are of all the customer's invoices in SQL, not of the page shown.
+    pageInvoices(
+      db,
+      viewer.tenant,
+      { customerId: customer.id },
+      jstDate(now()),
+      pageRequest(search, INVOICE_SORT, { prefix: "invoices", size: INVOICES_PAGE_SIZE }),
+      { unpaid: true },
+    ),
     listCustomerAccounts(db, { tenant: viewer.tenant, customerId: customer.id, at: now() }),
   ]);
   const withSecondFactor = await accountsWithSecondFactor(
@@ -96,7 +123,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     formTokens,
     customer,
-    contracts,
+    contracts: contracts.contracts,
+    contractsPage: contracts.page,
+    invoices: invoices.invoices,
+    invoicesPage: invoices.page,
+    invoiceTotals: invoices.totals,
     debit: { kanaName: debit?.kanaName ?? null, account, bank: branch?.ok ? branch.value : null },
     accounts: (accounts ?? []).map((a) => ({ ...a, secondFactor: withSecondFactor.has(a.id) })),
     canIssue: ACCOUNT_ISSUER_ROLES.includes(viewer.role),
@@ -250,8 +281,19 @@ async function saveDebit(
 }
 
 export default function CustomerDetail() {
-  const { customer, contracts, accounts, canIssue, canResetSecondFactor, debit, formTokens } =
-    useLoaderData<typeof loader>();
+  const {
+    customer,
+    contracts,
+    contractsPage,
+    invoices,
+    invoicesPage,
+    invoiceTotals,
+    accounts,
+    canIssue,
+    canResetSecondFactor,
+    debit,
+    formTokens,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const peppolError = result && "peppolError" in result ? result.peppolError : undefined;
   const peppolValue = result && "peppolValue" in result ? result.peppolValue : undefined;
@@ -317,38 +359,87 @@ export default function CustomerDetail() {
           ) : null}
         </Form>
       ) : null}
-      <h2>契約</h2>
+      <h2 id="contracts">契約</h2>
       {contracts.length === 0 ? (
         <div className="empty">この顧客の契約はまだありません。</div>
       ) : (
-        <TableScroll>
-          <table className="data">
+        <PagedTable page={contractsPage} label="契約のページ">
+          <thead>
+            <tr>
+              <SortHeader info={contractsPage} column="ref">
+                契約番号
+              </SortHeader>
+              <th scope="col">回線ID</th>
+              <th scope="col">エリア</th>
+              <SortHeader info={contractsPage} column="start" first="desc">
+                利用開始日
+              </SortHeader>
+              <th scope="col">状態</th>
+            </tr>
+          </thead>
+          <tbody data-testid="customer-contracts">
+            {contracts.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
+                </td>
+                <td>{c.line_id}</td>
+                <td>{AREA_LABELS[c.area]}</td>
+                <td>{formatDate(c.service_start)}</td>
+                <td>
+                  <span className={`badge ${c.status}`}>{CONTRACT_STATUS_LABELS[c.status]}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </PagedTable>
+      )}
+      <h2 id="invoices">請求書</h2>
+      {invoices.length === 0 ? (
+        <div className="empty">この顧客の請求書はまだありません。</div>
+      ) : (
+        <>
+          <p className="muted" data-testid="customer-invoice-totals">
+            {formatCount(invoiceTotals.count)}件　請求額の合計 {formatYen(invoiceTotals.totalYen)}
+            {"　"}未払い {formatYen(invoiceTotals.unpaidYen ?? 0)}
+          </p>
+          <PagedTable page={invoicesPage} label="請求書のページ">
             <thead>
               <tr>
-                <th scope="col">契約番号</th>
-                <th scope="col">回線ID</th>
-                <th scope="col">エリア</th>
-                <th scope="col">利用開始日</th>
+                <SortHeader info={invoicesPage} column="number" first="desc">
+                  請求書番号
+                </SortHeader>
+                <SortHeader info={invoicesPage} column="month" first="desc">
+                  請求月
+                </SortHeader>
+                <th scope="col">契約</th>
+                <SortHeader info={invoicesPage} column="due" first="desc">
+                  支払期日
+                </SortHeader>
+                <SortHeader info={invoicesPage} column="total" first="desc" className="num">
+                  請求額
+                </SortHeader>
                 <th scope="col">状態</th>
               </tr>
             </thead>
-            <tbody>
-              {contracts.map((c) => (
-                <tr key={c.id}>
+            <tbody data-testid="customer-invoices">
+              {invoices.map((i) => (
+                <tr key={i.id}>
                   <td>
-                    <Link to={`/contracts/${c.id}`}>{c.ref}</Link>
+                    <Link to={`/invoices/${i.id}`}>{i.invoice_number}</Link>
                   </td>
-                  <td>{c.line_id}</td>
-                  <td>{AREA_LABELS[c.area]}</td>
-                  <td>{formatDate(c.service_start)}</td>
+                  <td>{formatMonth(i.billing_month)}分</td>
+                  <td>{i.contract_ref}</td>
+                  <td>{formatDate(i.due_date)}</td>
+                  <td className="num">{formatYen(i.total_yen)}</td>
                   <td>
-                    <span className={`badge ${c.status}`}>{CONTRACT_STATUS_LABELS[c.status]}</span>
+                    <InvoiceStateBadge state={i.state} overdue={i.overdue} />
                   </td>
                 </tr>
               ))}
             </tbody>
-          </table>
-        </TableScroll>
+          </PagedTable>
+        </>
       )}
       <h2 id="direct-debit">お支払い方法（口座振替）</h2>
       {params.get("debitSaved") && !result ? (

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { Pager, SortHeader } from "~/components/Pager";
 import { ListFilters, FilterSelect } from "~/components/ListFilters";
+import { InvoiceStateBadge } from "~/components/InvoiceStateBadge";
 import { TableScroll } from "~/components/TableScroll";
 import { debitFailures } from "~/collections/collections.server";
 import {
@@ -160,17 +161,7 @@ export default function Invoices() {
                     <td className="num">{formatYen(i.total_yen)}</td>
                     <td className="num">{formatYen(i.paidYen)}</td>
                     <td>
-                      <span
-                        className={`badge ${i.state === "paid" ? "" : i.overdue ? "suspended" : "warn"}`}
-                      >
-                        {i.state === "paid"
-                          ? "入金済み"
-                          : i.overdue
-                            ? "期日超過"
-                            : i.state === "partial"
-                              ? "一部入金"
-                              : "未入金"}
-                      </span>
+                      <InvoiceStateBadge state={i.state} overdue={i.overdue} />
                       {i.debitFailure ? (
                         <div className="muted" data-testid="debit-failure">
                           口座振替不能：{i.debitFailure.label}（

@@ -4,7 +4,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { OnceForm } from "~/components/OnceForm";
 import { clientIp, requireViewer } from "~/auth/session.server";
@@ -20,32 +20,44 @@ import {
   draftServiceNotice,
   NOTICE_AREAS,
   NOTICE_REASONS,
+  NOTICE_SORT,
+  NOTICE_SORT_LABELS,
   NOTICE_STATE_LABELS,
   ServiceNoticeForm,
+  type NoticeSortColumn,
 } from "~/notices/service-notice";
 import {
   closeServiceNotice,
-  listServiceNotices,
+  pageServiceNotices,
   publishServiceNotice,
 } from "~/notices/service-notices.server";
 import { formatInstant } from "~/lib/format";
+import { pageRequest, sortHref } from "~/lib/paging";
+import { Pager } from "~/components/Pager";
 
 /** Ended notices stay listed this long. */
 const ENDED_SHOWN_DAYS = 30;
+/** Notices are cards with their whole text: 20 keep a page readable (decision 0044). */
+const NOTICES_PAGE_SIZE = 20;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const at = now();
-  const notices = await listServiceNotices(getDb(), {
-    tenant: viewer.tenant,
-    now: at,
-    since: new Date(at.getTime() - ENDED_SHOWN_DAYS * 86_400_000),
-  });
+  // Issue 17 item 2: a page of the notices at a time, counted over all of them in SQL.
+  const { notices, page } = await pageServiceNotices(
+    getDb(),
+    {
+      tenant: viewer.tenant,
+      now: at,
+      since: new Date(at.getTime() - ENDED_SHOWN_DAYS * 86_400_000),
+    },
+    pageRequest(new URL(request.url).searchParams, NOTICE_SORT, { size: NOTICES_PAGE_SIZE }),
+  );
   const canPublish = OPERATIONS_ROLES.includes(viewer.role);
   const formToken = canPublish
     ? await issueFormToken(getDb(), { userId: viewer.id, form: "service-notice" })
     : "";
-  return { notices, canPublish, today: jstDate(at), time: jstTime(at), formToken };
+  return { notices, page, canPublish, today: jstDate(at), time: jstTime(at), formToken };
 }
 
 // The page's two forms by their intent (issue 16 item 1): an unknown one is a 400, not a notice.
@@ -87,10 +99,11 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Notices() {
-  const { notices, canPublish, today, time, formToken } = useLoaderData<typeof loader>();
+  const { notices, page, canPublish, today, time, formToken } = useLoaderData<typeof loader>();
   const onceAnswer = useActionData<typeof action>();
   const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
+  const search = `?${params.toString()}`;
   const errors: Record<string, string | undefined> = result?.errors ?? {};
   const v = (k: string, fallback = "") => result?.values?.[k] ?? fallback;
   const error = (name: string) =>
@@ -131,38 +144,56 @@ export default function Notices() {
       {notices.length === 0 ? (
         <div className="empty">現在、予定されている利用中止はありません。</div>
       ) : (
-        <ul className="stack plain-list" aria-label="お知らせ">
-          {notices.map((n) => (
-            <li key={n.id} className="card" data-state={n.state}>
-              <h2 className="mt-0">
-                <span className={`badge ${n.state === "current" ? "warn" : ""}`}>
-                  {NOTICE_STATE_LABELS[n.state]}
-                </span>
-                {n.emergency ? <span className="badge warn">緊急</span> : null} {n.title}
-              </h2>
-              <p>
-                <strong>
-                  {formatInstant(n.startsAt)} 〜{" "}
-                  {n.endsAt ? formatInstant(n.endsAt) : "終了は未定（決まり次第お知らせします）"}
+        <>
+          <p className="row" data-testid="notice-order">
+            並び順：
+            {NOTICE_SORT_COLUMNS.map((column) =>
+              page.sort === column ? (
+                <strong key={column} aria-current="true">
+                  {NOTICE_SORT_LABELS[column]}
                 </strong>
-                （{NOTICE_AREAS[n.area]}）
-              </p>
-              <p className="pre-wrap">{n.body}</p>
-              <p className="muted">
-                {NOTICE_REASONS[n.reason]}・掲載 {formatInstant(n.publishedAt)}
-              </p>
-              {canPublish && (n.state === "upcoming" || n.state === "current") ? (
-                <Form method="post">
-                  <input type="hidden" name="intent" value="close" />
-                  <input type="hidden" name="id" value={n.id} />
-                  <button type="submit" className="secondary">
-                    {n.state === "upcoming" ? "取り下げる（中止しない）" : "終了する（復旧）"}
-                  </button>
-                </Form>
-              ) : null}
-            </li>
-          ))}
-        </ul>
+              ) : (
+                <Link key={column} to={sortHref(search, page, column, NOTICE_SORT.columns[column])}>
+                  {NOTICE_SORT_LABELS[column]}
+                </Link>
+              ),
+            )}
+          </p>
+          <Pager info={page} label="お知らせのページ" />
+          <ul className="stack plain-list" aria-label="お知らせ">
+            {notices.map((n) => (
+              <li key={n.id} className="card" data-state={n.state}>
+                <h2 className="mt-0">
+                  <span className={`badge ${n.state === "current" ? "warn" : ""}`}>
+                    {NOTICE_STATE_LABELS[n.state]}
+                  </span>
+                  {n.emergency ? <span className="badge warn">緊急</span> : null} {n.title}
+                </h2>
+                <p>
+                  <strong>
+                    {formatInstant(n.startsAt)} 〜{" "}
+                    {n.endsAt ? formatInstant(n.endsAt) : "終了は未定（決まり次第お知らせします）"}
+                  </strong>
+                  （{NOTICE_AREAS[n.area]}）
+                </p>
+                <p className="pre-wrap">{n.body}</p>
+                <p className="muted">
+                  {NOTICE_REASONS[n.reason]}・掲載 {formatInstant(n.publishedAt)}
+                </p>
+                {canPublish && (n.state === "upcoming" || n.state === "current") ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="close" />
+                    <input type="hidden" name="id" value={n.id} />
+                    <button type="submit" className="secondary">
+                      {n.state === "upcoming" ? "取り下げる（中止しない）" : "終了する（復旧）"}
+                    </button>
+                  </Form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+          <Pager info={page} label="お知らせのページ（下）" />
+        </>
       )}
 
       {canPublish ? (
@@ -272,5 +303,7 @@ export default function Notices() {
     </>
   );
 }
+
+const NOTICE_SORT_COLUMNS = Object.keys(NOTICE_SORT.columns) as NoticeSortColumn[];
 
 export const meta: MetaFunction = () => [{ title: "お知らせ | セキュアライン 管理コンソール" }];
