@@ -11,6 +11,7 @@ import { loader as visitsPage } from "../app/routes/_console.contracts.$contract
 import { loader as customerPage } from "../app/routes/_console.customers.$customerId";
 import { loader as noticesPage } from "../app/routes/_console.notices";
 import { instant, isoDate, yearMonth } from "../app/lib/jst";
+import { toYen } from "../app/lib/money";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { createContract, createCustomer } from "./support/factories";
 import { BASE, getAs, signInAll } from "./support/route-calls";
@@ -81,11 +82,11 @@ async function customerWithInvoices(contracts: number, invoices: number) {
     billing_month: yearMonth("2026-09"),
     issue_date: isoDate("2026-10-01"),
     due_date: isoDate(i % 2 === 0 ? "2026-10-31" : "2026-12-31"),
-    taxable_10_yen: 0,
-    tax_10_yen: 0,
-    non_taxable_yen: 0,
-    interest_yen: 0,
-    total_yen: 10_000 + i * 37,
+    taxable_10_yen: toYen(0),
+    tax_10_yen: toYen(0),
+    non_taxable_yen: toYen(0),
+    interest_yen: toYen(0),
+    total_yen: toYen(10_000 + i * 37),
     line_count: 1,
     recipient_name: "ページ顧客",
     recipient_address: "東京都",
@@ -101,7 +102,7 @@ async function customerWithInvoices(contracts: number, invoices: number) {
             contract_id: r.contract_id,
             billing_month: r.billing_month,
             paid_on: isoDate("2026-10-20"),
-            amount_yen: i % 3 === 0 ? null : 3000,
+            amount_yen: i % 3 === 0 ? null : toYen(3000),
             recorded_by: "test",
             created_at: instant("2026-10-20T00:00:00.000Z"),
           },
@@ -249,7 +250,7 @@ describe("the contract page's devices and the visit page's bookings", () => {
             lines: "[]",
             with_line_application: 0,
             backup_available: 0,
-            estimate_yen: 5000 + i,
+            estimate_yen: toYen(5000 + i),
             status: "cancelled" as const,
             visit_id: null,
             created_by: "test",
