@@ -11,7 +11,7 @@ import { createReceiver, verifySignature, type Receiver } from "../scripts/webho
 import { runBillingMonth } from "../app/billing/billing-run.server";
 import { parseWebhookAllowHosts } from "../app/config.server";
 import { now } from "../app/lib/clock";
-import { formatJstIso, yearMonth } from "../app/lib/jst";
+import { formatJstIso, instant, yearMonth } from "../app/lib/jst";
 import { ingestFile } from "../app/security/ingest.server";
 import { transitionIncident } from "../app/security/incidents.server";
 import { classifyAddress } from "../app/webhooks/address-rules";
@@ -25,6 +25,8 @@ import {
 import { signatureHeader, signatureV1 } from "../app/webhooks/signature.server";
 import { checkWebhookUrl } from "../app/webhooks/ssrf.server";
 import { createTestDatabase, type TestDatabase } from "./support/database";
+
+const FIRST_PAGE = { page: 1, size: 50, sort: "sent" as const, dir: "desc" as const };
 
 describe("signature", () => {
   it("is HMAC-SHA256 of t.body keyed with the whole secret (a value computed with openssl)", () => {
@@ -265,6 +267,7 @@ describe("delivery to a real receiver", () => {
       t.db,
       { kind: "reseller", resellerId: resellers.get("R1")! },
       endpoint.endpoint.id,
+      FIRST_PAGE,
     );
     expect(log!.deliveries.map((d) => [d.status, d.attempts.map((a) => a.statusCode)])).toEqual([
       ["succeeded", [500, 500, 200]],
@@ -279,6 +282,50 @@ describe("delivery to a real receiver", () => {
     });
     expect(again).toEqual({ ok: true, value: { statusCode: 200, succeeded: true } });
     expect(receiver.received).toHaveLength(4);
+  });
+
+  it("pages the delivery log, newest first, with the count of all deliveries (it stopped at 100)", async () => {
+    const endpoint = await register("R1", ["incident.opened"]);
+    const at = instant("2026-11-20T03:00:00.000Z");
+    await t.db
+      .insertInto("webhook_events")
+      .values(
+        Array.from({ length: 130 }, (_, i) => ({
+          id: `evt_page_${String(i).padStart(3, "0")}`,
+          type: "incident.opened",
+          customer_id: null,
+          reseller_id: resellers.get("R1")!,
+          body: "{}",
+          created_at: at,
+        })),
+      )
+      .execute();
+    await t.db
+      .insertInto("webhook_deliveries")
+      .values(
+        Array.from({ length: 130 }, (_, i) => ({
+          endpoint_id: endpoint.endpoint.id,
+          event_id: `evt_page_${String(i).padStart(3, "0")}`,
+          status: "succeeded" as const,
+          next_attempt_at: at,
+          created_at: at,
+        })),
+      )
+      .execute();
+    const tenant = { kind: "reseller" as const, resellerId: resellers.get("R1")! };
+    const pageOf = async (page: number) =>
+      (await webhookDeliveryLog(t.db, tenant, endpoint.endpoint.id, { ...FIRST_PAGE, page }))!;
+    const first = await pageOf(1);
+    expect([first.page.total, first.deliveries.length]).toEqual([130, 50]);
+    expect(first.deliveries[0].eventId).toBe("evt_page_129");
+    const third = await pageOf(3);
+    expect(third.deliveries.map((d) => d.eventId).slice(-2)).toEqual([
+      "evt_page_001",
+      "evt_page_000",
+    ]);
+    expect(third.deliveries).toHaveLength(30);
+    // A page past the end shows the last one.
+    expect((await pageOf(9)).deliveries[0].eventId).toBe(third.deliveries[0].eventId);
   });
 
   it("disables the endpoint after 72 hours of failures and mails its owner", async () => {
@@ -359,7 +406,7 @@ describe("delivery to a real receiver", () => {
 
     const r2Tenant = { kind: "reseller" as const, resellerId: resellers.get("R2")! };
     expect(await getWebhookEndpoint(t.db, r2Tenant, r1.endpoint.id)).toBeNull();
-    expect(await webhookDeliveryLog(t.db, r2Tenant, r1.endpoint.id)).toBeNull();
+    expect(await webhookDeliveryLog(t.db, r2Tenant, r1.endpoint.id, FIRST_PAGE)).toBeNull();
     expect(
       await deleteWebhookEndpoint(t.db, {
         tenant: r2Tenant,

@@ -17,7 +17,9 @@ import { OnceForm } from "~/components/OnceForm";
 import { z } from "zod";
 import { webhookViewer } from "~/webhooks/console.server";
 import { deliveryExists, redeliverWebhook } from "~/webhooks/delivery.server";
-import { webhookDeliveryLog } from "~/webhooks/endpoints.server";
+import { DELIVERY_SORT, getWebhookEndpoint, webhookDeliveryLog } from "~/webhooks/endpoints.server";
+import { pageRequest } from "~/lib/paging";
+import { Pager } from "~/components/Pager";
 import { WEBHOOK_EVENT_LABELS, type WebhookEventType } from "~/webhooks/event-types";
 import { titled } from "~/lib/meta";
 
@@ -32,7 +34,12 @@ function endpointIdOf(raw: string | undefined): number {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { viewer, tenant } = await webhookViewer(request);
-  const log = await webhookDeliveryLog(getDb(), tenant, endpointIdOf(params.endpointId));
+  const log = await webhookDeliveryLog(
+    getDb(),
+    tenant,
+    endpointIdOf(params.endpointId),
+    pageRequest(new URL(request.url).searchParams, DELIVERY_SORT),
+  );
   if (!log) throw new Response("Webhookの送信先が見つかりません。", { status: 404 });
   // One one-time token per redeliver button (issue 17 item 1): a double click sends once.
   const formTokens = await issueFormTokens(getDb(), {
@@ -50,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { viewer, tenant } = await webhookViewer(request);
   const endpointId = endpointIdOf(params.endpointId);
   // The endpoint must be the viewer's tenant's before anything is sent.
-  if (!(await webhookDeliveryLog(getDb(), tenant, endpointId, 1)))
+  if (!(await getWebhookEndpoint(getDb(), tenant, endpointId)))
     throw new Response("Webhookの送信先が見つかりません。", { status: 404 });
   const form = await request.formData();
   const parsed = parseForm(RedeliverForm, form);
@@ -80,7 +87,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function WebhookLog() {
-  const { endpoint, deliveries, formTokens } = useLoaderData<typeof loader>();
+  const { endpoint, deliveries, page, formTokens } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const redelivered = params.get("redelivered");
   const error = params.get("error");
@@ -95,7 +102,6 @@ export default function WebhookLog() {
           ? `停止中（${formatInstant(endpoint.disabledAt)}、${endpoint.disabledReason ?? ""}）`
           : "有効"}
         ・ 受け取るイベント: {endpoint.events.map((t) => WEBHOOK_EVENT_LABELS[t]).join("、")}
-        ・最新100件
       </p>
       {redelivered ? (
         <div className={`alert ${params.get("ok") === "1" ? "success" : "error"}`} role="status">
@@ -111,73 +117,77 @@ export default function WebhookLog() {
       {deliveries.length === 0 ? (
         <div className="empty">まだ送信していません。</div>
       ) : (
-        <TableScroll label="送信履歴">
-          <table className="data" aria-label="送信履歴">
-            <thead>
-              <tr>
-                <th scope="col">イベント</th>
-                <th scope="col">状態</th>
-                <th scope="col">送信（日本時間）と応答</th>
-                <ActionsHeader />
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((d) => (
-                <tr key={d.deliveryId} data-delivery={d.deliveryId}>
-                  <td>
-                    {WEBHOOK_EVENT_LABELS[d.eventType as WebhookEventType] ?? d.eventType}
-                    <br />
-                    <code className="muted">{d.eventId}</code>
-                    <br />
-                    <span className="muted">発生 {formatInstant(d.eventCreatedAt)}</span>
-                  </td>
-                  <td>
-                    {STATUS_LABELS[d.status]}
-                    {d.status === "pending" ? (
-                      <>
-                        <br />
-                        <span className="muted">次回 {formatInstant(d.nextAttemptAt)}</span>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>
-                    {d.attempts.length === 0 ? (
-                      "未送信"
-                    ) : (
-                      <ul className="plain">
-                        {d.attempts.map((a, i) => (
-                          <li key={i}>
-                            {formatInstant(a.at)} —{" "}
-                            {a.statusCode === null
-                              ? `応答なし（${a.error ?? ""}）`
-                              : `HTTP ${a.statusCode}`}
-                            {a.manual ? "（手動再送）" : ""}
-                          </li>
-                        ))}
-                      </ul>
-                    )}
-                  </td>
-                  <td>
-                    <OnceForm
-                      method="post"
-                      token={formTokens[redeliverForm(d.deliveryId)]}
-                      form={redeliverForm(d.deliveryId)}
-                    >
-                      <input type="hidden" name="deliveryId" value={d.deliveryId} />
-                      <button
-                        type="submit"
-                        className="secondary"
-                        aria-label={`${d.eventId} を再送する`}
-                      >
-                        再送する
-                      </button>
-                    </OnceForm>
-                  </td>
+        <>
+          <Pager info={page} label="送信履歴" />
+          <TableScroll label="送信履歴">
+            <table className="data" aria-label="送信履歴">
+              <thead>
+                <tr>
+                  <th scope="col">イベント</th>
+                  <th scope="col">状態</th>
+                  <th scope="col">送信（日本時間）と応答</th>
+                  <ActionsHeader />
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
+              </thead>
+              <tbody>
+                {deliveries.map((d) => (
+                  <tr key={d.deliveryId} data-delivery={d.deliveryId}>
+                    <td>
+                      {WEBHOOK_EVENT_LABELS[d.eventType as WebhookEventType] ?? d.eventType}
+                      <br />
+                      <code className="muted">{d.eventId}</code>
+                      <br />
+                      <span className="muted">発生 {formatInstant(d.eventCreatedAt)}</span>
+                    </td>
+                    <td>
+                      {STATUS_LABELS[d.status]}
+                      {d.status === "pending" ? (
+                        <>
+                          <br />
+                          <span className="muted">次回 {formatInstant(d.nextAttemptAt)}</span>
+                        </>
+                      ) : null}
+                    </td>
+                    <td>
+                      {d.attempts.length === 0 ? (
+                        "未送信"
+                      ) : (
+                        <ul className="plain">
+                          {d.attempts.map((a, i) => (
+                            <li key={i}>
+                              {formatInstant(a.at)} —{" "}
+                              {a.statusCode === null
+                                ? `応答なし（${a.error ?? ""}）`
+                                : `HTTP ${a.statusCode}`}
+                              {a.manual ? "（手動再送）" : ""}
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                    <td>
+                      <OnceForm
+                        method="post"
+                        token={formTokens[redeliverForm(d.deliveryId)]}
+                        form={redeliverForm(d.deliveryId)}
+                      >
+                        <input type="hidden" name="deliveryId" value={d.deliveryId} />
+                        <button
+                          type="submit"
+                          className="secondary"
+                          aria-label={`${d.eventId} を再送する`}
+                        >
+                          再送する
+                        </button>
+                      </OnceForm>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+          <Pager info={page} label="送信履歴（下）" />
+        </>
       )}
     </>
   );

@@ -17,6 +17,8 @@ import { newWebhookSecret } from "./signature.server";
 import { checkWebhookUrl, WEBHOOK_URL_MAX_LENGTH, type Resolver } from "./ssrf.server";
 import { invalidField, notFoundFailure, ok, type Result } from "../lib/result";
 import { instantOf } from "../lib/jst";
+import type { ListSort, PageInfo, PageRequest } from "../lib/paging";
+import { countOf, fetchPage } from "../lib/paging.server";
 
 /** How many endpoints a tenant may have: enough for every PSA, few enough to send to quickly. */
 export const MAX_ENDPOINTS_PER_TENANT = 20;
@@ -348,30 +350,48 @@ export interface DeliveryLogRow {
   attempts: { at: string; statusCode: number | null; error: string | null; manual: boolean }[];
 }
 
-/** The endpoint's latest deliveries with every attempt, newest first; null when the endpoint is not the tenant's. */
+/** The delivery log is read newest first (deliveries are only ever added, so the id orders them). */
+export type DeliverySortColumn = "sent";
+export const DELIVERY_SORT: ListSort<DeliverySortColumn> = {
+  columns: { sent: "desc" },
+  default: "sent",
+};
+
+/**
+ * One page of the endpoint's deliveries with every attempt, newest first, and the count of all of
+ * them (issue 17 item 2: the log stopped at the latest 100); null when the endpoint is not the
+ * tenant's.
+ */
 export async function webhookDeliveryLog(
   db: Kysely<Database>,
   tenant: KeyTenant,
   endpointId: number,
-  limit = 100,
-): Promise<{ endpoint: EndpointView; deliveries: DeliveryLogRow[] } | null> {
+  request: PageRequest<DeliverySortColumn>,
+): Promise<{ endpoint: EndpointView; deliveries: DeliveryLogRow[]; page: PageInfo } | null> {
   const endpoint = await getWebhookEndpoint(db, tenant, endpointId);
   if (!endpoint) return null;
-  const deliveries = await db
+  const ofEndpoint = db
     .selectFrom("webhook_deliveries")
-    .innerJoin("webhook_events", "webhook_events.id", "webhook_deliveries.event_id")
-    .select([
-      "webhook_deliveries.id",
-      "webhook_deliveries.status",
-      "webhook_deliveries.next_attempt_at",
-      "webhook_events.id as event_id",
-      "webhook_events.type",
-      "webhook_events.created_at",
-    ])
-    .where("webhook_deliveries.endpoint_id", "=", endpoint.id)
-    .orderBy("webhook_deliveries.id", "desc")
-    .limit(limit)
-    .execute();
+    .where("webhook_deliveries.endpoint_id", "=", endpoint.id);
+  const { rows: deliveries, page } = await fetchPage(
+    request,
+    () => countOf(ofEndpoint),
+    (w) =>
+      ofEndpoint
+        .innerJoin("webhook_events", "webhook_events.id", "webhook_deliveries.event_id")
+        .select([
+          "webhook_deliveries.id",
+          "webhook_deliveries.status",
+          "webhook_deliveries.next_attempt_at",
+          "webhook_events.id as event_id",
+          "webhook_events.type",
+          "webhook_events.created_at",
+        ])
+        .orderBy("webhook_deliveries.id", w.dir)
+        .limit(w.size)
+        .offset(w.offset)
+        .execute(),
+  );
   const attempts =
     deliveries.length === 0
       ? []
@@ -388,6 +408,7 @@ export async function webhookDeliveryLog(
           .execute();
   return {
     endpoint,
+    page,
     deliveries: deliveries.map((d) => ({
       deliveryId: d.id,
       eventId: d.event_id,
