@@ -11,7 +11,7 @@ import { now } from "../app/lib/clock";
 import { migrateToLatest, openDatabase } from "../db/connection";
 import { runCommand } from "./run-command";
 import { formatCount } from "../app/lib/format";
-import { failureFields } from "../app/lib/result";
+import { failureFields, failureMessage, invalidField, ok, type Result } from "../app/lib/result";
 
 const { MAX_STRING_LENGTH } = constants;
 const USAGE = "import: usage: npm run -s import -- FILE.json";
@@ -20,11 +20,8 @@ function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The parsed file, or why not; the file's text is dropped once parsed. */
-function readJson(
-  file: string,
-  maxBytes: number,
-): { ok: true; json: unknown } | { ok: false; message: string } {
+/** The parsed file, or why not (a validation failure of `file`); the text is dropped once parsed. */
+function readJson(file: string, maxBytes: number): Result<unknown, "file"> {
   let text: string;
   let fd: number | undefined;
   let size = 0;
@@ -33,29 +30,29 @@ function readJson(
     fd = openSync(file, "r");
     size = fstatSync(fd).size;
     if (size > maxBytes) {
-      return {
-        ok: false,
-        message: `${file}: ファイルが大きすぎます（${formatCount(size)} バイト、上限 ${formatCount(maxBytes)} バイト: IMPORT_MAX_BYTES）`,
-      };
+      return invalidField(
+        "file",
+        `${file}: ファイルが大きすぎます（${formatCount(size)} バイト、上限 ${formatCount(maxBytes)} バイト: IMPORT_MAX_BYTES）`,
+      );
     }
     text = readFileSync(fd, "utf8");
   } catch (error) {
     // V8's longest string is 536,870,888 characters: 24 fewer than 512 MiB of plain ASCII.
     if ((error as { code?: unknown }).code === "ERR_STRING_TOO_LONG") {
-      return {
-        ok: false,
-        message: `${file}: ファイルが大きすぎます（${formatCount(size)} バイト、一度に読める上限 ${formatCount(MAX_STRING_LENGTH)} 文字）`,
-      };
+      return invalidField(
+        "file",
+        `${file}: ファイルが大きすぎます（${formatCount(size)} バイト、一度に読める上限 ${formatCount(MAX_STRING_LENGTH)} 文字）`,
+      );
     }
-    return { ok: false, message: `${file}: cannot read: ${reason(error)}` };
+    return invalidField("file", `${file}: cannot read: ${reason(error)}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
   try {
     // Spreadsheet tools on Windows often save UTF-8 with a byte-order mark; it is not JSON.
-    return { ok: true, json: JSON.parse(text.replace(/^\uFEFF/, "")) };
+    return ok(JSON.parse(text.replace(/^\uFEFF/, "")) as unknown);
   } catch (error) {
-    return { ok: false, message: `${file}: invalid JSON: ${reason(error)}` };
+    return invalidField("file", `${file}: invalid JSON: ${reason(error)}`);
   }
 }
 
@@ -68,12 +65,12 @@ async function main(): Promise<number> {
   const [file] = args;
   const maxBytes = environment().importMaxBytes;
 
-  const read = readJson(file, maxBytes);
+  let read: Result<unknown, "file"> | undefined = readJson(file, maxBytes);
   if (!read.ok) {
-    console.error(read.message);
+    console.error(failureMessage(read));
     return 1;
   }
-  let json: unknown = read.json;
+  let json: unknown = read.value;
 
   const at = now();
   const handle = openDatabase();
@@ -82,7 +79,7 @@ async function main(): Promise<number> {
     const validation = validateImportFile(json, await readExistingKeys(handle.db));
     // What is written is the validated copy: the parsed file may go (a 512 MB file is gigabytes
     // of objects, and both at once came near the heap's limit).
-    json = read.json = undefined;
+    json = read = undefined;
     if (!validation.ok) {
       const problems = Object.entries(failureFields(validation));
       for (const [path, message] of problems) console.error(`${path}: ${message}`);

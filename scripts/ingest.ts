@@ -9,6 +9,7 @@ import { checkedEnvironment } from "./run-command";
 import { now } from "../app/lib/clock";
 import { ingestFile } from "../app/security/ingest.server";
 import { formatCount } from "../app/lib/format";
+import { failureMessage } from "../app/lib/result";
 
 const file = process.argv[2];
 if (!file || process.argv.length > 3) {
@@ -41,10 +42,10 @@ try {
         `${file}: … and ${count(result.problemCount - result.problems.length)} more problems not listed (${count(result.problemCount)} problems on ${count(result.invalidLines)} invalid lines in total)`,
       );
     }
-    console.error(`${file}: ${count(result.problemCount)} problem(s); nothing was imported`);
+    console.error(`${file}: ${failureMessage(result)}`);
     process.exitCode = 1;
   } else {
-    const s = result.summary;
+    const s = result.value;
     console.log(
       `${file}: events read: ${s.events}; inserted: ${s.inserted}; skipped duplicates: ${s.duplicates}; device lines applied: ${s.devices}`,
     );

@@ -82,16 +82,16 @@ async function mainService(values: Values): Promise<number> {
         lastDay: str(values["last-day"]),
       },
     });
-    if (!result) throw new Error(`customer ${customerRef} vanished`);
     if (!result.ok) {
-      const fieldErrors = "fieldErrors" in result ? result.fieldErrors : {};
-      const lines = Object.entries(fieldErrors).map(
+      if (result.kind !== "validation")
+        throw new Error(`customer ${customerRef}: ${result.message}`);
+      const lines = Object.entries(result.fields).map(
         ([field, message]) => `${OPTION_OF[field as MainServiceField]}: ${message}`,
       );
-      console.error((lines.length > 0 ? lines : [`${customerRef}: ${result.error}`]).join("\n"));
+      console.error(lines.join("\n"));
       return 1;
     }
-    console.log(JSON.stringify(mainServiceRecordJson(result)));
+    console.log(JSON.stringify(mainServiceRecordJson(result.value)));
     return 0;
   });
 }

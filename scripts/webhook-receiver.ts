@@ -13,6 +13,8 @@ import { pathToFileURL } from "node:url";
 /** A receiver refuses a delivery signed longer ago than this (and as far in the future). */
 export const TOLERANCE_SECONDS = 5 * 60;
 
+// Its own small result shape, not the console's app/lib/result.ts: partners copy this file alone,
+// so it imports nothing from the app (decision 0046).
 export type Verification = { ok: true; timestamp: number } | { ok: false; reason: string };
 
 /** Checks a `Console-Signature: t=UNIX_SECONDS,v1=HEX` header against the raw body. */

@@ -14,6 +14,8 @@ import {
   MAX_FAILURES_PER_IP,
 } from "../app/auth/throttle.server";
 import { isCrossOriginRequest } from "../scripts/serve";
+import { failureStatus } from "../app/lib/result";
+import { action as loginAction } from "../app/routes/login";
 import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { clientRequest } from "./support/request";
@@ -43,7 +45,7 @@ describe("login", () => {
     const result = await login("Customer@Demo.Example ", DEMO_PASSWORD, clientRequest("10.0.0.1"));
     expect(result.ok).toBe(true);
     if (result.ok === true) {
-      const [session, device] = result.headers.getSetCookie();
+      const [session, device] = result.value.headers.getSetCookie();
       expect(session).toMatch(/^console_session=[a-z0-9]+;/);
       expect(session).toContain("HttpOnly");
       expect(session).toContain("SameSite=Lax");
@@ -52,7 +54,7 @@ describe("login", () => {
       expect(device).toMatch(
         /^console_device=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=31536000; HttpOnly; SameSite=Lax$/,
       );
-      expect(result.viewer.tenant.kind).toBe("customer");
+      expect(result.value.viewer.tenant.kind).toBe("customer");
     }
     const row = await t.db
       .selectFrom("audit_log")
@@ -72,15 +74,21 @@ describe("login", () => {
       const r = await login("finance@demo.example", "wrong", clientRequest("10.0.0.2"));
       expect(r).toEqual({
         ok: false,
-        status: 401,
+        kind: "unauthenticated",
         message: "メールアドレスまたはパスワードが正しくありません。",
       });
     }
     const sixth = await login("finance@demo.example", DEMO_PASSWORD, clientRequest("10.0.0.2"));
     expect(sixth.ok).toBe(false);
     if (!sixth.ok) {
-      expect(sixth.status).toBe(429);
-      expect(sixth.message).toContain("約15分後");
+      expect(failureStatus(sixth)).toBe(429);
+      expect(sixth).toEqual({
+        ok: false,
+        kind: "rate_limited",
+        message:
+          "ログインの失敗が続いたため、一時的にログインを制限しています。約15分後にもう一度お試しください。",
+        retryAfterSeconds: 900,
+      });
     }
     process.env.APP_NOW = "2026-11-22T10:14:59+09:00";
     expect((await login("finance@demo.example", DEMO_PASSWORD, clientRequest("10.0.0.2"))).ok).toBe(
@@ -119,7 +127,7 @@ function cookiesOf(result: Awaited<ReturnType<typeof login>>): string {
     throw new Error(
       `not signed in: ${result.ok === false ? result.message : "second factor asked"}`,
     );
-  return result.headers
+  return result.value.headers
     .getSetCookie()
     .map((c) => c.split(";")[0])
     .join("; ");
@@ -133,7 +141,7 @@ describe("login throttling under parallel requests (issue 15, item 2)", () => {
         login("reseller@demo.example", "wrong-password", clientRequest("10.0.1.1")),
       ),
     );
-    const statuses = results.map((r) => (r.ok ? 200 : r.status));
+    const statuses = results.map((r) => (r.ok ? 200 : failureStatus(r)));
     expect(statuses.filter((s) => s === 401)).toHaveLength(MAX_FAILURES_PER_ACCOUNT);
     expect(statuses.filter((s) => s === 429)).toHaveLength(40 - MAX_FAILURES_PER_ACCOUNT);
     const checked = await t.db
@@ -151,8 +159,12 @@ describe("login throttling under parallel requests (issue 15, item 2)", () => {
         login(`nobody${i}@example.com`, "wrong-password", clientRequest("10.0.1.9")),
       ),
     );
-    expect(results.filter((r) => !r.ok && r.status === 401)).toHaveLength(MAX_FAILURES_PER_IP);
-    expect(results.filter((r) => !r.ok && r.status === 429)).toHaveLength(80 - MAX_FAILURES_PER_IP);
+    expect(results.filter((r) => !r.ok && failureStatus(r) === 401)).toHaveLength(
+      MAX_FAILURES_PER_IP,
+    );
+    expect(results.filter((r) => !r.ok && failureStatus(r) === 429)).toHaveLength(
+      80 - MAX_FAILURES_PER_IP,
+    );
     const checked = await t.db
       .selectFrom("login_attempts")
       .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -173,7 +185,7 @@ describe("login throttling does not turn away people signing in together", () =>
         login(accounts[i % 5], DEMO_PASSWORD, clientRequest("10.0.1.20")),
       ),
     );
-    expect(results.map((r) => (r.ok ? "ok" : r.status))).toEqual(Array(40).fill("ok"));
+    expect(results.map((r) => (r.ok ? "ok" : failureStatus(r)))).toEqual(Array(40).fill("ok"));
     const counters = await t.db
       .selectFrom("login_throttle")
       .select(["key", "failures", "pending"])
@@ -193,16 +205,16 @@ describe("known browsers (OWASP device cookie, issue 15)", () => {
     for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
       expect(await login(email, "guess", clientRequest("10.0.2.66"))).toMatchObject({
         ok: false,
-        status: 401,
+        kind: "unauthenticated",
       });
     }
     expect(await login(email, DEMO_PASSWORD, clientRequest("10.0.2.66"))).toMatchObject({
       ok: false,
-      status: 429,
+      kind: "rate_limited",
     });
     expect(await login(email, DEMO_PASSWORD, clientRequest("10.0.2.3"))).toMatchObject({
       ok: false,
-      status: 429,
+      kind: "rate_limited",
     });
     // The owner's known browser is not held by that lock.
     expect(
@@ -212,18 +224,18 @@ describe("known browsers (OWASP device cookie, issue 15)", () => {
     for (let i = 0; i < MAX_FAILURES_PER_DEVICE; i++) {
       expect(
         await login(email, "typo", clientRequest("10.0.2.1", { cookie: laptop })),
-      ).toMatchObject({ ok: false, status: 401 });
+      ).toMatchObject({ ok: false, kind: "unauthenticated" });
     }
     expect(
       await login(email, DEMO_PASSWORD, clientRequest("10.0.2.1", { cookie: laptop })),
-    ).toMatchObject({ ok: false, status: 429 });
+    ).toMatchObject({ ok: false, kind: "rate_limited" });
     expect(
       await login(email, DEMO_PASSWORD, clientRequest("10.0.2.2", { cookie: phone })),
     ).toMatchObject({ ok: true });
     // The known browser's success did not lift the lock on unknown ones.
     expect(await login(email, DEMO_PASSWORD, clientRequest("10.0.2.3"))).toMatchObject({
       ok: false,
-      status: 429,
+      kind: "rate_limited",
     });
     const throttled = await t.db
       .selectFrom("audit_log")
@@ -253,7 +265,7 @@ describe("known browsers (OWASP device cookie, issue 15)", () => {
         DEMO_PASSWORD,
         clientRequest("10.0.3.1", { cookie: other }),
       ),
-    ).toMatchObject({ ok: false, status: 429 });
+    ).toMatchObject({ ok: false, kind: "rate_limited" });
   });
 });
 
@@ -400,5 +412,37 @@ describe("request guards", () => {
       isCrossOriginRequest({ ...proxied, origin: "https://console.example.jp.evil.example" }),
     ).toBe(true);
     expect(isCrossOriginRequest({ ...proxied, origin: "http://console.example.jp" })).toBe(true);
+  });
+});
+
+describe("the login page's answers follow the failure kind (decision 0046)", () => {
+  const post = (password: string) => {
+    const request = new Request("http://127.0.0.1/login", {
+      method: "POST",
+      headers: { "x-client-ip": "10.0.9.1", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: "nobody@demo.example", password }),
+    });
+    return loginAction({ request, params: {}, context: {} }) as unknown as Promise<{
+      data: { formError?: string };
+      init: { status: number; headers?: Record<string, string> };
+    }>;
+  };
+
+  it("a wrong password is 401; too many attempts 429 with Retry-After in seconds", async () => {
+    process.env.APP_NOW = "2026-11-22T11:00:00+09:00";
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
+      const wrong = await post("wrong-password");
+      expect([wrong.init.status, wrong.data.formError]).toEqual([
+        401,
+        "メールアドレスまたはパスワードが正しくありません。",
+      ]);
+    }
+    process.env.APP_NOW = "2026-11-22T11:05:00+09:00";
+    const limited = await post("wrong-password");
+    expect(limited.init.status).toBe(429);
+    expect(limited.init.headers).toEqual({ "Retry-After": "600" });
+    expect(limited.data.formError).toBe(
+      "ログインの失敗が続いたため、一時的にログインを制限しています。約10分後にもう一度お試しください。",
+    );
   });
 });

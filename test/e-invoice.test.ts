@@ -19,7 +19,7 @@ beforeAll(async () => {
   for (const email of ["admin@demo.example", "customer@demo.example", "customer2@demo.example"]) {
     const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.8"));
     if (result.ok !== true) throw new Error(`login ${email}`);
-    sessions[email] = result.headers.getSetCookie()[0].split(";")[0];
+    sessions[email] = result.value.headers.getSetCookie()[0].split(";")[0];
   }
 });
 afterAll(() => t.dispose());

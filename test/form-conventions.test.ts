@@ -15,6 +15,8 @@ import {
   failureStatus,
   invalidField,
   notAllowed,
+  rateLimited,
+  unauthenticated,
 } from "../app/lib/result";
 import { action as bankCreditsAction } from "../app/routes/_console.bank-credits";
 import { action as transferAction } from "../app/routes/_console.contracts.$contractId_.transfer";
@@ -127,6 +129,8 @@ describe("shared field schemas and parseForm", () => {
     expect(failureStatus(invalidField("amount", "x"))).toBe(400);
     expect(failureStatus(conflict("x"))).toBe(409);
     expect(failureStatus(notAllowed("x"))).toBe(403);
+    expect(failureStatus(unauthenticated("x"))).toBe(401);
+    expect(failureStatus(rateLimited("x", 60))).toBe(429);
     expect(failureFields(conflict("処理済みです"))).toEqual({ _form: "処理済みです" });
   });
 });
@@ -149,7 +153,7 @@ beforeAll(async () => {
   ]) {
     const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
     if (result.ok !== true) throw new Error(`login ${email}`);
-    sessions[email] = result.headers.getSetCookie()[0].split(";")[0];
+    sessions[email] = result.value.headers.getSetCookie()[0].split(";")[0];
   }
 }, 60_000);
 afterAll(() => {

@@ -197,7 +197,7 @@ describe.each([
     const result = await ingestFile(t.db, file("events.ndjson", SCENARIO), options());
     expect(result).toEqual({
       ok: true,
-      summary: {
+      value: {
         events: 9,
         inserted: 8,
         duplicates: 1,
@@ -398,7 +398,7 @@ describe.each([
     });
     expect(again).toEqual({
       ok: true,
-      summary: {
+      value: {
         events: 9,
         inserted: 0,
         duplicates: 9,
@@ -457,6 +457,10 @@ describe("ingest of an invalid file", () => {
       "bad.ndjson:9: not a JSON object",
     ]);
     expect(!result.ok && [result.problemCount, result.invalidLines]).toEqual([12, 7]);
+    expect(!result.ok && [result.kind, result.fields]).toEqual([
+      "validation",
+      { file: "12 problem(s); nothing was imported" },
+    ]);
     expect(await snapshot()).toEqual(before);
   });
 
@@ -520,7 +524,7 @@ describe("S1-4① gateway still offline", () => {
       ) + "\n",
     );
     const first = await ingestFile(t.db, path, { now: SEED_AT, sqlite: rawSqlite() });
-    expect(first.ok && first.summary.incidentsOpened).toBe(0);
+    expect(first.ok && first.value.incidentsOpened).toBe(0);
     expect(
       await notificationPlan(t.db, { ref: "K-2001", tenant: { kind: "provider" }, now: SEED_AT }),
     ).toEqual([]);

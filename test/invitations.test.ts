@@ -226,7 +226,7 @@ describe("the link", () => {
     // No password yet: nothing logs in, not even the empty one.
     expect(await login("yamada@minato.example", "", clientRequest("10.0.0.1"))).toMatchObject({
       ok: false,
-      status: 401,
+      kind: "unauthenticated",
     });
 
     const at = new Date("2026-11-23T09:00:00+09:00");
@@ -254,7 +254,7 @@ describe("the link", () => {
     const logged = await login("yamada@minato.example", PASSWORD, clientRequest("10.0.0.1"));
     expect(logged).toMatchObject({
       ok: true,
-      viewer: { role: "customer_admin", tenant: { kind: "customer", customerId: c1 } },
+      value: { viewer: { role: "customer_admin", tenant: { kind: "customer", customerId: c1 } } },
     });
     expect(
       (await listCustomerAccounts(t.db, { tenant: provider, customerId: c1, at }))!.find(
@@ -351,7 +351,7 @@ describe("the link", () => {
     });
     expect(
       await login("customer@demo.example", "demo-password-2026", clientRequest("10.0.0.3")),
-    ).toMatchObject({ ok: false, status: 401 });
+    ).toMatchObject({ ok: false, kind: "unauthenticated" });
     expect(await login("customer@demo.example", PASSWORD, clientRequest("10.0.0.3"))).toMatchObject(
       { ok: true },
     );
@@ -421,7 +421,7 @@ describe("stopping an account", () => {
       await login("customer@demo.example", "demo-password-2026", clientRequest("10.0.0.4")),
     ).toEqual({
       ok: false,
-      status: 401,
+      kind: "unauthenticated",
       message: "メールアドレスまたはパスワードが正しくありません。",
     });
     expect(await findInvitation(t.db, token, TEST_NOW)).toBeUndefined();

@@ -82,6 +82,9 @@ const service = (patch: Partial<MainServiceInput>): MainServiceInput => ({
   ...patch,
 });
 
+/** A customer outside the tenant, like a missing one. */
+const NOT_FOUND = { ok: false, kind: "not_found", message: "見つかりません" };
+
 function record(
   customerRef: string,
   input: MainServiceInput,
@@ -159,29 +162,31 @@ describe("recording an ended main service with a past last day (reseller R1 for 
   it("ends every ISP contract of the customer on that day, with its licence, in the recording", async () => {
     expect(result).toEqual({
       ok: true,
-      created: true,
-      customerRef: "C2",
-      service: {
-        serviceRef: "NET-0001",
-        kind: "internet",
-        name: "光ホーム 1G",
-        status: "ended",
-        lastDay: "2026-10-31",
+      value: {
+        created: true,
+        customerRef: "C2",
+        service: {
+          serviceRef: "NET-0001",
+          kind: "internet",
+          name: "光ホーム 1G",
+          status: "ended",
+          lastDay: "2026-10-31",
+        },
+        ended: [
+          {
+            customerRef: "C2",
+            contractNumber: mds.contractNumber,
+            licenseRef: mds.licenseRef,
+            endedOn: "2026-10-31",
+          },
+          {
+            customerRef: "C2",
+            contractNumber: web.contractNumber,
+            licenseRef: web.licenseRef,
+            endedOn: "2026-10-31",
+          },
+        ],
       },
-      ended: [
-        {
-          customerRef: "C2",
-          contractNumber: mds.contractNumber,
-          licenseRef: mds.licenseRef,
-          endedOn: "2026-10-31",
-        },
-        {
-          customerRef: "C2",
-          contractNumber: web.contractNumber,
-          licenseRef: web.licenseRef,
-          endedOn: "2026-10-31",
-        },
-      ],
     });
     for (const c of [mds, web]) {
       expect(await stored(c.contractNumber)).toEqual({
@@ -302,7 +307,7 @@ describe("recording an ended main service with a past last day (reseller R1 for 
       "C2",
       service({ status: "ended", lastDay: "2026-10-31", kind: undefined, name: undefined }),
     );
-    expect(again).toMatchObject({ ok: true, created: false, ended: [] });
+    expect(again).toMatchObject({ ok: true, value: { created: false, ended: [] } });
     expect(await applyMainServiceEnds(t.db, { on: TODAY, actor })).toEqual([]);
   });
 });
@@ -318,13 +323,13 @@ describe("a last day still ahead waits for the daily run (C3, two main services)
         "C3",
         service({ serviceRef: "TV-3001", kind: "tv", name: "ケーブルテレビ", status: "active" }),
       ),
-    ).toMatchObject({ ok: true, ended: [] });
+    ).toMatchObject({ ok: true, value: { ended: [] } });
     expect(
       await record(
         "C3",
         service({ serviceRef: "NET-3001", status: "ended", lastDay: "2026-11-10" }),
       ),
-    ).toMatchObject({ ok: true, ended: [] });
+    ).toMatchObject({ ok: true, value: { ended: [] } });
   });
 
   it("one main service still active: nothing ends", async () => {
@@ -348,7 +353,7 @@ describe("a last day still ahead waits for the daily run (C3, two main services)
           lastDay: "2026-12-15",
         }),
       ),
-    ).toMatchObject({ ok: true, created: false, ended: [] });
+    ).toMatchObject({ ok: true, value: { created: false, ended: [] } });
     expect(await stored(c.contractNumber)).toMatchObject({ ended_on: null, state: "active" });
     expect(
       await applyMainServiceEnds(t.db, {
@@ -480,7 +485,7 @@ describe("suspended counts as ended; a booked cancellation gives way to the earl
     );
     expect(result).toMatchObject({
       ok: true,
-      ended: [{ contractNumber: c.contractNumber, endedOn: "2026-11-20" }],
+      value: { ended: [{ contractNumber: c.contractNumber, endedOn: "2026-11-20" }] },
     });
     expect(await stored(c.contractNumber)).toMatchObject({
       ended_on: "2026-11-20",
@@ -506,7 +511,7 @@ describe("suspended counts as ended; a booked cancellation gives way to the earl
     );
     expect(result).toMatchObject({
       ok: true,
-      ended: [{ contractNumber: c.contractNumber, endedOn: "2026-11-20" }],
+      value: { ended: [{ contractNumber: c.contractNumber, endedOn: "2026-11-20" }] },
     });
     expect(await stored(c.contractNumber)).toMatchObject({
       ended_on: "2026-11-20",
@@ -540,21 +545,23 @@ describe("refused input and foreign customers write nothing", () => {
     const before = [await count("isp_main_services"), await count("audit_log")];
     expect(await record("C7", service({ status: "ended", lastDay: "2026-11-31" }))).toEqual({
       ok: false,
-      error: "最終利用日は 2026-11-30 の形式の日付で入力してください",
-      fieldErrors: { lastDay: "最終利用日は 2026-11-30 の形式の日付で入力してください" },
+      kind: "validation",
+      fields: { lastDay: "最終利用日は 2026-11-30 の形式の日付で入力してください" },
     });
     expect(
       await record("C7", service({ serviceRef: "", kind: "", status: "closed" })),
     ).toMatchObject({
       ok: false,
-      fieldErrors: {
+      kind: "validation",
+      fields: {
         serviceRef: "サービス番号（回線番号など）を入力してください",
         status: "状態（ご利用中・休止・解約）を選んでください",
       },
     });
     expect(await record("C7", service({ status: "suspended", lastDay: "" }))).toMatchObject({
       ok: false,
-      fieldErrors: { lastDay: "休止・解約の場合は最終利用日を入力してください" },
+      kind: "validation",
+      fields: { lastDay: "休止・解約の場合は最終利用日を入力してください" },
     });
     expect([await count("isp_main_services"), await count("audit_log")]).toEqual(before);
     expect(await stored(c.contractNumber)).toMatchObject({ ended_on: null, state: "active" });
@@ -564,10 +571,10 @@ describe("refused input and foreign customers write nothing", () => {
     // C2's internet is on record (R1's customer).
     expect(
       await record("C2", service({ status: "ended", lastDay: "2026-10-31" }), reseller("R1")),
-    ).toMatchObject({ ok: true, created: true });
+    ).toMatchObject({ ok: true, value: { created: true } });
     const before = [await count("isp_main_services"), await count("audit_log")];
     const ended = service({ serviceRef: "NET-7001", status: "ended", lastDay: "2026-10-31" });
-    expect(await record("C7", ended, reseller("R1"))).toBeNull(); // C7 belongs to R2
+    expect(await record("C7", ended, reseller("R1"))).toEqual(NOT_FOUND); // C7 belongs to R2
     expect(
       await recordMainService(t.db, {
         customerId: 987_654,
@@ -577,8 +584,8 @@ describe("refused input and foreign customers write nothing", () => {
         actor,
         ip: null,
       }),
-    ).toBeNull();
-    expect(await record("C7", ended, customer("C1"))).toBeNull();
+    ).toEqual(NOT_FOUND);
+    expect(await record("C7", ended, customer("C1"))).toEqual(NOT_FOUND);
     expect([await count("isp_main_services"), await count("audit_log")]).toEqual(before);
     // And what it reads is scoped the same way.
     expect(

@@ -111,7 +111,7 @@ beforeAll(async () => {
   ]) {
     const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
     if (result.ok !== true) throw new Error(`login ${email}`);
-    sessions[email] = result.headers.getSetCookie()[0].split(";")[0];
+    sessions[email] = result.value.headers.getSetCookie()[0].split(";")[0];
   }
 }, 60_000);
 afterAll(() => t.dispose());

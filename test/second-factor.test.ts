@@ -364,10 +364,13 @@ describe("trusting a browser for 30 days", () => {
     const admin = await login("admin@demo.example", DEMO_PASSWORD, clientRequest("10.0.0.1"));
     if (admin.ok !== true) throw new Error("admin login");
     const session = {
-      console_session: admin.headers.getSetCookie()[0].split(";")[0].split("=")[1],
+      console_session: admin.value.headers.getSetCookie()[0].split(";")[0].split("=")[1],
     };
     // The form's one-time token, as the settings page issues it (issue 17 item 1).
-    const resetToken = await issueFormToken(t.db, { userId: admin.viewer.id, form: "mfa-reset" });
+    const resetToken = await issueFormToken(t.db, {
+      userId: admin.value.viewer.id,
+      form: "mfa-reset",
+    });
     const reset = await run(() =>
       settingsAction({
         request: post(
@@ -421,7 +424,7 @@ describe("trusting a browser for 30 days", () => {
       "管理者（admin@demo.example）があなたのアカウントの二要素認証をリセットしました。",
     );
     const unknownToken = await issueFormToken(t.db, {
-      userId: admin.viewer.id,
+      userId: admin.value.viewer.id,
       form: "mfa-reset",
     });
     const unknown = await run(() =>
@@ -454,7 +457,7 @@ describe("reset by a reseller", () => {
     const reseller = await login("reseller@demo.example", DEMO_PASSWORD, clientRequest("10.0.0.1"));
     if (reseller.ok !== true) throw new Error("reseller login");
     const session = {
-      console_session: reseller.headers.getSetCookie()[0].split(";")[0].split("=")[1],
+      console_session: reseller.value.headers.getSetCookie()[0].split(";")[0].split("=")[1],
     };
 
     const foreign = await run(() =>
@@ -488,7 +491,7 @@ describe("reset by a reseller", () => {
 
     // The row's one-time token, as the page's loader issues it (issue 17 item 1).
     const rowToken = await issueFormToken(t.db, {
-      userId: reseller.viewer.id,
+      userId: reseller.value.viewer.id,
       form: `account-${c1.id}`,
     });
     const own = await run(() =>
@@ -558,7 +561,7 @@ describe("enforcement", () => {
     const r = await login("customer@demo.example", DEMO_PASSWORD, clientRequest("10.0.0.1"));
     if (r.ok !== true) throw new Error("customer login");
     const request = new Request(`${BASE}/contracts`, {
-      headers: { Cookie: r.headers.getSetCookie()[0].split(";")[0] },
+      headers: { Cookie: r.value.headers.getSetCookie()[0].split(";")[0] },
     });
     expect((await requireViewer(request)).email).toBe("customer@demo.example");
 

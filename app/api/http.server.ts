@@ -84,6 +84,19 @@ export function failureProblem(failure: Failure, p: { what: string; title: strin
       return new ApiProblem(409, "conflict", p.title, failure.message);
     case "not_allowed":
       return new ApiProblem(403, "forbidden_role", "権限がありません", failure.message);
+    case "unauthenticated":
+      return new ApiProblem(401, "unauthorized", "認証できません", failure.message);
+    case "rate_limited":
+      return new ApiProblem(
+        429,
+        "rate_limited",
+        p.title,
+        failure.message,
+        {},
+        {
+          "Retry-After": String(failure.retryAfterSeconds),
+        },
+      );
   }
 }
 

@@ -18,10 +18,11 @@ import { listMainServices, type MainServiceView } from "../licenses/main-service
 import { mainServiceRecordJson, recordMainService } from "../licenses/main-services.server";
 import type { MainServiceField } from "../licenses/main-services";
 import { jstDate } from "../lib/jst";
-import { failureMessage } from "../lib/result";
+import { failureMessage, invalid } from "../lib/result";
 import {
   ApiProblem,
   decodeCursor,
+  failureProblem,
   jstIso,
   notFoundProblem,
   page,
@@ -363,16 +364,20 @@ export async function recordApiMainService(
       lastDay: body.lastDay ?? undefined,
     },
   });
-  if (!result) throw notFoundProblem("顧客");
   if (!result.ok) {
-    const errors = "fieldErrors" in result ? result.fieldErrors : {};
-    const named = Object.entries(errors).map(([field, message]) => [
-      API_FIELD[field as MainServiceField],
-      message as string,
-    ]);
-    if (named.length > 0) throw validationProblem(Object.fromEntries(named));
-    throw new ApiProblem(409, "conflict", "記録できません", result.error);
+    // The shared checks name the form's fields; the API answers with its body's names.
+    const failure =
+      result.kind === "validation"
+        ? invalid(
+            Object.fromEntries(
+              Object.entries(result.fields).map(([field, message]) => [
+                API_FIELD[field as MainServiceField],
+                message,
+              ]),
+            ),
+          )
+        : result;
+    throw failureProblem(failure, { what: "顧客", title: "記録できません" });
   }
-  // The command's JSON (`licenses main-service`), field for field.
-  return mainServiceRecordJson(result);
+  return mainServiceRecordJson(result.value);
 }

@@ -16,7 +16,14 @@ import { inTransaction } from "../lib/transaction.server";
 import { recordAudit } from "../audit/audit.server";
 import { getServerConfig, isLoopbackHost } from "../config.server";
 import type { AccountActor } from "./second-factor.server";
-import { conflict, notAllowed, notFoundFailure, ok, type Result } from "../lib/result";
+import {
+  conflict,
+  notAllowed,
+  notFoundFailure,
+  ok,
+  unauthenticated,
+  type Result,
+} from "../lib/result";
 import { instantOf } from "../lib/jst";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -264,7 +271,7 @@ export async function finishAuthentication(
   pending?: { id: number; userId: string },
 ): Promise<Result<{ userId: string; passkeyName: string }>> {
   const rp = relyingParty();
-  const refused = notAllowed("パスキーで確認できませんでした。もう一度お試しください。");
+  const refused = unauthenticated("パスキーで確認できませんでした。もう一度お試しください。");
   const challenge = challengeOf(response);
   if (
     !(await consumeChallenge(db, challenge, purpose, at, pending ? { pendingId: pending.id } : {}))

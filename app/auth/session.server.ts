@@ -1,4 +1,5 @@
 // Sign-in, sign-out and the guard every loader and action starts with.
+import { ok, rateLimited, unauthenticated, type Result } from "../lib/result";
 import { redirect } from "@remix-run/node";
 import type { Kysely } from "kysely";
 import type { Database, Role } from "../../db/schema";
@@ -218,11 +219,19 @@ function newBrowserMail(p: {
   };
 }
 
-export type LoginResult =
-  | { ok: true; headers: Headers; viewer: Viewer }
-  | { ok: false; status: 401 | 429; message: string }
-  /** The password was right and the account has a second factor: `cookie` holds the pending sign-in. */
-  | { ok: "second_factor"; cookie: string };
+/** A session started: the Set-Cookie headers to send and who signed in. */
+export interface SignedIn {
+  headers: Headers;
+  viewer: Viewer;
+}
+
+/**
+ * A sign-in in the one result type (decision 0046): a session, or a failure — unauthenticated
+ * (401: wrong address or password, a stopped account) or rate limited (429, with the seconds to
+ * wait) — or, the password being right for an account with a second factor, the pending sign-in
+ * its `cookie` holds, which is neither a success nor a failure yet.
+ */
+export type LoginResult = Result<SignedIn> | { ok: "second_factor"; cookie: string };
 
 /**
  * A browser the account trusted for 30 days (devices.server.ts) is not asked for the second
@@ -254,7 +263,6 @@ export async function login(
     at,
   });
   if (!reserved.ok) {
-    const minutes = Math.ceil(reserved.retryAfterSeconds / 60);
     const by = { address: "IPアドレス", account: "アカウント", device: "このブラウザ" }[
       reserved.limitedBy
     ];
@@ -265,11 +273,7 @@ export async function login(
       summary: `ログイン試行の上限により拒否（${by}ごとの上限）`,
       ip,
     });
-    return {
-      ok: false,
-      status: 429,
-      message: `ログインの失敗が続いたため、一時的にログインを制限しています。約${minutes}分後にもう一度お試しください。`,
-    };
+    return rateLimited(reserved.message, reserved.retryAfterSeconds);
   }
   // An account whose password is not set yet (invitations.server.ts) is checked against the
   // dummy hash too, so the time taken does not tell that it exists.
@@ -278,7 +282,7 @@ export async function login(
     !!user?.password_hash;
   // A stopped account (invitations.server.ts) is refused with the same words as a wrong password.
   const stopped = valid && user?.disabled_at !== null;
-  await settleLoginAttempt(db, reserved.reservation, valid && !stopped && !!user);
+  await settleLoginAttempt(db, reserved.value, valid && !stopped && !!user);
   if (!user || !valid || stopped) {
     await recordAudit(db, {
       actor: { id: user?.id ?? null, email: normalizedEmail },
@@ -287,11 +291,7 @@ export async function login(
       summary: stopped ? "停止中のアカウント" : "メールアドレスまたはパスワードの誤り",
       ip,
     });
-    return {
-      ok: false,
-      status: 401,
-      message: "メールアドレスまたはパスワードが正しくありません。",
-    };
+    return unauthenticated("メールアドレスまたはパスワードが正しくありません。");
   }
   if ((await hasSecondFactor(db, user.id)) && !isTrustedForSecondFactor(device, at)) {
     const token = await createPendingSignIn(db, user.id, at);
@@ -324,7 +324,7 @@ export async function login(
     role: user.role,
     tenant: tenantFor(user),
   };
-  return { ok: true, headers, viewer };
+  return ok({ headers, viewer });
 }
 
 /**

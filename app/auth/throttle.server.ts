@@ -19,6 +19,7 @@
 // Known browsers (OWASP device cookie, devices.server.ts): a browser that signed in to the account
 // before is counted under its own key (5 per account and browser) instead of the account's, so
 // failures from elsewhere cannot lock the account's owner out. The address limit applies to all.
+import { ok, rateLimited } from "../lib/result";
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { instantOf } from "../lib/jst";
@@ -47,9 +48,19 @@ export interface LoginReservation {
   at: Date;
 }
 
+/** Which limit refused an attempt (the audit row names it). */
+export type LimitedBy = "address" | "account" | "device";
+
+/** The reserved attempt, or a rate-limited failure (429) that names the limit it hit. */
 export type ReserveResult =
-  | { ok: true; reservation: LoginReservation }
-  | { ok: false; retryAfterSeconds: number; limitedBy: "address" | "account" | "device" };
+  | { ok: true; value: LoginReservation }
+  | (ReturnType<typeof rateLimited> & { limitedBy: LimitedBy });
+
+/** What a refused sign-in is told: how long to wait, in whole minutes. */
+export function throttledMessage(retryAfterSeconds: number): string {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return `ログインの失敗が続いたため、一時的にログインを制限しています。約${minutes}分後にもう一度お試しください。`;
+}
 
 class Limited extends Error {
   constructor(readonly which: ThrottleKey) {
@@ -144,10 +155,7 @@ export async function reserveLoginAttempt(
   for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
     const limitedBy = await tryReserve(db, [address, personal], params.at);
     if (!limitedBy)
-      return {
-        ok: true,
-        reservation: { email: params.email, ip: params.ip, address, personal, at: params.at },
-      };
+      return ok({ email: params.email, ip: params.ip, address, personal, at: params.at });
     const row = await db
       .selectFrom("login_throttle")
       .select(["window_started_at", "failures"])
@@ -157,9 +165,9 @@ export async function reserveLoginAttempt(
     if (failedOut || Date.now() + wait > giveUpAt) {
       const until =
         (row ? new Date(row.window_started_at).getTime() : params.at.getTime()) + WINDOW_MS;
+      const retryAfterSeconds = Math.max(1, Math.ceil((until - params.at.getTime()) / 1000));
       return {
-        ok: false,
-        retryAfterSeconds: Math.max(1, Math.ceil((until - params.at.getTime()) / 1000)),
+        ...rateLimited(throttledMessage(retryAfterSeconds), retryAfterSeconds),
         limitedBy: limitedBy === address ? "address" : params.deviceKey ? "device" : "account",
       };
     }

@@ -3,6 +3,7 @@
 // the early-termination fee whose termination date or downgrade date is in M (S4 ※1), late
 // interest of invoices finally paid in M (T-26) and manual lines dated in M. Pure: the contract
 // history, the tariff versions and the earlier invoices come in as values.
+import { failureFields } from "../lib/result";
 import {
   addMonths,
   monthOf,
@@ -47,7 +48,13 @@ import {
   lookupPrice,
   type TariffVersion,
 } from "./tariff";
-import { isFreeVisit, priceVisit, visitServicesOn, type FreeVisitCandidate } from "./visit-pricing";
+import {
+  isFreeVisit,
+  priceVisit,
+  visitServicesOn,
+  WHOLE_VISIT,
+  type FreeVisitCandidate,
+} from "./visit-pricing";
 import { formatBillingMonth, formatDate } from "../lib/format";
 
 /** An invoice issued before, as the late-interest rule needs it (T-26). */
@@ -238,14 +245,13 @@ function visitLines(
     termination,
   )) {
     if (!priced.ok) {
-      for (const error of priced.errors) {
-        const at =
-          "lineIndex" in error ? `visits[${index}].lines[${error.lineIndex}]` : `visits[${index}]`;
-        problems.push({ path: at, message: error.message });
+      for (const [field, message] of Object.entries(failureFields(priced))) {
+        const at = field === WHOLE_VISIT ? `visits[${index}]` : `visits[${index}].${field}`;
+        problems.push({ path: at, message: message ?? "" });
       }
       continue;
     }
-    for (const line of priced.lines) {
+    for (const line of priced.value.lines) {
       lines.push({
         code: line.code,
         rule: line.rule,

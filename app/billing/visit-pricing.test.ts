@@ -31,8 +31,8 @@ const charged = {
 };
 const free = { ...charged, freeVisit: true };
 const total = (result: VisitPricingResult): number => {
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return result.totalYen;
+  if (!result.ok) throw new Error(JSON.stringify(result));
+  return result.value.totalYen;
 };
 const pcs = (n: number, gb: number) => Array.from({ length: n }, () => ({ gb }));
 
@@ -49,26 +49,28 @@ describe("data migration (S6)", () => {
     const result = priceVisit(visit([{ code: "visit.data_migration", pcs: pcs(3, 30) }]), charged);
     expect(result).toEqual({
       ok: true,
-      totalYen: 72000,
-      lines: [
-        {
-          code: "visit.data_migration",
-          rule: "S6",
-          description: "データ移行（50GBまで・3台の料金） 3台",
-          quantity: 3,
-          unitPriceYen: 24000,
-          amountYen: 72000,
-          listUnitPriceYen: 24000,
-          freeReason: null,
-        },
-      ],
+      value: {
+        totalYen: 72000,
+        lines: [
+          {
+            code: "visit.data_migration",
+            rule: "S6",
+            description: "データ移行（50GBまで・3台の料金） 3台",
+            quantity: 3,
+            unitPriceYen: 24000,
+            amountYen: 72000,
+            listUnitPriceYen: 24000,
+            freeReason: null,
+          },
+        ],
+      },
     });
   });
 
   it("worked example: 1 PC of 4 GB → 6,000", () => {
     const result = priceVisit(visit([{ code: "visit.data_migration", pcs: [{ gb: 4 }] }]), charged);
     expect(total(result)).toBe(6000);
-    expect(result.ok && result.lines[0].description).toBe("データ移行（4.7GBまで） 1台");
+    expect(result.ok && result.value.lines[0].description).toBe("データ移行（4.7GBまで） 1台");
   });
 
   it("prices each volume tier on both sides of its bound (1 TB = 1,000 GB)", () => {
@@ -119,14 +121,11 @@ describe("data migration (S6)", () => {
     const result = priceVisit(visit([{ code: "visit.data_migration", pcs: pcs(21, 30) }]), charged);
     expect(result).toEqual({
       ok: false,
-      errors: [
-        {
-          kind: "migration_over_20_pcs",
-          pcsAt50gb: 21,
-          message:
-            "50GBまでのデータ移行が21台あります。料金表（別紙6）は20台までのため、見積りによる手動明細で登録してください。",
-        },
-      ],
+      kind: "validation",
+      fields: {
+        _form:
+          "50GBまでのデータ移行が21台あります。料金表（別紙6）は20台までのため、見積りによる手動明細で登録してください。",
+      },
     });
     // 20 at 50 GB plus others at other tiers is fine
     expect(
@@ -146,7 +145,7 @@ describe("visit menu (S5)", () => {
     expect(total(result)).toBe(80500);
     expect(
       result.ok &&
-        result.lines.map((l) => [
+        result.value.lines.map((l) => [
           l.code,
           l.rule,
           l.description,
@@ -183,7 +182,7 @@ describe("visit menu (S5)", () => {
       charged,
     );
     expect(total(result)).toBe(4500);
-    expect(result.ok && result.lines[1]).toEqual({
+    expect(result.ok && result.value.lines[1]).toEqual({
       code: "visit.diagnosis",
       rule: "S5",
       description: "状況診断費（回線申込同時のため無償）",
@@ -202,7 +201,7 @@ describe("the free visit (S2 ● and ▲ items)", () => {
     expect(total(result)).toBe(0);
     expect(
       result.ok &&
-        result.lines.map((l) => [
+        result.value.lines.map((l) => [
           l.code,
           l.description,
           l.quantity,
@@ -296,7 +295,9 @@ describe("the free visit (S2 ● and ▲ items)", () => {
       { ...free, deviceCap: 10 },
     );
     expect(total(result)).toBe(21000);
-    expect(result.ok && result.lines.map((l) => [l.description, l.quantity, l.amountYen])).toEqual([
+    expect(
+      result.ok && result.value.lines.map((l) => [l.description, l.quantity, l.amountYen]),
+    ).toEqual([
       ["データ移行（4TB超・追加2TB） 1台（年1回の無償訪問）", 1, 0],
       ["データ移行（50GBまで・10台の料金） 9台（年1回の無償訪問）", 9, 0],
       ["データ移行（50GBまで・10台の料金） 1台", 1, 21000],
@@ -329,32 +330,17 @@ describe("invalid visit lines are error results", () => {
     );
     expect(result).toEqual({
       ok: false,
-      errors: [
-        { kind: "unknown_code", lineIndex: 0, message: 'unknown visit menu code "visit.cleaning"' },
-        { kind: "invalid_line", lineIndex: 1, message: "quantity must be a whole number ≥ 0: -1" },
-        {
-          kind: "invalid_line",
-          lineIndex: 2,
-          message: "endpointReinstall (2) exceeds quantity (1)",
-        },
-        {
-          kind: "invalid_line",
-          lineIndex: 3,
-          message: "data migration needs pcs: one { gb } per PC",
-        },
-        { kind: "invalid_line", lineIndex: 4, message: "visit.base is charged once per visit" },
-        {
-          kind: "invalid_line",
-          lineIndex: 5,
-          message: "endpointReinstall belongs to visit.app lines only",
-        },
-        { kind: "invalid_line", lineIndex: 6, message: "pcs[0].gb must be a volume ≥ 0 in GB: -5" },
-        {
-          kind: "invalid_line",
-          lineIndex: 6,
-          message: "quantity (3) differs from the number of pcs (1)",
-        },
-      ],
+      kind: "validation",
+      fields: {
+        "lines[0]": 'unknown visit menu code "visit.cleaning"',
+        "lines[1]": "quantity must be a whole number ≥ 0: -1",
+        "lines[2]": "endpointReinstall (2) exceeds quantity (1)",
+        "lines[3]": "data migration needs pcs: one { gb } per PC",
+        "lines[4]": "visit.base is charged once per visit",
+        "lines[5]": "endpointReinstall belongs to visit.app lines only",
+        "lines[6]":
+          "pcs[0].gb must be a volume ≥ 0 in GB: -5; quantity (3) differs from the number of pcs (1)",
+      },
     });
   });
 });

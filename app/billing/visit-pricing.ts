@@ -16,6 +16,7 @@
 // invoice drops them like every zero-amount line (T-27-1).
 import type { IsoDate } from "../lib/jst";
 import { toYen, type Yen } from "../lib/money";
+import { invalid, invalidField, ok, type FieldErrors, type Result } from "../lib/result";
 import { sumYen, yenTimes } from "../lib/yen";
 import { isItemPresentOn } from "./charged-months";
 import {
@@ -69,14 +70,27 @@ export interface PricedVisitLine {
   freeReason: FreeReason | null;
 }
 
-export type VisitPricingError =
-  | { kind: "unknown_code"; lineIndex: number; message: string }
-  | { kind: "invalid_line"; lineIndex: number; message: string }
-  | { kind: "migration_over_20_pcs"; pcsAt50gb: number; message: string };
+export interface PricedVisit {
+  lines: PricedVisitLine[];
+  totalYen: Yen;
+}
 
-export type VisitPricingResult =
-  | { ok: true; lines: PricedVisitLine[]; totalYen: Yen }
-  | { ok: false; errors: VisitPricingError[] };
+/** The field of a visit the S6 table cannot price (more than 20 PCs at 50 GB): the visit as a whole. */
+export const WHOLE_VISIT = "_form";
+
+/**
+ * The priced visit, or a validation failure with one message per wrong line (`lines[i]`, a
+ * line's problems joined with "; ") or for the visit as a whole (`_form`: the S6 table's limit).
+ */
+export type VisitPricingResult = Result<PricedVisit>;
+
+/** The PCs of the visit at the 50 GB migration tier (S6: the table's row, at most 20). */
+export function pcsAt50gbOf(lines: readonly VisitLineInput[]): number {
+  return lines
+    .filter((l) => l.code === DATA_MIGRATION_CODE)
+    .flatMap((l) => l.pcs ?? [])
+    .filter((pc) => migrationTier(pc.gb) === "upto_50gb").length;
+}
 
 const VISIT_LABELS: Readonly<Record<string, string>> = {
   "visit.base": "基本作業費",
@@ -172,14 +186,10 @@ function isCount(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
 
-function lineErrors(tariff: TariffVersion, line: VisitLineInput, i: number): VisitPricingError[] {
-  if (!isVisitCode(tariff, line.code)) {
-    return [
-      { kind: "unknown_code", lineIndex: i, message: `unknown visit menu code "${line.code}"` },
-    ];
-  }
-  const errors: VisitPricingError[] = [];
-  const bad = (message: string) => errors.push({ kind: "invalid_line", lineIndex: i, message });
+function lineErrors(tariff: TariffVersion, line: VisitLineInput): string[] {
+  if (!isVisitCode(tariff, line.code)) return [`unknown visit menu code "${line.code}"`];
+  const errors: string[] = [];
+  const bad = (message: string) => errors.push(message);
   const quantity = line.quantity ?? 1;
   if (!isCount(quantity)) bad(`quantity must be a whole number ≥ 0: ${line.quantity}`);
   // Interpretation: a per-visit item (「1工事」) cannot be ordered twice in one visit.
@@ -221,24 +231,22 @@ export function priceVisit(visit: VisitInput, context: VisitPricingContext): Vis
   const { tariff, freeVisit, hasEndpointService } = context;
   const cap = Math.max(0, context.deviceCap);
 
-  const errors = visit.lines.flatMap((line, i) => lineErrors(tariff, line, i));
-  if (errors.length > 0) return { ok: false, errors };
+  const errors: FieldErrors = {};
+  visit.lines.forEach((line, i) => {
+    const problems = lineErrors(tariff, line);
+    if (problems.length > 0) errors[`lines[${i}]`] = problems.join("; ");
+  });
+  if (Object.keys(errors).length > 0) return invalid(errors);
 
   const allPcs = visit.lines
     .filter((l) => l.code === DATA_MIGRATION_CODE)
     .flatMap((l) => l.pcs ?? []);
-  const pcsAt50gb = allPcs.filter((pc) => migrationTier(pc.gb) === "upto_50gb").length;
+  const pcsAt50gb = pcsAt50gbOf(visit.lines);
   if (pcsAt50gb > 20) {
-    return {
-      ok: false,
-      errors: [
-        {
-          kind: "migration_over_20_pcs",
-          pcsAt50gb,
-          message: `50GBまでのデータ移行が${pcsAt50gb}台あります。料金表（別紙6）は20台までのため、見積りによる手動明細で登録してください。`,
-        },
-      ],
-    };
+    return invalidField(
+      WHOLE_VISIT,
+      `50GBまでのデータ移行が${pcsAt50gb}台あります。料金表（別紙6）は20台までのため、見積りによる手動明細で登録してください。`,
+    );
   }
 
   // Interpretation: the cap holds per item across every line of that item in the visit; free
@@ -316,7 +324,7 @@ export function priceVisit(visit: VisitInput, context: VisitPricingContext): Vis
       push(line.code, describe(quantity), quantity, price, null);
     }
   }
-  return { ok: true, lines, totalYen: sumYen(lines.map((l) => l.amountYen)) };
+  return ok({ lines, totalYen: sumYen(lines.map((l) => l.amountYen)) });
 }
 
 /**

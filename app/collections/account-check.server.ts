@@ -1,5 +1,6 @@
 // A direct-debit account as entered (console form or import file), checked against the bank-code
 // dataset and the 全銀 character set, with one Japanese message per field.
+import { failureFields, invalid, ok, type Result } from "../lib/result";
 import { findBranch } from "./bank-codes.server";
 import { toZenginKana, zenginKanaProblem, type AccountType } from "./zengin";
 
@@ -20,8 +21,8 @@ export interface DebitAccount {
   holderKana: string;
 }
 
-export type AccountCheck =
-  { ok: true; value: DebitAccount } | { ok: false; errors: Partial<Record<AccountField, string>> };
+/** The account, or a validation failure with one Japanese message per field. */
+export type AccountCheck = Result<DebitAccount, AccountField>;
 
 const digits = (value: string) => value.normalize("NFKC").trim();
 
@@ -40,7 +41,7 @@ export function checkDebitAccount(
   if (!/^\d{3}$/.test(branchCode)) errors.branchCode = "支店コードは数字3桁で入力してください";
   if (!errors.bankCode && !errors.branchCode) {
     const found = findBranch(bankCode, branchCode);
-    if (!found.ok) errors[found.field] = found.message;
+    if (!found.ok) Object.assign(errors, failureFields(found));
   }
   const type = text("accountType").trim();
   const accountType: AccountType | null =
@@ -54,15 +55,12 @@ export function checkDebitAccount(
     30,
   );
   if (holderProblem) errors.holderKana = holderProblem;
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return {
-    ok: true,
-    value: {
-      bankCode,
-      branchCode,
-      accountType: accountType!,
-      accountNumber: accountNumber.padStart(7, "0"),
-      holderKana: toZenginKana(text("holderKana"))!,
-    },
-  };
+  if (Object.keys(errors).length > 0) return invalid(errors);
+  return ok({
+    bankCode,
+    branchCode,
+    accountType: accountType!,
+    accountNumber: accountNumber.padStart(7, "0"),
+    holderKana: toZenginKana(text("holderKana"))!,
+  });
 }

@@ -1,6 +1,7 @@
 // Bank and branch codes from the maintained zengin-code dataset (npm `zengin-code`, updated
 // monthly). Its module is about 5 MB of JavaScript (some 25 MB of heap once loaded), so it is
 // loaded on first use, server-side only, and kept.
+import { invalidField, ok, type Result } from "../lib/result";
 import { createRequire } from "node:module";
 import { toZenginKana } from "./zengin";
 
@@ -40,30 +41,19 @@ export function findBank(bankCode: string): { name: string; kana: string } | nul
 export function findBranch(
   bankCode: string,
   branchCode: string,
-):
-  | { ok: true; value: BankBranch }
-  | { ok: false; field: "bankCode" | "branchCode"; message: string } {
+): Result<BankBranch, "bankCode" | "branchCode"> {
   const bank = dataset()[bankCode];
-  if (!bank)
-    return {
-      ok: false,
-      field: "bankCode",
-      message: `銀行コード ${bankCode} の金融機関は見つかりません`,
-    };
+  if (!bank) return invalidField("bankCode", `銀行コード ${bankCode} の金融機関は見つかりません`);
   const branch = bank.branches[branchCode];
   if (!branch)
-    return {
-      ok: false,
-      field: "branchCode",
-      message: `${bank.name}に支店コード ${branchCode} の支店は見つかりません`,
-    };
-  return {
-    ok: true,
-    value: {
-      bankName: bank.name,
-      bankKana: toZenginKana(bank.kana) ?? "",
-      branchName: branch.name,
-      branchKana: toZenginKana(branch.kana) ?? "",
-    },
-  };
+    return invalidField(
+      "branchCode",
+      `${bank.name}に支店コード ${branchCode} の支店は見つかりません`,
+    );
+  return ok({
+    bankName: bank.name,
+    bankKana: toZenginKana(bank.kana) ?? "",
+    branchName: branch.name,
+    branchKana: toZenginKana(branch.kana) ?? "",
+  });
 }

@@ -4,6 +4,7 @@
 // after the commit, as when finance records a payment by hand.
 import {
   conflict,
+  failureMessage,
   invalidField,
   notFoundFailure,
   ok,
@@ -73,7 +74,7 @@ export async function writeDebitRequest(
       "事業者設定で口座振替の委託者コード・委託者名・取引銀行の口座を設定してください",
     );
   const bank = findBranch(settings.bankCode, settings.branchCode);
-  if (!bank.ok) return conflict(`事業者設定の取引銀行: ${bank.message}`);
+  if (!bank.ok) return conflict(`事業者設定の取引銀行: ${failureMessage(bank)}`);
   const debitDate = debitDateFor(params.dueDate);
   const today = jstDate(params.at);
   const records = await inTransaction(db, async (trx) => {
@@ -202,8 +203,7 @@ export async function importDebitResult(
   params: { bytes: Buffer; at: Date; actor: AuditActor; ip: string },
 ): Promise<Result<ResultSummary, "file">> {
   const parsed = parseResultFile(params.bytes);
-  if (!parsed.ok)
-    return fileProblem(`record ${parsed.record} (${parsed.field}): ${parsed.message}`);
+  if (!parsed.ok) return parsed;
   const file = parsed.value;
   const settings = await getDebitSettings(db);
   if (!settings) return conflict("事業者設定で口座振替の委託者コードを設定してください");

@@ -1,6 +1,7 @@
 // The 全銀協 口座振替 file (docs/rules/zengin.md): 120-byte records in JIS X 0201 written as
 // Shift_JIS bytes (iconv-lite), header, data, trailer and end. Pure: values in, bytes out, and
 // the bank's result file read back with the first problem named by record and field.
+import { invalidField, ok, type Result } from "../lib/result";
 import iconv from "iconv-lite";
 import { RESULT_LABELS, toZenginKana, type AccountType } from "./zengin";
 import type { IsoDate } from "../lib/jst";
@@ -122,8 +123,8 @@ export interface ResultFile {
   records: ResultRecord[];
 }
 
-export type Parsed<T> =
-  { ok: true; value: T } | { ok: false; record: number; field: string; message: string };
+/** A file's content, or a validation failure of `file`: `record 3 (引落金額): …`. */
+export type Parsed<T> = Result<T, "file">;
 
 class RecordError extends Error {
   constructor(
@@ -162,10 +163,10 @@ function splitRecords(bytes: Buffer): Buffer[] {
 /** Reads the bank's result file; the first problem found names its record and field. */
 export function parseResultFile(bytes: Buffer): Parsed<ResultFile> {
   try {
-    return { ok: true, value: readResult(splitRecords(bytes)) };
+    return ok(readResult(splitRecords(bytes)));
   } catch (error) {
     if (error instanceof RecordError)
-      return { ok: false, record: error.record, field: error.field, message: error.message };
+      return invalidField("file", `record ${error.record} (${error.field}): ${error.message}`);
     throw error;
   }
 }

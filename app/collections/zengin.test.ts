@@ -59,9 +59,8 @@ describe("result file", () => {
     const parsed = parseResultFile(Buffer.from(`${header}\r\n2\r\n`, "latin1"));
     expect(parsed).toEqual({
       ok: false,
-      record: 2,
-      field: "レコード長",
-      message: "120バイトではありません（1バイト）",
+      kind: "validation",
+      fields: { file: "record 2 (レコード長): 120バイトではありません（1バイト）" },
     });
   });
 });

@@ -22,7 +22,9 @@ async function postJson<T>(url: string, body: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 
-type Failure = { ok: false; message: string };
+// The JSON the /webauthn/* routes answer the browser with: a wire format, not a domain result
+// (app/lib/result.ts); the server turns its failures into `{ ok: false, message }` (decision 0046).
+type WireFailure = { ok: false; message: string };
 
 /** Signs in with a passkey (`sign_in`), or passes the second factor of a pending sign-in. */
 export function PasskeyButton(props: {
@@ -41,7 +43,8 @@ export function PasskeyButton(props: {
     try {
       const { startAuthentication } = await import("@simplewebauthn/browser");
       const options = await postJson<
-        { ok: true; options: Parameters<typeof startAuthentication>[0]["optionsJSON"] } | Failure
+        | { ok: true; options: Parameters<typeof startAuthentication>[0]["optionsJSON"] }
+        | WireFailure
       >("/webauthn/authenticate", { step: "options", purpose: props.purpose });
       if (!options.ok) throw new Error(options.message);
       const response = await startAuthentication({ optionsJSON: options.options });
@@ -49,7 +52,7 @@ export function PasskeyButton(props: {
         ? (document.getElementById(props.trustFormId) as HTMLFormElement | null)
         : null;
       const trust = form ? new FormData(form).get("trust") === "on" : false;
-      const result = await postJson<{ ok: true; redirectTo: string } | Failure>(
+      const result = await postJson<{ ok: true; redirectTo: string } | WireFailure>(
         "/webauthn/authenticate",
         { step: "verify", purpose: props.purpose, response, trust, redirectTo: props.redirectTo },
       );
@@ -96,15 +99,18 @@ export function PasskeyRegistration(props: { onDone: (name: string) => void }) {
     try {
       const { startRegistration } = await import("@simplewebauthn/browser");
       const options = await postJson<
-        { ok: true; options: Parameters<typeof startRegistration>[0]["optionsJSON"] } | Failure
+        { ok: true; options: Parameters<typeof startRegistration>[0]["optionsJSON"] } | WireFailure
       >("/webauthn/register", { step: "options" });
       if (!options.ok) throw new Error(options.message);
       const response = await startRegistration({ optionsJSON: options.options });
-      const result = await postJson<{ ok: true; name: string } | Failure>("/webauthn/register", {
-        step: "verify",
-        name,
-        response,
-      });
+      const result = await postJson<{ ok: true; name: string } | WireFailure>(
+        "/webauthn/register",
+        {
+          step: "verify",
+          name,
+          response,
+        },
+      );
       if (!result.ok) throw new Error(result.message);
       setName("");
       props.onDone(result.name);

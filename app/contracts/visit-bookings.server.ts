@@ -13,7 +13,14 @@ import { pricedVisitsOfMonth } from "../billing/monthly-invoice";
 import { findTariffForMonth } from "../billing/tariff";
 import type { VisitLineInput } from "../billing/visit-pricing";
 import { isTimeOfDay, jstInstant, monthOf, type IsoDate, instantOf } from "../lib/jst";
-import { conflict, invalidField, notFoundFailure, ok, type Result } from "../lib/result";
+import {
+  conflict,
+  failureMessage,
+  invalidField,
+  notFoundFailure,
+  ok,
+  type Result,
+} from "../lib/result";
 import { estimateVisit, type VisitEstimate, type VisitQuote } from "./visit-estimate";
 import type { VisitFormContent } from "./visit-form";
 import { visitMenuPrices } from "./visit-menu";
@@ -91,7 +98,9 @@ export async function checkBooking(
     };
   }
   const slot = checkVisitSlot({ area: contract.area, date: request.date, start: request.start });
-  if (!slot.ok) return { ...invalidField<BookingField>("date", slot.reason), next: slot.next };
+  // The booking form shows a refused day or hour at its date.
+  if (!slot.ok)
+    return { ...invalidField<BookingField>("date", failureMessage(slot)), next: slot.next };
   const [billable] = await loadBillableContracts(db, contract.service_start, {
     contractIds: [contract.id],
   });
@@ -222,7 +231,7 @@ async function chargedYenOfVisits(
       if (p.priced.ok)
         charged.set(
           ids[p.index],
-          p.priced.lines.reduce((sum, l) => sum + l.amountYen, 0),
+          p.priced.value.lines.reduce((sum, l) => sum + l.amountYen, 0),
         );
     }
   }

@@ -12,7 +12,7 @@ import { consumptionTax10 } from "../billing/tax";
 import type { VisitLineInput } from "../billing/visit-pricing";
 import { monthOf } from "../lib/jst";
 import type { Yen } from "../lib/money";
-import { invalidField, ok, type Result } from "../lib/result";
+import { failureFields, invalidField, ok, type Result } from "../lib/result";
 import { sumYen } from "../lib/yen";
 
 export interface VisitEstimateLine {
@@ -62,11 +62,11 @@ export function estimateVisit(
   const priced = priceAmong(contract, visit, tariffs);
   if (!priced) return invalidField("lines", "この日付の料金表がありません");
   if (!priced.priced.ok)
-    return invalidField("lines", priced.priced.errors.map((e) => e.message).join("、"));
+    return invalidField("lines", Object.values(failureFields(priced.priced)).join("、"));
   // Would a visit with a ● item on that date still be the free one? (Whether the year's free visit is left.)
   const probe: VisitLineInput[] = [{ code: "visit.base", quantity: 1 }];
   const available = priceAmong(contract, { ...visit, lines: probe }, tariffs)?.freeVisit ?? false;
-  const lines = priced.priced.lines.map((l) => ({
+  const lines = priced.priced.value.lines.map((l) => ({
     description: l.description,
     quantity: l.quantity,
     unitPriceYen: l.unitPriceYen,

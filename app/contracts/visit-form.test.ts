@@ -59,9 +59,10 @@ describe("visit form", () => {
       ok: false,
       fields: { migrationPcs: expect.any(String) },
     });
-    expect(visitContentFromForm(form({ migrationPcs: "1", migrationGb: "-3" }))).toMatchObject({
+    expect(visitContentFromForm(form({ migrationPcs: "1", migrationGb: "-3" }))).toEqual({
       ok: false,
-      fields: { migrationGb: expect.any(String) },
+      kind: "validation",
+      fields: { migrationGb: "容量は0以上の数（GB）で入力してください" },
     });
   });
 

@@ -22,24 +22,21 @@ function count(form: FormData, name: string): number {
  * The migrated volume of each PC (S6 prices per PC by its volume): one number for every PC, or
  * one per PC separated by commas or spaces (`30, 30, 1200`).
  */
-function migrationVolumes(
-  field: string,
-  pcs: number,
-): { ok: true; gb: number[] } | { ok: false; message: string } {
+function migrationVolumes(field: string, pcs: number): Result<number[], "migrationGb"> {
   const parts = field
     .normalize("NFKC")
     .split(/[,、\s]+/)
     .filter((p) => p !== "");
   const gb = parts.length === 0 ? [0] : parts.map(Number);
   if (gb.some((v) => !Number.isFinite(v) || v < 0))
-    return { ok: false, message: "容量は0以上の数（GB）で入力してください" };
-  if (gb.length === 1) return { ok: true, gb: Array.from({ length: pcs }, () => gb[0]) };
+    return invalidField("migrationGb", "容量は0以上の数（GB）で入力してください");
+  if (gb.length === 1) return ok(Array.from({ length: pcs }, () => gb[0]));
   if (gb.length !== pcs)
-    return {
-      ok: false,
-      message: `容量を1台ずつ入力するときは、データ移行の台数（${pcs}台）と同じ数だけ入力してください（${gb.length}個あります）`,
-    };
-  return { ok: true, gb };
+    return invalidField(
+      "migrationGb",
+      `容量を1台ずつ入力するときは、データ移行の台数（${pcs}台）と同じ数だけ入力してください（${gb.length}個あります）`,
+    );
+  return ok(gb);
 }
 
 /** The work fields as visit lines (the basic fee always first), or the first wrong field with a Japanese message. */
@@ -65,8 +62,9 @@ export function visitContentFromForm(form: FormData): VisitFormResult {
   if (pcs < 0)
     return invalidField("migrationPcs", "データ移行の台数は0〜100の整数で入力してください");
   const volumes = migrationVolumes(String(form.get("migrationGb") ?? ""), pcs);
-  if (!volumes.ok) return invalidField("migrationGb", volumes.message);
-  if (pcs > 0) lines.push({ code: "visit.data_migration", pcs: volumes.gb.map((gb) => ({ gb })) });
+  if (!volumes.ok) return volumes;
+  if (pcs > 0)
+    lines.push({ code: "visit.data_migration", pcs: volumes.value.map((gb) => ({ gb })) });
   return ok({
     withLineApplication: form.get("withLineApplication") === "on",
     backupAvailable: form.get("backupAvailable") === "on",

@@ -19,7 +19,8 @@ describe("S2 checkVisitSlot: days", () => {
   it("refuses a Sunday in the east with the next Monday 09:00", () => {
     expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-15"), start: "10:00" })).toEqual({
       ok: false,
-      reason: "東日本エリアの訪問は月曜〜金曜です",
+      kind: "validation",
+      fields: { date: "東日本エリアの訪問は月曜〜金曜です" },
       next: { date: "2025-06-16", start: "09:00" },
     });
   });
@@ -27,7 +28,8 @@ describe("S2 checkVisitSlot: days", () => {
   it("refuses a Sunday in the west with the next Monday 09:00", () => {
     expect(checkVisitSlot({ area: "west", date: isoDate("2025-06-15"), start: "10:00" })).toEqual({
       ok: false,
-      reason: "西日本エリアの訪問は月曜〜土曜です",
+      kind: "validation",
+      fields: { date: "西日本エリアの訪問は月曜〜土曜です" },
       next: { date: "2025-06-16", start: "09:00" },
     });
   });
@@ -35,10 +37,12 @@ describe("S2 checkVisitSlot: days", () => {
   it("accepts a Saturday in the west and refuses it in the east", () => {
     expect(checkVisitSlot({ area: "west", date: isoDate("2025-06-14"), start: "10:00" })).toEqual({
       ok: true,
+      value: undefined,
     });
     expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-14"), start: "10:00" })).toEqual({
       ok: false,
-      reason: "東日本エリアの訪問は月曜〜金曜です",
+      kind: "validation",
+      fields: { date: "東日本エリアの訪問は月曜〜金曜です" },
       next: { date: "2025-06-16", start: "09:00" },
     });
   });
@@ -46,27 +50,32 @@ describe("S2 checkVisitSlot: days", () => {
   it("accepts an ordinary weekday in both areas", () => {
     expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-16"), start: "10:00" })).toEqual({
       ok: true,
+      value: undefined,
     });
     expect(checkVisitSlot({ area: "west", date: isoDate("2024-07-05"), start: "10:00" })).toEqual({
       ok: true,
+      value: undefined,
     }); // import example
   });
 
   it("refuses national holidays, naming them, with the next slot", () => {
     expect(checkVisitSlot({ area: "west", date: isoDate("2025-01-13"), start: "10:00" })).toEqual({
       ok: false,
-      reason: "祝日（成人の日）は訪問できません",
+      kind: "validation",
+      fields: { date: "祝日（成人の日）は訪問できません" },
       next: { date: "2025-01-14", start: "09:00" },
     });
     expect(checkVisitSlot({ area: "east", date: isoDate("2026-11-23"), start: "13:00" })).toEqual({
       ok: false,
-      reason: "祝日（勤労感謝の日）は訪問できません",
+      kind: "validation",
+      fields: { date: "祝日（勤労感謝の日）は訪問できません" },
       next: { date: "2026-11-24", start: "09:00" },
     });
     // Golden Week 2025: Sat 05-03 (holiday) → Sun → 05-05, 05-06 holidays → Wednesday 05-07, even in the west.
     expect(checkVisitSlot({ area: "west", date: isoDate("2025-05-03"), start: "10:00" })).toEqual({
       ok: false,
-      reason: "祝日（憲法記念日）は訪問できません",
+      kind: "validation",
+      fields: { date: "祝日（憲法記念日）は訪問できません" },
       next: { date: "2025-05-07", start: "09:00" },
     });
   });
@@ -75,12 +84,14 @@ describe("S2 checkVisitSlot: days", () => {
     // 2025-01-04 is a Saturday: allowed in the west; the east waits for Monday 01-06.
     expect(checkVisitSlot({ area: "west", date: isoDate("2024-12-30"), start: "10:00" })).toEqual({
       ok: false,
-      reason: "年末年始（12月29日〜1月3日）は訪問できません",
+      kind: "validation",
+      fields: { date: "年末年始（12月29日〜1月3日）は訪問できません" },
       next: { date: "2025-01-04", start: "09:00" },
     });
     expect(checkVisitSlot({ area: "east", date: isoDate("2024-12-30"), start: "10:00" })).toEqual({
       ok: false,
-      reason: "年末年始（12月29日〜1月3日）は訪問できません",
+      kind: "validation",
+      fields: { date: "年末年始（12月29日〜1月3日）は訪問できません" },
       next: { date: "2025-01-06", start: "09:00" },
     });
     // 1/1 is also a national holiday; the year-end reason comes first.
@@ -88,10 +99,12 @@ describe("S2 checkVisitSlot: days", () => {
       checkVisitSlot({ area: "west", date: isoDate("2025-01-01"), start: "10:00" }),
     ).toMatchObject({
       ok: false,
-      reason: "年末年始（12月29日〜1月3日）は訪問できません",
+      kind: "validation",
+      fields: { date: "年末年始（12月29日〜1月3日）は訪問できません" },
     });
     expect(checkVisitSlot({ area: "west", date: isoDate("2024-12-28"), start: "10:00" })).toEqual({
       ok: true,
+      value: undefined,
     }); // Saturday
   });
 });
@@ -100,7 +113,8 @@ describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
   it("refuses 08:30 with 09:00 the same day", () => {
     expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-16"), start: "08:30" })).toEqual({
       ok: false,
-      reason: "訪問の開始は9:00以降です",
+      kind: "validation",
+      fields: { start: "訪問の開始は9:00以降です" },
       next: { date: "2025-06-16", start: "09:00" },
     });
   });
@@ -108,13 +122,16 @@ describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
   it("accepts 09:00 and 16:59, refuses 17:00 with the next visit day", () => {
     expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-16"), start: "09:00" })).toEqual({
       ok: true,
+      value: undefined,
     });
     expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-16"), start: "16:59" })).toEqual({
       ok: true,
+      value: undefined,
     });
     expect(checkVisitSlot({ area: "east", date: isoDate("2025-06-16"), start: "17:00" })).toEqual({
       ok: false,
-      reason: "訪問の開始は17:00より前です",
+      kind: "validation",
+      fields: { start: "訪問の開始は17:00より前です" },
       next: { date: "2025-06-17", start: "09:00" },
     });
     // Friday 17:00: Saturday in the west, Monday in the east.
@@ -140,7 +157,7 @@ describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
         start: "16:00",
         durationMinutes: 60,
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     expect(
       checkVisitSlot({
         area: "east",
@@ -148,7 +165,7 @@ describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
         start: "15:30",
         durationMinutes: 90,
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     expect(
       checkVisitSlot({
         area: "east",
@@ -156,7 +173,7 @@ describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
         start: "09:00",
         durationMinutes: 480,
       }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, value: undefined });
     expect(
       checkVisitSlot({
         area: "east",
@@ -166,7 +183,8 @@ describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
       }),
     ).toEqual({
       ok: false,
-      reason: "訪問は17:00までに終わる必要があります",
+      kind: "validation",
+      fields: { start: "訪問は17:00までに終わる必要があります" },
       next: { date: "2025-06-17", start: "09:00" },
     });
     // 14:30 + 180 min ends 17:30; the last start that fits (14:00) has passed, so the next day.
@@ -179,7 +197,8 @@ describe("S2 checkVisitSlot: hours 09:00 ≤ start < 17:00", () => {
       }),
     ).toEqual({
       ok: false,
-      reason: "訪問は17:00までに終わる必要があります",
+      kind: "validation",
+      fields: { start: "訪問は17:00までに終わる必要があります" },
       next: { date: "2025-06-17", start: "09:00" },
     });
   });

@@ -9,6 +9,7 @@
 //     契約者専用窓口で実施します」), whose hours are 9:00–21:00 except the year-end holidays
 //     (S1-4②③). So a request is accepted 09:00 ≤ t < 21:00 every day, weekends and national
 //     holidays included, but not on 12/29–1/3.
+import { invalidField, ok, type Failure } from "../lib/result";
 import {
   ceilToHour,
   dayOfWeek,
@@ -41,7 +42,12 @@ export interface VisitSlotRequest extends VisitSlot {
   durationMinutes?: number;
 }
 
-export type VisitSlotCheck = { ok: true } | { ok: false; reason: string; next: VisitSlot };
+/** The field a refusal is about: the day (day of week, holiday, year end) or the start time. */
+export type VisitSlotField = "date" | "start";
+
+/** A bookable slot, or a validation failure of its day or start that names the next slot. */
+export type VisitSlotCheck =
+  { ok: true; value: undefined } | (Failure<VisitSlotField> & { next: VisitSlot });
 
 const VISIT_OPENS = "09:00";
 const VISIT_CLOSES = "17:00";
@@ -70,8 +76,9 @@ export function isVisitDay(area: Area, date: IsoDate): boolean {
 }
 
 /**
- * S2: whether a visit may be booked at `start` on `date`; when not, the reason (Japanese,
- * shown as is) and the next allowed slot (`nextVisitSlot` from the requested start).
+ * S2: whether a visit may be booked at `start` on `date`; when not, a validation failure of
+ * `date` (the day) or `start` (the hour) with the reason (Japanese, shown as is) and the next
+ * allowed slot (`nextVisitSlot` from the requested start).
  * Throws a RangeError on a malformed date or time, or a duration that no slot can hold
  * (not a whole number of minutes from 1 to 480) — input errors, not refusals.
  */
@@ -82,15 +89,18 @@ export function checkVisitSlot(request: VisitSlotRequest): VisitSlotCheck {
   assertDuration(durationMinutes);
 
   const startMinute = minutesOfTime(start);
-  const reason =
-    visitDayRefusal(area, date) ??
+  const dayRefusal = visitDayRefusal(area, date);
+  const startRefusal =
     (startMinute < minutesOfTime(VISIT_OPENS) ? "訪問の開始は9:00以降です" : null) ??
     (startMinute >= minutesOfTime(VISIT_CLOSES) ? "訪問の開始は17:00より前です" : null) ??
     (durationMinutes !== undefined && startMinute + durationMinutes > minutesOfTime(VISIT_CLOSES)
       ? "訪問は17:00までに終わる必要があります"
       : null);
-  if (reason === null) return { ok: true };
-  return { ok: false, reason, next: nextVisitSlot(area, jstInstant(date, start), durationMinutes) };
+  if (dayRefusal === null && startRefusal === null) return ok();
+  const next = nextVisitSlot(area, jstInstant(date, start), durationMinutes);
+  return dayRefusal !== null
+    ? { ...invalidField<VisitSlotField>("date", dayRefusal), next }
+    : { ...invalidField<VisitSlotField>("start", startRefusal!), next };
 }
 
 /**

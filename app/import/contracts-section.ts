@@ -22,8 +22,9 @@ import {
   lookupPrice,
   type TariffVersion,
 } from "../billing/tariff";
-import { priceVisit } from "../billing/visit-pricing";
-import { checkVisitSlot, visitDayRefusal } from "../contracts/visit-slots";
+import { pcsAt50gbOf, priceVisit, WHOLE_VISIT } from "../billing/visit-pricing";
+import { checkVisitSlot } from "../contracts/visit-slots";
+import { failureFields, failureMessage } from "../lib/result";
 import { isIsoDate, monthOf, type IsoDate, type YearMonth } from "../lib/jst";
 import {
   Fields,
@@ -331,10 +332,9 @@ function readVisits(ctx: ContractContext, k: Fields, area: Area | undefined): Im
     if (area !== undefined && date !== undefined && start !== undefined) {
       const check = checkVisitSlot({ area, date, start });
       if (!check.ok) {
-        const key = visitDayRefusal(area, date) !== null ? "date" : "start";
         f.problem(
-          key,
-          `visit slot ${date} ${start} refused (S2): ${check.reason}; next possible slot ${check.next.date} ${check.next.start}`,
+          check.kind === "validation" && check.fields.start !== undefined ? "start" : "date",
+          `visit slot ${date} ${start} refused (S2): ${failureMessage(check)}; next possible slot ${check.next.date} ${check.next.start}`,
         );
       }
     }
@@ -358,17 +358,21 @@ function readVisits(ctx: ContractContext, k: Fields, area: Area | undefined): Im
         },
       );
       if (!priced.ok) {
-        for (const error of priced.errors) {
-          if (error.kind === "migration_over_20_pcs") {
+        for (const [field, message] of Object.entries(failureFields(priced))) {
+          if (field === WHOLE_VISIT) {
             const k = lines.findIndex((l) => l.code === DATA_MIGRATION_CODE);
             problems.push({
               path: `${f.at("lines")}[${k}].pcs`,
               message:
-                `${error.pcsAt50gb} PCs at the 50 GB data-migration tier: the S6 table stops at 20 PCs, so ` +
-                `this migration needs a quoted manual line (manualLines) instead (${error.message})`,
+                `${pcsAt50gbOf(lines)} PCs at the 50 GB data-migration tier: the S6 table stops at 20 PCs, so ` +
+                `this migration needs a quoted manual line (manualLines) instead (${message})`,
             });
           } else {
-            problems.push({ path: `${f.at("lines")}[${error.lineIndex}]`, message: error.message });
+            // `lines[i]`: the line's problems.
+            problems.push({
+              path: `${f.at("lines")}${field.slice("lines".length)}`,
+              message: message ?? "",
+            });
           }
         }
       }

@@ -49,7 +49,7 @@ import {
   whenRead,
 } from "./fields";
 import { readLicenses } from "./licenses-section";
-import { invalid, invalidField, ok, type Failure, type Result } from "../lib/result";
+import { failureFields, invalid, invalidField, ok, type Failure, type Result } from "../lib/result";
 
 // ---- the file, normalized ----------------------------------------------------------------------
 
@@ -277,7 +277,9 @@ function readCustomers(
       const d = new Fields(problems, debit, f.at("directDebit"), ACCOUNT_FIELDS);
       const checked = checkDebitAccount(debit);
       if (checked.ok) directDebit = checked.value;
-      else for (const [key, message] of Object.entries(checked.errors)) d.problem(key, message);
+      else
+        for (const [key, message] of Object.entries(failureFields(checked)))
+          d.problem(key, message ?? "");
     }
     return whenRead<ImportCustomer>({
       ref,

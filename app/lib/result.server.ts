@@ -12,15 +12,23 @@ export interface FormFailureData {
   form?: string;
 }
 
+/** The headers a failure's answer carries: Retry-After for a rate-limited one. */
+export function failureHeaders(failure: Failure): Record<string, string> {
+  return failure.kind === "rate_limited"
+    ? { "Retry-After": String(failure.retryAfterSeconds) }
+    : {};
+}
+
 /**
- * The answer to a failed operation or form: `{ errors, ...extra }` with 400/409/403; a not-found
- * failure throws the 404 (a foreign id is never told apart from a missing one).
+ * The answer to a failed operation or form: `{ errors, ...extra }` with the status of its kind
+ * (400/409/403/401/429); a not-found failure throws the 404 (a foreign id is never told apart
+ * from a missing one).
  */
 export function failureResponse<E extends object = object>(failure: Failure, extra?: E) {
   if (failure.kind === "not_found") throw notFound();
   return data(
     { errors: failureFields(failure), ...(extra ?? ({} as E)) },
-    { status: failureStatus(failure) },
+    { status: failureStatus(failure), headers: failureHeaders(failure) },
   );
 }
 

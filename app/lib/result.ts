@@ -1,8 +1,9 @@
 // The one result type of the console's operations (issue 16 item 1), as Lago's services have one
-// failure taxonomy: a success with its value, or a failure of one of four kinds that a route maps
+// failure taxonomy: a success with its value, or a failure of one of its kinds that a route maps
 // to one status — validation 400 (with a message per field), conflict 409, not allowed 403, not
-// found 404. Domain operations return it; routes turn a failure into their answer with
-// `failureStatus` (and result.server.ts `failureResponse`).
+// found 404, and for signing in (decision 0046) unauthenticated 401 and rate limited 429 (with
+// the seconds to wait). Domain operations return it; routes turn a failure into their answer
+// with `failureStatus` (and result.server.ts `failureResponse`).
 import type { FieldErrors } from "./form";
 
 export type { FieldErrors };
@@ -11,8 +12,16 @@ export type Failure<F extends string = string> =
   | { ok: false; kind: "validation"; fields: FieldErrors<F>; message?: undefined }
   | {
       ok: false;
-      kind: "conflict" | "not_allowed" | "not_found";
+      kind: "conflict" | "not_allowed" | "not_found" | "unauthenticated";
       message: string;
+      fields?: undefined;
+    }
+  | {
+      ok: false;
+      kind: "rate_limited";
+      message: string;
+      /** How long until another attempt is accepted (the Retry-After header). */
+      retryAfterSeconds: number;
       fields?: undefined;
     };
 
@@ -54,15 +63,35 @@ export const notFoundFailure = (message = "見つかりません"): Failure<neve
   message,
 });
 
-export const FAILURE_STATUS: Record<FailureKind, 400 | 409 | 403 | 404> = {
+/** The credentials do not sign anyone in (wrong e-mail address or password, a stopped account). */
+export const unauthenticated = (message: string): Failure<never> => ({
+  ok: false,
+  kind: "unauthenticated",
+  message,
+});
+/** Too many attempts: refused without being checked until `retryAfterSeconds` have passed. */
+export const rateLimited = (
+  message: string,
+  retryAfterSeconds: number,
+): Extract<Failure<never>, { kind: "rate_limited" }> => ({
+  ok: false,
+  kind: "rate_limited",
+  message,
+  retryAfterSeconds,
+});
+
+export type FailureStatus = 400 | 401 | 403 | 404 | 409 | 429;
+
+export const FAILURE_STATUS: Record<FailureKind, FailureStatus> = {
   validation: 400,
   conflict: 409,
   not_allowed: 403,
   not_found: 404,
+  unauthenticated: 401,
+  rate_limited: 429,
 };
 
-export const failureStatus = (failure: Failure): 400 | 409 | 403 | 404 =>
-  FAILURE_STATUS[failure.kind];
+export const failureStatus = (failure: Failure): FailureStatus => FAILURE_STATUS[failure.kind];
 
 /** A failure as field errors, for a form that shows one message per field (others go to `_form`). */
 export function failureFields<F extends string>(failure: Failure<F>): FieldErrors<F | "_form"> {

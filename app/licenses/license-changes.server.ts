@@ -32,10 +32,6 @@ import {
   members,
 } from "./licenses.server";
 
-/** The older shape main-services.server.ts still answers in (next to move to Result). */
-export type ChangeResult<T = object> =
-  ({ ok: true } & T) | { ok: false; error: string; field?: string };
-
 /** A guarded update found the row changed by someone else: the transaction is rolled back. */
 class ConcurrentChange extends Error {}
 const CONCURRENT_MESSAGE =

@@ -16,7 +16,6 @@ import type { IsoDate } from "../lib/jst";
 import { endWithMainServices, type MainServiceContract } from "./isp-bundle";
 import { AUTO_ENDED_LABEL, MAIN_SERVICE_KIND_LABELS, MAIN_SERVICE_STATUS_LABELS } from "./labels";
 import { ispRowsOf, toIspContract } from "./isp.server";
-import { type ChangeResult } from "./license-changes.server";
 import {
   validateMainService,
   type MainServiceField,
@@ -26,6 +25,7 @@ import {
 import { recordWebhookEvent } from "../webhooks/events.server";
 import { formatDate } from "../lib/format";
 import { instantOf } from "../lib/jst";
+import { notFoundFailure, ok, type Result } from "../lib/result";
 
 /**
  * Who records a customer's main services: the provider's operations and support, and the
@@ -46,17 +46,19 @@ export interface AutoEnd {
   endedOn: IsoDate;
 }
 
-export type RecordMainServiceResult =
-  | ChangeResult<{
-      created: boolean;
-      customerRef: string;
-      service: MainServiceRecord & { kind: NonNullable<MainServiceRecord["kind"]> };
-      ended: AutoEnd[];
-    }>
-  | { ok: false; error: string; fieldErrors: Partial<Record<MainServiceField, string>> };
+/** What one recording wrote: the service as stored and the ISP security contracts it ended. */
+export interface RecordedMainService {
+  created: boolean;
+  customerRef: string;
+  service: MainServiceRecord & { kind: NonNullable<MainServiceRecord["kind"]> };
+  ended: AutoEnd[];
+}
+
+/** The recording, or a validation failure per field, or not found (missing and foreign alike). */
+export type RecordMainServiceResult = Result<RecordedMainService, MainServiceField>;
 
 /** A recorded main service as the command prints it and the partner API answers it, field for field. */
-export function mainServiceRecordJson(recorded: Extract<RecordMainServiceResult, { ok: true }>) {
+export function mainServiceRecordJson(recorded: RecordedMainService) {
   const { service } = recorded;
   return {
     customer: recorded.customerRef,
@@ -185,8 +187,8 @@ async function endSecurityWithMainServices(
 /**
  * L-4 Records the status of one main ISP service of a customer in the tenant and, in the same
  * transaction, ends the customer's ISP security when none of its main services is left as of
- * `on`. Null when the customer is not in the tenant (missing and foreign alike); field errors
- * (Japanese) and nothing written when the input is refused.
+ * `on`. Not found when the customer is not in the tenant (missing and foreign alike); a
+ * validation failure (Japanese, per field) and nothing written when the input is refused.
  */
 export async function recordMainService(
   db: Kysely<Database>,
@@ -198,14 +200,14 @@ export async function recordMainService(
     actor: AuditActor;
     ip: string | null;
   },
-): Promise<RecordMainServiceResult | null> {
+): Promise<RecordMainServiceResult> {
   const customer = await db
     .selectFrom("customers")
     .select(["customers.id", "customers.ref", "customers.name"])
     .where("customers.id", "=", params.customerId)
     .where(customerInTenant(params.tenant))
     .executeTakeFirst();
-  if (!customer) return null;
+  if (!customer) return notFoundFailure();
   const at = instantOf(now());
   return db.transaction().execute(async (trx): Promise<RecordMainServiceResult> => {
     const existing = await trx
@@ -216,14 +218,8 @@ export async function recordMainService(
     const validation = validateMainService(params.input, (ref) =>
       existing.some((e) => e.service_ref === ref),
     );
-    if (!validation.ok) {
-      return {
-        ok: false,
-        error: Object.values(validation.errors)[0]!,
-        fieldErrors: validation.errors,
-      };
-    }
-    const record = validation.record;
+    if (!validation.ok) return validation;
+    const record = validation.value;
     const known = existing.find((e) => e.service_ref === record.serviceRef);
     const kind = record.kind ?? known!.kind;
     const name = record.name ?? known?.name ?? null;
@@ -266,13 +262,12 @@ export async function recordMainService(
       params.actor,
       params.ip,
     );
-    return {
-      ok: true,
+    return ok({
       created: !known,
       customerRef: customer.ref,
       service: { ...record, kind, name },
       ended,
-    };
+    });
   });
 }
 

@@ -13,7 +13,7 @@ describe("L-4 recording a main ISP service: the checks the form and the command 
   it("accepts an ended service with its last day, folding the number as people type it", () => {
     expect(validateMainService({ ...input, serviceRef: " ｎｅｔ－0001 " })).toEqual({
       ok: true,
-      record: {
+      value: {
         serviceRef: "NET-0001",
         kind: "internet",
         name: "光ホーム 1G",
@@ -27,21 +27,24 @@ describe("L-4 recording a main ISP service: the checks the form and the command 
   it("an active service has no last day; ended and suspended need one", () => {
     expect(validateMainService({ ...input, status: "active", lastDay: "" })).toMatchObject({
       ok: true,
-      record: { status: "active", lastDay: null },
+      value: { status: "active", lastDay: null },
     });
     expect(validateMainService({ ...input, status: "active" })).toEqual({
       ok: false,
-      errors: { lastDay: "ご利用中のサービスには最終利用日を入力しないでください" },
+      kind: "validation",
+      fields: { lastDay: "ご利用中のサービスには最終利用日を入力しないでください" },
     });
     for (const status of ["ended", "suspended"]) {
       expect(validateMainService({ ...input, status, lastDay: undefined })).toEqual({
         ok: false,
-        errors: { lastDay: "休止・解約の場合は最終利用日を入力してください" },
+        kind: "validation",
+        fields: { lastDay: "休止・解約の場合は最終利用日を入力してください" },
       });
     }
     expect(validateMainService({ ...input, lastDay: "2026-02-30" })).toEqual({
       ok: false,
-      errors: { lastDay: "最終利用日は 2026-11-30 の形式の日付で入力してください" },
+      kind: "validation",
+      fields: { lastDay: "最終利用日は 2026-11-30 の形式の日付で入力してください" },
     });
   });
 
@@ -49,15 +52,17 @@ describe("L-4 recording a main ISP service: the checks the form and the command 
     const noKind = { ...input, kind: undefined };
     expect(validateMainService(noKind)).toEqual({
       ok: false,
-      errors: { kind: "新しいサービスの種類を選んでください" },
+      kind: "validation",
+      fields: { kind: "新しいサービスの種類を選んでください" },
     });
     expect(validateMainService(noKind, (ref) => ref === "NET-0001")).toMatchObject({
       ok: true,
-      record: { kind: null },
+      value: { kind: null },
     });
     expect(validateMainService({ ...input, kind: "fax" })).toEqual({
       ok: false,
-      errors: { kind: "種類はインターネット・テレビ・電話・その他から選んでください" },
+      kind: "validation",
+      fields: { kind: "種類はインターネット・テレビ・電話・その他から選んでください" },
     });
   });
 
@@ -72,7 +77,8 @@ describe("L-4 recording a main ISP service: the checks the form and the command 
       }),
     ).toEqual({
       ok: false,
-      errors: {
+      kind: "validation",
+      fields: {
         serviceRef: "サービス番号は英数字とハイフンで40文字以内で入力してください",
         name: "サービス名は60文字以内で入力してください",
         status: "状態（ご利用中・休止・解約）を選んでください",
@@ -88,7 +94,8 @@ describe("L-4 recording a main ISP service: the checks the form and the command 
       }),
     ).toEqual({
       ok: false,
-      errors: {
+      kind: "validation",
+      fields: {
         serviceRef: "サービス番号（回線番号など）を入力してください",
         status: "状態（ご利用中・休止・解約）を選んでください",
       },

@@ -2,6 +2,7 @@
 // checks every recording passes — the same for the form and the `licenses main-service`
 // command, so both refuse the same input with the same Japanese messages. Pure.
 import { isIsoDate, type IsoDate } from "../lib/jst";
+import { invalid, ok, type Result } from "../lib/result";
 import type { MainServiceContract } from "./isp-bundle";
 
 export type MainServiceKind = "internet" | "tv" | "phone" | "other";
@@ -30,9 +31,8 @@ export interface MainServiceRecord {
 
 export type MainServiceField = "serviceRef" | "kind" | "name" | "status" | "lastDay";
 
-export type MainServiceValidation =
-  | { ok: true; record: MainServiceRecord }
-  | { ok: false; errors: Partial<Record<MainServiceField, string>> };
+/** The checked record, or a validation failure with one Japanese message per field. */
+export type MainServiceValidation = Result<MainServiceRecord, MainServiceField>;
 
 const SERVICE_REF_RE = /^[A-Z0-9][A-Z0-9-]{0,39}$/;
 const MAX_NAME_LENGTH = 60;
@@ -89,9 +89,6 @@ export function validateMainService(
     lastDay = lastDayText;
   }
 
-  if (Object.keys(errors).length > 0 || status === null) return { ok: false, errors };
-  return {
-    ok: true,
-    record: { serviceRef, kind, name: nameText === "" ? null : nameText, status, lastDay },
-  };
+  if (Object.keys(errors).length > 0 || status === null) return invalid(errors);
+  return ok({ serviceRef, kind, name: nameText === "" ? null : nameText, status, lastDay });
 }

@@ -264,7 +264,7 @@ async function saveDebit(
     (k) => (form[k] ?? "").trim() === "" || (k === "accountType" && !(form.bankCode ?? "").trim()),
   );
   const checked = empty ? null : checkDebitAccount(form);
-  if (checked && !checked.ok) Object.assign(errors, checked.errors);
+  if (checked && !checked.ok) Object.assign(errors, failureFields(checked));
   if (Object.keys(errors).length > 0)
     return data({ debitErrors: errors, values: form, fieldErrors: null }, { status: 400 });
   const saved = await saveDirectDebit(getDb(), {

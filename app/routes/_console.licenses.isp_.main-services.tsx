@@ -1,5 +1,4 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -27,25 +26,31 @@ import {
 } from "~/licenses/main-services";
 import { MAIN_SERVICE_RECORD_ROLES, recordMainService } from "~/licenses/main-services.server";
 import { now } from "~/lib/clock";
-import { notFound } from "~/lib/http.server";
+import { formValues, parseForm } from "~/lib/form";
+import { failureResponse } from "~/lib/result.server";
 import { jstDate } from "~/lib/jst";
 import { formatDate, formatInstant } from "~/lib/format";
 import { CustomerOptions } from "~/components/CustomerOptions";
 
 type FieldName = MainServiceField | "customerId" | "_form";
 
-// The service fields are checked by validateMainService (shared with the command); here only the form's shape.
-const RecordForm = z.object({
-  customerId: z.coerce
-    .number({ error: "お客さまを選んでください" })
-    .int("お客さまを選んでください")
-    .positive("お客さまを選んでください"),
-  serviceRef: z.string().optional(),
-  kind: z.string().optional(),
-  name: z.string().optional(),
-  status: z.string().optional(),
-  lastDay: z.string().optional(),
-});
+// The page's one form as one schema (issue 16 item 1): an intent it does not send is a 400 that
+// writes nothing. The service fields are checked by validateMainService (shared with the command
+// and the partner API); here only the form's shape.
+const MainServiceForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("record"),
+    customerId: z.coerce
+      .number({ error: "お客さまを選んでください" })
+      .int("お客さまを選んでください")
+      .positive("お客さまを選んでください"),
+    serviceRef: z.string().optional(),
+    kind: z.string().optional(),
+    name: z.string().optional(),
+    status: z.string().optional(),
+    lastDay: z.string().optional(),
+  }),
+]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: LICENSE_ACTION_ROLES });
@@ -86,54 +91,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { roles: MAIN_SERVICE_RECORD_ROLES });
-  const form = Object.fromEntries(await request.formData()) as Record<string, string>;
-  const values = {
-    customerId: form.customerId ?? "",
-    serviceRef: form.serviceRef ?? "",
-    kind: form.kind ?? "",
-    name: form.name ?? "",
-    status: form.status ?? "",
-    lastDay: form.lastDay ?? "",
-  };
-  const parsed = RecordForm.safeParse(form);
-  if (!parsed.success) {
-    return data(
-      {
-        values,
-        fieldErrors: { customerId: "お客さまを選んでください" } as Partial<
-          Record<FieldName, string>
-        >,
-      },
-      { status: 400 },
-    );
-  }
+  const form = await request.formData();
+  const values = formValues(form);
+  const parsed = parseForm(MainServiceForm, form);
+  if (!parsed.ok) return failureResponse(parsed, { values });
+  const { customerId, serviceRef, kind, name, status, lastDay } = parsed.value;
   const result = await recordMainService(getDb(), {
-    customerId: parsed.data.customerId,
-    input: {
-      serviceRef: parsed.data.serviceRef,
-      kind: parsed.data.kind,
-      name: parsed.data.name,
-      status: parsed.data.status,
-      lastDay: parsed.data.lastDay,
-    },
+    customerId,
+    input: { serviceRef, kind, name, status, lastDay },
     tenant: viewer.tenant,
     on: jstDate(now()),
     actor: { id: viewer.id, email: viewer.email },
     ip: clientIp(request),
   });
-  // A customer outside the viewer's tenant answers like a missing one.
-  if (!result) throw notFound();
-  if (!result.ok) {
-    const fieldErrors: Partial<Record<FieldName, string>> =
-      "fieldErrors" in result ? result.fieldErrors : { _form: result.error };
-    return data({ values, fieldErrors }, { status: 400 });
-  }
+  // A customer outside the viewer's tenant answers like a missing one (failureResponse's 404).
+  if (!result.ok) return failureResponse(result, { values });
+  const recorded = result.value;
   const search = new URLSearchParams({
-    recorded: result.service.serviceRef,
-    customer: result.customerRef,
-    ended: String(result.ended.length),
+    recorded: recorded.service.serviceRef,
+    customer: recorded.customerRef,
+    ended: String(recorded.ended.length),
   });
-  if (result.ended.length > 0) search.set("endedOn", result.ended[0].endedOn);
+  if (recorded.ended.length > 0) search.set("endedOn", recorded.ended[0].endedOn);
   return redirect(`/licenses/isp/main-services?${search}`);
 }
 
@@ -141,8 +120,8 @@ export default function MainServices() {
   const { today, canRecord, showCustomer, customers, groups } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
-  const errors: Partial<Record<FieldName, string>> = actionData?.fieldErrors ?? {};
-  const values = actionData?.values;
+  const errors: Partial<Record<FieldName, string>> = actionData?.errors ?? {};
+  const values: Partial<Record<string, string>> | undefined = actionData?.values;
   const ended = Number(params.get("ended") ?? 0);
   return (
     <>
@@ -244,6 +223,7 @@ export default function MainServices() {
             </div>
           ) : null}
           <Form method="post" className="stack" noValidate>
+            <input type="hidden" name="intent" value="record" />
             <label>
               お客さま
               <select

@@ -20,7 +20,7 @@ import { formValues, parseForm, type FieldErrors } from "~/lib/form";
 import { checkboxField, idField } from "~/lib/fields";
 import { formClaim, issueFormToken, onceResponse, runFormOnce } from "~/lib/idempotency.server";
 import { checkPeppolId } from "~/billing/peppol-id";
-import { failureMessage } from "~/lib/result";
+import { failureFields, failureMessage } from "~/lib/result";
 import { checkRegistrationNumber } from "~/settings/registration-number";
 import {
   getBillingSettings,
@@ -235,7 +235,7 @@ async function saveDebitSettings(
   const kanaProblem = zenginKanaProblem("委託者名（カナ）", String(form.consignorKana ?? ""), 40);
   if (kanaProblem) debitErrors.consignorKana = kanaProblem;
   const account = checkDebitAccount({ ...form, holderKana: "ｱ" });
-  if (!account.ok) Object.assign(debitErrors, account.errors);
+  if (!account.ok) Object.assign(debitErrors, failureFields(account));
   if (Object.keys(debitErrors).length > 0 || !account.ok) {
     return data<SettingsFailure>({ ...NO_ERRORS, debitErrors, values: form }, { status: 400 });
   }

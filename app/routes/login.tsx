@@ -5,6 +5,8 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
+import { failureMessage, failureStatus } from "~/lib/result";
+import { failureHeaders } from "~/lib/result.server";
 import {
   Form,
   useActionData,
@@ -68,8 +70,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const result = await login(parsed.data.email, parsed.data.password, request);
   if (result.ok === false) {
     return data<ActionData>(
-      { formError: result.message, email: parsed.data.email },
-      { status: result.status },
+      { formError: failureMessage(result), email: parsed.data.email },
+      { status: failureStatus(result), headers: failureHeaders(result) },
     );
   }
   if (result.ok === "second_factor") {
@@ -78,7 +80,7 @@ export async function action({ request }: ActionFunctionArgs) {
       headers: { "Set-Cookie": result.cookie },
     });
   }
-  return redirect(safeRedirectPath(parsed.data.redirectTo), { headers: result.headers });
+  return redirect(safeRedirectPath(parsed.data.redirectTo), { headers: result.value.headers });
 }
 
 export default function Login() {

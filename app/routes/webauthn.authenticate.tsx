@@ -14,7 +14,7 @@ import {
 import { recordAudit } from "~/audit/audit.server";
 import { getDb } from "~/db.server";
 import { now } from "~/lib/clock";
-import { failureMessage } from "~/lib/result";
+import { failureMessage, failureStatus } from "~/lib/result";
 
 interface Body {
   step?: unknown;
@@ -24,6 +24,8 @@ interface Body {
   redirectTo?: unknown;
 }
 
+// The browser's script (PasskeyButton) reads `{ ok: false, message }`: the wire format of these
+// JSON routes, not a domain result (decision 0046).
 const fail = (message: string, status = 400) => Response.json({ ok: false, message }, { status });
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -71,7 +73,7 @@ export async function action({ request }: ActionFunctionArgs) {
         purpose === "sign_in" ? "パスキーでのログインに失敗" : "二要素認証: パスキーの確認に失敗",
       ip,
     });
-    return fail(failureMessage(result), 401);
+    return fail(failureMessage(result), failureStatus(result));
   }
   const redirectTo = safeRedirectPath(typeof body.redirectTo === "string" ? body.redirectTo : null);
   if (pending) {

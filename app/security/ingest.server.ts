@@ -20,6 +20,8 @@ import {
 import { eventWriter } from "./event-writer.server";
 import { notifyContracts, type NotifySummary } from "./notifications.server";
 import { instantOf, type Instant } from "../lib/jst";
+import { formatCount } from "../lib/format";
+import { invalidField, ok, type Failure } from "../lib/result";
 
 export interface IngestSummary extends NotifySummary {
   events: number;
@@ -36,17 +38,22 @@ export interface LineProblem {
 /** How many problems a refused file lists; the others are counted. */
 export const LISTED_PROBLEMS = 100;
 
+/** What a refused file's failure carries besides its message, for the command to list. */
+export interface IngestProblems {
+  /** The first LISTED_PROBLEMS problems, in file order. */
+  problems: LineProblem[];
+  /** Every problem found, listed or not. */
+  problemCount: number;
+  /** Lines with at least one problem. */
+  invalidLines: number;
+}
+
+/**
+ * What was written, or a validation failure of the file (`file`: how many problems, nothing
+ * written) with its problems listed.
+ */
 export type IngestFileResult =
-  | { ok: true; summary: IngestSummary }
-  | {
-      ok: false;
-      /** The first LISTED_PROBLEMS problems, in file order. */
-      problems: LineProblem[];
-      /** Every problem found, listed or not. */
-      problemCount: number;
-      /** Lines with at least one problem. */
-      invalidLines: number;
-    };
+  { ok: true; value: IngestSummary } | (Failure<"file"> & IngestProblems);
 
 export interface IngestOptions {
   now: Date;
@@ -103,13 +110,17 @@ export async function ingestFile(
       if (retained !== null && retained.length > retainLimit) retained = null;
     }
   }
-  if (problemCount > 0) return { ok: false, problems, problemCount, invalidLines };
+  if (problemCount > 0) {
+    return {
+      ...invalidField("file", `${formatCount(problemCount)} problem(s); nothing was imported`),
+      problems,
+      problemCount,
+      invalidLines,
+    };
+  }
 
   const events = retained ?? eventsOf(readLines(path, known));
-  return {
-    ok: true,
-    summary: await writeRecords(db, contracts, devices, eventContracts, events, options),
-  };
+  return ok(await writeRecords(db, contracts, devices, eventContracts, events, options));
 }
 
 /** Writes already validated records (the vendor API's path) in one transaction. */

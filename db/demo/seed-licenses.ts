@@ -276,11 +276,9 @@ export async function seedLicenses(db: Kysely<Database>, today: IsoDate): Promis
       actor: { id: null, email: "seed" },
       ip: null,
     });
-    if (!recorded?.ok)
-      throw new Error(
-        `demo main ISP service ${input.serviceRef}: ${recorded ? recorded.error : "customer missing"}`,
-      );
-    if (input.status === "ended" && recorded.ended.length !== 1)
+    if (!recorded.ok)
+      throw new Error(`demo main ISP service ${input.serviceRef}: ${failureMessage(recorded)}`);
+    if (input.status === "ended" && recorded.value.ended.length !== 1)
       throw new Error(`demo main ISP service ${input.serviceRef}: the ISP security did not end`);
   }
 }

@@ -157,7 +157,12 @@ describe("ISP main services (L-4)", () => {
         (
           await fetch(url, {
             method: "POST",
-            body: new URLSearchParams({ customerId: "1", serviceRef: "X-1", status: "active" }),
+            body: new URLSearchParams({
+              intent: "record",
+              customerId: "1",
+              serviceRef: "X-1",
+              status: "active",
+            }),
           })
         ).status,
       `${server.url}/licenses/isp/main-services`,
@@ -178,6 +183,7 @@ describe("ISP main services (L-4)", () => {
           await fetch(url, {
             method: "POST",
             body: new URLSearchParams({
+              intent: "record",
               customerId: String(id),
               serviceRef: "OPT-0353210005",
               status: "active",

@@ -15,7 +15,7 @@ export async function signInAll(emails: readonly string[]): Promise<Record<strin
     emails.map(async (email) => {
       const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
       if (result.ok !== true) throw new Error(`login ${email}`);
-      return [email, result.headers.getSetCookie()[0].split(";")[0]] as const;
+      return [email, result.value.headers.getSetCookie()[0].split(";")[0]] as const;
     }),
   );
   return Object.fromEntries(cookies);
