@@ -103,9 +103,12 @@ function post(
 }
 
 /** A thrown or returned Response, or a `data()` result, as { status, response? , body? }. */
-async function run(
-  fn: () => Promise<unknown>,
-): Promise<{ status: number; response?: Response; body?: Record<string, unknown> }> {
+async function run(fn: () => Promise<unknown>): Promise<{
+  status: number;
+  response?: Response;
+  body?: Record<string, unknown>;
+  headers?: Headers;
+}> {
   let out: unknown;
   try {
     out = await fn();
@@ -113,8 +116,11 @@ async function run(
     out = thrown;
   }
   if (out instanceof Response) return { status: out.status, response: out };
-  const d = out as { data: Record<string, unknown>; init: { status?: number } | null };
-  return { status: d.init?.status ?? 200, body: d.data };
+  const d = out as {
+    data: Record<string, unknown>;
+    init: { status?: number; headers?: HeadersInit } | null;
+  };
+  return { status: d.init?.status ?? 200, body: d.data, headers: new Headers(d.init?.headers) };
 }
 
 /** Password step through the login page's action; returns the pending sign-in cookie (or fails). */
@@ -243,6 +249,7 @@ describe("signing in with a second factor", () => {
     }
     const sixth = await secondStep(pending, { intent: "totp", code: codeAt(secret, at) });
     expect(sixth.status).toBe(429);
+    expect(sixth.headers?.get("Retry-After")).toBe("900");
     expect(sixth.body?.message).toBe(
       "確認コードの誤りが続いたため、このログインを無効にしました。15分ほど待ってから、もう一度ログインしてください。",
     );

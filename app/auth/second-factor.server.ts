@@ -22,7 +22,7 @@ import { sessionCookieIsSecure } from "./lucia.server";
 import { verifyPassword } from "./password.server";
 import { ROLE_LABELS, type Tenant } from "./tenancy";
 import { formatInstant } from "../lib/format";
-import { conflict, invalidField, notAllowed, ok, type Result } from "../lib/result";
+import { conflict, invalidField, ok, rateLimited, type Result } from "../lib/result";
 import { instantOf } from "../lib/jst";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -517,7 +517,7 @@ export type SecondStepResult = Result<{ method: "totp" | "recovery" }, "code">;
 /**
  * Checks a code typed at the second step (an app code or a recovery code) for a pending sign-in.
  * Wrong codes count against the sign-in and the account (a validation failure of `code`); past the
- * limit the sign-in is void (not allowed: the route answers 429 and sends back to the sign-in).
+ * limit the sign-in is void (rate limited, 429 with Retry-After: the route sends back to the sign-in).
  */
 export async function checkSecondStepCode(
   db: Kysely<Database>,
@@ -536,7 +536,7 @@ export async function checkSecondStepCode(
       summary: "確認コードの誤りが続いたためログインを無効化",
       ip,
     });
-    return notAllowed(CODE_THROTTLED_MESSAGE);
+    return rateLimited(CODE_THROTTLED_MESSAGE, CODE_FAILURE_WINDOW_MINUTES * 60);
   }
   if (input.kind === "recovery") {
     if (await useRecoveryCode(db, pending.userId, input.code, at)) {

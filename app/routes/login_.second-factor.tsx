@@ -89,11 +89,16 @@ export async function action({ request }: ActionFunctionArgs) {
   const result = await checkSecondStepCode(db, pending, { kind, code }, at, clientIp(request));
   if (!result.ok) {
     // Past the limit of wrong codes the sign-in is void: 429, and the pending cookie goes.
-    const voided = result.kind === "not_allowed";
-    const headers = voided ? { "Set-Cookie": pendingSignInCookie(null) } : undefined;
+    const voided = result.kind === "rate_limited";
+    const headers: Record<string, string> = voided
+      ? {
+          "Set-Cookie": pendingSignInCookie(null),
+          "Retry-After": String(result.retryAfterSeconds),
+        }
+      : {};
     return data(
       { kind, message: failureMessage(result), void: voided },
-      { status: voided ? 429 : failureStatus(result), headers },
+      { status: failureStatus(result), headers },
     );
   }
   const headers = await completeSecondFactorSignIn(db, request, pending, {
