@@ -11,7 +11,6 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { archivedInvoicePdf, searchArchive } from "../app/billing/document-archive.server";
 import { invoicePdfZip } from "../app/billing/exports.server";
-import { login } from "../app/auth/session.server";
 import { attachmentRenderer } from "../app/mail/attachments.server";
 import { loader as archivePage } from "../app/routes/_console.archive";
 import { loader as archivedPdf } from "../app/routes/_console.archive_.$documentId.pdf";
@@ -22,9 +21,9 @@ import {
   loader as invoicePage,
 } from "../app/routes/_console.invoices.$invoiceId";
 import { renderInvoicePdf } from "../reports/invoice-pdf";
-import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
-import { clientRequest, responseOf } from "./support/request";
+import { responseOf } from "./support/request";
+import { signInAll } from "./support/route-calls";
 import { yearMonth, type YearMonth } from "../app/lib/jst";
 
 vi.mock("../reports/invoice-pdf", async (importOriginal) => {
@@ -35,7 +34,7 @@ vi.mock("../reports/invoice-pdf", async (importOriginal) => {
 const ROOT = join(import.meta.dirname, "..");
 const BASE = "http://127.0.0.1:3000";
 let t: TestDatabase;
-const sessions: Record<string, string> = {};
+let sessions: Record<string, string> = {};
 let realRenderer: typeof renderInvoicePdf;
 
 beforeEach(async () => {
@@ -44,16 +43,12 @@ beforeEach(async () => {
   realRenderer = (
     await vi.importActual<typeof import("../reports/invoice-pdf")>("../reports/invoice-pdf")
   ).renderInvoicePdf;
-  for (const email of [
+  sessions = await signInAll([
     "customer@demo.example",
     "customer2@demo.example",
     "finance@demo.example",
     "operator@demo.example",
-  ]) {
-    const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
-    if (result.ok !== true) throw new Error(`login ${email}`);
-    sessions[email] = result.headers.getSetCookie()[0].split(";")[0];
-  }
+  ]);
 });
 afterEach(() => t.dispose());
 

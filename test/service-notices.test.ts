@@ -30,6 +30,13 @@ const titles = async (who: string, now = TEST_NOW) =>
   (await listServiceNotices(t.db, { tenant: tenants[who], now, since: now })).map(
     (n) => `${n.title} ${n.state}`,
   );
+const noticeAudit = () =>
+  t.db
+    .selectFrom("audit_log")
+    .select(["action", "summary"])
+    .where("action", "like", "notice.%")
+    .orderBy("id")
+    .execute();
 const WEST = "西日本エリア ゲートウェイ管理サーバーの定期保守";
 
 describe("service notices", () => {
@@ -76,12 +83,7 @@ describe("service notices", () => {
       kind: "conflict",
       message: "終了済み・取り下げ済みのお知らせです",
     });
-    const audit = await t.db
-      .selectFrom("audit_log")
-      .select(["action", "summary"])
-      .where("action", "like", "notice.%")
-      .orderBy("id")
-      .execute();
+    const audit = await noticeAudit();
     expect(audit.map((a) => a.action)).toEqual(["notice.publish", "notice.publish", "notice.end"]);
     expect(audit[1].summary).toBe(
       "利用中止のお知らせを掲載（緊急）: 管理コンソールの緊急停止（2026年11月22日 09:40〜未定）",
@@ -98,12 +100,7 @@ describe("service notices", () => {
     const later = new Date("2026-11-22T12:00:00+09:00");
     expect(await titles("C1", later)).toEqual([]);
     expect(await titles("provider", later)).toEqual([`${WEST} withdrawn`]);
-    const audit = await t.db
-      .selectFrom("audit_log")
-      .select(["action", "summary"])
-      .where("action", "like", "notice.%")
-      .orderBy("id")
-      .execute();
+    const audit = await noticeAudit();
     // The demo's publication, then this withdrawal.
     expect(audit.map((a) => a.action)).toEqual(["notice.publish", "notice.withdraw"]);
     expect(
