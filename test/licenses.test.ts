@@ -230,7 +230,7 @@ async function refundsOf(refs: string[]) {
     .execute();
 }
 
-/** The ISP application of a test (decision 0007), made as the route makes it. */
+/** An ISP application (decision 0007) of customer C2 by the provider, with its own key. */
 function applyIsp(key: string, patch: Partial<ReturnType<typeof ispInput>> = {}) {
   return applyIspSecurity(t.db, {
     input: { ...ispInput(), idempotencyKey: key, ...patch },
