@@ -1,7 +1,7 @@
 // The daily pruning of the partner API's leftovers (issue 19): Idempotency-Key answers kept a
 // whole day, rate-limit counters once their minute ended before today began; against a real
 // database file, twice the same day.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiKey } from "../app/api/keys.server";
 import { pruneApiRecords } from "../app/api/pruning.server";
 import { takeApiRequest } from "../app/api/rate-limit.server";
@@ -11,7 +11,7 @@ import { instant } from "../app/lib/jst";
 
 let t: TestDatabase;
 let keyId: number;
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true, events: false });
   const created = await createApiKey(t.db, {
     tenant: { kind: "provider" },
@@ -24,7 +24,7 @@ beforeAll(async () => {
   if (!created.ok) throw new Error(JSON.stringify(created));
   keyId = created.value.id;
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 // 2026-11-22 00:00 JST = 2026-11-21T15:00Z; a day before that: 2026-11-20T15:00Z.
 const RUN = new Date("2026-11-22T03:00:00+09:00");

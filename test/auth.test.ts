@@ -1,5 +1,5 @@
 // Passwords, throttling and the audit trail of sign-ins, against a real database file.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../app/auth/password.server";
 import { browserName } from "../app/auth/browser-name";
 import {
@@ -21,12 +21,12 @@ import { createTestDatabase, type TestDatabase } from "./support/database";
 import { clientRequest } from "./support/request";
 
 let t: TestDatabase;
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true });
 });
-afterAll(() => t.dispose());
-afterEach(() => {
+afterEach(async () => {
   delete process.env.APP_NOW;
+  await t.dispose();
 });
 
 describe("passwords", () => {

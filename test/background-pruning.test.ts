@@ -1,17 +1,17 @@
 // The daily pruning of the background work's records (app/jobs/pruning.server.ts, decision
 // 0035): every-minute runs kept a day, daily/monthly runs 400 days, ended webhook deliveries
 // with their attempts and events 30 days, pending deliveries never; twice the same day.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pruneBackgroundRecords, backgroundRecordsSummary } from "../app/jobs/pruning.server";
 import type { JobState } from "../db/schema";
 import { createTestDatabase, type TestDatabase } from "./support/database";
 import { instant, type Instant } from "../app/lib/jst";
 
 let t: TestDatabase;
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase();
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 // 2026-12-06 00:00 JST = 2026-12-05T15:00Z. Minute runs: cut at 12-05 00:00 JST = 12-04T15:00Z.
 // Period runs: 400 days before 12-06 is 2025-11-01 (00:00 JST = 2025-10-31T15:00Z).

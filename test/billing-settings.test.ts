@@ -1,7 +1,7 @@
 // The provider's billing settings against a real database: the due date every invoice of the
 // month is issued with (T-27-1), an interest-only invoice left unbilled when so set (T-26-3), and
 // the journal row that makes a month being closed plan again (decision 0010).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planBillingMonth, runBillingMonth } from "../app/billing/billing-run.server";
 import { getBillingSettings, updateBillingSettings } from "../app/settings/provider.server";
 import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
@@ -10,7 +10,7 @@ import { instantOf, isoDate, yearMonth } from "../app/lib/jst";
 const admin = { id: null, email: "admin@demo.example" };
 let t: TestDatabase;
 
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true, events: false });
   // K-1006 (terminated 2026-09-01) pays its October invoice (49,500 due 11-30) on 12-20: 19 days
   // → floor(49,500 × 0.145 × 19 ÷ 365) = 373 yen, the only line of its December invoice.
@@ -31,7 +31,7 @@ beforeAll(async () => {
     })
     .execute();
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 const december = async (ref: string) =>
   (await planBillingMonth(t.db, yearMonth("2026-12"))).toIssue.find((p) => p.contractRef === ref)
@@ -87,6 +87,12 @@ describe("billing settings", () => {
   });
 
   it("issues with the settings and keeps issued invoices as they are", async () => {
+    await updateBillingSettings(
+      t.db,
+      { dueMonthOffset: 2, dueDay: 10, leaveInterestOnlyUnbilled: true },
+      admin,
+      "10.0.0.1",
+    );
     await runBillingMonth(t.db, yearMonth("2026-11"), {
       at: new Date("2026-12-01T09:00:00+09:00"),
     });

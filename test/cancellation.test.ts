@@ -1,7 +1,7 @@
 // Cancellation (T-20) through its server functions on a real database: the confirmation fixes the
 // termination date and frees the line id (T-6); withdrawal is possible until that date, but not
 // once another contract holds the line.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Tenant } from "../app/auth/tenancy";
 import {
   confirmCancellation,
@@ -21,7 +21,7 @@ let t: TestDatabase;
 let c1: Tenant;
 let k1001: { id: number; line_id: string };
 
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true, events: false });
   const customer = await t.db
     .selectFrom("customers")
@@ -35,7 +35,7 @@ beforeAll(async () => {
     .where("ref", "=", "K-1001")
     .executeTakeFirstOrThrow();
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 const state = () =>
   t.db
@@ -44,31 +44,33 @@ const state = () =>
     .where("id", "=", k1001.id)
     .executeTakeFirstOrThrow();
 
+/** K-1001 cancelled for 2026-12-15: requested by the customer on 11-22, confirmed on 11-24. */
+async function cancelK1001() {
+  const requested = await requestCancellation(t.db, {
+    contractId: k1001.id,
+    tenant: c1,
+    today: isoDate("2026-11-22"),
+    actor: admin,
+    ip: "",
+    wished: isoDate("2026-12-15"),
+  });
+  const confirmed = await confirmCancellation(t.db, {
+    contractId: k1001.id,
+    today: isoDate("2026-11-24"),
+    actor: operator,
+    ip: "",
+  });
+  return { requested, confirmed };
+}
+
 describe("cancelling K-1001", () => {
   it("is confirmed with the later of the wished date and the confirmation day (T-20), freeing the line", async () => {
-    const params = {
-      contractId: k1001.id,
-      tenant: c1,
-      today: isoDate("2026-11-22"),
-      at: TEST_NOW,
-      actor: admin,
-      ip: "",
-    };
-    expect(await requestCancellation(t.db, { ...params, wished: isoDate("2026-12-15") })).toEqual({
-      ok: true,
-    });
-    expect(
-      await confirmCancellation(t.db, {
-        contractId: k1001.id,
-        today: isoDate("2026-11-24"),
-        actor: operator,
-        ip: "",
-      }),
-    ).toEqual({ ok: true });
+    expect(await cancelK1001()).toEqual({ requested: { ok: true }, confirmed: { ok: true } });
     expect(await state()).toEqual({ status: "terminated", termination_date: "2026-12-15" });
   });
 
   it("cannot be withdrawn once another contract holds the line, and nothing changes", async () => {
+    expect(await cancelK1001()).toEqual({ requested: { ok: true }, confirmed: { ok: true } });
     const input = ApplicationForm.parse({
       customerId: "",
       holderName: "株式会社つばめ工務店",

@@ -3,7 +3,7 @@
 // schema, so an intent none of them sends is a 400 that writes nothing; the forms that create
 // something carry a one-time token, so the same form sent twice records once and the repeat says
 // 「すでに記録されています」.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPendingSignIn, PENDING_COOKIE_NAME } from "../app/auth/second-factor.server";
 import { UNKNOWN_INTENT } from "../app/lib/form";
 import { ALREADY_RECORDED, FORM_TOKEN_FIELD, TOKEN_REFUSED } from "../app/lib/idempotency.server";
@@ -24,31 +24,15 @@ import {
   loader as transferPage,
 } from "../app/routes/_console.contracts.$contractId_.transfer";
 import { requestHolderChange } from "../app/contracts/holder-changes.server";
-import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
-import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
+import { TEST_NOW, type TestDatabase } from "./support/database";
+import { routeCallsAs, answer, BASE, onceOf } from "./support/route-calls";
 
 let t: TestDatabase;
-let sessions: Record<string, string> = {};
-
-beforeAll(async () => {
-  process.env.CONSOLE_URL = BASE;
-  process.env.APP_NOW = TEST_NOW.toISOString().replace("Z", "+00:00");
-  t = await createTestDatabase({ seed: true, events: false });
-  sessions = await signInAll([
-    "admin@demo.example",
-    "operator@demo.example",
-    "reseller@demo.example",
-    "customer@demo.example",
-  ]);
-}, 60_000);
-afterAll(() => {
-  delete process.env.APP_NOW;
-  t.dispose();
-});
-
-const get = (path: string, as: string) => getAs(sessions, path, as);
-const post = (path: string, as: string, body: Record<string, string>) =>
-  postAs(sessions, path, as, body);
+const { get, post } = routeCallsAs(
+  ["admin@demo.example", "operator@demo.example", "reseller@demo.example", "customer@demo.example"],
+  (database) => (t = database),
+  { events: false },
+);
 
 /** Rows of every table these forms write to (and the audit log every write leaves). */
 async function writes() {
@@ -299,6 +283,27 @@ describe("forms that create something, sent twice, record once", () => {
 
   it("a lift of another contract's suspension through this page is a 404 and lifts nothing", async () => {
     const contractId = await activeContract();
+    // The suspension to lift: one notified through its own contract's page.
+    const own = await adminPage({
+      request: get(`/contracts/${contractId}/admin`, "operator@demo.example"),
+      params: { contractId: String(contractId) },
+      context: {},
+    });
+    const suspended = await answer(() =>
+      adminAction({
+        request: post(`/contracts/${contractId}/admin`, "operator@demo.example", {
+          intent: "suspend",
+          reason: "non_payment",
+          note: "",
+          startsOn: "2026-12-01",
+          endsOn: "",
+          [FORM_TOKEN_FIELD]: own.formTokens.suspend,
+        }),
+        params: { contractId: String(contractId) },
+        context: {},
+      }),
+    );
+    expect(suspended.status).toBe(302);
     const other = await t.db
       .selectFrom("suspensions")
       .select("id")

@@ -8,10 +8,9 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { archivedInvoicePdf, searchArchive } from "../app/billing/document-archive.server";
 import { invoicePdfZip } from "../app/billing/exports.server";
-import { login } from "../app/auth/session.server";
 import { attachmentRenderer } from "../app/mail/attachments.server";
 import { loader as archivePage } from "../app/routes/_console.archive";
 import { loader as archivedPdf } from "../app/routes/_console.archive_.$documentId.pdf";
@@ -22,9 +21,9 @@ import {
   loader as invoicePage,
 } from "../app/routes/_console.invoices.$invoiceId";
 import { renderInvoicePdf } from "../reports/invoice-pdf";
-import { DEMO_PASSWORD } from "../db/demo/seed";
 import { createTestDatabase, TEST_ON_POSTGRES, type TestDatabase } from "./support/database";
-import { clientRequest, responseOf } from "./support/request";
+import { responseOf } from "./support/request";
+import { signInAll } from "./support/route-calls";
 import { yearMonth, type YearMonth } from "../app/lib/jst";
 import { toYen } from "../app/lib/money";
 
@@ -36,27 +35,23 @@ vi.mock("../reports/invoice-pdf", async (importOriginal) => {
 const ROOT = join(import.meta.dirname, "..");
 const BASE = "http://127.0.0.1:3000";
 let t: TestDatabase;
-const sessions: Record<string, string> = {};
+let sessions: Record<string, string> = {};
 let realRenderer: typeof renderInvoicePdf;
 
-beforeAll(async () => {
+beforeEach(async () => {
   process.env.CONSOLE_URL = BASE;
   t = await createTestDatabase({ seed: true });
   realRenderer = (
     await vi.importActual<typeof import("../reports/invoice-pdf")>("../reports/invoice-pdf")
   ).renderInvoicePdf;
-  for (const email of [
+  sessions = await signInAll([
     "customer@demo.example",
     "customer2@demo.example",
     "finance@demo.example",
     "operator@demo.example",
-  ]) {
-    const result = await login(email, DEMO_PASSWORD, clientRequest("10.0.0.9"));
-    if (result.ok !== true) throw new Error(`login ${email}`);
-    sessions[email] = result.value.headers.getSetCookie()[0].split(";")[0];
-  }
+  ]);
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 function get(path: string, as: string): Request {
   return new Request(`${BASE}${path}`, { headers: { Cookie: sessions[as] } });
@@ -80,6 +75,11 @@ async function invoiceOf(customerRef: string, month: YearMonth) {
     .where("invoices.billing_month", "=", month)
     .orderBy("invoices.id")
     .executeTakeFirstOrThrow();
+}
+
+/** Stores the month's originals, as reading the month's zip does (each test archives its own). */
+async function archiveMonth(month: YearMonth) {
+  for await (const chunk of await invoicePdfZip(t.db, month)) void chunk;
 }
 
 function archiveCommand(...args: string[]) {
@@ -249,6 +249,7 @@ describe("the stored original", () => {
   });
 
   it("cannot be changed or removed", async () => {
+    await archiveMonth(yearMonth("2026-09"));
     const row = await t.db
       .selectFrom("document_archive")
       .select("id")
@@ -269,8 +270,14 @@ describe("the stored original", () => {
 
 describe("search by 取引年月日, 取引金額 and 取引先", () => {
   it("finds by each key and by all combined", async () => {
-    // Reading the month's zip stores the month's originals.
-    for await (const chunk of await invoicePdfZip(t.db, yearMonth("2026-09"))) void chunk;
+    // Reading the month's zip stores the month's originals: two months, so the keys separate them.
+    await archiveMonth(yearMonth("2026-09"));
+    await archiveMonth(yearMonth("2026-10"));
+    const invoices = await t.db
+      .selectFrom("invoices")
+      .select("id")
+      .where("billing_month", "in", [yearMonth("2026-09"), yearMonth("2026-10")])
+      .execute();
     const all = await searchArchive(t.db, {});
     const stored = await t.db
       .selectFrom("document_archive")
@@ -279,6 +286,7 @@ describe("search by 取引年月日, 取引金額 and 取引先", () => {
       .orderBy("id")
       .execute();
     expect(all.map((d) => d.id)).toEqual(stored.map((s) => s.id));
+    expect(all.length).toBe(invoices.length);
     expect(all.length).toBeGreaterThanOrEqual(20);
 
     const day = stored[stored.length - 1].issue_date;
@@ -356,6 +364,7 @@ describe("search by 取引年月日, 取引金額 and 取引先", () => {
   });
 
   it("is a page for the provider's finance, with downloads of the stored bytes", async () => {
+    await archiveMonth(yearMonth("2026-09"));
     const stored = await t.db
       .selectFrom("document_archive")
       .selectAll()
@@ -417,6 +426,7 @@ describe("search by 取引年月日, 取引金額 and 取引先", () => {
 
 describe("archive verify", () => {
   it("prints the summary when every hash matches, and names a tampered row with both hashes", async () => {
+    await archiveMonth(yearMonth("2026-09"));
     const count = (await t.db.selectFrom("document_archive").select("id").execute()).length;
     const ok = archiveCommand("verify");
     expect(ok.status).toBe(0);

@@ -1,7 +1,7 @@
 // One result type in billing, notices, webhooks and API keys (issue 16 item 1): the pages' forms
 // are one schema each with a discriminated intent (an unknown intent is a 400 that writes
 // nothing), and an operation's failure reaches the page as `errors` with the status of its kind.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { creditableLines } from "../app/billing/credit-notes.server";
 import { listManualLines } from "../app/billing/manual-lines.server";
 import { formatYen } from "../app/lib/format";
@@ -13,30 +13,16 @@ import { action as manualLinesAction } from "../app/routes/_console.contracts.$c
 import { action as invoiceAction } from "../app/routes/_console.invoices.$invoiceId";
 import { action as noticesAction } from "../app/routes/_console.notices";
 import { action as webhooksAction } from "../app/routes/_console.webhooks";
-import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
-import { answer, BASE, postAs, signInAll } from "./support/route-calls";
+import type { TestDatabase } from "./support/database";
+import { routeCallsAs, answer } from "./support/route-calls";
 import { instant } from "../app/lib/jst";
 
 let t: TestDatabase;
-let sessions: Record<string, string> = {};
-
-beforeAll(async () => {
-  process.env.CONSOLE_URL = BASE;
-  process.env.APP_NOW = TEST_NOW.toISOString().replace("Z", "+00:00");
-  t = await createTestDatabase({ seed: true, events: false });
-  sessions = await signInAll([
-    "finance@demo.example",
-    "operator@demo.example",
-    "admin@demo.example",
-  ]);
-}, 60_000);
-afterAll(() => {
-  delete process.env.APP_NOW;
-  t.dispose();
-});
-
-const post = (path: string, as: string, body: Record<string, string>) =>
-  postAs(sessions, path, as, body);
+const { post } = routeCallsAs(
+  ["finance@demo.example", "operator@demo.example", "admin@demo.example"],
+  (database) => (t = database),
+  { events: false },
+);
 
 /** Rows of every table these forms write to. */
 async function writes() {

@@ -2,7 +2,7 @@
 // a discriminated intent — an intent none of the page's forms sends is a 400 that writes nothing —
 // and each form that creates something carries a one-time token, so the same form sent twice
 // writes once and the repeat answers 「すでに記録されています」; a foreign id is still 404.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ALREADY_RECORDED, issueFormToken } from "../app/lib/idempotency.server";
 import { UNKNOWN_INTENT } from "../app/lib/form";
 import { action as callsAction, loader as callsPage } from "../app/routes/_console.calls";
@@ -25,32 +25,17 @@ import {
   action as incidentAction,
   loader as incidentPage,
 } from "../app/routes/_console.incidents.$incidentId";
-import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
-import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
+import { TEST_NOW, type TestDatabase } from "./support/database";
+import { routeCallsAs, answer, BASE, onceOf } from "./support/route-calls";
 import { instant, instantOf, isoDate } from "../app/lib/jst";
 import { toYen } from "../app/lib/money";
 
 let t: TestDatabase;
-let sessions: Record<string, string> = {};
-
-beforeAll(async () => {
-  process.env.CONSOLE_URL = BASE;
-  process.env.APP_NOW = TEST_NOW.toISOString().replace("Z", "+00:00");
-  t = await createTestDatabase({ seed: true });
-  sessions = await signInAll([
-    "operator@demo.example",
-    "customer2@demo.example",
-    "finance@demo.example",
-  ]);
-}, 120_000);
-afterAll(() => {
-  delete process.env.APP_NOW;
-  t.dispose();
-});
-
-const get = (path: string, as: string) => getAs(sessions, path, as);
-const post = (path: string, as: string, body: Record<string, string>) =>
-  postAs(sessions, path, as, body);
+const { cookieOf, get, post } = routeCallsAs(
+  ["operator@demo.example", "customer2@demo.example", "finance@demo.example"],
+  (database) => (t = database),
+  { timeout: 120_000 },
+);
 
 const OPERATOR = "operator@demo.example";
 
@@ -687,7 +672,7 @@ describe("bank file uploads (入金明細・振替結果)", () => {
         request: new Request(`${BASE}/collections/upload`, {
           method: "POST",
           body,
-          headers: { Cookie: sessions[FINANCE] },
+          headers: { Cookie: cookieOf(FINANCE) },
         }),
         params: {},
         context: {},

@@ -1,7 +1,7 @@
 // One-time form tokens on the remaining forms that create something (issue 17 item 1, decision
 // 0027), in the style of form-tokens.test.ts: the same form sent twice writes once and the second
 // answer says 「すでに記録されています」; a form sent without its token writes nothing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ALREADY_RECORDED, TOKEN_REFUSED } from "../app/lib/idempotency.server";
 import {
   action as bankCreditsAction,
@@ -28,35 +28,24 @@ import {
   action as cancelAction,
   loader as cancelPage,
 } from "../app/routes/_console.contracts.$contractId_.cancel";
-import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
-import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
+import { TEST_NOW, type TestDatabase } from "./support/database";
+import { routeCallsAs, answer, BASE, onceOf } from "./support/route-calls";
 import { instantOf, isoDate } from "../app/lib/jst";
 import { toYen } from "../app/lib/money";
 
 let t: TestDatabase;
-let sessions: Record<string, string> = {};
-
-beforeAll(async () => {
-  process.env.CONSOLE_URL = BASE;
-  process.env.APP_NOW = TEST_NOW.toISOString().replace("Z", "+00:00");
-  t = await createTestDatabase({ seed: true, events: false });
-  sessions = await signInAll([
+const { cookieOf, get, post } = routeCallsAs(
+  [
     "finance@demo.example",
     "operator@demo.example",
     "admin@demo.example",
     "reseller@demo.example",
     "reseller2@demo.example",
     "customer@demo.example",
-  ]);
-}, 60_000);
-afterAll(() => {
-  delete process.env.APP_NOW;
-  t.dispose();
-});
-
-const get = (path: string, as: string) => getAs(sessions, path, as);
-const post = (path: string, as: string, body: Record<string, string>) =>
-  postAs(sessions, path, as, body);
+  ],
+  (database) => (t = database),
+  { events: false },
+);
 const count = async (table: "payments" | "audit_log" | "idempotency_keys") =>
   Number(
     (
@@ -211,7 +200,7 @@ describe("Webhookの送信先の登録", () => {
             method: "POST",
             body,
             headers: {
-              Cookie: sessions["admin@demo.example"],
+              Cookie: cookieOf("admin@demo.example"),
               "Content-Type": "application/x-www-form-urlencoded",
             },
           }),

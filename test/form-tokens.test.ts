@@ -3,7 +3,7 @@
 // (payments, credit notes, applications, visit bookings); a foreign id with a valid token is
 // still 404; a missing, unknown, other user's or expired token writes nothing; a refused write
 // leaves its token usable.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ALREADY_RECORDED,
   issueFormToken,
@@ -26,34 +26,22 @@ import {
   action as invoiceAction,
   loader as invoicePage,
 } from "../app/routes/_console.invoices.$invoiceId";
-import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/database";
-import { answer, BASE, getAs, onceOf, postAs, signInAll } from "./support/route-calls";
+import { TEST_NOW, type TestDatabase } from "./support/database";
+import { routeCallsAs, answer, onceOf } from "./support/route-calls";
 import { instantOf } from "../app/lib/jst";
 import { toYen } from "../app/lib/money";
 
 let t: TestDatabase;
-let sessions: Record<string, string> = {};
-
-beforeAll(async () => {
-  process.env.CONSOLE_URL = BASE;
-  // The clock of the seeded month: a visit on 2026-11-24 is bookable, a payment on 11-20 is not in the future.
-  process.env.APP_NOW = TEST_NOW.toISOString().replace("Z", "+00:00");
-  t = await createTestDatabase({ seed: true, events: false });
-  sessions = await signInAll([
+const { get, post } = routeCallsAs(
+  [
     "finance@demo.example",
     "operator@demo.example",
     "reseller@demo.example",
     "customer2@demo.example",
-  ]);
-}, 60_000);
-afterAll(() => {
-  delete process.env.APP_NOW;
-  t.dispose();
-});
-
-const get = (path: string, as: string) => getAs(sessions, path, as);
-const post = (path: string, as: string, body: Record<string, string>) =>
-  postAs(sessions, path, as, body);
+  ],
+  (database) => (t = database),
+  { events: false },
+);
 
 async function invoiceWithOutstanding(number: string) {
   return t.db

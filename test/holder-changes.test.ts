@@ -1,7 +1,7 @@
 // Transfer (T-10) and succession (T-12) against a real database: what is taken over, who sees the
 // contract afterwards, refusal on the grounds of T-10-3, the representative rule, and nothing
 // written on bad input.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planBillingMonth } from "../app/billing/billing-run.server";
 import { listInvoices } from "../app/billing/invoices.server";
 import { requestChange } from "../app/contracts/contract-changes.server";
@@ -36,7 +36,7 @@ const decide = {
   note: "",
 };
 
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true });
   for (const r of await t.db.selectFrom("contracts").select(["id", "ref"]).execute())
     ids[r.ref] = r.id;
@@ -45,7 +45,7 @@ beforeAll(async () => {
   for (const r of await t.db.selectFrom("resellers").select(["id", "ref"]).execute())
     ids[r.ref] = r.id;
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 const R2 = () => ({ kind: "reseller" as const, resellerId: ids.R2 });
 const transferTo = (overrides: Partial<HolderChangeInput> = {}): HolderChangeInput => ({
@@ -71,6 +71,26 @@ async function holderChangeCount() {
     .where("contract_id", "=", ids["K-2002"])
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** K-2002 (C6) transferred to 株式会社つばさ不動産: requested by R2 and approved by the operator. */
+async function transferK2002() {
+  const requested = await requestHolderChange(t.db, {
+    contractId: ids["K-2002"],
+    tenant: R2(),
+    at: TEST_NOW,
+    actor: reseller2,
+    ip: "",
+    input: transferTo(),
+  });
+  if (!requested.ok) throw new Error(JSON.stringify(requested));
+  return decideHolderChange(t.db, {
+    ...decide,
+    changeId: requested.value.id,
+    contractId: ids["K-2002"],
+    approve: true,
+    reasonCode: null,
+  });
 }
 
 describe("transfer of a contract (T-10)", () => {
@@ -300,6 +320,7 @@ describe("transfer of a contract (T-10)", () => {
   });
 
   it("shows the operator a transferee in arrears, and refuses on a ground of T-10-3 without moving anything", async () => {
+    expect(await transferK2002()).toEqual({ ok: true, value: undefined });
     // K-2001 (C5) to an existing customer that owes an overdue invoice: the transferee of K-2002, now owing August.
     const transferee = (
       await t.db

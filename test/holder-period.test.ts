@@ -1,7 +1,7 @@
 // After a transfer (T-10) the new holder sees the line's security records of its own holding only:
 // the previous holder's detections, incidents, outages and reports stay with the provider and the
 // reseller. Demo K-1004 (C3, reseller R1) is transferred on 2026-11-22 10:00 JST to a new customer.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decideHolderChange } from "../app/contracts/holder-changes.server";
 import type { Tenant } from "../app/auth/tenancy";
 import { firstWholeJstDay, instant, type Instant, isoDate, yearMonth } from "../app/lib/jst";
@@ -54,7 +54,7 @@ async function insertEvent(
     .execute();
 }
 
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true, events: true });
   contractId = (
     await t.db
@@ -142,7 +142,7 @@ beforeAll(async () => {
       .executeTakeFirstOrThrow()
   ).id;
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 describe("the first whole JST day of a holding", () => {
   it("is the next day unless the holding starts at 00:00 JST", () => {

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deliverOutbox } from "../app/mail/outbox.server";
 import { createMailTransport } from "../app/mail/transport.server";
 import { ingestFile } from "../app/security/ingest.server";
@@ -17,15 +17,16 @@ const dir = mkdtempSync(join(tmpdir(), "ingest-mail-"));
 let t: TestDatabase;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 
-beforeAll(async () => {
+// A database and an SMTP server per test: what one test ingested or mailed is not the next one's.
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true, at: AT, events: false });
   smtp = await startSmtp();
 });
-afterAll(async () => {
+afterEach(async () => {
   await smtp.close();
   await t.dispose();
-  rmSync(dir, { recursive: true, force: true });
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const FILE =
   [
@@ -137,6 +138,7 @@ describe("ingest → notifications → SMTP", () => {
   });
 
   it("changes nothing and sends nothing when the same file comes again", async () => {
+    expect((await ingestAndDeliver()).delivered.sent).toBe(2);
     const before = await t.db
       .selectFrom("notifications")
       .select((eb) => eb.fn.countAll<number>().as("n"))

@@ -1,13 +1,15 @@
 // Licences end to end below the browser: a licences file imported through the real command,
 // `licenses quote-cancel` run as a child process, and the server functions the routes call —
-// which must do exactly what the quote said (docs/rules/licenses.md L-2 … L-6). Each case cancels or
-// stops a different licence of one database, on the same day as its quote.
+// which must do exactly what the quote said (docs/rules/licenses.md L-2 … L-6). Every test gets a
+// database of its own with the file imported (issue 16 item 8: any order passes), and cancels or
+// stops its licences on the same day as its quote.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Tenant } from "../app/auth/tenancy";
 import { NO_EXISTING_KEYS, validateImportFile } from "../app/import/import-file";
+import { importFile, readExistingKeys } from "../app/import/import.server";
 import {
   applyIspSecurity,
   cancelIspContract,
@@ -176,9 +178,13 @@ const FILE = {
 };
 
 function run(script: string, ...args: string[]) {
+  return runOn(t, script, ...args);
+}
+
+function runOn(database: TestDatabase, script: string, ...args: string[]) {
   const result = spawnSync(join(ROOT, "node_modules/.bin/tsx"), [script, ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: t.url, APP_NOW },
+    env: { ...process.env, DATABASE_URL: database.url, APP_NOW },
     encoding: "utf8",
     timeout: 60_000,
   });
@@ -222,25 +228,76 @@ async function refundsOf(refs: string[]) {
     .execute();
 }
 
-beforeAll(async () => {
+/** An ISP application (decision 0007) of customer C2 by the provider, with its own key. */
+function applyIsp(key: string, patch: Partial<ReturnType<typeof ispInput>> = {}) {
+  return applyIspSecurity(t.db, {
+    input: { ...ispInput(), idempotencyKey: key, ...patch },
+    tenant: provider,
+    on: TODAY,
+    actor,
+    ip: null,
+  });
+}
+const ispInput = () => ({
+  idempotencyKey: "test-key-0000000000000001",
+  customerId: ids.C2,
+  product: "multi_device_security" as "multi_device_security" | "web_filtering_win",
+  devices: 3,
+});
+
+/** Cancels a licence as the provider, today, with the uninstall acknowledged. */
+async function cancelAsProvider(ref: string) {
+  return cancelLicense(t.db, {
+    id: await idOfLicense(ref),
+    tenant: provider,
+    on: TODAY,
+    uninstallAcknowledged: true,
+    actor,
+    ip: null,
+  });
+}
+
+// The file goes in through the command's own functions (validate, then importFile) — the command
+// itself is run once below, on a database of its own: a child process per test would cost seconds.
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true });
   for (const r of await t.db.selectFrom("resellers").select(["id", "ref"]).execute())
     ids[r.ref] = r.id;
   for (const c of await t.db.selectFrom("customers").select(["id", "ref"]).execute())
     ids[c.ref] = c.id;
-  const file = join(t.dir, "licenses.json");
-  writeFileSync(file, JSON.stringify(FILE, null, 2));
-  const imported = run("scripts/import.ts", file);
-  expect(imported.stderr).toBe("");
-  expect(imported.stdout).toBe(
-    "imported: 0 resellers, 0 customers, 0 contracts, 0 items, 0 plan changes, 0 outages, 0 visits (0 lines), " +
-      "0 manual lines, 0 terminations, 0 payments, 0 tariff versions, 14 licenses (18 charges)\n",
-  );
-  expect(imported.status).toBe(0);
-}, 60_000);
-afterAll(() => t?.dispose());
+  const validated = validateImportFile(FILE, await readExistingKeys(t.db));
+  if (!validated.ok) throw new Error(JSON.stringify(validated.fields));
+  const counts = await importFile(t.db, validated.value, new Date(APP_NOW));
+  expect([counts.licenses, counts.licenseCharges]).toEqual([14, 18]);
+});
+afterEach(() => t.dispose());
 
 describe("import", () => {
+  it("the command imports the file into a database without it and says what it wrote", async () => {
+    const fresh = await createTestDatabase({ seed: true });
+    try {
+      const file = join(fresh.dir, "licenses.json");
+      writeFileSync(file, JSON.stringify(FILE, null, 2));
+      const imported = runOn(fresh, "scripts/import.ts", file);
+      expect(imported.stderr).toBe("");
+      expect(imported.stdout).toBe(
+        "imported: 0 resellers, 0 customers, 0 contracts, 0 items, 0 plan changes, 0 outages, 0 visits (0 lines), " +
+          "0 manual lines, 0 terminations, 0 payments, 0 tariff versions, 14 licenses (18 charges)\n",
+      );
+      expect(imported.status).toBe(0);
+      const refs = await fresh.db
+        .selectFrom("licenses")
+        .select("ref")
+        .where("ref", "like", "T-%")
+        .orderBy("ref")
+        .execute();
+      expect(refs).toHaveLength(FILE.licenses.length);
+    } finally {
+      await fresh.dispose();
+      (await import("../app/db.server")).setDatabase(t);
+    }
+  }, 60_000);
+
   it("stores each licence so it reads back as the validated one (add-ons linked to their main)", async () => {
     const validated = validateImportFile(FILE, {
       ...NO_EXISTING_KEYS,
@@ -448,13 +505,19 @@ describe("quote-cancel agrees with the cancellation the web carries out (L-3)", 
   }
 
   it("T-PROJ: the projected renewal is written down when renewal stops, so the term stays the same", async () => {
-    const charges = await t.db
-      .selectFrom("license_charges")
-      .select(["charge_date", "amount_yen", "type"])
-      .where("license_id", "=", await idOfLicense("T-PROJ"))
-      .orderBy("charge_date")
-      .execute();
-    expect(charges).toEqual([
+    const charges = () =>
+      t.db
+        .selectFrom("license_charges")
+        .select(["charge_date", "amount_yen", "type"])
+        .where("license_id", "=", id)
+        .orderBy("charge_date")
+        .execute();
+    const id = await idOfLicense("T-PROJ");
+    expect(await charges()).toEqual([
+      { charge_date: "2024-11-30", amount_yen: 7980, type: "purchase" },
+    ]);
+    expect((await cancelAsProvider("T-PROJ"))?.ok).toBe(true);
+    expect(await charges()).toEqual([
       { charge_date: "2024-11-30", amount_yen: 7980, type: "purchase" },
       { charge_date: "2025-11-30", amount_yen: 7980, type: "renewal" },
     ]);
@@ -683,6 +746,9 @@ describe("finding a licence (L-6)", () => {
 
 describe("refund workflow (L-3): requested → approved → paid, or refused with a reason", () => {
   it("finance moves each refund through its states; wrong moves and other tenants are refused", async () => {
+    // The requests: T-MAIN's cancellation (with its service add-on T-ADD2) and T-UK's.
+    expect((await cancelAsProvider("T-MAIN"))?.ok).toBe(true);
+    expect((await cancelAsProvider("T-UK"))?.ok).toBe(true);
     const all = await listRefunds(t.db, provider, { state: "requested" });
     const byRef = new Map(all.map((r) => [r.licenseRef, r.id]));
     const step = (
@@ -750,12 +816,7 @@ describe("refund workflow (L-3): requested → approved → paid, or refused wit
 });
 
 describe("ISP bundle (L-4)", () => {
-  const input = () => ({
-    idempotencyKey: "test-key-0000000000000001",
-    customerId: ids.C2,
-    product: "multi_device_security" as const,
-    devices: 3,
-  });
+  const input = ispInput;
 
   it("two identical applications racing with Promise.all on one form token create one contract and one licence", async () => {
     // The form's one-time token (decision 0027) is the ISP key of decision 0007: the route runs the application through it.
@@ -885,22 +946,18 @@ describe("ISP bundle (L-4)", () => {
   });
 
   it("a second contract warns that the first is not cancelled automatically", async () => {
-    const second = await applyIspSecurity(t.db, {
-      input: {
-        ...input(),
-        idempotencyKey: "test-key-0000000000000004",
-        product: "web_filtering_win",
-        devices: 1,
-      },
-      tenant: provider,
-      on: TODAY,
-      actor,
-      ip: null,
+    const first = await applyIsp("test-key-0000000000000001");
+    // The first has nothing to switch from: only the free-month notice.
+    expect(first.ok && first.value.warnings.join("\n")).not.toContain("自動解約にはなりません");
+    const second = await applyIsp("test-key-0000000000000004", {
+      product: "web_filtering_win",
+      devices: 1,
     });
     expect(second.ok && second.value.warnings[0]).toContain("自動解約にはなりません");
   });
 
   it("cancellation ends on the last day of the month, as quote-cancel says, and can be revoked until then", async () => {
+    expect((await applyIsp("test-key-0000000000000001")).ok).toBe(true);
     const [app] = await t.db
       .selectFrom("isp_applications")
       .select("contract_number")

@@ -1,7 +1,7 @@
 // Manual invoice lines entered in the console (app/billing/manual-lines.server.ts) against a real
 // database: they go on the invoice of their date's month, only while that invoice is not issued,
 // and are removable only until then; the system's own lines are never removable.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planBillingMonth, runBillingMonth } from "../app/billing/billing-run.server";
 import { ManualLineForm, manualLineEntry } from "../app/billing/manual-line-entry";
 import {
@@ -16,7 +16,7 @@ const finance = { id: null, email: "finance@demo.example" };
 let t: TestDatabase;
 let k2002: { id: number; service_start: string };
 
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true, events: false });
   k2002 = await t.db
     .selectFrom("contracts")
@@ -24,7 +24,7 @@ beforeAll(async () => {
     .where("ref", "=", "K-2002")
     .executeTakeFirstOrThrow();
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 const entry = (form: Record<string, string>) => manualLineEntry(ManualLineForm.parse(form));
 const add = (form: Record<string, string>, contractId = k2002.id) =>
@@ -40,16 +40,20 @@ const november = async () =>
     (p) => p.contractRef === "K-2002",
   )!.draft;
 
+/** A T-25 surcharge of 4,500 yen (twice that is billed) for November. */
+const addSurcharge = () =>
+  add({
+    kind: "surcharge",
+    date: "2026-11-25",
+    amount: "4,500",
+    note: "ゲートウェイの無断転用",
+    taxCategory: "taxable_10",
+  });
+
 describe("manual lines of K-2002", () => {
   it("a T-25 surcharge goes on the November invoice, taxed once with the month's other taxable lines (T-28)", async () => {
     const before = await november();
-    const added = await add({
-      kind: "surcharge",
-      date: "2026-11-25",
-      amount: "4,500",
-      note: "ゲートウェイの無断転用",
-      taxCategory: "taxable_10",
-    });
+    const added = await addSurcharge();
     expect(added).toMatchObject({ ok: true });
     const after = await november();
     expect(after.lines.at(-1)).toEqual({
@@ -119,6 +123,7 @@ describe("manual lines of K-2002", () => {
   });
 
   it("can be removed until its invoice is issued; then it is the invoice's, and the system's lines never are", async () => {
+    expect(await addSurcharge()).toMatchObject({ ok: true });
     const relief = await add({
       kind: "relief",
       date: "2026-11-28",

@@ -1,7 +1,7 @@
 // T-16 notices against a real database: each tenant sees the notices of its lines' areas, the
 // demo's west-area maintenance among them; operators publish (an emergency after the start),
 // withdraw before the start and end after it; everything is audited.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Tenant } from "../app/auth/tenancy";
 import { draftServiceNotice, ServiceNoticeForm } from "../app/notices/service-notice";
 import {
@@ -15,7 +15,7 @@ const operator = { id: null, email: "operator@demo.example" };
 let t: TestDatabase;
 const tenants: Record<string, Tenant> = { provider: { kind: "provider" } };
 
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true, events: false });
   const id = async (table: "customers" | "resellers", ref: string) =>
     (await t.db.selectFrom(table).select("id").where("ref", "=", ref).executeTakeFirstOrThrow()).id;
@@ -24,12 +24,19 @@ beforeAll(async () => {
   tenants.R1 = { kind: "reseller", resellerId: await id("resellers", "R1") };
   tenants.R2 = { kind: "reseller", resellerId: await id("resellers", "R2") };
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 const titles = async (who: string, now = TEST_NOW) =>
   (await listServiceNotices(t.db, { tenant: tenants[who], now, since: now })).map(
     (n) => `${n.title} ${n.state}`,
   );
+const noticeAudit = () =>
+  t.db
+    .selectFrom("audit_log")
+    .select(["action", "summary"])
+    .where("action", "like", "notice.%")
+    .orderBy("id")
+    .execute();
 const WEST = "西日本エリア ゲートウェイ管理サーバーの定期保守";
 
 describe("service notices", () => {
@@ -76,6 +83,11 @@ describe("service notices", () => {
       kind: "conflict",
       message: "終了済み・取り下げ済みのお知らせです",
     });
+    const audit = await noticeAudit();
+    expect(audit.map((a) => a.action)).toEqual(["notice.publish", "notice.publish", "notice.end"]);
+    expect(audit[1].summary).toBe(
+      "利用中止のお知らせを掲載（緊急）: 管理コンソールの緊急停止（2026年11月22日 09:40〜未定）",
+    );
   });
 
   it("a notice withdrawn before its start disappears for customers; the provider still lists it", async () => {
@@ -88,21 +100,9 @@ describe("service notices", () => {
     const later = new Date("2026-11-22T12:00:00+09:00");
     expect(await titles("C1", later)).toEqual([]);
     expect(await titles("provider", later)).toEqual([`${WEST} withdrawn`]);
-    const audit = await t.db
-      .selectFrom("audit_log")
-      .select(["action", "summary"])
-      .where("action", "like", "notice.%")
-      .orderBy("id")
-      .execute();
-    expect(audit.map((a) => a.action)).toEqual([
-      "notice.publish",
-      "notice.publish",
-      "notice.end",
-      "notice.withdraw",
-    ]);
-    expect(audit[1].summary).toBe(
-      "利用中止のお知らせを掲載（緊急）: 管理コンソールの緊急停止（2026年11月22日 09:40〜未定）",
-    );
+    const audit = await noticeAudit();
+    // The demo's publication, then this withdrawal.
+    expect(audit.map((a) => a.action)).toEqual(["notice.publish", "notice.withdraw"]);
     expect(
       await closeServiceNotice(t.db, { id: 987654, at: TEST_NOW, actor: operator, ip: "" }),
     ).toEqual({ ok: false, kind: "not_found", message: "見つかりません" });

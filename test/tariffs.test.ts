@@ -1,7 +1,7 @@
 // Tariff versions published and withdrawn through the console's server functions, against a real
 // database: the billing rules price the months from the new version on, the billing journal
 // records the change, and a version in force cannot be withdrawn.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planBillingMonth } from "../app/billing/billing-run.server";
 import { loadTariffs } from "../app/billing/history.server";
 import {
@@ -16,15 +16,26 @@ const operator = { id: null, email: "operator@demo.example" };
 const context = { today: isoDate("2026-11-22"), at: TEST_NOW, actor: operator, ip: "10.0.0.7" };
 let t: TestDatabase;
 
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true, events: false });
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 const endpointLine = async (month: YearMonth, ref: string) =>
   (await planBillingMonth(t.db, month)).toIssue
     .find((p) => p.contractRef === ref)!
     .draft.lines.find((l) => l.code === "endpoint")!;
+
+/** December's version (endpoint 650 yen), as the tariff page publishes it. */
+const publishDecember = () =>
+  publishTariffVersion(t.db, {
+    ...context,
+    input: {
+      effectiveFrom: "2026-12-01",
+      prices: { endpoint: "650", "base.standard": "" },
+      newCodes: [],
+    },
+  });
 
 describe("tariff versions", () => {
   it("a version from 2026-12-01 prices December's seats, not November's; audited and journaled", async () => {
@@ -32,14 +43,7 @@ describe("tariff versions", () => {
       .selectFrom("billing_changes")
       .select((eb) => eb.fn.max("id").as("id"))
       .executeTakeFirstOrThrow();
-    const result = await publishTariffVersion(t.db, {
-      ...context,
-      input: {
-        effectiveFrom: "2026-12-01",
-        prices: { endpoint: "650", "base.standard": "" },
-        newCodes: [],
-      },
-    });
+    const result = await publishDecember();
     expect(result).toEqual({ ok: true, value: { effectiveFrom: "2026-12-01" } });
     // K-2001: 15 rented seats.
     expect(await endpointLine(yearMonth("2026-11"), "K-2001")).toMatchObject({
@@ -77,6 +81,7 @@ describe("tariff versions", () => {
   });
 
   it("refuses a second version on or before the latest, and writes nothing", async () => {
+    expect((await publishDecember()).ok).toBe(true);
     const before = (await loadTariffs(t.db)).length;
     expect(
       await publishTariffVersion(t.db, {
@@ -92,6 +97,8 @@ describe("tariff versions", () => {
   });
 
   it("withdraws a version not yet in force; one in force stays", async () => {
+    expect((await publishDecember()).ok).toBe(true);
+    expect(await endpointLine(yearMonth("2026-12"), "K-2001")).toMatchObject({ unitPriceYen: 650 });
     expect(
       await withdrawTariffVersion(t.db, { ...context, effectiveFrom: isoDate("2026-12-01") }),
     ).toEqual({

@@ -1,5 +1,5 @@
 // Every repository answers only within the caller's tenant: a foreign id is "not found".
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Tenant } from "../app/auth/tenancy";
 import {
   DEVICE_SORT,
@@ -16,7 +16,7 @@ let t: TestDatabase;
 const ids = { R1: 0, R2: 0, C1: 0, C5: 0 };
 const contractIds: Record<string, number> = {};
 
-beforeAll(async () => {
+beforeEach(async () => {
   t = await createTestDatabase({ seed: true });
   for (const r of await t.db.selectFrom("resellers").select(["id", "ref"]).execute())
     (ids as Record<string, number>)[r.ref] = r.id;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   for (const k of await t.db.selectFrom("contracts").select(["id", "ref"]).execute())
     contractIds[k.ref] = k.id;
 });
-afterAll(() => t.dispose());
+afterEach(() => t.dispose());
 
 const provider: Tenant = { kind: "provider" };
 const reseller = (ref: "R1" | "R2"): Tenant => ({ kind: "reseller", resellerId: ids[ref] });

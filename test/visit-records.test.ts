@@ -66,6 +66,19 @@ beforeEach(async () => {
 });
 afterEach(() => t.dispose());
 
+/** Records the booking as done: the operator on site, `done` below, unless the test says otherwise. */
+const record = (patch: Partial<Parameters<typeof recordVisitDone>[1]> = {}) =>
+  recordVisitDone(t.db, {
+    bookingId,
+    contractId: k2001,
+    tenant: provider,
+    done,
+    at: ON_SITE,
+    actor: operator,
+    ip: "",
+    ...patch,
+  });
+
 // Done on the day: two printers instead of one, three Wi-Fi devices added, the diagnosis asked on site.
 const done: VisitDone = {
   start: "10:20",
@@ -82,17 +95,7 @@ const done: VisitDone = {
 
 /** The booking recorded as done (`done`) that day, as the operator does after the visit. */
 async function recordDone() {
-  expect(
-    await recordVisitDone(t.db, {
-      bookingId,
-      contractId: k2001,
-      tenant: provider,
-      done,
-      at: ON_SITE,
-      actor: operator,
-      ip: "",
-    }),
-  ).toMatchObject({ ok: true, value: { totalYen: 11500 } });
+  expect(await record()).toMatchObject({ ok: true, value: { totalYen: 11500 } });
 }
 
 async function counts() {
@@ -126,30 +129,10 @@ describe("recording what was done on a visit", () => {
     };
     // Two days before, and one minute before the start on the day (09:59 JST is 00:59 UTC).
     for (const at of [TEST_NOW, new Date("2026-11-24T00:59:00Z")]) {
-      expect(
-        await recordVisitDone(t.db, {
-          bookingId,
-          contractId: k2001,
-          tenant: provider,
-          done,
-          at,
-          actor: operator,
-          ip: "",
-        }),
-      ).toEqual(refusal);
+      expect(await record({ at })).toEqual(refusal);
     }
     // At 10:10 the visit has begun, but work said to have started at 10:20 has not.
-    expect(
-      await recordVisitDone(t.db, {
-        bookingId,
-        contractId: k2001,
-        tenant: provider,
-        done,
-        at: new Date("2026-11-24T10:10:00+09:00"),
-        actor: operator,
-        ip: "",
-      }),
-    ).toEqual({
+    expect(await record({ at: new Date("2026-11-24T10:10:00+09:00") })).toEqual({
       ok: false,
       kind: "validation",
       fields: {
@@ -205,41 +188,19 @@ describe("recording what was done on a visit", () => {
   });
 
   it("refuses lines the rules refuse, and a foreign tenant gets nothing; nothing is written", async () => {
-    const wrong = await recordVisitDone(t.db, {
-      bookingId,
-      contractId: k2001,
-      tenant: provider,
-      at: ON_SITE,
-      actor: operator,
-      ip: "",
+    const wrong = await record({
       done: { ...done, lines: [...done.lines, { code: "visit.base", quantity: 2 }] },
     });
     expect(wrong).toMatchObject({ ok: false, kind: "validation" });
-    expect(
-      await recordVisitDone(t.db, {
-        bookingId,
-        contractId: k2001,
-        tenant: { kind: "customer", customerId: foreignCustomer },
-        done,
-        at: ON_SITE,
-        actor: operator,
-        ip: "",
-      }),
-    ).toEqual({ ok: false, kind: "not_found", message: "予約が見つかりません" });
+    expect(await record({ tenant: { kind: "customer", customerId: foreignCustomer } })).toEqual({
+      ok: false,
+      kind: "not_found",
+      message: "予約が見つかりません",
+    });
     expect(
       await priceVisitDone(t.db, { bookingId, contractId: k2001 + 1, tenant: provider, done }),
     ).toEqual({ ok: false, kind: "not_found", message: "予約が見つかりません" });
-    expect(
-      await recordVisitDone(t.db, {
-        bookingId,
-        contractId: k2001,
-        tenant: provider,
-        done: { ...done, start: "25:00" },
-        at: ON_SITE,
-        actor: operator,
-        ip: "",
-      }),
-    ).toEqual({
+    expect(await record({ done: { ...done, start: "25:00" } })).toEqual({
       ok: false,
       kind: "validation",
       fields: { start: "開始時刻を HH:MM で入力してください" },
@@ -250,17 +211,7 @@ describe("recording what was done on a visit", () => {
   it("records it once, and the month's invoice bills exactly the recorded items", async () => {
     await recordDone();
     expect(await counts()).toEqual({ visits: 1, status: "done" });
-    expect(
-      await recordVisitDone(t.db, {
-        bookingId,
-        contractId: k2001,
-        tenant: provider,
-        done,
-        at: ON_SITE,
-        actor: operator,
-        ip: "",
-      }),
-    ).toEqual({
+    expect(await record()).toEqual({
       ok: false,
       kind: "conflict",
       message: "この予約はすでに記録済みか取り消されています",
@@ -331,13 +282,9 @@ describe("recording what was done on a visit", () => {
     ).id;
     const at = new Date("2026-11-25T13:00:00+09:00");
     expect(
-      await recordVisitDone(t.db, {
+      await record({
         bookingId: second,
-        contractId: k2001,
-        tenant: provider,
         at,
-        actor: operator,
-        ip: "",
         done: {
           start: "13:00",
           withLineApplication: false,

@@ -5,6 +5,11 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 // On PostgreSQL (TEST_DATABASE=postgres) the first test file asking for a seeded database builds
 // its template (several seconds, test/support/database.ts) while the others wait for it.
 const onPostgres = process.env.TEST_DATABASE === "postgres";
+// Tests run in a shuffled order (files and the tests within them, decision 0048): TEST_SEED
+// repeats a run's order; without it vitest draws one and prints it at the start and the end.
+const seed = process.env.TEST_SEED ? Number(process.env.TEST_SEED) : undefined;
+if (seed !== undefined && !Number.isSafeInteger(seed))
+  throw new Error(`TEST_SEED: expected an integer, got "${process.env.TEST_SEED}"`);
 
 export default defineConfig({
   root,
@@ -34,5 +39,7 @@ export default defineConfig({
     testTimeout: onPostgres ? 60_000 : 20_000,
     hookTimeout: onPostgres ? 180_000 : 10_000,
     pool: "forks",
+    sequence: { shuffle: true, seed },
+    globalSetup: ["test/support/seed-report.ts"],
   },
 });
