@@ -13,9 +13,10 @@ import {
   withStatementCache,
 } from "./connection";
 
-let sqlite: SQLite.Database;
+let sqlite: SQLite.Database | undefined;
 afterEach(() => {
-  if (sqlite.open) sqlite.close();
+  if (sqlite?.open) sqlite.close();
+  sqlite = undefined;
 });
 
 function open() {
@@ -79,7 +80,7 @@ describe("withStatementCache", () => {
     const cache = withStatementCache(open());
     cache.prepare("select 1");
     cache.close();
-    expect(sqlite.open).toBe(false);
+    expect(sqlite?.open).toBe(false);
   });
 });
 
