@@ -4,8 +4,9 @@ import type { Tenant } from "../app/auth/tenancy";
 import {
   DEVICE_SORT,
   getContract,
-  listContracts,
   pageContractDevices,
+  pageContracts,
+  type ContractFilter,
 } from "../app/contracts/contracts.server";
 import { pageRequest } from "../app/lib/paging";
 import { getCustomer, listCustomers } from "../app/customers/customers.server";
@@ -15,6 +16,11 @@ import { createTestDatabase, TEST_NOW, type TestDatabase } from "./support/datab
 let t: TestDatabase;
 const ids = { R1: 0, R2: 0, C1: 0, C5: 0 };
 const contractIds: Record<string, number> = {};
+
+/** The contract list as its pages read it, every row on one page, by number. */
+const listContracts = async (db: TestDatabase["db"], tenant: Tenant, filter: ContractFilter = {}) =>
+  (await pageContracts(db, tenant, filter, { page: 1, size: 1000, sort: "ref", dir: "asc" }))
+    .contracts;
 
 beforeEach(async () => {
   t = await createTestDatabase({ seed: true });

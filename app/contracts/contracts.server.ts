@@ -87,15 +87,15 @@ function selectContracts(q: ReturnType<typeof filteredContracts>) {
   ]);
 }
 
-/** Every contract matching the filter, by ref (pickers and one customer's contracts; the list pages). */
-export async function listContracts(
-  db: Kysely<Database>,
-  tenant: Tenant,
-  filter: ContractFilter = {},
-) {
-  return selectContracts(filteredContracts(db, tenant, filter))
-    .orderBy("contracts.ref")
-    .execute();
+/**
+ * An active contract of the tenant by its number: forms name a contract by 契約番号 rather than
+ * offering every contract in a list (a provider has thousands; issue 17 item 2).
+ */
+export async function activeContractByRef(db: Kysely<Database>, tenant: Tenant, ref: string) {
+  return filteredContracts(db, tenant, { status: "active" })
+    .select(["contracts.id", "contracts.ref", "customers.name as customer_name"])
+    .where("contracts.ref", "=", ref)
+    .executeTakeFirst();
 }
 
 /** The contract list's sortable columns and the direction each starts in (issue 17 item 2). */

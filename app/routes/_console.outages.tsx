@@ -11,7 +11,7 @@ import { OnceForm } from "~/components/OnceForm";
 import { clientIp, requireViewer } from "~/auth/session.server";
 import { OPERATIONS_ROLES } from "~/auth/tenancy";
 import type { OutageService } from "~/billing/outage-credit";
-import { listContracts } from "~/contracts/contracts.server";
+import { activeContractByRef } from "~/contracts/contracts.server";
 import { OUTAGE_SERVICE_LABELS } from "~/contracts/outage-labels";
 import { OUTAGE_SORT, outageCredits, pageOutages, recordOutage } from "~/contracts/outages.server";
 import { PagedTable } from "~/components/Pager";
@@ -19,7 +19,6 @@ import { ActionsHeader, TableScroll } from "~/components/TableScroll";
 import { pageRequest } from "~/lib/paging";
 import { getDb } from "~/db.server";
 import { formValues, parseForm, UNKNOWN_INTENT } from "~/lib/form";
-import { idField } from "~/lib/fields";
 import { z } from "zod";
 import { isIsoDate, isTimeOfDay, jstInstant } from "~/lib/jst";
 import { formatInstant, formatMonth, formatYen } from "~/lib/format";
@@ -31,12 +30,12 @@ const SERVICES = (Object.entries(OUTAGE_SERVICE_LABELS) as [OutageService, strin
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request, { roles: OPERATIONS_ROLES });
   const db = getDb();
-  const [contracts, { outages, page }] = await Promise.all([
-    listContracts(db, viewer.tenant, { status: "active" }),
-    pageOutages(db, viewer.tenant, pageRequest(new URL(request.url).searchParams, OUTAGE_SORT)),
-  ]);
+  const { outages, page } = await pageOutages(
+    db,
+    viewer.tenant,
+    pageRequest(new URL(request.url).searchParams, OUTAGE_SORT),
+  );
   return {
-    contracts: contracts.map((c) => ({ id: c.id, label: `${c.ref} ${c.customer_name}` })),
     outages,
     page,
     formToken: await issueFormToken(getDb(), { userId: viewer.id, form: "outage" }),
@@ -50,10 +49,16 @@ function instant(form: FormData, prefix: string): string | null {
 }
 
 // Preview or record (issue 16 item 1): an unknown intent is a 400, not a record; the contract is
-// an id or a field error. The services and times are checked below, all errors at once.
+// named by its number (契約番号), looked up among the tenant's active contracts. The services and
+// times are checked below, all errors at once.
 const OutageIntent = z.looseObject({
   intent: z.enum(["preview", "record"], { error: UNKNOWN_INTENT }),
-  contractId: idField("契約"),
+  contractRef: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .min(1, "契約番号を入力してください")
+    .max(20, "契約番号は20文字以内で入力してください"),
 });
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -67,10 +72,10 @@ export async function action({ request }: ActionFunctionArgs) {
       { errors: intent.fields as Record<string, string>, values, credits: null },
       { status: 400 },
     );
-  const { contractId } = intent.value;
   const db = getDb();
-  const contracts = await listContracts(db, viewer.tenant, { status: "active" });
-  if (!contracts.some((c) => c.id === contractId)) errors.contractId = "契約を選んでください";
+  const contract = await activeContractByRef(db, viewer.tenant, intent.value.contractRef);
+  if (!contract)
+    errors.contractRef = `利用中の契約に ${intent.value.contractRef} はありません。契約番号（例: K-1001）を確かめてください`;
   const services = form
     .getAll("services")
     .map(String)
@@ -89,6 +94,7 @@ export async function action({ request }: ActionFunctionArgs) {
     restoredAt: restoredAt!,
     customerFault: form.get("customerFault") === "on",
   };
+  const contractId = contract!.id;
   if (intent.value.intent === "preview") {
     return data({ errors: {}, values, credits: await outageCredits(db, contractId, outage) });
   }
@@ -109,7 +115,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Outages() {
-  const { contracts, outages, page, formToken } = useLoaderData<typeof loader>();
+  const { outages, page, formToken } = useLoaderData<typeof loader>();
   const onceAnswer = useActionData<typeof action>();
   const result = onceAnswer && "once" in onceAnswer ? undefined : onceAnswer;
   const [params] = useSearchParams();
@@ -128,16 +134,17 @@ export default function Outages() {
       ) : null}
       <OnceForm token={formToken} form="outage" method="post" className="stack" noValidate>
         <label>
-          契約
-          <select name="contractId" defaultValue={v("contractId")}>
-            <option value="">選んでください</option>
-            {contracts.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-          {e.contractId ? <span className="field-error">{e.contractId}</span> : null}
+          契約番号
+          <input
+            type="text"
+            name="contractRef"
+            placeholder="K-1001"
+            maxLength={20}
+            autoComplete="off"
+            defaultValue={v("contractRef")}
+            aria-invalid={e.contractRef ? true : undefined}
+          />
+          {e.contractRef ? <span className="field-error">{e.contractRef}</span> : null}
         </label>
         <fieldset>
           <legend>利用できなかったサービス</legend>

@@ -199,8 +199,8 @@ describe("form controls (issue 17 item 14)", () => {
     await page.getByText("お客さまの責めによる障害（減額なし）").waitFor();
     await checkboxBesideItsText(page, "お客さまの責めによる障害（減額なし）");
     const date = await controlStyle(page, 'input[type="date"]');
-    const select = await controlStyle(page, "select");
-    expect(date).toEqual(select);
+    const text = await controlStyle(page, 'input[name="contractRef"]');
+    expect(date).toEqual(text);
     expect(date.border).toBe("1px solid rgb(138, 150, 163)");
     expect(date.height).toBe(40);
     await context.close();
