@@ -64,7 +64,7 @@ export default function AuditLog() {
               <tbody>
                 {entries.map((e) => (
                   <tr key={e.id}>
-                    <td>{formatInstant(e.at)}</td>
+                    <td className="nowrap">{formatInstant(e.at)}</td>
                     <td>{e.user_email ?? "—"}</td>
                     <td>{auditActionLabel(e.action)}</td>
                     <td>

@@ -63,6 +63,25 @@ describe("phones (issue 17 item 12)", () => {
     await context.close();
   });
 
+  it("keeps the audit log's times on one line at 1366 px", async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await loginAs(page, server.url, "admin@demo.example");
+    await page.goto(`${server.url}/audit`);
+    await page.getByRole("heading", { name: "監査ログ", level: 1 }).waitFor();
+    // 「2026年12月7日 15:16」 wrapped onto three lines while the 内容 column had room.
+    const lines = await page
+      .locator("table.data tbody tr td:first-child")
+      .first()
+      .evaluate((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      });
+    expect(lines).toBe(1);
+    await context.close();
+  });
+
   it("shows the whole desktop menu without a button at 1366 px", async () => {
     const context = await browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
