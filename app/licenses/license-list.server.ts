@@ -5,7 +5,7 @@
 // says what displayStateOf and currentTerm (overview.ts, license.ts) say; test/licenses-list-paging
 // checks both against each other on both engines. Decision 0043.
 import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from "kysely";
-import { dialectOf } from "../../db/connection";
+import { dateSqlOf } from "../../db/date-sql";
 import type { Database } from "../../db/schema";
 import { customerInTenant } from "../auth/tenant-scope.server";
 import type { Tenant } from "../auth/tenancy";
@@ -47,34 +47,6 @@ export interface LicenseListRow {
   endsOn: IsoDate | null;
   nextRenewalOn: IsoDate | null;
 }
-
-/** The date arithmetic of L-1 in each engine's SQL: whole months clamped to the month's end. */
-interface DateSql {
-  /** `date` plus `months` calendar months, on the month's last day when it is shorter (sameDayMonthsLater). */
-  addMonths(date: RawBuilder<unknown>, months: RawBuilder<unknown>): RawBuilder<IsoDate>;
-  dayBefore(date: RawBuilder<unknown>): RawBuilder<IsoDate>;
-  /** year × 12 + month, to count whole months between two dates. */
-  monthIndex(date: RawBuilder<unknown>): RawBuilder<number>;
-  day(iso: IsoDate): RawBuilder<IsoDate>;
-}
-
-const SQLITE_DATES: DateSql = {
-  // 'floor' (SQLite 3.46+): 01-31 plus a month is 02-28/29, not 03-02/03.
-  addMonths: (d, n) => sql`date(${d}, '+' || (${n}) || ' months', 'floor')`,
-  dayBefore: (d) => sql`date(${d}, '-1 day')`,
-  monthIndex: (d) =>
-    sql`(cast(strftime('%Y', ${d}) as integer) * 12 + cast(strftime('%m', ${d}) as integer))`,
-  day: (iso) => sql`${iso}`,
-};
-
-const POSTGRES_DATES: DateSql = {
-  // A date plus an interval of months is clamped to the month's end by PostgreSQL itself.
-  addMonths: (d, n) => sql`cast(${d} + make_interval(months => cast(${n} as integer)) as date)`,
-  dayBefore: (d) => sql`(${d} - 1)`,
-  monthIndex: (d) =>
-    sql`(cast(extract(year from ${d}) as integer) * 12 + cast(extract(month from ${d}) as integer))`,
-  day: (iso) => sql`cast(${iso} as date)`,
-};
 
 /** The tenant's licences matching the channel and the search, with what the list shows as stored. */
 function scopedLicenses(db: Db, tenant: Tenant, filter: LicenseFilter) {
@@ -132,7 +104,7 @@ type Listed = ReturnType<typeof listedLicenses>;
  * term, before any projected renewal.
  */
 function derivedLicenses(db: Db, rows: Listed, on: IsoDate) {
-  const dates = dialectOf(db) === "postgres" ? POSTGRES_DATES : SQLITE_DATES;
+  const dates = dateSqlOf(db);
   const today = dates.day(on);
   const col = (name: string) => sql.ref(`l.${name}`);
   const last = col("last_charge");
