@@ -238,37 +238,41 @@ describe("contract changes (T-9)", () => {
   });
 });
 
-describe("applications (T-6, T-8)", () => {
-  it("a line in use is the line id's field error (400); approving twice is 409, a past start 400 on its field", async () => {
-    const form = await newApplicationPage({
-      request: get("/applications/new", "reseller@demo.example"),
+/** Submits the new-application form as `as` for its customer `customerRef`, with a fresh token. */
+const applyAs = async (as: string, customerRef: string, lineId: string) => {
+  const form = await newApplicationPage({
+    request: get("/applications/new", as),
+    params: {},
+    context: {},
+  });
+  const customer = form.customers.find((c) => c.ref === customerRef)!;
+  return answer(() =>
+    newApplicationAction({
+      request: post("/applications/new", as, {
+        customerId: String(customer.id),
+        holderName: "株式会社つばめ工務店",
+        holderAddress: "大阪府吹田市江坂町1-1-1",
+        holderPhone: "06-6330-0001",
+        holderEmail: "info@tsubame-koumuten.example",
+        lineId,
+        area: "west",
+        endpointSeats: "5",
+        endpointOwnership: "rental",
+        gatewayModel: "",
+        gatewayOwnership: "rental",
+        wishedStart: "2026-12-01",
+        consent: "yes",
+        _formToken: form.formToken,
+      }),
       params: {},
       context: {},
-    });
-    const c1 = form.customers.find((c) => c.ref === "C1")!;
-    const apply = (lineId: string) =>
-      answer(() =>
-        newApplicationAction({
-          request: post("/applications/new", "reseller@demo.example", {
-            customerId: String(c1.id),
-            holderName: "株式会社つばめ工務店",
-            holderAddress: "大阪府吹田市江坂町1-1-1",
-            holderPhone: "06-6330-0001",
-            holderEmail: "info@tsubame-koumuten.example",
-            lineId,
-            area: "west",
-            endpointSeats: "5",
-            endpointOwnership: "rental",
-            gatewayModel: "",
-            gatewayOwnership: "rental",
-            wishedStart: "2026-12-01",
-            consent: "yes",
-            _formToken: form.formToken,
-          }),
-          params: {},
-          context: {},
-        }),
-      );
+    }),
+  );
+};
+
+describe("applications (T-6, T-8)", () => {
+  it("a line in use is the line id's field error (400); approving twice is 409, a past start 400 on its field", async () => {
+    const apply = (lineId: string) => applyAs("reseller@demo.example", "C1", lineId);
     const { line_id } = await contract("K-1002");
     const taken = await apply(line_id);
     expect([taken.status, taken.body.fieldErrors]).toEqual([
@@ -315,37 +319,6 @@ describe("applications (T-6, T-8)", () => {
 describe("a line held in another tenant (T-6)", () => {
   // Rule 6 is checked over every tenant, but only a viewer who may see the holder is told its
   // reference: another reseller learns that the line is taken, not by which contract.
-  const applyAs = async (as: string, customerRef: string, lineId: string) => {
-    const form = await newApplicationPage({
-      request: get("/applications/new", as),
-      params: {},
-      context: {},
-    });
-    const customer = form.customers.find((c) => c.ref === customerRef)!;
-    return answer(() =>
-      newApplicationAction({
-        request: post("/applications/new", as, {
-          customerId: String(customer.id),
-          holderName: "株式会社つばめ工務店",
-          holderAddress: "東京都港区芝公園1-1-1",
-          holderPhone: "03-3433-0001",
-          holderEmail: "info@tsubame-koumuten.example",
-          lineId,
-          area: "east",
-          endpointSeats: "5",
-          endpointOwnership: "rental",
-          gatewayModel: "",
-          gatewayOwnership: "rental",
-          wishedStart: "2026-12-01",
-          consent: "yes",
-          _formToken: form.formToken,
-        }),
-        params: {},
-        context: {},
-      }),
-    );
-  };
-
   it("names the contract or application to its own reseller and not to another", async () => {
     const { line_id } = await contract("K-1002");
     const own = await applyAs("reseller@demo.example", "C1", line_id);
